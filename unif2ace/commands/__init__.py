@@ -1,0 +1,1 @@
+"""Small CLI verbs that do not belong to a bigger subpackage."""
