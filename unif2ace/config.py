@@ -1,0 +1,249 @@
+"""Typed model configuration with named presets.
+
+One config system: dataclasses here, YAML only for training recipes. A model folder holds
+``config.json`` (this dataclass) beside ``model.safetensors``.
+
+Presets (``ModelConfig.from_name``):
+
+- ``tiny``          — trains on 2 CPU cores in minutes; both MoE levels.
+- ``small``         — a laptop-sized model (d=512, 8 layers); both MoE levels.
+- ``showo-1.3b``    — dense, exactly Show-o's Phi-1.5 dimensions (1,448,176,770 parameters).
+- ``unif2ace-1.8b`` — Show-o's dimensions plus the grouped token- and sequence-level MoE.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Experts of the grouped sequence-level MoE (DESIGN §3).
+SEQ_EXPERT_KINDS = ("copy", "zero", "noise", "clip", "face")
+# The feature each injection expert reads (computed outside the transformer).
+SEQ_EXPERT_FEATURE = {"clip": "semantic", "face": "identity", "noise": "noise"}
+GROUPS = ("und", "gen")  # understanding (mmu, plain LM) and generation (t2i)
+
+
+@dataclass
+class TokenMoEConfig:
+    """Grouped token-level MoE: a shared dense FFN plus, per group, ``num_experts`` routed FFNs."""
+
+    num_experts: int = 8
+    top_k: int = 4
+    expert_hidden_size: int = 256
+    balance_coef: float = 0.01
+
+
+@dataclass
+class SequenceMoEConfig:
+    """Grouped sequence-level MoE: one router per sequence, top-k of each group's experts."""
+
+    und_experts: tuple[str, ...] = ("clip", "face", "copy", "copy")
+    gen_experts: tuple[str, ...] = ("copy", "zero", "noise", "copy")
+    top_k: int = 2
+    balance_coef: float = 0.0
+    # Injection experts E(h) = w·h + (1−w)·S(F): w = softmax of two logits, initialised to w_init.
+    w_init: float = 0.9
+    # Feature widths of the pluggable encoders (SemanticEncoder / IdentityEncoder protocols).
+    semantic_dim: int = 2048  # FID Inception pooled features (offline default); CLIP ViT-L: 1024
+    identity_dim: int = 128  # dlib ResNet; FaceNet: 512; ArcFace: 512
+    noise_dim: int = 64
+    resampler_queries: int = 4
+    # Where the injected vector is added: "all" positions or "image" positions only.
+    inject_positions: str = "all"
+    # Router bias given to Copy experts at init so that an upcycled model starts as the identity.
+    copy_bias_init: float = 1.0
+
+    def experts(self, group: str) -> tuple[str, ...]:
+        return self.und_experts if group == "und" else self.gen_experts
+
+
+@dataclass
+class ModelConfig:
+    """Backbone (Show-o's Phi-1.5 with QK-LayerNorm) + vocabulary layout + optional MoE levels."""
+
+    name: str = "custom"
+    # --- vocabulary layout (DESIGN §2): text, 10 specials, image codes, mask
+    text_vocab_size: int = 50295
+    eot_token_id: int = 50256  # <|sot|> = <|eot|> = GPT-2's <|endoftext|>
+    codebook_size: int = 8192
+    # --- backbone
+    hidden_size: int = 2048
+    num_layers: int = 24
+    num_heads: int = 32
+    intermediate_size: int = 8192
+    partial_rotary_factor: float = 0.5
+    rope_theta: float = 10000.0
+    max_position_embeddings: int = 2048
+    layer_norm_eps: float = 1e-5
+    qk_layernorm: bool = True
+    hidden_act: str = "gelu_new"
+    initializer_range: float = 0.02
+    dropout: float = 0.0
+    # --- MoE levels (None: dense)
+    token_moe: TokenMoEConfig | None = None
+    sequence_moe: SequenceMoEConfig | None = None
+
+    # ----- derived layout
+    @property
+    def pad_token_id(self) -> int:
+        return self.text_vocab_size
+
+    @property
+    def special_token_ids(self) -> dict[str, int]:
+        names = ("pad", "soi", "eoi", "sov", "eov", "t2i", "mmu", "t2v", "v2v", "lvg")
+        ids = {f"<|{n}|>": self.text_vocab_size + i for i, n in enumerate(names)}
+        ids["<|sot|>"] = ids["<|eot|>"] = self.eot_token_id
+        return ids
+
+    @property
+    def code_offset(self) -> int:
+        return self.text_vocab_size + 10
+
+    @property
+    def mask_token_id(self) -> int:
+        return self.code_offset + self.codebook_size
+
+    @property
+    def vocab_size(self) -> int:
+        return self.mask_token_id + 1
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_heads
+
+    @property
+    def rotary_dim(self) -> int:
+        return int(self.partial_rotary_factor * self.head_dim)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.token_moe, dict):
+            self.token_moe = TokenMoEConfig(**self.token_moe)
+        if isinstance(self.sequence_moe, dict):
+            sm = dict(self.sequence_moe)
+            for key in ("und_experts", "gen_experts"):
+                if key in sm:
+                    sm[key] = tuple(sm[key])
+            self.sequence_moe = SequenceMoEConfig(**sm)
+        self.validate()
+
+    def validate(self) -> None:
+        def bad(msg: str) -> ValueError:
+            return ValueError(f"bad model config '{self.name}': {msg}")
+
+        if self.hidden_size % self.num_heads:
+            raise bad(f"hidden_size {self.hidden_size} is not divisible by num_heads {self.num_heads}")
+        if self.rotary_dim % 2:
+            raise bad(f"rotary dim {self.rotary_dim} must be even (check partial_rotary_factor)")
+        if not 0 <= self.eot_token_id < self.text_vocab_size:
+            raise bad(f"eot_token_id {self.eot_token_id} must lie inside the text vocabulary")
+        if self.codebook_size < 2:
+            raise bad("codebook_size must be at least 2")
+        if self.token_moe is not None and not 1 <= self.token_moe.top_k <= self.token_moe.num_experts:
+            raise bad("token_moe.top_k must be between 1 and num_experts")
+        if self.sequence_moe is not None:
+            sm = self.sequence_moe
+            for group in GROUPS:
+                experts = sm.experts(group)
+                unknown = [e for e in experts if e not in SEQ_EXPERT_KINDS]
+                if unknown:
+                    raise bad(f"unknown sequence experts {unknown}; choose from {SEQ_EXPERT_KINDS}")
+                if not 1 <= sm.top_k <= len(experts):
+                    raise bad(f"sequence_moe.top_k must be between 1 and {len(experts)}")
+            if sm.inject_positions not in ("all", "image"):
+                raise bad("sequence_moe.inject_positions must be 'all' or 'image'")
+            if not 0.0 < sm.w_init < 1.0:
+                raise bad("sequence_moe.w_init must be in (0, 1)")
+
+    # ----- construction, (de)serialisation
+    @classmethod
+    def from_name(cls, name: str, **overrides: Any) -> ModelConfig:
+        if name not in PRESETS:
+            raise ValueError(f"unknown model preset '{name}'; choose one of {', '.join(PRESETS)}")
+        cfg = PRESETS[name]()
+        return cfg.replace(**overrides) if overrides else cfg
+
+    def replace(self, **overrides: Any) -> ModelConfig:
+        fields = {f.name for f in dataclasses.fields(self)}
+        unknown = set(overrides) - fields
+        if unknown:
+            raise ValueError(f"unknown model config keys {sorted(unknown)}; valid keys: {sorted(fields)}")
+        return dataclasses.replace(self, **overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - fields
+        if unknown:
+            raise ValueError(f"config.json has unknown keys {sorted(unknown)}; is it a UniF²ace config?")
+        return cls(**data)
+
+    def save(self, folder: str | Path) -> Path:
+        from unif2ace.io import atomic_write_text
+
+        path = Path(folder) / "config.json"
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> ModelConfig:
+        path = Path(path)
+        if path.is_dir():
+            path = path / "config.json"
+        if not path.is_file():
+            raise FileNotFoundError(f"no model config at {path}; expected a folder with config.json")
+        try:
+            data = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not valid JSON ({exc}); re-save the model folder") from exc
+        return cls.from_dict(data)
+
+
+def _tiny() -> ModelConfig:
+    return ModelConfig(
+        name="tiny",
+        text_vocab_size=1024,
+        eot_token_id=0,
+        codebook_size=1024,
+        hidden_size=128,
+        num_layers=4,
+        num_heads=4,
+        intermediate_size=512,
+        max_position_embeddings=512,
+        token_moe=TokenMoEConfig(num_experts=4, top_k=2, expert_hidden_size=64),
+        sequence_moe=SequenceMoEConfig(semantic_dim=64, identity_dim=32, noise_dim=16, resampler_queries=2),
+    )
+
+
+def _small() -> ModelConfig:
+    return ModelConfig(
+        name="small",
+        text_vocab_size=8192,
+        eot_token_id=0,
+        codebook_size=8192,
+        hidden_size=512,
+        num_layers=8,
+        num_heads=8,
+        intermediate_size=2048,
+        max_position_embeddings=1024,
+        token_moe=TokenMoEConfig(num_experts=8, top_k=4, expert_hidden_size=128),
+        sequence_moe=SequenceMoEConfig(),
+    )
+
+
+def _showo() -> ModelConfig:
+    return ModelConfig(name="showo-1.3b")
+
+
+def _unif2ace() -> ModelConfig:
+    return ModelConfig(name="unif2ace-1.8b", token_moe=TokenMoEConfig(), sequence_moe=SequenceMoEConfig())
+
+
+PRESETS = {"tiny": _tiny, "small": _small, "showo-1.3b": _showo, "unif2ace-1.8b": _unif2ace}
+
+__all__ = ["ModelConfig", "TokenMoEConfig", "SequenceMoEConfig", "PRESETS", "GROUPS"]
