@@ -1,0 +1,17 @@
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data beside the checkout (developers and CI only); tests skip without it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present (only on developer/CI machines)")
+    return SHARED_DATA
