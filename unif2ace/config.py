@@ -82,6 +82,11 @@ class ModelConfig:
     hidden_act: str = "gelu_new"
     initializer_range: float = 0.02
     dropout: float = 0.0
+    # --- sequence layout (DESIGN §2)
+    max_text_len: int = 128  # prompt tokens kept in a t2i row (Show-o: 128)
+    # "packed": positions count only non-pad tokens (padding never changes results);
+    # "showo": t2i positions are those of a prompt left-padded to max_text_len, as Show-o trained.
+    position_style: str = "packed"
     # --- MoE levels (None: dense)
     token_moe: TokenMoEConfig | None = None
     sequence_moe: SequenceMoEConfig | None = None
@@ -141,6 +146,8 @@ class ModelConfig:
             raise bad(f"eot_token_id {self.eot_token_id} must lie inside the text vocabulary")
         if self.codebook_size < 2:
             raise bad("codebook_size must be at least 2")
+        if self.position_style not in ("packed", "showo"):
+            raise bad(f"position_style must be 'packed' or 'showo', got '{self.position_style}'")
         if self.token_moe is not None and not 1 <= self.token_moe.top_k <= self.token_moe.num_experts:
             raise bad("token_moe.top_k must be between 1 and num_experts")
         if self.sequence_moe is not None:
@@ -215,6 +222,7 @@ def _tiny() -> ModelConfig:
         num_heads=4,
         intermediate_size=512,
         max_position_embeddings=512,
+        max_text_len=64,
         token_moe=TokenMoEConfig(num_experts=4, top_k=2, expert_hidden_size=64),
         sequence_moe=SequenceMoEConfig(semantic_dim=64, identity_dim=32, noise_dim=16, resampler_queries=2),
     )
@@ -237,11 +245,12 @@ def _small() -> ModelConfig:
 
 
 def _showo() -> ModelConfig:
-    return ModelConfig(name="showo-1.3b")
+    return ModelConfig(name="showo-1.3b", position_style="showo")
 
 
 def _unif2ace() -> ModelConfig:
-    return ModelConfig(name="unif2ace-1.8b", token_moe=TokenMoEConfig(), sequence_moe=SequenceMoEConfig())
+    return ModelConfig(name="unif2ace-1.8b", position_style="showo", token_moe=TokenMoEConfig(),
+                       sequence_moe=SequenceMoEConfig())
 
 
 PRESETS = {"tiny": _tiny, "small": _small, "showo-1.3b": _showo, "unif2ace-1.8b": _unif2ace}
