@@ -1,0 +1,169 @@
+"""Grouped token-level and sequence-level MoE against naive references and their invariants."""
+
+import torch
+import torch.nn.functional as F
+
+from unif2ace.checkpoint import load_backbone
+from unif2ace.config import ModelConfig
+from unif2ace.model import GROUP_GEN, GROUP_UND, UniF2aceModel
+from unif2ace.model.moe import GroupedTokenMoE, balance_loss
+from unif2ace.sequences import SequenceBuilder
+
+
+def randomise(module, seed=0, scale=0.2):
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(torch.randn(p.shape, generator=g, dtype=p.dtype) * scale)
+
+
+def naive_token_moe(moe: GroupedTokenMoE, x, group):
+    """Per-token loop in float64: route with the token's group router, sum gated expert outputs."""
+    E, k = moe.num_experts, moe.top_k
+    W = moe.router.weight.double()
+    out = torch.zeros_like(x, dtype=torch.float64)
+    for b in range(x.shape[0]):
+        g = int(group[b])
+        for t in range(x.shape[1]):
+            v = x[b, t].double()
+            probs = (W[g * E:(g + 1) * E] @ v).softmax(-1)
+            top = probs.topk(k)
+            gates = top.values / top.values.sum()
+            for gate, e in zip(gates, top.indices):
+                j = g * E + int(e)
+                h = F.gelu(v @ moe.w1[j].double() + moe.b1[j].double(), approximate="tanh")
+                out[b, t] += gate * (h @ moe.w2[j].double() + moe.b2[j].double())
+    return out
+
+
+def test_token_routing_equals_naive_reference():
+    cfg = ModelConfig.from_name("tiny")
+    moe = GroupedTokenMoE(cfg)
+    randomise(moe)
+    x = torch.randn(3, 7, cfg.hidden_size)
+    group = torch.tensor([GROUP_UND, GROUP_GEN, GROUP_GEN])
+    got, _ = moe(x, group)
+    expected = naive_token_moe(moe, x, group)
+    assert torch.allclose(got.double(), expected, atol=1e-5)
+
+
+def test_padding_tokens_are_not_routed():
+    cfg = ModelConfig.from_name("tiny")
+    moe = GroupedTokenMoE(cfg)
+    randomise(moe)
+    x = torch.randn(2, 5, cfg.hidden_size)
+    valid = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=torch.bool)
+    group = torch.tensor([0, 1])
+    got, _ = moe(x, group, valid)
+    full, _ = moe(x, group)
+    assert (got[0, 3:] == 0).all()
+    assert torch.allclose(got[valid], full[valid], atol=1e-6)
+
+
+def test_balance_loss_equals_formula():
+    cfg = ModelConfig.from_name("tiny")
+    moe = GroupedTokenMoE(cfg).train()
+    randomise(moe, seed=1)
+    x = torch.randn(4, 6, cfg.hidden_size)
+    group = torch.tensor([0, 0, 1, 1])
+    _, aux = moe(x, group)
+    E, k, lam = moe.num_experts, moe.top_k, moe.balance_coef
+    expected = 0.0
+    for g in (0, 1):
+        xs = x[group == g].reshape(-1, cfg.hidden_size).double()
+        probs = (xs @ moe.router.weight[g * E:(g + 1) * E].double().T).softmax(-1)
+        chosen = probs.topk(k).indices
+        f = torch.stack([(chosen == i).sum() for i in range(E)]).double() / (k * xs.shape[0])
+        P = probs.mean(0)
+        expected += lam * E * float((f * P).sum().detach())
+    assert abs(float(aux) - expected) < 1e-6
+    # perfectly balanced routing gives E·Σ (1/E)(1/E) = 1
+    uniform = torch.full((8, 4), 0.25)
+    chosen = torch.arange(8).remainder(4).unsqueeze(1)
+    assert abs(float(balance_loss(uniform, chosen, 4)) - 1.0) < 1e-6
+
+
+def test_upcycled_dense_checkpoint_gives_dense_outputs_exactly():
+    moe_cfg = ModelConfig.from_name("tiny")
+    dense_cfg = moe_cfg.replace(token_moe=None, sequence_moe=None)
+    torch.manual_seed(0)
+    dense = UniF2aceModel(dense_cfg).eval()
+    upcycled = UniF2aceModel(moe_cfg).eval()
+    report = load_backbone(upcycled, dense.state_dict(), source="unif2ace", allow_new=True)
+    assert any("token_moe" in k for k in report["initialised"])
+    b = SequenceBuilder(moe_cfg)
+    t2i = b.t2i([[5, 6, 7], [8]], torch.randint(0, moe_cfg.codebook_size, (2, 9)))
+    mmu = b.mmu(torch.randint(0, moe_cfg.codebook_size, (2, 9)), [[([9, 10], False), ([11], True)]] * 2)
+    for batch in (t2i, mmu):
+        with torch.no_grad():
+            expected = dense(batch.input_ids, **batch.model_inputs()).logits
+            got = upcycled(batch.input_ids, **batch.model_inputs()).logits
+        assert torch.equal(got, expected)
+
+
+def test_sequence_router_ignores_generated_tokens():
+    cfg = ModelConfig.from_name("tiny")
+    torch.manual_seed(0)
+    model = UniF2aceModel(cfg).eval()
+    randomise(model, seed=3, scale=0.1)
+    b = SequenceBuilder(cfg)
+    prompts = [[5, 6, 7], [8, 9]]
+    noise = torch.randn(2, cfg.sequence_moe.noise_dim)
+    routes = []
+    for seed in (0, 1):  # different image tokens being generated
+        codes = torch.randint(0, cfg.codebook_size, (2, 9), generator=torch.Generator().manual_seed(seed))
+        batch = b.t2i(prompts, codes)
+        cache = model.new_kv_cache(2, batch.input_ids.shape[1])
+        with torch.no_grad():
+            model(batch.input_ids, **batch.model_inputs(), features={"noise": noise}, kv_cache=cache)
+        routes.append(cache.state["routes"])
+    for (i0, g0), (i1, g1) in zip(*routes):
+        # same experts; gates equal up to float summation order (matmuls over different totals)
+        assert torch.equal(i0, i1) and torch.allclose(g0, g1, atol=1e-6, rtol=0)
+    # …while a different prompt changes the routing input
+    codes = torch.zeros(2, 9, dtype=torch.long)
+    x = [b.t2i(p, codes) for p in (prompts, [[1, 2, 3], [4, 4]])]
+    pooled = []
+    for batch in x:
+        out = model(batch.input_ids, **batch.model_inputs(), features={"noise": noise}, return_hidden=True)
+        pooled.append(out.hidden_states)
+    assert not torch.allclose(pooled[0], pooled[1])
+
+
+def test_missing_features_are_never_routed():
+    cfg = ModelConfig.from_name("tiny")
+    model = UniF2aceModel(cfg).eval()
+    moe = model.layers[0].sequence_moe
+    with torch.no_grad():  # make the CLIP and Face experts the router's favourites
+        moe.routers[0].bias.copy_(torch.tensor([10.0, 9.0, 0.0, 0.0]))
+    h = torch.randn(2, 5, cfg.hidden_size)
+    group = torch.tensor([GROUP_UND, GROUP_UND])
+    mask = torch.ones(2, 5, dtype=torch.bool)
+    _, top_i, _ = moe.route(h, group, mask, available={"semantic": torch.tensor([True, False])})
+    assert 0 in top_i[0].tolist()  # the CLIP expert where semantic features exist
+    assert not {0, 1} & set(top_i[1].tolist())  # neither injection expert where nothing was given
+
+
+def test_sequence_moe_matches_expert_definitions():
+    """y = Σ gate·E(h) with copy(h)=h, zero(h)=0, inject(h)=w·h+(1−w)·LN(S(F)), checked per sequence."""
+    cfg = ModelConfig.from_name("tiny")
+    model = UniF2aceModel(cfg).eval()
+    randomise(model, seed=5, scale=0.3)
+    moe, shared = model.layers[1].sequence_moe, model.sequence_moe_shared
+    h = torch.randn(2, 4, cfg.hidden_size)
+    feats = {"semantic": torch.randn(2, cfg.sequence_moe.semantic_dim), "noise": torch.randn(2, cfg.sequence_moe.noise_dim),
+             "identity": torch.randn(2, cfg.sequence_moe.identity_dim)}
+    vectors = shared.vectors(feats)
+    top_i = torch.tensor([[0, 2], [2, 1]])
+    gates = torch.tensor([[0.7, 0.3], [0.4, 0.6]])
+    group = torch.tensor([GROUP_UND, GROUP_GEN])
+    got = moe(h, group, (top_i, gates), vectors)
+    w = moe.gate_logits["semantic"].softmax(0)[0]
+    v_sem = moe.inject_norms["semantic"](vectors["semantic"])
+    w_n = moe.gate_logits["noise"].softmax(0)[0]
+    v_noise = moe.inject_norms["noise"](vectors["noise"])
+    # row 0 (und: clip, face, copy, copy): 0.7·clip + 0.3·copy
+    exp0 = 0.7 * (w * h[0] + (1 - w) * v_sem[0]) + 0.3 * h[0]
+    # row 1 (gen: copy, zero, noise, copy): 0.4·noise + 0.6·zero
+    exp1 = 0.4 * (w_n * h[1] + (1 - w_n) * v_noise[1])
+    assert torch.allclose(got[0], exp0, atol=1e-5) and torch.allclose(got[1], exp1, atol=1e-5)
