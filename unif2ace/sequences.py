@@ -98,11 +98,12 @@ class SequenceBuilder:
         self.pad, self.soi, self.eoi = sp["<|pad|>"], sp["<|soi|>"], sp["<|eoi|>"]
         self.t2i_id, self.mmu_id, self.eot = sp["<|t2i|>"], sp["<|mmu|>"], sp["<|eot|>"]
         self.sot = sp["<|sot|>"]
-        self.code_offset, self.mask_id = config.code_offset, config.mask_token_id
+        self.code_offset = config.code_offset
+        self.mask_code = config.codebook_size  # the mask in code space; its vocabulary id is mask_token_id
 
     def codes_to_ids(self, codes: torch.Tensor) -> torch.Tensor:
-        """Image codes (0…K−1, or mask_id) -> vocabulary ids."""
-        return torch.where(codes == self.mask_id, codes, codes + self.code_offset)
+        """Image codes (0…K−1, or K = masked) -> vocabulary ids (the mask follows the codes)."""
+        return codes + self.code_offset
 
     def _prompt_ids(self, prompt: Sequence[int]) -> list[int]:
         # Show-o's rule: <|t2i|> <|sot|> prompt <|eot|> holds at most max_text_len + 1 tokens
@@ -112,7 +113,7 @@ class SequenceBuilder:
     # ------------------------------------------------------------------ t2i
     def t2i(self, prompts: Sequence[Sequence[int]], codes: torch.Tensor, drop: torch.Tensor | None = None
             ) -> SequenceBatch:
-        """prompts: token ids per row (without sot/eot); codes (B, N) image codes (mask_id allowed);
+        """prompts: token ids per row (without sot/eot); codes (B, N) image codes (K = masked);
         drop (B,) bool: replace the prompt by the empty one (condition dropout for CFG)."""
         B, N = codes.shape
         if len(prompts) != B:
@@ -134,7 +135,7 @@ class SequenceBuilder:
         image_mask = torch.zeros_like(image_block)
         image_mask[:, P + 1:P + 1 + N] = True
         labels = torch.full((B, L), IGNORE, dtype=torch.long, device=device)
-        labels[:, P + 1:P + 1 + N] = torch.where(codes == self.mask_id, IGNORE, codes)
+        labels[:, P + 1:P + 1 + N] = torch.where(codes == self.mask_code, IGNORE, codes)
         router = valid & ~image_block
         if self.config.position_style == "showo":  # as if every prompt were left-padded to max_text_len
             shift = (self.config.max_text_len + 1) - P

@@ -1,0 +1,109 @@
+"""Image and text generation loops: cached == uncached, seeds, inpainting, stopping."""
+
+import torch
+
+from unif2ace.config import ModelConfig
+from unif2ace.generation import ImageGenerationConfig, TextGenerationConfig, generate_image_codes, generate_text
+from unif2ace.generation.text import choose_next_token
+from unif2ace.model import UniF2aceModel
+from unif2ace.sequences import SequenceBuilder
+
+
+def model_with_random_moe(seed=0):
+    torch.manual_seed(seed)
+    cfg = ModelConfig.from_name("tiny")
+    model = UniF2aceModel(cfg).eval()
+    g = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "moe" in name:
+                p.add_(torch.randn(p.shape, generator=g) * 0.1)
+            if "lm_head.weight" in name:
+                p.mul_(20)  # peakier distributions so sampling decisions matter
+    return model
+
+
+PROMPTS = [[5, 6, 7, 8], [9, 10]]
+
+
+def test_cached_and_uncached_image_sampling_give_identical_tokens():
+    model = model_with_random_moe()
+    for guidance in (0.0, 2.0):
+        results = []
+        for use_cache, full_vocab in ((True, False), (False, True)):
+            config = ImageGenerationConfig(num_tokens=16, steps=6, guidance_scale=guidance, use_cache=use_cache,
+                                           full_vocab=full_vocab)
+            results.append(generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(7)))
+        assert torch.equal(results[0], results[1])
+        assert (results[0] < model.config.codebook_size).all()
+
+
+def test_image_sampling_is_seedable_and_varies_with_seed():
+    model = model_with_random_moe()
+    config = ImageGenerationConfig(num_tokens=16, steps=4)
+    a = generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(1))
+    b = generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(1))
+    c = generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(2))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def test_mdlm_sampler_runs_and_inpainting_keeps_fixed_codes():
+    model = model_with_random_moe()
+    K = model.config.codebook_size
+    init = torch.full((2, 16), K)
+    init[:, :8] = torch.arange(8)  # keep the top half
+    for sampler in ("maskgit", "mdlm"):
+        config = ImageGenerationConfig(num_tokens=16, steps=5, sampler=sampler)
+        out = generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(3), init_codes=init)
+        assert torch.equal(out[:, :8], init[:, :8]) and (out < K).all()
+
+
+def _qa_batch(cfg, left_pad=True):
+    b = SequenceBuilder(cfg)
+    codes = torch.randint(0, cfg.codebook_size, (3, 8), generator=torch.Generator().manual_seed(0))
+    texts = [[([11, 12, 13], False)], [([14], False)], [([15, 16], False)]]
+    return b.mmu(codes, texts, left_pad=left_pad)
+
+
+def test_cached_text_decoding_equals_recompute():
+    model = model_with_random_moe()
+    batch = _qa_batch(model.config)
+    for sample in (False, True):
+        outs = []
+        for use_cache in (True, False):
+            cfg = TextGenerationConfig(max_new_tokens=12, do_sample=sample, top_k=50, top_p=0.9, use_cache=use_cache)
+            outs.append(generate_text(model, batch, cfg, torch.Generator().manual_seed(5)))
+        assert outs[0] == outs[1]
+
+
+def test_batched_decoding_equals_one_row_at_a_time():
+    model = model_with_random_moe()
+    batch = _qa_batch(model.config)
+    cfg = TextGenerationConfig(max_new_tokens=10)
+    together = generate_text(model, batch, cfg)
+    b = SequenceBuilder(model.config)
+    codes = torch.randint(0, model.config.codebook_size, (3, 8), generator=torch.Generator().manual_seed(0))
+    texts = [[([11, 12, 13], False)], [([14], False)], [([15, 16], False)]]
+    for i in range(3):
+        single = b.mmu(codes[i:i + 1], texts[i:i + 1], left_pad=True)
+        assert generate_text(model, single, cfg) == [together[i]]
+
+
+def test_decoding_stops_at_eot():
+    model = model_with_random_moe()
+    eot = model.config.eot_token_id
+    with torch.no_grad():  # make <|eot|> the most likely next token everywhere
+        model.lm_head.bias[eot] = 1e4
+    out = generate_text(model, _qa_batch(model.config), TextGenerationConfig(max_new_tokens=5))
+    assert out == [[], [], []]
+
+
+def test_top_k_and_top_p_filtering():
+    logits = torch.tensor([[4.0, 3.0, 2.0, -10.0]])
+    g = torch.Generator().manual_seed(0)
+    picks = {int(choose_next_token(logits, TextGenerationConfig(do_sample=True, top_k=2), g)) for _ in range(200)}
+    assert picks == {0, 1}
+    # top_p: softmax ≈ [0.665, 0.245, 0.09, 0]; top_p = 0.8 keeps tokens 0 and 1 only
+    picks = {int(choose_next_token(logits, TextGenerationConfig(do_sample=True, top_p=0.8), g)) for _ in range(200)}
+    assert picks == {0, 1}
+    assert int(choose_next_token(logits, TextGenerationConfig())) == 0

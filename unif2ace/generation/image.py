@@ -1,0 +1,123 @@
+"""Text-to-image-code generation with classifier-free guidance and a cached prompt prefix.
+
+The t2i prompt prefix ``[pad…] <|t2i|> <|sot|> prompt <|eot|>`` is causal and never attends to
+image tokens, so its keys/values are computed once and reused at every step: each step runs the
+model on the N + 2 image positions only, projects only the image positions onto the code
+vocabulary, and evaluates the conditional and unconditional rows in one batch.
+
+``use_cache=False, full_vocab=True`` is Show-o's algorithm (whole sequence and full-vocabulary head
+at every step), kept as a reference mode for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler
+from unif2ace.sequences import SequenceBuilder
+
+
+@dataclass
+class ImageGenerationConfig:
+    num_tokens: int = 256  # image codes per image (e.g. 16×16)
+    steps: int = 18
+    guidance_scale: float = 0.0  # CFG: (1 + w)·cond − w·uncond
+    temperature: float = 1.0  # MaskGIT confidence-noise scale, annealed to 0
+    sampler: str = "maskgit"  # or "mdlm"
+    schedule: str = "cosine"
+    use_cache: bool = True
+    full_vocab: bool = False  # Show-o's reference: project onto the whole vocabulary, then slice
+
+    def make_scheduler(self, mask_code: int):
+        if self.sampler == "maskgit":
+            scheduler = MaskGITScheduler(self.schedule, mask_id=mask_code)
+        elif self.sampler == "mdlm":
+            scheduler = MDLMScheduler(self.schedule, mask_id=mask_code)
+        else:
+            raise ValueError(f"unknown sampler '{self.sampler}'; use 'maskgit' or 'mdlm'")
+        scheduler.set_timesteps(self.steps)
+        return scheduler
+
+
+@torch.no_grad()
+def generate_image_codes(
+    model,
+    prompts: Sequence[Sequence[int]],
+    config: ImageGenerationConfig,
+    generator: torch.Generator | None = None,
+    init_codes: torch.Tensor | None = None,
+    features: dict[str, torch.Tensor] | None = None,
+    feature_mask: dict[str, torch.Tensor] | None = None,
+) -> torch.Tensor:
+    """Generate image codes (B, N) for tokenised prompts.
+
+    init_codes: (B, N) with K (= codebook size) at positions to generate and codes elsewhere
+        (inpainting / editing keeps the given codes); default: everything masked.
+    features: sequence-MoE features per row (e.g. {"identity": (B, D)}); noise is drawn here from
+        ``generator`` so a seed fixes the whole result.
+    """
+    cfg = model.config
+    device = model.lm_head.weight.device
+    B, N, K = len(prompts), config.num_tokens, cfg.codebook_size
+    builder = SequenceBuilder(cfg)
+    codes = torch.full((B, N), K, dtype=torch.long, device=device) if init_codes is None else init_codes.to(device)
+    if codes.shape != (B, N):
+        raise ValueError(f"init_codes must be ({B}, {N}), got {tuple(codes.shape)}")
+    cfg_on = config.guidance_scale != 0
+    rows = list(prompts) + ([[]] * B if cfg_on else [])
+    R = len(rows)
+    feats = dict(features or {})
+    fmask = dict(feature_mask or {})
+    if cfg.sequence_moe is not None and "noise" not in feats:
+        feats["noise"] = torch.randn(B, cfg.sequence_moe.noise_dim, generator=generator, device=device)
+    if cfg_on:  # the unconditional rows share the noise; conditioning features are dropped for them
+        feats = {k: torch.cat([v, v]) for k, v in feats.items()}
+        fmask = {k: torch.cat([v.to(device), torch.zeros_like(v, dtype=torch.bool, device=device)])
+                 for k, v in fmask.items()}
+        for k in feats:
+            if k != "noise" and k not in fmask:
+                fmask[k] = torch.cat([torch.ones(B, dtype=torch.bool, device=device),
+                                      torch.zeros(B, dtype=torch.bool, device=device)])
+    batch = builder.t2i(rows, codes.repeat(R // B, 1)).to(device)
+    L = batch.input_ids.shape[1]
+    P = L - N - 2
+    inputs = batch.model_inputs()
+    vocab = slice(cfg.code_offset, cfg.code_offset + K)
+    scheduler = config.make_scheduler(K)
+    dtype = model.lm_head.weight.dtype
+
+    cache = None
+    if config.use_cache:
+        cache = model.new_kv_cache(R, L, device=device, dtype=dtype)
+        model(batch.input_ids[:, :P], attention_mask=batch.attention_mask[:, :, :P, :P],
+              position_ids=batch.position_ids[:, :P], groups=batch.groups, router_mask=batch.router_mask[:, :P],
+              features=feats, feature_mask=fmask, kv_cache=cache, compute_logits=False)
+
+    sample = codes
+    for k in scheduler.timesteps.tolist():
+        image_ids = builder.codes_to_ids(sample).repeat(R // B, 1)
+        if cache is not None:
+            cache.crop(P)
+            out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
+                        attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
+                        image_mask=batch.image_mask[:, P:], features=feats, feature_mask=fmask, kv_cache=cache,
+                        logits_positions=slice(1, 1 + N), logits_vocab=vocab)
+            logits = out.logits
+        else:
+            ids = batch.input_ids.clone()
+            ids[:, P + 1:P + 1 + N] = image_ids
+            out = model(ids, **inputs, features=feats, feature_mask=fmask,
+                        logits_positions=slice(P + 1, P + 1 + N), logits_vocab=None if config.full_vocab else vocab)
+            logits = out.logits[..., vocab] if config.full_vocab else out.logits
+        logits = logits.float()
+        if cfg_on:
+            cond, uncond = logits.chunk(2)
+            logits = (1 + config.guidance_scale) * cond - config.guidance_scale * uncond
+        if isinstance(scheduler, MaskGITScheduler):
+            sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature)
+        else:
+            sample = scheduler.step(logits, sample, k, generator=generator)
+    return sample
