@@ -1,0 +1,164 @@
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler, sample_codes
+
+CODES = 16
+MASK = CODES  # code-space mask id, the default
+
+
+def random_logits(batch, num_tokens, seed, scale=3.0):
+    g = torch.Generator().manual_seed(seed)
+    return scale * torch.randn(batch, num_tokens, CODES, generator=g)
+
+
+def run(scheduler, sample, num_steps, seed, logits_seed=100, **kwargs):
+    """Full sampling loop with fresh random logits at every step; returns every intermediate."""
+    scheduler.set_timesteps(num_steps)
+    g = torch.Generator().manual_seed(seed)
+    history = [sample]
+    for k in scheduler.timesteps:
+        logits = random_logits(*sample.shape, seed=logits_seed + int(k))
+        sample = scheduler.step(logits, sample, k, generator=g, **kwargs)
+        history.append(sample)
+    return history
+
+
+def all_masked(batch, num_tokens):
+    return torch.full((batch, num_tokens), MASK, dtype=torch.long)
+
+
+@pytest.mark.parametrize("cls", [MaskGITScheduler, MDLMScheduler])
+def test_same_seed_same_tokens_and_no_mask_at_the_end(cls):
+    a = run(cls(), all_masked(3, 64), 8, seed=0)[-1]
+    b = run(cls(), all_masked(3, 64), 8, seed=0)[-1]
+    c = run(cls(), all_masked(3, 64), 8, seed=1)[-1]
+    assert torch.equal(a, b)
+    assert not torch.equal(a, c)
+    assert (a != MASK).all() and (a >= 0).all() and (a < CODES).all()
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "linear"])
+@pytest.mark.parametrize("num_steps", [12, 30])  # at 30 steps the "#unknown − 1" bound bites early on
+def test_maskgit_masked_count_follows_the_schedule(schedule, num_steps):
+    num_tokens = 100
+    history = run(MaskGITScheduler(schedule), all_masked(2, num_tokens), num_steps, seed=3)
+    ratio = {"cosine": lambda r: math.cos(math.pi / 2 * r), "linear": lambda r: 1 - r}[schedule]
+    unknown = num_tokens
+    for k in range(num_steps):
+        if k == num_steps - 1:
+            expected = 0
+        else:
+            expected = max(1, min(unknown - 1, math.floor(num_tokens * ratio((k + 1) / num_steps))))
+        counts = (history[k + 1] == MASK).sum(1).tolist()
+        assert counts == [expected, expected], (k, counts, expected)
+        unknown = expected
+    assert unknown == 0
+
+
+def test_maskgit_few_steps_keeps_at_least_one_token_back():
+    # 2 steps over 4 tokens: cos(π/4)·4 = 2.83 → 2 stay masked after step 0, then none.
+    history = run(MaskGITScheduler(), all_masked(1, 4), 2, seed=0)
+    assert [(h == MASK).sum().item() for h in history] == [4, 2, 0]
+    # 3 steps over 2 tokens: floor(2·cos(π/3)) = 1 but only 1 is unknown: it stays masked (≥ 1).
+    history = run(MaskGITScheduler(), all_masked(1, 2), 3, seed=0)
+    assert [(h == MASK).sum().item() for h in history] == [2, 1, 1, 0]
+
+
+@pytest.mark.parametrize("cls", [MaskGITScheduler, MDLMScheduler])
+def test_fixed_and_revealed_tokens_never_change(cls):
+    g = torch.Generator().manual_seed(4)
+    start = torch.randint(0, CODES, (4, 48), generator=g)
+    region = torch.rand(4, 48, generator=g) < 0.6  # inpaint 60 %
+    start = start.masked_fill(region, MASK)
+    history = run(cls(), start, 10, seed=5)
+    for before, after in zip(history[:-1], history[1:]):
+        known = before != MASK
+        assert torch.equal(after[known], before[known])
+    assert torch.equal(history[-1][~region], start[~region])
+    assert (history[-1] != MASK).all()
+
+
+@pytest.mark.parametrize("cls", [MaskGITScheduler, MDLMScheduler])
+def test_peaked_logits_give_the_argmax(cls):
+    target = torch.randint(0, CODES, (3, 40), generator=torch.Generator().manual_seed(6))
+    logits = 40.0 * F.one_hot(target, CODES).float()
+    scheduler = cls()
+    scheduler.set_timesteps(6)
+    sample, g = all_masked(3, 40), torch.Generator().manual_seed(7)
+    for k in scheduler.timesteps:
+        sample = scheduler.step(logits, sample, k, generator=g)
+    assert torch.equal(sample, target)
+
+
+def test_maskgit_confidence_picks_the_most_certain_tokens_without_noise():
+    # With temperature 0, the positions revealed first are those with the highest log p.
+    num_tokens = 10
+    sharpness = torch.arange(num_tokens, dtype=torch.float32)  # position i has p(code 0) rising with i
+    logits = torch.zeros(1, num_tokens, CODES)
+    logits[0, :, 0] = sharpness
+    scheduler = MaskGITScheduler()
+    scheduler.set_timesteps(4)
+    out = scheduler.step(
+        logits, all_masked(1, num_tokens), 0, torch.Generator().manual_seed(0), temperature=0.0
+    )
+    revealed = (out[0] != MASK).nonzero().flatten().tolist()
+    keep = max(1, min(num_tokens - 1, math.floor(num_tokens * math.cos(math.pi / 8))))
+    assert revealed == list(range(keep, num_tokens))
+
+
+def test_maskgit_gumbel_noise_randomises_the_choice():
+    # Same logits as above, huge temperature: the revealed set is no longer the most confident one.
+    num_tokens = 10
+    logits = torch.zeros(1, num_tokens, CODES)
+    logits[0, :, 0] = torch.arange(num_tokens, dtype=torch.float32)
+    scheduler = MaskGITScheduler()
+    scheduler.set_timesteps(4)
+    revealed_sets = set()
+    for seed in range(5):
+        g = torch.Generator().manual_seed(seed)
+        out = scheduler.step(logits, all_masked(1, num_tokens), 0, g, temperature=1e4)
+        revealed_sets.add(tuple((out[0] != MASK).nonzero().flatten().tolist()))
+    assert len(revealed_sets) > 1
+
+
+def test_mdlm_unmask_probability_matches_the_schedule_empirically():
+    batch, num_tokens, num_steps = 4, 4096, 8
+    scheduler = MDLMScheduler("cosine")
+    history = run(scheduler, all_masked(batch, num_tokens), num_steps, seed=11)
+    for k in range(num_steps):
+        m_t, m_s = math.cos(math.pi / 2 * k / num_steps), math.cos(math.pi / 2 * (k + 1) / num_steps)
+        p = 1.0 if k == num_steps - 1 else (m_t - m_s) / m_t
+        assert scheduler.unmask_probability(k) == pytest.approx(p, rel=1e-12)
+        masked_before = history[k] == MASK
+        revealed = masked_before & (history[k + 1] != MASK)
+        n = masked_before.sum().item()
+        observed = revealed.sum().item() / n
+        assert abs(observed - p) <= 5 * math.sqrt(p * (1 - p) / n) + 1e-12, (k, observed, p, n)
+
+
+def test_sample_codes_follows_the_softmax():
+    logits = torch.log(torch.tensor([0.1, 0.2, 0.7])).expand(1, 30000, 3)
+    draws = sample_codes(logits, torch.Generator().manual_seed(0))
+    freq = torch.bincount(draws.flatten(), minlength=3).float() / draws.numel()
+    assert torch.allclose(freq, torch.tensor([0.1, 0.2, 0.7]), atol=0.01)
+
+
+def test_add_noise_and_errors():
+    scheduler = MaskGITScheduler(mask_id=MASK)
+    codes = torch.randint(0, CODES, (2, 32))
+    noisy, mask = scheduler.add_noise(codes, torch.tensor([0.0, 0.5]), torch.Generator().manual_seed(0))
+    assert mask.sum(1).tolist() == [32, round(32 * math.cos(math.pi / 4))]
+    assert torch.equal(noisy[mask], torch.full((int(mask.sum()),), MASK))
+    with pytest.raises(ValueError, match="mask_id"):
+        MaskGITScheduler().add_noise(codes, torch.tensor([0.0, 0.5]))
+    with pytest.raises(RuntimeError, match="set_timesteps"):
+        MDLMScheduler().step(random_logits(2, 32, 0), all_masked(2, 32), 0)
+    scheduler.set_timesteps(4)
+    with pytest.raises(ValueError, match="outside"):
+        scheduler.step(random_logits(2, 32, 0), all_masked(2, 32), 4)
+    with pytest.raises(ValueError, match="unknown mask schedule"):
+        MDLMScheduler("sqrt")

@@ -1,0 +1,158 @@
+"""Samplers for masked image-token diffusion, in the pattern of diffusers' schedulers (DESIGN §5).
+
+A scheduler holds no model: the pipeline calls ``set_timesteps(K)`` and then, for k in
+``timesteps``, runs the model to get code logits and calls ``step(code_logits, sample, k,
+generator)``. Samples live in *code space*: (B, N) long, a code in [0, K) at known positions and
+``mask_id`` at unknown ones (``mask_id=None`` means K, the id right after the codes — the order of
+the full vocabulary, where the mask follows the codes). Positions that are known when sampling
+starts (inpainting, editing) are never changed. Both samplers use the training schedule
+(``schedules``), are vectorised over the batch, run on the device of their inputs and are
+deterministic for a given ``torch.Generator`` (which must live on that device).
+
+- ``MaskGITScheduler``: Show-o's / MaskGIT's confidence-based parallel decoding.
+- ``MDLMScheduler``: the ancestral sampler of absorbing diffusion (MDLM, SEDD).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from unif2ace.diffusion.schedules import MaskSchedule, _lowest_ranks, get_schedule, mask_codes
+
+
+def _gumbel(shape: torch.Size, generator: torch.Generator | None, device: torch.device) -> Tensor:
+    uniform = torch.rand(shape, generator=generator, device=device)
+    return -torch.log(-torch.log(uniform.clamp_min(torch.finfo(uniform.dtype).tiny)))
+
+
+def sample_codes(code_logits: Tensor, generator: torch.Generator | None = None) -> Tensor:
+    """(B, N) codes drawn from softmax(code_logits) by Gumbel-max (float32, any device)."""
+    logits = code_logits.float()
+    return (logits + _gumbel(logits.shape, generator, logits.device)).argmax(dim=-1)
+
+
+class _MaskedDiffusionScheduler:
+    def __init__(self, schedule: str | MaskSchedule = "cosine", mask_id: int | None = None) -> None:
+        self.schedule = get_schedule(schedule)
+        self.mask_id = mask_id
+        self.num_inference_steps: int | None = None
+        self.timesteps = torch.empty(0, dtype=torch.long)
+
+    def set_timesteps(self, num_steps: int) -> None:
+        """Prepare ``num_steps`` steps; ``timesteps`` are the step indices 0 … num_steps − 1."""
+        if num_steps < 1:
+            raise ValueError(f"num_steps must be at least 1, got {num_steps}")
+        self.num_inference_steps = num_steps
+        self.timesteps = torch.arange(num_steps)
+
+    def add_noise(
+        self, codes: Tensor, u: Tensor, generator: torch.Generator | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """Training-time noising, ``schedules.mask_codes``: (noisy codes, mask)."""
+        if self.mask_id is None:
+            raise ValueError("add_noise needs the mask id: build the scheduler with mask_id=<codebook size>")
+        return mask_codes(codes, u, self.schedule, self.mask_id, generator)
+
+    def _begin_step(self, code_logits: Tensor, sample: Tensor, step_index: int | Tensor) -> tuple[int, int]:
+        if self.num_inference_steps is None:
+            raise RuntimeError("call set_timesteps(num_steps) before step()")
+        step_index = int(step_index)
+        if not 0 <= step_index < self.num_inference_steps:
+            raise ValueError(f"step_index {step_index} is outside [0, {self.num_inference_steps})")
+        if code_logits.dim() != 3 or sample.shape != code_logits.shape[:2]:
+            raise ValueError(
+                f"code_logits must be (B, N, K) and sample (B, N); got {tuple(code_logits.shape)} "
+                f"and {tuple(sample.shape)}"
+            )
+        mask_id = code_logits.shape[-1] if self.mask_id is None else self.mask_id
+        return step_index, mask_id
+
+    def _progress_ratio(self, progress: float) -> float:
+        return float(self.schedule.ratio_at_progress(progress))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(schedule={self.schedule!r}, mask_id={self.mask_id})"
+
+
+class MaskGITScheduler(_MaskedDiffusionScheduler):
+    """MaskGIT decoding as in Show-o: predict all, keep the most confident, re-mask the rest.
+
+    Step k of K: draw a code at every position from softmax(logits), keep the known codes, score
+    the new ones by confidence log p(code) + τ·(1 − (k+1)/K)·Gumbel (noise annealed to 0), and
+    leave the floor(N·m((k+1)/K)) least confident masked, clamped to [1, #unknown − 1] so every
+    step reveals at least one token and keeps one for later; the last step reveals all.
+    N counts all positions, as in Show-o, also when only a region is being inpainted.
+    """
+
+    def step(
+        self,
+        code_logits: Tensor,
+        sample: Tensor,
+        step_index: int | Tensor,
+        generator: torch.Generator | None = None,
+        temperature: float = 1.0,
+    ) -> Tensor:
+        """One decoding step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N)."""
+        step_index, mask_id = self._begin_step(code_logits, sample, step_index)
+        num_steps = self.num_inference_steps
+        assert num_steps is not None
+        batch, num_tokens, _ = code_logits.shape
+        unknown = sample == mask_id
+        log_probs = torch.log_softmax(code_logits.float(), dim=-1)
+        drawn = (log_probs + _gumbel(log_probs.shape, generator, log_probs.device)).argmax(dim=-1)
+        drawn = torch.where(unknown, drawn, sample)
+
+        progress = (step_index + 1) / num_steps
+        last = step_index == num_steps - 1
+        num_unknown = unknown.sum(dim=1)  # (B,)
+        scheduled = 0 if last else math.floor(num_tokens * self._progress_ratio(progress))
+        keep_masked = torch.minimum(num_unknown - 1, torch.full_like(num_unknown, scheduled))
+        keep_masked = torch.minimum(keep_masked.clamp(min=0 if last else 1), num_unknown)
+
+        confidence = log_probs.gather(-1, drawn.unsqueeze(-1)).squeeze(-1)
+        noise_scale = temperature * (1.0 - progress)
+        if noise_scale != 0:
+            confidence = confidence + noise_scale * _gumbel(confidence.shape, generator, confidence.device)
+        confidence = confidence.masked_fill(~unknown, float("inf"))
+        remask = _lowest_ranks(confidence, keep_masked)
+        return drawn.masked_fill(remask, mask_id)
+
+
+class MDLMScheduler(_MaskedDiffusionScheduler):
+    """The ancestral sampler of absorbing diffusion (MDLM, SEDD) on the training schedule.
+
+    Step k of K goes from progress k/K to (k+1)/K, i.e. from mask ratio m_t to m_s < m_t: every
+    masked position is revealed with probability (m_t − m_s)/m_t, its code drawn from
+    softmax(logits); revealed and known positions stay. The last step reveals everything.
+    """
+
+    def unmask_probability(self, step_index: int) -> float:
+        """(m_t − m_s)/m_t of step ``step_index`` (1 at the last step)."""
+        num_steps = self.num_inference_steps
+        if num_steps is None:
+            raise RuntimeError("call set_timesteps(num_steps) first")
+        if step_index == num_steps - 1:
+            return 1.0
+        ratio_t = self._progress_ratio(step_index / num_steps)
+        ratio_s = self._progress_ratio((step_index + 1) / num_steps)
+        return min(1.0, max(0.0, (ratio_t - ratio_s) / ratio_t)) if ratio_t > 0 else 1.0
+
+    def step(
+        self,
+        code_logits: Tensor,
+        sample: Tensor,
+        step_index: int | Tensor,
+        generator: torch.Generator | None = None,
+    ) -> Tensor:
+        """One ancestral step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N)."""
+        step_index, mask_id = self._begin_step(code_logits, sample, step_index)
+        drawn = sample_codes(code_logits, generator)
+        reveal_draw = torch.rand(sample.shape, generator=generator, device=sample.device)
+        reveal = (sample == mask_id) & (reveal_draw < self.unmask_probability(step_index))
+        return torch.where(reveal, drawn, sample)
+
+
+__all__ = ["MaskGITScheduler", "MDLMScheduler", "sample_codes"]
