@@ -1,0 +1,68 @@
+"""Caption and QA templates: state only what was labelled, vary wording, cover the QA forms."""
+
+from __future__ import annotations
+
+import itertools
+
+from unif2ace.data.captions import write_caption
+from unif2ace.data.labelling import age_group
+from unif2ace.data.qa import write_qa
+
+FULL = {"age": 34, "age_group": "young adult", "gender": "female", "ethnicity": "Asian", "emotion": "happy",
+        "smile": True, "mouth": "slightly open", "eyes": "open", "head_pose": "slightly turned left",
+        "head_tilt": "upright", "color": "color", "sharpness": "sharp", "lighting": "even", "glasses": True}
+# words that may only appear when the attribute behind them was labelled
+CUES = {"emotion": ["happy", "expression"], "smile": ["smil"], "mouth": ["mouth", "lips"], "glasses": ["glasses"],
+        "eyes": ["eyes"], "head_pose": ["camera", "turned", "facing"], "lighting": ["lighting"],
+        "ethnicity": ["Asian"], "sharpness": ["sharp", "focus"]}
+
+
+def test_age_groups():
+    assert [age_group(a) for a in (0, 12, 13, 19, 20, 35, 36, 55, 56, 90)] == [
+        "child", "child", "teen", "teen", "young adult", "young adult", "middle-aged", "middle-aged", "senior", "senior"]
+
+
+def test_caption_states_only_labelled_attributes():
+    for drop in itertools.combinations(CUES, 3):
+        attrs = {k: v for k, v in FULL.items() if k not in drop}
+        cap = write_caption(attrs, "rec-" + "".join(drop)).lower()
+        for name in drop:
+            for cue in CUES[name]:
+                if name == "eyes" and cue == "eyes" and "eyes narrowed" in cap:
+                    continue
+                assert cue.lower() not in cap, (name, cue, cap)
+        assert "34" in cap and ("woman" in cap)
+
+
+def test_caption_varies_and_is_deterministic():
+    caps = {write_caption(FULL, f"id{i}") for i in range(20)}
+    assert len(caps) >= 10
+    assert write_caption(FULL, "same") == write_caption(FULL, "same")
+    assert len(write_caption(FULL, "x").split()) >= 40
+
+
+def test_pronouns_follow_gender():
+    cap = write_caption({**FULL, "gender": "male", "age": 70, "age_group": "senior"}, 1)
+    assert " she " not in f" {cap.lower()} " and " her " not in f" {cap.lower()} "
+    neutral = write_caption({k: v for k, v in FULL.items() if k != "gender"}, 2)
+    assert " she " not in f" {neutral.lower()} " and "They" in neutral
+
+
+def test_qa_forms_and_consistency():
+    cap = write_caption(FULL, "r")
+    qa = write_qa(FULL, cap, "r")
+    assert len(qa) >= 6
+    kinds = {t.kind for t in qa}
+    assert {"describe", "how-old", "which", "yes/no"} <= kinds
+    answers = " ".join(t.answer for t in qa)
+    assert "34 years old" in answers and "Young adult (20–35 years)" in answers
+    assert any(t.question.startswith("Is there a smile") or t.question.endswith("smiling?") for t in qa)
+    # nothing asked about attributes that were not labelled
+    few = write_qa({"age": 5, "age_group": "child", "color": "color"}, "", "r")
+    assert all("smil" not in t.question and "glasses" not in t.question for t in few)
+
+
+def test_yes_no_questions_are_balanced():
+    answers = [t.answer.split(",")[0].split(".")[0] for i in range(200) for t in write_qa(FULL, "", f"r{i}")
+               if t.kind == "yes/no" and ("age" in t.question.lower() or "this person a" in t.question or "photo" in t.question)]
+    assert 0.25 < answers.count("Yes") / len(answers) < 0.75

@@ -1,0 +1,160 @@
+"""Build a labelled face dataset: read a source, label each photo, write captions and QA, split.
+
+Resumable: records already in ``OUT/records.jsonl`` are skipped, so an interrupted build picks up
+where it stopped (``unif2ace data build`` again with the same arguments).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from unif2ace.data.labelling import TEXT_THRESHOLD, FaceLabeller, LabellerOptions
+from unif2ace.data.records import FaceRecord
+from unif2ace.data.store import FaceStore
+
+SOURCES = ("utkface", "celeba", "folder", "conversations")
+
+
+def read_source(source: str, root: str | Path, on_problem: Callable[[str, str], None]) -> Iterator[FaceRecord]:
+    from unif2ace.data import readers
+
+    if source == "utkface":
+        return readers.read_utkface(root, on_problem=on_problem)
+    if source == "celeba":
+        return readers.read_celeba(root, on_problem=on_problem)
+    if source == "folder":
+        return readers.read_image_folder(root, on_problem=on_problem)
+    if source == "conversations":
+        root = Path(root)
+        files = sorted(p for p in root.iterdir() if p.suffix in (".json", ".jsonl", ".parquet")) if root.is_dir() else [root]
+        return (r for f in files for r in readers.read_conversations(f, on_problem=on_problem))
+    raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+
+
+def image_base(source: str, root: str | Path) -> Path:
+    """Folder that relative image paths of ``source`` are resolved against."""
+    root = Path(root)
+    return root.parent if source == "conversations" and root.is_file() else root
+
+
+def load_rgb(rec: FaceRecord, base: Path) -> np.ndarray:
+    from PIL import Image
+
+    if isinstance(rec.image, (bytes, bytearray)):
+        img = Image.open(io.BytesIO(rec.image))
+    elif isinstance(rec.image, str):
+        img = Image.open(base / rec.image)
+    else:
+        raise ValueError("record has no image")
+    return np.asarray(img.convert("RGB"))
+
+
+def build(
+    source: str,
+    root: str | Path,
+    out: str | Path,
+    *,
+    limit: int | None = None,
+    options: LabellerOptions | None = None,
+    label: bool = True,
+    rewriter=None,
+    chunk: int = 64,
+    progress: bool = True,
+    threads: int | None = 1,
+    fractions: tuple[float, float, float] = (0.9, 0.05, 0.05),
+    seed: int = 0,
+) -> dict:
+    """Label ``source`` photos under ``root`` into the dataset folder ``out``; returns a summary."""
+    from unif2ace.data.captions import write_caption
+    from unif2ace.data.qa import write_qa
+
+    options = options or LabellerOptions()
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)  # small models: one thread each is fastest on shared CPUs
+    store = FaceStore.create(
+        out,
+        {
+            "source": source,
+            "root": str(root),  # as given (keep it relative): never an absolute machine path by default
+            "labeller": asdict(options) if label else None,
+            "text_threshold": TEXT_THRESHOLD,
+            "splits": {"fractions": list(fractions), "seed": seed},
+        },
+    )
+    store.repair()
+    done = store.ids()
+    labeller = FaceLabeller(options)
+    base = image_base(source, root)
+    problems = 0
+
+    def on_problem(item: str, reason: str) -> None:
+        nonlocal problems
+        problems += 1
+        store.log_problem(item, reason)
+
+    records = read_source(source, root, on_problem)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc=f"labelling {source}", unit="img", total=limit, dynamic_ncols=True)
+    t0, new, seen, buf = time.time(), 0, 0, []
+    for rec in records:
+        if limit is not None and seen >= limit:
+            break
+        seen += 1
+        if bar is not None:
+            bar.update()
+        if rec.id in done:
+            continue
+        try:
+            if label:
+                rgb = load_rgb(rec, base)
+                rec.attributes = labeller.label(rgb, given=rec.attributes)
+        except Exception as exc:  # noqa: BLE001 — a bad image must not stop a 100k-image run
+            on_problem(rec.image if isinstance(rec.image, str) else rec.id, f"{type(exc).__name__}: {exc}")
+            continue
+        stated = rec.confident(TEXT_THRESHOLD)
+        stated.pop("face_detected", None)
+        if not rec.caption:
+            rec.caption = write_caption(stated, rec.id)
+            if rewriter is not None:
+                rec.caption = rewriter.rewrite_caption(rec.caption, stated) or rec.caption
+        if not rec.qa:
+            rec.qa = write_qa(stated, rec.caption, rec.id)
+            if rewriter is not None:
+                rec.qa += rewriter.extra_qa(rec.caption, stated)
+        rec.meta["stated"] = sorted(stated)
+        buf.append(rec)
+        done.add(rec.id)
+        if len(buf) >= chunk:
+            new += store.append(buf)
+            buf = []
+    new += store.append(buf)
+    if bar is not None:
+        bar.close()
+    splits = store.write_splits(fractions, seed)
+    elapsed = time.time() - t0
+    summary = {
+        "records": len(done),
+        "new": new,
+        "problems": len(store.problems()),
+        "seconds_this_run": round(elapsed, 1),
+        "split_sizes": {k: len(splits[k]) for k in ("train", "val", "test")},
+    }
+    runs = store.manifest.get("build_runs", [])
+    store.update_manifest(build_runs=runs + [{"new": new, "seconds": summary["seconds_this_run"]}], records=len(done))
+    return summary
+
+
+def summary_json(summary: dict) -> str:
+    return json.dumps(summary, indent=2)

