@@ -45,6 +45,7 @@ def register(subparsers) -> None:
     q.add_argument("-n", type=int, default=300)
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--out", default=None, help="write the table (markdown) here too")
+    q.add_argument("--sheet", default=None, help="write a contact sheet of stated emotions (PNG) for a by-eye check")
     q.set_defaults(func=_quality)
 
     t = sub.add_parser("train-tokenizer", help="train a byte-level BPE on a dataset's captions and QA")
@@ -109,7 +110,7 @@ def _show(args: argparse.Namespace) -> int:
 def _quality(args: argparse.Namespace) -> int:
     from unif2ace.data.quality import format_table, measure_quality
 
-    res = measure_quality(args.root, n=args.n, seed=args.seed)
+    res = measure_quality(args.root, n=args.n, seed=args.seed, sheet=args.sheet)
     table = format_table(res)
     print(table)
     if args.out:

@@ -87,7 +87,10 @@ def plot_stats(stats: dict[str, Any], path: str | Path) -> Path:
             ax.hist(stats["_cap_tokens"], bins=30, color="tab:green")
             ax.set_title(f"caption tokens ({stats['tokenizer']})")
             continue
-        items = sorted(attrs[name].items(), key=lambda kv: kv[0]) if name == "age" else list(attrs[name].items())[:10]
+        if name == "age":
+            items = sorted(attrs[name].items(), key=lambda kv: int(kv[0][:-1]))
+        else:
+            items = list(attrs[name].items())[:10]
         ax.bar([str(k) for k, _ in items], [v for _, v in items], color="tab:blue")
         ax.set_title(f"{name} (stated, n={sum(attrs[name].values())})")
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
