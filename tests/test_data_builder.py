@@ -54,6 +54,12 @@ def test_build_resume_stats_show(utk_root, tmp_path, capsys):
     assert "records: 3" in text and "caption tokens" in text and (out / "stats.png").is_file()
     assert main(["data", "show", str(out), "-n", "1"]) == 0
     assert "caption:" in capsys.readouterr().out
+    # precomputed identity features live beside the records, keyed by record id
+    assert main(["data", "encode", str(out), "--encoder", "dlib"]) == 0
+    from unif2ace.data.store import FaceStore
+
+    ids, feats = FaceStore.open(out).read_shards("features", "dlib-128")
+    assert sorted(ids) == sorted(r["id"] for r in recs) and feats.shape == (3, 128)
 
 
 def test_build_conversations_without_labelling(tmp_path, capsys):

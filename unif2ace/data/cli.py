@@ -1,4 +1,4 @@
-"""``unif2ace data build|stats|show|quality|train-tokenizer`` — build and inspect face datasets."""
+"""``unif2ace data build|stats|show|quality|encode|train-tokenizer`` — build and inspect face datasets."""
 
 from __future__ import annotations
 
@@ -47,6 +47,15 @@ def register(subparsers) -> None:
     q.add_argument("--out", default=None, help="write the table (markdown) here too")
     q.add_argument("--sheet", default=None, help="write a contact sheet of stated emotions (PNG) for a by-eye check")
     q.set_defaults(func=_quality)
+
+    e = sub.add_parser("encode", help="precompute identity / semantic encoder features into the dataset's shards")
+    e.add_argument("folder")
+    e.add_argument("--encoder", required=True, choices=("dlib", "facenet", "arcface", "fid-inception", "clip"))
+    e.add_argument("--path", default=None, help="model file/folder for arcface (ONNX) and clip (Hugging Face folder)")
+    e.add_argument("--device", default=None, help="cpu, cuda, … (default: cuda when available)")
+    e.add_argument("--batch-size", type=int, default=32)
+    e.add_argument("--limit", type=int, default=None)
+    e.set_defaults(func=_encode)
 
     t = sub.add_parser("train-tokenizer", help="train a byte-level BPE on a dataset's captions and QA")
     t.add_argument("folder")
@@ -117,6 +126,23 @@ def _quality(args: argparse.Namespace) -> int:
         from unif2ace.io import atomic_write_text
 
         atomic_write_text(args.out, table + "\n")
+    return 0
+
+
+def _encode(args: argparse.Namespace) -> int:
+    from unif2ace.data.store import FaceStore
+    from unif2ace.encoders import IDENTITY_ENCODERS, load_identity_encoder, load_semantic_encoder, precompute_features
+
+    kwargs = {"device": args.device}
+    if args.encoder in ("arcface", "clip"):
+        if not args.path:
+            raise ValueError(f"--encoder {args.encoder} needs --path to the model you downloaded")
+        kwargs["path"] = args.path
+    load = load_identity_encoder if args.encoder in IDENTITY_ENCODERS else load_semantic_encoder
+    encoder = load(args.encoder, **kwargs)
+    store = FaceStore.open(args.folder)
+    n = precompute_features(store, encoder, batch_size=args.batch_size, limit=args.limit)
+    print(f"encoded {n} images with {encoder.name} into {store.folder / 'shards' / 'features'}")
     return 0
 
 
