@@ -90,7 +90,7 @@ def _intro(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> str:
         age_phrase = f"{desc} under one year old"
     else:
         age_phrase = desc
-    kind = rng.choice(["close-up portrait", "head-and-shoulders photo", "tightly cropped face photo", "portrait photo", "headshot"])
+    kind = rng.choice(["close-up portrait", "tightly cropped face photo", "close-up photo", "portrait photo", "headshot"])
     lead = rng.choice(
         [
             f"This is {_article(kind)} {kind} of {_article(age_phrase)} {age_phrase}.",

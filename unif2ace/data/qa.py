@@ -83,8 +83,11 @@ def write_qa(attrs: dict[str, Any], caption: str, seed: int | str = 0) -> list[Q
 
     eyes = attrs.get("eyes")
     if eyes:
-        qa.append(QATurn("Are the person's eyes open?",
-                         _yn(rng, True, f"{subj.his} eyes are open." if eyes == "open" else f"{subj.his} eyes are open but narrowed.", ""), "yes/no"))
+        state = f"{subj.his} eyes are open" + ("" if eyes == "open" else " but narrowed")
+        if rng.random() < 0.5:
+            qa.append(QATurn("Are the person's eyes open?", _yn(rng, True, state + ".", ""), "yes/no"))
+        else:
+            qa.append(QATurn("Are the person's eyes closed?", _yn(rng, False, "", state + "."), "yes/no"))
 
     pose = attrs.get("head_pose")
     if pose:
