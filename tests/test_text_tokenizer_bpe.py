@@ -60,3 +60,15 @@ def test_save_load(bpe, tmp_path):
 def test_too_small():
     with pytest.raises(ValueError, match="too small"):
         BPETokenizer.train(CORPUS, vocab_size=100)
+
+
+@pytest.mark.parametrize("name,preset", [("bpe", "small"), ("bpe-1024", "tiny")])
+def test_shipped_vocabularies_fit_presets(name, preset):
+    tok = load_text_tokenizer(name)
+    cfg = ModelConfig.from_name(preset)
+    assert (tok.vocab_size, tok.eot_id) == (cfg.text_vocab_size, cfg.eot_token_id)
+    text = "A smiling woman in her 30s with short curly red hair, freckles and round glasses."
+    ids = tok.encode(text)
+    assert tok.decode(ids) == text and len(ids) < 30  # face words are whole tokens, not bytes
+    if name == "bpe":
+        assert len(tok.encode(" freckles")) == 1

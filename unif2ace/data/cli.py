@@ -131,7 +131,12 @@ def _quality(args: argparse.Namespace) -> int:
 
 def _encode(args: argparse.Namespace) -> int:
     from unif2ace.data.store import FaceStore
-    from unif2ace.encoders import IDENTITY_ENCODERS, load_identity_encoder, load_semantic_encoder, precompute_features
+    from unif2ace.encoders import (
+        IDENTITY_ENCODERS,
+        load_identity_encoder,
+        load_semantic_encoder,
+        precompute_features,
+    )
 
     kwargs = {"device": args.device}
     if args.encoder in ("arcface", "clip"):
