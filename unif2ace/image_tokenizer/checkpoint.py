@@ -32,6 +32,7 @@ def showo_to_ours(showo_state: dict[str, torch.Tensor], model: ImageTokenizer) -
     ours = model.state_dict()
     mapped: dict[str, torch.Tensor] = {}
     problems: list[str] = []
+    misfit: set[str] = set()
     for key, value in showo_state.items():
         if key in SHOWO_DERIVED_BUFFERS:
             problems += _check_derived(key, value, model)
@@ -43,9 +44,10 @@ def showo_to_ours(showo_state: dict[str, torch.Tensor], model: ImageTokenizer) -
         if tuple(value.shape) != tuple(ours[target].shape):
             problems.append(f"shape mismatch: {key} is {tuple(value.shape)} in the checkpoint, "
                             f"{target} is {tuple(ours[target].shape)} in our model")
+            misfit.add(target)
             continue
         mapped[target] = value
-    problems += [f"missing from the Show-o checkpoint: {k}" for k in ours if k not in mapped]
+    problems += [f"missing from the Show-o checkpoint: {k}" for k in ours if k not in mapped and k not in misfit]
     if problems:
         raise ValueError(f"cannot load the Show-o MAGVIT-v2 checkpoint ({len(problems)} problem(s)):\n"
                          + "\n".join(problems))

@@ -57,7 +57,10 @@ class TrainConfig:
     eval_every: int = 250
     eval_images: int = 64
     ckpt_every: int = 250
-    max_minutes: float = 0.0  # stop (and save) after this much wall time; 0: no limit
+    # Stop (and save) after this much wall time, counted over resumed sessions; 0: no limit. When set,
+    # the cosine schedule follows whichever budget runs out first (steps or time), so a run on a
+    # shared CPU still anneals its learning rate before the deadline.
+    max_minutes: float = 0.0
     threads: int = 0  # torch threads; 0: leave torch's default
     seed: int = 0
     device: str = "cpu"
@@ -77,10 +80,12 @@ class TrainConfig:
         return ImageTokenizerConfig.from_name(self.preset, resolution=self.resolution, **self.model)
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
+def lr_at(step: int, cfg: TrainConfig, elapsed_s: float = 0.0) -> float:
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    if cfg.max_minutes:
+        t = max(t, min(1.0, elapsed_s / (cfg.max_minutes * 60)))
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
@@ -140,7 +145,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         disc = PatchDiscriminator().to(device)
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.5, 0.9))
     perceptual = InceptionPerceptualLoss().to(device) if cfg.perceptual_weight > 0 else None
-    step = 0
+    step, elapsed_before = 0, 0.0
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
@@ -149,6 +154,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             disc.load_state_dict(state["disc"])
             disc_opt.load_state_dict(state["disc_opt"])
         step = state["step"]
+        elapsed_before = state.get("elapsed_s", 0.0)
         torch.set_rng_state(state["torch_rng"])
         print(f"resumed {out} at step {step}")
     out.mkdir(parents=True, exist_ok=True)
@@ -158,7 +164,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
 
     def save_checkpoint() -> None:
         state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                 "torch_rng": torch.get_rng_state(), "train_config": dataclasses.asdict(cfg),
+                 "torch_rng": torch.get_rng_state(),
+                 "elapsed_s": elapsed_before + time.time() - started, "train_config": dataclasses.asdict(cfg),
                  "disc": disc.state_dict() if disc is not None else None,
                  "disc_opt": disc_opt.state_dict() if disc_opt is not None else None}
         atomic_write(ckpt_path, lambda tmp: torch.save(state, tmp))
@@ -169,7 +176,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     started = time.time()
     bar = tqdm(total=cfg.steps, initial=step, desc="tokenizer", disable=not progress, dynamic_ncols=True)
     while step < cfg.steps:
-        if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
+        elapsed = elapsed_before + time.time() - started
+        if cfg.max_minutes and elapsed > cfg.max_minutes * 60:
             print(f"stopping at step {step}: --max-minutes {cfg.max_minutes} reached")
             break
         x = to_model_input(train_imgs[batches.indices(step)], device)
@@ -177,7 +185,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             flip = torch.rand(x.shape[0], device=device) < 0.5
             x = torch.where(flip[:, None, None, None], x.flip(-1), x)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, cfg)
+            g["lr"] = lr = lr_at(step, cfg, elapsed)
         use_gan = disc is not None and step >= cfg.disc_start
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
             o = model(x)
@@ -203,8 +211,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             disc_opt.step()
         step += 1
         psnr_batch = float(10 * torch.log10(4 / (rec.detach() - x).pow(2).mean()))
-        record = {"step": step, "loss": float(loss.detach()), "psnr": psnr_batch, "lr": lr_at(step - 1, cfg),
-                  "codebook_entropy": float(o["codebook_entropy"].detach()), "time": round(time.time() - started, 1),
+        record = {"step": step, "loss": float(loss.detach()), "psnr": psnr_batch, "lr": lr,
+                  "codebook_entropy": float(o["codebook_entropy"].detach()), "time": round(elapsed_before + time.time() - started, 1),
                   **{k: float(v.detach()) for k, v in losses.items()}}
         bar.update(1)
         bar.set_postfix(loss=f"{record['loss']:.3f}", psnr=f"{psnr_batch:.2f}")

@@ -1,0 +1,320 @@
+"""Image tokenizer (DESIGN §6): shapes, index order, Show-o key mapping, training, data handling."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from unif2ace.image_tokenizer import LFQ, ImageTokenizer, ImageTokenizerConfig, to_tensor
+from unif2ace.image_tokenizer.checkpoint import load_tokenizer, ours_to_showo, showo_to_ours
+from unif2ace.image_tokenizer.data import load_images, load_split, split_holdout
+from unif2ace.image_tokenizer.evaluate import codebook_usage
+from unif2ace.image_tokenizer.train import TrainConfig, train
+
+
+@pytest.fixture
+def tiny() -> ImageTokenizer:
+    torch.manual_seed(0)
+    return ImageTokenizer(ImageTokenizerConfig.from_name("tiny")).eval()
+
+
+def smooth_images(n: int, size: int, seed: int = 0) -> np.ndarray:
+    """Low-frequency random colour fields (uint8 [n, size, size, 3]): learnable in a few steps."""
+    g = torch.Generator().manual_seed(seed)
+    low = torch.rand(n, 3, 4, 4, generator=g)
+    x = torch.nn.functional.interpolate(low, size=(size, size), mode="bicubic", align_corners=False)
+    return (x.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+# ----- shapes and round trips
+def test_encode_decode_shapes(tiny):
+    x = torch.rand(2, 3, 32, 32)
+    codes = tiny.encode(x)
+    assert codes.shape == (2, 64) and codes.dtype == torch.int64
+    assert 0 <= int(codes.min()) and int(codes.max()) < 64
+    y = tiny.decode(codes)
+    assert y.shape == (2, 3, 32, 32) and float(y.min()) >= 0 and float(y.max()) <= 1
+    # non-square images: pass the latent shape
+    codes = tiny.encode(torch.rand(1, 3, 16, 32))
+    assert tiny.decode(codes, shape=(4, 8)).shape == (1, 3, 16, 32)
+
+
+def test_pil_in_pil_out(tiny):
+    ims = [Image.fromarray(a) for a in smooth_images(3, 32)]
+    codes = tiny.encode(ims)
+    assert torch.equal(codes, tiny.encode(torch.stack([to_tensor(im)[0] for im in ims])))
+    out = tiny.decode_to_pil(codes)
+    assert len(out) == 3 and out[0].size == (32, 32) and out[0].mode == "RGB"
+
+
+def test_codes_round_trip_exactly():
+    q = LFQ(code_bits=10)
+    idx = torch.arange(1024).view(4, 256)
+    codes = q.indices_to_codes(idx, (16, 16))
+    assert set(codes.unique().tolist()) == {-1.0, 1.0}
+    assert torch.equal(q.bits_to_indices(codes), idx)
+
+
+def test_decoded_codes_are_re_encoded_by_a_trained_path(tiny):
+    # the quantiser is idempotent: quantising a code gives the same code
+    z = torch.randn(2, 6, 8, 8)
+    q = tiny.quantize
+    idx = q.bits_to_indices(z)
+    assert torch.equal(q.bits_to_indices(q.indices_to_codes(idx, (8, 8))), idx)
+
+
+def test_bad_inputs_give_clear_errors(tiny):
+    with pytest.raises(ValueError, match="multiple of 4"):
+        tiny.encode(torch.rand(1, 3, 30, 30))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        tiny.encode(torch.rand(1, 3, 32, 32) * 2 - 1)
+    with pytest.raises(ValueError, match="code indices"):
+        tiny.decode(torch.full((1, 64), 64))
+
+
+# ----- index order (Show-o: the bit of channel 0 is the most significant)
+def test_index_order_matches_showo():
+    bits = 13
+    q = LFQ(bits)
+    # Show-o's table: embedding[i] = ((i >> (B-1-j)) & 1) * 2 - 1
+    i = torch.arange(2**bits)
+    showo_embedding = ((i[:, None] >> torch.arange(bits - 1, -1, -1)) & 1).float() * 2 - 1
+    assert torch.equal(q.codebook(), showo_embedding)
+    z = -torch.ones(1, bits, 1, 1)
+    z[0, 0] = 1.0  # only channel 0 positive
+    assert q.bits_to_indices(z).item() == 2 ** (bits - 1)
+    z = torch.randn(3, bits, 4, 4)
+    showo_indices = ((z > 0).float() * (2 ** torch.arange(bits - 1, -1, -1)).view(1, -1, 1, 1)).sum(1).long()
+    assert torch.equal(q.bits_to_indices(z), showo_indices.flatten(1))
+
+
+def test_lfq_entropy_matches_brute_force():
+    torch.manual_seed(0)
+    q = LFQ(4, entropy_temperature=0.5)
+    z = torch.randn(2, 4, 3, 3)
+    sample_h, codebook_h = q.entropies(z)
+    flat = z.permute(0, 2, 3, 1).reshape(-1, 4).double()
+    p = torch.softmax(2 * flat @ q.codebook().double().T / 0.5, dim=-1)  # softmax over all 16 codes
+    ref_sample = -(p * p.log()).sum(-1).mean()
+    mean = p.mean(0)
+    ref_codebook = -(mean * mean.log()).sum()
+    assert float(sample_h) == pytest.approx(float(ref_sample), rel=1e-4)
+    assert float(codebook_h) == pytest.approx(float(ref_codebook), rel=1e-4)
+
+
+# ----- Show-o checkpoint mapping
+def showo_reference_keys() -> dict[str, tuple[int, ...]]:
+    """Show-o's MAGVIT-v2 state dict names and shapes, enumerated from its modeling code's rules."""
+    keys: dict[str, tuple[int, ...]] = {}
+
+    def conv(name, cin, cout, k):
+        keys[f"{name}.weight"], keys[f"{name}.bias"] = (cout, cin, k, k), (cout,)
+
+    def norm(name, c):
+        keys[f"{name}.weight"], keys[f"{name}.bias"] = (c,), (c,)
+
+    def resnet(name, cin, cout):
+        norm(f"{name}.norm1", cin), conv(f"{name}.conv1", cin, cout, 3)
+        norm(f"{name}.norm2", cout), conv(f"{name}.conv2", cout, cout, 3)
+        if cin != cout:
+            conv(f"{name}.nin_shortcut", cin, cout, 1)
+
+    def mid(name, c):
+        resnet(f"{name}.block_1", c, c), resnet(f"{name}.block_2", c, c)
+        norm(f"{name}.attn_1.norm", c)
+        for p in ("q", "k", "v", "proj_out"):
+            conv(f"{name}.attn_1.{p}", c, c, 1)
+
+    ch, z = 128, 13
+    mult, blocks = (1, 2, 2, 4, 4), (4, 3, 4, 3, 4)
+    conv("encoder.conv_in", 3, ch, 3)
+    cin = ch
+    for lvl in range(5):
+        for b in range(blocks[lvl]):
+            resnet(f"encoder.down.{lvl}.block.{b}", cin, ch * mult[lvl])
+            cin = ch * mult[lvl]
+        if lvl != 4:
+            conv(f"encoder.down.{lvl}.downsample.conv", cin, cin, 3)
+    mid("encoder.mid", cin)
+    norm("encoder.norm_out", cin), conv("encoder.conv_out", cin, z, 3), conv("encoder.quant_conv", z, z, 1)
+    dmult, dblocks = (1, 1, 2, 2, 4), (4, 4, 3, 4, 3)
+    cin = ch * dmult[-1]
+    conv("decoder.conv_in", z, cin, 3)
+    mid("decoder.mid", cin)
+    for lvl in reversed(range(5)):
+        for b in range(dblocks[lvl]):
+            resnet(f"decoder.up.{lvl}.block.{b}", cin, ch * dmult[lvl])
+            cin = ch * dmult[lvl]
+        if lvl != 0:
+            conv(f"decoder.up.{lvl}.upsample.conv", cin, cin, 3)
+    norm("decoder.norm_out", cin), conv("decoder.conv_out", cin, 3, 3), conv("decoder.post_quant_conv", z, z, 1)
+    keys["quantize.embedding"], keys["quantize.power_vals"] = (8192, 13), (13,)
+    return keys
+
+
+@pytest.fixture(scope="module")
+def full_size_meta() -> ImageTokenizer:
+    with torch.device("meta"):
+        return ImageTokenizer(ImageTokenizerConfig.from_name("magvitv2"))
+
+
+def meta_showo_state(keys: dict[str, tuple[int, ...]]) -> dict[str, torch.Tensor]:
+    return {k: torch.empty(s, device="meta") for k, s in keys.items()}
+
+
+def test_full_size_matches_showo_names_and_shapes(full_size_meta):
+    ref = showo_reference_keys()
+    ours = {k: tuple(v.shape) for k, v in full_size_meta.state_dict().items()}
+    assert len(ours) == len(ref) - 2  # everything but the two derived quantiser buffers
+    mapped = showo_to_ours(meta_showo_state(ref), full_size_meta)
+    assert {k: tuple(v.shape) for k, v in mapped.items()} == ours
+    cfg = full_size_meta.config
+    assert cfg.downsample_factor == 16 and cfg.codebook_size == 8192 and cfg.latent_shape(256, 256) == (16, 16)
+
+
+def test_showo_mapping_lists_every_problem(full_size_meta):
+    ref = meta_showo_state(showo_reference_keys())
+    del ref["encoder.down.0.block.0.conv1.weight"]
+    del ref["decoder.up.4.upsample.conv.bias"]
+    ref["encoder.down.0.attn.0.q.weight"] = torch.empty(128, 128, 1, 1, device="meta")
+    ref["decoder.conv_out.weight"] = torch.empty(3, 64, 3, 3, device="meta")
+    with pytest.raises(ValueError) as err:
+        showo_to_ours(ref, full_size_meta)
+    lines = str(err.value).splitlines()[1:]
+    assert len(lines) == 4
+    assert "missing from the Show-o checkpoint: encoder.down.0.block.0.conv1.weight" in lines
+    assert "missing from the Show-o checkpoint: decoder.up.4.upsample.conv.bias" in lines
+    assert "unexpected key in the Show-o checkpoint: encoder.down.0.attn.0.q.weight" in lines
+    assert any(line.startswith("shape mismatch: decoder.conv_out.weight") for line in lines)
+
+
+def test_showo_checkpoint_loads_with_real_values(tmp_path):
+    """Small config, real tensors: export under Show-o's names, save, load back, same outputs."""
+    from safetensors.torch import save_file
+
+    torch.manual_seed(1)
+    cfg = ImageTokenizerConfig.from_name("tiny", decoder_ch_mult=(1, 1, 2), decoder_num_res_blocks=(2, 1, 1))
+    src = ImageTokenizer(cfg).eval()
+    showo = ours_to_showo(src.state_dict(), src)
+    assert "quantize.embedding" in showo and "encoder.down.0.block.0.conv1.weight" in showo
+    save_file({k: v.contiguous() for k, v in showo.items()}, tmp_path / "model.safetensors")
+    from unif2ace.image_tokenizer.checkpoint import read_state_dict
+
+    dst = ImageTokenizer(cfg).eval()
+    dst.load_state_dict(showo_to_ours(read_state_dict(tmp_path), dst), strict=True)
+    x = torch.rand(2, 3, 32, 32)
+    assert torch.equal(src.encode(x), dst.encode(x))
+    codes = src.encode(x)
+    torch.testing.assert_close(src.decode(codes), dst.decode(codes))
+    # a checkpoint whose code table is in another order is refused
+    showo["quantize.embedding"] = showo["quantize.embedding"].flip(-1)
+    with pytest.raises(ValueError, match="index order"):
+        showo_to_ours(showo, dst)
+
+
+def test_save_and_load_our_format(tiny, tmp_path):
+    tiny.save_pretrained(tmp_path / "tok")
+    again = load_tokenizer(tmp_path / "tok")
+    x = torch.rand(1, 3, 32, 32)
+    assert torch.equal(tiny.encode(x), again.encode(x))
+
+
+# ----- training
+def test_training_reduces_loss_and_resumes(tmp_path):
+    np.save(tmp_path / "faces.npy", smooth_images(64, 32))
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), preset="tiny", resolution=32,
+                      model={"ch": 16}, batch_size=8, steps=40, lr=5e-3, warmup_steps=5, eval_every=20,
+                      eval_images=8, ckpt_every=20, cache_dir="", seed=0)
+    train(cfg, progress=False)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    first, last = np.mean([r["recon"] for r in log[:3]]), np.mean([r["recon"] for r in log[-5:]])
+    assert last < 0.85 * first, (first, last)
+    assert (tmp_path / "run" / "samples" / "step_000040.png").is_file()
+    assert (tmp_path / "run" / "final" / "model.safetensors").is_file()
+    with pytest.raises(ValueError, match="--resume"):
+        train(cfg, progress=False)
+    cfg.steps = 45
+    train(cfg, resume=True, progress=False)
+    state = torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=False)
+    assert state["step"] == 45
+
+
+def test_training_with_perceptual_and_discriminator(tmp_path):
+    np.save(tmp_path / "faces.npy", smooth_images(16, 32))
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), preset="tiny", resolution=32,
+                      batch_size=2, steps=2, perceptual_weight=0.1, disc_weight=0.1, disc_start=1,
+                      eval_every=2, eval_images=2, cache_dir="")
+    train(cfg, progress=False)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert "perceptual" in log[0] and "g_adv" not in log[0] and "d" in log[1]
+
+
+# ----- data handling
+def test_corrupt_and_non_rgb_images(tmp_path, capsys):
+    rgb = smooth_images(1, 40)[0]
+    Image.fromarray(rgb).save(tmp_path / "a_rgb.jpg")
+    Image.fromarray(rgb[..., 0]).save(tmp_path / "b_grey.png")
+    Image.fromarray(np.dstack([rgb, np.full(rgb.shape[:2], 128, np.uint8)])).save(tmp_path / "c_rgba.png")
+    Image.fromarray(rgb).convert("CMYK").save(tmp_path / "d_cmyk.jpg")
+    Image.fromarray(rgb).convert("P").save(tmp_path / "e_palette.gif")
+    (tmp_path / "f_corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (tmp_path / "g_empty.png").write_bytes(b"")
+    from unif2ace.image_tokenizer.data import list_images
+
+    arr, kept = load_images(list_images(tmp_path), 32, progress=False)
+    assert arr.shape == (5, 32, 32, 3) and arr.dtype == np.uint8
+    assert [p.name for p in kept] == ["a_rgb.jpg", "b_grey.png", "c_rgba.png", "d_cmyk.jpg", "e_palette.gif"]
+    assert "skipped 2 unreadable" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="none of the images"):
+        load_images([tmp_path / "f_corrupt.jpg"], 32, progress=False)
+    # the API converts grey / RGBA PIL images itself
+    grey = Image.fromarray(rgb[:32, :32, 0])
+    assert to_tensor(grey).shape == (1, 3, 32, 32)
+
+
+def test_holdout_split_is_deterministic():
+    names = [f"/x/{i}_face.jpg" for i in range(1000)]
+    tr, ho = split_holdout(names, 0.1)
+    assert len(ho) == 100 and len(tr) == 900 and not set(tr) & set(ho)
+    tr2, ho2 = split_holdout(list(reversed([f"/other/{i}_face.jpg" for i in range(1000)])), 0.1)
+    assert sorted(names[i].split("/")[-1] for i in ho) == sorted(
+        list(reversed([f"/other/{i}_face.jpg" for i in range(1000)]))[i].split("/")[-1] for i in ho2)
+
+
+def test_load_split_caches(tmp_path):
+    for i, a in enumerate(smooth_images(10, 24)):
+        Image.fromarray(a).save(tmp_path / f"{i}.png")
+    tr, ho = load_split(tmp_path, 16, 0.2, tmp_path / "cache", progress=False)
+    assert tr.shape == (8, 16, 16, 3) and ho.shape == (2, 16, 16, 3)
+    assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
+    tr2, ho2 = load_split(tmp_path, 16, 0.2, tmp_path / "cache", progress=False)
+    assert np.array_equal(tr, tr2) and np.array_equal(ho, ho2)
+
+
+# ----- evaluation and CLI
+def test_codebook_usage_closed_form():
+    u = codebook_usage(torch.tensor([0, 0, 1, 1, 2, 2, 3, 3]), 8)
+    assert u["usage"] == 0.5 and u["codes_used"] == 4 and u["perplexity"] == pytest.approx(4.0)
+
+
+def test_cli_train_then_eval(tmp_path):
+    from unif2ace.cli import main
+
+    for i, a in enumerate(smooth_images(20, 32)):
+        Image.fromarray(a).save(tmp_path / f"{i:02d}.png")
+    run = tmp_path / "run"
+    assert main(["tokenizer", "train", "--data", str(tmp_path), "--out", str(run), "--preset", "tiny",
+                 "--set", "steps=3", "--set", "resolution=32", "--set", "batch_size=4", "--set", "eval_images=4",
+                 "--set", f"cache_dir={tmp_path / 'cache'}", "--set", "model.ch=16", "--no-progress"]) == 0
+    assert json.loads((run / "final" / "config.json").read_text())["ch"] == 16
+    assert main(["tokenizer", "eval", "--model", str(run / "final"), "--data", str(tmp_path), "--no-fid",
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    metrics = json.loads((run / "final" / "eval" / "metrics.json").read_text())
+    assert metrics["images"] == 2 and 0 < metrics["usage"] <= 1 and metrics["psnr"] > 0
+    assert (run / "final" / "eval" / "metrics.md").read_text().startswith("# Tokenizer")
+    assert main(["tokenizer", "train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r2"),
+                 "--preset", "tiny", "--no-progress"]) == 2
