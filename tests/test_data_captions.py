@@ -10,11 +10,13 @@ from unif2ace.data.qa import write_qa
 
 FULL = {"age": 34, "age_group": "young adult", "gender": "female", "ethnicity": "Asian", "emotion": "happy",
         "smile": True, "mouth": "slightly open", "eyes": "open", "head_pose": "slightly turned left",
-        "head_tilt": "upright", "color": "color", "sharpness": "sharp", "lighting": "even", "glasses": True}
+        "head_tilt": "upright", "color": "color", "sharpness": "sharp", "lighting": "even", "glasses": True,
+        "facial_hair": True}
 # words that may only appear when the attribute behind them was labelled
 CUES = {"emotion": ["happy", "expression"], "smile": ["smil"], "mouth": ["mouth", "lips"], "glasses": ["glasses"],
         "eyes": ["eyes"], "head_pose": ["camera", "turned", "facing"], "lighting": ["lighting"],
-        "ethnicity": ["Asian"], "sharpness": ["sharp", "focus"]}
+        "ethnicity": ["Asian"], "sharpness": ["sharp", "focus"],
+        "facial_hair": ["beard", "moustache"]}
 
 
 def test_age_groups():

@@ -164,9 +164,13 @@ def _eyes_pose(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> list
 
 
 def _accessories(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> list[str]:
+    out = []
     if attrs.get("glasses") is True:
-        return [rng.choice([f"{subj.cap()} {subj.verb('wear')} glasses.", f"{subj.cap()} {subj.be()} wearing a pair of glasses."])]
-    return []
+        out.append(rng.choice([f"{subj.cap()} {subj.verb('wear')} glasses.", f"{subj.cap()} {subj.be()} wearing a pair of glasses."]))
+    if attrs.get("facial_hair") is True:
+        out.append(rng.choice([f"{subj.cap()} {subj.has()} facial hair, a beard or a moustache.",
+                               f"{subj.his.capitalize()} face shows a beard or moustache."]))
+    return out
 
 
 def _photo(attrs: dict[str, Any], rng: random.Random) -> list[str]:

@@ -97,6 +97,9 @@ def write_qa(attrs: dict[str, Any], caption: str, seed: int | str = 0) -> list[Q
     if attrs.get("glasses") is True:
         qa.append(QATurn("Is this person wearing glasses?", _yn(rng, True, f"{subj.he} {subj.be()} wearing glasses.", ""), "yes/no"))
 
+    if attrs.get("facial_hair") is True:
+        qa.append(QATurn("Does this person have facial hair?", _yn(rng, True, f"{subj.he} {subj.has()} a beard or a moustache.", ""), "yes/no"))
+
     color = attrs.get("color")
     if color:
         ask_bw = rng.random() < 0.5

@@ -46,6 +46,7 @@ class LabellerOptions:
     emotion: bool = True
     age_gender_model: bool = True  # used only where the source gives no age/gender
     glasses: bool = True
+    facial_hair: bool = True
 
 
 class FaceLabeller:
@@ -182,4 +183,15 @@ class FaceLabeller:
             if age is None or age.value < 20:
                 conf *= 0.5
             out["glasses"] = Label(True, conf, "bridge-edge")
+
+        if opts.facial_hair:
+            f = M.facial_hair_score(rgb, p)
+            # Stated only for men ≥ 18 with a dark chin/upper lip: 11 of the 12 highest-scoring
+            # adult photos of a checked sample had a beard or moustache; below ≈0.78 women, shadows
+            # and stubble-free faces mixed in. Absence is never stated (many beards score lower).
+            conf = min(1.0, 0.6 + (f - 0.78) * 1.0) if f >= 0.78 else 0.5 * max(f, 0.0) / 0.78
+            gender, age = known.get("gender"), known.get("age")
+            if gender is None or gender.value != "male" or gender.confidence < 0.9 or age is None or age.value < 18:
+                conf *= 0.5
+            out["facial_hair"] = Label(True, conf, "chin-lip-darkness")
         return out

@@ -130,3 +130,29 @@ def glasses_score(rgb: np.ndarray, p: np.ndarray) -> float:
     # the strongest row of horizontal edges (a frame is a line, not texture)
     row = gy.mean(1)
     return float(row.max() / (np.median(row) + 4.0))
+
+
+def facial_hair_score(rgb: np.ndarray, p: np.ndarray) -> float:
+    """How much darker the chin and the upper lip are than the cheeks (relative luminance, summed).
+
+    A beard darkens the chin below the lower lip, a moustache the band between nose and lip;
+    normalising by the cheeks' own luminance keeps the measure comparable across skin tones.
+    """
+    grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    h, w = grey.shape
+    iod = _dist(p[36:42].mean(0), p[42:48].mean(0))
+
+    def region(x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
+        x0, x1 = int(max(x0, 0)), int(min(x1, w))
+        y0, y1 = int(max(y0, 0)), int(min(y1, h))
+        return grey[y0:y1, x0:x1].ravel()
+
+    r = 0.12 * iod
+    cheeks = [(p[41] + p[48]) / 2 - [0.1 * iod, 0], (p[46] + p[54]) / 2 + [0.1 * iod, 0]]
+    cheek = np.concatenate([region(c[0] - r, c[0] + r, c[1] - r, c[1] + r) for c in cheeks])
+    chin = region(p[7, 0], p[9, 0], p[57, 1] + 0.25 * (p[8, 1] - p[57, 1]), p[8, 1] - 0.05 * iod)
+    lip = region(p[49, 0], p[53, 0], p[33, 1] + 0.1 * (p[51, 1] - p[33, 1]), p[51, 1] - 0.1 * (p[51, 1] - p[33, 1]))
+    if cheek.size == 0 or chin.size == 0 or lip.size == 0:
+        return 0.0
+    ref = float(np.median(cheek)) + 1.0
+    return (ref - float(np.median(chin))) / ref + (ref - float(np.median(lip))) / ref
