@@ -111,25 +111,32 @@ class CachedEncoder:
         rgbs = [as_rgb(im) for im in images]
         keys = [self.key(x) for x in rgbs]
         out: list[torch.Tensor | None] = [None] * len(rgbs)
-        todo = []
+        todo: dict[str, list[int]] = {}  # key -> positions; a photo repeated in the batch is encoded once
         for i, k in enumerate(keys):
             if k in self._mem:
                 out[i] = self._mem[k]
             elif (p := self._disk(k)) is not None and p.is_file():
                 out[i] = self._mem[k] = torch.from_numpy(np.load(p))
             else:
-                todo.append(i)
-        self.hits += len(rgbs) - len(todo)
+                todo.setdefault(k, []).append(i)
         self.misses += len(todo)
+        self.hits += len(rgbs) - len(todo)
         if todo:
-            feats = self.encoder.encode([rgbs[i] for i in todo])
-            for i, f in zip(todo, feats):
-                out[i] = self._mem[keys[i]] = f.clone()
-                if (p := self._disk(keys[i])) is not None:
+            feats = self.encoder.encode([rgbs[pos[0]] for pos in todo.values()])
+            for (k, pos), f in zip(todo.items(), feats):
+                self._mem[k] = f.clone()
+                for i in pos:
+                    out[i] = self._mem[k]
+                if (p := self._disk(k)) is not None:
                     from unif2ace.io import atomic_write
 
-                    atomic_write(p, lambda tmp, f=f: np.save(open(tmp, "wb"), f.numpy()))
+                    atomic_write(p, lambda tmp, f=f: _save_npy(tmp, f.numpy()))
         return torch.stack(out) if out else torch.empty(0, self.dim)  # type: ignore[arg-type]
+
+
+def _save_npy(path: str, arr: np.ndarray) -> None:
+    with open(path, "wb") as fh:  # np.save(path) would append ".npy" to the temporary name
+        np.save(fh, arr)
 
 
 def precompute_features(store, encoder: IdentityEncoder | SemanticEncoder, batch_size: int = 32,
