@@ -1,10 +1,11 @@
-import os
 from pathlib import Path
 
 import pytest
 import torch
 
-torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+# One thread: tests are many small ops, where a second thread costs more than it gives
+# (and oversubscribes a busy 2-core machine badly).
+torch.set_num_threads(1)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
