@@ -8,11 +8,12 @@ CONSTRAINTS ?= constraints.txt
 
 .PHONY: venv test lint demo clean
 
-$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c $(CONSTRAINTS) torch
-	$(PIP) install -q -c $(CONSTRAINTS) -e ".[test]"
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,test]"
+	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 venv: $(VENV)/.installed
