@@ -246,11 +246,10 @@ class UniF2aceModel(nn.Module):
             if kv_cache is not None:
                 kv_cache.key_valid[:, past:S] = valid
         # a row that may attend nothing (a padding query) would give NaN in SDPA: let it see itself
-        empty = ~mask.any(-1, keepdim=True)
-        if bool(empty.any()):
-            eye = torch.zeros(L, S, dtype=torch.bool, device=device)
-            eye[torch.arange(L), past + torch.arange(L)] = True
-            mask = mask | (empty & eye)
+        # (computed unconditionally: checking first would cost a device sync per forward)
+        eye = torch.zeros(L, S, dtype=torch.bool, device=device)
+        eye[torch.arange(L, device=device), past + torch.arange(L, device=device)] = True
+        mask = mask | (~mask.any(-1, keepdim=True) & eye)
         return mask, valid
 
     @staticmethod
