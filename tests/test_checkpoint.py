@@ -4,7 +4,13 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from unif2ace.checkpoint import CheckpointError, load_backbone, load_pretrained, read_state_dict, save_pretrained
+from unif2ace.checkpoint import (
+    CheckpointError,
+    load_backbone,
+    load_pretrained,
+    read_state_dict,
+    save_pretrained,
+)
 from unif2ace.config import ModelConfig
 from unif2ace.model import UniF2aceModel
 

@@ -3,7 +3,12 @@
 import torch
 
 from unif2ace.config import ModelConfig
-from unif2ace.generation import ImageGenerationConfig, TextGenerationConfig, generate_image_codes, generate_text
+from unif2ace.generation import (
+    ImageGenerationConfig,
+    TextGenerationConfig,
+    generate_image_codes,
+    generate_text,
+)
 from unif2ace.generation.text import choose_next_token
 from unif2ace.model import UniF2aceModel
 from unif2ace.sequences import SequenceBuilder

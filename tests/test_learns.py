@@ -7,7 +7,12 @@ decoding must reproduce the answers exactly.
 import torch
 
 from unif2ace.config import ModelConfig
-from unif2ace.generation import ImageGenerationConfig, TextGenerationConfig, generate_image_codes, generate_text
+from unif2ace.generation import (
+    ImageGenerationConfig,
+    TextGenerationConfig,
+    generate_image_codes,
+    generate_text,
+)
 from unif2ace.model import UniF2aceModel
 from unif2ace.sequences import SequenceBuilder
 from unif2ace.training import Objective, ObjectiveConfig

@@ -174,7 +174,6 @@ class UniF2aceModel(nn.Module):
         logits_positions: positions to project (slice, or (B, L') index); logits_vocab: vocabulary
             slice (e.g. the image codes). Both reduce the head's cost; default: everything.
         """
-        cfg = self.config
         B, L = input_ids.shape
         past = kv_cache.length if kv_cache is not None else 0
         state = kv_cache.state if kv_cache is not None else {}
@@ -271,7 +270,7 @@ class UniF2aceModel(nn.Module):
                         state["noise"] = noise
                 feats["noise"] = noise
             vectors = self.sequence_moe_shared.vectors(feats)
-            for kind, v in feats.items():
+            for kind, _v in feats.items():
                 m = (feature_mask or {}).get(kind)
                 available[kind] = torch.ones(B, dtype=torch.bool, device=x.device) if m is None else m.to(x.device)
             if routes is None:

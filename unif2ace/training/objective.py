@@ -44,12 +44,25 @@ class Objective:
     def t2i(self, prompts: Sequence[Sequence[int]], codes: torch.Tensor, generator: torch.Generator | None = None,
             features: dict | None = None, feature_mask: dict | None = None) -> tuple[torch.Tensor, dict]:
         """D3Diff loss (plus balance losses) of a batch of tokenised prompts and clean codes (B, N)."""
-        model, cfg = self.model, self.model.config
+        cfg = self.model.config
         B, N = codes.shape
         device = codes.device
         u = stratified_uniform(B, generator=generator, device=device)
         noisy, masked = mask_codes(codes, u, self.config.d3diff.schedule, cfg.codebook_size, generator)
         drop = torch.rand(B, generator=generator, device=device) < self.config.cond_dropout
+        return self.t2i_noised(prompts, codes, noisy, masked, u, drop, features, feature_mask)
+
+    def t2i_noised(self, prompts: Sequence[Sequence[int]], codes: torch.Tensor, noisy: torch.Tensor,
+                   masked: torch.Tensor, u: torch.Tensor, drop: torch.Tensor, features: dict | None = None,
+                   feature_mask: dict | None = None) -> tuple[torch.Tensor, dict]:
+        """:meth:`t2i` with the noise already drawn: noisy/masked (B, N), u (B,), drop (B,) bool.
+
+        The trainer draws them for the whole global batch from one per-step seed, so a row gets the
+        same noise whichever process or micro-batch computes it (1 process == K processes).
+        """
+        model, cfg = self.model, self.model.config
+        B, N = codes.shape
+        device = codes.device
         batch = self.builder.t2i(prompts, noisy, drop)
         if feature_mask is not None or features:
             feature_mask = {k: (v if (v := (feature_mask or {}).get(k)) is not None
