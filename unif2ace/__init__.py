@@ -8,3 +8,12 @@ Quick start::
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # ``from unif2ace import UniF2ace`` without making ``import unif2ace`` import torch
+    if name == "UniF2ace":
+        from unif2ace.pipeline import UniF2ace
+
+        return UniF2ace
+    raise AttributeError(f"module 'unif2ace' has no attribute {name!r}")

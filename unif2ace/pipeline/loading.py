@@ -1,0 +1,221 @@
+"""Model folders for inference: ours, Show-o's, and a random one for tests and benchmarks.
+
+Our folder (written by the trainer)::
+
+    MODEL/config.json  model.safetensors          the transformer (ModelConfig + weights)
+    MODEL/text_tokenizer/                         load_text_tokenizer(folder)
+    MODEL/image_tokenizer/                        ImageTokenizer.from_pretrained(folder)
+    MODEL/generation_config.json                  {"image_size", "num_image_tokens", "steps",
+                                                   "guidance_scale", "temperature",
+                                                   optional "identity_encoder", "semantic_encoder"}
+    MODEL/README.md                               the model card
+
+A Show-o checkpoint (``showlab/show-o*``: its own ``config.json`` and a single weights file with
+``showo.`` keys) loads as the ``showo-1.3b`` preset with Phi-1.5's tokenizer; the MAGVIT-v2 weights
+(``showlab/magvitv2``) come from ``image_tokenizer=`` or a ``magvitv2``/``image_tokenizer`` folder
+inside or beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from unif2ace.config import ModelConfig
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models" / "default"
+GENERATION_CONFIG_NAME = "generation_config.json"
+# Show-o's demo settings (configs/showo_demo*.yaml): 18 steps at 256 px, 50 at 512 px, CFG 1.75 / 5.
+SHOWO_DEFAULTS = {256: dict(steps=18, guidance_scale=1.75), 1024: dict(steps=50, guidance_scale=5.0)}
+
+
+@dataclass
+class GenerationDefaults:
+    image_size: int = 256
+    num_image_tokens: int = 256
+    steps: int = 18
+    guidance_scale: float = 1.75
+    temperature: float = 1.0
+    # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
+    identity_encoder: str | None = None
+    semantic_encoder: str | None = None
+
+    @classmethod
+    def load(cls, folder: Path) -> GenerationDefaults:
+        path = folder / GENERATION_CONFIG_NAME
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing; a model folder needs {GENERATION_CONFIG_NAME} "
+                                    "(image_size, num_image_tokens, steps, guidance_scale, temperature)")
+        data = json.loads(path.read_text())
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, folder: Path) -> None:
+        from unif2ace.io import atomic_write_text
+
+        atomic_write_text(folder / GENERATION_CONFIG_NAME, json.dumps(dataclasses.asdict(self), indent=2) + "\n")
+
+
+def resolve_model_path(path: str | Path | None) -> Path:
+    """``path``, or the shipped model; a clear one-line error when neither exists."""
+    if path is None:
+        if not (DEFAULT_MODEL_DIR / "config.json").is_file():
+            raise FileNotFoundError(f"the shipped model is not installed ({DEFAULT_MODEL_DIR} is empty); "
+                                    "pass --model PATH (Python: UniF2ace.from_pretrained(PATH)) with a model folder")
+        return DEFAULT_MODEL_DIR
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"model {path} does not exist; pass a model folder (config.json + model.safetensors)")
+    return path
+
+
+def folder_format(path: Path) -> str:
+    """``unif2ace`` (our folder) or ``showo`` (a Show-o checkpoint folder or weights file)."""
+    if path.is_file():
+        return "showo"
+    cfg = path / "config.json"
+    if cfg.is_file():
+        try:
+            data = json.loads(cfg.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{cfg} is not valid JSON ({exc})") from exc
+        if "hidden_size" in data and "codebook_size" in data and "llm_vocab_size" not in data:
+            return "unif2ace"
+        return "showo"
+    return "showo"
+
+
+def load_components(path: Path, device: str | torch.device = "cpu", dtype: torch.dtype | None = None,
+                    text_tokenizer=None, image_tokenizer=None, preset: str | ModelConfig | None = None):
+    """(model, text tokenizer, image tokenizer, GenerationDefaults) from a model folder.
+
+    ``text_tokenizer`` / ``image_tokenizer``: objects, names or folders overriding the folder's own;
+    ``preset``: the config of a Show-o checkpoint (default ``showo-1.3b``).
+    """
+    from unif2ace.checkpoint import load_pretrained
+    from unif2ace.text import load_text_tokenizer
+
+    kind = folder_format(path)
+    if kind == "unif2ace":
+        model = load_pretrained(path)
+        text = text_tokenizer if text_tokenizer is not None else path / "text_tokenizer"
+        image = image_tokenizer if image_tokenizer is not None else path / "image_tokenizer"
+        text = load_text_tokenizer(text) if isinstance(text, (str, Path)) else text
+        image = _load_image_tokenizer(image)
+        generation = GenerationDefaults.load(path)
+    else:
+        model, generation = _load_showo(path, preset)
+        text = text_tokenizer if text_tokenizer is not None else "phi"
+        text = load_text_tokenizer(text) if isinstance(text, (str, Path)) else text
+        image = _load_image_tokenizer(image_tokenizer if image_tokenizer is not None else _find_magvit(path))
+    model.eval()
+    model.to(device=device, dtype=dtype) if dtype is not None else model.to(device)
+    image.to(device).eval()
+    _check_fit(model.config, text, image, generation, path)
+    return model, text, image, generation
+
+
+def _load_image_tokenizer(image):
+    from unif2ace.image_tokenizer import ImageTokenizer
+
+    if isinstance(image, (str, Path)):
+        if not Path(image).exists():
+            raise FileNotFoundError(f"image tokenizer {image} not found; a model folder needs image_tokenizer/")
+        return ImageTokenizer.from_pretrained(image)
+    return image
+
+
+def _find_magvit(path: Path) -> Path:
+    base = path if path.is_dir() else path.parent
+    for candidate in (base / "image_tokenizer", base / "magvitv2", base.parent / "magvitv2"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"no MAGVIT-v2 weights found for the Show-o checkpoint {path}: pass image_tokenizer=PATH "
+                            "(a local copy of showlab/magvitv2) or put it in a 'magvitv2' folder beside the checkpoint")
+
+
+def _load_showo(path: Path, preset: str | ModelConfig | None):
+    from unif2ace.checkpoint import load_backbone, read_state_dict
+    from unif2ace.model import UniF2aceModel
+
+    info = {}
+    if path.is_dir() and (path / "config.json").is_file():
+        info = json.loads((path / "config.json").read_text())
+    config = preset if isinstance(preset, ModelConfig) else ModelConfig.from_name(preset or "showo-1.3b")
+    if "codebook_size" in info and info["codebook_size"] != config.codebook_size:
+        config = config.replace(codebook_size=int(info["codebook_size"]))
+    if "llm_vocab_size" in info and info["llm_vocab_size"] != config.text_vocab_size:
+        config = config.replace(text_vocab_size=int(info["llm_vocab_size"]))
+    state = read_state_dict(path)
+    if config.token_moe is None and config.sequence_moe is None:  # dense: every weight comes from the file
+        with torch.device("meta"):
+            model = UniF2aceModel(config)
+        model.to_empty(device="cpu")
+        model.rotary.reset_parameters()
+    else:  # upcycling: the MoE parts keep their identity init
+        model = UniF2aceModel(config)
+    load_backbone(model, state, source=None)
+    tokens = int(info.get("num_vq_tokens", 256))
+    side = int(round(tokens**0.5)) * 16  # MAGVIT-v2: 16× downsampling
+    generation = GenerationDefaults(image_size=side, num_image_tokens=tokens,
+                                    **SHOWO_DEFAULTS.get(tokens, SHOWO_DEFAULTS[256]))
+    return model, generation
+
+
+def _check_fit(config: ModelConfig, text, image, generation: GenerationDefaults, path: Path) -> None:
+    if text.vocab_size != config.text_vocab_size:
+        raise ValueError(f"{path}: text tokenizer has {text.vocab_size} tokens but the model expects "
+                         f"{config.text_vocab_size}; use the tokenizer saved with the model")
+    if image.config.codebook_size != config.codebook_size:
+        raise ValueError(f"{path}: image tokenizer has {image.config.codebook_size} codes but the model expects "
+                         f"{config.codebook_size}; use the image tokenizer saved with the model")
+    h, w = image.config.latent_shape(generation.image_size, generation.image_size)
+    if h * w != generation.num_image_tokens:
+        raise ValueError(f"{path}: {generation.image_size} px gives {h * w} image tokens with this image tokenizer, "
+                         f"but generation_config.json says {generation.num_image_tokens}")
+
+
+def write_random_model(folder: str | Path, preset: str | ModelConfig = "tiny", image_size: int = 64,
+                       seed: int = 0, text_tokenizer: str = "bpe-1024", steps: int = 8,
+                       guidance_scale: float = 2.0) -> Path:
+    """A complete model folder with random weights (tests, benchmarks, trying the CLI and server).
+
+    The image tokenizer is a small random MAGVIT-v2 with 8× downsampling and as many codes as the
+    model's codebook (``image_size`` 64 → 8×8 = 64 tokens). The head's bias keeps ``<|eot|>`` unlikely
+    so random captions are not empty.
+    """
+    import math
+
+    from unif2ace.checkpoint import save_pretrained
+    from unif2ace.image_tokenizer import ImageTokenizer, ImageTokenizerConfig
+    from unif2ace.model import UniF2aceModel
+    from unif2ace.text import load_text_tokenizer
+
+    folder = Path(folder)
+    config = preset if isinstance(preset, ModelConfig) else ModelConfig.from_name(preset)
+    text = load_text_tokenizer(text_tokenizer)
+    if text.vocab_size != config.text_vocab_size:
+        raise ValueError(f"text tokenizer {text_tokenizer} has {text.vocab_size} tokens; the preset needs "
+                         f"{config.text_vocab_size}")
+    torch.manual_seed(seed)
+    model = UniF2aceModel(config).eval()
+    with torch.no_grad():
+        model.lm_head.bias[config.eot_token_id] = -10.0
+    save_pretrained(model, folder)
+    text.save(folder / "text_tokenizer")
+    bits = int(math.log2(config.codebook_size))
+    itc = ImageTokenizerConfig(name="random-f8", ch=8, ch_mult=(1, 2, 2, 2), num_res_blocks=(1, 1, 1, 1),
+                               code_bits=bits, norm_groups=4, resolution=image_size)
+    ImageTokenizer(itc).save_pretrained(folder / "image_tokenizer")
+    tokens = itc.tokens_per_image
+    GenerationDefaults(image_size=image_size, num_image_tokens=tokens, steps=steps,
+                       guidance_scale=guidance_scale).save(folder)
+    (folder / "README.md").write_text(f"# random {config.name} model\n\nRandom weights, for tests and benchmarks only.\n")
+    return folder
+
+
+__all__ = ["DEFAULT_MODEL_DIR", "GenerationDefaults", "resolve_model_path", "load_components", "write_random_model"]

@@ -1,0 +1,320 @@
+"""``UniF2ace``: the user-facing pipeline — text → faces, face → caption / answers / chat, editing.
+
+    from unif2ace import UniF2ace
+    pipe = UniF2ace.from_pretrained("path/to/model").to("cuda", torch.bfloat16)
+    faces = pipe.generate(["a smiling woman with curly red hair"], num_images_per_prompt=4, seed=0)
+    pipe.caption(["me.jpg"])                    # photos are detected, aligned and cropped first
+    pipe.ask(["me.jpg"], ["Is the person wearing glasses?"])
+    pipe.chat("me.jpg", [{"role": "user", "content": "How old is this person?"}])
+    pipe.inpaint("me.jpg", "mask.png", "a man with a thick beard")
+
+It registers its parts (transformer, text tokenizer, image tokenizer, optional encoders) and
+runs the loops of :mod:`unif2ace.generation`; every method takes a batch.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from unif2ace.generation import (
+    ImageGenerationConfig,
+    TextGenerationConfig,
+    generate_image_codes,
+    generate_text,
+)
+from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
+from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_model_path
+from unif2ace.sequences import Prompter
+
+CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
+MAX_SEED = 2**63 - 1
+
+
+class UniF2ace:
+    def __init__(self, model, text_tokenizer, image_tokenizer, generation: GenerationDefaults | None = None,
+                 identity_encoder=None, semantic_encoder=None, name: str = "model"):
+        self.model = model.eval()
+        self.text_tokenizer = text_tokenizer
+        self.image_tokenizer = image_tokenizer.eval()
+        self.generation = generation or GenerationDefaults()
+        self.identity_encoder = identity_encoder  # object or name; None: the folder's, if any
+        self.semantic_encoder = semantic_encoder
+        self.name = name
+        self.prompter = Prompter(model.config, text_tokenizer)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, *, device: str | torch.device = "cpu",
+                        dtype: torch.dtype | None = None, text_tokenizer=None, image_tokenizer=None,
+                        preset=None, identity_encoder=None, semantic_encoder=None) -> UniF2ace:
+        """Load our model folder or a local Show-o checkpoint (``path=None``: the shipped model).
+
+        Show-o: ``image_tokenizer`` = a local ``showlab/magvitv2`` (default: a ``magvitv2`` folder
+        inside or beside the checkpoint); the text tokenizer is Phi-1.5's (``"phi"``).
+        """
+        folder = resolve_model_path(path)
+        model, text, image, generation = load_components(folder, device, dtype, text_tokenizer, image_tokenizer,
+                                                         preset)
+        return cls(model, text, image, generation, identity_encoder, semantic_encoder, name=folder.name)
+
+    def to(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> UniF2ace:
+        """Move the transformer (and the image tokenizer, kept in float32) to ``device``; cast the transformer."""
+        if device is not None:
+            self.image_tokenizer.to(device)
+        self.model.to(device=device, dtype=dtype)
+        return self
+
+    @property
+    def device(self) -> torch.device:
+        return self.model.lm_head.weight.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.model.lm_head.weight.dtype
+
+    @property
+    def config(self):
+        return self.model.config
+
+    @property
+    def image_size(self) -> int:
+        return self.generation.image_size
+
+    # ------------------------------------------------------------------ images in
+    def prepare(self, images, align: bool = True) -> list[Image.Image]:
+        """Photos (paths, PIL images, arrays) → aligned square crops at the model's resolution."""
+        images = _as_list(images)
+        if not images:
+            raise ValueError("no images given")
+        return [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
+
+    def encode_images(self, crops: Sequence[Image.Image]) -> torch.Tensor:
+        codes = self.image_tokenizer.encode(list(crops)).to(self.device)
+        if codes.shape[1] != self.generation.num_image_tokens:
+            raise ValueError(f"images give {codes.shape[1]} tokens, the model expects {self.generation.num_image_tokens}")
+        return codes
+
+    def decode_images(self, codes: torch.Tensor) -> list[Image.Image]:
+        h, w = self.image_tokenizer.config.latent_shape(self.image_size, self.image_size)
+        return self.image_tokenizer.decode_to_pil(codes.to(next(self.image_tokenizer.parameters()).device), (h, w))
+
+    # ------------------------------------------------------------------ generation
+    def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1, steps: int | None = None,
+                 guidance_scale: float | None = None, temperature: float | None = None, seed: int | None = None,
+                 identity_image=None, align: bool = True, sampler: str = "maskgit") -> list[Image.Image]:
+        """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
+
+        identity_image: one photo (or one per prompt) whose identity conditions generation; needs
+        a model whose generation group has a ``face`` expert.
+        """
+        prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+        if not prompts:
+            raise ValueError("no prompts given")
+        if num_images_per_prompt < 1:
+            raise ValueError("num_images_per_prompt must be at least 1")
+        rows = [p for p in prompts for _ in range(num_images_per_prompt)]
+        features = None
+        if identity_image is not None:
+            ids = _as_list(identity_image)
+            if len(ids) not in (1, len(prompts)):
+                raise ValueError(f"give one identity image or one per prompt ({len(prompts)}), not {len(ids)}")
+            vectors = self.identity_features(ids, align)
+            vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
+            features = {"identity": vectors.repeat_interleave(num_images_per_prompt, 0)}
+        codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features)
+        return self.decode_images(codes)
+
+    def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
+                       seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
+                       features: dict | None = None) -> torch.Tensor:
+        """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults."""
+        g = self.generation
+        config = ImageGenerationConfig(
+            num_tokens=g.num_image_tokens, steps=int(steps if steps is not None else g.steps),
+            guidance_scale=float(guidance_scale if guidance_scale is not None else g.guidance_scale),
+            temperature=float(temperature if temperature is not None else g.temperature), sampler=sampler)
+        if config.steps < 1:
+            raise ValueError("steps must be at least 1")
+        generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
+        ids = [self.prompter.encode_prompt(p) for p in prompts]
+        features = {k: v.to(self.device) for k, v in features.items()} if features else None
+        return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features)
+
+    def inpaint(self, image, mask, prompt: str, steps: int | None = None, guidance_scale: float | None = None,
+                temperature: float | None = None, seed: int | None = None, align: bool = True) -> Image.Image:
+        """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
+
+        The photo is aligned and cropped like every input; the mask goes through the same warp.
+        Tokens touching the mask are regenerated, the others kept, and pixels outside the mask are
+        copied from the (aligned) input.
+        """
+        pil = load_image(image)
+        crop, warp = prepare_face(pil, self.image_size, align, name=_name(image, 0))
+        mask_img = _load_mask(mask)
+        if mask_img.size != pil.size:
+            raise ValueError(f"the mask is {mask_img.size[0]}×{mask_img.size[1]} but the photo is "
+                             f"{pil.size[0]}×{pil.size[1]}; draw the mask on the photo itself")
+        pixel_mask = torch.from_numpy(np.asarray(warp.apply(mask_img, Image.NEAREST)) > 127)
+        if not pixel_mask.any():
+            raise ValueError("the mask is empty (no white pixels in the face crop): mark the region to edit in white")
+        codes = self.encode_images([crop])
+        h, w = self.image_tokenizer.config.latent_shape(self.image_size, self.image_size)
+        f = self.image_size // h
+        token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
+        init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
+        out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init)
+        edited = self.decode_images(out)[0]
+        return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
+
+    # ------------------------------------------------------------------ understanding
+    def caption(self, images, align: bool = True, max_new_tokens: int = 160, **sampling) -> list[str]:
+        """A detailed description of each face."""
+        images = _as_list(images)
+        return self.ask(images, [CAPTION_QUESTION] * len(images), align=align, max_new_tokens=max_new_tokens,
+                        **sampling)
+
+    def ask(self, images, questions: str | Sequence[str], align: bool = True, max_new_tokens: int = 128,
+            **sampling) -> list[str]:
+        """One answer per (image, question) pair; one image is asked every question, one question is
+        asked of every image."""
+        images = _as_list(images)
+        questions = [questions] if isinstance(questions, str) else list(questions)
+        if len(images) == 1 and len(questions) > 1:
+            images = images * len(questions)
+        elif len(questions) == 1 and len(images) > 1:
+            questions = questions * len(images)
+        if len(images) != len(questions):
+            raise ValueError(f"{len(images)} images for {len(questions)} questions: give one of each per pair")
+        return self.converse(images, [[(q, None)] for q in questions], align, max_new_tokens, **sampling)
+
+    def chat(self, image, messages: Sequence, align: bool = True, max_new_tokens: int = 128, **sampling) -> str:
+        """The assistant's next reply in a conversation about one photo.
+
+        messages: ``{"role": "user" | "assistant", "content": str}`` dicts (or (question, answer)
+        pairs), alternating and ending with the user's message.
+        """
+        return self.converse([image], [chat_turns(messages)], align, max_new_tokens, **sampling)[0]
+
+    def converse(self, images, conversations: Sequence[Sequence[tuple[str, str | None]]], align: bool = True,
+                 max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
+                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> list[str]:
+        """The batched core of caption / ask / chat: one conversation per image, last answer None."""
+        crops = self.prepare(images, align)
+        codes = self.encode_images(crops)
+        batch = self.prompter.mmu(codes, conversations, left_pad=True)
+        config = TextGenerationConfig(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature,
+                                      top_k=top_k, top_p=top_p)
+        generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
+        features = self.understanding_features(crops)
+        tokens = generate_text(self.model, batch, config, generator, features=features)
+        return [self.text_tokenizer.decode(t).strip() for t in tokens]
+
+    # ------------------------------------------------------------------ encoders (sequence-MoE features)
+    def identity_features(self, images, align: bool = True) -> torch.Tensor:
+        """(B, identity_dim) identity embeddings of photos, for the generation group's ``face`` expert."""
+        sm = self.config.sequence_moe
+        if sm is None or "face" not in sm.gen_experts:
+            experts = ", ".join(sm.gen_experts) if sm is not None else "none (dense model)"
+            raise ValueError(f"this model cannot condition generation on a photo: its generation experts are "
+                             f"{experts}, without a 'face' expert; use a model trained with one")
+        encoder = self._encoder("identity", required=True)
+        photos = [load_image(im) for im in _as_list(images)]
+        if align:  # the encoder finds and aligns the face itself; check there is one first
+            for i, (photo, im) in enumerate(zip(photos, _as_list(images))):
+                face_warp(photo, self.image_size, name=_name(im, i))
+        return encoder.encode([np.asarray(p) for p in photos]).float()
+
+    def understanding_features(self, crops: Sequence[Image.Image]) -> dict | None:
+        """Features for the understanding group's injection experts, only from encoders the model
+        was trained with (never faked: without them those experts are simply not chosen)."""
+        sm = self.config.sequence_moe
+        if sm is None:
+            return None
+        out = {}
+        for expert, kind in (("face", "identity"), ("clip", "semantic")):
+            if expert in sm.und_experts and (encoder := self._encoder(kind, required=False)) is not None:
+                out[kind] = encoder.encode(list(crops)).float().to(self.device)
+        return out or None
+
+    def _encoder(self, kind: str, required: bool):
+        attr = f"{kind}_encoder"
+        encoder = getattr(self, attr) or getattr(self.generation, attr)
+        dim = getattr(self.config.sequence_moe, f"{kind}_dim")
+        if encoder is None and required and kind == "identity" and dim == 128:
+            encoder = "dlib"  # the offline default, 128-d
+        if encoder is None:
+            if required:
+                raise ValueError(f"no {kind} encoder for this model ({dim}-d features): pass {attr}=... to "
+                                 "UniF2ace.from_pretrained")
+            return None
+        if isinstance(encoder, str):
+            from unif2ace.encoders import load_identity_encoder, load_semantic_encoder
+
+            encoder = (load_identity_encoder if kind == "identity" else load_semantic_encoder)(encoder)
+            setattr(self, attr, encoder)
+        if encoder.dim != dim:
+            raise ValueError(f"the {kind} encoder {encoder.name} gives {encoder.dim}-d features but the model "
+                             f"expects {dim}-d")
+        return encoder
+
+    def __repr__(self) -> str:
+        return (f"UniF2ace({self.name}: {self.config.name}, {self.image_size} px, {self.generation.num_image_tokens} "
+                f"tokens, {self.device}, {self.dtype})")
+
+
+def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
+    """Chat messages → (question, answer) turns with the last answer None."""
+    if not messages:
+        raise ValueError("messages is empty: give at least one user message")
+    if not isinstance(messages[0], dict):
+        turns = [(str(q), None if a is None else str(a)) for q, a in messages]
+        if turns[-1][1] is not None or any(a is None for _, a in turns[:-1]):
+            raise ValueError("(question, answer) pairs must all be answered except the last, whose answer is None")
+        return turns
+    turns: list[tuple[str, str | None]] = []
+    for i, m in enumerate(messages):
+        role, content = m.get("role"), m.get("content")
+        if role not in ("user", "assistant") or not isinstance(content, str):
+            raise ValueError(f"message {i} must be {{'role': 'user' | 'assistant', 'content': str}}, got {m!r}")
+        expected = "user" if i % 2 == 0 else "assistant"
+        if role != expected:
+            raise ValueError(f"message {i} is from the {role} but the {expected} speaks next: messages must "
+                             "alternate, starting with the user")
+        if role == "user":
+            turns.append((content, None))
+        else:
+            turns[-1] = (turns[-1][0], content)
+    if turns[-1][1] is not None:
+        raise ValueError("the last message must be the user's (the assistant answers it)")
+    return turns
+
+
+def new_seed() -> int:
+    return secrets.randbits(63)
+
+
+def _as_list(images) -> list:
+    if isinstance(images, (list, tuple)):
+        return list(images)
+    if isinstance(images, torch.Tensor) and images.dim() == 4:
+        raise TypeError("pass photos as paths, PIL images or uint8 arrays, not a tensor batch")
+    return [images]
+
+
+def _name(image, index: int) -> str:
+    return str(image) if isinstance(image, (str, Path)) else f"image {index}"
+
+
+def _load_mask(mask) -> Image.Image:
+    if isinstance(mask, Image.Image):
+        return mask.convert("L")
+    return load_image(mask).convert("L")
+
+
+__all__ = ["UniF2ace", "CAPTION_QUESTION", "chat_turns"]
