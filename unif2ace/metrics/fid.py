@@ -89,3 +89,29 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
 
 def fid_from_features(real: np.ndarray, fake: np.ndarray) -> float:
     return frechet_distance(*gaussian_stats(real), *gaussian_stats(fake))
+
+
+class _PassThrough(torch.nn.Module):
+    """Lets torchmetrics' FID consume features we already computed (its 'custom feature' path)."""
+
+    def __init__(self, num_features: int):
+        super().__init__()
+        self.num_features = num_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+
+def fid_torchmetrics(real: np.ndarray, fake: np.ndarray) -> float:
+    """The same FID computed by ``torchmetrics`` (an independent implementation), as a cross-check.
+
+    torchmetrics accumulates sums in float64 and takes the eigenvalues of Σ1Σ2; agreement with
+    :func:`fid_from_features` to ≈1e-6 relative shows neither has a numerical problem on these features.
+    """
+    from torchmetrics.image.fid import FrechetInceptionDistance
+
+    metric = FrechetInceptionDistance(feature=_PassThrough(real.shape[1]))
+    metric.set_dtype(torch.float64)
+    metric.update(torch.from_numpy(np.asarray(real, np.float64)), real=True)
+    metric.update(torch.from_numpy(np.asarray(fake, np.float64)), real=False)
+    return float(metric.compute())

@@ -1,0 +1,123 @@
+"""What is evaluated: a UniF²ace pipeline, any object with the same methods, or the reference model.
+
+The interface (``unif2ace.pipeline.UniF2ace``)::
+
+    pipe.generate(prompts, num_images_per_prompt=1, steps=None, guidance_scale=None, temperature=None, seed=0)
+        -> list[PIL.Image]                         # len(prompts) * num_images_per_prompt, prompt-major
+    pipe.caption(images) -> list[str]
+    pipe.ask(images, questions) -> list[str]       # one question per image
+
+``--model`` is a pipeline folder, ``package.module:factory`` (a callable returning such an object,
+for other models and tests), or ``reference``: the held-out photos and their reference texts
+themselves, which measures the ceiling of every metric with the same code path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def load_model(spec: str, data: str | Path | None = None, device: str | None = None) -> Any:
+    if spec == "reference":
+        if data is None:
+            raise ValueError("--model reference needs --data")
+        return ReferenceModel(data)
+    if ":" in spec and not Path(spec).exists():
+        module, _, attr = spec.partition(":")
+        obj = getattr(importlib.import_module(module), attr)
+        return obj() if callable(obj) and not _is_pipeline(obj) else obj
+    folder = Path(spec)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"model {spec!r} is neither a folder, 'module:factory' nor 'reference'")
+    try:
+        from unif2ace.pipeline import UniF2ace
+    except ImportError as exc:
+        raise ImportError("unif2ace.pipeline is not available in this install; pass --model module:factory") from exc
+    kwargs = {"device": device} if device and "device" in inspect.signature(UniF2ace.from_pretrained).parameters else {}
+    return UniF2ace.from_pretrained(folder, **kwargs)
+
+
+def _is_pipeline(obj: Any) -> bool:
+    return all(hasattr(obj, m) for m in ("generate", "caption", "ask")) and not inspect.isclass(obj)
+
+
+def accepts(fn: Any, name: str) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+def _kw(fn: Any, **kwargs: Any) -> dict[str, Any]:
+    """Only the keyword arguments ``fn`` takes (``align=False`` is optional in the interface)."""
+    return {k: v for k, v in kwargs.items() if accepts(fn, k)}
+
+
+def caption_images(pipe: Any, images: list, batch_size: int = 16) -> list[str]:
+    out: list[str] = []
+    for s in range(0, len(images), batch_size):
+        out += list(pipe.caption(images[s : s + batch_size], **_kw(pipe.caption, align=False)))
+    return out
+
+
+def ask_images(pipe: Any, images: list, questions: list[str], batch_size: int = 32) -> list[str]:
+    out: list[str] = []
+    for s in range(0, len(images), batch_size):
+        out += list(pipe.ask(images[s : s + batch_size], questions[s : s + batch_size], **_kw(pipe.ask, align=False)))
+    return out
+
+
+def image_key(image) -> str:
+    arr = np.asarray(image.convert("RGB"))
+    return hashlib.sha1(arr.tobytes() + str(arr.shape).encode()).hexdigest()
+
+
+class ReferenceModel:
+    """Answers with the data itself: ``generate`` returns the photo whose record the prompt came from
+    (resized to ``size``), ``caption`` and ``ask`` return the record's reference texts."""
+
+    def __init__(self, data: str | Path, size: int = 128):
+        from unif2ace.data.store import FaceStore
+
+        self.store = FaceStore.open(data)
+        self.size = size
+        self.by_prompt: dict[str, Any] = {}  # filled by register_prompts
+        self.by_image: dict[str, Any] = {}
+
+    def register(self, records: list, images: list, prompts: list[str] | None = None) -> None:
+        for i, (rec, img) in enumerate(zip(records, images)):
+            self.by_image[image_key(img)] = rec
+            if prompts is not None:
+                self.by_prompt[prompts[i]] = (rec, img)
+
+    def generate(self, prompts: list[str], num_images_per_prompt: int = 1, seed: int = 0, **_: Any) -> list:
+        out = []
+        for p in prompts:
+            if p not in self.by_prompt:
+                raise KeyError(f"the reference model only knows prompts made from held-out records: {p[:60]!r}")
+            img = self.by_prompt[p][1].convert("RGB").resize((self.size, self.size))
+            out += [img] * num_images_per_prompt
+        return out
+
+    def caption(self, images: list, align: bool = False) -> list[str]:
+        return [self._record(im).caption for im in images]
+
+    def ask(self, images: list, questions: list[str], align: bool = False) -> list[str]:
+        out = []
+        for im, q in zip(images, questions):
+            rec = self._record(im)
+            out.append(next((t.answer for t in rec.qa if t.question == q), ""))
+        return out
+
+    def _record(self, image):
+        key = image_key(image)
+        if key not in self.by_image:
+            raise KeyError("the reference model only knows the held-out photos it was given")
+        return self.by_image[key]
