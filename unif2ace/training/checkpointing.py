@@ -1,0 +1,100 @@
+"""Run checkpoints: everything needed to continue a run exactly.
+
+::
+
+    RUN/checkpoints/step-000200/model.safetensors   model weights (+ config.json)
+                               /ema.safetensors     EMA weights (when enabled)
+                               /state.pt            optimizer, scheduler, step, data position
+                               /rng-rank0.pt …      each process's torch RNG state
+    RUN/checkpoints/latest                          name of the newest complete checkpoint
+
+A checkpoint is written into ``.tmp-step-…`` and renamed when complete (then ``latest`` is
+rewritten atomically), so a killed run leaves only complete checkpoints. The newest
+``keep_last`` are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import torch
+
+from unif2ace.io import atomic_write, atomic_write_text, save_safetensors
+
+STEP_DIR = re.compile(r"^step-(\d+)$")
+
+
+def checkpoint_dir(run: Path) -> Path:
+    return Path(run) / "checkpoints"
+
+
+def list_checkpoints(run: Path) -> list[Path]:
+    folder = checkpoint_dir(run)
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.is_dir() and STEP_DIR.match(p.name) and (p / "state.pt").is_file()]
+    return sorted(found, key=lambda p: int(STEP_DIR.match(p.name).group(1)))
+
+
+def latest_checkpoint(run: Path) -> Path | None:
+    found = list_checkpoints(run)
+    return found[-1] if found else None
+
+
+def tmp_dir(run: Path, step: int) -> Path:
+    return checkpoint_dir(run) / f".tmp-step-{step:06d}"
+
+
+def write_rank_files(folder: Path, rank: int) -> None:
+    """Per-process state (RNG); every process calls this before rank 0 commits."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = {"cpu": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        rng["cuda"] = torch.cuda.get_rng_state()
+    atomic_write(folder / f"rng-rank{rank}.pt", lambda tmp: torch.save(rng, tmp))
+
+
+def write_main_files(folder: Path, model_state: dict, config, state: dict, ema_state: dict | None) -> None:
+    """Rank 0: weights, optimizer/scheduler/step/position."""
+    folder.mkdir(parents=True, exist_ok=True)
+    save_safetensors({k: v.detach().cpu() for k, v in model_state.items()}, folder / "model.safetensors",
+                     metadata={"format": "unif2ace"})
+    config.save(folder)
+    if ema_state is not None:
+        save_safetensors({k: v.detach().cpu() for k, v in ema_state.items()}, folder / "ema.safetensors")
+    atomic_write(folder / "state.pt", lambda tmp: torch.save(state, tmp))
+
+
+def commit(run: Path, step: int, keep_last: int) -> Path:
+    """Rename the finished temporary folder into place, point ``latest`` at it, prune old ones."""
+    tmp = tmp_dir(run, step)
+    final = checkpoint_dir(run) / f"step-{step:06d}"
+    if final.exists():
+        shutil.rmtree(final)
+    for f in tmp.iterdir():  # make the folder's contents durable before it becomes visible
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    atomic_write_text(checkpoint_dir(run) / "latest", final.name + "\n")
+    for old in list_checkpoints(run)[:-keep_last] if keep_last > 0 else []:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in checkpoint_dir(run).glob(".tmp-step-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return final
+
+
+def load_state(folder: Path) -> dict:
+    return torch.load(folder / "state.pt", map_location="cpu", weights_only=False)
+
+
+def restore_rng(folder: Path, rank: int) -> None:
+    path = folder / f"rng-rank{rank}.pt"
+    if not path.is_file():
+        path = folder / "rng-rank0.pt"  # resumed on more processes than were saved
+    rng = torch.load(path, map_location="cpu", weights_only=False)
+    torch.set_rng_state(rng["cpu"])
+    if "cuda" in rng and torch.cuda.is_available():
+        torch.cuda.set_rng_state(rng["cuda"])

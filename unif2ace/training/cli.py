@@ -1,0 +1,74 @@
+"""Verbs ``train``, ``plot`` and ``encode-codes``.
+
+    unif2ace encode-codes runs/data/utkface --tokenizer runs/tokenizer-face-f8/final --name face-f8
+    unif2ace train recipes/tiny.yaml steps=500 out=runs/tiny [--resume]
+    torchrun --nproc-per-node 2 -m unif2ace train recipes/tiny.yaml      # DDP (parallel=fsdp: FSDP2)
+    unif2ace plot runs/tiny
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("train", help="train a UniF²ace model from a YAML recipe (resumable, torchrun-ready)")
+    t.add_argument("recipe", help="YAML recipe (see recipes/) or a run's config.yaml")
+    t.add_argument("overrides", nargs="*", help="key=value overrides, dotted for sections (optim.lr=1e-3)")
+    t.add_argument("--resume", action="store_true", help="continue from the run folder's latest checkpoint")
+    t.set_defaults(func=_train)
+
+    p = sub.add_parser("plot", help="draw a run's loss curves to PNG")
+    p.add_argument("run", help="run folder (holds metrics.jsonl)")
+    p.add_argument("--out", default=None, help="PNG path (default RUN/loss.png)")
+    p.set_defaults(func=_plot)
+
+    e = sub.add_parser("encode-codes", help="precompute image-tokenizer codes for a dataset (resumable)")
+    e.add_argument("dataset", help="dataset folder (FaceStore)")
+    e.add_argument("--tokenizer", required=True, help="image tokenizer folder (ImageTokenizer.save_pretrained)")
+    e.add_argument("--name", default=None, help="shard name (default: the tokenizer folder's parent name)")
+    e.add_argument("--flip", action="store_true", help="also store mirrored images' codes as NAME-flip")
+    e.add_argument("--batch-size", type=int, default=32)
+    e.add_argument("--limit", type=int, default=None)
+    e.add_argument("--threads", type=int, default=None)
+    e.add_argument("--device", default=None)
+    e.set_defaults(func=_encode)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from unif2ace.training.config import load_recipe
+    from unif2ace.training.trainer import train
+
+    cfg = load_recipe(args.recipe, args.overrides)
+    run = train(cfg, resume=args.resume)
+    print(run)
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from unif2ace.training.plot import plot_run
+
+    print(plot_run(args.run, args.out))
+    return 0
+
+
+def _encode(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import torch
+
+    from unif2ace.data.store import FaceStore
+    from unif2ace.image_tokenizer import ImageTokenizer
+    from unif2ace.training.codes import precompute_codes
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    store = FaceStore.open(args.dataset)
+    tok = ImageTokenizer.from_pretrained(args.tokenizer, device=device).eval()
+    folder = Path(args.tokenizer).resolve()
+    name = args.name or (folder.parent.name if folder.name == "final" else folder.name)
+    n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, limit=args.limit)
+    print(f"encoded {n} images into {store.folder}/shards/codes/{name} "
+          f"({tok.config.tokens_per_image} codes each, codebook {tok.config.codebook_size})")
+    return 0

@@ -1,0 +1,302 @@
+"""Training batches from a FaceStore and its cached image codes.
+
+Every example of the split gives, on demand:
+
+- a **t2i** row: caption → codes (or, with probability ``attribute_prompts``, a short prompt built
+  from the attributes the record's text states, e.g. "a smiling young Asian woman, head turned left");
+- an **mmu** row: the photo's codes, then 1…``max_turns`` QA turns (stage 2) or one
+  "describe this face" → caption turn (stage 1); loss on the answer tokens only;
+- an **lm** row (optional): the caption as plain text.
+
+Determinism is the point of this module. Each stream walks its own per-epoch permutation of the
+split; the k-th example a stream ever draws is shaped by ``numpy.random.default_rng([seed, stream,
+k])`` and the step's diffusion noise by a generator seeded with ``(seed, step)``. Nothing depends on
+how many processes or micro-batches share the work, so the data position is three counters, a
+resumed run continues exactly, and 1 process computes the same rows as K processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from unif2ace.diffusion.schedules import mask_codes, stratified_uniform
+from unif2ace.sequences import Prompter, SequenceBatch
+
+STREAMS = ("t2i", "mmu", "lm")
+DESCRIBE = ("Describe this face in detail.", "Give a detailed description of the person in this photo.",
+            "What does the person in the image look like?", "Write a detailed caption for this face.")
+ETHNICITY = {"White": "White", "Black": "Black", "Asian": "Asian", "Indian": "South Asian"}
+SUBJECTS = {  # (age group, gender) -> noun
+    ("child", "female"): "girl", ("child", "male"): "boy", ("child", None): "child",
+    ("teen", "female"): "teenage girl", ("teen", "male"): "teenage boy", ("teen", None): "teenager",
+    ("young adult", "female"): "young woman", ("young adult", "male"): "young man",
+    ("middle-aged", "female"): "middle-aged woman", ("middle-aged", "male"): "middle-aged man",
+    ("senior", "female"): "old woman", ("senior", "male"): "old man", ("senior", None): "old person",
+}
+MODIFIERS = {  # attribute -> value -> phrase (values the labellers state; others are skipped)
+    "smile": {True: "smiling", False: "not smiling"},
+    "emotion": {"happy": "happy", "neutral": "with a neutral expression", "surprise": "surprised", "sad": "sad"},
+    "mouth": {"closed": "mouth closed", "slightly open": "mouth slightly open", "wide open": "mouth wide open"},
+    "eyes": {"narrowed": "narrowed eyes"},
+    "head_pose": {"frontal": "facing the camera", "slightly turned left": "head slightly turned left",
+                  "slightly turned right": "head slightly turned right", "turned left": "head turned left",
+                  "turned right": "head turned right"},
+    "head_tilt": {"tilted": "head tilted"},
+    "color": {"black and white": "black and white photo"},
+    "sharpness": {"blurry": "blurry photo"},
+    "lighting": {"dim": "dim lighting", "bright": "bright lighting"},
+    "glasses": {True: "wearing glasses"},
+    "facial_hair": {True: "with a beard or moustache"},
+}
+
+
+def stated_attributes(record, threshold: float = 0.6) -> dict:
+    stated = record.meta.get("stated") if record.meta else None
+    if stated is None:
+        return record.confident(threshold)
+    return {k: record.attributes[k].value for k in stated if k in record.attributes}
+
+
+def attribute_prompt(record, rng: np.random.Generator) -> str:
+    """A short prompt from the stated attributes only, with random order and omissions."""
+    a = stated_attributes(record)
+    group = a.get("age_group")
+    gender = a.get("gender") if a.get("gender") in ("female", "male") else None
+    noun = SUBJECTS.get((group, gender)) or SUBJECTS.get((group, None)) or {"female": "woman", "male": "man"}.get(
+        gender, "person")
+    words = []
+    if "ethnicity" in a and a["ethnicity"] in ETHNICITY and rng.random() < 0.7:
+        words.append(ETHNICITY[a["ethnicity"]])
+    subject = " ".join(words + [noun])
+    if "age" in a and isinstance(a["age"], (int, float)) and rng.random() < 0.3:
+        subject += f" aged {int(a['age'])}"
+    mods = [MODIFIERS[k][v] for k, v in a.items() if k in MODIFIERS and v in MODIFIERS[k]]
+    mods = [m for m in mods if rng.random() < 0.6]
+    rng.shuffle(mods)
+    article = "an" if subject[0].lower() in "aeiou" else "a"
+    return ", ".join([f"{article} {subject}"] + mods)
+
+
+def swap_left_right(text: str) -> str:
+    return text.replace("left", "\0").replace("right", "left").replace("\0", "right")
+
+
+@dataclass
+class T2IRows:
+    prompts: list  # token ids per row
+    codes: torch.Tensor  # (B, N) clean
+    noisy: torch.Tensor  # (B, N)
+    masked: torch.Tensor  # (B, N) bool
+    u: torch.Tensor  # (B,)
+    drop: torch.Tensor  # (B,) bool
+    features: dict = field(default_factory=dict)
+
+
+@dataclass
+class MicroBatch:
+    t2i: T2IRows | None
+    mmu: SequenceBatch | None
+    mmu_features: dict
+    lm: SequenceBatch | None
+
+    @property
+    def rows(self) -> int:
+        return sum(0 if x is None else len(x.codes if isinstance(x, T2IRows) else x.input_ids)
+                   for x in (self.t2i, self.mmu, self.lm))
+
+    @property
+    def tokens(self) -> int:
+        n = 0
+        if self.t2i is not None:
+            n += sum(len(p) + 4 for p in self.t2i.prompts) + self.t2i.codes.numel()
+        for b in (self.mmu, self.lm):
+            if b is not None:
+                n += int(b.attention_mask[:, 0].diagonal(dim1=-2, dim2=-1).sum())  # valid positions see themselves
+        return n
+
+
+class FaceTrainData:
+    """One split of a FaceStore with its codes, as deterministic streams of model-ready rows."""
+
+    def __init__(self, store, split: str, codes_name: str, tokenizer, model_config, data_cfg, objective_cfg,
+                 seed: int = 0, flip_name: str | None = None, features: dict | None = None,
+                 limit: int | None = None):
+        self.config = model_config
+        self.data_cfg = data_cfg
+        self.objective_cfg = objective_cfg
+        self.seed = seed
+        self.tokenizer = tokenizer
+        self.prompter = Prompter(model_config, tokenizer)
+        wanted = store.split_ids(split)
+        have = store.shard_ids("codes", codes_name)
+        ids = sorted(i for i in wanted if i in have)
+        if limit:
+            ids = ids[:limit]
+        if not ids:
+            raise ValueError(f"no '{split}' records of {store.folder} have codes '{codes_name}'; run encode-codes")
+        self.missing = len(wanted) - len(ids) if not limit else 0
+        by_id = {r.id: r for r in store.records(split)}
+        self.records = [by_id[i] for i in ids]
+        self.ids = ids
+        _, self.codes = store.read_shards("codes", codes_name, ids)
+        self.flip_codes = store.read_shards("codes", flip_name, ids)[1] if flip_name else None
+        self.features = {kind: store.read_shards("features", name, ids)[1].float()
+                         for kind, name in (features or {}).items()}
+        if int(self.codes.max()) >= model_config.codebook_size:
+            raise ValueError(f"codes reach {int(self.codes.max())} but the model has {model_config.codebook_size} "
+                             "codes; set model.overrides.codebook_size to the image tokenizer's codebook size")
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def num_tokens(self) -> int:
+        return self.codes.shape[1]
+
+    # ------------------------------------------------------------------ which example
+    def index(self, stream: str, k: int) -> int:
+        """The record index of the k-th example ever drawn by ``stream`` (per-epoch permutations)."""
+        n = len(self.records)
+        epoch, pos = divmod(k, n)
+        perm = np.random.default_rng([self.seed, STREAMS.index(stream), epoch]).permutation(n)
+        return int(perm[pos])
+
+    def _rng(self, stream: str, k: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, 100 + STREAMS.index(stream), k])
+
+    # ------------------------------------------------------------------ rows
+    def t2i_example(self, k: int, fixed_index: int | None = None) -> tuple[list[int], torch.Tensor]:
+        i = self.index("t2i", k) if fixed_index is None else fixed_index
+        rng = self._rng("t2i", k)
+        rec = self.records[i]
+        use_attr = rng.random() < self.data_cfg.attribute_prompts or not rec.caption
+        text = attribute_prompt(rec, rng) if use_attr else rec.caption
+        codes = self.codes[i]
+        if self.flip_codes is not None and rng.random() < 0.5:
+            codes, text = self.flip_codes[i], swap_left_right(text)
+        return self.tokenizer.encode(text), codes
+
+    def mmu_conversation(self, k: int, fixed_index: int | None = None) -> tuple[int, list[tuple[str, str]]]:
+        i = self.index("mmu", k) if fixed_index is None else fixed_index
+        rng = self._rng("mmu", k)
+        rec = self.records[i]
+        qa = [(t.question, t.answer) for t in rec.qa] if self.data_cfg.qa else []
+        if not qa or (rec.caption and rng.random() < 0.25):
+            turns = [(DESCRIBE[int(rng.integers(len(DESCRIBE)))], rec.caption)]
+        else:
+            n = int(rng.integers(1, min(self.data_cfg.max_turns, len(qa)) + 1))
+            turns = [qa[j] for j in rng.choice(len(qa), size=n, replace=False)]
+        return i, turns
+
+    def _segments(self, turns):
+        segments = self.prompter.chat_segments(turns)
+        cap = self.data_cfg.max_answer_tokens
+        eot = self.config.eot_token_id
+        return [(ids[:cap - 1] + [eot] if is_answer and len(ids) > cap else ids, is_answer)
+                for ids, is_answer in segments]
+
+    def t2i_rows(self, ks: list[int], generator: torch.Generator, fixed: list[int] | None = None) -> T2IRows:
+        """Rows for stream positions ``ks``; the diffusion noise comes from ``generator``."""
+        pairs = [self.t2i_example(k, None if fixed is None else fixed[j]) for j, k in enumerate(ks)]
+        prompts = [p for p, _ in pairs]
+        codes = torch.stack([c for _, c in pairs])
+        B = len(ks)
+        u = stratified_uniform(B, generator=generator)
+        noisy, masked = mask_codes(codes, u, self.objective_cfg.schedule, self.config.codebook_size, generator)
+        drop = torch.rand(B, generator=generator) < self.objective_cfg.cond_dropout
+        feats = {}
+        sm = self.config.sequence_moe
+        if sm is not None:
+            feats["noise"] = torch.randn(B, sm.noise_dim, generator=generator)
+            needs = {"semantic": "clip", "identity": "face"}
+            idx = [self.index("t2i", k) if fixed is None else fixed[j] for j, k in enumerate(ks)]
+            for kind, tensor in self.features.items():
+                if needs.get(kind) in sm.gen_experts:
+                    feats[kind] = tensor[idx]
+        return T2IRows(prompts, codes, noisy, masked, u, drop, feats)
+
+    def mmu_rows(self, ks: list[int], fixed: list[int] | None = None) -> tuple[SequenceBatch, dict]:
+        convs = [self.mmu_conversation(k, None if fixed is None else fixed[j]) for j, k in enumerate(ks)]
+        idx = [i for i, _ in convs]
+        batch = self.prompter.builder.mmu(self.codes[idx], [self._segments(t) for _, t in convs])
+        feats = {kind: tensor[idx] for kind, tensor in self.features.items()}
+        return batch, feats
+
+    def lm_rows(self, ks: list[int]) -> SequenceBatch:
+        texts = [self.tokenizer.encode(self.records[self.index("lm", k)].caption)[: self.config.max_text_len]
+                 for k in ks]
+        return self.prompter.builder.lm(texts)
+
+
+@dataclass
+class BatchPlan:
+    """Rows per micro-batch of each stream and how many micro-batches make one optimizer step."""
+
+    t2i: int
+    mmu: int
+    lm: int
+    micro_batches: int  # over all processes
+
+    @classmethod
+    def make(cls, batch_size: int, micro_batch_size: int, mmu_fraction: float, lm_fraction: float) -> BatchPlan:
+        if batch_size % micro_batch_size:
+            raise ValueError(f"batch_size {batch_size} must be a multiple of the micro-batch size {micro_batch_size} "
+                             "× processes")
+        mmu = round(micro_batch_size * mmu_fraction)
+        lm = round(micro_batch_size * lm_fraction)
+        t2i = micro_batch_size - mmu - lm
+        return cls(t2i, mmu, lm, batch_size // micro_batch_size)
+
+
+def global_step_batches(data: FaceTrainData, plan: BatchPlan, position: dict, step: int, seed: int,
+                        micro_indices: list[int]) -> list[MicroBatch]:
+    """The micro-batches ``micro_indices`` (of ``plan.micro_batches``) of optimizer step ``step``.
+
+    ``position`` holds each stream's count of examples drawn before this step (not modified here).
+    The t2i noise of the whole global batch is drawn at once from (seed, step), then sliced.
+    """
+    M = plan.micro_batches
+    g = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, 7, step]).generate_state(1)[0]))
+    out = []
+    t2i_all = None
+    if plan.t2i:
+        ks = list(range(position["t2i"], position["t2i"] + plan.t2i * M))
+        t2i_all = data.t2i_rows(ks, g)
+    for j in micro_indices:
+        t2i = None
+        if t2i_all is not None:
+            s = slice(j * plan.t2i, (j + 1) * plan.t2i)
+            t2i = T2IRows(t2i_all.prompts[s], t2i_all.codes[s], t2i_all.noisy[s], t2i_all.masked[s], t2i_all.u[s],
+                          t2i_all.drop[s], {k: v[s] for k, v in t2i_all.features.items()})
+        mmu, feats = (None, {})
+        if plan.mmu:
+            start = position["mmu"] + j * plan.mmu
+            mmu, feats = data.mmu_rows(list(range(start, start + plan.mmu)))
+        lm = None
+        if plan.lm:
+            start = position["lm"] + j * plan.lm
+            lm = data.lm_rows(list(range(start, start + plan.lm)))
+        out.append(MicroBatch(t2i, mmu, feats, lm))
+    return out
+
+
+def advance(position: dict, plan: BatchPlan) -> dict:
+    return {"t2i": position["t2i"] + plan.t2i * plan.micro_batches,
+            "mmu": position["mmu"] + plan.mmu * plan.micro_batches,
+            "lm": position["lm"] + plan.lm * plan.micro_batches}
+
+
+def validation_batches(data: FaceTrainData, n: int, micro: int, seed: int) -> list[MicroBatch]:
+    """Fixed validation micro-batches: the first ``n`` records, the same noise at every evaluation."""
+    n = min(n, len(data))
+    g = torch.Generator().manual_seed(seed + 12345)
+    out = []
+    for start in range(0, n, micro):
+        idx = list(range(start, min(n, start + micro)))
+        t2i = data.t2i_rows(idx, g, fixed=idx)
+        mmu, feats = data.mmu_rows(idx, fixed=idx)
+        out.append(MicroBatch(t2i, mmu, feats, None))
+    return out

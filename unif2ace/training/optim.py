@@ -1,0 +1,71 @@
+"""AdamW with decay only on matrices, warm-up + cosine learning rate, EMA of the weights."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
+    """Decay weight matrices; never norms, biases or embeddings (they are not scale-free)."""
+    embeddings = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    decay, no_decay = [], []
+    for _, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        (no_decay if p.ndim < 2 or id(p) in embeddings else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def make_optimizer(model: nn.Module, optim_cfg, device_type: str) -> torch.optim.AdamW:
+    kwargs = {}
+    if device_type == "cuda":
+        kwargs["fused"] = True
+    return torch.optim.AdamW(param_groups(model, optim_cfg.weight_decay), lr=optim_cfg.lr,
+                             betas=tuple(optim_cfg.betas), eps=optim_cfg.eps, **kwargs)
+
+
+def lr_factor(step: int, warmup: int, total: int, min_ratio: float) -> float:
+    """Linear warm-up from 0 to 1 over ``warmup`` steps, then cosine to ``min_ratio`` at ``total``."""
+    if warmup > 0 and step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def make_scheduler(optimizer, optim_cfg, total_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, optim_cfg.warmup_steps, total_steps, optim_cfg.min_lr_ratio))
+
+
+class EMA:
+    """Exponential moving average of the parameters, kept in float32 on the parameters' device."""
+
+    def __init__(self, model: nn.Module, decay: float):
+        self.decay = decay
+        self.shadow = {k: p.detach().float().clone() for k, p in model.named_parameters()}
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        for k, p in model.named_parameters():
+            self.shadow[k].lerp_(p.detach().float(), 1 - self.decay)
+
+    def state_dict(self) -> dict:
+        return {k: _full(v) for k, v in self.shadow.items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        for k, v in self.shadow.items():
+            if k not in state:
+                raise KeyError(f"EMA checkpoint lacks {k}; was the run started without EMA?")
+            src = state[k].to(v.device, v.dtype)
+            if hasattr(v, "device_mesh"):  # a DTensor shard (FSDP): take our slice of the full tensor
+                from torch.distributed.tensor import distribute_tensor
+
+                src = distribute_tensor(src, v.device_mesh, v.placements)
+            v.copy_(src)
+
+
+def _full(t: torch.Tensor) -> torch.Tensor:
+    return t.full_tensor() if hasattr(t, "full_tensor") else t

@@ -1,0 +1,421 @@
+"""The training loop: recipe → run folder with metrics, checkpoints, samples and a final model folder.
+
+    RUN/config.yaml          the resolved recipe (after command-line overrides)
+    RUN/metrics.jsonl        one JSON object per logged step / evaluation
+    RUN/checkpoints/…        see :mod:`unif2ace.training.checkpointing` (resume with --resume)
+    RUN/samples/step-N.png   generated faces for the fixed prompts; step-N.json captions of fixed photos
+    RUN/model/               the exported model folder (:mod:`unif2ace.training.export`)
+
+One optimizer step consumes ``batch_size`` rows split into micro-batches of t2i, mmu and lm rows
+(:class:`~unif2ace.training.data.BatchPlan`); each process runs its share of the micro-batches and
+gradients are averaged (DDP) or reduce-scattered (FSDP2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from unif2ace.training import checkpointing as ckpt
+from unif2ace.training.config import TrainConfig, save_config
+from unif2ace.training.data import (
+    BatchPlan,
+    FaceTrainData,
+    MicroBatch,
+    advance,
+    global_step_batches,
+    validation_batches,
+)
+from unif2ace.training.distributed import (
+    full_model_state,
+    full_optimizer_state,
+    load_full_state,
+    setup,
+    wrap,
+)
+from unif2ace.training.objective import Objective, ObjectiveConfig
+from unif2ace.training.optim import EMA, make_optimizer, make_scheduler
+
+PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L40S": 362e12, "A10": 125e12, "4090": 165e12}
+
+
+class TrainStep(nn.Module):
+    """Loss of one micro-batch; the module DDP wraps, so one forward covers all row kinds."""
+
+    def __init__(self, model: nn.Module, objective: Objective):
+        super().__init__()
+        self.model = model
+        self.objective = objective
+
+    def forward(self, mb: MicroBatch) -> tuple[torch.Tensor, dict]:
+        loss = torch.zeros((), device=self.model.lm_head.weight.device)
+        logs: dict = {}
+        if mb.t2i is not None:
+            t = mb.t2i
+            l_t2i, lg = self.objective.t2i_noised(t.prompts, t.codes, t.noisy, t.masked, t.u, t.drop,
+                                                  features=t.features or None)
+            loss = loss + l_t2i
+            logs.update(lg)
+        if mb.mmu is not None:
+            l_mmu, lg = self.objective.text(mb.mmu, features=mb.mmu_features or None, prefix="mmu")
+            loss = loss + l_mmu
+            logs.update(lg)
+        if mb.lm is not None:
+            l_lm, lg = self.objective.text(mb.lm, prefix="lm")
+            loss = loss + l_lm
+            logs.update(lg)
+        return loss, logs
+
+
+def _to(mb: MicroBatch, device) -> MicroBatch:
+    if device.type == "cpu":
+        return mb
+    t = mb.t2i
+    if t is not None:
+        t = type(t)(t.prompts, t.codes.to(device), t.noisy.to(device), t.masked.to(device), t.u.to(device),
+                    t.drop.to(device), {k: v.to(device) for k, v in t.features.items()})
+    return MicroBatch(t, mb.mmu.to(device) if mb.mmu is not None else None,
+                      {k: v.to(device) for k, v in mb.mmu_features.items()},
+                      mb.lm.to(device) if mb.lm is not None else None)
+
+
+# ---------------------------------------------------------------------------------------- set-up
+def build_model_config(cfg: TrainConfig, tokenizer, meta: dict, feature_dims: dict):
+    from unif2ace.config import ModelConfig
+
+    overrides = dict(cfg.model.overrides)
+    if Path(cfg.model.init).is_dir() and (Path(cfg.model.init) / "config.json").is_file() and cfg.model.preset == "init":
+        mc = ModelConfig.load(cfg.model.init)
+    else:
+        mc = ModelConfig.from_name(cfg.model.preset)
+    K = meta.get("codebook_size")
+    if K and overrides.get("codebook_size", K) != K:
+        raise ValueError(f"model.overrides.codebook_size={overrides['codebook_size']} but the cached codes use {K}")
+    if K:
+        overrides["codebook_size"] = K
+    if mc.sequence_moe is not None and feature_dims:
+        sm = dict(mc.sequence_moe.__dict__)
+        sm.update({f"{kind}_dim": dim for kind, dim in feature_dims.items()})
+        overrides["sequence_moe"] = {**sm, **overrides.get("sequence_moe", {})}
+    mc = mc.replace(**overrides)
+    if tokenizer.vocab_size != mc.text_vocab_size or tokenizer.eot_id != mc.eot_token_id:
+        raise ValueError(f"text tokenizer '{cfg.data.text_tokenizer}' ({tokenizer.vocab_size} ids, eot {tokenizer.eot_id}) "
+                         f"does not fit model '{mc.name}' (text_vocab_size {mc.text_vocab_size}, eot_token_id "
+                         f"{mc.eot_token_id}); use bpe-1024 for tiny, bpe for small, phi for Show-o sizes")
+    return mc
+
+
+def build_model(cfg: TrainConfig, model_config) -> nn.Module:
+    from unif2ace.checkpoint import load_backbone, read_state_dict
+    from unif2ace.model import UniF2aceModel
+
+    model = UniF2aceModel(model_config)
+    if cfg.model.init != "scratch":
+        state = read_state_dict(cfg.model.init)
+        report = load_backbone(model, state, source=cfg.model.init_format,
+                               allow_new=True if cfg.model.upcycle else None)
+        n_new = len(report["initialised"])
+        print(f"initialised from {cfg.model.init}" + (f" ({n_new} new MoE/QK-LN tensors at init)" if n_new else ""),
+              file=sys.stderr)
+    return model
+
+
+def _feature_dims(store, features: dict) -> dict:
+    dims = {}
+    for kind, name in features.items():
+        _, t = store.read_shards("features", name, [next(iter(store.shard_ids("features", name)))])
+        dims[kind] = int(t.shape[-1])
+    return dims
+
+
+def _metrics_file(run: Path, resume_step: int) -> Path:
+    """metrics.jsonl, cut back to the resumed step (a killed run may have logged past its checkpoint)."""
+    path = run / "metrics.jsonl"
+    if path.is_file():
+        keep = [line for line in path.read_text().splitlines()
+                if line.strip() and json.loads(line).get("step", 0) <= resume_step]
+        path.write_text("".join(line + "\n" for line in keep))
+    return path
+
+
+def _peak_flops(device: torch.device) -> float | None:
+    if device.type != "cuda":
+        return None
+    name = torch.cuda.get_device_name(device)
+    return next((v for k, v in PEAK_BF16_FLOPS.items() if k in name), None)
+
+
+# ---------------------------------------------------------------------------------------- loop
+class Trainer:
+    def __init__(self, cfg: TrainConfig, resume: bool = False):
+        from unif2ace.data.store import FaceStore
+        from unif2ace.text import load_text_tokenizer
+        from unif2ace.training.codes import codes_meta
+
+        self.cfg = cfg
+        self.dist, self.device = setup(cfg.device)
+        d = self.dist
+        if cfg.threads and self.device.type == "cpu":
+            torch.set_num_threads(cfg.threads)
+        self.run = Path(cfg.out)
+        existing = ckpt.latest_checkpoint(self.run)
+        if existing is not None and not resume:
+            raise ValueError(f"{self.run} already holds checkpoints; pass --resume to continue it or choose another out=")
+        torch.manual_seed(cfg.seed)
+
+        self.tokenizer = load_text_tokenizer(cfg.data.text_tokenizer)
+        store = FaceStore.open(cfg.data.dataset)
+        if not cfg.data.codes:
+            raise ValueError("data.codes is empty: name the codes shard written by `unif2ace encode-codes`")
+        meta = codes_meta(store, cfg.data.codes)
+        self.model_config = build_model_config(cfg, self.tokenizer, meta, _feature_dims(store, cfg.data.features))
+        oc = cfg.objective
+        from unif2ace.diffusion.d3diff import D3DiffLoss
+
+        self.objective_config = ObjectiveConfig(d3diff=D3DiffLoss(alpha=oc.alpha, schedule=oc.schedule),
+                                                mmu_coef=oc.mmu_coef, lm_coef=oc.lm_coef,
+                                                cond_dropout=oc.cond_dropout)
+        kw = dict(codes_name=cfg.data.codes, tokenizer=self.tokenizer, model_config=self.model_config,
+                  data_cfg=cfg.data, objective_cfg=oc, seed=cfg.seed, flip_name=cfg.data.flip_codes,
+                  features=cfg.data.features)
+        self.train_data = FaceTrainData(store, cfg.data.train_split, limit=cfg.data.limit, **kw)
+        self.val_data = FaceTrainData(store, cfg.data.val_split, **{**kw, "flip_name": None})
+        if self.train_data.missing and d.main:
+            print(f"warning: {self.train_data.missing} training records have no codes '{cfg.data.codes}' and are "
+                  "skipped; run encode-codes again to add them", file=sys.stderr)
+        N = self.train_data.num_tokens
+        need = self.model_config.max_text_len + N + 4
+        if need > self.model_config.max_position_embeddings:
+            raise ValueError(f"{N} image tokens + {self.model_config.max_text_len} text tokens exceed "
+                             f"max_position_embeddings {self.model_config.max_position_embeddings}")
+
+        micro = cfg.micro_batch_size or cfg.batch_size // d.world
+        self.plan = BatchPlan.make(cfg.batch_size, micro, cfg.mmu_fraction, cfg.lm_fraction)
+        if self.plan.micro_batches % d.world:
+            raise ValueError(f"{self.plan.micro_batches} micro-batches per step cannot be shared by {d.world} "
+                             "processes; change batch_size or micro_batch_size")
+        self.accum = self.plan.micro_batches // d.world
+
+        self.model = build_model(cfg, self.model_config).to(self.device)
+        self.model.gradient_checkpointing = cfg.gradient_checkpointing
+        self.objective = Objective(self.model, self.objective_config)
+        self.step_module = wrap(TrainStep(self.model, self.objective), self.model, cfg.parallel, d, self.device)
+        self.optimizer = make_optimizer(self.model, cfg.optim, self.device.type)
+        self.scheduler = make_scheduler(self.optimizer, cfg.optim, cfg.steps)
+        self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
+        if cfg.compile:
+            self.model.compile(dynamic=True)
+        self.step = 0
+        self.position = {"t2i": 0, "mmu": 0, "lm": 0}
+        if existing is not None:
+            self._load(existing)
+        if d.main:
+            self.run.mkdir(parents=True, exist_ok=True)
+            save_config(cfg, self.run / "config.yaml")
+        self.metrics_path = _metrics_file(self.run, self.step) if d.main else None
+        self.tb = None
+
+    # ------------------------------------------------------------------ checkpoints
+    def save_checkpoint(self) -> None:
+        d, cfg = self.dist, self.cfg
+        folder = ckpt.tmp_dir(self.run, self.step)
+        model_state = full_model_state(self.model, cfg.parallel, d)
+        optim_state = full_optimizer_state(self.model, self.optimizer, cfg.parallel, d)
+        ema_state = self.ema.state_dict() if self.ema is not None else None
+        if d.main:
+            state = {"step": self.step, "position": dict(self.position), "optimizer": optim_state,
+                     "scheduler": self.scheduler.state_dict(), "world": d.world}
+            ckpt.write_main_files(folder, model_state, self.model_config, state, ema_state)
+        d.barrier()
+        ckpt.write_rank_files(folder, d.rank)
+        d.barrier()
+        if d.main:
+            ckpt.commit(self.run, self.step, cfg.keep_last)
+        d.barrier()
+
+    def _load(self, folder: Path) -> None:
+        from unif2ace.checkpoint import read_state_dict
+
+        state = ckpt.load_state(folder)
+        load_full_state(self.model, self.optimizer, read_state_dict(folder / "model.safetensors"),
+                        state["optimizer"], self.cfg.parallel, self.dist)
+        self.scheduler.load_state_dict(state["scheduler"])
+        if self.ema is not None:
+            self.ema.load_state_dict(read_state_dict(folder / "ema.safetensors"))
+        self.step, self.position = state["step"], dict(state["position"])
+        ckpt.restore_rng(folder, self.dist.rank)
+        if self.dist.main:
+            print(f"resumed {self.run} at step {self.step} from {folder.name}", file=sys.stderr)
+
+    # ------------------------------------------------------------------ logging
+    def log(self, record: dict) -> None:
+        if not self.dist.main:
+            return
+        with open(self.metrics_path, "a") as fh:
+            fh.write(json.dumps(record) + "\n")
+        if self.cfg.tensorboard:
+            if self.tb is None:
+                from torch.utils.tensorboard import SummaryWriter  # needs the optional tensorboard package
+
+                self.tb = SummaryWriter(str(self.run / "tensorboard"))
+            for k, v in record.items():
+                if k != "step" and isinstance(v, (int, float)):
+                    self.tb.add_scalar(k, v, record["step"])
+
+    def autocast(self):
+        if self.cfg.precision == "bf16":
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    # ------------------------------------------------------------------ evaluation
+    @torch.no_grad()
+    def evaluate(self) -> dict:
+        self.model.eval()
+        sums: dict[str, float] = {}
+        batches = validation_batches(self.val_data, self.cfg.eval_examples, max(1, self.plan.t2i + self.plan.mmu),
+                                     self.cfg.seed)
+        for mb in batches:
+            mb = _to(mb, self.device)
+            with self.autocast():
+                _, logs = TrainStep(self.model, self.objective)(mb)
+            for k in ("t2i/loss", "t2i/mask_ce", "mmu/ce"):
+                if k in logs:
+                    sums[k] = sums.get(k, 0.0) + float(logs[k])
+        self.model.train()
+        out = {f"val/{k}": v / len(batches) for k, v in sums.items()}
+        out["val/loss"] = out.get("val/t2i/loss", 0.0) + out.get("val/mmu/ce", 0.0)
+        return out
+
+    def write_samples(self) -> None:
+        from unif2ace.training.samples import write_samples
+
+        model = self.model
+        model.eval()
+        try:
+            write_samples(model, self.cfg, self.tokenizer, self.val_data, self.run / "samples", self.step,
+                          self.device, write=self.dist.main)
+        finally:
+            model.train()
+
+    # ------------------------------------------------------------------ the loop
+    def train(self, stop_at: int | None = None) -> Path:
+        """Train to ``cfg.steps`` (or stop after ``stop_at``, leaving a checkpoint: the test's 'kill')."""
+        cfg, d = self.cfg, self.dist
+        model = self.model
+        model.train()
+        n_params = model.num_parameters(active_only=True) if hasattr(model, "num_parameters") else 0
+        peak = _peak_flops(self.device)
+        started = time.time()
+        bar = None
+        if d.main:
+            from tqdm import tqdm
+
+            bar = tqdm(total=cfg.steps, initial=self.step, desc="train", unit="step", dynamic_ncols=True)
+        end = cfg.steps if stop_at is None else min(cfg.steps, stop_at)
+        my_micro = [d.rank * self.accum + a for a in range(self.accum)]
+        window_tokens, window_time = 0, 0.0
+        stopped_for_time = False
+        while self.step < end:
+            t0 = time.perf_counter()
+            mbs = global_step_batches(self.train_data, self.plan, self.position, self.step, cfg.seed, my_micro)
+            logs_sum: dict[str, float] = {}
+            tokens = 0
+            for i, mb in enumerate(mbs):
+                mb = _to(mb, self.device)
+                tokens += mb.tokens
+                sync = i == len(mbs) - 1 or not d.on or cfg.parallel == "fsdp"
+                ctx = self.step_module.no_sync() if (not sync and hasattr(self.step_module, "no_sync")) \
+                    else contextlib.nullcontext()
+                with ctx:
+                    with self.autocast():
+                        loss, logs = self.step_module(mb)
+                    (loss / self.accum).backward()
+                logs_sum["loss"] = logs_sum.get("loss", 0.0) + float(loss.detach())
+                for k, v in logs.items():
+                    logs_sum[k] = logs_sum.get(k, 0.0) + float(v)
+            grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
+            if hasattr(grad_norm, "full_tensor"):
+                grad_norm = grad_norm.full_tensor()
+            self.optimizer.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            lr = self.scheduler.get_last_lr()[0]
+            self.scheduler.step()
+            if self.ema is not None:
+                self.ema.update(model)
+            self.position = advance(self.position, self.plan)
+            self.step += 1
+            dt = time.perf_counter() - t0
+            window_tokens += tokens * d.world
+            window_time += dt
+            if self.step % cfg.log_every == 0 or self.step == end:
+                logs = d.mean({k: v / len(mbs) for k, v in logs_sum.items()})
+                record = {"step": self.step, "lr": lr, "grad_norm": float(grad_norm), **logs,
+                          "tokens_per_s": window_tokens / max(window_time, 1e-9),
+                          "time": round(time.time() - started, 2)}
+                if peak:
+                    record["mfu"] = 6 * n_params * record["tokens_per_s"] / (peak * d.world)
+                self.log(record)
+                if bar is not None:
+                    bar.set_postfix(loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:.0f}")
+                window_tokens, window_time = 0, 0.0
+            if bar is not None:
+                bar.update(1)
+            if not math.isfinite(logs_sum["loss"]):
+                raise FloatingPointError(f"loss is {logs_sum['loss']} at step {self.step}; lower optim.lr or check the data")
+            if cfg.eval_every and (self.step % cfg.eval_every == 0 or self.step == cfg.steps):
+                self.log({"step": self.step, **self.evaluate()})
+            if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == cfg.steps):
+                self.write_samples()
+            out_of_time = cfg.max_minutes is not None and (time.time() - started) / 60 >= cfg.max_minutes
+            if d.on:
+                flag = torch.tensor([float(out_of_time)])
+                torch.distributed.all_reduce(flag)
+                out_of_time = bool(flag.item())
+            if self.step % cfg.ckpt_every == 0 or self.step == end or out_of_time:
+                self.save_checkpoint()
+            if out_of_time:
+                stopped_for_time = True
+                break
+        if bar is not None:
+            bar.close()
+        if self.step >= cfg.steps or stopped_for_time:
+            self.export()
+        return self.run
+
+    def export(self) -> Path | None:
+        from unif2ace.training.export import export_model_folder
+
+        model_state = full_model_state(self.model, self.cfg.parallel, self.dist)
+        ema = self.ema.state_dict() if self.ema is not None else None
+        if not self.dist.main:
+            return None
+        gen = {"num_image_tokens": self.train_data.num_tokens, **self.cfg.generation}
+        meta_res = None
+        if self.cfg.data.image_tokenizer is None:
+            from unif2ace.data.store import FaceStore
+            from unif2ace.training.codes import codes_meta
+
+            meta_res = codes_meta(FaceStore.open(self.cfg.data.dataset), self.cfg.data.codes).get("resolution")
+            if meta_res:
+                gen.setdefault("image_size", meta_res)
+        out = export_model_folder(self.model, self.tokenizer, self.cfg.data.image_tokenizer, self.run / "model", gen,
+                                  state_dict={**model_state, **(ema or {})})
+        print(f"model folder: {out}", file=sys.stderr)
+        return out
+
+
+def train(cfg: TrainConfig, resume: bool = False, stop_at: int | None = None) -> Path:
+    trainer = Trainer(cfg, resume=resume)
+    try:
+        return trainer.train(stop_at=stop_at)
+    finally:
+        from unif2ace.training.distributed import teardown
+
+        teardown()
