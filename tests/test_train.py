@@ -6,9 +6,13 @@ real dataset, so these tests need neither ../shared nor trained tokenizers.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from unif2ace.data.records import FaceRecord, Label, QATurn
 from unif2ace.data.store import FaceStore
@@ -18,8 +22,12 @@ N_CODES, N_TOKENS = 64, 16
 
 
 def make_store(folder, n: int = 24, seed: int = 0) -> FaceStore:
+    from PIL import Image
+
     rng = np.random.default_rng(seed)
-    store = FaceStore.create(folder, {"source": "synthetic", "root": "."})
+    images = Path(folder) / "images"
+    images.mkdir(parents=True)
+    store = FaceStore.create(folder, {"source": "synthetic", "root": str(images)})
     recs = []
     for i in range(n):
         gender = ["female", "male"][i % 2]
@@ -32,7 +40,8 @@ def make_store(folder, n: int = 24, seed: int = 0) -> FaceStore:
               QATurn("Describe this face in detail.", caption, "describe")]
         attrs = {"gender": Label(gender), "age_group": Label(group), "smile": Label(smile, 0.9, "landmarks"),
                  "head_pose": Label("turned left", 0.9, "landmarks")}
-        recs.append(FaceRecord(id=f"r{i:03d}", image=f"r{i:03d}.jpg", caption=caption, qa=qa, attributes=attrs,
+        Image.fromarray(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8)).save(images / f"r{i:03d}.png")
+        recs.append(FaceRecord(id=f"r{i:03d}", image=f"r{i:03d}.png", caption=caption, qa=qa, attributes=attrs,
                                source="synthetic", meta={"stated": ["gender", "age_group", "smile", "head_pose"]}))
     store.append(recs)
     store.write_splits((0.75, 0.25, 0.0), seed=0)
@@ -73,3 +82,133 @@ def test_recipe_overrides_and_unknown_keys(tmp_path):
         from_dict({"stpes": 3})
     with pytest.raises(ValueError, match="section 'optim'"):
         from_dict({"optim": {"learning_rate": 1}})
+
+
+# ---------------------------------------------------------------------------------------- data
+def _data(store, split="train", **data_overrides):
+    from unif2ace.config import ModelConfig
+    from unif2ace.text import load_text_tokenizer
+    from unif2ace.training.data import FaceTrainData
+
+    cfg = from_dict({"data": {"codes": "synth", "max_answer_tokens": 24, **data_overrides}})
+    mc = ModelConfig.from_name("tiny", codebook_size=N_CODES, max_text_len=32)
+    return FaceTrainData(store, split, "synth", load_text_tokenizer("bpe-1024"), mc, cfg.data, cfg.objective,
+                         seed=0), mc
+
+
+def test_attribute_prompts_state_only_stated_attributes(data):
+    from unif2ace.training.data import attribute_prompt
+
+    rec = next(iter(data))
+    rec.meta["stated"] = ["gender", "age_group"]
+    texts = {attribute_prompt(rec, np.random.default_rng(s)) for s in range(20)}
+    assert texts <= {"a girl", "a boy", "a young woman", "a young man", "an old woman", "an old man"}
+    rec.meta["stated"] = ["gender", "age_group", "smile", "head_pose"]
+    texts = [attribute_prompt(rec, np.random.default_rng(s)) for s in range(40)]
+    assert any("head turned left" in t for t in texts) and len(set(texts)) > 3
+
+
+def test_mmu_rows_put_loss_on_answers_only(data):
+    from unif2ace.sequences import IGNORE
+
+    d, mc = _data(data)
+    batch, _ = d.mmu_rows(list(range(6)))
+    eot = mc.eot_token_id
+    for i in range(6):
+        _, turns = d.mmu_conversation(i)
+        labelled = batch.labels[i][batch.labels[i] != IGNORE].tolist()
+        expected = []
+        for _, answer in turns:
+            expected += d.tokenizer.encode(" " + answer)[:23] + [eot]
+        assert labelled == expected
+        assert not batch.image_mask[i][batch.labels[i] != IGNORE].any()
+
+
+def test_batches_do_not_depend_on_how_the_work_is_split(data):
+    from unif2ace.training.data import BatchPlan, global_step_batches
+
+    d, _ = _data(data)
+    plan = BatchPlan.make(8, 2, 0.5, 0.0)
+    pos = {"t2i": 5, "mmu": 3, "lm": 0}
+    whole = global_step_batches(d, plan, pos, 7, 0, [0, 1, 2, 3])
+    parts = global_step_batches(d, plan, pos, 7, 0, [2]) + global_step_batches(d, plan, pos, 7, 0, [3])
+    for a, b in zip(whole[2:], parts):
+        assert a.t2i.prompts == b.t2i.prompts
+        for f in ("codes", "noisy", "masked", "u", "drop"):
+            assert torch.equal(getattr(a.t2i, f), getattr(b.t2i, f))
+        assert torch.equal(a.mmu.input_ids, b.mmu.input_ids) and torch.equal(a.mmu.labels, b.mmu.labels)
+    # epochs are permutations: one pass over the stream sees every training record once
+    seen = sorted(d.index("t2i", k) for k in range(len(d)))
+    assert seen == list(range(len(d)))
+
+
+def test_tokenizer_that_does_not_fit_the_model_is_a_one_line_error(tmp_path, data):
+    from unif2ace.training.trainer import Trainer
+
+    cfg = from_dict(tiny_recipe(tmp_path, **{"data.text_tokenizer": "bpe"}))
+    with pytest.raises(ValueError, match="does not fit model") as err:
+        Trainer(cfg)
+    assert "\n" not in str(err.value)
+
+
+def test_encode_codes_is_resumable(tmp_path, data):
+    from unif2ace.image_tokenizer import ImageTokenizer, ImageTokenizerConfig
+    from unif2ace.training.codes import codes_meta, precompute_codes
+
+    torch.manual_seed(0)
+    tok = ImageTokenizer(ImageTokenizerConfig.from_name("tiny", resolution=16)).eval()
+    assert precompute_codes(data, tok, "tiny", batch_size=5, shard_size=10, limit=7, progress=False) == 7
+    assert precompute_codes(data, tok, "tiny", batch_size=5, shard_size=10, progress=False) == 24 - 7
+    assert precompute_codes(data, tok, "tiny", progress=False) == 0
+    ids, codes = data.read_shards("codes", "tiny")
+    assert len(ids) == 24 and codes.shape == (24, 16) and codes.dtype == torch.int64
+    assert codes_meta(data, "tiny") == {"codebook_size": 64, "num_tokens": 16, "resolution": 16, "tokenizer": "tiny"}
+
+
+# ---------------------------------------------------------------------------------------- runs
+def test_run_folder_checkpoints_and_model_folder(tmp_path, data):
+    from unif2ace.checkpoint import load_pretrained
+    from unif2ace.image_tokenizer import ImageTokenizer, ImageTokenizerConfig
+    from unif2ace.text import load_text_tokenizer
+    from unif2ace.training.trainer import train
+
+    ImageTokenizer(ImageTokenizerConfig.from_name("tiny", resolution=16)).save_pretrained(tmp_path / "itok")
+    cfg = from_dict(tiny_recipe(tmp_path, sample_every=4, **{"data.image_tokenizer": str(tmp_path / "itok")}))
+    run = train(cfg)
+    names = sorted(p.name for p in (run / "checkpoints").iterdir())
+    assert names == ["latest", "step-000002", "step-000004"]
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if "loss" in r] == [1, 2, 3, 4]
+    assert {"val/loss", "val/t2i/loss", "val/mmu/ce"} <= set(rows[-1])
+    assert (run / "samples" / "step-000004.png").is_file()
+    captions = json.loads((run / "samples" / "step-000004.json").read_text())["captions"]
+    assert len(captions) == 2 and all("generated" in c for c in captions)
+    model = run / "model"
+    gen = json.loads((model / "generation_config.json").read_text())
+    assert gen["num_image_tokens"] == 16 and gen["image_size"] == 16 and gen["steps"] == 18
+    m = load_pretrained(model)
+    assert m.config.codebook_size == N_CODES and m.config.num_layers == 2
+    assert load_text_tokenizer(model / "text_tokenizer").vocab_size == m.config.text_vocab_size
+    assert ImageTokenizer.from_pretrained(model / "image_tokenizer").config.codebook_size == N_CODES
+    final = load_file(str(run / "checkpoints" / "step-000004" / "model.safetensors"))
+    assert all(torch.equal(final[k], v) for k, v in m.state_dict().items())
+    with pytest.raises(ValueError, match="--resume"):
+        train(cfg)
+
+
+def test_killed_run_resumes_exactly(tmp_path, data):
+    from unif2ace.training.trainer import train
+
+    whole = train(from_dict(tiny_recipe(tmp_path / "a", **{"data.dataset": str(tmp_path / "data"), "ema": 0.9})))
+    part = from_dict(tiny_recipe(tmp_path / "b", **{"data.dataset": str(tmp_path / "data"), "ema": 0.9}))
+    train(part, stop_at=2)  # the 'kill': the process ends right after the step-2 checkpoint
+    assert not (tmp_path / "b" / "run" / "model").exists()
+    resumed = train(part, resume=True)
+    for name in ("model.safetensors", "ema.safetensors"):
+        a = load_file(str(whole / "checkpoints" / "step-000004" / name))
+        b = load_file(str(resumed / "checkpoints" / "step-000004" / name))
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), name
+    la = [json.loads(x) for x in (whole / "metrics.jsonl").read_text().splitlines()]
+    lb = [json.loads(x) for x in (resumed / "metrics.jsonl").read_text().splitlines()]
+    strip = lambda rows: [{k: v for k, v in r.items() if k not in ("time", "tokens_per_s")} for r in rows]  # noqa: E731
+    assert strip(la) == strip(lb)

@@ -122,10 +122,10 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
             bad = set(value or {}) - names
             if bad:
                 raise ValueError(f"unknown keys {sorted(bad)} in recipe section '{key}'; valid keys: {sorted(names)}")
-            kwargs[key] = cls(**(value or {}))
+            kwargs[key] = cls(**_coerce(cls, value or {}))
         else:
             kwargs[key] = value
-    cfg = TrainConfig(**kwargs)
+    cfg = TrainConfig(**_coerce(TrainConfig, kwargs))
     cfg.optim.betas = tuple(cfg.optim.betas)
     if cfg.precision not in ("bf16", "fp32"):
         raise ValueError(f"precision must be 'bf16' or 'fp32', got {cfg.precision!r}")
@@ -134,6 +134,21 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
     if not 0 <= cfg.mmu_fraction + cfg.lm_fraction <= 1:
         raise ValueError("mmu_fraction + lm_fraction must lie in [0, 1]")
     return cfg
+
+
+def _coerce(cls, values: dict[str, Any]) -> dict[str, Any]:
+    """YAML reads ``1e-3`` (no dot) as a string: turn such strings into the field's number type."""
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    out = dict(values)
+    for key, value in values.items():
+        if isinstance(value, str) and key in types:
+            kind = "float" if "float" in types[key] else "int" if types[key].startswith("int") else None
+            if kind:
+                try:
+                    out[key] = float(value) if kind == "float" else int(value)
+                except ValueError:
+                    raise ValueError(f"{key} must be a number, got {value!r}") from None
+    return out
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
