@@ -16,6 +16,7 @@ VERB_MODULES = (
     "unif2ace.commands.info",
     "unif2ace.image_tokenizer.cli",
     "unif2ace.data.cli",
+    "unif2ace.evaluation.cli",
     "unif2ace.training.cli",
 )
 

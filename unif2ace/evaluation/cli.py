@@ -1,0 +1,127 @@
+"""``unif2ace eval generation|understanding`` — every quality claim from one command.
+
+Each writes ``OUT/report.json`` (all numbers), ``OUT/report.md`` (headline first, with its reference
+points) and PNG figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+from pathlib import Path
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True,
+                   help="model folder, 'package.module:factory', or 'reference' (the held-out data itself: the ceiling)")
+    p.add_argument("--data", required=True, help="dataset folder (unif2ace data build)")
+    p.add_argument("--out", required=True, help="folder for report.json, report.md and figures")
+    p.add_argument("--split", default="test", choices=("train", "val", "test"))
+    p.add_argument("--num-samples", type=int, default=100,
+                   help="faces generated / images understood (default 100: a few minutes on a CPU)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--device", default="cpu", help="device for the model and the FID Inception")
+    p.add_argument("--judge-url", default=None, help="OpenAI-compatible base URL of a judge (key: UNIF2ACE_JUDGE_API_KEY)")
+    p.add_argument("--judge-model", default=None, help="judge model name (e.g. gpt-4o)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("eval", help="evaluate a model: generation (FID, KID, attributes) or understanding (VQA, captions)")
+    sub = p.add_subparsers(dest="eval_verb", metavar="SUBVERB", required=True)
+
+    g = sub.add_parser("generation", help="FID/KID with their real-vs-real floor, attribute agreement, identity, diversity")
+    _common(g)
+    g.add_argument("--prompts", default="both", choices=("caption", "attributes", "both"))
+    g.add_argument("--steps", type=int, default=None)
+    g.add_argument("--guidance-scale", type=float, default=None)
+    g.add_argument("--temperature", type=float, default=None)
+    g.add_argument("--diversity-prompts", type=int, default=8, help="prompts generated several times for diversity (0: skip)")
+    g.add_argument("--images-per-diversity-prompt", type=int, default=4)
+    g.add_argument("--identity-samples", type=int, default=16, help="identity-conditioned samples (0: skip)")
+    g.add_argument("--vqascore-model", default=None, help="local Hugging Face image-text-to-text folder for VQAScore")
+    g.set_defaults(func=_generation)
+
+    u = sub.add_parser("understanding", help="VQA accuracy, caption attribute precision/recall, BLEU/ROUGE-L, Desc/Conv judge")
+    _common(u)
+    u.add_argument("--max-questions", type=int, default=0, help="questions per image (0: all)")
+    u.add_argument("--judge-samples", type=int, default=50, help="images whose description/conversation the judge scores")
+    u.set_defaults(func=_understanding)
+
+
+def _setup(args) -> tuple:
+    import torch
+
+    from unif2ace.evaluation.judges import Judge
+    from unif2ace.evaluation.models import load_model
+
+    torch.manual_seed(args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pipe = load_model(args.model, args.data, args.device)
+    judge = Judge.from_args(args.judge_url, args.judge_model, cache_dir=out / "judge_cache")
+    meta = {"model": args.model, "data": args.data,
+            "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}" for k, v in _flags(args))}
+    return out, pipe, judge, meta
+
+
+def _flags(args) -> list[tuple[str, str]]:
+    skip = {"func", "eval_verb", "verb", "quiet"}
+    return [(f"--{k.replace('_', '-')}", shlex.quote(str(v))) for k, v in vars(args).items() if k not in skip and v is not None]
+
+
+def _generation(args: argparse.Namespace) -> int:
+    from unif2ace.evaluation import report as R
+    from unif2ace.evaluation.generation import TARGETS, GenerationSettings, evaluate_generation
+
+    out, pipe, judge, meta = _setup(args)
+    s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
+                           steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
+                           seed=args.seed, diversity_prompts=args.diversity_prompts,
+                           images_per_diversity_prompt=args.images_per_diversity_prompt,
+                           identity_samples=args.identity_samples, device=args.device)
+    vqascore = None
+    if args.vqascore_model:
+        from unif2ace.evaluation.judges import HFVQAScore
+
+        vqascore = HFVQAScore(args.vqascore_model, device=args.device)
+    rep, art = evaluate_generation(pipe, args.data, s, vqascore=vqascore, judge=judge, progress=not args.quiet)
+    rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
+    R.image_grid(art["images"], art["prompts"], out / "grid.png")
+    R.image_grid(art["real"], art["prompts"], out / "grid_real.png")
+    attrs = list(rep["attributes"])
+    R.bar_chart(attrs, {"generated": [rep["attributes"][a]["agreement"] for a in attrs],
+                        "ceiling: real photos": [rep["attributes"][a]["ceiling_real_photos"] for a in attrs]},
+                out / "attributes.png", "Attribute agreement (independent labellers)", "agreement",
+                targets={"gender": TARGETS["gender_agreement"], "age_group": TARGETS["age_group_agreement"]})
+    R.write_json(rep, out)
+    (out / "report.md").write_text(R.generation_markdown(rep, meta))
+    print(json.dumps(R._clean(rep["headline"]), indent=2))
+    return 0
+
+
+def _understanding(args: argparse.Namespace) -> int:
+    from unif2ace.evaluation import report as R
+    from unif2ace.evaluation.understanding import TARGETS, UnderstandingSettings, evaluate_understanding
+
+    out, pipe, judge, meta = _setup(args)
+    s = UnderstandingSettings(split=args.split, num_samples=args.num_samples, max_questions=args.max_questions,
+                              batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples)
+    rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
+    rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
+    rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}
+    attrs = [k for k in rep["vqa"] if "(" not in k and k not in ("overall", "overall_strict_text")]
+    R.bar_chart(attrs, {"model": [rep["vqa"][a]["accuracy"] for a in attrs],
+                        "majority answer": [rep["vqa_majority_baseline"].get(a, {}).get("accuracy") for a in attrs]},
+                out / "vqa.png", "VQA accuracy by attribute", "accuracy",
+                targets={"gender": TARGETS["vqa_gender_accuracy"], "age_group": TARGETS["vqa_age_group_accuracy"]})
+    ba = rep["captions"]["attributes"]["by_attribute"]
+    R.bar_chart(list(ba), {"precision": [x["precision"] for x in ba.values()], "recall": [x["recall"] for x in ba.values()]},
+                out / "captions.png", "Caption attributes parsed back from the text", "rate")
+    R.image_grid(art["images"], art["captions"], out / "captions_grid.png", text_lines=9)
+    R.write_json(rep, out)
+    (out / "report.md").write_text(R.understanding_markdown(rep, meta))
+    print(json.dumps(R._clean(rep["headline"]), indent=2))
+    return 0

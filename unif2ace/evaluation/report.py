@@ -1,0 +1,181 @@
+"""Writing an evaluation: ``report.json`` (every number), ``report.md`` (the headline first) and PNG figures."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from unif2ace.io import atomic_write_text
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe: NaN → null, numpy scalars → Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def fmt(v: Any, pct: bool = False) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.1%}" if pct else f"{v:.4g}"
+    return str(v)
+
+
+def write_json(report: dict, out: Path) -> Path:
+    return atomic_write_text(out / "report.json", json.dumps(_clean(report), indent=2, ensure_ascii=False) + "\n")
+
+
+# ----------------------------------------------------------------------------- figures
+def image_grid(images: list, captions: list[str], path: Path, cols: int = 4, cell: int = 192, text_lines: int = 5) -> Path:
+    """Each image with (the start of) its prompt or caption under it."""
+    from PIL import Image, ImageDraw
+
+    rows = max(1, math.ceil(len(images) / cols))
+    line_h, pad = 11, 4
+    h_cell = cell + text_lines * line_h + 2 * pad
+    sheet = Image.new("RGB", (cols * cell, rows * h_cell), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, (im, cap) in enumerate(zip(images, captions)):
+        x, y = (i % cols) * cell, (i // cols) * h_cell
+        sheet.paste(im.convert("RGB").resize((cell - 2 * pad, cell - 2 * pad)), (x + pad, y + pad))
+        lines = textwrap.wrap(cap, width=cell // 6)[:text_lines]
+        for j, line in enumerate(lines):
+            draw.text((x + pad, y + cell + j * line_h), line, fill=(20, 20, 20))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return path
+
+
+def bar_chart(groups: list[str], series: dict[str, list[float | None]], path: Path, title: str, ylabel: str,
+              targets: dict[str, float] | None = None) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(groups) + 2), 4))
+    width = 0.8 / max(len(series), 1)
+    for k, (name, vals) in enumerate(series.items()):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(groups))]
+        ax.bar(xs, [v if v is not None and math.isfinite(v) else 0 for v in vals], width, label=name)
+    for g, t in (targets or {}).items():
+        if g in groups:
+            i = groups.index(g)
+            ax.hlines(t, i - 0.45, i + 0.45, colors="black", linestyles="dashed")
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(groups, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title + (" (dashed: target)" if targets else ""))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+# ----------------------------------------------------------------------------- markdown
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(map(str, r)) + " |" for r in rows]
+
+
+def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
+    h, f, k = r["headline"], r["fid"], r["kid"]
+    lines = [f"# Generation evaluation: {meta['model']}", "",
+             f"Data `{meta['data']}`, split `{r['settings']['split']}` ({r['split_size']} records); "
+             f"**n = {r['n']}** generated faces ({r['prompt_kinds']['caption']} caption prompts, "
+             f"{r['prompt_kinds']['attributes']} attribute prompts), {r['image_size'][0]}×{r['image_size'][1]} px, "
+             f"seed {r['settings']['seed']}, steps {fmt(r['settings']['steps'])}, guidance {fmt(r['settings']['guidance_scale'])}.",
+             f"Reproduce: `{meta['command']}`", "", "## Headline", ""]
+    rows = [
+        ["gender agreement (labellers see the prompted gender)", fmt(h.get("gender_agreement"), True),
+         fmt(h.get("gender_agreement_ceiling_real_photos"), True), fmt(h.get("gender_agreement_ceiling_documented"), True), "≥ 85%"],
+        ["gender agreement, teen or older prompts", fmt(h.get("gender_agreement_13plus"), True),
+         fmt(h.get("gender_agreement_13plus_ceiling_real_photos"), True), fmt(h.get("gender_agreement_13plus_ceiling_documented"), True), ""],
+        ["age group agreement (5 groups)", fmt(h.get("age_group_agreement"), True),
+         fmt(h.get("age_group_agreement_ceiling_real_photos"), True), fmt(h.get("age_group_agreement_ceiling_documented"), True), "≥ 50%"],
+    ]
+    lines += _table(["metric", "generated", "ceiling: labellers on the real photos (same prompts)", "ceiling documented (docs/data.md)", "target"], rows)
+    lines += ["", *_table(["metric", "generated vs real", "floor: real vs real (same n)", "cross-check"], [
+        [f"FID (n = {f['n_generated']})", fmt(f["fid"]), fmt(f["fid_floor_real_vs_real"]), f"torchmetrics {fmt(f['fid_torchmetrics'])}"],
+        [f"KID (subsets of {k['subset_size']})", f"{fmt(k['kid'])} ± {fmt(k['kid_std'])}",
+         f"{fmt(k['kid_floor_real_vs_real'])} ± {fmt(k['kid_floor_std'])}", ""]])]
+    lines += ["", f"_{f['note']}._", "", "## Attribute agreement", "",
+              "Independent labellers (docs/data.md) judge each generated face; the ceiling is the same judge on the "
+              "real held-out photo the prompt was written from.", ""]
+    lines += _table(["attribute", "n", "generated", "caption prompts", "attribute prompts", "ceiling (real photos)"],
+                    [[a, v["n"], fmt(v["agreement"], True), fmt(v.get("agreement_caption_prompts"), True),
+                      fmt(v.get("agreement_attributes_prompts"), True), fmt(v["ceiling_real_photos"], True)]
+                     for a, v in r["attributes"].items()])
+    fd, d, ident = r["face_detected"], r["diversity"], r["identity"]
+    lines += ["", f"dlib finds a face in {fmt(fd['generated'], True)} of generated images ({fmt(fd['real'], True)} of real ones).",
+              "", "## Diversity", "", f"{d['note']}.", ""]
+    lines += _table(["measure", "value"], [[k2, fmt(v)] for k2, v in d.items() if k2 != "note"])
+    lines += ["", "## Identity", ""]
+    if ident.get("status") == "ok":
+        lines += [f"dlib identity cosine similarity, generated vs reference photo: **{fmt(ident['similarity'])}** "
+                  f"(n = {ident['n']}); unrelated real pairs: {fmt(ident['unrelated_real_pairs'])}."]
+    else:
+        lines += [f"Identity-conditioned generation: {ident.get('status')}."]
+    if "vqascore" in r:
+        lines += ["", "## VQAScore", "", f"{fmt(r['vqascore']['mean'])} (real photos: {fmt(r['vqascore']['real_photos'])})."]
+    if "vlm_judge" in r:
+        j = r["vlm_judge"]
+        lines += ["", "## VLM judge", "", f"{j['model']} with `{j['prompt']}` ({j['prompt_sha256']}): mean {fmt(j['mean'])} "
+                  f"over {j['n_scored']} (unparsed {j['n_unparsed']}, failed {j['n_failed']}); real photos {fmt(j['real_photos'])}."]
+    lines += ["", "## Figures", "", "![generated faces](grid.png)", "", "![attribute agreement](attributes.png)", "",
+              "Timings (s): " + ", ".join(f"{k2} {v}" for k2, v in r["timings"].items()), ""]
+    return "\n".join(lines)
+
+
+def understanding_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
+    h, v, b, c = r["headline"], r["vqa"], r["vqa_majority_baseline"], r["captions"]
+    lines = [f"# Understanding evaluation: {meta['model']}", "",
+             f"Data `{meta['data']}`, split `{r['settings']['split']}`: **{r['n_images']} images, {r['n_questions']} questions**, "
+             f"seed {r['settings']['seed']}.", f"Reproduce: `{meta['command']}`", "", "## Headline", ""]
+    lines += _table(["metric", "model", "baseline", "target"], [
+        ["VQA accuracy, all questions", fmt(h["vqa_accuracy"], True), f"{fmt(h['vqa_accuracy_majority_baseline'], True)} (majority answer)", ""],
+        ["VQA accuracy, gender", fmt(h.get("vqa_gender_accuracy"), True), fmt(h.get("vqa_gender_accuracy_majority_baseline"), True), "≥ 90%"],
+        ["VQA accuracy, age group (5-way and how-old)", fmt(h.get("vqa_age_group_accuracy"), True),
+         fmt(h.get("vqa_age_group_accuracy_majority_baseline"), True), "≥ 60%"],
+        ["caption attribute precision", fmt(h["caption_attribute_precision"], True),
+         f"{fmt(h['caption_attribute_precision_random_caption'], True)} (random training caption)", ""],
+        ["caption attribute recall", fmt(h["caption_attribute_recall"], True),
+         f"{fmt(h['caption_attribute_recall_random_caption'], True)} (random training caption)", ""],
+        ["BLEU-4 (sacrebleu)", fmt(c["bleu"]), fmt(c["random_train_caption_baseline"]["bleu"]), ""],
+        ["ROUGE-L F (rouge-score)", fmt(c["rouge_l"]), fmt(c["random_train_caption_baseline"]["rouge_l"]), ""],
+    ])
+    if "judge" in r:
+        j = r["judge"]
+        lines += ["", f"Judge {j['model']} on {j['n']} images: Desc **{fmt(j['desc']['mean'])}** / 10 "
+                  f"(`{j['desc']['prompt']}` {j['desc']['prompt_sha256']}, unparsed {j['desc']['n_unparsed']}, failed {j['desc']['n_failed']}); "
+                  f"Conv **{fmt(j['conv']['mean'])}** / 10 (`{j['conv']['prompt']}` {j['conv']['prompt_sha256']}, "
+                  f"unparsed {j['conv']['n_unparsed']}, failed {j['conv']['n_failed']})."]
+    lines += ["", "## VQA by attribute", "", "Answers are compared by yes/no polarity, the attribute value they name, "
+              "or else their VQA-normalised text.", ""]
+    groups = sorted(k for k in v if "(" in k)
+    lines += _table(["question group", "n", "accuracy", "majority baseline"],
+                    [[g, v[g]["n"], fmt(v[g]["accuracy"], True), fmt(b.get(g, {}).get("accuracy"), True)] for g in groups])
+    lines += ["", f"Strict (normalised full-text) match: {fmt(v['overall_strict_text']['accuracy'], True)}.", "",
+              "## Caption attributes", ""]
+    ba = c["attributes"]["by_attribute"]
+    lines += _table(["attribute", "precision", "recall", "claims checked", "reference", "unverifiable claims"],
+                    [[a, fmt(x["precision"], True), fmt(x["recall"], True), x["claims_checked"], x["reference_attributes"],
+                      fmt(x["unverifiable_rate"], True)] for a, x in ba.items()])
+    pc = c["parser_check"]
+    lines += ["", f"Parser check on the reference captions: precision {fmt(pc['precision'], True)}, recall {fmt(pc['recall'], True)} "
+              f"({c['note']}).", "", "## Figures", "", "![VQA accuracy](vqa.png)", "", "![caption attributes](captions.png)", "",
+              "![captions](captions_grid.png)", "", "Timings (s): " + ", ".join(f"{k} {t}" for k, t in r["timings"].items()), ""]
+    return "\n".join(lines)
