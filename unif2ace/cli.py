@@ -18,6 +18,9 @@ VERB_MODULES = (
     "unif2ace.data.cli",
     "unif2ace.evaluation.cli",
     "unif2ace.training.cli",
+    "unif2ace.commands.generate",
+    "unif2ace.commands.understand",
+    "unif2ace.commands.serve",
 )
 
 

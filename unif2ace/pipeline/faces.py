@@ -74,7 +74,7 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
     found = detect_face(np.asarray(image.convert("RGB")))
     if found is None:
         raise NoFaceError(f"no face found in {name}: use a photo with one clearly visible, roughly frontal face "
-                          "(or pass align=False for an already cropped face)")
+                          "(for an already aligned face crop, skip alignment: align=False, --no-align)")
     (left, top, right, bottom), pts = found
     # dlib 5-point: 0–1 image-right eye corners, 2–3 image-left eye corners, 4 under the nose
     left_eye, right_eye = pts[2:4].mean(0), pts[0:2].mean(0)

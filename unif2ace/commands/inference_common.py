@@ -1,0 +1,33 @@
+"""Options shared by the inference verbs (generate, edit, caption, ask, serve) and model loading."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None,
+                   help="model folder or local Show-o checkpoint (default: the shipped model)")
+    p.add_argument("--image-tokenizer", default=None, help="MAGVIT-v2 folder for a Show-o checkpoint")
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:1 … (default: cuda when available)")
+    p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
+                   help="transformer dtype (default: bfloat16 on GPU, float32 on CPU)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+
+
+def load_pipeline(args: argparse.Namespace):
+    import torch
+
+    from unif2ace.pipeline import UniF2ace
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = args.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(args.dtype)
+    if dtype is None:
+        dtype = torch.bfloat16 if str(device).startswith("cuda") else torch.float32
+    return UniF2ace.from_pretrained(args.model, device=device, dtype=dtype,
+                                    image_tokenizer=getattr(args, "image_tokenizer", None))

@@ -1,0 +1,304 @@
+"""The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
+
+    POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "temperature", "seed"}
+                        → {"images": [PNG data URLs], "seed"}
+    POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
+    POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
+    POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, temperature, seed → {"image"}
+    GET  /health        model, device, queue length
+    GET  /              the single web page
+
+Photos are decoded, checked and face-aligned in the request (on a thread pool, so a bad photo
+fails alone and early); model work goes through a :class:`~unif2ace.serve.batcher.Batcher`, so
+concurrent requests run as one batch. Every error is JSON ``{"error": message}`` with a 4xx code
+for bad input (413 too large, 415 not an image, 422 invalid or no face) and 500 otherwise; the
+server keeps running.
+"""
+
+
+import asyncio
+import base64
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass
+class Limits:
+    max_upload_bytes: int = 10 * 2**20  # per file
+    max_request_bytes: int = 40 * 2**20
+    max_pixels: int = 25_000_000  # width × height of an uploaded photo
+    max_prompt_chars: int = 1000
+    max_images: int = 8  # images generated per request / photos per request
+    max_steps: int = 100
+    max_new_tokens: int = 256
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait_ms: float = 10.0):
+    """The app serving ``pipe``; ``max_batch`` rows per model call, ``max_wait_ms`` to gather a batch."""
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse
+    from pydantic import BaseModel, Field
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from unif2ace.pipeline import NoFaceError
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION, new_seed
+    from unif2ace.serve.batcher import Batcher
+
+    limits = limits or Limits()
+    batcher = Batcher(lambda key, payloads: _run_batch(pipe, key, payloads), max_rows=max_batch,
+                      max_wait=max_wait_ms / 1000)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        batcher.close()
+
+    app = FastAPI(title="UniF²ace", version="1", lifespan=lifespan)
+    app.state.pipe, app.state.batcher, app.state.limits = pipe, batcher, limits
+
+    # ------------------------------------------------------------------ errors: always JSON
+    @app.exception_handler(BadRequest)
+    async def bad_request(request, exc: BadRequest):
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(NoFaceError)
+    async def no_face(request, exc: NoFaceError):
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request, exc: RequestValidationError):
+        parts = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}" for e in exc.errors()]
+        return JSONResponse({"error": "; ".join(parts) or "invalid request"}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request, exc: StarletteHTTPException):
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def crash(request, exc: Exception):
+        return JSONResponse({"error": f"internal error ({type(exc).__name__}: {exc})"}, status_code=500)
+
+    @app.middleware("http")
+    async def size_guard(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limits.max_request_bytes:
+            return JSONResponse({"error": f"request too large ({int(length)} bytes; at most "
+                                          f"{limits.max_request_bytes})"}, status_code=413)
+        return await call_next(request)
+
+    # ------------------------------------------------------------------ routes
+    @app.get("/", response_class=HTMLResponse)
+    async def index():
+        return HTMLResponse((STATIC / "index.html").read_text())
+
+    @app.get("/health")
+    async def health():
+        return {"status": "ok", "model": pipe.name, "preset": pipe.config.name, "device": str(pipe.device),
+                "dtype": str(pipe.dtype).replace("torch.", ""), "image_size": pipe.image_size,
+                "queued": batcher.queued, "batches_run": batcher.batches_run}
+
+    class GenerateRequest(BaseModel):
+        prompt: str | list[str]
+        n: int = Field(1, ge=1)
+        steps: int | None = Field(None, ge=1, le=limits.max_steps)
+        guidance_scale: float | None = Field(None, ge=0, le=50)
+        temperature: float | None = Field(None, ge=0, le=100)
+        seed: int | None = Field(None, ge=0, le=2**63 - 1)
+
+    @app.post("/v1/generate")
+    async def generate(req: GenerateRequest):
+        prompts = [req.prompt] if isinstance(req.prompt, str) else req.prompt
+        if not prompts:
+            raise BadRequest("prompt is empty: give a prompt or a list of prompts")
+        for p in prompts:
+            _check_text(p, "prompt", limits.max_prompt_chars)
+        rows = len(prompts) * req.n
+        if rows > limits.max_images:
+            raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
+        settings = (req.steps, req.guidance_scale, req.temperature)
+        # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
+        key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
+        rows_prompts = [p for p in prompts for _ in range(req.n)]
+        images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=rows))
+        return {"images": [_data_url(im) for im in images], "prompts": prompts, "seed": seed}
+
+    @app.post("/v1/caption")
+    async def caption(request: Request):
+        form = await _form(request)
+        photos = await _photos(form, "images")
+        align = _flag(form.get("align"), True)
+        crops = await run_in_threadpool(_crops, pipe, photos, align)
+        captions = await _wait(batcher.submit(("text", limits.max_new_tokens),
+                                              [(c, CAPTION_QUESTION) for c in crops], rows=len(crops)))
+        return {"captions": captions}
+
+    @app.post("/v1/ask")
+    async def ask(request: Request):
+        form = await _form(request)
+        photos = await _photos(form, "images")
+        questions = [q for q in form.getlist("questions") + form.getlist("question") if isinstance(q, str)]
+        if not questions:
+            raise BadRequest("no question given: add a 'questions' field")
+        for q in questions:
+            _check_text(q, "question", limits.max_prompt_chars)
+        if len(photos) == 1 and len(questions) > 1:
+            photos = photos * len(questions)
+        elif len(questions) == 1:
+            questions = questions * len(photos)
+        if len(photos) != len(questions) or len(photos) > limits.max_images:
+            raise BadRequest(f"{len(photos)} photos for {len(questions)} questions: give one question per photo "
+                             f"(at most {limits.max_images}), one question for all, or one photo for all")
+        crops = await run_in_threadpool(_crops, pipe, photos, _flag(form.get("align"), True))
+        answers = await _wait(batcher.submit(("text", limits.max_new_tokens), list(zip(crops, questions)),
+                                             rows=len(crops)))
+        return {"answers": answers, "questions": questions}
+
+    @app.post("/v1/edit")
+    async def edit(request: Request):
+        form = await _form(request)
+        image = (await _photos(form, "image", at_most=1))[0]
+        mask = (await _photos(form, "mask", at_most=1))[0]
+        prompt = form.get("prompt")
+        if not isinstance(prompt, str):
+            raise BadRequest("no prompt given: add a 'prompt' field describing the edit")
+        _check_text(prompt, "prompt", limits.max_prompt_chars)
+        settings = {k: _number(form.get(k), k, cast) for k, cast in
+                    (("steps", int), ("guidance_scale", float), ("temperature", float), ("seed", int))}
+        if settings["steps"] is not None and not 1 <= settings["steps"] <= limits.max_steps:
+            raise BadRequest(f"steps must be between 1 and {limits.max_steps}")
+        if settings["seed"] is not None and not 0 <= settings["seed"] < 2**63:
+            raise BadRequest("seed must be between 0 and 2**63 - 1")
+        payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), **settings)
+        out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload))
+        return {"image": _data_url(out)}
+
+    # ------------------------------------------------------------------ request helpers
+    async def _form(request: Request):
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise BadRequest("send multipart/form-data (files and fields), e.g. curl -F images=@face.jpg", 415)
+        try:
+            return await request.form(max_files=limits.max_images + 2, max_fields=4 * limits.max_images + 16)
+        except Exception as exc:  # malformed multipart bodies
+            raise BadRequest(f"could not read the form: {exc}", 400) from exc
+
+    async def _photos(form, name: str, at_most: int | None = None) -> list[Image.Image]:
+        files = [f for f in form.getlist(name) if hasattr(f, "read")]
+        if not files:
+            raise BadRequest(f"no '{name}' file uploaded")
+        at_most = at_most or limits.max_images
+        if len(files) > at_most:
+            raise BadRequest(f"{len(files)} '{name}' files; at most {at_most} per request")
+        out = []
+        for f in files:
+            data = await f.read(limits.max_upload_bytes + 1)
+            if len(data) > limits.max_upload_bytes:
+                raise BadRequest(f"{f.filename or name} is larger than {limits.max_upload_bytes} bytes", 413)
+            out.append(await run_in_threadpool(_decode_image, data, f.filename or name, limits.max_pixels))
+        return out
+
+    async def _wait(future):
+        return await asyncio.wrap_future(future)
+
+    app.state.new_seed = new_seed
+    return app
+
+
+def _run_batch(pipe, key, payloads):
+    """Runs on the batcher's thread: one model call for a batch of equal-key payloads."""
+    from unif2ace.pipeline.pipeline import new_seed
+
+    kind = key[0]
+    if kind == "generate":
+        steps, guidance, temperature = key[1:4]
+        seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
+        rows = [p for payload in payloads for p in payload["prompts"]]
+        images = pipe.decode_images(pipe.generate_codes(rows, steps, guidance, temperature, seed))
+        out, start = [], 0
+        for payload in payloads:
+            n = len(payload["prompts"])
+            out.append((images[start:start + n], seed))
+            start += n
+        return out
+    if kind == "text":
+        pairs = [pair for payload in payloads for pair in payload]
+        answers = pipe.converse([c for c, _ in pairs], [[(q, None)] for _, q in pairs], align=False,
+                                max_new_tokens=key[1])
+        out, start = [], 0
+        for payload in payloads:
+            out.append(answers[start:start + len(payload)])
+            start += len(payload)
+        return out
+    if kind == "edit":
+        return [pipe.inpaint(**p) for p in payloads]
+    raise ValueError(f"unknown job kind {kind!r}")
+
+
+def _crops(pipe, photos, align: bool):
+    return pipe.prepare(photos, align)
+
+
+def _decode_image(data: bytes, name: str, max_pixels: int) -> Image.Image:
+    try:
+        im = Image.open(io.BytesIO(data))
+        w, h = im.size
+        if w * h > max_pixels:
+            raise BadRequest(f"{name} is {w}×{h} = {w * h} pixels; at most {max_pixels}", 413)
+        im.load()
+        return im.convert("RGB")
+    except BadRequest:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from exc
+    except Exception as exc:
+        raise BadRequest(f"{name} is not an image PIL can read (PNG, JPEG, WebP…): {exc}", 415) from exc
+
+
+def _check_text(text: str, what: str, max_chars: int) -> None:
+    if not text.strip():
+        raise BadRequest(f"the {what} is empty")
+    if len(text) > max_chars:
+        raise BadRequest(f"the {what} has {len(text)} characters; at most {max_chars}")
+
+
+def _flag(value, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"expected true or false, got {value!r}")
+
+
+def _number(value, name: str, cast):
+    if value is None or value == "":
+        return None
+    try:
+        return cast(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} must be a number, got {value!r}") from None
+
+
+def _data_url(image: Image.Image) -> str:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+__all__ = ["create_app", "Limits"]

@@ -1,0 +1,102 @@
+"""Micro-batching: requests that arrive together run as one model call, on one worker thread.
+
+Each job has a *key*; only jobs with equal keys share a batch (same sampling settings, same
+task). The worker takes the oldest job, waits up to ``max_wait`` seconds for more jobs of its key
+(up to ``max_rows`` rows), runs them with ``run(key, payloads)`` and resolves every job's future.
+If a batch fails, its jobs are retried one by one, so one bad request cannot fail the others.
+All model work happens on this one thread: the model is never used concurrently.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Job:
+    key: Hashable
+    payload: Any
+    rows: int = 1
+    future: Future = field(default_factory=Future)
+
+
+class Batcher:
+    def __init__(self, run: Callable[[Hashable, list[Any]], list[Any]], max_rows: int = 16, max_wait: float = 0.01):
+        self.run = run
+        self.max_rows = max_rows
+        self.max_wait = max_wait
+        self._jobs: list[Job] = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stop = False
+        self.batches_run = 0
+        self.batch_sizes: list[int] = []
+
+    def submit(self, key: Hashable, payload: Any, rows: int = 1) -> Future:
+        job = Job(key, payload, rows)
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop = False
+                self._thread = threading.Thread(target=self._loop, name="unif2ace-batcher", daemon=True)
+                self._thread.start()
+            self._jobs.append(job)
+            self._cond.notify_all()
+        return job.future
+
+    @property
+    def queued(self) -> int:
+        with self._cond:
+            return len(self._jobs)
+
+    def close(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _take(self) -> list[Job] | None:
+        with self._cond:
+            while not self._jobs and not self._stop:
+                self._cond.wait()
+            if self._stop:
+                return None
+            key = self._jobs[0].key
+            deadline = time.monotonic() + self.max_wait
+            while True:  # let concurrent requests of the same kind join
+                rows = sum(j.rows for j in self._jobs if j.key == key)
+                left = deadline - time.monotonic()
+                if rows >= self.max_rows or left <= 0 or self._stop:
+                    break
+                self._cond.wait(left)
+            batch, rows = [], 0
+            for job in list(self._jobs):
+                if job.key == key and (not batch or rows + job.rows <= self.max_rows):
+                    batch.append(job)
+                    rows += job.rows
+                    self._jobs.remove(job)
+            return batch
+
+    def _loop(self) -> None:
+        while (batch := self._take()) is not None:
+            self.batches_run += 1
+            self.batch_sizes.append(len(batch))
+            self._execute(batch)
+
+    def _execute(self, batch: list[Job]) -> None:
+        try:
+            results = self.run(batch[0].key, [j.payload for j in batch])
+        except BaseException as exc:  # noqa: BLE001 - any failure must reach the waiting requests
+            if len(batch) > 1:
+                for job in batch:
+                    self._execute([job])
+                return
+            batch[0].future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+            return
+        for job, result in zip(batch, results):
+            job.future.set_result(result)
