@@ -7,6 +7,9 @@ real dataset, so these tests need neither ../shared nor trained tokenizers.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +215,52 @@ def test_killed_run_resumes_exactly(tmp_path, data):
     lb = [json.loads(x) for x in (resumed / "metrics.jsonl").read_text().splitlines()]
     strip = lambda rows: [{k: v for k, v in r.items() if k not in ("time", "tokens_per_s")} for r in rows]  # noqa: E731
     assert strip(la) == strip(lb)
+
+
+# ---------------------------------------------------------------------------------------- 2 processes
+TORCHRUN_SCRIPT = """
+import sys
+from unif2ace.training.config import load_recipe
+from unif2ace.training.distributed import teardown
+from unif2ace.training.trainer import Trainer
+for recipe in sys.argv[1:]:
+    Trainer(load_recipe(recipe)).train()
+teardown()
+"""
+
+
+def test_two_processes_match_one_process_ddp_and_fsdp(tmp_path, data):
+    """The same global batch (4 rows as 2 micro-batches): 1 process accumulating vs 2 gloo processes,
+    with DDP and with FSDP2 (one torchrun launch for both, to keep the test short)."""
+    import yaml
+
+    from unif2ace.training.trainer import train
+
+    one = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "one"), micro_batch_size=2)))
+    recipes = []
+    for parallel in ("ddp", "fsdp"):
+        recipes.append(tmp_path / f"{parallel}.yaml")
+        recipes[-1].write_text(yaml.safe_dump(tiny_recipe(tmp_path, out=str(tmp_path / parallel), micro_batch_size=2,
+                                                          threads=1, parallel=parallel)))
+    (tmp_path / "run2.py").write_text(TORCHRUN_SCRIPT)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+                           str(tmp_path / "run2.py"), *map(str, recipes)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    def read(run):
+        rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+        return rows, load_file(str(run / "model" / "model.safetensors"))
+
+    ref_rows, ref_weights = read(one)
+    for parallel in ("ddp", "fsdp"):
+        rows, weights = read(tmp_path / parallel)
+        assert [r["step"] for r in rows] == [r["step"] for r in ref_rows]
+        for ra, rb in zip(ref_rows, rows):
+            for k in ("loss", "t2i/loss", "mmu/ce", "val/loss"):
+                if k in ra:
+                    assert rb[k] == pytest.approx(ra[k], rel=1e-4, abs=1e-5), (parallel, ra["step"], k)
+        assert weights.keys() == ref_weights.keys()
+        for k in weights:  # Adam turns summation-order noise in near-zero gradients into ~lr-sized steps
+            torch.testing.assert_close(weights[k], ref_weights[k], rtol=1e-3, atol=1e-3, msg=f"{parallel} {k}")
