@@ -1,0 +1,120 @@
+"""The attribute rule set: hand-written captions, the template writer's captions, questions and answers."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from unif2ace.data.captions import write_caption
+from unif2ace.data.qa import write_qa
+from unif2ace.evaluation.attributes import answer_key, is_polar, parse_attribute, parse_caption, question_attribute
+from unif2ace.evaluation.tasks import short_prompt
+
+HAND_WRITTEN = [
+    ("A smiling woman in her 30s with short curly red hair, freckles and round glasses.",
+     {"gender": "female", "age_group": "young adult", "smile": True, "glasses": True}),
+    ("Portrait of an elderly Black man with a grey beard, looking slightly to the left. He is not smiling; his mouth is closed.",
+     {"gender": "male", "age_group": "senior", "ethnicity": "Black", "facial_hair": True, "head_pose": "slightly turned left",
+      "smile": False, "mouth": "closed"}),
+    ("A black-and-white photo of a teenage girl with her eyes closed and lips parted, in dim lighting.",
+     {"gender": "female", "age_group": "teen", "color": "black and white", "eyes": "closed", "mouth": "slightly open",
+      "lighting": "dim"}),
+    ("A young Asian woman without glasses faces the camera with a neutral expression. The image is blurry.",
+     {"gender": "female", "age_group": "young adult", "ethnicity": "Asian", "glasses": False, "head_pose": "frontal",
+      "emotion": "neutral", "sharpness": "blurry"}),
+    ("A close-up of a 4-year-old boy laughing with his mouth wide open, brightly lit.",
+     {"gender": "male", "age_group": "child", "smile": True, "mouth": "wide open", "lighting": "bright"}),
+    ("A middle-aged South Asian man, clean-shaven, head tilted, photographed in color.",
+     {"gender": "male", "age_group": "middle-aged", "ethnicity": "Indian", "facial_hair": False, "head_tilt": "tilted",
+      "color": "color"}),
+    ("She looks surprised, her head turned to the right, eyes wide open.",
+     {"gender": "female", "emotion": "surprise", "head_pose": "turned right", "eyes": "open"}),
+    ("A sharp, evenly lit headshot of a 62-year-old White woman with a happy expression.",
+     {"gender": "female", "age_group": "senior", "ethnicity": "White", "sharpness": "sharp", "lighting": "even",
+      "emotion": "happy"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", HAND_WRITTEN)
+def test_parse_hand_written_captions(text, expected):
+    assert parse_caption(text) == expected
+
+
+def test_no_attribute_invented_from_neutral_text():
+    assert parse_caption("A photo.") == {}
+    assert "ethnicity" not in parse_caption("A black-and-white picture of a man wearing a white shirt.")
+
+
+def _random_attrs(rng: random.Random) -> dict:
+    attrs = {}
+    choices = {
+        "gender": ["male", "female"], "age_group": ["child", "teen", "young adult", "middle-aged", "senior"],
+        "ethnicity": ["White", "Black", "Asian", "Indian"], "emotion": ["happy", "neutral", "sad", "surprise"],
+        "smile": [True, False], "mouth": ["closed", "slightly open", "wide open"], "eyes": ["open", "narrowed"],
+        "head_pose": ["frontal", "slightly turned left", "turned right"], "head_tilt": ["tilted"],
+        "glasses": [True], "facial_hair": [True], "color": ["color", "black and white"], "sharpness": ["sharp", "blurry"],
+        "lighting": ["dim", "bright", "even"],
+    }
+    for k, vals in choices.items():
+        if rng.random() < 0.7:
+            attrs[k] = rng.choice(vals)
+    if "age_group" in attrs:  # UTKFace records always carry the age; "man" alone names no group
+        attrs["age"] = {"child": 7, "teen": 16, "young adult": 28, "middle-aged": 45, "senior": 70}[attrs["age_group"]]
+    attrs.setdefault("gender", rng.choice(["male", "female"]))  # the writer names the age group through a gendered noun
+    if "head_tilt" in attrs and "head_pose" not in attrs:
+        attrs.pop("head_tilt")  # the writer mentions tilt only together with the pose
+    return attrs
+
+
+def test_parser_reads_back_every_template_caption():
+    rng = random.Random(0)
+    for i in range(400):
+        attrs = _random_attrs(rng)
+        caption = write_caption(attrs, seed=i)
+        got = parse_caption(caption)
+        want = {k: v for k, v in attrs.items() if k != "age"}
+        assert got == want, caption
+
+
+def test_questions_and_answer_keys_of_template_qa():
+    rng = random.Random(1)
+    for i in range(200):
+        attrs = _random_attrs(rng)
+        for turn in write_qa(attrs, "", seed=i):
+            attr = question_attribute(turn.question)
+            assert attr is not None, turn.question
+            key = answer_key(turn.question, turn.answer)
+            if is_polar(turn.question):
+                assert key in ("yes", "no"), (turn.question, turn.answer)
+            elif attr in attrs:
+                assert key == f"{attr}={attrs[attr]}", (turn.question, turn.answer)
+
+
+@pytest.mark.parametrize("question, answer, key", [
+    ("Is this a man or a woman?", "It is a woman.", "gender=female"),
+    ("Is this a man or a woman?", "woman", "gender=female"),
+    ("Is the person smiling?", "Yes, she is smiling.", "yes"),
+    ("Is the person smiling?", "no", "no"),
+    ("Which age group does this person belong to: child, teen, young adult, middle-aged or senior?", "Middle-aged.",
+     "age_group=middle-aged"),
+    ("How old is this person?", "About 70 years old.", "age_group=senior"),
+    ("Is the mouth open or closed?", "Wide open.", "mouth=wide open"),
+    ("Which way is the head turned?", "Slightly toward the left side of the image.", "head_pose=slightly turned left"),
+    ("How is the face lit?", "Dim.", "lighting=dim"),
+    ("What ethnicity is the person labelled as?", "South Asian.", "ethnicity=Indian"),
+    ("What colour is the sky?", "Blue!", "blue"),
+])
+def test_answer_keys(question, answer, key):
+    assert answer_key(question, answer) == key
+
+
+def test_short_prompts_state_what_they_ask():
+    text, asks = short_prompt({"gender": "female", "age_group": "senior", "smile": True, "glasses": True, "mouth": "closed"})
+    assert text == "A close-up photo of a smiling elderly woman with glasses."
+    assert asks == {"gender": "female", "age_group": "senior", "smile": True, "glasses": True}
+    assert parse_caption(text) == asks
+    text, asks = short_prompt({"gender": "male", "age_group": "teen", "ethnicity": "Indian", "emotion": "neutral",
+                               "facial_hair": True})
+    assert parse_caption(text) == asks
+    assert parse_attribute(text, "ethnicity") == "Indian"

@@ -1,0 +1,80 @@
+"""FID/KID against closed forms and torchmetrics; VQA normalisation; BLEU/ROUGE-L sanity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from unif2ace.metrics import (bleu, fid_from_features, fid_torchmetrics, frechet_distance, kid_from_features,
+                              mmd2_unbiased, normalize_answer, rouge_l)
+
+
+def test_fid_of_a_set_with_itself_is_zero():
+    f = np.random.default_rng(0).normal(size=(64, 32))
+    assert fid_from_features(f, f) == pytest.approx(0.0, abs=1e-9)
+    assert fid_from_features(f, f + 0.5) == pytest.approx(0.25 * 32, rel=1e-9)  # a shift adds ‖Δμ‖² only
+
+
+def test_fid_of_two_known_gaussians_equals_closed_form():
+    # closed form for commuting covariances: ‖μ1−μ2‖² + Σ_i (√λ1_i − √λ2_i)²
+    rng = np.random.default_rng(1)
+    q, _ = np.linalg.qr(rng.normal(size=(6, 6)))  # a shared eigenbasis
+    l1, l2 = np.array([1, 2, 3, 4, 5, 6.0]), np.array([6, 1, 0.5, 2, 9, 1.0])
+    s1, s2 = q @ np.diag(l1) @ q.T, q @ np.diag(l2) @ q.T
+    mu1, mu2 = rng.normal(size=6), rng.normal(size=6)
+    exact = float(((mu1 - mu2) ** 2).sum() + ((np.sqrt(l1) - np.sqrt(l2)) ** 2).sum())
+    assert frechet_distance(mu1, s1, mu2, s2) == pytest.approx(exact, rel=1e-10)
+    # and from samples of those Gaussians (sampling error shrinks as 1/√n)
+    a = rng.multivariate_normal(mu1, s1, size=200_000)
+    b = rng.multivariate_normal(mu2, s2, size=200_000)
+    assert fid_from_features(a, b) == pytest.approx(exact, rel=0.02)
+
+
+def test_fid_matches_torchmetrics_on_rank_deficient_features():
+    pytest.importorskip("torchmetrics")
+    rng = np.random.default_rng(2)
+    real = np.abs(rng.normal(size=(40, 100)))  # fewer samples than dimensions, as with few generated faces
+    fake = np.abs(rng.normal(size=(40, 100)) * 1.3 + 0.2)
+    assert fid_torchmetrics(real, fake) == pytest.approx(fid_from_features(real, fake), rel=1e-6)
+
+
+def test_kid_matches_torchmetrics_and_is_unbiased():
+    pytest.importorskip("torchmetrics")
+    from torchmetrics.image.kid import poly_mmd
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(50, 16)), rng.normal(size=(50, 16)) + 0.3
+    ref = float(poly_mmd(torch.from_numpy(x), torch.from_numpy(y)))
+    assert mmd2_unbiased(x, y) == pytest.approx(ref, rel=1e-10)
+    assert kid_from_features(x, y, subset_size=50)[0] == pytest.approx(ref, rel=1e-10)
+    # two samples of one distribution: the unbiased estimate is centred on 0 (it can be negative)
+    same = [kid_from_features(rng.normal(size=(60, 16)), rng.normal(size=(60, 16)))[0] for _ in range(20)]
+    assert abs(np.mean(same)) < 3 * np.std(same) / np.sqrt(20)
+    assert kid_from_features(x, y + 1.0, subsets=10, subset_size=20)[0] > kid_from_features(x, y, subsets=10, subset_size=20)[0]
+
+
+@pytest.mark.parametrize("raw, norm", [
+    ("Yes, she is smiling.", "yes she is smiling"),
+    ("  YES. ", "yes"),
+    ("Two.", "2"),
+    ("The man", "man"),
+    ("A woman!", "woman"),
+    ("He's 3.5 years old", "he's 3.5 years old"),
+    ("Child (0–12 years).", "child 0 12 years"),
+    ("dont know", "don't know"),
+])
+def test_vqa_normalisation(raw, norm):
+    assert normalize_answer(raw) == norm
+
+
+def test_bleu_and_rouge_l():
+    pytest.importorskip("sacrebleu")
+    pytest.importorskip("rouge_score")
+    refs = ["a smiling young woman with glasses faces the camera", "an elderly man with a beard"]
+    assert bleu(refs, refs) == pytest.approx(100.0)
+    assert rouge_l(refs, refs) == pytest.approx(1.0)
+    assert rouge_l(["a b c d"], ["a x c d"]) == pytest.approx(0.75)
+    assert bleu(["completely unrelated words here now"], refs[:1]) < 5
+    with pytest.raises(ValueError):
+        bleu(refs, refs[:1])
