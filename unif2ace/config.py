@@ -6,6 +6,7 @@ One config system: dataclasses here, YAML only for training recipes. A model fol
 Presets (``ModelConfig.from_name``):
 
 - ``tiny``          — trains on 2 CPU cores in minutes; both MoE levels.
+- ``face-small``    — the shipped default model (d=256, 6 layers, both MoE levels).
 - ``small``         — a laptop-sized model (d=512, 8 layers); both MoE levels.
 - ``showo-1.3b``    — dense, exactly Show-o's Phi-1.5 dimensions (1,448,176,770 parameters).
 - ``unif2ace-1.8b`` — Show-o's dimensions plus the grouped token- and sequence-level MoE.
@@ -228,6 +229,24 @@ def _tiny() -> ModelConfig:
     )
 
 
+def _face_small() -> ModelConfig:
+    """The shipped default: CPU-trainable, 128 px faces as 16×16 codes of a 13-bit tokenizer."""
+    return ModelConfig(
+        name="face-small",
+        text_vocab_size=1024,  # the bundled bpe-1024 tokenizer
+        eot_token_id=0,
+        codebook_size=8192,
+        hidden_size=256,
+        num_layers=6,
+        num_heads=4,
+        intermediate_size=1024,
+        max_position_embeddings=512,
+        max_text_len=96,
+        token_moe=TokenMoEConfig(num_experts=4, top_k=2, expert_hidden_size=128),
+        sequence_moe=SequenceMoEConfig(identity_dim=128, noise_dim=32, resampler_queries=2),
+    )
+
+
 def _small() -> ModelConfig:
     return ModelConfig(
         name="small",
@@ -253,6 +272,6 @@ def _unif2ace() -> ModelConfig:
                        sequence_moe=SequenceMoEConfig())
 
 
-PRESETS = {"tiny": _tiny, "small": _small, "showo-1.3b": _showo, "unif2ace-1.8b": _unif2ace}
+PRESETS = {"tiny": _tiny, "face-small": _face_small, "small": _small, "showo-1.3b": _showo, "unif2ace-1.8b": _unif2ace}
 
 __all__ = ["ModelConfig", "TokenMoEConfig", "SequenceMoEConfig", "PRESETS", "GROUPS"]
