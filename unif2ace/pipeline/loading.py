@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,8 @@ def load_components(path: Path, device: str | torch.device = "cpu", dtype: torch
         text = text_tokenizer if text_tokenizer is not None else "phi"
         text = load_text_tokenizer(text) if isinstance(text, (str, Path)) else text
         image = _load_image_tokenizer(image_tokenizer if image_tokenizer is not None else _find_magvit(path))
+        side = math.isqrt(generation.num_image_tokens) * image.config.downsample_factor
+        generation = dataclasses.replace(generation, image_size=side)
     model.eval()
     model.to(device=device, dtype=dtype) if dtype is not None else model.to(device)
     image.to(device).eval()
@@ -160,8 +163,7 @@ def _load_showo(path: Path, preset: str | ModelConfig | None):
         model = UniF2aceModel(config)
     load_backbone(model, state, source=None)
     tokens = int(info.get("num_vq_tokens", 256))
-    side = int(round(tokens**0.5)) * 16  # MAGVIT-v2: 16× downsampling
-    generation = GenerationDefaults(image_size=side, num_image_tokens=tokens,
+    generation = GenerationDefaults(image_size=math.isqrt(tokens) * 16, num_image_tokens=tokens,  # MAGVIT-v2: 16×
                                     **SHOWO_DEFAULTS.get(tokens, SHOWO_DEFAULTS[256]))
     return model, generation
 
@@ -188,8 +190,6 @@ def write_random_model(folder: str | Path, preset: str | ModelConfig = "tiny", i
     model's codebook (``image_size`` 64 → 8×8 = 64 tokens). The head's bias keeps ``<|eot|>`` unlikely
     so random captions are not empty.
     """
-    import math
-
     from unif2ace.checkpoint import save_pretrained
     from unif2ace.image_tokenizer import ImageTokenizer, ImageTokenizerConfig
     from unif2ace.model import UniF2aceModel

@@ -1,0 +1,64 @@
+"""The inference verbs: generate, edit, caption, ask (serve's app is covered by test_serve)."""
+
+import json
+
+import pytest
+from PIL import Image
+
+from unif2ace.cli import main
+from unif2ace.pipeline import write_random_model
+
+skimage_data = pytest.importorskip("skimage.data")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    write_random_model(root / "model", steps=2)
+    photo = root / "astronaut.png"
+    Image.fromarray(skimage_data.astronaut()).save(photo)
+    mask = Image.new("L", (512, 512), 0)
+    mask.paste(255, (170, 130, 280, 175))
+    mask.save(root / "mask.png")
+    Image.new("RGB", (90, 90), "white").save(root / "blank.png")
+    return root
+
+
+def test_generate_writes_images(files, capsys):
+    out = files / "faces"
+    assert main(["generate", "a smiling woman", "an old man", "-n", "2", "--out", str(out), "--model",
+                 str(files / "model"), "--seed", "3", "--device", "cpu"]) == 0
+    written = sorted(p.name for p in out.glob("*.png"))
+    assert written == ["prompt00-00.png", "prompt00-01.png", "prompt01-00.png", "prompt01-01.png"]
+    assert Image.open(out / "prompt01-01.png").size == (64, 64)
+    assert "an old man" in capsys.readouterr().out
+
+
+def test_caption_and_ask(files, capsys):
+    model = ["--model", str(files / "model")]
+    assert main(["caption", str(files / "astronaut.png"), "--max-new-tokens", "4", "--json", *model]) == 0
+    line = json.loads(capsys.readouterr().out.strip())
+    assert line["image"].endswith("astronaut.png") and isinstance(line["caption"], str)
+    assert main(["ask", str(files / "astronaut.png"), "Is she smiling?", "Age?", "--max-new-tokens", "3", *model]) == 0
+    assert capsys.readouterr().out.count("Q: ") == 2
+
+
+def test_edit(files, capsys):
+    out = files / "edited.png"
+    assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "a thick beard", "--out", str(out),
+                 "--model", str(files / "model"), "--seed", "0"]) == 0
+    assert Image.open(out).size == (64, 64)
+
+
+def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):
+    assert main(["caption", str(files / "blank.png"), "--model", str(files / "model")]) == 2
+    err = capsys.readouterr().err
+    assert "no face found" in err and err.count("\n") == 1
+    assert main(["caption", str(files / "missing.png"), "--model", str(files / "model")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    import unif2ace.pipeline.loading as loading
+
+    monkeypatch.setattr(loading, "DEFAULT_MODEL_DIR", tmp_path / "absent")
+    assert main(["generate", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "shipped model is not installed" in err and err.count("\n") == 1

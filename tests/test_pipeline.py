@@ -1,0 +1,236 @@
+"""UniF2ace pipeline: loading (ours, Show-o format), generate/caption/ask/chat/inpaint against the
+generation loops they wrap, batching, seeds, face alignment and its errors, identity conditioning."""
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from unif2ace.config import ModelConfig, SequenceMoEConfig
+from unif2ace.generation import (
+    ImageGenerationConfig,
+    TextGenerationConfig,
+    generate_image_codes,
+    generate_text,
+)
+from unif2ace.pipeline import (
+    CAPTION_QUESTION,
+    NoFaceError,
+    UniF2ace,
+    chat_turns,
+    prepare_face,
+    write_random_model,
+)
+from unif2ace.pipeline.faces import detect_face
+
+skimage_data = pytest.importorskip("skimage.data")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return write_random_model(tmp_path_factory.mktemp("model") / "tiny")
+
+
+@pytest.fixture(scope="module")
+def pipe(model_dir):
+    return UniF2ace.from_pretrained(model_dir)
+
+
+@pytest.fixture(scope="module")
+def astronaut():
+    return Image.fromarray(skimage_data.astronaut())
+
+
+def same(a: Image.Image, b: Image.Image) -> bool:
+    return a.size == b.size and np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_from_pretrained_reads_the_folder(pipe, model_dir):
+    assert pipe.config.name == "tiny" and pipe.image_size == 64 and pipe.generation.num_image_tokens == 64
+    assert pipe.generation.steps == json.loads((model_dir / "generation_config.json").read_text())["steps"]
+    assert not pipe.model.training
+
+
+def test_generate_is_the_generation_loop_decoded(pipe):
+    prompts = ["a smiling woman with red hair", "an old man"]
+    images = pipe.generate(prompts, num_images_per_prompt=2, steps=4, guidance_scale=1.5, seed=11)
+    assert len(images) == 4 and all(im.size == (64, 64) and im.mode == "RGB" for im in images)
+    ids = [pipe.text_tokenizer.encode(p) for p in prompts for _ in range(2)]
+    config = ImageGenerationConfig(num_tokens=64, steps=4, guidance_scale=1.5, temperature=pipe.generation.temperature)
+    codes = generate_image_codes(pipe.model, ids, config, torch.Generator().manual_seed(11))
+    reference = pipe.image_tokenizer.decode_to_pil(codes, (8, 8))
+    assert all(same(a, b) for a, b in zip(images, reference))
+
+
+def test_generate_seeds(pipe):
+    a = pipe.generate("a face", seed=1, steps=3)
+    b = pipe.generate("a face", seed=1, steps=3)
+    c = pipe.generate("a face", seed=2, steps=3)
+    assert same(a[0], b[0]) and not same(a[0], c[0])
+
+
+def test_generate_rejects_bad_arguments(pipe):
+    with pytest.raises(ValueError, match="no prompts"):
+        pipe.generate([])
+    with pytest.raises(ValueError, match="num_images_per_prompt"):
+        pipe.generate("x", num_images_per_prompt=0)
+
+
+def test_caption_is_the_text_loop_on_the_aligned_crop(pipe, astronaut):
+    caption = pipe.caption([astronaut], max_new_tokens=12)[0]
+    crop = prepare_face(astronaut, 64)[0]
+    codes = pipe.image_tokenizer.encode([crop])
+    batch = pipe.prompter.mmu(codes, [[(CAPTION_QUESTION, None)]], left_pad=True)
+    tokens = generate_text(pipe.model, batch, TextGenerationConfig(max_new_tokens=12))[0]
+    assert caption == pipe.text_tokenizer.decode(tokens).strip() and caption
+
+
+def test_ask_batched_equals_one_at_a_time(pipe, astronaut):
+    flipped = astronaut.transpose(Image.FLIP_LEFT_RIGHT)
+    questions = ["Is the person smiling?", "How old is this person?"]
+    together = pipe.ask([astronaut, flipped], questions, max_new_tokens=10)
+    alone = [pipe.ask([im], [q], max_new_tokens=10)[0] for im, q in zip([astronaut, flipped], questions)]
+    assert together == alone
+    # one photo, several questions; one question, several photos
+    assert pipe.ask(astronaut, questions, max_new_tokens=10) == pipe.ask([astronaut, astronaut], questions,
+                                                                          max_new_tokens=10)
+    with pytest.raises(ValueError, match="3 images for 2 questions"):
+        pipe.ask([astronaut] * 3, questions)
+
+
+def test_chat_multi_turn(pipe, astronaut):
+    messages = [{"role": "user", "content": "How old is she?"}, {"role": "assistant", "content": "About 40."},
+                {"role": "user", "content": "Is she smiling?"}]
+    reply = pipe.chat(astronaut, messages, max_new_tokens=8)
+    assert reply == pipe.converse([astronaut], [chat_turns(messages)], max_new_tokens=8)[0]
+    assert reply != pipe.chat(astronaut, messages[-1:], max_new_tokens=8) or reply == ""  # history is used
+
+
+def test_chat_turns_validation():
+    assert chat_turns([("q1", "a1"), ("q2", None)]) == [("q1", "a1"), ("q2", None)]
+    with pytest.raises(ValueError, match="alternate"):
+        chat_turns([{"role": "assistant", "content": "hi"}])
+    with pytest.raises(ValueError, match="last message"):
+        chat_turns([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
+    with pytest.raises(ValueError, match="empty"):
+        chat_turns([])
+
+
+def test_no_face_found_is_a_clear_error(pipe, tmp_path):
+    blank = Image.new("RGB", (200, 200), "white")
+    path = tmp_path / "blank.png"
+    blank.save(path)
+    with pytest.raises(NoFaceError, match=r"no face found in .*blank.png"):
+        pipe.caption([str(path)])
+    assert isinstance(pipe.caption([blank], align=False, max_new_tokens=3)[0], str)  # skippable
+
+
+def test_alignment_levels_the_eyes_and_frames_the_face(astronaut):
+    tilted = astronaut.rotate(15, resample=Image.BICUBIC)
+    crop, _ = prepare_face(tilted, 256)
+    found = detect_face(np.asarray(crop))
+    assert found is not None
+    (left, top, right, bottom), pts = found
+    dx, dy = pts[0:2].mean(0) - pts[2:4].mean(0)
+    assert abs(math.degrees(math.atan2(dy, dx))) < 4
+    assert 0.75 < (right - left) / 256 < 1.0  # UTKFace-like framing: the face box fills ~0.9 of the crop
+    assert abs((left + right) / 2 - 128) < 20
+
+
+def test_inpaint_keeps_everything_outside_the_mask(pipe, astronaut):
+    mask = Image.new("L", astronaut.size, 0)
+    mask.paste(255, (170, 130, 280, 175))  # mouth and chin region
+    edited = pipe.inpaint(astronaut, mask, "a man with a thick beard", seed=0, steps=3)
+    crop, warp = prepare_face(astronaut, 64)
+    inside = np.asarray(warp.apply(mask, Image.NEAREST)) > 127
+    assert inside.any() and not inside.all()
+    a, b = np.asarray(edited), np.asarray(crop)
+    assert np.array_equal(a[~inside], b[~inside])
+    with pytest.raises(ValueError, match="mask is empty"):
+        pipe.inpaint(astronaut, Image.new("L", astronaut.size, 0), "x")
+    with pytest.raises(ValueError, match="the mask is 10×10"):
+        pipe.inpaint(astronaut, Image.new("L", (10, 10), 255), "x")
+
+
+def test_identity_needs_a_face_expert(pipe, astronaut):
+    with pytest.raises(ValueError, match="without a 'face' expert"):
+        pipe.generate("x", identity_image=astronaut)
+
+
+class FakeIdentityEncoder:
+    """A deterministic stand-in for dlib/ArcFace with the tiny model's identity width."""
+
+    name, dim = "fake-32", 32
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, images):
+        self.calls += 1
+        out = torch.stack([torch.from_numpy(np.asarray(im, np.float32)[::16, ::16].reshape(-1)[:32].copy())
+                           for im in images])
+        return torch.nn.functional.normalize(out + 1, dim=-1)
+
+
+def test_identity_conditioned_generation(tmp_path, astronaut):
+    config = ModelConfig.from_name("tiny", sequence_moe=SequenceMoEConfig(
+        gen_experts=("copy", "face", "noise", "copy"), semantic_dim=64, identity_dim=32, noise_dim=16,
+        resampler_queries=2, copy_bias_init=0.0))
+    folder = write_random_model(tmp_path / "face-gen", config)
+    encoder = FakeIdentityEncoder()
+    pipe = UniF2ace.from_pretrained(folder, identity_encoder=encoder)
+    with torch.no_grad():  # make the face expert win the router so the identity matters
+        for block in pipe.model.layers:
+            block.sequence_moe.routers[1].bias.copy_(torch.tensor([0.0, 5.0, 0.0, 0.0]))
+    a = pipe.generate("a face", identity_image=astronaut, seed=3, steps=3)
+    b = pipe.generate("a face", identity_image=astronaut.transpose(Image.FLIP_TOP_BOTTOM), seed=3, steps=3,
+                      align=False)
+    c = pipe.generate("a face", seed=3, steps=3)
+    assert encoder.calls == 2 and not same(a[0], b[0]) and not same(a[0], c[0])
+    with pytest.raises(NoFaceError):
+        pipe.generate("a face", identity_image=Image.new("RGB", (64, 64)))
+
+
+def test_showo_checkpoint_loads_through_the_key_mapping(tmp_path, pipe, model_dir):
+    """A Show-o-format folder (its config.json, 'showo.'-prefixed weights) with a separate tokenizer folder."""
+    from safetensors.torch import save_file
+
+    from unif2ace.model import UniF2aceModel
+
+    dense = ModelConfig.from_name("tiny", token_moe=None, sequence_moe=None)
+    torch.manual_seed(0)
+    ref = UniF2aceModel(dense).eval()
+    folder = tmp_path / "show-o"
+    folder.mkdir()
+    state = {("showo.lm_head." + k[len("lm_head."):] if k.startswith("lm_head.") else "showo.model." + k): v
+             for k, v in ref.state_dict().items()}
+    save_file(state, str(folder / "model.safetensors"))
+    (folder / "config.json").write_text(json.dumps({"_class_name": "Showo", "codebook_size": 1024,
+                                                    "llm_vocab_size": 1024, "num_vq_tokens": 64}))
+    loaded = UniF2ace.from_pretrained(folder, preset=dense, text_tokenizer="bpe-1024",
+                                      image_tokenizer=model_dir / "image_tokenizer")
+    assert loaded.generation.num_image_tokens == 64 and loaded.generation.steps == 18
+    ids = torch.randint(0, 1024, (2, 9))
+    assert torch.equal(loaded.model(ids).logits, ref(ids).logits)
+    with pytest.raises(FileNotFoundError, match="MAGVIT-v2"):
+        UniF2ace.from_pretrained(folder, preset=dense, text_tokenizer="bpe-1024")
+
+
+def test_missing_default_model_is_one_clear_line(monkeypatch, tmp_path):
+    import unif2ace.pipeline.loading as loading
+
+    monkeypatch.setattr(loading, "DEFAULT_MODEL_DIR", tmp_path / "absent")
+    with pytest.raises(FileNotFoundError, match="shipped model is not installed") as info:
+        UniF2ace.from_pretrained()
+    assert "\n" not in str(info.value)
+
+
+def test_import_stays_light():
+    code = "import sys, unif2ace; assert 'torch' not in sys.modules; from unif2ace import UniF2ace; print(UniF2ace.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "UniF2ace"

@@ -1,0 +1,172 @@
+"""The HTTP server: endpoints, batching of concurrent requests, limits and JSON errors, survival."""
+
+import base64
+import io
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+pytest.importorskip("multipart")
+skimage_data = pytest.importorskip("skimage.data")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from unif2ace.pipeline import UniF2ace, write_random_model  # noqa: E402
+from unif2ace.serve import Limits, create_app  # noqa: E402
+from unif2ace.serve.batcher import Batcher  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    return UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny"))
+
+
+@pytest.fixture(scope="module")
+def client(pipe):
+    app = create_app(pipe, Limits(max_upload_bytes=2 * 2**20, max_pixels=1_000_000, max_prompt_chars=200,
+                                  max_images=4, max_new_tokens=8), max_batch=16, max_wait_ms=200)
+    with TestClient(app) as c:
+        yield c
+
+
+def png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+ASTRONAUT = png(Image.fromarray(skimage_data.astronaut()))
+
+
+def decode(url: str) -> np.ndarray:
+    assert url.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+
+
+def test_health_and_page(client):
+    h = client.get("/health").json()
+    assert h["status"] == "ok" and h["image_size"] == 64 and h["preset"] == "tiny"
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="prompt"' in page.text and 'id="photo"' in page.text
+
+
+def test_generate_and_its_seed(client):
+    r = client.post("/v1/generate", json={"prompt": "a smiling woman", "n": 2, "seed": 5, "steps": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert len(body["images"]) == 2 and body["seed"] == 5
+    assert decode(body["images"][0]).shape == (64, 64, 3)
+    again = client.post("/v1/generate", json={"prompt": "a smiling woman", "n": 2, "seed": 5, "steps": 3}).json()
+    assert np.array_equal(decode(again["images"][1]), decode(body["images"][1]))
+    two = client.post("/v1/generate", json={"prompt": ["a", "b"], "steps": 2}).json()
+    assert len(two["images"]) == 2 and two["prompts"] == ["a", "b"]
+
+
+@pytest.mark.parametrize("body,status,message", [
+    ({"prompt": ""}, 422, "empty"),
+    ({"prompt": "x" * 201}, 422, "at most 200"),
+    ({"prompt": "x", "n": 5}, 422, "at most 4"),
+    ({"prompt": "x", "steps": 0}, 422, "steps"),
+    ({"prompt": "x", "seed": -1}, 422, "seed"),
+    ({"prompt": 3}, 422, "prompt"),
+    ({}, 422, "prompt"),
+])
+def test_generate_rejects_bad_input_with_json(client, body, status, message):
+    r = client.post("/v1/generate", json=body)
+    assert r.status_code == status and message in r.json()["error"]
+
+
+def test_malformed_json_is_a_4xx(client):
+    r = client.post("/v1/generate", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "error" in r.json()
+
+
+def test_caption_and_ask(client):
+    r = client.post("/v1/caption", files={"images": ("a.png", ASTRONAUT, "image/png")})
+    assert r.status_code == 200 and isinstance(r.json()["captions"][0], str) and r.json()["captions"][0]
+    r = client.post("/v1/ask", files=[("images", ("a.png", ASTRONAUT, "image/png"))],
+                    data={"questions": ["Is she smiling?", "How old is she?"]})
+    assert r.status_code == 200 and len(r.json()["answers"]) == 2
+
+
+def test_bad_uploads(client):
+    blank = png(Image.new("RGB", (120, 120), "white"))
+    cases = [
+        (dict(files={"images": ("x.png", b"not an image", "image/png")}), 415, "not an image"),
+        (dict(files={"images": ("blank.png", blank, "image/png")}), 422, "no face found"),
+        (dict(files={"images": ("big.png", png(Image.new("RGB", (1200, 1000))), "image/png")}), 413, "pixels"),
+        (dict(files={"images": ("huge.bin", b"0" * (2 * 2**20 + 1), "image/png")}), 413, "larger than"),
+        (dict(files=[("images", ("a.png", ASTRONAUT, "image/png"))] * 5), 422, "at most 4"),
+        (dict(data={"align": "true"}), 415, "multipart"),
+        (dict(files={"other": ("a.png", ASTRONAUT, "image/png")}), 422, "no 'images' file"),
+        (dict(files={"images": ("a.png", ASTRONAUT, "image/png")}, data={"align": "maybe"}), 422, "true or false"),
+    ]
+    for kwargs, status, message in cases:
+        r = client.post("/v1/caption", **kwargs)
+        assert r.status_code == status, (message, r.text)
+        assert message in r.json()["error"]
+    r = client.post("/v1/ask", files={"images": ("a.png", ASTRONAUT, "image/png")})
+    assert r.status_code == 422 and "question" in r.json()["error"]
+    assert client.get("/health").json()["status"] == "ok"  # still alive
+
+
+def test_edit(client):
+    mask = Image.new("L", (512, 512), 0)
+    mask.paste(255, (170, 130, 280, 175))
+    files = {"image": ("a.png", ASTRONAUT, "image/png"), "mask": ("m.png", png(mask), "image/png")}
+    r = client.post("/v1/edit", files=files, data={"prompt": "a thick beard", "seed": "1", "steps": "2"})
+    assert r.status_code == 200 and decode(r.json()["image"]).shape == (64, 64, 3)
+    r = client.post("/v1/edit", files=files, data={"prompt": "x", "steps": "many"})
+    assert r.status_code == 422 and "steps must be a number" in r.json()["error"]
+    r = client.post("/v1/edit", files=files)
+    assert r.status_code == 422 and "prompt" in r.json()["error"]
+
+
+def test_concurrent_requests_are_batched(client):
+    batcher = client.app.state.batcher
+    before = len(batcher.batch_sizes)
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda i: client.post("/v1/generate", json={"prompt": f"face {i}", "steps": 2}),
+                                range(6)))
+    assert all(r.status_code == 200 and len(r.json()["images"]) == 1 for r in results)
+    assert max(batcher.batch_sizes[before:]) > 1
+
+
+def test_batcher_isolates_a_failing_request():
+    def run(key, payloads):
+        if "bad" in payloads:
+            raise ValueError("bad payload")
+        return [p.upper() for p in payloads]
+
+    batcher = Batcher(run, max_rows=8, max_wait=0.2)
+    futures = [batcher.submit("k", p) for p in ("a", "bad", "c")]
+    assert futures[0].result(5) == "A" and futures[2].result(5) == "C"
+    with pytest.raises(ValueError, match="bad payload"):
+        futures[1].result(5)
+    other = batcher.submit("other-key", "z")  # different keys never share a batch
+    assert other.result(5) == "Z"
+    batcher.close()
+
+
+def test_batcher_respects_max_rows():
+    seen = []
+    gate = threading.Event()
+
+    def run(key, payloads):
+        gate.wait(5)
+        seen.append(len(payloads))
+        return payloads
+
+    batcher = Batcher(run, max_rows=2, max_wait=0.05)
+    futures = [batcher.submit("k", i) for i in range(5)]
+    time.sleep(0.1)
+    gate.set()
+    assert [f.result(5) for f in futures] == list(range(5))
+    assert max(seen) <= 2
+    batcher.close()
