@@ -221,6 +221,13 @@ class Trainer:
             save_config(cfg, self.run / "config.yaml")
         self.metrics_path = _metrics_file(self.run, self.step) if d.main else None
         self.tb = None
+        if cfg.tensorboard and d.main:
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+            except ImportError:
+                raise ValueError("tensorboard=true needs the optional tensorboard package (pip install tensorboard); "
+                                 "metrics.jsonl is always written") from None
+            self.tb = SummaryWriter(str(self.run / "tensorboard"))
 
     # ------------------------------------------------------------------ checkpoints
     def save_checkpoint(self) -> None:
@@ -260,11 +267,7 @@ class Trainer:
             return
         with open(self.metrics_path, "a") as fh:
             fh.write(json.dumps(record) + "\n")
-        if self.cfg.tensorboard:
-            if self.tb is None:
-                from torch.utils.tensorboard import SummaryWriter  # needs the optional tensorboard package
-
-                self.tb = SummaryWriter(str(self.run / "tensorboard"))
+        if self.tb is not None:
             for k, v in record.items():
                 if k != "step" and isinstance(v, (int, float)):
                     self.tb.add_scalar(k, v, record["step"])
