@@ -264,3 +264,35 @@ def test_two_processes_match_one_process_ddp_and_fsdp(tmp_path, data):
         assert weights.keys() == ref_weights.keys()
         for k in weights:  # Adam turns summation-order noise in near-zero gradients into ~lr-sized steps
             torch.testing.assert_close(weights[k], ref_weights[k], rtol=1e-3, atol=1e-3, msg=f"{parallel} {k}")
+
+
+def test_start_from_a_dense_folder_by_upcycling(tmp_path, data):
+    from unif2ace.checkpoint import save_pretrained
+    from unif2ace.config import ModelConfig
+    from unif2ace.model import UniF2aceModel
+    from unif2ace.training.trainer import Trainer
+
+    doc = tiny_recipe(tmp_path)
+    dense_cfg = ModelConfig.from_name("tiny", codebook_size=N_CODES, token_moe=None, sequence_moe=None,
+                                      **doc["model"]["overrides"])
+    torch.manual_seed(1)
+    dense = UniF2aceModel(dense_cfg)
+    save_pretrained(dense, tmp_path / "dense")
+    cfg = from_dict(apply_overrides(doc, [f"model.init={tmp_path / 'dense'}"]))
+    with pytest.raises(ValueError, match="missing keys"):
+        Trainer(cfg)  # our own format: missing MoE weights are an error unless upcycling is asked for
+    trainer = Trainer(from_dict(apply_overrides(doc, [f"model.init={tmp_path / 'dense'}", "model.upcycle=true",
+                                                      f"out={tmp_path / 'run2'}"])))
+    assert torch.equal(trainer.model.layers[1].mlp.fc1.weight, dense.layers[1].mlp.fc1.weight)
+    assert trainer.model.layers[0].token_moe is not None
+
+
+def test_gradient_checkpointing_gives_the_same_step(tmp_path, data):
+    from unif2ace.training.trainer import train
+
+    a = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "a"), steps=2, eval_every=0)))
+    b = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "b"), steps=2, eval_every=0,
+                                    gradient_checkpointing=True)))
+    wa, wb = (load_file(str(r / "model" / "model.safetensors")) for r in (a, b))
+    for k in wa:
+        torch.testing.assert_close(wb[k], wa[k], rtol=1e-5, atol=1e-6)
