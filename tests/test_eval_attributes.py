@@ -8,7 +8,13 @@ import pytest
 
 from unif2ace.data.captions import write_caption
 from unif2ace.data.qa import write_qa
-from unif2ace.evaluation.attributes import answer_key, is_polar, parse_attribute, parse_caption, question_attribute
+from unif2ace.evaluation.attributes import (
+    answer_key,
+    is_polar,
+    parse_attribute,
+    parse_caption,
+    question_attribute,
+)
 from unif2ace.evaluation.tasks import short_prompt
 
 HAND_WRITTEN = [

@@ -6,8 +6,16 @@ import numpy as np
 import pytest
 import torch
 
-from unif2ace.metrics import (bleu, fid_from_features, fid_torchmetrics, frechet_distance, kid_from_features,
-                              mmd2_unbiased, normalize_answer, rouge_l)
+from unif2ace.metrics import (
+    bleu,
+    fid_from_features,
+    fid_torchmetrics,
+    frechet_distance,
+    kid_from_features,
+    mmd2_unbiased,
+    normalize_answer,
+    rouge_l,
+)
 
 
 def test_fid_of_a_set_with_itself_is_zero():
