@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c $(CONSTRAINTS) torch
-	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,test]"
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,eval,test]"
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 

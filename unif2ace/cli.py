@@ -21,6 +21,7 @@ VERB_MODULES = (
     "unif2ace.commands.generate",
     "unif2ace.commands.understand",
     "unif2ace.commands.serve",
+    "unif2ace.commands.demo",
 )
 
 
