@@ -206,7 +206,11 @@ def test_killed_run_resumes_exactly(tmp_path, data):
     part = from_dict(tiny_recipe(tmp_path / "b", **{"data.dataset": str(tmp_path / "data"), "ema": 0.9}))
     train(part, stop_at=2)  # the 'kill': the process ends right after the step-2 checkpoint
     assert not (tmp_path / "b" / "run" / "model").exists()
+    torn = tmp_path / "b" / "run" / "checkpoints" / ".tmp-step-000003"  # a kill while writing the next one
+    torn.mkdir()
+    (torn / "model.safetensors").write_bytes(b"partial")
     resumed = train(part, resume=True)
+    assert not torn.exists()
     for name in ("model.safetensors", "ema.safetensors"):
         a = load_file(str(whole / "checkpoints" / "step-000004" / name))
         b = load_file(str(resumed / "checkpoints" / "step-000004" / name))
