@@ -1,0 +1,166 @@
+"""Inference speed: our generation loops vs Show-o's algorithm (a reference mode of our code) and
+transformers' ``PhiForCausalLM.generate`` (DESIGN §5, §9). Random weights; prints a markdown table.
+
+    python benchmarks/inference.py                                   # CPU, tiny preset (minutes)
+    python benchmarks/inference.py --device cuda --preset showo-1.3b # one GPU, Show-o's exact size, bf16
+
+Image rows: t2i with CFG, ``--steps`` MaskGIT steps, ``--tokens`` image tokens per image.
+  ours       prompt KV computed once, image positions only, code-vocabulary head, batched CFG
+  show-o     whole sequence + full-vocabulary head at every step (``use_cache=False, full_vocab=True``)
+Text rows: an mmu prompt (image tokens + a question), ``--new-tokens`` greedy tokens per row.
+  ours       one prefill, then one KV-cached single-token forward per step, batched
+  show-o     recompute everything for every token, one row at a time (Show-o's ``mmu_generate``)
+  hf-phi     transformers' PhiForCausalLM.generate (KV cache) on a dense Phi of the same backbone
+             dimensions (no MoE), batched; skipped when transformers is absent
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+from unif2ace.config import ModelConfig
+from unif2ace.generation import (
+    ImageGenerationConfig,
+    TextGenerationConfig,
+    generate_image_codes,
+    generate_text,
+)
+from unif2ace.model import UniF2aceModel
+from unif2ace.sequences import SequenceBuilder
+
+
+def timed(fn, device: torch.device, repeats: int) -> float:
+    """Median seconds of ``repeats`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def build_model(config: ModelConfig, device: torch.device, dtype: torch.dtype) -> UniF2aceModel:
+    torch.manual_seed(0)
+    with torch.device(device):
+        model = UniF2aceModel(config)
+    model = model.to(dtype=dtype).eval()
+    with torch.no_grad():  # never stop early: every row decodes exactly --new-tokens tokens
+        model.lm_head.bias[config.eot_token_id] = -1e4
+    return model
+
+
+def bench_images(model, args, device, batch: int) -> dict[str, float]:
+    cfg = model.config
+    g = torch.Generator().manual_seed(0)
+    prompts = [torch.randint(1, cfg.text_vocab_size, (args.prompt_tokens,), generator=g).tolist() for _ in range(batch)]
+    out = {}
+    for name, cache, full in (("ours", True, False), ("show-o", False, True)):
+        config = ImageGenerationConfig(num_tokens=args.tokens, steps=args.steps, guidance_scale=args.guidance_scale,
+                                       use_cache=cache, full_vocab=full)
+
+        def run(config=config):
+            gen = torch.Generator(device=device).manual_seed(1)
+            generate_image_codes(model, prompts, config, gen)
+
+        out[name] = timed(run, device, args.repeats)
+    return out
+
+
+def mmu_batch(cfg: ModelConfig, args, rows: int):
+    g = torch.Generator().manual_seed(0)
+    codes = torch.randint(0, cfg.codebook_size, (rows, args.tokens), generator=g)
+    question = torch.randint(1, cfg.text_vocab_size, (args.prompt_tokens,), generator=g).tolist()
+    return SequenceBuilder(cfg).mmu(codes, [[(question, False)]] * rows, left_pad=True)
+
+
+def bench_text(model, args, device, batch: int) -> dict[str, float]:
+    cfg = model.config
+    out = {}
+    config = TextGenerationConfig(max_new_tokens=args.new_tokens)
+    full = mmu_batch(cfg, args, batch)
+    out["ours"] = timed(lambda: generate_text(model, full, config), device, args.repeats)
+    one = mmu_batch(cfg, args, 1)
+    ref = TextGenerationConfig(max_new_tokens=args.new_tokens, use_cache=False)
+    if not args.skip_reference_text:
+        out["show-o"] = batch * timed(lambda: generate_text(model, one, ref), device, max(1, args.repeats // 2))
+    hf = hf_phi(cfg, device, model.lm_head.weight.dtype)
+    if hf is not None:
+        ids = full.input_ids.clamp_max(hf.config.vocab_size - 1).to(device)
+        attn = torch.ones_like(ids)
+
+        def run_hf():
+            hf.generate(input_ids=ids, attention_mask=attn, max_new_tokens=args.new_tokens,
+                        min_new_tokens=args.new_tokens, do_sample=False, pad_token_id=0, eos_token_id=None)
+
+        out["hf-phi"] = timed(run_hf, device, args.repeats)
+    return out
+
+
+def hf_phi(cfg: ModelConfig, device, dtype):
+    try:
+        from transformers import PhiConfig, PhiForCausalLM
+    except ImportError:
+        return None
+    hf_cfg = PhiConfig(vocab_size=cfg.vocab_size, hidden_size=cfg.hidden_size, intermediate_size=cfg.intermediate_size,
+                       num_hidden_layers=cfg.num_layers, num_attention_heads=cfg.num_heads,
+                       partial_rotary_factor=cfg.partial_rotary_factor, qk_layernorm=cfg.qk_layernorm,
+                       max_position_embeddings=cfg.max_position_embeddings, rope_theta=cfg.rope_theta)
+    torch.manual_seed(0)
+    with torch.device(device):
+        model = PhiForCausalLM(hf_cfg)
+    return model.to(dtype=dtype).eval()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--preset", default="tiny")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--dtype", default=None, choices=("float32", "bfloat16", "float16"),
+                   help="default: bfloat16 on GPU, float32 on CPU")
+    p.add_argument("--tokens", type=int, default=256, help="image tokens per image (256 = 256 px with 16×)")
+    p.add_argument("--steps", type=int, default=18)
+    p.add_argument("--guidance-scale", type=float, default=1.75)
+    p.add_argument("--prompt-tokens", type=int, default=24)
+    p.add_argument("--new-tokens", type=int, default=100)
+    p.add_argument("--batch", type=int, default=16, help="the large batch (the small one is 1)")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--skip-reference-text", action="store_true", help="skip the (slow) cache-less text reference")
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    dtype = getattr(torch, args.dtype) if args.dtype else (torch.bfloat16 if device.type == "cuda" else torch.float32)
+    cfg = ModelConfig.from_name(args.preset)
+    model = build_model(cfg, device, dtype)
+    hw = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    print(f"# {args.preset} ({model.num_parameters():,} params), {str(dtype).replace('torch.', '')}, {hw}, "
+          f"torch {torch.__version__}")
+    print(f"images: {args.tokens} tokens, {args.steps} steps, CFG {args.guidance_scale}; text: mmu prompt of "
+          f"{args.tokens + 4 + args.prompt_tokens} tokens, {args.new_tokens} new tokens per row\n")
+    print("| task | batch | ours | show-o algorithm | ratio | hf-phi generate | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for batch in (1, args.batch):
+        t = bench_images(model, args, device, batch)
+        print(f"| image | {batch} | {batch / t['ours']:.2f} img/s ({t['ours']:.3f} s) | "
+              f"{batch / t['show-o']:.2f} img/s ({t['show-o']:.3f} s) | {t['show-o'] / t['ours']:.1f}× | — | — |",
+              flush=True)
+    for batch in (1, args.batch):
+        t = bench_text(model, args, device, batch)
+        n = batch * args.new_tokens
+        ref = f"{n / t['show-o']:.0f} tok/s | {t['show-o'] / t['ours']:.1f}×" if "show-o" in t else "— | —"
+        hf = f"{n / t['hf-phi']:.0f} tok/s | {t['hf-phi'] / t['ours']:.1f}×" if "hf-phi" in t else "— | —"
+        print(f"| text | {batch} | {n / t['ours']:.0f} tok/s ({t['ours']:.3f} s) | {ref} | {hf} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
