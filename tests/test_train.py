@@ -245,7 +245,7 @@ def test_two_processes_match_one_process_ddp_and_fsdp(tmp_path, data):
     for parallel in ("ddp", "fsdp"):
         recipes.append(tmp_path / f"{parallel}.yaml")
         recipes[-1].write_text(yaml.safe_dump(tiny_recipe(tmp_path, out=str(tmp_path / parallel), micro_batch_size=2,
-                                                          threads=1, parallel=parallel)))
+                                                          threads=1, parallel=parallel, sample_every=4)))
     (tmp_path / "run2.py").write_text(TORCHRUN_SCRIPT)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
@@ -266,6 +266,8 @@ def test_two_processes_match_one_process_ddp_and_fsdp(tmp_path, data):
                 if k in ra:
                     assert rb[k] == pytest.approx(ra[k], rel=1e-4, abs=1e-5), (parallel, ra["step"], k)
         assert weights.keys() == ref_weights.keys()
+        samples = json.loads((tmp_path / parallel / "samples" / "step-000004.json").read_text())
+        assert len(samples["codes"]) == 8 and len(samples["captions"]) == 2
         for k in weights:  # Adam turns summation-order noise in near-zero gradients into ~lr-sized steps
             torch.testing.assert_close(weights[k], ref_weights[k], rtol=1e-3, atol=1e-3, msg=f"{parallel} {k}")
 

@@ -70,7 +70,12 @@ def wrap(step_module: nn.Module, model: nn.Module, mode: str, d: Dist, device: t
     if not d.on:
         return step_module
     if mode == "fsdp":
+        import warnings
+
         from torch.distributed.fsdp import fully_shard
+
+        # our outputs are slices (logits of some positions), never modified in place
+        warnings.filterwarnings("ignore", message="FSDP2-wrapped module .* returned a view tensor")
 
         for block in model.layers:
             fully_shard(block)

@@ -299,6 +299,10 @@ class Trainer:
     def write_samples(self) -> None:
         from unif2ace.training.samples import write_samples
 
+        d = self.dist
+        if d.on and self.cfg.parallel == "ddp" and not d.main:  # DDP: the plain model needs no peers
+            d.barrier()
+            return
         model = self.model
         model.eval()
         try:
@@ -306,6 +310,8 @@ class Trainer:
                           self.device, write=self.dist.main)
         finally:
             model.train()
+        if d.on and self.cfg.parallel == "ddp":
+            d.barrier()
 
     # ------------------------------------------------------------------ the loop
     def train(self, stop_at: int | None = None) -> Path:
@@ -418,6 +424,12 @@ def train(cfg: TrainConfig, resume: bool = False, stop_at: int | None = None) ->
     trainer = Trainer(cfg, resume=resume)
     try:
         return trainer.train(stop_at=stop_at)
+    except KeyboardInterrupt:
+        last = ckpt.latest_checkpoint(trainer.run)
+        if trainer.dist.main:
+            print(f"interrupted at step {trainer.step}; " + (f"continue from {last.name} with --resume" if last
+                  else "no checkpoint yet"), file=sys.stderr)
+        raise
     finally:
         from unif2ace.training.distributed import teardown
 
