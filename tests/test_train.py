@@ -302,3 +302,21 @@ def test_gradient_checkpointing_gives_the_same_step(tmp_path, data):
     wa, wb = (load_file(str(r / "model" / "model.safetensors")) for r in (a, b))
     for k in wa:
         torch.testing.assert_close(wb[k], wa[k], rtol=1e-5, atol=1e-6)
+
+
+def test_encoder_features_feed_the_sequence_experts(tmp_path, data):
+    from unif2ace.training.trainer import Trainer
+
+    ids = sorted(data.ids())
+    data.write_shard("features", "sem-8", ids, torch.randn(len(ids), 8))
+    data.write_shard("features", "id-4", ids, torch.randn(len(ids), 4))
+    cfg = from_dict(tiny_recipe(tmp_path, steps=2, eval_every=2,
+                                **{"data.features": {"semantic": "sem-8", "identity": "id-4"}}))
+    trainer = Trainer(cfg)
+    sm = trainer.model_config.sequence_moe
+    assert (sm.semantic_dim, sm.identity_dim) == (8, 4)
+    mb = trainer.train_data.mmu_rows([0, 1])
+    assert set(mb[1]) == {"semantic", "identity"} and mb[1]["semantic"].shape == (2, 8)
+    trainer.train()
+    rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert np.isfinite(rows[-1]["val/loss"])
