@@ -320,3 +320,16 @@ def test_encoder_features_feed_the_sequence_experts(tmp_path, data):
     trainer.train()
     rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert np.isfinite(rows[-1]["val/loss"])
+
+
+def test_plot_draws_the_loss_curves(tmp_path):
+    pytest.importorskip("matplotlib")
+    from unif2ace.training.plot import plot_run
+
+    rows = [{"step": s, "loss": 10 / s, "t2i/loss": 6 / s, "mmu/ce": 4 / s} for s in range(1, 11)]
+    rows += [{"step": 5, "val/loss": 3.0, "val/t2i/loss": 2.0, "val/mmu/ce": 1.0}]
+    (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = plot_run(tmp_path)
+    assert out == tmp_path / "loss.png" and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(FileNotFoundError, match="metrics.jsonl"):
+        plot_run(tmp_path / "nowhere")

@@ -72,7 +72,11 @@ def wrap(step_module: nn.Module, model: nn.Module, mode: str, d: Dist, device: t
     if mode == "fsdp":
         import warnings
 
-        from torch.distributed.fsdp import fully_shard
+        try:
+            from torch.distributed.fsdp import fully_shard
+        except ImportError:
+            raise ValueError(f"parallel=fsdp needs torch>=2.6 (fully_shard); this is torch {torch.__version__}; "
+                             "use parallel=ddp") from None
 
         # our outputs are slices (logits of some positions), never modified in place
         warnings.filterwarnings("ignore", message="FSDP2-wrapped module .* returned a view tensor")

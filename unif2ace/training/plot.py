@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-CURVES = (("loss", "train loss"), ("t2i/loss", "train t2i (D3Diff)"), ("mmu/ce", "train mmu CE"),
-          ("val/loss", "val loss"), ("val/t2i/loss", "val t2i (D3Diff)"), ("val/mmu/ce", "val mmu CE"))
-
 
 def read_metrics(run: str | Path) -> list[dict]:
     path = Path(run) / "metrics.jsonl"
@@ -17,7 +14,10 @@ def read_metrics(run: str | Path) -> list[dict]:
 
 
 def plot_run(run: str | Path, out: str | Path | None = None) -> Path:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ValueError("plotting needs matplotlib (pip install matplotlib, or the [data] extra)") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
