@@ -58,6 +58,8 @@ class OptimSection:
 @dataclass
 class ObjectiveSection:
     alpha: float = 0.01  # D3Diff score-term weight
+    mode: str = "d3diff"  # d3diff | mask (Show-o's loss) | score (score entropy only): the paper's ablation
+    score_param: str = "paper"  # paper (s = p/m) | exact (RADD: s = a·p)
     schedule: str = "cosine"
     mmu_coef: float = 1.0
     lm_coef: float = 0.5

@@ -179,7 +179,8 @@ class Trainer:
         oc = cfg.objective
         from unif2ace.diffusion.d3diff import D3DiffLoss
 
-        self.objective_config = ObjectiveConfig(d3diff=D3DiffLoss(alpha=oc.alpha, schedule=oc.schedule),
+        self.objective_config = ObjectiveConfig(d3diff=D3DiffLoss(alpha=oc.alpha, schedule=oc.schedule, mode=oc.mode,
+                                                                    score_param=oc.score_param),
                                                 mmu_coef=oc.mmu_coef, lm_coef=oc.lm_coef,
                                                 cond_dropout=oc.cond_dropout)
         kw = dict(codes_name=cfg.data.codes, tokenizer=self.tokenizer, model_config=self.model_config,
