@@ -100,7 +100,7 @@ def build_model_config(cfg: TrainConfig, tokenizer, meta: dict, feature_dims: di
         raise ValueError(f"model.overrides.codebook_size={overrides['codebook_size']} but the cached codes use {K}")
     if K:
         overrides["codebook_size"] = K
-    if mc.sequence_moe is not None and feature_dims:
+    if mc.sequence_moe is not None and feature_dims and overrides.get("sequence_moe", {}) is not None:
         sm = dict(mc.sequence_moe.__dict__)
         sm.update({f"{kind}_dim": dim for kind, dim in feature_dims.items()})
         overrides["sequence_moe"] = {**sm, **overrides.get("sequence_moe", {})}
