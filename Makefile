@@ -6,19 +6,27 @@ PIP := $(PY) -m pip
 # The CPU wheel pin for this project's machines; GPU users: `pip install -e .` keeps your torch.
 CONSTRAINTS ?= constraints.txt
 
-.PHONY: venv test lint demo clean
+.PHONY: venv browser test lint demo clean
 
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c $(CONSTRAINTS) torch
-	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,eval,test]"
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,eval,serve,test]"
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 venv: $(VENV)/.installed
 
-test: venv
+# The web page's browser test uses Debian's chromium + chromium-driver when present (it skips
+# otherwise); as root on Debian we install them once.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	    echo "chromium not installed: the browser test will be skipped"; }
+
+test: venv browser
 	$(PY) -m pytest -q
 
 lint: venv
