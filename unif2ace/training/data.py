@@ -290,13 +290,20 @@ def advance(position: dict, plan: BatchPlan) -> dict:
 
 
 def validation_batches(data: FaceTrainData, n: int, micro: int, seed: int) -> list[MicroBatch]:
-    """Fixed validation micro-batches: the first ``n`` records, the same noise at every evaluation."""
-    n = min(n, len(data))
+    """Fixed validation micro-batches: ``n`` records spread evenly over the split (ids are sorted, and
+    UTKFace ids start with the age), with the same noise at every evaluation."""
+    chosen = spread(len(data), n)
     g = torch.Generator().manual_seed(seed + 12345)
     out = []
-    for start in range(0, n, micro):
-        idx = list(range(start, min(n, start + micro)))
+    for start in range(0, len(chosen), micro):
+        idx = chosen[start:start + micro]
         t2i = data.t2i_rows(idx, g, fixed=idx)
         mmu, feats = data.mmu_rows(idx, fixed=idx)
         out.append(MicroBatch(t2i, mmu, feats, None))
     return out
+
+
+def spread(total: int, n: int) -> list[int]:
+    """``min(n, total)`` indices spread evenly over ``range(total)``."""
+    n = min(n, total)
+    return sorted({int(round(i * (total - 1) / max(1, n - 1))) for i in range(n)}) if n > 1 else list(range(n))

@@ -1,6 +1,6 @@
 """What a run shows while it trains: faces for fixed prompts and captions for fixed validation photos.
 
-    RUN/samples/step-000500.png    one row per prompt (two seeds each), decoded by the image tokenizer
+    RUN/samples/step-000500.png    two prompts per row, two seeds each, decoded by the image tokenizer
     RUN/samples/step-000500.json   {"prompts": [...], "captions": [{"id", "reference", "generated"}]}
     RUN/samples/photos.png         the captioned validation photos (decoded from their codes), once
 
@@ -53,7 +53,7 @@ def write_samples(model, cfg, tokenizer, val_data, folder: Path, step: int, devi
         generate_image_codes,
         generate_text,
     )
-    from unif2ace.training.data import DESCRIBE
+    from unif2ace.training.data import DESCRIBE, spread
 
     folder = Path(folder)
     gen = cfg.generation
@@ -65,10 +65,10 @@ def write_samples(model, cfg, tokenizer, val_data, folder: Path, step: int, devi
                                      guidance_scale=float(gen.get("guidance_scale", 2.0)),
                                      temperature=float(gen.get("temperature", 1.0)))
         codes = generate_image_codes(model, ids, icfg, torch.Generator(device).manual_seed(cfg.seed)).cpu()
-    n = min(cfg.sample_photos, len(val_data))
+    idx = spread(len(val_data), cfg.sample_photos)
+    n = len(idx)
     captions = []
     if n:
-        idx = list(range(n))
         question = val_data.prompter.chat_segments([(DESCRIBE[0], None)])
         batch = val_data.prompter.builder.mmu(val_data.codes[idx], [question] * n, left_pad=True)
         feats = {k: v[idx].to(device) for k, v in val_data.features.items()} or None
@@ -88,6 +88,6 @@ def write_samples(model, cfg, tokenizer, val_data, folder: Path, step: int, devi
         else:
             doc["codes"] = codes.tolist()
     if itok is not None and n and not (folder / "photos.png").is_file():
-        photos = grid(itok.decode(val_data.codes[:n]), columns=n)
+        photos = grid(itok.decode(val_data.codes[idx]), columns=n)
         atomic_write(folder / "photos.png", lambda tmp: photos.save(tmp, format="PNG"))
     atomic_write_text(folder / f"step-{step:06d}.json", json.dumps(doc, indent=1) + "\n")
