@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--limit", type=int, default=None)
     e.add_argument("--threads", type=int, default=None)
     e.add_argument("--device", default=None)
+    e.add_argument("--bf16", action="store_true",
+                   help="encode under bf16 autocast (about 2x faster on CPUs with AMX; ~98%% of codes identical)")
     e.set_defaults(func=_encode)
 
 
@@ -68,7 +70,12 @@ def _encode(args: argparse.Namespace) -> int:
     tok = ImageTokenizer.from_pretrained(args.tokenizer, device=device).eval()
     folder = Path(args.tokenizer).resolve()
     name = args.name or (folder.parent.name if folder.name == "final" else folder.name)
-    n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, limit=args.limit)
+    import contextlib
+
+    autocast = (torch.autocast(next(tok.parameters()).device.type, dtype=torch.bfloat16) if args.bf16
+                else contextlib.nullcontext())
+    with autocast:
+        n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, limit=args.limit)
     print(f"encoded {n} images into {store.folder}/shards/codes/{name} "
           f"({tok.config.tokens_per_image} codes each, codebook {tok.config.codebook_size})")
     return 0
