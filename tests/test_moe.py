@@ -167,3 +167,18 @@ def test_sequence_moe_matches_expert_definitions():
     # row 1 (gen: copy, zero, noise, copy): 0.4·noise + 0.6·zero
     exp1 = 0.4 * (w_n * h[1] + (1 - w_n) * v_noise[1])
     assert torch.allclose(got[0], exp0, atol=1e-5) and torch.allclose(got[1], exp1, atol=1e-5)
+
+
+def test_sequence_router_leaves_copy_copy_under_training():
+    """From the identity start (Copy+Copy), the balance loss gives the router a gradient, so training
+    moves probability to the other experts (the task loss alone cannot: both Copies output h)."""
+    cfg = ModelConfig.from_name("tiny")
+    model = UniF2aceModel(cfg).train()
+    b = SequenceBuilder(cfg)
+    batch = b.t2i([[5, 6, 7], [8, 9]], torch.randint(0, cfg.codebook_size, (2, 9)))
+    out = model(batch.input_ids, **batch.model_inputs())
+    out.aux_loss.backward()
+    router = model.layers[0].sequence_moe.routers[1]  # gen group
+    assert router.bias.grad is not None and router.bias.grad.abs().sum() > 0
+    copy = [i for i, e in enumerate(cfg.sequence_moe.gen_experts) if e == "copy"]
+    assert (router.bias.grad[copy] > 0).all()  # descending the loss lowers the Copies' logits

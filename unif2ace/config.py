@@ -44,7 +44,9 @@ class SequenceMoEConfig:
     und_experts: tuple[str, ...] = ("clip", "face", "copy", "copy")
     gen_experts: tuple[str, ...] = ("copy", "zero", "noise", "copy")
     top_k: int = 2
-    balance_coef: float = 0.0
+    # The router starts on Copy+Copy (an upcycled model is exact at init), where the task loss gives
+    # it no gradient (both Copies output h); the balance loss is what moves it off that point.
+    balance_coef: float = 0.01
     # Injection experts E(h) = w·h + (1−w)·S(F): w = softmax of two logits, initialised to w_init.
     w_init: float = 0.9
     # Feature widths of the pluggable encoders (SemanticEncoder / IdentityEncoder protocols).
