@@ -318,3 +318,14 @@ def test_cli_train_then_eval(tmp_path):
     assert (run / "final" / "eval" / "metrics.md").read_text().startswith("# Tokenizer")
     assert main(["tokenizer", "train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r2"),
                  "--preset", "tiny", "--no-progress"]) == 2
+
+
+def test_evaluate_with_fid_caches_real_features(tiny, tmp_path):
+    from unif2ace.image_tokenizer.evaluate import evaluate
+
+    images = smooth_images(6, 32)
+    m1, rec = evaluate(tiny, images, batch_size=4, progress=False, cache_dir=tmp_path)
+    assert rec.shape == (6, 3, 32, 32) and len(list(tmp_path.glob("inception-*.npy"))) == 1
+    m2, _ = evaluate(tiny, images, batch_size=4, progress=False, cache_dir=tmp_path)
+    assert m1["rfid"] == pytest.approx(m2["rfid"]) and m1["rfid"] > 0
+    assert m1["fid_real_vs_real_halves"] >= 0 and 0 < m1["ssim"] < 1

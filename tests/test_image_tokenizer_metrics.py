@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from unif2ace.metrics import InceptionFeatures, fid_from_features, frechet_distance, gaussian_stats, psnr, ssim
+from unif2ace.metrics import (
+    InceptionFeatures,
+    fid_from_features,
+    frechet_distance,
+    gaussian_stats,
+    psnr,
+    ssim,
+)
 
 
 def test_psnr_closed_form():

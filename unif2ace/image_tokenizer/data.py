@@ -93,7 +93,8 @@ def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | P
         return np.ascontiguousarray(arr[tr]), np.ascontiguousarray(arr[ho])
     files = list_images(source)
     names = [str(f) for f in files]
-    key = hashlib.sha1(("\n".join(names) + f"|{size}|{holdout}").encode()).hexdigest()[:12]
+    resolved = "\n".join(str(f.resolve()) for f in files)  # same cache for relative and absolute paths
+    key = hashlib.sha1((resolved + f"|{size}|{holdout}").encode()).hexdigest()[:12]
     cache = Path(cache_dir) / f"images-{source.name}-{size}px-{key}.npz" if cache_dir else None
     if cache and cache.is_file():
         data = np.load(cache)

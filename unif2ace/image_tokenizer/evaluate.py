@@ -42,8 +42,11 @@ def codebook_usage(codes: torch.Tensor, codebook_size: int) -> dict[str, float]:
 
 @torch.no_grad()
 def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fid: bool = True,
-             progress: bool = True) -> tuple[dict, torch.Tensor]:
-    """images: uint8 [N, H, W, 3] → (metrics dict, reconstructions [N, 3, H, W] in [0, 1])."""
+             progress: bool = True, cache_dir: str | Path | None = None) -> tuple[dict, torch.Tensor]:
+    """images: uint8 [N, H, W, 3] → (metrics dict, reconstructions [N, 3, H, W] in [0, 1]).
+
+    The Inception features of the originals are cached under ``cache_dir`` (keyed by the pixels).
+    """
     from tqdm import tqdm
 
     from unif2ace.metrics import psnr, ssim
@@ -72,12 +75,34 @@ def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fi
         from unif2ace.metrics import InceptionFeatures, fid_from_features
 
         feats = InceptionFeatures(device)
-        real, fake = feats(x_all), feats(rec)
+        real = real_features(x_all, images, feats, cache_dir)
+        fake = feats(rec)
         half = len(real) // 2
         metrics["rfid"] = fid_from_features(real, fake)
         metrics["fid_real_vs_real_halves"] = fid_from_features(real[:half], real[half : 2 * half])
     metrics["seconds"] = round(time.time() - started, 1)
     return metrics, rec
+
+
+def real_features(x: torch.Tensor, images: np.ndarray, feats, cache_dir: str | Path | None) -> np.ndarray:
+    import hashlib
+
+    path = None
+    if cache_dir:
+        key = hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+        path = Path(cache_dir) / f"inception-{key}.npy"
+        if path.is_file():
+            return np.load(path)
+    real = feats(x)
+    if path is not None:
+        from unif2ace.io import atomic_write
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                np.save(fh, real)
+
+        atomic_write(path, write)
+    return real
 
 
 def metrics_markdown(m: dict, title: str) -> str:
@@ -105,7 +130,7 @@ def run_eval(model_dir: str, data: str, out: str | None, resolution: int | None,
     images = held if split == "holdout" else train_imgs
     if limit:
         images = images[:limit]
-    metrics, rec = evaluate(model, images, batch_size=batch_size, fid=fid)
+    metrics, rec = evaluate(model, images, batch_size=batch_size, fid=fid, cache_dir=cache_dir or None)
     metrics.update({"model": str(model_dir), "data": str(data), "split": split, "holdout": holdout})
     out_dir = Path(out) if out else Path(model_dir) / "eval"
     atomic_write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
