@@ -23,6 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None, help="PNG path (default RUN/loss.png)")
     p.set_defaults(func=_plot)
 
+    x = sub.add_parser("export", help="copy a model folder with its weights cast (e.g. fp16, to ship it)")
+    x.add_argument("model", help="model folder (a run's RUN/model)")
+    x.add_argument("out", help="new model folder")
+    x.add_argument("--dtype", default="float16", choices=("float16", "bfloat16", "float32"))
+    x.set_defaults(func=_export)
+
     e = sub.add_parser("encode-codes", help="precompute image-tokenizer codes for a dataset (resumable)")
     e.add_argument("dataset", help="dataset folder (FaceStore)")
     e.add_argument("--tokenizer", required=True, help="image tokenizer folder (ImageTokenizer.save_pretrained)")
@@ -78,4 +84,15 @@ def _encode(args: argparse.Namespace) -> int:
         n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, limit=args.limit)
     print(f"encoded {n} images into {store.folder}/shards/codes/{name} "
           f"({tok.config.tokens_per_image} codes each, codebook {tok.config.codebook_size})")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import torch
+
+    from unif2ace.training.export import reexport
+
+    out = reexport(args.model, args.out, getattr(torch, args.dtype))
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    print(f"wrote {out} ({size / 2**20:.1f} MiB)")
     return 0

@@ -62,6 +62,8 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
             if itok.config.codebook_size != cfg.codebook_size:
                 raise ValueError(f"image tokenizer has {itok.config.codebook_size} codes, the model "
                                  f"{cfg.codebook_size}; export the tokenizer the codes came from")
+            if dtype is not None:
+                itok = itok.to(dtype)
             itok.save_pretrained(tmp / "image_tokenizer")
             side = math.isqrt(int(gen["num_image_tokens"]))
             gen.setdefault("image_size", side * itok.config.downsample_factor)
@@ -97,6 +99,20 @@ def _save_model(model, folder: Path, dtype, state_dict) -> None:
     state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).cpu() for k, v in state.items()}
     save_safetensors(state, folder / WEIGHTS_NAME, metadata={"format": "unif2ace"})
     model.config.save(folder)
+
+
+def reexport(folder, out, dtype: torch.dtype | None = torch.float16) -> Path:
+    """Copy a model folder into ``out`` with its weights (model and image tokenizer) cast to ``dtype``.
+
+    Used to ship small models: fp16 halves the size, and loading casts back to the model's dtype.
+    """
+    from unif2ace.checkpoint import load_pretrained
+
+    folder = Path(folder)
+    model = load_pretrained(folder)
+    image = folder / "image_tokenizer"
+    return export_model_folder(model, folder / "text_tokenizer", image if image.is_dir() else None, out,
+                               read_generation_config(folder), dtype=dtype)
 
 
 def read_generation_config(folder) -> dict:
