@@ -104,11 +104,12 @@ def load_showo_magvitv2(path: str | Path, device: str | torch.device = "cpu") ->
 
 
 def save_tokenizer(model: ImageTokenizer, folder: str | Path) -> Path:
+    """Save in the module's own dtype (fp16 to ship small; loading casts back to float32)."""
     from unif2ace.io import save_safetensors
 
     folder = Path(folder)
     model.config.save(folder)
-    save_safetensors({k: v.float() for k, v in model.state_dict().items()}, folder / "model.safetensors")
+    save_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, folder / "model.safetensors")
     return folder
 
 
