@@ -27,7 +27,7 @@ browser:
 	    echo "chromium not installed: the browser test will be skipped"; }
 
 test: venv browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=10
 
 lint: venv
 	$(PY) -m ruff check unif2ace tests benchmarks
