@@ -56,11 +56,8 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 
 
 def run(args: argparse.Namespace) -> int:
-    import torch
-
     from unif2ace.pipeline import UniF2ace
 
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings = []
@@ -98,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"    Q: {q}\n    A: {answers[q][i]}")
 
     try:
-        from skimage import data as skdata
         from PIL import Image
+        from skimage import data as skdata
 
         photo = Image.fromarray(skdata.astronaut())
     except ImportError:
