@@ -14,11 +14,10 @@ Presets (``ModelConfig.from_name``):
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import ClassVar
+
+from unif2ace.config_io import PresetConfigMixin
 
 # Experts of the grouped sequence-level MoE (DESIGN §3).
 SEQ_EXPERT_KINDS = ("copy", "zero", "noise", "clip", "face")
@@ -64,8 +63,10 @@ class SequenceMoEConfig:
 
 
 @dataclass
-class ModelConfig:
+class ModelConfig(PresetConfigMixin):
     """Backbone (Show-o's Phi-1.5 with QK-LayerNorm) + vocabulary layout + optional MoE levels."""
+
+    KIND: ClassVar[str] = "model"
 
     name: str = "custom"
     # --- vocabulary layout (DESIGN §2): text, 10 specials, image codes, mask
@@ -167,51 +168,10 @@ class ModelConfig:
             if not 0.0 < sm.w_init < 1.0:
                 raise bad("sequence_moe.w_init must be in (0, 1)")
 
-    # ----- construction, (de)serialisation
+    # ----- presets and config.json: unif2ace.config_io.PresetConfigMixin
     @classmethod
-    def from_name(cls, name: str, **overrides: Any) -> ModelConfig:
-        if name not in PRESETS:
-            raise ValueError(f"unknown model preset '{name}'; choose one of {', '.join(PRESETS)}")
-        cfg = PRESETS[name]()
-        return cfg.replace(**overrides) if overrides else cfg
-
-    def replace(self, **overrides: Any) -> ModelConfig:
-        fields = {f.name for f in dataclasses.fields(self)}
-        unknown = set(overrides) - fields
-        if unknown:
-            raise ValueError(f"unknown model config keys {sorted(unknown)}; valid keys: {sorted(fields)}")
-        return dataclasses.replace(self, **overrides)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
-        fields = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - fields
-        if unknown:
-            raise ValueError(f"config.json has unknown keys {sorted(unknown)}; is it a UniF²ace config?")
-        return cls(**data)
-
-    def save(self, folder: str | Path) -> Path:
-        from unif2ace.io import atomic_write_text
-
-        path = Path(folder) / "config.json"
-        atomic_write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> ModelConfig:
-        path = Path(path)
-        if path.is_dir():
-            path = path / "config.json"
-        if not path.is_file():
-            raise FileNotFoundError(f"no model config at {path}; expected a folder with config.json")
-        try:
-            data = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} is not valid JSON ({exc}); re-save the model folder") from exc
-        return cls.from_dict(data)
+    def presets(cls) -> dict:
+        return PRESETS
 
 
 def _tiny() -> ModelConfig:

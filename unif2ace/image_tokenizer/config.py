@@ -12,15 +12,16 @@ Presets (``ImageTokenizerConfig.from_name``):
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import ClassVar
+
+from unif2ace.config_io import PresetConfigMixin
 
 
 @dataclass
-class ImageTokenizerConfig:
+class ImageTokenizerConfig(PresetConfigMixin):
+    KIND: ClassVar[str] = "image tokenizer"
+
     name: str = "custom"
     ch: int = 128
     ch_mult: tuple[int, ...] = (1, 2, 2, 4, 4)
@@ -81,47 +82,10 @@ class ImageTokenizerConfig:
         if self.resolution % self.downsample_factor:
             raise bad(f"resolution {self.resolution} is not a multiple of the downsampling factor")
 
-    # ----- construction, (de)serialisation (same pattern as unif2ace.config.ModelConfig)
+    # ----- presets and config.json: unif2ace.config_io.PresetConfigMixin
     @classmethod
-    def from_name(cls, name: str, **overrides: Any) -> ImageTokenizerConfig:
-        if name not in PRESETS:
-            raise ValueError(f"unknown image tokenizer preset '{name}'; choose one of {', '.join(PRESETS)}")
-        cfg = PRESETS[name]()
-        return cfg.replace(**overrides) if overrides else cfg
-
-    def replace(self, **overrides: Any) -> ImageTokenizerConfig:
-        fields = {f.name for f in dataclasses.fields(self)}
-        unknown = set(overrides) - fields
-        if unknown:
-            raise ValueError(f"unknown image tokenizer config keys {sorted(unknown)}; valid keys: {sorted(fields)}")
-        return dataclasses.replace(self, **overrides)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImageTokenizerConfig:
-        fields = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - fields
-        if unknown:
-            raise ValueError(f"tokenizer config has unknown keys {sorted(unknown)}; is it an image tokenizer config?")
-        return cls(**data)
-
-    def save(self, folder: str | Path) -> Path:
-        from unif2ace.io import atomic_write_text
-
-        path = Path(folder) / "config.json"
-        atomic_write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> ImageTokenizerConfig:
-        path = Path(path)
-        if path.is_dir():
-            path = path / "config.json"
-        if not path.is_file():
-            raise FileNotFoundError(f"no image tokenizer config at {path}; expected a folder with config.json")
-        return cls.from_dict(json.loads(path.read_text()))
+    def presets(cls) -> dict:
+        return PRESETS
 
 
 PRESETS = {
