@@ -1,5 +1,7 @@
 """Grouped token-level and sequence-level MoE against naive references and their invariants."""
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -182,3 +184,26 @@ def test_sequence_router_leaves_copy_copy_under_training():
     assert router.bias.grad is not None and router.bias.grad.abs().sum() > 0
     copy = [i for i, e in enumerate(cfg.sequence_moe.gen_experts) if e == "copy"]
     assert (router.bias.grad[copy] > 0).all()  # descending the loss lowers the Copies' logits
+
+
+def test_reset_router_with_negative_copy_bias_routes_to_the_feature_expert():
+    """Re-initialising only the understanding routers with a negative Copy bias makes the face expert
+    win (with one Copy) wherever identity features exist, and leaves the generation routers alone."""
+    cfg = ModelConfig.from_name("tiny")
+    model = UniF2aceModel(cfg)
+    moe = model.layers[0].sequence_moe
+    with torch.no_grad():
+        moe.routers[1].bias.add_(0.25)
+    gen_before = moe.routers[1].bias.clone()
+    moe.reset_router(["und"], copy_bias=-1.0)
+    und = cfg.sequence_moe.und_experts
+    assert moe.routers[0].bias.tolist() == [-1.0 if e == "copy" else 0.0 for e in und]
+    assert torch.equal(moe.routers[1].bias, gen_before)
+    h = torch.randn(2, 5, cfg.hidden_size)
+    group = torch.tensor([GROUP_UND, GROUP_UND])
+    mask = torch.ones(2, 5, dtype=torch.bool)
+    probs, top_i, gates = moe.route(h, group, mask, available={"identity": torch.tensor([True, False])})
+    face = und.index("face")
+    assert face in top_i[0].tolist() and face not in top_i[1].tolist()
+    # gates of face + copy: e^0 / (e^0 + e^-1)
+    torch.testing.assert_close(gates[0].max(), torch.tensor(1 / (1 + math.exp(-1.0))))

@@ -333,3 +333,42 @@ def test_plot_draws_the_loss_curves(tmp_path):
     assert out == tmp_path / "loss.png" and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(FileNotFoundError, match="metrics.jsonl"):
         plot_run(tmp_path / "nowhere")
+
+
+def test_continue_a_trained_folder_resetting_the_understanding_routers(tmp_path, data):
+    from unif2ace.training.trainer import Trainer, train
+
+    first = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "a"), steps=2, eval_every=0)))
+    loaded = load_file(str(first / "model" / "model.safetensors"))
+    base = {"model.preset": "init", "model.init": str(first / "model"), "out": str(tmp_path / "b")}
+    trainer = Trainer(from_dict(tiny_recipe(tmp_path, **base, **{"model.reset_routers": "{und: -1.5}"})))
+    und = trainer.model_config.sequence_moe.und_experts
+    for i, block in enumerate(trainer.model.layers):
+        routers = block.sequence_moe.routers
+        assert routers[0].bias.tolist() == [-1.5 if e == "copy" else 0.0 for e in und]
+        assert not routers[0].weight.any()
+        assert torch.equal(routers[1].weight, loaded[f"layers.{i}.sequence_moe.routers.1.weight"])  # gen kept
+    with pytest.raises(ValueError, match="reset_routers names"):
+        Trainer(from_dict(tiny_recipe(tmp_path, **{**base, "out": str(tmp_path / "c")},
+                                      **{"model.reset_routers": "{understanding: -1}"})))
+
+
+def test_a_time_capped_run_ends_its_cosine_in_time_and_resumes_it():
+    from unif2ace.training.config import OptimSection
+    from unif2ace.training.optim import fit_horizon, lr_factor, make_scheduler
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sched = make_scheduler(opt, OptimSection(lr=1.0, warmup_steps=10, min_lr_ratio=0.1), total_steps=1000)
+    schedule = sched.lr_lambdas[0]
+    # 20 steps done at 2 s each with 100 s left: 0.95·100/2 = 47 more steps fit
+    assert fit_horizon(schedule, 20, 2.0, 100.0) == 67
+    assert fit_horizon(schedule, 20, 0.001, 1e6) == 67  # never lengthened
+    assert fit_horizon(schedule, 5, 2.0, 0.0) == 11  # never before the warm-up ends
+    for _ in range(30):
+        opt.step()
+        sched.step()
+    assert sched.get_last_lr()[0] == pytest.approx(lr_factor(30, 10, 11, 0.1))
+    fresh = make_scheduler(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0),
+                           OptimSection(lr=1.0, warmup_steps=10, min_lr_ratio=0.1), total_steps=1000)
+    fresh.load_state_dict(sched.state_dict())  # the shortened horizon travels with the checkpoint
+    assert fresh.lr_lambdas[0].total == 11

@@ -93,12 +93,20 @@ class SequenceMoE(nn.Module):
         self.copy_bias_init = sm.copy_bias_init
         self.reset_router()
 
-    def reset_router(self) -> None:
-        """Zero weights, and a bias that makes Copy experts win: the layer starts as the identity."""
-        for router, experts in zip(self.routers, self.experts):
+    def reset_router(self, groups=None, copy_bias: float | None = None) -> None:
+        """Zero weights, and a bias that makes Copy experts win: the layer starts as the identity.
+
+        groups: the group names to reset (default: all). copy_bias: the Copy experts' bias
+        (default: the config's ``copy_bias_init``); a negative one makes the injection experts win
+        instead, which lets a trained model start using features it was never routed to.
+        """
+        bias = self.copy_bias_init if copy_bias is None else float(copy_bias)
+        for name, router, experts in zip(GROUPS, self.routers, self.experts):
+            if groups is not None and name not in groups:
+                continue
             nn.init.zeros_(router.weight)
             with torch.no_grad():
-                router.bias.copy_(torch.tensor([self.copy_bias_init if e == "copy" else 0.0 for e in experts]))
+                router.bias.copy_(torch.tensor([bias if e == "copy" else 0.0 for e in experts]))
 
     def route(self, h: torch.Tensor, group: torch.Tensor, router_mask: torch.Tensor,
               available: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -25,6 +25,10 @@ class ModelSection:
     init: str = "scratch"
     init_format: str | None = None  # showo | phi | unif2ace (default: detected from the keys)
     upcycle: bool = False  # accept missing MoE parameters when `init` is one of our dense models
+    # {group: copy_bias}: re-initialise these groups' sequence routers after loading `init` (zero
+    # weights, Copy experts' bias = copy_bias, others 0); e.g. {und: -1.0} routes understanding
+    # to the feature experts of a model that never used them
+    reset_routers: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -35,9 +35,30 @@ def lr_factor(step: int, warmup: int, total: int, min_ratio: float) -> float:
     return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+class WarmupCosine:
+    """``lr_factor`` as a callable object, so LambdaLR saves and restores its fields with the
+    scheduler; ``total`` may be shortened during a run (a time-capped run's cosine ends in time)."""
+
+    def __init__(self, warmup: int, total: int, min_ratio: float):
+        self.warmup, self.total, self.min_ratio = int(warmup), int(total), float(min_ratio)
+
+    def __call__(self, step: int) -> float:
+        return lr_factor(step, self.warmup, self.total, self.min_ratio)
+
+
 def make_scheduler(optimizer, optim_cfg, total_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
     return torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: lr_factor(s, optim_cfg.warmup_steps, total_steps, optim_cfg.min_lr_ratio))
+        optimizer, WarmupCosine(optim_cfg.warmup_steps, total_steps, optim_cfg.min_lr_ratio))
+
+
+def fit_horizon(schedule: WarmupCosine, step: int, seconds_per_step: float, seconds_left: float,
+                safety: float = 0.95) -> int:
+    """Shorten the cosine so it ends when a wall-time budget runs out; returns the new total.
+
+    Never lengthens it, and never ends it before ``step`` or the warm-up."""
+    reachable = step + int(safety * seconds_left / max(seconds_per_step, 1e-9))
+    schedule.total = max(min(schedule.total, reachable), step + 1, schedule.warmup + 1)
+    return schedule.total
 
 
 class EMA:

@@ -41,7 +41,7 @@ from unif2ace.training.distributed import (
     wrap,
 )
 from unif2ace.training.objective import Objective, ObjectiveConfig
-from unif2ace.training.optim import EMA, make_optimizer, make_scheduler
+from unif2ace.training.optim import EMA, fit_horizon, make_optimizer, make_scheduler
 
 PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L40S": 362e12, "A10": 125e12, "4090": 165e12}
 
@@ -124,6 +124,17 @@ def build_model(cfg: TrainConfig, model_config) -> nn.Module:
         n_new = len(report["initialised"])
         print(f"initialised from {cfg.model.init}" + (f" ({n_new} new MoE/QK-LN tensors at init)" if n_new else ""),
               file=sys.stderr)
+    if cfg.model.reset_routers:
+        from unif2ace.config import GROUPS
+
+        unknown = set(cfg.model.reset_routers) - set(GROUPS)
+        if unknown or model_config.sequence_moe is None:
+            raise ValueError(f"model.reset_routers names {sorted(unknown) or 'groups'} but the model has "
+                             + (f"sequence-MoE groups {list(GROUPS)}" if model_config.sequence_moe else
+                                "no sequence MoE") + "; remove it or use those group names")
+        for group, bias in cfg.model.reset_routers.items():
+            for block in model.layers:
+                block.sequence_moe.reset_router([group], float(bias))
     return model
 
 
@@ -332,6 +343,8 @@ class Trainer:
         my_micro = [d.rank * self.accum + a for a in range(self.accum)]
         window_tokens, window_time = 0, 0.0
         stopped_for_time = False
+        first_step = self.step
+        fit_after = max(10, cfg.optim.warmup_steps - first_step)  # steps to time before fitting the LR horizon
         while self.step < end:
             t0 = time.perf_counter()
             mbs = global_step_batches(self.train_data, self.plan, self.position, self.step, cfg.seed, my_micro)
@@ -364,6 +377,14 @@ class Trainer:
             dt = time.perf_counter() - t0
             window_tokens += tokens * d.world
             window_time += dt
+            if cfg.max_minutes is not None and self.step - first_step == fit_after:
+                # fit the cosine to the time cap once, from this process's measured step time
+                elapsed = d.mean({"s": time.time() - started})["s"]  # the same number on every rank
+                total = fit_horizon(self.scheduler.lr_lambdas[0], self.step, elapsed / (self.step - first_step),
+                                    cfg.max_minutes * 60 - elapsed)
+                if d.main and total < cfg.steps:
+                    print(f"max_minutes={cfg.max_minutes}: about {total} steps fit, the LR schedule now ends there",
+                          file=sys.stderr)
             if self.step % cfg.log_every == 0 or self.step == end:
                 logs = d.mean({k: v / len(mbs) for k, v in logs_sum.items()})
                 record = {"step": self.step, "lr": lr, "grad_norm": float(grad_norm), **logs,
