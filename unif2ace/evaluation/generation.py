@@ -88,7 +88,12 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     real_b = [im.convert("RGB").resize(size) for im in real_b]
     real_a = [im.convert("RGB").resize(size) for im in real_a]
 
-    report: dict[str, Any] = {"kind": "generation", "settings": asdict(s), "n": n, "image_size": list(size),
+    settings = asdict(s)
+    defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
+    for key in ("steps", "guidance_scale", "temperature"):
+        if settings[key] is None and defaults is not None:
+            settings[key] = getattr(defaults, key, None)
+    report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),
                               "split_size": len(recs)}
     report["prompt_kinds"] = {k: sum(p.kind == k for p in prompts) for k in ("caption", "attributes")}
 
