@@ -62,3 +62,24 @@ def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):
     assert main(["generate", "x"]) == 2
     err = capsys.readouterr().err
     assert "shipped model is not installed" in err and err.count("\n") == 1
+
+
+def test_demo_writes_its_pngs_and_a_timing_table(files, capsys, tmp_path):
+    out = tmp_path / "demo"
+    assert main(["demo", "--model", str(files / "model"), "--out", str(out), "--steps", "2",
+                 "--dtype", "float32"]) == 0
+    text = capsys.readouterr().out
+    assert sorted(p.name for p in out.glob("*.png")) == ["captions.png", "generated.png", "real_photo.png"]
+    assert "| generate 6 faces |" in text and "s/face" in text and "astronaut" in text
+    assert str(out / "generated.png") in text
+
+
+def test_auto_dtype_uses_bf16_only_where_it_is_native(monkeypatch):
+    import torch
+
+    import unif2ace.pipeline.loading as loading
+
+    monkeypatch.setattr(loading, "_cpu_has_native_bf16", lambda: True)
+    assert loading.auto_dtype("cpu") == torch.bfloat16
+    monkeypatch.setattr(loading, "_cpu_has_native_bf16", lambda: False)
+    assert loading.auto_dtype("cpu") == torch.float32

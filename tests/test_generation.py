@@ -63,6 +63,23 @@ def test_mdlm_sampler_runs_and_inpainting_keeps_fixed_codes():
         assert torch.equal(out[:, :8], init[:, :8]) and (out < K).all()
 
 
+def test_head_on_masked_positions_only_matches_the_full_recompute_when_rows_differ():
+    """The cached loop projects only still-masked positions (padded to the longest row); with rows
+    that keep different regions it must still give the full recompute's tokens, for both samplers."""
+    model = model_with_random_moe(seed=3)
+    K = model.config.codebook_size
+    init = torch.full((2, 16), K)
+    init[0, :10] = torch.arange(10)  # row 0 keeps 10 codes, row 1 keeps 3 scattered ones
+    init[1, [2, 7, 11]] = torch.tensor([4, 5, 6])
+    for sampler in ("maskgit", "mdlm"):
+        results = [generate_image_codes(model, PROMPTS, ImageGenerationConfig(
+            num_tokens=16, steps=5, guidance_scale=1.5, sampler=sampler, use_cache=use_cache),
+            torch.Generator().manual_seed(11), init_codes=init) for use_cache in (True, False)]
+        assert torch.equal(results[0], results[1]), sampler
+        kept = init < K
+        assert torch.equal(results[0][kept], init[kept])
+
+
 def _qa_batch(cfg, left_pad=True):
     b = SequenceBuilder(cfg)
     codes = torch.randint(0, cfg.codebook_size, (3, 8), generator=torch.Generator().manual_seed(0))

@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None, help="model folder (default: the shipped model)")
     p.add_argument("--out", default="outputs/demo", help="where the PNGs go (default: outputs/demo)")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
+                   help="transformer dtype (default: bfloat16 where the device computes it natively, else float32)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=None, help="MaskGIT steps (default: the model's)")
     p.set_defaults(func=run)
@@ -56,17 +58,21 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 
 
 def run(args: argparse.Namespace) -> int:
+    import torch
+
     from unif2ace.pipeline import UniF2ace
+    from unif2ace.pipeline.loading import auto_dtype
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings = []
 
     t = time.perf_counter()
-    pipe = UniF2ace.from_pretrained(args.model, device=args.device)
+    dtype = auto_dtype(args.device) if args.dtype == "auto" else getattr(torch, args.dtype)
+    pipe = UniF2ace.from_pretrained(args.model, device=args.device, dtype=dtype)
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
-          f"{pipe.image_size}×{pipe.image_size} px faces")
+          f"{pipe.image_size}×{pipe.image_size} px faces, {str(pipe.dtype).removeprefix('torch.')} on {pipe.device}")
 
     prompts = list(DEMO_PROMPTS)
     t = time.perf_counter()

@@ -11,7 +11,7 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--image-tokenizer", default=None, help="MAGVIT-v2 folder for a Show-o checkpoint")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:1 … (default: cuda when available)")
     p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
-                   help="transformer dtype (default: bfloat16 on GPU, float32 on CPU)")
+                   help="transformer dtype (default: bfloat16 on GPUs and on CPUs with native bf16, else float32)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
 
@@ -20,6 +20,7 @@ def load_pipeline(args: argparse.Namespace):
     import torch
 
     from unif2ace.pipeline import UniF2ace
+    from unif2ace.pipeline.loading import auto_dtype
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -28,6 +29,6 @@ def load_pipeline(args: argparse.Namespace):
         device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(args.dtype)
     if dtype is None:
-        dtype = torch.bfloat16 if str(device).startswith("cuda") else torch.float32
+        dtype = auto_dtype(device)
     return UniF2ace.from_pretrained(args.model, device=device, dtype=dtype,
                                     image_tokenizer=getattr(args, "image_tokenizer", None))

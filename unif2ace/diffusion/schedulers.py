@@ -80,7 +80,8 @@ class _MaskedDiffusionScheduler:
 class MaskGITScheduler(_MaskedDiffusionScheduler):
     """MaskGIT decoding as in Show-o: predict all, keep the most confident, re-mask the rest.
 
-    Step k of K: draw a code at every position from softmax(logits), keep the known codes, score
+    Step k of K: draw a code at every unknown position from softmax(logits) (the logits of known
+    positions are never read, so a caller may leave them uncomputed), score
     the new ones by confidence log p(code) + τ·(1 − (k+1)/K)·Gumbel (noise annealed to 0), and
     leave the floor(N·m((k+1)/K)) least confident masked, clamped to [1, #unknown − 1] so every
     step reveals at least one token and keeps one for later; the last step reveals all.
@@ -101,9 +102,10 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         assert num_steps is not None
         batch, num_tokens, _ = code_logits.shape
         unknown = sample == mask_id
-        log_probs = torch.log_softmax(code_logits.float(), dim=-1)
-        drawn = (log_probs + _gumbel(log_probs.shape, generator, log_probs.device)).argmax(dim=-1)
-        drawn = torch.where(unknown, drawn, sample)
+        where = unknown.nonzero(as_tuple=True)  # only unknown positions are drawn: logits elsewhere are ignored
+        log_probs = torch.log_softmax(code_logits[where].float(), dim=-1)  # (M, K)
+        new = (log_probs + _gumbel(log_probs.shape, generator, log_probs.device)).argmax(dim=-1)
+        drawn = sample.index_put(where, new)
 
         progress = (step_index + 1) / num_steps
         last = step_index == num_steps - 1
@@ -112,7 +114,8 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         keep_masked = torch.minimum(num_unknown - 1, torch.full_like(num_unknown, scheduled))
         keep_masked = torch.minimum(keep_masked.clamp(min=0 if last else 1), num_unknown)
 
-        confidence = log_probs.gather(-1, drawn.unsqueeze(-1)).squeeze(-1)
+        confidence = torch.zeros(sample.shape, device=sample.device).index_put(
+            where, log_probs.gather(-1, new.unsqueeze(-1)).squeeze(-1))
         noise_scale = temperature * (1.0 - progress)
         if noise_scale != 0:
             confidence = confidence + noise_scale * _gumbel(confidence.shape, generator, confidence.device)

@@ -3,7 +3,8 @@
 The t2i prompt prefix ``[pad…] <|t2i|> <|sot|> prompt <|eot|>`` is causal and never attends to
 image tokens, so its keys/values are computed once and reused at every step: each step runs the
 model on the N + 2 image positions only, projects only the image positions onto the code
-vocabulary, and evaluates the conditional and unconditional rows in one batch.
+vocabulary (and only the positions still masked), and evaluates the conditional and
+unconditional rows in one batch.
 
 ``use_cache=False, full_vocab=True`` is Show-o's algorithm (whole sequence and full-vocabulary head
 at every step), kept as a reference mode for tests and benchmarks.
@@ -97,14 +98,21 @@ def generate_image_codes(
               features=feats, feature_mask=fmask, kv_cache=cache, compute_logits=False)
 
     sample = codes
+    # With the cache, the head projects only the still-masked positions (the sampler reads no
+    # other logits): rows' unknown positions first, padded with known ones to a common count M,
+    # written into a (B, N, K) buffer whose other entries the sampler ignores.
+    buffer = torch.zeros(B, N, K, device=device) if cache is not None else None
     for k in scheduler.timesteps.tolist():
         image_ids = builder.codes_to_ids(sample).repeat(R // B, 1)
         if cache is not None:
             cache.crop(P)
+            unknown = sample == K
+            M = int(unknown.sum(1).max())
+            pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :M]  # (B, M)
             out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
                         attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
                         image_mask=batch.image_mask[:, P:], features=feats, feature_mask=fmask, kv_cache=cache,
-                        logits_positions=slice(1, 1 + N), logits_vocab=vocab)
+                        logits_positions=1 + pos.repeat(R // B, 1), logits_vocab=vocab)
             logits = out.logits
         else:
             ids = batch.input_ids.clone()
@@ -116,6 +124,8 @@ def generate_image_codes(
         if cfg_on:
             cond, uncond = logits.chunk(2)
             logits = (1 + config.guidance_scale) * cond - config.guidance_scale * uncond
+        if buffer is not None:
+            logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
         if isinstance(scheduler, MaskGITScheduler):
             sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature)
         else:
