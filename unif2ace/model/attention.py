@@ -92,28 +92,6 @@ class KVCache:
         self.length = length
         self.key_valid[:, length:] = True
 
-    def expand_batch(self, repeats: int) -> KVCache:
-        """A new cache whose rows are each of these rows repeated ``repeats`` times (for n images per prompt)."""
-        new = object.__new__(KVCache)
-        new.keys = [k.repeat_interleave(repeats, 0) for k in self.keys]
-        new.values = [v.repeat_interleave(repeats, 0) for v in self.values]
-        new.key_valid = self.key_valid.repeat_interleave(repeats, 0)
-        new.length, new.max_length = self.length, self.max_length
-        new.state = {k: _repeat_state(v, repeats) for k, v in self.state.items()}
-        return new
-
-
-def _repeat_state(value, repeats: int):
-    if isinstance(value, torch.Tensor):
-        return value.repeat_interleave(repeats, 0)
-    if isinstance(value, list):
-        return [_repeat_state(v, repeats) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_repeat_state(v, repeats) for v in value)
-    if isinstance(value, dict):
-        return {k: _repeat_state(v, repeats) for k, v in value.items()}
-    return value
-
 
 class Attention(nn.Module):
     """Multi-head self-attention of Phi-1.5 with Show-o's QK-LayerNorm (before the rotary embedding)."""
