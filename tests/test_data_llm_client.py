@@ -2,61 +2,40 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fake_openai import FakeChatServer, chat_reply
 
 from unif2ace.data.llm_client import CaptionRewriter, ChatClient, LLMError, parse_qa_json
 
 
-class FakeServer:
+class FakeServer(FakeChatServer):
     """Answers /v1/chat/completions following a script of behaviours, one per request."""
 
     def __init__(self):
         self.script: list[str] = []
         self.seen: list[dict] = []
-        server = self
+        super().__init__(self.respond)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.seen.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                action = server.script.pop(0) if server.script else "ok"
-                if action == "slow":
-                    time.sleep(0.5)
-                if action in ("500", "429", "400"):
-                    self.send_response(int(action))
-                    if action == "429":
-                        self.send_header("Retry-After", "0")
-                    self.end_headers()
-                    self.wfile.write(b"{}")
-                    return
-                user = body["messages"][-1]["content"]
-                reply = '```json\n[{"question": "Is she smiling?", "answer": "Yes."}]\n```' if "question-answer" in user \
-                    else "REWRITTEN: " + user[-20:]
-                data = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def respond(self, path: str, headers: dict, body: dict):
+        self.seen.append({"path": path, "auth": headers.get("Authorization"), "body": body})
+        action = self.script.pop(0) if self.script else "ok"
+        if action == "slow":
+            time.sleep(0.5)
+        if action in ("500", "429", "400"):
+            return int(action), b"{}", {"Retry-After": "0"} if action == "429" else {}
+        user = body["messages"][-1]["content"]
+        reply = '```json\n[{"question": "Is she smiling?", "answer": "Yes."}]\n```' if "question-answer" in user \
+            else "REWRITTEN: " + user[-20:]
+        return 200, chat_reply(reply), {}
 
 
 @pytest.fixture()
 def server():
     s = FakeServer()
     yield s
-    s.httpd.shutdown()
+    s.shutdown()
 
 
 def test_chat_retries_and_caches(server, tmp_path):

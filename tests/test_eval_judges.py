@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fake_openai import FakeChatServer, chat_reply
 
 from unif2ace.evaluation.judges import Judge, load_prompt, parse_score
 
@@ -39,35 +38,21 @@ def test_prompts_live_in_the_repository():
         assert '"score"' in system and "{" in user
 
 
-class JudgeServer:
+class JudgeServer(FakeChatServer):
     """Replies to /v1/chat/completions from a script: a reply text, or a broken HTTP body."""
 
     def __init__(self, script: list):
         self.script, self.seen = list(script), []
-        outer = self
+        super().__init__(self.respond)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                outer.seen.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                action = outer.script.pop(0) if outer.script else '{"score": 5}'
-                if action == "BROKEN_JSON":
-                    data = b"this is not json"
-                elif action == "NO_CHOICES":
-                    data = json.dumps({"object": "chat.completion"}).encode()
-                else:
-                    data = json.dumps({"choices": [{"message": {"role": "assistant", "content": action}}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def respond(self, path: str, headers: dict, body: dict):
+        self.seen.append(body)
+        action = self.script.pop(0) if self.script else '{"score": 5}'
+        if action == "BROKEN_JSON":
+            return 200, b"this is not json", {}
+        if action == "NO_CHOICES":
+            return 200, json.dumps({"object": "chat.completion"}).encode(), {}
+        return 200, chat_reply(action), {}
 
 
 def _judge(server: JudgeServer, tmp_path=None) -> Judge:
@@ -88,7 +73,7 @@ def test_judge_counts_malformed_replies_as_unparsed_or_failed():
     try:
         out = _judge(server).descriptions(["ref a", "ref b", "ref c", "ref d", "ref e"], ["a", "b", "c", "d", "e"])
     finally:
-        server.httpd.shutdown()
+        server.shutdown()
     assert out.scores == [8, None, None, None, 6]
     assert out.to_dict() == {"mean": 7.0, "n_scored": 2, "n_unparsed": 2, "n_failed": 1}
     body = server.seen[0]
@@ -108,7 +93,7 @@ def test_judge_conversations_and_images(tmp_path):
         img = judge.images([Image.new("RGB", (8, 8), "red")], ["a red face"])
         again = judge.images([Image.new("RGB", (8, 8), "red")], ["a red face"])  # cached: no new request
     finally:
-        server.httpd.shutdown()
+        server.shutdown()
     assert conv.scores == [9, 3] and img.scores == [3] and again.scores == [3] and len(server.seen) == 3
     assert "Question 1: Is she smiling?\nReference answer: Yes.\nAssistant's answer: No." in server.seen[0]["messages"][1]["content"]
     parts = server.seen[2]["messages"][1]["content"]
