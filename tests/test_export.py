@@ -22,3 +22,13 @@ def test_reexport_fp16_halves_weights_and_loads(tmp_path):
         assert torch.allclose(va, vb, rtol=1e-3, atol=1e-4), k
     gen = [json.loads((f / "generation_config.json").read_text()) for f in (src, out)]
     assert gen[0] == gen[1]
+
+
+def test_exporting_over_a_folder_keeps_its_model_card(tmp_path):
+    src = write_random_model(tmp_path / "m", preset="tiny", image_size=32)
+    out = reexport(src, tmp_path / "shipped", torch.float16)
+    (out / "README.md").write_text("# model card\n")
+    (out / "stale.bin").write_bytes(b"x")
+    reexport(src, out, torch.float16)
+    assert (out / "README.md").read_text() == "# model card\n"
+    assert not (out / "stale.bin").exists()  # everything else is the new export's

@@ -70,6 +70,9 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
         if "image_size" not in gen:
             raise ValueError("generation_defaults needs image_size when no image tokenizer is exported")
         atomic_write_text(tmp / GENERATION_CONFIG, json.dumps(gen, indent=2) + "\n")
+        card = out / "README.md"
+        if card.is_file() and not (tmp / "README.md").exists():  # keep the folder's model card
+            shutil.copy2(card, tmp / "README.md")
         old = None
         if out.exists():
             old = out.with_name(f".{out.name}.old")
