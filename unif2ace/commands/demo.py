@@ -58,18 +58,15 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 
 
 def run(args: argparse.Namespace) -> int:
-    import torch
-
     from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import auto_dtype
+    from unif2ace.pipeline.loading import resolve_dtype
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings = []
 
     t = time.perf_counter()
-    dtype = auto_dtype(args.device) if args.dtype == "auto" else getattr(torch, args.dtype)
-    pipe = UniF2ace.from_pretrained(args.model, device=args.device, dtype=dtype)
+    pipe = UniF2ace.from_pretrained(args.model, device=args.device, dtype=resolve_dtype(args.dtype, args.device))
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
           f"{pipe.image_size}×{pipe.image_size} px faces, {str(pipe.dtype).removeprefix('torch.')} on {pipe.device}")

@@ -20,15 +20,12 @@ def load_pipeline(args: argparse.Namespace):
     import torch
 
     from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import auto_dtype
+    from unif2ace.pipeline.loading import resolve_dtype
 
     if args.threads:
         torch.set_num_threads(args.threads)
     device = args.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(args.dtype)
-    if dtype is None:
-        dtype = auto_dtype(device)
-    return UniF2ace.from_pretrained(args.model, device=device, dtype=dtype,
+    return UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device),
                                     image_tokenizer=getattr(args, "image_tokenizer", None))

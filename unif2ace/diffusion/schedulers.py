@@ -114,12 +114,12 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         keep_masked = torch.minimum(num_unknown - 1, torch.full_like(num_unknown, scheduled))
         keep_masked = torch.minimum(keep_masked.clamp(min=0 if last else 1), num_unknown)
 
-        confidence = torch.zeros(sample.shape, device=sample.device).index_put(
+        # known positions: +inf (never re-masked; adding finite noise keeps them there)
+        confidence = torch.full(sample.shape, float("inf"), device=sample.device).index_put(
             where, log_probs.gather(-1, new.unsqueeze(-1)).squeeze(-1))
         noise_scale = temperature * (1.0 - progress)
         if noise_scale != 0:
             confidence = confidence + noise_scale * _gumbel(confidence.shape, generator, confidence.device)
-        confidence = confidence.masked_fill(~unknown, float("inf"))
         remask = _lowest_ranks(confidence, keep_masked)
         return drawn.masked_fill(remask, mask_id)
 

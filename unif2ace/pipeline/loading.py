@@ -233,6 +233,11 @@ def auto_dtype(device: str | torch.device) -> torch.dtype:
     return torch.float32
 
 
+def resolve_dtype(name: str, device: str | torch.device) -> torch.dtype:
+    """A ``--dtype`` value: ``auto`` (``auto_dtype``) or a torch floating dtype name."""
+    return auto_dtype(device) if name == "auto" else getattr(torch, name)
+
+
 def _cpu_has_native_bf16() -> bool:
     try:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

@@ -127,11 +127,12 @@ def build_model(cfg: TrainConfig, model_config) -> nn.Module:
     if cfg.model.reset_routers:
         from unif2ace.config import GROUPS
 
-        unknown = set(cfg.model.reset_routers) - set(GROUPS)
-        if unknown or model_config.sequence_moe is None:
-            raise ValueError(f"model.reset_routers names {sorted(unknown) or 'groups'} but the model has "
-                             + (f"sequence-MoE groups {list(GROUPS)}" if model_config.sequence_moe else
-                                "no sequence MoE") + "; remove it or use those group names")
+        if model_config.sequence_moe is None:
+            raise ValueError("model.reset_routers names groups but the model has no sequence MoE; remove it")
+        unknown = sorted(set(cfg.model.reset_routers) - set(GROUPS))
+        if unknown:
+            raise ValueError(f"model.reset_routers names {unknown} but the model has sequence-MoE groups "
+                             f"{list(GROUPS)}; use those group names")
         for group, bias in cfg.model.reset_routers.items():
             for block in model.layers:
                 block.sequence_moe.reset_router([group], float(bias))
