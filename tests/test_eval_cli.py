@@ -45,6 +45,9 @@ def tiny_data(tmp_path_factory):
         recs.append(rec)
     store.append(recs)
     (root / "ds" / "splits.json").write_text(json.dumps({"train": ["r0", "r1"], "val": [], "test": [r.id for r in recs]}))
+    from unif2ace.encoders import load_identity_encoder, precompute_features
+
+    precompute_features(store, load_identity_encoder("dlib"), progress=False)  # for the probe judge
     return root / "ds"
 
 
@@ -72,12 +75,15 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert rep["fid"]["fid_torchmetrics"] == pytest.approx(rep["fid"]["fid"], rel=1e-4)
     for row in rep["attributes"].values():
         assert row["agreement"] == row["ceiling_real_photos"]
+    probe = rep["attributes_probe"]  # fitted on r0 (male) and r1 (female): a gender head only
+    assert probe["status"] == "ok" and probe["heads"] == ["gender"] and probe["train_records"] == 2
+    assert probe["gender"]["n"] == 3 and probe["gender"]["agreement"] == probe["gender"]["ceiling_real_photos"]
     h = rep["headline"]
     for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
         assert key in h
     assert h["n"] == 3 and rep["prompt_kinds"] == {"caption": 2, "attributes": 1}
     md = (out / "report.md").read_text()
-    assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md
+    assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md and "gender agreement (probe)" in md
     assert (out / "grid.png").stat().st_size > 1000 and (out / "attributes.png").stat().st_size > 1000
 
 

@@ -130,6 +130,8 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["face_detected"] = {"generated": float(np.mean([v.get("face_detected", False) for v in seen_gen])),
                                "real": float(np.mean([v.get("face_detected", False) for v in seen_real]))}
     report["documented_ceiling"] = faces.DOCUMENTED_CEILING
+    with _timed(timings, "probe_s"):
+        report["attributes_probe"] = _probe_agreement(store, asks, gen, real_b, s.split)
 
     # --- diversity: Inception-feature spread overall and among images of one prompt
     k = min(s.diversity_prompts, n)
@@ -168,6 +170,22 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     return report, artefacts
 
 
+def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str) -> dict[str, Any]:
+    """Gender and age-group agreement by the dlib-descriptor probes (``evaluation.probe``), beside their ceiling."""
+    from unif2ace.evaluation import faces
+    from unif2ace.evaluation.probe import fit_probe, held_out_accuracy
+
+    probe, status = fit_probe(store, "train")
+    if probe is None:
+        return {"status": status}
+    agree, ceiling = faces.agreement(asks, probe.judge(gen)), faces.agreement(asks, probe.judge(real))
+    rows = {name: {"n": row["n"], "agreement": row["rate"], "ceiling_real_photos": ceiling.get(name, {}).get("rate")}
+            for name, row in agree.items()}
+    val = "test" if split == "val" else "val"  # full-size accuracy on a split neither fitted on nor judged
+    return {"status": "ok", "train_records": probe.train_size, "heads": sorted(probe.heads), **rows,
+            f"accuracy_{val}_full_size": held_out_accuracy(probe, store, val)}
+
+
 def _identity(pipe, prompts, real_b, s: GenerationSettings, timings) -> dict[str, Any]:
     from unif2ace.evaluation import faces
     from unif2ace.evaluation.models import accepts
@@ -201,6 +219,11 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
             out[key + "_ceiling_documented"] = a[name].get("ceiling_documented")
             if key in TARGETS:
                 out[key + "_target"] = TARGETS[key]
+    p = r.get("attributes_probe", {})
+    for name, key in (("gender", "gender_agreement_probe"), ("gender_13plus", "gender_agreement_13plus_probe"),
+                      ("age_group", "age_group_agreement_probe")):
+        if name in p:
+            out[key], out[key + "_ceiling_real_photos"] = p[name]["agreement"], p[name]["ceiling_real_photos"]
     out["fid"], out["fid_floor_real_vs_real"] = r["fid"]["fid"], r["fid"]["fid_floor_real_vs_real"]
     out["kid"], out["kid_floor_real_vs_real"] = r["kid"]["kid"], r["kid"]["kid_floor_real_vs_real"]
     return out

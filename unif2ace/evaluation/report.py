@@ -108,6 +108,20 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
          fmt(h.get("age_group_agreement_ceiling_real_photos"), True), fmt(h.get("age_group_agreement_ceiling_documented"), True), "≥ 50%"],
     ]
     lines += _table(["metric", "generated", "ceiling: labellers on the real photos (same prompts)", "ceiling documented (docs/data.md)", "target"], rows)
+    p = r.get("attributes_probe", {})
+    if p.get("status") == "ok":
+        acc = next((v for k2, v in p.items() if k2.startswith("accuracy_")), {})
+        lines += ["", "A second judge, linear probes on dlib face descriptors fitted on the train split's given labels "
+                  f"({p['train_records']} photos; `unif2ace/evaluation/probe.py`):", ""]
+        lines += _table(["metric", "generated", "ceiling: probe on the real photos (same prompts)", "probe on the full-size val photos", "target"], [
+            ["gender agreement (probe)", fmt(h.get("gender_agreement_probe"), True), fmt(h.get("gender_agreement_probe_ceiling_real_photos"), True),
+             fmt(acc.get("gender", {}).get("accuracy"), True), "≥ 85%"],
+            ["gender agreement, teen or older prompts (probe)", fmt(h.get("gender_agreement_13plus_probe"), True),
+             fmt(h.get("gender_agreement_13plus_probe_ceiling_real_photos"), True), "", ""],
+            ["age group agreement (probe)", fmt(h.get("age_group_agreement_probe"), True), fmt(h.get("age_group_agreement_probe_ceiling_real_photos"), True),
+             fmt(acc.get("age_group", {}).get("accuracy"), True), "≥ 50%"]])
+    elif p:
+        lines += ["", f"Second judge (dlib-descriptor probes): {p['status']}."]
     lines += ["", *_table(["metric", "generated vs real", "floor: real vs real (same n)", "cross-check"], [
         [f"FID (n = {f['n_generated']})", fmt(f["fid"]), fmt(f["fid_floor_real_vs_real"]), f"torchmetrics {fmt(f['fid_torchmetrics'])}"],
         [f"KID (subsets of {k['subset_size']})", f"{fmt(k['kid'])} ± {fmt(k['kid_std'])}",

