@@ -7,6 +7,7 @@ real dataset, so these tests need neither ../shared nor trained tokenizers.
 from __future__ import annotations
 
 import json
+import time
 import os
 import subprocess
 import sys
@@ -353,6 +354,32 @@ def test_continue_a_trained_folder_resetting_the_understanding_routers(tmp_path,
                                       **{"model.reset_routers": "{understanding: -1}"})))
 
 
+def test_a_time_capped_run_reaches_its_minimum_lr_before_the_cap(tmp_path, data, monkeypatch):
+    """A fake clock: each reading advances 1 s, then 2 s once the machine "gets busy" after the first fit.
+    The cosine is refitted at each checkpoint, so it still ends before time runs out."""
+    import types
+
+    from unif2ace.training import trainer as trainer_mod
+
+    clock = {"t": 0.0, "n": 0}
+
+    def fake_time() -> float:
+        clock["n"] += 1
+        clock["t"] += 1.0 if clock["n"] < 30 else 2.0
+        return clock["t"]
+
+    monkeypatch.setattr(trainer_mod, "time", types.SimpleNamespace(time=fake_time, perf_counter=time.perf_counter))
+    cfg = from_dict(tiny_recipe(tmp_path, steps=500, max_minutes=3, ckpt_every=5, eval_every=0, keep_last=1,
+                                **{"optim.min_lr_ratio": 0.1}))
+    run = trainer_mod.train(cfg)
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if '"loss"' in line]
+    last = rows[-1]
+    assert 30 < last["step"] < 60  # stopped for time, long before the 500 configured steps
+    # the cosine ended by the last step: that step ran at the last point of the cosine, within 1% of the peak of its minimum
+    assert last["lr_horizon"] <= last["step"] and 0.1 * 3e-3 <= last["lr"] < 0.11 * 3e-3
+    assert rows[0]["lr_horizon"] == 500 and max(r["lr"] for r in rows) == pytest.approx(3e-3)
+
+
 def test_a_time_capped_run_ends_its_cosine_in_time_and_resumes_it():
     from unif2ace.training.config import OptimSection
     from unif2ace.training.optim import fit_horizon, lr_factor, make_scheduler
@@ -361,14 +388,17 @@ def test_a_time_capped_run_ends_its_cosine_in_time_and_resumes_it():
     sched = make_scheduler(opt, OptimSection(lr=1.0, warmup_steps=10, min_lr_ratio=0.1), total_steps=1000)
     schedule = sched.lr_lambdas[0]
     # 20 steps done at 2 s each with 100 s left: 0.95·100/2 = 47 more steps fit
-    assert fit_horizon(schedule, 20, 2.0, 100.0) == 67
-    assert fit_horizon(schedule, 20, 0.001, 1e6) == 67  # never lengthened
-    assert fit_horizon(schedule, 5, 2.0, 0.0) == 11  # never before the warm-up ends
+    assert fit_horizon(schedule, 20, 2.0, 100.0, limit=1000) == 67
+    assert fit_horizon(schedule, 30, 1.0, 100.0, limit=1000) == 125  # a refit with a faster step time moves it later
+    assert fit_horizon(schedule, 30, 0.001, 1e6, limit=1000) == 1000  # never past the configured steps
+    assert fit_horizon(schedule, 5, 2.0, 0.0, limit=1000) == 11  # never before the warm-up ends
+    schedule.total = 40
+    assert fit_horizon(schedule, 40, 0.001, 1e6, limit=1000) == 40  # an ended cosine stays ended
     for _ in range(30):
         opt.step()
         sched.step()
-    assert sched.get_last_lr()[0] == pytest.approx(lr_factor(30, 10, 11, 0.1))
+    assert sched.get_last_lr()[0] == pytest.approx(lr_factor(30, 10, 40, 0.1))
     fresh = make_scheduler(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0),
                            OptimSection(lr=1.0, warmup_steps=10, min_lr_ratio=0.1), total_steps=1000)
     fresh.load_state_dict(sched.state_dict())  # the shortened horizon travels with the checkpoint
-    assert fresh.lr_lambdas[0].total == 11
+    assert fresh.lr_lambdas[0].total == 40

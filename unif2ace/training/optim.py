@@ -51,13 +51,17 @@ def make_scheduler(optimizer, optim_cfg, total_steps: int) -> torch.optim.lr_sch
         optimizer, WarmupCosine(optim_cfg.warmup_steps, total_steps, optim_cfg.min_lr_ratio))
 
 
-def fit_horizon(schedule: WarmupCosine, step: int, seconds_per_step: float, seconds_left: float,
+def fit_horizon(schedule: WarmupCosine, step: int, seconds_per_step: float, seconds_left: float, limit: int,
                 safety: float = 0.95) -> int:
-    """Shorten the cosine so it ends when a wall-time budget runs out; returns the new total.
+    """Move the cosine's end to the step a wall-time budget reaches; returns the new total.
 
-    Never lengthens it, and never ends it before ``step`` or the warm-up."""
+    Called again during a run as the step time becomes known better: the end may move later (never
+    past ``limit``, the configured steps) while the cosine is still running, but once it has ended
+    the LR stays at its minimum. Never ends before ``step`` or the warm-up."""
+    if step >= schedule.total:
+        return schedule.total
     reachable = step + int(safety * seconds_left / max(seconds_per_step, 1e-9))
-    schedule.total = max(min(schedule.total, reachable), step + 1, schedule.warmup + 1)
+    schedule.total = max(min(limit, reachable), step + 1, schedule.warmup + 1)
     return schedule.total
 
 

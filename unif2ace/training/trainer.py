@@ -335,6 +335,7 @@ class Trainer:
         n_params = model.num_parameters(active_only=True) if hasattr(model, "num_parameters") else 0
         peak = _peak_flops(self.device)
         started = time.time()
+        fit_mark: tuple[float, int] | None = None  # (time, step) the step time is measured from: the last fit
         bar = None
         if d.main:
             from tqdm import tqdm
@@ -348,6 +349,7 @@ class Trainer:
         fit_after = max(10, cfg.optim.warmup_steps - first_step)  # steps to time before fitting the LR horizon
         while self.step < end:
             t0 = time.perf_counter()
+            fit_mark = fit_mark or (time.time(), self.step)  # from the first step on, without the start-up
             mbs = global_step_batches(self.train_data, self.plan, self.position, self.step, cfg.seed, my_micro)
             logs_sum: dict[str, float] = {}
             tokens = 0
@@ -378,17 +380,22 @@ class Trainer:
             dt = time.perf_counter() - t0
             window_tokens += tokens * d.world
             window_time += dt
-            if cfg.max_minutes is not None and self.step - first_step == fit_after:
-                # fit the cosine to the time cap once, from this process's measured step time
-                elapsed = d.mean({"s": time.time() - started})["s"]  # the same number on every rank
-                total = fit_horizon(self.scheduler.lr_lambdas[0], self.step, elapsed / (self.step - first_step),
-                                    cfg.max_minutes * 60 - elapsed)
-                if d.main and total < cfg.steps:
-                    print(f"max_minutes={cfg.max_minutes}: about {total} steps fit, the LR schedule now ends there",
-                          file=sys.stderr)
+            done = self.step - first_step
+            if cfg.max_minutes is not None and (done == fit_after or done > fit_after and self.step % cfg.ckpt_every == 0):
+                # fit the cosine to the time cap from the step time since the last fit; refitted at each
+                # checkpoint, so a machine that gets busier (or quieter) still ends its cosine in time
+                now = time.time()
+                t = d.mean({"run": now - started, "window": now - fit_mark[0]})  # the same on every rank
+                total = fit_horizon(self.scheduler.lr_lambdas[0], self.step, t["window"] / (self.step - fit_mark[1]),
+                                    cfg.max_minutes * 60 - t["run"], cfg.steps)
+                fit_mark = (now, self.step)
+                if d.main and done == fit_after and total < cfg.steps:
+                    print(f"max_minutes={cfg.max_minutes}: about {total} steps fit, the LR schedule now ends there "
+                          "(refitted at each checkpoint)", file=sys.stderr)
             if self.step % cfg.log_every == 0 or self.step == end:
                 logs = d.mean({k: v / len(mbs) for k, v in logs_sum.items()})
-                record = {"step": self.step, "lr": lr, "grad_norm": float(grad_norm), **logs,
+                record = {"step": self.step, "lr": lr, "lr_horizon": self.scheduler.lr_lambdas[0].total,
+                          "grad_norm": float(grad_norm), **logs,
                           "tokens_per_s": window_tokens / max(window_time, 1e-9),
                           "time": round(time.time() - started, 2)}
                 if peak:
