@@ -78,6 +78,7 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     probe = rep["attributes_probe"]  # fitted on r0 (male) and r1 (female): a gender head only
     assert probe["status"] == "ok" and probe["heads"] == ["gender"] and probe["train_records"] == 2
     assert probe["gender"]["n"] == 3 and probe["gender"]["agreement"] == probe["gender"]["ceiling_real_photos"]
+    assert not {"smile", "age_group", "color"} & set(probe)  # only what the probes judge
     h = rep["headline"]
     for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
         assert key in h

@@ -179,8 +179,9 @@ def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, s
     if probe is None:
         return {"status": status}
     agree, ceiling = faces.agreement(asks, probe.judge(gen)), faces.agreement(asks, probe.judge(real))
+    judged = {*probe.heads, "gender_13plus"} if "gender" in probe.heads else set(probe.heads)
     rows = {name: {"n": row["n"], "agreement": row["rate"], "ceiling_real_photos": ceiling.get(name, {}).get("rate")}
-            for name, row in agree.items()}
+            for name, row in agree.items() if name in judged}  # the probes judge gender and age group only
     val = "test" if split == "val" else "val"  # full-size accuracy on a split neither fitted on nor judged
     return {"status": "ok", "train_records": probe.train_size, "heads": sorted(probe.heads), **rows,
             f"accuracy_{val}_full_size": held_out_accuracy(probe, store, val)}
