@@ -56,6 +56,16 @@ def test_from_pretrained_reads_the_folder(pipe, model_dir):
     assert not pipe.model.training
 
 
+def test_from_pretrained_takes_dtype_names_like_the_cli(model_dir, monkeypatch):
+    import unif2ace.pipeline.loading as loading
+
+    assert next(UniF2ace.from_pretrained(model_dir, dtype="bfloat16").model.parameters()).dtype == torch.bfloat16
+    monkeypatch.setattr(loading, "_cpu_has_native_bf16", lambda: False)
+    assert next(UniF2ace.from_pretrained(model_dir, dtype="auto").model.parameters()).dtype == torch.float32
+    with pytest.raises(ValueError, match="unknown dtype 'bf16'; choose auto"):
+        UniF2ace.from_pretrained(model_dir, dtype="bf16")
+
+
 def test_generate_is_the_generation_loop_decoded(pipe):
     prompts = ["a smiling woman with red hair", "an old man"]
     images = pipe.generate(prompts, num_images_per_prompt=2, steps=4, guidance_scale=1.5, seed=11)

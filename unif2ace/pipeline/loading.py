@@ -235,7 +235,12 @@ def auto_dtype(device: str | torch.device) -> torch.dtype:
 
 def resolve_dtype(name: str, device: str | torch.device) -> torch.dtype:
     """A ``--dtype`` value: ``auto`` (``auto_dtype``) or a torch floating dtype name."""
-    return auto_dtype(device) if name == "auto" else getattr(torch, name)
+    if name == "auto":
+        return auto_dtype(device)
+    dtype = getattr(torch, str(name), None)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise ValueError(f"unknown dtype {name!r}; choose auto, float32, bfloat16 or float16")
+    return dtype
 
 
 def _cpu_has_native_bf16() -> bool:

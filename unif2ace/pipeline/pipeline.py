@@ -29,7 +29,7 @@ from unif2ace.generation import (
     generate_text,
 )
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
-from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_model_path
+from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
 from unif2ace.sequences import Prompter
 
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
@@ -51,14 +51,19 @@ class UniF2ace:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, device: str | torch.device = "cpu",
-                        dtype: torch.dtype | None = None, text_tokenizer=None, image_tokenizer=None,
+                        dtype: torch.dtype | str | None = None, text_tokenizer=None, image_tokenizer=None,
                         preset=None, identity_encoder=None, semantic_encoder=None) -> UniF2ace:
         """Load our model folder or a local Show-o checkpoint (``path=None``: the shipped model).
+
+        ``dtype``: a torch dtype, or a name as the CLI's ``--dtype`` takes (``"auto"``: bf16 where the
+        device computes it natively, else float32; ``"bfloat16"``, ``"float16"``, ``"float32"``).
 
         Show-o: ``image_tokenizer`` = a local ``showlab/magvitv2`` (default: a ``magvitv2`` folder
         inside or beside the checkpoint); the text tokenizer is Phi-1.5's (``"phi"``).
         """
         folder = resolve_model_path(path)
+        if isinstance(dtype, str):
+            dtype = resolve_dtype(dtype, device)
         model, text, image, generation = load_components(folder, device, dtype, text_tokenizer, image_tokenizer,
                                                          preset)
         return cls(model, text, image, generation, identity_encoder, semantic_encoder, name=folder.name)
