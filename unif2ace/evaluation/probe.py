@@ -24,12 +24,18 @@ GROUPS = [name for _, name in AGE_GROUPS]
 GENDERS = ["male", "female"]
 
 
+def _with_bias(x: torch.Tensor) -> torch.Tensor:
+    """``x`` in float64 with a column of ones appended (the bias row of the weights)."""
+    x = x.double()
+    return torch.cat([x, x.new_ones(len(x), 1)], 1)
+
+
 def fit_logistic(x: torch.Tensor, y: torch.Tensor, classes: int, l2: float = 1e-2, max_iter: int = 500) -> torch.Tensor:
     """Weights ``(d + 1, classes)`` minimising mean softmax cross-entropy + ``l2``·‖W‖² (bias not penalised).
 
     ``x`` (n, d) is standardised by the caller; float64 L-BFGS to the optimum (the loss is convex).
     """
-    x = torch.cat([x.double(), x.new_ones(len(x), 1, dtype=torch.float64)], 1)
+    x = _with_bias(x)
     w = torch.zeros(x.shape[1], classes, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([w], max_iter=max_iter, tolerance_grad=1e-10, tolerance_change=1e-14,
                             line_search_fn="strong_wolfe")
@@ -54,8 +60,7 @@ class ProbeJudge:
     train_size: int
 
     def predict(self, features: torch.Tensor) -> list[dict[str, Any]]:
-        z = (features.double() - self.mean) / self.std
-        z = torch.cat([z, z.new_ones(len(z), 1)], 1)
+        z = _with_bias((features.double() - self.mean) / self.std)
         out: list[dict[str, Any]] = [{} for _ in range(len(z))]
         for attr, (names, w) in self.heads.items():
             for row, k in zip(out, (z @ w).argmax(1).tolist()):
@@ -82,22 +87,26 @@ def given_labels(record) -> dict[str, str]:
     return out
 
 
+def _labelled_features(store, split: str) -> tuple[list[dict[str, str]], torch.Tensor]:
+    """(given labels, float64 descriptors) of ``split``'s records that have both; raises if the split is missing."""
+    have = store.shard_ids("features", FEATURES)
+    pairs = [(r.id, lab) for r in store.records(split) if r.id in have and (lab := given_labels(r))]
+    if not pairs:
+        return [], torch.empty(0, 0, dtype=torch.float64)
+    _, feats = store.read_shards("features", FEATURES, [rid for rid, _ in pairs])
+    return [lab for _, lab in pairs], feats.double()
+
+
 def fit_probe(store, split: str = "train", l2: float = 1e-2) -> tuple[ProbeJudge | None, str]:
     """(judge, status): the probe fitted on ``split``, or None with the reason it cannot be fitted."""
-    have = store.shard_ids("features", FEATURES)
-    if not have:
+    if not store.shard_ids("features", FEATURES):
         return None, f"skipped: the dataset has no '{FEATURES}' features (run `unif2ace data encode --encoder dlib`)"
     try:
-        recs = [r for r in store.records(split) if r.id in have]
+        labels, feats = _labelled_features(store, split)
     except (FileNotFoundError, ValueError) as exc:
         return None, f"skipped: {exc}"
-    labels = [given_labels(r) for r in recs]
-    recs = [r for r, lab in zip(recs, labels) if lab]
-    labels = [lab for lab in labels if lab]
-    if len(recs) < 2:
+    if len(labels) < 2:
         return None, f"skipped: fewer than 2 {split} records with given gender/age labels and '{FEATURES}' features"
-    _, feats = store.read_shards("features", FEATURES, [r.id for r in recs])
-    feats = feats.double()
     mean, std = feats.mean(0), feats.std(0).clamp_min(1e-6)
     z = (feats - mean) / std
     heads = {}
@@ -109,22 +118,20 @@ def fit_probe(store, split: str = "train", l2: float = 1e-2) -> tuple[ProbeJudge
         heads[attr] = (names, fit_logistic(z[rows], y, len(names), l2))
     if not heads:
         return None, f"skipped: the {split} split's given labels have a single class for both gender and age group"
-    return ProbeJudge(mean, std, heads, len(recs)), "ok"
+    return ProbeJudge(mean, std, heads, len(labels)), "ok"
 
 
 def held_out_accuracy(probe: ProbeJudge, store, split: str) -> dict[str, Any]:
     """Accuracy of each head on ``split``'s stored features (full-size photos) against the given labels."""
-    have = store.shard_ids("features", FEATURES)
     try:
-        recs = [r for r in store.records(split) if r.id in have and given_labels(r)]
+        labels, feats = _labelled_features(store, split)
     except (FileNotFoundError, ValueError):
         return {}
-    if not recs:
+    if not labels:
         return {}
-    _, feats = store.read_shards("features", FEATURES, [r.id for r in recs])
     pred = probe.predict(feats)
     out: dict[str, Any] = {}
     for attr in probe.heads:
-        pairs = [(p[attr], given_labels(r)[attr]) for p, r in zip(pred, recs) if attr in given_labels(r)]
+        pairs = [(p[attr], lab[attr]) for p, lab in zip(pred, labels) if attr in lab]
         out[attr] = {"n": len(pairs), "accuracy": float(np.mean([a == b for a, b in pairs])) if pairs else float("nan")}
     return out
