@@ -321,6 +321,26 @@ def test_encoder_features_feed_the_sequence_experts(tmp_path, data):
     trainer.train()
     rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert np.isfinite(rows[-1]["val/loss"])
+    # shards not written by one of our loadable encoders: inference is not told any encoder
+    gen = json.loads((tmp_path / "run" / "model" / "generation_config.json").read_text())
+    assert "semantic_encoder" not in gen and "identity_encoder" not in gen
+
+
+def test_the_exported_generation_config_names_the_encoders_of_the_features(tmp_path, data):
+    from unif2ace.encoders import encoder_for_features
+    from unif2ace.training.trainer import Trainer
+
+    assert [encoder_for_features(n) for n in ("dlib-128", "fid-inception-2048", "facenet-512", "clip-pooled-1024")] \
+        == ["dlib", "fid-inception", "facenet", None]
+    ids = sorted(data.ids())
+    data.write_shard("features", "fid-inception-2048", ids, torch.randn(len(ids), 2048))
+    data.write_shard("features", "dlib-128", ids, torch.randn(len(ids), 128))
+    cfg = from_dict(tiny_recipe(tmp_path, steps=1, eval_every=0, generation={"identity_encoder": "facenet"},
+                                **{"data.features": {"semantic": "fid-inception-2048", "identity": "dlib-128"}}))
+    Trainer(cfg).train()
+    gen = json.loads((tmp_path / "run" / "model" / "generation_config.json").read_text())
+    assert gen["semantic_encoder"] == "fid-inception"  # derived from the shard name
+    assert gen["identity_encoder"] == "facenet"  # the recipe's choice wins
 
 
 def test_plot_draws_the_loss_curves(tmp_path):

@@ -7,7 +7,7 @@
 """
 
 from unif2ace.diffusion.d3diff import D3DiffLoss, D3DiffOutput, d3diff_loss
-from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler, sample_codes
+from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler, draw_categorical, sample_codes
 from unif2ace.diffusion.schedules import (
     CosineSchedule,
     LinearSchedule,
@@ -24,6 +24,7 @@ __all__ = [
     "d3diff_loss",
     "MaskGITScheduler",
     "MDLMScheduler",
+    "draw_categorical",
     "sample_codes",
     "MaskSchedule",
     "CosineSchedule",

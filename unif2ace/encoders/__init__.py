@@ -67,6 +67,14 @@ IDENTITY_ENCODERS = ("dlib", "facenet", "arcface")
 SEMANTIC_ENCODERS = ("fid-inception", "clip")
 
 
+def encoder_for_features(shard_name: str) -> str | None:
+    """The encoder that wrote feature shards named ``shard_name`` (``<encoder.name>``, e.g.
+    ``dlib-128`` → ``dlib``, ``fid-inception-2048`` → ``fid-inception``), or None when it is not one
+    that loads without a user's file (ArcFace, CLIP) or not one of ours."""
+    known = {"dlib-128": "dlib", "facenet-512": "facenet", "fid-inception-2048": "fid-inception"}
+    return known.get(shard_name)
+
+
 def load_identity_encoder(name: str = "dlib", **kwargs: Any) -> IdentityEncoder:
     """``dlib`` | ``facenet`` | ``arcface`` (needs ``path=`` to an ONNX file)."""
     from unif2ace.encoders import identity

@@ -428,6 +428,24 @@ class Trainer:
             self.export()
         return self.run
 
+    def _feature_encoders(self) -> dict:
+        """``{kind}_encoder`` for the generation config, named after the feature shards the model was
+        trained on, so inference computes the same features; the recipe's ``generation`` block wins."""
+        from unif2ace.encoders import encoder_for_features
+
+        out = {}
+        for kind, shard in self.cfg.data.features.items():
+            key = f"{kind}_encoder"
+            if key in self.cfg.generation or kind not in ("identity", "semantic"):
+                continue
+            if (name := encoder_for_features(shard)) is not None:
+                out[key] = name
+            elif self.dist.main:
+                print(f"note: the model was trained on '{shard}' {kind} features; name their encoder in the recipe's "
+                      f"generation.{key} (or pass {key}=... to UniF2ace.from_pretrained) so inference computes them",
+                      file=sys.stderr)
+        return out
+
     def export(self) -> Path | None:
         from unif2ace.training.export import export_model_folder
 
@@ -435,7 +453,8 @@ class Trainer:
         ema = self.ema.state_dict() if self.ema is not None else None
         if not self.dist.main:
             return None
-        gen = {"num_image_tokens": self.train_data.num_tokens, **self.cfg.generation}
+        gen = {"num_image_tokens": self.train_data.num_tokens, **self.cfg.generation,
+               **self._feature_encoders()}
         meta_res = None
         if self.cfg.data.image_tokenizer is None:
             from unif2ace.data.store import FaceStore
