@@ -7,6 +7,10 @@ transformers' ``PhiForCausalLM.generate`` (DESIGN §5, §9). Random weights; pri
 Image rows: t2i with CFG, ``--steps`` MaskGIT steps, ``--tokens`` image tokens per image.
   ours       prompt KV computed once, image positions only, code-vocabulary head, batched CFG
   show-o     whole sequence + full-vocabulary head at every step (``use_cache=False, full_vocab=True``)
+Code-draw rows: one draw per masked position from softmax over the code book, (rows, K) logits.
+  ours       inverse CDF (``draw_categorical``: cumsum, one uniform per row, searchsorted)
+  show-o     ``torch.multinomial`` on the probabilities (Show-o's ``t2i_generate``)
+  gumbel     Gumbel-max (argmax of logits + Gumbel noise; this project's sampler before Nov 2026)
 Text rows: an mmu prompt (image tokens + a question), ``--new-tokens`` greedy tokens per row.
   ours       one prefill, then one KV-cached single-token forward per step, batched
   show-o     recompute everything for every token, one row at a time (Show-o's ``mmu_generate``)
@@ -23,6 +27,7 @@ import time
 import torch
 
 from unif2ace.config import ModelConfig
+from unif2ace.diffusion import draw_categorical
 from unif2ace.generation import (
     ImageGenerationConfig,
     TextGenerationConfig,
@@ -73,6 +78,19 @@ def bench_images(model, args, device, batch: int) -> dict[str, float]:
 
         out[name] = timed(run, device, args.repeats)
     return out
+
+
+def bench_code_draw(rows: int, codes: int, device, repeats: int) -> dict[str, float]:
+    logits = torch.randn(rows, codes, generator=torch.Generator().manual_seed(0)).to(device) * 3
+    gen = torch.Generator(device=device).manual_seed(0)
+
+    def gumbel():
+        u = torch.rand(logits.shape, generator=gen, device=device).clamp_min(torch.finfo(torch.float32).tiny)
+        return (logits - torch.log(-torch.log(u))).argmax(-1)
+
+    return {"ours": timed(lambda: draw_categorical(logits, gen), device, repeats),
+            "show-o": timed(lambda: torch.multinomial(logits.softmax(-1), 1, generator=gen), device, repeats),
+            "gumbel": timed(gumbel, device, repeats)}
 
 
 def mmu_batch(cfg: ModelConfig, args, rows: int):
@@ -154,6 +172,11 @@ def main() -> None:
         print(f"| image | {batch} | {batch / t['ours']:.2f} img/s ({t['ours']:.3f} s) | "
               f"{batch / t['show-o']:.2f} img/s ({t['show-o']:.3f} s) | {t['show-o'] / t['ours']:.1f}× | — | — |",
               flush=True)
+    rows = args.batch * args.tokens // 2  # about the masked positions of a batch at mid-sampling
+    t = bench_code_draw(rows, cfg.codebook_size, device, max(args.repeats, 5))
+    print(f"| code draw, {rows}×{cfg.codebook_size} logits | — | {t['ours'] * 1e3:.1f} ms | {t['show-o'] * 1e3:.1f} ms | "
+          f"{t['show-o'] / t['ours']:.1f}× | Gumbel-max {t['gumbel'] * 1e3:.1f} ms | {t['gumbel'] / t['ours']:.1f}× |",
+          flush=True)
     for batch in (1, args.batch):
         t = bench_text(model, args, device, batch)
         n = batch * args.new_tokens

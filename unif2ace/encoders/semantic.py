@@ -38,7 +38,7 @@ class FIDInceptionEncoder:
         return torch.jit.load(str(self.path or fid_inception_path()), map_location=self.device).eval()
 
     def preprocess(self, rgbs: list[np.ndarray]) -> torch.Tensor:
-        xs = [F.interpolate(torch.from_numpy(r).permute(2, 0, 1)[None].float(), size=(299, 299), mode="bilinear",
+        xs = [F.interpolate(torch.tensor(r).permute(2, 0, 1)[None].float(), size=(299, 299), mode="bilinear",
                             align_corners=False) for r in rgbs]
         return torch.cat(xs) / 128.0 - 1.0
 
