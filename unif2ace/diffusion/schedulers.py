@@ -33,19 +33,20 @@ def draw_categorical(logits: Tensor, generator: torch.Generator | None = None) -
 
     Inverse-CDF sampling: cumulative sum of the probabilities, one uniform per row scaled to the
     row's total, ``searchsorted`` for the first cumulative value above it. Exact like Gumbel-max
-    but one random number per row instead of K, and no logarithms over (rows, K): 4× faster for
-    an 8,192-code book on a CPU. Codes of probability 0 (logit −inf) are never drawn.
+    but one random number per row instead of K, and no logarithms over (rows, K): 1,024 rows of
+    8,192 codes take 29 ms against Gumbel-max's 111 ms and ``torch.multinomial``'s 201 ms on two
+    CPU threads (``benchmarks/inference.py``). Codes of probability 0 (logit −inf) are never drawn.
     Returns (codes (...) long, log p(code) (...) float32).
     """
-    logits = logits.float()
-    log_norm = torch.logsumexp(logits, dim=-1, keepdim=True)
-    cdf = torch.cumsum(torch.exp(logits - log_norm), dim=-1)
+    probs = torch.softmax(logits.float(), dim=-1)
+    cdf = torch.cumsum(probs, dim=-1)
     total = cdf[..., -1:]
     u = torch.rand(total.shape, generator=generator, device=logits.device) * total
     # rounding may put u on the row's total: keep it strictly below, so the last non-zero code can be hit
     u = torch.minimum(u, torch.nextafter(total, torch.zeros_like(total)))
     codes = torch.searchsorted(cdf, u, right=True).clamp_max(logits.shape[-1] - 1)
-    return codes.squeeze(-1), (logits.gather(-1, codes) - log_norm).squeeze(-1)
+    # a drawn code has probability > 0, so its log is finite
+    return codes.squeeze(-1), torch.log(probs.gather(-1, codes)).squeeze(-1)
 
 
 def sample_codes(code_logits: Tensor, generator: torch.Generator | None = None) -> Tensor:
