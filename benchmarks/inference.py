@@ -28,6 +28,7 @@ import torch
 
 from unif2ace.config import ModelConfig
 from unif2ace.diffusion import draw_categorical
+from unif2ace.diffusion.schedulers import _gumbel  # the draw this project used before inverse CDF
 from unif2ace.generation import (
     ImageGenerationConfig,
     TextGenerationConfig,
@@ -84,13 +85,9 @@ def bench_code_draw(rows: int, codes: int, device, repeats: int) -> dict[str, fl
     logits = torch.randn(rows, codes, generator=torch.Generator().manual_seed(0)).to(device) * 3
     gen = torch.Generator(device=device).manual_seed(0)
 
-    def gumbel():
-        u = torch.rand(logits.shape, generator=gen, device=device).clamp_min(torch.finfo(torch.float32).tiny)
-        return (logits - torch.log(-torch.log(u))).argmax(-1)
-
     return {"ours": timed(lambda: draw_categorical(logits, gen), device, repeats),
             "show-o": timed(lambda: torch.multinomial(logits.softmax(-1), 1, generator=gen), device, repeats),
-            "gumbel": timed(gumbel, device, repeats)}
+            "gumbel": timed(lambda: (logits + _gumbel(logits.shape, gen, device)).argmax(-1), device, repeats)}
 
 
 def mmu_batch(cfg: ModelConfig, args, rows: int):

@@ -67,32 +67,39 @@ IDENTITY_ENCODERS = ("dlib", "facenet", "arcface")
 SEMANTIC_ENCODERS = ("fid-inception", "clip")
 
 
+NEEDS_USER_FILE = ("arcface", "clip")  # their weights come from a path the user passes
+
+
+def _encoder_classes() -> dict[str, type]:
+    """Encoder name (as the CLI and ``generation_config.json`` spell it) → class."""
+    from unif2ace.encoders import identity, semantic
+
+    return {"dlib": identity.DlibIdentityEncoder, "facenet": identity.FaceNetEncoder,
+            "arcface": identity.ArcFaceOnnxEncoder, "fid-inception": semantic.FIDInceptionEncoder,
+            "clip": semantic.CLIPVisionEncoder}
+
+
 def encoder_for_features(shard_name: str) -> str | None:
-    """The encoder that wrote feature shards named ``shard_name`` (``<encoder.name>``, e.g.
-    ``dlib-128`` → ``dlib``, ``fid-inception-2048`` → ``fid-inception``), or None when it is not one
-    that loads without a user's file (ArcFace, CLIP) or not one of ours."""
-    known = {"dlib-128": "dlib", "facenet-512": "facenet", "fid-inception-2048": "fid-inception"}
-    return known.get(shard_name)
+    """The encoder whose feature shards are named ``shard_name`` (its ``name``, e.g. ``dlib-128`` →
+    ``dlib``), or None when that encoder needs a user's file (ArcFace, CLIP) or is not one of ours."""
+    return next((key for key, cls in _encoder_classes().items()
+                 if key not in NEEDS_USER_FILE and cls.name == shard_name), None)
+
+
+def _load(name: str, kind: str, choices: tuple[str, ...], **kwargs: Any):
+    if name not in choices:
+        raise ValueError(f"unknown {kind} encoder {name!r}; choose one of {', '.join(choices)}")
+    return _encoder_classes()[name](**kwargs)
 
 
 def load_identity_encoder(name: str = "dlib", **kwargs: Any) -> IdentityEncoder:
     """``dlib`` | ``facenet`` | ``arcface`` (needs ``path=`` to an ONNX file)."""
-    from unif2ace.encoders import identity
-
-    makers = {"dlib": identity.DlibIdentityEncoder, "facenet": identity.FaceNetEncoder, "arcface": identity.ArcFaceOnnxEncoder}
-    if name not in makers:
-        raise ValueError(f"unknown identity encoder {name!r}; choose one of {', '.join(IDENTITY_ENCODERS)}")
-    return makers[name](**kwargs)
+    return _load(name, "identity", IDENTITY_ENCODERS, **kwargs)
 
 
 def load_semantic_encoder(name: str = "fid-inception", **kwargs: Any) -> SemanticEncoder:
     """``fid-inception`` | ``clip`` (needs ``path=`` to a local Hugging Face CLIP folder)."""
-    from unif2ace.encoders import semantic
-
-    makers = {"fid-inception": semantic.FIDInceptionEncoder, "clip": semantic.CLIPVisionEncoder}
-    if name not in makers:
-        raise ValueError(f"unknown semantic encoder {name!r}; choose one of {', '.join(SEMANTIC_ENCODERS)}")
-    return makers[name](**kwargs)
+    return _load(name, "semantic", SEMANTIC_ENCODERS, **kwargs)
 
 
 class CachedEncoder:

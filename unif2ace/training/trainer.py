@@ -440,7 +440,7 @@ class Trainer:
                 continue
             if (name := encoder_for_features(shard)) is not None:
                 out[key] = name
-            elif self.dist.main:
+            else:
                 print(f"note: the model was trained on '{shard}' {kind} features; name their encoder in the recipe's "
                       f"generation.{key} (or pass {key}=... to UniF2ace.from_pretrained) so inference computes them",
                       file=sys.stderr)
