@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 import torch
 
 from unif2ace.data.records import FaceRecord, Label
@@ -37,7 +36,7 @@ def _store(tmp_path, n_per_class: int = 12, gender_source: str = "given"):
     ages = {"child": 6, "teen": 16, "young adult": 28, "middle-aged": 45, "senior": 70}
     i = 0
     for gi, gender in enumerate(("male", "female")):
-        for ai, (grp, age) in enumerate(ages.items()):
+        for ai, (_grp, age) in enumerate(ages.items()):
             for _ in range(n_per_class):
                 f = rng.normal(0, 0.3, 8)
                 f[gi] += 3.0

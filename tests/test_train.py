@@ -7,10 +7,10 @@ real dataset, so these tests need neither ../shared nor trained tokenizers.
 from __future__ import annotations
 
 import json
-import time
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +220,34 @@ def test_killed_run_resumes_exactly(tmp_path, data):
     lb = [json.loads(x) for x in (resumed / "metrics.jsonl").read_text().splitlines()]
     strip = lambda rows: [{k: v for k, v in r.items() if k not in ("time", "tokens_per_s")} for r in rows]  # noqa: E731
     assert strip(la) == strip(lb)
+
+
+def test_prefetched_batches_give_the_same_run(tmp_path, data):
+    """Building step k+1's batches in a thread (the default on GPUs) changes nothing, also across a
+    kill and resume: the stopped run's pending batches are dropped, the resumed one rebuilds them."""
+    from unif2ace.training.trainer import train
+
+    plain = train(from_dict(tiny_recipe(tmp_path / "a", **{"data.dataset": str(tmp_path / "data"),
+                                                           "prefetch": False})))
+    part = from_dict(tiny_recipe(tmp_path / "b", **{"data.dataset": str(tmp_path / "data"), "prefetch": True}))
+    train(part, stop_at=3)
+    fetched = train(part, resume=True)
+    a, b = (load_file(str(r / "model" / "model.safetensors")) for r in (plain, fetched))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_export_best_exports_the_evaluation_with_the_lowest_held_out_loss(tmp_path, data):
+    from unif2ace.training.trainer import train
+
+    run = train(from_dict(tiny_recipe(tmp_path, steps=30, eval_every=3, ckpt_every=3, keep_last=10,
+                                      export_best=True, **{"optim.lr": 1e-2, "optim.min_lr_ratio": 1.0, "mmu_fraction": 0.0})))
+    vals = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+    vals = [r for r in vals if "val/mmu/ce" in r]
+    best = min(vals, key=lambda r: r["val/t2i/mask_ce"] + r["val/mmu/ce"])["step"]
+    exported = load_file(str(run / "model" / "model.safetensors"))
+    at_best = load_file(str(run / "checkpoints" / f"step-{best:06d}" / "model.safetensors"))
+    assert exported.keys() == at_best.keys() and all(torch.equal(exported[k], at_best[k]) for k in exported)
+    assert best != 30, "the test needs a run whose last evaluation is not its best (raise optim.lr)"
 
 
 # ---------------------------------------------------------------------------------------- 2 processes

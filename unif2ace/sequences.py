@@ -118,7 +118,8 @@ class SequenceBuilder:
         B, N = codes.shape
         if len(prompts) != B:
             raise ValueError(f"{len(prompts)} prompts for {B} images")
-        rows = [self._prompt_ids([] if drop is not None and bool(drop[i]) else p) for i, p in enumerate(prompts)]
+        dropped = drop.tolist() if drop is not None else [False] * B  # one device sync, not one per row
+        rows = [self._prompt_ids([] if dropped[i] else p) for i, p in enumerate(prompts)]
         P = max(len(r) for r in rows)
         L = P + N + 2
         device = codes.device

@@ -82,7 +82,14 @@ class TrainConfig:
     precision: str = "bf16"  # bf16 (autocast, CPU and GPU) | fp32
     gradient_checkpointing: bool = False
     compile: bool = False
+    # build step k+1's batches in a background thread while step k runs (default: on GPUs, where
+    # the CPU would otherwise leave the device idle; batches are the same either way)
+    prefetch: bool | None = None
     ema: float | None = None  # e.g. 0.999: keep an EMA of the weights (exported when set)
+    # export the weights of the evaluation with the lowest held-out image-code + answer cross-entropy
+    # (val/t2i/mask_ce + val/mmu/ce, kept in RUN/best/) instead of the last step's: long runs on
+    # small datasets can overfit before the end
+    export_best: bool = False
     parallel: str = "ddp"  # ddp | fsdp (only used under torchrun with >1 process)
     threads: int | None = None  # torch.set_num_threads on CPU
     device: str | None = None  # default: cuda when available

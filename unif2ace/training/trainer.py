@@ -18,6 +18,7 @@ import json
 import math
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -84,6 +85,37 @@ def _to(mb: MicroBatch, device) -> MicroBatch:
     return MicroBatch(t, mb.mmu.to(device) if mb.mmu is not None else None,
                       {k: v.to(device) for k, v in mb.mmu_features.items()},
                       mb.lm.to(device) if mb.lm is not None else None)
+
+
+class Prefetcher:
+    """Optimizer step ``k``'s micro-batches, with step ``k + 1``'s built in a background thread.
+
+    Building a batch is CPU work (tokenising prompts, masking codes): on a GPU it would otherwise
+    leave the device idle for as long as it takes. Batches depend only on (step, position), so the
+    rows are the same with or without prefetching; a request for another step builds it directly.
+    """
+
+    def __init__(self, build, plan: BatchPlan, enabled: bool):
+        self.build, self.plan = build, plan
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="prefetch") if enabled else None
+        self.pending = None  # ((step, position), future)
+
+    def get(self, position: dict, step: int, last: int) -> list[MicroBatch]:
+        key = (step, tuple(sorted(position.items())))
+        if self.pending is not None and self.pending[0] == key:
+            batches = self.pending[1].result()
+        else:
+            batches = self.build(position, step)
+        self.pending = None
+        if self.pool is not None and step + 1 < last:
+            nxt = advance(position, self.plan)
+            self.pending = ((step + 1, tuple(sorted(nxt.items()))), self.pool.submit(self.build, nxt, step + 1))
+        return batches
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pending = None
 
 
 # ---------------------------------------------------------------------------------------- set-up
@@ -335,7 +367,6 @@ class Trainer:
         n_params = model.num_parameters(active_only=True) if hasattr(model, "num_parameters") else 0
         peak = _peak_flops(self.device)
         started = time.time()
-        fit_mark: tuple[float, int] | None = None  # (time, step) the step time is measured from: the last fit
         bar = None
         if d.main:
             from tqdm import tqdm
@@ -343,14 +374,31 @@ class Trainer:
             bar = tqdm(total=cfg.steps, initial=self.step, desc="train", unit="step", dynamic_ncols=True)
         end = cfg.steps if stop_at is None else min(cfg.steps, stop_at)
         my_micro = [d.rank * self.accum + a for a in range(self.accum)]
-        window_tokens, window_time = 0, 0.0
-        stopped_for_time = False
+        self.stopped_for_time = False
         first_step = self.step
         fit_after = max(10, cfg.optim.warmup_steps - first_step)  # steps to time before fitting the LR horizon
+        prefetch = cfg.prefetch if cfg.prefetch is not None else self.device.type != "cpu"
+        batches = Prefetcher(lambda pos, step: global_step_batches(self.train_data, self.plan, pos, step, cfg.seed,
+                                                                   my_micro), self.plan, prefetch)
+        try:
+            self._loop(batches, end, first_step, fit_after, started, n_params, peak, bar)
+        finally:
+            batches.close()
+            if bar is not None:
+                bar.close()
+        if self.step >= cfg.steps or self.stopped_for_time:
+            self.export()
+        return self.run
+
+    def _loop(self, batches: Prefetcher, end: int, first_step: int, fit_after: int, started: float, n_params: int,
+              peak: float | None, bar) -> None:
+        cfg, d, model = self.cfg, self.dist, self.model
+        fit_mark: tuple[float, int] | None = None  # (time, step) the step time is measured from: the last fit
+        window_tokens, window_time = 0, 0.0
         while self.step < end:
             t0 = time.perf_counter()
             fit_mark = fit_mark or (time.time(), self.step)  # from the first step on, without the start-up
-            mbs = global_step_batches(self.train_data, self.plan, self.position, self.step, cfg.seed, my_micro)
+            mbs = batches.get(self.position, self.step, end)
             logs_sum: dict[str, float] = {}
             tokens = 0
             for i, mb in enumerate(mbs):
@@ -409,7 +457,10 @@ class Trainer:
             if not math.isfinite(logs_sum["loss"]):
                 raise FloatingPointError(f"loss is {logs_sum['loss']} at step {self.step}; lower optim.lr or check the data")
             if cfg.eval_every and (self.step % cfg.eval_every == 0 or self.step == cfg.steps):
-                self.log({"step": self.step, **self.evaluate()})
+                scores = self.evaluate()
+                self.log({"step": self.step, **scores})
+                if cfg.export_best:
+                    self._keep_if_best(scores)
             if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == cfg.steps):
                 self.write_samples()
             out_of_time = cfg.max_minutes is not None and (time.time() - started) / 60 >= cfg.max_minutes
@@ -420,13 +471,37 @@ class Trainer:
             if self.step % cfg.ckpt_every == 0 or self.step == end or out_of_time:
                 self.save_checkpoint()
             if out_of_time:
-                stopped_for_time = True
+                self.stopped_for_time = True
                 break
-        if bar is not None:
-            bar.close()
-        if self.step >= cfg.steps or stopped_for_time:
-            self.export()
-        return self.run
+
+    # ------------------------------------------------------------------ best weights (export_best)
+    @property
+    def best_path(self) -> Path:
+        return self.run / "best" / "model.safetensors"
+
+    def best_so_far(self) -> tuple[int, float] | None:
+        """(step, score) of the weights in RUN/best/, if any."""
+        if not self.best_path.is_file():
+            return None
+        from safetensors import safe_open
+
+        with safe_open(str(self.best_path), "pt") as fh:
+            meta = fh.metadata() or {}
+        return int(meta["step"]), float(meta["score"])
+
+    def _keep_if_best(self, scores: dict) -> None:
+        score = scores.get("val/t2i/mask_ce", 0.0) + scores.get("val/mmu/ce", 0.0)
+        best = self.best_so_far()
+        if best is not None and best[0] < self.step and score >= best[1]:
+            return
+        state = full_model_state(self.model, self.cfg.parallel, self.dist)  # collective under FSDP
+        if self.dist.main:
+            from unif2ace.io import save_safetensors
+
+            self.best_path.parent.mkdir(parents=True, exist_ok=True)
+            save_safetensors({k: v.detach().cpu() for k, v in state.items()}, self.best_path,
+                             metadata={"step": str(self.step), "score": repr(score)})
+        self.dist.barrier()
 
     def _feature_encoders(self) -> dict:
         """``{kind}_encoder`` for the generation config, named after the feature shards the model was
@@ -453,6 +528,12 @@ class Trainer:
         ema = self.ema.state_dict() if self.ema is not None else None
         if not self.dist.main:
             return None
+        if self.cfg.export_best and (best := self.best_so_far()) is not None:
+            from unif2ace.checkpoint import read_state_dict
+
+            model_state, ema = read_state_dict(self.best_path), None
+            print(f"export_best: exporting the weights of step {best[0]} (val image-code + answer CE "
+                  f"{best[1]:.4f}, the lowest of the run's evaluations)", file=sys.stderr)
         gen = {"num_image_tokens": self.train_data.num_tokens, **self.cfg.generation,
                **self._feature_encoders()}
         meta_res = None
