@@ -33,8 +33,8 @@ run() {
     local out=$1 minutes=${MINUTES:-} device=${DEVICE:-cuda} py=${PYTHON:-python3}
     mkdir -p "$out" "$DATA" runs/gpu-logs
     cp -r .carry/utkface/. "$DATA"/
-    xz -d -f "$DATA"/records.jsonl.xz
     export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
+    "$py" -c "import lzma, os, shutil; shutil.copyfileobj(lzma.open('$DATA/records.jsonl.xz'), open('$DATA/records.jsonl', 'wb')); os.remove('$DATA/records.jsonl.xz')"
     "$py" -c "import torch; print('torch', torch.__version__, '|', torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU')"
     local common=(device="$device" data.image_tokenizer=unif2ace/assets/models/default/image_tokenizer)
     [ -n "$minutes" ] && common+=(max_minutes="$minutes")
