@@ -428,6 +428,30 @@ def test_a_time_capped_run_reaches_its_minimum_lr_before_the_cap(tmp_path, data,
     assert rows[0]["lr_horizon"] == 500 and max(r["lr"] for r in rows) == pytest.approx(3e-3)
 
 
+def test_a_time_capped_export_best_run_evaluates_its_last_step(tmp_path, data, monkeypatch):
+    """The cosine ends at the time cap, between two evaluations: that last step is evaluated too,
+    so export_best can pick it."""
+    import types
+
+    from unif2ace.training import trainer as trainer_mod
+
+    clock = {"t": 0.0}
+
+    def fake_time() -> float:
+        clock["t"] += 1.0
+        return clock["t"]
+
+    monkeypatch.setattr(trainer_mod, "time", types.SimpleNamespace(time=fake_time, perf_counter=time.perf_counter))
+    run = trainer_mod.train(from_dict(tiny_recipe(tmp_path, steps=500, max_minutes=1, ckpt_every=5, eval_every=100,
+                                                  keep_last=1, export_best=True)))
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    last = max(r["step"] for r in rows)
+    assert last < 100 and [r["step"] for r in rows if "val/mmu/ce" in r] == [last]
+    exported = load_file(str(run / "model" / "model.safetensors"))
+    final = load_file(str(run / "checkpoints" / f"step-{last:06d}" / "model.safetensors"))
+    assert all(torch.equal(exported[k], final[k]) for k in final)
+
+
 def test_a_time_capped_run_ends_its_cosine_in_time_and_resumes_it():
     from unif2ace.training.config import OptimSection
     from unif2ace.training.optim import fit_horizon, lr_factor, make_scheduler

@@ -456,18 +456,20 @@ class Trainer:
                 bar.update(1)
             if not math.isfinite(logs_sum["loss"]):
                 raise FloatingPointError(f"loss is {logs_sum['loss']} at step {self.step}; lower optim.lr or check the data")
-            if cfg.eval_every and (self.step % cfg.eval_every == 0 or self.step == cfg.steps):
+            out_of_time = cfg.max_minutes is not None and (time.time() - started) / 60 >= cfg.max_minutes
+            if d.on:
+                flag = torch.tensor([float(out_of_time)])
+                torch.distributed.all_reduce(flag)
+                out_of_time = bool(flag.item())
+            # a time-capped export_best run also evaluates its last step: its LR ended there
+            if cfg.eval_every and (self.step % cfg.eval_every == 0 or self.step == cfg.steps
+                                   or (out_of_time and cfg.export_best)):
                 scores = self.evaluate()
                 self.log({"step": self.step, **scores})
                 if cfg.export_best:
                     self._keep_if_best(scores)
             if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == cfg.steps):
                 self.write_samples()
-            out_of_time = cfg.max_minutes is not None and (time.time() - started) / 60 >= cfg.max_minutes
-            if d.on:
-                flag = torch.tensor([float(out_of_time)])
-                torch.distributed.all_reduce(flag)
-                out_of_time = bool(flag.item())
             if self.step % cfg.ckpt_every == 0 or self.step == end or out_of_time:
                 self.save_checkpoint()
             if out_of_time:
