@@ -2,7 +2,7 @@
 # Train the default model's GPU stage (recipes/face-gpu.yaml) and its wider sibling
 # (recipes/face-gpu-wide.yaml) side by side on one GPU, then cast both to fp16.
 #
-#   scripts/gpu-train.sh pack        # here: copy what the runs need into .carry/ (26 MB, ignored)
+#   scripts/gpu-train.sh pack        # here: copy what the runs need into .carry/ (25 MB, ignored)
 #   scripts/gpu-train.sh run OUT     # on the GPU machine (or any machine with .carry/): train, export
 #
 # `run` needs only this checkout, .carry/ and a Python with torch, numpy, safetensors, pyyaml, tqdm
@@ -13,6 +13,9 @@
 #   logs.tar.gz                                                      (metrics.jsonl, configs, logs)
 # Rejoin with `cat OUT/NAME.safetensors.part-* > NAME.safetensors`; the other files of each model
 # folder are those of unif2ace/assets/models/default (same tokenizers, configs from the recipes).
+# face-gpu starts from the weights in unif2ace/assets/models/default. The shipped run started from
+# stage 4's, which commit 201a2e0 shipped: to reproduce it, restore them first with
+#   git show 201a2e0:unif2ace/assets/models/default/model.safetensors > unif2ace/assets/models/default/model.safetensors
 # Environment: MINUTES (training time cap per run, default the recipes' 7.5), DEVICE (default cuda),
 # PYTHON (default python3), EXTRA (more key=value overrides for both runs, e.g. for a smoke test).
 set -euo pipefail
@@ -21,6 +24,9 @@ DATA=runs/data/utkface
 RUNS=(face-gpu face-gpu-wide)
 
 pack() {
+    for f in "$DATA"/records.jsonl "$DATA"/shards/codes/face-f8.index.json "$DATA"/shards/features/dlib-128.index.json; do
+        [ -f "$f" ] || { echo "missing $f: build the dataset, its face-f8 codes and dlib features first (README, model card)" >&2; exit 1; }
+    done
     rm -rf .carry && mkdir -p .carry/utkface/shards/codes .carry/utkface/shards/features
     cp "$DATA"/manifest.json "$DATA"/splits.json .carry/utkface/
     xz -T2 -6 -c "$DATA"/records.jsonl > .carry/utkface/records.jsonl.xz
@@ -31,6 +37,7 @@ pack() {
 
 run() {
     local out=$1 minutes=${MINUTES:-} device=${DEVICE:-cuda} py=${PYTHON:-python3}
+    [ -d .carry/utkface ] || { echo "no .carry/utkface: run 'scripts/gpu-train.sh pack' where the dataset is" >&2; exit 1; }
     mkdir -p "$out" "$DATA" runs/gpu-logs
     cp -r .carry/utkface/. "$DATA"/
     export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
