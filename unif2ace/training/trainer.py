@@ -100,16 +100,19 @@ class Prefetcher:
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="prefetch") if enabled else None
         self.pending = None  # ((step, position), future)
 
+    @staticmethod
+    def _key(step: int, position: dict) -> tuple:
+        return step, tuple(sorted(position.items()))
+
     def get(self, position: dict, step: int, last: int) -> list[MicroBatch]:
-        key = (step, tuple(sorted(position.items())))
-        if self.pending is not None and self.pending[0] == key:
+        if self.pending is not None and self.pending[0] == self._key(step, position):
             batches = self.pending[1].result()
         else:
             batches = self.build(position, step)
         self.pending = None
         if self.pool is not None and step + 1 < last:
             nxt = advance(position, self.plan)
-            self.pending = ((step + 1, tuple(sorted(nxt.items()))), self.pool.submit(self.build, nxt, step + 1))
+            self.pending = (self._key(step + 1, nxt), self.pool.submit(self.build, nxt, step + 1))
         return batches
 
     def close(self) -> None:
@@ -494,15 +497,14 @@ class Trainer:
     def _keep_if_best(self, scores: dict) -> None:
         score = scores.get("val/t2i/mask_ce", 0.0) + scores.get("val/mmu/ce", 0.0)
         best = self.best_so_far()
+        # weights saved at a later step than this one come from a killed run's lost steps: replace them
         if best is not None and best[0] < self.step and score >= best[1]:
             return
         state = full_model_state(self.model, self.cfg.parallel, self.dist)  # collective under FSDP
         if self.dist.main:
             from unif2ace.io import save_safetensors
 
-            self.best_path.parent.mkdir(parents=True, exist_ok=True)
-            save_safetensors({k: v.detach().cpu() for k, v in state.items()}, self.best_path,
-                             metadata={"step": str(self.step), "score": repr(score)})
+            save_safetensors(state, self.best_path, metadata={"step": str(self.step), "score": repr(score)})
         self.dist.barrier()
 
     def _feature_encoders(self) -> dict:
@@ -526,11 +528,13 @@ class Trainer:
     def export(self) -> Path | None:
         from unif2ace.training.export import export_model_folder
 
-        model_state = full_model_state(self.model, self.cfg.parallel, self.dist)
-        ema = self.ema.state_dict() if self.ema is not None else None
+        best = self.best_so_far() if self.cfg.export_best else None  # the same file, so the same on every rank
+        if best is None:
+            model_state = full_model_state(self.model, self.cfg.parallel, self.dist)  # collective under FSDP
+            ema = self.ema.state_dict() if self.ema is not None else None
         if not self.dist.main:
             return None
-        if self.cfg.export_best and (best := self.best_so_far()) is not None:
+        if best is not None:
             from unif2ace.checkpoint import read_state_dict
 
             model_state, ema = read_state_dict(self.best_path), None
