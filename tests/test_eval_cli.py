@@ -79,6 +79,10 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert probe["status"] == "ok" and probe["heads"] == ["gender"] and probe["train_records"] == 2
     assert probe["gender"]["n"] == 3 and probe["gender"]["agreement"] == probe["gender"]["ceiling_real_photos"]
     assert not {"smile", "age_group", "color"} & set(probe)  # only what the probes judge
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    assert [x["kind"] for x in items] == ["caption", "attributes", "caption"]
+    assert all(x["labeller"] == x["labeller_real"] and x["probe"] == x["probe_real"] for x in items)
+    assert all(set(x["probe"]) == {"gender"} for x in items) and not (out / "images").exists()
     h = rep["headline"]
     for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
         assert key in h
@@ -95,9 +99,13 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
     out = tmp_path / "g"
     assert main(["eval", "generation", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
                  "--num-samples", "2", "--diversity-prompts", "2", "--images-per-diversity-prompt", "2",
-                 "--identity-samples", "1", "--quiet"]) == 0
+                 "--identity-samples", "1", "--guidance-schedule", "cosine", "--save-images", "--quiet"]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert rep["image_size"] == [32, 32] and rep["fid"]["fid"] > 0
+    assert rep["settings"]["guidance_schedule"] == "cosine" and "(cosine schedule)" in (out / "report.md").read_text()
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    assert len(items) == 2 and {"prompt", "asks", "labeller", "labeller_real", "probe", "probe_real"} <= set(items[0])
+    assert sorted(p.name for p in (out / "images").iterdir()) == ["000.png", "001.png"]
     assert rep["diversity"]["same_prompt_generated"] >= 0 and "status" in rep["identity"]
     out = tmp_path / "u"
     assert main(["eval", "understanding", "--model", str(model), "--data", str(tiny_data), "--out", str(out),

@@ -1,8 +1,11 @@
 """Image and text generation loops: cached == uncached, seeds, inpainting, stopping."""
 
+import math
+
+import pytest
 import torch
 
-from unif2ace.config import ModelConfig
+from unif2ace.config import GUIDANCE_SCHEDULES, ModelConfig
 from unif2ace.generation import (
     ImageGenerationConfig,
     TextGenerationConfig,
@@ -78,6 +81,44 @@ def test_head_on_masked_positions_only_matches_the_full_recompute_when_rows_diff
         assert torch.equal(results[0], results[1]), sampler
         kept = init < K
         assert torch.equal(results[0][kept], init[kept])
+
+
+@pytest.mark.parametrize("steps", [1, 5, 18])
+def test_guidance_schedules_have_the_closed_form_and_mean_the_guidance_scale(steps):
+    w = 7.5
+    for name in GUIDANCE_SCHEDULES:
+        config = ImageGenerationConfig(steps=steps, guidance_scale=w, guidance_schedule=name)
+        got = [config.guidance_at(i) for i in range(steps)]
+        x = [(i + 0.5) / steps for i in range(steps)]
+        want = {"constant": [w] * steps, "linear": [2 * w * t for t in x],
+                "cosine": [w * (1 - math.cos(math.pi * t)) for t in x]}[name]
+        assert got == pytest.approx(want, rel=1e-12)
+        assert sum(got) / steps == pytest.approx(w, rel=1e-12)
+        if name != "constant" and steps > 1:
+            assert all(a < b for a, b in zip(got, got[1:]))  # rising: weak guidance while the layout is drawn
+    with pytest.raises(ValueError, match="unknown guidance schedule 'ramp'"):
+        ImageGenerationConfig(guidance_schedule="ramp")
+
+
+def test_the_sampler_applies_the_scheduled_weight_at_each_step():
+    model = model_with_random_moe(seed=5)
+    seen = []
+
+    class Recording(ImageGenerationConfig):
+        def guidance_at(self, step):
+            seen.append(step)
+            return super().guidance_at(step)
+
+    def run(schedule, steps, cls=ImageGenerationConfig, use_cache=True):
+        config = cls(num_tokens=16, steps=steps, guidance_scale=3.0, guidance_schedule=schedule, use_cache=use_cache)
+        return generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(4))
+
+    linear = run("linear", 6, Recording)
+    assert seen == list(range(6))
+    assert torch.equal(linear, run("linear", 6, use_cache=False))
+    assert not torch.equal(linear, run("constant", 6))
+    # one step: the linear weight 2w·½ is w, so it is the constant schedule exactly
+    assert torch.equal(run("linear", 1), run("constant", 1))
 
 
 def _qa_batch(cfg, left_pad=True):

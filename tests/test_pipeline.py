@@ -77,6 +77,31 @@ def test_generate_is_the_generation_loop_decoded(pipe):
     assert all(same(a, b) for a, b in zip(images, reference))
 
 
+def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(model_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir, folder)
+    gen_path = folder / "generation_config.json"
+    gen = json.loads(gen_path.read_text())
+    gen_path.write_text(json.dumps({**gen, "guidance_schedule": "linear"}))
+    pipe = UniF2ace.from_pretrained(folder)
+    assert pipe.generation.guidance_schedule == "linear"
+    ids = [pipe.text_tokenizer.encode("an old man")]
+    out = {}
+    for schedule in ("linear", "constant"):
+        config = ImageGenerationConfig(num_tokens=64, steps=4, guidance_scale=3.0, guidance_schedule=schedule,
+                                       temperature=pipe.generation.temperature)
+        out[schedule] = generate_image_codes(pipe.model, ids, config, torch.Generator().manual_seed(2))
+    assert not torch.equal(out["linear"], out["constant"])
+    assert torch.equal(pipe.generate_codes(["an old man"], steps=4, guidance_scale=3.0, seed=2), out["linear"])
+    assert torch.equal(pipe.generate_codes(["an old man"], steps=4, guidance_scale=3.0, seed=2,
+                                           guidance_schedule="constant"), out["constant"])
+    gen_path.write_text(json.dumps({**gen, "guidance_schedule": "ramp"}))
+    with pytest.raises(ValueError, match="unknown guidance_schedule 'ramp'; use one of constant, linear, cosine"):
+        UniF2ace.from_pretrained(folder)
+
+
 def test_generate_seeds(pipe):
     a = pipe.generate("a face", seed=1, steps=3)
     b = pipe.generate("a face", seed=1, steps=3)

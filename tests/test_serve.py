@@ -66,6 +66,12 @@ def test_generate_and_its_seed(client):
     assert np.array_equal(decode(again["images"][1]), decode(body["images"][1]))
     two = client.post("/v1/generate", json={"prompt": ["a", "b"], "steps": 2}).json()
     assert len(two["images"]) == 2 and two["prompts"] == ["a", "b"]
+    ramp = {"prompt": "a smiling woman", "n": 2, "seed": 5, "steps": 3, "guidance_scale": 3.0}
+    linear = client.post("/v1/generate", json={**ramp, "guidance_schedule": "linear"}).json()
+    constant = client.post("/v1/generate", json=ramp).json()
+    again = client.post("/v1/generate", json={**ramp, "guidance_schedule": "linear"}).json()
+    assert np.array_equal(decode(again["images"][0]), decode(linear["images"][0]))
+    assert not np.array_equal(decode(constant["images"][0]), decode(linear["images"][0]))
 
 
 @pytest.mark.parametrize("body,status,message", [
@@ -74,6 +80,7 @@ def test_generate_and_its_seed(client):
     ({"prompt": "x", "n": 5}, 422, "at most 4"),
     ({"prompt": "x", "steps": 0}, 422, "steps"),
     ({"prompt": "x", "seed": -1}, 422, "seed"),
+    ({"prompt": "x", "guidance_schedule": "ramp"}, 422, "guidance_schedule"),
     ({"prompt": 3}, 422, "prompt"),
     ({}, 422, "prompt"),
 ])
@@ -124,6 +131,10 @@ def test_edit(client):
     assert r.status_code == 200 and decode(r.json()["image"]).shape == (64, 64, 3)
     r = client.post("/v1/edit", files=files, data={"prompt": "x", "steps": "many"})
     assert r.status_code == 422 and "steps must be a number" in r.json()["error"]
+    r = client.post("/v1/edit", files=files, data={"prompt": "x", "guidance_schedule": "ramp"})
+    assert r.status_code == 422 and "guidance_schedule must be one of constant, linear, cosine" in r.json()["error"]
+    r = client.post("/v1/edit", files=files, data={"prompt": "x", "guidance_schedule": "cosine", "steps": "2"})
+    assert r.status_code == 200
     r = client.post("/v1/edit", files=files)
     assert r.status_code == 422 and "prompt" in r.json()["error"]
 

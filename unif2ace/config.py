@@ -24,6 +24,8 @@ SEQ_EXPERT_KINDS = ("copy", "zero", "noise", "clip", "face")
 # The feature each injection expert reads (computed outside the transformer).
 SEQ_EXPERT_FEATURE = {"clip": "semantic", "face": "identity", "noise": "noise"}
 GROUPS = ("und", "gen")  # understanding (mmu, plain LM) and generation (t2i)
+# How the CFG weight varies over the sampling steps (generation.image.ImageGenerationConfig.guidance_at).
+GUIDANCE_SCHEDULES = ("constant", "linear", "cosine")
 
 
 @dataclass

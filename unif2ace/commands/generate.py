@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from unif2ace.commands.inference_common import add_model_options, load_pipeline
+from unif2ace.config import GUIDANCE_SCHEDULES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
     p.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
+    p.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
+                   help="how the guidance weight varies over the steps; --guidance-scale is its mean (default: the model's)")
     p.add_argument("--identity", default=None, help="a photo whose identity conditions generation (face expert)")
     add_model_options(p)
     p.set_defaults(func=run_generate)
@@ -30,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--steps", type=int, default=None)
     e.add_argument("--guidance-scale", type=float, default=None)
     e.add_argument("--temperature", type=float, default=None)
+    e.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None)
     e.add_argument("--no-align", action="store_true", help="the photo is already an aligned face crop")
     add_model_options(e)
     e.set_defaults(func=run_edit)
@@ -41,7 +45,7 @@ def run_generate(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
     images = pipe.generate(args.prompts, num_images_per_prompt=args.num_images, steps=args.steps,
                            guidance_scale=args.guidance_scale, temperature=args.temperature, seed=args.seed,
-                           identity_image=args.identity)
+                           identity_image=args.identity, guidance_schedule=args.guidance_schedule)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for k, image in enumerate(images):
@@ -55,7 +59,8 @@ def run_generate(args: argparse.Namespace) -> int:
 def run_edit(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
     image = pipe.inpaint(args.image, args.mask, args.prompt, steps=args.steps, guidance_scale=args.guidance_scale,
-                         temperature=args.temperature, seed=args.seed, align=not args.no_align)
+                         temperature=args.temperature, seed=args.seed, align=not args.no_align,
+                         guidance_schedule=args.guidance_schedule)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)

@@ -11,6 +11,8 @@ import json
 import shlex
 from pathlib import Path
 
+from unif2ace.config import GUIDANCE_SCHEDULES
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True,
@@ -38,10 +40,14 @@ def register(subparsers) -> None:
     g.add_argument("--steps", type=int, default=None)
     g.add_argument("--guidance-scale", type=float, default=None)
     g.add_argument("--temperature", type=float, default=None)
+    g.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
+                   help="how the CFG weight varies over the steps (default: the model's)")
     g.add_argument("--diversity-prompts", type=int, default=8, help="prompts generated several times for diversity (0: skip)")
     g.add_argument("--images-per-diversity-prompt", type=int, default=4)
     g.add_argument("--identity-samples", type=int, default=16, help="identity-conditioned samples (0: skip)")
     g.add_argument("--vqascore-model", default=None, help="local Hugging Face image-text-to-text folder for VQAScore")
+    g.add_argument("--save-images", action="store_true",
+                   help="also write every generated face to OUT/images/NNN.png (items.jsonl is always written)")
     g.set_defaults(func=_generation)
 
     u = sub.add_parser("understanding", help="VQA accuracy, caption attribute precision/recall, BLEU/ROUGE-L, Desc/Conv judge")
@@ -79,6 +85,7 @@ def _generation(args: argparse.Namespace) -> int:
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
+                           guidance_schedule=args.guidance_schedule,
                            seed=args.seed, diversity_prompts=args.diversity_prompts,
                            images_per_diversity_prompt=args.images_per_diversity_prompt,
                            identity_samples=args.identity_samples, device=args.device)
@@ -96,6 +103,9 @@ def _generation(args: argparse.Namespace) -> int:
                         "ceiling: real photos": [rep["attributes"][a]["ceiling_real_photos"] for a in attrs]},
                 out / "attributes.png", "Attribute agreement (independent labellers)", "agreement",
                 targets={"gender": TARGETS["gender_agreement"], "age_group": TARGETS["age_group_agreement"]})
+    R.write_items(art["items"], out)
+    if args.save_images:
+        R.save_images(art["all_images"], out / "images")
     R.write_json(rep, out)
     (out / "report.md").write_text(R.generation_markdown(rep, meta))
     print(json.dumps(R._clean(rep["headline"]), indent=2))

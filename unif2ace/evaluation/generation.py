@@ -26,6 +26,7 @@ class GenerationSettings:
     steps: int | None = None
     guidance_scale: float | None = None
     temperature: float | None = None
+    guidance_schedule: str | None = None
     seed: int = 0
     diversity_prompts: int = 8
     images_per_diversity_prompt: int = 4
@@ -48,10 +49,13 @@ def _timed(log: dict, name: str):
 
 def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0, **extra) -> list:
     out = []
+    # passed only when set, so other models' generate() need not know the option
+    extra_kw = {} if s.guidance_schedule is None else {"guidance_schedule": s.guidance_schedule}
     for i in range(0, len(prompts), s.batch_size):
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
-                             seed=s.seed + seed_offset + i, **{k: v[i : i + s.batch_size] for k, v in extra.items()})
+                             seed=s.seed + seed_offset + i, **extra_kw,
+                             **{k: v[i : i + s.batch_size] for k, v in extra.items()})
     return out
 
 
@@ -90,7 +94,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
 
     settings = asdict(s)
     defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
-    for key in ("steps", "guidance_scale", "temperature"):
+    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature"):
         if settings[key] is None and defaults is not None:
             settings[key] = getattr(defaults, key, None)
     report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),
@@ -131,7 +135,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
                                "real": float(np.mean([v.get("face_detected", False) for v in seen_real]))}
     report["documented_ceiling"] = faces.DOCUMENTED_CEILING
     with _timed(timings, "probe_s"):
-        report["attributes_probe"] = _probe_agreement(store, asks, gen, real_b, s.split)
+        report["attributes_probe"], probe_gen, probe_real = _probe_agreement(store, asks, gen, real_b, s.split)
 
     # --- diversity: Inception-feature spread overall and among images of one prompt
     k = min(s.diversity_prompts, n)
@@ -166,25 +170,37 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["headline"] = _headline(report)
     report["timings"] = timings
     grid = min(s.grid_size, n)
-    artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid]}
+    items = [{"record_id": p.record_id, "kind": p.kind, "prompt": p.text, "asks": p.asks,
+              "labeller": _verdict(g), "labeller_real": _verdict(r),
+              "probe": pg, "probe_real": pr}
+             for p, g, r, pg, pr in zip(prompts, seen_gen, seen_real, probe_gen, probe_real)]
+    artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
+                 "items": items, "all_images": gen}
     return report, artefacts
 
 
-def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str) -> dict[str, Any]:
-    """Gender and age-group agreement by the dlib-descriptor probes (``evaluation.probe``), beside their ceiling."""
+def _verdict(v: dict[str, Any]) -> dict[str, Any]:
+    """A labeller verdict as JSON (numpy scalars to Python)."""
+    return {k: x.item() if isinstance(x, np.generic) else x for k, x in v.items()}
+
+
+def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str) -> tuple[dict, list, list]:
+    """(report, verdicts on ``gen``, verdicts on ``real``): gender and age-group agreement by the
+    dlib-descriptor probes (``evaluation.probe``), beside their ceiling; no verdicts when it cannot be fitted."""
     from unif2ace.evaluation import faces
     from unif2ace.evaluation.probe import fit_probe, held_out_accuracy
 
     probe, status = fit_probe(store, "train")
     if probe is None:
-        return {"status": status}
-    agree, ceiling = faces.agreement(asks, probe.judge(gen)), faces.agreement(asks, probe.judge(real))
+        return {"status": status}, [{}] * len(gen), [{}] * len(real)
+    seen_gen, seen_real = probe.judge(gen), probe.judge(real)
+    agree, ceiling = faces.agreement(asks, seen_gen), faces.agreement(asks, seen_real)
     judged = {*probe.heads, "gender_13plus"} if "gender" in probe.heads else set(probe.heads)
     rows = {name: {"n": row["n"], "agreement": row["rate"], "ceiling_real_photos": ceiling.get(name, {}).get("rate")}
             for name, row in agree.items() if name in judged}  # the probes judge gender and age group only
     val = "test" if split == "val" else "val"  # full-size accuracy on a split neither fitted on nor judged
-    return {"status": "ok", "train_records": probe.train_size, "heads": sorted(probe.heads), **rows,
-            f"accuracy_{val}_full_size": held_out_accuracy(probe, store, val)}
+    return ({"status": "ok", "train_records": probe.train_size, "heads": sorted(probe.heads), **rows,
+             f"accuracy_{val}_full_size": held_out_accuracy(probe, store, val)}, seen_gen, seen_real)
 
 
 def _identity(pipe, prompts, real_b, s: GenerationSettings, timings) -> dict[str, Any]:

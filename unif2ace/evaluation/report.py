@@ -1,14 +1,16 @@
-"""Writing an evaluation: ``report.json`` (every number), ``report.md`` (the headline first) and PNG figures."""
+"""Writing an evaluation: ``report.json`` (every number), ``report.md`` (the headline first), PNG figures,
+and for generation ``items.jsonl`` (each prompt and the judges' verdicts) and optionally every image."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from unif2ace.io import atomic_write_text
+from unif2ace.io import atomic_write_bytes, atomic_write_text
 
 
 def _clean(obj: Any) -> Any:
@@ -34,6 +36,19 @@ def fmt(v: Any, pct: bool = False) -> str:
 
 def write_json(report: dict, out: Path) -> Path:
     return atomic_write_text(out / "report.json", json.dumps(_clean(report), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_items(items: list[dict], out: Path) -> Path:
+    """``items.jsonl``: one line per judged item (its prompt and what each judge saw), in report order."""
+    return atomic_write_text(out / "items.jsonl", "".join(json.dumps(_clean(x), ensure_ascii=False) + "\n" for x in items))
+
+
+def save_images(images: list, folder: Path) -> None:
+    """Every image as ``folder/NNN.png`` (the index of its line in items.jsonl)."""
+    for i, im in enumerate(images):
+        buf = io.BytesIO()
+        im.save(buf, format="PNG")
+        atomic_write_bytes(folder / f"{i:03d}.png", buf.getvalue())
 
 
 # ----------------------------------------------------------------------------- figures
@@ -97,7 +112,8 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
              f"Data `{meta['data']}`, split `{r['settings']['split']}` ({r['split_size']} records); "
              f"**n = {r['n']}** generated faces ({r['prompt_kinds']['caption']} caption prompts, "
              f"{r['prompt_kinds']['attributes']} attribute prompts), {r['image_size'][0]}×{r['image_size'][1]} px, "
-             f"seed {r['settings']['seed']}, steps {fmt(r['settings']['steps'])}, guidance {fmt(r['settings']['guidance_scale'])}.",
+             f"seed {r['settings']['seed']}, steps {fmt(r['settings']['steps'])}, guidance {fmt(r['settings']['guidance_scale'])}"
+             f"{'' if r['settings'].get('guidance_schedule') in (None, 'constant') else ' (' + r['settings']['guidance_schedule'] + ' schedule)'}.",
              f"Reproduce: `{meta['command']}`", "", "## Headline", ""]
     rows = [
         ["gender agreement (labellers see the prompted gender)", fmt(h.get("gender_agreement"), True),

@@ -12,11 +12,13 @@ at every step), kept as a reference mode for tests and benchmarks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 
+from unif2ace.config import GUIDANCE_SCHEDULES
 from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler
 from unif2ace.sequences import SequenceBuilder
 
@@ -25,12 +27,31 @@ from unif2ace.sequences import SequenceBuilder
 class ImageGenerationConfig:
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
     steps: int = 18
-    guidance_scale: float = 0.0  # CFG: (1 + w)·cond − w·uncond
+    guidance_scale: float = 0.0  # CFG: (1 + w)·cond − w·uncond; w is this on average over the steps
+    guidance_schedule: str = "constant"  # or "linear" / "cosine": w rises from ~0 over the steps (GUIDANCE_SCHEDULES)
     temperature: float = 1.0  # MaskGIT confidence-noise scale, annealed to 0
     sampler: str = "maskgit"  # or "mdlm"
     schedule: str = "cosine"
     use_cache: bool = True
     full_vocab: bool = False  # Show-o's reference: project onto the whole vocabulary, then slice
+
+    def __post_init__(self) -> None:
+        if self.guidance_schedule not in GUIDANCE_SCHEDULES:
+            raise ValueError(f"unknown guidance schedule {self.guidance_schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
+
+    def guidance_at(self, step: int) -> float:
+        """The CFG weight of step ``step`` (0-based) of ``steps``; its mean over the steps is ``guidance_scale``.
+
+        With x = (step + ½) / steps: constant w; linear 2w·x; cosine w·(1 − cos πx). The rising
+        schedules guide little while the first, layout-setting tokens are drawn and strongly at the
+        end (Muse; Wang et al. 2024, "Analysis of Classifier-Free Guidance Weight Schedulers").
+        """
+        w, x = self.guidance_scale, (step + 0.5) / self.steps
+        if self.guidance_schedule == "linear":
+            return 2 * w * x
+        if self.guidance_schedule == "cosine":
+            return w * (1 - math.cos(math.pi * x))
+        return w
 
     def make_scheduler(self, mask_code: int):
         if self.sampler == "maskgit":
@@ -123,7 +144,8 @@ def generate_image_codes(
         logits = logits.float()
         if cfg_on:
             cond, uncond = logits.chunk(2)
-            logits = (1 + config.guidance_scale) * cond - config.guidance_scale * uncond
+            w = config.guidance_at(k)
+            logits = (1 + w) * cond - w * uncond
         if buffer is not None:
             logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
         if isinstance(scheduler, MaskGITScheduler):

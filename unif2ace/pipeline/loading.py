@@ -6,7 +6,7 @@ Our folder (written by the trainer)::
     MODEL/text_tokenizer/                         load_text_tokenizer(folder)
     MODEL/image_tokenizer/                        ImageTokenizer.from_pretrained(folder)
     MODEL/generation_config.json                  {"image_size", "num_image_tokens", "steps",
-                                                   "guidance_scale", "temperature",
+                                                   "guidance_scale", "temperature", optional "guidance_schedule",
                                                    optional "identity_encoder", "semantic_encoder"}
     MODEL/README.md                               the model card
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from unif2ace.config import ModelConfig
+from unif2ace.config import GUIDANCE_SCHEDULES, ModelConfig
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models" / "default"
 GENERATION_CONFIG_NAME = "generation_config.json"
@@ -41,6 +41,7 @@ class GenerationDefaults:
     steps: int = 18
     guidance_scale: float = 1.75
     temperature: float = 1.0
+    guidance_schedule: str = "constant"  # how the CFG weight varies over the steps (ImageGenerationConfig)
     # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
     identity_encoder: str | None = None
     semantic_encoder: str | None = None
@@ -53,6 +54,9 @@ class GenerationDefaults:
                                     "(image_size, num_image_tokens, steps, guidance_scale, temperature)")
         data = json.loads(path.read_text())
         known = {f.name for f in dataclasses.fields(cls)}
+        schedule = data.get("guidance_schedule", "constant")
+        if schedule not in GUIDANCE_SCHEDULES:
+            raise ValueError(f"{path}: unknown guidance_schedule {schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def save(self, folder: Path) -> None:

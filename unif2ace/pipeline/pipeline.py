@@ -112,7 +112,8 @@ class UniF2ace:
     # ------------------------------------------------------------------ generation
     def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1, steps: int | None = None,
                  guidance_scale: float | None = None, temperature: float | None = None, seed: int | None = None,
-                 identity_image=None, align: bool = True, sampler: str = "maskgit") -> list[Image.Image]:
+                 identity_image=None, align: bool = True, sampler: str = "maskgit",
+                 guidance_schedule: str | None = None) -> list[Image.Image]:
         """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
 
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
@@ -132,17 +133,19 @@ class UniF2ace:
             vectors = self.identity_features(ids, align)
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
             features = {"identity": vectors.repeat_interleave(num_images_per_prompt, 0)}
-        codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features)
+        codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features,
+                                    guidance_schedule=guidance_schedule)
         return self.decode_images(codes)
 
     def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
                        seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
-                       features: dict | None = None) -> torch.Tensor:
+                       features: dict | None = None, guidance_schedule: str | None = None) -> torch.Tensor:
         """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults."""
         g = self.generation
         config = ImageGenerationConfig(
             num_tokens=g.num_image_tokens, steps=int(steps if steps is not None else g.steps),
             guidance_scale=float(guidance_scale if guidance_scale is not None else g.guidance_scale),
+            guidance_schedule=guidance_schedule or g.guidance_schedule,
             temperature=float(temperature if temperature is not None else g.temperature), sampler=sampler)
         if config.steps < 1:
             raise ValueError("steps must be at least 1")
@@ -152,7 +155,8 @@ class UniF2ace:
         return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features)
 
     def inpaint(self, image, mask, prompt: str, steps: int | None = None, guidance_scale: float | None = None,
-                temperature: float | None = None, seed: int | None = None, align: bool = True) -> Image.Image:
+                temperature: float | None = None, seed: int | None = None, align: bool = True,
+                guidance_schedule: str | None = None) -> Image.Image:
         """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
 
         The photo is aligned and cropped like every input; the mask goes through the same warp.
@@ -173,7 +177,8 @@ class UniF2ace:
         f = self.image_size // h
         token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
-        out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init)
+        out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init,
+                                  guidance_schedule=guidance_schedule)
         edited = self.decode_images(out)[0]
         return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
 

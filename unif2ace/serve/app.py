@@ -1,10 +1,12 @@
 """The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
 
-    POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "temperature", "seed"}
+    POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
+                              "temperature", "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
-    POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, temperature, seed → {"image"}
+    POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, guidance_schedule, temperature,
+                        seed → {"image"}
     GET  /health        model, device, queue length
     GET  /              the single web page
 
@@ -22,8 +24,11 @@ import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from PIL import Image
+
+from unif2ace.config import GUIDANCE_SCHEDULES
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -118,6 +123,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         n: int = Field(1, ge=1)
         steps: int | None = Field(None, ge=1, le=limits.max_steps)
         guidance_scale: float | None = Field(None, ge=0, le=50)
+        guidance_schedule: Literal[GUIDANCE_SCHEDULES] | None = None
         temperature: float | None = Field(None, ge=0, le=100)
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
@@ -131,7 +137,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         rows = len(prompts) * req.n
         if rows > limits.max_images:
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
-        settings = (req.steps, req.guidance_scale, req.temperature)
+        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule)
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
         key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
@@ -184,6 +190,10 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             raise BadRequest(f"steps must be between 1 and {limits.max_steps}")
         if settings["seed"] is not None and not 0 <= settings["seed"] < 2**63:
             raise BadRequest("seed must be between 0 and 2**63 - 1")
+        schedule = form.get("guidance_schedule") or None
+        if schedule is not None and schedule not in GUIDANCE_SCHEDULES:
+            raise BadRequest(f"guidance_schedule must be one of {', '.join(GUIDANCE_SCHEDULES)}")
+        settings["guidance_schedule"] = schedule
         payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), **settings)
         out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload))
         return {"image": _data_url(out)}
@@ -225,10 +235,11 @@ def _run_batch(pipe, key, payloads):
 
     kind = key[0]
     if kind == "generate":
-        steps, guidance, temperature = key[1:4]
+        steps, guidance, temperature, schedule = key[1:5]
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
-        images = pipe.decode_images(pipe.generate_codes(rows, steps, guidance, temperature, seed))
+        images = pipe.decode_images(pipe.generate_codes(rows, steps, guidance, temperature, seed,
+                                                        guidance_schedule=schedule))
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
