@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -32,6 +33,15 @@ def test_generate_writes_images(files, capsys):
     assert written == ["prompt00-00.png", "prompt00-01.png", "prompt01-00.png", "prompt01-01.png"]
     assert Image.open(out / "prompt01-01.png").size == (64, 64)
     assert "an old man" in capsys.readouterr().out
+    # the sampling options reach the pipeline: the same faces as through Python
+    best = files / "best"
+    assert main(["generate", "an old man", "--out", str(best), "--model", str(files / "model"), "--seed", "3",
+                 "--steps", "3", "--candidates", "2", "--guidance-schedule", "linear", "--dtype", "float32"]) == 0
+    from unif2ace.pipeline import UniF2ace
+
+    want = UniF2ace.from_pretrained(files / "model").generate("an old man", seed=3, steps=3, candidates=2,
+                                                              guidance_schedule="linear")[0]
+    assert np.array_equal(np.asarray(Image.open(best / "prompt00-00.png")), np.asarray(want))
 
 
 def test_caption_and_ask(files, capsys):

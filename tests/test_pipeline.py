@@ -102,6 +102,41 @@ def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(mod
         UniF2ace.from_pretrained(folder)
 
 
+def test_score_texts_is_the_answer_log_likelihood(pipe, astronaut):
+    """Against the full-vocabulary logits, one row at a time, in float64: Σ log p(text token | image, question, text so far)."""
+    from unif2ace.sequences import IGNORE
+
+    texts = ["a smiling woman with red hair", "an old man", "a child"]
+    crops = pipe.prepare([astronaut] * 3)
+    got = pipe.score_texts([astronaut] * 3, texts)
+    codes = pipe.encode_images(crops[:1])
+    for text, score in zip(texts, got.tolist()):
+        batch = pipe.prompter.mmu(codes, [[(CAPTION_QUESTION, text)]])
+        with torch.no_grad():
+            logits = pipe.model(batch.input_ids, **batch.model_inputs(),
+                                features=pipe.understanding_features(crops[:1])).logits[0].double()
+        labels = batch.labels[0]
+        want = sum(logits[t - 1, : pipe.config.text_vocab_size].log_softmax(-1)[labels[t]].item()
+                   for t in range(1, len(labels)) if labels[t] != IGNORE)
+        assert score == pytest.approx(want, rel=1e-5, abs=1e-4)
+    assert got[0] != got[1]
+    with pytest.raises(ValueError, match="2 images for 1 texts"):
+        pipe.score_texts([astronaut] * 2, ["x"])
+
+
+def test_candidates_keep_the_best_scored_face_per_image(pipe):
+    prompts = ["a smiling woman with red hair", "an old man"]
+    best = pipe.generate(prompts, num_images_per_prompt=2, candidates=3, steps=3, guidance_scale=1.5, seed=4)
+    rows = [p for p in prompts for _ in range(6)]
+    codes = pipe.generate_codes(rows, steps=3, guidance_scale=1.5, seed=4)
+    pool = pipe.decode_images(codes)
+    scores = pipe.score_texts(pool, rows, align=False, codes=codes)  # scored on the codes drawn, not re-encoded
+    want = [pool[3 * i + int(scores[3 * i: 3 * i + 3].argmax())] for i in range(4)]
+    assert len(best) == 4 and all(same(a, b) for a, b in zip(best, want))
+    with pytest.raises(ValueError, match="candidates must be at least 1"):
+        pipe.generate(prompts, candidates=0)
+
+
 def test_generate_seeds(pipe):
     a = pipe.generate("a face", seed=1, steps=3)
     b = pipe.generate("a face", seed=1, steps=3)

@@ -74,6 +74,16 @@ def test_generate_and_its_seed(client):
     assert not np.array_equal(decode(constant["images"][0]), decode(linear["images"][0]))
 
 
+
+def test_generate_best_of_candidates_is_the_pipelines(client, pipe):
+    body = {"prompt": "an old man", "seed": 3, "steps": 2, "guidance_scale": 1.5, "candidates": 3}
+    got = client.post("/v1/generate", json=body).json()
+    want = pipe.generate(["an old man"], steps=2, guidance_scale=1.5, seed=3, candidates=3)
+    assert np.array_equal(decode(got["images"][0]), np.asarray(want[0]))
+    r = client.post("/v1/generate", json={**body, "candidates": 9})
+    assert r.status_code == 422 and "candidates" in r.json()["error"]
+
+
 @pytest.mark.parametrize("body,status,message", [
     ({"prompt": ""}, 422, "empty"),
     ({"prompt": "x" * 201}, 422, "at most 200"),

@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
     p.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
                    help="how the guidance weight varies over the steps; --guidance-scale is its mean (default: the model's)")
+    p.add_argument("--candidates", type=int, default=None,
+                   help="draw N faces per image and keep the one the model itself reads as closest to the prompt "
+                        "(N times the time; default: the model's)")
     p.add_argument("--identity", default=None, help="a photo whose identity conditions generation (face expert)")
     add_model_options(p)
     p.set_defaults(func=run_generate)
@@ -45,7 +48,8 @@ def run_generate(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
     images = pipe.generate(args.prompts, num_images_per_prompt=args.num_images, steps=args.steps,
                            guidance_scale=args.guidance_scale, temperature=args.temperature, seed=args.seed,
-                           identity_image=args.identity, guidance_schedule=args.guidance_schedule)
+                           identity_image=args.identity, guidance_schedule=args.guidance_schedule,
+                           candidates=args.candidates)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for k, image in enumerate(images):

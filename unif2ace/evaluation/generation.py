@@ -27,6 +27,7 @@ class GenerationSettings:
     guidance_scale: float | None = None
     temperature: float | None = None
     guidance_schedule: str | None = None
+    candidates: int | None = None
     seed: int = 0
     diversity_prompts: int = 8
     images_per_diversity_prompt: int = 4
@@ -49,8 +50,9 @@ def _timed(log: dict, name: str):
 
 def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0, **extra) -> list:
     out = []
-    # passed only when set, so other models' generate() need not know the option
-    extra_kw = {} if s.guidance_schedule is None else {"guidance_schedule": s.guidance_schedule}
+    # passed only when set, so other models' generate() need not know the options
+    extra_kw = {k: v for k, v in (("guidance_schedule", s.guidance_schedule), ("candidates", s.candidates))
+                if v is not None}
     for i in range(0, len(prompts), s.batch_size):
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
@@ -94,7 +96,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
 
     settings = asdict(s)
     defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
-    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature"):
+    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates"):
         if settings[key] is None and defaults is not None:
             settings[key] = getattr(defaults, key, None)
     report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),

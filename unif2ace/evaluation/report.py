@@ -106,14 +106,23 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(map(str, r)) + " |" for r in rows]
 
 
+def _sampling(settings: dict[str, Any]) -> str:
+    """"seed 0, steps 18, guidance 10 (linear schedule), best of 4 candidates"."""
+    text = f"seed {settings['seed']}, steps {fmt(settings['steps'])}, guidance {fmt(settings['guidance_scale'])}"
+    if settings.get("guidance_schedule") not in (None, "constant"):
+        text += f" ({settings['guidance_schedule']} schedule)"
+    if (settings.get("candidates") or 1) > 1:
+        text += f", best of {settings['candidates']} candidates"
+    return text
+
+
 def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
     h, f, k = r["headline"], r["fid"], r["kid"]
     lines = [f"# Generation evaluation: {meta['model']}", "",
              f"Data `{meta['data']}`, split `{r['settings']['split']}` ({r['split_size']} records); "
              f"**n = {r['n']}** generated faces ({r['prompt_kinds']['caption']} caption prompts, "
              f"{r['prompt_kinds']['attributes']} attribute prompts), {r['image_size'][0]}×{r['image_size'][1]} px, "
-             f"seed {r['settings']['seed']}, steps {fmt(r['settings']['steps'])}, guidance {fmt(r['settings']['guidance_scale'])}"
-             f"{'' if r['settings'].get('guidance_schedule') in (None, 'constant') else ' (' + r['settings']['guidance_schedule'] + ' schedule)'}.",
+             f"{_sampling(r['settings'])}.",
              f"Reproduce: `{meta['command']}`", "", "## Headline", ""]
     rows = [
         ["gender agreement (labellers see the prompted gender)", fmt(h.get("gender_agreement"), True),

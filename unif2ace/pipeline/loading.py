@@ -7,6 +7,7 @@ Our folder (written by the trainer)::
     MODEL/image_tokenizer/                        ImageTokenizer.from_pretrained(folder)
     MODEL/generation_config.json                  {"image_size", "num_image_tokens", "steps",
                                                    "guidance_scale", "temperature", optional "guidance_schedule",
+                                                   "candidates",
                                                    optional "identity_encoder", "semantic_encoder"}
     MODEL/README.md                               the model card
 
@@ -42,6 +43,7 @@ class GenerationDefaults:
     guidance_scale: float = 1.75
     temperature: float = 1.0
     guidance_schedule: str = "constant"  # how the CFG weight varies over the steps (ImageGenerationConfig)
+    candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading (generate)
     # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
     identity_encoder: str | None = None
     semantic_encoder: str | None = None
@@ -57,6 +59,8 @@ class GenerationDefaults:
         schedule = data.get("guidance_schedule", "constant")
         if schedule not in GUIDANCE_SCHEDULES:
             raise ValueError(f"{path}: unknown guidance_schedule {schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
+        if not (isinstance(data.get("candidates", 1), int) and data.get("candidates", 1) >= 1):
+            raise ValueError(f"{path}: candidates must be a whole number ≥ 1, got {data['candidates']!r}")
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def save(self, folder: Path) -> None:

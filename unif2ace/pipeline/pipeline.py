@@ -7,6 +7,7 @@
     pipe.ask(["me.jpg"], ["Is the person wearing glasses?"])
     pipe.chat("me.jpg", [{"role": "user", "content": "How old is this person?"}])
     pipe.inpaint("me.jpg", "mask.png", "a man with a thick beard")
+    pipe.generate(["an elderly man with glasses"], candidates=4)   # best of 4 by the model's own reading
 
 It registers its parts (transformer, text tokenizer, image tokenizer, optional encoders) and
 runs the loops of :mod:`unif2ace.generation`; every method takes a batch.
@@ -30,7 +31,7 @@ from unif2ace.generation import (
 )
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
 from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
-from unif2ace.sequences import Prompter
+from unif2ace.sequences import IGNORE, Prompter
 
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
 MAX_SEED = 2**63 - 1
@@ -113,18 +114,24 @@ class UniF2ace:
     def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1, steps: int | None = None,
                  guidance_scale: float | None = None, temperature: float | None = None, seed: int | None = None,
                  identity_image=None, align: bool = True, sampler: str = "maskgit",
-                 guidance_schedule: str | None = None) -> list[Image.Image]:
+                 guidance_schedule: str | None = None, candidates: int | None = None) -> list[Image.Image]:
         """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
 
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
         a model whose generation group has a ``face`` expert.
+        candidates: draw this many faces for each returned one and keep the one whose prompt the
+        model itself finds most likely as its description (``score_texts``); default: the model's.
         """
         prompts = [prompts] if isinstance(prompts, str) else list(prompts)
         if not prompts:
             raise ValueError("no prompts given")
         if num_images_per_prompt < 1:
             raise ValueError("num_images_per_prompt must be at least 1")
-        rows = [p for p in prompts for _ in range(num_images_per_prompt)]
+        c = int(candidates if candidates is not None else self.generation.candidates)
+        if c < 1:
+            raise ValueError(f"candidates must be at least 1, got {c}")
+        per_prompt = num_images_per_prompt * c
+        rows = [p for p in prompts for _ in range(per_prompt)]
         features = None
         if identity_image is not None:
             ids = _as_list(identity_image)
@@ -132,10 +139,14 @@ class UniF2ace:
                 raise ValueError(f"give one identity image or one per prompt ({len(prompts)}), not {len(ids)}")
             vectors = self.identity_features(ids, align)
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
-            features = {"identity": vectors.repeat_interleave(num_images_per_prompt, 0)}
+            features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features,
                                     guidance_schedule=guidance_schedule)
-        return self.decode_images(codes)
+        images = self.decode_images(codes)
+        if c == 1:
+            return images
+        best = self.score_texts(images, rows, align=False, codes=codes).view(-1, c).argmax(1)
+        return [images[i * c + int(j)] for i, j in enumerate(best)]
 
     def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
                        seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
@@ -224,6 +235,31 @@ class UniF2ace:
         features = self.understanding_features(crops)
         tokens = generate_text(self.model, batch, config, generator, features=features)
         return [self.text_tokenizer.decode(t).strip() for t in tokens]
+
+    @torch.no_grad()
+    def score_texts(self, images, texts: Sequence[str], question: str = CAPTION_QUESTION, align: bool = True,
+                    codes: torch.Tensor | None = None) -> torch.Tensor:
+        """(B,) float log-likelihood of each text as the model's answer to ``question`` about its image:
+        how well the model's understanding finds the text in the image (summed over the text's tokens).
+
+        codes: the images' codes when already known (e.g. just generated); otherwise they are encoded.
+        """
+        images = _as_list(images)
+        if len(images) != len(texts):
+            raise ValueError(f"{len(images)} images for {len(texts)} texts: give one text per image")
+        crops = self.prepare(images, align)
+        codes = self.encode_images(crops) if codes is None else codes.to(self.device)
+        batch = self.prompter.mmu(codes, [[(question, t)] for t in texts]).to(self.device)
+        out = self.model(batch.input_ids, **batch.model_inputs(), features=self.understanding_features(crops),
+                         compute_logits=False, return_hidden=True)
+        targets = batch.labels[:, 1:]
+        rows, pos = (targets != IGNORE).nonzero(as_tuple=True)
+        vocab = self.config.text_vocab_size
+        head = self.model.lm_head
+        logits = torch.nn.functional.linear(out.hidden_states[rows, pos], head.weight[:vocab],
+                                            None if head.bias is None else head.bias[:vocab]).float()
+        token_lp = logits.log_softmax(-1).gather(1, targets[rows, pos].unsqueeze(1)).squeeze(1)
+        return torch.zeros(len(texts), device=token_lp.device).index_add_(0, rows, token_lp).cpu()
 
     # ------------------------------------------------------------------ encoders (sequence-MoE features)
     def identity_features(self, images, align: bool = True) -> torch.Tensor:

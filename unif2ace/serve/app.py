@@ -1,7 +1,7 @@
 """The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
 
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
-                              "temperature", "seed"}
+                              "temperature", "candidates", "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
@@ -124,6 +124,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         steps: int | None = Field(None, ge=1, le=limits.max_steps)
         guidance_scale: float | None = Field(None, ge=0, le=50)
         guidance_schedule: Literal[GUIDANCE_SCHEDULES] | None = None
+        candidates: int | None = Field(None, ge=1, le=8)
         temperature: float | None = Field(None, ge=0, le=100)
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
@@ -137,7 +138,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         rows = len(prompts) * req.n
         if rows > limits.max_images:
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
-        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule)
+        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates)
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
         key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
@@ -235,11 +236,11 @@ def _run_batch(pipe, key, payloads):
 
     kind = key[0]
     if kind == "generate":
-        steps, guidance, temperature, schedule = key[1:5]
+        steps, guidance, temperature, schedule, candidates = key[1:6]
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
-        images = pipe.decode_images(pipe.generate_codes(rows, steps, guidance, temperature, seed,
-                                                        guidance_schedule=schedule))
+        images = pipe.generate(rows, steps=steps, guidance_scale=guidance, temperature=temperature, seed=seed,
+                               guidance_schedule=schedule, candidates=candidates)
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
