@@ -124,3 +124,23 @@ def test_short_prompts_state_what_they_ask():
                                "facial_hair": True})
     assert parse_caption(text) == asks
     assert parse_attribute(text, "ethnicity") == "Indian"
+
+
+def test_gender_by_age_group_counts_each_judge_against_the_prompt():
+    from unif2ace.evaluation.generation import gender_by_age_group
+
+    def item(group, want, lab, lab_real, probe, probe_real, face=True):
+        return {"asks": {"age_group": group, "gender": want}, "labeller": {"gender": lab, "face_detected": face},
+                "labeller_real": {"gender": lab_real}, "probe": {"gender": probe} if probe else {},
+                "probe_real": {"gender": probe_real}}
+
+    items = [item("child", "female", "female", "male", "male", "female", face=False),
+             item("child", "male", "male", "male", "male", "female"),
+             item("child", "male", "female", "male", None, "male"),
+             item("senior", "female", "female", "female", "female", "female"),
+             {"asks": {"age_group": "teen"}, "labeller": {}, "labeller_real": {}, "probe": {}, "probe_real": {}}]
+    got = gender_by_age_group(items)
+    assert set(got) == {"child", "senior"}  # a prompt without a gender counts nowhere
+    assert got["child"] == {"n": 3, "labeller": pytest.approx(2 / 3), "labeller_real": pytest.approx(2 / 3),
+                            "probe": 0.5, "probe_real": pytest.approx(2 / 3), "face_detected": pytest.approx(2 / 3)}
+    assert got["senior"]["n"] == 1 and got["senior"]["labeller"] == 1.0

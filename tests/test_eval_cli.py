@@ -83,6 +83,8 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert [x["kind"] for x in items] == ["caption", "attributes", "caption"]
     assert all(x["labeller"] == x["labeller_real"] and x["probe"] == x["probe_real"] for x in items)
     assert all(set(x["probe"]) == {"gender"} for x in items) and not (out / "images").exists()
+    for row in rep["gender_by_age_group"].values():  # the reference's faces are the real photos
+        assert row["labeller"] == row["labeller_real"] and row["probe"] == row["probe_real"]
     h = rep["headline"]
     for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
         assert key in h
@@ -114,3 +116,4 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
                  "--num-samples", "2", "--max-questions", "2", "--quiet"]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert rep["n_questions"] == 4 and 0 <= rep["headline"]["vqa_accuracy"] <= 1
+

@@ -176,9 +176,29 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
               "labeller": _verdict(g), "labeller_real": _verdict(r),
               "probe": pg, "probe_real": pr}
              for p, g, r, pg, pr in zip(prompts, seen_gen, seen_real, probe_gen, probe_real)]
+    report["gender_by_age_group"] = gender_by_age_group(items)
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
                  "items": items, "all_images": gen}
     return report, artefacts
+
+
+def gender_by_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per prompted age group: how often each judge sees the prompted gender on the generated faces
+    and on the real photos, and how often the labeller's detector finds a face in the generated ones."""
+    from unif2ace.evaluation.probe import GROUPS
+
+    out = {}
+    for group in GROUPS:
+        rows = [x for x in items if x["asks"].get("age_group") == group and "gender" in x["asks"]]
+        if not rows:
+            continue
+        row: dict[str, Any] = {"n": len(rows)}
+        for key in ("labeller", "labeller_real", "probe", "probe_real"):
+            judged = [x for x in rows if "gender" in x[key]]
+            row[key] = float(np.mean([x[key]["gender"] == x["asks"]["gender"] for x in judged])) if judged else None
+        row["face_detected"] = float(np.mean([bool(x["labeller"].get("face_detected")) for x in rows]))
+        out[group] = row
+    return out
 
 
 def _verdict(v: dict[str, Any]) -> dict[str, Any]:

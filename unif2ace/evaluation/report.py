@@ -158,6 +158,14 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
                     [[a, v["n"], fmt(v["agreement"], True), fmt(v.get("agreement_caption_prompts"), True),
                       fmt(v.get("agreement_attributes_prompts"), True), fmt(v["ceiling_real_photos"], True)]
                      for a, v in r["attributes"].items()])
+    if r.get("gender_by_age_group"):
+        lines += ["", "### Gender by the prompted age group", "",
+                  "How often each judge sees the prompted gender, on the generated faces and on the real photos "
+                  "of the same prompts (both judges are weakest on children's faces).", ""]
+        lines += _table(["age group", "n", "labeller", "labeller, real", "probe", "probe, real", "dlib finds a face (generated)"],
+                        [[g, v["n"], fmt(v["labeller"], True), fmt(v["labeller_real"], True), fmt(v["probe"], True),
+                          fmt(v["probe_real"], True), fmt(v["face_detected"], True)]
+                         for g, v in r["gender_by_age_group"].items()])
     fd, d, ident = r["face_detected"], r["diversity"], r["identity"]
     lines += ["", f"dlib finds a face in {fmt(fd['generated'], True)} of generated images ({fmt(fd['real'], True)} of real ones).",
               "", "## Diversity", "", f"{d['note']}.", ""]
