@@ -142,7 +142,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
         key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
-        images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=rows))
+        drawn = rows * (req.candidates or pipe.generation.candidates)  # what the batch computes: every candidate
+        images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn))
         return {"images": [_data_url(im) for im in images], "prompts": prompts, "seed": seed}
 
     @app.post("/v1/caption")
