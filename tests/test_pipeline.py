@@ -100,6 +100,10 @@ def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(mod
     gen_path.write_text(json.dumps({**gen, "guidance_schedule": "ramp"}))
     with pytest.raises(ValueError, match="unknown guidance_schedule 'ramp'; use one of constant, linear, cosine"):
         UniF2ace.from_pretrained(folder)
+    for bad in (0, 2.5, True):
+        gen_path.write_text(json.dumps({**gen, "candidates": bad}))
+        with pytest.raises(ValueError, match=f"candidates must be a whole number ≥ 1, got {bad!r}"):
+            UniF2ace.from_pretrained(folder)
 
 
 def test_score_texts_is_the_answer_log_likelihood(pipe, astronaut):

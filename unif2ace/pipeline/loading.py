@@ -59,8 +59,9 @@ class GenerationDefaults:
         schedule = data.get("guidance_schedule", "constant")
         if schedule not in GUIDANCE_SCHEDULES:
             raise ValueError(f"{path}: unknown guidance_schedule {schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
-        if not (isinstance(data.get("candidates", 1), int) and data.get("candidates", 1) >= 1):
-            raise ValueError(f"{path}: candidates must be a whole number ≥ 1, got {data['candidates']!r}")
+        candidates = data.get("candidates", 1)
+        if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
+            raise ValueError(f"{path}: candidates must be a whole number ≥ 1, got {candidates!r}")
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def save(self, folder: Path) -> None:
