@@ -3,10 +3,11 @@
     python benchmarks/best_of_n.py --data runs/data/utkface --split val --num-samples 128 --candidates 4
 
 The prompts are ``unif2ace eval generation``'s (the first ``--num-samples`` records of the split in
-its seeded order, caption and attribute prompts alternating). For each, N faces are drawn exactly
-as ``generate(..., candidates=N)`` draws them (same seeds: batches of ``--batch-size`` prompts,
-seed ``--seed`` + first index), every face is judged by the labeller and the dlib-descriptor probe
-(``docs/evaluation.md``), and the face the model's own ``score_texts`` picks is compared with the
+its seeded order, caption and attribute prompts alternating). For each, N faces are drawn by
+``generate_candidates`` — the pool ``generate(..., candidates=N)`` picks from, with the same seeds
+(batches of ``--batch-size`` prompts, seed ``--seed`` + first index) — every face is judged by the
+labeller and the dlib-descriptor probe (``docs/evaluation.md``), and the face the model's own
+``score_texts`` picks is compared with the
 average candidate — the expected result of drawing one face — on the same prompt. The gain's ±
 is the standard error of the per-prompt differences. Needs the dataset with dlib features (for
 the probe) and the evaluation extras; prints a markdown table and writes ``--out``/best_of_n.json.
@@ -51,13 +52,12 @@ def main() -> None:
     t = time.perf_counter()
     images, scores = [], []
     for i in range(0, n, args.batch_size):
-        rows = [p.text for p in prompts[i : i + args.batch_size] for _ in range(c)]
-        codes = pipe.generate_codes(rows, seed=args.seed + i)
-        batch = pipe.decode_images(codes)
+        batch, batch_scores = pipe.generate_candidates([p.text for p in prompts[i : i + args.batch_size]],
+                                                       seed=args.seed + i, candidates=c)
         images += batch
-        scores += pipe.score_texts(batch, rows, align=False, codes=codes).tolist()
+        scores += batch_scores.tolist()
     generate_s = time.perf_counter() - t
-    pick = np.asarray(scores).reshape(n, c).argmax(1)
+    pick = np.asarray(scores).argmax(1)
 
     probe, status = fit_probe(store, "train")
     judges = {"labeller": faces.judge_images(images)}

@@ -173,7 +173,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["timings"] = timings
     grid = min(s.grid_size, n)
     items = [{"record_id": p.record_id, "kind": p.kind, "prompt": p.text, "asks": p.asks,
-              "labeller": _verdict(g), "labeller_real": _verdict(r),
+              "labeller": g, "labeller_real": r,
               "probe": pg, "probe_real": pr}
              for p, g, r, pg, pr in zip(prompts, seen_gen, seen_real, probe_gen, probe_real)]
     report["gender_by_age_group"] = gender_by_age_group(items)
@@ -199,11 +199,6 @@ def gender_by_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]
         row["face_detected"] = float(np.mean([bool(x["labeller"].get("face_detected")) for x in rows]))
         out[group] = row
     return out
-
-
-def _verdict(v: dict[str, Any]) -> dict[str, Any]:
-    """A labeller verdict as JSON (numpy scalars to Python)."""
-    return {k: x.item() if isinstance(x, np.generic) else x for k, x in v.items()}
 
 
 def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str) -> tuple[dict, list, list]:

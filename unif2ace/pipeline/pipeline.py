@@ -122,6 +122,24 @@ class UniF2ace:
         candidates: draw this many faces for each returned one and keep the one whose prompt the
         model itself finds most likely as its description (``score_texts``); default: the model's.
         """
+        images, scores = self.generate_candidates(prompts, num_images_per_prompt, steps, guidance_scale, temperature,
+                                                  seed, identity_image, align, sampler, guidance_schedule, candidates)
+        if scores is None:
+            return images
+        c = scores.shape[1]
+        return [images[i * c + int(j)] for i, j in enumerate(scores.argmax(1))]
+
+    def generate_candidates(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1,
+                            steps: int | None = None, guidance_scale: float | None = None,
+                            temperature: float | None = None, seed: int | None = None, identity_image=None,
+                            align: bool = True, sampler: str = "maskgit", guidance_schedule: str | None = None,
+                            candidates: int | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
+        """(every face drawn, scores): what ``generate`` chooses from, with the same arguments.
+
+        The faces are prompt-major with the candidates of one returned face consecutive; scores is
+        (returned faces, candidates), the ``score_texts`` of each against its prompt, or None when
+        there is one candidate (nothing to choose).
+        """
         prompts = [prompts] if isinstance(prompts, str) else list(prompts)
         if not prompts:
             raise ValueError("no prompts given")
@@ -144,9 +162,8 @@ class UniF2ace:
                                     guidance_schedule=guidance_schedule)
         images = self.decode_images(codes)
         if c == 1:
-            return images
-        best = self.score_texts(images, rows, align=False, codes=codes).view(-1, c).argmax(1)
-        return [images[i * c + int(j)] for i, j in enumerate(best)]
+            return images, None
+        return images, self.score_texts(images, rows, align=False, codes=codes).view(-1, c)
 
     def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
                        seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
