@@ -1,27 +1,28 @@
 #!/usr/bin/env bash
-# Train the default model's GPU stage (recipes/face-gpu.yaml) and its wider sibling
-# (recipes/face-gpu-wide.yaml) side by side on one GPU, then cast both to fp16.
+# Train recipes on one GPU, side by side (the project's small models leave a GPU mostly idle, so
+# two runs cost little more than one), then cast each run's best evaluation to fp16.
 #
-#   scripts/gpu-train.sh pack        # here: copy what the runs need into .carry/ (25 MB, ignored)
-#   scripts/gpu-train.sh run OUT     # on the GPU machine (or any machine with .carry/): train, export
+#   scripts/gpu-train.sh pack                              # here: copy what the runs need into .carry/ (25 MB, ignored)
+#   scripts/gpu-train.sh run OUT [RECIPE[@INIT] ...]       # on the GPU machine (or any machine with .carry/)
 #
+# Each run is a recipe, optionally with @FOLDER to start from that model folder (model.init=FOLDER).
+# Without any, it trains the default model's first GPU stage and its wider sibling, as shipped:
+#   recipes/face-gpu.yaml@unif2ace/assets/models/default recipes/face-gpu-wide.yaml
 # `run` needs only this checkout, .carry/ and a Python with torch, numpy, safetensors, pyyaml, tqdm
 # and tokenizers (no install: PYTHONPATH is the checkout). It rebuilds runs/data/utkface from
-# .carry/, trains both recipes at once (a 13 M and a 19 M model leave one GPU mostly idle, so two
-# runs cost little more than one), exports each run's best evaluation in fp16 and writes into OUT:
-#   face-gpu.safetensors.part-*, face-gpu-wide.safetensors.part-*   (fp16 weights, in 15 MiB pieces)
-#   logs.tar.gz                                                      (metrics.jsonl, configs, logs)
-# Rejoin with `cat OUT/NAME.safetensors.part-* > NAME.safetensors`; the other files of each model
-# folder are those of unif2ace/assets/models/default (same tokenizers, configs from the recipes).
-# face-gpu starts from the weights in unif2ace/assets/models/default. The shipped run started from
-# stage 4's, which commit 201a2e0 shipped: to reproduce it, restore them first with
+# .carry/, trains every recipe at once into runs/NAME (NAME: the recipe's file name), exports each
+# run's best evaluation in fp16 and writes into OUT:
+#   NAME.safetensors.part-*   (fp16 weights, in 15 MiB pieces; rejoin with cat OUT/NAME.safetensors.part-* > NAME.safetensors)
+#   logs.tar.gz               (metrics.jsonl, configs, logs, the model folders without their weights)
+# The other files of each model folder are those of unif2ace/assets/models/default (same tokenizers).
+# The first GPU stage (face-gpu) started from stage 4's weights, which commit 201a2e0 shipped: to
+# reproduce it, restore them first with
 #   git show 201a2e0:unif2ace/assets/models/default/model.safetensors > unif2ace/assets/models/default/model.safetensors
-# Environment: MINUTES (training time cap per run, default the recipes' 7.5), DEVICE (default cuda),
-# PYTHON (default python3), EXTRA (more key=value overrides for both runs, e.g. for a smoke test).
+# Environment: MINUTES (training time cap per run, default each recipe's), DEVICE (default cuda),
+# PYTHON (default python3), EXTRA (more key=value overrides for every run, e.g. for a smoke test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=runs/data/utkface
-RUNS=(face-gpu face-gpu-wide)
 
 pack() {
     for f in "$DATA"/records.jsonl "$DATA"/shards/codes/face-f8.index.json "$DATA"/shards/features/dlib-128.index.json; do
@@ -37,7 +38,14 @@ pack() {
 
 run() {
     local out=$1 minutes=${MINUTES:-} device=${DEVICE:-cuda} py=${PYTHON:-python3}
+    shift
+    local specs=("$@")
+    [ ${#specs[@]} -gt 0 ] || specs=(recipes/face-gpu.yaml@unif2ace/assets/models/default recipes/face-gpu-wide.yaml)
     [ -d .carry/utkface ] || { echo "no .carry/utkface: run 'scripts/gpu-train.sh pack' where the dataset is" >&2; exit 1; }
+    local spec
+    for spec in "${specs[@]}"; do
+        [ -f "${spec%%@*}" ] || { echo "no recipe ${spec%%@*}: give recipes/NAME.yaml[@INIT_FOLDER]" >&2; exit 2; }
+    done
     mkdir -p "$out" "$DATA" runs/gpu-logs
     cp -r .carry/utkface/. "$DATA"/
     export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
@@ -47,32 +55,37 @@ run() {
     [ -n "$minutes" ] && common+=(max_minutes="$minutes")
     read -r -a extra <<<"${EXTRA:-}"
     common+=("${extra[@]}")
-    rm -rf runs/face-gpu runs/face-gpu-wide
-    "$py" -m unif2ace train recipes/face-gpu.yaml "${common[@]}" model.init=unif2ace/assets/models/default \
-        >runs/gpu-logs/face-gpu.log 2>&1 &
-    local a=$!
-    "$py" -m unif2ace train recipes/face-gpu-wide.yaml "${common[@]}" >runs/gpu-logs/face-gpu-wide.log 2>&1 &
-    local b=$!
-    local ra=0 rb=0
-    wait $a || ra=$?
-    wait $b || rb=$?
-    echo "exit codes: face-gpu $ra, face-gpu-wide $rb"
-    for name in "${RUNS[@]}"; do
-        if [ -f runs/$name/model/model.safetensors ]; then
-            "$py" -m unif2ace export runs/$name/model runs/$name/model-fp16 --dtype float16
-            split -b 15M -d runs/$name/model-fp16/model.safetensors "$out/$name.safetensors.part-"
-            sha256sum runs/$name/model-fp16/model.safetensors | tee runs/gpu-logs/$name.sha256
-            cp -r runs/$name/model-fp16 runs/gpu-logs/$name-model  # the folder without its weights
-            find runs/gpu-logs/$name-model -name '*.safetensors' -delete
+    local names=() pids=() recipe init name
+    for spec in "${specs[@]}"; do  # all at once: small models leave one GPU mostly idle
+        recipe=${spec%%@*} init=()
+        [[ $spec == *@* ]] && init=(model.init="${spec#*@}")
+        name=$(basename "$recipe" .yaml)
+        names+=("$name")
+        rm -rf "runs/$name"
+        "$py" -m unif2ace train "$recipe" out="runs/$name" "${common[@]}" "${init[@]}" >"runs/gpu-logs/$name.log" 2>&1 &
+        pids+=($!)
+    done
+    local i rc
+    for i in "${!pids[@]}"; do
+        rc=0; wait "${pids[$i]}" || rc=$?
+        echo "exit code of ${names[$i]}: $rc"
+    done
+    for name in "${names[@]}"; do
+        if [ -f "runs/$name/model/model.safetensors" ]; then
+            "$py" -m unif2ace export "runs/$name/model" "runs/$name/model-fp16" --dtype float16
+            split -b 15M -d "runs/$name/model-fp16/model.safetensors" "$out/$name.safetensors.part-"
+            sha256sum "runs/$name/model-fp16/model.safetensors" | tee "runs/gpu-logs/$name.sha256"
+            cp -r "runs/$name/model-fp16" "runs/gpu-logs/$name-model"  # the folder without its weights
+            find "runs/gpu-logs/$name-model" -name '*.safetensors' -delete
         fi
-        cp runs/$name/metrics.jsonl runs/gpu-logs/$name.metrics.jsonl 2>/dev/null || true
-        cp runs/$name/config.yaml runs/gpu-logs/$name.config.yaml 2>/dev/null || true
+        cp "runs/$name/metrics.jsonl" "runs/gpu-logs/$name.metrics.jsonl" 2>/dev/null || true
+        cp "runs/$name/config.yaml" "runs/gpu-logs/$name.config.yaml" 2>/dev/null || true
     done
     nvidia-smi >runs/gpu-logs/nvidia-smi.txt 2>&1 || true
     tar -czf "$out/logs.tar.gz" -C runs gpu-logs
-    "$py" - <<'EOF'
-import json, pathlib
-for name in ("face-gpu", "face-gpu-wide"):
+    "$py" - "${names[@]}" <<'EOF'
+import json, pathlib, sys
+for name in sys.argv[1:]:
     p = pathlib.Path(f"runs/gpu-logs/{name}.metrics.jsonl")
     if not p.is_file():
         print(name, "no metrics"); continue
@@ -90,6 +103,6 @@ EOF
 
 case "${1:-}" in
     pack) pack ;;
-    run) run "${2:?usage: scripts/gpu-train.sh run OUT}" ;;
-    *) echo "usage: scripts/gpu-train.sh pack | run OUT" >&2; exit 2 ;;
+    run) shift; run "${1:?usage: scripts/gpu-train.sh run OUT [RECIPE[@INIT] ...]}" "${@:2}" ;;
+    *) echo "usage: scripts/gpu-train.sh pack | run OUT [RECIPE[@INIT] ...]" >&2; exit 2 ;;
 esac
