@@ -6,8 +6,10 @@ The prompts are ``unif2ace eval generation``'s (the first ``--num-samples`` reco
 its seeded order, caption and attribute prompts alternating). For each, N faces are drawn by
 ``generate_candidates`` — the pool ``generate(..., candidates=N)`` picks from, with the same seeds
 (batches of ``--batch-size`` prompts, seed ``--seed`` + first index) — every face is judged by the
-labeller and the dlib-descriptor probe (``docs/evaluation.md``), and the face the model's own
-``score_texts`` picks is compared with the
+labeller and the descriptor probes (``docs/evaluation.md``; ``--probe-features``: dlib's, the
+evaluation's judge, and FaceNet's, which shares no network with the shipped model's
+understanding — that reads dlib's descriptor, and so does the face-picking), and the face the
+model's own ``score_texts`` picks is compared with the
 average candidate — the expected result of drawing one face — on the same prompt. The gain's ±
 is the standard error of the per-prompt differences. Needs the dataset with dlib features (for
 the probe) and the evaluation extras; prints a markdown table and writes ``--out``/best_of_n.json.
@@ -34,13 +36,15 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=8, help="prompts per generate call (as the evaluation)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--probe-features", default="dlib-128,facenet-512",
+                    help="comma-separated stored features to fit a probe judge on (those the dataset lacks are skipped)")
     ap.add_argument("--out", default="runs/best-of-n")
     args = ap.parse_args()
     if args.candidates < 2:
         raise SystemExit("--candidates must be at least 2 to compare a pick with its candidates")
 
     from unif2ace.evaluation import faces
-    from unif2ace.evaluation.probe import fit_probe
+    from unif2ace.evaluation.probe import FEATURES, fit_probe, held_out_accuracy
     from unif2ace.evaluation.tasks import generation_prompts, load_records
     from unif2ace.pipeline import UniF2ace
 
@@ -59,12 +63,16 @@ def main() -> None:
     generate_s = time.perf_counter() - t
     pick = np.asarray(scores).argmax(1)
 
-    probe, status = fit_probe(store, "train")
     judges = {"labeller": faces.judge_images(images)}
-    if probe is not None:
-        judges["probe"] = probe.judge(images)
-    else:
-        print(f"probe {status}")
+    ceilings = {}
+    for features in filter(None, args.probe_features.split(",")):
+        name = "probe" if features == FEATURES else f"probe ({features})"
+        probe, status = fit_probe(store, "train", features=features)
+        if probe is None:
+            print(f"{name} {status}")
+            continue
+        judges[name] = probe.judge(images)
+        ceilings[name] = held_out_accuracy(probe, store, args.split)
 
     rows_out = []
     for judge, seen in judges.items():
@@ -82,7 +90,11 @@ def main() -> None:
                              "picked": float(np.mean(picked)), "gain": float(d.mean()),
                              "gain_se": float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")})
 
-    print(f"\nbest of {c} on {n} {args.split} prompts ({args.model}; generation and scoring {generate_s:.0f} s)\n")
+    print(f"\nbest of {c} on {n} {args.split} prompts ({args.model}; generation and scoring {generate_s:.0f} s)")
+    for name, acc in ceilings.items():
+        print(f"{name} on the real full-size {args.split} photos: " +
+              ", ".join(f"{attr} {100 * a['accuracy']:.1f}% (n = {a['n']})" for attr, a in acc.items()))
+    print()
     print("| judge | attribute | n | average candidate | picked by the model | gain (± s.e., paired) |")
     print("|---|---|---:|---:|---:|---:|")
     for r in rows_out:
@@ -91,7 +103,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "best_of_n.json").write_text(json.dumps({"settings": vars(args), "generate_s": generate_s,
-                                                   "rows": rows_out}, indent=2) + "\n")
+                                                   "probe_ceilings": ceilings, "rows": rows_out}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from unif2ace.data.records import FaceRecord, Label
 from unif2ace.data.store import FaceStore
+from unif2ace.evaluation import probe as probe_module
 from unif2ace.evaluation.probe import FEATURES, GROUPS, fit_logistic, fit_probe, held_out_accuracy
 
 
@@ -28,7 +30,7 @@ def test_fit_logistic_reaches_the_optimum_of_the_regularised_loss():
     assert (xb @ w).argmax(1).eq(y).double().mean() > 0.7  # the data are noisy but mostly separable
 
 
-def _store(tmp_path, n_per_class: int = 12, gender_source: str = "given"):
+def _store(tmp_path, n_per_class: int = 12, gender_source: str = "given", features: str = FEATURES):
     """Records whose 8-d features cluster by gender (dims 0–1) and by age group (dims 2–6)."""
     rng = np.random.default_rng(0)
     store = FaceStore.create(tmp_path / "ds", {"source": "folder", "root": str(tmp_path)})
@@ -48,7 +50,7 @@ def _store(tmp_path, n_per_class: int = 12, gender_source: str = "given"):
     store.append(recs)
     ids = [r.id for r in recs]
     (tmp_path / "ds" / "splits.json").write_text(json.dumps({"train": ids[0::2], "val": ids[1::2], "test": []}))
-    store.write_shard("features", FEATURES, ids, torch.tensor(np.stack(feats), dtype=torch.float32))
+    store.write_shard("features", features, ids, torch.tensor(np.stack(feats), dtype=torch.float32))
     return store
 
 
@@ -73,3 +75,38 @@ def test_probe_without_features_says_how_to_get_them(tmp_path):
     store = FaceStore.create(tmp_path / "ds", {"source": "folder", "root": str(tmp_path)})
     probe, status = fit_probe(store, "train")
     assert probe is None and "unif2ace data encode --encoder dlib" in status
+
+
+def test_probe_on_facenet_features_reads_them_and_judges_with_facenet(tmp_path, monkeypatch):
+    store = _store(tmp_path, features="facenet-512")
+    probe, status = fit_probe(store, "train")  # the default (dlib) features are not there
+    assert probe is None and "unif2ace data encode --encoder dlib" in status
+    probe, status = fit_probe(store, "train", features="facenet-512")
+    assert status == "ok" and probe.features == "facenet-512"
+    assert held_out_accuracy(probe, store, "val")["gender"] == {"n": 60, "accuracy": 1.0}
+    asked = []
+
+    class Encoder:
+        def encode(self, images):
+            f = torch.zeros(len(images), 8)
+            f[:, 1], f[:, 2 + GROUPS.index("child")] = 3.0, 3.0
+            return f
+
+    def fake_load(name):
+        asked.append(name)
+        return Encoder()
+
+    monkeypatch.setattr("unif2ace.encoders.load_identity_encoder", fake_load)
+    from PIL import Image
+
+    assert probe.judge([Image.new("RGB", (8, 8))]) == [{"gender": "female", "age_group": "child"}]
+    assert asked == ["facenet"]
+
+
+def test_probe_names_the_features_it_supports(tmp_path):
+    store = FaceStore.create(tmp_path / "ds", {"source": "folder", "root": str(tmp_path)})
+    with pytest.raises(ValueError) as exc:
+        fit_probe(store, "train", features="clip-768")
+    assert str(exc.value) == "no probe on 'clip-768' features: use one of " + ", ".join(probe_module.PROBE_FEATURES)
+    _, status = fit_probe(store, "train", features="facenet-512")
+    assert "unif2ace data encode --encoder facenet" in status

@@ -7,6 +7,10 @@ encode --encoder dlib`` stores, and fits two L2-regularised logistic regressions
 age groups) on the **train** split's *given* labels (the dataset's own labels, e.g. UTKFace's file
 names — never labeller output). It never sees the model or generated images; its accuracy on the
 real held-out photos, at the generated size, is reported beside every agreement as its ceiling.
+
+``features="facenet-512"`` fits the same probes on FaceNet's descriptor instead (stored by
+``unif2ace data encode --encoder facenet``): a weaker judge, but one that shares no network with a
+model whose understanding reads dlib's descriptor, as the shipped model's does.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import torch
 
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 
-FEATURES = "dlib-128"
+FEATURES = "dlib-128"  # the default judge's features
+PROBE_FEATURES = {"dlib-128": "dlib", "facenet-512": "facenet"}  # stored features -> identity encoder
 GROUPS = [name for _, name in AGE_GROUPS]
 GENDERS = ["male", "female"]
 
@@ -58,6 +63,7 @@ class ProbeJudge:
     std: torch.Tensor
     heads: dict[str, tuple[list[str], torch.Tensor]]  # attribute -> (class names, (d + 1, classes) weights)
     train_size: int
+    features: str = FEATURES
 
     def predict(self, features: torch.Tensor) -> list[dict[str, Any]]:
         z = _with_bias((features.double() - self.mean) / self.std)
@@ -70,7 +76,7 @@ class ProbeJudge:
     def judge(self, images: list) -> list[dict[str, Any]]:
         from unif2ace.encoders import load_identity_encoder
 
-        enc = load_identity_encoder("dlib")
+        enc = load_identity_encoder(PROBE_FEATURES[self.features])
         return self.predict(enc.encode([np.asarray(im.convert("RGB")) for im in images]))
 
 
@@ -87,26 +93,29 @@ def given_labels(record) -> dict[str, str]:
     return out
 
 
-def _labelled_features(store, split: str) -> tuple[list[dict[str, str]], torch.Tensor]:
+def _labelled_features(store, split: str, features: str = FEATURES) -> tuple[list[dict[str, str]], torch.Tensor]:
     """(given labels, float64 descriptors) of ``split``'s records that have both; raises if the split is missing."""
-    have = store.shard_ids("features", FEATURES)
+    have = store.shard_ids("features", features)
     pairs = [(r.id, lab) for r in store.records(split) if r.id in have and (lab := given_labels(r))]
     if not pairs:
         return [], torch.empty(0, 0, dtype=torch.float64)
-    _, feats = store.read_shards("features", FEATURES, [rid for rid, _ in pairs])
+    _, feats = store.read_shards("features", features, [rid for rid, _ in pairs])
     return [lab for _, lab in pairs], feats.double()
 
 
-def fit_probe(store, split: str = "train", l2: float = 1e-2) -> tuple[ProbeJudge | None, str]:
-    """(judge, status): the probe fitted on ``split``, or None with the reason it cannot be fitted."""
-    if not store.shard_ids("features", FEATURES):
-        return None, f"skipped: the dataset has no '{FEATURES}' features (run `unif2ace data encode --encoder dlib`)"
+def fit_probe(store, split: str = "train", l2: float = 1e-2, features: str = FEATURES) -> tuple[ProbeJudge | None, str]:
+    """(judge, status): the probe on ``features`` fitted on ``split``, or None with the reason it cannot be fitted."""
+    if features not in PROBE_FEATURES:
+        raise ValueError(f"no probe on '{features}' features: use one of {', '.join(PROBE_FEATURES)}")
+    if not store.shard_ids("features", features):
+        return None, (f"skipped: the dataset has no '{features}' features "
+                      f"(run `unif2ace data encode --encoder {PROBE_FEATURES[features]}`)")
     try:
-        labels, feats = _labelled_features(store, split)
+        labels, feats = _labelled_features(store, split, features)
     except (FileNotFoundError, ValueError) as exc:
         return None, f"skipped: {exc}"
     if len(labels) < 2:
-        return None, f"skipped: fewer than 2 {split} records with given gender/age labels and '{FEATURES}' features"
+        return None, f"skipped: fewer than 2 {split} records with given gender/age labels and '{features}' features"
     mean, std = feats.mean(0), feats.std(0).clamp_min(1e-6)
     z = (feats - mean) / std
     heads = {}
@@ -118,13 +127,13 @@ def fit_probe(store, split: str = "train", l2: float = 1e-2) -> tuple[ProbeJudge
         heads[attr] = (names, fit_logistic(z[rows], y, len(names), l2))
     if not heads:
         return None, f"skipped: the {split} split's given labels have a single class for both gender and age group"
-    return ProbeJudge(mean, std, heads, len(labels)), "ok"
+    return ProbeJudge(mean, std, heads, len(labels), features), "ok"
 
 
 def held_out_accuracy(probe: ProbeJudge, store, split: str) -> dict[str, Any]:
     """Accuracy of each head on ``split``'s stored features (full-size photos) against the given labels."""
     try:
-        labels, feats = _labelled_features(store, split)
+        labels, feats = _labelled_features(store, split, probe.features)
     except (FileNotFoundError, ValueError):
         return {}
     if not labels:
