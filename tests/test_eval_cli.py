@@ -113,7 +113,19 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
     assert rep["diversity"]["same_prompt_generated"] >= 0 and "status" in rep["identity"]
     out = tmp_path / "u"
     assert main(["eval", "understanding", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
-                 "--num-samples", "2", "--max-questions", "2", "--quiet"]) == 0
+                 "--num-samples", "2", "--max-questions", "2", "--dtype", "bfloat16", "--quiet"]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert rep["n_questions"] == 4 and 0 <= rep["headline"]["vqa_accuracy"] <= 1
+    assert rep["settings"]["dtype"] == "bfloat16" and "--dtype bfloat16" in rep["command"]
+
+
+def test_eval_loads_a_model_folder_in_the_dtype_asked_for(tmp_path):
+    import torch
+
+    from unif2ace.evaluation.models import load_model
+
+    pipeline = pytest.importorskip("unif2ace.pipeline")
+    model = pipeline.write_random_model(tmp_path / "model", "tiny", image_size=32, steps=2)
+    assert load_model(str(model), device="cpu").dtype == torch.float32
+    assert load_model(str(model), device="cpu", dtype="bfloat16").dtype == torch.bfloat16
 

@@ -25,6 +25,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--device", default="cpu", help="device for the model and the FID Inception")
+    p.add_argument("--dtype", default="float32", choices=("auto", "float32", "bfloat16", "float16"),
+                   help="weights of a model folder (default float32, as every published number was measured; "
+                        "auto: bf16 where the device computes it natively, about 1.5x faster on such CPUs)")
     p.add_argument("--judge-url", default=None, help="OpenAI-compatible base URL of a judge (key: UNIF2ACE_JUDGE_API_KEY)")
     p.add_argument("--judge-model", default=None, help="judge model name (e.g. gpt-4o)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -68,7 +71,7 @@ def _setup(args) -> tuple:
     torch.manual_seed(args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    pipe = load_model(args.model, args.data, args.device)
+    pipe = load_model(args.model, args.data, args.device, args.dtype)
     judge = Judge.from_args(args.judge_url, args.judge_model, cache_dir=out / "judge_cache")
     meta = {"model": args.model, "data": args.data,
             "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}" for k, v in _flags(args))}
@@ -98,6 +101,7 @@ def _generation(args: argparse.Namespace) -> int:
         vqascore = HFVQAScore(args.vqascore_model, device=args.device)
     rep, art = evaluate_generation(pipe, args.data, s, vqascore=vqascore, judge=judge, progress=not args.quiet)
     rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
+    rep["settings"]["dtype"] = args.dtype
     R.image_grid(art["images"], art["prompts"], out / "grid.png")
     R.image_grid(art["real"], art["prompts"], out / "grid_real.png")
     attrs = list(rep["attributes"])
@@ -123,6 +127,7 @@ def _understanding(args: argparse.Namespace) -> int:
                               batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
+    rep["settings"]["dtype"] = args.dtype
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}
     attrs = [k for k in rep["vqa"] if "(" not in k and k not in ("overall", "overall_strict_text")]
     R.bar_chart(attrs, {"model": [rep["vqa"][a]["accuracy"] for a in attrs],

@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 
 
-def load_model(spec: str, data: str | Path | None = None, device: str | None = None) -> Any:
+def load_model(spec: str, data: str | Path | None = None, device: str | None = None, dtype: str | None = None) -> Any:
+    """The pipeline to evaluate; ``device`` and ``dtype`` (a name: float32, bfloat16, float16, auto)
+    apply to a model folder only."""
     if spec == "reference":
         if data is None:
             raise ValueError("--model reference needs --data")
@@ -39,7 +41,8 @@ def load_model(spec: str, data: str | Path | None = None, device: str | None = N
         from unif2ace.pipeline import UniF2ace
     except ImportError as exc:
         raise ImportError("unif2ace.pipeline is not available in this install; pass --model module:factory") from exc
-    kwargs = {"device": device} if device and "device" in inspect.signature(UniF2ace.from_pretrained).parameters else {}
+    params = inspect.signature(UniF2ace.from_pretrained).parameters
+    kwargs = {k: v for k, v in (("device", device), ("dtype", dtype)) if v and k in params}
     return UniF2ace.from_pretrained(folder, **kwargs)
 
 
