@@ -27,7 +27,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="cpu", help="device for the model and the FID Inception")
     p.add_argument("--dtype", default="float32", choices=("auto", "float32", "bfloat16", "float16"),
                    help="weights of a model folder (default float32, as every published number was measured; "
-                        "auto: bf16 where the device computes it natively, about 1.5x faster on such CPUs)")
+                        "auto: bf16 where the device computes it natively)")
     p.add_argument("--judge-url", default=None, help="OpenAI-compatible base URL of a judge (key: UNIF2ACE_JUDGE_API_KEY)")
     p.add_argument("--judge-model", default=None, help="judge model name (e.g. gpt-4o)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
