@@ -73,9 +73,15 @@ def _setup(args) -> tuple:
     out.mkdir(parents=True, exist_ok=True)
     pipe = load_model(args.model, args.data, args.device, args.dtype)
     judge = Judge.from_args(args.judge_url, args.judge_model, cache_dir=out / "judge_cache")
-    meta = {"model": args.model, "data": args.data,
+    meta = {"model": args.model, "data": args.data, "dtype": args.dtype,
             "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}" for k, v in _flags(args))}
     return out, pipe, judge, meta
+
+
+def _stamp(rep: dict, meta: dict) -> None:
+    """What was evaluated and how, into the report (the dtype among its settings)."""
+    rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
+    rep["settings"]["dtype"] = meta["dtype"]
 
 
 def _flags(args) -> list[tuple[str, str]]:
@@ -100,8 +106,7 @@ def _generation(args: argparse.Namespace) -> int:
 
         vqascore = HFVQAScore(args.vqascore_model, device=args.device)
     rep, art = evaluate_generation(pipe, args.data, s, vqascore=vqascore, judge=judge, progress=not args.quiet)
-    rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
-    rep["settings"]["dtype"] = args.dtype
+    _stamp(rep, meta)
     R.image_grid(art["images"], art["prompts"], out / "grid.png")
     R.image_grid(art["real"], art["prompts"], out / "grid_real.png")
     attrs = list(rep["attributes"])
@@ -126,8 +131,7 @@ def _understanding(args: argparse.Namespace) -> int:
     s = UnderstandingSettings(split=args.split, num_samples=args.num_samples, max_questions=args.max_questions,
                               batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
-    rep["model"], rep["data"], rep["command"] = meta["model"], meta["data"], meta["command"]
-    rep["settings"]["dtype"] = args.dtype
+    _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}
     attrs = [k for k in rep["vqa"] if "(" not in k and k not in ("overall", "overall_strict_text")]
     R.bar_chart(attrs, {"model": [rep["vqa"][a]["accuracy"] for a in attrs],
