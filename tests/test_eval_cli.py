@@ -7,6 +7,7 @@ import importlib.util
 import json
 
 import pytest
+import torch
 
 from unif2ace.cli import main
 
@@ -79,6 +80,7 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert probe["status"] == "ok" and probe["heads"] == ["gender"] and probe["train_records"] == 2
     assert probe["gender"]["n"] == 3 and probe["gender"]["agreement"] == probe["gender"]["ceiling_real_photos"]
     assert not {"smile", "age_group", "color"} & set(probe)  # only what the probes judge
+    assert "unif2ace data encode --encoder facenet" in rep["attributes_probe_facenet"]["status"]  # dlib only here
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in items] == ["caption", "attributes", "caption"]
     assert all(x["labeller"] == x["labeller_real"] and x["probe"] == x["probe_real"] for x in items)
@@ -92,6 +94,46 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     md = (out / "report.md").read_text()
     assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md and "gender agreement (probe)" in md
     assert (out / "grid.png").stat().st_size > 1000 and (out / "attributes.png").stat().st_size > 1000
+
+
+def test_the_facenet_probe_is_a_third_judge_when_the_data_has_its_features(tiny_data, tmp_path, monkeypatch):
+    """With FaceNet features stored (here from a stand-in encoder, the same at fit and judge time) the
+    report gains the third judge's table; the reference's faces are the real photos, so agreement = ceiling."""
+    import shutil
+
+    import numpy as np
+
+    import unif2ace.encoders as encoders
+    from unif2ace.data.store import FaceStore
+
+    class FakeFaceNet:
+        name, dim = "facenet-512", 512
+
+        def encode(self, images):
+            from PIL import Image
+
+            pil = [Image.fromarray(im) if isinstance(im, np.ndarray) else im.convert("RGB") for im in images]
+            rows = [np.resize(np.asarray(im.resize((8, 8)), np.float32).ravel() / 255, 512) for im in pil]
+            return torch.from_numpy(np.stack(rows))
+
+    data = tmp_path / "ds"
+    shutil.copytree(tiny_data, data)
+    encoders.precompute_features(FaceStore.open(data), FakeFaceNet(), progress=False)
+    real_load = encoders.load_identity_encoder
+    monkeypatch.setattr(encoders, "load_identity_encoder",
+                        lambda name, *a, **k: FakeFaceNet() if name == "facenet" else real_load(name, *a, **k))
+    out = tmp_path / "g"
+    assert main(["eval", "generation", "--model", "reference", "--data", str(data), "--out", str(out),
+                 "--num-samples", "3", "--diversity-prompts", "0", "--identity-samples", "0", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    third = rep["attributes_probe_facenet"]
+    assert third["status"] == "ok" and third["train_records"] == 2 and third["gender"]["n"] == 3
+    assert third["gender"]["agreement"] == third["gender"]["ceiling_real_photos"]
+    assert rep["headline"]["gender_agreement_probe_facenet"] == third["gender"]["agreement"]
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    assert all(set(x["probe_facenet"]) == {"gender"} and x["probe_facenet"] == x["probe_facenet_real"] for x in items)
+    md = (out / "report.md").read_text()
+    assert "A third judge, linear probes on FaceNet" in md and "gender agreement (probe_facenet)" in md
 
 
 @pytest.mark.slow

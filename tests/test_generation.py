@@ -170,3 +170,63 @@ def test_top_k_and_top_p_filtering():
     picks = {int(choose_next_token(logits, TextGenerationConfig(do_sample=True, top_p=0.8), g)) for _ in range(200)}
     assert picks == {0, 1}
     assert int(choose_next_token(logits, TextGenerationConfig())) == 0
+
+
+def _first_step_logits(model, prompts, config, monkeypatch, **kw):
+    """The (float64) logits the sampler receives at the first step (every token still masked)."""
+    from unif2ace.diffusion.schedulers import MaskGITScheduler
+
+    seen = []
+    original = MaskGITScheduler.step
+
+    def step(self, logits, *args, **kwargs):
+        seen.append(logits.double().clone())
+        return original(self, logits, *args, **kwargs)
+
+    monkeypatch.setattr(MaskGITScheduler, "step", step)
+    generate_image_codes(model, prompts, config, torch.Generator().manual_seed(9), **kw)
+    monkeypatch.undo()
+    return seen[0]
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_composed_guidance_is_the_closed_form_of_separate_conditional_passes(monkeypatch, use_cache):
+    """cond + w·(cond − negative) + c·(cond − contrast), against three unguided runs, one per prompt set."""
+    model = model_with_random_moe(seed=6)
+    negatives, contrasts = [[11, 12], [13]], [[5, 6, 7, 9], [9, 14]]
+    w, c = 2.5, 4.0
+
+    def alone(prompts):
+        return _first_step_logits(model, prompts, ImageGenerationConfig(num_tokens=16, steps=3, use_cache=use_cache),
+                                  monkeypatch)
+
+    cond, neg, con = alone(PROMPTS), alone(negatives), alone(contrasts)
+    config = ImageGenerationConfig(num_tokens=16, steps=3, guidance_scale=w, use_cache=use_cache)
+    got = _first_step_logits(model, PROMPTS, config, monkeypatch, negative_prompts=negatives,
+                             contrast_prompts=contrasts, contrast_scale=c)
+    torch.testing.assert_close(got, cond + w * (cond - neg) + c * (cond - con), rtol=1e-5, atol=1e-4)
+    # without CFG the contrast term stands alone; the default negative is the empty prompt
+    got = _first_step_logits(model, PROMPTS, ImageGenerationConfig(num_tokens=16, steps=3, use_cache=use_cache),
+                             monkeypatch, contrast_prompts=contrasts, contrast_scale=c)
+    torch.testing.assert_close(got, cond + c * (cond - con), rtol=1e-5, atol=1e-4)
+    empty = alone([[], []])
+    got = _first_step_logits(model, PROMPTS, config, monkeypatch)
+    torch.testing.assert_close(got, cond + w * (cond - empty), rtol=1e-5, atol=1e-4)
+
+
+def test_guidance_prompts_default_to_plain_cfg_and_are_checked():
+    model = model_with_random_moe(seed=7)
+    config = ImageGenerationConfig(num_tokens=16, steps=4, guidance_scale=2.0)
+
+    def run(**kw):
+        return generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(5), **kw)
+
+    plain = run()
+    assert torch.equal(plain, run(negative_prompts=[[], []]))
+    assert torch.equal(plain, run(contrast_prompts=PROMPTS, contrast_scale=3.0))  # cond − cond adds nothing
+    assert torch.equal(plain, run(contrast_prompts=[[1], [2]], contrast_scale=0.0))
+    assert not torch.equal(plain, run(contrast_prompts=[[1], [2]], contrast_scale=3.0))
+    with pytest.raises(ValueError, match=r"contrast_prompts must give one prompt per row \(2\), got 1"):
+        run(contrast_prompts=[[1]], contrast_scale=1.0)
+    with pytest.raises(ValueError, match=r"negative_prompts must give one prompt per row \(2\), got 3"):
+        run(negative_prompts=[[1], [2], [3]])

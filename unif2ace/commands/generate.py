@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--candidates", type=int, default=None,
                    help="draw N faces per image and keep the one the model itself reads as closest to the prompt "
                         "(N times the time; default: the model's)")
+    _guidance_options(p)
     p.add_argument("--identity", default=None, help="a photo whose identity conditions generation (face expert)")
     add_model_options(p)
     p.set_defaults(func=run_generate)
@@ -37,9 +38,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--guidance-scale", type=float, default=None)
     e.add_argument("--temperature", type=float, default=None)
     e.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None)
+    _guidance_options(e)
     e.add_argument("--no-align", action="store_true", help="the photo is already an aligned face crop")
     add_model_options(e)
     e.set_defaults(func=run_edit)
+
+
+def _guidance_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--negative-prompt", default=None,
+                   help="what guidance steers away from instead of the empty prompt, e.g. 'a blurry photo'")
+    p.add_argument("--gender-contrast", type=float, default=None,
+                   help="weight of guidance against the prompt with its gender words swapped (man ↔ woman, "
+                        "his ↔ her, …), so the face shows the named gender more surely; 0 turns it off "
+                        "(default: the model's)")
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -49,7 +60,8 @@ def run_generate(args: argparse.Namespace) -> int:
     images = pipe.generate(args.prompts, num_images_per_prompt=args.num_images, steps=args.steps,
                            guidance_scale=args.guidance_scale, temperature=args.temperature, seed=args.seed,
                            identity_image=args.identity, guidance_schedule=args.guidance_schedule,
-                           candidates=args.candidates)
+                           candidates=args.candidates, negative_prompt=args.negative_prompt,
+                           gender_contrast=args.gender_contrast)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for k, image in enumerate(images):
@@ -64,7 +76,8 @@ def run_edit(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
     image = pipe.inpaint(args.image, args.mask, args.prompt, steps=args.steps, guidance_scale=args.guidance_scale,
                          temperature=args.temperature, seed=args.seed, align=not args.no_align,
-                         guidance_schedule=args.guidance_schedule)
+                         guidance_schedule=args.guidance_schedule, negative_prompt=args.negative_prompt,
+                         gender_contrast=args.gender_contrast)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)

@@ -28,6 +28,7 @@ class GenerationSettings:
     temperature: float | None = None
     guidance_schedule: str | None = None
     candidates: int | None = None
+    gender_contrast: float | None = None
     seed: int = 0
     diversity_prompts: int = 8
     images_per_diversity_prompt: int = 4
@@ -51,8 +52,8 @@ def _timed(log: dict, name: str):
 def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0, **extra) -> list:
     out = []
     # passed only when set, so other models' generate() need not know the options
-    extra_kw = {k: v for k, v in (("guidance_schedule", s.guidance_schedule), ("candidates", s.candidates))
-                if v is not None}
+    extra_kw = {k: v for k, v in (("guidance_schedule", s.guidance_schedule), ("candidates", s.candidates),
+                                  ("gender_contrast", s.gender_contrast)) if v is not None}
     for i in range(0, len(prompts), s.batch_size):
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
@@ -96,7 +97,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
 
     settings = asdict(s)
     defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
-    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates"):
+    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates", "gender_contrast"):
         if settings[key] is None and defaults is not None:
             settings[key] = getattr(defaults, key, None)
     report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),
@@ -136,8 +137,10 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["face_detected"] = {"generated": float(np.mean([v.get("face_detected", False) for v in seen_gen])),
                                "real": float(np.mean([v.get("face_detected", False) for v in seen_real]))}
     report["documented_ceiling"] = faces.DOCUMENTED_CEILING
-    with _timed(timings, "probe_s"):
-        report["attributes_probe"], probe_gen, probe_real = _probe_agreement(store, asks, gen, real_b, s.split)
+    verdicts = {}  # per probe judge: (on the generated faces, on the real photos)
+    for key, features in PROBES.items():
+        with _timed(timings, f"{key}_s"):
+            report[f"attributes_{key}"], *verdicts[key] = _probe_agreement(store, asks, gen, real_b, s.split, features)
 
     # --- diversity: Inception-feature spread overall and among images of one prompt
     k = min(s.diversity_prompts, n)
@@ -173,9 +176,9 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["timings"] = timings
     grid = min(s.grid_size, n)
     items = [{"record_id": p.record_id, "kind": p.kind, "prompt": p.text, "asks": p.asks,
-              "labeller": g, "labeller_real": r,
-              "probe": pg, "probe_real": pr}
-             for p, g, r, pg, pr in zip(prompts, seen_gen, seen_real, probe_gen, probe_real)]
+              "labeller": seen_gen[i], "labeller_real": seen_real[i],
+              **{k: v for key, (on_gen, on_real) in verdicts.items() for k, v in ((key, on_gen[i]), (f"{key}_real", on_real[i]))}}
+             for i, p in enumerate(prompts)]
     report["gender_by_age_group"] = gender_by_age_group(items)
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
                  "items": items, "all_images": gen}
@@ -193,21 +196,27 @@ def gender_by_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]
         if not rows:
             continue
         row: dict[str, Any] = {"n": len(rows)}
-        for key in ("labeller", "labeller_real", "probe", "probe_real"):
-            judged = [x for x in rows if "gender" in x[key]]
+        for key in ("labeller", "labeller_real", *(k + real for k in PROBES for real in ("", "_real"))):
+            judged = [x for x in rows if "gender" in x.get(key, {})]
             row[key] = float(np.mean([x[key]["gender"] == x["asks"]["gender"] for x in judged])) if judged else None
         row["face_detected"] = float(np.mean([bool(x["labeller"].get("face_detected")) for x in rows]))
         out[group] = row
     return out
 
 
-def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str) -> tuple[dict, list, list]:
+# The probe judges (report key -> the stored features they read): "probe" on dlib's descriptor, and
+# "probe_facenet" on FaceNet's, which shares no network with the model (whose understanding reads dlib's).
+PROBES = {"probe": "dlib-128", "probe_facenet": "facenet-512"}
+
+
+def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, split: str,
+                     features: str = "dlib-128") -> tuple[dict, list, list]:
     """(report, verdicts on ``gen``, verdicts on ``real``): gender and age-group agreement by the
-    dlib-descriptor probes (``evaluation.probe``), beside their ceiling; no verdicts when it cannot be fitted."""
+    probes on ``features`` (``evaluation.probe``), beside their ceiling; no verdicts when it cannot be fitted."""
     from unif2ace.evaluation import faces
     from unif2ace.evaluation.probe import fit_probe, held_out_accuracy
 
-    probe, status = fit_probe(store, "train")
+    probe, status = fit_probe(store, "train", features=features)
     if probe is None:
         return {"status": status}, [{}] * len(gen), [{}] * len(real)
     seen_gen, seen_real = probe.judge(gen), probe.judge(real)
@@ -240,24 +249,25 @@ def _identity(pipe, prompts, real_b, s: GenerationSettings, timings) -> dict[str
 
 
 TARGETS = {"gender_agreement": 0.85, "age_group_agreement": 0.50}
+_HEADLINE_KEYS = {"gender": "gender_agreement", "gender_13plus": "gender_agreement_13plus", "age_group": "age_group_agreement"}
 
 
 def _headline(r: dict[str, Any]) -> dict[str, Any]:
     a = r["attributes"]
     out: dict[str, Any] = {"n": r["n"]}
-    for name, key in (("gender", "gender_agreement"), ("gender_13plus", "gender_agreement_13plus"),
-                      ("age_group", "age_group_agreement")):
+    for name, key in _HEADLINE_KEYS.items():
         if name in a:
             out[key] = a[name]["agreement"]
             out[key + "_ceiling_real_photos"] = a[name]["ceiling_real_photos"]
             out[key + "_ceiling_documented"] = a[name].get("ceiling_documented")
             if key in TARGETS:
                 out[key + "_target"] = TARGETS[key]
-    p = r.get("attributes_probe", {})
-    for name, key in (("gender", "gender_agreement_probe"), ("gender_13plus", "gender_agreement_13plus_probe"),
-                      ("age_group", "age_group_agreement_probe")):
-        if name in p:
-            out[key], out[key + "_ceiling_real_photos"] = p[name]["agreement"], p[name]["ceiling_real_photos"]
+    for judge in PROBES:
+        p = r.get(f"attributes_{judge}", {})
+        for name, key in _HEADLINE_KEYS.items():
+            if name in p:
+                key += f"_{judge}"
+                out[key], out[key + "_ceiling_real_photos"] = p[name]["agreement"], p[name]["ceiling_real_photos"]
     out["fid"], out["fid_floor_real_vs_real"] = r["fid"]["fid"], r["fid"]["fid_floor_real_vs_real"]
     out["kid"], out["kid_floor_real_vs_real"] = r["kid"]["kid"], r["kid"]["kid_floor_real_vs_real"]
     return out

@@ -111,9 +111,16 @@ def _sampling(settings: dict[str, Any]) -> str:
     text = f"seed {settings['seed']}, steps {fmt(settings['steps'])}, guidance {fmt(settings['guidance_scale'])}"
     if settings.get("guidance_schedule") not in (None, "constant"):
         text += f" ({settings['guidance_schedule']} schedule)"
+    if settings.get("gender_contrast"):
+        text += f", gender contrast {fmt(settings['gender_contrast'])}"
     if (settings.get("candidates") or 1) > 1:
         text += f", best of {settings['candidates']} candidates"
     return text
+
+
+# probe judges of a generation report (evaluation.generation.PROBES): how report.md introduces each
+_PROBE_JUDGES = {"probe": ("second", "dlib face descriptors"),
+                 "probe_facenet": ("third", "FaceNet face descriptors (no network shared with the model)")}
 
 
 def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
@@ -133,20 +140,25 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
          fmt(h.get("age_group_agreement_ceiling_real_photos"), True), fmt(h.get("age_group_agreement_ceiling_documented"), True), "≥ 50%"],
     ]
     lines += _table(["metric", "generated", "ceiling: labellers on the real photos (same prompts)", "ceiling documented (docs/data.md)", "target"], rows)
-    p = r.get("attributes_probe", {})
-    if p.get("status") == "ok":
-        acc = next((v for k2, v in p.items() if k2.startswith("accuracy_")), {})
-        lines += ["", "A second judge, linear probes on dlib face descriptors fitted on the train split's given labels "
-                  f"({p['train_records']} photos; `unif2ace/evaluation/probe.py`):", ""]
-        lines += _table(["metric", "generated", "ceiling: probe on the real photos (same prompts)", "probe on the full-size val photos", "target"], [
-            ["gender agreement (probe)", fmt(h.get("gender_agreement_probe"), True), fmt(h.get("gender_agreement_probe_ceiling_real_photos"), True),
-             fmt(acc.get("gender", {}).get("accuracy"), True), "≥ 85%"],
-            ["gender agreement, teen or older prompts (probe)", fmt(h.get("gender_agreement_13plus_probe"), True),
-             fmt(h.get("gender_agreement_13plus_probe_ceiling_real_photos"), True), "", ""],
-            ["age group agreement (probe)", fmt(h.get("age_group_agreement_probe"), True), fmt(h.get("age_group_agreement_probe_ceiling_real_photos"), True),
-             fmt(acc.get("age_group", {}).get("accuracy"), True), "≥ 50%"]])
-    elif p:
-        lines += ["", f"Second judge (dlib-descriptor probes): {p['status']}."]
+    for judge, (ordinal, what) in _PROBE_JUDGES.items():
+        p = r.get(f"attributes_{judge}", {})
+        if p.get("status") == "ok":
+            acc = next((v for k2, v in p.items() if k2.startswith("accuracy_")), {})
+            split = next((k2.split("_")[1] for k2 in p if k2.startswith("accuracy_")), "held-out")
+            lines += ["", f"A {ordinal} judge, linear probes on {what} fitted on the train split's given labels "
+                      f"({p['train_records']} photos; `unif2ace/evaluation/probe.py`):", ""]
+            lines += _table(["metric", "generated", "ceiling: probe on the real photos (same prompts)",
+                             f"probe on the full-size {split} photos", "target"], [
+                [f"gender agreement ({judge})", fmt(h.get(f"gender_agreement_{judge}"), True),
+                 fmt(h.get(f"gender_agreement_{judge}_ceiling_real_photos"), True),
+                 fmt(acc.get("gender", {}).get("accuracy"), True), "≥ 85%"],
+                [f"gender agreement, teen or older prompts ({judge})", fmt(h.get(f"gender_agreement_13plus_{judge}"), True),
+                 fmt(h.get(f"gender_agreement_13plus_{judge}_ceiling_real_photos"), True), "", ""],
+                [f"age group agreement ({judge})", fmt(h.get(f"age_group_agreement_{judge}"), True),
+                 fmt(h.get(f"age_group_agreement_{judge}_ceiling_real_photos"), True),
+                 fmt(acc.get("age_group", {}).get("accuracy"), True), "≥ 50%"]])
+        elif p:
+            lines += ["", f"{ordinal.capitalize()} judge ({what} probes): {p['status']}."]
     lines += ["", *_table(["metric", "generated vs real", "floor: real vs real (same n)", "cross-check"], [
         [f"FID (n = {f['n_generated']})", fmt(f["fid"]), fmt(f["fid_floor_real_vs_real"]), f"torchmetrics {fmt(f['fid_torchmetrics'])}"],
         [f"KID (subsets of {k['subset_size']})", f"{fmt(k['kid'])} ± {fmt(k['kid_std'])}",
@@ -162,9 +174,11 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
         lines += ["", "### Gender by the prompted age group", "",
                   "How often each judge sees the prompted gender, on the generated faces and on the real photos "
                   "of the same prompts (both judges are weakest on children's faces).", ""]
-        lines += _table(["age group", "n", "labeller", "labeller, real", "probe", "probe, real", "dlib finds a face (generated)"],
-                        [[g, v["n"], fmt(v["labeller"], True), fmt(v["labeller_real"], True), fmt(v["probe"], True),
-                          fmt(v["probe_real"], True), fmt(v["face_detected"], True)]
+        judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
+        lines += _table(["age group", "n", *(f"{j}{real}" for j in judges for real in ("", ", real")),
+                         "dlib finds a face (generated)"],
+                        [[g, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
+                          fmt(v["face_detected"], True)]
                          for g, v in r["gender_by_age_group"].items()])
     fd, d, ident = r["face_detected"], r["diversity"], r["identity"]
     lines += ["", f"dlib finds a face in {fmt(fd['generated'], True)} of generated images ({fmt(fd['real'], True)} of real ones).",

@@ -73,8 +73,20 @@ def generate_image_codes(
     init_codes: torch.Tensor | None = None,
     features: dict[str, torch.Tensor] | None = None,
     feature_mask: dict[str, torch.Tensor] | None = None,
+    negative_prompts: Sequence[Sequence[int]] | None = None,
+    contrast_prompts: Sequence[Sequence[int]] | None = None,
+    contrast_scale: float = 0.0,
 ) -> torch.Tensor:
     """Generate image codes (B, N) for tokenised prompts.
+
+    Guidance (each weight follows ``config.guidance_at``, scaled from ``guidance_scale``)::
+
+        logits = cond + w·(cond − negative) + c·(cond − contrast)
+
+    negative_prompts: one per row, what CFG guides away from (default: the empty prompt, as trained
+        with prompt dropout); contrast_prompts with contrast_scale c: a second term, e.g. the prompt
+        with one attribute changed, which pushes along that attribute only (composed guidance,
+        Liu et al. 2022). Each extra term adds B rows to every step's batch.
 
     init_codes: (B, N) with K (= codebook size) at positions to generate and codes elsewhere
         (inpainting / editing keeps the given codes); default: everything masked.
@@ -89,21 +101,31 @@ def generate_image_codes(
     if codes.shape != (B, N):
         raise ValueError(f"init_codes must be ({B}, {N}), got {tuple(codes.shape)}")
     cfg_on = config.guidance_scale != 0
-    rows = list(prompts) + ([[]] * B if cfg_on else [])
+    contrast_on = contrast_prompts is not None and contrast_scale != 0
+    for name, given in (("negative_prompts", negative_prompts), ("contrast_prompts", contrast_prompts)):
+        if given is not None and len(given) != B:
+            raise ValueError(f"{name} must give one prompt per row ({B}), got {len(given)}")
+    # row blocks of B: the prompts, then each guidance term's prompts with its weight relative to w
+    terms: list[tuple[Sequence[Sequence[int]], float]] = []
+    if cfg_on:
+        terms.append((list(negative_prompts) if negative_prompts is not None else [[]] * B, 1.0))
+    if contrast_on:
+        terms.append((list(contrast_prompts), contrast_scale / config.guidance_scale if cfg_on else contrast_scale))
+    rows = list(prompts) + [r for block, _ in terms for r in block]
     R = len(rows)
+    T = R // B
     feats = dict(features or {})
     fmask = dict(feature_mask or {})
     if cfg.sequence_moe is not None and "noise" not in feats:
         feats["noise"] = torch.randn(B, cfg.sequence_moe.noise_dim, generator=generator, device=device)
-    if cfg_on:  # the unconditional rows share the noise; conditioning features are dropped for them
-        feats = {k: torch.cat([v, v]) for k, v in feats.items()}
-        fmask = {k: torch.cat([v.to(device), torch.zeros_like(v, dtype=torch.bool, device=device)])
-                 for k, v in fmask.items()}
+    if terms:  # the guidance rows share the noise; conditioning features are dropped for them
+        on, off = torch.ones(B, dtype=torch.bool, device=device), torch.zeros(B, dtype=torch.bool, device=device)
+        feats = {k: v.repeat(T, *([1] * (v.dim() - 1))) for k, v in feats.items()}
+        fmask = {k: torch.cat([v.to(device)] + [off] * (T - 1)) for k, v in fmask.items()}
         for k in feats:
             if k != "noise" and k not in fmask:
-                fmask[k] = torch.cat([torch.ones(B, dtype=torch.bool, device=device),
-                                      torch.zeros(B, dtype=torch.bool, device=device)])
-    batch = builder.t2i(rows, codes.repeat(R // B, 1)).to(device)
+                fmask[k] = torch.cat([on] + [off] * (T - 1))
+    batch = builder.t2i(rows, codes.repeat(T, 1)).to(device)
     L = batch.input_ids.shape[1]
     P = L - N - 2
     inputs = batch.model_inputs()
@@ -124,7 +146,7 @@ def generate_image_codes(
     # written into a (B, N, K) buffer whose other entries the sampler ignores.
     buffer = torch.zeros(B, N, K, device=device) if cache is not None else None
     for k in scheduler.timesteps.tolist():
-        image_ids = builder.codes_to_ids(sample).repeat(R // B, 1)
+        image_ids = builder.codes_to_ids(sample).repeat(T, 1)
         if cache is not None:
             cache.crop(P)
             unknown = sample == K
@@ -133,7 +155,7 @@ def generate_image_codes(
             out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
                         attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
                         image_mask=batch.image_mask[:, P:], features=feats, feature_mask=fmask, kv_cache=cache,
-                        logits_positions=1 + pos.repeat(R // B, 1), logits_vocab=vocab)
+                        logits_positions=1 + pos.repeat(T, 1), logits_vocab=vocab)
             logits = out.logits
         else:
             ids = batch.input_ids.clone()
@@ -142,10 +164,10 @@ def generate_image_codes(
                         logits_positions=slice(P + 1, P + 1 + N), logits_vocab=None if config.full_vocab else vocab)
             logits = out.logits[..., vocab] if config.full_vocab else out.logits
         logits = logits.float()
-        if cfg_on:
-            cond, uncond = logits.chunk(2)
-            w = config.guidance_at(k)
-            logits = (1 + w) * cond - w * uncond
+        if terms:
+            cond, *others = logits.chunk(T)
+            w = config.guidance_at(k) if cfg_on else 1.0
+            logits = cond + sum(w * rel * (cond - other) for (_, rel), other in zip(terms, others))
         if buffer is not None:
             logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
         if isinstance(scheduler, MaskGITScheduler):

@@ -29,6 +29,7 @@ from unif2ace.generation import (
     generate_image_codes,
     generate_text,
 )
+from unif2ace.generation.contrast import swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
 from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
 from unif2ace.sequences import IGNORE, Prompter
@@ -114,16 +115,24 @@ class UniF2ace:
     def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1, steps: int | None = None,
                  guidance_scale: float | None = None, temperature: float | None = None, seed: int | None = None,
                  identity_image=None, align: bool = True, sampler: str = "maskgit",
-                 guidance_schedule: str | None = None, candidates: int | None = None) -> list[Image.Image]:
+                 guidance_schedule: str | None = None, candidates: int | None = None,
+                 negative_prompt: str | Sequence[str] | None = None,
+                 gender_contrast: float | None = None) -> list[Image.Image]:
         """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
 
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
         a model whose generation group has a ``face`` expert.
         candidates: draw this many faces for each returned one and keep the one whose prompt the
         model itself finds most likely as its description (``score_texts``); default: the model's.
+        negative_prompt: what guidance steers away from instead of the empty prompt (one, or one per prompt).
+        gender_contrast: weight of a second guidance term against the prompt with its gender words
+        swapped (``swap_gender``: "a smiling woman" against "a smiling man"), so the face shows the
+        gender the prompt names more surely; prompts naming no gender get no such term. Default:
+        the model's (``generation_config.json``).
         """
         images, scores = self.generate_candidates(prompts, num_images_per_prompt, steps, guidance_scale, temperature,
-                                                  seed, identity_image, align, sampler, guidance_schedule, candidates)
+                                                  seed, identity_image, align, sampler, guidance_schedule, candidates,
+                                                  negative_prompt=negative_prompt, gender_contrast=gender_contrast)
         if scores is None:
             return images
         c = scores.shape[1]
@@ -133,7 +142,8 @@ class UniF2ace:
                             steps: int | None = None, guidance_scale: float | None = None,
                             temperature: float | None = None, seed: int | None = None, identity_image=None,
                             align: bool = True, sampler: str = "maskgit", guidance_schedule: str | None = None,
-                            candidates: int | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
+                            candidates: int | None = None, negative_prompt: str | Sequence[str] | None = None,
+                            gender_contrast: float | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
         """(every face drawn, scores): what ``generate`` chooses from, with the same arguments.
 
         The faces are prompt-major with the candidates of one returned face consecutive; scores is
@@ -150,6 +160,12 @@ class UniF2ace:
             raise ValueError(f"candidates must be at least 1, got {c}")
         per_prompt = num_images_per_prompt * c
         rows = [p for p in prompts for _ in range(per_prompt)]
+        negatives = None
+        if negative_prompt is not None:
+            negs = [negative_prompt] if isinstance(negative_prompt, str) else list(negative_prompt)
+            if len(negs) not in (1, len(prompts)):
+                raise ValueError(f"give one negative prompt or one per prompt ({len(prompts)}), not {len(negs)}")
+            negatives = [negs[0] if len(negs) == 1 else negs[i // per_prompt] for i in range(len(rows))]
         features = None
         if identity_image is not None:
             ids = _as_list(identity_image)
@@ -159,7 +175,8 @@ class UniF2ace:
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features,
-                                    guidance_schedule=guidance_schedule)
+                                    guidance_schedule=guidance_schedule, negative_prompts=negatives,
+                                    gender_contrast=gender_contrast)
         images = self.decode_images(codes)
         if c == 1:
             return images, None
@@ -167,8 +184,11 @@ class UniF2ace:
 
     def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
                        seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
-                       features: dict | None = None, guidance_schedule: str | None = None) -> torch.Tensor:
-        """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults."""
+                       features: dict | None = None, guidance_schedule: str | None = None,
+                       negative_prompts: Sequence[str] | None = None, gender_contrast: float | None = None) -> torch.Tensor:
+        """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults.
+
+        negative_prompts: one per row (see ``generate``); gender_contrast: see ``generate``."""
         g = self.generation
         config = ImageGenerationConfig(
             num_tokens=g.num_image_tokens, steps=int(steps if steps is not None else g.steps),
@@ -179,12 +199,22 @@ class UniF2ace:
             raise ValueError("steps must be at least 1")
         generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
         ids = [self.prompter.encode_prompt(p) for p in prompts]
+        negative_ids = [self.prompter.encode_prompt(p) for p in negative_prompts] if negative_prompts is not None else None
+        contrast = float(gender_contrast if gender_contrast is not None else g.gender_contrast)
+        contrast_ids = None
+        if contrast:
+            swapped = [swap_gender(p) for p in prompts]
+            if any(s is not None for s in swapped):  # rows naming no gender contrast with themselves: no push
+                contrast_ids = [self.prompter.encode_prompt(s) if s is not None else i for s, i in zip(swapped, ids)]
         features = {k: v.to(self.device) for k, v in features.items()} if features else None
-        return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features)
+        return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features,
+                                    negative_prompts=negative_ids, contrast_prompts=contrast_ids,
+                                    contrast_scale=contrast)
 
     def inpaint(self, image, mask, prompt: str, steps: int | None = None, guidance_scale: float | None = None,
                 temperature: float | None = None, seed: int | None = None, align: bool = True,
-                guidance_schedule: str | None = None) -> Image.Image:
+                guidance_schedule: str | None = None, negative_prompt: str | None = None,
+                gender_contrast: float | None = None) -> Image.Image:
         """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
 
         The photo is aligned and cropped like every input; the mask goes through the same warp.
@@ -206,7 +236,8 @@ class UniF2ace:
         token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
         out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init,
-                                  guidance_schedule=guidance_schedule)
+                                  guidance_schedule=guidance_schedule, gender_contrast=gender_contrast,
+                                  negative_prompts=None if negative_prompt is None else [negative_prompt])
         edited = self.decode_images(out)[0]
         return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
 
