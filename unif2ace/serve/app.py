@@ -1,7 +1,7 @@
 """The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
 
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
-                              "temperature", "candidates", "seed"}
+                              "temperature", "candidates", "negative_prompt", "gender_contrast", "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
@@ -125,6 +125,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         guidance_scale: float | None = Field(None, ge=0, le=50)
         guidance_schedule: Literal[GUIDANCE_SCHEDULES] | None = None
         candidates: int | None = Field(None, ge=1, le=8)
+        negative_prompt: str | None = None
+        gender_contrast: float | None = Field(None, ge=0, le=50)
         temperature: float | None = Field(None, ge=0, le=100)
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
@@ -138,7 +140,10 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         rows = len(prompts) * req.n
         if rows > limits.max_images:
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
-        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates)
+        if req.negative_prompt and len(req.negative_prompt) > limits.max_prompt_chars:  # "" is the default's empty prompt
+            raise BadRequest(f"the negative_prompt has {len(req.negative_prompt)} characters; at most {limits.max_prompt_chars}")
+        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates,
+                    req.negative_prompt, req.gender_contrast)
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
         key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
@@ -237,11 +242,12 @@ def _run_batch(pipe, key, payloads):
 
     kind = key[0]
     if kind == "generate":
-        steps, guidance, temperature, schedule, candidates = key[1:6]
+        steps, guidance, temperature, schedule, candidates, negative, contrast = key[1:8]
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
         images = pipe.generate(rows, steps=steps, guidance_scale=guidance, temperature=temperature, seed=seed,
-                               guidance_schedule=schedule, candidates=candidates)
+                               guidance_schedule=schedule, candidates=candidates, negative_prompt=negative,
+                               gender_contrast=contrast)
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
