@@ -137,10 +137,13 @@ def test_gender_by_age_group_counts_each_judge_against_the_prompt():
     items = [item("child", "female", "female", "male", "male", "female", face=False),
              item("child", "male", "male", "male", "male", "female"),
              item("child", "male", "female", "male", None, "male"),
-             item("senior", "female", "female", "female", "female", "female"),
+             {**item("senior", "female", "female", "female", "female", "female"),
+              "probe_facenet": {"gender": "male"}, "probe_facenet_real": {"gender": "female"}},
              {"asks": {"age_group": "teen"}, "labeller": {}, "labeller_real": {}, "probe": {}, "probe_real": {}}]
     got = gender_by_age_group(items)
     assert set(got) == {"child", "senior"}  # a prompt without a gender counts nowhere
     assert got["child"] == {"n": 3, "labeller": pytest.approx(2 / 3), "labeller_real": pytest.approx(2 / 3),
-                            "probe": 0.5, "probe_real": pytest.approx(2 / 3), "face_detected": pytest.approx(2 / 3)}
+                            "probe": 0.5, "probe_real": pytest.approx(2 / 3), "face_detected": pytest.approx(2 / 3),
+                            "probe_facenet": None, "probe_facenet_real": None}  # a judge that did not run: no rate
     assert got["senior"]["n"] == 1 and got["senior"]["labeller"] == 1.0
+    assert got["senior"]["probe_facenet"] == 0.0 and got["senior"]["probe_facenet_real"] == 1.0
