@@ -83,7 +83,7 @@ def test_demo_writes_its_pngs_and_a_timing_table(files, capsys, tmp_path):
     assert "| generate 6 faces |" in text and "s/face" in text and "astronaut" in text
     assert str(out / "generated.png") in text
     assert main(["demo", "--model", str(files / "model"), "--out", str(out), "--steps", "2", "--candidates", "2",
-                 "--dtype", "float32"]) == 0
+                 "--gender-contrast", "3", "--dtype", "float32"]) == 0
     assert "| generate 6 faces, best of 2 each |" in capsys.readouterr().out
 
 

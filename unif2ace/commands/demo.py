@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--candidates", type=int, default=None,
                    help="faces drawn per face shown, the best kept by the model's own reading (default: the model's; "
                         "1 is fastest)")
+    p.add_argument("--gender-contrast", type=float, default=None,
+                   help="guidance against each prompt with its gender words swapped (default: the model's; 0 is off)")
     p.set_defaults(func=run)
 
 
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
     prompts = list(DEMO_PROMPTS)
     t = time.perf_counter()
-    faces = pipe.generate(prompts, seed=args.seed, steps=args.steps, candidates=args.candidates)
+    faces = pipe.generate(prompts, seed=args.seed, steps=args.steps, candidates=args.candidates,
+                          gender_contrast=args.gender_contrast)
     dt = time.perf_counter() - t
     c = args.candidates or pipe.generation.candidates
     timings.append((f"generate {len(faces)} faces" + (f", best of {c} each" if c > 1 else ""), dt,
