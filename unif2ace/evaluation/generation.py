@@ -175,10 +175,13 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     report["headline"] = _headline(report)
     report["timings"] = timings
     grid = min(s.grid_size, n)
-    items = [{"record_id": p.record_id, "kind": p.kind, "prompt": p.text, "asks": p.asks,
-              "labeller": seen_gen[i], "labeller_real": seen_real[i],
-              **{k: v for key, (on_gen, on_real) in verdicts.items() for k, v in ((key, on_gen[i]), (f"{key}_real", on_real[i]))}}
-             for i, p in enumerate(prompts)]
+    items = []
+    for i, p in enumerate(prompts):
+        item = {"record_id": p.record_id, "kind": p.kind, "prompt": p.text, "asks": p.asks,
+                "labeller": seen_gen[i], "labeller_real": seen_real[i]}
+        for key, (on_gen, on_real) in verdicts.items():
+            item[key], item[f"{key}_real"] = on_gen[i], on_real[i]
+        items.append(item)
     report["gender_by_age_group"] = gender_by_age_group(items)
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
                  "items": items, "all_images": gen}

@@ -173,7 +173,7 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
     if r.get("gender_by_age_group"):
         lines += ["", "### Gender by the prompted age group", "",
                   "How often each judge sees the prompted gender, on the generated faces and on the real photos "
-                  "of the same prompts (both judges are weakest on children's faces).", ""]
+                  "of the same prompts (every judge is weakest on children's faces).", ""]
         judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
         lines += _table(["age group", "n", *(f"{j}{real}" for j in judges for real in ("", ", real")),
                          "dlib finds a face (generated)"],
