@@ -143,8 +143,8 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
     for judge, (ordinal, what) in _PROBE_JUDGES.items():
         p = r.get(f"attributes_{judge}", {})
         if p.get("status") == "ok":
-            acc = next((v for k2, v in p.items() if k2.startswith("accuracy_")), {})
-            split = next((k2.split("_")[1] for k2 in p if k2.startswith("accuracy_")), "held-out")
+            acc_key = next((k2 for k2 in p if k2.startswith("accuracy_")), None)  # accuracy_<split>_full_size
+            acc, split = (p[acc_key], acc_key.split("_")[1]) if acc_key else ({}, "held-out")
             lines += ["", f"A {ordinal} judge, linear probes on {what} fitted on the train split's given labels "
                       f"({p['train_records']} photos; `unif2ace/evaluation/probe.py`):", ""]
             lines += _table(["metric", "generated", "ceiling: probe on the real photos (same prompts)",

@@ -112,8 +112,7 @@ def generate_image_codes(
     if contrast_on:
         terms.append((list(contrast_prompts), contrast_scale / config.guidance_scale if cfg_on else contrast_scale))
     rows = list(prompts) + [r for block, _ in terms for r in block]
-    R = len(rows)
-    T = R // B
+    T = 1 + len(terms)  # row blocks per step
     feats = dict(features or {})
     fmask = dict(feature_mask or {})
     if cfg.sequence_moe is not None and "noise" not in feats:
@@ -135,7 +134,7 @@ def generate_image_codes(
 
     cache = None
     if config.use_cache:
-        cache = model.new_kv_cache(R, L, device=device, dtype=dtype)
+        cache = model.new_kv_cache(len(rows), L, device=device, dtype=dtype)
         model(batch.input_ids[:, :P], attention_mask=batch.attention_mask[:, :, :P, :P],
               position_ids=batch.position_ids[:, :P], groups=batch.groups, router_mask=batch.router_mask[:, :P],
               features=feats, feature_mask=fmask, kv_cache=cache, compute_logits=False)

@@ -15,6 +15,7 @@ runs the loops of :mod:`unif2ace.generation`; every method takes a batch.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -198,14 +199,14 @@ class UniF2ace:
         if config.steps < 1:
             raise ValueError("steps must be at least 1")
         generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
-        ids = [self.prompter.encode_prompt(p) for p in prompts]
-        negative_ids = [self.prompter.encode_prompt(p) for p in negative_prompts] if negative_prompts is not None else None
+        # rows repeat their prompt (images per prompt × candidates): tokenise and swap each text once
+        encode, swap = functools.cache(self.prompter.encode_prompt), functools.cache(swap_gender)
+        ids = [encode(p) for p in prompts]
+        negative_ids = [encode(p) for p in negative_prompts] if negative_prompts is not None else None
         contrast = float(gender_contrast if gender_contrast is not None else g.gender_contrast)
         contrast_ids = None
-        if contrast:
-            swapped = [swap_gender(p) for p in prompts]
-            if any(s is not None for s in swapped):  # rows naming no gender contrast with themselves: no push
-                contrast_ids = [self.prompter.encode_prompt(s) if s is not None else i for s, i in zip(swapped, ids)]
+        if contrast and any(swap(p) is not None for p in prompts):
+            contrast_ids = [encode(swap(p) or p) for p in prompts]  # a row naming no gender contrasts with itself: no push
         features = {k: v.to(self.device) for k, v in features.items()} if features else None
         return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features,
                                     negative_prompts=negative_ids, contrast_prompts=contrast_ids,

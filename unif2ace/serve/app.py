@@ -140,8 +140,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         rows = len(prompts) * req.n
         if rows > limits.max_images:
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
-        if req.negative_prompt and len(req.negative_prompt) > limits.max_prompt_chars:  # "" is the default's empty prompt
-            raise BadRequest(f"the negative_prompt has {len(req.negative_prompt)} characters; at most {limits.max_prompt_chars}")
+        if req.negative_prompt is not None:  # "" is allowed: it is the default's empty prompt
+            _check_text(req.negative_prompt, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
         settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates,
                     req.negative_prompt, req.gender_contrast)
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
@@ -288,8 +288,8 @@ def _decode_image(data: bytes, name: str, max_pixels: int) -> Image.Image:
         raise BadRequest(f"{name} is not an image PIL can read (PNG, JPEG, WebP…): {exc}", 415) from exc
 
 
-def _check_text(text: str, what: str, max_chars: int) -> None:
-    if not text.strip():
+def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False) -> None:
+    if not allow_empty and not text.strip():
         raise BadRequest(f"the {what} is empty")
     if len(text) > max_chars:
         raise BadRequest(f"the {what} has {len(text)} characters; at most {max_chars}")
