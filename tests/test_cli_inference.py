@@ -36,11 +36,13 @@ def test_generate_writes_images(files, capsys):
     # the sampling options reach the pipeline: the same faces as through Python
     best = files / "best"
     assert main(["generate", "an old man", "--out", str(best), "--model", str(files / "model"), "--seed", "3",
-                 "--steps", "3", "--candidates", "2", "--guidance-schedule", "linear", "--dtype", "float32"]) == 0
+                 "--steps", "3", "--candidates", "2", "--guidance-schedule", "linear", "--negative-prompt", "a blur",
+                 "--gender-contrast", "2", "--age-contrast", "1.5", "--dtype", "float32"]) == 0
     from unif2ace.pipeline import UniF2ace
 
-    want = UniF2ace.from_pretrained(files / "model").generate("an old man", seed=3, steps=3, candidates=2,
-                                                              guidance_schedule="linear")[0]
+    want = UniF2ace.from_pretrained(files / "model").generate(
+        "an old man", seed=3, steps=3, candidates=2, guidance_schedule="linear", negative_prompt="a blur",
+        gender_contrast=2, age_contrast=1.5)[0]
     assert np.array_equal(np.asarray(Image.open(best / "prompt00-00.png")), np.asarray(want))
 
 
@@ -83,7 +85,7 @@ def test_demo_writes_its_pngs_and_a_timing_table(files, capsys, tmp_path):
     assert "| generate 6 faces |" in text and "s/face" in text and "astronaut" in text
     assert str(out / "generated.png") in text
     assert main(["demo", "--model", str(files / "model"), "--out", str(out), "--steps", "2", "--candidates", "2",
-                 "--gender-contrast", "3", "--dtype", "float32"]) == 0
+                 "--gender-contrast", "3", "--age-contrast", "2", "--dtype", "float32"]) == 0
     assert "| generate 6 faces, best of 2 each |" in capsys.readouterr().out
 
 

@@ -1,8 +1,10 @@
 """Gender-swapped contrast prompts (unif2ace.generation.contrast)."""
 
+import re
+
 import pytest
 
-from unif2ace.generation.contrast import swap_gender
+from unif2ace.generation.contrast import age_group, shift_age, swap_gender
 
 
 @pytest.mark.parametrize("text, swapped", [
@@ -32,3 +34,57 @@ def test_words_that_merely_contain_gender_words_are_kept_and_neutral_prompts_giv
 ])
 def test_caption_style_prompts_swap_back_to_themselves(text):
     assert swap_gender(swap_gender(text)) == text
+
+
+# ---------------------------------------------------------------------------------------------- age
+@pytest.mark.parametrize("text, shifted", [
+    ("A close-up photo of a little girl who is 5 years old. She is smiling.",
+     "A close-up photo of a young woman who is 25 years old. She is smiling."),
+    ("This is a headshot of an 80-year-old White elderly man. His eyes are open.",  # 60 is still senior
+     "This is a headshot of a 45-year-old White middle-aged man. His eyes are open."),
+    ("The photo shows a South Asian woman, aged 24.", "The photo shows a South Asian middle-aged woman, aged 44."),
+    ("A portrait of a Black middle-aged woman who is 45 years old.", "A portrait of a Black young woman who is 25 years old."),
+    ("A close-up photo of an Asian teenage boy who is 16 years old.",
+     "A close-up photo of an Asian middle-aged man who is 36 years old."),
+    ("A close-up photo of a smiling elderly person.", "A close-up photo of a smiling middle-aged person."),
+    ("A close-up photo of an ELDERLY WOMAN.", "A close-up photo of a MIDDLE-AGED WOMAN."),
+    ("A close-up photo of a White boy.", "A close-up photo of a White young man."),
+    ("A Black baby girl under one year old.", "A Black young woman aged 20."),
+    ("a White male person who is 30 years old", "a White male person who is 50 years old"),
+])
+def test_shift_age_moves_the_stated_age_and_the_subject_noun_toward_the_middle(text, shifted):
+    assert shift_age(text) == shifted
+
+
+def test_prompts_stating_no_age_give_none():
+    for text in ("a smiling man with glasses", "A close-up photo of a woman.", "a face", "a person in a manor"):
+        assert shift_age(text) is None
+
+
+@pytest.mark.parametrize("years", [10, 20])
+def test_the_shifted_age_is_in_another_group_toward_the_middle(years):
+    for age in range(1, 100):
+        out = shift_age(f"A photo of a man who is {age} years old.", years=years)
+        new = int(re.search(r"who is (\d+) years old", out).group(1))
+        assert age_group(new) != age_group(age)
+        assert (new > age) == (age < 35)
+        assert abs(new - age) >= min(years, age - 1 if age >= 35 else years)
+
+
+def test_age_group_bounds():
+    assert [age_group(a) for a in (0, 12, 13, 19, 20, 35, 36, 55, 56, 99)] == [
+        "child", "child", "teen", "teen", "young adult", "young adult", "middle-aged", "middle-aged", "senior", "senior"]
+
+
+def test_shift_age_reads_every_caption_the_data_builder_writes():
+    """Every age phrase the caption templates use is found: the contrast states the new age."""
+    from unif2ace.data.captions import write_caption
+
+    for age in (0, 1, 7, 15, 27, 44, 63, 88):
+        group = age_group(age)
+        for seed in range(12):
+            attrs = {"age": age, "age_group": group, "gender": ("male", "female")[seed % 2], "ethnicity": "White"}
+            caption = write_caption(attrs, seed)
+            out = shift_age(caption)
+            assert out is not None and out != caption, caption
+            assert str(age) not in re.findall(r"\d+", out) or age == 0, (caption, out)

@@ -144,11 +144,13 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
     assert main(["eval", "generation", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
                  "--num-samples", "2", "--diversity-prompts", "2", "--images-per-diversity-prompt", "2",
                  "--identity-samples", "1", "--guidance-schedule", "cosine", "--candidates", "2", "--save-images",
-                 "--quiet"]) == 0
+                 "--gender-contrast", "2", "--age-contrast", "1.5", "--quiet"]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert rep["image_size"] == [32, 32] and rep["fid"]["fid"] > 0
     assert rep["settings"]["guidance_schedule"] == "cosine" and rep["settings"]["candidates"] == 2
-    assert "(cosine schedule), best of 2 candidates" in (out / "report.md").read_text()
+    assert (rep["settings"]["gender_contrast"], rep["settings"]["age_contrast"]) == (2, 1.5)
+    assert ("(cosine schedule), gender contrast 2, age contrast 1.5, best of 2 candidates"
+            in (out / "report.md").read_text())
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
     assert len(items) == 2 and {"prompt", "asks", "labeller", "labeller_real", "probe", "probe_real"} <= set(items[0])
     assert sorted(p.name for p in (out / "images").iterdir()) == ["000.png", "001.png"]

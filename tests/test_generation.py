@@ -191,24 +191,27 @@ def _first_step_logits(model, prompts, config, monkeypatch, **kw):
 
 @pytest.mark.parametrize("use_cache", [True, False])
 def test_composed_guidance_is_the_closed_form_of_separate_conditional_passes(monkeypatch, use_cache):
-    """cond + w·(cond − negative) + c·(cond − contrast), against three unguided runs, one per prompt set."""
+    """cond + w·(cond − negative) + Σ c_i·(cond − contrast_i), against unguided runs, one per prompt set."""
     model = model_with_random_moe(seed=6)
-    negatives, contrasts = [[11, 12], [13]], [[5, 6, 7, 9], [9, 14]]
-    w, c = 2.5, 4.0
+    negatives, first, second = [[11, 12], [13]], [[5, 6, 7, 9], [9, 14]], [[3], [8, 8, 2]]
+    w, c1, c2 = 2.5, 4.0, -1.5
 
     def alone(prompts):
         return _first_step_logits(model, prompts, ImageGenerationConfig(num_tokens=16, steps=3, use_cache=use_cache),
                                   monkeypatch)
 
-    cond, neg, con = alone(PROMPTS), alone(negatives), alone(contrasts)
+    cond, neg, con1, con2 = alone(PROMPTS), alone(negatives), alone(first), alone(second)
     config = ImageGenerationConfig(num_tokens=16, steps=3, guidance_scale=w, use_cache=use_cache)
+    got = _first_step_logits(model, PROMPTS, config, monkeypatch, negative_prompts=negatives, contrasts=[(first, c1)])
+    torch.testing.assert_close(got, cond + w * (cond - neg) + c1 * (cond - con1), rtol=1e-5, atol=1e-4)
     got = _first_step_logits(model, PROMPTS, config, monkeypatch, negative_prompts=negatives,
-                             contrast_prompts=contrasts, contrast_scale=c)
-    torch.testing.assert_close(got, cond + w * (cond - neg) + c * (cond - con), rtol=1e-5, atol=1e-4)
-    # without CFG the contrast term stands alone; the default negative is the empty prompt
+                             contrasts=[(first, c1), (second, c2)])
+    torch.testing.assert_close(got, cond + w * (cond - neg) + c1 * (cond - con1) + c2 * (cond - con2),
+                               rtol=1e-5, atol=1e-4)
+    # without CFG the contrast terms stand alone; the default negative is the empty prompt
     got = _first_step_logits(model, PROMPTS, ImageGenerationConfig(num_tokens=16, steps=3, use_cache=use_cache),
-                             monkeypatch, contrast_prompts=contrasts, contrast_scale=c)
-    torch.testing.assert_close(got, cond + c * (cond - con), rtol=1e-5, atol=1e-4)
+                             monkeypatch, contrasts=[(first, c1), (second, c2)])
+    torch.testing.assert_close(got, cond + c1 * (cond - con1) + c2 * (cond - con2), rtol=1e-5, atol=1e-4)
     empty = alone([[], []])
     got = _first_step_logits(model, PROMPTS, config, monkeypatch)
     torch.testing.assert_close(got, cond + w * (cond - empty), rtol=1e-5, atol=1e-4)
@@ -223,10 +226,9 @@ def test_guidance_prompts_default_to_plain_cfg_and_are_checked():
 
     plain = run()
     assert torch.equal(plain, run(negative_prompts=[[], []]))
-    assert torch.equal(plain, run(contrast_prompts=PROMPTS, contrast_scale=3.0))  # cond − cond adds nothing
-    assert torch.equal(plain, run(contrast_prompts=[[1], [2]], contrast_scale=0.0))
-    assert not torch.equal(plain, run(contrast_prompts=[[1], [2]], contrast_scale=3.0))
-    with pytest.raises(ValueError, match=r"contrast_prompts must give one prompt per row \(2\), got 1"):
-        run(contrast_prompts=[[1]], contrast_scale=1.0)
-    with pytest.raises(ValueError, match=r"negative_prompts must give one prompt per row \(2\), got 3"):
+    assert torch.equal(plain, run(contrasts=[(PROMPTS, 3.0)]))  # cond − cond adds nothing
+    assert torch.equal(plain, run(contrasts=[([[1], [2]], 0.0)]))
+    assert not torch.equal(plain, run(contrasts=[([[1], [2]], 3.0)]))
+    with pytest.raises(ValueError, match=r"contrasts\[1\] must give one prompt per row \(2\), got 1"):
+        run(contrasts=[(PROMPTS, 1.0), ([[1]], 1.0)])
         run(negative_prompts=[[1], [2], [3]])

@@ -141,30 +141,40 @@ def test_candidates_keep_the_best_scored_face_per_image(pipe):
         pipe.generate(prompts, candidates=0)
 
 
-def test_gender_contrast_and_negative_prompts_reach_the_loop(model_dir, tmp_path):
-    """The pipeline swaps gender words for the contrast rows (a prompt naming none contrasts with
-    itself), takes the folder's default weight, and repeats negatives like the prompts."""
+def test_contrasts_and_negative_prompts_reach_the_loop(model_dir, tmp_path):
+    """The pipeline swaps gender words and shifts the age for the contrast rows (a prompt the
+    rewrite leaves alone contrasts with itself), takes the folder's default weights, and repeats
+    negatives like the prompts."""
     import shutil
 
     folder = tmp_path / "model"
     shutil.copytree(model_dir, folder)
     gen_path = folder / "generation_config.json"
-    gen_path.write_text(json.dumps({**json.loads(gen_path.read_text()), "gender_contrast": 2.0}))
+    gen_path.write_text(json.dumps({**json.loads(gen_path.read_text()), "gender_contrast": 2.0, "age_contrast": 1.0}))
     pipe = UniF2ace.from_pretrained(folder)
-    assert pipe.generation.gender_contrast == 2.0
-    prompts = ["a smiling woman with red hair", "a face"]
+    assert (pipe.generation.gender_contrast, pipe.generation.age_contrast) == (2.0, 1.0)
+    prompts = ["a smiling woman with red hair who is 70 years old", "a face"]
     enc = pipe.text_tokenizer.encode
     config = ImageGenerationConfig(num_tokens=64, steps=3, guidance_scale=1.5, temperature=pipe.generation.temperature)
     rows = [p for p in prompts for _ in range(2)]
-    want = generate_image_codes(pipe.model, [enc(p) for p in rows], config, torch.Generator().manual_seed(3),
-                                negative_prompts=[enc("a blurry photo")] * 4,
-                                contrast_prompts=[enc("a smiling man with red hair")] * 2 + [enc("a face")] * 2,
-                                contrast_scale=2.0)
+    swapped = [enc("a smiling man with red hair who is 70 years old")] * 2 + [enc("a face")] * 2
+    shifted = [enc("a smiling middle-aged woman with red hair who is 50 years old")] * 2 + [enc("a face")] * 2
+
+    def want(contrasts):
+        return pipe.decode_images(generate_image_codes(
+            pipe.model, [enc(p) for p in rows], config, torch.Generator().manual_seed(3),
+            negative_prompts=[enc("a blurry photo")] * 4, contrasts=contrasts))
+
     images = pipe.generate(prompts, num_images_per_prompt=2, steps=3, guidance_scale=1.5, seed=3,
                            negative_prompt="a blurry photo")
-    assert all(same(a, b) for a, b in zip(images, pipe.decode_images(want)))
-    plain = pipe.generate(prompts, num_images_per_prompt=2, steps=3, guidance_scale=1.5, seed=3, gender_contrast=0)
-    assert not all(same(a, b) for a, b in zip(images, plain))
+    assert all(same(a, b) for a, b in zip(images, want([(swapped, 2.0), (shifted, 1.0)])))
+    gender_only = pipe.generate(prompts, num_images_per_prompt=2, steps=3, guidance_scale=1.5, seed=3,
+                                negative_prompt="a blurry photo", age_contrast=0)
+    assert all(same(a, b) for a, b in zip(gender_only, want([(swapped, 2.0)])))
+    assert not all(same(a, b) for a, b in zip(images, gender_only))
+    plain = pipe.generate(prompts, num_images_per_prompt=2, steps=3, guidance_scale=1.5, seed=3, gender_contrast=0,
+                          age_contrast=0)
+    assert not all(same(a, b) for a, b in zip(gender_only, plain))
     with pytest.raises(ValueError, match=r"give one negative prompt or one per prompt \(2\), not 3"):
         pipe.generate(prompts, negative_prompt=["a", "b", "c"])
 

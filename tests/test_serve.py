@@ -74,17 +74,20 @@ def test_generate_and_its_seed(client):
     assert not np.array_equal(decode(constant["images"][0]), decode(linear["images"][0]))
 
 
-def test_generate_takes_a_negative_prompt_and_the_gender_contrast(client, pipe):
-    body = {"prompt": "a smiling woman", "seed": 5, "steps": 2, "guidance_scale": 1.5,
-            "negative_prompt": "a blurry photo", "gender_contrast": 3.0}
+def test_generate_takes_a_negative_prompt_and_the_contrasts(client, pipe):
+    prompt = "a smiling woman who is 60 years old"
+    body = {"prompt": prompt, "seed": 5, "steps": 2, "guidance_scale": 1.5,
+            "negative_prompt": "a blurry photo", "gender_contrast": 3.0, "age_contrast": 2.0}
     r = client.post("/v1/generate", json=body)
-    want = pipe.generate(["a smiling woman"], steps=2, guidance_scale=1.5, seed=5, negative_prompt="a blurry photo",
-                         gender_contrast=3.0)
+    want = pipe.generate([prompt], steps=2, guidance_scale=1.5, seed=5, negative_prompt="a blurry photo",
+                         gender_contrast=3.0, age_contrast=2.0)
     assert r.status_code == 200 and np.array_equal(decode(r.json()["images"][0]), np.asarray(want[0]))
-    plain = client.post("/v1/generate", json={**body, "negative_prompt": None, "gender_contrast": 0}).json()
-    assert not np.array_equal(decode(plain["images"][0]), np.asarray(want[0]))
-    r = client.post("/v1/generate", json={**body, "gender_contrast": -1})
-    assert r.status_code == 422 and "gender_contrast" in r.json()["error"]
+    for off in ({"negative_prompt": None}, {"gender_contrast": 0}, {"age_contrast": 0}):
+        other = client.post("/v1/generate", json={**body, **off}).json()
+        assert not np.array_equal(decode(other["images"][0]), np.asarray(want[0])), off
+    for key in ("gender_contrast", "age_contrast"):
+        r = client.post("/v1/generate", json={**body, key: -1})
+        assert r.status_code == 422 and key in r.json()["error"]
     r = client.post("/v1/generate", json={**body, "negative_prompt": "x" * 201})
     assert r.status_code == 422 and "negative_prompt has 201 characters; at most 200" in r.json()["error"]
 

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "1 is fastest)")
     p.add_argument("--gender-contrast", type=float, default=None,
                    help="guidance against each prompt with its gender words swapped (default: the model's; 0 is off)")
+    p.add_argument("--age-contrast", type=float, default=None,
+                   help="guidance against each prompt with its age moved toward the middle of life "
+                        "(default: the model's; 0 is off)")
     p.set_defaults(func=run)
 
 
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     prompts = list(DEMO_PROMPTS)
     t = time.perf_counter()
     faces = pipe.generate(prompts, seed=args.seed, steps=args.steps, candidates=args.candidates,
-                          gender_contrast=args.gender_contrast)
+                          gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
     dt = time.perf_counter() - t
     c = args.candidates or pipe.generation.candidates
     timings.append((f"generate {len(faces)} faces" + (f", best of {c} each" if c > 1 else ""), dt,

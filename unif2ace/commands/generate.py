@@ -51,6 +51,10 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
                    help="weight of guidance against the prompt with its gender words swapped (man ↔ woman, "
                         "his ↔ her, …), so the face shows the named gender more surely; 0 turns it off "
                         "(default: the model's)")
+    p.add_argument("--age-contrast", type=float, default=None,
+                   help="weight of guidance against the prompt with its stated age moved toward the middle of life "
+                        "(a girl of 5 against a young woman of 25, a man of 70 against one of 50), so children look "
+                        "younger and seniors older; 0 turns it off (default: the model's)")
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -61,7 +65,7 @@ def run_generate(args: argparse.Namespace) -> int:
                            guidance_scale=args.guidance_scale, temperature=args.temperature, seed=args.seed,
                            identity_image=args.identity, guidance_schedule=args.guidance_schedule,
                            candidates=args.candidates, negative_prompt=args.negative_prompt,
-                           gender_contrast=args.gender_contrast)
+                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for k, image in enumerate(images):
@@ -77,7 +81,7 @@ def run_edit(args: argparse.Namespace) -> int:
     image = pipe.inpaint(args.image, args.mask, args.prompt, steps=args.steps, guidance_scale=args.guidance_scale,
                          temperature=args.temperature, seed=args.seed, align=not args.no_align,
                          guidance_schedule=args.guidance_schedule, negative_prompt=args.negative_prompt,
-                         gender_contrast=args.gender_contrast)
+                         gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)

@@ -49,6 +49,8 @@ def register(subparsers) -> None:
                    help="faces drawn per judged face, the best kept by the model's own reading (default: the model's)")
     g.add_argument("--gender-contrast", type=float, default=None,
                    help="guidance against each prompt with its gender words swapped (default: the model's)")
+    g.add_argument("--age-contrast", type=float, default=None,
+                   help="guidance against each prompt with its age moved toward the middle of life (default: the model's)")
     g.add_argument("--diversity-prompts", type=int, default=8, help="prompts generated several times for diversity (0: skip)")
     g.add_argument("--images-per-diversity-prompt", type=int, default=4)
     g.add_argument("--identity-samples", type=int, default=16, help="identity-conditioned samples (0: skip)")
@@ -99,7 +101,7 @@ def _generation(args: argparse.Namespace) -> int:
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
                            guidance_schedule=args.guidance_schedule, candidates=args.candidates,
-                           gender_contrast=args.gender_contrast, seed=args.seed, diversity_prompts=args.diversity_prompts,
+                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, seed=args.seed, diversity_prompts=args.diversity_prompts,
                            images_per_diversity_prompt=args.images_per_diversity_prompt,
                            identity_samples=args.identity_samples, device=args.device)
     vqascore = None

@@ -29,6 +29,7 @@ class GenerationSettings:
     guidance_schedule: str | None = None
     candidates: int | None = None
     gender_contrast: float | None = None
+    age_contrast: float | None = None
     seed: int = 0
     diversity_prompts: int = 8
     images_per_diversity_prompt: int = 4
@@ -53,7 +54,8 @@ def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int =
     out = []
     # passed only when set, so other models' generate() need not know the options
     extra_kw = {k: v for k, v in (("guidance_schedule", s.guidance_schedule), ("candidates", s.candidates),
-                                  ("gender_contrast", s.gender_contrast)) if v is not None}
+                                  ("gender_contrast", s.gender_contrast), ("age_contrast", s.age_contrast))
+                if v is not None}
     for i in range(0, len(prompts), s.batch_size):
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
@@ -97,7 +99,8 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
 
     settings = asdict(s)
     defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
-    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates", "gender_contrast"):
+    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates", "gender_contrast",
+                "age_contrast"):
         if settings[key] is None and defaults is not None:
             settings[key] = getattr(defaults, key, None)
     report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),

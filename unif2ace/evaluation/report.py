@@ -113,6 +113,8 @@ def _sampling(settings: dict[str, Any]) -> str:
         text += f" ({settings['guidance_schedule']} schedule)"
     if settings.get("gender_contrast"):
         text += f", gender contrast {fmt(settings['gender_contrast'])}"
+    if settings.get("age_contrast"):
+        text += f", age contrast {fmt(settings['age_contrast'])}"
     if (settings.get("candidates") or 1) > 1:
         text += f", best of {settings['candidates']} candidates"
     return text

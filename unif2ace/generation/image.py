@@ -74,19 +74,19 @@ def generate_image_codes(
     features: dict[str, torch.Tensor] | None = None,
     feature_mask: dict[str, torch.Tensor] | None = None,
     negative_prompts: Sequence[Sequence[int]] | None = None,
-    contrast_prompts: Sequence[Sequence[int]] | None = None,
-    contrast_scale: float = 0.0,
+    contrasts: Sequence[tuple[Sequence[Sequence[int]], float]] = (),
 ) -> torch.Tensor:
     """Generate image codes (B, N) for tokenised prompts.
 
     Guidance (each weight follows ``config.guidance_at``, scaled from ``guidance_scale``)::
 
-        logits = cond + w·(cond − negative) + c·(cond − contrast)
+        logits = cond + w·(cond − negative) + Σ_i c_i·(cond − contrast_i)
 
     negative_prompts: one per row, what CFG guides away from (default: the empty prompt, as trained
-        with prompt dropout); contrast_prompts with contrast_scale c: a second term, e.g. the prompt
-        with one attribute changed, which pushes along that attribute only (composed guidance,
-        Liu et al. 2022). Each extra term adds B rows to every step's batch.
+        with prompt dropout); contrasts: (prompts, c_i) pairs, one prompt per row, each a further
+        term, e.g. the prompt with one attribute changed, which pushes along that attribute only
+        (composed guidance, Liu et al. 2022). Each term adds B rows to every step's batch; a term
+        with c_i = 0 is left out.
 
     init_codes: (B, N) with K (= codebook size) at positions to generate and codes elsewhere
         (inpainting / editing keeps the given codes); default: everything masked.
@@ -101,16 +101,17 @@ def generate_image_codes(
     if codes.shape != (B, N):
         raise ValueError(f"init_codes must be ({B}, {N}), got {tuple(codes.shape)}")
     cfg_on = config.guidance_scale != 0
-    contrast_on = contrast_prompts is not None and contrast_scale != 0
-    for name, given in (("negative_prompts", negative_prompts), ("contrast_prompts", contrast_prompts)):
-        if given is not None and len(given) != B:
-            raise ValueError(f"{name} must give one prompt per row ({B}), got {len(given)}")
+    given = [("negative_prompts", negative_prompts)] + [(f"contrasts[{i}]", p) for i, (p, _) in enumerate(contrasts)]
+    for name, block in given:
+        if block is not None and len(block) != B:
+            raise ValueError(f"{name} must give one prompt per row ({B}), got {len(block)}")
     # row blocks of B: the prompts, then each guidance term's prompts with its weight relative to w
     terms: list[tuple[Sequence[Sequence[int]], float]] = []
     if cfg_on:
         terms.append((list(negative_prompts) if negative_prompts is not None else [[]] * B, 1.0))
-    if contrast_on:
-        terms.append((list(contrast_prompts), contrast_scale / config.guidance_scale if cfg_on else contrast_scale))
+    for block, scale in contrasts:
+        if scale != 0:
+            terms.append((list(block), scale / config.guidance_scale if cfg_on else scale))
     rows = list(prompts) + [r for block, _ in terms for r in block]
     T = 1 + len(terms)  # row blocks per step
     feats = dict(features or {})

@@ -45,6 +45,7 @@ class GenerationDefaults:
     guidance_schedule: str = "constant"  # how the CFG weight varies over the steps (ImageGenerationConfig)
     candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading (generate)
     gender_contrast: float = 0.0  # guidance against the prompt with its gender words swapped (generate)
+    age_contrast: float = 0.0  # guidance against the prompt with its age moved toward the middle (generate)
     # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
     identity_encoder: str | None = None
     semantic_encoder: str | None = None

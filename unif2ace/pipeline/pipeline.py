@@ -30,7 +30,7 @@ from unif2ace.generation import (
     generate_image_codes,
     generate_text,
 )
-from unif2ace.generation.contrast import swap_gender
+from unif2ace.generation.contrast import shift_age, swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
 from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
 from unif2ace.sequences import IGNORE, Prompter
@@ -118,7 +118,7 @@ class UniF2ace:
                  identity_image=None, align: bool = True, sampler: str = "maskgit",
                  guidance_schedule: str | None = None, candidates: int | None = None,
                  negative_prompt: str | Sequence[str] | None = None,
-                 gender_contrast: float | None = None) -> list[Image.Image]:
+                 gender_contrast: float | None = None, age_contrast: float | None = None) -> list[Image.Image]:
         """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
 
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
@@ -130,10 +130,15 @@ class UniF2ace:
         swapped (``swap_gender``: "a smiling woman" against "a smiling man"), so the face shows the
         gender the prompt names more surely; prompts naming no gender get no such term. Default:
         the model's (``generation_config.json``).
+        age_contrast: the same for age, against the prompt with its age moved toward the middle of
+        life (``shift_age``: "a girl who is 5" against "a young woman who is 25", "an elderly man
+        who is 70" against "a middle-aged man who is 50"), so children look younger and seniors
+        older; prompts stating no age get no such term. Default: the model's.
         """
         images, scores = self.generate_candidates(prompts, num_images_per_prompt, steps, guidance_scale, temperature,
                                                   seed, identity_image, align, sampler, guidance_schedule, candidates,
-                                                  negative_prompt=negative_prompt, gender_contrast=gender_contrast)
+                                                  negative_prompt=negative_prompt, gender_contrast=gender_contrast,
+                                                  age_contrast=age_contrast)
         if scores is None:
             return images
         c = scores.shape[1]
@@ -144,7 +149,8 @@ class UniF2ace:
                             temperature: float | None = None, seed: int | None = None, identity_image=None,
                             align: bool = True, sampler: str = "maskgit", guidance_schedule: str | None = None,
                             candidates: int | None = None, negative_prompt: str | Sequence[str] | None = None,
-                            gender_contrast: float | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
+                            gender_contrast: float | None = None, age_contrast: float | None = None,
+                            ) -> tuple[list[Image.Image], torch.Tensor | None]:
         """(every face drawn, scores): what ``generate`` chooses from, with the same arguments.
 
         The faces are prompt-major with the candidates of one returned face consecutive; scores is
@@ -177,7 +183,7 @@ class UniF2ace:
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features,
                                     guidance_schedule=guidance_schedule, negative_prompts=negatives,
-                                    gender_contrast=gender_contrast)
+                                    gender_contrast=gender_contrast, age_contrast=age_contrast)
         images = self.decode_images(codes)
         if c == 1:
             return images, None
@@ -186,10 +192,11 @@ class UniF2ace:
     def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
                        seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
                        features: dict | None = None, guidance_schedule: str | None = None,
-                       negative_prompts: Sequence[str] | None = None, gender_contrast: float | None = None) -> torch.Tensor:
+                       negative_prompts: Sequence[str] | None = None, gender_contrast: float | None = None,
+                       age_contrast: float | None = None) -> torch.Tensor:
         """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults.
 
-        negative_prompts: one per row (see ``generate``); gender_contrast: see ``generate``."""
+        negative_prompts: one per row (see ``generate``); gender_contrast, age_contrast: see ``generate``."""
         g = self.generation
         config = ImageGenerationConfig(
             num_tokens=g.num_image_tokens, steps=int(steps if steps is not None else g.steps),
@@ -199,23 +206,25 @@ class UniF2ace:
         if config.steps < 1:
             raise ValueError("steps must be at least 1")
         generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
-        # rows repeat their prompt (images per prompt × candidates): tokenise and swap each text once
-        encode, swap = functools.cache(self.prompter.encode_prompt), functools.cache(swap_gender)
+        # rows repeat their prompt (images per prompt × candidates): tokenise and rewrite each text once
+        encode = functools.cache(self.prompter.encode_prompt)
         ids = [encode(p) for p in prompts]
         negative_ids = [encode(p) for p in negative_prompts] if negative_prompts is not None else None
-        contrast = float(gender_contrast if gender_contrast is not None else g.gender_contrast)
-        contrast_ids = None
-        if contrast and any(swap(p) is not None for p in prompts):
-            contrast_ids = [encode(swap(p) or p) for p in prompts]  # a row naming no gender contrasts with itself: no push
+        contrasts = []
+        for rewrite, scale, default in ((swap_gender, gender_contrast, g.gender_contrast),
+                                        (shift_age, age_contrast, g.age_contrast)):
+            scale, rewrite = float(scale if scale is not None else default), functools.cache(rewrite)
+            if scale and any(rewrite(p) is not None for p in prompts):
+                # a row the rewrite leaves alone contrasts with itself: no push
+                contrasts.append(([encode(rewrite(p) or p) for p in prompts], scale))
         features = {k: v.to(self.device) for k, v in features.items()} if features else None
         return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features,
-                                    negative_prompts=negative_ids, contrast_prompts=contrast_ids,
-                                    contrast_scale=contrast)
+                                    negative_prompts=negative_ids, contrasts=contrasts)
 
     def inpaint(self, image, mask, prompt: str, steps: int | None = None, guidance_scale: float | None = None,
                 temperature: float | None = None, seed: int | None = None, align: bool = True,
                 guidance_schedule: str | None = None, negative_prompt: str | None = None,
-                gender_contrast: float | None = None) -> Image.Image:
+                gender_contrast: float | None = None, age_contrast: float | None = None) -> Image.Image:
         """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
 
         The photo is aligned and cropped like every input; the mask goes through the same warp.
@@ -238,6 +247,7 @@ class UniF2ace:
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
         out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init,
                                   guidance_schedule=guidance_schedule, gender_contrast=gender_contrast,
+                                  age_contrast=age_contrast,
                                   negative_prompts=None if negative_prompt is None else [negative_prompt])
         edited = self.decode_images(out)[0]
         return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))

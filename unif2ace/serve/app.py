@@ -1,7 +1,8 @@
 """The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
 
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
-                              "temperature", "candidates", "negative_prompt", "gender_contrast", "seed"}
+                              "temperature", "candidates", "negative_prompt", "gender_contrast", "age_contrast",
+                              "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
@@ -127,6 +128,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         candidates: int | None = Field(None, ge=1, le=8)
         negative_prompt: str | None = None
         gender_contrast: float | None = Field(None, ge=0, le=50)
+        age_contrast: float | None = Field(None, ge=0, le=50)
         temperature: float | None = Field(None, ge=0, le=100)
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
@@ -143,7 +145,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         if req.negative_prompt is not None:  # "" is allowed: it is the default's empty prompt
             _check_text(req.negative_prompt, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
         settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates,
-                    req.negative_prompt, req.gender_contrast)
+                    req.negative_prompt, req.gender_contrast, req.age_contrast)
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
         key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
@@ -242,12 +244,12 @@ def _run_batch(pipe, key, payloads):
 
     kind = key[0]
     if kind == "generate":
-        steps, guidance, temperature, schedule, candidates, negative, contrast = key[1:8]
+        steps, guidance, temperature, schedule, candidates, negative, gender, age = key[1:9]
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
         images = pipe.generate(rows, steps=steps, guidance_scale=guidance, temperature=temperature, seed=seed,
                                guidance_schedule=schedule, candidates=candidates, negative_prompt=negative,
-                               gender_contrast=contrast)
+                               gender_contrast=gender, age_contrast=age)
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
