@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from unif2ace.generation.contrast import age_group, shift_age, swap_gender
+from unif2ace.data.labelling.labeller import age_group
+from unif2ace.generation.contrast import shift_age, swap_gender
 
 
 @pytest.mark.parametrize("text, swapped", [
@@ -51,6 +52,9 @@ def test_caption_style_prompts_swap_back_to_themselves(text):
     ("A close-up photo of a White boy.", "A close-up photo of a White young man."),
     ("A Black baby girl under one year old.", "A Black young woman aged 20."),
     ("a White male person who is 30 years old", "a White male person who is 50 years old"),
+    ("A unique photo of an 80-year-old man.", "A unique photo of a 45-year-old middle-aged man."),  # "a unique" kept
+    ("A portrait photo of a 24-year-old woman.", "A portrait photo of a 44-year-old middle-aged woman."),
+    ("A close-up of a 15-year-old teenager. Her eyes are open.", "A close-up of a 35-year-old young adult. Her eyes are open."),
 ])
 def test_shift_age_moves_the_stated_age_and_the_subject_noun_toward_the_middle(text, shifted):
     assert shift_age(text) == shifted
@@ -82,9 +86,14 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
 
     for age in (0, 1, 7, 15, 27, 44, 63, 88):
         group = age_group(age)
-        for seed in range(12):
-            attrs = {"age": age, "age_group": group, "gender": ("male", "female")[seed % 2], "ethnicity": "White"}
+        for seed in range(24):
+            attrs = {"age": age, "age_group": group, "gender": (None, "male", "female")[seed % 3]}
+            if seed % 2:
+                attrs["ethnicity"] = "White"
             caption = write_caption(attrs, seed)
             out = shift_age(caption)
             assert out is not None and out != caption, caption
-            assert str(age) not in re.findall(r"\d+", out) or age == 0, (caption, out)
+            ages = [int(n) for n in re.findall(r"\d+", out)]
+            assert ages and age not in ages and age_group(ages[0]) != group, (caption, out)
+            if age:  # "24-year-old" stays whole ("under one year old" becomes "aged 20")
+                assert out.count("year") == caption.count("year"), (caption, out)

@@ -58,6 +58,17 @@ _NOUNS = {
 }
 
 
+_PLAIN_NEUTRAL = {"young adult": "young adult", "middle-aged": "middle-aged person", "senior": "elderly person"}
+
+
+def plain_noun(group: str | None, gender: str | None) -> str:
+    """The plainest subject noun for an age group and gender ("elderly woman", "teenager", "man", "person")."""
+    nouns = _NOUNS.get((group, gender))
+    if nouns:
+        return nouns[0]
+    return _PLAIN_NEUTRAL.get(group) or _NOUNS.get((None, gender), ["person"])[0]
+
+
 def subject_of(attrs: dict[str, Any], rng: random.Random) -> Subject:
     gender = attrs.get("gender")
     group = attrs.get("age_group")
@@ -70,7 +81,8 @@ def subject_of(attrs: dict[str, Any], rng: random.Random) -> Subject:
     return Subject(noun, "they", "their", plural=True)
 
 
-def _article(word: str) -> str:
+def indefinite_article(word: str) -> str:
+    """"a" or "an" before ``word`` ("an 8-year-old", "an 18-year-old", "a White girl")."""
     head = word.split("-")[0].split()[0] if word else ""
     if head.isdigit():  # "an 8-year-old", "an 18-year-old", "an 11-year-old"
         return "an" if head.startswith("8") or head in ("11", "18") else "a"
@@ -93,10 +105,10 @@ def _intro(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> str:
     kind = rng.choice(["close-up portrait", "tightly cropped face photo", "close-up photo", "portrait photo", "headshot"])
     lead = rng.choice(
         [
-            f"This is {_article(kind)} {kind} of {_article(age_phrase)} {age_phrase}.",
-            f"The image shows {_article(kind)} {kind} of {_article(age_phrase)} {age_phrase}.",
-            f"{_article(kind).capitalize()} {kind} of {_article(age_phrase)} {age_phrase}.",
-            f"The photo is {_article(kind)} {kind}; it shows {_article(age_phrase)} {age_phrase}.",
+            f"This is {indefinite_article(kind)} {kind} of {indefinite_article(age_phrase)} {age_phrase}.",
+            f"The image shows {indefinite_article(kind)} {kind} of {indefinite_article(age_phrase)} {age_phrase}.",
+            f"{indefinite_article(kind).capitalize()} {kind} of {indefinite_article(age_phrase)} {age_phrase}.",
+            f"The photo is {indefinite_article(kind)} {kind}; it shows {indefinite_article(age_phrase)} {age_phrase}.",
         ]
     )
     return lead
@@ -111,7 +123,7 @@ def _expression(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> lis
             rng.choice(
                 [
                     f"{subj.his.capitalize()} facial expression looks {emo_adj}.",
-                    f"{subj.cap()} {subj.has()} {_article(emo_adj)} {emo_adj} expression.",
+                    f"{subj.cap()} {subj.has()} {indefinite_article(emo_adj)} {emo_adj} expression.",
                     f"The expression on {subj.his} face reads as {emo_adj}.",
                 ]
             )
@@ -189,8 +201,8 @@ def _photo(attrs: dict[str, Any], rng: random.Random) -> list[str]:
         desc = ", ".join(adjs)
         noun = rng.choice(["photo", "picture", "image"])
         if light:
-            return [rng.choice([f"It is {_article(desc)} {desc} {noun} with {light}.", f"This is {_article(desc)} {desc} {noun}, taken in {light}."])]
-        return [f"It is {_article(desc)} {desc} {noun}."]
+            return [rng.choice([f"It is {indefinite_article(desc)} {desc} {noun} with {light}.", f"This is {indefinite_article(desc)} {desc} {noun}, taken in {light}."])]
+        return [f"It is {indefinite_article(desc)} {desc} {noun}."]
     return [f"The face is shown in {light}."] if light else []
 
 

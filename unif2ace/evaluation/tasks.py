@@ -13,16 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unif2ace.data.captions import indefinite_article, plain_noun
 from unif2ace.evaluation.attributes import stated_attributes
 
 # What a short prompt may ask for (in this order); the rest of the stated attributes stay in the caption.
 SHORT_PROMPT_ATTRIBUTES = ("gender", "age_group", "ethnicity", "emotion", "smile", "glasses", "facial_hair")
-_NOUN = {
-    ("child", "male"): "boy", ("child", "female"): "girl", ("teen", "male"): "teenage boy",
-    ("teen", "female"): "teenage girl", ("young adult", "male"): "young man", ("young adult", "female"): "young woman",
-    ("middle-aged", "male"): "middle-aged man", ("middle-aged", "female"): "middle-aged woman",
-    ("senior", "male"): "elderly man", ("senior", "female"): "elderly woman",
-}
 
 
 @dataclass
@@ -60,10 +55,7 @@ def short_prompt(attrs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if asks.get("smile") is False:
         asks.pop("smile")  # "not smiling" prompts are rare in practice; keep the short prompt positive
     group, gender = asks.get("age_group"), asks.get("gender")
-    noun = _NOUN.get((group, gender))
-    if noun is None:
-        noun = {"child": "child", "teen": "teenager", "young adult": "young adult", "middle-aged": "middle-aged person",
-                "senior": "elderly person"}.get(group) or {"male": "man", "female": "woman"}.get(gender) or "person"
+    noun = plain_noun(group, gender)
     eth = {"Indian": "South Asian"}.get(asks.get("ethnicity"), asks.get("ethnicity"))
     adjs = []
     if asks.get("smile"):
@@ -76,7 +68,7 @@ def short_prompt(attrs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if eth:
         adjs.append(eth)
     desc = " ".join(adjs + [noun])
-    article = "an" if desc[:1].lower() in "aeiou" else "a"
+    article = indefinite_article(desc)
     extras = [x for k, x in (("glasses", "glasses"), ("facial_hair", "a beard")) if asks.get(k) is True]
     tail = f" with {' and '.join(extras)}" if extras else ""
     return f"A close-up photo of {article} {desc}{tail}.", asks

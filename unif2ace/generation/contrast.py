@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from unif2ace.data.captions import indefinite_article, plain_noun
+from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
+
 # English gender words, both directions; "her" and "his" are handled on their own (see swap_gender)
 _PAIRS = [
     ("man", "woman"), ("men", "women"), ("boy", "girl"), ("boys", "girls"), ("male", "female"),
@@ -61,36 +64,38 @@ def swap_gender(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------- age
-# The age groups of the data and evaluation (inclusive bounds), a typical age for prompts that name
-# a group but no number, and the subject noun used for each group and gender.
-_AGE_GROUPS = (("child", 0, 12, 6), ("teen", 13, 19, 16), ("young adult", 20, 35, 27),
-               ("middle-aged", 36, 55, 45), ("senior", 56, 200, 70))
-_AGE_NOUN = {
-    ("child", "male"): "boy", ("child", "female"): "girl", ("child", None): "child",
-    ("teen", "male"): "teenage boy", ("teen", "female"): "teenage girl", ("teen", None): "teenager",
-    ("young adult", "male"): "young man", ("young adult", "female"): "young woman", ("young adult", None): "young adult",
-    ("middle-aged", "male"): "middle-aged man", ("middle-aged", "female"): "middle-aged woman",
-    ("middle-aged", None): "middle-aged person",
-    ("senior", "male"): "elderly man", ("senior", "female"): "elderly woman", ("senior", None): "elderly person",
-}
-_AGE_WORDS = {"baby": "child", "little": "child", "teenage": "teen", "teenaged": "teen", "young": None, "middle-aged": "middle-aged",
-              "elderly": "senior", "older": "senior", "old": "senior", "senior": "senior", "aged": "senior"}
+# A typical age for a prompt that names an age group but states no number.
+_TYPICAL_AGE = {"child": 6, "teen": 16, "young adult": 27, "middle-aged": 45, "senior": 70}
+_GROUPS = [name for _, name in AGE_GROUPS]
+_AGE_WORDS = {"baby": "child", "little": "child", "teenage": "teen", "teenaged": "teen", "young": None,
+              "middle-aged": "middle-aged", "elderly": "senior", "older": "senior", "old": "senior",
+              "senior": "senior", "aged": "senior"}
 _HEAD_GENDER = {"boy": "male", "man": "male", "gentleman": "male", "girl": "female", "woman": "female",
-                "lady": "female", "child": None, "kid": None, "teenager": None, "teen": None, "person": None,
-                "adult": None}
+                "lady": "female"}
 _HEAD_GROUP = {"boy": "child", "girl": "child", "child": "child", "kid": "child", "teenager": "teen", "teen": "teen"}
-# an optional age word, then the subject noun ("little girl", "elderly man", "teenager", "man")
-_SUBJECT = re.compile(r"\b(?:(baby|little|teenaged?|young|middle-aged|elderly|older|old|senior|aged)\s+)?"
+# an optional age word, then the subject noun ("little girl", "elderly man", "teenager", "man"); the
+# "old" of "a 24-year-old man" is the stated age's, not an age word
+_SUBJECT = re.compile(r"\b(?:(?<!-)(baby|little|teenaged?|young|middle-aged|elderly|older|old|senior|aged)\s+)?"
                       r"(boy|girl|man|woman|gentleman|lady|child|kid|teenager|teen|person|adult)\b", re.IGNORECASE)
 # a stated age: "24-year-old", "24 years old", "aged 24", "age 24"; and a baby's "under one year old"
-_INFANT = re.compile(r"\bunder (?:one|1) years? old\b", re.IGNORECASE)
 _YEARS = re.compile(r"\b(\d{1,3})(?=(?:-year-old|\s+years?\s+old)\b)|(?<=\baged\s)(\d{1,3})\b|(?<=\bage\s)(\d{1,3})\b",
                     re.IGNORECASE)
+_INFANT = re.compile(r"\bunder (?:one|1) years? old\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([A-Za-z0-9][\w-]*)")
 
 
-def age_group(age: float) -> str:
-    """The age group of an age in years (child 0–12, teen 13–19, young adult 20–35, middle-aged 36–55, senior 56+)."""
-    return next(name for name, lo, hi, _ in _AGE_GROUPS if age <= hi)
+def _stated_age(text: str) -> int | None:
+    """The age ``text`` states: its first number of years, else a typical age for its subject's age word."""
+    found = [int(next(g for g in m.groups() if g)) for m in _YEARS.finditer(text)]
+    if found:
+        return found[0]
+    if _INFANT.search(text):
+        return 0
+    for m in _SUBJECT.finditer(text):
+        group = _AGE_WORDS.get((m.group(1) or "").lower()) or _HEAD_GROUP.get(m.group(2).lower())
+        if group:
+            return _TYPICAL_AGE[group]
+    return None
 
 
 def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
@@ -98,51 +103,41 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
 
     An age below ``pivot`` moves up, one at or above it moves down, so guidance against the result
     pushes every face away from the middle: children younger, seniors older. The new age is always
-    in another age group (when ``years`` is not enough, it is the next group's typical age). The stated age and the
-    subject noun both change ("an elderly man who is 70 years old" → "a middle-aged man who is 50
-    years old"); the age is read from the number, else from the noun's age word.
+    in another age group (when ``years`` is not enough, it is the next group's typical age). The
+    stated age and the subject noun both change ("an elderly man who is 70 years old" → "a
+    middle-aged man who is 50 years old"); the age is read from the number, else from the noun's
+    age word.
 
     >>> shift_age("A close-up photo of a little girl who is 5 years old. She is smiling.")
     'A close-up photo of a young woman who is 25 years old. She is smiling.'
     """
-    found = [int(next(g for g in m.groups() if g)) for m in _YEARS.finditer(text)]
-    if found:
-        age = found[0]
-    elif _INFANT.search(text):
-        age = 0
-    else:
-        groups = [_AGE_WORDS.get((m.group(1) or "").lower()) or _HEAD_GROUP.get(m.group(2).lower())
-                  for m in _SUBJECT.finditer(text)]
-        named = next((g for g in groups if g), None)
-        if named is None:
-            return None
-        age = next(typical for name, _, _, typical in _AGE_GROUPS if name == named)
+    age = _stated_age(text)
+    if age is None:
+        return None
     up = age < pivot
     new_age = max(1, age + years if up else age - years)
-    new_group = age_group(new_age)
-    if new_group == age_group(age):  # still the same group (a 90-year-old): the next group's typical age
-        names = [name for name, *_ in _AGE_GROUPS]
-        new_group = names[names.index(new_group) + (1 if up else -1)]
-        new_age = next(typical for name, _, _, typical in _AGE_GROUPS if name == new_group)
+    group = age_group(new_age)
+    if group == age_group(age):  # still the same group (a 90-year-old): the next group's typical age
+        group = _GROUPS[_GROUPS.index(group) + (1 if up else -1)]
+        new_age = _TYPICAL_AGE[group]
+    inserted = {str(new_age)}  # the first words written in, whose article may need to change
 
     def subject(m: re.Match) -> str:
         head = m.group(2).lower()
         if head in ("person", "adult") and m.group(1) is None:
             return m.group(0)  # "a male person": no age in it, and replacing it would drop "male"
-        return _match_case(_AGE_NOUN[new_group, _HEAD_GENDER[head]], m.group(0))
+        noun = plain_noun(group, _HEAD_GENDER.get(head))
+        inserted.add(noun.split()[0].split("-")[0].lower())
+        return _match_case(noun, m.group(0))
 
     out = _SUBJECT.sub(subject, text)
     out = _YEARS.sub(lambda m: str(new_age), out)
     out = _INFANT.sub(lambda m: _match_case(f"aged {new_age}", m.group(0)), out)
-    return _fix_articles(out)
 
+    def article(m: re.Match) -> str:  # "an elderly man" → "a middle-aged man", "an 80-year-old" → "a 60-year-old"
+        word = m.group(3)
+        if word.split("-")[0].lower() not in inserted:
+            return m.group(0)
+        return _match_case(indefinite_article(word), m.group(1)) + m.group(2) + word
 
-def _fix_articles(text: str) -> str:
-    """"a"/"an" agreeing with the word after it, where a replacement changed that word."""
-    def repl(m: re.Match) -> str:
-        article, word = m.group(1), m.group(2)
-        head = word.split("-")[0]
-        vowel = (word[0].lower() in "aeiou") if not head.isdigit() else (head.startswith("8") or head in ("11", "18"))
-        want = "an" if vowel else "a"
-        return _match_case(want, article) + " " + word
-    return re.sub(r"\b([Aa]n?)\s+([A-Za-z0-9][\w-]*)", repl, text)
+    return _ARTICLE.sub(article, out)
