@@ -101,7 +101,8 @@ def _generation(args: argparse.Namespace) -> int:
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
                            guidance_schedule=args.guidance_schedule, candidates=args.candidates,
-                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, seed=args.seed, diversity_prompts=args.diversity_prompts,
+                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, seed=args.seed,
+                           diversity_prompts=args.diversity_prompts,
                            images_per_diversity_prompt=args.images_per_diversity_prompt,
                            identity_samples=args.identity_samples, device=args.device)
     vqascore = None

@@ -149,8 +149,8 @@ class UniF2ace:
                             temperature: float | None = None, seed: int | None = None, identity_image=None,
                             align: bool = True, sampler: str = "maskgit", guidance_schedule: str | None = None,
                             candidates: int | None = None, negative_prompt: str | Sequence[str] | None = None,
-                            gender_contrast: float | None = None, age_contrast: float | None = None,
-                            ) -> tuple[list[Image.Image], torch.Tensor | None]:
+                            gender_contrast: float | None = None,
+                            age_contrast: float | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
         """(every face drawn, scores): what ``generate`` chooses from, with the same arguments.
 
         The faces are prompt-major with the candidates of one returned face consecutive; scores is
