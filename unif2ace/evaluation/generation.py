@@ -39,6 +39,10 @@ class GenerationSettings:
     device: str = "cpu"
 
 
+# sampling settings beyond steps, guidance and temperature (None: the model's own default)
+_OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "gender_contrast", "age_contrast")
+
+
 def _timed(log: dict, name: str):
     class _T:
         def __enter__(self):
@@ -53,9 +57,7 @@ def _timed(log: dict, name: str):
 def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0, **extra) -> list:
     out = []
     # passed only when set, so other models' generate() need not know the options
-    extra_kw = {k: v for k, v in (("guidance_schedule", s.guidance_schedule), ("candidates", s.candidates),
-                                  ("gender_contrast", s.gender_contrast), ("age_contrast", s.age_contrast))
-                if v is not None}
+    extra_kw = {k: getattr(s, k) for k in _OPTIONAL_SAMPLING if getattr(s, k) is not None}
     for i in range(0, len(prompts), s.batch_size):
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
@@ -99,8 +101,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
 
     settings = asdict(s)
     defaults = getattr(pipe, "generation", None)  # the model's own sampling defaults fill unset settings
-    for key in ("steps", "guidance_scale", "guidance_schedule", "temperature", "candidates", "gender_contrast",
-                "age_contrast"):
+    for key in ("steps", "guidance_scale", "temperature", *_OPTIONAL_SAMPLING):
         if settings[key] is None and defaults is not None:
             settings[key] = getattr(defaults, key, None)
     report: dict[str, Any] = {"kind": "generation", "settings": settings, "n": n, "image_size": list(size),

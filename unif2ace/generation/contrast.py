@@ -86,9 +86,9 @@ _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([A-Za-z0-9][\w-]*)")
 
 def _stated_age(text: str) -> int | None:
     """The age ``text`` states: its first number of years, else a typical age for its subject's age word."""
-    found = [int(next(g for g in m.groups() if g)) for m in _YEARS.finditer(text)]
-    if found:
-        return found[0]
+    m = _YEARS.search(text)
+    if m:
+        return int(next(g for g in m.groups() if g))
     if _INFANT.search(text):
         return 0
     for m in _SUBJECT.finditer(text):

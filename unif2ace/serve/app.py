@@ -144,10 +144,10 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
         if req.negative_prompt is not None:  # "" is allowed: it is the default's empty prompt
             _check_text(req.negative_prompt, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
-        settings = (req.steps, req.guidance_scale, req.temperature, req.guidance_schedule, req.candidates,
-                    req.negative_prompt, req.gender_contrast, req.age_contrast)
+        # every other field is a keyword of pipe.generate; requests with equal options can share a batch
+        options = tuple(req.model_dump(exclude={"prompt", "n", "seed"}).items())
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
-        key = ("generate", *settings, uuid.uuid4().hex if req.seed is not None else None)
+        key = ("generate", options, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
         drawn = rows * (req.candidates or pipe.generation.candidates)  # what the batch computes: every candidate
         images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn))
@@ -244,12 +244,9 @@ def _run_batch(pipe, key, payloads):
 
     kind = key[0]
     if kind == "generate":
-        steps, guidance, temperature, schedule, candidates, negative, gender, age = key[1:9]
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
-        images = pipe.generate(rows, steps=steps, guidance_scale=guidance, temperature=temperature, seed=seed,
-                               guidance_schedule=schedule, candidates=candidates, negative_prompt=negative,
-                               gender_contrast=gender, age_contrast=age)
+        images = pipe.generate(rows, seed=seed, **dict(key[1]))
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
