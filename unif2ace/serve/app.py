@@ -209,8 +209,19 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     # ------------------------------------------------------------------ request helpers
     async def _form(request: Request):
+        if request.headers.get("content-type", "").startswith("application/json"):
+            from unif2ace.serve.openai_api import JsonForm  # JSON bodies: images as base64 / data URLs
+
+            try:
+                body = await request.json()
+            except ValueError:
+                raise BadRequest("the body is not valid JSON", 400) from None
+            if not isinstance(body, dict):
+                raise BadRequest("the JSON body must be an object, e.g. {\"images\": [\"<base64>\"]}")
+            return JsonForm(body)
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            raise BadRequest("send multipart/form-data (files and fields), e.g. curl -F images=@face.jpg", 415)
+            raise BadRequest("send multipart/form-data (files and fields), e.g. curl -F images=@face.jpg, "
+                             "or JSON with base64 images", 415)
         try:
             return await request.form(max_files=limits.max_images + 2, max_fields=4 * limits.max_images + 16)
         except Exception as exc:  # malformed multipart bodies
@@ -234,6 +245,9 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     async def _wait(future):
         return await asyncio.wrap_future(future)
 
+    from unif2ace.serve.openai_api import create_router  # /v1/models, /v1/images/generations, /v1/chat…
+
+    app.include_router(create_router(pipe, batcher, limits, generate, GenerateRequest))
     app.state.new_seed = new_seed
     return app
 
@@ -255,8 +269,9 @@ def _run_batch(pipe, key, payloads):
         return out
     if kind == "text":
         pairs = [pair for payload in payloads for pair in payload]
-        answers = pipe.converse([c for c, _ in pairs], [[(q, None)] for _, q in pairs], align=False,
-                                max_new_tokens=key[1])
+        # a payload pair is (crop, question) or (crop, chat turns); key[2]: the decoder's sampling options
+        answers = pipe.converse([c for c, _ in pairs], [[(q, None)] if isinstance(q, str) else q for _, q in pairs],
+                                align=False, max_new_tokens=key[1], **dict(key[2] if len(key) > 2 else ()))
         out, start = [], 0
         for payload in payloads:
             out.append(answers[start:start + len(payload)])
@@ -297,6 +312,8 @@ def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False)
 def _flag(value, default: bool) -> bool:
     if value is None:
         return default
+    if isinstance(value, bool):  # JSON bodies
+        return value
     if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
         return True
     if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
