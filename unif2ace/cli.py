@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     from unif2ace import __version__
 
     parser.add_argument("--version", action="version", version=f"unif2ace {__version__}")
+    _add_verbosity(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for name in VERB_MODULES:
         try:
@@ -46,12 +47,50 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub)
+    for verb in _leaf_parsers(parser):  # -v/-q after the verb too: unif2ace generate … -q
+        _add_verbosity(verb, argparse.SUPPRESS)
+        verb.formatter_class = _DefaultsHelpFormatter
     return parser
+
+
+class _DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default, unless the help already states it (or there is none)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
+        if shown and "default" not in text:
+            text += (" " if text else "") + "(default: %(default)s)"
+        return text
+
+
+def _add_verbosity(p: argparse.ArgumentParser, default) -> None:
+    """-v (debug messages) and -q (no progress bars, warnings only), unless the parser has its own."""
+    taken = p._option_string_actions
+    if "-v" not in taken and "--verbose" not in taken:
+        p.add_argument("-v", "--verbose", action="count", default=default, dest="log_verbose",
+                       help="more messages (debug)")
+    if "-q" not in taken and "--quiet" not in taken:
+        p.add_argument("-q", "--quiet", action="store_true", default=default, dest="log_quiet",
+                       help="no progress bars; only warnings and errors on stderr")
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                out += _leaf_parsers(child) or [child]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from unif2ace.progress import setup_logging
+
+    setup_logging(verbose=getattr(args, "log_verbose", 0) or 0,
+                  quiet=bool(getattr(args, "log_quiet", False) or getattr(args, "quiet", False)))
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

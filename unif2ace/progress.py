@@ -1,0 +1,92 @@
+"""Progress bars and log messages of the command line.
+
+Every command that can take more than a few seconds shows a tqdm bar with a total and an ETA on
+stderr; bars hide themselves when stderr is not a terminal (``disable=None``) and with ``-q``.
+Messages go through :mod:`logging` (logger ``unif2ace``; ``-v`` shows debug messages, ``-q`` only
+warnings and errors), written with ``tqdm.write`` so they never land on a bar's line. Results
+(captions, answers, file names) stay on stdout, so they can be piped.
+
+Model work reports progress without hooks in the samplers: :func:`track_calls` counts the forward
+passes of the transformer (one per MaskGIT step, one per decoded token), which is what takes the time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator
+
+from tqdm import tqdm
+
+log = logging.getLogger("unif2ace")
+_state = {"quiet": False}
+
+
+class _TqdmHandler(logging.Handler):
+    """Writes records above any open progress bar instead of onto its line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            tqdm.write(self.format(record), file=sys.stderr)
+        except Exception:  # noqa: BLE001 — logging must never raise
+            self.handleError(record)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Route the ``unif2ace`` logger to stderr: debug with ``verbose``, warnings only with ``quiet``."""
+    _state["quiet"] = bool(quiet)
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    for handler in list(log.handlers):
+        if isinstance(handler, _TqdmHandler):
+            log.removeHandler(handler)
+    handler = _TqdmHandler()
+    handler.setFormatter(_Formatter())
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+
+
+def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None = None) -> tqdm:
+    """A progress bar on stderr: hidden with ``-q`` or ``disable=True``, and when stderr is not a terminal."""
+    if disable is None and _state["quiet"]:
+        disable = True
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=disable,
+                leave=False)
+
+
+@contextlib.contextmanager
+def track_calls(model, progress: tqdm, calls: int) -> Iterator[None]:
+    """Advance ``progress`` by one per forward pass of ``model`` (a torch module), at most ``calls``;
+    when the block ends without error the bar stands exactly ``calls`` further than it started
+    (a text decoder that stops early, or a prefill pass, cannot make the total drift)."""
+    start = progress.n
+
+    def hook(*_):
+        if progress.n < start + calls:
+            progress.update(1)
+
+    handle = model.register_forward_hook(hook)
+    try:
+        yield
+    finally:
+        handle.remove()
+    progress.update(start + calls - progress.n)
+
+
+def chunks(n: int, size: int) -> list[range]:
+    """``range(n)`` cut into consecutive ranges of at most ``size`` (the last may be shorter)."""
+    if size < 1:
+        raise ValueError(f"the batch size must be at least 1, got {size}")
+    return [range(s, min(s + size, n)) for s in range(0, n, size)]
+
+
+__all__ = ["bar", "chunks", "log", "setup_logging", "track_calls"]
