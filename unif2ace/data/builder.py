@@ -73,7 +73,7 @@ def build(
 ) -> dict:
     """Label ``source`` photos under ``root`` into the dataset folder ``out``; returns a summary."""
     from unif2ace.data.captions import write_caption
-    from unif2ace.data.qa import write_qa
+    from unif2ace.data.qa import write_all_qa
 
     options = options or LabellerOptions()
     if threads:
@@ -130,7 +130,7 @@ def build(
             if rewriter is not None:
                 rec.caption = rewriter.rewrite_caption(rec.caption, stated) or rec.caption
         if not rec.qa:
-            rec.qa = write_qa(stated, rec.caption, rec.id)
+            rec.qa = write_all_qa(stated, rec.caption, rec.id)
             if rewriter is not None:
                 rec.qa += rewriter.extra_qa(rec.caption, stated)
         rec.meta["stated"] = sorted(stated)

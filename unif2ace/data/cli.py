@@ -1,4 +1,4 @@
-"""``unif2ace data build|stats|show|quality|encode|train-tokenizer`` — build and inspect face datasets."""
+"""``unif2ace data build|stats|show|quality|encode|rewrite-qa|train-tokenizer`` — build and inspect face datasets."""
 
 from __future__ import annotations
 
@@ -56,6 +56,11 @@ def register(subparsers) -> None:
     e.add_argument("--batch-size", type=int, default=32)
     e.add_argument("--limit", type=int, default=None)
     e.set_defaults(func=_encode)
+
+    r = sub.add_parser("rewrite-qa", help="rewrite a built dataset's template QA from its stored labels (no relabelling)")
+    r.add_argument("folder")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_rewrite_qa)
 
     t = sub.add_parser("train-tokenizer", help="train a byte-level BPE on a dataset's captions and QA")
     t.add_argument("folder")
@@ -148,6 +153,15 @@ def _encode(args: argparse.Namespace) -> int:
     store = FaceStore.open(args.folder)
     n = precompute_features(store, encoder, batch_size=args.batch_size, limit=args.limit)
     print(f"encoded {n} images with {encoder.name} into {store.folder / 'shards' / 'features'}")
+    return 0
+
+
+def _rewrite_qa(args: argparse.Namespace) -> int:
+    from unif2ace.data.qa import rewrite_store_qa
+
+    if not (Path(args.folder) / "records.jsonl").is_file():
+        raise ValueError(f"{args.folder} has no records.jsonl; give a folder made by `unif2ace data build`")
+    print(json.dumps(rewrite_store_qa(args.folder, progress=not args.quiet), indent=2))
     return 0
 
 

@@ -8,6 +8,7 @@ follows from a label; nothing is asked about an attribute that was not measured 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from unif2ace.data.captions import seed_of, subject_of
@@ -118,3 +119,50 @@ def write_qa(attrs: dict[str, Any], caption: str, seed: int | str = 0) -> list[Q
 
 def _article_group(group: str) -> str:
     return {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged", "senior": "a senior"}[group]
+
+
+def write_all_qa(attrs: dict[str, Any], caption: str, seed: int | str = 0) -> list[QATurn]:
+    """The template QA of :func:`write_qa` followed by the varied wordings of
+    :func:`unif2ace.data.questions.write_questions` (training templates only)."""
+    from unif2ace.data.questions import write_questions
+
+    return write_qa(attrs, caption, seed) + write_questions(attrs, seed)
+
+
+def rewrite_store_qa(folder: str | Path, progress: bool = True) -> dict[str, int]:
+    """Rewrite the QA of a built dataset from each record's stated labels, without relabelling.
+
+    A record whose QA begins with its own template QA (:func:`write_qa` of its stated labels and
+    caption, as the builder wrote it) gets :func:`write_all_qa`; QA from a source (conversations,
+    an LLM) is left alone. ``records.jsonl`` is replaced atomically in one write, so a stop leaves
+    the old or the new file, and running it again gives the same file (resumable by re-running).
+    Returns counts: records, rewritten, kept, turns.
+    """
+    import json
+
+    from unif2ace.data.store import FaceStore
+    from unif2ace.io import atomic_write_text
+
+    store = FaceStore.open(folder)
+    records = list(store)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(records, desc="rewriting QA", unit="rec", dynamic_ncols=True)
+    counts = {"records": len(records), "rewritten": 0, "kept": 0, "turns": 0}
+    lines = []
+    for rec in bar if bar is not None else records:
+        stated = {k: rec.attributes[k].value for k in rec.meta.get("stated", []) if k in rec.attributes}
+        base = write_qa(stated, rec.caption, rec.id)
+        mine = [(t.question, t.answer, t.kind) for t in base]
+        if [(t.question, t.answer, t.kind) for t in rec.qa[:len(base)]] == mine and "stated" in rec.meta:
+            rec.qa = write_all_qa(stated, rec.caption, rec.id)
+            counts["rewritten"] += 1
+        else:
+            counts["kept"] += 1
+        counts["turns"] += len(rec.qa)
+        lines.append(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+    atomic_write_text(store.records_path, "".join(lines))
+    store.update_manifest(qa_rewrite={"module": "unif2ace.data.questions", **counts})
+    return counts

@@ -187,8 +187,16 @@ class FaceTrainData:
         if not qa or (rec.caption and rng.random() < 0.25):
             turns = [(DESCRIBE[int(rng.integers(len(DESCRIBE)))], rec.caption)]
         else:
-            n = int(rng.integers(1, min(self.data_cfg.max_turns, len(qa)) + 1))
-            turns = [qa[j] for j in rng.choice(len(qa), size=n, replace=False)]
+            # a "follow-up" turn ("And is she smiling?") only makes sense right after the turn before it:
+            # units are a turn with its follow-ups, drawn like single turns (all singletons: as before)
+            units: list[list[int]] = []
+            for j, t in enumerate(rec.qa):
+                if t.kind == "follow-up" and units:
+                    units[-1].append(j)
+                else:
+                    units.append([j])
+            n = int(rng.integers(1, min(self.data_cfg.max_turns, len(units)) + 1))
+            turns = [qa[j] for u in rng.choice(len(units), size=n, replace=False) for j in units[u]]
         return i, turns
 
     def _segments(self, turns):

@@ -1,0 +1,219 @@
+"""Varied question wordings: the hash split of templates, honest answers, balance, follow-ups, the QA rewrite."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from unif2ace.data import questions as Q
+from unif2ace.data.qa import rewrite_store_qa, write_all_qa, write_qa
+from unif2ace.data.records import FaceRecord, Label
+from unif2ace.data.store import FaceStore
+from unif2ace.evaluation.attributes import parse_attribute, polarity
+
+FULL = {"age": 34, "age_group": "young adult", "gender": "female", "ethnicity": "Asian", "emotion": "happy",
+        "smile": True, "mouth": "slightly open", "eyes": "open", "head_pose": "slightly turned left",
+        "head_tilt": "upright", "color": "color", "sharpness": "sharp", "lighting": "even"}
+GROUPS = ("child", "teen", "young adult", "middle-aged", "senior")
+AGES = {"child": 6, "teen": 16, "young adult": 27, "middle-aged": 44, "senior": 71}
+
+
+def random_attrs(rng: random.Random) -> dict:
+    group = rng.choice(GROUPS)
+    attrs = {"age": AGES[group], "age_group": group, "gender": rng.choice(["male", "female"]),
+             "color": rng.choice(["color", "black and white"])}
+    for k, values in (("smile", [True, False]), ("emotion", ["happy", "neutral", "sad", "surprise"]),
+                      ("mouth", ["closed", "slightly open", "wide open"]),
+                      ("head_pose", ["frontal", "turned left", "slightly turned right"]), ("ethnicity", ["White", "Black"])):
+        if rng.random() < 0.8:
+            attrs[k] = rng.choice(values)
+    return attrs
+
+
+def _fillings(template: str) -> set[str]:
+    """Every text a template can become (all pronouns, groups and adjectives)."""
+    out = set()
+    for g in ("male", "female", None):
+        p = Q.Person.of({"gender": g})
+        for group in Q.GROUP_NOUN.values():
+            for adj in Q.EMOTION_ADJ.values():
+                out.add(p.fill(template, group=group, adj=adj))
+    return out
+
+
+def test_held_out_is_the_sha256_of_the_template_text():
+    for t in Q.all_templates():
+        h = int(hashlib.sha256(t.encode()).hexdigest()[:8], 16) % 100  # independent recomputation
+        assert Q.held_out(t) == (h < Q.HELD_OUT_PERCENT and t not in Q.PINNED)
+    templates = Q.all_templates()
+    share = sum(map(Q.held_out, templates)) / len(templates)
+    assert 0.08 < share < 0.35, share
+    # every attribute the evaluation scores has wordings on both sides of the split
+    for a in Q.EVAL_OPEN:
+        assert Q.split_templates(Q.OPEN[a], "train") and Q.split_templates(Q.OPEN[a], "held-out"), a
+    assert len(Q.split_templates(Q.OPEN["age_group"], "held-out")) >= 2
+    for pool in (Q.OFF_TOPIC_FALSE, Q.OFF_TOPIC_TRUE, Q.CANT_TELL_QUESTIONS):
+        assert Q.split_templates(pool, "train") and Q.split_templates(pool, "held-out")
+    with pytest.raises(ValueError, match="template split"):
+        Q.split_templates(["x"], "test")
+
+
+def test_no_held_out_template_ever_appears_in_training_data():
+    held = set().union(*(_fillings(t) for t in Q.all_templates() if Q.held_out(t)))
+    assert len(held) > 40
+    rng = random.Random(0)
+    seen = set()
+    for i in range(400):
+        attrs = random_attrs(rng)
+        for t in write_all_qa(attrs, "A caption.", f"rec{i}"):
+            seen.add(t.question)
+    assert not seen & held, sorted(seen & held)[:5]
+    assert len(seen) > 150  # many wordings
+
+
+def test_the_original_template_qa_is_kept_first_and_unchanged():
+    for i in range(20):
+        attrs = random_attrs(random.Random(i))
+        old = write_qa(attrs, "A caption.", f"r{i}")
+        new = write_all_qa(attrs, "A caption.", f"r{i}")
+        assert [(t.question, t.answer, t.kind) for t in new[:len(old)]] == [(t.question, t.answer, t.kind) for t in old]
+        assert len(new) >= len(old) + 8
+
+
+def test_answers_state_the_labels_and_only_labelled_attributes():
+    rng = random.Random(1)
+    for i in range(300):
+        attrs = random_attrs(rng)
+        for t in Q.write_questions(attrs, f"r{i}"):
+            a = t.answer
+            if t.kind in ("open", "follow-up"):
+                attr = next((k for k, ts in list(Q.OPEN.items()) + list(Q.FOLLOW_UPS.items())
+                             if any(t.question in _fillings(x) for x in ts)), None)
+                assert attr is not None, t.question
+                assert parse_attribute(a, attr, loose=True) == attrs[attr], (t.question, a)
+            if t.kind in ("yes/no", "off-topic"):
+                assert re.match(r"^(Yes|No)[,.] ", a), a
+            if t.kind == "cant-tell":
+                assert Q.says_cant_tell(a)
+            for name, cue in (("smile", "smil"), ("emotion", "looks"), ("mouth", "mouth")):
+                if name not in attrs and t.kind != "cant-tell":
+                    assert cue not in a.lower() or (name == "emotion" and "look like" in a), (name, a)
+
+
+def test_yes_no_premises_are_balanced_and_off_topic_is_no():
+    rng = random.Random(2)
+    polar, off = Counter(), Counter()
+    for i in range(600):
+        attrs = random_attrs(rng)
+        for t in Q.write_questions(attrs, f"r{i}"):
+            if t.kind == "yes/no":
+                polar[polarity(t.answer)] += 1
+            elif t.kind == "off-topic":
+                off[(t.question in Q.OFF_TOPIC_TRUE, polarity(t.answer))] += 1
+    assert 0.4 < polar["yes"] / (polar["yes"] + polar["no"]) < 0.6, polar
+    assert set(off) == {(True, "yes"), (False, "no")}
+    assert 0.4 < off[(True, "yes")] / sum(off.values()) < 0.6
+
+
+def test_a_follow_up_refers_back_and_comes_right_after_its_first_turn():
+    qa = Q.write_questions(FULL, "r")
+    kinds = [t.kind for t in qa]
+    assert kinds.count("follow-up") == 1
+    j = kinds.index("follow-up")
+    assert j > 0 and qa[j - 1].kind == "open"
+    assert re.match(r"^(And|What about|How old is she, then|How about)", qa[j].question) or "too" in qa[j].question
+    assert Q.write_questions(FULL, "r") == qa and Q.write_questions(FULL, "s") != qa  # deterministic, varied
+
+
+def test_yes_no_detection():
+    for q in ("Is she smiling?", "Does he look happy?", "Would you say this is a woman?", "Is this a cat?"):
+        assert Q.is_yes_no(q), q
+    for q in ("Is this a man or a woman?", "Can you guess how old she is?", "How old is he?", "Male or female?"):
+        assert not Q.is_yes_no(q), q
+    for ts in Q.OPEN.values():  # open questions never read as yes/no (their answers do not start with one)
+        assert not any(Q.is_yes_no(t) for t in ts)
+
+
+def test_eval_questions_split_and_cover_the_measures():
+    items = Q.eval_questions(FULL, "x")
+    by = Counter((q.kind, q.split) for q in items)
+    assert by[("age-3way", "train")] == 1 and by[("age-3way", "held-out")] == 2
+    assert by[("yes/no", "train")] == 2 and by[("yes/no", "held-out")] == 2
+    assert {q.premise for q in items if q.kind == "yes/no" and q.split == "held-out"} == {True, False}
+    assert by[("off-topic", "held-out")] == 1 and by[("cant-tell", "held-out")] == 1
+    for q in items:
+        is_held = any(q.question in _fillings(t) for t in Q.all_templates() if Q.held_out(t))
+        assert is_held == (q.split == "held-out"), q
+
+
+def _store(tmp_path) -> FaceStore:
+    store = FaceStore.create(tmp_path / "ds", {"source": "synthetic", "root": "."})
+    recs = []
+    for i in range(6):
+        attrs = random_attrs(random.Random(i))
+        labels = {k: Label(v) for k, v in attrs.items()}
+        rec = FaceRecord(id=f"r{i}", image=f"r{i}.png", caption=f"Caption {i}.", attributes=labels,
+                         meta={"stated": sorted(attrs)})
+        rec.qa = write_qa(attrs, rec.caption, rec.id)
+        recs.append(rec)
+    foreign = FaceRecord(id="given", image="g.png", caption="A man.", qa=[], meta={"stated": []})
+    foreign.qa = [write_qa({}, "A man.", "given")[0]]
+    foreign.qa[0].answer = "Someone else's answer."
+    store.append(recs + [foreign])
+    return store
+
+
+def test_rewrite_store_qa_adds_the_wordings_in_place_and_is_repeatable(tmp_path):
+    store = _store(tmp_path)
+    before = {r.id: r for r in store}
+    counts = rewrite_store_qa(store.folder, progress=False)
+    assert counts["records"] == 7 and counts["rewritten"] == 6 and counts["kept"] == 1
+    first = store.records_path.read_bytes()
+    after = {r.id: r for r in FaceStore.open(store.folder)}
+    for rid, rec in after.items():
+        old = before[rid]
+        if rid == "given":
+            assert rec.qa[0].answer == "Someone else's answer." and len(rec.qa) == 1
+            continue
+        assert rec.attributes.keys() == old.attributes.keys() and rec.caption == old.caption
+        assert [t.question for t in rec.qa[:len(old.qa)]] == [t.question for t in old.qa]
+        assert len(rec.qa) > len(old.qa) + 5
+    assert rewrite_store_qa(store.folder, progress=False)["rewritten"] == 6
+    assert store.records_path.read_bytes() == first
+    assert json.loads(store.manifest_path.read_text())["qa_rewrite"]["rewritten"] == 6
+
+
+def test_training_keeps_a_follow_up_after_its_first_turn(tmp_path):
+    import torch
+
+    from unif2ace.config import ModelConfig
+    from unif2ace.text import load_text_tokenizer
+    from unif2ace.training.config import from_dict
+    from unif2ace.training.data import FaceTrainData
+
+    store = _store(tmp_path)
+    rewrite_store_qa(store.folder, progress=False)
+    store = FaceStore.open(store.folder)
+    store.write_splits((1.0, 0.0, 0.0), seed=0)
+    ids = sorted(store.ids())
+    meta = {"codebook_size": "64", "num_tokens": "16", "resolution": "32", "tokenizer": "synthetic"}
+    store.write_shard("codes", "synth", ids, torch.zeros(len(ids), 16, dtype=torch.long), meta=meta)
+    cfg = from_dict({"data": {"codes": "synth", "max_answer_tokens": 24, "max_turns": 3}})
+    mc = ModelConfig.from_name("tiny", codebook_size=64, max_text_len=32)
+    d = FaceTrainData(store, "train", "synth", load_text_tokenizer("bpe-1024"), mc, cfg.data, cfg.objective, seed=0)
+    follow = 0
+    for k in range(300):
+        i, turns = d.mmu_conversation(k)
+        rec = d.records[i]
+        pos = {(t.question, t.answer): j for j, t in enumerate(rec.qa)}
+        for n, turn in enumerate(turns):
+            j = pos.get(turn)
+            if j is not None and rec.qa[j].kind == "follow-up":
+                follow += 1
+                assert n > 0 and turns[n - 1] == (rec.qa[j - 1].question, rec.qa[j - 1].answer)
+    assert follow > 5

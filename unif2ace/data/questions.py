@@ -1,0 +1,487 @@
+"""Many wordings of each question, split into training and held-out templates by a hash.
+
+:func:`write_questions` adds to a record's template QA (:mod:`unif2ace.data.qa`) the questions a
+user actually types: casual, terse and formal wordings, second and third person, with and without a
+pronoun, "guess"/"roughly"/"estimate"; yes/no questions whose premise is true or false in equal
+measure; questions whose honest answer is "I can't tell from this photo" (name, job, hair colour:
+nothing the labellers measure); off-topic questions ("Is this a cat?" → "No, it is a photo of a
+person.") with true-premise counterparts; and two-turn conversations whose second question refers
+back ("And is she smiling?", kind ``follow-up``: training keeps it right after its first turn).
+Every answer states only labelled attributes.
+
+Each template (the question text before its pronouns are filled in) is **held out** when the
+SHA-256 of its text falls in the bottom :data:`HELD_OUT_PERCENT` percent, independently of the
+code around it. Training data is written from the other templates only; ``unif2ace eval
+understanding`` asks the held-out ones of test photos (:func:`eval_questions`) to measure how far
+understanding holds off the training wording. The wordings of the original template QA
+(:data:`PINNED`) always stay in training, so the shipped model's template figures stay comparable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from unif2ace.data.captions import seed_of
+from unif2ace.data.records import QATurn
+
+HELD_OUT_PERCENT = 20
+AGE_RANGES = {"child": "0–12", "teen": "13–19", "young adult": "20–35", "middle-aged": "36–55", "senior": "56 or older"}
+GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
+              "senior": "a senior"}
+EMOTION_ADJ = {"happy": "happy", "neutral": "neutral", "sad": "sad", "surprise": "surprised"}
+CANT_TELL = ("I can't tell from this photo.", "I can't tell that from this photo.",
+             "I can't tell from the photo alone.")
+# The wordings of qa.write_qa (the shipped model's training questions): never held out.
+PINNED = frozenset({
+    "Is this a man or a woman?", "Is this a boy or a girl?", "How old is the person in the photo?",
+    "What is this person's age?", "How old is this person?", "How old does this person look?",
+    "Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
+    "Is the person smiling?", "Is there a smile on this face?", "What expression does the face show?",
+    "How does this person seem to feel?", "What emotion is visible on the face?", "Is this person {group}?",
+    "Is this photo in color?", "Is this a black-and-white photo?", "Is the mouth open or closed?",
+    "Are the person's eyes open?", "Are the person's eyes closed?", "Which way is the head turned?",
+    "Is this person wearing glasses?", "Does this person have facial hair?", "Is the photo sharp or blurry?",
+    "How is the face lit?", "What ethnicity is the person labelled as?", "Describe this face in detail.",
+})
+
+# ----------------------------------------------------------------------------- question templates
+# Placeholders: {he} {his} {him} {be} (is/are) {does} (does/do) for the person; {person} is a
+# gender-neutral noun ("this person"), used where a pronoun would give the answer away.
+OPEN: dict[str, list[str]] = {
+    "gender": [
+        "Is this a man or a woman?", "Man or woman?", "Male or female?", "What gender is this person?",
+        "What is the gender of the person in the photo?", "Is the person in this picture male or female?",
+        "Would you say this is a man or a woman?", "Tell me the gender of the person in this photo.",
+        "Gender?", "Is this person a guy or a gal?", "Could you tell me whether this is a man or a woman?",
+        "Which gender would you say this person is?", "Is the face in this photo a man's or a woman's?",
+        "Please state the sex of the individual pictured.", "Who is this, a man or a woman?",
+        "What sex is the person shown here?", "Guy or girl?", "Is it a male or a female in this image?",
+    ],
+    "age_group": [
+        "How old is the person in the photo?", "What is this person's age?", "How old is this person?",
+        "How old is {he}?", "How old?", "Age?", "What age is {he}?", "Guess {his} age.",
+        "Roughly how old is {he}?", "Estimate the age of the person in this photo.",
+        "How old would you say {he} {be}?", "About how old does {he} look?", "Can you guess how old {he} {be}?",
+        "What's {his} age, roughly?", "How many years old is this person?", "Give me an estimate of {his} age.",
+        "Please estimate the age of the individual pictured.", "How old do you think this person is?",
+        "What age would you put {him} at?", "Any idea how old {he} {be}?",
+        "Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
+        "What age group is {he} in?", "Is {he} a child, a teenager, a young adult, middle-aged or a senior?",
+        "Which age bracket does this person fall into?", "Age group?", "What stage of life is {he} at?",
+    ],
+    "smile": [
+        "Is {he} smiling or not?", "Smiling or not?", "Does {he} have a smile on {his} face or not?",
+        "Tell me whether the person is smiling.", "Is there a smile on this face or not?",
+        "Is this person smiling or straight-faced?", "Would you say {he} {be} smiling or not?",
+        "Check whether the person in the picture is smiling.",
+    ],
+    "emotion": [
+        "What expression does the face show?", "How does this person seem to feel?",
+        "What emotion is visible on the face?", "What's {his} mood?", "How does {he} look, emotionally?",
+        "Mood?", "What emotion is {he} showing?", "How would you describe {his} expression?",
+        "What feeling does {his} face express?", "Describe the emotion on this face in a word or two.",
+        "How is {he} feeling, judging by {his} face?", "What kind of expression does {he} have?",
+        "What emotion does this person show?", "What is the mood of the person in the photo?", "What's the emotion here?",
+        "What mood is {he} in?", "Expression?", "What is the facial expression?",
+    ],
+    "mouth": [
+        "Is {his} mouth open or closed?", "Mouth open or closed?", "Are {his} lips parted or closed?",
+        "How open is {his} mouth?", "Describe the state of the mouth.",
+    ],
+    "head_pose": [
+        "Which way is {he} facing?", "Where is {he} looking, left, right or at the camera?",
+        "Is {his} head turned to one side or facing the camera?", "Head pose?",
+        "Which direction is the head turned?", "Describe the head pose of the person.",
+    ],
+    "color": [
+        "Is this photo in color or black and white?", "Color or black-and-white?",
+        "Is the picture in color or black and white?", "Is this a color photo or a black-and-white one?", "Colour photo or black and white?", "Is this image colored or grayscale?",
+    ],
+    "ethnicity": [
+        "What ethnicity is the person labelled as?", "Which ethnicity is this person labelled as?",
+        "What ethnic group is the person labelled as?", "Ethnicity label?",
+    ],
+}
+
+# Yes/no: (attribute, asked value) -> templates. The answer starts with "Yes" or "No".
+POLAR: dict[tuple[str, Any], list[str]] = {
+    ("gender", "female"): ["Is this a woman?", "Is this person female?", "Is the person in the photo a woman?",
+                           "Is it a woman in this picture?", "Would you say this is a woman?", "Is this a female face?",
+                           "Is the subject of this photo a woman?", "Is this a female?", "Is the person a woman?", "Is this a lady?"],
+    ("gender", "male"): ["Is this a man?", "Is this person male?", "Is the person in the photo a man?",
+                         "Is it a man in this picture?", "Would you say this is a man?", "Is this a male face?"],
+    ("gender", "female-young"): ["Is this a girl?", "Is the child in the photo a girl?", "Is this person a girl?", "Is this little one a girl?",
+                                 "Is the child female?", "Is this a young girl?"],
+    ("gender", "male-young"): ["Is this a boy?", "Is the child in the photo a boy?", "Is this person a boy?", "Is the kid a boy?", "Is this a young boy?"],
+    ("age_group", "*"): ["Is {he} {group}?", "Is this person {group}?", "Would you say {he} {be} {group}?",
+                         "Does {he} look like {group} to you?", "Is the person in the photo {group}?",
+                         "Is it {group} in this picture?", "Could {he} be {group}?"],
+    ("smile", True): ["Is {he} smiling?", "Is the person smiling?", "Is there a smile on this face?",
+                      "Does {he} have a smile?", "Smiling, is {he}?", "Is {he} grinning?", "Do you see a smile?"],
+    ("smile", False): ["Is {he} straight-faced?", "Is {he} keeping a straight face?", "Is {his} face without a smile?",
+                       "Is the person unsmiling?", "Does {he} look serious, with no smile?", "Is {he} not smiling?",
+                       "Does {he} look solemn?", "Is {his} expression serious?", "Does {he} have a straight face?"],
+    ("emotion", "*"): ["Does {he} look {adj}?", "Is {he} {adj}?", "Would you say {he} looks {adj}?",
+                       "Does the person seem {adj}?", "Is the expression {adj}?", "Does this face look {adj}?"],
+    ("color", "color"): ["Is this photo in color?", "Is the picture in color?", "Is this a color photo?"],
+    ("color", "black and white"): ["Is this a black-and-white photo?", "Is the picture black and white?",
+                                   "Is this photo monochrome?", "Is this picture in black and white?",
+                                   "Is the photo grayscale?", "Is the image black and white?"],
+    ("head_pose", "frontal"): ["Is {he} facing the camera?", "Is {he} looking straight at the camera?",
+                               "Does {he} face the camera directly?", "Is {he} looking into the lens?",
+                               "Is the face turned toward the camera?", "Is {he} looking at the camera?"],
+    ("mouth", "wide open"): ["Is {his} mouth wide open?", "Is the mouth wide open?", "Is {he} opening {his} mouth wide?"],
+}
+OFF_TOPIC_FALSE = [
+    "Is this a cat?", "Is this a photo of a cat?", "Is this a dog?", "Is this a picture of a dog?",
+    "Is this a car?", "Is this a photo of a house?", "Is this a landscape?", "Is there a horse in this picture?",
+    "Is this a bird?", "Is this a photo of a tree?", "Is this a picture of food?", "Is this an animal?",
+    "Is this a photo of a bicycle?", "Is this a cartoon character?", "Is this a map?", "Is this a flower?",
+    "Is there a dog in this photo?", "Is this a picture of a building?", "Is this a fish?", "Is this a teddy bear?",
+]
+OFF_TOPIC_TRUE = [
+    "Is this a photo of a person?", "Is there a person in this photo?", "Is there a face in this picture?",
+    "Is this a human?", "Is this a picture of someone's face?", "Does this photo show a person?",
+    "Is this a human face?", "Is there someone in this picture?",
+]
+CANT_TELL_QUESTIONS = [
+    "What is {his} name?", "What's this person's name?", "Who is this?", "What does {he} do for a living?",
+    "What is {his} job?", "What color is {his} hair?", "What colour is {his} hair?", "How tall is {he}?",
+    "Where does {he} live?", "What is {his} favourite food?", "What is {his} profession?", "What's {his} hair colour?",
+    "How much does {he} weigh?", "What is {he} thinking about?", "What is {his} nationality?", "Which city is this?",
+]
+FOLLOW_UPS: dict[str, list[str]] = {
+    "age_group": ["And how old is {he}?", "What about {his} age?", "And {his} age?", "How old is {he}, then?",
+                  "And roughly how old?"],
+    "smile": ["And is {he} smiling?", "And smiling or not?", "And a smile?", "What about a smile, is there one?"],
+    "emotion": ["And {his} mood?", "What about {his} expression?", "And how does {he} seem to feel?",
+                "And what emotion does {he} show?"],
+    "gender": ["And is that a man or a woman?", "What about the gender?", "And man or woman?", "And the gender?", "And male or female?"],
+    "color": ["And is the photo in color or black and white?", "What about the photo, color or black-and-white?", "Color?",
+              "And color or black-and-white?"],
+}
+
+
+def template_hash(template: str) -> int:
+    """0…99 from the SHA-256 of the template text (stable across Python runs and machines)."""
+    return int(hashlib.sha256(template.encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
+def held_out(template: str) -> bool:
+    """True for a held-out template: never written into training data, asked only by evaluation."""
+    return template not in PINNED and template_hash(template) < HELD_OUT_PERCENT
+
+
+def split_templates(templates: list[str], split: str) -> list[str]:
+    """The templates of one split: ``train`` or ``held-out``."""
+    if split not in ("train", "held-out"):
+        raise ValueError(f"unknown template split {split!r}; choose train or held-out")
+    return [t for t in templates if held_out(t) == (split == "held-out")]
+
+
+def all_templates() -> list[str]:
+    """Every question template of this module (for tests and counts)."""
+    out = [t for ts in OPEN.values() for t in ts] + [t for ts in POLAR.values() for t in ts]
+    out += OFF_TOPIC_FALSE + OFF_TOPIC_TRUE + CANT_TELL_QUESTIONS + [t for ts in FOLLOW_UPS.values() for t in ts]
+    return out
+
+
+_WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
+
+
+def is_yes_no(question: str) -> bool:
+    """A yes/no question: starts with an auxiliary verb, offers no "X or Y" choice and asks no
+    wh-question inside ("Can you guess how old he is?" is not one)."""
+    q = question.lower().strip()
+    return (bool(re.match(r"^(?:is|are|does|do|can|has|have|was|were|did|will|would|could)\b", q))
+            and " or " not in q and not _WH.search(q))
+
+
+# ----------------------------------------------------------------------------- filling in
+@dataclass
+class Person:
+    he: str
+    his: str
+    him: str
+    plural: bool
+
+    @classmethod
+    def of(cls, attrs: dict[str, Any]) -> Person:
+        g = attrs.get("gender")
+        if g == "male":
+            return cls("he", "his", "him", False)
+        if g == "female":
+            return cls("she", "her", "her", False)
+        return cls("they", "their", "them", True)
+
+    def fill(self, template: str, **extra: str) -> str:
+        text = template.format(he=self.he, his=self.his, him=self.him, be="are" if self.plural else "is",
+                               does="do" if self.plural else "does", **extra)
+        return text[0].upper() + text[1:]
+
+    def be(self) -> str:
+        return "are" if self.plural else "is"
+
+    def cap(self) -> str:
+        return self.he.capitalize()
+
+
+def _gender_word(attrs: dict[str, Any]) -> str:
+    young = attrs.get("age_group") in ("child", "teen")
+    return {("male", False): "a man", ("female", False): "a woman", ("male", True): "a boy",
+            ("female", True): "a girl"}[(attrs["gender"], young)]
+
+
+def _yes_no(rng: random.Random, truth: bool, rest: str) -> str:
+    word = "Yes" if truth else "No"
+    return rng.choice([f"{word}, {rest}", f"{word}. {rest[0].upper()}{rest[1:]}"])
+
+
+def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: str = "") -> str:
+    """The answer to an open question about ``attr`` (only labelled values are stated)."""
+    p = Person.of(attrs)
+    if attr == "gender":
+        w = _gender_word(attrs)
+        terse = question.split()[0].lower() in ("male", "gender?", "guy")
+        if terse:
+            return rng.choice([f"{'Male' if attrs['gender'] == 'male' else 'Female'}.", f"{w[2:].capitalize()}."])
+        return rng.choice([f"This is {w}.", f"{w.capitalize()}.", f"It is {w}."])
+    if attr == "age_group":
+        group, age = attrs["age_group"], attrs.get("age")
+        g = GROUP_NOUN[group]
+        if isinstance(age, (int, float)):
+            years = "less than a year old" if age < 1 else f"{int(age)} years old"
+            return rng.choice([f"{p.cap()} {p.be()} {years}, so {p.he} {p.be()} {g}.",
+                               f"{years[0].upper()}{years[1:]}: {g}."])
+        return f"{p.cap()} {'look' if p.plural else 'looks'} like {g} (roughly {AGE_RANGES[group]} years)."
+    if attr == "smile":
+        return f"{p.cap()} {p.be()} {'smiling' if attrs['smile'] else 'not smiling'}."
+    if attr == "emotion":
+        adj = EMOTION_ADJ[attrs["emotion"]]
+        return rng.choice([f"{p.cap()} {'look' if p.plural else 'looks'} {adj}.", f"{adj.capitalize()}."])
+    if attr == "mouth":
+        return {"closed": "Closed.", "slightly open": "Slightly open, with the lips parted.",
+                "wide open": "Wide open."}[attrs["mouth"]]
+    if attr == "head_pose":
+        pose = attrs["head_pose"]
+        if pose == "frontal":
+            return "Straight toward the camera."
+        return f"{'Slightly t' if pose.startswith('slightly') else 'T'}oward the {pose.rsplit(' ', 1)[-1]} side of the image."
+    if attr == "color":
+        return "In color." if attrs["color"] == "color" else "Black and white."
+    if attr == "ethnicity":
+        return {"Indian": "South Asian"}.get(attrs["ethnicity"], attrs["ethnicity"]) + "."
+    raise ValueError(f"no open answer for attribute {attr!r}")
+
+
+def _polar_values(attr: str, attrs: dict[str, Any]) -> list[Any]:
+    """The values a yes/no question about ``attr`` may ask (the labelled one among them)."""
+    if attr == "gender":
+        return ["female", "male"]
+    if attr == "age_group":
+        return list(AGE_RANGES)
+    if attr == "emotion":
+        return list(EMOTION_ADJ)
+    if attr in ("smile",):
+        return [True, False]
+    if attr == "color":
+        return ["color", "black and white"]
+    if attr == "head_pose":
+        return ["frontal"]
+    if attr == "mouth":
+        return ["wide open"]
+    return []
+
+
+def _polar_key(attr: str, value: Any, attrs: dict[str, Any]) -> tuple[str, Any]:
+    if attr == "gender":
+        young = attrs.get("age_group") in ("child", "teen")
+        return ("gender", f"{value}-young" if young else value)
+    if attr in ("age_group", "emotion"):
+        return (attr, "*")
+    return (attr, value)
+
+
+def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Random,
+                   split: str = "train") -> tuple[str, str, bool] | None:
+    """(question, answer, premise is true) of a yes/no question about a labelled ``attr``; a false
+    premise asks about another value. None when no template of ``split`` fits."""
+    actual = attrs.get(attr)
+    values = _polar_values(attr, attrs)
+    if actual is None or not values:
+        return None
+    if attr in ("head_pose", "mouth"):
+        truth = actual == values[0]  # only one askable value: its truth is the label's
+        asked = values[0]
+    elif truth:
+        asked = actual
+    else:
+        others = [v for v in values if v != actual]
+        if not others:
+            return None
+        asked = rng.choice(others)
+    templates = split_templates(POLAR.get(_polar_key(attr, asked, attrs), []), split)
+    if not templates:
+        return None
+    p = Person.of(attrs)
+    extra = {}
+    if attr == "age_group":
+        extra["group"] = GROUP_NOUN[asked]
+    if attr == "emotion":
+        extra["adj"] = EMOTION_ADJ[asked]
+    q = p.fill(rng.choice(templates), **extra)
+    rest = _polar_rest(attr, attrs, asked, truth, p)
+    return q, _yes_no(rng, truth, rest), truth
+
+
+def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:
+    actual = attrs[attr]
+    if attr == "gender":
+        return f"this is {_gender_word(attrs)}."
+    if attr == "age_group":
+        g = GROUP_NOUN[actual]
+        return f"{p.he} {p.be()} {g}." if truth else f"{p.he} {p.be()} {g}, not {GROUP_NOUN[asked]}."
+    if attr == "smile":
+        return f"{p.he} {p.be()} {'smiling' if actual else 'not smiling'}."
+    if attr == "emotion":
+        adj = EMOTION_ADJ[actual]
+        return f"{p.he} {'look' if p.plural else 'looks'} {adj}."
+    if attr == "color":
+        return "it is in color." if actual == "color" else "it is black-and-white."
+    if attr == "head_pose":
+        if actual == "frontal":
+            return f"{p.he} {'face' if p.plural else 'faces'} the camera."
+        return f"{p.his} head is turned {actual.replace('turned ', '')}."
+    if attr == "mouth":
+        return f"{p.his} mouth is {actual}."
+    raise ValueError(attr)
+
+
+def off_topic(attrs: dict[str, Any], truth: bool, rng: random.Random, split: str = "train") -> tuple[str, str, bool]:
+    """An "is this a …?" question: false premise → "No, it is a photo of a person." (the noun when
+    gender is labelled), true premise → "Yes, …"."""
+    pool = split_templates(OFF_TOPIC_TRUE if truth else OFF_TOPIC_FALSE, split)
+    noun = _gender_word(attrs) if attrs.get("gender") in ("male", "female") else "a person"
+    subject = rng.choice(["a person", noun])
+    return rng.choice(pool), _yes_no(rng, truth, f"it is a photo of {subject}."), truth
+
+
+def cant_tell(attrs: dict[str, Any], rng: random.Random, split: str = "train") -> tuple[str, str]:
+    p = Person.of(attrs)
+    return p.fill(rng.choice(split_templates(CANT_TELL_QUESTIONS, split))), rng.choice(CANT_TELL)
+
+
+OPEN_ATTRS = ("gender", "age_group", "smile", "emotion", "mouth", "head_pose", "color", "ethnicity")
+POLAR_ATTRS = ("gender", "age_group", "smile", "emotion", "color", "head_pose", "mouth")
+
+
+def _usable(attr: str, attrs: dict[str, Any]) -> bool:
+    v = attrs.get(attr)
+    if v is None:
+        return False
+    if attr == "emotion":
+        return v in EMOTION_ADJ
+    if attr == "gender":
+        return v in ("male", "female")
+    if attr == "age_group":
+        return v in AGE_RANGES
+    return True
+
+
+def write_questions(attrs: dict[str, Any], seed: int | str = 0, n_open: int = 5, n_polar: int = 4) -> list[QATurn]:
+    """Extra QA turns of training wordings for one record (``attrs``: its stated labels).
+
+    ``n_open`` open questions on distinct attributes (gender and age group first when labelled),
+    ``n_polar`` yes/no questions (premises alternate true/false from a random start), one off-topic
+    question, one "I can't tell" question and one two-turn conversation (its second turn has kind
+    ``follow-up``). Deterministic in ``seed``.
+    """
+    rng = random.Random(seed_of(f"questions:{seed}") if isinstance(seed, str) else seed + 7)
+    p = Person.of(attrs)
+    out: list[QATurn] = []
+    usable = [a for a in OPEN_ATTRS if _usable(a, attrs)]
+    first = [a for a in ("gender", "age_group") if a in usable]
+    rest = [a for a in usable if a not in first]
+    rng.shuffle(rest)
+    for a in (first + rest)[:n_open]:
+        q = p.fill(rng.choice(split_templates(OPEN[a], "train")))
+        out.append(QATurn(q, open_answer(a, attrs, rng, q), "open"))
+    # distinct attributes; head pose and mouth (one askable value, so no premise balance) rarely
+    polar = [a for a in POLAR_ATTRS if _usable(a, attrs) and (a not in ("head_pose", "mouth") or rng.random() < 0.2)]
+    truth = rng.random() < 0.5
+    for a in rng.sample(polar, min(n_polar, len(polar))):
+        got = polar_question(a, attrs, truth, rng)
+        if got is not None:
+            out.append(QATurn(got[0], got[1], "yes/no"))
+            truth = not got[2]  # balance what was actually asked (head pose / mouth fix their truth)
+    q, a, _ = off_topic(attrs, rng.random() < 0.5, rng)
+    out.append(QATurn(q, a, "off-topic"))
+    q, a = cant_tell(attrs, rng)
+    out.append(QATurn(q, a, "cant-tell"))
+    chain = [a for a in FOLLOW_UPS if _usable(a, attrs)]
+    if len(chain) >= 2:
+        a1, a2 = rng.sample(chain, 2)
+        q1 = p.fill(rng.choice(split_templates(OPEN[a1], "train")))
+        out.append(QATurn(q1, open_answer(a1, attrs, rng, q1), "open"))
+        q2 = p.fill(rng.choice(split_templates(FOLLOW_UPS[a2], "train")))
+        out.append(QATurn(q2, open_answer(a2, attrs, rng, q2), "follow-up"))
+    return out
+
+
+# ----------------------------------------------------------------------------- evaluation items
+@dataclass
+class EvalQuestion:
+    """One question asked of a test photo, with what a correct answer must say."""
+
+    question: str
+    answer: str  # a reference answer in the training style
+    attribute: str | None  # the attribute scored (None: off-topic / can't tell)
+    kind: str  # open | yes/no | off-topic | cant-tell | age-3way
+    split: str  # train | held-out (the template's)
+    premise: bool | None = None  # yes/no: is the premise true
+
+
+EVAL_OPEN = ("gender", "age_group", "smile", "emotion")
+
+
+def eval_questions(attrs: dict[str, Any], seed: int | str) -> list[EvalQuestion]:
+    """The questions asked of one test photo: for each of :data:`EVAL_OPEN` one training and one
+    held-out wording (age group three ways in all, for consistency); per template split a true- and
+    a false-premise yes/no question; one off-topic question per split (false premise); one
+    "I can't tell" question (held-out wording)."""
+    rng = random.Random(seed_of(f"eval-questions:{seed}"))
+    p = Person.of(attrs)
+    out: list[EvalQuestion] = []
+    for a in EVAL_OPEN:
+        if not _usable(a, attrs):
+            continue
+        for split in ("train", "held-out"):
+            pool = split_templates(OPEN[a], split)
+            n = 2 if (a == "age_group" and split == "held-out") else 1
+            for t in rng.sample(pool, min(n, len(pool))):
+                q = p.fill(t)
+                kind = "age-3way" if a == "age_group" else "open"
+                out.append(EvalQuestion(q, open_answer(a, attrs, rng, q), a, kind, split))
+    polar = [a for a in ("gender", "age_group", "smile", "emotion") if _usable(a, attrs)]
+    for split in ("train", "held-out"):
+        for truth in (True, False):
+            for _ in range(4):  # an attribute whose split has no template for the asked value: try another
+                a = rng.choice(polar) if polar else None
+                got = polar_question(a, attrs, truth, rng, split) if a else None
+                if got is not None and got[2] == truth:
+                    out.append(EvalQuestion(got[0], got[1], a, "yes/no", split, truth))
+                    break
+        q, ans, _ = off_topic(attrs, False, rng, split)
+        out.append(EvalQuestion(q, ans, None, "off-topic", split, False))
+    q, ans = cant_tell(attrs, rng, "held-out")
+    out.append(EvalQuestion(q, ans, None, "cant-tell", "held-out"))
+    return out
+
+
+def says_cant_tell(answer: str) -> bool:
+    a = answer.lower().replace("’", "'")
+    return bool(re.search(r"\b(?:can't|cannot|can not|unable to) tell\b|\bnot possible to tell\b", a))
