@@ -207,3 +207,133 @@ def test_reset_router_with_negative_copy_bias_routes_to_the_feature_expert():
     assert face in top_i[0].tolist() and face not in top_i[1].tolist()
     # gates of face + copy: e^0 / (e^0 + e^-1)
     torch.testing.assert_close(gates[0].max(), torch.tensor(1 / (1 + math.exp(-1.0))))
+
+
+# ---------------------------------------------------------------- sync-free grouped dispatch (issue 22)
+def _moe_case(seed=0, capacity_factor=None):
+    cfg = ModelConfig.from_name("tiny")
+    cfg.token_moe.capacity_factor = capacity_factor
+    moe = GroupedTokenMoE(cfg)
+    randomise(moe, seed=seed)
+    g = torch.Generator().manual_seed(seed + 1)
+    x = torch.randn(4, 9, cfg.hidden_size, generator=g)
+    group = torch.tensor([GROUP_UND, GROUP_GEN, GROUP_GEN, GROUP_UND])
+    valid = torch.ones(4, 9, dtype=torch.bool)
+    valid[0, :3] = False  # left padding
+    valid[2, 7:] = False
+    return cfg, moe, x, group, valid
+
+
+def _reference_forward(moe, x, group, valid):
+    """The forward as it was before the grouped matmul: boolean-index the valid tokens, loop dispatch."""
+    from unif2ace.model.moe import reference_dispatch
+
+    B, L, d = x.shape
+    flat = x.reshape(-1, d)
+    idx = valid.reshape(-1).nonzero().squeeze(1)
+    xs, gs = flat[idx], group.view(B, 1).expand(B, L).reshape(-1)[idx]
+    probs, top_i, gates = moe.route(xs, gs)
+    routed = reference_dispatch(moe, xs, gs.unsqueeze(1) * moe.num_experts + top_i, gates)
+    aux = sum(moe.balance_coef * balance_loss(probs[gs == g], top_i[gs == g], moe.num_experts) for g in (0, 1))
+    return torch.zeros_like(flat).index_copy(0, idx, routed).view(B, L, d), aux
+
+
+def test_grouped_dispatch_matches_the_loop_dispatch_forward_and_backward():
+    _, moe, x, group, valid = _moe_case()
+    moe.train()
+    x1, x2 = x.clone().requires_grad_(), x.clone().requires_grad_()
+    out, aux = moe(x1, group, valid)
+    params = list(moe.parameters())
+    w = torch.randn(out.shape, generator=torch.Generator().manual_seed(5))
+    grads = torch.autograd.grad((out * w).sum() + aux, [x1, *params])
+    ref_out, ref_aux = _reference_forward(moe, x2, group, valid)
+    ref_grads = torch.autograd.grad((ref_out * w).sum() + ref_aux, [x2, *params])
+    assert torch.allclose(out, ref_out, atol=1e-5, rtol=1e-5)
+    assert (out[~valid] == 0).all()
+    assert abs(float(aux) - float(ref_aux)) < 1e-6
+    for got, exp in zip(grads, ref_grads):
+        assert torch.allclose(got, exp, atol=1e-5, rtol=1e-4)
+
+
+def test_grouped_dispatch_equals_float64_reference_with_padding():
+    _, moe, x, group, valid = _moe_case(seed=3)
+    got, _ = moe(x, group, valid)
+    expected = naive_token_moe(moe, x, group) * valid.unsqueeze(-1)
+    assert torch.allclose(got.double(), expected, atol=1e-5)
+
+
+def test_masked_expert_loop_fallback_matches_grouped_mm(monkeypatch):
+    from unif2ace.model import moe as moe_module
+
+    _, moe, x, group, valid = _moe_case(seed=4)
+    fast, _ = moe(x, group, valid)
+    monkeypatch.setattr(moe_module, "_grouped_mm_ok", lambda x, w: False)
+    slow, _ = moe(x, group, valid)
+    assert torch.allclose(fast, slow, atol=1e-6)
+
+
+def test_capacity_factor_drops_assignments_past_capacity_in_token_order():
+    cfg, moe, x, group, valid = _moe_case(seed=6, capacity_factor=0.5)
+    got, _ = moe(x, group, valid)
+    # reference: per group, walk the real tokens in order; an expert takes an assignment while it has room
+    E, k, d = moe.num_experts, moe.top_k, cfg.hidden_size
+    flat, gs = x.reshape(-1, d), group.view(-1, 1).expand(x.shape[:2]).reshape(-1)
+    keep = valid.reshape(-1)
+    probs, top_i, gates = moe.route(flat, gs)
+    expected = torch.zeros(flat.shape, dtype=torch.float64)
+    dropped = 0
+    for g in (0, 1):
+        tokens = [t for t in range(flat.shape[0]) if gs[t] == g and keep[t]]
+        capacity = math.ceil(0.5 * len(tokens) * k / E)
+        used = [0] * E
+        for t in tokens:
+            for j in range(k):
+                e = int(top_i[t, j])
+                if used[e] >= capacity:
+                    dropped += 1
+                    continue
+                used[e] += 1
+                n = g * E + e
+                h = F.gelu(flat[t].double() @ moe.w1[n].double() + moe.b1[n].double(), approximate="tanh")
+                expected[t] += gates[t, j].double() * (h @ moe.w2[n].double() + moe.b2[n].double())
+    assert dropped > 0  # the case exercises dropping
+    assert torch.allclose(got.reshape(-1, d).double(), expected, atol=1e-5)
+    moe.capacity_factor = 100.0  # room for everything: the same as no capacity
+    roomy, _ = moe(x, group, valid)
+    moe.capacity_factor = None
+    assert torch.equal(roomy, moe(x, group, valid)[0])
+
+
+def test_capacity_factor_must_be_positive():
+    import pytest
+
+    cfg = ModelConfig.from_name("tiny")
+    cfg.token_moe.capacity_factor = 0.0
+    with pytest.raises(ValueError, match="capacity_factor"):
+        cfg.validate()
+
+
+def test_sequence_moe_routes_and_loss_are_per_group_without_boolean_indexing():
+    """The mask-based router gives, row by row, what each group's router alone gives."""
+    from unif2ace.model.sequence_moe import SequenceMoE
+
+    cfg = ModelConfig.from_name("tiny")
+    moe = SequenceMoE(cfg)
+    randomise(moe, seed=2)
+    h = torch.randn(5, 6, cfg.hidden_size)
+    group = torch.tensor([0, 1, 1, 0, 1])
+    mask = torch.ones(5, 6, dtype=torch.bool)
+    available = {"semantic": torch.tensor([1, 0, 1, 1, 0], dtype=torch.bool),
+                 "identity": torch.ones(5, dtype=torch.bool)}
+    probs, top_i, gates = moe.route(h, group, mask, available)
+    for r in range(5):
+        probs_r, top_r, _ = moe.route(h[r:r + 1], group[r:r + 1], mask[r:r + 1],
+                                      {k: v[r:r + 1] for k, v in available.items()})
+        assert torch.allclose(probs[r], probs_r[0], atol=1e-6)
+        assert torch.equal(top_i[r], top_r[0])
+    loss = moe.aux_loss(probs, top_i, group)
+    expected = 0.0
+    for g, experts in enumerate(moe.experts):
+        rows = group == g
+        expected += moe.balance_coef * float(balance_loss(probs[rows, :len(experts)], top_i[rows], len(experts)))
+    assert abs(float(loss) - expected) < 1e-6

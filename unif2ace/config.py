@@ -36,6 +36,7 @@ class TokenMoEConfig:
     top_k: int = 4
     expert_hidden_size: int = 256
     balance_coef: float = 0.01
+    capacity_factor: float | None = None  # None: no token dropped; else each expert takes ≤ cf·assignments/E (model/moe.py)
 
 
 @dataclass
@@ -156,6 +157,9 @@ class ModelConfig(PresetConfigMixin):
             raise bad(f"position_style must be 'packed' or 'showo', got '{self.position_style}'")
         if self.token_moe is not None and not 1 <= self.token_moe.top_k <= self.token_moe.num_experts:
             raise bad("token_moe.top_k must be between 1 and num_experts")
+        if self.token_moe is not None and self.token_moe.capacity_factor is not None \
+                and not self.token_moe.capacity_factor > 0:
+            raise bad("token_moe.capacity_factor must be > 0 (or null for no capacity limit)")
         if self.sequence_moe is not None:
             sm = self.sequence_moe
             for group in GROUPS:

@@ -5,11 +5,25 @@ unchanged); this module adds, per group (und / gen), ``E`` routed FFNs of which 
 its top-k. Routed experts' output projections start at zero, so an upcycled model computes
 exactly what the dense checkpoint computed.
 
-Dispatch sorts the (token, expert) assignments by expert and runs one matmul pair per expert on
-its contiguous slice: the cost is the routed FLOPs, and there is no Python loop over tokens.
+Dispatch sorts the (token, expert) assignments by expert and runs one grouped matmul pair over the
+contiguous per-expert slices (``torch._grouped_mm``, whose group sizes are a device tensor): the
+cost is the routed FLOPs, and nothing in the forward waits for the host — no ``.tolist()``,
+``.item()``, ``nonzero`` or shape that depends on the routing — so the layer runs inside
+``torch.compile(fullgraph=True)`` and CUDA graphs. Padding positions are routed like any token
+but with gate 0 (their routed output is exactly zero). Where ``torch._grouped_mm`` cannot run
+(a torch without it, or a device/dtype it does not take) a masked loop over the experts stands in:
+still free of host syncs, at E times the routed FLOPs. :func:`reference_dispatch` keeps the
+earlier per-expert loop (it reads the group sizes on the host) for tests and benchmarks.
+
+``capacity_factor`` (config ``token_moe.capacity_factor``, default None = off): each expert takes
+at most ceil(capacity_factor · A_g / E) of the batch's (token, expert) assignments, A_g the real
+(non-padding) assignments of its group, first come first served in token order; the rest are dropped (gate 0, the token keeps its shared FFN and other experts),
+as in Switch Transformers. Off, no token is ever dropped.
 """
 
 from __future__ import annotations
+
+import functools
 
 import torch
 import torch.nn.functional as F
@@ -35,16 +49,88 @@ class MLP(nn.Module):
         return self.fc2(gelu_new(self.fc1(x)))
 
 
-def balance_loss(probs: torch.Tensor, chosen: torch.Tensor, num_experts: int) -> torch.Tensor:
+def balance_loss(probs: torch.Tensor, chosen: torch.Tensor, num_experts: int,
+                 weight: torch.Tensor | None = None) -> torch.Tensor:
     """Switch-style load-balancing loss E·Σ_i f_i·P_i (without the λ factor).
 
-    probs (T, E) router probabilities; chosen (T, k) expert indices. f_i is the fraction of the
-    T·k assignments that went to expert i, P_i the mean router probability of expert i.
+    probs (T, E) router probabilities; chosen (T, k) expert indices; weight (T,) 0/1, the tokens
+    that count (default: all). f_i is the fraction of the counted tokens' assignments that went to
+    expert i, P_i the counted tokens' mean router probability of expert i; 0 when none counts.
+    Masks instead of boolean indexing keep every shape static (no host sync).
     """
-    counts = torch.bincount(chosen.reshape(-1), minlength=num_experts).to(probs.dtype)
-    f = counts / chosen.numel()
-    p = probs.mean(0)
-    return num_experts * (f * p).sum()
+    counts = F.one_hot(chosen, num_experts).sum(1).to(probs.dtype)  # (T, E) assignments per token
+    if weight is None:
+        n = torch.full((), chosen.shape[0], dtype=probs.dtype, device=probs.device)
+        f, p = counts.sum(0), probs.sum(0)
+    else:
+        w = weight.to(probs.dtype)
+        n = w.sum()
+        f, p = (counts * w[:, None]).sum(0), (probs * w[:, None]).sum(0)
+    n = n.clamp_min(1)
+    return num_experts * ((f / (n * chosen.shape[1])) * (p / n)).sum()
+
+
+def _grouped_mm_ok(x: torch.Tensor, w: torch.Tensor) -> bool:
+    """Whether ``torch._grouped_mm`` takes these operands (CPU: any float dtype; CUDA: bf16 on
+    sm90+ with 16-byte aligned rows)."""
+    if not hasattr(torch, "_grouped_mm"):
+        return False
+    if x.device.type == "cpu":
+        return True
+    if x.device.type != "cuda" or x.dtype != torch.bfloat16:
+        return False
+    return _cuda_major(x.device.index or 0) >= 9 and x.shape[-1] % 8 == 0 and w.shape[-1] % 8 == 0
+
+
+@functools.cache
+def _cuda_major(index: int) -> int:
+    return torch.cuda.get_device_capability(index)[0]
+
+
+def grouped_linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, ends: torch.Tensor,
+                   expert_of: torch.Tensor) -> torch.Tensor:
+    """Rows of x sorted by expert through their expert's affine map, without a host sync.
+
+    x (A, d_in) sorted by expert; w (n, d_in, d_out); b (n, d_out); ends (n,) int32, the cumulative
+    row counts (expert e owns rows [ends[e-1], ends[e])); expert_of (A,) each row's expert.
+    Returns (A, d_out).
+    """
+    if torch.is_autocast_enabled(x.device.type):  # _grouped_mm is not on autocast's lists: cast as addmm would
+        dt = torch.get_autocast_dtype(x.device.type)
+        x, w, b = x.to(dt), w.to(dt), b.to(dt)
+    if _grouped_mm_ok(x, w):
+        y = torch._grouped_mm(x, w, offs=ends)
+    else:  # every expert on every row, kept where the row is its own: E× the FLOPs, still sync-free
+        y = x.new_zeros(x.shape[0], w.shape[-1])
+        for e in range(w.shape[0]):
+            y = torch.where((expert_of == e).unsqueeze(1), x @ w[e], y)
+    return y + b[expert_of]
+
+
+def reference_dispatch(moe: GroupedTokenMoE, x: torch.Tensor, experts: torch.Tensor,
+                       gates: torch.Tensor) -> torch.Tensor:
+    """The dispatch before the grouped matmul (kept for tests and benchmarks): one matmul pair per
+    expert on its slice, whose size it reads on the host (``bincount(...).tolist()``).
+
+    x (T, d); experts, gates (T, k) -> Σ_k gate·expert(x) (T, d).
+    """
+    T, k = experts.shape
+    flat_experts = experts.reshape(-1)
+    order = flat_experts.argsort(stable=True)
+    counts = torch.bincount(flat_experts, minlength=moe.w1.shape[0]).tolist()
+    token_of = order // k
+    xs = x[token_of]
+    outs = []
+    start = 0
+    for e, n in enumerate(counts):
+        if n == 0:
+            continue
+        h = gelu_new(torch.addmm(moe.b1[e], xs[start:start + n], moe.w1[e]))
+        outs.append(torch.addmm(moe.b2[e], h, moe.w2[e]))
+        start += n
+    ys = torch.cat(outs) if outs else xs.new_zeros(0, x.shape[1])
+    ys = ys.to(x.dtype) * gates.reshape(-1)[order].unsqueeze(1).to(x.dtype)
+    return torch.zeros_like(x).index_add(0, token_of, ys)
 
 
 class GroupedTokenMoE(nn.Module):
@@ -58,6 +144,7 @@ class GroupedTokenMoE(nn.Module):
         self.num_experts = moe.num_experts
         self.top_k = moe.top_k
         self.balance_coef = moe.balance_coef
+        self.capacity_factor = moe.capacity_factor
         d, f, n = config.hidden_size, moe.expert_hidden_size, self.num_groups * moe.num_experts
         self.router = nn.Linear(d, n, bias=False)  # rows g·E..(g+1)·E-1 are group g's router
         self.w1 = nn.Parameter(torch.empty(n, d, f))
@@ -87,49 +174,63 @@ class GroupedTokenMoE(nn.Module):
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B, L, d), group (B,) long, valid (B, L) bool -> routed output (B, L, d), balance loss.
 
-        Padding positions (valid False) are not routed: their routed output is zero.
+        Padding positions (valid False) get no routed output (exactly zero) and do not count in
+        the balance loss; they are routed with gate 0 so that every shape stays static.
         """
         B, L, d = x.shape
         flat = x.reshape(-1, d)
         token_group = group.view(B, 1).expand(B, L).reshape(-1)
-        if valid is None:
-            idx = None
-            xs, gs = flat, token_group
-        else:
-            idx = valid.reshape(-1).nonzero().squeeze(1)
-            xs, gs = flat[idx], token_group[idx]
-        probs, top_i, gates = self.route(xs, gs)
-        routed = self._dispatch(xs, gs.unsqueeze(1) * self.num_experts + top_i, gates)
-        if idx is None:
-            out = routed.view(B, L, d)
-        else:
-            out = torch.zeros_like(flat).index_copy(0, idx, routed).view(B, L, d)
+        probs, top_i, gates = self.route(flat, token_group)
+        keep = None if valid is None else valid.reshape(-1)
+        if keep is not None:
+            gates = gates * keep.unsqueeze(1).to(gates.dtype)
+        out = self._dispatch(flat, token_group.unsqueeze(1) * self.num_experts + top_i, gates, keep).view(B, L, d)
         aux = x.new_zeros((), dtype=torch.float32)
         if self.training and self.balance_coef > 0:
             for g in range(self.num_groups):
-                sel = gs == g
-                if sel.any():
-                    aux = aux + self.balance_coef * balance_loss(probs[sel], top_i[sel], self.num_experts)
+                sel = token_group == g
+                if keep is not None:
+                    sel = sel & keep
+                aux = aux + self.balance_coef * balance_loss(probs, top_i, self.num_experts, sel)
         return out, aux
 
-    def _dispatch(self, x: torch.Tensor, experts: torch.Tensor, gates: torch.Tensor) -> torch.Tensor:
-        """x (T, d); experts, gates (T, k) -> Σ_k gate·expert(x) (T, d)."""
+    def _within_capacity(self, ends: torch.Tensor, sorted_experts: torch.Tensor, real: torch.Tensor
+                         ) -> torch.Tensor:
+        """(A,) bool over the A sorted assignments: False past their expert's capacity,
+        ceil(capacity_factor · the group's real assignments / E). real (A,) bool: not padding
+        (padding sorts after the real assignments of its expert and never counts)."""
+        E = self.num_experts
+        starts = torch.cat([ends.new_zeros(1), ends[:-1]]).long()
+        rank = torch.arange(sorted_experts.shape[0], device=ends.device) - starts[sorted_experts]
+        per_group = torch.zeros(ends.shape[0] // E, device=ends.device).index_add(
+            0, sorted_experts // E, real.to(torch.float32))
+        capacity = torch.ceil(self.capacity_factor * per_group / E).repeat_interleave(E)
+        return (rank < capacity[sorted_experts]) & real
+
+    def _dispatch(self, x: torch.Tensor, experts: torch.Tensor, gates: torch.Tensor,
+                  keep: torch.Tensor | None = None) -> torch.Tensor:
+        """x (T, d); experts, gates (T, k); keep (T,) bool or None -> Σ_k gate·expert(x) (T, d), sync-free.
+
+        The T·k assignments sorted by expert (stable: token order within an expert) go through one
+        grouped matmul pair; ``ends`` (cumulative counts per expert) stays on the device.
+        """
         T, k = experts.shape
+        n = self.w1.shape[0]
         flat_experts = experts.reshape(-1)
-        order = flat_experts.argsort(stable=True)
-        counts = torch.bincount(flat_experts, minlength=self.w1.shape[0]).tolist()
+        key = flat_experts
+        if keep is not None and self.capacity_factor is not None:  # padding after real tokens: it takes no slot
+            key = flat_experts * 2 + (~keep).repeat_interleave(k).long()
+        order = key.argsort(stable=True)
+        sorted_experts = flat_experts[order]
+        ends = torch.searchsorted(sorted_experts, torch.arange(1, n + 1, device=x.device)).to(torch.int32)
         token_of = order // k
-        xs = x[token_of]
-        outs = []
-        start = 0
-        for e, n in enumerate(counts):
-            if n == 0:
-                continue
-            h = gelu_new(torch.addmm(self.b1[e], xs[start:start + n], self.w1[e]))
-            outs.append(torch.addmm(self.b2[e], h, self.w2[e]))
-            start += n
-        ys = torch.cat(outs) if outs else xs.new_zeros(0, x.shape[1])
-        ys = ys.to(x.dtype) * gates.reshape(-1)[order].unsqueeze(1).to(x.dtype)
+        g = gates.reshape(-1)[order]
+        if self.capacity_factor is not None:
+            real = torch.ones_like(token_of, dtype=torch.bool) if keep is None else keep[token_of]
+            g = g * self._within_capacity(ends, sorted_experts, real).to(g.dtype)
+        h = gelu_new(grouped_linear(x[token_of], self.w1, self.b1, ends, sorted_experts))
+        ys = grouped_linear(h, self.w2, self.b2, ends, sorted_experts)
+        ys = ys.to(x.dtype) * g.unsqueeze(1).to(x.dtype)
         return torch.zeros_like(x).index_add(0, token_of, ys)
 
     def active_parameters(self) -> int:

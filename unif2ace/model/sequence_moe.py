@@ -118,19 +118,22 @@ class SequenceMoE(nn.Module):
         """
         w = router_mask.to(h.dtype).unsqueeze(-1)
         pooled = (self.router_norm(h) * w).sum(1) / w.sum(1).clamp_min(1.0)
+        # every group's router on every row, kept where the row is in that group: masks, not boolean
+        # indexing, so no shape depends on the data (no host sync)
         logits = torch.full((h.shape[0], self.max_experts), float("-inf"), device=h.device, dtype=torch.float32)
         for g, (router, experts) in enumerate(zip(self.routers, self.experts)):
-            rows = group == g
-            if not rows.any():
-                continue
-            lg = router(pooled[rows]).float()
+            lg = router(pooled).float()
             for j, e in enumerate(experts):
                 kind = SEQ_EXPERT_FEATURE.get(e)
                 if kind is not None and kind != "noise":
                     ok = available.get(kind)
-                    ok = torch.zeros_like(rows) if ok is None else ok
-                    lg[:, j] = lg[:, j].masked_fill(~ok[rows], float("-inf"))
-            logits[rows, : len(experts)] = lg
+                    if ok is None:
+                        lg[:, j] = float("-inf")
+                    else:
+                        lg[:, j] = lg[:, j].masked_fill(~ok, float("-inf"))
+            if len(experts) < self.max_experts:
+                lg = torch.cat([lg, lg.new_full((lg.shape[0], self.max_experts - len(experts)), float("-inf"))], 1)
+            logits = torch.where((group == g).unsqueeze(1), lg, logits)
         probs = logits.softmax(-1)
         top_p, top_i = probs.topk(self.top_k, dim=-1)
         gates = top_p / top_p.sum(-1, keepdim=True)
@@ -168,7 +171,6 @@ class SequenceMoE(nn.Module):
         if self.balance_coef <= 0:
             return loss
         for g, experts in enumerate(self.experts):
-            rows = group == g
-            if rows.any():
-                loss = loss + self.balance_coef * balance_loss(probs[rows, : len(experts)], top_i[rows], len(experts))
+            loss = loss + self.balance_coef * balance_loss(probs[:, : len(experts)], top_i.clamp_max(len(experts) - 1), len(experts),
+                                                    group == g)  # other groups' rows count 0
         return loss
