@@ -63,15 +63,20 @@ def test_edit(files, capsys):
 
 
 def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):
-    assert main(["caption", str(files / "blank.png"), "--model", str(files / "model")]) == 2
+    # -q: only the error on stderr; without it, the loading messages come first and the error is the last line
+    assert main(["caption", str(files / "blank.png"), "--model", str(files / "model"), "-q"]) == 2
     err = capsys.readouterr().err
     assert "no face found" in err and err.count("\n") == 1
+    assert main(["caption", str(files / "blank.png"), "--model", str(files / "model")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.splitlines()[-1].startswith("unif2ace caption: error: ")
+    assert "no face found" in err.splitlines()[-1] and err.splitlines()[0].startswith("loading ")
     assert main(["caption", str(files / "missing.png"), "--model", str(files / "model")]) == 2
     assert "does not exist" in capsys.readouterr().err
     import unif2ace.pipeline.loading as loading
 
     monkeypatch.setattr(loading, "DEFAULT_MODEL_DIR", tmp_path / "absent")
-    assert main(["generate", "x"]) == 2
+    assert main(["generate", "x", "-q"]) == 2
     err = capsys.readouterr().err
     assert "shipped model is not installed" in err and err.count("\n") == 1
 

@@ -63,6 +63,12 @@ def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None =
                 leave=False)
 
 
+def emit(text: str) -> None:
+    """A result line on stdout, written above any open progress bar (not onto its line)."""
+    tqdm.write(text, file=sys.stdout)
+    sys.stdout.flush()
+
+
 @contextlib.contextmanager
 def track_calls(model, progress: tqdm, calls: int) -> Iterator[None]:
     """Advance ``progress`` by one per forward pass of ``model`` (a torch module), at most ``calls``;
@@ -89,4 +95,4 @@ def chunks(n: int, size: int) -> list[range]:
     return [range(s, min(s + size, n)) for s in range(0, n, size)]
 
 
-__all__ = ["bar", "chunks", "log", "setup_logging", "track_calls"]
+__all__ = ["bar", "chunks", "emit", "log", "setup_logging", "track_calls"]

@@ -27,5 +27,20 @@ def load_pipeline(args: argparse.Namespace):
     device = args.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    return UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device),
-                                    image_tokenizer=getattr(args, "image_tokenizer", None))
+    return _timed_load(lambda: UniF2ace.from_pretrained(args.model, device=device,
+                                                      dtype=resolve_dtype(args.dtype, device),
+                                                      image_tokenizer=getattr(args, "image_tokenizer", None)),
+                       args.model)
+
+
+def _timed_load(load, name: str | None):
+    """``load()`` between two log lines: loading takes seconds, and a silent command looks hung."""
+    import time
+
+    from unif2ace.progress import log
+
+    log.info(f"loading {name or 'the shipped model'} …")
+    t = time.perf_counter()
+    pipe = load()
+    log.info(f"loaded {pipe} in {time.perf_counter() - t:.1f} s")
+    return pipe

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from unif2ace.commands.inference_common import add_model_options, load_pipeline
+from unif2ace.progress import emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,10 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _text_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-new-tokens", type=int, default=160)
+    p.add_argument("--max-new-tokens", type=int, default=160, help="longest answer, in tokens")
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--top-p", type=float, default=None)
+    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (with --sample)")
+    p.add_argument("--top-p", type=float, default=None,
+                   help="nucleus sampling: keep the smallest set of tokens with this much probability "
+                        "(with --sample; default: all tokens)")
+    p.add_argument("--batch-size", type=int, default=8, help="photos or questions per model call")
     p.add_argument("--no-align", action="store_true", help="the photos are already aligned face crops")
     p.add_argument("--json", action="store_true", help="print JSON lines")
     add_model_options(p)
@@ -38,17 +42,42 @@ def _sampling(args) -> dict:
                 top_p=args.top_p, seed=args.seed, align=not args.no_align)
 
 
+def _answer(pipe, args, n: int, answer, desc: str, show) -> None:
+    """``answer(indices)`` for chunks of ``--batch-size`` of ``range(n)``, each answer printed
+    (``show(i, text)``) as soon as it is known, under a progress bar counting decoded tokens."""
+    from unif2ace.progress import bar, chunks, track_calls
+
+    parts = chunks(n, args.batch_size)
+    with bar(len(parts) * args.max_new_tokens, desc, unit="tok") as b:
+        for part in parts:
+            with track_calls(pipe.model, b, args.max_new_tokens):
+                texts = answer(list(part))
+            for i, text in zip(part, texts):
+                show(i, text)
+
+
 def run_caption(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
-    captions = pipe.caption(args.images, **_sampling(args))
-    for path, text in zip(args.images, captions):
-        print(json.dumps({"image": path, "caption": text}) if args.json else f"{path}: {text}")
+
+    def show(i: int, text: str) -> None:
+        path = args.images[i]
+        emit(json.dumps({"image": path, "caption": text}) if args.json else f"{path}: {text}")
+
+    _answer(pipe, args, len(args.images), lambda part: pipe.caption([args.images[i] for i in part], **_sampling(args)),
+            f"captioning {len(args.images)}", show)
     return 0
 
 
 def run_ask(args: argparse.Namespace) -> int:
     pipe = load_pipeline(args)
-    answers = pipe.ask([args.image], args.questions, **_sampling(args))
-    for question, answer in zip(args.questions, answers):
-        print(json.dumps({"question": question, "answer": answer}) if args.json else f"Q: {question}\nA: {answer}")
+    crop = pipe.prepare([args.image], align=not args.no_align)[0]  # align once, not once per question
+    args.no_align = True
+
+    def show(i: int, answer: str) -> None:
+        question = args.questions[i]
+        emit(json.dumps({"question": question, "answer": answer}) if args.json else f"Q: {question}\nA: {answer}")
+
+    _answer(pipe, args, len(args.questions),
+            lambda part: pipe.ask([crop], [args.questions[i] for i in part], **_sampling(args)),
+            f"answering {len(args.questions)}", show)
     return 0
