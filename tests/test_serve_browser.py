@@ -1,10 +1,16 @@
-"""The web page in headless Chromium (Debian's ``chromium`` + ``chromium-driver``): type a prompt and
-get faces; upload a photo and read its caption; ask a question."""
+"""The web page in headless Chromium (Debian's ``chromium`` + ``chromium-driver``), against a real uvicorn
+server on a tiny random model: each tab driven by clicks and typing — generate (examples, seed dice,
+progress, gallery, download), describe, ask, chat, edit (mask brush, undo, clear, before/after) — errors
+beside the action that failed, cancelling, and a 400 px wide window. A screenshot of every tab goes to
+``$UNIF2ACE_SCREENSHOTS`` (default: a temporary folder)."""
 
+import os
+import re
 import shutil
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,15 +23,19 @@ skimage_data = pytest.importorskip("skimage.data")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 if not CHROMIUM or not CHROMEDRIVER:
-    pytest.skip("headless browser test needs Debian's chromium and chromium-driver (apt-get install chromium "
-                "chromium-driver)", allow_module_level=True)
+    pytest.skip("headless browser test needs Debian's chromium and chromium-driver (make browser, or apt-get install "
+                "chromium chromium-driver)", allow_module_level=True)
 
 from PIL import Image  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from unif2ace.pipeline import UniF2ace, write_random_model  # noqa: E402
-from unif2ace.serve import create_app  # noqa: E402
+from unif2ace.serve import Limits, create_app  # noqa: E402
+
+STEPS = 6  # the tiny model's default sampling steps here
 
 
 def free_port() -> int:
@@ -35,11 +45,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny", steps=3))
+def slow():
+    """Seconds each model pass sleeps: lets the test see queue and step progress on a tiny, fast model."""
+    return {"seconds": 0.0}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, slow):
+    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny", steps=STEPS))
+    hook = pipe.model.register_forward_pre_hook(lambda module, args: time.sleep(slow["seconds"]))
     port = free_port()
-    config = uvicorn.Config(create_app(pipe), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
+    app = create_app(pipe, Limits(max_new_tokens=24), max_wait_ms=5)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.time() + 30
@@ -49,6 +66,7 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+    hook.remove()
 
 
 @pytest.fixture(scope="module")
@@ -60,53 +78,285 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,800",
                  f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_window_size(1280, 800)
     yield driver
     driver.quit()
 
 
-def wait_done(browser, element_id: str, timeout: float = 60):
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("UNIF2ACE_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("photos")
+    astronaut, blank = folder / "astronaut.png", folder / "blank.png"
+    Image.fromarray(skimage_data.astronaut()).save(astronaut)
+    Image.new("RGB", (100, 100), "white").save(blank)
+    return {"face": str(astronaut), "blank": str(blank)}
+
+
+def load(browser, server: str, tab: str):
+    """A fresh page on ``tab`` (a plain get of the same page with another #tab would keep its state)."""
+    browser.get("about:blank")
+    browser.get(f"{server}/#{tab}")
+    WebDriverWait(browser, 10).until(lambda d: "on cpu" in el(d, "model").text)  # its settings are loaded
+
+
+def el(browser, element_id: str):
+    return browser.find_element(By.ID, element_id)
+
+
+def wait_state(browser, element_id: str, want: str = "done", timeout: float = 30):
     def state(driver):
         s = driver.find_element(By.ID, element_id).get_attribute("data-state")
-        return s if s in ("done", "error") else False
+        return s if s in ("done", "error", "cancelled") else False
 
-    result = WebDriverWait(browser, timeout).until(state)
-    assert result == "done", browser.find_element(By.ID, "error").text
+    got = WebDriverWait(browser, timeout).until(state)
+    errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".error") if e.text]
+    assert got == want, f"{element_id} ended {got}, expected {want}; errors: {errors}"
 
 
-def test_type_a_prompt_and_see_faces(server, browser):
+def open_tab(browser, name: str):
+    el(browser, f"tab-{name}").click()
+    assert el(browser, f"panel-{name}").is_displayed()
+    assert el(browser, f"tab-{name}").get_attribute("aria-selected") == "true"
+
+
+def beside(browser, error_id: str, button_id: str):
+    """The error is shown in the button's own panel, just below it (not at the top of the page)."""
+    error, button = el(browser, error_id), el(browser, button_id)
+    assert error.is_displayed() and error.text
+    assert 0 <= error.location["y"] - button.location["y"] < 150
+    panel = browser.execute_script("return arguments[0].closest('[role=tabpanel]').id", button)
+    assert browser.execute_script("return arguments[0].closest('[role=tabpanel]').id", error) == panel
+
+
+def record_status(browser):
+    """Keep every status text the page shows, to check progress afterwards (window.__statuses)."""
+    browser.execute_script("""
+        window.__statuses = [];
+        new MutationObserver(() => document.querySelectorAll('.status-text').forEach(
+            (s) => s.textContent && window.__statuses.push(s.textContent))).observe(
+            document.body, {subtree: true, childList: true, characterData: true});""")
+
+
+def painted(browser) -> int:
+    return browser.execute_script("""
+        const c = document.getElementById('mask-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n;""")
+
+
+def brush_stroke(browser, dx: int = 60, x: int = 0, y: int = 0):
+    """A stroke dx pixels long starting (x, y) pixels left of / above the canvas's centre."""
+    canvas = el(browser, "mask-canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, x - dx // 2, y).click_and_hold() \
+        .move_by_offset(dx // 2, 10).move_by_offset(dx // 2, -10).release().perform()
+
+
+def test_page_loads_offline_with_the_models_defaults(server, browser):
     browser.get(server + "/")
-    browser.find_element(By.ID, "prompt").send_keys("a smiling woman with short curly red hair")
-    browser.find_element(By.ID, "generate").click()
-    wait_done(browser, "gallery")
-    images = browser.find_elements(By.CSS_SELECTOR, "#gallery img")
-    assert len(images) == 4
+    assert browser.title == "UniF²ace"
+    WebDriverWait(browser, 10).until(lambda d: "on cpu" in el(d, "model").text)
+    assert el(browser, "steps").get_attribute("value") == str(STEPS)
+    assert el(browser, "steps-out").text == str(STEPS)
+    # everything the page loads comes from this server
+    urls = browser.execute_script("return performance.getEntriesByType('resource').map((r) => r.name)")
+    assert urls and all(u.startswith(server) for u in urls), urls
+    # every form control has a label
+    unlabeled = browser.execute_script("""
+        return [...document.querySelectorAll('input, textarea')].filter((e) => e.type !== 'hidden'
+            && !e.labels.length && !e.getAttribute('aria-label')).map((e) => e.id)""")
+    assert unlabeled == []
+    # the tabs answer the keyboard
+    el(browser, "tab-generate").send_keys(Keys.ARROW_RIGHT)
+    assert el(browser, "panel-describe").is_displayed()
+    assert browser.switch_to.active_element.get_attribute("id") == "tab-describe"
+    el(browser, "tab-describe").send_keys(Keys.ARROW_LEFT)
+    assert el(browser, "panel-generate").is_displayed()
+
+
+def test_generate_tab(server, browser, slow, shots):
+    load(browser, server, "generate")
+    el(browser, "generate").click()  # no prompt yet: the error shows beside the button
+    beside(browser, "generate-error", "generate")
+    assert "prompt" in el(browser, "generate-error").text
+    examples = browser.find_elements(By.CSS_SELECTOR, "#examples button")
+    assert len(examples) >= 6
+    examples[1].click()
+    prompt = el(browser, "prompt").get_attribute("value")
+    assert prompt.startswith("A close-up photo of")
+    count = el(browser, "count")
+    count.clear()
+    count.send_keys("3")
+    el(browser, "dice").click()
+    seed = el(browser, "seed").get_attribute("value")
+    assert seed.isdigit()
+    record_status(browser)
+    slow["seconds"] = 0.05
+    try:
+        el(browser, "generate").click()
+        wait_state(browser, "gallery")
+    finally:
+        slow["seconds"] = 0.0
+    assert el(browser, "generate-error").text == ""
+    faces = browser.find_elements(By.CSS_SELECTOR, "#gallery .run:first-child .face img")
+    assert len(faces) == 3
     assert all(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", im) == 64
-               for im in images)
+               for im in faces)
+    assert all(prompt in im.get_attribute("alt") for im in faces)
+    head = el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run-head").text
+    assert f"seed {seed}" in head and f"steps {STEPS}" in head
+    links = browser.find_elements(By.CSS_SELECTOR, "#gallery .run:first-child a[download]")
+    assert len(links) == 3 and all(a.get_attribute("href").startswith("data:image/png;base64,") for a in links)
+    assert links[0].get_attribute("download") == f"unif2ace-{seed}-1.png"
+    statuses = browser.execute_script("return window.__statuses")
+    assert any(re.fullmatch(rf"Step [1-9] of {STEPS}", s) for s in statuses), statuses
+    assert not el(browser, "generate-status").is_displayed()  # the progress line goes away
+    browser.save_screenshot(str(shots / "generate.png"))
 
 
-def test_upload_a_photo_read_its_caption_and_ask(server, browser, tmp_path):
-    photo = tmp_path / "astronaut.png"
-    Image.fromarray(skimage_data.astronaut()).save(photo)
-    browser.get(server + "/")
-    browser.find_element(By.ID, "photo").send_keys(str(photo))
-    browser.find_element(By.ID, "caption-btn").click()
-    wait_done(browser, "caption")
-    assert browser.find_element(By.ID, "caption").text.strip()
-    browser.find_element(By.ID, "question").send_keys("Is she smiling?")
-    browser.find_element(By.ID, "ask-btn").click()
-    wait_done(browser, "answer")
-    assert browser.find_element(By.ID, "answer").text.strip()
+def test_cancel_a_generate_request(server, browser, slow):
+    load(browser, server, "generate")
+    el(browser, "prompt").send_keys("A close-up photo of a smiling young woman.")
+    slow["seconds"] = 0.3
+    try:
+        el(browser, "generate").click()
+        WebDriverWait(browser, 10).until(lambda d: el(d, "generate-status").is_displayed())
+        el(browser, "generate-cancel").click()
+        wait_state(browser, "gallery", "cancelled")
+    finally:
+        slow["seconds"] = 0.0
+    assert el(browser, "generate-error").text == "Cancelled."
+    assert el(browser, "generate").is_enabled()
 
 
-def test_errors_show_on_the_page(server, browser, tmp_path):
-    blank = tmp_path / "blank.png"
-    Image.new("RGB", (100, 100), "white").save(blank)
-    browser.get(server + "/")
-    browser.find_element(By.ID, "photo").send_keys(str(blank))
-    browser.find_element(By.ID, "caption-btn").click()
-    WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "caption").get_attribute("data-state") == "error")
-    assert "no face found" in browser.find_element(By.ID, "error").text
+def test_describe_tab_and_its_errors(server, browser, photos, shots):
+    load(browser, server, "describe")
+    el(browser, "caption-btn").click()  # no photo yet
+    beside(browser, "caption-error", "caption-btn")
+    el(browser, "photo").send_keys(photos["blank"])
+    el(browser, "caption-btn").click()
+    wait_state(browser, "caption", "error")
+    beside(browser, "caption-error", "caption-btn")
+    message = el(browser, "caption-error").text
+    assert message.startswith("No face found in this photo: try a clearer, front-facing photo"), message
+    assert "--no-align" not in message and "align=False" not in message
+    # a cropped face skips detection: the same white square now gets a (random model's) caption
+    el(browser, "photo-cropped").click()
+    el(browser, "caption-btn").click()
+    wait_state(browser, "caption")
+    assert el(browser, "caption-error").text == ""
+    el(browser, "photo-cropped").click()
+    el(browser, "photo").send_keys(photos["face"])
+    assert el(browser, "preview").is_displayed()
+    el(browser, "caption-btn").click()
+    wait_state(browser, "caption")
+    assert el(browser, "caption").text.strip()
+    browser.save_screenshot(str(shots / "describe.png"))
+
+
+def test_ask_tab(server, browser, photos, shots):
+    load(browser, server, "describe")
+    el(browser, "photo").send_keys(photos["face"])
+    open_tab(browser, "ask")
+    assert el(browser, "preview").is_displayed()  # the same photo, shared between the tabs
+    browser.find_elements(By.CSS_SELECTOR, "#question-examples button")[2].click()
+    assert el(browser, "question").get_attribute("value") == "Is the person smiling?"
+    el(browser, "ask-btn").click()
+    wait_state(browser, "answer")
+    assert el(browser, "answer").text.strip()
+    browser.save_screenshot(str(shots / "ask.png"))
+
+
+def test_chat_tab(server, browser, photos, shots):
+    load(browser, server, "chat")
+    el(browser, "chat-input").send_keys("How old is this person?" + Keys.ENTER)  # no photo yet
+    beside(browser, "chat-error", "chat-send")
+    assert el(browser, "chat-input").get_attribute("value") == "How old is this person?"
+    el(browser, "photo").send_keys(photos["face"])
+    el(browser, "chat-input").send_keys(Keys.ENTER)
+    wait_state(browser, "chat-log")
+    el(browser, "chat-input").send_keys("Is the person smiling?" + Keys.ENTER)
+    WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat-log li")) == 4)
+    wait_state(browser, "chat-log")
+    items = browser.find_elements(By.CSS_SELECTOR, "#chat-log li")
+    assert [li.get_attribute("class") for li in items] == ["user", "assistant"] * 2
+    assert items[0].text.endswith("How old is this person?") and items[2].text.endswith("Is the person smiling?")
+    assert all(li.text.strip() for li in items)
+    browser.save_screenshot(str(shots / "chat.png"))
+    el(browser, "chat-reset").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "#chat-log li") == []
+
+
+def test_edit_tab(server, browser, photos, shots):
+    load(browser, server, "edit")
+    el(browser, "edit-photo").send_keys(photos["face"])
+    WebDriverWait(browser, 10).until(lambda d: el(d, "canvas-wrap").is_displayed())
+    assert browser.execute_script("return [arguments[0].width, arguments[0].height]", el(browser, "mask-canvas")) \
+        == [512, 512]  # the mask is drawn at the photo's size
+    el(browser, "edit-prompt").send_keys("A close-up photo of a smiling woman.")
+    el(browser, "edit-btn").click()  # nothing painted yet
+    beside(browser, "edit-error", "edit-btn")
+    brush_stroke(browser, 40, -30, -90)  # over the astronaut's face (the canvas shows 400 of 512 px)
+    first = painted(browser)
+    assert first > 0
+    brush_stroke(browser, 120, 0, 100)
+    assert painted(browser) > first
+    el(browser, "mask-undo").click()
+    assert painted(browser) == first
+    el(browser, "mask-clear").click()
+    assert painted(browser) == 0
+    el(browser, "mask-undo").click()
+    assert painted(browser) == first
+    el(browser, "edit-seed").send_keys("7")
+    el(browser, "edit-btn").click()
+    wait_state(browser, "edit-result")
+    assert el(browser, "edit-result").is_displayed()
+    after = el(browser, "edit-after")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", after) > 0
+    assert el(browser, "edit-download").get_attribute("href").startswith("data:image/png;base64,")
+    assert el(browser, "edit-before").get_attribute("src").startswith("blob:")
+    browser.save_screenshot(str(shots / "edit.png"))
+
+
+def test_send_a_generated_face_to_edit_and_describe(server, browser):
+    load(browser, server, "generate")
+    el(browser, "prompt").send_keys("A close-up photo of an elderly man, aged 75." + Keys.ENTER)
+    wait_state(browser, "gallery")
+    browser.find_element(By.CSS_SELECTOR, "#gallery .face button[aria-label='Edit face 1']").click()
+    WebDriverWait(browser, 10).until(lambda d: el(d, "canvas-wrap").is_displayed())
+    assert el(browser, "edit-cropped").is_selected()  # a generated face is a crop already
+    assert el(browser, "edit-prompt").get_attribute("value") == "A close-up photo of an elderly man, aged 75."
+    brush_stroke(browser, 80)
+    el(browser, "edit-btn").click()
+    wait_state(browser, "edit-result")
+    open_tab(browser, "generate")
+    browser.find_element(By.CSS_SELECTOR, "#gallery .face button[aria-label='Describe face 1']").click()
+    assert el(browser, "panel-describe").is_displayed() and el(browser, "photo-cropped").is_selected()
+    el(browser, "caption-btn").click()
+    wait_state(browser, "caption")
+
+
+def test_a_narrow_window(server, browser, shots):
+    browser.set_window_size(400, 800)
+    try:
+        load(browser, server, "generate")
+        el(browser, "prompt").send_keys("A close-up photo of a smiling young woman." + Keys.ENTER)
+        wait_state(browser, "gallery")
+        width = browser.execute_script("return window.innerWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        browser.save_screenshot(str(shots / "generate-narrow.png"))
+        open_tab(browser, "edit")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    finally:
+        browser.set_window_size(1280, 800)
