@@ -248,6 +248,9 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from unif2ace.serve.openai_api import create_router  # /v1/models, /v1/images/generations, /v1/chat…
 
     app.include_router(create_router(pipe, batcher, limits, generate, GenerateRequest))
+    from unif2ace.serve.page import attach_page  # the page's files, /v1/config, per-request progress events
+
+    attach_page(app, pipe, batcher, limits)
     app.state.new_seed = new_seed
     return app
 

@@ -36,9 +36,15 @@ class Batcher:
         self._stop = False
         self.batches_run = 0
         self.batch_sizes: list[int] = []
+        # observers (the server's progress tracker): called with a job as it is queued (on the
+        # submitting thread) and with a batch's jobs just before it runs (on the batcher's thread)
+        self.on_submit: Callable[[Job], None] | None = None
+        self.on_start: Callable[[list[Job]], None] | None = None
 
     def submit(self, key: Hashable, payload: Any, rows: int = 1) -> Future:
         job = Job(key, payload, rows)
+        if self.on_submit is not None:
+            self.on_submit(job)
         with self._cond:
             if self._thread is None or not self._thread.is_alive():
                 self._stop = False
@@ -47,6 +53,15 @@ class Batcher:
             self._jobs.append(job)
             self._cond.notify_all()
         return job.future
+
+    def ahead_of(self, future: Future) -> int | None:
+        """How many queued jobs are before the one with this future (0: it is next); None when it is
+        not queued (running or finished)."""
+        with self._cond:
+            for i, job in enumerate(self._jobs):
+                if job.future is future:
+                    return i
+        return None
 
     @property
     def queued(self) -> int:
@@ -86,6 +101,8 @@ class Batcher:
         while (batch := self._take()) is not None:
             self.batches_run += 1
             self.batch_sizes.append(len(batch))
+            if self.on_start is not None:
+                self.on_start(batch)
             self._execute(batch)
 
     def _execute(self, batch: list[Job]) -> None:
