@@ -38,11 +38,9 @@ class DlibIdentityEncoder:
 
     @cached_property
     def _model(self):
-        import dlib
+        from unif2ace.data.labelling.face import face_encoder
 
-        from unif2ace.data.labelling.face import models_dir
-
-        return dlib.face_recognition_model_v1(str(models_dir() / "dlib_face_recognition_resnet_model_v1.dat"))
+        return face_encoder()  # shared and serialised: dlib objects are not thread-safe
 
     def encode(self, images: list[ImageLike]) -> torch.Tensor:
         out = []

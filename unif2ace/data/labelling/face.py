@@ -4,14 +4,21 @@ The HOG detector finds the face; the 68-point predictor places landmarks (iBUG 3
 jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, mouth 48–67). Note: the 68-point model's training
 data (iBUG 300-W) is licensed for non-commercial research; ``landmarks="5"`` uses the CC0 5-point
 model instead and then only the detector-derived labels are produced.
+
+dlib's detector, shape predictors and face encoder are not thread-safe: used from several threads
+at once (the server's request threads and its batcher thread) they corrupt the heap ("double free
+or corruption"). The singletons here are therefore handed out wrapped so that every call into them
+holds one module-wide lock; callers need no locking of their own.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,19 +40,62 @@ def models_dir() -> Path:
     return Path(spec.submodule_search_locations[0]) / "models"
 
 
-@cache
-def _detector():
+# one lock for every dlib object: they may share buffers, and a face is a few ms of dlib work anyway
+_DLIB_LOCK = threading.RLock()
+_SHARED: dict[tuple, Serialised] = {}
+
+
+class Serialised:
+    """A dlib object whose calls (``obj(...)``, ``obj.method(...)``) each hold the module's dlib lock."""
+
+    def __init__(self, obj: Any):
+        self._obj = obj
+
+    def __call__(self, *args, **kwargs):
+        with _DLIB_LOCK:
+            return self._obj(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._obj, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args, **kwargs):
+            with _DLIB_LOCK:
+                return attr(*args, **kwargs)
+
+        return locked
+
+
+def _shared(key: tuple, make: Callable[[], Any]) -> Serialised:
+    """One serialised instance per ``key``, built once even when threads ask at the same time."""
+    with _DLIB_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Serialised(make())
+        return _SHARED[key]
+
+
+def _detector() -> Serialised:
+    """dlib's HOG frontal face detector (thread-safe wrapper)."""
     import dlib
 
-    return dlib.get_frontal_face_detector()
+    return _shared(("detector",), dlib.get_frontal_face_detector)
 
 
-@cache
-def _predictor(kind: str):
+def _predictor(kind: str) -> Serialised:
+    """dlib's 68- or 5-point shape predictor (thread-safe wrapper)."""
     import dlib
 
     name = {"68": "shape_predictor_68_face_landmarks.dat", "5": "shape_predictor_5_face_landmarks.dat"}[kind]
-    return dlib.shape_predictor(str(models_dir() / name))
+    return _shared(("predictor", kind), lambda: dlib.shape_predictor(str(models_dir() / name)))
+
+
+def face_encoder() -> Serialised:
+    """dlib's ResNet face descriptor model (128-d; thread-safe wrapper)."""
+    import dlib
+
+    path = models_dir() / "dlib_face_recognition_resnet_model_v1.dat"
+    return _shared(("encoder",), lambda: dlib.face_recognition_model_v1(str(path)))
 
 
 def locate_face(rgb: np.ndarray, landmarks: str = "68", threshold: float = -0.3) -> FaceGeometry:
