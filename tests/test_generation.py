@@ -96,7 +96,7 @@ def test_guidance_schedules_have_the_closed_form_and_mean_the_guidance_scale(ste
         assert sum(got) / steps == pytest.approx(w, rel=1e-12)
         if name != "constant" and steps > 1:
             assert all(a < b for a, b in zip(got, got[1:]))  # rising: weak guidance while the layout is drawn
-    with pytest.raises(ValueError, match="unknown guidance schedule 'ramp'"):
+    with pytest.raises(ValueError, match="unknown guidance_schedule 'ramp'"):
         ImageGenerationConfig(guidance_schedule="ramp")
 
 

@@ -137,7 +137,7 @@ def test_candidates_keep_the_best_scored_face_per_image(pipe):
     scores = pipe.score_texts(pool, rows, align=False, codes=codes)  # scored on the codes drawn, not re-encoded
     want = [pool[3 * i + int(scores[3 * i: 3 * i + 3].argmax())] for i in range(4)]
     assert len(best) == 4 and all(same(a, b) for a, b in zip(best, want))
-    with pytest.raises(ValueError, match="candidates must be at least 1"):
+    with pytest.raises(ValueError, match="candidates must be a whole number ≥ 1, got 0"):
         pipe.generate(prompts, candidates=0)
 
 

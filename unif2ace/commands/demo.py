@@ -81,10 +81,11 @@ def run(args: argparse.Namespace) -> int:
 
     prompts = list(DEMO_PROMPTS)
     t = time.perf_counter()
-    faces = pipe.generate(prompts, seed=args.seed, steps=args.steps, candidates=args.candidates,
-                          gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
+    config = pipe.sampling_config(steps=args.steps, candidates=args.candidates, gender_contrast=args.gender_contrast,
+                                  age_contrast=args.age_contrast)
+    faces = pipe.generate(prompts, 1, config, seed=args.seed)
     dt = time.perf_counter() - t
-    c = args.candidates or pipe.generation.candidates
+    c = config.candidates
     timings.append((f"generate {len(faces)} faces" + (f", best of {c} each" if c > 1 else ""), dt,
                     f"{dt / len(faces):.2f} s/face"))
     grid = grid_with_captions(faces, prompts)

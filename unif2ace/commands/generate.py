@@ -57,15 +57,28 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
                         "younger and seniors older; 0 turns it off (default: the model's)")
 
 
+# CLI option (dest) → ImageGenerationConfig field, for the options both commands take
+SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "gender_contrast",
+                    "age_contrast")
+
+
+def sampling_overrides(args: argparse.Namespace) -> dict:
+    """The sampling options given on the command line (None: the model's), checked before the model loads."""
+    from unif2ace.generation import ImageGenerationConfig
+
+    overrides = {k: getattr(args, k) for k in SAMPLING_OPTIONS if getattr(args, k, None) is not None}
+    ImageGenerationConfig().with_overrides(**overrides)  # a bad value fails now, not after loading the model
+    return overrides
+
+
 def run_generate(args: argparse.Namespace) -> int:
     if args.num_images < 1:
         raise ValueError("-n must be at least 1")
+    overrides = sampling_overrides(args)
     pipe = load_pipeline(args)
-    images = pipe.generate(args.prompts, num_images_per_prompt=args.num_images, steps=args.steps,
-                           guidance_scale=args.guidance_scale, temperature=args.temperature, seed=args.seed,
-                           identity_image=args.identity, guidance_schedule=args.guidance_schedule,
-                           candidates=args.candidates, negative_prompt=args.negative_prompt,
-                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
+    config = pipe.sampling_config(**overrides)  # the model's defaults with the command line's changes
+    images = pipe.generate(args.prompts, args.num_images, config, seed=args.seed, identity_image=args.identity,
+                           negative_prompt=args.negative_prompt)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for k, image in enumerate(images):
@@ -77,11 +90,10 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_edit(args: argparse.Namespace) -> int:
+    overrides = sampling_overrides(args)
     pipe = load_pipeline(args)
-    image = pipe.inpaint(args.image, args.mask, args.prompt, steps=args.steps, guidance_scale=args.guidance_scale,
-                         temperature=args.temperature, seed=args.seed, align=not args.no_align,
-                         guidance_schedule=args.guidance_schedule, negative_prompt=args.negative_prompt,
-                         gender_contrast=args.gender_contrast, age_contrast=args.age_contrast)
+    image = pipe.inpaint(args.image, args.mask, args.prompt, pipe.sampling_config(**overrides), seed=args.seed,
+                         align=not args.no_align, negative_prompt=args.negative_prompt)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import torch
 
@@ -22,9 +22,19 @@ from unif2ace.config import GUIDANCE_SCHEDULES
 from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler
 from unif2ace.sequences import SequenceBuilder
 
+SAMPLERS = ("maskgit", "mdlm")
 
-@dataclass
+
+@dataclass(frozen=True)
 class ImageGenerationConfig:
+    """Every sampling option of text → image, as one value from the CLI, the server and the API down to
+    the sampler. It checks itself when made (finite numbers, whole steps, known names), so an invalid
+    config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
+
+    The last three are the pipeline's (``UniF2ace.generate``): best-of-``candidates`` and the gender /
+    age contrast terms built from rewritten prompts; ``generate_image_codes`` itself ignores them.
+    """
+
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
     steps: int = 18
     guidance_scale: float = 0.0  # CFG: (1 + w)·cond − w·uncond; w is this on average over the steps
@@ -34,10 +44,46 @@ class ImageGenerationConfig:
     schedule: str = "cosine"
     use_cache: bool = True
     full_vocab: bool = False  # Show-o's reference: project onto the whole vocabulary, then slice
+    candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading
+    gender_contrast: float = 0.0  # guidance against the prompt with its gender words swapped (swap_gender)
+    age_contrast: float = 0.0  # guidance against the prompt with its age moved toward the middle (shift_age)
 
     def __post_init__(self) -> None:
-        if self.guidance_schedule not in GUIDANCE_SCHEDULES:
-            raise ValueError(f"unknown guidance schedule {self.guidance_schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
+        # normalise in place (18.0 → 18) so equal settings compare equal, e.g. as the server's batch key
+        for name, value in self._checked().items():
+            object.__setattr__(self, name, value)
+
+    def _checked(self) -> dict:
+        from unif2ace.diffusion.schedules import SCHEDULES
+        from unif2ace.validation import choice, finite_number, flag, whole_number
+
+        return dict(
+            num_tokens=whole_number(self.num_tokens, "num_tokens"),
+            steps=whole_number(self.steps, "steps", maximum=10_000),
+            guidance_scale=finite_number(self.guidance_scale, "guidance_scale"),
+            guidance_schedule=choice(self.guidance_schedule, "guidance_schedule", GUIDANCE_SCHEDULES),
+            temperature=finite_number(self.temperature, "temperature"),
+            sampler=choice(self.sampler, "sampler", SAMPLERS),
+            schedule=choice(self.schedule, "schedule", SCHEDULES),
+            use_cache=flag(self.use_cache, "use_cache"),
+            full_vocab=flag(self.full_vocab, "full_vocab"),
+            candidates=whole_number(self.candidates, "candidates"),
+            gender_contrast=finite_number(self.gender_contrast, "gender_contrast"),
+            age_contrast=finite_number(self.age_contrast, "age_contrast"),
+        )
+
+    def with_overrides(self, **overrides) -> ImageGenerationConfig:
+        """A checked copy with ``overrides`` applied; a ``None`` value keeps this config's setting.
+
+        Unknown names are an error listing the options (a typo must not be silently ignored).
+        """
+        names = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise TypeError(f"unknown sampling option{'s' * (len(unknown) > 1)} {', '.join(unknown)}; "
+                            f"the options are {', '.join(sorted(names))}")
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **changes) if changes else self
 
     def guidance_at(self, step: int) -> float:
         """The CFG weight of step ``step`` (0-based) of ``steps``; its mean over the steps is ``guidance_scale``.
@@ -58,8 +104,8 @@ class ImageGenerationConfig:
             scheduler = MaskGITScheduler(self.schedule, mask_id=mask_code)
         elif self.sampler == "mdlm":
             scheduler = MDLMScheduler(self.schedule, mask_id=mask_code)
-        else:
-            raise ValueError(f"unknown sampler '{self.sampler}'; use 'maskgit' or 'mdlm'")
+        else:  # unreachable for a checked config; a subclass may add samplers
+            raise ValueError(f"unknown sampler '{self.sampler}'; use one of {', '.join(SAMPLERS)}")
         scheduler.set_timesteps(self.steps)
         return scheduler
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from unif2ace.config import GUIDANCE_SCHEDULES, ModelConfig
+from unif2ace.config import ModelConfig
+from unif2ace.generation.image import ImageGenerationConfig
+from unif2ace.validation import InvalidInput, whole_number
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models" / "default"
 GENERATION_CONFIG_NAME = "generation_config.json"
@@ -35,41 +37,96 @@ GENERATION_CONFIG_NAME = "generation_config.json"
 SHOWO_DEFAULTS = {256: dict(steps=18, guidance_scale=1.75), 1024: dict(steps=50, guidance_scale=5.0)}
 
 
+# generation_config.json keys that are not ImageGenerationConfig fields under the same name
+_RENAMED = {"num_image_tokens": "num_tokens"}
+
+
 @dataclass
 class GenerationDefaults:
+    """A model folder's ``generation_config.json``: its image size, its encoders and its default
+    :class:`ImageGenerationConfig` (``sampling``), which every generate call starts from.
+
+    The file stays flat (``{"image_size", "num_image_tokens", "steps", "guidance_scale", …}``): every
+    key that names an ``ImageGenerationConfig`` field sets it, so a new sampling option needs no change
+    here. Sampling settings read as attributes too (``defaults.steps`` is ``defaults.sampling.steps``).
+    """
+
     image_size: int = 256
-    num_image_tokens: int = 256
-    steps: int = 18
-    guidance_scale: float = 1.75
-    temperature: float = 1.0
-    guidance_schedule: str = "constant"  # how the CFG weight varies over the steps (ImageGenerationConfig)
-    candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading (generate)
-    gender_contrast: float = 0.0  # guidance against the prompt with its gender words swapped (generate)
-    age_contrast: float = 0.0  # guidance against the prompt with its age moved toward the middle (generate)
+    sampling: ImageGenerationConfig = field(default_factory=lambda: ImageGenerationConfig(guidance_scale=1.75))
     # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
     identity_encoder: str | None = None
     semantic_encoder: str | None = None
 
+    @property
+    def num_image_tokens(self) -> int:
+        return self.sampling.num_tokens
+
+    def __getattr__(self, name: str):
+        # only reached when normal lookup fails: forward sampling settings (steps, guidance_scale, …)
+        if name.startswith("__") or name == "sampling":
+            raise AttributeError(name)
+        try:
+            return getattr(self.sampling, name)
+        except AttributeError:
+            raise AttributeError(f"GenerationDefaults has no setting {name!r}") from None
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "generation_config.json") -> GenerationDefaults:
+        """From the file's flat keys; a bad value → one-line error naming ``source``, unknown keys ignored."""
+        if not isinstance(data, dict):
+            raise InvalidInput(f"{source} must hold a JSON object, got {type(data).__name__}")
+        sampling_names = {f.name for f in dataclasses.fields(ImageGenerationConfig)}
+        sampling = {"guidance_scale": 1.75}
+        own = {}
+        for key, value in data.items():
+            name = _RENAMED.get(key, key)
+            if name in sampling_names:
+                sampling[name] = value
+            elif key in ("image_size", "identity_encoder", "semantic_encoder"):
+                own[key] = value
+        try:
+            if "image_size" in own:
+                own["image_size"] = whole_number(own["image_size"], "image_size")
+            for key in ("identity_encoder", "semantic_encoder"):
+                if own.get(key) is not None and not isinstance(own[key], str):
+                    raise InvalidInput(f"{key} must be a name (text) or null, got {own[key]!r}")
+            return cls(sampling=ImageGenerationConfig(**sampling), **own)
+        except (InvalidInput, TypeError) as exc:
+            raise InvalidInput(f"{source}: {exc}") from None
+
+    def to_dict(self) -> dict:
+        """The flat JSON form (``load``'s input)."""
+        sampling = dataclasses.asdict(self.sampling)
+        for runtime in ("use_cache", "full_vocab"):  # how to compute, not a property of the model
+            sampling.pop(runtime)
+        out = {"image_size": self.image_size, "num_image_tokens": sampling.pop("num_tokens")}
+        out.update(sampling)
+        out.update(identity_encoder=self.identity_encoder, semantic_encoder=self.semantic_encoder)
+        return out
+
+    def replace(self, **changes) -> GenerationDefaults:
+        """A copy with ``image_size`` / encoders / any sampling setting changed (checked)."""
+        own = {k: changes.pop(k) for k in ("image_size", "identity_encoder", "semantic_encoder") if k in changes}
+        if "num_image_tokens" in changes:
+            changes["num_tokens"] = changes.pop("num_image_tokens")
+        return dataclasses.replace(self, sampling=self.sampling.with_overrides(**changes), **own)
+
     @classmethod
     def load(cls, folder: Path) -> GenerationDefaults:
-        path = folder / GENERATION_CONFIG_NAME
+        path = Path(folder) / GENERATION_CONFIG_NAME
         if not path.is_file():
             raise FileNotFoundError(f"{path} is missing; a model folder needs {GENERATION_CONFIG_NAME} "
                                     "(image_size, num_image_tokens, steps, guidance_scale, temperature)")
-        data = json.loads(path.read_text())
-        known = {f.name for f in dataclasses.fields(cls)}
-        schedule = data.get("guidance_schedule", "constant")
-        if schedule not in GUIDANCE_SCHEDULES:
-            raise ValueError(f"{path}: unknown guidance_schedule {schedule!r}; use one of {', '.join(GUIDANCE_SCHEDULES)}")
-        candidates = data.get("candidates", 1)
-        if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
-            raise ValueError(f"{path}: candidates must be a whole number ≥ 1, got {candidates!r}")
-        return cls(**{k: v for k, v in data.items() if k in known})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{path} is not valid JSON ({exc})") from None
+        return cls.from_dict(data, str(path))
 
     def save(self, folder: Path) -> None:
         from unif2ace.io import atomic_write_text
 
-        atomic_write_text(folder / GENERATION_CONFIG_NAME, json.dumps(dataclasses.asdict(self), indent=2) + "\n")
+        atomic_write_text(Path(folder) / GENERATION_CONFIG_NAME, json.dumps(self.to_dict(), indent=2) + "\n")
 
 
 def resolve_model_path(path: str | Path | None) -> Path:
@@ -125,7 +182,7 @@ def load_components(path: Path, device: str | torch.device = "cpu", dtype: torch
         text = load_text_tokenizer(text) if isinstance(text, (str, Path)) else text
         image = _load_image_tokenizer(image_tokenizer if image_tokenizer is not None else _find_magvit(path))
         side = math.isqrt(generation.num_image_tokens) * image.config.downsample_factor
-        generation = dataclasses.replace(generation, image_size=side)
+        generation = generation.replace(image_size=side)
     model.eval()
     model.to(device=device, dtype=dtype) if dtype is not None else model.to(device)
     image.to(device).eval()
@@ -173,9 +230,10 @@ def _load_showo(path: Path, preset: str | ModelConfig | None):
     else:  # upcycling: the MoE parts keep their identity init
         model = UniF2aceModel(config)
     load_backbone(model, state, source=None)
-    tokens = int(info.get("num_vq_tokens", 256))
-    generation = GenerationDefaults(image_size=math.isqrt(tokens) * 16, num_image_tokens=tokens,  # MAGVIT-v2: 16×
-                                    **SHOWO_DEFAULTS.get(tokens, SHOWO_DEFAULTS[256]))
+    tokens = whole_number(info.get("num_vq_tokens", 256), f"{path / 'config.json'}: num_vq_tokens")
+    generation = GenerationDefaults.from_dict(dict(image_size=math.isqrt(tokens) * 16,  # MAGVIT-v2: 16×
+                                                   num_image_tokens=tokens, **SHOWO_DEFAULTS.get(tokens, SHOWO_DEFAULTS[256])),
+                                              f"{path} (num_vq_tokens)")
     return model, generation
 
 
@@ -223,8 +281,8 @@ def write_random_model(folder: str | Path, preset: str | ModelConfig = "tiny", i
                                code_bits=bits, norm_groups=4, resolution=image_size)
     ImageTokenizer(itc).save_pretrained(folder / "image_tokenizer")
     tokens = itc.tokens_per_image
-    GenerationDefaults(image_size=image_size, num_image_tokens=tokens, steps=steps,
-                       guidance_scale=guidance_scale).save(folder)
+    GenerationDefaults.from_dict(dict(image_size=image_size, num_image_tokens=tokens, steps=steps,
+                                      guidance_scale=guidance_scale)).save(folder)
     (folder / "README.md").write_text(f"# random {config.name} model\n\nRandom weights, for tests and benchmarks only.\n")
     return folder
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,9 +35,19 @@ from unif2ace.generation.contrast import shift_age, swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
 from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
 from unif2ace.sequences import IGNORE, Prompter
+from unif2ace.validation import InvalidInput, check_text, check_token_count, finite_number, whole_number
 
+# A prompt or question longer than this is refused before it is tokenised (no model reads 100k characters).
+_MAX_TEXT_CHARS = 100_000
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
 MAX_SEED = 2**63 - 1
+
+
+@dataclass
+class GenerationOutput:
+    """What ``pipe(prompt, …)`` returns, as diffusers pipelines do: ``.images``, prompt-major PIL images."""
+
+    images: list[Image.Image]
 
 
 class UniF2ace:
@@ -113,58 +124,76 @@ class UniF2ace:
         return self.image_tokenizer.decode_to_pil(codes.to(next(self.image_tokenizer.parameters()).device), (h, w))
 
     # ------------------------------------------------------------------ generation
-    def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1, steps: int | None = None,
-                 guidance_scale: float | None = None, temperature: float | None = None, seed: int | None = None,
-                 identity_image=None, align: bool = True, sampler: str = "maskgit",
-                 guidance_schedule: str | None = None, candidates: int | None = None,
-                 negative_prompt: str | Sequence[str] | None = None,
-                 gender_contrast: float | None = None, age_contrast: float | None = None) -> list[Image.Image]:
+    def sampling_config(self, config: ImageGenerationConfig | None = None, **overrides) -> ImageGenerationConfig:
+        """The checked :class:`ImageGenerationConfig` a call runs with: ``config`` (default: the model's,
+        from ``generation_config.json``) with ``overrides`` applied (``None`` keeps a setting).
+        ``num_tokens`` is always the model's."""
+        base = self.generation.sampling if config is None else config
+        if not isinstance(base, ImageGenerationConfig):
+            raise TypeError(f"config must be an ImageGenerationConfig, got {type(base).__name__}")
+        return base.with_overrides(num_tokens=self.generation.num_image_tokens, **overrides)
+
+    def __call__(self, prompt: str | Sequence[str], num_inference_steps: int | None = None,
+                 guidance_scale: float | None = None, num_images_per_prompt: int = 1,
+                 negative_prompt: str | Sequence[str] | None = None, generator: torch.Generator | None = None,
+                 seed: int | None = None, config: ImageGenerationConfig | None = None,
+                 **overrides) -> GenerationOutput:
+        """diffusers-style text → faces: ``pipe(prompt, num_inference_steps=…, guidance_scale=…,
+        generator=…)`` → :class:`GenerationOutput` with ``.images``. The same path as ``generate``;
+        ``overrides`` are further ``ImageGenerationConfig`` settings (temperature, candidates, …)."""
+        images = self.generate(prompt, num_images_per_prompt, config, seed=seed, generator=generator,
+                               negative_prompt=negative_prompt, steps=num_inference_steps,
+                               guidance_scale=guidance_scale, **overrides)
+        return GenerationOutput(images=images)
+
+    def generate(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1,
+                 config: ImageGenerationConfig | None = None, *, seed: int | None = None,
+                 generator: torch.Generator | None = None, identity_image=None, align: bool = True,
+                 negative_prompt: str | Sequence[str] | None = None, **overrides) -> list[Image.Image]:
         """Faces for each prompt (prompt-major: all images of prompt 0, then prompt 1, …).
 
+        config: the sampling settings (:class:`ImageGenerationConfig`; default: the model's, from
+        ``generation_config.json``); overrides: settings changed for this call, by name (``steps``,
+        ``guidance_scale``, ``temperature``, ``guidance_schedule``, ``sampler``, ``candidates``,
+        ``gender_contrast``, ``age_contrast``, …; ``None`` keeps the config's). Among them:
+
+        - candidates: draw this many faces for each returned one and keep the one whose prompt the
+          model itself finds most likely as its description (``score_texts``).
+        - gender_contrast: weight of a second guidance term against the prompt with its gender words
+          swapped (``swap_gender``: "a smiling woman" against "a smiling man"), so the face shows the
+          gender the prompt names more surely; prompts naming no gender get no such term.
+        - age_contrast: the same for age, against the prompt with its age moved toward the middle of
+          life (``shift_age``: "a girl who is 5" against "a young woman who is 25"), so children look
+          younger and seniors older; prompts stating no age get no such term.
+
+        seed or generator (not both): the randomness (default: a fresh random seed).
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
         a model whose generation group has a ``face`` expert.
-        candidates: draw this many faces for each returned one and keep the one whose prompt the
-        model itself finds most likely as its description (``score_texts``); default: the model's.
         negative_prompt: what guidance steers away from instead of the empty prompt (one, or one per prompt).
-        gender_contrast: weight of a second guidance term against the prompt with its gender words
-        swapped (``swap_gender``: "a smiling woman" against "a smiling man"), so the face shows the
-        gender the prompt names more surely; prompts naming no gender get no such term. Default:
-        the model's (``generation_config.json``).
-        age_contrast: the same for age, against the prompt with its age moved toward the middle of
-        life (``shift_age``: "a girl who is 5" against "a young woman who is 25", "an elderly man
-        who is 70" against "a middle-aged man who is 50"), so children look younger and seniors
-        older; prompts stating no age get no such term. Default: the model's.
         """
-        images, scores = self.generate_candidates(prompts, num_images_per_prompt, steps, guidance_scale, temperature,
-                                                  seed, identity_image, align, sampler, guidance_schedule, candidates,
-                                                  negative_prompt=negative_prompt, gender_contrast=gender_contrast,
-                                                  age_contrast=age_contrast)
+        images, scores = self.generate_candidates(prompts, num_images_per_prompt, config, seed=seed,
+                                                  generator=generator, identity_image=identity_image, align=align,
+                                                  negative_prompt=negative_prompt, **overrides)
         if scores is None:
             return images
         c = scores.shape[1]
         return [images[i * c + int(j)] for i, j in enumerate(scores.argmax(1))]
 
     def generate_candidates(self, prompts: str | Sequence[str], num_images_per_prompt: int = 1,
-                            steps: int | None = None, guidance_scale: float | None = None,
-                            temperature: float | None = None, seed: int | None = None, identity_image=None,
-                            align: bool = True, sampler: str = "maskgit", guidance_schedule: str | None = None,
-                            candidates: int | None = None, negative_prompt: str | Sequence[str] | None = None,
-                            gender_contrast: float | None = None,
-                            age_contrast: float | None = None) -> tuple[list[Image.Image], torch.Tensor | None]:
+                            config: ImageGenerationConfig | None = None, *, seed: int | None = None,
+                            generator: torch.Generator | None = None, identity_image=None, align: bool = True,
+                            negative_prompt: str | Sequence[str] | None = None,
+                            **overrides) -> tuple[list[Image.Image], torch.Tensor | None]:
         """(every face drawn, scores): what ``generate`` chooses from, with the same arguments.
 
         The faces are prompt-major with the candidates of one returned face consecutive; scores is
         (returned faces, candidates), the ``score_texts`` of each against its prompt, or None when
         there is one candidate (nothing to choose).
         """
-        prompts = [prompts] if isinstance(prompts, str) else list(prompts)
-        if not prompts:
-            raise ValueError("no prompts given")
-        if num_images_per_prompt < 1:
-            raise ValueError("num_images_per_prompt must be at least 1")
-        c = int(candidates if candidates is not None else self.generation.candidates)
-        if c < 1:
-            raise ValueError(f"candidates must be at least 1, got {c}")
+        prompts = self._prompts(prompts)
+        num_images_per_prompt = whole_number(num_images_per_prompt, "num_images_per_prompt")
+        config = self.sampling_config(config, **overrides)
+        c = config.candidates
         per_prompt = num_images_per_prompt * c
         rows = [p for p in prompts for _ in range(per_prompt)]
         negatives = None
@@ -181,39 +210,34 @@ class UniF2ace:
             vectors = self.identity_features(ids, align)
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
-        codes = self.generate_codes(rows, steps, guidance_scale, temperature, seed, sampler, features=features,
-                                    guidance_schedule=guidance_schedule, negative_prompts=negatives,
-                                    gender_contrast=gender_contrast, age_contrast=age_contrast)
+        codes = self.generate_codes(rows, config, seed=seed, generator=generator, features=features,
+                                    negative_prompts=negatives)
         images = self.decode_images(codes)
         if c == 1:
             return images, None
         return images, self.score_texts(images, rows, align=False, codes=codes).view(-1, c)
 
-    def generate_codes(self, prompts: Sequence[str], steps=None, guidance_scale=None, temperature=None,
-                       seed: int | None = None, sampler: str = "maskgit", init_codes: torch.Tensor | None = None,
-                       features: dict | None = None, guidance_schedule: str | None = None,
-                       negative_prompts: Sequence[str] | None = None, gender_contrast: float | None = None,
-                       age_contrast: float | None = None) -> torch.Tensor:
-        """Image codes (B, N) for one prompt per row; ``None`` settings take the model's defaults.
+    def generate_codes(self, prompts: Sequence[str], config: ImageGenerationConfig | None = None, *,
+                       seed: int | None = None, generator: torch.Generator | None = None,
+                       init_codes: torch.Tensor | None = None, features: dict | None = None,
+                       negative_prompts: Sequence[str] | None = None, **overrides) -> torch.Tensor:
+        """Image codes (B, N) for one prompt per row, sampled with ``config`` + ``overrides`` (see
+        ``generate``; ``candidates`` is ``generate``'s and ignored here).
 
-        negative_prompts: one per row (see ``generate``); gender_contrast, age_contrast: see ``generate``."""
-        g = self.generation
-        config = ImageGenerationConfig(
-            num_tokens=g.num_image_tokens, steps=int(steps if steps is not None else g.steps),
-            guidance_scale=float(guidance_scale if guidance_scale is not None else g.guidance_scale),
-            guidance_schedule=guidance_schedule or g.guidance_schedule,
-            temperature=float(temperature if temperature is not None else g.temperature), sampler=sampler)
-        if config.steps < 1:
-            raise ValueError("steps must be at least 1")
-        generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
+        negative_prompts: one per row (see ``generate``)."""
+        prompts = self._prompts(prompts)
+        config = self.sampling_config(config, **overrides)
+        if negative_prompts is not None:
+            for p in negative_prompts:  # "" is the default negative: the unconditional prompt
+                self._check_prompt(p, "negative prompt", allow_empty=True)
+        generator = self._generator(seed, generator)
         # rows repeat their prompt (images per prompt × candidates): tokenise and rewrite each text once
         encode = functools.cache(self.prompter.encode_prompt)
         ids = [encode(p) for p in prompts]
         negative_ids = [encode(p) for p in negative_prompts] if negative_prompts is not None else None
         contrasts = []
-        for rewrite, scale, default in ((swap_gender, gender_contrast, g.gender_contrast),
-                                        (shift_age, age_contrast, g.age_contrast)):
-            scale, rewrite = float(scale if scale is not None else default), functools.cache(rewrite)
+        for rewrite, scale in ((swap_gender, config.gender_contrast), (shift_age, config.age_contrast)):
+            rewrite = functools.cache(rewrite)
             if scale and any(rewrite(p) is not None for p in prompts):
                 # a row the rewrite leaves alone contrasts with itself: no push
                 contrasts.append(([encode(rewrite(p) or p) for p in prompts], scale))
@@ -221,16 +245,17 @@ class UniF2ace:
         return generate_image_codes(self.model, ids, config, generator, init_codes=init_codes, features=features,
                                     negative_prompts=negative_ids, contrasts=contrasts)
 
-    def inpaint(self, image, mask, prompt: str, steps: int | None = None, guidance_scale: float | None = None,
-                temperature: float | None = None, seed: int | None = None, align: bool = True,
-                guidance_schedule: str | None = None, negative_prompt: str | None = None,
-                gender_contrast: float | None = None, age_contrast: float | None = None) -> Image.Image:
+    def inpaint(self, image, mask, prompt: str, config: ImageGenerationConfig | None = None, *,
+                seed: int | None = None, generator: torch.Generator | None = None, align: bool = True,
+                negative_prompt: str | None = None, **overrides) -> Image.Image:
         """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
 
-        The photo is aligned and cropped like every input; the mask goes through the same warp.
-        Tokens touching the mask are regenerated, the others kept, and pixels outside the mask are
-        copied from the (aligned) input.
+        config / overrides: the sampling settings, as for ``generate``. The photo is aligned and
+        cropped like every input; the mask goes through the same warp. Tokens touching the mask are
+        regenerated, the others kept, and pixels outside the mask are copied from the (aligned) input.
         """
+        self._check_prompt(prompt, "prompt")
+        config = self.sampling_config(config, **overrides)
         pil = load_image(image)
         crop, warp = prepare_face(pil, self.image_size, align, name=_name(image, 0))
         mask_img = _load_mask(mask)
@@ -245,12 +270,43 @@ class UniF2ace:
         f = self.image_size // h
         token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
-        out = self.generate_codes([prompt], steps, guidance_scale, temperature, seed, init_codes=init,
-                                  guidance_schedule=guidance_schedule, gender_contrast=gender_contrast,
-                                  age_contrast=age_contrast,
+        out = self.generate_codes([prompt], config, seed=seed, generator=generator, init_codes=init,
                                   negative_prompts=None if negative_prompt is None else [negative_prompt])
         edited = self.decode_images(out)[0]
         return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write this pipeline as a model folder ``from_pretrained`` reads (weights, tokenizers,
+        ``generation_config.json``), atomically: the trainer's export, the one writer of model folders."""
+        from unif2ace.training.export import export_model_folder
+
+        return export_model_folder(self.model, self.text_tokenizer, self.image_tokenizer, folder,
+                                   self.generation.to_dict())
+
+    def _prompts(self, prompts: str | Sequence[str]) -> list[str]:
+        prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+        if not prompts:
+            raise InvalidInput("no prompts given")
+        for p in prompts:
+            self._check_prompt(p, "prompt")
+        return prompts
+
+    def _check_prompt(self, text: str, what: str, allow_empty: bool = False) -> None:
+        """One prompt: usable text (``check_text``) that fits the model's context beside the image tokens;
+        tokens past ``max_text_len`` are dropped, as in training (Show-o's rule)."""
+        check_text(text, what, allow_empty=allow_empty, max_chars=_MAX_TEXT_CHARS)
+        check_token_count(len(self.prompter.encode_prompt(text)), what,
+                          self.config.max_position_embeddings - self.generation.num_image_tokens - 4)
+
+    def _generator(self, seed: int | None, generator: torch.Generator | None) -> torch.Generator:
+        if generator is not None:
+            if seed is not None:
+                raise InvalidInput("give seed or generator, not both")
+            if not isinstance(generator, torch.Generator):
+                raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
+            return generator
+        seed = new_seed() if seed is None else whole_number(seed, "seed", minimum=0, maximum=MAX_SEED)
+        return torch.Generator(device=self.device).manual_seed(seed)
 
     # ------------------------------------------------------------------ understanding
     def caption(self, images, align: bool = True, max_new_tokens: int = 160, **sampling) -> list[str]:
@@ -283,14 +339,26 @@ class UniF2ace:
 
     def converse(self, images, conversations: Sequence[Sequence[tuple[str, str | None]]], align: bool = True,
                  max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
-                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> list[str]:
-        """The batched core of caption / ask / chat: one conversation per image, last answer None."""
+                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
+                 generator: torch.Generator | None = None) -> list[str]:
+        """The batched core of caption / ask / chat: one conversation per image, last answer None.
+
+        Every question and answer must be usable text that fits the model's context beside the image."""
+        limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
+        for turns in conversations:
+            for question, answer in turns:
+                check_text(question, "question", max_chars=_MAX_TEXT_CHARS)
+                if answer is not None:
+                    check_text(answer, "answer", allow_empty=True, max_chars=_MAX_TEXT_CHARS)
+            used = sum(len(ids) for ids, _ in self.prompter.chat_segments(turns))
+            check_token_count(used, "conversation" if len(turns) > 1 else "question", limit)
+        max_new_tokens = whole_number(max_new_tokens, "max_new_tokens")
+        config = TextGenerationConfig(max_new_tokens=max_new_tokens, do_sample=do_sample,
+                                      temperature=finite_number(temperature, "temperature"), top_k=top_k, top_p=top_p)
+        generator = self._generator(seed, generator)
         crops = self.prepare(images, align)
         codes = self.encode_images(crops)
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
-        config = TextGenerationConfig(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature,
-                                      top_k=top_k, top_p=top_p)
-        generator = torch.Generator(device=self.device).manual_seed(new_seed() if seed is None else int(seed))
         features = self.understanding_features(crops)
         tokens = generate_text(self.model, batch, config, generator, features=features)
         return [self.text_tokenizer.decode(t).strip() for t in tokens]
@@ -422,4 +490,4 @@ def _load_mask(mask) -> Image.Image:
     return load_image(mask).convert("L")
 
 
-__all__ = ["UniF2ace", "CAPTION_QUESTION", "chat_turns"]
+__all__ = ["UniF2ace", "GenerationOutput", "CAPTION_QUESTION", "chat_turns"]

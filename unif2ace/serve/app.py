@@ -144,12 +144,13 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             raise BadRequest(f"{rows} images requested; at most {limits.max_images} per request")
         if req.negative_prompt is not None:  # "" is allowed: it is the default's empty prompt
             _check_text(req.negative_prompt, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
-        # every other field is a keyword of pipe.generate; requests with equal options can share a batch
-        options = tuple(req.model_dump(exclude={"prompt", "n", "seed"}).items())
+        # the sampling fields become one checked ImageGenerationConfig (the model's defaults + the request's);
+        # requests with equal configs and negative prompts can share a batch
+        config = _sampling_config(pipe, req.model_dump(exclude={"prompt", "n", "seed", "negative_prompt"}))
         # unseeded requests share batches (one seed for the batch); a seeded one runs alone so it is reproducible
-        key = ("generate", options, uuid.uuid4().hex if req.seed is not None else None)
+        key = ("generate", config, req.negative_prompt, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
-        drawn = rows * (req.candidates or pipe.generation.candidates)  # what the batch computes: every candidate
+        drawn = rows * config.candidates  # what the batch computes: every candidate
         images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn))
         return {"images": [_data_url(im) for im in images], "prompts": prompts, "seed": seed}
 
@@ -203,7 +204,16 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         if schedule is not None and schedule not in GUIDANCE_SCHEDULES:
             raise BadRequest(f"guidance_schedule must be one of {', '.join(GUIDANCE_SCHEDULES)}")
         settings["guidance_schedule"] = schedule
-        payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), **settings)
+        seed = settings.pop("seed")
+        for name, cast in (("gender_contrast", float), ("age_contrast", float)):
+            settings[name] = _number(form.get(name), name, cast)
+        negative = form.get("negative_prompt")
+        if negative is not None and not isinstance(negative, str):
+            raise BadRequest("negative_prompt must be text")
+        if negative is not None:
+            _check_text(negative, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
+        payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), seed=seed,
+                       config=_sampling_config(pipe, settings), negative_prompt=negative)
         out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload))
         return {"image": _data_url(out)}
 
@@ -263,7 +273,7 @@ def _run_batch(pipe, key, payloads):
     if kind == "generate":
         seed = payloads[0]["seed"] if len(payloads) == 1 and payloads[0]["seed"] is not None else new_seed()
         rows = [p for payload in payloads for p in payload["prompts"]]
-        images = pipe.generate(rows, seed=seed, **dict(key[1]))
+        images = pipe.generate(rows, 1, key[1], seed=seed, negative_prompt=key[2])
         out, start = [], 0
         for payload in payloads:
             n = len(payload["prompts"])
@@ -283,6 +293,16 @@ def _run_batch(pipe, key, payloads):
     if kind == "edit":
         return [pipe.inpaint(**p) for p in payloads]
     raise ValueError(f"unknown job kind {kind!r}")
+
+
+def _sampling_config(pipe, options: dict):
+    """The request's sampling options over the model's defaults, checked: a bad value is a 422 naming it."""
+    from unif2ace.validation import InvalidInput
+
+    try:
+        return pipe.sampling_config(**options)
+    except InvalidInput as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _crops(pipe, photos, align: bool):
@@ -306,10 +326,13 @@ def _decode_image(data: bytes, name: str, max_pixels: int) -> Image.Image:
 
 
 def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False) -> None:
-    if not allow_empty and not text.strip():
-        raise BadRequest(f"the {what} is empty")
-    if len(text) > max_chars:
-        raise BadRequest(f"the {what} has {len(text)} characters; at most {max_chars}")
+    """The one text check of the API, CLI and server (empty, NUL, lone surrogates, length) as a 422."""
+    from unif2ace.validation import InvalidInput, check_text
+
+    try:
+        check_text(text, what, allow_empty=allow_empty, max_chars=max_chars)
+    except InvalidInput as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _flag(value, default: bool) -> bool:

@@ -58,7 +58,8 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
         if image_tokenizer_folder is not None:
             from unif2ace.image_tokenizer import ImageTokenizer
 
-            itok = ImageTokenizer.from_pretrained(image_tokenizer_folder)
+            itok = (ImageTokenizer.from_pretrained(image_tokenizer_folder)
+                    if isinstance(image_tokenizer_folder, (str, os.PathLike)) else image_tokenizer_folder)
             if itok.config.codebook_size != cfg.codebook_size:
                 raise ValueError(f"image tokenizer has {itok.config.codebook_size} codes, the model "
                                  f"{cfg.codebook_size}; export the tokenizer the codes came from")
