@@ -284,6 +284,10 @@ def test_chat_tab(server, browser, photos, shots):
     beside(browser, "chat-error", "chat-send")
     assert el(browser, "chat-input").get_attribute("value") == "How old is this person?"
     el(browser, "photo").send_keys(photos["face"])
+    browser.execute_script("""  // keep the conversations the page sends to /v1/chat
+        window.__chats = []; const send = window.fetch;
+        window.fetch = (url, options) => { if (url === '/v1/chat') window.__chats.push(JSON.parse(options.body).messages);
+                                           return send(url, options); };""")
     el(browser, "chat-input").send_keys(Keys.ENTER)
     wait_state(browser, "chat-log")
     el(browser, "chat-input").send_keys("Is the person smiling?" + Keys.ENTER)
@@ -293,6 +297,11 @@ def test_chat_tab(server, browser, photos, shots):
     assert [li.get_attribute("class") for li in items] == ["user", "assistant"] * 2
     assert items[0].text.endswith("How old is this person?") and items[2].text.endswith("Is the person smiling?")
     assert all(li.text.strip() for li in items)
+    # the server's /v1/chat gets the whole conversation, so a follow-up has its context
+    chats = browser.execute_script("return window.__chats")
+    assert [[m["role"] for m in c] for c in chats] == [["user"], ["user", "assistant", "user"]]
+    assert items[1].get_attribute("textContent") == "Model: " + chats[1][1]["content"]
+    assert el(browser, "chat-mode").text == ""
     browser.save_screenshot(str(shots / "chat.png"))
     el(browser, "chat-reset").click()
     assert browser.find_elements(By.CSS_SELECTOR, "#chat-log li") == []
@@ -351,8 +360,10 @@ def test_a_narrow_window(server, browser, shots):
     browser.set_window_size(400, 800)
     try:
         load(browser, server, "generate")
+        el(browser, "seed").send_keys("9007199254740993")  # 2^53 + 1: no JavaScript number, kept exact
         el(browser, "prompt").send_keys("A close-up photo of a smiling young woman." + Keys.ENTER)
         wait_state(browser, "gallery")
+        assert "seed 9007199254740993 " in el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run-head").text
         width = browser.execute_script("return window.innerWidth")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= width
         browser.save_screenshot(str(shots / "generate-narrow.png"))

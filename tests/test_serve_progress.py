@@ -151,6 +151,7 @@ def test_config_and_static_files(client, pipe):
     assert c["defaults"]["steps"] == pipe.generation.steps
     assert c["defaults"]["guidance_scale"] == pipe.generation.guidance_scale
     assert c["limits"]["max_images"] >= 1 and c["guidance_schedules"]
+    assert c["routes"] == {"chat": True}  # serve/openai_api.py's /v1/chat, found inside its included router
     page = client.get("/")
     assert page.status_code == 200
     for src in ("/static/page.js", "/static/page.css"):

@@ -36,12 +36,20 @@ def attach_page(app, pipe, batcher, limits) -> None:
                 defaults[name] = getattr(pipe.generation, name)
             except AttributeError:  # an older model folder without the option: the page hides it
                 continue
-        paths = {getattr(route, "path", None) for route in app.routes}
         return {"model": pipe.name, "image_size": pipe.image_size, "defaults": defaults,
                 "limits": {"max_steps": limits.max_steps, "max_images": limits.max_images,
                            "max_prompt_chars": limits.max_prompt_chars, "max_upload_bytes": limits.max_upload_bytes,
                            "max_new_tokens": limits.max_new_tokens},
-                "guidance_schedules": list(GUIDANCE_SCHEDULES), "routes": {"chat": "/v1/chat" in paths}}
+                "guidance_schedules": list(GUIDANCE_SCHEDULES), "routes": {"chat": _has_route(app, "POST", "/v1/chat")}}
+
+
+def _has_route(app, method: str, path: str) -> bool:
+    """Whether some route of ``app`` answers ``method path`` (asked the way Starlette's router asks,
+    so routes inside included routers count too)."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
 __all__ = ["attach_page", "STATIC"]

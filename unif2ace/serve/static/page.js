@@ -3,25 +3,25 @@
 
 const $ = (id) => document.getElementById(id);
 const TABS = ["generate", "describe", "ask", "chat", "edit"];
-// Prompts in the wording of the training captions, about what the model learnt to draw.
+// Prompts in the wording of the training captions, about what the model learnt to draw: [chip, prompt].
 const EXAMPLE_PROMPTS = [
-  "A close-up photo of a smiling young woman.",
-  "A close-up photo of a little girl who is 5 years old.",
-  "A close-up photo of an elderly man, aged 75.",
-  "A close-up photo of a smiling middle-aged woman.",
-  "A black-and-white close-up photo of an elderly woman.",
-  "A close-up photo of a smiling boy who is 10 years old.",
-  "A close-up photo of a young man, aged 25.",
-  "A close-up photo of a smiling senior woman with glasses.",
+  ["smiling young woman", "A close-up photo of a smiling young woman."],
+  ["girl of 5", "A close-up photo of a little girl who is 5 years old."],
+  ["man of 75", "A close-up photo of an elderly man, aged 75."],
+  ["smiling middle-aged woman", "A close-up photo of a smiling middle-aged woman."],
+  ["black-and-white, elderly woman", "A black-and-white close-up photo of an elderly woman."],
+  ["smiling boy of 10", "A close-up photo of a smiling boy who is 10 years old."],
+  ["young man of 25", "A close-up photo of a young man, aged 25."],
+  ["senior woman with glasses", "A close-up photo of a smiling senior woman with glasses."],
 ];
 // Questions in the wordings the model was trained on (other wordings are answered less reliably).
 const EXAMPLE_QUESTIONS = [
-  "How old is this person?",
-  "Is this a man or a woman?",
-  "Is the person smiling?",
-  "What expression does the face show?",
-  "Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
-  "Is the mouth open or closed?",
+  ["How old?", "How old is this person?"],
+  ["Man or woman?", "Is this a man or a woman?"],
+  ["Smiling?", "Is the person smiling?"],
+  ["Expression?", "What expression does the face show?"],
+  ["Age group?", "Which age group does this person belong to: child, teen, young adult, middle-aged or senior?"],
+  ["Mouth open?", "Is the mouth open or closed?"],
 ];
 const SLIDERS = {  // slider id → /v1/generate field
   steps: "steps", guidance: "guidance_scale", gender: "gender_contrast", age: "age_contrast",
@@ -83,9 +83,25 @@ async function call(url, options) {
     throw new Error("The server did not answer. Is it still running?");
   }
   let body;
-  try { body = await res.json(); } catch (e) { body = { error: `the server answered ${res.status}` }; }
+  try {
+    const text = await res.text();
+    body = JSON.parse(text);
+    // seeds go up to 2^63: JSON.parse would round them to a float, so keep the digits as text
+    const seed = /"seed"\s*:\s*(\d+)/.exec(text);
+    if (seed && body.seed !== undefined) body.seed = seed[1];
+  } catch (e) { body = { error: `the server answered ${res.status}` }; }
   if (!res.ok) throw new Error(friendly(body.error, res.status));
   return body;
+}
+
+// A seed typed by the user, as the exact digits (it may be too large for a JavaScript number).
+function seedDigits(input) {
+  const text = input.value.trim();
+  if (text === "") return null;
+  if (!/^\d+$/.test(text) || BigInt(text) >= 2n ** 63n) {
+    fail("The seed is a whole number from 0 to 2^63 - 1 (or empty for a random one).");
+  }
+  return text.replace(/^0+(?=\d)/, "");
 }
 
 function newJobId() {
@@ -164,11 +180,11 @@ function action({ button, status, error, target, steps = () => null, clear = () 
 
 function fail(message) { throw new Error(message); }
 
-function chips(container, texts, onPick) {
-  for (const text of texts) {
+function chips(container, examples, onPick) {
+  for (const [label, text] of examples) {
     const b = document.createElement("button");
     b.type = "button";
-    b.textContent = text.length > 48 ? text.slice(0, 46) + "…" : text;
+    b.textContent = label;
     b.title = text;
     b.setAttribute("aria-label", `Use: ${text}`);
     b.addEventListener("click", () => onPick(text));
@@ -237,13 +253,14 @@ $("generate").addEventListener("click", () => generateAction(async ({ signal, he
   const n = parseInt($("count").value, 10);
   if (!(n >= 1 && n <= max)) fail(`Images: choose 1 to ${max}.`);
   const req = { prompt, n, ...samplingSettings() };
-  if ($("seed").value !== "") {
-    const seed = Number($("seed").value);
-    if (!Number.isInteger(seed) || seed < 0) fail("The seed is a whole number of 0 or more (or empty for a random one).");
+  const seed = seedDigits($("seed"));
+  let json = JSON.stringify(req);
+  if (seed !== null) {  // the digits go into the JSON as they are (a JavaScript number would round them)
     req.seed = seed;
+    json = json.slice(0, -1) + `,"seed":${seed}}`;
   }
   const body = await call("/v1/generate", {
-    method: "POST", signal, headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(req) });
+    method: "POST", signal, headers: { ...headers, "Content-Type": "application/json" }, body: json });
   showRun(prompt, req, body);
 }));
 $("prompt").addEventListener("keydown", (e) => {
@@ -267,7 +284,7 @@ function showRun(prompt, req, body) {
   const q = document.createElement("q");
   q.textContent = prompt;
   head.append(q, ` — ${settingsText(req, body.seed)}`);
-  if (req.n > 1) head.append(` (the seed makes all ${req.n} together)`);
+  if (req.n > 1) head.append(` · ${req.n} images from one seed (ask for ${req.n} again to get them back)`);
   const faces = document.createElement("div");
   faces.className = "faces";
   body.images.forEach((src, i) => {
@@ -303,6 +320,7 @@ function showRun(prompt, req, body) {
   });
   run.append(head, faces);
   $("gallery").prepend(run);
+  if (run.getBoundingClientRect().top > window.innerHeight) run.scrollIntoView({ behavior: "smooth" });  // narrow
   while ($("gallery").children.length > 12) $("gallery").lastElementChild.remove();  // keep the page light
 }
 
@@ -464,12 +482,18 @@ canvas.addEventListener("pointerdown", (e) => {
   paint(stroke, stroke);
 });
 canvas.addEventListener("pointermove", (e) => {
+  // a ring the size of the brush under the pointer
+  const r = canvas.getBoundingClientRect(), ring = $("brush-cursor"), size = parseInt($("brush").value, 10);
+  Object.assign(ring.style, { left: `${e.clientX - r.left}px`, top: `${e.clientY - r.top}px`,
+                              width: `${size}px`, height: `${size}px` });
+  ring.hidden = false;
   if (!stroke) return;
   const p = brushPoint(e);
   paint(stroke, p);
   stroke = p;
 });
 for (const type of ["pointerup", "pointercancel"]) canvas.addEventListener(type, () => { stroke = null; });
+canvas.addEventListener("pointerleave", () => { $("brush-cursor").hidden = true; });
 $("mask-undo").addEventListener("click", () => { if (undoStack.length) ctx.putImageData(undoStack.pop(), 0, 0); });
 $("mask-clear").addEventListener("click", () => {
   if (!canvas.width) return;
@@ -514,7 +538,8 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   for (const field of ["steps", "guidance_scale", "temperature", "guidance_schedule"]) {
     if (settings[field] !== undefined) form.append(field, settings[field]);
   }
-  if ($("edit-seed").value !== "") form.append("seed", $("edit-seed").value);
+  const seed = seedDigits($("edit-seed"));
+  if (seed !== null) form.append("seed", seed);
   const body = await call("/v1/edit", { method: "POST", signal, headers, body: form });
   $("edit-before").src = $("edit-base").src;
   $("edit-after").src = body.image;
@@ -531,6 +556,7 @@ $("edit-again").addEventListener("click", async () => {
 
 // ------------------------------------------------------------------ start
 showTab(location.hash.slice(1) || "generate");
+if (window.innerWidth < 820) $("settings").open = false;  // on a phone the prompt and the faces come first
 fetch("/v1/config").then((r) => (r.ok ? r.json() : Promise.reject(r))).then((c) => {
   CONFIG = c;
   $("steps").max = c.limits.max_steps;
