@@ -58,9 +58,13 @@ def choose_next_token(logits: torch.Tensor, config: TextGenerationConfig,
 @torch.no_grad()
 def generate_text(model, batch: SequenceBatch, config: TextGenerationConfig,
                   generator: torch.Generator | None = None, features: dict | None = None,
-                  feature_mask: dict | None = None, text_vocab_only: bool = True) -> list[list[int]]:
+                  feature_mask: dict | None = None, text_vocab_only: bool = True,
+                  logits_processor=None) -> list[list[int]]:
     """Continue left-padded prompt rows (``SequenceBuilder.mmu(..., left_pad=True)``); returns the new
     tokens of each row, without the final ``<|eot|>``.
+
+    logits_processor: ``f(step, logits (B, V)) -> logits`` applied before each token is chosen
+    (e.g. :class:`unif2ace.generation.constraints.YesNoFirst`).
 
     text_vocab_only: restrict choices to the text vocabulary (image codes and specials are never
     valid in an answer).
@@ -88,6 +92,8 @@ def generate_text(model, batch: SequenceBatch, config: TextGenerationConfig,
         logits = model(ids, **inputs, **extra, logits_positions=slice(P - 1, P), logits_vocab=vocab).logits[:, -1]
 
     for t in range(config.max_new_tokens):
+        if logits_processor is not None:
+            logits = logits_processor(t, logits)
         token = choose_next_token(logits, config, generator)
         token = torch.where(finished, torch.full_like(token, eot), token)
         out_tokens[:, t] = token

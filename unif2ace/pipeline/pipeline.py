@@ -340,10 +340,14 @@ class UniF2ace:
     def converse(self, images, conversations: Sequence[Sequence[tuple[str, str | None]]], align: bool = True,
                  max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-                 generator: torch.Generator | None = None) -> list[str]:
+                 generator: torch.Generator | None = None, constrain_yes_no: bool = True) -> list[str]:
         """The batched core of caption / ask / chat: one conversation per image, last answer None.
 
-        Every question and answer must be usable text that fits the model's context beside the image."""
+        Every question and answer must be usable text that fits the model's context beside the image.
+
+        constrain_yes_no: when the last question is a yes/no question ("Is she smiling?", not "Is
+        this a man or a woman?"; :func:`unif2ace.data.questions.is_yes_no`), the answer starts with
+        the model's "Yes" or "No" token, whichever it scores higher (the rest is decoded freely)."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         for turns in conversations:
             for question, answer in turns:
@@ -360,7 +364,14 @@ class UniF2ace:
         codes = self.encode_images(crops)
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
-        tokens = generate_text(self.model, batch, config, generator, features=features)
+        processor = None
+        if constrain_yes_no:
+            from unif2ace.data.questions import is_yes_no
+            from unif2ace.generation.constraints import YesNoFirst
+
+            rows = [is_yes_no(turns[-1][0]) for turns in conversations]
+            processor = YesNoFirst(self.text_tokenizer, rows) if any(rows) else None
+        tokens = generate_text(self.model, batch, config, generator, features=features, logits_processor=processor)
         return [self.text_tokenizer.decode(t).strip() for t in tokens]
 
     @torch.no_grad()

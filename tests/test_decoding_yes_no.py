@@ -1,0 +1,80 @@
+"""A yes/no question's answer starts with the model's Yes or No (YesNoFirst), chosen by their logits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from unif2ace.generation import TextGenerationConfig, generate_text
+from unif2ace.generation.constraints import YesNoFirst
+from unif2ace.generation.text import choose_next_token
+from unif2ace.text import load_text_tokenizer
+
+
+def test_the_processor_forces_the_shared_prefix_then_lets_the_logits_choose():
+    tok = load_text_tokenizer("bpe-1024")
+    proc = YesNoFirst(tok, [True, False, True])
+    yes, no = proc.choice
+    assert tok.encode(" Yes") == proc.prefix + [yes] and tok.encode(" No") == proc.prefix + [no]
+    g = torch.Generator().manual_seed(0)
+    V = 1024
+    for _ in range(20):
+        logits = torch.randn(3, V, generator=g)
+        out = [proc(0, logits.clone())]
+        for step in range(1, proc.steps + 1):
+            out.append(proc(step, logits.clone()))
+        for step, lg in enumerate(out):
+            assert torch.equal(lg[1], logits[1])  # unmarked row untouched at every step
+            if step < len(proc.prefix):
+                assert choose_next_token(lg, TextGenerationConfig()).tolist()[0] == proc.prefix[step]
+                assert torch.isinf(lg[0]).sum() == V - 1
+            elif step == len(proc.prefix):
+                for r in (0, 2):  # the larger of the two logits, computed independently
+                    want = yes if logits[r, yes] > logits[r, no] else no
+                    assert int(lg[r].argmax()) == want
+                    assert torch.isfinite(lg[r]).sum() == 2
+            else:
+                assert torch.equal(lg, logits)  # after the choice: free decoding
+    with pytest.raises(ValueError, match="same first tokens"):
+        YesNoFirst(tok, [True], yes=" Yes", no=" Yes")
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    return UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny"))
+
+
+def test_ask_starts_yes_no_answers_with_yes_or_no_and_leaves_other_questions_alone(pipe):
+    rng = np.random.default_rng(0)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(4)]
+    polar = ["Is this a cat?", "Is she smiling?", "Does he look happy?", "Would you say this is a woman?"]
+    on = pipe.ask(images, polar, align=False, max_new_tokens=6)
+    assert all(a.startswith(("Yes", "No")) for a in on), on
+    off = pipe.ask(images, polar, align=False, max_new_tokens=6, constrain_yes_no=False)
+    assert sum(a.startswith(("Yes", "No")) for a in off) < 4  # a random model rarely does
+
+    # the choice is the model's: the same as decoding with only the prefix forced and comparing the two logits
+    crops = pipe.prepare(images, False)
+    batch = pipe.prompter.mmu(pipe.encode_images(crops), [[(q, None)] for q in polar], left_pad=True)
+    proc = YesNoFirst(pipe.text_tokenizer, [True] * 4)
+    seen = {}
+
+    def record(step: int, logits: torch.Tensor) -> torch.Tensor:
+        if step == len(proc.prefix):
+            seen["logits"] = logits.clone()
+        return proc(step, logits)
+
+    generate_text(pipe.model, batch, TextGenerationConfig(max_new_tokens=6), features=pipe.understanding_features(crops),
+                  logits_processor=record)
+    yes, no = proc.choice
+    want = ["Yes" if bool(r[yes] > r[no]) else "No" for r in seen["logits"]]
+    assert [a[:2] if a.startswith("No") else a[:3] for a in on] == want
+
+    other = ["How old is this person?", "Is this a man or a woman?", "Can you guess how old she is?"]
+    ims = images[:3]
+    assert pipe.ask(ims, other, align=False, max_new_tokens=6) == pipe.ask(ims, other, align=False, max_new_tokens=6,
+                                                                          constrain_yes_no=False)
