@@ -63,6 +63,11 @@ def register(subparsers) -> None:
     _common(u)
     u.add_argument("--max-questions", type=int, default=0, help="questions per image (0: all)")
     u.add_argument("--judge-samples", type=int, default=50, help="images whose description/conversation the judge scores")
+    u.add_argument("--paraphrase", action=argparse.BooleanOptionalAction, default=True,
+                   help="also ask each photo training and held-out wordings, yes/no with true and false premises, "
+                        "off-topic and 'I can't tell' questions (the paraphrase split; default on)")
+    u.add_argument("--constrain-yes-no", action=argparse.BooleanOptionalAction, default=None,
+                   help="start each yes/no answer with the model's Yes or No token (default: the pipeline's)")
     u.set_defaults(func=_understanding)
 
 
@@ -130,11 +135,17 @@ def _generation(args: argparse.Namespace) -> int:
 
 def _understanding(args: argparse.Namespace) -> int:
     from unif2ace.evaluation import report as R
-    from unif2ace.evaluation.understanding import TARGETS, UnderstandingSettings, evaluate_understanding
+    from unif2ace.evaluation.understanding import (
+        TARGETS,
+        UnderstandingSettings,
+        evaluate_understanding,
+        paraphrase_markdown,
+    )
 
     out, pipe, judge, meta = _setup(args)
     s = UnderstandingSettings(split=args.split, num_samples=args.num_samples, max_questions=args.max_questions,
-                              batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples)
+                              batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples,
+                              paraphrase=args.paraphrase, constrain_yes_no=args.constrain_yes_no)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}
@@ -148,6 +159,6 @@ def _understanding(args: argparse.Namespace) -> int:
                 out / "captions.png", "Caption attributes parsed back from the text", "rate")
     R.image_grid(art["images"], art["captions"], out / "captions_grid.png", text_lines=9)
     R.write_json(rep, out)
-    (out / "report.md").write_text(R.understanding_markdown(rep, meta))
+    (out / "report.md").write_text(R.understanding_markdown(rep, meta) + paraphrase_markdown(rep))
     print(json.dumps(R._clean(rep["headline"]), indent=2))
     return 0

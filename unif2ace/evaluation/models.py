@@ -70,10 +70,12 @@ def caption_images(pipe: Any, images: list, batch_size: int = 16) -> list[str]:
     return out
 
 
-def ask_images(pipe: Any, images: list, questions: list[str], batch_size: int = 32) -> list[str]:
+def ask_images(pipe: Any, images: list, questions: list[str], batch_size: int = 32, **options: Any) -> list[str]:
+    """``pipe.ask`` in batches; ``options`` (e.g. ``constrain_yes_no``) go to it when it takes them."""
     out: list[str] = []
+    kw = _kw(pipe.ask, align=False, **options)
     for s in range(0, len(images), batch_size):
-        out += list(pipe.ask(images[s : s + batch_size], questions[s : s + batch_size], **_kw(pipe.ask, align=False)))
+        out += list(pipe.ask(images[s : s + batch_size], questions[s : s + batch_size], **kw))
     return out
 
 
@@ -93,12 +95,18 @@ class ReferenceModel:
         self.size = size
         self.by_prompt: dict[str, Any] = {}  # filled by register_prompts
         self.by_image: dict[str, Any] = {}
+        self.answers: dict[tuple[str, str], str] = {}  # (image key, question) -> reference answer
 
     def register(self, records: list, images: list, prompts: list[str] | None = None) -> None:
         for i, (rec, img) in enumerate(zip(records, images)):
             self.by_image[image_key(img)] = rec
             if prompts is not None:
                 self.by_prompt[prompts[i]] = (rec, img)
+
+    def register_answers(self, triples: list) -> None:
+        """Reference answers to questions that are not in the records' QA: (image, question, answer)."""
+        for img, q, a in triples:
+            self.answers[(image_key(img), q)] = a
 
     def generate(self, prompts: list[str], num_images_per_prompt: int = 1, seed: int = 0, **_: Any) -> list:
         out = []
@@ -116,7 +124,8 @@ class ReferenceModel:
         out = []
         for im, q in zip(images, questions):
             rec = self._record(im)
-            out.append(next((t.answer for t in rec.qa if t.question == q), ""))
+            given = self.answers.get((image_key(im), q))
+            out.append(given if given is not None else next((t.answer for t in rec.qa if t.question == q), ""))
         return out
 
     def _record(self, image):

@@ -23,6 +23,7 @@ from unif2ace.evaluation.attributes import (
     ATTRIBUTES,
     answer_key,
     is_polar,
+    parse_attribute,
     parse_caption,
     question_attribute,
     stated_attributes,
@@ -37,13 +38,15 @@ class UnderstandingSettings:
     batch_size: int = 16
     seed: int = 0
     judge_samples: int = 50
+    paraphrase: bool = True  # also ask the training and held-out wordings of data.questions (the paraphrase split)
+    constrain_yes_no: bool | None = None  # pipe.ask's option (None: the pipeline's default)
 
 
 def qa_items(records: list, max_questions: int = 0) -> list[tuple[int, Any, str | None, str]]:
     """(record index, QA turn, attribute, form) for every non-describe question."""
     out = []
     for i, rec in enumerate(records):
-        turns = [t for t in rec.qa if t.kind != "describe"]
+        turns = [t for t in rec.qa if t.kind not in ("describe", "follow-up")]  # a follow-up needs its first turn
         if max_questions:
             turns = turns[:max_questions]
         for t in turns:
@@ -143,7 +146,9 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
     captions = caption_images(pipe, images, s.batch_size)
     timings["caption_s"] = round(time.time() - t0, 2)
     t0 = time.time()
-    answers = ask_images(pipe, [images[i] for i, *_ in items], [t.question for _, t, *_ in items], s.batch_size)
+    ask_kw = {} if s.constrain_yes_no is None else {"constrain_yes_no": s.constrain_yes_no}
+    answers = ask_images(pipe, [images[i] for i, *_ in items], [t.question for _, t, *_ in items], s.batch_size,
+                         **ask_kw)
     timings["ask_s"] = round(time.time() - t0, 2)
 
     report: dict[str, Any] = {"kind": "understanding", "settings": asdict(s), "n_images": len(recs),
@@ -191,12 +196,188 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
                            "desc": {**desc.to_dict(), "prompt": "desc_judge.md", "prompt_sha256": prompt_hash("desc_judge")},
                            "conv": {**conv.to_dict(), "prompt": "conv_judge.md", "prompt_sha256": prompt_hash("conv_judge")}}
 
+    # --- the paraphrase split: training vs held-out wordings, yes/no balance, off-topic, consistency
+    if s.paraphrase:
+        t0 = time.time()
+        p_items = paraphrase_items(recs, s.seed)
+        if isinstance(pipe, ReferenceModel):
+            pipe.register_answers([(images[i], q.question, q.answer) for i, q in p_items])
+        p_answers = []
+        chunk = 4 * s.batch_size
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(p_items), desc="paraphrase questions", unit="q", dynamic_ncols=True)
+        for c in range(0, len(p_items), chunk):
+            part = p_items[c:c + chunk]
+            p_answers += ask_images(pipe, [images[i] for i, _ in part], [q.question for _, q in part], s.batch_size,
+                                    **ask_kw)
+            if bar is not None:
+                bar.update(len(part))
+        if bar is not None:
+            bar.close()
+        timings["paraphrase_s"] = round(time.time() - t0, 2)
+        report["paraphrase"] = paraphrase_scores(recs, p_items, p_answers, captions)
+        report["paraphrase_examples"] = [{"id": recs[i].id, "split": q.split, "kind": q.kind, "question": q.question,
+                                          "answer": a, "reference": q.answer}
+                                         for (i, q), a in list(zip(p_items, p_answers))[:40]]
+
     report["headline"] = _headline(report)
     report["timings"] = timings
     examples = [{"id": r.id, "caption": c, "reference": r.caption} for r, c in zip(recs[:8], captions[:8])]
     qa_examples = [{"id": recs[i].id, "question": t.question, "answer": a, "reference": t.answer}
                    for (i, t, *_), a in list(zip(items, answers))[:12]]
     return report, {"caption_examples": examples, "qa_examples": qa_examples, "images": images[:8], "captions": captions[:8]}
+
+
+def record_labels(record) -> dict[str, Any]:
+    """The labels a record's text states (``meta.stated``), exact age included: what questions may ask."""
+    names = record.meta.get("stated")
+    if names is None:
+        names = [k for k, lab in record.attributes.items() if lab.confidence >= 0.6]
+    return {k: record.attributes[k].value for k in names if k in record.attributes}
+
+
+def paraphrase_items(records: list, seed: int = 0) -> list[tuple[int, Any]]:
+    """(record index, :class:`~unif2ace.data.questions.EvalQuestion`) for every record."""
+    from unif2ace.data.questions import eval_questions
+
+    return [(i, q) for i, rec in enumerate(records) for q in eval_questions(record_labels(rec), f"{rec.id}:{seed}")]
+
+
+def _rate(xs: list[int]) -> dict[str, Any]:
+    return {"n": len(xs), "accuracy": sum(xs) / len(xs) if xs else float("nan")}
+
+
+def _first_word(answer: str) -> str:
+    from unif2ace.metrics.text import normalize_answer
+
+    words = normalize_answer(answer).split()
+    return words[0] if words else ""
+
+
+def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list[str],
+                      captions: list[str]) -> dict[str, Any]:
+    """Scores of the paraphrase split (see docs/evaluation.md).
+
+    - ``by_split[train|held-out][attribute]``: open questions whose answer names the labelled value
+      (:func:`parse_attribute`, loose), and ``gap`` = train − held-out per attribute;
+    - ``yes_no[split]``: accuracy on true- and false-premise questions (the first word is yes/no and
+      right), and the share of answers that start with yes or no;
+    - ``off_topic``: share of "is this a cat?"-style questions answered starting with "no";
+    - ``cant_tell``: share of name/job/hair-colour questions answered "I can't tell";
+    - ``age_consistency``: photos whose three age questions all name one age group;
+    - ``caption_answer``: the photo's caption and the answer to a direct training-wording question
+      agree on gender / age group (over photos where both state it).
+    """
+    from unif2ace.data.questions import says_cant_tell
+
+    open_rows: dict[str, dict[str, list[int]]] = {"train": defaultdict(list), "held-out": defaultdict(list)}
+    yn: dict[str, dict[str, list[int]]] = {"train": defaultdict(list), "held-out": defaultdict(list)}
+    off: dict[str, list[int]] = defaultdict(list)
+    cant: list[int] = []
+    ages: dict[int, list[str | None]] = defaultdict(list)
+    direct: dict[tuple[int, str], str] = {}
+    for (i, q), ans in zip(items, answers):
+        truth = record_labels(records[i])
+        if q.kind in ("open", "age-3way"):
+            got = parse_attribute(ans, q.attribute, loose=True)
+            open_rows[q.split][q.attribute].append(int(got == truth[q.attribute]))
+            if q.kind == "age-3way":
+                ages[i].append(got)
+            if q.split == "train":
+                direct.setdefault((i, q.attribute), ans)
+        elif q.kind == "yes/no":
+            first = _first_word(ans)
+            yn[q.split]["true_premise" if q.premise else "false_premise"].append(int(first == ("yes" if q.premise else "no")))
+            yn[q.split]["starts_yes_no"].append(int(first in ("yes", "no")))
+        elif q.kind == "off-topic":
+            off[q.split].append(int(_first_word(ans) == "no"))
+        elif q.kind == "cant-tell":
+            cant.append(int(says_cant_tell(ans)))
+    by_split = {sp: {a: _rate(v) for a, v in rows.items()} for sp, rows in open_rows.items()}
+    gap = {a: by_split["train"][a]["accuracy"] - by_split["held-out"][a]["accuracy"]
+           for a in by_split["train"] if a in by_split["held-out"]}
+    consistency: dict[str, Any] = {}
+    for attr in ("gender", "age_group"):
+        agree = []
+        for i, cap in enumerate(captions):
+            said = parse_attribute(cap, attr)
+            ans = direct.get((i, attr))
+            got = parse_attribute(ans, attr, loose=True) if ans is not None else None
+            if said is not None and got is not None:
+                agree.append(int(said == got))
+        consistency[attr] = {**_rate(agree), "photos": len(captions)}
+    three = [int(len(g) == 3 and None not in g and len(set(g)) == 1) for g in ages.values()]
+    return {"by_split": by_split, "gap": gap,
+            "yes_no": {sp: {k: _rate(v) for k, v in rows.items()} for sp, rows in yn.items()},
+            "yes_no_all": {k: _rate(yn["train"][k] + yn["held-out"][k]) for k in ("true_premise", "false_premise",
+                                                                                  "starts_yes_no")},
+            "off_topic": {**{sp: _rate(v) for sp, v in off.items()}, "all": _rate(off["train"] + off["held-out"])},
+            "cant_tell": _rate(cant), "age_consistency": _rate(three), "caption_answer": consistency,
+            "n_questions": len(items)}
+
+
+PARAPHRASE_TARGETS = {"heldout_gender_accuracy": 0.93, "heldout_age_group_accuracy": 0.65, "max_gap": 0.05,
+                      "yes_no_true_premise": 0.90, "yes_no_false_premise": 0.90, "off_topic_no_rate": 0.95,
+                      "caption_answer_gender": 0.95, "caption_answer_age_group": 0.85}
+
+
+def _paraphrase_headline(p: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for attr in ("gender", "age_group"):
+        for sp, name in (("train", "template"), ("held-out", "heldout")):
+            out[f"{name}_{attr}_accuracy"] = p["by_split"][sp].get(attr, {}).get("accuracy")
+        out[f"{attr}_phrasing_gap"] = p["gap"].get(attr)
+    out["yes_no_true_premise"] = p["yes_no_all"]["true_premise"]["accuracy"]
+    out["yes_no_false_premise"] = p["yes_no_all"]["false_premise"]["accuracy"]
+    out["yes_no_starts_yes_no"] = p["yes_no_all"]["starts_yes_no"]["accuracy"]
+    out["off_topic_no_rate"] = p["off_topic"]["all"]["accuracy"]
+    out["cant_tell_rate"] = p["cant_tell"]["accuracy"]
+    out["age_group_consistency_3_wordings"] = p["age_consistency"]["accuracy"]
+    out["caption_answer_gender"] = p["caption_answer"]["gender"]["accuracy"]
+    out["caption_answer_age_group"] = p["caption_answer"]["age_group"]["accuracy"]
+    return out
+
+
+def paraphrase_markdown(r: dict[str, Any]) -> str:
+    """The paraphrase section of report.md ("" when the run skipped it)."""
+    if "paraphrase" not in r:
+        return ""
+    p, h = r["paraphrase"], r["headline"]
+
+    def pct(x: Any) -> str:
+        return "–" if x is None or x != x else f"{100 * x:.1f}%"
+
+    t = PARAPHRASE_TARGETS
+    lines = ["", "## Paraphrase split (held-out wordings)", "",
+             f"{p['n_questions']} questions from `unif2ace.data.questions`: each open question once in a training "
+             "wording and once in a held-out one (templates kept out of training by a SHA-256 of their text; age "
+             "group asked three ways), yes/no questions with true and false premises in both splits, off-topic "
+             "\"is this a …?\" questions and \"I can't tell\" questions.", "",
+             "| attribute | training wordings | held-out wordings | gap | n (held-out) |", "|---|---|---|---|---|"]
+    for a, row in p["by_split"]["train"].items():
+        held = p["by_split"]["held-out"].get(a, {})
+        lines.append(f"| {a} | {pct(row['accuracy'])} | {pct(held.get('accuracy'))} | {pct(p['gap'].get(a))} | "
+                     f"{held.get('n', 0)} |")
+    lines += ["", "| measure | value | target |", "|---|---|---|"]
+    rows = [("held-out gender accuracy", h.get("heldout_gender_accuracy"), f"≥ {pct(t['heldout_gender_accuracy'])}"),
+            ("held-out age group accuracy", h.get("heldout_age_group_accuracy"), f"≥ {pct(t['heldout_age_group_accuracy'])}"),
+            ("yes/no, true premise", h.get("yes_no_true_premise"), f"≥ {pct(t['yes_no_true_premise'])}"),
+            ("yes/no, false premise", h.get("yes_no_false_premise"), f"≥ {pct(t['yes_no_false_premise'])}"),
+            ("yes/no answers that start with yes or no", h.get("yes_no_starts_yes_no"), ""),
+            ("off-topic \"is this a …?\" answered no", h.get("off_topic_no_rate"), f"≥ {pct(t['off_topic_no_rate'])}"),
+            ("\"I can't tell\" for name / job / hair colour", h.get("cant_tell_rate"), ""),
+            ("age group the same for three wordings", h.get("age_group_consistency_3_wordings"), ""),
+            ("caption–answer consistency, gender", h.get("caption_answer_gender"), f"≥ {pct(t['caption_answer_gender'])}"),
+            ("caption–answer consistency, age group", h.get("caption_answer_age_group"),
+             f"≥ {pct(t['caption_answer_age_group'])}")]
+    lines += [f"| {name} | {pct(v)} | {tgt} |" for name, v, tgt in rows]
+    lines += ["", "Yes/no by split: " + "; ".join(
+        f"{sp}: true {pct(v.get('true_premise', {}).get('accuracy'))}, false {pct(v.get('false_premise', {}).get('accuracy'))}"
+        for sp, v in p["yes_no"].items()) + ".", ""]
+    return "\n".join(lines)
 
 
 def _key_to_answer(key: str) -> str:
@@ -227,4 +408,6 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
     out["bleu"], out["rouge_l"] = r["captions"]["bleu"], r["captions"]["rouge_l"]
     if "judge" in r:
         out["desc_score"], out["conv_score"] = r["judge"]["desc"]["mean"], r["judge"]["conv"]["mean"]
+    if "paraphrase" in r:
+        out.update(_paraphrase_headline(r["paraphrase"]))
     return out
