@@ -23,6 +23,7 @@ import asyncio
 import base64
 import io
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,7 @@ from typing import Literal
 from PIL import Image
 
 from unif2ace.config import GUIDANCE_SCHEDULES
+from unif2ace.serve.guards import LOCAL_HOSTS, TEST_HOST, BodyLimit, HostGuard, InternalErrors
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -38,7 +40,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 class Limits:
     max_upload_bytes: int = 10 * 2**20  # per file
     max_request_bytes: int = 40 * 2**20
-    max_pixels: int = 25_000_000  # width × height of an uploaded photo
+    max_pixels: int = 4096 * 4096  # width × height of an uploaded photo, read from its header before decoding
+    max_side: int = 1024  # photos are shrunk to this longer side before face alignment (its cost grows with pixels)
     max_prompt_chars: int = 1000
     max_images: int = 8  # images generated per request / photos per request
     max_steps: int = 100
@@ -51,8 +54,13 @@ class BadRequest(Exception):
         self.status = status
 
 
-def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait_ms: float = 10.0):
-    """The app serving ``pipe``; ``max_batch`` rows per model call, ``max_wait_ms`` to gather a batch."""
+def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait_ms: float = 10.0,
+               allowed_hosts: Sequence[str] | None = None, cors_origins: Sequence[str] = ()):
+    """The app serving ``pipe``; ``max_batch`` rows per model call, ``max_wait_ms`` to gather a batch.
+
+    ``allowed_hosts``: the ``Host`` names it answers to (default: localhost, 127.0.0.1, ::1 and
+    TestClient's ``testserver``); ``cors_origins``: other origins whose pages may call it.
+    """
     from contextlib import asynccontextmanager
 
     from fastapi import FastAPI, Request
@@ -65,6 +73,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from unif2ace.pipeline import NoFaceError
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION, new_seed
     from unif2ace.serve.batcher import Batcher
+    from unif2ace.validation import InvalidInput
 
     limits = limits or Limits()
     batcher = Batcher(lambda key, payloads: _run_batch(pipe, key, payloads), max_rows=max_batch,
@@ -75,7 +84,13 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         yield
         batcher.close()
 
-    app = FastAPI(title="UniF²ace", version="1", lifespan=lifespan)
+    try:  # /docs with Swagger UI's files from the installed package, never a CDN (works offline)
+        from fastapi_offline import FastAPIOffline as _FastAPI
+
+        docs = {"redoc_url": None}
+    except ImportError:  # without it /docs would load a CDN's script: keep only /openapi.json
+        _FastAPI, docs = FastAPI, {"docs_url": None, "redoc_url": None}
+    app = _FastAPI(title="UniF²ace", version="1", lifespan=lifespan, **docs)
     app.state.pipe, app.state.batcher, app.state.limits = pipe, batcher, limits
 
     # ------------------------------------------------------------------ errors: always JSON
@@ -96,17 +111,25 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     async def http_error(request, exc: StarletteHTTPException):
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
-    @app.exception_handler(Exception)
-    async def crash(request, exc: Exception):
-        return JSONResponse({"error": f"internal error ({type(exc).__name__}: {exc})"}, status_code=500)
+    @app.exception_handler(InvalidInput)  # the shared checks (validation.py): 422, 413 too large, 415 unreadable
+    async def invalid_input(request, exc: InvalidInput):
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
 
-    @app.middleware("http")
-    async def size_guard(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limits.max_request_bytes:
-            return JSONResponse({"error": f"request too large ({int(length)} bytes; at most "
-                                          f"{limits.max_request_bytes})"}, status_code=413)
-        return await call_next(request)
+    @app.exception_handler(ValueError)  # the pipeline's checks of what a user sent (a bad mask, …)
+    async def value_error(request, exc: ValueError):
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    # outermost last: unknown hosts and cross-origin posts are refused before a body is read; bodies are
+    # counted as they stream in; anything unexpected is a 500 naming a request id (details in the log)
+    app.add_middleware(InternalErrors)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_request_bytes)
+    app.add_middleware(HostGuard, allowed_hosts=(*LOCAL_HOSTS, TEST_HOST) if allowed_hosts is None else allowed_hosts,
+                       allowed_origins=cors_origins)
+    if cors_origins:  # let the named origins' pages read the answers
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
 
     # ------------------------------------------------------------------ routes
     @app.get("/", response_class=HTMLResponse)
@@ -133,7 +156,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
     @app.post("/v1/generate")
-    async def generate(req: GenerateRequest):
+    async def generate(req: GenerateRequest, request: Request = None):  # None: called by another route
         prompts = [req.prompt] if isinstance(req.prompt, str) else req.prompt
         if not prompts:
             raise BadRequest("prompt is empty: give a prompt or a list of prompts")
@@ -151,7 +174,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         key = ("generate", config, req.negative_prompt, uuid.uuid4().hex if req.seed is not None else None)
         rows_prompts = [p for p in prompts for _ in range(req.n)]
         drawn = rows * config.candidates  # what the batch computes: every candidate
-        images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn))
+        images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn),
+                                   request)
         return {"images": [_data_url(im) for im in images], "prompts": prompts, "seed": seed}
 
     @app.post("/v1/caption")
@@ -161,7 +185,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         align = _flag(form.get("align"), True)
         crops = await run_in_threadpool(_crops, pipe, photos, align)
         captions = await _wait(batcher.submit(("text", limits.max_new_tokens),
-                                              [(c, CAPTION_QUESTION) for c in crops], rows=len(crops)))
+                                              [(c, CAPTION_QUESTION) for c in crops], rows=len(crops)), request)
         return {"captions": captions}
 
     @app.post("/v1/ask")
@@ -182,14 +206,18 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                              f"(at most {limits.max_images}), one question for all, or one photo for all")
         crops = await run_in_threadpool(_crops, pipe, photos, _flag(form.get("align"), True))
         answers = await _wait(batcher.submit(("text", limits.max_new_tokens), list(zip(crops, questions)),
-                                             rows=len(crops)))
+                                             rows=len(crops)), request)
         return {"answers": answers, "questions": questions}
 
     @app.post("/v1/edit")
     async def edit(request: Request):
         form = await _form(request)
-        image = (await _photos(form, "image", at_most=1))[0]
-        mask = (await _photos(form, "mask", at_most=1))[0]
+        image = (await _photos(form, "image", at_most=1, shrink=False))[0]
+        mask = (await _photos(form, "mask", at_most=1, shrink=False))[0]
+        if mask.size != image.size:
+            raise BadRequest(f"the mask is {mask.size[0]}×{mask.size[1]} but the photo is {image.size[0]}×"
+                             f"{image.size[1]}; draw the mask on the photo itself")
+        image, mask = _shrink(image, limits.max_side), _shrink(mask, limits.max_side)  # by the same factor
         prompt = form.get("prompt")
         if not isinstance(prompt, str):
             raise BadRequest("no prompt given: add a 'prompt' field describing the edit")
@@ -214,7 +242,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             _check_text(negative, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
         payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), seed=seed,
                        config=_sampling_config(pipe, settings), negative_prompt=negative)
-        out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload))
+        out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload), request)
         return {"image": _data_url(out)}
 
     # ------------------------------------------------------------------ request helpers
@@ -237,7 +265,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         except Exception as exc:  # malformed multipart bodies
             raise BadRequest(f"could not read the form: {exc}", 400) from exc
 
-    async def _photos(form, name: str, at_most: int | None = None) -> list[Image.Image]:
+    async def _photos(form, name: str, at_most: int | None = None, shrink: bool = True) -> list[Image.Image]:
         files = [f for f in form.getlist(name) if hasattr(f, "read")]
         if not files:
             raise BadRequest(f"no '{name}' file uploaded")
@@ -249,11 +277,20 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             data = await f.read(limits.max_upload_bytes + 1)
             if len(data) > limits.max_upload_bytes:
                 raise BadRequest(f"{f.filename or name} is larger than {limits.max_upload_bytes} bytes", 413)
-            out.append(await run_in_threadpool(_decode_image, data, f.filename or name, limits.max_pixels))
+            out.append(await run_in_threadpool(_decode_image, data, _field_name(f, name), limits.max_pixels,
+                                               limits.max_side if shrink else None))
         return out
 
-    async def _wait(future):
-        return await asyncio.wrap_future(future)
+    async def _wait(future, request: Request | None = None):
+        """The batcher job's result. If the client disconnects while its job waits, the job is cancelled:
+        dropped from the queue when it has not started (a running batch finishes)."""
+        waiting = asyncio.wrap_future(future)
+        while request is not None and not waiting.done():
+            await asyncio.wait({waiting}, timeout=0.1)
+            if not waiting.done() and await request.is_disconnected():
+                future.cancel()
+                raise BadRequest("the client disconnected", 499)  # nginx's code; nobody reads it
+        return await waiting
 
     from unif2ace.serve.openai_api import create_router  # /v1/models, /v1/images/generations, /v1/chat…
 
@@ -309,20 +346,63 @@ def _crops(pipe, photos, align: bool):
     return pipe.prepare(photos, align)
 
 
-def _decode_image(data: bytes, name: str, max_pixels: int) -> Image.Image:
+def _decode_image(data: bytes, name: str, max_pixels: int, max_side: int | None = None) -> Image.Image:
+    """An uploaded file → RGB image, shrunk to ``max_side`` (longer side) when given.
+
+    The pixel count is read from the header (PIL's ``open`` is lazy) and checked before anything is
+    decoded: a few KB of PNG can declare 144 Mpixel. Runs on a worker thread, never the event loop.
+    """
+    from unif2ace.pipeline.faces import load_image
+    from unif2ace.validation import InvalidInput
+
     try:
         im = Image.open(io.BytesIO(data))
-        w, h = im.size
-        if w * h > max_pixels:
-            raise BadRequest(f"{name} is {w}×{h} = {w * h} pixels; at most {max_pixels}", 413)
-        im.load()
-        return im.convert("RGB")
-    except BadRequest:
-        raise
+    except Image.UnidentifiedImageError:
+        raise BadRequest(f"{name} is not an image PIL can read (PNG, JPEG, WebP, GIF, BMP, TIFF…)", 415) from None
     except Image.DecompressionBombError as exc:
-        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from exc
-    except Exception as exc:
-        raise BadRequest(f"{name} is not an image PIL can read (PNG, JPEG, WebP…): {exc}", 415) from exc
+        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from None
+    except Exception as exc:  # a header PIL recognises but cannot parse
+        raise BadRequest(f"{name} is not a readable image ({type(exc).__name__}: {_short(exc)})", 415) from None
+    w, h = im.size
+    if w * h > max_pixels:
+        raise BadRequest(f"{name} is {w}×{h} = {w * h:,} pixels; at most {max_pixels:,}: send a smaller photo", 413)
+    if w < 1 or h < 1:
+        raise BadRequest(f"{name} is {w}×{h} pixels: it has no pixels", 422)
+    if max_side is not None and im.format == "JPEG":
+        im.draft("RGB", (max_side, max_side))  # decode a JPEG at 1/2, 1/4 or 1/8 scale when that is enough
+    try:
+        im.load()
+        rgb = load_image(im, name=name)
+    except Image.DecompressionBombError as exc:
+        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from None
+    except InvalidInput as exc:  # load_image's own checks (e.g. too few pixels for a face)
+        raise BadRequest(str(exc), exc.status) from None
+    except Exception as exc:  # truncated or damaged files
+        raise BadRequest(f"{name} could not be decoded, it may be truncated or damaged ({type(exc).__name__}: "
+                         f"{_short(exc)})", 415) from None
+    return rgb if max_side is None else _shrink(rgb, max_side)
+
+
+def _shrink(image: Image.Image, max_side: int) -> Image.Image:
+    """``image`` scaled down so its longer side is at most ``max_side`` (never up)."""
+    if max(image.size) <= max_side:
+        return image
+    scale = max_side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.LANCZOS, reducing_gap=3.0)
+
+
+def _short(exc: Exception, limit: int = 200) -> str:
+    """An exception's message without object reprs (``<_io.BytesIO object at 0x…>``), cut to ``limit``."""
+    import re
+
+    return re.sub(r"<[^<>]* at 0x[0-9a-f]+>", "the file", str(exc))[:limit]
+
+
+def _field_name(upload, field: str) -> str:
+    """How an error names an uploaded file: its file name (cut) and form field, never an object repr."""
+    filename = getattr(upload, "filename", None)
+    return f"'{filename[:80]}' ({field})" if filename else f"the '{field}' file"
 
 
 def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False) -> None:

@@ -5,6 +5,10 @@ task). The worker takes the oldest job, waits up to ``max_wait`` seconds for mor
 (up to ``max_rows`` rows), runs them with ``run(key, payloads)`` and resolves every job's future.
 If a batch fails, its jobs are retried one by one, so one bad request cannot fail the others.
 All model work happens on this one thread: the model is never used concurrently.
+
+Cancelling a job's future (the server does when its client disconnects) removes the job from the
+queue at once; a job is marked running (``set_running_or_notify_cancel``) before its batch starts,
+so work whose future was cancelled is never started. A batch already running is not interrupted.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(eq=False)  # identity: queue removal must not compare payloads (images)
 class Job:
     key: Hashable
     payload: Any
@@ -36,13 +40,16 @@ class Batcher:
         self._stop = False
         self.batches_run = 0
         self.batch_sizes: list[int] = []
+        self.cancelled = 0  # jobs dropped before they ran
         # observers (the server's progress tracker): called with a job as it is queued (on the
         # submitting thread) and with a batch's jobs just before it runs (on the batcher's thread)
         self.on_submit: Callable[[Job], None] | None = None
         self.on_start: Callable[[list[Job]], None] | None = None
 
     def submit(self, key: Hashable, payload: Any, rows: int = 1) -> Future:
+        """Queue one job of ``rows`` rows; its future gets ``run``'s result for it (or its exception)."""
         job = Job(key, payload, rows)
+        job.future.add_done_callback(lambda f: self._drop(job) if f.cancelled() else None)
         if self.on_submit is not None:
             self.on_submit(job)
         with self._cond:
@@ -62,6 +69,14 @@ class Batcher:
                 if job.future is future:
                     return i
         return None
+
+    def _drop(self, job: Job) -> None:
+        """A cancelled job leaves the queue (its rows no longer count toward a batch)."""
+        with self._cond:
+            if job in self._jobs:
+                self._jobs.remove(job)
+                self.cancelled += 1
+                self._cond.notify_all()
 
     @property
     def queued(self) -> int:
@@ -92,13 +107,19 @@ class Batcher:
             batch, rows = [], 0
             for job in list(self._jobs):
                 if job.key == key and (not batch or rows + job.rows <= self.max_rows):
+                    self._jobs.remove(job)
+                    # False: cancelled meanwhile (its callback waits for this lock); never start it
+                    if not job.future.set_running_or_notify_cancel():
+                        self.cancelled += 1
+                        continue
                     batch.append(job)
                     rows += job.rows
-                    self._jobs.remove(job)
             return batch
 
     def _loop(self) -> None:
         while (batch := self._take()) is not None:
+            if not batch:  # every job of the batch was cancelled
+                continue
             self.batches_run += 1
             self.batch_sizes.append(len(batch))
             if self.on_start is not None:
