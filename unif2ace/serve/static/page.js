@@ -447,6 +447,7 @@ async function loadEdit(blob, cropped, prompt) {
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   undoStack = [];
   $("canvas-wrap").hidden = false;
+  $("brush-row").hidden = false;
   if (cropped !== undefined) $("edit-cropped").checked = cropped;
   if (prompt && !$("edit-prompt").value) $("edit-prompt").value = prompt;
   $("edit-error").textContent = "";
