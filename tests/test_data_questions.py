@@ -217,3 +217,26 @@ def test_training_keeps_a_follow_up_after_its_first_turn(tmp_path):
                 follow += 1
                 assert n > 0 and turns[n - 1] == (rec.qa[j - 1].question, rec.qa[j - 1].answer)
     assert follow > 5
+
+
+def test_training_skips_records_whose_features_or_flip_codes_are_not_encoded_yet(tmp_path):
+    import torch
+
+    from unif2ace.config import ModelConfig
+    from unif2ace.text import load_text_tokenizer
+    from unif2ace.training.config import from_dict
+    from unif2ace.training.data import FaceTrainData
+
+    store = _store(tmp_path)
+    store.write_splits((1.0, 0.0, 0.0), seed=0)
+    ids = sorted(store.ids())
+    meta = {"codebook_size": "64", "num_tokens": "16", "resolution": "32", "tokenizer": "synthetic"}
+    store.write_shard("codes", "synth", ids, torch.zeros(len(ids), 16, dtype=torch.long), meta=meta)
+    store.write_shard("codes", "synth-flip", ids[:5], torch.ones(5, 16, dtype=torch.long), meta=meta)
+    store.write_shard("features", "dlib-128", ids[1:6], torch.arange(5.0)[:, None].repeat(1, 128))
+    cfg = from_dict({"data": {"codes": "synth", "max_answer_tokens": 24}})
+    mc = ModelConfig.from_name("tiny", codebook_size=64, max_text_len=32)
+    d = FaceTrainData(store, "train", "synth", load_text_tokenizer("bpe-1024"), mc, cfg.data, cfg.objective, seed=0,
+                      flip_name="synth-flip", features={"identity": "dlib-128"})
+    assert d.ids == ids[1:5] and d.missing == len(ids) - 4
+    assert d.features["identity"][:, 0].tolist() == [0.0, 1.0, 2.0, 3.0]  # rows follow the kept ids

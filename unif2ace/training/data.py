@@ -132,6 +132,10 @@ class FaceTrainData:
         self.prompter = Prompter(model_config, tokenizer)
         wanted = store.split_ids(split)
         have = store.shard_ids("codes", codes_name)
+        # every shard a row reads must hold the record (shards still being encoded hold a prefix)
+        for kind, name in [("codes", flip_name)] + [("features", n) for n in (features or {}).values()]:
+            if name:
+                have &= store.shard_ids(kind, name)
         ids = sorted(i for i in wanted if i in have)
         if limit:
             ids = ids[:limit]

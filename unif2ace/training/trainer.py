@@ -236,8 +236,9 @@ class Trainer:
         self.train_data = FaceTrainData(store, cfg.data.train_split, limit=cfg.data.limit, **kw)
         self.val_data = FaceTrainData(store, cfg.data.val_split, **{**kw, "flip_name": None})
         if self.train_data.missing and d.main:
-            print(f"warning: {self.train_data.missing} training records have no codes '{cfg.data.codes}' and are "
-                  "skipped; run encode-codes again to add them", file=sys.stderr)
+            print(f"warning: {self.train_data.missing} training records lack codes '{cfg.data.codes}' (or the flip "
+                  "codes or features the recipe names) and are skipped; run encode-codes / data encode again to add "
+                  "them", file=sys.stderr)
         N = self.train_data.num_tokens
         need = self.model_config.max_text_len + N + 4
         if need > self.model_config.max_position_embeddings:
