@@ -38,7 +38,7 @@ def draw_categorical(logits: Tensor, generator: torch.Generator | None = None) -
     CPU threads (``benchmarks/inference.py``). Codes of probability 0 (logit −inf) are never drawn.
     Returns (codes (...) long, log p(code) (...) float32).
     """
-    probs = torch.softmax(logits.float(), dim=-1)
+    probs = torch.softmax(logits, dim=-1, dtype=torch.float32)  # bf16 logits: upcast inside, no copy
     cdf = torch.cumsum(probs, dim=-1)
     total = cdf[..., -1:]
     u = torch.rand(total.shape, generator=generator, device=logits.device) * total
@@ -142,6 +142,52 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         remask = _lowest_ranks(confidence, keep_masked)
         return drawn.masked_fill(remask, mask_id)
 
+    def static_arguments(self, step_index: int, num_tokens: int) -> tuple[float, bool, int]:
+        """(progress, last, scheduled) of step ``step_index`` for :func:`maskgit_step_static`."""
+        num_steps = self.num_inference_steps
+        if num_steps is None:
+            raise RuntimeError("call set_timesteps(num_steps) before step()")
+        progress = (step_index + 1) / num_steps
+        last = step_index == num_steps - 1
+        return progress, last, 0 if last else math.floor(num_tokens * self._progress_ratio(progress))
+
+
+def maskgit_step_static(code_logits: Tensor, positions: Tensor, sample: Tensor, mask_id: int, progress: float,
+                        last: bool, scheduled: int, uniforms: Tensor, gumbel_uniforms: Tensor | None,
+                        temperature: float = 1.0) -> Tensor:
+    """:meth:`MaskGITScheduler.step` with static shapes and its random numbers given: no ``nonzero``,
+    no shape that depends on the data, no host sync, so ``torch.compile(fullgraph=True)`` captures it
+    and a CUDA graph can replay it (the random numbers are drawn outside, with static shapes).
+
+    code_logits (B, M, K) at ``positions`` (B, M), each row's unknown positions first in increasing
+    order, padded with known ones (``argsort(~unknown, stable=True)[:, :M]``, M ≥ every row's unknown
+    count); sample (B, N); uniforms (B, N), the code draw's uniform for each position; gumbel_uniforms
+    (B, N), the confidence noise's (unused when the noise scale is 0). progress, last, scheduled: as
+    :meth:`MaskGITScheduler.static_arguments` gives them. Given the uniforms ``step`` would draw (its
+    i-th unknown position in row-major order takes its i-th uniform) the result equals ``step``'s.
+    """
+    unknown = sample == mask_id
+    at_unknown = unknown.gather(1, positions)  # (B, M): False on the padding positions
+    probs = torch.softmax(code_logits, dim=-1, dtype=torch.float32)
+    cdf = torch.cumsum(probs, dim=-1)
+    total = cdf[..., -1:]
+    u = uniforms.gather(1, positions).unsqueeze(-1) * total
+    u = torch.minimum(u, torch.nextafter(total, torch.zeros_like(total)))
+    codes = torch.searchsorted(cdf, u, right=True).clamp_max(code_logits.shape[-1] - 1)
+    log_prob = torch.log(probs.gather(-1, codes)).squeeze(-1)
+    codes = codes.squeeze(-1)
+    drawn = sample.scatter(1, positions, torch.where(at_unknown, codes, sample.gather(1, positions)))
+    num_unknown = unknown.sum(dim=1)
+    keep_masked = torch.minimum(num_unknown - 1, torch.full_like(num_unknown, scheduled))
+    keep_masked = torch.minimum(keep_masked.clamp(min=0 if last else 1), num_unknown)
+    inf = torch.full(sample.shape, float("inf"), device=sample.device)
+    confidence = inf.scatter(1, positions, torch.where(at_unknown, log_prob, float("inf")))
+    noise_scale = temperature * (1.0 - progress)
+    if noise_scale != 0:
+        g = -torch.log(-torch.log(gumbel_uniforms.clamp_min(torch.finfo(gumbel_uniforms.dtype).tiny)))
+        confidence = confidence + noise_scale * g
+    return drawn.masked_fill(_lowest_ranks(confidence, keep_masked), mask_id)
+
 
 class MDLMScheduler(_MaskedDiffusionScheduler):
     """The ancestral sampler of absorbing diffusion (MDLM, SEDD) on the training schedule.
@@ -177,4 +223,4 @@ class MDLMScheduler(_MaskedDiffusionScheduler):
         return torch.where(reveal, drawn, sample)
 
 
-__all__ = ["MaskGITScheduler", "MDLMScheduler", "draw_categorical", "sample_codes"]
+__all__ = ["MaskGITScheduler", "MDLMScheduler", "draw_categorical", "maskgit_step_static", "sample_codes"]

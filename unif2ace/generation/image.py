@@ -190,8 +190,12 @@ def generate_image_codes(
     # With the cache, the head projects only the still-masked positions (the sampler reads no
     # other logits): rows' unknown positions first, padded with known ones to a common count M,
     # written into a (B, N, K) buffer whose other entries the sampler ignores.
-    buffer = torch.zeros(B, N, K, device=device) if cache is not None else None
+    buffer = torch.zeros(B, N, K, device=device, dtype=dtype) if cache is not None else None
+    # the head is affine, so guidance is folded into the final hidden states before it (in float32):
+    # one head row per face instead of T, and no (T·B, M, K) logits to upcast and combine
+    head_w, head_b = model.lm_head.weight[vocab], model.lm_head.bias[vocab]
     for k in scheduler.timesteps.tolist():
+        w = config.guidance_at(k) if cfg_on else 1.0
         image_ids = builder.codes_to_ids(sample).repeat(T, 1)
         if cache is not None:
             cache.crop(P)
@@ -201,19 +205,17 @@ def generate_image_codes(
             out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
                         attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
                         image_mask=batch.image_mask[:, P:], features=feats, feature_mask=fmask, kv_cache=cache,
-                        logits_positions=1 + pos.repeat(T, 1), logits_vocab=vocab)
-            logits = out.logits
+                        compute_logits=False, return_hidden=True)
+            at = (1 + pos.repeat(T, 1)).unsqueeze(-1).expand(-1, -1, out.hidden_states.shape[-1])
+            hidden = _guide(out.hidden_states.gather(1, at).float(), terms, w)  # (B, M, d)
+            logits = torch.nn.functional.linear(hidden.to(dtype), head_w, head_b)  # the sampler upcasts
         else:
             ids = batch.input_ids.clone()
             ids[:, P + 1:P + 1 + N] = image_ids
             out = model(ids, **inputs, features=feats, feature_mask=fmask,
                         logits_positions=slice(P + 1, P + 1 + N), logits_vocab=None if config.full_vocab else vocab)
             logits = out.logits[..., vocab] if config.full_vocab else out.logits
-        logits = logits.float()
-        if terms:
-            cond, *others = logits.chunk(T)
-            w = config.guidance_at(k) if cfg_on else 1.0
-            logits = cond + sum(w * rel * (cond - other) for (_, rel), other in zip(terms, others))
+            logits = _guide(logits.float(), terms, w)  # Show-o's order: guidance on the logits
         if buffer is not None:
             logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
         if isinstance(scheduler, MaskGITScheduler):
@@ -221,3 +223,15 @@ def generate_image_codes(
         else:
             sample = scheduler.step(logits, sample, k, generator=generator)
     return sample
+
+
+def _guide(x: torch.Tensor, terms: Sequence[tuple[object, float]], w: float) -> torch.Tensor:
+    """cond + Σ_i w·rel_i·(cond − other_i) over T = 1 + len(terms) row blocks of x (T·B, ...) -> (B, ...).
+
+    Affine in x, so it gives the same guided logits whether applied to the logits or to the final
+    hidden states before the (affine) head.
+    """
+    if not terms:
+        return x
+    cond, *others = x.chunk(1 + len(terms))
+    return cond + sum(w * rel * (cond - other) for (_, rel), other in zip(terms, others))

@@ -46,7 +46,25 @@ class MLP(nn.Module):
         self.fc2 = nn.Linear(intermediate_size, hidden_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(gelu_new(self.fc1(x)))
+        if _fuse_linear_gelu(x, self.fc1.weight):
+            # oneDNN's matmul with the bias and GELU applied before its bf16 output is rounded: one
+            # pass instead of three (matmul, bias, GELU), within a bf16 rounding of the unfused ops
+            h = torch.ops.mkldnn._linear_pointwise(x, self.fc1.weight, self.fc1.bias, "gelu", [], "tanh")
+        else:
+            h = gelu_new(self.fc1(x))
+        return self.fc2(h)
+
+
+def _fuse_linear_gelu(x: torch.Tensor, weight: torch.Tensor) -> bool:
+    """Inference in bf16 on a CPU whose oneDNN has bf16: fuse fc1 with its GELU (MLP.forward)."""
+    return (x.device.type == "cpu" and x.dtype == torch.bfloat16 and weight.dtype == torch.bfloat16
+            and not torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu") and _mkldnn_bf16())
+
+
+@functools.cache
+def _mkldnn_bf16() -> bool:
+    return (torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
+            and torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def balance_loss(probs: torch.Tensor, chosen: torch.Tensor, num_experts: int,
@@ -71,10 +89,12 @@ def balance_loss(probs: torch.Tensor, chosen: torch.Tensor, num_experts: int,
 
 
 def _grouped_mm_ok(x: torch.Tensor, w: torch.Tensor) -> bool:
-    """Whether ``torch._grouped_mm`` takes these operands (CPU: any float dtype; CUDA: bf16 on
-    sm90+ with 16-byte aligned rows)."""
+    """Whether ``torch._grouped_mm`` takes these operands (CPU: any float dtype, bf16 under
+    torch.compile; CUDA: bf16 on sm90+ with 16-byte aligned rows)."""
     if not hasattr(torch, "_grouped_mm"):
         return False
+    if torch.compiler.is_compiling() and x.dtype != torch.bfloat16:
+        return False  # its meta function (shape inference under torch.compile) takes bf16 only
     if x.device.type == "cpu":
         return True
     if x.device.type != "cuda" or x.dtype != torch.bfloat16:
@@ -104,7 +124,7 @@ def grouped_linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, ends: torc
         y = x.new_zeros(x.shape[0], w.shape[-1])
         for e in range(w.shape[0]):
             y = torch.where((expert_of == e).unsqueeze(1), x @ w[e], y)
-    return y + b[expert_of]
+    return y + b.index_select(0, expert_of)
 
 
 def reference_dispatch(moe: GroupedTokenMoE, x: torch.Tensor, experts: torch.Tensor,
@@ -228,7 +248,7 @@ class GroupedTokenMoE(nn.Module):
         if self.capacity_factor is not None:
             real = torch.ones_like(token_of, dtype=torch.bool) if keep is None else keep[token_of]
             g = g * self._within_capacity(ends, sorted_experts, real).to(g.dtype)
-        h = gelu_new(grouped_linear(x[token_of], self.w1, self.b1, ends, sorted_experts))
+        h = gelu_new(grouped_linear(x.index_select(0, token_of), self.w1, self.b1, ends, sorted_experts))
         ys = grouped_linear(h, self.w2, self.b2, ends, sorted_experts)
         ys = ys.to(x.dtype) * g.unsqueeze(1).to(x.dtype)
         return torch.zeros_like(x).index_add(0, token_of, ys)
