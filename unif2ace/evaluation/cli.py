@@ -69,6 +69,7 @@ def register(subparsers) -> None:
     u.add_argument("--constrain-yes-no", action=argparse.BooleanOptionalAction, default=None,
                    help="start each yes/no answer with the model's Yes or No token (default: the pipeline's)")
     u.set_defaults(func=_understanding)
+    _NEGATABLE.update(a.dest for q in (g, u) for a in q._actions if isinstance(a, argparse.BooleanOptionalAction))
 
 
 def _setup(args) -> tuple:
@@ -83,7 +84,7 @@ def _setup(args) -> tuple:
     pipe = load_model(args.model, args.data, args.device, args.dtype)
     judge = Judge.from_args(args.judge_url, args.judge_model, cache_dir=out / "judge_cache")
     meta = {"model": args.model, "data": args.data, "dtype": args.dtype,
-            "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}" for k, v in _flags(args))}
+            "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}".strip() for k, v in _flags(args))}
     return out, pipe, judge, meta
 
 
@@ -94,8 +95,23 @@ def _stamp(rep: dict, meta: dict) -> None:
 
 
 def _flags(args) -> list[tuple[str, str]]:
-    skip = {"func", "eval_verb", "verb", "quiet"}
-    return [(f"--{k.replace('_', '-')}", shlex.quote(str(v))) for k, v in vars(args).items() if k not in skip and v is not None]
+    """(option, value) pairs that rerun this command; flags come with an empty value (True: ``--name``;
+    False: ``--no-name`` for a --name/--no-name pair, else left out, as argparse reads them)."""
+    skip = {"func", "eval_verb", "verb", "quiet", "log_quiet", "log_verbose"}
+    out = []
+    for k, v in vars(args).items():
+        if k in skip or v is None:
+            continue
+        name = k.replace("_", "-")
+        if isinstance(v, bool):
+            if v or k in _NEGATABLE:
+                out.append((f"--{name}" if v else f"--no-{name}", ""))
+            continue
+        out.append((f"--{name}", shlex.quote(str(v))))
+    return out
+
+
+_NEGATABLE: set[str] = set()  # dests of --name/--no-name options (BooleanOptionalAction)
 
 
 def _generation(args: argparse.Namespace) -> int:
