@@ -16,6 +16,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("multipart")
+httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 skimage_data = pytest.importorskip("skimage.data")
@@ -225,19 +226,31 @@ def test_generate_tab(server, browser, slow, shots):
     browser.save_screenshot(str(shots / "generate.png"))
 
 
-def test_cancel_a_generate_request(server, browser, slow):
+def test_queue_position_and_cancelling_a_queued_request(server, browser, slow):
+    """Another client's request runs; the page's waits in line ("Next in line…"); Cancel drops it
+    before it starts, so the server runs one batch only."""
     load(browser, server, "generate")
     el(browser, "prompt").send_keys("A close-up photo of a smiling young woman.")
-    slow["seconds"] = 0.3
+    before = httpx.get(server + "/health").json()["batches_run"]
+    slow["seconds"] = 0.15  # the other request: 1 + STEPS passes, about a second
+    other = threading.Thread(target=lambda: httpx.post(server + "/v1/generate", timeout=60, json={
+        "prompt": "A close-up photo of an elderly man.", "seed": 1}))
     try:
+        other.start()
+        # the other request is running (a batch counts as run when it starts)
+        WebDriverWait(browser, 10).until(lambda d: httpx.get(server + "/health").json()["batches_run"] > before)
         el(browser, "generate").click()
-        WebDriverWait(browser, 10).until(lambda d: el(d, "generate-status").is_displayed())
+        WebDriverWait(browser, 10).until(lambda d: el(d, "generate-status-text").text == "Next in line…")
         el(browser, "generate-cancel").click()
         wait_state(browser, "gallery", "cancelled")
+        other.join(60)
     finally:
         slow["seconds"] = 0.0
     assert el(browser, "generate-error").text == "Cancelled."
-    assert el(browser, "generate").is_enabled()
+    assert el(browser, "generate").is_enabled() and not el(browser, "generate-status").is_displayed()
+    time.sleep(0.3)
+    health = httpx.get(server + "/health").json()
+    assert health["batches_run"] == before + 1 and health["queued"] == 0  # the page's request never ran
 
 
 def test_describe_tab_and_its_errors(server, browser, photos, shots):
