@@ -38,6 +38,28 @@ def read_source(source: str, root: str | Path, on_problem: Callable[[str, str], 
     raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
 
 
+def check_source(source: str, root: str | Path) -> int | None:
+    """Fail before anything is written when ``root`` cannot be ``source``; returns how many records it
+    will give when that is cheap to know (files to list), else None."""
+    from unif2ace.data import readers
+
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+    root = Path(root)
+    if not root.exists():
+        raise FileNotFoundError(f"{root} does not exist: give the folder (or file) of the {source} data")
+    if source in ("utkface", "folder"):
+        photos = readers.folder_images(root)
+        if source == "folder" and (root / "metadata.jsonl").is_file():
+            with open(root / "metadata.jsonl", encoding="utf-8") as f:
+                return sum(1 for line in f if line.strip())
+        if not photos:
+            raise FileNotFoundError(f"{root} has no images ({', '.join(readers.IMAGE_EXTS)})"
+                                    + (" and no metadata.jsonl" if source == "folder" else ""))
+        return len(photos)
+    return None
+
+
 def image_base(source: str, root: str | Path) -> Path:
     """Folder that relative image paths of ``source`` are resolved against."""
     root = Path(root)
@@ -76,6 +98,7 @@ def build(
     from unif2ace.data.qa import write_all_qa
 
     options = options or LabellerOptions()
+    count = check_source(source, root)  # before the store exists: a wrong root must not leave an empty dataset
     if threads:
         import torch
 
@@ -104,9 +127,10 @@ def build(
     records = read_source(source, root, on_problem)
     bar = None
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar as progress_bar
 
-        bar = tqdm(desc=f"labelling {source}", unit="img", total=limit, dynamic_ncols=True)
+        total = min(x for x in (limit, count) if x is not None) if (limit, count) != (None, None) else None
+        bar = progress_bar(total, f"labelling {source}", unit="img")
     t0, new, seen, buf = time.time(), 0, 0, []
     for rec in records:
         if limit is not None and seen >= limit:

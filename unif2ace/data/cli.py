@@ -118,6 +118,10 @@ def _show(args: argparse.Namespace) -> int:
         shown += 1
         if shown >= args.n:
             break
+    if not shown:  # an empty or half-built dataset is an error, not an empty success
+        what = f"no record with id {', '.join(sorted(wanted))}" if wanted else "no records"
+        raise ValueError(f"{args.folder} has {what}" + (f" in the {args.split} split" if args.split else "")
+                         + ("" if wanted else "; did `unif2ace data build` finish? (rerun it: it resumes)"))
     return 0
 
 

@@ -118,11 +118,19 @@ def _snake(name: str) -> str:
 def read_image_folder(
     root: str | Path, metadata: str = "metadata.jsonl", on_problem: ProblemHandler = warn_problem
 ) -> Iterator[FaceRecord]:
-    """A folder of images described by a jsonl (one object per image)."""
+    """A folder of images described by a jsonl (one object per image); without the jsonl, every image
+    under ``root`` (sorted, subfolders too) as an unlabelled record for the labellers."""
     root = Path(root)
     meta_path = root / metadata
     if not meta_path.is_file():
-        raise FileNotFoundError(f"{meta_path} not found; an image folder needs a jsonl describing its images")
+        photos = folder_images(root)
+        if not photos:
+            raise FileNotFoundError(f"{root} has no images ({', '.join(IMAGE_EXTS)}) and no {metadata}: give a "
+                                    "folder of face photos")
+        for path in photos:
+            rel = _rel(path, root)
+            yield FaceRecord(id=str(Path(rel).with_suffix("")).replace("/", "__"), image=rel, source="folder")
+        return
     for lineno, row in _iter_jsonl(meta_path, on_problem):
         name = row.get("file_name") or row.get("image")
         if not isinstance(name, str):
@@ -134,6 +142,12 @@ def read_image_folder(
         rec = _record_from_row(row, f"{Path(name).stem}", source=row.get("source", "folder"))
         rec.image = name
         yield rec
+
+
+def folder_images(root: str | Path) -> list[Path]:
+    """Image files under ``root`` (any depth), sorted; [] when ``root`` is not a folder."""
+    root = Path(root)
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_EXTS) if root.is_dir() else []
 
 
 # ----------------------------------------------------------------------------- conversations
