@@ -340,6 +340,19 @@ $("photo").addEventListener("change", () => {
   if (file) setPhoto(file, false);
 });
 
+// A photo dropped on an area (from the desktop or another page) counts as chosen there.
+function dropTarget(area, use) {
+  area.addEventListener("dragover", (e) => { e.preventDefault(); area.classList.add("drop"); });
+  area.addEventListener("dragleave", () => area.classList.remove("drop"));
+  area.addEventListener("drop", (e) => {
+    e.preventDefault();
+    area.classList.remove("drop");
+    const file = [...e.dataTransfer.files].find((f) => f.type.startsWith("image/"));
+    if (file) use(file);
+  });
+}
+dropTarget($("photo-card"), (file) => setPhoto(file, false));
+
 function photoForm() {
   if (!photo) fail("Choose a photo first.");
   const form = new FormData();
@@ -457,6 +470,8 @@ $("edit-photo").addEventListener("change", () => {
   const file = $("edit-photo").files[0];
   if (file) loadEdit(file, false).catch((e) => { $("edit-error").textContent = e.message; });
 });
+dropTarget($("edit-photo").parentElement,
+           (file) => loadEdit(file, false).catch((e) => { $("edit-error").textContent = e.message; }));
 
 function brushPoint(e) {
   const r = canvas.getBoundingClientRect();
@@ -551,6 +566,7 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   $("edit-note").textContent = notes.join(" ");
   $("edit-result").hidden = false;
 }));
+$("edit-prompt").addEventListener("keydown", (e) => { if (e.key === "Enter") $("edit-btn").click(); });
 $("edit-again").addEventListener("click", async () => {
   await loadEdit(await dataUrlToBlob($("edit-after").src), $("edit-cropped").checked);
 });
