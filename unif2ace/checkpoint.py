@@ -87,12 +87,13 @@ def load_backbone(model: torch.nn.Module, state_dict: dict[str, torch.Tensor], s
     missing = [k for k in missing if k not in tolerated]
     problems = []
     if missing:
-        problems.append(f"missing keys ({len(missing)}): {', '.join(missing)}")
+        problems.append(f"missing keys ({len(missing)}): {_few(missing)}")
     if unexpected:
-        problems.append(f"unexpected keys ({len(unexpected)}): {', '.join(unexpected)}")
-    for k, v in mapped.items():
-        if k in own and k not in VOCAB_KEYS and tuple(v.shape) != tuple(own[k].shape):
-            problems.append(f"shape mismatch for {k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}")
+        problems.append(f"unexpected keys ({len(unexpected)}): {_few(unexpected)}")
+    shapes = [f"{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}" for k, v in mapped.items()
+              if k in own and k not in VOCAB_KEYS and tuple(v.shape) != tuple(own[k].shape)]
+    if shapes:
+        problems.append(f"shape mismatches ({len(shapes)}): {_few(shapes, 2)}")
     if problems:
         raise CheckpointError(f"{source} checkpoint does not fit {model.config.name}: " + "; ".join(problems)
                               + " — check that the config matches the checkpoint")
@@ -107,6 +108,11 @@ def load_backbone(model: torch.nn.Module, state_dict: dict[str, torch.Tensor], s
             else:
                 target.copy_(v)
     return {"initialised": tolerated}
+
+
+def _few(items: list[str], shown: int = 4) -> str:
+    """The first few of a long list and how many more: a mismatch can list hundreds of keys."""
+    return ", ".join(items[:shown]) + (f" … and {len(items) - shown} more" if len(items) > shown else "")
 
 
 def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:

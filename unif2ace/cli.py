@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 # verb -> module providing ``register(subparsers)``; modules that do not exist yet are skipped.
 VERB_MODULES = (
@@ -29,8 +31,28 @@ class UserError(Exception):
     """An error caused by the user's input; printed as one line without a traceback."""
 
 
+# Errors that describe the input or the machine, not a bug: the message says what to do. ValueError covers
+# validation.InvalidInput and CheckpointError; OSError missing/unreadable files, full disks, permissions;
+# MemoryError too large a request. Anything else is a bug and keeps its traceback.
+KNOWN_ERRORS = (UserError, ValueError, OSError, MemoryError)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, MemoryError):
+        text = f"out of memory{': ' + text if str(exc) else ''}; use fewer or smaller inputs"
+    return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line (and exit 2), like every other error; the verbs' parsers inherit it."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="unif2ace",
         description="UniF²ace: understand and generate faces with one model.",
     )
@@ -96,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         result = args.func(args)
-    except (UserError, FileNotFoundError, ValueError) as exc:
-        print(f"unif2ace {args.verb}: error: {exc}", file=sys.stderr)
+    except KNOWN_ERRORS as exc:  # the user's input or machine (bad values, files, devices): one line, exit 2
+        if getattr(args, "log_verbose", 0) or os.environ.get("UNIF2ACE_DEBUG"):
+            traceback.print_exc()  # -v or UNIF2ACE_DEBUG=1: where it came from
+        print(f"unif2ace {args.verb}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -10,6 +10,18 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
+_SIMPLE = {"int": (int,), "float": (int, float), "bool": (bool,), "str": (str,), "None": (type(None),)}
+
+
+def _fits(value: Any, annotation: Any) -> bool:
+    """Whether a JSON value fits a simple field annotation ("int", "float | None", …); others are not checked."""
+    parts = [p.strip() for p in str(annotation).split("|")]
+    if not all(p in _SIMPLE for p in parts):
+        return True
+    if isinstance(value, bool) and "bool" not in parts:
+        return False  # true is not a number
+    return any(isinstance(value, _SIMPLE[p]) for p in parts)
+
 
 class PresetConfigMixin:
     KIND: ClassVar[str] = "config"
@@ -42,6 +54,9 @@ class PresetConfigMixin:
         unknown = set(data) - fields
         if unknown:
             raise ValueError(f"config.json has unknown keys {sorted(unknown)}; is it a {cls.KIND} config?")
+        for f in dataclasses.fields(cls):  # "128" where 128 belongs fails here, not deep inside the model
+            if f.name in data and not _fits(data[f.name], f.type):
+                raise ValueError(f"config.json: {f.name} must be {f.type}, got {data[f.name]!r}")
         return cls(**data)
 
     def save(self, folder: str | Path) -> Path:
@@ -62,4 +77,9 @@ class PresetConfigMixin:
             data = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path} is not valid JSON ({exc}); re-save the folder") from exc
-        return cls.from_dict(data)
+        if not isinstance(data, dict):
+            raise ValueError(f"{path} must hold a JSON object of {cls.KIND} settings")
+        try:
+            return cls.from_dict(data)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{path}: {str(exc).removeprefix('config.json: ')}") from None

@@ -13,7 +13,21 @@ import numbers
 
 
 class InvalidInput(ValueError):
-    """A user's value is not allowed; the message names it and says what is."""
+    """A user's value is not allowed; the message names it and says what is. ``status``: its HTTP code."""
+
+    status = 422
+
+
+class UnreadableImage(InvalidInput):
+    """Not an image, or a truncated / damaged one."""
+
+    status = 415
+
+
+class ImageTooLarge(InvalidInput):
+    """More pixels than allowed (read from the header, before decoding)."""
+
+    status = 413
 
 
 def whole_number(value, name: str, minimum: int | None = 1, maximum: int | None = None, parse: bool = False) -> int:
@@ -111,4 +125,4 @@ def check_token_count(count: int, what: str, limit: int) -> None:
         raise InvalidInput(f"the {what} is {count} tokens long; this model reads at most {limit}: shorten it")
 
 
-__all__ = ["InvalidInput", "whole_number", "finite_number", "choice", "flag", "check_text", "check_token_count"]
+__all__ = ["InvalidInput", "UnreadableImage", "ImageTooLarge", "whole_number", "finite_number", "choice", "flag", "check_text", "check_token_count"]

@@ -67,14 +67,15 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 
 def run(args: argparse.Namespace) -> int:
     from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import resolve_dtype
+    from unif2ace.pipeline.loading import resolve_device, resolve_dtype
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings = []
 
     t = time.perf_counter()
-    pipe = UniF2ace.from_pretrained(args.model, device=args.device, dtype=resolve_dtype(args.dtype, args.device))
+    device = resolve_device(args.device)
+    pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
           f"{pipe.image_size}×{pipe.image_size} px faces, {str(pipe.dtype).removeprefix('torch.')} on {pipe.device}")

@@ -20,13 +20,12 @@ def load_pipeline(args: argparse.Namespace):
     import torch
 
     from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import resolve_dtype
+    from unif2ace.pipeline.loading import resolve_device, resolve_dtype
+    from unif2ace.validation import whole_number
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = args.device
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if args.threads is not None:
+        torch.set_num_threads(whole_number(args.threads, "--threads"))
+    device = resolve_device(args.device)
     return _timed_load(lambda: UniF2ace.from_pretrained(args.model, device=device,
                                                       dtype=resolve_dtype(args.dtype, device),
                                                       image_tokenizer=getattr(args, "image_tokenizer", None)),

@@ -89,11 +89,15 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
         path = candidates[0]
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
-    if path.suffix == ".safetensors":
-        from safetensors.torch import load_file
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
 
-        return load_file(str(path))
-    return torch.load(path, map_location="cpu", weights_only=True)
+            return load_file(str(path))
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - truncated or corrupt files: one line naming the file
+        raise ValueError(f"cannot read {path} ({type(exc).__name__}: {exc}); the file may be corrupt or "
+                         "incomplete — download or save it again") from exc
 
 
 def load_showo_magvitv2(path: str | Path, device: str | torch.device = "cpu") -> ImageTokenizer:

@@ -10,11 +10,14 @@ already aligned. The same warp can be applied to a mask (editing).
 
 from __future__ import annotations
 
+import io
 import math
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 
 class NoFaceError(ValueError):
@@ -31,22 +34,136 @@ class FaceWarp:
     def apply(self, image: Image.Image, resample=Image.BICUBIC, fill=0) -> Image.Image:
         return image.transform((self.size, self.size), Image.AFFINE, self.coeffs, resample, fillcolor=fill)
 
+    def inverse_coeffs(self) -> tuple[float, float, float, float, float, float]:
+        """The inverse map, photo pixels → crop pixels, as PIL ``Image.AFFINE`` coefficients.
 
-def load_image(image) -> Image.Image:
-    """A path, PIL image or (H, W, 3)/(H, W) uint8 array → RGB PIL image."""
-    if isinstance(image, Image.Image):
-        return image.convert("RGB")
+        The warp is input = M·output + t with M = [[a, b], [d, e]], t = (c, f); so output = M⁻¹·(input − t).
+        """
+        a, b, c, d, e, f = self.coeffs
+        det = a * e - b * d
+        if abs(det) < 1e-12:
+            raise ValueError("the face warp is degenerate (zero scale) and cannot be inverted")
+        ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+        return (ia, ib, -(ia * c + ib * f), id_, ie, -(id_ * c + ie * f))
+
+    @property
+    def scale(self) -> float:
+        """Photo pixels per crop pixel."""
+        a, b, _, d, e, _ = self.coeffs
+        return math.sqrt(abs(a * e - b * d))
+
+    def footprint(self, photo_size: tuple[int, int]) -> np.ndarray:
+        """(H, W) bool over the photo: the pixels the crop covers (less a one-crop-pixel rim, where
+        interpolation would mix in the fill colour)."""
+        inner = Image.new("L", (self.size, self.size), 0)
+        inner.paste(255, (1, 1, self.size - 1, self.size - 1))
+        return np.asarray(inner.transform(photo_size, Image.AFFINE, self.inverse_coeffs(), Image.NEAREST, fillcolor=0)) > 127
+
+    def paste_back(self, crop: Image.Image, photo: Image.Image, mask: np.ndarray, feather: float | None = None
+                   ) -> Image.Image:
+        """``photo`` with ``crop`` (this warp's output, e.g. an edited face) warped back over it where
+        ``mask`` (H, W bool over the photo) is set and the crop reaches, at the photo's resolution.
+
+        The seam is feathered inwards: the blend weight is a Gaussian blur (σ = ``feather`` photo
+        pixels; default 1.5 crop pixels) of the pasted region, kept only inside it, so every pixel
+        outside ``mask`` is the photo's own, unchanged."""
+        from PIL import ImageFilter
+
+        photo = photo.convert("RGB")
+        region = np.asarray(mask, bool) & self.footprint(photo.size)
+        hard = Image.fromarray(region.astype(np.uint8) * 255)
+        sigma = 1.5 * self.scale if feather is None else feather
+        soft = hard.filter(ImageFilter.GaussianBlur(sigma)) if sigma > 0 else hard
+        alpha = Image.fromarray(np.minimum(np.asarray(hard), np.asarray(soft)))
+        back = crop.convert("RGB").transform(photo.size, Image.AFFINE, self.inverse_coeffs(), Image.BICUBIC)
+        return Image.composite(back, photo, alpha)
+
+
+# Photos above this many pixels are refused from their header, before decoding: a few KB of PNG can
+# declare 144 Mpixel (minutes of CPU and GBs of memory). 64 Mpixel is above any phone camera's photo.
+MAX_PIXELS = 8192 * 8192
+DETECT_SIDE = 1600  # longest side faces are detected at (see face_warp)
+MIN_SIDE = 16  # smaller images hold no face the model could read
+
+
+def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXELS) -> Image.Image:
+    """A path, bytes, file object, PIL image or (H, W[, 3|4]) uint8 array → upright 8-bit RGB PIL image.
+
+    The one image reader of the API, CLI and server: EXIF orientation applied (phone photos are stored
+    sideways with a rotate tag), 16-bit and 32-bit greyscale scaled to 8 bits (not clipped), CMYK,
+    palette and alpha images converted (transparent parts on white), animated images' first frame;
+    the pixel count is checked from the header before decoding. Bad files → one-line
+    :class:`~unif2ace.validation.InvalidInput` (``UnreadableImage``, ``ImageTooLarge``).
+    """
+    from unif2ace.validation import ImageTooLarge, InvalidInput, UnreadableImage
+
     if isinstance(image, np.ndarray):
         if image.dtype != np.uint8:
-            raise ValueError(f"image arrays must be uint8, got {image.dtype}")
-        return Image.fromarray(image).convert("RGB")
+            raise InvalidInput(f"image arrays must be uint8, got {image.dtype}")
+        if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
+            raise InvalidInput(f"image arrays must be (H, W), (H, W, 3) or (H, W, 4), got {image.shape}")
+        image = Image.fromarray(image[..., 0] if image.ndim == 3 and image.shape[2] == 1 else image)
+    name = name or (str(image) if isinstance(image, (str, Path)) else "the image")
+    if isinstance(image, Image.Image):
+        return _check_size(_to_rgb(image, name), name, None)
+    source = io.BytesIO(image) if isinstance(image, (bytes, bytearray, memoryview)) else image
     try:
-        with Image.open(image) as im:
-            return im.convert("RGB")
+        with warnings.catch_warnings():  # PIL warns from 89 Mpixel; the size is checked below, with a clear error
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(source)
     except (FileNotFoundError, IsADirectoryError):
-        raise FileNotFoundError(f"image {image} does not exist") from None
-    except Exception as exc:
-        raise ValueError(f"cannot read image {image}: {exc}") from exc
+        raise FileNotFoundError(f"image {name} does not exist") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLarge(f"{name} is too large to decode ({exc})") from None
+    except Image.UnidentifiedImageError:
+        raise UnreadableImage(f"{name} is not an image file (PNG, JPEG, WebP, GIF, BMP, TIFF…)") from None
+    except (OSError, ValueError, SyntaxError) as exc:  # a header PIL recognises but cannot parse
+        raise UnreadableImage(f"{name} is not a readable image ({_short(exc)})") from None
+    with im:
+        _check_size(im, name, max_pixels)
+        try:
+            im.seek(0)  # animated images: the first frame
+            im.load()
+            return _to_rgb(im, name)
+        except Image.DecompressionBombError as exc:
+            raise ImageTooLarge(f"{name} is too large to decode ({exc})") from None
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:  # truncated or damaged files
+            raise UnreadableImage(f"{name} could not be decoded: it is truncated or damaged ({_short(exc)})") from None
+
+
+def _check_size(im: Image.Image, name: str, max_pixels: int | None) -> Image.Image:
+    from unif2ace.validation import ImageTooLarge, InvalidInput
+
+    w, h = im.size
+    if max_pixels is not None and w * h > max_pixels:
+        raise ImageTooLarge(f"{name} is {w}×{h} = {w * h:,} pixels; at most {max_pixels:,}: use a smaller photo")
+    if min(w, h) < MIN_SIDE:
+        raise InvalidInput(f"{name} is {w}×{h} pixels; a face photo needs at least {MIN_SIDE}×{MIN_SIDE}")
+    return im
+
+
+def _to_rgb(im: Image.Image, name: str) -> Image.Image:
+    """Any PIL mode → upright 8-bit RGB."""
+    try:
+        im = ImageOps.exif_transpose(im) or im  # applies and drops the orientation tag (a copy)
+    except Exception:  # noqa: BLE001 - a damaged EXIF block: the pixels are still good, keep them as stored
+        pass
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        # high-bit-depth greyscale: PIL's convert("L") clips at 255 (a 16-bit photo turns white); scale instead
+        a = np.asarray(im).astype(np.float64)
+        top = 1.0 if im.mode == "F" and a.max(initial=0) <= 1.0 else 255.0 if im.mode == "F" else (
+            65535.0 if im.mode.startswith("I;16") or a.max(initial=0) > 255 else 255.0)
+        a = np.clip(a / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return Image.fromarray(a, "L").convert("RGB")
+    if im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (im.mode in ("P", "L", "RGB") and "transparency" in im.info):
+        rgba = im.convert("RGBA")  # transparent parts on white, not on whatever colour they hide
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    return im.convert("RGB")  # RGB, L, 1, P, CMYK, YCbCr, LAB, HSV
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def detect_face(rgb: np.ndarray, threshold: float = 0.0):
@@ -71,7 +188,15 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
 
 def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str = "the photo") -> FaceWarp:
     """Find the largest face and return the warp to a level, centred ``size``×``size`` crop."""
-    found = detect_face(np.asarray(image.convert("RGB")))
+    # large photos: detect on a copy at most DETECT_SIDE px wide (dlib's HOG costs ~ pixels: a 25 Mpixel
+    # photo took 26 s), then map the box and landmarks back; the crop is still taken from the full photo
+    shrink = max(image.size) / DETECT_SIDE
+    small = image if shrink <= 1 else image.resize((max(1, round(image.width / shrink)),
+                                                    max(1, round(image.height / shrink))), Image.BILINEAR)
+    found = detect_face(np.asarray(small.convert("RGB")))
+    if found is not None and shrink > 1:
+        box, pts = found
+        found = tuple(v * shrink for v in box), pts * shrink
     if found is None:
         raise NoFaceError(f"no face found in {name}: use a photo with one clearly visible, roughly frontal face "
                           "(for an already aligned face crop, skip alignment: align=False, --no-align)")

@@ -210,7 +210,7 @@ def _find_magvit(path: Path) -> Path:
 
 
 def _load_showo(path: Path, preset: str | ModelConfig | None):
-    from unif2ace.checkpoint import load_backbone, read_state_dict
+    from unif2ace.checkpoint import detect_format, load_backbone, read_state_dict
     from unif2ace.model import UniF2aceModel
 
     info = {}
@@ -222,6 +222,12 @@ def _load_showo(path: Path, preset: str | ModelConfig | None):
     if "llm_vocab_size" in info and info["llm_vocab_size"] != config.text_vocab_size:
         config = config.replace(text_vocab_size=int(info["llm_vocab_size"]))
     state = read_state_dict(path)
+    if detect_format(state) == "unif2ace":  # our weights without our config.json: say that, not "does not fit"
+        folder = path if path.is_dir() else path.parent
+        if path.is_file() and (folder / "config.json").is_file():
+            raise InvalidInput(f"{path} is the weights file of a model folder: pass the folder, --model {folder}")
+        raise FileNotFoundError(f"{folder / 'config.json'} is missing: a UniF²ace model folder needs config.json "
+                                "beside model.safetensors (re-export or re-download the model)")
     if config.token_moe is None and config.sequence_moe is None:  # dense: every weight comes from the file
         with torch.device("meta"):
             model = UniF2aceModel(config)
@@ -310,6 +316,28 @@ def resolve_dtype(name: str, device: str | torch.device) -> torch.dtype:
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"unknown dtype {name!r}; choose auto, float32, bfloat16 or float16")
     return dtype
+
+
+def resolve_device(name: str | torch.device) -> torch.device:
+    """A ``--device`` value: ``auto`` (cuda when available, else cpu), ``cpu``, ``cuda``, ``cuda:N``, ``mps``;
+    a device this build or machine lacks is a one-line error, not a traceback from deep inside torch."""
+    if str(name) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise InvalidInput(f"unknown device {str(name)!r}; use auto, cpu, cuda, cuda:N or mps") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            why = "this PyTorch build has no CUDA" if torch.version.cuda is None else "no CUDA GPU is visible"
+            raise InvalidInput(f"device {str(name)!r} is not available ({why}); use --device cpu")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise InvalidInput(f"device {str(name)!r} does not exist: {torch.cuda.device_count()} CUDA GPU(s) visible")
+    elif device.type == "mps" and not torch.backends.mps.is_available():
+        raise InvalidInput(f"device {str(name)!r} is not available on this machine; use --device cpu")
+    elif device.type not in ("cpu", "cuda", "mps"):
+        raise InvalidInput(f"device {str(name)!r} is not supported; use auto, cpu, cuda, cuda:N or mps")
+    return device
 
 
 def _cpu_has_native_bf16() -> bool:
