@@ -85,6 +85,24 @@ def test_tracker_reports_errors_and_forgets_old_ids():
     batcher.close()
 
 
+def test_tracker_keeps_states_not_results():
+    import gc
+    import weakref
+
+    class Result:  # stands for a request's images
+        pass
+
+    batcher = Batcher(lambda key, payloads: [Result() for _ in payloads], max_rows=4, max_wait=0)
+    tracker = Tracker(batcher)
+    future = submit_as(batcher, "job-result", "k", None)
+    result = weakref.ref(future.result(10))
+    wait_until(lambda: tracker.state("job-result") == {"state": "done"})
+    del future
+    batcher.close()  # its thread's last batch holds the job (and its future) until the next one comes
+    gc.collect()
+    assert result() is None and tracker.state("job-result") == {"state": "done"}
+
+
 @pytest.fixture(scope="module")
 def pipe(tmp_path_factory):
     return UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny", steps=3))

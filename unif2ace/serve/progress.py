@@ -49,7 +49,9 @@ class Tracker:
         self.keep = keep
         self.interval = interval  # seconds between looks at a streamed job's state
         self.wait_unknown = wait_unknown  # how long a stream waits for a request id it does not know yet
-        self._jobs: OrderedDict[str, list[Future]] = OrderedDict()
+        # id → its jobs: the future while pending, then only the final state, so results (images)
+        # are not kept alive by the tracker
+        self._jobs: OrderedDict[str, list[_Tracked]] = OrderedDict()
         self._lock = threading.Lock()
         self.passes = 0  # forward passes since the running batch started (ints are atomic under the GIL)
         batcher.on_submit = self._submitted
@@ -74,29 +76,30 @@ class Tracker:
         job_id = CURRENT_JOB.get()
         if job_id is None:
             return
+        tracked = _Tracked(job.future)
         with self._lock:
-            self._jobs.setdefault(job_id, []).append(job.future)
+            self._jobs.setdefault(job_id, []).append(tracked)
             self._jobs.move_to_end(job_id)
             while len(self._jobs) > self.keep:
                 self._jobs.popitem(last=False)
+        job.future.add_done_callback(tracked.finish)
 
     def _started(self, jobs: list[Job]) -> None:
         self.passes = 0
 
-    def futures(self, job_id: str) -> list[Future]:
+    def _tracked(self, job_id: str) -> list["_Tracked"]:
         with self._lock:
             return list(self._jobs.get(job_id, ()))
 
     def state(self, job_id: str) -> dict:
         """The request's state: its least advanced job's (queued before running before final)."""
-        futures = self.futures(job_id)
-        if not futures:
+        tracked = self._tracked(job_id)
+        if not tracked:
             return {"state": "unknown"}
-        pending = [f for f in futures if not f.done()]
+        pending = [f for f in (t.future for t in tracked) if f is not None]
         if not pending:
-            if any(f.cancelled() for f in futures):
-                return {"state": "cancelled"}
-            return {"state": "error" if any(f.exception() is not None for f in futures) else "done"}
+            finals = {t.final for t in tracked}
+            return {"state": next(s for s in ("cancelled", "error", "done") if s in finals)}
         ahead = [a for a in (self.batcher.ahead_of(f) for f in pending) if a is not None]
         if ahead:
             return {"state": "queued", "ahead": max(ahead)}
@@ -104,7 +107,25 @@ class Tracker:
 
     def cancel(self, job_id: str) -> bool:
         """Cancel the request's jobs that have not started; True if any was."""
-        return any([f.cancel() for f in self.futures(job_id)])
+        return any([f.cancel() for f in (t.future for t in self._tracked(job_id)) if f is not None])
+
+
+class _Tracked:
+    """One job of a request: its future until it finishes, then its final state only."""
+
+    __slots__ = ("future", "final")
+
+    def __init__(self, future: Future):
+        self.future: Future | None = future
+        self.final: str | None = None
+
+    def finish(self, future: Future) -> None:
+        # final before the future is dropped: a reader that sees no future sees the final state
+        if future.cancelled():
+            self.final = "cancelled"
+        else:
+            self.final = "error" if future.exception() is not None else "done"
+        self.future = None
 
 
 class JobIdMiddleware:
