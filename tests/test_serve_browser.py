@@ -220,6 +220,14 @@ def test_generate_tab(server, browser, slow, shots):
     links = browser.find_elements(By.CSS_SELECTOR, "#gallery .run:first-child a[download]")
     assert len(links) == 3 and all(a.get_attribute("href").startswith("data:image/png;base64,") for a in links)
     assert links[0].get_attribute("download") == f"unif2ace-{seed}-1.png"
+    # "Reuse seed" puts the run's prompt, seed, count and settings back
+    el(browser, "prompt").clear()
+    el(browser, "seed").clear()
+    browser.execute_script("const s = document.getElementById('steps'); s.value = 2; s.dispatchEvent(new Event('input'))")
+    assert el(browser, "steps-out").text == "2"
+    browser.find_element(By.CSS_SELECTOR, "#gallery .run:first-child .face button[aria-label^='Reuse']").click()
+    assert el(browser, "prompt").get_attribute("value") == prompt and el(browser, "seed").get_attribute("value") == seed
+    assert el(browser, "steps-out").text == str(STEPS) and el(browser, "count").get_attribute("value") == "3"
     statuses = browser.execute_script("return window.__statuses")
     assert any(re.fullmatch(rf"Step [1-9] of {STEPS}", s) for s in statuses), statuses
     assert not el(browser, "generate-status").is_displayed()  # the progress line goes away

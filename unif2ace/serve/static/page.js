@@ -313,7 +313,16 @@ function showRun(prompt, req, body) {
     const reuse = document.createElement("button");
     reuse.type = "button";
     reuse.textContent = "Reuse seed";
-    reuse.addEventListener("click", () => { $("seed").value = body.seed; $("count").value = req.n; $("prompt").value = prompt; });
+    reuse.setAttribute("aria-label", `Reuse the prompt, seed and settings of face ${i + 1}`);
+    reuse.addEventListener("click", () => {  // everything that made this run, back in the controls
+      $("seed").value = body.seed;
+      $("count").value = req.n;
+      $("prompt").value = prompt;
+      for (const [id, field] of Object.entries(SLIDERS)) {
+        if (req[field] !== undefined) { $(id).value = req[field]; $(`${id}-out`).textContent = $(id).value; }
+      }
+      $("prompt").focus();
+    });
     cap.append(download, edit, describe, reuse);
     fig.append(img, cap);
     faces.appendChild(fig);
