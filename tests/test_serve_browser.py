@@ -31,7 +31,7 @@ from PIL import Image  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from unif2ace.pipeline import UniF2ace, write_random_model  # noqa: E402
 from unif2ace.serve import Limits, create_app  # noqa: E402
@@ -361,8 +361,17 @@ def test_edit_tab(server, browser, photos, shots):
 
 def test_send_a_generated_face_to_edit_and_describe(server, browser):
     load(browser, server, "generate")
+    # the advanced settings reach the server: best of 2, a schedule, a negative prompt
+    browser.execute_script("const s = document.getElementById('candidates'); s.value = 2; s.dispatchEvent(new Event('input'))")
+    Select(el(browser, "schedule")).select_by_value("linear")
+    el(browser, "negative").send_keys("a blurry photo")
+    el(browser, "count").clear()
+    el(browser, "count").send_keys("1")
     el(browser, "prompt").send_keys("A close-up photo of an elderly man, aged 75." + Keys.ENTER)
     wait_state(browser, "gallery")
+    head = el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run-head").text
+    assert "schedule linear" in head and "best of 2" in head and "away from a blurry photo" in head, head
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#gallery .face img")) == 1
     browser.find_element(By.CSS_SELECTOR, "#gallery .face button[aria-label='Edit face 1']").click()
     WebDriverWait(browser, 10).until(lambda d: el(d, "canvas-wrap").is_displayed())
     assert el(browser, "edit-cropped").is_selected()  # a generated face is a crop already

@@ -25,7 +25,7 @@ const EXAMPLE_QUESTIONS = [
 ];
 const SLIDERS = {  // slider id → /v1/generate field
   steps: "steps", guidance: "guidance_scale", gender: "gender_contrast", age: "age_contrast",
-  temperature: "temperature",
+  temperature: "temperature", candidates: "candidates",
 };
 
 let CONFIG = null;  // GET /v1/config: the model's defaults and the server's limits
@@ -214,6 +214,8 @@ for (const id of [...Object.keys(SLIDERS), "brush"]) {
 
 function applyDefaults() {
   if (!CONFIG) return;
+  $("schedule").value = CONFIG.defaults.guidance_schedule || "";
+  $("negative").value = "";
   for (const [id, field] of Object.entries(SLIDERS)) {
     const value = CONFIG.defaults[field];
     const row = $(id).closest(".slider");
@@ -231,9 +233,12 @@ function samplingSettings() {
   if (!CONFIG) return {};
   const out = {};
   for (const [id, field] of Object.entries(SLIDERS)) {
-    if (!$(id).closest(".slider").hidden) out[field] = id === "steps" ? parseInt($(id).value, 10) : parseFloat($(id).value);
+    if (!$(id).closest(".slider").hidden) {
+      out[field] = ["steps", "candidates"].includes(id) ? parseInt($(id).value, 10) : parseFloat($(id).value);
+    }
   }
-  if (CONFIG.defaults.guidance_schedule) out.guidance_schedule = CONFIG.defaults.guidance_schedule;
+  if ($("schedule").value) out.guidance_schedule = $("schedule").value;
+  if ($("negative").value.trim()) out.negative_prompt = $("negative").value.trim();
   return out;
 }
 
@@ -269,8 +274,9 @@ $("prompt").addEventListener("keydown", (e) => {
 
 function settingsText(req, seed) {
   const parts = [`seed ${seed}`];
-  const names = { steps: "steps", guidance_scale: "guidance", gender_contrast: "gender contrast",
-                  age_contrast: "age contrast", temperature: "temperature" };
+  const names = { steps: "steps", guidance_scale: "guidance", guidance_schedule: "schedule",
+                  gender_contrast: "gender contrast", age_contrast: "age contrast", temperature: "temperature",
+                  candidates: "best of", negative_prompt: "away from" };
   for (const [field, name] of Object.entries(names)) if (req[field] !== undefined) parts.push(`${name} ${req[field]}`);
   return parts.join(" · ");
 }
@@ -321,6 +327,8 @@ function showRun(prompt, req, body) {
       for (const [id, field] of Object.entries(SLIDERS)) {
         if (req[field] !== undefined) { $(id).value = req[field]; $(`${id}-out`).textContent = $(id).value; }
       }
+      if (req.guidance_schedule) $("schedule").value = req.guidance_schedule;
+      $("negative").value = req.negative_prompt || "";
       $("prompt").focus();
     });
     cap.append(download, edit, describe, reuse);
@@ -586,6 +594,8 @@ if (window.innerWidth < 820) $("settings").open = false;  // on a phone the prom
 fetch("/v1/config").then((r) => (r.ok ? r.json() : Promise.reject(r))).then((c) => {
   CONFIG = c;
   $("steps").max = c.limits.max_steps;
+  for (const name of c.guidance_schedules) $("schedule").add(new Option(name, name));
+  $("schedule").closest(".slider").hidden = !c.defaults.guidance_schedule;
   $("count").max = c.limits.max_images;
   if (parseInt($("count").value, 10) > c.limits.max_images) $("count").value = c.limits.max_images;
   applyDefaults();
