@@ -189,3 +189,85 @@ def test_add_noise_and_errors():
         scheduler.step(random_logits(2, 32, 0), all_masked(2, 32), 4)
     with pytest.raises(ValueError, match="unknown mask schedule"):
         MDLMScheduler("sqrt")
+
+
+# ----------------------------------------------------------------------------- top-k / top-p / code temperature
+def test_top_k_keeps_exactly_the_k_most_likely_codes():
+    from unif2ace.diffusion.schedulers import filter_logits
+
+    logits = random_logits(4, 10, seed=7)
+    for k in (1, 3, CODES - 1, CODES):
+        out = filter_logits(logits, top_k=k)
+        kept = torch.isfinite(out)
+        assert (kept.sum(-1) == k).all()
+        top = logits.argsort(-1, descending=True)[..., :k]  # distinct random values: no ties
+        assert torch.equal(kept, torch.zeros_like(kept).scatter_(-1, top, True))
+        assert torch.equal(out[kept], logits[kept])  # kept logits unchanged
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.5, 0.9, 0.999])
+def test_top_p_keeps_the_smallest_set_reaching_p(p):
+    """Against a float64 loop: sort by probability, keep codes until their total reaches p."""
+    from unif2ace.diffusion.schedulers import filter_logits
+
+    logits = random_logits(3, 8, seed=11)
+    kept = torch.isfinite(filter_logits(logits, top_p=p))
+    probs = torch.softmax(logits.double(), -1)
+    for row in range(3 * 8):
+        pr = probs.view(-1, CODES)[row]
+        order = pr.argsort(descending=True).tolist()
+        want, total = set(), 0.0
+        for code in order:
+            want.add(code)
+            total += float(pr[code])
+            if total >= p:
+                break
+        assert set(kept.view(-1, CODES)[row].nonzero().flatten().tolist()) == want
+
+
+def test_code_temperature_divides_the_logits_and_bad_values_are_refused():
+    from unif2ace.diffusion.schedulers import filter_logits
+
+    logits = random_logits(2, 5, seed=3)
+    for t in (0.5, 2.0):
+        assert torch.allclose(torch.softmax(filter_logits(logits, temperature=t).double(), -1),
+                              torch.softmax(logits.double() / t, -1), atol=1e-6)
+    for bad in ({"temperature": 0.0}, {"top_p": 0.0}, {"top_p": 1.5}, {"top_k": -1}):
+        with pytest.raises(ValueError):
+            filter_logits(logits, **bad)
+
+
+@pytest.mark.parametrize("cls", [MaskGITScheduler, MDLMScheduler])
+def test_top_k_1_draws_the_most_likely_code(cls):
+    """With top_k = 1 every revealed code is the argmax of its logits (any seed)."""
+    sched = cls()
+    sched.set_timesteps(4)
+    logits = random_logits(2, 32, seed=5)
+    sample = all_masked(2, 32)
+    for k in sched.timesteps:
+        sample = sched.step(logits, sample, k, generator=torch.Generator().manual_seed(int(k)), top_k=1)
+    assert torch.equal(sample, logits.argmax(-1))
+
+
+def test_top_k_draws_follow_the_renormalised_distribution():
+    """Codes outside the top k never appear; inside, frequencies match the renormalised softmax."""
+    from unif2ace.diffusion.schedulers import draw_categorical, filter_logits
+
+    logits = torch.tensor([2.0, 1.0, 0.5, 0.0, -1.0]).expand(40_000, 5)
+    codes, _ = draw_categorical(filter_logits(logits, top_k=3), torch.Generator().manual_seed(0))
+    freq = torch.bincount(codes, minlength=5).double() / len(codes)
+    want = torch.softmax(torch.tensor([2.0, 1.0, 0.5]).double(), 0)
+    assert freq[3:].sum() == 0
+    assert torch.allclose(freq[:3], want, atol=0.01)  # 4 standard errors at n = 40,000
+
+
+def test_the_draw_options_are_sampling_config_fields_and_are_checked():
+    from unif2ace.generation.image import ImageGenerationConfig
+    from unif2ace.validation import InvalidInput
+
+    c = ImageGenerationConfig().with_overrides(top_k=50, top_p=0.9, code_temperature=0.8)
+    assert (c.top_k, c.top_p, c.code_temperature) == (50, 0.9, 0.8)
+    assert (ImageGenerationConfig().top_k, ImageGenerationConfig().top_p) == (0, 1.0)  # off by default
+    for bad in ({"top_k": -1}, {"top_k": 2.5}, {"top_p": 0.0}, {"top_p": 1.5}, {"code_temperature": 0.0}):
+        with pytest.raises(InvalidInput):
+            ImageGenerationConfig(**bad)

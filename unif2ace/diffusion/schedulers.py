@@ -49,6 +49,34 @@ def draw_categorical(logits: Tensor, generator: torch.Generator | None = None) -
     return codes.squeeze(-1), torch.log(probs.gather(-1, codes)).squeeze(-1)
 
 
+def filter_logits(logits: Tensor, top_k: int = 0, top_p: float = 1.0, temperature: float = 1.0) -> Tensor:
+    """``logits`` (..., K) divided by ``temperature``, with every code outside the ``top_k`` most likely
+    (0: no limit) or outside the nucleus (the fewest most likely codes whose probability reaches
+    ``top_p``; 1: no limit) set to −inf. The most likely code always stays. Returns a new tensor.
+
+    Ties at the k-th value keep exactly k codes (``torch.topk``'s choice among the tied ones).
+    """
+    if temperature <= 0 or not math.isfinite(temperature):
+        raise ValueError(f"temperature must be a positive number, got {temperature}")
+    if not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], got {top_p}")
+    if top_k < 0:
+        raise ValueError(f"top_k must be 0 (off) or positive, got {top_k}")
+    out = logits.float() / temperature if temperature != 1 else logits.float().clone()
+    K = out.shape[-1]
+    if 0 < top_k < K:
+        keep = torch.zeros_like(out, dtype=torch.bool).scatter_(-1, out.topk(top_k, dim=-1).indices, True)
+        out = out.masked_fill(~keep, float("-inf"))
+    if top_p < 1:
+        probs, order = torch.softmax(out, dim=-1).sort(dim=-1, descending=True)
+        # a code stays if the probability of the codes ranked above it is still below top_p
+        above = torch.cumsum(probs, dim=-1) - probs
+        drop_sorted = above >= top_p
+        drop_sorted[..., 0] = False
+        out = out.masked_fill(torch.zeros_like(drop_sorted).scatter_(-1, order, drop_sorted), float("-inf"))
+    return out
+
+
 def sample_codes(code_logits: Tensor, generator: torch.Generator | None = None) -> Tensor:
     """(B, N) codes drawn from softmax(code_logits) (float32, any device); see :func:`draw_categorical`."""
     return draw_categorical(code_logits, generator)[0]
@@ -115,15 +143,25 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         step_index: int | Tensor,
         generator: torch.Generator | None = None,
         temperature: float = 1.0,
+        top_k: int = 0,
+        top_p: float = 1.0,
+        code_temperature: float = 1.0,
     ) -> Tensor:
-        """One decoding step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N)."""
+        """One decoding step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N).
+
+        temperature scales the confidence noise; top_k, top_p and code_temperature shape the
+        distribution each code is drawn from (:func:`filter_logits`; its log-probability is then the
+        confidence). The defaults draw from softmax(logits) unchanged."""
         step_index, mask_id = self._begin_step(code_logits, sample, step_index)
         num_steps = self.num_inference_steps
         assert num_steps is not None
         batch, num_tokens, _ = code_logits.shape
         unknown = sample == mask_id
         where = unknown.nonzero(as_tuple=True)  # only unknown positions are drawn: logits elsewhere are ignored
-        new, new_log_prob = draw_categorical(code_logits[where], generator)  # (M,) each
+        logits = code_logits[where]
+        if top_k or top_p < 1 or code_temperature != 1:
+            logits = filter_logits(logits, top_k, top_p, code_temperature)
+        new, new_log_prob = draw_categorical(logits, generator)  # (M,) each
         drawn = sample.index_put(where, new)
 
         progress = (step_index + 1) / num_steps
@@ -214,13 +252,19 @@ class MDLMScheduler(_MaskedDiffusionScheduler):
         sample: Tensor,
         step_index: int | Tensor,
         generator: torch.Generator | None = None,
+        top_k: int = 0,
+        top_p: float = 1.0,
+        code_temperature: float = 1.0,
     ) -> Tensor:
-        """One ancestral step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N)."""
+        """One ancestral step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N);
+        top_k, top_p and code_temperature as in :func:`filter_logits`."""
         step_index, mask_id = self._begin_step(code_logits, sample, step_index)
+        if top_k or top_p < 1 or code_temperature != 1:
+            code_logits = filter_logits(code_logits, top_k, top_p, code_temperature)
         drawn = sample_codes(code_logits, generator)
         reveal_draw = torch.rand(sample.shape, generator=generator, device=sample.device)
         reveal = (sample == mask_id) & (reveal_draw < self.unmask_probability(step_index))
         return torch.where(reveal, drawn, sample)
 
 
-__all__ = ["MaskGITScheduler", "MDLMScheduler", "draw_categorical", "maskgit_step_static", "sample_codes"]
+__all__ = ["MaskGITScheduler", "MDLMScheduler", "draw_categorical", "maskgit_step_static", "filter_logits", "sample_codes"]

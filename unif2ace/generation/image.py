@@ -47,6 +47,11 @@ class ImageGenerationConfig:
     candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading
     gender_contrast: float = 0.0  # guidance against the prompt with its gender words swapped (swap_gender)
     age_contrast: float = 0.0  # guidance against the prompt with its age moved toward the middle (shift_age)
+    # what each code is drawn from (schedulers.filter_logits): the k most likely codes (0: all), the
+    # nucleus of probability top_p (1: all), softmax(logits / code_temperature)
+    top_k: int = 0
+    top_p: float = 1.0
+    code_temperature: float = 1.0
 
     def __post_init__(self) -> None:
         # normalise in place (18.0 → 18) so equal settings compare equal, e.g. as the server's batch key
@@ -70,6 +75,9 @@ class ImageGenerationConfig:
             candidates=whole_number(self.candidates, "candidates"),
             gender_contrast=finite_number(self.gender_contrast, "gender_contrast"),
             age_contrast=finite_number(self.age_contrast, "age_contrast"),
+            top_k=whole_number(self.top_k, "top_k", minimum=0),
+            top_p=finite_number(self.top_p, "top_p", minimum=1e-6, maximum=1.0),
+            code_temperature=finite_number(self.code_temperature, "code_temperature", minimum=1e-3),
         )
 
     def with_overrides(self, **overrides) -> ImageGenerationConfig:
@@ -218,10 +226,11 @@ def generate_image_codes(
             logits = _guide(logits.float(), terms, w)  # Show-o's order: guidance on the logits
         if buffer is not None:
             logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
+        draw = {"top_k": config.top_k, "top_p": config.top_p, "code_temperature": config.code_temperature}
         if isinstance(scheduler, MaskGITScheduler):
-            sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature)
+            sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature, **draw)
         else:
-            sample = scheduler.step(logits, sample, k, generator=generator)
+            sample = scheduler.step(logits, sample, k, generator=generator, **draw)
     return sample
 
 
