@@ -124,7 +124,9 @@ function watch(jobId, status, steps) {
       bar.removeAttribute("value");
       text.textContent = s.ahead === 0 ? "Next in line…" : `Waiting: ${s.ahead} request${s.ahead === 1 ? "" : "s"} ahead`;
     } else if (s.state === "running") {
-      if (steps) {  // one model pass for the prompt, then one per step
+      if (steps === 0) {
+        text.textContent = `Drawing… (${s.passes} model passes)`;
+      } else if (steps) {  // one model pass for the prompt, then one per step
         const step = Math.max(0, Math.min(steps, s.passes - 1));
         bar.max = steps; bar.value = step;
         text.textContent = step >= steps ? "Finishing…" : `Step ${step} of ${steps}`;
@@ -242,7 +244,8 @@ function samplingSettings() {
   return out;
 }
 
-function stepsFor() { return CONFIG ? parseInt($("steps").value, 10) : null; }
+// image work reports sampling steps (0 when the count is unknown: the server's defaults apply)
+function stepsFor() { return CONFIG ? parseInt($("steps").value, 10) : 0; }
 
 // ------------------------------------------------------------------ generate
 chips($("examples"), EXAMPLE_PROMPTS, (text) => { $("prompt").value = text; $("prompt").focus(); });
