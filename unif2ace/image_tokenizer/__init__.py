@@ -6,8 +6,17 @@
     images = tok.decode(codes)          # [B, 3, H, W] in [0, 1]
 """
 
-from .config import PRESETS, ImageTokenizerConfig
-from .lfq import LFQ
-from .model import ImageTokenizer, to_pil, to_tensor
+# imported on first use: the CLI imports this package to register its verbs, and torch takes seconds
+_LAZY = {"PRESETS": ".config", "ImageTokenizerConfig": ".config", "LFQ": ".lfq", "ImageTokenizer": ".model",
+         "to_pil": ".model", "to_tensor": ".model"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ImageTokenizer", "ImageTokenizerConfig", "LFQ", "PRESETS", "to_pil", "to_tensor"]
