@@ -82,10 +82,22 @@ def browser(tmp_path_factory):
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,800",
                  f"--user-data-dir={profile}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_window_size(1280, 800)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def no_script_errors(browser):
+    """After each test: the page's JavaScript logged no error (answers with an error status, which the
+    page shows beside their action, are logged by Chromium as failed loads and are expected)."""
+    browser.get_log("browser")  # drop what earlier tests left
+    yield
+    errors = [e["message"] for e in browser.get_log("browser")
+              if e["level"] == "SEVERE" and "Failed to load resource" not in e["message"]]
+    assert errors == []
 
 
 @pytest.fixture(scope="module")
