@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 
 from tqdm import tqdm
@@ -55,12 +56,33 @@ def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
     log.propagate = False
 
 
-def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None = None) -> tqdm:
-    """A progress bar on stderr: hidden with ``-q`` or ``disable=True``, and when stderr is not a terminal."""
+class _LiveBar(tqdm):
+    """A bar redrawn every second, so its elapsed time moves while one step takes long (a loaded CPU
+    can spend 10 s in one sampling step; a frozen bar looks like a hung command)."""
+
+    def __init__(self, *args, **kwargs):
+        self._stop = threading.Event()
+        super().__init__(*args, **kwargs)
+        if not self.disable:
+            threading.Thread(target=self._tick, name="unif2ace-progress", daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            if not self.disable:
+                self.refresh()
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
+
+
+def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None = None, **kwargs) -> tqdm:
+    """A progress bar on stderr: hidden with ``-q`` or ``disable=True``, and when stderr is not a terminal.
+    ``kwargs`` go to tqdm (e.g. ``bar_format``)."""
     if disable is None and _state["quiet"]:
         disable = True
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=disable,
-                leave=False)
+    return _LiveBar(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=disable,
+                    leave=False, **kwargs)
 
 
 def emit(text: str) -> None:

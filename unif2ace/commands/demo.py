@@ -68,14 +68,17 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 def run(args: argparse.Namespace) -> int:
     from unif2ace.pipeline import UniF2ace
     from unif2ace.pipeline.loading import resolve_device, resolve_dtype
+    from unif2ace.progress import bar, log, track_calls
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings = []
 
+    log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
     device = resolve_device(args.device)
-    pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
+    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):
+        pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
           f"{pipe.image_size}×{pipe.image_size} px faces, {str(pipe.dtype).removeprefix('torch.')} on {pipe.device}")
@@ -84,7 +87,10 @@ def run(args: argparse.Namespace) -> int:
     t = time.perf_counter()
     config = pipe.sampling_config(steps=args.steps, candidates=args.candidates, gender_contrast=args.gender_contrast,
                                   age_contrast=args.age_contrast)
-    faces = pipe.generate(prompts, 1, config, seed=args.seed)
+    log.info(f"seed {args.seed}")
+    with bar(config.steps, f"generating {len(prompts)} faces", unit="step") as b, \
+            track_calls(pipe.model, b, config.steps):
+        faces = pipe.generate(prompts, 1, config, seed=args.seed)
     dt = time.perf_counter() - t
     c = config.candidates
     timings.append((f"generate {len(faces)} faces" + (f", best of {c} each" if c > 1 else ""), dt,
@@ -93,13 +99,18 @@ def run(args: argparse.Namespace) -> int:
     grid.save(out / "generated.png")
 
     t = time.perf_counter()
-    captions = pipe.caption(faces, align=False)
+    with bar(160, f"captioning {len(faces)} faces", unit="tok") as b, track_calls(pipe.model, b, 160):
+        captions = pipe.caption(faces, align=False, max_new_tokens=160)
     dt = time.perf_counter() - t
     timings.append((f"caption {len(faces)} faces", dt, f"{dt / len(faces):.2f} s/caption"))
     grid_with_captions(faces, captions).save(out / "captions.png")
 
     t = time.perf_counter()
-    answers = {q: pipe.ask(faces, q, align=False) for q in QUESTIONS}
+    with bar(len(QUESTIONS) * 128, f"answering {len(QUESTIONS)} questions about each face", unit="tok") as b:
+        answers = {}
+        for q in QUESTIONS:
+            with track_calls(pipe.model, b, 128):
+                answers[q] = pipe.ask(faces, q, align=False, max_new_tokens=128)
     dt = time.perf_counter() - t
     timings.append((f"answer {len(QUESTIONS) * len(faces)} questions", dt, ""))
 
@@ -120,9 +131,12 @@ def run(args: argparse.Namespace) -> int:
         print("\n(scikit-image is not installed: skipping the real photo; pip install scikit-image)")
     if photo is not None:
         t = time.perf_counter()
-        crop = pipe.prepare([photo])[0]
-        caption = pipe.caption([crop], align=False)[0]
-        real_answers = pipe.ask([crop], list(QUESTIONS), align=False)
+        with bar(160 + 128, "a real photo: align, caption, answer", unit="tok") as b:
+            crop = pipe.prepare([photo])[0]
+            with track_calls(pipe.model, b, 160):
+                caption = pipe.caption([crop], align=False, max_new_tokens=160)[0]
+            with track_calls(pipe.model, b, 128):
+                real_answers = pipe.ask([crop], list(QUESTIONS), align=False, max_new_tokens=128)
         timings.append(("real photo: align, caption, 3 answers", time.perf_counter() - t, ""))
         grid_with_captions([crop], [caption], columns=1, width=40).save(out / "real_photo.png")
         print("\nA real photo (scikit-image's astronaut, Eileen Collins), aligned and cropped:")

@@ -12,8 +12,14 @@ from unif2ace.config import GUIDANCE_SCHEDULES
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="generate faces from text prompts",
                        description='Example: unif2ace generate "a smiling woman with red hair" -n 4 --out faces/')
-    p.add_argument("prompts", nargs="+", help="one or more prompts")
+    p.add_argument("prompts", nargs="*", help="one or more prompts")
     p.add_argument("-n", "--num-images", type=int, default=1, help="images per prompt (default 1)")
+    p.add_argument("--batch-size", type=int, default=8,
+                   help="faces per model call: -n is generated in chunks of this many, chunk i with seed + i "
+                        "(memory does not grow with -n; the same seed and batch size give the same faces)")
+    p.add_argument("--from-png", default=None, metavar="PNG",
+                   help="replay a face this command wrote: its prompt, seed, model and every sampling setting "
+                        "are read from the PNG's text chunks, and the same face is drawn again")
     p.add_argument("--out", default="faces", help="output folder (default ./faces)")
     p.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
     p.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
@@ -34,10 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("mask", help="a mask the size of the photo: white = regenerate")
     e.add_argument("prompt", help="what the edited face should look like")
     e.add_argument("--out", default=None, help="output file (default: IMAGE-edited.png)")
-    e.add_argument("--steps", type=int, default=None)
-    e.add_argument("--guidance-scale", type=float, default=None)
-    e.add_argument("--temperature", type=float, default=None)
-    e.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None)
+    e.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
+    e.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
+    e.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
+    e.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
+                   help="how the guidance weight varies over the steps (default: the model's)")
     _guidance_options(e)
     e.add_argument("--no-align", action="store_true", help="the photo is already an aligned face crop")
     add_model_options(e)
@@ -71,29 +78,131 @@ def sampling_overrides(args: argparse.Namespace) -> dict:
     return overrides
 
 
+PNG_KEY = "unif2ace"  # the PNG text chunk holding everything a replay needs (JSON)
+
+
+def save_png(image, path: Path, record: dict) -> None:
+    """``image`` as a PNG (atomically) with text chunks: ``prompt``, ``seed``, ``model``, ``sampling`` (the
+    :class:`ImageGenerationConfig` as JSON) and ``unif2ace`` (the whole ``record``, what ``--from-png`` reads)."""
+    import json
+
+    from PIL.PngImagePlugin import PngInfo
+
+    from unif2ace.io import atomic_write
+
+    info = PngInfo()
+    for key in ("prompt", "seed", "model_name"):
+        info.add_text(key.removesuffix("_name"), str(record[key]))
+    info.add_text("sampling", json.dumps(record["config"]))
+    info.add_text(PNG_KEY, json.dumps(record))
+    atomic_write(path, lambda tmp: image.save(tmp, format="PNG", pnginfo=info))
+
+
+def read_png_record(path: str) -> dict:
+    """The ``unif2ace`` text chunk of a PNG written by ``generate`` (ValueError saying what is wrong)."""
+    import json
+
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            text = im.text.get(PNG_KEY) if hasattr(im, "text") else None
+    except FileNotFoundError:
+        raise ValueError(f"--from-png {path}: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"--from-png {path}: not an image ({exc})") from None
+    if text is None:
+        raise ValueError(f"--from-png {path}: no '{PNG_KEY}' text chunk; only PNGs written by unif2ace generate "
+                         "can be replayed")
+    try:
+        record = json.loads(text)
+        record["batch"], record["index"], record["seed"], record["config"]  # noqa: B018 — all must be there
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"--from-png {path}: its '{PNG_KEY}' chunk is damaged ({exc})") from None
+    return record
+
+
 def run_generate(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from unif2ace.generation import ImageGenerationConfig
+    from unif2ace.pipeline.pipeline import MAX_SEED, new_seed
+    from unif2ace.progress import bar, chunks, emit, log, track_calls
+
     if args.num_images < 1:
         raise ValueError("-n must be at least 1")
+    if args.batch_size < 1:
+        raise ValueError("--batch-size must be at least 1")
+    replay = None
+    if args.from_png:
+        if args.prompts:
+            raise ValueError("give prompts or --from-png, not both")
+        replay = read_png_record(args.from_png)
+        if args.model is None:
+            args.model = replay.get("model")
+        if args.dtype == "auto" and replay.get("dtype"):
+            args.dtype = replay["dtype"]  # the dtype changes the pixels: replay with the recorded one
+    elif not args.prompts:
+        raise ValueError("give at least one prompt (or --from-png FILE to replay a face)")
     overrides = sampling_overrides(args)
     pipe = load_pipeline(args)
-    config = pipe.sampling_config(**overrides)  # the model's defaults with the command line's changes
-    images = pipe.generate(args.prompts, args.num_images, config, seed=args.seed, identity_image=args.identity,
-                           negative_prompt=args.negative_prompt)
+    if replay is not None:
+        config = pipe.sampling_config(ImageGenerationConfig(**replay["config"]))
+        if replay.get("device") and replay["device"] != str(pipe.device):
+            log.warning(f"the face was drawn on {replay['device']}, this replay runs on {pipe.device}: "
+                        "pixels may differ slightly")
+        # the sampler draws one random stream for a whole call: redraw the face's whole batch
+        rows, seed = replay["batch"], int(replay["seed"])
+        parts, names = [range(len(rows))], [None]
+        negative, identity = replay.get("negative_prompt"), replay.get("identity")
+    else:
+        config = pipe.sampling_config(**overrides)  # the model's defaults with the command line's changes
+        rows = [p for p in args.prompts for _ in range(args.num_images)]
+        seed = new_seed() if args.seed is None else args.seed
+        parts = chunks(len(rows), args.batch_size)
+        names = [f"prompt{i:02d}-{j:02d}.png" for i in range(len(args.prompts)) for j in range(args.num_images)]
+        negative, identity = args.negative_prompt, args.identity
+    log.info(f"seed {seed}" + (f" (chunk i uses seed + i; replay with --seed {seed})" if len(parts) > 1 else
+                               f" (replay with --seed {seed})"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for k, image in enumerate(images):
-        i, j = divmod(k, args.num_images)
-        path = out / f"prompt{i:02d}-{j:02d}.png"
-        image.save(path)
-        print(f"{path}\t{args.prompts[i]}")
+    record = {"model": args.model, "model_name": pipe.name, "dtype": str(pipe.dtype).removeprefix("torch."),
+              "device": str(pipe.device), "config": dataclasses.asdict(config), "negative_prompt": negative,
+              "identity": identity}
+    with bar(len(parts) * config.steps, f"generating {len(rows) if replay is None else 1} "
+                                          f"face{'s' * (len(rows) > 1 and replay is None)}", unit="step") as b:
+        for c, part in enumerate(parts):
+            chunk_seed = (seed + c) % (MAX_SEED + 1)
+            batch = [rows[k] for k in part]
+            with track_calls(pipe.model, b, config.steps):
+                images = pipe.generate(batch, 1, config, seed=chunk_seed, identity_image=identity,
+                                       negative_prompt=negative)
+            if replay is not None:
+                k = int(replay["index"])
+                path = out / (Path(args.from_png).stem + "-replay.png")
+                save_png(images[k], path, {**record, "prompt": rows[k], "seed": chunk_seed, "batch": batch, "index": k})
+                emit(f"{path}\t{rows[k]}")
+                continue
+            for index, (k, image) in enumerate(zip(part, images)):
+                path = out / names[k]
+                save_png(image, path, {**record, "prompt": rows[k], "seed": chunk_seed, "batch": batch,
+                                       "index": index})
+                emit(f"{path}\t{rows[k]}")
     return 0
 
 
 def run_edit(args: argparse.Namespace) -> int:
+    from unif2ace.pipeline.pipeline import new_seed
+    from unif2ace.progress import bar, log, track_calls
+
     overrides = sampling_overrides(args)
     pipe = load_pipeline(args)
-    image = pipe.inpaint(args.image, args.mask, args.prompt, pipe.sampling_config(**overrides), seed=args.seed,
-                         align=not args.no_align, negative_prompt=args.negative_prompt)
+    config = pipe.sampling_config(**overrides)
+    seed = new_seed() if args.seed is None else args.seed
+    log.info(f"seed {seed} (replay with --seed {seed})")
+    with bar(config.steps, "editing", unit="step") as b, track_calls(pipe.model, b, config.steps):
+        image = pipe.inpaint(args.image, args.mask, args.prompt, config, seed=seed, align=not args.no_align,
+                             negative_prompt=args.negative_prompt)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)

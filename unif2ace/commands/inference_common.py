@@ -17,29 +17,25 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 
 
 def load_pipeline(args: argparse.Namespace):
-    import torch
-
-    from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import resolve_device, resolve_dtype
-    from unif2ace.validation import whole_number
-
-    if args.threads is not None:
-        torch.set_num_threads(whole_number(args.threads, "--threads"))
-    device = resolve_device(args.device)
-    return _timed_load(lambda: UniF2ace.from_pretrained(args.model, device=device,
-                                                      dtype=resolve_dtype(args.dtype, device),
-                                                      image_tokenizer=getattr(args, "image_tokenizer", None)),
-                       args.model)
-
-
-def _timed_load(load, name: str | None):
-    """``load()`` between two log lines: loading takes seconds, and a silent command looks hung."""
+    """The pipeline the options name, loaded between two log lines under a ticking clock (importing
+    torch and loading take seconds; a silent command looks hung)."""
     import time
 
-    from unif2ace.progress import log
+    from unif2ace.progress import bar, log
 
-    log.info(f"loading {name or 'the shipped model'} …")
+    log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
-    pipe = load()
+    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # no total to show: a clock
+        import torch
+
+        from unif2ace.pipeline import UniF2ace
+        from unif2ace.pipeline.loading import resolve_device, resolve_dtype
+        from unif2ace.validation import whole_number
+
+        if args.threads is not None:
+            torch.set_num_threads(whole_number(args.threads, "--threads"))
+        device = resolve_device(args.device)
+        pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device),
+                                        image_tokenizer=getattr(args, "image_tokenizer", None))
     log.info(f"loaded {pipe} in {time.perf_counter() - t:.1f} s")
     return pipe

@@ -1,0 +1,140 @@
+"""The command line's progress, logging and reproducibility: -n in --batch-size chunks, the seed always
+logged, PNG text chunks that ``generate --from-png`` replays to identical pixels, -v/-q, help defaults."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from unif2ace.cli import build_parser, main
+from unif2ace.pipeline import UniF2ace, write_random_model
+from unif2ace.progress import bar, chunks, track_calls
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return write_random_model(tmp_path_factory.mktemp("model") / "tiny", steps=3)
+
+
+@pytest.fixture(scope="module")
+def pipe(model):
+    return UniF2ace.from_pretrained(model, dtype="auto")
+
+
+def pixels(path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+def test_generate_chunks_by_batch_size_and_writes_replayable_pngs(model, pipe, tmp_path, capsys):
+    out = tmp_path / "faces"
+    args = ["generate", "a smiling woman", "an old man", "-n", "2", "--batch-size", "3", "--seed", "7",
+            "--model", str(model), "--out", str(out), "--gender-contrast", "1.5"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "seed 7" in captured.err
+    names = sorted(p.name for p in out.glob("*.png"))
+    assert names == ["prompt00-00.png", "prompt00-01.png", "prompt01-00.png", "prompt01-01.png"]
+    assert captured.out.splitlines()[0] == f"{out / 'prompt00-00.png'}\ta smiling woman"
+    # chunk 0 = the first three faces with seed 7, chunk 1 = the last face with seed 8: the pipeline's own faces
+    config = pipe.sampling_config(gender_contrast=1.5)
+    first = pipe.generate(["a smiling woman", "a smiling woman", "an old man"], 1, config, seed=7)
+    last = pipe.generate(["an old man"], 1, config, seed=8)
+    for name, want in zip(names, first + last):
+        assert np.array_equal(pixels(out / name), np.asarray(want)), name
+    # unchunked (batch size ≥ faces) is exactly the pipeline's generate(prompts, n)
+    assert main(args[:6] + ["4"] + args[7:] + ["--out", str(tmp_path / "one")]) == 0
+    whole = pipe.generate(["a smiling woman", "an old man"], 2, config, seed=7)
+    for k, name in enumerate(names):
+        assert np.array_equal(pixels(tmp_path / "one" / name), np.asarray(whole[k])), name
+    # the text chunks say what made the face
+    with Image.open(out / "prompt01-01.png") as im:
+        text = dict(im.text)
+    assert text["prompt"] == "an old man" and text["seed"] == "8" and text["model"] == pipe.name
+    sampling = json.loads(text["sampling"])
+    assert sampling["steps"] == 3 and sampling["gender_contrast"] == 1.5 and "guidance_scale" in sampling
+    capsys.readouterr()
+    # --from-png replays each face to identical pixels, into NAME-replay.png
+    for name in ("prompt00-01.png", "prompt01-01.png"):
+        assert main(["generate", "--from-png", str(out / name), "--out", str(tmp_path / "replay")]) == 0
+        replayed = tmp_path / "replay" / name.replace(".png", "-replay.png")
+        assert np.array_equal(pixels(replayed), pixels(out / name)), name
+    assert "an old man" in capsys.readouterr().out
+
+
+def test_a_random_seed_is_logged_and_replays(model, tmp_path, capsys):
+    out = tmp_path / "faces"
+    assert main(["generate", "a child", "--model", str(model), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    seed = int(err.split("seed ", 1)[1].split()[0])
+    assert main(["generate", "a child", "--model", str(model), "--out", str(tmp_path / "again"), "--seed",
+                 str(seed), "-q"]) == 0
+    assert capsys.readouterr().err == ""  # -q: nothing on stderr when all goes well
+    assert np.array_equal(pixels(out / "prompt00-00.png"), pixels(tmp_path / "again" / "prompt00-00.png"))
+
+
+def test_from_png_errors_are_one_line(model, tmp_path, capsys):
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (8, 8)).save(plain)
+    for argv, words in ((["--from-png", str(plain)], "no 'unif2ace' text chunk"),
+                        (["--from-png", str(tmp_path / "absent.png")], "no such file"),
+                        (["x", "--from-png", str(plain)], "not both"),
+                        ([], "give at least one prompt"),
+                        (["x", "--batch-size", "0"], "--batch-size must be at least 1")):
+        assert main(["generate", *argv, "--model", str(model), "-q"]) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1, (argv, err)
+
+
+def test_track_calls_counts_forward_passes_and_lands_on_the_total():
+    layer = torch.nn.Linear(2, 2)
+    b = bar(10, "test", disable=False)
+    b.fp = io.StringIO()  # keep the test's output clean; the bar still counts
+    with track_calls(layer, b, 4):
+        for _ in range(2):
+            layer(torch.zeros(1, 2))
+        assert b.n == 2
+    assert b.n == 4  # a decoder that stops early still completes its share
+    with track_calls(layer, b, 3):
+        for _ in range(7):
+            layer(torch.zeros(1, 2))
+        assert b.n == 7  # never past its share
+    assert b.n == 7 and not layer._forward_hooks
+    b.close()
+    assert [list(r) for r in chunks(5, 2)] == [[0, 1], [2, 3], [4]]
+    with pytest.raises(ValueError, match="at least 1"):
+        chunks(3, 0)
+
+
+def test_verbosity_and_help_defaults(capsys):
+    parser = build_parser()
+    args = parser.parse_args(["-q", "info"])
+    assert args.log_quiet is True
+    args = parser.parse_args(["generate", "x", "-v", "-v"])
+    assert args.log_verbose == 2
+    with pytest.raises(SystemExit):
+        parser.parse_args(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "faces per model call" in text and "faces) (default: 8)" in text and "stderr" in text
+
+
+def test_eval_reproduce_line_parses_back_to_the_same_options():
+    """The "Reproduce:" command of an eval report must be one argparse accepts (flags as flags, not "False")."""
+    import shlex
+
+    from unif2ace.evaluation.cli import _flags
+
+    parser = build_parser()
+    for argv in (["eval", "generation", "--model", "m", "--data", "d", "--out", "o", "--save-images"],
+                 ["eval", "generation", "--model", "m", "--data", "d", "--out", "o"],
+                 ["eval", "understanding", "--model", "m", "--data", "d", "--out", "o", "--no-paraphrase",
+                  "--quiet", "-v"]):
+        args = parser.parse_args(argv)
+        line = " ".join(f"{k} {v}".strip() for k, v in _flags(args))
+        assert "False" not in line and "True" not in line and "verbose" not in line
+        again = parser.parse_args(argv[:2] + shlex.split(line))
+        same = {"func", "quiet", "log_verbose"}  # run-time verbosity is not part of what was measured
+        assert {k: v for k, v in vars(again).items() if k not in same} == \
+               {k: v for k, v in vars(args).items() if k not in same}
