@@ -369,6 +369,13 @@ def test_edit_tab(server, browser, photos, shots):
     assert el(browser, "edit-download").get_attribute("href").startswith("data:image/png;base64,")
     assert el(browser, "edit-before").get_attribute("src").startswith("blob:")
     browser.save_screenshot(str(shots / "edit.png"))
+    # the result goes back under the brush, with an empty mask, for a further edit
+    size = browser.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", after)
+    el(browser, "edit-again").click()
+    WebDriverWait(browser, 10).until(lambda d: not el(d, "edit-result").is_displayed())
+    assert browser.execute_script("return [arguments[0].width, arguments[0].height]", el(browser, "mask-canvas")) \
+        == size
+    assert painted(browser) == 0 and el(browser, "edit-base").get_attribute("src").startswith("blob:")
 
 
 def test_send_a_generated_face_to_edit_and_describe(server, browser):
