@@ -17,9 +17,11 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
     try:
         write(tmp)
+        # mkstemp makes 0600 files, and some writers (safetensors) recreate the file 0600: give the
+        # permissions a plain open() would (0644 under the usual umask), after the writer is done
+        os.chmod(tmp, 0o666 & ~_umask())
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -28,6 +30,12 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def make_dir_like_mkdir(path: str | Path) -> Path:
+    """Give a ``tempfile.mkdtemp`` folder (0700) the permissions ``mkdir`` would (0755 under the usual umask)."""
+    os.chmod(path, 0o777 & ~_umask())
+    return Path(path)
 
 
 def _umask() -> int:

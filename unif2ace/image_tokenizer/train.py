@@ -147,7 +147,9 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     perceptual = InceptionPerceptualLoss().to(device) if cfg.perceptual_weight > 0 else None
     step, elapsed_before = 0, 0.0
     if resume and ckpt_path.exists():
-        state = torch.load(ckpt_path, map_location=device, weights_only=False)
+        from unif2ace.training.checkpointing import safe_load
+
+        state = safe_load(ckpt_path, map_location=device)  # tensors and plain data only: never runs code
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         if disc is not None and state.get("disc"):

@@ -6,6 +6,7 @@
                                /ema.safetensors     EMA weights (when enabled)
                                /state.pt            optimizer, scheduler, step, data position
                                /rng-rank0.pt …      each process's torch RNG state
+                               (both plain data + tensors, read with weights_only=True: never code)
     RUN/checkpoints/latest                          name of the newest complete checkpoint
 
 A checkpoint is written into ``.tmp-step-…`` and renamed when complete (then ``latest`` is
@@ -83,18 +84,46 @@ def commit(run: Path, step: int, keep_last: int) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     for stale in checkpoint_dir(run).glob(".tmp-step-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in checkpoint_dir(run).glob(".*.tmp"):  # a killed atomic write's temporary (e.g. of 'latest')
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
     return final
 
 
+def safe_load(path: Path, map_location="cpu"):
+    """``torch.load`` with ``weights_only=True``: tensors, dicts, lists, tuples, numbers and text only.
+
+    A checkpoint is a pickle, and a crafted pickle runs code when loaded; the weights-only unpickler
+    refuses anything else, so resuming from a folder someone else wrote cannot run their code.
+    """
+    import pickle
+
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as exc:
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UnsafeCheckpoint(f"{path} holds objects other than tensors, numbers and text, which could run code "
+                               f"when loaded; refused (only tensors and plain data are read: {first[:200]})") from None
+    except (RuntimeError, EOFError, OSError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ValueError(f"cannot read {path} ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+                         "the checkpoint is damaged: resume from an earlier one") from None
+
+
+class UnsafeCheckpoint(ValueError):
+    """A checkpoint file that needs more than the weights-only unpickler (it could run code)."""
+
+
 def load_state(folder: Path) -> dict:
-    return torch.load(folder / "state.pt", map_location="cpu", weights_only=False)
+    return safe_load(folder / "state.pt")
 
 
 def restore_rng(folder: Path, rank: int) -> None:
     path = folder / f"rng-rank{rank}.pt"
     if not path.is_file():
         path = folder / "rng-rank0.pt"  # resumed on more processes than were saved
-    rng = torch.load(path, map_location="cpu", weights_only=False)
+    rng = safe_load(path)
     torch.set_rng_state(rng["cpu"])
     if "cuda" in rng and torch.cuda.is_available():
         torch.cuda.set_rng_state(rng["cuda"])

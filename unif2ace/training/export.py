@@ -36,7 +36,7 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
     tokenizer when missing; ``steps`` 18, ``guidance_scale`` 2.0, ``temperature`` 1.0 by default.
     """
     from unif2ace.config import ModelConfig
-    from unif2ace.io import atomic_write_text
+    from unif2ace.io import atomic_write_text, make_dir_like_mkdir
     from unif2ace.text import load_text_tokenizer
 
     out = Path(out)
@@ -51,7 +51,7 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
     if "num_image_tokens" not in gen:
         raise ValueError("generation_defaults needs num_image_tokens (image codes per image)")
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    tmp = make_dir_like_mkdir(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         _save_model(model, tmp, dtype, state_dict)
         tok.save(tmp / "text_tokenizer")

@@ -184,11 +184,22 @@ def _feature_dims(store, features: dict) -> dict:
 
 def _metrics_file(run: Path, resume_step: int) -> Path:
     """metrics.jsonl, cut back to the resumed step (a killed run may have logged past its checkpoint)."""
+    from unif2ace.io import atomic_write_text
+
     path = run / "metrics.jsonl"
     if path.is_file():
-        keep = [line for line in path.read_text().splitlines()
-                if line.strip() and json.loads(line).get("step", 0) <= resume_step]
-        path.write_text("".join(line + "\n" for line in keep))
+        keep = []
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:  # a kill in the middle of a write: the line is torn, drop it
+                print(f"{path}: dropped line {number}, cut short by the interrupted run", file=sys.stderr)
+                continue
+            if isinstance(record, dict) and record.get("step", 0) <= resume_step:
+                keep.append(line)
+        atomic_write_text(path, "".join(line + "\n" for line in keep))
     return path
 
 
