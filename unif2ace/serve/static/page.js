@@ -580,9 +580,8 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   $("edit-before").src = $("edit-base").src;
   $("edit-after").src = body.image;
   $("edit-download").href = body.image;
-  // anything else the server says about the edit (e.g. a mask reaching outside the face)
-  const notes = Object.entries(body).filter(([k, v]) => k !== "image" && (typeof v === "string" || Array.isArray(v)))
-    .map(([, v]) => (Array.isArray(v) ? v.join(" ") : v));
+  // what the server says about the edit in words (e.g. part of the mask lies outside the face and was not edited)
+  const notes = [].concat(body.warnings || [], body.warning || []).filter((w) => typeof w === "string");
   $("edit-note").textContent = notes.join(" ");
   $("edit-result").hidden = false;
 }));
