@@ -337,3 +337,28 @@ def test_sequence_moe_routes_and_loss_are_per_group_without_boolean_indexing():
         rows = group == g
         expected += moe.balance_coef * float(balance_loss(probs[rows, :len(experts)], top_i[rows], len(experts)))
     assert abs(float(loss) - expected) < 1e-6
+
+
+def test_cached_forwards_reuse_the_sequence_moe_mixture_exactly():
+    """With a KV cache the routes and features are fixed at prefill, so each layer's coef·h + vec is
+    computed once and reused; the reused one gives the very logits a fresh computation gives."""
+    cfg = ModelConfig.from_name("tiny")
+    torch.manual_seed(0)
+    model = UniF2aceModel(cfg).eval()
+    for block in model.layers:
+        randomise(block.sequence_moe, seed=7)
+    ids = torch.randint(0, cfg.text_vocab_size, (2, 6), generator=torch.Generator().manual_seed(2))
+    feats = {"identity": torch.randn(2, cfg.sequence_moe.identity_dim)}
+    cache = model.new_kv_cache(2, 12)
+    with torch.no_grad():
+        model(ids, kv_cache=cache, features=feats, compute_logits=False)
+        for t in range(3):
+            token = torch.full((2, 1), 3 + t)
+            if t == 2:  # force a fresh mixture for this step and compare
+                saved = cache.state.pop("sequence_moe_mixtures")
+                fresh = model(token, kv_cache=cache, features=feats).logits
+                cache.crop(cache.length - 1)
+                cache.state["sequence_moe_mixtures"] = saved
+            logits = model(token, kv_cache=cache, features=feats).logits
+        assert len(cache.state["sequence_moe_mixtures"]) == cfg.num_layers
+    assert torch.equal(logits, fresh)

@@ -142,10 +142,19 @@ class SequenceMoE(nn.Module):
     def forward(self, h: torch.Tensor, group: torch.Tensor, routes: tuple[torch.Tensor, torch.Tensor],
                 vectors: dict[str, torch.Tensor], image_mask: torch.Tensor | None = None) -> torch.Tensor:
         """Apply routed experts: h (B, L, d), routes = (top-k indices, gates) (B, k) each."""
+        return self.apply_mixture(h, *self.mixture(group, routes, vectors, h.shape[-1]), image_mask)
+
+    def mixture(self, group: torch.Tensor, routes: tuple[torch.Tensor, torch.Tensor],
+                vectors: dict[str, torch.Tensor], hidden_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The routed mixture as ``coef·h + vec``: coef (B,), vec (B, d), both float32.
+
+        It depends on the routes and features only, so a KV-cached forward computes it once
+        (``Block._sequence_moe`` keeps it in the cache's state) and every later token reuses it.
+        """
         top_i, gates = routes
-        B = h.shape[0]
-        coef = h.new_zeros(B, dtype=torch.float32)
-        vec = h.new_zeros(B, h.shape[-1], dtype=torch.float32)
+        B = top_i.shape[0]
+        coef = torch.zeros(B, dtype=torch.float32, device=top_i.device)
+        vec = torch.zeros(B, hidden_size, dtype=torch.float32, device=top_i.device)
         w = {k: v.softmax(0)[0] for k, v in self.gate_logits.items()}
         normed = {k: self.inject_norms[k](v).float() for k, v in vectors.items() if k in self.inject_norms}
         for g, experts in enumerate(self.experts):
@@ -161,6 +170,12 @@ class SequenceMoE(nn.Module):
                     coef = coef + sel * w[kind]
                     if kind in normed:
                         vec = vec + (sel * (1 - w[kind])).unsqueeze(-1) * normed[kind]
+        return coef, vec
+
+    def apply_mixture(self, h: torch.Tensor, coef: torch.Tensor, vec: torch.Tensor,
+                      image_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """coef·h + vec per sequence (h (B, L, d)); in "image" injection mode only at image positions."""
+        B = h.shape[0]
         out = coef.to(h.dtype).view(B, 1, 1) * h + vec.to(h.dtype).unsqueeze(1)
         if self.image_only and image_mask is not None:
             out = torch.where(image_mask.unsqueeze(-1), out, h)

@@ -72,7 +72,17 @@ class Block(nn.Module):
                 ctx.new_routes[layer] = routes
             if self.training:
                 aux = moe.aux_loss(probs, top_i, ctx.group)
-        return moe(h, ctx.group, routes, ctx.vectors, ctx.image_mask), aux
+        mixes = None
+        if ctx.routes is not None and ctx.kv_cache is not None and not self.training:
+            # routes and features are fixed at prefill, so the mixture is too: compute it once per cache
+            mixes = ctx.kv_cache.state.setdefault("sequence_moe_mixtures", {})
+        if mixes is not None and layer in mixes:
+            coef, vec = mixes[layer]
+        else:
+            coef, vec = moe.mixture(ctx.group, routes, ctx.vectors, h.shape[-1])
+            if mixes is not None:
+                mixes[layer] = (coef, vec)
+        return moe.apply_mixture(h, coef, vec, ctx.image_mask), aux
 
 
 @dataclass
@@ -269,7 +279,10 @@ class UniF2aceModel(nn.Module):
                     if kv_cache is not None:
                         state["noise"] = noise
                 feats["noise"] = noise
-            vectors = self.sequence_moe_shared.vectors(feats)
+            if routes is not None and kv_cache is not None and "sequence_moe_mixtures" in state:
+                vectors = {}  # every layer's mixture is cached (Block._sequence_moe): the vectors are not read
+            else:
+                vectors = self.sequence_moe_shared.vectors(feats)
             for kind, _v in feats.items():
                 m = (feature_mask or {}).get(kind)
                 available[kind] = torch.ones(B, dtype=torch.bool, device=x.device) if m is None else m.to(x.device)
