@@ -2,15 +2,22 @@
 
     python benchmarks/full_size_step.py --preset unif2ace-1.8b --device cuda
     python benchmarks/full_size_step.py --preset unif2ace-1.8b --device cpu --no-train   # generation only
+    python benchmarks/full_size_step.py --preset tiny --device cpu --compile --json out.json
 
 Random weights (speed and memory do not depend on their values). Prints a table: parameters,
-training step time, tokens/s, MFU (GPU), peak memory, generation time per image.
+training step time (eager, and compiled with ``--compile``), tokens/s, MFU (GPU), peak memory,
+generation time per image for ours and for Show-o's algorithm (the reference mode of the same
+code: ``use_cache=False, full_vocab=True``) with their ratio. ``--json`` writes the rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -45,6 +52,10 @@ def main() -> None:
     ap.add_argument("--guidance", type=float, default=5.0)
     ap.add_argument("--no-train", action="store_true", help="skip the training step (CPU memory)")
     ap.add_argument("--checkpointing", action="store_true", help="gradient checkpointing")
+    ap.add_argument("--compile", action="store_true",
+                    help="also time the training step with torch.compile (inductor; the compile time is reported)")
+    ap.add_argument("--skip-reference", action="store_true", help="skip Show-o's algorithm (reference mode)")
+    ap.add_argument("--json", default=None, help="write the rows here (e.g. benchmarks/results/DATE-gpu.json)")
     args = ap.parse_args()
     device = torch.device(args.device)
     torch.manual_seed(0)
@@ -64,26 +75,33 @@ def main() -> None:
         model.train()
         model.gradient_checkpointing = args.checkpointing
         opt = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=device.type == "cuda")
-        objective = Objective(model, ObjectiveConfig())
         codes = torch.randint(0, cfg.codebook_size, (args.batch, args.image_tokens), generator=g, device=device)
-        times = []
-        for _ in range(3):  # the first step includes allocator warm-up
-            sync(device)
-            t = time.perf_counter()
-            with torch.autocast(device.type, dtype=torch.bfloat16):
-                loss, _ = objective.t2i(prompts, codes, generator=g)
-            loss.backward()
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-            sync(device)
-            times.append(time.perf_counter() - t)
-        step = min(times[1:])
         tokens = args.batch * (args.prompt_tokens + 3 + args.image_tokens + 2)
-        rows += [("train step (s)", f"{step:.3f}"), ("train tokens/s", f"{tokens / step:,.0f}"),
-                 ("loss", f"{loss.item():.3f}")]
-        peak = peak_flops(device)
-        if peak:
-            rows.append(("MFU", f"{6 * n_active * tokens / step / peak:.1%}"))
+        variants = [("eager", model)]
+        if args.compile:
+            variants.append(("compiled", torch.compile(model)))
+        for label, net in variants:
+            objective = Objective(net, ObjectiveConfig())
+            times = []
+            for _ in range(3):  # the first step includes allocator warm-up (and compilation)
+                sync(device)
+                t = time.perf_counter()
+                with torch.autocast(device.type, dtype=torch.bfloat16):
+                    loss, _ = objective.t2i(prompts, codes, generator=g)
+                loss.backward()
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+                sync(device)
+                times.append(time.perf_counter() - t)
+            step = min(times[1:])
+            suffix = "" if label == "eager" else f", {label}"
+            rows += [(f"train step{suffix} (s)", f"{step:.3f}"), (f"train tokens/s{suffix}", f"{tokens / step:,.0f}"),
+                     (f"loss{suffix}", f"{loss.item():.3f}")]
+            if label != "eager":
+                rows.append((f"first step incl. compilation{suffix} (s)", f"{times[0]:.1f}"))
+            peak = peak_flops(device)
+            if peak:
+                rows.append((f"MFU{suffix}", f"{6 * n_active * tokens / step / peak:.1%}"))
         if device.type == "cuda":
             rows.append(("peak memory, training (GiB)", f"{torch.cuda.max_memory_allocated(device) / 2**30:.1f}"))
         del opt
@@ -92,15 +110,22 @@ def main() -> None:
     model.eval()
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
-    gen_cfg = ImageGenerationConfig(num_tokens=args.image_tokens, steps=args.steps, guidance_scale=args.guidance)
+    modes = [("ours", dict())] + ([] if args.skip_reference else [("show-o", dict(use_cache=False, full_vocab=True))])
     for label, batch in (("1 image", 1), (f"{args.batch} images", args.batch)):
-        generate_image_codes(model, prompts[:batch], gen_cfg, torch.Generator(device=device).manual_seed(0))  # warm
-        sync(device)
-        t = time.perf_counter()
-        generate_image_codes(model, prompts[:batch], gen_cfg, torch.Generator(device=device).manual_seed(0))
-        sync(device)
-        dt = time.perf_counter() - t
-        rows.append((f"generate {label}, {args.steps} steps, CFG (s)", f"{dt:.3f}  ({batch / dt:.2f} images/s)"))
+        seconds = {}
+        for mode, extra in modes:
+            gen_cfg = ImageGenerationConfig(num_tokens=args.image_tokens, steps=args.steps,
+                                            guidance_scale=args.guidance, **extra)
+            generate_image_codes(model, prompts[:batch], gen_cfg, torch.Generator(device=device).manual_seed(0))  # warm
+            sync(device)
+            t = time.perf_counter()
+            generate_image_codes(model, prompts[:batch], gen_cfg, torch.Generator(device=device).manual_seed(0))
+            sync(device)
+            seconds[mode] = time.perf_counter() - t
+        text = f"{seconds['ours']:.3f}  ({batch / seconds['ours']:.2f} images/s)"
+        if "show-o" in seconds:
+            text += f"; show-o {seconds['show-o']:.3f} ({seconds['show-o'] / seconds['ours']:.1f}×)"
+        rows.append((f"generate {label}, {args.steps} steps, CFG (s)", text))
     if device.type == "cuda":
         rows.append(("peak memory, generation (GiB)", f"{torch.cuda.max_memory_allocated(device) / 2**30:.1f}"))
 
@@ -109,6 +134,14 @@ def main() -> None:
     print(f"| {'what':<42} | {'value':<28} |\n|{'-' * 44}|{'-' * 30}|")
     for k, v in rows:
         print(f"| {k:<42} | {v:<28} |")
+    if args.json:
+        from unif2ace.io import atomic_write_text
+
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(Path(args.json), json.dumps({
+            "date": datetime.date.today().isoformat(), "preset": args.preset, "device": name,
+            "torch": torch.__version__, "argv": sys.argv[1:], "rows": dict(rows)}, indent=1) + "\n")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

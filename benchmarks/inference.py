@@ -3,6 +3,18 @@ transformers' ``PhiForCausalLM.generate`` (DESIGN §5, §9). Random weights; pri
 
     python benchmarks/inference.py                                   # CPU, tiny preset (minutes)
     python benchmarks/inference.py --device cuda --preset showo-1.3b # one GPU, Show-o's exact size, bf16
+    python benchmarks/inference.py --shipped --baseline /tmp/before --json benchmarks/results/DATE-cpu.json
+        # the shipped model at `make demo` settings, against an earlier commit exported with
+        # `git archive COMMIT unif2ace | tar -x -C /tmp/before` (same run, alternating)
+
+Shipped rows (``--shipped``): the shipped model (bf16 where the CPU computes it natively, as
+``unif2ace demo``), the demo's 6 prompts in one batch, its sampling (18 steps, CFG 6 + gender
+contrast 8 + age contrast 2 = 4 model rows per face) and CFG only (2 rows per face); the time per
+face counts code generation and decoding to pixels; captions are the demo's (``caption`` of the 6
+faces). Each measurement runs in a fresh process, ours and the baseline alternating, and reports
+the median wall and process-CPU seconds (CPU time is the steadier number on a shared machine).
+MoE row: the token MoE layer alone at the shipped size (24 rows × 258 positions), the sync-free
+grouped dispatch against the loop it replaced (``moe.reference_dispatch``), tokens/s.
 
 Image rows: t2i with CFG, ``--steps`` MaskGIT steps, ``--tokens`` image tokens per image.
   ours       prompt KV computed once, image positions only, code-vocabulary head, batched CFG
@@ -21,8 +33,14 @@ Text rows: an mmu prompt (image tokens + a question), ``--new-tokens`` greedy to
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -135,6 +153,91 @@ def hf_phi(cfg: ModelConfig, device, dtype):
     return model.to(dtype=dtype).eval()
 
 
+SHIPPED_WORKER = r"""
+import json, sys, time, torch
+torch.set_num_threads(int(sys.argv[1]))
+from unif2ace.pipeline import UniF2ace
+from unif2ace.pipeline.loading import resolve_dtype
+from unif2ace.commands.demo import DEMO_PROMPTS
+what, contrasts = sys.argv[2], sys.argv[3] == "1"
+pipe = UniF2ace.from_pretrained(None, device="cpu", dtype=resolve_dtype("auto", "cpu"))
+prompts = list(DEMO_PROMPTS)
+kw = {} if contrasts else dict(gender_contrast=0, age_contrast=0)
+if what == "caption":
+    faces = pipe.decode_images(pipe.generate_codes(prompts, seed=0, steps=2))
+    pipe.caption(faces[:1], align=False)  # warm-up
+t, c = time.perf_counter(), time.process_time()
+if what == "image":
+    codes = pipe.generate_codes(prompts, seed=0, **kw)
+    pipe.decode_images(codes)
+    extra = {"codes": codes.tolist()}
+else:
+    extra = {"captions": pipe.caption(faces, align=False)}
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "n": len(prompts), **extra}))
+"""
+
+
+def shipped_worker(tree: str | None, threads: int, what: str, contrasts: bool) -> dict:
+    """One measurement in a fresh process; ``tree``: a folder holding an exported ``unif2ace`` package."""
+    env = dict(os.environ)
+    if tree:
+        env["PYTHONPATH"] = os.path.abspath(tree)
+    out = subprocess.run([sys.executable, "-c", SHIPPED_WORKER, str(threads), what, "1" if contrasts else "0"],
+                         env=env, capture_output=True, text=True, cwd="/" if tree else None)
+    if out.returncode != 0:
+        raise SystemExit(f"shipped-model worker failed ({tree or 'this tree'}): {out.stderr.strip().splitlines()[-1]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_shipped(args) -> list[dict]:
+    """Rows for the shipped model: ours (this tree) and, with --baseline, the exported earlier tree."""
+    rows = []
+    trees = [("ours", None)] + ([("baseline", args.baseline)] if args.baseline else [])
+    for label, what, contrasts in (("image, demo sampling (4 rows/face)", "image", True),
+                                   ("image, CFG only (2 rows/face)", "image", False),
+                                   ("caption", "caption", False)):
+        runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
+        for r in range(args.repeats):
+            for name, tree in trees:
+                res = shipped_worker(tree, args.threads or torch.get_num_threads(), what, contrasts)
+                runs[name].append(res)
+                print(f"  {label}: {name} run {r + 1}/{args.repeats}: {res['wall']:.2f} s wall, "
+                      f"{res['cpu']:.2f} s CPU", file=sys.stderr, flush=True)
+        row = {"task": label}
+        for name, rs in runs.items():
+            n = rs[0]["n"]
+            row[name] = {"wall_per_item": statistics.median(x["wall"] for x in rs) / n,
+                         "cpu_per_item": statistics.median(x["cpu"] for x in rs) / n, "repeats": len(rs)}
+        if what == "image" and "baseline" in runs:
+            a, b = runs["ours"][0]["codes"], runs["baseline"][0]["codes"]
+            same = sum(x == y for ra, rb in zip(a, b) for x, y in zip(ra, rb)) / sum(len(r) for r in a)
+            row["codes_equal_to_baseline"] = same
+        if what == "caption" and "baseline" in runs:
+            row["captions_equal_to_baseline"] = runs["ours"][0]["captions"] == runs["baseline"][0]["captions"]
+        rows.append(row)
+    return rows
+
+
+def bench_moe_layer(device, dtype, repeats: int) -> dict[str, float]:
+    """The token MoE layer alone at the shipped size: tokens/s of the grouped dispatch and the old loop."""
+    from unif2ace.model.moe import GroupedTokenMoE, reference_dispatch
+
+    cfg = ModelConfig.from_name("face-small")
+    torch.manual_seed(0)
+    with torch.device(device):
+        moe = GroupedTokenMoE(cfg).to(dtype).eval()
+    with torch.no_grad():
+        for p in moe.parameters():
+            p.normal_(0, 0.05)
+        x = torch.randn(24 * 258, cfg.hidden_size, device=device, dtype=dtype)
+        group = torch.ones(x.shape[0], dtype=torch.long, device=device)
+        _, top_i, gates = moe.route(x, group)
+        experts = group.unsqueeze(1) * moe.num_experts + top_i
+        new = timed(lambda: moe._dispatch(x, experts, gates), device, repeats)
+        old = timed(lambda: reference_dispatch(moe, x, experts, gates), device, repeats)
+    return {"tokens": x.shape[0], "ours": x.shape[0] / new, "loop": x.shape[0] / old}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--preset", default="tiny")
@@ -150,7 +253,14 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--skip-reference-text", action="store_true", help="skip the (slow) cache-less text reference")
+    p.add_argument("--shipped", action="store_true", help="also time the shipped model at `make demo` settings (CPU)")
+    p.add_argument("--only-shipped", action="store_true", help="only the shipped-model and MoE rows")
+    p.add_argument("--baseline", default=None,
+                   help="folder with an earlier commit's exported `unif2ace` package, timed in the same run")
+    p.add_argument("--json", default=None, help="write the results here (e.g. benchmarks/results/DATE-cpu.json)")
     args = p.parse_args()
+    results: dict = {"date": datetime.date.today().isoformat(), "torch": torch.__version__, "argv": sys.argv[1:],
+                     "note": "shared 2-core machine unless stated; medians"}
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -162,24 +272,63 @@ def main() -> None:
           f"torch {torch.__version__}")
     print(f"images: {args.tokens} tokens, {args.steps} steps, CFG {args.guidance_scale}; text: mmu prompt of "
           f"{args.tokens + 4 + args.prompt_tokens} tokens, {args.new_tokens} new tokens per row\n")
+    if device.type != "cuda":
+        print("(no CUDA device: the GPU rows — showo-1.3b, unif2ace-1.8b — are skipped; "
+              "run with --device cuda --preset showo-1.3b on a GPU)\n")
+    moe = bench_moe_layer(device, dtype if device.type == "cuda" else torch.bfloat16, max(args.repeats, 5))
+    results["moe_layer"] = moe
+    print(f"token MoE layer alone (face-small size, {moe['tokens']} tokens, bf16): sync-free grouped "
+          f"{moe['ours']:,.0f} tok/s, loop dispatch {moe['loop']:,.0f} tok/s ({moe['ours'] / moe['loop']:.2f}×)\n",
+          flush=True)
+    if args.shipped or args.only_shipped:
+        rows = bench_shipped(args)
+        results["shipped"] = rows
+        print("| shipped model, CPU | ours: s/item wall (CPU) | baseline: s/item wall (CPU) | ratio (CPU) | same output |")
+        print("|---|---|---|---|---|")
+        for row in rows:
+            o, b = row["ours"], row.get("baseline")
+            base = f"{b['wall_per_item']:.2f} ({b['cpu_per_item']:.2f})" if b else "—"
+            ratio = f"{b['cpu_per_item'] / o['cpu_per_item']:.2f}×" if b else "—"
+            same = row.get("codes_equal_to_baseline", row.get("captions_equal_to_baseline", "—"))
+            same = f"{same:.0%} of codes" if isinstance(same, float) else str(same)
+            print(f"| {row['task']} | {o['wall_per_item']:.2f} ({o['cpu_per_item']:.2f}) | {base} | {ratio} | {same} |",
+                  flush=True)
+        print()
+    if args.only_shipped:
+        _write_json(args.json, results)
+        return
+    table = results.setdefault("table", [])
     print("| task | batch | ours | show-o algorithm | ratio | hf-phi generate | ratio |")
     print("|---|---|---|---|---|---|---|")
     for batch in (1, args.batch):
         t = bench_images(model, args, device, batch)
+        table.append({"task": "image", "batch": batch, "seconds": t})
         print(f"| image | {batch} | {batch / t['ours']:.2f} img/s ({t['ours']:.3f} s) | "
               f"{batch / t['show-o']:.2f} img/s ({t['show-o']:.3f} s) | {t['show-o'] / t['ours']:.1f}× | — | — |",
               flush=True)
     rows = args.batch * args.tokens // 2  # about the masked positions of a batch at mid-sampling
     t = bench_code_draw(rows, cfg.codebook_size, device, max(args.repeats, 5))
+    table.append({"task": f"code draw {rows}x{cfg.codebook_size}", "seconds": t})
     print(f"| code draw, {rows}×{cfg.codebook_size} logits | — | {t['ours'] * 1e3:.1f} ms | {t['show-o'] * 1e3:.1f} ms | "
           f"{t['show-o'] / t['ours']:.1f}× | Gumbel-max {t['gumbel'] * 1e3:.1f} ms | {t['gumbel'] / t['ours']:.1f}× |",
           flush=True)
     for batch in (1, args.batch):
         t = bench_text(model, args, device, batch)
+        table.append({"task": "text", "batch": batch, "new_tokens": args.new_tokens, "seconds": t})
         n = batch * args.new_tokens
         ref = f"{n / t['show-o']:.0f} tok/s | {t['show-o'] / t['ours']:.1f}×" if "show-o" in t else "— | —"
         hf = f"{n / t['hf-phi']:.0f} tok/s | {t['hf-phi'] / t['ours']:.1f}×" if "hf-phi" in t else "— | —"
         print(f"| text | {batch} | {n / t['ours']:.0f} tok/s ({t['ours']:.3f} s) | {ref} | {hf} |", flush=True)
+    _write_json(args.json, results)
+
+
+def _write_json(path: str | None, results: dict) -> None:
+    if path:
+        from unif2ace.io import atomic_write_text
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(Path(path), json.dumps(results, indent=1) + "\n")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -56,15 +56,14 @@ class MLP(nn.Module):
 
 
 def _fuse_linear_gelu(x: torch.Tensor, weight: torch.Tensor) -> bool:
-    """Inference in bf16 on a CPU whose oneDNN has bf16: fuse fc1 with its GELU (MLP.forward)."""
-    return (x.device.type == "cpu" and x.dtype == torch.bfloat16 and weight.dtype == torch.bfloat16
-            and not torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu") and _mkldnn_bf16())
+    """Inference in bf16 on a CPU whose oneDNN has bf16: fuse fc1 with its GELU (MLP.forward).
+    Not under torch.compile, which fuses it itself (inductor lowers this op only for frozen weights)."""
+    return (x.device.type == "cpu" and not torch.compiler.is_compiling() and x.dtype == torch.bfloat16 and weight.dtype == torch.bfloat16
+            and not torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu") and _MKLDNN_BF16)
 
 
-@functools.cache
-def _mkldnn_bf16() -> bool:
-    return (torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
-            and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+_MKLDNN_BF16 = (torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
+                and torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def balance_loss(probs: torch.Tensor, chosen: torch.Tensor, num_experts: int,

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One command for the GPU rows of docs/inference.md (issue 22), for a session lent a GPU:
+#     bash benchmarks/gpu.sh            # ≈ 8 minutes on one H100/H200; writes benchmarks/results/DATE-gpu-*.json
+# Each step has its own time limit so that one slow step cannot eat the others' time.
+set -u
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+D=$(date -u +%Y-%m-%d)
+OUT=benchmarks/results
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || { echo "no GPU: nothing to do"; exit 2; }
+run() { echo "== $*"; timeout "$1" "${@:2}" || echo "(step failed or timed out: $?)"; }
+run 150 "$PY" benchmarks/inference.py --device cuda --preset showo-1.3b --repeats 3 --batch 16 --skip-reference-text \
+    --json "$OUT/$D-gpu-showo-1.3b.json"
+run 150 "$PY" benchmarks/inference.py --device cuda --preset unif2ace-1.8b --repeats 3 --batch 16 --skip-reference-text \
+    --json "$OUT/$D-gpu-unif2ace-1.8b.json"
+run 120 "$PY" benchmarks/full_size_step.py --device cuda --preset unif2ace-1.8b --batch 64 --skip-reference \
+    --json "$OUT/$D-gpu-step-unif2ace-1.8b.json"
+run 120 "$PY" benchmarks/full_size_step.py --device cuda --preset showo-1.3b --batch 64 --skip-reference --compile \
+    --json "$OUT/$D-gpu-step-showo-1.3b.json"
