@@ -257,7 +257,7 @@ def test_alignment_levels_the_eyes_and_frames_the_face(astronaut):
 def test_inpaint_keeps_everything_outside_the_mask(pipe, astronaut):
     mask = Image.new("L", astronaut.size, 0)
     mask.paste(255, (170, 130, 280, 175))  # mouth and chin region
-    edited = pipe.inpaint(astronaut, mask, "a man with a thick beard", seed=0, steps=3)
+    edited = pipe.inpaint(astronaut, mask, "a man with a thick beard", seed=0, steps=3, paste_back=False)
     crop, warp = prepare_face(astronaut, 64)
     inside = np.asarray(warp.apply(mask, Image.NEAREST)) > 127
     assert inside.any() and not inside.all()
@@ -267,6 +267,28 @@ def test_inpaint_keeps_everything_outside_the_mask(pipe, astronaut):
         pipe.inpaint(astronaut, Image.new("L", astronaut.size, 0), "x")
     with pytest.raises(ValueError, match="the mask is 10×10"):
         pipe.inpaint(astronaut, Image.new("L", (10, 10), 255), "x")
+
+
+def test_edit_returns_the_photo_at_full_resolution_changed_only_inside_the_mask(pipe, astronaut):
+    """The edited crop goes back through the inverse warp: same size as the photo, every pixel outside
+    the mask the photo's own; the crop-space result equals the paste_back=False one (same seed)."""
+    mask = Image.new("L", astronaut.size, 0)
+    mask.paste(255, (185, 130, 260, 168))  # mouth and chin, inside the face crop
+    res = pipe.edit(astronaut, mask, "a man with a thick beard", seed=0, steps=3)
+    out, photo, inside = np.asarray(res.image), np.asarray(astronaut), np.asarray(mask) > 127
+    assert res.image.size == astronaut.size and res.warnings == [] and res.mask_outside_crop == 0
+    assert np.array_equal(out[~inside], photo[~inside])
+    assert not np.array_equal(out[inside], photo[inside])  # something was pasted back
+    assert same(res.edited_crop, pipe.inpaint(astronaut, mask, "a man with a thick beard", seed=0, steps=3,
+                                              paste_back=False))
+    assert same(pipe.inpaint(astronaut, mask, "a man with a thick beard", seed=0, steps=3), res.image)
+    # a mask reaching beyond the face crop: edited where it can be, the rest untouched, and said so
+    wide = Image.new("L", astronaut.size, 0)
+    wide.paste(255, (0, 130, 512, 175))
+    res = pipe.edit(astronaut, wide, "a man with a thick beard", seed=0, steps=3)
+    assert 0 < res.mask_outside_crop < 1 and "outside the face crop" in res.warnings[0]
+    beyond = (np.asarray(wide) > 127) & ~prepare_face(astronaut, 64)[1].footprint(astronaut.size)
+    assert np.array_equal(np.asarray(res.image)[beyond], photo[beyond])
 
 
 def test_identity_needs_a_face_expert(pipe, astronaut):
@@ -346,3 +368,47 @@ def test_import_stays_light():
     code = "import sys, unif2ace; assert 'torch' not in sys.modules; from unif2ace import UniF2ace; print(UniF2ace.__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "UniF2ace"
+
+
+# ----------------------------------------------------------------------------- editing: back into the photo
+def test_the_warp_inverse_round_trips(astronaut):
+    """Closed form: the inverse coefficients compose with the warp to the identity, points map back, and
+    a smooth photo warped to a crop and back is the photo again inside the crop's footprint."""
+    from unif2ace.pipeline.faces import FaceWarp, face_warp
+
+    def matrix(c):
+        return np.array([c[:3], c[3:], (0, 0, 1)], np.float64)
+
+    tilted = astronaut.rotate(15, resample=Image.BICUBIC)
+    for warp in (face_warp(tilted, 256), FaceWarp((0.8, -0.3, 40.0, 0.3, 0.8, -7.0), 64)):
+        assert np.allclose(matrix(warp.coeffs) @ matrix(warp.inverse_coeffs()), np.eye(3), atol=1e-12)
+        a, b, c, d, e, f = warp.coeffs
+        assert warp.scale == pytest.approx(math.sqrt(abs(a * e - b * d)))
+    warp = face_warp(tilted, 256)
+    x, y = 37.5, 101.25  # a crop point → the photo → back
+    a, b, c, d, e, f = warp.coeffs
+    px, py = a * x + b * y + c, d * x + e * y + f
+    ia, ib, ic, id_, ie, if_ = warp.inverse_coeffs()
+    assert (ia * px + ib * py + ic, id_ * px + ie * py + if_) == pytest.approx((x, y), abs=1e-9)
+    # a linear ramp (float pixels, bilinear: interpolation is exact on it) goes to the crop and back unchanged
+    yy, xx = np.mgrid[0:tilted.size[1], 0:tilted.size[0]]
+    ramp = Image.fromarray((0.37 * xx + 0.21 * yy).astype(np.float32), "F")
+    back = warp.apply(ramp, Image.BILINEAR).transform(ramp.size, Image.AFFINE, warp.inverse_coeffs(), Image.BILINEAR)
+    inside = warp.footprint(ramp.size)
+    side = 256 * warp.scale  # the crop's side in photo pixels: its footprint is about side² (less the rim)
+    assert 0.9 * side**2 < inside.sum() < side**2
+    assert np.abs(np.asarray(back, np.float64) - np.asarray(ramp, np.float64))[inside].max() < 1e-3
+
+
+def test_paste_back_changes_only_masked_pixels_and_feathers_inwards(astronaut):
+    from unif2ace.pipeline.faces import face_warp
+
+    warp = face_warp(astronaut, 64)
+    mask = np.zeros(astronaut.size[::-1], bool)
+    mask[130:175, 170:280] = True
+    out = np.asarray(warp.paste_back(Image.new("RGB", (64, 64), (0, 255, 0)), astronaut, mask), np.int16)
+    photo = np.asarray(astronaut, np.int16)
+    assert np.array_equal(out[~mask], photo[~mask])  # outside the mask: the photo, untouched
+    centre, edge = out[152, 225], out[130, 225]
+    assert tuple(centre) == (0, 255, 0)  # deep inside: the pasted crop
+    assert 0 < edge[1] - photo[130, 225, 1] < 255 - photo[130, 225, 1]  # at the seam: a blend of both

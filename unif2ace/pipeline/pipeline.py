@@ -50,6 +50,21 @@ class GenerationOutput:
     images: list[Image.Image]
 
 
+@dataclass
+class EditResult:
+    """What ``UniF2ace.edit`` returns: ``image`` is the user's photo at its own resolution with the edited
+    face pasted back inside the mask (``paste_back=False``: the aligned crop, as before); ``crop`` and
+    ``edited_crop`` the model's aligned square before and after; ``warnings`` say in plain words what the
+    user should know (e.g. part of the mask lies outside the face crop and was not edited);
+    ``mask_outside_crop`` is that part, as a fraction of the mask's pixels."""
+
+    image: Image.Image
+    crop: Image.Image
+    edited_crop: Image.Image
+    warnings: list[str]
+    mask_outside_crop: float
+
+
 class UniF2ace:
     def __init__(self, model, text_tokenizer, image_tokenizer, generation: GenerationDefaults | None = None,
                  identity_encoder=None, semantic_encoder=None, name: str = "model"):
@@ -247,12 +262,23 @@ class UniF2ace:
 
     def inpaint(self, image, mask, prompt: str, config: ImageGenerationConfig | None = None, *,
                 seed: int | None = None, generator: torch.Generator | None = None, align: bool = True,
-                negative_prompt: str | None = None, **overrides) -> Image.Image:
+                negative_prompt: str | None = None, paste_back: bool = True, **overrides) -> Image.Image:
+        """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``: the
+        photo itself, at its own resolution, edited inside the mask (``edit(...).image``; see ``edit``)."""
+        return self.edit(image, mask, prompt, config, seed=seed, generator=generator, align=align,
+                         negative_prompt=negative_prompt, paste_back=paste_back, **overrides).image
+
+    def edit(self, image, mask, prompt: str, config: ImageGenerationConfig | None = None, *,
+             seed: int | None = None, generator: torch.Generator | None = None, align: bool = True,
+             negative_prompt: str | None = None, paste_back: bool = True, **overrides) -> EditResult:
         """Regenerate the masked region (white/non-zero mask pixels) of a photo from ``prompt``.
 
         config / overrides: the sampling settings, as for ``generate``. The photo is aligned and
         cropped like every input; the mask goes through the same warp. Tokens touching the mask are
-        regenerated, the others kept, and pixels outside the mask are copied from the (aligned) input.
+        regenerated, the others kept. With ``paste_back`` (default) the edited crop goes back through
+        the inverse of the alignment warp into the photo at its original resolution, inside the mask
+        only, with the seam feathered inwards (``FaceWarp.paste_back``): every pixel outside the mask
+        is the photo's own. Part of the mask outside the face crop cannot be edited: the result warns.
         """
         self._check_prompt(prompt, "prompt")
         config = self.sampling_config(config, **overrides)
@@ -265,6 +291,12 @@ class UniF2ace:
         pixel_mask = torch.from_numpy(np.asarray(warp.apply(mask_img, Image.NEAREST)) > 127)
         if not pixel_mask.any():
             raise ValueError("the mask is empty (no white pixels in the face crop): mark the region to edit in white")
+        photo_mask = np.asarray(mask_img) > 127
+        outside = float((photo_mask & ~warp.footprint(pil.size)).sum() / max(int(photo_mask.sum()), 1))
+        warnings = []
+        if outside > 0:
+            warnings.append(f"{outside:.0%} of the mask lies outside the face crop and was left unchanged: "
+                            "only the face and its close surroundings can be edited")
         codes = self.encode_images([crop])
         h, w = self.image_tokenizer.config.latent_shape(self.image_size, self.image_size)
         f = self.image_size // h
@@ -272,8 +304,10 @@ class UniF2ace:
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
         out = self.generate_codes([prompt], config, seed=seed, generator=generator, init_codes=init,
                                   negative_prompts=None if negative_prompt is None else [negative_prompt])
-        edited = self.decode_images(out)[0]
-        return Image.composite(edited, crop, Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
+        edited = Image.composite(self.decode_images(out)[0], crop,
+                                 Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
+        result = warp.paste_back(edited, pil, photo_mask) if paste_back else edited
+        return EditResult(result, crop, edited, warnings, outside)
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write this pipeline as a model folder ``from_pretrained`` reads (weights, tokenizers,
@@ -501,4 +535,4 @@ def _load_mask(mask) -> Image.Image:
     return load_image(mask).convert("L")
 
 
-__all__ = ["UniF2ace", "GenerationOutput", "CAPTION_QUESTION", "chat_turns"]
+__all__ = ["UniF2ace", "GenerationOutput", "EditResult", "CAPTION_QUESTION", "chat_turns"]
