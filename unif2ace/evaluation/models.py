@@ -63,19 +63,33 @@ def _kw(fn: Any, **kwargs: Any) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if accepts(fn, k)}
 
 
-def caption_images(pipe: Any, images: list, batch_size: int = 16) -> list[str]:
+def _bar(total: int, desc: str | None, unit: str):
+    """A progress bar labelled ``desc`` (none when ``desc`` is None)."""
+    from unif2ace.progress import bar
+
+    return bar(total, desc or "", unit=unit, disable=True if desc is None else None)
+
+
+def caption_images(pipe: Any, images: list, batch_size: int = 16, desc: str | None = None) -> list[str]:
+    """``pipe.caption`` in batches; ``desc``: show a progress bar with this label."""
     out: list[str] = []
-    for s in range(0, len(images), batch_size):
-        out += list(pipe.caption(images[s : s + batch_size], **_kw(pipe.caption, align=False)))
+    with _bar(len(images), desc, "img") as b:
+        for s in range(0, len(images), batch_size):
+            out += list(pipe.caption(images[s : s + batch_size], **_kw(pipe.caption, align=False)))
+            b.update(len(images[s : s + batch_size]))
     return out
 
 
-def ask_images(pipe: Any, images: list, questions: list[str], batch_size: int = 32, **options: Any) -> list[str]:
-    """``pipe.ask`` in batches; ``options`` (e.g. ``constrain_yes_no``) go to it when it takes them."""
+def ask_images(pipe: Any, images: list, questions: list[str], batch_size: int = 32, desc: str | None = None,
+               **options: Any) -> list[str]:
+    """``pipe.ask`` in batches; ``options`` (e.g. ``constrain_yes_no``) go to it when it takes them;
+    ``desc``: show a progress bar with this label."""
     out: list[str] = []
     kw = _kw(pipe.ask, align=False, **options)
-    for s in range(0, len(images), batch_size):
-        out += list(pipe.ask(images[s : s + batch_size], questions[s : s + batch_size], **kw))
+    with _bar(len(images), desc, "q") as b:
+        for s in range(0, len(images), batch_size):
+            out += list(pipe.ask(images[s : s + batch_size], questions[s : s + batch_size], **kw))
+            b.update(len(images[s : s + batch_size]))
     return out
 
 

@@ -143,12 +143,12 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
     items = qa_items(recs, s.max_questions)
 
     t0 = time.time()
-    captions = caption_images(pipe, images, s.batch_size)
+    captions = caption_images(pipe, images, s.batch_size, desc="captions" if progress else None)
     timings["caption_s"] = round(time.time() - t0, 2)
     t0 = time.time()
     ask_kw = {} if s.constrain_yes_no is None else {"constrain_yes_no": s.constrain_yes_no}
     answers = ask_images(pipe, [images[i] for i, *_ in items], [t.question for _, t, *_ in items], s.batch_size,
-                         **ask_kw)
+                         desc="questions" if progress else None, **ask_kw)
     timings["ask_s"] = round(time.time() - t0, 2)
 
     report: dict[str, Any] = {"kind": "understanding", "settings": asdict(s), "n_images": len(recs),
