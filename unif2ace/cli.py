@@ -33,8 +33,9 @@ class UserError(Exception):
 
 # Errors that describe the input or the machine, not a bug: the message says what to do. ValueError covers
 # validation.InvalidInput and CheckpointError; OSError missing/unreadable files, full disks, permissions;
-# MemoryError too large a request. Anything else is a bug and keeps its traceback.
-KNOWN_ERRORS = (UserError, ValueError, OSError, MemoryError)
+# MemoryError too large a request; ImportError a missing optional package (the message names the extra).
+# Anything else is a bug and keeps its traceback.
+KNOWN_ERRORS = (UserError, ValueError, OSError, MemoryError, ImportError)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -128,6 +128,7 @@ def run_generate(args: argparse.Namespace) -> int:
     from unif2ace.generation import ImageGenerationConfig
     from unif2ace.pipeline.pipeline import MAX_SEED, new_seed
     from unif2ace.progress import bar, chunks, emit, log, track_calls
+    from unif2ace.validation import whole_number
 
     if args.num_images < 1:
         raise ValueError("-n must be at least 1")
@@ -158,7 +159,7 @@ def run_generate(args: argparse.Namespace) -> int:
     else:
         config = pipe.sampling_config(**overrides)  # the model's defaults with the command line's changes
         rows = [p for p in args.prompts for _ in range(args.num_images)]
-        seed = new_seed() if args.seed is None else args.seed
+        seed = new_seed() if args.seed is None else whole_number(args.seed, "--seed", minimum=0, maximum=MAX_SEED)
         parts = chunks(len(rows), args.batch_size)
         names = [f"prompt{i:02d}-{j:02d}.png" for i in range(len(args.prompts)) for j in range(args.num_images)]
         negative, identity = args.negative_prompt, args.identity

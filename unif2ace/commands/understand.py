@@ -57,15 +57,47 @@ def _answer(pipe, args, n: int, answer, desc: str, show) -> None:
 
 
 def run_caption(args: argparse.Namespace) -> int:
-    pipe = load_pipeline(args)
+    import sys
 
-    def show(i: int, text: str) -> None:
-        path = args.images[i]
+    from unif2ace.progress import bar
+
+    pipe = load_pipeline(args)
+    # every photo is read and aligned on its own: a bad one (no face, not an image, missing) is one error
+    # line and the others are still captioned; the exit code says that something failed
+    crops, good = [], []
+    with bar(len(args.images), "aligning", unit="photo") as b:
+        for i, path in enumerate(args.images):
+            try:
+                crops.append(pipe.prepare([path], align=not args.no_align)[0])
+                good.append(i)
+            except (ValueError, OSError) as exc:
+                text = " ".join(str(exc).split())
+                emit_error(f"unif2ace caption: error: {text if str(path) in text else f'{path}: {text}'}")
+            b.update(1)
+
+    def show(j: int, text: str) -> None:
+        path = args.images[good[j]]
         emit(json.dumps({"image": path, "caption": text}) if args.json else f"{path}: {text}")
 
-    _answer(pipe, args, len(args.images), lambda part: pipe.caption([args.images[i] for i in part], **_sampling(args)),
-            f"captioning {len(args.images)}", show)
+    if crops:
+        _answer(pipe, args, len(crops),
+                lambda part: pipe.caption([crops[j] for j in part], **{**_sampling(args), "align": False}),
+                f"captioning {len(crops)}", show)
+    failed = len(args.images) - len(crops)
+    if failed:
+        if len(args.images) > 1:
+            print(f"unif2ace caption: error: {failed} of {len(args.images)} photos failed (above)", file=sys.stderr)
+        return 2
     return 0
+
+
+def emit_error(text: str) -> None:
+    """An error line on stderr, above any progress bar."""
+    import sys
+
+    from tqdm import tqdm
+
+    tqdm.write(text, file=sys.stderr)
 
 
 def run_ask(args: argparse.Namespace) -> int:

@@ -78,6 +78,20 @@ def load_rgb(rec: FaceRecord, base: Path) -> np.ndarray:
     return np.asarray(img.convert("RGB"))
 
 
+# modules the labellers import (the data extra); the labellers' model files come with these packages
+DATA_EXTRA_MODULES = ("dlib", "face_recognition_models", "h5py")
+
+
+def require_data_extra() -> None:
+    """Fail fast, with what to install, when the data extra is missing."""
+    import importlib.util
+
+    missing = [m for m in DATA_EXTRA_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ImportError(f"data build needs the data extra ({', '.join(missing)} not installed): "
+                          "pip install 'unif2ace[data]'")
+
+
 def build(
     source: str,
     root: str | Path,
@@ -99,6 +113,8 @@ def build(
 
     options = options or LabellerOptions()
     count = check_source(source, root)  # before the store exists: a wrong root must not leave an empty dataset
+    if label:
+        require_data_extra()  # before any photo: without the labellers every photo would be 'a problem'
     if threads:
         import torch
 
@@ -144,6 +160,8 @@ def build(
             if label:
                 rgb = load_rgb(rec, base)
                 rec.attributes = labeller.label(rgb, given=rec.attributes)
+        except ImportError as exc:  # a missing package fails every photo alike: stop, do not log each one
+            raise ImportError(f"{exc}; install the data extra: pip install 'unif2ace[data]'") from exc
         except Exception as exc:  # noqa: BLE001 — a bad image must not stop a 100k-image run
             on_problem(rec.image if isinstance(rec.image, str) else rec.id, f"{type(exc).__name__}: {exc}")
             continue

@@ -66,7 +66,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse
-    from pydantic import BaseModel, Field
+    from pydantic import BaseModel, ConfigDict, Field
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -76,6 +76,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from unif2ace.validation import InvalidInput
 
     limits = limits or Limits()
+    _strict_form_decoding()
     batcher = Batcher(lambda key, payloads: _run_batch(pipe, key, payloads), max_rows=max_batch,
                       max_wait=max_wait_ms / 1000)
 
@@ -143,6 +144,9 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                 "queued": batcher.queued, "batches_run": batcher.batches_run}
 
     class GenerateRequest(BaseModel):
+        # strict: "1.5" or true where a number belongs is a client's mistake to report (422), not to guess at
+        model_config = ConfigDict(strict=True)
+
         prompt: str | list[str]
         n: int = Field(1, ge=1)
         steps: int | None = Field(None, ge=1, le=limits.max_steps)
@@ -403,6 +407,23 @@ def _field_name(upload, field: str) -> str:
     """How an error names an uploaded file: its file name (cut) and form field, never an object repr."""
     filename = getattr(upload, "filename", None)
     return f"'{filename[:80]}' ({field})" if filename else f"the '{field}' file"
+
+
+def _strict_form_decoding() -> None:
+    """Starlette decodes a multipart text field that is not UTF-8 as Latin-1: a lone surrogate or any
+    broken text becomes mojibake the model answers silently. Make such a field a 400 that says so."""
+    from starlette import formparsers
+
+    if not hasattr(formparsers, "_user_safe_decode"):  # a Starlette without the fallback
+        return
+
+    def strict(src: bytes | bytearray, codec: str) -> str:
+        try:
+            return src.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            raise formparsers.MultiPartException("a form field is not valid UTF-8 text; send text as UTF-8") from None
+
+    formparsers._user_safe_decode = strict
 
 
 def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False) -> None:
