@@ -1,4 +1,6 @@
 # Two commands do all set-up:  `make demo` (the shipped model) and `make test` (the test suite).
+# `make demo` installs what the model, the demo and the server need; `make test` adds the eval and
+# test extras (pytest, selenium, transformers, ruff, onnx, openai) on top.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -6,17 +8,23 @@ PIP := $(PY) -m pip
 # The CPU wheel pin for this project's machines; GPU users: `pip install -e .` keeps your torch.
 CONSTRAINTS ?= constraints.txt
 
-.PHONY: venv browser test lint demo clean
+.PHONY: venv test-venv browser test lint demo clean
 
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c $(CONSTRAINTS) torch
-	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,eval,serve,test]"
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,serve]"
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[data,eval,serve,test]"
+	touch $@
+
 venv: $(VENV)/.installed
+
+test-venv: $(VENV)/.test-installed
 
 # The web page's browser test uses Debian's chromium + chromium-driver when present (it skips
 # otherwise); as root on Debian we install them once.
@@ -26,10 +34,10 @@ browser:
 	    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	    echo "chromium not installed: the browser test will be skipped"; }
 
-test: venv browser
+test: test-venv browser
 	$(PY) -m pytest -q --durations=10
 
-lint: venv
+lint: test-venv
 	$(PY) -m ruff check unif2ace tests benchmarks
 
 demo: venv
