@@ -12,7 +12,7 @@ from unif2ace.pipeline.loading import (
            resolve_model_path,
            write_random_model,
 )
-from unif2ace.pipeline.pipeline import CAPTION_QUESTION, UniF2ace, chat_turns
+from unif2ace.pipeline.pipeline import CAPTION_QUESTION, GenerationOutput, UniF2ace, chat_turns
 
-__all__ = ["UniF2ace", "NoFaceError", "prepare_face", "GenerationDefaults", "DEFAULT_MODEL_DIR", "resolve_model_path",
+__all__ = ["UniF2ace", "GenerationOutput", "NoFaceError", "prepare_face", "GenerationDefaults", "DEFAULT_MODEL_DIR", "resolve_model_path",
            "write_random_model", "CAPTION_QUESTION", "chat_turns"]

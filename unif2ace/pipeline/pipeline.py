@@ -243,7 +243,7 @@ class UniF2ace:
         prompts = self._prompts(prompts)
         config = self.sampling_config(config, **overrides)
         if negative_prompts is not None:
-            for p in negative_prompts:  # "" is the default negative: the unconditional prompt
+            for p in dict.fromkeys(negative_prompts):  # "" is the default negative: the unconditional prompt
                 self._check_prompt(p, "negative prompt", allow_empty=True)
         generator = self._generator(seed, generator)
         # rows repeat their prompt (images per prompt × candidates): tokenise and rewrite each text once
@@ -321,7 +321,7 @@ class UniF2ace:
         prompts = [prompts] if isinstance(prompts, str) else list(prompts)
         if not prompts:
             raise InvalidInput("no prompts given")
-        for p in prompts:
+        for p in dict.fromkeys(prompts):  # rows repeat their prompt: check (and tokenise) each once
             self._check_prompt(p, "prompt")
         return prompts
 
