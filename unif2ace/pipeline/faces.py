@@ -82,7 +82,7 @@ class FaceWarp:
 # Photos above this many pixels are refused from their header, before decoding: a few KB of PNG can
 # declare 144 Mpixel (minutes of CPU and GBs of memory). 64 Mpixel is above any phone camera's photo.
 MAX_PIXELS = 8192 * 8192
-DETECT_SIDE = 1600  # longest side faces are detected at (see face_warp)
+DETECT_SIDE = 1024  # longest side faces are detected at (see face_warp)
 MIN_SIDE = 16  # smaller images hold no face the model could read
 
 
