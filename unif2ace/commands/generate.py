@@ -202,10 +202,12 @@ def run_edit(args: argparse.Namespace) -> int:
     seed = new_seed() if args.seed is None else args.seed
     log.info(f"seed {seed} (replay with --seed {seed})")
     with bar(config.steps, "editing", unit="step") as b, track_calls(pipe.model, b, config.steps):
-        image = pipe.inpaint(args.image, args.mask, args.prompt, config, seed=seed, align=not args.no_align,
-                             negative_prompt=args.negative_prompt)
+        result = pipe.edit(args.image, args.mask, args.prompt, config, seed=seed, align=not args.no_align,
+                           negative_prompt=args.negative_prompt)
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out)
+    result.image.save(out)  # the photo at its own resolution, edited inside the mask
+    for warning in result.warnings:
+        log.warning(f"warning: {warning}")
     print(out)
     return 0
