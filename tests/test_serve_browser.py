@@ -376,6 +376,14 @@ def test_edit_tab(server, browser, photos, shots):
     assert browser.execute_script("return [arguments[0].width, arguments[0].height]", el(browser, "mask-canvas")) \
         == size
     assert painted(browser) == 0 and el(browser, "edit-base").get_attribute("src").startswith("blob:")
+    # the photo returned is the whole photo: a stroke from the face down to the chest reaches past the face
+    # the model edits, and the server's warning shows under the result
+    assert size == [512, 512]
+    brush_stroke(browser, 40, -30, -90)
+    brush_stroke(browser, 120, 0, 100)
+    el(browser, "edit-btn").click()
+    wait_state(browser, "edit-result")
+    assert "outside" in el(browser, "edit-note").text
 
 
 def test_send_a_generated_face_to_edit_and_describe(server, browser):
