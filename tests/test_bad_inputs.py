@@ -370,3 +370,26 @@ def test_data_build_without_the_data_extra_fails_fast(tmp_path, monkeypatch, cap
     with pytest.raises(ImportError, match=r"install the data extra|pip install 'unif2ace\[data\]'"):
         builder.build("folder", photos, tmp_path / "out")
     assert not (tmp_path / "out").exists()  # failed before creating the dataset
+
+
+def test_a_large_photo_is_aligned_like_its_small_copy():
+    """Faces in large photos are found on a downscaled copy; the crop still comes from the full photo,
+    framed as the small copy's: the same centre, size and tilt (relative to the photo) within a few %."""
+    skimage_data = pytest.importorskip("skimage.data")
+    pytest.importorskip("dlib")
+    from unif2ace.pipeline.faces import DETECT_SIDE, prepare_face
+
+    small = Image.fromarray(skimage_data.astronaut())  # 512 px: detected as is
+    large = small.resize((3 * DETECT_SIDE, 3 * DETECT_SIDE), Image.BICUBIC)
+    start = time.perf_counter()
+    crop, warp_large = prepare_face(large, 128)
+    assert time.perf_counter() - start < SLOW and crop.size == (128, 128)
+    _, warp_small = prepare_face(small, 128)
+
+    def framing(warp, side):  # (centre x, centre y, crop side, tilt) as fractions of the photo
+        a, b, c, d, e, f = warp.coeffs
+        return np.array([(a * 64 + b * 64 + c) / side, (d * 64 + e * 64 + f) / side, 128 * np.hypot(a, d) / side,
+                         np.arctan2(d, a)])
+
+    got, want = framing(warp_large, large.width), framing(warp_small, small.width)
+    assert np.abs(got[:3] - want[:3]).max() < 0.02 and abs(got[3] - want[3]) < 0.03, (got, want)
