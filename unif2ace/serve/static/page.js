@@ -571,7 +571,8 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   form.append("prompt", prompt);
   form.append("align", $("edit-cropped").checked ? "false" : "true");
   const settings = samplingSettings();
-  for (const field of ["steps", "guidance_scale", "temperature", "guidance_schedule"]) {
+  for (const field of ["steps", "guidance_scale", "guidance_schedule", "temperature", "gender_contrast", "age_contrast",
+                       "negative_prompt"]) {
     if (settings[field] !== undefined) form.append(field, settings[field]);
   }
   const seed = seedDigits($("edit-seed"));
