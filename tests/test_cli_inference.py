@@ -40,7 +40,7 @@ def test_generate_writes_images(files, capsys):
                  "--gender-contrast", "2", "--age-contrast", "1.5", "--dtype", "float32"]) == 0
     from unif2ace.pipeline import UniF2ace
 
-    want = UniF2ace.from_pretrained(files / "model").generate(
+    want = UniF2ace.from_pretrained(files / "model", dtype="float32").generate(
         "an old man", seed=3, steps=3, candidates=2, guidance_schedule="linear", negative_prompt="a blur",
         gender_contrast=2, age_contrast=1.5)[0]
     assert np.array_equal(np.asarray(Image.open(best / "prompt00-00.png")), np.asarray(want))

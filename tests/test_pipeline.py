@@ -38,7 +38,7 @@ def model_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pipe(model_dir):
-    return UniF2ace.from_pretrained(model_dir)
+    return UniF2ace.from_pretrained(model_dir, dtype="float32")  # compared with float32 references below
 
 
 @pytest.fixture(scope="module")
@@ -347,7 +347,7 @@ def test_showo_checkpoint_loads_through_the_key_mapping(tmp_path, pipe, model_di
     (folder / "config.json").write_text(json.dumps({"_class_name": "Showo", "codebook_size": 1024,
                                                     "llm_vocab_size": 1024, "num_vq_tokens": 64}))
     loaded = UniF2ace.from_pretrained(folder, preset=dense, text_tokenizer="bpe-1024",
-                                      image_tokenizer=model_dir / "image_tokenizer")
+                                      image_tokenizer=model_dir / "image_tokenizer", dtype="float32")
     assert loaded.generation.num_image_tokens == 64 and loaded.generation.steps == 18
     ids = torch.randint(0, 1024, (2, 9))
     assert torch.equal(loaded.model(ids).logits, ref(ids).logits)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,10 +137,48 @@ def resolve_model_path(path: str | Path | None) -> Path:
             raise FileNotFoundError(f"the shipped model is not installed ({DEFAULT_MODEL_DIR} is empty); "
                                     "pass --model PATH (Python: UniF2ace.from_pretrained(PATH)) with a model folder")
         return DEFAULT_MODEL_DIR
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise FileNotFoundError(f"model {path} does not exist; pass a model folder (config.json + model.safetensors)")
-    return path
+    local = Path(path).expanduser()
+    if local.exists():
+        return local
+    if isinstance(path, str) and _HUB_ID.fullmatch(path):
+        return hub_snapshot(path)
+    raise FileNotFoundError(f"model {local} does not exist; pass a model folder (config.json + model.safetensors) "
+                            "or a Hugging Face Hub id (org/name)")
+
+
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*(@[\w./-]+)?")  # org/name or org/name@revision
+
+
+def hub_snapshot(repo_id: str) -> Path:
+    """The local folder of a Hugging Face Hub model repository ``org/name[@revision]``.
+
+    The local cache comes first (``HF_HUB_CACHE`` or huggingface_hub's default), so a model fetched
+    once loads without a network; with ``HF_HUB_OFFLINE=1`` only the cache is read. Needs the
+    optional ``huggingface_hub`` (``pip install 'unif2ace[hub]'``); every failure is one line."""
+    import os
+
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled
+    except ImportError:
+        raise FileNotFoundError(f"model {repo_id} does not exist as a local folder; to read it as a Hugging Face Hub "
+                                "id, pip install 'unif2ace[hub]'") from None
+    repo, _, revision = repo_id.partition("@")
+    # read at call time (not at huggingface_hub's import), so a caller can point them anywhere
+    cache = os.environ.get("HF_HUB_CACHE") or None
+    offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+    kwargs = dict(revision=revision or None, cache_dir=cache)
+    try:
+        return Path(snapshot_download(repo, local_files_only=True, **kwargs))
+    except (LocalEntryNotFoundError, OfflineModeIsEnabled, FileNotFoundError):
+        if offline:
+            raise FileNotFoundError(f"{repo_id} is not in the Hugging Face cache ({cache or 'the default cache'}) "
+                                    "and HF_HUB_OFFLINE is set: fetch it once online, or pass a local folder") from None
+    try:
+        return Path(snapshot_download(repo, **kwargs))
+    except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as exc:
+        raise FileNotFoundError(f"model {repo_id} does not exist as a local folder, and the Hugging Face Hub did not "
+                                f"give it ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
 
 
 def folder_format(path: Path) -> str:

@@ -80,12 +80,13 @@ class UniF2ace:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, device: str | torch.device = "cpu",
-                        dtype: torch.dtype | str | None = None, text_tokenizer=None, image_tokenizer=None,
+                        dtype: torch.dtype | str | None = "auto", text_tokenizer=None, image_tokenizer=None,
                         preset=None, identity_encoder=None, semantic_encoder=None) -> UniF2ace:
         """Load our model folder or a local Show-o checkpoint (``path=None``: the shipped model).
 
-        ``dtype``: a torch dtype, or a name as the CLI's ``--dtype`` takes (``"auto"``: bf16 where the
-        device computes it natively, else float32; ``"bfloat16"``, ``"float16"``, ``"float32"``).
+        ``dtype``: a torch dtype, or a name as the CLI's ``--dtype`` takes (``"auto"``, the default
+        everywhere: bf16 where the device computes it natively, else float32; ``"bfloat16"``,
+        ``"float16"``, ``"float32"``); ``None``: the weights' stored dtype.
 
         Show-o: ``image_tokenizer`` = a local ``showlab/magvitv2`` (default: a ``magvitv2`` folder
         inside or beside the checkpoint); the text tokenizer is Phi-1.5's (``"phi"``).
@@ -95,7 +96,9 @@ class UniF2ace:
             dtype = resolve_dtype(dtype, device)
         model, text, image, generation = load_components(folder, device, dtype, text_tokenizer, image_tokenizer,
                                                          preset)
-        return cls(model, text, image, generation, identity_encoder, semantic_encoder, name=folder.name)
+        # a Hub id keeps its name (its folder is a commit hash in the cache)
+        name = path.partition("@")[0] if isinstance(path, str) and folder != Path(path).expanduser() else folder.name
+        return cls(model, text, image, generation, identity_encoder, semantic_encoder, name=name)
 
     def to(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> UniF2ace:
         """Move the transformer (and the image tokenizer, kept in float32) to ``device``; cast the transformer."""
