@@ -411,6 +411,10 @@ def test_send_a_generated_face_to_edit_and_describe(server, browser):
     assert el(browser, "panel-describe").is_displayed() and el(browser, "photo-cropped").is_selected()
     el(browser, "caption-btn").click()
     wait_state(browser, "caption")
+    # every image shown has a text alternative
+    missing = browser.execute_script("""return [...document.images].filter((i) => i.offsetParent !== null
+        && !i.alt.trim()).map((i) => i.id || i.src.slice(0, 40))""")
+    assert missing == [] and browser.execute_script("return document.images.length") >= 4
 
 
 def test_a_narrow_window(server, browser, shots):
