@@ -49,7 +49,7 @@ class Batcher:
     def submit(self, key: Hashable, payload: Any, rows: int = 1) -> Future:
         """Queue one job of ``rows`` rows; its future gets ``run``'s result for it (or its exception)."""
         job = Job(key, payload, rows)
-        job.future.add_done_callback(lambda f: self._drop(job) if f.cancelled() else None)
+        job.future.add_done_callback(self._on_done)  # a bound method: no job → future → job cycle
         if self.on_submit is not None:
             self.on_submit(job)
         with self._cond:
@@ -70,13 +70,17 @@ class Batcher:
                     return i
         return None
 
-    def _drop(self, job: Job) -> None:
+    def _on_done(self, future: Future) -> None:
         """A cancelled job leaves the queue (its rows no longer count toward a batch)."""
+        if not future.cancelled():
+            return
         with self._cond:
-            if job in self._jobs:
-                self._jobs.remove(job)
-                self.cancelled += 1
-                self._cond.notify_all()
+            for job in self._jobs:
+                if job.future is future:
+                    self._jobs.remove(job)
+                    self.cancelled += 1
+                    self._cond.notify_all()
+                    break
 
     @property
     def queued(self) -> int:
