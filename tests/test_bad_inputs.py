@@ -393,3 +393,15 @@ def test_a_large_photo_is_aligned_like_its_small_copy():
 
     got, want = framing(warp_large, large.width), framing(warp_small, small.width)
     assert np.abs(got[:3] - want[:3]).max() < 0.02 and abs(got[3] - want[3]) < 0.03, (got, want)
+
+
+def test_questions_through_the_cli_each_on_its_own(model_dir, corpus, capsys, tmp_path):
+    photo = tmp_path / "face.png"
+    Image.new("RGB", (64, 64), "grey").save(photo)
+    cases = [c for c in corpus[1]["texts"] if c["id"] != "huge"]  # one command line: the OS caps its length
+    texts = [bad.decode_value(c["text"]) for c in cases]
+    code, err = _cli(capsys, ["ask", str(photo), *texts, "--model", str(model_dir), "--no-align",
+                              "--max-new-tokens", "1", "--json", "-q"])
+    answered = [json.loads(line)["question"] for line in _cli.out.splitlines() if line.startswith("{")]
+    assert answered == [t for t, c in zip(texts, cases) if c["expect"] == "ok"]
+    assert code == 2 and err.count("unif2ace ask: error: question ") == sum(c["expect"] == "error" for c in cases)

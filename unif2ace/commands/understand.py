@@ -101,15 +101,26 @@ def emit_error(text: str) -> None:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    from unif2ace.validation import InvalidInput, check_text
+
+    # a bad question (empty, NUL, broken text) is one error line; the others are still answered
+    good = []
+    for i, question in enumerate(args.questions):
+        try:
+            check_text(question, "question")
+            good.append(i)
+        except InvalidInput as exc:
+            emit_error(f"unif2ace ask: error: question {i + 1}: {exc}")
     pipe = load_pipeline(args)
     crop = pipe.prepare([args.image], align=not args.no_align)[0]  # align once, not once per question
     args.no_align = True
 
-    def show(i: int, answer: str) -> None:
-        question = args.questions[i]
+    def show(j: int, answer: str) -> None:
+        question = args.questions[good[j]]
         emit(json.dumps({"question": question, "answer": answer}) if args.json else f"Q: {question}\nA: {answer}")
 
-    _answer(pipe, args, len(args.questions),
-            lambda part: pipe.ask([crop], [args.questions[i] for i in part], **_sampling(args)),
-            f"answering {len(args.questions)}", show)
-    return 0
+    if good:
+        _answer(pipe, args, len(good),
+                lambda part: pipe.ask([crop], [args.questions[good[j]] for j in part], **_sampling(args)),
+                f"answering {len(good)}", show)
+    return 0 if len(good) == len(args.questions) else 2
