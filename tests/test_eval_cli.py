@@ -94,6 +94,24 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     md = (out / "report.md").read_text()
     assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md and "gender agreement (probe)" in md
     assert (out / "grid.png").stat().st_size > 1000 and (out / "attributes.png").stat().st_size > 1000
+    # realism first: the reference's "generated" faces are the real photos, so every face rate equals the real one
+    real = rep["realism"]
+    assert real["face_rate"]["generated"] == real["face_rate"]["real"] and real["face_rate"]["generated"]["dlib"] == 1.0
+    assert sum(c["n"] for c in real["by_gender_age"].values()) == 3 and set(real["by_colour"]) == {"colour"}
+    assert real["agreement_labeller"]["found_only"]["gender"]["rate"] == rep["attributes"]["gender"]["agreement"]
+    assert rep["rule"]["face_rate_dlib"] == 1.0 and rep["rule"]["fid"] == rep["fid"]["fid"]
+    assert "## Realism first" in md and not (out / "contact_sheet.png").exists()  # --diversity-prompts 0
+    # the selection rule against an identical run: no worse, no better, so the current default stays
+    out2 = tmp_path / "g2"
+    assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
+                 "--num-samples", "3", "--diversity-prompts", "0", "--identity-samples", "0", "--quiet",
+                 "--compare", str(out / "report.json")]) == 0
+    cmp = json.loads((out2 / "report.json").read_text())["comparison"]
+    assert cmp["verdict"] == "keep the current default" and all(g["no_worse"] for g in cmp["gates"].values())
+    assert "Selection rule against" in (out2 / "report.md").read_text()
+    with pytest.raises(SystemExit, match="not a readable eval generation report"):
+        main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
+              "--compare", str(out / "grid.png"), "--quiet"])
 
 
 def test_the_facenet_probe_is_a_third_judge_when_the_data_has_its_features(tiny_data, tmp_path, monkeypatch):
@@ -155,6 +173,9 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
     assert len(items) == 2 and {"prompt", "asks", "labeller", "labeller_real", "probe", "probe_real"} <= set(items[0])
     assert sorted(p.name for p in (out / "images").iterdir()) == ["000.png", "001.png"]
     assert rep["diversity"]["same_prompt_generated"] >= 0 and "status" in rep["identity"]
+    sheet = rep["realism"]["contact_sheet"]  # 2 sheet prompts × 2 seeds, drawn and measured
+    assert len(sheet["prompts"]) == 2 and sum(c["n"] for c in sheet["by_gender_age"].values()) == 4
+    assert sheet["seed_diversity"]["facenet_generated"] >= 0 and (out / "contact_sheet.png").stat().st_size > 1000
     out = tmp_path / "u"
     assert main(["eval", "understanding", "--model", str(model), "--data", str(tiny_data), "--out", str(out),
                  "--num-samples", "2", "--max-questions", "2", "--dtype", "bfloat16", "--quiet"]) == 0

@@ -51,8 +51,18 @@ def register(subparsers) -> None:
                    help="guidance against each prompt with its gender words swapped (default: the model's)")
     g.add_argument("--age-contrast", type=float, default=None,
                    help="guidance against each prompt with its age moved toward the middle of life (default: the model's)")
-    g.add_argument("--diversity-prompts", type=int, default=8, help="prompts generated several times for diversity (0: skip)")
-    g.add_argument("--images-per-diversity-prompt", type=int, default=4)
+    g.add_argument("--top-k", type=int, default=None, help="draw each code from the k most likely (0: all; default: the model's)")
+    g.add_argument("--top-p", type=float, default=None,
+                   help="draw each code from the nucleus of this probability (1: all; default: the model's)")
+    g.add_argument("--code-temperature", type=float, default=None,
+                   help="draw each code from softmax(logits / this) (default: the model's)")
+    g.add_argument("--diversity-prompts", type=int, default=20,
+                   help="contact-sheet prompts (fixed, every gender × age group, four races, black and white; at most "
+                        "20) generated several times for contact_sheet.png and seed diversity (0: skip)")
+    g.add_argument("--images-per-diversity-prompt", type=int, default=4, help="seeds per contact-sheet prompt")
+    g.add_argument("--compare", default=None, metavar="REPORT",
+                   help="another eval generation report.json (e.g. the current default's, same split, n and seed): "
+                        "apply the selection rule (docs/evaluation.md) to this run against it")
     g.add_argument("--identity-samples", type=int, default=16, help="identity-conditioned samples (0: skip)")
     g.add_argument("--vqascore-model", default=None, help="local Hugging Face image-text-to-text folder for VQAScore")
     g.add_argument("--save-images", action="store_true",
@@ -118,11 +128,19 @@ def _generation(args: argparse.Namespace) -> int:
     from unif2ace.evaluation import report as R
     from unif2ace.evaluation.generation import TARGETS, GenerationSettings, evaluate_generation
 
+    other = None
+    if args.compare:  # read first: a bad file should not cost a whole run
+        try:
+            other = json.loads(Path(args.compare).read_text())["rule"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(f"--compare {args.compare}: not a readable eval generation report.json with a 'rule' "
+                             f"section ({type(exc).__name__}: {exc}); rerun eval generation for it") from None
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
                            guidance_schedule=args.guidance_schedule, candidates=args.candidates,
-                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, seed=args.seed,
+                           gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, top_k=args.top_k,
+                           top_p=args.top_p, code_temperature=args.code_temperature, seed=args.seed,
                            diversity_prompts=args.diversity_prompts,
                            images_per_diversity_prompt=args.images_per_diversity_prompt,
                            identity_samples=args.identity_samples, device=args.device)
@@ -141,11 +159,21 @@ def _generation(args: argparse.Namespace) -> int:
                 out / "attributes.png", "Attribute agreement (independent labellers)", "agreement",
                 targets={"gender": TARGETS["gender_agreement"], "age_group": TARGETS["age_group_agreement"]})
     R.write_items(art["items"], out)
+    if art["sheet_images"]:
+        from unif2ace.evaluation.contact_sheet import render
+
+        render(art["sheet_images"], art["sheet_prompts"], art["sheet_per_prompt"], out / "contact_sheet.png")
+    if other is not None:
+        from unif2ace.evaluation.realism import apply_rule
+
+        rep["comparison"] = {"against": args.compare, **apply_rule(rep["rule"], other)}
     if args.save_images:
         R.save_images(art["all_images"], out / "images")
     R.write_json(rep, out)
     (out / "report.md").write_text(R.generation_markdown(rep, meta))
     print(json.dumps(R._clean(rep["headline"]), indent=2))
+    if "comparison" in rep:
+        print(f"selection rule against {args.compare}: {rep['comparison']['verdict']} ({rep['comparison']['why']})")
     return 0
 
 

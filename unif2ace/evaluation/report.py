@@ -117,6 +117,12 @@ def _sampling(settings: dict[str, Any]) -> str:
         text += f", age contrast {fmt(settings['age_contrast'])}"
     if (settings.get("candidates") or 1) > 1:
         text += f", best of {settings['candidates']} candidates"
+    if settings.get("top_k"):
+        text += f", top-k {settings['top_k']}"
+    if settings.get("top_p") not in (None, 1, 1.0):
+        text += f", top-p {fmt(settings['top_p'])}"
+    if settings.get("code_temperature") not in (None, 1, 1.0):
+        text += f", code temperature {fmt(settings['code_temperature'])}"
     return text
 
 
@@ -132,7 +138,10 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
              f"**n = {r['n']}** generated faces ({r['prompt_kinds']['caption']} caption prompts, "
              f"{r['prompt_kinds']['attributes']} attribute prompts), {r['image_size'][0]}×{r['image_size'][1]} px, "
              f"{_sampling(r['settings'])}.",
-             f"Reproduce: `{meta['command']}`", "", "## Headline", ""]
+             f"Reproduce: `{meta['command']}`", ""]
+    if "realism" in r:
+        lines += realism_markdown(r)
+    lines += ["## Headline", ""]
     rows = [
         ["gender agreement (labellers see the prompted gender)", fmt(h.get("gender_agreement"), True),
          fmt(h.get("gender_agreement_ceiling_real_photos"), True), fmt(h.get("gender_agreement_ceiling_documented"), True), "≥ 85%"],
@@ -201,6 +210,42 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
     lines += ["", "## Figures", "", "![generated faces](grid.png)", "", "![attribute agreement](attributes.png)", "",
               "Timings (s): " + ", ".join(f"{k2} {v}" for k2, v in r["timings"].items()), ""]
     return "\n".join(lines)
+
+
+def realism_markdown(r: dict[str, Any]) -> list[str]:
+    """report.md's first section: is it a face (two detectors, per cell), FID, agreement on found faces,
+    seed diversity, black and white, and the selection rule's verdict when ``--compare`` gave one."""
+    h, real = r["headline"], r["realism"]
+    fr = real["face_rate"]
+    lines = ["## Realism first", "", f"A face = exactly one face found. {fr['definition']}.", ""]
+    rows = [["face rate, dlib", fmt(fr["generated"]["dlib"], True), fmt(fr["real"]["dlib"], True), "≥ 95%"],
+            ["face rate, MTCNN (shares no code with dlib)", fmt(fr["generated"]["mtcnn"], True), fmt(fr["real"]["mtcnn"], True), ""],
+            ["worst gender × age-group cell, dlib", fmt(h.get("face_rate_dlib_worst_gender_age_cell"), True), "", "≥ 90%"],
+            [f"FID (n = {r['n']})", fmt(r["fid"]["fid"]), f"{fmt(r['fid']['fid_floor_real_vs_real'])} (real vs real)",
+             f"≤ {fmt(2 * r['fid']['fid_floor_real_vs_real'])} (2× floor)"]]
+    for name, label, target in (("gender", "gender agreement", "≥ 90%"), ("age_group", "age group agreement", "≥ 60%")):
+        rows.append([f"{label}, found faces only (labeller)", fmt(h.get(f"{name}_agreement_found"), True), "", target])
+        rows.append([f"{label}, non-faces count as wrong (labeller)", fmt(h.get(f"{name}_agreement_nonface_wrong"), True), "",
+                     "≤ 5 points below"])
+    if "seed_diversity_facenet" in h:
+        rows.append(["seed diversity (FaceNet, same prompt)", fmt(h["seed_diversity_facenet"]),
+                     f"{fmt(h['seed_diversity_facenet_real'])} (real photos, same attributes)", "≥ 50% of real"])
+        rows.append(["greyscale outputs, black-and-white sheet prompts", fmt(h["greyscale_rate_bw_prompts_sheet"], True), "",
+                     "≥ 90%"])
+        rows.append(["greyscale outputs, colour sheet prompts", fmt(h["greyscale_rate_colour_prompts_sheet"], True), "", "low"])
+    lines += _table(["metric", "generated", "real photos / floor", "target"], rows)
+    lines += ["", "Face rate by the prompted gender and age group:", ""]
+    lines += _table(["gender / age group", "n", "dlib", "MTCNN"],
+                    [[c, v["n"], fmt(v["dlib"], True), fmt(v["mtcnn"], True)] for c, v in real["by_gender_age"].items()])
+    lines += ["", "By colour of the prompt: " + "; ".join(
+        f"{c}: n {v['n']}, dlib {fmt(v['dlib'], True)}, MTCNN {fmt(v['mtcnn'], True)}" for c, v in real["by_colour"].items())
+        + ". Per gender × age group × race: `report.json` → `realism.by_gender_age_race`.", ""]
+    if "comparison" in r:
+        c = r["comparison"]
+        lines += [f"**Selection rule against `{c['against']}`: {c['verdict']}** ({c['why']}).", ""]
+    if real["contact_sheet"].get("prompts"):
+        lines += ["![contact sheet](contact_sheet.png)", ""]
+    return lines
 
 
 def understanding_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
