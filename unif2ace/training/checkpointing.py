@@ -59,7 +59,9 @@ def write_rank_files(folder: Path, rank: int) -> None:
 
 
 def write_main_files(folder: Path, model_state: dict, config, state: dict, ema_state: dict | None) -> None:
-    """Rank 0: weights, optimizer/scheduler/step/position."""
+    """Rank 0: weights, optimizer/scheduler/step/position (first, before any rank's files)."""
+    if folder.exists():  # left by a run killed while writing this step: its torn files must not be kept
+        shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     save_safetensors({k: v.detach().cpu() for k, v in model_state.items()}, folder / "model.safetensors",
                      metadata={"format": "unif2ace"})
