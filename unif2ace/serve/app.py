@@ -141,7 +141,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     async def health():
         return {"status": "ok", "model": pipe.name, "preset": pipe.config.name, "device": str(pipe.device),
                 "dtype": str(pipe.dtype).replace("torch.", ""), "image_size": pipe.image_size,
-                "queued": batcher.queued, "batches_run": batcher.batches_run}
+                "queued": batcher.queued, "batches_run": batcher.batches_run, "cancelled": batcher.cancelled}
 
     class GenerateRequest(BaseModel):
         # strict: "1.5" or true where a number belongs is a client's mistake to report (422), not to guess at
@@ -221,7 +221,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         if mask.size != image.size:
             raise BadRequest(f"the mask is {mask.size[0]}×{mask.size[1]} but the photo is {image.size[0]}×"
                              f"{image.size[1]}; draw the mask on the photo itself")
-        image, mask = _shrink(image, limits.max_side), _shrink(mask, limits.max_side)  # by the same factor
+        # not shrunk: the edited photo comes back at its own resolution (max_pixels bounds the work)
         prompt = form.get("prompt")
         if not isinstance(prompt, str):
             raise BadRequest("no prompt given: add a 'prompt' field describing the edit")
@@ -247,7 +247,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), seed=seed,
                        config=_sampling_config(pipe, settings), negative_prompt=negative)
         out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload), request)
-        return {"image": _data_url(out)}
+        # the photo at its (upload-limited) resolution, edited inside the mask; warnings in plain words
+        return {"image": _data_url(out.image), "warnings": out.warnings, "mask_outside_crop": out.mask_outside_crop}
 
     # ------------------------------------------------------------------ request helpers
     async def _form(request: Request):
@@ -279,6 +280,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         out = []
         for f in files:
             data = await f.read(limits.max_upload_bytes + 1)
+            await f.close()  # its bytes are read: free the spooled file now, not when the request is collected
             if len(data) > limits.max_upload_bytes:
                 raise BadRequest(f"{f.filename or name} is larger than {limits.max_upload_bytes} bytes", 413)
             out.append(await run_in_threadpool(_decode_image, data, _field_name(f, name), limits.max_pixels,
@@ -332,7 +334,7 @@ def _run_batch(pipe, key, payloads):
             start += len(payload)
         return out
     if kind == "edit":
-        return [pipe.inpaint(**p) for p in payloads]
+        return [pipe.edit(**p) for p in payloads]
     raise ValueError(f"unknown job kind {kind!r}")
 
 
