@@ -155,7 +155,9 @@ def test_edit(client):
     mask.paste(255, (170, 130, 280, 175))
     files = {"image": ("a.png", ASTRONAUT, "image/png"), "mask": ("m.png", png(mask), "image/png")}
     r = client.post("/v1/edit", files=files, data={"prompt": "a thick beard", "seed": "1", "steps": "2"})
-    assert r.status_code == 200 and decode(r.json()["image"]).shape == (64, 64, 3)
+    # the photo comes back at its own size, edited inside the mask; this mask reaches past the face crop
+    assert r.status_code == 200 and decode(r.json()["image"]).shape == (512, 512, 3)
+    assert 0 < r.json()["mask_outside_crop"] < 1 and "outside the face crop" in r.json()["warnings"][0]
     r = client.post("/v1/edit", files=files, data={"prompt": "x", "steps": "many"})
     assert r.status_code == 422 and "steps must be a number" in r.json()["error"]
     r = client.post("/v1/edit", files=files, data={"prompt": "x", "guidance_schedule": "ramp"})
