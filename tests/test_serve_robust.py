@@ -470,3 +470,12 @@ def test_serve_says_when_the_port_is_taken(capsys):
         assert main(["serve", "--port", str(port), "--model", "/nonexistent/model"]) == 2
     err = capsys.readouterr().err.strip()
     assert f"cannot listen on 127.0.0.1:{port}" in err and len(err.splitlines()) == 1, err
+
+
+def test_tame_malloc_on_glibc():
+    """The server's malloc settings apply where glibc is the C library (Linux builds), and are a no-op elsewhere."""
+    import platform
+
+    from unif2ace.commands.serve import tame_malloc
+
+    assert tame_malloc() == (platform.libc_ver()[0] == "glibc")
