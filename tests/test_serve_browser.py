@@ -426,6 +426,7 @@ def test_a_narrow_window(server, browser, shots):
         wait_state(browser, "gallery")
         assert "seed 9007199254740993 " in el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run-head").text
         width = browser.execute_script("return window.innerWidth")
+        assert width <= 400  # (a --window-size below 500 px is raised to 500; set_window_size is not)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= width
         browser.save_screenshot(str(shots / "generate-narrow.png"))
         open_tab(browser, "edit")
