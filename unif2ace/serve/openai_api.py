@@ -121,7 +121,9 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         data = decode_base64(value, name)
         if len(data) > limits.max_upload_bytes:
             raise BadRequest(f"{name} is larger than {limits.max_upload_bytes} bytes", 413)
-        return await run_in_threadpool(_decode_image, data, name, limits.max_pixels)
+        # shrunk like the native routes' uploads (a face needs no 24-megapixel original)
+        return await run_in_threadpool(_decode_image, data, name, limits.max_pixels,
+                                       getattr(limits, "max_side", None))
 
     async def _reply(crop, turns, max_new_tokens: int, sampling: dict) -> str:
         key = ("text", max_new_tokens, tuple(sorted(sampling.items())))
