@@ -270,6 +270,22 @@ def test_large_photos_are_shrunk_before_alignment(client):
     assert r.status_code == 200 and isinstance(r.json()["captions"][0], str)
 
 
+def test_exif_rotated_photos_are_read_upright():
+    """A phone photo stores its rows as the sensor saw them plus an EXIF orientation: 6 = turn 90° clockwise."""
+    import numpy as np
+
+    from unif2ace.serve.app import _decode_image
+
+    upright = Image.fromarray(skimage_data.astronaut())
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # what the sensor wrote
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    stored.save(buf, "PNG", exif=exif)
+    got = _decode_image(buf.getvalue(), "phone.png", 1_000_000)
+    assert np.array_equal(np.asarray(got), np.asarray(upright))
+
+
 def test_user_errors_of_the_pipeline_are_4xx(client):
     files = lambda mask: {"image": ("a.png", ASTRONAUT, "image/png"), "mask": ("m.png", png(mask), "image/png")}  # noqa: E731
     r = client.post("/v1/edit", files=files(Image.new("L", (512, 512), 0)), data={"prompt": "a beard", "steps": "1"})

@@ -68,6 +68,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from fastapi.responses import HTMLResponse, JSONResponse
     from pydantic import BaseModel, ConfigDict, Field
     from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import UploadFile as StarletteUpload
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from unif2ace.pipeline import NoFaceError
@@ -280,7 +281,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         out = []
         for f in files:
             data = await f.read(limits.max_upload_bytes + 1)
-            await f.close()  # its bytes are read: free the spooled file now, not when the request is collected
+            if isinstance(f, StarletteUpload):  # its bytes are read: free the spooled file now, not at collection
+                await f.close()
             if len(data) > limits.max_upload_bytes:
                 raise BadRequest(f"{f.filename or name} is larger than {limits.max_upload_bytes} bytes", 413)
             out.append(await run_in_threadpool(_decode_image, data, _field_name(f, name), limits.max_pixels,
@@ -353,39 +355,20 @@ def _crops(pipe, photos, align: bool):
 
 
 def _decode_image(data: bytes, name: str, max_pixels: int, max_side: int | None = None) -> Image.Image:
-    """An uploaded file → RGB image, shrunk to ``max_side`` (longer side) when given.
+    """An uploaded file → upright RGB image, shrunk to ``max_side`` (longer side) when given.
 
-    The pixel count is read from the header (PIL's ``open`` is lazy) and checked before anything is
-    decoded: a few KB of PNG can declare 144 Mpixel. Runs on a worker thread, never the event loop.
+    The pipeline's one image reader (``load_image``: EXIF rotation, 16-bit, alpha, first frame) checks
+    the pixel count from the header before decoding: a few KB of PNG can declare 144 Mpixel. Its
+    refusals keep their HTTP codes (413 too large, 415 unreadable, 422 too small). Runs on a worker
+    thread, never the event loop.
     """
     from unif2ace.pipeline.faces import load_image
     from unif2ace.validation import InvalidInput
 
     try:
-        im = Image.open(io.BytesIO(data))
-    except Image.UnidentifiedImageError:
-        raise BadRequest(f"{name} is not an image PIL can read (PNG, JPEG, WebP, GIF, BMP, TIFF…)", 415) from None
-    except Image.DecompressionBombError as exc:
-        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from None
-    except Exception as exc:  # a header PIL recognises but cannot parse
-        raise BadRequest(f"{name} is not a readable image ({type(exc).__name__}: {_short(exc)})", 415) from None
-    w, h = im.size
-    if w * h > max_pixels:
-        raise BadRequest(f"{name} is {w}×{h} = {w * h:,} pixels; at most {max_pixels:,}: send a smaller photo", 413)
-    if w < 1 or h < 1:
-        raise BadRequest(f"{name} is {w}×{h} pixels: it has no pixels", 422)
-    if max_side is not None and im.format == "JPEG":
-        im.draft("RGB", (max_side, max_side))  # decode a JPEG at 1/2, 1/4 or 1/8 scale when that is enough
-    try:
-        im.load()
-        rgb = load_image(im, name=name)
-    except Image.DecompressionBombError as exc:
-        raise BadRequest(f"{name} is too large to decode ({exc})", 413) from None
-    except InvalidInput as exc:  # load_image's own checks (e.g. too few pixels for a face)
+        rgb = load_image(data, name=name, max_pixels=max_pixels)
+    except InvalidInput as exc:
         raise BadRequest(str(exc), exc.status) from None
-    except Exception as exc:  # truncated or damaged files
-        raise BadRequest(f"{name} could not be decoded, it may be truncated or damaged ({type(exc).__name__}: "
-                         f"{_short(exc)})", 415) from None
     return rgb if max_side is None else _shrink(rgb, max_side)
 
 
@@ -396,13 +379,6 @@ def _shrink(image: Image.Image, max_side: int) -> Image.Image:
     scale = max_side / max(image.size)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     return image.resize(size, Image.LANCZOS, reducing_gap=3.0)
-
-
-def _short(exc: Exception, limit: int = 200) -> str:
-    """An exception's message without object reprs (``<_io.BytesIO object at 0x…>``), cut to ``limit``."""
-    import re
-
-    return re.sub(r"<[^<>]* at 0x[0-9a-f]+>", "the file", str(exc))[:limit]
 
 
 def _field_name(upload, field: str) -> str:
