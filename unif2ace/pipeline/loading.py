@@ -369,11 +369,11 @@ def resolve_device(name: str | torch.device) -> torch.device:
     if device.type == "cuda":
         if not torch.cuda.is_available():
             why = "this PyTorch build has no CUDA" if torch.version.cuda is None else "no CUDA GPU is visible"
-            raise InvalidInput(f"device {str(name)!r} is not available ({why}); use --device cpu")
+            raise InvalidInput(f"device {str(name)!r} is not available ({why}); use cpu (--device cpu)")
         if device.index is not None and device.index >= torch.cuda.device_count():
             raise InvalidInput(f"device {str(name)!r} does not exist: {torch.cuda.device_count()} CUDA GPU(s) visible")
     elif device.type == "mps" and not torch.backends.mps.is_available():
-        raise InvalidInput(f"device {str(name)!r} is not available on this machine; use --device cpu")
+        raise InvalidInput(f"device {str(name)!r} is not available on this machine; use cpu (--device cpu)")
     elif device.type not in ("cpu", "cuda", "mps"):
         raise InvalidInput(f"device {str(name)!r} is not supported; use auto, cpu, cuda, cuda:N or mps")
     return device

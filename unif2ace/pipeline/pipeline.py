@@ -33,7 +33,13 @@ from unif2ace.generation import (
 )
 from unif2ace.generation.contrast import shift_age, swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
-from unif2ace.pipeline.loading import GenerationDefaults, load_components, resolve_dtype, resolve_model_path
+from unif2ace.pipeline.loading import (
+    GenerationDefaults,
+    load_components,
+    resolve_device,
+    resolve_dtype,
+    resolve_model_path,
+)
 from unif2ace.sequences import IGNORE, Prompter
 from unif2ace.validation import InvalidInput, check_text, check_token_count, finite_number, whole_number
 
@@ -91,6 +97,7 @@ class UniF2ace:
         Show-o: ``image_tokenizer`` = a local ``showlab/magvitv2`` (default: a ``magvitv2`` folder
         inside or beside the checkpoint); the text tokenizer is Phi-1.5's (``"phi"``).
         """
+        device = resolve_device(device)  # "auto", "gpu", cuda on a CPU build: a one-line answer, here for every caller
         folder = resolve_model_path(path)
         if isinstance(dtype, str):
             dtype = resolve_dtype(dtype, device)
