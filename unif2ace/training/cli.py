@@ -67,11 +67,13 @@ def _encode(args: argparse.Namespace) -> int:
 
     from unif2ace.data.store import FaceStore
     from unif2ace.image_tokenizer import ImageTokenizer
+    from unif2ace.pipeline.loading import resolve_device
     from unif2ace.training.codes import precompute_codes
+    from unif2ace.validation import whole_number
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if args.threads is not None:
+        torch.set_num_threads(whole_number(args.threads, "--threads"))
+    device = resolve_device(args.device or "auto")
     store = FaceStore.open(args.dataset)
     tok = ImageTokenizer.from_pretrained(args.tokenizer, device=device).eval()
     folder = Path(args.tokenizer).resolve()
