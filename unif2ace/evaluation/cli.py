@@ -126,7 +126,12 @@ _NEGATABLE: set[str] = set()  # dests of --name/--no-name options (BooleanOption
 
 def _generation(args: argparse.Namespace) -> int:
     from unif2ace.evaluation import report as R
-    from unif2ace.evaluation.generation import TARGETS, GenerationSettings, evaluate_generation
+    from unif2ace.evaluation.generation import (
+        TARGETS,
+        GenerationSettings,
+        check_sampling,
+        evaluate_generation,
+    )
 
     other = None
     if args.compare:  # read first: a bad file should not cost a whole run
@@ -135,6 +140,7 @@ def _generation(args: argparse.Namespace) -> int:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SystemExit(f"--compare {args.compare}: not a readable eval generation report.json with a 'rule' "
                              f"section ({type(exc).__name__}: {exc}); rerun eval generation for it") from None
+    check_sampling(vars(args))  # a bad option fails now, not after loading the model and the data
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,

@@ -47,6 +47,15 @@ _OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "gender_contrast", "age
                       "code_temperature")
 
 
+def check_sampling(settings: dict) -> None:
+    """Refuse bad sampling options (NaN guidance, steps 2.5, …) before a model loads: the checks of
+    ``ImageGenerationConfig``, on the options that are set."""
+    from unif2ace.generation import ImageGenerationConfig
+
+    keys = ("steps", "guidance_scale", "temperature", *_OPTIONAL_SAMPLING)
+    ImageGenerationConfig().with_overrides(**{k: settings[k] for k in keys if settings.get(k) is not None})
+
+
 def _timed(log: dict, name: str):
     class _T:
         def __enter__(self):
@@ -63,6 +72,11 @@ def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int =
     out = []
     # passed only when set, so other models' generate() need not know the options
     extra_kw = {k: getattr(s, k) for k in _OPTIONAL_SAMPLING if getattr(s, k) is not None}
+    sampling = {"steps": s.steps, "guidance_scale": s.guidance_scale, "temperature": s.temperature, **extra_kw}
+    if hasattr(pipe, "sampling_config"):  # a UniF2ace: one checked ImageGenerationConfig for every batch
+        args, kw = (per_prompt, pipe.sampling_config(**sampling)), {}
+    else:  # any other model with a generate(): the settings as keywords
+        args, kw = (per_prompt,), sampling
     starts = range(0, len(prompts), s.batch_size)
     if progress:
         from tqdm import tqdm
@@ -70,9 +84,7 @@ def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int =
         starts = tqdm(starts, desc=f"{desc} ({len(prompts) * per_prompt} faces, batches of {s.batch_size} prompts)",
                       unit="batch")
     for i in starts:
-        out += pipe.generate(prompts[i : i + s.batch_size], num_images_per_prompt=per_prompt, steps=s.steps,
-                             guidance_scale=s.guidance_scale, temperature=s.temperature,
-                             seed=s.seed + seed_offset + i, **extra_kw,
+        out += pipe.generate(prompts[i : i + s.batch_size], *args, seed=s.seed + seed_offset + i, **kw,
                              **{k: v[i : i + s.batch_size] for k, v in extra.items()})
     return out
 
