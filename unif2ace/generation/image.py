@@ -31,8 +31,8 @@ class ImageGenerationConfig:
     the sampler. It checks itself when made (finite numbers, whole steps, known names), so an invalid
     config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
 
-    The last three are the pipeline's (``UniF2ace.generate``): best-of-``candidates`` and the gender /
-    age contrast terms built from rewritten prompts; ``generate_image_codes`` itself ignores them.
+    ``candidates``, ``gender_contrast`` and ``age_contrast`` are the pipeline's (``UniF2ace.generate``):
+    best-of-N and the contrast terms built from rewritten prompts; ``generate_image_codes`` ignores them.
     """
 
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
