@@ -125,8 +125,6 @@ def read_png_record(path: str) -> dict:
 def run_generate(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from unif2ace.generation import ImageGenerationConfig
-    from unif2ace.pipeline.pipeline import MAX_SEED, new_seed
     from unif2ace.progress import bar, chunks, emit, log, track_calls
     from unif2ace.validation import whole_number
 
@@ -145,8 +143,11 @@ def run_generate(args: argparse.Namespace) -> int:
             args.dtype = replay["dtype"]  # the dtype changes the pixels: replay with the recorded one
     elif not args.prompts:
         raise ValueError("give at least one prompt (or --from-png FILE to replay a face)")
-    overrides = sampling_overrides(args)
-    pipe = load_pipeline(args)
+    overrides: dict = {}  # checked before the model loads (a bad value fails in a second), under the clock
+    pipe = load_pipeline(args, before=lambda: overrides.update(sampling_overrides(args)))
+    from unif2ace.generation import ImageGenerationConfig  # torch: imported under load_pipeline's clock
+    from unif2ace.pipeline.pipeline import MAX_SEED, new_seed
+
     if replay is not None:
         config = pipe.sampling_config(ImageGenerationConfig(**replay["config"]))
         if replay.get("device") and replay["device"] != str(pipe.device):
@@ -193,11 +194,12 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    from unif2ace.pipeline.pipeline import new_seed
     from unif2ace.progress import bar, log, track_calls
 
-    overrides = sampling_overrides(args)
-    pipe = load_pipeline(args)
+    overrides: dict = {}  # checked before the model loads (a bad value fails in a second), under the clock
+    pipe = load_pipeline(args, before=lambda: overrides.update(sampling_overrides(args)))
+    from unif2ace.pipeline.pipeline import new_seed
+
     config = pipe.sampling_config(**overrides)
     seed = new_seed() if args.seed is None else args.seed
     log.info(f"seed {seed} (replay with --seed {seed})")

@@ -16,9 +16,10 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
 
 
-def load_pipeline(args: argparse.Namespace):
+def load_pipeline(args: argparse.Namespace, before=None):
     """The pipeline the options name, loaded between two log lines under a ticking clock (importing
-    torch and loading take seconds; a silent command looks hung)."""
+    torch and loading take seconds; a silent command looks hung). ``before()``, if given, runs first
+    under the same clock (e.g. checking options, which imports torch)."""
     import time
 
     from unif2ace.progress import bar, log
@@ -26,6 +27,8 @@ def load_pipeline(args: argparse.Namespace):
     log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
     with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # no total to show: a clock
+        if before is not None:
+            before()
         import torch
 
         from unif2ace.pipeline import UniF2ace
