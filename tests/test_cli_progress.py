@@ -138,3 +138,15 @@ def test_eval_reproduce_line_parses_back_to_the_same_options():
         same = {"func", "quiet", "log_verbose"}  # run-time verbosity is not part of what was measured
         assert {k: v for k, v in vars(again).items() if k not in same} == \
                {k: v for k, v in vars(args).items() if k not in same}
+
+
+def test_close_bars_clears_every_open_bar_before_an_error_line():
+    from tqdm import tqdm
+
+    from unif2ace.progress import close_bars
+
+    b = bar(10, "left open", disable=False)
+    b.fp = io.StringIO()
+    assert b in tqdm._instances
+    close_bars()
+    assert b not in tqdm._instances and b.disable

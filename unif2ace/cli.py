@@ -110,7 +110,7 @@ def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentPars
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from unif2ace.progress import setup_logging
+    from unif2ace.progress import close_bars, setup_logging
 
     setup_logging(verbose=getattr(args, "log_verbose", 0) or 0,
                   quiet=bool(getattr(args, "log_quiet", False) or getattr(args, "quiet", False)))
@@ -120,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = args.func(args)
     except KNOWN_ERRORS as exc:  # the user's input or machine (bad values, files, devices): one line, exit 2
+        close_bars()
         if getattr(args, "log_verbose", 0) or os.environ.get("UNIF2ACE_DEBUG"):
             traceback.print_exc()  # -v or UNIF2ACE_DEBUG=1: where it came from
         print(f"unif2ace {args.verb}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        close_bars()
         print("interrupted", file=sys.stderr)
         return 130
     return int(result or 0)

@@ -91,6 +91,12 @@ def emit(text: str) -> None:
     sys.stdout.flush()
 
 
+def close_bars() -> None:
+    """Close every open bar (an error message must not share a line with one, or be redrawn over)."""
+    for b in list(getattr(tqdm, "_instances", ())):
+        b.close()
+
+
 @contextlib.contextmanager
 def track_calls(model, progress: tqdm, calls: int) -> Iterator[None]:
     """Advance ``progress`` by one per forward pass of ``model`` (a torch module), at most ``calls``;
@@ -117,4 +123,4 @@ def chunks(n: int, size: int) -> list[range]:
     return [range(s, min(s + size, n)) for s in range(0, n, size)]
 
 
-__all__ = ["bar", "chunks", "emit", "log", "setup_logging", "track_calls"]
+__all__ = ["bar", "chunks", "close_bars", "emit", "log", "setup_logging", "track_calls"]
