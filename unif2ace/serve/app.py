@@ -6,6 +6,9 @@
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
+                        (both also take JSON with base64 images / data URLs; see serve/openai_api.py)
+    POST /v1/chat       JSON {"image", "messages"} → {"reply"}                           (serve/openai_api.py)
+    GET  /v1/models, POST /v1/images/generations, POST /v1/chat/completions: OpenAI-compatible (openai_api.py)
     POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, guidance_schedule, temperature,
                         seed → {"image"}
     GET  /health        model, device, queue length
