@@ -150,3 +150,16 @@ def test_close_bars_clears_every_open_bar_before_an_error_line():
     assert b in tqdm._instances
     close_bars()
     assert b not in tqdm._instances and b.disable
+
+
+def test_every_option_of_every_verb_has_help_and_shows_its_default():
+    from unif2ace.cli import _leaf_parsers
+
+    parser = build_parser()
+    for verb in _leaf_parsers(parser):
+        for action in verb._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"{verb.prog} {action.option_strings[-1]} has no help"
+        verb.format_help()  # every help string formats (no stray %)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["demo", "--help"])

@@ -73,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     for verb in _leaf_parsers(parser):  # -v/-q after the verb too: unif2ace generate … -q
         _add_verbosity(verb, argparse.SUPPRESS)
         verb.formatter_class = _DefaultsHelpFormatter
+        for action in verb._actions:  # argparse prints no help line for an option without help text
+            if action.option_strings and action.help is None and _shows_default(action):
+                action.help = "(default: %(default)s)"
     return parser
+
+
+def _shows_default(action: argparse.Action) -> bool:
+    return bool(action.option_strings) and not any(action.default is x for x in (None, False, True, argparse.SUPPRESS))
 
 
 class _DefaultsHelpFormatter(argparse.HelpFormatter):
@@ -81,8 +88,7 @@ class _DefaultsHelpFormatter(argparse.HelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
-        if shown and "default" not in text:
+        if _shows_default(action) and "default" not in text:
             text += (" " if text else "") + "(default: %(default)s)"
         return text
 

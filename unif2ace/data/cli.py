@@ -12,13 +12,15 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="data_verb", metavar="SUBVERB", required=True)
 
     b = sub.add_parser("build", help="label face photos into a dataset folder (resumable)")
-    b.add_argument("--source", required=True, choices=("utkface", "celeba", "folder", "conversations"))
+    b.add_argument("--source", required=True, choices=("utkface", "celeba", "folder", "conversations"),
+                   help="what --root holds: UTKFace's folder, CelebA's, a folder of photos (with or without "
+                        "metadata.jsonl), or conversation files (docs/data.md)")
     b.add_argument("--root", required=True, help="folder (or conversation file) holding the source")
     b.add_argument("--out", required=True, help="dataset folder to create or resume")
     b.add_argument("--limit", type=int, default=None, help="only the first N items of the source")
     b.add_argument("--no-label", action="store_true", help="keep given text only; do not run labellers")
     b.add_argument("--landmarks", choices=("68", "5"), default="68")
-    b.add_argument("--no-emotion", action="store_true")
+    b.add_argument("--no-emotion", action="store_true", help="skip the emotion labeller (faster)")
     b.add_argument("--llm", action="store_true",
                    help="rewrite captions / add QA with an OpenAI-compatible endpoint (UNIF2ACE_LLM_BASE_URL, "
                         "UNIF2ACE_LLM_MODEL, UNIF2ACE_LLM_API_KEY)")
@@ -36,12 +38,12 @@ def register(subparsers) -> None:
     w = sub.add_parser("show", help="print a few records")
     w.add_argument("folder")
     w.add_argument("-n", type=int, default=3)
-    w.add_argument("--split", default=None, choices=("train", "val", "test"))
+    w.add_argument("--split", default=None, choices=("train", "val", "test"), help="only this split (default: all)")
     w.add_argument("--id", action="append", default=None, help="record id (repeatable)")
     w.set_defaults(func=_show)
 
     q = sub.add_parser("quality", help="measure labellers against UTKFace's own labels")
-    q.add_argument("--root", required=True)
+    q.add_argument("--root", required=True, help="the photo folder the labels are checked on")
     q.add_argument("-n", type=int, default=300)
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--out", default=None, help="write the table (markdown) here too")
@@ -50,11 +52,12 @@ def register(subparsers) -> None:
 
     e = sub.add_parser("encode", help="precompute identity / semantic encoder features into the dataset's shards")
     e.add_argument("folder")
-    e.add_argument("--encoder", required=True, choices=("dlib", "facenet", "arcface", "fid-inception", "clip"))
+    e.add_argument("--encoder", required=True, choices=("dlib", "facenet", "arcface", "fid-inception", "clip"),
+                   help="which image encoder's features to store (docs/data.md)")
     e.add_argument("--path", default=None, help="model file/folder for arcface (ONNX) and clip (Hugging Face folder)")
     e.add_argument("--device", default=None, help="cpu, cuda, … (default: cuda when available)")
     e.add_argument("--batch-size", type=int, default=32)
-    e.add_argument("--limit", type=int, default=None)
+    e.add_argument("--limit", type=int, default=None, help="encode only the first N records (default: all)")
     e.set_defaults(func=_encode)
 
     r = sub.add_parser("rewrite-qa", help="rewrite a built dataset's template QA from its stored labels (no relabelling)")
@@ -65,7 +68,7 @@ def register(subparsers) -> None:
     t = sub.add_parser("train-tokenizer", help="train a byte-level BPE on a dataset's captions and QA")
     t.add_argument("folder")
     t.add_argument("--vocab-size", type=int, default=8192)
-    t.add_argument("--out", required=True)
+    t.add_argument("--out", required=True, help="folder for the trained tokenizer")
     t.set_defaults(func=_train_tokenizer)
 
 

@@ -40,9 +40,9 @@ def register(subparsers) -> None:
     g = sub.add_parser("generation", help="FID/KID with their real-vs-real floor, attribute agreement, identity, diversity")
     _common(g)
     g.add_argument("--prompts", default="both", choices=("caption", "attributes", "both"))
-    g.add_argument("--steps", type=int, default=None)
-    g.add_argument("--guidance-scale", type=float, default=None)
-    g.add_argument("--temperature", type=float, default=None)
+    g.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
+    g.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
+    g.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
     g.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
                    help="how the CFG weight varies over the steps (default: the model's)")
     g.add_argument("--candidates", type=int, default=None,

@@ -35,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--name", default=None, help="shard name (default: the tokenizer folder's parent name)")
     e.add_argument("--flip", action="store_true", help="also store mirrored images' codes as NAME-flip")
     e.add_argument("--batch-size", type=int, default=32)
-    e.add_argument("--limit", type=int, default=None)
-    e.add_argument("--threads", type=int, default=None)
-    e.add_argument("--device", default=None)
+    e.add_argument("--limit", type=int, default=None, help="encode only the first N records (default: all)")
+    e.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
+    e.add_argument("--device", default=None, help="cpu, cuda, cuda:1 … (default: cuda when available)")
     e.add_argument("--bf16", action="store_true",
                    help="encode under bf16 autocast (about 2x faster on CPUs with AMX; ~98%% of codes identical)")
     e.set_defaults(func=_encode)
