@@ -66,8 +66,6 @@ def grid_with_captions(images, captions, columns: int = 3, width: int = 34):
 
 
 def run(args: argparse.Namespace) -> int:
-    from unif2ace.pipeline import UniF2ace
-    from unif2ace.pipeline.loading import resolve_device, resolve_dtype
     from unif2ace.progress import bar, log, track_calls
 
     out = Path(args.out)
@@ -76,8 +74,11 @@ def run(args: argparse.Namespace) -> int:
 
     log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
-    device = resolve_device(args.device)
-    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):
+    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # torch's import is in this too
+        from unif2ace.pipeline import UniF2ace
+        from unif2ace.pipeline.loading import resolve_device, resolve_dtype
+
+        device = resolve_device(args.device)
         pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
