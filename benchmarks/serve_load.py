@@ -149,8 +149,9 @@ class Inputs:
         ])
 
 
-def one_request(base: str, kind: str, kwargs: dict, bad: bool, leave: bool, rng: random.Random) -> Result:
-    timeout = httpx.Timeout(300.0, read=rng.uniform(0.02, 0.3)) if leave else httpx.Timeout(300.0)
+def one_request(base: str, kind: str, kwargs: dict, bad: bool, leave: bool, rng: random.Random,
+                patience: float = 600.0) -> Result:
+    timeout = httpx.Timeout(patience, read=rng.uniform(0.02, 0.3)) if leave else httpx.Timeout(patience)
     start = time.perf_counter()
     try:
         with httpx.Client(base_url=base, timeout=timeout) as http:  # a fresh connection, like a new visitor
@@ -198,6 +199,7 @@ def main() -> int:
     ap.add_argument("--max-batch", type=int, default=16)
     ap.add_argument("--max-seconds", type=float, default=1800, help="stop sending after this long")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=600, help="a client gives up after this long (a connection error)")
     args = ap.parse_args()
 
     port = free_port()
@@ -269,7 +271,7 @@ def run(args, base: str, server: subprocess.Popen) -> int:
             draw = rng.random()
             bad, leave = draw < args.bad, args.bad <= draw < args.bad + args.disconnect
             kwargs = inputs.bad(kind, rng) if bad else inputs.good(kind, rng)
-            r = one_request(base, kind, kwargs, bad, leave, rng)
+            r = one_request(base, kind, kwargs, bad, leave, rng, args.timeout)
             with lock:
                 results.append(r)
                 done = len(results)
