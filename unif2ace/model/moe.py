@@ -5,7 +5,8 @@ unchanged); this module adds, per group (und / gen), ``E`` routed FFNs of which 
 its top-k. Routed experts' output projections start at zero, so an upcycled model computes
 exactly what the dense checkpoint computed.
 
-Dispatch sorts the (token, expert) assignments by expert and runs one grouped matmul pair over the
+Dispatch (``dispatch="grouped"``, the default on GPUs and under ``torch.compile``) sorts the
+(token, expert) assignments by expert and runs one grouped matmul pair over the
 contiguous per-expert slices (``torch._grouped_mm``, whose group sizes are a device tensor): the
 cost is the routed FLOPs, and nothing in the forward waits for the host — no ``.tolist()``,
 ``.item()``, ``nonzero`` or shape that depends on the routing — so the layer runs inside
@@ -13,7 +14,8 @@ cost is the routed FLOPs, and nothing in the forward waits for the host — no `
 but with gate 0 (their routed output is exactly zero). Where ``torch._grouped_mm`` cannot run
 (a torch without it, or a device/dtype it does not take) a masked loop over the experts stands in:
 still free of host syncs, at E times the routed FLOPs. :func:`reference_dispatch` keeps the
-earlier per-expert loop (it reads the group sizes on the host) for tests and benchmarks.
+earlier per-expert loop (it reads the group sizes on the host); ``dispatch="auto"`` keeps using it
+in eager mode on a CPU, where a host sync costs nothing and the two run at the same speed.
 
 ``capacity_factor`` (config ``token_moe.capacity_factor``, default None = off): each expert takes
 at most ceil(capacity_factor · A_g / E) of the batch's (token, expert) assignments, A_g the real
@@ -164,6 +166,10 @@ class GroupedTokenMoE(nn.Module):
         self.top_k = moe.top_k
         self.balance_coef = moe.balance_coef
         self.capacity_factor = moe.capacity_factor
+        # "auto": the grouped matmul on GPUs and under torch.compile, where a host sync costs; the
+        # per-expert loop (reference_dispatch) in eager on a CPU, where it does not: the same speed
+        # there (benchmarks/inference.py) and the numerics the CPU-trained models were made with
+        self.dispatch = "auto"  # or "grouped" / "loop"
         d, f, n = config.hidden_size, moe.expert_hidden_size, self.num_groups * moe.num_experts
         self.router = nn.Linear(d, n, bias=False)  # rows g·E..(g+1)·E-1 are group g's router
         self.w1 = nn.Parameter(torch.empty(n, d, f))
@@ -233,6 +239,10 @@ class GroupedTokenMoE(nn.Module):
         The T·k assignments sorted by expert (stable: token order within an expert) go through one
         grouped matmul pair; ``ends`` (cumulative counts per expert) stays on the device.
         """
+        loop = self.dispatch == "loop" or (self.dispatch == "auto" and x.device.type == "cpu"
+                                           and not torch.compiler.is_compiling())
+        if loop and self.capacity_factor is None:
+            return reference_dispatch(self, x, experts, gates)
         T, k = experts.shape
         n = self.w1.shape[0]
         flat_experts = experts.reshape(-1)
