@@ -65,14 +65,14 @@ class FaceWarp:
         ``mask`` (H, W bool over the photo) is set and the crop reaches, at the photo's resolution.
 
         The seam is feathered inwards: the blend weight is a Gaussian blur (σ = ``feather`` photo
-        pixels; default 1.5 crop pixels) of the pasted region, kept only inside it, so every pixel
+        pixels; default 3 crop pixels) of the pasted region, kept only inside it, so every pixel
         outside ``mask`` is the photo's own, unchanged."""
         from PIL import ImageFilter
 
         photo = photo.convert("RGB")
         region = np.asarray(mask, bool) & self.footprint(photo.size)
         hard = Image.fromarray(region.astype(np.uint8) * 255)
-        sigma = 1.5 * self.scale if feather is None else feather
+        sigma = 3.0 * self.scale if feather is None else feather
         soft = hard.filter(ImageFilter.GaussianBlur(sigma)) if sigma > 0 else hard
         alpha = Image.fromarray(np.minimum(np.asarray(hard), np.asarray(soft)))
         back = crop.convert("RGB").transform(photo.size, Image.AFFINE, self.inverse_coeffs(), Image.BICUBIC)
