@@ -73,7 +73,8 @@ def test_matching_records_pick_the_prompts_attributes():
 
 def _rule(**kw):
     base = {"split": "val", "n": 64, "seed": 0, "face_rate_dlib": 0.8, "face_rate_mtcnn": 0.8, "fid": 150.0,
-            "fid_floor": 60.0, "gender_agreement_found": 0.9, "age_group_agreement_found": 0.5}
+            "fid_floor": 60.0, "gender_agreement_found": 0.9, "age_group_agreement_found": 0.5,
+            "gender_agreement_nonface_wrong": 0.7, "age_group_agreement_nonface_wrong": 0.4}
     return {**base, **kw}
 
 
@@ -82,13 +83,19 @@ def test_selection_rule():
     assert realism.apply_rule(_rule(face_rate_dlib=0.79), cur)["verdict"] == "keep the current default"
     assert realism.apply_rule(_rule(fid=150.1), cur)["verdict"] == "keep the current default"
     # a smear that pleases the judges cannot win: it fails the face-rate gate first
-    smear = realism.apply_rule(_rule(face_rate_dlib=0.5, gender_agreement_found=1.0), cur)
+    smear = realism.apply_rule(_rule(face_rate_dlib=0.5, gender_agreement_found=1.0, gender_agreement_nonface_wrong=0.9),
+                               cur)
     assert smear["verdict"] == "keep the current default" and "face_rate_dlib" in smear["why"]
-    assert realism.apply_rule(_rule(face_rate_dlib=0.9, fid=140.0, gender_agreement_found=0.91), cur)["verdict"] == \
+    assert realism.apply_rule(_rule(face_rate_dlib=0.9, fid=140.0, gender_agreement_nonface_wrong=0.71), cur)["verdict"] == \
         "ship the candidate"
-    worse_gender = realism.apply_rule(_rule(face_rate_dlib=0.9, gender_agreement_found=0.85), cur)
+    worse_gender = realism.apply_rule(_rule(face_rate_dlib=0.9, gender_agreement_nonface_wrong=0.65), cur)
     assert worse_gender["verdict"] == "keep the current default"
-    tie = realism.apply_rule(_rule(age_group_agreement_found=0.6), cur)  # gender equal: age group decides
+    # more faces, fewer of them easy: lower agreement on found faces, higher over all images -> ships
+    # (the tie-break cannot be won by finding faces only where the judges find them easy)
+    fair = realism.apply_rule(_rule(face_rate_dlib=0.9, gender_agreement_found=0.7, gender_agreement_nonface_wrong=0.75),
+                              cur)
+    assert fair["verdict"] == "ship the candidate"
+    tie = realism.apply_rule(_rule(age_group_agreement_nonface_wrong=0.6), cur)  # gender equal: age group decides
     assert tie["verdict"] == "ship the candidate"
     assert realism.apply_rule(_rule(n=128), cur)["verdict"] == "not comparable"
 

@@ -18,7 +18,11 @@ from unif2ace.evaluation.detectors import DETECTORS, one_face
 
 # the numbers the selection rule reads (report["realism"]["rule"]) and which way is better
 RULE_GATES = {"face_rate_dlib": "higher", "fid": "lower"}
-RULE_TIEBREAK = ("gender_agreement_found", "age_group_agreement_found")
+# Agreement with every non-face counted wrong: agreement on found faces alone rewards a setting whose
+# only faces are the easy ones (30 Nov 2026: the CFG 6 + contrasts sampling found faces almost only for
+# women and won on found-face gender, 93.1% against 70.9%, while drawing faces for 45% of prompts
+# against 86%). A smear can raise neither this number nor the gates.
+RULE_TIEBREAK = ("gender_agreement_nonface_wrong", "age_group_agreement_nonface_wrong")
 NO_FACE = "<no face>"  # the verdict a non-face gets when it is counted as wrong
 
 
@@ -111,16 +115,17 @@ def rule_numbers(report: dict[str, Any]) -> dict[str, Any]:
     out = {"split": report["settings"]["split"], "n": report["n"], "seed": report["settings"]["seed"],
            "face_rate_dlib": r["face_rate"]["generated"]["dlib"], "face_rate_mtcnn": r["face_rate"]["generated"]["mtcnn"],
            "fid": report["fid"]["fid"], "fid_floor": report["fid"]["fid_floor_real_vs_real"]}
-    found = r["agreement_labeller"]["found_only"]
+    tables = r["agreement_labeller"]
     for name in ("gender", "age_group"):
-        out[f"{name}_agreement_found"] = found.get(name, {}).get("rate")
+        for table, suffix in (("found_only", "found"), ("nonface_wrong", "nonface_wrong")):
+            out[f"{name}_agreement_{suffix}"] = tables[table].get(name, {}).get("rate")
     return out
 
 
 def apply_rule(candidate: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The selection rule on two ``rule_numbers``: the candidate ships only if its dlib face rate is no
     lower and its FID no higher than the current default's (same split, n and seed), then only if it
-    is better on attribute agreement (found faces only; gender, then age group)."""
+    is better on attribute agreement over all images with a non-face counted wrong (gender, then age group)."""
     if any(candidate[k] != current[k] for k in ("split", "n", "seed")):
         return {"verdict": "not comparable",
                 "why": "runs differ in split, n or seed: " + ", ".join(
