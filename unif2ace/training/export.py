@@ -12,6 +12,7 @@ or the complete new one.
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -82,6 +83,9 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
         os.replace(tmp, out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        # a process killed inside an earlier export of this folder left its temporary behind
+        for stale in out.parent.glob(f".{glob.escape(out.name)}.*.tmp"):
+            shutil.rmtree(stale, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
