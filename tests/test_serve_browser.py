@@ -7,12 +7,12 @@ beside the action that failed, cancelling, and a 400 px wide window. A screensho
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from live_server import running_server
 
 pytest.importorskip("fastapi")
 pytest.importorskip("multipart")
@@ -39,12 +39,6 @@ from unif2ace.serve import Limits, create_app  # noqa: E402
 STEPS = 6  # the tiny model's default sampling steps here
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def slow():
     """Seconds each model pass sleeps: lets the test see queue and step progress on a tiny, fast model."""
@@ -55,18 +49,9 @@ def slow():
 def server(tmp_path_factory, slow):
     pipe = UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny", steps=STEPS))
     hook = pipe.model.register_forward_pre_hook(lambda module, args: time.sleep(slow["seconds"]))
-    port = free_port()
     app = create_app(pipe, Limits(max_new_tokens=24), max_wait_ms=5)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with running_server(app) as port:
+        yield f"http://127.0.0.1:{port}"
     hook.remove()
 
 

@@ -5,12 +5,10 @@ Every answer is checked against the pipeline called directly with the same input
 
 import base64
 import io
-import socket
-import threading
-import time
 
 import numpy as np
 import pytest
+from live_server import running_server
 from PIL import Image
 
 pytest.importorskip("fastapi")
@@ -18,6 +16,7 @@ pytest.importorskip("multipart")
 openai = pytest.importorskip("openai")
 uvicorn = pytest.importorskip("uvicorn")
 skimage_data = pytest.importorskip("skimage.data")
+
 
 from unif2ace.pipeline import UniF2ace, write_random_model  # noqa: E402
 from unif2ace.serve import Limits, create_app  # noqa: E402
@@ -34,19 +33,8 @@ def pipe(tmp_path_factory):
 def server(pipe):
     """A real uvicorn server on a free local port, in a background thread."""
     app = create_app(pipe, Limits(max_images=4, max_new_tokens=MAX_TOKENS, max_prompt_chars=200), max_wait_ms=50)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running_server(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from live_server import running_server
 
 from unif2ace.data.labelling.face import Serialised
 
@@ -365,21 +366,10 @@ def test_docs_work_offline(client):
 
 @pytest.fixture(scope="module")
 def server(pipe):
-    uvicorn = pytest.importorskip("uvicorn")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    pytest.importorskip("uvicorn")
     app = create_app(pipe, Limits(**LIMITS), max_wait_ms=5)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield app, port
-    srv.should_exit = True
-    thread.join(10)
+    with running_server(app) as port:
+        yield app, port
 
 
 def raw_post(port: int, path: str, body: bytes, content_type: str = "application/json") -> socket.socket:
