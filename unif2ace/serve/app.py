@@ -292,16 +292,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                                                limits.max_side if shrink else None))
         return out
 
-    async def _wait(future, request: Request | None = None):
-        """The batcher job's result. If the client disconnects while its job waits, the job is cancelled:
-        dropped from the queue when it has not started (a running batch finishes)."""
-        waiting = asyncio.wrap_future(future)
-        while request is not None and not waiting.done():
-            await asyncio.wait({waiting}, timeout=0.1)
-            if not waiting.done() and await request.is_disconnected():
-                future.cancel()
-                raise BadRequest("the client disconnected", 499)  # nginx's code; nobody reads it
-        return await waiting
+    _wait = wait_for_job
 
     from unif2ace.serve.openai_api import create_router  # /v1/models, /v1/images/generations, /v1/chat…
 
@@ -312,6 +303,17 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     app.state.new_seed = new_seed
     return app
 
+
+async def wait_for_job(future, request=None):
+    """The batcher job's result. If the client (``request``) disconnects while its job waits, the job is
+    cancelled: dropped from the queue when it has not started (a running batch finishes)."""
+    waiting = asyncio.wrap_future(future)
+    while request is not None and not waiting.done():
+        await asyncio.wait({waiting}, timeout=0.1)
+        if not waiting.done() and await request.is_disconnected():
+            future.cancel()
+            raise BadRequest("the client disconnected", 499)  # nginx's code; nobody reads it
+    return await waiting
 
 def _run_batch(pipe, key, payloads):
     """Runs on the batcher's thread: one model call for a batch of equal-key payloads."""

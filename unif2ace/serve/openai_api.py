@@ -25,7 +25,6 @@ callback).
 file fields hold base64 strings or data URLs, lists where the form would repeat a field.
 """
 
-import asyncio
 import base64
 import binascii
 import json
@@ -96,7 +95,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
     from starlette.concurrency import run_in_threadpool
 
     from unif2ace.pipeline.pipeline import chat_turns
-    from unif2ace.serve.app import _check_text, _crops, _decode_image
+    from unif2ace.serve.app import _check_text, _crops, _decode_image, wait_for_job
 
     router = APIRouter()  # native routes: errors are {"error": message} like the rest of the app
     compat = APIRouter(route_class=_openai_route_class())  # OpenAI's routes: OpenAI's error shape
@@ -125,9 +124,9 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         return await run_in_threadpool(_decode_image, data, name, limits.max_pixels,
                                        getattr(limits, "max_side", None))
 
-    async def _reply(crop, turns, max_new_tokens: int, sampling: dict) -> str:
+    async def _reply(crop, turns, max_new_tokens: int, sampling: dict, request: Request) -> str:
         key = ("text", max_new_tokens, tuple(sorted(sampling.items())))
-        return (await asyncio.wrap_future(batcher.submit(key, [(crop, turns)], rows=1)))[0]
+        return (await wait_for_job(batcher.submit(key, [(crop, turns)], rows=1), request))[0]
 
     def _max_tokens(value, name: str) -> int:
         if value is None:
@@ -245,7 +244,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         sampling = _sampling(body)
         photo = await _photo(image, "image_url")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
-        reply = await _reply(crop, turns, max_tokens, sampling)
+        reply = await _reply(crop, turns, max_tokens, sampling, request)
         cid, now = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not body.get("stream"):
             return {"id": cid, "object": "chat.completion", "created": now, "model": pipe.name,
@@ -283,7 +282,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         sampling = _sampling(body)
         photo = await _photo(body["image"], "image")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
-        return {"reply": await _reply(crop, turns, max_tokens, sampling)}
+        return {"reply": await _reply(crop, turns, max_tokens, sampling, request)}
 
     router.include_router(compat)
     return router
