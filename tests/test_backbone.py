@@ -91,45 +91,50 @@ def _randomise_moe(model):
 
 
 
-def _one_query_attention(module, x, past_k, past_v, mask, dtype):
-    """module's output (B, 1, d) in float64 for one new query after past keys/values (B, H, S-1, D)."""
+
+def _one_query_attention(module, x, past_k, past_v, mask, dtype, cache_dtype):
+    """module's output (B, 1, d) in float64 for one new query after past keys/values (B, H, S-1, D),
+    the module in ``dtype``, its KV cache in ``cache_dtype``."""
     from unif2ace.model.attention import KVCache, RotaryEmbedding
 
     B, H, S1, D = past_k.shape
     cfg = tiny_dense(qk=True)
     cos, sin = RotaryEmbedding(cfg.rotary_dim, cfg.rope_theta)(torch.full((B, 1), S1), torch.float32)
-    cache = KVCache(1, B, H, D, S1 + 1, dtype=dtype)
-    cache.keys[0][:, :, :S1] = past_k.to(dtype)
-    cache.values[0][:, :, :S1] = past_v.to(dtype)
+    cache = KVCache(1, B, H, D, S1 + 1, dtype=cache_dtype)
+    cache.keys[0][:, :, :S1] = past_k.to(dtype).to(cache_dtype)  # what a prefill in `dtype` would have stored
+    cache.values[0][:, :, :S1] = past_v.to(dtype).to(cache_dtype)
     cache.length = S1
     with torch.no_grad():
         m = copy.deepcopy(module).to(dtype)
-        return m(x.to(dtype), cos.to(dtype), sin.to(dtype), mask, kv_cache=cache).double()
+        out = m(x.to(dtype), cos.to(dtype), sin.to(dtype), mask, kv_cache=cache)
+    assert out.dtype == dtype
+    return out.double()
 
 
-def test_bf16_single_query_attention_is_as_close_to_float64_as_the_fused_kernel(monkeypatch):
-    """Text decoding in bf16 on a CPU takes the fp32 path of SDPA for its one query (attention.py:
-    ~4× faster there); its error against a float64 computation must not exceed the fused bf16
-    kernel's, with a padding mask and keys of several lengths; fp32 is untouched."""
-    from unif2ace.model import attention
+def test_bf16_decoding_with_an_fp32_cache_is_as_close_to_float64_as_a_bf16_cache():
+    """Text decoding in bf16 on a CPU keeps its KV cache in fp32 (generation/text.py: SDPA's one-query
+    bf16 path is ~4× slower there), so attention runs in fp32: its error against float64 must not
+    exceed the all-bf16 error, with a padding mask and keys of several lengths; fp32 is exact."""
+    from unif2ace.generation.text import _cache_dtype
+    from unif2ace.model.attention import Attention
 
+    assert _cache_dtype(torch.zeros(1, dtype=torch.bfloat16)) == torch.float32
+    assert _cache_dtype(torch.zeros(1, dtype=torch.float32)) == torch.float32
     cfg = tiny_dense(qk=True)
     g = torch.Generator().manual_seed(0)
-    attn = attention.Attention(cfg, 0).eval()
+    attn = Attention(cfg, 0).eval()
     with torch.no_grad():
         for p in attn.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * 0.3)
     B, H, D = 3, cfg.num_heads, cfg.head_dim
-    upcast = attention._upcast_single_query
     for S in (1, 17, 300):
         x = torch.randn(B, 1, cfg.hidden_size, generator=g)
-        past_k, past_v = torch.randn(B, H, S - 1, D, generator=g), torch.randn(B, H, S - 1, D, generator=g)
+        past = torch.randn(B, H, S - 1, D, generator=g), torch.randn(B, H, S - 1, D, generator=g)
         mask = torch.ones(B, 1, 1, S, dtype=torch.bool)
         mask[0, ..., : S // 3] = False  # a left-padded row
-        exact = _one_query_attention(attn, x, past_k, past_v, mask, torch.float64)
-        monkeypatch.setattr(attention, "_upcast_single_query", lambda q: False)
-        fused = (_one_query_attention(attn, x, past_k, past_v, mask, torch.bfloat16) - exact).abs().max()
-        monkeypatch.setattr(attention, "_upcast_single_query", upcast)
-        ours = (_one_query_attention(attn, x, past_k, past_v, mask, torch.bfloat16) - exact).abs().max()
-        assert ours <= fused * 1.05 + 1e-3, (S, float(ours), float(fused))
-        assert (_one_query_attention(attn, x, past_k, past_v, mask, torch.float32) - exact).abs().max() <= 1e-5
+        exact = _one_query_attention(attn, x, *past, mask, torch.float64, torch.float64)
+        bf16 = (_one_query_attention(attn, x, *past, mask, torch.bfloat16, torch.bfloat16) - exact).abs().max()
+        wide = (_one_query_attention(attn, x, *past, mask, torch.bfloat16, torch.float32) - exact).abs().max()
+        assert wide <= bf16 * 1.05 + 1e-3, (S, float(wide), float(bf16))
+        fp32 = _one_query_attention(attn, x, *past, mask, torch.float32, torch.float32)
+        assert (fp32 - exact).abs().max() <= 1e-5

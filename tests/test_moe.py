@@ -365,3 +365,31 @@ def test_cached_forwards_reuse_the_sequence_moe_mixture_exactly():
             logits = model(token, kv_cache=cache, features=feats).logits
         assert len(cache.state["sequence_moe_mixtures"]) == cfg.num_layers
     assert torch.equal(logits, fresh)
+
+
+def test_every_expert_dispatch_for_few_tokens_equals_float64_reference():
+    """Text decoding on a CPU (few tokens, no grad) runs every expert on every token in one batched
+    matmul pair and keeps each token's own (moe.every_expert_dispatch): the same result as the
+    float64 naive MoE, padding included, and as the loop dispatch."""
+    from unif2ace.model import moe as moe_module
+
+    _, moe, x, group, valid = _moe_case(seed=7)
+    x, valid = x[:, -3:], valid[:, -3:]  # 12 tokens: one decoding step of 12 rows
+    valid[1, 0] = False
+    assert x.shape[0] * x.shape[1] <= moe_module.DENSE_MAX_TOKENS
+    moe.dispatch = "auto"
+    calls = []
+    real = moe_module.every_expert_dispatch
+    moe_module.every_expert_dispatch = lambda *a: calls.append(1) or real(*a)
+    try:
+        with torch.no_grad():
+            got, _ = moe(x, group, valid)
+            moe.dispatch = "loop"
+            loop, _ = moe(x, group, valid)
+    finally:
+        moe_module.every_expert_dispatch = real
+    assert calls == [1]  # the dense path ran once (auto), the loop the second time
+    expected = naive_token_moe(moe, x, group) * valid.unsqueeze(-1)
+    assert torch.allclose(got.double(), expected, atol=1e-5)
+    assert torch.allclose(got, loop, atol=1e-6)
+    assert (got[~valid] == 0).all()

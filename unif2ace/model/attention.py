@@ -62,6 +62,7 @@ class KVCache:
         self.key_valid = torch.ones(batch_size, max_length, dtype=torch.bool, device=device)
         self.length = 0
         self.max_length = max_length
+        self.dtype = dtype
         self.state: dict = {}
 
     @classmethod
@@ -91,11 +92,6 @@ class KVCache:
             raise ValueError(f"cannot crop a cache of length {self.length} to {length}")
         self.length = length
         self.key_valid[:, length:] = True
-
-
-def _upcast_single_query(q: torch.Tensor) -> bool:
-    return (q.device.type == "cpu" and q.dtype in (torch.bfloat16, torch.float16) and not q.requires_grad
-            and not torch.compiler.is_compiling())
 
 
 class Attention(nn.Module):
@@ -129,17 +125,13 @@ class Attention(nn.Module):
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         if kv_cache is not None:
-            k, v = kv_cache.update(self.layer_index, k, v)
+            # a cache kept in a wider dtype than the model (text decoding in bf16 on a CPU, see
+            # generation/text.py) makes the attention itself run in that dtype
+            k, v = kv_cache.update(self.layer_index, k.to(kv_cache.dtype), v.to(kv_cache.dtype))
+            q = q.to(kv_cache.dtype)
         dropout = self.dropout if self.training else 0.0
-        if L == 1 and _upcast_single_query(q):
-            # One query (text decoding) in bf16/fp16 on a CPU: the fused kernel's reduced-precision path
-            # tiles for long queries and takes ~4× the time of its fp32 path with the upcast included
-            # (1.05 vs 0.29 ms for 6 rows × 4 heads × 300 keys, one thread, torch 2.13, Nov 2026); it
-            # accumulates in fp32 either way, so the upcast changes only where probabilities are rounded.
-            out = F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=mask).to(q.dtype)
-            return self.dense(out.transpose(1, 2).reshape(B, L, -1))
         if mask is None:
             out = F.scaled_dot_product_attention(q, k, v, is_causal=L > 1, dropout_p=dropout)
         else:
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout)
-        return self.dense(out.transpose(1, 2).reshape(B, L, -1))
+        return self.dense(out.to(x.dtype).transpose(1, 2).reshape(B, L, -1))

