@@ -412,3 +412,35 @@ def test_paste_back_changes_only_masked_pixels_and_feathers_inwards(astronaut):
     centre, edge = out[152, 225], out[130, 225]
     assert tuple(centre) == (0, 255, 0)  # deep inside: the pasted crop
     assert 0 < edge[1] - photo[130, 225, 1] < 255 - photo[130, 225, 1]  # at the seam: a blend of both
+
+
+def test_identity_features_are_encoded_once_per_crop(model_dir, astronaut):
+    """A caption and then questions (or a chat's turns) about the same photos encode each crop once;
+    a different crop is encoded; the cache stays bounded and returns what the encoder returns."""
+
+    class Counting:
+        name, dim = "counting", 128
+
+        def __init__(self):
+            self.seen = []
+
+        def encode(self, images):
+            self.seen.append(len(images))
+            return torch.stack([torch.as_tensor(np.asarray(im, np.float32).mean((0, 1))).repeat(43)[:128]
+                                for im in images])
+
+    enc = Counting()
+    pipe = UniF2ace.from_pretrained(model_dir, dtype="float32", identity_encoder=enc)
+    a = astronaut.resize((64, 64))
+    b, c = a.transpose(Image.Transpose.FLIP_LEFT_RIGHT), a.rotate(10)
+    first = pipe._encode_cached("identity", enc, [a, b, a])
+    assert enc.seen == [2] and torch.equal(first[0], first[2]) and torch.equal(first, enc.encode([a, b, a]))
+    enc.seen.clear()
+    again = pipe._encode_cached("identity", enc, [b, c])
+    assert enc.seen == [1] and torch.equal(again[0], first[1])
+    pipe.FEATURE_CACHE_SIZE = 2
+    pipe._encode_cached("identity", enc, [a])
+    assert len(pipe._features) == 2
+    enc.seen.clear()
+    pipe._encode_cached("identity", enc, [b])  # evicted: least recently used
+    assert enc.seen == [1]
