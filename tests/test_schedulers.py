@@ -271,3 +271,31 @@ def test_the_draw_options_are_sampling_config_fields_and_are_checked():
     for bad in ({"top_k": -1}, {"top_k": 2.5}, {"top_p": 0.0}, {"top_p": 1.5}, {"code_temperature": 0.0}):
         with pytest.raises(InvalidInput):
             ImageGenerationConfig(**bad)
+
+
+def test_maskgit_step_on_the_masked_positions_only_equals_the_full_logits():
+    """positions (B, M): logits of each row's unknown positions first (then known ones as padding),
+    as the generation loop projects them: the same sample, bit for bit, as the full (B, N, K)
+    logits with the same generator, at every step of a whole decode, with filters on."""
+    B, N = 3, 24
+    sched = MaskGITScheduler()
+    sched.set_timesteps(6)
+    sample_full = sample_pos = all_masked(B, N)
+    sample_full[1, :5] = sample_pos[1, :5] = torch.arange(5)  # a row partly given
+    g_full, g_pos = torch.Generator().manual_seed(1), torch.Generator().manual_seed(1)
+    for k in sched.timesteps:
+        logits = random_logits(B, N, seed=50 + int(k))
+        unknown = sample_pos == MASK
+        M = int(unknown.sum(1).max())
+        pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :M]
+        compact = logits.gather(1, pos.unsqueeze(-1).expand(-1, -1, CODES))
+        sample_full = sched.step(logits, sample_full, k, generator=g_full, top_k=8, temperature=2.0)
+        sample_pos = sched.step(compact, sample_pos, k, generator=g_pos, top_k=8, temperature=2.0, positions=pos)
+        assert torch.equal(sample_full, sample_pos)
+    assert (sample_pos != MASK).all()
+    sched.set_timesteps(6)
+    sample = all_masked(B, N)
+    with pytest.raises(ValueError, match="every unknown position"):
+        sched.step(random_logits(B, N - 1, 0), sample, 0, positions=torch.arange(N - 1).expand(B, -1))
+    with pytest.raises(ValueError, match="positions"):
+        sched.step(random_logits(B, N, 0), sample, 0, positions=torch.arange(N - 1).expand(B, -1))

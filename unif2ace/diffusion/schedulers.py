@@ -104,13 +104,18 @@ class _MaskedDiffusionScheduler:
             raise ValueError("add_noise needs the mask id: build the scheduler with mask_id=<codebook size>")
         return mask_codes(codes, u, self.schedule, self.mask_id, generator)
 
-    def _begin_step(self, code_logits: Tensor, sample: Tensor, step_index: int | Tensor) -> tuple[int, int]:
+    def _begin_step(self, code_logits: Tensor, sample: Tensor, step_index: int | Tensor,
+                    positions: Tensor | None = None) -> tuple[int, int]:
         if self.num_inference_steps is None:
             raise RuntimeError("call set_timesteps(num_steps) before step()")
         step_index = int(step_index)
         if not 0 <= step_index < self.num_inference_steps:
             raise ValueError(f"step_index {step_index} is outside [0, {self.num_inference_steps})")
-        if code_logits.dim() != 3 or sample.shape != code_logits.shape[:2]:
+        if positions is not None:
+            if code_logits.dim() != 3 or positions.shape != code_logits.shape[:2] or sample.shape[0] != positions.shape[0]:
+                raise ValueError(f"with positions (B, M), code_logits must be (B, M, K) and sample (B, N); got "
+                                 f"{tuple(positions.shape)}, {tuple(code_logits.shape)} and {tuple(sample.shape)}")
+        elif code_logits.dim() != 3 or sample.shape != code_logits.shape[:2]:
             raise ValueError(
                 f"code_logits must be (B, N, K) and sample (B, N); got {tuple(code_logits.shape)} "
                 f"and {tuple(sample.shape)}"
@@ -146,19 +151,31 @@ class MaskGITScheduler(_MaskedDiffusionScheduler):
         top_k: int = 0,
         top_p: float = 1.0,
         code_temperature: float = 1.0,
+        positions: Tensor | None = None,
     ) -> Tensor:
         """One decoding step. code_logits (B, N, K), sample (B, N) long → the new sample (B, N).
 
         temperature scales the confidence noise; top_k, top_p and code_temperature shape the
         distribution each code is drawn from (:func:`filter_logits`; its log-probability is then the
-        confidence). The defaults draw from softmax(logits) unchanged."""
-        step_index, mask_id = self._begin_step(code_logits, sample, step_index)
+        confidence). The defaults draw from softmax(logits) unchanged.
+
+        positions (B, M): code_logits (B, M, K) holds only these positions' logits, each row's unknown
+        positions first in increasing order, then any known ones (``argsort(~unknown, stable=True)[:, :M]``),
+        as a caller that projects only the masked positions has them; the step is then the same as
+        with those logits placed in a (B, N, K) tensor, without building it."""
+        step_index, mask_id = self._begin_step(code_logits, sample, step_index, positions)
         num_steps = self.num_inference_steps
         assert num_steps is not None
-        batch, num_tokens, _ = code_logits.shape
+        batch, num_tokens = sample.shape
         unknown = sample == mask_id
         where = unknown.nonzero(as_tuple=True)  # only unknown positions are drawn: logits elsewhere are ignored
-        logits = code_logits[where]
+        if positions is None:
+            logits = code_logits[where]
+        else:
+            at_unknown = unknown.gather(1, positions)
+            logits = code_logits[at_unknown]  # row-major, so in the order of `where`
+            if logits.shape[0] != where[0].shape[0]:
+                raise ValueError("positions must list every unknown position of each row first")
         if top_k or top_p < 1 or code_temperature != 1:
             logits = filter_logits(logits, top_k, top_p, code_temperature)
         new, new_log_prob = draw_categorical(logits, generator)  # (M,) each

@@ -196,9 +196,11 @@ def generate_image_codes(
 
     sample = codes
     # With the cache, the head projects only the still-masked positions (the sampler reads no
-    # other logits): rows' unknown positions first, padded with known ones to a common count M,
-    # written into a (B, N, K) buffer whose other entries the sampler ignores.
-    buffer = torch.zeros(B, N, K, device=device, dtype=dtype) if cache is not None else None
+    # other logits): rows' unknown positions first, padded with known ones to a common count M.
+    # MaskGIT takes them as they are (its `positions`); MDLM draws everywhere, so they are written
+    # into a (B, N, K) buffer whose other entries it ignores.
+    maskgit = isinstance(scheduler, MaskGITScheduler)
+    buffer = torch.zeros(B, N, K, device=device, dtype=dtype) if cache is not None and not maskgit else None
     # the head is affine, so guidance is folded into the final hidden states before it (in float32):
     # one head row per face instead of T, and no (T·B, M, K) logits to upcast and combine
     head_w, head_b = model.lm_head.weight[vocab], model.lm_head.bias[vocab]
@@ -227,8 +229,9 @@ def generate_image_codes(
         if buffer is not None:
             logits = buffer.scatter_(1, pos.unsqueeze(-1).expand(-1, -1, K), logits)
         draw = {"top_k": config.top_k, "top_p": config.top_p, "code_temperature": config.code_temperature}
-        if isinstance(scheduler, MaskGITScheduler):
-            sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature, **draw)
+        if maskgit:
+            sample = scheduler.step(logits, sample, k, generator=generator, temperature=config.temperature,
+                                    positions=pos if cache is not None else None, **draw)
         else:
             sample = scheduler.step(logits, sample, k, generator=generator, **draw)
     return sample
