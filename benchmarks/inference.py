@@ -8,10 +8,11 @@ transformers' ``PhiForCausalLM.generate`` (DESIGN §5, §9). Random weights; pri
         # `git archive COMMIT unif2ace | tar -x -C /tmp/before` (same run, alternating)
 
 Shipped rows (``--shipped``): the shipped model (bf16 where the CPU computes it natively, as
-``unif2ace demo``), the demo's 6 prompts in one batch, its sampling (18 steps, CFG 6 + gender
-contrast 8 + age contrast 2 = 4 model rows per face) and CFG only (2 rows per face); the time per
-face counts code generation and decoding to pixels; captions are the demo's (``caption`` of the 6
-faces). Each measurement runs in a fresh process, ours and the baseline alternating, and reports
+``unif2ace demo``), the demo's 6 prompts in one batch, the model's sampling (18 steps, CFG 3 = 2
+model rows per face) and the default before 30 Nov 2026 (CFG 6 + gender contrast 8 + age contrast 2
+= 4 rows per face); the time per face counts code generation and decoding to pixels; captions: the
+6 pictures of a 2-step draw of the demo's prompts (decoded in float32, so every tree reads the same
+pixels), through ``caption`` (identity features, image codes, text). Each measurement runs in a fresh process, ours and the baseline alternating, and reports
 the median wall and process-CPU seconds (CPU time is the steadier number on a shared machine).
 MoE row: the token MoE layer alone at the shipped size (24 rows × 258 positions), the sync-free
 grouped dispatch against the loop it replaced (``moe.reference_dispatch``), tokens/s.
@@ -159,12 +160,11 @@ torch.set_num_threads(int(sys.argv[1]))
 from unif2ace.pipeline import UniF2ace
 from unif2ace.pipeline.loading import resolve_dtype
 from unif2ace.commands.demo import DEMO_PROMPTS
-what, contrasts = sys.argv[2], sys.argv[3] == "1"
+what, kw = sys.argv[2], json.loads(sys.argv[3])
 pipe = UniF2ace.from_pretrained(None, device="cpu", dtype=resolve_dtype("auto", "cpu"))
 prompts = list(DEMO_PROMPTS)
-kw = {} if contrasts else dict(gender_contrast=0, age_contrast=0)
-if what == "caption":
-    faces = pipe.decode_images(pipe.generate_codes(prompts, seed=0, steps=2))
+if what == "caption":  # the same 6 pictures in every tree: codes of a 2-step draw, decoded in float32
+    faces = pipe.image_tokenizer.decode_to_pil(pipe.generate_codes(prompts, seed=0, steps=2))
     pipe.caption(faces[:1], align=False)  # warm-up
 t, c = time.perf_counter(), time.process_time()
 if what == "image":
@@ -177,12 +177,13 @@ print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - 
 """
 
 
-def shipped_worker(tree: str | None, threads: int, what: str, contrasts: bool) -> dict:
-    """One measurement in a fresh process; ``tree``: a folder holding an exported ``unif2ace`` package."""
+def shipped_worker(tree: str | None, threads: int, what: str, overrides: dict) -> dict:
+    """One measurement in a fresh process; ``tree``: a folder holding an exported ``unif2ace`` package;
+    ``overrides``: sampling options over the model's defaults."""
     env = dict(os.environ)
     if tree:
         env["PYTHONPATH"] = os.path.abspath(tree)
-    out = subprocess.run([sys.executable, "-c", SHIPPED_WORKER, str(threads), what, "1" if contrasts else "0"],
+    out = subprocess.run([sys.executable, "-c", SHIPPED_WORKER, str(threads), what, json.dumps(overrides)],
                          env=env, capture_output=True, text=True, cwd="/" if tree else None)
     if out.returncode != 0:
         raise SystemExit(f"shipped-model worker failed ({tree or 'this tree'}): {out.stderr.strip().splitlines()[-1]}")
@@ -193,13 +194,14 @@ def bench_shipped(args) -> list[dict]:
     """Rows for the shipped model: ours (this tree) and, with --baseline, the exported earlier tree."""
     rows = []
     trees = [("ours", None)] + ([("baseline", args.baseline)] if args.baseline else [])
-    for label, what, contrasts in (("image, demo sampling (4 rows/face)", "image", True),
-                                   ("image, CFG only (2 rows/face)", "image", False),
-                                   ("caption", "caption", False)):
+    before = dict(guidance_scale=6.0, gender_contrast=8.0, age_contrast=2.0)  # the default until 30 Nov 2026
+    for label, what, overrides in (("image, the model's sampling (CFG 3: 2 rows/face)", "image", {}),
+                                   ("image, CFG 6 + both contrasts (4 rows/face)", "image", before),
+                                   ("caption", "caption", {})):
         runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
         for r in range(args.repeats):
             for name, tree in trees:
-                res = shipped_worker(tree, args.threads or torch.get_num_threads(), what, contrasts)
+                res = shipped_worker(tree, args.threads or torch.get_num_threads(), what, overrides)
                 runs[name].append(res)
                 print(f"  {label}: {name} run {r + 1}/{args.repeats}: {res['wall']:.2f} s wall, "
                       f"{res['cpu']:.2f} s CPU", file=sys.stderr, flush=True)
