@@ -114,6 +114,16 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
               "--compare", str(out / "grid.png"), "--quiet"])
 
 
+def test_the_reference_model_skips_the_contact_sheet_instead_of_failing(tiny_data, tmp_path):
+    """docs/evaluation.md's `eval generation --model reference` (contact sheet on by default): the reference
+    has photos only for set B's prompts, so the sheet is skipped with the reason, not a KeyError."""
+    out = tmp_path / "ref"
+    assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out),
+                 "--num-samples", "2", "--identity-samples", "0", "--quiet"]) == 0
+    sheet = json.loads((out / "report.json").read_text())["realism"]["contact_sheet"]
+    assert "reference model" in sheet["status"] and not (out / "contact_sheet.png").exists()
+
+
 def test_the_facenet_probe_is_a_third_judge_when_the_data_has_its_features(tiny_data, tmp_path, monkeypatch):
     """With FaceNet features stored (here from a stand-in encoder, the same at fit and judge time) the
     report gains the third judge's table; the reference's faces are the real photos, so agreement = ceiling."""

@@ -183,7 +183,9 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     div: dict[str, Any] = {"all_generated": faces.pairwise_distance(f_gen), "all_real": faces.pairwise_distance(f_b)}
     sheet: dict[str, Any] = {"status": "skipped (--diversity-prompts 0 or --images-per-diversity-prompt < 2)"}
     sheet_images, sheet_prompts = [], []
-    if k and m >= 2:
+    if isinstance(pipe, ReferenceModel):  # it "draws" only the held-out photos of set B, not the sheet's prompts
+        sheet = {"status": "skipped (the reference model has no photos for the contact sheet's fixed prompts)"}
+    elif k and m >= 2:
         from unif2ace.evaluation.contact_sheet import sheet_prompts as _sheet
 
         sheet_prompts = _sheet(k)
