@@ -64,7 +64,7 @@ class Block:
 def fenced_blocks(path: Path) -> list[Block]:
     """Every fenced block of a markdown file, with its marker (the line right above the fence) applied."""
     lines = path.read_text().splitlines()
-    name = path.relative_to(ROOT).as_posix()
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
     blocks, i = [], 0
     marker_lines = {k for k, text in enumerate(lines) if text.startswith("<!--") and "docs-test" in text}
     used = set()
@@ -109,10 +109,10 @@ def command_blocks() -> list[Block]:
     return [b for path in DOCS for b in fenced_blocks(path) if b.marked]
 
 
-def test_every_command_block_is_marked():
-    """A new command block without a marker, or a block without a language, fails here."""
+def marker_problems(paths: list[Path]) -> list[str]:
+    """What keeps a doc's blocks from being run or knowingly skipped: one line per block."""
     problems = []
-    for path in DOCS:
+    for path in paths:
         for b in fenced_blocks(path):
             where = f"{b.doc}:{b.line}"
             if not b.lang:
@@ -124,7 +124,30 @@ def test_every_command_block_is_marked():
                                 "(run it, or skip \"reason\" when it cannot run on a CPU machine offline)")
             elif b.marked and b.lang not in RUNNABLE:
                 problems.append(f"{where}: a docs-test marker above a {b.lang} block, which cannot run")
+    return problems
+
+
+def test_every_command_block_is_marked():
+    """A new command block without a marker, or a block without a language, fails here."""
+    problems = marker_problems(DOCS)
     assert not problems, "\n".join(problems)
+
+
+def test_the_marker_check_catches_what_it_should(tmp_path):
+    doc = tmp_path / "new.md"
+    doc.write_text("```bash\nunif2ace info\n```\n\n```\nunif2ace info\n```\n\n<!-- docs-test -->\n```text\nx\n```\n"
+                   "\n<!-- docs-test: skip \"needs a CUDA GPU\" -->\n```sh\nnvidia-smi\n```\n")
+    problems = marker_problems([doc])
+    assert [p.split(":")[1] for p in problems] == ["1", "5", "10"], problems
+    assert "without a <!-- docs-test --> marker" in problems[0] and "language" in problems[1]
+    (skipped,) = [b for b in fenced_blocks(doc) if b.skip]
+    assert skipped.skip == "needs a CUDA GPU" and skipped.line == 15
+    doc.write_text('<!-- docs-test: "steps 9" => "steps 1" -->\n```bash\nunif2ace generate x --steps 4\n```\n')
+    with pytest.raises(AssertionError, match="stale docs-test marker"):
+        fenced_blocks(doc)
+    doc.write_text('<!-- docs-test -->\n\n```bash\nunif2ace info\n```\n')
+    with pytest.raises(AssertionError, match="not directly above a code block"):
+        fenced_blocks(doc)
 
 
 def test_docs_cite_only_files_of_the_repository():
