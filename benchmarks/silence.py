@@ -14,14 +14,17 @@ markdown table; the load average is printed beside it because a busy machine str
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import pty
 import re
 import select
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -62,6 +65,8 @@ def make_inputs(work: Path) -> None:
 def run_in_pty(argv: list[str], cwd: Path, env: dict, timeout: float) -> tuple[int, float, list[tuple[float, str]]]:
     """(exit status, wall seconds, [(seconds since start, text)] for every chunk read from the terminal)."""
     master, slave = pty.openpty()
+    # a terminal of 100 × 40: a new pty is 0 × 0, where tqdm draws its bars 0 characters wide
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
     start = time.monotonic()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
                             close_fds=True)
@@ -111,8 +116,7 @@ def main() -> int:
     if not (work / "face.jpg").exists():
         make_inputs(work)
     (work / "unif2ace").exists() or (work / "unif2ace").symlink_to(root / "unif2ace", target_is_directory=True)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "COLUMNS": "100", "LINES": "40"}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     if args.threads:
         env["OMP_NUM_THREADS"] = str(args.threads)
     wanted = set(args.only.split(",")) if args.only else None

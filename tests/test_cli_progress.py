@@ -163,3 +163,23 @@ def test_every_option_of_every_verb_has_help_and_shows_its_default():
         verb.format_help()  # every help string formats (no stray %)
     with pytest.raises(SystemExit):
         parser.parse_args(["demo", "--help"])
+
+
+def test_eval_logs_the_model_it_loads_under_the_loading_clock(monkeypatch, tmp_path, capsys):
+    """eval said nothing while torch and the model loaded (2-3 s on the 2-core machine: benchmarks/silence.py)."""
+    import argparse
+
+    import unif2ace.evaluation.models as models
+    from unif2ace.evaluation.cli import _setup
+    from unif2ace.progress import setup_logging
+
+    monkeypatch.setattr(models, "load_model", lambda *a: "the pipeline")
+    args = argparse.Namespace(model="runs/m", data="d", device="cpu", dtype="float32", seed=0, out=str(tmp_path / "o"),
+                              judge_url=None, judge_model=None, eval_verb="understanding")
+    setup_logging()
+    out, pipe, judge, meta = _setup(args)
+    assert pipe == "the pipeline" and judge is None and "loading runs/m …" in capsys.readouterr().err
+    setup_logging(quiet=True)
+    _setup(args)
+    assert capsys.readouterr().err == ""
+    setup_logging()

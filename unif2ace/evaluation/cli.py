@@ -83,15 +83,19 @@ def register(subparsers) -> None:
 
 
 def _setup(args) -> tuple:
-    import torch
+    from unif2ace.progress import bar, log
 
-    from unif2ace.evaluation.judges import Judge
-    from unif2ace.evaluation.models import load_model
+    log.info(f"loading {args.model} …")
+    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # importing torch and the model: a clock
+        import torch
 
-    torch.manual_seed(args.seed)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    pipe = load_model(args.model, args.data, args.device, args.dtype)
+        from unif2ace.evaluation.judges import Judge
+        from unif2ace.evaluation.models import load_model
+
+        torch.manual_seed(args.seed)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        pipe = load_model(args.model, args.data, args.device, args.dtype)
     judge = Judge.from_args(args.judge_url, args.judge_model, cache_dir=out / "judge_cache")
     meta = {"model": args.model, "data": args.data, "dtype": args.dtype,
             "command": f"unif2ace eval {args.eval_verb} " + " ".join(f"{k} {v}".strip() for k, v in _flags(args))}

@@ -205,10 +205,10 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
         p_answers = []
         chunk = 4 * s.batch_size
         bar = None
-        if progress:
-            from tqdm import tqdm
+        if progress:  # the command line's live bar: redrawn every second, so a long chunk does not look hung
+            from unif2ace.progress import bar as live_bar
 
-            bar = tqdm(total=len(p_items), desc="paraphrase questions", unit="q", dynamic_ncols=True)
+            bar = live_bar(len(p_items), "paraphrase questions", unit="q")
         for c in range(0, len(p_items), chunk):
             part = p_items[c:c + chunk]
             p_answers += ask_images(pipe, [images[i] for i, _ in part], [q.question for _, q in part], s.batch_size,
