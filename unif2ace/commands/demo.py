@@ -12,6 +12,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from unif2ace.commands.inference_common import THREADS_HELP
+
 DEMO_PROMPTS = (
     "A headshot of a White woman, aged 25. Her facial expression looks happy. She is clearly smiling. "
     "It is a color, sharp picture with even lighting.",
@@ -33,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
                    help="transformer dtype (default: bfloat16 where the device computes it natively, else float32)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
     p.add_argument("--steps", type=int, default=None, help="MaskGIT steps (default: the model's)")
     p.add_argument("--candidates", type=int, default=None,
                    help="faces drawn per face shown, the best kept by the model's own reading (default: the model's; "
@@ -75,9 +78,14 @@ def run(args: argparse.Namespace) -> int:
     log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
     with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # torch's import is in this too
+        import torch
+
         from unif2ace.pipeline import UniF2ace
         from unif2ace.pipeline.loading import resolve_device, resolve_dtype
+        from unif2ace.validation import whole_number
 
+        if args.threads is not None:
+            torch.set_num_threads(whole_number(args.threads, "--threads"))
         device = resolve_device(args.device)
         pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
     timings.append(("load model", time.perf_counter() - t, ""))

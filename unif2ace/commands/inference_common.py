@@ -13,7 +13,11 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
                    help="transformer dtype (default: bfloat16 on GPUs and on CPUs with native bf16, else float32)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
+
+
+THREADS_HELP = ("CPU threads for torch (default: torch's, one per core; when other programs keep the cores busy, "
+                "1 is often several times faster, as threads that wait for each other spin)")
 
 
 def load_pipeline(args: argparse.Namespace, before=None):
