@@ -98,6 +98,15 @@ def close_bars() -> None:
 
 
 @contextlib.contextmanager
+def loading(what: str) -> Iterator[None]:
+    """Log "loading WHAT …" and show a ticking clock while the block runs (importing torch and loading a
+    model take seconds, and a silent command looks hung)."""
+    log.info(f"loading {what} …")
+    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # no total to show: a clock
+        yield
+
+
+@contextlib.contextmanager
 def track_calls(model, progress: tqdm, calls: int) -> Iterator[None]:
     """Advance ``progress`` by one per forward pass of ``model`` (a torch module), at most ``calls``;
     when the block ends without error the bar stands exactly ``calls`` further than it started

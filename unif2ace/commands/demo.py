@@ -12,7 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from unif2ace.commands.inference_common import THREADS_HELP
+from unif2ace.commands.inference_common import THREADS_HELP, load_pipeline
 
 DEMO_PROMPTS = (
     "A headshot of a White woman, aged 25. Her facial expression looks happy. She is clearly smiling. "
@@ -75,19 +75,8 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     timings = []
 
-    log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
-    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # torch's import is in this too
-        import torch
-
-        from unif2ace.pipeline import UniF2ace
-        from unif2ace.pipeline.loading import resolve_device, resolve_dtype
-        from unif2ace.validation import whole_number
-
-        if args.threads is not None:
-            torch.set_num_threads(whole_number(args.threads, "--threads"))
-        device = resolve_device(args.device)
-        pipe = UniF2ace.from_pretrained(args.model, device=device, dtype=resolve_dtype(args.dtype, device))
+    pipe = load_pipeline(args)
     timings.append(("load model", time.perf_counter() - t, ""))
     print(f"model: {pipe.config.name}, {pipe.model.num_parameters():,} parameters, "
           f"{pipe.image_size}×{pipe.image_size} px faces, {str(pipe.dtype).removeprefix('torch.')} on {pipe.device}")

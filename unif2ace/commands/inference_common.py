@@ -26,11 +26,10 @@ def load_pipeline(args: argparse.Namespace, before=None):
     under the same clock (e.g. checking options, which imports torch)."""
     import time
 
-    from unif2ace.progress import bar, log
+    from unif2ace.progress import loading, log
 
-    log.info(f"loading {args.model or 'the shipped model'} …")
     t = time.perf_counter()
-    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # no total to show: a clock
+    with loading(args.model or "the shipped model"):
         if before is not None:
             before()
         import torch

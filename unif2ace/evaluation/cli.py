@@ -83,10 +83,9 @@ def register(subparsers) -> None:
 
 
 def _setup(args) -> tuple:
-    from unif2ace.progress import bar, log
+    from unif2ace.progress import loading
 
-    log.info(f"loading {args.model} …")
-    with bar(None, "loading", unit="s", bar_format="{desc} {elapsed}"):  # importing torch and the model: a clock
+    with loading(args.model):
         import torch
 
         from unif2ace.evaluation.judges import Judge

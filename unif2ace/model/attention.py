@@ -62,13 +62,16 @@ class KVCache:
         self.key_valid = torch.ones(batch_size, max_length, dtype=torch.bool, device=device)
         self.length = 0
         self.max_length = max_length
-        self.dtype = dtype
         self.state: dict = {}
 
     @classmethod
     def for_model(cls, config: ModelConfig, batch_size: int, max_length: int,
                   device: torch.device | str | None = None, dtype: torch.dtype = torch.float32) -> KVCache:
         return cls(config.num_layers, batch_size, config.num_heads, config.head_dim, max_length, device, dtype)
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.keys[0].dtype
 
     @property
     def batch_size(self) -> int:

@@ -494,13 +494,12 @@ class UniF2ace:
         Keyed by the crop's pixels, so a different photo never hits."""
         keys = [(kind, getattr(encoder, "name", type(encoder).__name__), c.size, c.mode,
                  hashlib.blake2b(c.tobytes(), digest_size=16).digest()) for c in crops]
+        crop_of = dict(zip(keys, crops))  # one crop per distinct key (equal keys: equal pixels)
         with self._features_lock:
-            found = {k: self._features[k] for k in keys if k in self._features}
-        todo = list(dict.fromkeys(k for k in keys if k not in found))
+            found = {k: self._features[k] for k in crop_of if k in self._features}
+        todo = [k for k in crop_of if k not in found]
         if todo:
-            first = {k: i for i, k in reversed(list(enumerate(keys)))}
-            new = encoder.encode([crops[first[k]] for k in todo]).float().cpu()
-            found.update(zip(todo, new))
+            found.update(zip(todo, encoder.encode([crop_of[k] for k in todo]).float().cpu()))
         with self._features_lock:
             for k in keys:
                 self._features[k] = found[k]
