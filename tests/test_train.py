@@ -89,15 +89,15 @@ def test_recipe_overrides_and_unknown_keys(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------- data
-def _data(store, split="train", **data_overrides):
+def _data(store, split="train", grey_name=None, **data_overrides):
     from unif2ace.config import ModelConfig
     from unif2ace.text import load_text_tokenizer
     from unif2ace.training.data import FaceTrainData
 
-    cfg = from_dict({"data": {"codes": "synth", "max_answer_tokens": 24, **data_overrides}})
+    cfg = from_dict({"data": {"codes": "synth", "max_answer_tokens": 24, "grey_codes": grey_name, **data_overrides}})
     mc = ModelConfig.from_name("tiny", codebook_size=N_CODES, max_text_len=32)
     return FaceTrainData(store, split, "synth", load_text_tokenizer("bpe-1024"), mc, cfg.data, cfg.objective,
-                         seed=0), mc
+                         seed=0, grey_name=grey_name), mc
 
 
 def test_attribute_prompts_state_only_stated_attributes(data):
@@ -110,6 +110,53 @@ def test_attribute_prompts_state_only_stated_attributes(data):
     rec.meta["stated"] = ["gender", "age_group", "smile", "head_pose"]
     texts = [attribute_prompt(rec, np.random.default_rng(s)) for s in range(40)]
     assert any("head turned left" in t for t in texts) and len(set(texts)) > 3
+
+
+def test_black_and_white_caption_replaces_the_colour_word_or_adds_one():
+    from unif2ace.training.data import BW_ADJECTIVES, black_and_white_caption
+
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        out = black_and_white_caption("A smiling woman. It is a full-color, well-focused photo with even lighting.",
+                                      rng)
+        assert "color" not in out and out.startswith("A smiling woman. It is a ")
+        assert any(f"a {w}, well-focused photo with even lighting." in out for w in BW_ADJECTIVES)
+        out = black_and_white_caption("This is a color picture, taken in even lighting.", rng)
+        assert any(out == f"This is a {w} picture, taken in even lighting." for w in BW_ADJECTIVES)
+        # a caption without a colour word (and a word that merely contains "color") gains a closing sentence
+        out = black_and_white_caption("A discolored old photo of a man.", rng)
+        assert out.startswith("A discolored old photo of a man. It is a ") and out.count("color") == 1
+
+
+def test_grey_codes_pair_with_black_and_white_prompts_for_their_share_of_t2i_rows(data):
+    import re
+
+    from unif2ace.training.config import from_dict
+
+    ids = sorted(data.ids())
+    meta = {"codebook_size": str(N_CODES), "num_tokens": str(N_TOKENS), "resolution": "32", "tokenizer": "synthetic"}
+    grey = torch.full((len(ids), N_TOKENS), N_CODES - 1)  # a marker: no plain code row is constant
+    data.write_shard("codes", "synth-grey", ids, grey, meta=meta)
+    plain, _ = _data(data)
+    d, _ = _data(data, grey_name="synth-grey", grey_fraction=0.3, attribute_prompts=0.5)
+    bw = re.compile(r"black|monochrome|gr[ae]yscale")
+    n_grey = 0
+    for k in range(400):
+        ids_, codes = d.t2i_example(k)
+        text = d.tokenizer.decode(ids_)
+        is_grey = bool((codes == N_CODES - 1).all())
+        n_grey += is_grey
+        assert is_grey == bool(bw.search(text)), text  # grey codes exactly when the text says black and white
+        if not is_grey:
+            assert torch.equal(codes, plain.codes[d.index("t2i", k)])
+    assert 0.24 < n_grey / 400 < 0.36
+    # a recipe without grey codes draws the same rows as before the option existed
+    assert [plain.t2i_example(k)[0] for k in range(20)] == [
+        _data(data, grey_fraction=0.0)[0].t2i_example(k)[0] for k in range(20)]
+    with pytest.raises(ValueError, match="needs data.grey_codes"):
+        from_dict({"data": {"codes": "synth", "grey_fraction": 0.2}})
+    with pytest.raises(ValueError, match=r"grey_fraction must lie in \[0, 1\]"):
+        from_dict({"data": {"codes": "synth", "grey_codes": "synth-grey", "grey_fraction": 1.5}})
 
 
 def test_mmu_rows_put_loss_on_answers_only(data):
@@ -167,6 +214,37 @@ def test_encode_codes_is_resumable(tmp_path, data):
     ids, codes = data.read_shards("codes", "tiny")
     assert len(ids) == 24 and codes.shape == (24, 16) and codes.dtype == torch.int64
     assert codes_meta(data, "tiny") == {"codebook_size": 64, "num_tokens": 16, "resolution": 16, "tokenizer": "tiny"}
+
+
+def test_encode_codes_adds_flip_and_grey_variants_to_a_dataset_that_has_plain_codes(tmp_path, data):
+    from PIL import Image
+
+    from unif2ace.image_tokenizer import ImageTokenizer, ImageTokenizerConfig
+    from unif2ace.training.codes import _load, greyscale, precompute_codes
+
+    torch.manual_seed(0)
+    tok = ImageTokenizer(ImageTokenizerConfig.from_name("tiny", resolution=16)).eval()
+    assert precompute_codes(data, tok, "tiny", batch_size=5, shard_size=10, limit=7, progress=False) == 7
+    plain_before = data.read_shards("codes", "tiny")
+    # the variants are encoded for every record; the plain codes only for the 17 records that lack them
+    assert precompute_codes(data, tok, "tiny", batch_size=5, shard_size=10, flip=True, grey=True,
+                            progress=False) == 24
+    ids, plain = data.read_shards("codes", "tiny")
+    assert len(ids) == len(set(ids)) == 24
+    assert torch.equal(plain[:7], plain_before[1]) and ids[:7] == plain_before[0]
+    assert precompute_codes(data, tok, "tiny", flip=True, grey=True, progress=False) == 0
+    records = list(data)
+    images = torch.from_numpy(np.stack([_load(r, data.image_root(), 16) for r in records])).permute(0, 3, 1, 2) / 255
+    with torch.no_grad():
+        for suffix, variant in [("-flip", images.flip(-1)), ("-grey", greyscale(images))]:
+            got = data.read_shards("codes", "tiny" + suffix, [r.id for r in records])[1]
+            assert torch.equal(got, tok.encode(variant).long()), suffix
+    # greyscale is luma in every channel: PIL's "L" conversion (ITU-R 601-2) as the reference
+    rgb = np.random.default_rng(1).integers(0, 256, (9, 11, 3), dtype=np.uint8)
+    ours = greyscale(torch.from_numpy(rgb).permute(2, 0, 1)[None].double() / 255)[0]
+    pil = np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.float64) / 255
+    assert torch.equal(ours[0], ours[1]) and torch.equal(ours[1], ours[2])
+    assert np.abs(ours[0].numpy() - pil).max() <= 1 / 255
 
 
 # ---------------------------------------------------------------------------------------- runs

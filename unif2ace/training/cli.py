@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--tokenizer", required=True, help="image tokenizer folder (ImageTokenizer.save_pretrained)")
     e.add_argument("--name", default=None, help="shard name (default: the tokenizer folder's parent name)")
     e.add_argument("--flip", action="store_true", help="also store mirrored images' codes as NAME-flip")
+    e.add_argument("--grey", action="store_true",
+                   help="also store the codes of the images turned greyscale as NAME-grey (for data.grey_codes)")
     e.add_argument("--batch-size", type=int, default=32)
     e.add_argument("--limit", type=int, default=None, help="encode only the first N records (default: all)")
     e.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
@@ -83,7 +85,8 @@ def _encode(args: argparse.Namespace) -> int:
     autocast = (torch.autocast(next(tok.parameters()).device.type, dtype=torch.bfloat16) if args.bf16
                 else contextlib.nullcontext())
     with autocast:
-        n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, limit=args.limit)
+        n = precompute_codes(store, tok, name, batch_size=args.batch_size, flip=args.flip, grey=args.grey,
+                              limit=args.limit)
     print(f"encoded {n} images into {store.folder}/shards/codes/{name} "
           f"({tok.config.tokens_per_image} codes each, codebook {tok.config.codebook_size})")
     return 0

@@ -36,6 +36,8 @@ class DataSection:
     dataset: str = "runs/data/utkface"  # a FaceStore folder
     codes: str = ""  # shard name under shards/codes (written by `unif2ace encode-codes`)
     flip_codes: str | None = None  # optional shard of horizontally flipped images' codes (augmentation)
+    grey_codes: str | None = None  # optional shard of the images turned greyscale (`encode-codes --grey`) ...
+    grey_fraction: float = 0.0  # ... used for this share of t2i rows, with a black-and-white prompt
     text_tokenizer: str = "bpe-1024"  # load_text_tokenizer name or folder
     image_tokenizer: str | None = None  # folder; needed for sample grids and the exported model
     features: dict = field(default_factory=dict)  # {"semantic": shard name, "identity": shard name}
@@ -146,6 +148,11 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"parallel must be 'ddp' or 'fsdp', got {cfg.parallel!r}")
     if not 0 <= cfg.mmu_fraction + cfg.lm_fraction <= 1:
         raise ValueError("mmu_fraction + lm_fraction must lie in [0, 1]")
+    if not 0 <= cfg.data.grey_fraction <= 1:
+        raise ValueError(f"data.grey_fraction must lie in [0, 1], got {cfg.data.grey_fraction}")
+    if cfg.data.grey_fraction > 0 and not cfg.data.grey_codes:
+        raise ValueError("data.grey_fraction > 0 needs data.grey_codes (the shard `unif2ace encode-codes --grey` "
+                         "writes, e.g. face-f8-grey)")
     return cfg
 
 

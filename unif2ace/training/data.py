@@ -4,6 +4,8 @@ Every example of the split gives, on demand:
 
 - a **t2i** row: caption → codes (or, with probability ``attribute_prompts``, a short prompt built
   from the attributes the record's text states, e.g. "a smiling young Asian woman, head turned left");
+  with the optional augmentations, the mirrored photo's codes (left and right swapped in the text) or,
+  for a ``grey_fraction`` of rows, the greyscale photo's codes with the text saying black and white;
 - an **mmu** row: the photo's codes, then 1…``max_turns`` QA turns (stage 2) or one
   "describe this face" → caption turn (stage 1); loss on the answer tokens only;
 - an **lm** row (optional): the caption as plain text.
@@ -17,6 +19,7 @@ resumed run continues exactly, and 1 process computes the same rows as K process
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,8 +63,15 @@ def stated_attributes(record, threshold: float = 0.6) -> dict:
     return {k: record.attributes[k].value for k in stated if k in record.attributes}
 
 
-def attribute_prompt(record, rng: np.random.Generator) -> str:
-    """A short prompt from the stated attributes only, with random order and omissions."""
+BW_PHRASES = ("black and white photo", "black-and-white photo", "black and white", "monochrome photo",
+              "greyscale photo", "grayscale photo", "black and white picture")
+BW_ADJECTIVES = ("black-and-white", "monochrome", "black and white", "greyscale")
+_CAPTION_COLOUR = re.compile(r"\b(?:full-color|color|colour)(?=[ ,])")
+
+
+def attribute_prompt(record, rng: np.random.Generator, black_and_white: bool = False) -> str:
+    """A short prompt from the stated attributes only, with random order and omissions; with
+    ``black_and_white`` (a greyscale-augmented row) it always says so, in one of several wordings."""
     a = stated_attributes(record)
     group = a.get("age_group")
     gender = a.get("gender") if a.get("gender") in ("female", "male") else None
@@ -75,9 +85,23 @@ def attribute_prompt(record, rng: np.random.Generator) -> str:
         subject += f" aged {int(a['age'])}"
     mods = [MODIFIERS[k][v] for k, v in a.items() if k in MODIFIERS and v in MODIFIERS[k]]
     mods = [m for m in mods if rng.random() < 0.6]
+    if black_and_white:
+        mods = [m for m in mods if m != MODIFIERS["color"]["black and white"]]
+        mods.append(BW_PHRASES[int(rng.integers(len(BW_PHRASES)))])
     rng.shuffle(mods)
     article = "an" if subject[0].lower() in "aeiou" else "a"
     return ", ".join([f"{article} {subject}"] + mods)
+
+
+def black_and_white_caption(text: str, rng: np.random.Generator) -> str:
+    """The caption of a photo turned greyscale: its colour word ("a full-color photo") becomes a
+    black-and-white one; a caption that names no colour gets a closing sentence that does."""
+    word = BW_ADJECTIVES[int(rng.integers(len(BW_ADJECTIVES)))]
+    out, n = _CAPTION_COLOUR.subn(word, text)
+    if n:
+        return out
+    noun = ("photo", "picture", "image")[int(rng.integers(3))]
+    return f"{text.rstrip()} It is a {word} {noun}."
 
 
 def swap_left_right(text: str) -> str:
@@ -123,7 +147,7 @@ class FaceTrainData:
 
     def __init__(self, store, split: str, codes_name: str, tokenizer, model_config, data_cfg, objective_cfg,
                  seed: int = 0, flip_name: str | None = None, features: dict | None = None,
-                 limit: int | None = None):
+                 limit: int | None = None, grey_name: str | None = None):
         self.config = model_config
         self.data_cfg = data_cfg
         self.objective_cfg = objective_cfg
@@ -133,7 +157,7 @@ class FaceTrainData:
         wanted = store.split_ids(split)
         have = store.shard_ids("codes", codes_name)
         # every shard a row reads must hold the record (shards still being encoded hold a prefix)
-        for kind, name in [("codes", flip_name)] + [("features", n) for n in (features or {}).values()]:
+        for kind, name in [("codes", flip_name), ("codes", grey_name)] + [("features", n) for n in (features or {}).values()]:
             if name:
                 have &= store.shard_ids(kind, name)
         ids = sorted(i for i in wanted if i in have)
@@ -147,6 +171,7 @@ class FaceTrainData:
         self.ids = ids
         _, self.codes = store.read_shards("codes", codes_name, ids)
         self.flip_codes = store.read_shards("codes", flip_name, ids)[1] if flip_name else None
+        self.grey_codes = store.read_shards("codes", grey_name, ids)[1] if grey_name else None
         self.features = {kind: store.read_shards("features", name, ids)[1].float()
                          for kind, name in (features or {}).items()}
         if int(self.codes.max()) >= model_config.codebook_size:
@@ -177,6 +202,12 @@ class FaceTrainData:
         rng = self._rng("t2i", k)
         rec = self.records[i]
         use_attr = rng.random() < self.data_cfg.attribute_prompts or not rec.caption
+        # drawn only when the recipe has grey codes, so that older recipes' streams stay as they were
+        grey = self.grey_codes is not None and rng.random() < self.data_cfg.grey_fraction
+        if grey:
+            text = attribute_prompt(rec, rng, black_and_white=True) if use_attr else black_and_white_caption(
+                rec.caption, rng)
+            return self.tokenizer.encode(text), self.grey_codes[i]
         text = attribute_prompt(rec, rng) if use_attr else rec.caption
         codes = self.codes[i]
         if self.flip_codes is not None and rng.random() < 0.5:

@@ -243,11 +243,11 @@ class Trainer:
                                                 cond_dropout=oc.cond_dropout)
         kw = dict(codes_name=cfg.data.codes, tokenizer=self.tokenizer, model_config=self.model_config,
                   data_cfg=cfg.data, objective_cfg=oc, seed=cfg.seed, flip_name=cfg.data.flip_codes,
-                  features=cfg.data.features)
+                  features=cfg.data.features, grey_name=cfg.data.grey_codes)
         self.train_data = FaceTrainData(store, cfg.data.train_split, limit=cfg.data.limit, **kw)
-        self.val_data = FaceTrainData(store, cfg.data.val_split, **{**kw, "flip_name": None})
+        self.val_data = FaceTrainData(store, cfg.data.val_split, **{**kw, "flip_name": None, "grey_name": None})
         if self.train_data.missing and d.main:
-            print(f"warning: {self.train_data.missing} training records lack codes '{cfg.data.codes}' (or the flip "
+            print(f"warning: {self.train_data.missing} training records lack codes '{cfg.data.codes}' (or the flip/grey "
                   "codes or features the recipe names) and are skipped; run encode-codes / data encode again to add "
                   "them", file=sys.stderr)
         N = self.train_data.num_tokens
