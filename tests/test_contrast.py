@@ -5,7 +5,7 @@ import re
 import pytest
 
 from unif2ace.data.labelling.labeller import age_group
-from unif2ace.generation.contrast import shift_age, swap_gender
+from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_gender
 
 
 @pytest.mark.parametrize("text, swapped", [
@@ -97,3 +97,18 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
             assert ages and age not in ages and age_group(ages[0]) != group, (caption, out)
             if age:  # "24-year-old" stays whole ("under one year old" becomes "aged 20")
                 assert out.count("year") == caption.count("year"), (caption, out)
+
+
+# ------------------------------------------------------------------------------------ black and white
+@pytest.mark.parametrize("text, asks", [
+    ("an old man, black and white photo", True), ("A black-and-white portrait of a girl", True),
+    ("monochrome picture of a smiling woman", True), ("Greyscale photo, a man aged 40", True),
+    ("a grayscale image of a child", True), ("B&W shot of an old woman", True), ("b/w photo of a boy", True),
+    ("a smiling woman in a black and white dress", False), ("a man, black and white striped shirt", False),
+    ("a boy in front of a black-and-white background, monochrome photo", True),
+    ("a color photo of a man, not black and white", False), ("a non-monochrome picture", False),
+    ("a woman with black hair and white teeth", False), ("a smiling young man", False),
+    ("a man in greyish light", False),
+])
+def test_asks_black_and_white(text, asks):
+    assert asks_black_and_white(text) is asks

@@ -77,6 +77,20 @@ def test_generate_is_the_generation_loop_decoded(pipe):
     assert all(same(a, b) for a, b in zip(images, reference))
 
 
+def test_black_and_white_prompts_give_greyscale_faces_with_the_same_draw(pipe):
+    from unif2ace.evaluation.detectors import chroma
+
+    prompts = ["an old man, black and white photo", "a smiling woman", "a monochrome portrait of a girl"]
+    images = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5)
+    raw = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5, greyscale_when_asked=False)
+    assert same(images[1], raw[1]) and chroma(raw[0]) > 0 and chroma(raw[2]) > 0
+    for im, before in ((images[0], raw[0]), (images[2], raw[2])):
+        rgb = np.asarray(im).astype(int)
+        assert chroma(im) == 0 and im.mode == "RGB"
+        # the draw is the same: only the colour goes (PIL's ITU-R 601-2 luma as the reference)
+        assert np.abs(rgb[..., 0] - np.asarray(before.convert("L")).astype(int)).max() == 0
+
+
 def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(model_dir, tmp_path):
     import shutil
 

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from unif2ace.data.labelling.labeller import age_group
+from unif2ace.generation.contrast import BLACK_AND_WHITE
 from unif2ace.metrics.text import normalize_answer
 
 # Attributes the parser reads and evaluation scores, in report order. "age" (exact years) is
@@ -200,7 +201,7 @@ def _facial_hair(t: str, loose: bool) -> bool | None:
 
 
 def _color(t: str, loose: bool) -> str | None:
-    bw = r"\bblack[- ]and[- ]white\b|\bmonochrome\b|\bgr[ae]yscale\b|\bb&w\b"
+    bw = BLACK_AND_WHITE
     col = (r"\b(?:full[- ])?colou?r(?:ed)?\b(?:,? [\w-]+){0,3}? (?:photo|photograph|picture|image|portrait|shot)\b"
            r"|\bin (?:full )?colou?r\b")
     return _first({"black and white": bw, "color": col}, t)

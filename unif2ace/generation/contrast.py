@@ -30,6 +30,21 @@ _DETERMINER = re.compile(r"\b(?:her|his)\b(?=\s+(?!and\b|or\b|to\b|in\b|with\b|a
                          re.IGNORECASE)
 
 
+# the photo's colour, not a garment's or a background's ("a black and white dress")
+_THINGS = (r"dress|shirt|t-shirt|suit|hat|cap|top|jacket|coat|sweater|jumper|scarf|tie|clothes|clothing|outfit"
+           r"|uniform|stripes?|striped|checks?|checked|pattern|background|wall|hair|beard|dog|cat")
+BLACK_AND_WHITE = (rf"\bblack[- ]and[- ]white\b(?!\s+(?:{_THINGS})\b)|\bmonochrome\b|\bgr[ae]yscale\b|\bb&w\b"
+                   r"|\bb/w\b")
+_BW = re.compile(BLACK_AND_WHITE, re.IGNORECASE)
+_NOT_BW = re.compile(rf"\b(?:not|no|non|never)[- ](?:an? |in )?(?:{BLACK_AND_WHITE})", re.IGNORECASE)
+
+
+def asks_black_and_white(text: str) -> bool:
+    """Whether a prompt asks for a black-and-white picture ("…, black and white photo", "monochrome",
+    "greyscale", "b&w"), and does not merely rule one out ("in colour, not black and white")."""
+    return bool(_BW.search(text)) and not _NOT_BW.search(text)
+
+
 def _match_case(word: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return word.upper()

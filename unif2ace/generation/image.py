@@ -31,8 +31,9 @@ class ImageGenerationConfig:
     the sampler. It checks itself when made (finite numbers, whole steps, known names), so an invalid
     config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
 
-    ``candidates``, ``gender_contrast`` and ``age_contrast`` are the pipeline's (``UniF2ace.generate``):
-    best-of-N and the contrast terms built from rewritten prompts; ``generate_image_codes`` ignores them.
+    ``candidates``, ``gender_contrast``, ``age_contrast`` and ``greyscale_when_asked`` are the pipeline's
+    (``UniF2ace.generate``): best-of-N, the contrast terms built from rewritten prompts and the
+    desaturation of faces whose prompt asks for black and white; ``generate_image_codes`` ignores them.
     """
 
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
@@ -52,6 +53,10 @@ class ImageGenerationConfig:
     top_k: int = 0
     top_p: float = 1.0
     code_temperature: float = 1.0
+    # faces whose prompt asks for black and white (contrast.asks_black_and_white) are turned greyscale
+    # after decoding: the image tokenizer cannot return a greyscale picture (its reconstructions of
+    # greyscale photos keep a colour cast), so the model alone never gives one
+    greyscale_when_asked: bool = True
 
     def __post_init__(self) -> None:
         # normalise in place (18.0 → 18) so equal settings compare equal, e.g. as the server's batch key
@@ -78,6 +83,7 @@ class ImageGenerationConfig:
             top_k=whole_number(self.top_k, "top_k", minimum=0),
             top_p=finite_number(self.top_p, "top_p", minimum=1e-6, maximum=1.0),
             code_temperature=finite_number(self.code_temperature, "code_temperature", minimum=1e-3),
+            greyscale_when_asked=flag(self.greyscale_when_asked, "greyscale_when_asked"),
         )
 
     def with_overrides(self, **overrides) -> ImageGenerationConfig:

@@ -34,7 +34,7 @@ from unif2ace.generation import (
     generate_image_codes,
     generate_text,
 )
-from unif2ace.generation.contrast import shift_age, swap_gender
+from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
@@ -205,6 +205,9 @@ class UniF2ace:
         - age_contrast: the same for age, against the prompt with its age moved toward the middle of
           life (``shift_age``: "a girl who is 5" against "a young woman who is 25"), so children look
           younger and seniors older; prompts stating no age get no such term.
+        - greyscale_when_asked (default True): faces of a prompt that asks for black and white
+          ("monochrome", "greyscale", "b&w"; ``asks_black_and_white``) are desaturated after decoding,
+          since the image tokenizer cannot return an exactly greyscale picture.
 
         seed or generator (not both): the randomness (default: a fresh random seed).
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
@@ -253,6 +256,9 @@ class UniF2ace:
         codes = self.generate_codes(rows, config, seed=seed, generator=generator, features=features,
                                     negative_prompts=negatives)
         images = self.decode_images(codes)
+        if config.greyscale_when_asked:
+            asks = functools.cache(asks_black_and_white)
+            images = [im.convert("L").convert("RGB") if asks(p) else im for im, p in zip(images, rows)]
         if c == 1:
             return images, None
         return images, self.score_texts(images, rows, align=False, codes=codes).view(-1, c)
