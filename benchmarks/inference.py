@@ -26,6 +26,8 @@ Code-draw rows: one draw per masked position from softmax over the code book, (r
   gumbel     Gumbel-max (argmax of logits + Gumbel noise; this project's sampler before Nov 2026)
 Text rows: an mmu prompt (image tokens + a question), ``--new-tokens`` greedy tokens per row.
   ours       one prefill, then one KV-cached single-token forward per step, batched
+  ours, M    the same with ``decode=M`` (``--text-decode``): the static-shape step, eager (static),
+             replayed as one CUDA graph per call (cuda-graph) or compiled (compile); same tokens
   show-o     recompute everything for every token, one row at a time (Show-o's ``mmu_generate``)
   hf-phi     transformers' PhiForCausalLM.generate (KV cache) on a dense Phi of the same backbone
              dimensions (no MoE), batched; skipped when transformers is absent
@@ -122,6 +124,10 @@ def bench_text(model, args, device, batch: int) -> dict[str, float]:
     config = TextGenerationConfig(max_new_tokens=args.new_tokens)
     full = mmu_batch(cfg, args, batch)
     out["ours"] = timed(lambda: generate_text(model, full, config), device, args.repeats)
+    for mode in args.text_decode:  # the static-shape step (generation/text.py), same tokens
+        fast = TextGenerationConfig(max_new_tokens=args.new_tokens, decode=mode)
+        generate_text(model, full, fast)  # capture / compile outside the timing
+        out[f"ours, {mode}"] = timed(lambda: generate_text(model, full, fast), device, args.repeats)
     one = mmu_batch(cfg, args, 1)
     ref = TextGenerationConfig(max_new_tokens=args.new_tokens, use_cache=False)
     if not args.skip_reference_text:
@@ -256,6 +262,9 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--skip-reference-text", action="store_true", help="skip the (slow) cache-less text reference")
+    p.add_argument("--text-decode", nargs="*", default=None,
+                   help="static-shape decode modes timed beside the default one (static, compile, cuda-graph; "
+                        "default: cuda-graph on CUDA, static on CPU)")
     p.add_argument("--shipped", action="store_true", help="also time the shipped model at `make demo` settings (CPU)")
     p.add_argument("--only-shipped", action="store_true", help="only the shipped-model and MoE rows")
     p.add_argument("--baseline", default=None,
@@ -267,6 +276,8 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
+    if args.text_decode is None:
+        args.text_decode = ["cuda-graph"] if device.type == "cuda" else ["static"]
     dtype = getattr(torch, args.dtype) if args.dtype else (torch.bfloat16 if device.type == "cuda" else torch.float32)
     cfg = ModelConfig.from_name(args.preset)
     model = build_model(cfg, device, dtype)
@@ -322,6 +333,10 @@ def main() -> None:
         ref = f"{n / t['show-o']:.0f} tok/s | {t['show-o'] / t['ours']:.1f}×" if "show-o" in t else "— | —"
         hf = f"{n / t['hf-phi']:.0f} tok/s | {t['hf-phi'] / t['ours']:.1f}×" if "hf-phi" in t else "— | —"
         print(f"| text | {batch} | {n / t['ours']:.0f} tok/s ({t['ours']:.3f} s) | {ref} | {hf} |", flush=True)
+        for mode in args.text_decode:
+            s = t[f"ours, {mode}"]
+            print(f"| text, decode={mode} | {batch} | {n / s:.0f} tok/s ({s:.3f} s) | eager cache: {n / t['ours']:.0f} "
+                  f"tok/s | {t['ours'] / s:.2f}× | — | — |", flush=True)
     _write_json(args.json, results)
 
 

@@ -193,3 +193,99 @@ def test_training_forward_and_backward_compile_without_graph_breaks_and_match_ea
     assert torch.allclose(l0, l1, atol=1e-5, rtol=1e-5)
     for a, b in zip(g0, g1):
         assert torch.allclose(a, b, atol=1e-5, rtol=1e-4)
+
+
+# ------------------------------------------------------------------------ static-shape text decoding
+def _decode_model_and_batch():
+    from unif2ace.sequences import SequenceBuilder
+
+    cfg, model = _tiny_model()
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "moe" in name:  # routers and experts that matter, so routing differences would show
+                p.add_(torch.randn(p.shape, generator=g) * 0.1)
+    codes = torch.randint(0, cfg.codebook_size, (3, 8), generator=torch.Generator().manual_seed(0))
+    texts = [[([11, 12, 13], False)], [([14], False)], [([15, 16], False)]]  # left-padded rows of 3 lengths
+    return model, SequenceBuilder(cfg).mmu(codes, texts, left_pad=True)
+
+
+def _decode(model, batch, decode, sample=False):
+    from unif2ace.generation.text import TextGenerationConfig, generate_text
+
+    seen = []
+
+    def record(step, logits):
+        seen.append(logits.clone())
+        return logits
+
+    cfg = TextGenerationConfig(max_new_tokens=10, do_sample=sample, top_k=50, decode=decode)
+    tokens = generate_text(model, batch, cfg, torch.Generator().manual_seed(5), logits_processor=record)
+    return tokens, torch.stack(seen)
+
+
+@pytest.mark.parametrize("decode", ["static", "compile"])
+def test_static_shape_decoding_equals_the_growing_cache(decode, monkeypatch):
+    import unif2ace.generation.text as text
+
+    monkeypatch.setattr(text, "COMPILE_BACKEND", BACKEND)
+    model, batch = _decode_model_and_batch()
+    for sample in (False, True):
+        tokens, logits = _decode(model, batch, "eager", sample)
+        got_tokens, got_logits = _decode(model, batch, decode, sample)
+        assert got_tokens == tokens and got_logits.shape == logits.shape
+        assert torch.allclose(got_logits, logits, atol=1e-5, rtol=1e-5)
+
+
+def test_compiled_static_decode_step_is_one_graph_for_every_token(monkeypatch):
+    """After the first two tokens (the second stores the sequence-MoE mixtures in the cache), no token
+    recompiles: positions are tensors, never guards, so a CUDA graph of the step can be replayed."""
+    import unif2ace.generation.text as text
+    from unif2ace.generation.text import StaticDecodeStep
+
+    monkeypatch.setattr(text, "COMPILE_BACKEND", BACKEND)
+    # a changed host int would otherwise be made a symbol after one recompile, and then pass unseen
+    monkeypatch.setattr(torch._dynamo.config, "automatic_dynamic_shapes", False)
+    model, batch = _decode_model_and_batch()
+    P = batch.input_ids.shape[1]
+    outs = {}
+    for mode in ("static", "compile"):
+        cache = model.new_kv_cache(3, P + 8)
+        with torch.no_grad():
+            model(batch.input_ids, **batch.model_inputs(), kv_cache=cache, compute_logits=False)
+            step = StaticDecodeStep(model, cache, mode)
+            tokens = torch.tensor([3, 4, 5])
+            positions = batch.position_ids[:, -1] + 1
+            logits = []
+            for t in range(8):
+                if mode == "compile" and t == 2:
+                    torch.compiler.set_stance("fail_on_recompile")
+                try:
+                    logits.append(step(tokens, positions + t, P + t))
+                finally:
+                    torch.compiler.set_stance("default")
+                tokens = logits[-1].argmax(-1)
+        outs[mode] = torch.stack(logits)
+    assert torch.allclose(outs["static"], outs["compile"], atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a CUDA device")
+def test_cuda_graph_decoding_equals_the_growing_cache():
+    model, batch = _decode_model_and_batch()
+    model, batch = model.cuda(), batch.to("cuda")
+    tokens, logits = _decode(model, batch, "eager")
+    got_tokens, got_logits = _decode(model, batch, "cuda-graph")
+    assert got_tokens == tokens and torch.allclose(got_logits, logits, atol=1e-5, rtol=1e-5)
+
+
+def test_decode_modes_are_checked():
+    from unif2ace.generation.text import StaticDecodeStep, TextGenerationConfig
+
+    with pytest.raises(ValueError, match="decode must be one of eager, static, compile, cuda-graph"):
+        TextGenerationConfig(decode="fast")
+    with pytest.raises(ValueError, match="needs the KV cache"):
+        TextGenerationConfig(decode="static", use_cache=False)
+    if not torch.cuda.is_available():
+        _, model = _tiny_model()
+        with pytest.raises(ValueError, match="needs the model on a CUDA device"):
+            StaticDecodeStep(model, model.new_kv_cache(1, 4), "cuda-graph")

@@ -6,6 +6,17 @@ per new token; rows stop at ``<|eot|>`` and the loop ends when all have.
 
 ``use_cache=False`` recomputes the whole sequence for every token (Show-o's ``mmu_generate``),
 kept as a reference mode for tests and benchmarks.
+
+``decode`` chooses how the per-token step runs (the prefill is always eager):
+
+- ``"eager"`` (default): the cache grows by one position per token; shapes change every token.
+- ``"static"``: the step has one shape for the whole answer (:class:`StaticDecodeStep`: the token is
+  written at a tensor position and attention runs over the cache's whole buffer, masked), still eager.
+- ``"compile"``: that step under ``torch.compile(fullgraph=True)``, one graph for every token
+  (``mode="reduce-overhead"`` on CUDA, which replays it as a CUDA graph). Compiling takes seconds to
+  minutes, so it pays for long or many answers from one process (a server).
+- ``"cuda-graph"``: the step captured once per call with ``torch.cuda.CUDAGraph`` and replayed for
+  every token: no compiler, no per-kernel launch cost (CUDA only).
 """
 
 from __future__ import annotations
@@ -17,6 +28,10 @@ import torch
 from unif2ace.sequences import SequenceBatch, omni_attention_mask
 
 
+DECODE_MODES = ("eager", "static", "compile", "cuda-graph")
+COMPILE_BACKEND = "inductor"  # torch.compile backend of decode="compile" (tests use "aot_eager")
+
+
 @dataclass
 class TextGenerationConfig:
     max_new_tokens: int = 128
@@ -25,8 +40,13 @@ class TextGenerationConfig:
     top_k: int | None = None
     top_p: float | None = None
     use_cache: bool = True
+    decode: str = "eager"  # eager | static | compile | cuda-graph (see the module docstring)
 
     def __post_init__(self) -> None:
+        if self.decode not in DECODE_MODES:
+            raise ValueError(f"decode must be one of {', '.join(DECODE_MODES)}, got {self.decode!r}")
+        if self.decode != "eager" and not self.use_cache:
+            raise ValueError(f"decode={self.decode!r} needs the KV cache (use_cache=True)")
         if self.max_new_tokens < 1:
             raise ValueError("max_new_tokens must be at least 1")
         if self.do_sample and self.temperature <= 0:
@@ -65,6 +85,64 @@ def _cache_dtype(weight: torch.Tensor) -> torch.dtype:
     return weight.dtype
 
 
+class StaticDecodeStep:
+    """One new token per row through the model at a fixed shape, for a prefilled cache.
+
+    The inputs live in buffers that keep their addresses (token, position, cache position), the keys
+    and values are written at a tensor position (``KVCache.write``) and attention covers the cache's
+    whole buffer under a mask, so every token runs the same kernels on the same memory: one
+    ``torch.compile`` graph without recompiles, or one CUDA graph replayed per token.
+    ``step(tokens (B,), positions (B,), cache_position int)`` returns the logits (B, V').
+    """
+
+    def __init__(self, model, cache, mode: str = "static", vocab: slice | None = None, extra: dict | None = None):
+        if mode not in ("static", "compile", "cuda-graph"):
+            raise ValueError(f"unknown static decode mode {mode!r}")
+        device = model.lm_head.weight.device
+        if mode == "cuda-graph" and device.type != "cuda":
+            raise ValueError("decode='cuda-graph' needs the model on a CUDA device; use 'static' or 'compile'")
+        B = cache.batch_size
+        self.model, self.cache, self.mode, self.vocab, self.extra = model, cache, mode, vocab, extra or {}
+        self.token = torch.zeros(B, 1, dtype=torch.long, device=device)
+        self.position = torch.zeros(B, 1, dtype=torch.long, device=device)
+        self.cache_position = torch.zeros(1, dtype=torch.long, device=device)
+        self.graph = self.out = None
+        self.fn = self._forward
+        if mode == "compile":
+            cache.mark_static()
+            self.fn = torch.compile(self._forward, fullgraph=True, backend=COMPILE_BACKEND,
+                                    mode="reduce-overhead" if device.type == "cuda" and COMPILE_BACKEND == "inductor"
+                                    else None)
+
+    def _forward(self, token, position, cache_position):
+        return self.model(token, position_ids=position, kv_cache=self.cache, cache_position=cache_position,
+                          logits_vocab=self.vocab, **self.extra).logits[:, -1]
+
+    def __call__(self, tokens: torch.Tensor, positions: torch.Tensor, cache_position: int) -> torch.Tensor:
+        self.token.copy_(tokens.view(-1, 1))
+        self.position.copy_(positions.view(-1, 1))
+        self.cache_position.fill_(cache_position)
+        if self.mode != "cuda-graph":
+            return self.fn(self.token, self.position, self.cache_position)
+        if self.graph is None:
+            self._capture()
+        self.graph.replay()
+        return self.out.clone()  # the next replay overwrites the graph's output buffer
+
+    def _capture(self) -> None:
+        """Warm up on a side stream (the caching allocator and lazy inits), then record one step. Both
+        write this token's keys and values at this position, which the replay writes again."""
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):
+            for _ in range(2):
+                self._forward(self.token, self.position, self.cache_position)
+        torch.cuda.current_stream().wait_stream(stream)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.out = self._forward(self.token, self.position, self.cache_position)
+
+
 @torch.no_grad()
 def generate_text(model, batch: SequenceBatch, config: TextGenerationConfig,
                   generator: torch.Generator | None = None, features: dict | None = None,
@@ -95,6 +173,7 @@ def generate_text(model, batch: SequenceBatch, config: TextGenerationConfig,
         cache = model.new_kv_cache(B, P + config.max_new_tokens, device=device, dtype=_cache_dtype(model.lm_head.weight))
         logits = model(batch.input_ids, **inputs, **extra, kv_cache=cache, logits_positions=slice(P - 1, P),
                        logits_vocab=vocab).logits[:, -1]
+        static = StaticDecodeStep(model, cache, config.decode, vocab, extra) if config.decode != "eager" else None
     else:
         ids, valid = batch.input_ids, batch.input_ids != cfg.pad_token_id
         im = batch.image_mask  # <|soi|> img… <|eoi|>: the codes plus one position either side
@@ -110,7 +189,9 @@ def generate_text(model, batch: SequenceBatch, config: TextGenerationConfig,
         finished |= token == eot
         if bool(finished.all()) or t == config.max_new_tokens - 1:
             break
-        if config.use_cache:
+        if config.use_cache and static is not None:
+            logits = static(token, next_pos + t, P + t)
+        elif config.use_cache:
             logits = model(token[:, None], position_ids=(next_pos + t)[:, None], kv_cache=cache,
                            logits_vocab=vocab, **extra).logits[:, -1]
         else:  # reference: append and recompute everything

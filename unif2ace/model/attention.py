@@ -86,6 +86,20 @@ class KVCache:
         self.values[layer][:, :, self.length:end] = v
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
+    def write(self, layer: int, k: torch.Tensor, v: torch.Tensor, start: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Static-shape update: write k, v (B, H, L, D) at positions ``start + arange(L)`` (``start`` a
+        (1,) long tensor, so no host value enters the computation) and return the whole buffers
+        (B, H, max_length, D). ``length`` is neither read nor advanced: the caller keeps the position."""
+        where = start + torch.arange(k.shape[2], device=start.device)
+        self.keys[layer].index_copy_(2, where, k)
+        self.values[layer].index_copy_(2, where, v)
+        return self.keys[layer], self.values[layer]
+
+    def mark_static(self) -> None:
+        """Tell torch.compile that the buffers keep their addresses (CUDA graphs then update them in place)."""
+        for t in (*self.keys, *self.values, self.key_valid):
+            torch._dynamo.mark_static_address(t)
+
     def advance(self, n: int) -> None:
         self.length += n
 
@@ -117,8 +131,9 @@ class Attention(nn.Module):
         self.dropout = config.dropout
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor | None,
-                kv_cache: KVCache | None = None) -> torch.Tensor:
-        """x (B, L, d); mask: None (causal over the new positions) or bool (B, 1, L, S), True = attend."""
+                kv_cache: KVCache | None = None, cache_position: torch.Tensor | None = None) -> torch.Tensor:
+        """x (B, L, d); mask: None (causal over the new positions) or bool (B, 1, L, S), True = attend.
+        cache_position: (1,) long, the static-shape cache write (``KVCache.write``; S = max_length)."""
         B, L, _ = x.shape
         q = self.q_proj(x).view(B, L, self.num_heads, self.head_dim)
         k = self.k_proj(x).view(B, L, self.num_heads, self.head_dim)
@@ -130,7 +145,11 @@ class Attention(nn.Module):
         if kv_cache is not None:
             # a cache kept in a wider dtype than the model (text decoding in bf16 on a CPU, see
             # generation/text.py) makes the attention itself run in that dtype
-            k, v = kv_cache.update(self.layer_index, k.to(kv_cache.dtype), v.to(kv_cache.dtype))
+            k, v = k.to(kv_cache.dtype), v.to(kv_cache.dtype)
+            if cache_position is None:
+                k, v = kv_cache.update(self.layer_index, k, v)
+            else:
+                k, v = kv_cache.write(self.layer_index, k, v, cache_position)
             q = q.to(kv_cache.dtype)
         dropout = self.dropout if self.training else 0.0
         if mask is None:

@@ -54,7 +54,7 @@ class Block(nn.Module):
         if self.token_moe is not None:
             routed, aux = self.token_moe(a, ctx.group, ctx.valid)
             ffn = ffn + routed
-        h = x + self.resid_dropout(self.self_attn(a, cos, sin, mask, ctx.kv_cache)) + self.resid_dropout(ffn)
+        h = x + self.resid_dropout(self.self_attn(a, cos, sin, mask, ctx.kv_cache, ctx.cache_position)) + self.resid_dropout(ffn)
         if self.sequence_moe is not None:
             h, seq_aux = self._sequence_moe(h, ctx)
             aux = aux + seq_aux
@@ -98,6 +98,7 @@ class _ForwardContext:
     routes: list | None
     new_routes: list | None
     kv_cache: KVCache | None
+    cache_position: torch.Tensor | None = None
 
 
 class UniF2aceModel(nn.Module):
@@ -169,6 +170,7 @@ class UniF2aceModel(nn.Module):
         logits_vocab: slice | None = None,
         compute_logits: bool = True,
         return_hidden: bool = False,
+        cache_position: torch.Tensor | None = None,
     ) -> ModelOutput:
         """Run the network on ``input_ids`` (B, L).
 
@@ -183,9 +185,19 @@ class UniF2aceModel(nn.Module):
             feature_mask: {kind: (B,) bool} when only some rows have a feature.
         logits_positions: positions to project (slice, or (B, L') index); logits_vocab: vocabulary
             slice (e.g. the image codes). Both reduce the head's cost; default: everything.
+        cache_position: static-shape decoding (CUDA graphs, ``torch.compile`` without recompiles): a (1,)
+            long tensor, where in ``kv_cache`` the new positions go; attention then runs over the
+            cache's whole buffer with the positions after them masked, and ``kv_cache.length`` is
+            neither read nor advanced. Needs ``kv_cache`` (already prefilled), ``position_ids`` and
+            no ``attention_mask``.
         """
         B, L = input_ids.shape
-        past = kv_cache.length if kv_cache is not None else 0
+        if cache_position is not None:
+            if kv_cache is None or position_ids is None or attention_mask is not None:
+                raise ValueError("cache_position needs kv_cache and position_ids, and no attention_mask")
+            past = None  # never read: a host int here would make every position its own graph
+        else:
+            past = kv_cache.length if kv_cache is not None else 0
         state = kv_cache.state if kv_cache is not None else {}
         if groups is None:
             groups = state.get("groups")
@@ -197,11 +209,15 @@ class UniF2aceModel(nn.Module):
         if position_ids is None:
             position_ids = past + torch.arange(L, device=input_ids.device).expand(B, L)
 
-        mask, valid = self._attention_mask(attention_mask, B, L, past, kv_cache, input_ids.device)
+        if cache_position is None:
+            mask, valid = self._attention_mask(attention_mask, B, L, past, kv_cache, input_ids.device)
+        else:
+            mask, valid = self._static_mask(kv_cache, cache_position, L), None
 
         x = self.embed_dropout(self.embed_tokens(input_ids))
         cos, sin = self.rotary(position_ids, x.dtype)
         ctx = self._context(groups, valid, router_mask, image_mask, features, feature_mask, kv_cache, B, x)
+        ctx.cache_position = cache_position
 
         aux = x.new_zeros((), dtype=torch.float32)
         for block in self.layers:
@@ -211,7 +227,8 @@ class UniF2aceModel(nn.Module):
                 x, a = block(x, cos, sin, mask, ctx)
             aux = aux + a
         if kv_cache is not None:
-            kv_cache.advance(L)
+            if cache_position is None:
+                kv_cache.advance(L)
             if ctx.new_routes is not None:
                 state["routes"] = ctx.new_routes
 
@@ -260,6 +277,14 @@ class UniF2aceModel(nn.Module):
         eye[torch.arange(L, device=device), past + torch.arange(L, device=device)] = True
         mask = mask | (~mask.any(-1, keepdim=True) & eye)
         return mask, valid
+
+    @staticmethod
+    def _static_mask(kv_cache: KVCache, cache_position: torch.Tensor, L: int) -> torch.Tensor:
+        """(B, 1, L, max_length): query i sees the valid cached keys up to ``cache_position + i``."""
+        device = cache_position.device
+        keys = torch.arange(kv_cache.max_length, device=device)
+        last = cache_position + torch.arange(L, device=device)
+        return ((keys[None, :] <= last[:, None])[None] & kv_cache.key_valid[:, None, :]).unsqueeze(1)
 
     @staticmethod
     def _causal(L: int, past: int, device) -> torch.Tensor:
