@@ -127,7 +127,7 @@ def bench_text(model, args, device, batch: int) -> dict[str, float]:
     for mode in args.text_decode:  # the static-shape step (generation/text.py), same tokens
         fast = TextGenerationConfig(max_new_tokens=args.new_tokens, decode=mode)
         generate_text(model, full, fast)  # capture / compile outside the timing
-        out[f"ours, {mode}"] = timed(lambda: generate_text(model, full, fast), device, args.repeats)
+        out[f"ours, {mode}"] = timed(lambda fast=fast: generate_text(model, full, fast), device, args.repeats)
     one = mmu_batch(cfg, args, 1)
     ref = TextGenerationConfig(max_new_tokens=args.new_tokens, use_cache=False)
     if not args.skip_reference_text:

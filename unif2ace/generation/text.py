@@ -27,7 +27,6 @@ import torch
 
 from unif2ace.sequences import SequenceBatch, omni_attention_mask
 
-
 DECODE_MODES = ("eager", "static", "compile", "cuda-graph")
 COMPILE_BACKEND = "inductor"  # torch.compile backend of decode="compile" (tests use "aot_eager")
 
