@@ -87,6 +87,9 @@ class UniF2ace:
         self.prompter = Prompter(model.config, text_tokenizer)
         self._features = OrderedDict()  # (kind, encoder, crop digest) -> (dim,) features, least recent first
         self._features_lock = threading.Lock()  # the server's request and batch threads share the pipeline
+        # how captions and answers decode (TextGenerationConfig.decode): "eager", or on a GPU "cuda-graph"
+        # (one captured step replayed per token) / "compile"; same tokens, see generation/text.py
+        self.text_decode = "eager"
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -423,7 +426,8 @@ class UniF2ace:
             check_token_count(used, "conversation" if len(turns) > 1 else "question", limit)
         max_new_tokens = whole_number(max_new_tokens, "max_new_tokens")
         config = TextGenerationConfig(max_new_tokens=max_new_tokens, do_sample=do_sample,
-                                      temperature=finite_number(temperature, "temperature"), top_k=top_k, top_p=top_p)
+                                      temperature=finite_number(temperature, "temperature"), top_k=top_k, top_p=top_p,
+                                      decode=self.text_decode)
         generator = self._generator(seed, generator)
         crops = self.prepare(images, align)
         codes = self.encode_images(crops)
