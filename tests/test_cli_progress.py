@@ -175,11 +175,55 @@ def test_eval_logs_the_model_it_loads_under_the_loading_clock(monkeypatch, tmp_p
 
     monkeypatch.setattr(models, "load_model", lambda *a: "the pipeline")
     args = argparse.Namespace(model="runs/m", data="d", device="cpu", dtype="float32", seed=0, out=str(tmp_path / "o"),
-                              judge_url=None, judge_model=None, eval_verb="understanding")
-    setup_logging()
-    out, pipe, judge, meta = _setup(args)
-    assert pipe == "the pipeline" and judge is None and "loading runs/m …" in capsys.readouterr().err
-    setup_logging(quiet=True)
-    _setup(args)
-    assert capsys.readouterr().err == ""
-    setup_logging()
+                              judge_url=None, judge_model=None, eval_verb="understanding", threads=1)
+    threads = torch.get_num_threads()
+    try:
+        setup_logging()
+        out, pipe, judge, meta = _setup(args)
+        assert pipe == "the pipeline" and judge is None and "loading runs/m …" in capsys.readouterr().err
+        assert torch.get_num_threads() == 1  # --threads
+        setup_logging(quiet=True)
+        _setup(args)
+        assert capsys.readouterr().err == ""
+    finally:
+        setup_logging()
+        torch.set_num_threads(threads)
+
+
+def test_threads_default_to_the_cores_other_programs_leave_idle(monkeypatch, caplog):
+    import os
+
+    import unif2ace.commands.inference_common as common
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    for idle, expected in [(4.0, None), (3.9, None), (3.5, 3), (2.2, 2), (1.0, 1), (0.3, 1), (0.0, 1)]:
+        monkeypatch.setattr(common, "idle_cores", lambda seconds=0.2, idle=idle: idle)
+        assert common.default_threads() == expected, idle
+    monkeypatch.setattr(common, "idle_cores", lambda seconds=0.2: None)  # no /proc: torch's default
+    assert common.default_threads() is None
+    monkeypatch.setattr(common, "idle_cores", lambda seconds=0.2: 1.0)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's own setting wins
+    assert common.default_threads() is None
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    before = torch.get_num_threads()
+    try:
+        with caplog.at_level("INFO", logger="unif2ace"):
+            common.set_threads(None)
+        assert torch.get_num_threads() == 1 and "using 1 thread (--threads N to choose)" in caplog.text
+        common.set_threads(2)  # an explicit --threads is taken as given
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_idle_cores_reads_the_machine():
+    import os
+
+    import unif2ace.commands.inference_common as common
+
+    idle = common.idle_cores(0.05)
+    if not os.path.exists("/proc/stat"):
+        assert idle is None
+    else:
+        assert 0.0 <= idle <= len(os.sched_getaffinity(0))

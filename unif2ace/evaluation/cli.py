@@ -31,6 +31,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--judge-url", default=None, help="OpenAI-compatible base URL of a judge (key: UNIF2ACE_JUDGE_API_KEY)")
     p.add_argument("--judge-model", default=None, help="judge model name (e.g. gpt-4o)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    from unif2ace.commands.inference_common import THREADS_HELP
+
+    p.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
 
 
 def register(subparsers) -> None:
@@ -88,9 +91,11 @@ def _setup(args) -> tuple:
     with loading(args.model):
         import torch
 
+        from unif2ace.commands.inference_common import set_threads
         from unif2ace.evaluation.judges import Judge
         from unif2ace.evaluation.models import load_model
 
+        set_threads(args.threads)
         torch.manual_seed(args.seed)
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
