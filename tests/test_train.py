@@ -552,3 +552,20 @@ def test_a_time_capped_run_ends_its_cosine_in_time_and_resumes_it():
                            OptimSection(lr=1.0, warmup_steps=10, min_lr_ratio=0.1), total_steps=1000)
     fresh.load_state_dict(sched.state_dict())  # the shortened horizon travels with the checkpoint
     assert fresh.lr_lambdas[0].total == 40
+
+
+def test_every_recipe_in_the_repository_loads():
+    """A recipe with a renamed or misspelt key would fail only when someone runs it (maybe on a lent GPU)."""
+    import yaml
+
+    from unif2ace.image_tokenizer.train import TrainConfig as TokenizerTrainConfig
+
+    folder = Path(__file__).resolve().parents[1] / "recipes"
+    recipes = sorted(folder.glob("*.yaml"))
+    assert len(recipes) > 10
+    for path in recipes:
+        if path.name.startswith("tokenizer-"):  # `unif2ace tokenizer train --recipe`
+            TokenizerTrainConfig.from_dict(yaml.safe_load(path.read_text())).model_config()
+            continue
+        cfg = load_recipe(path, [])
+        assert cfg.steps > 0 and cfg.batch_size > 0, path.name
