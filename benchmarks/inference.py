@@ -26,6 +26,8 @@ Code-draw rows: one draw per masked position from softmax over the code book, (r
   gumbel     Gumbel-max (argmax of logits + Gumbel noise; this project's sampler before Nov 2026)
 Text rows: an mmu prompt (image tokens + a question), ``--new-tokens`` greedy tokens per row.
   ours       one prefill, then one KV-cached single-token forward per step, batched
+  ours, G    (image rows) the same draw with ``graph=G`` (``--image-graph``): one sync-free body (static)
+             or that body replayed as one CUDA graph per batch shape (cuda-graph); same codes
   ours, M    the same with ``decode=M`` (``--text-decode``): the static-shape step, eager (static),
              replayed as one CUDA graph per call (cuda-graph) or compiled (compile); same tokens
   show-o     recompute everything for every token, one row at a time (Show-o's ``mmu_generate``)
@@ -90,14 +92,18 @@ def bench_images(model, args, device, batch: int) -> dict[str, float]:
     g = torch.Generator().manual_seed(0)
     prompts = [torch.randint(1, cfg.text_vocab_size, (args.prompt_tokens,), generator=g).tolist() for _ in range(batch)]
     out = {}
-    for name, cache, full in (("ours", True, False), ("show-o", False, True)):
+    modes = [("ours", True, False, "eager"), ("show-o", False, True, "eager")]
+    modes += [(f"ours, {graph}", True, False, graph) for graph in args.image_graph]
+    for name, cache, full, graph in modes:
         config = ImageGenerationConfig(num_tokens=args.tokens, steps=args.steps, guidance_scale=args.guidance_scale,
-                                       use_cache=cache, full_vocab=full)
+                                       use_cache=cache, full_vocab=full, graph=graph)
 
         def run(config=config):
             gen = torch.Generator(device=device).manual_seed(1)
             generate_image_codes(model, prompts, config, gen)
 
+        if graph != "eager":
+            run()  # capture outside the timing (the graph is kept for later calls of this shape)
         out[name] = timed(run, device, args.repeats)
     return out
 
@@ -262,6 +268,9 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--skip-reference-text", action="store_true", help="skip the (slow) cache-less text reference")
+    p.add_argument("--image-graph", nargs="*", default=None,
+                   help="graph modes of a fresh MaskGIT draw timed beside eager (static, cuda-graph; "
+                        "default: cuda-graph on CUDA, static on CPU)")
     p.add_argument("--text-decode", nargs="*", default=None,
                    help="static-shape decode modes timed beside the default one (static, compile, cuda-graph; "
                         "default: cuda-graph on CUDA, static on CPU)")
@@ -278,6 +287,8 @@ def main() -> None:
     device = torch.device(args.device)
     if args.text_decode is None:
         args.text_decode = ["cuda-graph"] if device.type == "cuda" else ["static"]
+    if args.image_graph is None:
+        args.image_graph = ["cuda-graph"] if device.type == "cuda" else ["static"]
     dtype = getattr(torch, args.dtype) if args.dtype else (torch.bfloat16 if device.type == "cuda" else torch.float32)
     cfg = ModelConfig.from_name(args.preset)
     model = build_model(cfg, device, dtype)
@@ -320,6 +331,10 @@ def main() -> None:
         print(f"| image | {batch} | {batch / t['ours']:.2f} img/s ({t['ours']:.3f} s) | "
               f"{batch / t['show-o']:.2f} img/s ({t['show-o']:.3f} s) | {t['show-o'] / t['ours']:.1f}× | — | — |",
               flush=True)
+        for graph in args.image_graph:
+            s = t[f"ours, {graph}"]
+            print(f"| image, graph={graph} | {batch} | {batch / s:.2f} img/s ({s:.3f} s) | eager: {batch / t['ours']:.2f} "
+                  f"img/s | {t['ours'] / s:.2f}× | — | — |", flush=True)
     rows = args.batch * args.tokens // 2  # about the masked positions of a batch at mid-sampling
     t = bench_code_draw(rows, cfg.codebook_size, device, max(args.repeats, 5))
     table.append({"task": f"code draw {rows}x{cfg.codebook_size}", "seconds": t})

@@ -237,15 +237,9 @@ def test_static_shape_decoding_equals_the_growing_cache(decode, monkeypatch):
         assert torch.allclose(got_logits, logits, atol=1e-5, rtol=1e-5)
 
 
-def test_compiled_static_decode_step_is_one_graph_for_every_token(monkeypatch):
-    """After the first two tokens (the second stores the sequence-MoE mixtures in the cache), no token
-    recompiles: positions are tensors, never guards, so a CUDA graph of the step can be replayed."""
-    import unif2ace.generation.text as text
+def _decode_steps_static_and_compiled():
     from unif2ace.generation.text import StaticDecodeStep
 
-    monkeypatch.setattr(text, "COMPILE_BACKEND", BACKEND)
-    # a changed host int would otherwise be made a symbol after one recompile, and then pass unseen
-    monkeypatch.setattr(torch._dynamo.config, "automatic_dynamic_shapes", False)
     model, batch = _decode_model_and_batch()
     P = batch.input_ids.shape[1]
     outs = {}
@@ -266,6 +260,18 @@ def test_compiled_static_decode_step_is_one_graph_for_every_token(monkeypatch):
                     torch.compiler.set_stance("default")
                 tokens = logits[-1].argmax(-1)
         outs[mode] = torch.stack(logits)
+    return outs
+
+
+def test_compiled_static_decode_step_is_one_graph_for_every_token(monkeypatch):
+    """After the first two tokens (the second stores the sequence-MoE mixtures in the cache), no token
+    recompiles: positions are tensors, never guards, so a CUDA graph of the step can be replayed."""
+    import unif2ace.generation.text as text
+
+    monkeypatch.setattr(text, "COMPILE_BACKEND", BACKEND)
+    # a changed host int would otherwise be made a symbol after one recompile, and then pass unseen
+    with torch._dynamo.config.patch(automatic_dynamic_shapes=False):
+        outs = _decode_steps_static_and_compiled()
     assert torch.allclose(outs["static"], outs["compile"], atol=1e-5, rtol=1e-5)
 
 
@@ -289,3 +295,37 @@ def test_decode_modes_are_checked():
         _, model = _tiny_model()
         with pytest.raises(ValueError, match="needs the model on a CUDA device"):
             StaticDecodeStep(model, model.new_kv_cache(1, 4), "cuda-graph")
+
+
+def test_whole_static_maskgit_draw_compiles_without_graph_breaks_and_matches_eager():
+    """Prefill and every step of a fresh draw (guidance, code draw, confidence noise) in one graph: no host sync
+    anywhere, which is what lets graph='cuda-graph' record it."""
+    from unif2ace.generation.image import (
+        ImageGenerationConfig,
+        _maskgit_static,
+        generate_image_codes,
+        maskgit_plan,
+    )
+    from unif2ace.sequences import SequenceBuilder
+
+    cfg, model = _tiny_model()
+    N, K, B = 16, cfg.codebook_size, 2
+    config = ImageGenerationConfig(num_tokens=N, steps=3, guidance_scale=2.0, temperature=1.0)
+    prompts, negatives = [[5, 6, 7], [8]], [[], []]
+    g = torch.Generator().manual_seed(4)
+    noise = torch.randn(B, cfg.sequence_moe.noise_dim, generator=g)
+    scheduler = config.make_scheduler(K)
+    plan = maskgit_plan(scheduler, config, N)
+    draws = []
+    for step in plan:
+        draws.append(torch.rand((B * step.masked, 1), generator=g))
+        draws.append(torch.rand((B, N), generator=g) if step.noise else None)
+    batch = SequenceBuilder(cfg).t2i(prompts + negatives, torch.full((2 * B, N), K))
+    P = batch.input_ids.shape[1] - N - 2
+    feats = {"noise": noise.repeat(2, 1)}
+    args = (plan, [1.0], config.temperature, P, N, K)
+    with torch.no_grad():
+        eager = generate_image_codes(model, prompts, config, torch.Generator().manual_seed(4))
+        compiled = torch.compile(_maskgit_static, fullgraph=True, backend=BACKEND)
+        got = compiled(model, *args, batch=batch, features=feats, feature_mask={}, draws=draws)
+    assert torch.equal(got, eager)

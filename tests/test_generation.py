@@ -232,3 +232,68 @@ def test_guidance_prompts_default_to_plain_cfg_and_are_checked():
     with pytest.raises(ValueError, match=r"contrasts\[1\] must give one prompt per row \(2\), got 1"):
         run(contrasts=[(PROMPTS, 1.0), ([[1]], 1.0)])
         run(negative_prompts=[[1], [2], [3]])
+
+
+@pytest.mark.parametrize("guidance, schedule, temperature, contrast", [
+    (0.0, "constant", 1.0, 0.0), (2.0, "linear", 1.0, 1.5), (3.0, "constant", 0.0, 0.0), (1.0, "cosine", 4.5, 2.0)])
+def test_static_maskgit_draw_gives_the_eager_codes(guidance, schedule, temperature, contrast, monkeypatch):
+    """graph='static' (no host sync: the body a CUDA graph records) draws the eager loop's codes for a seed."""
+    from unif2ace.diffusion.schedulers import MaskGITScheduler
+
+    model = model_with_random_moe()
+    contrasts = [([[11, 12], [13]], contrast)] if contrast else []
+    out = {}
+    for graph in ("eager", "static"):
+        if graph == "static":  # the static body must not fall back to the eager step
+            monkeypatch.setattr(MaskGITScheduler, "step", lambda *a, **k: pytest.fail("eager step called"))
+        config = ImageGenerationConfig(num_tokens=16, steps=7, guidance_scale=guidance, guidance_schedule=schedule,
+                                       temperature=temperature, graph=graph)
+        out[graph] = generate_image_codes(model, PROMPTS, config, torch.Generator().manual_seed(3), contrasts=contrasts,
+                                          negative_prompts=[[9], []] if guidance else None)
+    assert torch.equal(out["eager"], out["static"]) and (out["static"] < model.config.codebook_size).all()
+
+
+def test_maskgit_plan_is_what_the_eager_step_leaves_masked():
+    from unif2ace.diffusion.schedulers import MaskGITScheduler
+    from unif2ace.generation.image import maskgit_plan
+
+    K, N = 11, 30
+    for steps in (1, 4, 18):
+        config = ImageGenerationConfig(num_tokens=N, steps=steps)
+        scheduler = MaskGITScheduler("cosine", mask_id=K)
+        scheduler.set_timesteps(steps)
+        g = torch.Generator().manual_seed(0)
+        sample = torch.full((3, N), K)
+        for k, step in zip(scheduler.timesteps.tolist(), maskgit_plan(scheduler, config, N)):
+            assert ((sample == K).sum(1) == step.masked).all(), (steps, k)
+            sample = scheduler.step(torch.randn(3, N, K, generator=g), sample, k, generator=g)
+        assert (sample < K).all()
+
+
+def test_graph_modes_fall_back_or_are_checked():
+    model = model_with_random_moe()
+    with pytest.raises(ValueError, match="graph"):
+        ImageGenerationConfig(graph="fast")
+    # inpainting and MDLM run eagerly under graph="static": same codes as eager
+    init = torch.full((2, 16), model.config.codebook_size)
+    init[:, :8] = torch.arange(8)
+    for kw in (dict(init_codes=init), {}):
+        sampler = "maskgit" if kw else "mdlm"
+        a, b = (generate_image_codes(model, PROMPTS, ImageGenerationConfig(num_tokens=16, steps=4, sampler=sampler,
+                                                                           graph=graph),
+                                     torch.Generator().manual_seed(1), **kw) for graph in ("eager", "static"))
+        assert torch.equal(a, b)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="needs the model on a CUDA device"):
+            generate_image_codes(model, PROMPTS, ImageGenerationConfig(num_tokens=16, steps=2, graph="cuda-graph"))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a CUDA device")
+def test_cuda_graph_draw_gives_the_eager_codes_and_replays():
+    model = model_with_random_moe().cuda()
+    for seed in (1, 2):  # the second call replays the graph the first captured
+        out = {}
+        for graph in ("eager", "cuda-graph"):
+            config = ImageGenerationConfig(num_tokens=16, steps=5, guidance_scale=2.0, graph=graph)
+            out[graph] = generate_image_codes(model, PROMPTS, config, torch.Generator("cuda").manual_seed(seed))
+        assert torch.equal(out["eager"], out["cuda-graph"])

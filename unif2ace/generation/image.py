@@ -8,6 +8,16 @@ unconditional rows in one batch.
 
 ``use_cache=False, full_vocab=True`` is Show-o's algorithm (whole sequence and full-vocabulary head
 at every step), kept as a reference mode for tests and benchmarks.
+
+``graph`` (MaskGIT from an all-masked start, with the cache and the plain code draw): ``"static"``
+runs the whole draw, prefill to last step, without one host synchronisation. Every row of a fresh
+draw has the same number of masked positions at each step, fixed by the schedule, so the step sizes
+are computed beforehand (:func:`maskgit_plan`), the random numbers are drawn in the order the eager
+loop draws them (same codes for the same seed, tested) and the step is
+:func:`~unif2ace.diffusion.schedulers.maskgit_step_static`. ``"cuda-graph"`` captures that body once
+per batch shape and model as one CUDA graph and replays it for every later batch of that shape: one
+launch instead of thousands (the batch-1 loop is launch-bound on a GPU). Other calls (inpainting,
+MDLM, top-k/top-p) run eagerly.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler
 from unif2ace.sequences import SequenceBuilder
 
 SAMPLERS = ("maskgit", "mdlm")
+GRAPHS = ("eager", "static", "cuda-graph")
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class ImageGenerationConfig:
     # after decoding: the image tokenizer cannot return a greyscale picture (its reconstructions of
     # greyscale photos keep a colour cast), so the model alone never gives one
     greyscale_when_asked: bool = True
+    graph: str = "eager"  # eager | static | cuda-graph: how a fresh MaskGIT draw runs (module docstring)
 
     def __post_init__(self) -> None:
         # normalise in place (18.0 → 18) so equal settings compare equal, e.g. as the server's batch key
@@ -84,6 +96,7 @@ class ImageGenerationConfig:
             top_p=finite_number(self.top_p, "top_p", minimum=1e-6, maximum=1.0),
             code_temperature=finite_number(self.code_temperature, "code_temperature", minimum=1e-3),
             greyscale_when_asked=flag(self.greyscale_when_asked, "greyscale_when_asked"),
+            graph=choice(self.graph, "graph", GRAPHS),
         )
 
     def with_overrides(self, **overrides) -> ImageGenerationConfig:
@@ -193,6 +206,19 @@ def generate_image_codes(
     scheduler = config.make_scheduler(K)
     dtype = model.lm_head.weight.dtype
 
+    if (config.graph != "eager" and config.use_cache and isinstance(scheduler, MaskGITScheduler)
+            and init_codes is None and config.top_k == 0 and config.top_p == 1.0 and config.code_temperature == 1.0):
+        plan = maskgit_plan(scheduler, config, N)
+        # the random numbers, in the eager loop's order: one uniform per masked position, then the noise
+        draws = []
+        for step in plan:
+            draws.append(torch.rand((B * step.masked, 1), generator=generator, device=device))
+            draws.append(torch.rand((B, N), generator=generator, device=device) if step.noise else None)
+        static = dict(batch=batch, features=feats, feature_mask=fmask, draws=draws)
+        if config.graph == "static":
+            return _maskgit_static(model, plan, [rel for _, rel in terms], config.temperature, P, N, K, **static)
+        return _graph_runner(model, plan, [rel for _, rel in terms], config.temperature, P, N, K, static)(static)
+
     cache = None
     if config.use_cache:
         cache = model.new_kv_cache(len(rows), L, device=device, dtype=dtype)
@@ -241,6 +267,154 @@ def generate_image_codes(
         else:
             sample = scheduler.step(logits, sample, k, generator=generator, **draw)
     return sample
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One MaskGIT step of a fresh draw, as far as the host must know it beforehand."""
+
+    masked: int  # masked positions of every row before the step
+    progress: float
+    last: bool
+    scheduled: int
+    weight: float  # the CFG weight
+    noise: bool  # whether the confidence noise is drawn (its scale is not 0)
+
+
+def maskgit_plan(scheduler: MaskGITScheduler, config: ImageGenerationConfig, num_tokens: int) -> list[PlannedStep]:
+    """The steps of a draw whose rows start all masked: ``MaskGITScheduler.step`` leaves
+    min(max(min(masked − 1, scheduled), 1 or 0 at the last step), masked) positions masked in every
+    row, the same for all rows, so each step's count is known without reading the sample."""
+    plan, masked = [], num_tokens
+    for k in scheduler.timesteps.tolist():
+        progress, last, scheduled = scheduler.static_arguments(k, num_tokens)
+        weight = config.guidance_at(k) if config.guidance_scale != 0 else 1.0
+        plan.append(PlannedStep(masked, progress, last, scheduled, weight, config.temperature * (1.0 - progress) != 0))
+        masked = min(max(min(masked - 1, scheduled), 0 if last else 1), masked)
+    return plan
+
+
+def _maskgit_static(model, plan: list[PlannedStep], rels: list[float], temperature: float, P: int, N: int, K: int,
+                    batch, features: dict, feature_mask: dict, draws: list) -> torch.Tensor:
+    """The fresh MaskGIT draw with no host synchronisation (``graph="static"``; the body a CUDA graph
+    records): prefill, then per step the image positions over the cached prompt, guidance on the final
+    hidden states of the masked positions, the code head, and ``maskgit_step_static`` with the given
+    random numbers laid out per position (``masked_scatter`` fills the masked positions in row-major
+    order, as the eager step draws them)."""
+    from unif2ace.diffusion.schedulers import maskgit_step_static
+
+    cfg = model.config
+    device = batch.input_ids.device
+    R = batch.input_ids.shape[0]
+    B = R // (1 + len(rels))
+    builder = SequenceBuilder(cfg)
+    vocab = slice(cfg.code_offset, cfg.code_offset + K)
+    head_w, head_b = model.lm_head.weight[vocab], model.lm_head.bias[vocab]
+    dtype = head_w.dtype
+    terms = [(None, rel) for rel in rels]
+    cache = model.new_kv_cache(R, batch.input_ids.shape[1], device=device, dtype=dtype)
+    model(batch.input_ids[:, :P], attention_mask=batch.attention_mask[:, :, :P, :P],
+          position_ids=batch.position_ids[:, :P], groups=batch.groups, router_mask=batch.router_mask[:, :P],
+          features=features, feature_mask=feature_mask, kv_cache=cache, compute_logits=False)
+    sample = torch.full((B, N), K, dtype=torch.long, device=device)
+    for i, step in enumerate(plan):
+        cache.crop(P)
+        unknown = sample == K
+        pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :step.masked]  # (B, M)
+        image_ids = builder.codes_to_ids(sample).repeat(1 + len(rels), 1)
+        out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
+                    attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
+                    image_mask=batch.image_mask[:, P:], features=features, feature_mask=feature_mask,
+                    kv_cache=cache, compute_logits=False, return_hidden=True)
+        at = (1 + pos.repeat(1 + len(rels), 1)).unsqueeze(-1).expand(-1, -1, out.hidden_states.shape[-1])
+        hidden = _guide(out.hidden_states.gather(1, at).float(), terms, step.weight)
+        logits = torch.nn.functional.linear(hidden.to(dtype), head_w, head_b)
+        uniforms = torch.zeros(B, N, device=device).masked_scatter(unknown, draws[2 * i])
+        sample = maskgit_step_static(logits, pos, sample, K, step.progress, step.last, step.scheduled, uniforms,
+                                     draws[2 * i + 1], temperature)
+    return sample
+
+
+class _CapturedDraw:
+    """One CUDA graph of :func:`_maskgit_static` for one batch shape: the inputs are copied into the
+    buffers it was recorded with, and a replay runs the whole draw."""
+
+    def __init__(self, model, args: tuple, static: dict):
+        self.args = args
+        self.static = _clone_tree(static)
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):  # warm-up: lazy inits and the allocator, off the graph
+            _maskgit_static(model, *args, **self.static)
+        torch.cuda.current_stream().wait_stream(stream)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.out = _maskgit_static(model, *args, **self.static)
+
+    def __call__(self, static: dict) -> torch.Tensor:
+        _copy_tree(self.static, static)
+        self.graph.replay()
+        return self.out.clone()
+
+
+_RUNNERS: dict = {}
+
+
+def _graph_runner(model, plan, rels, temperature, P, N, K, static) -> _CapturedDraw:
+    """The captured draw for this model, settings and batch shape (captured on first use, kept while the
+    model lives; at most 8 shapes per model, the oldest dropped)."""
+    if model.lm_head.weight.device.type != "cuda":
+        raise ValueError("graph='cuda-graph' needs the model on a CUDA device; use graph='static' or 'eager'")
+    import weakref
+
+    shapes = tuple((k, _tree_shapes(v)) for k, v in sorted(static.items()))
+    key = (tuple(plan), tuple(rels), temperature, P, N, K, shapes)
+    per_model = _RUNNERS.setdefault(id(model), {})
+    if not per_model:
+        weakref.finalize(model, _RUNNERS.pop, id(model), None)
+    if key not in per_model:
+        if len(per_model) >= 8:
+            per_model.pop(next(iter(per_model)))
+        per_model[key] = _CapturedDraw(model, (plan, list(rels), temperature, P, N, K), static)
+    return per_model[key]
+
+
+def _tree_shapes(x):
+    if isinstance(x, torch.Tensor):
+        return (tuple(x.shape), x.dtype)
+    if isinstance(x, dict):
+        return tuple((k, _tree_shapes(v)) for k, v in sorted(x.items()))
+    if isinstance(x, (list, tuple)):
+        return tuple(_tree_shapes(v) for v in x)
+    if hasattr(x, "__dataclass_fields__"):
+        return tuple((f, _tree_shapes(getattr(x, f))) for f in x.__dataclass_fields__)
+    return x
+
+
+def _clone_tree(x):
+    if isinstance(x, torch.Tensor):
+        return x.clone()
+    if isinstance(x, dict):
+        return {k: _clone_tree(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_clone_tree(v) for v in x]
+    if hasattr(x, "__dataclass_fields__"):
+        return replace(x, **{f: _clone_tree(getattr(x, f)) for f in x.__dataclass_fields__})
+    return x
+
+
+def _copy_tree(dst, src) -> None:
+    if isinstance(dst, torch.Tensor):
+        dst.copy_(src)
+    elif isinstance(dst, dict):
+        for k in dst:
+            _copy_tree(dst[k], src[k])
+    elif isinstance(dst, list):
+        for a, b in zip(dst, src):
+            _copy_tree(a, b)
+    elif hasattr(dst, "__dataclass_fields__"):
+        for f in dst.__dataclass_fields__:
+            _copy_tree(getattr(dst, f), getattr(src, f))
 
 
 def _guide(x: torch.Tensor, terms: Sequence[tuple[object, float]], w: float) -> torch.Tensor:
