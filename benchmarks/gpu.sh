@@ -10,8 +10,8 @@ OUT=benchmarks/results
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || { echo "no GPU: nothing to do"; exit 2; }
 run() { echo "== $*"; timeout "$1" "${@:2}" || echo "(step failed or timed out: $?)"; }
-# first, that the CUDA-graph text decoding gives the eager tokens on this GPU (skipped on CPUs)
-run 120 "$PY" -m pytest tests/test_compile.py -q -k "cuda_graph or static_shape" -p no:cacheprovider
+# first, that the CUDA-graph text decoding and image draw give the eager tokens and codes on this GPU
+run 180 "$PY" -m pytest tests/test_compile.py tests/test_generation.py -q -k "cuda_graph or static" -p no:cacheprovider
 run 150 "$PY" benchmarks/inference.py --device cuda --preset showo-1.3b --repeats 3 --batch 16 --skip-reference-text \
     --json "$OUT/$D-gpu-showo-1.3b.json"
 run 150 "$PY" benchmarks/inference.py --device cuda --preset unif2ace-1.8b --repeats 3 --batch 16 --skip-reference-text \
