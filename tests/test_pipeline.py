@@ -273,6 +273,61 @@ def test_alignment_levels_the_eyes_and_frames_the_face(astronaut):
     assert abs((left + right) / 2 - 128) < 20
 
 
+def test_a_weak_larger_detection_does_not_win_over_a_clear_face(astronaut, monkeypatch):
+    import io
+
+    import unif2ace.data.labelling.face as face
+
+    # the photo as a user's JPEG: dlib also finds the round mission patch on her suit (score 0.07, a
+    # larger box than her face, which scores 1.6); the face must be the one taken
+    buf = io.BytesIO()
+    astronaut.save(buf, "JPEG", quality=75)
+    jpeg = np.asarray(Image.open(buf).convert("RGB"))
+    (left, top, right, bottom), _ = detect_face(jpeg)
+    assert abs(left - 179) < 15 and abs(top - 83) < 15 and bottom < 200  # her face, not the patch at y ≈ 330
+    crop, _ = prepare_face(Image.fromarray(jpeg), 64)
+    crop_png, _ = prepare_face(astronaut, 64)
+    assert np.abs(np.asarray(crop, float) - np.asarray(crop_png, float)).mean() < 12
+
+    class Rect:  # the rule itself, on detections given directly: (box, score)
+        def __init__(self, *box):
+            self.box = box
+
+        def area(self):
+            return (self.box[2] - self.box[0]) * (self.box[3] - self.box[1])
+
+        def left(self):
+            return self.box[0]
+
+        def top(self):
+            return self.box[1]
+
+        def right(self):
+            return self.box[2]
+
+        def bottom(self):
+            return self.box[3]
+
+    class Detector:
+        def __init__(self, dets, scores):
+            self.dets, self.scores = dets, scores
+
+        def run(self, rgb, upsample, threshold):
+            return self.dets, self.scores, [0] * len(self.dets)
+
+    class Shape:
+        def parts(self):
+            return [type("P", (), {"x": 0, "y": 0})()] * 5
+
+    monkeypatch.setattr(face, "_predictor", lambda kind: lambda rgb, rect: Shape())
+    cases = [([Rect(0, 0, 10, 10), Rect(0, 0, 50, 50)], [1.5, 0.1], (0, 0, 10, 10)),  # weak big one loses
+             ([Rect(0, 0, 10, 10), Rect(0, 0, 50, 50)], [1.5, 0.9], (0, 0, 50, 50)),  # two clear faces: largest
+             ([Rect(0, 0, 10, 10)], [0.3], (0, 0, 10, 10))]
+    for dets, scores, expected in cases:
+        monkeypatch.setattr(face, "_detector", lambda d=dets, sc=scores: Detector(d, sc))
+        assert detect_face(np.zeros((60, 60, 3), np.uint8))[0] == expected
+
+
 def test_inpaint_keeps_everything_outside_the_mask(pipe, astronaut):
     mask = Image.new("L", astronaut.size, 0)
     mask.paste(255, (170, 130, 280, 175))  # mouth and chin region

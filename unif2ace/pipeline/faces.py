@@ -171,7 +171,10 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
 
     Unlike the labeller's ``locate_face`` (which assumes pre-cropped faces and keeps weak
     detections), a user photo may hold anything: only detections scoring above ``threshold``
-    (dlib's own default, 0) count, so a badge or a pattern is not taken for a face.
+    (dlib's own default, 0) count, so a badge or a pattern is not taken for a face. Of those, the
+    largest among the ones scoring at least half the best score is taken: a weak, larger false
+    detection must not win over a clear face (scikit-image's astronaut saved as a JPEG: her face
+    scores 1.63, the round mission patch on her suit 0.07 with a larger box, and was taken before).
     """
     from unif2ace.data.labelling.face import _detector, _predictor
 
@@ -181,7 +184,8 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
         dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
     if not dets:
         return None
-    rect = max(dets, key=lambda r: r.area())
+    best = max(scores)
+    rect = max((r for r, sc in zip(dets, scores) if sc >= best / 2), key=lambda r: r.area())
     shape = _predictor("5")(rgb, rect)
     return (rect.left(), rect.top(), rect.right(), rect.bottom()), np.array([[p.x, p.y] for p in shape.parts()], np.float32)
 
