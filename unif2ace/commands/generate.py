@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw N faces per image and keep the one the model itself reads as closest to the prompt "
                         "(N times the time; default: the model's)")
     _guidance_options(p)
+    p.add_argument("--graph", choices=("eager", "static", "cuda-graph"), default=None,
+                   help="how a draw runs: eager (default), static (no host synchronisation), cuda-graph (on a GPU: "
+                        "the whole draw recorded once per batch shape and replayed); the same faces either way")
     p.add_argument("--identity", default=None, help="a photo whose identity conditions generation (face expert)")
     add_model_options(p)
     p.set_defaults(func=run_generate)
@@ -66,7 +69,7 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
 
 # CLI option (dest) → ImageGenerationConfig field, for the options both commands take
 SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "gender_contrast",
-                    "age_contrast")
+                    "age_contrast", "graph")
 
 
 def sampling_overrides(args: argparse.Namespace) -> dict:
