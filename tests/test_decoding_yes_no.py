@@ -52,7 +52,7 @@ def test_ask_starts_yes_no_answers_with_yes_or_no_and_leaves_other_questions_alo
     rng = np.random.default_rng(0)
     images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(4)]
     polar = ["Is this a cat?", "Is she smiling?", "Does he look happy?", "Would you say this is a woman?"]
-    on = pipe.ask(images, polar, align=False, max_new_tokens=6)
+    on = pipe.ask(images, polar, align=False, max_new_tokens=6, constrain_yes_no="first")
     assert all(a.startswith(("Yes", "No")) for a in on), on
     off = pipe.ask(images, polar, align=False, max_new_tokens=6, constrain_yes_no=False)
     assert sum(a.startswith(("Yes", "No")) for a in off) < 4  # a random model rarely does
@@ -78,3 +78,72 @@ def test_ask_starts_yes_no_answers_with_yes_or_no_and_leaves_other_questions_alo
     ims = images[:3]
     assert pipe.ask(ims, other, align=False, max_new_tokens=6) == pipe.ask(ims, other, align=False, max_new_tokens=6,
                                                                           constrain_yes_no=False)
+
+
+def test_answer_log_prob_is_the_log_likelihood_of_the_decoded_answer(tmp_path):
+    """AnswerLogProb's running sum equals log p(answer tokens, <|eot|>) summed in float64 over the logits
+    of the cache-less reference decoding (every token recomputed from scratch), in float32."""
+    from unif2ace.generation.constraints import AnswerLogProb
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path / "tiny"), dtype="float32")
+
+    rng = np.random.default_rng(1)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(3)]
+    crops = pipe.prepare(images, False)
+    convs = [[("Is she smiling?", None)], [("Describe this face in detail.", None)], [("How old?", None)]]
+    batch = pipe.prompter.mmu(pipe.encode_images(crops), convs, left_pad=True)
+    feats = pipe.understanding_features(crops)
+    eot = pipe.config.eot_token_id
+    record = AnswerLogProb(None, eot)
+    tokens = generate_text(pipe.model, batch, TextGenerationConfig(max_new_tokens=8), features=feats,
+                           logits_processor=record)
+    seen = []
+
+    def keep(step, logits):
+        seen.append(logits.double())
+        return logits
+
+    reference = generate_text(pipe.model, batch, TextGenerationConfig(max_new_tokens=8, use_cache=False),
+                              features=feats, logits_processor=keep)
+    assert reference == tokens
+    for i, answer in enumerate(tokens):
+        ids = answer + [eot] if len(answer) < 8 else answer  # the eot counts when it was decoded
+        want = sum(float(torch.log_softmax(seen[j][i], -1)[t]) for j, t in enumerate(ids))
+        assert abs(float(record.total[i]) - want) < 1e-4 and len(ids) > 1, (i, float(record.total[i]), want)
+
+
+def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
+    from unif2ace.generation.constraints import AnswerLogProb, YesNoFirst, choose_yes_no_answers
+
+    rng = np.random.default_rng(2)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(4)]
+    questions = ["Is this a cat?", "How old is this person?", "Is she smiling?", "Is this a man?"]
+    crops = pipe.prepare(images, False)
+    batch = pipe.prompter.mmu(pipe.encode_images(crops), [[(q, None)] for q in questions], left_pad=True)
+    feats = pipe.understanding_features(crops)
+    rows = [True, False, True, True]
+    cfg = TextGenerationConfig(max_new_tokens=6)
+
+    def decode(processor):
+        return generate_text(pipe.model, batch, cfg, features=feats, logits_processor=processor)
+
+    got = choose_yes_no_answers(decode, pipe.text_tokenizer, rows, pipe.config.eot_token_id)
+    branches = {}
+    for force in ("yes", "no"):  # each branch decoded and scored on its own
+        record = AnswerLogProb(YesNoFirst(pipe.text_tokenizer, rows, force=force), pipe.config.eot_token_id)
+        branches[force] = (decode(record), record.total)
+    for i, marked in enumerate(rows):
+        if marked:
+            better = "no" if branches["no"][1][i] > branches["yes"][1][i] else "yes"
+            assert got[i] == branches[better][0][i]
+            assert pipe.text_tokenizer.decode(got[i]).strip().startswith({"yes": "Yes", "no": "No"}[better])
+        else:  # unmarked rows: the free answer
+            assert got[i] == decode(None)[i]
+    # through the pipeline: the same answers; a bad mode is one line
+    answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer")
+    assert answers == [pipe.text_tokenizer.decode(t).strip() for t in got]
+    with pytest.raises(ValueError, match="constrain_yes_no must be True, False, 'first' or 'answer'"):
+        pipe.ask(images[:1], questions[:1], align=False, constrain_yes_no="maybe")
+    with pytest.raises(ValueError, match="force must be"):
+        YesNoFirst(pipe.text_tokenizer, rows, force="perhaps")

@@ -81,6 +81,9 @@ def register(subparsers) -> None:
                         "off-topic and 'I can't tell' questions (the paraphrase split; default on)")
     u.add_argument("--constrain-yes-no", action=argparse.BooleanOptionalAction, default=None,
                    help="start each yes/no answer with the model's Yes or No token (default: the pipeline's)")
+    u.add_argument("--yes-no-choice", choices=("first", "answer"), default=None,
+                   help="with the constraint: Yes or No by the first token's score, or by the whole answer's "
+                        "likelihood (both decoded) (default: the pipeline's)")
     u.set_defaults(func=_understanding)
     _NEGATABLE.update(a.dest for q in (g, u) for a in q._actions if isinstance(a, argparse.BooleanOptionalAction))
 
@@ -203,7 +206,9 @@ def _understanding(args: argparse.Namespace) -> int:
     out, pipe, judge, meta = _setup(args)
     s = UnderstandingSettings(split=args.split, num_samples=args.num_samples, max_questions=args.max_questions,
                               batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples,
-                              paraphrase=args.paraphrase, constrain_yes_no=args.constrain_yes_no)
+                              paraphrase=args.paraphrase,
+                              constrain_yes_no=args.yes_no_choice if args.yes_no_choice and args.constrain_yes_no
+                              is not False else args.constrain_yes_no)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}

@@ -39,7 +39,7 @@ class UnderstandingSettings:
     seed: int = 0
     judge_samples: int = 50
     paraphrase: bool = True  # also ask the training and held-out wordings of data.questions (the paraphrase split)
-    constrain_yes_no: bool | None = None  # pipe.ask's option (None: the pipeline's default)
+    constrain_yes_no: bool | str | None = None  # pipe.ask's option (None: the pipeline's default)
 
 
 def qa_items(records: list, max_questions: int = 0) -> list[tuple[int, Any, str | None, str]]:

@@ -23,7 +23,8 @@ class YesNoFirst:
     forced; at the first token where they differ, only the two are allowed.
     """
 
-    def __init__(self, tokenizer, rows: Sequence[bool] | torch.Tensor, yes: str = " Yes", no: str = " No"):
+    def __init__(self, tokenizer, rows: Sequence[bool] | torch.Tensor, yes: str = " Yes", no: str = " No",
+                 force: str | None = None):
         y, n = list(tokenizer.encode(yes)), list(tokenizer.encode(no))
         k = 0
         while k < min(len(y), len(n)) and y[k] == n[k]:
@@ -32,6 +33,9 @@ class YesNoFirst:
             raise ValueError(f"{yes!r} and {no!r} give the same first tokens; cannot choose between them")
         self.prefix = y[:k]  # forced, one per step
         self.choice = (y[k], n[k])  # (yes token, no token): the model picks
+        if force not in (None, "yes", "no"):
+            raise ValueError(f"force must be None, 'yes' or 'no', got {force!r}")
+        self.force = force  # or the word is given: " Yes" or " No" only (AnswerChoice tries both)
         self.rows = torch.as_tensor(rows, dtype=torch.bool)
 
     @property
@@ -43,8 +47,50 @@ class YesNoFirst:
         """logits (B, V) of decoding step ``step`` → logits with the marked rows' other tokens at -inf."""
         if step >= self.steps or not bool(self.rows.any()):
             return logits
-        allowed = [self.prefix[step]] if step < len(self.prefix) else list(self.choice)
+        if step < len(self.prefix):
+            allowed = [self.prefix[step]]
+        else:
+            allowed = list(self.choice) if self.force is None else [self.choice[self.force == "no"]]
         keep = torch.full_like(logits, float("-inf"))
         keep[:, allowed] = 0.0
         rows = self.rows.to(logits.device)[:, None]
         return torch.where(rows, logits + keep, logits)
+
+
+class AnswerLogProb:
+    """A logits processor that records, per row, the model's log-probability of the greedy answer it
+    wraps (``inner`` constrains the choice; the probabilities are the model's own, before it), up to
+    and including ``<|eot|>``. For greedy decoding only: the chosen token is the argmax."""
+
+    def __init__(self, inner, eot: int):
+        self.inner, self.eot = inner, eot
+        self.total: torch.Tensor | None = None
+        self.done: torch.Tensor | None = None
+
+    def __call__(self, step: int, logits: torch.Tensor) -> torch.Tensor:
+        processed = self.inner(step, logits) if self.inner is not None else logits
+        chosen = processed.argmax(-1)
+        lp = torch.log_softmax(logits.float(), -1).gather(1, chosen[:, None]).squeeze(1)
+        if self.total is None:
+            self.total = torch.zeros_like(lp)
+            self.done = torch.zeros_like(chosen, dtype=torch.bool)
+        self.total = self.total + torch.where(self.done, torch.zeros_like(lp), lp)
+        self.done = self.done | (chosen == self.eot)
+        return processed
+
+
+def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int) -> list[list[int]]:
+    """Decode twice, the marked rows' answers starting once with " Yes" and once with " No", and keep for
+    each the answer the model finds more likely as a whole: log p(Yes/No) + log p(the rest | it).
+
+    The first token alone is a poor judge when the model knows the answer but not its polarity word
+    ("Is this a bird?" → "Yes. It is a photo of a person."): the rest of the answer weighs in.
+    ``decode(processor) -> token lists`` runs greedy ``generate_text`` with that logits processor;
+    unmarked rows come out of both runs the same (their logits are untouched), from the first run."""
+    runs = []
+    for force in ("yes", "no"):
+        record = AnswerLogProb(YesNoFirst(tokenizer, rows, force=force), eot)
+        runs.append((decode(record), record.total))
+    (yes_tokens, yes_lp), (no_tokens, no_lp) = runs
+    return [no_tokens[i] if marked and float(no_lp[i]) > float(yes_lp[i]) else yes_tokens[i]
+            for i, marked in enumerate(rows)]

@@ -49,6 +49,7 @@ from unif2ace.validation import InvalidInput, check_text, check_token_count, fin
 # A prompt or question longer than this is refused before it is tokenised (no model reads 100k characters).
 _MAX_TEXT_CHARS = 100_000
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
+YES_NO_DEFAULT = "answer"  # what constrain_yes_no=True means (converse): "first" or "answer"
 MAX_SEED = 2**63 - 1
 
 
@@ -415,7 +416,10 @@ class UniF2ace:
 
         constrain_yes_no: when the last question is a yes/no question ("Is she smiling?", not "Is
         this a man or a woman?"; :func:`unif2ace.data.questions.is_yes_no`), the answer starts with
-        the model's "Yes" or "No" token, whichever it scores higher (the rest is decoded freely)."""
+        "Yes" or "No". ``"first"``: whichever token the model scores higher (the rest is decoded
+        freely). ``"answer"``: under greedy decoding, both answers are decoded and the one the model
+        finds more likely as a whole is kept (``constraints.choose_yes_no_answers``; sampling falls
+        back to "first"). ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         for turns in conversations:
             for question, answer in turns:
@@ -433,14 +437,28 @@ class UniF2ace:
         codes = self.encode_images(crops)
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
-        processor = None
-        if constrain_yes_no:
+        mode = YES_NO_DEFAULT if constrain_yes_no is True else constrain_yes_no
+        if mode not in (False, "first", "answer"):
+            raise ValueError(f"constrain_yes_no must be True, False, 'first' or 'answer', got {constrain_yes_no!r}")
+        rows = []
+        if mode:
             from unif2ace.data.questions import is_yes_no
-            from unif2ace.generation.constraints import YesNoFirst
 
             rows = [is_yes_no(turns[-1][0]) for turns in conversations]
-            processor = YesNoFirst(self.text_tokenizer, rows) if any(rows) else None
-        tokens = generate_text(self.model, batch, config, generator, features=features, logits_processor=processor)
+        if not any(rows):
+            tokens = generate_text(self.model, batch, config, generator, features=features)
+        elif mode == "answer" and not do_sample:
+            from unif2ace.generation.constraints import choose_yes_no_answers
+
+            tokens = choose_yes_no_answers(
+                lambda processor: generate_text(self.model, batch, config, generator, features=features,
+                                                logits_processor=processor),
+                self.text_tokenizer, rows, self.config.eot_token_id)
+        else:
+            from unif2ace.generation.constraints import YesNoFirst
+
+            tokens = generate_text(self.model, batch, config, generator, features=features,
+                                   logits_processor=YesNoFirst(self.text_tokenizer, rows))
         return [self.text_tokenizer.decode(t).strip() for t in tokens]
 
     @torch.no_grad()
