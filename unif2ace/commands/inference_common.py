@@ -39,9 +39,15 @@ def idle_cores(seconds: float = 0.2) -> float | None:
         idle1, total1 = sample()
     except (OSError, ValueError, IndexError):
         return None
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     share = (idle1 - idle0) / max(total1 - total0, 1)
-    return min(cores, share * (os.cpu_count() or cores))
+    return min(_cores(), share * (os.cpu_count() or _cores()))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def default_threads() -> int | None:
@@ -53,7 +59,7 @@ def default_threads() -> int | None:
 
     if os.environ.get("OMP_NUM_THREADS"):
         return None
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = _cores()
     idle = idle_cores()
     if idle is None or cores == 1:
         return None

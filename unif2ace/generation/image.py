@@ -27,10 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import torch
+from torch.utils import _pytree as pytree
 
 from unif2ace.config import GUIDANCE_SCHEDULES
 from unif2ace.diffusion.schedulers import MaskGITScheduler, MDLMScheduler
-from unif2ace.sequences import SequenceBuilder
+from unif2ace.sequences import SequenceBatch, SequenceBuilder
 
 SAMPLERS = ("maskgit", "mdlm")
 GRAPHS = ("eager", "static", "cuda-graph")
@@ -214,10 +215,9 @@ def generate_image_codes(
         for step in plan:
             draws.append(torch.rand((B * step.masked, 1), generator=generator, device=device))
             draws.append(torch.rand((B, N), generator=generator, device=device) if step.noise else None)
-        static = dict(batch=batch, features=feats, feature_mask=fmask, draws=draws)
-        if config.graph == "static":
-            return _maskgit_static(model, plan, [rel for _, rel in terms], config.temperature, P, N, K, **static)
-        return _graph_runner(model, plan, [rel for _, rel in terms], config.temperature, P, N, K, static)(static)
+        draw = _maskgit_static if config.graph == "static" else _graph_draw
+        return draw(model, plan, [rel for _, rel in terms], config.temperature, P, N, K, batch=batch, features=feats,
+                    feature_mask=fmask, draws=draws)
 
     cache = None
     if config.use_cache:
@@ -240,17 +240,9 @@ def generate_image_codes(
         w = config.guidance_at(k) if cfg_on else 1.0
         image_ids = builder.codes_to_ids(sample).repeat(T, 1)
         if cache is not None:
-            cache.crop(P)
             unknown = sample == K
-            M = int(unknown.sum(1).max())
-            pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :M]  # (B, M)
-            out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
-                        attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
-                        image_mask=batch.image_mask[:, P:], features=feats, feature_mask=fmask, kv_cache=cache,
-                        compute_logits=False, return_hidden=True)
-            at = (1 + pos.repeat(T, 1)).unsqueeze(-1).expand(-1, -1, out.hidden_states.shape[-1])
-            hidden = _guide(out.hidden_states.gather(1, at).float(), terms, w)  # (B, M, d)
-            logits = torch.nn.functional.linear(hidden.to(dtype), head_w, head_b)  # the sampler upcasts
+            pos, logits = _cached_step_logits(model, batch, cache, P, image_ids, unknown, int(unknown.sum(1).max()),
+                                              terms, w, feats, fmask, head_w, head_b)
         else:
             ids = batch.input_ids.clone()
             ids[:, P + 1:P + 1 + N] = image_ids
@@ -294,6 +286,22 @@ def maskgit_plan(scheduler: MaskGITScheduler, config: ImageGenerationConfig, num
     return plan
 
 
+def _cached_step_logits(model, batch, cache, P: int, image_ids, unknown, M: int, terms, w: float, features,
+                        feature_mask, head_w, head_b):
+    """One MaskGIT step's code logits over the cached prompt: the image positions through the model,
+    the final hidden states of each row's M first unknown positions (then known ones: ``pos``, (B, M)),
+    guidance folded on them in float32, the code head once per face. Returns (pos, logits (B, M, K))."""
+    cache.crop(P)
+    pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :M]
+    out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
+                attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
+                image_mask=batch.image_mask[:, P:], features=features, feature_mask=feature_mask, kv_cache=cache,
+                compute_logits=False, return_hidden=True)
+    at = (1 + pos.repeat(1 + len(terms), 1)).unsqueeze(-1).expand(-1, -1, out.hidden_states.shape[-1])
+    hidden = _guide(out.hidden_states.gather(1, at).float(), terms, w)  # (B, M, d)
+    return pos, torch.nn.functional.linear(hidden.to(head_w.dtype), head_w, head_b)  # the sampler upcasts
+
+
 def _maskgit_static(model, plan: list[PlannedStep], rels: list[float], temperature: float, P: int, N: int, K: int,
                     batch, features: dict, feature_mask: dict, draws: list) -> torch.Tensor:
     """The fresh MaskGIT draw with no host synchronisation (``graph="static"``; the body a CUDA graph
@@ -318,17 +326,10 @@ def _maskgit_static(model, plan: list[PlannedStep], rels: list[float], temperatu
           features=features, feature_mask=feature_mask, kv_cache=cache, compute_logits=False)
     sample = torch.full((B, N), K, dtype=torch.long, device=device)
     for i, step in enumerate(plan):
-        cache.crop(P)
         unknown = sample == K
-        pos = torch.argsort((~unknown).to(torch.int8), dim=1, stable=True)[:, :step.masked]  # (B, M)
         image_ids = builder.codes_to_ids(sample).repeat(1 + len(rels), 1)
-        out = model(torch.cat([batch.input_ids[:, P:P + 1], image_ids, batch.input_ids[:, -1:]], 1),
-                    attention_mask=batch.attention_mask[:, :, P:, :], position_ids=batch.position_ids[:, P:],
-                    image_mask=batch.image_mask[:, P:], features=features, feature_mask=feature_mask,
-                    kv_cache=cache, compute_logits=False, return_hidden=True)
-        at = (1 + pos.repeat(1 + len(rels), 1)).unsqueeze(-1).expand(-1, -1, out.hidden_states.shape[-1])
-        hidden = _guide(out.hidden_states.gather(1, at).float(), terms, step.weight)
-        logits = torch.nn.functional.linear(hidden.to(dtype), head_w, head_b)
+        pos, logits = _cached_step_logits(model, batch, cache, P, image_ids, unknown, step.masked, terms, step.weight,
+                                          features, feature_mask, head_w, head_b)
         uniforms = torch.zeros(B, N, device=device).masked_scatter(unknown, draws[2 * i])
         sample = maskgit_step_static(logits, pos, sample, K, step.progress, step.last, step.scheduled, uniforms,
                                      draws[2 * i + 1], temperature)
@@ -336,85 +337,55 @@ def _maskgit_static(model, plan: list[PlannedStep], rels: list[float], temperatu
 
 
 class _CapturedDraw:
-    """One CUDA graph of :func:`_maskgit_static` for one batch shape: the inputs are copied into the
-    buffers it was recorded with, and a replay runs the whole draw."""
+    """One CUDA graph of :func:`_maskgit_static` for one batch shape: the inputs (a pytree of tensors,
+    the batch as a dict of its fields) are copied into the buffers it was recorded with, and a replay
+    runs the whole draw."""
 
-    def __init__(self, model, args: tuple, static: dict):
-        self.args = args
-        self.static = _clone_tree(static)
+    def __init__(self, model, args: tuple, inputs: dict):
+        self.inputs = pytree.tree_map_only(torch.Tensor, torch.clone, inputs)
         stream = torch.cuda.Stream()
         stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(stream):  # warm-up: lazy inits and the allocator, off the graph
-            _maskgit_static(model, *args, **self.static)
+            _maskgit_static(model, *args, **_unpack(self.inputs))
         torch.cuda.current_stream().wait_stream(stream)
         self.graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.graph):
-            self.out = _maskgit_static(model, *args, **self.static)
+            self.out = _maskgit_static(model, *args, **_unpack(self.inputs))
 
-    def __call__(self, static: dict) -> torch.Tensor:
-        _copy_tree(self.static, static)
+    def __call__(self, inputs: dict) -> torch.Tensor:
+        for dst, src in zip(pytree.tree_leaves(self.inputs), pytree.tree_leaves(inputs)):
+            if dst is not None:  # draws hold None where a step draws no noise
+                dst.copy_(src)
         self.graph.replay()
         return self.out.clone()
+
+
+def _unpack(inputs: dict) -> dict:
+    return {**inputs, "batch": SequenceBatch(**inputs["batch"])}
 
 
 _RUNNERS: dict = {}
 
 
-def _graph_runner(model, plan, rels, temperature, P, N, K, static) -> _CapturedDraw:
-    """The captured draw for this model, settings and batch shape (captured on first use, kept while the
-    model lives; at most 8 shapes per model, the oldest dropped)."""
+def _graph_draw(model, plan, rels, temperature, P, N, K, batch, **inputs) -> torch.Tensor:
+    """The draw through its captured graph for this model, settings and batch shape (captured on first
+    use, kept while the model lives; at most 8 shapes per model, the oldest dropped)."""
     if model.lm_head.weight.device.type != "cuda":
         raise ValueError("graph='cuda-graph' needs the model on a CUDA device; use graph='static' or 'eager'")
     import weakref
 
-    shapes = tuple((k, _tree_shapes(v)) for k, v in sorted(static.items()))
-    key = (tuple(plan), tuple(rels), temperature, P, N, K, shapes)
+    inputs = {**inputs, "batch": {f.name: getattr(batch, f.name) for f in fields(batch)}}
+    leaves, spec = pytree.tree_flatten(inputs)
+    key = (tuple(plan), tuple(rels), temperature, P, N, K, str(spec),
+           tuple(None if t is None else (t.shape, t.dtype) for t in leaves))
     per_model = _RUNNERS.setdefault(id(model), {})
     if not per_model:
         weakref.finalize(model, _RUNNERS.pop, id(model), None)
     if key not in per_model:
         if len(per_model) >= 8:
             per_model.pop(next(iter(per_model)))
-        per_model[key] = _CapturedDraw(model, (plan, list(rels), temperature, P, N, K), static)
-    return per_model[key]
-
-
-def _tree_shapes(x):
-    if isinstance(x, torch.Tensor):
-        return (tuple(x.shape), x.dtype)
-    if isinstance(x, dict):
-        return tuple((k, _tree_shapes(v)) for k, v in sorted(x.items()))
-    if isinstance(x, (list, tuple)):
-        return tuple(_tree_shapes(v) for v in x)
-    if hasattr(x, "__dataclass_fields__"):
-        return tuple((f, _tree_shapes(getattr(x, f))) for f in x.__dataclass_fields__)
-    return x
-
-
-def _clone_tree(x):
-    if isinstance(x, torch.Tensor):
-        return x.clone()
-    if isinstance(x, dict):
-        return {k: _clone_tree(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_clone_tree(v) for v in x]
-    if hasattr(x, "__dataclass_fields__"):
-        return replace(x, **{f: _clone_tree(getattr(x, f)) for f in x.__dataclass_fields__})
-    return x
-
-
-def _copy_tree(dst, src) -> None:
-    if isinstance(dst, torch.Tensor):
-        dst.copy_(src)
-    elif isinstance(dst, dict):
-        for k in dst:
-            _copy_tree(dst[k], src[k])
-    elif isinstance(dst, list):
-        for a, b in zip(dst, src):
-            _copy_tree(a, b)
-    elif hasattr(dst, "__dataclass_fields__"):
-        for f in dst.__dataclass_fields__:
-            _copy_tree(getattr(dst, f), getattr(src, f))
+        per_model[key] = _CapturedDraw(model, (plan, list(rels), temperature, P, N, K), inputs)
+    return per_model[key](inputs)
 
 
 def _guide(x: torch.Tensor, terms: Sequence[tuple[object, float]], w: float) -> torch.Tensor:
