@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from unif2ace.data import questions as Q
+from unif2ace.data import wordings as W
 from unif2ace.data.qa import rewrite_store_qa, write_all_qa, write_qa
 from unif2ace.data.records import FaceRecord, Label
 from unif2ace.data.store import FaceStore
@@ -73,7 +74,10 @@ def test_no_held_out_template_ever_appears_in_training_data():
         for t in write_all_qa(attrs, "A caption.", f"rec{i}"):
             seen.add(t.question)
     assert not seen & held, sorted(seen & held)[:5]
-    assert len(seen) > 150  # many wordings
+    kept = {W.normalise(t) for t in Q.kept_out_texts()}  # nor one up to case, punctuation, contractions
+    assert not {q for q in seen if W.normalise(q) in kept}
+    assert len(seen) > 1000  # many wordings, most of them composed
+    assert len({q for q in seen if q in set().union(*(_fillings(t) for t in Q.all_templates()))}) > 150
 
 
 def test_the_original_template_qa_is_kept_first_and_unchanged():
@@ -92,8 +96,9 @@ def test_answers_state_the_labels_and_only_labelled_attributes():
         for t in Q.write_questions(attrs, f"r{i}"):
             a = t.answer
             if t.kind in ("open", "follow-up"):
-                attr = next((k for k, ts in list(Q.OPEN.items()) + list(Q.FOLLOW_UPS.items())
-                             if any(t.question in _fillings(x) for x in ts)), None)
+                pools = list(Q.OPEN.items()) + list(Q.FOLLOW_UPS.items())
+                pools += [(k, list(W.composed("open", k))) for k in Q.OPEN]
+                attr = next((k for k, ts in pools if any(t.question in _fillings(x) for x in ts)), None)
                 assert attr is not None, t.question
                 assert parse_attribute(a, attr, loose=True) == attrs[attr], (t.question, a)
             if t.kind in ("yes/no", "off-topic"):
@@ -114,7 +119,8 @@ def test_yes_no_premises_are_balanced_and_off_topic_is_no():
             if t.kind == "yes/no":
                 polar[polarity(t.answer)] += 1
             elif t.kind == "off-topic":
-                off[(t.question in Q.OFF_TOPIC_TRUE, polarity(t.answer))] += 1
+                true_pool = Q.OFF_TOPIC_TRUE + list(W.composed("off-topic", True))
+                off[(t.question in true_pool, polarity(t.answer))] += 1
     assert 0.4 < polar["yes"] / (polar["yes"] + polar["no"]) < 0.6, polar
     assert set(off) == {(True, "yes"), (False, "no")}
     assert 0.4 < off[(True, "yes")] / sum(off.values()) < 0.6
@@ -240,3 +246,66 @@ def test_training_skips_records_whose_features_or_flip_codes_are_not_encoded_yet
                       flip_name="synth-flip", features={"identity": "dlib-128"})
     assert d.ids == ids[1:5] and d.missing == len(ids) - 4
     assert d.features["identity"][:, 0].tolist() == [0.0, 1.0, 2.0, 3.0]  # rows follow the kept ids
+
+
+def test_composed_templates_cover_each_kind_and_never_equal_a_kept_out_wording():
+    kept = {W.normalise(t) for t in Q.kept_out_texts()}
+    assert "Male or female?" in Q.kept_out_texts() and "Which sex is this person?" in Q.kept_out_texts()
+    for key in (("open", "gender"), ("open", "age_group"), ("open", "smile"), ("open", "emotion"),
+                ("polar", "gender", "male"), ("polar", "age_group", "*"), ("polar", "smile", False),
+                ("off-topic", False), ("off-topic", True), ("cant-tell",)):
+        pool = W.composed(*key, held_out_texts=Q.kept_out_texts())
+        assert len(pool) >= 30, key
+        assert not {t for t in pool if W.normalise(t) in kept}, key
+        assert len(set(pool)) == len(pool)
+        for t in pool:  # open questions never read as yes/no; yes/no ones always do
+            filled = Q.Person.of({"gender": "female"}).fill(t, group="a senior", adj="happy")
+            assert Q.is_yes_no(filled) == (key[0] in ("polar", "off-topic")), filled
+    # a composed wording equal to a kept-out one is dropped: the filter, on a pool that has one
+    assert "Is this a cat?" in W._compose()[("off-topic", False)]
+    assert "Is this a cat?" not in W.composed("off-topic", False, held_out_texts=frozenset({"is this a CAT"}))
+    assert W.normalise("What's   the Colour?!") == W.normalise("what is the color") == "what is the color"
+
+
+def test_vary_surface_retypes_without_changing_what_is_asked_and_never_yields_a_kept_out_wording():
+    import numpy as np
+
+    from unif2ace.training.data import retype
+
+    rng = np.random.default_rng(0)
+    base = ["How old is she?", "Is this a man or a woman?", "What is her name?", "Is she smiling?"]
+    seen = Counter()
+    for _ in range(400):
+        for q in base:
+            v = W.vary_surface(q, rng)
+            seen[v != q] += 1
+            content = {w for w in W.normalise(q).split() if len(w) > 4}
+            got = W.normalise(v)
+            # every long word survives, at most one of them with two letters swapped
+            missing = [w for w in content if w not in got.split()]
+            assert len(missing) <= 1 and all(sorted(w) in [sorted(x) for x in got.split()] for w in missing), (q, v)
+            assert Q.is_yes_no(v) == Q.is_yes_no(q), (q, v)
+    assert 0.4 < seen[True] / sum(seen.values()) < 0.99
+    # retype keeps the share and never produces a kept-out wording
+    assert not any(Q.kept_out(retype(q, rng, 1.0)) for q in base * 50)
+    assert sum(retype("Is she smiling?", rng, 0.3) != "Is she smiling?" for _ in range(2000)) / 2000 < 0.3
+    assert retype("Is she smiling?", rng, 0.0) == "Is she smiling?"
+
+
+def test_retype_falls_back_to_the_question_when_the_retyped_one_is_kept_out(monkeypatch):
+    import numpy as np
+
+    from unif2ace.training.data import retype
+
+    rng = np.random.default_rng(0)
+    monkeypatch.setattr(W, "vary_surface", lambda q, rng: "male or female")  # a held-out wording, retyped
+    assert retype("Man or woman?", rng, 1.0) == "Man or woman?"
+    monkeypatch.setattr(W, "vary_surface", lambda q, rng: "man or woman")
+    assert retype("Man or woman?", rng, 1.0) == "man or woman"
+
+
+def test_yes_no_detection_after_a_greeting():
+    for q in ("Hi! Is she smiling?", "So, is this a cat", "Question: is he a man?", "Can you tell me: is she happy?"):
+        assert Q.is_yes_no(q), q
+    for q in ("Hey, male or female?", "Question: how old?", "Can you tell me how old he is?"):
+        assert not Q.is_yes_no(q), q

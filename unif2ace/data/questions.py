@@ -23,6 +23,7 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from unif2ace.data.captions import seed_of
@@ -183,6 +184,51 @@ def split_templates(templates: list[str], split: str) -> list[str]:
     return [t for t in templates if held_out(t) == (split == "held-out")]
 
 
+# Wordings written by hand for spot checks of the shipped model (``scripts/own_wordings.py``): like the
+# held-out templates they never reach training, neither composed nor through surface noise.
+OWN_WORDINGS: dict[str, tuple[str, ...]] = {
+    "gender": ("Is this a guy or a girl?", "male or female", "What's the gender of this person?", "boy or girl?",
+               "Tell me if this is a man or a woman.", "Which sex is this person?"),
+    "age_group": ("What's the age of this person?", "Roughly how old is this person?", "Guess the age.",
+                  "Is this person young or old?", "About what age would you say?"),
+}
+COMPOSED_SHARE = 0.5  # share of training questions drawn from the composed templates (data.wordings)
+
+
+@lru_cache(maxsize=1)
+def kept_out_texts() -> frozenset[str]:
+    """Every wording that must not reach training: the held-out templates and :data:`OWN_WORDINGS`."""
+    return frozenset([t for t in all_templates() if held_out(t)] + [t for ts in OWN_WORDINGS.values() for t in ts])
+
+
+def kept_out(question: str) -> bool:
+    """True when ``question`` is (up to case, punctuation, spacing and contractions) a kept-out wording."""
+    from unif2ace.data.wordings import normalise
+
+    return normalise(question) in _kept_out_normalised()
+
+
+@lru_cache(maxsize=1)
+def _kept_out_normalised() -> frozenset[str]:
+    from unif2ace.data.wordings import normalise
+
+    return frozenset(normalise(t) for t in kept_out_texts())
+
+
+def _train_pool(hand: list[str], key: tuple, rng: random.Random, composed_share: float) -> list[str]:
+    """Training templates for one question kind: the hand-written ones, or with probability
+    ``composed_share`` the composed ones (:func:`unif2ace.data.wordings.composed`; no draw when 0)."""
+    hand_t = split_templates(hand, "train")
+    if composed_share <= 0:
+        return hand_t
+    from unif2ace.data.wordings import composed
+
+    comp = split_templates(list(composed(*key, held_out_texts=kept_out_texts())), "train")
+    if comp and (not hand_t or rng.random() < composed_share):
+        return comp
+    return hand_t
+
+
 def all_templates() -> list[str]:
     """Every question template of this module (for tests and counts)."""
     out = [t for ts in OPEN.values() for t in ts] + [t for ts in POLAR.values() for t in ts]
@@ -191,13 +237,16 @@ def all_templates() -> list[str]:
 
 
 _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
+_LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
+                      r"can you tell me|i'd like to know)\s*[:,!.]\s*)+")
 
 
 def is_yes_no(question: str) -> bool:
-    """A yes/no question: starts with an auxiliary verb, offers no "X or Y" choice and asks no
-    wh-question inside ("Can you guess how old he is?" is not one)."""
-    q = question.lower().strip()
-    return (bool(re.match(r"^(?:is|are|does|do|can|has|have|was|were|did|will|would|could)\b", q))
+    """A yes/no question: starts (after a greeting such as "Hi!" or "Question:") with an auxiliary
+    verb, offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?"
+    is not one)."""
+    q = _LEAD_IN.sub("", question.lower().strip())
+    return (bool(re.match(r"^(?:is|are|am|does|do|can|has|have|was|were|did|will|would|could)\b", q))
             and " or " not in q and not _WH.search(q))
 
 
@@ -307,9 +356,10 @@ def _polar_key(attr: str, value: Any, attrs: dict[str, Any]) -> tuple[str, Any]:
 
 
 def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Random,
-                   split: str = "train") -> tuple[str, str, bool] | None:
+                   split: str = "train", composed_share: float = 0.0) -> tuple[str, str, bool] | None:
     """(question, answer, premise is true) of a yes/no question about a labelled ``attr``; a false
-    premise asks about another value. None when no template of ``split`` fits."""
+    premise asks about another value. None when no template of ``split`` fits. ``composed_share``
+    (training split only): how often the template comes from the composed ones."""
     actual = attrs.get(attr)
     values = _polar_values(attr, attrs)
     if actual is None or not values:
@@ -324,7 +374,11 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
         if not others:
             return None
         asked = rng.choice(others)
-    templates = split_templates(POLAR.get(_polar_key(attr, asked, attrs), []), split)
+    key = _polar_key(attr, asked, attrs)
+    if split == "train" and composed_share > 0:
+        templates = _train_pool(POLAR.get(key, []), ("polar", *key), rng, composed_share)
+    else:
+        templates = split_templates(POLAR.get(key, []), split)
     if not templates:
         return None
     p = Person.of(attrs)
@@ -361,18 +415,24 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
     raise ValueError(attr)
 
 
-def off_topic(attrs: dict[str, Any], truth: bool, rng: random.Random, split: str = "train") -> tuple[str, str, bool]:
+def off_topic(attrs: dict[str, Any], truth: bool, rng: random.Random, split: str = "train",
+              composed_share: float = 0.0) -> tuple[str, str, bool]:
     """An "is this a …?" question: false premise → "No, it is a photo of a person." (the noun when
     gender is labelled), true premise → "Yes, …"."""
-    pool = split_templates(OFF_TOPIC_TRUE if truth else OFF_TOPIC_FALSE, split)
+    hand = OFF_TOPIC_TRUE if truth else OFF_TOPIC_FALSE
+    pool = (_train_pool(hand, ("off-topic", truth), rng, composed_share) if split == "train" and composed_share > 0
+            else split_templates(hand, split))
     noun = _gender_word(attrs) if attrs.get("gender") in ("male", "female") else "a person"
     subject = rng.choice(["a person", noun])
     return rng.choice(pool), _yes_no(rng, truth, f"it is a photo of {subject}."), truth
 
 
-def cant_tell(attrs: dict[str, Any], rng: random.Random, split: str = "train") -> tuple[str, str]:
+def cant_tell(attrs: dict[str, Any], rng: random.Random, split: str = "train",
+              composed_share: float = 0.0) -> tuple[str, str]:
     p = Person.of(attrs)
-    return p.fill(rng.choice(split_templates(CANT_TELL_QUESTIONS, split))), rng.choice(CANT_TELL)
+    pool = (_train_pool(CANT_TELL_QUESTIONS, ("cant-tell",), rng, composed_share)
+            if split == "train" and composed_share > 0 else split_templates(CANT_TELL_QUESTIONS, split))
+    return p.fill(rng.choice(pool)), rng.choice(CANT_TELL)
 
 
 OPEN_ATTRS = ("gender", "age_group", "smile", "emotion", "mouth", "head_pose", "color", "ethnicity")
@@ -392,13 +452,16 @@ def _usable(attr: str, attrs: dict[str, Any]) -> bool:
     return True
 
 
-def write_questions(attrs: dict[str, Any], seed: int | str = 0, n_open: int = 5, n_polar: int = 4) -> list[QATurn]:
+def write_questions(attrs: dict[str, Any], seed: int | str = 0, n_open: int = 5, n_polar: int = 4,
+                    composed_share: float = COMPOSED_SHARE) -> list[QATurn]:
     """Extra QA turns of training wordings for one record (``attrs``: its stated labels).
 
     ``n_open`` open questions on distinct attributes (gender and age group first when labelled),
     ``n_polar`` yes/no questions (premises alternate true/false from a random start), one off-topic
     question, one "I can't tell" question and one two-turn conversation (its second turn has kind
-    ``follow-up``). Deterministic in ``seed``.
+    ``follow-up``). Deterministic in ``seed``. A ``composed_share`` of the open, yes/no, off-topic and
+    "I can't tell" questions use composed templates (:mod:`unif2ace.data.wordings`; 0: the 231
+    hand-written wordings alone, as stage 9 was trained).
     """
     rng = random.Random(seed_of(f"questions:{seed}") if isinstance(seed, str) else seed + 7)
     p = Person.of(attrs)
@@ -408,19 +471,19 @@ def write_questions(attrs: dict[str, Any], seed: int | str = 0, n_open: int = 5,
     rest = [a for a in usable if a not in first]
     rng.shuffle(rest)
     for a in (first + rest)[:n_open]:
-        q = p.fill(rng.choice(split_templates(OPEN[a], "train")))
+        q = p.fill(rng.choice(_train_pool(OPEN[a], ("open", a), rng, composed_share)))
         out.append(QATurn(q, open_answer(a, attrs, rng, q), "open"))
     # distinct attributes; head pose and mouth (one askable value, so no premise balance) rarely
     polar = [a for a in POLAR_ATTRS if _usable(a, attrs) and (a not in ("head_pose", "mouth") or rng.random() < 0.2)]
     truth = rng.random() < 0.5
     for a in rng.sample(polar, min(n_polar, len(polar))):
-        got = polar_question(a, attrs, truth, rng)
+        got = polar_question(a, attrs, truth, rng, composed_share=composed_share)
         if got is not None:
             out.append(QATurn(got[0], got[1], "yes/no"))
             truth = not got[2]  # balance what was actually asked (head pose / mouth fix their truth)
-    q, a, _ = off_topic(attrs, rng.random() < 0.5, rng)
+    q, a, _ = off_topic(attrs, rng.random() < 0.5, rng, composed_share=composed_share)
     out.append(QATurn(q, a, "off-topic"))
-    q, a = cant_tell(attrs, rng)
+    q, a = cant_tell(attrs, rng, composed_share=composed_share)
     out.append(QATurn(q, a, "cant-tell"))
     chain = [a for a in FOLLOW_UPS if _usable(a, attrs)]
     if len(chain) >= 2:

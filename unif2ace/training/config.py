@@ -43,6 +43,7 @@ class DataSection:
     features: dict = field(default_factory=dict)  # {"semantic": shard name, "identity": shard name}
     train_split: str = "train"
     val_split: str = "val"
+    question_noise: float = 0.0  # mmu rows: share of questions retyped by data.wordings.vary_surface
     attribute_prompts: float = 0.3  # t2i rows: share of short prompts built from stated attributes
     qa: bool = True  # stage 2: QA turns; stage 1 (False): only "describe this face" -> caption
     max_turns: int = 3  # QA turns per mmu row
@@ -148,6 +149,8 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"parallel must be 'ddp' or 'fsdp', got {cfg.parallel!r}")
     if not 0 <= cfg.mmu_fraction + cfg.lm_fraction <= 1:
         raise ValueError("mmu_fraction + lm_fraction must lie in [0, 1]")
+    if not 0 <= cfg.data.question_noise <= 1:
+        raise ValueError(f"data.question_noise must lie in [0, 1], got {cfg.data.question_noise}")
     if not 0 <= cfg.data.grey_fraction <= 1:
         raise ValueError(f"data.grey_fraction must lie in [0, 1], got {cfg.data.grey_fraction}")
     if cfg.data.grey_fraction > 0 and not cfg.data.grey_codes:

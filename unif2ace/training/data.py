@@ -104,6 +104,18 @@ def black_and_white_caption(text: str, rng: np.random.Generator) -> str:
     return f"{text.rstrip()} It is a {word} {noun}."
 
 
+def retype(question: str, rng: np.random.Generator, share: float) -> str:
+    """With probability ``share`` the question as someone else might type it
+    (:func:`unif2ace.data.wordings.vary_surface`), unless that is a kept-out wording."""
+    from unif2ace.data.questions import kept_out
+    from unif2ace.data.wordings import vary_surface
+
+    if rng.random() >= share:
+        return question
+    typed = vary_surface(question, rng)
+    return question if kept_out(typed) else typed
+
+
 def swap_left_right(text: str) -> str:
     return text.replace("left", "\0").replace("right", "left").replace("\0", "right")
 
@@ -232,6 +244,8 @@ class FaceTrainData:
                     units.append([j])
             n = int(rng.integers(1, min(self.data_cfg.max_turns, len(units)) + 1))
             turns = [qa[j] for u in rng.choice(len(units), size=n, replace=False) for j in units[u]]
+        if self.data_cfg.question_noise > 0:  # drawn only then, so that older recipes' streams stay as they were
+            turns = [(retype(q, rng, self.data_cfg.question_noise), a) for q, a in turns]
         return i, turns
 
     def _segments(self, turns):
