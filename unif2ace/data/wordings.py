@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 # subjects: (text, verb "be" that agrees with it); {he}/{be} are filled per person later
@@ -99,6 +99,7 @@ def _cap(t: str) -> str:
     return t[0].upper() + t[1:]
 
 
+@cache
 def _compose() -> dict[tuple, list[str]]:
     out: dict[tuple, list[str]] = {}
     gender = [t for f in _GENDER_OPEN_FRAMES for p in _GENDER_PAIRS for t in _subj_fill(f, _NEUTRAL, pair=p)]
@@ -136,7 +137,7 @@ def normalise(question: str) -> str:
     return " ".join(re.sub(r"[^\w'{} ]+", " ", q).split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def composed(kind: str, *key: Any, held_out_texts: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Composed templates of one kind: ``("open", attr)``, ``("polar", attr, value-key)``,
     ``("off-topic", truth)`` or ``("cant-tell",)``; none equals (normalised) a text in
