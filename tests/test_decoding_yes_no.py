@@ -125,12 +125,21 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
     rows = [True, False, True, True]
     cfg = TextGenerationConfig(max_new_tokens=6)
 
-    def decode(processor):
-        return generate_text(pipe.model, batch, cfg, features=feats, logits_processor=processor)
+    codes = pipe.encode_images(crops)
+    asked = []
+
+    def decode(processor, keep=None):
+        asked.append(keep)
+        if keep is None:
+            return generate_text(pipe.model, batch, cfg, features=feats, logits_processor=processor)
+        sub = pipe.prompter.mmu(codes[keep], [[(questions[i], None)] for i in keep], left_pad=True)
+        return generate_text(pipe.model, sub, cfg, logits_processor=processor,
+                             features=None if feats is None else {k: v[keep] for k, v in feats.items()})
 
     got = choose_yes_no_answers(decode, pipe.text_tokenizer, rows, pipe.config.eot_token_id)
+    assert asked == [None, [0, 2, 3]]  # the "No" branch decodes the marked rows only
     branches = {}
-    for force in ("yes", "no"):  # each branch decoded and scored on its own
+    for force in ("yes", "no"):  # each branch decoded and scored on its own, on the whole batch
         record = AnswerLogProb(YesNoFirst(pipe.text_tokenizer, rows, force=force), pipe.config.eot_token_id)
         branches[force] = (decode(record), record.total)
     for i, marked in enumerate(rows):

@@ -85,12 +85,17 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int) -> 
 
     The first token alone is a poor judge when the model knows the answer but not its polarity word
     ("Is this a bird?" → "Yes. It is a photo of a person."): the rest of the answer weighs in.
-    ``decode(processor) -> token lists`` runs greedy ``generate_text`` with that logits processor;
-    unmarked rows come out of both runs the same (their logits are untouched), from the first run."""
-    runs = []
-    for force in ("yes", "no"):
-        record = AnswerLogProb(YesNoFirst(tokenizer, rows, force=force), eot)
-        runs.append((decode(record), record.total))
-    (yes_tokens, yes_lp), (no_tokens, no_lp) = runs
-    return [no_tokens[i] if marked and float(no_lp[i]) > float(yes_lp[i]) else yes_tokens[i]
-            for i, marked in enumerate(rows)]
+    ``decode(processor, keep) -> token lists`` runs greedy ``generate_text`` with that logits processor
+    on the rows ``keep`` (indices into ``rows``; None: all). The first run decodes every row (the
+    unmarked ones are untouched by the processor), the second only the marked rows."""
+    rows = list(rows)
+    yes = AnswerLogProb(YesNoFirst(tokenizer, rows, force="yes"), eot)
+    yes_tokens = decode(yes, None)
+    marked = [i for i, m in enumerate(rows) if m]
+    no = AnswerLogProb(YesNoFirst(tokenizer, [True] * len(marked), force="no"), eot)
+    no_tokens = decode(no, marked)
+    out = list(yes_tokens)
+    for j, i in enumerate(marked):
+        if float(no.total[j]) > float(yes.total[i]):
+            out[i] = no_tokens[j]
+    return out

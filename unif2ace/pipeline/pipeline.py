@@ -450,10 +450,16 @@ class UniF2ace:
         elif mode == "answer" and not do_sample:
             from unif2ace.generation.constraints import choose_yes_no_answers
 
-            tokens = choose_yes_no_answers(
-                lambda processor: generate_text(self.model, batch, config, generator, features=features,
-                                                logits_processor=processor),
-                self.text_tokenizer, rows, self.config.eot_token_id)
+            def decode(processor, keep):
+                if keep is None:
+                    b, f = batch, features
+                else:  # the marked rows alone, re-laid out (their own padding)
+                    idx = torch.tensor(keep, device=codes.device)
+                    b = self.prompter.mmu(codes[idx], [conversations[i] for i in keep], left_pad=True)
+                    f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+                return generate_text(self.model, b, config, generator, features=f, logits_processor=processor)
+
+            tokens = choose_yes_no_answers(decode, self.text_tokenizer, rows, self.config.eot_token_id)
         else:
             from unif2ace.generation.constraints import YesNoFirst
 
