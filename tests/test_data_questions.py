@@ -309,3 +309,19 @@ def test_yes_no_detection_after_a_greeting():
         assert Q.is_yes_no(q), q
     for q in ("Hey, male or female?", "Question: how old?", "Can you tell me how old he is?"):
         assert not Q.is_yes_no(q), q
+
+
+def test_a_false_premise_answer_names_what_was_asked():
+    rng = random.Random(5)
+    girl = {"gender": "female", "age_group": "child", "age": 6, "emotion": "sad"}
+    woman = {"gender": "female", "age_group": "young adult", "age": 30, "emotion": "happy"}
+    for _ in range(20):
+        q, a, truth = Q.polar_question("gender", woman, False, rng)
+        assert not truth and a.endswith("a woman, not a man.") and a.startswith("No"), (q, a)
+        q, a, _ = Q.polar_question("gender", girl, False, rng)
+        assert a.endswith("a girl, not a boy."), (q, a)
+        q, a, _ = Q.polar_question("gender", woman, True, rng)
+        assert a.lower().endswith("this is a woman.") and a.startswith("Yes"), (q, a)
+        q, a, _ = Q.polar_question("emotion", woman, False, rng)
+        asked = next(adj for adj in Q.EMOTION_ADJ.values() if adj in q)
+        assert a.endswith(f"looks happy, not {asked}.") and asked != "happy", (q, a)

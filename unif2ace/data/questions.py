@@ -394,8 +394,11 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 
 def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:
     actual = attrs[attr]
+    # a false premise names what was asked ("not a man"): the rest of the answer then depends on the
+    # question as well as the photo, so the whole-answer yes/no choice can weigh the photo in
     if attr == "gender":
-        return f"this is {_gender_word(attrs)}."
+        return f"this is {_gender_word(attrs)}." if truth else \
+            f"this is {_gender_word(attrs)}, not {_gender_word({**attrs, 'gender': asked})}."
     if attr == "age_group":
         g = GROUP_NOUN[actual]
         return f"{p.he} {p.be()} {g}." if truth else f"{p.he} {p.be()} {g}, not {GROUP_NOUN[asked]}."
@@ -403,7 +406,7 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.he} {p.be()} {'smiling' if actual else 'not smiling'}."
     if attr == "emotion":
         adj = EMOTION_ADJ[actual]
-        return f"{p.he} {'look' if p.plural else 'looks'} {adj}."
+        return f"{p.he} {'look' if p.plural else 'looks'} {adj}" + ("." if truth else f", not {EMOTION_ADJ[asked]}.")
     if attr == "color":
         return "it is in color." if actual == "color" else "it is black-and-white."
     if attr == "head_pose":

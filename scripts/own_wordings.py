@@ -1,0 +1,71 @@
+"""Ask a model questions in wordings that no training template writes, on photos of one split.
+
+    python scripts/own_wordings.py --model unif2ace/assets/models/default --out runs/own/NAME
+
+The open questions are :data:`unif2ace.data.questions.OWN_WORDINGS` (kept out of training like the
+held-out templates: neither composed nor retyped into them); the yes/no ones check polarity on both
+premises. Prints one line per wording (accuracy, and the first two answers) and writes report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+# (question, attribute, the value that makes the premise true)
+YES_NO = (("Is this a man?", "gender", "male"), ("Is this a woman?", "gender", "female"),
+          ("Is the person smiling?", "smile", True), ("Is this a child?", "age_group", "child"),
+          ("Is this a senior?", "age_group", "senior"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", default="runs/data/utkface")
+    ap.add_argument("--split", default="val")
+    ap.add_argument("--num-samples", type=int, default=48)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    from tqdm import tqdm
+
+    from unif2ace.data.questions import OWN_WORDINGS
+    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.understanding import _first_word, record_labels
+    from unif2ace.pipeline import UniF2ace
+
+    pipe = UniF2ace.from_pretrained(args.model)
+    store, recs = load_records(args.data, args.split, args.num_samples, args.seed)
+    images = load_images(store, recs)
+    labels = [record_labels(r) for r in recs]
+    rows, totals = [], defaultdict(list)
+    jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
+    for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
+        answers = pipe.ask(images, q)
+        if value is None:
+            ok = [parse_attribute(ans, attr, loose=True) == lab[attr] for ans, lab in zip(answers, labels)]
+            totals[attr].extend(ok)
+        else:
+            ok = [_first_word(ans) == ("yes" if lab.get(attr) == value else "no")
+                  for ans, lab in zip(answers, labels) if lab.get(attr) is not None]
+            for good, lab in zip(ok, [lb for lb in labels if lb.get(attr) is not None]):
+                totals["yes/no " + ("true premise" if lab[attr] == value else "false premise")].append(good)
+        rows.append({"question": q, "attribute": attr, "accuracy": sum(ok) / max(len(ok), 1), "n": len(ok),
+                     "examples": answers[:2]})
+        print(f"{attr:9s} {rows[-1]['accuracy']:5.0%}  {q!r:42s} e.g. {answers[0]!r} | {answers[1]!r}", flush=True)
+    summary = {k: {"accuracy": sum(v) / len(v), "n": len(v)} for k, v in totals.items()}
+    for k, v in summary.items():
+        print(f"{k:24s} {v['accuracy']:5.1%}  (n = {v['n']})")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps({"model": args.model, "split": args.split, "n_images": len(recs),
+                                                 "seed": args.seed, "summary": summary, "rows": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
