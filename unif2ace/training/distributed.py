@@ -61,8 +61,13 @@ def setup(device: str | None) -> tuple[Dist, torch.device]:
 
 
 def teardown() -> None:
+    """Destroy the process group once every rank has got here: a rank that tears gloo down while
+    another still sends can abort at exit ("terminate called without an active exception")."""
     if dist.is_initialized():
-        dist.destroy_process_group()
+        try:
+            dist.barrier()
+        finally:
+            dist.destroy_process_group()
 
 
 def wrap(step_module: nn.Module, model: nn.Module, mode: str, d: Dist, device: torch.device) -> nn.Module:
