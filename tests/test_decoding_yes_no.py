@@ -11,6 +11,7 @@ from unif2ace.generation import TextGenerationConfig, generate_text
 from unif2ace.generation.constraints import YesNoFirst
 from unif2ace.generation.text import choose_next_token
 from unif2ace.text import load_text_tokenizer
+from unif2ace.validation import InvalidInput
 
 
 def test_the_processor_forces_the_shared_prefix_then_lets_the_logits_choose():
@@ -156,3 +157,18 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
         pipe.ask(images[:1], questions[:1], align=False, constrain_yes_no="maybe")
     with pytest.raises(ValueError, match="force must be"):
         YesNoFirst(pipe.text_tokenizer, rows, force="perhaps")
+
+
+def test_questions_are_tidied_as_the_training_data_writes_them(pipe):
+    from unif2ace.pipeline.pipeline import tidy_question
+
+    assert tidy_question("  how old is  he ") == "How old is he"
+    assert tidy_question("Is she?") == "Is she?" and tidy_question("3 people?") == "3 people?"
+    assert tidy_question("élan") == "Élan" and tidy_question("") == ""
+    rng = np.random.default_rng(4)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(2)]
+    kw = dict(align=False, max_new_tokens=6)
+    assert pipe.ask(images, "how old is  this person?", **kw) == pipe.ask(images, "How old is this person?", **kw)
+    assert pipe.ask(images, "is this a man", **kw) == pipe.ask(images, "Is this a man", **kw)
+    with pytest.raises(InvalidInput, match="question"):
+        pipe.ask(images, "   ", **kw)

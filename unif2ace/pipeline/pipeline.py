@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -421,6 +422,8 @@ class UniF2ace:
         finds more likely as a whole is kept (``constraints.choose_yes_no_answers``; sampling falls
         back to "first"). ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
+        conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
+                         for turns in conversations]
         for turns in conversations:
             for question, answer in turns:
                 check_text(question, "question", max_chars=_MAX_TEXT_CHARS)
@@ -566,6 +569,14 @@ class UniF2ace:
     def __repr__(self) -> str:
         return (f"UniF2ace({self.name}: {self.config.name}, {self.image_size} px, {self.generation.num_image_tokens} "
                 f"tokens, {self.device}, {self.dtype})")
+
+
+def tidy_question(question: str) -> str:
+    """A user's question as the training data writes one: outer spaces stripped, runs of spaces made
+    one, the first letter capitalised ("how old is he" → "How old is he"; the byte-level tokens of
+    "how" and "How" differ, and lower-cased questions were rare in training). Nothing else changes."""
+    q = re.sub(r"[ \t]+", " ", question.strip())
+    return q[:1].upper() + q[1:] if q[:1].islower() else q
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
