@@ -316,6 +316,7 @@ def test_cli_train_then_eval(tmp_path):
     metrics = json.loads((run / "final" / "eval" / "metrics.json").read_text())
     assert metrics["images"] == 2 and 0 < metrics["usage"] <= 1 and metrics["psnr"] > 0
     assert (run / "final" / "eval" / "metrics.md").read_text().startswith("# Tokenizer")
+    assert main(["tokenizer", "eval", "--model", str(run / "final"), "--data", str(tmp_path), "--limit", "3"]) == 2
     assert main(["tokenizer", "train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r2"),
                  "--preset", "tiny", "--no-progress"]) == 2
 
@@ -329,3 +330,6 @@ def test_evaluate_with_fid_caches_real_features(tiny, tmp_path):
     m2, _ = evaluate(tiny, images, batch_size=4, progress=False, cache_dir=tmp_path)
     assert m1["rfid"] == pytest.approx(m2["rfid"]) and m1["rfid"] > 0
     assert m1["fid_real_vs_real_halves"] >= 0 and 0 < m1["ssim"] < 1
+    with pytest.raises(ValueError, match="FID needs at least 4 images .* got 3"):
+        evaluate(tiny, images[:3], batch_size=4, progress=False, cache_dir=tmp_path)
+    assert evaluate(tiny, images[:3], batch_size=4, progress=False, fid=False)[0]["images"] == 3

@@ -40,6 +40,9 @@ def codebook_usage(codes: torch.Tensor, codebook_size: int) -> dict[str, float]:
             "tokens": int(counts.sum())}
 
 
+MIN_FID_IMAGES = 4  # two feature vectors per half for the real-vs-real floor
+
+
 @torch.no_grad()
 def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fid: bool = True,
              progress: bool = True, cache_dir: str | Path | None = None) -> tuple[dict, torch.Tensor]:
@@ -51,6 +54,9 @@ def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fi
 
     from unif2ace.metrics import psnr, ssim
 
+    if fid and len(images) < MIN_FID_IMAGES:
+        raise ValueError(f"FID needs at least {MIN_FID_IMAGES} images (its floor compares two halves of the originals), "
+                         f"got {len(images)}; evaluate more images or pass fid=False (--no-fid)")
     started = time.time()
     model.eval()
     device = next(model.parameters()).device
@@ -124,6 +130,9 @@ def run_eval(model_dir: str, data: str, out: str | None, resolution: int | None,
     from .checkpoint import load_tokenizer
     from .data import load_split
 
+    if fid and limit and limit < MIN_FID_IMAGES:
+        raise ValueError(f"FID needs at least {MIN_FID_IMAGES} images (its floor compares two halves of the originals); "
+                         f"give --limit {MIN_FID_IMAGES} or more, or --no-fid")
     model = load_tokenizer(model_dir, device)
     size = resolution or model.config.resolution
     train_imgs, held = load_split(data, size, holdout, cache_dir)
