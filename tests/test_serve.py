@@ -175,7 +175,7 @@ def test_concurrent_requests_are_batched(client):
         results = list(pool.map(lambda i: client.post("/v1/generate", json={"prompt": f"face {i}", "steps": 2}),
                                 range(6)))
     assert all(r.status_code == 200 and len(r.json()["images"]) == 1 for r in results)
-    assert max(batcher.batch_sizes[before:]) > 1
+    assert max(list(batcher.batch_sizes)[before:]) > 1
 
 
 def test_batcher_isolates_a_failing_request():
@@ -191,6 +191,24 @@ def test_batcher_isolates_a_failing_request():
         futures[1].result(5)
     other = batcher.submit("other-key", "z")  # different keys never share a batch
     assert other.result(5) == "Z"
+    batcher.close()
+
+
+def test_an_idle_batcher_holds_no_finished_request():
+    import gc
+    import weakref
+
+    class Photo:  # a request's payload (an image in the server)
+        pass
+
+    batcher = Batcher(lambda key, payloads: [1 for _ in payloads], max_rows=4, max_wait=0)
+    photo = Photo()
+    ref = weakref.ref(photo)
+    assert batcher.submit("k", photo).result(5) == 1
+    del photo
+    time.sleep(0.1)  # the worker is back waiting for the next job
+    gc.collect()
+    assert ref() is None
     batcher.close()
 
 

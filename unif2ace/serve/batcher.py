@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ class Batcher:
         self._thread: threading.Thread | None = None
         self._stop = False
         self.batches_run = 0
-        self.batch_sizes: list[int] = []
+        self.batch_sizes: deque[int] = deque(maxlen=10_000)  # the most recent batches' job counts
         self.cancelled = 0  # jobs dropped before they ran
         # observers (the server's progress tracker): called with a job as it is queued (on the
         # submitting thread) and with a batch's jobs just before it runs (on the batcher's thread)
@@ -122,13 +123,13 @@ class Batcher:
 
     def _loop(self) -> None:
         while (batch := self._take()) is not None:
-            if not batch:  # every job of the batch was cancelled
-                continue
-            self.batches_run += 1
-            self.batch_sizes.append(len(batch))
-            if self.on_start is not None:
-                self.on_start(batch)
-            self._execute(batch)
+            if batch:  # empty: every job of the batch was cancelled
+                self.batches_run += 1
+                self.batch_sizes.append(len(batch))
+                if self.on_start is not None:
+                    self.on_start(batch)
+                self._execute(batch)
+            del batch  # an idle worker must not hold the last requests' images and results
 
     def _execute(self, batch: list[Job]) -> None:
         try:
