@@ -28,7 +28,12 @@ def main() -> int:
     ap.add_argument("--num-samples", type=int, default=48)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
     args = ap.parse_args()
+
+    from unif2ace.commands.inference_common import set_threads
+
+    set_threads(args.threads)
 
     from tqdm import tqdm
 
