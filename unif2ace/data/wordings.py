@@ -22,12 +22,12 @@ import re
 from functools import cache
 from typing import Any
 
-# subjects: (text, verb "be" that agrees with it); {he}/{be} are filled per person later
-_SUBJECTS = (("this person", "is"), ("the person", "is"), ("the person in the photo", "is"),
-             ("the person in this picture", "is"), ("the individual", "is"), ("the person shown", "is"),
-             ("the subject", "is"), ("{he}", "{be}"))
+# subjects: (text, verb "be" that agrees with it, possessive); {he}/{be}/{his} are filled per person later
+_SUBJECTS = (("this person", "is", "this person's"), ("the person", "is", "the person's"),
+             ("the person in the photo", "is", "the person's"), ("the person in this picture", "is", "the person's"),
+             ("the individual", "is", "the individual's"), ("the person shown", "is", "the person's"),
+             ("the subject", "is", "the subject's"), ("{he}", "{be}", "{his}"))
 _NEUTRAL = tuple(s for s in _SUBJECTS if s[0] != "{he}")  # where a pronoun would give the answer away
-_POSSESSIVE = ("this person's", "the person's", "{his}", "the individual's")
 
 _GENDER_OPEN_FRAMES = (
     "Is {subj} {pair}?", "Would you say {subj} is {pair}?", "Tell me whether {subj} is {pair}.",
@@ -76,16 +76,8 @@ _CANT_TELL = ("What is {poss} name?", "What is {poss} job?", "What is {poss} occ
 
 
 def _subj_fill(frame: str, subjects=_SUBJECTS, **extra: str) -> list[str]:
-    out = []
-    for subj, be in subjects:
-        poss = "{his}" if subj == "{he}" else subj.replace("this person", "this person's").replace(
-            "the person", "the person's").replace("the individual", "the individual's").replace(
-            "the subject", "the subject's")
-        if subj in ("the person in the photo", "the person in this picture", "the person shown"):
-            poss = "the person's"
-        out.append(frame.replace("{subj}", subj).replace("{poss}", poss).replace("{be}", be)
-                   .format_map(_Keep(extra)))
-    return out
+    return [frame.replace("{subj}", subj).replace("{poss}", poss).replace("{be}", be).format_map(_Keep(extra))
+            for subj, be, poss in subjects]
 
 
 class _Keep(dict):
@@ -110,7 +102,8 @@ def _compose() -> dict[tuple, list[str]]:
     out[("open", "smile")] = [t for f in _SMILE_OPEN_FRAMES for t in _subj_fill(f)]
     out[("open", "emotion")] = [t for f in _EMOTION_FRAMES for t in _subj_fill(f)]
     for key, words in _GENDER_WORDS.items():
-        subjects = _NEUTRAL + (("the child", "is"), ("the kid", "is")) if key.endswith("young") else _NEUTRAL
+        young = (("the child", "is", "the child's"), ("the kid", "is", "the kid's"))
+        subjects = _NEUTRAL + young if key.endswith("young") else _NEUTRAL
         out[("polar", "gender", key)] = [t for f in _POLAR_FRAMES for w in words for t in _subj_fill(f, subjects, w=w)]
     out[("polar", "age_group", "*")] = [t for f in _POLAR_FRAMES for t in _subj_fill(f, w="{group}")]
     out[("polar", "smile", True)] = [t for f in _SMILE_TRUE_FRAMES for t in _subj_fill(f)]
@@ -119,9 +112,8 @@ def _compose() -> dict[tuple, list[str]]:
     out[("off-topic", False)] = [f.format(x=x) for f, x in itertools.product(_OFF_FRAMES, _OFF_OBJECTS)]
     out[("off-topic", True)] = [f.format(x=x) for f, x in itertools.product(_OFF_FRAMES, _ON_OBJECTS)]
     out[("cant-tell",)] = [t for f in _CANT_TELL for t in _subj_fill(f)]
-    for k, v in out.items():
-        fixed = [re.sub(r"\ba ([aeiou])", r"an \1", _cap(t)) for t in v]  # "a human" stays, "a apple" does not occur
-        out[k] = list(dict.fromkeys(t.replace("an human", "a human") for t in fixed))
+    for k, v in out.items():  # capitalised, "a" before a vowel made "an", duplicates dropped
+        out[k] = list(dict.fromkeys(re.sub(r"\ba ([aeiou])", r"an \1", _cap(t)) for t in v))
     return out
 
 
