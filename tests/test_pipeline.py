@@ -326,6 +326,11 @@ def test_a_weak_larger_detection_does_not_win_over_a_clear_face(astronaut, monke
     for dets, scores, expected in cases:
         monkeypatch.setattr(face, "_detector", lambda d=dets, sc=scores: Detector(d, sc))
         assert detect_face(np.zeros((60, 60, 3), np.uint8))[0] == expected
+        # the labeller (weak detections kept, threshold -0.3) takes the same face
+        assert face.locate_face(np.zeros((60, 60, 3), np.uint8)).box == expected
+    # every detection weak (the labeller keeps scores down to -0.3): the best-scoring one, not the largest
+    monkeypatch.setattr(face, "_detector", lambda: Detector([Rect(0, 0, 10, 10), Rect(0, 0, 50, 50)], [-0.05, -0.25]))
+    assert face.locate_face(np.zeros((60, 60, 3), np.uint8)).box == (0, 0, 10, 10)
 
 
 def test_inpaint_keeps_everything_outside_the_mask(pipe, astronaut):

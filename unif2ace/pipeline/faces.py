@@ -176,7 +176,7 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
     detection must not win over a clear face (scikit-image's astronaut saved as a JPEG: her face
     scores 1.63, the round mission patch on her suit 0.07 with a larger box, and was taken before).
     """
-    from unif2ace.data.labelling.face import _detector, _predictor
+    from unif2ace.data.labelling.face import _detector, _predictor, pick_face
 
     det = _detector()
     dets, scores, _ = det.run(rgb, 0, threshold)
@@ -184,8 +184,7 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
         dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
     if not dets:
         return None
-    best = max(scores)
-    rect = max((r for r, sc in zip(dets, scores) if sc >= best / 2), key=lambda r: r.area())
+    rect = dets[pick_face(dets, scores)]
     shape = _predictor("5")(rgb, rect)
     return (rect.left(), rect.top(), rect.right(), rect.bottom()), np.array([[p.x, p.y] for p in shape.parts()], np.float32)
 

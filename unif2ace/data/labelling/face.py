@@ -98,6 +98,17 @@ def face_encoder() -> Serialised:
     return _shared(("encoder",), lambda: dlib.face_recognition_model_v1(str(path)))
 
 
+def pick_face(rects, scores) -> int:
+    """Index of the face to use among dlib detections: the largest of those scoring at least half the
+    best score when the best is positive (a weak, larger false detection, e.g. a round badge, must not
+    win over a clear face), else the best-scoring one (every detection is weak: trust the detector's
+    order rather than size)."""
+    best = max(scores)
+    if best <= 0:
+        return max(range(len(rects)), key=lambda k: scores[k])
+    return max((k for k in range(len(rects)) if scores[k] >= best / 2), key=lambda k: rects[k].area())
+
+
 def locate_face(rgb: np.ndarray, landmarks: str = "68", threshold: float = -0.3) -> FaceGeometry:
     """The largest face in ``rgb`` (H, W, 3 uint8); falls back to the whole image for pre-cropped photos."""
     import dlib
@@ -108,7 +119,7 @@ def locate_face(rgb: np.ndarray, landmarks: str = "68", threshold: float = -0.3)
         dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
     h, w = rgb.shape[:2]
     if dets:
-        i = max(range(len(dets)), key=lambda k: dets[k].area())
+        i = pick_face(dets, scores)
         rect, score, detected = dets[i], float(scores[i]), True
     else:
         m = int(0.1 * min(h, w))
