@@ -29,6 +29,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    ap.add_argument("--yes-no-choice", choices=("first", "answer", "answer-per-token"), default=None,
+                    help="how a yes/no answer's Yes or No is chosen (default: the pipeline's)")
+    ap.add_argument("--no-tidy", action="store_true",
+                    help="ask the questions as typed (the pipeline otherwise capitalises them and collapses spaces)")
     args = ap.parse_args()
 
     from unif2ace.commands.inference_common import set_threads
@@ -43,6 +47,10 @@ def main() -> int:
     from unif2ace.evaluation.understanding import _first_word, record_labels
     from unif2ace.pipeline import UniF2ace
 
+    if args.no_tidy:  # measure what the pipeline's tidying of questions is worth
+        import unif2ace.pipeline.pipeline as pipeline_module
+
+        pipeline_module.tidy_question = lambda question: question
     pipe = UniF2ace.from_pretrained(args.model)
     store, recs = load_records(args.data, args.split, args.num_samples, args.seed)
     images = load_images(store, recs)
@@ -50,7 +58,7 @@ def main() -> int:
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
     for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
-        answers = pipe.ask(images, q)
+        answers = pipe.ask(images, q, **({} if args.yes_no_choice is None else {"constrain_yes_no": args.yes_no_choice}))
         if value is None:
             ok = [parse_attribute(ans, attr, loose=True) == lab[attr] for ans, lab in zip(answers, labels)]
             totals[attr].extend(ok)
@@ -68,7 +76,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps({"model": args.model, "split": args.split, "n_images": len(recs),
-                                                 "seed": args.seed, "summary": summary, "rows": rows}, indent=2))
+                                                 "seed": args.seed, "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "summary": summary, "rows": rows}, indent=2))
     return 0
 
 

@@ -112,6 +112,8 @@ def test_answer_log_prob_is_the_log_likelihood_of_the_decoded_answer(tmp_path):
         ids = answer + [eot] if len(answer) < 8 else answer  # the eot counts when it was decoded
         want = sum(float(torch.log_softmax(seen[j][i], -1)[t]) for j, t in enumerate(ids))
         assert abs(float(record.total[i]) - want) < 1e-4 and len(ids) > 1, (i, float(record.total[i]), want)
+        assert int(record.count[i]) == len(ids)  # the per-token score's denominator
+        assert abs(float(record.mean[i]) - want / len(ids)) < 1e-5
 
 
 def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
@@ -137,23 +139,29 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
         return generate_text(pipe.model, sub, cfg, logits_processor=processor,
                              features=None if feats is None else {k: v[keep] for k, v in feats.items()})
 
-    got = choose_yes_no_answers(decode, pipe.text_tokenizer, rows, pipe.config.eot_token_id)
-    assert asked == [None, [0, 2, 3]]  # the "No" branch decodes the marked rows only
+    got = {per_token: choose_yes_no_answers(decode, pipe.text_tokenizer, rows, pipe.config.eot_token_id,
+                                            per_token=per_token) for per_token in (False, True)}
+    assert asked == [None, [0, 2, 3]] * 2  # the "No" branch decodes the marked rows only
     branches = {}
     for force in ("yes", "no"):  # each branch decoded and scored on its own, on the whole batch
         record = AnswerLogProb(YesNoFirst(pipe.text_tokenizer, rows, force=force), pipe.config.eot_token_id)
-        branches[force] = (decode(record), record.total)
-    for i, marked in enumerate(rows):
-        if marked:
-            better = "no" if branches["no"][1][i] > branches["yes"][1][i] else "yes"
-            assert got[i] == branches[better][0][i]
-            assert pipe.text_tokenizer.decode(got[i]).strip().startswith({"yes": "Yes", "no": "No"}[better])
-        else:  # unmarked rows: the free answer
-            assert got[i] == decode(None)[i]
-    # through the pipeline: the same answers; a bad mode is one line
-    answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer")
-    assert answers == [pipe.text_tokenizer.decode(t).strip() for t in got]
-    with pytest.raises(ValueError, match="constrain_yes_no must be True, False, 'first' or 'answer'"):
+        tokens = decode(record)
+        lengths = torch.tensor([len(t) + (len(t) < cfg.max_new_tokens) for t in tokens], dtype=torch.float32)
+        branches[force] = (tokens, {False: record.total, True: record.total / lengths})
+    for per_token, chosen in got.items():
+        for i, marked in enumerate(rows):
+            if marked:
+                score = {f: float(branches[f][1][per_token][i]) for f in ("yes", "no")}
+                better = "no" if score["no"] > score["yes"] else "yes"
+                assert chosen[i] == branches[better][0][i]
+                assert pipe.text_tokenizer.decode(chosen[i]).strip().startswith({"yes": "Yes", "no": "No"}[better])
+            else:  # unmarked rows: the free answer
+                assert chosen[i] == decode(None)[i]
+    # through the pipeline: "answer" sums, "answer-per-token" scores per token; a bad mode is one line
+    for mode, per_token in (("answer", False), ("answer-per-token", True)):
+        answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no=mode)
+        assert answers == [pipe.text_tokenizer.decode(t).strip() for t in got[per_token]]
+    with pytest.raises(ValueError, match="constrain_yes_no must be True, False, 'first', 'answer' or 'answer-per-token'"):
         pipe.ask(images[:1], questions[:1], align=False, constrain_yes_no="maybe")
     with pytest.raises(ValueError, match="force must be"):
         YesNoFirst(pipe.text_tokenizer, rows, force="perhaps")
@@ -172,3 +180,58 @@ def test_questions_are_tidied_as_the_training_data_writes_them(pipe):
     assert pipe.ask(images, "is this a man", **kw) == pipe.ask(images, "Is this a man", **kw)
     with pytest.raises(InvalidInput, match="question"):
         pipe.ask(images, "   ", **kw)
+
+
+class _TwoWordTokenizer:
+    """" Yes" → [1, 2], " No" → [1, 3] (a shared space token, then the word), as bpe-1024 writes them."""
+
+    def encode(self, text):
+        return {" Yes": [1, 2], " No": [1, 3]}[text]
+
+
+def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
+    """A false premise's answer is longer ("No, this is a woman, not a man."): scripted logits give the
+    "Yes" answer the larger sum and the "No" answer the larger per-token log-probability. The sum keeps
+    "Yes", the per-token score "No"; both agree with float64 sums over the scripted tokens."""
+    from unif2ace.generation.constraints import choose_yes_no_answers
+
+    vocab, eot, word = 6, 5, 4
+    # per branch and row: (log-probability of every scripted token, number of words before <|eot|>)
+    script = {"yes": {0: (-0.5, 2), 1: (-0.2, 1), 2: (-0.5, 2)}, "no": {0: (-0.3, 6), 2: (-0.1, 3)}}
+
+    def logit_for(lp):  # the logit c of the scripted token (the others 0) so that its log-probability is lp
+        p = np.exp(lp)
+        return float(np.log(p * (vocab - 1) / (1 - p)))
+
+    def decode(processor, keep):
+        force = processor.inner.force
+        rows = list(range(3)) if keep is None else keep
+        seqs = [[1, 2 if force == "yes" else 3] + [word] * script[force][r][1] + [eot] for r in rows]
+        if keep is None:  # the unmarked row 1 is free: its own answer
+            seqs[1] = [word] * script["yes"][1][1] + [eot]
+        out = [[] for _ in rows]
+        for step in range(max(map(len, seqs))):
+            logits = torch.zeros(len(rows), vocab)
+            for j, (r, seq) in enumerate(zip(rows, seqs)):
+                logits[j, seq[min(step, len(seq) - 1)]] = logit_for(script[force][r][0])
+            chosen = processor(step, logits).argmax(-1)
+            for j, seq in enumerate(seqs):
+                if step < len(seq) and seq[step] != eot:
+                    assert int(chosen[j]) == seq[step]
+                    out[j].append(seq[step])
+        return out
+
+    def expected(force, r):  # float64: every token of the answer, <|eot|> included
+        lp, words = script[force][r]
+        n = 2 + words + 1
+        return n * lp, lp
+
+    got = {pt: choose_yes_no_answers(decode, _TwoWordTokenizer(), [True, False, True], eot, per_token=pt)
+           for pt in (False, True)}
+    for pt, answers in got.items():
+        for r in (0, 2):
+            yes, no = expected("yes", r)[pt], expected("no", r)[pt]
+            assert answers[r][1] == (3 if no > yes else 2), (pt, r)
+        assert answers[1] == [word]
+    assert got[False][0][1] == 2 and got[True][0][1] == 3  # row 0: the two scores disagree, as scripted
+    assert got[False][2][1] == got[True][2][1] == 3

@@ -81,9 +81,10 @@ def register(subparsers) -> None:
                         "off-topic and 'I can't tell' questions (the paraphrase split; default on)")
     u.add_argument("--constrain-yes-no", action=argparse.BooleanOptionalAction, default=None,
                    help="start each yes/no answer with the model's Yes or No token (default: the pipeline's)")
-    u.add_argument("--yes-no-choice", choices=("first", "answer"), default=None,
+    u.add_argument("--yes-no-choice", choices=("first", "answer", "answer-per-token"), default=None,
                    help="with the constraint: Yes or No by the first token's score, or by the whole answer's "
-                        "likelihood (both decoded) (default: the pipeline's)")
+                        "likelihood summed ('answer') or per token ('answer-per-token'), both answers decoded "
+                        "(default: the pipeline's)")
     u.set_defaults(func=_understanding)
     _NEGATABLE.update(a.dest for q in (g, u) for a in q._actions if isinstance(a, argparse.BooleanOptionalAction))
 

@@ -65,7 +65,13 @@ class AnswerLogProb:
     def __init__(self, inner, eot: int):
         self.inner, self.eot = inner, eot
         self.total: torch.Tensor | None = None
+        self.count: torch.Tensor | None = None  # (B,) tokens summed, the <|eot|> included
         self.done: torch.Tensor | None = None
+
+    @property
+    def mean(self) -> torch.Tensor:
+        """(B,) the answer's log-probability per token (length-normalised)."""
+        return self.total / self.count.clamp(min=1)
 
     def __call__(self, step: int, logits: torch.Tensor) -> torch.Tensor:
         processed = self.inner(step, logits) if self.inner is not None else logits
@@ -73,18 +79,25 @@ class AnswerLogProb:
         lp = torch.log_softmax(logits.float(), -1).gather(1, chosen[:, None]).squeeze(1)
         if self.total is None:
             self.total = torch.zeros_like(lp)
+            self.count = torch.zeros_like(lp)
             self.done = torch.zeros_like(chosen, dtype=torch.bool)
         self.total = self.total + torch.where(self.done, torch.zeros_like(lp), lp)
+        self.count = self.count + (~self.done).to(lp.dtype)
         self.done = self.done | (chosen == self.eot)
         return processed
 
 
-def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int) -> list[list[int]]:
+def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
+                          per_token: bool = False) -> list[list[int]]:
     """Decode twice, the marked rows' answers starting once with " Yes" and once with " No", and keep for
-    each the answer the model finds more likely as a whole: log p(Yes/No) + log p(the rest | it).
+    each the answer the model finds more likely as a whole: log p(Yes/No) + log p(the rest | it), summed
+    over the answer's tokens, or with ``per_token`` divided by their number (``<|eot|>`` included).
 
     The first token alone is a poor judge when the model knows the answer but not its polarity word
-    ("Is this a bird?" → "Yes. It is a photo of a person."): the rest of the answer weighs in.
+    ("Is this a bird?" → "Yes. It is a photo of a person."): the rest of the answer weighs in. A false
+    premise's answer is the longer one ("No, this is a woman, not a man." against "Yes, this is a
+    woman."), so the sum also charges it for the words that name what was asked; the per-token score
+    does not.
     ``decode(processor, keep) -> token lists`` runs greedy ``generate_text`` with that logits processor
     on the rows ``keep`` (indices into ``rows``; None: all). The first run decodes every row (the
     unmarked ones are untouched by the processor), the second only the marked rows."""
@@ -94,8 +107,9 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int) -> 
     marked = [i for i, m in enumerate(rows) if m]
     no = AnswerLogProb(YesNoFirst(tokenizer, [True] * len(marked), force="no"), eot)
     no_tokens = decode(no, marked)
+    yes_score, no_score = (yes.mean, no.mean) if per_token else (yes.total, no.total)
     out = list(yes_tokens)
     for j, i in enumerate(marked):
-        if float(no.total[j]) > float(yes.total[i]):
+        if float(no_score[j]) > float(yes_score[i]):
             out[i] = no_tokens[j]
     return out

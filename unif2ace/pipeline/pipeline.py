@@ -420,7 +420,10 @@ class UniF2ace:
         "Yes" or "No". ``"first"``: whichever token the model scores higher (the rest is decoded
         freely). ``"answer"``: under greedy decoding, both answers are decoded and the one the model
         finds more likely as a whole is kept (``constraints.choose_yes_no_answers``; sampling falls
-        back to "first"). ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint."""
+        back to "first"); ``"answer-per-token"``: the same with the log-probability per token, which
+        does not charge a false premise's longer answer ("No, this is a woman, not a man.") for its
+        extra words (docs/inference.md: not better overall on the shipped model, so not the default).
+        ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -441,8 +444,9 @@ class UniF2ace:
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
         mode = YES_NO_DEFAULT if constrain_yes_no is True else constrain_yes_no
-        if mode not in (False, "first", "answer"):
-            raise ValueError(f"constrain_yes_no must be True, False, 'first' or 'answer', got {constrain_yes_no!r}")
+        if mode not in (False, "first", "answer", "answer-per-token"):
+            raise ValueError(f"constrain_yes_no must be True, False, 'first', 'answer' or 'answer-per-token', "
+                             f"got {constrain_yes_no!r}")
         rows = []
         if mode:
             from unif2ace.data.questions import is_yes_no
@@ -450,7 +454,7 @@ class UniF2ace:
             rows = [is_yes_no(turns[-1][0]) for turns in conversations]
         if not any(rows):
             tokens = generate_text(self.model, batch, config, generator, features=features)
-        elif mode == "answer" and not do_sample:
+        elif mode in ("answer", "answer-per-token") and not do_sample:
             from unif2ace.generation.constraints import choose_yes_no_answers
 
             def decode(processor, keep):
@@ -462,7 +466,8 @@ class UniF2ace:
                     f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
                 return generate_text(self.model, b, config, generator, features=f, logits_processor=processor)
 
-            tokens = choose_yes_no_answers(decode, self.text_tokenizer, rows, self.config.eot_token_id)
+            tokens = choose_yes_no_answers(decode, self.text_tokenizer, rows, self.config.eot_token_id,
+                                           per_token=mode == "answer-per-token")
         else:
             from unif2ace.generation.constraints import YesNoFirst
 
