@@ -33,6 +33,8 @@ def main() -> int:
                     help="how a yes/no answer's Yes or No is chosen (default: the pipeline's)")
     ap.add_argument("--no-tidy", action="store_true",
                     help="ask the questions as typed (the pipeline otherwise capitalises them and collapses spaces)")
+    ap.add_argument("--lower", action="store_true",
+                    help="type every question in lower case without its question mark, as people often do")
     args = ap.parse_args()
 
     from unif2ace.commands.inference_common import set_threads
@@ -57,6 +59,8 @@ def main() -> int:
     labels = [record_labels(r) for r in recs]
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
+    if args.lower:
+        jobs = [(q.lower().rstrip("?"), a, v) for q, a, v in jobs]
     for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
         answers = pipe.ask(images, q, **({} if args.yes_no_choice is None else {"constrain_yes_no": args.yes_no_choice}))
         if value is None:
@@ -76,7 +80,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps({"model": args.model, "split": args.split, "n_images": len(recs),
-                                                 "seed": args.seed, "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "summary": summary, "rows": rows}, indent=2))
+                                                 "seed": args.seed, "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "lower": args.lower, "summary": summary, "rows": rows}, indent=2))
     return 0
 
 

@@ -170,14 +170,13 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
 def test_questions_are_tidied_as_the_training_data_writes_them(pipe):
     from unif2ace.pipeline.pipeline import tidy_question
 
-    assert tidy_question("  how old is  he ") == "How old is he"
-    assert tidy_question("Is she?") == "Is she?" and tidy_question("3 people?") == "3 people?"
-    assert tidy_question("élan") == "Élan" and tidy_question("") == ""
+    assert tidy_question("  how old is  he ") == "how old is he"  # the case stays as typed
+    assert tidy_question("Is she?\t\tOr not?") == "Is she? Or not?" and tidy_question("3 people?") == "3 people?"
+    assert tidy_question("") == ""
     rng = np.random.default_rng(4)
     images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(2)]
     kw = dict(align=False, max_new_tokens=6)
-    assert pipe.ask(images, "how old is  this person?", **kw) == pipe.ask(images, "How old is this person?", **kw)
-    assert pipe.ask(images, "is this a man", **kw) == pipe.ask(images, "Is this a man", **kw)
+    assert pipe.ask(images, " How old is  this person? ", **kw) == pipe.ask(images, "How old is this person?", **kw)
     with pytest.raises(InvalidInput, match="question"):
         pipe.ask(images, "   ", **kw)
 

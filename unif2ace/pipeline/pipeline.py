@@ -577,11 +577,11 @@ class UniF2ace:
 
 
 def tidy_question(question: str) -> str:
-    """A user's question as the training data writes one: outer spaces stripped, runs of spaces made
-    one, the first letter capitalised ("how old is he" → "How old is he"; the byte-level tokens of
-    "how" and "How" differ, and lower-cased questions were rare in training). Nothing else changes."""
-    q = re.sub(r"[ \t]+", " ", question.strip())
-    return q[:1].upper() + q[1:] if q[:1].islower() else q
+    """A user's question with its outer spaces stripped and runs of spaces and tabs made one. Its case
+    is left as typed: capitalising the first letter (tried on 30 November) lowered gender accuracy on
+    lower-case questions by 12-17 points on stages 9 and 10 (scripts/own_wordings.py --lower, with and
+    without it; docs/inference.md), since training now retypes questions in lower case too."""
+    return re.sub(r"[ \t]+", " ", question.strip())
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
