@@ -32,7 +32,7 @@ def main() -> int:
     ap.add_argument("--yes-no-choice", choices=("first", "answer", "answer-per-token"), default=None,
                     help="how a yes/no answer's Yes or No is chosen (default: the pipeline's)")
     ap.add_argument("--no-tidy", action="store_true",
-                    help="ask the questions as typed (the pipeline otherwise capitalises them and collapses spaces)")
+                    help="skip the pipeline's tidying of questions (outer spaces stripped, runs of spaces collapsed)")
     ap.add_argument("--lower", action="store_true",
                     help="type every question in lower case without its question mark, as people often do")
     args = ap.parse_args()
@@ -59,10 +59,11 @@ def main() -> int:
     labels = [record_labels(r) for r in recs]
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
+    ask_kw = {} if args.yes_no_choice is None else {"constrain_yes_no": args.yes_no_choice}
     if args.lower:
         jobs = [(q.lower().rstrip("?"), a, v) for q, a, v in jobs]
     for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
-        answers = pipe.ask(images, q, **({} if args.yes_no_choice is None else {"constrain_yes_no": args.yes_no_choice}))
+        answers = pipe.ask(images, q, **ask_kw)
         if value is None:
             ok = [parse_attribute(ans, attr, loose=True) == lab[attr] for ans, lab in zip(answers, labels)]
             totals[attr].extend(ok)
@@ -79,8 +80,10 @@ def main() -> int:
         print(f"{k:24s} {v['accuracy']:5.1%}  (n = {v['n']})")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "report.json").write_text(json.dumps({"model": args.model, "split": args.split, "n_images": len(recs),
-                                                 "seed": args.seed, "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "lower": args.lower, "summary": summary, "rows": rows}, indent=2))
+    report = {"model": args.model, "split": args.split, "n_images": len(recs), "seed": args.seed,
+              "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "lower": args.lower,
+              "summary": summary, "rows": rows}
+    (out / "report.json").write_text(json.dumps(report, indent=2))
     return 0
 
 

@@ -1,7 +1,7 @@
 """User photos → aligned square face crops, the framing the model was trained on.
 
-dlib's HOG detector (through :func:`unif2ace.data.labelling.face.locate_face`) finds the largest
-face and its CC0 5-point landmarks; the crop is rotated so the eyes are level, centred on the face
+dlib's HOG detector finds the face (:func:`detect_face`, choosing among detections with
+:func:`unif2ace.data.labelling.face.pick_face`) and its CC0 5-point landmarks; the crop is rotated so the eyes are level, centred on the face
 box and ``crop_scale`` × its side wide. The defaults reproduce the framing of UTKFace's aligned
 chips, which the shipped model is trained on: on them dlib's box is 179 of 200 px (1.12) and sits
 4 px below the centre. ``align=False`` only resizes (centre-cropping to a square first) for crops that are

@@ -110,7 +110,8 @@ def pick_face(rects, scores) -> int:
 
 
 def locate_face(rgb: np.ndarray, landmarks: str = "68", threshold: float = -0.3) -> FaceGeometry:
-    """The largest face in ``rgb`` (H, W, 3 uint8); falls back to the whole image for pre-cropped photos."""
+    """The face in ``rgb`` (H, W, 3 uint8) that :func:`pick_face` chooses among dlib's detections down to
+    ``threshold``; falls back to the whole image for pre-cropped photos."""
     import dlib
 
     det = _detector()
