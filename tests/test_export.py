@@ -32,3 +32,60 @@ def test_exporting_over_a_folder_keeps_its_model_card(tmp_path):
     reexport(src, out, torch.float16)
     assert (out / "README.md").read_text() == "# model card\n"
     assert not (out / "stale.bin").exists()  # everything else is the new export's
+
+
+def _perturbed_copy(src, out, scale, seed):
+    """A model folder with ``src``'s architecture and tokenizers and weights moved by seeded noise."""
+    from unif2ace.training.export import export_model_folder, read_generation_config
+
+    model = load_pretrained(src)
+    g = torch.Generator().manual_seed(seed)
+    state = {k: (v + scale * torch.randn(v.shape, generator=g) if v.is_floating_point() else v)
+             for k, v in model.state_dict().items()}
+    return export_model_folder(model, src / "text_tokenizer", src / "image_tokenizer", out,
+                               read_generation_config(src), state_dict=state)
+
+
+def test_average_is_the_weighted_mean_of_the_weights(tmp_path):
+    from safetensors.torch import load_file
+
+    from unif2ace.training.export import average_models
+
+    a = write_random_model(tmp_path / "a", preset="tiny", image_size=32)
+    b = _perturbed_copy(a, tmp_path / "b", 0.5, seed=1)
+    c = _perturbed_copy(a, tmp_path / "c", 0.5, seed=2)
+    out = average_models([a, b, c], tmp_path / "soup", weights=[0.2, 0.3, 0.5])
+    got = load_file(str(out / "model.safetensors"))
+    ws = [load_file(str(f / "model.safetensors")) for f in (a, b, c)]
+    changed = 0
+    for key, v in got.items():
+        ref = 0.2 * ws[0][key].double() + 0.3 * ws[1][key].double() + 0.5 * ws[2][key].double()
+        assert v.dtype == ws[0][key].dtype
+        assert torch.allclose(v.double(), ref, rtol=0, atol=1e-6), key
+        changed += not torch.equal(v, ws[0][key])
+    assert changed > 0
+    model = load_pretrained(out)  # loads and runs
+    assert torch.isfinite(model(torch.zeros(1, 4, dtype=torch.long)).logits).all()
+    assert json.loads((out / "generation_config.json").read_text()) == json.loads(
+        (a / "generation_config.json").read_text())
+    # weight 1 on one model gives that model back exactly
+    one = average_models([a, b], tmp_path / "one", weights=[0.0, 1.0])
+    assert all(torch.equal(v, ws[1][k]) for k, v in load_file(str(one / "model.safetensors")).items())
+
+
+def test_average_refuses_models_that_do_not_match(tmp_path):
+    import pytest
+
+    from unif2ace.training.export import average_models
+
+    a = write_random_model(tmp_path / "a", preset="tiny", image_size=32)
+    other_tokenizer = write_random_model(tmp_path / "b", preset="tiny", image_size=32, seed=3)
+    with pytest.raises(ValueError, match="image tokenizers"):
+        average_models([a, other_tokenizer], tmp_path / "x")
+    with pytest.raises(ValueError, match="sum to 1"):
+        average_models([a, a], tmp_path / "x", weights=[0.5, 0.6])
+    with pytest.raises(ValueError, match="one weight per model"):
+        average_models([a, a], tmp_path / "x", weights=[1.0])
+    with pytest.raises(FileNotFoundError, match="not a model folder"):
+        average_models([a, tmp_path], tmp_path / "x")
+    assert not (tmp_path / "x").exists()

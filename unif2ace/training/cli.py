@@ -1,9 +1,10 @@
-"""Verbs ``train``, ``plot`` and ``encode-codes``.
+"""Verbs ``train``, ``plot``, ``export``, ``average`` and ``encode-codes``.
 
     unif2ace encode-codes runs/data/utkface --tokenizer runs/tokenizer-face-f8/final --name face-f8
     unif2ace train recipes/tiny.yaml steps=500 out=runs/tiny [--resume]
     torchrun --nproc-per-node 2 -m unif2ace train recipes/tiny.yaml      # DDP (parallel=fsdp: FSDP2)
     unif2ace plot runs/tiny
+    unif2ace average runs/base/model runs/finetune/model --weights 0.5 0.5 --out runs/soup/model
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("out", help="new model folder")
     x.add_argument("--dtype", default="float16", choices=("float16", "bfloat16", "float32"))
     x.set_defaults(func=_export)
+
+    a = sub.add_parser("average", help="average the weights of models of one architecture (a model soup, "
+                       "e.g. a fine-tune and its base)")
+    a.add_argument("models", nargs="+", help="two or more model folders")
+    a.add_argument("--out", required=True, help="new model folder")
+    a.add_argument("--weights", type=float, nargs="+", default=None,
+                   help="one weight per model, non-negative, summing to 1 (default: equal)")
+    a.add_argument("--dtype", default=None, choices=("float16", "bfloat16", "float32"),
+                   help="stored dtype (default: the first model's)")
+    a.set_defaults(func=_average)
 
     e = sub.add_parser("encode-codes", help="precompute image-tokenizer codes for a dataset (resumable)")
     e.add_argument("dataset", help="dataset folder (FaceStore)")
@@ -59,6 +70,18 @@ def _plot(args: argparse.Namespace) -> int:
     from unif2ace.training.plot import plot_run
 
     print(plot_run(args.run, args.out))
+    return 0
+
+
+def _average(args: argparse.Namespace) -> int:
+    import torch
+
+    from unif2ace.training.export import average_models
+
+    dtype = getattr(torch, args.dtype) if args.dtype else None
+    out = average_models(args.models, args.out, args.weights, dtype=dtype)
+    weights = args.weights or [1 / len(args.models)] * len(args.models)
+    print(f"wrote {out}: " + " + ".join(f"{w:g} x {m}" for w, m in zip(weights, args.models)))
     return 0
 
 

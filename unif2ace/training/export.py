@@ -128,3 +128,77 @@ def read_generation_config(folder) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"{path} missing; export the model with unif2ace.training.export_model_folder")
     return json.loads(path.read_text())
+
+
+def average_models(folders, out, weights=None, dtype: torch.dtype | None = None) -> Path:
+    """Write ``out``: the weighted average of the weights of models that share one architecture and
+    both tokenizers (a "model soup"; WiSE-FT's interpolation when one model is a fine-tune of the other).
+
+    folders: two or more model folders; weights: one per folder, non-negative, summing to 1 (default:
+    equal). The average is taken in float64 and stored in the first model's dtype (or ``dtype``). The
+    generation config and model card come from the first folder. Errors name what differs.
+    """
+    from unif2ace.checkpoint import load_pretrained, read_state_dict
+    from unif2ace.config import ModelConfig
+
+    folders = [Path(f) for f in folders]
+    if len(folders) < 2:
+        raise ValueError("average needs two or more model folders")
+    weights = [1.0 / len(folders)] * len(folders) if weights is None else [float(w) for w in weights]
+    if len(weights) != len(folders):
+        raise ValueError(f"{len(weights)} weights for {len(folders)} models; give one weight per model")
+    if any(not math.isfinite(w) or w < 0 for w in weights) or abs(sum(weights) - 1.0) > 1e-6:
+        raise ValueError(f"weights {weights} must be non-negative and sum to 1")
+    for f in folders:
+        if not (f / "config.json").is_file():
+            raise FileNotFoundError(f"{f} is not a model folder (no config.json); pass folders written by "
+                                    "unif2ace train or unif2ace export")
+    first = folders[0]
+    config = ModelConfig.load(first)
+    for f in folders[1:]:
+        if ModelConfig.load(f) != config:
+            raise ValueError(f"{f} has another architecture than {first} (config.json differs); "
+                             "only models of one architecture can be averaged")
+        _same_tokenizers(first, f)
+    states = [read_state_dict(f) for f in folders]
+    merged = {}
+    for key, ref in states[0].items():
+        if any(key not in s or s[key].shape != ref.shape for s in states[1:]):
+            raise ValueError(f"weight {key} is missing or has another shape in one of {folders}")
+        if not ref.is_floating_point():
+            if any(not torch.equal(s[key], ref) for s in states[1:]):
+                raise ValueError(f"integer weight {key} differs between the models; they cannot be averaged")
+            merged[key] = ref
+            continue
+        total = sum(w * s[key].to(torch.float64) for w, s in zip(weights, states))
+        merged[key] = total.to(dtype or ref.dtype)
+    model = load_pretrained(first)
+    image = first / "image_tokenizer"
+    return export_model_folder(model, first / "text_tokenizer", image if image.is_dir() else None, out,
+                               read_generation_config(first), dtype=dtype, state_dict=merged)
+
+
+def _same_tokenizers(a: Path, b: Path) -> None:
+    """Raise unless model folders ``a`` and ``b`` hold the same text tokenizer (files) and image tokenizer
+    (weights equal once both are in the lower of their two precisions)."""
+    from unif2ace.checkpoint import read_state_dict
+
+    files = [{p.relative_to(d / "text_tokenizer"): p.read_bytes()
+              for p in sorted((d / "text_tokenizer").rglob("*")) if p.is_file()} for d in (a, b)]
+    if files[0] != files[1]:
+        raise ValueError(f"{a} and {b} have different text tokenizers; only models of one tokenizer can be averaged")
+    has = [(d / "image_tokenizer").is_dir() for d in (a, b)]
+    if has[0] != has[1]:
+        raise ValueError(f"only one of {a} and {b} has an image tokenizer")
+    if not has[0]:
+        return
+    sa, sb = (read_state_dict(d / "image_tokenizer") for d in (a, b))
+    for key, va in sa.items():
+        vb = sb.get(key)
+        if vb is None or vb.shape != va.shape:
+            raise ValueError(f"{a} and {b} have different image tokenizers ({key}); average models that share one")
+        if va.is_floating_point():
+            low = va.dtype if va.element_size() <= vb.element_size() else vb.dtype
+            va, vb = va.to(low), vb.to(low)
+        if not torch.equal(va, vb):
+            raise ValueError(f"{a} and {b} have different image tokenizers ({key}); average models that share one")
