@@ -31,6 +31,9 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
     ap.add_argument("--yes-no-choice", choices=("first", "answer", "answer-per-token"), default=None,
                     help="how a yes/no answer's Yes or No is chosen (default: the pipeline's)")
+    ap.add_argument("--consistent-yes-no", action=argparse.BooleanOptionalAction, default=None,
+                    help="an answer whose Yes or No contradicts its own words loses to the other (default: the "
+                         "pipeline's)")
     ap.add_argument("--no-tidy", action="store_true",
                     help="skip the pipeline's tidying of questions (outer spaces stripped, runs of spaces collapsed)")
     ap.add_argument("--lower", action="store_true",
@@ -59,7 +62,8 @@ def main() -> int:
     labels = [record_labels(r) for r in recs]
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
-    ask_kw = {} if args.yes_no_choice is None else {"constrain_yes_no": args.yes_no_choice}
+    ask_kw = {k: v for k, v in (("constrain_yes_no", args.yes_no_choice), ("consistent_yes_no", args.consistent_yes_no))
+              if v is not None}
     if args.lower:
         jobs = [(q.lower().rstrip("?"), a, v) for q, a, v in jobs]
     for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
@@ -81,7 +85,8 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = {"model": args.model, "split": args.split, "n_images": len(recs), "seed": args.seed,
-              "yes_no_choice": args.yes_no_choice, "tidy": not args.no_tidy, "lower": args.lower,
+              "yes_no_choice": args.yes_no_choice,
+              "consistent_yes_no": args.consistent_yes_no, "tidy": not args.no_tidy, "lower": args.lower,
               "summary": summary, "rows": rows}
     (out / "report.json").write_text(json.dumps(report, indent=2))
     return 0

@@ -159,7 +159,8 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
                 assert chosen[i] == decode(None)[i]
     # through the pipeline: "answer" sums, "answer-per-token" scores per token; a bad mode is one line
     for mode, per_token in (("answer", False), ("answer-per-token", True)):
-        answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no=mode)
+        answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no=mode,
+                           consistent_yes_no=False)
         assert answers == [pipe.text_tokenizer.decode(t).strip() for t in got[per_token]]
     with pytest.raises(ValueError, match="constrain_yes_no must be True, False, 'first', 'answer' or 'answer-per-token'"):
         pipe.ask(images[:1], questions[:1], align=False, constrain_yes_no="maybe")
@@ -234,3 +235,91 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
         assert answers[1] == [word]
     assert got[False][0][1] == 2 and got[True][0][1] == 3  # row 0: the two scores disagree, as scripted
     assert got[False][2][1] == got[True][2][1] == 3
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is this a man?", "Yes, this is a woman.", False),
+    ("is this a man", "Yes. This is a woman.", False),
+    ("Is this a man?", "No, this is a man.", False),
+    ("Is this a man?", "No, this is a woman, not a man.", True),
+    ("Is this a man?", "Yes. This is a man.", True),
+    ("Is this a man?", "Yes, he is a senior.", True),  # the pronoun restates the gender
+    ("Is this a woman?", "Yes, this is a man.", False),
+    ("Is he smiling?", "Yes. He is smiling.", True),
+    ("Is he smiling?", "No, he is not smiling.", True),
+    ("Is she smiling?", "Yes, she is not smiling.", False),
+    ("Is she smiling?", "Yes, he is smiling.", True),  # "she" is the subject, not what is asked
+    ("Is this a child?", "No, she is a young adult, not a child.", True),
+    ("Is this a child?", "Yes, she is 25 years old.", False),
+    ("Is this a boy?", "No, this is a girl.", True),
+    ("Is this a boy?", "Yes, he is a young adult.", False),
+    ("Is she happy?", "No, she looks neutral.", True),
+    ("Is this a cat?", "No, it is a photo of a person.", None),  # no checked attribute asked
+    ("Is she a senior?", "Yes. She is smiling.", None),  # the answer restates nothing asked
+    ("Is this a man?", "This is a woman.", None),  # no yes/no word
+])
+def test_yes_no_consistency_reads_the_answer_against_its_own_polarity(question, answer, expected):
+    from unif2ace.generation.constraints import yes_no_consistent
+
+    assert yes_no_consistent(question, answer) is expected
+
+
+def test_an_answer_that_contradicts_itself_loses_whatever_its_score():
+    """Scripted: the "Yes" answer of rows 0 and 2 scores higher. Row 0's "Yes" answer contradicts itself
+    (the judge says False) and its "No" does not: "No" is kept. Row 2's two answers are both judged
+    inconsistent: the score decides, as without the judge; row 3's are both unjudged (None): the score."""
+    from unif2ace.generation.constraints import choose_yes_no_answers
+
+    vocab, eot = 6, 5
+    yes_lp, no_lp = -0.2, -0.9
+
+    def decode(processor, keep):
+        force = processor.inner.force
+        rows = list(range(4)) if keep is None else keep
+        seq = [1, 2 if force == "yes" else 3, eot]
+        out = [[] for _ in rows]
+        p = np.exp(yes_lp if force == "yes" else no_lp)
+        c = float(np.log(p * (vocab - 1) / (1 - p)))
+        for step, token in enumerate(seq):
+            logits = torch.zeros(len(rows), vocab)
+            logits[:, token] = c
+            processor(step, logits)
+            if token != eot:
+                for o in out:
+                    o.append(token)
+        return out
+
+    judged = {(0, 2): False, (0, 3): True, (2, 2): False, (2, 3): False}
+    calls = []
+
+    def consistent(row, tokens):
+        calls.append(row)
+        return judged.get((row, tokens[1]))
+
+    rows = [True, False, True, True]
+    plain = choose_yes_no_answers(decode, _TwoWordTokenizer(), rows, eot)
+    judged_answers = choose_yes_no_answers(decode, _TwoWordTokenizer(), rows, eot, consistent=consistent)
+    assert [a[1] for a in plain] == [2, 2, 2, 2]  # "Yes" wins every marked row on its score
+    assert [a[1] for a in judged_answers] == [3, 2, 2, 2]
+    assert sorted(set(calls)) == [0, 2, 3]  # only marked rows are judged
+
+
+def test_ask_uses_the_consistency_judge_by_default(pipe, monkeypatch):
+    """Through the pipeline: with a judge that rejects every "Yes" answer, each yes/no answer is "No";
+    consistent_yes_no=False ignores the judge."""
+    import unif2ace.generation.constraints as constraints
+
+    rng = np.random.default_rng(3)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(3)]
+    questions = ["Is this a man?", "Is she smiling?", "Is this a child?"]
+    monkeypatch.setattr(constraints, "yes_no_consistent", lambda q, a: not a.strip().startswith("Yes"))
+    judged = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer")
+    assert all(a.startswith("No") for a in judged), judged
+    monkeypatch.setattr(constraints, "yes_no_consistent", lambda q, a: not a.strip().startswith("No"))
+    assert all(a.startswith("Yes") for a in pipe.ask(images, questions, align=False, max_new_tokens=6,
+                                                      constrain_yes_no="answer"))
+    free = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer",
+                    consistent_yes_no=False)  # the judge that rejects "No" is still installed, and ignored
+    monkeypatch.setattr(constraints, "yes_no_consistent", lambda q, a: None)  # a judge without opinion
+    neutral = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer")
+    assert free == neutral and all(a.startswith(("Yes", "No")) for a in free)

@@ -85,6 +85,9 @@ def register(subparsers) -> None:
                    help="with the constraint: Yes or No by the first token's score, or by the whole answer's "
                         "likelihood summed ('answer') or per token ('answer-per-token'), both answers decoded "
                         "(default: the pipeline's)")
+    u.add_argument("--consistent-yes-no", action=argparse.BooleanOptionalAction, default=None,
+                   help="with 'answer' choices: an answer whose Yes or No contradicts its own words loses to the "
+                        "other (default: the pipeline's)")
     u.set_defaults(func=_understanding)
     _NEGATABLE.update(a.dest for q in (g, u) for a in q._actions if isinstance(a, argparse.BooleanOptionalAction))
 
@@ -209,7 +212,8 @@ def _understanding(args: argparse.Namespace) -> int:
                               batch_size=args.batch_size, seed=args.seed, judge_samples=args.judge_samples,
                               paraphrase=args.paraphrase,
                               constrain_yes_no=args.yes_no_choice if args.yes_no_choice and args.constrain_yes_no
-                              is not False else args.constrain_yes_no)
+                              is not False else args.constrain_yes_no,
+                              consistent_yes_no=args.consistent_yes_no)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}

@@ -10,6 +10,7 @@ its explanation. Rows without the mark are untouched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import torch
@@ -87,8 +88,54 @@ class AnswerLogProb:
         return processed
 
 
+# Attributes whose value a yes/no question can name ("Is this a man?", "Is this a child?", "Is she
+# smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
+# unif2ace.evaluation.attributes reads both.
+CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion")
+
+
+def _asked_values(question: str) -> dict:
+    """{attribute: value} that a yes/no question names as its premise. Gender only from nouns ("a
+    man"), never from the subject's pronoun ("Is she smiling?" asks about the smile)."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    out = {}
+    for name in CHECKED_ATTRIBUTES:
+        body = question
+        if name == "gender":
+            body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)
+        value = parse_attribute(body, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def yes_no_consistent(question: str, answer: str) -> bool | None:
+    """Whether a yes/no answer agrees with itself: its Yes or No against what its own words say.
+
+    "Is this a man?" → "Yes, this is a woman." is inconsistent (False), as is "No, this is a man.";
+    "No, this is a woman, not a man." and "Yes. He is smiling." (to "Is he smiling?") are consistent
+    (True). A "yes" must restate every value the question names that it restates at all; a "no" must
+    contradict at least one. None when the question names no value of ``CHECKED_ATTRIBUTES`` ("Is this
+    a cat?"), the answer restates none of them, or it has no yes/no word."""
+    from unif2ace.evaluation.attributes import parse_attribute, polarity
+
+    words = answer.strip().split(maxsplit=1)
+    said = polarity(words[0]) if words else None
+    if said is None:
+        return None
+    rest = words[1] if len(words) > 1 else ""
+    asked = _asked_values(question)
+    stated = {k: parse_attribute(rest, k) for k in asked}
+    compared = [k for k, v in stated.items() if v is not None]
+    if not compared:
+        return None
+    agree = all(stated[k] == asked[k] for k in compared)
+    return agree if said == "yes" else not agree
+
+
 def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
-                          per_token: bool = False) -> list[list[int]]:
+                          per_token: bool = False, consistent=None) -> list[list[int]]:
     """Decode twice, the marked rows' answers starting once with " Yes" and once with " No", and keep for
     each the answer the model finds more likely as a whole: log p(Yes/No) + log p(the rest | it), summed
     over the answer's tokens, or with ``per_token`` divided by their number (``<|eot|>`` included).
@@ -100,7 +147,12 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
     does not.
     ``decode(processor, keep) -> token lists`` runs greedy ``generate_text`` with that logits processor
     on the rows ``keep`` (indices into ``rows``; None: all). The first run decodes every row (the
-    unmarked ones are untouched by the processor), the second only the marked rows."""
+    unmarked ones are untouched by the processor), the second only the marked rows.
+
+    consistent: ``(row, answer_tokens) -> bool | None`` (e.g. :func:`yes_no_consistent` on the row's
+    question and the decoded text). When exactly one of a row's two answers is judged inconsistent
+    (False) — "Yes, this is a woman." to "Is this a man?" — the other is kept whatever the scores; the
+    model's own words about the face then set the polarity. Otherwise the score decides."""
     rows = list(rows)
     yes = AnswerLogProb(YesNoFirst(tokenizer, rows, force="yes"), eot)
     yes_tokens = decode(yes, None)
@@ -110,6 +162,11 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
     yes_score, no_score = (yes.mean, no.mean) if per_token else (yes.total, no.total)
     out = list(yes_tokens)
     for j, i in enumerate(marked):
-        if float(no_score[j]) > float(yes_score[i]):
+        take_no = float(no_score[j]) > float(yes_score[i])
+        if consistent is not None:
+            ok_yes, ok_no = consistent(i, yes_tokens[i]), consistent(i, no_tokens[j])
+            if (ok_yes is False) != (ok_no is False):
+                take_no = ok_yes is False
+        if take_no:
             out[i] = no_tokens[j]
     return out

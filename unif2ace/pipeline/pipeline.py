@@ -51,6 +51,7 @@ from unif2ace.validation import InvalidInput, check_text, check_token_count, fin
 _MAX_TEXT_CHARS = 100_000
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
 YES_NO_DEFAULT = "answer"  # what constrain_yes_no=True means (converse): "first" or "answer"
+YES_NO_CONSISTENT = True  # converse's consistent_yes_no default
 MAX_SEED = 2**63 - 1
 
 
@@ -410,7 +411,8 @@ class UniF2ace:
     def converse(self, images, conversations: Sequence[Sequence[tuple[str, str | None]]], align: bool = True,
                  max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-                 generator: torch.Generator | None = None, constrain_yes_no: bool = True) -> list[str]:
+                 generator: torch.Generator | None = None, constrain_yes_no: bool = True,
+                 consistent_yes_no: bool = YES_NO_CONSISTENT) -> list[str]:
         """The batched core of caption / ask / chat: one conversation per image, last answer None.
 
         Every question and answer must be usable text that fits the model's context beside the image.
@@ -423,7 +425,11 @@ class UniF2ace:
         back to "first"); ``"answer-per-token"``: the same with the log-probability per token, which
         does not charge a false premise's longer answer ("No, this is a woman, not a man.") for its
         extra words (docs/inference.md: not better overall on the shipped model, so not the default).
-        ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint."""
+        ``True``: the pipeline's choice, ``YES_NO_DEFAULT``. ``False``: no constraint.
+
+        consistent_yes_no: with "answer" / "answer-per-token", an answer whose Yes or No contradicts its
+        own words ("Is this a man?" → "Yes, this is a woman.") loses to the other one
+        (``constraints.yes_no_consistent``; docs/inference.md has what it changes)."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -466,8 +472,15 @@ class UniF2ace:
                     f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
                 return generate_text(self.model, b, config, generator, features=f, logits_processor=processor)
 
+            consistent = None
+            if consistent_yes_no:
+                from unif2ace.generation.constraints import yes_no_consistent
+
+                def consistent(i, answer_tokens):
+                    return yes_no_consistent(conversations[i][-1][0], self.text_tokenizer.decode(answer_tokens))
+
             tokens = choose_yes_no_answers(decode, self.text_tokenizer, rows, self.config.eot_token_id,
-                                           per_token=mode == "answer-per-token")
+                                           per_token=mode == "answer-per-token", consistent=consistent)
         else:
             from unif2ace.generation.constraints import YesNoFirst
 
