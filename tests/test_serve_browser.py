@@ -393,7 +393,9 @@ def test_send_a_generated_face_to_edit_and_describe(server, browser):
     wait_state(browser, "edit-result")
     open_tab(browser, "generate")
     browser.find_element(By.CSS_SELECTOR, "#gallery .face button[aria-label='Describe face 1']").click()
-    assert el(browser, "panel-describe").is_displayed() and el(browser, "photo-cropped").is_selected()
+    # the click handler awaits the image's blob before it switches tabs: wait for it, as for Edit above
+    WebDriverWait(browser, 10).until(lambda d: el(d, "panel-describe").is_displayed())
+    assert el(browser, "photo-cropped").is_selected()
     el(browser, "caption-btn").click()
     wait_state(browser, "caption")
     # every image shown has a text alternative
