@@ -112,6 +112,34 @@ def test_attribute_prompts_state_only_stated_attributes(data):
     assert any("head turned left" in t for t in texts) and len(set(texts)) > 3
 
 
+def test_prompt_frames_wrap_that_share_of_attribute_prompts_and_leave_the_rest(data):
+    """data.prompt_frames = 1 frames every attribute prompt ("A photo of a young woman, smiling.") and no
+    caption; 0 (the default) leaves the row stream exactly as before the option existed."""
+    import re
+
+    from unif2ace.training.data import PROMPT_FRAMES
+
+    patterns = [re.compile("^" + re.escape(f).replace(re.escape("{}"), "(.+)") + "$", re.I) for f in PROMPT_FRAMES]
+    plain, _ = _data(data, attribute_prompts=1.0)
+    framed, _ = _data(data, attribute_prompts=1.0, prompt_frames=1.0)
+    tok = plain.tokenizer
+    seen = set()
+    for k in range(40):
+        before, after = tok.decode(plain.t2i_example(k)[0]), tok.decode(framed.t2i_example(k)[0])
+        inner = [m.group(1) for p in patterns if (m := p.match(after))]
+        assert inner, after
+        assert not re.match(r"^(?:a|an) ", after), after  # a frame, not the bare prompt
+        seen.add(next(p.pattern for p in patterns if p.match(after)))
+        assert before[0].islower() and re.match(r"^(?:a|an) ", before)  # unframed: "a young woman, …"
+    assert len(seen) >= 6  # the frames vary
+    same, _ = _data(data, attribute_prompts=1.0, prompt_frames=0.0)
+    assert [tok.decode(same.t2i_example(k)[0]) for k in range(10)] == [
+        tok.decode(plain.t2i_example(k)[0]) for k in range(10)]
+    captions = [_data(data, attribute_prompts=0.0, prompt_frames=f)[0] for f in (0.0, 1.0)]
+    assert [tok.decode(captions[0].t2i_example(k)[0]) for k in range(10)] == [
+        tok.decode(captions[1].t2i_example(k)[0]) for k in range(10)]  # captions are never framed
+
+
 def test_black_and_white_caption_replaces_the_colour_word_or_adds_one():
     from unif2ace.training.data import BW_ADJECTIVES, black_and_white_caption
 

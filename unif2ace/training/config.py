@@ -45,6 +45,7 @@ class DataSection:
     val_split: str = "val"
     question_noise: float = 0.0  # mmu rows: share of questions retyped by data.wordings.vary_surface
     attribute_prompts: float = 0.3  # t2i rows: share of short prompts built from stated attributes
+    prompt_frames: float = 0.0  # ... of which this share is framed as people write ("A photo of …."; data.PROMPT_FRAMES)
     qa: bool = True  # stage 2: QA turns; stage 1 (False): only "describe this face" -> caption
     max_turns: int = 3  # QA turns per mmu row
     max_answer_tokens: int = 96

@@ -69,6 +69,22 @@ BW_ADJECTIVES = ("black-and-white", "monochrome", "black and white", "greyscale"
 _CAPTION_COLOUR = re.compile(r"\b(?:full-color|color|colour)(?=[ ,])")
 
 
+# How people frame a short description of a face ("A photo of a smiling Black woman."): a share of the
+# attribute prompts is written in one of these (data.prompt_frames), so that a framed short prompt is not
+# a wording the model has never seen; the captions already begin with several of them.
+PROMPT_FRAMES = ("A close-up photo of {}.", "A photo of {}.", "Photo of {}", "A portrait of {}.",
+                 "A headshot of {}.", "A picture of {}.", "Close-up of {}.", "An image of {}.",
+                 "A face photo of {}", "A realistic photo of {}.", "A portrait photo of {}.", "{}.")
+
+
+def frame_prompt(text: str, rng: np.random.Generator) -> str:
+    """``text`` ("a black young woman, smiling") in one of ``PROMPT_FRAMES``, its first letter capitalised
+    when the frame starts with it."""
+    frame = PROMPT_FRAMES[int(rng.integers(len(PROMPT_FRAMES)))]
+    out = frame.format(text)
+    return out[0].upper() + out[1:]
+
+
 def attribute_prompt(record, rng: np.random.Generator, black_and_white: bool = False) -> str:
     """A short prompt from the stated attributes only, with random order and omissions; with
     ``black_and_white`` (a greyscale-augmented row) it always says so, in one of several wordings."""
@@ -219,8 +235,13 @@ class FaceTrainData:
         if grey:
             text = attribute_prompt(rec, rng, black_and_white=True) if use_attr else black_and_white_caption(
                 rec.caption, rng)
+            if use_attr and self.data_cfg.prompt_frames and rng.random() < self.data_cfg.prompt_frames:
+                text = frame_prompt(text, rng)
             return self.tokenizer.encode(text), self.grey_codes[i]
         text = attribute_prompt(rec, rng) if use_attr else rec.caption
+        # drawn only when the recipe frames prompts, so that older recipes' streams stay as they were
+        if use_attr and self.data_cfg.prompt_frames and rng.random() < self.data_cfg.prompt_frames:
+            text = frame_prompt(text, rng)
         codes = self.codes[i]
         if self.flip_codes is not None and rng.random() < 0.5:
             codes, text = self.flip_codes[i], swap_left_right(text)
