@@ -254,7 +254,15 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     ("Is this a boy?", "No, this is a girl.", True),
     ("Is this a boy?", "Yes, he is a young adult.", False),
     ("Is she happy?", "No, she looks neutral.", True),
-    ("Is this a cat?", "No, it is a photo of a person.", None),  # no checked attribute asked
+    ("Is this a cat?", "No, it is a photo of a person.", True),  # another subject than a person
+    ("Is this a cat?", "Yes. She is a photo of a woman.", False),
+    ("is it a picture of a car", "Yes, it is a photo of a man.", False),
+    ("Is this a cat?", "Yes, it is a cat.", None),  # restates no person
+    ("Is this a painting?", "Yes, it is a painting of a woman.", None),  # restates the asked subject too
+    ("Is this a doctor?", "Yes, she is a doctor.", None),  # a pronoun is no subject
+    ("Is this a photo?", "Yes, it is a photo of a woman.", None),  # the photo itself is no other subject
+    ("Is this a real person?", "Yes, this is a woman.", None),
+    ("Is it sunny?", "Yes, she is smiling.", None),
     ("Is she a senior?", "Yes. She is smiling.", None),  # the answer restates nothing asked
     ("Is this a man?", "This is a woman.", None),  # no yes/no word
 ])

@@ -110,14 +110,38 @@ def _asked_values(question: str) -> dict:
     return out
 
 
+# "Is this a cat?" / "Is it a picture of a car?": what the question says the photo shows. A subject that
+# names a person, the photo itself or how it looks is left to the attributes above.
+_SUBJECT = re.compile(r"^\s*(?:is|was)\s+(?:this|that|it)\s+(?:(?:a|an|the)\s+)?(?:(?:photo|picture|image|shot|"
+                      r"drawing)\s+of\s+(?:(?:a|an|the)\s+)?)?(?P<x>[a-z][a-z' -]*?)\s*[?.!]*\s*$", re.I)
+_PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
+                 r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
+                 r"adolescent|someone|somebody|face|faces|he|she)\b")
+_NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
+                  r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old)\b")
+
+
+def _asks_other_subject(question: str) -> str | None:
+    """What a yes/no question asks the photo to show when it is not a person ("Is this a cat?" → "cat",
+    "Is it a picture of a car?" → "car"); None for any other question."""
+    m = _SUBJECT.match(question)
+    if m is None:
+        return None
+    x = m.group("x").lower().strip()
+    return None if re.search(_PERSON_WORDS, x) or re.search(_NOT_A_SUBJECT, x) else x
+
+
 def yes_no_consistent(question: str, answer: str) -> bool | None:
     """Whether a yes/no answer agrees with itself: its Yes or No against what its own words say.
 
     "Is this a man?" → "Yes, this is a woman." is inconsistent (False), as is "No, this is a man.";
     "No, this is a woman, not a man." and "Yes. He is smiling." (to "Is he smiling?") are consistent
     (True). A "yes" must restate every value the question names that it restates at all; a "no" must
-    contradict at least one. None when the question names no value of ``CHECKED_ATTRIBUTES`` ("Is this
-    a cat?"), the answer restates none of them, or it has no yes/no word."""
+    contradict at least one. A question whether the photo shows something that is not a person ("Is
+    this a cat?") is answered consistently by "no" when the answer names a person ("No, it is a photo
+    of a woman."), inconsistently by "yes" ("Yes. It is a photo of a woman."). None when the question
+    names no value of ``CHECKED_ATTRIBUTES`` nor another subject, the answer restates none of them, or
+    it has no yes/no word."""
     from unif2ace.evaluation.attributes import parse_attribute, polarity
 
     words = answer.strip().split(maxsplit=1)
@@ -125,6 +149,12 @@ def yes_no_consistent(question: str, answer: str) -> bool | None:
     if said is None:
         return None
     rest = words[1] if len(words) > 1 else ""
+    subject = _asks_other_subject(question)
+    if subject:  # "Is this a cat?" → "Yes. It is a photo of a woman." contradicts itself
+        nouns = re.sub(r"\b(?:he|she)\b", " ", rest.lower())  # "Yes, she is a doctor" restates no subject
+        if re.search(rf"\b{re.escape(subject.split()[-1])}\b", nouns):  # "Yes, a painting of a woman."
+            return None
+        return (said == "no") if re.search(_PERSON_WORDS, nouns) else None
     asked = _asked_values(question)
     stated = {k: parse_attribute(rest, k) for k in asked}
     compared = [k for k, v in stated.items() if v is not None]
