@@ -257,6 +257,10 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     ("Is this a cat?", "No, it is a photo of a person.", True),  # another subject than a person
     ("Is this a cat?", "Yes. She is a photo of a woman.", False),
     ("is it a picture of a car", "Yes, it is a photo of a man.", False),
+    ("Does this show a cat?", "Yes. It is a photo of a person.", False),
+    ("Is there a horse in this photo?", "No, it is a photo of a man.", True),
+    ("can you see a tree", "Yes, this is a girl.", False),
+    ("Does this person have glasses?", "Yes, she is a woman.", None),  # asks about the person
     ("Is this a cat?", "Yes, it is a cat.", None),  # restates no person
     ("Is this a painting?", "Yes, it is a painting of a woman.", None),  # restates the asked subject too
     ("Is this a doctor?", "Yes, she is a doctor.", None),  # a pronoun is no subject

@@ -110,10 +110,18 @@ def _asked_values(question: str) -> dict:
     return out
 
 
-# "Is this a cat?" / "Is it a picture of a car?": what the question says the photo shows. A subject that
-# names a person, the photo itself or how it looks is left to the attributes above.
-_SUBJECT = re.compile(r"^\s*(?:is|was)\s+(?:this|that|it)\s+(?:(?:a|an|the)\s+)?(?:(?:photo|picture|image|shot|"
-                      r"drawing)\s+of\s+(?:(?:a|an|the)\s+)?)?(?P<x>[a-z][a-z' -]*?)\s*[?.!]*\s*$", re.I)
+# "Is this a cat?", "Is it a picture of a car?", "Does this show a dog?", "Is there a horse in this photo?",
+# "Can you see a tree?": what the question says the photo shows. A subject that names a person, the photo
+# itself or how it looks is left to the attributes above.
+_ARTICLE = r"(?:(?:a|an|the|any|some)\s+)?"
+_PHOTO = r"(?:photo|picture|image|shot|drawing)"
+_SUBJECT = [re.compile(p + r"(?P<x>[a-z][a-z' -]*?)" + tail, re.I) for p, tail in (
+    (rf"^\s*(?:is|was)\s+(?:this|that|it)\s+{_ARTICLE}(?:{_PHOTO}\s+of\s+{_ARTICLE})?", r"\s*[?.!]*\s*$"),
+    (rf"^\s*(?:does|did)\s+(?:this|that|it|the)\s+(?:{_PHOTO}\s+)?(?:show|depict|contain|have)\s+{_ARTICLE}",
+     r"\s*[?.!]*\s*$"),
+    (rf"^\s*(?:is|are)\s+there\s+{_ARTICLE}", rf"(?:\s+in\s+(?:this|the|that)\s+{_PHOTO})?\s*[?.!]*\s*$"),
+    (rf"^\s*(?:can|do)\s+you\s+see\s+{_ARTICLE}", rf"(?:\s+in\s+(?:this|the|that)\s+{_PHOTO})?\s*[?.!]*\s*$"),
+)]
 _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
@@ -124,7 +132,7 @@ _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait
 def _asks_other_subject(question: str) -> str | None:
     """What a yes/no question asks the photo to show when it is not a person ("Is this a cat?" → "cat",
     "Is it a picture of a car?" → "car"); None for any other question."""
-    m = _SUBJECT.match(question)
+    m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
     if m is None:
         return None
     x = m.group("x").lower().strip()
