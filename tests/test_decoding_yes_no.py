@@ -182,6 +182,12 @@ def test_questions_are_tidied_as_the_training_data_writes_them(pipe):
         pipe.ask(images, "   ", **kw)
 
 
+def _logit_for(lp: float, vocab: int) -> float:
+    """The logit c of a scripted token (every other logit 0) that gives it log-probability ``lp``."""
+    p = np.exp(lp)
+    return float(np.log(p * (vocab - 1) / (1 - p)))
+
+
 class _TwoWordTokenizer:
     """" Yes" → [1, 2], " No" → [1, 3] (a shared space token, then the word), as bpe-1024 writes them."""
 
@@ -199,10 +205,6 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     # per branch and row: (log-probability of every scripted token, number of words before <|eot|>)
     script = {"yes": {0: (-0.5, 2), 1: (-0.2, 1), 2: (-0.5, 2)}, "no": {0: (-0.3, 6), 2: (-0.1, 3)}}
 
-    def logit_for(lp):  # the logit c of the scripted token (the others 0) so that its log-probability is lp
-        p = np.exp(lp)
-        return float(np.log(p * (vocab - 1) / (1 - p)))
-
     def decode(processor, keep):
         force = processor.inner.force
         rows = list(range(3)) if keep is None else keep
@@ -213,7 +215,7 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
         for step in range(max(map(len, seqs))):
             logits = torch.zeros(len(rows), vocab)
             for j, (r, seq) in enumerate(zip(rows, seqs)):
-                logits[j, seq[min(step, len(seq) - 1)]] = logit_for(script[force][r][0])
+                logits[j, seq[min(step, len(seq) - 1)]] = _logit_for(script[force][r][0], vocab)
             chosen = processor(step, logits).argmax(-1)
             for j, seq in enumerate(seqs):
                 if step < len(seq) and seq[step] != eot:
@@ -290,8 +292,7 @@ def test_an_answer_that_contradicts_itself_loses_whatever_its_score():
         rows = list(range(4)) if keep is None else keep
         seq = [1, 2 if force == "yes" else 3, eot]
         out = [[] for _ in rows]
-        p = np.exp(yes_lp if force == "yes" else no_lp)
-        c = float(np.log(p * (vocab - 1) / (1 - p)))
+        c = _logit_for(yes_lp if force == "yes" else no_lp, vocab)
         for step, token in enumerate(seq):
             logits = torch.zeros(len(rows), vocab)
             logits[:, token] = c

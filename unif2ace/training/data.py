@@ -233,19 +233,20 @@ class FaceTrainData:
         # drawn only when the recipe has grey codes, so that older recipes' streams stay as they were
         grey = self.grey_codes is not None and rng.random() < self.data_cfg.grey_fraction
         if grey:
-            text = attribute_prompt(rec, rng, black_and_white=True) if use_attr else black_and_white_caption(
-                rec.caption, rng)
-            if use_attr and self.data_cfg.prompt_frames and rng.random() < self.data_cfg.prompt_frames:
-                text = frame_prompt(text, rng)
+            text = (self._framed(attribute_prompt(rec, rng, black_and_white=True), rng) if use_attr
+                    else black_and_white_caption(rec.caption, rng))
             return self.tokenizer.encode(text), self.grey_codes[i]
-        text = attribute_prompt(rec, rng) if use_attr else rec.caption
-        # drawn only when the recipe frames prompts, so that older recipes' streams stay as they were
-        if use_attr and self.data_cfg.prompt_frames and rng.random() < self.data_cfg.prompt_frames:
-            text = frame_prompt(text, rng)
+        text = self._framed(attribute_prompt(rec, rng), rng) if use_attr else rec.caption
         codes = self.codes[i]
         if self.flip_codes is not None and rng.random() < 0.5:
             codes, text = self.flip_codes[i], swap_left_right(text)
         return self.tokenizer.encode(text), codes
+
+    def _framed(self, prompt: str, rng: np.random.Generator) -> str:
+        """An attribute prompt, framed with probability ``data.prompt_frames`` (:func:`frame_prompt`); the
+        draw happens only when the recipe frames prompts, so older recipes' row streams stay as they were."""
+        share = self.data_cfg.prompt_frames
+        return frame_prompt(prompt, rng) if share and rng.random() < share else prompt
 
     def mmu_conversation(self, k: int, fixed_index: int | None = None) -> tuple[int, list[tuple[str, str]]]:
         i = self.index("mmu", k) if fixed_index is None else fixed_index
