@@ -34,6 +34,9 @@ def main() -> int:
     ap.add_argument("--consistent-yes-no", action=argparse.BooleanOptionalAction, default=None,
                     help="an answer whose Yes or No contradicts its own words loses to the other (default: the "
                          "pipeline's)")
+    ap.add_argument("--grounded-answers", action=argparse.BooleanOptionalAction, default=None,
+                    help="answers about gender, age or smile agree with the model's own description of the photo "
+                         "(default: the pipeline's)")
     ap.add_argument("--no-tidy", action="store_true",
                     help="skip the pipeline's tidying of questions (outer spaces stripped, runs of spaces collapsed)")
     ap.add_argument("--lower", action="store_true",
@@ -62,8 +65,8 @@ def main() -> int:
     labels = [record_labels(r) for r in recs]
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
-    ask_kw = {k: v for k, v in (("constrain_yes_no", args.yes_no_choice), ("consistent_yes_no", args.consistent_yes_no))
-              if v is not None}
+    ask_kw = {k: v for k, v in (("constrain_yes_no", args.yes_no_choice), ("consistent_yes_no", args.consistent_yes_no),
+                                ("grounded_answers", args.grounded_answers)) if v is not None}
     if args.lower:
         jobs = [(q.lower().rstrip("?"), a, v) for q, a, v in jobs]
     for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
@@ -86,7 +89,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     report = {"model": args.model, "split": args.split, "n_images": len(recs), "seed": args.seed,
               "yes_no_choice": args.yes_no_choice,
-              "consistent_yes_no": args.consistent_yes_no, "tidy": not args.no_tidy, "lower": args.lower,
+              "consistent_yes_no": args.consistent_yes_no, "grounded_answers": args.grounded_answers, "tidy": not args.no_tidy, "lower": args.lower,
               "summary": summary, "rows": rows}
     (out / "report.json").write_text(json.dumps(report, indent=2))
     return 0

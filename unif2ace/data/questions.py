@@ -250,6 +250,40 @@ def is_yes_no(question: str) -> bool:
             and " or " not in q and not _WH.search(q))
 
 
+# What an open question asks about, for the attributes whose answers are checked against the model's own
+# description (generation.constraints.grounded_answer). Written from what the words mean, not from the
+# templates: "how old", "age", "years", a stage of life → age group; gender, sex, or a choice between a
+# female and a male word → gender; smiling, a smile, a grin → smile. A question about the age of something
+# other than the person ("How old is the photo?", "What's the age of the car?") is left alone.
+_AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
+                      r"young or old|old or young|generation|born)\b")
+_GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
+_FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"
+_MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
+_GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b")
+_SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
+_OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
+                            r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile")
+
+
+def asked_attribute(question: str) -> str | None:
+    """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
+    gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile); None for a yes/no
+    question, a question about none or several of them, or about the age of something else."""
+    if is_yes_no(question):
+        return None
+    q = _LEAD_IN.sub("", question.lower().strip()).replace("\u2019", "'")
+    found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
+                                    ("age_group", _AGE_ASK.search(q)), ("smile", _SMILE_ASK.search(q))) if hit]
+    if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
+        return None
+    if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
+            re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
+        return None  # "How old is the photo?", "What's the age of the car?"
+    return found[0]
+
+
 # ----------------------------------------------------------------------------- filling in
 @dataclass
 class Person:

@@ -241,6 +241,12 @@ def parse_attribute(text: str, attribute: str, loose: bool = False) -> Any:
     return _PARSERS[attribute](_clean(text), loose)
 
 
+def parse_age_years(text: str) -> float | None:
+    """The age in years that ``text`` states ("aged 66", "35 years old", "in her early 30s"; 0.5 for a
+    baby), or None."""
+    return _age_years(_clean(text))
+
+
 def parse_caption(text: str) -> dict[str, Any]:
     """Every attribute a description states, as ``{attribute: value}`` in the dataset's vocabulary."""
     t = _clean(text)

@@ -41,6 +41,7 @@ class UnderstandingSettings:
     paraphrase: bool = True  # also ask the training and held-out wordings of data.questions (the paraphrase split)
     constrain_yes_no: bool | str | None = None  # pipe.ask's option (None: the pipeline's default)
     consistent_yes_no: bool | None = None  # pipe.ask's option (None: the pipeline's default)
+    grounded_answers: bool | None = None  # pipe.ask's option (None: the pipeline's default)
 
 
 def qa_items(records: list, max_questions: int = 0) -> list[tuple[int, Any, str | None, str]]:
@@ -147,8 +148,8 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
     captions = caption_images(pipe, images, s.batch_size, desc="captions" if progress else None)
     timings["caption_s"] = round(time.time() - t0, 2)
     t0 = time.time()
-    ask_kw = {k: v for k, v in (("constrain_yes_no", s.constrain_yes_no), ("consistent_yes_no", s.consistent_yes_no))
-              if v is not None}
+    ask_kw = {k: getattr(s, k) for k in ("constrain_yes_no", "consistent_yes_no", "grounded_answers")
+              if getattr(s, k) is not None}
     answers = ask_images(pipe, [images[i] for i, *_ in items], [t.question for _, t, *_ in items], s.batch_size,
                          desc="questions" if progress else None, **ask_kw)
     timings["ask_s"] = round(time.time() - t0, 2)

@@ -208,3 +208,48 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
         if take_no:
             out[i] = no_tokens[j]
     return out
+
+
+# Attributes whose grounded answer is a vote (grounded_answer's ``second``): the description, the decoded
+# answer and the model's answer to this wording of the question. Measured on 128 test photos (stage 12):
+# gender from the description alone is right 88.3% of the time, the vote of three 91.4%; the age group
+# is best from the description alone (69.5%; a vote: 66–67%).
+SECOND_WORDING = {"gender": "Is this a man or a woman?"}
+
+
+def grounded_answer(question: str, answer: str, caption: str, second: str | None = None) -> str | None:
+    """The answer to an open question about the person's gender, age group or smile, restated from the
+    model's own description of the photo when the answer contradicts it or names no value; None when
+    the answer stands (it agrees, or the question asks about something else, or the description does
+    not say).
+
+    "Guy or gal?" → "Closed." with the description "… a White older woman, aged 85. …" becomes "This is
+    a woman."; "How old?" → "35." becomes "She is 85 years old, so she is a senior." The restated answer
+    is written as the training data writes answers (:func:`unif2ace.data.questions.open_answer`), with
+    the description's gender for the pronoun and its age in years when it gives one.
+
+    second: the model's answer to the question in another wording (:data:`SECOND_WORDING`). The value
+    is then the majority of the description, the answer and it (the description breaks ties), so a
+    description that is wrong where both answers agree does not overrule them."""
+    import random
+
+    from unif2ace.data.questions import asked_attribute, open_answer
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    attr = asked_attribute(question)
+    if attr is None:
+        return None
+    said = parse_attribute(caption, attr)
+    got = parse_attribute(answer, attr, loose=True)
+    value = said
+    if second is not None:
+        votes = [v for v in (said, got, parse_attribute(second, attr, loose=True)) if v is not None]
+        value = max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
+    if value is None or got == value:
+        return None
+    attrs = {k: v for k in ("gender", "age_group", "smile") if (v := parse_attribute(caption, k)) is not None}
+    attrs[attr] = value
+    years = parse_age_years(caption)
+    if years is not None and (attr != "age_group" or value == said):
+        attrs["age"] = years
+    return open_answer(attr, attrs, random.Random(question), question)

@@ -50,8 +50,10 @@ from unif2ace.validation import InvalidInput, check_text, check_token_count, fin
 # A prompt or question longer than this is refused before it is tokenised (no model reads 100k characters).
 _MAX_TEXT_CHARS = 100_000
 CAPTION_QUESTION = "Describe this face in detail."  # the first of the training data's describe questions
+_CAPTION_TOKENS = 160  # caption()'s default length: a description this long is the one grounded answers read
 YES_NO_DEFAULT = "answer"  # what constrain_yes_no=True means (converse): "first" or "answer"
 YES_NO_CONSISTENT = True  # converse's consistent_yes_no default
+GROUNDED_ANSWERS = True  # converse's grounded_answers default
 MAX_SEED = 2**63 - 1
 
 
@@ -90,6 +92,7 @@ class UniF2ace:
         self.prompter = Prompter(model.config, text_tokenizer)
         self._features = OrderedDict()  # (kind, encoder, crop digest) -> (dim,) features, least recent first
         self._features_lock = threading.Lock()  # the server's request and batch threads share the pipeline
+        self._own = OrderedDict()  # (question, crop digest, dtype, device) -> the model's greedy answer
         # how captions and answers decode (TextGenerationConfig.decode): "eager", or on a GPU "cuda-graph"
         # (one captured step replayed per token) / "compile"; same tokens, see generation/text.py
         self.text_decode = "eager"
@@ -123,6 +126,8 @@ class UniF2ace:
         if device is not None:
             self.image_tokenizer.to(device)
         self.model.to(device=device, dtype=dtype)
+        with self._features_lock:
+            self._own.clear()
         return self
 
     @property
@@ -380,7 +385,7 @@ class UniF2ace:
         return torch.Generator(device=self.device).manual_seed(seed)
 
     # ------------------------------------------------------------------ understanding
-    def caption(self, images, align: bool = True, max_new_tokens: int = 160, **sampling) -> list[str]:
+    def caption(self, images, align: bool = True, max_new_tokens: int = _CAPTION_TOKENS, **sampling) -> list[str]:
         """A detailed description of each face."""
         images = _as_list(images)
         return self.ask(images, [CAPTION_QUESTION] * len(images), align=align, max_new_tokens=max_new_tokens,
@@ -412,7 +417,7 @@ class UniF2ace:
                  max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  generator: torch.Generator | None = None, constrain_yes_no: bool = True,
-                 consistent_yes_no: bool = YES_NO_CONSISTENT) -> list[str]:
+                 consistent_yes_no: bool = YES_NO_CONSISTENT, grounded_answers: bool = GROUNDED_ANSWERS) -> list[str]:
         """The batched core of caption / ask / chat: one conversation per image, last answer None.
 
         Every question and answer must be usable text that fits the model's context beside the image.
@@ -429,7 +434,15 @@ class UniF2ace:
 
         consistent_yes_no: with "answer" / "answer-per-token", an answer whose Yes or No contradicts its
         own words ("Is this a man?" → "Yes, this is a woman.") loses to the other one
-        (``constraints.yes_no_consistent``; docs/inference.md has what it changes)."""
+        (``constraints.yes_no_consistent``; docs/inference.md has what it changes).
+
+        grounded_answers: under greedy decoding, an open question about the person's gender, age or smile
+        in any wording (``data.questions.asked_attribute``: "Guy or gal?", "How old?") gets an answer that
+        agrees with the model's own description of the photo: when the decoded answer contradicts it or
+        names no value, it is restated from the description (``constraints.grounded_answer``; for gender,
+        the majority of the description, the answer and the answer to "Is this a man or a woman?"). The
+        description is decoded once per photo and kept while the photo is among the last
+        ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions reuse it."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -486,7 +499,72 @@ class UniF2ace:
 
             tokens = generate_text(self.model, batch, config, generator, features=features,
                                    logits_processor=YesNoFirst(self.text_tokenizer, rows))
-        return [self.text_tokenizer.decode(t).strip() for t in tokens]
+        answers = [self.text_tokenizer.decode(t).strip() for t in tokens]
+        if not do_sample:
+            described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]
+                         and max_new_tokens >= _CAPTION_TOKENS]
+            self._remember(self._own_keys(CAPTION_QUESTION, [crops[i] for i in described]),
+                           [answers[i] for i in described])
+            if grounded_answers:
+                answers = self._grounded(conversations, answers, crops, codes, features)
+        return answers
+
+    def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
+        return [(question, c.size, c.mode, hashlib.blake2b(c.tobytes(), digest_size=16).digest(), str(self.dtype),
+                 str(self.device)) for c in crops]
+
+    def _remember(self, keys: Sequence[tuple], answers: Sequence[str]) -> None:
+        with self._features_lock:
+            for k, answer in zip(keys, answers):
+                self._own[k] = answer
+                self._own.move_to_end(k)
+            while len(self._own) > 2 * self.FEATURE_CACHE_SIZE:
+                self._own.popitem(last=False)
+
+    def _own_answers(self, question: str, max_new_tokens: int, crops, codes: torch.Tensor, features) -> list[str]:
+        """The model's greedy answer to ``question`` about each crop (codes and features: the crops'),
+        decoded once per distinct photo while it stays among the last ones asked."""
+        keys = self._own_keys(question, crops)
+        with self._features_lock:
+            known = {k: self._own[k] for k in keys if k in self._own}
+        todo = [j for j, k in enumerate(keys) if k not in known and keys.index(k) == j]  # once per distinct photo
+        if todo:
+            idx = torch.tensor(todo, device=codes.device)
+            batch = self.prompter.mmu(codes[idx], [[(question, None)]] * len(todo), left_pad=True)
+            f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+            config = TextGenerationConfig(max_new_tokens=max_new_tokens, decode=self.text_decode)
+            new = [self.text_tokenizer.decode(t).strip() for t in generate_text(self.model, batch, config, features=f)]
+            self._remember([keys[j] for j in todo], new)
+            known.update((keys[j], a) for j, a in zip(todo, new))
+        return [known[k] for k in keys]
+
+    def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
+        """converse's ``grounded_answers``: attribute answers checked against the photo's own description
+        (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording)."""
+        from unif2ace.data.questions import asked_attribute
+        from unif2ace.generation.constraints import SECOND_WORDING, grounded_answer
+
+        asked = [asked_attribute(turns[-1][0]) for turns in conversations]
+        rows = [i for i, a in enumerate(asked) if a is not None]
+        if not rows:
+            return answers
+
+        def own(question, tokens, rs):
+            idx = torch.tensor(rs, device=codes.device)
+            f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+            return dict(zip(rs, self._own_answers(question, tokens, [crops[i] for i in rs], codes[idx], f)))
+
+        captions = own(CAPTION_QUESTION, _CAPTION_TOKENS, rows)
+        second = {}
+        for attr, wording in SECOND_WORDING.items():
+            if rs := [i for i in rows if asked[i] == attr]:
+                second.update(own(wording, 24, rs))
+        out = list(answers)
+        for i in rows:
+            fixed = grounded_answer(conversations[i][-1][0], answers[i], captions[i], second.get(i))
+            if fixed is not None:
+                out[i] = fixed
+        return out
 
     @torch.no_grad()
     def score_texts(self, images, texts: Sequence[str], question: str = CAPTION_QUESTION, align: bool = True,

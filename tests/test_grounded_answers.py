@@ -1,0 +1,132 @@
+"""Answers about gender, age and smile, in any wording, agree with the model's own description of the photo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from unif2ace.data.questions import ASKED_ATTRIBUTES, OPEN, OWN_WORDINGS, Person, asked_attribute
+from unif2ace.generation.constraints import SECOND_WORDING, grounded_answer
+
+
+@pytest.mark.parametrize("gender", ["male", "female", None])
+def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
+    """Training and held-out templates alike (the rule is written from word meanings, not from the list)."""
+    person = Person.of({"gender": gender} if gender else {})
+    for attr, templates in OPEN.items():
+        want = attr if attr in ASKED_ATTRIBUTES else None
+        for t in templates:
+            assert asked_attribute(person.fill(t)) == want, (attr, t)
+
+
+@pytest.mark.parametrize("question, expected", [
+    *[(q, a) for a, qs in OWN_WORDINGS.items() for q in qs],
+    ("Would you say this is a guy or a lady?", "gender"), ("dude or chick?", "gender"), ("Is it a he or a she?", "gender"),
+    ("What's this person's sex?", "gender"), ("how old r u", "age_group"), ("What decade was she born in?", "age_group"),
+    ("Hi! How old is she in this photo?", "age_group"), ("Is he grinning or not?", "smile"),
+    ("What does her smile look like?", "smile"),
+    # yes/no questions are the yes/no judge's; several attributes, or another subject's age: left alone
+    ("Is this a man?", None), ("Is she smiling?", None), ("Is he old?", None), ("Age and gender?", None),
+    ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
+    ("Describe this face in detail.", None), ("Is he happy or sad?", None), ("What color is her hair?", None),
+])
+def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
+    assert asked_attribute(question) == expected
+
+
+CAPTION = "The image shows a close-up portrait of a White older woman, aged 85. She is smiling, with her mouth shut."
+
+
+WOMAN = ("This is a woman.", "A woman.", "It is a woman.")  # the training data's answer forms (open_answer)
+SENIOR = ("She is 85 years old, so she is a senior.", "85 years old: a senior.")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is this person a guy or a gal?", "Closed.", WOMAN),  # names no gender: restated
+    ("Would you say this is a man or a woman?", "This is a man.", WOMAN),  # contradicts
+    ("Gender?", "Female.", (None,)),  # agrees: the model's own words stand
+    ("How old?", "35.", SENIOR),
+    ("How old is she?", "She is 80 years old, so she is a senior.", (None,)),  # same age group
+    ("Is she smiling or not?", "She is not smiling.", ("She is smiling.",)),
+    ("What color is her hair?", "Brown.", (None,)),  # not an attribute the description is checked for
+    ("Is this a man?", "Yes, this is a man.", (None,)),  # yes/no: the yes/no judge's
+])
+def test_grounded_answer_restates_the_description_only_when_the_answer_disagrees(question, answer, expected):
+    got = grounded_answer(question, answer, CAPTION)
+    assert got in expected
+    assert got == grounded_answer(question, answer, CAPTION)  # the same question always gets the same form
+
+
+def test_a_second_wording_outvotes_the_description_when_both_answers_agree():
+    man = "This is a man."
+    assert grounded_answer("Is this a guy or a gal?", man, CAPTION, second="This is a man.") is None  # 2 against 1: stands
+    assert grounded_answer("Is this a guy or a gal?", man, CAPTION, second="It is a woman.") in WOMAN  # 2 against 1
+    assert grounded_answer("Is this a guy or a gal?", "Closed.", CAPTION, second="This is a man.") in WOMAN  # a tie: the description
+    assert grounded_answer("Is this a guy or a gal?", "Closed.", "A close-up portrait.", second="A man.") in ("This is a man.",
+                                                                                                  "A man.", "It is a man.")
+
+
+def test_a_description_that_does_not_say_leaves_the_answer_alone():
+    assert grounded_answer("How old?", "35.", "A close-up photo of a person. The face is turned left.") is None
+    child = "It shows a South Asian little boy, aged 2. He is not smiling."
+    assert grounded_answer("Guy or girl?", "Neutral.", child) in ("Male.", "Boy.")  # a terse question's forms
+    assert grounded_answer("Age?", "Neutral.", child) in ("He is 2 years old, so he is a child.", "2 years old: a child.")
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    return UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny"))
+
+
+def _images(n: int, seed: int) -> list[Image.Image]:
+    rng = np.random.default_rng(seed)
+    return [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(n)]
+
+
+def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypatch):
+    """Through the pipeline, with a grounding rule that shows what it was given: only the attribute questions'
+    answers change, each sees the caption ``pipe.caption`` gives for its photo, a photo is described once
+    (a second question about it, and questions after ``caption``, reuse the description), and
+    ``grounded_answers=False`` or sampling leave every answer as decoded."""
+    import unif2ace.generation.constraints as constraints
+    import unif2ace.pipeline.pipeline as pipeline_module
+
+    images = _images(3, 5)
+    questions = ["Guy or gal?", "What color is her hair?", "How old, roughly?"]
+    plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
+    seen = []
+    monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: seen.append((q, a, c, s)) or f"[{c}]")
+    decodes = []
+    real = pipeline_module.generate_text
+    monkeypatch.setattr(pipeline_module, "generate_text", lambda *a, **k: decodes.append(len(a[1].input_ids)) or real(*a, **k))
+    pipe._own.clear()
+    grounded = pipe.ask(images, questions, align=False, max_new_tokens=6)
+    captions = pipe.caption(images, align=False)
+    assert [q for q, *_ in seen] == ["Guy or gal?", "How old, roughly?"]
+    assert [a for _, a, *_ in seen] == [plain[0], plain[2]]  # the decoded answers are what is checked
+    assert grounded == [f"[{captions[0]}]", plain[1], f"[{captions[2]}]"]
+    # the gender question's second wording, answered by the model as asked directly; none for the age question
+    second = pipe.ask([images[0]], [SECOND_WORDING["gender"]], align=False, max_new_tokens=24, grounded_answers=False)[0]
+    assert [s for *_, s in seen] == [second, None]
+    # the answers, one description for each of the two photos asked about, the second wording for the first
+    assert decodes[:3] == [3, 2, 1]
+    decodes.clear()
+    again = pipe.ask([images[0], images[0]], ["Gender?", "Male or female?"], align=False, max_new_tokens=6)
+    assert again == [f"[{captions[0]}]"] * 2 and decodes == [2]  # the answers only: the rest is kept
+    pipe._own.clear()
+    pipe.caption([images[1]], align=False)  # caption() fills the same store
+    decodes.clear()
+    assert pipe.ask([images[1]], ["Age?"], align=False, max_new_tokens=6) == [f"[{captions[1]}]"] and decodes == [1]
+    assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain
+    sampled = pipe.ask(images, questions, align=False, max_new_tokens=6, do_sample=True, seed=0)
+    assert not any(a.startswith("[") for a in sampled)
+
+
+def test_moving_the_model_forgets_its_descriptions(pipe):
+    pipe.caption(_images(1, 9), align=False)
+    assert pipe._own
+    pipe.to(dtype=pipe.dtype)
+    assert not pipe._own
