@@ -248,6 +248,9 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     ("Is this a man?", "Yes, he is a senior.", True),  # the pronoun restates the gender
     ("Is this a woman?", "Yes, this is a man.", False),
     ("Is he smiling?", "Yes. He is smiling.", True),
+    ("Is he keeping a straight face?", "No. He is not smiling.", False),  # a straight face is not smiling
+    ("Does she look solemn?", "Yes. She is not smiling.", True),
+    ("Is she not smiling?", "No. She is not smiling.", False),
     ("Is he smiling?", "No, he is not smiling.", True),
     ("Is she smiling?", "Yes, she is not smiling.", False),
     ("Is she smiling?", "Yes, he is smiling.", True),  # "she" is the subject, not what is asked
@@ -281,7 +284,8 @@ def test_yes_no_consistency_reads_the_answer_against_its_own_polarity(question, 
 def test_an_answer_that_contradicts_itself_loses_whatever_its_score():
     """Scripted: the "Yes" answer of rows 0 and 2 scores higher. Row 0's "Yes" answer contradicts itself
     (the judge says False) and its "No" does not: "No" is kept. Row 2's two answers are both judged
-    inconsistent: the score decides, as without the judge; row 3's are both unjudged (None): the score."""
+    inconsistent: the more likely ("Yes" + its words) is kept with its polarity word turned to "No", so it
+    agrees with its own words; row 3's are both unjudged (None): the score, as without the judge."""
     from unif2ace.generation.constraints import choose_yes_no_answers
 
     vocab, eot = 6, 5
@@ -290,7 +294,7 @@ def test_an_answer_that_contradicts_itself_loses_whatever_its_score():
     def decode(processor, keep):
         force = processor.inner.force
         rows = list(range(4)) if keep is None else keep
-        seq = [1, 2 if force == "yes" else 3, eot]
+        seq = [1, 2 if force == "yes" else 3, 4, eot]  # " Yes"/" No", then the answer's words (4)
         out = [[] for _ in rows]
         c = _logit_for(yes_lp if force == "yes" else no_lp, vocab)
         for step, token in enumerate(seq):
@@ -313,7 +317,8 @@ def test_an_answer_that_contradicts_itself_loses_whatever_its_score():
     plain = choose_yes_no_answers(decode, _TwoWordTokenizer(), rows, eot)
     judged_answers = choose_yes_no_answers(decode, _TwoWordTokenizer(), rows, eot, consistent=consistent)
     assert [a[1] for a in plain] == [2, 2, 2, 2]  # "Yes" wins every marked row on its score
-    assert [a[1] for a in judged_answers] == [3, 2, 2, 2]
+    assert [a[1] for a in judged_answers] == [3, 2, 3, 2]
+    assert judged_answers[2] == [1, 3, 4] and judged_answers[0] == [1, 3, 4]  # the words after it are kept
     assert sorted(set(calls)) == [0, 2, 3]  # only marked rows are judged
 
 

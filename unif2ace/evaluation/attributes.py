@@ -124,7 +124,7 @@ def _emotion(t: str, loose: bool) -> str | None:
 
 def _smile(t: str, loose: bool) -> bool | None:
     if _has(r"\b(?:not|isn't|aren't|never|without|no)\b(?: \w+)? (?:smile|smiling|grin|grinning)\b"
-            r"|\bno smile\b|\bunsmiling\b", t):
+            r"|\bno smile\b|\bunsmiling\b|\bstraight[- ]faced?\b|\bstraight face\b|\bsolemn\b", t):
         return False
     if _has(r"\b(?:smile|smiles|smiling|smiled|grin|grins|grinning|laugh|laughs|laughing)\b", t):
         return True

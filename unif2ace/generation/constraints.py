@@ -190,7 +190,9 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
     consistent: ``(row, answer_tokens) -> bool | None`` (e.g. :func:`yes_no_consistent` on the row's
     question and the decoded text). When exactly one of a row's two answers is judged inconsistent
     (False) — "Yes, this is a woman." to "Is this a man?" — the other is kept whatever the scores; the
-    model's own words about the face then set the polarity. Otherwise the score decides."""
+    model's own words about the face then set the polarity. When both are ("Is she not smiling?" →
+    "No. She is not smiling." and "Yes, she is smiling."), the more likely one is kept with its Yes or No
+    turned to agree with its own words ("Yes. She is not smiling."). Otherwise the score decides."""
     rows = list(rows)
     yes = AnswerLogProb(YesNoFirst(tokenizer, rows, force="yes"), eot)
     yes_tokens = decode(yes, None)
@@ -199,14 +201,20 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
     no_tokens = decode(no, marked)
     yes_score, no_score = (yes.mean, no.mean) if per_token else (yes.total, no.total)
     out = list(yes_tokens)
+    k = len(yes.inner.prefix)  # the polarity token's position in every marked answer
+    y, n = yes.inner.choice
     for j, i in enumerate(marked):
         take_no = float(no_score[j]) > float(yes_score[i])
+        flip = False
         if consistent is not None:
             ok_yes, ok_no = consistent(i, yes_tokens[i]), consistent(i, no_tokens[j])
             if (ok_yes is False) != (ok_no is False):
                 take_no = ok_yes is False
-        if take_no:
-            out[i] = no_tokens[j]
+            flip = ok_yes is False and ok_no is False
+        chosen = list(no_tokens[j] if take_no else yes_tokens[i])
+        if flip and len(chosen) > k and chosen[k] in (y, n):
+            chosen[k] = y if chosen[k] == n else n
+        out[i] = chosen
     return out
 
 
