@@ -34,7 +34,7 @@ def test_tiny_model_memorises_images_and_answers():
     objective = Objective(model, ObjectiveConfig(cond_dropout=0.1))
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
     model.train()
-    for _ in range(250):
+    for _ in range(400):  # 250 reached 82.8% on an AVX2-only AMD CPU (1 Dec 2026), 90%+ elsewhere
         t2i_loss, _ = objective.t2i(captions, codes, generator=g)
         mmu_loss, _ = objective.text(mmu)
         loss = t2i_loss + mmu_loss
