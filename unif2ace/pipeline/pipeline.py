@@ -482,7 +482,7 @@ class UniF2ace:
                 else:  # the marked rows alone, re-laid out (their own padding)
                     idx = torch.tensor(keep, device=codes.device)
                     b = self.prompter.mmu(codes[idx], [conversations[i] for i in keep], left_pad=True)
-                    f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+                    f = _feature_rows(features, idx)
                 return generate_text(self.model, b, config, generator, features=f, logits_processor=processor)
 
             consistent = None
@@ -510,8 +510,7 @@ class UniF2ace:
         return answers
 
     def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
-        return [(question, c.size, c.mode, hashlib.blake2b(c.tobytes(), digest_size=16).digest(), str(self.dtype),
-                 str(self.device)) for c in crops]
+        return [(question, *_crop_key(c), str(self.dtype), str(self.device)) for c in crops]
 
     def _remember(self, keys: Sequence[tuple], answers: Sequence[str]) -> None:
         with self._features_lock:
@@ -521,22 +520,23 @@ class UniF2ace:
             while len(self._own) > 2 * self.FEATURE_CACHE_SIZE:
                 self._own.popitem(last=False)
 
-    def _own_answers(self, question: str, max_new_tokens: int, crops, codes: torch.Tensor, features) -> list[str]:
-        """The model's greedy answer to ``question`` about each crop (codes and features: the crops'),
-        decoded once per distinct photo while it stays among the last ones asked."""
-        keys = self._own_keys(question, crops)
+    def _own_answers(self, question: str, max_new_tokens: int, rows: list[int], crops, codes: torch.Tensor,
+                     features) -> dict[int, str]:
+        """{row: the model's greedy answer to ``question`` about that row's crop} (crops, codes, features:
+        the whole batch's), decoded once per distinct photo while it stays among the last ones asked."""
+        keys = self._own_keys(question, [crops[i] for i in rows])
         with self._features_lock:
             known = {k: self._own[k] for k in keys if k in self._own}
         todo = [j for j, k in enumerate(keys) if k not in known and keys.index(k) == j]  # once per distinct photo
         if todo:
-            idx = torch.tensor(todo, device=codes.device)
+            idx = torch.tensor([rows[j] for j in todo], device=codes.device)
             batch = self.prompter.mmu(codes[idx], [[(question, None)]] * len(todo), left_pad=True)
-            f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+            f = _feature_rows(features, idx)
             config = TextGenerationConfig(max_new_tokens=max_new_tokens, decode=self.text_decode)
             new = [self.text_tokenizer.decode(t).strip() for t in generate_text(self.model, batch, config, features=f)]
             self._remember([keys[j] for j in todo], new)
             known.update((keys[j], a) for j, a in zip(todo, new))
-        return [known[k] for k in keys]
+        return {i: known[k] for i, k in zip(rows, keys)}
 
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
@@ -549,16 +549,11 @@ class UniF2ace:
         if not rows:
             return answers
 
-        def own(question, tokens, rs):
-            idx = torch.tensor(rs, device=codes.device)
-            f = None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
-            return dict(zip(rs, self._own_answers(question, tokens, [crops[i] for i in rs], codes[idx], f)))
-
-        captions = own(CAPTION_QUESTION, _CAPTION_TOKENS, rows)
+        captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows, crops, codes, features)
         second = {}
         for attr, wording in SECOND_WORDING.items():
             if rs := [i for i in rows if asked[i] == attr]:
-                second.update(own(wording, 24, rs))
+                second.update(self._own_answers(wording, 24, rs, crops, codes, features))
         out = list(answers)
         for i in rows:
             fixed = grounded_answer(conversations[i][-1][0], answers[i], captions[i], second.get(i))
@@ -625,8 +620,7 @@ class UniF2ace:
         ``FEATURE_CACHE_SIZE`` encoded: several questions about a photo, a chat's turns, or a caption and
         then questions read the same crop again (dlib: ~0.1 s a face on a CPU core, most of a caption's time).
         Keyed by the crop's pixels, so a different photo never hits."""
-        keys = [(kind, getattr(encoder, "name", type(encoder).__name__), c.size, c.mode,
-                 hashlib.blake2b(c.tobytes(), digest_size=16).digest()) for c in crops]
+        keys = [(kind, getattr(encoder, "name", type(encoder).__name__), *_crop_key(c)) for c in crops]
         crop_of = dict(zip(keys, crops))  # one crop per distinct key (equal keys: equal pixels)
         with self._features_lock:
             found = {k: self._features[k] for k in crop_of if k in self._features}
@@ -665,6 +659,16 @@ class UniF2ace:
     def __repr__(self) -> str:
         return (f"UniF2ace({self.name}: {self.config.name}, {self.image_size} px, {self.generation.num_image_tokens} "
                 f"tokens, {self.device}, {self.dtype})")
+
+
+def _crop_key(crop: Image.Image) -> tuple:
+    """What identifies a crop in the pipeline's caches: its size, mode and a digest of its pixels."""
+    return crop.size, crop.mode, hashlib.blake2b(crop.tobytes(), digest_size=16).digest()
+
+
+def _feature_rows(features: dict | None, idx: torch.Tensor) -> dict | None:
+    """The rows ``idx`` of each sequence-MoE feature tensor (None stays None)."""
+    return None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
 
 
 def tidy_question(question: str) -> str:
