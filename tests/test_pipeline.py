@@ -155,6 +155,40 @@ def test_candidates_keep_the_best_scored_face_per_image(pipe):
         pipe.generate(prompts, candidates=0)
 
 
+def test_face_retries_redraw_only_the_faces_without_a_face(pipe, monkeypatch):
+    """Rows the face check rejects are drawn again from the same generator, at most face_retries times;
+    a row whose redraws all fail keeps its first draw; the others are the plain draw, untouched."""
+    import unif2ace.generation.face_check as face_check
+
+    verdicts = iter([False, True, False, True,  # first draw: rows 0 and 2 have no face
+                     True, False,               # redraw 1 of rows 0, 2: row 0 now has one
+                     False])                    # redraw 2 of row 2: still none, so its first draw stays
+    calls = []
+    monkeypatch.setattr(face_check, "face_found", lambda im: calls.append(im) or next(verdicts))
+    rows = ["a smiling woman", "an old man", "a girl", "a young man"]
+    got = pipe.generate(rows, steps=3, guidance_scale=1.5, seed=7, face_retries=2)
+    assert len(calls) == 7
+    g = torch.Generator().manual_seed(7)
+    first = pipe.decode_images(pipe.generate_codes(rows, steps=3, guidance_scale=1.5, generator=g))
+    redraw = pipe.decode_images(pipe.generate_codes([rows[0], rows[2]], steps=3, guidance_scale=1.5, generator=g))
+    assert same(got[0], redraw[0]) and not same(got[0], first[0])
+    assert all(same(got[i], first[i]) for i in (1, 2, 3))
+    monkeypatch.setattr(face_check, "face_found", lambda im: True)  # every face passes: the plain draw
+    assert all(same(a, b) for a, b in zip(pipe.generate(rows, steps=3, guidance_scale=1.5, seed=7, face_retries=2),
+                                          pipe.generate(rows, steps=3, guidance_scale=1.5, seed=7)))
+    with pytest.raises(ValueError, match="face_retries must be a whole number from 0 to 16, got -1"):
+        pipe.generate(rows, face_retries=-1)
+
+
+def test_face_check_finds_one_real_face_and_none_in_a_flat_image(astronaut):
+    pytest.importorskip("dlib")
+    pytest.importorskip("face_recognition_models")
+    from unif2ace.generation.face_check import face_found
+
+    assert face_found(astronaut.crop((120, 0, 270, 190)).resize((128, 160)))
+    assert not face_found(Image.new("RGB", (128, 128), (128, 110, 100)))
+
+
 def test_contrasts_and_negative_prompts_reach_the_loop(model_dir, tmp_path):
     """The pipeline swaps gender words and shifts the age for the contrast rows (a prompt the
     rewrite leaves alone contrasts with itself), takes the folder's default weights, and repeats

@@ -101,6 +101,17 @@ def test_generate_best_of_candidates_is_the_pipelines(client, pipe):
     assert r.status_code == 422 and "candidates" in r.json()["error"]
 
 
+def test_generate_face_retries_is_the_pipelines(client, pipe):
+    pytest.importorskip("dlib")
+    pytest.importorskip("face_recognition_models")
+    body = {"prompt": "an old man", "seed": 5, "steps": 2, "guidance_scale": 1.5, "face_retries": 1}
+    got = client.post("/v1/generate", json=body).json()
+    want = pipe.generate(["an old man"], steps=2, guidance_scale=1.5, seed=5, face_retries=1)
+    assert np.array_equal(decode(got["images"][0]), np.asarray(want[0]))
+    r = client.post("/v1/generate", json={**body, "face_retries": 5})
+    assert r.status_code == 422 and "face_retries" in r.json()["error"]
+
+
 @pytest.mark.parametrize("body,status,message", [
     ({"prompt": ""}, 422, "empty"),
     ({"prompt": "x" * 201}, 422, "at most 200"),

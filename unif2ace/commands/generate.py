@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--candidates", type=int, default=None,
                    help="draw N faces per image and keep the one the model itself reads as closest to the prompt "
                         "(N times the time; default: the model's)")
+    p.add_argument("--face-retries", type=int, default=None,
+                   help="redraw a face up to N times while dlib's CNN face detector finds no single face in it "
+                        "(default: the model's)")
     _guidance_options(p)
     p.add_argument("--graph", choices=("eager", "static", "cuda-graph"), default=None,
                    help="how a draw runs: eager (default), static (no host synchronisation), cuda-graph (on a GPU: "
@@ -68,8 +71,8 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
 
 
 # CLI option (dest) → ImageGenerationConfig field, for the options both commands take
-SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "gender_contrast",
-                    "age_contrast", "graph")
+SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "face_retries",
+                    "gender_contrast", "age_contrast", "graph")
 
 
 def sampling_overrides(args: argparse.Namespace) -> dict:

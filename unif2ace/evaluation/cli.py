@@ -50,6 +50,9 @@ def register(subparsers) -> None:
                    help="how the CFG weight varies over the steps (default: the model's)")
     g.add_argument("--candidates", type=int, default=None,
                    help="faces drawn per judged face, the best kept by the model's own reading (default: the model's)")
+    g.add_argument("--face-retries", type=int, default=None,
+                   help="redraw a face up to N times while dlib's CNN detector (not a judge) finds no single face "
+                        "in it (default: the model's)")
     g.add_argument("--gender-contrast", type=float, default=None,
                    help="guidance against each prompt with its gender words swapped (default: the model's)")
     g.add_argument("--age-contrast", type=float, default=None,
@@ -163,6 +166,7 @@ def _generation(args: argparse.Namespace) -> int:
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
                            steps=args.steps, guidance_scale=args.guidance_scale, temperature=args.temperature,
                            guidance_schedule=args.guidance_schedule, candidates=args.candidates,
+                           face_retries=args.face_retries,
                            gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, top_k=args.top_k,
                            top_p=args.top_p, code_temperature=args.code_temperature, seed=args.seed,
                            diversity_prompts=args.diversity_prompts,

@@ -28,6 +28,7 @@ class GenerationSettings:
     temperature: float | None = None
     guidance_schedule: str | None = None
     candidates: int | None = None
+    face_retries: int | None = None
     gender_contrast: float | None = None
     age_contrast: float | None = None
     top_k: int | None = None
@@ -43,7 +44,7 @@ class GenerationSettings:
 
 
 # sampling settings beyond steps, guidance and temperature (None: the model's own default)
-_OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "gender_contrast", "age_contrast", "top_k", "top_p",
+_OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "face_retries", "gender_contrast", "age_contrast", "top_k", "top_p",
                       "code_temperature")
 
 

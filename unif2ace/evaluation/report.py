@@ -117,6 +117,8 @@ def _sampling(settings: dict[str, Any]) -> str:
         text += f", age contrast {fmt(settings['age_contrast'])}"
     if (settings.get("candidates") or 1) > 1:
         text += f", best of {settings['candidates']} candidates"
+    if settings.get("face_retries"):
+        text += f", up to {settings['face_retries']} redraws of non-faces"
     if settings.get("top_k"):
         text += f", top-k {settings['top_k']}"
     if settings.get("top_p") not in (None, 1, 1.0):

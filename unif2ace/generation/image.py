@@ -43,9 +43,10 @@ class ImageGenerationConfig:
     the sampler. It checks itself when made (finite numbers, whole steps, known names), so an invalid
     config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
 
-    ``candidates``, ``gender_contrast``, ``age_contrast`` and ``greyscale_when_asked`` are the pipeline's
-    (``UniF2ace.generate``): best-of-N, the contrast terms built from rewritten prompts and the
-    desaturation of faces whose prompt asks for black and white; ``generate_image_codes`` ignores them.
+    ``candidates``, ``face_retries``, ``gender_contrast``, ``age_contrast`` and ``greyscale_when_asked`` are
+    the pipeline's (``UniF2ace.generate``): best-of-N, the redraw of faces without a face, the contrast
+    terms built from rewritten prompts and the desaturation of faces whose prompt asks for black and
+    white; ``generate_image_codes`` ignores them.
     """
 
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
@@ -58,6 +59,9 @@ class ImageGenerationConfig:
     use_cache: bool = True
     full_vocab: bool = False  # Show-o's reference: project onto the whole vocabulary, then slice
     candidates: int = 1  # faces drawn per returned face, the best kept by the model's own reading
+    # redraw a face up to this many times while dlib's CNN detector finds no single face in it
+    # (generation.face_check; the first draw is kept when every redraw fails too)
+    face_retries: int = 0
     gender_contrast: float = 0.0  # guidance against the prompt with its gender words swapped (swap_gender)
     age_contrast: float = 0.0  # guidance against the prompt with its age moved toward the middle (shift_age)
     # what each code is drawn from (schedulers.filter_logits): the k most likely codes (0: all), the
@@ -91,6 +95,7 @@ class ImageGenerationConfig:
             use_cache=flag(self.use_cache, "use_cache"),
             full_vocab=flag(self.full_vocab, "full_vocab"),
             candidates=whole_number(self.candidates, "candidates"),
+            face_retries=whole_number(self.face_retries, "face_retries", minimum=0, maximum=16),
             gender_contrast=finite_number(self.gender_contrast, "gender_contrast"),
             age_contrast=finite_number(self.age_contrast, "age_contrast"),
             top_k=whole_number(self.top_k, "top_k", minimum=0),

@@ -1,8 +1,8 @@
 """The HTTP server: a FastAPI app around one :class:`~unif2ace.pipeline.UniF2ace`.
 
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
-                              "temperature", "candidates", "negative_prompt", "gender_contrast", "age_contrast",
-                              "seed"}
+                              "temperature", "candidates", "face_retries", "negative_prompt", "gender_contrast",
+                              "age_contrast", "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
@@ -157,6 +157,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         guidance_scale: float | None = Field(None, ge=0, le=50)
         guidance_schedule: Literal[GUIDANCE_SCHEDULES] | None = None
         candidates: int | None = Field(None, ge=1, le=8)
+        face_retries: int | None = Field(None, ge=0, le=4)
         negative_prompt: str | None = None
         gender_contrast: float | None = Field(None, ge=0, le=50)
         age_contrast: float | None = Field(None, ge=0, le=50)

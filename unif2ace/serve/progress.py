@@ -17,7 +17,7 @@ makes a random one). Every batcher job submitted while serving that request is t
 A model pass is one forward call of the transformer (counted by a forward hook): image generation
 and editing make one for the prompt and one per sampling step (so a step is ``passes - 1``), text
 decoding one for the prompt and one per token; best-of-N candidates add the scoring passes after the
-last step. The result itself still comes back in the request's own response.
+last step, and ``face_retries`` the passes of the faces it draws again. The result itself still comes back in the request's own response.
 """
 
 

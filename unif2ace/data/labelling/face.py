@@ -98,6 +98,15 @@ def face_encoder() -> Serialised:
     return _shared(("encoder",), lambda: dlib.face_recognition_model_v1(str(path)))
 
 
+def cnn_detector() -> Serialised:
+    """dlib's CNN face detector (MMOD, ``mmod_human_face_detector.dat``; thread-safe wrapper): other
+    features (a CNN) and other training data than the HOG detector above."""
+    import dlib
+
+    path = models_dir() / "mmod_human_face_detector.dat"
+    return _shared(("cnn-detector",), lambda: dlib.cnn_face_detection_model_v1(str(path)))
+
+
 def pick_face(rects, scores) -> int:
     """Index of the face to use among dlib detections: the largest of those scoring at least half the
     best score when the best is positive (a weak, larger false detection, e.g. a round badge, must not
