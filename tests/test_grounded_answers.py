@@ -7,7 +7,13 @@ import pytest
 from PIL import Image
 
 from unif2ace.data.questions import ASKED_ATTRIBUTES, OPEN, OWN_WORDINGS, Person, asked_attribute
-from unif2ace.generation.constraints import SECOND_WORDING, grounded_answer
+from unif2ace.generation.constraints import (
+    AGE_MARGIN_YEARS,
+    SECOND_WORDING,
+    grounded_answer,
+    grounded_yes_no,
+    yes_no_grounded,
+)
 
 
 @pytest.mark.parametrize("gender", ["male", "female", None])
@@ -86,6 +92,59 @@ def _images(n: int, seed: int) -> list[Image.Image]:
     return [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(n)]
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("Is this a young girl?", {"gender", "age_group"}), ("Is the kid a boy?", {"gender", "age_group"}),
+    ("Is this a man?", {"gender"}), ("Could she be a senior?", {"age_group"}), ("Does she look solemn?", {"smile"}),
+    ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", set()),
+])
+def test_yes_no_grounded_reads_the_values_a_question_names(question, expected):
+    assert yes_no_grounded(question) == expected
+
+
+SEN = "The image shows a close-up portrait of a 53-year-old South Asian middle-aged woman. She is smiling."
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # the description contradicts the premise: the other Yes/No, in the training data's words
+    ("Is it a child in this picture?", "Yes. She is a child.", "No, she is middle-aged, not a child."),
+    ("Is this a man?", "Yes, this is a man.", "No, this is a woman, not a man."),
+    ("Does she look solemn?", "Yes. She is not smiling.", "No, she is smiling."),
+    ("Is this a young girl?", "Yes. This is a girl.", "No, she is middle-aged, not a child."),  # the age decides
+    # the description confirms every value named
+    ("Could she be middle-aged?", "No, she is a senior.", "Yes, she is middle-aged."),
+    ("Is she smiling?", "No.", "Yes. She is smiling."),
+    # the answer agrees already; or the age is a near miss (53 is 3 years from "senior"): left alone
+    ("Is this a woman?", "Yes, this is a woman.", None), ("Is she a senior?", "Yes, she is a senior.", None),
+    ("Is she a senior?", "No, she is middle-aged.", None),
+    # no value the description can check, or no Yes/No to turn
+    ("Is she happy?", "No, she looks sad.", None), ("Is this a cat?", "Yes.", None),
+    ("Is this a man?", "It is hard to say.", None),
+])
+def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(question, answer, expected):
+    assert grounded_yes_no(question, answer, SEN) == expected
+
+
+def test_age_margin_is_years_outside_the_asked_group():
+    """53 is 35 years above "teen" (13–19) and 2 below "senior" (56+): beyond and within the margin."""
+    assert AGE_MARGIN_YEARS < 35 and AGE_MARGIN_YEARS > 3
+    assert grounded_yes_no("Is she a teenager?", "Yes, she is a teenager.", SEN).startswith("No")
+    near = SEN.replace("53-year-old", f"{56 - AGE_MARGIN_YEARS}-year-old")  # at the margin below "senior" (56)
+    assert grounded_yes_no("Is she a senior?", "Yes, she is a senior.", near) is None
+    far = SEN.replace("53-year-old", f"{55 - AGE_MARGIN_YEARS}-year-old")  # one year past it
+    assert grounded_yes_no("Is she a senior?", "Yes, she is a senior.", far).startswith("No")
+
+
+def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
+    boy = "The photo is a close-up photo; it shows a White little boy who is 3 years old. He is smiling."
+    # the answer's own words say girl, the description boy: the second wording breaks the tie
+    assert grounded_yes_no("Is the kid a boy?", "No, this is a girl, not a boy.", boy, "This is a girl.") is None
+    assert grounded_yes_no("Is the kid a boy?", "No, this is a girl, not a boy.", boy,
+                           "This is a boy.") == "Yes, this is a boy."
+    # a bare "No" implies the other gender; without a second wording the description breaks the tie
+    assert grounded_yes_no("Is this a girl?", "No.", boy) is None
+    assert grounded_yes_no("Is this a boy?", "No.", boy) == "Yes, this is a boy."
+
+
 def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypatch):
     """Through the pipeline, with a grounding rule that shows what it was given: only the attribute questions'
     answers change, each sees the caption ``pipe.caption`` gives for its photo, a photo is described once
@@ -123,6 +182,24 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
     assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain
     sampled = pipe.ask(images, questions, align=False, max_new_tokens=6, do_sample=True, seed=0)
     assert not any(a.startswith("[") for a in sampled)
+
+
+def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch):
+    """Yes/no questions naming a gender, age group or smile go to ``grounded_yes_no`` with the photo's
+    description (and the second wording when a gender is named); other yes/no questions are left alone."""
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(3, 11)
+    questions = ["Is the kid a boy?", "Is it in color?", "Could she be a senior?"]
+    plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
+    seen = []
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append((q, a, c, s)) or "Yes.")
+    pipe._own.clear()
+    got = pipe.ask(images, questions, align=False, max_new_tokens=6)
+    captions = pipe.caption(images, align=False)
+    second = pipe.ask([images[0]], [SECOND_WORDING["gender"]], align=False, max_new_tokens=24, grounded_answers=False)[0]
+    assert seen == [(questions[0], plain[0], captions[0], second), (questions[2], plain[2], captions[2], None)]
+    assert got == ["Yes.", plain[1], "Yes."]
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):

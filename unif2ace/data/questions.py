@@ -426,6 +426,13 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
     return q, _yes_no(rng, truth, rest), truth
 
 
+def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
+    """The training data's answer to a yes/no question asking whether ``attr`` is ``asked`` of a person
+    with ``attrs``: "Yes, she is smiling.", "No, this is a woman, not a man."."""
+    truth = attrs[attr] == asked
+    return _yes_no(rng, truth, _polar_rest(attr, attrs, asked, truth, Person.of(attrs)))
+
+
 def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:
     actual = attrs[attr]
     # a false premise names what was asked ("not a man"): the rest of the answer then depends on the

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import torch
 
+from unif2ace.data.labelling.labeller import AGE_GROUPS
+
 
 class YesNoFirst:
     """Restrict the first tokens of the marked rows to " Yes" or " No".
@@ -261,3 +263,84 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+def _vote(said, got, second):
+    """The majority of the description's value, the answer's and the second wording's (the description
+    breaks ties; None values abstain)."""
+    votes = [v for v in (said, got, second) if v is not None]
+    return max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
+
+
+# A yes/no question about the age group is answered "no" from the description only when the age it
+# states lies more than this many years outside the asked group's range (AGE_GROUPS): the description's
+# age is often off by a few years, and the next group is then a near miss, not a contradiction.
+AGE_MARGIN_YEARS = 10
+_GROUP_RANGES = {name: (lo, up) for (lo, (up, name)) in zip([0] + [u + 1 for u, _ in AGE_GROUPS[:-1]], AGE_GROUPS)}
+
+
+def _years_outside(years: float, group: str) -> float:
+    lo, up = _GROUP_RANGES[group]
+    return max(lo - years, years - up, 0.0)
+
+
+def yes_no_grounded(question: str) -> set[str]:
+    """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group
+    and smile that it names ("Is this a young girl?" → {"gender", "age_group"}); empty for any other."""
+    return set(_asked_values(question)) & {"gender", "age_group", "smile"}
+
+
+def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
+                    age_margin: float = AGE_MARGIN_YEARS) -> str | None:
+    """The answer to a yes/no question naming the person's gender, age group or smile ("Is this a
+    boy?", "Could she be a senior?", "Does he look solemn?"), restated with the other Yes/No when the
+    model's own description of the photo says otherwise; None when the answer stands.
+
+    Each value the question names is checked: gender against the majority of the description, the
+    answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
+    questions; the smile against the description; the age group against the description's age in
+    years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
+    inside it. One contradicted value makes the answer "No"; every value confirmed makes it "Yes";
+    otherwise the model's own Yes/No stands. The restated answer is written as the training data writes
+    yes/no answers (:func:`unif2ace.data.questions.polar_answer`)."""
+    import random
+
+    from unif2ace.data.questions import polar_answer
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
+
+    asked = _asked_values(question)
+    checked = {k: v for k, v in asked.items() if k in ("gender", "age_group", "smile")}  # yes_no_grounded's, in order
+    words = answer.strip().split(maxsplit=1)
+    said = polarity(words[0]) if words else None
+    if not checked or said is None:
+        return None
+    attrs = {k: v for k in ("gender", "age_group", "smile") if (v := parse_attribute(caption, k)) is not None}
+    verdicts = {}
+    for attr, value in checked.items():
+        if attr == "gender":
+            implied = parse_attribute(words[1] if len(words) > 1 else "", "gender")
+            if implied is None:
+                implied = value if said == "yes" else {"male": "female", "female": "male"}.get(value)
+            own = _vote(attrs.get("gender"), implied,
+                        None if second is None else parse_attribute(second, "gender", loose=True))
+            if own is not None:
+                attrs["gender"] = own
+                verdicts[attr] = own == value
+        elif attr == "age_group":
+            years = parse_age_years(caption)
+            if years is not None and "age_group" in attrs:
+                outside = _years_outside(years, value)
+                if outside > age_margin or outside == 0:
+                    verdicts[attr] = outside == 0
+        elif attr in attrs:
+            verdicts[attr] = attrs[attr] == value
+    if False in verdicts.values():
+        decisive = next(k for k, ok in verdicts.items() if not ok)
+        truth = False
+    elif len(verdicts) == len(asked):  # every value the question names confirmed (emotion is never checked)
+        decisive, truth = next(iter(verdicts)), True
+    else:
+        return None
+    if truth == (said == "yes"):
+        return None
+    return polar_answer(decisive, attrs, checked[decisive], random.Random(question))

@@ -472,7 +472,10 @@ class UniF2ace:
         in any wording (``data.questions.asked_attribute``: "Guy or gal?", "How old?") gets an answer that
         agrees with the model's own description of the photo: when the decoded answer contradicts it or
         names no value, it is restated from the description (``constraints.grounded_answer``; for gender,
-        the majority of the description, the answer and the answer to "Is this a man or a woman?"). The
+        the majority of the description, the answer and the answer to "Is this a man or a woman?"). A
+        yes/no question naming a gender, age group or smile ("Is the kid a boy?", "Could she be a
+        senior?") gets the other Yes/No when the description contradicts it, or confirms all it names
+        (``constraints.grounded_yes_no``; an age only beyond ``AGE_MARGIN_YEARS`` of the group). The
         description is decoded once per photo and kept while the photo is among the last
         ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions reuse it."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
@@ -573,22 +576,31 @@ class UniF2ace:
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording)."""
-        from unif2ace.data.questions import asked_attribute
-        from unif2ace.generation.constraints import SECOND_WORDING, grounded_answer
+        from unif2ace.data.questions import asked_attribute, is_yes_no
+        from unif2ace.generation.constraints import (
+            SECOND_WORDING,
+            grounded_answer,
+            grounded_yes_no,
+            yes_no_grounded,
+        )
 
-        asked = [asked_attribute(turns[-1][0]) for turns in conversations]
-        rows = [i for i, a in enumerate(asked) if a is not None]
+        questions = [turns[-1][0] for turns in conversations]
+        polar = [is_yes_no(q) for q in questions]
+        # per row: the attributes its answer is checked on
+        asked = [yes_no_grounded(q) if yn else {asked_attribute(q)} - {None} for q, yn in zip(questions, polar)]
+        rows = [i for i, a in enumerate(asked) if a]
         if not rows:
             return answers
 
         captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows, crops, codes, features)
         second = {}
         for attr, wording in SECOND_WORDING.items():
-            if rs := [i for i in rows if asked[i] == attr]:
+            if rs := [i for i in rows if attr in asked[i]]:
                 second.update(self._own_answers(wording, 24, rs, crops, codes, features))
         out = list(answers)
         for i in rows:
-            fixed = grounded_answer(conversations[i][-1][0], answers[i], captions[i], second.get(i))
+            check = grounded_yes_no if polar[i] else grounded_answer
+            fixed = check(questions[i], answers[i], captions[i], second.get(i))
             if fixed is not None:
                 out[i] = fixed
         return out

@@ -1,0 +1,70 @@
+"""Choose grounded yes/no answers' age margin: decode once, re-judge at several margins.
+
+    python scripts/yes_no_margins.py --model unif2ace/assets/models/default --split val --margins 5 8 10 12
+
+The yes/no questions of the understanding evaluation's paraphrase split (both premises, training and
+held-out wordings) are answered once without grounding, each photo is described once and asked
+:data:`unif2ace.generation.constraints.SECOND_WORDING`'s gender question once, and then
+:func:`~unif2ace.generation.constraints.grounded_yes_no` re-judges every answer at each margin: the
+pipeline's answers at that margin, without decoding again. Prints accuracy on true and false premises per
+attribute and overall (column "off": no grounding). Choose on val; run test once, with the pipeline
+(``unif2ace eval understanding``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", default="runs/data/utkface")
+    ap.add_argument("--split", default="val")
+    ap.add_argument("--num-samples", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
+    ap.add_argument("--margins", type=float, nargs="+", default=[0, 5, 8, 10, 12, 15])
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    args = ap.parse_args()
+
+    from unif2ace.commands.inference_common import set_threads
+
+    set_threads(args.threads)
+
+    from unif2ace.evaluation.models import ask_images, caption_images
+    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.understanding import _first_word, paraphrase_items
+    from unif2ace.generation.constraints import SECOND_WORDING, grounded_yes_no
+    from unif2ace.pipeline import UniF2ace
+
+    pipe = UniF2ace.from_pretrained(args.model, dtype="float32")
+    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
+    images = load_images(store, records)
+    items = [(i, q) for i, q in paraphrase_items(records, args.seed) if q.kind == "yes/no"]
+    plain = ask_images(pipe, [images[i] for i, _ in items], [q.question for _, q in items], args.batch_size,
+                       desc="yes/no answers", grounded_answers=False)
+    captions = caption_images(pipe, images, args.batch_size, desc="descriptions")
+    second = ask_images(pipe, images, [SECOND_WORDING["gender"]] * len(images), args.batch_size,
+                        desc="second wording", grounded_answers=False, max_new_tokens=24)
+    columns = ["off", *args.margins]
+    right: dict[tuple, list[bool]] = defaultdict(list)
+    for (i, q), answer in zip(items, plain):
+        want = "yes" if q.premise else "no"
+        for m in columns:
+            final = answer if m == "off" else (grounded_yes_no(q.question, answer, captions[i], second[i], m) or answer)
+            ok = _first_word(final) == want  # scored as the evaluation scores it
+            premise = "true" if q.premise else "false"
+            right[(f"{q.attribute}, {premise}", m)].append(ok)
+            right[(f"all, {premise}", m)].append(ok)
+    rows = sorted({k for k, _ in right}, key=lambda k: (k.startswith("all"), k))
+    print(f"{'margin (years)':24s}" + "".join(f"{str(m):>8s}" for m in columns) + "       n")
+    for k in rows:
+        n = len(right[(k, 'off')])
+        print(f"{k:24s}" + "".join(f"{100 * sum(right[(k, m)]) / n:8.1f}" for m in columns) + f"{n:8d}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
