@@ -47,6 +47,16 @@ def test_parse_hand_written_captions(text, expected):
     assert parse_caption(text) == expected
 
 
+@pytest.mark.parametrize("text, group", [
+    ("Does this person look like a pensioner?", "senior"), ("Is he a retiree?", "senior"),
+    ("Is that an old guy?", "senior"), ("Is she somebody's granny?", "senior"), ("Is she in her fifties?", "middle-aged"),
+    ("Is he in his forties?", "middle-aged"), ("Is he in his twenties?", "young adult"), ("Is she a youngster?", "child"),
+    ("Is this a baby?", "child"), ("A schoolgirl with a ponytail.", "child"),
+])
+def test_age_group_words_people_use(text, group):
+    assert parse_attribute(text, "age_group") == group
+
+
 def test_no_attribute_invented_from_neutral_text():
     assert parse_caption("A photo.") == {}
     assert "ethnicity" not in parse_caption("A black-and-white picture of a man wearing a white shirt.")

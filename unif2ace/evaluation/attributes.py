@@ -86,10 +86,13 @@ def _age_group(t: str, loose: bool) -> str | None:
     groups = {
         "teen": r"\b(?:teen|teens|teenage|teenager|teenagers|adolescent|adolescents)\b",
         "senior": r"\b(?:senior|elderly|older (?:man|woman|person|adult|lady|gentleman)|old (?:man|woman|person|lady)|"
-                  r"aged (?:man|woman|person)|grandmother|grandfather|seventies|sixties|eighties)\b",
-        "middle-aged": r"\bmiddle[- ]aged?\b",
-        "young adult": r"\b(?:young adults?|young (?:[a-z-]+ )?(?:man|woman|lady|person|male|female|men|women))\b",
-        "child": r"\b(?:child|children|kid|kids|little (?:boy|girl)|young (?:boy|girl)|toddler|boy|girl|preschooler)\b",
+                  r"aged (?:man|woman|person)|grandmother|grandfather|grandma|grandpa|granny|pensioners?|"
+                  r"retirees?|old[- ]timer|old (?:guy|gentleman|gent)|seventies|sixties|eighties)\b",
+        "middle-aged": r"\b(?:middle[- ]aged?|forties|fifties)\b",
+        "young adult": r"\b(?:young adults?|young (?:[a-z-]+ )?(?:man|woman|lady|person|male|female|men|women)|"
+                       r"twenties)\b",
+        "child": r"\b(?:child|children|kid|kids|kiddo|little (?:boy|girl)|young (?:boy|girl)|toddler|boy|girl|"
+                 r"preschooler|youngsters?|schoolboy|schoolgirl|baby|infant)\b",
     }
     return _first(groups, t)
 
