@@ -92,24 +92,18 @@ def test_generate_takes_a_negative_prompt_and_the_contrasts(client, pipe):
     assert r.status_code == 422 and "negative_prompt has 201 characters; at most 200" in r.json()["error"]
 
 
-def test_generate_best_of_candidates_is_the_pipelines(client, pipe):
-    body = {"prompt": "an old man", "seed": 3, "steps": 2, "guidance_scale": 1.5, "candidates": 3}
+@pytest.mark.parametrize("option, value, too_many", [("candidates", 3, 9), ("face_retries", 1, 5)])
+def test_generate_sampling_option_is_the_pipelines(client, pipe, option, value, too_many):
+    """Best of N and the redraw of faces without a face: the server's faces are the pipeline's."""
+    if option == "face_retries":
+        pytest.importorskip("dlib")
+        pytest.importorskip("face_recognition_models")
+    body = {"prompt": "an old man", "seed": 3, "steps": 2, "guidance_scale": 1.5, option: value}
     got = client.post("/v1/generate", json=body).json()
-    want = pipe.generate(["an old man"], steps=2, guidance_scale=1.5, seed=3, candidates=3)
+    want = pipe.generate(["an old man"], steps=2, guidance_scale=1.5, seed=3, **{option: value})
     assert np.array_equal(decode(got["images"][0]), np.asarray(want[0]))
-    r = client.post("/v1/generate", json={**body, "candidates": 9})
-    assert r.status_code == 422 and "candidates" in r.json()["error"]
-
-
-def test_generate_face_retries_is_the_pipelines(client, pipe):
-    pytest.importorskip("dlib")
-    pytest.importorskip("face_recognition_models")
-    body = {"prompt": "an old man", "seed": 5, "steps": 2, "guidance_scale": 1.5, "face_retries": 1}
-    got = client.post("/v1/generate", json=body).json()
-    want = pipe.generate(["an old man"], steps=2, guidance_scale=1.5, seed=5, face_retries=1)
-    assert np.array_equal(decode(got["images"][0]), np.asarray(want[0]))
-    r = client.post("/v1/generate", json={**body, "face_retries": 5})
-    assert r.status_code == 422 and "face_retries" in r.json()["error"]
+    r = client.post("/v1/generate", json={**body, option: too_many})
+    assert r.status_code == 422 and option in r.json()["error"]
 
 
 @pytest.mark.parametrize("body,status,message", [

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import torch
 
 from unif2ace.data.labelling.labeller import AGE_GROUPS
+from unif2ace.data.questions import ASKED_ATTRIBUTES
 
 
 class YesNoFirst:
@@ -249,20 +250,24 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     attr = asked_attribute(question)
     if attr is None:
         return None
-    said = parse_attribute(caption, attr)
+    attrs = _described(caption)
+    said = attrs.get(attr)
     got = parse_attribute(answer, attr, loose=True)
-    value = said
-    if second is not None:
-        votes = [v for v in (said, got, parse_attribute(second, attr, loose=True)) if v is not None]
-        value = max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
+    value = said if second is None else _vote(said, got, parse_attribute(second, attr, loose=True))
     if value is None or got == value:
         return None
-    attrs = {k: v for k in ("gender", "age_group", "smile") if (v := parse_attribute(caption, k)) is not None}
     attrs[attr] = value
     years = parse_age_years(caption)
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+def _described(caption: str) -> dict:
+    """The gender, age group and smile the model's description states ({attribute: value})."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    return {k: v for k in ASKED_ATTRIBUTES if (v := parse_attribute(caption, k)) is not None}
 
 
 def _vote(said, got, second):
@@ -287,7 +292,7 @@ def _years_outside(years: float, group: str) -> float:
 def yes_no_grounded(question: str) -> set[str]:
     """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group
     and smile that it names ("Is this a young girl?" → {"gender", "age_group"}); empty for any other."""
-    return set(_asked_values(question)) & {"gender", "age_group", "smile"}
+    return set(_asked_values(question)) & set(ASKED_ATTRIBUTES)
 
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
@@ -309,12 +314,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
     asked = _asked_values(question)
-    checked = {k: v for k, v in asked.items() if k in ("gender", "age_group", "smile")}  # yes_no_grounded's, in order
+    checked = {k: v for k, v in asked.items() if k in ASKED_ATTRIBUTES}  # yes_no_grounded's, in order
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     if not checked or said is None:
         return None
-    attrs = {k: v for k in ("gender", "age_group", "smile") if (v := parse_attribute(caption, k)) is not None}
+    attrs = _described(caption)
     verdicts = {}
     for attr, value in checked.items():
         if attr == "gender":

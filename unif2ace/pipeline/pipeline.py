@@ -288,7 +288,7 @@ class UniF2ace:
         whose every redraw fails keeps its first draw."""
         from unif2ace.generation.face_check import face_found
 
-        codes, images = codes.clone(), list(images)
+        images = list(images)
         todo = [i for i, im in enumerate(images) if not face_found(im)]
         for _ in range(config.face_retries):
             if not todo:
