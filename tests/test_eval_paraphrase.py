@@ -47,6 +47,15 @@ def test_reference_answers_score_one_and_wrong_answers_score_what_they_should():
     assert p["off_topic"]["all"]["accuracy"] == 1.0 and p["cant_tell"]["accuracy"] == 1.0
     assert p["age_consistency"]["accuracy"] == 1.0 and p["age_consistency"]["n"] == len(recs)
     assert p["caption_answer"]["gender"]["accuracy"] == 1.0 and p["caption_answer"]["gender"]["n"] == len(recs)
+    assert p["yes_no_all"]["misnamed"]["accuracy"] == 0.0  # the training data's "no" names what was asked
+
+    # the same answers, each false-premise gender "no" repeating its own value after "not"
+    garbled = [_repeat_own_value(q, a) for (_, q), a in zip(items, ref)]
+    p = paraphrase_scores(recs, items, garbled, caps)
+    yn = [(q, a) for (_, q), a in zip(items, garbled) if q.kind == "yes/no"]
+    bent = sum(a != q.answer for q, a in yn)
+    assert bent > 0 and p["yes_no_all"]["misnamed"]["accuracy"] == pytest.approx(bent / len(yn))
+    assert p["yes_no_all"]["false_premise"]["accuracy"] == 1.0  # the first word alone is still right
 
     # a model that always says "Yes, this is a woman aged 30" and captions everyone as a senior man
     bad = ["Yes, she is 30 years old." for _ in items]
@@ -64,6 +73,14 @@ def test_reference_answers_score_one_and_wrong_answers_score_what_they_should():
     assert p["caption_answer"]["gender"]["accuracy"] == 0.0  # caption says man, answers say woman
     assert p["caption_answer"]["age_group"]["accuracy"] == 0.0
     assert 0 < women < len(recs)
+
+
+def _repeat_own_value(q, answer: str) -> str:
+    """A false-premise gender answer "No, this is a girl, not a boy." as "No, this is a girl, not a girl."."""
+    if q.kind != "yes/no" or q.attribute != "gender" or q.premise:
+        return answer
+    own, sep, _ = answer.partition(", not ")
+    return f"{own}, not {own.split(' is ', 1)[1]}" if sep else answer
 
 
 def test_eval_understanding_reports_the_paraphrase_split_with_the_reference_model(tmp_path):

@@ -12,6 +12,7 @@ from unif2ace.generation.constraints import (
     SECOND_WORDING,
     grounded_answer,
     grounded_yes_no,
+    mended_yes_no,
     yes_no_grounded,
 )
 
@@ -145,6 +146,30 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     assert grounded_yes_no("Is this a boy?", "No.", boy) == "Yes, this is a boy."
 
 
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is this a young boy?", "No. This is a girl, not a girl.", "No, this is a girl, not a boy."),
+    ("Is this a male face?", "No, this is a woman, not a woman.", "No, this is a woman, not a man."),
+    ("Is this person male?", "No, this is a girl, not a woman.", "No, this is a girl, not a boy."),
+    ("Would you say he looks sad?", "No, he looks neutral, not neutral.", "No, he looks neutral, not sad."),
+    ("Is she a young adult?", "No. She is a child, not a child.", "No, she is a child, not a young adult."),
+    ("Is it a young adult in this picture?", "No, she is a teenager, not a girl.",
+     "No, she is a teenager, not a young adult."),
+    ("Does she look middle-aged?", "No, she is a senior, not a woman.", "No. She is a senior, not middle-aged."),
+    # well formed, or nothing to mend: left alone
+    ("Is this a boy?", "No, this is a girl, not a boy.", None),
+    ("Is this person a girl?", "No. This is a boy, not a girl.", None),
+    ("Is she smiling?", "No, she is not smiling.", None),
+    ("Is this a man?", "Yes, this is a man, not a woman.", None),
+    ("Is this a man?", "No.", None),
+    ("Is it in color?", "No, it is not in color.", None),
+    ("Is this a senior?", "No, this is not a senior, not a senior.", None),  # names no value of its own
+])
+def test_mended_yes_no_names_what_was_asked_after_not(question, answer, expected):
+    assert mended_yes_no(question, answer) == expected
+    if expected is not None:  # the mended answer keeps its No and is itself well formed
+        assert expected.startswith("No") and mended_yes_no(question, expected) is None
+
+
 def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypatch):
     """Through the pipeline, with a grounding rule that shows what it was given: only the attribute questions'
     answers change, each sees the caption ``pipe.caption`` gives for its photo, a photo is described once
@@ -200,6 +225,26 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     second = pipe.ask([images[0]], [SECOND_WORDING["gender"]], align=False, max_new_tokens=24, grounded_answers=False)[0]
     assert seen == [(questions[0], plain[0], captions[0], second), (questions[2], plain[2], captions[2], None)]
     assert got == ["Yes.", plain[1], "Yes."]
+
+
+def test_ask_mends_every_yes_no_answer_and_only_under_grounding(pipe, monkeypatch):
+    """Every yes/no row's final answer, grounded or not ("Would you say he looks sad?" names no grounded
+    value), goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(4, 13)
+    questions = ["Is the kid a boy?", "Would you say he looks sad?", "How old?", "Is it in color?"]
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "No, this is a girl, not a girl.")
+    monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
+    plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
+    seen = []
+    real = constraints.mended_yes_no
+    monkeypatch.setattr(constraints, "mended_yes_no", lambda q, a: seen.append((q, a)) or real(q, a))
+    got = pipe.ask(images, questions, align=False, max_new_tokens=6)
+    assert seen == [(questions[0], "No, this is a girl, not a girl."), (questions[1], plain[1]), (questions[3], plain[3])]
+    assert got[0] == "No, this is a girl, not a boy." and got[2] == plain[2]
+    seen.clear()
+    assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain and not seen
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):

@@ -267,7 +267,9 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
     - ``by_split[train|held-out][attribute]``: open questions whose answer names the labelled value
       (:func:`parse_attribute`, loose), and ``gap`` = train − held-out per attribute;
     - ``yes_no[split]``: accuracy on true- and false-premise questions (the first word is yes/no and
-      right), and the share of answers that start with yes or no;
+      right), the share of answers that start with yes or no, and ``misnamed``: the share whose "not …"
+      names something other than what was asked ("Is this a boy?" → "No, this is a girl, not a girl.";
+      :func:`unif2ace.generation.constraints.mended_yes_no`);
     - ``off_topic``: share of "is this a cat?"-style questions answered starting with "no";
     - ``cant_tell``: share of name/job/hair-colour questions answered "I can't tell";
     - ``age_consistency``: photos whose three age questions all name one age group;
@@ -275,6 +277,7 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
       agree on gender / age group (over photos where both state it).
     """
     from unif2ace.data.questions import says_cant_tell
+    from unif2ace.generation.constraints import mended_yes_no
 
     open_rows: dict[str, dict[str, list[int]]] = {"train": defaultdict(list), "held-out": defaultdict(list)}
     yn: dict[str, dict[str, list[int]]] = {"train": defaultdict(list), "held-out": defaultdict(list)}
@@ -295,6 +298,7 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
             first = _first_word(ans)
             yn[q.split]["true_premise" if q.premise else "false_premise"].append(int(first == ("yes" if q.premise else "no")))
             yn[q.split]["starts_yes_no"].append(int(first in ("yes", "no")))
+            yn[q.split]["misnamed"].append(int(mended_yes_no(q.question, ans) is not None))
         elif q.kind == "off-topic":
             off[q.split].append(int(_first_word(ans) == "no"))
         elif q.kind == "cant-tell":
@@ -316,7 +320,7 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
     return {"by_split": by_split, "gap": gap,
             "yes_no": {sp: {k: _rate(v) for k, v in rows.items()} for sp, rows in yn.items()},
             "yes_no_all": {k: _rate(yn["train"][k] + yn["held-out"][k]) for k in ("true_premise", "false_premise",
-                                                                                  "starts_yes_no")},
+                                                                                  "starts_yes_no", "misnamed")},
             "off_topic": {**{sp: _rate(v) for sp, v in off.items()}, "all": _rate(off["train"] + off["held-out"])},
             "cant_tell": _rate(cant), "age_consistency": _rate(three), "caption_answer": consistency,
             "n_questions": len(items)}
@@ -336,6 +340,7 @@ def _paraphrase_headline(p: dict[str, Any]) -> dict[str, Any]:
     out["yes_no_true_premise"] = p["yes_no_all"]["true_premise"]["accuracy"]
     out["yes_no_false_premise"] = p["yes_no_all"]["false_premise"]["accuracy"]
     out["yes_no_starts_yes_no"] = p["yes_no_all"]["starts_yes_no"]["accuracy"]
+    out["yes_no_misnamed"] = p["yes_no_all"]["misnamed"]["accuracy"]
     out["off_topic_no_rate"] = p["off_topic"]["all"]["accuracy"]
     out["cant_tell_rate"] = p["cant_tell"]["accuracy"]
     out["age_group_consistency_3_wordings"] = p["age_consistency"]["accuracy"]
@@ -370,6 +375,7 @@ def paraphrase_markdown(r: dict[str, Any]) -> str:
             ("yes/no, true premise", h.get("yes_no_true_premise"), f"≥ {pct(t['yes_no_true_premise'])}"),
             ("yes/no, false premise", h.get("yes_no_false_premise"), f"≥ {pct(t['yes_no_false_premise'])}"),
             ("yes/no answers that start with yes or no", h.get("yes_no_starts_yes_no"), ""),
+            ('yes/no answers whose "not …" misnames what was asked', h.get("yes_no_misnamed"), "lower is better"),
             ("off-topic \"is this a …?\" answered no", h.get("off_topic_no_rate"), f"≥ {pct(t['off_topic_no_rate'])}"),
             ("\"I can't tell\" for name / job / hair colour", h.get("cant_tell_rate"), ""),
             ("age group the same for three wordings", h.get("age_group_consistency_3_wordings"), ""),

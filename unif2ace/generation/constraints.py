@@ -349,3 +349,41 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if truth == (said == "yes"):
         return None
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+
+
+_NOT = re.compile(r"[,;]?\s+not\s+", re.I)
+_MENDED = ("gender", "age_group", "emotion")  # the attributes whose "no" answers read "X, not Y"
+
+
+def mended_yes_no(question: str, answer: str) -> str | None:
+    """A "no" answer whose "…, not Y" part does not name what the question asked, restated as the
+    training data writes it; None when the answer is well formed or is not such an answer.
+
+    The model sometimes copies its own value where the question's belongs: "Is this a young boy?" →
+    "No, this is a girl, not a girl." becomes "No, this is a girl, not a boy."; "Would you say he looks
+    sad?" → "No, he looks neutral, not neutral." becomes "No, he looks neutral, not sad."; "Does she look
+    middle-aged?" → "No, she is a senior, not a woman." becomes "No, she is a senior, not middle-aged.".
+    The answer's No and its own value stay: only the words after "not" change."""
+    import random
+
+    from unif2ace.data.questions import polar_answer
+    from unif2ace.evaluation.attributes import parse_attribute, polarity
+
+    words = answer.strip().split(maxsplit=1)
+    if len(words) < 2 or polarity(words[0]) != "no":
+        return None
+    parts = _NOT.split(words[1], maxsplit=1)
+    if len(parts) != 2:
+        return None
+    own, negated = parts
+    asked = _asked_values(question)
+    for attr in (a for a in _MENDED if a in asked):
+        value = parse_attribute(own, attr)
+        if value is None or value == asked[attr] or parse_attribute(negated, attr) == asked[attr]:
+            continue
+        attrs = {k: v for k in ("gender", "age_group") if (v := parse_attribute(own, k)) is not None}
+        if attr == "gender" and "age_group" not in attrs and "age_group" in asked:
+            attrs["age_group"] = asked["age_group"]  # "Is this a young boy?": a girl, not a boy
+        attrs[attr] = value
+        return polar_answer(attr, attrs, asked[attr], random.Random(question))
+    return None

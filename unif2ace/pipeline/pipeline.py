@@ -475,8 +475,9 @@ class UniF2ace:
         the majority of the description, the answer and the answer to "Is this a man or a woman?"). A
         yes/no question naming a gender, age group or smile ("Is the kid a boy?", "Could she be a
         senior?") gets the other Yes/No when the description contradicts it, or confirms all it names
-        (``constraints.grounded_yes_no``; an age only beyond ``AGE_MARGIN_YEARS`` of the group). The
-        description is decoded once per photo and kept while the photo is among the last
+        (``constraints.grounded_yes_no``; an age only beyond ``AGE_MARGIN_YEARS`` of the group). A "no"
+        whose "not …" misnames what was asked ("Is this a boy?" → "No, this is a girl, not a girl.") is
+        mended to name it (``constraints.mended_yes_no``). The description is decoded once per photo and kept while the photo is among the last
         ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions reuse it."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
@@ -575,12 +576,14 @@ class UniF2ace:
 
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
-        (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording)."""
+        (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then every
+        "no" answer whose "not …" misnames what was asked is mended (``constraints.mended_yes_no``)."""
         from unif2ace.data.questions import asked_attribute, is_yes_no
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             grounded_answer,
             grounded_yes_no,
+            mended_yes_no,
             yes_no_grounded,
         )
 
@@ -589,20 +592,21 @@ class UniF2ace:
         # per row: the attributes its answer is checked on
         asked = [yes_no_grounded(q) if yn else {asked_attribute(q)} - {None} for q, yn in zip(questions, polar)]
         rows = [i for i, a in enumerate(asked) if a]
-        if not rows:
-            return answers
-
-        captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows, crops, codes, features)
-        second = {}
-        for attr, wording in SECOND_WORDING.items():
-            if rs := [i for i in rows if attr in asked[i]]:
-                second.update(self._own_answers(wording, 24, rs, crops, codes, features))
         out = list(answers)
-        for i in rows:
-            check = grounded_yes_no if polar[i] else grounded_answer
-            fixed = check(questions[i], answers[i], captions[i], second.get(i))
-            if fixed is not None:
-                out[i] = fixed
+        if rows:
+            captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows, crops, codes, features)
+            second = {}
+            for attr, wording in SECOND_WORDING.items():
+                if rs := [i for i in rows if attr in asked[i]]:
+                    second.update(self._own_answers(wording, 24, rs, crops, codes, features))
+            for i in rows:
+                check = grounded_yes_no if polar[i] else grounded_answer
+                fixed = check(questions[i], answers[i], captions[i], second.get(i))
+                if fixed is not None:
+                    out[i] = fixed
+        for i in (i for i, yn in enumerate(polar) if yn):  # "No, this is a girl, not a girl." → "…, not a boy."
+            if (mended := mended_yes_no(questions[i], out[i])) is not None:
+                out[i] = mended
         return out
 
     @torch.no_grad()
