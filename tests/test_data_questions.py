@@ -311,6 +311,29 @@ def test_yes_no_detection_after_a_greeting():
         assert not Q.is_yes_no(q), q
 
 
+@pytest.mark.parametrize("question, polar", [
+    # question tags ask yes or no
+    ("A woman, right?", True), ("Smiling, is he?", True), ("He's young, isn't he?", True),
+    ("This is a man, is it not?", True), ("She looks happy, yes?", True), ("Male or female, right?", False),
+    ("How old is he, roughly?", False),
+    # a request for a value is an open question; "tell if" / "whether" still asks yes or no
+    ("Can you tell me her age, roughly?", False), ("Could you guess her age?", False), ("Can you describe her?", False),
+    ("Can you tell if she is smiling?", True), ("Could you tell me whether she smiles?", True),
+    ("Can you see a smile?", True), ("Would you say she is a senior?", True), ("Would you call her elderly?", True),
+])
+def test_yes_no_detection_reads_tags_and_requests(question, polar):
+    assert Q.is_yes_no(question) == polar
+
+
+def test_every_hand_written_template_reads_as_its_kind():
+    p = Q.Person.of({"gender": "female"})
+    for kind, pools in (("open", Q.OPEN), ("polar", Q.POLAR)):
+        for templates in pools.values():
+            for t in templates:
+                assert Q.is_yes_no(p.fill(t, group="a senior", adj="happy")) == (kind == "polar"), t
+    assert not any(Q.is_yes_no(p.fill(t)) for t in Q.CANT_TELL_QUESTIONS)
+
+
 def test_a_false_premise_answer_names_what_was_asked():
     rng = random.Random(5)
     girl = {"gender": "female", "age_group": "child", "age": 6, "emotion": "sad"}

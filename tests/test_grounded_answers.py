@@ -10,6 +10,7 @@ from unif2ace.data.questions import ASKED_ATTRIBUTES, OPEN, OWN_WORDINGS, Person
 from unif2ace.generation.constraints import (
     AGE_MARGIN_YEARS,
     SECOND_WORDING,
+    asked_age_range,
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
@@ -144,6 +145,44 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # a bare "No" implies the other gender; without a second wording the description breaks the tie
     assert grounded_yes_no("Is this a girl?", "No.", boy) is None
     assert grounded_yes_no("Is this a boy?", "No.", boy) == "Yes, this is a boy."
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Is this person older than 50?", (51, 200)), ("Is she over 60?", (61, 200)), ("Is he under 18?", (0, 17)),
+    ("Is she younger than 30 years old?", (0, 29)), ("Is he at least 40?", (40, 200)), ("Is she 30 or older?", (30, 200)),
+    ("Is he 65+?", (65, 200)), ("Is she at most 20?", (0, 20)), ("Is this an adult?", (18, 200)),
+    ("Is this a minor?", (0, 17)), ("Is he over the age of 21?", (22, 200)),
+    ("Is she over the moon?", None), ("Is this a senior?", None), ("Is she smiling?", None),
+])
+def test_asked_age_range_reads_an_age_bound(question, expected):
+    assert asked_age_range(question) == expected
+    assert ("age" in yes_no_grounded(question)) == (expected is not None)
+
+
+@pytest.mark.parametrize("question, answer, years, expected", [
+    ("Is this person older than 50?", "Yes. He looks happy.", 13, "No. He looks about 13 years old."),
+    ("Is this person older than 50?", "No. He is a child.", 54, "Yes. He looks about 54 years old."),
+    ("Is he under 18?", "Yes, he is a child.", 54, "No, he looks about 54 years old."),
+    ("Is this a minor?", "No.", 13, "Yes. He looks about 13 years old."),
+    # within the margin of the bound, or on the answer's side: the answer stands
+    ("Is this person older than 50?", "Yes. He looks happy.", 45, None),
+    ("Is this an adult?", "Yes.", 13, None),
+    ("Is he under 18?", "No, he is a man.", 54, None),
+])
+def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, answer, years, expected):
+    caption = f"The photo is a close-up photo; it shows a White {'boy' if years < 18 else 'man'} who is {years} years old."
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+def test_a_no_that_names_no_age_is_given_the_described_group():
+    described = "The photo is a close-up photo; it shows a White man who is 52 years old. He is smiling."
+    # 52 is a near miss for a senior: the model's No stands, now saying what the description says
+    assert grounded_yes_no("Would you call him elderly?", "No. He looks happy, not sad.", described) == \
+        "No, he is middle-aged, not a senior."
+    assert grounded_yes_no("Is he a senior?", "No.", described) == "No, he is middle-aged, not a senior."
+    # an answer that names an age group of its own, or says yes, is left alone
+    assert grounded_yes_no("Is he a senior?", "No, he is a young adult, not a senior.", described) is None
+    assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.", described) is None
 
 
 @pytest.mark.parametrize("question, answer, expected", [

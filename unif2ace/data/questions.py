@@ -241,13 +241,24 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"can you tell me|i'd like to know)\s*[:,!.]\s*)+")
 
 
+# a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|can|could|will|would)"
+_TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that|you)(?: not)?|right|correct|"
+                  r"true|yes|no|eh)\s*[?!.]*$")
+# an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
+# tell if she is smiling?", which asks yes or no)
+_REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
+                      r"state|name)\b(?!.*\b(?:if|whether)\b)")
+
+
 def is_yes_no(question: str) -> bool:
     """A yes/no question: starts (after a greeting such as "Hi!" or "Question:") with an auxiliary
-    verb, offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?"
-    is not one)."""
+    verb, or ends with a question tag ("A woman, right?", "Smiling, is he?"), offers no "X or Y"
+    choice and asks no wh-question inside ("Can you guess how old he is?" is not one, nor is a request
+    such as "Can you tell me her age?")."""
     q = _LEAD_IN.sub("", question.lower().strip())
-    return (bool(re.match(r"^(?:is|are|am|does|do|can|has|have|was|were|did|will|would|could)\b", q))
-            and " or " not in q and not _WH.search(q))
+    polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
+    return polar and " or " not in q and not _WH.search(q)
 
 
 # What an open question asks about, for the attributes whose answers are checked against the model's own
@@ -431,6 +442,13 @@ def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Rando
     with ``attrs``: "Yes, she is smiling.", "No, this is a woman, not a man."."""
     truth = attrs[attr] == asked
     return _yes_no(rng, truth, _polar_rest(attr, attrs, asked, truth, Person.of(attrs)))
+
+
+def polar_age_answer(attrs: dict[str, Any], years: float, truth: bool, rng: random.Random) -> str:
+    """The answer to a yes/no question about an age bound ("Is she over 60?") for a person who looks
+    ``years`` old: "No, she looks about 45 years old."."""
+    p = Person.of(attrs)
+    return _yes_no(rng, truth, f"{p.he} {'look' if p.plural else 'looks'} about {round(years)} years old.")
 
 
 def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:

@@ -284,15 +284,41 @@ AGE_MARGIN_YEARS = 10
 _GROUP_RANGES = {name: (lo, up) for (lo, (up, name)) in zip([0] + [u + 1 for u, _ in AGE_GROUPS[:-1]], AGE_GROUPS)}
 
 
-def _years_outside(years: float, group: str) -> float:
-    lo, up = _GROUP_RANGES[group]
+def _years_outside(years: float, group: str | tuple[float, float]) -> float:
+    lo, up = _GROUP_RANGES[group] if isinstance(group, str) else group
     return max(lo - years, years - up, 0.0)
+
+
+# An age asked as a bound ("older than 50", "over 60", "under 18", "at least 40", "30 or older", "an
+# adult", "a minor"): the inclusive range of whole years it means.
+_N = r"(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?"
+_AGE_BOUNDS = [
+    (re.compile(rf"\b(?:older than|over|above|more than|past)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (n + 1, 200)),
+    (re.compile(rf"\bat least\s+{_N}|\b{_N}\s*(?:\+|or (?:older|over|above|more)|and (?:over|up|older))", re.I),
+     lambda n: (n, 200)),
+    (re.compile(rf"\b(?:younger than|under|below|less than)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (0, n - 1)),
+    (re.compile(rf"\bat most\s+{_N}|\b{_N}\s*or (?:younger|under|less)", re.I), lambda n: (0, n)),
+    (re.compile(r"\b(?:an? )?(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
+]
+
+
+def asked_age_range(question: str) -> tuple[int, int] | None:
+    """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
+    (61, 200), "Is this a minor?" → (0, 17)); None when it names no such bound."""
+    for pattern, span in _AGE_BOUNDS:
+        if m := pattern.search(question):
+            n = next((int(g) for g in m.groups() if g is not None), 0)
+            return span(n)
+    return None
 
 
 def yes_no_grounded(question: str) -> set[str]:
     """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group
-    and smile that it names ("Is this a young girl?" → {"gender", "age_group"}); empty for any other."""
-    return set(_asked_values(question)) & set(ASKED_ATTRIBUTES)
+    and smile that it names, and "age" for a bound on the age ("Is this a young girl?" → {"gender",
+    "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
+    found = set(_asked_values(question)) & set(ASKED_ATTRIBUTES)
+    return found - {"age_group"} | {"age"} if asked_age_range(question) else found
 
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
@@ -305,16 +331,22 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
     questions; the smile against the description; the age group against the description's age in
     years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
-    inside it. One contradicted value makes the answer "No"; every value confirmed makes it "Yes";
-    otherwise the model's own Yes/No stands. The restated answer is written as the training data writes
+    inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, its
+    answer then stating the description's age ("No, he looks about 13 years old."). One contradicted
+    value makes the answer "No"; every value confirmed makes it "Yes"; otherwise the model's own Yes/No
+    stands, and a "No" to an age group that names no age of its own gets the description's group ("No,
+    she is middle-aged, not a senior."). The restated answer is written as the training data writes
     yes/no answers (:func:`unif2ace.data.questions.polar_answer`)."""
     import random
 
-    from unif2ace.data.questions import polar_answer
+    from unif2ace.data.questions import polar_age_answer, polar_answer
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
     asked = _asked_values(question)
-    checked = {k: v for k, v in asked.items() if k in ASKED_ATTRIBUTES}  # yes_no_grounded's, in order
+    if (span := asked_age_range(question)) is not None:  # "older than 50" is the age it names, not a group
+        asked.pop("age_group", None)
+        asked["age"] = span
+    checked = {k: v for k, v in asked.items() if k in (*ASKED_ATTRIBUTES, "age")}  # yes_no_grounded's
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     if not checked or said is None:
@@ -331,7 +363,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             if own is not None:
                 attrs["gender"] = own
                 verdicts[attr] = own == value
-        elif attr == "age_group":
+        elif attr in ("age_group", "age"):
             years = parse_age_years(caption)
             if years is not None and "age_group" in attrs:
                 outside = _years_outside(years, value)
@@ -344,10 +376,18 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         truth = False
     elif len(verdicts) == len(asked):  # every value the question names confirmed (emotion is never checked)
         decisive, truth = next(iter(verdicts)), True
+    elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
+          and attrs.get("age_group") not in (None, checked["age_group"])
+          and parse_attribute(words[1] if len(words) > 1 else "", "age_group") is None):
+        # a near miss left the model's "No" standing, but its words name no age ("Would you call her
+        # elderly?" → "No. She looks happy."): say which group the description puts the person in
+        return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     else:
         return None
     if truth == (said == "yes"):
         return None
+    if decisive == "age":
+        return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
 
 
