@@ -153,6 +153,7 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is he 65+?", (65, 200)), ("Is she at most 20?", (0, 20)), ("Is this an adult?", (18, 200)),
     ("Is this a minor?", (0, 17)), ("Is he over the age of 21?", (22, 200)),
     ("Is she over the moon?", None), ("Is this a senior?", None), ("Is she smiling?", None),
+    ("Is she a young adult?", None), ("Does he look like a young-adult?", None),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected

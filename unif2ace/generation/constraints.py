@@ -298,7 +298,7 @@ _AGE_BOUNDS = [
      lambda n: (n, 200)),
     (re.compile(rf"\b(?:younger than|under|below|less than)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (0, n - 1)),
     (re.compile(rf"\bat most\s+{_N}|\b{_N}\s*or (?:younger|under|less)", re.I), lambda n: (0, n)),
-    (re.compile(r"\b(?:an? )?(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
 ]
 
