@@ -325,6 +325,26 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
     assert Q.is_yes_no(question) == polar
 
 
+@pytest.mark.parametrize("question", ["Tell me about this person.", "Can you describe her?", "What do you see?",
+                                      "What can you tell me about him?", "Describe the person in this picture.",
+                                      "Hi! Please describe him in detail.", "What's in this picture?",
+                                      "Give me a short description of this person."])
+def test_description_requests_are_read_in_any_wording(question):
+    assert Q.asks_description(question)
+
+
+@pytest.mark.parametrize("question", ["Describe her expression.", "Describe the head pose of the person.",
+                                      "Tell me about her mood.", "What's in the background?", "Tell me her age.",
+                                      "What do you see in her eyes?", "Who is this?", "Is this a person?"])
+def test_a_request_about_one_thing_is_not_a_description_request(question):
+    assert not Q.asks_description(question)
+
+
+def test_no_question_of_the_data_reads_as_a_description_request():
+    p = Q.Person.of({"gender": "female"})
+    assert not [t for t in Q.all_templates() if Q.asks_description(p.fill(t, group="a senior", adj="happy"))]
+
+
 def test_every_hand_written_template_reads_as_its_kind():
     p = Q.Person.of({"gender": "female"})
     for kind, pools in (("open", Q.OPEN), ("polar", Q.POLAR)):

@@ -14,6 +14,7 @@ from unif2ace.generation.constraints import (
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
+    unseen_yes_no,
     yes_no_grounded,
 )
 
@@ -267,6 +268,41 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     assert got == ["Yes.", plain[1], "Yes."]
 
 
+@pytest.mark.parametrize("question", [
+    "Is she married?", "Does he speak French?", "Is this person rich?", "Is he a doctor?", "Is she a student?",
+    "Does he like football?", "Is she American?", "Has she got a dog?", "Is his name John?", "Does she live in London?",
+    "Is she pretty?", "A doctor, right?", "Is this someone famous?",
+])
+def test_unseen_yes_no_finds_questions_about_what_no_photo_shows(question):
+    assert unseen_yes_no(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Is she smiling?", "Is this a man?", "Is he angry?", "Is she over 60?", "Is this a cat?", "Is this a person?",
+    "Is there a face in this picture?", "Is this a human?", "Is it in color?", "Does he wear glasses?",
+    "Does he have a beard?", "Is she Asian?", "Is he looking at the camera?", "Are her eyes closed?",
+    "Is the photo blurry?", "Is he old?", "Is she a kid?", "Is this a real photo?", "Does she look upset?",
+    "Is it a selfie?", "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
+    "Is she looking into the lens?", "Does this show a dog?",
+    "What is her job?", "How tall is he?",  # open questions: the model's own "I can't tell"
+])
+def test_unseen_yes_no_leaves_what_the_model_can_see(question):
+    assert not unseen_yes_no(question)
+
+
+def test_every_yes_no_question_of_the_data_and_the_evaluation_is_about_something_seen():
+    from unif2ace.data import questions as Q
+    from unif2ace.data import wordings as W
+
+    p = Person.of({"gender": "female"})
+    templates = [t for ts in Q.POLAR.values() for t in ts] + Q.OFF_TOPIC_FALSE + Q.OFF_TOPIC_TRUE
+    for key in (("polar", "gender", "male"), ("polar", "age_group", "*"), ("polar", "smile", False),
+                ("off-topic", False), ("off-topic", True)):
+        templates += W.composed(*key, held_out_texts=Q.kept_out_texts())
+    flagged = [q for t in templates if unseen_yes_no(q := p.fill(t, group="a senior", adj="happy"))]
+    assert not flagged and len(templates) > 200
+
+
 def test_ask_mends_every_yes_no_answer_and_only_under_grounding(pipe, monkeypatch):
     """Every yes/no row's final answer, grounded or not ("Would you say he looks sad?" names no grounded
     value), goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
@@ -283,8 +319,34 @@ def test_ask_mends_every_yes_no_answer_and_only_under_grounding(pipe, monkeypatc
     got = pipe.ask(images, questions, align=False, max_new_tokens=6)
     assert seen == [(questions[0], "No, this is a girl, not a girl."), (questions[1], plain[1]), (questions[3], plain[3])]
     assert got[0] == "No, this is a girl, not a boy." and got[2] == plain[2]
+    unseen = pipe.ask(images[:2], ["Is she married?", "Does he speak French, right?"], align=False, max_new_tokens=6)
+    assert unseen == ["I can't tell from this photo."] * 2
+    assert pipe.ask(images[:1], ["Is she married?"], align=False, max_new_tokens=6, grounded_answers=False) != unseen[:1]
     seen.clear()
     assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain and not seen
+
+
+def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks_it(pipe, monkeypatch):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images = _images(2, 17)
+    asked = []
+    real = pipe.prompter.mmu
+    monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, convs, **k: asked.append([t[-1][0] for t in convs])
+                        or real(codes, convs, **k))
+    got = pipe.ask(images, ["Tell me about this person.", "Describe her expression."], align=False, max_new_tokens=8)
+    assert asked[0] == [CAPTION_QUESTION, "Describe her expression."]
+    assert got[0] == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
+    asked.clear()
+    pipe.ask(images[:1], ["Tell me about this person."], align=False, max_new_tokens=8, grounded_answers=False)
+    assert asked == [["Tell me about this person."]]
+    # in a chat, only the turn being answered is re-asked; the history keeps the user's words
+    asked.clear()
+    convs = []
+    monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, cv, **k: convs.append(cv) or real(codes, cv, **k))
+    pipe.chat(images[0], [{"role": "user", "content": "What do you see?"}, {"role": "assistant", "content": "A face."},
+                          {"role": "user", "content": "Can you describe her?"}], align=False, max_new_tokens=8)
+    assert [q for q, _ in convs[0][0]] == ["What do you see?", CAPTION_QUESTION]
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):

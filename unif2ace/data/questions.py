@@ -261,6 +261,27 @@ def is_yes_no(question: str) -> bool:
     return polar and " or " not in q and not _WH.search(q)
 
 
+# A request for a description of the whole person or photo, in words the training data never used: "Tell me
+# about this person.", "Can you describe her?", "What do you see?", "What can you tell me about him?". A request
+# about one thing ("Describe her expression.") is not one.
+_WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|image|pic|man|woman|guy|lady|girl|boy|"
+          r"kid|child|baby|individual|people|one|portrait|selfie)|him|her|them|it|this|that")
+_DESCRIPTION_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+    r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    r"what can you (?:tell|say)(?: me)? about|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
+    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of)"
+    rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?"
+    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me))*\s*[.?!]*$")
+
+
+def asks_description(question: str) -> bool:
+    """A request to describe the whole person or photo ("Tell me about this person.", "Can you describe
+    her?", "What do you see?"), however worded; not one about a single attribute."""
+    q = _LEAD_IN.sub("", question.lower().strip())
+    return bool(_DESCRIPTION_REQUEST.match(q))
+
+
 # What an open question asks about, for the attributes whose answers are checked against the model's own
 # description (generation.constraints.grounded_answer). Written from what the words mean, not from the
 # templates: "how old", "age", "years", a stage of life → age group; gender, sex, or a choice between a

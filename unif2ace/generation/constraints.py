@@ -427,3 +427,39 @@ def mended_yes_no(question: str, answer: str) -> str | None:
         attrs[attr] = value
         return polar_answer(attr, attrs, asked[attr], random.Random(question))
     return None
+
+
+# What the model can see and was taught to answer: a yes/no question that names none of it ("Is she
+# married?", "Does he speak French?", "Is this person rich?") is answered "I can't tell from this photo."
+# instead of a Yes/No about something else ("No. She is not smiling."). Words about the face, its age,
+# gender, expression and pose, and about the photo itself, count as seen.
+_SEEN_WORDS = re.compile(
+    r"\b(?:age|aged|ages|old|older|oldest|young|younger|youngest|youth|years?|born|generation|elderly|"
+    r"gender|sex|masculine|feminine|ethnicity|race|skin|asian|indian|latin[oa]|hispanic|arab|caucasian|african|"
+    r"expression|emotion|emotions|mood|feel|feels|feeling|smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|tears?|"
+    r"angry|anger|mad|scared|afraid|fear\w*|disgust\w*|serious|solemn|calm|upset|cheerful|joyful|gloomy|"
+    r"face|faces|facial|eyes?|mouth|lips|teeth|head|pose|look(?:s|ing)? (?:at|into|toward|towards|away)|facing|"
+    r"turned|profile|tilt\w*|camera|lens|"
+    r"photo|photos|photograph|picture|image|selfie|portrait|headshot|close-?up|shot|snapshot|drawing|real|"
+    r"colou?r|colou?red|black|white|grey|gray|monochrome|blurry|sharp|focus|light|lighting|lit|dark|bright)\b", re.I)
+_SEEN_SUBJECT = re.compile(r"(?:a |an |the )?(?:real |human |actual )?(?:person|human|human being|someone|somebody|"
+                           r"people|face|individual)", re.I)
+
+
+def unseen_yes_no(question: str) -> bool:
+    """A yes/no question about nothing the model can see or was taught (marriage, job, wealth, language,
+    a name…): its honest answer is "I can't tell from this photo." False for any question naming a gender,
+    an age, an expression, the face, the pose or the photo (:data:`_SEEN_WORDS`, and every attribute
+    :mod:`unif2ace.evaluation.attributes` reads), and for "is this a …?" questions (off-topic or not)."""
+    from unif2ace.data.questions import is_yes_no
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute, question_attribute
+
+    if not is_yes_no(question) or _SEEN_WORDS.search(question) or question_attribute(question):
+        return False
+    if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question):
+        return False
+    m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
+    if m is not None and _SEEN_SUBJECT.fullmatch(m.group("x").strip()):  # "Is this a person?"
+        return False
+    body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)  # not a gender
+    return not any(parse_attribute(body, a) is not None for a in ATTRIBUTES)
