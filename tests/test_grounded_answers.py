@@ -14,7 +14,7 @@ from unif2ace.generation.constraints import (
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
-    unseen_yes_no,
+    unseen_question,
     yes_no_grounded,
 )
 
@@ -272,9 +272,11 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is she married?", "Does he speak French?", "Is this person rich?", "Is he a doctor?", "Is she a student?",
     "Does he like football?", "Is she American?", "Has she got a dog?", "Is his name John?", "Does she live in London?",
     "Is she pretty?", "A doctor, right?", "Is this someone famous?",
+    "What language does this person speak?", "What's his phone number?", "Who is this?", "Where is she from?",
+    "What is she wearing?", "Where does he work?", "What's in the background?",
 ])
-def test_unseen_yes_no_finds_questions_about_what_no_photo_shows(question):
-    assert unseen_yes_no(question)
+def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
+    assert unseen_question(question)
 
 
 @pytest.mark.parametrize("question", [
@@ -284,26 +286,32 @@ def test_unseen_yes_no_finds_questions_about_what_no_photo_shows(question):
     "Is the photo blurry?", "Is he old?", "Is she a kid?", "Is this a real photo?", "Does she look upset?",
     "Is it a selfie?", "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
     "Is she looking into the lens?", "Does this show a dog?",
-    "What is her job?", "How tall is he?",  # open questions: the model's own "I can't tell"
+    "What does she look like?", "What is this?", "How old is she?", "Man or woman?", "Guy or gal?",
+    "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
+    "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",
+    "What colour is his hair?",
 ])
-def test_unseen_yes_no_leaves_what_the_model_can_see(question):
-    assert not unseen_yes_no(question)
+def test_unseen_question_leaves_what_the_model_can_see(question):
+    assert not unseen_question(question)
 
 
-def test_every_yes_no_question_of_the_data_and_the_evaluation_is_about_something_seen():
+def test_every_attribute_question_of_the_data_and_the_evaluation_is_about_something_seen():
+    from unif2ace.data import qa as QA
     from unif2ace.data import questions as Q
     from unif2ace.data import wordings as W
 
     p = Person.of({"gender": "female"})
-    templates = [t for ts in Q.POLAR.values() for t in ts] + Q.OFF_TOPIC_FALSE + Q.OFF_TOPIC_TRUE
-    for key in (("polar", "gender", "male"), ("polar", "age_group", "*"), ("polar", "smile", False),
+    templates = [t for pools in (Q.OPEN, Q.POLAR, Q.FOLLOW_UPS) for ts in pools.values() for t in ts]
+    templates += Q.OFF_TOPIC_FALSE + Q.OFF_TOPIC_TRUE + QA.DESCRIBE
+    for key in (("open", "gender"), ("open", "age_group"), ("open", "smile"), ("open", "emotion"),
+                ("polar", "gender", "male"), ("polar", "age_group", "*"), ("polar", "smile", False),
                 ("off-topic", False), ("off-topic", True)):
         templates += W.composed(*key, held_out_texts=Q.kept_out_texts())
-    flagged = [q for t in templates if unseen_yes_no(q := p.fill(t, group="a senior", adj="happy"))]
-    assert not flagged and len(templates) > 200
+    flagged = [q for t in templates if unseen_question(q := p.fill(t, group="a senior", adj="happy"))]
+    assert not flagged and len(templates) > 400
 
 
-def test_ask_mends_every_yes_no_answer_and_only_under_grounding(pipe, monkeypatch):
+def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, monkeypatch):
     """Every yes/no row's final answer, grounded or not ("Would you say he looks sad?" names no grounded
     value), goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
     import unif2ace.generation.constraints as constraints
@@ -319,7 +327,7 @@ def test_ask_mends_every_yes_no_answer_and_only_under_grounding(pipe, monkeypatc
     got = pipe.ask(images, questions, align=False, max_new_tokens=6)
     assert seen == [(questions[0], "No, this is a girl, not a girl."), (questions[1], plain[1]), (questions[3], plain[3])]
     assert got[0] == "No, this is a girl, not a boy." and got[2] == plain[2]
-    unseen = pipe.ask(images[:2], ["Is she married?", "Does he speak French, right?"], align=False, max_new_tokens=6)
+    unseen = pipe.ask(images[:2], ["Is she married?", "What language does he speak?"], align=False, max_new_tokens=6)
     assert unseen == ["I can't tell from this photo."] * 2
     assert pipe.ask(images[:1], ["Is she married?"], align=False, max_new_tokens=6, grounded_answers=False) != unseen[:1]
     seen.clear()

@@ -429,13 +429,13 @@ def mended_yes_no(question: str, answer: str) -> str | None:
     return None
 
 
-# What the model can see and was taught to answer: a yes/no question that names none of it ("Is she
-# married?", "Does he speak French?", "Is this person rich?") is answered "I can't tell from this photo."
-# instead of a Yes/No about something else ("No. She is not smiling."). Words about the face, its age,
-# gender, expression and pose, and about the photo itself, count as seen.
+# What the model can see and was taught to answer: a question that names none of it ("Is she married?",
+# "Does he speak French?", "What language does she speak?") is answered "I can't tell from this photo."
+# instead of a Yes/No or an age about something else ("No. She is not smiling."). Words about the face, its
+# age, gender, expression and pose, and about the photo itself, count as seen.
 _SEEN_WORDS = re.compile(
     r"\b(?:age|aged|ages|old|older|oldest|young|younger|youngest|youth|years?|born|generation|elderly|"
-    r"gender|sex|masculine|feminine|ethnicity|race|skin|asian|indian|latin[oa]|hispanic|arab|caucasian|african|"
+    r"gender|sex|masculine|feminine|ethnicity|ethnic|race|skin|asian|indian|latin[oa]|hispanic|arab|caucasian|african|"
     r"expression|emotion|emotions|mood|feel|feels|feeling|smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|tears?|"
     r"angry|anger|mad|scared|afraid|fear\w*|disgust\w*|serious|solemn|calm|upset|cheerful|joyful|gloomy|"
     r"face|faces|facial|eyes?|mouth|lips|teeth|head|pose|look(?:s|ing)? (?:at|into|toward|towards|away)|facing|"
@@ -446,20 +446,29 @@ _SEEN_SUBJECT = re.compile(r"(?:a |an |the )?(?:real |human |actual )?(?:person|
                            r"people|face|individual)", re.I)
 
 
-def unseen_yes_no(question: str) -> bool:
-    """A yes/no question about nothing the model can see or was taught (marriage, job, wealth, language,
-    a name…): its honest answer is "I can't tell from this photo." False for any question naming a gender,
-    an age, an expression, the face, the pose or the photo (:data:`_SEEN_WORDS`, and every attribute
-    :mod:`unif2ace.evaluation.attributes` reads), and for "is this a …?" questions (off-topic or not)."""
-    from unif2ace.data.questions import is_yes_no
+_LOOKS = re.compile(r"\b(?:look|looks|looking|appearance|appear|appears|seem|seems|describe|description)\b|"
+                    r"^\s*what(?:'s| is)\s+(?:this|that|it|here|there)\s*[?.!]*\s*$", re.I)
+
+
+def unseen_question(question: str) -> bool:
+    """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
+    language, where someone lives…): its honest answer is "I can't tell from this photo." False for any
+    question naming a gender, an age, an expression, the face, the pose or the photo (:data:`_SEEN_WORDS`,
+    and every attribute :mod:`unif2ace.evaluation.attributes` reads), for "is this a …?" questions
+    (off-topic or not), for a request for a description, and for an open question about how the person
+    looks ("What does she look like?", "What is this?")."""
+    from unif2ace.data.questions import asked_attribute, asks_description, is_yes_no
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute, question_attribute
 
-    if not is_yes_no(question) or _SEEN_WORDS.search(question) or question_attribute(question):
+    if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
-    if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question):
-        return False
-    m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
-    if m is not None and _SEEN_SUBJECT.fullmatch(m.group("x").strip()):  # "Is this a person?"
+    if is_yes_no(question):
+        if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question):
+            return False
+        m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
+        if m is not None and _SEEN_SUBJECT.fullmatch(m.group("x").strip()):  # "Is this a person?"
+            return False
+    elif asked_attribute(question) or _LOOKS.search(question):
         return False
     body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)  # not a gender
     return not any(parse_attribute(body, a) is not None for a in ATTRIBUTES)

@@ -477,12 +477,13 @@ class UniF2ace:
         senior?") gets the other Yes/No when the description contradicts it, or confirms all it names
         (``constraints.grounded_yes_no``; an age only beyond ``AGE_MARGIN_YEARS`` of the group). A "no"
         whose "not …" misnames what was asked ("Is this a boy?" → "No, this is a girl, not a girl.") is
-        mended to name it (``constraints.mended_yes_no``), and a yes/no question about nothing the model
-        can see or was taught ("Is she married?") is answered "I can't tell from this photo."
-        (``constraints.unseen_yes_no``). A request for a description in any wording ("Tell me about this
-        person.", "What do you see?": ``data.questions.asks_description``) is asked as
-        :data:`CAPTION_QUESTION`. The description is decoded once per photo and kept while the photo is among the last
-        ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions reuse it."""
+        mended to name it (``constraints.mended_yes_no``), and a question about nothing the model can see
+        or was taught ("Is she married?", "What language does he speak?") is answered "I can't tell from
+        this photo." (``constraints.unseen_question``). A request for a description in any wording ("Tell
+        me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
+        :data:`CAPTION_QUESTION`. The description is decoded once per photo and kept while the photo is
+        among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
+        reuse it."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -586,8 +587,8 @@ class UniF2ace:
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
-        yes/no question about nothing the model can see gets "I can't tell from this photo."
-        (``constraints.unseen_yes_no``) and every "no" answer whose "not …" misnames what was asked is
+        question about nothing the model can see gets "I can't tell from this photo."
+        (``constraints.unseen_question``) and every "no" answer whose "not …" misnames what was asked is
         mended (``constraints.mended_yes_no``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attribute, is_yes_no
         from unif2ace.generation.constraints import (
@@ -595,7 +596,7 @@ class UniF2ace:
             grounded_answer,
             grounded_yes_no,
             mended_yes_no,
-            unseen_yes_no,
+            unseen_question,
             yes_no_grounded,
         )
 
@@ -616,10 +617,10 @@ class UniF2ace:
                 fixed = check(questions[i], answers[i], captions[i], second.get(i))
                 if fixed is not None:
                     out[i] = fixed
-        for i in (i for i, yn in enumerate(polar) if yn):
-            if unseen_yes_no(questions[i]):  # "Is she married?": not "No. She is not smiling."
+        for i, question in enumerate(questions):
+            if unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
-            elif (mended := mended_yes_no(questions[i], out[i])) is not None:  # "…, not a girl." → "…, not a boy."
+            elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
         return out
 
