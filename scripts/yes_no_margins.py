@@ -7,7 +7,8 @@ held-out wordings) are answered once without grounding, each photo is described 
 :data:`unif2ace.generation.constraints.SECOND_WORDING`'s gender question once, and then
 :func:`~unif2ace.generation.constraints.grounded_yes_no` re-judges every answer at each margin: the
 pipeline's answers at that margin, without decoding again. Prints accuracy on true and false premises per
-attribute and overall (column "off": no grounding). Choose on val; run test once, with the pipeline
+attribute and overall (column "off": no grounding), and the share of answers whose "not …" misnames what
+was asked before :func:`~unif2ace.generation.constraints.mended_yes_no` mends them. Choose on val; run test once, with the pipeline
 (``unif2ace eval understanding``).
 """
 
@@ -36,7 +37,7 @@ def main() -> int:
     from unif2ace.evaluation.models import ask_images, caption_images
     from unif2ace.evaluation.tasks import load_images, load_records
     from unif2ace.evaluation.understanding import _first_word, paraphrase_items
-    from unif2ace.generation.constraints import SECOND_WORDING, grounded_yes_no
+    from unif2ace.generation.constraints import SECOND_WORDING, grounded_yes_no, mended_yes_no
     from unif2ace.pipeline import UniF2ace
 
     pipe = UniF2ace.from_pretrained(args.model, dtype="float32")
@@ -58,7 +59,8 @@ def main() -> int:
             premise = "true" if q.premise else "false"
             right[(f"{q.attribute}, {premise}", m)].append(ok)
             right[(f"all, {premise}", m)].append(ok)
-    rows = sorted({k for k, _ in right}, key=lambda k: (k.startswith("all"), k))
+            right[("misnamed \"not …\"", m)].append(mended_yes_no(q.question, final) is not None)
+    rows = sorted({k for k, _ in right}, key=lambda k: (k.startswith("misnamed"), k.startswith("all"), k))
     print(f"{'margin (years)':24s}" + "".join(f"{str(m):>8s}" for m in columns) + "       n")
     for k in rows:
         n = len(right[(k, 'off')])

@@ -273,7 +273,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Does he like football?", "Is she American?", "Has she got a dog?", "Is his name John?", "Does she live in London?",
     "Is she pretty?", "A doctor, right?", "Is this someone famous?",
     "What language does this person speak?", "What's his phone number?", "Who is this?", "Where is she from?",
-    "What is she wearing?", "Where does he work?", "What's in the background?",
+    "What is she wearing?", "Where does he work?", "What's in the background?", "Tell me his name",
+    "so where does she live", "Hi! Who is this",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -289,7 +290,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "What does she look like?", "What is this?", "How old is she?", "Man or woman?", "Guy or gal?",
     "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
     "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",
-    "What colour is his hair?",
+    "What colour is his hair?", "Thanks!", "Hello", "Nice photo.",  # not questions: left to the model
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

@@ -450,6 +450,10 @@ _LOOKS = re.compile(r"\b(?:look|looks|looking|appearance|appear|appears|seem|see
                     r"^\s*what(?:'s| is)\s+(?:this|that|it|here|there)\s*[?.!]*\s*$", re.I)
 
 
+_QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|whose|where|when|which|why|how|is|are|"
+                            r"was|were|does|do|did|has|have|can|could|will|would|tell me|guess)\b", re.I)
+
+
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
     language, where someone lives…): its honest answer is "I can't tell from this photo." False for any
@@ -460,6 +464,8 @@ def unseen_question(question: str) -> bool:
     from unif2ace.data.questions import asked_attribute, asks_description, is_yes_no
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute, question_attribute
 
+    if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
+        return False
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
     if is_yes_no(question):
