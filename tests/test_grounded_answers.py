@@ -11,6 +11,7 @@ from unif2ace.generation.constraints import (
     AGE_MARGIN_YEARS,
     SECOND_WORDING,
     asked_age_range,
+    described_or_cant_tell,
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
@@ -333,6 +334,32 @@ def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, 
     assert pipe.ask(images[:1], ["Is she married?"], align=False, max_new_tokens=6, grounded_answers=False) != unseen[:1]
     seen.clear()
     assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain and not seen
+
+
+@pytest.mark.parametrize("question, expected_with, expected_without", [
+    ("Is she wearing glasses?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
+    ("Does he wear spectacles?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
+    ("Does he have a beard?", "Yes, he has facial hair.", "I can't tell from this photo."),
+    ("Has he got a moustache?", "Yes, he has facial hair.", "I can't tell from this photo."),
+    ("Is she smiling?", None, None), ("What about his glasses?", None, None),
+])
+def test_glasses_and_facial_hair_are_answered_from_the_description_alone(question, expected_with, expected_without):
+    seen = "A close-up photo of a White young man who is 20 years old. He is wearing a pair of glasses. He has a beard."
+    unseen = "A close-up photo of a White young man who is 20 years old. He is smiling."
+    assert described_or_cant_tell(question, seen) == expected_with
+    assert described_or_cant_tell(question, unseen) == expected_without
+
+
+def test_ask_answers_glasses_questions_from_the_photos_description(pipe, monkeypatch):
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(2, 19)
+    seen = []
+    monkeypatch.setattr(constraints, "described_or_cant_tell",
+                        lambda q, c: seen.append((q, c)) or ("[glasses]" if "glasses" in q else None))
+    pipe._own.clear()
+    got = pipe.ask(images, ["Is she wearing glasses?", "Is it in color?"], align=False, max_new_tokens=6)
+    assert got[0] == "[glasses]" and seen == [("Is she wearing glasses?", pipe.caption(images[:1], align=False)[0])]
 
 
 def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks_it(pipe, monkeypatch):

@@ -478,3 +478,35 @@ def unseen_question(question: str) -> bool:
         return False
     body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)  # not a gender
     return not any(parse_attribute(body, a) is not None for a in ATTRIBUTES)
+
+
+# Things the description states only when it sees them (the labeller never states their absence): a
+# yes/no question about one is answered "Yes" when the description says so, and otherwise "I can't tell".
+_STATED_ONLY = {"glasses": ("is wearing glasses", "are wearing glasses"),
+                "facial_hair": ("has facial hair", "have facial hair")}
+
+
+def stated_only(question: str) -> str | None:
+    """The attribute ("glasses", "facial_hair") that a yes/no question asks about when it is one the
+    description states only when present; None otherwise."""
+    from unif2ace.data.questions import is_yes_no
+    from unif2ace.evaluation.attributes import question_attribute
+
+    attr = question_attribute(question)
+    return attr if attr in _STATED_ONLY and is_yes_no(question) else None
+
+
+def described_or_cant_tell(question: str, caption: str) -> str | None:
+    """The answer to a yes/no question about glasses or facial hair ("Is she wearing glasses?", "Does he
+    have a beard?") from the model's own description: "Yes, she is wearing glasses." when it states
+    them, else "I can't tell from this photo." (the training data states them only when present, so
+    the model's own Yes/No about them carries nothing); None for any other question."""
+    from unif2ace.data.questions import CANT_TELL, Person
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if (attr := stated_only(question)) is None:
+        return None
+    if parse_attribute(caption, attr) is not True:
+        return CANT_TELL[0]
+    p = Person.of(_described(caption))
+    return f"Yes, {p.he} {_STATED_ONLY[attr][p.plural]}."

@@ -479,7 +479,9 @@ class UniF2ace:
         whose "not …" misnames what was asked ("Is this a boy?" → "No, this is a girl, not a girl.") is
         mended to name it (``constraints.mended_yes_no``), and a question about nothing the model can see
         or was taught ("Is she married?", "What language does he speak?") is answered "I can't tell from
-        this photo." (``constraints.unseen_question``). A request for a description in any wording ("Tell
+        this photo." (``constraints.unseen_question``); one about glasses or facial hair is answered
+        "Yes" when the description states them and "I can't tell" otherwise
+        (``constraints.described_or_cant_tell``). A request for a description in any wording ("Tell
         me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
         :data:`CAPTION_QUESTION`. The description is decoded once per photo and kept while the photo is
         among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
@@ -589,13 +591,16 @@ class UniF2ace:
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
         question about nothing the model can see gets "I can't tell from this photo."
         (``constraints.unseen_question``) and every "no" answer whose "not …" misnames what was asked is
-        mended (``constraints.mended_yes_no``)."""
+        mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        from the description alone (``constraints.described_or_cant_tell``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attribute, is_yes_no
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
+            described_or_cant_tell,
             grounded_answer,
             grounded_yes_no,
             mended_yes_no,
+            stated_only,
             unseen_question,
             yes_no_grounded,
         )
@@ -604,6 +609,7 @@ class UniF2ace:
         polar = [is_yes_no(q) for q in questions]
         # per row: the attributes its answer is checked on
         asked = [yes_no_grounded(q) if yn else {asked_attribute(q)} - {None} for q, yn in zip(questions, polar)]
+        asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
         rows = [i for i, a in enumerate(asked) if a]
         out = list(answers)
         if rows:
@@ -613,6 +619,9 @@ class UniF2ace:
                 if rs := [i for i in rows if attr in asked[i]]:
                     second.update(self._own_answers(wording, 24, rs, crops, codes, features))
             for i in rows:
+                if (said := described_or_cant_tell(questions[i], captions[i])) is not None:
+                    out[i] = said
+                    continue
                 check = grounded_yes_no if polar[i] else grounded_answer
                 fixed = check(questions[i], answers[i], captions[i], second.get(i))
                 if fixed is not None:
