@@ -109,6 +109,17 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     cmp = json.loads((out2 / "report.json").read_text())["comparison"]
     assert cmp["verdict"] == "keep the current default" and all(g["no_worse"] for g in cmp["gates"].values())
     assert "Selection rule against" in (out2 / "report.md").read_text()
+    # the same images in both runs: a paired FID difference of exactly 0 in every resample
+    assert cmp["fid_difference"]["value"] == 0 and cmp["fid_difference"]["low"] == cmp["fid_difference"]["high"] == 0
+    assert "paired bootstrap interval" in (out2 / "report.md").read_text()
+    assert rep["fid"]["bootstrap"]["se"] >= 0 and rep["headline"]["fid_bootstrap_se"] == rep["fid"]["bootstrap"]["se"]
+    # a compared run without fid_features.npz (older runs): the rule still applies, the interval says why not
+    (out / "fid_features.npz").unlink()
+    assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
+                 "--num-samples", "3", "--diversity-prompts", "0", "--identity-samples", "0", "--quiet",
+                 "--compare", str(out / "report.json")]) == 0
+    cmp = json.loads((out2 / "report.json").read_text())["comparison"]
+    assert cmp["verdict"] == "keep the current default" and "no fid_features.npz" in cmp["fid_difference"]["note"]
     with pytest.raises(SystemExit, match="not a readable eval generation report"):
         main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
               "--compare", str(out / "grid.png"), "--quiet"])

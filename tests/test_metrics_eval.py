@@ -7,7 +7,9 @@ import pytest
 import torch
 
 from unif2ace.metrics import (
+    FIDReference,
     bleu,
+    fid_bootstrap,
     fid_from_features,
     fid_torchmetrics,
     frechet_distance,
@@ -45,6 +47,41 @@ def test_fid_matches_torchmetrics_on_rank_deficient_features():
     real = np.abs(rng.normal(size=(40, 100)))  # fewer samples than dimensions, as with few generated faces
     fake = np.abs(rng.normal(size=(40, 100)) * 1.3 + 0.2)
     assert fid_torchmetrics(real, fake) == pytest.approx(fid_from_features(real, fake), rel=1e-6)
+
+
+@pytest.mark.parametrize("n, d", [(40, 100), (300, 20)])  # fewer samples than dimensions, and more
+def test_fid_reference_equals_the_direct_frechet_distance_for_any_rows(n, d):
+    rng = np.random.default_rng(3)
+    real, fake = rng.normal(size=(n, d)), rng.normal(size=(n, d)) * 1.2 + 0.1
+    ref = FIDReference(real)
+    # rel 1e-7: with n < d the d×d path takes square roots of the round-off eigenvalues (≈1e-15) of the
+    # null space, ≈3e-8 each; the n×n path never sees them
+    assert ref.fid(fake) == pytest.approx(fid_from_features(real, fake), rel=1e-7)
+    rows = rng.integers(0, n, n)  # a resample, repeats included
+    assert ref.fid(fake, ref.project(fake), rows) == pytest.approx(fid_from_features(real, fake[rows]), rel=1e-7)
+
+
+def test_fid_bootstrap_spread_and_the_paired_difference():
+    rng = np.random.default_rng(4)
+    real, fake = rng.normal(size=(120, 16)), rng.normal(size=(120, 16)) + 0.3
+    single = fid_bootstrap(real, fake, n_boot=100, seed=0)
+    assert single["value"] == pytest.approx(fid_from_features(real, fake), rel=1e-7)
+    assert single["se"] > 0 and single["low"] < single["value"] < single["high"]
+    assert fid_bootstrap(real, fake, n_boot=100, seed=0) == single  # seeded
+    # the same images twice: the difference is exactly 0 in every draw
+    same = fid_bootstrap(real, fake, fake.copy(), n_boot=50)
+    assert same["value"] == 0 and same["se"] == 0 and same["low"] == same["high"] == 0
+    # a set further from the reference by a known shift: a difference whose interval excludes 0; swapping
+    # the two sets negates every draw (the same rows are drawn for both)
+    worse = fake + 0.5
+    paired = fid_bootstrap(real, worse, fake, n_boot=200)
+    assert paired["value"] == pytest.approx(fid_from_features(real, worse) - fid_from_features(real, fake), rel=1e-6)
+    assert paired["low"] > 0
+    swapped = fid_bootstrap(real, fake, worse, n_boot=200)
+    assert swapped["value"] == pytest.approx(-paired["value"]) and swapped["se"] == pytest.approx(paired["se"])
+    assert swapped["low"] == pytest.approx(-paired["high"]) and swapped["high"] == pytest.approx(-paired["low"])
+    with pytest.raises(ValueError, match="same prompts"):
+        fid_bootstrap(real, fake, fake[:-1])
 
 
 def test_kid_matches_torchmetrics_and_is_unbiased():

@@ -154,13 +154,14 @@ def _generation(args: argparse.Namespace) -> int:
         evaluate_generation,
     )
 
-    other = None
+    other = other_features = None
     if args.compare:  # read first: a bad file should not cost a whole run
         try:
             other = json.loads(Path(args.compare).read_text())["rule"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SystemExit(f"--compare {args.compare}: not a readable eval generation report.json with a 'rule' "
                              f"section ({type(exc).__name__}: {exc}); rerun eval generation for it") from None
+        other_features = R.read_fid_features(Path(args.compare).parent)
     check_sampling(vars(args))  # a bad option fails now, not after loading the model and the data
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
@@ -191,10 +192,12 @@ def _generation(args: argparse.Namespace) -> int:
         from unif2ace.evaluation.contact_sheet import render
 
         render(art["sheet_images"], art["sheet_prompts"], art["sheet_per_prompt"], out / "contact_sheet.png")
+    R.write_fid_features(art["fid_features"], out)
     if other is not None:
-        from unif2ace.evaluation.realism import apply_rule
+        from unif2ace.evaluation.realism import apply_rule, fid_difference
 
-        rep["comparison"] = {"against": args.compare, **apply_rule(rep["rule"], other)}
+        rep["comparison"] = {"against": args.compare, **apply_rule(rep["rule"], other),
+                             "fid_difference": fid_difference(art["fid_features"], other_features, seed=args.seed)}
     if args.save_images:
         R.save_images(art["all_images"], out / "images")
     R.write_json(rep, out)
@@ -202,6 +205,7 @@ def _generation(args: argparse.Namespace) -> int:
     print(json.dumps(R._clean(rep["headline"]), indent=2))
     if "comparison" in rep:
         print(f"selection rule against {args.compare}: {rep['comparison']['verdict']} ({rep['comparison']['why']})")
+        print(R.fid_difference_line(rep["comparison"]["fid_difference"]))
     return 0
 
 

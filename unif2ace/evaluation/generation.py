@@ -102,7 +102,13 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     from unif2ace.evaluation import faces
     from unif2ace.evaluation.models import ReferenceModel
     from unif2ace.evaluation.tasks import generation_prompts, load_images, load_records
-    from unif2ace.metrics import InceptionFeatures, fid_from_features, fid_torchmetrics, kid_from_features
+    from unif2ace.metrics import (
+        InceptionFeatures,
+        fid_bootstrap,
+        fid_from_features,
+        fid_torchmetrics,
+        kid_from_features,
+    )
 
     timings: dict[str, float] = {}
     store, recs = load_records(data, s.split, None, s.seed)
@@ -145,6 +151,9 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         "n_generated": n, "n_real_reference": n,
         "note": f"FID at n={n} is biased upwards; compare it with the floor (two disjoint halves of real held-out photos, same n)",
     }
+    # how far the FID moves when the same prompts are drawn again (generated rows resampled, reference fixed)
+    boot = fid_bootstrap(f_a, f_gen, n_boot=FID_BOOTSTRAP, seed=s.seed)
+    report["fid"]["bootstrap"] = {k: boot[k] for k in ("se", "low", "high", "level", "n_boot")}
     report["kid"] = {"kid": kid, "kid_std": kid_std, "kid_floor_real_vs_real": kid_floor, "kid_floor_std": kid_floor_std,
                      "subsets": s.kid_subsets, "subset_size": n}
 
@@ -257,7 +266,8 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         item["detectors"] = v
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
                  "items": items, "all_images": gen, "sheet_images": sheet_images,
-                 "sheet_prompts": [p.text for p in sheet_prompts], "sheet_per_prompt": m}
+                 "sheet_prompts": [p.text for p in sheet_prompts], "sheet_per_prompt": m,
+                 "fid_features": {"generated": f_gen, "real_reference": f_a, "prompts": [p.text for p in prompts]}}
     return report, artefacts
 
 
@@ -347,6 +357,11 @@ def _identity(pipe, prompts, real_b, s: GenerationSettings, timings) -> dict[str
         return {"status": f"not supported by this model ({str(exc).splitlines()[0][:160]})"}
 
 
+# resamples of the generated rows for the FID's spread (each costs an n×n eigensolve: ≈ 3 s at n = 214)
+FID_BOOTSTRAP = 200
+# paired resamples for the FID difference of `--compare` (both runs' rows drawn together)
+FID_PAIRED_BOOTSTRAP = 500
+
 TARGETS = {"gender_agreement": 0.85, "age_group_agreement": 0.50}
 _HEADLINE_KEYS = {"gender": "gender_agreement", "gender_13plus": "gender_agreement_13plus", "age_group": "age_group_agreement"}
 
@@ -368,6 +383,7 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
                 key += f"_{judge}"
                 out[key], out[key + "_ceiling_real_photos"] = p[name]["agreement"], p[name]["ceiling_real_photos"]
     out["fid"], out["fid_floor_real_vs_real"] = r["fid"]["fid"], r["fid"]["fid_floor_real_vs_real"]
+    out["fid_bootstrap_se"] = r["fid"].get("bootstrap", {}).get("se")
     out["kid"], out["kid_floor_real_vs_real"] = r["kid"]["kid"], r["kid"]["kid_floor_real_vs_real"]
     real = r.get("realism")
     if real:  # realism first: is it a face, and what the judges say once non-faces count as wrong

@@ -150,5 +150,27 @@ def apply_rule(candidate: dict[str, Any], current: dict[str, Any]) -> dict[str, 
             "gates": gates, "tiebreak": ties}
 
 
+def fid_difference(candidate: dict[str, Any], current: dict[str, Any] | None, seed: int = 0,
+                   n_boot: int | None = None) -> dict[str, Any]:
+    """FID(candidate) − FID(current) with a paired bootstrap interval (both runs' generated rows resampled
+    together, the real reference fixed): how much of a FID gate's margin is the draw of the images.
+    ``candidate``/``current``: the runs' ``fid_features`` (:func:`unif2ace.evaluation.report.read_fid_features`).
+    Reported beside the rule's verdict; the rule itself reads the two FIDs alone."""
+    from unif2ace.evaluation.generation import FID_PAIRED_BOOTSTRAP
+    from unif2ace.metrics import fid_bootstrap
+
+    if current is None:
+        return {"value": None, "note": "the compared run left no fid_features.npz beside its report.json (runs since "
+                                       "1 Dec 2026 write one): rerun it for a paired interval"}
+    if list(current["prompts"]) != list(candidate["prompts"]) or \
+            np.shape(current["real_reference"]) != np.shape(candidate["real_reference"]):
+        return {"value": None, "note": "the two runs' prompts or real references differ: no paired interval"}
+    def stored(x):  # both runs as fid_features.npz holds them
+        return np.asarray(x, np.float32).astype(np.float64)
+
+    return fid_bootstrap(stored(candidate["real_reference"]), stored(candidate["generated"]),
+                         stored(current["generated"]), n_boot=n_boot or FID_PAIRED_BOOTSTRAP, seed=seed)
+
+
 __all__ = ["face_rates", "face_rates_by_cell", "greyscale", "agreement_found", "seed_diversity", "matching_records",
-           "rule_numbers", "apply_rule", "RULE_GATES", "RULE_TIEBREAK"]
+           "rule_numbers", "apply_rule", "fid_difference", "RULE_GATES", "RULE_TIEBREAK"]

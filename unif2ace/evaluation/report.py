@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from unif2ace.io import atomic_write_bytes, atomic_write_text
 
 
@@ -41,6 +43,40 @@ def write_json(report: dict, out: Path) -> Path:
 def write_items(items: list[dict], out: Path) -> Path:
     """``items.jsonl``: one line per judged item (its prompt and what each judge saw), in report order."""
     return atomic_write_text(out / "items.jsonl", "".join(json.dumps(_clean(x), ensure_ascii=False) + "\n" for x in items))
+
+
+FID_FEATURES = "fid_features.npz"
+
+
+def write_fid_features(features: dict[str, Any], out: Path) -> Path:
+    """``fid_features.npz``: the run's Inception features (generated and real reference, float32) and
+    its prompts, so that a later run's ``--compare`` can resample both runs' rows together."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, generated=np.asarray(features["generated"], np.float32),
+                        real_reference=np.asarray(features["real_reference"], np.float32),
+                        prompts=np.asarray(features["prompts"], dtype=str))
+    return atomic_write_bytes(out / FID_FEATURES, buf.getvalue())
+
+
+def read_fid_features(folder: Path) -> dict[str, Any] | None:
+    """What :func:`write_fid_features` wrote in ``folder``; None when it is absent (an older run)."""
+    path = Path(folder) / FID_FEATURES
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path) as z:
+            return {"generated": z["generated"], "real_reference": z["real_reference"], "prompts": list(z["prompts"])}
+    except (OSError, ValueError, KeyError) as exc:
+        raise SystemExit(f"{path}: unreadable ({type(exc).__name__}: {exc}); delete it or rerun that evaluation") from None
+
+
+def fid_difference_line(d: dict[str, Any]) -> str:
+    """One line for a comparison's ``fid_difference``."""
+    if d.get("value") is None:
+        return f"FID difference: {d['note']}"
+    return (f"FID difference (candidate − current) {d['value']:+.2f}, {100 * d['level']:.0f}% paired bootstrap interval "
+            f"{d['low']:+.2f} … {d['high']:+.2f} (se {d['se']:.2f}, {d['n_boot']} resamples of the same prompts); "
+            "the rule reads the difference alone")
 
 
 def save_images(images: list, folder: Path) -> None:
@@ -173,7 +209,8 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
         elif p:
             lines += ["", f"{ordinal.capitalize()} judge ({what} probes): {p['status']}."]
     lines += ["", *_table(["metric", "generated vs real", "floor: real vs real (same n)", "cross-check"], [
-        [f"FID (n = {f['n_generated']})", fmt(f["fid"]), fmt(f["fid_floor_real_vs_real"]), f"torchmetrics {fmt(f['fid_torchmetrics'])}"],
+        [f"FID (n = {f['n_generated']})", fmt(f["fid"]) + (f" (bootstrap se {fmt(f['bootstrap']['se'])})" if "bootstrap" in f else ""),
+         fmt(f["fid_floor_real_vs_real"]), f"torchmetrics {fmt(f['fid_torchmetrics'])}"],
         [f"KID (subsets of {k['subset_size']})", f"{fmt(k['kid'])} ± {fmt(k['kid_std'])}",
          f"{fmt(k['kid_floor_real_vs_real'])} ± {fmt(k['kid_floor_std'])}", ""]])]
     lines += ["", f"_{f['note']}._", "", "## Attribute agreement", "",
@@ -245,6 +282,8 @@ def realism_markdown(r: dict[str, Any]) -> list[str]:
     if "comparison" in r:
         c = r["comparison"]
         lines += [f"**Selection rule against `{c['against']}`: {c['verdict']}** ({c['why']}).", ""]
+        if "fid_difference" in c:
+            lines += [fid_difference_line(c["fid_difference"]) + ".", ""]
     if real["contact_sheet"].get("prompts"):
         lines += ["![contact sheet](contact_sheet.png)", ""]
     return lines
