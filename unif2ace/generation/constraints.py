@@ -97,6 +97,14 @@ class AnswerLogProb:
 CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion")
 
 
+_PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
+
+
+def _without_pronouns(question: str) -> str:
+    """The question with its subject's pronouns blanked: "Is she smiling?" names no gender."""
+    return _PRONOUNS.sub(" ", question)
+
+
 def _asked_values(question: str) -> dict:
     """{attribute: value} that a yes/no question names as its premise. Gender only from nouns ("a
     man"), never from the subject's pronoun ("Is she smiling?" asks about the smile)."""
@@ -104,10 +112,7 @@ def _asked_values(question: str) -> dict:
 
     out = {}
     for name in CHECKED_ATTRIBUTES:
-        body = question
-        if name == "gender":
-            body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)
-        value = parse_attribute(body, name)
+        value = parse_attribute(_without_pronouns(question) if name == "gender" else question, name)
         if value is not None:
             out[name] = value
     return out
@@ -135,11 +140,18 @@ _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait
 def _asks_other_subject(question: str) -> str | None:
     """What a yes/no question asks the photo to show when it is not a person ("Is this a cat?" → "cat",
     "Is it a picture of a car?" → "car"); None for any other question."""
-    m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
-    if m is None:
+    x = _subject(question)
+    if x is None:
         return None
-    x = m.group("x").lower().strip()
+    x = x.lower()
     return None if re.search(_PERSON_WORDS, x) or re.search(_NOT_A_SUBJECT, x) else x
+
+
+def _subject(question: str) -> str | None:
+    """What an "is this a …?"-style question asks the photo to show, as worded ("Is this a cat?" → "cat",
+    "Is this a person?" → "person"); None when the question is not of that form."""
+    m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
+    return None if m is None else m.group("x").strip()
 
 
 def yes_no_consistent(question: str, answer: str) -> bool | None:
@@ -471,12 +483,11 @@ def unseen_question(question: str) -> bool:
     if is_yes_no(question):
         if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question):
             return False
-        m = next((m for pattern in _SUBJECT if (m := pattern.match(question))), None)
-        if m is not None and _SEEN_SUBJECT.fullmatch(m.group("x").strip()):  # "Is this a person?"
+        if (x := _subject(question)) is not None and _SEEN_SUBJECT.fullmatch(x):  # "Is this a person?"
             return False
     elif asked_attribute(question) or _LOOKS.search(question):
         return False
-    body = re.sub(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", " ", question, flags=re.I)  # not a gender
+    body = _without_pronouns(question)  # "Is she married?" names no gender
     return not any(parse_attribute(body, a) is not None for a in ATTRIBUTES)
 
 
