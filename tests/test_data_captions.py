@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 from unif2ace.data.captions import write_caption
 from unif2ace.data.labelling import age_group
@@ -68,3 +69,23 @@ def test_yes_no_questions_are_balanced():
     answers = [t.answer.split(",")[0].split(".")[0] for i in range(200) for t in write_qa(FULL, "", f"r{i}")
                if t.kind == "yes/no" and ("age" in t.question.lower() or "this person a" in t.question or "photo" in t.question)]
     assert 0.25 < answers.count("Yes") / len(answers) < 0.75
+
+
+def test_ages_in_words_are_grammatical_and_read_back():
+    from unif2ace.data.captions import years_old
+    from unif2ace.data.questions import open_answer, polar_age_answer
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    assert [years_old(a) for a in (0.5, 1, 1.9, 2, 35)] == [
+        "less than a year old", "1 year old", "1 year old", "2 years old", "35 years old"]
+    baby = {**FULL, "age": 1, "age_group": "child", "gender": "male"}
+    texts = [write_caption(baby, f"b{i}") for i in range(30)] + [t.answer for i in range(30)
+                                                                 for t in write_qa(baby, f"b{i}")]
+    texts += [open_answer("age_group", baby, random.Random(i)) for i in range(4)]
+    assert not any("1 years" in t for t in texts), [t for t in texts if "1 years" in t]
+    assert any("1 year old" in t for t in texts)
+    assert all(parse_age_years(t) == 1 for t in texts if "1 year old" in t)
+    rng = random.Random(0)
+    assert polar_age_answer(baby, 0.5, False, rng).lower().endswith("he looks less than a year old.")
+    assert polar_age_answer(baby, 1.2, False, rng).lower().endswith("he looks about 1 year old.")
+    assert parse_age_years(polar_age_answer(baby, 0.5, False, rng)) == 0.5

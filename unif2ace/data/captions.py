@@ -89,6 +89,13 @@ def indefinite_article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def years_old(age: float) -> str:
+    """An age in words: "less than a year old", "1 year old", "35 years old"."""
+    if age < 1:
+        return "less than a year old"
+    return f"{int(age)} year{'' if int(age) == 1 else 's'} old"
+
+
 def _intro(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> str:
     eth = attrs.get("ethnicity")
     eth_word = {"Indian": "South Asian"}.get(eth, eth)
@@ -96,7 +103,7 @@ def _intro(attrs: dict[str, Any], subj: Subject, rng: random.Random) -> str:
     age = attrs.get("age")
     if isinstance(age, (int, float)) and age >= 1:
         age_phrase = rng.choice(
-            [f"{int(age)}-year-old {desc}", f"{desc} who is {int(age)} years old", f"{desc}, aged {int(age)}"]
+            [f"{int(age)}-year-old {desc}", f"{desc} who is {years_old(age)}", f"{desc}, aged {int(age)}"]
         )
     elif age is not None and age < 1:
         age_phrase = f"{desc} under one year old"

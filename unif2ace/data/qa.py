@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from unif2ace.data.captions import seed_of, subject_of
+from unif2ace.data.captions import seed_of, subject_of, years_old
 from unif2ace.data.records import QATurn
 
 AGE_RANGES = {"child": "0–12", "teen": "13–19", "young adult": "20–35", "middle-aged": "36–55", "senior": "56 or older"}
@@ -41,7 +41,7 @@ def write_qa(attrs: dict[str, Any], caption: str, seed: int | str = 0) -> list[Q
 
     age, group = attrs.get("age"), attrs.get("age_group")
     if isinstance(age, (int, float)) and group:
-        years = "less than a year old" if age < 1 else f"{int(age)} years old"
+        years = years_old(age)
         qa.append(QATurn(rng.choice(["How old is the person in the photo?", "What is this person's age?", "How old is this person?"]),
                          f"{subj.cap()} {subj.be()} {years}, so {subj.he} {subj.be()} {_article_group(group)}.", "how-old"))
     elif group:

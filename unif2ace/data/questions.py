@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from unif2ace.data.captions import seed_of
+from unif2ace.data.captions import seed_of, years_old
 from unif2ace.data.records import QATurn
 
 HELD_OUT_PERCENT = 20
@@ -369,7 +369,7 @@ def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: 
         group, age = attrs["age_group"], attrs.get("age")
         g = GROUP_NOUN[group]
         if isinstance(age, (int, float)):
-            years = "less than a year old" if age < 1 else f"{int(age)} years old"
+            years = years_old(age)
             return rng.choice([f"{p.cap()} {p.be()} {years}, so {p.he} {p.be()} {g}.",
                                f"{years[0].upper()}{years[1:]}: {g}."])
         return f"{p.cap()} {'look' if p.plural else 'looks'} like {g} (roughly {AGE_RANGES[group]} years)."
@@ -469,7 +469,8 @@ def polar_age_answer(attrs: dict[str, Any], years: float, truth: bool, rng: rand
     """The answer to a yes/no question about an age bound ("Is she over 60?") for a person who looks
     ``years`` old: "No, she looks about 45 years old."."""
     p = Person.of(attrs)
-    return _yes_no(rng, truth, f"{p.he} {'look' if p.plural else 'looks'} about {round(years)} years old.")
+    about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
+    return _yes_no(rng, truth, f"{p.he} {'look' if p.plural else 'looks'} {about}.")
 
 
 def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:
