@@ -144,8 +144,14 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     assert grounded_yes_no("Is the kid a boy?", "No, this is a girl, not a boy.", boy, "This is a girl.") is None
     assert grounded_yes_no("Is the kid a boy?", "No, this is a girl, not a boy.", boy,
                            "This is a boy.") == "Yes, this is a boy."
-    # a bare "No" implies the other gender; without a second wording the description breaks the tie
-    assert grounded_yes_no("Is this a girl?", "No.", boy) is None
+    # a bare "No" implies the other gender; without a second wording the description breaks the tie. The
+    # No stands, and says what the description says
+    assert grounded_yes_no("Is this a girl?", "No.", boy) == "No. This is a boy, not a girl."
+    assert grounded_yes_no("Is this a girl?", "No, this is a boy, not a girl.", boy) is None
+    # an agreeing Yes/No whose words name nothing asked keeps its Yes/No and gains the description's words
+    assert grounded_yes_no("Is this a female?", "No. It is a photo of a person.", boy) == \
+        "No, this is a boy, not a girl."
+    assert grounded_yes_no("Is he smiling?", "Yes. His eyes are open.", boy) == "Yes. He is smiling."
     assert grounded_yes_no("Is this a boy?", "No.", boy) == "Yes, this is a boy."
 
 
@@ -156,6 +162,15 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is this a minor?", (0, 17)), ("Is he over the age of 21?", (22, 200)),
     ("Is she over the moon?", None), ("Is this a senior?", None), ("Is she smiling?", None),
     ("Is she a young adult?", None), ("Does he look like a young-adult?", None),
+    # a decade of life; "the 90s" is a time, not an age
+    ("Is she in her 20s?", (20, 29)), ("Is he in his late thirties?", (36, 39)), ("Early twenties?", (20, 23)),
+    ("Is she in her mid-40s?", (43, 46)), ("Was he born in the 90s?", None),
+    # a bare "young" or "old" that ends its clause; "a young man", "old enough" and "an old photo" do not
+    ("Is he young?", (0, 35)), ("He's young, isn't he?", (0, 35)), ("Is he youthful?", (0, 35)),
+    ("Does she look old?", (56, 200)), ("Is she getting old?", (56, 200)),
+    ("Is he a young man?", None), ("Is he old enough to vote?", None), ("Is this an old photo?", None),
+    ("Is he too young to drive?", None), ("How old?", None), ("How young is she?", None),
+    ("Is she a baby?", (0, 3)), ("Is this a toddler?", (0, 3)),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected
@@ -170,7 +185,13 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     # within the margin of the bound, or on the answer's side: the answer stands
     ("Is this person older than 50?", "Yes. He looks happy.", 45, None),
     ("Is this an adult?", "Yes.", 13, None),
-    ("Is he under 18?", "No, he is a man.", 54, None),
+    ("Is he under 18?", "No, he is middle-aged.", 54, None),
+    # an answer on the right side whose words name no age is given the described age
+    ("Is he under 18?", "No, he is a man.", 54, "No, he looks about 54 years old."),
+    ("He's young, isn't he?", "Yes. His eyes are open.", 16, "Yes, he looks about 16 years old."),
+    ("Is he old?", "Yes, he is a senior.", 24, "No. He looks about 24 years old."),
+    ("Is he in his thirties?", "No.", 34, "Yes, he looks about 34 years old."),
+    ("Is he a baby?", "Yes. He is a child.", 20, "No. He looks about 20 years old."),
 ])
 def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, answer, years, expected):
     caption = f"The photo is a close-up photo; it shows a White {'boy' if years < 18 else 'man'} who is {years} years old."
@@ -287,7 +308,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Does he have a beard?", "Is she Asian?", "Is he looking at the camera?", "Are her eyes closed?",
     "Is the photo blurry?", "Is he old?", "Is she a kid?", "Is this a real photo?", "Does she look upset?",
     "Is it a selfie?", "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
-    "Is she looking into the lens?", "Does this show a dog?",
+    "Is she looking into the lens?", "Does this show a dog?", "Is he youthful?", "Is he in his thirties?",
     "What does she look like?", "What is this?", "How old is she?", "Man or woman?", "Guy or gal?",
     "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
     "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",

@@ -302,7 +302,8 @@ def _years_outside(years: float, group: str | tuple[float, float]) -> float:
 
 
 # An age asked as a bound ("older than 50", "over 60", "under 18", "at least 40", "30 or older", "an
-# adult", "a minor"): the inclusive range of whole years it means.
+# adult", "a minor", "a baby"): the inclusive range of whole years it means. A baby is not any child: "Is
+# she a baby?" of a woman described as 20 is a near miss for "child" (0-12) but plainly not for 0-3.
 _N = r"(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?"
 _AGE_BOUNDS = [
     (re.compile(rf"\b(?:older than|over|above|more than|past)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (n + 1, 200)),
@@ -312,17 +313,32 @@ _AGE_BOUNDS = [
     (re.compile(rf"\bat most\s+{_N}|\b{_N}\s*or (?:younger|under|less)", re.I), lambda n: (0, n)),
     (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
+    (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
 ]
+# A decade of life ("in her 30s", "in his late forties", "early twenties") and a bare "young" or "old" that
+# ends its clause ("Is he young?", "She's old, isn't she?"; not "a young man", which names an age group).
+_DECADE_WORDS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenties thirties forties fifties sixties seventies eighties nineties".split()) if i >= 2}
+_DECADE = re.compile(r"\b(?:in (?:his|her|their) (early|mid|late)?|(early|mid|late))[- ]?"
+                     rf"(?:([2-9])0'?s|({'|'.join(_DECADE_WORDS)}))\b", re.I)
+_DECADE_PART = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+_BARE_AGE = [(re.compile(r"(?<!how )\b(?:young|youthful)\b(?=\s*(?:[?!.,;]|$))", re.I), (0, 35)),
+             (re.compile(r"(?<!how )\bold\b(?=\s*(?:[?!.,;]|$))", re.I), (56, 200))]
 
 
 def asked_age_range(question: str) -> tuple[int, int] | None:
     """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
-    (61, 200), "Is this a minor?" → (0, 17)); None when it names no such bound."""
+    (61, 200), "Is this a minor?" → (0, 17)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare
+    "young" (0–35) or "old" (56 and over); None when it names none of them."""
     for pattern, span in _AGE_BOUNDS:
         if m := pattern.search(question):
             n = next((int(g) for g in m.groups() if g is not None), 0)
             return span(n)
-    return None
+    if m := _DECADE.search(question):
+        part, decade = (m[1] or m[2] or "").lower() or None, int(m[3]) * 10 if m[3] else _DECADE_WORDS[m[4].lower()]
+        lo, up = _DECADE_PART[part]
+        return decade + lo, decade + up
+    return next((span for pattern, span in _BARE_AGE if pattern.search(question)), None)
 
 
 def yes_no_grounded(question: str) -> set[str]:
@@ -347,7 +363,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     answer then stating the description's age ("No, he looks about 13 years old."). One contradicted
     value makes the answer "No"; every value confirmed makes it "Yes"; otherwise the model's own Yes/No
     stands, and a "No" to an age group that names no age of its own gets the description's group ("No,
-    she is middle-aged, not a senior."). The restated answer is written as the training data writes
+    she is middle-aged, not a senior."). A Yes/No that agrees with the description but whose words name
+    nothing asked ("Is this a female?" → "No. It is a photo of a person.") is restated with the same
+    Yes/No ("No, this is a man, not a woman."). The restated answer is written as the training data writes
     yes/no answers (:func:`unif2ace.data.questions.polar_answer`)."""
     import random
 
@@ -396,8 +414,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     else:
         return None
-    if truth == (said == "yes"):
-        return None
+    rest = words[1] if len(words) > 1 else ""
+    names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
+        [parse_attribute(rest, decisive)]
+    if truth == (said == "yes") and any(v is not None for v in names):
+        return None  # the model's Yes/No stands, and its words say why
+    # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
+    # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
     if decisive == "age":
         return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
@@ -446,7 +469,8 @@ def mended_yes_no(question: str, answer: str) -> str | None:
 # instead of a Yes/No or an age about something else ("No. She is not smiling."). Words about the face, its
 # age, gender, expression and pose, and about the photo itself, count as seen.
 _SEEN_WORDS = re.compile(
-    r"\b(?:age|aged|ages|old|older|oldest|young|younger|youngest|youth|years?|born|generation|elderly|"
+    r"\b(?:age|aged|ages|old|older|oldest|young|younger|youngest|youth|youthful|years?|born|generation|elderly|"
+    r"twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|"
     r"gender|sex|masculine|feminine|ethnicity|ethnic|race|skin|asian|indian|latin[oa]|hispanic|arab|caucasian|african|"
     r"expression|emotion|emotions|mood|feel|feels|feeling|smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|tears?|"
     r"angry|anger|mad|scared|afraid|fear\w*|disgust\w*|serious|solemn|calm|upset|cheerful|joyful|gloomy|"
