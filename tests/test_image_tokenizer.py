@@ -333,3 +333,61 @@ def test_evaluate_with_fid_caches_real_features(tiny, tmp_path):
     with pytest.raises(ValueError, match="FID needs at least 4 images .* got 3"):
         evaluate(tiny, images[:3], batch_size=4, progress=False, cache_dir=tmp_path)
     assert evaluate(tiny, images[:3], batch_size=4, progress=False, fid=False)[0]["images"] == 3
+
+
+def test_decoder_only_fine_tune_keeps_every_code(tiny, tmp_path):
+    """init + decoder_only: the encoder and quantiser are bitwise the initial ones (so are the codes of
+    every image: a transformer trained on them stays valid), the decoder learns and reconstructs better."""
+    images = smooth_images(32, 32)
+    np.save(tmp_path / "faces.npy", images)
+    tiny.save_pretrained(tmp_path / "init")
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), init=str(tmp_path / "init"),
+                      decoder_only=True, resolution=32, batch_size=8, steps=60, lr=5e-3, warmup_steps=2,
+                      eval_every=60, eval_images=8, ckpt_every=60, cache_dir="", bf16=False, seed=0)
+    tuned = load_tokenizer(train(cfg, progress=False))
+    before, after = tiny.state_dict(), tuned.state_dict()
+    assert before.keys() == after.keys()
+    for k in before:
+        if not k.startswith("decoder."):
+            assert torch.equal(before[k], after[k]), f"{k} changed in a decoder-only run"
+    assert any(not torch.equal(before[k], after[k]) for k in before if k.startswith("decoder."))
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255
+    codes = tiny.encode(x)
+    assert torch.equal(codes, tuned.encode(x))
+    err = [(tok.decode(codes) - x).abs().mean().item() for tok in (tiny, tuned)]
+    assert err[1] < 0.8 * err[0], err  # 0.254 -> 0.17 at 60 steps (seed 0)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert "commit" not in log[0] and "recon" in log[0]
+
+
+def test_init_must_match_the_resolution(tiny, tmp_path):
+    np.save(tmp_path / "faces.npy", smooth_images(8, 32))
+    tiny.save_pretrained(tmp_path / "init")
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), init=str(tmp_path / "init"),
+                      resolution=64, steps=1, cache_dir="")
+    with pytest.raises(ValueError, match="resolution"):
+        train(cfg, progress=False)
+
+
+def test_a_built_dataset_gives_its_train_split_only(tmp_path):
+    from unif2ace.data.records import FaceRecord
+    from unif2ace.data.store import FaceStore
+
+    root = tmp_path / "photos"
+    root.mkdir()
+    for i, a in enumerate(smooth_images(20, 40)):
+        Image.fromarray(a).save(root / f"{i}.png")
+    store = FaceStore.create(tmp_path / "ds", {"source": "t", "root": str(root)})
+    store.append([FaceRecord(f"r{i}", f"{i}.png", source="t") for i in range(20)])
+    doc = store.write_splits((0.6, 0.2, 0.2), seed=0)
+    (root / f"{doc['train'][0][1:]}.png").write_bytes(b"not an image")  # one bad photo is skipped, not fatal
+    tr, ho = load_split(store.folder, 16, 0.25, tmp_path / "cache", progress=False)
+    n = len(doc["train"]) - 1
+    assert len(tr) + len(ho) == n and len(ho) == round(n * 0.25) and tr.shape[1:] == (16, 16, 3)
+    # the pixels are the train records' photos (centre crop, Lanczos), never a val or test photo
+    from unif2ace.image_tokenizer.data import load_image
+
+    train_px = {load_image(root / f"{rid[1:]}.png", 16).tobytes() for rid in doc["train"][1:]}
+    assert {a.tobytes() for a in np.concatenate([tr, ho])} == train_px
+    tr2, _ = load_split(store.folder, 16, 0.25, tmp_path / "cache", progress=False)  # from the cache
+    assert np.array_equal(tr, tr2) and len(list((tmp_path / "cache").glob("*.npz"))) == 1

