@@ -192,6 +192,9 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is he old?", "Yes, he is a senior.", 24, "No. He looks about 24 years old."),
     ("Is he in his thirties?", "No.", 34, "Yes, he looks about 34 years old."),
     ("Is he a baby?", "Yes. He is a child.", 20, "No. He looks about 20 years old."),
+    # the margin is at most half the described age: 8 is 5 years past a baby's 3, beyond 4
+    ("Is he a baby?", "Yes. He is a child.", 8, "No. He looks about 8 years old."),
+    ("Is he a baby?", "Yes. He is a child.", 5, None),  # 2 years past, within 2.5
 ])
 def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, answer, years, expected):
     caption = f"The photo is a close-up photo; it shows a White {'boy' if years < 18 else 'man'} who is {years} years old."

@@ -359,8 +359,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
     questions; the smile against the description; the age group against the description's age in
     years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
-    inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, its
-    answer then stating the description's age ("No, he looks about 13 years old."). One contradicted
+    inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, with
+    the margin at most half the described age (a baby of 8 is no near miss), its answer then stating the
+    description's age ("No, he looks about 13 years old."). One contradicted
     value makes the answer "No"; every value confirmed makes it "Yes"; otherwise the model's own Yes/No
     stands, and a "No" to an age group that names no age of its own gets the description's group ("No,
     she is middle-aged, not a senior."). A Yes/No that agrees with the description but whose words name
@@ -397,7 +398,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             years = parse_age_years(caption)
             if years is not None and "age_group" in attrs:
                 outside = _years_outside(years, value)
-                if outside > age_margin or outside == 0:
+                # an age bound's margin shrinks for the young, whose described age is off by fewer years:
+                # "Is she a baby?" (0-3) of a girl described as 8 is a No, not a near miss
+                margin = age_margin if attr == "age_group" else min(age_margin, max(2.0, years / 2))
+                if outside > margin or outside == 0:
                     verdicts[attr] = outside == 0
         elif attr in attrs:
             verdicts[attr] = attrs[attr] == value
