@@ -380,13 +380,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     checked = {k: v for k, v in asked.items() if k in (*ASKED_ATTRIBUTES, "age")}  # yes_no_grounded's
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
+    rest = words[1] if len(words) > 1 else ""  # the answer's words after its Yes/No
     if not checked or said is None:
         return None
     attrs = _described(caption)
     verdicts = {}
     for attr, value in checked.items():
         if attr == "gender":
-            implied = parse_attribute(words[1] if len(words) > 1 else "", "gender")
+            implied = parse_attribute(rest, "gender")
             if implied is None:
                 implied = value if said == "yes" else {"male": "female", "female": "male"}.get(value)
             own = _vote(attrs.get("gender"), implied,
@@ -412,13 +413,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         decisive, truth = next(iter(verdicts)), True
     elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
           and attrs.get("age_group") not in (None, checked["age_group"])
-          and parse_attribute(words[1] if len(words) > 1 else "", "age_group") is None):
+          and parse_attribute(rest, "age_group") is None):
         # a near miss left the model's "No" standing, but its words name no age ("Would you call her
         # elderly?" → "No. She looks happy."): say which group the description puts the person in
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     else:
         return None
-    rest = words[1] if len(words) > 1 else ""
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
         [parse_attribute(rest, decisive)]
     if truth == (said == "yes") and any(v is not None for v in names):
