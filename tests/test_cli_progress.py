@@ -108,6 +108,35 @@ def test_track_calls_counts_forward_passes_and_lands_on_the_total():
         chunks(3, 0)
 
 
+def test_a_bar_in_a_log_file_is_a_line_every_interval_and_one_at_the_end(monkeypatch):
+    """stderr not a terminal (nohup, CI): the bar writes whole lines, none with a carriage return, at most
+    one per interval, and the last line stands on the total."""
+    from unif2ace import progress
+
+    err = io.StringIO()  # not a terminal
+    monkeypatch.setattr("sys.stderr", err)
+    progress.setup_logging()
+    clock = iter(float(t) for t in range(1000))
+    b = bar(6, "captions", unit="img", mininterval=2.5)
+    b._time = lambda: next(clock)  # one second per call, so the interval is exact
+    b.start_t = b._logged_t = b.last_print_t = b._time()
+    for _ in range(6):
+        b.update(1)
+    b.close()
+    lines = err.getvalue().splitlines()
+    assert "\r" not in err.getvalue() and lines, err.getvalue()
+    assert all(line.startswith("captions: ") and "img" in line for line in lines), lines
+    assert len(lines) < 6  # not one per update
+    assert lines[-1].startswith("captions: 6/6 (100%)"), lines
+    quiet = io.StringIO()
+    monkeypatch.setattr("sys.stderr", quiet)
+    progress.setup_logging(quiet=True)
+    with bar(3, "hidden", mininterval=0) as b:
+        b.update(3)
+    assert quiet.getvalue() == ""  # -q hides it
+    progress.setup_logging()
+
+
 def test_verbosity_and_help_defaults(capsys):
     parser = build_parser()
     args = parser.parse_args(["-q", "info"])

@@ -1,7 +1,9 @@
 """Progress bars and log messages of the command line.
 
 Every command that can take more than a few seconds shows a tqdm bar with a total and an ETA on
-stderr; bars hide themselves when stderr is not a terminal (``disable=None``) and with ``-q``.
+stderr. When stderr is not a terminal (a ``nohup`` log, a CI job) the bar becomes a log line every 30
+seconds ("captions: 40/128 (31%) [02:10<04:46, 0.31img/s]"), so a long run is never silent in its log;
+``-q`` hides both.
 Messages go through :mod:`logging` (logger ``unif2ace``; ``-v`` shows debug messages, ``-q`` only
 warnings and errors), written with ``tqdm.write`` so they never land on a bar's line. Results
 (captions, answers, file names) stay on stdout, so they can be piped.
@@ -76,13 +78,61 @@ class _LiveBar(tqdm):
         super().close()
 
 
+class _NullFile:
+    """Where a :class:`_LogBar` points tqdm's own writes (its redraws and closing carriage return)."""
+
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+class _LogBar(tqdm):
+    """The bar for a stderr that is not a terminal: a plain log line at most every ``mininterval`` seconds
+    (30 by default) when it has moved, and one when it closes after running that long, instead of
+    carriage-return redraws that pile up on one line of a log file."""
+
+    def __init__(self, *args, mininterval: float = 30.0, **kwargs):
+        self._logged_n, self._logged_t = 0, None
+        kwargs.setdefault("bar_format", "{desc}: {n_fmt}/{total_fmt} ({percentage:.0f}%) [{elapsed}<{remaining}, "
+                          "{rate_fmt}]" if kwargs.get("total") else "{desc}: {n_fmt} [{elapsed}, {rate_fmt}]")
+        super().__init__(*args, file=_NullFile(), mininterval=mininterval, **kwargs)
+        self._logged_t = self.start_t
+
+    def _log_line(self) -> None:
+        self._logged_n, self._logged_t = self.n, self._time()
+        log.info(self.__str__().strip())
+
+    def display(self, msg=None, pos=None) -> bool:
+        if (msg is None and self._logged_t is not None and self.n > self._logged_n
+                and self._time() - self._logged_t >= self.mininterval):
+            self._log_line()
+        return True
+
+    def close(self) -> None:
+        if not self.disable and self.n > self._logged_n and self._time() - self.start_t >= self.mininterval:
+            self._log_line()
+        super().close()
+
+
 def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None = None, **kwargs) -> tqdm:
-    """A progress bar on stderr: hidden with ``-q`` or ``disable=True``, and when stderr is not a terminal.
-    ``kwargs`` go to tqdm (e.g. ``bar_format``)."""
+    """A progress bar on stderr, hidden with ``-q`` or ``disable=True``. When stderr is not a terminal and
+    ``disable`` is None it is a log line every 30 s instead (:class:`_LogBar`). ``kwargs`` go to tqdm
+    (e.g. ``bar_format``)."""
     if disable is None and _state["quiet"]:
         disable = True
+    if disable is None and not _isatty(sys.stderr):
+        return _LogBar(total=total, desc=desc, unit=unit, disable=False, leave=False, **kwargs)
     return _LiveBar(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=disable,
                     leave=False, **kwargs)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
 
 
 def emit(text: str) -> None:
