@@ -56,6 +56,12 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
             rgb = im.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValueError(f"cannot read image {path}: {exc}") from exc
+    return centre_square(rgb, size)
+
+
+def centre_square(rgb: Image.Image, size: int) -> np.ndarray:
+    """An RGB picture as the tokenizer sees it: its centred square, Lanczos-resized to ``size`` → uint8
+    [size, size, 3]. The one crop of tokenizer training, ``encode-codes`` and the dataset split."""
     w, h = rgb.size
     s = min(w, h)
     rgb = rgb.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))

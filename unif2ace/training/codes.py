@@ -26,6 +26,8 @@ def _load(record, base: Path, size: int) -> np.ndarray:
 
     from PIL import Image
 
+    from unif2ace.image_tokenizer.data import centre_square
+
     if isinstance(record.image, (bytes, bytearray)):
         im = Image.open(io.BytesIO(record.image))
     elif isinstance(record.image, str):
@@ -34,12 +36,7 @@ def _load(record, base: Path, size: int) -> np.ndarray:
         raise ValueError(f"record {record.id} has no image")
     with im:
         rgb = im.convert("RGB")
-    w, h = rgb.size
-    s = min(w, h)
-    rgb = rgb.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
-    if s != size:
-        rgb = rgb.resize((size, size), Image.Resampling.LANCZOS)
-    return np.asarray(rgb, dtype=np.uint8)
+    return centre_square(rgb, size)
 
 
 def greyscale(images: torch.Tensor) -> torch.Tensor:
