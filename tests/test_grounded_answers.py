@@ -182,10 +182,15 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is this person older than 50?", "No. He is a child.", 54, "Yes. He looks about 54 years old."),
     ("Is he under 18?", "Yes, he is a child.", 54, "No, he looks about 54 years old."),
     ("Is this a minor?", "No.", 13, "Yes. He looks about 13 years old."),
-    # within the margin of the bound, or on the answer's side: the answer stands
-    ("Is this person older than 50?", "Yes. He looks happy.", 45, None),
-    ("Is this an adult?", "Yes.", 13, None),
+    # within the margin of the bound, or on the answer's side, and the answer names an age: it stands
+    ("Is this person older than 50?", "Yes. He is a senior.", 45, None),
+    ("Is this an adult?", "Yes, he is a young adult.", 13, None),
     ("Is he under 18?", "No, he is middle-aged.", 54, None),
+    # a near miss whose words name no age: answered from the described age, which it states (a bare
+    # "Yes" would contradict the age the model gives when asked)
+    ("Is this person older than 50?", "Yes. He looks happy.", 45, "No. He looks about 45 years old."),
+    ("Is this an adult?", "Yes.", 13, "No, he looks about 13 years old."),
+    ("Is she in her thirties?", "Yes, she is not smiling.", 29, "No, he looks about 29 years old."),
     # an answer on the right side whose words name no age is given the described age
     ("Is he under 18?", "No, he is a man.", 54, "No, he looks about 54 years old."),
     ("He's young, isn't he?", "Yes. His eyes are open.", 16, "Yes, he looks about 16 years old."),

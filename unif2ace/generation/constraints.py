@@ -363,8 +363,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     the margin at most half the described age (a baby of 8 is no near miss), its answer then stating the
     description's age ("No, he looks about 13 years old."). One contradicted
     value makes the answer "No"; every value confirmed makes it "Yes"; otherwise the model's own Yes/No
-    stands, and a "No" to an age group that names no age of its own gets the description's group ("No,
-    she is middle-aged, not a senior."). A Yes/No that agrees with the description but whose words name
+    stands, a "No" to an age group that names no age of its own gets the description's group ("No,
+    she is middle-aged, not a senior."), and a near miss on an age bound whose words name no age is
+    answered from the described age, which it states ("Is she in her thirties?" → "No, she looks about
+    29 years old."). A Yes/No that agrees with the description but whose words name
     nothing asked ("Is this a female?" → "No. It is a photo of a person.") is restated with the same
     Yes/No ("No, this is a man, not a woman."). The restated answer is written as the training data writes
     yes/no answers (:func:`unif2ace.data.questions.polar_answer`)."""
@@ -417,6 +419,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # a near miss left the model's "No" standing, but its words name no age ("Would you call her
         # elderly?" → "No. She looks happy."): say which group the description puts the person in
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
+    elif ("age" in checked and "age" not in verdicts and len(checked) == 1
+          and (years := parse_age_years(caption)) is not None
+          and parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None):
+        # a near miss on an age bound, and the answer's words name no age ("Is she in her thirties?" of a
+        # woman described as 29 → "Yes, she is not smiling."): a bare Yes/No would contradict the age the
+        # model gives when asked, so answer from that age and state it ("No, she looks about 29 years
+        # old."), which lets the user weigh how near it is
+        return polar_age_answer(attrs, years, False, random.Random(question))
     else:
         return None
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
