@@ -112,14 +112,26 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     # the same images in both runs: a paired FID difference of exactly 0 in every resample
     assert cmp["fid_difference"]["value"] == 0 and cmp["fid_difference"]["low"] == cmp["fid_difference"]["high"] == 0
     assert "paired bootstrap interval" in (out2 / "report.md").read_text()
+    # and a tie-break difference of exactly 0, no image changed, on every attribute the prompts ask
+    assert cmp["tiebreak_difference"] and all(t["value"] == t["low"] == t["high"] == 0 and t["changed"] == 0
+                                              for t in cmp["tiebreak_difference"].values())
+    assert "tie-break difference (candidate − current)" in (out2 / "report.md").read_text()
     assert rep["fid"]["bootstrap"]["se"] >= 0 and rep["headline"]["fid_bootstrap_se"] == rep["fid"]["bootstrap"]["se"]
-    # a compared run without fid_features.npz (older runs): the rule still applies, the interval says why not
+    # a compared run without fid_features.npz (older runs): the rule still applies, the interval says why not;
+    # without the per-image flags in its report.json they are rebuilt from its items.jsonl, to the same flags
     (out / "fid_features.npz").unlink()
+    old = json.loads((out / "report.json").read_text())
+    flags = old["rule"].pop("items")
+    from unif2ace.evaluation.report import read_tiebreak_items
+
+    assert read_tiebreak_items(out) == flags
+    (out / "report.json").write_text(json.dumps(old))
     assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
                  "--num-samples", "3", "--diversity-prompts", "0", "--identity-samples", "0", "--quiet",
                  "--compare", str(out / "report.json")]) == 0
     cmp = json.loads((out2 / "report.json").read_text())["comparison"]
     assert cmp["verdict"] == "keep the current default" and "no fid_features.npz" in cmp["fid_difference"]["note"]
+    assert all(t["value"] == 0 for t in cmp["tiebreak_difference"].values())
     with pytest.raises(SystemExit, match="not a readable eval generation report"):
         main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out2),
               "--compare", str(out / "grid.png"), "--quiet"])

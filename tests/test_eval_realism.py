@@ -100,6 +100,40 @@ def test_selection_rule():
     assert realism.apply_rule(_rule(n=128), cur)["verdict"] == "not comparable"
 
 
+def test_tiebreak_flags_average_to_the_rule_rates_and_pair_two_runs():
+    asks = [{"gender": "male", "age_group": "senior"}, {"gender": "female", "age_group": "child"},
+            {"gender": "male"}, {"age_group": "teen", "ethnicity": "Asian"}]
+    judged = [{"gender": "male", "age_group": "middle-aged"}, {"gender": "female", "age_group": "child"},
+              {"age_group": "teen"}, {"gender": "male", "age_group": "teen"}]
+    found = [True, True, True, False]
+    items = realism.tiebreak_items(asks, judged, found, ["a", "b", "c", "d"])
+    # by hand: gender asked 3×, judged 2× (the third image's labeller saw no gender) -> [1, 1, None, None]
+    assert items["gender_agreement_nonface_wrong"] == [1, 1, None, None]
+    assert items["age_group_agreement_nonface_wrong"] == [0, 1, None, 0]  # the non-face counts wrong
+    tables = realism.agreement_found(asks, judged, found)["nonface_wrong"]
+    for key in realism.RULE_TIEBREAK:  # the flags average to the rates the rule reads
+        flags = [f for f in items[key] if f is not None]
+        assert sum(flags) / len(flags) == pytest.approx(tables[key.split("_agreement")[0]]["rate"])
+
+    def run(g, a, prompts=("a", "b", "c", "d")):
+        return {"items": {"prompts_sha1": realism.tiebreak_items([], [], [], list(prompts))["prompts_sha1"],
+                          "gender_agreement_nonface_wrong": g, "age_group_agreement_nonface_wrong": a}}
+
+    cur = run([1, 0, 1, None], [0, 0, 1, 1])
+    same = realism.tiebreak_difference(cur, cur)
+    assert same["gender_agreement_nonface_wrong"]["value"] == 0 == same["gender_agreement_nonface_wrong"]["low"] \
+        == same["gender_agreement_nonface_wrong"]["high"]
+    cand = run([1, 1, 1, 1], [0, 0, 0, 1])
+    d = realism.tiebreak_difference(cand, cur, n_boot=4000)
+    g = d["gender_agreement_nonface_wrong"]  # image 4 is unpaired (None in the current run)
+    assert g["n"] == 3 and g["changed"] == 1 and g["value"] == pytest.approx(1 / 3)
+    assert 0 <= g["low"] <= g["value"] <= g["high"] <= 1
+    a = d["age_group_agreement_nonface_wrong"]
+    assert a["value"] == pytest.approx(-1 / 4) and -1 <= a["low"] < 0 and a["high"] == 0
+    assert "prompts differ" in realism.tiebreak_difference(run([1] * 4, [1] * 4, "abce"), cur)["note"]
+    assert "rerun" in realism.tiebreak_difference(cand, {"split": "val"})["note"]
+
+
 def test_chroma_and_greyscale_closed_form():
     from unif2ace.evaluation.detectors import GREY_CHROMA, chroma
 

@@ -162,6 +162,8 @@ def _generation(args: argparse.Namespace) -> int:
             raise SystemExit(f"--compare {args.compare}: not a readable eval generation report.json with a 'rule' "
                              f"section ({type(exc).__name__}: {exc}); rerun eval generation for it") from None
         other_features = R.read_fid_features(Path(args.compare).parent)
+        if not other.get("items"):  # a run from before the per-image flags: rebuilt from its items.jsonl
+            other["items"] = R.read_tiebreak_items(Path(args.compare).parent)
     check_sampling(vars(args))  # a bad option fails now, not after loading the model and the data
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
@@ -194,10 +196,11 @@ def _generation(args: argparse.Namespace) -> int:
         render(art["sheet_images"], art["sheet_prompts"], art["sheet_per_prompt"], out / "contact_sheet.png")
     R.write_fid_features(art["fid_features"], out)
     if other is not None:
-        from unif2ace.evaluation.realism import apply_rule, fid_difference
+        from unif2ace.evaluation.realism import apply_rule, fid_difference, tiebreak_difference
 
         rep["comparison"] = {"against": args.compare, **apply_rule(rep["rule"], other),
-                             "fid_difference": fid_difference(art["fid_features"], other_features, seed=args.seed)}
+                             "fid_difference": fid_difference(art["fid_features"], other_features, seed=args.seed),
+                             "tiebreak_difference": tiebreak_difference(rep["rule"], other, seed=args.seed)}
     if args.save_images:
         R.save_images(art["all_images"], out / "images")
     R.write_json(rep, out)
@@ -206,6 +209,7 @@ def _generation(args: argparse.Namespace) -> int:
     if "comparison" in rep:
         print(f"selection rule against {args.compare}: {rep['comparison']['verdict']} ({rep['comparison']['why']})")
         print(R.fid_difference_line(rep["comparison"]["fid_difference"]))
+        print(R.tiebreak_difference_line(rep["comparison"]["tiebreak_difference"]))
     return 0
 
 

@@ -233,6 +233,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         "contact_sheet": sheet,
     }
     report["rule"] = realism.rule_numbers(report)
+    report["rule"]["items"] = realism.tiebreak_items(asks, seen_gen, found, [p.text for p in prompts])
 
     # --- identity-conditioned generation (models whose generate() takes identity_image)
     report["identity"] = _identity(pipe, prompts, real_b, s, timings)

@@ -150,6 +150,58 @@ def apply_rule(candidate: dict[str, Any], current: dict[str, Any]) -> dict[str, 
             "gates": gates, "tiebreak": ties}
 
 
+def tiebreak_items(asks: list[dict[str, Any]], judged: list[dict[str, Any]], found: list[bool],
+                   prompts: list[str]) -> dict[str, Any]:
+    """Per generated image, the 0/1 that each :data:`RULE_TIEBREAK` rate averages (None where the image
+    does not count: its prompt does not ask the attribute, or the labeller cannot judge it), and a hash of
+    the prompts, so that :func:`tiebreak_difference` can pair two runs image by image."""
+    import hashlib
+
+    from unif2ace.evaluation.faces import PRESENCE_ONLY
+
+    out: dict[str, Any] = {"prompts_sha1": hashlib.sha1("\n".join(prompts).encode()).hexdigest()}
+    for key in RULE_TIEBREAK:
+        attr = key.removesuffix("_agreement_nonface_wrong")
+        flags = []
+        for ask, seen, f in zip(asks, judged, found):
+            if attr not in ask or attr in ("ethnicity", "age"):
+                flags.append(None)
+            elif not f:
+                flags.append(0)  # a non-face is counted wrong
+            elif attr not in seen and attr not in PRESENCE_ONLY:
+                flags.append(None)
+            else:
+                flags.append(int(seen.get(attr, False) == ask[attr]))
+        out[key] = flags
+    return out
+
+
+def tiebreak_difference(candidate: dict[str, Any], current: dict[str, Any], seed: int = 0, n_boot: int = 2000,
+                        level: float = 0.9) -> dict[str, Any]:
+    """Candidate − current of each :data:`RULE_TIEBREAK` rate with a paired bootstrap interval (the same
+    images of both runs resampled together): how much of the tie-break's margin is the draw of the images.
+    ``candidate``/``current``: two runs' ``rule`` sections. Reported beside the verdict; the rule itself
+    reads the two rates alone."""
+    a, b = candidate.get("items"), current.get("items")
+    if not a or not b:
+        return {"note": "the compared run's report.json has no per-image tie-break flags (runs since the evening "
+                        "of 1 Dec 2026 write them): rerun it for a paired interval"}
+    if a["prompts_sha1"] != b["prompts_sha1"]:
+        return {"note": "the two runs' prompts differ: no paired interval"}
+    rng = np.random.default_rng(seed)
+    out = {}
+    for key in RULE_TIEBREAK:
+        pairs = [(x, y) for x, y in zip(a[key], b[key]) if x is not None and y is not None]
+        if not pairs:
+            continue
+        d = np.array([x - y for x, y in pairs], np.float64)
+        draws = d[rng.integers(0, len(d), (n_boot, len(d)))].mean(1)
+        lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+        out[key] = {"value": float(d.mean()), "low": float(lo), "high": float(hi), "level": level, "n_boot": n_boot,
+                    "n": len(d), "changed": int((d != 0).sum())}
+    return out
+
+
 def fid_difference(candidate: dict[str, Any], current: dict[str, Any] | None, seed: int = 0,
                    n_boot: int | None = None) -> dict[str, Any]:
     """FID(candidate) − FID(current) with a paired bootstrap interval (both runs' generated rows resampled
@@ -173,4 +225,4 @@ def fid_difference(candidate: dict[str, Any], current: dict[str, Any] | None, se
 
 
 __all__ = ["face_rates", "face_rates_by_cell", "greyscale", "agreement_found", "seed_diversity", "matching_records",
-           "rule_numbers", "apply_rule", "fid_difference", "RULE_GATES", "RULE_TIEBREAK"]
+           "rule_numbers", "apply_rule", "fid_difference", "tiebreak_items", "tiebreak_difference", "RULE_GATES", "RULE_TIEBREAK"]

@@ -45,6 +45,20 @@ def write_items(items: list[dict], out: Path) -> Path:
     return atomic_write_text(out / "items.jsonl", "".join(json.dumps(_clean(x), ensure_ascii=False) + "\n" for x in items))
 
 
+def read_tiebreak_items(folder: Path) -> dict[str, Any] | None:
+    """The per-image tie-break flags (:func:`unif2ace.evaluation.realism.tiebreak_items`) rebuilt from the
+    ``items.jsonl`` of a run whose report.json predates them; None when it is absent or unreadable."""
+    from unif2ace.evaluation import detectors, realism
+
+    try:
+        rows = [json.loads(line) for line in (Path(folder) / "items.jsonl").read_text().splitlines() if line.strip()]
+        return realism.tiebreak_items([r["asks"] for r in rows], [r["labeller"] for r in rows],
+                                      [bool(detectors.one_face(r["detectors"])) for r in rows],
+                                      [r["prompt"] for r in rows])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 FID_FEATURES = "fid_features.npz"
 
 
@@ -77,6 +91,16 @@ def fid_difference_line(d: dict[str, Any]) -> str:
     return (f"FID difference (candidate − current) {d['value']:+.2f}, {100 * d['level']:.0f}% paired bootstrap interval "
             f"{d['low']:+.2f} … {d['high']:+.2f} (se {d['se']:.2f}, {d['n_boot']} resamples of the same prompts); "
             "the rule reads the difference alone")
+
+
+def tiebreak_difference_line(d: dict[str, Any]) -> str:
+    """One line for a comparison's ``tiebreak_difference``."""
+    if "note" in d:
+        return f"tie-break difference: {d['note']}"
+    parts = [f"{k.replace('_', ' ')} {100 * v['value']:+.1f} points, {100 * v['level']:.0f}% paired bootstrap "
+             f"interval {100 * v['low']:+.1f} … {100 * v['high']:+.1f} ({v['changed']} of {v['n']} images changed)"
+             for k, v in d.items()]
+    return "tie-break difference (candidate − current): " + "; ".join(parts) + "; the rule reads the rates alone"
 
 
 def save_images(images: list, folder: Path) -> None:
@@ -284,6 +308,8 @@ def realism_markdown(r: dict[str, Any]) -> list[str]:
         lines += [f"**Selection rule against `{c['against']}`: {c['verdict']}** ({c['why']}).", ""]
         if "fid_difference" in c:
             lines += [fid_difference_line(c["fid_difference"]) + ".", ""]
+        if "tiebreak_difference" in c:
+            lines += [tiebreak_difference_line(c["tiebreak_difference"]) + ".", ""]
     if real["contact_sheet"].get("prompts"):
         lines += ["![contact sheet](contact_sheet.png)", ""]
     return lines
