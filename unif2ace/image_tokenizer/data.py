@@ -72,19 +72,25 @@ def centre_square(rgb: Image.Image, size: int) -> np.ndarray:
 
 def load_images(files: list[Path], size: int, progress: bool = True) -> tuple[np.ndarray, list[Path]]:
     """Decode files into uint8 [N, size, size, 3]; unreadable ones are skipped (warned on stderr)."""
+    return _decode(files, lambda f: load_image(f, size), "the images", progress)
+
+
+def _decode(items: list, load, what: str, progress: bool) -> tuple[np.ndarray, list]:
+    """``load`` applied to each item → (stacked uint8 arrays, the items that loaded); an item that
+    raises OSError/ValueError/SyntaxError is skipped and the skips are warned about once on stderr."""
     from tqdm import tqdm
 
     arrays, kept, bad = [], [], []
-    for f in tqdm(files, desc="decoding images", disable=not progress, leave=False):
+    for item in tqdm(items, desc="decoding images", disable=not progress, leave=False):
         try:
-            arrays.append(load_image(f, size))
-            kept.append(f)
-        except ValueError as exc:
+            arrays.append(load(item))
+            kept.append(item)
+        except (OSError, ValueError, SyntaxError) as exc:
             bad.append(str(exc))
     if bad:
         print(f"warning: skipped {len(bad)} unreadable image(s), e.g. {bad[0]}", file=sys.stderr)
     if not arrays:
-        raise ValueError("none of the images could be read")
+        raise ValueError(f"none of {what} could be read")
     return np.stack(arrays), kept
 
 
@@ -102,17 +108,28 @@ def load_split(source: str | Path, size: int, holdout: float, cache_dir: str | P
         return _load_dataset_split(source, size, holdout, cache_dir, progress)
     files = list_images(source)
     names = [str(f) for f in files]
-    resolved = "\n".join(str(f.resolve()) for f in files)  # same cache for relative and absolute paths
-    key = hashlib.sha1((resolved + f"|{size}|{holdout}").encode()).hexdigest()[:12]
-    cache = Path(cache_dir) / f"images-{source.name}-{size}px-{key}.npz" if cache_dir else None
+    # the resolved paths key the cache: the same cache for relative and absolute paths
+    cache = _cache_file(cache_dir, source.name, [str(f.resolve()) for f in files], size, holdout)
     if cache and cache.is_file():
-        data = np.load(cache)
-        return data["train"], data["holdout"]
+        return _read_cache(cache)
     tr, ho = split_holdout(names, holdout)
     train, _ = load_images([files[i] for i in tr], size, progress)
     held, _ = load_images([files[i] for i in ho], size, progress)
     _write_cache(cache, train, held)
     return train, held
+
+
+def _cache_file(cache_dir: str | Path | None, name: str, keys: list[str], size: int, holdout: float) -> Path | None:
+    """Where the decoded images of ``keys`` (paths or record ids) at ``size`` px are cached; None: no cache."""
+    if not cache_dir:
+        return None
+    key = hashlib.sha1(("\n".join(keys) + f"|{size}|{holdout}").encode()).hexdigest()[:12]
+    return Path(cache_dir) / f"images-{name}-{size}px-{key}.npz"
+
+
+def _read_cache(cache: Path) -> tuple[np.ndarray, np.ndarray]:
+    with np.load(cache) as data:
+        return data["train"], data["holdout"]
 
 
 def _write_cache(cache: Path | None, train: np.ndarray, held: np.ndarray) -> None:
@@ -129,8 +146,6 @@ def _write_cache(cache: Path | None, train: np.ndarray, held: np.ndarray) -> Non
 def _load_dataset_split(folder: Path, size: int, holdout: float, cache_dir: str | Path | None,
                         progress: bool) -> tuple[np.ndarray, np.ndarray]:
     """(train, held-out) images of a built dataset's train split, held out by the SHA-1 of record ids."""
-    from tqdm import tqdm
-
     from unif2ace.data.store import FaceStore
     from unif2ace.training.codes import _load
 
@@ -142,24 +157,12 @@ def _load_dataset_split(folder: Path, size: int, holdout: float, cache_dir: str 
     if not records:
         raise ValueError(f"{folder}'s train split is empty; build the dataset with `unif2ace data build`")
     ids = [r.id for r in records]
-    key = hashlib.sha1(("\n".join(ids) + f"|{size}|{holdout}").encode()).hexdigest()[:12]
-    cache = Path(cache_dir) / f"images-{folder.name}-train-{size}px-{key}.npz" if cache_dir else None
+    cache = _cache_file(cache_dir, f"{folder.name}-train", ids, size, holdout)
     if cache and cache.is_file():
-        data = np.load(cache)
-        return data["train"], data["holdout"]
-    base, arrays, bad = store.image_root(), {}, []
-    for r in tqdm(records, desc="decoding images", disable=not progress, leave=False):
-        try:
-            arrays[r.id] = _load(r, base, size)
-        except (OSError, ValueError, SyntaxError) as exc:
-            bad.append(f"{r.id}: {exc}")
-    if bad:
-        print(f"warning: skipped {len(bad)} unreadable image(s), e.g. {bad[0]}", file=sys.stderr)
-    if not arrays:
-        raise ValueError(f"none of {folder}'s train images could be read")
-    kept = [i for i in ids if i in arrays]
-    tr, ho = split_holdout(kept, holdout)
-    train, held = (np.stack([arrays[kept[i]] for i in part]) if part else np.empty((0, size, size, 3), np.uint8)
-                   for part in (tr, ho))
+        return _read_cache(cache)
+    base = store.image_root()
+    images, loaded = _decode(records, lambda r: _load(r, base, size), f"{folder}'s train images", progress)
+    tr, ho = split_holdout([r.id for r in loaded], holdout)
+    train, held = images[tr], images[ho]  # an empty part keeps its (0, size, size, 3) shape
     _write_cache(cache, train, held)
     return train, held
