@@ -49,6 +49,15 @@ def judge_images(images: list, progress: bool = False) -> list[dict[str, Any]]:
     return out
 
 
+def agreement_flags(asks: list[dict[str, Any]], verdicts: list[dict[str, Any]]) -> list[dict[str, bool]]:
+    """Per item, for each attribute that :func:`agreement` counts, whether the labellers saw what was
+    asked. Ethnicity is never predicted (docs/data.md) and exact age is scored by group, so neither
+    counts; nor does an attribute the labellers did not judge (presence-only ones always count)."""
+    return [{attr: seen.get(attr, False) == want for attr, want in ask.items()
+             if attr not in ("ethnicity", "age") and (attr in seen or attr in PRESENCE_ONLY)}
+            for ask, seen in zip(asks, verdicts)]
+
+
 def agreement(asks: list[dict[str, Any]], verdicts: list[dict[str, Any]], adult_only_gender: bool = True) -> dict:
     """Per attribute: how often the labellers see what was asked. ``{attr: {"n", "agree", "rate"}}``.
 
@@ -62,14 +71,11 @@ def agreement(asks: list[dict[str, Any]], verdicts: list[dict[str, Any]], adult_
         row["n"] += 1
         row["agree"] += int(ok)
 
-    for ask, seen in zip(asks, verdicts):
-        for attr, want in ask.items():
-            if attr in ("ethnicity", "age") or attr not in seen and attr not in PRESENCE_ONLY:
-                continue  # ethnicity is never predicted (docs/data.md); exact age is scored by group
-            got = seen.get(attr, False)
-            add(attr, got == want)
+    for ask, flags in zip(asks, agreement_flags(asks, verdicts)):
+        for attr, ok in flags.items():
+            add(attr, ok)
             if attr == "gender" and adult_only_gender and ask.get("age_group") not in ("child", None):
-                add("gender_13plus", got == want)
+                add("gender_13plus", ok)
     for row in table.values():
         row["rate"] = row["agree"] / row["n"] if row["n"] else float("nan")
     return table

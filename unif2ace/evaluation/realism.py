@@ -68,9 +68,13 @@ def agreement_found(asks: list[dict[str, Any]], judged: list[dict[str, Any]], fo
     from unif2ace.evaluation.faces import agreement
 
     keep = [i for i, f in enumerate(found) if f]
-    wrong = [v if f else {k: NO_FACE for k in ask} for ask, v, f in zip(asks, judged, found)]
     return {"found_only": agreement([asks[i] for i in keep], [judged[i] for i in keep]),
-            "nonface_wrong": agreement(asks, wrong)}
+            "nonface_wrong": agreement(asks, _nonface_wrong(asks, judged, found))}
+
+
+def _nonface_wrong(asks: list[dict[str, Any]], judged: list[dict[str, Any]], found: list[bool]) -> list[dict]:
+    """The verdicts with every attribute asked of a non-face seen as :data:`NO_FACE` (so counted wrong)."""
+    return [v if f else {k: NO_FACE for k in ask} for ask, v, f in zip(asks, judged, found)]
 
 
 def mean_pairwise_distance(features) -> float:
@@ -157,22 +161,13 @@ def tiebreak_items(asks: list[dict[str, Any]], judged: list[dict[str, Any]], fou
     the prompts, so that :func:`tiebreak_difference` can pair two runs image by image."""
     import hashlib
 
-    from unif2ace.evaluation.faces import PRESENCE_ONLY
+    from unif2ace.evaluation.faces import agreement_flags
 
+    flags = agreement_flags(asks, _nonface_wrong(asks, judged, found))
     out: dict[str, Any] = {"prompts_sha1": hashlib.sha1("\n".join(prompts).encode()).hexdigest()}
     for key in RULE_TIEBREAK:
         attr = key.removesuffix("_agreement_nonface_wrong")
-        flags = []
-        for ask, seen, f in zip(asks, judged, found):
-            if attr not in ask or attr in ("ethnicity", "age"):
-                flags.append(None)
-            elif not f:
-                flags.append(0)  # a non-face is counted wrong
-            elif attr not in seen and attr not in PRESENCE_ONLY:
-                flags.append(None)
-            else:
-                flags.append(int(seen.get(attr, False) == ask[attr]))
-        out[key] = flags
+        out[key] = [int(f[attr]) if attr in f else None for f in flags]
     return out
 
 
