@@ -137,6 +137,28 @@ def test_a_bar_in_a_log_file_is_a_line_every_interval_and_one_at_the_end(monkeyp
     progress.setup_logging()
 
 
+def test_a_resumed_training_bar_in_a_log_file_counts_from_its_step_and_shows_the_loss(monkeypatch):
+    """The trainer's bar (unif2ace train under nohup): it starts at the resumed step and its lines carry the
+    postfix the loop sets (loss, tokens/s)."""
+    from unif2ace import progress
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    progress.setup_logging()
+    clock = iter(float(t) for t in range(1000))
+    b = bar(20, "train", unit="step", initial=12, mininterval=2.5)
+    b._time = lambda: next(clock)
+    b.start_t = b._logged_t = b.last_print_t = b._time()
+    for _ in range(8):
+        b.set_postfix(loss="1.500", tok_s="900", refresh=False)
+        b.update(1)
+    b.close()
+    lines = err.getvalue().splitlines()
+    assert lines and "\r" not in err.getvalue()
+    assert all(line.startswith("train: ") and line.endswith(", loss=1.500, tok_s=900]") for line in lines), lines
+    assert int(lines[0].split()[1].split("/")[0]) > 12 and lines[-1].startswith("train: 20/20 (100%)"), lines
+
+
 def test_verbosity_and_help_defaults(capsys):
     parser = build_parser()
     args = parser.parse_args(["-q", "info"])

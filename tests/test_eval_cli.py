@@ -99,6 +99,12 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert real["face_rate"]["generated"] == real["face_rate"]["real"] and real["face_rate"]["generated"]["dlib"] == 1.0
     assert sum(c["n"] for c in real["by_gender_age"].values()) == 3 and set(real["by_colour"]) == {"colour"}
     assert real["agreement_labeller"]["found_only"]["gender"]["rate"] == rep["attributes"]["gender"]["agreement"]
+    # ...and the judges on the real photos are the ceiling a generator as realistic as they are reaches
+    assert real["agreement_labeller_real_photos"] == real["agreement_labeller"]
+    assert real["agreement_probe_real_photos"] == real["agreement_probe"]
+    for name in ("gender", "age_group"):
+        assert rep["headline"][f"{name}_agreement_found_real_photos"] == rep["headline"][f"{name}_agreement_found"]
+    assert "(labeller on the real photos)" in md
     assert rep["rule"]["face_rate_dlib"] == 1.0 and rep["rule"]["fid"] == rep["fid"]["fid"]
     assert "## Realism first" in md and not (out / "contact_sheet.png").exists()  # --diversity-prompts 0
     # the selection rule against an identical run: no worse, no better, so the current default stays

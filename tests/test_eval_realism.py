@@ -171,3 +171,26 @@ def test_contact_sheet_covers_every_cell(tmp_path):
     with Image.open(path) as im:
         assert im.size == (230 + 2 * 96, 3 * 96)
         assert im.getpixel((230 + 96 + 40, 2 * 96 + 40)) == (100, 0, 0)  # row 2, seed 1: image 5
+
+
+def test_report_says_when_a_target_is_above_what_the_judge_sees_on_real_photos():
+    """The labeller on the real photos of the same prompts bounds what a realistic generator can score:
+    report.md puts that figure beside the found-faces agreement and names every target above it."""
+    from unif2ace.evaluation.report import realism_markdown
+
+    def report(gender_real, age_real):
+        rates = {"dlib": 1.0, "mtcnn": 1.0}
+        return {"n": 4, "fid": {"fid": 10.0, "fid_floor_real_vs_real": 8.0},
+                "headline": {"gender_agreement_found": 0.75, "gender_agreement_found_real_photos": gender_real,
+                             "age_group_agreement_found": 0.5, "age_group_agreement_found_real_photos": age_real},
+                "realism": {"face_rate": {"definition": "exactly one face", "generated": rates, "real": rates},
+                            "by_gender_age": {}, "by_colour": {}, "contact_sheet": {}}}
+
+    md = "\n".join(realism_markdown(report(0.82, 0.68)))
+    assert "| gender agreement, found faces only (labeller) | 75.0% | 82.0% (labeller on the real photos) | ≥ 90% |" in md
+    assert "out of reach" in md and "gender agreement ≥ 90% (the real photos: 82.0%)" in md
+    assert "age group agreement ≥ 60%" not in md.split("out of reach")[1]  # 68% on the real photos: reachable
+    assert "out of reach" not in "\n".join(realism_markdown(report(0.95, 0.68)))
+    older = report(0.95, 0.68)  # a report written before the real-photo figures: the column stays empty
+    del older["headline"]["gender_agreement_found_real_photos"], older["headline"]["age_group_agreement_found_real_photos"]
+    assert "| gender agreement, found faces only (labeller) | 75.0% |  | ≥ 90% |" in "\n".join(realism_markdown(older))

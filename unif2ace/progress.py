@@ -96,7 +96,7 @@ class _LogBar(tqdm):
     def __init__(self, *args, mininterval: float = 30.0, **kwargs):
         self._logged_n, self._logged_t = 0, None
         kwargs.setdefault("bar_format", "{desc}: {n_fmt}/{total_fmt} ({percentage:.0f}%) [{elapsed}<{remaining}, "
-                          "{rate_fmt}]" if kwargs.get("total") else "{desc}: {n_fmt} [{elapsed}, {rate_fmt}]")
+                          "{rate_fmt}{postfix}]" if kwargs.get("total") else "{desc}: {n_fmt} [{elapsed}, {rate_fmt}{postfix}]")
         super().__init__(*args, file=_NullFile(), mininterval=mininterval, **kwargs)
         self._logged_t = self.start_t
 

@@ -186,6 +186,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         det_gen = detectors.inspect_images(gen, progress, "detecting faces (generated)")
         det_real = detectors.inspect_images(real_b, progress, "detecting faces (real)")
     found = [bool(detectors.one_face(v)) for v in det_gen]
+    found_real = [bool(detectors.one_face(v)) for v in det_real]
     real_ = {"real": det_real}
 
     # --- the contact sheet (fixed prompts × seeds): seed diversity, B&W, and the sheet PNG
@@ -230,6 +231,10 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
         "agreement_labeller": realism.agreement_found(asks, seen_gen, found),
         **{f"agreement_{key}": realism.agreement_found(asks, on_gen, found) for key, (on_gen, _) in verdicts.items()
            if any(on_gen)},
+        # the same judges on the real photos the prompts were written from: what a perfect generator would score
+        "agreement_labeller_real_photos": realism.agreement_found(asks, seen_real, found_real),
+        **{f"agreement_{key}_real_photos": realism.agreement_found(asks, on_real, found_real)
+           for key, (_, on_real) in verdicts.items() if any(on_real)},
         "contact_sheet": sheet,
     }
     report["rule"] = realism.rule_numbers(report)
@@ -396,9 +401,12 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         for judge in ("labeller", *PROBES):
             tables = real.get(f"agreement_{judge}")
             suffix = "" if judge == "labeller" else f"_{judge}"
+            on_real = real.get(f"agreement_{judge}_real_photos")
             for name in ("gender", "age_group") if tables else ():
                 out[f"{name}_agreement_found{suffix}"] = tables["found_only"].get(name, {}).get("rate")
                 out[f"{name}_agreement_nonface_wrong{suffix}"] = tables["nonface_wrong"].get(name, {}).get("rate")
+                if on_real:
+                    out[f"{name}_agreement_found{suffix}_real_photos"] = on_real["found_only"].get(name, {}).get("rate")
         sheet = real["contact_sheet"]
         if "seed_diversity" in sheet:
             out["seed_diversity_facenet"] = sheet["seed_diversity"]["facenet_generated"]

@@ -384,9 +384,9 @@ class Trainer:
         started = time.time()
         bar = None
         if d.main:
-            from tqdm import tqdm
+            from unif2ace.progress import bar as progress_bar
 
-            bar = tqdm(total=cfg.steps, initial=self.step, desc="train", unit="step", dynamic_ncols=True)
+            bar = progress_bar(cfg.steps, "train", unit="step", initial=self.step)  # log lines when not a terminal
         end = cfg.steps if stop_at is None else min(cfg.steps, stop_at)
         my_micro = [d.rank * self.accum + a for a in range(self.accum)]
         self.stopped_for_time = False
