@@ -159,6 +159,20 @@ def test_a_resumed_training_bar_in_a_log_file_counts_from_its_step_and_shows_the
     assert int(lines[0].split()[1].split("/")[0]) > 12 and lines[-1].startswith("train: 20/20 (100%)"), lines
 
 
+def test_every_progress_bar_in_the_package_is_progress_bar():
+    """A bar made with tqdm directly ignores -q and fills a log file with carriage-return redraws; every
+    command's bars go through unif2ace.progress.bar instead."""
+    import re
+    from pathlib import Path
+
+    import unif2ace
+
+    root = Path(unif2ace.__file__).parent
+    direct = [f"{p.relative_to(root)}:{i}" for p in root.rglob("*.py") if p.name != "progress.py"
+              for i, line in enumerate(p.read_text().splitlines(), 1) if re.search(r"\btqdm\(", line)]
+    assert not direct, f"tqdm used directly (use unif2ace.progress.bar): {direct}"
+
+
 def test_verbosity_and_help_defaults(capsys):
     parser = build_parser()
     args = parser.parse_args(["-q", "info"])

@@ -84,6 +84,7 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in items] == ["caption", "attributes", "caption"]
     assert all(x["labeller"] == x["labeller_real"] and x["probe"] == x["probe_real"] for x in items)
+    assert all(x["detectors"] == x["detectors_real"] for x in items)  # so the real-photo tables can be rebuilt
     assert all(set(x["probe"]) == {"gender"} for x in items) and not (out / "images").exists()
     for row in rep["gender_by_age_group"].values():  # the reference's faces are the real photos
         assert row["labeller"] == row["labeller_real"] and row["probe"] == row["probe_real"]

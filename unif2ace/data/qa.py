@@ -147,9 +147,9 @@ def rewrite_store_qa(folder: str | Path, progress: bool = True) -> dict[str, int
     records = list(store)
     bar = None
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar as progress_bar
 
-        bar = tqdm(records, desc="rewriting QA", unit="rec", dynamic_ncols=True)
+        bar = progress_bar(len(records), "rewriting QA", unit="rec", iterable=records)
     counts = {"records": len(records), "rewritten": 0, "kept": 0, "turns": 0}
     lines = []
     for rec in bar if bar is not None else records:

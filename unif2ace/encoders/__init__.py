@@ -167,9 +167,9 @@ def precompute_features(store, encoder: IdentityEncoder | SemanticEncoder, batch
     todo = [r for r in store if r.id not in done][:limit]
     bar = None
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar as progress_bar
 
-        bar = tqdm(total=len(todo), desc=f"encoding {encoder.name}", unit="img")
+        bar = progress_bar(len(todo), f"encoding {encoder.name}", unit="img")
     ids: list[str] = []
     rows: list[torch.Tensor] = []
     written = 0

@@ -63,9 +63,9 @@ def inspect_images(images: list, progress: bool = False, desc: str = "detecting 
         have_mtcnn = False
     it = images
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar
 
-        it = tqdm(images, desc=desc, unit="img")
+        it = bar(len(images), desc, unit="img", iterable=images)
     out = []
     for im in it:
         rgb = np.asarray(im.convert("RGB"))

@@ -34,9 +34,9 @@ def judge_images(images: list, progress: bool = False) -> list[dict[str, Any]]:
     out = []
     it = images
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar
 
-        it = tqdm(images, desc="labelling faces", unit="img")
+        it = bar(len(images), "labelling faces", unit="img", iterable=images)
     for im in it:
         labels = labeller.label(np.asarray(im.convert("RGB")), given=None)
         v: dict[str, Any] = {k: lab.value for k, lab in labels.items()}

@@ -80,10 +80,10 @@ def _generate(pipe, prompts: list[str], s: GenerationSettings, per_prompt: int =
         args, kw = (per_prompt,), sampling
     starts = range(0, len(prompts), s.batch_size)
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar
 
-        starts = tqdm(starts, desc=f"{desc} ({len(prompts) * per_prompt} faces, batches of {s.batch_size} prompts)",
-                      unit="batch")
+        starts = bar(len(starts), f"{desc} ({len(prompts) * per_prompt} faces, batches of {s.batch_size} prompts)",
+                     unit="batch", iterable=starts)
     for i in starts:
         out += pipe.generate(prompts[i : i + s.batch_size], *args, seed=s.seed + seed_offset + i, **kw,
                              **{k: v[i : i + s.batch_size] for k, v in extra.items()})
@@ -268,8 +268,8 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
             item[key], item[f"{key}_real"] = on_gen[i], on_real[i]
         items.append(item)
     report["gender_by_age_group"] = gender_by_age_group(items)
-    for item, v in zip(items, det_gen):
-        item["detectors"] = v
+    for item, v, v_real in zip(items, det_gen, det_real):
+        item["detectors"], item["detectors_real"] = v, v_real
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
                  "items": items, "all_images": gen, "sheet_images": sheet_images,
                  "sheet_prompts": [p.text for p in sheet_prompts], "sheet_per_prompt": m,

@@ -78,10 +78,10 @@ def load_images(files: list[Path], size: int, progress: bool = True) -> tuple[np
 def _decode(items: list, load, what: str, progress: bool) -> tuple[np.ndarray, list]:
     """``load`` applied to each item → (stacked uint8 arrays, the items that loaded); an item that
     raises OSError/ValueError/SyntaxError is skipped and the skips are warned about once on stderr."""
-    from tqdm import tqdm
+    from unif2ace.progress import bar
 
     arrays, kept, bad = [], [], []
-    for item in tqdm(items, desc="decoding images", disable=not progress, leave=False):
+    for item in bar(len(items), "decoding images", unit="img", disable=None if progress else True, iterable=items):
         try:
             arrays.append(load(item))
             kept.append(item)

@@ -51,9 +51,8 @@ def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fi
     The Inception features of the originals are cached under ``cache_dir`` (keyed by the pixels).
     bf16: encode and decode under bfloat16 autocast (as a bf16 pipeline does); else float32.
     """
-    from tqdm import tqdm
-
     from unif2ace.metrics import psnr, ssim
+    from unif2ace.progress import bar
 
     if fid and len(images) < MIN_FID_IMAGES:
         raise ValueError(f"FID needs at least {MIN_FID_IMAGES} images (its floor compares two halves of the originals), "
@@ -63,7 +62,8 @@ def evaluate(model: ImageTokenizer, images: np.ndarray, batch_size: int = 32, fi
     device = next(model.parameters()).device
     x_all = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255
     recons, codes, psnrs, ssims = [], [], [], []
-    for i in tqdm(range(0, len(x_all), batch_size), desc="reconstructing", disable=not progress, leave=False):
+    starts = range(0, len(x_all), batch_size)
+    for i in bar(len(starts), "reconstructing", unit="batch", disable=None if progress else True, iterable=starts):
         x = x_all[i : i + batch_size].to(device)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             c = model.encode(x)

@@ -117,9 +117,8 @@ class Batches:
 
 
 def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path:
-    from tqdm import tqdm
-
     from unif2ace.io import atomic_write, atomic_write_text
+    from unif2ace.progress import bar as progress_bar
 
     from .checkpoint import save_tokenizer
     from .data import load_split
@@ -198,7 +197,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     batches = Batches(len(train_imgs), cfg.batch_size, cfg.seed)
     log = open(out / "log.jsonl", "a")
     started = time.time()
-    bar = tqdm(total=cfg.steps, initial=step, desc="tokenizer", disable=not progress, dynamic_ncols=True)
+    bar = progress_bar(cfg.steps, "tokenizer", unit="step", disable=None if progress else True, initial=step)
     while step < cfg.steps:
         elapsed = elapsed_before + time.time() - started
         if cfg.max_minutes and elapsed > cfg.max_minutes * 60:

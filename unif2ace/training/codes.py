@@ -77,10 +77,10 @@ def precompute_codes(store, tokenizer, name: str, batch_size: int = 32, shard_si
     todo = [r for r in store if any(r.id not in d for d in done.values())][:limit]
     bar = None
     if progress:
-        from tqdm import tqdm
+        from unif2ace.progress import bar as progress_bar
 
-        bar = tqdm(total=len(todo), desc=f"encoding codes '{name}'" + "".join(f" +'{s[1:]}'" for s in suffixes[1:]),
-                   unit="img")
+        bar = progress_bar(len(todo), f"encoding codes '{name}'" + "".join(f" +'{s[1:]}'" for s in suffixes[1:]),
+                           unit="img")
     ids: dict[str, list[str]] = {s: [] for s in suffixes}
     rows: dict[str, list[torch.Tensor]] = {s: [] for s in suffixes}
     for start in range(0, len(todo), batch_size):
