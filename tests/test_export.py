@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import torch
 from safetensors import safe_open
 
@@ -89,3 +90,45 @@ def test_average_refuses_models_that_do_not_match(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a model folder"):
         average_models([a, tmp_path], tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_average_of_one_group_leaves_the_other_group_computing_exactly_as_before(tmp_path):
+    """--group und: the und group's own weights (routed experts and their router rows, the sequence router,
+    the clip/face injection experts) averaged, every other weight the first model's; a gen row's logits are
+    then bitwise the first model's, an und row's are not (and the same the other way round)."""
+    from safetensors.torch import load_file
+
+    from unif2ace.training.export import average_models, group_only_weights
+
+    base = write_random_model(tmp_path / "base", preset="tiny", image_size=32)
+    a = _perturbed_copy(base, tmp_path / "a", 0.05, seed=3)  # routed experts' w2 no longer zero
+    b = _perturbed_copy(base, tmp_path / "b", 0.05, seed=4)
+    ids = torch.randint(0, 1000, (2, 12), generator=torch.Generator().manual_seed(0))
+    g = torch.Generator().manual_seed(1)
+    feats = {0: {"semantic": torch.randn(2, 64, generator=g), "identity": torch.randn(2, 32, generator=g)},
+             1: {"noise": torch.randn(2, 16, generator=g)}}
+
+    def logits(folder, group):
+        with torch.no_grad():
+            return load_pretrained(folder).eval()(ids, groups=torch.full((2,), group), features=feats[group]).logits
+
+    wa, wb = (load_file(str(f / "model.safetensors")) for f in (a, b))
+    for name, kept, mixed in (("und", 1, 0), ("gen", 0, 1)):
+        out = average_models([a, b], tmp_path / name, weights=[0.0, 1.0], group=name)
+        got = load_file(str(out / "model.safetensors"))
+        only = group_only_weights(load_pretrained(a).config, name, got)
+        assert any(".token_moe." in k for k in only) and any(".sequence_moe.routers." in k for k in only)
+        for key, v in got.items():
+            part = only.get(key, ...)
+            if key not in only:
+                assert torch.equal(v, wa[key]), key
+            else:
+                part = slice(None) if part is None else part
+                assert torch.equal(v[part], wb[key][part]), key
+                rest = torch.ones(v.shape[0], dtype=torch.bool)
+                rest[part] = False
+                assert torch.equal(v[rest], wa[key][rest]), key
+        assert torch.equal(logits(out, kept), logits(a, kept))  # the other group: exactly the first model
+        assert not torch.allclose(logits(out, mixed), logits(a, mixed))
+    with pytest.raises(ValueError, match="choose one of und, gen"):
+        group_only_weights(load_pretrained(a).config, "both", got)

@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="one weight per model, non-negative, summing to 1 (default: equal)")
     a.add_argument("--dtype", default=None, choices=("float16", "bfloat16", "float32"),
                    help="stored dtype (default: the first model's)")
+    a.add_argument("--group", default=None, choices=("und", "gen"),
+                   help="average only the weights this group alone reads (its routed experts, routers and "
+                        "injection experts) and copy the rest from the first model, whose other group then "
+                        "computes exactly as before (default: every weight)")
     a.set_defaults(func=_average)
 
     e = sub.add_parser("encode-codes", help="precompute image-tokenizer codes for a dataset (resumable)")
@@ -79,9 +83,10 @@ def _average(args: argparse.Namespace) -> int:
     from unif2ace.training.export import average_models
 
     dtype = getattr(torch, args.dtype) if args.dtype else None
-    out = average_models(args.models, args.out, args.weights, dtype=dtype)
+    out = average_models(args.models, args.out, args.weights, dtype=dtype, group=args.group)
     weights = args.weights or [1 / len(args.models)] * len(args.models)
-    print(f"wrote {out}: " + " + ".join(f"{w:g} x {m}" for w, m in zip(weights, args.models)))
+    only = f" ({args.group} group's own weights; the rest from {args.models[0]})" if args.group else ""
+    print(f"wrote {out}: " + " + ".join(f"{w:g} x {m}" for w, m in zip(weights, args.models)) + only)
     return 0
 
 

@@ -130,13 +130,48 @@ def read_generation_config(folder) -> dict:
     return json.loads(path.read_text())
 
 
-def average_models(folders, out, weights=None, dtype: torch.dtype | None = None) -> Path:
+def group_only_weights(config, group: str, keys) -> dict[str, slice | None]:
+    """The weights (of the state-dict ``keys``) that only ``group``'s rows read, each with the slice of its first
+    dimension that is the group's (None: the whole tensor): the group's routed token experts and their
+    router rows, its sequence-MoE router, and the injection experts (resampler, per-layer norm, mixing
+    logits) of the feature sources that only this group's sequence experts use. A row of the other group
+    never reads them, so changing them cannot change what the other group computes."""
+    from unif2ace.config import GROUPS, SEQ_EXPERT_FEATURE
+
+    if group not in GROUPS:
+        raise ValueError(f"group {group!r}: choose one of {', '.join(GROUPS)}")
+    g, out = GROUPS.index(group), {}
+    for i in range(config.num_layers):
+        if config.token_moe is not None:
+            e = config.token_moe.num_experts
+            for name in ("w1", "b1", "w2", "b2", "router.weight"):
+                out[f"layers.{i}.token_moe.{name}"] = slice(g * e, (g + 1) * e)
+    sm = config.sequence_moe
+    if sm is not None:
+        sources = {name: {h for h in GROUPS if any(SEQ_EXPERT_FEATURE.get(x) == name for x in sm.experts(h))}
+                   for name in set(SEQ_EXPERT_FEATURE.values())}
+        mine = sorted(name for name, users in sources.items() if users == {group})
+        for i in range(config.num_layers):
+            for name in ("weight", "bias"):
+                out[f"layers.{i}.sequence_moe.routers.{g}.{name}"] = None
+            for src in mine:
+                out[f"layers.{i}.sequence_moe.gate_logits.{src}"] = None
+                for name in ("weight", "bias"):
+                    out[f"layers.{i}.sequence_moe.inject_norms.{src}.{name}"] = None
+        out.update({k: None for k in keys for src in mine if k.startswith(f"sequence_moe_shared.resamplers.{src}.")})
+    return out
+
+
+def average_models(folders, out, weights=None, dtype: torch.dtype | None = None, group: str | None = None) -> Path:
     """Write ``out``: the weighted average of the weights of models that share one architecture and
     both tokenizers (a "model soup"; WiSE-FT's interpolation when one model is a fine-tune of the other).
 
     folders: two or more model folders; weights: one per folder, non-negative, summing to 1 (default:
     equal). The average is taken in float64 and stored in the first model's dtype (or ``dtype``). The
     generation config and model card come from the first folder. Errors name what differs.
+    group ("und" or "gen"): average only the weights that group alone reads (:func:`group_only_weights`)
+    and copy every other weight from the first model, so the other group computes exactly what the first
+    model computes (e.g. take a fine-tune's understanding experts and keep the first model's faces).
     """
     from unif2ace.checkpoint import load_pretrained, read_state_dict
     from unif2ace.config import ModelConfig
@@ -161,6 +196,10 @@ def average_models(folders, out, weights=None, dtype: torch.dtype | None = None)
                              "only models of one architecture can be averaged")
         _same_tokenizers(first, f)
     states = [read_state_dict(f) for f in folders]
+    only = None if group is None else group_only_weights(config, group, states[0])
+    if only is not None and not set(only) <= set(states[0]):
+        raise ValueError(f"{first} lacks some of the {group} group's weights ({sorted(set(only) - set(states[0]))[0]}); "
+                         "average it without --group")
     merged = {}
     for key, ref in states[0].items():
         if any(key not in s or s[key].shape != ref.shape for s in states[1:]):
@@ -170,7 +209,12 @@ def average_models(folders, out, weights=None, dtype: torch.dtype | None = None)
                 raise ValueError(f"integer weight {key} differs between the models; they cannot be averaged")
             merged[key] = ref
             continue
-        total = sum(w * s[key].to(torch.float64) for w, s in zip(weights, states))
+        if only is not None and key not in only:
+            merged[key] = ref.to(dtype or ref.dtype)
+            continue
+        part = slice(None) if only is None or only[key] is None else only[key]
+        total = ref.to(torch.float64).clone()
+        total[part] = sum(w * s[key][part].to(torch.float64) for w, s in zip(weights, states))
         merged[key] = total.to(dtype or ref.dtype)
     model = load_pretrained(first)
     image = first / "image_tokenizer"
