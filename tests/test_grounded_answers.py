@@ -12,6 +12,7 @@ from unif2ace.generation.constraints import (
     SECOND_WORDING,
     asked_age_range,
     described_or_cant_tell,
+    described_pronouns,
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
@@ -419,3 +420,37 @@ def test_moving_the_model_forgets_its_descriptions(pipe):
     assert pipe._own
     pipe.to(dtype=pipe.dtype)
     assert not pipe._own
+
+
+MAN_DESCRIBED = "The photo is a close-up photo; it shows a White older man who is 75 years old. He has his mouth closed."
+WOMAN_DESCRIBED = "The image shows a close-up photo of a White young woman who is 32 years old."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    ("Is the person here grinning?", "Yes. She is smiling.", MAN_DESCRIBED, "Yes. He is smiling."),
+    ("Any smile?", "No, there is no smile on her face.", MAN_DESCRIBED, "No, there is no smile on his face."),
+    ("Can you see a smile?", "I see her smiling.", MAN_DESCRIBED, "I see him smiling."),
+    ("Any smile?", "Yes. He is smiling, his mouth open; he smiles to himself.", WOMAN_DESCRIBED,
+     "Yes. She is smiling, her mouth open; she smiles to herself."),
+    ("Is she smiling?", "Yes. She is smiling.", MAN_DESCRIBED, None),  # the user's pronoun stays
+    ("Is he grinning?", "Yes. He is smiling.", WOMAN_DESCRIBED, None),
+    ("Any smile?", "Yes. He is smiling.", MAN_DESCRIBED, None),  # already the description's
+    ("Any smile?", "Yes. It is a photo.", MAN_DESCRIBED, None),  # no pronoun to change
+    ("Any smile?", "Yes. She is smiling.", "A close-up photo. It is a color picture.", None),  # no gender described
+    ("Guy or gal?", "This is a boy. She is smiling.", WOMAN_DESCRIBED, "This is a boy. He is smiling."),  # its own noun first
+    ("Any smile?", "She smiled at him.", MAN_DESCRIBED, None),  # both genders: left alone
+])
+def test_described_pronouns_follow_the_description_unless_the_user_chose_one(question, answer, caption, expected):
+    assert described_pronouns(question, answer, caption) == expected
+
+
+def test_ask_answers_with_the_described_gender_s_pronouns(pipe, monkeypatch):
+    """Through the pipeline: a grounded row's answer takes the pronouns of the photo's own description
+    when the question names no one by a pronoun, and keeps the user's when it does."""
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(2, 7)
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "Yes. She is smiling.")
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: MAN_DESCRIBED for i in rows})
+    got = pipe.ask(images, ["Is the person here grinning?", "Is she grinning?"], align=False, max_new_tokens=6)
+    assert got == ["Yes. He is smiling.", "Yes. She is smiling."]

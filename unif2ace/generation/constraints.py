@@ -275,6 +275,41 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     return open_answer(attr, attrs, random.Random(question), question)
 
 
+_TO_MALE = {"she": "he", "herself": "himself", "hers": "his"}
+_TO_FEMALE = {"he": "she", "him": "her", "his": "her", "himself": "herself"}
+
+
+def described_pronouns(question: str, answer: str, caption: str) -> str | None:
+    """The answer with its pronouns made the description's gender, when the question itself names no one
+    by a pronoun ("Is the person here grinning?" of a man the model describes as a man → not "Yes. She is
+    smiling." but "Yes. He is smiling."); None when it stands. A question that says "she" or "he" keeps
+    the user's pronoun in the answer, an answer that names a gender itself ("This is a boy.") follows its
+    own noun, and an answer with pronouns of both genders is left alone. "her" becomes "his" before a
+    word ("her face") and "him" otherwise ("I see her smiling.")."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if _PRONOUNS.search(question):
+        return None
+    # a noun in the answer itself ("This is a boy.", which the grounding may have voted for) comes first
+    gender = parse_attribute(_without_pronouns(answer), "gender") or _described(caption).get("gender")
+    found = {m.group(0).lower() for m in _PRONOUNS.finditer(answer)}
+    female, male = found & {"she", "her", "hers", "herself"}, found & {"he", "his", "him", "himself"}
+    wrong = female if gender == "male" else male if gender == "female" else set()
+    if not wrong or (female and male):
+        return None
+
+    def swap(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if gender == "male" and low == "her":
+            new = "his" if re.match(r"\s+[a-z]+\b(?<!ing)", answer[m.end():], re.I) else "him"
+        else:
+            new = (_TO_MALE if gender == "male" else _TO_FEMALE).get(low, low)
+        return new.capitalize() if word[0].isupper() else new
+
+    return _PRONOUNS.sub(swap, answer)
+
+
 def _described(caption: str) -> dict:
     """The gender, age group and smile the model's description states ({attribute: value})."""
     from unif2ace.evaluation.attributes import parse_attribute

@@ -597,6 +597,7 @@ class UniF2ace:
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
+            described_pronouns,
             grounded_answer,
             grounded_yes_no,
             mended_yes_no,
@@ -626,6 +627,8 @@ class UniF2ace:
                 fixed = check(questions[i], answers[i], captions[i], second.get(i))
                 if fixed is not None:
                     out[i] = fixed
+                # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
+                out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
         for i, question in enumerate(questions):
             if unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
