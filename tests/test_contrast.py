@@ -18,9 +18,22 @@ from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_g
     ("A close-up of a little GIRL, a female child, and her grandmother.",
      "A close-up of a little BOY, a male child, and his grandfather."),
     ("Two men and a boy.", "Two women and a girl."),
+    # "her" before an -ing verb is the object, before an -ing word that a noun follows the possessive
+    ("I see her smiling.", "I see him smiling."), ("I see her smiling at the camera.", "I see him smiling at the camera."),
+    ("A woman showing her smiling face.", "A man showing his smiling face."),
+    ("A woman and her earring.", "A man and his earring."), ("I saw her on the bus.", "I saw him on the bus."),
 ])
 def test_swap_gender_swaps_every_gender_word_and_keeps_case(text, swapped):
     assert swap_gender(text) == swapped
+
+
+@pytest.mark.parametrize("text, swapped", [
+    ("The woman smiles; I see her smiling.", "The woman smiles; I see him smiling."),
+    ("This is a girl. Her eyes are open and she smiles to herself.", "This is a girl. His eyes are open and he smiles to himself."),
+    ("The actress and the woman.", None),  # nouns only: nothing to swap
+])
+def test_pronouns_only_swaps_pronouns_and_leaves_nouns(text, swapped):
+    assert swap_gender(text, pronouns_only=True) == swapped
 
 
 def test_words_that_merely_contain_gender_words_are_kept_and_neutral_prompts_give_none():

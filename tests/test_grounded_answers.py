@@ -16,6 +16,7 @@ from unif2ace.generation.constraints import (
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
+    singular_years,
     unseen_question,
     yes_no_grounded,
 )
@@ -37,6 +38,10 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     ("What's this person's sex?", "gender"), ("how old r u", "age_group"), ("What decade was she born in?", "age_group"),
     ("Hi! How old is she in this photo?", "age_group"), ("Is he grinning or not?", "smile"),
     ("What does her smile look like?", "smile"),
+    # a choice between a younger and an older stage of life is about age; "boy or girl?" is about gender
+    ("Kid or grown-up?", "age_group"), ("Is this a child or an adult?", "age_group"), ("Is he a man or a boy?", "age_group"),
+    ("Teenager or adult?", "age_group"), ("Boy or girl?", "gender"), ("A man or a woman?", "gender"),
+    ("Is the man smiling or is the child?", None),
     # yes/no questions are the yes/no judge's; several attributes, or another subject's age: left alone
     ("Is this a man?", None), ("Is she smiling?", None), ("Is he old?", None), ("Age and gender?", None),
     ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
@@ -59,6 +64,7 @@ SENIOR = ("She is 85 years old, so she is a senior.", "85 years old: a senior.")
     ("Gender?", "Female.", (None,)),  # agrees: the model's own words stand
     ("How old?", "35.", SENIOR),
     ("How old is she?", "She is 80 years old, so she is a senior.", (None,)),  # same age group
+    ("Kid or grown-up?", "I can't tell from this photo.", SENIOR),  # a choice of life stages asks the age
     ("Is she smiling or not?", "She is not smiling.", ("She is smiling.",)),
     ("What color is her hair?", "Brown.", (None,)),  # not an attribute the description is checked for
     ("Is this a man?", "Yes, this is a man.", (None,)),  # yes/no: the yes/no judge's
@@ -454,3 +460,21 @@ def test_ask_answers_with_the_described_gender_s_pronouns(pipe, monkeypatch):
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: MAN_DESCRIBED for i in rows})
     got = pipe.ask(images, ["Is the person here grinning?", "Is she grinning?"], align=False, max_new_tokens=6)
     assert got == ["Yes. He is smiling.", "Yes. She is smiling."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1 years old: a child.", "1 year old: a child."), ("He is 1 years old, so he is a child.", "He is 1 year old, so he is a child."),
+    ("a 1-years-old boy", "a 1-year-old boy"), ("0 years old: a child.", "Less than a year old: a child."),
+    ("She is 0 years old.", "She is less than a year old."),
+    ("He is 11 years old.", "He is 11 years old."), ("21 years old.", "21 years old."), ("One years old.", "One year old."),
+])
+def test_singular_years_writes_ages_as_the_training_data_does(text, expected):
+    assert singular_years(text) == expected
+    assert singular_years(expected) == expected
+
+
+def test_answers_never_say_one_years_old(pipe, monkeypatch):
+    """Every decoded answer goes through singular_years, grounded or not, sampled or greedy."""
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He is 1 years old. ")
+    for kw in ({"grounded_answers": False}, {"do_sample": True, "seed": 0}):
+        assert pipe.ask(_images(1, 3), "How old?", align=False, max_new_tokens=3, **kw) == ["He is 1 year old."]

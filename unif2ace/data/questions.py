@@ -293,6 +293,12 @@ _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
 _FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"
 _MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
 _GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b")
+# a choice between a younger and an older stage of life ("Kid or grown-up?", "Is he a man or a boy?"): age
+# group; "boy or girl" (both young) and "man or woman" (both grown) are gender choices, not this
+_YOUNGER = r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|teenager|teenagers|adolescent|youngster|minor|boy|girl)"
+_OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elderly|pensioner|retiree|man|woman|"
+          r"middle[- ]aged|old person|old man|old woman|old lady)")
+_AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b")
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
@@ -307,7 +313,8 @@ def asked_attribute(question: str) -> str | None:
         return None
     q = _LEAD_IN.sub("", question.lower().strip()).replace("\u2019", "'")
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
-                                    ("age_group", _AGE_ASK.search(q)), ("smile", _SMILE_ASK.search(q))) if hit]
+                                    ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
+                                    ("smile", _SMILE_ASK.search(q))) if hit]
     if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
         return None
     if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(

@@ -275,18 +275,16 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     return open_answer(attr, attrs, random.Random(question), question)
 
 
-_TO_MALE = {"she": "he", "herself": "himself", "hers": "his"}
-_TO_FEMALE = {"he": "she", "him": "her", "his": "her", "himself": "herself"}
-
-
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     """The answer with its pronouns made the description's gender, when the question itself names no one
     by a pronoun ("Is the person here grinning?" of a man the model describes as a man → not "Yes. She is
     smiling." but "Yes. He is smiling."); None when it stands. A question that says "she" or "he" keeps
     the user's pronoun in the answer, an answer that names a gender itself ("This is a boy.") follows its
-    own noun, and an answer with pronouns of both genders is left alone. "her" becomes "his" before a
-    word ("her face") and "him" otherwise ("I see her smiling.")."""
+    own noun, and an answer with pronouns of both genders is left alone. The pronouns are swapped by
+    :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her smiling." →
+    "I see him smiling.")."""
     from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.generation.contrast import swap_gender
 
     if _PRONOUNS.search(question):
         return None
@@ -297,17 +295,20 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     wrong = female if gender == "male" else male if gender == "female" else set()
     if not wrong or (female and male):
         return None
+    return swap_gender(answer, pronouns_only=True)
 
-    def swap(m: re.Match) -> str:
-        word = m.group(0)
-        low = word.lower()
-        if gender == "male" and low == "her":
-            new = "his" if re.match(r"\s+[a-z]+\b(?<!ing)", answer[m.end():], re.I) else "him"
-        else:
-            new = (_TO_MALE if gender == "male" else _TO_FEMALE).get(low, low)
-        return new.capitalize() if word[0].isupper() else new
 
-    return _PRONOUNS.sub(swap, answer)
+_ONE_YEARS = re.compile(r"\b(1|one)(\s*-?\s*)years\b", re.I)
+_ZERO_YEARS = re.compile(r"\b0 years old\b", re.I)
+
+
+def singular_years(text: str) -> str:
+    """``text`` with "1 years old" made "1 year old" and "0 years old" "less than a year old", as the
+    training data writes ages (:func:`unif2ace.data.captions.years_old`); the model copies the plural
+    of every other age onto a one-year-old."""
+    text = _ONE_YEARS.sub(lambda m: f"{m.group(1)}{m.group(2)}{'Year' if m.group(0)[-5] == 'Y' else 'year'}", text)
+    return _ZERO_YEARS.sub(lambda m: "Less than a year old" if not text[:m.start()].strip(" \"'") or
+                           text[:m.start()].rstrip()[-1:] in ".!?" else "less than a year old", text)
 
 
 def _described(caption: str) -> dict:

@@ -24,10 +24,15 @@ _PAIRS = [
 ]
 _SWAP = {a: b for a, b in _PAIRS if a != "him"} | {b: a for a, b in _PAIRS if b != "her"} | {"him": "her", "hers": "his"}
 _WORD = re.compile(r"[A-Za-z]+")
+_PRONOUN_WORDS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 # "her"/"his" followed by a noun-like word are possessive ("her eyes" ↔ "his eyes"); otherwise "her" is
 # the object ("him") and "his" stands alone ("hers")
-_DETERMINER = re.compile(r"\b(?:her|his)\b(?=\s+(?!and\b|or\b|to\b|in\b|with\b|as\b|at\b|from\b)[A-Za-z])",
-                         re.IGNORECASE)
+_FUNCTION = r"(?:and|or|to|in|on|for|with|as|at|from|the|a|an)\b"
+_DETERMINER = re.compile(rf"\b(?:her|his)\b(?=\s+(?!{_FUNCTION})[A-Za-z])", re.IGNORECASE)
+# "her" before an "-ing" verb that no noun follows is the object: "I see her smiling." → "him smiling",
+# but "her smiling face" → "his smiling face" and "her earring." → "his earring." (a noun in -ing)
+_ING_NOUNS = r"(?:th|r|k|w|sw|sp|str|earr|cloth|build|paint|draw|wedd|even|morn|ceil|sibl|darl|feel|sett|lin|bedd)ing\b"
+_HER_DOING = re.compile(rf"\s+(?!{_ING_NOUNS})[A-Za-z]+ing\b(?!\s+(?!{_FUNCTION})[A-Za-z])", re.IGNORECASE)
 
 
 # the photo's colour, not a garment's or a background's ("a black and white dress")
@@ -53,11 +58,15 @@ def _match_case(word: str, like: str) -> str:
     return word
 
 
-def swap_gender(text: str) -> str | None:
+def swap_gender(text: str, pronouns_only: bool = False) -> str | None:
     """``text`` with every gender word swapped for its opposite (case kept), or None when it has none.
+    ``pronouns_only``: only he/she, him/her, his/hers, himself/herself (an answer whose pronouns must
+    follow another gender than its own nouns say: :func:`unif2ace.generation.constraints.described_pronouns`).
 
     >>> swap_gender("A smiling young woman. Her eyes are open; she wears glasses.")
     'A smiling young man. His eyes are open; he wears glasses.'
+    >>> swap_gender("The woman: I see her smiling.", pronouns_only=True)
+    'The woman: I see him smiling.'
     """
     determiner = {m.start() for m in _DETERMINER.finditer(text)}
     changed = False
@@ -65,8 +74,13 @@ def swap_gender(text: str) -> str | None:
     def repl(m: re.Match) -> str:
         nonlocal changed
         word, low = m.group(0), m.group(0).lower()
-        if low in ("her", "his"):
-            new = {"her": ("him", "his"), "his": ("hers", "her")}[low][m.start() in determiner]
+        if pronouns_only and low not in _PRONOUN_WORDS:
+            return word
+        if low == "her":
+            possessive = m.start() in determiner and not _HER_DOING.match(text, m.end())
+            new = "his" if possessive else "him"
+        elif low == "his":
+            new = "her" if m.start() in determiner else "hers"
         elif low in _SWAP:
             new = _SWAP[low]
         else:

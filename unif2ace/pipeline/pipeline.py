@@ -547,7 +547,9 @@ class UniF2ace:
 
             tokens = generate_text(self.model, batch, config, generator, features=features,
                                    logits_processor=YesNoFirst(self.text_tokenizer, rows))
-        answers = [self.text_tokenizer.decode(t).strip() for t in tokens]
+        from unif2ace.generation.constraints import singular_years
+
+        answers = [singular_years(self.text_tokenizer.decode(t).strip()) for t in tokens]  # not "1 years old"
         if not do_sample:
             described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]
                          and max_new_tokens >= _CAPTION_TOKENS]
