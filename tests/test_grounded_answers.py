@@ -127,12 +127,31 @@ SEN = "The image shows a close-up portrait of a 53-year-old South Asian middle-a
     # the answer agrees already; or the age is a near miss (53 is 3 years from "senior"): left alone
     ("Is this a woman?", "Yes, this is a woman.", None), ("Is she a senior?", "Yes, she is a senior.", None),
     ("Is she a senior?", "No, she is middle-aged.", None),
-    # no value the description can check, or no Yes/No to turn
+    # no value the description can check (the expression is not checked), or no Yes/No to turn
     ("Is she happy?", "No, she looks sad.", None), ("Is this a cat?", "Yes.", None),
     ("Is this a man?", "It is hard to say.", None),
 ])
 def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(question, answer, expected):
     assert grounded_yes_no(question, answer, SEN) == expected
+
+
+NEUTRAL = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a neutral expression."
+HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a happy expression."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # questions about the expression itself are not checked (it helped on val and hurt on test)
+    ("Is she happy?", "Yes, she looks happy.", NEUTRAL, None), ("Does she look neutral?", "No, she looks happy.", NEUTRAL, None),
+    # an expression other than happy and no smile stated: not smiling; a happy one alone decides nothing
+    ("Is she smiling?", "Yes, she is smiling.", NEUTRAL, "No, she is not smiling."),
+    ("Is she straight-faced?", "No, she is smiling.", NEUTRAL, "Yes, she is not smiling."),
+    ("Is she smiling?", "No, she is not smiling.", HAPPY, None),
+    ("Is she smiling?", "Yes, she is smiling.", NEUTRAL + " She is smiling.", None),  # a stated smile comes first
+])
+def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
+    got = grounded_yes_no(question, answer, caption)
+    # the training data writes "Yes, she …" and "Yes. She …" alike (polar_answer draws one)
+    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
 
 
 def test_age_margin_is_years_outside_the_asked_group():
@@ -350,12 +369,12 @@ def test_every_attribute_question_of_the_data_and_the_evaluation_is_about_someth
 
 
 def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, monkeypatch):
-    """Every yes/no row's final answer, grounded or not ("Would you say he looks sad?" names no grounded
-    value), goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
+    """Every yes/no row's final answer, grounded or not ("Are his eyes open?" names no grounded value),
+    goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
     import unif2ace.generation.constraints as constraints
 
     images = _images(4, 13)
-    questions = ["Is the kid a boy?", "Would you say he looks sad?", "How old?", "Is it in color?"]
+    questions = ["Is the kid a boy?", "Are his eyes open?", "How old?", "Is it in color?"]
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "No, this is a girl, not a girl.")
     monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)

@@ -31,8 +31,11 @@ def dataset_stats(folder: str | Path, tokenizer: str = "phi") -> dict[str, Any]:
     cap_tokens, qa_counts, stated_counts = [], [], []
     qa_kinds: Counter = Counter()
     sources: Counter = Counter()
+    expression_smile: Counter = Counter()  # how the two labels go together (generation.constraints._described)
     for rec in store:
         sources[rec.source] += 1
+        if (e := rec.attributes.get("emotion")) and (sm := rec.attributes.get("smile")):
+            expression_smile[f"{e.value}, {'smiling' if sm.value else 'not smiling'}"] += 1
         for name, lab in rec.attributes.items():
             dist[name][_bucket(name, lab.value)] += 1
             if lab.confidence >= TEXT_THRESHOLD:
@@ -66,6 +69,7 @@ def dataset_stats(folder: str | Path, tokenizer: str = "phi") -> dict[str, Any]:
         "stated_attribute_types_per_image": summary(stated_counts),
         "attributes_all": {k: dict(v.most_common()) for k, v in sorted(dist.items())},
         "attributes_stated": {k: dict(v.most_common()) for k, v in sorted(stated_dist.items())},
+        "emotion_and_smile": dict(expression_smile.most_common()),
         "_cap_tokens": cap_tokens,
     }
 
@@ -115,4 +119,7 @@ def format_stats(stats: dict[str, Any]) -> str:
     for name, counts in stats["attributes_stated"].items():
         top = ", ".join(f"{k}: {v}" for k, v in list(counts.items())[:8])
         lines.append(f"  {name:<14} {top}")
+    if stats.get("emotion_and_smile"):
+        lines.append("emotion and smile labels together: "
+                     + ", ".join(f"{k}: {v}" for k, v in stats["emotion_and_smile"].items()))
     return "\n".join(lines)
