@@ -320,6 +320,11 @@ def test_yes_no_detection_after_a_greeting():
     ("Can you tell me her age, roughly?", False), ("Could you guess her age?", False), ("Can you describe her?", False),
     ("Can you tell if she is smiling?", True), ("Could you tell me whether she smiles?", True),
     ("Can you see a smile?", True), ("Would you say she is a senior?", True), ("Would you call her elderly?", True),
+    # a terse question that names a value asks yes or no; one that names an attribute asks for its value
+    ("Smiling?", True), ("A man?", True), ("Over 50?", True), ("Eyes open?", True), ("Hi! Grinning?", True),
+    ("Married?", True), ("A cat?", True), ("Gender?", False), ("Age group?", False), ("Her mood, roughly?", False),
+    ("Gender of this person?", False), ("Describe her?", False), ("And a smile?", False), ("Smiling.", False),
+    ("Guy or gal?", False), ("How old?", False),
 ])
 def test_yes_no_detection_reads_tags_and_requests(question, polar):
     assert Q.is_yes_no(question) == polar

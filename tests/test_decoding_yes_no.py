@@ -265,6 +265,8 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     ("Does this show a cat?", "Yes. It is a photo of a person.", False),
     ("Is there a horse in this photo?", "No, it is a photo of a man.", True),
     ("can you see a tree", "Yes, this is a girl.", False),
+    ("A cat?", "Yes, this is a girl.", False), ("A cat?", "No, it is a photo of a person.", True),  # terse
+    ("Smiling?", "Yes. He is not smiling.", False), ("Smiling?", "No, he is not smiling.", True),
     ("Does this person have glasses?", "Yes, she is a woman.", None),  # asks about the person
     ("Is this a cat?", "Yes, it is a cat.", None),  # restates no person
     ("Is this a painting?", "Yes, it is a painting of a woman.", None),  # restates the asked subject too

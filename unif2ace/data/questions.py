@@ -251,13 +251,26 @@ _REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|
                       r"state|name)\b(?!.*\b(?:if|whether)\b)")
 
 
+# a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",
+# "Eyes open?", "Married?"): yes/no, as "Is he smiling?" is; "Gender?", "Age group?", "Her mood, roughly?",
+# "Gender of this person?" ask for a value, and "Describe her?" is a request
+_ATTRIBUTE_NAME = re.compile(
+    r"\b(?:gender|sex|age|ages|group|mood|expression|emotion|emotions|feeling|feelings|ethnicity|race|"
+    r"nationality|origin|pose|colou?r|name|job|occupation|profession|label|description|details?|lighting|"
+    r"hairstyle|style)\b")
+_FRAGMENT = re.compile(rf"^(?!(?:{_AUX}|am|and|also|but|describe|tell|guess|estimate|say|give|name|list|caption|"
+                       r"explain|rate|count)\b)[a-z0-9][\w'+-]*(?:[ ,]+[\w'+-]+){0,3}\s*\?+$")
+
+
 def is_yes_no(question: str) -> bool:
     """A yes/no question: starts (after a greeting such as "Hi!" or "Question:") with an auxiliary
-    verb, or ends with a question tag ("A woman, right?", "Smiling, is he?"), offers no "X or Y"
-    choice and asks no wh-question inside ("Can you guess how old he is?" is not one, nor is a request
-    such as "Can you tell me her age?")."""
+    verb, ends with a question tag ("A woman, right?", "Smiling, is he?"), or is a terse question of at
+    most four words that names no attribute to be told ("Smiling?", "A man?", "Over 50?"; not "Gender?");
+    and offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?" is not
+    one, nor is a request such as "Can you tell me her age?")."""
     q = _LEAD_IN.sub("", question.lower().strip())
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
+    polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
     return polar and " or " not in q and not _WH.search(q)
 
 

@@ -119,7 +119,7 @@ def _asked_values(question: str) -> dict:
 
 
 # "Is this a cat?", "Is it a picture of a car?", "Does this show a dog?", "Is there a horse in this photo?",
-# "Can you see a tree?": what the question says the photo shows. A subject that names a person, the photo
+# "Can you see a tree?", "A cat?": what the question says the photo shows. A subject that names a person, the photo
 # itself or how it looks is left to the attributes above.
 _ARTICLE = r"(?:(?:a|an|the|any|some)\s+)?"
 _PHOTO = r"(?:photo|picture|image|shot|drawing)"
@@ -129,6 +129,7 @@ _SUBJECT = [re.compile(p + r"(?P<x>[a-z][a-z' -]*?)" + tail, re.I) for p, tail i
      r"\s*[?.!]*\s*$"),
     (rf"^\s*(?:is|are)\s+there\s+{_ARTICLE}", rf"(?:\s+in\s+(?:this|the|that)\s+{_PHOTO})?\s*[?.!]*\s*$"),
     (rf"^\s*(?:can|do)\s+you\s+see\s+{_ARTICLE}", rf"(?:\s+in\s+(?:this|the|that)\s+{_PHOTO})?\s*[?.!]*\s*$"),
+    (r"^\s*(?:an?)\s+", r"\s*\?+\s*$"),  # a terse "A cat?" (data.questions.is_yes_no)
 )]
 _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
