@@ -308,7 +308,8 @@ _MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
 _GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b")
 # a choice between a younger and an older stage of life ("Kid or grown-up?", "Is he a man or a boy?"): age
 # group; "boy or girl" (both young) and "man or woman" (both grown) are gender choices, not this
-_YOUNGER = r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|teenager|teenagers|adolescent|youngster|minor|boy|girl)"
+_YOUNGER = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|teenager|teenagers|adolescent|"
+            r"youngster|minor|boy|girl)")
 _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elderly|pensioner|retiree|man|woman|"
           r"middle[- ]aged|old person|old man|old woman|old lady)")
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b")

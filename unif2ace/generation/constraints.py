@@ -119,8 +119,8 @@ def _asked_values(question: str) -> dict:
 
 
 # "Is this a cat?", "Is it a picture of a car?", "Does this show a dog?", "Is there a horse in this photo?",
-# "Can you see a tree?", "A cat?": what the question says the photo shows. A subject that names a person, the photo
-# itself or how it looks is left to the attributes above.
+# "Can you see a tree?", "A cat?": what the question says the photo shows. A subject that names a person,
+# the photo itself or how it looks is left to the attributes above.
 _ARTICLE = r"(?:(?:a|an|the|any|some)\s+)?"
 _PHOTO = r"(?:photo|picture|image|shot|drawing)"
 _SUBJECT = [re.compile(p + r"(?P<x>[a-z][a-z' -]*?)" + tail, re.I) for p, tail in (
@@ -307,7 +307,7 @@ def singular_years(text: str) -> str:
     """``text`` with "1 years old" made "1 year old" and "0 years old" "less than a year old", as the
     training data writes ages (:func:`unif2ace.data.captions.years_old`); the model copies the plural
     of every other age onto a one-year-old."""
-    text = _ONE_YEARS.sub(lambda m: f"{m.group(1)}{m.group(2)}{'Year' if m.group(0)[-5] == 'Y' else 'year'}", text)
+    text = _ONE_YEARS.sub(lambda m: m.group(1) + m.group(2) + ("Year" if m.group(0)[-5] == "Y" else "year"), text)
     return _ZERO_YEARS.sub(lambda m: "Less than a year old" if not text[:m.start()].strip(" \"'") or
                            text[:m.start()].rstrip()[-1:] in ".!?" else "less than a year old", text)
 
@@ -458,7 +458,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if False in verdicts.values():
         decisive = next(k for k, ok in verdicts.items() if not ok)
         truth = False
-    elif len(verdicts) == len(asked):  # every value the question names confirmed (the expression is never checked: docs/inference.md)
+    elif len(verdicts) == len(asked):  # every value the question names confirmed (never the expression)
         decisive, truth = next(iter(verdicts)), True
     elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
           and attrs.get("age_group") not in (None, checked["age_group"])
