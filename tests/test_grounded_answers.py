@@ -106,7 +106,8 @@ def _images(n: int, seed: int) -> list[Image.Image]:
 @pytest.mark.parametrize("question, expected", [
     ("Is this a young girl?", {"gender", "age_group"}), ("Is the kid a boy?", {"gender", "age_group"}),
     ("Is this a man?", {"gender"}), ("Could she be a senior?", {"age_group"}), ("Does she look solemn?", {"smile"}),
-    ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", set()),
+    ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
+    ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
 ])
 def test_yes_no_grounded_reads_the_values_a_question_names(question, expected):
     assert yes_no_grounded(question) == expected
@@ -151,6 +152,24 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
 def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
     got = grounded_yes_no(question, answer, caption)
     # the training data writes "Yes, she …" and "Yes. She …" alike (polar_answer draws one)
+    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+
+
+EYES_SHUT_BW = "A close-up photo of a White woman who is 30 years old. Her eyes are closed. It is a black-and-white photo."
+NEITHER = "A close-up photo of a White woman who is 30 years old. She faces the camera."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # the eyes and the photo's colour, where the description states them, decide; else the answer stands
+    ("Eyes open?", "Yes, she is smiling.", EYES_SHUT_BW, "No, her eyes are closed."),
+    ("Are her eyes closed?", "No, she is smiling.", EYES_SHUT_BW, "Yes, her eyes are closed."),
+    ("Is it in color?", "Yes, it is in color.", EYES_SHUT_BW, "No, it is black-and-white."),
+    ("Is this a black-and-white photo?", "Yes, it is black-and-white.", EYES_SHUT_BW, None),
+    ("Eyes open?", "Yes, she is smiling.", NEITHER, None), ("Is it in color?", "No.", NEITHER, None),
+])
+def test_the_described_eyes_and_colour_decide_questions_about_them(question, answer, caption, expected):
+    assert yes_no_grounded(question) == ({"eyes"} if "eye" in question.lower() else {"color"})
+    got = grounded_yes_no(question, answer, caption)
     assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
 
 
@@ -307,12 +326,13 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
 
 
 def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch):
-    """Yes/no questions naming a gender, age group or smile go to ``grounded_yes_no`` with the photo's
-    description (and the second wording when a gender is named); other yes/no questions are left alone."""
+    """Yes/no questions naming a gender, age group, smile, the eyes or the photo's colour go to
+    ``grounded_yes_no`` with the photo's description (and the second wording when a gender is named);
+    other yes/no questions are left alone."""
     import unif2ace.generation.constraints as constraints
 
     images = _images(3, 11)
-    questions = ["Is the kid a boy?", "Is it in color?", "Could she be a senior?"]
+    questions = ["Is the kid a boy?", "Is his head turned?", "Could she be a senior?"]
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
     seen = []
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append((q, a, c, s)) or "Yes.")
@@ -369,12 +389,12 @@ def test_every_attribute_question_of_the_data_and_the_evaluation_is_about_someth
 
 
 def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, monkeypatch):
-    """Every yes/no row's final answer, grounded or not ("Are his eyes open?" names no grounded value),
+    """Every yes/no row's final answer, grounded or not ("Is his head turned?" names no grounded value),
     goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
     import unif2ace.generation.constraints as constraints
 
     images = _images(4, 13)
-    questions = ["Is the kid a boy?", "Are his eyes open?", "How old?", "Is it in color?"]
+    questions = ["Is the kid a boy?", "Is his head turned?", "How old?", "Are his eyes closed?"]
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "No, this is a girl, not a girl.")
     monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
@@ -382,7 +402,8 @@ def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, 
     real = constraints.mended_yes_no
     monkeypatch.setattr(constraints, "mended_yes_no", lambda q, a: seen.append((q, a)) or real(q, a))
     got = pipe.ask(images, questions, align=False, max_new_tokens=6)
-    assert seen == [(questions[0], "No, this is a girl, not a girl."), (questions[1], plain[1]), (questions[3], plain[3])]
+    mended = "No, this is a girl, not a girl."
+    assert seen == [(questions[0], mended), (questions[1], plain[1]), (questions[3], mended)]
     assert got[0] == "No, this is a girl, not a boy." and got[2] == plain[2]
     unseen = pipe.ask(images[:2], ["Is she married?", "What language does he speak?"], align=False, max_new_tokens=6)
     assert unseen == ["I can't tell from this photo."] * 2
@@ -413,7 +434,7 @@ def test_ask_answers_glasses_questions_from_the_photos_description(pipe, monkeyp
     monkeypatch.setattr(constraints, "described_or_cant_tell",
                         lambda q, c: seen.append((q, c)) or ("[glasses]" if "glasses" in q else None))
     pipe._own.clear()
-    got = pipe.ask(images, ["Is she wearing glasses?", "Is it in color?"], align=False, max_new_tokens=6)
+    got = pipe.ask(images, ["Is she wearing glasses?", "Is his head turned?"], align=False, max_new_tokens=6)
     assert got[0] == "[glasses]" and seen == [("Is she wearing glasses?", pipe.caption(images[:1], align=False)[0])]
 
 

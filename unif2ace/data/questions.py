@@ -511,6 +511,8 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.he} {'look' if p.plural else 'looks'} {adj}" + ("." if truth else f", not {EMOTION_ADJ[asked]}.")
     if attr == "color":
         return "it is in color." if actual == "color" else "it is black-and-white."
+    if attr == "eyes":
+        return f"{p.his} eyes are {actual}."
     if attr == "head_pose":
         if actual == "frontal":
             return f"{p.he} {'face' if p.plural else 'faces'} the camera."

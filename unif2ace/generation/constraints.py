@@ -94,7 +94,11 @@ class AnswerLogProb:
 # Attributes whose value a yes/no question can name ("Is this a man?", "Is this a child?", "Is she
 # smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
 # unif2ace.evaluation.attributes reads both.
-CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion")
+CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color")
+# what grounded_yes_no checks against the description: the open questions' attributes, and the eyes and the
+# photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); not the
+# expression (it hurt on test)
+YES_NO_CHECKED = (*ASKED_ATTRIBUTES, "eyes", "color")
 
 
 _PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
@@ -312,8 +316,8 @@ def singular_years(text: str) -> str:
                            text[:m.start()].rstrip()[-1:] in ".!?" else "less than a year old", text)
 
 
-def _described(caption: str) -> dict:
-    """The gender, age group and smile the model's description states ({attribute: value}).
+def _described(caption: str, names: tuple[str, ...] = ASKED_ATTRIBUTES) -> dict:
+    """The gender, age group and smile (or ``names``) the model's description states ({attribute: value}).
 
     A description that names an expression other than happy but says nothing of a smile ("He has a
     neutral expression. He has his mouth slightly open.") describes a face that is not smiling: in the
@@ -322,8 +326,8 @@ def _described(caption: str) -> dict:
     not read as a smile."""
     from unif2ace.evaluation.attributes import parse_attribute
 
-    out = {k: v for k in ASKED_ATTRIBUTES if (v := parse_attribute(caption, k)) is not None}
-    if "smile" not in out and parse_attribute(caption, "emotion") not in (None, "happy"):
+    out = {k: v for k in names if (v := parse_attribute(caption, k)) is not None}
+    if "smile" in names and "smile" not in out and parse_attribute(caption, "emotion") not in (None, "happy"):
         out["smile"] = False
     return out
 
@@ -388,10 +392,10 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
 
 
 def yes_no_grounded(question: str) -> set[str]:
-    """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group
-    and smile that it names, and "age" for a bound on the age ("Is this a young girl?" → {"gender",
-    "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
-    found = set(_asked_values(question)) & set(ASKED_ATTRIBUTES)
+    """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group,
+    smile, eyes and photo colour that it names (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
+    ("Is this a young girl?" → {"gender", "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
+    found = set(_asked_values(question)) & set(YES_NO_CHECKED)
     return found - {"age_group"} | {"age"} if asked_age_range(question) else found
 
 
@@ -403,8 +407,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
 
     Each value the question names is checked: gender against the majority of the description, the
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
-    questions; the smile against the description (:func:`_described`: a described expression other
-    than happy, with no smile stated, is no smile); the age group against the description's age in
+    questions; the smile, the eyes and the photo's colour against the description (:func:`_described`: a
+    described expression other than happy, with no smile stated, is no smile); the age group against the description's age in
     years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
     inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, with
     the margin at most half the described age (a baby of 8 is no near miss), its answer then stating the
@@ -426,13 +430,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if (span := asked_age_range(question)) is not None:  # "older than 50" is the age it names, not a group
         asked.pop("age_group", None)
         asked["age"] = span
-    checked = {k: v for k, v in asked.items() if k in (*ASKED_ATTRIBUTES, "age")}  # yes_no_grounded's
+    checked = {k: v for k, v in asked.items() if k in (*YES_NO_CHECKED, "age")}  # yes_no_grounded's
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = words[1] if len(words) > 1 else ""  # the answer's words after its Yes/No
     if not checked or said is None:
         return None
-    attrs = _described(caption)
+    attrs = _described(caption, YES_NO_CHECKED)
     verdicts = {}
     for attr, value in checked.items():
         if attr == "gender":
