@@ -160,15 +160,33 @@ NEITHER = "A close-up photo of a White woman who is 30 years old. She faces the 
 
 
 @pytest.mark.parametrize("question, answer, caption, expected", [
-    # the eyes and the photo's colour, where the description states them, decide; else the answer stands
+    # the eyes and the photo's colour, where the description states them, decide
     ("Eyes open?", "Yes, she is smiling.", EYES_SHUT_BW, "No, her eyes are closed."),
     ("Are her eyes closed?", "No, she is smiling.", EYES_SHUT_BW, "Yes, her eyes are closed."),
     ("Is it in color?", "Yes, it is in color.", EYES_SHUT_BW, "No, it is black-and-white."),
     ("Is this a black-and-white photo?", "Yes, it is black-and-white.", EYES_SHUT_BW, None),
-    ("Eyes open?", "Yes, she is smiling.", NEITHER, None), ("Is it in color?", "No.", NEITHER, None),
+    # the description does not say: the model's own Yes/No stands, its words then saying what it means
+    ("Eyes open?", "Yes, she is smiling.", NEITHER, "Yes, her eyes are open."),
+    ("Is it in color?", "No.", NEITHER, "No, it is black-and-white."),
+    ("Is it in color?", "No, it is black-and-white.", NEITHER, None),
 ])
 def test_the_described_eyes_and_colour_decide_questions_about_them(question, answer, caption, expected):
     assert yes_no_grounded(question) == ({"eyes"} if "eye" in question.lower() else {"color"})
+    got = grounded_yes_no(question, answer, caption)
+    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # nothing decides and the words name nothing asked: the model's own Yes/No, in the training data's words
+    ("Smiling?", "No. It is a photo of a person.", "No, she is not smiling."),
+    ("Is she not smiling?", "Yes, it is a photo.", "Yes, she is not smiling."),
+    ("Eyes open?", "No, she is a woman.", "No, her eyes are closed."),
+    ("Is this a black and white photo?", "No.", "No, it is in color."),
+    ("Is she smiling?", "Yes, she is smiling.", None),  # its words say it already
+    ("Is she happy?", "Yes, it is a photo.", None),  # the expression is not restated
+])
+def test_an_undecided_answer_that_names_nothing_asked_is_worded_from_its_own_yes_no(question, answer, expected):
+    caption = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a happy expression."
     got = grounded_yes_no(question, answer, caption)
     assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
 

@@ -478,6 +478,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # model gives when asked, so answer from that age and state it ("No, she looks about 29 years
         # old."), which lets the user weigh how near it is
         return polar_age_answer(attrs, years, False, random.Random(question))
+    elif (len(checked) == 1 and (attr := next(iter(checked))) in _OWN_WORDS and attr not in verdicts
+          and parse_attribute(rest, attr) is None):
+        # nothing decides, and the model's words name nothing asked ("Smiling?" → "No. It is a photo of a
+        # person."): its own Yes/No, in the training data's words ("No, she is not smiling.")
+        attrs[attr] = checked[attr] if said == "yes" else _OWN_WORDS[attr](checked[attr])
+        return polar_answer(attr, attrs, checked[attr], random.Random(question))
     else:
         return None
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
@@ -489,6 +495,11 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if decisive == "age":
         return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+
+
+# the attributes with two values, whose answer words follow from a bare Yes/No: the other value
+_OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "open"}.get,
+              "color": {"color": "black and white", "black and white": "color"}.get}
 
 
 _NOT = re.compile(r"[,;]?\s+not\s+", re.I)
