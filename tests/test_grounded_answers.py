@@ -498,13 +498,21 @@ WOMAN_DESCRIBED = "The image shows a close-up photo of a White young woman who i
      "Yes. She is smiling, her mouth open; she smiles to herself."),
     ("Is she smiling?", "Yes. She is smiling.", MAN_DESCRIBED, None),  # the user's pronoun stays
     ("Is he grinning?", "Yes. He is smiling.", WOMAN_DESCRIBED, None),
+    # ... and sets the answer's, whatever the description says
+    ("Are her eyes closed?", "No, his eyes are open.", MAN_DESCRIBED, "No, her eyes are open."),
+    ("Could he be a senior?", "No, she is middle-aged, not a senior.", WOMAN_DESCRIBED,
+     "No, he is middle-aged, not a senior."),
+    ("Is she a boy?", "Yes, this is a boy. He is smiling.", WOMAN_DESCRIBED, None),  # its own noun first
+    ("Does she like him?", "Yes, he is smiling.", WOMAN_DESCRIBED, None),  # the question's pronouns are mixed
+    ("Is she male or female?", "He is.", WOMAN_DESCRIBED, None),  # about the gender: the pronoun never decides
+    ("Is she a woman?", "No, he is not.", WOMAN_DESCRIBED, None),
     ("Any smile?", "Yes. He is smiling.", MAN_DESCRIBED, None),  # already the description's
     ("Any smile?", "Yes. It is a photo.", MAN_DESCRIBED, None),  # no pronoun to change
     ("Any smile?", "Yes. She is smiling.", "A close-up photo. It is a color picture.", None),  # no gender described
     ("Guy or gal?", "This is a boy. She is smiling.", WOMAN_DESCRIBED, "This is a boy. He is smiling."),  # its own noun first
     ("Any smile?", "She smiled at him.", MAN_DESCRIBED, None),  # both genders: left alone
 ])
-def test_described_pronouns_follow_the_description_unless_the_user_chose_one(question, answer, caption, expected):
+def test_described_pronouns_follow_the_user_s_choice_else_the_description(question, answer, caption, expected):
     assert described_pronouns(question, answer, caption) == expected
 
 

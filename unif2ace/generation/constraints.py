@@ -281,26 +281,38 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
 
 
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
-    """The answer with its pronouns made the description's gender, when the question itself names no one
-    by a pronoun ("Is the person here grinning?" of a man the model describes as a man → not "Yes. She is
-    smiling." but "Yes. He is smiling."); None when it stands. A question that says "she" or "he" keeps
-    the user's pronoun in the answer, an answer that names a gender itself ("This is a boy.") follows its
-    own noun, and an answer with pronouns of both genders is left alone. The pronouns are swapped by
-    :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her smiling." →
-    "I see him smiling.")."""
+    """The answer with its pronouns made the gender the user chose, or else the description's; None when
+    it stands. A question that names the person by "she" or "he" sets the answer's pronouns ("Are her
+    eyes closed?" of a man the model describes as a man → not "No, his eyes are open." but "No, her eyes
+    are open."); one that names no one by a pronoun gets the description's ("Is the person here
+    grinning?" → not "Yes. She is smiling." but "Yes. He is smiling."). An answer that names a gender
+    itself ("This is a boy.") follows its own noun, and an answer or question with pronouns of both
+    genders is left alone, as is every answer to a question about the gender that says "she" or "he"
+    ("Is she male or female?" → "He is a man." stands: the pronoun must not decide). The pronouns are
+    swapped by :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her
+    smiling." → "I see him smiling.")."""
+    from unif2ace.data.questions import asked_attribute
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.contrast import swap_gender
 
-    if _PRONOUNS.search(question):
-        return None
+    chosen = _pronoun_genders(question)
+    about_gender = asked_attribute(question) == "gender" or "gender" in _asked_values(question)
+    if len(chosen) > 1 or chosen and about_gender:
+        return None  # a question about the gender is answered by the model, never by the user's pronoun
     # a noun in the answer itself ("This is a boy.", which the grounding may have voted for) comes first
-    gender = parse_attribute(_without_pronouns(answer), "gender") or _described(caption).get("gender")
-    found = {m.group(0).lower() for m in _PRONOUNS.finditer(answer)}
-    female, male = found & {"she", "her", "hers", "herself"}, found & {"he", "his", "him", "himself"}
-    wrong = female if gender == "male" else male if gender == "female" else set()
-    if not wrong or (female and male):
+    gender = (parse_attribute(_without_pronouns(answer), "gender") or next(iter(chosen), None)
+              or _described(caption).get("gender"))
+    found = _pronoun_genders(answer)
+    if len(found) != 1 or gender is None or found == {gender}:
         return None
     return swap_gender(answer, pronouns_only=True)
+
+
+def _pronoun_genders(text: str) -> set[str]:
+    """The genders of the third-person pronouns in ``text`` ({"female"}, {"male"}, both or none)."""
+    words = {m.group(0).lower() for m in _PRONOUNS.finditer(text)}
+    return ({"female"} if words & {"she", "her", "hers", "herself"} else set()) | \
+        ({"male"} if words & {"he", "his", "him", "himself"} else set())
 
 
 _ONE_YEARS = re.compile(r"\b(1|one)(\s*-?\s*)years\b", re.I)
