@@ -324,7 +324,7 @@ def test_yes_no_detection_after_a_greeting():
     ("Smiling?", True), ("A man?", True), ("Over 50?", True), ("Eyes open?", True), ("Hi! Grinning?", True),
     ("Married?", True), ("A cat?", True), ("Gender?", False), ("Age group?", False), ("Her mood, roughly?", False),
     ("Gender of this person?", False), ("Describe her?", False), ("And a smile?", False), ("Smiling.", False),
-    ("Guy or gal?", False), ("How old?", False),
+    ("Guy or gal?", False), ("How old?", False), ("Colour photo?", True), ("Color?", False),
 ])
 def test_yes_no_detection_reads_tags_and_requests(question, polar):
     assert Q.is_yes_no(question) == polar

@@ -256,7 +256,8 @@ _REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|
 # "Gender of this person?" ask for a value, and "Describe her?" is a request
 _ATTRIBUTE_NAME = re.compile(
     r"\b(?:gender|sex|age|ages|group|mood|expression|emotion|emotions|feeling|feelings|ethnicity|race|"
-    r"nationality|origin|pose|colou?r|name|job|occupation|profession|label|description|details?|lighting|"
+    r"nationality|origin|pose|colou?r(?!\s+(?:photo|picture|image|pic|shot)\b)|name|job|occupation|profession|"
+    r"label|description|details?|lighting|"
     r"hairstyle|style)\b")
 _FRAGMENT = re.compile(rf"^(?!(?:{_AUX}|am|and|also|but|describe|tell|guess|estimate|say|give|name|list|caption|"
                        r"explain|rate|count)\b)[a-z0-9][\w'+-]*(?:[ ,]+[\w'+-]+){0,3}\s*\?+$")
