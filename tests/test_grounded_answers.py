@@ -136,6 +136,12 @@ def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(ques
     assert grounded_yes_no(question, answer, SEN) == expected
 
 
+def _same_answer(got: str | None, expected: str | None) -> bool:
+    """Equal up to case and the Yes/No's punctuation: the training data writes "Yes, she …" and "Yes.
+    She …" alike (polar_answer draws one)."""
+    return (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+
+
 NEUTRAL = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a neutral expression."
 HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a happy expression."
 
@@ -150,9 +156,7 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
     ("Is she smiling?", "Yes, she is smiling.", NEUTRAL + " She is smiling.", None),  # a stated smile comes first
 ])
 def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
-    got = grounded_yes_no(question, answer, caption)
-    # the training data writes "Yes, she …" and "Yes. She …" alike (polar_answer draws one)
-    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+    assert _same_answer(grounded_yes_no(question, answer, caption), expected)
 
 
 EYES_SHUT_BW = "A close-up photo of a White woman who is 30 years old. Her eyes are closed. It is a black-and-white photo."
@@ -173,7 +177,7 @@ NEITHER = "A close-up photo of a White woman who is 30 years old. She faces the 
 def test_the_described_eyes_and_colour_decide_questions_about_them(question, answer, caption, expected):
     assert yes_no_grounded(question) == ({"eyes"} if "eye" in question.lower() else {"color"})
     got = grounded_yes_no(question, answer, caption)
-    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+    assert _same_answer(got, expected)
 
 
 @pytest.mark.parametrize("question, answer, expected", [
@@ -188,7 +192,7 @@ def test_the_described_eyes_and_colour_decide_questions_about_them(question, ans
 def test_an_undecided_answer_that_names_nothing_asked_is_worded_from_its_own_yes_no(question, answer, expected):
     caption = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a happy expression."
     got = grounded_yes_no(question, answer, caption)
-    assert (got and got.replace(". ", ", ").lower()) == (expected and expected.lower())
+    assert _same_answer(got, expected)
 
 
 def test_age_margin_is_years_outside_the_asked_group():

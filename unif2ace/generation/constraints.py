@@ -413,15 +413,15 @@ def yes_no_grounded(question: str) -> set[str]:
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
                     age_margin: float = AGE_MARGIN_YEARS) -> str | None:
-    """The answer to a yes/no question naming the person's gender, age group or smile ("Is this a
-    boy?", "Could she be a senior?", "Does he look solemn?"), restated with the other Yes/No when the
+    """The answer to a yes/no question naming the person's gender, age group, smile, eyes or the photo's
+    colour ("Is this a boy?", "Could she be a senior?", "Does he look solemn?", "Eyes open?"), restated with the other Yes/No when the
     model's own description of the photo says otherwise; None when the answer stands.
 
     Each value the question names is checked: gender against the majority of the description, the
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
     questions; the smile, the eyes and the photo's colour against the description (:func:`_described`: a
-    described expression other than happy, with no smile stated, is no smile); the age group against the description's age in
-    years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
+    described expression other than happy, with no smile stated, is no smile); the age group against the
+    description's age in years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
     inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, with
     the margin at most half the described age (a baby of 8 is no near miss), its answer then stating the
     description's age ("No, he looks about 13 years old."). One contradicted
