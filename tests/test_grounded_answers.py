@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from unif2ace.data.questions import ASKED_ATTRIBUTES, OPEN, OWN_WORDINGS, Person, asked_attribute
+from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 from unif2ace.generation.constraints import (
     AGE_MARGIN_YEARS,
     SECOND_WORDING,
@@ -63,7 +64,9 @@ SENIOR = ("She is 85 years old, so she is a senior.", "85 years old: a senior.")
     ("Would you say this is a man or a woman?", "This is a man.", WOMAN),  # contradicts
     ("Gender?", "Female.", (None,)),  # agrees: the model's own words stand
     ("How old?", "35.", SENIOR),
-    ("How old is she?", "She is 80 years old, so she is a senior.", (None,)),  # same age group
+    ("How old is she?", "She is 85 years old, so she is a senior.", (None,)),  # the description's age
+    ("How old is she?", "She is a senior.", (None,)),  # the described group, no age in years: stands
+    ("How old is she?", "She is 80 years old, so she is a senior.", SENIOR),  # one age for every wording
     ("Kid or grown-up?", "I can't tell from this photo.", SENIOR),  # a choice of life stages asks the age
     ("Is she smiling or not?", "She is not smiling.", ("She is smiling.",)),
     ("What color is her hair?", "Brown.", (None,)),  # not an attribute the description is checked for
@@ -73,6 +76,14 @@ def test_grounded_answer_restates_the_description_only_when_the_answer_disagrees
     got = grounded_answer(question, answer, CAPTION)
     assert got in expected
     assert got == grounded_answer(question, answer, CAPTION)  # the same question always gets the same form
+
+
+def test_every_wording_of_an_age_question_names_the_described_age():
+    answers = {"How old is he?": "He is 65 years old, so he is a senior.", "Roughly what age?": "About 60 years old.",
+               "Any idea how old she is?": "She is 70 years old, so she is a senior."}
+    restated = [grounded_answer(q, a, CAPTION) for q, a in answers.items()]
+    assert {parse_age_years(a) for a in restated} == {85}
+    assert {parse_attribute(a, "age_group") for a in restated} == {"senior"}
 
 
 def test_a_second_wording_outvotes_the_description_when_both_answers_agree():
@@ -258,6 +269,10 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is this person older than 50?", "Yes. He looks happy.", 45, "No. He looks about 45 years old."),
     ("Is this an adult?", "Yes.", 13, "No, he looks about 13 years old."),
     ("Is she in her thirties?", "Yes, she is not smiling.", 29, "No, he looks about 29 years old."),
+    # the right Yes/No, but its words name another age than the description's: it states the described age
+    ("Is this person over 40?", "Yes, he is a senior.", 52, "Yes. He looks about 52 years old."),
+    ("Is he over 60?", "No. He is 30 years old.", 45, "No. He looks about 45 years old."),
+    ("Is he over 60?", "No, he is middle-aged.", 45, None),  # the described group: stands
     # an answer on the right side whose words name no age is given the described age
     ("Is he under 18?", "No, he is a man.", 54, "No, he looks about 54 years old."),
     ("He's young, isn't he?", "Yes. His eyes are open.", 16, "Yes, he looks about 16 years old."),

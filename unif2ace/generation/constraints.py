@@ -252,9 +252,13 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     not say).
 
     "Guy or gal?" → "Closed." with the description "… a White older woman, aged 85. …" becomes "This is
-    a woman."; "How old?" → "35." becomes "She is 85 years old, so she is a senior." The restated answer
-    is written as the training data writes answers (:func:`unif2ace.data.questions.open_answer`), with
-    the description's gender for the pronoun and its age in years when it gives one.
+    a woman."; "How old?" → "35." becomes "She is 85 years old, so she is a senior.", and so does "She is
+    80 years old.": an age answer states the description's age, so that the description and every
+    wording of the question name one age (on 362 val answers the description's age is off by 5.7 years
+    on average, the answers' own by 5.4, and 13% of photos got ages more than 10 years apart from three
+    wordings). The restated answer is written as the training data writes answers
+    (:func:`unif2ace.data.questions.open_answer`), with the description's gender for the pronoun and its
+    age in years when it gives one.
 
     second: the model's answer to the question in another wording (:data:`SECOND_WORDING`). The value
     is then the majority of the description, the answer and it (the description breaks ties), so a
@@ -271,10 +275,15 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     said = attrs.get(attr)
     got = parse_attribute(answer, attr, loose=True)
     value = said if second is None else _vote(said, got, parse_attribute(second, attr, loose=True))
-    if value is None or got == value:
+    years = parse_age_years(caption)
+    # an age answer in the described group that states another age than the description's ("How old?" →
+    # 65 and "Roughly what age?" → 60 of a woman described as 85) is restated too, so that every wording
+    # of the question, and the description, name one age
+    other_age = attr == "age_group" and value == said and years is not None and \
+        (stated := parse_age_years(answer)) is not None and round(stated) != round(years)
+    if value is None or got == value and not other_age:
         return None
     attrs[attr] = value
-    years = parse_age_years(caption)
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
@@ -349,6 +358,16 @@ def _vote(said, got, second):
     breaks ties; None values abstain)."""
     votes = [v for v in (said, got, second) if v is not None]
     return max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
+
+
+def _names_described_age(words: str, years: float, attrs: dict) -> bool:
+    """Whether the age ``words`` name (in years or as a group) is the description's: ``years`` and its
+    group ``attrs["age_group"]`` ("Yes, she is a senior." of a woman described as 52 names another)."""
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    named = parse_age_years(words)
+    group = parse_attribute(words, "age_group")
+    return (named is None or round(named) == round(years)) and (group is None or group == attrs.get("age_group"))
 
 
 # A yes/no question about the age group is answered "no" from the description only when the age it
@@ -500,8 +519,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return None
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
         [parse_attribute(rest, decisive)]
-    if truth == (said == "yes") and any(v is not None for v in names):
-        return None  # the model's Yes/No stands, and its words say why
+    if truth == (said == "yes") and any(v is not None for v in names) and \
+            (decisive != "age" or _names_described_age(rest, parse_age_years(caption), attrs)):
+        return None  # the model's Yes/No stands, and its words say why (an age bound's: the described age)
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
     if decisive == "age":
