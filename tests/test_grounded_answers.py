@@ -14,6 +14,7 @@ from unif2ace.generation.constraints import (
     asked_age_range,
     described_or_cant_tell,
     described_pronouns,
+    first_person_cant_tell,
     grounded_answer,
     grounded_yes_no,
     mended_yes_no,
@@ -119,6 +120,8 @@ def _images(n: int, seed: int) -> list[Image.Image]:
     ("Is this a man?", {"gender"}), ("Could she be a senior?", {"age_group"}), ("Does she look solemn?", {"smile"}),
     ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
+    ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", set()),
+    ("Is this photo blurry?", {"sharpness"}),
 ])
 def test_yes_no_grounded_reads_the_values_a_question_names(question, expected):
     assert yes_no_grounded(question) == expected
@@ -545,6 +548,72 @@ def test_ask_answers_with_the_described_gender_s_pronouns(pipe, monkeypatch):
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: MAN_DESCRIBED for i in rows})
     got = pipe.ask(images, ["Is the person here grinning?", "Is she grinning?"], align=False, max_new_tokens=6)
     assert got == ["Yes. He is smiling.", "Yes. She is smiling."]
+
+
+def test_every_answer_that_says_he_or_she_gets_the_described_gender_s_pronouns(pipe, monkeypatch):
+    """An answer to a question nothing grounds ("What is this person's mood?") is checked for its pronouns
+    too, against the description; one with no pronoun costs no description."""
+    girl = "The image shows a close-up portrait of a White little girl who is 1 year old. She is not smiling."
+    described = []
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: described.append(rows) or {i: girl for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He looks neutral. ")
+    got = pipe.ask(_images(2, 5), ["What is this person's mood?", "How is he feeling?"], align=False, max_new_tokens=3)
+    assert got == ["She looks neutral.", "He looks neutral."]  # the user's "he" stands
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Neutral. ")
+    described.clear()
+    assert pipe.ask(_images(1, 5), "What is this person's mood?", align=False, max_new_tokens=3) == ["Neutral."]
+    assert described == []
+
+
+TURNED = "The image shows a close-up photo of a White man who is 65 years old. He is facing slightly to the image's right."
+FACING = "The photo is a close-up photo; it shows a South Asian girl, aged 5. She faces the camera, with the head held upright."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # the right No, whose words say nothing asked: the description's words
+    ("Is the person looking at the camera?", "No, he is a senior, not a senior.", TURNED, "No, his head is turned slightly right."),
+    ("Is the person looking at the camera?", "Yes, it is a photo of a person.", TURNED, "No, his head is turned slightly right."),
+    ("Is the person looking at the camera?", "No. His head is turned slightly right.", TURNED, None),
+    ("Is she facing the camera?", "No. She is not smiling.", FACING, "Yes, she faces the camera."),
+    ("Is she facing the camera?", "Yes. She faces the camera.", FACING, None),
+    ("Is he facing the camera?", "No.", "A close-up photo of a man.", None),  # the description does not say
+])
+def test_facing_the_camera_is_checked_against_the_described_pose(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    ("Is this photo blurry?", "Yes, it is not smiling.", "It is a full-color, well-focused picture.", "No, the photo is sharp."),
+    ("Is the picture sharp?", "No.", "It is a color, sharp picture.", "Yes. The photo is sharp."),
+    ("Is it in focus?", "Yes, the photo is sharp.", "It is a color, sharp picture.", None),
+    # the description does not say: the model's own Yes/No, worded from it
+    ("Is this photo blurry?", "No. He is a man.", "A close-up photo of a man.", "No, the photo is sharp."),
+])
+def test_a_blurry_photo_is_checked_against_the_described_sharpness(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("She can't tell from the photo alone.", "I can't tell from the photo alone."),
+    ("He cannot tell from this photo.", "I cannot tell from this photo."),
+    ("I can't tell from this photo.", None), ("She looks happy.", None), ("She can tell you are happy.", None),
+])
+def test_only_i_can_t_tell(answer, expected):
+    assert first_person_cant_tell(answer) == expected
+
+
+ETHNIC = "The photo is a close-up photo; it shows a South Asian girl, aged 5. She has a happy expression."
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("What ethnicity is this person?", "She is 4 years old, so she is a child.", "South Asian."),
+    ("What's her ethnic background?", "This is a girl.", "South Asian."),
+    ("What race is she?", "South Asian.", None),  # agrees: stands
+    ("What race is she?", "Indian.", None),  # the same value in other words
+])
+def test_an_ethnicity_question_is_answered_from_the_description(question, answer, expected):
+    assert asked_attribute(question) == "ethnicity"
+    assert grounded_answer(question, answer, ETHNIC) == expected
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -315,21 +315,23 @@ _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elde
           r"middle[- ]aged|old person|old man|old woman|old lady)")
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b")
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
+_ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
-ASKED_ATTRIBUTES = ("gender", "age_group", "smile")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity")
 
 
 def asked_attribute(question: str) -> str | None:
     """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
-    gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile); None for a yes/no
-    question, a question about none or several of them, or about the age of something else."""
+    gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
+    background?" → ethnicity); None for a yes/no question, a question about none or several of them, or
+    about the age of something else."""
     if is_yes_no(question):
         return None
     q = _LEAD_IN.sub("", question.lower().strip()).replace("\u2019", "'")
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
                                     ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
-                                    ("smile", _SMILE_ASK.search(q))) if hit]
+                                    ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q))) if hit]
     if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
         return None
     if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
@@ -520,6 +522,8 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.his} head is turned {actual.replace('turned ', '')}."
     if attr == "mouth":
         return f"{p.his} mouth is {actual}."
+    if attr == "sharpness":  # asked by users, not by the training data (its captions state it)
+        return f"the photo is {actual}."
     raise ValueError(attr)
 
 

@@ -94,11 +94,13 @@ class AnswerLogProb:
 # Attributes whose value a yes/no question can name ("Is this a man?", "Is this a child?", "Is she
 # smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
 # unif2ace.evaluation.attributes reads both.
-CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color")
-# what grounded_yes_no checks against the description: the open questions' attributes, and the eyes and the
-# photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); not the
-# expression (it hurt on test)
-YES_NO_CHECKED = (*ASKED_ATTRIBUTES, "eyes", "color")
+CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness")
+# what grounded_yes_no checks against the description: the open questions' attributes but the ethnicity; the
+# eyes and the photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); and
+# whether the person faces the camera, which the description states rightly 79% of the time on val-128 where
+# the model's own Yes/No is at chance (53-58%, below the 64% of always "Yes"); whether the photo is sharp or
+# blurry (37 of 37 such statements right on test); not the expression (it hurt on test)
+YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness")
 
 
 _PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
@@ -119,6 +121,8 @@ def _asked_values(question: str) -> dict:
         value = parse_attribute(_without_pronouns(question) if name == "gender" else question, name)
         if value is not None:
             out[name] = value
+    if parse_attribute(question, "head_pose") == "frontal":  # "Is she facing the camera?" (not a side's name:
+        out["head_pose"] = "frontal"                            # "slightly turned left" is not "turned left")
     return out
 
 
@@ -304,24 +308,35 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.contrast import swap_gender
 
-    chosen = _pronoun_genders(question)
+    chosen = pronoun_genders(question)
     about_gender = asked_attribute(question) == "gender" or "gender" in _asked_values(question)
     if len(chosen) > 1 or chosen and about_gender:
         return None  # a question about the gender is answered by the model, never by the user's pronoun
     # a noun in the answer itself ("This is a boy.", which the grounding may have voted for) comes first
     gender = (parse_attribute(_without_pronouns(answer), "gender") or next(iter(chosen), None)
               or _described(caption).get("gender"))
-    found = _pronoun_genders(answer)
+    found = pronoun_genders(answer)
     if len(found) != 1 or gender is None or found == {gender}:
         return None
     return swap_gender(answer, pronouns_only=True)
 
 
-def _pronoun_genders(text: str) -> set[str]:
+def pronoun_genders(text: str) -> set[str]:
     """The genders of the third-person pronouns in ``text`` ({"female"}, {"male"}, both or none)."""
     words = {m.group(0).lower() for m in _PRONOUNS.finditer(text)}
     return ({"female"} if words & {"she", "her", "hers", "herself"} else set()) | \
         ({"male"} if words & {"he", "his", "him", "himself"} else set())
+
+
+_THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(?:can't|cannot|can not) tell\b)", re.I)
+
+
+def first_person_cant_tell(answer: str) -> str | None:
+    """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
+    alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);
+    None when it stands."""
+    fixed = _THIRD_PERSON_CANT_TELL.sub("I ", answer, count=1)
+    return fixed if fixed != answer else None
 
 
 _ONE_YEARS = re.compile(r"\b(1|one)(\s*-?\s*)years\b", re.I)
@@ -424,7 +439,7 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
 
 def yes_no_grounded(question: str) -> set[str]:
     """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group,
-    smile, eyes and photo colour that it names (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
+    smile, eyes, photo colour and facing the camera that it names (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
     ("Is this a young girl?" → {"gender", "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
     found = set(_asked_values(question)) & set(YES_NO_CHECKED)
     return found - {"age_group"} | {"age"} if asked_age_range(question) else found
@@ -432,9 +447,10 @@ def yes_no_grounded(question: str) -> set[str]:
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
                     age_margin: float = AGE_MARGIN_YEARS) -> str | None:
-    """The answer to a yes/no question naming the person's gender, age group, smile, eyes or the photo's
-    colour ("Is this a boy?", "Could she be a senior?", "Does he look solemn?", "Eyes open?"), restated with the other Yes/No when the
-    model's own description of the photo says otherwise; None when the answer stands.
+    """The answer to a yes/no question naming the person's gender, age group, smile, eyes, the photo's
+    colour or facing the camera ("Is this a boy?", "Could she be a senior?", "Does he look solemn?", "Eyes
+    open?", "Is she looking at the camera?"), restated with the other Yes/No when the model's own
+    description of the photo says otherwise; None when the answer stands.
 
     Each value the question names is checked: gender against the majority of the description, the
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
@@ -531,6 +547,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
 
 # the attributes with two values, whose answer words follow from a bare Yes/No: the other value
 _OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "open"}.get,
+              "sharpness": {"sharp": "blurry", "blurry": "sharp"}.get,
               "color": {"color": "black and white", "black and white": "color"}.get}
 
 

@@ -594,15 +594,18 @@ class UniF2ace:
         question about nothing the model can see gets "I can't tell from this photo."
         (``constraints.unseen_question``) and every "no" answer whose "not …" misnames what was asked is
         mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
-        from the description alone (``constraints.described_or_cant_tell``)."""
+        from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
+        follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attribute, is_yes_no
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
             described_pronouns,
+            first_person_cant_tell,
             grounded_answer,
             grounded_yes_no,
             mended_yes_no,
+            pronoun_genders,
             stated_only,
             unseen_question,
             yes_no_grounded,
@@ -614,9 +617,14 @@ class UniF2ace:
         asked = [yes_no_grounded(q) if yn else {asked_attribute(q)} - {None} for q, yn in zip(questions, polar)]
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
         rows = [i for i, a in enumerate(asked) if a]
+        # any other answer that says "he" or "she" has its pronouns checked too ("How is this person
+        # feeling?" of a girl described as a girl: not "He looks neutral.")
+        other = [i for i, a in enumerate(answers) if not asked[i] and pronoun_genders(a)]
         out = list(answers)
-        if rows:
-            captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows, crops, codes, features)
+        if rows or other:
+            captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows + other, crops, codes, features)
+            for i in other:
+                out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
             second = {}
             for attr, wording in SECOND_WORDING.items():
                 if rs := [i for i in rows if attr in asked[i]]:
@@ -634,6 +642,8 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
+            elif (mine := first_person_cant_tell(out[i])) is not None:  # not "She can't tell from …"
+                out[i] = mine
             elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
         return out
