@@ -311,6 +311,19 @@ def test_yes_no_detection_after_a_greeting():
         assert not Q.is_yes_no(q), q
 
 
+@pytest.mark.parametrize("question, polar, attribute", [
+    # the question a message asks is its last sentence, after thanks or "and"
+    ("Thanks. Are they wearing glasses?", True, None), ("Ok, and is she smiling?", True, None),
+    ("Great. Is this a man?", True, None), ("I took this yesterday. Is she smiling?", True, None),
+    ("Thanks! How old is he?", False, "age_group"), ("Thank you. Man or woman?", False, "gender"),
+    ("And how old is he?", False, "age_group"), ("And a smile?", False, "smile"),  # a follow-up fragment stays open
+    ("She is my aunt. What is her ethnicity?", False, "ethnicity"),
+])
+def test_the_question_a_message_asks_is_read_after_what_comes_before_it(question, polar, attribute):
+    assert Q.is_yes_no(question) == polar
+    assert Q.asked_attribute(question) == attribute
+
+
 @pytest.mark.parametrize("question, polar", [
     # question tags ask yes or no
     ("A woman, right?", True), ("Smiling, is he?", True), ("He's young, isn't he?", True),

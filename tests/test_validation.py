@@ -148,6 +148,25 @@ def test_questions_are_checked_and_limited_by_the_context(pipe):
         pipe.ask([photo], ["is it \udc80?"], align=False, max_new_tokens=1)
 
 
+def test_a_long_chat_keeps_its_latest_turns(pipe):
+    """A conversation longer than the context leaves out its oldest turns instead of failing: the reply
+    is the reply to the latest turns that fit; a last question too long alone is still an error."""
+    photo = pipe.generate("a man", steps=1, seed=0)[0]
+    limit = pipe.config.max_position_embeddings - pipe.generation.num_image_tokens - 4
+    turn = ("Please describe this person in detail for me? " * 3, "The person is a man with a calm face. " * 3)
+    size = len(pipe.prompter.tokenizer.encode(turn[0] + turn[1]))
+    turns = [turn] * (2 * limit // size + 2) + [("Is he smiling?", None)]
+    assert sum(len(ids) for ids, _ in pipe.prompter.chat_segments(turns)) > limit
+    kept = pipe._recent_turns(turns, limit)
+    assert 1 < len(kept) < len(turns) and kept[-1] == turns[-1]
+    assert sum(len(ids) for ids, _ in pipe.prompter.chat_segments(kept)) <= limit
+    assert sum(len(ids) for ids, _ in pipe.prompter.chat_segments(turns[-len(kept) - 1:])) > limit  # no more fit
+    kw = {"align": False, "max_new_tokens": 4}
+    assert pipe.converse([photo], [turns], **kw) == pipe.converse([photo], [kept], **kw)
+    with pytest.raises(InvalidInput, match=r"the question is \d+ tokens long; this model reads at most \d+"):
+        pipe.converse([photo], [turns[:2] + [("why " * 25_000, None)]], **kw)
+
+
 def test_save_pretrained_round_trips(pipe, tmp_path):
     folder = pipe.save_pretrained(tmp_path / "copy")
     again = UniF2ace.from_pretrained(folder)

@@ -238,7 +238,21 @@ def all_templates() -> list[str]:
 
 _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
 _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
-                      r"can you tell me|i'd like to know)\s*[:,!.]\s*)+")
+                      r"can you tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
+                      r"all right|got it|i see|one more thing|one more question|another question|next question|"
+                      r"last question)\s*[:,!.]\s*|(?:and|also|now|then|so|but)\s+(?=(?:is|are|was|were|does|do|did|"
+                      r"has|have|can|could|will|would|am|what|what's|how|which|who|where|when|why)\b))+")
+
+
+def _core(question: str) -> str:
+    """The question a message asks, in lower case, for reading what it asks: its last sentence when that
+    is a question after others ("Thanks. Are they wearing glasses?", "I took this yesterday. Is she
+    smiling?"), without a greeting, thanks or "and" before it ("Ok, and is she smiling?")."""
+    q = question.lower().strip().replace("\u2019", "'")
+    parts = re.split(r"(?<=[.!])\s+", q)
+    if len(parts) > 1 and parts[-1].endswith("?") and len(parts[-1].split()) >= 2:
+        q = parts[-1]
+    return _LEAD_IN.sub("", q)
 
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
@@ -269,7 +283,7 @@ def is_yes_no(question: str) -> bool:
     most four words that names no attribute to be told ("Smiling?", "A man?", "Over 50?"; not "Gender?");
     and offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?" is not
     one, nor is a request such as "Can you tell me her age?")."""
-    q = _LEAD_IN.sub("", question.lower().strip())
+    q = _core(question)
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
     return polar and " or " not in q and not _WH.search(q)
@@ -292,7 +306,7 @@ _DESCRIPTION_REQUEST = re.compile(
 def asks_description(question: str) -> bool:
     """A request to describe the whole person or photo ("Tell me about this person.", "Can you describe
     her?", "What do you see?"), however worded; not one about a single attribute."""
-    q = _LEAD_IN.sub("", question.lower().strip())
+    q = _core(question)
     return bool(_DESCRIPTION_REQUEST.match(q))
 
 
@@ -328,7 +342,7 @@ def asked_attribute(question: str) -> str | None:
     about the age of something else."""
     if is_yes_no(question):
         return None
-    q = _LEAD_IN.sub("", question.lower().strip()).replace("\u2019", "'")
+    q = _core(question)
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
                                     ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
                                     ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q))) if hit]

@@ -485,17 +485,18 @@ class UniF2ace:
         me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
         :data:`CAPTION_QUESTION`. The description is decoded once per photo and kept while the photo is
         among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
-        reuse it."""
+        reuse it. A conversation longer than the model's context keeps its latest turns that fit (the
+        oldest are left out); only a last question too long on its own is an error."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
-        for turns in conversations:
+        for k, turns in enumerate(conversations):
             for question, answer in turns:
                 check_text(question, "question", max_chars=_MAX_TEXT_CHARS)
                 if answer is not None:
                     check_text(answer, "answer", allow_empty=True, max_chars=_MAX_TEXT_CHARS)
-            used = sum(len(ids) for ids, _ in self.prompter.chat_segments(turns))
-            check_token_count(used, "conversation" if len(turns) > 1 else "question", limit)
+            conversations[k] = turns = self._recent_turns(turns, limit)
+            check_token_count(sum(len(ids) for ids, _ in self.prompter.chat_segments(turns)), "question", limit)
         max_new_tokens = whole_number(max_new_tokens, "max_new_tokens")
         config = TextGenerationConfig(max_new_tokens=max_new_tokens, do_sample=do_sample,
                                       temperature=finite_number(temperature, "temperature"), top_k=top_k, top_p=top_p,
@@ -558,6 +559,19 @@ class UniF2ace:
             if grounded_answers:
                 answers = self._grounded(conversations, answers, crops, codes, features)
         return answers
+
+    def _recent_turns(self, turns: list, limit: int) -> list:
+        """The conversation's latest turns that fit in ``limit`` text tokens beside the photo: the oldest
+        turns are left out, as a chat model with a fixed context does, so a long chat goes on instead of
+        failing (the shipped model reads 252 text tokens: a description and four short questions). The
+        last question is always kept; alone too long, it fails converse's check."""
+        def size(kept):
+            return sum(len(ids) for ids, _ in self.prompter.chat_segments(kept))
+
+        start = 0
+        while start < len(turns) - 1 and size(turns[start:]) > limit:
+            start += 1
+        return turns[start:]
 
     def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
         return [(question, *_crop_key(c), str(self.dtype), str(self.device)) for c in crops]
