@@ -602,6 +602,17 @@ def test_only_i_can_t_tell(answer, expected):
     assert first_person_cant_tell(answer) == expected
 
 
+@pytest.mark.parametrize("question, answer, expected", [
+    ("What about their eyes?", "She looks happy.", "Her eyes are open."),
+    ("Are his eyes open or closed?", "Closed.", "Her eyes are open."),  # the description's, as for any open answer
+    ("How are her eyes?", "Her eyes are open.", None),
+    ("What colour are her eyes?", "Blue.", None), ("What do you see in her eyes?", "Happiness.", None),  # not open/closed
+])
+def test_an_open_question_about_the_eyes_is_answered_from_the_description(question, answer, expected):
+    caption = "The image shows a White older woman, aged 60. She has a happy expression. Her eyes are open."
+    assert grounded_answer(question, answer, caption) == expected
+
+
 ETHNIC = "The photo is a close-up photo; it shows a South Asian girl, aged 5. She has a happy expression."
 
 

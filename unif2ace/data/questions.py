@@ -329,23 +329,26 @@ _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elde
           r"middle[- ]aged|old person|old man|old woman|old lady)")
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b")
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
+_EYES_ASK = re.compile(r"\beyes?\b")
+_NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these
 _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
-ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes")
 
 
 def asked_attribute(question: str) -> str | None:
     """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
     gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
-    background?" → ethnicity); None for a yes/no question, a question about none or several of them, or
+    background?" → ethnicity, "What about her eyes?" → eyes, open or closed, not their colour); None for a yes/no question, a question about none or several of them, or
     about the age of something else."""
     if is_yes_no(question):
         return None
     q = _core(question)
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
                                     ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
-                                    ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q))) if hit]
+                                    ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
+                                    ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q))) if hit]
     if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
         return None
     if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
@@ -428,6 +431,8 @@ def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: 
         return "In color." if attrs["color"] == "color" else "Black and white."
     if attr == "ethnicity":
         return {"Indian": "South Asian"}.get(attrs["ethnicity"], attrs["ethnicity"]) + "."
+    if attr == "eyes":  # asked by users ("What about her eyes?"), not by the training data
+        return f"{p.his.capitalize()} eyes are {attrs['eyes']}."
     raise ValueError(f"no open answer for attribute {attr!r}")
 
 
