@@ -311,6 +311,33 @@ def test_yes_no_detection_after_a_greeting():
         assert not Q.is_yes_no(q), q
 
 
+@pytest.mark.parametrize("typed, meant", [
+    ("is she smilling", "is she smiling"), ("Is this a femal?", "Is this a female?"),
+    ("Is he wearing glases?", "Is he wearing glasses?"), ("Is she a teenagr?", "Is she a teenager?"),
+    ("Is he happpy?", "Is he happy?"), ("Hows the moood?", "Hows the mood?"),
+    # words of the vocabulary, short words and words two letters from any stay as typed
+    ("Is she smelling?", "Is she smelling?"), ("how old r they", "how old r they"),
+    ("Is this person Mexican?", "Is this person Mexican?"), ("Is she wearing lipstick?", "Is she wearing lipstick?"),
+])
+def test_spelled_reads_a_misspelt_question_as_meant(typed, meant):
+    assert Q.spelled(typed) == meant
+
+
+def test_every_template_is_spelled_as_written():
+    for template in Q.all_templates():
+        assert Q.spelled(template) == template
+
+
+@pytest.mark.parametrize("question, attribute", [
+    ("How is she feeling?", "emotion"), ("Are they happy or sad?", "emotion"),
+    ("Give me one word for their expression.", "emotion"), ("What is the lighting like?", "lighting"),
+    ("Is the photo sharp or blurry?", "sharpness"), ("Is she smiling or not?", "smile"),
+    ("What's her expression, is she smiling?", None),  # two attributes: none checked
+])
+def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
+    assert Q.asked_attribute(question) == attribute
+
+
 @pytest.mark.parametrize("question, polar, attribute", [
     # the question a message asks is its last sentence, after thanks or "and"
     ("Thanks. Are they wearing glasses?", True, None), ("Ok, and is she smiling?", True, None),

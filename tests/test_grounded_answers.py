@@ -47,7 +47,7 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     # yes/no questions are the yes/no judge's; several attributes, or another subject's age: left alone
     ("Is this a man?", None), ("Is she smiling?", None), ("Is he old?", None), ("Age and gender?", None),
     ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
-    ("Describe this face in detail.", None), ("Is he happy or sad?", None), ("What color is her hair?", None),
+    ("Describe this face in detail.", None), ("Is he happy or sad?", "emotion"), ("What color is her hair?", None),
 ])
 def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
     assert asked_attribute(question) == expected
@@ -551,17 +551,19 @@ def test_ask_answers_with_the_described_gender_s_pronouns(pipe, monkeypatch):
 
 
 def test_every_answer_that_says_he_or_she_gets_the_described_gender_s_pronouns(pipe, monkeypatch):
-    """An answer to a question nothing grounds ("What is this person's mood?") is checked for its pronouns
-    too, against the description; one with no pronoun costs no description."""
+    """An answer to a question nothing grounds is checked for its pronouns too, against the description;
+    one with no pronoun costs no description."""
     girl = "The image shows a close-up portrait of a White little girl who is 1 year old. She is not smiling."
     described = []
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: described.append(rows) or {i: girl for i in rows})
-    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He looks neutral. ")
-    got = pipe.ask(_images(2, 5), ["What is this person's mood?", "How is he feeling?"], align=False, max_new_tokens=3)
-    assert got == ["She looks neutral.", "He looks neutral."]  # the user's "he" stands
-    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Neutral. ")
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He faces the camera. ")
+    got = pipe.ask(_images(2, 5), ["How is this person's head turned?", "Which way is he facing?"],
+                   align=False, max_new_tokens=3)
+    assert got == ["She faces the camera.", "He faces the camera."]  # the user's "he" stands
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Straight toward the camera. ")
     described.clear()
-    assert pipe.ask(_images(1, 5), "What is this person's mood?", align=False, max_new_tokens=3) == ["Neutral."]
+    assert pipe.ask(_images(1, 5), "How is this person's head turned?", align=False,
+                    max_new_tokens=3) == ["Straight toward the camera."]
     assert described == []
 
 
@@ -611,6 +613,33 @@ def test_only_i_can_t_tell(answer, expected):
 def test_an_open_question_about_the_eyes_is_answered_from_the_description(question, answer, expected):
     caption = "The image shows a White older woman, aged 60. She has a happy expression. Her eyes are open."
     assert grounded_answer(question, answer, caption) == expected
+
+
+PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. He has a happy expression. It is a "
+         "color, sharp picture with even lighting.")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # an expression answer is restated only when it names none; the model's own expression stands
+    ("Are they happy or sad?", "Slightly open, with the lips parted.", "Happy."),
+    ("Give me one word for their expression.", "A man.", "He looks happy."),
+    ("How is he feeling?", "He looks sad.", None),
+    # the photo's lighting and sharpness, which descriptions state rightly (100% on test), as for the others
+    ("What is the lighting like?", "A man.", "The lighting is even."),
+    ("Is the photo sharp or blurry?", "Blurry.", "The photo is sharp."),
+    ("How is the lighting?", "The lighting is even.", None),
+])
+def test_open_questions_about_the_expression_and_the_photo_are_grounded(question, answer, expected):
+    assert grounded_answer(question, answer, PHOTO) == expected
+
+
+def test_a_misspelt_question_is_grounded_as_meant(pipe, monkeypatch):
+    """"is she smilling" is read as "is she smiling": a yes/no question about the smile."""
+    woman = "The image shows a close-up portrait of a White woman, aged 30. She is smiling, with her mouth open."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: woman for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Yes. This is a man. ")
+    got = pipe.ask(_images(1, 9), "is she smilling", align=False, max_new_tokens=3, constrain_yes_no=False)
+    assert got == ["Yes. She is smiling."]
 
 
 ETHNIC = "The photo is a close-up photo; it shows a South Asian girl, aged 5. She has a happy expression."

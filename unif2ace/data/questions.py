@@ -236,6 +236,54 @@ def all_templates() -> list[str]:
     return out
 
 
+# Words a question about a face is read by, for correcting a user's typing (spelled): those of every
+# question template, and these.
+_MORE_WORDS = ("smiling smile smiles grinning laughing female male woman women girl girls teenager teenage elderly senior "
+               "middle-aged adult child children toddler infant glasses beard moustache mustache expression emotion "
+               "happy angry surprised neutral ethnicity lighting blurry sharp color colour black white photo picture "
+               "person people wearing looking facing camera closed open their there years photograph mood")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset, tuple]:
+    words = set(re.findall(r"[a-z][a-z'-]+", " ".join(all_templates()).lower() + " " + _MORE_WORDS))
+    words = {w for w in words if "{" not in w}
+    return frozenset(words), tuple(sorted(w for w in words if len(w) >= 4))
+
+
+@lru_cache(maxsize=4096)
+def spelled(question: str) -> str:
+    """``question`` with each word of five or more letters that is not a word of the questions' vocabulary
+    but one letter from one ("smilling", "femal", "glases", "teenagr") made that word, for reading what
+    it asks ("is she smilling" is a question about the smile); the model still reads what was typed."""
+    import difflib
+
+    known, long = _vocabulary()
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 5 or low in known:
+            return word
+        close = [w for w in difflib.get_close_matches(low, long, n=3, cutoff=0.8) if _one_edit(low, w)]
+        return close[0] if close else word
+
+    return re.sub(r"[A-Za-z][A-Za-z'-]+", fix, question)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one inserted, deleted or changed letter, or two swapped neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+            and a[diff[1]] == b[diff[0]]
+    short, longer = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != longer[k]), len(short))
+    return short[i:] == longer[i + 1:]
+
+
 _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
 _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
                       r"can you tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
@@ -262,7 +310,8 @@ _TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that
 # an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
 # tell if she is smiling?", which asks yes or no)
 _REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
-                      r"state|name)\b(?!.*\b(?:if|whether)\b)")
+                      r"state|name)\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)")
+# ("Would you describe her as young?" is no request: it asks yes or no)
 
 
 # a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",
@@ -334,21 +383,30 @@ _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\
 _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
-ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes")
+_EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
+                          r"feelings)\b|"
+                          r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b")
+_LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
+_SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness")
 
 
 def asked_attribute(question: str) -> str | None:
     """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
     gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
-    background?" → ethnicity, "What about her eyes?" → eyes, open or closed, not their colour); None for a yes/no question, a question about none or several of them, or
-    about the age of something else."""
+    background?" → ethnicity, "What about her eyes?" → eyes, open or closed, not their colour; "How is
+    she feeling?" → emotion; "What is the lighting like?" → lighting; "Sharp or blurry?" → sharpness);
+    None for a yes/no question, a question about none or several of them, or about the age of something
+    else."""
     if is_yes_no(question):
         return None
     q = _core(question)
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
                                     ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
                                     ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
-                                    ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q))) if hit]
+                                    ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
+                                    ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
+                                    ("sharpness", _SHARPNESS_ASK.search(q))) if hit]
     if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
         return None
     if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
@@ -433,6 +491,10 @@ def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: 
         return {"Indian": "South Asian"}.get(attrs["ethnicity"], attrs["ethnicity"]) + "."
     if attr == "eyes":  # asked by users ("What about her eyes?"), not by the training data
         return f"{p.his.capitalize()} eyes are {attrs['eyes']}."
+    if attr == "lighting":  # likewise
+        return f"The lighting is {attrs['lighting']}."
+    if attr == "sharpness":
+        return f"The photo is {attrs['sharpness']}."
     raise ValueError(f"no open answer for attribute {attr!r}")
 
 
