@@ -391,6 +391,9 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "What language does this person speak?", "What's his phone number?", "Who is this?", "Where is she from?",
     "What is she wearing?", "Where does he work?", "What's in the background?", "Tell me his name",
     "so where does she live", "Hi! Who is this",
+    # of the face or the photo, but stated by no label or description
+    "Is the face partly hidden?", "Is it a selfie?", "Is he wearing a hat?", "Is she wearing makeup?",
+    "Has this photo been edited?", "Does she have earrings?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -401,7 +404,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is there a face in this picture?", "Is this a human?", "Is it in color?", "Does he wear glasses?",
     "Does he have a beard?", "Is she Asian?", "Is he looking at the camera?", "Are her eyes closed?",
     "Is the photo blurry?", "Is he old?", "Is she a kid?", "Is this a real photo?", "Does she look upset?",
-    "Is it a selfie?", "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
+    "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
     "Is she looking into the lens?", "Does this show a dog?", "Is he youthful?", "Is he in his thirties?",
     "What does she look like?", "What is this?", "How old is she?", "Man or woman?", "Guy or gal?",
     "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
@@ -613,6 +616,15 @@ def test_only_i_can_t_tell(answer, expected):
 def test_an_open_question_about_the_eyes_is_answered_from_the_description(question, answer, expected):
     caption = "The image shows a White older woman, aged 60. She has a happy expression. Her eyes are open."
     assert grounded_answer(question, answer, caption) == expected
+
+
+def test_a_description_given_for_one_attribute_is_no_answer():
+    girl = ("The photo is a close-up photo; it shows a South Asian young girl, aged 2. She has a happy expression. "
+            "She is smiling, with her mouth slightly open.")
+    assert grounded_answer("Give me one word for their expression.", girl, girl) in ("She looks happy.", "Happy.")
+    assert grounded_answer("How old is she?", girl, girl) in ("She is 2 years old, so she is a child.", "2 years old: a child.")
+    assert grounded_answer("What is the lighting like?", girl, girl) == "I can't tell from this photo."  # not described
+    assert grounded_answer("How old is she?", "She is 2 years old, so she is a child.", girl) is None  # a short answer stands
 
 
 PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. He has a happy expression. It is a "

@@ -273,7 +273,7 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     description that is wrong where both answers agree does not overrule them."""
     import random
 
-    from unif2ace.data.questions import asked_attribute, open_answer
+    from unif2ace.data.questions import CANT_TELL, asked_attribute, open_answer
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     attr = asked_attribute(question)
@@ -281,7 +281,12 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
         return None
     attrs = _described(caption)
     said = attrs.get(attr)
-    got = parse_attribute(answer, attr, loose=True)
+    # a whole description given for one attribute ("Give me one word for their expression." → "The image
+    # shows a close-up photo of …") answers nothing: the description's value, or "I can't tell"
+    described = _reads_as_description(answer)
+    got = None if described else parse_attribute(answer, attr, loose=True)
+    if described and said is None:
+        return CANT_TELL[0]
     if attr == "emotion" and got is not None:
         return None  # the model's own expression stands: the description's did no better (docs/inference.md)
     value = said if second is None else _vote(said, got, parse_attribute(second, attr, loose=True))
@@ -297,6 +302,14 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+def _reads_as_description(answer: str) -> bool:
+    """Whether an answer is a description of the photo (15 words or more stating 3 attributes or more),
+    not an answer to a question about one thing."""
+    from unif2ace.evaluation.attributes import parse_caption
+
+    return len(answer.split()) >= 15 and len(parse_caption(answer)) >= 3
 
 
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
@@ -621,9 +634,18 @@ _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|who
                             r"was|were|does|do|did|has|have|can|could|will|would|tell me|guess)\b", re.I)
 
 
+# What no label or description states, though it is about the face or the photo: a question naming one is
+# answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.")
+_UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
+                         r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
+                         r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched)\b", re.I)
+
+
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
-    language, where someone lives…): its honest answer is "I can't tell from this photo." False for any
+    language, where someone lives…) or about something of the face or photo that no label states (a
+    covered face, make-up, a hat, a selfie, an edited photo: :data:`_UNLABELLED`): its honest answer is
+    "I can't tell from this photo." Otherwise False for any
     question naming a gender, an age, an expression, the face, the pose or the photo (:data:`_SEEN_WORDS`,
     and every attribute :mod:`unif2ace.evaluation.attributes` reads), for "is this a …?" questions
     (off-topic or not), for a request for a description, and for an open question about how the person
@@ -633,6 +655,8 @@ def unseen_question(question: str) -> bool:
 
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
+    if _UNLABELLED.search(question) and not _asks_other_subject(question):
+        return True  # "Is the face partly hidden?", "Is it a selfie?": nothing the model was taught to see
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
     if is_yes_no(question):
