@@ -338,6 +338,12 @@ def test_open_questions_about_the_expression_and_the_photo_are_read(question, at
     assert Q.asked_attribute(question) == attribute
 
 
+def test_asked_attributes_lists_every_attribute_asked():
+    assert Q.asked_attributes("Is the person male or female, and how old?") == ["gender", "age_group"]
+    assert Q.asked_attributes("How old?") == ["age_group"] and Q.asked_attributes("Is he smiling?") == []
+    assert Q.asked_attributes("How old is the photo, and is she smiling or not?") == ["smile"]
+
+
 @pytest.mark.parametrize("question, polar, attribute", [
     # the question a message asks is its last sentence, after thanks or "and"
     ("Thanks. Are they wearing glasses?", True, None), ("Ok, and is she smiling?", True, None),

@@ -627,6 +627,20 @@ def test_a_description_given_for_one_attribute_is_no_answer():
     assert grounded_answer("How old is she?", "She is 2 years old, so she is a child.", girl) is None  # a short answer stands
 
 
+def test_a_question_about_gender_and_age_together_is_grounded_in_both():
+    girl = "The image shows a close-up photo of a White little girl who is 7 years old. She has a happy expression."
+    question = "Is the person male or female, and how old?"
+    got = grounded_answer(question, "It is a boy.", girl)
+    assert parse_attribute(got, "gender") == "female" and parse_age_years(got) == 7
+    assert got == grounded_answer(question, "It is a boy.", girl)  # one form per question
+    assert grounded_answer(question, "This is a girl. She is 7 years old, so she is a child.", girl) is None  # agrees
+    both = grounded_answer("Gender and age?", "She is 10 years old, so she is a child.", girl)
+    assert both.startswith(("This is a girl.", "A girl.", "It is a girl.", "Female.", "Girl.")) and parse_age_years(both) == 7
+    # the description leaves one out: left alone; an attribute grounding does not cover: left alone
+    assert grounded_answer(question, "It is a boy.", "A close-up photo of a person, aged 7.") is None
+    assert grounded_answer("How old is she and how does she feel?", "Sad.", girl) is None
+
+
 PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. He has a happy expression. It is a "
          "color, sharp picture with even lighting.")
 

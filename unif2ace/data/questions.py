@@ -398,8 +398,16 @@ def asked_attribute(question: str) -> str | None:
     she feeling?" → emotion; "What is the lighting like?" → lighting; "Sharp or blurry?" → sharpness);
     None for a yes/no question, a question about none or several of them, or about the age of something
     else."""
+    found = asked_attributes(question)
+    return found[0] if len(found) == 1 else None  # neither, or several ("age and gender?")
+
+
+def asked_attributes(question: str) -> list[str]:
+    """Every attribute of :data:`ASKED_ATTRIBUTES` an open question asks for ("Is the person male or
+    female, and how old?" → gender and age group), as :func:`asked_attribute` reads them; empty for a
+    yes/no question."""
     if is_yes_no(question):
-        return None
+        return []
     q = _core(question)
     found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
                                     ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
@@ -407,12 +415,10 @@ def asked_attribute(question: str) -> str | None:
                                     ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
                                     ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
                                     ("sharpness", _SHARPNESS_ASK.search(q))) if hit]
-    if len(found) != 1:  # neither, or several ("age and gender?": no single attribute to check)
-        return None
-    if found == ["age_group"] and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
+    if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
             re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
-        return None  # "How old is the photo?", "What's the age of the car?"
-    return found[0]
+        found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"
+    return found
 
 
 # ----------------------------------------------------------------------------- filling in

@@ -268,17 +268,36 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     (:func:`unif2ace.data.questions.open_answer`), with the description's gender for the pronoun and its
     age in years when it gives one.
 
+    A question about several of the gender, age group, ethnicity and smile ("Is the person male or
+    female, and how old?") is answered, when its answer does not state each as grounded, with one
+    restated answer per attribute in the question's order ("This is a girl. She is 7 years old, so she
+    is a child."); not when the description leaves one of them out.
+
     second: the model's answer to the question in another wording (:data:`SECOND_WORDING`). The value
     is then the majority of the description, the answer and it (the description breaks ties), so a
     description that is wrong where both answers agree does not overrule them."""
-    import random
-
-    from unif2ace.data.questions import CANT_TELL, asked_attribute, open_answer
-    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+    from unif2ace.data.questions import asked_attribute, asked_attributes
 
     attr = asked_attribute(question)
-    if attr is None:
+    if attr is not None:
+        return _grounded_one(attr, question, answer, caption, second)
+    several = asked_attributes(question)
+    if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile"}:
         return None
+    if all(_grounded_one(a, question, answer, caption, second) is None for a in several):
+        return None  # the answer states every one as grounded (or the description leaves them out)
+    parts = [_grounded_one(a, question, answer, caption, second, always=True) for a in several]
+    return None if None in parts else " ".join(parts)
+
+
+def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
+                  always: bool = False) -> str | None:
+    """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees."""
+    import random
+
+    from unif2ace.data.questions import CANT_TELL, open_answer
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
     attrs = _described(caption)
     said = attrs.get(attr)
     # a whole description given for one attribute ("Give me one word for their expression." → "The image
@@ -287,7 +306,7 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     got = None if described else parse_attribute(answer, attr, loose=True)
     if described and said is None:
         return CANT_TELL[0]
-    if attr == "emotion" and got is not None:
+    if attr == "emotion" and got is not None and not always:
         return None  # the model's own expression stands: the description's did no better (docs/inference.md)
     value = said if second is None else _vote(said, got, parse_attribute(second, attr, loose=True))
     years = parse_age_years(caption)
@@ -296,7 +315,7 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     # of the question, and the description, name one age
     other_age = attr == "age_group" and value == said and years is not None and \
         (stated := parse_age_years(answer)) is not None and round(stated) != round(years)
-    if value is None or got == value and not other_age:
+    if value is None or got == value and not other_age and not always:
         return None
     attrs[attr] = value
     if years is not None and (attr != "age_group" or value == said):

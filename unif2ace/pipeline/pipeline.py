@@ -610,7 +610,7 @@ class UniF2ace:
         mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
-        from unif2ace.data.questions import CANT_TELL, asked_attribute, is_yes_no, spelled
+        from unif2ace.data.questions import CANT_TELL, asked_attributes, is_yes_no, spelled
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
@@ -628,7 +628,7 @@ class UniF2ace:
         questions = [spelled(turns[-1][0]) for turns in conversations]  # read as meant: "smilling" is "smiling"
         polar = [is_yes_no(q) for q in questions]
         # per row: the attributes its answer is checked on
-        asked = [yes_no_grounded(q) if yn else {asked_attribute(q)} - {None} for q, yn in zip(questions, polar)]
+        asked = [yes_no_grounded(q) if yn else set(asked_attributes(q)) for q, yn in zip(questions, polar)]
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("How is this person
