@@ -121,7 +121,7 @@ def _images(n: int, seed: int) -> list[Image.Image]:
     ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
     ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", set()),
-    ("Is this photo blurry?", {"sharpness"}),
+    ("Is this photo blurry?", {"sharpness"}), ("Is his head tilted?", {"head_tilt"}),
 ])
 def test_yes_no_grounded_reads_the_values_a_question_names(question, expected):
     assert yes_no_grounded(question) == expected
@@ -595,6 +595,16 @@ def test_facing_the_camera_is_checked_against_the_described_pose(question, answe
     ("Is this photo blurry?", "No. He is a man.", "A close-up photo of a man.", "No, the photo is sharp."),
 ])
 def test_a_blurry_photo_is_checked_against_the_described_sharpness(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    ("Is her head tilted?", "Yes.", FACING, "No, her head is upright."),  # described "with the head held upright"
+    ("Is this person's head tilted?", "No. This is a boy, not a boy.", "A close-up photo of a boy, aged 4.",
+     "No. His head is upright."),  # not described: the model's No, in words that say what was asked
+    ("Is his head upright?", "Yes, his head is upright.", "A close-up photo of a boy, aged 4.", None),
+])
+def test_a_tilted_head_is_checked_against_the_description(question, answer, caption, expected):
     assert grounded_yes_no(question, answer, caption) == expected
 
 

@@ -611,6 +611,8 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.his} mouth is {actual}."
     if attr == "sharpness":  # asked by users, not by the training data (its captions state it)
         return f"the photo is {actual}."
+    if attr == "head_tilt":  # likewise
+        return f"{p.his} head is {actual}."
     raise ValueError(attr)
 
 

@@ -94,13 +94,14 @@ class AnswerLogProb:
 # Attributes whose value a yes/no question can name ("Is this a man?", "Is this a child?", "Is she
 # smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
 # unif2ace.evaluation.attributes reads both.
-CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness")
+CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness", "head_tilt")
 # what grounded_yes_no checks against the description: the open questions' attributes but the ethnicity; the
 # eyes and the photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); and
 # whether the person faces the camera, which the description states rightly 79% of the time on val-128 where
 # the model's own Yes/No is at chance (53-58%, below the 64% of always "Yes"); whether the photo is sharp or
-# blurry (37 of 37 such statements right on test); not the expression (it hurt on test)
-YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness")
+# blurry (37 of 37 such statements right on test), and whether the head is tilted (4 of 4); not the expression
+# (it hurt on test)
+YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness", "head_tilt")
 
 
 _PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
@@ -586,6 +587,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
 # the attributes with two values, whose answer words follow from a bare Yes/No: the other value
 _OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "open"}.get,
               "sharpness": {"sharp": "blurry", "blurry": "sharp"}.get,
+              "head_tilt": {"upright": "tilted", "tilted": "upright"}.get,
               "color": {"color": "black and white", "black and white": "color"}.get}
 
 
