@@ -264,8 +264,12 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is he under 18?", "Yes, he is a child.", 54, "No, he looks about 54 years old."),
     ("Is this a minor?", "No.", 13, "Yes. He looks about 13 years old."),
     # within the margin of the bound, or on the answer's side, and the answer names an age: it stands
-    ("Is this person older than 50?", "Yes. He is a senior.", 45, None),
-    ("Is this an adult?", "Yes, he is a young adult.", 13, None),
+    ("Is this person older than 50?", "Yes. He is middle-aged.", 45, None),
+    ("Is this an adult?", "Yes, he is a young adult.", 13, None),  # a teenager shares 2 years with adults
+    # a near miss whose words name another age: the Yes/No stands, in words that agree with the description
+    ("Is this person older than 50?", "Yes. He is a senior.", 45, "Yes. He is middle-aged."),
+    ("Does this person look older than 30?", "Yes, he is a senior.", 29, "Yes, he is a young adult."),
+    ("Is he over 40?", "No, he is a senior.", 38, "No. He looks about 38 years old."),
     ("Is he under 18?", "No, he is middle-aged.", 54, None),
     # a near miss whose words name no age: answered from the described age, which it states (a bare
     # "Yes" would contradict the age the model gives when asked)

@@ -414,6 +414,11 @@ def _vote(said, got, second):
     return max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
 
 
+def _shared_years(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How many whole years two inclusive ranges of years share."""
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]) + 1)
+
+
 def _names_described_age(words: str, years: float, attrs: dict) -> bool:
     """Whether the age ``words`` name (in years or as a group) is the description's: ``years`` and its
     group ``attrs["age_group"]`` ("Yes, she is a senior." of a woman described as 52 names another)."""
@@ -564,6 +569,20 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # model gives when asked, so answer from that age and state it ("No, she looks about 29 years
         # old."), which lets the user weigh how near it is
         return polar_age_answer(attrs, years, False, random.Random(question))
+    elif ("age" in checked and "age" not in verdicts and len(checked) == 1
+          and (years := parse_age_years(caption)) is not None and "age_group" in attrs
+          and not _names_described_age(rest, years, attrs)):
+        # a near miss on an age bound whose words name another age than the description's ("Does she look
+        # older than 30?" of a woman described as 29 → "Yes, she is a senior."): the model's Yes/No stands,
+        # in words that agree with the description: a No states the described age, which lies outside the
+        # bound ("No, she looks about 29 years old."); a Yes the described group when it shares three years
+        # or more with the bound ("Yes, she is a young adult."; 31-35), and otherwise keeps its words ("Is
+        # this an adult?" of a boy described as 13: "Yes, he is a teenager." would read as a contradiction)
+        if said == "no":
+            return polar_age_answer(attrs, years, False, random.Random(question))
+        if _shared_years(_GROUP_RANGES[attrs["age_group"]], checked["age"]) < 3:
+            return None
+        return polar_answer("age_group", attrs, attrs["age_group"], random.Random(question))
     elif (len(checked) == 1 and (attr := next(iter(checked))) in _OWN_WORDS and attr not in verdicts
           and parse_attribute(rest, attr) is None):
         # nothing decides, and the model's words name nothing asked ("Smiling?" → "No. It is a photo of a
