@@ -121,6 +121,7 @@ def _images(n: int, seed: int) -> list[Image.Image]:
     ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
     ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", set()),
+    ("Is she facing me?", {"head_pose"}), ("Is he looking at you?", {"head_pose"}),
     ("Is this photo blurry?", {"sharpness"}), ("Is his head tilted?", {"head_tilt"}),
 ])
 def test_yes_no_grounded_reads_the_values_a_question_names(question, expected):
@@ -650,6 +651,11 @@ def test_a_question_about_gender_and_age_together_is_grounded_in_both():
     assert grounded_answer(question, "This is a girl. She is 7 years old, so she is a child.", girl) is None  # agrees
     both = grounded_answer("Gender and age?", "She is 10 years old, so she is a child.", girl)
     assert both.startswith(("This is a girl.", "A girl.", "It is a girl.", "Female.", "Girl.")) and parse_age_years(both) == 7
+    # the second wording votes on the gender only ("This is a boy." names no age group to vote with)
+    teen = "The image shows a close-up photo of a White teenage girl who is 16 years old. She is not smiling."
+    voted = grounded_answer("How old again, and boy or girl?", "A boy.", teen, second="This is a boy.")
+    assert parse_attribute(voted, "gender") == "male" and parse_age_years(voted) == 16
+    assert "he is 16" in voted.lower() and "she" not in voted.lower()  # one gender throughout
     # the description leaves one out: left alone; an attribute grounding does not cover: left alone
     assert grounded_answer(question, "It is a boy.", "A close-up photo of a person, aged 7.") is None
     assert grounded_answer("How old is she and how does she feel?", "Sad.", girl) is None

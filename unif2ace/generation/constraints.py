@@ -112,6 +112,10 @@ def _without_pronouns(question: str) -> str:
     return _PRONOUNS.sub(" ", question)
 
 
+_FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|looking into|looking toward|looking towards)"
+                         r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
+
+
 def _asked_values(question: str) -> dict:
     """{attribute: value} that a yes/no question names as its premise. Gender only from nouns ("a
     man"), never from the subject's pronoun ("Is she smiling?" asks about the smile)."""
@@ -122,8 +126,10 @@ def _asked_values(question: str) -> dict:
         value = parse_attribute(_without_pronouns(question) if name == "gender" else question, name)
         if value is not None:
             out[name] = value
-    if parse_attribute(question, "head_pose") == "frontal":  # "Is she facing the camera?" (not a side's name:
-        out["head_pose"] = "frontal"                            # "slightly turned left" is not "turned left")
+    # "Is she facing the camera?", "Is he looking at me?" (not a side's name: "slightly turned left" is not
+    # "turned left")
+    if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question):
+        out["head_pose"] = "frontal"
     return out
 
 
@@ -285,21 +291,30 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     several = asked_attributes(question)
     if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile"}:
         return None
-    if all(_grounded_one(a, question, answer, caption, second) is None for a in several):
+    seconds = {a: second if a in SECOND_WORDING else None for a in several}  # the second wording asks the gender
+    if all(_grounded_one(a, question, answer, caption, seconds[a]) is None for a in several):
         return None  # the answer states every one as grounded (or the description leaves them out)
-    parts = [_grounded_one(a, question, answer, caption, second, always=True) for a in several]
-    return None if None in parts else " ".join(parts)
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    parts = {a: _grounded_one(a, question, answer, caption, seconds[a], always=True) for a in several}
+    if None in parts.values():
+        return None
+    # the other parts speak of the voted gender ("This is a boy. He is 16 years old, …", not "She is …")
+    gender = {"gender": g} if "gender" in parts and (g := parse_attribute(parts["gender"], "gender")) else {}
+    return " ".join(parts[a] if a == "gender" else _grounded_one(a, question, answer, caption, None, True, gender)
+                    for a in several)
 
 
 def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
-                  always: bool = False) -> str | None:
-    """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees."""
+                  always: bool = False, known: dict | None = None) -> str | None:
+    """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees;
+    ``known``: values that override the description's for the answer's words (the voted gender)."""
     import random
 
     from unif2ace.data.questions import CANT_TELL, open_answer
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
-    attrs = _described(caption)
+    attrs = {**_described(caption), **(known or {})}
     said = attrs.get(attr)
     # a whole description given for one attribute ("Give me one word for their expression." → "The image
     # shows a close-up photo of …") answers nothing: the description's value, or "I can't tell"
