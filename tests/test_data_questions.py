@@ -379,12 +379,13 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
 @pytest.mark.parametrize("question", ["Tell me about this person.", "Can you describe her?", "What do you see?",
                                       "What can you tell me about him?", "Describe the person in this picture.",
                                       "Hi! Please describe him in detail.", "What's in this picture?",
-                                      "Give me a short description of this person."])
+                                      "Give me a short description of this person.", "What does this person look like?",
+                                      "What does she look like?", "What does her face look like?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
 
-@pytest.mark.parametrize("question", ["Describe her expression.", "Describe the head pose of the person.",
+@pytest.mark.parametrize("question", ["Describe her expression.", "What does her smile look like?", "Describe the head pose of the person.",
                                       "Tell me about her mood.", "What's in the background?", "Tell me her age.",
                                       "What do you see in her eyes?", "Who is this?", "Is this a person?"])
 def test_a_request_about_one_thing_is_not_a_description_request(question):

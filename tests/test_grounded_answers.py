@@ -20,6 +20,7 @@ from unif2ace.generation.constraints import (
     mended_yes_no,
     singular_years,
     unseen_question,
+    yes_no_consistent,
     yes_no_grounded,
 )
 
@@ -631,6 +632,19 @@ def test_only_i_can_t_tell(answer, expected):
 def test_an_open_question_about_the_eyes_is_answered_from_the_description(question, answer, expected):
     caption = "The image shows a White older woman, aged 60. She has a happy expression. Her eyes are open."
     assert grounded_answer(question, answer, caption) == expected
+
+
+def test_a_garbled_answer_naming_the_right_value_is_restated():
+    """'Slightly open, with middle-aged woman.' names the described age group, and a mouth: garbled."""
+    described = "The image shows a close-up portrait of a Black woman who is 40 years old. She has a happy expression."
+    assert grounded_answer("Is she a teenager or a young adult?", "Slightly open, with middle-aged woman.", described) in (
+        "She is 40 years old, so she is middle-aged.", "40 years old: middle-aged.")
+    assert grounded_answer("Is she a teenager or a young adult?", "40 years old: middle-aged.", described) is None
+
+
+def test_a_mouth_answer_must_agree_with_its_yes_or_no():
+    assert yes_no_consistent("Is her mouth closed?", "No, her mouth is closed.") is False
+    assert yes_no_consistent("Is her mouth closed?", "No, her mouth is slightly open.") is True
 
 
 def test_a_description_given_for_one_attribute_is_no_answer():

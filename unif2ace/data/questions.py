@@ -342,13 +342,14 @@ def is_yes_no(question: str) -> bool:
 # about this person.", "Can you describe her?", "What do you see?", "What can you tell me about him?". A request
 # about one thing ("Describe her expression.") is not one.
 _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|image|pic|man|woman|guy|lady|girl|boy|"
-          r"kid|child|baby|individual|people|one|portrait|selfie)|him|her|them|it|this|that")
+          r"kid|child|baby|individual|people|one|portrait|selfie)|(?:his|her|their)\s+face|him|her|them|it|this|that|"
+          r"she|he|they")
 _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
     r"what can you (?:tell|say)(?: me)? about|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
-    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of)"
-    rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?"
+    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$))"
+    rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me))*\s*[.?!]*$")
 
 

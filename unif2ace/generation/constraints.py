@@ -94,7 +94,7 @@ class AnswerLogProb:
 # Attributes whose value a yes/no question can name ("Is this a man?", "Is this a child?", "Is she
 # smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
 # unif2ace.evaluation.attributes reads both.
-CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness", "head_tilt")
+CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness", "head_tilt", "mouth")
 # what grounded_yes_no checks against the description: the open questions' attributes but the ethnicity; the
 # eyes and the photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); and
 # whether the person faces the camera, which the description states rightly 79% of the time on val-128 where
@@ -312,7 +312,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     import random
 
     from unif2ace.data.questions import CANT_TELL, open_answer
-    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_age_years, parse_attribute
 
     attrs = {**_described(caption), **(known or {})}
     said = attrs.get(attr)
@@ -331,7 +331,11 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # of the question, and the description, name one age
     other_age = attr == "age_group" and value == said and years is not None and \
         (stated := parse_age_years(answer)) is not None and round(stated) != round(years)
-    if value is None or got == value and not other_age and not always:
+    # an answer about the gender or age that also speaks of something else is garbled, though it names the
+    # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
+    garbled = attr in ("gender", "age_group") and any(
+        parse_attribute(answer, a, loose=True) is not None for a in ATTRIBUTES if a not in ("gender", "age_group", "ethnicity"))
+    if value is None or got == value and not other_age and not garbled and not always:
         return None
     attrs[attr] = value
     if years is not None and (attr != "age_group" or value == said):
