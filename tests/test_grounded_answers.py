@@ -645,6 +645,23 @@ def test_a_garbled_answer_naming_the_right_value_is_restated():
 def test_a_mouth_answer_must_agree_with_its_yes_or_no():
     assert yes_no_consistent("Is her mouth closed?", "No, her mouth is closed.") is False
     assert yes_no_consistent("Is her mouth closed?", "No, her mouth is slightly open.") is True
+    assert yes_no_consistent("Is the mouth open?", "Yes, her mouth is slightly open.") is True  # any but closed
+    assert yes_no_consistent("Is the mouth open?", "No, her mouth is wide open.") is False
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    ("Is her mouth closed?", "Yes, her mouth is a senior.", "She is smiling, with her mouth slightly open.",
+     "No, her mouth is slightly open."),
+    ("Is her mouth closed?", "No.", "She has her mouth closed.", "Yes, her mouth is closed."),
+    ("Is the mouth open?", "No. Her mouth is closed.", "She is smiling, with her mouth slightly open.",
+     "Yes, her mouth is slightly open."),
+    ("Is the mouth open?", "Yes, her mouth is slightly open.", "She is smiling, with her mouth slightly open.", None),
+    # not described: the model's own Yes/No, in words when they follow from it
+    ("Is her mouth closed?", "Yes, her mouth is a senior.", "A woman.", "Yes, her mouth is closed."),
+    ("Is his mouth wide open?", "No.", "A woman.", None),  # slightly open or closed: no words follow
+])
+def test_the_mouth_is_checked_against_the_description(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
 
 
 def test_a_description_given_for_one_attribute_is_no_answer():

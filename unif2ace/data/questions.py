@@ -573,7 +573,7 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
     """The training data's answer to a yes/no question asking whether ``attr`` is ``asked`` of a person
     with ``attrs``: "Yes, she is smiling.", "No, this is a woman, not a man."."""
-    truth = attrs[attr] == asked
+    truth = attrs[attr] == asked or attr == "mouth" and asked == "open" and attrs[attr] != "closed"
     return _yes_no(rng, truth, _polar_rest(attr, attrs, asked, truth, Person.of(attrs)))
 
 
