@@ -563,15 +563,16 @@ class UniF2ace:
     def _recent_turns(self, turns: list, limit: int) -> list:
         """The conversation's latest turns that fit in ``limit`` text tokens beside the photo: the oldest
         turns are left out, as a chat model with a fixed context does, so a long chat goes on instead of
-        failing (the shipped model reads 252 text tokens: a description and four short questions). The
-        last question is always kept; alone too long, it fails converse's check."""
+        failing (the shipped model reads 252 text tokens: a description and four or five short turns).
+        The last question is always kept; alone too long, it fails converse's check. Turns are added from
+        the latest back, so a very long conversation costs no more than the turns that fit."""
         def size(kept):
             return sum(len(ids) for ids, _ in self.prompter.chat_segments(kept))
 
-        start = 0
-        while start < len(turns) - 1 and size(turns[start:]) > limit:
-            start += 1
-        return turns[start:]
+        kept = 1
+        while kept < len(turns) and size(turns[-(kept + 1):]) <= limit:
+            kept += 1
+        return turns[-kept:]
 
     def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
         return [(question, *_crop_key(c), str(self.dtype), str(self.device)) for c in crops]
@@ -631,8 +632,8 @@ class UniF2ace:
         asked = [yes_no_grounded(q) if yn else set(asked_attributes(q)) for q, yn in zip(questions, polar)]
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
         rows = [i for i, a in enumerate(asked) if a]
-        # any other answer that says "he" or "she" has its pronouns checked too ("How is this person
-        # feeling?" of a girl described as a girl: not "He looks neutral.")
+        # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
+        # facing?" of a girl described as a girl: not "He faces the camera.")
         other = [i for i, a in enumerate(answers) if not asked[i] and pronoun_genders(a)]
         out = list(answers)
         if rows or other:
