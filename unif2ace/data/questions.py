@@ -363,8 +363,10 @@ def asks_description(question: str) -> bool:
 # What an open question asks about, for the attributes whose answers are checked against the model's own
 # description (generation.constraints.grounded_answer). Written from what the words mean, not from the
 # templates: "how old", "age", "years", a stage of life → age group; gender, sex, or a choice between a
-# female and a male word → gender; smiling, a smile, a grin → smile. A question about the age of something
-# other than the person ("How old is the photo?", "What's the age of the car?") is left alone.
+# female and a male word → gender; smiling, a smile, a grin → smile; ethnicity, race → ethnicity; the eyes
+# (not their colour) → eyes; expression, mood, feeling, "happy or sad" → emotion; lighting → lighting; sharp,
+# blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
+# photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
                       r"young or old|old or young|generation|born)\b")
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
