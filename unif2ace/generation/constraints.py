@@ -97,12 +97,10 @@ class AnswerLogProb:
 CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness", "head_tilt", "mouth")
 # what grounded_yes_no checks against the description: the open questions' attributes but the ethnicity; the
 # eyes and the photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); and
-# whether the person faces the camera, which the description states rightly 79% of the time on val-128 where
-# the model's own Yes/No is at chance (53-58%, below the 64% of always "Yes"); whether the photo is sharp or
-# blurry (37 of 37 such statements right on test), whether the head is tilted (4 of 4), and the mouth (on
-# val-128 "Is the mouth closed?" is answered rightly by the description on 75 of 101 photos that it describes,
-# by the model's own Yes/No on 60 and 52 for two wordings, by always "No" on 52%); not the expression (it
-# hurt on test)
+# whether the person faces the camera (yes/no right 79% / 79% of the time on val / test-128 against the
+# model's own 63% / 68%: scripts/described_yes_no.py); whether the photo is sharp or
+# blurry (37 of 37 such statements right on test), whether the head is tilted (4 of 4), and the mouth ("Is
+# the mouth closed?" right 74% / 71% against the model's own 60% / 60%); not the expression (it hurt on test)
 YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness", "head_tilt", "mouth")
 
 

@@ -1,0 +1,70 @@
+"""Yes/no questions about the head pose and the mouth: the model's own Yes/No against the grounded one.
+
+    python scripts/described_yes_no.py --model unif2ace/assets/models/default --split val
+
+Each photo of the split's draw (the understanding evaluation's: ``--num-samples 128 --seed 0``) is described
+once and asked every question below once without grounding; :func:`~unif2ace.generation.constraints.grounded_yes_no`
+then judges each answer against the description, as the pipeline does. Prints, per question, the accuracy
+of the first word against the photo's label (labelled photos only, confidence >= 0.6) before and after
+grounding, and of always answering the majority. None of these questions is in the evaluation; choose on
+val, run test once.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+QUESTIONS = {  # question -> (label, the value whose presence is a "yes")
+    "Is this person facing the camera?": ("head_pose", "frontal"),
+    "Is the person looking at the camera?": ("head_pose", "frontal"),
+    "Is the mouth closed?": ("mouth", "closed"),
+    "Is this person's mouth closed?": ("mouth", "closed"),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", default="runs/data/utkface")
+    ap.add_argument("--split", default="val")
+    ap.add_argument("--num-samples", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    args = ap.parse_args()
+
+    from unif2ace.commands.inference_common import set_threads
+
+    set_threads(args.threads)
+
+    import torch
+
+    from unif2ace.evaluation.models import ask_images
+    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.understanding import _first_word
+    from unif2ace.generation.constraints import grounded_yes_no
+    from unif2ace.pipeline import UniF2ace
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
+    images = load_images(store, records)
+    pipe = UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32)
+    captions = ask_images(pipe, images, [CAPTION_QUESTION] * len(images), args.batch_size, desc="describing",
+                          grounded_answers=False)
+    print(f"{args.split}, {len(records)} photos")
+    print(f"{'question':40s} {'n':>4s} {'own':>6s} {'grounded':>9s} {'majority':>9s}")
+    for question, (label, value) in QUESTIONS.items():
+        answers = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question,
+                             grounded_answers=False)
+        rows = [(r.attributes[label].value == value, a, c) for r, a, c in zip(records, answers, captions)
+                if label in r.attributes and r.attributes[label].confidence >= 0.6]
+        own = sum((_first_word(a) == "yes") == truth for truth, a, _ in rows)
+        grounded = sum((_first_word(grounded_yes_no(question, a, c) or a) == "yes") == truth for truth, a, c in rows)
+        yes = sum(truth for truth, _, _ in rows)
+        n = len(rows)
+        print(f"{question:40s} {n:4d} {own / n:6.1%} {grounded / n:9.1%} {max(yes, n - yes) / n:9.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
