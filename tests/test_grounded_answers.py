@@ -309,6 +309,10 @@ def test_a_no_that_names_no_age_is_given_the_described_group():
 
 
 @pytest.mark.parametrize("question, answer, expected", [
+    # the asked gender under another noun: the question's noun
+    ("A man?", "No. This is a girl, not a boy.", "No. This is a girl, not a man."),
+    ("Is this a boy?", "No, this is a woman, not a man.", "No, this is a woman, not a boy."),
+    ("Is he a boy?", "No, this is a man, not a boy.", None),
     ("Is this a young boy?", "No. This is a girl, not a girl.", "No, this is a girl, not a boy."),
     ("Is this a male face?", "No, this is a woman, not a woman.", "No, this is a woman, not a man."),
     ("Is this person male?", "No, this is a girl, not a woman.", "No, this is a girl, not a boy."),
@@ -399,7 +403,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "so where does she live", "Hi! Who is this",
     # of the face or the photo, but stated by no label or description
     "Is the face partly hidden?", "Is it a selfie?", "Is he wearing a hat?", "Is she wearing makeup?",
-    "Has this photo been edited?", "Does she have earrings?",
+    "Has this photo been edited?", "Does she have earrings?", "How many people are in the photo?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)

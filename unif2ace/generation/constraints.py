@@ -675,7 +675,18 @@ def mended_yes_no(question: str, answer: str) -> str | None:
             attrs["age_group"] = asked["age_group"]  # "Is this a young boy?": a girl, not a boy
         attrs[attr] = value
         return polar_answer(attr, attrs, asked[attr], random.Random(question))
+    # the asked gender, but another noun for it ("A man?" of a young woman → "No. This is a girl, not a
+    # boy."): the noun the question used ("…, not a man.")
+    if "gender" in asked and (noun := _GENDER_NOUN.search(_without_pronouns(question))) is not None:
+        said = _GENDER_NOUN.search(negated)
+        if said is not None and said.group(1).lower() != noun.group(1).lower() and \
+                parse_attribute(said.group(1), "gender") == asked["gender"]:
+            return answer[:len(answer) - len(negated)] + negated[:said.start(1)] + noun.group(1).lower() + \
+                negated[said.end(1):]
     return None
+
+
+_GENDER_NOUN = re.compile(r"\b(man|woman|boy|girl)\b", re.I)
 
 
 # What the model can see and was taught to answer: a question that names none of it ("Is she married?",
@@ -705,10 +716,12 @@ _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|who
 
 
 # What no label or description states, though it is about the face or the photo: a question naming one is
-# answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.")
+# answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.";
+# "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo)
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
-                         r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched)\b", re.I)
+                         r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
+                         r"how many (?:people|persons|faces|men|women|children|kids|humans))\b", re.I)
 
 
 def unseen_question(question: str) -> bool:
