@@ -313,6 +313,8 @@ def test_a_no_that_names_no_age_is_given_the_described_group():
     ("A man?", "No. This is a girl, not a boy.", "No. This is a girl, not a man."),
     ("Is this a boy?", "No, this is a woman, not a man.", "No, this is a woman, not a boy."),
     ("Is he a boy?", "No, this is a man, not a boy.", None),
+    ("A man?", "No, this is a girl, not a girl.", "No, this is a girl, not a man."),  # mended, then the noun
+    ("Is this a man?", "No, this is a boy.", None),  # no "not …": nothing to mend
     ("Is this a young boy?", "No. This is a girl, not a girl.", "No, this is a girl, not a boy."),
     ("Is this a male face?", "No, this is a woman, not a woman.", "No, this is a woman, not a man."),
     ("Is this person male?", "No, this is a girl, not a woman.", "No, this is a girl, not a boy."),

@@ -674,16 +674,21 @@ def mended_yes_no(question: str, answer: str) -> str | None:
         if attr == "gender" and "age_group" not in attrs and "age_group" in asked:
             attrs["age_group"] = asked["age_group"]  # "Is this a young boy?": a girl, not a boy
         attrs[attr] = value
-        return polar_answer(attr, attrs, asked[attr], random.Random(question))
+        answer = mended = polar_answer(attr, attrs, asked[attr], random.Random(question))
+        break
+    else:
+        mended = None
     # the asked gender, but another noun for it ("A man?" of a young woman → "No. This is a girl, not a
     # boy."): the noun the question used ("…, not a man.")
-    if "gender" in asked and (noun := _GENDER_NOUN.search(_without_pronouns(question))) is not None:
+    parts = _NOT.split(answer, maxsplit=1)
+    negated = parts[-1]
+    if len(parts) == 2 and "gender" in asked and (noun := _GENDER_NOUN.search(_without_pronouns(question))):
         said = _GENDER_NOUN.search(negated)
         if said is not None and said.group(1).lower() != noun.group(1).lower() and \
                 parse_attribute(said.group(1), "gender") == asked["gender"]:
             return answer[:len(answer) - len(negated)] + negated[:said.start(1)] + noun.group(1).lower() + \
                 negated[said.end(1):]
-    return None
+    return mended
 
 
 _GENDER_NOUN = re.compile(r"\b(man|woman|boy|girl)\b", re.I)
