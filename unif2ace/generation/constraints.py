@@ -264,8 +264,10 @@ SECOND_WORDING = {"gender": "Is this a man or a woman?"}
 
 
 def grounded_answer(question: str, answer: str, caption: str, second: str | None = None) -> str | None:
-    """The answer to an open question about the person's gender, age group or smile, restated from the
-    model's own description of the photo when the answer contradicts it or names no value; None when
+    """The answer to an open question about the person's gender, age group, smile, ethnicity, eyes,
+    expression, or the photo's lighting or sharpness (:data:`unif2ace.data.questions.ASKED_ATTRIBUTES`),
+    restated from the model's own description of the photo when the answer contradicts it or names no
+    value; None when
     the answer stands (it agrees, or the question asks about something else, or the description does
     not say).
 
@@ -509,7 +511,8 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
 
 def yes_no_grounded(question: str) -> set[str]:
     """The attributes :func:`grounded_yes_no` checks a yes/no question's answer on: the gender, age group,
-    smile, eyes, photo colour and facing the camera that it names (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
+    smile, eyes, photo colour, facing the camera, sharpness, head tilt and mouth that it names
+    (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
     ("Is this a young girl?" → {"gender", "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
     found = set(_asked_values(question)) & set(YES_NO_CHECKED)
     return found - {"age_group"} | {"age"} if asked_age_range(question) else found
@@ -518,9 +521,10 @@ def yes_no_grounded(question: str) -> set[str]:
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
                     age_margin: float = AGE_MARGIN_YEARS) -> str | None:
     """The answer to a yes/no question naming the person's gender, age group, smile, eyes, the photo's
-    colour or facing the camera ("Is this a boy?", "Could she be a senior?", "Does he look solemn?", "Eyes
-    open?", "Is she looking at the camera?"), restated with the other Yes/No when the model's own
-    description of the photo says otherwise; None when the answer stands.
+    colour or sharpness, facing the camera, a tilted head or the mouth (:data:`YES_NO_CHECKED`: "Is this a
+    boy?", "Could she be a senior?", "Does he look solemn?", "Eyes open?", "Is she looking at the
+    camera?", "Is her mouth closed?"), restated with the other Yes/No when the model's own description
+    of the photo says otherwise; None when the answer stands.
 
     Each value the question names is checked: gender against the majority of the description, the
     answer (what its words or its Yes/No imply) and ``second`` (:data:`SECOND_WORDING`), as for open
