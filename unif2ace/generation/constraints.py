@@ -267,9 +267,8 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     """The answer to an open question about the person's gender, age group, smile, ethnicity, eyes,
     expression, or the photo's lighting or sharpness (:data:`unif2ace.data.questions.ASKED_ATTRIBUTES`),
     restated from the model's own description of the photo when the answer contradicts it or names no
-    value; None when
-    the answer stands (it agrees, or the question asks about something else, or the description does
-    not say).
+    value; None when the answer stands (it agrees, or the question asks about something else, or the
+    description does not say).
 
     An answer about the expression is restated only when it names none ("Are they happy or sad?" →
     "Slightly open, with the lips parted."): a named one stands, since the description's expression
