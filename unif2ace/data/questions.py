@@ -572,10 +572,15 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
     return q, _yes_no(rng, truth, rest), truth
 
 
+def same_value(attr: str, stated: Any, asked: Any) -> bool:
+    """Whether a stated value is the asked one: equal, or for a mouth asked "open", any but closed."""
+    return stated == asked or attr == "mouth" and asked == "open" and stated not in (None, "closed")
+
+
 def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
     """The training data's answer to a yes/no question asking whether ``attr`` is ``asked`` of a person
     with ``attrs``: "Yes, she is smiling.", "No, this is a woman, not a man."."""
-    truth = attrs[attr] == asked or attr == "mouth" and asked == "open" and attrs[attr] != "closed"
+    truth = same_value(attr, attrs[attr], asked)
     return _yes_no(rng, truth, _polar_rest(attr, attrs, asked, truth, Person.of(attrs)))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import torch
 
 from unif2ace.data.labelling.labeller import AGE_GROUPS
-from unif2ace.data.questions import ASKED_ATTRIBUTES
+from unif2ace.data.questions import ASKED_ATTRIBUTES, same_value
 
 
 class YesNoFirst:
@@ -114,11 +114,6 @@ def _without_pronouns(question: str) -> str:
 
 _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|looking into|looking toward|looking towards)"
                          r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
-
-
-def same_value(attr: str, stated, asked) -> bool:
-    """Whether a stated value is the asked one: equal, or for a mouth asked "open", any but closed."""
-    return stated == asked or attr == "mouth" and asked == "open" and stated not in (None, "closed")
 
 
 def _asked_values(question: str) -> dict:
@@ -299,18 +294,17 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     several = asked_attributes(question)
     if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile"}:
         return None
-    seconds = {a: second if a in SECOND_WORDING else None for a in several}  # the second wording asks the gender
-    if all(_grounded_one(a, question, answer, caption, seconds[a]) is None for a in several):
+    if all(_grounded_one(a, question, answer, caption, second if a in SECOND_WORDING else None) is None
+           for a in several):
         return None  # the answer states every one as grounded (or the description leaves them out)
     from unif2ace.evaluation.attributes import parse_attribute
 
-    parts = {a: _grounded_one(a, question, answer, caption, seconds[a], always=True) for a in several}
-    if None in parts.values():
-        return None
-    # the other parts speak of the voted gender ("This is a boy. He is 16 years old, …", not "She is …")
-    gender = {"gender": g} if "gender" in parts and (g := parse_attribute(parts["gender"], "gender")) else {}
-    return " ".join(parts[a] if a == "gender" else _grounded_one(a, question, answer, caption, None, True, gender)
-                    for a in several)
+    # the gender first (the second wording votes on it alone); the other parts speak of the voted gender
+    # ("This is a boy. He is 16 years old, …", not "She is …")
+    said = _grounded_one("gender", question, answer, caption, second, always=True) if "gender" in several else None
+    known = {"gender": g} if said is not None and (g := parse_attribute(said, "gender")) else {}
+    parts = [said if a == "gender" else _grounded_one(a, question, answer, caption, None, True, known) for a in several]
+    return None if None in parts else " ".join(parts)
 
 
 def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
