@@ -380,7 +380,9 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What can you tell me about him?", "Describe the person in this picture.",
                                       "Hi! Please describe him in detail.", "What's in this picture?",
                                       "Give me a short description of this person.", "What does this person look like?",
-                                      "What does she look like?", "What does her face look like?"])
+                                      "What does she look like?", "What does her face look like?",
+                                      "What's going on in this pic?", "What is happening here?", "What am I looking at?",
+                                      "What's this picture of?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -390,6 +392,17 @@ def test_description_requests_are_read_in_any_wording(question):
                                       "What do you see in her eyes?", "Who is this?", "Is this a person?"])
 def test_a_request_about_one_thing_is_not_a_description_request(question):
     assert not Q.asks_description(question)
+
+
+@pytest.mark.parametrize("question, identity", [
+    ("Who is this?", True), ("Who do we have here?", True), ("Hi! Who's this?", True), ("Do you know who this is?", True),
+    ("Can you identify him?", True), ("Do you recognize her?", True), ("Who might this be?", True),
+    ("who is the person in the picture?", True), ("Can you tell me who she is?", True),
+    ("Who is older?", False), ("Who looks happier, him or her?", False), ("Whose photo is this?", False),
+    ("Who took this photo?", False), ("What is her name?", False), ("Can you tell if she is smiling?", False),
+])
+def test_a_question_about_who_the_person_is_is_read_as_one(question, identity):
+    assert Q.asks_identity(question) == identity
 
 
 def test_no_question_of_the_data_reads_as_a_description_request():

@@ -158,9 +158,10 @@ def test_yes_no_answer_choice_keeps_the_more_likely_whole_answer(pipe):
             else:  # unmarked rows: the free answer
                 assert chosen[i] == decode(None)[i]
     # through the pipeline: "answer" sums, "answer-per-token" scores per token; a bad mode is one line
+    # (the grounding of answers in the description, which may restate any of them, is tested on its own)
     for mode, per_token in (("answer", False), ("answer-per-token", True)):
         answers = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no=mode,
-                           consistent_yes_no=False)
+                           consistent_yes_no=False, grounded_answers=False)
         assert answers == [pipe.text_tokenizer.decode(t).strip() for t in got[per_token]]
     with pytest.raises(ValueError, match="constrain_yes_no must be True, False, 'first', 'answer' or 'answer-per-token'"):
         pipe.ask(images[:1], questions[:1], align=False, constrain_yes_no="maybe")

@@ -17,6 +17,7 @@ from unif2ace.generation.constraints import (
     first_person_cant_tell,
     grounded_answer,
     grounded_yes_no,
+    identity_answer,
     mended_yes_no,
     singular_years,
     unseen_question,
@@ -303,9 +304,32 @@ def test_a_no_that_names_no_age_is_given_the_described_group():
     assert grounded_yes_no("Would you call him elderly?", "No. He looks happy, not sad.", described) == \
         "No, he is middle-aged, not a senior."
     assert grounded_yes_no("Is he a senior?", "No.", described) == "No, he is middle-aged, not a senior."
-    # an answer that names an age group of its own, or says yes, is left alone
+    # an answer that names an age group of its own is left alone on a near miss
     assert grounded_yes_no("Is he a senior?", "No, he is a young adult, not a senior.", described) is None
-    assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.", described) is None
+    assert grounded_yes_no("Is he a senior?", "Yes, he is a senior.", described) is None
+
+
+def test_a_near_miss_yes_that_names_no_age_keeps_its_yes_in_the_training_words():
+    # "Is this a kid?" of a boy described as 16 got "Yes, it is a photo of a person.": the near miss leaves
+    # the model's Yes standing (the 10-year margin), and it is said as the training data says it
+    teen = "The image shows a close-up photo of a White teenager, aged 16. He has a neutral expression."
+    assert grounded_yes_no("Is this a kid?", "Yes, it is a photo of a person.", teen) == "Yes. He is a child."
+    assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.",
+                           "A close-up photo of a White man who is 52 years old.") == "Yes, he is a senior."
+    # beyond the margin the description decides, as before
+    assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.", teen) == "No, he is a teenager, not a senior."
+
+
+def test_an_age_answer_whose_yes_no_stands_names_the_described_group():
+    # "Is this person a senior citizen?" of a man described as 37 → "No, he is a young adult, not a senior.":
+    # the No is right, its group is not the description's
+    described = "The image shows a close-up portrait of a 37-year-old Asian man. He has his mouth closed."
+    assert grounded_yes_no("Is this person a senior citizen?", "No, he is a young adult, not a senior.", described) == \
+        "No. He is middle-aged, not a senior."
+    assert grounded_yes_no("Is he a senior?", "No, he is middle-aged, not a senior.", described) is None
+    assert grounded_yes_no("Is he middle-aged?", "Yes, he is middle-aged.", described) is None
+    assert grounded_yes_no("Is he a child?", "No. He looks about 30 years old.", described) == \
+        "No, he is middle-aged, not a child."
 
 
 @pytest.mark.parametrize("question, answer, expected", [
@@ -406,6 +430,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     # of the face or the photo, but stated by no label or description
     "Is the face partly hidden?", "Is it a selfie?", "Is he wearing a hat?", "Is she wearing makeup?",
     "Has this photo been edited?", "Does she have earrings?", "How many people are in the photo?",
+    "Is there anything unusual about this photo?", "Anything odd about her face?", "What year was this photo taken?",
+    "When was this picture taken?", "Where was the photo taken?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -422,6 +448,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
     "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",
     "What colour is his hair?", "Thanks!", "Hello", "Nice photo.",  # not questions: left to the model
+    "Is she looking away?", "Is the lighting good?", "Is the photo too dark?", "What's going on in this pic?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)
@@ -491,6 +518,26 @@ def test_ask_answers_glasses_questions_from_the_photos_description(pipe, monkeyp
     pipe._own.clear()
     got = pipe.ask(images, ["Is she wearing glasses?", "Is his head turned?"], align=False, max_new_tokens=6)
     assert got[0] == "[glasses]" and seen == [("Is she wearing glasses?", pipe.caption(images[:1], align=False)[0])]
+
+
+def test_ask_answers_who_is_this_from_the_photos_description(pipe, monkeypatch):
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(2, 23)
+    seen = []
+    monkeypatch.setattr(constraints, "identity_answer",
+                        lambda q, c: seen.append((q, c)) or ("[who]" if q.startswith("Who") else None))
+    pipe._own.clear()
+    got = pipe.ask(images, ["Who is this?", "Is she married?"], align=False, max_new_tokens=6)
+    assert got == ["[who]", "I can't tell from this photo."]
+    assert seen == [("Who is this?", pipe.caption(images[:1], align=False)[0])]
+    # without grounding the model answers alone
+    seen.clear()
+    assert pipe.ask(images[:1], ["Who is this?"], align=False, max_new_tokens=6, grounded_answers=False) != ["[who]"]
+    assert not seen
+    # a description that names no gender or age: "I can't tell" as for any question about nothing seen
+    monkeypatch.setattr(constraints, "identity_answer", lambda q, c: None)
+    assert pipe.ask(images[:1], ["Who is this?"], align=False, max_new_tokens=6) == ["I can't tell from this photo."]
 
 
 def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks_it(pipe, monkeypatch):
@@ -593,7 +640,14 @@ FACING = "The photo is a close-up photo; it shows a South Asian girl, aged 5. Sh
     ("Is the person looking at the camera?", "No. His head is turned slightly right.", TURNED, None),
     ("Is she facing the camera?", "No. She is not smiling.", FACING, "Yes, she faces the camera."),
     ("Is she facing the camera?", "Yes. She faces the camera.", FACING, None),
-    ("Is he facing the camera?", "No.", "A close-up photo of a man.", None),  # the description does not say
+    # the description does not say: the model's own Yes/No, worded from it (a bare No: not frontal)
+    ("Is he facing the camera?", "No.", "A close-up photo of a man.", "No, he looks away from the camera."),
+    ("Is he facing the camera?", "No, his head is turned left.", "A close-up photo of a man.", None),
+    # looking away: any pose but frontal
+    ("Is this person looking away?", "Yes. This is a woman.", FACING, "No, she faces the camera."),
+    ("Is she turned to the side?", "No. It is a photo of a person.", TURNED, "Yes, his head is turned slightly right."),
+    ("Is he looking away from the camera?", "Yes, his head is turned slightly right.", TURNED, None),
+    ("Is this a profile shot?", "Yes. He is a man.", "A close-up photo of a man.", "Yes, he looks away from the camera."),
 ])
 def test_facing_the_camera_is_checked_against_the_described_pose(question, answer, caption, expected):
     assert grounded_yes_no(question, answer, caption) == expected
@@ -755,3 +809,54 @@ def test_answers_never_say_one_years_old(pipe, monkeypatch):
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He is 1 years old. ")
     for kw in ({"grounded_answers": False}, {"do_sample": True, "seed": 0}):
         assert pipe.ask(_images(1, 3), "How old?", align=False, max_new_tokens=3, **kw) == ["He is 1 year old."]
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # "good" lighting is any but dim; the asked value is read from the question's words about the light
+    ("Is the lighting good?", "No. She looks happy.", "It is a color picture with even lighting.", "Yes. The lighting is even."),
+    ("Is it well lit?", "No.", "The lighting is dim.", "No. The lighting is dim."),  # a bare No, worded
+    ("Is the photo well lit?", "Yes, she is smiling.", "The lighting is dim.", "No, the lighting is dim."),
+    ("Is the photo too dark?", "Yes. She is smiling.", "It is a color picture with even lighting.", "No, the lighting is even."),
+    ("Is the light bright?", "Yes, it is.", "A photo with bright lighting.", "Yes. The lighting is bright."),
+    ("Is the lighting even?", "Yes, the lighting is even.", "It is a color picture with even lighting.", None),
+    # the description does not say: the model's answer stands; a question about skin is not about light
+    ("Is the lighting good?", "No. She looks happy.", "A close-up photo of a woman.", None),
+    ("Is her skin dark?", "Yes.", "The lighting is even.", None),
+])
+def test_lighting_yes_no_is_checked_against_the_described_lighting(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # an expression question whose answer names something else, of a face whose description states none
+    ("Does this person look happy or sad?", "Closed.", "A close-up photo of a White man, aged 85. His eyes are open.",
+     "I can't tell from this photo."),
+    ("What is his mood?", "He is a man.", "A close-up photo of a White man, aged 85.", "I can't tell from this photo."),
+    # a smile answers a question about the mood; a named expression stands; a "can't tell" stands
+    ("How does he feel?", "He is smiling.", "A close-up photo of a White man, aged 85.", None),
+    ("How does he feel?", "Happy.", "A close-up photo of a White man, aged 85.", None),
+    ("How does he feel?", "I can't tell.", "A close-up photo of a White man, aged 85.", None),
+    # when the description states the value, the answer is restated from it, as before
+    ("What is his ethnicity?", "Closed.", "A close-up photo of a White man, aged 85.", "White."),
+])
+def test_an_open_answer_that_names_something_else_is_no_answer(question, answer, caption, expected):
+    assert grounded_answer(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, caption, expected", [
+    ("Who is this?", "The image shows a close-up photo of a White teenager, aged 16. He has a neutral expression.",
+     "I can't tell who this is from the photo; it shows a White teenage boy, aged 16."),
+    ("Hi! Who do we have here?", "A headshot of a South Asian 3-year-old girl.",
+     "I can't tell who this is from the photo; it shows a South Asian girl, aged 3."),
+    ("Do you recognise her?", "A close-up photo of an elderly woman.",
+     "I can't tell who this is from the photo; it shows an elderly woman."),
+    ("Who is this?", "A portrait of a baby under one year old.",
+     "I can't tell who this is from the photo; it shows a child, under one year old."),
+    ("Who is this?", "A close-up photo. It is a color picture.", None),  # nothing to say what it shows
+    ("Who is older?", "A close-up photo of a woman.", None),  # no question of identity
+    ("Who took this photo?", "A close-up photo of a woman.", None),
+    ("What is her name?", "A close-up photo of a woman.", None),
+])
+def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, expected):
+    assert identity_answer(question, caption) == expected
+

@@ -348,7 +348,9 @@ _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
     r"what can you (?:tell|say)(?: me)? about|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
-    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$))"
+    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
+    r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
+    r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me))*\s*[.?!]*$")
 
@@ -358,6 +360,20 @@ def asks_description(question: str) -> bool:
     her?", "What do you see?"), however worded; not one about a single attribute."""
     q = _core(question)
     return bool(_DESCRIPTION_REQUEST.match(q))
+
+
+# A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",
+# "Can you identify him?"): nothing in a photo says, but what it shows can be said.
+_IDENTITY = re.compile(
+    r"^(?:who(?:'s|\s+is|\s+are|\s+was|\s+might|\s+could|\s+would|\s+do|\s+have|\s+am|\s+we)\b(?!.*\b(?:or|more|most|than|older|younger|oldest|youngest|happier|sadder|taller)\b)|"
+    r"(?:do|can|could|would)\s+you\s+(?:please\s+)?(?:know|tell(?:\s+me)?|guess|recogni[sz]e|identify)\s+"
+    r"(?:who\b|(?:him|her|them|this\s+(?:person|man|woman|guy|lady|girl|boy|kid|child)|the\s+person)\s*[?.!]*$))")
+
+
+def asks_identity(question: str) -> bool:
+    """A question about who the person is ("Who is this?", "Who do we have here?", "Do you recognise
+    her?"); not one about who is smiling more, or any other comparison."""
+    return bool(_IDENTITY.match(_core(question)))
 
 
 # What an open question asks about, for the attributes whose answers are checked against the model's own
@@ -573,8 +589,12 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 
 
 def same_value(attr: str, stated: Any, asked: Any) -> bool:
-    """Whether a stated value is the asked one: equal, or for a mouth asked "open", any but closed."""
-    return stated == asked or attr == "mouth" and asked == "open" and stated not in (None, "closed")
+    """Whether a stated value is the asked one: equal; for a mouth asked "open", any but closed; for a
+    head asked "away" (from the camera), any pose but frontal; for lighting asked "good", any but dim."""
+    if stated is None:
+        return False
+    return stated == asked or (attr, asked) in (("mouth", "open"), ("head_pose", "away"), ("lighting", "good")) and \
+        stated not in ("closed", "frontal", "dim")
 
 
 def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
@@ -614,6 +634,8 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
     if attr == "head_pose":
         if actual == "frontal":
             return f"{p.he} {'face' if p.plural else 'faces'} the camera."
+        if actual == "away":  # a pose known only to be not frontal (a bare "No" to "Facing the camera?")
+            return f"{p.he} {'look' if p.plural else 'looks'} away from the camera."
         return f"{p.his} head is turned {actual.replace('turned ', '')}."
     if attr == "mouth":
         return f"{p.his} mouth is {actual}."
@@ -621,6 +643,8 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"the photo is {actual}."
     if attr == "head_tilt":  # likewise
         return f"{p.his} head is {actual}."
+    if attr == "lighting":  # likewise
+        return f"the lighting is {actual}."
     raise ValueError(attr)
 
 

@@ -101,7 +101,8 @@ CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color"
 # model's own 63% / 68%: scripts/described_yes_no.py); whether the photo is sharp or
 # blurry (37 of 37 such statements right on test), whether the head is tilted (4 of 4), and the mouth ("Is
 # the mouth closed?" right 74% / 71% against the model's own 60% / 60%); not the expression (it hurt on test)
-YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness", "head_tilt", "mouth")
+YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness", "head_tilt", "mouth",
+                  "lighting")
 
 
 _PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
@@ -114,6 +115,26 @@ def _without_pronouns(question: str) -> str:
 
 _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|looking into|looking toward|looking towards)"
                          r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
+
+
+# "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
+_AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+(?:\w+\s+)?"
+                   r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
+                   r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b", re.I)
+# the lighting a yes/no question asks about, when it speaks of the light ("Is the lighting good?", "Is the
+# photo well lit?", "Is it too dark?"): "good" is any but dim
+_LIGHT_WORD = r"(?:light|lighting|lit|illuminated|illumination|exposure|exposed)"
+_LIGHTING_ASKED = [
+    ("dim", re.compile(rf"\b(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly|under-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                       rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+|a bit\s+)?(?:dim|dark|low|poor|bad)\b|"
+                       r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b", re.I)),
+    ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?bright\b|\bover-?exposed\b", re.I)),
+    ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|uniform|balanced)\b", re.I)),
+    ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
+                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right)\b", re.I)),
+]
 
 
 def _asked_values(question: str) -> dict:
@@ -130,6 +151,11 @@ def _asked_values(question: str) -> dict:
     # "turned left")
     if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question):
         out["head_pose"] = "frontal"
+    elif _AWAY.search(question):
+        out["head_pose"] = "away"
+    out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
+    if (light := next((value for value, pattern in _LIGHTING_ASKED if pattern.search(question)), None)) is not None:
+        out["lighting"] = light
     if "mouth" not in out and re.search(r"\bmouth\b", question, re.I) and re.search(r"\bopen\b", question, re.I):
         out["mouth"] = "open"  # "Is her mouth open?": slightly or wide, anything but closed
     return out
@@ -337,12 +363,32 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
     garbled = attr in ("gender", "age_group") and any(
         parse_attribute(answer, a, loose=True) is not None for a in ATTRIBUTES if a not in ("gender", "age_group", "ethnicity"))
-    if value is None or got == value and not other_age and not garbled and not always:
+    if value is None:
+        # nothing to restate the answer from, and it names something else than was asked ("Does she look
+        # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
+        return CANT_TELL[0] if got is None and not always and _names_other(answer, attr) else None
+    if got == value and not other_age and not garbled and not always:
         return None
     attrs[attr] = value
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+# what an answer may name besides the asked attribute and still answer it ("How does she feel?" → "She is
+# smiling."; "Is she smiling?" → "Yes, she looks happy.")
+_ANSWERS_TOO = {"emotion": ("smile", "mouth"), "smile": ("emotion", "mouth")}
+
+
+def _names_other(answer: str, attr: str) -> bool:
+    """Whether an answer states an attribute of the face or photo other than ``attr`` (and those that
+    answer it too, :data:`_ANSWERS_TOO`), read loosely as short answers are; a pronoun names no gender."""
+    from unif2ace.data.questions import says_cant_tell
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+    others = [a for a in ATTRIBUTES if a != attr and a not in _ANSWERS_TOO.get(attr, ())]
+    words = _without_pronouns(answer)  # "He is smiling." names no gender
+    return not says_cant_tell(answer) and any(parse_attribute(words, a, loose=True) is not None for a in others)
 
 
 def _reads_as_description(answer: str) -> bool:
@@ -440,14 +486,16 @@ def _shared_years(a: tuple[float, float], b: tuple[float, float]) -> float:
     return max(0.0, min(a[1], b[1]) - max(a[0], b[0]) + 1)
 
 
-def _names_described_age(words: str, years: float, attrs: dict) -> bool:
-    """Whether the age ``words`` name (in years or as a group) is the description's: ``years`` and its
-    group ``attrs["age_group"]`` ("Yes, she is a senior." of a woman described as 52 names another)."""
+def _names_described_age(words: str, years: float | None, attrs: dict) -> bool:
+    """Whether the age ``words`` name (in years or as a group) is the description's: ``years`` (when it
+    gives one) and its group ``attrs["age_group"]`` ("Yes, she is a senior." of a woman described as 52
+    names another; so does "No, he is a young adult, not a senior." of a man described as 37)."""
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     named = parse_age_years(words)
     group = parse_attribute(words, "age_group")
-    return (named is None or round(named) == round(years)) and (group is None or group == attrs.get("age_group"))
+    return (named is None or years is None or round(named) == round(years)) and \
+        (group is None or group == attrs.get("age_group"))
 
 
 # A yes/no question about the age group is answered "no" from the description only when the age it
@@ -584,6 +632,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # a near miss left the model's "No" standing, but its words name no age ("Would you call her
         # elderly?" → "No. She looks happy."): say which group the description puts the person in
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
+    elif (said == "yes" and len(checked) == 1 and "age_group" in checked and "age_group" not in verdicts
+          and parse_attribute(rest, "age_group") is None and parse_age_years(rest) is None):
+        # a near miss left the model's "Yes" standing, but its words name no age ("Is this a kid?" of a boy
+        # described as 16 → "Yes, it is a photo of a person."): its Yes, in the training data's words
+        attrs["age_group"] = checked["age_group"]
+        return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     elif ("age" in checked and "age" not in verdicts and len(checked) == 1
           and (years := parse_age_years(caption)) is not None
           and parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None):
@@ -619,9 +673,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return None
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
         [parse_attribute(rest, decisive)]
-    if truth == (said == "yes") and any(v is not None for v in names) and \
-            (decisive != "age" or _names_described_age(rest, parse_age_years(caption), attrs)):
-        return None  # the model's Yes/No stands, and its words say why (an age bound's: the described age)
+    described_age = decisive not in ("age", "age_group") or _names_described_age(rest, parse_age_years(caption), attrs)
+    if truth == (said == "yes") and any(v is not None for v in names) and described_age:
+        return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
     if decisive == "age":
@@ -634,6 +688,7 @@ _OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "op
               "sharpness": {"sharp": "blurry", "blurry": "sharp"}.get,
               "head_tilt": {"upright": "tilted", "tilted": "upright"}.get,
               "mouth": {"closed": "open", "open": "closed"}.get,
+              "head_pose": {"frontal": "away", "away": "frontal"}.get,
               "color": {"color": "black and white", "black and white": "color"}.get}
 
 
@@ -719,17 +774,21 @@ _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|who
 
 # What no label or description states, though it is about the face or the photo: a question naming one is
 # answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.";
-# "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo)
+# "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo; "Is there
+# anything unusual about this photo?" "Yes, he is in color.": no label says what is usual; "What year was this
+# photo taken?" "Yes, it is a child.")
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
+                         r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
+                         r"(?:when|where) (?:was|were) (?:this|that|the|it)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans))\b", re.I)
 
 
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
     language, where someone lives…) or about something of the face or photo that no label states (a
-    covered face, make-up, a hat, a selfie, an edited photo: :data:`_UNLABELLED`): its honest answer is
+    covered face, make-up, a hat, a selfie, an edited photo, anything unusual: :data:`_UNLABELLED`): its honest answer is
     "I can't tell from this photo." Otherwise False for any
     question naming a gender, an age, an expression, the face, the pose or the photo (:data:`_SEEN_WORDS`,
     and every attribute :mod:`unif2ace.evaluation.attributes` reads), for "is this a …?" questions
@@ -785,3 +844,25 @@ def described_or_cant_tell(question: str, caption: str) -> str | None:
         return CANT_TELL[0]
     p = Person.of(_described(caption))
     return f"Yes, {p.he} {_STATED_ONLY[attr][p.plural]}."
+
+
+def identity_answer(question: str, caption: str) -> str | None:
+    """The answer to a question about who the person is ("Who is this?", "Who do we have here?", "Do you
+    recognise her?"): nothing in a photo says who someone is, but the model's own description says what
+    it shows ("I can't tell who this is from the photo; it shows a White teenage boy, aged 16."). None for
+    any other question, or when the description names neither a gender nor an age."""
+    from unif2ace.data.captions import indefinite_article, plain_noun
+    from unif2ace.data.questions import asks_identity
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if not asks_identity(question):
+        return None
+    attrs = _described(caption, ("gender", "age_group", "ethnicity"))
+    if "gender" not in attrs and "age_group" not in attrs:
+        return None
+    ethnicity = {"Indian": "South Asian"}.get(attrs.get("ethnicity"), attrs.get("ethnicity"))
+    who = " ".join(w for w in (ethnicity, plain_noun(attrs.get("age_group"), attrs.get("gender"))) if w)
+    if (years := parse_age_years(caption)) is not None:
+        who += f", aged {int(years)}" if years >= 1 else ", under one year old"
+    return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
+

@@ -607,11 +607,12 @@ class UniF2ace:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
         question about nothing the model can see gets "I can't tell from this photo."
-        (``constraints.unseen_question``) and every "no" answer whose "not …" misnames what was asked is
-        mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        (``constraints.unseen_question``), one about who the person is gets "I can't tell who this is …"
+        with what the description says the photo shows (``constraints.identity_answer``), and every "no"
+        answer whose "not …" misnames what was asked is mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
-        from unif2ace.data.questions import CANT_TELL, asked_attributes, is_yes_no, spelled
+        from unif2ace.data.questions import CANT_TELL, asked_attributes, asks_identity, is_yes_no, spelled
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
@@ -619,6 +620,7 @@ class UniF2ace:
             first_person_cant_tell,
             grounded_answer,
             grounded_yes_no,
+            identity_answer,
             mended_yes_no,
             pronoun_genders,
             stated_only,
@@ -634,11 +636,15 @@ class UniF2ace:
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")
-        other = [i for i, a in enumerate(answers) if not asked[i] and pronoun_genders(a)]
+        # and "Who is this?" is answered with what the description says the photo shows
+        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or asks_identity(questions[i]))]
         out = list(answers)
+        who = {}
         if rows or other:
             captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows + other, crops, codes, features)
             for i in other:
+                if asks_identity(questions[i]) and (said := identity_answer(questions[i], captions[i])) is not None:
+                    who[i] = said
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
             second = {}
             for attr, wording in SECOND_WORDING.items():
@@ -655,7 +661,9 @@ class UniF2ace:
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
         for i, question in enumerate(questions):
-            if unseen_question(question):  # "Is she married?": not "No. She is not smiling."
+            if i in who:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
+                out[i] = who[i]
+            elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
             elif (mine := first_person_cant_tell(out[i])) is not None:  # not "She can't tell from …"
                 out[i] = mine
