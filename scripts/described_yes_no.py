@@ -1,4 +1,5 @@
-"""Yes/no questions about the head pose and the mouth: the model's own Yes/No against the grounded one.
+"""Yes/no questions about the head pose, the mouth and the lighting: the model's own Yes/No against the
+grounded one.
 
     python scripts/described_yes_no.py --model unif2ace/assets/models/default --split val
 
@@ -14,11 +15,15 @@ from __future__ import annotations
 
 import argparse
 
-QUESTIONS = {  # question -> (label, the value whose presence is a "yes")
+QUESTIONS = {  # question -> (label, the value asked: data.questions.same_value says whether a label is it)
     "Is this person facing the camera?": ("head_pose", "frontal"),
     "Is the person looking at the camera?": ("head_pose", "frontal"),
+    "Is this person looking away?": ("head_pose", "away"),
+    "Is the person turned to the side?": ("head_pose", "away"),
     "Is the mouth closed?": ("mouth", "closed"),
     "Is this person's mouth closed?": ("mouth", "closed"),
+    "Is the lighting good?": ("lighting", "good"),
+    "Is the photo too dark?": ("lighting", "dim"),
 }
 
 
@@ -31,6 +36,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    ap.add_argument("--only", default=None, help="ask only the questions containing this text (e.g. 'lighting')")
     args = ap.parse_args()
 
     from unif2ace.commands.inference_common import set_threads
@@ -39,6 +45,7 @@ def main() -> int:
 
     import torch
 
+    from unif2ace.data.questions import same_value
     from unif2ace.evaluation.models import ask_images
     from unif2ace.evaluation.tasks import load_images, load_records
     from unif2ace.evaluation.understanding import _first_word
@@ -54,9 +61,11 @@ def main() -> int:
     print(f"{args.split}, {len(records)} photos")
     print(f"{'question':40s} {'n':>4s} {'own':>6s} {'grounded':>9s} {'majority':>9s}")
     for question, (label, value) in QUESTIONS.items():
+        if args.only and args.only.lower() not in question.lower():
+            continue
         answers = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question,
                              grounded_answers=False)
-        rows = [(r.attributes[label].value == value, a, c) for r, a, c in zip(records, answers, captions)
+        rows = [(same_value(label, r.attributes[label].value, value), a, c) for r, a, c in zip(records, answers, captions)
                 if label in r.attributes and r.attributes[label].confidence >= 0.6]
         own = sum((_first_word(a) == "yes") == truth for truth, a, _ in rows)
         grounded = sum((_first_word(grounded_yes_no(question, a, c) or a) == "yes") == truth for truth, a, c in rows)

@@ -19,7 +19,9 @@ from unif2ace.generation.constraints import (
     grounded_yes_no,
     identity_answer,
     mended_yes_no,
+    remark_reply,
     singular_years,
+    small_talk,
     unseen_question,
     yes_no_consistent,
     yes_no_grounded,
@@ -554,13 +556,19 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     asked.clear()
     pipe.ask(images[:1], ["Tell me about this person."], align=False, max_new_tokens=8, grounded_answers=False)
     assert asked == [["Tell me about this person."]]
-    # in a chat, only the turn being answered is re-asked; the history keeps the user's words
+    # in a chat, the description is asked of the photo alone, so that it is the one every grounded answer
+    # reads (a chat's "Describe him." and "How old is he?" name one age); other turns keep their history
     asked.clear()
     convs = []
     monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, cv, **k: convs.append(cv) or real(codes, cv, **k))
-    pipe.chat(images[0], [{"role": "user", "content": "What do you see?"}, {"role": "assistant", "content": "A face."},
-                          {"role": "user", "content": "Can you describe her?"}], align=False, max_new_tokens=8)
-    assert [q for q, _ in convs[0][0]] == ["What do you see?", CAPTION_QUESTION]
+    chat = [{"role": "user", "content": "What do you see?"}, {"role": "assistant", "content": "A face."},
+            {"role": "user", "content": "Can you describe her?"}]
+    described = pipe.chat(images[0], chat, align=False, max_new_tokens=8)
+    assert convs[0] == [[(CAPTION_QUESTION, None)]]
+    assert described == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
+    convs.clear()
+    pipe.chat(images[0], chat[:2] + [{"role": "user", "content": "Is she smiling?"}], align=False, max_new_tokens=8)
+    assert [q for q, _ in convs[0][0]] == ["What do you see?", "Is she smiling?"]
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):
@@ -859,4 +867,54 @@ def test_an_open_answer_that_names_something_else_is_no_answer(question, answer,
 ])
 def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, expected):
     assert identity_answer(question, caption) == expected
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("Hi there", "Hello"), ("Hello!", "Hello"), ("hey", "Hello"), ("Good morning.", "Hello"),
+    ("Thanks!", "You're welcome"), ("Thank you so much.", "You're welcome"), ("Great, thanks!", "You're welcome"),
+    ("ok", "Anything else"), ("Got it.", "Anything else"), ("Bye!", "Goodbye"), ("Ok bye", "Goodbye"),
+    ("Hi, is he happy?", None), ("Is he happy?", None), ("Hello, how old is she?", None), ("Nice photo.", None),
+    ("Thanks. Is she smiling?", None),
+])
+def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
+    reply = small_talk(message)
+    assert (reply is None) if kind is None else reply.startswith(kind)
+
+
+OLD_MAN = "The image shows a close-up portrait of a White elderly man who is 85 years old. He has his mouth closed."
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Really? He looks younger to me.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("I think she is 40.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("That is a woman, not a man.", "I may be wrong, but from this photo this is a man."),
+    # questions, requests and other remarks are not disputes
+    ("How old is he?", None), ("He looks younger to me?", None), ("Tell me his age.", None), ("His age.", None),
+    ("Her age, please.", None), ("Guess his age", None), ("He looks happy.", None), ("Nice photo.", None),
+    ("I took this photo in 2010.", None), ("Thanks!", None),
+])
+def test_a_remark_about_age_or_gender_gets_the_descriptions_view(message, expected):
+    assert remark_reply(message, OLD_MAN) == expected
+
+
+def test_a_remark_gets_no_reply_when_the_description_does_not_say():
+    assert remark_reply("He looks younger to me.", "A close-up photo. It is a color picture.") is None
+    assert remark_reply("She looks older.", "A photo of a young girl.") == "I may be wrong, but from this photo she looks like a child."
+
+
+def test_chat_replies_to_small_talk_and_remarks_through_the_pipeline(pipe, monkeypatch):
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(2, 29)
+    pipe._own.clear()
+    got = pipe.ask(images, ["Hi there!", "Thanks!"], align=False, max_new_tokens=6)
+    assert got == [small_talk("Hi there!"), small_talk("Thanks!")]
+    monkeypatch.setattr(constraints, "remark_reply", lambda m, c: f"[{m}|{c[:10]}]")
+    caption = pipe.caption(images[:1], align=False)[0]
+    got = pipe.chat(images[0], [{"role": "user", "content": "How old is she?"}, {"role": "assistant", "content": "30."},
+                                {"role": "user", "content": "She looks younger to me."}], align=False, max_new_tokens=6)
+    assert got == f"[She looks younger to me.|{caption[:10]}]"  # read against the photo's own description
+    # without grounding the model answers alone
+    assert pipe.ask(images[:1], ["Hi there!"], align=False, max_new_tokens=6, grounded_answers=False) != \
+        [small_talk("Hi there!")]
 

@@ -671,8 +671,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return polar_answer(attr, attrs, checked[attr], random.Random(question))
     else:
         return None
+    # (a pronoun names no gender: "Could he be someone's grandfather?" → "Yes. His eyes are open." says nothing asked)
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
-        [parse_attribute(rest, decisive)]
+        [parse_attribute(_without_pronouns(rest) if decisive == "gender" else rest, decisive)]
     described_age = decisive not in ("age", "age_group") or _names_described_age(rest, parse_age_years(caption), attrs)
     if truth == (said == "yes") and any(v is not None for v in names) and described_age:
         return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
@@ -866,3 +867,78 @@ def identity_answer(question: str, caption: str) -> str | None:
         who += f", aged {int(years)}" if years >= 1 else ", under one year old"
     return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
 
+
+# Chat that asks nothing: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes, he is
+# smiling."). The replies invite a question about the photo; nothing is said about the person.
+_SMALL_TALK = [
+    (re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+                r"(?:\s+(?:there|again|everyone|all|friend))?$"),
+     "Hello! Ask me anything about the person in this photo (age, expression, pose), or ask me to describe it."),
+    (re.compile(r"^(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice)\s*,?\s*)?(?:thanks|thank you|thx|ty|cheers|many thanks)"
+                r"(?:\s+(?:so much|a lot|very much|again))?$"),
+     "You're welcome! Anything else you'd like to know about this photo?"),
+    (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
+     "Anything else you'd like to know about this photo?"),
+    (re.compile(r"^(?:(?:ok(?:ay)?|thanks|thank you)\s*,?\s*)?(?:bye|goodbye|good bye|see you|see ya|that's all|that is all)"
+                r"(?:\s+(?:for now|then))?$"),
+     "Goodbye!"),
+]
+
+
+def small_talk(message: str) -> str | None:
+    """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement or
+    a goodbye ("Hi there!" → "Hello! Ask me anything about …"); None for any other message."""
+    text = re.sub(r"[\s!.,:;)(~*-]+$", "", message.strip().lower().replace("\u2019", "'"))
+    text = re.sub(r"\s+", " ", text)
+    return next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
+
+
+# A statement, not a question, that disputes the person's age or gender ("Really? He looks younger to me.",
+# "That's a woman, not a man."): the reply restates what the description says, as an opinion.
+_AGE_REMARK = re.compile(r"\b(?:younger|older|young|old|age|aged|years?|teen\w*|kid|child|baby|senior|elderly|"
+                         r"middle-aged|adult|\d{1,3})\b", re.I)
+_GENDER_REMARK = re.compile(r"\b(?:man|woman|boy|girl|male|female|guy|lady|gentleman)\b", re.I)
+
+
+_REQUEST_START = re.compile(r"^(?:what|what's|who|who's|whose|where|when|which|why|how|is|are|was|were|does|do|did|"
+                            r"has|have|can|could|will|would|should|am|tell|describe|guess|estimate|say|give|name|"
+                            r"list|caption|explain|rate|please)\b")
+
+
+def remark_attribute(message: str) -> str | None:
+    """"age_group" or "gender" when a message is a remark about the person's age or gender rather than a
+    question or a request ("He looks younger to me.", "I think she's 40.", "That's a woman, not a man.");
+    None otherwise ("How old is he?", "Tell me his age.", "His age, please.")."""
+    from unif2ace.data.questions import _core, asked_attributes
+
+    core = _core(message)
+    if (core.endswith("?") or len(core.split()) < 3 or _REQUEST_START.match(core) or asked_attributes(message)
+            or small_talk(message) is not None):
+        return None
+    if _AGE_REMARK.search(core):
+        return "age_group"
+    return "gender" if _GENDER_REMARK.search(core) else None
+
+
+def remark_reply(message: str, caption: str) -> str | None:
+    """The reply to a remark about the person's age or gender (:func:`remark_attribute`): the model's view
+    from its own description, given as one that may be wrong ("He looks younger to me." → "I may be wrong,
+    but from this photo he looks about 85 years old, so he is a senior."); None when the message is no such
+    remark or the description does not say."""
+    from unif2ace.data.captions import years_old
+    from unif2ace.data.questions import GROUP_NOUN, Person, _gender_word
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    attr = remark_attribute(message)
+    attrs = _described(caption, ("gender", "age_group"))
+    if attr is None or attr not in attrs:
+        return None
+    p = Person.of(attrs)
+    if attr == "gender":
+        view = f"this is {_gender_word(attrs)}"
+    elif (years := parse_age_years(caption)) is not None:
+        about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
+        view = f"{p.he} {'look' if p.plural else 'looks'} {about}, so {p.he} {p.be()} {GROUP_NOUN[attrs['age_group']]}"
+    else:
+        view = f"{p.he} {'look' if p.plural else 'looks'} like {GROUP_NOUN[attrs['age_group']]}"
+    return f"I may be wrong, but from this photo {view}."

@@ -483,7 +483,8 @@ class UniF2ace:
         "Yes" when the description states them and "I can't tell" otherwise
         (``constraints.described_or_cant_tell``). A request for a description in any wording ("Tell
         me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
-        :data:`CAPTION_QUESTION`. The description is decoded once per photo and kept while the photo is
+        :data:`CAPTION_QUESTION`, of the photo alone (in a chat too, without the earlier turns, so that it is
+        the description every grounded answer reads). The description is decoded once per photo and kept while the photo is
         among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
         reuse it. A conversation longer than the model's context keeps its latest turns that fit (the
         oldest are left out); only a last question too long on its own is an error."""
@@ -507,7 +508,9 @@ class UniF2ace:
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
             from unif2ace.data.questions import asks_description, spelled
 
-            conversations = [turns[:-1] + [(CAPTION_QUESTION, None)] if asks_description(spelled(turns[-1][0]))
+            # from the photo alone, also in a chat: the description then is the one every grounded answer
+            # reads, so a chat's "Describe him." and "How old is he?" name one age
+            conversations = [[(CAPTION_QUESTION, None)] if asks_description(spelled(turns[-1][0]))
                              else turns for turns in conversations]
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
@@ -608,8 +611,11 @@ class UniF2ace:
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
         question about nothing the model can see gets "I can't tell from this photo."
         (``constraints.unseen_question``), one about who the person is gets "I can't tell who this is …"
-        with what the description says the photo shows (``constraints.identity_answer``), and every "no"
-        answer whose "not …" misnames what was asked is mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        with what the description says the photo shows (``constraints.identity_answer``), a remark about
+        the person's age or gender ("He looks younger to me.") the description's view, as one that may be
+        wrong (``constraints.remark_reply``), a greeting, thanks or goodbye a reply that asks nothing of the
+        photo (``constraints.small_talk``), and every "no" answer whose "not …" misnames what was asked is
+        mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attributes, asks_identity, is_yes_no, spelled
@@ -623,6 +629,9 @@ class UniF2ace:
             identity_answer,
             mended_yes_no,
             pronoun_genders,
+            remark_attribute,
+            remark_reply,
+            small_talk,
             stated_only,
             unseen_question,
             yes_no_grounded,
@@ -636,15 +645,17 @@ class UniF2ace:
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")
-        # and "Who is this?" is answered with what the description says the photo shows
-        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or asks_identity(questions[i]))]
+        # and "Who is this?" or "He looks younger to me." is answered with what the description says
+        viewed = [asks_identity(q) or remark_attribute(q) is not None for q in questions]
+        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
         out = list(answers)
-        who = {}
+        view = {}
         if rows or other:
             captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows + other, crops, codes, features)
             for i in other:
-                if asks_identity(questions[i]) and (said := identity_answer(questions[i], captions[i])) is not None:
-                    who[i] = said
+                if viewed[i] and (said := identity_answer(questions[i], captions[i])
+                                  or remark_reply(questions[i], captions[i])) is not None:
+                    view[i] = said
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
             second = {}
             for attr, wording in SECOND_WORDING.items():
@@ -661,8 +672,10 @@ class UniF2ace:
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
         for i, question in enumerate(questions):
-            if i in who:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
-                out[i] = who[i]
+            if (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
+                out[i] = reply
+            elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
+                out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
             elif (mine := first_person_cant_tell(out[i])) is not None:  # not "She can't tell from …"
