@@ -19,6 +19,8 @@ from unif2ace.generation.constraints import (
     grounded_yes_no,
     identity_answer,
     mended_yes_no,
+    off_question_yes_no,
+    open_answered_yes_no,
     remark_reply,
     singular_years,
     small_talk,
@@ -122,7 +124,9 @@ def _images(n: int, seed: int) -> list[Image.Image]:
 @pytest.mark.parametrize("question, expected", [
     ("Is this a young girl?", {"gender", "age_group"}), ("Is the kid a boy?", {"gender", "age_group"}),
     ("Is this a man?", {"gender"}), ("Could she be a senior?", {"age_group"}), ("Does she look solemn?", {"smile"}),
-    ("Is he smiling?", {"smile"}), ("Is she happy?", set()), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
+    # the expression is read so that its answer is worded (_emotion_yes_no), never decided by the description
+    ("Is he smiling?", {"smile"}), ("Is she happy?", {"emotion"}), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
+    ("Are they angry?", {"emotion"}), ("Is she happy and smiling?", {"smile"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
     ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", set()),
     ("Is she facing me?", {"head_pose"}), ("Is he looking at you?", {"head_pose"}),
@@ -206,7 +210,7 @@ def test_the_described_eyes_and_colour_decide_questions_about_them(question, ans
     ("Eyes open?", "No, she is a woman.", "No, her eyes are closed."),
     ("Is this a black and white photo?", "No.", "No, it is in color."),
     ("Is she smiling?", "Yes, she is smiling.", None),  # its words say it already
-    ("Is she happy?", "Yes, it is a photo.", None),  # the expression is not restated
+    ("Is she happy?", "Yes, it is a photo.", "Yes, she looks happy."),  # the expression's Yes is the model's own
 ])
 def test_an_undecided_answer_that_names_nothing_asked_is_worded_from_its_own_yes_no(question, answer, expected):
     caption = "The photo is a close-up photo; it shows a White woman who is 30 years old. She has a happy expression."
@@ -433,7 +437,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is the face partly hidden?", "Is it a selfie?", "Is he wearing a hat?", "Is she wearing makeup?",
     "Has this photo been edited?", "Does she have earrings?", "How many people are in the photo?",
     "Is there anything unusual about this photo?", "Anything odd about her face?", "What year was this photo taken?",
-    "When was this picture taken?", "Where was the photo taken?",
+    "When was this picture taken?", "Where was the photo taken?", "What's the skin tone?", "What is her complexion like?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -917,4 +921,108 @@ def test_chat_replies_to_small_talk_and_remarks_through_the_pipeline(pipe, monke
     # without grounding the model answers alone
     assert pipe.ask(images[:1], ["Hi there!"], align=False, max_new_tokens=6, grounded_answers=False) != \
         [small_talk("Hi there!")]
+
+
+YOUNG_MAN = "The image shows a close-up photo of a South Asian young man, aged 21. He has a neutral expression."
+NO_EXPRESSION = "The image shows a close-up photo of a South Asian young man, aged 21. He has his mouth shut."
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # an open question answered as a yes/no one is restated, even when it names the right group
+    ("How old is he?", "No, he is a young adult, not a senior.", "He is 21 years old, so he is a young adult."),
+    ("How old would you guess? Just a number.", "No, he is a young adult, not a senior.", "21."),
+    ("How old is he, just a number?", "He is 21 years old, so he is a young adult.", "21."),
+    ("How old is he?", "He is 21 years old, so he is a young adult.", None),
+])
+def test_open_age_answers_that_read_as_yes_no_are_restated_and_a_number_is_a_number(question, answer, expected):
+    assert grounded_answer(question, answer, YOUNG_MAN) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # an expression no label names: the described one, or "I can't tell"
+    ("Are they angry?", "Yes, he is even.", YOUNG_MAN, "No. He looks neutral."),
+    ("Does he look scared?", "Yes.", NO_EXPRESSION, "I can't tell from this photo."),
+    # a labelled one: the model's own Yes/No stands, worded when its words name no expression
+    ("Is he sad?", "Yes, he is even.", YOUNG_MAN, "Yes. He looks sad."),
+    ("Is he sad?", "No. His mouth is closed.", YOUNG_MAN, "No. He looks neutral, not sad."),
+    ("Is he sad?", "No. His mouth is closed.", NO_EXPRESSION, "No. He does not look sad."),
+    ("Is he sad?", "No, he looks neutral, not sad.", YOUNG_MAN, None),
+    ("Is he happy?", "Yes, he is smiling.", YOUNG_MAN, None),
+])
+def test_yes_no_about_the_expression_keeps_the_models_word_in_words_that_say_why(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, off", [
+    ("Does this look like a passport photo?", "No. He is a young adult, not a senior.", True),
+    ("Is this a professional photo?", "No, he is smiling.", True),
+    ("Is this picture old?", "No. He looks about 21 years old.", True),  # the photo's age, not the person's
+    ("Is she Asian?", "No. She is a young adult, not a senior.", True),
+    ("Is she Asian?", "Yes, she is Asian.", False),
+    ("Is this a cat?", "No, it is a photo of a person.", False),
+    ("Is the photo cropped tightly?", "Yes, it is a photo of a person.", False),
+    ("Is this a person?", "Yes, this is a man.", False),
+    ("Is this a real photo?", "Yes. This is a man.", False),
+    ("Is her expression serious?", "No. She is smiling.", False),  # a smile question in other words
+    ("Is she smiling?", "No. It is in color.", False),  # a checked question: grounded_yes_no's
+])
+def test_a_yes_no_answer_about_something_not_asked_is_found(question, answer, off):
+    assert off_question_yes_no(question, answer) == off
+
+
+def test_no_yes_no_question_of_the_data_with_its_own_answer_reads_as_off_the_question():
+    import random
+
+    from unif2ace.data import questions as Q
+
+    people = [{"gender": "female", "age_group": "senior", "age": 70, "smile": True, "emotion": "happy", "eyes": "open",
+               "color": "color"},
+              {"gender": "male", "age_group": "child", "age": 6, "smile": False, "emotion": "neutral", "eyes": "closed",
+               "color": "black and white"}]
+    asked = []
+    for attrs in people:
+        for attr in ("gender", "age_group", "smile", "emotion", "eyes", "color"):
+            for truth in (True, False):
+                for split in ("train", "held-out"):
+                    for seed in range(40):
+                        if (got := Q.polar_question(attr, attrs, truth, random.Random(seed), split)) is not None:
+                            asked.append(got[:2])
+        for truth in (True, False):
+            for split in ("train", "held-out"):
+                asked += [Q.off_topic(attrs, truth, random.Random(seed), split)[:2] for seed in range(40)]
+    assert len(asked) > 1500 and not [qa for qa in asked if off_question_yes_no(*qa)]
+
+
+def test_bare_old_or_young_of_the_photo_is_no_age():
+    assert asked_age_range("Is this picture old?") is None and asked_age_range("Does this photo look old?") is None
+    assert asked_age_range("Is he old?") == (56, 200) and asked_age_range("Is the man in this picture old?") == (56, 200)
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Rate this photo's quality.", "No. He is a young adult, not a senior.", True),
+    ("What do you think?", "Yes, he is smiling.", True),
+    ("What is her name?", "No, she is a woman.", True),
+    ("How old is he?", "No, he is 20.", False),  # an age question: grounded_answer restates it
+    ("Describe her expression.", "Yes, she is happy.", False),
+    ("Is he smiling?", "Yes.", False), ("Nice photo.", "Yes.", False), ("Hi there", "Yes, he is smiling.", False),
+    ("Who is this?", "No.", False), ("Tell me about this person.", "Yes.", False),
+])
+def test_an_open_question_answered_yes_or_no_about_nothing_checked_is_found(question, answer, expected):
+    assert open_answered_yes_no(question, answer) == expected
+
+
+def test_ask_says_cant_tell_for_answers_off_the_question(pipe, monkeypatch):
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(3, 31)
+    questions = ["Does this look like a passport photo?", "Rate this photo's quality.", "Is she smiling?"]
+    plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
+    seen = []
+    monkeypatch.setattr(constraints, "off_question_yes_no", lambda q, a: seen.append(("yn", q, a)) or "passport" in q)
+    monkeypatch.setattr(constraints, "open_answered_yes_no", lambda q, a: seen.append(("open", q, a)) or "Rate" in q)
+    got = pipe.ask(images, questions, align=False, max_new_tokens=6)
+    assert got[:2] == ["I can't tell from this photo."] * 2
+    # the yes/no rule reads only yes/no questions whose answers nothing grounded; the open rule the rest
+    assert ("yn", questions[0], plain[0]) in seen and ("open", questions[1], plain[1]) in seen
+    assert not [x for x in seen if x[1] == questions[2] and x[0] == "yn"]
 

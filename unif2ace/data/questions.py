@@ -352,7 +352,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
-    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me))*\s*[.?!]*$")
+    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
+    r"in (?:a few|two|three|[2-5]) sentences))*\s*[.?!]*$")
 
 
 def asks_description(question: str) -> bool:

@@ -363,6 +363,11 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
     garbled = attr in ("gender", "age_group") and any(
         parse_attribute(answer, a, loose=True) is not None for a in ATTRIBUTES if a not in ("gender", "age_group", "ethnicity"))
+    # an open question answered as a yes/no one ("How old would you guess?" → "No, he is a young adult, not a
+    # senior.") is garbled too, whatever it names
+    garbled = garbled or _YES_NO_START.match(answer) is not None
+    if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
+        return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
     if value is None:
         # nothing to restate the answer from, and it names something else than was asked ("Does she look
         # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
@@ -389,6 +394,11 @@ def _names_other(answer: str, attr: str) -> bool:
     others = [a for a in ATTRIBUTES if a != attr and a not in _ANSWERS_TOO.get(attr, ())]
     words = _without_pronouns(answer)  # "He is smiling." names no gender
     return not says_cant_tell(answer) and any(parse_attribute(words, a, loose=True) is not None for a in others)
+
+
+_YES_NO_START = re.compile(r"^\s*(?:yes|no)\b", re.I)
+_JUST_A_NUMBER = re.compile(r"\b(?:just|only) (?:a|the|one) number\b|\bnumber only\b|\bin a number\b|"
+                            r"\bas a number\b", re.I)
 
 
 def _reads_as_description(answer: str) -> bool:
@@ -535,6 +545,10 @@ _BARE_AGE = [(re.compile(r"(?<!how )\b(?:young|youthful)\b(?=\s*(?:[?!.,;]|$))",
              (re.compile(r"(?<!how )\bold\b(?=\s*(?:[?!.,;]|$))", re.I), (56, 200))]
 
 
+_PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|that|it|your)\s+"
+                            r"(?:photo|picture|image|pic|shot|photograph|snapshot)\b", re.I)
+
+
 def asked_age_range(question: str) -> tuple[int, int] | None:
     """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
     (61, 200), "Is this a minor?" → (0, 17)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare
@@ -547,6 +561,8 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
         part, decade = (m[1] or m[2] or "").lower() or None, int(m[3]) * 10 if m[3] else _DECADE_WORDS[m[4].lower()]
         lo, up = _DECADE_PART[part]
         return decade + lo, decade + up
+    if _PHOTO_SUBJECT.search(question):  # "Is this picture old?" asks the photo's age, not the person's
+        return None
     return next((span for pattern, span in _BARE_AGE if pattern.search(question)), None)
 
 
@@ -555,8 +571,46 @@ def yes_no_grounded(question: str) -> set[str]:
     smile, eyes, photo colour, facing the camera, sharpness, head tilt and mouth that it names
     (:data:`YES_NO_CHECKED`), and "age" for a bound on the age
     ("Is this a young girl?" → {"gender", "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
-    found = set(_asked_values(question)) & set(YES_NO_CHECKED)
+    values = _asked_values(question)
+    found = set(values) & set(YES_NO_CHECKED)
+    if set(values) == {"emotion"} or not values and _OTHER_EMOTION.search(question):
+        found.add("emotion")  # worded (and an expression no label has answered) by _emotion_yes_no
     return found - {"age_group"} | {"age"} if asked_age_range(question) else found
+
+
+# expressions no label names ("Are they angry?", "Does he look scared?"): the model never learned them
+_OTHER_EMOTION = re.compile(r"\b(?:angry|anger|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|"
+                            r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited)\b", re.I)
+
+
+def _emotion_yes_no(question: str, said: str, rest: str, caption: str) -> str | None:
+    """The answer to a yes/no question about the expression alone. One no label names ("Are they angry?"):
+    "No, he looks neutral." when the description states an expression, else "I can't tell from this
+    photo." (the model's own Yes/No about it carries nothing). A labelled one ("Is he sad?"): the model's
+    own Yes/No stands (the description's expression was not right more often), worded as the training
+    data words it when its words name no expression ("Are they sad?" → "Yes, he is even." → "Yes, he
+    looks sad."); None when the answer stands as it is."""
+    import random
+
+    from unif2ace.data.questions import CANT_TELL, EMOTION_ADJ, Person, _yes_no
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
+    p = Person.of(attrs)
+    looks = "look" if p.plural else "looks"
+    asked = _asked_values(question).get("emotion")
+    if asked is None:  # an expression no label names
+        if (own := attrs.get("emotion")) is None:
+            return CANT_TELL[0]
+        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}.")
+    if parse_attribute(rest, "emotion") is not None or parse_attribute(rest, "smile") is not None:
+        return None  # its words name an expression or a smile: they say why
+    if said == "yes":
+        return _yes_no(random.Random(question), True, f"{p.he} {looks} {EMOTION_ADJ[asked]}.")
+    own = attrs.get("emotion")
+    if own is not None and own != asked:
+        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}, not {EMOTION_ADJ[asked]}.")
+    return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {EMOTION_ADJ[asked]}.")
 
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
@@ -596,6 +650,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = words[1] if len(words) > 1 else ""  # the answer's words after its Yes/No
+    if said is not None and "emotion" in yes_no_grounded(question) and not checked:
+        return _emotion_yes_no(question, said, rest, caption)
     if not checked or said is None:
         return None
     attrs = _described(caption, YES_NO_CHECKED)
@@ -782,6 +838,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
+                         r"skin (?:tone|colou?r|type)|complexion|"
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans))\b", re.I)
 
@@ -902,7 +959,7 @@ _GENDER_REMARK = re.compile(r"\b(?:man|woman|boy|girl|male|female|guy|lady|gentl
 
 _REQUEST_START = re.compile(r"^(?:what|what's|who|who's|whose|where|when|which|why|how|is|are|was|were|does|do|did|"
                             r"has|have|can|could|will|would|should|am|tell|describe|guess|estimate|say|give|name|"
-                            r"list|caption|explain|rate|please)\b")
+                            r"list|caption|explain|rate|judge|assess|evaluate|comment|please)\b")
 
 
 def remark_attribute(message: str) -> str | None:
@@ -942,3 +999,49 @@ def remark_reply(message: str, caption: str) -> str | None:
     else:
         view = f"{p.he} {'look' if p.plural else 'looks'} like {GROUP_NOUN[attrs['age_group']]}"
     return f"I may be wrong, but from this photo {view}."
+
+
+# what a yes/no answer's words may name that a question about something else did not ask
+_ANSWER_VALUES = ("gender", "age_group", "smile", "emotion", "eyes", "mouth", "color", "head_pose", "head_tilt",
+                  "sharpness", "lighting")
+_OFF_TOPIC_WORDS = re.compile(r"^\W*it(?:'s| is) (?:a |an )?(?:photo|picture|image) of\b", re.I)
+
+
+def off_question_yes_no(question: str, answer: str) -> bool:
+    """Whether a yes/no answer speaks of something its question did not ask, about a question that names
+    nothing the description can check ("Does this look like a passport photo?" → "No. He is a young adult,
+    not a senior."; "Can you see their teeth?" → "No. It is in color."): such an answer says nothing of
+    what was asked, and "I can't tell from this photo." is the honest one. "Is this a cat?" → "No, it is a
+    photo of a person." and answers to questions that name a checked value are left alone."""
+    from unif2ace.data.questions import asked_attribute, is_yes_no
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity, question_attribute
+
+    words = answer.strip().split(maxsplit=1)
+    if len(words) < 2 or polarity(words[0]) is None or not is_yes_no(question):
+        return False
+    if question_attribute(question) or asked_attribute(question):  # "Is her expression serious?" → "No, she is smiling."
+        return False
+    if _asked_values(question) or yes_no_grounded(question) or asked_age_range(question) is not None \
+            or stated_only(question) or _asks_other_subject(question) \
+            or (x := _subject(question)) is not None and re.search(_PERSON_WORDS + r"|\breal\b", x.lower()):
+        return False
+    rest = words[1]
+    if _OFF_TOPIC_WORDS.match(rest):
+        return False
+    said = _without_pronouns(rest)
+    return parse_age_years(rest) is not None or any(parse_attribute(said, a) is not None for a in _ANSWER_VALUES)
+
+
+def open_answered_yes_no(question: str, answer: str) -> bool:
+    """Whether an open question that names nothing the description can check got a yes/no answer ("Rate
+    this photo's quality." → "No. He is a young adult, not a senior."): it answers nothing asked."""
+    from unif2ace.data.questions import _core, asked_attributes, asks_description, asks_identity, is_yes_no
+    from unif2ace.evaluation.attributes import question_attribute
+
+    if is_yes_no(question) or not _YES_NO_START.match(answer):
+        return False
+    if not (_QUESTION_LIKE.search(question.strip()) or _REQUEST_START.match(_core(question))):
+        return False  # "Nice photo.": not a question
+    return not (asked_attributes(question) or question_attribute(question) or asks_description(question)
+                or asks_identity(question) or small_talk(question) or remark_attribute(question))
+

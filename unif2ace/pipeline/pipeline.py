@@ -614,8 +614,11 @@ class UniF2ace:
         with what the description says the photo shows (``constraints.identity_answer``), a remark about
         the person's age or gender ("He looks younger to me.") the description's view, as one that may be
         wrong (``constraints.remark_reply``), a greeting, thanks or goodbye a reply that asks nothing of the
-        photo (``constraints.small_talk``), and every "no" answer whose "not …" misnames what was asked is
-        mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        photo (``constraints.small_talk``), a yes/no answer that speaks of something its question did not
+        ask gets "I can't tell from this photo." (``constraints.off_question_yes_no``), as does an open
+        question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``), and
+        every "no"
+        answer whose "not …" misnames what was asked is mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attributes, asks_identity, is_yes_no, spelled
@@ -628,6 +631,8 @@ class UniF2ace:
             grounded_yes_no,
             identity_answer,
             mended_yes_no,
+            off_question_yes_no,
+            open_answered_yes_no,
             pronoun_genders,
             remark_attribute,
             remark_reply,
@@ -677,6 +682,10 @@ class UniF2ace:
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
+                out[i] = CANT_TELL[0]
+            elif polar[i] and not asked[i] and off_question_yes_no(question, out[i]):  # "A passport photo?"
+                out[i] = CANT_TELL[0]  # not "No. He is a young adult, not a senior."
+            elif open_answered_yes_no(question, out[i]):  # "Rate this photo's quality." → not "No. He is …"
                 out[i] = CANT_TELL[0]
             elif (mine := first_person_cant_tell(out[i])) is not None:  # not "She can't tell from …"
                 out[i] = mine
