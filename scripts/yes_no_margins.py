@@ -7,7 +7,8 @@ held-out wordings) are answered once without grounding, each photo is described 
 :data:`unif2ace.generation.constraints.SECOND_WORDING`'s gender question once, and then
 :func:`~unif2ace.generation.constraints.grounded_yes_no` re-judges every answer at each margin: the
 pipeline's answers at that margin, without decoding again. Prints accuracy on true and false premises per
-attribute and overall (column "off": no grounding), and the share of answers whose "not …" misnames what
+attribute and overall (column "off": no grounding; "M-flat": margin M for every described age, without the
+shrink to half the described age that young faces get), and the share of answers whose "not …" misnames what
 was asked before :func:`~unif2ace.generation.constraints.mended_yes_no` mends them. Choose on val; run test once, with the pipeline
 (``unif2ace eval understanding``).
 """
@@ -49,12 +50,15 @@ def main() -> int:
     captions = caption_images(pipe, images, args.batch_size, desc="descriptions")
     second = ask_images(pipe, images, [SECOND_WORDING["gender"]] * len(images), args.batch_size,
                         desc="second wording", grounded_answers=False, max_new_tokens=24)
-    columns = ["off", *args.margins]
+    columns = ["off", *args.margins, *[f"{m:g}-flat" for m in args.margins]]  # "-flat": no shrink for the young
     right: dict[tuple, list[bool]] = defaultdict(list)
     for (i, q), answer in zip(items, plain):
         want = "yes" if q.premise else "no"
         for m in columns:
-            final = answer if m == "off" else (grounded_yes_no(q.question, answer, captions[i], second[i], m) or answer)
+            flat = isinstance(m, str) and m.endswith("-flat")
+            margin = float(m[:-5]) if flat else m
+            final = answer if m == "off" else (grounded_yes_no(q.question, answer, captions[i], second[i], margin,
+                                                               young_margin=not flat) or answer)
             ok = _first_word(final) == want  # scored as the evaluation scores it
             premise = "true" if q.premise else "false"
             right[(f"{q.attribute}, {premise}", m)].append(ok)

@@ -1026,3 +1026,28 @@ def test_ask_says_cant_tell_for_answers_off_the_question(pipe, monkeypatch):
     assert ("yn", questions[0], plain[0]) in seen and ("open", questions[1], plain[1]) in seen
     assert not [x for x in seen if x[1] == questions[2] and x[0] == "yn"]
 
+
+GIRL_1 = "The image shows a close-up photo of a White little girl, aged 1. She has a neutral expression. Both of her eyes are open."
+BOY_3 = ("The photo is a close-up photo; it shows a White young boy who is 3 years old. The expression on his face reads "
+         "as neutral. His eyes are open.")
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # a young described age shrinks the age group's margin as it does an age bound's: 3 is no near miss of 13
+    ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3, "No. He is a child, not a teenager."),
+    # described as 9: 4 years short of 13, within the shrunk margin (4.5 years): a near miss, the Yes stands
+    ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "9 years"), None),
+    # every value confirmed: the answer speaks of what is asked, not of who the person is
+    ("Does the child have open eyes?", "Yes. She is a child.", GIRL_1, "Yes. Her eyes are open."),
+    # the rest confirmed, the expression undecided: the model's own Yes/No about it, worded
+    ("Is the baby crying?", "No. It is a photo of a person.", GIRL_1, "No, she looks neutral, not sad."),
+    ("Is the baby crying?", "Yes. It is a photo of a boy.", BOY_3, "Yes, he looks sad."),
+])
+def test_young_faces_and_subject_nouns_in_yes_no_questions(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+def test_an_age_answer_that_names_only_a_gender_noun_is_restated():
+    assert grounded_answer("Is this person young or old?", "A girl.", GIRL_1) == "1 year old: a child."
+    assert grounded_answer("How old is she?", "She is 1 year old, so she is a child.", GIRL_1) is None
+

@@ -156,6 +156,8 @@ def _asked_values(question: str) -> dict:
     out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
     if (light := next((value for value, pattern in _LIGHTING_ASKED if pattern.search(question)), None)) is not None:
         out["lighting"] = light
+    if "eyes" not in out and (m := re.search(r"\b(open|closed|shut)\s+eyes\b", question, re.I)):
+        out["eyes"] = "open" if m[1].lower() == "open" else "closed"  # "Does the child have open eyes?"
     if "mouth" not in out and re.search(r"\bmouth\b", question, re.I) and re.search(r"\bopen\b", question, re.I):
         out["mouth"] = "open"  # "Is her mouth open?": slightly or wide, anything but closed
     return out
@@ -359,6 +361,9 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # of the question, and the description, name one age
     other_age = attr == "age_group" and value == said and years is not None and \
         (stated := parse_age_years(answer)) is not None and round(stated) != round(years)
+    # nor does an answer that names the age only by a gender noun ("Is this person young or old?" → "A girl.")
+    other_age = other_age or attr == "age_group" and years is not None and parse_age_years(answer) is None \
+        and not _AGE_GROUP_WORD.search(answer)
     # an answer about the gender or age that also speaks of something else is garbled, though it names the
     # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
     garbled = attr in ("gender", "age_group") and any(
@@ -397,6 +402,8 @@ def _names_other(answer: str, attr: str) -> bool:
 
 
 _YES_NO_START = re.compile(r"^\s*(?:yes|no)\b", re.I)
+_AGE_GROUP_WORD = re.compile(r"\b(?:child|children|kid|baby|infant|toddler|teen|teens|teenager|teenage|adolescent|"
+                             r"young adult|adult|middle-aged|middle aged|senior|elderly|old|older|young|years?)\b", re.I)
 _JUST_A_NUMBER = re.compile(r"\b(?:just|only) (?:a|the|one) number\b|\bnumber only\b|\bin a number\b|"
                             r"\bas a number\b", re.I)
 
@@ -614,7 +621,7 @@ def _emotion_yes_no(question: str, said: str, rest: str, caption: str) -> str | 
 
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
-                    age_margin: float = AGE_MARGIN_YEARS) -> str | None:
+                    age_margin: float = AGE_MARGIN_YEARS, young_margin: bool = True) -> str | None:
     """The answer to a yes/no question naming the person's gender, age group, smile, eyes, the photo's
     colour or sharpness, facing the camera, a tilted head or the mouth (:data:`YES_NO_CHECKED`: "Is this a
     boy?", "Could she be a senior?", "Does he look solemn?", "Eyes open?", "Is she looking at the
@@ -672,7 +679,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
                 outside = _years_outside(years, value)
                 # an age bound's margin shrinks for the young, whose described age is off by fewer years:
                 # "Is she a baby?" (0-3) of a girl described as 8 is a No, not a near miss
-                margin = age_margin if attr == "age_group" else min(age_margin, max(2.0, years / 2))
+                # (``young_margin``: so is an age group's: "Would you call him a teenager?" of a boy described
+                # as 3 is a No, not a near miss 10 years short of the group)
+                margin = age_margin if attr == "age_group" and not young_margin else min(age_margin, max(2.0, years / 2))
                 if outside > margin or outside == 0:
                     verdicts[attr] = outside == 0
         elif attr in attrs:
@@ -681,7 +690,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         decisive = next(k for k, ok in verdicts.items() if not ok)
         truth = False
     elif len(verdicts) == len(asked):  # every value the question names confirmed (never the expression)
-        decisive, truth = next(iter(verdicts)), True
+        # the answer speaks of what is asked about the person, not of who the person is ("Does the child have
+        # open eyes?" → "Yes, her eyes are open.", not "Yes. She is a child.")
+        decisive = next((k for k in verdicts if k not in ("gender", "age_group", "age")), next(iter(verdicts)))
+        truth = True
+    elif said is not None and set(asked) - set(verdicts) == {"emotion"}:
+        # all else confirmed, the expression undecided ("Is the baby crying?" of a boy described as 3 → "Yes. It
+        # is a photo of a boy."): the model's own Yes/No about it, in words that name it
+        return _emotion_yes_no(question, said, rest, caption)
     elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
           and attrs.get("age_group") not in (None, checked["age_group"])
           and parse_attribute(rest, "age_group") is None):
