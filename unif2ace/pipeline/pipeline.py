@@ -483,9 +483,9 @@ class UniF2ace:
         "Yes" when the description states them and "I can't tell" otherwise
         (``constraints.described_or_cant_tell``). A request for a description in any wording ("Tell
         me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
-        :data:`CAPTION_QUESTION`, of the photo alone (in a chat too, without the earlier turns, so that it is
-        the description every grounded answer reads). The description is decoded once per photo and kept while the photo is
-        among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
+        :data:`CAPTION_QUESTION`, of the photo alone (in a chat too, without the earlier turns, so that it
+        is the description every grounded answer reads). The description is decoded once per photo and
+        kept while the photo is among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
         reuse it. A conversation longer than the model's context keeps its latest turns that fit (the
         oldest are left out); only a last question too long on its own is an error."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
@@ -616,9 +616,9 @@ class UniF2ace:
         wrong (``constraints.remark_reply``), a greeting, thanks or goodbye a reply that asks nothing of the
         photo (``constraints.small_talk``), a yes/no answer that speaks of something its question did not
         ask gets "I can't tell from this photo." (``constraints.off_question_yes_no``), as does an open
-        question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``), and
-        every "no"
-        answer whose "not …" misnames what was asked is mended (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
+        and every "no" answer whose "not …" misnames what was asked is mended
+        (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, asked_attributes, asks_identity, is_yes_no, spelled
