@@ -878,7 +878,9 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Thanks!", "You're welcome"), ("Thank you so much.", "You're welcome"), ("Great, thanks!", "You're welcome"),
     ("ok", "Anything else"), ("Got it.", "Anything else"), ("Bye!", "Goodbye"), ("Ok bye", "Goodbye"),
     ("Hi, is he happy?", None), ("Is he happy?", None), ("Hello, how old is she?", None), ("Nice photo.", None),
-    ("Thanks. Is she smiling?", None),
+    ("Thanks. Is she smiling?", None), ("Are you sure?", "Not entirely"), ("How confident are you?", "Not entirely"),
+    ("Why do you think so?", "From how the face looks"), ("How do you know?", "From how the face looks"),
+    ("Are you sure she is smiling?", None), ("Why is she sad?", None),
 ])
 def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
     reply = small_talk(message)
@@ -1050,4 +1052,18 @@ def test_young_faces_and_subject_nouns_in_yes_no_questions(question, answer, cap
 def test_an_age_answer_that_names_only_a_gender_noun_is_restated():
     assert grounded_answer("Is this person young or old?", "A girl.", GIRL_1) == "1 year old: a child."
     assert grounded_answer("How old is she?", "She is 1 year old, so she is a child.", GIRL_1) is None
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # the mouth asked openly is grounded like the eyes ("Is her mouth open or closed?" → "Closed." of a mouth
+    # described as slightly open); an answer that speaks of another thing is restated or "I can't tell"
+    ("Is her mouth open or closed?", "Closed.", GIRL_1.replace("Both of her eyes are open.", "Her mouth is slightly open."),
+     "Slightly open, with the lips parted."),
+    ("Are her eyes closed or open?", "Slightly open, with the lips parted.", YOUNG_MAN, "I can't tell from this photo."),
+    ("What about his eyes?", "Closed.", BOY_3, "His eyes are open."),
+    ("What ethnicity would you guess?", "White woman.", GIRL_1, "White."),
+    ("Is her mouth open or closed?", "Slightly open, with the lips parted.", YOUNG_MAN, None),  # the description does not say
+])
+def test_open_answers_that_speak_of_another_thing_are_restated(question, answer, caption, expected):
+    assert grounded_answer(question, answer, caption) == expected
 

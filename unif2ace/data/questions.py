@@ -350,7 +350,9 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
-    r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing))"
+    r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
+    r"how (?:does|do) (?:she|he|they|this person|the person|this (?:man|woman|guy|lady|girl|boy|kid|child)) look"
+    r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
     r"in (?:a few|two|three|[2-5]) sentences))*\s*[.?!]*$")
@@ -408,14 +410,16 @@ _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotion
                           r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b")
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
-ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness")
+_MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth")
 
 
 def asked_attribute(question: str) -> str | None:
     """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
     gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
     background?" → ethnicity, "What about her eyes?" → eyes, open or closed, not their colour; "How is
-    she feeling?" → emotion; "What is the lighting like?" → lighting; "Sharp or blurry?" → sharpness);
+    she feeling?" → emotion; "What is the lighting like?" → lighting; "Sharp or blurry?" → sharpness;
+    "Is her mouth open or closed?" → mouth);
     None for a yes/no question, a question about none or several of them, or about the age of something
     else."""
     found = asked_attributes(question)
@@ -434,7 +438,7 @@ def asked_attributes(question: str) -> list[str]:
                                     ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
                                     ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
                                     ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
-                                    ("sharpness", _SHARPNESS_ASK.search(q))) if hit]
+                                    ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q))) if hit]
     if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
             re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"

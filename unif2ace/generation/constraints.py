@@ -371,12 +371,15 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # an open question answered as a yes/no one ("How old would you guess?" → "No, he is a young adult, not a
     # senior.") is garbled too, whatever it names
     garbled = garbled or _YES_NO_START.match(answer) is not None
+    # and one about anything else that speaks of another thing too ("Are her eyes closed or open?" → "Black.
+    # Her eyes are open."; "Slightly open, with the lips parted.")
+    garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
     if value is None:
         # nothing to restate the answer from, and it names something else than was asked ("Does she look
         # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
-        return CANT_TELL[0] if got is None and not always and _names_other(answer, attr) else None
+        return CANT_TELL[0] if (got is None or garbled) and not always and _names_other(answer, attr) else None
     if got == value and not other_age and not garbled and not always:
         return None
     attrs[attr] = value
@@ -387,7 +390,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
 
 # what an answer may name besides the asked attribute and still answer it ("How does she feel?" → "She is
 # smiling."; "Is she smiling?" → "Yes, she looks happy.")
-_ANSWERS_TOO = {"emotion": ("smile", "mouth"), "smile": ("emotion", "mouth")}
+_ANSWERS_TOO = {"emotion": ("smile", "mouth"), "smile": ("emotion", "mouth"), "mouth": ("smile", "emotion")}
 
 
 def _names_other(answer: str, attr: str) -> bool:
@@ -398,7 +401,10 @@ def _names_other(answer: str, attr: str) -> bool:
 
     others = [a for a in ATTRIBUTES if a != attr and a not in _ANSWERS_TOO.get(attr, ())]
     words = _without_pronouns(answer)  # "He is smiling." names no gender
-    return not says_cant_tell(answer) and any(parse_attribute(words, a, loose=True) is not None for a in others)
+    # read loosely only a short answer that does not name the asked attribute itself: "Closed." names the
+    # mouth or the eyes, whichever was not asked; "His eyes are closed." names no mouth
+    loose = len(answer.split()) <= 3 and parse_attribute(answer, attr, loose=True) is None
+    return not says_cant_tell(answer) and any(parse_attribute(words, a, loose=loose) is not None for a in others)
 
 
 _YES_NO_START = re.compile(r"^\s*(?:yes|no)\b", re.I)
@@ -941,8 +947,9 @@ def identity_answer(question: str, caption: str) -> str | None:
     return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
 
 
-# Chat that asks nothing: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes, he is
-# smiling."). The replies invite a question about the photo; nothing is said about the person.
+# Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,
+# he is smiling."), or a question about the answers themselves ("Are you sure?", "Why do you think so?"). The
+# replies say nothing about the person.
 _SMALL_TALK = [
     (re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
                 r"(?:\s+(?:there|again|everyone|all|friend))?$"),
@@ -952,6 +959,10 @@ _SMALL_TALK = [
      "You're welcome! Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
      "Anything else you'd like to know about this photo?"),
+    (re.compile(r"^(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|really|seriously)$"),
+     "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
+    (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
+     "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
     (re.compile(r"^(?:(?:ok(?:ay)?|thanks|thank you)\s*,?\s*)?(?:bye|goodbye|good bye|see you|see ya|that's all|that is all)"
                 r"(?:\s+(?:for now|then))?$"),
      "Goodbye!"),
@@ -959,9 +970,10 @@ _SMALL_TALK = [
 
 
 def small_talk(message: str) -> str | None:
-    """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement or
-    a goodbye ("Hi there!" → "Hello! Ask me anything about …"); None for any other message."""
-    text = re.sub(r"[\s!.,:;)(~*-]+$", "", message.strip().lower().replace("\u2019", "'"))
+    """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement, a
+    goodbye ("Hi there!" → "Hello! Ask me anything about …") or a question about the answers themselves
+    ("Are you sure?" → "Not entirely: …"); None for any other message."""
+    text = re.sub(r"[\s!?.,:;)(~*-]+$", "", message.strip().lower().replace("\u2019", "'"))
     text = re.sub(r"\s+", " ", text)
     return next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
 
