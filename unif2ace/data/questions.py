@@ -470,6 +470,13 @@ class Person:
     def be(self) -> str:
         return "are" if self.plural else "is"
 
+    def looks(self) -> str:
+        return "look" if self.plural else "looks"
+
+    def looks_about(self, years: float) -> str:
+        """"she looks about 45 years old" ("less than a year old" under one)."""
+        return f"{self.he} {self.looks()} {years_old(years) if years < 1 else f'about {years_old(round(years))}'}"
+
     def cap(self) -> str:
         return self.he.capitalize()
 
@@ -612,9 +619,7 @@ def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Rando
 def polar_age_answer(attrs: dict[str, Any], years: float, truth: bool, rng: random.Random) -> str:
     """The answer to a yes/no question about an age bound ("Is she over 60?") for a person who looks
     ``years`` old: "No, she looks about 45 years old."."""
-    p = Person.of(attrs)
-    about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
-    return _yes_no(rng, truth, f"{p.he} {'look' if p.plural else 'looks'} {about}.")
+    return _yes_no(rng, truth, f"{Person.of(attrs).looks_about(years)}.")
 
 
 def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Person) -> str:

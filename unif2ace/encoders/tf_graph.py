@@ -84,16 +84,13 @@ def _tensor(b: memoryview) -> np.ndarray:
             if np_dtype.kind == "f":
                 flat.extend(np.frombuffer(bytes(value), np_dtype).tolist())
             else:
-                v, j = memoryview(bytes(value)), 0
-                while j < len(v):
-                    x, j = _varint(v, j)
-                    flat.append(x)
+                flat.extend(_packed_ints(value))
         elif wire == 5:
             flat.append(float(np.frombuffer(bytes(value), "<f4")[0]))
         elif wire == 1:
             flat.append(float(np.frombuffer(bytes(value), "<f8")[0]))
         else:
-            flat.append(value)
+            flat.append(_signed(value))
     count = int(np.prod(shape)) if shape else 1
     array = np.array(flat, dtype=_DTYPES[dtype])
     if array.size == 1 and count != 1:  # one value stands for all ("fill")
@@ -106,18 +103,25 @@ _ATTR_SCALARS = {2: lambda v: bytes(v).decode(errors="replace"), 3: int,
                  4: lambda v: float(np.frombuffer(bytes(v), "<f4")[0]), 5: bool, 6: int}
 
 
+def _signed(value: int) -> int:
+    """A varint as the signed 64-bit integer protobuf's int32/int64 fields encode (-1 is 2**64 - 1)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _packed_ints(b: memoryview) -> list[int]:
+    out, i = [], 0
+    while i < len(b):
+        x, i = _varint(b, i)
+        out.append(_signed(x))
+    return out
+
+
 def _ints(list_value: memoryview) -> list[int]:
+    """ListValue.i (field 3) of an attribute: its ints, packed or not."""
     out = []
     for j, wire, v in _fields(list_value):
-        if j != 3:
-            continue
-        if wire == 0:
-            out.append(v)
-        else:
-            b, k = memoryview(bytes(v)), 0
-            while k < len(b):
-                x, k = _varint(b, k)
-                out.append(x)
+        if j == 3:
+            out.extend([_signed(v)] if wire == 0 else _packed_ints(v))
     return out
 
 

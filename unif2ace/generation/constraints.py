@@ -586,9 +586,15 @@ def yes_no_grounded(question: str) -> set[str]:
     ("Is this a young girl?" → {"gender", "age_group"}, "Is he over 50?" → {"age"}); empty for any other."""
     values = _asked_values(question)
     found = set(values) & set(YES_NO_CHECKED)
-    if set(values) == {"emotion"} or not values and _OTHER_EMOTION.search(question):
+    if _asks_expression_alone(question, values):
         found.add("emotion")  # worded (and an expression no label has answered) by _emotion_yes_no
     return found - {"age_group"} | {"age"} if asked_age_range(question) else found
+
+
+def _asks_expression_alone(question: str, values: dict) -> bool:
+    """Whether a yes/no question whose named values are ``values`` (:func:`_asked_values`) asks about the
+    expression and nothing else ("Is he sad?", "Are they angry?")."""
+    return set(values) == {"emotion"} or not values and _OTHER_EMOTION.search(question) is not None
 
 
 # expressions no label names ("Are they angry?", "Does he look scared?"): the model never learned them
@@ -596,13 +602,14 @@ _OTHER_EMOTION = re.compile(r"\b(?:angry|anger|mad|furious|annoyed|irritated|sca
                             r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited)\b", re.I)
 
 
-def _emotion_yes_no(question: str, said: str, rest: str, caption: str) -> str | None:
+def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, caption: str) -> str | None:
     """The answer to a yes/no question about the expression alone. One no label names ("Are they angry?"):
     "No, he looks neutral." when the description states an expression, else "I can't tell from this
     photo." (the model's own Yes/No about it carries nothing). A labelled one ("Is he sad?"): the model's
     own Yes/No stands (the description's expression was not right more often), worded as the training
     data words it when its words name no expression ("Are they sad?" → "Yes, he is even." → "Yes, he
-    looks sad."); None when the answer stands as it is."""
+    looks sad."); None when the answer stands as it is. ``asked``: the labelled expression the question
+    names, or None."""
     import random
 
     from unif2ace.data.questions import CANT_TELL, EMOTION_ADJ, Person, _yes_no
@@ -610,8 +617,7 @@ def _emotion_yes_no(question: str, said: str, rest: str, caption: str) -> str | 
 
     attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
     p = Person.of(attrs)
-    looks = "look" if p.plural else "looks"
-    asked = _asked_values(question).get("emotion")
+    looks = p.looks()
     if asked is None:  # an expression no label names
         if (own := attrs.get("emotion")) is None:
             return CANT_TELL[0]
@@ -663,8 +669,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = words[1] if len(words) > 1 else ""  # the answer's words after its Yes/No
-    if said is not None and "emotion" in yes_no_grounded(question) and not checked:
-        return _emotion_yes_no(question, said, rest, caption)
+    if said is not None and not checked and _asks_expression_alone(question, asked):
+        return _emotion_yes_no(question, asked.get("emotion"), said, rest, caption)
     if not checked or said is None:
         return None
     attrs = _described(caption, YES_NO_CHECKED)
@@ -703,7 +709,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     elif said is not None and set(asked) - set(verdicts) == {"emotion"}:
         # all else confirmed, the expression undecided ("Is the baby crying?" of a boy described as 3 → "Yes. It
         # is a photo of a boy."): the model's own Yes/No about it, in words that name it
-        return _emotion_yes_no(question, said, rest, caption)
+        return _emotion_yes_no(question, asked.get("emotion"), said, rest, caption)
     elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
           and attrs.get("age_group") not in (None, checked["age_group"])
           and parse_attribute(rest, "age_group") is None):
@@ -1010,7 +1016,6 @@ def remark_reply(message: str, caption: str) -> str | None:
     from its own description, given as one that may be wrong ("He looks younger to me." → "I may be wrong,
     but from this photo he looks about 85 years old, so he is a senior."); None when the message is no such
     remark or the description does not say."""
-    from unif2ace.data.captions import years_old
     from unif2ace.data.questions import GROUP_NOUN, Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -1022,10 +1027,9 @@ def remark_reply(message: str, caption: str) -> str | None:
     if attr == "gender":
         view = f"this is {_gender_word(attrs)}"
     elif (years := parse_age_years(caption)) is not None:
-        about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
-        view = f"{p.he} {'look' if p.plural else 'looks'} {about}, so {p.he} {p.be()} {GROUP_NOUN[attrs['age_group']]}"
+        view = f"{p.looks_about(years)}, so {p.he} {p.be()} {GROUP_NOUN[attrs['age_group']]}"
     else:
-        view = f"{p.he} {'look' if p.plural else 'looks'} like {GROUP_NOUN[attrs['age_group']]}"
+        view = f"{p.he} {p.looks()} like {GROUP_NOUN[attrs['age_group']]}"
     return f"I may be wrong, but from this photo {view}."
 
 
