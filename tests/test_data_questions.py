@@ -384,7 +384,9 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What's going on in this pic?", "What is happening here?", "What am I looking at?",
                                       "What's this picture of?", "Describe her in one sentence.",
                                       "Can you describe him in a few sentences, please?", "How does she look?",
-                                      "What can you tell me?"])
+                                      "What can you tell me?", "Describe the person's face briefly.",
+                                      "Describe her appearance.", "Describe this man's looks, please.",
+                                      "Describe her face."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -393,7 +395,8 @@ def test_description_requests_are_read_in_any_wording(question):
                                       "Tell me about her mood.", "What's in the background?", "Tell me her age.",
                                       "What do you see in her eyes?", "Who is this?", "Is this a person?",
                                       "Describe her expression in one sentence.", "How does her face look?",
-                                      "How does she look today?"])
+                                      "How does she look today?", "Describe the person's expression.",
+                                      "Describe the man's eyes.", "Describe her face's expression."])
 def test_a_request_about_one_thing_is_not_a_description_request(question):
     assert not Q.asks_description(question)
 

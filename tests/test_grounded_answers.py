@@ -438,6 +438,10 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Has this photo been edited?", "Does she have earrings?", "How many people are in the photo?",
     "Is there anything unusual about this photo?", "Anything odd about her face?", "What year was this photo taken?",
     "When was this picture taken?", "Where was the photo taken?", "What's the skin tone?", "What is her complexion like?",
+    "Is there more than one person in this picture?", "Is she alone?", "Is anyone else in the photo?",
+    "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
+    "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
+    "What decade was this photo taken in?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -455,6 +459,9 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",
     "What colour is his hair?", "Thanks!", "Hello", "Nice photo.",  # not questions: left to the model
     "Is she looking away?", "Is the lighting good?", "Is the photo too dark?", "What's going on in this pic?",
+    "Is this a drawing?", "Is this a cartoon character?", "Is this a painting of a bowl of fruit?",
+    "Is this a real person?", "Describe the person's face briefly.", "Which decade of life is this person in?",
+    "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

@@ -342,8 +342,9 @@ def is_yes_no(question: str) -> bool:
 # about this person.", "Can you describe her?", "What do you see?", "What can you tell me about him?". A request
 # about one thing ("Describe her expression.") is not one.
 _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|image|pic|man|woman|guy|lady|girl|boy|"
-          r"kid|child|baby|individual|people|one|portrait|selfie)|(?:his|her|their)\s+face|him|her|them|it|this|that|"
-          r"she|he|they")
+          r"kid|child|baby|individual|people|one|portrait|selfie)|"
+          r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
+          r"individual)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
 _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
@@ -387,11 +388,14 @@ def asks_identity(question: str) -> bool:
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
-                      r"young or old|old or young|generation|born)\b")
+                      r"young or old|old or young|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
+                      r"forties|fifties|sixties|seventies|eighties|nineties)\b")
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
 _FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"
 _MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
-_GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b")
+# "man or woman?", and a list that names both: "Is this a man, a woman or a child?"
+_GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b|"
+                            rf"\b(?:{_FEMALE},\s*(?:an?\s+)?{_MALE}|{_MALE},\s*(?:an?\s+)?{_FEMALE})\b(?=.*\bor\b)")
 # a choice between a younger and an older stage of life ("Kid or grown-up?", "Is he a man or a boy?"): age
 # group; "boy or girl" (both young) and "man or woman" (both grown) are gender choices, not this
 _YOUNGER = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|teenager|teenagers|adolescent|"

@@ -180,7 +180,8 @@ _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
-                  r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old)\b")
+                  r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
+                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?)\b")  # parts of a face
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -759,13 +760,25 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
         [parse_attribute(_without_pronouns(rest) if decisive == "gender" else rest, decisive)]
     described_age = decisive not in ("age", "age_group") or _names_described_age(rest, parse_age_years(caption), attrs)
-    if truth == (said == "yes") and any(v is not None for v in names) and described_age:
+    if truth == (said == "yes") and any(v is not None for v in names) and described_age and not _self_negating(rest):
         return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
     if decisive == "age":
         return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+
+
+def _self_negating(words: str) -> bool:
+    """Words that deny what they just said ("he is a senior, not a senior", "this is a girl, not a girl"):
+    the model copied its own value where the question's belongs."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    parts = _NOT.split(words, maxsplit=1)
+    if len(parts) != 2:
+        return False
+    own, negated = ({a: v for a in _MENDED if (v := parse_attribute(part, a)) is not None} for part in parts)
+    return bool(negated) and all(own.get(a) == v for a, v in negated.items())  # "a girl, not a boy": gender differs
 
 
 # the attributes with two values, whose answer words follow from a bare Yes/No: the other value
@@ -857,18 +870,30 @@ _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|who
                             r"was|were|does|do|did|has|have|can|could|will|would|tell me|guess)\b", re.I)
 
 
+# a picture made rather than taken; asked as a choice ("A real photo or a drawing?"), whose honest answer
+# the model was never taught ("Is this a drawing?" alone is an off-topic question, answered "No")
+_MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwork)"
 # What no label or description states, though it is about the face or the photo: a question naming one is
 # answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.";
 # "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo; "Is there
 # anything unusual about this photo?" "Yes, he is in color.": no label says what is usual; "What year was this
-# photo taken?" "Yes, it is a child.")
+# photo taken?" "Yes, it is a child."; "Is there more than one person in this picture?" "Yes. He is a senior.";
+# "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was this photo taken in?" not an age)
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
                          r"skin (?:tone|colou?r|type)|complexion|"
-                         r"(?:when|where) (?:was|were) (?:this|that|the|it)|"
-                         r"how many (?:people|persons|faces|men|women|children|kids|humans))\b", re.I)
+                         r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
+                         r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
+                         r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
+                         r"ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|wrinkles|wrinkled|dimples?|"
+                         r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
+                         r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
+                         r"alone|by (?:himself|herself|themselves|themself)|"
+                         r"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
+                         r"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
+                         r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b".replace("{_MADE}", _MADE), re.I)
 
 
 def unseen_question(question: str) -> bool:
