@@ -1,5 +1,5 @@
-"""Yes/no questions about the head pose, the mouth and the lighting: the model's own Yes/No against the
-grounded one.
+"""Yes/no questions about the head pose, the mouth, the lighting and the expression: the model's own Yes/No
+against the grounded one.
 
     python scripts/described_yes_no.py --model unif2ace/assets/models/default --split val
 
@@ -24,6 +24,9 @@ QUESTIONS = {  # question -> (label, the value asked: data.questions.same_value 
     "Is this person's mouth closed?": ("mouth", "closed"),
     "Is the lighting good?": ("lighting", "good"),
     "Is the photo too dark?": ("lighting", "dim"),
+    "Is this person happy?": ("emotion", "happy"),
+    "Does the person look happy?": ("emotion", "happy"),
+    "Does the person look neutral?": ("emotion", "neutral"),
 }
 
 
@@ -36,7 +39,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
-    ap.add_argument("--only", default=None, help="ask only the questions containing this text (e.g. 'lighting')")
+    ap.add_argument("--only", default=None, help="ask only the questions containing this text (e.g. 'lighting', 'happy')")
     args = ap.parse_args()
 
     from unif2ace.commands.inference_common import set_threads

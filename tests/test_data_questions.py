@@ -318,6 +318,11 @@ def test_yes_no_detection_after_a_greeting():
     # words of the vocabulary, short words and words two letters from any stay as typed
     ("Is she smelling?", "Is she smelling?"), ("how old r they", "how old r they"),
     ("Is this person Mexican?", "Is this person Mexican?"), ("Is she wearing lipstick?", "Is she wearing lipstick?"),
+    # English words one letter from a question word stay as typed
+    ("Thanks, that's all", "Thanks, that's all"), ("Is the light good?", "Is the light good?"),
+    ("Is she South Asian?", "Is she South Asian?"), ("How many faces are there?", "How many faces are there?"),
+    ("Is it bright or dark?", "Is it bright or dark?"), ("Are these three people?", "Are these three people?"),
+    ("Is it worse while he smiles?", "Is it worse while he smiles?"), ("Is his cheek red?", "Is his cheek red?"),
 ])
 def test_spelled_reads_a_misspelt_question_as_meant(typed, meant):
     assert Q.spelled(typed) == meant

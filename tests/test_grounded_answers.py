@@ -124,7 +124,7 @@ def _images(n: int, seed: int) -> list[Image.Image]:
 @pytest.mark.parametrize("question, expected", [
     ("Is this a young girl?", {"gender", "age_group"}), ("Is the kid a boy?", {"gender", "age_group"}),
     ("Is this a man?", {"gender"}), ("Could she be a senior?", {"age_group"}), ("Does she look solemn?", {"smile"}),
-    # the expression is read so that its answer is worded (_emotion_yes_no), never decided by the description
+    # the expression is read so that its answer is decided and worded by _emotion_yes_no
     ("Is he smiling?", {"smile"}), ("Is she happy?", {"emotion"}), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
     ("Are they angry?", {"emotion"}), ("Is she happy and smiling?", {"smile"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
@@ -151,12 +151,25 @@ SEN = "The image shows a close-up portrait of a 53-year-old South Asian middle-a
     # the answer agrees already; or the age is a near miss (53 is 3 years from "senior"): left alone
     ("Is this a woman?", "Yes, this is a woman.", None), ("Is she a senior?", "Yes, she is a senior.", None),
     ("Is she a senior?", "No, she is middle-aged.", None),
-    # no value the description can check (the expression is not checked), or no Yes/No to turn
-    ("Is she happy?", "No, she looks sad.", None), ("Is this a cat?", "Yes.", None),
+    # "happy" of a description stating no expression: its smile decides
+    ("Is she happy?", "No, she looks sad.", "Yes, she looks happy."),
+    # no value the description can check (it states no expression but "happy"'s smile), or no Yes/No to turn
+    ("Is she sad?", "No, she looks happy.", None), ("Is this a cat?", "Yes.", None),
     ("Is this a man?", "It is hard to say.", None),
 ])
 def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(question, answer, expected):
     assert grounded_yes_no(question, answer, SEN) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is he happy?", "Yes, he looks happy.", "No, he looks neutral, not happy."),  # the described expression decides
+    ("Does he look neutral?", "No.", "Yes, he looks neutral."),
+    ("Is he sad?", "Yes, he is even.", "No, he looks neutral, not sad."),
+    ("Does he look neutral?", "Yes, he looks neutral.", None),  # agrees, and its words say so
+])
+def test_a_described_expression_decides_a_yes_no_question_about_one(question, answer, expected):
+    neutral = "The image shows a close-up photo of an Asian boy, aged 1. He has a neutral expression. There is no smile on his face."
+    assert _same_answer(grounded_yes_no(question, answer, neutral), expected)
 
 
 def _same_answer(got: str | None, expected: str | None) -> bool:
@@ -170,8 +183,9 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
 
 
 @pytest.mark.parametrize("question, answer, caption, expected", [
-    # questions about the expression itself are not checked (it helped on val and hurt on test)
-    ("Is she happy?", "Yes, she looks happy.", NEUTRAL, None), ("Does she look neutral?", "No, she looks happy.", NEUTRAL, None),
+    # questions about the expression itself: the described expression decides (_emotion_yes_no)
+    ("Is she happy?", "Yes, she looks happy.", NEUTRAL, "No, she looks neutral, not happy."),
+    ("Does she look neutral?", "No, she looks happy.", NEUTRAL, "Yes, she looks neutral."),
     # an expression other than happy and no smile stated: not smiling; a happy one alone decides nothing
     ("Is she smiling?", "Yes, she is smiling.", NEUTRAL, "No, she is not smiling."),
     ("Is she straight-faced?", "No, she is smiling.", NEUTRAL, "Yes, she is not smiling."),
@@ -951,12 +965,15 @@ def test_open_age_answers_that_read_as_yes_no_are_restated_and_a_number_is_a_num
     # an expression no label names: the described one, or "I can't tell"
     ("Are they angry?", "Yes, he is even.", YOUNG_MAN, "No. He looks neutral."),
     ("Does he look scared?", "Yes.", NO_EXPRESSION, "I can't tell from this photo."),
-    # a labelled one: the model's own Yes/No stands, worded when its words name no expression
-    ("Is he sad?", "Yes, he is even.", YOUNG_MAN, "Yes. He looks sad."),
+    # a labelled one: the described expression decides when there is one, else the model's own Yes/No stands;
+    # worded when its words name no expression or disagree
+    ("Is he sad?", "Yes, he is even.", YOUNG_MAN, "No. He looks neutral, not sad."),
+    ("Is he sad?", "Yes, he is even.", NO_EXPRESSION, "Yes. He looks sad."),
     ("Is he sad?", "No. His mouth is closed.", YOUNG_MAN, "No. He looks neutral, not sad."),
     ("Is he sad?", "No. His mouth is closed.", NO_EXPRESSION, "No. He does not look sad."),
     ("Is he sad?", "No, he looks neutral, not sad.", YOUNG_MAN, None),
-    ("Is he happy?", "Yes, he is smiling.", YOUNG_MAN, None),
+    ("Is he happy?", "Yes, he is smiling.", YOUNG_MAN, "No. He looks neutral, not happy."),
+    ("Is he happy?", "Yes, he is smiling.", NO_EXPRESSION, None),
 ])
 def test_yes_no_about_the_expression_keeps_the_models_word_in_words_that_say_why(question, answer, caption, expected):
     assert grounded_yes_no(question, answer, caption) == expected
@@ -1048,9 +1065,9 @@ BOY_3 = ("The photo is a close-up photo; it shows a White young boy who is 3 yea
     ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "9 years"), None),
     # every value confirmed: the answer speaks of what is asked, not of who the person is
     ("Does the child have open eyes?", "Yes. She is a child.", GIRL_1, "Yes. Her eyes are open."),
-    # the rest confirmed, the expression undecided: the model's own Yes/No about it, worded
+    # the rest confirmed, the expression decided by the description's, worded
     ("Is the baby crying?", "No. It is a photo of a person.", GIRL_1, "No, she looks neutral, not sad."),
-    ("Is the baby crying?", "Yes. It is a photo of a boy.", BOY_3, "Yes, he looks sad."),
+    ("Is the baby crying?", "Yes. It is a photo of a boy.", BOY_3, "No, he looks neutral, not sad."),
 ])
 def test_young_faces_and_subject_nouns_in_yes_no_questions(question, answer, caption, expected):
     assert grounded_yes_no(question, answer, caption) == expected

@@ -251,11 +251,21 @@ def _vocabulary() -> tuple[frozenset, tuple]:
     return frozenset(words), tuple(sorted(w for w in words if len(w) >= 4))
 
 
+@lru_cache(maxsize=1)
+def _english():
+    """English words with their frequencies (pyspellchecker's list, ~160k words with their inflections)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1).word_frequency.dictionary
+
+
 @lru_cache(maxsize=4096)
 def spelled(question: str) -> str:
-    """``question`` with each word of five or more letters that is not a word of the questions' vocabulary
-    but one letter from one ("smilling", "femal", "glases", "teenagr") made that word, for reading what
-    it asks ("is she smilling" is a question about the smile); the model still reads what was typed."""
+    """``question`` with each word of five or more letters that is neither a word of the questions'
+    vocabulary nor an English word, but one letter from a vocabulary word ("smilling", "femal", "glases",
+    "teenagr"), made that word, for reading what it asks ("is she smilling" is a question about the
+    smile); the model still reads what was typed. An English word stays as typed, however close to a
+    question word: "light" is not "right", "South Asian" not "mouth Asian", "that's" not "what's"."""
     import difflib
 
     known, long = _vocabulary()
@@ -263,7 +273,7 @@ def spelled(question: str) -> str:
     def fix(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
-        if len(low) < 5 or low in known:
+        if len(low) < 5 or low in known or low in _english():
             return word
         close = [w for w in difflib.get_close_matches(low, long, n=3, cutoff=0.8) if _one_edit(low, w)]
         return close[0] if close else word
