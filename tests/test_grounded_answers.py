@@ -475,7 +475,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is she looking away?", "Is the lighting good?", "Is the photo too dark?", "What's going on in this pic?",
     "Is this a drawing?", "Is this a cartoon character?", "Is this a painting of a bowl of fruit?",
     "Is this a real person?", "Describe the person's face briefly.", "Which decade of life is this person in?",
-    "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?",
+    "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?", "Is he grinning from ear to ear?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

@@ -895,7 +895,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
-                         r"ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|wrinkles|wrinkled|dimples?|"
+                         r"(?<!from )(?<!to )ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|wrinkles|wrinkled|dimples?|"
                          r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
