@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -959,6 +961,19 @@ NO_EXPRESSION = "The image shows a close-up photo of a South Asian young man, ag
 ])
 def test_open_age_answers_that_read_as_yes_no_are_restated_and_a_number_is_a_number(question, answer, expected):
     assert grounded_answer(question, answer, YOUNG_MAN) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # the right gender in a noun of another time of life than the description's is restated
+    ("Is this person a female or a male?", "This is a boy.", YOUNG_MAN, "man"),
+    ("Male or female?", "A man.", "The image shows a close-up photo of a White boy, aged 5.", "boy"),
+    # a noun of the described time of life, or none, stands
+    ("Male or female?", "A man.", YOUNG_MAN, None), ("Male or female?", "Male.", YOUNG_MAN, None),
+    ("Boy or girl?", "A boy.", "The image shows a close-up photo of a White boy, aged 15.", None),
+])
+def test_a_gender_answer_names_the_described_time_of_life(question, answer, caption, expected):
+    got = grounded_answer(question, answer, caption)
+    assert got == expected if expected is None else re.search(rf"\b{expected}\b", got.lower())
 
 
 @pytest.mark.parametrize("question, answer, caption, expected", [

@@ -298,7 +298,9 @@ _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
 _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
                       r"can you tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
                       r"all right|got it|i see|one more thing|one more question|another question|next question|"
-                      r"last question)\s*[:,!.]\s*|(?:and|also|now|then|so|but)\s+(?=(?:is|are|was|were|does|do|did|"
+                      r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
+                      r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
+                      r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but)\s+(?=(?:is|are|was|were|does|do|did|"
                       r"has|have|can|could|will|would|am|what|what's|how|which|who|where|when|why)\b))+")
 
 
@@ -420,7 +422,7 @@ _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
-                          r"feelings)\b|"
+                          r"feelings|vibe|vibes)\b|"
                           r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b")
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")

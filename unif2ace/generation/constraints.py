@@ -366,6 +366,12 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # nor does an answer that names the age only by a gender noun ("Is this person young or old?" → "A girl.")
     other_age = other_age or attr == "age_group" and years is not None and parse_age_years(answer) is None \
         and not _AGE_GROUP_WORD.search(answer)
+    # a gender answer whose noun is of another time of life than the description's ("Male or female?" → "This is
+    # a boy." of a man described as 22): the right gender in the wrong word
+    wrong_noun = attr == "gender" and (group := attrs.get("age_group")) is not None and (
+        _YOUNG_NOUN.search(answer) and group in ("young adult", "middle-aged", "senior")
+        or _GROWN_NOUN.search(answer) and group == "child")
+    other_age = other_age or wrong_noun
     # an answer about the gender or age that also speaks of something else is garbled, though it names the
     # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
     garbled = attr in ("gender", "age_group") and any(
@@ -388,6 +394,10 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+_YOUNG_NOUN = re.compile(r"\b(?:boy|girl|boys|girls)\b", re.I)
+_GROWN_NOUN = re.compile(r"\b(?:man|woman|men|women|gentleman|lady)\b", re.I)
 
 
 # what an answer may name besides the asked attribute and still answer it ("How does she feel?" → "She is
