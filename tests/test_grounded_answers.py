@@ -56,6 +56,7 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     ("Is this a man?", None), ("Is she smiling?", None), ("Is he old?", None), ("Age and gender?", None),
     ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
     ("Describe this face in detail.", None), ("Is he happy or sad?", "emotion"), ("What color is her hair?", None),
+    ("Which direction is the face pointing?", "head_pose"), ("Where is she looking?", "head_pose"),
 ])
 def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
     assert asked_attribute(question) == expected
@@ -457,7 +458,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is there more than one person in this picture?", "Is she alone?", "Is anyone else in the photo?",
     "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
-    "What decade was this photo taken in?",
+    "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
+    "Is she someone's mother?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -478,6 +480,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is this a drawing?", "Is this a cartoon character?", "Is this a painting of a bowl of fruit?",
     "Is this a real person?", "Describe the person's face briefly.", "Which decade of life is this person in?",
     "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?", "Is he grinning from ear to ear?",
+    "Which direction is the face pointing?", "Tell me everything you can about this face.",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)
@@ -654,12 +657,12 @@ def test_every_answer_that_says_he_or_she_gets_the_described_gender_s_pronouns(p
     described = []
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: described.append(rows) or {i: girl for i in rows})
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He faces the camera. ")
-    got = pipe.ask(_images(2, 5), ["How is this person's head turned?", "Which way is he facing?"],
+    got = pipe.ask(_images(2, 5), ["What stands out about this face?", "What stands out about his face?"],
                    align=False, max_new_tokens=3)
     assert got == ["She faces the camera.", "He faces the camera."]  # the user's "he" stands
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Straight toward the camera. ")
     described.clear()
-    assert pipe.ask(_images(1, 5), "How is this person's head turned?", align=False,
+    assert pipe.ask(_images(1, 5), "What stands out about this face?", align=False,
                     max_new_tokens=3) == ["Straight toward the camera."]
     assert described == []
 
@@ -782,8 +785,13 @@ def test_a_question_about_gender_and_age_together_is_grounded_in_both():
     voted = grounded_answer("How old again, and boy or girl?", "A boy.", teen, second="This is a boy.")
     assert parse_attribute(voted, "gender") == "male" and parse_age_years(voted) == 16
     assert "he is 16" in voted.lower() and "she" not in voted.lower()  # one gender throughout
-    # the description leaves one out: left alone; an attribute grounding does not cover: left alone
-    assert grounded_answer(question, "It is a boy.", "A close-up photo of a person, aged 7.") is None
+    # the description leaves one out: the answer's own value, or "I can't tell" when it names none either
+    kept = grounded_answer(question, "It is a boy.", "A close-up photo of a person, aged 7.")
+    assert parse_attribute(kept, "gender") == "male" and parse_age_years(kept) == 7
+    man = "The photo is a close-up portrait; it shows a White older man who is 80 years old. He has his mouth shut."
+    both = grounded_answer("How old is this person, and are they smiling?", "Yes. His head is turned slightly left.", man)
+    assert parse_age_years(both) == 80 and both.endswith("I can't tell whether he is smiling.")
+    # an attribute grounding does not cover: left alone
     assert grounded_answer("How old is she and how does she feel?", "Sad.", girl) is None
 
 

@@ -360,6 +360,7 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
 _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|"
     r"what can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
@@ -427,7 +428,11 @@ _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotion
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
-ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth")
+# which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
+_POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|pointing|pointed|"
+                       r"turned|where is (?:he|she|they|the person|this person) looking)\b")
+ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth",
+                    "head_pose")
 
 
 def asked_attribute(question: str) -> str | None:
@@ -454,7 +459,8 @@ def asked_attributes(question: str) -> list[str]:
                                     ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
                                     ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
                                     ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
-                                    ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q))) if hit]
+                                    ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
+                                    ("head_pose", _POSE_ASK.search(q))) if hit]
     if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
             re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"

@@ -182,7 +182,7 @@ _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
-                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?)\b")  # parts of a face
+                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth)\b")  # parts of a face
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -311,7 +311,8 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     A question about several of the gender, age group, ethnicity and smile ("Is the person male or
     female, and how old?") is answered, when its answer does not state each as grounded, with one
     restated answer per attribute in the question's order ("This is a girl. She is 7 years old, so she
-    is a child."); not when the description leaves one of them out.
+    is a child."); one the description leaves out is the answer's own when it names one, else said to be
+    unknown ("I can't tell whether he is smiling."); the answer stands when the description states none.
 
     second: the model's answer to the question in another wording (:data:`SECOND_WORDING`). The value
     is then the majority of the description, the answer and it (the description breaks ties), so a
@@ -334,7 +335,29 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     said = _grounded_one("gender", question, answer, caption, second, always=True) if "gender" in several else None
     known = {"gender": g} if said is not None and (g := parse_attribute(said, "gender")) else {}
     parts = [said if a == "gender" else _grounded_one(a, question, answer, caption, None, True, known) for a in several]
-    return None if None in parts else " ".join(parts)
+    if all(p is None for p in parts):
+        return None
+    # what the description leaves out: the answer's own value when it names one, else said to be unknown ("How
+    # old is this person, and are they smiling?" of a face whose description states no smile got "Yes. His
+    # head is turned slightly left.")
+    import random
+
+    from unif2ace.data.questions import Person, open_answer
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    attrs = {**_described(caption), **known}
+    p = Person.of(attrs)
+    unstated = {"gender": "I can't tell whether this is a man or a woman.",
+                "age_group": f"I can't tell {p.his} age from this photo.",
+                "ethnicity": f"I can't tell {p.his} ethnicity from this photo.",
+                "smile": f"I can't tell whether {p.he} {p.be()} smiling."}
+    for k, (a, part) in enumerate(zip(several, parts)):
+        if part is None:
+            own = parse_attribute(answer, a, loose=True)
+            years = parse_age_years(answer) if a == "age_group" else None
+            parts[k] = unstated[a] if own is None else open_answer(
+                a, {**attrs, a: own, **({"age": years} if years is not None else {})}, random.Random(question), question)
+    return " ".join(parts)
 
 
 def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
@@ -907,6 +930,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
                          r"(?<!from )(?<!to )ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|wrinkles|wrinkled|dimples?|"
                          r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
+                         r"teeth|tooth|"
+                         r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
+                         r"sister|uncle|aunt|"
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          r"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
