@@ -800,10 +800,10 @@ PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. H
 
 
 @pytest.mark.parametrize("question, answer, expected", [
-    # an expression answer is restated only when it names none; the model's own expression stands
+    # an expression answer is restated when it names none or another than the described one
     ("Are they happy or sad?", "Slightly open, with the lips parted.", "Happy."),
     ("Give me one word for their expression.", "A man.", "He looks happy."),
-    ("How is he feeling?", "He looks sad.", None),
+    ("How is he feeling?", "He looks sad.", "Happy."), ("How is he feeling?", "He looks happy.", None),
     # the photo's lighting and sharpness, which descriptions state rightly (100% on test), as for the others
     ("What is the lighting like?", "A man.", "The lighting is even."),
     ("Is the photo sharp or blurry?", "Blurry.", "The photo is sharp."),
