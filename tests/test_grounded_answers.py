@@ -175,6 +175,14 @@ def test_a_described_expression_decides_a_yes_no_question_about_one(question, an
     assert _same_answer(grounded_yes_no(question, answer, neutral), expected)
 
 
+def test_a_yes_no_answer_whose_words_deny_its_yes_no_is_cant_tell_when_the_description_is_silent():
+    silent = "The photo is a close-up portrait; it shows a White older man who is 80 years old. He has his mouth shut."
+    assert grounded_yes_no("Is the photo well lit?", "No. The lighting is even.", silent) == "I can't tell from this photo."
+    assert grounded_yes_no("Is the photo well lit?", "Yes. The lighting is even.", silent) is None  # agrees with itself
+    lit = silent + " It is a color photo with even lighting."
+    assert grounded_yes_no("Is the photo well lit?", "No. The lighting is even.", lit).startswith("Yes")  # it says
+
+
 def _same_answer(got: str | None, expected: str | None) -> bool:
     """Equal up to case and the Yes/No's punctuation: the training data writes "Yes, she …" and "Yes.
     She …" alike (polar_answer draws one)."""
@@ -459,7 +467,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
-    "Is she someone's mother?",
+    "Is she someone's mother?", "Would you call this a good portrait?", "Is this a professional photo?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)

@@ -786,6 +786,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         if _shared_years(_GROUP_RANGES[attrs["age_group"]], checked["age"]) < 3:
             return None
         return polar_answer("age_group", attrs, attrs["age_group"], random.Random(question))
+    elif (len(checked) == 1 and (attr := next(iter(checked))) not in verdicts and attr in YES_NO_CHECKED
+          and attr not in attrs and (named := parse_attribute(rest, attr)) is not None
+          and same_value(attr, named, checked[attr]) != (said == "yes")):
+        # the description does not say, and the answer's words deny its own Yes/No ("Is the photo well lit?" →
+        # "No. The lighting is even."): it says nothing either way
+        from unif2ace.data.questions import CANT_TELL
+
+        return CANT_TELL[0]
     elif (len(checked) == 1 and (attr := next(iter(checked))) in _OWN_WORDS and attr not in verdicts
           and parse_attribute(rest, attr) is None):
         # nothing decides, and the model's words name nothing asked ("Smiling?" → "No. It is a photo of a
@@ -933,6 +941,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"teeth|tooth|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
+                         r"(?:good|nice|great|bad|decent|professional) (?:photo|photograph|picture|portrait|image|shot|"
+                         r"headshot|selfie)|quality|professional|amateur|"
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          r"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
