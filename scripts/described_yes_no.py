@@ -31,34 +31,21 @@ QUESTIONS = {  # question -> (label, the value asked: data.questions.same_value 
 
 
 def main() -> int:
+    from unif2ace.evaluation.tasks import add_split_arguments
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--data", default="runs/data/utkface")
-    ap.add_argument("--split", default="val")
-    ap.add_argument("--num-samples", type=int, default=128)
-    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    add_split_arguments(ap)
     ap.add_argument("--only", default=None, help="ask only the questions containing this text (e.g. 'lighting', 'happy')")
     args = ap.parse_args()
 
-    from unif2ace.commands.inference_common import set_threads
-
-    set_threads(args.threads)
-
-    import torch
-
     from unif2ace.data.questions import same_value
     from unif2ace.evaluation.models import ask_images
-    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.tasks import open_split
     from unif2ace.evaluation.understanding import _first_word
     from unif2ace.generation.constraints import grounded_yes_no
-    from unif2ace.pipeline import UniF2ace
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
-    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
-    images = load_images(store, records)
-    pipe = UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32)
+    pipe, records, images = open_split(args)
     captions = ask_images(pipe, images, [CAPTION_QUESTION] * len(images), args.batch_size, desc="describing",
                           grounded_answers=False)
     print(f"{args.split}, {len(records)} photos")

@@ -18,34 +18,22 @@ import argparse
 
 
 def main() -> int:
+    from unif2ace.evaluation.tasks import add_split_arguments
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--data", default="runs/data/utkface")
-    ap.add_argument("--split", default="val")
-    ap.add_argument("--num-samples", type=int, default=256)
-    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    add_split_arguments(ap, num_samples=256)
     args = ap.parse_args()
 
-    from unif2ace.commands.inference_common import set_threads
-
-    set_threads(args.threads)
-
-    import torch
     from PIL import ImageOps
 
     from unif2ace.evaluation.attributes import parse_caption
-    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.tasks import open_split
     from unif2ace.evaluation.understanding import caption_reference
     from unif2ace.generation.text import TextGenerationConfig, generate_text
-    from unif2ace.pipeline import UniF2ace
     from unif2ace.pipeline.pipeline import _CAPTION_TOKENS, CAPTION_QUESTION
     from unif2ace.progress import bar
 
-    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
-    images = load_images(store, records)
-    pipe = UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32)
+    pipe, records, images = open_split(args)
     config = TextGenerationConfig(max_new_tokens=_CAPTION_TOKENS)
 
     def mean_of_pairs(step, logits):  # rows 2k and 2k+1 are one photo's two views: both get the mean

@@ -20,30 +20,19 @@ from collections import defaultdict
 
 
 def main() -> int:
+    from unif2ace.evaluation.tasks import add_split_arguments
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--data", default="runs/data/utkface")
-    ap.add_argument("--split", default="val")
-    ap.add_argument("--num-samples", type=int, default=128)
-    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
+    add_split_arguments(ap, batch_size=16)
     ap.add_argument("--margins", type=float, nargs="+", default=[0, 5, 8, 10, 12, 15])
-    ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
     args = ap.parse_args()
 
-    from unif2ace.commands.inference_common import set_threads
-
-    set_threads(args.threads)
-
     from unif2ace.evaluation.models import ask_images, caption_images
-    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.evaluation.tasks import open_split
     from unif2ace.evaluation.understanding import _first_word, paraphrase_items
     from unif2ace.generation.constraints import SECOND_WORDING, grounded_yes_no, mended_yes_no
-    from unif2ace.pipeline import UniF2ace
 
-    pipe = UniF2ace.from_pretrained(args.model, dtype="float32")
-    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
-    images = load_images(store, records)
+    pipe, records, images = open_split(args)
     items = [(i, q) for i, q in paraphrase_items(records, args.seed) if q.kind == "yes/no"]
     plain = ask_images(pipe, [images[i] for i, _ in items], [q.question for _, q in items], args.batch_size,
                        desc="yes/no answers", grounded_answers=False)

@@ -40,6 +40,32 @@ def load_records(data: str | Path, split: str, n: int | None, seed: int = 0) -> 
     return store, recs if n is None else recs[:n]
 
 
+def add_split_arguments(ap, num_samples: int = 128, batch_size: int = 8) -> None:
+    """The options of the scripts that put questions to a model about a split's photos (``scripts/``):
+    the model, the dataset, the split and its draw (the understanding evaluation's), batch size, threads."""
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", default="runs/data/utkface")
+    ap.add_argument("--split", default="val")
+    ap.add_argument("--num-samples", type=int, default=num_samples)
+    ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
+    ap.add_argument("--batch-size", type=int, default=batch_size)
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+
+
+def open_split(args) -> tuple[Any, list, list]:
+    """(pipeline in float32 on the CPU, records, their photos) for :func:`add_split_arguments`' options,
+    with the threads set first."""
+    import torch
+
+    from unif2ace.commands.inference_common import set_threads
+    from unif2ace.pipeline import UniF2ace
+
+    set_threads(args.threads)
+    store, records = load_records(args.data, args.split, args.num_samples, args.seed)
+    images = load_images(store, records)
+    return UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32), records, images
+
+
 def load_images(store, records: list) -> list:
     from PIL import Image
 
