@@ -81,3 +81,23 @@ def test_build_conversations_without_labelling(tmp_path, capsys):
 def test_bad_split_argument(tmp_path):
     assert main(["data", "build", "--source", "utkface", "--root", str(tmp_path), "--out", str(tmp_path / "o"),
                  "--split", "0.5,0.5"]) == 2
+
+
+def test_a_dataset_built_with_a_relative_root_finds_its_photos_from_any_directory(utk_root, tmp_path, monkeypatch, capsys):
+    """``--root ../shared/data/utkface`` is kept as given, and read from the dataset folder: a script run from
+    another directory (a worktree, a notebook) finds the photos too."""
+    from unif2ace.data.store import FaceStore
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["data", "build", "--source", "utkface", "--root", "../utk", "--out", "runs/ds", "--no-label"]) == 0
+    capsys.readouterr()
+    manifest = json.loads((work / "runs/ds/manifest.json").read_text())
+    assert manifest["root"] == "../utk" and not manifest["root_from_folder"].startswith("/")
+    elsewhere = tmp_path / "a" / "b"  # where "../utk" is no folder
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    store = FaceStore.open(work / "runs/ds")
+    records = list(store.records())
+    assert records and all((store.image_root() / r.image).is_file() for r in records)

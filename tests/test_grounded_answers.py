@@ -175,9 +175,10 @@ def test_a_described_expression_decides_a_yes_no_question_about_one(question, an
     assert _same_answer(grounded_yes_no(question, answer, neutral), expected)
 
 
-def test_a_yes_no_answer_whose_words_deny_its_yes_no_is_cant_tell_when_the_description_is_silent():
+def test_a_yes_no_answer_whose_words_deny_its_yes_no_follows_its_words_when_the_description_is_silent():
     silent = "The photo is a close-up portrait; it shows a White older man who is 80 years old. He has his mouth shut."
-    assert grounded_yes_no("Is the photo well lit?", "No. The lighting is even.", silent) == "I can't tell from this photo."
+    assert _same_answer(grounded_yes_no("Is the photo well lit?", "No. The lighting is even.", silent),
+                        "Yes, the lighting is even.")
     assert grounded_yes_no("Is the photo well lit?", "Yes. The lighting is even.", silent) is None  # agrees with itself
     lit = silent + " It is a color photo with even lighting."
     assert grounded_yes_no("Is the photo well lit?", "No. The lighting is even.", lit).startswith("Yes")  # it says

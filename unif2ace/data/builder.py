@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -124,6 +125,8 @@ def build(
         {
             "source": source,
             "root": str(root),  # as given (keep it relative): never an absolute machine path by default
+            # and from the dataset folder, so the photos are found from any working directory
+            "root_from_folder": os.path.relpath(os.path.abspath(root), os.path.abspath(out)),
             "labeller": asdict(options) if label else None,
             "text_threshold": TEXT_THRESHOLD,
             "splits": {"fractions": list(fractions), "seed": seed},

@@ -98,9 +98,15 @@ class FaceStore:
         self.write_manifest({**self.manifest, **fields})
 
     def image_root(self) -> Path:
-        """Where relative image paths point: the manifest's root, from cwd or from the folder."""
+        """Where relative image paths point: the manifest's root as seen from the dataset folder (a dataset
+        built with ``--root ../shared/data/utkface`` is read from any working directory), else from cwd or
+        from the folder (datasets built before ``root_from_folder`` was written)."""
         root = Path(self.manifest.get("root", "."))
-        if root.is_absolute() or root.exists():
+        if root.is_absolute():
+            return root
+        if (rel := self.manifest.get("root_from_folder")) is not None and (self.folder / rel).exists():
+            return self.folder / rel
+        if root.exists():
             return root
         return (self.folder / root) if (self.folder / root).exists() else root
 

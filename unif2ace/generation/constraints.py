@@ -790,10 +790,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
           and attr not in attrs and (named := parse_attribute(rest, attr)) is not None
           and same_value(attr, named, checked[attr]) != (said == "yes")):
         # the description does not say, and the answer's words deny its own Yes/No ("Is the photo well lit?" →
-        # "No. The lighting is even."): it says nothing either way
-        from unif2ace.data.questions import CANT_TELL
-
-        return CANT_TELL[0]
+        # "No. The lighting is even."): the words decide, as when both decodings contradict themselves
+        # (choose_yes_no_answers), and the answer still starts with Yes or No
+        attrs[attr] = named
+        return polar_answer(attr, attrs, checked[attr], random.Random(question))
     elif (len(checked) == 1 and (attr := next(iter(checked))) in _OWN_WORDS and attr not in verdicts
           and parse_attribute(rest, attr) is None):
         # nothing decides, and the model's words name nothing asked ("Smiling?" → "No. It is a photo of a
