@@ -919,6 +919,9 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("ok", "Anything else"), ("Got it.", "Anything else"), ("Bye!", "Goodbye"), ("Ok bye", "Goodbye"),
     ("Hi, is he happy?", None), ("Is he happy?", None), ("Hello, how old is she?", None), ("Nice photo.", None),
     ("Thanks. Is she smiling?", None), ("Are you sure?", "Not entirely"), ("How confident are you?", "Not entirely"),
+    ("How sure are you about that?", "Not entirely"), ("Are you certain about her age?", "Not entirely"),
+    ("Hey, can you help me with this photo?", "Sure!"), ("Can you help me?", "Sure!"), ("I have a question", "Sure!"),
+    ("Thanks, that's all", "Goodbye"), ("Can you help me find her name?", None),
     ("Why do you think so?", "From how the face looks"), ("How do you know?", "From how the face looks"),
     ("Are you sure she is smiling?", None), ("Why is she sad?", None),
 ])
@@ -934,7 +937,11 @@ OLD_MAN = "The image shows a close-up portrait of a White elderly man who is 85 
     ("Really? He looks younger to me.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     ("I think she is 40.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     ("That is a woman, not a man.", "I may be wrong, but from this photo this is a man."),
-    # questions, requests and other remarks are not disputes
+    # a doubt about the age just given, without an age of its own
+    ("Could he be younger than that?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Might he be a bit older?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    # questions, requests and other remarks are not disputes ("older than 50" is an age bound)
+    ("Could he be older than 50?", None), ("Is he younger than his brother?", None),
     ("How old is he?", None), ("He looks younger to me?", None), ("Tell me his age.", None), ("His age.", None),
     ("Her age, please.", None), ("Guess his age", None), ("He looks happy.", None), ("Nice photo.", None),
     ("I took this photo in 2010.", None), ("Thanks!", None),

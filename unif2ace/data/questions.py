@@ -361,7 +361,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|"
-    r"what can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
+    r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"

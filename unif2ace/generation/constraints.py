@@ -1044,7 +1044,9 @@ _SMALL_TALK = [
      "You're welcome! Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
      "Anything else you'd like to know about this photo?"),
-    (re.compile(r"^(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|really|seriously)$"),
+    (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
+                r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
+                r"|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
     (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
      "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
