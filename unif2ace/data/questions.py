@@ -429,8 +429,8 @@ _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
-_POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|pointing|pointed|"
-                       r"turned|where is (?:he|she|they|the person|this person) looking)\b")
+_POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|"
+                       r"where is (?:he|she|they|the person|this person) looking)\b")
 ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth",
                     "head_pose")
 
@@ -440,7 +440,7 @@ def asked_attribute(question: str) -> str | None:
     gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
     background?" → ethnicity, "What about her eyes?" → eyes, open or closed, not their colour; "How is
     she feeling?" → emotion; "What is the lighting like?" → lighting; "Sharp or blurry?" → sharpness;
-    "Is her mouth open or closed?" → mouth);
+    "Is her mouth open or closed?" → mouth; "Which direction is the face pointing?" → head_pose);
     None for a yes/no question, a question about none or several of them, or about the age of something
     else."""
     found = asked_attributes(question)

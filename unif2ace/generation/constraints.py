@@ -182,7 +182,7 @@ _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
-                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth)\b")  # parts of a face
+                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth)\b")  # or of a face
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -927,7 +927,8 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 # "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo; "Is there
 # anything unusual about this photo?" "Yes, he is in color.": no label says what is usual; "What year was this
 # photo taken?" "Yes, it is a child."; "Is there more than one person in this picture?" "Yes. He is a senior.";
-# "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was this photo taken in?" not an age)
+# "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
+# this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
@@ -936,18 +937,19 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
-                         r"(?<!from )(?<!to )ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|wrinkles|wrinkled|dimples?|"
+                         r"(?<!from )(?<!to )ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|"
+                         r"wrinkles|wrinkled|dimples?|"
                          r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
                          r"teeth|tooth|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
-                         r"(?:good|nice|great|bad|decent|professional) (?:photo|photograph|picture|portrait|image|shot|"
-                         r"headshot|selfie)|quality|professional|amateur|"
+                         r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
+                         r"quality|professional|amateur|"
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
-                         r"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
-                         r"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
-                         r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b".replace("{_MADE}", _MADE), re.I)
+                         rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
+                         rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
+                         r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b", re.I)
 
 
 def unseen_question(question: str) -> bool:
