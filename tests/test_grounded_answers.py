@@ -287,6 +287,9 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is he a young man?", None), ("Is he old enough to vote?", None), ("Is this an old photo?", None),
     ("Is he too young to drive?", None), ("How old?", None), ("How young is she?", None),
     ("Is she a baby?", (0, 3)), ("Is this a toddler?", (0, 3)),
+    # a number, a few years either side; "years old" is no bare "old"
+    ("Is she 30?", (28, 32)), ("Is he about 40 years old?", (37, 43)), ("Is this person between 20 and 30?", (20, 30)),
+    ("Is she around 25?", (22, 28)), ("Is the photo 10 years old?", None), ("Is he 40 years old?", (38, 42)),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected
@@ -1130,3 +1133,23 @@ def test_an_age_answer_that_names_only_a_gender_noun_is_restated():
 def test_open_answers_that_speak_of_another_thing_are_restated(question, answer, caption, expected):
     assert grounded_answer(question, answer, caption) == expected
 
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Isn't she smiling?", "Is she smiling?"), ("Doesn't this person look old?", "Does this person look old?"),
+    ("Hi, aren't they happy?", "Hi, are they happy?"), ("Is she not smiling?", "Is she not smiling?"),
+])
+def test_a_negative_question_is_read_as_asked_plainly(question, meant):
+    from unif2ace.data.questions import as_meant, is_yes_no
+
+    assert as_meant(question) == meant and is_yes_no(as_meant(question))
+
+
+def test_a_negative_question_gets_the_yes_of_its_plain_form(pipe, monkeypatch):
+    """"Isn't she smiling?" of a woman described as smiling: "Yes, she is smiling." (it got "No. She is
+    smiling.", the description read as a premise of "not smiling")."""
+    smiling = "The photo is a close-up photo; it shows a White woman who is 39 years old. She is smiling."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: smiling for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No. She is smiling. ")
+    got = pipe.ask(_images(1, 3), "Isn't she smiling?", align=False, max_new_tokens=3)[0]
+    assert got.startswith("Yes") and "smiling" in got and "not" not in got

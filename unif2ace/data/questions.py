@@ -281,6 +281,18 @@ def spelled(question: str) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'-]+", fix, question)
 
 
+# a negative question ("Isn't she smiling?", "Doesn't he look old?"): asked plainly, its Yes means the same
+_NEGATIVE_AUX = re.compile(r"^(\W*(?:(?:hi|hey|hello|ok|okay|so|well|and|but)\W+)?)(is|are|was|were|does|do|did|has|have|"
+                           r"can|could|will|would|should)n[’']t\b", re.I)
+
+
+def as_meant(question: str) -> str:
+    """A question as the answer checks read it: typos mended (:func:`spelled`) and a negative question
+    asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
+    got "No. She is smiling."); the model still reads what was typed."""
+    return spelled(_NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question))
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Whether ``a`` becomes ``b`` by one inserted, deleted or changed letter, or two swapped neighbours."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -322,8 +334,10 @@ _TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that
 # an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
 # tell if she is smiling?", which asks yes or no)
 _REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
-                      r"state|name)\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)")
-# ("Would you describe her as young?" is no request: it asks yes or no)
+                      r"state|name)\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
+                      r"(?!\s+(?:that\s+)?(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b)")
+# ("Would you describe her as young?" and "Would you guess this person is under 40?" are no requests: they
+# ask yes or no)
 
 
 # a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",

@@ -582,6 +582,17 @@ _AGE_BOUNDS = [
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
     (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
 ]
+# An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
+# either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
+_AGE_SPANS = [
+    (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b", re.I),
+     lambda lo, up: (min(lo, up), max(lo, up))),
+    (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}", re.I),
+     lambda n, _: (max(n - 3, 0), n + 3)),
+    (re.compile(r"^\W*(?:is|are|was)\s+(?:he|she|they|it|this|that|the)(?:\s+(?:person|man|woman|guy|lady|girl|boy|"
+                r"kid|child|baby|individual|one))?\s+(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?\s*[?.!]*\s*$", re.I),
+     lambda n, _: (max(n - 2, 0), n + 2)),
+]
 # A decade of life ("in her 30s", "in his late forties", "early twenties") and a bare "young" or "old" that
 # ends its clause ("Is he young?", "She's old, isn't she?"; not "a young man", which names an age group).
 _DECADE_WORDS = {w: 10 * i for i, w in enumerate(
@@ -590,7 +601,7 @@ _DECADE = re.compile(r"\b(?:in (?:his|her|their) (early|mid|late)?|(early|mid|la
                      rf"(?:([2-9])0'?s|({'|'.join(_DECADE_WORDS)}))\b", re.I)
 _DECADE_PART = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 _BARE_AGE = [(re.compile(r"(?<!how )\b(?:young|youthful)\b(?=\s*(?:[?!.,;]|$))", re.I), (0, 35)),
-             (re.compile(r"(?<!how )\bold\b(?=\s*(?:[?!.,;]|$))", re.I), (56, 200))]
+             (re.compile(r"(?<!how )(?<!years )(?<!year )(?<!yrs )\bold\b(?=\s*(?:[?!.,;]|$))", re.I), (56, 200))]
 
 
 _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|that|it|your)\s+"
@@ -599,12 +610,17 @@ _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|th
 
 def asked_age_range(question: str) -> tuple[int, int] | None:
     """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
-    (61, 200), "Is this a minor?" → (0, 17)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare
-    "young" (0–35) or "old" (56 and over); None when it names none of them."""
+    (61, 200), "Is this a minor?" → (0, 17)), a number ("Is she 30?" → (28, 32), "about 40" → (37, 43),
+    "between 20 and 30" → (20, 30)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare "young"
+    (0–35) or "old" (56 and over); None when it names none of them."""
     for pattern, span in _AGE_BOUNDS:
         if m := pattern.search(question):
             n = next((int(g) for g in m.groups() if g is not None), 0)
             return span(n)
+    for pattern, span in _AGE_SPANS:
+        if m := pattern.search(question):
+            numbers = [int(g) for g in m.groups() if g is not None]
+            return span(numbers[0], numbers[-1])
     if m := _DECADE.search(question):
         part, decade = (m[1] or m[2] or "").lower() or None, int(m[3]) * 10 if m[3] else _DECADE_WORDS[m[4].lower()]
         lo, up = _DECADE_PART[part]

@@ -506,11 +506,11 @@ class UniF2ace:
         crops = self.prepare(images, align)
         codes = self.encode_images(crops)
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
-            from unif2ace.data.questions import asks_description, spelled
+            from unif2ace.data.questions import as_meant, asks_description
 
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
-            conversations = [[(CAPTION_QUESTION, None)] if asks_description(spelled(turns[-1][0]))
+            conversations = [[(CAPTION_QUESTION, None)] if asks_description(as_meant(turns[-1][0]))
                              else turns for turns in conversations]
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
@@ -520,9 +520,9 @@ class UniF2ace:
                              f"got {constrain_yes_no!r}")
         rows = []
         if mode:
-            from unif2ace.data.questions import is_yes_no, spelled
+            from unif2ace.data.questions import as_meant, is_yes_no
 
-            rows = [is_yes_no(spelled(turns[-1][0])) for turns in conversations]
+            rows = [is_yes_no(as_meant(turns[-1][0])) for turns in conversations]
         if not any(rows):
             tokens = generate_text(self.model, batch, config, generator, features=features)
         elif mode in ("answer", "answer-per-token") and not do_sample:
@@ -542,7 +542,7 @@ class UniF2ace:
                 from unif2ace.generation.constraints import yes_no_consistent
 
                 def consistent(i, answer_tokens):
-                    return yes_no_consistent(spelled(conversations[i][-1][0]), self.text_tokenizer.decode(answer_tokens))
+                    return yes_no_consistent(as_meant(conversations[i][-1][0]), self.text_tokenizer.decode(answer_tokens))
 
             tokens = choose_yes_no_answers(decode, self.text_tokenizer, rows, self.config.eot_token_id,
                                            per_token=mode == "answer-per-token", consistent=consistent)
@@ -621,7 +621,7 @@ class UniF2ace:
         (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
-        from unif2ace.data.questions import CANT_TELL, asked_attributes, asks_identity, is_yes_no, spelled
+        from unif2ace.data.questions import CANT_TELL, as_meant, asked_attributes, asks_identity, is_yes_no
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
@@ -642,7 +642,7 @@ class UniF2ace:
             yes_no_grounded,
         )
 
-        questions = [spelled(turns[-1][0]) for turns in conversations]  # read as meant: "smilling" is "smiling"
+        questions = [as_meant(turns[-1][0]) for turns in conversations]  # "smilling" is "smiling"; "Isn't she …?" "Is she …?"
         polar = [is_yes_no(q) for q in questions]
         # per row: the attributes its answer is checked on
         asked = [yes_no_grounded(q) if yn else set(asked_attributes(q)) for q, yn in zip(questions, polar)]
