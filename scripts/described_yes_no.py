@@ -27,6 +27,9 @@ QUESTIONS = {  # question -> (label, the value asked: data.questions.same_value 
     "Is this person happy?": ("emotion", "happy"),
     "Does the person look happy?": ("emotion", "happy"),
     "Does the person look neutral?": ("emotion", "neutral"),
+    "Is this person White?": ("ethnicity", "White"),
+    "Is this person Black?": ("ethnicity", "Black"),
+    "Is this person Asian?": ("ethnicity", "Asian"),
 }
 
 

@@ -1025,7 +1025,7 @@ def test_yes_no_about_the_expression_keeps_the_models_word_in_words_that_say_why
     ("Does this look like a passport photo?", "No. He is a young adult, not a senior.", True),
     ("Is this a professional photo?", "No, he is smiling.", True),
     ("Is this picture old?", "No. He looks about 21 years old.", True),  # the photo's age, not the person's
-    ("Is she Asian?", "No. She is a young adult, not a senior.", True),
+    ("Is she Hispanic?", "No. She is a young adult, not a senior.", True),
     ("Is she Asian?", "Yes, she is Asian.", False),
     ("Is this a cat?", "No, it is a photo of a person.", False),
     ("Is the photo cropped tightly?", "Yes, it is a photo of a person.", False),
@@ -1153,3 +1153,24 @@ def test_a_negative_question_gets_the_yes_of_its_plain_form(pipe, monkeypatch):
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No. She is smiling. ")
     got = pipe.ask(_images(1, 3), "Isn't she smiling?", align=False, max_new_tokens=3)[0]
     assert got.startswith("Yes") and "smiling" in got and "not" not in got
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # the description's ethnicity decides ("Is the person in the photo Asian?" of a White woman got "Yes. It is a
+    # photo of a woman."); a South Asian person is Asian
+    ("Is the person in the photo Asian?", "Yes. It is a photo of a woman.", "No, she is White, not Asian."),
+    ("Is she White?", "No.", "Yes, she is White."),
+    ("Is she white?", "Yes, she is White.", None),
+])
+def test_a_yes_no_question_about_the_ethnicity_follows_the_description(question, answer, expected):
+    white = "The photo is a close-up photo; it shows a White woman who is 39 years old. She is smiling."
+    assert _same_answer(grounded_yes_no(question, answer, white), expected)
+
+
+def test_ethnicity_words_about_other_things_ask_no_ethnicity():
+    south_asian = "The photo is a close-up photo; it shows a South Asian man who is 25 years old."
+    got = grounded_yes_no("Is he Asian?", "No.", south_asian)
+    assert got.startswith("Yes") and "South Asian" in got
+    for question in ("Is the background white?", "Is the photo black and white?", "Is his shirt black?",
+                     "Is she Hispanic?"):
+        assert "ethnicity" not in yes_no_grounded(question), question

@@ -638,11 +638,12 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 
 def same_value(attr: str, stated: Any, asked: Any) -> bool:
     """Whether a stated value is the asked one: equal; for a mouth asked "open", any but closed; for a
-    head asked "away" (from the camera), any pose but frontal; for lighting asked "good", any but dim."""
+    head asked "away" (from the camera), any pose but frontal; for lighting asked "good", any but dim; a
+    South Asian person is Asian."""
     if stated is None:
         return False
     return stated == asked or (attr, asked) in (("mouth", "open"), ("head_pose", "away"), ("lighting", "good")) and \
-        stated not in ("closed", "frontal", "dim")
+        stated not in ("closed", "frontal", "dim") or (attr, asked, stated) == ("ethnicity", "Asian", "Indian")
 
 
 def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
@@ -691,6 +692,9 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.his} head is {actual}."
     if attr == "lighting":  # likewise
         return f"the lighting is {actual}."
+    if attr == "ethnicity":  # likewise
+        said = {"Indian": "South Asian"}.get(actual, actual)
+        return f"{p.he} {p.be()} {said}." if truth else f"{p.he} {p.be()} {said}, not {asked}."
     raise ValueError(attr)
 
 

@@ -95,15 +95,17 @@ class AnswerLogProb:
 # smiling?", "Is he happy?") and an answer can restate ("No, this is a woman."): the rule set of
 # unif2ace.evaluation.attributes reads both.
 CHECKED_ATTRIBUTES = ("gender", "age_group", "smile", "emotion", "eyes", "color", "sharpness", "head_tilt", "mouth")
-# what grounded_yes_no checks against the description: the open questions' attributes but the ethnicity; the
+# what grounded_yes_no checks against the description: the open questions' attributes; the
 # eyes and the photo's colour, which descriptions state with 98% and 99% precision (docs/inference.md); and
 # whether the person faces the camera (yes/no right 79% / 79% of the time on val / test-128 against the
 # model's own 63% / 68%: scripts/described_yes_no.py); whether the photo is sharp or
 # blurry (37 of 37 such statements right on test), whether the head is tilted (4 of 4), and the mouth ("Is
-# the mouth closed?" right 74% / 71% against the model's own 60% / 60%). The expression is judged apart, by
-# _emotion_yes_no: the described one decides the question about it
+# the mouth closed?" right 74% / 71% against the model's own 60% / 60%), and the ethnicity ("Is this person
+# White / Black / Asian?" right 86.0 / 94.7 / 87.7% on val-128 and 90.7 / 94.1 / 91.5% on test against the model's
+# own 61.4 / 14.0 / 36.0% and 59.3 / 5.9 / 39.8%). The expression is judged apart, by _emotion_yes_no: the
+# described one decides the question about it
 YES_NO_CHECKED = ("gender", "age_group", "smile", "eyes", "color", "head_pose", "sharpness", "head_tilt", "mouth",
-                  "lighting")
+                  "lighting", "ethnicity")
 
 
 _PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|he|his|him|himself)\b", re.I)
@@ -138,6 +140,10 @@ _LIGHTING_ASKED = [
 ]
 
 
+_NOT_ETHNICITY = re.compile(r"\b(?:background|wall|shirt|top|clothes|clothing|dress|hair|eyes|teeth|light|lighting|"
+                            r"photo|picture|image|black[- ]and[- ]white|white balance)\b", re.I)
+
+
 def _asked_values(question: str) -> dict:
     """{attribute: value} that a yes/no question names as its premise. Gender only from nouns ("a
     man"), never from the subject's pronoun ("Is she smiling?" asks about the smile)."""
@@ -154,6 +160,10 @@ def _asked_values(question: str) -> dict:
         out["head_pose"] = "frontal"
     elif _AWAY.search(question):
         out["head_pose"] = "away"
+    # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
+    person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
+    if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
+        out["ethnicity"] = ethnicity
     out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
     if (light := next((value for value, pattern in _LIGHTING_ASKED if pattern.search(question)), None)) is not None:
         out["lighting"] = light
@@ -823,7 +833,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return None
     # (a pronoun names no gender: "Could he be someone's grandfather?" → "Yes. His eyes are open." says nothing asked)
     names = [parse_age_years(rest), parse_attribute(rest, "age_group")] if decisive == "age" else \
-        [parse_attribute(_without_pronouns(rest) if decisive == "gender" else rest, decisive)]
+        [parse_attribute(_without_pronouns(rest) if decisive == "gender" else rest, decisive,
+                         loose=decisive == "ethnicity")]  # "Yes, she is White." names it without a noun
     described_age = decisive not in ("age", "age_group") or _names_described_age(rest, parse_age_years(caption), attrs)
     if truth == (said == "yes") and any(v is not None for v in names) and described_age and not _self_negating(rest):
         return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
