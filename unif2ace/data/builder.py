@@ -93,6 +93,14 @@ def require_data_extra() -> None:
                           "pip install 'unif2ace[data]'")
 
 
+def _relative_to(path, folder) -> str | None:
+    """``path`` as seen from ``folder``, relative; None where there is no such path (another drive on Windows)."""
+    try:
+        return os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+    except ValueError:
+        return None
+
+
 def build(
     source: str,
     root: str | Path,
@@ -126,7 +134,7 @@ def build(
             "source": source,
             "root": str(root),  # as given (keep it relative): never an absolute machine path by default
             # and from the dataset folder, so the photos are found from any working directory
-            "root_from_folder": os.path.relpath(os.path.abspath(root), os.path.abspath(out)),
+            "root_from_folder": _relative_to(root, out),
             "labeller": asdict(options) if label else None,
             "text_threshold": TEXT_THRESHOLD,
             "splits": {"fractions": list(fractions), "seed": seed},
