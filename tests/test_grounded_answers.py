@@ -472,6 +472,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
     "Is she someone's mother?", "Would you call this a good portrait?", "Is this a professional photo?",
+    "Is she light-skinned?", "Is the image grainy?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -1138,6 +1139,7 @@ def test_open_answers_that_speak_of_another_thing_are_restated(question, answer,
 @pytest.mark.parametrize("question, meant", [
     ("Isn't she smiling?", "Is she smiling?"), ("Doesn't this person look old?", "Does this person look old?"),
     ("Hi, aren't they happy?", "Hi, are they happy?"), ("Is she not smiling?", "Is she not smiling?"),
+    ("Is this a teenager, yes or no?", "Is this a teenager?"), ("Is he smiling (yes/no)?", "Is he smiling?"),
 ])
 def test_a_negative_question_is_read_as_asked_plainly(question, meant):
     from unif2ace.data.questions import as_meant, is_yes_no

@@ -286,11 +286,19 @@ _NEGATIVE_AUX = re.compile(r"^(\W*(?:(?:hi|hey|hello|ok|okay|so|well|and|but)\W+
                            r"can|could|will|would|should)n[’']t\b", re.I)
 
 
+# "Is this a teenager, yes or no?": the choice it offers is the answer's form, not two things to choose from
+_YES_OR_NO = re.compile(r"\s*[,;:(\u2013\u2014-]?\s*\(?\s*(?:yes or no|yes/no|y/n|true or false)\s*\)?(?=\s*[?.!]*\s*$)",
+                        re.I)
+
+
 def as_meant(question: str) -> str:
-    """A question as the answer checks read it: typos mended (:func:`spelled`) and a negative question
+    """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
-    got "No. She is smiling."); the model still reads what was typed."""
-    return spelled(_NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question))
+    got "No. She is smiling."), and a "yes or no" that asks for the answer's form left out ("Is this a
+    teenager, yes or no?" got "Closed."); the model still reads what was typed."""
+    plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
+    bare = _YES_OR_NO.sub("", plain)
+    return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
 
 
 def _one_edit(a: str, b: str) -> bool:
