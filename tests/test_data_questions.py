@@ -396,7 +396,7 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Describe her appearance.", "Describe this man's looks, please.",
                                       "Describe her face.", "Tell me everything you can about this face.",
                                       "Tell me what you see.", "What else can you tell me?",
-                                      "What else can you tell me about her?"])
+                                      "What else can you tell me about her?", "What's the first thing you notice?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 

@@ -57,6 +57,7 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
     ("Describe this face in detail.", None), ("Is he happy or sad?", "emotion"), ("What color is her hair?", None),
     ("Which direction is the face pointing?", "head_pose"), ("Where is she looking?", "head_pose"),
+    ("Older or younger than 30?", "age_group"),
 ])
 def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
     assert asked_attribute(question) == expected
@@ -925,7 +926,9 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Thanks. Is she smiling?", None), ("Are you sure?", "Not entirely"), ("How confident are you?", "Not entirely"),
     ("How sure are you about that?", "Not entirely"), ("Are you certain about her age?", "Not entirely"),
     ("Hey, can you help me with this photo?", "Sure!"), ("Can you help me?", "Sure!"), ("I have a question", "Sure!"),
-    ("Thanks, that's all", "Goodbye"), ("Can you help me find her name?", None),
+    ("Thanks, that's all", "Goodbye"), ("Can you help me find her name?", None), ("ok thanks, bye", "Goodbye"),
+    ("Is that a guess?", "Not entirely"), ("Could you be wrong about that?", "Not entirely"),
+    ("Great, thanks!", "You're welcome"), ("Is that a cat?", None),
     ("Why do you think so?", "From how the face looks"), ("How do you know?", "From how the face looks"),
     ("Are you sure she is smiling?", None), ("Why is she sad?", None),
 ])

@@ -386,6 +386,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: in| about| on)?|what is (?:shown|in)|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
+    r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
     r"how (?:does|do) (?:she|he|they|this person|the person|this (?:man|woman|guy|lady|girl|boy|kid|child)) look"
     r"(?=\s*[.?!]*$))"
@@ -423,7 +424,7 @@ def asks_identity(question: str) -> bool:
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
-                      r"young or old|old or young|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
+                      r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
 _FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"

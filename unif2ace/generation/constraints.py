@@ -1069,14 +1069,15 @@ _SMALL_TALK = [
     (re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
                 r"(?:\s+(?:there|again|everyone|all|friend))?$"),
      "Hello! Ask me anything about the person in this photo (age, expression, pose), or ask me to describe it."),
-    (re.compile(r"^(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice)\s*,?\s*)?(?:thanks|thank you|thx|ty|cheers|many thanks)"
+    (re.compile(r"^(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice)\s*,?\s*)*(?:thanks|thank you|thx|ty|cheers|many thanks)"
                 r"(?:\s+(?:so much|a lot|very much|again))?$"),
      "You're welcome! Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
      "Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
                 r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
-                r"|really|seriously)$"),
+                r"|really|seriously|is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain)"
+                r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
     (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
      "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
@@ -1084,7 +1085,8 @@ _SMALL_TALK = [
                 r"(?:\s+(?:with|on)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie))?(?:\s*,?\s*please)?|"
                 r"i (?:have|have got|got) (?:a|some) (?:questions?|photo|picture|pic)(?: for you)?)$"),
      "Sure! Ask me anything about the person in this photo (age, expression, pose), or ask me to describe it."),
-    (re.compile(r"^(?:(?:ok(?:ay)?|thanks|thank you)\s*,?\s*)?(?:bye|goodbye|good bye|see you|see ya|that's all|that is all)"
+    (re.compile(r"^(?:(?:ok(?:ay)?|thanks|thank you|thx|great|cool|alright|all right)\s*,?\s*)*"
+                r"(?:bye|goodbye|good bye|see you|see ya|that's all|that is all)"
                 r"(?:\s+(?:for now|then))?$"),
      "Goodbye!"),
 ]
