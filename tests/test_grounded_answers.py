@@ -927,7 +927,7 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("How sure are you about that?", "Not entirely"), ("Are you certain about her age?", "Not entirely"),
     ("Hey, can you help me with this photo?", "Sure!"), ("Can you help me?", "Sure!"), ("I have a question", "Sure!"),
     ("Thanks, that's all", "Goodbye"), ("Can you help me find her name?", None), ("ok thanks, bye", "Goodbye"),
-    ("Is that a guess?", "Not entirely"), ("Could you be wrong about that?", "Not entirely"),
+    ("Is that a guess?", "It is my best reading"), ("Could you be wrong about that?", "It is my best reading"),
     ("Great, thanks!", "You're welcome"), ("Is that a cat?", None),
     ("Why do you think so?", "From how the face looks"), ("How do you know?", "From how the face looks"),
     ("Are you sure she is smiling?", None), ("Why is she sad?", None),

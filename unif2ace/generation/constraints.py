@@ -1076,9 +1076,11 @@ _SMALL_TALK = [
      "Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
                 r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
-                r"|really|seriously|is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain)"
-                r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
+                r"|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
+    (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain)"
+                r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
+     "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
     (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
      "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
     (re.compile(r"^(?:(?:hi|hello|hey)\s*,?\s*)?(?:(?:(?:can|could|would|will) you\s+(?:please\s+)?)?help(?: me)?(?: out)?"
