@@ -291,6 +291,9 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # a number, a few years either side; "years old" is no bare "old"
     ("Is she 30?", (28, 32)), ("Is he about 40 years old?", (37, 43)), ("Is this person between 20 and 30?", (20, 30)),
     ("Is she around 25?", (22, 28)), ("Is the photo 10 years old?", None), ("Is he 40 years old?", (38, 42)),
+    # numbers as words ("older than five" got "Yes. He is a child." of a one-year-old); "more than one person" is no age
+    ("Is the child older than five?", (6, 200)), ("Is she over twenty?", (21, 200)),
+    ("Is there more than one person here?", None),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected
@@ -473,7 +476,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
     "Is she someone's mother?", "Would you call this a good portrait?", "Is this a professional photo?",
-    "Is she light-skinned?", "Is the image grainy?",
+    "Is she light-skinned?", "Is the image grainy?", "What color are the baby's eyes?", "What is her eye colour?",
+    "What color are her eyes?",  # no label states it (the model answered "In color." of a baby)
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -487,7 +491,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Would you call her elderly?", "Smiling, is he?", "Is this a minor?", "Is her mouth open?",
     "Is she looking into the lens?", "Does this show a dog?", "Is he youthful?", "Is he in his thirties?",
     "What does she look like?", "What is this?", "How old is she?", "Man or woman?", "Guy or gal?",
-    "What ethnic group is she?", "What color are her eyes?", "How is he feeling?", "Why is she sad?",
+    "What ethnic group is she?", "How is he feeling?", "Why is she sad?",
     "Tell me about this person.", "What mood is she in?", "Which way is he facing?", "Young or old?",
     "What colour is his hair?", "Thanks!", "Hello", "Nice photo.",  # not questions: left to the model
     "Is she looking away?", "Is the lighting good?", "Is the photo too dark?", "What's going on in this pic?",
@@ -1179,3 +1183,9 @@ def test_ethnicity_words_about_other_things_ask_no_ethnicity():
     for question in ("Is the background white?", "Is the photo black and white?", "Is his shirt black?",
                      "Is she Hispanic?"):
         assert "ethnicity" not in yes_no_grounded(question), question
+
+
+def test_sleeping_is_read_as_closed_eyes():
+    awake = "The photo is a close-up photo; it shows a 1-year-old Asian boy. He is not smiling. His eyes are open."
+    assert _same_answer(grounded_yes_no("Is this infant sleeping?", "Yes, he looks about 1 year old.", awake),
+                        "No, his eyes are open.")

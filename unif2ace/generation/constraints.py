@@ -169,6 +169,8 @@ def _asked_values(question: str) -> dict:
         out["lighting"] = light
     if "eyes" not in out and (m := re.search(r"\b(open|closed|shut)\s+eyes\b", question, re.I)):
         out["eyes"] = "open" if m[1].lower() == "open" else "closed"  # "Does the child have open eyes?"
+    if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing)\b", question, re.I):
+        out["eyes"] = "closed"  # "Is this infant sleeping?": what a photo shows of sleep is closed eyes
     if "mouth" not in out and re.search(r"\bmouth\b", question, re.I) and re.search(r"\bopen\b", question, re.I):
         out["mouth"] = "open"  # "Is her mouth open?": slightly or wide, anything but closed
     return out
@@ -618,11 +620,21 @@ _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|th
                             r"(?:photo|picture|image|pic|shot|photograph|snapshot)\b", re.I)
 
 
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                                                      "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:person|persons|people|face|faces|man|men|"
+                          r"woman|women|child|children|kid|kids|of|more|other|another|else|side|eye|eyes)\b)", re.I)
+
+
 def asked_age_range(question: str) -> tuple[int, int] | None:
     """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
     (61, 200), "Is this a minor?" → (0, 17)), a number ("Is she 30?" → (28, 32), "about 40" → (37, 43),
     "between 20 and 30" → (20, 30)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare "young"
-    (0–35) or "old" (56 and over); None when it names none of them."""
+    (0–35) or "old" (56 and over); None when it names none of them. Numbers may be words ("older than
+    five"; it got "Yes. He is a child." of a one-year-old)."""
+    question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
     for pattern, span in _AGE_BOUNDS:
         if m := pattern.search(question):
             n = next((int(g) for g in m.groups() if g is not None), 0)
@@ -962,6 +974,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
+                         r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
