@@ -1190,3 +1190,15 @@ def test_sleeping_is_read_as_closed_eyes():
     awake = "The photo is a close-up photo; it shows a 1-year-old Asian boy. He is not smiling. His eyes are open."
     assert _same_answer(grounded_yes_no("Is this infant sleeping?", "Yes, he looks about 1 year old.", awake),
                         "No, his eyes are open.")
+
+
+def test_an_agreeing_yes_no_whose_words_name_another_value_is_restated():
+    smiling = "The image shows a close-up photo of a 27-year-old young woman. She is smiling, with her mouth slightly open."
+    assert _same_answer(grounded_yes_no("Is that a smile?", "Yes, she is not smiling.", smiling), "Yes, she is smiling.")
+    assert grounded_yes_no("Is she smiling?", "Yes, she is smiling.", smiling) is None
+
+
+def test_an_ethnicity_the_description_does_not_state_is_cant_tell():
+    no_ethnicity = "The image shows a close-up photo of a 27-year-old young woman. She is smiling."
+    assert grounded_yes_no("Is this person of African descent?", "No. She is a young adult, not a senior.",
+                           no_ethnicity) == "I can't tell from this photo."

@@ -824,6 +824,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         if _shared_years(_GROUP_RANGES[attrs["age_group"]], checked["age"]) < 3:
             return None
         return polar_answer("age_group", attrs, attrs["age_group"], random.Random(question))
+    elif set(checked) == {"ethnicity"} and "ethnicity" not in attrs:
+        # the description does not say, and the model's own Yes/No about an ethnicity is mostly wrong (14–61% on
+        # val: scripts/described_yes_no.py): "Is this person of African descent?" got "No. She is a young adult,
+        # not a senior."
+        from unif2ace.data.questions import CANT_TELL
+
+        return CANT_TELL[0]
     elif (len(checked) == 1 and (attr := next(iter(checked))) not in verdicts and attr in YES_NO_CHECKED
           and attr not in attrs and (named := parse_attribute(rest, attr)) is not None
           and same_value(attr, named, checked[attr]) != (said == "yes")):
@@ -848,7 +855,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         [parse_attribute(_without_pronouns(rest) if decisive == "gender" else rest, decisive,
                          loose=decisive == "ethnicity")]  # "Yes, she is White." names it without a noun
     described_age = decisive not in ("age", "age_group") or _names_described_age(rest, parse_age_years(caption), attrs)
-    if truth == (said == "yes") and any(v is not None for v in names) and described_age and not _self_negating(rest):
+    # the words name the described value, not another ("Is that a smile?" → "Yes, she is not smiling." of a
+    # woman described as smiling)
+    named = names[0] if decisive not in ("age", "age_group") else None
+    described_value = decisive not in attrs or named is None or same_value(decisive, attrs[decisive], named) \
+        or same_value(decisive, named, attrs[decisive])
+    if truth == (said == "yes") and any(v is not None for v in names) and described_age and described_value \
+            and not _self_negating(rest):
         return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
