@@ -192,9 +192,11 @@ _SUBJECT = [re.compile(p + r"(?P<x>[a-z][a-z' -]*?)" + tail, re.I) for p, tail i
 _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
+# parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
+_FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
-                  r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth)\b")  # or of a face
+                  rf"{_FACE_PARTS})\b")
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -992,10 +994,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
-                         r"(?<!from )(?<!to )ears?|nose|chin|cheeks?|eyebrows?|eyelashes|forehead|freckles|moles?|"
-                         r"wrinkles|wrinkled|dimples?|"
+                         rf"(?<!from )(?<!to ){_FACE_PARTS}|eyelashes|wrinkled|"  # the look-behind: not "from ear to ear"
                          r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
-                         r"teeth|tooth|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
