@@ -53,6 +53,17 @@ def test_caption_and_ask(files, capsys):
     assert line["image"].endswith("astronaut.png") and isinstance(line["caption"], str)
     assert main(["ask", str(files / "astronaut.png"), "Is she smiling?", "Age?", "--max-new-tokens", "3", *model]) == 0
     assert capsys.readouterr().out.count("Q: ") == 2
+    # --mirror-views reaches the pipeline: the caption the Python option gives
+    from unif2ace.pipeline import UniF2ace
+
+    assert main(["caption", str(files / "astronaut.png"), "--max-new-tokens", "8", "--json", "--mirror-views",
+                 "--dtype", "float32", *model]) == 0
+    pipe = UniF2ace.from_pretrained(files / "model", dtype="float32")
+    pipe.mirror_views = True
+    want = pipe.caption(Image.open(files / "astronaut.png"), max_new_tokens=8)[0]
+    pipe.mirror_views = False
+    assert json.loads(capsys.readouterr().out.strip())["caption"] == want != pipe.caption(
+        Image.open(files / "astronaut.png"), max_new_tokens=8)[0]
 
 
 def test_edit(files, capsys):

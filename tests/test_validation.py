@@ -66,7 +66,7 @@ def test_with_overrides_keeps_none_checks_values_and_names():
         base.with_overrides(gudance_scale=2.0)
 
 
-def test_generation_defaults_hold_the_models_config_and_keep_the_file_format(tmp_path, model_dir):
+def test_generation_defaults_hold_the_models_config_and_keep_the_file_format(tmp_path, model_dir, pipe):
     raw = json.loads((model_dir / "generation_config.json").read_text())
     defaults = GenerationDefaults.load(model_dir)
     assert isinstance(defaults.sampling, ImageGenerationConfig)
@@ -77,13 +77,18 @@ def test_generation_defaults_hold_the_models_config_and_keep_the_file_format(tmp
     (tmp_path / "generation_config.json").write_text(json.dumps(old))
     loaded = GenerationDefaults.load(tmp_path)
     assert (loaded.steps, loaded.guidance_scale, loaded.temperature, loaded.candidates) == (9, 2.5, 0.5, 1)
+    assert loaded.mirror_views is False  # answers read from the photo alone unless the folder says so
+    (tmp_path / "generation_config.json").write_text(json.dumps({**old, "mirror_views": True}))
+    assert GenerationDefaults.load(tmp_path).mirror_views is True
+    assert UniF2ace(pipe.model, pipe.text_tokenizer, pipe.image_tokenizer, GenerationDefaults.load(tmp_path)).mirror_views
     loaded.save(tmp_path)
     assert GenerationDefaults.load(tmp_path) == loaded and json.loads((tmp_path / "generation_config.json")
                                                                         .read_text())["num_image_tokens"] == 64
     for key, bad, says in (("guidance_scale", "NaN", "guidance_scale must be a finite number"),
                            ("steps", 2.5, "steps must be a whole number from 1 to 10000, got 2.5"),
                            ("temperature", "hot", "temperature must be a number"),
-                           ("image_size", None, "image_size must be a whole number")):
+                           ("image_size", None, "image_size must be a whole number"),
+                           ("mirror_views", "yes", "mirror_views must be true or false, got 'yes'")):
         (tmp_path / "generation_config.json").write_text(json.dumps({**old, key: bad}).replace('"NaN"', "NaN"))
         with pytest.raises(InvalidInput, match=f"generation_config.json: {says}") as err:
             GenerationDefaults.load(tmp_path)

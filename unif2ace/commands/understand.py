@@ -31,10 +31,21 @@ def _text_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--top-p", type=float, default=None,
                    help="nucleus sampling: keep the smallest set of tokens with this much probability "
                         "(with --sample; default: all tokens)")
+    p.add_argument("--mirror-views", action=argparse.BooleanOptionalAction, default=None,
+                   help="read each photo together with its mirror image: each token of a greedy answer by the mean "
+                        "of the two views' log-probabilities (default: the model's generation_config.json)")
     p.add_argument("--batch-size", type=int, default=8, help="photos or questions per model call")
     p.add_argument("--no-align", action="store_true", help="the photos are already aligned face crops")
     p.add_argument("--json", action="store_true", help="print JSON lines")
     add_model_options(p)
+
+
+def _load(args):
+    """The pipeline, with ``--mirror-views`` / ``--no-mirror-views`` applied."""
+    pipe = load_pipeline(args)
+    if args.mirror_views is not None:
+        pipe.mirror_views = args.mirror_views
+    return pipe
 
 
 def _sampling(args) -> dict:
@@ -61,7 +72,7 @@ def run_caption(args: argparse.Namespace) -> int:
 
     from unif2ace.progress import bar
 
-    pipe = load_pipeline(args)
+    pipe = _load(args)
     # every photo is read and aligned on its own: a bad one (no face, not an image, missing) is one error
     # line and the others are still captioned; the exit code says that something failed
     crops, good = [], []
@@ -111,7 +122,7 @@ def run_ask(args: argparse.Namespace) -> int:
             good.append(i)
         except InvalidInput as exc:
             emit_error(f"unif2ace ask: error: question {i + 1}: {exc}")
-    pipe = load_pipeline(args)
+    pipe = _load(args)
     crop = pipe.prepare([args.image], align=not args.no_align)[0]  # align once, not once per question
     args.no_align = True
 

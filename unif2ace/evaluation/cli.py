@@ -94,6 +94,9 @@ def register(subparsers) -> None:
     u.add_argument("--grounded-answers", action=argparse.BooleanOptionalAction, default=None,
                    help="answers to open questions about gender, age or smile, in any wording, agree with the "
                         "model's own description of the photo (default: the pipeline's)")
+    u.add_argument("--mirror-views", action=argparse.BooleanOptionalAction, default=None,
+                   help="read each photo together with its mirror image: every token of a greedy answer by the "
+                        "mean of the two views' log-probabilities (default: the model's)")
     u.set_defaults(func=_understanding)
     _NEGATABLE.update(a.dest for q in (g, u) for a in q._actions if isinstance(a, argparse.BooleanOptionalAction))
 
@@ -228,7 +231,8 @@ def _understanding(args: argparse.Namespace) -> int:
                               paraphrase=args.paraphrase,
                               constrain_yes_no=args.yes_no_choice if args.yes_no_choice and args.constrain_yes_no
                               is not False else args.constrain_yes_no,
-                              consistent_yes_no=args.consistent_yes_no, grounded_answers=args.grounded_answers)
+                              consistent_yes_no=args.consistent_yes_no, grounded_answers=args.grounded_answers,
+                              mirror_views=args.mirror_views)
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}

@@ -8,6 +8,7 @@ with glasses."). Each prompt carries the attributes it asks for, which the label
 
 from __future__ import annotations
 
+import argparse
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,8 @@ def load_records(data: str | Path, split: str, n: int | None, seed: int = 0) -> 
 
 def add_split_arguments(ap, num_samples: int = 128, batch_size: int = 8) -> None:
     """The options of the scripts that put questions to a model about a split's photos (``scripts/``):
-    the model, the dataset, the split and its draw (the understanding evaluation's), batch size, threads."""
+    the model, the dataset, the split and its draw (the understanding evaluation's), batch size, threads,
+    mirror views."""
     ap.add_argument("--model", required=True)
     ap.add_argument("--data", default="runs/data/utkface")
     ap.add_argument("--split", default="val")
@@ -50,6 +52,8 @@ def add_split_arguments(ap, num_samples: int = 128, batch_size: int = 8) -> None
     ap.add_argument("--seed", type=int, default=0, help="the photos' draw (the evaluation's default: 0)")
     ap.add_argument("--batch-size", type=int, default=batch_size)
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    ap.add_argument("--mirror-views", action=argparse.BooleanOptionalAction, default=None,
+                    help="read each photo with its mirror image (default: the model's generation_config.json)")
 
 
 def open_split(args) -> tuple[Any, list, list]:
@@ -63,7 +67,10 @@ def open_split(args) -> tuple[Any, list, list]:
     set_threads(args.threads)
     store, records = load_records(args.data, args.split, args.num_samples, args.seed)
     images = load_images(store, records)
-    return UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32), records, images
+    pipe = UniF2ace.from_pretrained(args.model, device="cpu", dtype=torch.float32)
+    if getattr(args, "mirror_views", None) is not None:
+        pipe.mirror_views = args.mirror_views
+    return pipe, records, images
 
 
 def load_images(store, records: list) -> list:

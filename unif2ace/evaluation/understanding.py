@@ -42,6 +42,7 @@ class UnderstandingSettings:
     constrain_yes_no: bool | str | None = None  # pipe.ask's option (None: the pipeline's default)
     consistent_yes_no: bool | None = None  # pipe.ask's option (None: the pipeline's default)
     grounded_answers: bool | None = None  # pipe.ask's option (None: the pipeline's default)
+    mirror_views: bool | None = None  # pipe.mirror_views (None: the pipeline's default)
 
 
 def qa_items(records: list, max_questions: int = 0) -> list[tuple[int, Any, str | None, str]]:
@@ -137,6 +138,8 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
     from unif2ace.metrics.text import bleu, rouge_l
 
     timings: dict[str, float] = {}
+    if s.mirror_views is not None and hasattr(pipe, "mirror_views"):
+        pipe.mirror_views = s.mirror_views
     store, recs = load_records(data, s.split, s.num_samples, s.seed)
     images = load_images(store, recs)
     if isinstance(pipe, ReferenceModel):

@@ -40,6 +40,8 @@ SHOWO_DEFAULTS = {256: dict(steps=18, guidance_scale=1.75), 1024: dict(steps=50,
 
 # generation_config.json keys that are not ImageGenerationConfig fields under the same name
 _RENAMED = {"num_image_tokens": "num_tokens"}
+# generation_config.json keys that are GenerationDefaults' own fields, not sampling settings
+_OWN_KEYS = ("image_size", "identity_encoder", "semantic_encoder", "mirror_views")
 
 
 @dataclass
@@ -57,6 +59,8 @@ class GenerationDefaults:
     # Encoders the model was trained with for its sequence-MoE experts (None: it was not).
     identity_encoder: str | None = None
     semantic_encoder: str | None = None
+    # greedy captions and answers read from the photo and its mirror together (generation/views.py)
+    mirror_views: bool = False
 
     @property
     def num_image_tokens(self) -> int:
@@ -83,9 +87,11 @@ class GenerationDefaults:
             name = _RENAMED.get(key, key)
             if name in sampling_names:
                 sampling[name] = value
-            elif key in ("image_size", "identity_encoder", "semantic_encoder"):
+            elif key in _OWN_KEYS:
                 own[key] = value
         try:
+            if not isinstance(own.get("mirror_views", False), bool):
+                raise InvalidInput(f"mirror_views must be true or false, got {own['mirror_views']!r}")
             if "image_size" in own:
                 own["image_size"] = whole_number(own["image_size"], "image_size")
             for key in ("identity_encoder", "semantic_encoder"):
@@ -102,12 +108,13 @@ class GenerationDefaults:
             sampling.pop(runtime)
         out = {"image_size": self.image_size, "num_image_tokens": sampling.pop("num_tokens")}
         out.update(sampling)
-        out.update(identity_encoder=self.identity_encoder, semantic_encoder=self.semantic_encoder)
+        out.update(identity_encoder=self.identity_encoder, semantic_encoder=self.semantic_encoder,
+                   mirror_views=self.mirror_views)
         return out
 
     def replace(self, **changes) -> GenerationDefaults:
         """A copy with ``image_size`` / encoders / any sampling setting changed (checked)."""
-        own = {k: changes.pop(k) for k in ("image_size", "identity_encoder", "semantic_encoder") if k in changes}
+        own = {k: changes.pop(k) for k in _OWN_KEYS if k in changes}
         if "num_image_tokens" in changes:
             changes["num_tokens"] = changes.pop("num_image_tokens")
         return dataclasses.replace(self, sampling=self.sampling.with_overrides(**changes), **own)

@@ -96,6 +96,9 @@ class UniF2ace:
         # how captions and answers decode (TextGenerationConfig.decode): "eager", or on a GPU "cuda-graph"
         # (one captured step replayed per token) / "compile"; same tokens, see generation/text.py
         self.text_decode = "eager"
+        # greedy answers read from the photo and its mirror together (generation/views.py)
+        self.mirror_views = self.generation.mirror_views
+        self._swaps = None  # the text tokenizer's mirror_swaps, once needed
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -524,7 +527,7 @@ class UniF2ace:
 
             rows = [is_yes_no(as_meant(turns[-1][0])) for turns in conversations]
         if not any(rows):
-            tokens = generate_text(self.model, batch, config, generator, features=features)
+            tokens = self._decode(crops, codes, conversations, config, generator, features, batch)
         elif mode in ("answer", "answer-per-token") and not do_sample:
             from unif2ace.generation.constraints import choose_yes_no_answers
 
@@ -578,7 +581,31 @@ class UniF2ace:
         return turns[-kept:]
 
     def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
-        return [(question, *_crop_key(c), str(self.dtype), str(self.device)) for c in crops]
+        return [(question, *_crop_key(c), str(self.dtype), str(self.device), self.mirror_views) for c in crops]
+
+    def _decode(self, crops: Sequence[Image.Image], codes: torch.Tensor, conversations, config: TextGenerationConfig,
+                generator, features, batch=None) -> list[list[int]]:
+        """Greedy or sampled answers to ``conversations`` about ``crops`` (their ``codes`` and ``features``;
+        ``batch``: their prompt rows when already built). With :attr:`mirror_views` and greedy decoding,
+        each answer is read from the photo and its mirror together (:class:`generation.views.PairedViews`;
+        the mirror shares the photo's identity features: it is the same person)."""
+        if not self.mirror_views or config.do_sample:
+            if batch is None:
+                batch = self.prompter.mmu(codes, conversations, left_pad=True)
+            return generate_text(self.model, batch, config, generator, features=features)
+        from PIL import ImageOps
+
+        from unif2ace.generation.views import PairedViews, mirror_swaps
+
+        mirrored = self.encode_images([ImageOps.mirror(c) for c in crops])
+        both = torch.stack([codes, mirrored.to(codes.device)], 1).flatten(0, 1)  # photo, mirror, photo, mirror, …
+        pairs = self.prompter.mmu(both, [c for c in conversations for _ in range(2)], left_pad=True)
+        f = _feature_rows(features, torch.arange(len(crops), device=codes.device).repeat_interleave(2))
+        if self._swaps is None:
+            self._swaps = mirror_swaps(self.text_tokenizer)
+        tokens = generate_text(self.model, pairs, config, generator, features=f,
+                               logits_processor=PairedViews(self._swaps))
+        return tokens[::2]
 
     def _remember(self, keys: Sequence[tuple], answers: Sequence[str]) -> None:
         with self._features_lock:
@@ -598,10 +625,10 @@ class UniF2ace:
         todo = [j for j, k in enumerate(keys) if k not in known and keys.index(k) == j]  # once per distinct photo
         if todo:
             idx = torch.tensor([rows[j] for j in todo], device=codes.device)
-            batch = self.prompter.mmu(codes[idx], [[(question, None)]] * len(todo), left_pad=True)
-            f = _feature_rows(features, idx)
             config = TextGenerationConfig(max_new_tokens=max_new_tokens, decode=self.text_decode)
-            new = [self.text_tokenizer.decode(t).strip() for t in generate_text(self.model, batch, config, features=f)]
+            tokens = self._decode([crops[rows[j]] for j in todo], codes[idx], [[(question, None)]] * len(todo), config,
+                                  None, _feature_rows(features, idx))
+            new = [self.text_tokenizer.decode(t).strip() for t in tokens]
             self._remember([keys[j] for j in todo], new)
             known.update((keys[j], a) for j, a in zip(todo, new))
         return {i: known[k] for i, k in zip(rows, keys)}
