@@ -396,7 +396,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Describe her appearance.", "Describe this man's looks, please.",
                                       "Describe her face.", "Tell me everything you can about this face.",
                                       "Tell me what you see.", "What else can you tell me?",
-                                      "What else can you tell me about her?", "What's the first thing you notice?"])
+                                      "What else can you tell me about her?", "What's the first thing you notice?",
+                                      "What do you notice first about this face?", "What stands out about this person?",
+                                      "What strikes you most about her?", "What are your first impressions of this photo?",
+                                      "What jumps out at you in this picture?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -406,7 +409,9 @@ def test_description_requests_are_read_in_any_wording(question):
                                       "What do you see in her eyes?", "Who is this?", "Is this a person?",
                                       "Describe her expression in one sentence.", "How does her face look?",
                                       "How does she look today?", "Describe the person's expression.",
-                                      "Describe the man's eyes.", "Describe her face's expression."])
+                                      "Describe the man's eyes.", "Describe her face's expression.",
+                                      "What stands out about her expression?", "What strikes you about his age?",
+                                      "What are your thoughts on her smile?"])
 def test_a_request_about_one_thing_is_not_a_description_request(question):
     assert not Q.asks_description(question)
 
