@@ -170,6 +170,10 @@ def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(ques
     ("Does he look neutral?", "No.", "Yes, he looks neutral."),
     ("Is he sad?", "Yes, he is even.", "No, he looks neutral, not sad."),
     ("Does he look neutral?", "Yes, he looks neutral.", None),  # agrees, and its words say so
+    # a mood in other words: "a good mood" is happy, "a bad mood" sad (got "No. It is a photo of a person.")
+    ("Does the subject appear to be in a good mood?", "No. It is a photo of a person.", "No, he looks neutral, not happy."),
+    ("Is he in a bad mood?", "Yes. It is a photo of a person.", "No, he looks neutral, not sad."),
+    ("Is he in good spirits?", "Yes.", "No, he looks neutral, not happy."),
 ])
 def test_a_described_expression_decides_a_yes_no_question_about_one(question, answer, expected):
     neutral = "The image shows a close-up photo of an Asian boy, aged 1. He has a neutral expression. There is no smile on his face."
@@ -676,12 +680,12 @@ def test_every_answer_that_says_he_or_she_gets_the_described_gender_s_pronouns(p
     described = []
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: described.append(rows) or {i: girl for i in rows})
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He faces the camera. ")
-    got = pipe.ask(_images(2, 5), ["What stands out about this face?", "What stands out about his face?"],
+    got = pipe.ask(_images(2, 5), ["What is notable about this face?", "What is notable about his face?"],
                    align=False, max_new_tokens=3)
     assert got == ["She faces the camera.", "He faces the camera."]  # the user's "he" stands
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Straight toward the camera. ")
     described.clear()
-    assert pipe.ask(_images(1, 5), "What stands out about this face?", align=False,
+    assert pipe.ask(_images(1, 5), "What is notable about this face?", align=False,
                     max_new_tokens=3) == ["Straight toward the camera."]
     assert described == []
 
