@@ -399,7 +399,8 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What else can you tell me about her?", "What's the first thing you notice?",
                                       "What do you notice first about this face?", "What stands out about this person?",
                                       "What strikes you most about her?", "What are your first impressions of this photo?",
-                                      "What jumps out at you in this picture?"])
+                                      "What jumps out at you in this picture?", "Describe the subject's face for me",
+                                      "Describe the subject."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 

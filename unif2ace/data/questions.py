@@ -376,9 +376,9 @@ def is_yes_no(question: str) -> bool:
 # about this person.", "Can you describe her?", "What do you see?", "What can you tell me about him?". A request
 # about one thing ("Describe her expression.") is not one.
 _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|image|pic|man|woman|guy|lady|girl|boy|"
-          r"kid|child|baby|individual|people|one|portrait|selfie)|"
+          r"kid|child|baby|individual|people|one|portrait|selfie|subject)|"
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
-          r"individual)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
+          r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
 _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
