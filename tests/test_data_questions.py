@@ -456,3 +456,12 @@ def test_a_false_premise_answer_names_what_was_asked():
         q, a, _ = Q.polar_question("emotion", woman, False, rng)
         asked = next(adj for adj in Q.EMOTION_ADJ.values() if adj in q)
         assert a.endswith(f"looks happy, not {asked}.") and asked != "happy", (q, a)
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Is he or she smiling?", "Is the person smiling?"), ("Is he/she a teenager?", "Is the person a teenager?"),
+    ("Are his or her eyes open?", "Are the person's eyes open?"), ("How old is him or her?", "How old is the person?"),
+])
+def test_a_pronoun_left_open_is_one_person_not_a_choice(question, meant):
+    # "Is he or she smiling?" was read as a choice and got "It is a girl. She is not smiling."
+    assert Q.as_meant(question) == meant and Q.is_yes_no(meant) == question.startswith(("Is ", "Are "))

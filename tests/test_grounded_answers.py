@@ -885,8 +885,12 @@ def test_answers_never_say_one_years_old(pipe, monkeypatch):
     ("Is the photo too dark?", "Yes. She is smiling.", "It is a color picture with even lighting.", "No, the lighting is even."),
     ("Is the light bright?", "Yes, it is.", "A photo with bright lighting.", "Yes. The lighting is bright."),
     ("Is the lighting even?", "Yes, the lighting is even.", "It is a color picture with even lighting.", None),
-    # the description does not say: the model's answer stands; a question about skin is not about light
-    ("Is the lighting good?", "No. She looks happy.", "A close-up photo of a woman.", None),
+    # the description does not say: the model's answer stands when its words speak of the light, and is "I
+    # can't tell" when they speak of something else ("Is the face well lit?" → "Yes. He is wears glasses.");
+    # a question about skin is not about light
+    ("Is the lighting good?", "No, the lighting is dim.", "A close-up photo of a woman.", None),
+    ("Is the lighting good?", "No. She looks happy.", "A close-up photo of a woman.", "I can't tell from this photo."),
+    ("Is the face well lit?", "Yes. He is wears glasses.", "A close-up photo of a man.", "I can't tell from this photo."),
     ("Is her skin dark?", "Yes.", "The lighting is even.", None),
 ])
 def test_lighting_yes_no_is_checked_against_the_described_lighting(question, answer, caption, expected):
@@ -1206,3 +1210,15 @@ def test_an_ethnicity_the_description_does_not_state_is_cant_tell():
     no_ethnicity = "The image shows a close-up photo of a 27-year-old young woman. She is smiling."
     assert grounded_yes_no("Is this person of African descent?", "No. She is a young adult, not a senior.",
                            no_ethnicity) == "I can't tell from this photo."
+
+
+def test_a_young_or_old_person_is_an_age_bound_and_the_answers_words_name_the_described_gender():
+    girl = "The image shows a close-up portrait of a South Asian young girl, aged 5. She has a neutral expression."
+    # "a young person" is no question about the young-adult group (it got "No. She is a child, not a young adult.")
+    assert grounded_yes_no("Would you call this a young person?", "No. She is a child, not a young adult.",
+                           girl) == "Yes. She looks about 5 years old."
+    assert asked_age_range("Is this an old person?") == (56, 200) and asked_age_range("Is this a young woman?") is None
+    # a right No in words that name another gender than the description's (got "No, it is a photo of a boy.")
+    assert grounded_yes_no("Is this a photo of a senior citizen?", "No, it is a photo of a boy.", girl) == \
+        "No, she is a child, not a senior."
+    assert grounded_yes_no("Is this a photo of a senior citizen?", "No, it is a photo of a girl.", girl) is None

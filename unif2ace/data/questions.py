@@ -291,12 +291,22 @@ _YES_OR_NO = re.compile(r"\s*[,;:(\u2013\u2014-]?\s*\(?\s*(?:yes or no|yes/no|y/
                         re.I)
 
 
+# "he or she", "him/her", "his or her": one person whose gender the user leaves open, not a choice ("Is he or
+# she smiling?" got "It is a girl. She is not smiling.")
+_EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
+
+
+def _either(m: re.Match) -> str:
+    return "the person's" if re.search(r"\bhis\b", m[0], re.I) else "the person"
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
     got "No. She is smiling."), and a "yes or no" that asks for the answer's form left out ("Is this a
     teenager, yes or no?" got "Closed."); the model still reads what was typed."""
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
+    plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     bare = _YES_OR_NO.sub("", plain)
     return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
 

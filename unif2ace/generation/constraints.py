@@ -614,8 +614,11 @@ _DECADE_WORDS = {w: 10 * i for i, w in enumerate(
 _DECADE = re.compile(r"\b(?:in (?:his|her|their) (early|mid|late)?|(early|mid|late))[- ]?"
                      rf"(?:([2-9])0'?s|({'|'.join(_DECADE_WORDS)}))\b", re.I)
 _DECADE_PART = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
-_BARE_AGE = [(re.compile(r"(?<!how )\b(?:young|youthful)\b(?=\s*(?:[?!.,;]|$))", re.I), (0, 35)),
-             (re.compile(r"(?<!how )(?<!years )(?<!year )(?<!yrs )\bold\b(?=\s*(?:[?!.,;]|$))", re.I), (56, 200))]
+# "young" or "old" ending the question, or of a person named by no gender ("Would you call this a young
+# person?" of a girl of 5 is a Yes: it is no question about the "young adult" group, as "a young woman" is)
+_BARE_END = r"(?=\s*(?:[?!.,;]|$)|\s+(?:person|people|one|individual|someone|somebody|human)\b)"
+_BARE_AGE = [(re.compile(rf"(?<!how )\b(?:young|youthful){_BARE_END}", re.I), (0, 35)),
+             (re.compile(rf"(?<!how )(?<!years )(?<!year )(?<!yrs )\bold{_BARE_END}", re.I), (56, 200))]
 
 
 _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|that|it|your)\s+"
@@ -850,6 +853,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             return None
         attrs[attr] = own
         return polar_answer(attr, attrs, checked[attr], random.Random(question))
+    elif (len(checked) == 1 and (attr := next(iter(checked))) not in verdicts and attr not in attrs
+          and attr not in ("gender", "age_group", "age") and parse_attribute(rest, attr) is None):
+        # the description does not say, there are no own words to restate it in, and the model's words name
+        # nothing asked ("Is the face well lit?" → "Yes. He is wears glasses."): nothing says, so say so
+        from unif2ace.data.questions import CANT_TELL
+
+        return CANT_TELL[0]
     else:
         return None
     # (a pronoun names no gender: "Could he be someone's grandfather?" → "Yes. His eyes are open." says nothing asked)
@@ -862,8 +872,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     named = names[0] if decisive not in ("age", "age_group") else None
     described_value = decisive not in attrs or named is None or same_value(decisive, attrs[decisive], named) \
         or same_value(decisive, named, attrs[decisive])
+    # nor a gender other than the described one ("Is this a photo of a senior citizen?" → "No, it is a photo of
+    # a boy." of a girl described as 5)
+    spoken = parse_attribute(_without_pronouns(rest), "gender")
+    described_gender = spoken is None or attrs.get("gender") in (None, spoken)
     if truth == (said == "yes") and any(v is not None for v in names) and described_age and described_value \
-            and not _self_negating(rest):
+            and described_gender and not _self_negating(rest):
         return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
