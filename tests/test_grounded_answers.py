@@ -483,6 +483,9 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is she light-skinned?", "Is the image grainy?", "What color are the baby's eyes?", "What is her eye colour?",
     "What color are her eyes?",  # no label states it (the model answered "In color." of a baby)
     "Is he clean-shaven?",  # the descriptions state facial hair only when they see it: its absence is unknown
+    "What is the color of the background?",  # got "1 year old: a child."
+    "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
+    "Does the person look young for their age?",  # got "No. He is not smiling."
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)

@@ -1018,6 +1018,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
+                         r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|"
+                         r"for (?:his|her|their|its) age|"
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b", re.I)
 
 
