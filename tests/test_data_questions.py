@@ -379,6 +379,7 @@ def test_the_question_a_message_asks_is_read_after_what_comes_before_it(question
     ("Married?", True), ("A cat?", True), ("Gender?", False), ("Age group?", False), ("Her mood, roughly?", False),
     ("Gender of this person?", False), ("Describe her?", False), ("And a smile?", False), ("Smiling.", False),
     ("Guy or gal?", False), ("How old?", False), ("Colour photo?", True), ("Color?", False),
+    ("ok and is the person smiling", True), ("well is he old", True),  # a lead-in without a comma (got "He is smiling.")
 ])
 def test_yes_no_detection_reads_tags_and_requests(question, polar):
     assert Q.is_yes_no(question) == polar
@@ -400,7 +401,8 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What do you notice first about this face?", "What stands out about this person?",
                                       "What strikes you most about her?", "What are your first impressions of this photo?",
                                       "What jumps out at you in this picture?", "Describe the subject's face for me",
-                                      "Describe the subject."])
+                                      "Describe the subject.", "what do you make of this photo?",
+                                      "What's your take on this picture?", "What do you think of her?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -465,3 +467,9 @@ def test_a_false_premise_answer_names_what_was_asked():
 def test_a_pronoun_left_open_is_one_person_not_a_choice(question, meant):
     # "Is he or she smiling?" was read as a choice and got "It is a girl. She is not smiling."
     assert Q.as_meant(question) == meant and Q.is_yes_no(meant) == question.startswith(("Is ", "Are "))
+
+
+def test_chat_spellings_of_short_words_are_read_as_meant():
+    assert Q.as_meant("r u sure?") == "are you sure?" and Q.as_meant("how old do u think") == "how old do you think"
+    assert Q.as_meant("whats ur guess, pls") == "whats your guess, please"
+    assert Q.as_meant("Is he in the U.S. Army?").startswith("Is he in the U.S.")  # an abbreviation stays

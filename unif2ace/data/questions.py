@@ -296,6 +296,11 @@ _YES_OR_NO = re.compile(r"\s*[,;:(\u2013\u2014-]?\s*\(?\s*(?:yes or no|yes/no|y/
 _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
 
 
+# chat spellings of short words ("how old do u think", "r u sure?")
+_CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because"}
+_CHAT_SPEAK = re.compile(r"(?<![.'\u2019])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019]\w)", re.I)  # not "U.S."
+
+
 def _either(m: re.Match) -> str:
     return "the person's" if re.search(r"\bhis\b", m[0], re.I) else "the person"
 
@@ -306,6 +311,7 @@ def as_meant(question: str) -> str:
     got "No. She is smiling."), and a "yes or no" that asks for the answer's form left out ("Is this a
     teenager, yes or no?" got "Closed."); the model still reads what was typed."""
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
+    plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], plain)  # "r u sure?": "are you sure?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     bare = _YES_OR_NO.sub("", plain)
     return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
@@ -330,7 +336,7 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"all right|got it|i see|one more thing|one more question|another question|next question|"
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
-                      r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but)\s+(?=(?:is|are|was|were|does|do|did|"
+                      r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"
                       r"has|have|can|could|will|would|am|what|what's|how|which|who|where|when|why)\b))+")
 
 
@@ -396,6 +402,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
+    r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"

@@ -1121,7 +1121,8 @@ _SMALL_TALK = [
                 r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
                 r"|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
-    (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain)"
+    (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"
+                r"your (?:final|last|best) (?:answer|guess))|(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
      "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
     (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
