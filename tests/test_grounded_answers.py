@@ -153,7 +153,7 @@ SEN = "The image shows a close-up portrait of a 53-year-old South Asian middle-a
     ("Could she be middle-aged?", "No, she is a senior.", "Yes, she is middle-aged."),
     ("Is she smiling?", "No.", "Yes. She is smiling."),
     # the answer agrees already; or the age is a near miss (53 is 3 years from "senior"): left alone
-    ("Is this a woman?", "Yes, this is a woman.", None), ("Is she a senior?", "Yes, she is a senior.", None),
+    ("Is this a woman?", "Yes, this is a woman.", None), ("Is she a senior?", "Yes, she is a senior.", "Yes, possibly: she looks about 53 years old."),
     ("Is she a senior?", "No, she is middle-aged.", None),
     # "happy" of a description stating no expression: its smile decides
     ("Is she happy?", "No, she looks sad.", "Yes, she looks happy."),
@@ -254,7 +254,7 @@ def test_age_margin_is_years_outside_the_asked_group():
     assert AGE_MARGIN_YEARS < 35 and AGE_MARGIN_YEARS > 3
     assert grounded_yes_no("Is she a teenager?", "Yes, she is a teenager.", SEN).startswith("No")
     near = SEN.replace("53-year-old", f"{56 - AGE_MARGIN_YEARS}-year-old")  # at the margin below "senior" (56)
-    assert grounded_yes_no("Is she a senior?", "Yes, she is a senior.", near) is None
+    assert grounded_yes_no("Is she a senior?", "Yes, she is a senior.", near) == "Yes, possibly: she looks about 46 years old."
     far = SEN.replace("53-year-old", f"{55 - AGE_MARGIN_YEARS}-year-old")  # one year past it
     assert grounded_yes_no("Is she a senior?", "Yes, she is a senior.", far).startswith("No")
 
@@ -349,16 +349,24 @@ def test_a_no_that_names_no_age_is_given_the_described_group():
     assert grounded_yes_no("Is he a senior?", "No.", described) == "No, he is middle-aged, not a senior."
     # an answer that names an age group of its own is left alone on a near miss
     assert grounded_yes_no("Is he a senior?", "No, he is a young adult, not a senior.", described) is None
-    assert grounded_yes_no("Is he a senior?", "Yes, he is a senior.", described) is None
+    assert grounded_yes_no("Is he a senior?", "Yes, he is a senior.", described) == "Yes, possibly: he looks about 52 years old."
 
 
-def test_a_near_miss_yes_that_names_no_age_keeps_its_yes_in_the_training_words():
-    # "Is this a kid?" of a boy described as 16 got "Yes, it is a photo of a person.": the near miss leaves
-    # the model's Yes standing (the 10-year margin), and it is said as the training data says it
+def test_a_near_miss_yes_keeps_its_yes_as_a_maybe_with_the_described_age():
+    # "Is this a kid?" of a boy described as 16 got "Yes, it is a photo of a person.", and "Is this person a
+    # pensioner?" of a man described as 47 "Yes, he is a senior.": the near miss leaves the model's Yes standing
+    # (the 10-year margin), said as the maybe it is, in words that agree with the description
     teen = "The image shows a close-up photo of a White teenager, aged 16. He has a neutral expression."
-    assert grounded_yes_no("Is this a kid?", "Yes, it is a photo of a person.", teen) == "Yes. He is a child."
+    assert grounded_yes_no("Is this a kid?", "Yes, it is a photo of a person.", teen) == \
+        "Yes, possibly: he looks about 16 years old."
     assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.",
-                           "A close-up photo of a White man who is 52 years old.") == "Yes, he is a senior."
+                           "A close-up photo of a White man who is 52 years old.") == "Yes, possibly: he looks about 52 years old."
+    man = "The image shows a close-up portrait of a White middle-aged man, aged 47. He has a happy expression."
+    assert grounded_yes_no("Is this person a pensioner?", "Yes, he is a senior.", man) == \
+        "Yes, possibly: he looks about 47 years old."
+    assert grounded_yes_no("Is this person retired age?", "Yes. It is a photo of a woman.", man) == \
+        "Yes, possibly: he looks about 47 years old."
+    assert grounded_yes_no("Is he middle-aged?", "Yes, he is middle-aged.", man) is None  # inside the group
     # beyond the margin the description decides, as before
     assert grounded_yes_no("Is he a senior?", "Yes. He looks happy.", teen) == "No, he is a teenager, not a senior."
 
@@ -1128,7 +1136,8 @@ BOY_3 = ("The photo is a close-up photo; it shows a White young boy who is 3 yea
     # a young described age shrinks the age group's margin as it does an age bound's: 3 is no near miss of 13
     ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3, "No. He is a child, not a teenager."),
     # described as 9: 4 years short of 13, within the shrunk margin (4.5 years): a near miss, the Yes stands
-    ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "9 years"), None),
+    ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "9 years"),
+     "Yes, possibly: he looks about 9 years old."),
     # every value confirmed: the answer speaks of what is asked, not of who the person is
     ("Does the child have open eyes?", "Yes. She is a child.", GIRL_1, "Yes. Her eyes are open."),
     # the rest confirmed, the expression decided by the description's, worded

@@ -802,11 +802,16 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # elderly?" → "No. She looks happy."): say which group the description puts the person in
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     elif (said == "yes" and len(checked) == 1 and "age_group" in checked and "age_group" not in verdicts
-          and parse_attribute(rest, "age_group") is None and parse_age_years(rest) is None):
+          and (years := parse_age_years(caption)) is not None
+          and (not _names_described_age(rest, years, attrs)
+               or parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None)):
         # a near miss left the model's "Yes" standing, but its words name no age ("Is this a kid?" of a boy
-        # described as 16 → "Yes, it is a photo of a person."): its Yes, in the training data's words
-        attrs["age_group"] = checked["age_group"]
-        return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
+        # described as 16 → "Yes, it is a photo of a person.") or another group than the description's ("Is
+        # this person a pensioner?" of a man described as 47 → "Yes, he is a senior."): its Yes, as the maybe
+        # it is, with the described age ("Yes, possibly: he looks about 47 years old.")
+        from unif2ace.data.questions import Person
+
+        return f"Yes, possibly: {Person.of(attrs).looks_about(years)}."
     elif ("age" in checked and "age" not in verdicts and len(checked) == 1
           and (years := parse_age_years(caption)) is not None
           and parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None):
