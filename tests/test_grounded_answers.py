@@ -1238,3 +1238,13 @@ def test_a_young_or_old_person_is_an_age_bound_and_the_answers_words_name_the_de
     assert grounded_yes_no("Is this a photo of a senior citizen?", "No, it is a photo of a boy.", girl) == \
         "No, she is a child, not a senior."
     assert grounded_yes_no("Is this a photo of a senior citizen?", "No, it is a photo of a girl.", girl) is None
+
+
+def test_an_expression_answer_that_claims_a_smile_the_description_denies_is_restated():
+    # no expression described, but no smile: "Is the expression positive or negative?" got "She is smiling."
+    no_smile = ("The image shows a close-up photo of a White little girl, aged 3. There is no smile on her face, "
+                "with her mouth shut. Her eyes are open.")
+    assert grounded_answer("Is the expression positive or negative?", "She is smiling.", no_smile) == \
+        "She is not smiling."
+    assert grounded_answer("What mood is she in?", "Happy.", no_smile) == "She is not smiling."
+    assert grounded_answer("What mood is she in?", "Neutral.", no_smile) is None  # nothing says otherwise

@@ -421,6 +421,13 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
+    if value is None and attr == "emotion" and (smile := attrs.get("smile")) is not None and not always:
+        # no expression described, but a smile or none: an answer claiming the other ("Is the expression
+        # positive or negative?" → "She is smiling." of a girl described with no smile) is restated from it
+        claims = parse_attribute(answer, "smile")
+        claims = True if claims is None and got == "happy" else claims
+        if claims is not None and claims != smile:
+            return open_answer("smile", attrs, random.Random(question), question)
     if value is None:
         # nothing to restate the answer from, and it names something else than was asked ("Does she look
         # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
