@@ -1248,3 +1248,19 @@ def test_an_expression_answer_that_claims_a_smile_the_description_denies_is_rest
         "She is not smiling."
     assert grounded_answer("What mood is she in?", "Happy.", no_smile) == "She is not smiling."
     assert grounded_answer("What mood is she in?", "Neutral.", no_smile) is None  # nothing says otherwise
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is the photo color?", "No. She is smiling.", "Yes, it is in color."),  # got "I can't tell from this photo."
+    ("Is it coloured?", "No.", "Yes. It is in color."), ("Is the photo color?", "Yes, it is in color.", None),
+])
+def test_a_photo_asked_as_color_is_checked_against_the_description(question, answer, expected):
+    girl = "The image shows a close-up portrait of a White little girl who is 1 year old. It is a color picture."
+    assert grounded_yes_no(question, answer, girl) == expected
+
+
+def test_a_last_question_after_thanks_is_read_past_its_lead_in():
+    from unif2ace.data.questions import is_yes_no
+
+    q = "Great, thanks. One more: glasses?"  # got "Yes, this is not smiling."
+    assert is_yes_no(q) and described_or_cant_tell(q, "A close-up photo of a girl.") == "I can't tell from this photo."

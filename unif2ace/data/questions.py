@@ -333,7 +333,8 @@ def _one_edit(a: str, b: str) -> bool:
 _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
 _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
                       r"can you tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
-                      r"all right|got it|i see|one more thing|one more question|another question|next question|"
+                      r"all right|got it|i see|one more thing|one more question|one more|one last thing|one last question|last one|"
+                      r"another question|another one|next question|next one|"
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
                       r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"

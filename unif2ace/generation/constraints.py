@@ -171,6 +171,9 @@ def _asked_values(question: str) -> dict:
         out["eyes"] = "open" if m[1].lower() == "open" else "closed"  # "Does the child have open eyes?"
     if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing)\b", question, re.I):
         out["eyes"] = "closed"  # "Is this infant sleeping?": what a photo shows of sleep is closed eyes
+    if "color" not in out and re.search(r"\b(?:photo|picture|image|shot|pic|it)\s+(?:in\s+)?(?:full[- ])?colou?r(?:ed)?\b",
+                                        question, re.I):
+        out["color"] = "color"  # "Is the photo color?" ("a color photo" and "in color" are read above)
     if "mouth" not in out and re.search(r"\bmouth\b", question, re.I) and re.search(r"\bopen\b", question, re.I):
         out["mouth"] = "open"  # "Is her mouth open?": slightly or wide, anything but closed
     return out
