@@ -825,8 +825,9 @@ def test_a_question_about_gender_and_age_together_is_grounded_in_both():
     man = "The photo is a close-up portrait; it shows a White older man who is 80 years old. He has his mouth shut."
     both = grounded_answer("How old is this person, and are they smiling?", "Yes. His head is turned slightly left.", man)
     assert parse_age_years(both) == 80 and both.endswith("I can't tell whether he is smiling.")
-    # an attribute grounding does not cover: left alone
-    assert grounded_answer("How old is she and how does she feel?", "Sad.", girl) is None
+    # the expression too ("Sad." of a girl described as happy answered neither)
+    assert grounded_answer("How old is she and how does she feel?", "Sad.", girl) == \
+        "She is 7 years old, so she is a child. She looks happy."
 
 
 PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. He has a happy expression. It is a "
@@ -1264,3 +1265,13 @@ def test_a_last_question_after_thanks_is_read_past_its_lead_in():
 
     q = "Great, thanks. One more: glasses?"  # got "Yes, this is not smiling."
     assert is_yes_no(q) and described_or_cant_tell(q, "A close-up photo of a girl.") == "I can't tell from this photo."
+
+
+def test_a_question_about_several_attributes_may_ask_the_expression_too():
+    # "Tell me the age, gender, and expression." got only "He looks happy."
+    man = "The image shows a close-up photo of a 65-year-old White senior man. He has a happy expression. He is smiling."
+    assert grounded_answer("Tell me the age, gender, and expression.", "He looks happy.", man) == \
+        "This is a man. He is 65 years old, so he is a senior. He looks happy."
+    silent = "The image shows a close-up portrait of a White senior woman who is 85 years old."
+    assert grounded_answer("What is her age and mood?", "She is 85 years old.", silent) == \
+        "She is 85 years old, so she is a senior. I can't tell her expression from this photo."

@@ -327,7 +327,7 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     (:func:`unif2ace.data.questions.open_answer`), with the description's gender for the pronoun and its
     age in years when it gives one.
 
-    A question about several of the gender, age group, ethnicity and smile ("Is the person male or
+    A question about several of the gender, age group, ethnicity, smile and expression ("Is the person male or
     female, and how old?") is answered, when its answer does not state each as grounded, with one
     restated answer per attribute in the question's order ("This is a girl. She is 7 years old, so she
     is a child."); one the description leaves out is the answer's own when it names one, else said to be
@@ -342,7 +342,7 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     if attr is not None:
         return _grounded_one(attr, question, answer, caption, second)
     several = asked_attributes(question)
-    if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile"}:
+    if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile", "emotion"}:
         return None
     if all(_grounded_one(a, question, answer, caption, second if a in SECOND_WORDING else None) is None
            for a in several):
@@ -369,7 +369,8 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     unstated = {"gender": "I can't tell whether this is a man or a woman.",
                 "age_group": f"I can't tell {p.his} age from this photo.",
                 "ethnicity": f"I can't tell {p.his} ethnicity from this photo.",
-                "smile": f"I can't tell whether {p.he} {p.be()} smiling."}
+                "smile": f"I can't tell whether {p.he} {p.be()} smiling.",
+                "emotion": f"I can't tell {p.his} expression from this photo."}
     for k, (a, part) in enumerate(zip(several, parts)):
         if part is None:
             own = parse_attribute(answer, a, loose=True)
