@@ -473,3 +473,10 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
     assert Q.as_meant("r u sure?") == "are you sure?" and Q.as_meant("how old do u think") == "how old do you think"
     assert Q.as_meant("whats ur guess, pls") == "whats your guess, please"
     assert Q.as_meant("Is he in the U.S. Army?").startswith("Is he in the U.S.")  # an abbreviation stays
+
+
+@pytest.mark.parametrize("question", ["Is this an infant or a toddler?", "Is it a baby or a child?",
+                                      "Is this a kid or a teenager?", "Teen or young adult?"])
+def test_a_choice_between_two_young_stages_asks_the_age(question):
+    # "Is this an infant or a toddler?" got "A woman." and "Closed."
+    assert Q.asked_attribute(question) == "age_group"

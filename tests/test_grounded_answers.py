@@ -286,10 +286,11 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # a decade of life; "the 90s" is a time, not an age
     ("Is she in her 20s?", (20, 29)), ("Is he in his late thirties?", (36, 39)), ("Early twenties?", (20, 23)),
     ("Is she in her mid-40s?", (43, 46)), ("Was he born in the 90s?", None),
-    # a bare "young" or "old" that ends its clause; "a young man", "old enough" and "an old photo" do not
+    # a bare "young" or "old" that ends its clause; "a young man" and "an old photo" do not ("old enough to
+    # vote" is the legal age, below)
     ("Is he young?", (0, 35)), ("He's young, isn't he?", (0, 35)), ("Is he youthful?", (0, 35)),
     ("Does she look old?", (56, 200)), ("Is she getting old?", (56, 200)),
-    ("Is he a young man?", None), ("Is he old enough to vote?", None), ("Is this an old photo?", None),
+    ("Is he a young man?", None), ("Is he old enough to vote?", (18, 200)), ("Is this an old photo?", None),
     ("Is he too young to drive?", None), ("How old?", None), ("How young is she?", None),
     ("Is she a baby?", (0, 3)), ("Is this a toddler?", (0, 3)),
     # a number, a few years either side; "years old" is no bare "old"
@@ -1275,3 +1276,20 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     silent = "The image shows a close-up portrait of a White senior woman who is 85 years old."
     assert grounded_answer("What is her age and mood?", "She is 85 years old.", silent) == \
         "She is 85 years old, so she is a senior. I can't tell her expression from this photo."
+
+
+@pytest.mark.parametrize("question, span", [
+    ("Is this person a high schooler?", (14, 18)), ("Is this a college-aged person?", (18, 24)),
+    ("Is this kid in elementary school?", (5, 11)), ("Is this person old enough to vote?", (18, 200)),
+    ("Is she old enough to drive?", (16, 200)), ("Is he old enough to drink?", (21, 200)),
+])
+def test_stages_of_schooling_and_of_the_law_are_age_bounds(question, span):
+    # "Is this person a high schooler?" got "I can't tell", "Is this a college-aged person?" "No. She is a young
+    # adult, not a senior." (read as "aged person"), "Is this person old enough to vote?" "No. It is a photo of a person."
+    assert asked_age_range(question) == span
+
+
+def test_a_baby_asked_about_by_its_mood_is_answered_about_the_mood():
+    girl = "The photo is a close-up photo; it shows a 2-year-old girl. She has a happy expression. She is smiling."
+    # "content" is happy; the subject noun's age is confirmed (got "Yes, she looks about 2 years old.")
+    assert grounded_yes_no("Does the baby look content?", "Yes, she looks about 2 years old.", girl) == "Yes, she looks happy."

@@ -458,7 +458,11 @@ _YOUNGER = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|t
             r"youngster|minor|boy|girl)")
 _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elderly|pensioner|retiree|man|woman|"
           r"middle[- ]aged|old person|old man|old woman|old lady)")
-_AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b")
+_AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b|"
+                         # two young stages ("Is this an infant or a toddler?" got "A woman.")
+                         r"\b(?:baby|infant|newborn|toddler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|kid|child|preschooler)\b|"
+                         r"\b(?:kid|child|preschooler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|teen|teenager|adolescent)\b|"
+                         r"\b(?:teen|teenager|adolescent)\b.*\bor\b.*\b(?:kid|child|young adult)\b")
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these

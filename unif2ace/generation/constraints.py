@@ -606,6 +606,17 @@ _AGE_BOUNDS = [
     (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
     (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
+    # stages of schooling and of the law ("Is this person a high schooler?" got "I can't tell", "Is this a
+    # college-aged person?" "No. She is a young adult, not a senior.")
+    (re.compile(r"\b(?:kindergarten|kindergartner|preschool|preschooler|nursery school)\b", re.I), lambda n: (3, 6)),
+    (re.compile(r"\b(?:elementary|primary|grade) school(?:er|ers)?\b|\bgrade[- ]schooler\b", re.I), lambda n: (5, 11)),
+    (re.compile(r"\b(?:middle school(?:er|ers)?|junior high)\b", re.I), lambda n: (11, 14)),
+    (re.compile(r"\bhigh[- ]?school(?:er|ers)?\b", re.I), lambda n: (14, 18)),
+    (re.compile(r"\bcollege(?:[- ]age[d]?| student| kid)?\b|\buniversity (?:student|age)\b|\bundergrad(?:uate)?\b", re.I),
+     lambda n: (18, 24)),
+    (re.compile(r"\bold enough to (?:vote|marry|get married)\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
+    (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
 ]
 # An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
