@@ -132,7 +132,7 @@ def _images(n: int, seed: int) -> list[Image.Image]:
     ("Is he smiling?", {"smile"}), ("Is she happy?", {"emotion"}), ("Is this a cat?", set()), ("Is it in color?", {"color"}),
     ("Are they angry?", {"emotion"}), ("Is she happy and smiling?", {"smile"}),
     ("Are her eyes open?", {"eyes"}), ("Is he wearing glasses?", set()),
-    ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", set()),
+    ("Is the person looking at the camera?", {"head_pose"}), ("Is his head turned to the left?", {"head_pose"}),
     ("Is she facing me?", {"head_pose"}), ("Is he looking at you?", {"head_pose"}),
     ("Is this photo blurry?", {"sharpness"}), ("Is his head tilted?", {"head_tilt"}),
 ])
@@ -1293,3 +1293,17 @@ def test_a_baby_asked_about_by_its_mood_is_answered_about_the_mood():
     girl = "The photo is a close-up photo; it shows a 2-year-old girl. She has a happy expression. She is smiling."
     # "content" is happy; the subject noun's age is confirmed (got "Yes, she looks about 2 years old.")
     assert grounded_yes_no("Does the baby look content?", "Yes, she looks about 2 years old.", girl) == "Yes, she looks happy."
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Is the head turned to the left?", "Yes, her head is turned slightly toward the left side of the image."),
+    ("Is she facing right?", "No, her head is turned slightly toward the left side of the image."),
+    ("Is she looking to her left?", "No, her head is turned slightly toward the left side of the image."),  # hers is the image's right
+])
+def test_a_side_is_read_as_the_image_shows_it(question, answer):
+    # "Is the head turned to the left?" got "Yes. He looks happy." and "No, her eyes are open."
+    girl = "The image shows a close-up photo of a White little girl, aged 3. She is facing slightly to the image's left."
+    assert grounded_yes_no(question, "Yes. He looks happy.", girl) == answer
+    boy = "The photo is a close-up photo; it shows a 1-year-old Asian boy. He faces the camera, with the head held upright."
+    assert grounded_yes_no(question, "Yes. He looks happy.", boy) == "No, he faces the camera."
+    assert grounded_yes_no(question, "Yes.", "A close-up photo of a boy, aged 3.") == "I can't tell from this photo."

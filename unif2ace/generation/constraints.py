@@ -120,6 +120,12 @@ _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|lo
                          r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
 
 
+# "Is the head turned to the left?", "Is she facing right?": a side, read as the descriptions name sides, from
+# the image's point of view (it got "Yes. He looks happy." of a boy described as facing the camera)
+_SIDE_ASKED = re.compile(r"\b(?:turn|turns|turned|turning|facing|faces|face|look|looks|looking|point|points|pointing|"
+                         r"pointed|rotated|angled)\b[^?.!]*?\b(left|right)\b", re.I)
+
+
 # "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
 _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+(?:\w+\s+)?"
                    r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
@@ -160,6 +166,11 @@ def _asked_values(question: str) -> dict:
         out["head_pose"] = "frontal"
     elif _AWAY.search(question):
         out["head_pose"] = "away"
+    elif side := _SIDE_ASKED.search(question):
+        # "left" or "right" as the image shows it (grounded_yes_no answers it: _side_yes_no); the person's own
+        # left ("to his left") is the image's right
+        own = re.search(r"\b(?:his|her|their|its)\s+(?:own\s+)?(left|right)\b", question, re.I)
+        out["head_pose"] = {"left": "right", "right": "left"}[own[1].lower()] if own else side[1].lower()
     # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
     person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
@@ -769,6 +780,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
     asked = _asked_values(question)
+    if asked.get("head_pose") in ("left", "right"):
+        if len(asked) == 1:
+            return _side_yes_no(asked["head_pose"], caption)
+        asked.pop("head_pose")  # "Is the boy looking left?": the other values alone are checked
     if (span := asked_age_range(question)) is not None:  # "older than 50" is the age it names, not a group
         asked.pop("age_group", None)
         asked["age"] = span
@@ -911,6 +926,25 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if decisive == "age":
         return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+
+
+def _side_yes_no(side: str, caption: str) -> str:
+    """The answer to "Is the head turned to the left?" from the description's head pose, whose sides are the
+    image's ("toward the left side of the image"), as a viewer names them: "No, he faces the camera.", "Yes,
+    her head is turned slightly toward the left side of the image."; "I can't tell" when it states none."""
+    from unif2ace.data.questions import CANT_TELL, Person
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    pose = parse_attribute(caption, "head_pose")
+    p = Person.of(_described(caption))
+    if pose is None or pose == "away":
+        return CANT_TELL[0]
+    if pose == "frontal":
+        return f"No, {p.he} {'face' if p.plural else 'faces'} the camera."
+    described = "left" if "left" in pose else "right"
+    slightly = "slightly " if "slightly" in pose else ""
+    return (f"{'Yes' if described == side else 'No'}, {p.his} head is turned {slightly}toward the {described} "
+            f"side of the image.")
 
 
 def _self_negating(words: str) -> bool:
