@@ -490,7 +490,12 @@ class UniF2ace:
         is the description every grounded answer reads). The description is decoded once per photo and
         kept while the photo is among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
         reuse it. A conversation longer than the model's context keeps its latest turns that fit (the
-        oldest are left out); only a last question too long on its own is an error."""
+        oldest are left out); only a last question too long on its own is an error.
+
+        With :attr:`mirror_views` (the model's ``generation_config.json``; the shipped model's is on), every
+        greedy answer decoded freely, and the description and second wording the grounded answers read, is
+        read from the photo and its mirror image together (``generation/views.py``); the yes/no choice
+        ("answer") decodes the photo alone."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
