@@ -1307,3 +1307,9 @@ def test_a_side_is_read_as_the_image_shows_it(question, answer):
     boy = "The photo is a close-up photo; it shows a 1-year-old Asian boy. He faces the camera, with the head held upright."
     assert grounded_yes_no(question, "Yes. He looks happy.", boy) == "No, he faces the camera."
     assert grounded_yes_no(question, "Yes.", "A close-up photo of a boy, aged 3.") == "I can't tell from this photo."
+
+
+def test_a_question_tag_is_no_side():
+    from unif2ace.generation.constraints import _asked_values
+
+    assert _asked_values("She looks happy, right?") == {"emotion": "happy"}  # the tag, not the head turned right

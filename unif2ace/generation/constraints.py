@@ -123,7 +123,7 @@ _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|lo
 # "Is the head turned to the left?", "Is she facing right?": a side, read as the descriptions name sides, from
 # the image's point of view (it got "Yes. He looks happy." of a boy described as facing the camera)
 _SIDE_ASKED = re.compile(r"\b(?:turn|turns|turned|turning|facing|faces|face|look|looks|looking|point|points|pointing|"
-                         r"pointed|rotated|angled)\b[^?.!]*?\b(left|right)\b", re.I)
+                         r"pointed|rotated|angled)\b[^?.!,;]*?\b(left|right)\b", re.I)  # not a tag: "She looks happy, right?"
 
 
 # "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
