@@ -402,7 +402,8 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What strikes you most about her?", "What are your first impressions of this photo?",
                                       "What jumps out at you in this picture?", "Describe the subject's face for me",
                                       "Describe the subject.", "what do you make of this photo?",
-                                      "What's your take on this picture?", "What do you think of her?"])
+                                      "What's your take on this picture?", "What do you think of her?",
+                                      "ok cool. anything else notable?", "Anything else worth noting about her?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -476,7 +477,8 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
 
 
 @pytest.mark.parametrize("question", ["Is this an infant or a toddler?", "Is it a baby or a child?",
-                                      "Is this a kid or a teenager?", "Teen or young adult?"])
+                                      "Is this a kid or a teenager?", "Teen or young adult?",
+                                      "On a scale from child to senior, where would you put them?"])
 def test_a_choice_between_two_young_stages_asks_the_age(question):
     # "Is this an infant or a toddler?" got "A woman." and "Closed."
     assert Q.asked_attribute(question) == "age_group"

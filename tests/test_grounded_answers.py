@@ -495,6 +495,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "What is the color of the background?",  # got "1 year old: a child."
     "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
     "Does the person look young for their age?",  # got "No. He is not smiling."
+    "Is this person's face symmetrical?",  # got "No. It is a photo of a person."
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -959,6 +960,8 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Are you sure she is smiling?", None), ("Why is she sad?", None),
     ("is that your final answer?", "It is my best reading"),  # got "No, it is a photo of a man."
     ("Sticking with that?", "It is my best reading"), ("r u sure?", "Not entirely"),  # read as meant (chat spelling)
+    ("Hi, could you look at this photo for me?", "Sure!"),  # got "I can't tell from this photo."
+    ("bye now", "Goodbye"),  # got "Yes. It is in color."
 ])
 def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
     from unif2ace.data.questions import as_meant
@@ -1313,3 +1316,11 @@ def test_a_question_tag_is_no_side():
     from unif2ace.generation.constraints import _asked_values
 
     assert _asked_values("She looks happy, right?") == {"emotion": "happy"}  # the tag, not the head turned right
+
+
+def test_photographed_from_the_front_is_facing_the_camera():
+    from unif2ace.generation.constraints import _asked_values
+
+    # "Is the person photographed from the front?" got "I can't tell from this photo."
+    assert _asked_values("Is the person photographed from the front?") == {"head_pose": "frontal"}
+    assert _asked_values("Is it a head-on shot?") == {"head_pose": "frontal"}

@@ -404,6 +404,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
     r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
+    r"(?:is there )?anything (?:else )?(?:notable|worth noting|interesting|to note|you (?:notice|see|can tell me))(?: about| in)?|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
@@ -444,6 +445,7 @@ def asks_identity(question: str) -> bool:
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
+                      r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")

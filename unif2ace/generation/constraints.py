@@ -120,6 +120,10 @@ _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|lo
                          r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
 
 
+# "Is the person photographed from the front?", "a head-on shot?": facing the camera
+_FROM_FRONT = re.compile(r"\bfrom the front\b|\bhead[- ]on\b|\bface[- ]on\b|\bfront[- ]on\b", re.I)
+
+
 # "Is the head turned to the left?", "Is she facing right?": a side, read as the descriptions name sides, from
 # the image's point of view (it got "Yes. He looks happy." of a boy described as facing the camera)
 _SIDE_ASKED = re.compile(r"\b(?:turn|turns|turned|turning|facing|faces|face|look|looks|looking|point|points|pointing|"
@@ -162,7 +166,7 @@ def _asked_values(question: str) -> dict:
             out[name] = value
     # "Is she facing the camera?", "Is he looking at me?" (not a side's name: "slightly turned left" is not
     # "turned left")
-    if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question):
+    if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question) or _FROM_FRONT.search(question):
         out["head_pose"] = "frontal"
     elif _AWAY.search(question):
         out["head_pose"] = "away"
@@ -1079,7 +1083,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
-                         r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|"
+                         r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
                          r"for (?:his|her|their|its) age|"
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b", re.I)
 
@@ -1190,11 +1194,15 @@ _SMALL_TALK = [
      "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
     (re.compile(r"^(?:(?:hi|hello|hey)\s*,?\s*)?(?:(?:(?:can|could|would|will) you\s+(?:please\s+)?)?help(?: me)?(?: out)?"
                 r"(?:\s+(?:with|on)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie))?(?:\s*,?\s*please)?|"
-                r"i (?:have|have got|got) (?:a|some) (?:questions?|photo|picture|pic)(?: for you)?)$"),
+                r"i (?:have|have got|got) (?:a|some) (?:questions?|photo|picture|pic)(?: for you)?|"
+                # "Hi, could you look at this photo for me?" (got "I can't tell from this photo.")
+                r"(?:(?:can|could|would|will) you\s+(?:please\s+)?)?(?:look at|take a look at|have a look at|check|"
+                r"check out|look over)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie)(?:\s+for me)?"
+                r"(?:\s*,?\s*please)?)$"),
      "Sure! Ask me anything about the person in this photo (age, expression, pose), or ask me to describe it."),
     (re.compile(r"^(?:(?:ok(?:ay)?|thanks|thank you|thx|great|cool|alright|all right)\s*,?\s*)*"
                 r"(?:bye|goodbye|good bye|see you|see ya|that's all|that is all)"
-                r"(?:\s+(?:for now|then))?$"),
+                r"(?:\s+(?:for now|then|now))?$"),
      "Goodbye!"),
 ]
 
