@@ -1324,3 +1324,29 @@ def test_photographed_from_the_front_is_facing_the_camera():
     # "Is the person photographed from the front?" got "I can't tell from this photo."
     assert _asked_values("Is the person photographed from the front?") == {"head_pose": "frontal"}
     assert _asked_values("Is it a head-on shot?") == {"head_pose": "frontal"}
+
+
+@pytest.mark.parametrize("text, chroma, expected", [
+    ("It is a full-color photo.", 2.0, "It is a black-and-white photo."),
+    ("This is a color, sharp image, taken in even lighting.", 2.0, "This is a black-and-white, sharp image, taken in even lighting."),
+    ("Yes, it is in color.", 2.0, "Yes, it is in black and white."),
+    ("This is a black-and-white, sharp photo.", 20.0, "This is a color, sharp photo."),
+    ("It is a full-color photo.", 20.0, "It is a full-color photo."),  # agrees
+    ("It is a full-color photo.", 8.0, "It is a full-color photo."),  # the labeller is unsure between 6 and 10
+    ("She has a happy expression.", 2.0, "She has a happy expression."),
+])
+def test_the_photos_colour_follows_its_pixels(text, chroma, expected):
+    from unif2ace.generation.constraints import true_colour
+
+    assert true_colour(text, chroma) == expected
+
+
+def test_a_description_of_a_black_and_white_photo_does_not_call_it_colour(pipe, monkeypatch):
+    # the shipped model described a black-and-white test photo as "It is a full-color photo."
+    colour = _images(1, 3)[0]
+    grey = colour.convert("L").convert("RGB")
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " She smiles. It is a full-color photo. ")
+    assert pipe.caption([grey, colour], align=False, max_new_tokens=3) == [
+        "She smiles. It is a black-and-white photo.", "She smiles. It is a full-color photo."]
+    assert pipe.caption([grey], align=False, max_new_tokens=3, grounded_answers=False) == [
+        "She smiles. It is a full-color photo."]  # the option that checks answers does this too

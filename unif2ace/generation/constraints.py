@@ -932,6 +932,30 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
 
 
+# A photo's colour is a fact of its pixels, the one the labeller states (data/labelling/labeller.py: mean max −
+# min over RGB below 6 is greyscale, above 10 surely colour); the model's word for it can be wrong ("It is a
+# full-color photo." of a black-and-white one)
+_COLOUR_WORD = re.compile(r"\b(?:full[- ])?colou?r(?:ed)?(?=(?:,? [\w-]+){0,3}? (?:photo|photograph|picture|image|portrait|shot)\b)"
+                          r"|\bfull[- ]colou?r\b", re.I)
+_IN_COLOUR = re.compile(r"\bin (?:full )?colou?r\b", re.I)
+_GREY_WORD = re.compile(r"\bblack[- ]and[- ]white\b|\bmonochrome\b|\bgr[ae]yscale\b", re.I)
+_IN_GREY = re.compile(r"\bin black[- ]and[- ]white\b|\bin monochrome\b|\bin gr[ae]yscale\b", re.I)
+
+
+def true_colour(text: str, chroma: float) -> str:
+    """``text`` with its word for the photo's colour made to agree with the pixels: a greyscale photo (chroma
+    below 6) is "black-and-white", never "full-color"; a surely colourful one (above 10) is never
+    "black-and-white". Anything else is left as written."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    said = parse_attribute(text, "color")
+    if chroma < 6.0 and said == "color":
+        return _COLOUR_WORD.sub("black-and-white", _IN_COLOUR.sub("in black and white", text))
+    if chroma > 10.0 and said == "black and white":
+        return _GREY_WORD.sub("color", _IN_GREY.sub("in color", text))
+    return text
+
+
 def _side_yes_no(side: str, caption: str) -> str:
     """The answer to "Is the head turned to the left?" from the description's head pose, whose sides are the
     image's ("toward the left side of the image"), as a viewer names them: "No, he faces the camera.", "Yes,

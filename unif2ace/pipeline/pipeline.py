@@ -562,6 +562,8 @@ class UniF2ace:
         from unif2ace.generation.constraints import singular_years
 
         answers = [singular_years(self.text_tokenizer.decode(t).strip()) for t in tokens]  # not "1 years old"
+        if grounded_answers:  # a black-and-white photo is never "a full-color photo" (its pixels say)
+            answers = [self._true_colour(a, crops[i]) for i, a in enumerate(answers)]
         if not do_sample:
             described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]
                          and max_new_tokens >= _CAPTION_TOKENS]
@@ -587,6 +589,15 @@ class UniF2ace:
 
     def _own_keys(self, question: str, crops: Sequence[Image.Image]) -> list[tuple]:
         return [(question, *_crop_key(c), str(self.dtype), str(self.device), self.mirror_views) for c in crops]
+
+    @staticmethod
+    def _true_colour(text: str, crop: Image.Image) -> str:
+        """``text`` with its word for the photo's colour agreeing with the crop's pixels
+        (:func:`constraints.true_colour`: the labeller's greyscale rule)."""
+        from unif2ace.evaluation.detectors import chroma
+        from unif2ace.generation.constraints import true_colour
+
+        return true_colour(text, chroma(np.asarray(crop.convert("RGB"))))
 
     def _decode(self, crops: Sequence[Image.Image], codes: torch.Tensor, conversations, config: TextGenerationConfig,
                 generator, features, batch=None) -> list[list[int]]:
@@ -633,7 +644,7 @@ class UniF2ace:
             config = TextGenerationConfig(max_new_tokens=max_new_tokens, decode=self.text_decode)
             tokens = self._decode([crops[rows[j]] for j in todo], codes[idx], [[(question, None)]] * len(todo), config,
                                   None, _feature_rows(features, idx))
-            new = [self.text_tokenizer.decode(t).strip() for t in tokens]
+            new = [self._true_colour(self.text_tokenizer.decode(t).strip(), crops[rows[j]]) for j, t in zip(todo, tokens)]
             self._remember([keys[j] for j in todo], new)
             known.update((keys[j], a) for j, a in zip(todo, new))
         return {i: known[k] for i, k in zip(rows, keys)}
