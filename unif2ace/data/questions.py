@@ -308,8 +308,10 @@ def _either(m: re.Match) -> str:
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
-    got "No. She is smiling."), and a "yes or no" that asks for the answer's form left out ("Is this a
-    teenager, yes or no?" got "Closed."); the model still reads what was typed."""
+    got "No. She is smiling."), chat spellings of short words read as words ("r u sure?" → "are you
+    sure?"), a pronoun left open read as one person ("Is he or she smiling?" → "Is the person smiling?"),
+    and a "yes or no" that asks for the answer's form left out ("Is this a teenager, yes or no?" got
+    "Closed."); the model still reads what was typed."""
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], plain)  # "r u sure?": "are you sure?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
