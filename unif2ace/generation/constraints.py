@@ -947,9 +947,10 @@ def true_colour(text: str, chroma: float) -> str:
     below 6) is "black-and-white", never "full-color"; a surely colourful one (above 10) is never
     "black-and-white". Anything else is left as written."""
     from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.evaluation.detectors import GREY_CHROMA
 
     said = parse_attribute(text, "color")
-    if chroma < 6.0 and said == "color":
+    if chroma < GREY_CHROMA and said == "color":
         return _COLOUR_WORD.sub("black-and-white", _IN_COLOUR.sub("in black and white", text))
     if chroma > 10.0 and said == "black and white":
         return _GREY_WORD.sub("color", _IN_GREY.sub("in color", text))

@@ -609,11 +609,11 @@ class UniF2ace:
             if batch is None:
                 batch = self.prompter.mmu(codes, conversations, left_pad=True)
             return generate_text(self.model, batch, config, generator, features=features)
-        from PIL import ImageOps
-
         from unif2ace.generation.views import PairedViews, mirror_swaps
 
-        mirrored = self.encode_images([ImageOps.mirror(c) for c in crops])
+        # the mirror's codes, cached per crop as identity features are: a grounded answer decodes the answer, the
+        # description and a second wording of one photo, and a chat each of its turns
+        mirrored = self._encode_cached("mirror-codes", _MirrorCodes(self), crops).long()
         both = torch.stack([codes, mirrored.to(codes.device)], 1).flatten(0, 1)  # photo, mirror, photo, mirror, …
         pairs = self.prompter.mmu(both, [c for c in conversations for _ in range(2)], left_pad=True)
         f = _feature_rows(features, torch.arange(len(crops), device=codes.device).repeat_interleave(2))
@@ -834,6 +834,20 @@ class UniF2ace:
     def __repr__(self) -> str:
         return (f"UniF2ace({self.name}: {self.config.name}, {self.image_size} px, {self.generation.num_image_tokens} "
                 f"tokens, {self.device}, {self.dtype})")
+
+
+class _MirrorCodes:
+    """The image codes of crops' mirror images, as an encoder for :meth:`UniF2ace._encode_cached` (codes
+    below 2**24 are exact as the cache's floats)."""
+
+    def __init__(self, pipe: UniF2ace):
+        self.pipe = pipe
+        self.name = f"image-tokenizer-{pipe.dtype}-{pipe.device}"  # the codes depend on the precision it runs at
+
+    def encode(self, crops: Sequence[Image.Image]) -> torch.Tensor:
+        from PIL import ImageOps
+
+        return self.pipe.encode_images([ImageOps.mirror(c) for c in crops])
 
 
 def _crop_key(crop: Image.Image) -> tuple:
