@@ -49,6 +49,56 @@ def test_dlib_identity(face, other_faces):
     assert (x[0] - x[1]).norm() < 0.6 < (x[0] - x[2]).norm()
 
 
+def _dlib_chips(images):
+    from unif2ace.data.labelling.face import face_chip
+    from unif2ace.encoders.identity import _face_box_and_eyes
+
+    return [face_chip(rgb, _face_box_and_eyes(rgb)[1]) for rgb in images]
+
+
+def test_dlib_network_in_torch_equals_dlib(face, other_faces):
+    """The torch port of dlib's descriptor network gives dlib's own numbers: raw descriptors of the same
+    chips (dlib's ``compute_face_descriptor`` of a 150 px chip is the reference), and the encoder's
+    normalised features against its dlib backend, which cuts the chip inside dlib."""
+    pytest.importorskip("dlib")
+    pytest.importorskip("face_recognition_models")
+    from unif2ace.data.labelling.face import face_encoder, face_network
+    from unif2ace.encoders.identity import DlibIdentityEncoder
+
+    images = [face, _flip_and_shift(face), *other_faces, np.zeros((64, 64, 3), np.uint8)]  # a blank: no face
+    chips = _dlib_chips(images)
+    want = np.stack([np.asarray(face_encoder().compute_face_descriptor(c)) for c in chips])
+    with torch.inference_mode():
+        got = face_network()(torch.from_numpy(np.stack(chips))).numpy()
+    assert got.shape == (len(images), 128)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-5)
+    ours, theirs = DlibIdentityEncoder().encode(images), DlibIdentityEncoder(backend="dlib").encode(images)
+    assert torch.allclose(ours, theirs, rtol=0, atol=1e-5)
+    assert torch.allclose(ours.norm(dim=1), torch.ones(len(images)), atol=1e-5)
+    with pytest.raises(ValueError, match="backend"):
+        DlibIdentityEncoder(backend="onnx")
+
+
+def test_dlib_network_file_errors(tmp_path):
+    """A file that is not dlib's face network, or is cut short, is refused with a one-line reason."""
+    pytest.importorskip("face_recognition_models")
+    from unif2ace.data.labelling.face import models_dir
+    from unif2ace.encoders.dlib_resnet import DlibFormatError, DlibResNet
+
+    real = (models_dir() / "dlib_face_recognition_resnet_model_v1.dat").read_bytes()
+    cut = tmp_path / "cut.dat"
+    cut.write_bytes(real[: len(real) // 2])
+    with pytest.raises(DlibFormatError, match="past the end"):
+        DlibResNet.from_file(cut)
+    other = tmp_path / "other.dat"
+    other.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(DlibFormatError, match="layout"):
+        DlibResNet.from_file(other)
+    detector = models_dir() / "mmod_human_face_detector.dat"  # another dlib network: no layer of this reader's
+    with pytest.raises(DlibFormatError):
+        DlibResNet.from_file(detector)
+
+
 def _run_tf_graph(nodes, x_nhwc: torch.Tensor) -> torch.Tensor:
     """Evaluate a frozen TensorFlow graph node by node as TensorFlow defines its ops (NHWC, 'SAME' padding
     as TF pads it): an independent reference for the torch port, built from the graph alone."""

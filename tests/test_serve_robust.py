@@ -58,6 +58,7 @@ HAMMER = textwrap.dedent('''
     from skimage import data
     from unif2ace.data.labelling.face import face_encoder, locate_face, _predictor
     from unif2ace.pipeline.faces import detect_face
+    from unif2ace.encoders.identity import DlibIdentityEncoder
 
     astronaut = Image.fromarray(data.astronaut())
     images = [np.asarray(astronaut.resize((s, s))) for s in (224, 240, 256)] + [np.zeros((64, 64, 3), np.uint8)]
@@ -71,7 +72,8 @@ HAMMER = textwrap.dedent('''
             import dlib
             shape = _predictor("5")(rgb, dlib.rectangle(*box))
             code = tuple(np.round(np.asarray(face_encoder().compute_face_descriptor(rgb, shape, 0)), 6))
-        return (None if found is None else (found[0], found[1].tobytes()), geo.box, geo.points.tobytes(), code)
+        ours = DlibIdentityEncoder().encode([rgb]).numpy().tobytes()  # dlib's chip, the network in torch
+        return (None if found is None else (found[0], found[1].tobytes()), geo.box, geo.points.tobytes(), code, ours)
 
     want = [one(im) for im in images]  # one thread: the reference
     bad = []
@@ -90,7 +92,8 @@ HAMMER = textwrap.dedent('''
 
 
 def test_dlib_face_tools_from_many_threads():
-    """8 threads × 3 images through the detector, both shape predictors and the face encoder at once: no
+    """8 threads × 3 images through the detector, both shape predictors and the face encoder (dlib's, and its
+    network in torch) at once: no
     heap corruption (without the lock this crashed 3 of 3 runs: 'double free or corruption') and every
     result equals the one-thread result. In a subprocess, so a crash fails this test, not the session."""
     pytest.importorskip("dlib")

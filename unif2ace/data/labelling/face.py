@@ -98,6 +98,32 @@ def face_encoder() -> Serialised:
     return _shared(("encoder",), lambda: dlib.face_recognition_model_v1(str(path)))
 
 
+_NETWORKS: dict[str, object] = {}
+
+
+def face_network(device="cpu"):
+    """dlib's face descriptor network in torch (:class:`unif2ace.encoders.dlib_resnet.DlibResNet`), read
+    once per device from the same file as :func:`face_encoder`. Inference in torch is thread-safe."""
+    from unif2ace.encoders.dlib_resnet import DlibResNet
+
+    key = str(device)
+    with _DLIB_LOCK:
+        if key not in _NETWORKS:
+            _NETWORKS[key] = DlibResNet.from_file(models_dir() / "dlib_face_recognition_resnet_model_v1.dat").to(device)
+        return _NETWORKS[key]
+
+
+def face_chip(rgb: np.ndarray, shape) -> np.ndarray:
+    """The 150×150 chip dlib's descriptor reads, cut along the 5-point ``shape`` (``dlib.get_face_chip``
+    with the size and padding ``compute_face_descriptor`` uses)."""
+    import dlib
+
+    from unif2ace.encoders.dlib_resnet import CHIP_PADDING, CHIP_SIZE
+
+    with _DLIB_LOCK:
+        return dlib.get_face_chip(rgb, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
+
+
 def cnn_detector() -> Serialised:
     """dlib's CNN face detector (MMOD, ``mmod_human_face_detector.dat``; thread-safe wrapper): other
     features (a CNN) and other training data than the HOG detector above."""
