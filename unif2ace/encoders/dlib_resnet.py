@@ -151,7 +151,7 @@ class _Block(nn.Module):
     """relu(affine(conv(relu(affine(conv(x))))) + shortcut(x)); the shortcut is a 2×2 average pool when the
     first convolution has a stride of 2."""
 
-    def __init__(self, conv1: nn.Conv2d, norm1: "_Affine", conv2: nn.Conv2d, norm2: "_Affine", down: bool):
+    def __init__(self, conv1: nn.Conv2d, norm1: _Affine, conv2: nn.Conv2d, norm2: _Affine, down: bool):
         super().__init__()
         self.conv1, self.norm1, self.conv2, self.norm2, self.down = conv1, norm1, conv2, norm2, down
 
@@ -228,7 +228,7 @@ class DlibResNet(nn.Module):
             self.fc.weight.copy_(torch.tensor(fc.params).view(fc.shape).T)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "DlibResNet":
+    def from_file(cls, path: str | Path) -> DlibResNet:
         return cls(read_dlib_net(path)).eval()
 
     def forward(self, chips: torch.Tensor) -> torch.Tensor:
