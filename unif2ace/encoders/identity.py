@@ -72,7 +72,9 @@ class DlibIdentityEncoder:
 
             chips = [face_chip(rgb, _face_box_and_eyes(rgb)[1]) for rgb in map(as_rgb, images)]
             parts = []
-            with torch.inference_mode():
+            cudnn = torch.backends.cudnn  # on a GPU, full fp32 convolutions (no TF32): the CPU's features
+            with torch.inference_mode(), cudnn.flags(enabled=cudnn.enabled, benchmark=cudnn.benchmark,
+                                                     deterministic=cudnn.deterministic, allow_tf32=False):
                 for i in range(0, len(chips), self.batch_size):
                     batch = torch.from_numpy(np.stack(chips[i:i + self.batch_size])).to(self.device)
                     parts.append(self._net(batch).float().cpu())
