@@ -95,3 +95,50 @@ def test_corrupt_or_missing_checkpoint_errors(tmp_path):
         read_state_dict(tmp_path / "empty")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         read_state_dict(tmp_path / "nope.safetensors")
+
+
+def test_build_for_loading_skips_the_fills_and_restores_them(tmp_path):
+    """A model built for loading has the shapes, the rotary frequencies and, once loaded, the weights of a
+    normally built one, and torch.nn.init is left as it was, also when the build fails."""
+    from unif2ace.model import build_for_loading
+
+    before = {n: getattr(torch.nn.init, n) for n in dir(torch.nn.init)}
+    cfg = ModelConfig.from_name("tiny")
+    torch.manual_seed(0)
+    ref = UniF2aceModel(cfg).eval()
+    built = build_for_loading(cfg)
+    assert {n: getattr(torch.nn.init, n) for n in dir(torch.nn.init)} == before
+    assert {k: v.shape for k, v in built.state_dict().items()} == {k: v.shape for k, v in ref.state_dict().items()}
+    assert torch.equal(built.rotary.inv_freq, ref.rotary.inv_freq)
+    save_pretrained(ref, tmp_path / "m")
+    loaded = load_pretrained(tmp_path / "m").eval()
+    ids = torch.randint(0, cfg.vocab_size, (2, 9))
+    with torch.no_grad():
+        assert torch.equal(loaded(ids, groups=torch.tensor([0, 1])).logits, ref(ids, groups=torch.tensor([0, 1])).logits)
+    from unittest import mock
+
+    def fail(self, config):
+        assert torch.nn.init.normal_ is not before["normal_"]  # inside the build: the fills are off
+        raise RuntimeError("build failed")
+
+    with mock.patch.object(UniF2aceModel, "__init__", fail), pytest.raises(RuntimeError, match="build failed"):
+        build_for_loading(cfg)
+    assert {n: getattr(torch.nn.init, n) for n in dir(torch.nn.init)} == before
+
+
+def test_loading_the_shipped_model_does_not_import_the_compiler():
+    """from_pretrained, a caption and a face never import torch._dynamo (1.5 s of a CPU command's start):
+    building on the meta device did, through torch's Python references."""
+    import subprocess
+    import sys
+
+    code = ("import sys, torch\n"
+            "from PIL import Image\n"
+            "from unif2ace.pipeline import UniF2ace\n"
+            "pipe = UniF2ace.from_pretrained(None, device='cpu', dtype=torch.float32)\n"
+            "pipe.generate_codes(['a smiling woman'], seed=0, steps=2)\n"
+            "pipe.caption([Image.new('RGB', (64, 64), (120, 100, 90))], align=False, max_new_tokens=4)\n"
+            "print('torch._dynamo' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "False"

@@ -153,15 +153,12 @@ def save_pretrained(model: torch.nn.Module, folder: str | Path, dtype: torch.dty
 def load_pretrained(folder: str | Path, device: str | torch.device = "cpu",
                     dtype: torch.dtype | None = None) -> torch.nn.Module:
     """Build the model described by ``folder/config.json`` and load its weights."""
-    from unif2ace.model import UniF2aceModel
+    from unif2ace.model import build_for_loading
 
     folder = Path(folder)
     if not folder.exists():
         raise FileNotFoundError(f"model folder {folder} does not exist")
     config = ModelConfig.load(folder)
-    with torch.device("meta"):
-        model = UniF2aceModel(config)
-    model.to_empty(device="cpu")
-    model.rotary.reset_parameters()  # non-persistent buffers are not in the checkpoint
+    model = build_for_loading(config)  # every weight comes from the file (load_backbone checks)
     load_backbone(model, read_state_dict(folder), source="unif2ace")
     return model.to(device=device, dtype=dtype) if dtype is not None else model.to(device)

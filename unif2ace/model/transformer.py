@@ -16,6 +16,7 @@ The model knows nothing about sampling: samplers and pipelines drive it through 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import torch
@@ -318,3 +319,30 @@ class UniF2aceModel(nn.Module):
         return _ForwardContext(group=groups, valid=valid, router_mask=router_mask, image_mask=image_mask,
                                vectors=vectors, available=available, routes=routes, new_routes=new_routes,
                                kv_cache=kv_cache)
+
+
+_INIT_LOCK = threading.Lock()
+
+
+def build_for_loading(config: ModelConfig) -> UniF2aceModel:
+    """The model for ``config`` with its weights allocated but not initialised: every parameter is then
+    read from a checkpoint. ``torch.nn.init``'s fill functions are no-ops while it is built (as
+    transformers' ``no_init_weights`` does); the rotary frequencies, which no checkpoint holds, are computed
+    as usual. Building on the meta device instead would skip the fills too, but torch routes meta
+    operations through its Python references, whose first call imports the compiler (``torch._dynamo``):
+    1.5 s of every command's start on a CPU, for nothing."""
+    names = [n for n in dir(nn.init) if n.endswith("_") and not n.startswith("_")]
+    with _INIT_LOCK:  # the functions are module-wide: one build at a time
+        saved = {n: getattr(nn.init, n) for n in names}
+        try:
+            for n in names:
+                setattr(nn.init, n, _leave)
+            return UniF2aceModel(config)
+        finally:
+            for n, f in saved.items():
+                setattr(nn.init, n, f)
+
+
+def _leave(tensor: torch.Tensor, *args, **kwargs) -> torch.Tensor:
+    return tensor
+

@@ -257,7 +257,7 @@ def _find_magvit(path: Path) -> Path:
 
 def _load_showo(path: Path, preset: str | ModelConfig | None):
     from unif2ace.checkpoint import detect_format, load_backbone, read_state_dict
-    from unif2ace.model import UniF2aceModel
+    from unif2ace.model import UniF2aceModel, build_for_loading
 
     info = {}
     if path.is_dir() and (path / "config.json").is_file():
@@ -275,10 +275,7 @@ def _load_showo(path: Path, preset: str | ModelConfig | None):
         raise FileNotFoundError(f"{folder / 'config.json'} is missing: a UniF²ace model folder needs config.json "
                                 "beside model.safetensors (re-export or re-download the model)")
     if config.token_moe is None and config.sequence_moe is None:  # dense: every weight comes from the file
-        with torch.device("meta"):
-            model = UniF2aceModel(config)
-        model.to_empty(device="cpu")
-        model.rotary.reset_parameters()
+        model = build_for_loading(config)
     else:  # upcycling: the MoE parts keep their identity init
         model = UniF2aceModel(config)
     load_backbone(model, state, source=None)
