@@ -12,6 +12,8 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || { echo "no GPU
 run() { echo "== $*"; timeout "$1" "${@:2}" || echo "(step failed or timed out: $?)"; }
 # first, that the CUDA-graph text decoding and image draw give the eager tokens and codes on this GPU
 run 180 "$PY" -m pytest tests/test_compile.py tests/test_generation.py -q -k "cuda_graph or static" -p no:cacheprovider
+# and that dlib's descriptor network in torch gives dlib's features on the GPU (data encode's default device)
+run 60 "$PY" -m pytest tests/test_encoders.py -q -k "dlib_network_on_a_gpu" -p no:cacheprovider
 run 150 "$PY" benchmarks/inference.py --device cuda --preset showo-1.3b --repeats 3 --batch 16 --skip-reference-text \
     --json "$OUT/$D-gpu-showo-1.3b.json"
 run 150 "$PY" benchmarks/inference.py --device cuda --preset unif2ace-1.8b --repeats 3 --batch 16 --skip-reference-text \

@@ -79,6 +79,17 @@ def test_dlib_network_in_torch_equals_dlib(face, other_faces):
         DlibIdentityEncoder(backend="onnx")
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (benchmarks/gpu.sh runs it when one is lent)")
+def test_dlib_network_on_a_gpu_equals_dlib(face, other_faces):
+    """On a GPU (data encode's default device) the port gives dlib's features too: no TF32 convolutions."""
+    pytest.importorskip("dlib")
+    from unif2ace.encoders.identity import DlibIdentityEncoder
+
+    images = [face, *other_faces]
+    ours = DlibIdentityEncoder(device="cuda").encode(images)
+    assert torch.allclose(ours, DlibIdentityEncoder(backend="dlib").encode(images), rtol=0, atol=1e-5)
+
+
 def test_dlib_network_file_errors(tmp_path):
     """A file that is not dlib's face network, or is cut short, is refused with a one-line reason."""
     pytest.importorskip("face_recognition_models")
