@@ -193,6 +193,11 @@ def _conv(layer: _Layer) -> nn.Conv2d:
     return conv
 
 
+# a residual block's layers as dlib lists them, input first; a downsampling block pools its shortcut
+_BLOCK = ["con", "affine", "relu", "con", "affine", "add_prev", "relu"]
+_DOWN_BLOCK = _BLOCK[:5] + ["avg_pool"] + _BLOCK[5:]
+
+
 class DlibResNet(nn.Module):
     """dlib's face descriptor: (N, 150, 150, 3) uint8 RGB chips (``dlib.get_face_chip(img, shape, 150,
     0.25)``) → (N, 128) descriptors exactly as ``compute_face_descriptor`` returns them (not normalised)."""
@@ -209,18 +214,13 @@ class DlibResNet(nn.Module):
         self.pool = layers[4]
         blocks, i = [], 5
         while i < len(layers) - 2:
-            plain = ["con", "affine", "relu", "con", "affine", "add_prev", "relu"]
-            down = plain[:5] + ["avg_pool"] + plain[5:]
-            if kinds[i:i + 7] == plain:
-                pattern = plain
-            elif kinds[i:i + 8] == down and layers[i + 5].window == 2:
-                pattern = down
-            else:
+            down = kinds[i:i + len(_DOWN_BLOCK)] == _DOWN_BLOCK and layers[i + 5].window == 2
+            if not down and kinds[i:i + len(_BLOCK)] != _BLOCK:
                 raise DlibFormatError(f"layer {i} ({kinds[i]}) does not start a residual block")
             a, b = layers[i], layers[i + 3]
             blocks.append(_Block(_conv(a), _Affine(layers[i + 1].params, a.shape[0]), _conv(b),
-                                 _Affine(layers[i + 4].params, b.shape[0]), pattern is down))
-            i += len(pattern)
+                                 _Affine(layers[i + 4].params, b.shape[0]), down))
+            i += len(_DOWN_BLOCK if down else _BLOCK)
         self.blocks = nn.Sequential(*blocks)
         fc = layers[-1]
         self.fc = nn.Linear(*fc.shape, bias=False)

@@ -33,7 +33,8 @@ class DlibIdentityEncoder:
 
     dlib finds the face and its 5 landmarks and cuts the 150 px chip, as ``compute_face_descriptor``
     does; the network then runs in torch (:class:`~unif2ace.encoders.dlib_resnet.DlibResNet`, read from
-    dlib's own file), batched: ~6 ms a face on two CPU cores against dlib's ~75 ms, equal to 1e-6.
+    dlib's own file), batched: 9 ms a face with the detection on two CPU cores against dlib's 84 ms, equal
+    within 5e-7 (``benchmarks/identity_encoder.py``).
     ``backend="dlib"`` runs dlib's own network instead (the reference; also what ``num_jitters`` > 1
     needs: dlib's random jitter)."""
 
