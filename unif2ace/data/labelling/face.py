@@ -108,7 +108,7 @@ def _frontal_detector():
         from unif2ace.io import atomic_write
 
         atomic_write(path, detector.save)
-    except OSError:
+    except Exception:  # noqa: BLE001 - a cache: any failure to write it (a read-only home, a full disk) only costs time
         pass
     return detector
 
