@@ -61,25 +61,22 @@ class DlibIdentityEncoder:
         return face_network(self.device)
 
     def encode(self, images: list[ImageLike]) -> torch.Tensor:
+        rgbs = [as_rgb(im) for im in images]
+        shapes = [_face_box_and_eyes(rgb)[1] for rgb in rgbs]  # dlib's 5 landmarks, for either backend
+        if not rgbs:
+            return torch.empty(0, self.dim)
         if self.backend == "dlib":
-            out = []
-            for im in images:
-                rgb = as_rgb(im)
-                _, shape = _face_box_and_eyes(rgb)
-                out.append(np.asarray(self._model.compute_face_descriptor(rgb, shape, self.num_jitters), np.float32))
-            v = torch.from_numpy(np.stack(out)) if out else torch.empty(0, self.dim)
+            v = torch.from_numpy(np.stack([np.asarray(self._model.compute_face_descriptor(rgb, shape, self.num_jitters),
+                                                      np.float32) for rgb, shape in zip(rgbs, shapes)]))
         else:
             from unif2ace.data.labelling.face import face_chip
 
-            chips = [face_chip(rgb, _face_box_and_eyes(rgb)[1]) for rgb in map(as_rgb, images)]
-            parts = []
+            chips = np.stack([face_chip(rgb, shape) for rgb, shape in zip(rgbs, shapes)])
             cudnn = torch.backends.cudnn  # on a GPU, full fp32 convolutions (no TF32): the CPU's features
             with torch.inference_mode(), cudnn.flags(enabled=cudnn.enabled, benchmark=cudnn.benchmark,
                                                      deterministic=cudnn.deterministic, allow_tf32=False):
-                for i in range(0, len(chips), self.batch_size):
-                    batch = torch.from_numpy(np.stack(chips[i:i + self.batch_size])).to(self.device)
-                    parts.append(self._net(batch).float().cpu())
-            v = torch.cat(parts) if parts else torch.empty(0, self.dim)
+                v = torch.cat([self._net(torch.from_numpy(chips[i:i + self.batch_size]).to(self.device)).float().cpu()
+                               for i in range(0, len(chips), self.batch_size)])
         return v / v.norm(dim=1, keepdim=True).clamp_min(1e-8)
 
 
