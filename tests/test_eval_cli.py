@@ -123,6 +123,25 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert cmp["tiebreak_difference"] and all(t["value"] == t["low"] == t["high"] == 0 and t["changed"] == 0
                                               for t in cmp["tiebreak_difference"].values())
     assert "tie-break difference (candidate − current)" in (out2 / "report.md").read_text()
+    # `eval compare` on the two finished runs gives the comparison --compare wrote, folder or report.json
+    assert main(["eval", "compare", str(out2), str(out / "report.json"), "--json", str(tmp_path / "cmp.json")]) == 0
+    again = json.loads((tmp_path / "cmp.json").read_text())
+    assert again["candidate"] == str(out2 / "report.json") and again["against"] == str(out / "report.json")
+    for key in ("verdict", "why", "gates", "fid_difference", "tiebreak_difference"):
+        assert json.loads(json.dumps(again[key])) == json.loads(json.dumps(cmp[key], default=float)), key
+    # a candidate that draws fewer faces fails the gate, whatever else it does
+    worse = json.loads((out2 / "report.json").read_text())
+    worse["rule"]["face_rate_dlib"] = 0.5
+    (tmp_path / "worse").mkdir()
+    (tmp_path / "worse" / "report.json").write_text(json.dumps(worse))
+    assert main(["eval", "compare", str(tmp_path / "worse"), str(out), "--json", str(tmp_path / "cmp2.json")]) == 0
+    verdict = json.loads((tmp_path / "cmp2.json").read_text())
+    assert verdict["verdict"] == "keep the current default" and verdict["why"] == "worse face_rate_dlib"
+    assert "no fid_features.npz" in verdict["fid_difference"]["note"]  # none beside the edited copy
+    with pytest.raises(SystemExit, match="current .*not a readable eval generation report"):
+        main(["eval", "compare", str(out2), str(out / "grid.png")])
+    with pytest.raises(SystemExit, match="candidate .*not a readable eval generation report"):
+        main(["eval", "compare", str(tmp_path / "missing"), str(out)])
     assert rep["fid"]["bootstrap"]["se"] >= 0 and rep["headline"]["fid_bootstrap_se"] == rep["fid"]["bootstrap"]["se"]
     # a compared run without fid_features.npz (older runs): the rule still applies, the interval says why not;
     # without the per-image flags in its report.json they are rebuilt from its items.jsonl, to the same flags

@@ -75,6 +75,13 @@ def register(subparsers) -> None:
                    help="also write every generated face to OUT/images/NNN.png (items.jsonl is always written)")
     g.set_defaults(func=_generation)
 
+    c = sub.add_parser("compare", help="apply the selection rule to two finished eval generation runs")
+    c.add_argument("candidate", help="the candidate's eval generation folder (or its report.json)")
+    c.add_argument("current", help="the current default's run: same split, n and seed")
+    c.add_argument("--seed", type=int, default=0, help="seed of the paired bootstrap intervals (default: 0)")
+    c.add_argument("--json", default=None, metavar="FILE", help="also write the comparison to this JSON file")
+    c.set_defaults(func=_compare)
+
     u = sub.add_parser("understanding", help="VQA accuracy, caption attribute precision/recall, BLEU/ROUGE-L, Desc/Conv judge")
     _common(u)
     u.add_argument("--max-questions", type=int, default=0, help="questions per image (0: all)")
@@ -157,16 +164,9 @@ def _generation(args: argparse.Namespace) -> int:
         evaluate_generation,
     )
 
-    other = other_features = None
+    other = None
     if args.compare:  # read first: a bad file should not cost a whole run
-        try:
-            other = json.loads(Path(args.compare).read_text())["rule"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise SystemExit(f"--compare {args.compare}: not a readable eval generation report.json with a 'rule' "
-                             f"section ({type(exc).__name__}: {exc}); rerun eval generation for it") from None
-        other_features = R.read_fid_features(Path(args.compare).parent)
-        if not other.get("items"):  # a run from before the per-image flags: rebuilt from its items.jsonl
-            other["items"] = R.read_tiebreak_items(Path(args.compare).parent)
+        other = _finished_run(args.compare, "--compare")
     check_sampling(vars(args))  # a bad option fails now, not after loading the model and the data
     out, pipe, judge, meta = _setup(args)
     s = GenerationSettings(split=args.split, num_samples=args.num_samples, prompts=args.prompts, batch_size=args.batch_size,
@@ -199,21 +199,83 @@ def _generation(args: argparse.Namespace) -> int:
         render(art["sheet_images"], art["sheet_prompts"], art["sheet_per_prompt"], out / "contact_sheet.png")
     R.write_fid_features(art["fid_features"], out)
     if other is not None:
-        from unif2ace.evaluation.realism import apply_rule, fid_difference, tiebreak_difference
-
-        rep["comparison"] = {"against": args.compare, **apply_rule(rep["rule"], other),
-                             "fid_difference": fid_difference(art["fid_features"], other_features, seed=args.seed),
-                             "tiebreak_difference": tiebreak_difference(rep["rule"], other, seed=args.seed)}
+        rep["comparison"] = _comparison({"rule": rep["rule"], "fid_features": art["fid_features"]}, other,
+                                        args.compare, seed=args.seed)
     if args.save_images:
         R.save_images(art["all_images"], out / "images")
     R.write_json(rep, out)
     (out / "report.md").write_text(R.generation_markdown(rep, meta))
     print(json.dumps(R._clean(rep["headline"]), indent=2))
     if "comparison" in rep:
-        print(f"selection rule against {args.compare}: {rep['comparison']['verdict']} ({rep['comparison']['why']})")
-        print(R.fid_difference_line(rep["comparison"]["fid_difference"]))
-        print(R.tiebreak_difference_line(rep["comparison"]["tiebreak_difference"]))
+        _print_comparison(rep["comparison"])
     return 0
+
+
+def _finished_run(path: str, what: str) -> dict:
+    """A finished ``eval generation`` run, from its folder or its report.json: the ``rule`` section (with
+    per-image tie-break flags, rebuilt from items.jsonl for runs that predate them) and the FID features
+    it left beside it (None for runs before 1 Dec 2026). A file that is not such a report exits with one line."""
+    from unif2ace.evaluation import report as R
+
+    report = Path(path)
+    if report.is_dir():
+        report = report / "report.json"
+    try:
+        rule = json.loads(report.read_text())["rule"]
+        if not isinstance(rule, dict):
+            raise TypeError("'rule' is not an object")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SystemExit(f"{what} {path}: not a readable eval generation report.json with a 'rule' section "
+                         f"({type(exc).__name__}: {exc}); rerun eval generation for it") from None
+    if not rule.get("items"):  # a run from before the per-image flags
+        rule["items"] = R.read_tiebreak_items(report.parent)
+    return {"path": str(report), "rule": rule, "fid_features": R.read_fid_features(report.parent)}
+
+
+def _comparison(candidate: dict, current: dict, against: str, seed: int = 0) -> dict:
+    """The selection rule (docs/evaluation.md) on a candidate run against the current default's, with the
+    paired bootstrap intervals of the FID difference and of the tie-break rates. Each run: ``rule`` and
+    ``fid_features`` (:func:`_finished_run`)."""
+    from unif2ace.evaluation.realism import apply_rule, fid_difference, tiebreak_difference
+
+    return {"against": against, **apply_rule(candidate["rule"], current["rule"]),
+            "fid_difference": fid_difference(candidate["fid_features"], current["fid_features"], seed=seed),
+            "tiebreak_difference": tiebreak_difference(candidate["rule"], current["rule"], seed=seed)}
+
+
+def _print_comparison(comparison: dict) -> None:
+    from unif2ace.evaluation import report as R
+
+    print(f"selection rule against {comparison['against']}: {comparison['verdict']} ({comparison['why']})")
+    print(R.fid_difference_line(comparison["fid_difference"]))
+    print(R.tiebreak_difference_line(comparison["tiebreak_difference"]))
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``unif2ace eval compare CANDIDATE CURRENT``: the selection rule on two finished runs, e.g. candidates
+    evaluated side by side; with ``--json`` the comparison is also written (atomically) to that file."""
+    candidate = _finished_run(args.candidate, "candidate")
+    current = _finished_run(args.current, "current")
+    if candidate["fid_features"] is None:
+        print(f"note: {args.candidate} left no fid_features.npz (runs before 1 Dec 2026): no paired FID interval")
+    comparison = _comparison(candidate, current, current["path"], seed=args.seed)
+    comparison["candidate"] = candidate["path"]
+    rows = [("", "candidate", "current")]
+    for key in ("face_rate_dlib", "face_rate_mtcnn", "fid", "fid_floor", "gender_agreement_nonface_wrong",
+                "age_group_agreement_nonface_wrong", "gender_agreement_found", "age_group_agreement_found"):
+        rows.append((key, *(_fmt(run["rule"].get(key)) for run in (candidate, current))))
+    width = max(len(r[0]) for r in rows)
+    print("\n".join(f"{a:<{width}}  {b:>9}  {c:>9}" for a, b, c in rows))
+    _print_comparison(comparison)
+    if args.json:
+        from unif2ace.io import atomic_write_text
+
+        atomic_write_text(Path(args.json), json.dumps(comparison, indent=2, default=float) + "\n")
+    return 0
+
+
+def _fmt(x) -> str:
+    return "—" if x is None else f"{x:.4f}" if isinstance(x, float) else str(x)
 
 
 def _understanding(args: argparse.Namespace) -> int:

@@ -206,8 +206,9 @@ def fid_difference(candidate: dict[str, Any], current: dict[str, Any] | None, se
     from unif2ace.evaluation.generation import FID_PAIRED_BOOTSTRAP
     from unif2ace.metrics import fid_bootstrap
 
-    if current is None:
-        return {"value": None, "note": "the compared run left no fid_features.npz beside its report.json (runs since "
+    if current is None or candidate is None:
+        which = "compared" if current is None else "candidate"
+        return {"value": None, "note": f"the {which} run left no fid_features.npz beside its report.json (runs since "
                                        "1 Dec 2026 write one): rerun it for a paired interval"}
     if list(current["prompts"]) != list(candidate["prompts"]) or \
             np.shape(current["real_reference"]) != np.shape(candidate["real_reference"]):
