@@ -256,8 +256,6 @@ def _compare(args: argparse.Namespace) -> int:
     evaluated side by side; with ``--json`` the comparison is also written (atomically) to that file."""
     candidate = _finished_run(args.candidate, "candidate")
     current = _finished_run(args.current, "current")
-    if candidate["fid_features"] is None:
-        print(f"note: {args.candidate} left no fid_features.npz (runs before 1 Dec 2026): no paired FID interval")
     comparison = _comparison(candidate, current, current["path"], seed=args.seed)
     comparison["candidate"] = candidate["path"]
     rows = [("", "candidate", "current")]
