@@ -4,7 +4,10 @@
 
 The open questions are :data:`unif2ace.data.questions.OWN_WORDINGS` (kept out of training like the
 held-out templates: neither composed nor retyped into them); the yes/no ones check polarity on both
-premises. Prints one line per wording (accuracy, and the first two answers) and writes report.json.
+premises. :data:`unif2ace.data.questions.OWN_OTHER_FORMS` (kept out too) asks in forms no template takes
+("Any chance this is a woman?", "He or she?"), totalled apart as "other forms: …". The photos are the
+data set's aligned chips, read without alignment as the evaluation reads them. Prints one line per
+wording (accuracy, and the first two answers) and writes report.json.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def main() -> int:
 
     from tqdm import tqdm
 
-    from unif2ace.data.questions import OWN_WORDINGS
+    from unif2ace.data.questions import OWN_OTHER_FORMS, OWN_WORDINGS
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.evaluation.tasks import load_images, load_records
     from unif2ace.evaluation.understanding import _first_word, record_labels
@@ -64,27 +67,28 @@ def main() -> int:
     images = load_images(store, recs)
     labels = [record_labels(r) for r in recs]
     rows, totals = [], defaultdict(list)
-    jobs = [(q, a, None) for a, qs in OWN_WORDINGS.items() for q in qs] + list(YES_NO)
+    jobs = [(q, a, None, "") for a, qs in OWN_WORDINGS.items() for q in qs] + [(*j, "") for j in YES_NO]
+    jobs += [(*j, "other forms: ") for j in OWN_OTHER_FORMS]
     ask_kw = {k: v for k, v in (("constrain_yes_no", args.yes_no_choice), ("consistent_yes_no", args.consistent_yes_no),
                                 ("grounded_answers", args.grounded_answers)) if v is not None}
     if args.lower:
-        jobs = [(q.lower().rstrip("?"), a, v) for q, a, v in jobs]
-    for q, attr, value in tqdm(jobs, desc="wordings", unit="q"):
-        answers = pipe.ask(images, q, **ask_kw)
+        jobs = [(q.lower().rstrip("?"), a, v, total) for q, a, v, total in jobs]
+    for q, attr, value, total in tqdm(jobs, desc="wordings", unit="q"):
+        answers = pipe.ask(images, q, align=False, **ask_kw)  # aligned chips, as the evaluation reads them
         if value is None:
             ok = [parse_attribute(ans, attr, loose=True) == lab[attr] for ans, lab in zip(answers, labels)]
-            totals[attr].extend(ok)
+            totals[total + attr].extend(ok)
         else:
             ok = [_first_word(ans) == ("yes" if lab.get(attr) == value else "no")
                   for ans, lab in zip(answers, labels) if lab.get(attr) is not None]
             for good, lab in zip(ok, [lb for lb in labels if lb.get(attr) is not None]):
-                totals["yes/no " + ("true premise" if lab[attr] == value else "false premise")].append(good)
+                totals[total + "yes/no " + ("true premise" if lab[attr] == value else "false premise")].append(good)
         rows.append({"question": q, "attribute": attr, "accuracy": sum(ok) / max(len(ok), 1), "n": len(ok),
                      "examples": answers[:2]})
         print(f"{attr:9s} {rows[-1]['accuracy']:5.0%}  {q!r:42s} e.g. {answers[0]!r} | {answers[1]!r}", flush=True)
     summary = {k: {"accuracy": sum(v) / len(v), "n": len(v)} for k, v in totals.items()}
     for k, v in summary.items():
-        print(f"{k:24s} {v['accuracy']:5.1%}  (n = {v['n']})")
+        print(f"{k:37s} {v['accuracy']:5.1%}  (n = {v['n']})")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = {"model": args.model, "split": args.split, "n_images": len(recs), "seed": args.seed,

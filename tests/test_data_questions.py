@@ -251,6 +251,7 @@ def test_training_skips_records_whose_features_or_flip_codes_are_not_encoded_yet
 def test_composed_templates_cover_each_kind_and_never_equal_a_kept_out_wording():
     kept = {W.normalise(t) for t in Q.kept_out_texts()}
     assert "Male or female?" in Q.kept_out_texts() and "Which sex is this person?" in Q.kept_out_texts()
+    assert all(Q.kept_out(q) for q, _, _ in Q.OWN_OTHER_FORMS)  # the other forms too ("He or she?")
     for key in (("open", "gender"), ("open", "age_group"), ("open", "smile"), ("open", "emotion"),
                 ("polar", "gender", "male"), ("polar", "age_group", "*"), ("polar", "smile", False),
                 ("off-topic", False), ("off-topic", True), ("cant-tell",)):
@@ -312,6 +313,48 @@ def test_yes_no_detection_after_a_greeting():
     for q in ("Hey, male or female?", "Question: how old?", "Can you tell me how old he is?", "Would you guess her age?",
               "Could you guess the age?"):
         assert not Q.is_yes_no(q), q
+
+
+@pytest.mark.parametrize("question", [
+    # a modal verb, a hedge, a statement with a question mark, or a tag asking to be confirmed (each got "I can't
+    # tell from this photo." or an answer without its Yes or No)
+    "might this be a man?", "May I ask if she's a senior?", "Should I assume this is a guy?", "Must be a senior, right?",
+    "any chance this is a woman?", "Any chance she's over 60", "Is there any chance he is smiling?",
+    "so he's in his 30s?", "She's a senior?", "I think she's about 40?", "Perhaps she is sad?", "It's a color photo?",
+    "I'd say this is a woman, am I right?", "This is a man, would you say?", "A kid, is that right?",
+    # a value to guess, a question inside another, a yes/no asked for first ("A man.", "I can't tell", a remark)
+    "Would you guess female?", "Would you say a senior?", "Any idea if they're smiling?",
+    "I'm wondering if this person is a senior.", "How likely is it that she's over 50?",
+    "What are the odds this is a woman?", "Yes or no: is this a woman?", "True or false: this person is smiling.",
+])
+def test_a_yes_no_question_in_any_form_reads_as_one(question):
+    assert Q.is_yes_no(Q.as_meant(question))
+    assert Q.asked_attributes(Q.as_meant(question)) == []
+
+
+@pytest.mark.parametrize("question", [
+    "May I ask her age?", "Could I know his gender?", "He's how old?", "She is a woman or a girl?",
+    "May I ask you what her mood is?", "Any chance you could tell me how old he is?",
+    "He looks older.", "I think she's about 40.",  # no question mark: a remark (constraints.remark_reply)
+    "Would you guess her age?", "Could you guess the age?", "Any idea how old he is?", "I wonder how old she is.",
+    "How likely is it she is smiling or not?", "What are the chances?",
+])
+def test_requests_choices_and_remarks_are_not_yes_no(question):
+    assert not Q.is_yes_no(Q.as_meant(question))
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Yes or no: is this a woman?", "is this a woman?"), ("True or false: this person is smiling.", "this person is smiling?"),
+    ("Smiling or nah?", "Smiling or not?"), ("Is this a teenager, yes or no?", "Is this a teenager?"),
+])
+def test_the_form_a_question_asks_its_answer_in_is_read_past(typed, meant):
+    assert Q.as_meant(typed) == meant
+
+
+@pytest.mark.parametrize("question", ["he or she?", "He or she", "Is it him or her?", "so, he or she?"])
+def test_a_pronoun_choice_alone_asks_the_gender(question):
+    assert Q.asked_attribute(Q.as_meant(question)) == "gender"  # it got "I can't tell from this photo."
+    assert Q.as_meant("Is he or she smiling?") == "Is the person smiling?"  # a pronoun left open is one person
 
 
 @pytest.mark.parametrize("typed, meant", [

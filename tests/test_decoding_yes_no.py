@@ -175,6 +175,8 @@ def test_questions_are_tidied_as_the_training_data_writes_them(pipe):
     assert tidy_question("  how old is  he ") == "how old is he"  # the case stays as typed
     assert tidy_question("Is she?\t\tOr not?") == "Is she? Or not?" and tidy_question("3 people?") == "3 people?"
     assert tidy_question("") == ""
+    assert tidy_question("Yes or no: is this a woman?") == "is this a woman?"  # the form asked for is no content
+    assert tidy_question("Yes or no?") == "Yes or no?"
     rng = np.random.default_rng(4)
     images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(2)]
     kw = dict(align=False, max_new_tokens=6)
@@ -268,6 +270,11 @@ def test_per_token_score_lets_a_longer_answer_win_that_the_sum_rejects():
     ("can you see a tree", "Yes, this is a girl.", False),
     ("A cat?", "Yes, this is a girl.", False), ("A cat?", "No, it is a photo of a person.", True),  # terse
     ("Smiling?", "Yes. He is not smiling.", False), ("Smiling?", "No, he is not smiling.", True),
+    # an expression asked, a smile answered: the labels pair a smile with happy ("Does this person look
+    # cheerful?" got "Yes. He is not smiling.")
+    ("Does this person look cheerful?", "Yes. He is not smiling.", False),
+    ("Does this person look cheerful?", "No, he is not smiling.", True),
+    ("Is he sad?", "Yes, he is smiling.", False), ("Is he sad?", "Yes, he is not smiling.", None),
     ("Does this person have glasses?", "Yes, she is a woman.", None),  # asks about the person
     ("Is this a cat?", "Yes, it is a cat.", None),  # restates no person
     ("Is this a painting?", "Yes, it is a painting of a woman.", None),  # restates the asked subject too

@@ -57,6 +57,14 @@ def test_age_group_words_people_use(text, group):
     assert parse_attribute(text, "age_group") == group
 
 
+@pytest.mark.parametrize("text, gender", [
+    ("Is this a dude?", "male"), ("A bloke with a beard.", "male"), ("Is the lad smiling?", "male"),
+    ("Is this gal a senior?", "female"), ("A lady in a hat.", "female"),  # "lady" is no "lad"
+])
+def test_gender_words_people_use(text, gender):
+    assert parse_attribute(text, "gender") == gender  # "is this a dude" got "No. This is a man, not a man."
+
+
 def test_no_attribute_invented_from_neutral_text():
     assert parse_caption("A photo.") == {}
     assert "ethnicity" not in parse_caption("A black-and-white picture of a man wearing a white shirt.")

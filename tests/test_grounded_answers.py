@@ -208,6 +208,11 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
     ("Is she straight-faced?", "No, she is smiling.", NEUTRAL, "Yes, she is not smiling."),
     ("Is she smiling?", "No, she is not smiling.", HAPPY, None),
     ("Is she smiling?", "Yes, she is smiling.", NEUTRAL + " She is smiling.", None),  # a stated smile comes first
+    # an answer whose Yes the description bears out but whose words deny it is worded anew (it got "Yes, he is not
+    # smiling." to "Does this person look cheerful?" of a face described as happy and smiling)
+    ("Does this person look cheerful?", "Yes, she is not smiling.", HAPPY + " She is smiling.", "Yes, she looks happy."),
+    ("Does this person look cheerful?", "Yes, she is smiling.", HAPPY, None),
+    ("Is she sad?", "No, she is smiling.", HAPPY, None),
 ])
 def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
     assert _same_answer(grounded_yes_no(question, answer, caption), expected)

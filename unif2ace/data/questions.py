@@ -192,13 +192,26 @@ OWN_WORDINGS: dict[str, tuple[str, ...]] = {
     "age_group": ("What's the age of this person?", "Roughly how old is this person?", "Guess the age.",
                   "Is this person young or old?", "About what age would you say?"),
 }
+# Questions in forms no template takes (3 Dec 2026): a modal verb, a hedge, a statement with a question mark, a
+# request to confirm, a pronoun choice. (question, attribute, the value whose label makes a yes/no premise true;
+# None for an open question.) Kept out of training like OWN_WORDINGS; asked by scripts/own_wordings.py.
+OWN_OTHER_FORMS: tuple[tuple[str, str, Any], ...] = (
+    ("Any chance this is a woman?", "gender", "female"), ("Might this be a man?", "gender", "male"),
+    ("Should I assume this person is smiling?", "smile", True), ("I'd say this is a child, am I right?", "age_group", "child"),
+    ("So this person is a senior?", "age_group", "senior"), ("Does this person look cheerful?", "smile", True),
+    ("He or she?", "gender", None), ("May I ask how old this person is?", "age_group", None),
+    ("Yes or no: is this a woman?", "gender", "female"), ("Would you guess male?", "gender", "male"),
+    ("Any idea if this person is smiling?", "smile", True), ("What are the odds this is a senior?", "age_group", "senior"),
+)
 COMPOSED_SHARE = 0.5  # share of training questions drawn from the composed templates (data.wordings)
 
 
 @lru_cache(maxsize=1)
 def kept_out_texts() -> frozenset[str]:
-    """Every wording that must not reach training: the held-out templates and :data:`OWN_WORDINGS`."""
-    return frozenset([t for t in all_templates() if held_out(t)] + [t for ts in OWN_WORDINGS.values() for t in ts])
+    """Every wording that must not reach training: the held-out templates, :data:`OWN_WORDINGS` and
+    :data:`OWN_OTHER_FORMS`."""
+    return frozenset([t for t in all_templates() if held_out(t)] + [t for ts in OWN_WORDINGS.values() for t in ts]
+                     + [q for q, _, _ in OWN_OTHER_FORMS])
 
 
 def kept_out(question: str) -> bool:
@@ -291,6 +304,13 @@ _YES_OR_NO = re.compile(r"\s*[,;:(\u2013\u2014-]?\s*\(?\s*(?:yes or no|yes/no|y/
                         re.I)
 
 
+# ... and one put first ("Yes or no: is this a woman?" got "A man.", "True or false: this person is smiling." "I
+# can't tell from this photo."): what follows is the question, a yes/no one even when typed as a statement
+_YES_OR_NO_FIRST = re.compile(r"^\W*(?:yes or no|yes/no|y/n|true or false)\s*[:,;?\u2013\u2014-]\s*(?=\w)", re.I)
+# "Smiling or nah?", "Is she a senior or nah": "or not" (it got "I can't tell from the photo alone.")
+_OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
+
+
 # "he or she", "him/her", "his or her": one person whose gender the user leaves open, not a choice ("Is he or
 # she smiling?" got "It is a girl. She is not smiling.")
 _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
@@ -301,6 +321,23 @@ _CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "pl
 _CHAT_SPEAK = re.compile(r"(?<![.'\u2019])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019]\w)", re.I)  # not "U.S."
 
 
+# ... unless the pair is all that is asked ("He or she?", "Is it him or her?"): a choice, as "Boy or girl?" is (it
+# got "I can't tell from this photo.")
+_PRONOUN_CHOICE = re.compile(r"^\W*(?:(?:so|ok|okay|and|well|hmm|which|is it|is this|is that|was it)\W+)*"
+                             r"(?:he|she|him|her)\s*(?:or|/)\s*(?:he|she|him|her)\W*$", re.I)
+
+
+def without_answer_form(question: str) -> str:
+    """A question without a "Yes or no:" or "True or false:" put before it, as a question ("True or false:
+    this person is smiling." → "this person is smiling?"); any other question as it is. The pipeline's
+    model reads it so too (``pipeline.tidy_question``): after the prefix it went on "Yes, her mouth is a
+    woman."."""
+    if m := _YES_OR_NO_FIRST.match(question):
+        rest = question[m.end():].strip()
+        return rest if rest.endswith("?") else rest.rstrip(".!") + "?"
+    return question
+
+
 def _either(m: re.Match) -> str:
     return "the person's" if re.search(r"\bhis\b", m[0], re.I) else "the person"
 
@@ -309,12 +346,17 @@ def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
     got "No. She is smiling."), chat spellings of short words read as words ("r u sure?" → "are you
-    sure?"), a pronoun left open read as one person ("Is he or she smiling?" → "Is the person smiling?"),
+    sure?"), a pronoun left open read as one person ("Is he or she smiling?" → "Is the person smiling?";
+    alone, "He or she?" asks which: "Is this a man or a woman?"),
     and a "yes or no" that asks for the answer's form left out ("Is this a teenager, yes or no?" got
     "Closed."); the model still reads what was typed."""
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], plain)  # "r u sure?": "are you sure?"
+    if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
+        plain = "Is this a man or a woman?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
+    plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    plain = without_answer_form(plain)  # "Yes or no: is this a woman?": "is this a woman?"
     bare = _YES_OR_NO.sub("", plain)
     return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
 
@@ -340,7 +382,7 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
                       r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"
-                      r"has|have|can|could|will|would|am|what|what's|how|which|who|where|when|why)\b))+")
+                      r"has|have|can|could|will|would|might|may|should|must|shall|am|what|what's|how|which|who|where|when|why)\b))+")
 
 
 def _core(question: str) -> str:
@@ -355,16 +397,40 @@ def _core(question: str) -> str:
 
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
-_AUX = r"(?:is|are|was|were|does|do|did|has|have|can|could|will|would)"
-_TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that|you)(?: not)?|right|correct|"
-                  r"true|yes|no|eh)\s*[?!.]*$")
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|can|could|will|would|might|may|should|must|shall)"
+_TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that|you)(?: not)?(?:\s+(?:say|think|agree))?|"
+                  r"right|correct|true|yes|no|eh|yeah|agreed|am i (?:right|wrong|correct)|"
+                  r"is that (?:right|correct|true|so))\s*[?!.]*$")
+# a yes/no question put as a hedge or a statement with a question mark ("Any chance this is a woman?", "Perhaps
+# a senior?", "I'd say she's 40?", "So he's in his 30s?"): each got "I can't tell from this photo." or an answer
+# without its Yes or No. A hedge's "any chance" asks without the mark too; a statement needs it, else it is a
+# remark ("He looks older.": constraints.remark_reply).
+_HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:chance|possibility)\b")
+# a yes/no question inside another ("How likely is it that she's over 50?", "What are the odds this is a woman?",
+# "Any idea if they're smiling?", "I'm wondering if this person is a senior."): read as the question inside, whose
+# wh-word or missing question mark does not make it an open question or a remark (each got "I can't tell", a bare
+# value, or "I may be wrong, but …")
+_EMBEDDED = re.compile(r"^(?:how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
+                       r"(?:chance|likelihood|probability)|(?:any|got any|no) idea|(?:i'm |i am |i was |just )?"
+                       r"(?:wondering|wonder|curious))\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
+_STATEMENT = re.compile(
+    r"^(?:(?:so|and|but|oh|ah|then|ok|okay)[,\s]+)?(?:(?:i (?:think|guess|bet|assume|suppose|reckon|believe|'d say|would say|'d guess|would guess)|my guess is|"
+    r"i'm guessing|you think|possibly|perhaps|maybe|probably|presumably|surely)(?: that)?[,\s]+)?"
+    r"(?:he|she|they|it|this|that|(?:the|this|that) (?:person|man|woman|guy|lady|girl|boy|kid|child|baby|individual|"
+    r"subject|one|photo|picture|image|pic))"
+    r"(?:'s|'re|\s+(?:is|are|was|looks?|seems?|appears?|has|have|must|might|may|could|would|can't|cannot|isn't|"
+    r"aren't|doesn't|does not|is not|wears?|is wearing))\b[^?]*\?+$")
 # an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
 # tell if she is smiling?", which asks yes or no)
-_REQUEST = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
+_REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|know|have|get)\b(?!.*\b(?:if|whether)\b)|"
+                      r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
                       r"state|name)\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
-                      r"(?!\s+(?:that\s+)?(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b)")
+                      r"(?!\s+(?:that\s+)?(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b))")
 # ("Would you describe her as young?" and "Would you guess this person is under 40?" are no requests: they
-# ask yes or no)
+# ask yes or no, as does a request to guess one bare value: "Would you guess female?", "Would you say a senior?")
+_VALUE_GUESS = re.compile(r"^(?:would|could|can|will|do|did)\s+you\s+(?:guess|say|bet on|go with|pick)\s+"
+                          r"((?:an?\s+)?(?!(?:her|his|their|its|the|my|me|him|them|it|that|this|so|anything)\b)[\w-]+)"
+                          r"\s*[?.!]*$")
 
 
 # a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",
@@ -386,8 +452,13 @@ def is_yes_no(question: str) -> bool:
     and offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?" is not
     one, nor is a request such as "Can you tell me her age?")."""
     q = _core(question)
+    if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and " or " not in q:
+        return True
+    if m := _VALUE_GUESS.match(q):  # "Would you guess female?" names a value, not something to tell
+        return not _ATTRIBUTE_NAME.search(m[1]) and not _WH.search(m[1])
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
+    polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q))
     return polar and " or " not in q and not _WH.search(q)
 
 

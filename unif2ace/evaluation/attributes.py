@@ -54,8 +54,8 @@ def _clean(text: str) -> str:
 # ----------------------------------------------------------------------------- one attribute each
 def _gender(t: str, loose: bool) -> str | None:
     nouns = {
-        "female": r"\b(?:woman|women|girl|girls|lady|female|mother|grandmother|daughter)\b",
-        "male": r"\b(?:man|men|boy|boys|gentleman|guy|male|father|grandfather|son)\b",
+        "female": r"\b(?:woman|women|girl|girls|lady|gal|female|mother|grandmother|daughter)\b",
+        "male": r"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|grandfather|son)\b",
     }
     g = _first(nouns, t)
     if g:

@@ -260,11 +260,25 @@ def yes_no_consistent(question: str, answer: str) -> bool | None:
         return (said == "no") if re.search(_PERSON_WORDS, nouns) else None
     asked = _asked_values(question)
     stated = {k: parse_attribute(rest, k) for k in asked}
-    compared = [k for k, v in stated.items() if v is not None]
-    if not compared:
+    agreed = {k: same_value(k, v, asked[k]) for k, v in stated.items() if v is not None}
+    if "emotion" in asked and "emotion" not in agreed:  # "Does he look cheerful?" → "Yes. He is not smiling."
+        agreed.pop("emotion", None)
+        if (smiles := _smile_agrees(asked["emotion"], parse_attribute(rest, "smile"))) is not None:
+            agreed["emotion"] = smiles
+    if not agreed:
         return None
-    agree = all(same_value(k, stated[k], asked[k]) for k in compared)
+    agree = all(agreed.values())
     return agree if said == "yes" else not agree
+
+
+def _smile_agrees(emotion: str, smile: bool | None) -> bool | None:
+    """Whether a stated smile agrees with an asked expression, as the labels pair them: a smile is happy
+    (and neither sad, neutral nor surprised); no smile is not happy. None when it says nothing of it."""
+    if smile is None:
+        return None
+    if emotion == "happy":
+        return smile
+    return False if smile else None
 
 
 def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
@@ -717,6 +731,16 @@ _OTHER_EMOTION = re.compile(r"\b(?:angry|anger|mad|furious|annoyed|irritated|sca
                             r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited)\b", re.I)
 
 
+def _words_agree(rest: str, asked: str) -> bool | None:
+    """Whether an answer's words after its Yes/No bear out the asked expression: the expression they name,
+    else their smile (:func:`_smile_agrees`); None when they name neither ("He faces the camera.")."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if (own := parse_attribute(rest, "emotion")) is not None:
+        return own == asked
+    return _smile_agrees(asked, parse_attribute(rest, "smile"))
+
+
 def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, caption: str) -> str | None:
     """The answer to a yes/no question about the expression alone. One no label names ("Are they angry?"):
     "No, he looks neutral." when the description states an expression, else "I can't tell from this
@@ -732,7 +756,6 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     import random
 
     from unif2ace.data.questions import CANT_TELL, EMOTION_ADJ, Person, _yes_no
-    from unif2ace.evaluation.attributes import parse_attribute
 
     attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
     p = Person.of(attrs)
@@ -745,8 +768,8 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     truth = own == asked if own is not None else attrs.get("smile") if asked == "happy" else None
     if truth is not None and truth != (said == "yes"):
         said = "yes" if truth else "no"  # the description says (an expression, or a smile for "happy")
-    elif parse_attribute(rest, "emotion") is not None or parse_attribute(rest, "smile") is not None:
-        return None  # its words name an expression or a smile: they say why
+    elif (agrees := _words_agree(rest, asked)) is not None and agrees == (said == "yes"):
+        return None  # its words name an expression or a smile that bears it out: they say why
     if said == "yes":
         return _yes_no(random.Random(question), True, f"{p.he} {looks} {EMOTION_ADJ[asked]}.")
     if own is not None and own != asked:

@@ -864,8 +864,11 @@ def tidy_question(question: str) -> str:
     """A user's question with its outer spaces stripped and runs of spaces and tabs made one. Its case
     is left as typed: capitalising the first letter (tried on 30 November) lowered gender accuracy on
     lower-case questions by 12-17 points on stages 9 and 10 (scripts/own_wordings.py --lower, with and
-    without it; docs/inference.md), since training now retypes questions in lower case too."""
-    return re.sub(r"[ \t]+", " ", question.strip())
+    without it; docs/inference.md), since training now retypes questions in lower case too. A "Yes or no:"
+    put first is left out (:func:`unif2ace.data.questions.without_answer_form`)."""
+    from unif2ace.data.questions import without_answer_form
+
+    return without_answer_form(re.sub(r"[ \t]+", " ", question.strip()))
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
