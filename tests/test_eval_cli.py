@@ -66,6 +66,12 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
                  "majority answer"):
         assert name in md
     assert all((out / f).stat().st_size > 1000 for f in ("vqa.png", "captions.png", "captions_grid.png"))
+    rows = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
+    template = [r for r in rows if r["part"] == "template"]
+    para = [r for r in rows if r["part"] == "paraphrase"]  # every question the report's rates count, each right
+    assert len(template) == rep["n_questions"] and len(para) == rep["paraphrase"]["n_questions"] > 0
+    assert all(r["correct"] == 1 for r in template) and all(r["correct"] in (1, None) for r in para)
+    assert {"id", "question", "answer", "reference", "label", "premise", "split", "kind"} <= set(para[0])
 
     out = tmp_path / "g"
     assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out),
@@ -241,6 +247,11 @@ def test_random_tiny_unif2ace(tiny_data, tmp_path):
     rep = json.loads((out / "report.json").read_text())
     assert rep["n_questions"] == 4 and 0 <= rep["headline"]["vqa_accuracy"] <= 1
     assert rep["settings"]["dtype"] == "bfloat16" and "--dtype bfloat16" in rep["command"]
+    rows = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
+    template = [r["correct"] for r in rows if r["part"] == "template"]  # the rates are these rows' (random answers)
+    assert len(template) == 4 and sum(template) / 4 == pytest.approx(rep["vqa"]["overall"]["accuracy"])
+    yes_no = [r["correct"] for r in rows if r["kind"] == "yes/no" and r["premise"]]
+    assert sum(yes_no) / len(yes_no) == pytest.approx(rep["paraphrase"]["yes_no_all"]["true_premise"]["accuracy"])
 
 
 def test_eval_loads_a_model_folder_in_the_dtype_asked_for(tmp_path):

@@ -77,6 +77,11 @@ def majority_answers(train_records: list) -> tuple[dict[str, str], dict[str, str
             {g: c.most_common(1)[0][0] for g, c in per_group.items()})
 
 
+def vqa_verdict(turn, attr: str | None, answer: str) -> int:
+    """1 when an answer to a template QA turn names what its reference answer names (:func:`answer_key`)."""
+    return int(answer_key(turn.question, answer, attr) == answer_key(turn.question, turn.answer, attr))
+
+
 def vqa_scores(items: list, answers: list[str]) -> dict[str, Any]:
     """Accuracy overall, per attribute (all forms), per attribute and form; strict = normalised full text."""
     from unif2ace.metrics.text import normalize_answer
@@ -84,7 +89,7 @@ def vqa_scores(items: list, answers: list[str]) -> dict[str, Any]:
     rows: dict[str, list[int]] = defaultdict(list)
     strict = []
     for (_, turn, attr, form), ans in zip(items, answers):
-        ok = int(answer_key(turn.question, ans, attr) == answer_key(turn.question, turn.answer, attr))
+        ok = vqa_verdict(turn, attr, ans)
         rows["overall"].append(ok)
         rows[attr or "other"].append(ok)
         rows[_group_key(attr, form)].append(ok)
@@ -203,12 +208,13 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
                            "conv": {**conv.to_dict(), "prompt": "conv_judge.md", "prompt_sha256": prompt_hash("conv_judge")}}
 
     # --- the paraphrase split: training vs held-out wordings, yes/no balance, off-topic, consistency
+    p_items: list = []
+    p_answers: list[str] = []
     if s.paraphrase:
         t0 = time.time()
         p_items = paraphrase_items(recs, s.seed)
         if isinstance(pipe, ReferenceModel):
             pipe.register_answers([(images[i], q.question, q.answer) for i, q in p_items])
-        p_answers = []
         chunk = 4 * s.batch_size
         bar = None
         if progress:  # the command line's live bar: redrawn every second, so a long chunk does not look hung
@@ -234,7 +240,8 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
     examples = [{"id": r.id, "caption": c, "reference": r.caption} for r, c in zip(recs[:8], captions[:8])]
     qa_examples = [{"id": recs[i].id, "question": t.question, "answer": a, "reference": t.answer}
                    for (i, t, *_), a in list(zip(items, answers))[:12]]
-    return report, {"caption_examples": examples, "qa_examples": qa_examples, "images": images[:8], "captions": captions[:8]}
+    return report, {"caption_examples": examples, "qa_examples": qa_examples, "images": images[:8], "captions": captions[:8],
+                    "answers": answer_rows(recs, items, answers, p_items, p_answers)}
 
 
 def record_labels(record) -> dict[str, Any]:
@@ -263,6 +270,38 @@ def _first_word(answer: str) -> str:
     return words[0] if words else ""
 
 
+def paraphrase_verdict(q, answer: str, truth: dict[str, Any]) -> int | None:
+    """1 when an answer to a paraphrase-split question is right, as :func:`paraphrase_scores` counts it: an
+    open one names the labelled value, a yes/no one starts with the right Yes or No, an off-topic one
+    with "no", an "I can't tell" one says so; None for a kind it does not score."""
+    from unif2ace.data.questions import says_cant_tell
+
+    if q.kind in ("open", "age-3way"):
+        return int(parse_attribute(answer, q.attribute, loose=True) == truth[q.attribute])
+    if q.kind == "yes/no":
+        return int(_first_word(answer) == ("yes" if q.premise else "no"))
+    if q.kind == "off-topic":
+        return int(_first_word(answer) == "no")
+    if q.kind == "cant-tell":
+        return int(says_cant_tell(answer))
+    return None
+
+
+def answer_rows(records: list, items: list, answers: list[str], p_items: list, p_answers: list[str]) -> list[dict]:
+    """One row per question asked (``answers.jsonl``): the photo, the question and its kind, the answer, the
+    reference answer, the labelled value it asks about and whether the answer was counted right."""
+    rows = []
+    for (i, turn, attr, form), ans in zip(items, answers):
+        rows.append({"id": records[i].id, "part": "template", "kind": form, "attribute": attr, "question": turn.question,
+                     "answer": ans, "reference": turn.answer, "correct": vqa_verdict(turn, attr, ans)})
+    for (i, q), ans in zip(p_items, p_answers):
+        truth = record_labels(records[i])
+        rows.append({"id": records[i].id, "part": "paraphrase", "split": q.split, "kind": q.kind, "attribute": q.attribute,
+                     "premise": q.premise, "question": q.question, "answer": ans, "reference": q.answer,
+                     "label": truth.get(q.attribute), "correct": paraphrase_verdict(q, ans, truth)})
+    return rows
+
+
 def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list[str],
                       captions: list[str]) -> dict[str, Any]:
     """Scores of the paraphrase split (see docs/evaluation.md).
@@ -279,7 +318,6 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
     - ``caption_answer``: the photo's caption and the answer to a direct training-wording question
       agree on gender / age group (over photos where both state it).
     """
-    from unif2ace.data.questions import says_cant_tell
     from unif2ace.generation.constraints import mended_yes_no
 
     open_rows: dict[str, dict[str, list[int]]] = {"train": defaultdict(list), "held-out": defaultdict(list)}
@@ -290,22 +328,22 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
     direct: dict[tuple[int, str], str] = {}
     for (i, q), ans in zip(items, answers):
         truth = record_labels(records[i])
+        ok = paraphrase_verdict(q, ans, truth)
         if q.kind in ("open", "age-3way"):
-            got = parse_attribute(ans, q.attribute, loose=True)
-            open_rows[q.split][q.attribute].append(int(got == truth[q.attribute]))
+            open_rows[q.split][q.attribute].append(ok)
             if q.kind == "age-3way":
-                ages[i].append(got)
+                ages[i].append(parse_attribute(ans, q.attribute, loose=True))
             if q.split == "train":
                 direct.setdefault((i, q.attribute), ans)
         elif q.kind == "yes/no":
             first = _first_word(ans)
-            yn[q.split]["true_premise" if q.premise else "false_premise"].append(int(first == ("yes" if q.premise else "no")))
+            yn[q.split]["true_premise" if q.premise else "false_premise"].append(ok)
             yn[q.split]["starts_yes_no"].append(int(first in ("yes", "no")))
             yn[q.split]["misnamed"].append(int(mended_yes_no(q.question, ans) is not None))
         elif q.kind == "off-topic":
-            off[q.split].append(int(_first_word(ans) == "no"))
+            off[q.split].append(ok)
         elif q.kind == "cant-tell":
-            cant.append(int(says_cant_tell(ans)))
+            cant.append(ok)
     by_split = {sp: {a: _rate(v) for a, v in rows.items()} for sp, rows in open_rows.items()}
     gap = {a: by_split["train"][a]["accuracy"] - by_split["held-out"][a]["accuracy"]
            for a in by_split["train"] if a in by_split["held-out"]}
