@@ -326,6 +326,8 @@ def test_yes_no_detection_after_a_greeting():
     "Would you guess female?", "Would you say a senior?", "Any idea if they're smiling?",
     "I'm wondering if this person is a senior.", "How likely is it that she's over 50?",
     "What are the odds this is a woman?", "Yes or no: is this a woman?", "True or false: this person is smiling.",
+    # an "or" that bounds an age is no choice ("Is she 30 or older?" got "30 years old: a young adult.")
+    "Is she 30 or older?", "Is he 40 or so?", "Does the person look like they are in their 60s or older?",
 ])
 def test_a_yes_no_question_in_any_form_reads_as_one(question):
     assert Q.is_yes_no(Q.as_meant(question))
@@ -349,6 +351,16 @@ def test_requests_choices_and_remarks_are_not_yes_no(question):
 ])
 def test_the_form_a_question_asks_its_answer_in_is_read_past(typed, meant):
     assert Q.as_meant(typed) == meant
+
+
+@pytest.mark.parametrize("question, attribute", [
+    ("man? woman?", "gender"), ("Boy? Or girl?", "gender"),  # two terse alternatives: a choice
+    ("Is this a man or not?", "gender"), ("Is this a man or what?", "gender"),  # got "Slightly open, with …"
+    ("Is he a senior or not?", "age_group"), ("Is this a kid or not?", "age_group"), ("Is she smiling or not?", "smile"),
+])
+def test_a_value_or_not_asks_its_attribute(question, attribute):
+    assert Q.asked_attribute(Q.as_meant(question)) == attribute
+    assert Q.as_meant("Why? How?") == "Why? How?"  # alternatives that name no attribute stay as typed
 
 
 @pytest.mark.parametrize("question", ["he or she?", "He or she", "Is it him or her?", "so, he or she?"])

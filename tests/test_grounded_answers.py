@@ -304,6 +304,9 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # numbers as words ("older than five" got "Yes. He is a child." of a one-year-old); "more than one person" is no age
     ("Is the child older than five?", (6, 200)), ("Is she over twenty?", (21, 200)),
     ("Is there more than one person here?", None),
+    # a decade as a bound, "or so" and "-ish" as "about" (3 Dec 2026)
+    ("Do they look like they are in their 60s or older?", (60, 200)), ("Is she in her 30s or younger?", (0, 39)),
+    ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected

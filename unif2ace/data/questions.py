@@ -307,6 +307,8 @@ _YES_OR_NO = re.compile(r"\s*[,;:(\u2013\u2014-]?\s*\(?\s*(?:yes or no|yes/no|y/
 # ... and one put first ("Yes or no: is this a woman?" got "A man.", "True or false: this person is smiling." "I
 # can't tell from this photo."): what follows is the question, a yes/no one even when typed as a statement
 _YES_OR_NO_FIRST = re.compile(r"^\W*(?:yes or no|yes/no|y/n|true or false)\s*[:,;?\u2013\u2014-]\s*(?=\w)", re.I)
+# two terse alternatives asked one after the other ("man? woman?" got "I can't tell from this photo."): a choice
+_TWO_FRAGMENTS = re.compile(r"^\W*([a-z][\w'-]*(?: [\w'-]+)?)\s*\?+\s*(?:or\s+)?([a-z][\w'-]*(?: [\w'-]+)?)\s*\?+\s*$", re.I)
 # "Smiling or nah?", "Is she a senior or nah": "or not" (it got "I can't tell from the photo alone.")
 _OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
 
@@ -356,6 +358,8 @@ def as_meant(question: str) -> str:
         plain = "Is this a man or a woman?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
+        plain = choice  # "Man? Woman?": "Man or woman?"
     plain = without_answer_form(plain)  # "Yes or no: is this a woman?": "is this a woman?"
     bare = _YES_OR_NO.sub("", plain)
     return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
@@ -452,14 +456,18 @@ def is_yes_no(question: str) -> bool:
     and offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?" is not
     one, nor is a request such as "Can you tell me her age?")."""
     q = _core(question)
-    if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and " or " not in q:
+    if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and " or " not in _BOUND_OR.sub("", q):
         return True
     if m := _VALUE_GUESS.match(q):  # "Would you guess female?" names a value, not something to tell
         return not _ATTRIBUTE_NAME.search(m[1]) and not _WH.search(m[1])
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
     polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q))
-    return polar and " or " not in q and not _WH.search(q)
+    return polar and " or " not in _BOUND_OR.sub("", q) and not _WH.search(q)
+
+
+# an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.")
+_BOUND_OR = re.compile(r"\bor (?:older|younger|more|less|above|below|over|under|so|thereabouts)\b")
 
 
 # A request for a description of the whole person or photo, in words the training data never used: "Tell me
@@ -557,6 +565,11 @@ ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotio
                     "head_pose")
 
 
+# "… or not?", "… or what?" after a value ("Is this a man or what?" got "Slightly open, with the lips parted.")
+_OR_NOT = re.compile(r"\s+or (?:not|what|no)\s*[?.!]*$")
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b")
+
+
 def asked_attribute(question: str) -> str | None:
     """The one attribute of :data:`ASKED_ATTRIBUTES` an open (not yes/no) question asks for ("Guy or
     gal?" → gender, "How old?" → age group, "Is she smiling or not?" → smile, "What's her ethnic
@@ -583,6 +596,11 @@ def asked_attributes(question: str) -> list[str]:
                                     ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
                                     ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
                                     ("head_pose", _POSE_ASK.search(q))) if hit]
+    if not found and (m := _OR_NOT.search(q)):  # "Is this a man or not?": the attribute of the value it names
+        from unif2ace.evaluation.attributes import parse_attribute
+
+        named = _PERSON_PRONOUN.sub(" ", q[:m.start()])  # a pronoun names no gender here
+        found = [a for a in ("gender", "age_group", "smile", "emotion") if parse_attribute(named, a) is not None][:1]
     if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
             re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"

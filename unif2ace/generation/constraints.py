@@ -632,6 +632,9 @@ _AGE_BOUNDS = [
      lambda n: (n, 200)),
     (re.compile(rf"\b(?:younger than|under|below|less than)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (0, n - 1)),
     (re.compile(rf"\bat most\s+{_N}|\b{_N}\s*or (?:younger|under|less)", re.I), lambda n: (0, n)),
+    # a decade as a bound ("in their 60s or older" got an age without a Yes or No; "30s or younger")
+    (re.compile(r"\b([1-9]0)'?s\s+or (?:older|over|above|more)", re.I), lambda n: (n, 200)),
+    (re.compile(r"\b([1-9]0)'?s\s+or (?:younger|under|below|less)", re.I), lambda n: (0, n + 9)),
     (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
     (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
@@ -652,7 +655,8 @@ _AGE_BOUNDS = [
 _AGE_SPANS = [
     (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b", re.I),
      lambda lo, up: (min(lo, up), max(lo, up))),
-    (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}", re.I),
+    (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}|"
+                rf"\b{_N}\s*or so\b|\b{_N}-?ish\b", re.I),
      lambda n, _: (max(n - 3, 0), n + 3)),
     (re.compile(r"^\W*(?:is|are|was)\s+(?:he|she|they|it|this|that|the)(?:\s+(?:person|man|woman|guy|lady|girl|boy|"
                 r"kid|child|baby|individual|one))?\s+(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?\s*[?.!]*\s*$", re.I),
