@@ -363,6 +363,16 @@ def test_a_value_or_not_asks_its_attribute(question, attribute):
     assert Q.as_meant("Why? How?") == "Why? How?"  # alternatives that name no attribute stay as typed
 
 
+@pytest.mark.parametrize("question, attribute", [
+    ("Colour or B&W?", "color"), ("Is the photo in colour or black and white?", "color"), ("b/w or color?", "color"),
+    ("Is this image colored or grayscale?", "color"), ("And the colour?", "color"),
+    ("What color are their eyes?", None), ("What colour is her hair?", None),  # no label states these
+    ("What color is the background, white or black?", None),
+])
+def test_the_photo_s_colour_asked_as_a_choice(question, attribute):
+    assert Q.asked_attribute(Q.as_meant(question)) == attribute  # "Colour or B&W?" got "Closed."
+
+
 @pytest.mark.parametrize("question", ["he or she?", "He or she", "Is it him or her?", "so, he or she?"])
 def test_a_pronoun_choice_alone_asks_the_gender(question):
     assert Q.asked_attribute(Q.as_meant(question)) == "gender"  # it got "I can't tell from this photo."

@@ -217,6 +217,13 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
 def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
     assert _same_answer(grounded_yes_no(question, answer, caption), expected)
 
+def test_a_colour_choice_and_a_blink_are_answered_from_the_description():
+    grey = "The photo is a close-up photo; it shows a South Asian girl, aged 5. It is a monochrome, sharp picture."
+    assert grounded_answer("Colour or B&W?", "Closed.", grey) == "Black and white."  # it got "Closed."
+    assert grounded_answer("Colour or B&W?", "In color.", "The photo shows a man.") is None  # nothing stated
+    assert grounded_yes_no("Is the person blinking?", "Yes, he is smiling.", "A man. His eyes are open.") == \
+        "No, his eyes are open."
+
 
 EYES_SHUT_BW = "A close-up photo of a White woman who is 30 years old. Her eyes are closed. It is a black-and-white photo."
 NEITHER = "A close-up photo of a White woman who is 30 years old. She faces the camera."

@@ -561,8 +561,13 @@ _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
 _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|"
                        r"where is (?:he|she|they|the person|this person) looking)\b")
+# the photo's colour asked as a choice ("Colour or B&W?" got "Closed.", "Is the photo in colour or black and white?"
+# "Straight toward the camera."; not the colour of the eyes or hair, which no label states)
+_GREY = r"(?:black[- ]and[- ]white|black & white|b&w|b/w|gr[ae]y[- ]?scale|monochrome|monochromatic)"
+_COLOR_ASK = re.compile(rf"\bcolou?r(?:ed|ful)?\b.*\bor\b.*\b{_GREY}(?!\w)|\b{_GREY}(?!\w).*\bor\b.*\bcolou?r(?:ed|ful)?\b|"
+                        r"^\W*(?:and\s+|what about\s+)?(?:the\s+)?(?:photo'?s?\s+)?colou?r\s*\?")
 ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth",
-                    "head_pose")
+                    "head_pose", "color")
 
 
 # "… or not?", "… or what?" after a value ("Is this a man or what?" got "Slightly open, with the lips parted.")
@@ -595,7 +600,7 @@ def asked_attributes(question: str) -> list[str]:
                                     ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
                                     ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
                                     ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
-                                    ("head_pose", _POSE_ASK.search(q))) if hit]
+                                    ("head_pose", _POSE_ASK.search(q)), ("color", _COLOR_ASK.search(q))) if hit]
     if not found and (m := _OR_NOT.search(q)):  # "Is this a man or not?": the attribute of the value it names
         from unif2ace.evaluation.attributes import parse_attribute
 

@@ -184,8 +184,8 @@ def _asked_values(question: str) -> dict:
         out["lighting"] = light
     if "eyes" not in out and (m := re.search(r"\b(open|closed|shut)\s+eyes\b", question, re.I)):
         out["eyes"] = "open" if m[1].lower() == "open" else "closed"  # "Does the child have open eyes?"
-    if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing)\b", question, re.I):
-        out["eyes"] = "closed"  # "Is this infant sleeping?": what a photo shows of sleep is closed eyes
+    if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing|blinking|blinks?)\b", question, re.I):
+        out["eyes"] = "closed"  # "Is this infant sleeping?", "Is he blinking?": what a photo shows is closed eyes
     if "color" not in out and re.search(r"\b(?:photo|picture|image|shot|pic|it)\s+(?:in\s+)?(?:full[- ])?colou?r(?:ed)?\b",
                                         question, re.I):
         out["color"] = "color"  # "Is the photo color?" ("a color photo" and "in color" are read above)
