@@ -328,6 +328,8 @@ def test_yes_no_detection_after_a_greeting():
     "What are the odds this is a woman?", "Yes or no: is this a woman?", "True or false: this person is smiling.",
     # an "or" that bounds an age is no choice ("Is she 30 or older?" got "30 years old: a young adult.")
     "Is she 30 or older?", "Is he 40 or so?", "Does the person look like they are in their 60s or older?",
+    # an age bound after "what about" in a chat ("What about older than 20?" got "I can't tell from the photo alone.")
+    "What about older than 20?", "And what about over 60?", "What about 30?",
 ])
 def test_a_yes_no_question_in_any_form_reads_as_one(question):
     assert Q.is_yes_no(Q.as_meant(question))
@@ -340,6 +342,8 @@ def test_a_yes_no_question_in_any_form_reads_as_one(question):
     "He looks older.", "I think she's about 40.",  # no question mark: a remark (constraints.remark_reply)
     "Would you guess her age?", "Could you guess the age?", "Any idea how old he is?", "I wonder how old she is.",
     "How likely is it she is smiling or not?", "What are the chances?",
+    # requests to repeat or confirm a value ("Can you repeat the age?" got "Yes. He is a senior." of a man of 52)
+    "Can you repeat the age?", "Could you say her age again?", "Can you confirm the gender?", "What about a smile?",
 ])
 def test_requests_choices_and_remarks_are_not_yes_no(question):
     assert not Q.is_yes_no(Q.as_meant(question))

@@ -53,6 +53,7 @@ def test_parse_hand_written_captions(text, expected):
     ("Is he in his forties?", "middle-aged"), ("Is he in his twenties?", "young adult"), ("Is she a youngster?", "child"),
     ("Is this a baby?", "child"), ("A schoolgirl with a ponytail.", "child"),
     ("Does this person appear to be of advanced age?", "senior"), ("Is he getting on in years?", "senior"),
+    ("Would you say they're a grandparent?", "senior"),
 ])
 def test_age_group_words_people_use(text, group):
     assert parse_attribute(text, "age_group") == group

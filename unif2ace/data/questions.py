@@ -410,11 +410,14 @@ _TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that
 # without its Yes or No. A hedge's "any chance" asks without the mark too; a statement needs it, else it is a
 # remark ("He looks older.": constraints.remark_reply).
 _HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:chance|possibility)\b")
-# a yes/no question inside another ("How likely is it that she's over 50?", "What are the odds this is a woman?",
+# a yes/no question inside another ("How likely is it that she's over 50?", an age bound after "what about" in a
+# chat: "What about older than 20?" got "I can't tell from the photo alone." "What are the odds this is a woman?",
 # "Any idea if they're smiling?", "I'm wondering if this person is a senior."): read as the question inside, whose
 # wh-word or missing question mark does not make it an open question or a remark (each got "I can't tell", a bare
 # value, or "I may be wrong, but …")
-_EMBEDDED = re.compile(r"^(?:how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
+_EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger|over|under|above|below|at least|at most|"
+                       r"more than|less than|about|around|roughly|\d+)\b)|"
+                       r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
                        r"(?:chance|likelihood|probability)|(?:any|got any|no) idea|(?:i'm |i am |i was |just )?"
                        r"(?:wondering|wonder|curious))\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
 _STATEMENT = re.compile(
@@ -428,7 +431,8 @@ _STATEMENT = re.compile(
 # tell if she is smiling?", which asks yes or no)
 _REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|know|have|get)\b(?!.*\b(?:if|whether)\b)|"
                       r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
-                      r"state|name)\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
+                      r"state|name|(?:repeat|confirm|remind me of|say)(?=\s+(?:the|her|his|their|its)\s+(?:\w+\s+)?(?:age|gender|"
+                      r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
                       r"(?!\s+(?:that\s+)?(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b))")
 # ("Would you describe her as young?" and "Would you guess this person is under 40?" are no requests: they
 # ask yes or no, as does a request to guess one bare value: "Would you guess female?", "Would you say a senior?")
