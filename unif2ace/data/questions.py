@@ -410,11 +410,10 @@ _TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that
 # without its Yes or No. A hedge's "any chance" asks without the mark too; a statement needs it, else it is a
 # remark ("He looks older.": constraints.remark_reply).
 _HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:chance|possibility)\b")
-# a yes/no question inside another ("How likely is it that she's over 50?", an age bound after "what about" in a
-# chat: "What about older than 20?" got "I can't tell from the photo alone." "What are the odds this is a woman?",
-# "Any idea if they're smiling?", "I'm wondering if this person is a senior."): read as the question inside, whose
-# wh-word or missing question mark does not make it an open question or a remark (each got "I can't tell", a bare
-# value, or "I may be wrong, but …")
+# a yes/no question inside another ("How likely is it that she's over 50?", "What are the odds this is a woman?",
+# "Any idea if they're smiling?", "I'm wondering if this person is a senior.", and in a chat an age bound after
+# "what about": "What about older than 20?"): read as the question inside, whose wh-word or missing question mark
+# does not make it an open question or a remark (each got "I can't tell", a bare value, or "I may be wrong, but …")
 _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger|over|under|above|below|at least|at most|"
                        r"more than|less than|about|around|roughly|\d+)\b)|"
                        r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
@@ -441,6 +440,10 @@ _VALUE_GUESS = re.compile(r"^(?:would|could|can|will|do|did)\s+you\s+(?:guess|sa
                           r"\s*[?.!]*$")
 
 
+# an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.")
+_BOUND_OR = re.compile(r"\bor (?:older|younger|more|less|above|below|over|under|so|thereabouts)\b")
+
+
 # a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",
 # "Eyes open?", "Married?"): yes/no, as "Is he smiling?" is; "Gender?", "Age group?", "Her mood, roughly?",
 # "Gender of this person?" ask for a value, and "Describe her?" is a request
@@ -458,7 +461,10 @@ def is_yes_no(question: str) -> bool:
     verb, ends with a question tag ("A woman, right?", "Smiling, is he?"), or is a terse question of at
     most four words that names no attribute to be told ("Smiling?", "A man?", "Over 50?"; not "Gender?");
     and offers no "X or Y" choice and asks no wh-question inside ("Can you guess how old he is?" is not
-    one, nor is a request such as "Can you tell me her age?")."""
+    one, nor is a request such as "Can you tell me her age?"). Also a hedge ("Any chance this is a
+    woman?"), a statement with a question mark ("She's a senior?"), a bare value to guess ("Would you
+    guess female?") and a yes/no question inside another ("How likely is it that she's over 50?"); an
+    "or" that bounds an age ("30 or older") offers no choice."""
     q = _core(question)
     if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and " or " not in _BOUND_OR.sub("", q):
         return True
@@ -468,10 +474,6 @@ def is_yes_no(question: str) -> bool:
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
     polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q))
     return polar and " or " not in _BOUND_OR.sub("", q) and not _WH.search(q)
-
-
-# an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.")
-_BOUND_OR = re.compile(r"\bor (?:older|younger|more|less|above|below|over|under|so|thereabouts)\b")
 
 
 # A request for a description of the whole person or photo, in words the training data never used: "Tell me
