@@ -387,6 +387,7 @@ def test_a_pronoun_choice_alone_asks_the_gender(question):
     ("is she smilling", "is she smiling"), ("Is this a femal?", "Is this a female?"),
     ("Is he wearing glases?", "Is he wearing glasses?"), ("Is she a teenagr?", "Is she a teenager?"),
     ("Is he happpy?", "Is he happy?"), ("Hows the moood?", "Hows the mood?"),
+    ("any chanse this is a woman?", "any chance this is a woman?"), ("perhps a man?", "perhaps a man?"),  # the hedges
     # words of the vocabulary, short words and words two letters from any stay as typed
     ("Is she smelling?", "Is she smelling?"), ("how old r they", "how old r they"),
     ("Is this person Mexican?", "Is this person Mexican?"), ("Is she wearing lipstick?", "Is she wearing lipstick?"),

@@ -254,7 +254,8 @@ def all_templates() -> list[str]:
 _MORE_WORDS = ("smiling smile smiles grinning laughing female male woman women girl girls teenager teenage elderly senior "
                "middle-aged adult child children toddler infant glasses beard moustache mustache expression emotion "
                "happy angry surprised neutral ethnicity lighting blurry sharp color colour black white photo picture "
-               "person people wearing looking facing camera closed open their there years photograph mood")
+               "person people wearing looking facing camera closed open their there years photograph mood "
+               "chance possibility possibly perhaps probably odds likely wondering assume")  # the forms of is_yes_no
 
 
 @lru_cache(maxsize=1)
