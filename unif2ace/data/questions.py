@@ -467,14 +467,15 @@ def is_yes_no(question: str) -> bool:
     guess female?") and a yes/no question inside another ("How likely is it that she's over 50?"); an
     "or" that bounds an age ("30 or older") offers no choice."""
     q = _core(question)
-    if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and " or " not in _BOUND_OR.sub("", q):
+    choice = " or " in _BOUND_OR.sub("", q)  # "A or B?" ("30 or older" is no choice)
+    if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and not choice:
         return True
     if m := _VALUE_GUESS.match(q):  # "Would you guess female?" names a value, not something to tell
         return not _ATTRIBUTE_NAME.search(m[1]) and not _WH.search(m[1])
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
     polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q))
-    return polar and " or " not in _BOUND_OR.sub("", q) and not _WH.search(q)
+    return polar and not choice and not _WH.search(q)
 
 
 # A request for a description of the whole person or photo, in words the training data never used: "Tell me

@@ -306,10 +306,7 @@ def _understanding(args: argparse.Namespace) -> int:
                 out / "captions.png", "Caption attributes parsed back from the text", "rate")
     R.image_grid(art["images"], art["captions"], out / "captions_grid.png", text_lines=9)
     R.write_json(rep, out)
-    from unif2ace.io import atomic_write_text
-
-    # every question, its answer and whether it was counted right: what the report's rates are made of
-    atomic_write_text(out / "answers.jsonl", "".join(json.dumps(row) + "\n" for row in art["answers"]))
+    R.write_items(art["answers"], out, "answers.jsonl")  # every question and its verdict: what the rates are made of
     (out / "report.md").write_text(R.understanding_markdown(rep, meta) + paraphrase_markdown(rep))
     print(json.dumps(R._clean(rep["headline"]), indent=2))
     return 0

@@ -40,9 +40,10 @@ def write_json(report: dict, out: Path) -> Path:
     return atomic_write_text(out / "report.json", json.dumps(_clean(report), indent=2, ensure_ascii=False) + "\n")
 
 
-def write_items(items: list[dict], out: Path) -> Path:
-    """``items.jsonl``: one line per judged item (its prompt and what each judge saw), in report order."""
-    return atomic_write_text(out / "items.jsonl", "".join(json.dumps(_clean(x), ensure_ascii=False) + "\n" for x in items))
+def write_items(items: list[dict], out: Path, name: str = "items.jsonl") -> Path:
+    """``items.jsonl``: one line per judged item (its prompt and what each judge saw), in report order; for
+    understanding ``answers.jsonl``, one line per question asked."""
+    return atomic_write_text(out / name, "".join(json.dumps(_clean(x), ensure_ascii=False) + "\n" for x in items))
 
 
 def read_tiebreak_items(folder: Path) -> dict[str, Any] | None:

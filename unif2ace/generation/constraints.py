@@ -262,7 +262,6 @@ def yes_no_consistent(question: str, answer: str) -> bool | None:
     stated = {k: parse_attribute(rest, k) for k in asked}
     agreed = {k: same_value(k, v, asked[k]) for k, v in stated.items() if v is not None}
     if "emotion" in asked and "emotion" not in agreed:  # "Does he look cheerful?" → "Yes. He is not smiling."
-        agreed.pop("emotion", None)
         if (smiles := _smile_agrees(asked["emotion"], parse_attribute(rest, "smile"))) is not None:
             agreed["emotion"] = smiles
     if not agreed:
