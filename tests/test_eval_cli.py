@@ -72,6 +72,9 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert len(template) == rep["n_questions"] and len(para) == rep["paraphrase"]["n_questions"] > 0
     assert all(r["correct"] == 1 for r in template) and all(r["correct"] in (1, None) for r in para)
     assert {"id", "question", "answer", "reference", "label", "premise", "split", "kind"} <= set(para[0])
+    bands = rep["by_age_band"]  # the reference answers right; the tiny data have dlib descriptors, so a probe
+    assert bands["bands"]["all"]["model_gender"]["accuracy"] == 1.0 and bands["probe"]["status"].startswith("ok")
+    assert "By age band" in md and 0 <= h["gender_probe_same_photos_all"] <= 1
 
     out = tmp_path / "g"
     assert main(["eval", "generation", "--model", "reference", "--data", str(tiny_data), "--out", str(out),

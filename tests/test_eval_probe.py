@@ -110,3 +110,65 @@ def test_probe_names_the_features_it_supports(tmp_path):
     assert str(exc.value) == "no probe on 'clip-768' features: use one of " + ", ".join(probe_module.PROBE_FEATURES)
     _, status = fit_probe(store, "train", features="facenet-512")
     assert "unif2ace data encode --encoder facenet" in status
+
+
+def test_age_bands_put_the_model_beside_the_probe_on_the_same_photos(tmp_path):
+    """``eval understanding``'s by-age-band table: the model's held-out gender answers per band, and the probe
+    fitted on train scored on the evaluated photos' stored descriptors (a perfect reading of clustered ones)."""
+    from types import SimpleNamespace
+
+    from unif2ace.evaluation.understanding import age_band_scores
+
+    store = _store(tmp_path)
+    recs = list(store.records("val"))
+    q = SimpleNamespace(split="held-out", kind="open", attribute="gender", premise=None)
+    other = {"male": "This is a woman.", "female": "This is a man."}
+    right = {"male": "This is a man.", "female": "This is a woman."}
+    # right on every photo from 13 on, wrong on every child
+    answers = [(other if r.attributes["age"].value < 13 else right)[r.attributes["gender"].value] for r in recs]
+    items = [(i, q) for i in range(len(recs))]
+    items.append((0, SimpleNamespace(split="train", kind="open", attribute="gender", premise=None)))  # not counted
+    answers.append("This is a woman.")
+    out = age_band_scores(store, recs, items, answers)
+    bands = out["bands"]
+    children, older = bands["children (0–12)"], bands["13 and older"]
+    assert children["photos"] == 12 and older["photos"] == 48 and bands["all"]["photos"] == 60
+    assert children["model_gender"] == {"n": 12, "accuracy": 0.0} and older["model_gender"] == {"n": 48, "accuracy": 1.0}
+    assert bands["all"]["model_gender"] == {"n": 60, "accuracy": 0.8}
+    for band in bands.values():
+        assert band["probe_gender"]["accuracy"] == 1.0 and band["probe_age_group"]["accuracy"] == 1.0
+    assert out["probe"]["status"].startswith("ok: 60 of 60") and out["probe"]["train_size"] == 60
+
+
+def test_age_bands_without_descriptors_keep_the_model_and_say_why_the_probe_is_missing(tmp_path):
+    from types import SimpleNamespace
+
+    from unif2ace.evaluation.understanding import age_band_scores
+
+    store = _store(tmp_path, features="facenet-512")  # no dlib-128 descriptors
+    recs = list(store.records("val"))[:4]
+    q = SimpleNamespace(split="held-out", kind="open", attribute="gender", premise=None)
+    out = age_band_scores(store, recs, [(i, q) for i in range(4)],
+                          [{"male": "A man.", "female": "A woman."}[r.attributes["gender"].value] for r in recs])
+    assert out["bands"]["all"]["model_gender"] == {"n": 4, "accuracy": 1.0}
+    assert out["bands"]["all"]["probe_gender"]["n"] == 0
+    assert "unif2ace data encode --encoder dlib" in out["probe"]["status"]
+
+
+def test_descriptor_probes_script_tables_each_stored_descriptor_by_age_band(tmp_path, capsys, monkeypatch):
+    import runpy
+    import sys
+    from pathlib import Path
+
+    _store(tmp_path)  # dlib-128 descriptors only: FaceNet's are reported missing, with the command to make them
+    script = Path(__file__).resolve().parents[1] / "scripts" / "descriptor_probes.py"
+    monkeypatch.setattr(sys, "argv", ["descriptor_probes.py", "--data", str(tmp_path / "ds"), "--splits", "val",
+                                      "--json", str(tmp_path / "t.json")])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(script), run_name="__main__")
+    assert done.value.code == 0
+    out, err = capsys.readouterr()
+    assert "| dlib-128 | val | children (0–12) | 12 | 100.0% | 100.0% |" in out
+    assert "unif2ace data encode --encoder facenet" in err
+    rows = json.loads((tmp_path / "t.json").read_text())["rows"]
+    assert [r["band"] for r in rows] == ["all", "children (0–12)", "13 and older"]

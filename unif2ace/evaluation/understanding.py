@@ -231,6 +231,7 @@ def evaluate_understanding(pipe, data: str | Path, s: UnderstandingSettings, jud
             bar.close()
         timings["paraphrase_s"] = round(time.time() - t0, 2)
         report["paraphrase"] = paraphrase_scores(recs, p_items, p_answers, captions)
+        report["by_age_band"] = age_band_scores(store, recs, p_items, p_answers)
         report["paraphrase_examples"] = [{"id": recs[i].id, "split": q.split, "kind": q.kind, "question": q.question,
                                           "answer": a, "reference": q.answer}
                                          for (i, q), a in list(zip(p_items, p_answers))[:40]]
@@ -367,6 +368,53 @@ def paraphrase_scores(records: list, items: list[tuple[int, Any]], answers: list
             "n_questions": len(items)}
 
 
+AGE_BANDS = {"children (0–12)": ("child",), "13 and older": ("teen", "young adult", "middle-aged", "senior")}
+
+
+def age_band_scores(store, records: list, items: list[tuple[int, Any]], answers: list[str],
+                    features: str = "dlib-128") -> dict[str, Any]:
+    """Held-out-wording gender and age-group accuracy by age band, beside a feature ceiling on the same photos.
+
+    The ceiling is :mod:`unif2ace.evaluation.probe`'s linear probe on ``features`` (the face descriptor the
+    shipped model's understanding reads), fitted on the train split's given labels and scored on the stored
+    descriptors of the evaluated photos: what a linear reading of that descriptor gets on these photos. Bands
+    come from the dataset's given age (records without one count in "all" only).
+    """
+    from unif2ace.evaluation.probe import fit_probe, given_labels
+
+    band_of = {g: band for band, groups in AGE_BANDS.items() for g in groups}
+    bands = [band_of.get(given_labels(r).get("age_group")) for r in records]
+    model: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for (i, q), ans in zip(items, answers):
+        if q.split == "held-out" and q.kind in ("open", "age-3way") and q.attribute in ("gender", "age_group"):
+            ok = paraphrase_verdict(q, ans, record_labels(records[i]))
+            for band in ("all", bands[i]):
+                if band is not None:
+                    model[band][q.attribute].append(ok)
+    probe_rows: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    probe, status = fit_probe(store, "train", features=features) if store is not None else (None, "skipped: no store")
+    if probe is not None:
+        have = store.shard_ids("features", features)
+        idx = [i for i, r in enumerate(records) if r.id in have]
+        if idx:
+            _, feats = store.read_shards("features", features, [records[i].id for i in idx])
+            for i, pred in zip(idx, probe.predict(feats)):
+                truth = given_labels(records[i])
+                for attr in probe.heads:
+                    if attr in truth:
+                        for band in ("all", bands[i]):
+                            if band is not None:
+                                probe_rows[band][attr].append(int(pred[attr] == truth[attr]))
+        status = f"ok: {len(idx)} of {len(records)} photos have '{features}' features"
+    out: dict[str, Any] = {"probe": {"features": features, "status": status,
+                                     "train_size": probe.train_size if probe is not None else 0}, "bands": {}}
+    for band in ("all", *AGE_BANDS):
+        out["bands"][band] = {"photos": sum(1 for b in bands if band in ("all", b)),
+                              **{f"model_{a}": _rate(model[band][a]) for a in ("gender", "age_group")},
+                              **{f"probe_{a}": _rate(probe_rows[band][a]) for a in ("gender", "age_group")}}
+    return out
+
+
 PARAPHRASE_TARGETS = {"heldout_gender_accuracy": 0.93, "heldout_age_group_accuracy": 0.65, "max_gap": 0.05,
                       "yes_no_true_premise": 0.90, "yes_no_false_premise": 0.90, "off_topic_no_rate": 0.95,
                       "caption_answer_gender": 0.95, "caption_answer_age_group": 0.85}
@@ -424,6 +472,17 @@ def paraphrase_markdown(r: dict[str, Any]) -> str:
             ("caption–answer consistency, age group", h.get("caption_answer_age_group"),
              f"≥ {pct(t['caption_answer_age_group'])}")]
     lines += [f"| {name} | {pct(v)} | {tgt} |" for name, v, tgt in rows]
+    if "by_age_band" in r:
+        ab = r["by_age_band"]
+        lines += ["", "By age band: the model on held-out wordings, and a linear probe on the face descriptor its "
+                  f"understanding reads (`{ab['probe']['features']}`, fitted on the train split's given labels) on the "
+                  f"same photos: what a linear reading of that descriptor alone gets ({ab['probe']['status']}).", "",
+                  "| age band | photos | gender: model | gender: probe | age group: model | age group: probe |",
+                  "|---|---|---|---|---|---|"]
+        for band, v in ab["bands"].items():
+            lines.append(f"| {band} | {v['photos']} | {pct(v['model_gender']['accuracy'])} | "
+                         f"{pct(v['probe_gender']['accuracy'])} | {pct(v['model_age_group']['accuracy'])} | "
+                         f"{pct(v['probe_age_group']['accuracy'])} |")
     lines += ["", "Yes/no by split: " + "; ".join(
         f"{sp}: true {pct(v.get('true_premise', {}).get('accuracy'))}, false {pct(v.get('false_premise', {}).get('accuracy'))}"
         for sp, v in p["yes_no"].items()) + ".", ""]
@@ -460,4 +519,10 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         out["desc_score"], out["conv_score"] = r["judge"]["desc"]["mean"], r["judge"]["conv"]["mean"]
     if "paraphrase" in r:
         out.update(_paraphrase_headline(r["paraphrase"]))
+    for band, key in (("children (0–12)", "children"), ("13 and older", "13plus"), ("all", "all")):
+        v = r.get("by_age_band", {}).get("bands", {}).get(band)
+        if v is not None:
+            if key != "all":
+                out[f"heldout_gender_accuracy_{key}"] = v["model_gender"]["accuracy"]
+            out[f"gender_probe_same_photos_{key}"] = v["probe_gender"]["accuracy"]
     return out
