@@ -552,3 +552,23 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
 def test_a_choice_between_two_young_stages_asks_the_age(question):
     # "Is this an infant or a toddler?" got "A woman." and "Closed."
     assert Q.asked_attribute(question) == "age_group"
+
+
+@pytest.mark.parametrize("message, parts", [
+    ("Is she smiling, and is she wearing glasses?", ["Is she smiling?", "is she wearing glasses?"]),
+    ("Is this a woman? Is she over 50?", ["Is this a woman?", "Is she over 50?"]),
+    ("Is she young? Is she happy? Is the photo in color?", ["Is she young?", "Is she happy?", "Is the photo in color?"]),
+    ("Is this a woman; is she smiling?", ["Is this a woman?", "is she smiling?"]),
+    ("How old is she and is she smiling?", ["How old is she?", "is she smiling?"]),
+    ("Is it a man, and what is his age?", ["Is it a man?", "what is his age?"]),
+    ("Thanks. Is he smiling? And is he old?", ["Thanks. Is he smiling?", "And is he old?"]),
+    # one question: a choice, a tag, fragments, a remark after it, open questions answered together
+    ("Is she a senior, or is she middle-aged?", None), ("Is she smiling, is she?", None), ("Man? Woman?", None),
+    ("Is he smiling? I think so.", None), ("Man or woman? How old?", None), ("Is he smiling and happy?", None),
+    ("Is the person male or female, and how old?", None), ("What? Is she old?", None),
+    ("Is this a man? yes or no?", None), ("Is this a man or a woman?", None), ("Describe her.", None),
+])
+def test_a_message_is_split_into_the_whole_questions_it_asks(message, parts):
+    from unif2ace.data.questions import split_questions
+
+    assert split_questions(message) == (parts or [message])

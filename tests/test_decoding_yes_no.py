@@ -351,3 +351,20 @@ def test_ask_uses_the_consistency_judge_by_default(pipe, monkeypatch):
     monkeypatch.setattr(constraints, "yes_no_consistent", lambda q, a: None)  # a judge without opinion
     neutral = pipe.ask(images, questions, align=False, max_new_tokens=6, constrain_yes_no="answer")
     assert free == neutral and all(a.startswith(("Yes", "No")) for a in free)
+
+
+def test_a_message_of_several_questions_gets_each_answered_in_turn(pipe):
+    """"Is this a woman? Is she smiling?" is asked part by part (after the same earlier turns) and the answers
+    are joined; a message of one question, and the other rows of the batch, are answered as before."""
+    rng = np.random.default_rng(7)
+    images = [Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)) for _ in range(2)]
+    kw = dict(align=False, max_new_tokens=6)
+    parts = ["Is this a woman?", "is she smiling?"]
+    one = pipe.ask(images[:1] * 2, parts, **kw)
+    assert pipe.ask(images[0], "Is this a woman; is she smiling?", **kw) == [" ".join(one)]
+    both = pipe.ask(images, ["Is this a woman? is she smiling?", "How old is this person?"], **kw)
+    assert both == [" ".join(one), pipe.ask(images[1], "How old is this person?", **kw)[0]]
+    assert all(a.startswith(("Yes", "No")) for a in one)
+    history = [("How old is this person?", "About 30."), ("Is this a woman, and is she smiling?", None)]
+    alone = [pipe.converse([images[0]], [[history[0], (q, None)]], **kw)[0] for q in ("Is this a woman?", "is she smiling?")]
+    assert pipe.chat(images[0], history, **kw) == " ".join(alone)

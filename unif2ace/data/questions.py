@@ -620,6 +620,36 @@ def asked_attributes(question: str) -> list[str]:
     return found
 
 
+# a message that asks two or more questions at once ("Is this a woman? Is she over 50?", "Is she smiling, and is
+# she wearing glasses?", "Is this a woman; is she smiling?"): each part answered on its own, since the model
+# answers one question per turn (it answered one of them: "Is this a woman? Is she over 50?" got "No. She looks
+# about 20 years old.")
+_AFTER_QUESTION = re.compile(r"(?<=\?)\s+(?=\S)")
+_JOINED = re.compile(rf"\s*(?:;\s*(?:and\s+|also\s+|plus\s+)?|,\s*(?:and|also|plus)\s+(?:also\s+)?|\s+and\s+(?:also\s+)?)"
+                     rf"(?=(?:{_AUX}|am)\s+(?:he|she|they|it|this|that|there|the|his|her|their|you|i|we)\b|"
+                     r"(?:what|what's|how|which|who)\b)", re.I)
+_WHOLE_QUESTION = re.compile(rf"^(?:{_AUX}|am|what|what's|how|which|who|where|when|why)\s+\S")
+
+
+def split_questions(message: str) -> list[str]:
+    """The questions a message asks, each as a question of its own: ``[message]`` unless it joins two or more
+    whole questions (each starts with an auxiliary verb or a wh-word after any lead-in, has at least three
+    words, or two for a wh-question: "How old?"), at least one of them yes/no, after a "?", a ";" or an
+    "and" that starts the next one ("Is she smiling, and is she wearing glasses?" → "Is she smiling?", "is
+    she wearing glasses?"). Fragments ("Man? Woman?"), tags ("Smiling, is she?") and choices ("Is she a
+    senior, or is she middle-aged?") stay one question, as do open questions about several attributes
+    ("Man or woman? How old?"), which are answered together (``constraints.grounded_answer``)."""
+    parts = [p.strip() for chunk in _AFTER_QUESTION.split(message.strip()) for p in _JOINED.split(chunk)]
+    if len(parts) < 2:
+        return [message]
+    parts = [p if p.endswith("?") else p.rstrip(" ,;") + "?" for p in parts]
+    for p in parts:
+        core = _core(p)
+        if not _WHOLE_QUESTION.match(core) or len(core.split()) < (2 if _WH.match(core) else 3):
+            return [message]
+    return parts if any(is_yes_no(as_meant(p)) for p in parts) else [message]
+
+
 # ----------------------------------------------------------------------------- filling in
 @dataclass
 class Person:

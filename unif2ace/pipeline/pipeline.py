@@ -495,10 +495,27 @@ class UniF2ace:
         With :attr:`mirror_views` (the model's ``generation_config.json``; the shipped model's is on), every
         greedy answer decoded freely, and the description and second wording the grounded answers read, is
         read from the photo and its mirror image together (``generation/views.py``); the yes/no choice
-        ("answer") decodes the photo alone."""
+        ("answer") decodes the photo alone.
+
+        A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
+        she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
+        is asked as one question per part, each after the same earlier turns, and its answers are joined."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
+        images = _as_list(images)
+        parts = _asked_parts(conversations)
+        if parts is not None and len(images) == len(conversations):
+            owner = [k for k, asked in enumerate(parts) for _ in asked]
+            crops = self.prepare(images, align)  # each photo aligned once, however many parts it is asked
+            answers = self.converse([crops[k] for k in owner],
+                                    [[*conversations[k][:-1], (q, None)] for k, asked in enumerate(parts) for q in asked],
+                                    False, max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator,
+                                    constrain_yes_no, consistent_yes_no, grounded_answers)
+            joined: list[list[str]] = [[] for _ in conversations]
+            for k, answer in zip(owner, answers):
+                joined[k].append(answer)
+            return [" ".join(a) for a in joined]
         for k, turns in enumerate(conversations):
             for question, answer in turns:
                 check_text(question, "question", max_chars=_MAX_TEXT_CHARS)
@@ -858,6 +875,18 @@ def _crop_key(crop: Image.Image) -> tuple:
 def _feature_rows(features: dict | None, idx: torch.Tensor) -> dict | None:
     """The rows ``idx`` of each sequence-MoE feature tensor (None stays None)."""
     return None if features is None else {k: v[idx.to(v.device)] for k, v in features.items()}
+
+
+def _asked_parts(conversations: Sequence[Sequence[tuple]]) -> list[list[str]] | None:
+    """Each conversation's last question split into the questions it asks
+    (:func:`unif2ace.data.questions.split_questions`), or None when no message asks more than one."""
+    from unif2ace.data.questions import split_questions
+
+    parts = [split_questions(turns[-1][0]) if turns and isinstance(turns[-1][0], str) else None
+             for turns in conversations]
+    if not any(p is not None and len(p) > 1 for p in parts):
+        return None
+    return [p if p is not None else [turns[-1][0]] for p, turns in zip(parts, conversations)]
 
 
 def tidy_question(question: str) -> str:
