@@ -373,12 +373,13 @@ AGE_BANDS = {"children (0–12)": ("child",), "13 and older": ("teen", "young ad
 
 def age_band_scores(store, records: list, items: list[tuple[int, Any]], answers: list[str],
                     features: str = "dlib-128") -> dict[str, Any]:
-    """Held-out-wording gender and age-group accuracy by age band, beside a feature ceiling on the same photos.
+    """Held-out-wording gender and age-group accuracy by age band, beside a linear probe on the same photos.
 
-    The ceiling is :mod:`unif2ace.evaluation.probe`'s linear probe on ``features`` (the face descriptor the
-    shipped model's understanding reads), fitted on the train split's given labels and scored on the stored
-    descriptors of the evaluated photos: what a linear reading of that descriptor gets on these photos. Bands
-    come from the dataset's given age (records without one count in "all" only).
+    The probe is :mod:`unif2ace.evaluation.probe`'s, on ``features`` (the face descriptor the shipped model's
+    understanding reads), fitted on the train split's given labels and scored on the stored descriptors of the
+    evaluated photos: what a linear reading of that descriptor alone gets there (a reference point, not a
+    bound: the model also reads the image codes). Bands come from the dataset's given age (records without
+    one count in "all" only).
     """
     from unif2ace.evaluation.probe import fit_probe, given_labels
 
