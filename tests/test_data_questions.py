@@ -562,6 +562,7 @@ def test_a_choice_between_two_young_stages_asks_the_age(question):
     ("How old is she and is she smiling?", ["How old is she?", "is she smiling?"]),
     ("Is it a man, and what is his age?", ["Is it a man?", "what is his age?"]),
     ("Thanks. Is he smiling? And is he old?", ["Thanks. Is he smiling?", "And is he old?"]),
+    ("ok, and is he wearing glasses; does he have a beard?", ["ok, and is he wearing glasses?", "does he have a beard?"]),
     # one question: a choice, a tag, fragments, a remark after it, open questions answered together
     ("Is she a senior, or is she middle-aged?", None), ("Is she smiling, is she?", None), ("Man? Woman?", None),
     ("Is he smiling? I think so.", None), ("Man or woman? How old?", None), ("Is he smiling and happy?", None),

@@ -639,14 +639,21 @@ def split_questions(message: str) -> list[str]:
     she wearing glasses?"). Fragments ("Man? Woman?"), tags ("Smiling, is she?") and choices ("Is she a
     senior, or is she middle-aged?") stay one question, as do open questions about several attributes
     ("Man or woman? How old?"), which are answered together (``constraints.grounded_answer``)."""
-    parts = [p.strip() for chunk in _AFTER_QUESTION.split(message.strip()) for p in _JOINED.split(chunk)]
-    if len(parts) < 2:
-        return [message]
+    def whole(part: str) -> bool:
+        core = _core(part)
+        return bool(_WHOLE_QUESTION.match(core)) and len(core.split()) >= (2 if _WH.match(core) else 3)
+
+    parts = []
+    for chunk in _AFTER_QUESTION.split(message.strip()):
+        start = 0
+        for m in _JOINED.finditer(chunk):  # a joiner after a lead-in ("Ok, and is he …") splits nothing
+            if whole(head := chunk[start:m.start()].rstrip(" ,;") + "?"):
+                parts.append(head)
+                start = m.end()
+        parts.append(chunk[start:].strip())
     parts = [p if p.endswith("?") else p.rstrip(" ,;") + "?" for p in parts]
-    for p in parts:
-        core = _core(p)
-        if not _WHOLE_QUESTION.match(core) or len(core.split()) < (2 if _WH.match(core) else 3):
-            return [message]
+    if len(parts) < 2 or not all(whole(p) for p in parts):
+        return [message]
     return parts if any(is_yes_no(as_meant(p)) for p in parts) else [message]
 
 

@@ -499,7 +499,8 @@ class UniF2ace:
 
         A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
         she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
-        is asked as one question per part, each after the same earlier turns, and its answers are joined."""
+        is asked as one question per part, each after the same earlier turns, and its answers are joined (an
+        answer the same as an earlier part's is said once)."""
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -514,7 +515,8 @@ class UniF2ace:
                                     constrain_yes_no, consistent_yes_no, grounded_answers)
             joined: list[list[str]] = [[] for _ in conversations]
             for k, answer in zip(owner, answers):
-                joined[k].append(answer)
+                if answer not in joined[k]:  # "I can't tell from this photo." once, for glasses and a beard
+                    joined[k].append(answer)
             return [" ".join(a) for a in joined]
         for k, turns in enumerate(conversations):
             for question, answer in turns:
