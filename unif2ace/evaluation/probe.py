@@ -130,17 +130,27 @@ def fit_probe(store, split: str = "train", l2: float = 1e-2, features: str = FEA
     return ProbeJudge(mean, std, heads, len(labels), features), "ok"
 
 
+def judged_records(probe: ProbeJudge, store, records: list) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+    """(index in ``records``, the probe's verdict, the given labels) for each record that has given labels and
+    stored features: the probe read on the photos' stored descriptors."""
+    have = store.shard_ids("features", probe.features)
+    idx = [i for i, r in enumerate(records) if r.id in have and given_labels(r)]
+    if not idx:
+        return []
+    _, feats = store.read_shards("features", probe.features, [records[i].id for i in idx])
+    return [(i, pred, given_labels(records[i])) for i, pred in zip(idx, probe.predict(feats))]
+
+
 def held_out_accuracy(probe: ProbeJudge, store, split: str) -> dict[str, Any]:
     """Accuracy of each head on ``split``'s stored features (full-size photos) against the given labels."""
     try:
-        labels, feats = _labelled_features(store, split, probe.features)
+        judged = judged_records(probe, store, list(store.records(split)))
     except (FileNotFoundError, ValueError):
         return {}
-    if not labels:
+    if not judged:
         return {}
-    pred = probe.predict(feats)
     out: dict[str, Any] = {}
     for attr in probe.heads:
-        pairs = [(p[attr], lab[attr]) for p, lab in zip(pred, labels) if attr in lab]
+        pairs = [(pred[attr], lab[attr]) for _, pred, lab in judged if attr in lab]
         out[attr] = {"n": len(pairs), "accuracy": float(np.mean([a == b for a, b in pairs])) if pairs else float("nan")}
     return out

@@ -381,7 +381,7 @@ def age_band_scores(store, records: list, items: list[tuple[int, Any]], answers:
     bound: the model also reads the image codes). Bands come from the dataset's given age (records without
     one count in "all" only).
     """
-    from unif2ace.evaluation.probe import fit_probe, given_labels
+    from unif2ace.evaluation.probe import fit_probe, given_labels, judged_records
 
     band_of = {g: band for band, groups in AGE_BANDS.items() for g in groups}
     bands = [band_of.get(given_labels(r).get("age_group")) for r in records]
@@ -393,20 +393,15 @@ def age_band_scores(store, records: list, items: list[tuple[int, Any]], answers:
                 if band is not None:
                     model[band][q.attribute].append(ok)
     probe_rows: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    probe, status = fit_probe(store, "train", features=features) if store is not None else (None, "skipped: no store")
+    probe, status = fit_probe(store, "train", features=features)
     if probe is not None:
-        have = store.shard_ids("features", features)
-        idx = [i for i, r in enumerate(records) if r.id in have]
-        if idx:
-            _, feats = store.read_shards("features", features, [records[i].id for i in idx])
-            for i, pred in zip(idx, probe.predict(feats)):
-                truth = given_labels(records[i])
-                for attr in probe.heads:
-                    if attr in truth:
-                        for band in ("all", bands[i]):
-                            if band is not None:
-                                probe_rows[band][attr].append(int(pred[attr] == truth[attr]))
-        status = f"ok: {len(idx)} of {len(records)} photos have '{features}' features"
+        judged = judged_records(probe, store, records)
+        for i, pred, truth in judged:
+            for attr in set(probe.heads) & set(truth):
+                for band in ("all", bands[i]):
+                    if band is not None:
+                        probe_rows[band][attr].append(int(pred[attr] == truth[attr]))
+        status = f"ok: {len(judged)} of {len(records)} photos have '{features}' features and given labels"
     out: dict[str, Any] = {"probe": {"features": features, "status": status,
                                      "train_size": probe.train_size if probe is not None else 0}, "bands": {}}
     for band in ("all", *AGE_BANDS):
