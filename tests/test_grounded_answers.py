@@ -511,6 +511,9 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
     "Does the person look young for their age?",  # got "No. He is not smiling."
     "Is this person's face symmetrical?",  # got "No. It is a photo of a person."
+    # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
+    "Is this an old photo?", "Is this picture old?", "Is the photo recent?", "Is this a vintage photo?",
+    "How old is this photo?", "Is this a new picture?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -532,6 +535,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is this a real person?", "Describe the person's face briefly.", "Which decade of life is this person in?",
     "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?", "Is he grinning from ear to ear?",
     "Which direction is the face pointing?", "Tell me everything you can about this face.",
+    "Is the person in the photo old?", "How old is the person in this picture?", "Is this a photo of an old woman?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)
@@ -1365,3 +1369,50 @@ def test_a_description_of_a_black_and_white_photo_does_not_call_it_colour(pipe, 
         "She smiles. It is a black-and-white photo.", "She smiles. It is a full-color photo."]
     assert pipe.caption([grey], align=False, max_new_tokens=3, grounded_answers=False) == [
         "She smiles. It is a full-color photo."]  # the option that checks answers does this too
+
+
+TEEN_16 = "The image shows a close-up photo of a White teenager, aged 16. He has a neutral expression."
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Does the kid look happy?", {"age_group"}), ("Is this little girl smiling?", {"gender", "age_group"}),
+    ("Is the man smiling?", {"gender"}), ("Is the kid over 10?", {"age_group"}),
+    # the subject is all that is asked, or the rest names it too: the subject is the premise
+    ("Does the man have a beard?", set()), ("Is the boy there?", set()), ("Is the kid a boy?", set()),
+    ("Is this a boy?", set()), ("Is the person a woman?", set()), ("Is the photo in color?", set()),
+    # an age bound in the subject ("the baby": 0-3 years), not in what is asked
+    ("Does the baby have its eyes open?", {"age_group", "age"}), ("Is the baby over 2?", {"age_group"}),
+])
+def test_subject_named_reads_what_only_the_subject_names(question, expected):
+    from unif2ace.generation.constraints import _subject_named
+
+    assert _subject_named(question) == expected
+
+
+def test_a_subject_noun_is_whom_the_question_is_about_not_what_it_asks():
+    # "Does the kid look happy?" of a boy described as 16 got "Yes, possibly: he looks about 16 years old.": "the
+    # kid" (a near miss, 4 years past a child) was checked as the claim, and the mood was never answered
+    def said(*args):  # the Yes/No and its words, whichever of the training data's punctuations joins them
+        answer = grounded_yes_no(*args)
+        return None if answer is None else re.sub(r"^(yes|no)\. ", r"\1, ", answer.lower())
+
+    assert said("Does the kid look happy?", "Yes. He is a teenager.", TEEN_16) == "no, he looks neutral, not happy."
+    happy = TEEN_16.replace("neutral", "happy")
+    assert said("Does the kid look happy?", "Yes, he looks happy.", happy) is None
+    assert said("Does the kid look happy?", "Yes. He is a teenager.", happy) == "yes, he looks happy."
+    smiling = happy + " He is smiling."
+    assert said("Is the kid smiling?", "No. He is a teenager.", smiling) == "yes, he is smiling."
+    # a subject the description contradicts is still a false premise to answer: the answer says who it is, then
+    # what the description says of the rest, asked of the one person in the photo
+    woman = "A close-up photo of a White woman, aged 30. She has a happy expression. She is smiling."
+    assert said("Is the man smiling?", "Yes, he is smiling.", woman) == "no, this is a woman, not a man. she is smiling."
+    assert said("Is the kid smiling?", "Yes, she is smiling.", woman) == \
+        "no, she is a young adult, not a child. she is smiling."
+    assert said("Is the lady in the photo sad?", "No. This is a woman.", TEEN_16) == \
+        "no, this is a boy, not a girl. he looks neutral, not sad."  # a teenager's words
+    assert said("Does the baby have its eyes open?", "No, she looks about 30 years old.", woman + " Her eyes are open.") \
+        == "no, she looks about 30 years old. her eyes are open."
+    # the model's own words already say it: said once
+    assert grounded_yes_no("Is the man smiling?", "No, this is a woman, not a man. She is smiling.", woman) is None
+    # nothing described of the rest: the correction alone
+    assert said("Is the man blinking?", "Yes.", woman) == "no, this is a woman, not a man."

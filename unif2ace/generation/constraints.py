@@ -780,6 +780,84 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {EMOTION_ADJ[asked]}.")
 
 
+def _verdicts(checked: dict, attrs: dict, caption: str, said: str, rest: str, second: str | None,
+              age_margin: float, young_margin: bool) -> dict:
+    """{attribute: whether the description bears out the asked value} for each value of ``checked`` the
+    description decides (:func:`grounded_yes_no`); a decided gender is written into ``attrs``."""
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    verdicts = {}
+    for attr, value in checked.items():
+        if attr == "gender":
+            implied = parse_attribute(rest, "gender")
+            if implied is None:
+                implied = value if said == "yes" else {"male": "female", "female": "male"}.get(value)
+            own = _vote(attrs.get("gender"), implied,
+                        None if second is None else parse_attribute(second, "gender", loose=True))
+            if own is not None:
+                attrs["gender"] = own
+                verdicts[attr] = own == value
+        elif attr in ("age_group", "age"):
+            years = parse_age_years(caption)
+            if years is not None and "age_group" in attrs:
+                outside = _years_outside(years, value)
+                # an age bound's margin shrinks for the young, whose described age is off by fewer years:
+                # "Is she a baby?" (0-3) of a girl described as 8 is a No, not a near miss
+                # (``young_margin``: so is an age group's: "Would you call him a teenager?" of a boy described
+                # as 3 is a No, not a near miss 10 years short of the group)
+                margin = age_margin if attr == "age_group" and not young_margin else min(age_margin, max(2.0, years / 2))
+                if outside > margin or outside == 0:
+                    verdicts[attr] = outside == 0
+        elif attr in attrs:
+            verdicts[attr] = same_value(attr, attrs[attr], value)
+    return verdicts
+
+
+# "Does the kid look happy?", "Is this little girl smiling?", "Was the old man wearing glasses?": a yes/no
+# question whose subject is a noun phrase ("the kid") followed by what it asks about that person
+_DEFINITE_SUBJECT = re.compile(r"^\s*(?:is|isn't|was|wasn't|does|doesn't|did|didn't|can|could|would|will|has|hasn't|"
+                               r"have|are|aren't|do|don't)\s+(?:the|this|that|your|our)\s+((?:[a-z-]+\s+)?[a-z-]+)"
+                               r"(?=\s+[a-z])", re.I)
+
+
+def _subject_named(question: str) -> set[str]:
+    """The attributes (gender, age group) that a yes/no question names only in its subject while it asks
+    about something else: "Does the kid look happy?" → {"age_group"}, "Is this little girl smiling?" →
+    {"gender", "age_group"}, "Is the kid a boy?" → {"age_group"}; empty when the question asks nothing
+    beyond its subject ("Does the man have a beard?", "Is the boy there?") or names it elsewhere too."""
+    m = _DEFINITE_SUBJECT.match(question)
+    if m is None:
+        return set()
+    rest = question[:m.start(1)] + " " + question[m.end(1):]
+    whole, without = _asked_values(question), _asked_values(rest)
+    bound = asked_age_range(rest)
+    if not without and not _asks_expression_alone(rest, without) and bound is None:
+        return set()  # nothing but the subject is asked: the subject is the premise
+    named = {a for a in ("gender", "age_group") if a in whole and a not in without}
+    if bound is None and asked_age_range(question) is not None:  # "Does the baby have its eyes open?"
+        named |= {"age_group", "age"}
+    return named
+
+
+def _the_rest(asked: dict, named: set[str], caption: str) -> str | None:
+    """What the description says of the first value a yes/no question asks beyond its subject ("Is the lady
+    happy?" of a man described as happy → "He looks happy."), for an answer that corrects the subject;
+    None when the description does not say."""
+    from unif2ace.data.questions import Person, _polar_rest
+
+    attrs = _described(caption, (*YES_NO_CHECKED, "emotion"))
+    p = Person.of(attrs)
+    for attr, value in asked.items():
+        if attr in named or attr not in (*YES_NO_CHECKED, "emotion"):
+            continue
+        if attr == "emotion" and "emotion" not in attrs and value == "happy" and "smile" in attrs:
+            attr, value = "smile", True  # a smile, when no expression is stated, says whether one looks happy
+        if attr in attrs and not (attr == "head_pose" and value in ("left", "right")):
+            text = _polar_rest(attr, attrs, value, same_value(attr, attrs[attr], value), p)
+            return text[0].upper() + text[1:]
+    return None
+
+
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
                     age_margin: float = AGE_MARGIN_YEARS, young_margin: bool = True) -> str | None:
     """The answer to a yes/no question naming the person's gender, age group, smile, eyes, the photo's
@@ -826,33 +904,27 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if not checked or said is None:
         return None
     attrs = _described(caption, YES_NO_CHECKED)
-    verdicts = {}
-    for attr, value in checked.items():
-        if attr == "gender":
-            implied = parse_attribute(rest, "gender")
-            if implied is None:
-                implied = value if said == "yes" else {"male": "female", "female": "male"}.get(value)
-            own = _vote(attrs.get("gender"), implied,
-                        None if second is None else parse_attribute(second, "gender", loose=True))
-            if own is not None:
-                attrs["gender"] = own
-                verdicts[attr] = own == value
-        elif attr in ("age_group", "age"):
-            years = parse_age_years(caption)
-            if years is not None and "age_group" in attrs:
-                outside = _years_outside(years, value)
-                # an age bound's margin shrinks for the young, whose described age is off by fewer years:
-                # "Is she a baby?" (0-3) of a girl described as 8 is a No, not a near miss
-                # (``young_margin``: so is an age group's: "Would you call him a teenager?" of a boy described
-                # as 3 is a No, not a near miss 10 years short of the group)
-                margin = age_margin if attr == "age_group" and not young_margin else min(age_margin, max(2.0, years / 2))
-                if outside > margin or outside == 0:
-                    verdicts[attr] = outside == 0
-        elif attr in attrs:
-            verdicts[attr] = same_value(attr, attrs[attr], value)
+    verdicts = _verdicts(checked, attrs, caption, said, rest, second, age_margin, young_margin)
+    named = _subject_named(question)
+    if False not in verdicts.values() and named:
+        # "Does the kid look happy?" of a boy described as 16: "the kid" says whom the question is about, and
+        # what it asks is the mood. A subject the description bears out or nearly does is no premise to
+        # answer; one it contradicts still is ("Is the man smiling?" of a woman → "No, this is a woman …")
+        for attr in named:
+            for values in (asked, checked, verdicts):
+                values.pop(attr, None)
+        if not checked:
+            if _asks_expression_alone(question, asked):
+                return _emotion_yes_no(question, asked.get("emotion"), said, rest, caption)
+            return None
+    also = None  # what to say of the rest of a question whose subject the description contradicts
     if False in verdicts.values():
         decisive = next(k for k, ok in verdicts.items() if not ok)
         truth = False
+        if decisive in named:
+            # "Is the lady happy?" of a man: "No, this is a man, not a woman." says who it is, and the rest is
+            # still asked of the one person in the photo ("He looks happy.")
+            also = _the_rest(asked, named, caption)
     elif len(verdicts) == len(asked):  # every value the question names confirmed (never the expression)
         # the answer speaks of what is asked about the person, not of who the person is ("Does the child have
         # open eyes?" → "Yes, her eyes are open.", not "Yes. She is a child.")
@@ -950,12 +1022,15 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     described_gender = spoken is None or attrs.get("gender") in (None, spoken)
     if truth == (said == "yes") and any(v is not None for v in names) and described_age and described_value \
             and described_gender and not _self_negating(rest):
-        return None  # the model's Yes/No stands, and its words say why (an age's: the described age and group)
+        # the model's Yes/No stands, and its words say why (an age's: the described age and group)
+        return None if also is None or also.lower() in answer.lower() else f"{answer.strip()} {also}"
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
     # eyes are open."; "Is this a female?" → "No. It is a photo of a person."): say what the description says
     if decisive == "age":
-        return polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
-    return polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+        restated = polar_age_answer(attrs, parse_age_years(caption), truth, random.Random(question))
+    else:
+        restated = polar_answer(decisive, attrs, checked[decisive], random.Random(question))
+    return restated if also is None else f"{restated} {also}"
 
 
 # A photo's colour is a fact of its pixels, the one the labeller states (data/labelling/labeller.py: mean max −
@@ -1110,9 +1185,10 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 # answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.";
 # "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo; "Is there
 # anything unusual about this photo?" "Yes, he is in color.": no label says what is usual; "What year was this
-# photo taken?" "Yes, it is a child."; "Is there more than one person in this picture?" "Yes. He is a senior.";
+# photo taken?" "Yes, it is a child."; "Is this an old photo?" "Yes, it is a photo of a boy."; "Is there more than one person in this picture?" "Yes. He is a senior.";
 # "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
 # this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
+_PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot)"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
@@ -1123,6 +1199,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"clean[- ]shaven|shaven|shaved|stubble|"
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
+                         # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
+                         rf"(?:old|older|vintage|antique|recent|new|newer|modern|dated|historic|historical)[- ]{_PHOTO_NOUN}|"
+                         rf"^\W*(?:is|was)\s+(?:this|the|that|it|your)\s+{_PHOTO_NOUN}\s+(?:old|vintage|recent|new|dated)|"
+                         rf"how old is (?:this|the|that|your) {_PHOTO_NOUN}|taken recently|recently taken|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
                          rf"(?<!from )(?<!to ){_FACE_PARTS}|eyelashes|wrinkled|"  # the look-behind: not "from ear to ear"
                          r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
