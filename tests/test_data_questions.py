@@ -573,3 +573,16 @@ def test_a_message_is_split_into_the_whole_questions_it_asks(message, parts):
     from unif2ace.data.questions import split_questions
 
     assert split_questions(message) == (parts or [message])
+
+
+@pytest.mark.parametrize("question, length", [
+    ("Give me three words to describe her.", ("words", 3)), ("Describe the person in one sentence.", ("sentences", 1)),
+    ("Describe her briefly.", ("sentences", 1)), ("Sum him up in one word.", ("words", 1)),
+    ("Describe him in 3 words, please.", ("words", 3)), ("Three words to describe this person?", ("words", 3)),
+    ("Give me a short description of this person.", ("sentences", 1)), ("What are three words for her?", ("words", 3)),
+    ("Can you describe him in a few sentences, please?", ("sentences", 3)), ("Pick five words that describe him.", ("words", 5)),
+    ("Tell me about this person.", None), ("Describe this face in detail.", None),
+    ("Describe her expression in one sentence.", None), ("Is she smiling?", None),
+])
+def test_description_length_reads_how_short_a_description_is_asked_to_be(question, length):
+    assert Q.description_length(question) == length

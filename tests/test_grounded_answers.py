@@ -418,7 +418,7 @@ def test_an_age_answer_whose_yes_no_stands_names_the_described_group():
     ("Is this a boy?", "No, this is a girl, not a boy.", None),
     ("Is this person a girl?", "No. This is a boy, not a girl.", None),
     ("Is she smiling?", "No, she is not smiling.", None),
-    ("Is this a man?", "Yes, this is a man, not a woman.", None),
+    ("Is this a man?", "Yes, this is a man, not a woman.", None),  # the one other gender: it says something
     ("Is this a man?", "No.", None),
     ("Is it in color?", "No, it is not in color.", None),
     ("Is this a senior?", "No, this is not a senior, not a senior.", None),  # names no value of its own
@@ -427,6 +427,17 @@ def test_mended_yes_no_names_what_was_asked_after_not(question, answer, expected
     assert mended_yes_no(question, answer) == expected
     if expected is not None:  # the mended answer keeps its No and is itself well formed
         assert expected.startswith("No") and mended_yes_no(question, expected) is None
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # "Is the lady in the photo happy?" got "Yes, she looks happy, not surprised." of women described as happy
+    ("Is the lady in the photo happy?", "Yes, she looks happy, not surprised.", "Yes, she looks happy."),
+    ("Is he old?", "Yes. He is a senior, not a child.", "Yes. He is a senior."),
+    ("Is she happy?", "Yes, she looks happy, not sad. Her eyes are open.", "Yes, she looks happy. Her eyes are open."),
+    ("Is she not smiling?", "Yes, she is not smiling.", None), ("Is she smiling?", "Yes, she is smiling.", None),
+])
+def test_a_yes_sets_no_other_value_against_what_it_bears_out(question, answer, expected):
+    assert mended_yes_no(question, answer) == expected
 
 
 def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypatch):
@@ -1416,3 +1427,55 @@ def test_a_subject_noun_is_whom_the_question_is_about_not_what_it_asks():
     assert grounded_yes_no("Is the man smiling?", "No, this is a woman, not a man. She is smiling.", woman) is None
     # nothing described of the rest: the correction alone
     assert said("Is the man blinking?", "Yes.", woman) == "no, this is a woman, not a man."
+
+
+def test_a_description_asked_in_a_number_of_words_or_sentences_is_that_short(pipe, monkeypatch):
+    """"Describe her in one sentence." got the five-sentence description: it is now composed from it, and
+    the description kept for later turns is the whole one."""
+    described = ("The image shows a close-up photo of a White senior man who is 57 years old. He has a happy "
+                 "expression. He is smiling, with his mouth slightly open. He is wearing glasses.")
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " " + described + " ")
+    images = _images(1, 3) * 4
+    got = pipe.ask(images, ["Describe him in one sentence.", "Give me three words to describe him.",
+                            "Tell me about this person.", "Describe him in two sentences, please."],
+                   align=False, max_new_tokens=4)
+    assert got == ["A 57-year-old White man, smiling, wearing glasses.", "Smiling, elderly man.", described,
+                   "The image shows a close-up photo of a White senior man who is 57 years old. He has a happy expression."]
+    from unif2ace.pipeline.pipeline import _CAPTION_TOKENS
+
+    pipe._own.clear()
+    assert pipe.ask(images[:1], "Describe him in one sentence.", align=False, max_new_tokens=_CAPTION_TOKENS) == \
+        ["A 57-year-old White man, smiling, wearing glasses."]
+    assert list(pipe._own.values()) == [described]  # what later turns' grounded answers read
+
+
+@pytest.mark.parametrize("length, expected", [
+    (("sentences", 1), "An 8-year-old South Asian girl, with a neutral expression, in a black-and-white photo."),
+    (("words", 1), "Calm."), (("words", 3), "Calm, young girl."), (("words", 6), "Calm, young, South Asian girl."),
+])
+def test_brief_description_says_only_what_the_description_states(length, expected):
+    from unif2ace.generation.brief import brief_description
+
+    girl = ("The photo is a close-up photo; it shows a South Asian girl, aged 8. She has a neutral expression. "
+            "It is a black-and-white picture.")
+    assert brief_description(girl, length) == expected
+    # a description that names no person is kept whole
+    assert brief_description("A blurry picture.", length) == "A blurry picture."
+
+
+@pytest.mark.parametrize("question, one, three", [
+    ("How many people are in this picture?", "I see one face in this photo.",
+     "I see 3 faces in this photo; I describe the largest one."),
+    ("Is there more than one person in this picture?", "No, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("Is she alone?", "Yes, I see one face in this photo.", "No, I see 3 faces in this photo; I describe the largest one."),
+    ("Is anyone else in the photo?", "No, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("How old is she?", None, None), ("Is she smiling?", None, None), ("Describe the other people.", None, None),
+])
+def test_face_count_answer_says_how_many_faces_were_found(question, one, three):
+    from unif2ace.generation.constraints import face_count_answer
+
+    assert face_count_answer(question, 1) == one
+    assert face_count_answer(question, 3) == three
+    assert face_count_answer(question, None) is None  # nothing counted: left to the other checks

@@ -557,3 +557,30 @@ def test_identity_features_are_encoded_once_per_crop(model_dir, astronaut):
     enc.seen.clear()
     pipe._encode_cached("identity", enc, [b])  # evicted: least recently used
     assert enc.seen == [1]
+
+
+
+def test_detect_faces_counts_the_clear_faces_and_the_crop_carries_the_count(astronaut):
+    from unif2ace.pipeline.faces import detect_faces
+
+    one = np.asarray(astronaut)
+    two = np.concatenate([one, one[:, ::-1]], 1)  # her and her mirror image side by side
+    assert detect_faces(one)[1] == 1  # the mission patch (a weak detection) is not a face
+    assert detect_faces(two)[1] == 2
+    assert detect_faces(np.zeros((60, 60, 3), np.uint8)) == (None, 0)
+    crop, warp = prepare_face(Image.fromarray(two), 64)
+    assert warp.faces == 2 and crop.info["faces"] == 2
+    assert prepare_face(crop, 64, align=False)[0].info["faces"] == 2  # a crop prepared again keeps it
+    assert "faces" not in prepare_face(astronaut, 64, align=False)[0].info  # nothing was counted
+
+
+def test_how_many_people_is_answered_from_the_faces_the_aligner_counted(pipe, astronaut):
+    one = np.asarray(astronaut)
+    two = Image.fromarray(np.concatenate([one, one[:, ::-1]], 1))
+    got = pipe.ask([two, astronaut, astronaut], ["How many people are in this picture?", "Is she alone?",
+                                                 "How many people are in this picture?"], max_new_tokens=3)
+    assert got == ["I see 2 faces in this photo; I describe the largest one.", "Yes, I see one face in this photo.",
+                   "I see one face in this photo."]
+    # a crop given as already aligned was never looked at whole: its count is unknown
+    assert pipe.ask(astronaut, "How many people are in this picture?", align=False,
+                    max_new_tokens=3) == ["I can't tell from this photo."]

@@ -485,6 +485,7 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
           r"kid|child|baby|individual|people|one|portrait|selfie|subject)|"
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
+_COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in
 _DESCRIPTION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
@@ -502,14 +503,41 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
-    r"in (?:a few|two|three|[2-5]) sentences))*\s*[.?!]*$")
+    rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}) words?))*"
+    r"\s*[.?!]*$")
+# "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
+# description asked for in a number of words
+_WORDS_REQUEST = re.compile(
+    rf"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+)?"
+    rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?words?\s+(?:to describe|that describe|describing|for|about)\s+"
+    rf"(?:{_WHOLE})\s*[.?!]*$|"
+    rf"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:describe|sum|summari[sz]e)\s+"
+    rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few) words?\s*[.?!]*$")
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
+_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)\s+(?:\w+\s+)?(words?|sentences?)\b")
 
 
 def asks_description(question: str) -> bool:
     """A request to describe the whole person or photo ("Tell me about this person.", "Can you describe
-    her?", "What do you see?"), however worded; not one about a single attribute."""
+    her?", "What do you see?", "Give me three words to describe her."), however worded; not one about a
+    single attribute."""
     q = _core(question)
-    return bool(_DESCRIPTION_REQUEST.match(q))
+    return bool(_DESCRIPTION_REQUEST.match(q) or _WORDS_REQUEST.match(q))
+
+
+def description_length(question: str) -> tuple[str, int] | None:
+    """How long a description request asks the description to be: ("words", 3) for "Give me three words
+    to describe her.", ("sentences", 1) for "Describe him in one sentence." or "Describe her briefly.";
+    None for a request that sets no length ("Tell me about this person.") or for any other question."""
+    if not asks_description(question):
+        return None
+    q = _core(question)
+    if m := _LENGTH.search(q):
+        n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
+        return ("words" if m[2].startswith("word") else "sentences", n)
+    if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief)\b", q):
+        return "sentences", 1
+    return None
 
 
 # A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",

@@ -1099,12 +1099,15 @@ _OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "op
 
 
 _NOT = re.compile(r"[,;]?\s+not\s+", re.I)
+_YES_NOT = re.compile(r",\s+not\s+[^.;!?,]+(?=[.;!?]|$)", re.I)  # "…, not surprised." after a Yes
 _MENDED = ("gender", "age_group", "emotion")  # the attributes whose "no" answers read "X, not Y"
 
 
 def mended_yes_no(question: str, answer: str) -> str | None:
     """A "no" answer whose "…, not Y" part does not name what the question asked, restated as the
-    training data writes it; None when the answer is well formed or is not such an answer.
+    training data writes it, and a "yes" answer with a "…, not Y" part that is not a gender, without it
+    ("Yes, she looks happy, not surprised." → "Yes, she looks happy."); None when the answer is well formed or is not such
+    an answer.
 
     The model sometimes copies its own value where the question's belongs: "Is this a young boy?" →
     "No, this is a girl, not a girl." becomes "No, this is a girl, not a boy."; "Would you say he looks
@@ -1117,6 +1120,12 @@ def mended_yes_no(question: str, answer: str) -> str | None:
     from unif2ace.evaluation.attributes import parse_attribute, polarity
 
     words = answer.strip().split(maxsplit=1)
+    if len(words) == 2 and polarity(words[0]) == "yes" and (m := _YES_NOT.search(words[1])) \
+            and parse_attribute(m[0], "gender") is None:
+        # a Yes bears out what was asked, and one of several other values set against it says nothing ("Is the
+        # lady happy?" → "Yes, she looks happy, not surprised." says "Yes, she looks happy."); the one other
+        # gender does ("Yes, this is a man, not a woman.")
+        return f"{words[0]} {_YES_NOT.sub('', words[1])}"
     if len(words) < 2 or polarity(words[0]) != "no":
         return None
     parts = _NOT.split(words[1], maxsplit=1)
@@ -1217,6 +1226,40 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
                          r"for (?:his|her|their|its) age|"
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b", re.I)
+
+
+# "How many people are in this picture?", "Is there more than one person here?", "Is she alone?", "Is anyone
+# else in the photo?": how many faces the photo holds, which the model (it sees one aligned face) cannot say
+# but the face detector that aligned it can
+_HOW_MANY = re.compile(r"\bhow many (?:people|persons|faces|humans|individuals|subjects|of them)\b", re.I)
+_MORE_THAN_ONE = re.compile(r"\b(?:more than one|several|multiple|many|two or more|other) (?:people|persons|person|faces?|"
+                            r"humans|individuals)\b|\b(?:anyone|anybody|someone|somebody) else\b|\bgroup (?:photo|shot|"
+                            r"picture)\b", re.I)
+_ALONE = re.compile(r"\balone\b|\bby (?:himself|herself|themselves|themself)\b|\bthe only (?:one|person|face)\b|"
+                    r"\b(?:just|only) one (?:person|face)\b", re.I)
+
+
+def face_count_answer(question: str, faces: int | None) -> str | None:
+    """The answer to a question about how many people the photo shows, from ``faces``, the clear faces the
+    detector found in it (:func:`unif2ace.pipeline.faces.detect_faces`): "How many people are in this
+    picture?" → "I see one face in this photo." or "I see 3 faces in this photo; I describe the largest
+    one."; "Is there more than one person?" → "No, I see one face in this photo."; "Is she alone?" → "Yes,
+    …". None for any other question, or when nothing was counted (a crop given without alignment)."""
+    from unif2ace.data.questions import is_yes_no
+
+    if not faces:
+        return None
+    seen = "I see one face in this photo." if faces == 1 else \
+        f"I see {faces} faces in this photo; I describe the largest one."
+    if _HOW_MANY.search(question):
+        return seen
+    if not is_yes_no(question):
+        return None
+    if _MORE_THAN_ONE.search(question):
+        return f"{'Yes' if faces > 1 else 'No'}, {seen}"
+    if _ALONE.search(question):
+        return f"{'Yes' if faces == 1 else 'No'}, {seen}"
+    return None
 
 
 def unseen_question(question: str) -> bool:

@@ -30,6 +30,7 @@ class FaceWarp:
 
     coeffs: tuple[float, float, float, float, float, float]
     size: int
+    faces: int | None = None  # clear faces found in the photo (face_warp); None when none was looked for
 
     def apply(self, image: Image.Image, resample=Image.BICUBIC, fill=0) -> Image.Image:
         return image.transform((self.size, self.size), Image.AFFINE, self.coeffs, resample, fillcolor=fill)
@@ -167,7 +168,14 @@ def _short(exc: BaseException, limit: int = 160) -> str:
 
 
 def detect_face(rgb: np.ndarray, threshold: float = 0.0):
-    """(box (left, top, right, bottom), 5 landmarks (5, 2)) of the largest confident face, or None.
+    """(box (left, top, right, bottom), 5 landmarks (5, 2)) of the largest confident face, or None
+    (:func:`detect_faces` without its count)."""
+    return detect_faces(rgb, threshold)[0]
+
+
+def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
+    """(the largest confident face's (box (left, top, right, bottom), 5 landmarks (5, 2)) or None, how many
+    clear faces the photo holds).
 
     Unlike the labeller's ``locate_face`` (which assumes pre-cropped faces and keeps weak
     detections), a user photo may hold anything: only detections scoring above ``threshold``
@@ -175,6 +183,8 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
     largest among the ones scoring at least half the best score is taken: a weak, larger false
     detection must not win over a clear face (scikit-image's astronaut saved as a JPEG: her face
     scores 1.63, the round mission patch on her suit 0.07 with a larger box, and was taken before).
+    The count is of those same clear faces (the patch is not one); a face much fainter than the
+    clearest, or too small for one upsampling, is not counted.
     """
     from unif2ace.data.labelling.face import _detector, _predictor, pick_face
 
@@ -183,10 +193,13 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
     if not dets:
         dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
     if not dets:
-        return None
+        return None, 0
     rect = dets[pick_face(dets, scores)]
     shape = _predictor("5")(rgb, rect)
-    return (rect.left(), rect.top(), rect.right(), rect.bottom()), np.array([[p.x, p.y] for p in shape.parts()], np.float32)
+    best = max(scores)
+    clear = sum(score >= best / 2 for score in scores) if best > 0 else 1
+    box = (rect.left(), rect.top(), rect.right(), rect.bottom())
+    return (box, np.array([[p.x, p.y] for p in shape.parts()], np.float32)), clear
 
 
 def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str = "the photo") -> FaceWarp:
@@ -196,7 +209,7 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
     shrink = max(image.size) / DETECT_SIDE
     small = image if shrink <= 1 else image.resize((max(1, round(image.width / shrink)),
                                                     max(1, round(image.height / shrink))), Image.BILINEAR)
-    found = detect_face(np.asarray(small.convert("RGB")))
+    found, faces = detect_faces(np.asarray(small.convert("RGB")))
     if found is not None and shrink > 1:
         box, pts = found
         found = tuple(v * shrink for v in box), pts * shrink
@@ -215,7 +228,7 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
     half = size / 2
     # input = centre + R(angle)·scale·(output − half)
     coeffs = (cos, -sin, cx - cos * half + sin * half, sin, cos, cy - sin * half - cos * half)
-    return FaceWarp(coeffs, size)
+    return FaceWarp(coeffs, size, faces)
 
 
 def centre_warp(image: Image.Image, size: int) -> FaceWarp:
@@ -228,10 +241,16 @@ def centre_warp(image: Image.Image, size: int) -> FaceWarp:
 
 def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12, name: str = "the photo"
                  ) -> tuple[Image.Image, FaceWarp]:
-    """(aligned ``size``×``size`` RGB crop, the warp used) for a path, PIL image or array."""
+    """(aligned ``size``×``size`` RGB crop, the warp used) for a path, PIL image or array. The crop's
+    ``info["faces"]`` is how many clear faces the photo holds (:func:`detect_faces`) when it was aligned,
+    and the given image's own count, if it has one, when not (a crop prepared again)."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
-    return warp.apply(pil), warp
+    crop = warp.apply(pil)
+    faces = warp.faces if align else getattr(image, "info", {}).get("faces")
+    if faces is not None:
+        crop.info["faces"] = faces
+    return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "load_image", "detect_face", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]

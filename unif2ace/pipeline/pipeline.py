@@ -497,6 +497,12 @@ class UniF2ace:
         read from the photo and its mirror image together (``generation/views.py``); the yes/no choice
         ("answer") decodes the photo alone.
 
+        A description asked for in a number of sentences or words ("Describe her in one sentence.", "Describe
+        him briefly.", "Give me three words to describe her.": :func:`unif2ace.data.questions.description_length`)
+        is composed from the full description, which is what is decoded and kept
+        (:func:`unif2ace.generation.brief.brief_description`): "A 57-year-old White man, smiling, wearing
+        glasses."; "Smiling, elderly man.".
+
         A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
         she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
         is asked as one question per part, each after the same earlier turns, and its answers are joined (an
@@ -532,9 +538,11 @@ class UniF2ace:
         generator = self._generator(seed, generator)
         crops = self.prepare(images, align)
         codes = self.encode_images(crops)
+        lengths = [None] * len(conversations)  # how short a description is asked to be ("in one sentence")
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
-            from unif2ace.data.questions import as_meant, asks_description
+            from unif2ace.data.questions import as_meant, asks_description, description_length
 
+            lengths = [description_length(as_meant(turns[-1][0])) for turns in conversations]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
             conversations = [[(CAPTION_QUESTION, None)] if asks_description(as_meant(turns[-1][0]))
@@ -590,6 +598,10 @@ class UniF2ace:
                            [answers[i] for i in described])
             if grounded_answers:
                 answers = self._grounded(conversations, answers, crops, codes, features)
+        if any(lengths):  # "Describe her in one sentence.": composed from the whole description, kept above
+            from unif2ace.generation.brief import brief_description
+
+            answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
         return answers
 
     def _recent_turns(self, turns: list, limit: int) -> list:
@@ -680,7 +692,10 @@ class UniF2ace:
         ask gets "I can't tell from this photo." (``constraints.off_question_yes_no``), as does an open
         question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
         and every "no" answer whose "not …" misnames what was asked is mended
-        (``constraints.mended_yes_no``). Yes/no questions about glasses or facial hair are answered
+        (``constraints.mended_yes_no``). A question about how many people the photo shows ("How many people
+        are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
+        (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
+        tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, as_meant, asked_attributes, asks_identity, is_yes_no
@@ -688,6 +703,7 @@ class UniF2ace:
             SECOND_WORDING,
             described_or_cant_tell,
             described_pronouns,
+            face_count_answer,
             first_person_cant_tell,
             grounded_answer,
             grounded_yes_no,
@@ -741,6 +757,8 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
                 out[i] = reply
+            elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
+                out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."

@@ -1,0 +1,95 @@
+"""Descriptions as short as a user asks for them.
+
+"Describe her in one sentence.", "Describe him briefly." and "Give me three words to describe her." are read
+as description requests (:func:`unif2ace.data.questions.description_length`); the model writes its usual
+description, and the answer is composed from what that description states, so it says nothing the
+description does not:
+
+    brief_description(caption, ("sentences", 1))
+        → "A 57-year-old White man, smiling, wearing glasses, in a black-and-white photo."
+    brief_description(caption, ("words", 3))  → "Smiling, elderly man."
+    brief_description(caption, ("sentences", 2))  → the description's first two sentences
+"""
+
+from __future__ import annotations
+
+import re
+
+_ETHNICITY_WORD = {"Indian": "South Asian"}  # the parser's value for "South Asian", as the descriptions say it
+_AGE_ADJECTIVE = {"child": "young", "teen": "teenage", "young adult": "young", "middle-aged": "middle-aged",
+                  "senior": "elderly"}
+_EXPRESSION = {"happy": "looking happy", "sad": "looking sad", "surprise": "looking surprised",
+               "neutral": "with a neutral expression"}
+_EXPRESSION_WORD = {"happy": "happy", "sad": "sad", "surprise": "surprised", "neutral": "calm"}
+
+
+def brief_description(caption: str, length: tuple[str, int]) -> str:
+    """``caption`` (the model's description) said in ``length``: ("sentences", 1) one composed sentence,
+    ("sentences", n) its first n sentences, ("words", n) at most n words (fewer when it states fewer
+    things). A description that states neither a gender nor an age is returned whole, as it is."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_age_years, parse_attribute
+
+    kind, n = length
+    if kind == "sentences" and n > 1:
+        return " ".join(re.split(r"(?<=[.!?])\s+", caption.strip())[:n])
+    attrs = {a: v for a in ATTRIBUTES if (v := parse_attribute(caption, a)) is not None}
+    if "gender" not in attrs and "age_group" not in attrs:
+        return caption
+    years = parse_age_years(caption)
+    return _words(attrs, n) if kind == "words" else _sentence(attrs, years)
+
+
+def _noun(attrs: dict, years: float | None) -> str:
+    """"man", "girl", "teenage girl" (a teenager of no stated age), "person", "child"."""
+    gender, group = attrs.get("gender"), attrs.get("age_group")
+    young = group in ("child", "teen")
+    if gender is None:
+        return {"child": "child", "teen": "teenager"}.get(group, "person")
+    noun = {("male", False): "man", ("female", False): "woman", ("male", True): "boy", ("female", True): "girl"}[
+        (gender, young)]
+    return f"teenage {noun}" if group == "teen" and years is None else noun
+
+
+def _article(word: str) -> str:
+    """"a" or "an" before ``word`` as it is spoken ("an 8-year-old", "an 11-year-old", "a 1-year-old")."""
+    spoken_vowel = re.match(r"(?:8|11-|18-|[aeiou])", word, re.I) is not None
+    return "an" if spoken_vowel else "a"
+
+
+def _expression(attrs: dict) -> str | None:
+    if attrs.get("smile") is True:
+        return "smiling"
+    return _EXPRESSION.get(attrs.get("emotion"))
+
+
+def _sentence(attrs: dict, years: float | None) -> str:
+    """"A 57-year-old White man, smiling, wearing glasses, in a black-and-white photo."."""
+    head = [f"{round(years)}-year-old"] if years is not None and years >= 1 else []
+    if "ethnicity" in attrs:
+        head.append(_ETHNICITY_WORD.get(attrs["ethnicity"], attrs["ethnicity"]))
+    head.append(_noun(attrs, years))
+    phrase = " ".join(head)
+    extras = [e for e in (_expression(attrs), "wearing glasses" if attrs.get("glasses") else None,
+                          "with facial hair" if attrs.get("facial_hair") else None,
+                          "in a black-and-white photo" if attrs.get("color") == "black and white" else None) if e]
+    text = f"{_article(phrase)} {phrase}" + "".join(f", {e}" for e in extras) + "."
+    return text[0].upper() + text[1:]
+
+
+def _words(attrs: dict, n: int) -> str:
+    """At most ``n`` words, the most telling first: the expression, the age, the person ("Smiling, elderly
+    man."); then the ethnicity and glasses."""
+    expression = "smiling" if attrs.get("smile") is True else _EXPRESSION_WORD.get(attrs.get("emotion"))
+    picks = [("expression", expression), ("age", _AGE_ADJECTIVE.get(attrs.get("age_group"))),
+             ("noun", _noun(attrs, None).split()[-1] if "gender" in attrs else None),
+             ("ethnicity", _ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
+             ("glasses", "bespectacled" if attrs.get("glasses") else None)]
+    chosen, used = {}, 0
+    for name, word in picks:
+        if word and used + len(word.split()) <= n:
+            chosen[name] = word
+            used += len(word.split())
+    adjectives = [chosen[k] for k in ("expression", "age", "glasses", "ethnicity") if k in chosen]
+    text = ", ".join(adjectives) + (f" {chosen['noun']}" if "noun" in chosen else "")
+    text = text.strip()
+    return text[0].upper() + text[1:] + "."
