@@ -1479,3 +1479,40 @@ def test_face_count_answer_says_how_many_faces_were_found(question, one, three):
     assert face_count_answer(question, 1) == one
     assert face_count_answer(question, 3) == three
     assert face_count_answer(question, None) is None  # nothing counted: left to the other checks
+
+
+@pytest.mark.parametrize("question, affirmed", [
+    ("He isn't a child, right?", "He is a child, right?"), ("Would you say he's not a kid anymore?", "Would you say he's a kid?"),
+    ("She's not old, is she?", "She's old, is she?"), ("He is no longer a teenager?", "He is a teenager?"),
+    ("This isn't a man, right?", "This is a man, right?"), ("She\u2019s not a teen, is she?", "She\u2019s a teen, is she?"),
+    # a negative question asks plainly (as_meant), and a denied smile is read by the smile's own words
+    ("Is he not a kid?", None), ("Isn't she old?", None), ("He's young, isn't he?", None),  # a tag asks no denial
+    ("She's not smiling, right?", None), ("Is she smiling?", None),
+])
+def test_affirmed_reads_the_claim_a_denial_asks_to_confirm(question, affirmed):
+    from unif2ace.generation.constraints import _affirmed
+
+    assert _affirmed(question) == affirmed
+
+
+def test_a_denied_gender_or_age_is_answered_as_the_denial_it_is():
+    # "Would you say he's not a kid anymore?" of a man got "No. He is a senior, not a child.": a Yes, in fact
+    man = "The image shows a close-up photo of a White senior man who is 57 years old. He has a happy expression."
+    assert grounded_yes_no("Would you say he's not a kid anymore?", "No. He is a senior, not a child.", man) == \
+        "Yes, he is a senior, not a child."
+    assert grounded_yes_no("He isn't a child, right?", "Yes, he is a senior, not a child.", man) is None  # it stands
+    assert grounded_yes_no("This isn't a man, right?", "Yes, this is a man.", man).startswith("No")
+    boy = "The image shows a close-up portrait of a White boy who is 6 years old. He is smiling."
+    assert grounded_yes_no("He isn't a child, right?", "Yes, he is a senior, not a child.", boy).startswith("No")
+    teen = "The image shows a close-up photo of a White teenager, aged 15. She is smiling."
+    assert grounded_yes_no("She's not old, is she?", "No, she is a senior.", teen) == "Yes, she looks about 15 years old."
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("No, he is middle-aged, not a child.", "Yes, he is middle-aged, not a child."), ("Yes. He is a child.", "No. He is a child."),
+    ("Yes, possibly: he looks about 15 years old.", "Possibly not: he looks about 15 years old."),
+])
+def test_other_polarity_swaps_the_yes_and_no(answer, expected):
+    from unif2ace.generation.constraints import _other_polarity
+
+    assert _other_polarity(answer) == expected

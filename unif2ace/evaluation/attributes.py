@@ -129,7 +129,8 @@ def _emotion(t: str, loose: bool) -> str | None:
 
 def _smile(t: str, loose: bool) -> bool | None:
     if _has(r"\b(?:not|isn't|aren't|never|without|no)\b(?: \w+)? (?:smile|smiling|grin|grinning)\b"
-            r"|\bno smile\b|\bunsmiling\b|\bstraight[- ]faced?\b|\bstraight face\b|\bsolemn\b", t):
+            r"|\bno smile\b|\bunsmiling\b|\bstraight[- ]faced?\b|\bstraight face\b|\bsolemn\b"
+            r"|\bserious(?: face| expression| look)?\b|\bstern\b", t):  # the training data's "Does she look serious?"
         return False
     if _has(r"\b(?:smile|smiles|smiling|smiled|grin|grins|grinning|laugh|laughs|laughing)\b", t):
         return True

@@ -858,6 +858,40 @@ def _the_rest(asked: dict, named: set[str], caption: str) -> str | None:
     return None
 
 
+# "He isn't a child, right?", "Would you say he's not a kid anymore?", "She is no longer a teenager?": a
+# statement that denies a gender or an age, asked to be confirmed (a negative question, "Isn't he a kid?", asks
+# plainly: data.questions.as_meant)
+_DENIED = re.compile(r"(?:(?<=\w)\s+(?:is|are|was|were|am)\s+(?:not|no longer)|(?<=\w)['’](?:s|re)\s+(?:not|no longer)|"
+                     r"(?<=\w)\s+(?:isn|aren|wasn|weren)['’]t)\s+", re.I)
+_ANYMORE = re.compile(r"\s+(?:anymore|any more|any longer)\b", re.I)
+
+
+def _affirmed(question: str) -> str | None:
+    """The claim a yes/no question denies, affirmed ("He isn't a child, right?" → "He is a child, right?"),
+    when what it denies is a gender or an age and nothing else; None for any other question ("Is she not
+    smiling?" asks about no smile, which the smile's own words read)."""
+    m = _DENIED.search(question)
+    if m is None or re.match(r"^\W*(?:is|are|was|were|does|do|did)\b", question, re.I):
+        return None  # "Is he not a kid?" asks as "Isn't he a kid?" does
+    verb = re.sub(r"n['’]t|\s+(?:not|no longer)", "", m[0].strip(), flags=re.I)  # "is", "'s"
+    joiner = "" if verb[0] in "'’" else " "
+    affirmed = _ANYMORE.sub("", f"{question[:m.start()]}{joiner}{verb} {question[m.end():]}")
+    values = set(_asked_values(affirmed))
+    if asked_age_range(affirmed) is not None:
+        values.add("age")
+    return affirmed if values and values <= {"gender", "age_group", "age"} else None
+
+
+def _other_polarity(answer: str) -> str:
+    """A yes/no answer said of the denied claim instead of the affirmed one: its Yes and No swapped ("No, he is
+    middle-aged, not a child." → "Yes, he is middle-aged, not a child."), a near miss's maybe as one
+    ("Yes, possibly: he looks about 15 years old." → "Possibly not: he looks about 15 years old.")."""
+    if re.match(r"^\s*yes,\s+possibly:\s*", answer, re.I):
+        return re.sub(r"^\s*yes,\s+possibly:", "Possibly not:", answer, flags=re.I)
+    return re.sub(r"^(\s*)(yes|no)\b", lambda m: m[1] + {"yes": "No", "no": "Yes"}[m[2].lower()], answer, count=1,
+                  flags=re.I)
+
+
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
                     age_margin: float = AGE_MARGIN_YEARS, young_margin: bool = True) -> str | None:
     """The answer to a yes/no question naming the person's gender, age group, smile, eyes, the photo's
@@ -887,6 +921,11 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     from unif2ace.data.questions import polar_age_answer, polar_answer
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
+    if (affirmed := _affirmed(question)) is not None:
+        # "Would you say he's not a kid anymore?" of a man got "No. He is a senior, not a child.": checked as
+        # "… he's a kid?", with the Yes and No of both answers swapped
+        grounded = grounded_yes_no(affirmed, _other_polarity(answer), caption, second, age_margin, young_margin)
+        return None if grounded is None else _other_polarity(grounded)
     asked = _asked_values(question)
     if asked.get("head_pose") in ("left", "right"):
         if len(asked) == 1:
