@@ -525,6 +525,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
     "Is this an old photo?", "Is this picture old?", "Is the photo recent?", "Is this a vintage photo?",
     "How old is this photo?", "Is this a new picture?",
+    "Is the lighting harsh?", "Is the light natural?", "Was a flash used?",  # got "Yes. It is a photo of a person."
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -547,6 +548,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Do you think she's in her 20s or 30s?", "Is this a man, a woman or a child?", "Is he grinning from ear to ear?",
     "Which direction is the face pointing?", "Tell me everything you can about this face.",
     "Is the person in the photo old?", "How old is the person in this picture?", "Is this a photo of an old woman?",
+    "Is the lighting dim?", "Is the light even?", "Is the photo brightly lit?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

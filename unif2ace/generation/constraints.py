@@ -1248,6 +1248,11 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
+                         # and a kind of light no label names ("Is the lighting harsh?": "Yes. It is a photo of a
+                         # person."; the labels say dim, bright or even)
+                         r"(?:harsh|hard|strong|flat|dramatic|natural|studio|artificial|warm|cold|cool)\s+"
+                         r"(?:light|lighting|light source)|(?:light|lighting)\s+(?:is\s+|look\s+|looks\s+)?"
+                         r"(?:harsh|hard|strong|flat|dramatic|natural|artificial|warm|cold|cool)|flash|"
                          rf"(?:old|older|vintage|antique|recent|new|newer|modern|dated|historic|historical)[- ]{_PHOTO_NOUN}|"
                          rf"^\W*(?:is|was)\s+(?:this|the|that|it|your)\s+{_PHOTO_NOUN}\s+(?:old|vintage|recent|new|dated)|"
                          rf"how old is (?:this|the|that|your) {_PHOTO_NOUN}|taken recently|recently taken|"
