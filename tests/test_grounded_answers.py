@@ -314,6 +314,11 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # a decade as a bound, "or so" and "-ish" as "about" (3 Dec 2026)
     ("Do they look like they are in their 60s or older?", (60, 200)), ("Is she in her 30s or younger?", (0, 39)),
     ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)),
+    # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
+    # got "Yes"); a span in years; an "or" of two bounds that share no age reads the first
+    ("Does the person look older than 30 but younger than 60?", (31, 59)), ("Is she over 20 and under 30?", (21, 29)),
+    ("Is she 40+ and under 50?", (40, 49)), ("Is he 30 to 40 years old?", (30, 40)), ("Is this an adult over 30?", (31, 200)),
+    ("Is she over 60 or under 10?", (61, 200)),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected

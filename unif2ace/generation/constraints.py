@@ -634,6 +634,7 @@ _AGE_BOUNDS = [
     # a decade as a bound ("in their 60s or older" got an age without a Yes or No; "30s or younger")
     (re.compile(r"\b([1-9]0)'?s\s+or (?:older|over|above|more)", re.I), lambda n: (n, 200)),
     (re.compile(r"\b([1-9]0)'?s\s+or (?:younger|under|below|less)", re.I), lambda n: (0, n + 9)),
+    # (the bounds above name a number; asked_age_range reads them all together)
     (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
     (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
@@ -649,10 +650,12 @@ _AGE_BOUNDS = [
     (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
 ]
+_NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 # An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
 _AGE_SPANS = [
-    (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b", re.I),
+    (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b|"
+                r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b", re.I),  # "Is he 30 to 40 years old?"
      lambda lo, up: (min(lo, up), max(lo, up))),
     (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}|"
                 rf"\b{_N}\s*or so\b|\b{_N}-?ish\b", re.I),
@@ -694,6 +697,12 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     (0–35) or "old" (56 and over); None when it names none of them. Numbers may be words ("older than
     five"; it got "Yes. He is a child." of a one-year-old)."""
     question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
+    # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
+    # bound alone read the first: a woman described as 60 got "Yes")
+    spans = [span(next(int(g) for g in m.groups() if g is not None))
+             for pattern, span in _AGE_BOUNDS[:_NUMBER_BOUNDS] for m in pattern.finditer(question)]
+    if spans and (lo := max(a for a, _ in spans)) <= (up := min(b for _, b in spans)):
+        return lo, up
     for pattern, span in _AGE_BOUNDS:
         if m := pattern.search(question):
             n = next((int(g) for g in m.groups() if g is not None), 0)
