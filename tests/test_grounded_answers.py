@@ -994,6 +994,9 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Is that a guess?", "It is my best reading"), ("Could you be wrong about that?", "It is my best reading"),
     ("Great, thanks!", "You're welcome"), ("Is that a cat?", None),
     ("Why do you think so?", "From how the face looks"), ("How do you know?", "From how the face looks"),
+    # "how can you tell?" after an answer about the age got "I can't tell from this photo."
+    ("how can you tell?", "From how the face looks"), ("How did you figure that out?", "From how the face looks"),
+    ("What is that based on?", "From how the face looks"), ("How can you tell if she is smiling?", None),
     ("Are you sure she is smiling?", None), ("Why is she sad?", None),
     ("is that your final answer?", "It is my best reading"),  # got "No, it is a photo of a man."
     ("Sticking with that?", "It is my best reading"), ("r u sure?", "Not entirely"),  # read as meant (chat spelling)

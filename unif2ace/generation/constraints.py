@@ -1417,7 +1417,12 @@ _SMALL_TALK = [
                 r"your (?:final|last|best) (?:answer|guess))|(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
      "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
-    (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that)?|what makes you (?:think|say) (?:so|that))$"),
+    # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
+    (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that| this| it)?|"
+                r"what makes you (?:think|say) (?:so|that)|how (?:can|could|do|did) you (?:tell|know|say(?: that| so)?)"
+                r"(?: that| this| it)?|how (?:did|do) you (?:get|work out|figure out|come up with) (?:that|this|it)|"
+                r"how (?:did|do) you (?:work|figure) (?:that|this|it) out|"
+                r"what (?:is|'s) (?:that|this|it) based on|based on what)$"),
      "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
     (re.compile(r"^(?:(?:hi|hello|hey)\s*,?\s*)?(?:(?:(?:can|could|would|will) you\s+(?:please\s+)?)?help(?: me)?(?: out)?"
                 r"(?:\s+(?:with|on)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie))?(?:\s*,?\s*please)?|"
