@@ -851,6 +851,9 @@ def test_a_question_about_gender_and_age_together_is_grounded_in_both():
     assert parse_attribute(got, "gender") == "female" and parse_age_years(got) == 7
     assert got == grounded_answer(question, "It is a boy.", girl)  # one form per question
     assert grounded_answer(question, "This is a girl. She is 7 years old, so she is a child.", girl) is None  # agrees
+    # a gender asked outright is named, not left to a pronoun (it got "She is 60 years old, so she is a senior.")
+    named = grounded_answer(question, "She is 7 years old, so she is a child.", girl)
+    assert named.startswith(("This is a girl.", "A girl.", "It is a girl.", "Female.", "Girl.")) and parse_age_years(named) == 7
     both = grounded_answer("Gender and age?", "She is 10 years old, so she is a child.", girl)
     assert both.startswith(("This is a girl.", "A girl.", "It is a girl.", "Female.", "Girl.")) and parse_age_years(both) == 7
     # the second wording votes on the gender only ("This is a boy." names no age group to vote with)

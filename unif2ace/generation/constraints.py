@@ -372,10 +372,14 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     several = asked_attributes(question)
     if len(several) < 2 or not set(several) <= {"gender", "age_group", "ethnicity", "smile", "emotion"}:
         return None
-    if all(_grounded_one(a, question, answer, caption, second if a in SECOND_WORDING else None) is None
-           for a in several):
-        return None  # the answer states every one as grounded (or the description leaves them out)
     from unif2ace.evaluation.attributes import parse_attribute
+
+    # a gender asked outright is named, not left to a pronoun ("Is the person male or female, and roughly how
+    # old?" got "She is 60 years old, so she is a senior.")
+    unnamed = "gender" in several and parse_attribute(_without_pronouns(answer), "gender", loose=True) is None
+    if not unnamed and all(_grounded_one(a, question, answer, caption, second if a in SECOND_WORDING else None) is None
+                           for a in several):
+        return None  # the answer states every one as grounded (or the description leaves them out)
 
     # the gender first (the second wording votes on it alone); the other parts speak of the voted gender
     # ("This is a boy. He is 16 years old, …", not "She is …")
