@@ -1529,3 +1529,44 @@ def test_other_polarity_swaps_the_yes_and_no(answer, expected):
     from unif2ace.generation.constraints import _other_polarity
 
     assert _other_polarity(answer) == expected
+
+
+def test_an_age_answer_whose_group_is_not_its_own_age_s_is_restated():
+    # "Guess the age within 5 years." got "She is 50 years old, so she is a senior." (50 is middle-aged)
+    woman = "The image shows a close-up photo of a White middle-aged woman who is 50 years old."
+    got = grounded_answer("Guess the age within 5 years.", "She is 50 years old, so she is a senior.", woman)
+    assert parse_age_years(got) == 50 and parse_attribute(re.sub(r"\d+ years old", "", got), "age_group") == "middle-aged"
+    assert grounded_answer("Guess the age.", "She is 50 years old, so she is middle-aged.", woman) is None
+
+
+@pytest.mark.parametrize("question, value", [
+    ("Is the face lit evenly?", "even"), ("Is she lit well?", "good"), ("Is the face lit poorly?", "dim"),
+    ("Is he lit brightly?", "bright"),  # "Is the face lit evenly?" got "Yes, he is even."
+])
+def test_lighting_asked_with_an_adverb_after_lit(question, value):
+    from unif2ace.generation.constraints import _asked_values
+
+    assert _asked_values(question)["lighting"] == value
+
+
+@pytest.mark.parametrize("question, span", [
+    ("Is the person older than me? I'm 30.", (31, 200)), ("I am 25. Is she younger than me?", (0, 24)),
+    ("Is he older than me?", None),  # no age of the asker's: nothing to compare with
+])
+def test_an_age_compared_with_the_asker_s_own(question, span):
+    assert asked_age_range(question) == span
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("What's the emotion on the face, in one word?", "He looks happy.", "Happy."),
+    ("Describe her mood in one word.", "She looks surprised.", "Surprised."),
+    ("In one word, what gender?", "This is a woman.", "Female."),
+    ("One word: how old does he look?", "He is 57 years old, so he is a senior.", "57."),
+    ("What's her ethnicity, in a single word?", "She is South Asian.", "South Asian."),
+    ("How old is he?", "He is 5.", None), ("Sum him up in one word.", "Smiling.", None),  # a description request
+    ("What's the emotion, in one word?", "I can't tell from this photo.", None),
+])
+def test_one_word_answers_with_the_value_alone(question, answer, expected):
+    from unif2ace.generation.brief import one_word
+
+    assert one_word(question, answer) == expected

@@ -9,6 +9,9 @@ description does not:
         → "A 57-year-old White man, smiling, wearing glasses, in a black-and-white photo."
     brief_description(caption, ("words", 3))  → "Smiling, elderly man."
     brief_description(caption, ("sentences", 2))  → the description's first two sentences
+
+and a question about one attribute asked in one word ("What's the emotion on the face, in one word?") gets the
+value alone (:func:`one_word`: "Happy.").
 """
 
 from __future__ import annotations
@@ -93,3 +96,27 @@ def _words(attrs: dict, n: int) -> str:
     text = ", ".join(adjectives) + (f" {chosen['noun']}" if "noun" in chosen else "")
     text = text.strip()
     return text[0].upper() + text[1:] + "."
+
+
+_ONE_WORD = re.compile(r"\b(?:in|with|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+word\b|\bone[- ]word\b|"
+                       r"\bsingle word\b", re.I)
+_VALUE_WORD = {"emotion": lambda v: {"surprise": "surprised"}.get(v, v), "gender": lambda v: v,
+               "age_group": lambda v: {"teen": "teenager"}.get(v, v), "ethnicity": lambda v: _ETHNICITY_WORD.get(v, v)}
+
+
+def one_word(question: str, answer: str) -> str | None:
+    """The answer to a question about one attribute that asks for one word ("What's the emotion on the face,
+    in one word?" → "Happy.", not "He looks happy."): the value the answer names, alone; None when the
+    question asks no such thing or the answer names no value (it is left as it is)."""
+    from unif2ace.data.questions import asked_attribute
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    if not _ONE_WORD.search(question) or (attr := asked_attribute(question)) not in _VALUE_WORD:
+        return None
+    if attr == "age_group" and (years := parse_age_years(answer)) is not None and years >= 1:
+        return f"{round(years)}."  # "One word: how old does he look?" → "57."
+    value = parse_attribute(answer, attr, loose=True)
+    if value is None:
+        return None
+    word = _VALUE_WORD[attr](value)
+    return f"{word[0].upper()}{word[1:]}."

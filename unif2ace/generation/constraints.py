@@ -139,14 +139,15 @@ _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|
 _LIGHT_WORD = r"(?:light|lighting|lit|illuminated|illumination|exposure|exposed)"
 _LIGHTING_ASKED = [
     ("dim", re.compile(rf"\b(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly|under-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                       rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+|a bit\s+)?(?:dim|dark|low|poor|bad)\b|"
+                       rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+|a bit\s+)?(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly)\b|"
                        r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b", re.I)),
     ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?bright\b|\bover-?exposed\b", re.I)),
+                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b", re.I)),
     ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|uniform|balanced)\b", re.I)),
+                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|balanced)\b", re.I)),
     ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
-                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right)\b", re.I)),
+                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right|well|"
+                        r"nicely|properly)\b", re.I)),
 ]
 
 
@@ -445,6 +446,11 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         _YOUNG_NOUN.search(answer) and group in ("young adult", "middle-aged", "senior")
         or _GROWN_NOUN.search(answer) and group == "child")
     other_age = other_age or wrong_noun
+    # nor one whose group is not its own age's ("Guess the age within 5 years." → "She is 50 years old, so she
+    # is a senior."; the parser reads the years first, so the group word is read without them)
+    if attr == "age_group" and (stated := parse_age_years(answer)) is not None:
+        worded = parse_attribute(re.sub(r"\b\d{1,3}\s*(?:years?|yrs?)(?:[\s-]*old)?", " ", answer), "age_group")
+        other_age = other_age or worded not in (None, parse_attribute(f"{round(stated)} years old", "age_group"))
     # an answer about the gender or age that also speaks of something else is garbled, though it names the
     # right value ("Is she a teenager or a young adult?" → "Slightly open, with middle-aged woman.")
     garbled = attr in ("gender", "age_group") and any(
@@ -655,6 +661,7 @@ _AGE_BOUNDS = [
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
+_MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
 # An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
 _AGE_SPANS = [
@@ -701,6 +708,8 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     (0–35) or "old" (56 and over); None when it names none of them. Numbers may be words ("older than
     five"; it got "Yes. He is a child." of a one-year-old)."""
     question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
+    if m := _MY_AGE.search(question):  # "Is she older than me? I'm 30." is "older than 30"
+        question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
     # bound alone read the first: a woman described as 60 got "Yes")
     spans = [span(next(int(g) for g in m.groups() if g is not None))

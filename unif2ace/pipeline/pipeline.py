@@ -692,13 +692,15 @@ class UniF2ace:
         ask gets "I can't tell from this photo." (``constraints.off_question_yes_no``), as does an open
         question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
         and every "no" answer whose "not …" misnames what was asked is mended
-        (``constraints.mended_yes_no``). A question about how many people the photo shows ("How many people
+        (``constraints.mended_yes_no``); an open question about one attribute asked in one word gets the value
+        alone (``brief.one_word``: "Happy."). A question about how many people the photo shows ("How many people
         are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
         tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
         from unif2ace.data.questions import CANT_TELL, as_meant, asked_attributes, asks_identity, is_yes_no
+        from unif2ace.generation.brief import one_word
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             described_or_cant_tell,
@@ -771,6 +773,8 @@ class UniF2ace:
                 out[i] = mine
             elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
+            elif not polar[i] and (word := one_word(question, out[i])) is not None:  # "…, in one word?" → "Happy."
+                out[i] = word
         return out
 
     @torch.no_grad()
