@@ -93,9 +93,8 @@ def _words(attrs: dict, n: int) -> str:
             chosen[name] = word
             used += len(word.split())
     adjectives = [chosen[k] for k in ("expression", "age", "glasses", "ethnicity") if k in chosen]
-    text = ", ".join(adjectives) + (f" {chosen['noun']}" if "noun" in chosen else "")
-    text = text.strip()
-    return text[0].upper() + text[1:] + "."
+    text = (", ".join(adjectives) + (f" {chosen['noun']}" if "noun" in chosen else "")).strip()
+    return text[0].upper() + text[1:] + "." if text else _sentence(attrs, None)
 
 
 _ONE_WORD = re.compile(r"\b(?:in|with|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+word\b|\bone[- ]word\b|"
