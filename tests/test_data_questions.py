@@ -586,3 +586,12 @@ def test_a_message_is_split_into_the_whole_questions_it_asks(message, parts):
 ])
 def test_description_length_reads_how_short_a_description_is_asked_to_be(question, length):
     assert Q.description_length(question) == length
+
+
+@pytest.mark.parametrize("question, polar", [
+    ("I wonder if she's older than 40.", True), ("I do wonder whether he is smiling.", True),  # it got a remark's reply
+    ("I wonder how old she is.", False),
+    ("Tell me whether the person is smiling.", False),  # the training data's open form: "She is smiling."
+])
+def test_i_wonder_if_asks_yes_or_no(question, polar):
+    assert Q.is_yes_no(question) == polar

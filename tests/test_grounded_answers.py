@@ -1570,3 +1570,15 @@ def test_one_word_answers_with_the_value_alone(question, answer, expected):
     from unif2ace.generation.brief import one_word
 
     assert one_word(question, answer) == expected
+
+
+def test_an_answer_that_names_the_wrong_thing_for_the_mood_or_two_age_groups_is_garbled():
+    boy = ("The image shows a close-up portrait of a South Asian boy who is 1 year old. He has his mouth slightly "
+           "open. His eyes are open.")
+    # the mouth alone says nothing of the mood (the description states no expression): "I can't tell"
+    assert grounded_answer("Do you think the person is happy or sad?", "Slightly open, with the lips parted.", boy) == \
+        "I can't tell from this photo."
+    assert grounded_answer("How does he feel?", "He is smiling, with his mouth slightly open.", boy) is None
+    # two age groups at once: the described age
+    got = grounded_answer("Is the person young, middle-aged or old?", "child. He is a senior.", boy)
+    assert parse_age_years(got) == 1 and "senior" not in got

@@ -418,8 +418,9 @@ _HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:
 _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger|over|under|above|below|at least|at most|"
                        r"more than|less than|about|around|roughly|\d+)\b)|"
                        r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
-                       r"(?:chance|likelihood|probability)|(?:any|got any|no) idea|(?:i'm |i am |i was |just )?"
-                       r"(?:wondering|wonder|curious))\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
+                       r"(?:chance|likelihood|probability)|(?:any|got any|no) idea|(?:i'm |i am |i was |just |i |i do )?"
+                       r"(?:wondering|wonder|curious))"  # "I wonder if she's older than 40." (it got a remark's reply)
+                       r"\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
 _STATEMENT = re.compile(
     r"^(?:(?:so|and|but|oh|ah|then|ok|okay)[,\s]+)?(?:(?:i (?:think|guess|bet|assume|suppose|reckon|believe|'d say|would say|'d guess|would guess)|my guess is|"
     r"i'm guessing|you think|possibly|perhaps|maybe|probably|presumably|surely)(?: that)?[,\s]+)?"

@@ -458,6 +458,10 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # an open question answered as a yes/no one ("How old would you guess?" → "No, he is a young adult, not a
     # senior.") is garbled too, whatever it names
     garbled = garbled or _YES_NO_START.match(answer) is not None
+    # an answer naming two age groups is garbled too ("Is the person young, middle-aged or old?" → "child. He is
+    # a senior." of a boy described as 1)
+    garbled = garbled or attr == "age_group" and len({g for part in re.split(r"[.;!?]", answer)
+                                                      if (g := parse_attribute(part, "age_group")) is not None}) > 1
     # and one about anything else that speaks of another thing too ("Are her eyes closed or open?" → "Black.
     # Her eyes are open."; "Slightly open, with the lips parted.")
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
@@ -502,7 +506,12 @@ def _names_other(answer: str, attr: str) -> bool:
     # read loosely only a short answer that does not name the asked attribute itself: "Closed." names the
     # mouth or the eyes, whichever was not asked; "His eyes are closed." names no mouth
     loose = len(answer.split()) <= 3 and parse_attribute(answer, attr, loose=True) is None
-    return not says_cant_tell(answer) and any(parse_attribute(words, a, loose=loose) is not None for a in others)
+    if says_cant_tell(answer):
+        return False
+    if attr == "emotion" and parse_attribute(words, "mouth", loose=True) is not None and \
+            parse_attribute(words, "smile") is None and parse_attribute(words, "emotion", loose=True) is None:
+        return True  # the mouth alone says nothing of the mood ("Happy or sad?" → "Slightly open, with the lips parted.")
+    return any(parse_attribute(words, a, loose=loose) is not None for a in others)
 
 
 _YES_NO_START = re.compile(r"^\s*(?:yes|no)\b", re.I)
