@@ -595,3 +595,19 @@ def test_description_length_reads_how_short_a_description_is_asked_to_be(questio
 ])
 def test_i_wonder_if_asks_yes_or_no(question, polar):
     assert Q.is_yes_no(question) == polar
+
+
+@pytest.mark.parametrize("message, other", [
+    ("¿Cuántos años tiene esta persona?", True), ("Quel âge a cette personne?", True), ("Wie alt ist diese Person?", True),
+    ("Ist sie glücklich?", True), ("Сколько лет этому человеку?", True), ("这个人多大了？", True),
+    # typos, chat spellings, names and lone words stay English
+    ("Whats the age of the persn in the pic?", False), ("how old r u", False), ("Is this Barack Obama?", False),
+    ("Smilng?", False), ("Is she a señorita?", False), ("ok", False),
+])
+def test_not_english_finds_messages_in_another_language(message, other):
+    assert Q.not_english(message) == other
+
+
+def test_no_question_of_the_data_reads_as_another_language():
+    p = Q.Person.of({"gender": "female"})
+    assert not [t for t in Q.all_templates() if Q.not_english(p.fill(t, group="a senior", adj="happy"))]

@@ -1582,3 +1582,11 @@ def test_an_answer_that_names_the_wrong_thing_for_the_mood_or_two_age_groups_is_
     # two age groups at once: the described age
     got = grounded_answer("Is the person young, middle-aged or old?", "child. He is a senior.", boy)
     assert parse_age_years(got) == 1 and "senior" not in got
+
+
+def test_a_question_in_another_language_is_told_the_model_reads_english(pipe):
+    from unif2ace.data.questions import ENGLISH_ONLY
+
+    got = pipe.ask(_images(2, 4), ["¿Cuántos años tiene esta persona?", "Quel âge a cette personne?"], align=False,
+                   max_new_tokens=3)
+    assert got == [ENGLISH_ONLY, ENGLISH_ONLY]  # it got "I can't tell from this photo."

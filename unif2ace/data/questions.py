@@ -295,6 +295,23 @@ def spelled(question: str) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'-]+", fix, question)
 
 
+ENGLISH_ONLY = "I can only answer questions in English. Please ask in English, for example: \"How old is this person?\""
+
+
+def not_english(message: str) -> bool:
+    """Whether a message is written in another language than English ("¿Cuántos años tiene esta persona?",
+    "Quel âge a cette personne?", "Сколько лет этому человеку?"): at most two in five of its words are
+    English or the questions' own, counting words of two letters or more, of which there are at least two
+    (or any in a script other than Latin). Typos ("Whats the age of the persn?") and names ("Is this
+    Barack Obama?") leave enough English words; a lone unknown word ("Smilng?") is not judged."""
+    words = [w for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", message.lower()) if len(w) >= 2]
+    other_script = any(not ("a" <= c <= "z" or "\u00c0" <= c <= "\u024f" or c == "'") for w in words for c in w)
+    if not words or len(words) < 2 and not other_script:
+        return False
+    known, _ = _vocabulary()
+    return sum(w in known or w in _english() for w in words) <= 0.4 * len(words)
+
+
 # a negative question ("Isn't she smiling?", "Doesn't he look old?"): asked plainly, its Yes means the same
 _NEGATIVE_AUX = re.compile(r"^(\W*(?:(?:hi|hey|hello|ok|okay|so|well|and|but)\W+)?)(is|are|was|were|does|do|did|has|have|"
                            r"can|could|will|would|should)n[’']t\b", re.I)

@@ -693,13 +693,22 @@ class UniF2ace:
         question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
         and every "no" answer whose "not …" misnames what was asked is mended
         (``constraints.mended_yes_no``); an open question about one attribute asked in one word gets the value
-        alone (``brief.one_word``: "Happy."). A question about how many people the photo shows ("How many people
+        alone (``brief.one_word``: "Happy."); a question in another language than English is told so
+        (``data.questions.not_english``). A question about how many people the photo shows ("How many people
         are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
         tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
-        from unif2ace.data.questions import CANT_TELL, as_meant, asked_attributes, asks_identity, is_yes_no
+        from unif2ace.data.questions import (
+            CANT_TELL,
+            ENGLISH_ONLY,
+            as_meant,
+            asked_attributes,
+            asks_identity,
+            is_yes_no,
+            not_english,
+        )
         from unif2ace.generation.brief import one_word
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
@@ -759,6 +768,8 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
                 out[i] = reply
+            elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
+                out[i] = ENGLISH_ONLY
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
