@@ -501,9 +501,10 @@ def test_a_question_about_who_the_person_is_is_read_as_one(question, identity):
     assert Q.asks_identity(question) == identity
 
 
-def test_no_question_of_the_data_reads_as_a_description_request():
+@pytest.mark.parametrize("reads_as", [Q.asks_description, Q.not_english], ids=["a description request", "another language"])
+def test_no_question_of_the_data_reads_as(reads_as):
     p = Q.Person.of({"gender": "female"})
-    assert not [t for t in Q.all_templates() if Q.asks_description(p.fill(t, group="a senior", adj="happy"))]
+    assert not [t for t in Q.all_templates() if reads_as(p.fill(t, group="a senior", adj="happy"))]
 
 
 def test_every_hand_written_template_reads_as_its_kind():
@@ -606,8 +607,3 @@ def test_i_wonder_if_asks_yes_or_no(question, polar):
 ])
 def test_not_english_finds_messages_in_another_language(message, other):
     assert Q.not_english(message) == other
-
-
-def test_no_question_of_the_data_reads_as_another_language():
-    p = Q.Person.of({"gender": "female"})
-    assert not [t for t in Q.all_templates() if Q.not_english(p.fill(t, group="a senior", adj="happy"))]
