@@ -296,10 +296,13 @@ def _understanding(args: argparse.Namespace) -> int:
     rep, art = evaluate_understanding(pipe, args.data, s, judge=judge, progress=not args.quiet)
     _stamp(rep, meta)
     rep["examples"] = {"captions": art["caption_examples"], "qa": art["qa_examples"]}
+    # the open questions' accuracy, which the headline's vqa_*_accuracy and their targets are (an attribute's
+    # plain entry counts its yes/no questions too: 76.3% against the headline's 72.7% for the age group on test)
     attrs = [k for k in rep["vqa"] if "(" not in k and k not in ("overall", "overall_strict_text")]
-    R.bar_chart(attrs, {"model": [rep["vqa"][a]["accuracy"] for a in attrs],
-                        "majority answer": [rep["vqa_majority_baseline"].get(a, {}).get("accuracy") for a in attrs]},
-                out / "vqa.png", "VQA accuracy by attribute", "accuracy",
+    shown = [f"{a} (open)" if f"{a} (open)" in rep["vqa"] else a for a in attrs]
+    R.bar_chart(attrs, {"model": [rep["vqa"][a]["accuracy"] for a in shown],
+                        "majority answer": [rep["vqa_majority_baseline"].get(a, {}).get("accuracy") for a in shown]},
+                out / "vqa.png", "VQA accuracy by attribute, open questions", "accuracy",
                 targets={"gender": TARGETS["vqa_gender_accuracy"], "age_group": TARGETS["vqa_age_group_accuracy"]})
     ba = rep["captions"]["attributes"]["by_attribute"]
     R.bar_chart(list(ba), {"precision": [x["precision"] for x in ba.values()], "recall": [x["recall"] for x in ba.values()]},
