@@ -504,8 +504,9 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
 _COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in
+_POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"  # "Could you please …"
 _DESCRIPTION_REQUEST = re.compile(
-    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+    _POLITE +
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|"
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
@@ -526,13 +527,13 @@ _DESCRIPTION_REQUEST = re.compile(
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
 # description asked for in a number of words
 _WORDS_REQUEST = re.compile(
-    rf"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+)?"
+    rf"{_POLITE}(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+)?"
     rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?words?\s+(?:to describe|that describe|describing|for|about)\s+"
     rf"(?:{_WHOLE})\s*[.?!]*$|"
-    rf"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:describe|sum|summari[sz]e)\s+"
+    rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
     rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few) words?\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
-_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)\s+(?:\w+\s+)?(words?|sentences?)\b")
+_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?(words?|sentences?)\b")
 
 
 def asks_description(question: str) -> bool:
@@ -547,8 +548,12 @@ def description_length(question: str) -> tuple[str, int] | None:
     """How long a description request asks the description to be: ("words", 3) for "Give me three words
     to describe her.", ("sentences", 1) for "Describe him in one sentence." or "Describe her briefly.";
     None for a request that sets no length ("Tell me about this person.") or for any other question."""
-    if not asks_description(question):
-        return None
+    return asked_length(question) if asks_description(question) else None
+
+
+def asked_length(question: str) -> tuple[str, int] | None:
+    """The length any question asks its answer to have: ("words", 1) for "What's her mood, in one word?" or "a
+    one-word answer", ("sentences", 1) for "briefly"; None when it sets none."""
     q = _core(question)
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 
+from unif2ace.data.questions import EMOTION_ADJ, _gender_word
+
 _ETHNICITY_WORD = {"Indian": "South Asian"}  # the parser's value for "South Asian", as the descriptions say it
 _AGE_ADJECTIVE = {"child": "young", "teen": "teenage", "young adult": "young", "middle-aged": "middle-aged",
                   "senior": "elderly"}
-_EXPRESSION = {"happy": "looking happy", "sad": "looking sad", "surprise": "looking surprised",
-               "neutral": "with a neutral expression"}
-_EXPRESSION_WORD = {"happy": "happy", "sad": "sad", "surprise": "surprised", "neutral": "calm"}
+_EXPRESSION = {**{e: f"looking {adj}" for e, adj in EMOTION_ADJ.items()}, "neutral": "with a neutral expression"}
+_EXPRESSION_WORD = {**EMOTION_ADJ, "neutral": "calm"}
 
 
 def brief_description(caption: str, length: tuple[str, int]) -> str:
@@ -44,12 +45,10 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
 
 def _noun(attrs: dict, years: float | None) -> str:
     """"man", "girl", "teenage girl" (a teenager of no stated age), "person", "child"."""
-    gender, group = attrs.get("gender"), attrs.get("age_group")
-    young = group in ("child", "teen")
-    if gender is None:
+    group = attrs.get("age_group")
+    if attrs.get("gender") is None:
         return {"child": "child", "teen": "teenager"}.get(group, "person")
-    noun = {("male", False): "man", ("female", False): "woman", ("male", True): "boy", ("female", True): "girl"}[
-        (gender, young)]
+    noun = _gender_word(attrs).split()[-1]  # "a boy" → "boy", as the training data's answers say it
     return f"teenage {noun}" if group == "teen" and years is None else noun
 
 
@@ -97,9 +96,7 @@ def _words(attrs: dict, n: int) -> str:
     return text[0].upper() + text[1:] + "." if text else _sentence(attrs, None)
 
 
-_ONE_WORD = re.compile(r"\b(?:in|with|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+word\b|\bone[- ]word\b|"
-                       r"\bsingle word\b", re.I)
-_VALUE_WORD = {"emotion": lambda v: {"surprise": "surprised"}.get(v, v), "gender": lambda v: v,
+_VALUE_WORD = {"emotion": lambda v: EMOTION_ADJ[v], "gender": lambda v: v,
                "age_group": lambda v: {"teen": "teenager"}.get(v, v), "ethnicity": lambda v: _ETHNICITY_WORD.get(v, v)}
 
 
@@ -107,10 +104,10 @@ def one_word(question: str, answer: str) -> str | None:
     """The answer to a question about one attribute that asks for one word ("What's the emotion on the face,
     in one word?" → "Happy.", not "He looks happy."): the value the answer names, alone; None when the
     question asks no such thing or the answer names no value (it is left as it is)."""
-    from unif2ace.data.questions import asked_attribute
+    from unif2ace.data.questions import asked_attribute, asked_length
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
-    if not _ONE_WORD.search(question) or (attr := asked_attribute(question)) not in _VALUE_WORD:
+    if asked_length(question) != ("words", 1) or (attr := asked_attribute(question)) not in _VALUE_WORD:
         return None
     if attr == "age_group" and (years := parse_age_years(answer)) is not None and years >= 1:
         return f"{round(years)}."  # "One word: how old does he look?" → "57."

@@ -542,11 +542,12 @@ class UniF2ace:
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
             from unif2ace.data.questions import as_meant, asks_description, description_length
 
-            lengths = [description_length(as_meant(turns[-1][0])) for turns in conversations]
+            meant = [as_meant(turns[-1][0]) for turns in conversations]
+            lengths = [description_length(q) for q in meant]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
-            conversations = [[(CAPTION_QUESTION, None)] if asks_description(as_meant(turns[-1][0]))
-                             else turns for turns in conversations]
+            conversations = [[(CAPTION_QUESTION, None)] if asks_description(q) else turns
+                             for q, turns in zip(meant, conversations)]
         batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
         mode = YES_NO_DEFAULT if constrain_yes_no is True else constrain_yes_no
