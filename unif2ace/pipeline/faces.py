@@ -173,6 +173,12 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
     return detect_faces(rgb, threshold)[0]
 
 
+# A face HOG's upright detector misses is looked for again in other copies of the photo, cheapest first:
+# contrast equalised (an over- or under-exposed photo), turned by each of TILTS degrees (a tilted head: the
+# detector is trained on faces within about 15° of upright), then upsampled twice (a small or soft face).
+TILTS = (-25.0, 25.0)
+
+
 def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
     """(the largest confident face's (box (left, top, right, bottom), 5 landmarks (5, 2)) or None, how many
     clear faces the photo holds).
@@ -184,22 +190,67 @@ def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
     detection must not win over a clear face (scikit-image's astronaut saved as a JPEG: her face
     scores 1.63, the round mission patch on her suit 0.07 with a larger box, and was taken before).
     The count is of those same clear faces (the patch is not one); a face much fainter than the
-    clearest, or too small for one upsampling, is not counted.
+    clearest, or too small to be found, is not counted.
+
+    When the photo as given (and upsampled once) shows no face, the same detector looks again at its
+    copy with equalised contrast, then at copies turned by :data:`TILTS` degrees, then at the photo
+    upsampled twice, and takes the first that finds one (the box and landmarks are mapped back to the
+    photo's pixels; a turned copy's box is the square of the same side around the face's centre). UTKFace
+    photos made brighter, tilted by 20° or JPEG-compressed, and chips that the first look missed, are found
+    this way (docs/inference.md, "Photos taken otherwise"); a photo without a face costs a few more looks.
     """
-    from unif2ace.data.labelling.face import _detector, _predictor, pick_face
+    from unif2ace.data.labelling.face import _detector
 
     det = _detector()
-    dets, scores, _ = det.run(rgb, 0, threshold)
-    if not dets:
-        dets, scores, _ = det.run(rgb, 1, threshold)  # small faces: upsample once
-    if not dets:
-        return None, 0
+    looks = [(rgb, None, (0, 1)),
+             (lambda: np.asarray(ImageOps.equalize(Image.fromarray(rgb))), None, (0, 1)),
+             *[(None, angle, (0, 1)) for angle in TILTS],
+             (rgb, None, (2,))]
+    for image, angle, upsamples in looks:
+        if angle is not None:
+            image, to_photo = _turned(rgb, angle)
+        else:
+            image, to_photo = (image() if callable(image) else image), None
+        for upsample in upsamples:
+            dets, scores, _ = det.run(image, upsample, threshold)
+            if dets:
+                return _found(image, dets, scores, to_photo)
+    return None, 0
+
+
+def _found(image: np.ndarray, dets, scores, to_photo):
+    """detect_faces' answer from one look's detections (in ``image``, which ``to_photo`` maps back to the
+    photo when it is a turned copy)."""
+    from unif2ace.data.labelling.face import _predictor, pick_face
+
     rect = dets[pick_face(dets, scores)]
-    shape = _predictor("5")(rgb, rect)
+    shape = _predictor("5")(image, rect)
     best = max(scores)
     clear = sum(score >= best / 2 for score in scores) if best > 0 else 1
     box = (rect.left(), rect.top(), rect.right(), rect.bottom())
-    return (box, np.array([[p.x, p.y] for p in shape.parts()], np.float32)), clear
+    pts = np.array([[p.x, p.y] for p in shape.parts()], np.float32)
+    if to_photo is not None:
+        centre = to_photo(np.array([[(box[0] + box[2]) / 2, (box[1] + box[3]) / 2]]))[0]
+        half = max(box[2] - box[0], box[3] - box[1]) / 2
+        box = (centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half)
+        pts = to_photo(pts).astype(np.float32)
+    return (box, pts), clear
+
+
+def _turned(rgb: np.ndarray, degrees: float):
+    """(``rgb`` turned by ``degrees`` about its centre, uncropped, as a new array; the map from its pixels back
+    to ``rgb``'s: (N, 2) → (N, 2))."""
+    h, w = rgb.shape[:2]
+    a = math.radians(degrees)
+    cos, sin = math.cos(a), math.sin(a)
+    W, H = (math.ceil(abs(w * cos) + abs(h * sin) - 1e-6), math.ceil(abs(w * sin) + abs(h * cos) - 1e-6))
+    # photo = centre + R·(turned − turned centre), in PIL's continuous coordinates (a pixel's centre at +½)
+    R = np.array([[cos, -sin], [sin, cos]])
+    c_in, c_out = np.array([w / 2, h / 2]), np.array([W / 2, H / 2])
+    t = c_in - R @ c_out
+    turned = Image.fromarray(rgb).transform((W, H), Image.AFFINE, (R[0, 0], R[0, 1], t[0], R[1, 0], R[1, 1], t[1]),
+                                            Image.BILINEAR)
+    return np.asarray(turned), lambda p: (p + 0.5) @ R.T + t - 0.5  # pixel indices, as dlib gives them
 
 
 def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str = "the photo") -> FaceWarp:
@@ -253,4 +304,4 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
