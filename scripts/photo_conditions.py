@@ -10,6 +10,10 @@ description states against the photo's labels (among the photos found, and over 
 wrong), and how often they agree with the description of the chip read as the evaluation reads it (without
 alignment: the first row). Writes report.json with every description.
 
+``--exposure`` prints instead the 1st, 50th and 99th percentiles of the face luminance of the split's chips
+(``unif2ace.pipeline.faces.face_luminance``), the training range ``EXPOSURE_RANGE`` there is set from
+(``--split train --num-samples 0``: every chip); it loads no model (``--model`` is still required).
+
 The "larger picture" is a 640×480 frame whose background is another photo of the split, blurred; the chip
 is pasted whole at a seeded place (its own hair and background around the face).
 """
@@ -116,17 +120,37 @@ def table(rows: dict) -> str:
     return "\n".join(lines)
 
 
+def exposure_percentiles(args) -> int:
+    import numpy as np
+
+    from unif2ace.evaluation.tasks import load_images, load_records
+    from unif2ace.pipeline.faces import face_luminance
+
+    store, records = load_records(args.data, args.split, args.num_samples or None, args.seed)
+    lum = np.array([face_luminance(im) for im in load_images(store, records)])
+    low, middle, high = np.percentile(lum, [1, 50, 99])
+    print(f"{len(lum)} chips of {args.split}: face luminance 1st / 50th / 99th percentile {low:.1f} / {middle:.1f} / {high:.1f}")
+    return 0
+
+
 def main() -> int:
     from unif2ace.evaluation.tasks import add_split_arguments, open_split
     from unif2ace.io import atomic_write_text
-    from unif2ace.progress import bar
+    from unif2ace.progress import bar, setup_logging
 
+    setup_logging()  # the progress bar's log lines when stderr is a file
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_split_arguments(ap)
-    ap.add_argument("--out", required=True, help="folder for report.json")
+    ap.add_argument("--out", default=None, help="folder for report.json (required unless --exposure)")
+    ap.add_argument("--exposure", action="store_true",
+                    help="print the percentiles of the chips' face luminance and stop (no model is loaded)")
     ap.add_argument("--conditions", nargs="+", default=None, metavar="NAME",
                     help=f"only the conditions whose name contains one of these words (all: {', '.join(CONDITIONS)})")
     args = ap.parse_args()
+    if args.exposure:
+        return exposure_percentiles(args)
+    if args.out is None:
+        ap.error("--out is required")
     pipe, records, images = open_split(args)
     chosen = {k: f for k, f in CONDITIONS.items() if not args.conditions or any(w in k for w in args.conditions)}
     if not chosen:

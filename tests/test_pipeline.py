@@ -660,3 +660,48 @@ def test_the_extra_looks_find_no_face_where_there_is_none(name):
     if image.ndim == 2:
         image = np.stack([image] * 3, -1)
     assert detect_faces(np.ascontiguousarray(image[..., :3])) == (None, 0)
+
+
+# ----------------------------------------------------------------------------- exposure
+def test_face_luminance_is_the_luma_of_the_middle_half():
+    from unif2ace.pipeline.faces import face_luminance
+
+    crop = np.zeros((64, 64, 3), np.uint8)
+    crop[16:48, 16:48] = (200, 100, 50)  # the middle half; the rest (black) does not count
+    assert face_luminance(Image.fromarray(crop)) == pytest.approx(0.299 * 200 + 0.587 * 100 + 0.114 * 50)
+
+
+def test_exposure_outside_the_training_range_is_brought_to_its_median(astronaut):
+    from PIL import ImageEnhance
+
+    from unif2ace.pipeline.faces import EXPOSURE_RANGE, face_luminance, normalise_exposure
+
+    low, middle, high = EXPOSURE_RANGE
+    crop = prepare_face(astronaut, 64)[0]
+    assert low <= face_luminance(crop) <= high and normalise_exposure(crop) is crop  # lit as training photos are
+    dim = ImageEnhance.Brightness(crop).enhance(0.3)
+    dim.info["faces"] = 1
+    assert face_luminance(dim) < low
+    fixed = normalise_exposure(dim)
+    assert face_luminance(fixed) == pytest.approx(middle, abs=1.5) and fixed.info["faces"] == 1
+    assert normalise_exposure(fixed) is fixed  # once in range it stays as it is
+    # a plain gain: the result is the original crop scaled to the median, up to the rounding of the dim one
+    want = np.clip(np.asarray(crop, np.float64) * middle / face_luminance(crop), 0, 255)
+    assert np.abs(np.asarray(fixed, np.float64) - want).mean() < 1.5
+    bright = Image.fromarray(np.full((64, 64, 3), 240, np.uint8))
+    assert face_luminance(normalise_exposure(bright)) == pytest.approx(middle, abs=0.5)
+
+
+def test_prepare_normalises_exposure_unless_told_not_to(pipe, astronaut):
+    from PIL import ImageEnhance
+
+    from unif2ace.pipeline.faces import normalise_exposure
+
+    dim = ImageEnhance.Brightness(astronaut).enhance(0.3)
+    raw = prepare_face(dim, pipe.image_size)[0]
+    assert same(pipe.prepare([dim])[0], normalise_exposure(raw)) and not same(normalise_exposure(raw), raw)
+    pipe.normalise_exposure = False
+    try:
+        assert same(pipe.prepare([dim])[0], raw)
+    finally:
+        pipe.normalise_exposure = True

@@ -282,6 +282,34 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
     return FaceWarp(coeffs, size, faces)
 
 
+# The luminance of the face in UTKFace's training chips (:func:`face_luminance`): 1st percentile, median and
+# 99th percentile over the 8,119 chips of the train split (`python scripts/photo_conditions.py --exposure
+# --split train --num-samples 0 --model unif2ace/assets/models/default`; it loads no model).
+EXPOSURE_RANGE = (71.2, 146.3, 203.3)
+
+
+def face_luminance(crop: Image.Image) -> float:
+    """Mean luma (ITU-R BT.601, 0–255) of an aligned crop's middle half, where the face is."""
+    rgb = np.asarray(crop.convert("RGB"), np.float64)
+    h, w = rgb.shape[:2]
+    return float((rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)).mean())
+
+
+def normalise_exposure(crop: Image.Image, exposure_range: tuple[float, float, float] = EXPOSURE_RANGE) -> Image.Image:
+    """``crop`` itself when its face is lit as the training photos' are (:func:`face_luminance` within the
+    range's 1st–99th percentiles); otherwise a copy scaled so that the face has their median luminance (an
+    under-exposed photo brightened, an over-exposed one darkened; what clipped stays flat). Scaling an
+    in-range result again leaves it as it is. ``info`` (the face count) is kept."""
+    low, middle, high = exposure_range
+    lum = face_luminance(crop)
+    if low <= lum <= high or lum <= 0:
+        return crop
+    rgb = np.asarray(crop.convert("RGB"), np.float64) * (middle / lum)
+    out = Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
+    out.info.update(crop.info)
+    return out
+
+
 def centre_warp(image: Image.Image, size: int) -> FaceWarp:
     """No detection: the largest centred square, resized."""
     w, h = image.size
@@ -304,4 +332,4 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "TILTS", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "EXPOSURE_RANGE", "face_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]

@@ -36,7 +36,7 @@ from unif2ace.generation import (
     generate_text,
 )
 from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_gender
-from unif2ace.pipeline.faces import face_warp, load_image, prepare_face
+from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, prepare_face
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
     load_components,
@@ -99,6 +99,8 @@ class UniF2ace:
         # greedy answers read from the photo and its mirror together (generation/views.py)
         self.mirror_views = self.generation.mirror_views
         self._swaps = None  # the text tokenizer's mirror_swaps, once needed
+        # photos read for understanding: a face lit outside the training photos' range is brought into it
+        self.normalise_exposure = True
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -151,11 +153,14 @@ class UniF2ace:
 
     # ------------------------------------------------------------------ images in
     def prepare(self, images, align: bool = True) -> list[Image.Image]:
-        """Photos (paths, PIL images, arrays) → aligned square crops at the model's resolution."""
+        """Photos (paths, PIL images, arrays) → aligned square crops at the model's resolution; with
+        :attr:`normalise_exposure`, a face lit darker or brighter than nearly every training photo's is
+        scaled to their median luminance (:func:`unif2ace.pipeline.faces.normalise_exposure`)."""
         images = _as_list(images)
         if not images:
             raise ValueError("no images given")
-        return [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
+        crops = [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
+        return [normalise_exposure(c) for c in crops] if self.normalise_exposure else crops
 
     def _tokenizer_precision(self):
         """The image tokenizer's weights stay float32; in a bf16 pipeline its convolutions run under bf16
