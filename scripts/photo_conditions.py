@@ -4,7 +4,7 @@
 
 Each photo is changed as a photo taken otherwise would be (:data:`CONDITIONS`: placed in a larger picture,
 tilted, small, over-compressed, under- or over-exposed, washed out, black-and-white, soft) and described by
-``pipe.caption(..., align=True)``, the path of ``unif2ace describe`` and the server. Per condition it prints:
+``pipe.caption(..., align=True)``, the path of ``unif2ace caption`` and the server. Per condition it prints:
 how often a face is found (the rest get the pipeline's "no face found" error), the gender and age group its
 description states against the photo's labels (among the photos found, and over all with a miss counted
 wrong), and how often they agree with the description of the chip read as the evaluation reads it (without

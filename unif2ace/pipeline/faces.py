@@ -177,6 +177,7 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
 # contrast equalised (an over- or under-exposed photo), turned by each of TILTS degrees (a tilted head: the
 # detector is trained on faces within about 15° of upright), then upsampled twice (a small or soft face).
 TILTS = (-25.0, 25.0)
+SMALL_SIDE = 640  # photos up to this side also get the turned looks upsampled and the look upsampled twice
 
 
 def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
@@ -197,15 +198,18 @@ def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
     upsampled twice, and takes the first that finds one (the box and landmarks are mapped back to the
     photo's pixels; a turned copy's box is the square of the same side around the face's centre). UTKFace
     photos made brighter, tilted by 20° or JPEG-compressed, and chips that the first look missed, are found
-    this way (docs/inference.md, "Photos taken otherwise"); a photo without a face costs a few more looks.
+    this way (docs/inference.md, "Photos taken otherwise"). A photo without a face costs the extra looks; in a
+    photo larger than :data:`SMALL_SIDE`, where one upsampling already finds a face 40 px wide, the turned
+    looks are not upsampled and the twice-upsampled look is skipped.
     """
     from unif2ace.data.labelling.face import _detector
 
     det = _detector()
+    small = max(rgb.shape[:2]) <= SMALL_SIDE  # where a face may be too small for one upsampling
     looks = [(rgb, None, (0, 1)),
              (lambda: np.asarray(ImageOps.equalize(Image.fromarray(rgb))), None, (0, 1)),
-             *[(None, angle, (0, 1)) for angle in TILTS],
-             (rgb, None, (2,))]
+             *[(None, angle, (0, 1) if small else (0,)) for angle in TILTS],
+             *([(rgb, None, (2,))] if small else [])]
     for image, angle, upsamples in looks:
         if angle is not None:
             image, to_photo = _turned(rgb, angle)
@@ -332,4 +336,4 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "TILTS", "EXPOSURE_RANGE", "face_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
