@@ -47,6 +47,14 @@ def in_frame(chip: Image.Image, background: Image.Image, seed: int, face_width: 
     return frame
 
 
+def close_up(chip: Image.Image, keep: float = 0.85) -> Image.Image:
+    """The middle ``keep`` of the chip, at 300 px: a photo the face fills, whose aligned crop reaches past its
+    edges."""
+    w, h = chip.size
+    dx, dy = round(w * (1 - keep) / 2), round(h * (1 - keep) / 2)
+    return chip.crop((dx, dy, w - dx, h - dy)).resize((300, 300), Image.BICUBIC)
+
+
 def jpeg(image: Image.Image, quality: int) -> Image.Image:
     buf = io.BytesIO()
     image.convert("RGB").save(buf, "JPEG", quality=quality)
@@ -58,6 +66,7 @@ CONDITIONS = {
     "chip, aligned": lambda im, bg, s: im,
     "in a 640×480 picture": lambda im, bg, s: in_frame(im, bg, s),
     "in a picture, tilted 20°": lambda im, bg, s: in_frame(im, bg, s, degrees=20),
+    "close-up (the face fills the photo)": lambda im, bg, s: close_up(im),
     "small face (60 px wide)": lambda im, bg, s: in_frame(im, bg, s, face_width=60 / FRAME[0]),
     "JPEG quality 10": lambda im, bg, s: jpeg(im, 10),
     "dim (brightness × 0.4)": lambda im, bg, s: ImageEnhance.Brightness(im).enhance(0.4),

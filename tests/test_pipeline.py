@@ -705,3 +705,33 @@ def test_prepare_normalises_exposure_unless_told_not_to(pipe, astronaut):
         assert same(pipe.prepare([dim])[0], raw)
     finally:
         pipe.normalise_exposure = True
+
+
+# ----------------------------------------------------------------------------- a crop past the photo's edges
+def test_a_crop_past_the_photo_edges_carries_the_edge_pixels_there():
+    """Closed form, with nearest-pixel sampling at whole-pixel offsets: where the crop reaches past the
+    photo, it holds the photo's edge pixels carried outwards (numpy's "edge" padding); inside, the photo;
+    and a crop inside the photo is apply's to the bit."""
+    from unif2ace.pipeline.faces import FaceWarp
+
+    photo = np.random.default_rng(0).integers(0, 256, (50, 60, 3), dtype=np.uint8)
+    pil = Image.fromarray(photo)
+    warp = FaceWarp((1.0, 0.0, -10.0, 0.0, 1.0, -5.0), 40)  # crop (x, y) = photo (x − 10, y − 5)
+    crop = np.asarray(warp.apply_padded(pil, Image.NEAREST))
+    want = np.pad(photo, ((5, 0), (10, 0), (0, 0)), mode="edge")[:40, :40]
+    assert np.array_equal(crop, want)
+    assert (np.asarray(warp.apply(pil, Image.NEAREST))[:, :10] == 0).all()  # apply: black there
+    inside = FaceWarp((0.9, 0.1, 12.0, -0.1, 0.9, 8.0), 32)
+    assert np.array_equal(np.asarray(inside.apply_padded(pil)), np.asarray(inside.apply(pil)))
+    # far past every edge of a tiny photo: its pixels carried out, never an error or a black band
+    tiny = Image.fromarray(photo[:3, :2])
+    big = np.asarray(FaceWarp((1.0, 0.0, -20.0, 0.0, 1.0, -20.0), 48).apply_padded(tiny, Image.NEAREST))
+    assert big.shape == (48, 48, 3) and set(map(tuple, big.reshape(-1, 3))) <= set(map(tuple, photo[:3, :2].reshape(-1, 3)))
+
+
+def test_an_aligned_close_up_has_no_black_band(astronaut):
+    face = astronaut.crop((190, 90, 270, 170)).resize((240, 240))  # the face fills the photo, cut at its edges
+    crop, warp = prepare_face(face, 64)
+    outside = np.asarray(warp.apply(Image.new("RGB", face.size, (255, 255, 255))), np.int16).sum(-1) == 0
+    assert outside.mean() > 0.1  # a tenth of the crop lies past the photo's edges
+    assert np.asarray(crop, np.int16).sum(-1)[outside].min() > 30  # where apply would leave it black

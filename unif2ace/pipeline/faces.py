@@ -35,6 +35,30 @@ class FaceWarp:
     def apply(self, image: Image.Image, resample=Image.BICUBIC, fill=0) -> Image.Image:
         return image.transform((self.size, self.size), Image.AFFINE, self.coeffs, resample, fillcolor=fill)
 
+    def apply_padded(self, image: Image.Image, resample=Image.BICUBIC) -> Image.Image:
+        """:meth:`apply`, with the photo's edge pixels carried outwards where the crop reaches past them,
+        instead of black: a photo the face fills (a selfie, a close-up) gives a crop without black bands,
+        which the model, trained on chips that have none, misreads (docs/inference.md, "Photos taken
+        otherwise"). The edge is repeated, not mirrored: a mirror puts a second pair of eyes beside a face
+        cut by the photo's edge. Only the part of the photo the crop reads is copied; a crop inside the
+        photo is :meth:`apply`'s, to the bit."""
+        w, h = image.size
+        a, b, c, d, e, f = self.coeffs
+        n = self.size
+        xs = [a * x + b * y + c for x in (0, n) for y in (0, n)]
+        ys = [d * x + e * y + f for x in (0, n) for y in (0, n)]
+        # the crop's bounding box in the photo, with a margin for the resampling kernel
+        x0, y0 = math.floor(min(xs)) - 3, math.floor(min(ys)) - 3
+        x1, y1 = math.ceil(max(xs)) + 3, math.ceil(max(ys)) + 3
+        if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:
+            return self.apply(image, resample)
+        cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)  # the part inside the photo
+        if cx1 <= cx0 or cy1 <= cy0:  # the crop misses the photo altogether: no edge to carry
+            return self.apply(image, resample)
+        part = np.asarray(image.convert("RGB").crop((cx0, cy0, cx1, cy1)))
+        padded = np.pad(part, ((cy0 - y0, y1 - cy1), (cx0 - x0, x1 - cx1), (0, 0)), mode="edge")
+        return FaceWarp((a, b, c - x0, d, e, f - y0), n, self.faces).apply(Image.fromarray(padded), resample)
+
     def inverse_coeffs(self) -> tuple[float, float, float, float, float, float]:
         """The inverse map, photo pixels → crop pixels, as PIL ``Image.AFFINE`` coefficients.
 
@@ -329,7 +353,7 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     and the given image's own count, if it has one, when not (a crop prepared again)."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
-    crop = warp.apply(pil)
+    crop = warp.apply_padded(pil)
     faces = warp.faces if align else getattr(image, "info", {}).get("faces")
     if faces is not None:
         crop.info["faces"] = faces
