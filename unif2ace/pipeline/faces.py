@@ -229,21 +229,24 @@ def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
     from unif2ace.data.labelling.face import _detector
 
     det = _detector()
-    small = max(rgb.shape[:2]) <= SMALL_SIDE  # where a face may be too small for one upsampling
-    looks = [(rgb, None, (0, 1)),
-             (lambda: np.asarray(ImageOps.equalize(Image.fromarray(rgb))), None, (0, 1)),
-             *[(None, angle, (0, 1) if small else (0,)) for angle in TILTS],
-             *([(rgb, None, (2,))] if small else [])]
-    for image, angle, upsamples in looks:
-        if angle is not None:
-            image, to_photo = _turned(rgb, angle)
-        else:
-            image, to_photo = (image() if callable(image) else image), None
+    for image, to_photo, upsamples in _looks(rgb):
         for upsample in upsamples:
             dets, scores, _ = det.run(image, upsample, threshold)
             if dets:
                 return _found(image, dets, scores, to_photo)
     return None, 0
+
+
+def _looks(rgb: np.ndarray):
+    """detect_faces' looks, made only when the one before found nothing: (image, the map from its pixels back to
+    the photo's or None, the upsamplings to try)."""
+    small = max(rgb.shape[:2]) <= SMALL_SIDE  # where a face may be too small for one upsampling
+    yield rgb, None, (0, 1)
+    yield np.asarray(ImageOps.equalize(Image.fromarray(rgb))), None, (0, 1)
+    for angle in TILTS:
+        yield *_turned(rgb, angle), (0, 1) if small else (0,)
+    if small:
+        yield rgb, None, (2,)
 
 
 def _found(image: np.ndarray, dets, scores, to_photo):
