@@ -654,7 +654,8 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, convs, **k: asked.append([t[-1][0] for t in convs])
                         or real(codes, convs, **k))
     got = pipe.ask(images, ["Tell me about this person.", "Describe her expression."], align=False, max_new_tokens=8)
-    assert asked[0] == [CAPTION_QUESTION, "Describe her expression."]
+    # the description of its photo alone, then the other question: a description is never decoded beside others
+    assert asked[:2] == [[CAPTION_QUESTION], ["Describe her expression."]]
     assert got[0] == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
     asked.clear()
     pipe.ask(images[:1], ["Tell me about this person."], align=False, max_new_tokens=8, grounded_answers=False)
@@ -666,12 +667,36 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, cv, **k: convs.append(cv) or real(codes, cv, **k))
     chat = [{"role": "user", "content": "What do you see?"}, {"role": "assistant", "content": "A face."},
             {"role": "user", "content": "Can you describe her?"}]
+    pipe._own.clear()  # not the description kept from the questions above
     described = pipe.chat(images[0], chat, align=False, max_new_tokens=8)
     assert convs[0] == [[(CAPTION_QUESTION, None)]]
     assert described == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
     convs.clear()
     pipe.chat(images[0], chat[:2] + [{"role": "user", "content": "Is she smiling?"}], align=False, max_new_tokens=8)
     assert [q for q, _ in convs[0][0]] == ["What do you see?", "Is she smiling?"]
+
+
+def test_a_description_asked_beside_other_questions_is_the_photos_one_description(pipe):
+    """Decoded in a batch beside other questions (their padding), a description could name another age than the
+    one every grounded answer reads: "What's the approximate age?" → 80 and "Describe the face in one sentence."
+    → "A 60-year-old White man." in one call (session 24, a val photo). A description is the photo's kept one,
+    cut to ``max_new_tokens`` when that is shorter than a description's own length."""
+    from unif2ace.pipeline.pipeline import _CAPTION_TOKENS
+
+    images = _images(1, 23)
+    pipe._own.clear()
+    pipe.caption(images, align=False)
+    (key,) = pipe._own
+    kept = "The image shows a close-up photo of a White older man who is 80 years old. He is smiling."
+    pipe._remember([key], [kept])  # a description the tiny random model would never decode: where answers come from
+    got = pipe.ask(images * 4, ["Is he smiling?", "Tell me about this person.", "What's his age, roughly speaking?",
+                                "Describe him in one sentence."], align=False, max_new_tokens=_CAPTION_TOKENS)
+    assert got[1] == kept
+    assert "80 years old" in got[2]
+    assert got[3] == "An 80-year-old White man, smiling."
+    short = pipe.ask(images * 2, ["Is he smiling?", "Describe this face."], align=False, max_new_tokens=5)[1]
+    assert short == pipe.text_tokenizer.decode(pipe.text_tokenizer.encode(kept)[:5]).strip()
+    assert list(pipe._own.values())[0] == kept  # kept whole, whatever one answer was cut to
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):
@@ -1449,6 +1474,7 @@ def test_a_description_asked_in_a_number_of_words_or_sentences_is_that_short(pip
                  "expression. He is smiling, with his mouth slightly open. He is wearing glasses.")
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " " + described + " ")
     images = _images(1, 3) * 4
+    pipe._own.clear()  # the mocked description, not one an earlier test kept for this photo
     got = pipe.ask(images, ["Describe him in one sentence.", "Give me three words to describe him.",
                             "Tell me about this person.", "Describe him in two sentences, please."],
                    align=False, max_new_tokens=4)

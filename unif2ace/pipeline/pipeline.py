@@ -93,6 +93,7 @@ class UniF2ace:
         self._features = OrderedDict()  # (kind, encoder, crop digest) -> (dim,) features, least recent first
         self._features_lock = threading.Lock()  # the server's request and batch threads share the pipeline
         self._own = OrderedDict()  # (question, crop digest, dtype, device) -> the model's greedy answer
+        self._own_ids: dict[tuple, list[int]] = {}  # the same keys -> that answer's decoded tokens
         # how captions and answers decode (TextGenerationConfig.decode): "eager", or on a GPU "cuda-graph"
         # (one captured step replayed per token) / "compile"; same tokens, see generation/text.py
         self.text_decode = "eager"
@@ -133,6 +134,7 @@ class UniF2ace:
         self.model.to(device=device, dtype=dtype)
         with self._features_lock:
             self._own.clear()
+            self._own_ids.clear()
         return self
 
     @property
@@ -492,9 +494,11 @@ class UniF2ace:
         (``constraints.described_or_cant_tell``). A request for a description in any wording ("Tell
         me about this person.", "What do you see?": ``data.questions.asks_description``) is asked as
         :data:`CAPTION_QUESTION`, of the photo alone (in a chat too, without the earlier turns, so that it
-        is the description every grounded answer reads). The description is decoded once per photo and
-        kept while the photo is among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a caption then questions
-        reuse it. A conversation longer than the model's context keeps its latest turns that fit (the
+        is the description every grounded answer reads). The description is decoded once per photo, of the photo
+        alone, and kept while the photo is among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a
+        caption then questions reuse it; a request for it, greedy, is answered with it, never decoded beside other
+        questions (whose padding could change its words: one photo, one description), and cut to
+        ``max_new_tokens`` as a decode that long would have ended it. A conversation longer than the model's context keeps its latest turns that fit (the
         oldest are left out); only a last question too long on its own is an error.
 
         With :attr:`mirror_views` (the model's ``generation_config.json``; the shipped model's is on), every
@@ -553,12 +557,46 @@ class UniF2ace:
             # reads, so a chat's "Describe him." and "How old is he?" name one age
             conversations = [[(CAPTION_QUESTION, None)] if asks_description(q) else turns
                              for q, turns in zip(meant, conversations)]
-        batch = self.prompter.mmu(codes, conversations, left_pad=True)
         features = self.understanding_features(crops)
         mode = YES_NO_DEFAULT if constrain_yes_no is True else constrain_yes_no
         if mode not in (False, "first", "answer", "answer-per-token"):
             raise ValueError(f"constrain_yes_no must be True, False, 'first', 'answer' or 'answer-per-token', "
                              f"got {constrain_yes_no!r}")
+        answers: list[str | None] = [None] * len(conversations)
+        if grounded_answers and not do_sample:
+            # a description is the photo's one description, decoded of the photo alone and kept: decoded in a
+            # batch beside other questions (their padding), it could name another age than the one every
+            # grounded answer reads ("What's his age?" → 80, "Describe him in one sentence." → "A 60-year-old …")
+            described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]]
+            if described:
+                kept = self._own_answers(CAPTION_QUESTION, max(max_new_tokens, _CAPTION_TOKENS), described, crops,
+                                         codes, features)
+                for i, text in kept.items():  # composed from the whole description when asked to be brief
+                    short = max_new_tokens < _CAPTION_TOKENS and not lengths[i]
+                    key = self._own_keys(CAPTION_QUESTION, [crops[i]])[0]
+                    answers[i] = self._cut(key, text, crops[i], max_new_tokens) if short else text
+        rest = [i for i, a in enumerate(answers) if a is None]
+        if rest:
+            idx = torch.tensor(rest, device=codes.device)
+            decoded = self._decode_rows([crops[i] for i in rest], codes[idx], [conversations[i] for i in rest],
+                                        _feature_rows(features, idx), config, generator, mode, consistent_yes_no,
+                                        grounded_answers)
+            for i, a in zip(rest, decoded):
+                answers[i] = a
+        if grounded_answers and not do_sample:
+            answers = self._grounded(conversations, answers, crops, codes, features)
+        if any(lengths):  # "Describe her in one sentence.": composed from the whole description, kept above
+            from unif2ace.generation.brief import brief_description
+
+            answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
+        return answers
+
+    def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,
+                     generator, mode, consistent_yes_no: bool, grounded_answers: bool) -> list[str]:
+        """converse's decoded answers to ``conversations`` about ``crops`` (their ``codes`` and ``features``),
+        before grounding: a yes/no question's answer chosen as ``mode`` says, "1 years old" made singular and,
+        with ``grounded_answers``, the photo's colour named as its pixels show it."""
+        batch = self.prompter.mmu(codes, conversations, left_pad=True)
         rows = []
         if mode:
             from unif2ace.data.questions import as_meant, is_yes_no
@@ -566,7 +604,7 @@ class UniF2ace:
             rows = [is_yes_no(as_meant(turns[-1][0])) for turns in conversations]
         if not any(rows):
             tokens = self._decode(crops, codes, conversations, config, generator, features, batch)
-        elif mode in ("answer", "answer-per-token") and not do_sample:
+        elif mode in ("answer", "answer-per-token") and not config.do_sample:
             from unif2ace.generation.constraints import choose_yes_no_answers
 
             def decode(processor, keep):
@@ -597,17 +635,6 @@ class UniF2ace:
         answers = [singular_years(self.text_tokenizer.decode(t).strip()) for t in tokens]  # not "1 years old"
         if grounded_answers:  # a black-and-white photo is never "a full-color photo" (its pixels say)
             answers = [self._true_colour(a, crops[i]) for i, a in enumerate(answers)]
-        if not do_sample:
-            described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]
-                         and max_new_tokens >= _CAPTION_TOKENS]
-            self._remember(self._own_keys(CAPTION_QUESTION, [crops[i] for i in described]),
-                           [answers[i] for i in described])
-            if grounded_answers:
-                answers = self._grounded(conversations, answers, crops, codes, features)
-        if any(lengths):  # "Describe her in one sentence.": composed from the whole description, kept above
-            from unif2ace.generation.brief import brief_description
-
-            answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
         return answers
 
     def _recent_turns(self, turns: list, limit: int) -> list:
@@ -660,13 +687,31 @@ class UniF2ace:
                                logits_processor=PairedViews(self._swaps))
         return tokens[::2]
 
-    def _remember(self, keys: Sequence[tuple], answers: Sequence[str]) -> None:
+    def _remember(self, keys: Sequence[tuple], answers: Sequence[str], tokens: Sequence[list[int]] | None = None
+                  ) -> None:
+        """Keep each answer (and the tokens it was decoded as, when given) under its key, the latest last."""
         with self._features_lock:
-            for k, answer in zip(keys, answers):
+            for k, answer, ids in zip(keys, answers, tokens or [None] * len(keys)):
                 self._own[k] = answer
                 self._own.move_to_end(k)
+                if ids is None:
+                    self._own_ids.pop(k, None)
+                else:
+                    self._own_ids[k] = [int(t) for t in ids]
             while len(self._own) > 2 * self.FEATURE_CACHE_SIZE:
-                self._own.popitem(last=False)
+                self._own_ids.pop(self._own.popitem(last=False)[0], None)
+
+    def _cut(self, key: tuple, text: str, crop: Image.Image, max_new_tokens: int) -> str:
+        """The answer kept under ``key`` (``text``) as a decode of ``max_new_tokens`` tokens would have ended it."""
+        from unif2ace.generation.constraints import singular_years
+
+        with self._features_lock:
+            ids = self._own_ids.get(key)
+        if ids is None:  # kept without its tokens: its text, tokenised again
+            ids = self.text_tokenizer.encode(text)
+        if len(ids) <= max_new_tokens:
+            return text
+        return self._true_colour(singular_years(self.text_tokenizer.decode(ids[:max_new_tokens]).strip()), crop)
 
     def _own_answers(self, question: str, max_new_tokens: int, rows: list[int], crops, codes: torch.Tensor,
                      features) -> dict[int, str]:
@@ -681,8 +726,11 @@ class UniF2ace:
             config = TextGenerationConfig(max_new_tokens=max_new_tokens, decode=self.text_decode)
             tokens = self._decode([crops[rows[j]] for j in todo], codes[idx], [[(question, None)]] * len(todo), config,
                                   None, _feature_rows(features, idx))
-            new = [self._true_colour(self.text_tokenizer.decode(t).strip(), crops[rows[j]]) for j, t in zip(todo, tokens)]
-            self._remember([keys[j] for j in todo], new)
+            from unif2ace.generation.constraints import singular_years
+
+            new = [self._true_colour(singular_years(self.text_tokenizer.decode(t).strip()), crops[rows[j]])
+                   for j, t in zip(todo, tokens)]
+            self._remember([keys[j] for j in todo], new, tokens)
             known.update((keys[j], a) for j, a in zip(todo, new))
         return {i: known[k] for i, k in zip(rows, keys)}
 

@@ -1,0 +1,31 @@
+"""scripts/one_call.py: what one call's answers name, and the count of photos that got two."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "one_call.py"
+
+
+@pytest.fixture(scope="module")
+def script():
+    return runpy.run_path(str(SCRIPT))
+
+
+def test_the_ages_and_genders_one_call_names(script):
+    # the old pipeline's answers about one val photo (session 24): two ages and two genders in one call
+    answers = ["3 years old: a child.", "No. She looks about 3 years old.",
+               "The image shows a close-up portrait of an Asian young boy who is 2 years old.",
+               "Yes. He is smiling.", "This is a girl.", "A 2-year-old Asian boy, smiling."]
+    assert script["named"](answers) == ({2, 3}, {"male", "female"})
+    assert script["named"](["He is 80 years old, so he is a senior.", "An 80-year-old White man.", "Yes."]) == (
+        {80}, {"male"})
+    assert script["named"](["I can't tell from this photo."]) == (set(), set())
+
+
+def test_the_summary_counts_photos_with_more_than_one(script):
+    rows = [{"ages": [2, 3], "genders": ["female"]}, {"ages": [80], "genders": ["male"]},
+            {"ages": [], "genders": ["female", "male"]}, {"ages": [30, 31], "genders": ["female", "male"]}]
+    assert script["summary"](rows) == ("2 of 4 photos got more than one age in one call (50.0%); "
+                                       "2 of 4 more than one gender (50.0%)")
