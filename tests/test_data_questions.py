@@ -411,6 +411,8 @@ def test_every_template_is_spelled_as_written():
     ("Give me one word for their expression.", "emotion"), ("What is the lighting like?", "lighting"),
     ("Is the photo sharp or blurry?", "sharpness"), ("Is she smiling or not?", "smile"),
     ("What's her expression, is she smiling?", None),  # two attributes: none checked
+    # an age in months or weeks ("How many months old is he?" got "A boy.")
+    ("How many months old is he?", "age_group"), ("How many weeks old is the baby?", "age_group"),
 ])
 def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
     assert Q.asked_attribute(question) == attribute

@@ -319,6 +319,17 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Does the person look older than 30 but younger than 60?", (31, 59)), ("Is she over 20 and under 30?", (21, 29)),
     ("Is she 40+ and under 50?", (40, 49)), ("Is he 30 to 40 years old?", (30, 40)), ("Is this an adult over 30?", (31, 200)),
     ("Is she over 60 or under 10?", (61, 200)),
+    # a number in other wordings (3 Dec 2026, late: "Would she pass for 40?" got "I can't tell from this photo.",
+    # "Could the baby be two years old?" was read as any baby's 0-3, and "a 20-year-old" as a bare "old", 56+)
+    ("Would she pass for 40?", (38, 42)), ("Could he be 25?", (23, 27)), ("Do you think he is 45?", (43, 47)),
+    ("She is 30, right?", (28, 32)), ("Does she look 50?", (48, 52)), ("Can she be 30 years old?", (28, 32)),
+    ("Could the baby be two years old?", (0, 4)), ("Would she pass for a 20-year-old?", (18, 22)),
+    ("Is this a 30-year-old woman?", (28, 32)), ("Is the photo about 40 years old?", None),
+    # months: the whole years within three months
+    ("Is the baby 6 months old?", (0, 0)), ("Is he 18 months?", (1, 1)), ("Is she 24 months old?", (1, 2)),
+    # numbers that are no age
+    ("Is this photo from 2010?", None), ("Is he number 10?", None), ("Is she 5 feet tall?", None),
+    ("Are there 2 people?", None), ("Is it 3 pm?", None), ("Is she one of 3 sisters?", None),
 ])
 def test_asked_age_range_reads_an_age_bound(question, expected):
     assert asked_age_range(question) == expected
@@ -674,6 +685,20 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     convs.clear()
     pipe.chat(images[0], chat[:2] + [{"role": "user", "content": "Is she smiling?"}], align=False, max_new_tokens=8)
     assert [q for q, _ in convs[0][0]] == ["What do you see?", "Is she smiling?"]
+
+
+@pytest.mark.parametrize("question, caption, expected", [
+    ("How many months old is the baby?", "The photo shows a 1-year-old White young boy.", "He looks about 12 months old (1 year)."),
+    ("What is her age in months?", "The photo shows an Asian baby girl who is less than a year old.",
+     "She looks less than a year old (under 12 months)."),
+    ("Age in weeks?", "It shows a White girl who is 2 years old.", "She looks about 104 weeks old (2 years)."),
+    ("How old is he in months?", "The image shows a White man who is 52 years old.",
+     "He looks about 52 years old (about 624 months)."),
+])
+def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expected):
+    """"How many months old is the baby?" got "A boy."; "Guess the age in months." an age in years."""
+    assert grounded_answer(question, "A boy.", caption) == expected
+    assert grounded_answer(question, "He is 30 years old.", caption) == expected
 
 
 def test_a_description_asked_beside_other_questions_is_the_photos_one_description(pipe):

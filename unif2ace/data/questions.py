@@ -585,6 +585,7 @@ def asks_identity(question: str) -> bool:
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
+                      r"(?:months|weeks) old|how many (?:months|weeks)|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")

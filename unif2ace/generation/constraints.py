@@ -10,6 +10,7 @@ its explanation. Rows without the mark are untouched.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -467,6 +468,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
+    if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
+        return _age_in(years, unit[1].lower(), attrs)  # "How many months old is the baby?" got "A boy."
     if value is None and attr == "emotion" and (smile := attrs.get("smile")) is not None and not always:
         # no expression described, but a smile or none: an answer claiming the other ("Is the expression
         # positive or negative?" → "She is smiling." of a girl described with no smile) is restated from it
@@ -484,6 +487,24 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
     return open_answer(attr, attrs, random.Random(question), question)
+
+
+_IN_UNIT = re.compile(r"\b(month|week)s?\b", re.I)
+
+
+def _age_in(years: float, unit: str, attrs: dict) -> str:
+    """An age of ``years`` (the description's, in whole years) said in months or weeks ("He looks about 12
+    months old."): as rough as the years it comes from, so the years are said too past infancy."""
+    from unif2ace.data.questions import Person
+
+    per_year = {"month": 12, "week": 52}[unit]
+    p = Person.of(attrs)
+    if years < 1:
+        return f"{p.cap()} {p.looks()} less than a year old (under {per_year} {unit}s)."
+    n = round(years)
+    if n < 3:
+        return f"{p.cap()} {p.looks()} about {n * per_year} {unit}s old ({n} year{'' if n == 1 else 's'})."
+    return f"{p.cap()} {p.looks()} about {n} years old (about {n * per_year:,} {unit}s)."
 
 
 _YOUNG_NOUN = re.compile(r"\b(?:boy|girl|boys|girls)\b", re.I)
@@ -683,6 +704,16 @@ _AGE_SPANS = [
     (re.compile(r"^\W*(?:is|are|was)\s+(?:he|she|they|it|this|that|the)(?:\s+(?:person|man|woman|guy|lady|girl|boy|"
                 r"kid|child|baby|individual|one))?\s+(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?\s*[?.!]*\s*$", re.I),
      lambda n, _: (max(n - 2, 0), n + 2)),
+    # an age in months ("Is the baby 6 months old?"): the whole years within three months of it
+    (re.compile(r"\b(\d{1,3})[\s-]*months?(?:[\s-]*old)?\b", re.I),
+     lambda n, _: (max(math.floor((n - 3) / 12), 0), max(math.floor((n + 3) / 12), 0))),
+    # an age in years anywhere ("Could the baby be two years old?", "Would she pass for a 20-year-old?", "Is this a
+    # 30-year-old woman?"), and a bare number ending the question after a verb ("Could he be 25?", "Would she pass
+    # for 40?", "Does she look 50?", "She is 30, right?")
+    (re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|"
+                r"\b(?:be|is|are|was|'s|look|looks|pass for|passes for|aged)\s+(\d{1,3})\s*"
+                r"(?:,?\s*(?:right|correct|isn't (?:he|she|it)|aren't they|or so|maybe))?\s*[?.!]*\s*$", re.I),
+     lambda n, _: (max(n - 2, 0), n + 2)),
 ]
 # A decade of life ("in her 30s", "in his late forties", "early twenties") and a bare "young" or "old" that
 # ends its clause ("Is he young?", "She's old, isn't she?"; not "a young man", which names an age group).
@@ -700,6 +731,7 @@ _BARE_AGE = [(re.compile(rf"(?<!how )\b(?:young|youthful){_BARE_END}", re.I), (0
 
 _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|that|it|your)\s+"
                             r"(?:photo|picture|image|pic|shot|photograph|snapshot)\b", re.I)
+_PHOTO_AGED = re.compile(_PHOTO_SUBJECT.pattern + r"\s+(?:about\s+|around\s+|over\s+)?\d", re.I)  # "Is the photo 10 years old?"
 
 
 _NUMBER_WORDS = {w: n for n, w in enumerate(
@@ -725,14 +757,17 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
              for pattern, span in _AGE_BOUNDS[:_NUMBER_BOUNDS] for m in pattern.finditer(question)]
     if spans and (lo := max(a for a, _ in spans)) <= (up := min(b for _, b in spans)):
         return lo, up
-    for pattern, span in _AGE_BOUNDS:
+    for pattern, span in _AGE_BOUNDS[:_NUMBER_BOUNDS]:  # bounds that contradict each other: the first
         if m := pattern.search(question):
-            n = next((int(g) for g in m.groups() if g is not None), 0)
-            return span(n)
+            return span(next(int(g) for g in m.groups() if g is not None))
+    # a number before a noun's range: "Could the baby be two years old?" asks about 2, not any baby's 0-3
     for pattern, span in _AGE_SPANS:
-        if m := pattern.search(question):
+        if (m := pattern.search(question)) and not _PHOTO_AGED.search(question):
             numbers = [int(g) for g in m.groups() if g is not None]
             return span(numbers[0], numbers[-1])
+    for pattern, span in _AGE_BOUNDS[_NUMBER_BOUNDS:]:
+        if pattern.search(question):
+            return span(0)
     if m := _DECADE.search(question):
         part, decade = (m[1] or m[2] or "").lower() or None, int(m[3]) * 10 if m[3] else _DECADE_WORDS[m[4].lower()]
         lo, up = _DECADE_PART[part]
