@@ -3,7 +3,8 @@
     python scripts/photo_conditions.py --model unif2ace/assets/models/default --split test --out runs/conditions
 
 Each photo is changed as a photo taken otherwise would be (:data:`CONDITIONS`: placed in a larger picture,
-tilted, small, over-compressed, under- or over-exposed, washed out, black-and-white, soft) and described by
+tilted, small, over-compressed, under- or over-exposed, washed out, black-and-white, soft, a grainy photo at
+phone resolution) and described by
 ``pipe.caption(..., align=True)``, the path of ``unif2ace caption`` and the server. Per condition it prints:
 how often a face is found (the rest get the pipeline's "no face found" error), the gender and age group its
 description states against the photo's labels (among the photos found, and over all with a miss counted
@@ -61,6 +62,16 @@ def jpeg(image: Image.Image, quality: int) -> Image.Image:
     return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
 
+def high_resolution(chip: Image.Image, seed: int, side: int = 1600, grain: float = 8.0) -> Image.Image:
+    """The chip at ``side`` px with sensor grain (Gaussian, σ ``grain`` levels, seeded) and JPEG quality 90: a phone
+    photo, whose face spans ten or more photo pixels per pixel of the model's crop."""
+    import numpy as np
+
+    big = np.asarray(chip.convert("RGB").resize((side, side), Image.BICUBIC), np.float64)
+    noisy = big + np.random.default_rng(seed).normal(0.0, grain, big.shape)
+    return jpeg(Image.fromarray(np.clip(noisy + 0.5, 0, 255).astype(np.uint8)), 90)
+
+
 # name → (photo, another photo, seed) → the photo taken otherwise
 CONDITIONS = {
     "chip, aligned": lambda im, bg, s: im,
@@ -74,6 +85,7 @@ CONDITIONS = {
     "washed out (contrast × 0.5)": lambda im, bg, s: ImageEnhance.Contrast(im).enhance(0.5),
     "black-and-white": lambda im, bg, s: ImageOps.grayscale(im).convert("RGB"),
     "soft (Gaussian blur, radius 2)": lambda im, bg, s: im.filter(ImageFilter.GaussianBlur(2)),
+    "high resolution (1600 px, grain)": lambda im, bg, s: high_resolution(im, s),
 }
 REFERENCE = "chip, as the evaluation reads it (no alignment)"
 

@@ -34,6 +34,9 @@ def test_each_condition_changes_the_photo_as_named(script, astronaut):
     assert out["chip, aligned"] is astronaut
     for name in ("in a 640×480 picture", "in a picture, tilted 20°", "small face (60 px wide)"):
         assert out[name].size == script["FRAME"]
+    phone = np.asarray(out["high resolution (1600 px, grain)"], np.float64)
+    smooth = np.asarray(astronaut.resize((1600, 1600), Image.BICUBIC), np.float64)
+    assert phone.shape == (1600, 1600, 3) and 5 < (phone - smooth).std() < 12  # σ 8 grain, and JPEG's own
     grey = np.asarray(out["black-and-white"], np.int16)
     assert (grey[..., 0] == grey[..., 1]).all() and (grey[..., 1] == grey[..., 2]).all()
     mean = {k: np.asarray(v, np.float64).mean() for k, v in out.items()}

@@ -729,6 +729,27 @@ def test_a_crop_past_the_photo_edges_carries_the_edge_pixels_there():
     assert big.shape == (48, 48, 3) and set(map(tuple, big.reshape(-1, 3))) <= set(map(tuple, photo[:3, :2].reshape(-1, 3)))
 
 
+def test_a_photo_much_larger_than_the_crop_is_averaged_down_not_sampled():
+    """A phone photo read at 128 px: an affine transform samples one photo pixel per crop pixel, so the photo's
+    grain stays at full strength in the crop (noise of σ 20 keeps σ > 10); averaged over k × k photo pixels
+    first, it falls to about σ / k. And the averaging moves nothing: on a linear ramp, which bicubic sampling and
+    box averaging both reproduce exactly, the crop is apply's within rounding (a half reduced pixel off would be
+    2 units)."""
+    from unif2ace.pipeline.faces import FaceWarp
+
+    rng = np.random.default_rng(0)
+    grain = Image.fromarray(rng.normal(128, 20, (1024, 1024, 3)).clip(0, 255).astype(np.uint8))
+    warp = FaceWarp((8.0, 0.0, 0.0, 0.0, 8.0, 0.0), 128)  # 8 photo pixels per crop pixel
+    assert np.asarray(warp.apply(grain), np.float64).std() > 10
+    assert np.asarray(warp.apply_padded(grain), np.float64).std() < 1.5 * 20 / 8
+    ramp = Image.fromarray(np.repeat(np.tile(np.arange(256, dtype=np.uint8), (256, 1))[..., None], 3, -1))
+    warp = FaceWarp((4.0, 0.0, 60.0, 0.0, 4.0, 40.0), 32)  # crop x = i → photo x = 62 + 4i
+    plain = np.asarray(warp.apply(ramp), np.float64)[4:-4, 4:-4]
+    averaged = np.asarray(warp.apply_padded(ramp), np.float64)[4:-4, 4:-4]
+    assert np.abs(plain - (62 + 4 * np.arange(4, 28))[None, :, None]).max() <= 1
+    assert np.abs(averaged - plain).max() <= 1
+
+
 def test_an_aligned_close_up_has_no_black_band(astronaut):
     face = astronaut.crop((190, 90, 270, 170)).resize((240, 240))  # the face fills the photo, cut at its edges
     crop, warp = prepare_face(face, 64)

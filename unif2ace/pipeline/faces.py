@@ -37,27 +37,43 @@ class FaceWarp:
 
     def apply_padded(self, image: Image.Image, resample=Image.BICUBIC) -> Image.Image:
         """:meth:`apply`, with the photo's edge pixels carried outwards where the crop reaches past them,
-        instead of black: a photo the face fills (a selfie, a close-up) gives a crop without black bands,
-        which the model, trained on chips that have none, misreads (docs/inference.md, "Photos taken
-        otherwise"). The edge is repeated, not mirrored: a mirror puts a second pair of eyes beside a face
-        cut by the photo's edge. Only the part of the photo the crop reads is copied; a crop inside the
-        photo is :meth:`apply`'s, to the bit."""
+        instead of black, and a photo much larger than the crop averaged down first.
+
+        A photo the face fills (a selfie, a close-up) gives a crop without black bands, which the model, trained
+        on chips that have none, misreads (docs/inference.md, "Photos taken otherwise"). The edge is repeated, not
+        mirrored: a mirror puts a second pair of eyes beside a face cut by the photo's edge.
+
+        Where one crop pixel spans k ≥ 2 photo pixels (a phone photo: a face 1,000 px wide read at 128), the part
+        of the photo the crop reads is first reduced k× by averaging (``Image.reduce``): an affine transform
+        samples the photo at the crop's pixels only, so the photo's grain and fine texture would alias into the
+        crop as noise the training chips (resized with averaging) never had. Only the part of the photo the
+        crop reads is copied; a crop inside the photo at less than 2 photo pixels per crop pixel, and any
+        ``Image.NEAREST`` one (a mask), is :meth:`apply`'s, to the bit."""
         w, h = image.size
         a, b, c, d, e, f = self.coeffs
         n = self.size
+        k = int(self.scale) if resample != Image.NEAREST else 1
         xs = [a * x + b * y + c for x in (0, n) for y in (0, n)]
         ys = [d * x + e * y + f for x in (0, n) for y in (0, n)]
-        # the crop's bounding box in the photo, with a margin for the resampling kernel
-        x0, y0 = math.floor(min(xs)) - 3, math.floor(min(ys)) - 3
-        x1, y1 = math.ceil(max(xs)) + 3, math.ceil(max(ys)) + 3
-        if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:
+        # the crop's bounding box in the photo, with a margin for the resampling kernel (in reduced pixels too)
+        margin = 3 * max(k, 1)
+        x0, y0 = math.floor(min(xs)) - margin, math.floor(min(ys)) - margin
+        x1, y1 = math.ceil(max(xs)) + margin, math.ceil(max(ys)) + margin
+        inside = x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h
+        if inside and k < 2:
             return self.apply(image, resample)
         cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)  # the part inside the photo
         if cx1 <= cx0 or cy1 <= cy0:  # the crop misses the photo altogether: no edge to carry
             return self.apply(image, resample)
-        part = np.asarray(image.convert("RGB").crop((cx0, cy0, cx1, cy1)))
-        padded = np.pad(part, ((cy0 - y0, y1 - cy1), (cx0 - x0, x1 - cx1), (0, 0)), mode="edge")
-        return FaceWarp((a, b, c - x0, d, e, f - y0), n, self.faces).apply(Image.fromarray(padded), resample)
+        part = image.convert("RGB").crop((cx0, cy0, cx1, cy1))
+        if not inside:
+            part = Image.fromarray(np.pad(np.asarray(part), ((cy0 - y0, y1 - cy1), (cx0 - x0, x1 - cx1), (0, 0)),
+                                          mode="edge"))
+        coeffs = (a, b, c - x0, d, e, f - y0)
+        if k >= 2:  # pixel (i, j) of the reduced part averages the part's [ik, (i+1)k) × [jk, (j+1)k)
+            part = part.reduce(k)
+            coeffs = tuple(v / k for v in coeffs)
+        return FaceWarp(coeffs, n, self.faces).apply(part, resample)
 
     def inverse_coeffs(self) -> tuple[float, float, float, float, float, float]:
         """The inverse map, photo pixels → crop pixels, as PIL ``Image.AFFINE`` coefficients.
