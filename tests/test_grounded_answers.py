@@ -542,6 +542,9 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is this an old photo?", "Is this picture old?", "Is the photo recent?", "Is this a vintage photo?",
     "How old is this photo?", "Is this a new picture?",
     "Is the lighting harsh?", "Is the light natural?", "Was a flash used?",  # got "Yes. It is a photo of a person."
+    # the future, and what a photo is for ("What would this person look like in 20 years?" got "She looks happy.")
+    "What would this person look like in 20 years?", "How will she look when she is older?",
+    "What will he look like in ten years time?", "Could this be a passport photo?", "Is this an ID photo?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -699,6 +702,20 @@ def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expe
     """"How many months old is the baby?" got "A boy."; "Guess the age in months." an age in years."""
     assert grounded_answer(question, "A boy.", caption) == expected
     assert grounded_answer(question, "He is 30 years old.", caption) == expected
+
+
+WOMAN_SMILING = "The photo is a close-up photo; it shows a White woman who is 30 years old. She is smiling."
+MAN_NOT_SMILING = "The photo shows a White man who is 40 years old. He has a neutral expression. There is no smile on his face."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # "Is the person neither smiling nor frowning?" got "Yes. She is smiling."
+    ("Is the person neither smiling nor frowning?", "Yes. She is smiling.", WOMAN_SMILING, "No, she is smiling."),
+    ("Is the person neither smiling nor frowning?", "No.", MAN_NOT_SMILING, "Yes, he is not smiling."),
+    ("Is she neither a child nor a senior?", "No.", WOMAN_SMILING, "Yes. She is a young adult, not a child."),
+])
+def test_neither_nor_is_asked_of_its_first_part_and_denied(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
 
 
 def test_a_description_asked_beside_other_questions_is_the_photos_one_description(pipe):
@@ -1213,10 +1230,11 @@ def test_ask_says_cant_tell_for_answers_off_the_question(pipe, monkeypatch):
     import unif2ace.generation.constraints as constraints
 
     images = _images(3, 31)
-    questions = ["Does this look like a passport photo?", "Rate this photo's quality.", "Is she smiling?"]
+    # (a passport photo is now an unseen question, answered before this rule is asked)
+    questions = ["Does this look like a wedding photo?", "Rate this photo's quality.", "Is she smiling?"]
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
     seen = []
-    monkeypatch.setattr(constraints, "off_question_yes_no", lambda q, a: seen.append(("yn", q, a)) or "passport" in q)
+    monkeypatch.setattr(constraints, "off_question_yes_no", lambda q, a: seen.append(("yn", q, a)) or "wedding" in q)
     monkeypatch.setattr(constraints, "open_answered_yes_no", lambda q, a: seen.append(("open", q, a)) or "Rate" in q)
     got = pipe.ask(images, questions, align=False, max_new_tokens=6)
     assert got[:2] == ["I can't tell from this photo."] * 2

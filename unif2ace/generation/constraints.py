@@ -948,6 +948,20 @@ def _affirmed(question: str) -> str | None:
     return affirmed if values and values <= {"gender", "age_group", "age"} else None
 
 
+_NEITHER = re.compile(r"\bneither\s+(.+?)\s+nor\s+.+?(?=[?.!,;]|$)", re.I)
+
+
+def _neither_first(question: str) -> str | None:
+    """A "neither A nor B" question asked of A alone, whose answer it denies ("Is the person neither smiling nor
+    frowning?" → "Is the person smiling?"; it got "Yes. She is smiling."); None when the question has no
+    "neither … nor" or A names nothing checked. B is left out: A's answer decides (a face described as not
+    smiling is taken as neither)."""
+    if (m := _NEITHER.search(question)) is None:
+        return None
+    plain = f"{question[:m.start()]}{m[1]}{question[m.end():]}"
+    return plain if _asked_values(plain) else None
+
+
 def _other_polarity(answer: str) -> str:
     """A yes/no answer said of the denied claim instead of the affirmed one: its Yes and No swapped ("No, he is
     middle-aged, not a child." → "Yes, he is middle-aged, not a child."), a near miss's maybe as one
@@ -987,7 +1001,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     from unif2ace.data.questions import polar_age_answer, polar_answer
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
-    if (affirmed := _affirmed(question)) is not None:
+    if (affirmed := _affirmed(question) or _neither_first(question)) is not None:
         # "Would you say he's not a kid anymore?" of a man got "No. He is a senior, not a child.": checked as
         # "… he's a kid?", with the Yes and No of both answers swapped
         grounded = grounded_yes_no(affirmed, _other_polarity(answer), caption, second, age_margin, young_margin)
@@ -1335,7 +1349,13 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
                          r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
                          r"for (?:his|her|their|its) age|"
-                         r"ai|ai-generated|generated|rendered|cgi|fake|real or)\b", re.I)
+                         r"ai|ai-generated|generated|rendered|cgi|fake|real or|"
+                         # the future ("What would this person look like in 20 years?" got "She looks happy.") and
+                         # what a photo is for ("Could this be a passport photo?": "No, it is a photo of a woman.")
+                         r"in \d+ years|in (?:\w+ )?(?:years|decades) (?:time|from now)|in the future|"
+                         r"(?:will|would) (?:he|she|they|this person|the person) look like (?:in|when|at|as)|"
+                         r"when (?:he|she|they) (?:is|are|gets?|grows?) (?:older|old|up)|grows? up to|"
+                         r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo)\b", re.I)
 
 
 # "How many people are in this picture?", "Is there more than one person here?", "Is she alone?", "Is anyone
