@@ -718,6 +718,21 @@ def test_neither_nor_is_asked_of_its_first_part_and_denied(question, answer, cap
     assert grounded_yes_no(question, answer, caption) == expected
 
 
+@pytest.mark.parametrize("question, close, mid, far", [
+    ("Is this a close-up?", "Yes", "No", "No"), ("Is it a headshot?", "Yes", "No", "No"),
+    ("Does the face fill the frame?", "Yes", "No", "No"),
+    ("Was this taken from far away?", "No", None, "Yes"), ("Is this a wide shot?", "No", None, "Yes"),
+    ("Is this a full-body shot?", None, None, None),  # the model sees no body: left to the other rules
+    ("Is she smiling?", None, None, None), ("Describe the close-up.", None, None, None),
+])
+def test_framing_answer_reads_the_face_share_of_the_photo(question, close, mid, far):
+    from unif2ace.generation.constraints import framing_answer
+
+    got = [framing_answer(question, share) for share in (0.9, 0.3, 0.1)]
+    assert [g if g is None else g.split(",")[0] for g in got] == [close, mid, far]
+    assert framing_answer(question, None) is None
+
+
 def test_a_description_asked_beside_other_questions_is_the_photos_one_description(pipe):
     """Decoded in a batch beside other questions (their padding), a description could name another age than the
     one every grounded answer reads: "What's the approximate age?" → 80 and "Describe the face in one sentence."

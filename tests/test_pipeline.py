@@ -586,6 +586,29 @@ def test_how_many_people_is_answered_from_the_faces_the_aligner_counted(pipe, as
                     max_new_tokens=3) == ["I can't tell from this photo."]
 
 
+def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astronaut):
+    """"Is this a close-up?" got "No. It is a photo of a person." of a baby's chip: the model sees only the aligned
+    crop (always a close-up). It is answered from the face box's share of the photo's shorter side: the
+    astronaut's 512-px photo (her face box under a fifth of it) is no close-up, her face cropped out is, and so is
+    a crop given as already aligned (all face)."""
+    from unif2ace.generation.constraints import CLOSE_UP_SHARE
+
+    from unif2ace.generation.constraints import FAR_SHARE
+
+    crop, warp = prepare_face(astronaut, 64)
+    face = astronaut.crop((190, 90, 270, 170)).resize((240, 240))  # the face fills the photo
+    assert warp.face_share < FAR_SHARE < CLOSE_UP_SHARE < prepare_face(face, 64)[1].face_share
+    assert crop.info["face_share"] == warp.face_share
+    assert prepare_face(crop, 64, align=False)[0].info["face_share"] == warp.face_share  # kept when prepared again
+    assert prepare_face(astronaut, 64, align=False)[0].info["face_share"] == 1.0
+    got = pipe.ask([astronaut, face, astronaut], ["Is this a close-up?", "Is this a close-up?", "Is it a headshot?"],
+                   max_new_tokens=3)
+    assert got == ["No, the face takes up only a small part of the photo.", "Yes, the face fills most of the photo.",
+                   "No, the face takes up only a small part of the photo."]
+    assert pipe.ask(astronaut, "Is this a close-up?", align=False, max_new_tokens=3) == [
+        "Yes, the face fills most of the photo."]
+
+
 # ----------------------------------------------------------------------------- faces the first look misses
 def _warp_angle(warp) -> float:
     a, _, _, d, _, _ = warp.coeffs

@@ -1392,6 +1392,38 @@ def face_count_answer(question: str, faces: int | None) -> str | None:
     return None
 
 
+# A close-up is a photo the face fills: the face box's side at least half the photo's shorter side (a UTKFace
+# chip: 0.9; a face 224 px wide pasted into a 640×480 picture: 0.42)
+CLOSE_UP_SHARE = 0.5
+FAR_SHARE = 0.2  # and below it, a photo taken from further away (a face 60 px wide in a 640×480 picture: 0.11)
+_CLOSE_UP = re.compile(r"\b(?:close[- ]?ups?|head[- ]?shots?|face (?:fills?|filling|fill) (?:the|this|the whole|most of the) "
+                       r"(?:photo|picture|frame|image|shot))\b", re.I)
+_FAR_SHOT = re.compile(r"\b(?:wide[- ]shot|long shot|from (?:far away|far|a distance)|far away|zoomed[- ]out)\b", re.I)
+
+
+def framing_answer(question: str, share: float | None) -> str | None:
+    """The answer to a yes/no question about how close the photo is ("Is this a close-up?", "Is it a
+    headshot?", "Was this taken from far away?"), from ``share``, the face box's side over the photo's shorter
+    side (:func:`unif2ace.pipeline.faces.prepare_face`; :data:`CLOSE_UP_SHARE` and up is a close-up, below
+    :data:`FAR_SHARE` a photo from further away, and between them a question about the body is left alone): the
+    model sees only the aligned crop, always a close-up, and its training captions call every photo one. None
+    for any other question, or when ``share`` is unknown."""
+    from unif2ace.data.questions import is_yes_no
+
+    if share is None or not is_yes_no(question):
+        return None
+    close, small = share >= CLOSE_UP_SHARE, share < FAR_SHARE
+    if _CLOSE_UP.search(question):
+        truth = close
+    elif _FAR_SHOT.search(question) and (close or small):  # between the two, a face says nothing of the body
+        truth = small
+    else:
+        return None
+    said = "the face fills most of the photo" if close else \
+        "the face takes up only a small part of the photo" if small else "the face takes up only part of the photo"
+    return f"{'Yes' if truth else 'No'}, {said}."
+
+
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
     language, where someone lives…) or about something of the face or photo that no label states (a

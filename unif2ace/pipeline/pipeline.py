@@ -769,6 +769,7 @@ class UniF2ace:
             described_or_cant_tell,
             described_pronouns,
             face_count_answer,
+            framing_answer,
             first_person_cant_tell,
             grounded_answer,
             grounded_yes_no,
@@ -826,6 +827,8 @@ class UniF2ace:
                 out[i] = ENGLISH_ONLY
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
+            elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
+                out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
