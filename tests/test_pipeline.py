@@ -591,9 +591,7 @@ def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astr
     crop (always a close-up). It is answered from the face box's share of the photo's shorter side: the
     astronaut's 512-px photo (her face box under a fifth of it) is no close-up, her face cropped out is, and so is
     a crop given as already aligned (all face)."""
-    from unif2ace.generation.constraints import CLOSE_UP_SHARE
-
-    from unif2ace.generation.constraints import FAR_SHARE
+    from unif2ace.generation.constraints import CLOSE_UP_SHARE, FAR_SHARE
 
     crop, warp = prepare_face(astronaut, 64)
     face = astronaut.crop((190, 90, 270, 170)).resize((240, 240))  # the face fills the photo
