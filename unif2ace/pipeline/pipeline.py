@@ -498,8 +498,9 @@ class UniF2ace:
         alone, and kept while the photo is among the last ``FEATURE_CACHE_SIZE`` described, so a chat's turns and a
         caption then questions reuse it; a request for it, greedy, is answered with it, never decoded beside other
         questions (whose padding could change its words: one photo, one description), and cut to
-        ``max_new_tokens`` as a decode that long would have ended it. A conversation longer than the model's context keeps its latest turns that fit (the
-        oldest are left out); only a last question too long on its own is an error.
+        ``max_new_tokens`` as a decode that long would have ended it. A conversation longer than the model's
+        context keeps its latest turns that fit (the oldest are left out); only a last question too long on its own
+        is an error.
 
         With :attr:`mirror_views` (the model's ``generation_config.json``; the shipped model's is on), every
         greedy answer decoded freely, and the description and second wording the grounded answers read, is
