@@ -489,7 +489,10 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
     pipe._own.clear()
     pipe.caption([images[1]], align=False)  # caption() fills the same store
     decodes.clear()
-    assert pipe.ask([images[1]], ["Age?"], align=False, max_new_tokens=6) == [f"[{captions[1]}]"] and decodes == [1]
+    assert pipe.ask([images[1]], ["Age?"], align=False, max_new_tokens=6) == [f"[{captions[1]}]"]
+    # the answer; and, as the tiny model's description names no age, its answer to AGE_WORDING (whose random
+    # words name none either, so the description is read as it is)
+    assert decodes == [1, 1]
     assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain
     sampled = pipe.ask(images, questions, align=False, max_new_tokens=6, do_sample=True, seed=0)
     assert not any(a.startswith("[") for a in sampled)
@@ -731,6 +734,31 @@ def test_framing_answer_reads_the_face_share_of_the_photo(question, close, mid, 
     got = [framing_answer(question, share) for share in (0.9, 0.3, 0.1)]
     assert [g if g is None else g.split(",")[0] for g in got] == [close, mid, far]
     assert framing_answer(question, None) is None
+
+
+def test_a_description_without_an_age_reads_the_models_answer_to_the_age_wording(pipe, monkeypatch):
+    """One val description in 48 names no age ("… it shows a Black. He is not smiling …"): "How old?" got the
+    model's own 18 and "Is this person over 40?" "Yes. He is a senior.". Age questions then read the model's
+    answer to AGE_WORDING as the description's age; a description with an age is read as it is."""
+    import unif2ace.generation.constraints as constraints
+    from unif2ace.generation.constraints import AGE_WORDING
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images = _images(1, 41)
+    crops = pipe.prepare(images, align=False)
+    pipe._own.clear()
+    ageless = "The photo is a close-up photo; it shows a Black. He is not smiling."
+    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), [ageless])
+    pipe._remember(pipe._own_keys(AGE_WORDING, crops), ["He is 17 years old, so he is a teenager."])
+    assert pipe.ask(images, ["How old?"], align=False, max_new_tokens=4) == ["He is 17 years old, so he is a teenager."]
+    seen = []
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append(c) or "Yes.")
+    pipe.ask(images, ["Is this person over 40?"], align=False, max_new_tokens=4)
+    assert seen == [ageless + " The person is 17 years old."]
+    seen.clear()
+    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), ["The photo shows a White man who is 30 years old."])
+    pipe.ask(images, ["Is this person over 40?"], align=False, max_new_tokens=4)
+    assert seen == ["The photo shows a White man who is 30 years old."]
 
 
 def test_a_description_asked_beside_other_questions_is_the_photos_one_description(pipe):

@@ -333,6 +333,9 @@ def choose_yes_no_answers(decode, tokenizer, rows: Sequence[bool], eot: int,
 # gender from the description alone is right 88.3% of the time, the vote of three 91.4%; the age group
 # is best from the description alone (69.5%; a vote: 66–67%).
 SECOND_WORDING = {"gender": "Is this a man or a woman?"}
+# The wording whose answer stands in for the description's age when the description names none ("… it shows a
+# Black. He is not smiling …", one val description in 48): a training template, so the model answers it best.
+AGE_WORDING = "How old is the person in the photo?"
 
 
 def grounded_answer(question: str, answer: str, caption: str, second: str | None = None) -> str | None:

@@ -755,6 +755,7 @@ class UniF2ace:
         tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
+        from unif2ace.data.captions import years_old
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
@@ -764,8 +765,10 @@ class UniF2ace:
             is_yes_no,
             not_english,
         )
+        from unif2ace.evaluation.attributes import parse_age_years
         from unif2ace.generation.brief import one_word
         from unif2ace.generation.constraints import (
+            AGE_WORDING,
             SECOND_WORDING,
             described_or_cant_tell,
             described_pronouns,
@@ -802,6 +805,15 @@ class UniF2ace:
         view = {}
         if rows or other:
             captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows + other, crops, codes, features)
+            # a description that names no age leaves each age question to its own decoded answer (one val photo
+            # got 18 to "How old?" and "Yes. He is a senior." to "Is this person over 40?"): they all read the
+            # model's answer to AGE_WORDING as the description's age instead
+            ageless = [i for i in rows if asked[i] & {"age_group", "age"} and parse_age_years(captions[i]) is None]
+            if ageless:
+                aged = self._own_answers(AGE_WORDING, 24, ageless, crops, codes, features)
+                for i in ageless:
+                    if (years := parse_age_years(aged[i])) is not None:
+                        captions[i] = f"{captions[i]} The person is {years_old(years)}."
             for i in other:
                 if viewed[i] and (said := identity_answer(questions[i], captions[i])
                                   or remark_reply(questions[i], captions[i])) is not None:
