@@ -707,6 +707,24 @@ def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expe
     assert grounded_answer(question, "He is 30 years old.", caption) == expected
 
 
+@pytest.mark.parametrize("question, caption, expected", [
+    # "How old will she be in 10 years?" got "I can't tell from this photo." (the future rule)
+    ("How old will she be in 10 years?", "It shows a White woman who is 30 years old.",
+     "She looks about 30 years old now, so in 10 years she would be about 40."),
+    ("What age will he be in twenty years?", "It shows a White man who is 45 years old.",
+     "He looks about 45 years old now, so in 20 years he would be about 65."),
+    ("How old was she a decade ago?", "It shows a White woman who is 30 years old.",
+     "She looks about 30 years old now, so 10 years ago she was about 20."),
+    ("How old was he 5 years ago?", "It shows a White boy who is 1 year old.",
+     "He looks about 1 year old now, so 5 years ago he was not born yet."),
+])
+def test_an_age_asked_at_another_time_moves_the_described_age(question, caption, expected):
+    from unif2ace.generation.constraints import unseen_question
+
+    assert not unseen_question(question)
+    assert grounded_answer(question, "She is 33.", caption) == expected
+
+
 WOMAN_SMILING = "The photo is a close-up photo; it shows a White woman who is 30 years old. She is smiling."
 MAN_NOT_SMILING = "The photo shows a White man who is 40 years old. He has a neutral expression. There is no smile on his face."
 

@@ -473,6 +473,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
         return _age_in(years, unit[1].lower(), attrs)  # "How many months old is the baby?" got "A boy."
+    if attr == "age_group" and years is not None and value == said and (shift := _age_shift(question)) is not None:
+        return _age_then(years, shift, attrs)  # "How old will she be in 10 years?" got "I can't tell"
     if value is None and attr == "emotion" and (smile := attrs.get("smile")) is not None and not always:
         # no expression described, but a smile or none: an answer claiming the other ("Is the expression
         # positive or negative?" → "She is smiling." of a girl described with no smile) is restated from it
@@ -493,6 +495,38 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
 
 
 _IN_UNIT = re.compile(r"\b(month|week)s?\b", re.I)
+# an age asked at another time: "How old will she be in 10 years?", "How old was he 5 years ago?"
+_LATER = re.compile(r"\b(?:will|would|'ll)\b.*\bin (\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|twenty) "
+                    r"(years?|decades?)(?: time| from now)?\b", re.I)
+_AGO = re.compile(r"\b(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|twenty) (years?|decades?) ago\b", re.I)
+
+
+def _age_shift(question: str) -> int | None:
+    """The years an age question looks ahead (+) or back (−), or None: "How old will she be in 10 years?" → 10,
+    "How old was he a decade ago?" → −10."""
+    for pattern, sign in ((_LATER, 1), (_AGO, -1)):
+        if m := pattern.search(question):
+            n = {"a": 1, **_NUMBER_WORDS}.get(m[1].lower()) if not m[1].isdigit() else int(m[1])
+            return sign * n * (10 if m[2].lower().startswith("decade") else 1)
+    return None
+
+
+def _age_then(years: float, shift: int, attrs: dict) -> str:
+    """The described age moved by ``shift`` years, with the age it starts from ("She looks about 30 years old
+    now, so in 10 years she would be about 40." for 30 and +10)."""
+    from unif2ace.data.captions import years_old
+    from unif2ace.data.questions import Person
+
+    p = Person.of(attrs)
+    now = round(years)
+    start = f"{p.cap()} {p.looks()} {years_old(years) if years < 1 else f'about {years_old(now)}'} now"
+    span = f"{abs(shift)} year{'' if abs(shift) == 1 else 's'}"
+    if shift > 0:
+        return f"{start}, so in {span} {p.he} would be about {now + shift}."
+    was = "were" if p.plural else "was"
+    if now + shift < 0:
+        return f"{start}, so {span} ago {p.he} {was} not born yet."
+    return f"{start}, so {span} ago {p.he} {was} about {now + shift}."
 
 
 def _age_in(years: float, unit: str, attrs: dict) -> str:
@@ -1355,7 +1389,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or|"
                          # the future ("What would this person look like in 20 years?" got "She looks happy.") and
                          # what a photo is for ("Could this be a passport photo?": "No, it is a photo of a woman.")
-                         r"in \d+ years|in (?:\w+ )?(?:years|decades) (?:time|from now)|in the future|"
+                         r"(?<!be )(?<!old )in \d+ years|in (?:\w+ )?(?:years|decades) (?:time|from now)|in the future|"
                          r"(?:will|would) (?:he|she|they|this person|the person) look like (?:in|when|at|as)|"
                          r"when (?:he|she|they) (?:is|are|gets?|grows?) (?:older|old|up)|grows? up to|"
                          r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo)\b", re.I)
