@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +74,7 @@ class FaceWarp:
         if k >= 2:  # pixel (i, j) of the reduced part averages the part's [ik, (i+1)k) × [jk, (j+1)k)
             part = part.reduce(k)
             coeffs = tuple(v / k for v in coeffs)
-        return FaceWarp(coeffs, n, self.faces).apply(part, resample)
+        return replace(self, coeffs=coeffs).apply(part, resample)
 
     def inverse_coeffs(self) -> tuple[float, float, float, float, float, float]:
         """The inverse map, photo pixels → crop pixels, as PIL ``Image.AFFINE`` coefficients.

@@ -574,8 +574,7 @@ class UniF2ace:
                                          codes, features)
                 for i, text in kept.items():  # composed from the whole description when asked to be brief
                     short = max_new_tokens < _CAPTION_TOKENS and not lengths[i]
-                    key = self._own_keys(CAPTION_QUESTION, [crops[i]])[0]
-                    answers[i] = self._cut(key, text, crops[i], max_new_tokens) if short else text
+                    answers[i] = self._cut(text, crops[i], max_new_tokens) if short else text
         rest = [i for i, a in enumerate(answers) if a is None]
         if rest:
             idx = torch.tensor(rest, device=codes.device)
@@ -702,10 +701,12 @@ class UniF2ace:
             while len(self._own) > 2 * self.FEATURE_CACHE_SIZE:
                 self._own_ids.pop(self._own.popitem(last=False)[0], None)
 
-    def _cut(self, key: tuple, text: str, crop: Image.Image, max_new_tokens: int) -> str:
-        """The answer kept under ``key`` (``text``) as a decode of ``max_new_tokens`` tokens would have ended it."""
+    def _cut(self, text: str, crop: Image.Image, max_new_tokens: int) -> str:
+        """The description kept for ``crop`` (``text``) as a decode of ``max_new_tokens`` tokens would have ended
+        it (its digest is taken only here, where a shorter limit asks for it)."""
         from unif2ace.generation.constraints import singular_years
 
+        key = self._own_keys(CAPTION_QUESTION, [crop])[0]
         with self._features_lock:
             ids = self._own_ids.get(key)
         if ids is None:  # kept without its tokens: its text, tokenised again
