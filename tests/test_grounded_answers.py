@@ -1614,7 +1614,13 @@ def test_brief_description_says_only_what_the_description_states(length, expecte
     ("Is she alone?", "Yes, I see one face in this photo.", "No, I see 3 faces in this photo; I describe the largest one."),
     ("Is anyone else in the photo?", "No, I see one face in this photo.",
      "Yes, I see 3 faces in this photo; I describe the largest one."),
+    # a count asked to be confirmed ("Is it a photo of two people?" got "No. It is a photo of a girl." of a boy)
+    ("Is it a photo of two people?", "No, I see one face in this photo.",
+     "No, I see 3 faces in this photo; I describe the largest one."),
+    ("Are there three people here?", "No, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
     ("How old is she?", None, None), ("Is she smiling?", None, None), ("Describe the other people.", None, None),
+    ("Is she 2 years old?", None, None), ("Is he in his 2 best photos?", None, None),
 ])
 def test_face_count_answer_says_how_many_faces_were_found(question, one, three):
     from unif2ace.generation.constraints import face_count_answer
@@ -1720,3 +1726,42 @@ def test_a_question_in_another_language_is_told_the_model_reads_english(pipe):
     got = pipe.ask(_images(2, 4), ["¿Cuántos años tiene esta persona?", "Quel âge a cette personne?"], align=False,
                    max_new_tokens=3)
     assert got == [ENGLISH_ONLY, ENGLISH_ONLY]  # it got "I can't tell from this photo."
+
+
+WOMAN_85 = ("The image shows a close-up photo of a White elderly woman who is 85 years old. She has her mouth closed. "
+            "Her eyes are open.")
+WOMAN_25 = ("The photo is a close-up photo; it shows a White woman who is 25 years old. She has a happy expression. "
+            "She is smiling, with her mouth slightly open.")
+BOY_1 = ("The image shows a close-up portrait of a 1-year-old South Asian young boy. He has a neutral expression. "
+         "There is no smile on his face, with his mouth slightly open.")
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # the subject ends in a person's noun: "person in" and "woman older" left the age unchecked
+    ("Is this person in their twenties?", "Yes. She is smiling.", WOMAN_25, "Yes, she looks about 25 years old."),
+    ("Is the woman older than 60?", "Yes. She looks happy.", WOMAN_25, "No. She looks about 25 years old."),
+    ("Is the woman older than 60?", "Yes, she is a senior.", WOMAN_85, None),
+    # a part of the face given an age, and an age bound answered by a gender noun alone (answers of the shipped model)
+    ("Are they in their 60s?", "No. His mouth is a child, not a senior.", BOY_1, "No. He looks about 1 year old."),
+    ("Is this person in their twenties?", "No, it is a photo of a boy.", BOY_1, "No, he looks about 1 year old."),
+    ("Is this person in their twenties?", "No, he is a child.", BOY_1, None),
+])
+def test_an_age_asked_yes_or_no_is_answered_with_the_age(question, answer, caption, expected):
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # a gender named only by a pronoun answers another question (the shipped model's answer)
+    ("What gender do you think this person is?", "She is 85 years old, so she is a senior.", WOMAN_85, "It is a woman."),
+    ("What gender do you think this person is?", "A woman.", WOMAN_85, None),
+    # "how happy": the expression, or "I can't tell" when the description states none
+    ("How happy does she look, from 1 to 10?", "She is 85 years old, so she is a senior.", WOMAN_85,
+     "I can't tell from this photo."),
+    ("How happy does she look, from 1 to 10?", "She is 1 year old, so she is a child.", BOY_1, "Neutral."),
+])
+def test_open_questions_in_new_wordings_answer_what_they_ask(question, answer, caption, expected):
+    from unif2ace.generation.constraints import grounded_answer
+
+    assert grounded_answer(question, answer, caption) == expected

@@ -614,7 +614,10 @@ _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|hous
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
                           r"feelings|vibe|vibes)\b|"
-                          r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b")
+                          r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b|"
+                          # "How happy does she look, from 1 to 10?" (got "She is 85 years old, so she is a senior.")
+                          r"\bhow (?:happy|sad|angry|cheerful|upset|surprised|calm|joyful|glad|grumpy|serious|"
+                          r"content|relaxed|tense|nervous|worried)\b")
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")

@@ -450,6 +450,10 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         _YOUNG_NOUN.search(answer) and group in ("young adult", "middle-aged", "senior")
         or _GROWN_NOUN.search(answer) and group == "child")
     other_age = other_age or wrong_noun
+    # nor one that names the gender only by a pronoun ("What gender do you think this person is?" → "She is 85 years
+    # old, so she is a senior."): it answers another question
+    other_age = other_age or attr == "gender" and not described and \
+        parse_attribute(_without_pronouns(answer), "gender", loose=True) is None
     # nor one whose group is not its own age's ("Guess the age within 5 years." → "She is 50 years old, so she
     # is a senior."; the parser reads the years first, so the group word is read without them)
     if attr == "age_group" and (stated := parse_age_years(answer)) is not None:
@@ -918,9 +922,15 @@ def _verdicts(checked: dict, attrs: dict, caption: str, said: str, rest: str, se
 
 # "Does the kid look happy?", "Is this little girl smiling?", "Was the old man wearing glasses?": a yes/no
 # question whose subject is a noun phrase ("the kid") followed by what it asks about that person
+# The subject ends in a noun for a person: "Is this person in their twenties?" has the subject "person", not
+# "person in", and "Is the woman older than 60?" the subject "woman", not "woman older" (both left nothing
+# asked beyond the subject, so the age went unchecked: "Yes. She is smiling." of a woman described as 25)
+_SUBJECT_NOUN = (r"(?:person|people|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|baby|babies|"
+                 r"infant|toddler|teen|teenager|adolescent|youngster|adult|lady|ladies|gentleman|guy|guys|gal|dude|"
+                 r"fellow|chap|individual|senior|subject|human|grandma|grandpa|grandmother|grandfather)")
 _DEFINITE_SUBJECT = re.compile(r"^\s*(?:is|isn't|was|wasn't|does|doesn't|did|didn't|can|could|would|will|has|hasn't|"
-                               r"have|are|aren't|do|don't)\s+(?:the|this|that|your|our)\s+((?:[a-z-]+\s+)?[a-z-]+)"
-                               r"(?=\s+[a-z])", re.I)
+                               r"have|are|aren't|do|don't)\s+(?:the|this|that|your|our)\s+"
+                               rf"((?:[a-z-]+\s+)?{_SUBJECT_NOUN})(?=\s+[a-z])", re.I)
 
 
 def _subject_named(question: str) -> set[str]:
@@ -1007,6 +1017,10 @@ def _other_polarity(answer: str) -> str:
         return re.sub(r"^\s*yes,\s+possibly:", "Possibly not:", answer, flags=re.I)
     return re.sub(r"^(\s*)(yes|no)\b", lambda m: m[1] + {"yes": "No", "no": "Yes"}[m[2].lower()], answer, count=1,
                   flags=re.I)
+
+
+_PART_AS_PERSON = re.compile(r"^\W*(?:his|her|their|the|its)\s+(?:mouth|lips|eyes?|head|face|expression|smile|teeth|"
+                             r"hair|skin)\s+(?:is|are|looks?)\s+(?:a|an)\b", re.I)
 
 
 def grounded_yes_no(question: str, answer: str, caption: str, second: str | None = None,
@@ -1176,8 +1190,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     # a boy." of a girl described as 5)
     spoken = parse_attribute(_without_pronouns(rest), "gender")
     described_gender = spoken is None or attrs.get("gender") in (None, spoken)
+    # nor words that give a part of the face an age or a gender ("Are they in their 60s?" → "No. His mouth is a
+    # child, not a senior." of a boy described as 1)
+    garbled = decisive in ("gender", "age_group", "age") and _PART_AS_PERSON.match(rest) is not None
+    # and an age bound answered by a gender noun alone ("Is this person in their twenties?" → "No, it is a photo of
+    # a boy." of a boy described as 1): the age it asks is said
+    garbled = garbled or decisive == "age" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest)
     if truth == (said == "yes") and any(v is not None for v in names) and described_age and described_value \
-            and described_gender and not _self_negating(rest):
+            and described_gender and not garbled and not _self_negating(rest):
         # the model's Yes/No stands, and its words say why (an age's: the described age and group)
         return None if also is None or also.lower() in answer.lower() else f"{answer.strip()} {also}"
     # the other Yes/No, or the same one whose words name nothing asked ("He's young, isn't he?" → "Yes. His
@@ -1402,6 +1422,10 @@ _HOW_MANY = re.compile(r"\bhow many (?:people|persons|faces|humans|individuals|s
 _MORE_THAN_ONE = re.compile(r"\b(?:more than one|several|multiple|many|two or more|other) (?:people|persons|person|faces?|"
                             r"humans|individuals)\b|\b(?:anyone|anybody|someone|somebody) else\b|\bgroup (?:photo|shot|"
                             r"picture)\b", re.I)
+# "Is it a photo of two people?", "Are there 3 faces?": a count asked to be confirmed
+_COUNTED = re.compile(r"\b(two|three|four|five|2|3|4|5|a couple of|a pair of)\s+(?:\w+\s+)?(?:people|persons|faces|"
+                      r"humans|individuals|men|women|kids|children|boys|girls|friends|siblings|adults)\b", re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a pair of": 2}
 _ALONE = re.compile(r"\balone\b|\bby (?:himself|herself|themselves|themself)\b|\bthe only (?:one|person|face)\b|"
                     r"\b(?:just|only) one (?:person|face)\b", re.I)
 
@@ -1424,6 +1448,9 @@ def face_count_answer(question: str, faces: int | None) -> str | None:
         return None
     if _MORE_THAN_ONE.search(question):
         return f"{'Yes' if faces > 1 else 'No'}, {seen}"
+    if m := _COUNTED.search(question):
+        asked = _COUNT_WORDS.get(m[1].lower()) or int(m[1])
+        return f"{'Yes' if faces == asked else 'No'}, {seen}"
     if _ALONE.search(question):
         return f"{'Yes' if faces == 1 else 'No'}, {seen}"
     return None
