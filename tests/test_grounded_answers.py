@@ -1765,3 +1765,44 @@ def test_open_questions_in_new_wordings_answer_what_they_ask(question, answer, c
     from unif2ace.generation.constraints import grounded_answer
 
     assert grounded_answer(question, answer, caption) == expected
+
+
+MAN_57 = "The image shows a close-up photo of a White senior man who is 57 years old. He has a happy expression. He is smiling."
+GIRL_8 = "The image shows a close-up photo of a White girl who is 8 years old. She has a happy expression. She is smiling."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # a choice between older and younger is no Yes/No (it got "Yes, she looks about 27 years old.")
+    ("Is the person older or younger than 30?", "Yes, she looks about 8 years old.", GIRL_8,
+     "Younger: she looks about 8 years old."),
+    ("Is he over or under 50?", "No.", MAN_57, "Older: he looks about 57 years old."),
+    # a frown is an expression no label names: the described one answers
+    ("Is she frowning?", "Yes. She is smiling.", GIRL_8, "No, she looks happy."),
+    # a newborn is under a year, not any baby's 0-3
+    ("Is this a newborn?", "Yes. She looks about 3 years old.", GIRL_8.replace("8 years", "3 years"),
+     "No. She looks about 3 years old."),
+    # a subject the description contradicts, and the age asked of it
+    ("Is the lady young?", "No. This is a man.", MAN_57, "No. This is a man. He looks about 57 years old."),
+    # an age group answered by a noun that does not settle it; one that does stands
+    ("Is this someone in their late teens?", "No. It is a photo of a girl.", GIRL_8, "No. She is a child, not a teenager."),
+    ("Is this a senior citizen?", "No, it is a photo of a girl.", GIRL_8, None),
+])
+def test_yes_no_questions_in_new_wordings(question, answer, caption, expected):
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+def test_where_a_photo_was_taken_is_not_known_and_a_description_may_say_whom_it_is_for():
+    from unif2ace.data.questions import asked_attributes, asks_description
+    from unif2ace.generation.constraints import grounded_answer, unseen_question
+
+    assert unseen_question("Is this picture taken indoors?") and unseen_question("Was it shot outside?")
+    assert asks_description("Describe this face to a police sketch artist.")  # got "A man."
+    assert asks_description("Describe her for someone who can't see the photo.")
+    assert not asks_description("Describe her expression to me.")
+    # up or down: the description's pose when it states one, else "I can't tell" (it got "A woman.")
+    assert asked_attributes("Is the person looking up or down?") == ["head_pose"]
+    assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8) == "I can't tell from this photo."
+    assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8 + " She faces the camera.") == \
+        "Straight toward the camera."

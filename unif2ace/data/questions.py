@@ -522,6 +522,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
+    # whom it is for ("Describe this face to a police sketch artist." got "A man.")
+    r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
     rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}) words?))*"
     r"\s*[.?!]*$")
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
@@ -622,7 +624,7 @@ _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
-_POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|"
+_POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|up or down|"
                        r"where is (?:he|she|they|the person|this person) looking)\b")
 # the photo's colour asked as a choice ("Colour or B&W?" got "Closed.", "Is the photo in colour or black and white?"
 # "Straight toward the camera."; not the colour of the eyes or hair, which no label states)

@@ -718,7 +718,8 @@ _AGE_BOUNDS = [
     # (the bounds above name a number; asked_age_range reads them all together)
     (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
-    (re.compile(r"\b(?:baby|babies|infant|infants|newborn|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
+    (re.compile(r"\b(?:newborn|newborns|new-born)\b", re.I), lambda n: (0, 0)),  # not any baby's 0-3
+    (re.compile(r"\b(?:baby|babies|infant|infants|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
     # stages of schooling and of the law ("Is this person a high schooler?" got "I can't tell", "Is this a
     # college-aged person?" "No. She is a young adult, not a senior.")
     (re.compile(r"\b(?:kindergarten|kindergartner|preschool|preschooler|nursery school)\b", re.I), lambda n: (3, 6)),
@@ -838,7 +839,8 @@ def _asks_expression_alone(question: str, values: dict) -> bool:
 
 # expressions no label names ("Are they angry?", "Does he look scared?"): the model never learned them
 _OTHER_EMOTION = re.compile(r"\b(?:angry|anger|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|"
-                            r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited)\b", re.I)
+                            r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited|"
+                            r"frown|frowns|frowning|scowl|scowls|scowling|grimac\w*|pout|pouts|pouting|in pain)\b", re.I)
 
 
 def _words_agree(rest: str, asked: str) -> bool | None:
@@ -957,12 +959,15 @@ def _the_rest(asked: dict, named: set[str], caption: str) -> str | None:
     happy?" of a man described as happy → "He looks happy."), for an answer that corrects the subject;
     None when the description does not say."""
     from unif2ace.data.questions import Person, _polar_rest
+    from unif2ace.evaluation.attributes import parse_age_years
 
     attrs = _described(caption, (*YES_NO_CHECKED, "emotion"))
     p = Person.of(attrs)
     for attr, value in asked.items():
-        if attr in named or attr not in (*YES_NO_CHECKED, "emotion"):
+        if attr in named or attr not in (*YES_NO_CHECKED, "emotion", "age"):
             continue
+        if attr == "age" and (years := parse_age_years(caption)) is not None:  # "Is the lady young?" of a man
+            return f"{p.looks_about(years)}."[0].upper() + f"{p.looks_about(years)}."[1:]
         if attr == "emotion" and "emotion" not in attrs and value == "happy" and "smile" in attrs:
             attr, value = "smile", True  # a smile, when no expression is stated, says whether one looks happy
         if attr in attrs and not (attr == "head_pose" and value in ("left", "right")):
@@ -1019,6 +1024,23 @@ def _other_polarity(answer: str) -> str:
                   flags=re.I)
 
 
+# "Is the person older or younger than 30?" got "Yes, she looks about 27 years old."
+_OLDER_OR_YOUNGER = re.compile(r"\b(?:older|younger|over|under|above|below) or (?:older|younger|over|under|above|below)"
+                               r"\s+(?:than\s+)?(\d{1,3})\b", re.I)
+
+
+def _older_or_younger(bound: int, caption: str) -> str | None:
+    """"Younger: she looks about 27 years old." for a choice between older and younger than ``bound``, from the
+    description's age; None when it states none (the model's own answer stands)."""
+    from unif2ace.data.questions import Person
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if (years := parse_age_years(caption)) is None:
+        return None
+    which = "About the same" if round(years) == bound else "Older" if years > bound else "Younger"
+    return f"{which}: {Person.of(_described(caption)).looks_about(years)}."
+
+
 _PART_AS_PERSON = re.compile(r"^\W*(?:his|her|their|the|its)\s+(?:mouth|lips|eyes?|head|face|expression|smile|teeth|"
                              r"hair|skin)\s+(?:is|are|looks?)\s+(?:a|an)\b", re.I)
 
@@ -1057,6 +1079,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # "… he's a kid?", with the Yes and No of both answers swapped
         grounded = grounded_yes_no(affirmed, _other_polarity(answer), caption, second, age_margin, young_margin)
         return None if grounded is None else _other_polarity(grounded)
+    if (m := _OLDER_OR_YOUNGER.search(question)) is not None:
+        return _older_or_younger(int(m[1]), caption)  # a choice, not a Yes/No
     asked = _asked_values(question)
     if asked.get("head_pose") in ("left", "right"):
         if len(asked) == 1:
@@ -1196,6 +1220,11 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     # and an age bound answered by a gender noun alone ("Is this person in their twenties?" → "No, it is a photo of
     # a boy." of a boy described as 1): the age it asks is said
     garbled = garbled or decisive == "age" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest)
+    # and an age group answered by a noun that does not settle it ("Is this someone in their late teens?" → "No. It
+    # is a photo of a girl."; "a girl" does settle "a senior citizen?")
+    garbled = garbled or decisive == "age_group" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest) \
+        and not (_YOUNG_NOUN.search(rest) and checked["age_group"] in ("young adult", "middle-aged", "senior")
+                 or _GROWN_NOUN.search(rest) and checked["age_group"] in ("child", "teen"))
     if truth == (said == "yes") and any(v is not None for v in names) and described_age and described_value \
             and described_gender and not garbled and not _self_negating(rest):
         # the model's Yes/No stands, and its words say why (an age's: the described age and group)
@@ -1412,7 +1441,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?<!be )(?<!old )in \d+ years|in (?:\w+ )?(?:years|decades) (?:time|from now)|in the future|"
                          r"(?:will|would) (?:he|she|they|this person|the person) look like (?:in|when|at|as)|"
                          r"when (?:he|she|they) (?:is|are|gets?|grows?) (?:older|old|up)|grows? up to|"
-                         r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo)\b", re.I)
+                         r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo|"
+                         # where it was taken ("Is this picture taken indoors?" got "Yes. It is a photo of a woman.")
+                         r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside))\b", re.I)
 
 
 # "How many people are in this picture?", "Is there more than one person here?", "Is she alone?", "Is anyone
