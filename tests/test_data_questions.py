@@ -475,7 +475,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "What jumps out at you in this picture?", "Describe the subject's face for me",
                                       "Describe the subject.", "what do you make of this photo?",
                                       "What's your take on this picture?", "What do you think of her?",
-                                      "ok cool. anything else notable?", "Anything else worth noting about her?"])
+                                      "ok cool. anything else notable?", "Anything else worth noting about her?",
+                                      # whom it is for, and a summary (each got "A man." or "I can't tell")
+                                      "Describe this face to a police sketch artist.",
+                                      "Summarise what you told me in one sentence.", "Sum it up, please."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 

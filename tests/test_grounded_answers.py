@@ -1133,6 +1133,10 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Sticking with that?", "It is my best reading"), ("r u sure?", "Not entirely"),  # read as meant (chat spelling)
     ("Hi, could you look at this photo for me?", "Sure!"),  # got "I can't tell from this photo."
     ("bye now", "Goodbye"),  # got "Yes. It is in color."
+    # thanks with a remark, and several sentences of small talk (each got "I can't tell from this photo.")
+    ("Thanks, that's helpful!", "You're welcome"), ("Thank you, very useful.", "You're welcome"),
+    ("Hi! Can you look at this photo for me?", "Sure!"), ("Hello. Thanks!", "You're welcome"),
+    ("Hi! How old is she?", None), ("Thanks! Is she smiling?", None), ("Thanks, that's her age?", None),
 ])
 def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
     from unif2ace.data.questions import as_meant
@@ -1156,6 +1160,10 @@ OLD_MAN = "The image shows a close-up portrait of a White elderly man who is 85 
     ("How old is he?", None), ("He looks younger to me?", None), ("Tell me his age.", None), ("His age.", None),
     ("Her age, please.", None), ("Guess his age", None), ("He looks happy.", None), ("Nice photo.", None),
     ("I took this photo in 2010.", None), ("Thanks!", None),
+    # a doubt, then a remark (got "No, she is slightly open.")
+    ("Are you sure? I'd have guessed older.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Really? I thought he was a woman.", "I may be wrong, but from this photo this is a man."),
+    ("Are you sure? How old is he?", None),
 ])
 def test_a_remark_about_age_or_gender_gets_the_descriptions_view(message, expected):
     assert remark_reply(message, OLD_MAN) == expected

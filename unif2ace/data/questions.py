@@ -508,6 +508,9 @@ _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _DESCRIPTION_REQUEST = re.compile(
     _POLITE +
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
+    r"sum (?:it|this|that|everything|it all) up|(?:summari[sz]e|sum up)(?: (?:what you(?: have|'ve)? (?:told me|said|see|saw|found)|everything|it all|all (?:of )?"
+    r"(?:that|this)|that|this|it))?|"
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|"
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"

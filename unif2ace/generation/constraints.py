@@ -1609,7 +1609,10 @@ _SMALL_TALK = [
                 r"(?:\s+(?:there|again|everyone|all|friend))?$"),
      "Hello! Ask me anything about the person in this photo (age, expression, pose), or ask me to describe it."),
     (re.compile(r"^(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice)\s*,?\s*)*(?:thanks|thank you|thx|ty|cheers|many thanks)"
-                r"(?:\s+(?:so much|a lot|very much|again))?$"),
+                r"(?:\s+(?:so much|a lot|very much|again))?"
+                # "Thanks, that's helpful!" (got "I can't tell from this photo.")
+                r"(?:\s*,?\s*(?:that's|that is|that was|this is|very|really|so|super)\s+(?:very |really |so |super )?"
+                r"(?:helpful|useful|interesting|great|good|nice|kind|perfect|cool|clear))?$"),
      "You're welcome! Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
      "Anything else you'd like to know about this photo?"),
@@ -1647,9 +1650,30 @@ def small_talk(message: str) -> str | None:
     """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement, a
     goodbye ("Hi there!" → "Hello! Ask me anything about …") or a question about the answers themselves
     ("Are you sure?" → "Not entirely: …"); None for any other message."""
-    text = re.sub(r"[\s!?.,:;)(~*-]+$", "", message.strip().lower().replace("\u2019", "'"))
-    text = re.sub(r"\s+", " ", text)
-    return next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
+    def talk(part: str) -> str | None:
+        text = re.sub(r"[\s!?.,:;)(~*-]+$", "", part.strip().lower().replace("\u2019", "'"))
+        text = re.sub(r"\s+", " ", text)
+        return next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
+
+    if (reply := talk(message)) is not None:
+        return reply
+    # several sentences, each small talk ("Hi! Can you look at this photo for me?" got "I can't tell from this
+    # photo."): the last one's reply
+    parts = _sentences(message)
+    return talk(parts[-1]) if len(parts) > 1 and all(talk(p) is not None for p in parts) else None
+
+
+def _sentences(message: str) -> list[str]:
+    return [p for p in re.split(r"(?<=[!?.])\s+", message.strip()) if p.strip()]
+
+
+def _after_small_talk(message: str) -> str:
+    """The message without the small talk that opens it ("Are you sure? I'd have guessed older." → "I'd have
+    guessed older.")."""
+    parts = _sentences(message)
+    while len(parts) > 1 and small_talk(parts[0]) is not None:
+        parts.pop(0)
+    return " ".join(parts) if parts else message
 
 
 # A statement, not a question, that disputes the person's age or gender ("Really? He looks younger to me.",
@@ -1679,6 +1703,7 @@ def remark_attribute(message: str) -> str | None:
     "Tell me his age.", "His age, please.", "Is he older than 50?")."""
     from unif2ace.data.questions import _core, asked_attributes
 
+    message = _after_small_talk(message)  # "Are you sure? I'd have guessed older." got "No, she is slightly open."
     core = _core(message)
     if _AGE_DOUBT.match(core):
         return "age_group"
