@@ -1814,3 +1814,65 @@ def test_where_a_photo_was_taken_is_not_known_and_a_description_may_say_whom_it_
     assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8) == "I can't tell from this photo."
     assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8 + " She faces the camera.") == \
         "Straight toward the camera."
+
+
+MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36. He has a neutral expression. He is not "
+          "smiling, with his mouth closed. It is a full-color, well-focused picture.")
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # choices between two ages (answers of the shipped model)
+    ("Is this person closer to 20 or 40?", "I can't tell from this photo.", MAN_36, "Closer to 40: he looks about 36 years old."),
+    ("Would you say he is closer to 30 or 42?", "He is 36 years old.", MAN_36, "Halfway between: he looks about 36 years old."),
+    ("Is he a young man or an old man?", "He is smiling.", MAN_36, "36 years old: middle-aged."),
+    # a fragment, and the photo's light said of the person
+    ("Approx. age please", "shows a senior woman.", WOMAN_85, "She is 85 years old, so she is a senior."),
+    ("Is the face well lit or in shadow?", "He is dim.", MAN_36, "The lighting is dim."),
+    ("What is the lighting like?", "The lighting is dim.", MAN_36, None),
+])
+def test_open_questions_choosing_between_ages_or_about_the_photo(question, answer, caption, expected):
+    from unif2ace.data.questions import as_meant
+    from unif2ace.generation.constraints import grounded_answer
+
+    assert grounded_answer(as_meant(question), answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    ("Is she younger than 25 or older than 25?", "No, she looks about 1 year old.", WOMAN_85, "Older: she looks about 85 years old."),
+    ("Is he older or younger than 36?", "Yes.", MAN_36, "About the same: he looks about 36 years old."),
+    ("Is she closer to 80 than 60?", "No.", WOMAN_85, "Yes, closer to 80: she looks about 85 years old."),
+    ("Is he closer to 20 than to 40?", "Yes.", MAN_36, "No, closer to 40: he looks about 36 years old."),
+    ("Is the person making eye contact?", "No. She is not smiling.", WOMAN_85 + " She faces the camera.",
+     "Yes. She faces the camera."),
+    ("Is this picture colourful?", "No. It is a photo of a girl.", MAN_36, "Yes, it is in color."),
+])
+def test_yes_no_wordings_of_age_choices_eye_contact_and_colour(question, answer, caption, expected):
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question, attributes", [
+    ("is it a grl or boy", ["gender"]), ("male/female?", ["gender"]), ("M/F?", ["gender"]),
+    ("Is he a young man or an old man?", ["age_group"]), ("Is this person closer to 20 or 40?", ["age_group"]),
+    ("Is it an old or a new photo?", []),
+])
+def test_terse_and_chat_spelled_choices_are_read(question, attributes):
+    from unif2ace.data.questions import as_meant, asked_attributes
+
+    assert asked_attributes(as_meant(question)) == attributes
+
+
+def test_an_age_choice_asked_yes_or_no_is_checked_not_unseen():
+    from unif2ace.generation.constraints import unseen_question, yes_no_grounded
+
+    for question in ("Is she closer to 80 than 60?", "Is he older or younger than 30?"):
+        assert yes_no_grounded(question) == {"age"} and not unseen_question(question)  # got "I can't tell"
+
+
+def test_a_number_of_things_about_the_person_is_a_description_that_long():
+    from unif2ace.data.questions import asks_description, description_length
+
+    assert asks_description("Tell me three things about this person.")  # got "I can't tell from this photo."
+    assert description_length("Tell me three things about this person.") == ("sentences", 3)
+    assert not asks_description("Tell me three things about her hair.")

@@ -337,7 +337,8 @@ _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|
 
 
 # chat spellings of short words ("how old do u think", "r u sure?")
-_CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because"}
+_CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because",
+               "grl": "girl", "gurl": "girl", "yrs": "years"}
 _CHAT_SPEAK = re.compile(r"(?<![.'\u2019])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019]\w)", re.I)  # not "U.S."
 
 
@@ -532,13 +533,16 @@ _DESCRIPTION_REQUEST = re.compile(
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
 # description asked for in a number of words
 _WORDS_REQUEST = re.compile(
+    # "Tell me three things about this person." (got "I can't tell from this photo.")
+    rf"{_POLITE}(?:tell me|give me|list|name|say)\s+(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?(?:things|facts)\s+"
+    rf"(?:about|on)\s+(?:{_WHOLE})\s*[.?!]*$|"
     rf"{_POLITE}(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+)?"
     rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?words?\s+(?:to describe|that describe|describing|for|about)\s+"
     rf"(?:{_WHOLE})\s*[.?!]*$|"
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
     rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few) words?\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
-_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?(words?|sentences?)\b")
+_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?(words?|sentences?|things|facts)\b")
 
 
 def asks_description(question: str) -> bool:
@@ -594,7 +598,9 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")
-_GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b")
+_GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b|"
+                         # "male/female?" (got "I can't tell from this photo."), "m/f"
+                         r"\b(?:male|man|boy|m)\s*/\s*(?:female|woman|girl|f)\b|\b(?:female|woman|girl|f)\s*/\s*(?:male|man|boy|m)\b")
 _FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"
 _MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
 # "man or woman?", and a list that names both: "Is this a man, a woman or a child?"
@@ -610,7 +616,10 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
                          # two young stages ("Is this an infant or a toddler?" got "A woman.")
                          r"\b(?:baby|infant|newborn|toddler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|kid|child|preschooler)\b|"
                          r"\b(?:kid|child|preschooler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|teen|teenager|adolescent)\b|"
-                         r"\b(?:teen|teenager|adolescent)\b.*\bor\b.*\b(?:kid|child|young adult)\b")
+                         r"\b(?:teen|teenager|adolescent)\b.*\bor\b.*\b(?:kid|child|young adult)\b|"
+                         # "Is he a young man or an old man?" (got "He is smiling."), "closer to 20 or 40?"
+                         r"\b(?:young|younger|old|older|elderly|middle-aged)\s+(?:\w+\s+)?or\s+(?:an?\s+)?"
+                         r"(?:young|younger|old|older|elderly|middle-aged)\b|\bcloser to\s+\d{1,3}\s+(?:or|than)\s+\d{1,3}\b")
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these

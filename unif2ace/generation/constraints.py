@@ -121,6 +121,8 @@ _FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|lo
                          r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
 
 
+# "Is the person making eye contact?" (got "No. She is not smiling."): facing the camera
+_EYE_CONTACT = re.compile(r"\beye[- ]contact\b", re.I)
 # "Is the person photographed from the front?", "a head-on shot?": facing the camera
 _FROM_FRONT = re.compile(r"\bfrom the front\b|\bhead[- ]on\b|\bface[- ]on\b|\bfront[- ]on\b", re.I)
 
@@ -168,7 +170,8 @@ def _asked_values(question: str) -> dict:
             out[name] = value
     # "Is she facing the camera?", "Is he looking at me?" (not a side's name: "slightly turned left" is not
     # "turned left")
-    if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question) or _FROM_FRONT.search(question):
+    if parse_attribute(question, "head_pose") == "frontal" or _FACING_YOU.search(question) or _FROM_FRONT.search(question) \
+            or _EYE_CONTACT.search(question):
         out["head_pose"] = "frontal"
     elif _AWAY.search(question):
         out["head_pose"] = "away"
@@ -191,6 +194,8 @@ def _asked_values(question: str) -> dict:
     if "color" not in out and re.search(r"\b(?:photo|picture|image|shot|pic|it)\s+(?:in\s+)?(?:full[- ])?colou?r(?:ed)?\b",
                                         question, re.I):
         out["color"] = "color"  # "Is the photo color?" ("a color photo" and "in color" are read above)
+    if "color" not in out and re.search(r"\bcolou?rful\b", question, re.I):
+        out["color"] = "color"  # "Is this picture colourful?" (got "No. It is a photo of a girl.")
     if "mouth" not in out and re.search(r"\bmouth\b", question, re.I) and re.search(r"\bopen\b", question, re.I):
         out["mouth"] = "open"  # "Is her mouth open?": slightly or wide, anything but closed
     return out
@@ -473,6 +478,10 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # and one about anything else that speaks of another thing too ("Are her eyes closed or open?" → "Black.
     # Her eyes are open."; "Slightly open, with the lips parted.")
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
+    if attr == "age_group" and value == said and (chosen := age_choice(question, caption)) is not None:
+        return chosen  # "Is this person closer to 20 or 40?"
+    # a fragment is garbled too ("Approx. age pls" → "shows a senior woman.")
+    garbled = garbled or answer[:1].islower()
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
@@ -486,6 +495,10 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         claims = True if claims is None and got == "happy" else claims
         if claims is not None and claims != smile:
             return open_answer("smile", attrs, random.Random(question), question)
+    if value is None and got is not None and attr in ("lighting", "sharpness") and _PRONOUN_START.match(answer):
+        # the photo's light or focus said of the person ("Is the face well lit or in shadow?" → "He is dim."): the
+        # answer's own value, said of the photo
+        return open_answer(attr, {**attrs, attr: got}, random.Random(question), question)
     if value is None:
         # nothing to restate the answer from, and it names something else than was asked ("Does she look
         # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
@@ -498,6 +511,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     return open_answer(attr, attrs, random.Random(question), question)
 
 
+_PRONOUN_START = re.compile(r"^\s*(?:he|she|they)\s+(?:is|are|looks?)\b", re.I)
 _IN_UNIT = re.compile(r"\b(month|week)s?\b", re.I)
 # an age asked at another time: "How old will she be in 10 years?", "How old was he 5 years ago?"
 _LATER = re.compile(r"\b(?:will|would|'ll)\b.*\bin (\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|twenty) "
@@ -828,7 +842,9 @@ def yes_no_grounded(question: str) -> set[str]:
     found = set(values) & set(YES_NO_CHECKED)
     if _asks_expression_alone(question, values):
         found.add("emotion")  # worded (and an expression no label has answered) by _emotion_yes_no
-    return found - {"age_group"} | {"age"} if asked_age_range(question) else found
+    if _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question):
+        found.add("age")  # "Is she closer to 80 than 60?": age_choice answers it
+    return found - {"age_group"} | {"age"} if asked_age_range(question) or "age" in found else found
 
 
 def _asks_expression_alone(question: str, values: dict) -> bool:
@@ -1024,21 +1040,36 @@ def _other_polarity(answer: str) -> str:
                   flags=re.I)
 
 
-# "Is the person older or younger than 30?" got "Yes, she looks about 27 years old."
-_OLDER_OR_YOUNGER = re.compile(r"\b(?:older|younger|over|under|above|below) or (?:older|younger|over|under|above|below)"
-                               r"\s+(?:than\s+)?(\d{1,3})\b", re.I)
+# A choice between two ages: "Is the person older or younger than 30?" (got "Yes, she looks about 27 years old."),
+# "Is she younger than 25 or older than 25?" ("No, she looks about 1 year old."), "Is this person closer to 20 or
+# 40?" ("I can't tell from this photo.")
+_OLDER_OR_YOUNGER = re.compile(r"\b(?:older|younger|over|under|above|below)\s+(?:than\s+(\d{1,3})\s+)?or\s+"
+                               r"(?:older|younger|over|under|above|below)\s+(?:than\s+)?(\d{1,3})\b", re.I)
+_CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
 
 
-def _older_or_younger(bound: int, caption: str) -> str | None:
-    """"Younger: she looks about 27 years old." for a choice between older and younger than ``bound``, from the
-    description's age; None when it states none (the model's own answer stands)."""
+def age_choice(question: str, caption: str) -> str | None:
+    """The answer to a choice between two ages, from the description's age: "Younger: she looks about 27 years
+    old." (older or younger than 30), "Closer to 40: he looks about 36 years old." (closer to 20 or 40); None
+    for any other question, or when the description states no age (the model's own answer stands)."""
     from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_age_years
 
-    if (years := parse_age_years(caption)) is None:
+    older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
+    if (older is None and closer is None) or (years := parse_age_years(caption)) is None:
         return None
-    which = "About the same" if round(years) == bound else "Older" if years > bound else "Younger"
-    return f"{which}: {Person.of(_described(caption)).looks_about(years)}."
+    looks = Person.of(_described(caption)).looks_about(years)
+    if older is not None:
+        bound = int(older[2])
+        which = "About the same" if round(years) == bound else "Older" if years > bound else "Younger"
+        return f"{which}: {looks}."
+    a, b = int(closer[1]), int(closer[3])
+    if abs(years - a) == abs(years - b):
+        return f"{'No, halfway' if closer[2].lower() == 'than' else 'Halfway'} between: {looks}."
+    nearer = a if abs(years - a) < abs(years - b) else b
+    if closer[2].lower() == "than":  # "Is she closer to 80 than 60?" asks Yes or No
+        return f"{'Yes' if nearer == a else 'No'}, closer to {nearer}: {looks}."
+    return f"Closer to {nearer}: {looks}."
 
 
 _PART_AS_PERSON = re.compile(r"^\W*(?:his|her|their|the|its)\s+(?:mouth|lips|eyes?|head|face|expression|smile|teeth|"
@@ -1079,8 +1110,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # "… he's a kid?", with the Yes and No of both answers swapped
         grounded = grounded_yes_no(affirmed, _other_polarity(answer), caption, second, age_margin, young_margin)
         return None if grounded is None else _other_polarity(grounded)
-    if (m := _OLDER_OR_YOUNGER.search(question)) is not None:
-        return _older_or_younger(int(m[1]), caption)  # a choice, not a Yes/No
+    if (chosen := age_choice(question, caption)) is not None:
+        return chosen  # a choice between two ages, not a Yes/No
     asked = _asked_values(question)
     if asked.get("head_pose") in ("left", "right"):
         if len(asked) == 1:
@@ -1538,7 +1569,8 @@ def unseen_question(question: str) -> bool:
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
     if is_yes_no(question):
-        if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question):
+        if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question) \
+                or _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question):  # "closer to 80 than 60?"
             return False
         if (x := _subject(question)) is not None and _SEEN_SUBJECT.fullmatch(x):  # "Is this a person?"
             return False
