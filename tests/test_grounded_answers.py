@@ -481,8 +481,9 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
     # the gender question's second wording, answered by the model as asked directly; none for the age question
     second = pipe.ask([images[0]], [SECOND_WORDING["gender"]], align=False, max_new_tokens=24, grounded_answers=False)[0]
     assert [s for *_, s in seen] == [second, None]
-    # the answers, one description for each of the two photos asked about, the second wording for the first
-    assert decodes[:3] == [3, 2, 1]
+    # the answers, one description for each of the two photos asked about, the age wording for both (the tiny
+    # model's descriptions name no age: constraints.with_age), the second wording for the first
+    assert decodes[:4] == [3, 2, 2, 1]
     decodes.clear()
     again = pipe.ask([images[0], images[0]], ["Gender?", "Male or female?"], align=False, max_new_tokens=6)
     assert again == [f"[{captions[0]}]"] * 2 and decodes == [2]  # the answers only: the rest is kept
@@ -490,9 +491,9 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
     pipe.caption([images[1]], align=False)  # caption() fills the same store
     decodes.clear()
     assert pipe.ask([images[1]], ["Age?"], align=False, max_new_tokens=6) == [f"[{captions[1]}]"]
-    # the answer; and, as the tiny model's description names no age, its answer to AGE_WORDING (whose random
-    # words name none either, so the description is read as it is)
-    assert decodes == [1, 1]
+    # the answer only: caption() kept the description and, as the tiny model's description names no age, its
+    # answer to AGE_WORDING (whose random words name none either, so the description is read as it is)
+    assert decodes == [1]
     assert pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False) == plain
     sampled = pipe.ask(images, questions, align=False, max_new_tokens=6, do_sample=True, seed=0)
     assert not any(a.startswith("[") for a in sampled)
@@ -663,6 +664,7 @@ def test_ask_answers_who_is_this_from_the_photos_description(pipe, monkeypatch):
 
 
 def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks_it(pipe, monkeypatch):
+    from unif2ace.generation.constraints import AGE_WORDING
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
     images = _images(2, 17)
@@ -671,8 +673,9 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, convs, **k: asked.append([t[-1][0] for t in convs])
                         or real(codes, convs, **k))
     got = pipe.ask(images, ["Tell me about this person.", "Describe her expression."], align=False, max_new_tokens=8)
-    # the description of its photo alone, then the other question: a description is never decoded beside others
-    assert asked[:2] == [[CAPTION_QUESTION], ["Describe her expression."]]
+    # the description of its photo alone (and, as the tiny model's names no age, the age wording:
+    # constraints.with_age), then the other question: a description is never decoded beside others
+    assert [a for a in asked if a != [AGE_WORDING]][:2] == [[CAPTION_QUESTION], ["Describe her expression."]]
     assert got[0] == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
     asked.clear()
     pipe.ask(images[:1], ["Tell me about this person."], align=False, max_new_tokens=8, grounded_answers=False)
@@ -772,8 +775,14 @@ def test_a_description_without_an_age_reads_the_models_answer_to_the_age_wording
     seen = []
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append(c) or "Yes.")
     pipe.ask(images, ["Is this person over 40?"], align=False, max_new_tokens=4)
-    assert seen == [ageless + " The person is 17 years old."]
+    mended = "The photo is a close-up photo; it shows a Black boy, aged 17. He is not smiling."
+    assert seen == [mended]
+    # the user sees the same description, with its noun and age ("it shows a Black." was shown as decoded)
+    monkeypatch.undo()
+    assert pipe.ask(images, ["Tell me about this person."], align=False) == [mended]
+    assert pipe.caption(images, align=False) == [mended]
     seen.clear()
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append(c) or "Yes.")
     pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), ["The photo shows a White man who is 30 years old."])
     pipe.ask(images, ["Is this person over 40?"], align=False, max_new_tokens=4)
     assert seen == ["The photo shows a White man who is 30 years old."]
@@ -784,12 +793,13 @@ def test_a_description_asked_beside_other_questions_is_the_photos_one_descriptio
     one every grounded answer reads: "What's the approximate age?" → 80 and "Describe the face in one sentence."
     → "A 60-year-old White man." in one call (session 24, a val photo). A description is the photo's kept one,
     cut to ``max_new_tokens`` when that is shorter than a description's own length."""
-    from unif2ace.pipeline.pipeline import _CAPTION_TOKENS
+    from unif2ace.pipeline.pipeline import _CAPTION_TOKENS, CAPTION_QUESTION
 
     images = _images(1, 23)
     pipe._own.clear()
     pipe.caption(images, align=False)
-    (key,) = pipe._own
+    (key,) = pipe._own_keys(CAPTION_QUESTION, pipe.prepare(images, align=False))
+    assert key in pipe._own
     kept = "The image shows a close-up photo of a White older man who is 80 years old. He is smiling."
     pipe._remember([key], [kept])  # a description the tiny random model would never decode: where answers come from
     got = pipe.ask(images * 4, ["Is he smiling?", "Tell me about this person.", "What's his age, roughly speaking?",
@@ -799,7 +809,7 @@ def test_a_description_asked_beside_other_questions_is_the_photos_one_descriptio
     assert got[3] == "An 80-year-old White man, smiling."
     short = pipe.ask(images * 2, ["Is he smiling?", "Describe this face."], align=False, max_new_tokens=5)[1]
     assert short == pipe.text_tokenizer.decode(pipe.text_tokenizer.encode(kept)[:5]).strip()
-    assert list(pipe._own.values())[0] == kept  # kept whole, whatever one answer was cut to
+    assert pipe._own[key] == kept  # kept whole, whatever one answer was cut to
 
 
 def test_moving_the_model_forgets_its_descriptions(pipe):
@@ -1876,3 +1886,20 @@ def test_a_number_of_things_about_the_person_is_a_description_that_long():
     assert asks_description("Tell me three things about this person.")  # got "I can't tell from this photo."
     assert description_length("Tell me three things about this person.") == ("sentences", 3)
     assert not asks_description("Tell me three things about her hair.")
+
+
+@pytest.mark.parametrize("description, years, expected", [
+    ("The photo is a close-up photo; it shows a Black. He is not smiling.", 17,
+     "The photo is a close-up photo; it shows a Black boy, aged 17. He is not smiling."),
+    ("It shows a South Asian. She is smiling.", 34.6, "It shows a South Asian woman, aged 35. She is smiling."),
+    ("It shows an Indian, with her eyes closed.", 0.5, "It shows an Indian girl, less than a year old, with her eyes closed."),
+    # a description with a noun but no age, or no person at all, gets a sentence with the age
+    ("The photo is a close-up photo of a man. He is smiling.", 40.2,
+     "The photo is a close-up photo of a man. He is smiling. He is about 40 years old."),
+    ("It is a Black and White photo. A man.", 30, "It is a Black and White photo. A man. He is about 30 years old."),
+    ("A close-up photo.", 30, "A close-up photo. They are about 30 years old."),
+])
+def test_a_description_without_an_age_is_given_one(description, years, expected):
+    from unif2ace.generation.constraints import with_age
+
+    assert with_age(description, years) == expected

@@ -680,6 +680,33 @@ def _described(caption: str, names: tuple[str, ...] = ASKED_ATTRIBUTES) -> dict:
     return out
 
 
+# a person named by an ethnicity alone, the noun and age left out ("… it shows a Black. He is not smiling …": one
+# val description in 48, decoded greedily)
+_BARE_ETHNICITY = re.compile(r"\b(an?)\s+((?:South\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s*[.;,])")
+
+
+def with_age(description: str, years: float) -> str:
+    """A description that names no age, given ``years`` (the model's answer to :data:`AGE_WORDING`): a person
+    named by an ethnicity alone gets the noun and the age ("it shows a Black." → "it shows a Black man, aged
+    17."), any other description a sentence with the age ("He is about 17 years old.")."""
+    from unif2ace.data.captions import years_old
+    from unif2ace.data.labelling.labeller import age_group
+    from unif2ace.data.questions import Person, _gender_word
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    attrs = {**_described(description), "age_group": age_group(years)}
+    if "gender" not in attrs and len(said := pronoun_genders(description)) == 1:
+        attrs["gender"] = next(iter(said))  # "… a Black. He is not smiling …"
+    bare = next((m for m in _BARE_ETHNICITY.finditer(description) if parse_attribute(m[2], "ethnicity", loose=True) is not None), None)
+    if bare is not None and "gender" in attrs:
+        noun = _gender_word(attrs).split(" ", 1)[1]  # "a man" → "man"
+        aged = f"aged {round(years)}" if years >= 1 else years_old(years)
+        return f"{description[:bare.start()]}{bare[1]} {bare[2]} {noun}, {aged}{description[bare.end():]}"
+    p = Person.of(attrs)
+    about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
+    return f"{description.rstrip()} {p.cap()} {p.be()} {about}."
+
+
 def _vote(said, got, second):
     """The majority of the description's value, the answer's and the second wording's (the description
     breaks ties; None values abstain)."""

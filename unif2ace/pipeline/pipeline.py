@@ -570,8 +570,7 @@ class UniF2ace:
             # grounded answer reads ("What's his age?" → 80, "Describe him in one sentence." → "A 60-year-old …")
             described = [i for i, turns in enumerate(conversations) if turns == [(CAPTION_QUESTION, None)]]
             if described:
-                kept = self._own_answers(CAPTION_QUESTION, max(max_new_tokens, _CAPTION_TOKENS), described, crops,
-                                         codes, features)
+                kept = self._descriptions(described, crops, codes, features, max(max_new_tokens, _CAPTION_TOKENS))
                 for i, text in kept.items():  # composed from the whole description when asked to be brief
                     short = max_new_tokens < _CAPTION_TOKENS and not lengths[i]
                     answers[i] = self._cut(text, crops[i], max_new_tokens) if short else text
@@ -736,6 +735,25 @@ class UniF2ace:
             known.update((keys[j], a) for j, a in zip(todo, new))
         return {i: known[k] for i, k in zip(rows, keys)}
 
+    def _descriptions(self, rows: list[int], crops, codes: torch.Tensor, features,
+                      max_new_tokens: int = _CAPTION_TOKENS) -> dict[int, str]:
+        """{row: the photo's kept description} (:meth:`_own_answers` of :data:`CAPTION_QUESTION`), with an age
+        where it names none: a description that names no age ("… it shows a Black. He is not smiling …", one val
+        photo in 48) left each age question to its own decoded answer (18 to "How old?", "Yes. He is a senior." to
+        "Is this person over 40?"), so it is given the model's answer to :data:`constraints.AGE_WORDING`, decoded
+        once per such photo (``constraints.with_age``: "it shows a Black boy, aged 17."), which the user sees and
+        every grounded answer reads."""
+        from unif2ace.evaluation.attributes import parse_age_years
+        from unif2ace.generation.constraints import AGE_WORDING, with_age
+
+        kept = self._own_answers(CAPTION_QUESTION, max_new_tokens, rows, crops, codes, features)
+        if ageless := [i for i in rows if parse_age_years(kept[i]) is None]:
+            aged = self._own_answers(AGE_WORDING, 24, ageless, crops, codes, features)
+            for i in ageless:
+                if (years := parse_age_years(aged[i])) is not None:
+                    kept[i] = with_age(kept[i], years)
+        return kept
+
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
@@ -756,7 +774,6 @@ class UniF2ace:
         tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``)."""
-        from unif2ace.data.captions import years_old
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
@@ -766,10 +783,8 @@ class UniF2ace:
             is_yes_no,
             not_english,
         )
-        from unif2ace.evaluation.attributes import parse_age_years
         from unif2ace.generation.brief import one_word
         from unif2ace.generation.constraints import (
-            AGE_WORDING,
             SECOND_WORDING,
             described_or_cant_tell,
             described_pronouns,
@@ -805,16 +820,7 @@ class UniF2ace:
         out = list(answers)
         view = {}
         if rows or other:
-            captions = self._own_answers(CAPTION_QUESTION, _CAPTION_TOKENS, rows + other, crops, codes, features)
-            # a description that names no age leaves each age question to its own decoded answer (one val photo
-            # got 18 to "How old?" and "Yes. He is a senior." to "Is this person over 40?"): they all read the
-            # model's answer to AGE_WORDING as the description's age instead
-            ageless = [i for i in rows if asked[i] & {"age_group", "age"} and parse_age_years(captions[i]) is None]
-            if ageless:
-                aged = self._own_answers(AGE_WORDING, 24, ageless, crops, codes, features)
-                for i in ageless:
-                    if (years := parse_age_years(aged[i])) is not None:
-                        captions[i] = f"{captions[i]} The person is {years_old(years)}."
+            captions = self._descriptions(rows + other, crops, codes, features)
             for i in other:
                 if viewed[i] and (said := identity_answer(questions[i], captions[i])
                                   or remark_reply(questions[i], captions[i])) is not None:
