@@ -125,15 +125,54 @@ def test_chat_completions_rejects_bad_conversations(client):
     photo = png_b64(Image.fromarray(skimage_data.astronaut()))
     with pytest.raises(openai.UnprocessableEntityError, match="no photo"):
         client.chat.completions.create(model="", messages=[{"role": "user", "content": "Hi?"}])
-    with pytest.raises(openai.UnprocessableEntityError, match="alternate"):
-        client.chat.completions.create(model="", messages=_messages(photo, "Hi?") + [
-            {"role": "user", "content": "Hello?"}])
+    with pytest.raises(openai.UnprocessableEntityError, match="alternate"):  # the assistant cannot speak first
+        client.chat.completions.create(model="", messages=[{"role": "assistant", "content": "Hello?"}] + _messages(
+            photo, "Hi?"))
     with pytest.raises(openai.BadRequestError, match="web address"):
         client.chat.completions.create(model="", messages=[{"role": "user", "content": [
             {"type": "text", "text": "Hi?"}, {"type": "image_url", "image_url": {"url": "https://x.org/a.png"}}]}])
     with pytest.raises(openai.UnprocessableEntityError, match="no face"):
         blank = png_b64(Image.new("RGB", (200, 200), "gray"))
         client.chat.completions.create(model="", messages=_messages(blank, "Hi?"))
+
+
+def test_chat_completions_read_messages_as_openai_clients_send_them(client, pipe, crop):
+    """Two user messages in a row are one turn (a client sending the photo, then the question), a photo sent with
+    no words asks for a description, ``n`` gives that many replies (greedy: the same one), ``stop`` cuts a reply
+    before its stop string, ``usage`` counts tokens, and options whose reply this server cannot give are a 400."""
+    photo = png_b64(Image.fromarray(skimage_data.astronaut()))
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64," + photo}}
+    want = pipe.chat(crop, [{"role": "user", "content": "Is she smiling?"}], align=False, max_new_tokens=MAX_TOKENS)
+    split = [{"role": "user", "content": [image]}, {"role": "user", "content": "Is she smiling?"}]
+    out = client.chat.completions.create(model="", messages=split)
+    assert out.choices[0].message.content == want  # got 422 "messages must alternate"
+    described = pipe.chat(crop, [{"role": "user", "content": "Describe this photo."}], align=False,
+                          max_new_tokens=MAX_TOKENS)
+    for content in ([image], [image, {"type": "text", "text": ""}]):  # got 422 "the message is empty"
+        assert client.chat.completions.create(model="", messages=[{"role": "user", "content": content}]
+                                              ).choices[0].message.content == described
+    many = client.chat.completions.create(model="", messages=split, n=3)
+    assert [c.message.content for c in many.choices] == [want] * 3 and [c.index for c in many.choices] == [0, 1, 2]
+    encode = pipe.text_tokenizer.encode
+    assert many.usage.completion_tokens == 3 * len(encode(want))
+    assert many.usage.total_tokens == many.usage.prompt_tokens + many.usage.completion_tokens
+    assert many.usage.prompt_tokens > pipe.generation.num_image_tokens
+    sampled = client.chat.completions.create(model="", messages=split, n=2, temperature=1.0, seed=4)
+    assert len(sampled.choices) == 2
+    cut = want[len(want) // 2:][:2]
+    stopped = client.chat.completions.create(model="", messages=split, stop=[cut, "never there"])
+    assert stopped.choices[0].message.content == want[:want.find(cut)]
+    with pytest.raises(openai.BadRequestError, match="response_format"):
+        client.chat.completions.create(model="", messages=split, response_format={"type": "json_object"})
+    with pytest.raises(openai.BadRequestError, match="tools"):
+        client.chat.completions.create(model="", messages=split, tools=[
+            {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}])
+    with pytest.raises(openai.BadRequestError, match="logprobs"):
+        client.chat.completions.create(model="", messages=split, logprobs=True)
+    with pytest.raises(openai.UnprocessableEntityError, match="n must be"):
+        client.chat.completions.create(model="", messages=split, n=9)
+    with pytest.raises(openai.UnprocessableEntityError, match="stop"):
+        client.chat.completions.create(model="", messages=split, stop=["a", "b", "c", "d", "e"])
 
 
 def test_native_json_bodies_and_chat(server, pipe, crop):

@@ -17,9 +17,13 @@ any api_key). Everything goes through the app's batcher, so these requests share
 native ones. Images are checked and face-aligned like every upload (``align`` defaults to true;
 send ``"align": false`` for crops that are already aligned). What differs from OpenAI's service:
 ``size`` must be the model's one image size (or ``"auto"``), ``response_format`` must be ``b64_json``
-(there is no file host for URLs), a conversation is about exactly one photo, ``n`` is 1 for chat, and a
-streamed reply is decoded whole and then sent in word-sized chunks (the text decoder has no token
-callback).
+(there is no file host for URLs), a conversation is about exactly one photo, ``n`` is at most
+:data:`MAX_CHOICES` (greedy replies are one reply repeated), ``response_format`` other than text, tools and
+logprobs are refused with a 400 that says so, and a streamed reply is decoded whole and then sent in
+word-sized chunks (the text decoder has no token callback). As OpenAI's service does, two messages in a row
+from one side are one turn, and ``stop`` cuts a reply before the first stop string; ``usage`` counts the
+prompt's text and image tokens and the replies' tokens. A user message that holds only the photo asks for a
+description (:data:`PHOTO_ONLY`).
 
 :class:`JsonForm` lets the multipart routes (/v1/caption, /v1/ask, /v1/edit) take a JSON body too:
 file fields hold base64 strings or data URLs, lists where the form would repeat a field.
@@ -36,6 +40,16 @@ from unif2ace.serve.app import BadRequest
 
 # the JSON fields that hold images (base64 or data URLs) instead of text
 IMAGE_FIELDS = ("images", "image", "mask")
+# what a user message holding only the photo asks (ChatGPT-style clients send a photo with no words)
+PHOTO_ONLY = "Describe this photo."
+# the most replies one chat completion may ask for (``n``)
+MAX_CHOICES = 8
+
+
+def _cut_at_stop(text: str, stops: list[str]) -> str:
+    """``text`` up to the first of ``stops`` it contains (OpenAI's ``stop``: the stop string is not returned)."""
+    ends = [i for i in (text.find(s) for s in stops) if i >= 0]
+    return text[:min(ends)] if ends else text
 
 
 class _Upload:
@@ -218,6 +232,14 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
                 content = " ".join(texts)
             if not isinstance(content, str):
                 raise BadRequest(f"messages[{i}].content must be a string or a list of parts")
+            if role == "user" and not content.strip() and isinstance(m.get("content"), list) and image is not None:
+                content = PHOTO_ONLY  # a photo sent with no words, as chat clients send it: a request to describe it
+            if plain and plain[-1]["role"] == role and isinstance(role, str):
+                # two messages in a row from one side (a client sending the photo, then the question): one turn, as
+                # OpenAI's service reads them
+                plain[-1]["content"] = " ".join(t for t in (plain[-1]["content"], content) if t.strip() and
+                                                t != PHOTO_ONLY) or PHOTO_ONLY
+                continue
             plain.append({"role": role, "content": content})
         if image is None:
             raise BadRequest("no photo: add an image_url part with a data URL (data:image/jpeg;base64,…) to a message")
@@ -232,36 +254,77 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
             _check_text(q, "message", limits.max_prompt_chars)
         return turns
 
+    def _unsupported(body: dict) -> None:
+        """A 400 for an OpenAI option whose reply this server cannot give (a client that asked for JSON or a tool
+        call would otherwise read plain text as one)."""
+        fmt = body.get("response_format")
+        kind = fmt.get("type") if isinstance(fmt, dict) else fmt
+        if kind not in (None, "text"):
+            raise BadRequest(f"response_format {kind!r} is not supported: replies are plain text (send 'text' or "
+                             "leave it out)", 400)
+        if (body.get("tools") or body.get("functions")) and body.get("tool_choice") != "none":
+            raise BadRequest("tools are not supported: this model answers in text and calls no functions", 400)
+        if body.get("logprobs") or body.get("top_logprobs"):
+            raise BadRequest("logprobs are not supported: the replies are grounded and rewritten after decoding, "
+                             "so no per-token probabilities describe them", 400)
+
+    def _stops(value) -> list[str]:
+        stops = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if value is None:
+            return []
+        if stops is None or len(stops) > 4 or not all(isinstance(x, str) and x for x in stops):
+            raise BadRequest("stop must be a non-empty string or a list of at most 4 of them")
+        return stops
+
+    def _choices(body: dict) -> int:
+        n = body.get("n", 1)
+        if n is None:
+            return 1
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CHOICES:
+            raise BadRequest(f"n must be a whole number from 1 to {MAX_CHOICES}")
+        return n
+
     @compat.post("/v1/chat/completions")
     async def chat_completions(request: Request):
         body = await _json(request)
         _model_check(body)
-        if body.get("n") not in (None, 1):
-            raise BadRequest("n must be 1: one reply per request")
+        _unsupported(body)
+        n, stops = _choices(body), _stops(body.get("stop"))
         image, messages = _openai_messages(body.get("messages"))
         turns = _turns(messages)
         max_tokens = _max_tokens(body.get("max_completion_tokens", body.get("max_tokens")), "max_tokens")
         sampling = _sampling(body)
         photo = await _photo(image, "image_url")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
-        reply = await _reply(crop, turns, max_tokens, sampling, request)
+        # n replies: sampled ones are n rows of one job (each its own draw); greedy ones are one reply n times
+        rows = n if sampling.get("do_sample") else 1
+        key = ("text", max_tokens, tuple(sorted(sampling.items())))
+        replies = await wait_for_job(batcher.submit(key, [(crop, turns)] * rows, rows=rows), request)
+        replies = [_cut_at_stop(r, stops) for r in (replies if rows == n else replies * n)]
+        prompt_tokens = sum(len(ids) for ids, _ in pipe.prompter.chat_segments(turns)) + pipe.generation.num_image_tokens
+        completion = sum(len(pipe.text_tokenizer.encode(r)) for r in replies)
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion,
+                 "total_tokens": prompt_tokens + completion}
         cid, now = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not body.get("stream"):
             return {"id": cid, "object": "chat.completion", "created": now, "model": pipe.name,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": reply},
-                                 "finish_reason": "stop"}]}
+                    "choices": [{"index": k, "message": {"role": "assistant", "content": r}, "finish_reason": "stop"}
+                                for k, r in enumerate(replies)],
+                    "usage": usage}
 
-        def chunk(delta: dict, finish: str | None = None) -> str:
+        def chunk(index: int, delta: dict, finish: str | None = None) -> str:
             event = {"id": cid, "object": "chat.completion.chunk", "created": now, "model": pipe.name,
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                     "choices": [{"index": index, "delta": delta, "finish_reason": finish}]}
             return f"data: {json.dumps(event)}\n\n"
 
         def events():
-            yield chunk({"role": "assistant", "content": ""})
-            words = reply.split(" ")
-            for k, word in enumerate(words):
-                yield chunk({"content": word if k == 0 else " " + word})
-            yield chunk({}, "stop")
+            for k, reply in enumerate(replies):
+                yield chunk(k, {"role": "assistant", "content": ""})
+                for j, word in enumerate(reply.split(" ")):
+                    yield chunk(k, {"content": word if j == 0 else " " + word})
+                yield chunk(k, {}, "stop")
+            if (body.get("stream_options") or {}).get("include_usage"):
+                yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': now, 'model': pipe.name, 'choices': [], 'usage': usage})}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
