@@ -284,6 +284,12 @@ def test_chat_turns_validation():
         chat_turns([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
     with pytest.raises(ValueError, match="empty"):
         chat_turns([])
+    # two messages in a row from one side are one turn, as OpenAI's service reads them
+    assert chat_turns([{"role": "user", "content": "Hi."}, {"role": "user", "content": " How old is she? "}]) == [
+        ("Hi. How old is she?", None)]
+    assert chat_turns([{"role": "user", "content": "Age?"}, {"role": "assistant", "content": "About 40."},
+                       {"role": "assistant", "content": "A woman."}, {"role": "user", "content": "Sure?"}]) == [
+        ("Age?", "About 40. A woman."), ("Sure?", None)]
 
 
 def test_no_face_found_is_a_clear_error(pipe, tmp_path):

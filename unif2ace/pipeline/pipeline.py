@@ -1013,7 +1013,9 @@ def tidy_question(question: str) -> str:
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
-    """Chat messages → (question, answer) turns with the last answer None."""
+    """Chat messages → (question, answer) turns with the last answer None. Two messages in a row from one side
+    are one turn, their texts joined (as OpenAI's service reads them: a client may send the photo's message, then
+    the question)."""
     if not messages:
         raise ValueError("messages is empty: give at least one user message")
     if not isinstance(messages[0], dict):
@@ -1022,21 +1024,29 @@ def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
             raise ValueError("(question, answer) pairs must all be answered except the last, whose answer is None")
         return turns
     turns: list[tuple[str, str | None]] = []
+    last = None
     for i, m in enumerate(messages):
         role, content = m.get("role"), m.get("content")
         if role not in ("user", "assistant") or not isinstance(content, str):
             raise ValueError(f"message {i} must be {{'role': 'user' | 'assistant', 'content': str}}, got {m!r}")
-        expected = "user" if i % 2 == 0 else "assistant"
-        if role != expected:
-            raise ValueError(f"message {i} is from the {role} but the {expected} speaks next: messages must "
+        if last is None and role != "user":
+            raise ValueError(f"message {i} is from the {role} but the user speaks first: messages must "
                              "alternate, starting with the user")
-        if role == "user":
+        if role == last:  # one turn in two messages
+            q, a = turns[-1]
+            turns[-1] = (_joined(q, content), None) if role == "user" else (q, _joined(a, content))
+        elif role == "user":
             turns.append((content, None))
         else:
             turns[-1] = (turns[-1][0], content)
+        last = role
     if turns[-1][1] is not None:
         raise ValueError("the last message must be the user's (the assistant answers it)")
     return turns
+
+
+def _joined(first: str, second: str) -> str:
+    return " ".join(t.strip() for t in (first, second) if t.strip())
 
 
 def new_seed() -> int:

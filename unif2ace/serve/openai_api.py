@@ -234,11 +234,9 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
                 raise BadRequest(f"messages[{i}].content must be a string or a list of parts")
             if role == "user" and not content.strip() and isinstance(m.get("content"), list) and image is not None:
                 content = PHOTO_ONLY  # a photo sent with no words, as chat clients send it: a request to describe it
-            if plain and plain[-1]["role"] == role and isinstance(role, str):
-                # two messages in a row from one side (a client sending the photo, then the question): one turn, as
-                # OpenAI's service reads them
-                plain[-1]["content"] = " ".join(t for t in (plain[-1]["content"], content) if t.strip() and
-                                                t != PHOTO_ONLY) or PHOTO_ONLY
+            if plain and plain[-1]["role"] == role == "user" and PHOTO_ONLY in (plain[-1]["content"], content):
+                # the photo's message, then the question (chat_turns joins two messages from one side): the question
+                plain[-1]["content"] = content if plain[-1]["content"] == PHOTO_ONLY else plain[-1]["content"]
                 continue
             plain.append({"role": role, "content": content})
         if image is None:
