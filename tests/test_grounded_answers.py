@@ -1903,3 +1903,33 @@ def test_a_description_without_an_age_is_given_one(description, years, expected)
     from unif2ace.generation.constraints import with_age
 
     assert with_age(description, years) == expected
+
+
+GIRL_2 = ("The image shows a close-up portrait of a South Asian young girl, aged 2. She has a happy expression. She is "
+          "smiling, with her mouth slightly open. Her eyes are open. Her head is held upright.")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # each answer is the shipped model's before the rule
+    ("Is one eye closed?", "No, she is a senior, not a senior.", "No, her eyes are open."),
+    ("Is the expression friendly?", "Yes, she is not smiling.", "Yes. She looks happy."),
+    ("Is the head straight or tilted?", "Yes, she is smiling.", "No, her head is upright."),
+    ("I'd say this is a teenager. Agree?", "Yes. She is a teenager.", "No, she is a child, not a teenager."),
+])
+def test_yes_no_questions_about_an_eye_a_friendly_face_a_tilt_and_a_statement_to_agree_with(question, answer, expected):
+    from unif2ace.data.questions import as_meant, is_yes_no
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    meant = as_meant(question)
+    assert is_yes_no(meant) and grounded_yes_no(meant, answer, GIRL_2) == expected
+
+
+def test_black_or_white_of_a_person_asks_the_ethnicity_and_of_a_photo_the_colour():
+    from unif2ace.data.questions import asked_attributes
+    from unif2ace.generation.constraints import grounded_answer
+
+    assert asked_attributes("Is this person Black or White?") == ["ethnicity"]  # got "Straight toward the camera."
+    assert grounded_answer("Is this person Black or White?", "Straight toward the camera.", GIRL_2) == "South Asian."
+    assert asked_attributes("Is the photo black and white or colour?") == ["color"]
+    for question in ("Is the photo black or white?", "Is the background black or white?", "Is it black or white?"):
+        assert "ethnicity" not in asked_attributes(question)

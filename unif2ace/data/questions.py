@@ -328,6 +328,10 @@ _YES_OR_NO_FIRST = re.compile(r"^\W*(?:yes or no|yes/no|y/n|true or false)\s*[:,
 # two terse alternatives asked one after the other ("man? woman?" got "I can't tell from this photo."): a choice
 _TWO_FRAGMENTS = re.compile(r"^\W*([a-z][\w'-]*(?: [\w'-]+)?)\s*\?+\s*(?:or\s+)?([a-z][\w'-]*(?: [\w'-]+)?)\s*\?+\s*$", re.I)
 # "Smiling or nah?", "Is she a senior or nah": "or not" (it got "I can't tell from the photo alone.")
+# "Is the head straight or tilted?" (got "Slightly open, with the lips parted."): no open question about the tilt
+# was trained, so it is asked as "Is the head tilted?", whose answer says which ("No, her head is upright.")
+_STRAIGHT_OR_TILTED = re.compile(r"\b(?:straight|upright|level)\s+or\s+(?:tilted|tilting|slanted|angled|tipped)\b|"
+                                 r"\b(?:tilted|tilting|slanted|angled|tipped)\s+or\s+(?:straight|upright|level)\b", re.I)
 _OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
 
 
@@ -377,6 +381,7 @@ def as_meant(question: str) -> str:
         plain = "Is this a man or a woman?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
     if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
         plain = choice  # "Man? Woman?": "Man or woman?"
     plain = without_answer_form(plain)  # "Yes or no: is this a woman?": "is this a woman?"
@@ -421,8 +426,8 @@ def _core(question: str) -> str:
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
 _AUX = r"(?:is|are|was|were|does|do|did|has|have|can|could|will|would|might|may|should|must|shall)"
-_TAG = re.compile(rf"[,;]\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that|you)(?: not)?(?:\s+(?:say|think|agree))?|"
-                  r"right|correct|true|yes|no|eh|yeah|agreed|am i (?:right|wrong|correct)|"
+_TAG = re.compile(rf"(?:[,;]|[.!]\s+(?=(?:do you\s+)?(?:agree|right|correct|true|yes)\b))\s*(?:{_AUX}(?:n't| not)?\s+(?:he|she|it|they|this|that|you)(?: not)?(?:\s+(?:say|think|agree))?|"
+                  r"right|correct|true|yes|no|eh|yeah|agreed|agree|do you agree|am i (?:right|wrong|correct)|"
                   r"is that (?:right|correct|true|so))\s*[?!.]*$")
 # a yes/no question put as a hedge or a statement with a question mark ("Any chance this is a woman?", "Perhaps
 # a senior?", "I'd say she's 40?", "So he's in his 30s?"): each got "I can't tell from this photo." or an answer
@@ -623,7 +628,12 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these
-_ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b")
+_ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b|"
+                            # "Is this person Black or White?" (got "Straight toward the camera.": read as the photo's
+                            # colour); a person is named, no photo
+                            rf"^(?!.*\b(?:photo|picture|image|pic|shot|it)\b)(?=.*\b(?:person|man|woman|he|she|they|boy|"
+                            r"girl|kid|child|baby|individual|guy|lady|subject|people)\b).*\b(?:white|black|asian|"
+                            r"indian|latino|hispanic)\b.*\bor\b.*\b(?:white|black|asian|indian|latino|hispanic|other)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"

@@ -184,11 +184,18 @@ def _asked_values(question: str) -> dict:
     person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
         out["ethnicity"] = ethnicity
+    if "emotion" not in out and re.search(r"\b(?:friendly|pleasant|welcoming|approachable|warm|kind|nice|joyous|"
+                                          r"good[- ]humou?red|good mood)\b", question, re.I) \
+            and not re.search(r"\b(?:light|lighting|lit|photo|picture|image|colou?rs?|tones?)\b", question, re.I):
+        out["emotion"] = "happy"  # "Is the expression friendly?" (got "Yes, she is not smiling.")
     out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
     if (light := next((value for value, pattern in _LIGHTING_ASKED if pattern.search(question)), None)) is not None:
         out["lighting"] = light
     if "eyes" not in out and (m := re.search(r"\b(open|closed|shut)\s+eyes\b", question, re.I)):
         out["eyes"] = "open" if m[1].lower() == "open" else "closed"  # "Does the child have open eyes?"
+    if "eyes" not in out and re.search(r"\b(?:one|an|either|a|the|left|right|his|her|their)\s+eye\s+(?:is\s+)?"
+                                       r"(?:closed|shut)\b|\bwink(?:s|ing|ed)?\b", question, re.I):
+        out["eyes"] = "closed"  # "Is one eye closed?" (got "No, she is a senior, not a senior.")
     if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing|blinking|blinks?)\b", question, re.I):
         out["eyes"] = "closed"  # "Is this infant sleeping?", "Is he blinking?": what a photo shows is closed eyes
     if "color" not in out and re.search(r"\b(?:photo|picture|image|shot|pic|it)\s+(?:in\s+)?(?:full[- ])?colou?r(?:ed)?\b",
