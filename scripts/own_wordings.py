@@ -8,6 +8,11 @@ premises. :data:`unif2ace.data.questions.OWN_OTHER_FORMS` (kept out too) asks in
 ("Any chance this is a woman?", "He or she?"), totalled apart as "other forms: …". The photos are the
 data set's aligned chips, read without alignment as the evaluation reads them. Prints one line per
 wording (accuracy, and the first two answers) and writes report.json.
+
+``--questions FILE`` asks a set of its own instead: one question per line, ``question<TAB>attribute`` for an
+open question, ``question<TAB>attribute<TAB>value`` for a yes/no one whose premise is true for that value
+(``true``/``false`` for the smile); ``#`` starts a comment. ``scripts/wordings_unseen.tsv`` holds wordings
+written on 3 December 2026 and used for nothing but measuring.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ def main() -> int:
                          "(default: the pipeline's)")
     ap.add_argument("--no-tidy", action="store_true",
                     help="skip the pipeline's tidying of questions (outer spaces stripped, runs of spaces collapsed)")
+    ap.add_argument("--questions", default=None, help="a TSV of questions to ask instead of the built-in sets "
+                    "(question, attribute[, value that makes a yes/no premise true])")
     ap.add_argument("--lower", action="store_true",
                     help="type every question in lower case without its question mark, as people often do")
     args = ap.parse_args()
@@ -69,6 +76,9 @@ def main() -> int:
     rows, totals = [], defaultdict(list)
     jobs = [(q, a, None, "") for a, qs in OWN_WORDINGS.items() for q in qs] + [(*j, "") for j in YES_NO]
     jobs += [(*j, "other forms: ") for j in OWN_OTHER_FORMS]
+    if args.questions:
+        jobs = [(*_question_line(line, k), "") for k, line in enumerate(Path(args.questions).read_text().splitlines(), 1)
+                if line.strip() and not line.lstrip().startswith("#")]
     ask_kw = {k: v for k, v in (("constrain_yes_no", args.yes_no_choice), ("consistent_yes_no", args.consistent_yes_no),
                                 ("grounded_answers", args.grounded_answers)) if v is not None}
     if args.lower:
@@ -97,6 +107,18 @@ def main() -> int:
               "summary": summary, "rows": rows}
     (out / "report.json").write_text(json.dumps(report, indent=2))
     return 0
+
+
+def _question_line(line: str, number: int) -> tuple[str, str, object]:
+    """(question, attribute, value or None) from one TSV line of ``--questions``."""
+    from unif2ace.data.questions import ASKED_ATTRIBUTES
+
+    parts = [p.strip() for p in line.split("\t")]
+    if len(parts) not in (2, 3) or not parts[0] or parts[1] not in ASKED_ATTRIBUTES:
+        raise SystemExit(f"--questions line {number}: expected 'question<TAB>attribute[<TAB>value]' with an attribute "
+                         f"of {', '.join(ASKED_ATTRIBUTES)}, got {line!r}")
+    value = None if len(parts) == 2 else {"true": True, "false": False}.get(parts[2].lower(), parts[2])
+    return parts[0], parts[1], value
 
 
 if __name__ == "__main__":
