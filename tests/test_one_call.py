@@ -1,4 +1,4 @@
-"""scripts/one_call.py: what one call's answers name, and the count of photos that got two."""
+"""scripts/one_call.py: what one call's answers name, and the count of photos that got two; scripts/own_wordings.py's question files."""
 
 import runpy
 from pathlib import Path
@@ -29,3 +29,16 @@ def test_the_summary_counts_photos_with_more_than_one(script):
             {"ages": [], "genders": ["female", "male"]}, {"ages": [30, 31], "genders": ["female", "male"]}]
     assert script["summary"](rows) == ("2 of 4 photos got more than one age in one call (50.0%); "
                                        "2 of 4 more than one gender (50.0%)")
+
+
+def test_own_wordings_reads_a_question_file():
+    """scripts/own_wordings.py --questions: one question per line, open or yes/no with the premise's value."""
+    read = runpy.run_path(str(SCRIPT.parent / "own_wordings.py"))["_question_line"]
+    assert read("How old r they\tage_group", 1) == ("How old r they", "age_group", None)
+    assert read("Is the subject grinning?\tsmile\ttrue", 2) == ("Is the subject grinning?", "smile", True)
+    assert read("Is the person a female?\tgender\tfemale", 3) == ("Is the person a female?", "gender", "female")
+    with pytest.raises(SystemExit, match="line 4"):
+        read("How tall?\theight", 4)
+    # the file the README's command uses is well formed
+    lines = [ln for ln in (SCRIPT.parent / "wordings_unseen.tsv").read_text().splitlines() if not ln.startswith("#")]
+    assert len([read(ln, k) for k, ln in enumerate(lines, 1)]) == 17
