@@ -1819,11 +1819,27 @@ def test_where_a_photo_was_taken_is_not_known_and_a_description_may_say_whom_it_
     assert asks_description("Describe this face to a police sketch artist.")  # got "A man."
     assert asks_description("Describe her for someone who can't see the photo.")
     assert not asks_description("Describe her expression to me.")
-    # up or down: the description's pose when it states one, else "I can't tell" (it got "A woman.")
+    # up or down, which no label states (it got "A woman."): a face turned to the camera is neither, a face turned
+    # aside or a pose not described says nothing (not "Slightly toward the left side of the image.")
     assert asked_attributes("Is the person looking up or down?") == ["head_pose"]
     assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8) == "I can't tell from this photo."
     assert grounded_answer("Is the person looking up or down?", "A woman.", GIRL_8 + " She faces the camera.") == \
-        "Straight toward the camera."
+        "Neither: she faces the camera."
+    assert grounded_answer("Is the person looking up or down?", "Slightly toward the left side of the image.",
+                           GIRL_8 + " Her head is turned slightly toward the left side of the frame.") == \
+        "I can't tell from this photo."
+
+
+def test_a_choice_asked_as_a_yes_no_question_is_answered_without_yes_or_no():
+    from unif2ace.data.questions import as_meant, asks_choice
+    from unif2ace.generation.constraints import without_yes_no
+
+    assert asks_choice("Is the head straight or tilted?") and as_meant("Is the head straight or tilted?") == \
+        "Is the head tilted?"
+    assert not asks_choice("Is the head tilted?")
+    assert without_yes_no("No, her head is upright.") == "Her head is upright."
+    assert without_yes_no("Yes. His head is tilted.") == "His head is tilted."
+    assert without_yes_no("Her head is upright.") == "Her head is upright."
 
 
 MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36. He has a neutral expression. He is not "

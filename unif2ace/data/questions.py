@@ -367,6 +367,12 @@ def _either(m: re.Match) -> str:
     return "the person's" if re.search(r"\bhis\b", m[0], re.I) else "the person"
 
 
+def asks_choice(question: str) -> bool:
+    """Whether a question, as typed, offers a choice that :func:`as_meant` asks as a yes/no question ("Is the head
+    straight or tilted?" → "Is the head tilted?"): its answer then names the choice without a Yes or No."""
+    return bool(_STRAIGHT_OR_TILTED.search(question))
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -631,7 +637,7 @@ _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\
 _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b|"
                             # "Is this person Black or White?" (got "Straight toward the camera.": read as the photo's
                             # colour); a person is named, no photo
-                            rf"^(?!.*\b(?:photo|picture|image|pic|shot|it)\b)(?=.*\b(?:person|man|woman|he|she|they|boy|"
+                            r"^(?!.*\b(?:photo|picture|image|pic|shot|it)\b)(?=.*\b(?:person|man|woman|he|she|they|boy|"
                             r"girl|kid|child|baby|individual|guy|lady|subject|people)\b).*\b(?:white|black|asian|"
                             r"indian|latino|hispanic)\b.*\bor\b.*\b(?:white|black|asian|indian|latino|hispanic|other)\b")
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"

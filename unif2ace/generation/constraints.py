@@ -435,7 +435,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     ``known``: values that override the description's for the answer's words (the voted gender)."""
     import random
 
-    from unif2ace.data.questions import CANT_TELL, open_answer
+    from unif2ace.data.questions import CANT_TELL, Person, open_answer
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_age_years, parse_attribute
 
     attrs = {**_described(caption), **(known or {})}
@@ -485,6 +485,13 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # and one about anything else that speaks of another thing too ("Are her eyes closed or open?" → "Black.
     # Her eyes are open."; "Slightly open, with the lips parted.")
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
+    if attr == "head_pose" and _UP_OR_DOWN.search(question) and not always:
+        # no label says whether a head is raised or lowered ("Is the person looking up or down?" got "A man." and,
+        # answered from the turn, "Slightly toward the left side of the image."): a face turned to the camera is
+        # neither; otherwise nothing says
+        if value != "frontal":
+            return CANT_TELL[0]
+        return f"Neither: {Person.of(attrs).he} {'face' if Person.of(attrs).plural else 'faces'} the camera."
     if attr == "age_group" and value == said and (chosen := age_choice(question, caption)) is not None:
         return chosen  # "Is this person closer to 20 or 40?"
     # a fragment is garbled too ("Approx. age pls" → "shows a senior woman.")
@@ -518,6 +525,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     return open_answer(attr, attrs, random.Random(question), question)
 
 
+_UP_OR_DOWN = re.compile(r"\bup or down\b|\bdown or up\b|\b(?:looking|look|looks|facing|tilted|tipped)\s+"
+                         r"(?:up|down|upward|upwards|downward|downwards)\b", re.I)
 _PRONOUN_START = re.compile(r"^\s*(?:he|she|they)\s+(?:is|are|looks?)\b", re.I)
 _IN_UNIT = re.compile(r"\b(month|week)s?\b", re.I)
 # an age asked at another time: "How old will she be in 10 years?", "How old was he 5 years ago?"
@@ -712,6 +721,13 @@ def with_age(description: str, years: float) -> str:
     p = Person.of(attrs)
     about = years_old(years) if years < 1 else f"about {years_old(round(years))}"
     return f"{description.rstrip()} {p.cap()} {p.be()} {about}."
+
+
+def without_yes_no(answer: str) -> str:
+    """A yes/no answer without its Yes or No, for a choice asked as a yes/no question ("Is the head straight or
+    tilted?", asked as "Is the head tilted?": "No, her head is upright." → "Her head is upright.")."""
+    rest = re.sub(r"^\s*(?:yes|no)\b[,.;:]?\s*", "", answer, count=1, flags=re.I)
+    return rest[:1].upper() + rest[1:] if rest else answer
 
 
 def _vote(said, got, second):

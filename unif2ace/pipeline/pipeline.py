@@ -779,6 +779,7 @@ class UniF2ace:
             ENGLISH_ONLY,
             as_meant,
             asked_attributes,
+            asks_choice,
             asks_identity,
             is_yes_no,
             not_english,
@@ -803,6 +804,7 @@ class UniF2ace:
             small_talk,
             stated_only,
             unseen_question,
+            without_yes_no,
             yes_no_grounded,
         )
 
@@ -863,6 +865,8 @@ class UniF2ace:
                 out[i] = mended
             elif not polar[i] and (word := one_word(question, out[i])) is not None:  # "…, in one word?" → "Happy."
                 out[i] = word
+            if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
+                out[i] = without_yes_no(out[i])
         return out
 
     @torch.no_grad()
