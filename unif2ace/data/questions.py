@@ -416,7 +416,9 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
                       r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"
-                      r"has|have|can|could|will|would|might|may|should|must|shall|am|what|what's|how|which|who|where|when|why)\b))+")
+                      r"has|have|can|could|will|would|might|may|should|must|shall|am|what|what's|how|which|who|where|when|why|"
+                      # a chat's follow-up bound ("And under 50?" got "I can't tell from this photo.")
+                      r"over|under|older|younger|above|below|past|at least|more than|less than)\b))+")
 
 
 def _core(question: str) -> str:
@@ -520,6 +522,8 @@ _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _DESCRIPTION_REQUEST = re.compile(
     _POLITE +
     r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    # "tell me more", "what else?" (each got "I can't tell from this photo.")
+    r"tell me more|say more|what else|anything else|go on|"
     # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
     r"sum (?:it|this|that|everything|it all) up|(?:summari[sz]e|sum up)(?: (?:what you(?: have|'ve)? (?:told me|said|see|saw|found)|everything|it all|all (?:of )?"
     r"(?:that|this)|that|this|it))?|"

@@ -227,6 +227,9 @@ _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|
 # parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
 _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
+                  # an adjective, not a thing shown ("Is that typical for that age?" got "No. It is a photo of a man.")
+                  r"typical|atypical|normal|usual|unusual|common|rare|possible|likely|true|right|correct|wrong|fine|"
+                  r"okay|ok|enough|accurate|sure|certain|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
                   rf"{_FACE_PARTS})\b")
 
@@ -1295,6 +1298,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     # a boy." of a girl described as 5)
     spoken = parse_attribute(_without_pronouns(rest), "gender")
     described_gender = spoken is None or attrs.get("gender") in (None, spoken)
+    # nor the right gender in the wrong word ("Is this a man?" → "No. This is a woman, not a man." of a girl
+    # described as 8)
+    group = attrs.get("age_group")
+    said_noun = re.sub(r",?\s+not\s+(?:a|an)\s+\w+", " ", rest)  # the noun it corrects to, not the one it denies
+    described_gender = described_gender and not (
+        decisive == "gender" and group is not None
+        and (_YOUNG_NOUN.search(said_noun) and group in ("young adult", "middle-aged", "senior")
+             or _GROWN_NOUN.search(said_noun) and group == "child"))
     # nor words that give a part of the face an age or a gender ("Are they in their 60s?" → "No. His mouth is a
     # child, not a senior." of a boy described as 1)
     garbled = decisive in ("gender", "age_group", "age") and _PART_AS_PERSON.match(rest) is not None
@@ -1488,6 +1499,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
+                         # "Is that typical for that age?" (got "No. It is a photo of a man.")
+                         r"typical|atypical|normal for|usual for|common for|"
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
