@@ -42,3 +42,17 @@ def test_own_wordings_reads_a_question_file():
     # the file the README's command uses is well formed
     lines = [ln for ln in (SCRIPT.parent / "wordings_unseen.tsv").read_text().splitlines() if not ln.startswith("#")]
     assert len([read(ln, k) for k, ln in enumerate(lines, 1)]) == 17
+
+
+def test_probe_wordings_diff_counts_changed_answers(tmp_path, capsys):
+    diff = runpy.run_path(str(SCRIPT.parent / "probe_wordings_diff.py"))
+    old = "=== a\nQ: How old?\nA: 35.\nQ: Male or female?\nA: I can't tell.\n=== b\nQ: How old?\nA: 3.\n"
+    new = "=== a\nQ: How old?\nA: 35.\nQ: Male or female?\nA: A woman.\n=== b\nQ: How old?\nA: 4.\n"
+    assert diff["answers"](old) == {("a", "How old?"): "35.", ("a", "Male or female?"): "I can't tell.",
+                                   ("b", "How old?"): "3."}
+    (tmp_path / "old.txt").write_text(old)
+    (tmp_path / "new.txt").write_text(new)
+    assert diff["main"]([str(tmp_path / "old.txt"), str(tmp_path / "new.txt")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2 of 3 answers changed (2 wordings)" and lines[1] == "a | Male or female? | I can't tell. -> A woman."
+    assert len((SCRIPT.parent / "probe_wordings.txt").read_text().splitlines()) == 141
