@@ -22,6 +22,7 @@ from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_g
     ("I see her smiling.", "I see him smiling."), ("I see her smiling at the camera.", "I see him smiling at the camera."),
     ("A woman showing her smiling face.", "A man showing his smiling face."),
     ("A woman and her earring.", "A man and his earring."), ("I saw her on the bus.", "I saw him on the bus."),
+    ("a woman in her 40s", "a man in his 40s"),  # was "a man in him 40s"
 ])
 def test_swap_gender_swaps_every_gender_word_and_keeps_case(text, swapped):
     assert swap_gender(text) == swapped
@@ -68,6 +69,10 @@ def test_caption_style_prompts_swap_back_to_themselves(text):
     ("A unique photo of an 80-year-old man.", "A unique photo of a 45-year-old middle-aged man."),  # "a unique" kept
     ("A portrait photo of a 24-year-old woman.", "A portrait photo of a 44-year-old middle-aged woman."),
     ("A close-up of a 15-year-old teenager. Her eyes are open.", "A close-up of a 35-year-old young adult. Her eyes are open."),
+    # wordings users type: a decade, a noun that is an age, "N year old" (which lost its "old": "a 7 year young adult")
+    ("a lady in her sixties", "a middle-aged woman in her 40s"), ("a man in his early thirties", "a middle-aged man in his 50s"),
+    ("grandma smiling", "middle-aged woman smiling"), ("a toddler", "a young adult"),
+    ("a 7 year old kid", "a 27 year old young adult"), ("a senior citizen wearing a hat", "a middle-aged person wearing a hat"),
 ])
 def test_shift_age_moves_the_stated_age_and_the_subject_noun_toward_the_middle(text, shifted):
     assert shift_age(text) == shifted

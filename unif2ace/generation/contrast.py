@@ -28,7 +28,7 @@ _PRONOUN_WORDS = frozenset({"he", "she", "him", "her", "his", "hers", "himself",
 # "her"/"his" followed by a noun-like word are possessive ("her eyes" ↔ "his eyes"); otherwise "her" is
 # the object ("him") and "his" stands alone ("hers")
 _FUNCTION = r"(?:and|or|to|in|on|for|with|as|at|from|the|a|an)\b"
-_DETERMINER = re.compile(rf"\b(?:her|his)\b(?=\s+(?!{_FUNCTION})[A-Za-z])", re.IGNORECASE)
+_DETERMINER = re.compile(rf"\b(?:her|his)\b(?=\s+(?!{_FUNCTION})[A-Za-z0-9])", re.IGNORECASE)  # "her 40s" too
 # "her" before an "-ing" verb that no noun follows is the object: "I see her smiling." → "him smiling",
 # but "her smiling face" → "his smiling face" and "her earring." → "his earring." (a noun in -ing)
 _ING_NOUNS = r"(?:th|r|k|w|sw|sp|str|earr|cloth|build|paint|draw|wedd|even|morn|ceil|sibl|darl|feel|sett|lin|bedd)ing\b"
@@ -97,20 +97,36 @@ def swap_gender(text: str, pronouns_only: bool = False) -> str | None:
 _TYPICAL_AGE = {"child": 6, "teen": 16, "young adult": 27, "middle-aged": 45, "senior": 70}
 _GROUPS = [name for _, name in AGE_GROUPS]
 _AGE_WORDS = {"baby": "child", "little": "child", "teenage": "teen", "teenaged": "teen", "young": None,
-              "middle-aged": "middle-aged", "elderly": "senior", "older": "senior", "old": "senior",
-              "senior": "senior", "aged": "senior"}
+              "middle-aged": "middle-aged", "middle aged": "middle-aged", "elderly": "senior", "older": "senior",
+              "old": "senior", "senior": "senior", "aged": "senior"}
 _HEAD_GENDER = {"boy": "male", "man": "male", "gentleman": "male", "girl": "female", "woman": "female",
-                "lady": "female"}
-_HEAD_GROUP = {"boy": "child", "girl": "child", "child": "child", "kid": "child", "teenager": "teen", "teen": "teen"}
+                "lady": "female", "grandma": "female", "grandmother": "female", "granny": "female", "grandpa": "male",
+                "grandfather": "male"}
+# a noun that names an age group itself ("grandma smiling" and "a toddler" stated no age, so got no age contrast)
+_HEAD_GROUP = {"boy": "child", "girl": "child", "child": "child", "kid": "child", "teenager": "teen", "teen": "teen",
+               "toddler": "child", "infant": "child", "grandma": "senior", "grandmother": "senior", "granny": "senior",
+               "grandpa": "senior", "grandfather": "senior", "pensioner": "senior", "retiree": "senior"}
 # an optional age word, then the subject noun ("little girl", "elderly man", "teenager", "man"); the
 # "old" of "a 24-year-old man" is the stated age's, not an age word
-_SUBJECT = re.compile(r"\b(?:(?<!-)(baby|little|teenaged?|young|middle-aged|elderly|older|old|senior|aged)\s+)?"
-                      r"(boy|girl|man|woman|gentleman|lady|child|kid|teenager|teen|person|adult)\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"\b(?:(?<!-)(?<!year )(?<!years )(baby|little|teenaged?|young|middle[- ]aged|elderly|older|old|"
+                      r"senior|aged)\s+)?"
+                      r"(boy|girl|man|woman|gentleman|lady|child|kid|teenager|teen|person|adult|toddler|infant|grandma|"
+                      r"grandmother|granny|grandpa|grandfather|pensioner|retiree|citizen)\b", re.IGNORECASE)
 # a stated age: "24-year-old", "24 years old", "aged 24", "age 24"; and a baby's "under one year old"
-_YEARS = re.compile(r"\b(\d{1,3})(?=(?:-year-old|\s+years?\s+old)\b)|(?<=\baged\s)(\d{1,3})\b|(?<=\bage\s)(\d{1,3})\b",
+_YEARS = re.compile(r"\b(\d{1,3})(?=(?:-year-old|\s+years?\s+old|\s+years?-old|\s*yrs?\s+old)\b)|(?<=\baged\s)(\d{1,3})\b|(?<=\bage\s)(\d{1,3})\b",
                     re.IGNORECASE)
 _INFANT = re.compile(r"\bunder (?:one|1) years? old\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([A-Za-z0-9][\w-]*)")
+
+
+_DECADE_NAMES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+                 "eighties": 80, "nineties": 90}
+_DECADE = re.compile(r"\bin\s+(?P<pron>his|her|their)\s+(?:(?P<part>early|mid|late)[- ]?)?"
+                     r"(?:(?P<num>[2-9]0)'?s|(?P<name>" + "|".join(_DECADE_NAMES) + r"))\b", re.IGNORECASE)
+
+
+def _decade_years(m: re.Match) -> int:
+    return int(m["num"]) if m["num"] else _DECADE_NAMES[m["name"].lower()]
 
 
 def _stated_age(text: str) -> int | None:
@@ -120,8 +136,10 @@ def _stated_age(text: str) -> int | None:
         return int(next(g for g in m.groups() if g))
     if _INFANT.search(text):
         return 0
+    if m := _DECADE.search(text):  # "a lady in her sixties", "a woman in her 40s"
+        return _decade_years(m) + {"early": 2, "mid": 5, "late": 8}.get((m["part"] or "").lower(), 5)
     for m in _SUBJECT.finditer(text):
-        group = _AGE_WORDS.get((m.group(1) or "").lower()) or _HEAD_GROUP.get(m.group(2).lower())
+        group = _AGE_WORDS.get((m.group(1) or "").lower().replace(" ", "-")) or _HEAD_GROUP.get(m.group(2).lower())
         if group:
             return _TYPICAL_AGE[group]
     return None
@@ -161,6 +179,8 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
 
     out = _SUBJECT.sub(subject, text)
     out = _YEARS.sub(lambda m: str(new_age), out)
+    # a decade of life moves with the age ("in her sixties" → "in her forties"; a child's is stated in years)
+    out = _DECADE.sub(lambda m: f"in {m['pron']} {new_age // 10 * 10}s" if new_age >= 20 else f"aged {new_age}", out)
     out = _INFANT.sub(lambda m: _match_case(f"aged {new_age}", m.group(0)), out)
 
     def article(m: re.Match) -> str:  # "an elderly man" → "a middle-aged man", "an 80-year-old" → "a 60-year-old"
