@@ -1972,7 +1972,7 @@ def test_a_chats_follow_ups_are_read():
     ("Is this a boy?", "No. This is a girl, not a boy.", GIRL_8, None),
     ("Is this a woman?", "No, this is a man, not a woman.", MAN_36, None),
 ])
-def test_a_gender_answer_names_the_described_time_of_life(question, answer, caption, expected):
+def test_a_yes_no_gender_answer_names_the_described_time_of_life(question, answer, caption, expected):
     from unif2ace.generation.constraints import grounded_yes_no
 
     assert grounded_yes_no(question, answer, caption) == expected
