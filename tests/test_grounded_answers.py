@@ -78,7 +78,9 @@ SENIOR = ("She is 85 years old, so she is a senior.", "85 years old: a senior.")
     ("How old is she?", "She is 85 years old, so she is a senior.", (None,)),  # the description's age
     ("How old is she?", "She is a senior.", (None,)),  # the described group, no age in years: stands
     ("How old is she?", "She is 80 years old, so she is a senior.", SENIOR),  # one age for every wording
-    ("Kid or grown-up?", "I can't tell from this photo.", SENIOR),  # a choice of life stages asks the age
+    # a choice of life stages asks the age, and a child or an adult is answered as one (age_choice)
+    ("Kid or grown-up?", "I can't tell from this photo.", ("An adult: she looks about 85 years old.",)),
+    ("Teenager or adult?", "I can't tell from this photo.", SENIOR),
     ("Is she smiling or not?", "She is not smiling.", ("She is smiling.",)),
     ("What color is her hair?", "Brown.", (None,)),  # not an attribute the description is checked for
     ("Is this a man?", "Yes, this is a man.", (None,)),  # yes/no: the yes/no judge's
@@ -1851,6 +1853,11 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Is this person closer to 20 or 40?", "I can't tell from this photo.", MAN_36, "Closer to 40: he looks about 36 years old."),
     ("Would you say he is closer to 30 or 42?", "He is 36 years old.", MAN_36, "Halfway between: he looks about 36 years old."),
     ("Is he a young man or an old man?", "He is smiling.", MAN_36, "36 years old: middle-aged."),
+    ("Would you guess this person is in their forties or fifties?", "36 years old: middle-aged.", MAN_36,
+     "Neither: he looks about 36 years old."),
+    ("Is he in his 30s or 40s?", "He is 36.", MAN_36, "In the 30s: he looks about 36 years old."),
+    ("Is the subject an adult or a minor?", "She is 1 year old, so she is a child.", BOY_1,
+     "A minor: he looks about 1 year old."),
     # a fragment, and the photo's light said of the person
     ("Approx. age please", "shows a senior woman.", WOMAN_85, "She is 85 years old, so she is a senior."),
     ("Is the face well lit or in shadow?", "He is dim.", MAN_36, "The lighting is dim."),

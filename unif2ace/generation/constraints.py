@@ -895,7 +895,8 @@ def yes_no_grounded(question: str) -> set[str]:
     found = set(values) & set(YES_NO_CHECKED)
     if _asks_expression_alone(question, values):
         found.add("emotion")  # worded (and an expression no label has answered) by _emotion_yes_no
-    if _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question):
+    if _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question) or _ADULT_OR_MINOR.search(question) \
+            or _TWO_DECADES.search(question):
         found.add("age")  # "Is she closer to 80 than 60?": age_choice answers it
     return found - {"age_group"} | {"age"} if asked_age_range(question) or "age" in found else found
 
@@ -1099,6 +1100,11 @@ def _other_polarity(answer: str) -> str:
 _OLDER_OR_YOUNGER = re.compile(r"\b(?:older|younger|over|under|above|below)\s+(?:than\s+(\d{1,3})\s+)?or\s+"
                                r"(?:older|younger|over|under|above|below)\s+(?:than\s+)?(\d{1,3})\b", re.I)
 _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
+# "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
+_ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?:adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?:minor|child|kid)\b|"
+                             r"\b(?:an?\s+)?(?:minor|child|kid)\s+or\s+(?:an?\s+)?(?:adult|grown[- ]?up)\b", re.I)
+_DECADE_NAME = r"(?:([2-9])0'?s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
+_TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
 
 
 def age_choice(question: str, caption: str) -> str | None:
@@ -1109,9 +1115,18 @@ def age_choice(question: str, caption: str) -> str | None:
     from unif2ace.evaluation.attributes import parse_age_years
 
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
-    if (older is None and closer is None) or (years := parse_age_years(caption)) is None:
+    adult, decades = _ADULT_OR_MINOR.search(question), _TWO_DECADES.search(question)
+    if (older is None and closer is None and adult is None and decades is None) or \
+            (years := parse_age_years(caption)) is None:
         return None
     looks = Person.of(_described(caption)).looks_about(years)
+    if adult is not None:
+        return f"{'An adult' if round(years) >= 18 else 'A minor'}: {looks}."
+    if decades is not None:
+        first, second = (int(d) * 10 if d else _DECADE_WORDS[w.lower()] for d, w in (decades.group(1, 2),
+                                                                                    decades.group(3, 4)))
+        inside = next((d for d in (first, second) if d <= years < d + 10), None)
+        return f"{'Neither' if inside is None else f'In the {inside}s'}: {looks}."
     if older is not None:
         bound = int(older[2])
         which = "About the same" if round(years) == bound else "Older" if years > bound else "Younger"
