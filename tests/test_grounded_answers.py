@@ -1983,3 +1983,23 @@ def test_a_yes_no_gender_answer_names_the_described_time_of_life(question, answe
     from unif2ace.generation.constraints import grounded_yes_no
 
     assert grounded_yes_no(question, answer, caption) == expected
+
+
+@pytest.mark.parametrize("question", [
+    # each got the model's Yes/No with words about something else (answers of the shipped model)
+    "Is the skin smooth?", "Is this a good profile picture?", "Would this work as a LinkedIn photo?",
+    "Does the person look tired or rested?", "Is this a celebrity?", "Are the eyes red?", "Is this a forced smile?",
+    "Does the smile look genuine?", "Is this picture taken indoors?",
+])
+def test_questions_about_what_no_label_states_are_unseen(question):
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["Is this a profile shot?", "Is she smiling?", "Is the person Asian?",
+                                      "Is this a cat?", "Is the photo sharp?", "Are her eyes open?"])
+def test_questions_about_what_labels_state_are_not_unseen(question):
+    from unif2ace.generation.constraints import unseen_question
+
+    assert not unseen_question(question)

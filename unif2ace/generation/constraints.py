@@ -229,6 +229,7 @@ _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrink
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
                   # an adjective, not a thing shown ("Is that typical for that age?" got "No. It is a photo of a man.")
                   r"typical|atypical|normal|usual|unusual|common|rare|possible|likely|true|right|correct|wrong|fine|"
+                  r"celebrity|celeb|famous|public figure|politician|actor|actress|singer|athlete|forced|genuine|"
                   r"okay|ok|enough|accurate|sure|certain|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
                   rf"{_FACE_PARTS})\b")
@@ -1516,6 +1517,17 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
                          # "Is that typical for that age?" (got "No. It is a photo of a man.")
                          r"typical|atypical|normal for|usual for|common for|"
+                         # the skin, red eyes, a smile's sincerity, a photo's use, being rested, fame (each got the
+                         # model's Yes/No with words about something else: "Is the skin smooth?" → "Yes. It is a photo
+                         # of a woman.", "Are the eyes red?" → "Yes. His head is even.", "Is this a good profile
+                         # picture?" → "No. She faces the camera.", "Is this a celebrity?" → "No, this is a man, not a
+                         # senior.")
+                         r"skin|smooth|eyes? (?:are |look |is |looks )?(?:red|bloodshot|puffy|swollen)|red[- ]eyes?|"
+                         r"forced|genuine|sincere|authentic|"
+                         r"(?:good|nice|great|decent|bad|suitable|usable|profile|linkedin|dating|cv|resume|r[ée]sum[ée])\s+"
+                         r"(?:profile\s+)?(?:photo|pic|picture|image|headshot)|linkedin|dating (?:app|site|profile)|"
+                         r"rested|sleepy|exhausted|"
+                         r"celebrity|celebrities|celeb|famous|public figure|politician|actor|actress|singer|athlete|"
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
