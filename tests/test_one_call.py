@@ -55,4 +55,4 @@ def test_probe_wordings_diff_counts_changed_answers(tmp_path, capsys):
     assert diff["main"]([str(tmp_path / "old.txt"), str(tmp_path / "new.txt")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2 of 3 answers changed (2 wordings)" and lines[1] == "a | Male or female? | I can't tell. -> A woman."
-    assert len((SCRIPT.parent / "probe_wordings.txt").read_text().splitlines()) == 141
+    assert len((SCRIPT.parent / "probe_wordings.txt").read_text().splitlines()) == 177
