@@ -495,7 +495,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         # neither; otherwise nothing says
         if value != "frontal":
             return CANT_TELL[0]
-        return f"Neither: {Person.of(attrs).he} {'face' if Person.of(attrs).plural else 'faces'} the camera."
+        p = Person.of(attrs)
+        return f"Neither: {p.he} {'face' if p.plural else 'faces'} the camera."
     if attr == "age_group" and value == said and (chosen := age_choice(question, caption)) is not None:
         return chosen  # "Is this person closer to 20 or 40?"
     # a fragment is garbled too ("Approx. age pls" → "shows a senior woman.")
@@ -707,7 +708,7 @@ _BARE_ETHNICITY = re.compile(r"\b(an?)\s+((?:South\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-
 
 def with_age(description: str, years: float) -> str:
     """A description that names no age, given ``years`` (the model's answer to :data:`AGE_WORDING`): a person
-    named by an ethnicity alone gets the noun and the age ("it shows a Black." → "it shows a Black man, aged
+    named by an ethnicity alone gets the noun and the age ("it shows a Black." → "it shows a Black boy, aged
     17."), any other description a sentence with the age ("He is about 17 years old.")."""
     from unif2ace.data.captions import years_old
     from unif2ace.data.labelling.labeller import age_group
@@ -1038,7 +1039,8 @@ def _the_rest(asked: dict, named: set[str], caption: str) -> str | None:
         if attr in named or attr not in (*YES_NO_CHECKED, "emotion", "age"):
             continue
         if attr == "age" and (years := parse_age_years(caption)) is not None:  # "Is the lady young?" of a man
-            return f"{p.looks_about(years)}."[0].upper() + f"{p.looks_about(years)}."[1:]
+            text = f"{p.looks_about(years)}."
+            return text[0].upper() + text[1:]
         if attr == "emotion" and "emotion" not in attrs and value == "happy" and "smile" in attrs:
             attr, value = "smile", True  # a smile, when no expression is stated, says whether one looks happy
         if attr in attrs and not (attr == "head_pose" and value in ("left", "right")):
@@ -1110,8 +1112,10 @@ _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|the
 
 def age_choice(question: str, caption: str) -> str | None:
     """The answer to a choice between two ages, from the description's age: "Younger: she looks about 27 years
-    old." (older or younger than 30), "Closer to 40: he looks about 36 years old." (closer to 20 or 40); None
-    for any other question, or when the description states no age (the model's own answer stands)."""
+    old." (older or younger than 30), "Closer to 40: he looks about 36 years old." (closer to 20 or 40; asked
+    "closer to 80 than 60?", with a Yes or No first), "A minor: …" (an adult or a minor), "Neither: …" or "In
+    the 30s: …" (two decades); None for any other question, or when the description states no age (the model's
+    own answer stands)."""
     from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_age_years
 
