@@ -2003,3 +2003,17 @@ def test_questions_about_what_labels_state_are_not_unseen(question):
     from unif2ace.generation.constraints import unseen_question
 
     assert not unseen_question(question)
+
+
+
+def test_a_good_time_and_happiness_ask_the_expression_and_why_not_gets_a_reply():
+    from unif2ace.data.questions import as_meant, asked_attributes
+
+    # each got "I can't tell from this photo." of a girl described as happy
+    for question in ("Does the person look like they're having a good time?", "Is she enjoying herself?",
+                     "Is he in good spirits?"):
+        assert grounded_yes_no(question, "No.", GIRL_8) == "Yes. She looks happy."
+    assert asked_attributes("Rate their happiness.") == ["emotion"]
+    assert grounded_answer("Rate their happiness.", "I can't tell from this photo.", GIRL_8) == "Happy."
+    assert small_talk(as_meant("why not?")).startswith("I can only say what the face in this photo shows")
+    assert small_talk("Why not smile?") is None

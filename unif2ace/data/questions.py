@@ -647,6 +647,7 @@ _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
+                          r"happiness|cheerfulness|"  # "Rate their happiness." (got "I can't tell from this photo.")
                           r"feelings|vibe|vibes)\b|"
                           r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b|"
                           # "How happy does she look, from 1 to 10?" (got "She is 85 years old, so she is a senior.")

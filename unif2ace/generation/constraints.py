@@ -185,7 +185,9 @@ def _asked_values(question: str) -> dict:
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
         out["ethnicity"] = ethnicity
     if "emotion" not in out and re.search(r"\b(?:friendly|pleasant|welcoming|approachable|warm|kind|nice|joyous|"
-                                          r"good[- ]humou?red|good mood)\b", question, re.I) \
+                                          r"good[- ]humou?red|good mood|good spirits|having (?:a )?(?:good|great|nice) "
+                                          r"time|having fun|enjoying (?:himself|herself|themselves|themself|it))\b",
+                                          question, re.I) \
             and not re.search(r"\b(?:light|lighting|lit|photo|picture|image|colou?rs?|tones?)\b", question, re.I):
         out["emotion"] = "happy"  # "Is the expression friendly?" (got "Yes, she is not smiling.")
     out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
@@ -1751,6 +1753,10 @@ _SMALL_TALK = [
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
      "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
+    # "why not?" after an answer (it got "I can't tell from this photo.")
+    (re.compile(r"^why not$"),
+     "I can only say what the face in this photo shows (age, gender, expression, pose and how the photo looks), and "
+     "I can be wrong."),
     (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that| this| it)?|"
                 r"what makes you (?:think|say) (?:so|that)|how (?:can|could|do|did) you (?:tell|know|say(?: that| so)?)"
                 r"(?: that| this| it)?|how (?:did|do) you (?:get|work out|figure out|come up with) (?:that|this|it)|"
