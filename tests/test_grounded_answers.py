@@ -2015,5 +2015,8 @@ def test_a_good_time_and_happiness_ask_the_expression_and_why_not_gets_a_reply()
         assert grounded_yes_no(question, "No.", GIRL_8) == "Yes. She looks happy."
     assert asked_attributes("Rate their happiness.") == ["emotion"]
     assert grounded_answer("Rate their happiness.", "I can't tell from this photo.", GIRL_8) == "Happy."
+    # of a face whose description states no expression, the answer's words without its Yes (it got "Yes. She is
+    # smiling.")
+    assert grounded_answer("Rate their happiness.", "Yes. She is smiling.", WOMAN_85) == "She is smiling."
     assert small_talk(as_meant("why not?")).startswith("I can only say what the face in this photo shows")
     assert small_talk("Why not smile?") is None

@@ -520,6 +520,11 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         # the photo's light or focus said of the person ("Is the face well lit or in shadow?" → "He is dim."): the
         # answer's own value, said of the photo
         return open_answer(attr, {**attrs, attr: got}, random.Random(question), question)
+    if value is None and _YES_NO_START.match(answer) and not always and not _names_other(answer, attr) \
+            and len(answer.split()) > 1:
+        # an open question answered as a yes/no one, in words that do answer it ("Rate their happiness." → "Yes. She
+        # is smiling."): the words without the Yes or No
+        return without_yes_no(answer)
     if value is None:
         # nothing to restate the answer from, and it names something else than was asked ("Does she look
         # happy or sad?" → "Closed." of a face whose description states no expression): it answers nothing
