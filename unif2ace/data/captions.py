@@ -89,6 +89,11 @@ def indefinite_article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+# The decades of life in words ("in her sixties"), read by the answer checks and the contrast prompts alike
+DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+                "eighties": 80, "nineties": 90}
+
+
 def years_old(age: float) -> str:
     """An age in words: "less than a year old", "1 year old", "35 years old"."""
     if age < 1:

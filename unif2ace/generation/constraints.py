@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
+from unif2ace.data.captions import DECADE_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS
 from unif2ace.data.questions import ASKED_ATTRIBUTES, same_value
 
@@ -228,10 +229,12 @@ _PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|
                  r"adolescent|someone|somebody|face|faces|he|she)\b")
 # parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
 _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
+# fame, which no photo shows: no subject the photo may show ("Is this a celebrity?") and unlabelled (_UNLABELLED)
+_FAME = r"celebrity|celebrities|celeb|famous|public figure|politician|actor|actress|singer|athlete"
 _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait|close-?up|shot|snapshot|real|"
                   # an adjective, not a thing shown ("Is that typical for that age?" got "No. It is a photo of a man.")
                   r"typical|atypical|normal|usual|unusual|common|rare|possible|likely|true|right|correct|wrong|fine|"
-                  r"celebrity|celeb|famous|public figure|politician|actor|actress|singer|athlete|forced|genuine|"
+                  rf"{_FAME}|forced|genuine|"
                   r"okay|ok|enough|accurate|sure|certain|"
                   r"colou?r|black|white|grey|gray|monochrome|blurry|sharp|dark|bright|smiling|happy|sad|young|old|"
                   rf"{_FACE_PARTS})\b")
@@ -464,9 +467,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         and not _AGE_GROUP_WORD.search(answer)
     # a gender answer whose noun is of another time of life than the description's ("Male or female?" → "This is
     # a boy." of a man described as 22): the right gender in the wrong word
-    wrong_noun = attr == "gender" and (group := attrs.get("age_group")) is not None and (
-        _YOUNG_NOUN.search(answer) and group in ("young adult", "middle-aged", "senior")
-        or _GROWN_NOUN.search(answer) and group == "child")
+    wrong_noun = attr == "gender" and _other_life_stage(answer, attrs.get("age_group"))
     other_age = other_age or wrong_noun
     # nor one that names the gender only by a pronoun ("What gender do you think this person is?" → "She is 85 years
     # old, so she is a senior."): it answers another question
@@ -592,6 +593,13 @@ def _age_in(years: float, unit: str, attrs: dict) -> str:
 
 _YOUNG_NOUN = re.compile(r"\b(?:boy|girl|boys|girls)\b", re.I)
 _GROWN_NOUN = re.compile(r"\b(?:man|woman|men|women|gentleman|lady)\b", re.I)
+
+
+def _other_life_stage(text: str, group: str | None) -> bool:
+    """Whether ``text`` names the person by a gender noun of another time of life than the described age group
+    ``group`` ("a boy" of a man of 22, "a woman" of a girl of 8; a teenager may be either)."""
+    return group is not None and bool(_YOUNG_NOUN.search(text) and group in ("young adult", "middle-aged", "senior")
+                                      or _GROWN_NOUN.search(text) and group == "child")
 
 
 # what an answer may name besides the asked attribute and still answer it ("How does she feel?" → "She is
@@ -835,11 +843,14 @@ _AGE_SPANS = [
 ]
 # A decade of life ("in her 30s", "in his late forties", "early twenties") and a bare "young" or "old" that
 # ends its clause ("Is he young?", "She's old, isn't she?"; not "a young man", which names an age group).
-_DECADE_WORDS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenties thirties forties fifties sixties seventies eighties nineties".split()) if i >= 2}
-_DECADE = re.compile(r"\b(?:in (?:his|her|their) (early|mid|late)?|(early|mid|late))[- ]?"
-                     rf"(?:([2-9])0'?s|({'|'.join(_DECADE_WORDS)}))\b", re.I)
+_DECADE_NAME = rf"(?:([2-9])0'?s|({'|'.join(DECADE_WORDS)}))"  # "40s", "forties": (digit, word)
+_DECADE = re.compile(rf"\b(?:in (?:his|her|their) (early|mid|late)?|(early|mid|late))[- ]?{_DECADE_NAME}\b", re.I)
 _DECADE_PART = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+
+
+def _decade(digit: str | None, word: str | None) -> int:
+    """The first year of a decade matched by :data:`_DECADE_NAME` ("4" → 40, "forties" → 40)."""
+    return int(digit) * 10 if digit else DECADE_WORDS[word.lower()]
 # "young" or "old" ending the question, or of a person named by no gender ("Would you call this a young
 # person?" of a girl of 5 is a Yes: it is no question about the "young adult" group, as "a young woman" is)
 _BARE_END = r"(?=\s*(?:[?!.,;]|$)|\s+(?:person|people|one|individual|someone|somebody|human)\b)"
@@ -887,7 +898,7 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
         if pattern.search(question):
             return span(0)
     if m := _DECADE.search(question):
-        part, decade = (m[1] or m[2] or "").lower() or None, int(m[3]) * 10 if m[3] else _DECADE_WORDS[m[4].lower()]
+        part, decade = (m[1] or m[2] or "").lower() or None, _decade(m[3], m[4])
         lo, up = _DECADE_PART[part]
         return decade + lo, decade + up
     if _PHOTO_SUBJECT.search(question):  # "Is this picture old?" asks the photo's age, not the person's
@@ -904,8 +915,7 @@ def yes_no_grounded(question: str) -> set[str]:
     found = set(values) & set(YES_NO_CHECKED)
     if _asks_expression_alone(question, values):
         found.add("emotion")  # worded (and an expression no label has answered) by _emotion_yes_no
-    if _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question) or _ADULT_OR_MINOR.search(question) \
-            or _TWO_DECADES.search(question):
+    if asks_age_choice(question):
         found.add("age")  # "Is she closer to 80 than 60?": age_choice answers it
     return found - {"age_group"} | {"age"} if asked_age_range(question) or "age" in found else found
 
@@ -1113,8 +1123,12 @@ _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})
 # "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
 _ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?:adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?:minor|child|kid)\b|"
                              r"\b(?:an?\s+)?(?:minor|child|kid)\s+or\s+(?:an?\s+)?(?:adult|grown[- ]?up)\b", re.I)
-_DECADE_NAME = r"(?:([2-9])0'?s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
+
+
+def asks_age_choice(question: str) -> bool:
+    """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES))
 
 
 def age_choice(question: str, caption: str) -> str | None:
@@ -1135,8 +1149,7 @@ def age_choice(question: str, caption: str) -> str | None:
     if adult is not None:
         return f"{'An adult' if round(years) >= 18 else 'A minor'}: {looks}."
     if decades is not None:
-        first, second = (int(d) * 10 if d else _DECADE_WORDS[w.lower()] for d, w in (decades.group(1, 2),
-                                                                                    decades.group(3, 4)))
+        first, second = _decade(*decades.group(1, 2)), _decade(*decades.group(3, 4))
         inside = next((d for d in (first, second) if d <= years < d + 10), None)
         return f"{'Neither' if inside is None else f'In the {inside}s'}: {looks}."
     if older is not None:
@@ -1327,12 +1340,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     described_gender = spoken is None or attrs.get("gender") in (None, spoken)
     # nor the right gender in the wrong word ("Is this a man?" → "No. This is a woman, not a man." of a girl
     # described as 8)
-    group = attrs.get("age_group")
     said_noun = re.sub(r",?\s+not\s+(?:a|an)\s+\w+", " ", rest)  # the noun it corrects to, not the one it denies
-    described_gender = described_gender and not (
-        decisive == "gender" and group is not None
-        and (_YOUNG_NOUN.search(said_noun) and group in ("young adult", "middle-aged", "senior")
-             or _GROWN_NOUN.search(said_noun) and group == "child"))
+    described_gender = described_gender and not (decisive == "gender"
+                                                  and _other_life_stage(said_noun, attrs.get("age_group")))
     # nor words that give a part of the face an age or a gender ("Are they in their 60s?" → "No. His mouth is a
     # child, not a senior." of a boy described as 1)
     garbled = decisive in ("gender", "age_group", "age") and _PART_AS_PERSON.match(rest) is not None
@@ -1538,7 +1548,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:good|nice|great|decent|bad|suitable|usable|profile|linkedin|dating|cv|resume|r[ée]sum[ée])\s+"
                          r"(?:profile\s+)?(?:photo|pic|picture|image|headshot)|linkedin|dating (?:app|site|profile)|"
                          r"rested|sleepy|exhausted|"
-                         r"celebrity|celebrities|celeb|famous|public figure|politician|actor|actress|singer|athlete|"
+                         rf"{_FAME}|"
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
@@ -1671,7 +1681,7 @@ def unseen_question(question: str) -> bool:
         return False
     if is_yes_no(question):
         if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question) \
-                or _CLOSER.search(question) or _OLDER_OR_YOUNGER.search(question):  # "closer to 80 than 60?"
+                or asks_age_choice(question):  # "closer to 80 than 60?"
             return False
         if (x := _subject(question)) is not None and _SEEN_SUBJECT.fullmatch(x):  # "Is this a person?"
             return False

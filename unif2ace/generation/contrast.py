@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from unif2ace.data.captions import indefinite_article, plain_noun
+from unif2ace.data.captions import DECADE_WORDS, indefinite_article, plain_noun
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 
 # English gender words, both directions; "her" and "his" are handled on their own (see swap_gender)
@@ -119,14 +119,12 @@ _INFANT = re.compile(r"\bunder (?:one|1) years? old\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([A-Za-z0-9][\w-]*)")
 
 
-_DECADE_NAMES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
-                 "eighties": 80, "nineties": 90}
 _DECADE = re.compile(r"\bin\s+(?P<pron>his|her|their)\s+(?:(?P<part>early|mid|late)[- ]?)?"
-                     r"(?:(?P<num>[2-9]0)'?s|(?P<name>" + "|".join(_DECADE_NAMES) + r"))\b", re.IGNORECASE)
+                     r"(?:(?P<num>[2-9]0)'?s|(?P<name>" + "|".join(DECADE_WORDS) + r"))\b", re.IGNORECASE)
 
 
 def _decade_years(m: re.Match) -> int:
-    return int(m["num"]) if m["num"] else _DECADE_NAMES[m["name"].lower()]
+    return int(m["num"]) if m["num"] else DECADE_WORDS[m["name"].lower()]
 
 
 def _stated_age(text: str) -> int | None:

@@ -267,9 +267,9 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
                              "so no per-token probabilities describe them", 400)
 
     def _stops(value) -> list[str]:
-        stops = [value] if isinstance(value, str) else value if isinstance(value, list) else None
         if value is None:
             return []
+        stops = [value] if isinstance(value, str) else value if isinstance(value, list) else None
         if stops is None or len(stops) > 4 or not all(isinstance(x, str) and x for x in stops):
             raise BadRequest("stop must be a non-empty string or a list of at most 4 of them")
         return stops
