@@ -431,6 +431,10 @@ def test_asked_attributes_lists_every_attribute_asked():
     ("Thanks! How old is he?", False, "age_group"), ("Thank you. Man or woman?", False, "gender"),
     ("And how old is he?", False, "age_group"), ("And a smile?", False, "smile"),  # a follow-up fragment stays open
     ("She is my aunt. What is her ethnicity?", False, "ethnicity"),
+    # a topic named first ("How about the age, is he over 30?" got an open question's answer)
+    ("How about the age, is he over 30?", True, None), ("What about her age: is she a teen?", True, None),
+    ("As for gender, is this a woman?", True, None), ("What about his age, how old is he?", False, "age_group"),
+    ("How about the age?", False, "age_group"),
 ])
 def test_the_question_a_message_asks_is_read_after_what_comes_before_it(question, polar, attribute):
     assert Q.is_yes_no(question) == polar

@@ -484,8 +484,9 @@ def test_ask_grounds_attribute_answers_on_the_photos_own_caption(pipe, monkeypat
     second = pipe.ask([images[0]], [SECOND_WORDING["gender"]], align=False, max_new_tokens=24, grounded_answers=False)[0]
     assert [s for *_, s in seen] == [second, None]
     # the answers, one description for each of the two photos asked about, the age wording for both (the tiny
-    # model's descriptions name no age: constraints.with_age), the second wording for the first
-    assert decodes[:4] == [3, 2, 2, 1]
+    # model's descriptions name no age: constraints.with_age), the expression wording for the one whose words
+    # state no expression nor smile (constraints.with_expression), the second wording for the first
+    assert decodes[:5] == [3, 2, 2, 1, 1]
     decodes.clear()
     again = pipe.ask([images[0], images[0]], ["Gender?", "Male or female?"], align=False, max_new_tokens=6)
     assert again == [f"[{captions[0]}]"] * 2 and decodes == [2]  # the answers only: the rest is kept
@@ -666,7 +667,7 @@ def test_ask_answers_who_is_this_from_the_photos_description(pipe, monkeypatch):
 
 
 def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks_it(pipe, monkeypatch):
-    from unif2ace.generation.constraints import AGE_WORDING
+    from unif2ace.generation.constraints import AGE_WORDING, EXPRESSION_WORDING
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
     images = _images(2, 17)
@@ -675,9 +676,11 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, convs, **k: asked.append([t[-1][0] for t in convs])
                         or real(codes, convs, **k))
     got = pipe.ask(images, ["Tell me about this person.", "Describe her expression."], align=False, max_new_tokens=8)
-    # the description of its photo alone (and, as the tiny model's names no age, the age wording:
-    # constraints.with_age), then the other question: a description is never decoded beside others
-    assert [a for a in asked if a != [AGE_WORDING]][:2] == [[CAPTION_QUESTION], ["Describe her expression."]]
+    # the description of its photo alone (and, as the tiny model's names no age nor expression, the age and
+    # expression wordings: constraints.with_age, with_expression), then the other question: a description is
+    # never decoded beside others
+    assert [a for a in asked if a not in ([AGE_WORDING], [EXPRESSION_WORDING])][:2] == \
+        [[CAPTION_QUESTION], ["Describe her expression."]]
     assert got[0] == pipe.ask(images[:1], [CAPTION_QUESTION], align=False, max_new_tokens=8)[0]
     asked.clear()
     pipe.ask(images[:1], ["Tell me about this person."], align=False, max_new_tokens=8, grounded_answers=False)
@@ -1674,7 +1677,31 @@ def test_a_denied_gender_or_age_is_answered_as_the_denial_it_is():
     boy = "The image shows a close-up portrait of a White boy who is 6 years old. He is smiling."
     assert grounded_yes_no("He isn't a child, right?", "Yes, he is a senior, not a child.", boy).startswith("No")
     teen = "The image shows a close-up photo of a White teenager, aged 15. She is smiling."
-    assert grounded_yes_no("She's not old, is she?", "No, she is a senior.", teen) == "Yes, she looks about 15 years old."
+    assert grounded_yes_no("She's not old, right?", "No, she is a senior.", teen) == "Yes. She looks about 15 years old."
+
+
+def test_an_expression_no_answer_naming_another_expression_than_the_description_is_restated():
+    # "Does he look sad?" of a man described as neutral got "No, he looks happy, not sad.": its No stood, and so
+    # did words that contradict the description
+    neutral = ("The photo is a close-up photo; it shows a White man who is 23 years old. He has a neutral expression. "
+               "He is not smiling, with his mouth shut.")
+    assert grounded_yes_no("Does he look sad?", "No, he looks happy, not sad.", neutral) == "No, he looks neutral, not sad."
+    assert grounded_yes_no("Does he look sad?", "No, he looks neutral.", neutral) is None  # it stands
+
+
+def test_a_denial_with_a_positive_tag_is_answered_as_its_tag_asks():
+    # "He isn't old, is he?" of a toddler got "Yes. He looks about 2 years old.": the tag asks "Is he old?", and
+    # English answers that by the facts ("No, he isn't."), where "…, right?" asks to agree (the test above)
+    teen = "The image shows a close-up photo of a White teenager, aged 15. She is smiling."
+    assert grounded_yes_no("She's not old, is she?", "No, she is a senior.", teen) == "No, she looks about 15 years old."
+    assert grounded_yes_no("She's not old, is she?", "Yes. She looks about 15 years old.", teen) == \
+        "No, she looks about 15 years old."
+    man = "The image shows a close-up photo of a White senior man who is 57 years old. He has a happy expression."
+    assert grounded_yes_no("He isn't a child, is he?", "Yes. He is a senior.", man) == "No. He is a senior, not a child."
+    assert grounded_yes_no("He isn't a child, is he?", "No, he is a senior, not a child.", man) is None  # it stands
+    assert grounded_yes_no("This isn't a man, is it?", "No. It is a photo of a man.", man) == "Yes. This is a man."
+    boy = "The image shows a close-up portrait of a White boy who is 6 years old. He is smiling."
+    assert grounded_yes_no("He isn't a child, is he?", "No. He is a senior.", boy).startswith("Yes")
 
 
 @pytest.mark.parametrize("answer, expected", [
@@ -1926,6 +1953,61 @@ def test_a_description_without_an_age_is_given_one(description, years, expected)
     from unif2ace.generation.constraints import with_age
 
     assert with_age(description, years) == expected
+
+
+@pytest.mark.parametrize("description, answer, expected", [
+    ("The image shows a close-up photo of a White man who is 52 years old. He has his mouth shut. His eyes are open.",
+     "He looks neutral.", "The image shows a close-up photo of a White man who is 52 years old. He looks neutral. He "
+     "has his mouth shut. His eyes are open."),
+    ("A close-up photo of a girl, aged 3! Her eyes are open.", "She seems surprised.",
+     "A close-up photo of a girl, aged 3! She looks surprised. Her eyes are open."),
+    ("It shows a Black person, aged 40.", "They look sad.", "It shows a Black person, aged 40. They look sad."),
+    # the pronouns decide when no noun names a gender
+    ("It is a photo, aged 40. Her eyes are open.", "Happy.", "It is a photo, aged 40. She looks happy. Her eyes are open."),
+    # a description stating an expression or a smile, or an answer naming none, is left as it is
+    ("It shows a man, aged 40. He has a sad expression.", "He looks happy.", None),
+    ("It shows a man, aged 40. He is not smiling.", "He looks happy.", None),
+    ("It shows a man, aged 40.", "I can't tell from this photo.", None),
+    ("It shows a man, aged 40.", "He looks angry.", None),  # no label names it: the model never learned it
+])
+def test_a_description_without_an_expression_is_given_the_models_reading(description, answer, expected):
+    from unif2ace.generation.constraints import with_expression
+
+    assert with_expression(description, answer) == (description if expected is None else expected)
+
+
+def test_a_description_without_an_expression_reads_the_models_answer_to_the_expression_wording(pipe, monkeypatch):
+    """A third of test descriptions state neither an expression nor a smile; each expression question then read
+    its own answer: "What's the vibe of this picture?" "He looks neutral." and "Is the mood cheerful?" "Yes. He
+    looks happy." of one val photo (session 26). The description is given the model's answer to
+    EXPRESSION_WORDING, which the user sees and every grounded answer reads."""
+    import unif2ace.generation.constraints as constraints
+    from unif2ace.generation.constraints import AGE_WORDING, EXPRESSION_WORDING
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images = _images(1, 43)
+    crops = pipe.prepare(images, align=False)
+    pipe._own.clear()
+    blank = "The image shows a White man who is 52 years old. He has his mouth shut."
+    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), [blank])
+    pipe._remember(pipe._own_keys(EXPRESSION_WORDING, crops), ["He looks neutral."])
+    felt = "The image shows a White man who is 52 years old. He looks neutral. He has his mouth shut."
+    assert pipe.caption(images, align=False) == [felt]
+    assert pipe.ask(images, ["Is the mood cheerful?"], align=False, max_new_tokens=4)[0].startswith("No")
+    seen = []
+    monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: seen.append(c) or "ok")
+    pipe.ask(images, ["What's the vibe of this picture?"], align=False, max_new_tokens=4)
+    assert seen == [felt]
+    # a description stating a smile keeps its words, and the expression wording is not asked
+    pipe._own.clear()
+    asked = []
+    real = pipe.prompter.mmu
+    monkeypatch.setattr(pipe.prompter, "mmu", lambda codes, convs, **k: asked.append([t[-1][0] for t in convs])
+                        or real(codes, convs, **k))
+    smiling = "The image shows a White man who is 52 years old. He is smiling."
+    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), [smiling])
+    assert pipe.caption(images, align=False) == [smiling] and asked == []
+    assert AGE_WORDING != EXPRESSION_WORDING
 
 
 GIRL_2 = ("The image shows a close-up portrait of a South Asian young girl, aged 2. She has a happy expression. She is "

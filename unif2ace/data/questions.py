@@ -415,7 +415,12 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"another question|another one|next question|next one|"
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
-                      r"what do you think)\s*[:,!.]\s*|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"
+                      r"what do you think)\s*[:,!.]\s*|"
+                      # a topic named first ("How about the age, is he over 30?" got an open question's answer)
+                      r"(?:(?:and\s+)?(?:how|what)\s+about|as\s+(?:for|to)|regarding|concerning|about|on)\s+"
+                      r"(?:(?:the|his|her|their|its|this|that)\s+)?[a-z'-]+(?:\s+[a-z'-]+)?\s*[,:;]\s*"
+                      r"(?=(?:is|are|was|were|does|do|did|has|have|can|could|will|would|might|may|should|am|what|"
+                      r"what's|how|which)\b)|(?:and|also|now|then|so|but|ok|okay|alright|right|well)\s+(?=(?:and\s+|also\s+)?(?:is|are|was|were|does|do|did|"
                       r"has|have|can|could|will|would|might|may|should|must|shall|am|what|what's|how|which|who|where|when|why|"
                       # a chat's follow-up bound ("And under 50?" got "I can't tell from this photo.")
                       r"over|under|older|younger|above|below|past|at least|more than|less than)\b))+")

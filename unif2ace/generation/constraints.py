@@ -357,6 +357,9 @@ SECOND_WORDING = {"gender": "Is this a man or a woman?"}
 # The wording whose answer stands in for the description's age when the description names none ("… it shows a
 # Black. He is not smiling …", one val description in 48): a training template, so the model answers it best.
 AGE_WORDING = "How old is the person in the photo?"
+# The wording whose answer stands in for the description's expression when it states neither an expression nor a
+# smile (a third of test descriptions: "… He has his mouth shut. His eyes are open. …"): a training template.
+EXPRESSION_WORDING = "How does this person seem to feel?"
 
 
 def grounded_answer(question: str, answer: str, caption: str, second: str | None = None) -> str | None:
@@ -743,6 +746,27 @@ def with_age(description: str, years: float) -> str:
     return f"{description.rstrip()} {p.cap()} {p.be()} {about}."
 
 
+def with_expression(description: str, answer: str) -> str:
+    """A description that states neither an expression nor a smile, given the expression ``answer`` names (the
+    model's answer to :data:`EXPRESSION_WORDING`) as its second sentence, where training captions state it ("The
+    image shows a White man who is 52 years old. He looks neutral. He has his mouth shut. …"). Such a description
+    left each expression question to its own decoded answer: "What's the vibe of this picture?" got "He looks
+    neutral." and "Is the mood cheerful?" "Yes. He looks happy." of one photo. Any other description, or an
+    answer naming no expression, is returned as it is."""
+    from unif2ace.data.questions import EMOTION_ADJ, Person
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    adjective = EMOTION_ADJ.get(parse_attribute(answer, "emotion"))
+    if adjective is None or any(parse_attribute(description, a) is not None for a in ("emotion", "smile")):
+        return description
+    attrs = _described(description, ("gender",))
+    if "gender" not in attrs and len(said := pronoun_genders(description)) == 1:
+        attrs["gender"] = next(iter(said))
+    p = Person.of(attrs)
+    first, *rest = re.split(r"(?<=[.!])\s+(?=[A-Z])", description.strip(), maxsplit=1)
+    return " ".join([first, f"{p.cap()} {p.looks()} {adjective}.", *rest])
+
+
 def without_yes_no(answer: str) -> str:
     """A yes/no answer without its Yes or No, for a choice asked as a yes/no question ("Is the head straight or
     tilted?", asked as "Is the head tilted?": "No, her head is upright." → "Her head is upright.")."""
@@ -957,6 +981,7 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     import random
 
     from unif2ace.data.questions import CANT_TELL, EMOTION_ADJ, Person, _yes_no
+    from unif2ace.evaluation.attributes import parse_attribute
 
     attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
     p = Person.of(attrs)
@@ -969,8 +994,12 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     truth = own == asked if own is not None else attrs.get("smile") if asked == "happy" else None
     if truth is not None and truth != (said == "yes"):
         said = "yes" if truth else "no"  # the description says (an expression, or a smile for "happy")
-    elif (agrees := _words_agree(rest, asked)) is not None and agrees == (said == "yes"):
-        return None  # its words name an expression or a smile that bears it out: they say why
+    elif (agrees := _words_agree(rest, asked)) is not None and agrees == (said == "yes") and \
+            (own is None or parse_attribute(rest, "emotion") in (None, own)):
+        # its words name an expression or a smile that bears it out: they say why, unless they name another
+        # expression than the description's ("Does he look sad?" of a man described as neutral got "No, he looks
+        # happy, not sad.")
+        return None
     if said == "yes":
         return _yes_no(random.Random(question), True, f"{p.he} {looks} {EMOTION_ADJ[asked]}.")
     if own is not None and own != asked:
@@ -1072,6 +1101,11 @@ def _the_rest(asked: dict, named: set[str], caption: str) -> str | None:
 _DENIED = re.compile(r"(?:(?<=\w)\s+(?:is|are|was|were|am)\s+(?:not|no longer)|(?<=\w)['’](?:s|re)\s+(?:not|no longer)|"
                      r"(?<=\w)\s+(?:isn|aren|wasn|weren)['’]t)\s+", re.I)
 _ANYMORE = re.compile(r"\s+(?:anymore|any more|any longer)\b", re.I)
+
+
+# a positive tag after a denial ("She's not old, is she?"): the tag asks the claim itself, answered by the facts
+_POSITIVE_TAG = re.compile(r",\s*(?:is|are|was|were|does|do|did|has|have|can|could|will|would)\s+"
+                           r"(?:he|she|it|they|this|that)\s*[?!.]*\s*$", re.I)
 
 
 def _affirmed(question: str) -> str | None:
@@ -1199,6 +1233,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
     if (affirmed := _affirmed(question) or _neither_first(question)) is not None:
+        if _POSITIVE_TAG.search(question):
+            # "He isn't old, is he?" asks what its tag asks, "Is he old?", and English answers it as such: "No, he
+            # looks about 2 years old." (it got "Yes. He looks about 2 years old.", the Yes of agreeing)
+            return grounded_yes_no(affirmed, answer, caption, second, age_margin, young_margin)
         # "Would you say he's not a kid anymore?" of a man got "No. He is a senior, not a child.": checked as
         # "… he's a kid?", with the Yes and No of both answers swapped
         grounded = grounded_yes_no(affirmed, _other_polarity(answer), caption, second, age_margin, young_margin)

@@ -742,9 +742,12 @@ class UniF2ace:
         photo in 48) left each age question to its own decoded answer (18 to "How old?", "Yes. He is a senior." to
         "Is this person over 40?"), so it is given the model's answer to :data:`constraints.AGE_WORDING`, decoded
         once per such photo (``constraints.with_age``: "it shows a Black boy, aged 17."), which the user sees and
-        every grounded answer reads."""
-        from unif2ace.evaluation.attributes import parse_age_years
-        from unif2ace.generation.constraints import AGE_WORDING, with_age
+        every grounded answer reads. Likewise a description stating neither an expression nor a smile (a third of
+        them) is given the model's answer to :data:`constraints.EXPRESSION_WORDING` ("He looks neutral.",
+        ``constraints.with_expression``): each expression question had read its own ("What's the vibe?" "He looks
+        neutral."; "Is the mood cheerful?" "Yes. He looks happy.")."""
+        from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+        from unif2ace.generation.constraints import AGE_WORDING, EXPRESSION_WORDING, with_age, with_expression
 
         kept = self._own_answers(CAPTION_QUESTION, max_new_tokens, rows, crops, codes, features)
         if ageless := [i for i in rows if parse_age_years(kept[i]) is None]:
@@ -752,6 +755,10 @@ class UniF2ace:
             for i in ageless:
                 if (years := parse_age_years(aged[i])) is not None:
                     kept[i] = with_age(kept[i], years)
+        if blank := [i for i in rows if all(parse_attribute(kept[i], a) is None for a in ("emotion", "smile"))]:
+            felt = self._own_answers(EXPRESSION_WORDING, 24, blank, crops, codes, features)
+            for i in blank:
+                kept[i] = with_expression(kept[i], felt[i])
         return kept
 
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
