@@ -2020,6 +2020,7 @@ GIRL_2 = ("The image shows a close-up portrait of a South Asian young girl, aged
     ("Is the expression friendly?", "Yes, she is not smiling.", "Yes. She looks happy."),
     ("Is the head straight or tilted?", "Yes, she is smiling.", "No, her head is upright."),
     ("I'd say this is a teenager. Agree?", "Yes. She is a teenager.", "No, she is a child, not a teenager."),
+    ("Are both eyes visible?", "Yes, she is a senior.", "Yes, her eyes are open."),  # session 26, of a woman of 60
 ])
 def test_yes_no_questions_about_an_eye_a_friendly_face_a_tilt_and_a_statement_to_agree_with(question, answer, expected):
     from unif2ace.data.questions import as_meant, is_yes_no
@@ -2027,6 +2028,22 @@ def test_yes_no_questions_about_an_eye_a_friendly_face_a_tilt_and_a_statement_to
 
     meant = as_meant(question)
     assert is_yes_no(meant) and grounded_yes_no(meant, answer, GIRL_2) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "Is that a young lad?" of a man of 52 got "Yes. He is a photo of a man.": "young" with any noun for a man or a
+    # woman asks a young adult
+    ("Is that a young lad?", "No, he is middle-aged, not a young adult."),
+    ("Is this a young guy?", "No. He is middle-aged, not a young adult."),
+    ("Is she a lass?", "No. This is a man, not a woman."),
+])
+def test_young_with_any_noun_for_a_person_asks_the_age(question, expected):
+    from unif2ace.data.questions import as_meant, is_yes_no
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    man = "The image shows a close-up photo of a White man who is 52 years old. He looks neutral. He has his mouth shut."
+    meant = as_meant(question)
+    assert is_yes_no(meant) and grounded_yes_no(meant, "Yes. He is a photo of a man.", man) == expected
 
 
 def test_black_or_white_of_a_person_asks_the_ethnicity_and_of_a_photo_the_colour():

@@ -621,7 +621,7 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b|"
                          # "male/female?" (got "I can't tell from this photo."), "m/f"
                          r"\b(?:male|man|boy|m)\s*/\s*(?:female|woman|girl|f)\b|\b(?:female|woman|girl|f)\s*/\s*(?:male|man|boy|m)\b")
-_FEMALE = r"(?:woman|women|girl|lady|gal|chick|female|feminine|she)"
+_FEMALE = r"(?:woman|women|girl|lady|gal|lass|chick|female|feminine|she)"
 _MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
 # "man or woman?", and a list that names both: "Is this a man, a woman or a child?"
 _GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b|"

@@ -54,7 +54,7 @@ def _clean(text: str) -> str:
 # ----------------------------------------------------------------------------- one attribute each
 def _gender(t: str, loose: bool) -> str | None:
     nouns = {
-        "female": r"\b(?:woman|women|girl|girls|lady|gal|female|mother|grandmother|daughter)\b",
+        "female": r"\b(?:woman|women|girl|girls|lady|gal|lass|lassie|female|mother|grandmother|daughter)\b",
         "male": r"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|grandfather|son)\b",
     }
     g = _first(nouns, t)
@@ -91,7 +91,10 @@ def _age_group(t: str, loose: bool) -> str | None:
                   r"retirees?|retired|retirement age|old[- ]timer|old (?:guy|gentleman|gent)|seventies|sixties|eighties|"
                   r"(?:of )?advanced age|advanced in years|(?:getting )?up in years|getting on in years)\b",
         "middle-aged": r"\b(?:middle[- ]aged?|forties|fifties)\b",
-        "young adult": r"\b(?:young adults?|young (?:[a-z-]+ )?(?:man|woman|lady|person|male|female|men|women)|"
+        # "a young guy", "a young lad" (the noun alone says no age: "Is that a young lad?" got "Yes. He is a photo of a
+        # man." of a man of 52)
+        "young adult": r"\b(?:young adults?|young (?:[a-z-]+ )?(?:man|woman|lady|person|male|female|men|women|guy|gal|"
+                       r"lad|lass|fella|chap|dude|bloke)|"
                        r"twenties)\b",
         "child": r"\b(?:child|children|kid|kids|kiddo|little (?:boy|girl)|young (?:boy|girl)|toddler|boy|girl|"
                  r"preschooler|youngsters?|schoolboy|schoolgirl|baby|infant)\b",

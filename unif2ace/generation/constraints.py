@@ -199,6 +199,9 @@ def _asked_values(question: str) -> dict:
     if "eyes" not in out and re.search(r"\b(?:one|an|either|a|the|left|right|his|her|their)\s+eye\s+(?:is\s+)?"
                                        r"(?:closed|shut)\b|\bwink(?:s|ing|ed)?\b", question, re.I):
         out["eyes"] = "closed"  # "Is one eye closed?" (got "No, she is a senior, not a senior.")
+    if "eyes" not in out and re.search(r"\beyes?\s+(?:(?:are|is)\s+)?(?:(?:both|all|clearly|fully)\s+)?"
+                                       r"(?:visible|showing|seen|to be seen|in view)\b", question, re.I):
+        out["eyes"] = "open"  # "Are both eyes visible?" (got "Yes, she is a senior.")
     if "eyes" not in out and re.search(r"\b(?:sleeping|asleep|napping|dozing|blinking|blinks?)\b", question, re.I):
         out["eyes"] = "closed"  # "Is this infant sleeping?", "Is he blinking?": what a photo shows is closed eyes
     if "color" not in out and re.search(r"\b(?:photo|picture|image|shot|pic|it)\s+(?:in\s+)?(?:full[- ])?colou?r(?:ed)?\b",
