@@ -44,6 +44,12 @@ def test_generate_writes_images(files, capsys):
         "an old man", seed=3, steps=3, candidates=2, guidance_schedule="linear", negative_prompt="a blur",
         gender_contrast=2, age_contrast=1.5)[0]
     assert np.array_equal(np.asarray(Image.open(best / "prompt00-00.png")), np.asarray(want))
+    grey = files / "grey"
+    assert main(["generate", "an old man, black and white photo", "--out", str(grey), "--model", str(files / "model"),
+                 "--seed", "3", "--steps", "3", "--greyscale-from-colour", "--dtype", "float32"]) == 0
+    want = UniF2ace.from_pretrained(files / "model", dtype="float32").generate(
+        "an old man, black and white photo", seed=3, steps=3, greyscale_from_colour=True)[0]
+    assert np.array_equal(np.asarray(Image.open(grey / "prompt00-00.png")), np.asarray(want))
 
 
 def test_caption_and_ask(files, capsys):

@@ -130,3 +130,18 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
 ])
 def test_asks_black_and_white(text, asks):
     assert asks_black_and_white(text) is asks
+
+
+@pytest.mark.parametrize("text, colour", [
+    ("A black-and-white close-up photo of an Asian boy.", "A color close-up photo of an Asian boy."),
+    ("an old man, black and white photo", "an old man, color photo"), ("Monochrome picture of a woman", "Color picture of a woman"),
+    ("B&W shot of an old woman", "Color shot of an old woman"),
+    ("It is a black and white, sharp picture with even lighting.", "It is a color, sharp picture with even lighting."),
+    # what asks for no black and white is left as it is
+    ("a smiling woman in a black and white dress", None), ("a color photo of a man, not black and white", None),
+    ("a boy in front of a black-and-white background, monochrome photo", "a boy in front of a black-and-white background, color photo"),
+])
+def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text, colour):
+    from unif2ace.generation.contrast import as_colour
+
+    assert as_colour(text) == (text if colour is None else colour)

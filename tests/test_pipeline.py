@@ -91,6 +91,32 @@ def test_black_and_white_prompts_give_greyscale_faces_with_the_same_draw(pipe):
         assert np.abs(rgb[..., 0] - np.asarray(before.convert("L")).astype(int)).max() == 0
 
 
+def test_greyscale_from_colour_draws_a_black_and_white_prompt_in_colour_then_desaturates(pipe):
+    from unif2ace.evaluation.detectors import chroma
+    from unif2ace.generation.contrast import as_colour
+
+    prompts = ["an old man, black and white photo", "a monochrome portrait of a girl"]
+    images = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5, greyscale_from_colour=True)
+    # the faces the prompts asking for colour draw, with the same seed, then desaturated (PIL's luma)
+    colour = pipe.generate([as_colour(p) for p in prompts], steps=3, guidance_scale=1.0, seed=5)
+    assert [as_colour(p) for p in prompts] == ["an old man, color photo", "a color portrait of a girl"]
+    assert all(chroma(c) > 0 for c in colour)
+    for im, c in zip(images, colour):
+        assert chroma(im) == 0 and same(im, c.convert("L").convert("RGB"))
+    # not what the black-and-white prompts draw themselves
+    direct = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5)
+    assert not all(same(a, b) for a, b in zip(images, direct))
+    # a prompt that asks for colour draws the same face either way; without greyscale_when_asked nothing changes
+    assert same(pipe.generate(["a smiling woman"], steps=3, seed=2, greyscale_from_colour=True)[0],
+                pipe.generate(["a smiling woman"], steps=3, seed=2)[0])
+    off = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5, greyscale_from_colour=True,
+                        greyscale_when_asked=False)
+    raw = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5, greyscale_when_asked=False)
+    assert all(same(a, b) for a, b in zip(off, raw))
+    with pytest.raises(ValueError, match="greyscale_from_colour"):
+        pipe.generate(prompts, steps=3, greyscale_from_colour="yes")
+
+
 def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(model_dir, tmp_path):
     import shutil
 

@@ -92,6 +92,15 @@ def test_generate_takes_a_negative_prompt_and_the_contrasts(client, pipe):
     assert r.status_code == 422 and "negative_prompt has 201 characters; at most 200" in r.json()["error"]
 
 
+def test_generate_takes_greyscale_from_colour(client, pipe):
+    body = {"prompt": "an old man, black and white photo", "seed": 5, "steps": 2, "guidance_scale": 1.5}
+    r = client.post("/v1/generate", json={**body, "greyscale_from_colour": True})
+    want = pipe.generate([body["prompt"]], steps=2, guidance_scale=1.5, seed=5, greyscale_from_colour=True)
+    assert r.status_code == 200 and np.array_equal(decode(r.json()["images"][0]), np.asarray(want[0]))
+    r = client.post("/v1/generate", json={**body, "greyscale_from_colour": "yes"})
+    assert r.status_code == 422 and "greyscale_from_colour" in r.json()["error"]
+
+
 @pytest.mark.parametrize("option, value, too_many", [("candidates", 3, 9), ("face_retries", 1, 5)])
 def test_generate_sampling_option_is_the_pipelines(client, pipe, option, value, too_many):
     """Best of N and the redraw of faces without a face: the server's faces are the pipeline's."""

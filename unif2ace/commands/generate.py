@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--face-retries", type=int, default=None,
                    help="redraw a face up to N times while dlib's CNN face detector finds no single face in it "
                         "(default: the model's)")
+    p.add_argument("--greyscale-from-colour", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw a black-and-white prompt's face in colour, then desaturate it (default: the model's)")
     _guidance_options(p)
     p.add_argument("--graph", choices=("eager", "static", "cuda-graph"), default=None,
                    help="how a draw runs: eager (default), static (no host synchronisation), cuda-graph (on a GPU: "
@@ -72,7 +74,7 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
 
 # CLI option (dest) → ImageGenerationConfig field, for the options both commands take
 SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "face_retries",
-                    "gender_contrast", "age_contrast", "graph")
+                    "gender_contrast", "age_contrast", "graph", "greyscale_from_colour")
 
 
 def sampling_overrides(args: argparse.Namespace) -> dict:

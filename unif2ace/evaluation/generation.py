@@ -34,6 +34,7 @@ class GenerationSettings:
     top_k: int | None = None
     top_p: float | None = None
     code_temperature: float | None = None
+    greyscale_from_colour: bool | None = None
     seed: int = 0
     diversity_prompts: int = 20  # contact-sheet prompts (at most 20)
     images_per_diversity_prompt: int = 4
@@ -45,7 +46,7 @@ class GenerationSettings:
 
 # sampling settings beyond steps, guidance and temperature (None: the model's own default)
 _OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "face_retries", "gender_contrast", "age_contrast", "top_k", "top_p",
-                      "code_temperature")
+                      "code_temperature", "greyscale_from_colour")
 
 
 def check_sampling(settings: dict) -> None:

@@ -186,6 +186,8 @@ def _sampling(settings: dict[str, Any]) -> str:
         text += f", top-p {fmt(settings['top_p'])}"
     if settings.get("code_temperature") not in (None, 1, 1.0):
         text += f", code temperature {fmt(settings['code_temperature'])}"
+    if settings.get("greyscale_from_colour"):
+        text += ", black and white drawn in colour, then desaturated"
     return text
 
 

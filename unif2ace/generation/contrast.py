@@ -50,6 +50,22 @@ def asks_black_and_white(text: str) -> bool:
     return bool(_BW.search(text)) and not _NOT_BW.search(text)
 
 
+def as_colour(text: str) -> str:
+    """A prompt that asks for black and white, asking for colour instead ("A black-and-white close-up photo of an
+    Asian boy." → "A color close-up photo of an Asian boy.", "…, monochrome" → "…, color"), in the word the
+    training captions use ("It is a color, sharp photo."); any other prompt as it is. ``greyscale_from_colour``
+    draws such a prompt's face from this one, then desaturates it.
+
+    >>> as_colour("A black-and-white close-up photo of an Asian boy.")
+    'A color close-up photo of an Asian boy.'
+    >>> as_colour("An old man in a black and white shirt, in colour")
+    'An old man in a black and white shirt, in colour'
+    """
+    if not asks_black_and_white(text):
+        return text
+    return _BW.sub(lambda m: "Color" if m[0][0].isupper() else "color", text)
+
+
 def _match_case(word: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return word.upper()

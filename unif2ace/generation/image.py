@@ -43,10 +43,10 @@ class ImageGenerationConfig:
     the sampler. It checks itself when made (finite numbers, whole steps, known names), so an invalid
     config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
 
-    ``candidates``, ``face_retries``, ``gender_contrast``, ``age_contrast`` and ``greyscale_when_asked`` are
-    the pipeline's (``UniF2ace.generate``): best-of-N, the redraw of faces without a face, the contrast
-    terms built from rewritten prompts and the desaturation of faces whose prompt asks for black and
-    white; ``generate_image_codes`` ignores them.
+    ``candidates``, ``face_retries``, ``gender_contrast``, ``age_contrast``, ``greyscale_when_asked`` and
+    ``greyscale_from_colour`` are the pipeline's (``UniF2ace.generate``): best-of-N, the redraw of faces without
+    a face, the contrast terms built from rewritten prompts, the desaturation of faces whose prompt asks for
+    black and white and their drawing in colour first; ``generate_image_codes`` ignores them.
     """
 
     num_tokens: int = 256  # image codes per image (e.g. 16×16)
@@ -73,6 +73,10 @@ class ImageGenerationConfig:
     # after decoding: the image tokenizer cannot return a greyscale picture (its reconstructions of
     # greyscale photos keep a colour cast), so the model alone never gives one
     greyscale_when_asked: bool = True
+    # such a prompt's face is drawn as a colour one (the prompt asking for colour: contrast.as_colour), then
+    # desaturated: the model's black-and-white drawing is its weakest (few training photos are greyscale), and a
+    # greyscale photo is a colour one without its chroma. Needs greyscale_when_asked.
+    greyscale_from_colour: bool = False
     graph: str = "eager"  # eager | static | cuda-graph: how a fresh MaskGIT draw runs (module docstring)
 
     def __post_init__(self) -> None:
@@ -102,6 +106,7 @@ class ImageGenerationConfig:
             top_p=finite_number(self.top_p, "top_p", minimum=1e-6, maximum=1.0),
             code_temperature=finite_number(self.code_temperature, "code_temperature", minimum=1e-3),
             greyscale_when_asked=flag(self.greyscale_when_asked, "greyscale_when_asked"),
+            greyscale_from_colour=flag(self.greyscale_from_colour, "greyscale_from_colour"),
             graph=choice(self.graph, "graph", GRAPHS),
         )
 

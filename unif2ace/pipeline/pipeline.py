@@ -35,7 +35,7 @@ from unif2ace.generation import (
     generate_image_codes,
     generate_text,
 )
-from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_gender
+from unif2ace.generation.contrast import as_colour, asks_black_and_white, shift_age, swap_gender
 from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, prepare_face
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
@@ -233,6 +233,8 @@ class UniF2ace:
         - greyscale_when_asked (default True): faces of a prompt that asks for black and white
           ("monochrome", "greyscale", "b&w"; ``asks_black_and_white``) are desaturated after decoding,
           since the image tokenizer cannot return an exactly greyscale picture.
+        - greyscale_from_colour: such faces are drawn from the prompt asking for colour instead
+          (``contrast.as_colour``), then desaturated; other prompts draw the same faces as without it.
 
         seed or generator (not both): the randomness (default: a fresh random seed).
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
@@ -279,10 +281,13 @@ class UniF2ace:
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         generator = self._generator(seed, generator)
-        codes = self.generate_codes(rows, config, generator=generator, features=features, negative_prompts=negatives)
+        drawn = rows  # what the model draws each face from
+        if config.greyscale_when_asked and config.greyscale_from_colour:
+            drawn = [as_colour(p) for p in rows]  # desaturated below
+        codes = self.generate_codes(drawn, config, generator=generator, features=features, negative_prompts=negatives)
         images = self.decode_images(codes)
         if config.face_retries:
-            codes, images = self._redraw_nonfaces(rows, codes, images, config, generator, features, negatives)
+            codes, images = self._redraw_nonfaces(drawn, codes, images, config, generator, features, negatives)
         if config.greyscale_when_asked:
             asks = functools.cache(asks_black_and_white)
             images = [im.convert("L").convert("RGB") if asks(p) else im for im, p in zip(images, rows)]
