@@ -5,7 +5,8 @@ and white. This script asks for it on every prompt: the short attribute prompt o
 photos of a split, made black and white ("A black-and-white close-up photo of a smiling Asian teenage girl."),
 drawn with ``greyscale_from_colour`` off and on, same seeds. Both sets are judged as the evaluation judges
 faces (dlib and MTCNN find exactly one face; FID against the same photos desaturated, with the paired
-bootstrap interval of the difference), and a grid of the first 12 prompts is written, the two ways side by side.
+bootstrap interval of the difference; the labeller's gender and age-group agreement with non-faces counted
+wrong, the selection rule's step 2), and a grid of the first 12 prompts is written, the two ways side by side.
 
     python scripts/black_and_white_faces.py --model unif2ace/assets/models/default --data runs/data/utkface \\
         --split val --num-samples 96 --threads 2 --out runs/bw-val
@@ -42,7 +43,9 @@ def main() -> int:
 
     from unif2ace import UniF2ace
     from unif2ace.evaluation.detectors import inspect_images, one_face
+    from unif2ace.evaluation.faces import judge_images
     from unif2ace.evaluation.generation import _to_tensor
+    from unif2ace.evaluation.realism import agreement_found
     from unif2ace.evaluation.tasks import load_images, load_records, short_prompt, stated_attributes
     from unif2ace.io import atomic_write_text
     from unif2ace.metrics.fid import InceptionFeatures, fid_bootstrap, fid_from_features
@@ -56,7 +59,9 @@ def main() -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"black_and_white_faces: error: {exc}", file=sys.stderr)
         return 2
-    prompts = [black_and_white(short_prompt(stated_attributes(r))[0]) for r in recs]
+    asked = [short_prompt(stated_attributes(r)) for r in recs]
+    prompts = [black_and_white(text) for text, _ in asked]
+    asks = [{k: v for k, v in a.items() if k in ("gender", "age_group")} for _, a in asked]
     real = [im.convert("L").convert("RGB") for im in load_images(store, recs)]
     faces = {}
     for mode in ("as asked", "colour, then grey"):
@@ -75,7 +80,11 @@ def main() -> int:
     for mode, images in faces.items():
         verdicts = inspect_images(images, progress=True, desc=f"detecting ({mode})")
         feats[mode] = features(_to_tensor(images))
-        rows[mode] = {"dlib_one_face": float(np.mean([one_face(v, "dlib") for v in verdicts])),
+        # the labeller's gender and age group, a non-face counted wrong (the selection rule's step 2)
+        agree = agreement_found(asks, judge_images(images), [bool(one_face(v, "dlib")) for v in verdicts])
+        rows[mode] = {**{f"{a}_agreement_nonface_wrong": agree["nonface_wrong"].get(a, {}).get("rate")
+                         for a in ("gender", "age_group")},
+                      "dlib_one_face": float(np.mean([one_face(v, "dlib") for v in verdicts])),
                       "mtcnn_one_face": float(np.mean([bool(one_face(v, "mtcnn")) for v in verdicts])),
                       "greyscale": float(np.mean([v["greyscale"] for v in verdicts])),
                       "fid": fid_from_features(real_f, feats[mode])}
@@ -86,11 +95,13 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
     lines = [f"Black-and-white prompts, {args.split}, n = {len(prompts)}, seed {args.seed}", "",
-             "| drawn | dlib finds one face | MTCNN finds one face | greyscale | FID (against the photos, greyscale) |",
-             "|---|---:|---:|---:|---:|"]
+             "| drawn | dlib finds one face | MTCNN finds one face | greyscale | FID (against the photos, greyscale) "
+             "| gender / age-group agreement, non-faces counted wrong |",
+             "|---|---:|---:|---:|---:|---:|"]
     for mode, r in rows.items():
         lines.append(f"| {mode} | {100 * r['dlib_one_face']:.1f}% | {100 * r['mtcnn_one_face']:.1f}% | "
-                     f"{100 * r['greyscale']:.0f}% | {r['fid']:.1f} |")
+                     f"{100 * r['greyscale']:.0f}% | {r['fid']:.1f} | {100 * r['gender_agreement_nonface_wrong']:.1f}% / "
+                     f"{100 * r['age_group_agreement_nonface_wrong']:.1f}% |")
     lines.append(f"\nFID difference (colour, then grey − as asked): {diff['value']:+.1f}, "
                  f"{int(100 * diff['level'])}% paired bootstrap interval {diff['low']:+.1f} … {diff['high']:+.1f}")
     atomic_write_text(out_dir / "report.md", "\n".join(lines) + "\n")

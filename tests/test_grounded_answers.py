@@ -762,6 +762,17 @@ def test_framing_answer_reads_the_face_share_of_the_photo(question, close, mid, 
     assert framing_answer(question, None) is None
 
 
+def _kept(pipe, seed: int, answers: dict[str, str]):
+    """(images, crops) of one random photo whose model answers to ``answers``' questions are kept as given (the
+    pipeline's store of its own answers, cleared first)."""
+    images = _images(1, seed)
+    crops = pipe.prepare(images, align=False)
+    pipe._own.clear()
+    for question, answer in answers.items():
+        pipe._remember(pipe._own_keys(question, crops), [answer])
+    return images, crops
+
+
 def test_a_description_without_an_age_reads_the_models_answer_to_the_age_wording(pipe, monkeypatch):
     """One val description in 48 names no age ("… it shows a Black. He is not smiling …"): "How old?" got the
     model's own 18 and "Is this person over 40?" "Yes. He is a senior.". Age questions then read the model's
@@ -770,12 +781,8 @@ def test_a_description_without_an_age_reads_the_models_answer_to_the_age_wording
     from unif2ace.generation.constraints import AGE_WORDING
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
-    images = _images(1, 41)
-    crops = pipe.prepare(images, align=False)
-    pipe._own.clear()
     ageless = "The photo is a close-up photo; it shows a Black. He is not smiling."
-    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), [ageless])
-    pipe._remember(pipe._own_keys(AGE_WORDING, crops), ["He is 17 years old, so he is a teenager."])
+    images, crops = _kept(pipe, 41, {CAPTION_QUESTION: ageless, AGE_WORDING: "He is 17 years old, so he is a teenager."})
     assert pipe.ask(images, ["How old?"], align=False, max_new_tokens=4) == ["He is 17 years old, so he is a teenager."]
     seen = []
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append(c) or "Yes.")
@@ -1985,12 +1992,8 @@ def test_a_description_without_an_expression_reads_the_models_answer_to_the_expr
     from unif2ace.generation.constraints import AGE_WORDING, EXPRESSION_WORDING
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
-    images = _images(1, 43)
-    crops = pipe.prepare(images, align=False)
-    pipe._own.clear()
     blank = "The image shows a White man who is 52 years old. He has his mouth shut."
-    pipe._remember(pipe._own_keys(CAPTION_QUESTION, crops), [blank])
-    pipe._remember(pipe._own_keys(EXPRESSION_WORDING, crops), ["He looks neutral."])
+    images, crops = _kept(pipe, 43, {CAPTION_QUESTION: blank, EXPRESSION_WORDING: "He looks neutral."})
     felt = "The image shows a White man who is 52 years old. He looks neutral. He has his mouth shut."
     assert pipe.caption(images, align=False) == [felt]
     assert pipe.ask(images, ["Is the mood cheerful?"], align=False, max_new_tokens=4)[0].startswith("No")
