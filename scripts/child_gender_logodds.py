@@ -71,7 +71,7 @@ def main() -> int:
     print("| threshold | log-odds accuracy |\n|---:|---:|")
     for t in [x / 4 for x in range(-20, 21)]:
         acc = sum(("male" if r["log_odds_boy"] > t else "female") == r["label"] for r in rows) / n
-        print(f"| {t:+.1f} | {100 * acc:.1f}% |")
+        print(f"| {t:+.2f} | {100 * acc:.1f}% |")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=0)

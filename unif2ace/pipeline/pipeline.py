@@ -234,7 +234,7 @@ class UniF2ace:
           ("monochrome", "greyscale", "b&w"; ``asks_black_and_white``) are desaturated after decoding,
           since the image tokenizer cannot return an exactly greyscale picture.
         - greyscale_from_colour: such faces are drawn from the prompt asking for colour instead
-          (``contrast.as_colour``), then desaturated; other prompts draw the same faces as without it.
+          (``contrast.as_colour``), then desaturated; prompts that ask for colour are left as they are.
 
         seed or generator (not both): the randomness (default: a fresh random seed).
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
