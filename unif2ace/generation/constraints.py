@@ -749,6 +749,13 @@ def with_age(description: str, years: float) -> str:
     return f"{description.rstrip()} {p.cap()} {p.be()} {about}."
 
 
+def states_expression(description: str) -> bool:
+    """Whether a description states an expression or a smile (else :func:`with_expression` gives it one)."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    return any(parse_attribute(description, a) is not None for a in ("emotion", "smile"))
+
+
 def with_expression(description: str, answer: str) -> str:
     """A description that states neither an expression nor a smile, given the expression ``answer`` names (the
     model's answer to :data:`EXPRESSION_WORDING`) as its second sentence, where training captions state it ("The
@@ -760,7 +767,7 @@ def with_expression(description: str, answer: str) -> str:
     from unif2ace.evaluation.attributes import parse_attribute
 
     adjective = EMOTION_ADJ.get(parse_attribute(answer, "emotion"))
-    if adjective is None or any(parse_attribute(description, a) is not None for a in ("emotion", "smile")):
+    if adjective is None or states_expression(description):
         return description
     attrs = _described(description, ("gender",))
     if "gender" not in attrs and len(said := pronoun_genders(description)) == 1:

@@ -751,8 +751,14 @@ class UniF2ace:
         them) is given the model's answer to :data:`constraints.EXPRESSION_WORDING` ("He looks neutral.",
         ``constraints.with_expression``): each expression question had read its own ("What's the vibe?" "He looks
         neutral."; "Is the mood cheerful?" "Yes. He looks happy.")."""
-        from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
-        from unif2ace.generation.constraints import AGE_WORDING, EXPRESSION_WORDING, with_age, with_expression
+        from unif2ace.evaluation.attributes import parse_age_years
+        from unif2ace.generation.constraints import (
+            AGE_WORDING,
+            EXPRESSION_WORDING,
+            states_expression,
+            with_age,
+            with_expression,
+        )
 
         kept = self._own_answers(CAPTION_QUESTION, max_new_tokens, rows, crops, codes, features)
         if ageless := [i for i in rows if parse_age_years(kept[i]) is None]:
@@ -760,7 +766,7 @@ class UniF2ace:
             for i in ageless:
                 if (years := parse_age_years(aged[i])) is not None:
                     kept[i] = with_age(kept[i], years)
-        if blank := [i for i in rows if all(parse_attribute(kept[i], a) is None for a in ("emotion", "smile"))]:
+        if blank := [i for i in rows if not states_expression(kept[i])]:
             felt = self._own_answers(EXPRESSION_WORDING, 24, blank, crops, codes, features)
             for i in blank:
                 kept[i] = with_expression(kept[i], felt[i])
