@@ -1022,6 +1022,48 @@ def test_a_question_about_gender_and_age_together_is_grounded_in_both():
         "She is 7 years old, so she is a child. She looks happy."
 
 
+
+def test_an_answer_about_several_attributes_is_written_in_whole_sentences():
+    # the model's own answer joins the training data's terse forms: the values stand, the words do not
+    teen = "The image shows a close-up photo of a White teenage girl who is 13 years old. She has a happy expression."
+    assert grounded_answer("What is her mood and age?", "13 years old: a teenager. Happy.", teen) == \
+        "She looks happy. She is 13 years old, so she is a teenager."  # in the question's order
+    assert grounded_answer("How old is she, and is it a boy or a girl?", "A girl. 13 years old: a teenager.", teen) == \
+        "This is a girl. She is 13 years old, so she is a teenager."  # who the person is comes first
+    assert grounded_answer("What's the gender and ethnicity of this person?", "This is a girl. White.", teen) == \
+        "This is a girl. She is White."
+    # one whose sentences already read so stands
+    assert grounded_answer("What is her mood and age?", "She looks happy. She is 13 years old, so she is a teenager.",
+                           teen) is None
+    # a value the description leaves out and the answer names is kept, in a sentence of its own
+    unstated = "The image shows a close-up photo of a girl who is 13 years old."
+    assert grounded_answer("How old is she and what is her ethnicity?", "13 years old: a teenager. Indian.",
+                           unstated) == "She is 13 years old, so she is a teenager. She is South Asian."
+
+
+@pytest.mark.parametrize("question", ["Does she look calm?", "Is she relaxed?", "Is she content?",
+                                      "Does she seem at ease?", "Is this person quite content?", "Is the girl relaxed?"])
+def test_an_expression_at_ease_is_borne_out_by_a_happy_or_neutral_face(question):
+    # words that two labels bear out (it got "I can't tell from this photo.", and "No. She looks happy." for calm)
+    happy = "The image shows a close-up photo of a White teenage girl who is 13 years old. She has a happy expression."
+    neutral = happy.replace("a happy", "a neutral")
+    sad = happy.replace("a happy", "a sad")
+    for caption, said in ((happy, "yes"), (neutral, "yes"), (sad, "no")):
+        for answer in ("Yes, she is.", "No, she is not.", "No. She is a teenager."):
+            got = grounded_yes_no(question, answer, caption) or answer
+            assert got.lower().startswith(said), (caption, answer, got)
+            assert parse_attribute(got, "emotion") == parse_attribute(caption, "emotion"), got
+    assert not unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["What is the content of this image?", "Is the content of this photo a person?",
+                                      "Is she happy and relaxed?"])
+def test_content_as_a_noun_and_a_named_expression_are_not_at_ease(question):
+    from unif2ace.generation.constraints import _asked_values
+
+    assert _asked_values(question).get("emotion") in (None, "happy")
+
+
 PHOTO = ("The image shows a close-up photo of a White man who is 52 years old. He has a happy expression. It is a "
          "color, sharp picture with even lighting.")
 

@@ -34,6 +34,13 @@ AGE_RANGES = {"child": "0–12", "teen": "13–19", "young adult": "20–35", "m
 GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
               "senior": "a senior"}
 EMOTION_ADJ = {"happy": "happy", "neutral": "neutral", "sad": "sad", "surprise": "surprised"}
+# An asked expression that two labels bear out ("Does she look relaxed?", "Is he calm?", "Is she content?"): a
+# happy or a neutral face is at ease, a sad or a surprised one is not (same_value).
+AT_EASE = "at ease"
+AT_EASE_WORDS = re.compile(r"\b(?:calm|calmer|relaxed|at ease|contented|peaceful|serene|composed|at peace|"
+                           r"comfortable|laid[- ]back|chill|chilled)\b|\b(?:is|are|am|be|look|looks|looking|seem|seems|"
+                           r"feel|feels|appear|appears)\s+(?:(?:he|she|they|you|the \w+|this \w+)\s+)?(?:(?:quite|very|so|really|pretty|rather|fairly|perfectly|truly|"
+                           r"completely|more|less)\s+)?content\b", re.I)
 CANT_TELL = ("I can't tell from this photo.", "I can't tell that from this photo.",
              "I can't tell from the photo alone.")
 # The wordings of qa.write_qa (the shipped model's training questions): never held out.
@@ -542,6 +549,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
+    # "What is the content of this image?" (got "Neutral."), "Describe the contents."
+    r"what(?:'s| is| are) (?:the )?(?:contents?|subject matter) of|(?:describe|summari[sz]e) the contents?(?: of)?|"
     r"how (?:does|do) (?:she|he|they|this person|the person|this (?:man|woman|guy|lady|girl|boy|kid|child)) look"
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
@@ -692,18 +701,21 @@ def asked_attribute(question: str) -> str | None:
 
 def asked_attributes(question: str) -> list[str]:
     """Every attribute of :data:`ASKED_ATTRIBUTES` an open question asks for ("Is the person male or
-    female, and how old?" → gender and age group), as :func:`asked_attribute` reads them; empty for a
-    yes/no question."""
+    female, and how old?" → gender and age group), as :func:`asked_attribute` reads them, the gender first
+    and the others in the question's order; empty for a yes/no question."""
     if is_yes_no(question):
         return []
     q = _core(question)
-    found = [name for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
-                                    ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
-                                    ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
-                                    ("eyes", _EYES_ASK.search(q) and not _NOT_EYES_OPEN.search(q)),
-                                    ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
-                                    ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
-                                    ("head_pose", _POSE_ASK.search(q)), ("color", _COLOR_ASK.search(q))) if hit]
+    hits = [(name, hit) for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
+                                          ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
+                                          ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
+                                          ("eyes", None if _NOT_EYES_OPEN.search(q) else _EYES_ASK.search(q)),
+                                          ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
+                                          ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
+                                          ("head_pose", _POSE_ASK.search(q)), ("color", _COLOR_ASK.search(q))) if hit]
+    # the gender first (an answer says who the person is before the rest), the others in the order the question
+    # asks them ("What is her mood and age?": the mood, then the age)
+    found = [name for name, hit in sorted(hits, key=lambda h: (h[0] != "gender", h[1].start()))]
     if not found and (m := _OR_NOT.search(q)):  # "Is this a man or not?": the attribute of the value it names
         from unif2ace.evaluation.attributes import parse_attribute
 
@@ -788,6 +800,9 @@ class Person:
         return self.he.capitalize()
 
 
+ETHNICITY_WORD = {"Indian": "South Asian"}  # the label's value as an answer says it
+
+
 def _gender_word(attrs: dict[str, Any]) -> str:
     young = attrs.get("age_group") in ("child", "teen")
     return {("male", False): "a man", ("female", False): "a woman", ("male", True): "a boy",
@@ -799,9 +814,18 @@ def _yes_no(rng: random.Random, truth: bool, rest: str) -> str:
     return rng.choice([f"{word}, {rest}", f"{word}. {rest[0].upper()}{rest[1:]}"])
 
 
-def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: str = "") -> str:
-    """The answer to an open question about ``attr`` (only labelled values are stated)."""
+def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: str = "",
+                sentence: bool = False) -> str:
+    """The answer to an open question about ``attr`` (only labelled values are stated). ``sentence``: a
+    whole sentence about the person, never a terse form ("She looks happy.", not "Happy."), for an answer
+    that joins several ("This is a girl. She is 13 years old, so she is a teenager. She looks happy.")."""
     p = Person.of(attrs)
+    if sentence and attr == "ethnicity":
+        return f"{p.cap()} {p.be()} {ETHNICITY_WORD.get(attrs['ethnicity'], attrs['ethnicity'])}."
+    if sentence and attr == "gender":
+        return f"This is {_gender_word(attrs)}."
+    if sentence and attr == "emotion":
+        return f"{p.cap()} {p.looks()} {EMOTION_ADJ[attrs['emotion']]}."
     if attr == "gender":
         w = _gender_word(attrs)
         terse = question.split()[0].lower() in ("male", "gender?", "guy")
@@ -813,6 +837,8 @@ def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: 
         g = GROUP_NOUN[group]
         if isinstance(age, (int, float)):
             years = years_old(age)
+            if sentence:
+                return f"{p.cap()} {p.be()} {years}, so {p.he} {p.be()} {g}."
             return rng.choice([f"{p.cap()} {p.be()} {years}, so {p.he} {p.be()} {g}.",
                                f"{years[0].upper()}{years[1:]}: {g}."])
         return f"{p.cap()} {'look' if p.plural else 'looks'} like {g} (roughly {AGE_RANGES[group]} years)."
@@ -832,7 +858,7 @@ def open_answer(attr: str, attrs: dict[str, Any], rng: random.Random, question: 
     if attr == "color":
         return "In color." if attrs["color"] == "color" else "Black and white."
     if attr == "ethnicity":
-        return {"Indian": "South Asian"}.get(attrs["ethnicity"], attrs["ethnicity"]) + "."
+        return ETHNICITY_WORD.get(attrs["ethnicity"], attrs["ethnicity"]) + "."
     if attr == "eyes":  # asked by users ("What about her eyes?"), not by the training data
         return f"{p.his.capitalize()} eyes are {attrs['eyes']}."
     if attr == "lighting":  # likewise
@@ -910,9 +936,11 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 def same_value(attr: str, stated: Any, asked: Any) -> bool:
     """Whether a stated value is the asked one: equal; for a mouth asked "open", any but closed; for a
     head asked "away" (from the camera), any pose but frontal; for lighting asked "good", any but dim; a
-    South Asian person is Asian."""
+    South Asian person is Asian; a happy or neutral expression is :data:`AT_EASE`."""
     if stated is None:
         return False
+    if (attr, asked) == ("emotion", AT_EASE):
+        return stated in ("happy", "neutral")
     return stated == asked or (attr, asked) in (("mouth", "open"), ("head_pose", "away"), ("lighting", "good")) and \
         stated not in ("closed", "frontal", "dim") or (attr, asked, stated) == ("ethnicity", "Asian", "Indian")
 
@@ -944,7 +972,7 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"{p.he} {p.be()} {'smiling' if actual else 'not smiling'}."
     if attr == "emotion":
         adj = EMOTION_ADJ[actual]
-        return f"{p.he} {'look' if p.plural else 'looks'} {adj}" + ("." if truth else f", not {EMOTION_ADJ[asked]}.")
+        return f"{p.he} {'look' if p.plural else 'looks'} {adj}" + ("." if truth else f", not {EMOTION_ADJ.get(asked, asked)}.")
     if attr == "color":
         return "it is in color." if actual == "color" else "it is black-and-white."
     if attr == "eyes":

@@ -18,7 +18,7 @@ import torch
 
 from unif2ace.data.captions import DECADE_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS
-from unif2ace.data.questions import ASKED_ATTRIBUTES, same_value
+from unif2ace.data.questions import _AUX, ASKED_ATTRIBUTES, AT_EASE, AT_EASE_WORDS, same_value
 
 
 class YesNoFirst:
@@ -191,6 +191,8 @@ def _asked_values(question: str) -> dict:
                                           question, re.I) \
             and not re.search(r"\b(?:light|lighting|lit|photo|picture|image|colou?rs?|tones?)\b", question, re.I):
         out["emotion"] = "happy"  # "Is the expression friendly?" (got "Yes, she is not smiling.")
+    if AT_EASE_WORDS.search(question) and parse_attribute(AT_EASE_WORDS.sub(" ", question), "emotion") is None:
+        out["emotion"] = AT_EASE  # "Does he look calm?", "Is she relaxed?" (got "I can't tell from this photo.")
     out.pop("lighting", None)  # read from its own words below ("Is it well lit?" asks no value the captions use)
     if (light := next((value for value, pattern in _LIGHTING_ASKED if pattern.search(question)), None)) is not None:
         out["lighting"] = light
@@ -298,11 +300,11 @@ def yes_no_consistent(question: str, answer: str) -> bool | None:
 
 def _smile_agrees(emotion: str, smile: bool | None) -> bool | None:
     """Whether a stated smile agrees with an asked expression, as the labels pair them: a smile is happy
-    (and neither sad, neutral nor surprised); no smile is not happy. None when it says nothing of it."""
+    (and at ease, neither sad, neutral nor surprised); no smile is not happy. None when it says nothing of it."""
     if smile is None:
         return None
-    if emotion == "happy":
-        return smile
+    if emotion in ("happy", AT_EASE):  # a smile is at ease; no smile may be neutral
+        return smile if emotion == "happy" else (True if smile else None)
     return False if smile else None
 
 
@@ -388,9 +390,9 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     age in years when it gives one.
 
     A question about several of the gender, age group, ethnicity, smile and expression ("Is the person male or
-    female, and how old?") is answered, when its answer does not state each as grounded, with one
-    restated answer per attribute in the question's order ("This is a girl. She is 7 years old, so she
-    is a child."); one the description leaves out is the answer's own when it names one, else said to be
+    female, and how old?") is answered with one whole-sentence answer per attribute in the question's order
+    ("This is a girl. She is 7 years old, so she is a child."), even when the model's answer states each
+    as grounded (its terse training forms read "13 years old: a teenager. Happy."); one the description leaves out is the answer's own when it names one, else said to be
     unknown ("I can't tell whether he is smiling."); the answer stands when the description states none.
 
     second: the model's answer to the question in another wording (:data:`SECOND_WORDING`). The value
@@ -406,12 +408,10 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
         return None
     from unif2ace.evaluation.attributes import parse_attribute
 
-    # a gender asked outright is named, not left to a pronoun ("Is the person male or female, and roughly how
-    # old?" got "She is 60 years old, so she is a senior.")
-    unnamed = "gender" in several and parse_attribute(_without_pronouns(answer), "gender", loose=True) is None
-    if not unnamed and all(_grounded_one(a, question, answer, caption, second if a in SECOND_WORDING else None) is None
-                           for a in several):
-        return None  # the answer states every one as grounded (or the description leaves them out)
+    # the answer is always rewritten, in whole sentences, even when its values are the grounded ones: the model's
+    # own joins terse training forms ("What is her mood and age?" → "13 years old: a teenager. Happy.") and may
+    # leave a gender asked outright to a pronoun ("Is the person male or female, and roughly how old?" → "She is
+    # 60 years old, so she is a senior.")
 
     # the gender first (the second wording votes on it alone); the other parts speak of the voted gender
     # ("This is a boy. He is 16 years old, …", not "She is …")
@@ -440,13 +440,16 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
             own = parse_attribute(answer, a, loose=True)
             years = parse_age_years(answer) if a == "age_group" else None
             parts[k] = unstated[a] if own is None else open_answer(
-                a, {**attrs, a: own, **({"age": years} if years is not None else {})}, random.Random(question), question)
-    return " ".join(parts)
+                a, {**attrs, a: own, **({"age": years} if years is not None else {})}, random.Random(question), question,
+                sentence=True)
+    joined = " ".join(parts)
+    return None if joined == answer.strip() else joined
 
 
 def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
                   always: bool = False, known: dict | None = None) -> str | None:
-    """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees;
+    """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees, as a whole
+    sentence (one part of an answer about several attributes);
     ``known``: values that override the description's for the answer's words (the voted gender)."""
     import random
 
@@ -541,7 +544,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     attrs[attr] = value
     if years is not None and (attr != "age_group" or value == said):
         attrs["age"] = years
-    return open_answer(attr, attrs, random.Random(question), question)
+    return open_answer(attr, attrs, random.Random(question), question, sentence=always)
 
 
 _UP_OR_DOWN = re.compile(r"\bup or down\b|\bdown or up\b|\b(?:looking|look|looks|facing|tilted|tipped)\s+"
@@ -972,7 +975,7 @@ def _words_agree(rest: str, asked: str) -> bool | None:
     from unif2ace.evaluation.attributes import parse_attribute
 
     if (own := parse_attribute(rest, "emotion")) is not None:
-        return own == asked
+        return same_value("emotion", own, asked)
     return _smile_agrees(asked, parse_attribute(rest, "smile"))
 
 
@@ -1001,7 +1004,8 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
             return CANT_TELL[0]
         return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}.")
     own = attrs.get("emotion")
-    truth = own == asked if own is not None else attrs.get("smile") if asked == "happy" else None
+    truth = same_value("emotion", own, asked) if own is not None else \
+        _smile_agrees(asked, attrs.get("smile")) if asked in ("happy", AT_EASE) else None
     if truth is not None and truth != (said == "yes"):
         said = "yes" if truth else "no"  # the description says (an expression, or a smile for "happy")
     elif (agrees := _words_agree(rest, asked)) is not None and agrees == (said == "yes") and \
@@ -1010,11 +1014,13 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
         # expression than the description's ("Does he look sad?" of a man described as neutral got "No, he looks
         # happy, not sad.")
         return None
+    # "Is she relaxed?" of a woman described as happy: "Yes, she looks happy." (the described expression)
+    adjective = EMOTION_ADJ[own] if asked == AT_EASE and own is not None else EMOTION_ADJ.get(asked, asked)
     if said == "yes":
-        return _yes_no(random.Random(question), True, f"{p.he} {looks} {EMOTION_ADJ[asked]}.")
-    if own is not None and own != asked:
-        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}, not {EMOTION_ADJ[asked]}.")
-    return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {EMOTION_ADJ[asked]}.")
+        return _yes_no(random.Random(question), True, f"{p.he} {looks} {adjective}.")
+    if own is not None and not same_value("emotion", own, asked):
+        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}, not {EMOTION_ADJ.get(asked, asked)}.")
+    return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {EMOTION_ADJ.get(asked, asked)}.")
 
 
 def _verdicts(checked: dict, attrs: dict, caption: str, said: str, rest: str, second: str | None,
@@ -1114,8 +1120,7 @@ _ANYMORE = re.compile(r"\s+(?:anymore|any more|any longer)\b", re.I)
 
 
 # a positive tag after a denial ("She's not old, is she?"): the tag asks the claim itself, answered by the facts
-_POSITIVE_TAG = re.compile(r",\s*(?:is|are|was|were|does|do|did|has|have|can|could|will|would)\s+"
-                           r"(?:he|she|it|they|this|that)\s*[?!.]*\s*$", re.I)
+_POSITIVE_TAG = re.compile(rf",\s*{_AUX}\s+(?:he|she|it|they|this|that)\s*[?!.]*\s*$", re.I)
 
 
 def _affirmed(question: str) -> str | None:
@@ -1517,7 +1522,7 @@ def mended_yes_no(question: str, answer: str) -> str | None:
     asked = _asked_values(question)
     for attr in (a for a in _MENDED if a in asked):
         value = parse_attribute(own, attr)
-        if value is None or value == asked[attr] or parse_attribute(negated, attr) == asked[attr]:
+        if value is None or same_value(attr, value, asked[attr]) or parse_attribute(negated, attr) == asked[attr]:
             continue
         attrs = {k: v for k in ("gender", "age_group") if (v := parse_attribute(own, k)) is not None}
         if attr == "gender" and "age_group" not in attrs and "age_group" in asked:
@@ -1553,6 +1558,7 @@ _SEEN_WORDS = re.compile(
     r"gender|sex|masculine|feminine|ethnicity|ethnic|race|skin|asian|indian|latin[oa]|hispanic|arab|caucasian|african|"
     r"expression|emotion|emotions|mood|feel|feels|feeling|smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|tears?|"
     r"angry|anger|mad|scared|afraid|fear\w*|disgust\w*|serious|solemn|calm|upset|cheerful|joyful|gloomy|"
+    r"relaxed|content|contented|peaceful|serene|composed|at ease|at peace|comfortable|tense|"
     r"face|faces|facial|eyes?|mouth|lips|teeth|head|pose|look(?:s|ing)? (?:at|into|toward|towards|away)|facing|"
     r"turned|profile|tilt\w*|camera|lens|"
     r"photo|photos|photograph|picture|image|selfie|portrait|headshot|close-?up|shot|snapshot|drawing|real|"
