@@ -57,7 +57,8 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     ("How old is the photo?", None), ("What is the age of this picture?", None), ("How old is the car?", None),
     ("Describe this face in detail.", None), ("Is he happy or sad?", "emotion"), ("What color is her hair?", None),
     ("Which direction is the face pointing?", "head_pose"), ("Where is she looking?", "head_pose"),
-    ("Older or younger than 30?", "age_group"),
+    ("Older or younger than 30?", "age_group"), ("Is he looking at the camera or away?", "head_pose"),
+    ("Looking away or at the camera?", "head_pose"), ("Is she looking at me or to the side?", "head_pose"),
 ])
 def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
     assert asked_attribute(question) == expected
@@ -2164,3 +2165,26 @@ def test_a_good_time_and_happiness_ask_the_expression_and_why_not_gets_a_reply()
     assert grounded_answer("Rate their happiness.", "Yes. She is smiling.", WOMAN_85) == "She is smiling."
     assert small_talk(as_meant("why not?")).startswith("I can only say what the face in this photo shows")
     assert small_talk("Why not smile?") is None
+
+
+def test_a_choice_between_the_camera_and_away_is_answered_from_the_described_pose():
+    # "Is he looking at the camera or away?" got "He is smiling."
+    man = "The image shows a close-up portrait of a White man who is 58 years old. He looks happy. He faces the camera."
+    assert grounded_answer("Is he looking at the camera or away?", "He is smiling.", man) == "Straight toward the camera."
+    turned = man.replace("He faces the camera.", "His face is turned slightly left.")
+    assert grounded_answer("Is he looking at the camera or away?", "He is smiling.", turned) == \
+        "Slightly toward the left side of the image."
+
+
+@pytest.mark.parametrize("years, expected", [(58, "He is in his fifties (about 58 years old)."),
+                                             (15, "He is in his teens (about 15 years old)."),
+                                             (6, "He looks about 6 years old."), (101, "He looks about 101 years old.")])
+def test_a_decade_of_life_is_answered_from_the_described_age(years, expected):
+    # "What decade of life is he in?" got "58 years old: a senior."
+    man = f"The image shows a close-up portrait of a White man who is {years} years old. He looks happy."
+    assert grounded_answer("What decade of life is he in?", "58 years old: a senior.", man) == expected
+
+
+def test_the_decade_of_a_photo_is_not_a_persons_age():
+    assert asked_attribute("What decade was this photo taken in?") is None
+    assert asked_attribute("Which decade of her life is she in?") == "age_group"

@@ -672,7 +672,10 @@ _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|foc
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
 _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|up or down|"
-                       r"where is (?:he|she|they|the person|this person) looking)\b")
+                       r"where is (?:he|she|they|the person|this person) looking|"
+                       # "Is he looking at the camera or away?" (got "He is smiling.")
+                       r"(?:camera|lens|me|us|you) or (?:away|not|elsewhere|somewhere else|to the side|sideways)|"
+                       r"away or (?:at|into|toward|towards) (?:the )?(?:camera|lens|me|us|you))\b")
 # the photo's colour asked as a choice ("Colour or B&W?" got "Closed.", "Is the photo in colour or black and white?"
 # "Straight toward the camera."; not the colour of the eyes or hair, which no label states)
 _GREY = r"(?:black[- ]and[- ]white|black & white|b&w|b/w|gr[ae]y[- ]?scale|monochrome|monochromatic)"
@@ -721,7 +724,7 @@ def asked_attributes(question: str) -> list[str]:
 
         named = _PERSON_PRONOUN.sub(" ", q[:m.start()])  # a pronoun names no gender here
         found = [a for a in ("gender", "age_group", "smile", "emotion") if parse_attribute(named, a) is not None][:1]
-    if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age)\b", q) and _OTHER_SUBJECT.search(
+    if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age|decade)\b", q) and _OTHER_SUBJECT.search(
             re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"
     return found

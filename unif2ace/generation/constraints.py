@@ -515,6 +515,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     garbled = garbled or answer[:1].islower()
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
+    if attr == "age_group" and years is not None and value == said and _DECADE_ASKED.search(question):
+        return _age_decade(years, attrs)  # "What decade of life is he in?" got "58 years old: a senior."
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
         return _age_in(years, unit[1].lower(), attrs)  # "How many months old is the baby?" got "A boy."
     if attr == "age_group" and years is not None and value == said and (shift := _age_shift(question)) is not None:
@@ -598,6 +600,23 @@ def _age_in(years: float, unit: str, attrs: dict) -> str:
     if n < 3:
         return f"{p.cap()} {p.looks()} about {n * per_year} {unit}s old ({n} year{'' if n == 1 else 's'})."
     return f"{p.cap()} {p.looks()} about {n} years old (about {n * per_year:,} {unit}s)."
+
+
+_DECADE_ASKED = re.compile(r"\b(?:what|which)\s+decade\b|\bdecade of (?:(?:his|her|their)\s+)?life\b", re.I)
+
+
+def _age_decade(years: float, attrs: dict) -> str:
+    """The decade of life of an age of ``years`` (the description's): "He is in his fifties (about 58 years
+    old).", "in her teens" from 13 to 19; a younger child's age alone."""
+    from unif2ace.data.questions import Person
+
+    p = Person.of(attrs)
+    n = round(years)
+    decade = "teens" if 13 <= n < 20 else next((w for w, d in DECADE_WORDS.items() if d == n // 10 * 10), None)
+    if decade is None:  # under 13, or a hundred or more
+        text = f"{p.looks_about(years)}."
+        return text[0].upper() + text[1:]
+    return f"{p.cap()} {p.be()} in {p.his} {decade} (about {n} years old)."
 
 
 _YOUNG_NOUN = re.compile(r"\b(?:boy|girl|boys|girls)\b", re.I)
