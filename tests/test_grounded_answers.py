@@ -2188,3 +2188,17 @@ def test_a_decade_of_life_is_answered_from_the_described_age(years, expected):
 def test_the_decade_of_a_photo_is_not_a_persons_age():
     assert asked_attribute("What decade was this photo taken in?") is None
     assert asked_attribute("Which decade of her life is she in?") == "age_group"
+
+
+@pytest.mark.parametrize("question", ["Is the kid grumpy?", "Does she look sleepy?", "Is she shy?"])
+def test_an_expression_no_label_names_is_answered_from_the_described_one(question):
+    # "Is the kid grumpy?" got "Yes. She is a child."
+    girl = "The image shows a close-up photo of a White little girl who is 8 years old. She looks happy."
+    assert grounded_yes_no(question, "Yes. She is a child.", girl) in ("No, she looks happy.", "No. She looks happy.")
+
+
+def test_what_a_person_looks_at_is_the_pose_and_a_photos_decade_is_unseen():
+    girl = "The image shows a close-up photo of a White little girl who is 8 years old. Her face is turned slightly right."
+    assert grounded_answer("What's she looking at?", "She is smiling.", girl) == "Slightly toward the right side of the image."
+    assert unseen_question("Which decade is this picture from?") and unseen_question("What year is this photo from?")
+    assert not unseen_question("Which decade of life is she in?")

@@ -673,6 +673,8 @@ _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
 _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|up or down|"
                        r"where is (?:he|she|they|the person|this person) looking|"
+                       # "What's she looking at?" (got "She is smiling.")
+                       r"what(?:'s| is| are) (?:he|she|they|the person|this person|the \w+) (?:looking|staring|gazing) at|"
                        # "Is he looking at the camera or away?" (got "He is smiling.")
                        r"(?:camera|lens|me|us|you) or (?:away|not|elsewhere|somewhere else|to the side|sideways)|"
                        r"away or (?:at|into|toward|towards) (?:the )?(?:camera|lens|me|us|you))\b")

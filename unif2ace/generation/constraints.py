@@ -985,7 +985,10 @@ def _asks_expression_alone(question: str, values: dict) -> bool:
 # expressions no label names ("Are they angry?", "Does he look scared?"): the model never learned them
 _OTHER_EMOTION = re.compile(r"\b(?:angry|anger|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|"
                             r"terrified|disgusted|stressed|anxious|nervous|worried|tired|bored|confused|excited|"
-                            r"frown|frowns|frowning|scowl|scowls|scowling|grimac\w*|pout|pouts|pouting|in pain)\b", re.I)
+                            r"frown|frowns|frowning|scowl|scowls|scowling|grimac\w*|pout|pouts|pouting|in pain|"
+                            # "Is the kid grumpy?" (got "Yes. She is a child.")
+                            r"grumpy|cranky|moody|sulky|sulking|irritable|sleepy|drowsy|shy|embarrassed|"
+                            r"proud|jealous|lonely|guilty|ashamed|disappointed|frustrated|shocked)\b", re.I)
 
 
 def _words_agree(rest: str, asked: str) -> bool | None:
@@ -1627,6 +1630,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
                          r"clean[- ]shaven|shaven|shaved|stubble|"
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
+                         # "Which decade is this picture from?" (got "Slightly toward the right side of the image.")
+                         r"(?:what|which) (?:decade|era|year) (?:is|are|'s) (?:this|that|the|it) (?:\w+ )?(?:from|taken)|"
                          r"taken in (?:the\s+)?(?:[1-9]\d*0s|what|which)|"
                          # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
                          # and a kind of light no label names ("Is the lighting harsh?": "Yes. It is a photo of a
