@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ask 10 val photos the 177 questions of scripts/probe_wordings.txt (wordings typed as users type them: terse,
+# Ask 10 val photos the 187 questions of scripts/probe_wordings.txt (wordings typed as users type them: terse,
 # misspelt, choices, statements to agree with) through `unif2ace ask`, one thread, and write the answers.
 #
 #   bash scripts/probe_wordings.sh IMAGES_DIR OUT.txt            # IMAGES_DIR: UTKFace's aligned chips
