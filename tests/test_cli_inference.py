@@ -50,6 +50,11 @@ def test_generate_writes_images(files, capsys):
     want = UniF2ace.from_pretrained(files / "model", dtype="float32").generate(
         "an old man, black and white photo", seed=3, steps=3, greyscale_from_colour=True)[0]
     assert np.array_equal(np.asarray(Image.open(grey / "prompt00-00.png")), np.asarray(want))
+    plain = files / "plain"
+    assert main(["generate", "grandpa laughing", "--out", str(plain), "--model", str(files / "model"),
+                 "--seed", "3", "--steps", "3", "--training-words", "--dtype", "float32"]) == 0
+    want = UniF2ace.from_pretrained(files / "model", dtype="float32").generate("old man smiling", seed=3, steps=3)[0]
+    assert np.array_equal(np.asarray(Image.open(plain / "prompt00-00.png")), np.asarray(want))
 
 
 def test_caption_and_ask(files, capsys):

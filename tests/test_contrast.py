@@ -145,3 +145,46 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     from unif2ace.generation.contrast import as_colour
 
     assert as_colour(text) == (text if colour is None else colour)
+
+
+# ------------------------------------------------------------------------------------ training words
+@pytest.mark.parametrize("text, plain", [
+    ("a cheerful grandmother with grey hair", "a happy old woman with grey hair"),
+    ("Grandpa laughing", "Old man smiling"),
+    ("An elderly gentleman in his early 60s, caucasian", "An elderly man aged 62, White"),
+    ("an African-American lady in her late 40s", "a Black woman aged 48"),
+    ("an infant girl, joyful", "a girl, happy"), ("an infant smiling", "a child smiling"),
+    ("a grinning teen guy", "a smiling teen boy"), ("a middle aged mom, shocked", "a middle-aged woman, surprised"),
+    ("A caucasian man in his seventies.", "A White man aged 75."), ("an old lady", "an old woman"),
+])
+def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
+    from unif2ace.generation.contrast import in_training_words
+
+    assert in_training_words(text) == plain
+
+
+def test_in_training_words_leaves_every_training_prompt_as_it_is():
+    """The captions the data builder writes and the attribute prompts training draws from use training words only,
+    so they (and the evaluation's prompts, built the same way) are drawn as before."""
+    import numpy as np
+
+    from unif2ace.data.captions import write_caption
+    from unif2ace.data.records import FaceRecord, Label
+    from unif2ace.evaluation.tasks import short_prompt
+    from unif2ace.generation.contrast import in_training_words
+    from unif2ace.training.data import attribute_prompt, frame_prompt
+
+    rng = np.random.default_rng(0)
+    checked = 0
+    for age in (0, 1, 7, 15, 27, 44, 63, 88):
+        for seed in range(24):
+            attrs = {"age": age, "age_group": age_group(age), "gender": ("male", "female")[seed % 2],
+                     "ethnicity": ("White", "Black", "Asian", "Indian")[seed % 4], "smile": bool(seed % 3),
+                     "emotion": ("happy", "neutral", "sad", "surprise")[seed % 4]}
+            caption = write_caption(attrs, seed)
+            record = FaceRecord(id=f"r{age}-{seed}", image="x.jpg", caption=caption,
+                                attributes={k: Label(v) for k, v in attrs.items()})
+            for text in (caption, frame_prompt(attribute_prompt(record, rng), rng), short_prompt(attrs)[0]):
+                assert in_training_words(text) == text
+                checked += 1
+    assert checked == 8 * 24 * 3

@@ -117,6 +117,21 @@ def test_greyscale_from_colour_draws_a_black_and_white_prompt_in_colour_then_des
         pipe.generate(prompts, steps=3, greyscale_from_colour="yes")
 
 
+def test_training_words_draw_a_users_prompt_from_its_training_word_version(pipe):
+    from unif2ace.generation.contrast import in_training_words
+
+    prompts = ["a cheerful grandmother in her seventies", "a smiling woman"]
+    plain = [in_training_words(p) for p in prompts]
+    assert plain == ["a happy old woman aged 75", "a smiling woman"]
+    images = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5, training_words=True)
+    want = pipe.generate(plain, steps=3, guidance_scale=1.0, seed=5)
+    assert all(same(a, b) for a, b in zip(images, want))
+    typed = pipe.generate(prompts, steps=3, guidance_scale=1.0, seed=5)
+    assert not same(images[0], typed[0]) and same(images[1], typed[1])  # a prompt in training words: as before
+    with pytest.raises(ValueError, match="training_words"):
+        pipe.generate(prompts, steps=3, training_words="yes")
+
+
 def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(model_dir, tmp_path):
     import shutil
 

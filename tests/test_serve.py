@@ -101,6 +101,16 @@ def test_generate_takes_greyscale_from_colour(client, pipe):
     assert r.status_code == 422 and "greyscale_from_colour" in r.json()["error"]
 
 
+def test_generate_takes_training_words(client, pipe):
+    body = {"prompt": "a cheerful grandmother", "seed": 5, "steps": 2, "guidance_scale": 1.5}
+    r = client.post("/v1/generate", json={**body, "training_words": True})
+    want = pipe.generate(["a happy old woman"], steps=2, guidance_scale=1.5, seed=5)
+    assert r.status_code == 200 and np.array_equal(decode(r.json()["images"][0]), np.asarray(want[0]))
+    assert r.json()["prompts"] == ["a cheerful grandmother"]  # the user's prompt is what the reply names
+    r = client.post("/v1/generate", json={**body, "training_words": "often"})
+    assert r.status_code == 422 and "training_words" in r.json()["error"]
+
+
 @pytest.mark.parametrize("option, value, too_many", [("candidates", 3, 9), ("face_retries", 1, 5)])
 def test_generate_sampling_option_is_the_pipelines(client, pipe, option, value, too_many):
     """Best of N and the redraw of faces without a face: the server's faces are the pipeline's."""

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default: the model's)")
     p.add_argument("--greyscale-from-colour", action=argparse.BooleanOptionalAction, default=None,
                    help="draw a black-and-white prompt's face in colour, then desaturate it (default: the model's)")
+    p.add_argument("--training-words", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw a prompt in words no training prompt uses ('a cheerful grandmother') from its "
+                        "training-word version ('a happy old woman') (default: the model's)")
     _guidance_options(p)
     p.add_argument("--graph", choices=("eager", "static", "cuda-graph"), default=None,
                    help="how a draw runs: eager (default), static (no host synchronisation), cuda-graph (on a GPU: "
@@ -74,7 +77,7 @@ def _guidance_options(p: argparse.ArgumentParser) -> None:
 
 # CLI option (dest) → ImageGenerationConfig field, for the options both commands take
 SAMPLING_OPTIONS = ("steps", "guidance_scale", "temperature", "guidance_schedule", "candidates", "face_retries",
-                    "gender_contrast", "age_contrast", "graph", "greyscale_from_colour")
+                    "gender_contrast", "age_contrast", "graph", "greyscale_from_colour", "training_words")
 
 
 def sampling_overrides(args: argparse.Namespace) -> dict:

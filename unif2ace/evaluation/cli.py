@@ -64,6 +64,9 @@ def register(subparsers) -> None:
                    help="draw each code from softmax(logits / this) (default: the model's)")
     g.add_argument("--greyscale-from-colour", action=argparse.BooleanOptionalAction, default=None,
                    help="draw a black-and-white prompt's face in colour, then desaturate it (default: the model's)")
+    g.add_argument("--training-words", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw a prompt in words no training prompt uses from its training-word version "
+                        "(default: the model's)")
     g.add_argument("--diversity-prompts", type=int, default=20,
                    help="contact-sheet prompts (fixed, every gender × age group, four races, black and white; at most "
                         "20) generated several times for contact_sheet.png and seed diversity (0: skip)")
@@ -177,7 +180,8 @@ def _generation(args: argparse.Namespace) -> int:
                            face_retries=args.face_retries,
                            gender_contrast=args.gender_contrast, age_contrast=args.age_contrast, top_k=args.top_k,
                            top_p=args.top_p, code_temperature=args.code_temperature,
-                           greyscale_from_colour=args.greyscale_from_colour, seed=args.seed,
+                           greyscale_from_colour=args.greyscale_from_colour, training_words=args.training_words,
+                           seed=args.seed,
                            diversity_prompts=args.diversity_prompts,
                            images_per_diversity_prompt=args.images_per_diversity_prompt,
                            identity_samples=args.identity_samples, device=args.device)

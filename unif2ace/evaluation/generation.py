@@ -35,6 +35,7 @@ class GenerationSettings:
     top_p: float | None = None
     code_temperature: float | None = None
     greyscale_from_colour: bool | None = None
+    training_words: bool | None = None
     seed: int = 0
     diversity_prompts: int = 20  # contact-sheet prompts (at most 20)
     images_per_diversity_prompt: int = 4
@@ -46,7 +47,7 @@ class GenerationSettings:
 
 # sampling settings beyond steps, guidance and temperature (None: the model's own default)
 _OPTIONAL_SAMPLING = ("guidance_schedule", "candidates", "face_retries", "gender_contrast", "age_contrast", "top_k", "top_p",
-                      "code_temperature", "greyscale_from_colour")
+                      "code_temperature", "greyscale_from_colour", "training_words")
 
 
 def check_sampling(settings: dict) -> None:

@@ -188,6 +188,8 @@ def _sampling(settings: dict[str, Any]) -> str:
         text += f", code temperature {fmt(settings['code_temperature'])}"
     if settings.get("greyscale_from_colour"):
         text += ", black and white drawn in colour, then desaturated"
+    if settings.get("training_words"):
+        text += ", prompts put in training words"
     return text
 
 

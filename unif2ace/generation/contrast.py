@@ -204,3 +204,65 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
         return _match_case(indefinite_article(word), m.group(1)) + m.group(2) + word
 
     return _ARTICLE.sub(article, out)
+
+
+# ------------------------------------------------------------------------------------- training words
+# Words users type for a face that no training prompt uses (the t2i rows' captions and attribute prompts:
+# training.data.SUBJECTS, MODIFIERS and ETHNICITY), each with the training words that mean it. The bundled
+# BPE splits an unseen word into pieces the model never learned to draw from ("a cheerful grandmother" gave
+# washed-out, barely face-like images), so such a prompt is drawn from its training-word version.
+_UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
+    (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
+    (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
+    (r"\b(?:pensioner|retiree|senior citizen)\b", "old person"),
+    (r"\b(?:baby|toddler|infant)\s+(girl|boy)\b", r"\1"),  # "a baby girl" → "a girl"
+    (r"\b(?:baby|toddler|infant|kid)\b", "child"),
+    (r"\b(teen|teenage|teenaged)\s+(?:guy|lad)\b", r"\1 boy"), (r"\b(teen|teenage|teenaged)\s+gal\b", r"\1 girl"),
+    (r"\b(?:mom|mum|mother|businesswoman|bride|housewife)\b", "woman"),
+    (r"\b(?:dad|father|businessman|groom)\b", "man"), (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
+    (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
+    (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
+    (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
+    (r"\b(?:cheerful|joyful|joyous|glad)\b", "happy"),
+    (r"\b(?:crying|tearful|unhappy|sorrowful|gloomy)\b", "sad"),
+    (r"\b(?:shocked|astonished|amazed|startled|astounded)\b", "surprised"),
+    (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
+    (r"\beast asian\b", "Asian"),
+)]
+
+
+def in_training_words(text: str) -> str:
+    """``text`` with the words users type for a face that no training prompt uses put in the training prompts'
+    words ("A cheerful grandmother in her seventies." → "A happy old woman aged 75."): kin and polite nouns
+    become the age-group nouns, a decade of life an age in years, laughing smiling, and so on (:data:`_UNTRAINED`).
+    Words with no training counterpart (hair colours, clothes) stay. A prompt in training words is returned as it
+    is, so the evaluation's prompts and the captions are drawn as before.
+
+    >>> in_training_words("a laughing baby girl")
+    'a smiling girl'
+    >>> in_training_words("An elderly gentleman in his early 60s, caucasian")
+    'An elderly man aged 62, White'
+    """
+    out = text
+    inserted = set()
+    for pattern, words in _UNTRAINED:
+        def put(m: re.Match, words=words) -> str:
+            new = m.expand(words)
+            inserted.add(new.split()[0].lower())
+            return new if new[0].isupper() else _match_case(new, m.group(0))
+        out = pattern.sub(put, out)
+
+    def decade(m: re.Match) -> str:  # "in her seventies" → "aged 75", "in his early 30s" → "aged 32"
+        inserted.add("aged")
+        return f"aged {_decade_years(m) + {'early': 2, 'mid': 5, 'late': 8}.get((m['part'] or '').lower(), 5)}"
+    out = _DECADE.sub(decade, out)
+    if out == text:
+        return text
+
+    def article(m: re.Match) -> str:  # "an infant" → "a child", "a elderly" stays as the user wrote it
+        word = m.group(3)
+        if word.lower() not in inserted:
+            return m.group(0)
+        return _match_case(indefinite_article(word), m.group(1)) + m.group(2) + word
+
+    return _ARTICLE.sub(article, out)

@@ -44,7 +44,7 @@ class ImageGenerationConfig:
     config cannot exist; ``with_overrides`` gives a checked copy with per-call changes.
 
     ``candidates``, ``face_retries``, ``gender_contrast``, ``age_contrast``, ``greyscale_when_asked`` and
-    ``greyscale_from_colour`` are the pipeline's (``UniF2ace.generate``): best-of-N, the redraw of faces without
+    ``greyscale_from_colour`` and ``training_words`` are the pipeline's (``UniF2ace.generate``): best-of-N, the redraw of faces without
     a face, the contrast terms built from rewritten prompts, the desaturation of faces whose prompt asks for
     black and white and their drawing in colour first; ``generate_image_codes`` ignores them.
     """
@@ -77,6 +77,9 @@ class ImageGenerationConfig:
     # desaturated: the model's black-and-white drawing is its weakest (few training photos are greyscale), and a
     # greyscale photo is a colour one without its chroma. Needs greyscale_when_asked.
     greyscale_from_colour: bool = False
+    # a prompt in words users type that no training prompt uses ("a cheerful grandmother in her seventies") is
+    # drawn from its training-word version ("a happy old woman aged 75": contrast.in_training_words)
+    training_words: bool = False
     graph: str = "eager"  # eager | static | cuda-graph: how a fresh MaskGIT draw runs (module docstring)
 
     def __post_init__(self) -> None:
@@ -107,6 +110,7 @@ class ImageGenerationConfig:
             code_temperature=finite_number(self.code_temperature, "code_temperature", minimum=1e-3),
             greyscale_when_asked=flag(self.greyscale_when_asked, "greyscale_when_asked"),
             greyscale_from_colour=flag(self.greyscale_from_colour, "greyscale_from_colour"),
+            training_words=flag(self.training_words, "training_words"),
             graph=choice(self.graph, "graph", GRAPHS),
         )
 

@@ -35,7 +35,13 @@ from unif2ace.generation import (
     generate_image_codes,
     generate_text,
 )
-from unif2ace.generation.contrast import as_colour, asks_black_and_white, shift_age, swap_gender
+from unif2ace.generation.contrast import (
+    as_colour,
+    asks_black_and_white,
+    in_training_words,
+    shift_age,
+    swap_gender,
+)
 from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, prepare_face
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
@@ -235,6 +241,9 @@ class UniF2ace:
           since the image tokenizer cannot return an exactly greyscale picture.
         - greyscale_from_colour: such faces are drawn from the prompt asking for colour instead
           (``contrast.as_colour``), then desaturated; prompts that ask for colour are left as they are.
+        - training_words: a prompt in words no training prompt uses ("a cheerful grandmother in her
+          seventies") is drawn from the same prompt in training words ("a happy old woman aged 75";
+          ``contrast.in_training_words``); the PNG and the scores keep the user's prompt.
 
         seed or generator (not both): the randomness (default: a fresh random seed).
         identity_image: one photo (or one per prompt) whose identity conditions generation; needs
@@ -282,8 +291,11 @@ class UniF2ace:
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         generator = self._generator(seed, generator)
         drawn = rows  # what the model draws each face from
+        if config.training_words:
+            plain = functools.cache(in_training_words)
+            drawn = [plain(p) for p in drawn]
         if config.greyscale_when_asked and config.greyscale_from_colour:
-            drawn = [as_colour(p) for p in rows]  # desaturated below
+            drawn = [as_colour(p) for p in drawn]  # desaturated below
         codes = self.generate_codes(drawn, config, generator=generator, features=features, negative_prompts=negatives)
         images = self.decode_images(codes)
         if config.face_retries:

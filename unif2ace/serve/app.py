@@ -2,7 +2,7 @@
 
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
                               "temperature", "candidates", "face_retries", "negative_prompt", "gender_contrast",
-                              "age_contrast", "greyscale_from_colour", "seed"}
+                              "age_contrast", "greyscale_from_colour", "training_words", "seed"}
                         → {"images": [PNG data URLs], "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
@@ -162,6 +162,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         gender_contrast: float | None = Field(None, ge=0, le=50)
         age_contrast: float | None = Field(None, ge=0, le=50)
         greyscale_from_colour: bool | None = None
+        training_words: bool | None = None
         temperature: float | None = Field(None, ge=0, le=100)
         seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
