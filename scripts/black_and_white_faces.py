@@ -37,15 +37,12 @@ def main() -> int:
     p.add_argument("--out", required=True, help="folder for report.json, report.md and grid.png")
     args = p.parse_args()
 
-    import numpy as np
     import torch
     from PIL import Image
 
     from unif2ace import UniF2ace
-    from unif2ace.evaluation.detectors import inspect_images, one_face
-    from unif2ace.evaluation.faces import judge_images
     from unif2ace.evaluation.generation import _to_tensor
-    from unif2ace.evaluation.realism import agreement_found
+    from unif2ace.evaluation.realism import judge_drawn
     from unif2ace.evaluation.tasks import load_images, load_records, short_prompt, stated_attributes
     from unif2ace.io import atomic_write_text
     from unif2ace.metrics.fid import InceptionFeatures, fid_bootstrap, fid_from_features
@@ -78,16 +75,9 @@ def main() -> int:
     real_f = features(_to_tensor(real))
     rows, feats = {}, {}
     for mode, images in faces.items():
-        verdicts = inspect_images(images, progress=True, desc=f"detecting ({mode})")
         feats[mode] = features(_to_tensor(images))
-        # the labeller's gender and age group, a non-face counted wrong (the selection rule's step 2)
-        agree = agreement_found(asks, judge_images(images), [bool(one_face(v, "dlib")) for v in verdicts])
-        rows[mode] = {**{f"{a}_agreement_nonface_wrong": agree["nonface_wrong"].get(a, {}).get("rate")
-                         for a in ("gender", "age_group")},
-                      "dlib_one_face": float(np.mean([one_face(v, "dlib") for v in verdicts])),
-                      "mtcnn_one_face": float(np.mean([bool(one_face(v, "mtcnn")) for v in verdicts])),
-                      "greyscale": float(np.mean([v["greyscale"] for v in verdicts])),
-                      "fid": fid_from_features(real_f, feats[mode])}
+        # face rates and the labeller's gender and age group, a non-face counted wrong (the selection rule's step 2)
+        rows[mode] = {**judge_drawn(images, asks, f"detecting ({mode})"), "fid": fid_from_features(real_f, feats[mode])}
     diff = fid_bootstrap(real_f, feats["colour, then grey"], feats["as asked"])
     report = {"model": args.model, "split": args.split, "n": len(prompts), "seed": args.seed, "rows": rows,
               "fid_difference": diff, "prompts": prompts}

@@ -27,19 +27,14 @@ def main() -> int:
     add_split_arguments(ap, batch_size=16)
     args = ap.parse_args()
 
+    from yes_no_margins import decode_yes_no  # this folder's: the same decoding
+
     import unif2ace.generation.constraints as constraints
     from unif2ace.evaluation.attributes import parse_attribute, polarity
-    from unif2ace.evaluation.models import ask_images, caption_images
-    from unif2ace.evaluation.tasks import open_split
-    from unif2ace.evaluation.understanding import _first_word, paraphrase_items
+    from unif2ace.evaluation.models import ask_images
+    from unif2ace.evaluation.understanding import _first_word
 
-    pipe, records, images = open_split(args)
-    items = [(i, q) for i, q in paraphrase_items(records, args.seed) if q.kind == "yes/no"]
-    plain = ask_images(pipe, [images[i] for i, _ in items], [q.question for _, q in items], args.batch_size,
-                       desc="yes/no answers", grounded_answers=False)
-    captions = caption_images(pipe, images, args.batch_size, desc="descriptions")
-    second = ask_images(pipe, images, [constraints.SECOND_WORDING["gender"]] * len(images), args.batch_size,
-                        desc="second wording", grounded_answers=False, max_new_tokens=24)
+    pipe, images, items, plain, captions, second = decode_yes_no(args)
     smiles = ask_images(pipe, images, [SMILE_WORDING] * len(images), args.batch_size, desc="smile wording",
                         grounded_answers=False, max_new_tokens=24)
     said = {}

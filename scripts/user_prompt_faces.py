@@ -46,15 +46,12 @@ def main() -> int:
     p.add_argument("--out", required=True, help="folder for report.json, report.md and grid.png")
     args = p.parse_args()
 
-    import numpy as np
     import torch
     from PIL import Image
 
     from unif2ace import UniF2ace
-    from unif2ace.evaluation.detectors import inspect_images, one_face
-    from unif2ace.evaluation.faces import judge_images
     from unif2ace.evaluation.generation import _to_tensor
-    from unif2ace.evaluation.realism import agreement_found
+    from unif2ace.evaluation.realism import judge_drawn
     from unif2ace.evaluation.tasks import load_images, load_records
     from unif2ace.generation.contrast import in_training_words
     from unif2ace.io import atomic_write_text
@@ -81,14 +78,7 @@ def main() -> int:
                                      training_words=mode == "training words")
                 progress.update(1)
         faces[mode] = out
-        verdicts = inspect_images(out, progress=True, desc=f"detecting ({mode})")
-        wants = [a for _, a in asked for _ in range(args.seeds)]
-        agree = agreement_found(wants, judge_images(out), [bool(one_face(v, "dlib")) for v in verdicts])
-        rows[mode] = {**{f"{a}_agreement_nonface_wrong": agree["nonface_wrong"].get(a, {}).get("rate")
-                         for a in ("gender", "age_group")},
-                      **{f"{a}_agreement_found": agree["found_only"].get(a, {}).get("rate") for a in ("gender", "age_group")},
-                      "dlib_one_face": float(np.mean([bool(one_face(v, "dlib")) for v in verdicts])),
-                      "mtcnn_one_face": float(np.mean([bool(one_face(v, "mtcnn")) for v in verdicts]))}
+        rows[mode] = judge_drawn(out, [a for _, a in asked for _ in range(args.seeds)], f"detecting ({mode})")
         if features is not None:
             feats[mode] = features(_to_tensor(out))
     diff = None
@@ -107,7 +97,7 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
     lines = [f"User-typed prompts: {len(prompts)} ({changed} changed by training words) × {args.seeds} seeds", "",
-             f"| drawn | dlib finds one face | MTCNN finds one face | FID ({report['fid_reference']}) "
+             f"| drawn | dlib finds one face | MTCNN finds one face | FID ({report['fid_reference'] or 'no --data'}) "
              "| gender / age group, found faces | gender / age group, non-faces counted wrong |",
              "|---|---:|---:|---:|---:|---:|"]
     for mode, r in rows.items():

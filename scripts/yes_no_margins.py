@@ -19,18 +19,13 @@ import argparse
 from collections import defaultdict
 
 
-def main() -> int:
-    from unif2ace.evaluation.tasks import add_split_arguments
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_split_arguments(ap, batch_size=16)
-    ap.add_argument("--margins", type=float, nargs="+", default=[0, 5, 8, 10, 12, 15])
-    args = ap.parse_args()
-
+def decode_yes_no(args: argparse.Namespace) -> tuple:
+    """(pipe, images, items, plain answers, descriptions, second wordings) of a split's paraphrase yes/no
+    questions (``add_split_arguments``' options), each decoded once without grounding."""
     from unif2ace.evaluation.models import ask_images, caption_images
     from unif2ace.evaluation.tasks import open_split
-    from unif2ace.evaluation.understanding import _first_word, paraphrase_items
-    from unif2ace.generation.constraints import SECOND_WORDING, grounded_yes_no, mended_yes_no
+    from unif2ace.evaluation.understanding import paraphrase_items
+    from unif2ace.generation.constraints import SECOND_WORDING
 
     pipe, records, images = open_split(args)
     items = [(i, q) for i, q in paraphrase_items(records, args.seed) if q.kind == "yes/no"]
@@ -39,6 +34,21 @@ def main() -> int:
     captions = caption_images(pipe, images, args.batch_size, desc="descriptions")
     second = ask_images(pipe, images, [SECOND_WORDING["gender"]] * len(images), args.batch_size,
                         desc="second wording", grounded_answers=False, max_new_tokens=24)
+    return pipe, images, items, plain, captions, second
+
+
+def main() -> int:
+    from unif2ace.evaluation.tasks import add_split_arguments
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_split_arguments(ap, batch_size=16)
+    ap.add_argument("--margins", type=float, nargs="+", default=[0, 5, 8, 10, 12, 15])
+    args = ap.parse_args()
+
+    from unif2ace.evaluation.understanding import _first_word
+    from unif2ace.generation.constraints import grounded_yes_no, mended_yes_no
+
+    pipe, images, items, plain, captions, second = decode_yes_no(args)
     columns = ["off", *args.margins, *[f"{m:g}-flat" for m in args.margins]]  # "-flat": no shrink for the young
     right: dict[tuple, list[bool]] = defaultdict(list)
     for (i, q), answer in zip(items, plain):

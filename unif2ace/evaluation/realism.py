@@ -72,6 +72,25 @@ def agreement_found(asks: list[dict[str, Any]], judged: list[dict[str, Any]], fo
             "nonface_wrong": agreement(asks, _nonface_wrong(asks, judged, found))}
 
 
+def judge_drawn(images: list, asks: list[dict[str, Any]], desc: str = "detecting") -> dict[str, float | None]:
+    """The selection rule's numbers that need no reference photos, for faces drawn from prompts asking ``asks``:
+    how often dlib and MTCNN find exactly one face, and the labeller's gender and age-group agreement on the
+    found faces and with every non-face counted wrong (for scripts that draw a set two ways and compare)."""
+    from unif2ace.evaluation.detectors import inspect_images
+    from unif2ace.evaluation.faces import judge_images
+
+    verdicts = inspect_images(images, progress=True, desc=desc)
+    found = [bool(one_face(v, "dlib")) for v in verdicts]
+    agree = agreement_found(asks, judge_images(images), found)
+    out: dict[str, float | None] = {"dlib_one_face": float(np.mean(found)),
+                                    "mtcnn_one_face": float(np.mean([bool(one_face(v, "mtcnn")) for v in verdicts])),
+                                    "greyscale": float(np.mean([bool(v.get("greyscale")) for v in verdicts]))}
+    for a in ("gender", "age_group"):
+        out[f"{a}_agreement_found"] = agree["found_only"].get(a, {}).get("rate")
+        out[f"{a}_agreement_nonface_wrong"] = agree["nonface_wrong"].get(a, {}).get("rate")
+    return out
+
+
 def _nonface_wrong(asks: list[dict[str, Any]], judged: list[dict[str, Any]], found: list[bool]) -> list[dict]:
     """The verdicts with every attribute asked of a non-face seen as :data:`NO_FACE` (so counted wrong)."""
     return [v if f else {k: NO_FACE for k in ask} for ask, v, f in zip(asks, judged, found)]
