@@ -130,6 +130,9 @@ def test_training_words_draw_a_users_prompt_from_its_training_word_version(pipe)
     assert not same(images[0], typed[0]) and same(images[1], typed[1])  # a prompt in training words: as before
     with pytest.raises(ValueError, match="training_words"):
         pipe.generate(prompts, steps=3, training_words="yes")
+    # what each face is drawn from, said by the pipeline (the CLI and the server show it)
+    assert pipe.drawn_prompt("granny in b&w", training_words=True, greyscale_from_colour=True) == "old woman in color"
+    assert pipe.drawn_prompt("granny in b&w", training_words=False, greyscale_from_colour=False) == "granny in b&w"
 
 
 def test_the_folder_default_guidance_schedule_is_used_and_a_bad_one_is_named(model_dir, tmp_path):

@@ -106,7 +106,8 @@ def test_generate_takes_training_words(client, pipe):
     r = client.post("/v1/generate", json={**body, "training_words": True})
     want = pipe.generate(["a happy old woman"], steps=2, guidance_scale=1.5, seed=5)
     assert r.status_code == 200 and np.array_equal(decode(r.json()["images"][0]), np.asarray(want[0]))
-    assert r.json()["prompts"] == ["a cheerful grandmother"]  # the user's prompt is what the reply names
+    assert r.json()["prompts"] == ["a cheerful grandmother"]  # the user's prompt is what the reply names,
+    assert r.json()["drawn_prompts"] == ["a happy old woman"]  # and what it was drawn from
     r = client.post("/v1/generate", json={**body, "training_words": "often"})
     assert r.status_code == 422 and "training_words" in r.json()["error"]
 

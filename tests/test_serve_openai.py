@@ -73,6 +73,9 @@ def test_images_generate_is_the_pipelines(client, pipe):
     seed = first.model_extra["seed"]
     again = client.images.generate(prompt="an old man", size="auto", extra_body={"steps": 2, "seed": seed})
     assert first.data[0].b64_json == again.data[0].b64_json
+    # revised_prompt says what a face was drawn from: the prompt in the words the model was trained on
+    plain = client.images.generate(prompt="grandpa laughing", extra_body={"steps": 2, "seed": 1, "training_words": True})
+    assert plain.data[0].revised_prompt == "old man smiling"
 
 
 def test_images_generate_rejects_what_it_cannot_do(client):

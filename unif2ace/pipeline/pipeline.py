@@ -290,12 +290,8 @@ class UniF2ace:
             vectors = vectors.expand(len(prompts), -1) if len(ids) == 1 else vectors
             features = {"identity": vectors.repeat_interleave(per_prompt, 0)}
         generator = self._generator(seed, generator)
-        drawn = rows  # what the model draws each face from
-        if config.training_words:
-            plain = functools.cache(in_training_words)
-            drawn = [plain(p) for p in drawn]
-        if config.greyscale_when_asked and config.greyscale_from_colour:
-            drawn = [as_colour(p) for p in drawn]  # desaturated below
+        drawn_as = functools.cache(lambda p: self.drawn_prompt(p, config))
+        drawn = [drawn_as(p) for p in rows]  # what the model draws each face from (desaturated below when asked)
         codes = self.generate_codes(drawn, config, generator=generator, features=features, negative_prompts=negatives)
         images = self.decode_images(codes)
         if config.face_retries:
@@ -306,6 +302,14 @@ class UniF2ace:
         if c == 1:
             return images, None
         return images, self.score_texts(images, rows, align=False, codes=codes).view(-1, c)
+
+    def drawn_prompt(self, prompt: str, config: ImageGenerationConfig | None = None, **overrides) -> str:
+        """The prompt the model draws a face of ``prompt`` from: in training words (``training_words``:
+        "a cheerful grandmother" → "a happy old woman") and asking for colour where it asks for black and white
+        (``greyscale_from_colour``, desaturated after); ``prompt`` itself when neither applies."""
+        config = self.sampling_config(config, **overrides)
+        out = in_training_words(prompt) if config.training_words else prompt
+        return as_colour(out) if config.greyscale_when_asked and config.greyscale_from_colour else out
 
     def _redraw_nonfaces(self, rows: list[str], codes: torch.Tensor, images: list[Image.Image],
                          config: ImageGenerationConfig, generator: torch.Generator, features: dict | None,

@@ -3,7 +3,7 @@
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
                               "temperature", "candidates", "face_retries", "negative_prompt", "gender_contrast",
                               "age_contrast", "greyscale_from_colour", "training_words", "seed"}
-                        → {"images": [PNG data URLs], "seed"}
+                        → {"images": [PNG data URLs], "prompts", "drawn_prompts" (what each was drawn from), "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
                         (both also take JSON with base64 images / data URLs; see serve/openai_api.py)
@@ -187,7 +187,10 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         drawn = rows * config.candidates  # what the batch computes: every candidate
         images, seed = await _wait(batcher.submit(key, {"prompts": rows_prompts, "seed": req.seed}, rows=drawn),
                                    request)
-        return {"images": [_data_url(im) for im in images], "prompts": prompts, "seed": seed}
+        # what each prompt was drawn from (training words, colour for black and white), so a client can show it
+        drawn_prompts = [pipe.drawn_prompt(p, config) for p in prompts]
+        return {"images": [_data_url(im) for im in images], "prompts": prompts, "drawn_prompts": drawn_prompts,
+                "seed": seed}
 
     @app.post("/v1/caption")
     async def caption(request: Request):

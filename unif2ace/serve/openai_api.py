@@ -201,7 +201,8 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         if not isinstance(req.prompt, str):
             raise BadRequest("prompt must be one string (send n for several images)")
         out = await generate_route(req)
-        data = [{"b64_json": url.split(",", 1)[1], "revised_prompt": req.prompt} for url in out["images"]]
+        # the prompt the face was drawn from (training words: "a cheerful grandmother" → "a happy old woman")
+        data = [{"b64_json": url.split(",", 1)[1], "revised_prompt": out["drawn_prompts"][0]} for url in out["images"]]
         return {"created": int(time.time()), "data": data, "seed": out["seed"]}
 
     def _openai_messages(messages) -> tuple[str, list[dict]]:
