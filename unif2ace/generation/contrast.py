@@ -143,6 +143,11 @@ def _decade_years(m: re.Match) -> int:
     return int(m["num"]) if m["num"] else DECADE_WORDS[m["name"].lower()]
 
 
+def _decade_age(m: re.Match) -> int:
+    """The age a decade of life stands for ("in her sixties" 65, "in his early 30s" 32, "late 40s" 48)."""
+    return _decade_years(m) + {"early": 2, "mid": 5, "late": 8}.get((m["part"] or "").lower(), 5)
+
+
 def _stated_age(text: str) -> int | None:
     """The age ``text`` states: its first number of years, else a typical age for its subject's age word."""
     m = _YEARS.search(text)
@@ -151,7 +156,7 @@ def _stated_age(text: str) -> int | None:
     if _INFANT.search(text):
         return 0
     if m := _DECADE.search(text):  # "a lady in her sixties", "a woman in her 40s"
-        return _decade_years(m) + {"early": 2, "mid": 5, "late": 8}.get((m["part"] or "").lower(), 5)
+        return _decade_age(m)
     for m in _SUBJECT.finditer(text):
         group = _AGE_WORDS.get((m.group(1) or "").lower().replace(" ", "-")) or _HEAD_GROUP.get(m.group(2).lower())
         if group:
@@ -254,7 +259,7 @@ def in_training_words(text: str) -> str:
 
     def decade(m: re.Match) -> str:  # "in her seventies" → "aged 75", "in his early 30s" → "aged 32"
         inserted.add("aged")
-        return f"aged {_decade_years(m) + {'early': 2, 'mid': 5, 'late': 8}.get((m['part'] or '').lower(), 5)}"
+        return f"aged {_decade_age(m)}"
     out = _DECADE.sub(decade, out)
     if out == text:
         return text
