@@ -1,5 +1,6 @@
 """scripts/one_call.py: what one call's answers name, and the count of photos that got two; scripts/own_wordings.py's question files."""
 
+import re
 import runpy
 from pathlib import Path
 
@@ -55,4 +56,7 @@ def test_probe_wordings_diff_counts_changed_answers(tmp_path, capsys):
     assert diff["main"]([str(tmp_path / "old.txt"), str(tmp_path / "new.txt")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2 of 3 answers changed (2 wordings)" and lines[1] == "a | Male or female? | I can't tell. -> A woman."
-    assert len((SCRIPT.parent / "probe_wordings.txt").read_text().splitlines()) == 177
+    # the question file holds as many distinct, non-empty questions as the script's header says it asks
+    questions = (SCRIPT.parent / "probe_wordings.txt").read_text().splitlines()
+    stated = re.search(r"the (\d+) questions", (SCRIPT.parent / "probe_wordings.sh").read_text())
+    assert stated and len(questions) == int(stated[1]) == len(set(questions)) and all(q.strip() for q in questions)
