@@ -175,10 +175,10 @@ def run_generate(args: argparse.Namespace) -> int:
         parts = chunks(len(rows), args.batch_size)
         names = [f"prompt{i:02d}-{j:02d}.png" for i in range(len(args.prompts)) for j in range(args.num_images)]
         negative, identity = args.negative_prompt, args.identity
-    for prompt in dict.fromkeys(rows):
-        if config.training_words and (drawn := pipe.drawn_prompt(prompt, config)) != prompt:
-            log.info(f"{prompt!r} is drawn as {drawn!r} (the words the model was trained on; --no-training-words "
-                     "draws it as typed)")
+    for prompt in dict.fromkeys(rows):  # say what a face is drawn from when it is not the prompt as typed
+        if (drawn := pipe.drawn_prompt(prompt, config)) != prompt:
+            log.info(f"{prompt!r} is drawn as {drawn!r} (in the words the model was trained on, and in colour where "
+                     "black and white is asked, then desaturated: --no-training-words, --no-greyscale-from-colour)")
     log.info(f"seed {seed}" + (f" (chunk i uses seed + i; replay with --seed {seed})" if len(parts) > 1 else
                                f" (replay with --seed {seed})"))
     out = Path(args.out)

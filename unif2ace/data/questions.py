@@ -805,7 +805,7 @@ class Person:
         return self.he.capitalize()
 
 
-ETHNICITY_WORD = {"Indian": "South Asian"}  # the label's value as an answer says it
+ETHNICITY_WORD = {"Indian": "South Asian"}  # the label's value (the parser's for "South Asian") as answers say it
 
 
 def _gender_word(attrs: dict[str, Any]) -> str:

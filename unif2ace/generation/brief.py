@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 
-from unif2ace.data.questions import EMOTION_ADJ, _gender_word
+from unif2ace.data.questions import EMOTION_ADJ, ETHNICITY_WORD, _gender_word
 
-_ETHNICITY_WORD = {"Indian": "South Asian"}  # the parser's value for "South Asian", as the descriptions say it
 _AGE_ADJECTIVE = {"child": "young", "teen": "teenage", "young adult": "young", "middle-aged": "middle-aged",
                   "senior": "elderly"}
 _EXPRESSION = {**{e: f"looking {adj}" for e, adj in EMOTION_ADJ.items()}, "neutral": "with a neutral expression"}
@@ -68,7 +67,7 @@ def _sentence(attrs: dict, years: float | None) -> str:
     """"A 57-year-old White man, smiling, wearing glasses, in a black-and-white photo."."""
     head = [f"{round(years)}-year-old"] if years is not None and years >= 1 else []
     if "ethnicity" in attrs:
-        head.append(_ETHNICITY_WORD.get(attrs["ethnicity"], attrs["ethnicity"]))
+        head.append(ETHNICITY_WORD.get(attrs["ethnicity"], attrs["ethnicity"]))
     head.append(_noun(attrs, years))
     phrase = " ".join(head)
     extras = [e for e in (_expression(attrs), "wearing glasses" if attrs.get("glasses") else None,
@@ -84,7 +83,7 @@ def _words(attrs: dict, n: int) -> str:
     expression = "smiling" if attrs.get("smile") is True else _EXPRESSION_WORD.get(attrs.get("emotion"))
     picks = [("expression", expression), ("age", _AGE_ADJECTIVE.get(attrs.get("age_group"))),
              ("noun", _noun(attrs, None).split()[-1] if "gender" in attrs else None),
-             ("ethnicity", _ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
+             ("ethnicity", ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
              ("glasses", "bespectacled" if attrs.get("glasses") else None)]
     chosen, used = {}, 0
     for name, word in picks:
@@ -97,7 +96,7 @@ def _words(attrs: dict, n: int) -> str:
 
 
 _VALUE_WORD = {"emotion": lambda v: EMOTION_ADJ[v], "gender": lambda v: v,
-               "age_group": lambda v: {"teen": "teenager"}.get(v, v), "ethnicity": lambda v: _ETHNICITY_WORD.get(v, v)}
+               "age_group": lambda v: {"teen": "teenager"}.get(v, v), "ethnicity": lambda v: ETHNICITY_WORD.get(v, v)}
 
 
 def one_word(question: str, answer: str) -> str | None:

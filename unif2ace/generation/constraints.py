@@ -303,8 +303,10 @@ def _smile_agrees(emotion: str, smile: bool | None) -> bool | None:
     (and at ease, neither sad, neutral nor surprised); no smile is not happy. None when it says nothing of it."""
     if smile is None:
         return None
-    if emotion in ("happy", AT_EASE):  # a smile is at ease; no smile may be neutral
-        return smile if emotion == "happy" else (True if smile else None)
+    if emotion == "happy":
+        return smile
+    if emotion == AT_EASE:  # a smile is at ease; no smile may still be neutral
+        return True if smile else None
     return False if smile else None
 
 
@@ -1037,12 +1039,13 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
         # happy, not sad.")
         return None
     # "Is she relaxed?" of a woman described as happy: "Yes, she looks happy." (the described expression)
-    adjective = EMOTION_ADJ[own] if asked == AT_EASE and own is not None else EMOTION_ADJ.get(asked, asked)
+    word = EMOTION_ADJ.get(asked, asked)  # "at ease" has no label's adjective: it is its own
     if said == "yes":
-        return _yes_no(random.Random(question), True, f"{p.he} {looks} {adjective}.")
+        return _yes_no(random.Random(question), True,
+                       f"{p.he} {looks} {EMOTION_ADJ[own] if asked == AT_EASE and own is not None else word}.")
     if own is not None and not same_value("emotion", own, asked):
-        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}, not {EMOTION_ADJ.get(asked, asked)}.")
-    return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {EMOTION_ADJ.get(asked, asked)}.")
+        return _yes_no(random.Random(question), False, f"{p.he} {looks} {EMOTION_ADJ[own]}, not {word}.")
+    return _yes_no(random.Random(question), False, f"{p.he} {'do' if p.plural else 'does'} not look {word}.")
 
 
 def _verdicts(checked: dict, attrs: dict, caption: str, said: str, rest: str, second: str | None,
