@@ -156,6 +156,9 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("an infant girl, joyful", "a girl, happy"), ("an infant smiling", "a child smiling"),
     ("a grinning teen guy", "a smiling teen boy"), ("a middle aged mom, shocked", "a middle-aged woman, surprised"),
     ("A caucasian man in his seventies.", "A White man aged 75."), ("an old lady", "an old woman"),
+    # an expression after the subject becomes a modifier, as the attribute prompts write it
+    ("an old lady crying", "an old woman, sad"), ("a lady in her 70s crying", "a woman aged 75, sad"),
+    ("a crying toddler", "a sad child"), ("Grandma crying", "Old woman, sad"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

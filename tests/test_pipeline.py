@@ -454,6 +454,17 @@ def test_edit_returns_the_photo_at_full_resolution_changed_only_inside_the_mask(
     assert np.array_equal(np.asarray(res.image)[beyond], photo[beyond])
 
 
+def test_edit_draws_the_region_from_the_prompt_in_training_words(pipe, astronaut):
+    mask = Image.new("L", astronaut.size, 0)
+    mask.paste(255, (185, 130, 260, 168))
+    res = pipe.edit(astronaut, mask, "an old lady crying", seed=0, steps=3, training_words=True)
+    assert res.drawn_prompt == "an old woman, sad"
+    plain = pipe.edit(astronaut, mask, "an old woman, sad", seed=0, steps=3)
+    assert same(res.image, plain.image) and plain.drawn_prompt == "an old woman, sad"
+    typed = pipe.edit(astronaut, mask, "an old lady crying", seed=0, steps=3, training_words=False)
+    assert typed.drawn_prompt == "an old lady crying" and not same(typed.edited_crop, res.edited_crop)
+
+
 def test_identity_needs_a_face_expert(pipe, astronaut):
     with pytest.raises(ValueError, match="without a 'face' expert"):
         pipe.generate("x", identity_image=astronaut)

@@ -193,6 +193,21 @@ def test_edit(client):
     assert r.status_code == 422 and "prompt" in r.json()["error"]
 
 
+def test_edit_takes_training_words(client, pipe):
+    mask = Image.new("L", (512, 512), 0)
+    mask.paste(255, (185, 130, 260, 168))
+    files = {"image": ("a.png", ASTRONAUT, "image/png"), "mask": ("m.png", png(mask), "image/png")}
+    form = {"prompt": "an old lady crying", "seed": "3", "steps": "2"}
+    r = client.post("/v1/edit", files=files, data={**form, "training_words": "true"})
+    want = pipe.edit(Image.open(io.BytesIO(ASTRONAUT)), mask, "an old woman, sad", seed=3, steps=2)
+    assert r.status_code == 200 and r.json()["drawn_prompt"] == "an old woman, sad"
+    assert np.array_equal(decode(r.json()["image"]), np.asarray(want.image))
+    r = client.post("/v1/edit", files=files, data={**form, "training_words": "false"})
+    assert r.status_code == 200 and r.json()["drawn_prompt"] == "an old lady crying"
+    r = client.post("/v1/edit", files=files, data={**form, "training_words": "often"})
+    assert r.status_code == 422 and "training_words must be true or false" in r.json()["error"]
+
+
 def test_concurrent_requests_are_batched(client):
     batcher = client.app.state.batcher
     before = len(batcher.batch_sizes)

@@ -404,6 +404,35 @@ def test_send_a_generated_face_to_edit_and_describe(server, browser):
     assert missing == [] and browser.execute_script("return document.images.length") >= 4
 
 
+def test_training_words_say_what_was_drawn(server, browser):
+    """The training-words box starts at the model's default (off for the tiny model); ticked, a prompt in other
+    words is drawn from its training-word version, and the gallery and the edit result say so."""
+    load(browser, server, "generate")
+    box = el(browser, "training-words")
+    assert box.is_displayed() and not box.is_selected()
+    box.click()
+    el(browser, "count").clear()
+    el(browser, "count").send_keys("1")
+    el(browser, "prompt").send_keys("grandma crying" + Keys.ENTER)
+    wait_state(browser, "gallery")
+    drawn = el(browser, "gallery").find_elements(By.CSS_SELECTOR, ".run:first-child .run-head q.drawn")
+    assert [q.text for q in drawn] == ["old woman, sad"]
+    browser.find_element(By.CSS_SELECTOR, "#gallery .run:first-child .face button[aria-label='Edit face 1']").click()
+    WebDriverWait(browser, 10).until(lambda d: el(d, "canvas-wrap").is_displayed())
+    brush_stroke(browser, 80)
+    el(browser, "edit-btn").click()
+    wait_state(browser, "edit-result")
+    assert "The painted part was drawn as" in el(browser, "edit-note").text
+    assert el(browser, "edit-note").find_element(By.CSS_SELECTOR, "q.drawn").text == "old woman, sad"
+    # unticked, the prompt is drawn as typed and nothing more is said
+    open_tab(browser, "generate")
+    el(browser, "training-words").click()
+    el(browser, "prompt").clear()
+    el(browser, "prompt").send_keys("grandma crying" + Keys.ENTER)
+    wait_state(browser, "gallery")
+    assert not el(browser, "gallery").find_elements(By.CSS_SELECTOR, ".run:first-child .run-head q.drawn")
+
+
 def test_a_narrow_window(server, browser, shots):
     browser.set_window_size(400, 800)
     try:

@@ -34,9 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default: the model's)")
     p.add_argument("--greyscale-from-colour", action=argparse.BooleanOptionalAction, default=None,
                    help="draw a black-and-white prompt's face in colour, then desaturate it (default: the model's)")
-    p.add_argument("--training-words", action=argparse.BooleanOptionalAction, default=None,
-                   help="draw a prompt in words no training prompt uses ('a cheerful grandmother') from its "
-                        "training-word version ('a happy old woman') (default: the model's)")
+    _training_words_option(p)
     _guidance_options(p)
     p.add_argument("--graph", choices=("eager", "static", "cuda-graph"), default=None,
                    help="how a draw runs: eager (default), static (no host synchronisation), cuda-graph (on a GPU: "
@@ -56,10 +54,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
     e.add_argument("--guidance-schedule", choices=GUIDANCE_SCHEDULES, default=None,
                    help="how the guidance weight varies over the steps (default: the model's)")
+    _training_words_option(e)
     _guidance_options(e)
     e.add_argument("--no-align", action="store_true", help="the photo is already an aligned face crop")
     add_model_options(e)
     e.set_defaults(func=run_edit)
+
+
+def _training_words_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--training-words", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw a prompt in words no training prompt uses ('a cheerful grandmother') from its "
+                        "training-word version ('a happy old woman') (default: the model's)")
 
 
 def _guidance_options(p: argparse.ArgumentParser) -> None:
@@ -224,6 +229,9 @@ def run_edit(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     result.image.save(out)  # the photo at its own resolution, edited inside the mask
+    if result.drawn_prompt != args.prompt:
+        log.info(f"{args.prompt!r} is drawn as {result.drawn_prompt!r} (in the words the model was trained on: "
+                 "--no-training-words)")
     for warning in result.warnings:
         log.warning(f"warning: {warning}")
     print(out)

@@ -236,6 +236,10 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
 )]
 
 
+_AFTER_SUBJECT = re.compile(r"\b(wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|person|people|teenagers?|\d+)\s+"
+                            r"(happy|sad|surprised)\b", re.IGNORECASE)
+
+
 def in_training_words(text: str) -> str:
     """``text`` with the words users type for a face that no training prompt uses put in the training prompts'
     words ("A cheerful grandmother in her seventies." → "A happy old woman aged 75."): kin and polite nouns
@@ -263,6 +267,9 @@ def in_training_words(text: str) -> str:
     out = _DECADE.sub(decade, out)
     if out == text:
         return text
+    # an expression put in right after the subject is a modifier, as the attribute prompts write it
+    # ("an old lady crying" → "an old woman, sad", not "an old woman sad")
+    out = _AFTER_SUBJECT.sub(lambda m: f"{m[1]}, {m[2]}" if m[2].lower() in inserted else m[0], out)
 
     def article(m: re.Match) -> str:  # "an infant" → "a child", "a elderly" stays as the user wrote it
         word = m.group(3)

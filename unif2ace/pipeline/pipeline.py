@@ -76,13 +76,15 @@ class EditResult:
     face pasted back inside the mask (``paste_back=False``: the aligned crop, as before); ``crop`` and
     ``edited_crop`` the model's aligned square before and after; ``warnings`` say in plain words what the
     user should know (e.g. part of the mask lies outside the face crop and was not edited);
-    ``mask_outside_crop`` is that part, as a fraction of the mask's pixels."""
+    ``mask_outside_crop`` is that part, as a fraction of the mask's pixels; ``drawn_prompt`` the prompt the
+    region was drawn from (in training words with ``training_words``, as for ``generate``)."""
 
     image: Image.Image
     crop: Image.Image
     edited_crop: Image.Image
     warnings: list[str]
     mask_outside_crop: float
+    drawn_prompt: str
 
 
 class UniF2ace:
@@ -384,6 +386,8 @@ class UniF2ace:
         the inverse of the alignment warp into the photo at its original resolution, inside the mask
         only, with the seam feathered inwards (``FaceWarp.paste_back``): every pixel outside the mask
         is the photo's own. Part of the mask outside the face crop cannot be edited: the result warns.
+        With ``training_words`` the region is drawn from the prompt in training words, as ``generate`` draws
+        faces ("an old lady crying" → "an old woman, sad"); the result's ``drawn_prompt`` says what was drawn.
         """
         self._check_prompt(prompt, "prompt")
         config = self.sampling_config(config, **overrides)
@@ -407,12 +411,13 @@ class UniF2ace:
         f = self.image_size // h
         token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
-        out = self.generate_codes([prompt], config, seed=seed, generator=generator, init_codes=init,
+        drawn = in_training_words(prompt) if config.training_words else prompt
+        out = self.generate_codes([drawn], config, seed=seed, generator=generator, init_codes=init,
                                   negative_prompts=None if negative_prompt is None else [negative_prompt])
         edited = Image.composite(self.decode_images(out)[0], crop,
                                  Image.fromarray(pixel_mask.numpy().astype("uint8") * 255))
         result = warp.paste_back(edited, pil, photo_mask) if paste_back else edited
-        return EditResult(result, crop, edited, warnings, outside)
+        return EditResult(result, crop, edited, warnings, outside, drawn)
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write this pipeline as a model folder ``from_pretrained`` reads (weights, tokenizers,

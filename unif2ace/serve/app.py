@@ -10,7 +10,8 @@
     POST /v1/chat       JSON {"image", "messages"} → {"reply"}                           (serve/openai_api.py)
     GET  /v1/models, POST /v1/images/generations, POST /v1/chat/completions: OpenAI-compatible (openai_api.py)
     POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, guidance_schedule, temperature,
-                        seed → {"image"}
+                        gender_contrast, age_contrast, negative_prompt, training_words, align, seed
+                        → {"image", "warnings", "mask_outside_crop", "drawn_prompt"}
     GET  /health        model, device, queue length
     GET  /              the single web page
 
@@ -196,7 +197,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     async def caption(request: Request):
         form = await _form(request)
         photos = await _photos(form, "images")
-        align = _flag(form.get("align"), True)
+        align = _flag(form.get("align"), True, "align")
         crops = await run_in_threadpool(_crops, pipe, photos, align)
         captions = await _wait(batcher.submit(("text", limits.max_new_tokens),
                                               [(c, CAPTION_QUESTION) for c in crops], rows=len(crops)), request)
@@ -218,7 +219,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         if len(photos) != len(questions) or len(photos) > limits.max_images:
             raise BadRequest(f"{len(photos)} photos for {len(questions)} questions: give one question per photo "
                              f"(at most {limits.max_images}), one question for all, or one photo for all")
-        crops = await run_in_threadpool(_crops, pipe, photos, _flag(form.get("align"), True))
+        crops = await run_in_threadpool(_crops, pipe, photos, _flag(form.get("align"), True, "align"))
         answers = await _wait(batcher.submit(("text", limits.max_new_tokens), list(zip(crops, questions)),
                                              rows=len(crops)), request)
         return {"answers": answers, "questions": questions}
@@ -249,16 +250,19 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         seed = settings.pop("seed")
         for name, cast in (("gender_contrast", float), ("age_contrast", float)):
             settings[name] = _number(form.get(name), name, cast)
+        if form.get("training_words") is not None:
+            settings["training_words"] = _flag(form.get("training_words"), True, "training_words")
         negative = form.get("negative_prompt")
         if negative is not None and not isinstance(negative, str):
             raise BadRequest("negative_prompt must be text")
         if negative is not None:
             _check_text(negative, "negative_prompt", limits.max_prompt_chars, allow_empty=True)
-        payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True), seed=seed,
+        payload = dict(image=image, mask=mask, prompt=prompt, align=_flag(form.get("align"), True, "align"), seed=seed,
                        config=_sampling_config(pipe, settings), negative_prompt=negative)
         out = await _wait(batcher.submit(("edit", uuid.uuid4().hex), payload), request)
         # the photo at its (upload-limited) resolution, edited inside the mask; warnings in plain words
-        return {"image": _data_url(out.image), "warnings": out.warnings, "mask_outside_crop": out.mask_outside_crop}
+        return {"image": _data_url(out.image), "warnings": out.warnings, "mask_outside_crop": out.mask_outside_crop,
+                "drawn_prompt": out.drawn_prompt}
 
     # ------------------------------------------------------------------ request helpers
     async def _form(request: Request):
@@ -425,7 +429,7 @@ def _check_text(text: str, what: str, max_chars: int, allow_empty: bool = False)
         raise BadRequest(str(exc)) from None
 
 
-def _flag(value, default: bool) -> bool:
+def _flag(value, default: bool, name: str) -> bool:
     if value is None:
         return default
     if isinstance(value, bool):  # JSON bodies
@@ -434,7 +438,7 @@ def _flag(value, default: bool) -> bool:
         return True
     if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
         return False
-    raise BadRequest(f"expected true or false, got {value!r}")
+    raise BadRequest(f"{name} must be true or false, got {value!r}")
 
 
 def _number(value, name: str, cast):

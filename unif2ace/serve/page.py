@@ -16,7 +16,7 @@ from unif2ace.serve.progress import attach_progress
 STATIC = Path(__file__).resolve().parent / "static"
 # the sampling options the page has controls for (each also a /v1/generate field)
 PAGE_OPTIONS = ("steps", "guidance_scale", "guidance_schedule", "temperature", "gender_contrast", "age_contrast",
-                "candidates")
+                "candidates", "training_words")
 
 
 def attach_page(app, pipe, batcher, limits) -> None:

@@ -218,6 +218,8 @@ function applyDefaults() {
   if (!CONFIG) return;
   $("schedule").value = CONFIG.defaults.guidance_schedule || "";
   $("negative").value = "";
+  $("training-words-row").hidden = CONFIG.defaults.training_words === undefined;  // an older model folder
+  $("training-words").checked = CONFIG.defaults.training_words === true;
   for (const [id, field] of Object.entries(SLIDERS)) {
     const value = CONFIG.defaults[field];
     const row = $(id).closest(".slider");
@@ -241,6 +243,7 @@ function samplingSettings() {
   }
   if ($("schedule").value) out.guidance_schedule = $("schedule").value;
   if ($("negative").value.trim()) out.negative_prompt = $("negative").value.trim();
+  if (!$("training-words-row").hidden) out.training_words = $("training-words").checked;
   return out;
 }
 
@@ -284,6 +287,15 @@ function settingsText(req, seed) {
   return parts.join(" · ");
 }
 
+// "drawn as “…”" after a prompt the model drew from other words than typed (training words, colour)
+function drawnAs(parent, prompt, drawn, lead = " drawn as ", tail = "") {
+  if (typeof drawn !== "string" || drawn === prompt) return;
+  const q = document.createElement("q");
+  q.className = "drawn";
+  q.textContent = drawn;
+  parent.append(lead, q, tail);
+}
+
 function showRun(prompt, req, body) {
   $("gallery-empty").hidden = true;
   const run = document.createElement("div");
@@ -292,7 +304,9 @@ function showRun(prompt, req, body) {
   head.className = "run-head";
   const q = document.createElement("q");
   q.textContent = prompt;
-  head.append(q, ` — ${settingsText(req, body.seed)}`);
+  head.append(q);
+  drawnAs(head, prompt, (body.drawn_prompts || [])[0]);
+  head.append(` — ${settingsText(req, body.seed)}`);
   if (req.n > 1) head.append(` · ${req.n} images from one seed (ask for ${req.n} again to get them back)`);
   const faces = document.createElement("div");
   faces.className = "faces";
@@ -332,6 +346,7 @@ function showRun(prompt, req, body) {
       }
       if (req.guidance_schedule) $("schedule").value = req.guidance_schedule;
       $("negative").value = req.negative_prompt || "";
+      if (req.training_words !== undefined) $("training-words").checked = req.training_words;
       $("prompt").focus();
     });
     cap.append(download, edit, describe, reuse);
@@ -572,7 +587,7 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   form.append("align", $("edit-cropped").checked ? "false" : "true");
   const settings = samplingSettings();
   for (const field of ["steps", "guidance_scale", "guidance_schedule", "temperature", "gender_contrast", "age_contrast",
-                       "negative_prompt"]) {
+                       "negative_prompt", "training_words"]) {
     if (settings[field] !== undefined) form.append(field, settings[field]);
   }
   const seed = seedDigits($("edit-seed"));
@@ -584,6 +599,7 @@ $("edit-btn").addEventListener("click", () => editAction(async ({ signal, header
   // what the server says about the edit in words (e.g. part of the mask lies outside the face and was not edited)
   const notes = [].concat(body.warnings || [], body.warning || []).filter((w) => typeof w === "string");
   $("edit-note").textContent = notes.join(" ");
+  drawnAs($("edit-note"), prompt, body.drawn_prompt, `${notes.length ? " " : ""}The painted part was drawn as `, ".");
   $("edit-result").hidden = false;
 }));
 $("edit-prompt").addEventListener("keydown", (e) => { if (e.key === "Enter") $("edit-btn").click(); });
