@@ -3,7 +3,7 @@
     python scripts/photo_conditions.py --model unif2ace/assets/models/default --split test --out runs/conditions
 
 Each photo is changed as a photo taken otherwise would be (:data:`CONDITIONS`: placed in a larger picture,
-tilted, small, over-compressed, under- or over-exposed, washed out, black-and-white, soft, a grainy photo at
+tilted, on its side or upside down, small, over-compressed, under- or over-exposed, washed out, black-and-white, soft, a grainy photo at
 phone resolution) and described by
 ``pipe.caption(..., align=True)``, the path of ``unif2ace caption`` and the server. Per condition it prints:
 how often a face is found (the rest get the pipeline's "no face found" error), the gender and age group its
@@ -77,6 +77,10 @@ CONDITIONS = {
     "chip, aligned": lambda im, bg, s: im,
     "in a 640×480 picture": lambda im, bg, s: in_frame(im, bg, s),
     "in a picture, tilted 20°": lambda im, bg, s: in_frame(im, bg, s, degrees=20),
+    # a phone photo whose orientation tag was lost: the whole picture on its side or upside down
+    "in a picture, on its side (turned 90°)": lambda im, bg, s: in_frame(im, bg, s).rotate(90 if s % 2 else -90,
+                                                                                          expand=True),
+    "in a picture, upside down": lambda im, bg, s: in_frame(im, bg, s).rotate(180),
     "close-up (the face fills the photo)": lambda im, bg, s: close_up(im),
     "small face (60 px wide)": lambda im, bg, s: in_frame(im, bg, s, face_width=60 / FRAME[0]),
     "JPEG quality 10": lambda im, bg, s: jpeg(im, 10),

@@ -610,6 +610,10 @@ def test_i_wonder_if_asks_yes_or_no(question, polar):
 @pytest.mark.parametrize("message, other", [
     ("¿Cuántos años tiene esta persona?", True), ("Quel âge a cette personne?", True), ("Wie alt ist diese Person?", True),
     ("Ist sie glücklich?", True), ("Сколько лет этому человеку?", True), ("这个人多大了？", True),
+    # function words the English word list holds as borrowings ("es", "una", "oder") do not make them English
+    ("¿Es un hombre o una mujer?", True), ("Ist das ein Mann oder eine Frau?", True),
+    ("Est-ce un homme ou une femme?", True), ("È un uomo o una donna?", True),
+    ("Is this person Latino, like de la Cruz?", False), ("Is this Che Guevara?", False), ("Um, is he smiling?", False),
     # typos, chat spellings, names and lone words stay English
     ("Whats the age of the persn in the pic?", False), ("how old r u", False), ("Is this Barack Obama?", False),
     ("Smilng?", False), ("Is she a señorita?", False), ("ok", False),

@@ -700,6 +700,27 @@ def test_a_face_turned_past_the_upright_detector_is_found_and_levelled(astronaut
     assert np.abs(crop - reference).mean() < 1.2 * np.abs(near - reference).mean() < 0.5 * np.abs(unaligned - reference).mean()
 
 
+def test_a_photo_on_its_side_or_upside_down_is_read_upright(astronaut):
+    """A phone photo whose orientation tag was lost lies on its side or upside down: the quarter-turned looks
+    find the face, and the warp turns it upright (its angle the upright photo's minus the turn, modulo 360°), so
+    the crop is the upright one."""
+    from unif2ace.pipeline.faces import face_warp
+
+    def coarse(im):
+        return np.asarray(im.resize((16, 16), Image.BOX), np.float64)
+
+    upright = face_warp(astronaut, 64)
+    reference = coarse(prepare_face(astronaut, 64)[0])
+    near = coarse(prepare_face(astronaut.rotate(5, Image.BICUBIC, expand=True), 64)[0])
+    for degrees in (90, -90, 180):
+        turned = astronaut.rotate(degrees, expand=True)  # exact: a quarter turn moves whole pixels
+        warp = face_warp(turned, 64)
+        off = (_warp_angle(warp) - _warp_angle(upright) + degrees + 180) % 360 - 180
+        assert abs(off) < 3 and warp.scale == pytest.approx(upright.scale, rel=0.03)
+        crop = coarse(prepare_face(turned, 64)[0])
+        assert np.abs(crop - reference).mean() < 1.2 * np.abs(near - reference).mean()
+
+
 def test_an_overexposed_face_is_found_on_the_equalised_look(astronaut):
     from PIL import ImageEnhance
 

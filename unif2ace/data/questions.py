@@ -305,18 +305,34 @@ def spelled(question: str) -> str:
 ENGLISH_ONLY = "I can only answer questions in English. Please ask in English, for example: \"How old is this person?\""
 
 
+# Function words of the languages users most often write in besides English (Spanish, French, German, Italian,
+# Portuguese, Dutch) that the English word list also holds as rare or borrowed words ("es", "una", "de", "oder",
+# "persona" is a content word and stays): they count as English for no message. Words English users type in
+# English questions ("a", "die", "hat", "um", "er", "me", "so", "met") are not here.
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    "es un una unos unas el los las del al que con por para su sus se lo le muy esta este está tiene lleva qué cómo "
+    "est une il ils elle elles les des du et ou ce cette ces qui quel quelle sont pas avec dans sur "
+    "ist das ein eine einen der den dem und oder nicht sie wie mit diese dieser dieses "
+    "che di gli questa questo sono lei lui della "
+    "uma os ele ela tem essa esse "
+    "een het deze dit hij zij heeft".split())
+
+
 def not_english(message: str) -> bool:
     """Whether a message is written in another language than English ("¿Cuántos años tiene esta persona?",
     "Quel âge a cette personne?", "Сколько лет этому человеку?"): at most two in five of its words are
     English or the questions' own, counting words of two letters or more, of which there are at least two
-    (or any in a script other than Latin). Typos ("Whats the age of the persn?") and names ("Is this
-    Barack Obama?") leave enough English words; a lone unknown word ("Smilng?") is not judged."""
+    (or any in a script other than Latin); another language's function words (:data:`_FOREIGN_FUNCTION_WORDS`:
+    "es", "una", "oder") never count as English, although the English word list holds them. Typos ("Whats
+    the age of the persn?") and names ("Is this Barack Obama?") leave enough English words; a lone unknown
+    word ("Smilng?") is not judged."""
     words = [w for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", message.lower()) if len(w) >= 2]
     other_script = any(not ("a" <= c <= "z" or "\u00c0" <= c <= "\u024f" or c == "'") for w in words for c in w)
     if not words or len(words) < 2 and not other_script:
         return False
     known, _ = _vocabulary()
-    return sum(w in known or w in _english() for w in words) <= 0.4 * len(words)
+    english = sum((w in known or w in _english()) and w not in _FOREIGN_FUNCTION_WORDS for w in words)
+    return english <= 0.4 * len(words)
 
 
 # a negative question ("Isn't she smiling?", "Doesn't he look old?"): asked plainly, its Yes means the same

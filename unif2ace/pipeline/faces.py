@@ -216,8 +216,9 @@ def detect_face(rgb: np.ndarray, threshold: float = 0.0):
 
 # A face HOG's upright detector misses is looked for again in other copies of the photo, cheapest first:
 # contrast equalised (an over- or under-exposed photo), turned by each of TILTS degrees (a tilted head: the
-# detector is trained on faces within about 15° of upright), then upsampled twice (a small or soft face).
-TILTS = (-25.0, 25.0)
+# detector is trained on faces within about 15° of upright; then a photo lying on its side or upside down,
+# as a phone photo whose orientation tag was lost is), then upsampled twice (a small or soft face).
+TILTS = (-25.0, 25.0, 90.0, -90.0, 180.0)
 SMALL_SIDE = 640  # photos up to this side also get the turned looks upsampled and the look upsampled twice
 
 
@@ -235,7 +236,8 @@ def detect_faces(rgb: np.ndarray, threshold: float = 0.0):
     clearest, or too small to be found, is not counted.
 
     When the photo as given (and upsampled once) shows no face, the same detector looks again at its
-    copy with equalised contrast, then at copies turned by :data:`TILTS` degrees, then at the photo
+    copy with equalised contrast, then at copies turned by :data:`TILTS` degrees (a tilted head, then a
+    photo on its side or upside down), then at the photo
     upsampled twice, and takes the first that finds one (the box and landmarks are mapped back to the
     photo's pixels; a turned copy's box is the square of the same side around the face's centre). UTKFace
     photos made brighter, tilted by 20° or JPEG-compressed, and chips that the first look missed, are found
