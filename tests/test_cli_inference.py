@@ -51,10 +51,17 @@ def test_generate_writes_images(files, capsys):
         "an old man, black and white photo", seed=3, steps=3, greyscale_from_colour=True)[0]
     assert np.array_equal(np.asarray(Image.open(grey / "prompt00-00.png")), np.asarray(want))
     plain = files / "plain"
+    capsys.readouterr()
     assert main(["generate", "grandpa laughing", "--out", str(plain), "--model", str(files / "model"),
                  "--seed", "3", "--steps", "3", "--training-words", "--dtype", "float32"]) == 0
+    said = capsys.readouterr().err
     want = UniF2ace.from_pretrained(files / "model", dtype="float32").generate("old man smiling", seed=3, steps=3)[0]
     assert np.array_equal(np.asarray(Image.open(plain / "prompt00-00.png")), np.asarray(want))
+    assert "'grandpa laughing' is drawn as 'old man smiling'" in said
+    # a prompt in another language is drawn, with a warning that says so
+    assert main(["generate", "una mujer sonriente", "--out", str(files / "es"), "--model", str(files / "model"),
+                 "--seed", "3", "--steps", "1"]) == 0
+    assert "warning: 'una mujer sonriente' does not read as English" in capsys.readouterr().err
 
 
 def test_caption_and_ask(files, capsys):

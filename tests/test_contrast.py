@@ -174,7 +174,7 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
     from unif2ace.data.captions import write_caption
     from unif2ace.data.records import FaceRecord, Label
     from unif2ace.evaluation.tasks import short_prompt
-    from unif2ace.generation.contrast import in_training_words
+    from unif2ace.generation.contrast import in_training_words, language_warning
     from unif2ace.training.data import attribute_prompt, frame_prompt
 
     rng = np.random.default_rng(0)
@@ -189,5 +189,31 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
                                 attributes={k: Label(v) for k, v in attrs.items()})
             for text in (caption, frame_prompt(attribute_prompt(record, rng), rng), short_prompt(attrs)[0]):
                 assert in_training_words(text) == text
+                assert language_warning(text) is None  # and none reads as another language
                 checked += 1
     assert checked == 8 * 24 * 3
+
+
+@pytest.mark.parametrize("prompt, warned", [
+    ("una mujer sonriente de 30 años", True), ("eine lächelnde Frau", True), ("une femme souriante", True),
+    ("a smiling woman with red hair", False), ("a portrait of Li Wei smiling", False), ("a cheerful abuela", False),
+    ("a bald guy w/ beard", False), ("kid", False),
+])
+def test_language_warning_names_a_prompt_not_in_english(prompt, warned):
+    from unif2ace.generation.contrast import language_warning
+
+    warning = language_warning(prompt)
+    assert (warning is not None) == warned
+    if warned:
+        assert prompt in warning and "English" in warning
+
+
+def test_language_warning_stays_quiet_for_the_user_prompt_sets():
+    from pathlib import Path
+
+    from unif2ace.generation.contrast import language_warning
+
+    for name in ("user_prompts.tsv", "user_prompts_test.tsv"):
+        lines = (Path(__file__).resolve().parents[1] / "scripts" / name).read_text().splitlines()
+        prompts = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+        assert len(prompts) == 32 and not any(language_warning(p) for p in prompts)

@@ -34,6 +34,10 @@ def test_each_condition_changes_the_photo_as_named(script, astronaut):
     assert out["chip, aligned"] is astronaut
     for name in ("in a 640×480 picture", "in a picture, tilted 20°", "small face (60 px wide)"):
         assert out[name].size == script["FRAME"]
+    # the same picture on its side (a quarter turn, whose way alternates with the photo's index) and upside down
+    picture = np.asarray(out["in a 640×480 picture"])
+    assert np.array_equal(np.asarray(out["in a picture, on its side (turned 90°)"]), np.rot90(picture, 1))
+    assert np.array_equal(np.asarray(out["in a picture, upside down"]), np.rot90(picture, 2))
     phone = np.asarray(out["high resolution (1600 px, grain)"], np.float64)
     smooth = np.asarray(astronaut.resize((1600, 1600), Image.BICUBIC), np.float64)
     assert phone.shape == (1600, 1600, 3) and 5 < (phone - smooth).std() < 12  # σ 8 grain, and JPEG's own

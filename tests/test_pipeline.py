@@ -463,6 +463,8 @@ def test_edit_draws_the_region_from_the_prompt_in_training_words(pipe, astronaut
     assert same(res.image, plain.image) and plain.drawn_prompt == "an old woman, sad"
     typed = pipe.edit(astronaut, mask, "an old lady crying", seed=0, steps=3, training_words=False)
     assert typed.drawn_prompt == "an old lady crying" and not same(typed.edited_crop, res.edited_crop)
+    assert res.warnings == [] and "does not read as English" in pipe.edit(astronaut, mask, "una barba", seed=0,
+                                                                          steps=1).warnings[0]
 
 
 def test_identity_needs_a_face_expert(pipe, astronaut):

@@ -193,6 +193,14 @@ def test_edit(client):
     assert r.status_code == 422 and "prompt" in r.json()["error"]
 
 
+def test_generate_warns_of_a_prompt_not_in_english(client):
+    r = client.post("/v1/generate", json={"prompt": ["una mujer sonriente", "a smiling woman"], "steps": 1, "seed": 2})
+    assert r.status_code == 200 and len(r.json()["images"]) == 2
+    assert len(r.json()["warnings"]) == 1 and "'una mujer sonriente' does not read as English" in r.json()["warnings"][0]
+    r = client.post("/v1/generate", json={"prompt": "a smiling woman", "steps": 1, "seed": 2})
+    assert r.status_code == 200 and r.json()["warnings"] == []
+
+
 def test_edit_takes_training_words(client, pipe):
     mask = Image.new("L", (512, 512), 0)
     mask.paste(255, (185, 130, 260, 168))

@@ -431,6 +431,13 @@ def test_training_words_say_what_was_drawn(server, browser):
     el(browser, "prompt").send_keys("grandma crying" + Keys.ENTER)
     wait_state(browser, "gallery")
     assert not el(browser, "gallery").find_elements(By.CSS_SELECTOR, ".run:first-child .run-head q.drawn")
+    assert not el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run:first-child .run-warning").is_displayed()
+    # a prompt in another language is drawn, and the run says the model reads English only
+    el(browser, "prompt").clear()
+    el(browser, "prompt").send_keys("una mujer sonriente" + Keys.ENTER)
+    wait_state(browser, "gallery")
+    warning = el(browser, "gallery").find_element(By.CSS_SELECTOR, ".run:first-child .run-warning")
+    assert warning.is_displayed() and "does not read as English" in warning.text
 
 
 def test_a_narrow_window(server, browser, shots):

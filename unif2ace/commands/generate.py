@@ -162,6 +162,7 @@ def run_generate(args: argparse.Namespace) -> int:
     overrides: dict = {}  # checked before the model loads (a bad value fails in a second), under the clock
     pipe = load_pipeline(args, before=lambda: overrides.update(sampling_overrides(args)))
     from unif2ace.generation import ImageGenerationConfig  # torch: imported under load_pipeline's clock
+    from unif2ace.generation.contrast import language_warning
     from unif2ace.pipeline.pipeline import MAX_SEED, new_seed
 
     if replay is not None:
@@ -181,6 +182,8 @@ def run_generate(args: argparse.Namespace) -> int:
         names = [f"prompt{i:02d}-{j:02d}.png" for i in range(len(args.prompts)) for j in range(args.num_images)]
         negative, identity = args.negative_prompt, args.identity
     for prompt in dict.fromkeys(rows):  # say what a face is drawn from when it is not the prompt as typed
+        if warning := language_warning(prompt):
+            log.warning(f"warning: {warning}")
         if (drawn := pipe.drawn_prompt(prompt, config)) != prompt:
             log.info(f"{prompt!r} is drawn as {drawn!r} (in the words the model was trained on, and in colour where "
                      "black and white is asked, then desaturated: --no-training-words, --no-greyscale-from-colour)")

@@ -278,3 +278,15 @@ def in_training_words(text: str) -> str:
         return _match_case(indefinite_article(word), m.group(1)) + m.group(2) + word
 
     return _ARTICLE.sub(article, out)
+
+
+def language_warning(prompt: str) -> str | None:
+    """One line for a prompt that does not read as English (``data.questions.not_english``: "una mujer sonriente",
+    "eine lächelnde Frau"), which the model, trained on English prompts only, draws as a pale smear; None for an
+    English prompt (typos, names and words no training prompt uses included)."""
+    from unif2ace.data.questions import not_english
+
+    if not not_english(prompt):
+        return None
+    return (f"{prompt!r} does not read as English: the model was trained on English prompts only and will not follow "
+            "it; write the prompt in English")

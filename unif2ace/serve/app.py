@@ -3,7 +3,8 @@
     POST /v1/generate   JSON {"prompt": str | [str], "n", "steps", "guidance_scale", "guidance_schedule",
                               "temperature", "candidates", "face_retries", "negative_prompt", "gender_contrast",
                               "age_contrast", "greyscale_from_colour", "training_words", "seed"}
-                        → {"images": [PNG data URLs], "prompts", "drawn_prompts" (what each was drawn from), "seed"}
+                        → {"images": [PNG data URLs], "prompts", "drawn_prompts" (what each was drawn from),
+                           "warnings" (e.g. a prompt not in English), "seed"}
     POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
     POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
                         (both also take JSON with base64 images / data URLs; see serve/openai_api.py)
@@ -75,6 +76,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
     from starlette.datastructures import UploadFile as StarletteUpload
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from unif2ace.generation.contrast import language_warning
     from unif2ace.pipeline import NoFaceError
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION, new_seed
     from unif2ace.serve.batcher import Batcher
@@ -190,8 +192,9 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                                    request)
         # what each prompt was drawn from (training words, colour for black and white), so a client can show it
         drawn_prompts = [pipe.drawn_prompt(p, config) for p in prompts]
+        warnings = [w for p in dict.fromkeys(prompts) if (w := language_warning(p))]  # e.g. a prompt not in English
         return {"images": [_data_url(im) for im in images], "prompts": prompts, "drawn_prompts": drawn_prompts,
-                "seed": seed}
+                "warnings": warnings, "seed": seed}
 
     @app.post("/v1/caption")
     async def caption(request: Request):

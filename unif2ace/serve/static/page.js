@@ -308,6 +308,13 @@ function showRun(prompt, req, body) {
   drawnAs(head, prompt, (body.drawn_prompts || [])[0]);
   head.append(` — ${settingsText(req, body.seed)}`);
   if (req.n > 1) head.append(` · ${req.n} images from one seed (ask for ${req.n} again to get them back)`);
+  // what the server says about the prompt in words (e.g. it is not in English, which the model was trained on)
+  const notes = (body.warnings || []).filter((w) => typeof w === "string");
+  const warning = document.createElement("p");
+  warning.className = "run-warning";
+  warning.setAttribute("role", "status");
+  warning.textContent = notes.join(" ");
+  warning.hidden = !notes.length;
   const faces = document.createElement("div");
   faces.className = "faces";
   body.images.forEach((src, i) => {
@@ -353,7 +360,7 @@ function showRun(prompt, req, body) {
     fig.append(img, cap);
     faces.appendChild(fig);
   });
-  run.append(head, faces);
+  run.append(head, warning, faces);
   $("gallery").prepend(run);
   if (run.getBoundingClientRect().top > window.innerHeight) run.scrollIntoView({ behavior: "smooth" });  // narrow
   while ($("gallery").children.length > 12) $("gallery").lastElementChild.remove();  // keep the page light
