@@ -403,7 +403,7 @@ class UniF2ace:
             raise ValueError("the mask is empty (no white pixels in the face crop): mark the region to edit in white")
         photo_mask = np.asarray(mask_img) > 127
         outside = float((photo_mask & ~warp.footprint(pil.size)).sum() / max(int(photo_mask.sum()), 1))
-        warnings = [w] if (w := language_warning(prompt)) else []
+        warnings = [note] if (note := language_warning(prompt)) else []
         if outside > 0:
             warnings.append(f"{outside:.0%} of the mask lies outside the face crop and was left unchanged: "
                             "only the face and its close surroundings can be edited")
