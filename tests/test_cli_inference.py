@@ -61,7 +61,8 @@ def test_generate_writes_images(files, capsys):
     # a prompt in another language is drawn, with a warning that says so
     assert main(["generate", "una mujer sonriente", "--out", str(files / "es"), "--model", str(files / "model"),
                  "--seed", "3", "--steps", "1"]) == 0
-    assert "warning: 'una mujer sonriente' does not read as English" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "warning: 'una mujer sonriente' does not read as English" in said and "warning: warning" not in said
 
 
 def test_caption_and_ask(files, capsys):
@@ -89,6 +90,15 @@ def test_edit(files, capsys):
     assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "a thick beard", "--out", str(out),
                  "--model", str(files / "model"), "--seed", "0"]) == 0
     assert Image.open(out).size == Image.open(files / "astronaut.png").size  # the photo, edited inside the mask
+    # what the region was drawn from, and a prompt not in English, each said once
+    capsys.readouterr()
+    assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "grandma laughing", "--out", str(out),
+                 "--model", str(files / "model"), "--seed", "0", "--steps", "1", "--training-words"]) == 0
+    assert "'grandma laughing' is drawn as 'old woman smiling'" in capsys.readouterr().err
+    assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "una barba", "--out", str(out),
+                 "--model", str(files / "model"), "--seed", "0", "--steps", "1"]) == 0
+    said = capsys.readouterr().err
+    assert "warning: 'una barba' does not read as English" in said and "warning: warning" not in said
 
 
 def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):

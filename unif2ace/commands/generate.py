@@ -183,7 +183,7 @@ def run_generate(args: argparse.Namespace) -> int:
         negative, identity = args.negative_prompt, args.identity
     for prompt in dict.fromkeys(rows):  # say what a face is drawn from when it is not the prompt as typed
         if warning := language_warning(prompt):
-            log.warning(f"warning: {warning}")
+            log.warning(warning)
         if (drawn := pipe.drawn_prompt(prompt, config)) != prompt:
             log.info(f"{prompt!r} is drawn as {drawn!r} (in the words the model was trained on, and in colour where "
                      "black and white is asked, then desaturated: --no-training-words, --no-greyscale-from-colour)")
@@ -236,6 +236,6 @@ def run_edit(args: argparse.Namespace) -> int:
         log.info(f"{args.prompt!r} is drawn as {result.drawn_prompt!r} (in the words the model was trained on: "
                  "--no-training-words)")
     for warning in result.warnings:
-        log.warning(f"warning: {warning}")
+        log.warning(warning)
     print(out)
     return 0
