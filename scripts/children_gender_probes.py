@@ -41,7 +41,7 @@ def main() -> int:
 
     from unif2ace.data.store import FaceStore
     from unif2ace.encoders.semantic import FIDInceptionEncoder
-    from unif2ace.evaluation.probe import _with_bias, fit_logistic, given_labels
+    from unif2ace.evaluation.probe import ProbeJudge, fit_logistic, given_labels
     from unif2ace.progress import bar
 
     if args.threads:
@@ -89,13 +89,17 @@ def main() -> int:
     print(f"children (age ≤ {args.max_age}): train {len(rows['train'])}, val {len(rows['val'])}, "
           f"test {len(rows['test'])}; gender accuracy of a linear probe\n")
     print("| features | L2 | val | test |\n|---|---:|---:|---:|")
+    genders = ["male", "female"]  # class k is the label y == k
     for name in ("dlib-128", "fid-inception-2048", "both"):
         train = features["train"][0][name]
-        mu, sd = train.mean(0), train.std(0) + 1e-6
+        mean, std = train.mean(0), train.std(0).clamp_min(1e-6)  # standardised as evaluation.probe.fit_probe does
         for l2 in args.l2:
-            w = fit_logistic((train - mu) / sd, features["train"][1], 2, l2=l2)
-            acc = [float(((_with_bias((features[s][0][name] - mu) / sd) @ w).argmax(1) == features[s][1])
-                         .double().mean()) for s in ("val", "test")]
+            w = fit_logistic((train - mean) / std, features["train"][1], 2, l2=l2)
+            probe = ProbeJudge(mean, std, {"gender": (genders, w)}, len(train), name)
+            acc = []
+            for s in ("val", "test"):
+                said = [genders.index(v["gender"]) for v in probe.predict(features[s][0][name])]
+                acc.append(sum(a == b for a, b in zip(said, features[s][1].tolist())) / len(said))
             print(f"| {name} | {l2:g} | {100 * acc[0]:.1f}% | {100 * acc[1]:.1f}% |", flush=True)
     return 0
 

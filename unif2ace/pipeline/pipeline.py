@@ -311,8 +311,13 @@ class UniF2ace:
         "a cheerful grandmother" → "a happy old woman") and asking for colour where it asks for black and white
         (``greyscale_from_colour``, desaturated after); ``prompt`` itself when neither applies."""
         config = self.sampling_config(config, **overrides)
-        out = in_training_words(prompt) if config.training_words else prompt
+        out = self._in_words(prompt, config)
         return as_colour(out) if config.greyscale_when_asked and config.greyscale_from_colour else out
+
+    @staticmethod
+    def _in_words(prompt: str, config: ImageGenerationConfig) -> str:
+        """``prompt`` in training words when ``config.training_words`` (what ``generate`` and ``edit`` share)."""
+        return in_training_words(prompt) if config.training_words else prompt
 
     def _redraw_nonfaces(self, rows: list[str], codes: torch.Tensor, images: list[Image.Image],
                          config: ImageGenerationConfig, generator: torch.Generator, features: dict | None,
@@ -412,7 +417,7 @@ class UniF2ace:
         f = self.image_size // h
         token_mask = pixel_mask.view(h, f, w, f).any(3).any(1).reshape(1, h * w).to(self.device)
         init = torch.where(token_mask, torch.full_like(codes, self.config.codebook_size), codes)
-        drawn = in_training_words(prompt) if config.training_words else prompt
+        drawn = self._in_words(prompt, config)  # an edit is not desaturated, so no colour draw
         out = self.generate_codes([drawn], config, seed=seed, generator=generator, init_codes=init,
                                   negative_prompts=None if negative_prompt is None else [negative_prompt])
         edited = Image.composite(self.decode_images(out)[0], crop,
