@@ -2,14 +2,14 @@
 # Train recipes on one GPU, side by side (the project's small models leave a GPU mostly idle, so
 # two runs cost little more than one), then cast each run's best evaluation to fp16.
 #
-#   scripts/gpu-train.sh pack                              # here: copy what the runs need into .carry/ (25 MB, ignored)
+#   scripts/gpu-train.sh pack                              # here: copy what the runs need into .carry/ (18 MB, ignored)
 #   scripts/gpu-train.sh run OUT [RECIPE[@INIT] ...]       # on the GPU machine (or any machine with .carry/)
 #
 # Each run is a recipe, optionally with @FOLDER to start from that model folder (model.init=FOLDER).
 # Without any, it trains the default model's first GPU stage and its wider sibling, as shipped:
 #   recipes/face-gpu.yaml@unif2ace/assets/models/default recipes/face-gpu-wide.yaml
 # `run` needs only this checkout, .carry/ and a Python with torch, numpy, safetensors, pyyaml, tqdm
-# and tokenizers (no install: PYTHONPATH is the checkout). It rebuilds runs/data/utkface from
+# and tokenizers (no install: PYTHONPATH is the checkout and .carry/site, where pack puts pyspellchecker). It rebuilds runs/data/utkface from
 # .carry/, trains every recipe at once into runs/NAME (NAME: the recipe's file name), exports each
 # run's best evaluation in fp16 and writes into OUT:
 #   NAME.safetensors.part-*   (fp16 weights, in 15 MiB pieces; rejoin with cat OUT/NAME.safetensors.part-* > NAME.safetensors)
@@ -28,11 +28,31 @@ pack() {
     for f in "$DATA"/records.jsonl "$DATA"/shards/codes/face-f8.index.json "$DATA"/shards/features/dlib-128.index.json; do
         [ -f "$f" ] || { echo "missing $f: build the dataset, its face-f8 codes and dlib features first (README, model card)" >&2; exit 1; }
     done
-    rm -rf .carry && mkdir -p .carry/utkface/shards/codes .carry/utkface/shards/features
+    local py=${PYTHON:-.venv/bin/python}
+    rm -rf .carry && mkdir -p .carry/utkface/shards/codes .carry/utkface/shards/features .carry/site
     cp "$DATA"/manifest.json "$DATA"/splits.json .carry/utkface/
     xz -T2 -6 -c "$DATA"/records.jsonl > .carry/utkface/records.jsonl.xz
-    cp "$DATA"/shards/codes/face-f8* .carry/utkface/shards/codes/
+    cp "$DATA"/shards/codes/face-f8*.index.json .carry/utkface/shards/codes/
     cp "$DATA"/shards/features/dlib-128* .carry/utkface/shards/features/
+    # codes (face-f8, -flip, -grey) as uint16 and xz: 55 MB of int64 → 10 MB, so that the checkout, .carry/
+    # and the shipped weights stay under the device tool's 64 MiB
+    "$py" - "$DATA"/shards/codes .carry/utkface/shards/codes <<'PY'
+import lzma, pathlib, sys
+import numpy as np
+from safetensors.numpy import load, save
+src, dst = map(pathlib.Path, sys.argv[1:])
+for f in sorted(src.glob("face-f8*.safetensors")):
+    from safetensors import safe_open
+    with safe_open(str(f), "np") as fh:
+        meta = dict(fh.metadata() or {})
+    arrays = load(f.read_bytes())
+    assert all(a.min() >= 0 and a.max() < 2**16 for a in arrays.values()), f"{f}: codes outside uint16"
+    meta["packed_from"] = ",".join(f"{k}:{a.dtype}" for k, a in arrays.items())
+    packed = save({k: a.astype(np.uint16) for k, a in arrays.items()}, metadata=meta)
+    (dst / (f.name + ".u16.xz")).write_bytes(lzma.compress(packed, preset=6))
+PY
+    # pyspellchecker's English list (a dependency the GPU image lacks), without its other languages
+    "$py" -c "import os, shutil, spellchecker as s; d = os.path.dirname(s.__file__); shutil.copytree(d, '.carry/site/spellchecker', ignore=lambda p, n: [x for x in n if x == '__pycache__' or (x.endswith('.json.gz') and x != 'en.json.gz')])"
     du -sh .carry
 }
 
@@ -49,7 +69,26 @@ run() {
     mkdir -p "$out" "$DATA" runs/gpu-logs
     cp -r .carry/utkface/. "$DATA"/
     export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
+    export PYTHONPATH=$PWD/.carry/site:$PYTHONPATH
     "$py" -c "import lzma, os, shutil; shutil.copyfileobj(lzma.open('$DATA/records.jsonl.xz'), open('$DATA/records.jsonl', 'wb')); os.remove('$DATA/records.jsonl.xz')"
+    "$py" - "$DATA"/shards/codes <<'PY'
+import lzma, pathlib, sys
+import numpy as np
+from safetensors import safe_open
+from safetensors.numpy import load, save_file
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.u16.xz")):  # pack's uint16 codes, back to their own dtype
+    data = lzma.decompress(f.read_bytes())
+    arrays = load(data)
+    out = f.with_name(f.name[: -len(".u16.xz")])
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    with safe_open(str(tmp), "np") as fh:
+        meta = dict(fh.metadata() or {})
+    dtypes = dict(x.split(":") for x in meta.pop("packed_from").split(","))
+    save_file({k: a.astype(dtypes[k]) for k, a in arrays.items()}, str(tmp), metadata=meta)
+    tmp.replace(out)
+    f.unlink()
+PY
     "$py" -c "import torch; print('torch', torch.__version__, '|', torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU')"
     local common=(device="$device" data.image_tokenizer=unif2ace/assets/models/default/image_tokenizer)
     [ -n "$minutes" ] && common+=(max_minutes="$minutes")

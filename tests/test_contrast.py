@@ -153,7 +153,7 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("Grandpa laughing", "Old man smiling"),
     ("An elderly gentleman in his early 60s, caucasian", "An elderly man aged 62, White"),
     ("an African-American lady in her late 40s", "a Black woman aged 48"),
-    ("an infant girl, joyful", "a girl, happy"), ("an infant smiling", "a child smiling"),
+    ("an infant girl, joyful", "a girl, happy"), ("a pleased old man", "a happy old man"), ("an infant smiling", "a child smiling"),
     ("a grinning teen guy", "a smiling teen boy"), ("a middle aged mom, shocked", "a middle-aged woman, surprised"),
     ("A caucasian man in his seventies.", "A White man aged 75."), ("an old lady", "an old woman"),
     # an expression after the subject becomes a modifier, as the attribute prompts write it

@@ -228,7 +228,7 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
     (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
     (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
-    (r"\b(?:cheerful|joyful|joyous|glad)\b", "happy"),
+    (r"\b(?:cheerful|joyful|joyous|glad|pleased)\b", "happy"),
     (r"\b(?:crying|tearful|unhappy|sorrowful|gloomy)\b", "sad"),
     (r"\b(?:shocked|astonished|amazed|startled|astounded)\b", "surprised"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
