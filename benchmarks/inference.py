@@ -77,6 +77,18 @@ def timed(fn, device: torch.device, repeats: int) -> float:
     return statistics.median(times)
 
 
+def timed_fast_path(fn, device: torch.device, repeats: int, name: str, failures: dict) -> float:
+    """:func:`timed` for an opt-in fast path (a graph or compiled mode): a failure is recorded in
+    ``failures[name]`` and gives NaN, so that the eager rows and the other modes are still measured."""
+    try:
+        fn()  # capture / compile outside the timing
+        return timed(fn, device, repeats)
+    except Exception as e:  # noqa: BLE001 - reported in the table and the JSON
+        failures[name] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300]
+        print(f"({name} failed: {failures[name]})", flush=True)
+        return float("nan")
+
+
 def build_model(config: ModelConfig, device: torch.device, dtype: torch.dtype) -> UniF2aceModel:
     torch.manual_seed(0)
     with torch.device(device):
@@ -102,9 +114,10 @@ def bench_images(model, args, device, batch: int) -> dict[str, float]:
             gen = torch.Generator(device=device).manual_seed(1)
             generate_image_codes(model, prompts, config, gen)
 
-        if graph != "eager":
-            run()  # capture outside the timing (the graph is kept for later calls of this shape)
-        out[name] = timed(run, device, args.repeats)
+        if graph != "eager":  # captured outside the timing (the graph is kept for later calls of this shape)
+            out[name] = timed_fast_path(run, device, args.repeats, name, out.setdefault("failed", {}))
+        else:
+            out[name] = timed(run, device, args.repeats)
     return out
 
 
@@ -132,8 +145,8 @@ def bench_text(model, args, device, batch: int) -> dict[str, float]:
     out["ours"] = timed(lambda: generate_text(model, full, config), device, args.repeats)
     for mode in args.text_decode:  # the static-shape step (generation/text.py), same tokens
         fast = TextGenerationConfig(max_new_tokens=args.new_tokens, decode=mode)
-        generate_text(model, full, fast)  # capture / compile outside the timing
-        out[f"ours, {mode}"] = timed(lambda fast=fast: generate_text(model, full, fast), device, args.repeats)
+        out[f"ours, {mode}"] = timed_fast_path(lambda fast=fast: generate_text(model, full, fast), device, args.repeats,
+                                               f"ours, {mode}", out.setdefault("failed", {}))
     one = mmu_batch(cfg, args, 1)
     ref = TextGenerationConfig(max_new_tokens=args.new_tokens, use_cache=False)
     if not args.skip_reference_text:

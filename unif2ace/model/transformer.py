@@ -274,8 +274,8 @@ class UniF2aceModel(nn.Module):
                 kv_cache.key_valid[:, past:S] = valid
         # a row that may attend nothing (a padding query) would give NaN in SDPA: let it see itself
         # (computed unconditionally: checking first would cost a device sync per forward)
-        eye = torch.zeros(L, S, dtype=torch.bool, device=device)
-        eye[torch.arange(L, device=device), past + torch.arange(L, device=device)] = True
+        # (built by comparison: an index assignment of True copies a host scalar, which CUDA graph capture forbids)
+        eye = torch.arange(S, device=device)[None, :] == (past + torch.arange(L, device=device))[:, None]
         mask = mask | (~mask.any(-1, keepdim=True) & eye)
         return mask, valid
 
