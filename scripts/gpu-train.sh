@@ -9,9 +9,9 @@
 # Without any, it trains the default model's first GPU stage and its wider sibling, as shipped:
 #   recipes/face-gpu.yaml@unif2ace/assets/models/default recipes/face-gpu-wide.yaml
 # `run` needs only this checkout, .carry/ and a Python with torch, numpy, safetensors, pyyaml, tqdm
-# and tokenizers (no install: PYTHONPATH is the checkout and .carry/site, where pack puts pyspellchecker). It rebuilds runs/data/utkface from
-# .carry/, trains every recipe at once into runs/NAME (NAME: the recipe's file name), exports each
-# run's best evaluation in fp16 and writes into OUT:
+# and tokenizers (no install: PYTHONPATH is the checkout and .carry/site, where pack puts pyspellchecker).
+# It rebuilds runs/data/utkface from .carry/, trains every recipe at once into runs/NAME (NAME: the
+# recipe's file name), exports each run's best evaluation in fp16 and writes into OUT:
 #   NAME.safetensors.part-*   (fp16 weights, in 15 MiB pieces; rejoin with cat OUT/NAME.safetensors.part-* > NAME.safetensors)
 #   logs.tar.gz               (metrics.jsonl, configs, logs, the model folders without their weights)
 # The other files of each model folder are those of unif2ace/assets/models/default (same tokenizers).
@@ -39,10 +39,10 @@ pack() {
     "$py" - "$DATA"/shards/codes .carry/utkface/shards/codes <<'PY'
 import lzma, pathlib, sys
 import numpy as np
+from safetensors import safe_open
 from safetensors.numpy import load, save
 src, dst = map(pathlib.Path, sys.argv[1:])
 for f in sorted(src.glob("face-f8*.safetensors")):
-    from safetensors import safe_open
     with safe_open(str(f), "np") as fh:
         meta = dict(fh.metadata() or {})
     arrays = load(f.read_bytes())
@@ -68,8 +68,7 @@ run() {
     done
     mkdir -p "$out" "$DATA" runs/gpu-logs
     cp -r .carry/utkface/. "$DATA"/
-    export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
-    export PYTHONPATH=$PWD/.carry/site:$PYTHONPATH
+    export PYTHONPATH=$PWD:$PWD/.carry/site${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TQDM_MININTERVAL=10
     "$py" -c "import lzma, os, shutil; shutil.copyfileobj(lzma.open('$DATA/records.jsonl.xz'), open('$DATA/records.jsonl', 'wb')); os.remove('$DATA/records.jsonl.xz')"
     "$py" - "$DATA"/shards/codes <<'PY'
 import lzma, pathlib, sys
