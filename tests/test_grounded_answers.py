@@ -218,6 +218,7 @@ HAPPY = "The photo is a close-up photo; it shows a White woman who is 30 years o
     ("Is she sad?", "No, she is smiling.", HAPPY, None),
     ("Does she look pleased?", "Yes, she looks happy.", NEUTRAL, "No, she looks neutral, not happy."),
     ("Does she look pleased?", "Yes, she looks happy.", HAPPY, None),
+    ("Is she displeased?", "Yes, she looks happy.", HAPPY, "No, she looks happy, not sad."),
 ])
 def test_a_described_expression_other_than_happy_is_no_smile(question, answer, caption, expected):
     assert _same_answer(grounded_yes_no(question, answer, caption), expected)
@@ -579,6 +580,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is the person in the photo old?", "How old is the person in this picture?", "Is this a photo of an old woman?",
     "Is the lighting dim?", "Is the light even?", "Is the photo brightly lit?",
     "Does she look pleased?", "Is he pleased?", "Does she seem joyous?",  # "pleased" got "I can't tell from this photo."
+    "Is she displeased?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

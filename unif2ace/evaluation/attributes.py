@@ -121,7 +121,7 @@ def _ethnicity(t: str, loose: bool) -> str | None:
 _EMOTIONS = {
     "happy": r"\b(?:happy|happiness|joyful|joyous|joy|cheerful|delighted|pleased|glad|in (?:a )?good mood|in (?:good|high) spirits|contented|(?:looks?|seems?|appears?|feels?) content)\b",
     "neutral": r"\b(?:neutral|expressionless|calm|impassive|blank)\b",
-    "sad": r"\b(?:sad|sadness|unhappy|sorrowful|crying|upset|tearful|in (?:a )?bad mood|in low spirits)\b",
+    "sad": r"\b(?:sad|sadness|unhappy|displeased|sorrowful|crying|upset|tearful|in (?:a )?bad mood|in low spirits)\b",
     "surprise": r"\b(?:surprised|surprise|astonished|amazed|shocked)\b",
 }
 
