@@ -2207,3 +2207,33 @@ def test_what_a_person_looks_at_is_the_pose_and_a_photos_decade_is_unseen():
     assert grounded_answer("What's she looking at?", "She is smiling.", girl) == "Slightly toward the right side of the image."
     assert unseen_question("Which decade is this picture from?") and unseen_question("What year is this photo from?")
     assert not unseen_question("Which decade of life is she in?")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # an either/or question about the expression answered with neither option ("Is she angry or sad?" got "Happy.")
+    ("Is she angry or sad?", "Happy.", "Neither: happy."),
+    ("Is she sad or surprised?", "She looks happy.", "Neither: she looks happy."),
+    ("Does he look angry, or scared?", "He looks neutral.", "Neither: he looks neutral."),
+    ("sad or neutral", "Happy.", "Neither: happy."),
+    ("Is she happy or sad?", "Happy.", None),  # an option is the answer
+    ("Is he calm or angry?", "He looks neutral.", None),  # "calm" is read as neutral
+    ("Is she sad or at ease?", "Happy.", None),  # a happy face may be at ease: not an expression word
+    ("Is she smiling or not?", "She is smiling.", None),  # no expression stated
+    ("Is this a man or a woman?", "This is a woman.", None),
+    ("Is she angry or sad?", "Neither: happy.", None),  # already said
+])
+def test_a_choice_of_two_other_expressions_is_answered_neither(question, answer, expected):
+    from unif2ace.generation.constraints import neither_option
+
+    assert neither_option(question, answer) == expected
+
+
+def test_the_pipeline_says_neither_when_no_option_is_the_described_expression(pipe):
+    """Asked "Is she angry or sad?" of a face it describes as happy, the pipeline said "Happy.", naming neither
+    option; it now says so."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images, _ = _kept(pipe, 47, {CAPTION_QUESTION: HAPPY})
+    answer = pipe.ask(images, ["Is she angry or sad?"], align=False, max_new_tokens=4)[0]
+    assert answer.startswith("Neither: ") and "happy" in answer, answer
+    assert not pipe.ask(images, ["Is she happy or sad?"], align=False, max_new_tokens=4)[0].startswith("Neither")

@@ -709,6 +709,34 @@ def pronoun_genders(text: str) -> set[str]:
 _THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(?:can't|cannot|can not) tell\b)", re.I)
 
 
+# words for an expression a user may offer as one side of a choice ("Is she angry or sad?"); the labels know four
+# (attributes._EMOTIONS), the others are expressions no label states, so never the described one
+_EXPRESSION_OPTION = re.compile(r"happy|joyful|cheerful|glad|pleased|sad|unhappy|upset|crying|neutral|calm|"
+                                r"expressionless|surprised|shocked|astonished|amazed|angry|mad|furious|annoyed|"
+                                r"irritated|scared|afraid|frightened|fearful|disgusted|worried|nervous|anxious|bored",
+                                re.I)
+_TWO_OPTIONS = re.compile(r"(\w+)\s*,?\s+or\s+(\w+)\W*$")
+
+
+def neither_option(question: str, answer: str) -> str | None:
+    """"Neither: happy." for an either/or question whose two options both name an expression other than the one
+    the answer states ("Is she angry or sad?" got "Happy.", naming neither); None when an option is the answer's
+    expression, when an option is not an expression word ("Is she sad or at ease?": a happy face may be at
+    ease), or when the answer states no expression."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    m = _TWO_OPTIONS.search(question.strip())
+    said = parse_attribute(answer, "emotion")
+    if m is None or said is None or answer.lower().startswith("neither"):
+        return None
+    options = (m[1], m[2])
+    if not all(_EXPRESSION_OPTION.fullmatch(o) for o in options) or any(parse_attribute(o, "emotion") == said
+                                                                        for o in options):
+        return None
+    body = answer.strip()
+    return f"Neither: {body[0].lower()}{body[1:]}"
+
+
 def first_person_cant_tell(answer: str) -> str | None:
     """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
     alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);

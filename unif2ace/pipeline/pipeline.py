@@ -841,6 +841,7 @@ class UniF2ace:
             grounded_yes_no,
             identity_answer,
             mended_yes_no,
+            neither_option,
             off_question_yes_no,
             open_answered_yes_no,
             pronoun_genders,
@@ -912,6 +913,8 @@ class UniF2ace:
                 out[i] = word
             if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
                 out[i] = without_yes_no(out[i])
+            if (neither := neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
+                out[i] = neither
         return out
 
     @torch.no_grad()
