@@ -192,3 +192,42 @@ def test_written_files_and_exported_folders_follow_the_umask(tmp_path):
         for path in root.rglob("*"):
             want = 0o755 if path.is_dir() else 0o644
             assert oct(path.stat().st_mode & 0o777) == oct(want), path
+
+
+@pytest.mark.parametrize("stage", ["prune", "replace"])
+def test_a_kill_while_deleting_a_checkpoint_leaves_none_half_deleted(tmp_path, monkeypatch, stage):
+    """The random-time kill of the test above once landed inside ``shutil.rmtree`` of a checkpoint being pruned:
+    ``step-000002`` kept ``state.pt`` but lost ``rng-rank0.pt``, a checkpoint listed yet unreadable. A deletion
+    now renames the folder out of the listed names first and deletes it last; here ``rmtree`` dies after its first
+    file (a kill), after pruning an old checkpoint or replacing one of the same step, and every listed checkpoint
+    still reads, the new one in place."""
+    run = tmp_path / "run"
+
+    def write(step: int) -> None:
+        folder = ckpt.tmp_dir(run, step)
+        folder.mkdir(parents=True)
+        torch.save({"step": step, "optimizer": {"lr": 1.0}}, folder / "state.pt")
+        ckpt.write_rank_files(folder, 0)
+
+    write(2)
+    ckpt.commit(run, 2, keep_last=1)
+    real_rmtree = ckpt.shutil.rmtree
+
+    def killed_after_one_file(path, ignore_errors=False):
+        rng = Path(path) / "rng-rank0.pt"  # the torn case seen: the RNG file gone, state.pt still there
+        (rng if rng.is_file() else next(p for p in Path(path).iterdir() if p.is_file())).unlink()
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(ckpt.shutil, "rmtree", killed_after_one_file)
+    write(4 if stage == "prune" else 2)
+    with pytest.raises(KeyboardInterrupt):
+        ckpt.commit(run, 4 if stage == "prune" else 2, keep_last=1)
+    monkeypatch.setattr(ckpt.shutil, "rmtree", real_rmtree)
+    listed = ckpt.list_checkpoints(run)
+    for folder in listed:
+        assert ckpt.load_state(folder)["optimizer"] and ckpt.safe_load(folder / "rng-rank0.pt")["cpu"] is not None
+    assert [p.name for p in listed] == ["step-000004" if stage == "prune" else "step-000002"]
+    write(6)  # the next commit clears what the killed deletion left
+    ckpt.commit(run, 6, keep_last=1)
+    assert [p.name for p in ckpt.list_checkpoints(run)] == ["step-000006"]
+    assert not list(ckpt.checkpoint_dir(run).glob(".del-*")) and not list(ckpt.checkpoint_dir(run).glob(".tmp-*"))

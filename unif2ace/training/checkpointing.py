@@ -10,8 +10,8 @@
     RUN/checkpoints/latest                          name of the newest complete checkpoint
 
 A checkpoint is written into ``.tmp-step-…`` and renamed when complete (then ``latest`` is
-rewritten atomically), so a killed run leaves only complete checkpoints. The newest
-``keep_last`` are kept.
+rewritten atomically), and one is deleted by renaming it to ``.del-step-…`` first, so a killed run
+leaves only complete checkpoints under listed names. The newest ``keep_last`` are kept.
 """
 
 from __future__ import annotations
@@ -71,20 +71,31 @@ def write_main_files(folder: Path, model_state: dict, config, state: dict, ema_s
     atomic_write(folder / "state.pt", lambda tmp: torch.save(state, tmp))
 
 
+def set_aside(folder: Path) -> Path:
+    """Rename a checkpoint folder out of the listed ``step-…`` names (atomic) and return its new path, to be
+    deleted after: a kill during ``rmtree`` of the folder itself left ``state.pt`` without ``rng-rank0.pt``,
+    a checkpoint listed but unreadable."""
+    trash = folder.with_name(f".del-{folder.name}")
+    if trash.exists():
+        shutil.rmtree(trash, ignore_errors=True)
+    os.replace(folder, trash)
+    return trash
+
+
 def commit(run: Path, step: int, keep_last: int) -> Path:
     """Rename the finished temporary folder into place, point ``latest`` at it, prune old ones."""
     tmp = tmp_dir(run, step)
     final = checkpoint_dir(run) / f"step-{step:06d}"
-    if final.exists():
-        shutil.rmtree(final)
     for f in tmp.iterdir():  # make the folder's contents durable before it becomes visible
         with open(f, "rb") as fh:
             os.fsync(fh.fileno())
+    if final.exists():  # the same step again: set aside, so the new one takes its name at once
+        set_aside(final)
     os.replace(tmp, final)
     atomic_write_text(checkpoint_dir(run) / "latest", final.name + "\n")
     for old in list_checkpoints(run)[:-keep_last] if keep_last > 0 else []:
-        shutil.rmtree(old, ignore_errors=True)
-    for stale in checkpoint_dir(run).glob(".tmp-step-*"):
+        set_aside(old)
+    for stale in [*checkpoint_dir(run).glob(".tmp-step-*"), *checkpoint_dir(run).glob(".del-step-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     for stale in checkpoint_dir(run).glob(".*.tmp"):  # a killed atomic write's temporary (e.g. of 'latest')
         if stale.is_file():
