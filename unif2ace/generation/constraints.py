@@ -709,12 +709,10 @@ def pronoun_genders(text: str) -> set[str]:
 _THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(?:can't|cannot|can not) tell\b)", re.I)
 
 
-# words for an expression a user may offer as one side of a choice ("Is she angry or sad?"); the labels know four
-# (attributes._EMOTIONS), the others are expressions no label states, so never the described one
-_EXPRESSION_OPTION = re.compile(r"happy|joyful|cheerful|glad|pleased|sad|unhappy|upset|crying|neutral|calm|"
-                                r"expressionless|surprised|shocked|astonished|amazed|angry|mad|furious|annoyed|"
-                                r"irritated|scared|afraid|frightened|fearful|disgusted|worried|nervous|anxious|bored",
-                                re.I)
+# expressions a user may offer as one side of a choice ("Is she angry or sad?") that no label states, so never the
+# described one; the labelled ones are read by attributes._EMOTIONS ("upset" → sad, "calm" → neutral)
+_UNLABELLED_EXPRESSION = re.compile(r"angry|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|"
+                                    r"disgusted|worried|nervous|anxious|bored", re.I)
 _TWO_OPTIONS = re.compile(r"(\w+)\s*,?\s+or\s+(\w+)\W*$")
 
 
@@ -725,13 +723,12 @@ def neither_option(question: str, answer: str) -> str | None:
     ease), or when the answer states no expression."""
     from unif2ace.evaluation.attributes import parse_attribute
 
-    m = _TWO_OPTIONS.search(question.strip())
+    if (m := _TWO_OPTIONS.search(question.strip())) is None or answer.lower().startswith("neither"):
+        return None  # most questions: no regex beyond this one
     said = parse_attribute(answer, "emotion")
-    if m is None or said is None or answer.lower().startswith("neither"):
-        return None
-    options = (m[1], m[2])
-    if not all(_EXPRESSION_OPTION.fullmatch(o) for o in options) or any(parse_attribute(o, "emotion") == said
-                                                                        for o in options):
+    options = [parse_attribute(o, "emotion") or ("other" if _UNLABELLED_EXPRESSION.fullmatch(o) else None)
+               for o in (m[1], m[2])]
+    if said is None or None in options or said in options:
         return None
     body = answer.strip()
     return f"Neither: {body[0].lower()}{body[1:]}"
