@@ -413,9 +413,30 @@ def test_every_template_is_spelled_as_written():
     ("What's her expression, is she smiling?", None),  # two attributes: none checked
     # an age in months or weeks ("How many months old is he?" got "A boy.")
     ("How many months old is he?", "age_group"), ("How many weeks old is the baby?", "age_group"),
+    # an expression on either side of "or" ("Is she delighted or sad?" got "Slightly open, with the lips parted.":
+    # only a word before "or" counted, and "delighted" was not one)
+    ("Is she delighted or sad?", "emotion"), ("Does she look joyful or angry?", "emotion"),
+    ("Is she scared or happy?", "emotion"), ("Is she pleased or upset?", "emotion"),
+    ("Is she more angry or more scared?", "emotion"),  # "or more" before a word is a choice, not a bound
+    ("Is she smiling or sad?", "smile"),  # a smile before "or": the smile is asked
+    ("Is this a man or a woman?", "gender"), ("Is he 30 or more?", None),  # a bound: yes/no
 ])
 def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
     assert Q.asked_attribute(question) == attribute
+
+
+def test_every_expression_word_is_read_as_an_option_on_either_side_of_or():
+    """The expression choice reads the words the attribute parser knows (``attributes._EMOTIONS``) and
+    those no label states (``UNLABELLED_EXPRESSIONS``): a word added there is read here."""
+    from unif2ace.evaluation.attributes import _EMOTIONS
+
+    words = re.findall(r"[a-z]+", "|".join([*_EMOTIONS.values(), Q.UNLABELLED_EXPRESSIONS]).replace("?:", ""))
+    words = {w for w in words if len(w) > 3 and w not in {"looks", "seems", "appears", "feels", "good", "high",
+                                                              "spirits", "mood", "content", "bad", "low"}}
+    assert len(words) > 30
+    for word in sorted(words):
+        assert Q.asked_attribute(f"Is she {word} or sad?") == "emotion", word
+        assert Q.asked_attribute(f"Is he calm or {word}?") == "emotion", word
 
 
 def test_asked_attributes_lists_every_attribute_asked():

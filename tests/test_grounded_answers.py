@@ -2221,6 +2221,8 @@ def test_what_a_person_looks_at_is_the_pose_and_a_photos_decade_is_unseen():
     ("Is she smiling or not?", "She is smiling.", None),  # no expression stated
     ("Is this a man or a woman?", "This is a woman.", None),
     ("Is she angry or sad?", "Neither: happy.", None),  # already said
+    ("Is she more angry or more scared?", "Happy.", "Neither: happy."),  # a qualifier before the second option
+    ("Is she delighted or sad?", "Happy.", None),  # "delighted" is read as happy
 ])
 def test_a_choice_of_two_other_expressions_is_answered_neither(question, answer, expected):
     from unif2ace.generation.constraints import neither_option
@@ -2237,3 +2239,39 @@ def test_the_pipeline_says_neither_when_no_option_is_the_described_expression(pi
     answer = pipe.ask(images, ["Is she angry or sad?"], align=False, max_new_tokens=4)[0]
     assert answer.startswith("Neither: ") and "happy" in answer, answer
     assert not pipe.ask(images, ["Is she happy or sad?"], align=False, max_new_tokens=4)[0].startswith("Neither")
+
+
+@pytest.mark.parametrize("question, feeling_about", [
+    ("Is she pleased with the photo?", True), ("What is he sad about?", True), ("How does she feel about it?", True),
+    ("Is he proud of his son?", True), ("Is the person happy about something?", True),
+    ("Is she happy?", False), ("How is she feeling?", False), ("Does she look happy in this photo?", False),
+    ("Is she happy with a big smile?", False), ("Is this a photo of a happy man?", False),  # the expression itself
+])
+def test_a_question_about_what_a_feeling_is_about_is_read(question, feeling_about):
+    from unif2ace.data.questions import asks_feeling_about
+
+    assert asks_feeling_about(question) == feeling_about
+
+
+@pytest.mark.parametrize("question, caption, expected", [
+    ("Is she pleased with the photo?", HAPPY, "The photo shows her expression, not what she feels about it: she looks happy."),
+    ("What is he sad about?", "A photo of a Black man who is 40 years old. He is smiling.",
+     "The photo shows his expression, not what he feels about it: he is smiling."),
+    ("How do they feel about it?", "A photo.", "I can't tell from this photo how they feel about it."),
+    ("Is she happy?", HAPPY, None),
+])
+def test_a_feeling_about_something_is_answered_with_the_expression_alone(question, caption, expected):
+    from unif2ace.generation.constraints import feeling_about_answer
+
+    assert feeling_about_answer(question, caption) == expected
+
+
+def test_the_pipeline_does_not_say_what_a_feeling_is_about(pipe):
+    """Asked "Is she pleased with the photo?" of a face it describes as happy, the pipeline said "Yes. She looks
+    happy.": what she thinks of the photo is not in it. It now says what the face shows and no more."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images, _ = _kept(pipe, 48, {CAPTION_QUESTION: HAPPY, "Is she pleased with the photo?": "Yes. She looks happy."})
+    answer = pipe.ask(images, ["Is she pleased with the photo?"], align=False, max_new_tokens=4)[0]
+    assert answer == "The photo shows her expression, not what she feels about it: she looks happy.", answer
+    assert pipe.ask(images, ["Does she look pleased?"], align=False, max_new_tokens=4)[0].startswith("Yes")

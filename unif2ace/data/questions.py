@@ -502,7 +502,9 @@ _VALUE_GUESS = re.compile(r"^(?:would|could|can|will|do|did)\s+you\s+(?:guess|sa
 
 
 # an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.")
-_BOUND_OR = re.compile(r"\bor (?:older|younger|more|less|above|below|over|under|so|thereabouts)\b")
+# ("Is she more angry or more scared?" offers a choice: "more" before a word other than years)
+_BOUND_OR = re.compile(r"\bor (?:older|younger|above|below|over|under|so|thereabouts)\b|"
+                       r"\bor (?:more|less)\b(?!\s+(?!(?:years?|yrs|old|than)\b)[a-z])")
 
 
 # a terse question of a few words that names no attribute to be told ("Smiling?", "A man?", "Over 50?",
@@ -631,6 +633,23 @@ def asks_identity(question: str) -> bool:
     return bool(_IDENTITY.match(_core(question)))
 
 
+# A question about how the person feels about something ("Is she pleased with the photo?" got "Yes. She looks
+# happy."; "What is he sad about?", "Is he proud of his son?"): what a face shows is an expression, not what it is
+# felt about. Not a feeling "with a smile" or "in the photo", which is the expression itself.
+_FEELING_ABOUT = re.compile(
+    r"\b(?:happy|happier|pleased|glad|satisfied|content|contented|unhappy|displeased|dissatisfied|sad|upset|angry|"
+    r"mad|annoyed|irritated|excited|disappointed|proud|thrilled|delighted|worried|nervous|scared|afraid|frightened|"
+    r"embarrassed|ashamed|bothered|bored|tired|sick|jealous|grateful|thankful|surprised|shocked|feel|feels|feeling)"
+    r"\s+(?:with|about|over|of|by)\b(?!\s+(?:a|an|her|his|their|the|this)\s+(?:(?:big|wide|broad|little|slight|"
+    r"happy|sad)\s+)?(?:smile|grin|expression|face|look)\b)", re.I)
+
+
+def asks_feeling_about(question: str) -> bool:
+    """A question about how the person feels about something ("Is she pleased with the photo?", "What is he
+    sad about?", "How does she feel about it?"): the photo shows an expression, not what it is about."""
+    return bool(_FEELING_ABOUT.search(_core(question)))
+
+
 # What an open question asks about, for the attributes whose answers are checked against the model's own
 # description (generation.constraints.grounded_answer). Written from what the words mean, not from the
 # templates: "how old", "age", "years", a stage of life → age group; gender, sex, or a choice between a
@@ -679,10 +698,28 @@ _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|hous
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
                           r"happiness|cheerfulness|"  # "Rate their happiness." (got "I can't tell from this photo.")
                           r"feelings|vibe|vibes)\b|"
-                          r"\b(?:happy|sad|angry|surprised|neutral|calm|upset|cheerful)\b.*\bor\b|"
                           # "How happy does she look, from 1 to 10?" (got "She is 85 years old, so she is a senior.")
                           r"\bhow (?:happy|sad|angry|cheerful|upset|surprised|calm|joyful|glad|grumpy|serious|"
                           r"content|relaxed|tense|nervous|worried)\b")
+# expressions no label states, but a user may offer as an option ("Is she angry or sad?")
+UNLABELLED_EXPRESSIONS = (r"angry|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|disgusted|worried|"
+                          r"nervous|anxious|bored")
+
+
+@lru_cache(maxsize=1)
+def _expression_choice() -> re.Pattern:
+    """An either/or with an expression on either side of "or" ("Is she happy or sad?", "Is she delighted or
+    sad?", which got "Slightly open, with the lips parted." when only a word before "or" counted): the
+    labelled expressions' words as :data:`unif2ace.evaluation.attributes._EMOTIONS` reads them, and
+    :data:`UNLABELLED_EXPRESSIONS`. An expression after "or" does not count when a smile comes before it ("Is she
+    smiling or sad?" asks about the smile)."""
+    from unif2ace.evaluation.attributes import _EMOTIONS
+
+    word = "(?:" + "|".join(_EMOTIONS.values()) + rf"|\b(?:{UNLABELLED_EXPRESSIONS})\b)"
+    return re.compile(rf"{word}.*\bor\b|^(?!.*\b(?:smile|smiles|smiling|grin|grins|grinning)\b.*\bor\b)"
+                      rf".*\bor\s+(?:(?:a|an|more|very|rather|kind of|a bit)\s+)?{word}")
+
+
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
 _SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
@@ -731,7 +768,7 @@ def asked_attributes(question: str) -> list[str]:
                                           ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
                                           ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
                                           ("eyes", None if _NOT_EYES_OPEN.search(q) else _EYES_ASK.search(q)),
-                                          ("emotion", _EMOTION_ASK.search(q)), ("lighting", _LIGHTING_ASK.search(q)),
+                                          ("emotion", _EMOTION_ASK.search(q) or _expression_choice().search(q)), ("lighting", _LIGHTING_ASK.search(q)),
                                           ("sharpness", _SHARPNESS_ASK.search(q)), ("mouth", _MOUTH_ASK.search(q)),
                                           ("head_pose", _POSE_ASK.search(q)), ("color", _COLOR_ASK.search(q))) if hit]
     # the gender first (an answer says who the person is before the rest), the others in the order the question

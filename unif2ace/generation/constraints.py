@@ -18,7 +18,14 @@ import torch
 
 from unif2ace.data.captions import DECADE_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS
-from unif2ace.data.questions import _AUX, ASKED_ATTRIBUTES, AT_EASE, AT_EASE_WORDS, same_value
+from unif2ace.data.questions import (
+    _AUX,
+    ASKED_ATTRIBUTES,
+    AT_EASE,
+    AT_EASE_WORDS,
+    UNLABELLED_EXPRESSIONS,
+    same_value,
+)
 
 
 class YesNoFirst:
@@ -711,9 +718,8 @@ _THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(
 
 # expressions a user may offer as one side of a choice ("Is she angry or sad?") that no label states, so never the
 # described one; the labelled ones are read by attributes._EMOTIONS ("upset" → sad, "calm" → neutral)
-_UNLABELLED_EXPRESSION = re.compile(r"angry|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|"
-                                    r"disgusted|worried|nervous|anxious|bored", re.I)
-_TWO_OPTIONS = re.compile(r"(\w+)\s*,?\s+or\s+(\w+)\W*$")
+_UNLABELLED_EXPRESSION = re.compile(UNLABELLED_EXPRESSIONS, re.I)
+_TWO_OPTIONS = re.compile(r"(\w+)\s*,?\s+or\s+(?:(?:more|very|rather|a bit)\s+)?(\w+)\W*$")
 
 
 def neither_option(question: str, answer: str) -> str | None:
@@ -1848,6 +1854,26 @@ def identity_answer(question: str, caption: str) -> str | None:
     if (years := parse_age_years(caption)) is not None:
         who += f", aged {int(years)}" if years >= 1 else ", under one year old"
     return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
+
+
+def feeling_about_answer(question: str, caption: str) -> str | None:
+    """The answer to a question about how the person feels about something ("Is she pleased with the photo?"
+    got "Yes. She looks happy."; "What is he sad about?"): a photo shows an expression, not what it is about, so
+    the answer says so and gives the expression the model's description states ("The photo shows her
+    expression, not what she feels about it: she looks happy."). None for any other question."""
+    from unif2ace.data.questions import EMOTION_ADJ, Person, asks_feeling_about
+
+    if not asks_feeling_about(question):
+        return None
+    attrs = _described(caption, ("gender", "emotion", "smile"))
+    p = Person.of(attrs)
+    if "emotion" in attrs:
+        shown = f"{p.he} {p.looks()} {EMOTION_ADJ[attrs['emotion']]}"
+    elif "smile" in attrs:
+        shown = f"{p.he} {p.be()} {'' if attrs['smile'] else 'not '}smiling"
+    else:
+        return f"I can't tell from this photo how {p.he} {'feel' if p.plural else 'feels'} about it."
+    return f"The photo shows {p.his} expression, not what {p.he} {'feel' if p.plural else 'feels'} about it: {shown}."
 
 
 # Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,

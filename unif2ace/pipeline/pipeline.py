@@ -825,6 +825,7 @@ class UniF2ace:
             as_meant,
             asked_attributes,
             asks_choice,
+            asks_feeling_about,
             asks_identity,
             is_yes_no,
             not_english,
@@ -835,6 +836,7 @@ class UniF2ace:
             described_or_cant_tell,
             described_pronouns,
             face_count_answer,
+            feeling_about_answer,
             first_person_cant_tell,
             framing_answer,
             grounded_answer,
@@ -859,11 +861,14 @@ class UniF2ace:
         # per row: the attributes its answer is checked on
         asked = [yes_no_grounded(q) if yn else set(asked_attributes(q)) for q, yn in zip(questions, polar)]
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
+        # "Is she pleased with the photo?": answered from the description (feeling_about_answer), not checked as an
+        # expression question ("Yes. She looks happy.")
+        asked = [set() if asks_feeling_about(q) else a for a, q in zip(asked, questions)]
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")
         # and "Who is this?" or "He looks younger to me." is answered with what the description says
-        viewed = [asks_identity(q) or remark_attribute(q) is not None for q in questions]
+        viewed = [asks_identity(q) or asks_feeling_about(q) or remark_attribute(q) is not None for q in questions]
         other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
         out = list(answers)
         view = {}
@@ -871,6 +876,7 @@ class UniF2ace:
             captions = self._descriptions(rows + other, crops, codes, features)
             for i in other:
                 if viewed[i] and (said := identity_answer(questions[i], captions[i])
+                                  or feeling_about_answer(questions[i], captions[i])
                                   or remark_reply(questions[i], captions[i])) is not None:
                     view[i] = said
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
