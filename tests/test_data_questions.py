@@ -420,6 +420,9 @@ def test_every_template_is_spelled_as_written():
     ("Is she more angry or more scared?", "emotion"),  # "or more" before a word is a choice, not a bound
     ("Is she smiling or sad?", "smile"),  # a smile before "or": the smile is asked
     ("Is this a man or a woman?", "gender"), ("Is he 30 or more?", None),  # a bound: yes/no
+    # "any idea of …" names a topic ("Any idea of the age?" got "Yes. It is a photo of a person."); "any idea if
+    # …" asks the yes/no question inside
+    ("Any idea of the age?", "age_group"), ("Any idea about her gender?", "gender"), ("Any idea if she smiles?", None),
 ])
 def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
     assert Q.asked_attribute(question) == attribute

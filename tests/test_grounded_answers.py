@@ -2275,3 +2275,26 @@ def test_the_pipeline_does_not_say_what_a_feeling_is_about(pipe):
     answer = pipe.ask(images, ["Is she pleased with the photo?"], align=False, max_new_tokens=4)[0]
     assert answer == "The photo shows her expression, not what she feels about it: she looks happy.", answer
     assert pipe.ask(images, ["Does she look pleased?"], align=False, max_new_tokens=4)[0].startswith("Yes")
+
+
+LIT = HAPPY + " She faces the camera. It is a color, sharp picture with even lighting."
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # wordings a user typed that no check read (each got the answer in the comment)
+    ("Does she look annoyed?", "Yes, she is smiling.", "No. She looks happy."),  # "I can't tell from this photo."
+    ("Is she looking straight at me?", "No. She is smiling.", "Yes, she faces the camera."),  # "I can't tell …"
+    ("Is it a dark photo?", "No. It is a photo of a person.", "No, the lighting is even."),
+    ("Is the photo dark?", "Yes, she is a young adult.", "No, the lighting is even."),
+])
+def test_unlabelled_expressions_eye_contact_and_a_dark_photo_are_checked(question, answer, expected):
+    assert grounded_yes_no(question, answer, LIT, None) == expected
+
+
+@pytest.mark.parametrize("question, unseen", [
+    ("Does the person look annoyed?", False), ("Does this person look stressed?", False),  # a happy face rules out
+    ("Is he tired?", True), ("Is she excited?", True),  # a happy face may be either: not read from the expression
+    ("Is he wearing a dark shirt?", True),
+])
+def test_an_expression_a_described_one_rules_out_is_not_unseen(question, unseen):
+    assert unseen_question(question) == unseen

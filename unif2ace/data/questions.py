@@ -471,13 +471,14 @@ _TAG = re.compile(rf"(?:[,;]|[.!]\s+(?=(?:do you\s+)?(?:agree|right|correct|true
 # remark ("He looks older.": constraints.remark_reply).
 _HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:chance|possibility)\b")
 # a yes/no question inside another ("How likely is it that she's over 50?", "What are the odds this is a woman?",
-# "Any idea if they're smiling?", "I'm wondering if this person is a senior.", and in a chat an age bound after
+# "Any idea if they're smiling?" (not "Any idea of the age?", which got "Yes. It is a photo of a person."), "I'm
+# wondering if this person is a senior.", and in a chat an age bound after
 # "what about": "What about older than 20?"): read as the question inside, whose wh-word or missing question mark
 # does not make it an open question or a remark (each got "I can't tell", a bare value, or "I may be wrong, but …")
 _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger|over|under|above|below|at least|at most|"
                        r"more than|less than|about|around|roughly|\d+)\b)|"
                        r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
-                       r"(?:chance|likelihood|probability)|(?:any|got any|no) idea|(?:i'm |i am |i was |just |i |i do )?"
+                       r"(?:chance|likelihood|probability)|(?:any|got any|no) idea(?!\s+(?:of|about|on|as to|regarding)\b)|(?:i'm |i am |i was |just |i |i do )?"
                        r"(?:wondering|wonder|curious))"  # "I wonder if she's older than 40." (it got a remark's reply)
                        r"\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
 _STATEMENT = re.compile(

@@ -125,8 +125,10 @@ def _without_pronouns(question: str) -> str:
     return _PRONOUNS.sub(" ", question)
 
 
-_FACING_YOU = re.compile(r"\b(?:facing|face|faces|looking at|look at|looks at|looking into|looking toward|looking towards)"
-                         r"\s+(?:me|you|us|the viewer|the lens|forward|the front|straight ahead)\b", re.I)
+# ("Is the person looking straight at me?" got "I can't tell from this photo.")
+_FACING_YOU = re.compile(r"\b(?:facing|face|faces|(?:look|looks|looking|stare|stares|staring|gaze|gazes|gazing)\s+"
+                         r"(?:(?:straight|directly|right|dead)\s+)?(?:at|into|toward|towards))"
+                         r"\s+(?:me|you|us|the viewer|the lens|the camera|forward|the front|straight ahead)\b", re.I)
 
 
 # "Is the person making eye contact?" (got "No. She is not smiling."): facing the camera
@@ -151,7 +153,10 @@ _LIGHT_WORD = r"(?:light|lighting|lit|illuminated|illumination|exposure|exposed)
 _LIGHTING_ASKED = [
     ("dim", re.compile(rf"\b(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly|under-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+|a bit\s+)?(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly)\b|"
-                       r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b", re.I)),
+                       r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b|"
+                       # "Is it a dark photo?" (got "No. It is a photo of a person.")
+                       r"\bdark\s+(?:photo|picture|image|pic|shot|portrait)\b|"
+                       r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?dark\b", re.I)),
     ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
                           rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b", re.I)),
     ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
@@ -1615,6 +1620,10 @@ _SEEN_WORDS = re.compile(
     r"expression|emotion|emotions|mood|feel|feels|feeling|smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|tears?|"
     r"angry|anger|mad|scared|afraid|fear\w*|disgust\w*|serious|solemn|calm|upset|cheerful|joyful|gloomy|"
     r"relaxed|content|contented|peaceful|serene|composed|at ease|at peace|comfortable|tense|"
+    # expressions no label names that a described one rules out ("Does she look annoyed?" of a face described as
+    # happy got "I can't tell from this photo."; _emotion_yes_no: "No, she looks happy.")
+    r"annoyed|irritated|irritable|furious|frightened|terrified|stressed|anxious|nervous|worried|scowl\w*|grimac\w*|"
+    r"pout\w*|grumpy|cranky|sulky|sulking|disappointed|frustrated|"
     r"face|faces|facial|eyes?|mouth|lips|teeth|head|pose|look(?:s|ing)? (?:at|into|toward|towards|away)|facing|"
     r"turned|profile|tilt\w*|camera|lens|"
     r"photo|photos|photograph|picture|image|selfie|portrait|headshot|close-?up|shot|snapshot|drawing|real|"
