@@ -548,6 +548,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "What is the color of the background?",  # got "1 year old: a child."
     "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
     "Does the person look young for their age?",  # got "No. He is not smiling."
+    "Does this person look older than they are?", "Is she younger than her real age?",  # "Yes. It is a photo of …"
+    "Is the face centered?",  # got "Yes. It is a photo of a woman."
     "Is this person's face symmetrical?",  # got "No. It is a photo of a person."
     # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
     "Is this an old photo?", "Is this picture old?", "Is the photo recent?", "Is this a vintage photo?",
@@ -2286,9 +2288,18 @@ LIT = HAPPY + " She faces the camera. It is a color, sharp picture with even lig
     ("Is she looking straight at me?", "No. She is smiling.", "Yes, she faces the camera."),  # "I can't tell …"
     ("Is it a dark photo?", "No. It is a photo of a person.", "No, the lighting is even."),
     ("Is the photo dark?", "Yes, she is a young adult.", "No, the lighting is even."),
+    # no label says whether a head is raised, but a face turned to the camera is neither ("I can't tell …")
+    ("Is the person looking up?", "Yes. She is smiling.", "No, she faces the camera."),
+    ("Is her head tipped downward?", "Yes. She is smiling.", "No, she faces the camera."),
+    ("Is she looking up at the camera?", "Yes. She is smiling.", None),  # up at the camera faces it
 ])
 def test_unlabelled_expressions_eye_contact_and_a_dark_photo_are_checked(question, answer, expected):
     assert grounded_yes_no(question, answer, LIT, None) == expected
+
+
+def test_a_raised_or_lowered_head_is_unknown_of_a_turned_face():
+    turned = HAPPY + " Her head is turned slightly toward the left side of the image."
+    assert grounded_yes_no("Is she looking down?", "No. She is smiling.", turned, None) == "I can't tell from this photo."
 
 
 @pytest.mark.parametrize("question, unseen", [
@@ -2298,3 +2309,17 @@ def test_unlabelled_expressions_eye_contact_and_a_dark_photo_are_checked(questio
 ])
 def test_an_expression_a_described_one_rules_out_is_not_unseen(question, unseen):
     assert unseen_question(question) == unseen
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is the expression positive or negative?", "Happy.", "Positive: happy."),  # got "Happy."
+    ("Negative or positive mood?", "She looks sad.", "Negative: she looks sad."),
+    ("Is her expression positive or negative?", "He looks neutral.", "Neither: he looks neutral."),
+    ("Is the expression positive or negative?", "She looks surprised.", None),  # may be either
+    ("Is the expression positive or negative?", "Positive: happy.", None),  # already said
+    ("Is she happy or sad?", "Happy.", None),
+])
+def test_a_positive_or_negative_choice_is_answered_with_an_option(question, answer, expected):
+    from unif2ace.generation.constraints import valence_option
+
+    assert valence_option(question, answer) == expected

@@ -143,6 +143,14 @@ _SIDE_ASKED = re.compile(r"\b(?:turn|turns|turned|turning|facing|faces|face|look
                          r"pointed|rotated|angled)\b[^?.!,;]*?\b(left|right)\b", re.I)  # not a tag: "She looks happy, right?"
 
 
+# "Is the person looking up?", "Is his head tipped down?" (got "I can't tell from this photo."): no label says
+# whether a head is raised or lowered, but a face turned to the camera is neither (as "up or down?" is answered);
+# not "looking up at the camera", which faces it
+_RAISED_ASKED = re.compile(r"\b(?:look|looks|looking|facing|faces|face|tilted|tipped|turned|gazing|staring|glancing)\s+"
+                           r"(up|upward|upwards|down|downward|downwards)\b(?!\s+(?:at|into|to|toward|towards)\b)",
+                           re.I)
+
+
 # "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
 _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+(?:\w+\s+)?"
                    r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
@@ -193,6 +201,8 @@ def _asked_values(question: str) -> dict:
         # left ("to his left") is the image's right
         own = re.search(r"\b(?:his|her|their|its)\s+(?:own\s+)?(left|right)\b", question, re.I)
         out["head_pose"] = {"left": "right", "right": "left"}[own[1].lower()] if own else side[1].lower()
+    elif raised := _RAISED_ASKED.search(question):
+        out["head_pose"] = "up" if raised[1].lower().startswith("up") else "down"  # _side_yes_no answers it
     # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
     person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
@@ -743,6 +753,24 @@ def neither_option(question: str, answer: str) -> str | None:
         return None
     body = answer.strip()
     return f"Neither: {body[0].lower()}{body[1:]}"
+
+
+_VALENCE_CHOICE = re.compile(r"\bpositive\b.*\bor\b.*\bnegative\b|\bnegative\b.*\bor\b.*\bpositive\b", re.I)
+_VALENCE = {"happy": "Positive", "sad": "Negative", "neutral": "Neither"}  # a surprised face may be either
+
+
+def valence_option(question: str, answer: str) -> str | None:
+    """The option an expression answer takes of "positive or negative?" ("Is the expression positive or
+    negative?" got "Happy.", naming neither): "Positive: happy.", "Negative: she looks sad.", "Neither: neutral.";
+    None for any other question, an answer that states no expression or one that may be either (surprise)."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if not _VALENCE_CHOICE.search(question) or re.match(r"\s*(?:positive|negative|neither)\b", answer, re.I):
+        return None
+    if (option := _VALENCE.get(parse_attribute(answer, "emotion"))) is None:
+        return None
+    body = answer.strip()
+    return f"{option}: {body[0].lower()}{body[1:]}"
 
 
 def first_person_cant_tell(answer: str) -> str | None:
@@ -1320,7 +1348,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if (chosen := age_choice(question, caption)) is not None:
         return chosen  # a choice between two ages, not a Yes/No
     asked = _asked_values(question)
-    if asked.get("head_pose") in ("left", "right"):
+    if asked.get("head_pose") in ("left", "right", "up", "down"):
         if len(asked) == 1:
             return _side_yes_no(asked["head_pose"], caption)
         asked.pop("head_pose")  # "Is the boy looking left?": the other values alone are checked
@@ -1509,14 +1537,15 @@ def true_colour(text: str, chroma: float) -> str:
 def _side_yes_no(side: str, caption: str) -> str:
     """The answer to "Is the head turned to the left?" from the description's head pose, whose sides are the
     image's ("toward the left side of the image"), as a viewer names them: "No, he faces the camera.", "Yes,
-    her head is turned slightly toward the left side of the image."; "I can't tell" when it states none."""
+    her head is turned slightly toward the left side of the image."; "I can't tell" when it states none. For
+    "up" or "down" ("Is she looking up?"), "No, she faces the camera." of a frontal face, else "I can't tell"."""
     from unif2ace.data.questions import CANT_TELL, Person
     from unif2ace.evaluation.attributes import parse_attribute
 
     pose = parse_attribute(caption, "head_pose")
     p = Person.of(_described(caption))
-    if pose is None or pose == "away":
-        return CANT_TELL[0]
+    if pose is None or pose == "away" or side in ("up", "down") and pose != "frontal":
+        return CANT_TELL[0]  # a turned head may also be raised or lowered: nothing says
     if pose == "frontal":
         return f"No, {p.he} {'face' if p.plural else 'faces'} the camera."
     described = "left" if "left" in pose else "right"
@@ -1687,7 +1716,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"how old is (?:this|the|that|your) {_PHOTO_NOUN}|taken recently|recently taken|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
                          rf"(?<!from )(?<!to ){_FACE_PARTS}|eyelashes|wrinkled|"  # the look-behind: not "from ear to ear"
-                         r"cent(?:er|re)d?|in the frame|framed|cropped|zoomed|"
+                         r"cent(?:er|re)d?|centered|off-?cent(?:er|re)|in the frame|framed|cropped|zoomed|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
@@ -1698,6 +1727,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
                          r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
                          r"for (?:his|her|their|its) age|"
+                         # the real age beside the looks ("Does this person look older than they are?" got "Yes. It
+                         # is a photo of a woman."): a photo shows only the looks
+                         r"(?:older|younger) than (?:he|she|they|it)(?: really| actually)? (?:is|are)|"
+                         r"(?:older|younger) than (?:his|her|their) (?:real|actual|true) age|"
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or|"
                          # the future ("What would this person look like in 20 years?" got "She looks happy.") and
                          # what a photo is for ("Could this be a passport photo?": "No, it is a photo of a woman.")

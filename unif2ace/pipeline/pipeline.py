@@ -852,6 +852,7 @@ class UniF2ace:
             small_talk,
             stated_only,
             unseen_question,
+            valence_option,
             without_yes_no,
             yes_no_grounded,
         )
@@ -921,6 +922,8 @@ class UniF2ace:
                 out[i] = without_yes_no(out[i])
             if (neither := neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
                 out[i] = neither
+            elif (option := valence_option(question, out[i])) is not None:  # "Positive or negative?" → not "Happy."
+                out[i] = option
         return out
 
     @torch.no_grad()
