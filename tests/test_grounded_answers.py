@@ -1593,6 +1593,34 @@ def test_the_photos_colour_follows_its_pixels(text, chroma, expected):
     assert true_colour(text, chroma) == expected
 
 
+@pytest.mark.parametrize("text, luminance, expected", [
+    ("It is a color photo with even lighting.", 30.0, "It is a color photo with dim lighting."),
+    ("This is a color, sharp image, taken in even lighting.", 230.0,
+     "This is a color, sharp image, taken in bright, high-key lighting."),
+    ("No, the lighting is even.", 30.0, "No, the lighting is dim."),  # the Yes/No is grounded afterwards
+    ("It is evenly lit.", 20.0, "It is dimly lit."),
+    ("The face is shown in dim lighting.", 140.0, "The face is shown in even lighting."),
+    ("It is a photo with even lighting.", 90.0, "It is a photo with even lighting."),  # near the labeller's 85
+    ("It is a photo with dim lighting.", 80.0, "It is a photo with dim lighting."),
+    ("It is a photo with even lighting.", None, "It is a photo with even lighting."),  # not measured
+    ("She has a happy expression.", 10.0, "She has a happy expression."),
+])
+def test_the_photos_lighting_follows_its_pixels(text, luminance, expected):
+    from unif2ace.generation.constraints import true_light
+
+    assert true_light(text, luminance) == expected
+
+
+def test_a_description_of_a_dark_photo_does_not_call_it_evenly_lit(pipe, monkeypatch):
+    """The crop of a dark photo is brightened before the model sees it; its description's lighting follows the
+    photo as it came."""
+    lit = _images(1, 3)[0]
+    dark = Image.fromarray((np.asarray(lit) * 0.2).astype(np.uint8))
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " She smiles. It is a photo with even lighting. ")
+    assert pipe.caption([dark, lit], align=False, max_new_tokens=3) == [
+        "She smiles. It is a photo with dim lighting.", "She smiles. It is a photo with even lighting."]
+
+
 def test_a_description_of_a_black_and_white_photo_does_not_call_it_colour(pipe, monkeypatch):
     # the shipped model described a black-and-white test photo as "It is a full-color photo."
     colour = _images(1, 3)[0]

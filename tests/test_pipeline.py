@@ -812,6 +812,22 @@ def test_prepare_normalises_exposure_unless_told_not_to(pipe, astronaut):
         pipe.normalise_exposure = True
 
 
+def test_prepare_keeps_the_photos_own_lighting_before_normalising(pipe, astronaut):
+    """The labeller reads the lighting from the photo's mean luma; normalising the exposure hid a dark photo from
+    the model ("Is it a dark photo?" of the astronaut at 0.25 brightness got "No, the lighting is even.")."""
+    from PIL import ImageEnhance
+
+    from unif2ace.data.labelling.measures import photo_properties
+
+    dim = ImageEnhance.Brightness(astronaut).enhance(0.25)
+    crop = pipe.prepare([dim])[0]
+    raw = prepare_face(dim, pipe.image_size)[0]
+    assert crop.info["luminance"] == pytest.approx(photo_properties(np.asarray(raw))["luminance"])
+    assert crop.info["luminance"] < 60 < photo_properties(np.asarray(crop))["luminance"]  # brightened for the model
+    # a crop prepared again without alignment keeps the photo's own
+    assert pipe.prepare([crop], align=False)[0].info["luminance"] == crop.info["luminance"]
+
+
 # ----------------------------------------------------------------------------- a crop past the photo's edges
 def test_a_crop_past_the_photo_edges_carries_the_edge_pixels_there():
     """Closed form, with nearest-pixel sampling at whole-pixel offsets: where the crop reaches past the

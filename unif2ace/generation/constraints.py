@@ -1534,6 +1534,34 @@ def true_colour(text: str, chroma: float) -> str:
     return text
 
 
+# The labeller's lighting is a pixel rule on the whole photo's mean luma (data.labelling.labeller: dim below 85,
+# bright above 190), so the photo's own pixels decide a lighting claim where the rule is sure: below 75 the photo
+# is dim, above 200 bright, between 100 and 175 evenly lit; near the thresholds the words stand.
+LIGHTING_SURE = {"dim": (0.0, 75.0), "even": (100.0, 175.0), "bright": (200.0, 256.0)}
+_LIGHT_BEFORE = re.compile(r"\b(?:bright,\s+high-key|high-key|bright|brightly|dim|dimly|dark|low|even|evenly|soft|uniform|"
+                           r"uniformly|balanced)(?=\s+(light|lighting|lit)\b)", re.I)
+_LIGHT_AFTER = re.compile(r"\b((?:light|lighting)\s+(?:is|was|looks|seems)\s+(?:\w+\s+)?)"
+                          r"(?:even|dim|bright|dark|low|soft|uniform|balanced)\b", re.I)
+_LIGHT_WORDS = {"dim": ("dim", "dimly"), "bright": ("bright, high-key", "brightly"), "even": ("even", "evenly")}
+
+
+def true_light(text: str, luminance: float | None) -> str:
+    """``text`` with its word for the lighting made to agree with the photo's mean luma (0–255, measured before
+    any exposure normalisation: :meth:`UniF2ace.prepare` keeps it as ``info["luminance"]`` of the crop), where
+    :data:`LIGHTING_SURE` is sure ("It is a color photo with even lighting." of a photo darkened to a mean of 30
+    → "… with dim lighting."; the model sees the crop brightened, which had hidden the dark); else as written."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    said = parse_attribute(text, "lighting")
+    truth = None if luminance is None else \
+        next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
+    if said is None or truth is None or said == truth:
+        return text
+    adjective, adverb = _LIGHT_WORDS[truth]
+    text = _LIGHT_BEFORE.sub(lambda m: adverb if m[1].lower() == "lit" else adjective, text)
+    return _LIGHT_AFTER.sub(lambda m: m[1] + truth, text)
+
+
 def _side_yes_no(side: str, caption: str) -> str:
     """The answer to "Is the head turned to the left?" from the description's head pose, whose sides are the
     image's ("toward the left side of the image"), as a viewer names them: "No, he faces the camera.", "Yes,

@@ -345,6 +345,14 @@ def face_luminance(crop: Image.Image) -> float:
     return float((rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)).mean())
 
 
+def photo_luminance(crop: Image.Image) -> float:
+    """Mean luma (0–255) of the whole crop, as the labeller measures a photo's lighting
+    (:func:`unif2ace.data.labelling.measures.photo_properties`)."""
+    from unif2ace.data.labelling.measures import photo_properties
+
+    return photo_properties(np.asarray(crop.convert("RGB")))["luminance"]
+
+
 def normalise_exposure(crop: Image.Image, exposure_range: tuple[float, float, float] = EXPOSURE_RANGE) -> Image.Image:
     """``crop`` itself when its face is lit as the training photos' are (:func:`face_luminance` within the
     range's 1st–99th percentiles); otherwise a copy scaled so that the face has their median luminance (an
@@ -375,7 +383,7 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     and the given image's own count, if it has one, when not (a crop prepared again). Its
     ``info["face_share"]`` is the face box's side over the photo's shorter side when aligned (a UTKFace chip:
     0.9; a face 60 px wide in a 640×480 picture: 0.11), and without alignment the given image's own, or 1.0
-    (a face crop is all face)."""
+    (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
     crop = warp.apply_padded(pil)
@@ -384,7 +392,9 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     if faces is not None:
         crop.info["faces"] = faces
     crop.info["face_share"] = warp.face_share if align else info.get("face_share", 1.0)
+    if not align and "luminance" in info:  # a crop prepared again: the photo's own lighting, not the normalised
+        crop.info["luminance"] = info["luminance"]
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "photo_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]

@@ -43,7 +43,7 @@ from unif2ace.generation.contrast import (
     shift_age,
     swap_gender,
 )
-from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, prepare_face
+from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, photo_luminance, prepare_face
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
     load_components,
@@ -166,11 +166,14 @@ class UniF2ace:
     def prepare(self, images, align: bool = True) -> list[Image.Image]:
         """Photos (paths, PIL images, arrays) → aligned square crops at the model's resolution; with
         :attr:`normalise_exposure`, a face lit darker or brighter than nearly every training photo's is
-        scaled to their median luminance (:func:`unif2ace.pipeline.faces.normalise_exposure`)."""
+        scaled to their median luminance (:func:`unif2ace.pipeline.faces.normalise_exposure`); each crop's
+        ``info["luminance"]`` is the photo's mean luma before that, which the answers' lighting words follow."""
         images = _as_list(images)
         if not images:
             raise ValueError("no images given")
         crops = [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
+        for c in crops:  # the lighting as photographed (the labeller's measure), which normalising would hide
+            c.info.setdefault("luminance", photo_luminance(c))
         return [normalise_exposure(c) for c in crops] if self.normalise_exposure else crops
 
     def _tokenizer_precision(self):
@@ -665,7 +668,7 @@ class UniF2ace:
 
         answers = [singular_years(self.text_tokenizer.decode(t).strip()) for t in tokens]  # not "1 years old"
         if grounded_answers:  # a black-and-white photo is never "a full-color photo" (its pixels say)
-            answers = [self._true_colour(a, crops[i]) for i, a in enumerate(answers)]
+            answers = [self._true_photo(a, crops[i]) for i, a in enumerate(answers)]
         return answers
 
     def _recent_turns(self, turns: list, limit: int) -> list:
@@ -686,13 +689,14 @@ class UniF2ace:
         return [(question, *_crop_key(c), str(self.dtype), str(self.device), self.mirror_views) for c in crops]
 
     @staticmethod
-    def _true_colour(text: str, crop: Image.Image) -> str:
-        """``text`` with its word for the photo's colour agreeing with the crop's pixels
-        (:func:`constraints.true_colour`: the labeller's greyscale rule)."""
+    def _true_photo(text: str, crop: Image.Image) -> str:
+        """``text`` with its words for the photo's colour and lighting agreeing with the crop's pixels
+        (:func:`constraints.true_colour`, :func:`constraints.true_light`: the labeller's rules), the lighting
+        read from the photo as it came, before :attr:`normalise_exposure` (``info["luminance"]``)."""
         from unif2ace.evaluation.detectors import chroma
-        from unif2ace.generation.constraints import true_colour
+        from unif2ace.generation.constraints import true_colour, true_light
 
-        return true_colour(text, chroma(np.asarray(crop.convert("RGB"))))
+        return true_light(true_colour(text, chroma(np.asarray(crop.convert("RGB")))), crop.info.get("luminance"))
 
     def _decode(self, crops: Sequence[Image.Image], codes: torch.Tensor, conversations, config: TextGenerationConfig,
                 generator, features, batch=None) -> list[list[int]]:
@@ -744,7 +748,7 @@ class UniF2ace:
             ids = self.text_tokenizer.encode(text)
         if len(ids) <= max_new_tokens:
             return text
-        return self._true_colour(singular_years(self.text_tokenizer.decode(ids[:max_new_tokens]).strip()), crop)
+        return self._true_photo(singular_years(self.text_tokenizer.decode(ids[:max_new_tokens]).strip()), crop)
 
     def _own_answers(self, question: str, max_new_tokens: int, rows: list[int], crops, codes: torch.Tensor,
                      features) -> dict[int, str]:
@@ -761,7 +765,7 @@ class UniF2ace:
                                   None, _feature_rows(features, idx))
             from unif2ace.generation.constraints import singular_years
 
-            new = [self._true_colour(singular_years(self.text_tokenizer.decode(t).strip()), crops[rows[j]])
+            new = [self._true_photo(singular_years(self.text_tokenizer.decode(t).strip()), crops[rows[j]])
                    for j, t in zip(todo, tokens)]
             self._remember([keys[j] for j in todo], new, tokens)
             known.update((keys[j], a) for j, a in zip(todo, new))
