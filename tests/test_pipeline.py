@@ -812,6 +812,29 @@ def test_prepare_normalises_exposure_unless_told_not_to(pipe, astronaut):
         pipe.normalise_exposure = True
 
 
+def test_a_face_mostly_blown_out_or_black_is_warned_about(pipe, astronaut, caplog):
+    from PIL import ImageEnhance
+
+    from unif2ace.pipeline.faces import CLIPPED_SHARE, exposure_warning
+
+    def crop(value: int, share: float) -> Image.Image:
+        """A grey crop whose middle half has its top ``share`` of rows at ``value``."""
+        size = pipe.image_size
+        rgb, q = np.full((size, size, 3), 128, np.uint8), size // 4
+        rgb[q:-q, q:-q][: round(2 * q * share)] = value
+        return Image.fromarray(rgb)
+
+    assert exposure_warning(crop(128, 1.0)) is None
+    assert "over-exposed" in exposure_warning(crop(255, CLIPPED_SHARE + 0.1))
+    assert "under-exposed" in exposure_warning(crop(0, CLIPPED_SHARE + 0.1))
+    assert exposure_warning(crop(255, CLIPPED_SHARE - 0.1)) is None and exposure_warning(crop(0, 0.4)) is None
+    with caplog.at_level("WARNING", logger="unif2ace.pipeline"):
+        pipe.prepare([astronaut])
+        assert not caplog.records  # a photo lit as photos are: no warning
+        pipe.prepare([ImageEnhance.Brightness(astronaut).enhance(2.2)])
+    assert len(caplog.records) == 1 and "over-exposed" in caplog.records[0].getMessage()
+
+
 def test_prepare_keeps_the_photos_own_lighting_before_normalising(pipe, astronaut):
     """The labeller reads the lighting from the photo's mean luma; normalising the exposure hid a dark photo from
     the model ("Is it a dark photo?" of the astronaut at 0.25 brightness got "No, the lighting is even.")."""

@@ -345,6 +345,27 @@ def face_luminance(crop: Image.Image) -> float:
     return float((rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)).mean())
 
 
+# a face more than half of whose middle is blown out to white or crushed to black: no UTKFace training chip comes
+# close (over a 508-chip sample of the train split at most 4.5% white and 26% black, the 99th percentiles 0.5% and
+# 2.8%), and what clipped is lost to normalise_exposure too. The astronaut at 2.2× brightness (86% white) was
+# described as "a White man who is 36 years old" with a neutral expression; at 1.7× (73%) still rightly.
+CLIPPED_SHARE = 0.5
+
+
+def exposure_warning(crop: Image.Image) -> str | None:
+    """A warning for an aligned crop whose face is mostly blown out or black (:data:`CLIPPED_SHARE` of its middle
+    half at luma ≥ 250 or ≤ 5), which the answers cannot be trusted on; None for any other."""
+    rgb = np.asarray(crop.convert("RGB"), np.float64)
+    h, w = rgb.shape[:2]
+    luma = rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)
+    for share, what in (((luma >= 250).mean(), "over-exposed (blown out to white)"),
+                        ((luma <= 5).mean(), "under-exposed (black)")):
+        if share > CLIPPED_SHARE:
+            return (f"the face is {what} over {share:.0%} of it: answers about it may be wrong; use a photo with the "
+                    f"face better exposed")
+    return None
+
+
 def photo_luminance(crop: Image.Image) -> float:
     """Mean luma (0–255) of the whole crop, as the labeller measures a photo's lighting
     (:func:`unif2ace.data.labelling.measures.photo_properties`)."""
@@ -397,4 +418,4 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "photo_luminance", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "photo_luminance", "CLIPPED_SHARE", "exposure_warning", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -43,7 +44,14 @@ from unif2ace.generation.contrast import (
     shift_age,
     swap_gender,
 )
-from unif2ace.pipeline.faces import face_warp, load_image, normalise_exposure, photo_luminance, prepare_face
+from unif2ace.pipeline.faces import (
+    exposure_warning,
+    face_warp,
+    load_image,
+    normalise_exposure,
+    photo_luminance,
+    prepare_face,
+)
 from unif2ace.pipeline.loading import (
     GenerationDefaults,
     load_components,
@@ -53,6 +61,8 @@ from unif2ace.pipeline.loading import (
 )
 from unif2ace.sequences import IGNORE, Prompter
 from unif2ace.validation import InvalidInput, check_text, check_token_count, finite_number, whole_number
+
+log = logging.getLogger("unif2ace.pipeline")
 
 # A prompt or question longer than this is refused before it is tokenised (no model reads 100k characters).
 _MAX_TEXT_CHARS = 100_000
@@ -172,8 +182,10 @@ class UniF2ace:
         if not images:
             raise ValueError("no images given")
         crops = [prepare_face(im, self.image_size, align, name=_name(im, i))[0] for i, im in enumerate(images)]
-        for c in crops:  # the lighting as photographed (the labeller's measure), which normalising would hide
+        for i, c in enumerate(crops):  # the lighting as photographed (the labeller's measure), which normalising hides
             c.info.setdefault("luminance", photo_luminance(c))
+            if warning := exposure_warning(c):  # "Is this a woman?" of a blown-out face: no answer to trust
+                log.warning(f"{_name(images[i], i)}: {warning}")
         return [normalise_exposure(c) for c in crops] if self.normalise_exposure else crops
 
     def _tokenizer_precision(self):
