@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from live_server import running_server
 
@@ -99,7 +100,9 @@ def photos(tmp_path_factory) -> dict:
     astronaut, blank = folder / "astronaut.png", folder / "blank.png"
     Image.fromarray(skimage_data.astronaut()).save(astronaut)
     Image.new("RGB", (100, 100), "white").save(blank)
-    return {"face": str(astronaut), "blank": str(blank)}
+    blown = folder / "blown.png"  # the astronaut at 2.2× brightness: 86% of the face pure white
+    Image.fromarray(np.clip(skimage_data.astronaut() * 2.2, 0, 255).astype(np.uint8)).save(blown)
+    return {"face": str(astronaut), "blank": str(blank), "blown": str(blown)}
 
 
 def load(browser, server: str, tab: str):
@@ -294,6 +297,17 @@ def test_ask_tab(server, browser, photos, shots):
     wait_state(browser, "answer")
     assert el(browser, "answer").text.strip()
     browser.save_screenshot(str(shots / "ask.png"))
+    assert not el(browser, "answer-note").is_displayed()
+    # a face mostly blown out: the answer comes with the server's words about the photo, beside it
+    el(browser, "photo").send_keys(photos["blown"])
+    el(browser, "ask-btn").click()
+    wait_state(browser, "answer")
+    assert el(browser, "answer-note").is_displayed() and "over-exposed" in el(browser, "answer-note").text
+    browser.save_screenshot(str(shots / "ask-blown.png"))
+    el(browser, "photo").send_keys(photos["face"])
+    el(browser, "ask-btn").click()
+    wait_state(browser, "answer")
+    assert not el(browser, "answer-note").is_displayed()
 
 
 def test_chat_tab(server, browser, photos, shots):

@@ -177,7 +177,9 @@ class UniF2ace:
         """Photos (paths, PIL images, arrays) → aligned square crops at the model's resolution; with
         :attr:`normalise_exposure`, a face lit darker or brighter than nearly every training photo's is
         scaled to their median luminance (:func:`unif2ace.pipeline.faces.normalise_exposure`); each crop's
-        ``info["luminance"]`` is the photo's mean luma before that, which the answers' lighting words follow."""
+        ``info["luminance"]`` is the photo's mean luma before that, which the answers' lighting words follow,
+        and ``info["warning"]`` says when the face is mostly blown out or black (:func:`faces.exposure_warning`;
+        also logged)."""
         images = _as_list(images)
         if not images:
             raise ValueError("no images given")
@@ -185,7 +187,10 @@ class UniF2ace:
         for i, c in enumerate(crops):  # the lighting as photographed (the labeller's measure), which normalising hides
             c.info.setdefault("luminance", photo_luminance(c))
             if warning := exposure_warning(c):  # "Is this a woman?" of a blown-out face: no answer to trust
-                log.warning(f"{_name(images[i], i)}: {warning}")
+                # a path or, of several photos, the photo's number names it ("image 2: the face is …")
+                named = isinstance(images[i], (str, Path)) or len(images) > 1
+                c.info["warning"] = f"{_name(images[i], i + 1)}: {warning}" if named else warning[0].upper() + warning[1:]
+                log.warning(c.info["warning"])
         return [normalise_exposure(c) for c in crops] if self.normalise_exposure else crops
 
     def _tokenizer_precision(self):

@@ -5,10 +5,11 @@
                               "age_contrast", "greyscale_from_colour", "training_words", "seed"}
                         → {"images": [PNG data URLs], "prompts", "drawn_prompts" (what each was drawn from),
                            "warnings" (e.g. a prompt not in English), "seed"}
-    POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...]}
-    POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...]}
+    POST /v1/caption    multipart: images (1…max_images files), align → {"captions": [...], "warnings"}
+    POST /v1/ask        multipart: images, questions (one per image, or one for all) → {"answers": [...], "warnings"}
+                        ("warnings": e.g. a face mostly blown out, whose answers may be wrong)
                         (both also take JSON with base64 images / data URLs; see serve/openai_api.py)
-    POST /v1/chat       JSON {"image", "messages"} → {"reply"}                           (serve/openai_api.py)
+    POST /v1/chat       JSON {"image", "messages"} → {"reply", "warnings"}               (serve/openai_api.py)
     GET  /v1/models, POST /v1/images/generations, POST /v1/chat/completions: OpenAI-compatible (openai_api.py)
     POST /v1/edit       multipart: image, mask, prompt, steps, guidance_scale, guidance_schedule, temperature,
                         gender_contrast, age_contrast, negative_prompt, training_words, align, seed
@@ -204,7 +205,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         crops = await run_in_threadpool(_crops, pipe, photos, align)
         captions = await _wait(batcher.submit(("text", limits.max_new_tokens),
                                               [(c, CAPTION_QUESTION) for c in crops], rows=len(crops)), request)
-        return {"captions": captions}
+        return {"captions": captions, "warnings": photo_warnings(crops)}
 
     @app.post("/v1/ask")
     async def ask(request: Request):
@@ -225,7 +226,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
         crops = await run_in_threadpool(_crops, pipe, photos, _flag(form.get("align"), True, "align"))
         answers = await _wait(batcher.submit(("text", limits.max_new_tokens), list(zip(crops, questions)),
                                              rows=len(crops)), request)
-        return {"answers": answers, "questions": questions}
+        return {"answers": answers, "questions": questions, "warnings": photo_warnings(crops)}
 
     @app.post("/v1/edit")
     async def edit(request: Request):
@@ -370,6 +371,12 @@ def _sampling_config(pipe, options: dict):
 
 def _crops(pipe, photos, align: bool):
     return pipe.prepare(photos, align)
+
+
+def photo_warnings(crops) -> list[str]:
+    """What the prepared photos' crops say in words about themselves (``info["warning"]``: a face mostly blown out
+    or black), each once."""
+    return list(dict.fromkeys(w for c in crops if (w := c.info.get("warning"))))
 
 
 def _decode_image(data: bytes, name: str, max_pixels: int, max_side: int | None = None) -> Image.Image:

@@ -10,7 +10,7 @@
                                   → a ``chat.completion`` (or, with ``"stream": true``, server-sent
                                     ``chat.completion.chunk`` events ending with ``data: [DONE]``)
     POST /v1/chat                 JSON {"image": base64 or data URL, "messages": [{"role", "content"}],
-                                        "align", "max_new_tokens"} → {"reply"}
+                                        "align", "max_new_tokens"} → {"reply", "warnings"}
 
 The official ``openai`` Python client works against these routes (``base_url=http://HOST:PORT/v1``,
 any api_key). Everything goes through the app's batcher, so these requests share batches with the
@@ -109,7 +109,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
     from starlette.concurrency import run_in_threadpool
 
     from unif2ace.pipeline.pipeline import chat_turns
-    from unif2ace.serve.app import _check_text, _crops, _decode_image, wait_for_job
+    from unif2ace.serve.app import _check_text, _crops, _decode_image, photo_warnings, wait_for_job
 
     router = APIRouter()  # native routes: errors are {"error": message} like the rest of the app
     compat = APIRouter(route_class=_openai_route_class())  # OpenAI's routes: OpenAI's error shape
@@ -344,7 +344,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         sampling = _sampling(body)
         photo = await _photo(body["image"], "image")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
-        return {"reply": await _reply(crop, turns, max_tokens, sampling, request)}
+        return {"reply": await _reply(crop, turns, max_tokens, sampling, request), "warnings": photo_warnings([crop])}
 
     router.include_router(compat)
     return router

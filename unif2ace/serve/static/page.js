@@ -403,19 +403,27 @@ function photoForm() {
   return form;
 }
 
+// what the server says about the photo in words (e.g. the face is mostly blown out, so answers may be wrong)
+function photoNote(el, body) {
+  const notes = (body.warnings || []).filter((w) => typeof w === "string");
+  el.textContent = notes.join(" ");
+  el.hidden = !notes.length;
+}
+
 // ------------------------------------------------------------------ describe
 const captionAction = action({ button: $("caption-btn"), status: $("caption-status"), error: $("caption-error"),
-                               target: $("caption"), clear: () => { $("caption").textContent = ""; } });
+                               target: $("caption"), clear: () => { $("caption").textContent = ""; $("caption-note").hidden = true; } });
 $("caption-btn").addEventListener("click", () => captionAction(async ({ signal, headers }) => {
   const form = photoForm();
   const body = await call("/v1/caption", { method: "POST", signal, headers, body: form });
   $("caption").textContent = body.captions[0] || "(the model wrote nothing)";
+  photoNote($("caption-note"), body);
 }));
 
 // ------------------------------------------------------------------ ask
 chips($("question-examples"), EXAMPLE_QUESTIONS, (text) => { $("question").value = text; $("question").focus(); });
 const askAction = action({ button: $("ask-btn"), status: $("ask-status"), error: $("ask-error"), target: $("answer"),
-                           clear: () => { $("answer").textContent = ""; } });
+                           clear: () => { $("answer").textContent = ""; $("answer-note").hidden = true; } });
 $("ask-btn").addEventListener("click", () => askAction(async ({ signal, headers }) => {
   const question = $("question").value.trim();
   if (!question) fail("Type a question first, or click one of the examples.");
@@ -423,6 +431,7 @@ $("ask-btn").addEventListener("click", () => askAction(async ({ signal, headers 
   form.append("questions", question);
   const body = await call("/v1/ask", { method: "POST", signal, headers, body: form });
   $("answer").textContent = body.answers[0] || "(the model wrote nothing)";
+  photoNote($("answer-note"), body);
 }));
 $("question").addEventListener("keydown", (e) => { if (e.key === "Enter") $("ask-btn").click(); });
 
@@ -458,19 +467,26 @@ $("chat-form").addEventListener("submit", (e) => {
     const pending = addMessage("user", text);
     $("chat-input").value = "";
     try {
-      let reply;
+      let reply, notes = {};
       if (CONFIG && CONFIG.routes.chat) {  // the whole conversation, so follow-ups have context
         const body = await call("/v1/chat", {
           method: "POST", signal, headers: { ...headers, "Content-Type": "application/json" },
           body: JSON.stringify({ image: await blobToDataUrl(photo), messages, align: !$("photo-cropped").checked }) });
         reply = body.reply;
+        notes = body;
       } else {  // an older server without /v1/chat: each question on its own
         const form = photoForm();
         form.append("questions", text);
         reply = (await call("/v1/ask", { method: "POST", signal, headers, body: form })).answers[0];
       }
       conversation = [...messages, { role: "assistant", content: reply }];
-      addMessage("assistant", reply || "(the model wrote nothing)");
+      const said = addMessage("assistant", reply || "(the model wrote nothing)");
+      if ((notes.warnings || []).length) {  // about the photo, beside the reply (not part of the conversation)
+        const note = document.createElement("p");
+        note.className = "run-warning";
+        said.appendChild(note);
+        photoNote(note, notes);
+      }
     } catch (err) {
       pending.remove();  // not part of the conversation; the text goes back into the box
       if (!$("chat-log").children.length) $("chat-empty").hidden = false;
