@@ -549,6 +549,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
     "Does the person look young for their age?",  # got "No. He is not smiling."
     "Does this person look older than they are?", "Is she younger than her real age?",  # "Yes. It is a photo of …"
+    "Is there anything on the head?", "Is she wearing anything on her head?",  # got "Yes. She is smiling."
     "Is the face centered?",  # got "Yes. It is a photo of a woman."
     "Is this person's face symmetrical?",  # got "No. It is a photo of a person."
     # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
@@ -1241,6 +1242,38 @@ def test_a_remark_about_age_or_gender_gets_the_descriptions_view(message, expect
     assert remark_reply(message, OLD_MAN) == expected
 
 
+@pytest.mark.parametrize("message, previous, expected", [
+    # a dispute of the last answer, which the question before it says was about the gender or age ("I think
+    # you're wrong." after "Is this a man or a woman?" got "He is not smiling.")
+    ("I think you're wrong.", "Is this a man or a woman?", "I may be wrong, but from this photo this is a man."),
+    ("That's not right!", "How old is he?",
+     "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("No, that's wrong.", "Is he over 40?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("I think you're wrong.", "Is the person smiling?", None),  # another attribute: small talk's reply
+    ("I think you're wrong.", None, None),  # nothing before it
+    ("How old is he?", "Is this a man?", None),
+])
+def test_a_dispute_of_the_last_answer_gets_the_descriptions_view(message, previous, expected):
+    assert remark_reply(message, OLD_MAN, previous) == expected
+
+
+def test_a_dispute_of_another_answer_and_a_question_about_what_the_model_does_get_replies():
+    assert small_talk("I think you're wrong.").startswith("I may be wrong")
+    assert small_talk("What can you do?").startswith("I describe the face in a photo")  # got "I can't tell …"
+    assert small_talk("What can I ask you?").startswith("I describe the face in a photo")
+
+
+def test_the_pipeline_answers_a_dispute_from_the_description(pipe):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images, _ = _kept(pipe, 49, {CAPTION_QUESTION: HAPPY})
+    turns = [("Is this a man or a woman?", "This is a woman."), ("I think you're wrong.", None)]
+    assert pipe.converse(images, [turns], align=False, max_new_tokens=4)[0] == \
+        "I may be wrong, but from this photo this is a woman."
+    turns = [("Is she smiling?", "Yes."), ("I think you're wrong.", None)]
+    assert pipe.converse(images, [turns], align=False, max_new_tokens=4)[0] == small_talk("I think you're wrong.")
+
+
 def test_a_remark_gets_no_reply_when_the_description_does_not_say():
     assert remark_reply("He looks younger to me.", "A close-up photo. It is a color picture.") is None
     assert remark_reply("She looks older.", "A photo of a young girl.") == "I may be wrong, but from this photo she looks like a child."
@@ -1253,7 +1286,7 @@ def test_chat_replies_to_small_talk_and_remarks_through_the_pipeline(pipe, monke
     pipe._own.clear()
     got = pipe.ask(images, ["Hi there!", "Thanks!"], align=False, max_new_tokens=6)
     assert got == [small_talk("Hi there!"), small_talk("Thanks!")]
-    monkeypatch.setattr(constraints, "remark_reply", lambda m, c: f"[{m}|{c[:10]}]")
+    monkeypatch.setattr(constraints, "remark_reply", lambda m, c, previous=None: f"[{m}|{c[:10]}]")
     caption = pipe.caption(images[:1], align=False)[0]
     got = pipe.chat(images[0], [{"role": "user", "content": "How old is she?"}, {"role": "assistant", "content": "30."},
                                 {"role": "user", "content": "She looks younger to me."}], align=False, max_new_tokens=6)

@@ -1745,6 +1745,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
                          rf"(?<!from )(?<!to ){_FACE_PARTS}|eyelashes|wrinkled|"  # the look-behind: not "from ear to ear"
                          r"cent(?:er|re)d?|centered|off-?cent(?:er|re)|in the frame|framed|cropped|zoomed|"
+                         r"headwear|head ?gear|helmet|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
@@ -1843,6 +1844,12 @@ def framing_answer(question: str, share: float | None) -> str | None:
     return f"{'Yes' if truth else 'No'}, {said}."
 
 
+# "Is there anything on the head?" (got "Yes. She is smiling."): what is worn, which no label states (read before
+# the other subject it names, "anything on the head")
+_ON_THE_HEAD = re.compile(r"\b(?:anything|something|what(?:'s| is)?) (?:on|over|covering) (?:the|his|her|their|its) "
+                          r"head\b", re.I)
+
+
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
     language, where someone lives…) or about something of the face or photo that no label states (a
@@ -1857,7 +1864,7 @@ def unseen_question(question: str) -> bool:
 
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
-    if _UNLABELLED.search(question) and not _asks_other_subject(question):
+    if _UNLABELLED.search(question) and not _asks_other_subject(question) or _ON_THE_HEAD.search(question):
         return True  # "Is the face partly hidden?", "Is it a selfie?": nothing the model was taught to see
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
@@ -1946,6 +1953,13 @@ def feeling_about_answer(question: str, caption: str) -> str | None:
     return f"The photo shows {p.his} expression, not what {p.he} {'feel' if p.plural else 'feels'} about it: {shown}."
 
 
+# A message that disputes the last answer without saying how ("I think you're wrong.", "That's not right.")
+_DISAGREE = re.compile(r"^(?:(?:i think|i believe|i'm pretty sure|i'm sure|pretty sure|but|hmm|no|nope)\s*,?\s*)*"
+                     r"(?:you(?:'re| are) (?:wrong|mistaken|incorrect|not right)|(?:that|this|it)(?:'s| is) "
+                     r"(?:wrong|not right|not correct|incorrect|not true)|wrong(?: answer)?|i disagree|"
+                     r"i don't (?:think so|agree)|no way|not really|that can't be right)$")
+
+
 # Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,
 # he is smiling."), or a question about the answers themselves ("Are you sure?", "Why do you think so?"). The
 # replies say nothing about the person.
@@ -1971,6 +1985,16 @@ _SMALL_TALK = [
      "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
     # "why not?" after an answer (it got "I can't tell from this photo.")
+    # "What can you do?" (got "I can't tell from this photo.")
+    (re.compile(r"^(?:so\s+|and\s+)?(?:what (?:can|could|do) you do|what are you(?: for)?|who are you|what is this(?: app| tool)?|"
+                r"what (?:kind of |sort of )?(?:questions |things )?(?:can|could|should) i ask(?: you)?(?: about (?:this|it|the photo))?|"
+                r"how does (?:this|it) work|how do i use (?:this|you|it))$"),
+     "I describe the face in a photo and answer questions about it: age, gender, expression and smile, eyes and "
+     "mouth, which way the face is turned, and how the photo looks (colour, sharpness, lighting). I judge from the "
+     "photo alone, and I can be wrong."),
+    # "I think you're wrong." after an answer about something other than the age or gender (one about those gets
+    # the description's view: remark_reply)
+    (_DISAGREE, "I may be wrong: I judge from this one photo, and I can be mistaken."),
     (re.compile(r"^why not$"),
      "I can only say what the face in this photo shows (age, gender, expression, pose and how the photo looks), and "
      "I can be wrong."),
@@ -2045,17 +2069,24 @@ _AGE_DOUBT = re.compile(r"^(?:could|might|may|can|is|are|would)\s+(?:\w+\s+){0,3
                         r"\s*\?*$")
 
 
-def remark_attribute(message: str) -> str | None:
+def remark_attribute(message: str, previous: str | None = None) -> str | None:
     """"age_group" or "gender" when a message is a remark about the person's age or gender rather than a
     question or a request ("He looks younger to me.", "I think she's 40.", "That's a woman, not a man."),
-    or doubts the age just given ("Could he be younger than that?"); None otherwise ("How old is he?",
-    "Tell me his age.", "His age, please.", "Is he older than 50?")."""
-    from unif2ace.data.questions import _core, asked_attributes
+    doubts the age just given ("Could he be younger than that?"), or disputes the answer to ``previous`` (the
+    conversation's question before it) when that asked the age or gender ("How old?" then "I think you're
+    wrong."); None otherwise ("How old is he?", "Tell me his age.", "His age, please.", "Is he older than 50?")."""
+    from unif2ace.data.questions import _core, as_meant, asked_attributes, is_yes_no
 
     message = _after_small_talk(message)  # "Are you sure? I'd have guessed older." got "No, she is slightly open."
     core = _core(message)
     if _AGE_DOUBT.match(core):
         return "age_group"
+    if previous is not None and _DISAGREE.match(re.sub(r"[\s!?.,:;]+$", "", core.replace("\u2019", "'"))):
+        # "I think you're wrong." got "She is smiling.": the attribute the previous question asked, if one of these
+        previous = as_meant(previous)
+        asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
+        asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
+        return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
     if (core.endswith("?") or len(core.split()) < 3 or _REQUEST_START.match(core) or asked_attributes(message)
             or small_talk(message) is not None):
         return None
@@ -2064,15 +2095,15 @@ def remark_attribute(message: str) -> str | None:
     return "gender" if _GENDER_REMARK.search(core) else None
 
 
-def remark_reply(message: str, caption: str) -> str | None:
-    """The reply to a remark about the person's age or gender (:func:`remark_attribute`): the model's view
-    from its own description, given as one that may be wrong ("He looks younger to me." → "I may be wrong,
-    but from this photo he looks about 85 years old, so he is a senior."); None when the message is no such
-    remark or the description does not say."""
+def remark_reply(message: str, caption: str, previous: str | None = None) -> str | None:
+    """The reply to a remark about the person's age or gender (:func:`remark_attribute`, with ``previous`` the
+    conversation's question before it): the model's view from its own description, given as one that may be
+    wrong ("He looks younger to me." → "I may be wrong, but from this photo he looks about 85 years old, so he
+    is a senior."); None when the message is no such remark or the description does not say."""
     from unif2ace.data.questions import GROUP_NOUN, Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years
 
-    attr = remark_attribute(message)
+    attr = remark_attribute(message, previous)
     attrs = _described(caption, ("gender", "age_group"))
     if attr is None or attr not in attrs:
         return None

@@ -890,7 +890,10 @@ class UniF2ace:
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")
         # and "Who is this?" or "He looks younger to me." is answered with what the description says
-        viewed = [asks_identity(q) or asks_feeling_about(q) or remark_attribute(q) is not None for q in questions]
+        # the question before the last, which a disagreement ("I think you're wrong.") is about
+        previous = [as_meant(turns[-2][0]) if len(turns) > 1 else None for turns in conversations]
+        viewed = [asks_identity(q) or asks_feeling_about(q) or remark_attribute(q, p) is not None
+                  for q, p in zip(questions, previous)]
         other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
         out = list(answers)
         view = {}
@@ -899,7 +902,7 @@ class UniF2ace:
             for i in other:
                 if viewed[i] and (said := identity_answer(questions[i], captions[i])
                                   or feeling_about_answer(questions[i], captions[i])
-                                  or remark_reply(questions[i], captions[i])) is not None:
+                                  or remark_reply(questions[i], captions[i], previous[i])) is not None:
                     view[i] = said
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
             second = {}
@@ -917,7 +920,10 @@ class UniF2ace:
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
         for i, question in enumerate(questions):
-            if (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
+            if i in view and previous[i] is not None and remark_attribute(question, previous[i]) is not None \
+                    and remark_attribute(question) is None:  # "I think you're wrong." after "Man or woman?"
+                out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
+            elif (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
                 out[i] = reply
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
