@@ -506,7 +506,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "ok cool. anything else notable?", "Anything else worth noting about her?",
                                       # whom it is for, and a summary (each got "A man." or "I can't tell")
                                       "Describe this face to a police sketch artist.",
-                                      "Summarise what you told me in one sentence.", "Sum it up, please."])
+                                      "Summarise what you told me in one sentence.", "Sum it up, please.",
+                                      # "Give me a one-sentence summary." got "A woman."
+                                      "Give me a one-sentence summary.", "Write a short summary of this person.",
+                                      "Give me an overview of the photo."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -518,7 +521,7 @@ def test_description_requests_are_read_in_any_wording(question):
                                       "How does she look today?", "Describe the person's expression.",
                                       "Describe the man's eyes.", "Describe her face's expression.",
                                       "What stands out about her expression?", "What strikes you about his age?",
-                                      "What are your thoughts on her smile?"])
+                                      "What are your thoughts on her smile?", "Give me a summary of her mood."])
 def test_a_request_about_one_thing_is_not_a_description_request(question):
     assert not Q.asks_description(question)
 

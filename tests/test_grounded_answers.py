@@ -550,6 +550,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Does the person look young for their age?",  # got "No. He is not smiling."
     "Does this person look older than they are?", "Is she younger than her real age?",  # "Yes. It is a photo of …"
     "Is there anything on the head?", "Is she wearing anything on her head?",  # got "Yes. She is smiling."
+    "Is this a millennial?", "Is this person Gen Z?", "Is he a baby boomer?",  # the photo's year is unknown
     "Is the face centered?",  # got "Yes. It is a photo of a woman."
     "Is this person's face symmetrical?",  # got "No. It is a photo of a person."
     # the photo's own age ("Is this an old photo?" got "Yes, it is a photo of a boy.")
@@ -2384,3 +2385,16 @@ def test_a_positive_or_negative_choice_is_answered_with_an_option(question, answ
     from unif2ace.generation.constraints import valence_option
 
     assert valence_option(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Why is she sad?", "She looks happy.", "I can't tell why from this photo; she looks happy."),
+    ("Why is this person smiling?", "He is smiling.", "I can't tell why from this photo; he is smiling."),
+    ("Why does he look so old?", "I can't tell from this photo.", None),  # already says so
+    ("Why do you think so?", "From how the face looks in this photo.", None),  # about the answer, not the person
+    ("Is she sad?", "No, she looks happy.", None),
+])
+def test_a_question_about_why_the_person_looks_so_says_the_photo_does_not_tell(question, answer, expected):
+    from unif2ace.generation.constraints import why_answer
+
+    assert why_answer(question, answer) == expected

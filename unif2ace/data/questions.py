@@ -565,6 +565,9 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
     r"(?:is there )?anything (?:else )?(?:notable|worth noting|interesting|to note|you (?:notice|see|can tell me))(?: about| in)?|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
+    # "Give me a one-sentence summary." (got "A woman.")
+    r"(?:give|write|provide)(?: me)? (?:a|an) (?:[\w-]+ )?(?:summary|overview|description|rundown)(?= *(?:of\b|[.?!]*$))"
+    r"(?: of)?|"
     r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"

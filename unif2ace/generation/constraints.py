@@ -773,6 +773,23 @@ def valence_option(question: str, answer: str) -> str | None:
     return f"{option}: {body[0].lower()}{body[1:]}"
 
 
+_WHY_PERSON = re.compile(r"^\W*why (?:is|are|was|were|does|do|did|has|have|would|might|could) (?:he|she|they|this|that|"
+                         r"the|his|her|their)\b", re.I)
+
+
+def why_answer(question: str, answer: str) -> str | None:
+    """"I can't tell why from this photo; …" before the answer to a question about why the person looks as they do
+    ("Why is she sad?" → "I can't tell why from this photo; she looks happy."; it got "She looks happy." or, of a
+    man described as not smiling, "He is smiling." to "Why is this person smiling?", as if it knew); None for any
+    other question, or an answer that already says it can't tell."""
+    from unif2ace.data.questions import says_cant_tell
+
+    if not _WHY_PERSON.match(question) or not answer.strip() or says_cant_tell(answer):
+        return None
+    body = answer.strip()
+    return f"I can't tell why from this photo; {body[0].lower()}{body[1:]}"
+
+
 def first_person_cant_tell(answer: str) -> str | None:
     """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
     alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);
@@ -1845,9 +1862,10 @@ def framing_answer(question: str, share: float | None) -> str | None:
 
 
 # "Is there anything on the head?" (got "Yes. She is smiling."): what is worn, which no label states (read before
-# the other subject it names, "anything on the head")
+# the other subject it names, "anything on the head"); a generation, which needs the year the photo was taken
+# ("Is this a millennial?" got "No. It is a photo of a woman.")
 _ON_THE_HEAD = re.compile(r"\b(?:anything|something|what(?:'s| is)?) (?:on|over|covering) (?:the|his|her|their|its) "
-                          r"head\b", re.I)
+                          r"head\b|\b(?:millennials?|gen(?:eration)? ?[xyz]|zoomers?|(?:baby )?boomers?)\b", re.I)
 
 
 def unseen_question(question: str) -> bool:

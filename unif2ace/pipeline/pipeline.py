@@ -874,6 +874,7 @@ class UniF2ace:
             stated_only,
             unseen_question,
             valence_option,
+            why_answer,
             without_yes_no,
             yes_no_grounded,
         )
@@ -951,6 +952,8 @@ class UniF2ace:
                 out[i] = neither
             elif (option := valence_option(question, out[i])) is not None:  # "Positive or negative?" → not "Happy."
                 out[i] = option
+            if (why := why_answer(question, out[i])) is not None:  # "Why is she sad?": not as if it knew
+                out[i] = why
         return out
 
     @torch.no_grad()
