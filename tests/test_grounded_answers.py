@@ -2392,7 +2392,7 @@ def test_a_positive_or_negative_choice_is_answered_with_an_option(question, answ
     ("Why is this person smiling?", "He is smiling.", "I can't tell why from this photo; he is smiling."),
     ("Why does he look so old?", "I can't tell from this photo.", None),  # already says so
     ("Why do you think so?", "From how the face looks in this photo.", None),  # about the answer, not the person
-    ("Is she sad?", "No, she looks happy.", None),
+    ("Is she sad?", "No, she looks happy.", None), ("Why is that?", "She looks happy.", None),
 ])
 def test_a_question_about_why_the_person_looks_so_says_the_photo_does_not_tell(question, answer, expected):
     from unif2ace.generation.constraints import why_answer

@@ -773,8 +773,9 @@ def valence_option(question: str, answer: str) -> str | None:
     return f"{option}: {body[0].lower()}{body[1:]}"
 
 
+# (not "Why is that?", which asks about the last answer)
 _WHY_PERSON = re.compile(r"^\W*why (?:is|are|was|were|does|do|did|has|have|would|might|could) (?:he|she|they|this|that|"
-                         r"the|his|her|their)\b", re.I)
+                         r"the|his|her|their)\b(?!\s*[?.!]*$)", re.I)
 
 
 def why_answer(question: str, answer: str) -> str | None:

@@ -338,11 +338,16 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
 EXPOSURE_RANGE = (71.2, 146.3, 203.3)
 
 
-def face_luminance(crop: Image.Image) -> float:
-    """Mean luma (ITU-R BT.601, 0–255) of an aligned crop's middle half, where the face is."""
+def _face_luma(crop: Image.Image) -> np.ndarray:
+    """The luma (ITU-R BT.601, 0–255) of each pixel of an aligned crop's middle half, where the face is."""
     rgb = np.asarray(crop.convert("RGB"), np.float64)
     h, w = rgb.shape[:2]
-    return float((rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)).mean())
+    return rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)
+
+
+def face_luminance(crop: Image.Image) -> float:
+    """Mean luma (ITU-R BT.601, 0–255) of an aligned crop's middle half, where the face is."""
+    return float(_face_luma(crop).mean())
 
 
 # a face more than half of whose middle is blown out to white or crushed to black: no UTKFace training chip comes
@@ -355,9 +360,7 @@ CLIPPED_SHARE = 0.5
 def exposure_warning(crop: Image.Image) -> str | None:
     """A warning for an aligned crop whose face is mostly blown out or black (:data:`CLIPPED_SHARE` of its middle
     half at luma ≥ 250 or ≤ 5), which the answers cannot be trusted on; None for any other."""
-    rgb = np.asarray(crop.convert("RGB"), np.float64)
-    h, w = rgb.shape[:2]
-    luma = rgb[h // 4: h - h // 4, w // 4: w - w // 4] @ (0.299, 0.587, 0.114)
+    luma = _face_luma(crop)
     for share, what in (((luma >= 250).mean(), "over-exposed (blown out to white)"),
                         ((luma <= 5).mean(), "under-exposed (black)")):
         if share > CLIPPED_SHARE:

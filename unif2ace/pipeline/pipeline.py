@@ -826,8 +826,10 @@ class UniF2ace:
         question about nothing the model can see gets "I can't tell from this photo."
         (``constraints.unseen_question``), one about who the person is gets "I can't tell who this is …"
         with what the description says the photo shows (``constraints.identity_answer``), a remark about
-        the person's age or gender ("He looks younger to me.") the description's view, as one that may be
-        wrong (``constraints.remark_reply``), a greeting, thanks or goodbye a reply that asks nothing of the
+        the person's age or gender ("He looks younger to me.", or "I think you're wrong." after an age or gender
+        question) the description's view, as one that may be wrong (``constraints.remark_reply``), one about
+        what a feeling is about ("Is she pleased with the photo?") the described expression alone
+        (``constraints.feeling_about_answer``), a greeting, thanks or goodbye a reply that asks nothing of the
         photo (``constraints.small_talk``), a yes/no answer that speaks of something its question did not
         ask gets "I can't tell from this photo." (``constraints.off_question_yes_no``), as does an open
         question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
@@ -839,7 +841,10 @@ class UniF2ace:
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
         tell"). Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
-        follow the user's or the description's (``constraints.described_pronouns``)."""
+        follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
+        expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
+        ``constraints.valence_option``), and a question about why the person looks as they do says the photo
+        does not tell why (``constraints.why_answer``)."""
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
