@@ -159,6 +159,13 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     # an expression after the subject becomes a modifier, as the attribute prompts write it
     ("an old lady crying", "an old woman, sad"), ("a lady in her 70s crying", "a woman aged 75, sad"),
     ("a crying toddler", "a sad child"), ("Grandma crying", "Old woman, sad"),
+    # an ethnicity in lower case before a person noun is capitalised as the training prompts write it ("a bald
+    # middle-aged black man" drew pale smears); a colour is not ("black hair", "a black and white photo of a man")
+    ("a bald middle-aged black man", "a bald middle-aged Black man"), ("an indian woman", "a South Asian woman"),
+    ("a white boy, smiling", "a White boy, smiling"), ("An asian girl", "An Asian girl"),
+    ("a south asian teenage boy", "a South Asian teenage boy"),
+    ("a black and white photo of a man", "a black and white photo of a man"), ("a man with black hair", "a man with black hair"),
+    ("a woman in a white shirt", "a woman in a white shirt"), ("a black-and-white photo of an old lady", "a black-and-white photo of an old woman"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

@@ -216,6 +216,10 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
 # training.data.SUBJECTS, MODIFIERS and ETHNICITY), each with the training words that mean it. The bundled
 # BPE splits an unseen word into pieces the model never learned to draw from ("a cheerful grandmother" gave
 # washed-out, barely face-like images), so such a prompt is drawn from its training-word version.
+# a person noun up to three words on, none of them a photo's or a garment's ("black man", "white teenage boy")
+_PERSON_AHEAD = (r"(?=(?:[\s,]+(?!(?:photo|picture|image|portrait|shot|of|and|with|in|wearing|shirt|dress|hair|haired|"
+                 r"background|clothes|jacket|hat|glasses)\b)[\w-]+){0,3}?\s+(?:man|men|woman|women|boy|boys|girl|girls|"
+                 r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female)\b)")
 _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
@@ -233,6 +237,13 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:shocked|astonished|amazed|startled|astounded)\b", "surprised"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
     (r"\beast asian\b", "Asian"),
+    # an ethnicity typed in lower case before a person noun, as the training prompts capitalise it ("a bald
+    # middle-aged black man" drew pale smears, "… Black man" a Black man); not a colour ("black hair", "a black and
+    # white photo of a man", "a woman in a white shirt")
+    (rf"\b(?:south asian|indian){_PERSON_AHEAD}", "South Asian"),
+    (rf"(?<!black and )(?<!black-and-)(?<!black & )\bwhite\b{_PERSON_AHEAD}", "White"),
+    (rf"\bblack\b(?![- ]?(?:and|&)[- ]white){_PERSON_AHEAD}", "Black"),
+    (rf"\basian\b{_PERSON_AHEAD}", "Asian"),
 )]
 
 
