@@ -164,8 +164,16 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a bald middle-aged black man", "a bald middle-aged Black man"), ("an indian woman", "a South Asian woman"),
     ("a white boy, smiling", "a White boy, smiling"), ("An asian girl", "An Asian girl"),
     ("a south asian teenage boy", "a South Asian teenage boy"),
-    ("a black and white photo of a man", "a black and white photo of a man"), ("a man with black hair", "a man with black hair"),
-    ("a woman in a white shirt", "a woman in a white shirt"), ("a black-and-white photo of an old lady", "a black-and-white photo of an old woman"),
+    ("a black and white photo of a man", "a black and white photo of a man"),
+    ("a black-and-white photo of an old lady", "a black-and-white photo of an old woman"),
+    # "black" and "white" as the colour of hair, glasses or clothes read as a black-and-white photo (pale grey
+    # faces): a near colour ("a man with black hair": chroma 14.8, "… dark hair" 51.0); an ethnicity after its noun
+    # and a black-and-white photo are left
+    ("a man with black hair", "a man with dark hair"), ("an old man with white hair", "an old man with silver hair"),
+    ("a white-haired grandmother", "a silver-haired old woman"), ("a woman in a white shirt", "a woman in a light shirt"),
+    ("a man wearing black glasses", "a man wearing dark glasses"), ("a man with a white beard", "a man with a silver beard"),
+    ("a black and white photo of a man with white hair", "a black and white photo of a man with silver hair"),
+    ("a black man in a white shirt", "a Black man in a light shirt"), ("a man who is white", "a man who is white"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
