@@ -2398,3 +2398,24 @@ def test_a_question_about_why_the_person_looks_so_says_the_photo_does_not_tell(q
     from unif2ace.generation.constraints import why_answer
 
     assert why_answer(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # the described expression, whatever the model said ("Why is he sad?" of a man described as happy got "I can't
+    # tell from this photo.")
+    ("Why is she sad?", "I can't tell from this photo.", "I can't tell why from this photo; she looks happy."),
+    ("Why is she smiling?", "She is not smiling.", "I can't tell why from this photo; she looks happy."),
+    ("Why does she look so old?", "She is 30 years old.", "I can't tell why from this photo; she is 30 years old."),
+])
+def test_a_why_question_about_the_expression_gives_the_described_one(question, answer, expected):
+    from unif2ace.generation.constraints import why_answer
+
+    assert why_answer(question, answer, HAPPY) == expected
+
+
+def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "Why is she sad?": "I can't tell from this photo."})
+    assert pipe.ask(images, ["Why is she sad?"], align=False, max_new_tokens=4)[0] == \
+        "I can't tell why from this photo; she looks happy."

@@ -778,14 +778,31 @@ _WHY_PERSON = re.compile(r"^\W*why (?:is|are|was|were|does|do|did|has|have|would
                          r"the|his|her|their)\b(?!\s*[?.!]*$)", re.I)
 
 
-def why_answer(question: str, answer: str) -> str | None:
-    """"I can't tell why from this photo; …" before the answer to a question about why the person looks as they do
-    ("Why is she sad?" → "I can't tell why from this photo; she looks happy."; it got "She looks happy." or, of a
-    man described as not smiling, "He is smiling." to "Why is this person smiling?", as if it knew); None for any
-    other question, or an answer that already says it can't tell."""
-    from unif2ace.data.questions import says_cant_tell
+def asks_why(question: str) -> bool:
+    """A question about why the person looks as they do ("Why is she sad?", "Why is this person smiling?"); not
+    "Why is that?" or "Why do you think so?", which ask about the last answer."""
+    return bool(_WHY_PERSON.match(question))
 
-    if not _WHY_PERSON.match(question) or not answer.strip() or says_cant_tell(answer):
+
+_EXPRESSION_WORDS = re.compile(r"\b(?:smil\w*|grin\w*|laugh\w*|frown\w*|cry\w*|expression|mood|feel\w*)\b", re.I)
+
+
+def why_answer(question: str, answer: str, caption: str | None = None) -> str | None:
+    """"I can't tell why from this photo; …" for a question about why the person looks as they do: with the
+    expression the description states when the question names one ("Why is he sad?" of a man described as happy →
+    "I can't tell why from this photo; he looks happy."; it got "I can't tell from this photo."), else before the
+    answer ("Why is this person smiling?" → "I can't tell why from this photo; he is smiling."; it got "He is
+    smiling.", as if it knew); None for any other question, or an answer that already says it can't tell and no
+    description to say more."""
+    from unif2ace.data.questions import says_cant_tell
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if not asks_why(question):
+        return None
+    named = parse_attribute(question, "emotion") or _OTHER_EMOTION.search(question) or _EXPRESSION_WORDS.search(question)
+    if caption is not None and named and (shown := _shown_expression(caption)) is not None:
+        return f"I can't tell why from this photo; {shown}."
+    if not answer.strip() or says_cant_tell(answer):
         return None
     body = answer.strip()
     return f"I can't tell why from this photo; {body[0].lower()}{body[1:]}"
@@ -1957,19 +1974,29 @@ def feeling_about_answer(question: str, caption: str) -> str | None:
     got "Yes. She looks happy."; "What is he sad about?"): a photo shows an expression, not what it is about, so
     the answer says so and gives the expression the model's description states ("The photo shows her
     expression, not what she feels about it: she looks happy."). None for any other question."""
-    from unif2ace.data.questions import EMOTION_ADJ, Person, asks_feeling_about
+    from unif2ace.data.questions import Person, asks_feeling_about
 
     if not asks_feeling_about(question):
         return None
+    p = Person.of(_described(caption, ("gender",)))
+    feels = "feel" if p.plural else "feels"
+    if (shown := _shown_expression(caption)) is None:
+        return f"I can't tell from this photo how {p.he} {feels} about it."
+    return f"The photo shows {p.his} expression, not what {p.he} {feels} about it: {shown}."
+
+
+def _shown_expression(caption: str) -> str | None:
+    """The expression a description states, as a clause ("she looks happy", else "he is not smiling"); None
+    when it states neither an expression nor a smile."""
+    from unif2ace.data.questions import EMOTION_ADJ, Person
+
     attrs = _described(caption, ("gender", "emotion", "smile"))
     p = Person.of(attrs)
     if "emotion" in attrs:
-        shown = f"{p.he} {p.looks()} {EMOTION_ADJ[attrs['emotion']]}"
-    elif "smile" in attrs:
-        shown = f"{p.he} {p.be()} {'' if attrs['smile'] else 'not '}smiling"
-    else:
-        return f"I can't tell from this photo how {p.he} {'feel' if p.plural else 'feels'} about it."
-    return f"The photo shows {p.his} expression, not what {p.he} {'feel' if p.plural else 'feels'} about it: {shown}."
+        return f"{p.he} {p.looks()} {EMOTION_ADJ[attrs['emotion']]}"
+    if "smile" in attrs:
+        return f"{p.he} {p.be()} {'' if attrs['smile'] else 'not '}smiling"
+    return None
 
 
 # A message that disputes the last answer without saying how ("I think you're wrong.", "That's not right.")

@@ -859,6 +859,7 @@ class UniF2ace:
         from unif2ace.generation.brief import one_word
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
+            asks_why,
             described_or_cant_tell,
             described_pronouns,
             face_count_answer,
@@ -898,11 +899,11 @@ class UniF2ace:
         # and "Who is this?" or "He looks younger to me." is answered with what the description says
         # the question before the last, which a disagreement ("I think you're wrong.") is about
         previous = [as_meant(turns[-2][0]) if len(turns) > 1 else None for turns in conversations]
-        viewed = [asks_identity(q) or asks_feeling_about(q) or remark_attribute(q, p) is not None
+        viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or remark_attribute(q, p) is not None
                   for q, p in zip(questions, previous)]
         other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
         out = list(answers)
-        view = {}
+        view, captions = {}, {}
         if rows or other:
             captions = self._descriptions(rows + other, crops, codes, features)
             for i in other:
@@ -957,7 +958,7 @@ class UniF2ace:
                 out[i] = neither
             elif (option := valence_option(question, out[i])) is not None:  # "Positive or negative?" → not "Happy."
                 out[i] = option
-            if (why := why_answer(question, out[i])) is not None:  # "Why is she sad?": not as if it knew
+            if (why := why_answer(question, out[i], captions.get(i))) is not None:  # "Why is she sad?": not as if it knew
                 out[i] = why
         return out
 
