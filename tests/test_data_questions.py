@@ -423,6 +423,7 @@ def test_every_template_is_spelled_as_written():
     # "any idea of …" names a topic ("Any idea of the age?" got "Yes. It is a photo of a person."); "any idea if
     # …" asks the yes/no question inside
     ("Any idea of the age?", "age_group"), ("Any idea about her gender?", "gender"), ("Any idea if she smiles?", None),
+    ("Is she closer to 20 or to 40?", "age_group"),  # got "I can't tell from this photo."
 ])
 def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
     assert Q.asked_attribute(question) == attribute

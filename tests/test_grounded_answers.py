@@ -2419,3 +2419,15 @@ def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
     images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "Why is she sad?": "I can't tell from this photo."})
     assert pipe.ask(images, ["Why is she sad?"], align=False, max_new_tokens=4)[0] == \
         "I can't tell why from this photo; she looks happy."
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Is she crying?", "No, it is smiling.", "No, she is smiling."),  # got "No, it is smiling."
+    ("Is the person crying?", "No. It is smiling.", "No. She is smiling."),  # the description's gender
+    ("Is he happy?", "Yes, it looks happy.", "Yes, he looks happy."),
+    ("Is it in color?", "Yes, it is in color.", None), ("Is this a cat?", "No, it is a photo of a woman.", None),
+])
+def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer, expected):
+    from unif2ace.generation.constraints import described_pronouns
+
+    assert described_pronouns(question, answer, HAPPY) == expected

@@ -716,9 +716,18 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     gender = (parse_attribute(_without_pronouns(answer), "gender") or next(iter(chosen), None)
               or _described(caption).get("gender"))
     found = pronoun_genders(answer)
+    if not found and gender is not None and (m := _IT_PERSON.match(answer)):
+        # "Is she crying?" got "No, it is smiling.": the person, not "it"
+        he = "she" if gender == "female" else "he"
+        return m[1] + (he.capitalize() if answer[m.end() - 2] == "I" else he) + answer[m.end():]
     if len(found) != 1 or gender is None or found == {gender}:
         return None
     return swap_gender(answer, pronouns_only=True)
+
+
+# "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
+_IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)it(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
+                        r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b)", re.I)
 
 
 def pronoun_genders(text: str) -> set[str]:
