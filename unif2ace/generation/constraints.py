@@ -703,7 +703,8 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     genders is left alone, as is every answer to a question about the gender that says "she" or "he"
     ("Is she male or female?" → "He is a man." stands: the pronoun must not decide). The pronouns are
     swapped by :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her
-    smiling." → "I see him smiling.")."""
+    smiling." → "I see him smiling."). "It" as the subject of what only a person does ("No, it is smiling.")
+    becomes the person's pronoun."""
     from unif2ace.data.questions import asked_attribute
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.contrast import swap_gender
@@ -719,14 +720,14 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     if not found and gender is not None and (m := _IT_PERSON.match(answer)):
         # "Is she crying?" got "No, it is smiling.": the person, not "it"
         he = "she" if gender == "female" else "he"
-        return m[1] + (he.capitalize() if answer[m.end() - 2] == "I" else he) + answer[m.end():]
+        return m[1] + (he.capitalize() if m[2] == "It" else he) + answer[m.end():]
     if len(found) != 1 or gender is None or found == {gender}:
         return None
     return swap_gender(answer, pronouns_only=True)
 
 
 # "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
-_IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)it(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
+_IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
                         r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b)", re.I)
 
 
@@ -760,8 +761,14 @@ def neither_option(question: str, answer: str) -> str | None:
                for o in (m[1], m[2])]
     if said is None or None in options or said in options:
         return None
+    return _led_by("Neither:", answer)
+
+
+def _led_by(lead: str, answer: str) -> str:
+    """``answer`` after ``lead``, its first letter in lower case ("Neither:" + "She looks happy." → "Neither: she
+    looks happy.")."""
     body = answer.strip()
-    return f"Neither: {body[0].lower()}{body[1:]}"
+    return f"{lead} {body[0].lower()}{body[1:]}"
 
 
 _VALENCE_CHOICE = re.compile(r"\bpositive\b.*\bor\b.*\bnegative\b|\bnegative\b.*\bor\b.*\bpositive\b", re.I)
@@ -778,8 +785,7 @@ def valence_option(question: str, answer: str) -> str | None:
         return None
     if (option := _VALENCE.get(parse_attribute(answer, "emotion"))) is None:
         return None
-    body = answer.strip()
-    return f"{option}: {body[0].lower()}{body[1:]}"
+    return _led_by(f"{option}:", answer)
 
 
 # (not "Why is that?", which asks about the last answer)
@@ -809,12 +815,11 @@ def why_answer(question: str, answer: str, caption: str | None = None) -> str | 
     if not asks_why(question):
         return None
     named = parse_attribute(question, "emotion") or _OTHER_EMOTION.search(question) or _EXPRESSION_WORDS.search(question)
-    if caption is not None and named and (shown := _shown_expression(caption)) is not None:
+    if caption is not None and named and (shown := _shown_expression(_described(caption, _SHOWN))) is not None:
         return f"I can't tell why from this photo; {shown}."
     if not answer.strip() or says_cant_tell(answer):
         return None
-    body = answer.strip()
-    return f"I can't tell why from this photo; {body[0].lower()}{body[1:]}"
+    return _led_by("I can't tell why from this photo;", answer)
 
 
 def first_person_cant_tell(answer: str) -> str | None:
@@ -1891,8 +1896,9 @@ def framing_answer(question: str, share: float | None) -> str | None:
 # "Is there anything on the head?" (got "Yes. She is smiling."): what is worn, which no label states (read before
 # the other subject it names, "anything on the head"); a generation, which needs the year the photo was taken
 # ("Is this a millennial?" got "No. It is a photo of a woman.")
-_ON_THE_HEAD = re.compile(r"\b(?:anything|something|what(?:'s| is)?) (?:on|over|covering) (?:the|his|her|their|its) "
-                          r"head\b|\b(?:millennials?|gen(?:eration)? ?[xyz]|zoomers?|(?:baby )?boomers?)\b", re.I)
+_UNSEEN_BEFORE_SUBJECT = re.compile(r"\b(?:anything|something|what(?:'s| is)?) (?:on|over|covering) "
+                                    r"(?:the|his|her|their|its) head\b|"
+                                    r"\b(?:millennials?|gen(?:eration)? ?[xyz]|zoomers?|(?:baby )?boomers?)\b", re.I)
 
 
 def unseen_question(question: str) -> bool:
@@ -1909,7 +1915,7 @@ def unseen_question(question: str) -> bool:
 
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
-    if _UNLABELLED.search(question) and not _asks_other_subject(question) or _ON_THE_HEAD.search(question):
+    if _UNLABELLED.search(question) and not _asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
         return True  # "Is the face partly hidden?", "Is it a selfie?": nothing the model was taught to see
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
@@ -1987,19 +1993,22 @@ def feeling_about_answer(question: str, caption: str) -> str | None:
 
     if not asks_feeling_about(question):
         return None
-    p = Person.of(_described(caption, ("gender",)))
+    attrs = _described(caption, _SHOWN)
+    p = Person.of(attrs)
     feels = "feel" if p.plural else "feels"
-    if (shown := _shown_expression(caption)) is None:
+    if (shown := _shown_expression(attrs)) is None:
         return f"I can't tell from this photo how {p.he} {feels} about it."
     return f"The photo shows {p.his} expression, not what {p.he} {feels} about it: {shown}."
 
 
-def _shown_expression(caption: str) -> str | None:
-    """The expression a description states, as a clause ("she looks happy", else "he is not smiling"); None
-    when it states neither an expression nor a smile."""
+_SHOWN = ("gender", "emotion", "smile")  # what _shown_expression reads of a description
+
+
+def _shown_expression(attrs: dict) -> str | None:
+    """The expression a description states (``attrs``: its :data:`_SHOWN` values, :func:`_described`), as a clause
+    ("she looks happy", else "he is not smiling"); None when it states neither an expression nor a smile."""
     from unif2ace.data.questions import EMOTION_ADJ, Person
 
-    attrs = _described(caption, ("gender", "emotion", "smile"))
     p = Person.of(attrs)
     if "emotion" in attrs:
         return f"{p.he} {p.looks()} {EMOTION_ADJ[attrs['emotion']]}"

@@ -899,8 +899,10 @@ class UniF2ace:
         # and "Who is this?" or "He looks younger to me." is answered with what the description says
         # the question before the last, which a disagreement ("I think you're wrong.") is about
         previous = [as_meant(turns[-2][0]) if len(turns) > 1 else None for turns in conversations]
-        viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or remark_attribute(q, p) is not None
-                  for q, p in zip(questions, previous)]
+        remarked = [remark_attribute(q, p) is not None for q, p in zip(questions, previous)]
+        # a remark only as a dispute of the previous answer ("I think you're wrong."), which small talk would take
+        disputed = [r and p is not None and remark_attribute(q) is None for r, q, p in zip(remarked, questions, previous)]
+        viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
         other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
         out = list(answers)
         view, captions = {}, {}
@@ -927,8 +929,7 @@ class UniF2ace:
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
         for i, question in enumerate(questions):
-            if i in view and previous[i] is not None and remark_attribute(question, previous[i]) is not None \
-                    and remark_attribute(question) is None:  # "I think you're wrong." after "Man or woman?"
+            if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
             elif (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
                 out[i] = reply
