@@ -197,7 +197,11 @@ def test_native_json_bodies_and_chat(server, pipe, crop):
                                                                         max_new_tokens=MAX_TOKENS)
         for path, body, status, words in (
                 ("/v1/caption", {"images": ["not base64!"]}, 400, "not valid base64"),
-                ("/v1/caption", {"images": []}, 422, "no 'images'"),
+                ("/v1/caption", {"images": []}, 422, "no photo given: send it as 'images'"),
+                ("/v1/ask", {"image": photo, "question": "Is she smiling?", "qestion": "x"}, 422,
+                 "'qestion' is not a field of /v1/ask: did you mean 'question'?"),
+                ("/v1/chat", {"image": photo, "messages": messages, "max_tokens": 9}, 422,
+                 "'max_tokens' is not a field of /v1/chat: did you mean 'max_new_tokens'?"),
                 ("/v1/ask", {"images": photo}, 422, "no question"),
                 ("/v1/chat", {"messages": messages}, 422, "no 'image'"),
                 ("/v1/chat", {"image": photo, "messages": []}, 422, "messages is empty")):

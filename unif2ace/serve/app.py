@@ -19,7 +19,8 @@
 
 Photos are decoded, checked and face-aligned in the request (on a thread pool, so a bad photo
 fails alone and early); model work goes through a :class:`~unif2ace.serve.batcher.Batcher`, so
-concurrent requests run as one batch. Every error is JSON ``{"error": message}`` with a 4xx code
+concurrent requests run as one batch. A field a route does not read is a 422 that names it (a misspelt setting
+would otherwise be left at its default unseen). Every error is JSON ``{"error": message}`` with a 4xx code
 for bad input (413 too large, 415 not an image, 422 invalid or no face) and 500 otherwise; the
 server keeps running.
 """
@@ -27,6 +28,7 @@ server keeps running.
 
 import asyncio
 import base64
+import difflib
 import io
 import uuid
 from collections.abc import Sequence
@@ -58,6 +60,44 @@ class BadRequest(Exception):
     def __init__(self, message: str, status: int = 422):
         super().__init__(message)
         self.status = status
+
+
+# the fields each form route reads; "image" and "images" name the photo(s) alike, "question" and "questions" too
+PHOTO_ALIAS = {"images": "image", "image": "images"}
+CAPTION_FIELDS = frozenset({"images", "image", "align"})
+ASK_FIELDS = frozenset({"images", "image", "questions", "question", "align"})
+EDIT_FIELDS = frozenset({"image", "images", "mask", "prompt", "steps", "guidance_scale", "guidance_schedule",
+                         "temperature", "seed", "gender_contrast", "age_contrast", "training_words",
+                         "negative_prompt", "align"})
+
+
+def unknown_field_message(name: str, route: str, fields) -> str:
+    """What to say of a field ``route`` does not read ("num_images" sent to /v1/generate, "image" to /v1/ask): a
+    misspelt setting silently ignored would draw or answer with the default while the client thinks otherwise."""
+    fields = sorted(fields)
+    near = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    return f"'{name}' is not a field of {route}: {hint}its fields are {', '.join(fields)}"
+
+
+def check_fields(keys, route: str, fields) -> None:
+    """A 422 for the first of ``keys`` (a form's or a JSON object's) that is not one of ``fields``."""
+    for name in keys:
+        if name not in fields:
+            raise BadRequest(unknown_field_message(str(name), route, fields))
+
+
+def validation_message(errors, route: str, fields, skip: int = 0) -> str:
+    """pydantic's errors in one line, each "field: what is wrong"; an unknown field named as such. ``skip``: leading
+    parts of each error's location to drop (FastAPI's "body")."""
+    parts = []
+    for e in errors:
+        where = ".".join(str(p) for p in e.get("loc", ())[skip:]) or "body"
+        if e.get("type") == "extra_forbidden":
+            parts.append(unknown_field_message(where, route, fields))
+        else:
+            parts.append(f"{where}: {e.get('msg')}")
+    return "; ".join(parts) or "invalid request"
 
 
 def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait_ms: float = 10.0,
@@ -113,8 +153,8 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request, exc: RequestValidationError):
-        parts = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}" for e in exc.errors()]
-        return JSONResponse({"error": "; ".join(parts) or "invalid request"}, status_code=422)
+        message = validation_message(exc.errors(), request.url.path, GenerateRequest.model_fields, skip=1)
+        return JSONResponse({"error": message}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request, exc: StarletteHTTPException):
@@ -152,8 +192,9 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                 "queued": batcher.queued, "batches_run": batcher.batches_run, "cancelled": batcher.cancelled}
 
     class GenerateRequest(BaseModel):
-        # strict: "1.5" or true where a number belongs is a client's mistake to report (422), not to guess at
-        model_config = ConfigDict(strict=True)
+        # strict: "1.5" or true where a number belongs is a client's mistake to report (422), not to guess at;
+        # a field it does not know ("num_images", "cfg") likewise, not a setting silently left at its default
+        model_config = ConfigDict(strict=True, extra="forbid")
 
         prompt: str | list[str]
         n: int = Field(1, ge=1)
@@ -199,7 +240,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     @app.post("/v1/caption")
     async def caption(request: Request):
-        form = await _form(request)
+        form = await _form(request, CAPTION_FIELDS)
         photos = await _photos(form, "images")
         align = _flag(form.get("align"), True, "align")
         crops = await run_in_threadpool(_crops, pipe, photos, align)
@@ -209,7 +250,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     @app.post("/v1/ask")
     async def ask(request: Request):
-        form = await _form(request)
+        form = await _form(request, ASK_FIELDS)
         photos = await _photos(form, "images")
         questions = [q for q in form.getlist("questions") + form.getlist("question") if isinstance(q, str)]
         if not questions:
@@ -230,7 +271,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     @app.post("/v1/edit")
     async def edit(request: Request):
-        form = await _form(request)
+        form = await _form(request, EDIT_FIELDS)
         image = (await _photos(form, "image", at_most=1, shrink=False))[0]
         mask = (await _photos(form, "mask", at_most=1, shrink=False))[0]
         if mask.size != image.size:
@@ -269,7 +310,13 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
                 "drawn_prompt": out.drawn_prompt}
 
     # ------------------------------------------------------------------ request helpers
-    async def _form(request: Request):
+    async def _form(request: Request, fields: frozenset[str]):
+        """The request's form (multipart, or a JSON object read the same way), every field one of ``fields``."""
+        form = await _read_form(request)
+        check_fields(form.keys(), request.url.path, fields)
+        return form
+
+    async def _read_form(request: Request):
         if request.headers.get("content-type", "").startswith("application/json"):
             from unif2ace.serve.openai_api import JsonForm  # JSON bodies: images as base64 / data URLs
 
@@ -289,9 +336,11 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
             raise BadRequest(f"could not read the form: {exc}", 400) from exc
 
     async def _photos(form, name: str, at_most: int | None = None, shrink: bool = True) -> list[Image.Image]:
-        files = [f for f in form.getlist(name) if hasattr(f, "read")]
+        # "image" for "images" and back: one photo or several, as a client names it
+        files = [f for n in (name, PHOTO_ALIAS.get(name)) if n for f in form.getlist(n) if hasattr(f, "read")]
         if not files:
-            raise BadRequest(f"no '{name}' file uploaded")
+            raise BadRequest(f"no photo given: send it as '{name}' (a file: curl -F {name}=@face.jpg; or in JSON, "
+                             "base64 or a data URL)")
         at_most = at_most or limits.max_images
         if len(files) > at_most:
             raise BadRequest(f"{len(files)} '{name}' files; at most {at_most} per request")

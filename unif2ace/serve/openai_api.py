@@ -40,6 +40,11 @@ from unif2ace.serve.app import BadRequest
 
 # the JSON fields that hold images (base64 or data URLs) instead of text
 IMAGE_FIELDS = ("images", "image", "mask")
+# /v1/images/generations: OpenAI options read here, and those accepted but meaningless for this model
+IMAGE_OPTIONS_READ = frozenset({"model", "response_format", "size", "stream", "output_format"})
+IGNORED_IMAGE_OPTIONS = frozenset({"quality", "style", "background", "user", "moderation", "output_compression",
+                                   "partial_images"})
+CHAT_FIELDS = frozenset({"image", "messages", "align", "max_new_tokens", "temperature", "top_p", "seed"})
 # what a user message holding only the photo asks (ChatGPT-style clients send a photo with no words)
 PHOTO_ONLY = "Describe this photo."
 # the most replies one chat completion may ask for (``n``)
@@ -80,10 +85,13 @@ def decode_base64(value: Any, name: str) -> bytes:
 
 
 class JsonForm:
-    """A JSON object seen through the form interface (``get``, ``getlist``) the multipart routes read."""
+    """A JSON object seen through the form interface (``keys``, ``get``, ``getlist``) the multipart routes read."""
 
     def __init__(self, body: dict):
         self.body = body
+
+    def keys(self):
+        return self.body.keys()
 
     def get(self, name: str, default=None):
         values = self.getlist(name)
@@ -109,7 +117,15 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
     from starlette.concurrency import run_in_threadpool
 
     from unif2ace.pipeline.pipeline import chat_turns
-    from unif2ace.serve.app import _check_text, _crops, _decode_image, photo_warnings, wait_for_job
+    from unif2ace.serve.app import (
+        _check_text,
+        _crops,
+        _decode_image,
+        check_fields,
+        photo_warnings,
+        validation_message,
+        wait_for_job,
+    )
 
     router = APIRouter()  # native routes: errors are {"error": message} like the rest of the app
     compat = APIRouter(route_class=_openai_route_class())  # OpenAI's routes: OpenAI's error shape
@@ -190,14 +206,14 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
             raise BadRequest("stream is not supported for images: the faces come back in one response", 400)
         if body.pop("output_format", None) not in (None, "png"):
             raise BadRequest("output_format must be 'png'", 400)
-        # other OpenAI options (quality, style, background, user, …) mean nothing for this model; the
-        # request model ignores unknown fields
-        body.pop("model", None)
+        # OpenAI's other options mean nothing for this model; any other field is a mistake to name (as OpenAI does)
+        for name in IGNORED_IMAGE_OPTIONS | {"model"}:
+            body.pop(name, None)
         try:
             req = generate_request(**body)
         except ValidationError as exc:
-            parts = [f"{'.'.join(str(p) for p in e.get('loc', ())) or 'body'}: {e.get('msg')}" for e in exc.errors()]
-            raise BadRequest("; ".join(parts) or "invalid request") from None
+            fields = set(generate_request.model_fields) | IGNORED_IMAGE_OPTIONS | IMAGE_OPTIONS_READ
+            raise BadRequest(validation_message(exc.errors(), "/v1/images/generations", fields)) from None
         if not isinstance(req.prompt, str):
             raise BadRequest("prompt must be one string (send n for several images)")
         out = await generate_route(req)
@@ -295,6 +311,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
         sampling = _sampling(body)
         photo = await _photo(image, "image_url")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
+        warnings = photo_warnings([crop])  # not OpenAI's: a field its clients keep (e.g. ChatCompletion.warnings)
         # n replies: sampled ones are n rows of one job (each its own draw); greedy ones are one reply n times
         rows = n if sampling.get("do_sample") else 1
         key = ("text", max_tokens, tuple(sorted(sampling.items())))
@@ -309,16 +326,17 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
             return {"id": cid, "object": "chat.completion", "created": now, "model": pipe.name,
                     "choices": [{"index": k, "message": {"role": "assistant", "content": r}, "finish_reason": "stop"}
                                 for k, r in enumerate(replies)],
-                    "usage": usage}
+                    "usage": usage, "warnings": warnings}
 
-        def chunk(index: int, delta: dict, finish: str | None = None) -> str:
+        def chunk(index: int, delta: dict, finish: str | None = None, **extra) -> str:
             event = {"id": cid, "object": "chat.completion.chunk", "created": now, "model": pipe.name,
-                     "choices": [{"index": index, "delta": delta, "finish_reason": finish}]}
+                     "choices": [{"index": index, "delta": delta, "finish_reason": finish}], **extra}
             return f"data: {json.dumps(event)}\n\n"
 
         def events():
             for k, reply in enumerate(replies):
-                yield chunk(k, {"role": "assistant", "content": ""})
+                # the photo's warnings ride on each reply's first chunk
+                yield chunk(k, {"role": "assistant", "content": ""}, warnings=warnings)
                 for j, word in enumerate(reply.split(" ")):
                     yield chunk(k, {"content": word if j == 0 else " " + word})
                 yield chunk(k, {}, "stop")
@@ -337,6 +355,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
     @router.post("/v1/chat")
     async def chat(request: Request):
         body = await _json(request)
+        check_fields(body.keys(), "/v1/chat", CHAT_FIELDS)
         if "image" not in body:
             raise BadRequest("no 'image' given: send the photo as base64 or a data URL")
         turns = _turns(body.get("messages") or [])
