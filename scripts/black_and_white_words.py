@@ -5,7 +5,8 @@ The training captions capitalise ethnicities ("a Black man") and say "black-and-
 so a lower-case "black" or "white" reads to the model like a black-and-white photo: "a black man", "a man with
 black hair", "an old man with white hair" all drew pale, grey faces. In training words such a word before a
 person noun is capitalised ("a Black man"), and before hair, glasses or clothes becomes a near colour ("dark
-hair", "silver hair", "a light shirt"). Each prompt is drawn ``--seeds`` times both ways with the same seeds and
+hair", "silver hair", "a light shirt"), and before anything else a near colour too ("a woman with a dark cat").
+Each prompt is drawn ``--seeds`` times both ways with the same seeds and
 a table printed: colourfulness (the labeller's chroma, mean max − min over RGB; below 6 it calls a photo black
 and white; "a man" alone: about 48), the face's mean luma, and how many faces dlib finds exactly one face in.
 
@@ -23,6 +24,8 @@ PROMPTS = {
     "hair, glasses, clothes": ("a man with black hair", "an old man with white hair", "a woman wearing black glasses",
                                "a smiling woman in a white shirt", "a white-haired grandmother",
                                "a young man with a black beard"),
+    "other things": ("a woman with a black cat", "a man in front of a white car", "a young man in a black leather jacket",
+                     "a girl with a white flower in her hair", "an old man with a black dog", "a smiling woman with white teeth"),
 }
 
 
@@ -32,6 +35,7 @@ def main() -> int:
     p.add_argument("--seeds", type=int, default=4, help="faces per prompt and way")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--groups", nargs="+", choices=list(PROMPTS), default=list(PROMPTS), help="prompt groups to draw")
     args = p.parse_args()
 
     import numpy as np
@@ -51,7 +55,7 @@ def main() -> int:
         print(f"black_and_white_words: error: {exc}", file=sys.stderr)
         return 2
     rows = []
-    for group, typed in PROMPTS.items():
+    for group, typed in ((g, PROMPTS[g]) for g in args.groups):
         for way, prompts in (("as typed", list(typed)), ("training words", [in_training_words(t) for t in typed])):
             images = []
             with bar(args.seeds, f"{group}, {way}", unit="seed") as shown:
@@ -65,7 +69,7 @@ def main() -> int:
     print("| prompts | drawn | faces | mean chroma | face luma | dlib finds one face |")
     print("|---|---|---:|---:|---:|---:|")
     print("\n".join(rows))
-    for group, typed in PROMPTS.items():
+    for group, typed in ((g, PROMPTS[g]) for g in args.groups):
         print(f"\n{group}: " + "; ".join(f"{t!r} → {in_training_words(t)!r}" for t in typed))
     return 0
 

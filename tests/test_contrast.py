@@ -174,6 +174,12 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a man wearing black glasses", "a man wearing dark glasses"), ("a man with a white beard", "a man with a silver beard"),
     ("a black and white photo of a man with white hair", "a black and white photo of a man with silver hair"),
     ("a black man in a white shirt", "a Black man in a light shirt"), ("a man who is white", "a man who is white"),
+    # and of anything else in the picture (only a black-and-white photo is "black" or "white" in lower case in the
+    # captions)
+    ("a woman with a black cat", "a woman with a dark cat"), ("a man in a black leather jacket", "a man in a dark leather jacket"),
+    ("a girl with a white flower in her hair", "a girl with a light flower in her hair"),
+    ("a black-and-white portrait of a girl", "a black-and-white portrait of a girl"),
+    ("a white photo of a woman", "a white photo of a woman"), ("a woman, black or white", "a woman, black or white"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
@@ -198,11 +204,13 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
         for seed in range(24):
             attrs = {"age": age, "age_group": age_group(age), "gender": ("male", "female")[seed % 2],
                      "ethnicity": ("White", "Black", "Asian", "Indian")[seed % 4], "smile": bool(seed % 3),
-                     "emotion": ("happy", "neutral", "sad", "surprise")[seed % 4]}
+                     "emotion": ("happy", "neutral", "sad", "surprise")[seed % 4],
+                     "color": ("color", "black and white")[seed % 5 == 0]}
             caption = write_caption(attrs, seed)
             record = FaceRecord(id=f"r{age}-{seed}", image="x.jpg", caption=caption,
                                 attributes={k: Label(v) for k, v in attrs.items()})
-            for text in (caption, frame_prompt(attribute_prompt(record, rng), rng), short_prompt(attrs)[0]):
+            for text in (caption, frame_prompt(attribute_prompt(record, rng, black_and_white=seed % 3 == 0), rng),
+                         short_prompt(attrs)[0]):
                 assert in_training_words(text) == text
                 assert language_warning(text) is None  # and none reads as another language
                 checked += 1

@@ -253,6 +253,11 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     # ethnicity (capitalised above) and a black-and-white photo are left
     (rf"(?-i:\bblack)(?=[- ]{_HAIR})", "dark"), (rf"(?-i:\bwhite)(?=[- ]{_HAIR})", "silver"),
     (rf"(?-i:\bblack)(?=[- ]{_WORN})", "dark"), (rf"(?<!black and )(?<!black-and-)(?<!black & )(?-i:\bwhite)(?=[- ]{_WORN})", "light"),
+    # and as the colour of anything else in the picture ("a woman with a black cat", "a man in a black leather
+    # jacket"): no training caption says a lower-case "black" or "white" but of a black-and-white photo
+    (r"(?-i:\bblack)(?![- ]?(?:and|&|or)[- ]white)(?=[- ][a-z])", "dark"),
+    (r"(?<!black and )(?<!black-and-)(?<!black & )(?<!black or )(?-i:\bwhite)(?=[- ][a-z])(?![- ](?:photo|picture|"
+     r"image|photograph|portrait|shot|version)\b)", "light"),
 )]
 
 
