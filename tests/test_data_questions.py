@@ -308,10 +308,11 @@ def test_retype_falls_back_to_the_question_when_the_retyped_one_is_kept_out(monk
 def test_yes_no_detection_after_a_greeting():
     for q in ("Hi! Is she smiling?", "So, is this a cat", "Question: is he a man?", "Can you tell me: is she happy?",
               "I'm curious, does the person look sad?", "In your opinion, is she smiling?", "Btw, is he a man?",
-              "Would you guess this person is under 40?", "Could you guess she is over 30?"):
+              "Would you guess this person is under 40?", "Could you guess she is over 30?",
+              "Would you guess she's over 18?", "Would you say they're smiling?"):
         assert Q.is_yes_no(q), q
     for q in ("Hey, male or female?", "Question: how old?", "Can you tell me how old he is?", "Would you guess her age?",
-              "Could you guess the age?"):
+              "Could you guess the age?", "Would you guess the person's age?"):
         assert not Q.is_yes_no(q), q
 
 

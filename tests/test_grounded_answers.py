@@ -347,12 +347,19 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is this person older than 50?", "No. He is a child.", 54, "Yes. He looks about 54 years old."),
     ("Is he under 18?", "Yes, he is a child.", 54, "No, he looks about 54 years old."),
     ("Is this a minor?", "No.", 13, "Yes. He looks about 13 years old."),
-    # within the margin of the bound, or on the answer's side, and the answer names an age: it stands
-    ("Is this person older than 50?", "Yes. He is middle-aged.", 45, None),
-    ("Is this an adult?", "Yes, he is a young adult.", 13, None),  # a teenager shares 2 years with adults
-    # a near miss whose words name another age: the Yes/No stands, in words that agree with the description
-    ("Is this person older than 50?", "Yes. He is a senior.", 45, "Yes. He is middle-aged."),
-    ("Does this person look older than 30?", "Yes, he is a senior.", 29, "Yes, he is a young adult."),
+    # within the margin of the bound, or on the answer's side, and the answer names an age: it stands, a Yes said as
+    # the maybe it is
+    ("Is this person older than 50?", "Yes. He is middle-aged.", 45, "Yes, possibly: he looks about 45 years old."),
+    # a near miss whose words name another age: the Yes/No stands, in words that agree with the description (a
+    # Yes as the maybe it is, with the described age: "Yes, he is a young adult." to "older than 30?" of a man
+    # described as 29 read as a contradiction of the 29)
+    ("Is this an adult?", "Yes, he is a young adult.", 13, "Yes, possibly: he looks about 13 years old."),
+    ("Is this person older than 50?", "Yes. He is a senior.", 45, "Yes, possibly: he looks about 45 years old."),
+    ("Does this person look older than 30?", "Yes, he is a senior.", 29, "Yes, possibly: he looks about 29 years old."),
+    ("Is he younger than 25?", "Yes. He is a young adult.", 29, "Yes, possibly: he looks about 29 years old."),
+    ("Is he younger than 25?", "Yes, he looks about 29 years old.", 29, "Yes, possibly: he looks about 29 years old."),
+    ("Is he younger than 25?", "No. He is a young adult.", 29, None),  # a No: the described group's words stand
+    ("Is he younger than 25?", "Yes. He is a teenager.", 29, "Yes, possibly: he looks about 29 years old."),
     ("Is he over 40?", "No, he is a senior.", 38, "No. He looks about 38 years old."),
     ("Is he under 18?", "No, he is middle-aged.", 54, None),
     # a near miss whose words name no age: answered from the described age, which it states (a bare
@@ -372,7 +379,7 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is he a baby?", "Yes. He is a child.", 20, "No. He looks about 20 years old."),
     # the margin is at most half the described age: 8 is 5 years past a baby's 3, beyond 4
     ("Is he a baby?", "Yes. He is a child.", 8, "No. He looks about 8 years old."),
-    ("Is he a baby?", "Yes. He is a child.", 5, None),  # 2 years past, within 2.5
+    ("Is he a baby?", "Yes. He is a child.", 5, "Yes, possibly: he looks about 5 years old."),  # 2 years past, within 2.5
 ])
 def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, answer, years, expected):
     caption = f"The photo is a close-up photo; it shows a White {'boy' if years < 18 else 'man'} who is {years} years old."
@@ -1571,6 +1578,9 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     ("Is this person a high schooler?", (14, 18)), ("Is this a college-aged person?", (18, 24)),
     ("Is this kid in elementary school?", (5, 11)), ("Is this person old enough to vote?", (18, 200)),
     ("Is she old enough to drive?", (16, 200)), ("Is he old enough to drink?", (21, 200)),
+    # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
+    ("Is this person of working age?", (18, 64)), ("Is she of legal drinking age?", (21, 200)),
+    ("Is he of voting age?", (18, 200)), ("Is she of driving age?", (16, 200)),
 ])
 def test_stages_of_schooling_and_of_the_law_are_age_bounds(question, span):
     # "Is this person a high schooler?" got "I can't tell", "Is this a college-aged person?" "No. She is a young
@@ -2413,12 +2423,34 @@ def test_a_why_question_about_the_expression_gives_the_described_one(question, a
     assert why_answer(question, answer, HAPPY) == expected
 
 
+@pytest.mark.parametrize("question, answer, expected", [
+    # "How happy is this person on a scale of 1-10?" got "Happy.", as if it were a rating
+    ("How happy is this person on a scale of 1-10?", "Happy.", "I can't put a number on that from a photo; she looks happy."),
+    ("Rate her smile from 1 to 5.", "She is smiling.", "I can't put a number on that from a photo; she looks happy."),
+    ("How would you rate her happiness out of 10?", "She looks sad.",
+     "I can't put a number on that from a photo; she looks happy."),
+    ("On a scale of 1 to 10, how old does she look?", "30 years old.", None),  # an age, answered as one
+    ("Is she happy?", "Yes, she looks happy.", None), ("Rate this photo's quality.", "I can't tell from this photo.", None),
+])
+def test_an_expression_asked_on_a_scale_gets_no_number(question, answer, expected):
+    from unif2ace.generation.constraints import scale_answer
+
+    assert scale_answer(question, answer, HAPPY) == expected
+    # without a description, the answer's own expression (none: nothing to say)
+    if expected is not None:
+        assert scale_answer(question, "Happy.") == "I can't put a number on that from a photo; happy."
+        assert scale_answer(question, "I can't tell from this photo.") is None
+
+
 def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
     images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "Why is she sad?": "I can't tell from this photo."})
     assert pipe.ask(images, ["Why is she sad?"], align=False, max_new_tokens=4)[0] == \
         "I can't tell why from this photo; she looks happy."
+    images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "How happy is she on a scale of 1-10?": "Happy."})
+    assert pipe.ask(images, ["How happy is she on a scale of 1-10?"], align=False, max_new_tokens=4)[0] == \
+        "I can't put a number on that from a photo; she looks happy."
 
 
 @pytest.mark.parametrize("question, answer, expected", [

@@ -494,7 +494,9 @@ _REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|k
                       r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
                       r"state|name|(?:repeat|confirm|remind me of|say)(?=\s+(?:the|her|his|their|its)\s+(?:\w+\s+)?(?:age|gender|"
                       r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
-                      r"(?!\s+(?:that\s+)?(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b))")
+                      r"(?!\s+(?:that\s+)?(?:(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b|"
+                      # "Would you guess she's over 18?" (got "I can't tell from this photo."); not "the person's age"
+                      r"(?:he|she|they|it|this|that)(?:'s|'re|’s|’re)\b)))")
 # ("Would you describe her as young?" and "Would you guess this person is under 40?" are no requests: they
 # ask yes or no, as does a request to guess one bare value: "Would you guess female?", "Would you say a senior?")
 _VALUE_GUESS = re.compile(r"^(?:would|could|can|will|do|did)\s+you\s+(?:guess|say|bet on|go with|pick)\s+"

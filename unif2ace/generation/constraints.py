@@ -822,6 +822,31 @@ def why_answer(question: str, answer: str, caption: str | None = None) -> str | 
     return _led_by("I can't tell why from this photo;", answer)
 
 
+# A rating asked on a scale ("How happy is she on a scale of 1-10?", "Rate her smile from 1 to 5.",
+# "… out of 10?"): the labels name an expression, never how strong it is
+_SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|100)\b|"
+                    r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
+
+
+def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
+    """"I can't put a number on that from a photo; …" for an expression asked as a number on a scale, with the
+    expression the description states, else the answer's ("How happy is this person on a scale of 1-10?" got
+    "Happy.", as if it were a rating); None for any other question (an age asked "on a scale" is answered as an
+    age), or when neither states an expression."""
+    from unif2ace.data.questions import asked_attributes, says_cant_tell
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if not _SCALE.search(question):
+        return None
+    if not ({"emotion", "smile"} & set(asked_attributes(question)) or _EXPRESSION_WORDS.search(question)):
+        return None
+    if caption is not None and (shown := _shown_expression(_described(caption, _SHOWN))) is not None:
+        return f"I can't put a number on that from a photo; {shown}."
+    if says_cant_tell(answer) or parse_attribute(answer, "emotion") is None and parse_attribute(answer, "smile") is None:
+        return None
+    return _led_by("I can't put a number on that from a photo;", answer)
+
+
 def first_person_cant_tell(answer: str) -> str | None:
     """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
     alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);
@@ -928,9 +953,7 @@ def _vote(said, got, second):
     return max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
 
 
-def _shared_years(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """How many whole years two inclusive ranges of years share."""
-    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]) + 1)
+_HEDGED = re.compile(r"\s*yes,\s+possibly\b", re.I)  # a Yes already said as a maybe
 
 
 def _names_described_age(words: str, years: float | None, attrs: dict) -> bool:
@@ -986,6 +1009,11 @@ _AGE_BOUNDS = [
     (re.compile(r"\bold enough to (?:vote|marry|get married)\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
+    # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
+    (re.compile(r"\b(?:legal\s+)?(?:voting|marrying)[- ]age\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\b(?:legal\s+)?drinking[- ]age\b", re.I), lambda n: (21, 200)),
+    (re.compile(r"\b(?:legal\s+)?driving[- ]age\b", re.I), lambda n: (16, 200)),
+    (re.compile(r"\bworking[- ]age\b", re.I), lambda n: (18, 64)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 _MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
@@ -1470,18 +1498,18 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return polar_age_answer(attrs, years, False, random.Random(question))
     elif ("age" in checked and "age" not in verdicts and len(checked) == 1
           and (years := parse_age_years(caption)) is not None and "age_group" in attrs
-          and not _names_described_age(rest, years, attrs)):
+          and (not _names_described_age(rest, years, attrs) or said == "yes" and not _HEDGED.match(answer))):
         # a near miss on an age bound whose words name another age than the description's ("Does she look
         # older than 30?" of a woman described as 29 → "Yes, she is a senior."): the model's Yes/No stands,
         # in words that agree with the description: a No states the described age, which lies outside the
-        # bound ("No, she looks about 29 years old."); a Yes the described group when it shares three years
-        # or more with the bound ("Yes, she is a young adult."; 31-35), and otherwise keeps its words ("Is
-        # this an adult?" of a boy described as 13: "Yes, he is a teenager." would read as a contradiction)
+        # bound ("No, she looks about 29 years old."); a Yes, whatever its words, is said as the maybe it is, with
+        # the described age ("Younger than 25?" of a woman described as 29 → "Yes, possibly: she looks about 29
+        # years old."; it got "Yes. She is a young adult.", which read as a contradiction of the stated 29)
         if said == "no":
             return polar_age_answer(attrs, years, False, random.Random(question))
-        if _shared_years(_GROUP_RANGES[attrs["age_group"]], checked["age"]) < 3:
-            return None
-        return polar_answer("age_group", attrs, attrs["age_group"], random.Random(question))
+        from unif2ace.data.questions import Person
+
+        return f"Yes, possibly: {Person.of(attrs).looks_about(years)}."
     elif set(checked) == {"ethnicity"} and "ethnicity" not in attrs:
         # the description does not say, and the model's own Yes/No about an ethnicity is mostly wrong (14–61% on
         # val: scripts/described_yes_no.py): "Is this person of African descent?" got "No. She is a young adult,

@@ -844,7 +844,8 @@ class UniF2ace:
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
-        does not tell why (``constraints.why_answer``)."""
+        does not tell why (``constraints.why_answer``), and an expression asked as a number on a scale that the photo
+        gives no number (``constraints.scale_answer``)."""
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
@@ -876,6 +877,7 @@ class UniF2ace:
             pronoun_genders,
             remark_attribute,
             remark_reply,
+            scale_answer,
             small_talk,
             stated_only,
             unseen_question,
@@ -961,6 +963,8 @@ class UniF2ace:
                 out[i] = option
             if (why := why_answer(question, out[i], captions.get(i))) is not None:  # "Why is she sad?": not as if it knew
                 out[i] = why
+            elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
+                out[i] = scaled  # not "Happy." as if it were a rating
         return out
 
     @torch.no_grad()
