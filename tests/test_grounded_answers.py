@@ -1236,8 +1236,13 @@ OLD_MAN = "The image shows a close-up portrait of a White elderly man who is 85 
     # a doubt about the age just given, without an age of its own
     ("Could he be younger than that?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     ("Might he be a bit older?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    # by an amount (each got "I can't tell from this photo.")
+    ("Could he be 10 years older?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Might he be a few years younger than that?",
+     "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     # questions, requests and other remarks are not disputes ("older than 50" is an age bound)
     ("Could he be older than 50?", None), ("Is he younger than his brother?", None),
+    ("Is he 10 years older than his brother?", None),
     ("How old is he?", None), ("He looks younger to me?", None), ("Tell me his age.", None), ("His age.", None),
     ("Her age, please.", None), ("Guess his age", None), ("He looks happy.", None), ("Nice photo.", None),
     ("I took this photo in 2010.", None), ("Thanks!", None),

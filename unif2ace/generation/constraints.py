@@ -2155,8 +2155,10 @@ _REQUEST_START = re.compile(r"^(?:what|what's|who|who's|whose|where|when|which|w
 
 # A question that doubts the age just given, without naming one ("Could he be younger than that?", "Might she
 # be older?"): answered like a remark, with the description's age as an opinion (it got "I can't tell").
+# ("Could she be 10 years older?", "Might he be a few years younger?" got "I can't tell from this photo.")
 _AGE_DOUBT = re.compile(r"^(?:could|might|may|can|is|are|would)\s+(?:\w+\s+){0,3}(?:be\s+)?(?:a\s+(?:bit|little)\s+|"
-                        r"maybe\s+|actually\s+|even\s+)?(?:younger|older)(?:\s+than\s+(?:that|this|you (?:said|say|think|guessed)|"
+                        r"maybe\s+|actually\s+|even\s+|much\s+|a lot\s+|way\s+|(?:\d{1,2}|a few|a couple(?: of)?|several|"
+                        r"two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty)\s+years?\s+)?(?:younger|older)(?:\s+than\s+(?:that|this|you (?:said|say|think|guessed)|"
                         r"what you (?:said|say|think|guessed)|(?:your|the) (?:guess|estimate)))?(?:\s*,?\s*(?:actually|maybe|perhaps))?"
                         r"\s*\?*$")
 
