@@ -2447,12 +2447,38 @@ def test_an_expression_asked_on_a_scale_gets_no_number(question, answer, expecte
         assert scale_answer(question, "I can't tell from this photo.") is None
 
 
+GIRL_OF_2 = "The photo is a close-up photo; it shows a 2-year-old White girl. She looks happy."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # a child's gender is read right about three times in four: an answer about it says so
+    ("Boy or girl?", "A girl.", GIRL_OF_2, "A girl. " + "A young child's gender is hard to tell from a face, so I may be wrong."),
+    ("Is this a boy?", "No. This is a girl, not a boy.", GIRL_OF_2,
+     "No. This is a girl, not a boy. A young child's gender is hard to tell from a face, so I may be wrong."),
+    # not of an adult, not for another question, nor an answer that names no gender or says it can't tell
+    ("Boy or girl?", "A woman.", HAPPY, None), ("How old is she?", "2 years old: a child.", GIRL_OF_2, None),
+    ("Is she a child?", "Yes, she is a child.", GIRL_OF_2, None), ("Is she happy?", "Yes, she looks happy.", GIRL_OF_2, None),
+    ("Boy or girl?", "I can't tell from this photo.", GIRL_OF_2, None), ("Boy or girl?", "She is smiling.", GIRL_OF_2, None),
+])
+def test_an_answer_about_a_childs_gender_says_it_may_be_wrong(question, answer, caption, expected):
+    from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT, child_gender_caveat
+
+    got = child_gender_caveat(question, answer, caption)
+    assert got == expected
+    if got is not None:  # once
+        assert child_gender_caveat(question, got, caption) is None and got.count(CHILD_GENDER_CAVEAT) == 1
+    assert child_gender_caveat(question, answer, None) is None  # no description, nothing to go on
+
+
 def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
     images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "Why is she sad?": "I can't tell from this photo."})
     assert pipe.ask(images, ["Why is she sad?"], align=False, max_new_tokens=4)[0] == \
         "I can't tell why from this photo; she looks happy."
+    images, _ = _kept(pipe, 50, {CAPTION_QUESTION: GIRL_OF_2, "Boy or girl?": "A girl."})
+    said = pipe.ask(images, ["Boy or girl?"], align=False, max_new_tokens=4)[0]  # the gender restated ("It is a girl.")
+    assert said.endswith(" A young child's gender is hard to tell from a face, so I may be wrong.") and "girl" in said
     images, _ = _kept(pipe, 50, {CAPTION_QUESTION: HAPPY, "How happy is she on a scale of 1-10?": "Happy."})
     assert pipe.ask(images, ["How happy is she on a scale of 1-10?"], align=False, max_new_tokens=4)[0] == \
         "I can't put a number on that from a photo; she looks happy."

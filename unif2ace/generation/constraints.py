@@ -828,6 +828,31 @@ _SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|
                     r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
 
 
+# Children's gender is read right about three times in four (the description's on val-128 and test-128's children:
+# 74.8% / 73.9%, against 97.6% from 13 on; docs/evaluation.md, "Gender of children"): an answer about it says so
+CHILD_GENDER_CAVEAT = "A young child's gender is hard to tell from a face, so I may be wrong."
+
+
+def child_gender_caveat(question: str, answer: str, caption: str | None) -> str | None:
+    """``answer`` with :data:`CHILD_GENDER_CAVEAT` after it, for a question about the gender alone of a person the
+    description calls a child ("Boy or girl?" → "A girl. A young child's gender is hard to tell from a face, so I
+    may be wrong."); None for any other question, person or answer (one that names no gender, or says it can't
+    tell)."""
+    from unif2ace.data.questions import asked_attributes, is_yes_no, says_cant_tell
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if caption is None or CHILD_GENDER_CAVEAT in answer or says_cant_tell(answer):
+        return None
+    asked = yes_no_grounded(question) if is_yes_no(question) else set(asked_attributes(question))
+    # ("Is this a boy?" asks a child's gender and age; the gender is the unsure part)
+    if "gender" not in asked or not set(asked) <= {"gender", "age_group"} \
+            or _described(caption, ("age_group",)).get("age_group") != "child":
+        return None
+    if parse_attribute(_without_pronouns(answer), "gender") is None:
+        return None
+    return f"{answer.rstrip()} {CHILD_GENDER_CAVEAT}"
+
+
 def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
     """"I can't put a number on that from a photo; …" for an expression asked as a number on a scale, with the
     expression the description states, else the answer's ("How happy is this person on a scale of 1-10?" got

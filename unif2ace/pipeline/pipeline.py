@@ -845,7 +845,8 @@ class UniF2ace:
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
         does not tell why (``constraints.why_answer``), and an expression asked as a number on a scale that the photo
-        gives no number (``constraints.scale_answer``)."""
+        gives no number (``constraints.scale_answer``); an answer about a child's gender says it may be wrong
+        (``constraints.child_gender_caveat``)."""
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
@@ -861,6 +862,7 @@ class UniF2ace:
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             asks_why,
+            child_gender_caveat,
             described_or_cant_tell,
             described_pronouns,
             face_count_answer,
@@ -965,6 +967,8 @@ class UniF2ace:
                 out[i] = why
             elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
                 out[i] = scaled  # not "Happy." as if it were a rating
+            elif (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
+                out[i] = cautious  # "Boy or girl?" of a toddler: right about three times in four, and says so
         return out
 
     @torch.no_grad()
