@@ -822,22 +822,16 @@ def why_answer(question: str, answer: str, caption: str | None = None) -> str | 
     return _led_by("I can't tell why from this photo;", answer)
 
 
-# A rating asked on a scale ("How happy is she on a scale of 1-10?", "Rate her smile from 1 to 5.",
-# "… out of 10?"): the labels name an expression, never how strong it is
-_SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|100)\b|"
-                    r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
-
-
 # Children's gender is read right about three times in four (the description's on val-128 and test-128's children:
 # 74.8% / 73.9%, against 97.6% from 13 on; docs/evaluation.md, "Gender of children"): an answer about it says so
 CHILD_GENDER_CAVEAT = "A young child's gender is hard to tell from a face, so I may be wrong."
 
 
 def child_gender_caveat(question: str, answer: str, caption: str | None) -> str | None:
-    """``answer`` with :data:`CHILD_GENDER_CAVEAT` after it, for a question about the gender alone of a person the
-    description calls a child ("Boy or girl?" → "A girl. A young child's gender is hard to tell from a face, so I
-    may be wrong."); None for any other question, person or answer (one that names no gender, or says it can't
-    tell)."""
+    """``answer`` with :data:`CHILD_GENDER_CAVEAT` after it, for a question about the gender (alone, or with the
+    age: "Is this a boy?") of a person the description calls a child ("Boy or girl?" → "A girl. A young child's
+    gender is hard to tell from a face, so I may be wrong."); None for any other question, person or answer (one
+    that names no gender, or says it can't tell)."""
     from unif2ace.data.questions import asked_attributes, is_yes_no, says_cant_tell
     from unif2ace.evaluation.attributes import parse_attribute
 
@@ -851,6 +845,12 @@ def child_gender_caveat(question: str, answer: str, caption: str | None) -> str 
     if parse_attribute(_without_pronouns(answer), "gender") is None:
         return None
     return f"{answer.rstrip()} {CHILD_GENDER_CAVEAT}"
+
+
+# A rating asked on a scale ("How happy is she on a scale of 1-10?", "Rate her smile from 1 to 5.",
+# "… out of 10?"): the labels name an expression, never how strong it is
+_SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|100)\b|"
+                    r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
 
 
 def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
