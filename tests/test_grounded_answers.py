@@ -2447,6 +2447,27 @@ def test_an_expression_asked_on_a_scale_gets_no_number(question, answer, expecte
         assert scale_answer(question, "I can't tell from this photo.") is None
 
 
+OLD_BLACK_MAN = "The photo is a close-up photo; it shows a 60-year-old Black man. He looks happy."
+BOY_OF_6 = "The photo is a close-up photo; it shows a 6-year-old White boy."
+
+
+@pytest.mark.parametrize("question, answer, caption, expected", [
+    # who the person is, asked as a gender and an age: the answer says the age ("Is he an old man?" got "Yes, this
+    # is a man.", which said nothing of the age asked)
+    ("Is he an old man?", "Yes, this is a man.", OLD_BLACK_MAN, "Yes, he is a senior."),
+    ("Is this an old man?", "Yes, he is smiling.", OLD_BLACK_MAN, "Yes. He is a senior."),
+    ("Is this an old man?", "No, he is smiling.", OLD_BLACK_MAN, "Yes. He is a senior."),
+    # both named, the gender in the described pronoun: it stands (it got "Yes. This is a man.")
+    ("Is this an old man?", "Yes. He is a senior.", OLD_BLACK_MAN, None),
+    ("Is this a man?", "Yes, this is a man.", OLD_BLACK_MAN, None),  # the gender alone asked
+    # a child's gender noun says the age too
+    ("Is this a boy?", "Yes. This is a boy.", BOY_OF_6, None), ("Is this a boy?", "Yes, he is a child.", BOY_OF_6, None),
+    ("Is this a boy?", "Yes, he is smiling.", BOY_OF_6, "Yes, this is a boy."),
+])
+def test_a_question_about_gender_and_age_is_answered_about_both(question, answer, caption, expected):
+    assert grounded_yes_no(question, answer, caption) == expected
+
+
 GIRL_OF_2 = "The photo is a close-up photo; it shows a 2-year-old White girl. She looks happy."
 
 

@@ -978,6 +978,13 @@ def _vote(said, got, second):
     return max(votes, key=lambda v: (votes.count(v), v == said)) if votes else None
 
 
+def _names_an_age(words: str) -> bool:
+    """Whether ``words`` name an age, in years or as a group."""
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    return parse_age_years(words) is not None or parse_attribute(words, "age_group") is not None
+
+
 _HEDGED = re.compile(r"\s*yes,\s+possibly\b", re.I)  # a Yes already said as a maybe
 
 
@@ -1489,8 +1496,20 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             also = _the_rest(asked, named, caption)
     elif len(verdicts) == len(asked):  # every value the question names confirmed (never the expression)
         # the answer speaks of what is asked about the person, not of who the person is ("Does the child have
-        # open eyes?" → "Yes, her eyes are open.", not "Yes. She is a child.")
+        # open eyes?" → "Yes, her eyes are open.", not "Yes. She is a child."); of who the person is, of what its
+        # words leave out ("Is he an old man?" → "Yes, this is a man." names the gender, not the age asked)
         decisive = next((k for k in verdicts if k not in ("gender", "age_group", "age")), next(iter(verdicts)))
+        if decisive == "gender" and (age := next((k for k in verdicts if k in ("age_group", "age")), None)):
+            # who the person is, asked as a gender and an age ("Is he an old man?"): a Yes that names both stands,
+            # the gender in the described pronoun too ("Yes. He is a senior." got "Yes. This is a man."); one that
+            # names the gender alone is restated with the age ("Yes, this is a man." → "Yes, he is a senior."), and
+            # so is one that names neither, of an adult ("Yes, he is smiling." → "Yes, he is a senior."; a child's
+            # gender noun says the age: "Yes, this is a boy.")
+            noun, aged = parse_attribute(_without_pronouns(rest), "gender"), _names_an_age(rest)
+            if said == "yes" and aged and noun is None and pronoun_genders(rest) == {attrs.get("gender")}:
+                return None
+            if not aged and (noun is not None or attrs.get("age_group") in ("young adult", "middle-aged", "senior")):
+                decisive = age
         truth = True
     elif said is not None and set(asked) - set(verdicts) == {"emotion"}:
         # all else confirmed, the expression left ("Is the baby crying?" of a boy described as 3 → "Yes. It is a
