@@ -588,6 +588,10 @@ def test_paste_back_changes_only_masked_pixels_and_feathers_inwards(astronaut):
     centre, edge = out[152, 225], out[130, 225]
     assert tuple(centre) == (0, 255, 0)  # deep inside: the pasted crop
     assert 0 < edge[1] - photo[130, 225, 1] < 255 - photo[130, 225, 1]  # at the seam: a blend of both
+    # the blend rises from the edge inwards with no step: the old weight (the region's Gaussian blur, kept inside
+    # it) was 0.5 right at the edge, a visible line where an edited rectangle crossed the nose
+    share = [(out[y, 225, 1] - photo[y, 225, 1]) / (255 - photo[y, 225, 1]) for y in range(130, 140)]
+    assert share[0] < 0.25 and all(a <= b + 0.02 for a, b in zip(share, share[1:])) and share[-1] > 0.9
 
 
 def test_identity_features_are_encoded_once_per_crop(model_dir, astronaut):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from unif2ace.commands.inference_common import add_model_options, load_pipeline
@@ -48,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("image", help="the photo")
     e.add_argument("mask", help="a mask the size of the photo: white = regenerate")
     e.add_argument("prompt", help="what the edited face should look like")
-    e.add_argument("--out", default=None, help="output file (default: IMAGE-edited.png)")
+    e.add_argument("--out", default=None, help="output file (its extension names the format: .png, .jpg, .webp, …) "
+                                                 "or folder (IMAGE-edited.png in it) (default: IMAGE-edited.png beside "
+                                                 "the photo)")
     e.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
     e.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
     e.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
@@ -216,10 +219,33 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def edit_output(image: str, out: str | None) -> tuple[Path, str]:
+    """Where ``edit`` writes and in which image format: ``--out FILE`` (its extension names the format), ``--out
+    DIR`` (an existing folder, or a path without an extension) or no ``--out`` (beside the photo) get
+    IMAGE-edited.png. Checked before the model loads: "--out edits" got "unknown file extension:" from PIL after
+    the edit was drawn, and the edit was lost."""
+    from PIL import Image
+
+    name = Path(image).stem + "-edited.png"
+    if out is None:
+        return Path(image).with_name(name), "PNG"
+    path = Path(out)
+    if path.is_dir() or not path.suffix or out.endswith(("/", os.sep)):
+        return path / name, "PNG"
+    Image.init()
+    fmt = Image.registered_extensions().get(path.suffix.lower())
+    if fmt is None or fmt not in Image.SAVE:
+        raise ValueError(f"--out {out}: {path.suffix!r} is no image type this can write; end it with .png, .jpg or "
+                         ".webp, or give a folder")
+    return path, fmt
+
+
 def run_edit(args: argparse.Namespace) -> int:
+    from unif2ace.io import atomic_write
     from unif2ace.progress import bar, log, track_calls
 
     overrides: dict = {}  # checked before the model loads (a bad value fails in a second), under the clock
+    out, fmt = edit_output(args.image, args.out)
     pipe = load_pipeline(args, before=lambda: overrides.update(sampling_overrides(args)))
     from unif2ace.pipeline.pipeline import new_seed
 
@@ -229,9 +255,8 @@ def run_edit(args: argparse.Namespace) -> int:
     with bar(config.steps, "editing", unit="step") as b, track_calls(pipe.model, b, config.steps):
         result = pipe.edit(args.image, args.mask, args.prompt, config, seed=seed, align=not args.no_align,
                            negative_prompt=args.negative_prompt)
-    out = Path(args.out) if args.out else Path(args.image).with_name(Path(args.image).stem + "-edited.png")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.image.save(out)  # the photo at its own resolution, edited inside the mask
+    image = result.image if fmt in ("PNG", "WEBP", "TIFF") else result.image.convert("RGB")  # JPEG has no alpha
+    atomic_write(out, lambda tmp: image.save(tmp, format=fmt))  # the photo at its own resolution, edited in the mask
     if result.drawn_prompt != args.prompt:
         log.info(f"{args.prompt!r} is drawn as {result.drawn_prompt!r} (in the words the model was trained on: "
                  "--no-training-words)")
