@@ -65,6 +65,24 @@ def test_generate_writes_images(files, capsys):
     assert "warning: 'una mujer sonriente' does not read as English" in said and "warning: warning" not in said
 
 
+def test_generate_out_a_png_file(files, capsys):
+    """--out face.png writes that one file (it made a folder named face.png); more faces than one, or another
+    image type, is an error before the model loads; a name with another dot is still a folder."""
+    model = ["--model", str(files / "model"), "--seed", "3", "--steps", "1", "-q"]
+    face = files / "one" / "face.png"
+    assert main(["generate", "an old man", "--out", str(face), *model]) == 0
+    assert capsys.readouterr().out.split("\t")[0] == str(face) and face.is_file()
+    replay = files / "one" / "again.png"  # a replay to a file: the same face
+    assert main(["generate", "--from-png", str(face), "--out", str(replay), "-q"]) == 0
+    assert np.array_equal(np.asarray(Image.open(replay)), np.asarray(Image.open(face)))
+    for args, words in ((["-n", "2"], "names one file, but 2 faces are drawn"), ([], "generate writes PNG files")):
+        out = str(face) if args else str(files / "one" / "face.jpg")
+        assert main(["generate", "an old man", "--out", out, *args, *model]) == 2
+        assert words in capsys.readouterr().err
+    assert main(["generate", "an old man", "--out", str(files / "run.v2"), *model]) == 0
+    assert (files / "run.v2" / "prompt00-00.png").is_file()
+
+
 def test_caption_and_ask(files, capsys):
     model = ["--model", str(files / "model")]
     assert main(["caption", str(files / "astronaut.png"), "--max-new-tokens", "4", "--json", *model]) == 0

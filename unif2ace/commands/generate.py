@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from-png", default=None, metavar="PNG",
                    help="replay a face this command wrote: its prompt, seed, model and every sampling setting "
                         "are read from the PNG's text chunks, and the same face is drawn again")
-    p.add_argument("--out", default="faces", help="output folder (default ./faces)")
+    p.add_argument("--out", default="faces", help="output folder, or a .png file when one face is drawn (default ./faces)")
     p.add_argument("--steps", type=int, default=None, help="sampling steps (default: the model's)")
     p.add_argument("--guidance-scale", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--temperature", type=float, default=None, help="MaskGIT noise temperature (default: the model's)")
@@ -162,6 +162,21 @@ def run_generate(args: argparse.Namespace) -> int:
             args.dtype = replay["dtype"]  # the dtype changes the pixels: replay with the recorded one
     elif not args.prompts:
         raise ValueError("give at least one prompt (or --from-png FILE to replay a face)")
+    # --out face.png: that one file ("--out face.png" made a folder named face.png); checked before the model loads.
+    # A path with an image extension names a file, any other ("faces", "run.v2") a folder
+    from PIL import Image
+
+    Image.init()
+    single = Path(args.out) if (Path(args.out).suffix.lower() in Image.registered_extensions()
+                                and not Path(args.out).is_dir()) else None
+    if single is not None:
+        count = 1 if replay is not None else len(args.prompts) * args.num_images
+        if single.suffix.lower() != ".png":
+            raise ValueError(f"--out {args.out}: generate writes PNG files (they carry the prompt and settings "
+                             "--from-png replays); end it with .png, or give a folder")
+        if count > 1:
+            raise ValueError(f"--out {args.out} names one file, but {count} faces are drawn: give a folder "
+                             f"(e.g. --out {single.with_suffix('')}/)")
     overrides: dict = {}  # checked before the model loads (a bad value fails in a second), under the clock
     pipe = load_pipeline(args, before=lambda: overrides.update(sampling_overrides(args)))
     from unif2ace.generation import ImageGenerationConfig  # torch: imported under load_pipeline's clock
@@ -192,8 +207,10 @@ def run_generate(args: argparse.Namespace) -> int:
                      "black and white is asked, then desaturated: --no-training-words, --no-greyscale-from-colour)")
     log.info(f"seed {seed}" + (f" (chunk i uses seed + i; replay with --seed {seed})" if len(parts) > 1 else
                                f" (replay with --seed {seed})"))
-    out = Path(args.out)
+    out = Path(args.out) if single is None else single.parent
     out.mkdir(parents=True, exist_ok=True)
+    if single is not None:  # the one face's file
+        names = [single.name]
     record = {"model": args.model, "model_name": pipe.name, "dtype": str(pipe.dtype).removeprefix("torch."),
               "device": str(pipe.device), "config": dataclasses.asdict(config), "negative_prompt": negative,
               "identity": identity}
@@ -207,7 +224,7 @@ def run_generate(args: argparse.Namespace) -> int:
                                        negative_prompt=negative)
             if replay is not None:
                 k = int(replay["index"])
-                path = out / (Path(args.from_png).stem + "-replay.png")
+                path = single or out / (Path(args.from_png).stem + "-replay.png")
                 save_png(images[k], path, {**record, "prompt": rows[k], "seed": chunk_seed, "batch": batch, "index": k})
                 emit(f"{path}\t{rows[k]}")
                 continue
