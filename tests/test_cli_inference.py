@@ -142,6 +142,20 @@ def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):
     assert "no face found" in err.splitlines()[-1] and err.splitlines()[0].startswith("loading ")
     assert main(["caption", str(files / "missing.png"), "--model", str(files / "model")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    # a folder: caption reads the images in it ("image photos/ does not exist" before); ask takes one photo
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("b.png", "a.JPG"):
+        Image.open(files / "astronaut.png").convert("RGB").save(photos / name)
+    (photos / "notes.txt").write_text("not a photo")
+    assert main(["caption", str(photos), "--model", str(files / "model"), "--max-new-tokens", "2", "-q"]) == 0
+    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == [str(photos / "a.JPG"),
+                                                                                     str(photos / "b.png")]
+    (tmp_path / "empty").mkdir()
+    assert main(["caption", str(tmp_path / "empty"), "--model", str(files / "model"), "-q"]) == 2
+    assert "holds no image files" in capsys.readouterr().err
+    assert main(["ask", str(photos), "How old?", "--model", str(files / "model"), "-q"]) == 2
+    assert f"{photos} is a folder, not an image file" in capsys.readouterr().err
     import unif2ace.pipeline.loading as loading
 
     monkeypatch.setattr(loading, "DEFAULT_MODEL_DIR", tmp_path / "absent")

@@ -12,7 +12,8 @@ from unif2ace.progress import emit
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("caption", help="describe the face in each photo",
                        description="Example: unif2ace caption me.jpg friend.png")
-    p.add_argument("images", nargs="+", help="photos (faces are detected, aligned and cropped first)")
+    p.add_argument("images", nargs="+", help="photos, or folders of them (faces are detected, aligned and cropped "
+                                              "first)")
     _text_options(p)
     p.set_defaults(func=run_caption)
 
@@ -38,6 +39,28 @@ def _text_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-align", action="store_true", help="the photos are already aligned face crops")
     p.add_argument("--json", action="store_true", help="print JSON lines")
     add_model_options(p)
+
+
+def photo_paths(paths: list[str]) -> list[str]:
+    """``paths`` with each folder replaced by the image files in it, by name ("unif2ace caption photos/" said "image
+    photos/ does not exist"); a folder with none is an error that says so. Files are kept as given, checked when
+    read."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    Image.init()
+    kinds = set(Image.registered_extensions())
+    out = []
+    for path in paths:
+        if not Path(path).is_dir():
+            out.append(path)
+            continue
+        found = sorted(str(f) for f in Path(path).iterdir() if f.is_file() and f.suffix.lower() in kinds)
+        if not found:
+            raise ValueError(f"folder {path} holds no image files (.jpg, .png, .webp, …)")
+        out += found
+    return out
 
 
 def _load(args):
@@ -72,6 +95,7 @@ def run_caption(args: argparse.Namespace) -> int:
 
     from unif2ace.progress import bar
 
+    args.images = photo_paths(args.images)  # before the model loads: an empty folder fails in a second
     pipe = _load(args)
     # every photo is read and aligned on its own: a bad one (no face, not an image, missing) is one error
     # line and the others are still captioned; the exit code says that something failed

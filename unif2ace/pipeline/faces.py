@@ -154,7 +154,9 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
         with warnings.catch_warnings():  # PIL warns from 89 Mpixel; the size is checked below, with a clear error
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             im = Image.open(source)
-    except (FileNotFoundError, IsADirectoryError):
+    except IsADirectoryError:
+        raise UnreadableImage(f"{name} is a folder, not an image file") from None
+    except FileNotFoundError:
         raise FileNotFoundError(f"image {name} does not exist") from None
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(f"{name} is too large to decode ({exc})") from None
