@@ -822,8 +822,9 @@ def why_answer(question: str, answer: str, caption: str | None = None) -> str | 
     return _led_by("I can't tell why from this photo;", answer)
 
 
-# Children's gender is read right about three times in four (the description's on val-128 and test-128's children:
-# 74.8% / 73.9%, against 97.6% from 13 on; docs/evaluation.md, "Gender of children"): an answer about it says so
+# Children's gender is read right about three times in four (the description's on val's 151 children 74.8%, the
+# model's on test-128's 46 73.9%, against 97.6% from 13 on; docs/evaluation.md, "Gender of children"): an answer
+# about it says so
 CHILD_GENDER_CAVEAT = "A young child's gender is hard to tell from a face, so I may be wrong."
 
 
