@@ -117,18 +117,18 @@ def test_edit(files, capsys):
                  "--model", str(files / "model"), "--seed", "0", "--steps", "1"]) == 0
     said = capsys.readouterr().err
     assert "warning: 'una barba' does not read as English" in said and "warning: warning" not in said
-    # --out a folder (existing, or a path without an extension) gets IMAGE-edited.png; a file its own format ("--out
+    # --out a folder (any path without an image extension) gets IMAGE-edited.png; a file its own format ("--out
     # edits" got PIL's "unknown file extension:" after the edit was drawn, and the edit was lost)
     base = ["--model", str(files / "model"), "--seed", "0", "--steps", "1", "-q"]
     for out, written in ((files / "edits", files / "edits" / "astronaut-edited.png"), (files, files / "astronaut-edited.png"),
-                         (files / "e.jpg", files / "e.jpg")):
+                         (files / "run.v2", files / "run.v2" / "astronaut-edited.png"), (files / "e.jpg", files / "e.jpg")):
         assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "a beard", "--out", str(out), *base]) == 0
         assert capsys.readouterr().out.strip() == str(written)
         with Image.open(written) as im:
             assert im.format == ("JPEG" if written.suffix == ".jpg" else "PNG") and im.size == (512, 512)
-    assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "a beard", "--out", str(files / "e.foo"),
+    assert main(["edit", str(files / "astronaut.png"), str(files / "mask.png"), "a beard", "--out", str(files / "e.psd"),
                  *base]) == 2
-    assert "'.foo' is no image type this can write" in capsys.readouterr().err and not (files / "e.foo").exists()
+    assert "'.psd' images can be read but not written" in capsys.readouterr().err and not (files / "e.psd").exists()
 
 
 def test_user_errors_are_one_line(files, capsys, monkeypatch, tmp_path):

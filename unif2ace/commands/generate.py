@@ -237,23 +237,23 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def edit_output(image: str, out: str | None) -> tuple[Path, str]:
-    """Where ``edit`` writes and in which image format: ``--out FILE`` (its extension names the format), ``--out
-    DIR`` (an existing folder, or a path without an extension) or no ``--out`` (beside the photo) get
-    IMAGE-edited.png. Checked before the model loads: "--out edits" got "unknown file extension:" from PIL after
-    the edit was drawn, and the edit was lost."""
+    """Where ``edit`` writes and in which image format: ``--out FILE`` (a path with an image extension, which names
+    the format), ``--out DIR`` (any other path: "edits", "run.v2") or no ``--out`` (beside the photo) get
+    IMAGE-edited.png, as ``generate --out`` reads a path. Checked before the model loads: "--out edits" got
+    "unknown file extension:" from PIL after the edit was drawn, and the edit was lost."""
     from PIL import Image
 
     name = Path(image).stem + "-edited.png"
     if out is None:
         return Path(image).with_name(name), "PNG"
     path = Path(out)
-    if path.is_dir() or not path.suffix or out.endswith(("/", os.sep)):
-        return path / name, "PNG"
     Image.init()
     fmt = Image.registered_extensions().get(path.suffix.lower())
-    if fmt is None or fmt not in Image.SAVE:
-        raise ValueError(f"--out {out}: {path.suffix!r} is no image type this can write; end it with .png, .jpg or "
-                         ".webp, or give a folder")
+    if path.is_dir() or fmt is None or out.endswith(("/", os.sep)):
+        return path / name, "PNG"
+    if fmt not in Image.SAVE:
+        raise ValueError(f"--out {out}: {path.suffix!r} images can be read but not written; end it with .png, .jpg "
+                         "or .webp, or give a folder")
     return path, fmt
 
 
