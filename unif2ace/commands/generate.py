@@ -162,16 +162,12 @@ def run_generate(args: argparse.Namespace) -> int:
             args.dtype = replay["dtype"]  # the dtype changes the pixels: replay with the recorded one
     elif not args.prompts:
         raise ValueError("give at least one prompt (or --from-png FILE to replay a face)")
-    # --out face.png: that one file ("--out face.png" made a folder named face.png); checked before the model loads.
-    # A path with an image extension names a file, any other ("faces", "run.v2") a folder
-    from PIL import Image
-
-    Image.init()
-    single = Path(args.out) if (Path(args.out).suffix.lower() in Image.registered_extensions()
-                                and not Path(args.out).is_dir()) else None
+    # --out face.png: that one file ("--out face.png" made a folder named face.png); checked before the model loads
+    fmt = image_file_format(args.out)
+    single = Path(args.out) if fmt is not None else None
     if single is not None:
         count = 1 if replay is not None else len(args.prompts) * args.num_images
-        if single.suffix.lower() != ".png":
+        if fmt != "PNG":
             raise ValueError(f"--out {args.out}: generate writes PNG files (they carry the prompt and settings "
                              "--from-png replays); end it with .png, or give a folder")
         if count > 1:
@@ -236,6 +232,18 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def image_file_format(path: str) -> str | None:
+    """The image format ``path`` names as a file by its extension ("face.png" → "PNG", "e.JPG" → "JPEG"); None when
+    it names a folder: an existing one, one written with a trailing slash, or any path without an image extension
+    ("faces", "run.v2"). How ``generate --out`` and ``edit --out`` read a path."""
+    from PIL import Image
+
+    Image.init()
+    if Path(path).is_dir() or path.endswith(("/", os.sep)):
+        return None
+    return Image.registered_extensions().get(Path(path).suffix.lower())
+
+
 def edit_output(image: str, out: str | None) -> tuple[Path, str]:
     """Where ``edit`` writes and in which image format: ``--out FILE`` (a path with an image extension, which names
     the format), ``--out DIR`` (any other path: "edits", "run.v2") or no ``--out`` (beside the photo) get
@@ -247,9 +255,7 @@ def edit_output(image: str, out: str | None) -> tuple[Path, str]:
     if out is None:
         return Path(image).with_name(name), "PNG"
     path = Path(out)
-    Image.init()
-    fmt = Image.registered_extensions().get(path.suffix.lower())
-    if path.is_dir() or fmt is None or out.endswith(("/", os.sep)):
+    if (fmt := image_file_format(out)) is None:
         return path / name, "PNG"
     if fmt not in Image.SAVE:
         raise ValueError(f"--out {out}: {path.suffix!r} images can be read but not written; end it with .png, .jpg "

@@ -42,24 +42,21 @@ def _text_options(p: argparse.ArgumentParser) -> None:
 
 
 def photo_paths(paths: list[str]) -> list[str]:
-    """``paths`` with each folder replaced by the image files in it, by name ("unif2ace caption photos/" said "image
-    photos/ does not exist"); a folder with none is an error that says so. Files are kept as given, checked when
-    read."""
+    """``paths`` with each folder replaced by the image files in it (``data.readers.folder_images``: any depth, by
+    name; "unif2ace caption photos/" said "image photos/ does not exist"); a folder with none is an error that says
+    so. Files are kept as given, checked when read."""
     from pathlib import Path
 
-    from PIL import Image
+    from unif2ace.data.readers import IMAGE_EXTS, folder_images
 
-    Image.init()
-    kinds = set(Image.registered_extensions())
     out = []
     for path in paths:
         if not Path(path).is_dir():
             out.append(path)
-            continue
-        found = sorted(str(f) for f in Path(path).iterdir() if f.is_file() and f.suffix.lower() in kinds)
-        if not found:
-            raise ValueError(f"folder {path} holds no image files (.jpg, .png, .webp, …)")
-        out += found
+        elif found := folder_images(path):
+            out += [str(f) for f in found]
+        else:
+            raise ValueError(f"folder {path} holds no image files ({', '.join(IMAGE_EXTS)})")
     return out
 
 

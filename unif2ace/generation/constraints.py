@@ -1524,8 +1524,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     elif (said == "yes" and len(checked) == 1 and "age_group" in checked and "age_group" not in verdicts
           and (years := parse_age_years(caption)) is not None
-          and (not _names_described_age(rest, years, attrs)
-               or parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None)):
+          and (not _names_described_age(rest, years, attrs) or not _names_an_age(rest))):
         # a near miss left the model's "Yes" standing, but its words name no age ("Is this a kid?" of a boy
         # described as 16 → "Yes, it is a photo of a person.") or another group than the description's ("Is
         # this person a pensioner?" of a man described as 47 → "Yes, he is a senior."): its Yes, as the maybe
@@ -1534,8 +1533,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
 
         return f"Yes, possibly: {Person.of(attrs).looks_about(years)}."
     elif ("age" in checked and "age" not in verdicts and len(checked) == 1
-          and (years := parse_age_years(caption)) is not None
-          and parse_age_years(rest) is None and parse_attribute(rest, "age_group") is None):
+          and (years := parse_age_years(caption)) is not None and not _names_an_age(rest)):
         # a near miss on an age bound, and the answer's words name no age ("Is she in her thirties?" of a
         # woman described as 29 → "Yes, she is not smiling."): a bare Yes/No would contradict the age the
         # model gives when asked, so answer from that age and state it ("No, she looks about 29 years

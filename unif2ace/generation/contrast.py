@@ -221,8 +221,6 @@ _PERSON_AHEAD = (r"(?=(?:[\s,]+(?!(?:photo|picture|image|portrait|shot|of|and|wi
                  r"background|clothes|jacket|hat|glasses)\b)[\w-]+){0,3}?\s+(?:man|men|woman|women|boy|boys|girl|girls|"
                  r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female)\b)")
 _HAIR = r"(?:hair|haired|beard|bearded|moustache|mustache|eyebrows)\b"
-_WORN = (r"(?:shirt|t-shirt|top|dress|suit|jacket|coat|sweater|jumper|hoodie|hat|cap|glasses|sunglasses|frames|"
-         r"background|backdrop|wall|scarf|clothes|clothing|blouse|tie|headscarf|hijab|turban|uniform)\b")
 _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
@@ -247,14 +245,12 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (rf"(?<!black and )(?<!black-and-)(?<!black & )\bwhite\b{_PERSON_AHEAD}", "White"),
     (rf"\bblack\b(?![- ]?(?:and|&)[- ]white){_PERSON_AHEAD}", "Black"),
     (rf"\basian\b{_PERSON_AHEAD}", "Asian"),
-    # "black" and "white" as the colour of hair, glasses or clothes: the model reads them as a black-and-white photo
-    # and draws pale grey faces ("a man with black hair": chroma 14.8 against 48.2 for "a man"; "dark hair" 51.0),
-    # so they are drawn as a near colour no caption uses for the photo (scripts/black_and_white_words.py); an
+    # "black" and "white" as the colour of anything in the picture: the model reads them as a black-and-white photo
+    # (no training caption says either in lower case but of one) and draws pale grey faces ("a man with black hair":
+    # chroma 14.8 against 48.2 for "a man"; "dark hair" 51.0; "a woman with a black cat"), so they are drawn as a
+    # near colour no caption uses for the photo, white hair as silver (scripts/black_and_white_words.py); an
     # ethnicity (capitalised above) and a black-and-white photo are left
-    (rf"(?-i:\bblack)(?=[- ]{_HAIR})", "dark"), (rf"(?-i:\bwhite)(?=[- ]{_HAIR})", "silver"),
-    (rf"(?-i:\bblack)(?=[- ]{_WORN})", "dark"), (rf"(?<!black and )(?<!black-and-)(?<!black & )(?-i:\bwhite)(?=[- ]{_WORN})", "light"),
-    # and as the colour of anything else in the picture ("a woman with a black cat", "a man in a black leather
-    # jacket"): no training caption says a lower-case "black" or "white" but of a black-and-white photo
+    (rf"(?-i:\bwhite)(?=[- ]{_HAIR})", "silver"),
     (r"(?-i:\bblack)(?![- ]?(?:and|&|or)[- ]white)(?=[- ][a-z])", "dark"),
     (r"(?<!black and )(?<!black-and-)(?<!black & )(?<!black or )(?-i:\bwhite)(?=[- ][a-z])(?![- ](?:photo|picture|"
      r"image|photograph|portrait|shot|version)\b)", "light"),
