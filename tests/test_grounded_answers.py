@@ -16,6 +16,7 @@ from unif2ace.generation.constraints import (
     asked_age_range,
     described_or_cant_tell,
     described_pronouns,
+    doubts_age,
     first_person_cant_tell,
     grounded_answer,
     grounded_yes_no,
@@ -1285,6 +1286,28 @@ def test_the_pipeline_answers_a_dispute_from_the_description(pipe):
         "I may be wrong, but from this photo this is a woman."
     turns = [("Is she smiling?", "Yes."), ("I think you're wrong.", None)]
     assert pipe.converse(images, [turns], align=False, max_new_tokens=4)[0] == small_talk("I think you're wrong.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a doubt of the age with a subject noun: not a yes/no question about the noun ("Yes, she is a child.")
+    ("Could the child be a few years older?", True), ("Might the kid be older than that?", True),
+    ("Could this girl be older?", True), ("Could she be 10 years older?", True),
+    # an age bound or a comparison is a question
+    ("Could the child be older than 10?", False), ("Is the child older than her brother?", False),
+    ("Is this girl a child?", False), ("How old could the child be?", False),
+])
+def test_a_doubt_of_the_age_is_told_from_a_question(question, expected):
+    assert doubts_age(question) is expected
+
+
+def test_the_pipeline_answers_a_doubt_of_a_childs_age_from_the_description(pipe):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    girl = "The photo is a close-up photo; it shows a White girl who is 5 years old. She has a happy expression."
+    images, _ = _kept(pipe, 49, {CAPTION_QUESTION: girl})
+    for question in ("Could the child be a few years older?", "Could this girl be older?"):
+        assert pipe.ask(images, [question], align=False, max_new_tokens=4) == \
+            ["I may be wrong, but from this photo she looks about 5 years old, so she is a child."], question
 
 
 def test_a_remark_gets_no_reply_when_the_description_does_not_say():

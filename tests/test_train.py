@@ -508,6 +508,43 @@ def test_continue_a_trained_folder_resetting_the_understanding_routers(tmp_path,
                                       **{"model.reset_routers": "{understanding: -1}"})))
 
 
+def test_a_fine_tune_samples_as_its_base_unless_the_recipe_says_otherwise(tmp_path, data):
+    """The exported generation_config.json starts from the init folder's (sampling defaults chosen for the
+    base), the recipe's generation block wins; a run from scratch gets SCRATCH_GENERATION."""
+    from unif2ace.training.config import SCRATCH_GENERATION
+    from unif2ace.training.trainer import train
+
+    first = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "a"), steps=1, eval_every=0)))
+    gen_path = first / "model" / "generation_config.json"
+    gen_a = json.loads(gen_path.read_text())
+    assert {k: gen_a[k] for k in SCRATCH_GENERATION} == SCRATCH_GENERATION
+    chosen = {**gen_a, "guidance_scale": 3.0, "guidance_schedule": "linear", "training_words": True,
+              "num_image_tokens": 999, "image_size": 999}
+    gen_path.write_text(json.dumps(chosen))
+    base = {"model.preset": "init", "model.init": str(first / "model"), "steps": 1, "eval_every": 0}
+    gen_b = json.loads((train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "b"), **base))) / "model"
+                        / "generation_config.json").read_text())
+    assert gen_b == {**chosen, "num_image_tokens": gen_a["num_image_tokens"], "image_size": gen_a["image_size"]}
+    gen_c = json.loads((train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "c"), generation={"steps": 12},
+                                                    **base))) / "model" / "generation_config.json").read_text())
+    assert gen_c == {**gen_b, "steps": 12}
+
+
+def test_a_missing_shard_is_named_with_the_command_that_makes_it(tmp_path, data):
+    from unif2ace.training.trainer import Trainer
+
+    with pytest.raises(ValueError, match=r"data.features.identity names 'dlib-128' .* `unif2ace data encode "
+                                         r".* --encoder dlib`"):
+        Trainer(from_dict(tiny_recipe(tmp_path, **{"data.features": {"identity": "dlib-128"}})))
+    with pytest.raises(ValueError, match=r"data.flip_codes: no 'train' record .* codes 'synth-flip'; make them with "
+                                         r"`unif2ace encode-codes .* --name synth --flip` or set data.flip_codes=null"):
+        Trainer(from_dict(tiny_recipe(tmp_path, **{"data.flip_codes": "synth-flip"})))
+    val = sorted(data.split_ids("val"))[:1]
+    data.write_shard("features", "id-4", val, torch.randn(1, 4))  # features of no train record
+    with pytest.raises(ValueError, match=r"data.features.identity: .* or drop it from data.features"):
+        Trainer(from_dict(tiny_recipe(tmp_path, **{"data.features": {"identity": "id-4"}})))
+
+
 def test_a_time_capped_run_reaches_its_minimum_lr_before_the_cap(tmp_path, data, monkeypatch):
     """A fake clock: each reading advances 1 s, then 2 s once the machine "gets busy" after the first fit.
     The cosine is refitted at each checkpoint, so it still ends before time runs out."""

@@ -2206,6 +2206,15 @@ _AGE_DOUBT = re.compile(r"^(?:could|might|may|can|is|are|would)\s+(?:\w+\s+){0,3
                         r"\s*\?*$")
 
 
+def doubts_age(message: str) -> bool:
+    """Whether a message doubts the age just given without naming one ("Could she be older?", "Might the kid
+    be a few years older than that?"): a remark about the age, not a yes/no question about its subject noun
+    ("Could the child be a few years older?" got "Yes, she is a child.")."""
+    from unif2ace.data.questions import _core
+
+    return bool(_AGE_DOUBT.match(_core(_after_small_talk(message))))
+
+
 def remark_attribute(message: str, previous: str | None = None) -> str | None:
     """"age_group" or "gender" when a message is a remark about the person's age or gender rather than a
     question or a request ("He looks younger to me.", "I think she's 40.", "That's a woman, not a man."),
@@ -2214,10 +2223,10 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     wrong."); None otherwise ("How old is he?", "Tell me his age.", "His age, please.", "Is he older than 50?")."""
     from unif2ace.data.questions import _core, as_meant, asked_attributes, is_yes_no
 
+    if doubts_age(message):
+        return "age_group"
     message = _after_small_talk(message)  # "Are you sure? I'd have guessed older." got "No, she is slightly open."
     core = _core(message)
-    if _AGE_DOUBT.match(core):
-        return "age_group"
     if previous is not None and _DISAGREE.match(re.sub(r"[\s!?.,:;]+$", "", core.replace("\u2019", "'"))):
         # "I think you're wrong." got "She is smiling.": the attribute the previous question asked, if one of these
         previous = as_meant(previous)

@@ -74,6 +74,9 @@ class ObjectiveSection:
     cond_dropout: float = 0.1
 
 
+SCRATCH_GENERATION = {"steps": 18, "guidance_scale": 2.0, "temperature": 1.0}
+
+
 @dataclass
 class TrainConfig:
     out: str = "runs/train"
@@ -109,7 +112,9 @@ class TrainConfig:
     keep_last: int = 2
     max_minutes: float | None = None  # stop (and checkpoint) after this wall time
     tensorboard: bool = False
-    generation: dict = field(default_factory=lambda: {"steps": 18, "guidance_scale": 2.0, "temperature": 1.0})
+    # sampling defaults written to the exported generation_config.json, over the init model folder's own
+    # (a fine-tune samples as its base does unless told otherwise) or, from scratch, over SCRATCH_GENERATION
+    generation: dict = field(default_factory=dict)
     model: ModelSection = field(default_factory=ModelSection)
     data: DataSection = field(default_factory=DataSection)
     optim: OptimSection = field(default_factory=OptimSection)
@@ -156,7 +161,7 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"data.grey_fraction must lie in [0, 1], got {cfg.data.grey_fraction}")
     if cfg.data.grey_fraction > 0 and not cfg.data.grey_codes:
         raise ValueError("data.grey_fraction > 0 needs data.grey_codes (the shard `unif2ace encode-codes --grey` "
-                         "writes, e.g. face-f8-grey)")
+                         "writes, e.g. face-f8-grey), or set data.grey_fraction=0")
     return cfg
 
 

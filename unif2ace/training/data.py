@@ -170,6 +170,20 @@ class MicroBatch:
         return n
 
 
+def shard_command(folder, kind: str, name: str, codes_name: str = "", tokenizer: str | None = None) -> str:
+    """The command that writes a missing shard (for the errors that name it)."""
+    if kind == "features":
+        return f"unif2ace data encode {folder} --encoder {re.sub(r'-[0-9]+$', '', name)}"
+    variant = {f"{codes_name}-flip": " --flip", f"{codes_name}-grey": " --grey"}.get(name, "")
+    base = codes_name if variant else name
+    return f"unif2ace encode-codes {folder} --tokenizer {tokenizer or 'IMAGE_TOKENIZER'} --name {base}{variant}"
+
+
+def _drop(key: str) -> str:
+    """How to train without an optional shard, as a command-line override."""
+    return "drop it from data.features (data.features={} for none)" if key.startswith("features.") else f"set data.{key}=null"
+
+
 class FaceTrainData:
     """One split of a FaceStore with its codes, as deterministic streams of model-ready rows."""
 
@@ -183,16 +197,24 @@ class FaceTrainData:
         self.tokenizer = tokenizer
         self.prompter = Prompter(model_config, tokenizer)
         wanted = store.split_ids(split)
-        have = store.shard_ids("codes", codes_name)
         # every shard a row reads must hold the record (shards still being encoded hold a prefix)
-        for kind, name in [("codes", flip_name), ("codes", grey_name)] + [("features", n) for n in (features or {}).values()]:
+        shards = [("codes", codes_name, "codes"), ("codes", flip_name, "flip_codes"), ("codes", grey_name, "grey_codes")]
+        shards += [("features", name, f"features.{kind}") for kind, name in (features or {}).items()]
+        have = set(wanted)
+        for kind, name, key in shards:
             if name:
-                have &= store.shard_ids(kind, name)
-        ids = sorted(i for i in wanted if i in have)
+                stored = store.shard_ids(kind, name)
+                if not stored & set(wanted):
+                    raise ValueError(f"data.{key}: no '{split}' record of {store.folder} has {kind} '{name}'; make "
+                                     f"them with `{shard_command(store.folder, kind, name, codes_name, data_cfg.image_tokenizer)}`"
+                                     + ("" if key == "codes" else f" or {_drop(key)}"))
+                have &= stored
+        ids = sorted(have)
         if limit:
             ids = ids[:limit]
         if not ids:
-            raise ValueError(f"no '{split}' records of {store.folder} have codes '{codes_name}'; run encode-codes")
+            raise ValueError(f"no '{split}' record of {store.folder} is in every shard a row reads ({codes_name} and "
+                             "its variants, features); finish encoding them (the commands are resumable)")
         self.missing = len(wanted) - len(ids) if not limit else 0
         by_id = {r.id: r for r in store.records(split)}
         self.records = [by_id[i] for i in ids]

@@ -46,7 +46,7 @@ def grid(images: torch.Tensor, columns: int):
 
 @torch.no_grad()
 def write_samples(model, cfg, tokenizer, val_data, folder: Path, step: int, device, write: bool = True,
-                  seeds: int = 2) -> None:
+                  seeds: int = 2, generation: dict | None = None) -> None:
     from unif2ace.generation import (
         ImageGenerationConfig,
         TextGenerationConfig,
@@ -56,7 +56,7 @@ def write_samples(model, cfg, tokenizer, val_data, folder: Path, step: int, devi
     from unif2ace.training.data import DESCRIBE, spread
 
     folder = Path(folder)
-    gen = cfg.generation
+    gen = cfg.generation if generation is None else generation
     prompts = list(cfg.sample_prompts)
     codes = None
     if prompts:

@@ -25,13 +25,14 @@ import torch
 from torch import nn
 
 from unif2ace.training import checkpointing as ckpt
-from unif2ace.training.config import TrainConfig, save_config
+from unif2ace.training.config import SCRATCH_GENERATION, TrainConfig, save_config
 from unif2ace.training.data import (
     BatchPlan,
     FaceTrainData,
     MicroBatch,
     advance,
     global_step_batches,
+    shard_command,
     validation_batches,
 )
 from unif2ace.training.distributed import (
@@ -174,10 +175,28 @@ def build_model(cfg: TrainConfig, model_config) -> nn.Module:
     return model
 
 
+def generation_defaults(cfg: TrainConfig) -> dict:
+    """The exported model's sampling defaults: the init model folder's ``generation_config.json`` (when
+    ``model.init`` is one of our model folders) or SCRATCH_GENERATION, updated by the recipe's ``generation``.
+    Its token count and image size are the trained model's own, so they are not inherited."""
+    init = Path(cfg.model.init)
+    path = init / "generation_config.json"
+    if cfg.model.init != "scratch" and path.is_file():
+        base = {k: v for k, v in json.loads(path.read_text()).items() if k not in ("num_image_tokens", "image_size")}
+    else:
+        base = dict(SCRATCH_GENERATION)
+    return {**base, **cfg.generation}
+
+
 def _feature_dims(store, features: dict) -> dict:
     dims = {}
     for kind, name in features.items():
-        _, t = store.read_shards("features", name, [next(iter(store.shard_ids("features", name)))])
+        ids = store.shard_ids("features", name)
+        if not ids:
+            raise ValueError(f"data.features.{kind} names '{name}' but {store.folder} has no such feature shards; "
+                             f"make them with `{shard_command(store.folder, 'features', name)}`, or drop "
+                             f"data.features.{kind} (data.features={{}} for none)")
+        _, t = store.read_shards("features", name, [next(iter(ids))])
         dims[kind] = int(t.shape[-1])
     return dims
 
@@ -367,7 +386,7 @@ class Trainer:
         model.eval()
         try:
             write_samples(model, self.cfg, self.tokenizer, self.val_data, self.run / "samples", self.step,
-                          self.device, write=self.dist.main)
+                          self.device, write=self.dist.main, generation=generation_defaults(self.cfg))
         finally:
             model.train()
         if d.on and self.cfg.parallel == "ddp":
@@ -552,7 +571,7 @@ class Trainer:
             model_state, ema = read_state_dict(self.best_path), None
             print(f"export_best: exporting the weights of step {best[0]} (val image-code + answer CE "
                   f"{best[1]:.4f}, the lowest of the run's evaluations)", file=sys.stderr)
-        gen = {"num_image_tokens": self.train_data.num_tokens, **self.cfg.generation,
+        gen = {"num_image_tokens": self.train_data.num_tokens, **generation_defaults(self.cfg),
                **self._feature_encoders()}
         meta_res = None
         if self.cfg.data.image_tokenizer is None:
