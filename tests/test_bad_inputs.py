@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from unif2ace.cli import main as cli_main
@@ -178,6 +179,31 @@ def test_exif_rotation_and_16_bit_grey_are_read_as_seen(corpus):
         want = np.asarray(raw16, dtype=np.float64) / 257  # the 8-bit values the 16-bit ones came from
     assert np.abs(grey[..., 0] - want).max() <= 1 and grey.std() > 30  # scaled, not clipped to white
     assert detect_face(np.asarray(load_image(folder / "images" / "face-grey16.png"))) is not None
+
+
+def test_arrays_and_tensors_are_read_as_torchvision_and_numpy_give_them():
+    """uint8 (H, W, C) arrays, (C, H, W) tensors of floats in [0, 1] (torchvision's to_tensor) or uint8, greyscale
+    and boolean masks give the same pixels as the PIL image; other values are one line saying what is wanted."""
+    from unif2ace.pipeline.pipeline import _as_list
+    from unif2ace.validation import InvalidInput
+
+    rgb = np.random.default_rng(0).integers(0, 256, (20, 24, 3), dtype=np.uint8)
+    chw = torch.from_numpy(rgb).permute(2, 0, 1)
+    for given in (rgb, chw, chw.float() / 255, chw.double() / 255, rgb.astype(np.float32) / 255):
+        assert np.array_equal(np.asarray(load_image(given)), rgb), type(given)
+    grey = rgb[..., 0]
+    for given in (grey, grey[..., None], torch.from_numpy(grey)[None].float() / 255):
+        assert np.array_equal(np.asarray(load_image(given))[..., 1], grey)
+    mask = np.zeros((20, 24), bool)
+    mask[5:10] = True
+    assert np.array_equal(np.asarray(load_image(mask))[..., 0], mask * 255)
+    for bad, says in ((chw.float(), r"values in \[0, 1\].*\(x \+ 1\) / 2"), (chw.float() / 127.5 - 1, r"\[0, 1\]"),
+                      (rgb.astype(np.int64), "uint8 values or floats"), (np.zeros((2, 20, 24, 3), np.uint8), "(H, W)"),
+                      (torch.full((3, 20, 24), float("nan")), r"\[0, 1\]")):
+        with pytest.raises(InvalidInput, match=says):
+            load_image(bad)
+    batch = torch.stack([chw, chw]).float() / 255  # (N, C, H, W): a batch is a list of photos
+    assert [np.array_equal(np.asarray(load_image(x)), rgb) for x in _as_list(batch)] == [True, True]
 
 
 def test_mask_errors_of_edit_are_422(client):

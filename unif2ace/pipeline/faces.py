@@ -130,7 +130,8 @@ MIN_SIDE = 16  # smaller images hold no face the model could read
 
 
 def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXELS) -> Image.Image:
-    """A path, bytes, file object, PIL image or (H, W[, 3|4]) uint8 array → upright 8-bit RGB PIL image.
+    """A path, bytes, file object, PIL image, (H, W[, 1|3|4]) array or (C, H, W) torch tensor → upright 8-bit RGB
+    PIL image. Arrays and tensors hold uint8 values or floats in [0, 1] (torchvision's ``to_tensor``).
 
     The one image reader of the API, CLI and server: EXIF orientation applied (phone photos are stored
     sideways with a rotate tag), 16-bit and 32-bit greyscale scaled to 8 bits (not clipped), CMYK,
@@ -140,11 +141,14 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
     """
     from unif2ace.validation import ImageTooLarge, InvalidInput, UnreadableImage
 
+    if type(image).__module__ == "torch" and type(image).__name__ == "Tensor":  # torch only when given one
+        if image.ndim == 3 and image.shape[0] in (1, 3, 4):  # (C, H, W), as torchvision gives images
+            image = image.permute(1, 2, 0)
+        image = image.detach().cpu().numpy()
     if isinstance(image, np.ndarray):
-        if image.dtype != np.uint8:
-            raise InvalidInput(f"image arrays must be uint8, got {image.dtype}")
         if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
-            raise InvalidInput(f"image arrays must be (H, W), (H, W, 3) or (H, W, 4), got {image.shape}")
+            raise InvalidInput(f"image arrays must be (H, W), (H, W, 1|3|4) or tensors (C, H, W), got {image.shape}")
+        image = _as_uint8(image)
         image = Image.fromarray(image[..., 0] if image.ndim == 3 and image.shape[2] == 1 else image)
     name = name or (str(image) if isinstance(image, (str, Path)) else "the image")
     if isinstance(image, Image.Image):
@@ -174,6 +178,24 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
             raise ImageTooLarge(f"{name} is too large to decode ({exc})") from None
         except (OSError, ValueError, SyntaxError, EOFError) as exc:  # truncated or damaged files
             raise UnreadableImage(f"{name} could not be decoded: it is truncated or damaged ({_short(exc)})") from None
+
+
+def _as_uint8(a: np.ndarray) -> np.ndarray:
+    """uint8 pixels from uint8 or from floats in [0, 1]; anything else is one line saying what is wanted."""
+    from unif2ace.validation import InvalidInput
+
+    if a.dtype == np.uint8:
+        return a
+    if a.dtype == np.bool_:  # a mask: white where True
+        return a.astype(np.uint8) * 255
+    if a.dtype.kind != "f":
+        raise InvalidInput(f"image arrays must hold uint8 values or floats in [0, 1], got {a.dtype}")
+    if a.size and not np.isfinite(a).all():
+        raise InvalidInput("float image arrays must hold values in [0, 1] (torchvision's to_tensor), got NaN or inf")
+    if a.size and not (a.min() >= 0.0 and a.max() <= 1.0):
+        raise InvalidInput(f"float image arrays must hold values in [0, 1] (torchvision's to_tensor), got "
+                           f"{a.min():.3g} … {a.max():.3g}: scale them, e.g. (x + 1) / 2 for [-1, 1]")
+    return np.round(a.astype(np.float64) * 255.0).astype(np.uint8)
 
 
 def _check_size(im: Image.Image, name: str, max_pixels: int | None) -> Image.Image:

@@ -1166,8 +1166,8 @@ def new_seed() -> int:
 def _as_list(images) -> list:
     if isinstance(images, (list, tuple)):
         return list(images)
-    if isinstance(images, torch.Tensor) and images.dim() == 4:
-        raise TypeError("pass photos as paths, PIL images or uint8 arrays, not a tensor batch")
+    if isinstance(images, (torch.Tensor, np.ndarray)) and images.ndim == 4:  # a batch: (N, C, H, W) or (N, H, W, C)
+        return list(images)
     return [images]
 
 
