@@ -539,6 +539,11 @@ def test_a_missing_shard_is_named_with_the_command_that_makes_it(tmp_path, data)
     with pytest.raises(ValueError, match=r"data.flip_codes: no 'train' record .* codes 'synth-flip'; make them with "
                                          r"`unif2ace encode-codes .* --name synth --flip` or set data.flip_codes=null"):
         Trainer(from_dict(tiny_recipe(tmp_path, **{"data.flip_codes": "synth-flip"})))
+    for init, says in ((tmp_path / "nowhere", "does not exist"), (tmp_path / "data", "has no config.json")):
+        with pytest.raises(ValueError, match=f"model.preset=init reads .* {says}; give a model folder"):
+            Trainer(from_dict(tiny_recipe(tmp_path, **{"model.preset": "init", "model.init": str(init)})))
+    with pytest.raises(FileNotFoundError, match=r"not a dataset folder .* `unif2ace data build --source folder"):
+        Trainer(from_dict(tiny_recipe(tmp_path, **{"data.dataset": str(tmp_path / "nowhere")})))
     val = sorted(data.split_ids("val"))[:1]
     data.write_shard("features", "id-4", val, torch.randn(1, 4))  # features of no train record
     with pytest.raises(ValueError, match=r"data.features.identity: .* or drop it from data.features"):

@@ -81,7 +81,9 @@ class FaceStore:
     def open(cls, folder: str | Path) -> FaceStore:
         store = cls(folder)
         if not store.manifest_path.is_file():
-            raise FileNotFoundError(f"{store.folder} is not a dataset folder (no manifest.json); build one first")
+            raise FileNotFoundError(f"{store.folder} is not a dataset folder (no manifest.json); build one with "
+                                    f"`unif2ace data build --source folder --root PHOTOS --out {store.folder}` "
+                                    "(docs/data.md)")
         if store.manifest.get("format") != FORMAT:
             raise ValueError(f"{store.manifest_path} is not a {FORMAT} manifest")
         store.repair()

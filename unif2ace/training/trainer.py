@@ -127,7 +127,12 @@ def build_model_config(cfg: TrainConfig, tokenizer, meta: dict, feature_dims: di
     from unif2ace.config import ModelConfig
 
     overrides = dict(cfg.model.overrides)
-    if Path(cfg.model.init).is_dir() and (Path(cfg.model.init) / "config.json").is_file() and cfg.model.preset == "init":
+    if cfg.model.preset == "init":  # the architecture of the model folder the run starts from
+        if not (Path(cfg.model.init) / "config.json").is_file():
+            raise ValueError(f"model.preset=init reads the architecture of the model.init folder, but "
+                             f"{cfg.model.init} " + ("has no config.json" if Path(cfg.model.init).exists()
+                                                     else "does not exist") + "; give a model folder as model.init "
+                             "or a preset name as model.preset (unif2ace info lists them)")
         mc = ModelConfig.load(cfg.model.init)
     else:
         mc = ModelConfig.from_name(cfg.model.preset)
