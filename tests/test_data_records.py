@@ -58,6 +58,17 @@ def test_conversations_json_jsonl_parquet(tmp_path):
     recs += list(read_conversations(tmp_path / "b.jsonl", on_problem=lambda p, r: problems.append(p)))
     assert [t.question for t in recs[0].qa] == ["Describe the face.", "Is he smiling?"]
     assert len(recs) == 2 and len(problems) == 2
+    # without a caption column, the answer to a request for a description is the caption (LLaVA-style caption
+    # data); a caption column wins, and a row whose turns ask no description has none
+    assert recs[0].caption == "A man."
+    llava = {"image": "x.jpg", "conversations": [
+        {"from": "human", "value": "Is he smiling?"}, {"from": "gpt", "value": "No."},
+        {"from": "human", "value": "<image>\nProvide a detailed description of the given image."},
+        {"from": "gpt", "value": "A portrait of a man in his forties."}]}
+    no_request = {"image": "y.jpg", "conversations": llava["conversations"][:2]}
+    (tmp_path / "d.json").write_text(json.dumps([llava, {**llava, "caption": "Given."}, no_request]))
+    assert [r.caption for r in read_conversations(tmp_path / "d.json")] == \
+        ["A portrait of a man in his forties.", "Given.", ""]
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 

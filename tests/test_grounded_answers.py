@@ -2095,6 +2095,32 @@ def test_a_number_of_things_about_the_person_is_a_description_that_long():
     assert not asks_description("Tell me three things about her hair.")
 
 
+@pytest.mark.parametrize("question, expected", [
+    # instructions as vision-language data and benchmarks word them (each got "I can't tell from this photo.", "Yes.
+    # It is a photo of a person." or a garbled caption)
+    ("Describe the image concisely.", ("sentences", 1)), ("Provide a detailed description of the given image", None),
+    ("Summarize the visual content of the image.", None), ("Write a caption for this photo.", None),
+    ("Offer a thorough analysis of the image", None), ("Explain the various aspects of the image before you", None),
+    ("Relay a brief, clear account of the picture shown.", ("sentences", 1)),
+    ("Analyze the image in a comprehensive and detailed manner", None),
+    ("Present a compact description of the photo's key features.", ("sentences", 1)),
+    ("Could you write a short caption for this picture?", ("sentences", 1)),
+    ("Please provide a description of the person in the photo.", None),
+    # about one thing, a why or a whether, or no description at all: not a description
+    ("Give a detailed description of her hair in the image.", False), ("Analyze the lighting in this photo.", False),
+    ("Explain why the person in the photo looks sad.", False), ("Describe the background of the image.", False),
+    ("Examine the image closely and tell me if she wears glasses.", False), ("Write a poem about this photo.", False),
+    ("Explain how old the person in the image is.", False), ("Create a picture of a smiling man.", False),
+    ("Look at the photo and tell me her age.", False), ("Give me a summary of her mood in the picture.", False),
+])
+def test_instructions_to_describe_the_image_are_description_requests(question, expected):
+    from unif2ace.data.questions import asks_description, description_length
+
+    assert asks_description(question) is (expected is not False)
+    if expected is not False:
+        assert description_length(question) == expected
+
+
 @pytest.mark.parametrize("description, years, expected", [
     ("The photo is a close-up photo; it shows a Black. He is not smiling.", 17,
      "The photo is a close-up photo; it shows a Black boy, aged 17. He is not smiling."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -196,6 +197,11 @@ def build(
     if bar is not None:
         bar.close()
     splits = store.write_splits(fractions, seed)
+    for name, fraction in zip(("train", "val", "test"), fractions):
+        if fraction > 0 and done and not splits[name]:  # a few photos hashed at 5%: training needs val records
+            print(f"warning: the '{name}' split is empty ({len(done)} records at {fraction:g}); training evaluates "
+                  f"on val and eval reads val or test: rebuild with a larger share, e.g. --split 0.8,0.1,0.1 "
+                  "(the same command; nothing is labelled again)", file=sys.stderr)
     elapsed = time.time() - t0
     summary = {
         "records": len(done),

@@ -598,12 +598,44 @@ _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?(words?|sentences?|things|facts)\b")
 
 
+# An instruction to describe the picture as vision-language data and benchmarks word it ("Provide a detailed
+# description of the given image.", "Summarize the visual content of the image.", "Write a caption for this
+# photo.", "Analyze the image in a comprehensive and detailed manner."): a verb that describes, or one that
+# gives a description noun, then a few words, the picture or person, and a few more. Each of these got "I can't
+# tell from this photo.", "Yes. It is a photo of a person." or a garbled caption. What lies between may not ask
+# anything else ("Explain why the person in the photo looks sad": a wh-word; "… tell me if she wears glasses").
+_DESCRIBING_VERB = (r"(?:describe|summari[sz]e|sum up|caption|depict|portray|narrate|characteri[sz]e|analy[sz]e|"
+                    r"examine|illustrate|explain|clarify|interpret|outline|detail|break down|walk (?:me |us )?through|"
+                    r"go (?:me |us )?through|look at|study|inspect)")
+_GIVING_VERB = (r"(?:give|provide|offer|share|present|relay|render|write|create|generate|produce|compose|craft|"
+                r"draft|make|prepare|deliver|come up with)(?:\s+(?:me|us))?")
+_DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|caption|account|explanation|analysis|"
+                     r"interpretation|narrative|narration|depiction|rundown|overview|portrayal|breakdown|report|"
+                     r"characteri[sz]ation|synopsis|walkthrough|commentary|outline)s?")
+_PICTURE = (r"(?:image|photo|photograph|picture|pic|portrait|face|person|scene|shot|snapshot|selfie|visuals?|"
+            r"frame|man|woman|girl|boy|child|kid|baby|individual|subject)(?:'s)?")
+_WORD = r"(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?\s+"
+_DESCRIBE_INSTRUCTION = re.compile(
+    _POLITE + rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
+    rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?){{0,8}}"
+    r"\s*[.?!:]*$")
+# what a description instruction may not name: a part or a property of the person or photo ("Give a detailed
+# description of her hair", "Analyze the lighting in this photo")
+_ONE_THING = re.compile(
+    r"\b(?:hair|hairstyle|eyes?|eyebrows?|nose|mouth|lips|teeth|ears?|skin|cheeks?|chin|jaw|forehead|beard|moustache|"
+    r"mustache|glasses|makeup|clothes|clothing|outfit|shirt|hat|jewel(?:le)?ry|background|lighting|light|colou?rs?|"
+    r"expression|emotions?|mood|feelings?|smile|age|gender|sex|race|ethnicity|pose|posture|head|quality|sharpness|"
+    r"composition|camera|style|feel(?:s|ing)?|looks? (?:happy|sad|angry|old|young))\b")
+
+
 def asks_description(question: str) -> bool:
     """A request to describe the whole person or photo ("Tell me about this person.", "Can you describe
-    her?", "What do you see?", "Give me three words to describe her."), however worded; not one about a
-    single attribute."""
+    her?", "What do you see?", "Give me three words to describe her.", "Provide a detailed description of the
+    given image."), however worded; not one about a single attribute."""
     q = _core(question)
-    return bool(_DESCRIPTION_REQUEST.match(q) or _WORDS_REQUEST.match(q))
+    if _DESCRIPTION_REQUEST.match(q) or _WORDS_REQUEST.match(q):
+        return True
+    return bool(_DESCRIBE_INSTRUCTION.match(q)) and not _ONE_THING.search(q) and not asked_attributes(question)
 
 
 def description_length(question: str) -> tuple[str, int] | None:
@@ -620,7 +652,8 @@ def asked_length(question: str) -> tuple[str, int] | None:
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith("word") else "sentences", n)
-    if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief)\b", q):
+    if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief|concise|concisely|succinct|succinctly|terse|"
+                 r"tersely|compact)\b", q):
         return "sentences", 1
     return None
 

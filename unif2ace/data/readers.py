@@ -221,6 +221,8 @@ def _iter_parquet(path: Path, on_problem: ProblemHandler) -> Iterator[tuple[int,
 def _record_from_row(row: dict[str, Any], default_id: str, source: str) -> FaceRecord:
     turns = _turns(row.get("conversations", row.get("conversation", row.get("messages"))))
     caption = next((row[k] for k in ("caption", "text", "description") if isinstance(row.get(k), str)), "")
+    if not caption:  # LLaVA-style caption data: the answer to "Describe the image in detail." is the caption
+        caption = _described(turns)
     image = row.get("image", row.get("image_path"))
     if isinstance(image, dict):  # Hugging Face image feature
         image = image.get("bytes") or image.get("path")
@@ -237,6 +239,14 @@ def _record_from_row(row: dict[str, Any], default_id: str, source: str) -> FaceR
         identity=None if ident is None else str(ident),
         source=source,
     )
+
+
+def _described(turns: list[QATurn]) -> str:
+    """The answer to the first turn that asks for a description of the whole picture ("Provide a detailed
+    description of the given image."), as a row's caption when it has no caption column; "" when none does."""
+    from unif2ace.data.questions import asks_description
+
+    return next((t.answer.strip() for t in turns if t.answer.strip() and asks_description(t.question)), "")
 
 
 def _turns(conv: Any) -> list[QATurn]:

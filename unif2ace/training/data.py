@@ -197,6 +197,10 @@ class FaceTrainData:
         self.tokenizer = tokenizer
         self.prompter = Prompter(model_config, tokenizer)
         wanted = store.split_ids(split)
+        if not wanted:
+            raise ValueError(f"{store.folder} has no '{split}' records; rebuild it with a larger share for it, e.g. "
+                             f"`unif2ace data build … --out {store.folder} --split 0.8,0.1,0.1` (nothing is "
+                             "labelled again)")
         # every shard a row reads must hold the record (shards still being encoded hold a prefix)
         shards = [("codes", codes_name, "codes"), ("codes", flip_name, "flip_codes"), ("codes", grey_name, "grey_codes")]
         shards += [("features", name, f"features.{kind}") for kind, name in (features or {}).items()]
