@@ -2106,12 +2106,19 @@ def test_a_number_of_things_about_the_person_is_a_description_that_long():
     ("Present a compact description of the photo's key features.", ("sentences", 1)),
     ("Could you write a short caption for this picture?", ("sentences", 1)),
     ("Please provide a description of the person in the photo.", None),
+    ("Briefly describe the image.", ("sentences", 1)), ("Give a one-sentence caption.", ("sentences", 1)),
+    ("Detailed caption please", None), ("Can you describe what you see?", None),
+    ("Tell me what's in the picture.", None), ("What does this image show?", None),
+    ("Can you tell me what this image depicts?", None), ("What is the main subject of this image?", None),
     # about one thing, a why or a whether, or no description at all: not a description
     ("Give a detailed description of her hair in the image.", False), ("Analyze the lighting in this photo.", False),
     ("Explain why the person in the photo looks sad.", False), ("Describe the background of the image.", False),
     ("Examine the image closely and tell me if she wears glasses.", False), ("Write a poem about this photo.", False),
     ("Explain how old the person in the image is.", False), ("Create a picture of a smiling man.", False),
     ("Look at the photo and tell me her age.", False), ("Give me a summary of her mood in the picture.", False),
+    ("Tell me what she is feeling.", False), ("What does this image show about her mood?", False),
+    ("Give a caption about her smile", False), ("What is the subject of this image wearing?", False),
+    ("Tell me what you see in her eyes.", False),
 ])
 def test_instructions_to_describe_the_image_are_description_requests(question, expected):
     from unif2ace.data.questions import asks_description, description_length

@@ -615,9 +615,22 @@ _DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|captio
 _PICTURE = (r"(?:image|photo|photograph|picture|pic|portrait|face|person|scene|shot|snapshot|selfie|visuals?|"
             r"frame|man|woman|girl|boy|child|kid|baby|individual|subject)(?:'s)?")
 _WORD = r"(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?\s+"
+_THE_PICTURE = r"(?:this|the|that|my|your)\s+(?:image|photo|photograph|picture|pic|portrait|shot|snapshot|selfie)"
 _DESCRIBE_INSTRUCTION = re.compile(
-    _POLITE + rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
-    rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?){{0,8}}"
+    _POLITE + r"(?:(?:briefly|quickly|concisely|succinctly|carefully|thoroughly|in detail|in brief)\s*,?\s+)?(?:"
+    # "Provide a detailed description of the given image.", "Briefly describe the image."
+    rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
+    rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?){{0,8}}|"
+    # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
+    rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
+    r"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here))*|"
+    # "Can you describe what you see?", "Tell me what's in the picture.", "… what this image depicts?"
+    rf"(?:describe|tell me|say|explain)\s+what(?:\s+you\s+(?:can\s+)?(?:see|notice)(?:\s+(?:here|in\s+{_THE_PICTURE}))?|"
+    rf"\s+{_THE_PICTURE}\s+(?:shows|depicts|contains|portrays|captures|is showing)|(?:\s+is|'s)\s+(?:in|shown in|going on in)"
+    rf"\s+{_THE_PICTURE})|"
+    # "What does this image show?", "What is the main subject of this image?"
+    rf"what\s+(?:does|do)\s+{_THE_PICTURE}\s+(?:show|depict|contain|portray|capture|represent)|"
+    rf"what(?:'s|\s+is)\s+the\s+(?:main\s+)?(?:subject|focus|content)\s+of\s+{_THE_PICTURE})"
     r"\s*[.?!:]*$")
 # what a description instruction may not name: a part or a property of the person or photo ("Give a detailed
 # description of her hair", "Analyze the lighting in this photo")
