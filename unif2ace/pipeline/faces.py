@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -141,7 +142,7 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
     """
     from unif2ace.validation import ImageTooLarge, InvalidInput, UnreadableImage
 
-    if type(image).__module__ == "torch" and type(image).__name__ == "Tensor":  # torch only when given one
+    if "torch" in sys.modules and isinstance(image, sys.modules["torch"].Tensor):  # torch only when given one
         if image.ndim == 3 and image.shape[0] in (1, 3, 4):  # (C, H, W), as torchvision gives images
             image = image.permute(1, 2, 0)
         image = image.detach().cpu().numpy()
