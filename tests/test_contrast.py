@@ -1,11 +1,13 @@
 """Gender-swapped contrast prompts (unif2ace.generation.contrast)."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from unif2ace.data.labelling.labeller import age_group
-from unif2ace.generation.contrast import asks_black_and_white, shift_age, swap_gender
+from unif2ace.generation.contrast import asks_black_and_white, known_words_only, shift_age, swap_gender
 
 
 @pytest.mark.parametrize("text, swapped", [
@@ -209,12 +211,57 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
             caption = write_caption(attrs, seed)
             record = FaceRecord(id=f"r{age}-{seed}", image="x.jpg", caption=caption,
                                 attributes={k: Label(v) for k, v in attrs.items()})
+            short = short_prompt(attrs)[0]
             for text in (caption, frame_prompt(attribute_prompt(record, rng, black_and_white=seed % 3 == 0), rng),
-                         short_prompt(attrs)[0]):
+                         short):
                 assert in_training_words(text) == text
                 assert language_warning(text) is None  # and none reads as another language
                 checked += 1
+            # nor loses a word to the shipped model's prompt words (learnt from its training captions, whose ages
+            # start at 1; the evaluation's "neutral-looking", which no training prompt says, names the person)
+            if age > 0:
+                assert known_words_only(caption, SHIPPED_WORDS) == caption
+                assert known_words_only(short, SHIPPED_WORDS) == short
     assert checked == 8 * 24 * 3
+
+
+SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/assets/models/default/generation_config.json")
+                                     .read_text())["prompt_words"])
+
+
+@pytest.mark.parametrize("text, drawn", [
+    # phrases with words no training prompt uses are left out, and such words before the person's noun
+    ("A high-quality photo of a young woman with long blonde hair and blue eyes, wearing earrings",
+     "A high-quality photo of a young woman"),  # what names the person stays as typed
+    ("portrait of an elderly man with a grey beard, studio lighting, 4k, highly detailed", "portrait of an elderly man"),
+    ("a headshot of a middle-aged Asian man in a suit, professional photo", "a headshot of a middle-aged Asian man"),
+    ("a grumpy old man with bushy eyebrows", "a grumpy old man"),
+    ("a Black woman with a bindi, smiling, aged 35", "a Black woman, smiling, aged 35"),  # the comma stays
+    ("a smiling old woman with rosy cheeks and glasses", "a smiling old woman with glasses"),
+    ("a young man with a beard and a man bun, DSLR photo", "a young man with a beard"),
+    ("an old man sitting on a bench", "an old man"), ("A woman. She has blonde hair.", "A woman."),
+    ("a teenage boy with acne, looking at the camera", "a teenage boy"),
+    # a prompt of known words only, or with no person to draw, is drawn as typed
+    ("a 60-year-old man, smiling, black and white photo", "a 60-year-old man, smiling, black and white photo"),
+    ("a cute puppy", "a cute puppy"), ("", ""),
+])
+def test_known_words_only_draws_what_the_training_prompts_say(text, drawn):
+    assert known_words_only(text, SHIPPED_WORDS) == drawn
+
+
+def test_the_prompt_words_are_the_training_prompts_words():
+    import types
+
+    from unif2ace.training.data import PROMPT_FRAMES, prompt_vocabulary
+
+    records = [types.SimpleNamespace(caption="A close-up photo of a man's face, aged 30. He is smiling.")]
+    none = types.SimpleNamespace(attribute_prompts=0, prompt_frames=0, grey_fraction=0)
+    assert prompt_vocabulary(records, none) == {"a", "close-up", "photo", "of", "man", "face", "aged", "he", "is",
+                                                "smiling"}
+    every = types.SimpleNamespace(attribute_prompts=0.4, prompt_frames=0.5, grey_fraction=0.1)
+    words = prompt_vocabulary(records, every)
+    assert {"teenager", "monochrome", "headshot", "narrowed"} <= words and not any(c.isdigit() for w in words for c in w)
+    assert all(w in words for frame in PROMPT_FRAMES for w in frame.lower().replace("{}", "").strip(" .").split())
 
 
 @pytest.mark.parametrize("prompt, warned", [

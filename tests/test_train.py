@@ -518,8 +518,10 @@ def test_a_fine_tune_samples_as_its_base_unless_the_recipe_says_otherwise(tmp_pa
     gen_path = first / "model" / "generation_config.json"
     gen_a = json.loads(gen_path.read_text())
     assert {k: gen_a[k] for k in SCRATCH_GENERATION} == SCRATCH_GENERATION
+    # the words of the training prompts, this data's and the base's ("zebra")
+    assert gen_a["prompt_words"] and "zebra" not in gen_a["prompt_words"]
     chosen = {**gen_a, "guidance_scale": 3.0, "guidance_schedule": "linear", "training_words": True,
-              "num_image_tokens": 999, "image_size": 999}
+              "num_image_tokens": 999, "image_size": 999, "prompt_words": sorted(gen_a["prompt_words"] + ["zebra"])}
     gen_path.write_text(json.dumps(chosen))
     base = {"model.preset": "init", "model.init": str(first / "model"), "steps": 1, "eval_every": 0}
     gen_b = json.loads((train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "b"), **base))) / "model"

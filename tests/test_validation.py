@@ -84,11 +84,22 @@ def test_generation_defaults_hold_the_models_config_and_keep_the_file_format(tmp
     loaded.save(tmp_path)
     assert GenerationDefaults.load(tmp_path) == loaded and json.loads((tmp_path / "generation_config.json")
                                                                         .read_text())["num_image_tokens"] == 64
+    # the training prompts' words: read as a set, kept by a save, and what training_words draws a prompt from
+    (tmp_path / "generation_config.json").write_text(json.dumps({**old, "prompt_words": ["A", "man", "smiling"]}))
+    worded = GenerationDefaults.load(tmp_path)
+    assert worded.prompt_words == {"a", "man", "smiling"} and loaded.prompt_words is None
+    worded.save(tmp_path)
+    assert GenerationDefaults.load(tmp_path) == worded
+    p = UniF2ace(pipe.model, pipe.text_tokenizer, pipe.image_tokenizer, worded)
+    assert p.drawn_prompt("a smiling man in a suit, 4k", training_words=True) == "a smiling man"
+    assert p.drawn_prompt("a smiling man in a suit, 4k", training_words=False) == "a smiling man in a suit, 4k"
+    assert pipe.drawn_prompt("a smiling man in a suit, 4k", training_words=True) == "a smiling man in a suit, 4k"
     for key, bad, says in (("guidance_scale", "NaN", "guidance_scale must be a finite number"),
                            ("steps", 2.5, "steps must be a whole number from 1 to 10000, got 2.5"),
                            ("temperature", "hot", "temperature must be a number"),
                            ("image_size", None, "image_size must be a whole number"),
-                           ("mirror_views", "yes", "mirror_views must be true or false, got 'yes'")):
+                           ("mirror_views", "yes", "mirror_views must be true or false, got 'yes'"),
+                           ("prompt_words", "a man", "prompt_words must be a list of words")):
         (tmp_path / "generation_config.json").write_text(json.dumps({**old, key: bad}).replace('"NaN"', "NaN"))
         with pytest.raises(InvalidInput, match=f"generation_config.json: {says}") as err:
             GenerationDefaults.load(tmp_path)

@@ -301,6 +301,67 @@ def in_training_words(text: str) -> str:
     return _ARTICLE.sub(article, out)
 
 
+# Where a prompt's phrases begin: after a comma or a sentence's end, and at the words that start a phrase about
+# the person ("with a grey beard", "in a suit", "wearing earrings", "and a nervous smile").
+_PHRASE_START = re.compile(r"(?i)^(?:with|in|wearing|and|who|holding|against|looking)$")
+_PERSON_NOUN = re.compile(r"(?i)^(?:wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|bab(?:y|ies)|person|people|"
+                          r"teen(?:ager)?s?|kids?)[.,!?;:]*$")
+_FUNCTION_WORDS = frozenset("a an the of with in and or his her their on at to about is who s".split())
+_NUMBER_WORD = re.compile(r"\d+(?:s|-year-old|-years-old)?")
+
+
+def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
+    """``text`` without the phrases that use words no training prompt uses (``words``: the model's
+    ``prompt_words``): those after the person's noun and every comma-separated phrase that names something the
+    model never learned ("A high-quality photo of a young woman with long blonde hair, wearing earrings" → "A
+    high-quality photo of a young woman"; "portrait of an elderly man with a grey beard, studio lighting, 4k" →
+    "portrait of an elderly man"). The words that name the person, up to their noun, stay as typed, so the
+    evaluation's prompts ("a neutral-looking White boy") are drawn as before. The model, trained on about a hundred
+    words, draws such details as pale smears (docs/inference.md, "prompt words"). A prompt whose every word is known
+    is returned as it is, and one with no person noun stays whole."""
+    def known(word: str) -> bool:
+        w = word.lower().strip(".,!?;:'\"()")
+        w = w[:-2] if w.endswith("'s") else w
+        return not w or w in _FUNCTION_WORDS or w in words or bool(_NUMBER_WORD.fullmatch(w))
+
+    tokens = text.split()
+    if all(known(t) for t in tokens):
+        return text
+    phrases: list[list[str]] = [[]]
+    for t in tokens:
+        if phrases[-1] and (_PHRASE_START.match(t) or re.search(r"[,.;!?]$", phrases[-1][-1])):
+            phrases.append([])
+        phrases[-1].append(t)
+    out: list[list[str]] = []
+    person_seen = dropped_lead = False
+    for phrase in phrases:
+        if not person_seen and any(_PERSON_NOUN.match(t) for t in phrase):  # the person: its unknown words out
+            person_seen = True
+            noun = next(i for i, t in enumerate(phrase) if _PERSON_NOUN.match(t))
+            after = next((i for i in range(noun + 1, len(phrase)) if not known(phrase[i])), len(phrase))
+            kept = phrase[:after]  # "an old man sitting on a bench" → "an old man"; what names the person stays
+            if kept and kept[-1].rstrip(",.;!?") != phrase[-1].rstrip(",.;!?") and re.search(r"[,.;!?]$", phrase[-1]):
+                kept[-1] += phrase[-1][-1]  # the phrase's closing mark stays
+            out.append(kept)
+            dropped_lead = False
+        elif all(known(t) for t in phrase):
+            if dropped_lead and phrase[0].lower() == "and" and out:  # "with rosy cheeks and glasses" → "with glasses"
+                phrase = [dropped_lead] + phrase[1:]
+            out.append(phrase)
+            dropped_lead = False
+        else:
+            dropped_lead = phrase[0].lower() if _PHRASE_START.match(phrase[0]) and phrase[0].lower() != "and" else \
+                dropped_lead
+            if out and out[-1] and phrase[-1].endswith(",") and not re.search(r"[,.;!?]$", out[-1][-1]):
+                out[-1][-1] += ","  # "a woman with a bindi, smiling" → "a woman, smiling"
+    if not person_seen:
+        return text
+    result = " ".join(t for phrase in out for t in phrase)
+    while (shorter := re.sub(r"(?i)[\s,;]*\b(?:with|in|wearing|and|who|holding|of|on|at|the|a|an)\s*$", "", result)) != result:
+        result = shorter
+    return re.sub(r"\s*,\s*(?=[,.;!?]|$)", "", result).strip(" ,;") or text
+
+
 def language_warning(prompt: str) -> str | None:
     """One line for a prompt that does not read as English (``data.questions.not_english``: "una mujer sonriente",
     "eine lächelnde Frau"), which the model, trained on English prompts only, draws as a pale smear; None for an

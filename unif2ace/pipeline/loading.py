@@ -41,7 +41,7 @@ SHOWO_DEFAULTS = {256: dict(steps=18, guidance_scale=1.75), 1024: dict(steps=50,
 # generation_config.json keys that are not ImageGenerationConfig fields under the same name
 _RENAMED = {"num_image_tokens": "num_tokens"}
 # generation_config.json keys that are GenerationDefaults' own fields, not sampling settings
-_OWN_KEYS = ("image_size", "identity_encoder", "semantic_encoder", "mirror_views")
+_OWN_KEYS = ("image_size", "identity_encoder", "semantic_encoder", "mirror_views", "prompt_words")
 
 
 @dataclass
@@ -61,6 +61,9 @@ class GenerationDefaults:
     semantic_encoder: str | None = None
     # greedy captions and answers read from the photo and its mirror together (generation/views.py)
     mirror_views: bool = False
+    # the words of the model's training prompts (the trainer writes them): with ``training_words`` a prompt is
+    # drawn without the phrases that use others (``contrast.known_words_only``); None: every word is drawn
+    prompt_words: frozenset[str] | None = None
 
     @property
     def num_image_tokens(self) -> int:
@@ -94,6 +97,11 @@ class GenerationDefaults:
                 raise InvalidInput(f"mirror_views must be true or false, got {own['mirror_views']!r}")
             if "image_size" in own:
                 own["image_size"] = whole_number(own["image_size"], "image_size")
+            if own.get("prompt_words") is not None:
+                words = own["prompt_words"]
+                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                    raise InvalidInput("prompt_words must be a list of words (text) or null")
+                own["prompt_words"] = frozenset(w.lower() for w in words)
             for key in ("identity_encoder", "semantic_encoder"):
                 if own.get(key) is not None and not isinstance(own[key], str):
                     raise InvalidInput(f"{key} must be a name (text) or null, got {own[key]!r}")
@@ -110,6 +118,8 @@ class GenerationDefaults:
         out.update(sampling)
         out.update(identity_encoder=self.identity_encoder, semantic_encoder=self.semantic_encoder,
                    mirror_views=self.mirror_views)
+        if self.prompt_words is not None:
+            out["prompt_words"] = sorted(self.prompt_words)
         return out
 
     def replace(self, **changes) -> GenerationDefaults:

@@ -40,6 +40,7 @@ from unif2ace.generation.contrast import (
     as_colour,
     asks_black_and_white,
     in_training_words,
+    known_words_only,
     language_warning,
     shift_age,
     swap_gender,
@@ -334,10 +335,14 @@ class UniF2ace:
         out = self._in_words(prompt, config)
         return as_colour(out) if config.greyscale_when_asked and config.greyscale_from_colour else out
 
-    @staticmethod
-    def _in_words(prompt: str, config: ImageGenerationConfig) -> str:
-        """``prompt`` in training words when ``config.training_words`` (what ``generate`` and ``edit`` share)."""
-        return in_training_words(prompt) if config.training_words else prompt
+    def _in_words(self, prompt: str, config: ImageGenerationConfig) -> str:
+        """``prompt`` in training words when ``config.training_words`` (what ``generate`` and ``edit`` share), without
+        the phrases that use words no training prompt uses when the model lists its ``prompt_words``."""
+        if not config.training_words:
+            return prompt
+        out = in_training_words(prompt)
+        words = self.generation.prompt_words
+        return known_words_only(out, words) if words else out
 
     def _redraw_nonfaces(self, rows: list[str], codes: torch.Tensor, images: list[Image.Image],
                          config: ImageGenerationConfig, generator: torch.Generator, features: dict | None,

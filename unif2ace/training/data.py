@@ -109,6 +109,26 @@ def attribute_prompt(record, rng: np.random.Generator, black_and_white: bool = F
     return ", ".join([f"{article} {subject}"] + mods)
 
 
+_PROMPT_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+
+
+def prompt_vocabulary(records, data_cfg) -> set[str]:
+    """The words of every prompt a t2i row of these records can be trained on: their captions, and as the data
+    section makes them the attribute prompts' words, their frames and the black-and-white wordings. Exported as
+    the model's ``prompt_words`` (``contrast.known_words_only``)."""
+    texts = [r.caption for r in records]
+    if data_cfg.attribute_prompts:
+        texts += list(SUBJECTS.values()) + list(ETHNICITY.values()) + ["aged"]
+        texts += [phrase for values in MODIFIERS.values() for phrase in values.values()]
+    if data_cfg.prompt_frames:
+        texts += list(PROMPT_FRAMES)
+    if data_cfg.grey_fraction:
+        texts += list(BW_PHRASES) + list(BW_ADJECTIVES) + ["photo picture image"]
+    words = {w for text in texts for w in _PROMPT_WORD.findall(text.lower())}
+    # numbers and ages ("55", "8-year-old") are known to known_words_only whatever the data holds
+    return {w[:-2] if w.endswith("'s") else w for w in words if not any(c.isdigit() for c in w)}
+
+
 def black_and_white_caption(text: str, rng: np.random.Generator) -> str:
     """The caption of a photo turned greyscale: its colour word ("a full-color photo") becomes a
     black-and-white one; a caption that names no colour gets a closing sentence that does."""

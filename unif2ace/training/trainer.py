@@ -32,6 +32,7 @@ from unif2ace.training.data import (
     MicroBatch,
     advance,
     global_step_batches,
+    prompt_vocabulary,
     shard_command,
     validation_batches,
 )
@@ -578,6 +579,9 @@ class Trainer:
                   f"{best[1]:.4f}, the lowest of the run's evaluations)", file=sys.stderr)
         gen = {"num_image_tokens": self.train_data.num_tokens, **generation_defaults(self.cfg),
                **self._feature_encoders()}
+        if gen.get("prompt_words", ()) is not None:  # the base's words and this data's (a recipe's null: none)
+            words = prompt_vocabulary(self.train_data.records, self.cfg.data) | set(gen.get("prompt_words") or ())
+            gen["prompt_words"] = sorted(words)
         meta_res = None
         if self.cfg.data.image_tokenizer is None:
             from unif2ace.data.store import FaceStore
