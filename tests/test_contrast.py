@@ -240,6 +240,10 @@ SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/asse
     ("a smiling old woman with rosy cheeks and glasses", "a smiling old woman with glasses"),
     ("a young man with a beard and a man bun, DSLR photo", "a young man with a beard"),
     ("an old man sitting on a bench", "an old man"), ("A woman. She has blonde hair.", "A woman."),
+    ("my old woman on her birthday, smiling", "my old woman, smiling"),
+    ("a teen girl with purple streaks in her hair, selfie angle", "a teen girl"),  # "in her hair" goes with them
+    ("a man with a hat, in black and white", "a man, in black and white"),  # after a comma, a phrase of its own
+    ("a man with a hat, and glasses", "a man, and glasses"),
     ("a teenage boy with acne, looking at the camera", "a teenage boy"),
     # a prompt of known words only, or with no person to draw, is drawn as typed
     ("a 60-year-old man, smiling, black and white photo", "a 60-year-old man, smiling, black and white photo"),

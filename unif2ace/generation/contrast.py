@@ -333,23 +333,28 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
             phrases.append([])
         phrases[-1].append(t)
     out: list[list[str]] = []
-    person_seen = dropped_lead = False
+    person_seen = dropped_lead = open_drop = False
     for phrase in phrases:
+        if open_drop and phrase[0].lower() in ("in", "against"):  # "with purple streaks in her hair": all of it
+            continue
         if not person_seen and any(_PERSON_NOUN.match(t) for t in phrase):  # the person: its unknown words out
             person_seen = True
             noun = next(i for i, t in enumerate(phrase) if _PERSON_NOUN.match(t))
             after = next((i for i in range(noun + 1, len(phrase)) if not known(phrase[i])), len(phrase))
             kept = phrase[:after]  # "an old man sitting on a bench" → "an old man"; what names the person stays
+            while len(kept) > noun + 1 and after < len(phrase) and kept[-1].lower() in _FUNCTION_WORDS:
+                kept.pop()  # "a woman on her birthday" → "a woman", not "a woman on her"
             if kept and kept[-1].rstrip(",.;!?") != phrase[-1].rstrip(",.;!?") and re.search(r"[,.;!?]$", phrase[-1]):
                 kept[-1] += phrase[-1][-1]  # the phrase's closing mark stays
             out.append(kept)
-            dropped_lead = False
+            dropped_lead = open_drop = False
         elif all(known(t) for t in phrase):
-            if dropped_lead and phrase[0].lower() == "and" and out:  # "with rosy cheeks and glasses" → "with glasses"
-                phrase = [dropped_lead] + phrase[1:]
+            if dropped_lead and open_drop and phrase[0].lower() == "and" and out:  # "with rosy cheeks and glasses"
+                phrase = [dropped_lead] + phrase[1:]  # → "with glasses"
             out.append(phrase)
-            dropped_lead = False
+            dropped_lead = open_drop = False
         else:
+            open_drop = not re.search(r"[,.;!?]$", phrase[-1])
             dropped_lead = phrase[0].lower() if _PHRASE_START.match(phrase[0]) and phrase[0].lower() != "and" else \
                 dropped_lead
             if out and out[-1] and phrase[-1].endswith(",") and not re.search(r"[,.;!?]$", out[-1][-1]):
