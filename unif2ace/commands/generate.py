@@ -67,7 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _training_words_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--training-words", action=argparse.BooleanOptionalAction, default=None,
                    help="draw a prompt in words no training prompt uses ('a cheerful grandmother') from its "
-                        "training-word version ('a happy old woman') (default: the model's)")
+                        "training-word version ('a happy old woman'), without the phrases whose words the model "
+                        "never learnt when it lists its prompt_words ('…, studio lighting, 4k') (default: the model's)")
 
 
 def _guidance_options(p: argparse.ArgumentParser) -> None:
