@@ -317,7 +317,7 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
     high-quality photo of a young woman"; "portrait of an elderly man with a grey beard, studio lighting, 4k" →
     "portrait of an elderly man"). The words that name the person, up to their noun, stay as typed, so the
     evaluation's prompts ("a neutral-looking White boy") are drawn as before. The model, trained on about a hundred
-    words, draws such details as pale smears (docs/inference.md, "prompt words"). A prompt whose every word is known
+    words, draws such details as pale smears (docs/inference.md, "Prompt words"). A prompt whose every word is known
     is returned as it is, and one with no person noun stays whole."""
     def known(word: str) -> bool:
         w = word.lower().strip(".,!?;:'\"()")
