@@ -39,7 +39,7 @@ def main() -> int:
     except (OSError, ValueError) as exc:
         print(f"prompt_words: error: {exc}", file=sys.stderr)
         return 2
-    words = prompt_vocabulary(records, cfg.data) | set(gen.get("prompt_words") or ())
+    words = prompt_vocabulary(records, cfg.data, gen.get("prompt_words") or ())
     gen["prompt_words"] = sorted(words)
     atomic_write_text(path, json.dumps(gen, indent=2) + "\n")
     print(f"{path}: {len(words)} prompt words from {len(records)} {args.split} records")

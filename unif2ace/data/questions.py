@@ -614,13 +614,14 @@ _DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|captio
                      r"characteri[sz]ation|synopsis|walkthrough|commentary|outline)s?")
 _PICTURE = (r"(?:image|photo|photograph|picture|pic|portrait|face|person|scene|shot|snapshot|selfie|visuals?|"
             r"frame|man|woman|girl|boy|child|kid|baby|individual|subject)(?:'s)?")
-_WORD = r"(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?\s+"
+_NOT_WH = r"(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)"  # a word that asks nothing else
+_WORD = rf"{_NOT_WH}[\w'-]+,?\s+"
 _THE_PICTURE = r"(?:this|the|that|my|your)\s+(?:image|photo|photograph|picture|pic|portrait|shot|snapshot|selfie)"
 _DESCRIBE_INSTRUCTION = re.compile(
     _POLITE + r"(?:(?:briefly|quickly|concisely|succinctly|carefully|thoroughly|in detail|in brief)\s*,?\s+)?(?:"
     # "Provide a detailed description of the given image.", "Briefly describe the image."
     rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
-    rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+(?!(?:why|how|what|whether|if|who|whom|which|when|where)\b)[\w'-]+,?){{0,8}}|"
+    rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+{_NOT_WH}[\w'-]+,?){{0,8}}|"
     # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
     rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
     r"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here))*|"

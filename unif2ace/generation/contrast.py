@@ -308,6 +308,7 @@ _PERSON_NOUN = re.compile(r"(?i)^(?:wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|b
                           r"teen(?:ager)?s?|kids?)[.,!?;:]*$")
 _FUNCTION_WORDS = frozenset("a an the of with in and or his her their on at to about is who s".split())
 _NUMBER_WORD = re.compile(r"\d+(?:s|-year-old|-years-old)?")
+_ENDS_CLAUSE = re.compile(r"[,.;!?]$")  # a token that closes its phrase ("hair,", "photo.")
 
 
 def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
@@ -329,7 +330,7 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
         return text
     phrases: list[list[str]] = [[]]
     for t in tokens:
-        if phrases[-1] and (_PHRASE_START.match(t) or re.search(r"[,.;!?]$", phrases[-1][-1])):
+        if phrases[-1] and (_PHRASE_START.match(t) or _ENDS_CLAUSE.search(phrases[-1][-1])):
             phrases.append([])
         phrases[-1].append(t)
     out: list[list[str]] = []
@@ -337,14 +338,14 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
     for phrase in phrases:
         if open_drop and phrase[0].lower() in ("in", "against"):  # "with purple streaks in her hair": all of it
             continue
-        if not person_seen and any(_PERSON_NOUN.match(t) for t in phrase):  # the person: its unknown words out
+        if not person_seen and any(_PERSON_NOUN.match(t) for t in phrase):  # the person: cut at an unknown word
             person_seen = True
             noun = next(i for i, t in enumerate(phrase) if _PERSON_NOUN.match(t))
             after = next((i for i in range(noun + 1, len(phrase)) if not known(phrase[i])), len(phrase))
             kept = phrase[:after]  # "an old man sitting on a bench" → "an old man"; what names the person stays
             while len(kept) > noun + 1 and after < len(phrase) and kept[-1].lower() in _FUNCTION_WORDS:
                 kept.pop()  # "a woman on her birthday" → "a woman", not "a woman on her"
-            if kept and kept[-1].rstrip(",.;!?") != phrase[-1].rstrip(",.;!?") and re.search(r"[,.;!?]$", phrase[-1]):
+            if kept and len(kept) < len(phrase) and _ENDS_CLAUSE.search(phrase[-1]):
                 kept[-1] += phrase[-1][-1]  # the phrase's closing mark stays
             out.append(kept)
             dropped_lead = open_drop = False
@@ -354,10 +355,10 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
             out.append(phrase)
             dropped_lead = open_drop = False
         else:
-            open_drop = not re.search(r"[,.;!?]$", phrase[-1])
+            open_drop = not _ENDS_CLAUSE.search(phrase[-1])
             dropped_lead = phrase[0].lower() if _PHRASE_START.match(phrase[0]) and phrase[0].lower() != "and" else \
                 dropped_lead
-            if out and out[-1] and phrase[-1].endswith(",") and not re.search(r"[,.;!?]$", out[-1][-1]):
+            if out and out[-1] and phrase[-1].endswith(",") and not _ENDS_CLAUSE.search(out[-1][-1]):
                 out[-1][-1] += ","  # "a woman with a bindi, smiling" → "a woman, smiling"
     if not person_seen:
         return text

@@ -902,10 +902,9 @@ class UniF2ace:
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
         # "Is she pleased with the photo?": answered from the description (feeling_about_answer), not checked as an
         # expression question ("Yes. She looks happy.")
-        asked = [set() if asks_feeling_about(q) else a for a, q in zip(asked, questions)]
-        # "Could the child be a few years older?" doubts the age given, as "Could she be older?" does: answered
+        # and "Could the child be a few years older?" doubts the age given, as "Could she be older?" does: answered
         # with the description's age as an opinion, not checked as a question about "child" ("Yes, she is a child.")
-        asked = [set() if doubts_age(q) else a for a, q in zip(asked, questions)]
+        asked = [set() if asks_feeling_about(q) or doubts_age(q) else a for a, q in zip(asked, questions)]
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")

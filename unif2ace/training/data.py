@@ -112,10 +112,10 @@ def attribute_prompt(record, rng: np.random.Generator, black_and_white: bool = F
 _PROMPT_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 
 
-def prompt_vocabulary(records, data_cfg) -> set[str]:
+def prompt_vocabulary(records, data_cfg, base=()) -> set[str]:
     """The words of every prompt a t2i row of these records can be trained on: their captions, and as the data
-    section makes them the attribute prompts' words, their frames and the black-and-white wordings. Exported as
-    the model's ``prompt_words`` (``contrast.known_words_only``)."""
+    section makes them the attribute prompts' words, their frames and the black-and-white wordings, with ``base``
+    (a fine-tune's init model's). Exported as the model's ``prompt_words`` (``contrast.known_words_only``)."""
     texts = [r.caption for r in records]
     if data_cfg.attribute_prompts:
         texts += list(SUBJECTS.values()) + list(ETHNICITY.values()) + ["aged"]
@@ -126,7 +126,7 @@ def prompt_vocabulary(records, data_cfg) -> set[str]:
         texts += list(BW_PHRASES) + list(BW_ADJECTIVES) + ["photo picture image"]
     words = {w for text in texts for w in _PROMPT_WORD.findall(text.lower())}
     # numbers and ages ("55", "8-year-old") are known to known_words_only whatever the data holds
-    return {w[:-2] if w.endswith("'s") else w for w in words if not any(c.isdigit() for c in w)}
+    return {w[:-2] if w.endswith("'s") else w for w in words if not any(c.isdigit() for c in w)} | set(base)
 
 
 def black_and_white_caption(text: str, rng: np.random.Generator) -> str:
@@ -216,7 +216,7 @@ class FaceTrainData:
         self.seed = seed
         self.tokenizer = tokenizer
         self.prompter = Prompter(model_config, tokenizer)
-        wanted = store.split_ids(split)
+        wanted = set(store.split_ids(split))
         if not wanted:
             raise ValueError(f"{store.folder} has no '{split}' records; rebuild it with a larger share for it, e.g. "
                              f"`unif2ace data build … --out {store.folder} --split 0.8,0.1,0.1` (nothing is "
@@ -228,7 +228,7 @@ class FaceTrainData:
         for kind, name, key in shards:
             if name:
                 stored = store.shard_ids(kind, name)
-                if not stored & set(wanted):
+                if not stored & wanted:
                     raise ValueError(f"data.{key}: no '{split}' record of {store.folder} has {kind} '{name}'; make "
                                      f"them with `{shard_command(store.folder, kind, name, codes_name, data_cfg.image_tokenizer)}`"
                                      + ("" if key == "codes" else f" or {_drop(key)}"))

@@ -580,8 +580,8 @@ class Trainer:
         gen = {"num_image_tokens": self.train_data.num_tokens, **generation_defaults(self.cfg),
                **self._feature_encoders()}
         if gen.get("prompt_words", ()) is not None:  # the base's words and this data's (a recipe's null: none)
-            words = prompt_vocabulary(self.train_data.records, self.cfg.data) | set(gen.get("prompt_words") or ())
-            gen["prompt_words"] = sorted(words)
+            gen["prompt_words"] = sorted(prompt_vocabulary(self.train_data.records, self.cfg.data,
+                                                           gen.get("prompt_words") or ()))
         meta_res = None
         if self.cfg.data.image_tokenizer is None:
             from unif2ace.data.store import FaceStore
