@@ -516,6 +516,72 @@ def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
 
+# 5 December: each got "No. He is in color.", "I can't tell from this photo.", an age or a garbled caption
+@pytest.mark.parametrize("question", [
+    "Examine the photo and describe what stands out.", "Look at the picture and tell me what you see.",
+    "Study the photo and tell me what stands out.", "Examine the image and describe what you see in it.",
+    "Take a look at this photo and describe it.", "Have a look at the picture and describe the person.",
+    "Describe what stands out.", "Describe what stands out in this photo.", "Tell me what stands out about this person.",
+    "Check out this photo and tell me what you think.", "Look at this picture. Describe her.",
+    "What are the most noticeable features of this person?", "Point out the key features in the image.",
+    "Highlight the key details of this photo.", "List the main features of this face.",
+    "<image>\nDescribe the person in the image."])
+def test_looking_first_and_naming_features_are_description_requests(question):
+    assert Q.asks_description(Q.without_answer_form(question))
+
+
+@pytest.mark.parametrize("question", [
+    "Examine the photo and describe what stands out about her hair.", "Look at the photo and tell me her age.",
+    "Describe the details of her smile.", "List the features of her eyes.", "Tell me what you think of her hair.",
+    "Look at her eyes and describe them.", "Examine the photo and tell me whether she is smiling."])
+def test_a_look_first_request_about_one_thing_is_not_a_description_request(question):
+    assert not Q.asks_description(question)
+
+
+@pytest.mark.parametrize("question, polar", [
+    # each got an answer without its Yes or No ("She is smiling.", "Yes, he looks neutral.")
+    ("Tell me whether she wears glasses.", True), ("Tell me if this person is smiling.", True),
+    ("Let me know if he looks happy.", True), ("I'd like to know whether he is smiling.", True),
+    ("Look at the photo and tell me whether he is smiling.", True),
+    ("Look closely at his face and tell me if he is happy.", True),
+    ("Take a close look at her, then tell me if she is over 50.", True),
+    ("Tell me whether this is a man or a woman.", False), ("Look at the photo and tell me how old he is.", False),
+    ("Tell me if you can: how old is she?", False), ("Look at the photo.", False)])
+def test_a_yes_no_question_inside_a_request_or_after_look_first_is_yes_no(question, polar):
+    assert Q.is_yes_no(Q.as_meant(question)) == polar
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Is there a cat in the image? Please answer yes or no.", "Is there a cat in the image?"),  # MME
+    ("Is this person male? Answer with yes or no only.", "Is this person male?"),  # got "It is a man."
+    ("The person is smiling. Please answer yes or no.", "The person is smiling?"),
+    ('Is this a man? Respond with "yes" or "no".', "Is this a man?"),
+    ("Is she happy? Answer with a simple yes or no.", "Is she happy?"),
+    ("<image>\nDescribe the person in the image.", "Describe the person in the image."),  # got "He looks neutral."
+    ("USER: <image>\nWhat is the person's ethnicity? ASSISTANT:", "What is the person's ethnicity?"),
+    ("<|image|>Is he smiling?", "Is he smiling?"), ("Is he old?\n\nAnswer:", "Is he old?"),
+    ("Answer yes or no.", "Answer yes or no."), ("Yes or no?", "Yes or no?"),  # nothing else is asked: as typed
+    ("What is her age? Answer in one word.", "What is her age? Answer in one word."),  # a length, which is read
+])
+def test_benchmark_prompt_forms_are_left_out(question, meant):
+    assert Q.without_answer_form(question) == meant
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Tell me whether she wears glasses.", "Does she wear glasses?"), ("Tell me whether he is a woman.", "Is he a woman?"),
+    ("Let me know if he looks happy.", "Does he look happy?"), ("Tell me whether he has a beard.", "Does he have a beard?"),
+    ("Can you tell me if they are smiling?", "Are they smiling?"), ("Tell me if he's a senior.", "Is he a senior?"),
+    ("I'd like to know whether the person in the photo is older than 50.", "Is the person in the photo older than 50?"),
+    ("Look at the photo and tell me whether he is smiling.", "Is he smiling?"),
+    ("Tell me if he has been crying.", "Has he been crying?"),
+    # a choice, a wh-question or another subject: as typed
+    ("Tell me whether the person in the photo is a man or a woman.", "Tell me whether the person in the photo is a man or a woman."),
+    ("Tell me if you can see her teeth.", "Tell me if you can see her teeth."),
+    ("Tell me whether he is older than his sister and how old he is.", "Tell me whether he is older than his sister and how old he is.")])
+def test_a_yes_no_question_asked_as_a_request_is_asked_directly(question, meant):
+    assert Q.without_answer_form(question) == meant
+
+
 @pytest.mark.parametrize("question", ["Describe her expression.", "What does her smile look like?", "Describe the head pose of the person.",
                                       "Tell me about her mood.", "What's in the background?", "Tell me her age.",
                                       "What do you see in her eyes?", "Who is this?", "Is this a person?",

@@ -209,3 +209,21 @@ def test_native_json_bodies_and_chat(server, pipe, crop):
             assert r.status_code == status and words in r.json()["error"], (path, r.text)
         r = http.post("/v1/caption", content=b"{oops", headers={"content-type": "application/json"})
         assert r.status_code == 400 and "JSON" in r.json()["error"]
+
+
+def test_served_model_names(pipe, crop):
+    """`serve --served-model-name`: clients written for another server name their model ("unif2ace", "gpt-4o");
+    each listed name is served and named in the reply, any other is a 404 that lists them."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(pipe, Limits(max_new_tokens=MAX_TOKENS), served_names=["unif2ace", "gpt-4o", "unif2ace"])
+    with TestClient(app) as http:
+        assert [m["id"] for m in http.get("/v1/models").json()["data"]] == ["unif2ace", "gpt-4o"]
+        photo = png_b64(Image.fromarray(skimage_data.astronaut()))
+        want = pipe.chat(crop, [{"role": "user", "content": "Is she smiling?"}], align=False, max_new_tokens=MAX_TOKENS)
+        for name, named in (("gpt-4o", "gpt-4o"), (None, "unif2ace")):
+            body = {"messages": _messages(photo, "Is she smiling?"), "max_tokens": MAX_TOKENS}
+            reply = http.post("/v1/chat/completions", json=body | ({"model": name} if name else {})).json()
+            assert reply["model"] == named and reply["choices"][0]["message"]["content"] == want
+        wrong = http.post("/v1/chat/completions", json={"model": pipe.name, "messages": _messages(photo, "Hi?")})
+        assert wrong.status_code == 404 and "'unif2ace' or 'gpt-4o'" in wrong.json()["error"]["message"]

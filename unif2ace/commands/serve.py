@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(e.g. the machine's name when serving a network with --host 0.0.0.0; '*' for any)")
     p.add_argument("--cors-origin", action="append", default=[], metavar="URL",
                    help="an origin (https://app.example.org) whose web pages may call the API; repeatable")
+    p.add_argument("--served-model-name", nargs="+", default=[], metavar="NAME",
+                   help="the names OpenAI clients may give as 'model' (default: the model folder's name); the "
+                        "first is the one replies name when a request gives none")
     add_model_options(p)
     p.set_defaults(func=run)
 
@@ -43,6 +46,9 @@ def check_options(args: argparse.Namespace) -> None:
         if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/")):
             raise ValueError(f"--cors-origin {origin!r} is not an origin: give scheme://host[:port], e.g. "
                              "https://app.example.org")
+    for name in args.served_model_name:
+        if not name.strip():
+            raise ValueError("--served-model-name must not be empty: give names such as unif2ace or gpt-4o")
     for name in args.allowed_hosts:
         if not name or any(c in name for c in "/ @"):
             raise ValueError(f"--allowed-hosts {name!r} is not a host name: give names like example.org, "
@@ -95,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         hosts.append(args.host)
     pipe = load_pipeline(args)
     app = create_app(pipe, limits, max_batch=args.max_batch, max_wait_ms=args.max_wait_ms, allowed_hosts=hosts,
-                     cors_origins=args.cors_origin)
+                     cors_origins=args.cors_origin, served_names=args.served_model_name)
     print(f"serving {pipe} on http://{args.host}:{args.port}/")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

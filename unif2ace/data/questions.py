@@ -375,14 +375,61 @@ _PRONOUN_CHOICE = re.compile(r"^\W*(?:(?:so|ok|okay|and|well|hmm|which|is it|is 
                              r"(?:he|she|him|her)\s*(?:or|/)\s*(?:he|she|him|her)\W*$", re.I)
 
 
+# what benchmark prompts put around a question: an image placeholder ("<image>\nDescribe the person." got "He looks
+# neutral."), a chat template's roles ("USER: <image>\n… ASSISTANT:"), and a last sentence that asks for a yes/no
+# answer (MME's "Please answer yes or no.": "Is this person male? Answer with yes or no only." got "It is a man.")
+_IMAGE_PLACEHOLDER = re.compile(r"<\|?/?[\w-]*(?:image|img|vision)[\w-]*\|?>|\[(?:img|image)\]", re.I)
+_CHAT_ROLES = re.compile(r"^\s*(?:user|human|question)\s*:\s*|\s*(?:assistant|gpt|answer)\s*:\s*$", re.I)
+_YES_OR_NO_LAST = re.compile(
+    r"(?<=[?.!:])\s*(?:please\s+)?(?:answer|respond|reply)(?:\s+(?:to\s+)?(?:the|this)\s+question)?\s*(?:with|using|in|by)?"
+    r"\s*(?:(?:a|an|just|only|simply|one|single|simple)\s+)*(?:\"?yes\"?\s+or\s+\"?no\"?|yes/no|true\s+or\s+false)"
+    r"(?:\s+(?:only|answer))*\s*[.!]*\s*$", re.I)
+
+
+# a yes/no question asked as a request ("Tell me whether he is a woman." got "Neutral."; "Tell me whether she wears
+# glasses." "She is smiling."; "Let me know if he looks happy." "Yes, he looks neutral."): asked directly
+_ASKED_AS_REQUEST = re.compile(
+    r"^(?P<lead>\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:tell me|let me know|say|check|"
+    r"find out|determine|i'd like to know|i would like to know|i want to know|i need to know)\s+(?:if|whether)\s+)"
+    r"(?P<subject>he|she|they|it|this|that|(?:the|this|that)\s+(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
+    r"individual|subject)(?:\s+in\s+(?:the|this)\s+(?:photo|picture|image|pic))?)"
+    r"(?:(?P<aux>'s|'re|\s+(?:is|are|was|were|can|could|will|would|might|may|should|has been|have been))|"
+    r"\s+(?P<verb>has|have|looks?|seems?|appears?|wears?|smiles?|needs?|owns?))\b(?P<rest>[^?]*?)[\s.!?]*$", re.I)
+
+
+def _asked_directly(m: re.Match) -> str:
+    subject, rest = m["subject"], m["rest"].strip()
+    if m["aux"]:
+        aux = {"'s": "is", "'re": "are", "has been": "has", "have been": "have"}.get(m["aux"].strip().lower(),
+                                                                                m["aux"].strip().lower())
+        rest = ("been " + rest) if m["aux"].strip().lower() in ("has been", "have been") else rest
+        return f"{aux.capitalize()} {subject} {rest}".strip() + "?"
+    verb = m["verb"].lower()
+    base = {"has": "have", "have": "have"}.get(verb, verb[:-1] if verb.endswith("s") else verb)
+    do = "Do" if subject.lower() == "they" else "Does"
+    return f"{do} {subject} {base} {rest}".strip() + "?"
+
+
 def without_answer_form(question: str) -> str:
     """A question without a "Yes or no:" or "True or false:" put before it, as a question ("True or false:
-    this person is smiling." → "this person is smiling?"); any other question as it is. The pipeline's
-    model reads it so too (``pipeline.tidy_question``): after the prefix it went on "Yes, her mouth is a
-    woman."."""
+    this person is smiling." → "this person is smiling?"), or a last sentence that asks for a yes or a no
+    ("The person is smiling. Please answer yes or no." → "The person is smiling?"); a yes/no question asked as
+    a request, asked directly ("Tell me whether she wears glasses." → "Does she wear glasses?"); without an image
+    placeholder, chat roles ("USER: <image>\nIs he smiling? ASSISTANT:" → "Is he smiling?") or an instruction to
+    look at the photo first ("Look at the photo and tell me …" → "tell me …"); any other
+    question as it is. The pipeline's model reads it so too (``pipeline.tidy_question``): after the prefix
+    it went on "Yes, her mouth is a woman."."""
+    question = _CHAT_ROLES.sub("", _IMAGE_PLACEHOLDER.sub(" ", question)).strip()
+    question = re.sub(r"[ \t]*\n\s*", "\n", re.sub(r"[ \t]+", " ", question)).strip()
+    question = _LOOK_FIRST.sub("", question)  # "Look at the photo and tell me …": what follows is asked
     if m := _YES_OR_NO_FIRST.match(question):
         rest = question[m.end():].strip()
         return rest if rest.endswith("?") else rest.rstrip(".!") + "?"
+    if (m := _YES_OR_NO_LAST.search(question)) and m.start() > 0:
+        rest = question[:m.start()].strip()
+        return rest if rest.endswith("?") else rest.rstrip(".!:") + "?"
+    if (m := _ASKED_AS_REQUEST.match(question)) and not re.search(r"\bor\b|\b(?:what|how|which|who|why)\b", m["rest"], re.I):
+        return _asked_directly(m)
     return question
 
 
@@ -449,15 +496,28 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"over|under|older|younger|above|below|past|at least|more than|less than)\b))+")
 
 
+# an instruction to look at the photo before what is asked ("Look at the photo and tell me whether he is smiling."
+# got "He is smiling."; "Examine the photo and describe what stands out." got "No. He is in color."): what
+# follows is the question
+_LOOK_FIRST = re.compile(
+    r"^(?:please\s+)?(?:(?:take|have)\s+a\s+(?:(?:close|closer|quick|good|careful)\s+)?look\s+at|"
+    r"look\s+(?:(?:closely|carefully)\s+)?at|examine|study|inspect|check\s+out|observe|view)\s+"
+    r"(?:(?:this|the|that|my|his|her|their)\s+)?(?:image|photo|photograph|picture|pic|portrait|shot|snapshot|selfie|"
+    r"face|person|man|woman|guy|lady|girl|boy|kid|child|baby|him|her|them|it)"
+    r"(?:\s+(?:closely|carefully|for a moment|for a second))?\s*(?:[,.:;]\s*(?:and\s+|then\s+)?|"
+    r"(?:and|then|and then)\s+)(?=\w)", re.I)
+
+
 def _core(question: str) -> str:
     """The question a message asks, in lower case, for reading what it asks: its last sentence when that
     is a question after others ("Thanks. Are they wearing glasses?", "I took this yesterday. Is she
-    smiling?"), without a greeting, thanks or "and" before it ("Ok, and is she smiling?")."""
+    smiling?"), without a greeting, thanks or "and" before it ("Ok, and is she smiling?"), or an instruction
+    to look at the photo first ("Look at the photo and tell me …")."""
     q = question.lower().strip().replace("\u2019", "'")
     parts = re.split(r"(?<=[.!])\s+", q)
     if len(parts) > 1 and parts[-1].endswith("?") and len(parts[-1].split()) >= 2:
         q = parts[-1]
-    return _LEAD_IN.sub("", q)
+    return _LEAD_IN.sub("", _LOOK_FIRST.sub("", _LEAD_IN.sub("", q)))
 
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
@@ -560,7 +620,7 @@ _DESCRIPTION_REQUEST = re.compile(
     # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
     r"sum (?:it|this|that|everything|it all) up|(?:summari[sz]e|sum up)(?: (?:what you(?: have|'ve)? (?:told me|said|see|saw|found)|everything|it all|all (?:of )?"
     r"(?:that|this)|that|this|it))?|"
-    r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|"
+    r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|tell me what you think(?: of| about)?|"
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
@@ -626,12 +686,22 @@ _DESCRIBE_INSTRUCTION = re.compile(
     rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
     r"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here))*|"
     # "Can you describe what you see?", "Tell me what's in the picture.", "… what this image depicts?"
-    rf"(?:describe|tell me|say|explain)\s+what(?:\s+you\s+(?:can\s+)?(?:see|notice)(?:\s+(?:here|in\s+{_THE_PICTURE}))?|"
+    # "Describe what stands out." (got "I can't tell from this photo.")
+    rf"(?:describe|tell me|say|explain|list|note)\s+what(?:\s+you\s+(?:can\s+)?(?:see|notice)|"
+    r"\s+(?:stands out|strikes you|jumps out|catches your eye)(?:\s+(?:most|first|to you|at you))*)"
+    rf"(?:\s+(?:here|in\s+it|in\s+{_THE_PICTURE}|(?:in|about)\s+(?:{_WHOLE})))?|"
+    rf"(?:describe|tell me|say|explain)\s+what(?:"
     rf"\s+{_THE_PICTURE}\s+(?:shows|depicts|contains|portrays|captures|is showing)|(?:\s+is|'s)\s+(?:in|shown in|going on in)"
     rf"\s+{_THE_PICTURE})|"
     # "What does this image show?", "What is the main subject of this image?"
     rf"what\s+(?:does|do)\s+{_THE_PICTURE}\s+(?:show|depict|contain|portray|capture|represent)|"
-    rf"what(?:'s|\s+is)\s+the\s+(?:main\s+)?(?:subject|focus|content)\s+of\s+{_THE_PICTURE})"
+    rf"what(?:'s|\s+is)\s+the\s+(?:main\s+)?(?:subject|focus|content)\s+of\s+{_THE_PICTURE}|"
+    # "What are the most noticeable features of this person?" (got "I can't tell from this photo."), "Point out the
+    # key features in the image." (got an age)
+    r"(?:describe|list|name|point out|highlight|note|mention|identify|summari[sz]e|tell me|what are)\s+"
+    r"(?:(?:the|his|her|their|its|some|a few|any)\s+)?(?:[\w-]+,?\s+){0,3}?"
+    r"(?:features|details|characteristics|traits|attributes|aspects|elements|things)"
+    rf"(?:\s+(?:of|in|about|on)\s+(?:{_WHOLE}))?(?:\s+(?:that\s+)?(?:you\s+(?:can\s+)?(?:see|notice)|stand out))?)"
     r"\s*[.?!:]*$")
 # what a description instruction may not name: a part or a property of the person or photo ("Give a detailed
 # description of her hair", "Analyze the lighting in this photo")

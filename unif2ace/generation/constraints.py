@@ -277,6 +277,23 @@ def _asks_other_subject(question: str) -> str | None:
     return None if re.search(_PERSON_WORDS, x) or re.search(_NOT_A_SUBJECT, x) else x
 
 
+def off_topic_answer(question: str, answer: str) -> str | None:
+    """The answer to a question whether the photo shows something that is not a person ("Is there a cat in the
+    image?", "Is this a car?") when the decoded one names no person: "No, it is a photo of a person.", as the
+    training data answers it ("Is there a cat in the image?" got "No, it is not smiling."). None when the
+    question asks no such thing or the answer already says what the photo shows."""
+    from unif2ace.evaluation.attributes import polarity
+
+    if _asks_other_subject(question) is None:
+        return None
+    words = answer.strip().split(maxsplit=1)
+    said = polarity(words[0]) if words else None
+    rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
+    if said == "no" and re.search(_PERSON_WORDS, rest):
+        return None
+    return "No, it is a photo of a person."
+
+
 def _subject(question: str) -> str | None:
     """What an "is this a …?"-style question asks the photo to show, as worded ("Is this a cat?" → "cat",
     "Is this a person?" → "person"); None when the question is not of that form."""

@@ -573,10 +573,26 @@ class UniF2ace:
         A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
         she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
         is asked as one question per part, each after the same earlier turns, and its answers are joined (an
-        answer the same as an earlier part's is said once)."""
-        limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
+        answer the same as an earlier part's is said once).
+
+        A last question with lettered options, as benchmarks ask them ("What is the gender of the person?\nA.
+        Male\nB. Female\nAnswer with the option's letter from the given choices directly.":
+        :func:`unif2ace.generation.options.multiple_choice`), is asked without its options and the answer is
+        matched to one (``options.option_reply``): "A", or "A. Male" when no letter is asked for; an answer that
+        names no option, or several, is returned as decoded."""
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
+        if grounded_answers:
+            from unif2ace.generation.options import multiple_choice, option_reply
+
+            choices = [multiple_choice(turns[-1][0]) if turns and isinstance(turns[-1][0], str) else None
+                       for turns in conversations]
+            if any(choices):
+                asked = [[*turns[:-1], (c.stem, None)] if c else turns for c, turns in zip(choices, conversations)]
+                answers = self.converse(images, asked, align, max_new_tokens, do_sample, temperature, top_k, top_p,
+                                        seed, generator, constrain_yes_no, consistent_yes_no, grounded_answers)
+                return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
+        limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         images = _as_list(images)
         parts = _asked_parts(conversations)
         if parts is not None and len(images) == len(conversations):
@@ -844,7 +860,9 @@ class UniF2ace:
         (``data.questions.not_english``). A question about how many people the photo shows ("How many people
         are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
-        tell"). Yes/no questions about glasses or facial hair are answered
+        tell"). A question whether the photo shows something else than a person ("Is there a cat in the image?")
+        whose answer names no person gets "No, it is a photo of a person." (``constraints.off_topic_answer``).
+        Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
@@ -881,6 +899,7 @@ class UniF2ace:
             mended_yes_no,
             neither_option,
             off_question_yes_no,
+            off_topic_answer,
             open_answered_yes_no,
             pronoun_genders,
             remark_attribute,
@@ -951,6 +970,8 @@ class UniF2ace:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
                 out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
+            elif polar[i] and (other_subject := off_topic_answer(question, out[i])) is not None:
+                out[i] = other_subject  # "Is there a cat in the image?": not "No, it is not smiling."
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."

@@ -101,11 +101,14 @@ def validation_message(errors, route: str, fields, skip: int = 0) -> str:
 
 
 def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait_ms: float = 10.0,
-               allowed_hosts: Sequence[str] | None = None, cors_origins: Sequence[str] = ()):
+               allowed_hosts: Sequence[str] | None = None, cors_origins: Sequence[str] = (),
+               served_names: Sequence[str] = ()):
     """The app serving ``pipe``; ``max_batch`` rows per model call, ``max_wait_ms`` to gather a batch.
 
     ``allowed_hosts``: the ``Host`` names it answers to (default: localhost, 127.0.0.1, ::1 and
-    TestClient's ``testserver``); ``cors_origins``: other origins whose pages may call it.
+    TestClient's ``testserver``); ``cors_origins``: other origins whose pages may call it; ``served_names``: the
+    names OpenAI clients may give as ``model`` (default: the pipeline's name), the first the one replies name
+    when a request gives none.
     """
     from contextlib import asynccontextmanager
 
@@ -359,7 +362,7 @@ def create_app(pipe, limits: Limits | None = None, max_batch: int = 16, max_wait
 
     from unif2ace.serve.openai_api import create_router  # /v1/models, /v1/images/generations, /v1/chat…
 
-    app.include_router(create_router(pipe, batcher, limits, generate, GenerateRequest))
+    app.include_router(create_router(pipe, batcher, limits, generate, GenerateRequest, served_names))
     from unif2ace.serve.page import attach_page  # the page's files, /v1/config, per-request progress events
 
     attach_page(app, pipe, batcher, limits)

@@ -34,6 +34,7 @@ import binascii
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from unif2ace.serve.app import BadRequest
@@ -105,7 +106,7 @@ class JsonForm:
         return values
 
 
-def create_router(pipe, batcher, limits, generate_route, generate_request):
+def create_router(pipe, batcher, limits, generate_route, generate_request, served_names: Sequence[str] = ()):
     """The OpenAI-compatible routes and /v1/chat for ``create_app``.
 
     ``generate_route`` is the app's /v1/generate handler and ``generate_request`` its request model:
@@ -140,11 +141,18 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
             raise BadRequest("the body must be a JSON object")
         return body
 
-    def _model_check(body: dict) -> None:
+    names = list(dict.fromkeys(served_names or [pipe.name]))  # `serve --served-model-name`; the first is the main one
+
+    def _model_check(body: dict) -> str:
+        """The name a request's ``model`` asks for, which its reply names (the main one when it names none)."""
         model = body.get("model")
-        if model not in (None, "", pipe.name):
-            raise BadRequest(f"model {model!r} is not served here; this server serves {pipe.name!r} (GET /v1/models)",
-                             404)
+        if model in (None, ""):
+            return names[0]
+        if model not in names:
+            listed = " or ".join(repr(n) for n in names)
+            raise BadRequest(f"model {model!r} is not served here; this server serves {listed} (GET /v1/models; "
+                             "`unif2ace serve --served-model-name` adds names)", 404)
+        return model
 
     async def _photo(value, name: str):
         data = decode_base64(value, name)
@@ -186,8 +194,8 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
 
     @compat.get("/v1/models")
     async def models():
-        return {"object": "list", "data": [{"id": pipe.name, "object": "model", "created": created,
-                                            "owned_by": "unif2ace"}]}
+        return {"object": "list", "data": [{"id": name, "object": "model", "created": created, "owned_by": "unif2ace"}
+                                           for name in names]}
 
     @compat.post("/v1/images/generations")
     async def images_generations(request: Request):
@@ -302,7 +310,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
     @compat.post("/v1/chat/completions")
     async def chat_completions(request: Request):
         body = await _json(request)
-        _model_check(body)
+        model = _model_check(body)
         _unsupported(body)
         n, stops = _choices(body), _stops(body.get("stop"))
         image, messages = _openai_messages(body.get("messages"))
@@ -323,13 +331,13 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
                  "total_tokens": prompt_tokens + completion}
         cid, now = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not body.get("stream"):
-            return {"id": cid, "object": "chat.completion", "created": now, "model": pipe.name,
+            return {"id": cid, "object": "chat.completion", "created": now, "model": model,
                     "choices": [{"index": k, "message": {"role": "assistant", "content": r}, "finish_reason": "stop"}
                                 for k, r in enumerate(replies)],
                     "usage": usage, "warnings": warnings}
 
         def chunk(index: int, delta: dict, finish: str | None = None, **extra) -> str:
-            event = {"id": cid, "object": "chat.completion.chunk", "created": now, "model": pipe.name,
+            event = {"id": cid, "object": "chat.completion.chunk", "created": now, "model": model,
                      "choices": [{"index": index, "delta": delta, "finish_reason": finish}], **extra}
             return f"data: {json.dumps(event)}\n\n"
 
@@ -341,7 +349,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request):
                     yield chunk(k, {"content": word if j == 0 else " " + word})
                 yield chunk(k, {}, "stop")
             if (body.get("stream_options") or {}).get("include_usage"):
-                yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': now, 'model': pipe.name, 'choices': [], 'usage': usage})}\n\n"
+                yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': now, 'model': model, 'choices': [], 'usage': usage})}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

@@ -1,0 +1,91 @@
+"""Multiple-choice questions as benchmarks ask them (generation/options.py), read and answered with a letter."""
+
+from __future__ import annotations
+
+import pytest
+
+from unif2ace.generation.options import Choices, chosen_option, multiple_choice, option_reply
+
+MMBENCH = ("Question: What is the gender of the person in the image?\nOptions:\nA. Male\nB. Female\n"
+           "Answer with the option's letter from the given choices directly.")
+
+
+@pytest.mark.parametrize("question, stem, options, letter_only", [
+    (MMBENCH, "What is the gender of the person in the image?", ("Male", "Female"), True),
+    ("What is the emotion of the person?\nA. happy\nB. sad\nC. neutral\nD. surprised\nAnswer with the option's letter.",
+     "What is the emotion of the person?", ("happy", "sad", "neutral", "surprised"), True),
+    ("Which age group does the person belong to? (A) child (B) teenager (C) adult (D) senior",
+     "Which age group does the person belong to?", ("child", "teenager", "adult", "senior"), False),
+    ("How old is this person? A) 0-19 B) 20-39 C) 40-59 D) 60+", "How old is this person?", ("0-19", "20-39", "40-59", "60+"), False),
+    ("Is the person smiling? A. Yes B. No. Answer with A or B.", "Is the person smiling?", ("Yes", "No"), True),
+    ("Which best describes the photo?\n[A] a color photo\n[B] a black-and-white photo\nPlease select the correct answer.",
+     "Which best describes the photo?", ("a color photo", "a black-and-white photo"), False),
+])
+def test_lettered_options_are_read(question, stem, options, letter_only):
+    c = multiple_choice(question)
+    assert c is not None and c.stem == stem and c.letter_only == letter_only
+    assert c.options == tuple(zip("ABCDEFGH", options))
+
+
+@pytest.mark.parametrize("question", ["Is this a man or a woman?", "What is the U.S.A. flag?", "Is this grade A. quality?",
+                                      "A. Male", "Rate her smile: A) wide", "How old is she? B. 20 C. 30",
+                                      "Describe her.\nA.", "Is she smiling? Please answer yes or no."])
+def test_other_questions_offer_no_options(question):
+    assert multiple_choice(question) is None
+
+
+@pytest.mark.parametrize("answer, letter", [
+    ("It is a man.", "A"), ("Male.", "A"), ("This is a woman.", "B"), ("She is 64 years old, so she is a senior.", "B"),
+    ("I can't tell from this photo.", None)])
+def test_a_gender_answer_chooses_its_option(answer, letter):
+    chosen = chosen_option(multiple_choice(MMBENCH), answer)
+    assert (chosen[0] if chosen else None) == letter
+
+
+def test_age_emotion_and_yes_no_answers_choose_their_option():
+    groups = Choices("Which age group?", (("A", "child"), ("B", "teenager"), ("C", "adult"), ("D", "senior")), False)
+    assert chosen_option(groups, "21 years old: a young adult.") == ("C", "adult")  # the option's word in the answer
+    assert chosen_option(groups, "She is 64 years old, so she is a senior.") == ("D", "senior")
+    assert chosen_option(groups, "He is a teenager.") == ("B", "teenager")
+    ranges = Choices("How old?", (("A", "0-19"), ("B", "20-39"), ("C", "40-59"), ("D", "60+")), True)
+    for years, letter in ((19, "A"), (19.5, "A"), (20, "B"), (39, "B"), (59, "C"), (60, "D"), (84, "D")):
+        assert chosen_option(ranges, f"He is {years:g} years old.")[0] == letter
+    assert chosen_option(ranges, "He looks happy.") is None  # no age said: no range
+    bounds = Choices("Age?", (("A", "under 18"), ("B", "18 to 64"), ("C", "65 or older")), True)
+    assert [chosen_option(bounds, f"aged {y}")[0] for y in (17, 18, 64, 65)] == ["A", "B", "B", "C"]
+    mood = Choices("Emotion?", (("A", "happy"), ("B", "sad"), ("C", "neutral"), ("D", "surprised")), True)
+    assert chosen_option(mood, "He looks happy.") == ("A", "happy")
+    assert chosen_option(mood, "Neutral.") == ("C", "neutral")
+    polar = Choices("Is he smiling?", (("A", "Yes"), ("B", "No")), True)
+    assert chosen_option(polar, "Yes, he is smiling.") == ("A", "Yes")
+    assert chosen_option(polar, "No. He is not smiling.") == ("B", "No")
+    assert chosen_option(polar, "I can't tell from this photo.") is None
+
+
+def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
+    c = multiple_choice(MMBENCH)
+    assert option_reply(c, "It is a man.") == "A"
+    spelled = Choices(c.stem, c.options, False)
+    assert option_reply(spelled, "It is a man.") == "A. Male"
+    assert option_reply(c, "I can't tell from this photo.") == "I can't tell from this photo."
+    both = Choices("Which?", (("A", "a man"), ("B", "a smiling man")), True)
+    assert option_reply(both, "a smiling man") == "B"  # the longer option, not its part
+    tie = Choices("Which?", (("A", "a man"), ("B", "a woman"), ("C", "a man")), True)
+    assert option_reply(tie, "It is a man.") == "It is a man."  # two options name the answer: no guess
+    assert option_reply(Choices("Mood?", (("A", "joyful"), ("B", "glad")), True), "Happy.") == "Happy."
+
+
+def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_path):
+    """Wiring: the model is asked the stem, and its (grounded) answer is matched to the options."""
+    pytest.importorskip("PIL")
+    import numpy as np
+    from PIL import Image
+
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path / "tiny"))
+    crop = pipe.prepare([Image.fromarray(np.full((64, 64, 3), 128, np.uint8))], align=False)[0]
+    c = multiple_choice(MMBENCH)
+    got = pipe.ask(crop, MMBENCH, align=False, max_new_tokens=8)[0]
+    want = option_reply(c, pipe.ask(crop, c.stem, align=False, max_new_tokens=8)[0])
+    assert got == want
