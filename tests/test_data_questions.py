@@ -715,3 +715,18 @@ def test_i_wonder_if_asks_yes_or_no(question, polar):
 ])
 def test_not_english_finds_messages_in_another_language(message, other):
     assert Q.not_english(message) == other
+
+
+@pytest.mark.parametrize("question, asked, form, length", [
+    ("Is the person smiling?\nAnswer the question using a single word or phrase.", "Is the person smiling?",
+     "Answer the question using a single word or phrase.", ("words", 1)),  # LLaVA's VQA prompt
+    ("Is this a woman? Answer in one word.", "Is this a woman?", "Answer in one word.", ("words", 1)),
+    ("How old is he? Short answer.", "How old is he?", "Short answer.", ("sentences", 1)),
+    ("Describe her.\nAnswer in one sentence.", "Describe her.", "Answer in one sentence.", ("sentences", 1)),
+    ("Answer me this: is he old?", "Answer me this: is he old?", "", None),
+    ("Answer in one word.", "Answer in one word.", "", ("words", 1)), ("I have a short question. Is she old?",
+                                                                        "I have a short question. Is she old?", "", None)])
+def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, asked, form, length):
+    assert Q.answer_form(question) == (asked, form)
+    assert Q.asked_length(question) == length
+    assert Q.as_meant(question) == asked

@@ -2584,3 +2584,15 @@ def test_a_question_about_another_subject_is_answered_as_the_data_answers_it(que
     from unif2ace.generation.constraints import off_topic_answer
 
     assert off_topic_answer(question, answer) == want
+
+
+@pytest.mark.parametrize("typed, answer, want", [
+    ("Is the person smiling?\nAnswer the question using a single word or phrase.", "Yes, he is smiling.", "Yes."),
+    ("Is this a woman? Answer in one word.", "No, it is a photo of a man.", "No."),
+    ("Is he wearing glasses? One word answer.", "I can't tell from this photo.", None),
+    ("Is this a woman?", "No, this is a man.", None)])
+def test_a_yes_no_question_asked_in_one_word_gets_its_yes_or_no(typed, answer, want):
+    from unif2ace.generation.brief import one_word, yes_no_word
+
+    assert yes_no_word(typed, answer) == want
+    assert one_word("What is her expression?", "She looks happy.", "What is her expression? Answer in one word.") == "Happy."

@@ -450,7 +450,8 @@ def as_meant(question: str) -> str:
     sure?"), a pronoun left open read as one person ("Is he or she smiling?" → "Is the person smiling?";
     alone, "He or she?" asks which: "Is this a man or a woman?"),
     and a "yes or no" that asks for the answer's form left out ("Is this a teenager, yes or no?" got
-    "Closed."); the model still reads what was typed."""
+    "Closed."), as is a last sentence setting only the answer's form (:func:`answer_form`; its length is read from
+    the question as typed); the model still reads what was typed."""
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], plain)  # "r u sure?": "are you sure?"
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
@@ -461,6 +462,7 @@ def as_meant(question: str) -> str:
     if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
         plain = choice  # "Man? Woman?": "Man or woman?"
     plain = without_answer_form(plain)  # "Yes or no: is this a woman?": "is this a woman?"
+    plain = answer_form(plain)[0]  # "Is she smiling?\nAnswer in one word.": "Is she smiling?" (asked_length reads both)
     bare = _YES_OR_NO.sub("", plain)
     return spelled(bare if re.search(r"\w", bare) else plain)  # a bare "Yes or no?" stays
 
@@ -508,12 +510,37 @@ _LOOK_FIRST = re.compile(
     r"(?:and|then|and then)\s+)(?=\w)", re.I)
 
 
+# a last sentence that sets only the answer's form ("Answer the question using a single word or phrase.", LLaVA's;
+# "Answer in one word.", "Short answer."): what is asked is before it ("Is the person smiling?\nAnswer the question
+# using a single word or phrase." got "He is smiling.", read as no yes/no question)
+_FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
+                        r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be brief|keep it (?:short|brief))[.!:]*$")
+
+
+def answer_form(question: str) -> tuple[str, str]:
+    """A question without the last sentences that set only its answer's form, and those sentences ("Is she
+    smiling?\nAnswer the question using a single word or phrase." → ("Is she smiling?", "Answer the question using a
+    single word or phrase.")); ``(question, "")`` when it has none. What is asked is read from the first, how long
+    the answer may be from both (:func:`asked_length`)."""
+    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
+    form: list[str] = []
+    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower().replace("\u2019", "'")):
+        form.insert(0, sentences.pop())
+    return " ".join(sentences), " ".join(form)
+
+
+def _without_form(question: str) -> tuple[str, str]:
+    """:func:`answer_form` in lower case."""
+    asked, form = answer_form(question.lower().replace("\u2019", "'"))
+    return asked, form
+
+
 def _core(question: str) -> str:
     """The question a message asks, in lower case, for reading what it asks: its last sentence when that
     is a question after others ("Thanks. Are they wearing glasses?", "I took this yesterday. Is she
     smiling?"), without a greeting, thanks or "and" before it ("Ok, and is she smiling?"), or an instruction
     to look at the photo first ("Look at the photo and tell me …")."""
-    q = question.lower().strip().replace("\u2019", "'")
+    q, _ = _without_form(question)
     parts = re.split(r"(?<=[.!])\s+", q)
     if len(parts) > 1 and parts[-1].endswith("?") and len(parts[-1].split()) >= 2:
         q = parts[-1]
@@ -732,7 +759,7 @@ def description_length(question: str) -> tuple[str, int] | None:
 def asked_length(question: str) -> tuple[str, int] | None:
     """The length any question asks its answer to have: ("words", 1) for "What's her mood, in one word?" or "a
     one-word answer", ("sentences", 1) for "briefly"; None when it sets none."""
-    q = _core(question)
+    q = " ".join((_core(question), _without_form(question)[1]))  # "…?\nAnswer in one word." sets the length too
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith("word") else "sentences", n)

@@ -99,14 +99,16 @@ _VALUE_WORD = {"emotion": lambda v: EMOTION_ADJ[v], "gender": lambda v: v,
                "age_group": lambda v: {"teen": "teenager"}.get(v, v), "ethnicity": lambda v: ETHNICITY_WORD.get(v, v)}
 
 
-def one_word(question: str, answer: str) -> str | None:
+def one_word(question: str, answer: str, typed: str | None = None) -> str | None:
     """The answer to a question about one attribute that asks for one word ("What's the emotion on the face,
     in one word?" → "Happy.", not "He looks happy."): the value the answer names, alone; None when the
-    question asks no such thing or the answer names no value (it is left as it is)."""
+    question asks no such thing or the answer names no value (it is left as it is). ``typed``: the question as
+    typed, whose last sentence may set the length ("What is her expression? Answer in one word."), when
+    ``question`` is read without it (``data.questions.as_meant``)."""
     from unif2ace.data.questions import asked_attribute, asked_length
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
-    if asked_length(question) != ("words", 1) or (attr := asked_attribute(question)) not in _VALUE_WORD:
+    if asked_length(typed or question) != ("words", 1) or (attr := asked_attribute(question)) not in _VALUE_WORD:
         return None
     if attr == "age_group" and (years := parse_age_years(answer)) is not None and years >= 1:
         return f"{round(years)}."  # "One word: how old does he look?" → "57."
@@ -115,3 +117,18 @@ def one_word(question: str, answer: str) -> str | None:
         return None
     word = _VALUE_WORD[attr](value)
     return f"{word[0].upper()}{word[1:]}."
+
+
+def yes_no_word(question: str, answer: str) -> str | None:
+    """The answer to a yes/no question that asks for one word ("Is the person smiling?\nAnswer the question using a
+    single word or phrase.", as LLaVA's VQA prompts ask; "Is this a woman? Answer in one word."; ``question`` as
+    typed): its Yes or No alone ("Yes."); None when the question asks no such thing or the answer has no Yes or No
+    ("I can't tell from this photo." stays)."""
+    from unif2ace.data.questions import asked_length
+    from unif2ace.evaluation.attributes import polarity
+
+    words = answer.strip().split(maxsplit=1)
+    said = polarity(words[0]) if words else None
+    if asked_length(question) != ("words", 1) or said is None:
+        return None
+    return f"{said.capitalize()}."

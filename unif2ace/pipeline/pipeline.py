@@ -623,10 +623,12 @@ class UniF2ace:
         codes = self.encode_images(crops)
         lengths = [None] * len(conversations)  # how short a description is asked to be ("in one sentence")
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
-            from unif2ace.data.questions import as_meant, asks_description, description_length
+            from unif2ace.data.questions import as_meant, asked_length, asks_description
 
             meant = [as_meant(turns[-1][0]) for turns in conversations]
-            lengths = [description_length(q) for q in meant]
+            # the length as typed: "Describe her.\nAnswer in one sentence." is read as "Describe her."
+            lengths = [asked_length(turns[-1][0]) if asks_description(q) else None
+                       for q, turns in zip(meant, conversations)]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
             conversations = [[(CAPTION_QUESTION, None)] if asks_description(q) else turns
@@ -856,7 +858,8 @@ class UniF2ace:
         question naming nothing checked that got a yes/no answer (``constraints.open_answered_yes_no``),
         and every "no" answer whose "not …" misnames what was asked is mended
         (``constraints.mended_yes_no``); an open question about one attribute asked in one word gets the value
-        alone (``brief.one_word``: "Happy."); a question in another language than English is told so
+        alone (``brief.one_word``: "Happy."), and a yes/no question asked in one word its Yes or No alone
+        (``brief.yes_no_word``: "Yes."); a question in another language than English is told so
         (``data.questions.not_english``). A question about how many people the photo shows ("How many people
         are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
@@ -881,7 +884,7 @@ class UniF2ace:
             is_yes_no,
             not_english,
         )
-        from unif2ace.generation.brief import one_word
+        from unif2ace.generation.brief import one_word, yes_no_word
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
             asks_why,
@@ -984,7 +987,10 @@ class UniF2ace:
                 out[i] = mine
             elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
-            elif not polar[i] and (word := one_word(question, out[i])) is not None:  # "…, in one word?" → "Happy."
+            elif not polar[i] and (word := one_word(question, out[i], conversations[i][-1][0])) is not None:
+                # "…, in one word?" → "Happy."
+                out[i] = word
+            if polar[i] and (word := yes_no_word(conversations[i][-1][0], out[i])) is not None:  # "…? One word." → "No."
                 out[i] = word
             if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
                 out[i] = without_yes_no(out[i])
