@@ -2596,3 +2596,12 @@ def test_a_yes_no_question_asked_in_one_word_gets_its_yes_or_no(typed, answer, w
 
     assert yes_no_word(typed, answer) == want
     assert one_word("What is her expression?", "She looks happy.", "What is her expression? Answer in one word.") == "Happy."
+
+
+def test_an_age_group_asked_in_one_word_is_the_group_and_how_old_the_years():
+    from unif2ace.generation.brief import one_word
+
+    short = "\nAnswer the question using a single word or phrase."
+    group = "Which age group does the person in the image belong to?"
+    assert one_word(group, "3 years old: a child.", group + short) == "Child."  # got "3."
+    assert one_word("How old is he?", "He is 57 years old, so he is a senior.", "How old is he?" + short) == "57."

@@ -110,8 +110,9 @@ def one_word(question: str, answer: str, typed: str | None = None) -> str | None
 
     if asked_length(typed or question) != ("words", 1) or (attr := asked_attribute(question)) not in _VALUE_WORD:
         return None
-    if attr == "age_group" and (years := parse_age_years(answer)) is not None and years >= 1:
-        return f"{round(years)}."  # "One word: how old does he look?" → "57."
+    group = re.search(r"\b(?:age\s*group|group|category|bracket|stage|range|class)\b", question, re.I)
+    if attr == "age_group" and not group and (years := parse_age_years(answer)) is not None and years >= 1:
+        return f"{round(years)}."  # "One word: how old does he look?" → "57."; "Which age group …?" → "Child."
     value = parse_attribute(answer, attr, loose=True)
     if value is None:
         return None

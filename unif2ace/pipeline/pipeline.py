@@ -872,12 +872,13 @@ class UniF2ace:
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
         does not tell why (``constraints.why_answer``), and an expression asked as a number on a scale that the photo
         gives no number (``constraints.scale_answer``); an answer about a child's gender says it may be wrong
-        (``constraints.child_gender_caveat``)."""
+        (``constraints.child_gender_caveat``), unless one word was asked for."""
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
             as_meant,
             asked_attributes,
+            asked_length,
             asks_choice,
             asks_feeling_about,
             asks_identity,
@@ -1002,7 +1003,8 @@ class UniF2ace:
                 out[i] = why
             elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
                 out[i] = scaled  # not "Happy." as if it were a rating
-            elif (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
+            elif asked_length(conversations[i][-1][0]) != ("words", 1) \
+                    and (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
                 out[i] = cautious  # "Boy or girl?" of a toddler: right about three times in four, and says so
         return out
 
