@@ -2586,6 +2586,23 @@ def test_a_question_about_another_subject_is_answered_as_the_data_answers_it(que
     assert off_topic_answer(question, answer) == want
 
 
+MAN = "The image shows a close-up photo of a White man, aged 80. He has a neutral expression."
+GIRL = "A close-up photo of a Black girl, aged 6. She is smiling."
+
+
+@pytest.mark.parametrize("question, answer, caption, want", [
+    ("Is this a flower?", "No, it is a photo of a woman.", MAN, "No, it is a photo of a man."),  # got this, of a man
+    ("Is this a cat?", "No. It is a photo of a boy.", MAN, "No, it is a photo of a man."),
+    ("Is there a cat in the image?", "No, it is not smiling.", GIRL, "No, it is a photo of a girl."),
+    ("Is this a cat?", "No. It is a photo of a man.", MAN, None), ("Is this a cat?", "No, it is a photo of a girl.", GIRL, None),
+    ("Is this a cat?", "No, it is a photo of a person.", MAN, None),  # not wrong, so it stands
+    ("Is this a car?", "No, it is a photo of a woman.", "A close-up photo.", None)])  # the description names no one
+def test_the_person_an_off_topic_answer_names_is_the_described_one(question, answer, caption, want):
+    from unif2ace.generation.constraints import off_topic_answer
+
+    assert off_topic_answer(question, answer, caption) == want
+
+
 @pytest.mark.parametrize("typed, answer, want", [
     ("Is the person smiling?\nAnswer the question using a single word or phrase.", "Yes, he is smiling.", "Yes."),
     ("Is this a woman? Answer in one word.", "No, it is a photo of a man.", "No."),
@@ -2605,3 +2622,12 @@ def test_an_age_group_asked_in_one_word_is_the_group_and_how_old_the_years():
     group = "Which age group does the person in the image belong to?"
     assert one_word(group, "3 years old: a child.", group + short) == "Child."  # got "3."
     assert one_word("How old is he?", "He is 57 years old, so he is a senior.", "How old is he?" + short) == "57."
+
+
+@pytest.mark.parametrize("question", ["Do you see a smile?", "Is there a hat in the image?", "Can you see a necklace?",
+                                      "Is there a beard?", "Can you see her teeth?", "Is there a smile on his face?"])
+def test_what_a_face_photo_may_show_is_no_other_subject(question):
+    from unif2ace.generation.constraints import off_topic_answer
+
+    assert off_topic_answer(question, "No, she is not smiling.") is None
+    assert off_topic_answer(question, "Yes. She is smiling.") is None

@@ -267,6 +267,11 @@ _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait
                   rf"{_FACE_PARTS})\b")
 
 
+def asks_other_subject(question: str) -> bool:
+    """Whether a question asks if the photo shows something that is not a person ("Is this a cat?")."""
+    return _asks_other_subject(question) is not None
+
+
 def _asks_other_subject(question: str) -> str | None:
     """What a yes/no question asks the photo to show when it is not a person ("Is this a cat?" → "cat",
     "Is it a picture of a car?" → "car"); None for any other question."""
@@ -277,21 +282,41 @@ def _asks_other_subject(question: str) -> str | None:
     return None if re.search(_PERSON_WORDS, x) or re.search(_NOT_A_SUBJECT, x) else x
 
 
-def off_topic_answer(question: str, answer: str) -> str | None:
-    """The answer to a question whether the photo shows something that is not a person ("Is there a cat in the
-    image?", "Is this a car?") when the decoded one names no person: "No, it is a photo of a person.", as the
-    training data answers it ("Is there a cat in the image?" got "No, it is not smiling."). None when the
-    question asks no such thing or the answer already says what the photo shows."""
-    from unif2ace.evaluation.attributes import polarity
+# what a photo of a face does not show beside it: animals, vehicles, buildings, scenery, food
+_ELSEWHERE = (r"\b(?:cats?|kittens?|dogs?|pupp(?:y|ies)|horses?|birds?|fish|animals?|pets?|cows?|sheep|elephants?|lions?|"
+              r"tigers?|bears?|teddy bears?|cars?|bus|buses|bicycles?|bikes?|trucks?|trains?|planes?|airplanes?|boats?|"
+              r"ships?|houses?|buildings?|trees?|flowers?|landscapes?|mountains?|beach|sea|ocean|food|pizza|maps?|"
+              r"cartoons?|cartoon characters?|robots?|monsters?|aliens?|statues?)\b")
 
-    if _asks_other_subject(question) is None:
+
+def off_topic_answer(question: str, answer: str, caption: str | None = None) -> str | None:
+    """The answer to a question whether the photo shows something that is not a person ("Is there a cat in the
+    image?", "Is this a car?"), as the training data answers it: "No, it is a photo of a man.", the person named as
+    the photo's description (``caption``) names them, or "a person" without one. Returned when the decoded answer
+    names no person ("Is there a cat in the image?" got "No, it is not smiling.") or another one than the
+    description ("Is this a flower?" got "No, it is a photo of a woman." of a man); None when the question asks no
+    such thing or the answer stands."""
+    from unif2ace.data.questions import _gender_word
+    from unif2ace.evaluation.attributes import parse_attribute, parse_caption, polarity, question_attribute
+
+    subject = _asks_other_subject(question)
+    if subject is None or question_attribute(question) or stated_only(question):  # "Do you see a smile?"
         return None
+    # what a face photo may show ("Is there a hat in the image?", "Can you see a necklace?") is no other subject;
+    # the photo itself being something else ("Is this a hat?") or an animal, vehicle or place in it are
+    if not (_SUBJECT[0].match(question) or _SUBJECT[4].match(question) or re.search(_ELSEWHERE, subject)):
+        return None
+    described = parse_caption(caption) if caption else {}
+    noun = _gender_word(described) if described.get("gender") in ("male", "female") else "a person"
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
     if said == "no" and re.search(_PERSON_WORDS, rest):
-        return None
-    return "No, it is a photo of a person."
+        named = parse_attribute(rest, "gender")
+        young = re.search(r"\b(?:boy|girl|child|kid|baby|toddler|teen|teenager)\b", rest) is not None
+        if noun == "a person" or named is None or (named, young) == (described["gender"], noun in ("a boy", "a girl")):
+            return None
+    return f"No, it is a photo of {noun}."
 
 
 def _subject(question: str) -> str | None:

@@ -888,6 +888,7 @@ class UniF2ace:
         from unif2ace.generation.brief import one_word, yes_no_word
         from unif2ace.generation.constraints import (
             SECOND_WORDING,
+            asks_other_subject,
             asks_why,
             child_gender_caveat,
             described_or_cant_tell,
@@ -938,7 +939,9 @@ class UniF2ace:
         # a remark only as a dispute of the previous answer ("I think you're wrong."), which small talk would take
         disputed = [r and p is not None and remark_attribute(q) is None for r, q, p in zip(remarked, questions, previous)]
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
-        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i])]
+        # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
+        elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
+        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i] or elsewhere[i])]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -974,7 +977,7 @@ class UniF2ace:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
                 out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
-            elif polar[i] and (other_subject := off_topic_answer(question, out[i])) is not None:
+            elif elsewhere[i] and (other_subject := off_topic_answer(question, out[i], captions.get(i))) is not None:
                 out[i] = other_subject  # "Is there a cat in the image?": not "No, it is not smiling."
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
