@@ -45,6 +45,8 @@ def main() -> int:
     ap.add_argument("--num-samples", type=int, default=64)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: the cores others leave free)")
+    ap.add_argument("--forms", nargs="+", choices=("mmbench", "short", "mme"), default=["mmbench", "short", "mme"],
+                    help="the forms to ask (default: all)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -90,6 +92,7 @@ def main() -> int:
         thing = ("cat", "dog", "car")[i % 3]
         jobs.append(("mme", "another subject", i, MME.format(question=f"Is there a {thing} in the image?"),
                      lambda a: _polar(a, "no")))
+    jobs = [job for job in jobs if job[0] in args.forms]
     by_question = defaultdict(list)
     for k, job in enumerate(jobs):
         by_question[job[3]].append(k)

@@ -551,20 +551,23 @@ def test_a_yes_no_question_inside_a_request_or_after_look_first_is_yes_no(questi
     assert Q.is_yes_no(Q.as_meant(question)) == polar
 
 
-@pytest.mark.parametrize("question, meant", [
-    ("Is there a cat in the image? Please answer yes or no.", "Is there a cat in the image?"),  # MME
-    ("Is this person male? Answer with yes or no only.", "Is this person male?"),  # got "It is a man."
-    ("The person is smiling. Please answer yes or no.", "The person is smiling?"),
-    ('Is this a man? Respond with "yes" or "no".', "Is this a man?"),
-    ("Is she happy? Answer with a simple yes or no.", "Is she happy?"),
-    ("<image>\nDescribe the person in the image.", "Describe the person in the image."),  # got "He looks neutral."
-    ("USER: <image>\nWhat is the person's ethnicity? ASSISTANT:", "What is the person's ethnicity?"),
-    ("<|image|>Is he smiling?", "Is he smiling?"), ("Is he old?\n\nAnswer:", "Is he old?"),
-    ("Answer yes or no.", "Answer yes or no."), ("Yes or no?", "Yes or no?"),  # nothing else is asked: as typed
-    ("What is her age? Answer in one word.", "What is her age? Answer in one word."),  # a length, which is read
+@pytest.mark.parametrize("question, meant, read", [
+    # the checks read a yes/no question; the model reads what was typed (a measured choice: data.questions.as_meant)
+    ("Is there a cat in the image? Please answer yes or no.", "Is there a cat in the image?", None),  # MME
+    ("Is this person male? Answer with yes or no only.", "Is this person male?", None),  # got "It is a man."
+    ("The person is smiling. Please answer yes or no.", "The person is smiling?", None),
+    ('Is this a man? Respond with "yes" or "no".', "Is this a man?", None),
+    ("Is she happy? Answer with a simple yes or no.", "Is she happy?", None),
+    # image placeholders and chat roles are read by neither
+    ("<image>\nDescribe the person in the image.", "Describe the person in the image.", ...),  # got "He looks neutral."
+    ("USER: <image>\nWhat is the person's ethnicity? ASSISTANT:", "What is the person's ethnicity?", ...),
+    ("<|image|>Is he smiling?", "Is he smiling?", ...), ("Is he old?\n\nAnswer:", "Is he old?", ...),
+    ("Answer yes or no.", "Answer.", "Answer yes or no."),  # nothing else is asked: as before
+    ("What is her age? Answer in one word.", "What is her age?", None),  # its length is read from the question as typed
 ])
-def test_benchmark_prompt_forms_are_left_out(question, meant):
-    assert Q.without_answer_form(question) == meant
+def test_benchmark_prompt_forms_are_left_out(question, meant, read):
+    assert Q.as_meant(question) == meant
+    assert Q.without_answer_form(question) == (question if read is None else meant if read is ... else read)
 
 
 @pytest.mark.parametrize("question, meant", [
