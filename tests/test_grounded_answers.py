@@ -2576,10 +2576,12 @@ def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer,
 @pytest.mark.parametrize("question, answer, want", [
     ("Is there a cat in the image?", "No, it is not smiling.", "No, it is a photo of a person."),  # got this
     ("Is this a car?", "Yes, he is smiling.", "No, it is a photo of a person."),
+    ("Is this a newborn?", "No. She looks about 25 years old.", None),  # a person's age: left as it is
     ("Can you see a dog in this photo?", "No.", "No, it is a photo of a person."),
     ("Is there a cat in the image?", "No. It is a photo of a man.", None),  # says what the photo shows
     ("Is this a woman?", "No, it is not smiling.", None), ("Is she smiling?", "No, it is not smiling.", None),
-    ("Is this a photo?", "Yes.", None), ("Is there a person in the image?", "Yes. It is a photo of a man.", None)])
+    ("Is this a photo?", "Yes.", None), ("Is there a person in the image?", "Yes. It is a photo of a man.", None),
+    ("Is this a painting?", "No, she is smiling.", None)])
 def test_a_question_about_another_subject_is_answered_as_the_data_answers_it(question, answer, want):
     from unif2ace.generation.constraints import off_topic_answer
 

@@ -302,9 +302,9 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     subject = _asks_other_subject(question)
     if subject is None or question_attribute(question) or stated_only(question):  # "Do you see a smile?"
         return None
-    # what a face photo may show ("Is there a hat in the image?", "Can you see a necklace?") is no other subject;
-    # the photo itself being something else ("Is this a hat?") or an animal, vehicle or place in it are
-    if not (_SUBJECT[0].match(question) or _SUBJECT[4].match(question) or re.search(_ELSEWHERE, subject)):
+    # only an animal, vehicle, building, scenery or food: what a face photo may show ("Is there a hat in the
+    # image?") or be ("Is this a newborn?", whose answer says the age) is left to the other checks
+    if not re.search(_ELSEWHERE, subject):
         return None
     described = parse_caption(caption) if caption else {}
     noun = _gender_word(described) if described.get("gender") in ("male", "female") else "a person"
