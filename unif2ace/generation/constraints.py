@@ -267,9 +267,22 @@ _NOT_A_SUBJECT = (r"\b(?:photo|photograph|picture|image|selfie|headshot|portrait
                   rf"{_FACE_PARTS})\b")
 
 
+# what a photo of a face does not show beside it: animals, vehicles, buildings, scenery, food
+_ELSEWHERE = (r"\b(?:cats?|kittens?|dogs?|pupp(?:y|ies)|horses?|birds?|fish|animals?|pets?|cows?|sheep|elephants?|lions?|"
+              r"tigers?|bears?|teddy bears?|cars?|bus|buses|bicycles?|bikes?|trucks?|trains?|planes?|airplanes?|boats?|"
+              r"ships?|houses?|buildings?|trees?|flowers?|landscapes?|mountains?|beach|sea|ocean|food|pizza|maps?|"
+              r"cartoons?|cartoon characters?|robots?|monsters?|aliens?|statues?)\b")
+
+
 def asks_other_subject(question: str) -> bool:
-    """Whether a question asks if the photo shows something that is not a person ("Is this a cat?")."""
-    return _asks_other_subject(question) is not None
+    """Whether a question asks if the photo is or shows an animal, a vehicle, a building, scenery or food ("Is this
+    a cat?", "Is there a car in the image?"); not what a face photo may show or be ("Is there a hat in the
+    image?", "Do you see a smile?", "Is this a newborn?")."""
+    from unif2ace.evaluation.attributes import question_attribute
+
+    subject = _asks_other_subject(question)
+    return subject is not None and re.search(_ELSEWHERE, subject) is not None \
+        and not question_attribute(question) and not stated_only(question)
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -282,11 +295,6 @@ def _asks_other_subject(question: str) -> str | None:
     return None if re.search(_PERSON_WORDS, x) or re.search(_NOT_A_SUBJECT, x) else x
 
 
-# what a photo of a face does not show beside it: animals, vehicles, buildings, scenery, food
-_ELSEWHERE = (r"\b(?:cats?|kittens?|dogs?|pupp(?:y|ies)|horses?|birds?|fish|animals?|pets?|cows?|sheep|elephants?|lions?|"
-              r"tigers?|bears?|teddy bears?|cars?|bus|buses|bicycles?|bikes?|trucks?|trains?|planes?|airplanes?|boats?|"
-              r"ships?|houses?|buildings?|trees?|flowers?|landscapes?|mountains?|beach|sea|ocean|food|pizza|maps?|"
-              r"cartoons?|cartoon characters?|robots?|monsters?|aliens?|statues?)\b")
 
 
 def off_topic_answer(question: str, answer: str, caption: str | None = None) -> str | None:
@@ -297,14 +305,9 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     description ("Is this a flower?" got "No, it is a photo of a woman." of a man); None when the question asks no
     such thing or the answer stands."""
     from unif2ace.data.questions import _gender_word
-    from unif2ace.evaluation.attributes import parse_attribute, parse_caption, polarity, question_attribute
+    from unif2ace.evaluation.attributes import parse_attribute, parse_caption, polarity
 
-    subject = _asks_other_subject(question)
-    if subject is None or question_attribute(question) or stated_only(question):  # "Do you see a smile?"
-        return None
-    # only an animal, vehicle, building, scenery or food: what a face photo may show ("Is there a hat in the
-    # image?") or be ("Is this a newborn?", whose answer says the age) is left to the other checks
-    if not re.search(_ELSEWHERE, subject):
+    if not asks_other_subject(question):  # "Is this a newborn?", "Do you see a smile?": left to the other checks
         return None
     described = parse_caption(caption) if caption else {}
     noun = _gender_word(described) if described.get("gender") in ("male", "female") else "a person"

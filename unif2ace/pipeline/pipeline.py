@@ -863,8 +863,9 @@ class UniF2ace:
         (``data.questions.not_english``). A question about how many people the photo shows ("How many people
         are in this picture?", "Is she alone?") is answered from the faces the aligner counted in it
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
-        tell"). A question whether the photo shows something else than a person ("Is there a cat in the image?")
-        whose answer names no person gets "No, it is a photo of a person." (``constraints.off_topic_answer``).
+        tell"). A question whether the photo shows an animal, a vehicle, a building, scenery or food ("Is there a
+        cat in the image?") whose answer names no person, or another than the description, gets "No, it is a photo
+        of a man." with the description's person (``constraints.off_topic_answer``).
         Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
