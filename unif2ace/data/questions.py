@@ -400,9 +400,10 @@ _ASKED_AS_REQUEST = re.compile(
 def _asked_directly(m: re.Match) -> str:
     subject, rest = m["subject"], m["rest"].strip()
     if m["aux"]:
-        aux = {"'s": "is", "'re": "are", "has been": "has", "have been": "have"}.get(m["aux"].strip().lower(),
-                                                                                m["aux"].strip().lower())
-        rest = ("been " + rest) if m["aux"].strip().lower() in ("has been", "have been") else rest
+        aux = m["aux"].strip().lower()
+        if aux in ("has been", "have been"):  # "… if he has been crying": "Has he been crying?"
+            aux, rest = aux.split()[0], f"been {rest}"
+        aux = {"'s": "is", "'re": "are"}.get(aux, aux)
         return f"{aux.capitalize()} {subject} {rest}".strip() + "?"
     verb = m["verb"].lower()
     base = {"has": "have", "have": "have"}.get(verb, verb[:-1] if verb.endswith("s") else verb)
@@ -531,8 +532,7 @@ def answer_form(question: str) -> tuple[str, str]:
 
 def _without_form(question: str) -> tuple[str, str]:
     """:func:`answer_form` in lower case."""
-    asked, form = answer_form(question.lower().replace("\u2019", "'"))
-    return asked, form
+    return answer_form(question.lower().replace("\u2019", "'"))
 
 
 def _core(question: str) -> str:

@@ -121,9 +121,9 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
         break
     # the option's own words in the answer ("adult" in "a young adult"); the longest wins over its own part
     words = f" {normalize_answer(answer)} "
-    inside = [o for o in choices.options if normalize_answer(o[1]) and f" {normalize_answer(o[1])} " in words]
-    inside = [o for o in inside if not any(p is not o and normalize_answer(o[1]) in normalize_answer(p[1])
-                                           for p in inside)]
+    plain = {letter: normalize_answer(text) for letter, text in choices.options}
+    inside = [o for o in choices.options if plain[o[0]] and f" {plain[o[0]]} " in words]
+    inside = [o for o in inside if not any(p is not o and plain[o[0]] in plain[p[0]] for p in inside)]
     return only(inside)
 
 
