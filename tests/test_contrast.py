@@ -182,6 +182,15 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a girl with a white flower in her hair", "a girl with a light flower in her hair"),
     ("a black-and-white portrait of a girl", "a black-and-white portrait of a girl"),
     ("a white photo of a woman", "a white photo of a woman"), ("a woman, black or white", "a woman, black or white"),
+    # an expression, a gaze and a beard as users word them (each was drawn without it: "a woman looking happy" →
+    # "a woman", its phrase using "looking")
+    ("a woman looking happy", "a woman, happy"), ("a grandpa looking cheerful", "an old man, happy"),
+    ("a girl looking at the camera", "a girl facing the camera"), ("a serious man", "a neutral-looking man"),
+    ("a man looking serious", "a man with a neutral expression"),
+    ("a man with a stern expression", "a man with a neutral expression"),
+    ("a woman with a big smile", "a woman, smiling"), ("a woman with a smile, aged 30", "a woman, smiling, aged 30"),
+    ("a bearded old man", "an old man with a beard"), ("a bearded man in a suit", "a man with a beard in a suit"),
+    ("a closeup portrait of an old man", "a close-up portrait of an old man"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
@@ -232,10 +241,14 @@ SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/asse
 @pytest.mark.parametrize("text, drawn", [
     # phrases with words no training prompt uses are left out, and such words before the person's noun
     ("A high-quality photo of a young woman with long blonde hair and blue eyes, wearing earrings",
-     "A high-quality photo of a young woman"),  # what names the person stays as typed
+     "A photo of a young woman"),
+    # before the noun too, the article agreeing with the next word kept ("a bald old man" was drawn pale and washed out)
+    ("a bald old man", "an old man"), ("an attractive Black woman", "a Black woman"), ("a bald man", "a man"),
+    ("a neutral-looking White boy", "a neutral-looking White boy"),  # a compound of a known word: the evaluation's
+    ("A curly-haired smiling girl", "A smiling girl"),
     ("portrait of an elderly man with a grey beard, studio lighting, 4k, highly detailed", "portrait of an elderly man"),
     ("a headshot of a middle-aged Asian man in a suit, professional photo", "a headshot of a middle-aged Asian man"),
-    ("a grumpy old man with bushy eyebrows", "a grumpy old man"),
+    ("a grumpy old man with bushy eyebrows", "an old man"),
     ("a Black woman with a bindi, smiling, aged 35", "a Black woman, smiling, aged 35"),  # the comma stays
     ("a smiling old woman with rosy cheeks and glasses", "a smiling old woman with glasses"),
     ("a young man with a beard and a man bun, DSLR photo", "a young man with a beard"),

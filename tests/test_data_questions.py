@@ -733,3 +733,14 @@ def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, aske
     assert Q.answer_form(question) == (asked, form)
     assert Q.asked_length(question) == length
     assert Q.as_meant(question) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "Give me three adjectives for this face.",  # got a description naming another age than the photo's one
+    "What three words describe this face?",  # got the whole description
+    "Describe her in three adjectives.", "List three adjectives that describe him.",
+    "Describe this face with three adjectives.", "What three words would describe her?"])
+def test_a_few_adjectives_are_a_description_of_a_few_words(question):
+    from unif2ace.data.questions import asks_description, description_length
+
+    assert asks_description(question) and description_length(question) == ("words", 3)

@@ -2633,3 +2633,48 @@ def test_what_a_face_photo_may_show_is_no_other_subject(question):
 
     assert off_topic_answer(question, "No, she is not smiling.") is None
     assert off_topic_answer(question, "Yes. She is smiling.") is None
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Is the kid in the photo a cat?", "Yes, she is a child."),  # got this
+    ("Is the person shown a dog? Please answer yes or no.", "I can't tell from this photo."),  # got this
+    ("Is the person in the image a cat?", "I can't tell from this photo."),
+    ("Is she a robot?", "Yes. She is smiling."), ("Is the little girl a teddy bear?", "Yes.")])
+def test_the_person_called_an_animal_or_a_thing_is_an_off_topic_question(question, answer):
+    from unif2ace.data.questions import as_meant
+    from unif2ace.generation.constraints import asks_other_subject, off_topic_answer, unseen_question
+
+    meant = as_meant(question)
+    assert asks_other_subject(meant) and not unseen_question(meant)
+    assert off_topic_answer(meant, answer, GIRL) == "No, it is a photo of a girl."
+
+
+@pytest.mark.parametrize("question", ["Is the kid a boy?", "Is she a doctor?", "Is the man a senior?", "Is he a baby?",
+                                      "Is the person in the photo a woman?", "Is she happy?", "Is this person married?"])
+def test_the_person_called_a_person_or_a_job_is_no_off_topic_question(question):
+    from unif2ace.generation.constraints import asks_other_subject
+
+    assert not asks_other_subject(question)
+
+
+@pytest.mark.parametrize("question", ["Is there a hat in the image?", "Is there a necklace?", "Can you see a scarf?",
+                                      "Does the photo show a cap?", "Is there any jewellery?"])
+def test_what_no_label_states_is_not_told_by_the_off_topic_answer(question):
+    """"Is there a hat in the image?" got "No. It is a photo of a woman." whatever the photo showed: a hat is
+    something a face photo may show, and no label states it."""
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question(question)
+    assert not unseen_question("Is this a dog wearing a hat?")  # a dog: off-topic, answered No
+
+
+def test_another_description_than_the_photos_is_the_photos_one():
+    from unif2ace.generation.constraints import one_description, reads_as_description
+
+    own = ("The photo is a close-up photo; it shows a 53-year-old White middle-aged woman. Her facial expression "
+           "looks happy. She is smiling, with her mouth slightly open.")
+    other = ("A close-up photo of a White elderly woman who is 60 years old. She has a happy expression. She is "
+             "smiling, with her mouth slightly open.")  # got this to "Give me three adjectives for this face."
+    assert reads_as_description(other) and one_description(other, own) == own
+    assert one_description(own, own) is None
+    assert one_description("She looks happy.", own) is None and one_description("I can't tell from this photo.", own) is None

@@ -89,3 +89,43 @@ def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_pa
     got = pipe.ask(crop, MMBENCH, align=False, max_new_tokens=8)[0]
     want = option_reply(c, pipe.ask(crop, c.stem, align=False, max_new_tokens=8)[0])
     assert got == want
+
+
+def test_options_that_combine_attributes_are_matched_against_the_description():
+    """"Which of these best describes her? A. a smiling child B. a neutral senior C. a smiling older woman" got "I
+    can't tell from this photo." (the stem alone asks nothing the model answers): the description is asked for,
+    and the option it bears out best (most values stated less those contradicted) is chosen."""
+    from unif2ace.generation.options import DESCRIBE
+
+    c = multiple_choice("Which of these best describes her? A. a smiling child B. a neutral senior C. a smiling older woman")
+    assert c.combined and c.asked == DESCRIBE
+    senior = "The photo shows a 64-year-old White senior woman. Her facial expression looks happy. She is smiling."
+    assert chosen_option(c, senior) == ("C", "a smiling older woman")
+    middle = "The photo shows a 53-year-old White middle-aged woman. She looks happy. She is smiling."
+    assert chosen_option(c, middle) == ("C", "a smiling older woman")  # gender and smile stated, the age group not
+    child = "A close-up photo of a Black girl, aged 6. She is smiling."
+    assert chosen_option(c, child) == ("A", "a smiling child")
+    tie = Choices("Which?", (("A", "a smiling man"), ("B", "a neutral woman")), True)
+    smiling = "A photo of a woman, aged 30. She has a happy expression. She is smiling."
+    assert chosen_option(tie, smiling) is None  # one value right and one wrong each: no guess
+    nearer = Choices("Which?", (("A", "a smiling man"), ("B", "a smiling boy")), True)
+    assert chosen_option(nearer, "A photo of a woman, aged 30. She is smiling.") == ("A", "a smiling man")
+    glasses = Choices("Which?", (("A", "a woman with glasses"), ("B", "a woman without glasses")), True)
+    assert chosen_option(glasses, child) == ("B", "a woman without glasses")  # glasses described only when seen
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Which of these best describes her?\nA. Male\nB. Female\nAnswer with the option's letter.", "description"),
+    ("Which option fits? (A) a child (B) an adult (C) a senior", "description"),
+    (MMBENCH, "What is the gender of the person in the image?"),
+    ("How old is this person? A) 0-19 B) 20-39 C) 40-59 D) 60+", "How old is this person?"),
+    ("Is the person smiling? A. Yes B. No. Answer with A or B.", "Is the person smiling?")])
+def test_a_stem_that_asks_no_attribute_is_answered_from_the_description(question, asked):
+    from unif2ace.data.questions import asks_description
+    from unif2ace.generation.options import DESCRIBE
+
+    c = multiple_choice(question)
+    assert c.asked == (DESCRIBE if asked == "description" else asked)
+    assert asks_description(DESCRIBE)
+    if asked == "description" and not c.combined:
+        assert chosen_option(c, "The photo shows a 64-year-old White senior woman. She is smiling.")[0] in "BC"

@@ -672,17 +672,20 @@ _DESCRIPTION_REQUEST = re.compile(
     r"\s*[.?!]*$")
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
 # description asked for in a number of words
+_WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
 _WORDS_REQUEST = re.compile(
     # "Tell me three things about this person." (got "I can't tell from this photo.")
     rf"{_POLITE}(?:tell me|give me|list|name|say)\s+(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?(?:things|facts)\s+"
     rf"(?:about|on)\s+(?:{_WHOLE})\s*[.?!]*$|"
-    rf"{_POLITE}(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+)?"
-    rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?words?\s+(?:to describe|that describe|describing|for|about)\s+"
-    rf"(?:{_WHOLE})\s*[.?!]*$|"
+    # "Give me three adjectives for this face.", "What three words describe her?" (the first got a description
+    # naming another age than the photo's one description, the second the whole description)
+    rf"{_POLITE}(?:give me\s+|name\s+|list\s+|pick\s+|what are\s+|what would be\s+|what\s+)?"
+    rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?{_WORDS}\s+(?:(?:to|that|would|could|best)\s+)?"
+    rf"(?:describe|describing|sum up|summari[sz]e|for|about|of)\s+(?:{_WHOLE})\s*[.?!]*$|"
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
-    rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few) words?\s*[.?!]*$")
+    rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
-_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?(words?|sentences?|things|facts)\b")
+_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things|facts)\b")
 
 
 # An instruction to describe the picture as vision-language data and benchmarks word it ("Provide a detailed
@@ -762,7 +765,7 @@ def asked_length(question: str) -> tuple[str, int] | None:
     q = " ".join((_core(question), _without_form(question)[1]))  # "…?\nAnswer in one word." sets the length too
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
-        return ("words" if m[2].startswith("word") else "sentences", n)
+        return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)
     if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief|concise|concisely|succinct|succinctly|terse|"
                  r"tersely|compact)\b", q):
         return "sentences", 1

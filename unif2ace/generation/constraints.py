@@ -251,9 +251,10 @@ _SUBJECT = [re.compile(p + r"(?P<x>[a-z][a-z' -]*?)" + tail, re.I) for p, tail i
     (rf"^\s*(?:can|do)\s+you\s+see\s+{_ARTICLE}", rf"(?:\s+in\s+(?:this|the|that)\s+{_PHOTO})?\s*[?.!]*\s*$"),
     (r"^\s*(?:an?)\s+", r"\s*\?+\s*$"),  # a terse "A cat?" (data.questions.is_yes_no)
 )]
-_PERSON_WORDS = (r"\b(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
+_PERSON_NOUNS = (r"(?:person|people|human|humans|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
-                 r"adolescent|someone|somebody|face|faces|he|she)\b")
+                 r"adolescent|someone|somebody|face|faces|he|she)")
+_PERSON_WORDS = rf"\b{_PERSON_NOUNS}\b"
 # parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
 _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
 # fame, which no photo shows: no subject the photo may show ("Is this a celebrity?") and unlabelled (_UNLABELLED)
@@ -281,8 +282,18 @@ def asks_other_subject(question: str) -> bool:
     from unif2ace.evaluation.attributes import question_attribute
 
     subject = _asks_other_subject(question)
+    if subject is None and (m := _PERSON_CALLED.match(question)):  # "Is the kid in the photo a cat?"
+        subject = None if re.search(_PERSON_WORDS, m["x"], re.I) else m["x"].lower()
     return subject is not None and re.search(_ELSEWHERE, subject) is not None \
         and not question_attribute(question) and not stated_only(question)
+
+
+# "Is the kid in the photo a cat?", "Is the person shown a dog?", "Is she a robot?": the person called something
+# (read for the subjects of _ELSEWHERE alone: "Is she a doctor?" is a question about the person)
+_PERSON_CALLED = re.compile(
+    rf"^\s*(?:is|was)\s+(?:he|she|(?:the|this|that)\s+(?:[a-z]+\s+)?{_PERSON_NOUNS}"
+    rf"(?:\s+(?:in|on)\s+(?:this|the|that)\s+{_PHOTO}|\s+(?:shown|here|pictured|depicted|in\s+view))?)"
+    rf"\s+(?:an?|some\s+kind\s+of|some\s+sort\s+of)\s+(?P<x>[a-z][a-z' -]*?)\s*[?.!]*\s*$", re.I)
 
 
 def _asks_other_subject(question: str) -> str | None:
@@ -529,7 +540,7 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     said = attrs.get(attr)
     # a whole description given for one attribute ("Give me one word for their expression." → "The image
     # shows a close-up photo of …") answers nothing: the description's value, or "I can't tell"
-    described = _reads_as_description(answer)
+    described = reads_as_description(answer)
     got = None if described else parse_attribute(answer, attr, loose=True)
     if described and said is None:
         return CANT_TELL[0]
@@ -730,12 +741,20 @@ _JUST_A_NUMBER = re.compile(r"\b(?:just|only) (?:a|the|one) number\b|\bnumber on
                             r"\bas a number\b", re.I)
 
 
-def _reads_as_description(answer: str) -> bool:
+def reads_as_description(answer: str) -> bool:
     """Whether an answer is a description of the photo (15 words or more stating 3 attributes or more),
     not an answer to a question about one thing."""
     from unif2ace.evaluation.attributes import parse_caption
 
     return len(answer.split()) >= 15 and len(parse_caption(answer)) >= 3
+
+
+def one_description(answer: str, caption: str) -> str | None:
+    """The photo's description (``caption``) in place of an answer that is another description of it (an open
+    request the readers do not know as one got "A close-up photo of a White elderly woman who is 60 years old. …"
+    while "Describe her." and "How old is she?" say 53): one photo, one description. None when the answer is no
+    description or is the photo's own."""
+    return caption if answer.strip() != caption.strip() and reads_as_description(answer) else None
 
 
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
@@ -2031,13 +2050,15 @@ def unseen_question(question: str) -> bool:
 
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
-    if _UNLABELLED.search(question) and not _asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
-        return True  # "Is the face partly hidden?", "Is it a selfie?": nothing the model was taught to see
+    if _UNLABELLED.search(question) and not asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
+        # "Is the face partly hidden?", "Is it a selfie?", "Is there a hat in the image?": nothing the model was
+        # taught to see (but "Is this a dog wearing a hat?" asks about a dog)
+        return True
     if _SEEN_WORDS.search(question) or question_attribute(question) or asks_description(question):
         return False
     if is_yes_no(question):
         if _asked_values(question) or asked_age_range(question) is not None or _asks_other_subject(question) \
-                or asks_age_choice(question):  # "closer to 80 than 60?"
+                or asks_other_subject(question) or asks_age_choice(question):  # "closer to 80 than 60?", "Is she a robot?"
             return False
         if (x := _subject(question)) is not None and _SEEN_SUBJECT.fullmatch(x):  # "Is this a person?"
             return False

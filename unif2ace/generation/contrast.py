@@ -236,6 +236,16 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:cheerful|joyful|joyous|glad|pleased)\b", "happy"),
     (r"\b(?:crying|tearful|unhappy|sorrowful|gloomy)\b", "sad"),
     (r"\b(?:shocked|astonished|amazed|startled|astounded)\b", "surprised"),
+    # an expression as users word it around the training words ("a woman looking happy" and "a man with a big
+    # smile" were drawn as "a woman", "a man": their phrases use words no training prompt uses)
+    (r"\b(?:serious|stern|solemn|blank|calm|deadpan)\s+(?:expression|face|look)\b", "neutral expression"),
+    (r"\blooking\s+(?:serious|stern|solemn|calm|neutral)\b", "with a neutral expression"),
+    (r"\b(?:serious|stern|solemn|expressionless|straight-faced|deadpan)\b", "neutral-looking"),
+    (r"\blooking\s+(happy|sad|surprised)\b", r"\1"),
+    (r"\blooking\s+(?:at|into|toward|towards)\s+the\s+(?:camera|lens|viewer)\b", "facing the camera"),
+    (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?smile\b", ", smiling"),
+    (r"\bbearded\s+((?:[a-z-]+\s+)?(?:man|men|guy|gentleman|boy))\b", r"\1 with a beard"),
+    (r"\bcloseup\b", "close-up"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
     (r"\beast asian\b", "Asian"),
     # an ethnicity typed in lower case before a person noun, as the training prompts capitalise it ("a bald
@@ -306,20 +316,38 @@ def in_training_words(text: str) -> str:
 _PHRASE_START = re.compile(r"(?i)^(?:with|in|wearing|and|who|holding|against|looking)$")
 _PERSON_NOUN = re.compile(r"(?i)^(?:wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|bab(?:y|ies)|person|people|"
                           r"teen(?:ager)?s?|kids?)[.,!?;:]*$")
-_FUNCTION_WORDS = frozenset("a an the of with in and or his her their on at to about is who s".split())
+_FUNCTION_WORDS = frozenset("a an the of with in and or my your our his her its their on at to about is who s".split())
 _NUMBER_WORD = re.compile(r"\d+(?:s|-year-old|-years-old)?")
 _ENDS_CLAUSE = re.compile(r"[,.;!?]$")  # a token that closes its phrase ("hair,", "photo.")
+
+
+def _known_lead(lead: list[str], known) -> list[str]:
+    """The words up to the person's noun (the last of ``lead``) without those no training prompt uses ("a bald old
+    man" → "an old man"; "A high-quality photo of a woman" → "A photo of a woman"), an article before a dropped word
+    agreeing with the next kept one. A compound whose first part is known stays ("neutral-looking", which the
+    evaluation's prompts say)."""
+    out: list[str] = []
+    fix = set()
+    for k, t in enumerate(lead):
+        if k == len(lead) - 1 or known(t) or "-" in t and known(t.split("-")[0]):
+            out.append(t)
+        elif out and out[-1].lower() in ("a", "an"):
+            fix.add(len(out) - 1)
+    for k in fix:
+        if k + 1 < len(out):
+            out[k] = _match_case(indefinite_article(out[k + 1]), out[k])
+    return out
 
 
 def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
     """``text`` without the phrases that use words no training prompt uses (``words``: the model's
     ``prompt_words``): those after the person's noun and every comma-separated phrase that names something the
     model never learned ("A high-quality photo of a young woman with long blonde hair, wearing earrings" → "A
-    high-quality photo of a young woman"; "portrait of an elderly man with a grey beard, studio lighting, 4k" →
-    "portrait of an elderly man"). The words that name the person, up to their noun, stay as typed, so the
-    evaluation's prompts ("a neutral-looking White boy") are drawn as before. The model, trained on about a hundred
-    words, draws such details as pale smears (docs/inference.md, "Prompt words"). A prompt whose every word is known
-    is returned as it is, and one with no person noun stays whole."""
+    photo of a young woman"; "portrait of an elderly man with a grey beard, studio lighting, 4k" → "portrait of an
+    elderly man"), and such words before the noun ("a bald old man" → "an old man": :func:`_known_lead`, which keeps
+    the evaluation's "a neutral-looking White boy" as it is). The model, trained on about a hundred words, draws such
+    details as pale smears (docs/inference.md, "Prompt words"). A prompt whose every word is known is returned as it
+    is, and one with no person noun stays whole."""
     def known(word: str) -> bool:
         w = word.lower().strip(".,!?;:'\"()")
         w = w[:-2] if w.endswith("'s") else w
@@ -342,7 +370,9 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
             person_seen = True
             noun = next(i for i, t in enumerate(phrase) if _PERSON_NOUN.match(t))
             after = next((i for i in range(noun + 1, len(phrase)) if not known(phrase[i])), len(phrase))
-            kept = phrase[:after]  # "an old man sitting on a bench" → "an old man"; what names the person stays
+            kept = phrase[:after]  # "an old man sitting on a bench" → "an old man"
+            kept = _known_lead(kept[:noun + 1], known) + kept[noun + 1:]  # "a bald old man" → "an old man"
+            noun = len(kept) - (after - noun)
             while len(kept) > noun + 1 and after < len(phrase) and kept[-1].lower() in _FUNCTION_WORDS:
                 kept.pop()  # "a woman on her birthday" → "a woman", not "a woman on her"
             if kept and len(kept) < len(phrase) and _ENDS_CLAUSE.search(phrase[-1]):

@@ -8,9 +8,11 @@
 The model was trained on open questions, so it is asked the question alone ("What is the gender of the person in
 the image?"; its answer is grounded as any other) and the answer is then matched to an option: by the attribute
 value both state (gender, age group, emotion, …, or an age inside a range such as "30-39"), by yes/no, or by the
-option's words found in the answer. The reply is the option's letter when the instruction asks for a letter, else
-the letter and the option ("C. adult"). An answer that matches no option, or more than one, is returned as decoded:
-an honest answer rather than a guessed letter.
+option's words found in the answer. Options that each name several attributes ("A. a smiling child B. a neutral
+senior C. a smiling older woman"), or a stem that asks no question the model answers ("Which of these best describes
+her?"), are matched against the photo's description instead: the option it bears out best. The reply is the
+option's letter when the instruction asks for a letter, else the letter and the option ("C. adult"). An answer that
+matches no option, or more than one, is returned as decoded: an honest answer rather than a guessed letter.
 """
 
 from __future__ import annotations
@@ -39,6 +41,35 @@ class Choices:
     stem: str
     options: tuple[tuple[str, str], ...]
     letter_only: bool
+
+    @property
+    def combined(self) -> bool:
+        """Whether an option names values of two or more attributes ("a smiling older woman")."""
+        return any(len(_values(text)) > 1 for _, text in self.options)
+
+    @property
+    def asked(self) -> str:
+        """What the model is asked: the stem; a request for the photo's description when the options combine
+        attributes, or when the stem asks about no attribute while the options name some ("Which of these best
+        describes her?\nA. Male\nB. Female")."""
+        from unif2ace.data.questions import is_yes_no
+        from unif2ace.evaluation.attributes import question_attribute
+
+        named = sum(bool(_values(text)) for _, text in self.options) > 1
+        if self.combined or named and not question_attribute(self.stem) and not is_yes_no(self.stem):
+            return DESCRIBE
+        return self.stem
+
+
+# asked in place of a stem the options answer only through the description (data.questions.asks_description)
+DESCRIBE = "Describe the person in the photo."
+
+
+def _values(text: str) -> dict:
+    """The attribute values an option names ("a smiling older woman" → gender, age group, smile)."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+    return {a: v for a in ATTRIBUTES if (v := parse_attribute(text, a, loose=True)) is not None}
 
 
 def multiple_choice(question: str) -> Choices | None:
@@ -102,6 +133,8 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
         return matches[0] if len(matches) == 1 else None
 
     texts = [t for _, t in choices.options]
+    if choices.combined:
+        return _described_option(choices, answer)
     if all(normalize_answer(t) in ("yes", "no") for t in texts):
         said = polarity(answer)
         return only([o for o in choices.options if normalize_answer(o[1]) == said]) if said else None
@@ -125,6 +158,25 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
     inside = [o for o in choices.options if plain[o[0]] and f" {plain[o[0]]} " in words]
     inside = [o for o in inside if not any(p is not o and plain[o[0]] in plain[p[0]] for p in inside)]
     return only(inside)
+
+
+def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
+    """The option that the description ``answer`` bears out best: most of its values stated less those
+    contradicted ("a smiling older woman" of "… a 64-year-old White senior woman … She is smiling …"), as a
+    benchmark's question has one best option even when none fits in every word; glasses and facial hair count as
+    absent when not described (the description names them only when it sees them). None when two options tie or
+    the best states nothing the description bears out (the description is then the honest reply)."""
+    from unif2ace.evaluation.attributes import parse_caption
+
+    described = {"glasses": False, "facial_hair": False, **parse_caption(answer)}
+    scored = []
+    for option in choices.options:
+        values = {a: v for a, v in _values(option[1]).items() if a in described}
+        agree = sum(described[a] == v for a, v in values.items())
+        scored.append((agree - (len(values) - agree), agree, option))
+    best = max(score for score, _, _ in scored)
+    top = [(agree, option) for score, agree, option in scored if score == best]
+    return top[0][1] if len(top) == 1 and top[0][0] else None
 
 
 def option_reply(choices: Choices, answer: str) -> str:

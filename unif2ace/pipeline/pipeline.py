@@ -588,7 +588,7 @@ class UniF2ace:
             choices = [multiple_choice(turns[-1][0]) if turns and isinstance(turns[-1][0], str) else None
                        for turns in conversations]
             if any(choices):
-                asked = [[*turns[:-1], (c.stem, None)] if c else turns for c, turns in zip(choices, conversations)]
+                asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, conversations)]
                 answers = self.converse(images, asked, align, max_new_tokens, do_sample, temperature, top_k, top_p,
                                         seed, generator, constrain_yes_no, consistent_yes_no, grounded_answers)
                 return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
@@ -906,8 +906,10 @@ class UniF2ace:
             neither_option,
             off_question_yes_no,
             off_topic_answer,
+            one_description,
             open_answered_yes_no,
             pronoun_genders,
+            reads_as_description,
             remark_attribute,
             remark_reply,
             scale_answer,
@@ -942,7 +944,8 @@ class UniF2ace:
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
-        other = [i for i, a in enumerate(answers) if not asked[i] and (pronoun_genders(a) or viewed[i] or elsewhere[i])]
+        other = [i for i, a in enumerate(answers)
+                 if not asked[i] and (pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -952,6 +955,9 @@ class UniF2ace:
                                   or feeling_about_answer(questions[i], captions[i])
                                   or remark_reply(questions[i], captions[i], previous[i])) is not None:
                     view[i] = said
+                elif not polar[i] and conversations[i] != [(CAPTION_QUESTION, None)] \
+                        and (described := one_description(out[i], captions[i])) is not None:
+                    out[i] = described  # another description than the photo's one (not one cut short): one age
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
             second = {}
             for attr, wording in SECOND_WORDING.items():
