@@ -744,3 +744,16 @@ def test_a_few_adjectives_are_a_description_of_a_few_words(question):
     from unif2ace.data.questions import asks_description, description_length
 
     assert asks_description(question) and description_length(question) == ("words", 3)
+
+
+@pytest.mark.parametrize("question, length", [
+    ("How would you describe him?", None),  # got "I can't tell from this photo."
+    ("In three words, how would you describe him?", ("words", 3)),  # got "I can't tell from this photo."
+    ("How would you describe her in two adjectives?", ("words", 2)), ("Using two words, describe her.", ("words", 2)),
+    ("Tell me one thing about his face.", ("sentences", 1)),  # got the whole description
+    ("Name one fact about this person.", ("sentences", 1))])
+def test_how_would_you_describe_and_one_thing_are_description_requests(question, length):
+    from unif2ace.data.questions import asks_description, description_length
+
+    assert asks_description(question) and description_length(question) == length
+    assert not asks_description("How would you describe his mood?")  # one attribute: asked as it is

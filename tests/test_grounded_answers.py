@@ -2581,7 +2581,8 @@ def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer,
     ("Is there a cat in the image?", "No. It is a photo of a man.", None),  # says what the photo shows
     ("Is this a woman?", "No, it is not smiling.", None), ("Is she smiling?", "No, it is not smiling.", None),
     ("Is this a photo?", "Yes.", None), ("Is there a person in the image?", "Yes. It is a photo of a man.", None),
-    ("Is this a painting?", "No, she is smiling.", None)])
+    ("Is this a painting?", "No, she is smiling.", None),
+    ("Is she a cat?", "No. She is a senior, not a senior.", "No, it is a photo of a person.")])  # got the first
 def test_a_question_about_another_subject_is_answered_as_the_data_answers_it(question, answer, want):
     from unif2ace.generation.constraints import off_topic_answer
 
@@ -2678,3 +2679,13 @@ def test_another_description_than_the_photos_is_the_photos_one():
     assert reads_as_description(other) and one_description(other, own) == own
     assert one_description(own, own) is None
     assert one_description("She looks happy.", own) is None and one_description("I can't tell from this photo.", own) is None
+
+
+@pytest.mark.parametrize("question", ["Is there a tie in the photo?", "Is he wearing a suit?", "Is he in uniform?",
+                                      "Does she have a bow in her hair?", "Is she wearing a hoodie?"])
+def test_clothes_no_label_states_get_cant_tell(question):
+    """"Is there a tie in the photo?" got "No. It is a photo of a person." whatever the photo showed."""
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question(question)
+    assert not unseen_question("Is this a dog in a shirt?")  # a dog: off-topic, answered No

@@ -639,9 +639,14 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
 _COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in
 _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"  # "Could you please …"
+_WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
 _DESCRIPTION_REQUEST = re.compile(
     _POLITE +
-    r"(?:describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    # a length first ("In three words, how would you describe him?", "Using two words, describe her.")
+    rf"(?:(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS},?\s+)?"
+    # "How would you describe him?" (got "I can't tell from this photo.")
+    r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) describe|"
+    r"describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
     # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
@@ -668,14 +673,13 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
-    rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}) words?))*"
+    rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}|a few) {_WORDS}))*"
     r"\s*[.?!]*$")
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
 # description asked for in a number of words
-_WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
 _WORDS_REQUEST = re.compile(
     # "Tell me three things about this person." (got "I can't tell from this photo.")
-    rf"{_POLITE}(?:tell me|give me|list|name|say)\s+(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?(?:things|facts)\s+"
+    rf"{_POLITE}(?:tell me|give me|list|name|say)\s+(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?(?:things?|facts?)\s+"
     rf"(?:about|on)\s+(?:{_WHOLE})\s*[.?!]*$|"
     # "Give me three adjectives for this face.", "What three words describe her?" (the first got a description
     # naming another age than the photo's one description, the second the whole description)
@@ -685,7 +689,7 @@ _WORDS_REQUEST = re.compile(
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
     rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
-_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things|facts)\b")
+_LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
 
 # An instruction to describe the picture as vision-language data and benchmarks word it ("Provide a detailed

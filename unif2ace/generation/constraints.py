@@ -325,7 +325,9 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
-    if said == "no" and re.search(_PERSON_WORDS, rest):
+    # a "no" that says what the photo shows stands; one that contradicts itself does not ("Is she a cat?" got "No. She
+    # is a senior, not a senior.")
+    if said == "no" and re.search(_PERSON_WORDS, rest) and not re.search(r"\bnot\b", rest):
         named = parse_attribute(rest, "gender")
         young = re.search(r"\b(?:boy|girl|child|kid|baby|toddler|teen|teenager)\b", rest) is not None
         if noun == "a person" or named is None or (named, young) == (described["gender"], noun in ("a boy", "a girl")):
@@ -1894,6 +1896,11 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 _PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot)"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
+                         # clothes ("Is there a tie in the photo?" got "No. It is a photo of a person." whatever it
+                         # showed)
+                         r"ties|neckties?|bow ties?|(?:a|any) tie|shirts?|t-shirts?|blouses?|jackets?|coats?|suits?|"
+                         r"sweaters?|hoodies?|collars?|uniforms?|clothes|clothing|outfits?|dress(?:ed|es)?|"
+                         r"headphones|headbands?|hair ?(?:bands?|clips?|bows?)|ribbons?|bows?|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
                          # "Is that typical for that age?" (got "No. It is a photo of a man.")
