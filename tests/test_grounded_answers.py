@@ -2582,7 +2582,9 @@ def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer,
     ("Is this a woman?", "No, it is not smiling.", None), ("Is she smiling?", "No, it is not smiling.", None),
     ("Is this a photo?", "Yes.", None), ("Is there a person in the image?", "Yes. It is a photo of a man.", None),
     ("Is this a painting?", "No, she is smiling.", None),
-    ("Is she a cat?", "No. She is a senior, not a senior.", "No, it is a photo of a person.")])  # got the first
+    ("Is she a cat?", "No. She is a senior, not a senior.", "No, it is a photo of a person."),  # got the first
+    ("Is the person shown a horse?", "No. Her face photo of her eyes are open.", "No, it is a photo of a person."),
+    ("Is she a cat?", "No, she is a woman.", None)])
 def test_a_question_about_another_subject_is_answered_as_the_data_answers_it(question, answer, want):
     from unif2ace.generation.constraints import off_topic_answer
 

@@ -325,9 +325,11 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
-    # a "no" that says what the photo shows stands; one that contradicts itself does not ("Is she a cat?" got "No. She
-    # is a senior, not a senior.")
-    if said == "no" and re.search(_PERSON_WORDS, rest) and not re.search(r"\bnot\b", rest):
+    # a "no" that says what the photo shows ("It is a photo of …", "She is a …") stands; one that contradicts itself
+    # or says something else does not ("Is she a cat?" got "No. She is a senior, not a senior.", "Is the person shown
+    # a horse?" "No. Her face photo of her eyes are open.")
+    says_who = len(words) > 1 and re.match(r"(?:it|this|that|he|she)(?:'s|\s+is)\s", words[1], re.I)
+    if said == "no" and says_who and re.search(_PERSON_WORDS, rest) and not re.search(r"\bnot\b", rest):
         named = parse_attribute(rest, "gender")
         young = re.search(r"\b(?:boy|girl|child|kid|baby|toddler|teen|teenager)\b", rest) is not None
         if noun == "a person" or named is None or (named, young) == (described["gender"], noun in ("a boy", "a girl")):
