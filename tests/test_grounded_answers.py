@@ -2691,3 +2691,5 @@ def test_clothes_no_label_states_get_cant_tell(question):
 
     assert unseen_question(question)
     assert not unseen_question("Is this a dog in a shirt?")  # a dog: off-topic, answered No
+    # clothes that only say who is meant leave the question as asked
+    assert not unseen_question("Is the man in the suit smiling?") and not unseen_question("Which age group suits her?")

@@ -1896,13 +1896,15 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 # "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
 # this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
 _PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot)"
+_CLOTHES = (r"(?:ties?|neckties?|bow ties?|shirts?|t-shirts?|blouses?|jackets?|coats?|suits?|sweaters?|hoodies?|"
+            r"collars?|uniforms?|clothes|clothing|outfits?|dress|dresses|headphones|headbands?|hair ?(?:bands?|clips?|"
+            r"bows?)|ribbons?|bows?)\b")
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
-                         # clothes ("Is there a tie in the photo?" got "No. It is a photo of a person." whatever it
-                         # showed)
-                         r"ties|neckties?|bow ties?|(?:a|any) tie|shirts?|t-shirts?|blouses?|jackets?|coats?|suits?|"
-                         r"sweaters?|hoodies?|collars?|uniforms?|clothes|clothing|outfits?|dress(?:ed|es)?|"
-                         r"headphones|headbands?|hair ?(?:bands?|clips?|bows?)|ribbons?|bows?|"
+                         # clothes asked about ("Is there a tie in the photo?" got "No. It is a photo of a person."
+                         # whatever it showed; "Is the man in the suit smiling?" asks about the smile)
+                         rf"(?:wear|wears|wearing|there|see|have|has|got|any)\s+(?:(?:an?|any|the|some|his|her|their)\s+)?"
+                         rf"(?:[\w-]+\s+)?{_CLOTHES}|dressed|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
                          r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
                          # "Is that typical for that age?" (got "No. It is a photo of a man.")
