@@ -579,7 +579,9 @@ class UniF2ace:
         Male\nB. Female\nAnswer with the option's letter from the given choices directly.":
         :func:`unif2ace.generation.options.multiple_choice`), is asked without its options and the answer is
         matched to one (``options.option_reply``): "A", or "A. Male" when no letter is asked for; an answer that
-        names no option, or several, is returned as decoded."""
+        names no option, or several, is returned as decoded. Options that combine attributes ("A. a smiling child
+        B. a neutral senior"), or a stem that asks about no attribute, are matched against the photo's description
+        (``options.Choices.asked``)."""
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
         if grounded_answers:
@@ -865,7 +867,9 @@ class UniF2ace:
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
         tell"). A question whether the photo shows an animal, a vehicle, a building, scenery or food ("Is there a
         cat in the image?") whose answer names no person, or another than the description, gets "No, it is a photo
-        of a man." with the description's person (``constraints.off_topic_answer``).
+        of a man." with the description's person (``constraints.off_topic_answer``; also "Is the kid a cat?"), and an
+        open answer that is another description of the photo than its one description is that description
+        (``constraints.one_description``).
         Yes/no questions about glasses or facial hair are answered
         from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
