@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # an option's marker: "A." "A)" "(A)" "A:" "[A]" at a line's start, or inline after a space, a colon or a "?"
 _MARKER = re.compile(r"(?:^|(?<=[\s:?]))(?:\(([A-H])\)|\[([A-H])\]|([A-H])[.):])[ \t]*(?=\S)", re.M)
@@ -42,10 +43,18 @@ class Choices:
     options: tuple[tuple[str, str], ...]
     letter_only: bool
 
+    @cached_property
+    def values(self) -> tuple[dict, ...]:
+        """The attribute values each option names, read once ("a smiling older woman" → gender, age group, smile)."""
+        from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+        return tuple({a: v for a in ATTRIBUTES if (v := parse_attribute(text, a, loose=True)) is not None}
+                     for _, text in self.options)
+
     @property
     def combined(self) -> bool:
         """Whether an option names values of two or more attributes ("a smiling older woman")."""
-        return any(len(_values(text)) > 1 for _, text in self.options)
+        return any(len(v) > 1 for v in self.values)
 
     @property
     def asked(self) -> str:
@@ -55,7 +64,7 @@ class Choices:
         from unif2ace.data.questions import is_yes_no
         from unif2ace.evaluation.attributes import question_attribute
 
-        named = sum(bool(_values(text)) for _, text in self.options) > 1
+        named = sum(bool(v) for v in self.values) > 1
         if self.combined or named and not question_attribute(self.stem) and not is_yes_no(self.stem):
             return DESCRIBE
         return self.stem
@@ -63,13 +72,6 @@ class Choices:
 
 # asked in place of a stem the options answer only through the description (data.questions.asks_description)
 DESCRIBE = "Describe the person in the photo."
-
-
-def _values(text: str) -> dict:
-    """The attribute values an option names ("a smiling older woman" → gender, age group, smile)."""
-    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
-
-    return {a: v for a in ATTRIBUTES if (v := parse_attribute(text, a, loose=True)) is not None}
 
 
 def multiple_choice(question: str) -> Choices | None:
@@ -143,7 +145,7 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
         return only([o for o in choices.options if _in_range(o[1], years)])
     asked = question_attribute(choices.stem)
     for attribute in ([asked] if asked else []) + [a for a in ATTRIBUTES if a != asked]:
-        values = [parse_attribute(t, attribute, loose=True) for t in texts]
+        values = [v.get(attribute) for v in choices.values]  # asked is one of ATTRIBUTES
         if sum(v is not None for v in values) < 2:
             continue  # the options do not name values of this attribute
         said = parse_attribute(answer, attribute, loose=True)
@@ -170,8 +172,8 @@ def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
 
     described = {"glasses": False, "facial_hair": False, **parse_caption(answer)}
     scored = []
-    for option in choices.options:
-        values = {a: v for a, v in _values(option[1]).items() if a in described}
+    for option, named in zip(choices.options, choices.values):
+        values = {a: v for a, v in named.items() if a in described}
         agree = sum(described[a] == v for a, v in values.items())
         scored.append((agree - (len(values) - agree), agree, option))
     best = max(score for score, _, _ in scored)
