@@ -429,6 +429,31 @@ def without_answer_form(question: str) -> str:
     return question
 
 
+# what a person wears or carries, named to say whom a question is about ("Is the man in the hat smiling?", "Does
+# the lady in the scarf look happy?", "Is the girl with the bow in her hair a child?"): no label states it, and the
+# question asks about the rest, so it is read without it ("Is the man smiling?"; each got "I can't tell from this
+# photo."). Not when it is all that follows the person ("Is the man in a hat?", "Is the man wearing a hat?" ask
+# about the hat), nor glasses or a beard, which the description may state
+_WORN_ITEM = (r"(?:hats?|caps?|beanies?|scarf|scarves|headscarf|hijab|turban|bandanas?|headbands?|hair ?bands?|"
+              r"hair ?clips?|bows?|ribbons?|earrings?|necklaces?|jewell?e?ry|pendants?|ties?|neckties?|bow ties?|"
+              r"shirts?|t-shirts?|tee|blouses?|jackets?|coats?|suits?|sweaters?|jumpers?|hoodies?|cardigans?|vests?|"
+              r"dress|dresses|uniforms?|tops?|collars?|headphones|earphones|outfits?)")
+_WORN_NAMING = re.compile(
+    r"\b((?:the|this|that)\s+(?:[\w-]+\s+)?(?:person|man|woman|boy|girl|child|kid|baby|toddler|lady|gentleman|guy|"
+    r"gal|dude|teen|teenager|senior|individual|subject|fellow|chap|person here|one))\s+(?:in|with|wearing|who is "
+    r"wearing|who's wearing|that is wearing)\s+(?:(?:a|an|the|some|his|her|their)\s+)?(?:[\w-]+\s+){0,2}?"
+    rf"{_WORN_ITEM}(?:\s+(?:in|on|around)\s+(?:his|her|their|the)\s+(?:hair|head|ears?|neck))?\b"
+    r"(?=,?\s+\w|(?P<last>\s*[?.!]*\s*$))", re.I)
+# a question that asks before it names the person: the worn thing may end it ("How old is the man in the red cap?")
+_ASKED_FIRST = re.compile(r"^\W*(?:how|what|what's|which|guess|estimate)\b", re.I)
+
+
+def _without_worn(question: str) -> str:
+    """``question`` without what the person wears where it only says whom it is about (:data:`_WORN_NAMING`)."""
+    asked_first = _ASKED_FIRST.match(question) is not None
+    return _WORN_NAMING.sub(lambda m: m[1] if m["last"] is None or asked_first else m[0], question)
+
+
 def _either(m: re.Match) -> str:
     return "the person's" if re.search(r"\bhis\b", m[0], re.I) else "the person"
 
@@ -444,7 +469,8 @@ def as_meant(question: str) -> str:
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
     got "No. She is smiling."), chat spellings of short words read as words ("r u sure?" → "are you
     sure?"), a pronoun left open read as one person ("Is he or she smiling?" → "Is the person smiling?";
-    alone, "He or she?" asks which: "Is this a man or a woman?"),
+    alone, "He or she?" asks which: "Is this a man or a woman?"), what the person wears named to say whom it is
+    about left out ("Is the man in the hat smiling?" → "Is the man smiling?": :data:`_WORN_NAMING`),
     and a "yes or no" that asks for the answer's form left out ("Is this a teenager, yes or no?" got
     "Closed."), as is a last sentence setting only the answer's form (:func:`answer_form`; its length is read from
     the question as typed) or asking for a yes or a no ("The person is smiling. Please answer yes or no." → "The
@@ -455,6 +481,7 @@ def as_meant(question: str) -> str:
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
         plain = "Is this a man or a woman?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
+    plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
     if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
@@ -815,6 +842,8 @@ def asks_feeling_about(question: str) -> bool:
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
+                      # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
+                      r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
@@ -878,7 +907,15 @@ def _expression_choice() -> re.Pattern:
 
 
 _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
-_SHARPNESS_ASK = re.compile(r"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b")
+_PHOTO_WORD = r"(?:photo|photograph|picture|image|pic|shot|snapshot|portrait)"
+# "How clear is this picture?" (got "He is 56 years old, so he is a senior."): how clear the photo is, said of the
+# photo, not whether something is clear from it ("Is it clear from the photo whether she smiles?") nor of anything
+# else ("a brief, clear account of the picture")
+_CLEAR = r"(?:clear|clearer|unclear|crisp|fuzzy|hazy)"
+_SHARPNESS_ASK = re.compile(rf"\b(?:sharp|sharpness|blurry|blurred|blur|focus|focused)\b|\b{_CLEAR}\s+{_PHOTO_WORD}\b|"
+                            rf"\b{_PHOTO_WORD}\s+(?:is\s+|looks\s+|seems\s+)?(?:very\s+|quite\s+)?{_CLEAR}\b"
+                            r"(?!\s+(?:from|whether|if|that)\b)|"
+                            rf"\bhow\s+{_CLEAR}\s+(?:is\s+|are\s+)?(?:the\s+|this\s+|that\s+|your\s+)?{_PHOTO_WORD}\b")
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
 _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|up or down|"
@@ -895,6 +932,7 @@ _COLOR_ASK = re.compile(rf"\bcolou?r(?:ed|ful)?\b.*\bor\b.*\b{_GREY}(?!\w)|\b{_G
                         r"^\W*(?:and\s+|what about\s+)?(?:the\s+)?(?:photo'?s?\s+)?colou?r\s*\?")
 ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth",
                     "head_pose", "color")
+
 
 
 # "… or not?", "… or what?" after a value ("Is this a man or what?" got "Slightly open, with the lips parted.")

@@ -217,8 +217,11 @@ def _color(t: str, loose: bool) -> str | None:
 
 
 def _sharpness(t: str, loose: bool) -> str | None:
-    return _first({"blurry": r"\b(?:blurry|blurred|out[- ]of[- ]focus|soft[- ]focus|unsharp|fuzzy)\b",
-                   "sharp": r"\b(?:sharp|well[- ]focused|in focus|crisp|in sharp focus)\b"}, t)
+    # "clear" of the photo ("Is the image clear?"), not "clearly smiling" nor "clear from the photo"
+    photo = r"(?:photo|photograph|picture|image|pic|shot|portrait)"
+    clear = rf"\bclear {photo}\b|\b{photo} (?:is |looks |seems )?(?:very |quite |pretty |really |fairly )?clear\b(?! (?:from|whether|if|that)\b)"
+    return _first({"blurry": r"\b(?:blurry|blurred|out[- ]of[- ]focus|soft[- ]focus|unsharp|fuzzy|unclear)\b|\bnot clear\b",
+                   "sharp": rf"\b(?:sharp|well[- ]focused|in focus|crisp|in sharp focus)\b|{clear}"}, t)
 
 
 def _lighting(t: str, loose: bool) -> str | None:

@@ -164,9 +164,15 @@ _LIGHTING_ASKED = [
                        r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b|"
                        # "Is it a dark photo?" (got "No. It is a photo of a person.")
                        r"\bdark\s+(?:photo|picture|image|pic|shot|portrait)\b|"
-                       r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?dark\b", re.I)),
+                       r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?dark\b|"
+                       # "Is it dark in this photo?" (got "Yes, it is a photo of a woman."), "Is her face in shadow?"
+                       r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
+                       r"\bshadowy\b", re.I)),
     ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b", re.I)),
+                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b|"
+                          # "Is the photo too bright?" (got "I can't tell from this photo.")
+                          r"\btoo bright\b|\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?"
+                          r"(?:very\s+)?bright\b", re.I)),
     ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|balanced)\b", re.I)),
     ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
@@ -597,8 +603,13 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         return chosen  # "Is this person closer to 20 or 40?"
     # a fragment is garbled too ("Approx. age pls" → "shows a senior woman.")
     garbled = garbled or answer[:1].islower()
+    # and one whose brackets do not close ("Who looks older, this person or a 40-year-old?" → "Senior (56 or older
+    # years old: a senior.")
+    garbled = garbled or answer.count("(") != answer.count(")")
     if attr == "age_group" and years is not None and value == said and _JUST_A_NUMBER.search(question):
         return f"{round(years)}." if years >= 1 else "Less than a year."  # "How old? Just a number." → "21."
+    if attr == "age_group" and years is not None and value == said and (step := _rounding(question)):
+        return _age_rounded(years, step, attrs)  # "Guess his age to the nearest decade." got "9 years old: a child."
     if attr == "age_group" and years is not None and value == said and _DECADE_ASKED.search(question):
         return _age_decade(years, attrs)  # "What decade of life is he in?" got "58 years old: a senior."
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
@@ -684,6 +695,34 @@ def _age_in(years: float, unit: str, attrs: dict) -> str:
     if n < 3:
         return f"{p.cap()} {p.looks()} about {n * per_year} {unit}s old ({n} year{'' if n == 1 else 's'})."
     return f"{p.cap()} {p.looks()} about {n} years old (about {n * per_year:,} {unit}s)."
+
+
+# an age asked rounded ("to the nearest decade", "rounded to 10", "to the nearest five years")
+_ROUNDED = re.compile(r"\b(?:(?:to|within)\s+the\s+nearest|round(?:ed)?(?:\s+off)?(?:\s+to)?(?:\s+the\s+nearest)?)\s+"
+                      r"(?:(?:a|one)\s+)?(decade|ten|10|five|5)\b(?:\s*(?:years?|yrs))?", re.I)
+
+
+def _rounding(question: str) -> int | None:
+    """The years an age question asks its answer rounded to (10 or 5), or None."""
+    m = _ROUNDED.search(question)
+    return None if m is None else 5 if m[1].lower() in ("five", "5") else 10
+
+
+def _age_rounded(years: float, step: int, attrs: dict) -> str:
+    """An age of ``years`` (the description's) rounded to ``step`` years, with the age it comes from: "He looks about
+    60 (58 years old, to the nearest decade).", "under 10" for a young child."""
+    from unif2ace.data.questions import Person
+
+    p = Person.of(attrs)
+    n = round(years)
+    unit = "decade" if step == 10 else f"{step} years"
+    if years < 1:
+        return f"{p.cap()} {p.looks()} less than a year old, so under {step}."
+    rounded = int(step * ((years + step / 2) // step))  # half up: 25 → 30
+    if rounded == n:
+        return f"{p.cap()} {p.looks()} about {n} years old."
+    said = f"under {step}" if rounded == 0 else f"about {rounded}"
+    return f"{p.cap()} {p.looks()} {said} ({n} year{'' if n == 1 else 's'} old, to the nearest {unit})."
 
 
 _DECADE_ASKED = re.compile(r"\b(?:what|which)\s+decade\b|\bdecade of (?:(?:his|her|their)\s+)?life\b", re.I)
@@ -1115,6 +1154,9 @@ _AGE_BOUNDS = [
     (re.compile(r"\b(?:legal\s+)?drinking[- ]age\b", re.I), lambda n: (21, 200)),
     (re.compile(r"\b(?:legal\s+)?driving[- ]age\b", re.I), lambda n: (16, 200)),
     (re.compile(r"\bworking[- ]age\b", re.I), lambda n: (18, 64)),
+    # "Is this person of school age?" (got "No. It is a photo of a person." of a man of 60)
+    (re.compile(r"\bschool[- ]age[d]?\b", re.I), lambda n: (5, 17)),
+    (re.compile(r"\b(?:retirement|pension|pensionable)[- ]age\b", re.I), lambda n: (65, 200)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 _MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
@@ -1731,6 +1773,28 @@ _LIGHT_BEFORE = re.compile(r"\b(?:bright,\s+high-key|high-key|bright|brightly|di
 _LIGHT_AFTER = re.compile(r"\b((?:light|lighting)\s+(?:is|was|looks|seems)\s+(?:\w+\s+)?)"
                           r"(?:even|dim|bright|dark|low|soft|uniform|balanced)\b", re.I)
 _LIGHT_WORDS = {"dim": ("dim", "dimly"), "bright": ("bright, high-key", "brightly"), "even": ("even", "evenly")}
+
+
+# The wording whose answer stands in for the description's sharpness when it states none (two thirds of val
+# descriptions): a training template.
+SHARPNESS_WORDING = "Is the photo sharp or blurry?"
+
+
+def with_photo_facts(caption: str, luminance: float | None, sharpness: str | None = None) -> str:
+    """``caption`` with a sentence for the photo's lighting and one for its sharpness where it states none: the
+    lighting that the photo's mean luma (``luminance``, 0–255) gives where :data:`LIGHTING_SURE` is sure ("It is
+    taken in even lighting."), the sharpness that ``sharpness`` (the model's answer to :data:`SHARPNESS_WORDING`)
+    names ("The photo is sharp."). Anything else as written."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    added = []
+    if parse_attribute(caption, "lighting") is None and luminance is not None and \
+            (light := next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)) is not None:
+        added.append(f"It is taken in {light} lighting.")
+    if parse_attribute(caption, "sharpness") is None and sharpness and \
+            (sharp := parse_attribute(sharpness, "sharpness", loose=True)) is not None:
+        added.append(f"The photo is {sharp}.")
+    return " ".join([caption.rstrip(), *added]) if added else caption
 
 
 def true_light(text: str, luminance: float | None) -> str:

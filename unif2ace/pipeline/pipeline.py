@@ -845,6 +845,24 @@ class UniF2ace:
                 kept[i] = with_expression(kept[i], felt[i])
         return kept
 
+    def _photo_facts(self, rows: list[int], captions: dict[int, str], crops, codes: torch.Tensor, features
+                     ) -> dict[int, str]:
+        """{row: its description (``captions``) with the photo's lighting and sharpness where it states none}, for
+        checking answers about them: each question about them had read its own decoded answer ("Is the image in
+        focus?" → "No, the photo is blurry.", "Is the photo blurry at all?" → "No, the photo is sharp." of one
+        photo). The lighting is read from the photo's pixels where the labeller's rule is sure
+        (``constraints.LIGHTING_SURE``), the sharpness from the model's answer to
+        :data:`constraints.SHARPNESS_WORDING`, a training template, decoded once per photo
+        (``constraints.with_photo_facts``)."""
+        from unif2ace.evaluation.attributes import parse_attribute
+        from unif2ace.generation.constraints import SHARPNESS_WORDING, with_photo_facts
+
+        if not rows:
+            return {}
+        blank = [i for i in rows if parse_attribute(captions[i], "sharpness") is None]
+        sharpness = self._own_answers(SHARPNESS_WORDING, 24, blank, crops, codes, features) if blank else {}
+        return {i: with_photo_facts(captions[i], crops[i].info.get("luminance"), sharpness.get(i)) for i in rows}
+
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
         (and, for :data:`constraints.SECOND_WORDING`'s attributes, the answer to a second wording); then a
@@ -963,6 +981,9 @@ class UniF2ace:
                         and (described := one_description(out[i], captions[i])) is not None:
                     out[i] = described  # another description than the photo's one (not one cut short): one age
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
+            # the photo's lighting and sharpness, where a question asks them and the description states none
+            captions.update(self._photo_facts([i for i in rows if asked[i] & {"lighting", "sharpness"}], captions,
+                                              crops, codes, features))
             second = {}
             for attr, wording in SECOND_WORDING.items():
                 if rs := [i for i in rows if attr in asked[i]]:
