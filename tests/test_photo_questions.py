@@ -1,0 +1,174 @@
+"""Questions users word their own way about the person's clothes, the photo's clarity and light, and a rounded age
+(found by asking a val photo questions nobody had tried; docs/inference.md, "Clothes, clarity, light and rounded
+ages")."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from unif2ace.data.questions import as_meant, asked_attributes, is_yes_no
+from unif2ace.evaluation.attributes import parse_attribute
+from unif2ace.generation.constraints import (
+    SHARPNESS_WORDING,
+    asked_age_range,
+    grounded_answer,
+    grounded_yes_no,
+    unseen_question,
+    with_photo_facts,
+    yes_no_grounded,
+)
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    return UniF2ace.from_pretrained(write_random_model(tmp_path_factory.mktemp("model") / "tiny"))
+
+
+def _image(seed: int, luminance: float | None = None) -> Image.Image:
+    im = Image.fromarray(np.random.default_rng(seed).integers(0, 255, (64, 64, 3), dtype=np.uint8))
+    if luminance is not None:
+        im.info["luminance"] = luminance  # the photo's own mean luma, as prepare() keeps it
+    return im
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Is the man in the hat smiling?", "Is the man smiling?"),
+    ("Is the woman wearing earrings happy?", "Is the woman happy?"),
+    ("Is the girl with the bow in her hair a child?", "Is the girl a child?"),
+    ("Does the lady in the scarf look happy?", "Does the lady look happy?"),
+    ("Is the guy with the red cap smiling?", "Is the guy smiling?"),
+    ("Is the woman in the white shirt happy?", "Is the woman happy?"),
+    ("How old is the man in the red cap?", "How old is the man?"),  # asked first: the worn thing may end it
+    # what is worn, asked about, stays
+    ("Is the man in a hat?", "Is the man in a hat?"), ("Is the man wearing a hat?", "Is the man wearing a hat?"),
+    ("Is the woman in this picture wearing a necklace?", "Is the woman in this picture wearing a necklace?"),
+    # glasses may be described: a premise to check, not left out
+    ("Is the woman with glasses smiling?", "Is the woman with glasses smiling?"),
+    ("Is the man in the photo smiling?", "Is the man in the photo smiling?"),
+])
+def test_what_is_worn_to_say_who_is_meant_is_read_without_it(question, meant):
+    assert as_meant(question) == meant
+
+
+@pytest.mark.parametrize("question", ["Is the man in the hat smiling?", "Does the lady in the scarf look happy?",
+                                      "Is the woman wearing earrings happy?", "How old is the man in the red cap?"])
+def test_a_question_naming_the_person_by_what_they_wear_is_answered(question):
+    """Each got "I can't tell from this photo.": the hat or earrings made the whole question unseen."""
+    assert unseen_question(question) and not unseen_question(as_meant(question))
+    meant = as_meant(question)
+    assert (yes_no_grounded(meant) if is_yes_no(meant) else asked_attributes(meant))
+    assert unseen_question(as_meant("Is the man wearing a hat?"))  # the hat asked about: nothing says
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How clear is this picture?", ["sharpness"]), ("Rate how clear this photo is.", ["sharpness"]),
+    ("Is the photo clear or blurry?", ["sharpness"]),
+    ("Relay a brief, clear account of the picture shown.", []),  # a description, clear of the account
+    ("Is it clear from the photo whether she is smiling?", []),
+])
+def test_how_clear_the_photo_is_asks_its_sharpness(question, expected):
+    assert [a for a in asked_attributes(question) if a == "sharpness"] == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Is the image clear?", "sharp"), ("Is this a clear photo?", "sharp"), ("Is the photo unclear?", "blurry"),
+    ("Is the picture not clear?", "blurry"), ("She is clearly smiling.", None),
+    ("Is it clear from the photo whether she is smiling?", None),
+])
+def test_clear_of_the_photo_is_read_as_sharpness(text, value):
+    assert parse_attribute(text, "sharpness") == value
+
+
+@pytest.mark.parametrize("question, value", [
+    ("Is it dark in this photo?", "dim"), ("Is the face in shadow?", "dim"), ("Is the photo too bright?", "bright"),
+    ("Is the image bright?", "bright"), ("Is it a well-lit photo?", "good"),
+])
+def test_yes_no_questions_about_the_light_ask_the_lighting(question, value):
+    from unif2ace.generation.constraints import _asked_values
+
+    assert yes_no_grounded(question) == {"lighting"} and _asked_values(question)["lighting"] == value
+    assert "lighting" not in yes_no_grounded("Is she a bright kid?")
+
+
+def test_photo_facts_fill_what_the_description_leaves_out():
+    caption = "The image shows a close-up portrait of a White young woman, aged 25. It is a color picture."
+    got = with_photo_facts(caption, 130.0, "Sharp.")
+    assert parse_attribute(got, "lighting") == "even" and parse_attribute(got, "sharpness") == "sharp"
+    assert parse_attribute(with_photo_facts(caption, 40.0), "lighting") == "dim"
+    assert parse_attribute(with_photo_facts(caption, 220.0, "Blurry."), "sharpness") == "blurry"
+    # near the labeller's thresholds the pixels are not sure; a stated value stands; an answer naming none adds nothing
+    assert with_photo_facts(caption, 90.0, "I can't tell.") == caption
+    stated = "A woman, taken in dim lighting. This is a sharp picture."
+    assert with_photo_facts(stated, 130.0, "Blurry.") == stated
+
+
+def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, monkeypatch):
+    """"Is the image in focus?" got "No, the photo is blurry." and "Is the photo blurry at all?" "No, the photo is
+    sharp." of one photo whose description states no sharpness; "Is it a well-lit photo?" "I can't tell" of one
+    whose description states no lighting, though its pixels do."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The image shows a close-up portrait of a White young woman, aged 25. She is smiling. It is a color picture."
+    asked = []
+
+    def own(question, n, rows, *a):
+        asked.append(question)
+        return {i: described if question == CAPTION_QUESTION else "Sharp." for i in rows}
+
+    monkeypatch.setattr(pipe, "_own_answers", own)
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, the photo is blurry. ")
+    photo = _image(3, luminance=130.0)
+    got = pipe.ask([photo] * 3, ["Is the image in focus?", "Is the photo blurry at all?", "How clear is this picture?"],
+                   align=False, max_new_tokens=6)
+    assert [parse_attribute(a, "sharpness") for a in got] == ["sharp"] * 3
+    assert got[0].startswith("Yes") and got[1].startswith("No")
+    assert SHARPNESS_WORDING in asked
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, she is not smiling. ")
+    for luminance, light in ((130.0, "even"), (40.0, "dim")):
+        got = pipe.ask([_image(3, luminance)] * 2, ["Tell me about the lighting.", "Is it dark in this photo?"],
+                       align=False, max_new_tokens=6)
+        assert [parse_attribute(a, "lighting") for a in got] == [light] * 2
+        assert got[1].startswith("Yes" if light == "dim" else "No")
+    asked.clear()
+    pipe.ask([_image(3, 130.0)], "Is she smiling?", align=False, max_new_tokens=6)
+    assert SHARPNESS_WORDING not in asked  # decoded only when a question asks the sharpness
+
+
+DESCRIBED_25 = "The image shows a close-up portrait of a White young woman, aged 25. She is smiling."
+
+
+@pytest.mark.parametrize("question, caption, expected", [
+    ("Guess her age to the nearest decade.", DESCRIBED_25, "She looks about 30 (25 years old, to the nearest decade)."),
+    ("Age, roughly, rounded to 10?", DESCRIBED_25, "She looks about 30 (25 years old, to the nearest decade)."),
+    ("Estimate her age to the nearest five years.", DESCRIBED_25, "She looks about 25 years old."),
+    ("How old is she, rounded to the nearest 5 years?", "A photo of a White woman, aged 58. She is smiling.",
+     "She looks about 60 (58 years old, to the nearest 5 years)."),
+    ("Guess his age to the nearest decade.", "A photo of a White boy, aged 3. He is smiling.",
+     "He looks under 10 (3 years old, to the nearest decade)."),
+])
+def test_an_age_asked_rounded_is_rounded(question, caption, expected):
+    """"Guess his age to the nearest decade." got "9 years old: a child."."""
+    assert grounded_answer(question, "She is 25 years old, so she is a young adult.", caption) == expected
+
+
+def test_an_answer_whose_bracket_does_not_close_is_restated():
+    """"Who looks older, this person or a 40-year-old?" got "Senior (56 or older years old: a senior."."""
+    caption = "A photo of a White man, aged 60. He is smiling."
+    assert asked_attributes("Who looks older, this person or a 40-year-old?") == ["age_group"]
+    got = grounded_answer("Who looks older, this person or a 40-year-old?", "Senior (56 or older years old: a senior.",
+                          caption)
+    assert got is not None and got.count("(") == got.count(")") and "60" in got
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("Is this person of school age?", (5, 17), "No"), ("Is this a school-aged kid?", (5, 17), "No"),
+    ("Does the person appear to be of retirement age?", (65, 200), None),  # 60 is near 65: the model's No stands
+])
+def test_school_and_retirement_age_are_ages(question, span, expected):
+    """"Is this person of school age?" of a man of 60 got "No. It is a photo of a person."."""
+    assert asked_age_range(question) == span
+    got = grounded_yes_no(question, "No. It is a photo of a person.", "A photo of a White man, aged 60. He is smiling.")
+    assert got is not None and "60" in got and (expected is None or got.startswith(expected))
