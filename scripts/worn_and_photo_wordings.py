@@ -81,13 +81,13 @@ def main() -> int:
     from unif2ace.evaluation.models import ask_images
     from unif2ace.evaluation.tasks import open_split
 
-    split = open_split(args)
+    pipe, records, images = open_split(args)
     wordings = HELD_OUT if args.held_out else VAL
     right, seen, values = {}, {}, {}
     for group, question, attr in wordings:
-        answers = ask_images(split, question)
+        answers = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
         ok = n = 0
-        for rec, answer in zip(split.records, answers):
+        for rec, answer in zip(records, answers):
             label = rec.attributes.get(attr)
             if label is None or label.confidence < 0.6:
                 continue
