@@ -4,8 +4,8 @@ wordings of our own (in no data or test file), scored against the labels.
     python scripts/worn_and_photo_wordings.py --model unif2ace/assets/models/default --split val [--held-out]
 
 Per group of wordings: how many answers agree with the photo's label (labelled photos only, confidence >= 0.6;
-"I can't tell" counts wrong), and for the clarity and light groups how many photos got one value from every
-wording. The rounded age also needs a multiple of 10. ``VAL`` was written on 5 Dec 2026 from the failures found by
+"I can't tell" counts wrong), and for the clarity and light groups how many photos (all of the draw) got one value
+from every wording. The rounded age also needs a multiple of 10. ``VAL`` was written on 5 Dec 2026 from the failures found by
 asking val photos; ``HELD_OUT`` was written the same day before any answer to it was read: choose on val, run the
 held-out wordings on test once.
 """
@@ -50,7 +50,7 @@ def _binary(value, attr: str):
 def _value(question: str, answer: str, attr: str):
     """The value of ``attr`` (:func:`_binary`) an answer gives: its words for an open question, its Yes or No applied
     to the value a yes/no question names; None when it gives none ("I can't tell")."""
-    from unif2ace.data.captions import age_group
+    from unif2ace.data.labelling.labeller import age_group
     from unif2ace.data.questions import as_meant, is_yes_no
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
@@ -88,16 +88,16 @@ def main() -> int:
         answers = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
         ok = n = 0
         for rec, answer in zip(records, answers):
-            label = rec.attributes.get(attr)
-            if label is None or label.confidence < 0.6:
-                continue
             value = _value(question, answer, attr)
             if group == "rounded":
                 years = [int(y) for y in re.findall(r"\b(\d{1,3})\b", answer)]
                 value = value if years and years[0] % 10 == 0 or "under 10" in answer else None
+            values.setdefault((group, rec.id), []).append(value)  # every photo, labelled or not
+            label = rec.attributes.get(attr)
+            if label is None or label.confidence < 0.6:
+                continue
             n += 1
             ok += value is not None and value == _binary(label.value, attr)
-            values.setdefault((group, rec.id), []).append(value)
         right[group] = right.get(group, 0) + ok
         seen[group] = seen.get(group, 0) + n
         print(f"{group:8} {question!r:52} {ok}/{n}  e.g. {answers[0]!r}", flush=True)
