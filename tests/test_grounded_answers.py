@@ -1527,6 +1527,19 @@ def test_a_yes_no_question_about_the_ethnicity_follows_the_description(question,
     assert _same_answer(grounded_yes_no(question, answer, white), expected)
 
 
+@pytest.mark.parametrize("question, described, expected", [
+    # "Is this person East Asian?" of a woman described as South Asian got "Yes, she is South Asian."
+    ("Is this person East Asian?", "South Asian", "No, she is South Asian, not East Asian."),
+    ("Is she of East Asian descent?", "South Asian", "No. She is South Asian, not East Asian."),
+    ("Is this person East Asian?", "Asian", "Yes, she is Asian."),
+    ("Is she Asian?", "South Asian", "Yes, she is South Asian."),  # a plain "Asian" is both
+    ("Is this person South Asian?", "Asian", "No. She is Asian, not South Asian."),  # not the label's "Indian"
+])
+def test_east_and_south_asian_are_told_apart(question, described, expected):
+    caption = f"The image shows a close-up portrait of {'an' if described == 'Asian' else 'a'} {described} young woman, aged 21."
+    assert grounded_yes_no(question, "No.", caption) == expected
+
+
 def test_ethnicity_words_about_other_things_ask_no_ethnicity():
     south_asian = "The photo is a close-up photo; it shows a South Asian man who is 25 years old."
     got = grounded_yes_no("Is he Asian?", "No.", south_asian)

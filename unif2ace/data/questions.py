@@ -1189,13 +1189,15 @@ def polar_question(attr: str, attrs: dict[str, Any], truth: bool, rng: random.Ra
 def same_value(attr: str, stated: Any, asked: Any) -> bool:
     """Whether a stated value is the asked one: equal; for a mouth asked "open", any but closed; for a
     head asked "away" (from the camera), any pose but frontal; for lighting asked "good", any but dim; a
-    South Asian person is Asian; a happy or neutral expression is :data:`AT_EASE`."""
+    South Asian person is Asian, an East Asian one only when labelled Asian; a happy or neutral expression is
+    :data:`AT_EASE`."""
     if stated is None:
         return False
     if (attr, asked) == ("emotion", AT_EASE):
         return stated in ("happy", "neutral")
     return stated == asked or (attr, asked) in (("mouth", "open"), ("head_pose", "away"), ("lighting", "good")) and \
-        stated not in ("closed", "frontal", "dim") or (attr, asked, stated) == ("ethnicity", "Asian", "Indian")
+        stated not in ("closed", "frontal", "dim") or (attr, asked, stated) in (("ethnicity", "Asian", "Indian"),
+                                                                                 ("ethnicity", "East Asian", "Asian"))
 
 
 def polar_answer(attr: str, attrs: dict[str, Any], asked: Any, rng: random.Random) -> str:
@@ -1246,7 +1248,7 @@ def _polar_rest(attr: str, attrs: dict[str, Any], asked: Any, truth: bool, p: Pe
         return f"the lighting is {actual}."
     if attr == "ethnicity":  # likewise
         said = {"Indian": "South Asian"}.get(actual, actual)
-        return f"{p.he} {p.be()} {said}." if truth else f"{p.he} {p.be()} {said}, not {asked}."
+        return f"{p.he} {p.be()} {said}." if truth else f"{p.he} {p.be()} {said}, not {ETHNICITY_WORD.get(asked, asked)}."
     raise ValueError(attr)
 
 

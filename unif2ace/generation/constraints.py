@@ -185,6 +185,9 @@ _NOT_ETHNICITY = re.compile(r"\b(?:background|wall|shirt|top|clothes|clothing|dr
                             r"photo|picture|image|black[- ]and[- ]white|white balance)\b", re.I)
 
 
+_EAST_ASIAN = re.compile(r"\beast(?:ern)?[- ]asian\b", re.I)
+
+
 def _asked_values(question: str) -> dict:
     """{attribute: value} that a yes/no question names as its premise. Gender only from nouns ("a
     man"), never from the subject's pronoun ("Is she smiling?" asks about the smile)."""
@@ -212,7 +215,9 @@ def _asked_values(question: str) -> dict:
     # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
     person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
-        out["ethnicity"] = ethnicity
+        # "Is this person East Asian?" of a South Asian woman got "Yes, she is South Asian.": the label's Asian is
+        # East Asian, its Indian South Asian, and only a plain "Asian" is both
+        out["ethnicity"] = "East Asian" if ethnicity == "Asian" and _EAST_ASIAN.search(person) else ethnicity
     if "emotion" not in out and re.search(r"\b(?:friendly|pleasant|welcoming|approachable|warm|kind|nice|joyous|"
                                           r"good[- ]humou?red|good mood|good spirits|having (?:a )?(?:good|great|nice) "
                                           r"time|having fun|enjoying (?:himself|herself|themselves|themself|it))\b",
