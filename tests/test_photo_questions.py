@@ -163,12 +163,11 @@ def test_an_answer_whose_bracket_does_not_close_is_restated():
     assert got is not None and got.count("(") == got.count(")") and "60" in got
 
 
-@pytest.mark.parametrize("question, span, expected", [
-    ("Is this person of school age?", (5, 17), "No"), ("Is this a school-aged kid?", (5, 17), "No"),
-    ("Does the person appear to be of retirement age?", (65, 200), None),  # 60 is near 65: the model's No stands
-])
-def test_school_and_retirement_age_are_ages(question, span, expected):
+@pytest.mark.parametrize("question", ["Is this person of school age?", "Is this a school-aged kid?"])
+def test_school_age_is_an_age(question):
     """"Is this person of school age?" of a man of 60 got "No. It is a photo of a person."."""
-    assert asked_age_range(question) == span
+    assert asked_age_range(question) == (5, 17)
     got = grounded_yes_no(question, "No. It is a photo of a person.", "A photo of a White man, aged 60. He is smiling.")
-    assert got is not None and "60" in got and (expected is None or got.startswith(expected))
+    assert got is not None and got.startswith("No") and "60" in got
+    # retirement age is the senior group's, as "retiree" and "pensioner" are (no bound of its own)
+    assert asked_age_range("Does the person appear to be of retirement age?") is None

@@ -1161,7 +1161,6 @@ _AGE_BOUNDS = [
     (re.compile(r"\bworking[- ]age\b", re.I), lambda n: (18, 64)),
     # "Is this person of school age?" (got "No. It is a photo of a person." of a man of 60)
     (re.compile(r"\bschool[- ]age[d]?\b", re.I), lambda n: (5, 17)),
-    (re.compile(r"\b(?:retirement|pension|pensionable)[- ]age\b", re.I), lambda n: (65, 200)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 _MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
