@@ -521,7 +521,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     import unif2ace.generation.constraints as constraints
 
     images = _images(3, 11)
-    questions = ["Is the kid a boy?", "Is his head turned?", "Could she be a senior?"]
+    questions = ["Is the kid a boy?", "Is his face round?", "Could she be a senior?"]
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
     seen = []
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append((q, a, c, s)) or "Yes.")
@@ -615,12 +615,12 @@ def test_every_attribute_question_of_the_data_and_the_evaluation_is_about_someth
 
 
 def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, monkeypatch):
-    """Every yes/no row's final answer, grounded or not ("Is his head turned?" names no grounded value),
+    """Every yes/no row's final answer, grounded or not ("Is his face round?" names no grounded value),
     goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
     import unif2ace.generation.constraints as constraints
 
     images = _images(4, 13)
-    questions = ["Is the kid a boy?", "Is his head turned?", "How old?", "Are his eyes closed?"]
+    questions = ["Is the kid a boy?", "Is his face round?", "How old?", "Are his eyes closed?"]
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "No, this is a girl, not a girl.")
     monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
@@ -660,7 +660,7 @@ def test_ask_answers_glasses_questions_from_the_photos_description(pipe, monkeyp
     monkeypatch.setattr(constraints, "described_or_cant_tell",
                         lambda q, c: seen.append((q, c)) or ("[glasses]" if "glasses" in q else None))
     pipe._own.clear()
-    got = pipe.ask(images, ["Is she wearing glasses?", "Is his head turned?"], align=False, max_new_tokens=6)
+    got = pipe.ask(images, ["Is she wearing glasses?", "Is his face round?"], align=False, max_new_tokens=6)
     assert got[0] == "[glasses]" and seen == [("Is she wearing glasses?", pipe.caption(images[:1], align=False)[0])]
 
 
@@ -1992,7 +1992,7 @@ GIRL_8 = "The image shows a close-up photo of a White girl who is 8 years old. S
     # a choice between older and younger is no Yes/No (it got "Yes, she looks about 27 years old.")
     ("Is the person older or younger than 30?", "Yes, she looks about 8 years old.", GIRL_8,
      "Younger: she looks about 8 years old."),
-    ("Is he over or under 50?", "No.", MAN_57, "Older: he looks about 57 years old."),
+    ("Is he over or under 50?", "No.", MAN_57, "Over 50: he looks about 57 years old."),
     # a frown is an expression no label names: the described one answers
     ("Is she frowning?", "Yes. She is smiling.", GIRL_8, "No, she looks happy."),
     # a newborn is under a year, not any baby's 0-3

@@ -171,3 +171,26 @@ def test_school_age_is_an_age(question):
     assert got is not None and got.startswith("No") and "60" in got
     # retirement age is the senior group's, as "retiree" and "pensioner" are (no bound of its own)
     assert asked_age_range("Does the person appear to be of retirement age?") is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Is this person more likely under 30 or over 30?", "Under 30: she looks about 25 years old."),
+    ("Over or under 20?", "Over 20: she looks about 25 years old."),
+    ("Is she above or below 40?", "Below 40: she looks about 25 years old."),
+    ("Is she older or younger than 30?", "Younger: she looks about 25 years old."),
+])
+def test_a_choice_of_two_sides_of_an_age_names_the_side(question, expected):
+    """"Is this person more likely under 30 or over 30?" got "No, she looks about 25 years old."."""
+    assert grounded_yes_no(question, "No, she looks about 25 years old.", DESCRIBED_25) == expected
+
+
+@pytest.mark.parametrize("question", ["Is the head turned?", "Is her face turned?"])
+def test_a_head_turned_without_a_side_asks_whether_it_faces_the_camera(question):
+    """"Is the head turned?" got "Yes. He is smiling." of a face turned and of one facing the camera."""
+    facing = "A photo of a White woman, aged 25. She is smiling. She faces the camera."
+    turned = "A photo of a White man, aged 42. He is smiling. His head is turned slightly toward the left side of the image."
+    assert grounded_yes_no(question, "Yes. She is smiling.", facing).startswith("No")
+    got = grounded_yes_no(question, "No. He is smiling.", turned)
+    assert got.startswith("Yes") and parse_attribute(got, "head_pose") is not None
+    # a side named is still that side
+    assert grounded_yes_no("Is his head turned to the right?", "Yes.", turned).startswith("No")

@@ -154,7 +154,10 @@ _RAISED_ASKED = re.compile(r"\b(?:look|looks|looking|facing|faces|face|tilted|ti
 # "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
 _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+(?:\w+\s+)?"
                    r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
-                   r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b", re.I)
+                   r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b|"
+                   # "Is the head turned?" (got "Yes. He is smiling." of a face turned and of one facing the camera)
+                   r"\b(?:head|face)\s+(?:is\s+)?turned\b(?!\s+(?:\w+\s+){0,3}?(?:left|right|up|upwards?|down|"
+                   r"downwards?|camera|lens|us|me|you)\b)", re.I)
 # the lighting a yes/no question asks about, when it speaks of the light ("Is the lighting good?", "Is the
 # photo well lit?", "Is it too dark?"): "good" is any but dim
 _LIGHT_WORD = r"(?:light|lighting|lit|illuminated|illumination|exposure|exposed)"
@@ -1479,8 +1482,9 @@ def _other_polarity(answer: str) -> str:
 # A choice between two ages: "Is the person older or younger than 30?" (got "Yes, she looks about 27 years old."),
 # "Is she younger than 25 or older than 25?" ("No, she looks about 1 year old."), "Is this person closer to 20 or
 # 40?" ("I can't tell from this photo.")
-_OLDER_OR_YOUNGER = re.compile(r"\b(?:older|younger|over|under|above|below)\s+(?:than\s+(\d{1,3})\s+)?or\s+"
-                               r"(?:older|younger|over|under|above|below)\s+(?:than\s+)?(\d{1,3})\b", re.I)
+# "older or younger than 30?", "under 30 or over 30?" (got "No, she looks about 25 years old.")
+_OLDER_OR_YOUNGER = re.compile(r"\b(?P<first>older|younger|over|under|above|below)\s+(?:(?:than\s+)?\d{1,3}\s+)?or\s+"
+                               r"(?P<second>older|younger|over|under|above|below)\s+(?:than\s+)?(?P<bound>\d{1,3})\b", re.I)
 _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
 # "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
 _ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?:adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?:minor|child|kid)\b|"
@@ -1515,9 +1519,14 @@ def age_choice(question: str, caption: str) -> str | None:
         inside = next((d for d in (first, second) if d <= years < d + 10), None)
         return f"{'Neither' if inside is None else f'In the {inside}s'}: {looks}."
     if older is not None:
-        bound = int(older[2])
-        which = "About the same" if round(years) == bound else "Older" if years > bound else "Younger"
-        return f"{which}: {looks}."
+        bound = int(older["bound"])
+        if round(years) == bound:
+            return f"About the same: {looks}."
+        above = years > bound
+        # in the question's words: "Older: …" (older or younger than 30), "Under 30: …" (under 30 or over 30)
+        word = next((w.lower() for w in (older["first"], older["second"])
+                     if (w.lower() in ("older", "over", "above")) == above), "older" if above else "younger")
+        return f"{word.capitalize()}{'' if word in ('older', 'younger') else f' {bound}'}: {looks}."
     a, b = int(closer[1]), int(closer[3])
     if abs(years - a) == abs(years - b):
         return f"{'No, halfway' if closer[2].lower() == 'than' else 'Halfway'} between: {looks}."
