@@ -26,7 +26,10 @@ VAL = (("worn", "Is the person in the hat smiling?", "smile"),
        ("light", "Tell me about the lighting.", "lighting"),
        ("light", "Is it dark in this photo?", "lighting"),
        ("light", "Is it a well-lit photo?", "lighting"),
-       ("rounded", "Guess the age to the nearest decade.", "age_group"))
+       ("rounded", "Guess the age to the nearest decade.", "age_group"),
+       # added the same evening from a second round of val questions
+       ("turned", "Is the head turned?", "head_pose"),
+       ("sides", "Is this person more likely under 30 or over 30?", "age"))
 HELD_OUT = (("worn", "Is the person with the necklace smiling?", "smile"),
             ("worn", "What age is the person in the hoodie?", "age_group"),
             ("worn", "Is the subject in the jacket a woman?", "gender"),
@@ -37,13 +40,18 @@ HELD_OUT = (("worn", "Is the person with the necklace smiling?", "smile"),
             ("light", "How is the lighting here?", "lighting"),
             ("light", "Is the picture too dark?", "lighting"),
             ("light", "Is the face in shadow?", "lighting"),
-            ("rounded", "What's the age, rounded to the nearest 10 years?", "age_group"))
+            ("rounded", "What's the age, rounded to the nearest 10 years?", "age_group"),
+            # written with the second round of val questions, before any test answer was read
+            ("turned", "Is the face turned?", "head_pose"),
+            ("sides", "Would you say over 40 or under 40?", "age"))
 
 
 def _binary(value, attr: str):
     """A label's or an answer's value as the wordings ask it: blurry or not, dim or not; others as they are."""
-    if value is None or attr not in ("sharpness", "lighting"):
+    if value is None or attr not in ("sharpness", "lighting", "head_pose"):
         return value
+    if attr == "head_pose":  # turned from the camera or not
+        return value != "frontal"
     return value == ("blurry" if attr == "sharpness" else "dim")
 
 
@@ -55,6 +63,9 @@ def _value(question: str, answer: str, attr: str):
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
 
     meant = as_meant(question)
+    if attr == "age":  # a side of an age ("Under 30: …"): whether the age is over the bound, as the answer says it
+        side = re.match(r"\W*(over|older|above|under|younger|below)\b", answer, re.I)
+        return None if side is None else side[1].lower() in ("over", "older", "above")
     if not is_yes_no(meant):
         if attr == "age_group" and (years := parse_age_years(answer)) is not None:
             return age_group(years)
@@ -65,7 +76,7 @@ def _value(question: str, answer: str, attr: str):
     if attr == "gender":
         named = parse_attribute(meant, "gender")
         return named if yes == "yes" else {"male": "female", "female": "male"}[named]
-    named = {"smile": True, "lighting": bool(re.search(r"\b(?:dark|shadow)", meant, re.I)),
+    named = {"smile": True, "head_pose": True, "lighting": bool(re.search(r"\b(?:dark|shadow)", meant, re.I)),
              "sharpness": _binary(parse_attribute(meant, "sharpness"), "sharpness")}[attr]
     return named if yes == "yes" else not named
 
@@ -76,13 +87,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_split_arguments(ap)
     ap.add_argument("--held-out", action="store_true", help="ask HELD_OUT instead of VAL")
+    ap.add_argument("--groups", nargs="+", default=None, help="ask only these groups (default: all)")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
     from unif2ace.evaluation.tasks import open_split
 
     pipe, records, images = open_split(args)
-    wordings = HELD_OUT if args.held_out else VAL
+    wordings = [w for w in (HELD_OUT if args.held_out else VAL) if args.groups is None or w[0] in args.groups]
     right, seen, values = {}, {}, {}
     for group, question, attr in wordings:
         answers = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
@@ -97,7 +109,8 @@ def main() -> int:
             if label is None or label.confidence < 0.6:
                 continue
             n += 1
-            ok += value is not None and value == _binary(label.value, attr)
+            truth = label.value > int(re.findall(r"\d+", question)[0]) if attr == "age" else _binary(label.value, attr)
+            ok += value is not None and value == truth
         right[group] = right.get(group, 0) + ok
         seen[group] = seen.get(group, 0) + n
         print(f"{group:8} {question!r:52} {ok}/{n}  e.g. {answers[0]!r}", flush=True)
