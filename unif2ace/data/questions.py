@@ -934,7 +934,6 @@ ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotio
                     "head_pose", "color")
 
 
-
 # "… or not?", "… or what?" after a value ("Is this a man or what?" got "Slightly open, with the lips parted.")
 _OR_NOT = re.compile(r"\s+or (?:not|what|no)\s*[?.!]*$")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b")

@@ -1788,6 +1788,14 @@ _LIGHT_AFTER = re.compile(r"\b((?:light|lighting)\s+(?:is|was|looks|seems)\s+(?:
 _LIGHT_WORDS = {"dim": ("dim", "dimly"), "bright": ("bright, high-key", "brightly"), "even": ("even", "evenly")}
 
 
+def sure_light(luminance: float | None) -> str | None:
+    """The lighting a photo's mean luma (0–255) gives where :data:`LIGHTING_SURE` is sure: "dim", "even", "bright";
+    None near the labeller's thresholds or when unknown."""
+    if luminance is None:
+        return None
+    return next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
+
+
 # The wording whose answer stands in for the description's sharpness when it states none (two thirds of val
 # descriptions): a training template.
 SHARPNESS_WORDING = "Is the photo sharp or blurry?"
@@ -1801,8 +1809,7 @@ def with_photo_facts(caption: str, luminance: float | None, sharpness: str | Non
     from unif2ace.evaluation.attributes import parse_attribute
 
     added = []
-    if parse_attribute(caption, "lighting") is None and luminance is not None and \
-            (light := next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)) is not None:
+    if parse_attribute(caption, "lighting") is None and (light := sure_light(luminance)) is not None:
         added.append(f"It is taken in {light} lighting.")
     if parse_attribute(caption, "sharpness") is None and sharpness and \
             (sharp := parse_attribute(sharpness, "sharpness", loose=True)) is not None:
@@ -1818,8 +1825,7 @@ def true_light(text: str, luminance: float | None) -> str:
     from unif2ace.evaluation.attributes import parse_attribute
 
     said = parse_attribute(text, "lighting")
-    truth = None if luminance is None else \
-        next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
+    truth = sure_light(luminance)
     if said is None or truth is None or said == truth:
         return text
     adjective, adverb = _LIGHT_WORDS[truth]

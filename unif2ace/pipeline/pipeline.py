@@ -889,7 +889,8 @@ class UniF2ace:
         open answer that is another description of the photo than its one description is that description
         (``constraints.one_description``).
         Yes/no questions about glasses or facial hair are answered
-        from the description alone (``constraints.described_or_cant_tell``). Every answer's pronouns
+        from the description alone (``constraints.described_or_cant_tell``); questions about the lighting or the
+        sharpness, from the description with what it leaves out of them filled in (:meth:`_photo_facts`). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
