@@ -10,12 +10,12 @@ from PIL import Image
 from unif2ace.data.questions import as_meant, asked_attributes, is_yes_no
 from unif2ace.evaluation.attributes import parse_attribute
 from unif2ace.generation.constraints import (
-    SHARPNESS_WORDING,
+    FACT_WORDINGS,
     asked_age_range,
     grounded_answer,
     grounded_yes_no,
     unseen_question,
-    with_photo_facts,
+    with_facts,
     yes_no_grounded,
 )
 
@@ -93,16 +93,21 @@ def test_yes_no_questions_about_the_light_ask_the_lighting(question, value):
     assert "lighting" not in yes_no_grounded("Is she a bright kid?")
 
 
-def test_photo_facts_fill_what_the_description_leaves_out():
+def test_facts_fill_what_the_description_leaves_out():
     caption = "The image shows a close-up portrait of a White young woman, aged 25. It is a color picture."
-    got = with_photo_facts(caption, 130.0, "Sharp.")
+    got = with_facts(caption, 130.0, {"sharpness": "Sharp.", "smile": "No, she is not smiling."})
     assert parse_attribute(got, "lighting") == "even" and parse_attribute(got, "sharpness") == "sharp"
-    assert parse_attribute(with_photo_facts(caption, 40.0), "lighting") == "dim"
-    assert parse_attribute(with_photo_facts(caption, 220.0, "Blurry."), "sharpness") == "blurry"
+    assert parse_attribute(got, "smile") is False and got.endswith("She is not smiling.")
+    assert parse_attribute(with_facts(caption, 40.0), "lighting") == "dim"
+    assert parse_attribute(with_facts(caption, 220.0, {"sharpness": "Blurry."}), "sharpness") == "blurry"
+    assert parse_attribute(with_facts(caption, None, {"smile": "Yes."}), "smile") is True  # a bare Yes
     # near the labeller's thresholds the pixels are not sure; a stated value stands; an answer naming none adds nothing
-    assert with_photo_facts(caption, 90.0, "I can't tell.") == caption
-    stated = "A woman, taken in dim lighting. This is a sharp picture."
-    assert with_photo_facts(stated, 130.0, "Blurry.") == stated
+    assert with_facts(caption, 90.0, {"sharpness": "I can't tell."}) == caption
+    stated = "A woman, taken in dim lighting. This is a sharp picture. She is smiling."
+    assert with_facts(stated, 130.0, {"sharpness": "Blurry.", "smile": "No."}) == stated
+    # a neutral expression already says there is no smile (constraints._described)
+    neutral = "A woman, aged 30. She has a neutral expression."
+    assert with_facts(neutral, None, {"smile": "Yes, she is smiling."}) == neutral
 
 
 def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, monkeypatch):
@@ -116,7 +121,7 @@ def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, m
 
     def own(question, n, rows, *a):
         asked.append(question)
-        return {i: described if question == CAPTION_QUESTION else "Sharp." for i in rows}
+        return {i: described if question == CAPTION_QUESTION else "Sharp." for i in rows}  # a training wording
 
     monkeypatch.setattr(pipe, "_own_answers", own)
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, the photo is blurry. ")
@@ -125,7 +130,7 @@ def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, m
                    align=False, max_new_tokens=6)
     assert [parse_attribute(a, "sharpness") for a in got] == ["sharp"] * 3
     assert got[0].startswith("Yes") and got[1].startswith("No")
-    assert SHARPNESS_WORDING in asked
+    assert FACT_WORDINGS["sharpness"] in asked
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, she is not smiling. ")
     for luminance, light in ((130.0, "even"), (40.0, "dim")):
         got = pipe.ask([_image(3, luminance)] * 2, ["Tell me about the lighting.", "Is it dark in this photo?"],
@@ -134,7 +139,28 @@ def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, m
         assert got[1].startswith("Yes" if light == "dim" else "No")
     asked.clear()
     pipe.ask([_image(3, 130.0)], "Is she smiling?", align=False, max_new_tokens=6)
-    assert SHARPNESS_WORDING not in asked  # decoded only when a question asks the sharpness
+    assert FACT_WORDINGS["sharpness"] not in asked  # decoded only when a question asks the sharpness
+    assert FACT_WORDINGS["smile"] not in asked  # the description states the smile
+
+
+def test_every_wording_about_the_smile_agrees_through_the_pipeline(pipe, monkeypatch):
+    """"Is there a smile?" got "Yes." and "Do they look like they're about to laugh?" "No. He is not smiling." of a
+    man described as looking happy, with no smile stated: both now read the answer to the training wording."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The image shows a close-up photo of a White man who is 40 years old. He looks happy. He has his mouth shut."
+    asked = []
+
+    def own(question, n, rows, *a):
+        asked.append(question)
+        return {i: described if question == CAPTION_QUESTION else "No, he is not smiling." for i in rows}
+
+    monkeypatch.setattr(pipe, "_own_answers", own)
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Yes. He is smiling. ")
+    got = pipe.ask([_image(5)] * 3, ["Is there a smile?", "Is he smiling?", "Is he grinning?"], align=False,
+                   max_new_tokens=6)
+    assert all(a.startswith("No") and parse_attribute(a, "smile") is False for a in got), got
+    assert FACT_WORDINGS["smile"] in asked
 
 
 DESCRIBED_25 = "The image shows a close-up portrait of a White young woman, aged 25. She is smiling."

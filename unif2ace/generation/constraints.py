@@ -1796,25 +1796,48 @@ def sure_light(luminance: float | None) -> str | None:
     return next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
 
 
-# The wording whose answer stands in for the description's sharpness when it states none (two thirds of val
-# descriptions): a training template.
-SHARPNESS_WORDING = "Is the photo sharp or blurry?"
+# The wordings whose answers stand in for the description's sharpness and smile when it states none (two thirds
+# of val descriptions state no sharpness, a third no smile): training templates.
+FACT_WORDINGS = {"sharpness": "Is the photo sharp or blurry?", "smile": "Is there a smile on this face?"}
 
 
-def with_photo_facts(caption: str, luminance: float | None, sharpness: str | None = None) -> str:
-    """``caption`` with a sentence for the photo's lighting and one for its sharpness where it states none: the
-    lighting that the photo's mean luma (``luminance``, 0–255) gives where :data:`LIGHTING_SURE` is sure ("It is
-    taken in even lighting."), the sharpness that ``sharpness`` (the model's answer to :data:`SHARPNESS_WORDING`)
-    names ("The photo is sharp."). Anything else as written."""
+def states_fact(caption: str, attr: str) -> bool:
+    """Whether a description states ``attr`` (:data:`FACT_WORDINGS`' attributes and the lighting), as the answers
+    checked against it read it (:func:`_described`: an expression other than happy is no smile)."""
+    return attr in _described(caption, (attr,))
+
+
+def with_facts(caption: str, luminance: float | None, answers: dict[str, str] | None = None) -> str:
+    """``caption`` with a sentence for each of the photo's lighting, sharpness and the smile that it states none
+    of: the lighting that the photo's mean luma (``luminance``, 0–255) gives where :data:`LIGHTING_SURE` is sure
+    ("It is taken in even lighting."), the sharpness and smile that ``answers`` (the model's answers to
+    :data:`FACT_WORDINGS`, by attribute) name ("The photo is sharp.", "He is not smiling."). Anything else as
+    written."""
+    from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_attribute
 
+    answers = answers or {}
     added = []
-    if parse_attribute(caption, "lighting") is None and (light := sure_light(luminance)) is not None:
+    if not states_fact(caption, "lighting") and (light := sure_light(luminance)) is not None:
         added.append(f"It is taken in {light} lighting.")
-    if parse_attribute(caption, "sharpness") is None and sharpness and \
-            (sharp := parse_attribute(sharpness, "sharpness", loose=True)) is not None:
+    if not states_fact(caption, "sharpness") and (said := answers.get("sharpness")) and \
+            (sharp := parse_attribute(said, "sharpness", loose=True)) is not None:
         added.append(f"The photo is {sharp}.")
+    if not states_fact(caption, "smile") and (said := answers.get("smile")) and \
+            (smile := _smile_said(said)) is not None:
+        p = Person.of(_described(caption))
+        added.append(f"{p.cap()} {p.be()} {'smiling' if smile else 'not smiling'}.")
     return " ".join([caption.rstrip(), *added]) if added else caption
+
+
+def _smile_said(answer: str) -> bool | None:
+    """Whether an answer to "Is there a smile on this face?" says the person smiles: its words, else its Yes/No."""
+    from unif2ace.evaluation.attributes import parse_attribute, polarity
+
+    if (said := parse_attribute(answer, "smile")) is not None:
+        return said
+    yes = polarity(answer.split(maxsplit=1)[0]) if answer.strip() else None
+    return None if yes is None else yes == "yes"
 
 
 def true_light(text: str, luminance: float | None) -> str:

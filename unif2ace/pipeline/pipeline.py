@@ -845,23 +845,24 @@ class UniF2ace:
                 kept[i] = with_expression(kept[i], felt[i])
         return kept
 
-    def _photo_facts(self, rows: list[int], captions: dict[int, str], crops, codes: torch.Tensor, features
-                     ) -> dict[int, str]:
-        """{row: its description (``captions``) with the photo's lighting and sharpness where it states none}, for
-        checking answers about them: each question about them had read its own decoded answer ("Is the image in
-        focus?" → "No, the photo is blurry.", "Is the photo blurry at all?" → "No, the photo is sharp." of one
-        photo). The lighting is read from the photo's pixels where the labeller's rule is sure
-        (``constraints.LIGHTING_SURE``), the sharpness from the model's answer to
-        :data:`constraints.SHARPNESS_WORDING`, a training template, decoded once per photo
-        (``constraints.with_photo_facts``)."""
-        from unif2ace.evaluation.attributes import parse_attribute
-        from unif2ace.generation.constraints import SHARPNESS_WORDING, with_photo_facts
+    def _facts(self, rows: list[int], asked: list[set], captions: dict[int, str], crops, codes: torch.Tensor,
+               features) -> dict[int, str]:
+        """{row: its description (``captions``) with the lighting, sharpness and smile that its question asks
+        (``asked``, by row) and the description states none of}, for checking answers about them: each question
+        about them had read its own decoded answer ("Is the image in focus?" → "No, the photo is blurry.", "Is the
+        photo blurry at all?" → "No, the photo is sharp." of one photo; "Is there a smile?" → "Yes.", "Do they look
+        like they're about to laugh?" → "No. He is not smiling." of another). The lighting is read from the photo's
+        pixels where the labeller's rule is sure (``constraints.LIGHTING_SURE``), the sharpness and the smile from
+        the model's answers to :data:`constraints.FACT_WORDINGS`, training templates, each decoded once per photo
+        and only when asked (``constraints.with_facts``)."""
+        from unif2ace.generation.constraints import FACT_WORDINGS, states_fact, with_facts
 
-        if not rows:
-            return {}
-        blank = [i for i in rows if parse_attribute(captions[i], "sharpness") is None]
-        sharpness = self._own_answers(SHARPNESS_WORDING, 24, blank, crops, codes, features) if blank else {}
-        return {i: with_photo_facts(captions[i], crops[i].info.get("luminance"), sharpness.get(i)) for i in rows}
+        answers: dict[int, dict[str, str]] = {i: {} for i in rows}
+        for attr, wording in FACT_WORDINGS.items():
+            if blank := [i for i in rows if attr in asked[i] and not states_fact(captions[i], attr)]:
+                for i, said in self._own_answers(wording, 24, blank, crops, codes, features).items():
+                    answers[i][attr] = said
+        return {i: with_facts(captions[i], crops[i].info.get("luminance"), answers[i]) for i in rows}
 
     def _grounded(self, conversations, answers: list[str], crops, codes: torch.Tensor, features) -> list[str]:
         """converse's ``grounded_answers``: attribute answers checked against the photo's own description
@@ -889,8 +890,8 @@ class UniF2ace:
         open answer that is another description of the photo than its one description is that description
         (``constraints.one_description``).
         Yes/no questions about glasses or facial hair are answered
-        from the description alone (``constraints.described_or_cant_tell``); questions about the lighting or the
-        sharpness, from the description with what it leaves out of them filled in (:meth:`_photo_facts`). Every answer's pronouns
+        from the description alone (``constraints.described_or_cant_tell``); questions about the lighting, the
+        sharpness or the smile, from the description with what it leaves out of them filled in (:meth:`_facts`). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
@@ -982,9 +983,10 @@ class UniF2ace:
                         and (described := one_description(out[i], captions[i])) is not None:
                     out[i] = described  # another description than the photo's one (not one cut short): one age
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
-            # the photo's lighting and sharpness, where a question asks them and the description states none
-            captions.update(self._photo_facts([i for i in rows if asked[i] & {"lighting", "sharpness"}], captions,
-                                              crops, codes, features))
+            # the photo's lighting and sharpness and the smile, where a question asks them and the description
+            # states none
+            captions.update(self._facts([i for i in rows if asked[i] & {"lighting", "sharpness", "smile"}], asked,
+                                        captions, crops, codes, features))
             second = {}
             for attr, wording in SECOND_WORDING.items():
                 if rs := [i for i in rows if attr in asked[i]]:
