@@ -29,7 +29,10 @@ VAL = (("worn", "Is the person in the hat smiling?", "smile"),
        ("rounded", "Guess the age to the nearest decade.", "age_group"),
        # added the same evening from a second round of val questions
        ("turned", "Is the head turned?", "head_pose"),
-       ("sides", "Is this person more likely under 30 or over 30?", "age"))
+       ("sides", "Is this person more likely under 30 or over 30?", "age"),
+       ("smile", "Is there a smile?", "smile"),
+       ("smile", "Do they look like they're about to laugh?", "smile"),
+       ("smile", "Is the person grinning?", "smile"))
 HELD_OUT = (("worn", "Is the person with the necklace smiling?", "smile"),
             ("worn", "What age is the person in the hoodie?", "age_group"),
             ("worn", "Is the subject in the jacket a woman?", "gender"),
@@ -43,7 +46,10 @@ HELD_OUT = (("worn", "Is the person with the necklace smiling?", "smile"),
             ("rounded", "What's the age, rounded to the nearest 10 years?", "age_group"),
             # written with the second round of val questions, before any test answer was read
             ("turned", "Is the face turned?", "head_pose"),
-            ("sides", "Would you say over 40 or under 40?", "age"))
+            ("sides", "Would you say over 40 or under 40?", "age"),
+            ("smile", "Any smile on that face?", "smile"),
+            ("smile", "Does the person have a smile?", "smile"),
+            ("smile", "Can you see a smile?", "smile"))
 
 
 def _binary(value, attr: str):
@@ -117,7 +123,7 @@ def main() -> int:
     print()
     for group in dict.fromkeys(g for g, _, _ in wordings):
         line = f"{group:8} agree with the label {right[group]}/{seen[group]} = {right[group] / max(seen[group], 1):.1%}"
-        if group in ("clarity", "light"):
+        if group in ("clarity", "light", "smile"):
             photos = [v for (g, _), v in values.items() if g == group]
             one = sum(None not in v and len(set(v)) == 1 for v in photos)
             line += f"; one value from every wording {one}/{len(photos)}"
