@@ -220,3 +220,12 @@ def test_a_head_turned_without_a_side_asks_whether_it_faces_the_camera(question)
     assert got.startswith("Yes") and parse_attribute(got, "head_pose") is not None
     # a side named is still that side
     assert grounded_yes_no("Is his head turned to the right?", "Yes.", turned).startswith("No")
+
+
+@pytest.mark.parametrize("question", ["What does the face convey?", "What does her face express?"])
+def test_what_a_face_conveys_is_its_expression(question):
+    """"What does the face convey?" got "Neutral." of a face described as happy: nothing read it as an expression
+    question, so the described expression did not decide."""
+    assert asked_attributes(question) == ["emotion"]
+    described = "The image shows a close-up photo of a White man who is 40 years old. He looks happy."
+    assert parse_attribute(grounded_answer(question, "Neutral.", described), "emotion") == "happy"
