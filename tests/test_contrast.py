@@ -191,6 +191,9 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a woman with a big smile", "a woman, smiling"), ("a woman with a smile, aged 30", "a woman, smiling, aged 30"),
     ("a bearded old man", "an old man with a beard"), ("a bearded man in a suit", "a man with a beard in a suit"),
     ("a closeup portrait of an old man", "a close-up portrait of an old man"),
+    # a smile after "and" (it was dropped with its unknown adjective) and a smile before another detail
+    ("an elderly lady with glasses and a warm smile", "an elderly woman with glasses, smiling"),
+    ("a man with a smile and glasses", "a man, smiling, with glasses"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
@@ -258,6 +261,9 @@ SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/asse
     ("a man with a hat, in black and white", "a man, in black and white"),  # after a comma, a phrase of its own
     ("a man with a hat, and glasses", "a man, and glasses"),
     ("a teenage boy with acne, looking at the camera", "a teenage boy"),
+    # before the person is named, "looking" starts no phrase of its own ("a tired looking old man" was drawn from
+    # "old man", its article lost with the phrase "a tired")
+    ("a tired looking old man", "an old man"),
     # a prompt of known words only, or with no person to draw, is drawn as typed
     ("a 60-year-old man, smiling, black and white photo", "a 60-year-old man, smiling, black and white photo"),
     ("a cute puppy", "a cute puppy"), ("", ""),

@@ -243,7 +243,10 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:serious|stern|solemn|expressionless|straight-faced|deadpan)\b", "neutral-looking"),
     (r"\blooking\s+(happy|sad|surprised)\b", r"\1"),
     (r"\blooking\s+(?:at|into|toward|towards)\s+the\s+(?:camera|lens|viewer)\b", "facing the camera"),
-    (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?smile\b", ", smiling"),
+    # "a man with a smile and glasses" → "a man, smiling, with glasses"; "a lady with glasses and a warm smile" →
+    # "a woman with glasses, smiling" (the smile was dropped with the unknown "warm")
+    (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?smile\s+and\s+", ", smiling, with "),
+    (r",?\s+(?:with|wearing|and)\s+an?\s+(?:[a-z]+\s+)?smile\b", ", smiling"),
     (r"\bbearded\s+((?:[a-z-]+\s+)?(?:man|men|guy|gentleman|boy))\b", r"\1 with a beard"),
     (r"\bcloseup\b", "close-up"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
@@ -357,10 +360,12 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
     if all(known(t) for t in tokens):
         return text
     phrases: list[list[str]] = [[]]
-    for t in tokens:
-        if phrases[-1] and (_PHRASE_START.match(t) or _ENDS_CLAUSE.search(phrases[-1][-1])):
+    named = False  # a phrase about the person starts only after the person is named ("a tired looking old man" is
+    for t in tokens:  # one phrase: it was cut at "looking" into "a tired" and "old man", which lost the article)
+        if phrases[-1] and (named and _PHRASE_START.match(t) or _ENDS_CLAUSE.search(phrases[-1][-1])):
             phrases.append([])
         phrases[-1].append(t)
+        named = named or bool(_PERSON_NOUN.match(t))
     out: list[list[str]] = []
     person_seen = dropped_lead = open_drop = False
     for phrase in phrases:
