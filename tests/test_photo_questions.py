@@ -229,3 +229,21 @@ def test_what_a_face_conveys_is_its_expression(question):
     assert asked_attributes(question) == ["emotion"]
     described = "The image shows a close-up photo of a White man who is 40 years old. He looks happy."
     assert parse_attribute(grounded_answer(question, "Neutral.", described), "emotion") == "happy"
+
+
+def test_the_parts_of_one_message_take_the_gender_one_part_corrects(pipe, monkeypatch):
+    """"Is the man in the hat smiling, and how old is he?" of a woman got "No. This is a woman, not a man. She is
+    smiling. He is 36 years old, so he is middle-aged.": the second part kept the user's "he"."""
+    import unif2ace.generation.constraints as constraints
+    from unif2ace.generation.constraints import agreeing_pronouns
+
+    corrected = "No. This is a woman, not a man. She is smiling."
+    assert agreeing_pronouns([corrected, "He is 36 years old, so he is middle-aged."]) == \
+        [corrected, "She is 36 years old, so she is middle-aged."]
+    kept = ["Yes, he is smiling.", "He is 1 year old, so he is a child."]
+    assert agreeing_pronouns(kept) == kept  # nothing corrected
+    monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: corrected)
+    monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He is 36 years old, so he is middle-aged. ")
+    got = pipe.ask([_image(7)], "Is the man in the hat smiling, and how old is he?", align=False, max_new_tokens=6)[0]
+    assert got == f"{corrected} She is 36 years old, so she is middle-aged."

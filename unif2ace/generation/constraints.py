@@ -841,6 +841,24 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     return swap_gender(answer, pronouns_only=True)
 
 
+# an answer that corrects the gender its question supposed ("No. This is a woman, not a man.")
+_GENDER_CORRECTED = re.compile(r"\bthis is an? (woman|girl|man|boy), not an? (?:man|boy|woman|girl)\b", re.I)
+
+
+def agreeing_pronouns(answers: list[str]) -> list[str]:
+    """The answers to the parts of one message ("Is the man in the hat smiling, and how old is he?"), each with the
+    pronouns of the gender one of them corrects the question to ("No. This is a woman, not a man. She is smiling."
+    then "She is 36 years old …", not "He is 36 …"); as they are when none corrects it, or two disagree."""
+    from unif2ace.generation.contrast import swap_gender
+
+    said = {"female" if m[1].lower() in ("woman", "girl") else "male" for a in answers if (m := _GENDER_CORRECTED.search(a))}
+    if len(said) != 1:
+        return answers
+    gender = next(iter(said))
+    return [swap_gender(a, pronouns_only=True) if pronoun_genders(a) == {"female", "male"} - {gender} else a
+            for a in answers]
+
+
 # "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
 _IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
                         r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b)", re.I)

@@ -573,7 +573,8 @@ class UniF2ace:
         A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
         she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
         is asked as one question per part, each after the same earlier turns, and its answers are joined (an
-        answer the same as an earlier part's is said once).
+        answer the same as an earlier part's is said once; when one part corrects the gender the question supposed,
+        "No. This is a woman, not a man.", the others take its pronouns: ``constraints.agreeing_pronouns``).
 
         A last question with lettered options, as benchmarks ask them ("What is the gender of the person?\nA.
         Male\nB. Female\nAnswer with the option's letter from the given choices directly.":
@@ -608,6 +609,10 @@ class UniF2ace:
             for k, answer in zip(owner, answers):
                 if answer not in joined[k]:  # "I can't tell from this photo." once, for glasses and a beard
                     joined[k].append(answer)
+            if grounded_answers:  # "No. This is a woman, not a man. She is smiling." then "She is 36 …", not "He …"
+                from unif2ace.generation.constraints import agreeing_pronouns
+
+                joined = [agreeing_pronouns(a) for a in joined]
             return [" ".join(a) for a in joined]
         for k, turns in enumerate(conversations):
             for question, answer in turns:
