@@ -1219,6 +1219,9 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     ("Thanks, that's helpful!", "You're welcome"), ("Thank you, very useful.", "You're welcome"),
     ("Hi! Can you look at this photo for me?", "Sure!"), ("Hello. Thanks!", "You're welcome"),
     ("Hi! How old is she?", None), ("Thanks! Is she smiling?", None), ("Thanks, that's her age?", None),
+    # acknowledgements in a chat (each got a decoded answer about the photo); "Right?" asks, and is left alone
+    ("Fine.", "Anything else"), ("Good.", "Anything else"), ("Interesting.", "Anything else"),
+    ("Fair enough.", "Anything else"), ("Right?", None), ("Good photo?", None),
 ])
 def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
     from unif2ace.data.questions import as_meant

@@ -247,3 +247,18 @@ def test_the_parts_of_one_message_take_the_gender_one_part_corrects(pipe, monkey
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " He is 36 years old, so he is middle-aged. ")
     got = pipe.ask([_image(7)], "Is the man in the hat smiling, and how old is he?", align=False, max_new_tokens=6)[0]
     assert got == f"{corrected} She is 36 years old, so she is middle-aged."
+
+
+@pytest.mark.parametrize("message", ["fine. describe her in one sentence", "Fine, describe him.",
+                                     "Sure. Describe the person."])
+def test_an_acknowledgement_before_a_request_leaves_the_request(message):
+    """"fine. describe her in one sentence" got "She is 21 years old, so she is a young adult." in a chat."""
+    from unif2ace.data.questions import asks_description
+
+    assert asks_description(as_meant(message))
+
+
+@pytest.mark.parametrize("question", ["is the picture any good?", "Is this photo any good?"])
+def test_whether_a_photo_is_any_good_is_not_told(question):
+    """Got "No. It is a photo of a woman.": no label says what a good photo is."""
+    assert unseen_question(question)

@@ -515,7 +515,9 @@ _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick q
                       r"another question|another one|next question|next one|"
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
                       r"just wondering|out of curiosity|by the way|btw|honestly|in your opinion|in your view|"
-                      r"what do you think)\s*[:,!.]\s*|"
+                      r"what do you think|"
+                      # an acknowledgement in a chat ("fine. describe her in one sentence" got an age)
+                      r"fine|sure|good|right|understood|noted|gotcha|makes sense|interesting|wow|oh|ah)\s*[:,!.]\s*|"
                       # a topic named first ("How about the age, is he over 30?" got an open question's answer)
                       r"(?:(?:and\s+)?(?:how|what)\s+about|as\s+(?:for|to)|regarding|concerning|about|on)\s+"
                       r"(?:(?:the|his|her|their|its|this|that)\s+)?[a-z'-]+(?:\s+[a-z'-]+)?\s*[,:;]\s*"

@@ -2068,7 +2068,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
-                         r"quality|professional|amateur|"
+                         r"quality|professional|amateur|any good|"  # "Is the picture any good?" (got "No. It is a
+                         # photo of a woman.")
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
@@ -2309,7 +2310,9 @@ _SMALL_TALK = [
                 r"(?:\s*,?\s*(?:that's|that is|that was|this is|very|really|so|super)\s+(?:very |really |so |super )?"
                 r"(?:helpful|useful|interesting|great|good|nice|kind|perfect|cool|clear))?$"),
      "You're welcome! Anything else you'd like to know about this photo?"),
-    (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure)$"),
+    # "Fine.", "Good.", "Interesting." (each got a decoded answer about the photo)
+    (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure|fine|good|"
+                r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
                 r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
