@@ -1543,6 +1543,16 @@ def test_east_and_south_asian_are_told_apart(question, described, expected):
     assert grounded_yes_no(question, "No.", caption) == expected
 
 
+def test_a_right_yes_about_the_ethnicity_names_the_described_one():
+    """"Is she Asian?" of a woman described as Asian got "Yes, she is South Asian.": the Yes stands, in the
+    description's words."""
+    asian = "The image shows a close-up portrait of an Asian young woman, aged 21."
+    assert grounded_yes_no("Is she Asian?", "Yes, she is South Asian.", asian) == "Yes, she is Asian."
+    assert grounded_yes_no("Is she Asian?", "Yes, she is Asian.", asian) is None
+    south = "The image shows a close-up portrait of a South Asian young woman, aged 21."
+    assert grounded_yes_no("Is she Asian?", "Yes, she is South Asian.", south) is None
+
+
 def test_ethnicity_words_about_other_things_ask_no_ethnicity():
     south_asian = "The photo is a close-up photo; it shows a South Asian man who is 25 years old."
     got = grounded_yes_no("Is he Asian?", "No.", south_asian)

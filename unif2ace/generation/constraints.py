@@ -1737,6 +1737,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     named = names[0] if decisive not in ("age", "age_group") else None
     described_value = decisive not in attrs or named is None or same_value(decisive, attrs[decisive], named) \
         or same_value(decisive, named, attrs[decisive])
+    # an ethnicity's words name the described one itself ("Is she Asian?" → "Yes, she is South Asian." of a woman
+    # described as Asian: the Yes is right, its words are not)
+    described_value = described_value and (decisive != "ethnicity" or named is None or named == attrs.get(decisive))
     # nor a gender other than the described one ("Is this a photo of a senior citizen?" → "No, it is a photo of
     # a boy." of a girl described as 5)
     spoken = parse_attribute(_without_pronouns(rest), "gender")
