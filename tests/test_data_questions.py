@@ -511,7 +511,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Summarise what you told me in one sentence.", "Sum it up, please.",
                                       # "Give me a one-sentence summary." got "A woman."
                                       "Give me a one-sentence summary.", "Write a short summary of this person.",
-                                      "Give me an overview of the photo."])
+                                      "Give me an overview of the photo.",
+                                      # in whose manner (each got "I can't tell from this photo.")
+                                      "Describe her like a police report.", "Describe him as a detective would.",
+                                      "Describe this person in the style of a news report."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -726,9 +729,17 @@ def test_not_english_finds_messages_in_another_language(message, other):
     ("Is this a woman? Answer in one word.", "Is this a woman?", "Answer in one word.", ("words", 1)),
     ("How old is he? Short answer.", "How old is he?", "Short answer.", ("sentences", 1)),
     ("Describe her.\nAnswer in one sentence.", "Describe her.", "Answer in one sentence.", ("sentences", 1)),
-    ("Answer me this: is he old?", "Answer me this: is he old?", "", None),
+    ("Answer me this: is he old?", "is he old?", "Answer me this:", None),  # an instruction first, then the question
     ("Answer in one word.", "Answer in one word.", "", ("words", 1)), ("I have a short question. Is she old?",
-                                                                        "I have a short question. Is she old?", "", None)])
+                                                                        "I have a short question. Is she old?", "", None),
+    # the form set first (each was read with the instruction as part of the question: "Answer only yes or no: is he
+    # smiling?" got "He is smiling.", no yes/no question)
+    ("Answer only yes or no: is he smiling?", "is he smiling?", "Answer only yes or no:", ("words", 1)),
+    ("One word answer: is she happy?", "is she happy?", "One word answer:", ("words", 1)),
+    ("Short answer please: how old is he?", "how old is he?", "Short answer please:", ("sentences", 1)),
+    ("Answer with yes or no. Is he over 40?", "Is he over 40?", "Answer with yes or no.", None),
+    ("Respond with only a number: how old is he?", "how old is he?", "Respond with only a number:", ("words", 1)),
+    ("How old is he? Answer with just a number.", "How old is he?", "Answer with just a number.", ("words", 1))])
 def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, asked, form, length):
     assert Q.answer_form(question) == (asked, form)
     assert Q.asked_length(question) == length

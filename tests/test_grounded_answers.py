@@ -568,6 +568,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     # the future, and what a photo is for ("What would this person look like in 20 years?" got "She looks happy.")
     "What would this person look like in 20 years?", "How will she look when she is older?",
     "What will he look like in ten years time?", "Could this be a passport photo?", "Is this an ID photo?",
+    # looks as a matter of taste ("Is the boy cute?" got "Yes. It is a photo of a boy.")
+    "Is the boy cute?", "Is the baby adorable?", "Is she a pretty woman?", "Is the man handsome?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -592,7 +594,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is the person in the photo old?", "How old is the person in this picture?", "Is this a photo of an old woman?",
     "Is the lighting dim?", "Is the light even?", "Is the photo brightly lit?",
     "Does she look pleased?", "Is he pleased?", "Does she seem joyous?",  # "pleased" got "I can't tell from this photo."
-    "Is she displeased?",
+    "Is she displeased?", "Is she pretty old?", "Is he pretty young?",  # "pretty" as "rather"
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

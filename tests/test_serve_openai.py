@@ -166,7 +166,9 @@ def test_chat_completions_read_messages_as_openai_clients_send_them(client, pipe
     stopped = client.chat.completions.create(model="", messages=split, stop=[cut, "never there"])
     assert stopped.choices[0].message.content == want[:want.find(cut)]
     with pytest.raises(openai.BadRequestError, match="response_format"):
-        client.chat.completions.create(model="", messages=split, response_format={"type": "json_object"})
+        client.chat.completions.create(model="", messages=split, response_format={"type": "xml"})
+    with pytest.raises(openai.BadRequestError, match="json_schema"):
+        client.chat.completions.create(model="", messages=split, response_format={"type": "json_schema"})
     with pytest.raises(openai.BadRequestError, match="tools"):
         client.chat.completions.create(model="", messages=split, tools=[
             {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}])
@@ -176,6 +178,24 @@ def test_chat_completions_read_messages_as_openai_clients_send_them(client, pipe
         client.chat.completions.create(model="", messages=split, n=9)
     with pytest.raises(openai.UnprocessableEntityError, match="stop"):
         client.chat.completions.create(model="", messages=split, stop=["a", "b", "c", "d", "e"])
+
+
+def test_chat_completions_reply_in_json_as_response_format_asks(client, pipe, crop):
+    """``response_format`` json_object and json_schema: the reply is the JSON the pipeline gives for the same
+    conversation and format (read from the photo's description), and it parses."""
+    import json
+
+    photo = png_b64(Image.fromarray(skimage_data.astronaut()))
+    schema = {"type": "json_schema", "json_schema": {"name": "face", "schema": {"type": "object", "properties": {
+        "age": {"type": "integer"}, "gender": {"type": "string"}, "hair_color": {"type": "string"}}}}}
+    for fmt, question in (({"type": "json_object"}, "What is the gender?"), (schema, "Describe her.")):
+        want = pipe.chat(crop, [{"role": "user", "content": question}], align=False, max_new_tokens=MAX_TOKENS,
+                         response_format=fmt)
+        out = client.chat.completions.create(model="", messages=_messages(photo, question), response_format=fmt)
+        assert out.choices[0].message.content == want
+        got = json.loads(want)
+        assert list(got) == (["gender"] if fmt["type"] == "json_object" else ["age", "gender", "hair_color"])
+        assert got.get("hair_color") is None
 
 
 def test_native_json_bodies_and_chat(server, pipe, crop):

@@ -556,6 +556,14 @@ def answer_form(question: str) -> tuple[str, str]:
     form: list[str] = []
     while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower().replace("\u2019", "'")):
         form.insert(0, sentences.pop())
+    # the form set first ("Answer only yes or no: is he smiling?", "One word answer: is she happy?", "Short answer
+    # please: how old is he?" were read as no yes/no question, or with the instruction as part of what is asked)
+    while len(sentences) > 1 and _FORM_ONLY.match(sentences[0].lower().replace("\u2019", "'")):
+        form.append(sentences.pop(0))  # "Answer with yes or no. Is he smiling?"
+    lead = re.match(r"([^.:?!\n]+[.:!])\s+(?=\S)", sentences[0])
+    if lead and _FORM_ONLY.match(lead[1].lower().replace("\u2019", "'")):
+        form.insert(0, lead[1])
+        sentences[0] = sentences[0][lead.end():]
     return " ".join(sentences), " ".join(form)
 
 
@@ -702,6 +710,9 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
+    # in whose manner ("Describe her like a police report." got "I can't tell from this photo."): the description
+    r"(?:like|in the (?:style|manner|voice|form|words) of|in the way)\s+(?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
+    r"as (?:a|an|the|someone|somebody)(?:\s+[a-z'-]+){1,4}\s+(?:would|might|could|does)|"
     rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}|a few) {_WORDS}))*"
     r"\s*[.?!]*$")
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
@@ -718,6 +729,10 @@ _WORDS_REQUEST = re.compile(
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
     rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
+# an answer asked to be a bare number or a bare yes or no: one word
+_BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|reply|respond|use)\s+)?(?:an?\s+)?"
+                   r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no')\b|"
+                   r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|\bas an? (?:single )?(?:number|integer)\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
 
@@ -796,6 +811,8 @@ def asked_length(question: str) -> tuple[str, int] | None:
     """The length any question asks its answer to have: ("words", 1) for "What's her mood, in one word?" or "a
     one-word answer", ("sentences", 1) for "briefly"; None when it sets none."""
     q = " ".join((_core(question), _without_form(question)[1]))  # "…?\nAnswer in one word." sets the length too
+    if _BARE.search(q):  # "Respond with only a number: how old is he?", "Answer only yes or no: is he smiling?"
+        return "words", 1
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)

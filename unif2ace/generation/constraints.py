@@ -2046,6 +2046,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:good|nice|great|decent|bad|suitable|usable|profile|linkedin|dating|cv|resume|r[ée]sum[ée])\s+"
                          r"(?:profile\s+)?(?:photo|pic|picture|image|headshot)|linkedin|dating (?:app|site|profile)|"
                          r"rested|sleepy|exhausted|"
+                         # looks as a matter of taste ("Is the boy cute?" got "Yes. It is a photo of a boy.")
+                         r"cute|adorable|beautiful|gorgeous|handsome|attractive|unattractive|good[- ]looking|ugly|sexy|"
+                         r"pretty(?=\s*(?:[?.!,]|$|(?:girl|woman|lady|face|child|baby|boy|man)\b))|"
                          rf"{_FAME}|"
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"

@@ -516,7 +516,8 @@ class UniF2ace:
                  max_new_tokens: int = 128, do_sample: bool = False, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  generator: torch.Generator | None = None, constrain_yes_no: bool = True,
-                 consistent_yes_no: bool = YES_NO_CONSISTENT, grounded_answers: bool = GROUNDED_ANSWERS) -> list[str]:
+                 consistent_yes_no: bool = YES_NO_CONSISTENT, grounded_answers: bool = GROUNDED_ANSWERS,
+                 response_format: str | dict | None = None) -> list[str]:
         """The batched core of caption / ask / chat: one conversation per image, last answer None.
 
         Every question and answer must be usable text that fits the model's context beside the image.
@@ -582,9 +583,24 @@ class UniF2ace:
         matched to one (``options.option_reply``): "A", or "A. Male" when no letter is asked for; an answer that
         names no option, or several, is returned as decoded. Options that combine attributes ("A. a smiling child
         B. a neutral senior"), or a stem that asks about no attribute, are matched against the photo's description
-        (``options.Choices.asked``)."""
+        (``options.Choices.asked``).
+
+        A reply in JSON, asked in the question ("Return JSON with the keys gender, age and emotion.", "Give me her
+        age as JSON.") or by ``response_format`` (``"json"``, OpenAI's ``{"type": "json_object"}`` or a
+        ``{"type": "json_schema", ...}`` whose properties name the keys), is read from the photo's description:
+        ``{"gender": "female", "age": 29, "emotion": "happy"}``, null for what it does not state
+        (:mod:`unif2ace.generation.structured`)."""
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
+        sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
+                    consistent_yes_no, grounded_answers)
+        if grounded_answers or response_format is not None:
+            from unif2ace.generation.structured import json_request
+
+            asks = [json_request(turns[-1][0], response_format) if turns and isinstance(turns[-1][0], str) else None
+                    for turns in conversations]
+            if any(asks):
+                return self._json_replies(images, conversations, asks, align, sampling)
         if grounded_answers:
             from unif2ace.generation.options import multiple_choice, option_reply
 
@@ -671,6 +687,23 @@ class UniF2ace:
 
             answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
         return answers
+
+    def _json_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
+        """converse's replies where ``asks`` (``structured.json_request``) asks JSON: each read from the photo's
+        description, and from the grounded answer to a question asked beside the instruction; the other
+        conversations are answered as converse answers them."""
+        from unif2ace.generation.structured import json_reply
+
+        crops = self.prepare(_as_list(images), align)
+        whole = (max(sampling[0], _CAPTION_TOKENS), *sampling[1:])  # the values read from a whole description
+        described = self.converse(crops, [[(CAPTION_QUESTION, None)] if ask else turns
+                                          for ask, turns in zip(asks, conversations)], False, *whole)
+        questioned = [k for k, ask in enumerate(asks) if ask and ask.asked is not None]
+        answers = dict(zip(questioned, self.converse(
+            [crops[k] for k in questioned], [[*conversations[k][:-1], (asks[k].asked, None)] for k in questioned],
+            False, *sampling))) if questioned else {}
+        return [json_reply(ask, text, answers.get(k)) if ask else text
+                for k, (ask, text) in enumerate(zip(asks, described))]
 
     def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,
                      generator, mode, consistent_yes_no: bool, grounded_answers: bool) -> list[str]:

@@ -30,6 +30,7 @@ import asyncio
 import base64
 import difflib
 import io
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -399,8 +400,11 @@ def _run_batch(pipe, key, payloads):
     if kind == "text":
         pairs = [pair for payload in payloads for pair in payload]
         # a payload pair is (crop, question) or (crop, chat turns); key[2]: the decoder's sampling options
+        options = dict(key[2] if len(key) > 2 else ())
+        if "response_format" in options:  # JSON text in the key, so that the key stays hashable
+            options["response_format"] = json.loads(options["response_format"])
         answers = pipe.converse([c for c, _ in pairs], [[(q, None)] if isinstance(q, str) else q for _, q in pairs],
-                                align=False, max_new_tokens=key[1], **dict(key[2] if len(key) > 2 else ()))
+                                align=False, max_new_tokens=key[1], **options)
         out, start = [], 0
         for payload in payloads:
             out.append(answers[start:start + len(payload)])

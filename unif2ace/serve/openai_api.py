@@ -18,8 +18,9 @@ native ones. Images are checked and face-aligned like every upload (``align`` de
 send ``"align": false`` for crops that are already aligned). What differs from OpenAI's service:
 ``size`` must be the model's one image size (or ``"auto"``), ``response_format`` must be ``b64_json``
 (there is no file host for URLs), a conversation is about exactly one photo, ``n`` is at most
-:data:`MAX_CHOICES` (greedy replies are one reply repeated), ``response_format`` other than text, tools and
-logprobs are refused with a 400 that says so, and a streamed reply is decoded whole and then sent in
+:data:`MAX_CHOICES` (greedy replies are one reply repeated), ``response_format`` ``json_object`` and ``json_schema`` give a
+reply in JSON read from the photo's description (:mod:`unif2ace.generation.structured`; a schema's properties
+name the keys), other formats, tools and logprobs are refused with a 400 that says so, and a streamed reply is decoded whole and then sent in
 word-sized chunks (the text decoder has no token callback). As OpenAI's service does, two messages in a row
 from one side are one turn, and ``stop`` cuts a reply before the first stop string; ``usage`` counts the
 prompt's text and image tokens and the replies' tokens. A user message that holds only the photo asks for a
@@ -277,14 +278,26 @@ def create_router(pipe, batcher, limits, generate_route, generate_request, serve
             _check_text(q, "message", limits.max_prompt_chars)
         return turns
 
-    def _unsupported(body: dict) -> None:
-        """A 400 for an OpenAI option whose reply this server cannot give (a client that asked for JSON or a tool
-        call would otherwise read plain text as one)."""
+    def _response_format(body: dict) -> str | None:
+        """The JSON reply a chat completion asks for (``{"type": "json_object"}`` or ``{"type": "json_schema",
+        "json_schema": {"name", "schema"}}``, whose properties name the keys: ``generation.structured``), as JSON
+        text to travel in the batch key; None for text. Any other type is a 400 (a client that asked for XML would
+        otherwise read text as it)."""
         fmt = body.get("response_format")
         kind = fmt.get("type") if isinstance(fmt, dict) else fmt
-        if kind not in (None, "text"):
-            raise BadRequest(f"response_format {kind!r} is not supported: replies are plain text (send 'text' or "
-                             "leave it out)", 400)
+        if kind in (None, "text"):
+            return None
+        if kind not in ("json_object", "json_schema"):
+            raise BadRequest(f"response_format {kind!r} is not supported: send 'text', 'json_object' or "
+                             "'json_schema', or leave it out", 400)
+        if kind == "json_schema" and not isinstance(fmt.get("json_schema"), dict):
+            raise BadRequest("response_format json_schema needs a 'json_schema' object with the 'schema' whose "
+                             "properties name the keys", 400)
+        return json.dumps(fmt, sort_keys=True)
+
+    def _unsupported(body: dict) -> None:
+        """A 400 for an OpenAI option whose reply this server cannot give (a client that asked for a tool call
+        would otherwise read plain text as one)."""
         if (body.get("tools") or body.get("functions")) and body.get("tool_choice") != "none":
             raise BadRequest("tools are not supported: this model answers in text and calls no functions", 400)
         if body.get("logprobs") or body.get("top_logprobs"):
@@ -317,6 +330,8 @@ def create_router(pipe, batcher, limits, generate_route, generate_request, serve
         turns = _turns(messages)
         max_tokens = _max_tokens(body.get("max_completion_tokens", body.get("max_tokens")), "max_tokens")
         sampling = _sampling(body)
+        if (fmt := _response_format(body)) is not None:  # replies in JSON, read from the photo's description
+            sampling["response_format"] = fmt
         photo = await _photo(image, "image_url")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
         warnings = photo_warnings([crop])  # not OpenAI's: a field its clients keep (e.g. ChatCompletion.warnings)

@@ -1,0 +1,124 @@
+"""Replies in JSON (``generation.structured``): which keys a question or a response_format asks for, the values
+read from a description, and the pipeline's wiring (the reply is the description's values, checked against the
+attribute parser on the description the same pipeline gives)."""
+
+import json
+
+import pytest
+
+from unif2ace.generation.structured import json_reply, json_request, schema_request
+
+DESCRIPTION = ("The photo is a close-up photo; it shows a 29-year-old South Asian young woman. The expression on her "
+               "face reads as surprised. She is smiling, with her mouth slightly open. She is wearing glasses. It is a "
+               "full-color picture with even lighting.")
+
+
+def reply(question: str, answer: str | None = None, response_format=None) -> dict:
+    return json.loads(json_reply(json_request(question, response_format), DESCRIPTION, answer))
+
+
+@pytest.mark.parametrize("question, want", [
+    ("Return JSON with the keys gender, age and emotion.", {"gender": "female", "age": 29, "emotion": "surprised"}),
+    ("Give me her sex and race as JSON.", {"sex": "female", "race": "South Asian"}),
+    ('Return a JSON object with keys "gender", "age", "hair_color".', {"gender": "female", "age": 29,
+                                                                      "hair_color": None}),
+    ("json: {gender, age_group, smiling}", {"gender": "female", "age_group": "young adult", "smiling": True}),
+    ("What is her age and gender? Reply in JSON.", {"age": 29, "gender": "female"}),
+    ("How old is she? Answer in JSON format.", {"age": 29}),
+    ("Answer in JSON: is she smiling?", {"smiling": True}),
+    ("Give me JSON with her age group and whether she has a beard.", {"age_group": "young adult", "beard": None}),
+    ("In JSON, what is her expression and is she wearing glasses?", {"expression": "surprised", "glasses": True}),
+])
+def test_the_keys_a_question_names_are_read_from_the_description(question, want):
+    assert reply(question) == want
+
+
+def test_what_no_description_states_is_null_and_a_hair_colour_no_colour_of_the_photo():
+    assert reply("Return JSON with her hair color and eye color.") == {"hair_color": None, "eye_color": None}
+    assert reply("What is her hair color? Answer in JSON.") == {"hair_color": None}
+    assert reply("JSON with her name, job and age") == {"name": None, "job": None, "age": 29}
+    assert reply('JSON with keys "hair color", "color"') == {"hair color": None, "color": "color"}
+
+
+@pytest.mark.parametrize("question", ["Output a JSON object describing her.", "JSON please", "Describe her in JSON."])
+def test_no_key_named_gives_every_stated_attribute(question):
+    got = reply(question)
+    assert got == {"gender": "female", "age": 29, "age_group": "young adult", "ethnicity": "South Asian",
+                   "emotion": "surprised", "smile": True, "mouth": "slightly open", "glasses": True, "color": "color",
+                   "lighting": "even", "description": DESCRIPTION}
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Answer in JSON: is she over 50?", "Is she over 50?"),
+    ("Is this person famous? Answer in JSON.", "Is this person famous?"),
+    ("Is he married? Reply as JSON.", "Is he married?"),
+])
+def test_a_question_naming_no_key_gets_its_answer(question, asked):
+    ask = json_request(question)
+    assert ask.asked == asked and ask.keys == ()
+    assert json.loads(json_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")) == {
+        "answer": "No, she looks about 29 years old."}
+
+
+@pytest.mark.parametrize("question", ["Is she smiling?", "Describe her.", "How old is she?", "What's a jsonl file?"])
+def test_no_json_asked_is_no_json_reply(question):
+    assert json_request(question) is None
+
+
+def test_response_format_json_object_reads_the_question():
+    assert json_request("Is she smiling?", {"type": "json_object"}).keys == (("smiling", "smile", {}),)
+    assert json_request("Is she over 50?", "json").asked == "Is she over 50?"
+    assert reply("Describe her.", response_format={"type": "json_object"})["description"] == DESCRIPTION
+    assert json_request("Is she smiling?", {"type": "text"}) is None
+
+
+def test_a_json_schema_names_the_keys_and_their_types():
+    schema = {"type": "json_schema", "json_schema": {"name": "face", "schema": {"type": "object", "properties": {
+        "age": {"type": "integer"}, "is_smiling": {"type": "boolean"}, "gender": {"type": "string",
+                                                                                   "enum": ["Male", "Female"]},
+        "glasses": {"type": "string"}, "hair_color": {"type": "string"}, "age_group": {"type": "integer"},
+        "smiling": {"enum": ["yes", "no"]}, "age_text": {"type": "string"}, "Ethnicity": {}}}}}
+    got = json.loads(json_reply(schema_request(schema), DESCRIPTION))
+    assert got == {"age": 29, "is_smiling": True, "gender": "Female", "glasses": "yes", "hair_color": None,
+                   "age_group": None, "smiling": "yes", "age_text": None, "Ethnicity": "South Asian"}
+    assert list(got) == list(schema["json_schema"]["schema"]["properties"])  # the schema's order
+    # a schema without properties is a JSON object reply
+    assert json_request("Is she smiling?", {"type": "json_schema", "json_schema": {"schema": {}}}).keys[0][0] == \
+        "smiling"
+
+
+def test_a_description_that_states_nothing_gives_nulls():
+    got = json.loads(json_reply(json_request("JSON with gender, age, emotion"), "A photo."))
+    assert got == {"gender": None, "age": None, "emotion": None}
+
+
+def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
+    """Wiring: the JSON reply's values are those the attribute parser reads from the description the same
+    pipeline gives the photo, and a question beside the instruction gets the answer ask gives it alone."""
+    pytest.importorskip("PIL")
+    import numpy as np
+    from PIL import Image
+
+    from unif2ace.evaluation.attributes import parse_caption
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path / "tiny"))
+    crop = pipe.prepare([Image.fromarray(np.full((64, 64, 3), 128, np.uint8))], align=False)[0]
+    description = pipe.caption(crop, align=False)[0]
+    got = json.loads(pipe.ask(crop, "Output a JSON object describing this person.", align=False)[0])
+    assert got.pop("description") == description
+    stated = parse_caption(description)
+    assert {k: v for k, v in got.items() if k != "age"} == {
+        k: {"Indian": "South Asian", "surprise": "surprised"}.get(v, v) for k, v in stated.items()}
+    keyed = json.loads(pipe.ask(crop, "Return JSON with the keys gender and hair_color.", align=False)[0])
+    assert keyed == {"gender": stated.get("gender"), "hair_color": None}
+    answer = pipe.ask(crop, "Is this person over 50?", align=False, max_new_tokens=8)[0]
+    wrapped = pipe.ask(crop, "Answer in JSON: is this person over 50?", align=False, max_new_tokens=8)[0]
+    assert json.loads(wrapped) == {"answer": answer}
+    # response_format, beside a batch row that asks for words
+    rows = pipe.ask([crop, crop], ["What is the gender?", "Describe this person."], align=False,
+                    response_format={"type": "json_object"})
+    assert json.loads(rows[0]) == {"gender": stated.get("gender")}
+    assert json.loads(rows[1])["description"] == description
+    plain = pipe.ask([crop, crop], ["JSON: gender", "Describe this person."], align=False)
+    assert json.loads(plain[0]) == {"gender": stated.get("gender")} and plain[1] == description
