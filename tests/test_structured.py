@@ -28,6 +28,11 @@ def reply(question: str, answer: str | None = None, response_format=None) -> dic
     ("Answer in JSON: is she smiling?", {"smiling": True}),
     ("Give me JSON with her age group and whether she has a beard.", {"age_group": "young adult", "beard": None}),
     ("In JSON, what is her expression and is she wearing glasses?", {"expression": "surprised", "glasses": True}),
+    # listed after "keys:", each read by its key word ("estimated_age" is the age; "hair_color" no colour of the photo)
+    ("Please respond in JSON format with keys: gender, estimated_age, expression.",
+     {"gender": "female", "estimated_age": 29, "expression": "surprised"}),
+    ("JSON only. Fields: is_smiling, age_group, hair_color", {"is_smiling": True, "age_group": "young adult",
+                                                              "hair_color": None}),
 ])
 def test_the_keys_a_question_names_are_read_from_the_description(question, want):
     assert reply(question) == want
@@ -80,7 +85,7 @@ def test_a_json_schema_names_the_keys_and_their_types():
         "smiling": {"enum": ["yes", "no"]}, "age_text": {"type": "string"}, "Ethnicity": {}}}}}
     got = json.loads(json_reply(schema_request(schema), DESCRIPTION))
     assert got == {"age": 29, "is_smiling": True, "gender": "Female", "glasses": "yes", "hair_color": None,
-                   "age_group": None, "smiling": "yes", "age_text": None, "Ethnicity": "South Asian"}
+                   "age_group": None, "smiling": "yes", "age_text": "29", "Ethnicity": "South Asian"}
     assert list(got) == list(schema["json_schema"]["schema"]["properties"])  # the schema's order
     # a schema without properties is a JSON object reply
     assert json_request("Is she smiling?", {"type": "json_schema", "json_schema": {"schema": {}}}).keys[0][0] == \

@@ -40,9 +40,11 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
 )
 _KEY = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (p, _) in enumerate(_KEY_WORDS)), re.I)
 _JSON = re.compile(r"\bjson\b", re.I)
-# the keys as written out: quoted ("gender", 'age_group', `hair_color`) or between braces ({gender, age})
+# the keys as written out: quoted ("gender", 'age_group', `hair_color`), between braces ({gender, age}) or listed
+# after "keys:" ("with keys: gender, estimated_age, expression")
 _QUOTED = re.compile(r"[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’]")
 _BRACED = re.compile(r"\{([^{}]*)\}")
+_LISTED = re.compile(r"\b(?:keys|fields|properties)\b\s*(?:named|called|:|-|=)?\s*([^.?!\n]+)", re.I)
 # where the instruction ends and a question begins: "Answer in JSON: is she smiling?", "In JSON. How old?"
 _CLAUSE = re.compile(r"(?<=[.:;!?\n])\s*")
 _EMOTION = {"surprise": "surprised"}
@@ -59,7 +61,9 @@ class JsonAsk:
 
 
 def _attribute(word: str) -> str | None:
-    m = _KEY.fullmatch(word.strip())
+    """The attribute a key name reads: its first key word ("estimated_age" → age, "is_smiling" → smile,
+    "hair_color" → None: no description states a hair colour)."""
+    m = _KEY.search(word.replace("_", " ").strip())
     if m is None:
         return None
     return next(_KEY_WORDS[int(name[1:])][1] for name, v in m.groupdict().items() if v)
@@ -73,10 +77,12 @@ def _named_keys(text: str) -> list[tuple[str, str | None, dict]]:
     """The keys ``text`` names: written out (quoted or in braces, each kept as written, null when it names
     nothing known) when there are any, else the key words it uses ("her gender and age" → gender, age)."""
     written = [w for m in _BRACED.finditer(text) for w in re.split(r"[,;|]", m[1])] or _QUOTED.findall(text)
+    if not written and (m := _LISTED.search(text)):
+        written = [w for w in re.split(r"\s*(?:,|;|\band\b|&)\s*", m[1]) if len(w.split()) <= 3]
     written = [w.strip().strip("\"'`“”‘’").split(":")[0].strip() for w in written]
     written = [w for w in written if w and re.fullmatch(r"[A-Za-z][\w -]*", w)]
     if written:
-        return list({w: (w, _attribute(w.replace("_", " ")), {}) for w in written}.values())
+        return list({w: (w, _attribute(w), {}) for w in written}.values())
     seen: dict[str, tuple[str, str | None, dict]] = {}
     for m in _KEY.finditer(text):
         attr = _attribute(m[0])
@@ -123,7 +129,7 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
     props = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(props, dict) or not props:
         return json_request(question, "json_object")
-    return JsonAsk(tuple((name, _attribute(str(name).replace("_", " ")), spec if isinstance(spec, dict) else {})
+    return JsonAsk(tuple((name, _attribute(str(name)), spec if isinstance(spec, dict) else {})
                          for name, spec in props.items()))
 
 
