@@ -5,6 +5,7 @@ Every answer is checked against the pipeline called directly with the same input
 
 import base64
 import io
+import json
 
 import numpy as np
 import pytest
@@ -183,8 +184,6 @@ def test_chat_completions_read_messages_as_openai_clients_send_them(client, pipe
 def test_chat_completions_reply_in_json_as_response_format_asks(client, pipe, crop):
     """``response_format`` json_object and json_schema: the reply is the JSON the pipeline gives for the same
     conversation and format (read from the photo's description), and it parses."""
-    import json
-
     photo = png_b64(Image.fromarray(skimage_data.astronaut()))
     schema = {"type": "json_schema", "json_schema": {"name": "face", "schema": {"type": "object", "properties": {
         "age": {"type": "integer"}, "gender": {"type": "string"}, "hair_color": {"type": "string"}}}}}
@@ -215,6 +214,10 @@ def test_native_json_bodies_and_chat(server, pipe, crop):
         r = http.post("/v1/chat", json={"image": photo, "messages": messages})
         assert r.status_code == 200 and r.json()["reply"] == pipe.chat(crop, messages, align=False,
                                                                         max_new_tokens=MAX_TOKENS)
+        r = http.post("/v1/chat", json={"image": photo, "messages": messages, "response_format": "json"})
+        assert r.status_code == 200 and r.json()["reply"] == pipe.chat(
+            crop, messages, align=False, max_new_tokens=MAX_TOKENS, response_format="json")
+        assert list(json.loads(r.json()["reply"])) == ["age"]  # "How old …?" names the age
         for path, body, status, words in (
                 ("/v1/caption", {"images": ["not base64!"]}, 400, "not valid base64"),
                 ("/v1/caption", {"images": []}, 422, "no photo given: send it as 'images'"),
@@ -224,7 +227,9 @@ def test_native_json_bodies_and_chat(server, pipe, crop):
                  "'max_tokens' is not a field of /v1/chat: did you mean 'max_new_tokens'?"),
                 ("/v1/ask", {"images": photo}, 422, "no question"),
                 ("/v1/chat", {"messages": messages}, 422, "no 'image'"),
-                ("/v1/chat", {"image": photo, "messages": []}, 422, "messages is empty")):
+                ("/v1/chat", {"image": photo, "messages": []}, 422, "messages is empty"),
+                ("/v1/chat", {"image": photo, "messages": messages, "response_format": "yaml"}, 400,
+                 "response_format 'yaml' is not supported")):
             r = http.post(path, json=body)
             assert r.status_code == status and words in r.json()["error"], (path, r.text)
         r = http.post("/v1/caption", content=b"{oops", headers={"content-type": "application/json"})

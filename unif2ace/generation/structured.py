@@ -59,6 +59,15 @@ class JsonAsk:
     keys: tuple[tuple[str, str | None, dict], ...] = ()
     asked: str | None = None
 
+    @property
+    def attributes(self) -> set[str]:
+        """The attributes the reply reads (every one when no key is named and no question asked)."""
+        from unif2ace.evaluation.attributes import ATTRIBUTES
+
+        if self.keys:
+            return {a for _, a, _ in self.keys if a is not None}
+        return set() if self.asked is not None else set(ATTRIBUTES)
+
 
 def _attribute(word: str) -> str | None:
     """The attribute a key name reads: its first key word ("estimated_age" → age, "is_smiling" → smile,
@@ -133,7 +142,8 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
                          for name, spec in props.items()))
 
 
-def _value(attr: str | None, description: str) -> Any:
+def _value(attr: str | None, read: str, description: str) -> Any:
+    """The value of ``attr`` that ``read`` states (``description`` itself for the key "description")."""
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     if attr is None:
@@ -141,9 +151,9 @@ def _value(attr: str | None, description: str) -> Any:
     if attr == "description":
         return description
     if attr == "age":
-        years = parse_age_years(description)
+        years = parse_age_years(read)
         return None if years is None else round(years)
-    value = parse_attribute(description, attr)
+    value = parse_attribute(read, attr)
     if attr == "emotion":
         return _EMOTION.get(value, value)
     return _ETHNICITY.get(value, value) if attr == "ethnicity" else value
@@ -168,17 +178,19 @@ def _typed(value: Any, spec: dict) -> Any:
     return None  # a word ("young adult") where the schema asks a number or a boolean
 
 
-def json_reply(ask: JsonAsk, description: str, answer: str | None = None) -> str:
+def json_reply(ask: JsonAsk, description: str, answer: str | None = None, facts: str | None = None) -> str:
     """The JSON text ``ask`` asks for, its values read from ``description`` (the photo's description) and
-    ``answer`` (the grounded answer to ``ask.asked``)."""
+    ``answer`` (the grounded answer to ``ask.asked``); ``facts``: the description with the lighting, sharpness and
+    smile it leaves out filled in (``UniF2ace._facts``), read for the values when given."""
     from unif2ace.evaluation.attributes import ATTRIBUTES
 
+    read = facts or description
     if ask.keys:
-        out = {key: _typed(_value(attr, description), spec) for key, attr, spec in ask.keys}
+        out = {key: _typed(_value(attr, read, description), spec) for key, attr, spec in ask.keys}
     elif ask.asked is not None:
         out = {"answer": answer}
     else:
         names = ("gender", "age", *(a for a in ATTRIBUTES if a != "gender"))  # the age in years beside its group
-        out = {a: v for a in names if (v := _value(a, description)) is not None}
+        out = {a: v for a in names if (v := _value(a, read, description)) is not None}
         out["description"] = description
     return json.dumps(out, ensure_ascii=False)

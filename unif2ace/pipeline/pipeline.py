@@ -702,7 +702,16 @@ class UniF2ace:
         answers = dict(zip(questioned, self.converse(
             [crops[k] for k in questioned], [[*conversations[k][:-1], (asks[k].asked, None)] for k in questioned],
             False, *sampling))) if questioned else {}
-        return [json_reply(ask, text, answers.get(k)) if ask else text
+        # the lighting, sharpness and smile a key asks and the description leaves out, as a question about them is
+        # answered ("Is he smiling?" in JSON was null where the answer in words said "No. He is not smiling.")
+        facts = {"lighting", "sharpness", "smile"}
+        rows = [k for k, ask in enumerate(asks) if ask and facts & ask.attributes]
+        filled = {}
+        if rows:
+            codes = self.encode_images(crops)
+            filled = self._facts(rows, [ask.attributes if ask else set() for ask in asks],
+                                 {k: described[k] for k in rows}, crops, codes, self.understanding_features(crops))
+        return [json_reply(ask, text, answers.get(k), filled.get(k)) if ask else text
                 for k, (ask, text) in enumerate(zip(asks, described))]
 
     def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,

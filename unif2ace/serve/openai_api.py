@@ -10,7 +10,7 @@
                                   → a ``chat.completion`` (or, with ``"stream": true``, server-sent
                                     ``chat.completion.chunk`` events ending with ``data: [DONE]``)
     POST /v1/chat                 JSON {"image": base64 or data URL, "messages": [{"role", "content"}],
-                                        "align", "max_new_tokens"} → {"reply", "warnings"}
+                                        "align", "max_new_tokens", "response_format"} → {"reply", "warnings"}
 
 The official ``openai`` Python client works against these routes (``base_url=http://HOST:PORT/v1``,
 any api_key). Everything goes through the app's batcher, so these requests share batches with the
@@ -46,7 +46,8 @@ IMAGE_FIELDS = ("images", "image", "mask")
 IMAGE_OPTIONS_READ = frozenset({"model", "response_format", "size", "stream", "output_format"})
 IGNORED_IMAGE_OPTIONS = frozenset({"quality", "style", "background", "user", "moderation", "output_compression",
                                    "partial_images"})
-CHAT_FIELDS = frozenset({"image", "messages", "align", "max_new_tokens", "temperature", "top_p", "seed"})
+CHAT_FIELDS = frozenset({"image", "messages", "align", "max_new_tokens", "temperature", "top_p", "seed",
+                         "response_format"})
 # what a user message holding only the photo asks (ChatGPT-style clients send a photo with no words)
 PHOTO_ONLY = "Describe this photo."
 # the most replies one chat completion may ask for (``n``)
@@ -287,13 +288,13 @@ def create_router(pipe, batcher, limits, generate_route, generate_request, serve
         kind = fmt.get("type") if isinstance(fmt, dict) else fmt
         if kind in (None, "text"):
             return None
-        if kind not in ("json_object", "json_schema"):
+        if kind not in ("json", "json_object", "json_schema"):
             raise BadRequest(f"response_format {kind!r} is not supported: send 'text', 'json_object' or "
                              "'json_schema', or leave it out", 400)
         if kind == "json_schema" and not isinstance(fmt.get("json_schema"), dict):
             raise BadRequest("response_format json_schema needs a 'json_schema' object with the 'schema' whose "
                              "properties name the keys", 400)
-        return json.dumps(fmt, sort_keys=True)
+        return json.dumps(fmt)  # not sorted: a schema's properties keep their order in the reply
 
     def _unsupported(body: dict) -> None:
         """A 400 for an OpenAI option whose reply this server cannot give (a client that asked for a tool call
@@ -384,6 +385,8 @@ def create_router(pipe, batcher, limits, generate_route, generate_request, serve
         turns = _turns(body.get("messages") or [])
         max_tokens = _max_tokens(body.get("max_new_tokens"), "max_new_tokens")
         sampling = _sampling(body)
+        if (fmt := _response_format(body)) is not None:  # as /v1/chat/completions takes it, or "json"
+            sampling["response_format"] = fmt
         photo = await _photo(body["image"], "image")
         crop = (await run_in_threadpool(_crops, pipe, [photo], _align(body)))[0]
         return {"reply": await _reply(crop, turns, max_tokens, sampling, request), "warnings": photo_warnings([crop])}
