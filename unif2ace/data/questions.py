@@ -434,10 +434,13 @@ def without_answer_form(question: str) -> str:
 # question asks about the rest, so it is read without it ("Is the man smiling?"; each got "I can't tell from this
 # photo."). Not when it is all that follows the person ("Is the man in a hat?", "Is the man wearing a hat?" ask
 # about the hat), nor glasses or a beard, which the description may state
-_WORN_ITEM = (r"(?:hats?|caps?|beanies?|scarf|scarves|headscarf|hijab|turban|bandanas?|headbands?|hair ?bands?|"
-              r"hair ?clips?|bows?|ribbons?|earrings?|necklaces?|jewell?e?ry|pendants?|ties?|neckties?|bow ties?|"
-              r"shirts?|t-shirts?|tee|blouses?|jackets?|coats?|suits?|sweaters?|jumpers?|hoodies?|cardigans?|vests?|"
-              r"dress|dresses|uniforms?|tops?|collars?|headphones|earphones|outfits?)")
+# garments and what is worn with them: asked about, no label states them (``constraints._UNLABELLED``); naming
+# the person, they are read without (``_WORN_NAMING``)
+CLOTHES = (r"(?:ties?|neckties?|bow ties?|shirts?|t-shirts?|tee|blouses?|jackets?|coats?|suits?|sweaters?|jumpers?|"
+           r"hoodies?|cardigans?|vests?|tops?|collars?|uniforms?|clothes|clothing|outfits?|dress|dresses|headphones|"
+           r"earphones|headbands?|hair ?(?:bands?|clips?|bows?)|ribbons?|bows?)")
+_WORN_ITEM = (r"(?:hats?|caps?|beanies?|scarf|scarves|headscarf|hijab|turban|bandanas?|earrings?|necklaces?|"
+              rf"jewell?e?ry|pendants?|{CLOTHES})")
 _WORN_NAMING = re.compile(
     r"\b((?:the|this|that)\s+(?:[\w-]+\s+)?(?:person|man|woman|boy|girl|child|kid|baby|toddler|lady|gentleman|guy|"
     r"gal|dude|teen|teenager|senior|individual|subject|fellow|chap|person here|one))\s+(?:in|with|wearing|who is "

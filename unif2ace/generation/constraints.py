@@ -23,6 +23,7 @@ from unif2ace.data.questions import (
     ASKED_ATTRIBUTES,
     AT_EASE,
     AT_EASE_WORDS,
+    CLOTHES,
     UNLABELLED_EXPRESSIONS,
     same_value,
 )
@@ -2023,9 +2024,7 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 # "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
 # this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
 _PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot)"
-_CLOTHES = (r"(?:ties?|neckties?|bow ties?|shirts?|t-shirts?|blouses?|jackets?|coats?|suits?|sweaters?|hoodies?|"
-            r"collars?|uniforms?|clothes|clothing|outfits?|dress|dresses|headphones|headbands?|hair ?(?:bands?|clips?|"
-            r"bows?)|ribbons?|bows?)\b")
+_CLOTHES = rf"{CLOTHES}\b"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          # clothes asked about ("Is there a tie in the photo?" got "No. It is a photo of a person."
