@@ -746,6 +746,17 @@ def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, aske
     assert Q.as_meant(question) == asked
 
 
+@pytest.mark.parametrize("question", ["Give me just his age.", "Age only.", "Her age in years, nothing else.",
+                                      "What's her age? Just the number please.", "Could you give her age as a number?",
+                                      "Can you output her age as an integer?"])
+def test_the_age_alone_is_one_word(question):
+    """Each got the age in a sentence ("He is 47 years old, so he is middle-aged."); "Can you output her age as an
+    integer?" got "Yes." (read as "Would you describe her as young?" is)."""
+    assert Q.asked_length(question) == ("words", 1)
+    assert not Q.is_yes_no(Q.as_meant(question))
+    assert Q.is_yes_no(Q.as_meant("Would you describe her as young?"))
+
+
 @pytest.mark.parametrize("question", [
     "Give me three adjectives for this face.",  # got a description naming another age than the photo's one
     "What three words describe this face?",  # got the whole description

@@ -618,9 +618,10 @@ _STATEMENT = re.compile(
 # an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
 # tell if she is smiling?", which asks yes or no)
 _REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|know|have|get)\b(?!.*\b(?:if|whether)\b)|"
-                      r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|"
+                      r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|output|"
+                      r"return|provide|print|write|report|"
                       r"state|name|(?:repeat|confirm|remind me of|say)(?=\s+(?:the|her|his|their|its)\s+(?:\w+\s+)?(?:age|gender|"
-                      r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!whole\b)[\w-]+\s*\?*$)"
+                      r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!(?:whole|integer|number|numeral|json|list|word)\b)[\w-]+\s*\?*$)"
                       r"(?!\s+(?:that\s+)?(?:(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b|"
                       # "Would you guess she's over 18?" (got "I can't tell from this photo."); not "the person's age"
                       r"(?:he|she|they|it|this|that)(?:'s|'re|’s|’re)\b)))")
@@ -735,7 +736,10 @@ _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
 # an answer asked to be a bare number or a bare yes or no: one word
 _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|reply|respond|use)\s+)?(?:an?\s+)?"
                    r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no')\b|"
-                   r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|\bas an? (?:single )?(?:number|integer)\b")
+                   r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|\bas an? (?:single )?(?:number|integer)\b|"
+                   # the age alone ("Give me just his age.", "Age only.", "Her age in years, nothing else.")
+                   r"\b(?:only|just)\s+(?:(?:his|her|their|the|its)\s+)?(?:age|number)\b|\bage\s+only\b|"
+                   r"\bage\b.*\bnothing else\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
 
