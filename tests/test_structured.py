@@ -42,6 +42,7 @@ def test_what_no_description_states_is_null_and_a_hair_colour_no_colour_of_the_p
     assert reply("Return JSON with her hair color and eye color.") == {"hair_color": None, "eye_color": None}
     assert reply("What is her hair color? Answer in JSON.") == {"hair_color": None}
     assert reply("JSON with her name, job and age") == {"name": None, "job": None, "age": 29}
+    assert reply("Name her age and gender in JSON.") == {"age": 29, "gender": "female"}  # "name" the verb
     assert reply('JSON with keys "hair color", "color"') == {"hair color": None, "color": "color"}
 
 

@@ -34,7 +34,8 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
     (r"sharpness|blur(?:ry|riness)?|focus", "sharpness"), (r"lighting|brightness|light", "lighting"),
     (r"description|caption|summary", "description"),
     # keys people ask for that no description states: written null, an honest "I can't tell"
-    (r"(?:hair|eye|skin)[ _-]?(?:colou?r|tone|style|length|type)|hair[ _-]?style|hairstyle|skin[ _-]?tone|name|"
+    (r"(?:hair|eye|skin)[ _-]?(?:colou?r|tone|style|length|type)|hair[ _-]?style|hairstyle|skin[ _-]?tone|"
+     r"name(?!\s+(?:her|his|their|its|the|this|that|a|an|all|each|every|some|any)\b)|"  # not "Name her age in JSON"
      r"height|weight|job|occupation|profession|nationality|religion|location|clothing|clothes|outfit|makeup|make-up|"
      r"accessories|background", None),
 )
@@ -83,8 +84,9 @@ def _key_name(word: str) -> str:
 
 
 def _named_keys(text: str) -> list[tuple[str, str | None, dict]]:
-    """The keys ``text`` names: written out (quoted or in braces, each kept as written, null when it names
-    nothing known) when there are any, else the key words it uses ("her gender and age" → gender, age)."""
+    """The keys ``text`` names: written out (quoted, in braces or listed after "keys:", each kept as written and
+    read by its first key word, null when it names nothing known) when there are any, else the key words it uses
+    ("her gender and age" → gender, age)."""
     written = [w for m in _BRACED.finditer(text) for w in re.split(r"[,;|]", m[1])] or _QUOTED.findall(text)
     if not written and (m := _LISTED.search(text)):
         written = [w for w in re.split(r"\s*(?:,|;|\band\b|&)\s*", m[1]) if len(w.split()) <= 3]
@@ -169,7 +171,7 @@ def _typed(value: Any, spec: dict) -> Any:
     if "enum" in spec and isinstance(spec["enum"], list):
         said = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         return next((e for e in spec["enum"] if str(e).lower() == said.lower() or e is value), None)
-    if not kinds or kinds & {bool: {"boolean"}, int: {"integer", "number"}, str: {"string"}}[type(value)]:
+    if not kinds or kinds & {bool: {"boolean"}, int: {"integer", "number"}, str: {"string"}}.get(type(value), set()):
         return value
     if isinstance(value, bool):
         return ("yes" if value else "no") if "string" in kinds else None
