@@ -229,7 +229,9 @@ def test_native_json_bodies_and_chat(server, pipe, crop):
                 ("/v1/chat", {"messages": messages}, 422, "no 'image'"),
                 ("/v1/chat", {"image": photo, "messages": []}, 422, "messages is empty"),
                 ("/v1/chat", {"image": photo, "messages": messages, "response_format": "yaml"}, 400,
-                 "response_format 'yaml' is not supported")):
+                 "response_format 'yaml' is not supported"),
+                ("/v1/chat", {"image": photo, "messages": messages, "response_format": "json_schema"}, 400,
+                 "needs a 'json_schema' object")):
             r = http.post(path, json=body)
             assert r.status_code == status and words in r.json()["error"], (path, r.text)
         r = http.post("/v1/caption", content=b"{oops", headers={"content-type": "application/json"})

@@ -138,4 +138,8 @@ def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
     assert json.loads(rows[0]) == {"gender": stated.get("gender")}
     assert json.loads(rows[1])["description"] == description
     plain = pipe.ask([crop, crop], ["JSON: gender", "Describe this person."], align=False)
-    assert json.loads(plain[0]) == {"gender": stated.get("gender")} and plain[1] == description
+    alone = pipe.ask(crop, "Describe this person.", align=False)[0]  # cut to ask's max_new_tokens, as asked
+    assert json.loads(plain[0]) == {"gender": stated.get("gender")} and plain[1] == alone
+    # a row asked in words beside a JSON row keeps its own max_new_tokens (the JSON row reads a whole description)
+    short = pipe.ask([crop, crop], ["JSON: gender", "Is this person over 50?"], align=False, max_new_tokens=8)
+    assert json.loads(short[0]) == {"gender": stated.get("gender")} and short[1] == answer

@@ -696,8 +696,13 @@ class UniF2ace:
 
         crops = self.prepare(_as_list(images), align)
         whole = (max(sampling[0], _CAPTION_TOKENS), *sampling[1:])  # the values read from a whole description
-        described = self.converse(crops, [[(CAPTION_QUESTION, None)] if ask else turns
-                                          for ask, turns in zip(asks, conversations)], False, *whole)
+        asked = [k for k, ask in enumerate(asks) if ask]
+        other = [k for k, ask in enumerate(asks) if not ask]  # answered in words, as asked
+        described = dict(zip(asked, self.converse([crops[k] for k in asked], [[(CAPTION_QUESTION, None)]] * len(asked),
+                                                  False, *whole)))
+        if other:
+            described.update(zip(other, self.converse([crops[k] for k in other], [conversations[k] for k in other],
+                                                      False, *sampling)))
         questioned = [k for k, ask in enumerate(asks) if ask and ask.asked is not None]
         answers = dict(zip(questioned, self.converse(
             [crops[k] for k in questioned], [[*conversations[k][:-1], (asks[k].asked, None)] for k in questioned],
@@ -711,8 +716,8 @@ class UniF2ace:
             codes = self.encode_images(crops)
             filled = self._facts(rows, [ask.attributes if ask else set() for ask in asks],
                                  {k: described[k] for k in rows}, crops, codes, self.understanding_features(crops))
-        return [json_reply(ask, text, answers.get(k), filled.get(k)) if ask else text
-                for k, (ask, text) in enumerate(zip(asks, described))]
+        return [json_reply(ask, described[k], answers.get(k), filled.get(k)) if ask else described[k]
+                for k, ask in enumerate(asks)]
 
     def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,
                      generator, mode, consistent_yes_no: bool, grounded_answers: bool) -> list[str]:

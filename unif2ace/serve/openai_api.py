@@ -291,7 +291,7 @@ def create_router(pipe, batcher, limits, generate_route, generate_request, serve
         if kind not in ("json", "json_object", "json_schema"):
             raise BadRequest(f"response_format {kind!r} is not supported: send 'text', 'json_object' or "
                              "'json_schema', or leave it out", 400)
-        if kind == "json_schema" and not isinstance(fmt.get("json_schema"), dict):
+        if kind == "json_schema" and not (isinstance(fmt, dict) and isinstance(fmt.get("json_schema"), dict)):
             raise BadRequest("response_format json_schema needs a 'json_schema' object with the 'schema' whose "
                              "properties name the keys", 400)
         return json.dumps(fmt)  # not sorted: a schema's properties keep their order in the reply
