@@ -2648,6 +2648,19 @@ def test_a_yes_no_question_asked_in_one_word_gets_its_yes_or_no(typed, answer, w
     assert one_word("What is her expression?", "She looks happy.", "What is her expression? Answer in one word.") == "Happy."
 
 
+@pytest.mark.parametrize("typed, answer, want", [
+    ("True or false: this is a child.", "Yes, he is a child.", "True. He is a child."),  # got "Yes, he is a child."
+    ("Is she over 50, true or false?", "No. She looks about 29 years old.", "False. She looks about 29 years old."),
+    ("Is she smiling? True/false", "Yes.", "True."),
+    ("True or false: she is married.", "I can't tell from this photo.", "I can't tell from this photo."),
+    ("Is this a child?", "Yes, he is a child.", "Yes, he is a child."),  # asked yes or no: as it is
+    ("Is the statement 'she is happy' true?", "Yes. She looks happy.", "Yes. She looks happy.")])
+def test_a_true_or_false_question_is_answered_true_or_false(typed, answer, want):
+    from unif2ace.generation.brief import true_or_false
+
+    assert true_or_false(typed, answer) == want
+
+
 def test_an_age_group_asked_in_one_word_is_the_group_and_how_old_the_years():
     from unif2ace.generation.brief import one_word
 

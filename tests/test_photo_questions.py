@@ -264,3 +264,15 @@ def test_an_acknowledgement_before_a_request_leaves_the_request(message):
 def test_whether_a_photo_is_any_good_is_not_told(question):
     """Got "No. It is a photo of a woman.": no label says what a good photo is."""
     assert unseen_question(question)
+
+
+def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
+    """The answer a yes/no question gets, its Yes or No said as True or False ("True or false: this is a child." got
+    "Yes, he is a child.")."""
+    from unif2ace.generation.brief import true_or_false
+
+    got = pipe.ask([_image(3)], "Is this person over 50? True or false.", align=False, max_new_tokens=6)[0]
+    raw = pipe.ask([_image(3)], "Is this person over 50? True or false.", align=False, max_new_tokens=6,
+                   grounded_answers=False)[0]  # the model's own Yes or No (the yes/no constraint)
+    assert got.split()[0].rstrip(".,") in ("True", "False")
+    assert true_or_false("true or false?", raw).split()[0] == got.split()[0]

@@ -133,3 +133,18 @@ def yes_no_word(question: str, answer: str) -> str | None:
     if asked_length(question) != ("words", 1) or said is None:
         return None
     return f"{said.capitalize()}."
+
+
+_TRUE_OR_FALSE = re.compile(r"\btrue\s*(?:or|/)\s*false\b", re.I)
+_LEADING_YES_NO = re.compile(r"^\s*(yes|no)\b[,.:;!]?\s*", re.I)
+
+
+def true_or_false(question: str, answer: str) -> str:
+    """``answer`` in the words a "true or false" question asks for ("True or false: this is a child." got "Yes, he is
+    a child."; now "True. He is a child."); any other question or answer as it is. The last step of an answer:
+    what reads answers before it reads their Yes or No."""
+    if not _TRUE_OR_FALSE.search(question) or (m := _LEADING_YES_NO.match(answer)) is None:
+        return answer
+    rest = answer[m.end():]
+    said = "True." if m[1].lower() == "yes" else "False."
+    return f"{said} {rest[0].upper()}{rest[1:]}" if rest else said

@@ -686,6 +686,11 @@ class UniF2ace:
             from unif2ace.generation.brief import brief_description
 
             answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
+        if grounded_answers:  # "True or false: this is a child." → "True. He is a child.", not "Yes, …"
+            from unif2ace.generation.brief import true_or_false
+
+            answers = [true_or_false(turns[-1][0], a) if isinstance(turns[-1][0], str) else a
+                       for turns, a in zip(conversations, answers)]
         return answers
 
     def _json_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
