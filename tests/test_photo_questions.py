@@ -271,8 +271,9 @@ def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
     "Yes, he is a child.")."""
     from unif2ace.generation.brief import true_or_false
 
-    got = pipe.ask([_image(3)], "Is this person over 50? True or false.", align=False, max_new_tokens=6)[0]
-    raw = pipe.ask([_image(3)], "Is this person over 50? True or false.", align=False, max_new_tokens=6,
-                   grounded_answers=False)[0]  # the model's own Yes or No (the yes/no constraint)
-    assert got.split()[0].rstrip(".,") in ("True", "False")
-    assert true_or_false("true or false?", raw).split()[0] == got.split()[0]
+    for question in ("Is this person over 50? True or false.", "True or false: this person is over 50."):
+        got = pipe.ask([_image(3)], question, align=False, max_new_tokens=6)[0]
+        raw = pipe.ask([_image(3)], question, align=False, max_new_tokens=6,
+                       grounded_answers=False)[0]  # the model's own Yes or No (the yes/no constraint)
+        assert got.split()[0].rstrip(".,") in ("True", "False"), (question, got)
+        assert true_or_false("true or false?", raw).split()[0] == got.split()[0]

@@ -590,6 +590,7 @@ class UniF2ace:
         ``{"type": "json_schema", ...}`` whose properties name the keys), is read from the photo's description:
         ``{"gender": "female", "age": 29, "emotion": "happy"}``, null for what it does not state
         (:mod:`unif2ace.generation.structured`)."""
+        typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
@@ -689,8 +690,7 @@ class UniF2ace:
         if grounded_answers:  # "True or false: this is a child." → "True. He is a child.", not "Yes, …"
             from unif2ace.generation.brief import true_or_false
 
-            answers = [true_or_false(turns[-1][0], a) if isinstance(turns[-1][0], str) else a
-                       for turns, a in zip(conversations, answers)]
+            answers = [true_or_false(q, a) if isinstance(q, str) else a for q, a in zip(typed, answers)]
         return answers
 
     def _json_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
