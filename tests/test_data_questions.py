@@ -746,6 +746,16 @@ def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, aske
     assert Q.as_meant(question) == asked
 
 
+def test_a_description_asked_within_a_number_of_words_is_a_description_request():
+    """"Give me a caption under 10 words." got "I can't tell from this photo."."""
+    for question, length in (("Give me a caption under 10 words.", ("words", 9)),
+                             ("Describe her in under 8 words.", ("words", 7)),
+                             ("Write a description in no more than twelve words.", ("words", 12)),
+                             ("Describe her in 5 words or less.", ("words", 5)), ("Caption this, max 6 words.", ("words", 6))):
+        assert Q.asks_description(Q.as_meant(question)) and Q.asked_length(question) == length, question
+    assert Q.asked_length("Is she under 10?") is None
+
+
 @pytest.mark.parametrize("question", ["Give me just his age.", "Age only.", "Her age in years, nothing else.",
                                       "What's her age? Just the number please.", "Could you give her age as a number?",
                                       "Can you output her age as an integer?"])

@@ -1814,6 +1814,16 @@ def test_brief_description_says_only_what_the_description_states(length, expecte
     assert brief_description("A blurry picture.", length) == "A blurry picture."
 
 
+def test_a_bound_of_words_with_room_for_a_sentence_gets_the_sentence():
+    """"Give me a caption under 10 words." (at most 9): the composed sentence when it fits, else the words."""
+    from unif2ace.generation.brief import brief_description
+
+    woman = "The photo shows a 29-year-old Asian young woman. She is smiling."
+    assert brief_description(woman, ("words", 9)) == "A 29-year-old Asian woman, smiling."
+    assert brief_description(woman, ("words", 4)) == "Smiling, young, Asian woman."
+    assert brief_description(woman, ("words", 6)) == "A 29-year-old Asian woman, smiling."
+
+
 @pytest.mark.parametrize("question, one, three", [
     ("How many people are in this picture?", "I see one face in this photo.",
      "I see 3 faces in this photo; I describe the largest one."),
@@ -1827,6 +1837,12 @@ def test_brief_description_says_only_what_the_description_states(length, expecte
      "No, I see 3 faces in this photo; I describe the largest one."),
     ("Are there three people here?", "No, I see one face in this photo.",
      "Yes, I see 3 faces in this photo; I describe the largest one."),
+    # whether it shows anyone ("Is there a face in this image? Answer yes or no." got "Yes. Her face photo of a girl.")
+    ("Is there a face in this image?", "Yes, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("Does this photo contain a person?", "Yes, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("Is there a cat in the image?", None, None), ("Is there a smile on her face?", None, None),
     ("How old is she?", None, None), ("Is she smiling?", None, None), ("Describe the other people.", None, None),
     ("Is she 2 years old?", None, None), ("Is he in his 2 best photos?", None, None),
 ])

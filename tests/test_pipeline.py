@@ -653,6 +653,25 @@ def test_how_many_people_is_answered_from_the_faces_the_aligner_counted(pipe, as
                     max_new_tokens=3) == ["I can't tell from this photo."]
 
 
+def test_where_the_face_is_is_the_detectors_box(pipe, astronaut):
+    """"Output the bounding box of the face." got an age, "What are the coordinates of the face?" an expression: the
+    model sees only the aligned crop, but the detector that aligned it found the box, kept in the crop's info (and
+    when the crop is prepared again)."""
+    from unif2ace.pipeline.faces import detect_faces
+
+    (box, _), _ = detect_faces(np.asarray(astronaut))  # the photo is under DETECT_SIDE: no shrinking
+    want = tuple(int(round(v)) for v in box)
+    crop = prepare_face(astronaut, 64)[0]
+    assert crop.info["face_box"] == want and prepare_face(crop, 64, align=False)[0].info["face_box"] == want
+    left, top, right, bottom = want
+    assert 150 < left < right < 300 and 50 < top < bottom < 200  # her face, in the 512-px photo
+    said = f"The face's box in the photo is [{left}, {top}, {right}, {bottom}] (left, top, right, bottom, in pixels)."
+    assert pipe.ask(astronaut, ["Output the bounding box of the face.", "Where is her face in the photo?"],
+                    max_new_tokens=3) == [said, said]
+    # a crop given as already aligned was never looked at whole: where its face lay is unknown
+    assert pipe.ask(astronaut, "Output the bounding box of the face.", align=False, max_new_tokens=3) != [said]
+
+
 def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astronaut):
     """"Is this a close-up?" got "No. It is a photo of a person." of a baby's chip: the model sees only the aligned
     crop (always a close-up). It is answered from the face box's share of the photo's shorter side: the

@@ -681,6 +681,11 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
 _COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in
 _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"  # "Could you please …"
 _WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
+# a bound on the words ("Give me a caption under 10 words." got "I can't tell from this photo.")
+_WORD_BOUND = (r"(?:in\s+)?(under|fewer than|less than|at most|no more than|max(?:imum)?(?: of)?|up to|within)\s+"
+               r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\s+words?")
+_BOUND_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                  "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 _DESCRIPTION_REQUEST = re.compile(
     _POLITE +
     # a length first ("In three words, how would you describe him?", "Using two words, describe her.")
@@ -714,10 +719,12 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
+    rf"{_WORD_BOUND}|"
     # in whose manner ("Describe her like a police report." got "I can't tell from this photo."): the description
     r"(?:like|in the (?:style|manner|voice|form|words) of|in the way)\s+(?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
     r"as (?:a|an|the|someone|somebody)(?:\s+[a-z'-]+){1,4}\s+(?:would|might|could|does)|"
-    rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}|a few) {_WORDS}))*"
+    rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}|a few) {_WORDS}"
+    r"(?: or (?:less|fewer))?))*"
     r"\s*[.?!]*$")
 # "Give me three words to describe her.", "Sum him up in one word.", "Three words for this person?": a
 # description asked for in a number of words
@@ -769,7 +776,7 @@ _DESCRIBE_INSTRUCTION = re.compile(
     rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+{_NOT_WH}[\w'-]+,?){{0,8}}|"
     # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
     rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
-    r"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here))*|"
+    rf"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here|{_WORD_BOUND}))*|"
     # "Can you describe what you see?", "Tell me what's in the picture.", "… what this image depicts?"
     # "Describe what stands out." (got "I can't tell from this photo.")
     rf"(?:describe|tell me|say|explain|list|note)\s+what(?:\s+you\s+(?:can\s+)?(?:see|notice)|"
@@ -820,6 +827,9 @@ def asked_length(question: str) -> tuple[str, int] | None:
     q = " ".join((_core(question), _without_form(question)[1]))  # "…?\nAnswer in one word." sets the length too
     if _BARE.search(q):  # "Respond with only a number: how old is he?", "Answer only yes or no: is he smiling?"
         return "words", 1
+    if m := re.search(rf"\b{_WORD_BOUND}", q):  # "under 10 words": at most 9
+        n = _BOUND_NUMBERS.get(m[2]) or int(m[2])
+        return "words", max(1, n - 1 if m[1] in ("under", "fewer than", "less than") else n)
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)

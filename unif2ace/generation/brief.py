@@ -39,6 +39,9 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
     if "gender" not in attrs and "age_group" not in attrs:
         return caption
     years = parse_age_years(caption)
+    if kind == "words" and n >= 6:  # room for a sentence ("under 10 words"): the composed one when it fits
+        sentence = _sentence(attrs, years)
+        return sentence if len(sentence.split()) <= n else _words(attrs, n)
     return _words(attrs, n) if kind == "words" else _sentence(attrs, years)
 
 

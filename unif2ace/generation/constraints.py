@@ -2107,6 +2107,13 @@ _MORE_THAN_ONE = re.compile(r"\b(?:more than one|several|multiple|many|two or mo
 _COUNTED = re.compile(r"\b(two|three|four|five|2|3|4|5|a couple of|a pair of)\s+(?:\w+\s+)?(?:people|persons|faces|"
                       r"humans|individuals|men|women|kids|children|boys|girls|friends|siblings|adults)\b", re.I)
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a pair of": 2}
+# "Is there a face in this image?", "Does this photo contain a person?": whether it shows anyone at all ("… Answer yes
+# or no." got "Yes. Her face photo of a girl.")
+_ANY_FACE = re.compile(r"^(?:is|are)\s+there\s+(?:a|an|any)\s+(?:human\s+|real\s+)?(?:face|faces|person|people|human|"
+                       r"humans|someone|somebody)\b(?!\s+(?:else|other))|^(?:does|do)\s+(?:this|the|that)\s+(?:image|photo|"
+                       r"picture|pic|photograph|shot)\s+(?:contain|show|have|include|feature)\s+(?:a|an|any)\s+(?:human\s+)?"
+                       r"(?:face|faces|person|people|human)\b|^(?:can|do)\s+you\s+see\s+(?:a|any)\s+(?:human\s+)?(?:face|person)\b",
+                       re.I)
 _ALONE = re.compile(r"\balone\b|\bby (?:himself|herself|themselves|themself)\b|\bthe only (?:one|person|face)\b|"
                     r"\b(?:just|only) one (?:person|face)\b", re.I)
 
@@ -2116,7 +2123,8 @@ def face_count_answer(question: str, faces: int | None) -> str | None:
     detector found in it (:func:`unif2ace.pipeline.faces.detect_faces`): "How many people are in this
     picture?" → "I see one face in this photo." or "I see 3 faces in this photo; I describe the largest
     one."; "Is there more than one person?" → "No, I see one face in this photo."; "Is she alone?" → "Yes,
-    …". None for any other question, or when nothing was counted (a crop given without alignment)."""
+    …"; "Is there a face in this image?" → "Yes, …". None for any other question, or when nothing was counted (a
+    crop given without alignment)."""
     from unif2ace.data.questions import is_yes_no
 
     if not faces:
@@ -2134,7 +2142,26 @@ def face_count_answer(question: str, faces: int | None) -> str | None:
         return f"{'Yes' if faces == asked else 'No'}, {seen}"
     if _ALONE.search(question):
         return f"{'Yes' if faces == 1 else 'No'}, {seen}"
+    if _ANY_FACE.search(question.strip()):
+        return f"Yes, {seen}"
     return None
+
+
+# "Output the bounding box of the face.", "Where is the face in the photo?", "What are the face's coordinates?": the
+# model sees only the aligned crop (each got an age or an expression), but the detector that aligned it found the box
+_FACE_BOX = re.compile(r"\b(?:bounding[- ]?box(?:es)?|bbox(?:es)?|(?:pixel\s+)?coordinates|(?:face|its|his|her|their) "
+                       r"(?:location|position)|(?:location|position) of (?:the|his|her|their) face|where(?:'s| is| in "
+                       r"the (?:photo|picture|image) is) (?:the|his|her|their) face)\b", re.I)
+
+
+def face_box_answer(question: str, box: tuple[int, int, int, int] | None) -> str | None:
+    """The answer to a question about where the face is in the photo, from ``box``, the detector's box (left, top,
+    right, bottom) in the photo's pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The face's box in the
+    photo is [12, 30, 190, 208] (left, top, right, bottom, in pixels)."; None for any other question, or when no
+    box is known (a crop given without alignment)."""
+    if box is None or not _FACE_BOX.search(question):
+        return None
+    return f"The face's box in the photo is [{', '.join(str(v) for v in box)}] (left, top, right, bottom, in pixels)."
 
 
 # A close-up is a photo the face fills: the face box's side at least half the photo's shorter side (a UTKFace

@@ -33,6 +33,7 @@ class FaceWarp:
     size: int
     faces: int | None = None  # clear faces found in the photo (face_warp); None when none was looked for
     face_share: float | None = None  # the face box's side over the photo's shorter side (face_warp)
+    face_box: tuple[int, int, int, int] | None = None  # the detector's box (left, top, right, bottom), photo pixels
 
     def apply(self, image: Image.Image, resample=Image.BICUBIC, fill=0) -> Image.Image:
         return image.transform((self.size, self.size), Image.AFFINE, self.coeffs, resample, fillcolor=fill)
@@ -355,7 +356,8 @@ def face_warp(image: Image.Image, size: int, crop_scale: float = 1.12, name: str
     half = size / 2
     # input = centre + R(angle)·scale·(output − half)
     coeffs = (cos, -sin, cx - cos * half + sin * half, sin, cos, cy - sin * half - cos * half)
-    return FaceWarp(coeffs, size, faces, max(right - left, bottom - top) / min(image.size))
+    box = tuple(int(round(v)) for v in (max(left, 0), max(top, 0), min(right, image.width), min(bottom, image.height)))
+    return FaceWarp(coeffs, size, faces, max(right - left, bottom - top) / min(image.size), box)
 
 
 # The luminance of the face in UTKFace's training chips (:func:`face_luminance`): 1st percentile, median and
@@ -433,7 +435,9 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     and the given image's own count, if it has one, when not (a crop prepared again). Its
     ``info["face_share"]`` is the face box's side over the photo's shorter side when aligned (a UTKFace chip:
     0.9; a face 60 px wide in a 640×480 picture: 0.11), and without alignment the given image's own, or 1.0
-    (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too."""
+    (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too.
+    ``info["face_box"]`` is the detector's box of the face (left, top, right, bottom, in the photo's pixels) when
+    aligned, and the given image's own when not."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
     crop = warp.apply_padded(pil)
@@ -442,6 +446,9 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     if faces is not None:
         crop.info["faces"] = faces
     crop.info["face_share"] = warp.face_share if align else info.get("face_share", 1.0)
+    box = warp.face_box if align else info.get("face_box")
+    if box is not None:
+        crop.info["face_box"] = box
     if not align and "luminance" in info:  # a crop prepared again: the photo's own lighting, not the normalised
         crop.info["luminance"] = info["luminance"]
     return crop, warp

@@ -976,6 +976,7 @@ class UniF2ace:
             described_or_cant_tell,
             described_pronouns,
             doubts_age,
+            face_box_answer,
             face_count_answer,
             feeling_about_answer,
             first_person_cant_tell,
@@ -1067,6 +1068,8 @@ class UniF2ace:
                 out[i] = ENGLISH_ONLY
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
+            elif (boxed := face_box_answer(question, crops[i].info.get("face_box"))) is not None:
+                out[i] = boxed  # "Output the bounding box of the face.": the detector's box, not an age
             elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
                 out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
             elif elsewhere[i] and (other_subject := off_topic_answer(question, out[i], captions.get(i))) is not None:
