@@ -670,6 +670,10 @@ def test_where_the_face_is_is_the_detectors_box(pipe, astronaut):
                     max_new_tokens=3) == [said, said]
     # a crop given as already aligned was never looked at whole: where its face lay is unknown
     assert pipe.ask(astronaut, "Output the bounding box of the face.", align=False, max_new_tokens=3) != [said]
+    import json
+
+    assert json.loads(pipe.ask(astronaut, "Return JSON with the keys bbox and hair_color.")[0]) == {
+        "bbox": list(want), "hair_color": None}
 
 
 def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astronaut):

@@ -93,6 +93,15 @@ def test_a_json_schema_names_the_keys_and_their_types():
         "smiling"
 
 
+def test_the_face_box_is_the_detectors_when_it_found_one():
+    ask = json_request("Return JSON with the keys gender and bbox.")
+    assert json.loads(json_reply(ask, DESCRIPTION)) == {"gender": "female", "bbox": None}  # no box known
+    assert json.loads(json_reply(ask, DESCRIPTION, box=(15, 15, 194, 194))) == {"gender": "female",
+                                                                               "bbox": [15, 15, 194, 194]}
+    every = json.loads(json_reply(json_request("JSON please"), DESCRIPTION, box=(1, 2, 3, 4)))
+    assert every["face_box"] == [1, 2, 3, 4] and list(every)[-2:] == ["face_box", "description"]
+
+
 def test_a_description_that_states_nothing_gives_nulls():
     got = json.loads(json_reply(json_request("JSON with gender, age, emotion"), "A photo."))
     assert got == {"gender": None, "age": None, "emotion": None}

@@ -33,6 +33,7 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
     (r"(?<!hair )(?<!eye )(?<!skin )(?<!hair_)(?<!eye_)(?<!skin_)(?:colou?r|grayscale|greyscale)", "color"),
     (r"sharpness|blur(?:ry|riness)?|focus", "sharpness"), (r"lighting|brightness|light", "lighting"),
     (r"description|caption|summary", "description"),
+    (r"(?:face[ _-]?)?(?:bounding[ _-]?box|bbox|box)|coordinates", "face_box"),  # the detector's, when it aligned
     # keys people ask for that no description states: written null, an honest "I can't tell"
     (r"(?:hair|eye|skin)[ _-]?(?:colou?r|tone|style|length|type)|hair[ _-]?style|hairstyle|skin[ _-]?tone|"
      r"name(?!\s+(?:her|his|their|its|the|this|that|a|an|all|each|every|some|any)\b)|"  # not "Name her age in JSON"
@@ -144,14 +145,17 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
                          for name, spec in props.items()))
 
 
-def _value(attr: str | None, read: str, description: str) -> Any:
-    """The value of ``attr`` that ``read`` states (``description`` itself for the key "description")."""
+def _value(attr: str | None, read: str, description: str, box: tuple | None = None) -> Any:
+    """The value of ``attr`` that ``read`` states (``description`` itself for the key "description", ``box`` for
+    the face's box)."""
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     if attr is None:
         return None
     if attr == "description":
         return description
+    if attr == "face_box":
+        return None if box is None else [int(v) for v in box]
     if attr == "age":
         years = parse_age_years(read)
         return None if years is None else round(years)
@@ -180,19 +184,21 @@ def _typed(value: Any, spec: dict) -> Any:
     return None  # a word ("young adult") where the schema asks a number or a boolean
 
 
-def json_reply(ask: JsonAsk, description: str, answer: str | None = None, facts: str | None = None) -> str:
+def json_reply(ask: JsonAsk, description: str, answer: str | None = None, facts: str | None = None,
+               box: tuple | None = None) -> str:
     """The JSON text ``ask`` asks for, its values read from ``description`` (the photo's description) and
     ``answer`` (the grounded answer to ``ask.asked``); ``facts``: the description with the lighting, sharpness and
-    smile it leaves out filled in (``UniF2ace._facts``), read for the values when given."""
+    smile it leaves out filled in (``UniF2ace._facts``), read for the values when given; ``box``: the face's box in
+    the photo (left, top, right, bottom) when the detector found it."""
     from unif2ace.evaluation.attributes import ATTRIBUTES
 
     read = facts or description
     if ask.keys:
-        out = {key: _typed(_value(attr, read, description), spec) for key, attr, spec in ask.keys}
+        out = {key: _typed(_value(attr, read, description, box), spec) for key, attr, spec in ask.keys}
     elif ask.asked is not None:
         out = {"answer": answer}
     else:
-        names = ("gender", "age", *(a for a in ATTRIBUTES if a != "gender"))  # the age in years beside its group
-        out = {a: v for a in names if (v := _value(a, read, description)) is not None}
+        names = ("gender", "age", *(a for a in ATTRIBUTES if a != "gender"), "face_box")  # the age beside its group
+        out = {a: v for a in names if (v := _value(a, read, description, box)) is not None}
         out["description"] = description
     return json.dumps(out, ensure_ascii=False)

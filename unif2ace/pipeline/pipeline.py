@@ -721,8 +721,8 @@ class UniF2ace:
             codes = self.encode_images(crops)
             filled = self._facts(rows, [ask.attributes if ask else set() for ask in asks],
                                  {k: described[k] for k in rows}, crops, codes, self.understanding_features(crops))
-        return [json_reply(ask, described[k], answers.get(k), filled.get(k)) if ask else described[k]
-                for k, ask in enumerate(asks)]
+        return [json_reply(ask, described[k], answers.get(k), filled.get(k), crops[k].info.get("face_box")) if ask
+                else described[k] for k, ask in enumerate(asks)]
 
     def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,
                      generator, mode, consistent_yes_no: bool, grounded_answers: bool) -> list[str]:
