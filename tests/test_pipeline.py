@@ -676,6 +676,22 @@ def test_where_the_face_is_is_the_detectors_box(pipe, astronaut):
         "bbox": list(want), "hair_color": None}
 
 
+
+def test_the_face_box_of_a_photo_shrunk_on_upload_is_in_the_uploads_pixels(astronaut):
+    """The server shrinks large uploads before alignment; the box is told in the upload's own pixels (twice the
+    shrunk photo's here)."""
+    pytest.importorskip("fastapi")
+    from unif2ace.pipeline.faces import detect_faces
+    from unif2ace.serve.app import _shrink
+
+    big = astronaut.resize((1024, 1024))
+    shrunk = _shrink(big, 512)
+    assert shrunk.info["pixel_scale"] == 2.0
+    told = prepare_face(shrunk, 64)[0].info["face_box"]
+    (found, _), _ = detect_faces(np.asarray(shrunk))
+    assert told == tuple(int(round(2 * v)) for v in found)
+
+
 def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astronaut):
     """"Is this a close-up?" got "No. It is a photo of a person." of a baby's chip: the model sees only the aligned
     crop (always a close-up). It is answered from the face box's share of the photo's shorter side: the

@@ -436,8 +436,9 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     ``info["face_share"]`` is the face box's side over the photo's shorter side when aligned (a UTKFace chip:
     0.9; a face 60 px wide in a 640×480 picture: 0.11), and without alignment the given image's own, or 1.0
     (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too.
-    ``info["face_box"]`` is the detector's box of the face (left, top, right, bottom, in the photo's pixels) when
-    aligned, and the given image's own when not."""
+    ``info["face_box"]`` is the detector's box of the face (left, top, right, bottom, in the photo's pixels, or
+    those of the photo it was shrunk from by ``info["pixel_scale"]``) when aligned, and the given image's own when
+    not."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
     crop = warp.apply_padded(pil)
@@ -447,6 +448,8 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
         crop.info["faces"] = faces
     crop.info["face_share"] = warp.face_share if align else info.get("face_share", 1.0)
     box = warp.face_box if align else info.get("face_box")
+    if box is not None and align and info.get("pixel_scale"):  # a photo shrunk on upload: the upload's pixels
+        box = tuple(int(round(v * info["pixel_scale"])) for v in box)
     if box is not None:
         crop.info["face_box"] = box
     if not align and "luminance" in info:  # a crop prepared again: the photo's own lighting, not the normalised

@@ -454,12 +454,15 @@ def _decode_image(data: bytes, name: str, max_pixels: int, max_side: int | None 
 
 
 def _shrink(image: Image.Image, max_side: int) -> Image.Image:
-    """``image`` scaled down so its longer side is at most ``max_side`` (never up)."""
+    """``image`` scaled down so its longer side is at most ``max_side`` (never up); ``info["pixel_scale"]`` says by
+    how much, so that a face box is told in the upload's own pixels."""
     if max(image.size) <= max_side:
         return image
     scale = max_side / max(image.size)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.LANCZOS, reducing_gap=3.0)
+    out = image.resize(size, Image.LANCZOS, reducing_gap=3.0)
+    out.info["pixel_scale"] = max(image.size) / max(size)  # the upload's pixels per these (the face box says them)
+    return out
 
 
 def _field_name(upload, field: str) -> str:
