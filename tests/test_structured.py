@@ -98,6 +98,10 @@ def test_the_face_box_is_the_detectors_when_it_found_one():
     assert json.loads(json_reply(ask, DESCRIPTION)) == {"gender": "female", "bbox": None}  # no box known
     assert json.loads(json_reply(ask, DESCRIPTION, box=(15, 15, 194, 194))) == {"gender": "female",
                                                                                "bbox": [15, 15, 194, 194]}
+    schema = {"type": "json_schema", "json_schema": {"name": "f", "schema": {"properties": {
+        "bbox": {"type": "array", "items": {"type": "integer"}}, "box_text": {"type": "string"}}}}}
+    assert json.loads(json_reply(schema_request(schema), DESCRIPTION, box=(1, 2, 3, 4))) == {  # got null for an array
+        "bbox": [1, 2, 3, 4], "box_text": None}
     every = json.loads(json_reply(json_request("JSON please"), DESCRIPTION, box=(1, 2, 3, 4)))
     assert every["face_box"] == [1, 2, 3, 4] and list(every)[-2:] == ["face_box", "description"]
 

@@ -175,13 +175,14 @@ def _typed(value: Any, spec: dict) -> Any:
     if "enum" in spec and isinstance(spec["enum"], list):
         said = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         return next((e for e in spec["enum"] if str(e).lower() == said.lower() or e is value), None)
-    if not kinds or kinds & {bool: {"boolean"}, int: {"integer", "number"}, str: {"string"}}.get(type(value), set()):
+    if not kinds or kinds & {bool: {"boolean"}, int: {"integer", "number"}, str: {"string"},
+                             list: {"array"}}.get(type(value), set()):
         return value
     if isinstance(value, bool):
         return ("yes" if value else "no") if "string" in kinds else None
     if isinstance(value, int):
         return str(value) if "string" in kinds else None
-    return None  # a word ("young adult") where the schema asks a number or a boolean
+    return None  # a word ("young adult") where the schema asks a number or a boolean, a box where it asks a word
 
 
 def json_reply(ask: JsonAsk, description: str, answer: str | None = None, facts: str | None = None,
