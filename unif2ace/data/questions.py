@@ -684,8 +684,6 @@ _WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked
 # a bound on the words ("Give me a caption under 10 words." got "I can't tell from this photo.")
 _WORD_BOUND = (r"(?:in\s+)?(under|fewer than|less than|at most|no more than|max(?:imum)?(?: of)?|up to|within)\s+"
                r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\s+words?")
-_BOUND_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                  "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 _DESCRIPTION_REQUEST = re.compile(
     _POLITE +
     # a length first ("In three words, how would you describe him?", "Using two words, describe her.")
@@ -740,6 +738,7 @@ _WORDS_REQUEST = re.compile(
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
     rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
+_BOUND_NUMBERS = {**_NUMBER_WORDS, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 # an answer asked to be a bare number or a bare yes or no: one word
 _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|reply|respond|use)\s+)?(?:an?\s+)?"
                    r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no')\b|"

@@ -49,8 +49,6 @@ _BRACED = re.compile(r"\{([^{}]*)\}")
 _LISTED = re.compile(r"\b(?:keys|fields|properties)\b\s*(?:named|called|:|-|=)?\s*([^.?!\n]+)", re.I)
 # where the instruction ends and a question begins: "Answer in JSON: is she smiling?", "In JSON. How old?"
 _CLAUSE = re.compile(r"(?<=[.:;!?\n])\s*")
-_EMOTION = {"surprise": "surprised"}
-_ETHNICITY = {"Indian": "South Asian"}
 
 
 @dataclass(frozen=True)
@@ -148,6 +146,7 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
 def _value(attr: str | None, read: str, description: str, box: tuple | None = None) -> Any:
     """The value of ``attr`` that ``read`` states (``description`` itself for the key "description", ``box`` for
     the face's box)."""
+    from unif2ace.data.questions import EMOTION_ADJ, ETHNICITY_WORD
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     if attr is None:
@@ -160,9 +159,8 @@ def _value(attr: str | None, read: str, description: str, box: tuple | None = No
         years = parse_age_years(read)
         return None if years is None else round(years)
     value = parse_attribute(read, attr)
-    if attr == "emotion":
-        return _EMOTION.get(value, value)
-    return _ETHNICITY.get(value, value) if attr == "ethnicity" else value
+    said = {"emotion": EMOTION_ADJ, "ethnicity": ETHNICITY_WORD}.get(attr, {})  # as the answers in words say them
+    return said.get(value, value)
 
 
 def _typed(value: Any, spec: dict) -> Any:

@@ -593,6 +593,7 @@ class UniF2ace:
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
+        # converse's arguments after ``align``, as the recursive calls below (JSON, options, parts) pass them on
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
                     consistent_yes_no, grounded_answers)
         if grounded_answers or response_format is not None:
@@ -609,8 +610,7 @@ class UniF2ace:
                        for turns in conversations]
             if any(choices):
                 asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, conversations)]
-                answers = self.converse(images, asked, align, max_new_tokens, do_sample, temperature, top_k, top_p,
-                                        seed, generator, constrain_yes_no, consistent_yes_no, grounded_answers)
+                answers = self.converse(images, asked, align, *sampling)
                 return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         images = _as_list(images)
@@ -620,8 +620,7 @@ class UniF2ace:
             crops = self.prepare(images, align)  # each photo aligned once, however many parts it is asked
             answers = self.converse([crops[k] for k in owner],
                                     [[*conversations[k][:-1], (q, None)] for k, asked in enumerate(parts) for q in asked],
-                                    False, max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator,
-                                    constrain_yes_no, consistent_yes_no, grounded_answers)
+                                    False, *sampling)
             joined: list[list[str]] = [[] for _ in conversations]
             for k, answer in zip(owner, answers):
                 if answer not in joined[k]:  # "I can't tell from this photo." once, for glasses and a beard
