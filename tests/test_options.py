@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unif2ace.generation.options import Choices, chosen_option, multiple_choice, option_reply
+from unif2ace.generation.options import Choices, chosen_option, listed_choices, multiple_choice, option_reply
 
 MMBENCH = ("Question: What is the gender of the person in the image?\nOptions:\nA. Male\nB. Female\n"
            "Answer with the option's letter from the given choices directly.")
@@ -75,6 +75,61 @@ def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
     assert option_reply(Choices("Mood?", (("A", "joyful"), ("B", "glad")), True), "Happy.") == "Happy."
 
 
+@pytest.mark.parametrize("question, options", [
+    ("Guess the age bracket: 0-12, 13-19, 20-39, 40-59, 60+.", ["0-12", "13-19", "20-39", "40-59", "60+"]),
+    ("Classify the age as child, teen, adult or senior.", ["child", "teen", "adult", "senior"]),
+    ("Output: male or female.", ["male", "female"]),
+    ("Answer with male or female.", ["male", "female"]),
+    ("Respond with one of: child, teen, adult, senior.", ["child", "teen", "adult", "senior"]),
+    ("Which age group: 18-29, 30-44, 45-64, 65+?", ["18-29", "30-44", "45-64", "65+"]),
+    ("Is he a child, a teen, an adult or a senior?", ["a child", "a teen", "an adult", "a senior"]),
+    ("Her ethnicity: White, Black, Asian, Indian or other?", ["White", "Black", "Asian", "Indian", "other"]),
+    ("Pick one: smiling / not smiling", ["smiling", "not smiling"]),
+])
+def test_options_written_without_letters_are_read(question, options):
+    c = listed_choices(question)
+    assert c is not None and not c.lettered and c.stem == question
+    assert [t for _, t in c.options] == options
+
+
+@pytest.mark.parametrize("question", [
+    "Is this a man or a woman?", "Male or female?", "Is she angry or sad?", "Kid or grown-up?",
+    "Answer with yes or no: is she smiling?", "Question: is she happy or sad?", "Describe her as a doctor would.",
+    "Is he young, middle-aged or old?", "Is the photo color or black and white?", MMBENCH,
+    "Rate her from: good, bad, ugly."])
+def test_other_questions_offer_no_listed_options(question):
+    """Two options asked in a question with no instruction are asked as they are (the model's answer to "Is this a
+    man or a woman?" is the reply), as are clauses, yes/no and options that name nothing the model tells."""
+    assert listed_choices(question) is None
+
+
+@pytest.mark.parametrize("question, answer, reply", [
+    ("Guess the age bracket: 0-12, 13-19, 20-39, 40-59, 60+.", "47 years old: middle-aged.", "40-59."),
+    ("Classify the age as child, teen, adult or senior.", "47 years old: middle-aged.", "Adult."),
+    # "adult" holds 64 too: the narrower option says more
+    ("Classify the age as child, teen, adult or senior.", "He is 64 years old, so he is a senior.", "Senior."),
+    ("Classify the age as child, teen, adult or senior.", "He is 19 years old, so he is a teen.", "Teen."),
+    ("Output: male or female.", "This is a woman.", "Female."),
+    ("Is he a child, a teen, an adult or a senior?", "47 years old: middle-aged.", "An adult."),
+    ("Her ethnicity: White, Black, Asian, Indian or other?", "She is Asian.", "Asian."),
+    ("Output: male or female.", "I can't tell from this photo.", "I can't tell from this photo."),
+])
+def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
+    assert option_reply(listed_choices(question), answer) == reply
+
+
+def test_life_stages_hold_the_labellers_age_groups():
+    """An option naming an age group holds the ages the labeller puts in it (data.labelling.labeller.age_group),
+    so an option and the description's group never disagree."""
+    from unif2ace.data.labelling.labeller import age_group
+    from unif2ace.generation.options import _in_range
+
+    for years in range(0, 100):
+        held = [g for g in ("child", "teen", "young adult", "middle-aged", "senior") if _in_range(g, years)]
+        assert held == [age_group(years)]
+    assert [_in_range("an adult", y) for y in (17, 18, 90)] == [False, True, True]
+
+
 def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_path):
     """Wiring: the model is asked the stem, and its (grounded) answer is matched to the options."""
     pytest.importorskip("PIL")
@@ -89,6 +144,10 @@ def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_pa
     got = pipe.ask(crop, MMBENCH, align=False, max_new_tokens=8)[0]
     want = option_reply(c, pipe.ask(crop, c.stem, align=False, max_new_tokens=8)[0])
     assert got == want
+    listed = "Classify the age as child, teen, adult or senior."  # asked as it is, the answer then matched
+    got = pipe.ask(crop, listed, align=False, max_new_tokens=8)[0]
+    asked = pipe.ask(crop, listed, align=False, max_new_tokens=8, read_options=False)[0]
+    assert got == option_reply(listed_choices(listed), asked)
 
 
 def test_options_that_combine_attributes_are_matched_against_the_description():

@@ -1,12 +1,18 @@
-"""Replies in JSON (``generation.structured``): which keys a question or a response_format asks for, the values
-read from a description, and the pipeline's wiring (the reply is the description's values, checked against the
-attribute parser on the description the same pipeline gives)."""
+"""Replies in JSON or a written-out form (``generation.structured``): which keys a question or a response_format
+asks for, the values read from a description, and the pipeline's wiring (the reply is the description's values,
+checked against the attribute parser on the description the same pipeline gives)."""
 
 import json
 
 import pytest
 
-from unif2ace.generation.structured import json_reply, json_request, schema_request
+from unif2ace.generation.structured import (
+    format_request,
+    json_reply,
+    json_request,
+    schema_request,
+    structured_reply,
+)
 
 DESCRIPTION = ("The photo is a close-up photo; it shows a 29-year-old South Asian young woman. The expression on her "
                "face reads as surprised. She is smiling, with her mouth slightly open. She is wearing glasses. It is a "
@@ -111,6 +117,46 @@ def test_a_description_that_states_nothing_gives_nulls():
     assert got == {"gender": None, "age": None, "emotion": None}
 
 
+@pytest.mark.parametrize("question, want", [
+    ("Respond in the format 'Age: N'.", "Age: 29"),
+    ("What is the person's apparent age and sex? Format: <age>, <sex>", "29, female"),
+    ("Reply in this format: gender=<gender>; age=<age>", "gender=female; age=29"),
+    ('Please answer in the form "She is N years old."', "She is 29 years old."),
+    ("Fill in: Gender: ___, Age: ___", "Gender: female, Age: 29"),
+    ("Use this template: {gender}/{age_group}", "female/young adult"),
+    ("Answer in the format: Gender: X; Age: Y; Smiling: yes/no", "Gender: female; Age: 29; Smiling: yes"),
+    ("Template: Sex: M/F | Age: N | Glasses: Y/N", "Sex: F | Age: 29 | Glasses: Y"),
+    ("Answer in this format: Man/Woman, age N", "Woman, age 29"),
+    ("Format: [gender], [hair colour]", "female, unknown"),  # no description states a hair colour
+    ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
+    ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
+    ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),
+    ("Gender and age, one per line.", "female\n29"),
+    ("Give the gender and age as CSV.", "gender,age\nfemale,29"),
+    ("Gender | Age | Emotion", "Gender | Age | Emotion\nfemale | 29 | surprised"),
+    ("Fill this table:\n| Gender | Age |\n|---|---|", "| Gender | Age |\n|---|---|\n| female | 29 |"),
+])
+def test_a_form_the_question_writes_out_is_filled_from_the_description(question, want):
+    """"Respond in the format 'Age: N'." got "She looks happy.", "List gender, age and emotion, separated by commas."
+    three sentences: the form is filled with the values a JSON reply would hold, "unknown" for a null."""
+    ask = format_request(question)
+    assert ask is not None and json_request(question) is None
+    assert structured_reply(ask, DESCRIPTION) == want
+
+
+@pytest.mark.parametrize("question", [
+    "Describe her in the form of a poem.", "What form is she in?", "Is this photo in the right format?",
+    "List everything you see, comma separated.", "Format: ___", "How old is she?", "Answer in the format you like.",
+    "Is this a man or a woman?", "Gender, age?"])
+def test_no_form_or_no_key_is_a_reply_in_words(question):
+    assert format_request(question) is None
+
+
+def test_structured_reply_is_json_for_a_json_request():
+    ask = json_request("Return JSON with the keys gender and age.")
+    assert structured_reply(ask, DESCRIPTION) == json_reply(ask, DESCRIPTION) == '{"gender": "female", "age": 29}'
+
+
 def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
     """Wiring: the JSON reply's values are those the attribute parser reads from the description the same
     pipeline gives the photo, and a question beside the instruction gets the answer ask gives it alone."""
@@ -156,3 +202,9 @@ def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
     # a row asked in words beside a JSON row keeps its own max_new_tokens (the JSON row reads a whole description)
     short = pipe.ask([crop, crop], ["JSON: gender", "Is this person over 50?"], align=False, max_new_tokens=8)
     assert json.loads(short[0]) == {"gender": stated.get("gender")} and short[1] == answer
+    # a form written out holds the same values as JSON does ("unknown" for null)
+    said = {k: "unknown" if v is None else str(v) for k, v in json.loads(pipe.ask(
+        crop, "Return JSON with the keys gender and age.", align=False)[0]).items()}
+    assert pipe.ask(crop, "Respond in the format 'Gender: X, age: N'.", align=False)[0] == \
+        f"Gender: {said['gender']}, age: {said['age']}"
+    assert pipe.ask(crop, "Gender and age, separated by commas.", align=False)[0] == f"{said['gender']}, {said['age']}"

@@ -38,10 +38,12 @@ _RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})|(?:under|below|less t
 @dataclass(frozen=True)
 class Choices:
     """A multiple-choice question: the question alone, its options as (letter, text), and whether the reply
-    should be the letter alone."""
+    should be the letter alone; ``lettered``: False for options written without letters (:func:`listed_choices`;
+    they are lettered A, B, … here, and the reply is the option's words)."""
     stem: str
     options: tuple[tuple[str, str], ...]
     letter_only: bool
+    lettered: bool = True
 
     @cached_property
     def values(self) -> tuple[dict, ...]:
@@ -106,17 +108,86 @@ def multiple_choice(question: str) -> Choices | None:
     return Choices(stem, tuple(options), letter_only)
 
 
-def _in_range(option: str, years: float) -> bool | None:
-    """Whether an age range option ("30-39", "under 18", "60+") holds ``years``; None for an option with no range."""
-    m = _RANGE.search(option)
-    if not m:
+# options written out without letters: the words that may introduce them, the instructions that offer a choice,
+# and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
+_LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
+                          r"are (?:they|you))\b)\s+", re.I)
+_CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
+                       r"select|put|guess|estimate|one of|which|group|bracket|category|class|range|band|options?|"
+                       r"choices?)\b", re.I)
+_CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he|she|they|his|her|their|it|this|that|"
+                           r"you|i|me|my|look|looks|yes|no)\b", re.I)
+_SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
+# life stages as ages (the labeller's groups for the groups' own words; "adult" from 18): an option with no number
+_STAGES = ((r"babies|baby|infants?|toddlers?|newborns?", 0, 3), (r"minors?|under ?age", 0, 18),
+           (r"adults?|grown[ -]?ups?|grownups?", 18, 120))
+_OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrower of two that hold an age is the one
+# that says more ("senior" over "adult" for 64)
+
+
+def listed_choices(question: str) -> Choices | None:
+    """Options written out without letters, as people offer them: after a colon ("Guess the age bracket: 0-12,
+    13-19, 20-39, 40-59, 60+."), after an instruction ("Classify the age as child, teen, adult or senior.",
+    "Output: male or female.", "Respond with one of: child, teen, adult, senior.") or three or more in a question
+    ("Is he a child, a teen, an adult or a senior?"). At least two options must be age ranges or name values of
+    attributes; two options in a question with no instruction ("Is this a man or a woman?") are left to be asked
+    as they are. None for any other question."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+    text = question.strip()
+    if "\n" in text or multiple_choice(text):
         return None
-    low, high, under, plus, over = m.groups()
-    if low:
-        return int(low) <= years <= int(high) + (0.999 if int(high) >= int(low) else 0)
-    if under:
-        return years < int(under)
-    return years >= int(plus) if plus else years > int(over)
+    body = re.sub(r"[\s.?!]+$", "", text)
+    leads = list(_LISTED_LEAD.finditer(body))
+    for lead in reversed(leads):
+        items = [i.strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
+        if not 2 <= len(items) <= 8 or any(len(i.split()) > 3 or _CLAUSE_WORDS.search(i) for i in items):
+            continue
+        if len({i.lower() for i in items}) < len(items):
+            return None
+        before = body[:lead.start()]
+        instructed = bool(_CHOOSING.search(before) or re.search(r"\bone of\b", lead[0], re.I))
+        if len(items) < 3 and not instructed:
+            return None
+        meaningful = [_range(i) is not None or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES)
+                      for i in items]
+        if sum(meaningful) < 2:  # "White, Black, Asian, Indian or other": the options name values, "other" too
+            return None
+        return Choices(text, tuple(zip("ABCDEFGH", items)), False, lettered=False)
+    return None
+
+
+def _range(option: str) -> tuple[float, float] | None:
+    """The ages an option holds as [low, high): a range ("30-39", "under 18", "60+", "over 60") or a life stage
+    ("child", "a teen", "adult", "seniors"); None for an option that names no age."""
+    from unif2ace.data.labelling.labeller import AGE_GROUPS
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    m = _RANGE.search(option)
+    if m:
+        low, high, under, plus, over = m.groups()
+        if low:
+            return int(low), int(high) + (1 if int(high) >= int(low) else 0)
+        if under:
+            return 0, int(under)
+        return (int(plus), _OLDEST) if plus else (int(over) + 1e-9, _OLDEST)
+    plain = re.sub(r"^(?:an?|the)\s+", "", option.strip().lower())
+    for words, low, high in _STAGES:
+        if re.fullmatch(rf"(?:{words})", plain):
+            return low, high
+    group = parse_attribute(option, "age_group", loose=True)
+    if group is None or len(plain.split()) > 2:
+        return None
+    bounds = [0] + [upper + 1 for upper, _ in AGE_GROUPS]  # child ≤ 12: [0, 13), …, senior [56, …)
+    k = next(i for i, (_, name) in enumerate(AGE_GROUPS) if name == group)
+    return bounds[k], (bounds[k + 1] if k + 1 < len(AGE_GROUPS) else _OLDEST)
+
+
+def _in_range(option: str, years: float) -> bool | None:
+    """Whether an age range option ("30-39", "under 18", "60+", "a senior") holds ``years``; None for an option with no
+    range."""
+    bounds = _range(option)
+    return None if bounds is None else bounds[0] <= years < bounds[1]
 
 
 def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
@@ -141,8 +212,12 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
         said = polarity(answer)
         return only([o for o in choices.options if normalize_answer(o[1]) == said]) if said else None
     years = parse_age_years(answer)
-    if years is not None and all(_in_range(t, 0) is not None for t in texts):
-        return only([o for o in choices.options if _in_range(o[1], years)])
+    if years is not None and all(_range(t) is not None for t in texts):
+        held = [o for o in choices.options if _in_range(o[1], years)]
+        if len(held) > 1:  # "adult" and "senior" both hold 64: the narrower says more
+            width = {o: _range(o[1])[1] - _range(o[1])[0] for o in held}
+            held = [o for o in held if width[o] == min(width.values())]
+        return only(held)
     asked = question_attribute(choices.stem)
     for attribute in ([asked] if asked else []) + [a for a in ATTRIBUTES if a != asked]:
         values = [v.get(attribute) for v in choices.values]  # asked is one of ATTRIBUTES
@@ -188,4 +263,6 @@ def option_reply(choices: Choices, answer: str) -> str:
     if chosen is None:
         return answer
     letter, text = chosen
+    if not choices.lettered:  # "An adult.", "40-59."
+        return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
     return letter if choices.letter_only else f"{letter}. {text}"

@@ -1,4 +1,5 @@
-"""Replies in JSON, as people ask a vision-language model for labels they will parse:
+"""Replies in JSON or in a form the question writes out, as people ask a vision-language model for labels they
+will parse:
 
     Return JSON with the keys gender, age and emotion.            → {"gender": "female", "age": 29, "emotion": "happy"}
     Give me her sex and race as JSON.                              → {"sex": "female", "race": "Asian"}
@@ -12,6 +13,17 @@ and as OpenAI clients ask for it (``response_format`` ``{"type": "json_object"}`
 description does not state, or that names nothing the model was taught (hair colour, a name), is ``null``,
 as an honest "I can't tell". A question asked beside the instruction that names no key ("is she over 50?") gets
 its grounded answer under ``"answer"``.
+
+The same values fill a form written out in the question (:func:`format_request`):
+
+    Respond in the format 'Age: N'.                                → Age: 29
+    Reply in this format: gender=<gender>; age=<age>               → gender=female; age=29
+    Please answer in the form "She is N years old."                → She is 29 years old.
+    List gender, age and emotion, separated by commas.             → female, 29, happy
+    Give the gender and age as CSV.                                → gender,age / female,29 (two lines)
+    | Gender | Age |  (a table's header)                          → the header, then | female | 29 |
+
+a value the description does not state being "unknown".
 """
 
 from __future__ import annotations
@@ -53,11 +65,16 @@ _CLAUSE = re.compile(r"(?<=[.:;!?\n])\s*")
 
 @dataclass(frozen=True)
 class JsonAsk:
-    """A request for a JSON reply: the keys to write, each with the attribute it reads (None: nothing the model
-    can tell, written null) and, from a JSON schema, the type it must have; ``asked``: a question asked beside the
-    instruction that names no key, answered under ``"answer"``; no keys and no question: every stated attribute."""
+    """A request for a structured reply: the keys to write, each with the attribute it reads (None: nothing the
+    model can tell, written null) and, from a JSON schema, the type it must have; ``asked``: a question asked beside
+    the instruction that names no key, answered under ``"answer"``; no keys and no question: every stated attribute.
+    ``form``: "json"; "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
+    values joined by ``layout`` (the separator); "csv", a header line of the keys and a line of their values,
+    separated by ``layout``; "table", ``layout`` (a markdown table's header, as typed) and a row of the values."""
     keys: tuple[tuple[str, str | None, dict], ...] = ()
     asked: str | None = None
+    form: str = "json"
+    layout: str = ""
 
     @property
     def attributes(self) -> set[str]:
@@ -141,6 +158,163 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
         return json_request(question, "json_object")
     return JsonAsk(tuple((name, _attribute(str(name)), spec if isinstance(spec, dict) else {})
                          for name, spec in props.items()))
+
+
+# a form written out: "in the format 'Age: N'", "Format: <age>, <sex>", "Reply in this format: gender=<gender>",
+# "answer in the form \"She is N years old.\"", "Fill in: Gender: ___, Age: ___", "Use this template: {gender}/{age}"
+_FORM_CUE = re.compile(r"\b(?:format|form|template|pattern|fill[ -]in(?:\s+the\s+blanks?)?|fill\s+out|"
+                       r"complete\s+this|like\s+this|as\s+follows)\b", re.I)
+_QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
+# a slot: a key in angle brackets, braces or square brackets, or a blank the key beside it names ("Age: N",
+# "gender=X", "Age: ___", "N years old")
+_SLOT = re.compile(r"<\s*([A-Za-z][\w -]{0,30}?)\s*>|\{\{?\s*([A-Za-z][\w -]{0,30}?)\s*\}\}?|\[\s*([A-Za-z][\w -]{0,30}?)\s*\]|"
+                   r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man)\b|"
+                   r"_{2,}|\.{3}|…|\?{2,}|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
+                   re.I)
+# a blank written as the choice it holds ("Smiling: yes/no", "Sex: M/F"): the value is written in its words
+_NEGATIVE = {"no", "n", "false", "f"}
+_FIELD_END = re.compile(r"[,;|\n/]")
+# a list of values: "separated by commas", "comma-separated", "as CSV", "one per line"
+_SEPARATED = re.compile(
+    r"\b(?:separated|delimited|split)\s+(?:by|with)\s+(?:an?\s+)?(?P<by>commas?|semi-?colons?|pipes?|tabs?|slash(?:es)?|"
+    r"spaces?|new\s?lines?|line\s?breaks?)\b|"
+    r"\b(?P<kind>comma|semi-?colon|pipe|tab|slash|space|newline|line)[ -](?:separated|delimited)\b|"
+    r"\b(?P<csv>csv|tsv)\b|\b(?P<lines>one per line|(?:each\s+)?on\s+(?:its\s+own|a\s+(?:new|separate)|separate)\s+lines?)\b",
+    re.I)
+_SEPARATORS = {"comma": ", ", "semicolon": "; ", "semi-colon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ",
+               "space": " ", "newline": "\n", "line": "\n", "linebreak": "\n"}
+# a table's header row: "| Gender | Age |" (then "|---|---|"), or "Gender | Age | Emotion" alone on its line
+_TABLE_ROW = re.compile(r"^\s*\|?\s*[A-Za-z][\w -]*(?:\s*\|\s*[A-Za-z][\w -]*)+\s*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+
+
+def _template(question: str) -> str | None:
+    """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
+    the cue, else the rest of the message after it."""
+    for cue in _FORM_CUE.finditer(question):
+        rest = question[cue.end():]
+        quoted = re.match(r"[^\"'`“‘\n]{0,30}?([\"'`“‘])", rest)
+        if quoted:
+            close = _QUOTE_PAIRS[quoted[1]]
+            end = rest.find(close, quoted.end())
+            if end > quoted.end():
+                return rest[quoted.end():end]
+        rest = re.sub(r"^(?:\s*(?:of|below|like|please|exactly|this|that|the|following)\b)*\s*[:,.-]*\s*", "", rest,
+                      flags=re.I)
+        if rest.strip():
+            return rest.strip()
+    return None
+
+
+def _blank_attribute(layout: str, start: int, end: int) -> str | None:
+    """The attribute a blank at ``layout[start:end]`` stands for: the last key word before it in its field ("Age:
+    N"), else "N years old"'s age or the first key word after it."""
+    field_start = max((m.end() for m in _FIELD_END.finditer(layout, 0, start)), default=0)
+    before = [m for m in _KEY.finditer(layout[field_start:start])]
+    if before:
+        return _attribute(before[-1][0])
+    after = layout[end:]
+    if re.match(r"\s*-?\s*(?:years?|yrs?|y/?o)\b", after, re.I):
+        return "age"
+    field_end = _FIELD_END.search(after)
+    m = _KEY.search(after[:field_end.start()] if field_end else after)
+    return _attribute(m[0]) if m else None
+
+
+def _slots(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None:
+    """``layout`` with its slots as ``{0}``, ``{1}``, … (the rest with its braces doubled) and the keys they
+    read; None when it has no slot, or a blank whose key cannot be told."""
+    parts, keys, last = [], [], 0
+    for m in _SLOT.finditer(layout):
+        word = next((g for g in m.groups()[:3] if g), None)
+        attr = _attribute(word) if word else _blank_attribute(layout, m.start(), m.end())
+        choice = m[4].split("/") if m[4] and "/" in m[4] else None
+        if choice and attr is None and choice[0].lower() in ("male", "female", "m", "f", "man", "woman"):
+            attr = "gender"  # "Man/Woman, age N"
+        if word is None and attr is None:
+            return None  # "___" beside no key: no telling what goes there
+        parts.append(layout[last:m.start()].replace("{", "{{").replace("}", "}}") + f"{{{len(keys)}}}")
+        keys.append((_key_name(word) if word else attr or "", attr, {"choice": choice} if choice else {}))
+        last = m.end()
+    if not keys:
+        return None
+    parts.append(layout[last:].replace("{", "{{").replace("}", "}}"))
+    return "".join(parts), keys
+
+
+def format_request(question: str) -> JsonAsk | None:
+    """The written-out form a question asks its reply in (module docstring): a template with slots, values
+    separated by a delimiter, CSV, or a table's header; None for a reply in words (a question that names no
+    attribute for its form to hold is answered in words)."""
+    if not isinstance(question, str) or not question.strip():
+        return None
+    text = question.strip()
+    layout = _template(text)
+    if layout is not None and (found := _slots(layout)):
+        return JsonAsk(tuple(found[1]), form="template", layout=found[0])
+    lines = text.splitlines()
+    for k, line in enumerate(lines):  # "| Gender | Age |\n|---|---|", or "Gender | Age | Emotion" on a line
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if _TABLE_ROW.match(line) and all(_attribute(c) for c in cells):
+            ruled = k + 1 < len(lines) and _TABLE_RULE.match(lines[k + 1])
+            header = "\n".join(lines[k:k + 2] if ruled else lines[k:k + 1]).strip()
+            return JsonAsk(tuple((_key_name(c), _attribute(c), {}) for c in cells), form="table", layout=header)
+    m = _SEPARATED.search(text)
+    if m is None:
+        return None
+    keys = tuple(_named_keys(_SEPARATED.sub(" ", text)))
+    if not any(attr for _, attr, _ in keys):
+        return None
+    if m["csv"]:
+        return JsonAsk(keys, form="csv", layout="," if m["csv"].lower() == "csv" else "\t")
+    word = re.sub(r"\s|e?s$", "", (m["by"] or m["kind"] or "line").lower()) if not m["lines"] else "line"
+    return JsonAsk(keys, form="list", layout=_SEPARATORS.get(word, _SEPARATORS.get(word.rstrip("s"), ", ")))
+
+
+def _in_words(value: Any, choice: list[str] | None = None) -> str:
+    """A value as a form's text writes it: "yes"/"no", a box as [l, t, r, b], "unknown" for what is not stated;
+    in the words of the ``choice`` its blank offers ("yes/no" → "yes", "M/F" → "F")."""
+    if value is None:
+        return "unknown"
+    if choice and isinstance(value, bool):
+        yes, no = (choice[1], choice[0]) if choice[0].lower() in _NEGATIVE else choice
+        return yes if value else no
+    if choice and value in ("male", "female"):
+        return next((c for c in choice if c.lower()[0] == ("m" if value == "male" else "f")
+                     or value == "female" and c.lower() == "woman"), value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, facts: str | None = None,
+                     box: tuple | None = None) -> str:
+    """The reply ``ask`` asks for (JSON, or a form written out: :class:`JsonAsk`), its values read as
+    :func:`json_reply` reads them."""
+    if ask.form == "json":
+        return json_reply(ask, description, answer, facts, box)
+    values = json.loads(json_reply(ask, description, answer, facts, box))
+    if not ask.keys:  # a list naming no key: every stated attribute, each with its name
+        said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
+    else:
+        said = [_in_words(values[key], spec.get("choice")) for key, _, spec in ask.keys]
+    if ask.form == "template":
+        return ask.layout.format(*said)
+    if ask.form == "table":
+        return f"{ask.layout}\n| " + " | ".join(said) + " |" if ask.layout.lstrip().startswith("|") \
+            else f"{ask.layout}\n" + " | ".join(said)
+    if ask.form == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=ask.layout, lineterminator="\n")
+        writer.writerow([key for key, _, _ in ask.keys])
+        writer.writerow(said)
+        return out.getvalue().rstrip("\n")
+    return ask.layout.join(said)
 
 
 def _value(attr: str | None, read: str, description: str, box: tuple | None = None) -> Any:

@@ -517,7 +517,7 @@ class UniF2ace:
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  generator: torch.Generator | None = None, constrain_yes_no: bool = True,
                  consistent_yes_no: bool = YES_NO_CONSISTENT, grounded_answers: bool = GROUNDED_ANSWERS,
-                 response_format: str | dict | None = None) -> list[str]:
+                 response_format: str | dict | None = None, read_options: bool = True) -> list[str]:
         """The batched core of caption / ask / chat: one conversation per image, last answer None.
 
         Every question and answer must be usable text that fits the model's context beside the image.
@@ -583,13 +583,19 @@ class UniF2ace:
         matched to one (``options.option_reply``): "A", or "A. Male" when no letter is asked for; an answer that
         names no option, or several, is returned as decoded. Options that combine attributes ("A. a smiling child
         B. a neutral senior"), or a stem that asks about no attribute, are matched against the photo's description
-        (``options.Choices.asked``).
+        (``options.Choices.asked``). Options written out without letters ("Guess the age bracket: 0-12, 13-19,
+        20-39, 40-59, 60+.", "Classify the age as child, teen, adult or senior.", "Output: male or female.":
+        :func:`unif2ace.generation.options.listed_choices`) are asked with the question as it is, and the reply is
+        the chosen option's words ("40-59.", "Adult.", "Female."). ``read_options=False`` asks a last question with
+        options as it is, its answer not matched to them.
 
         A reply in JSON, asked in the question ("Return JSON with the keys gender, age and emotion.", "Give me her
         age as JSON.") or by ``response_format`` (``"json"``, OpenAI's ``{"type": "json_object"}`` or a
         ``{"type": "json_schema", ...}`` whose properties name the keys), is read from the photo's description:
         ``{"gender": "female", "age": 29, "emotion": "happy"}``, null for what it does not state
-        (:mod:`unif2ace.generation.structured`)."""
+        (:mod:`unif2ace.generation.structured`). So is a reply in a form the question writes out ("Respond in the
+        format 'Age: N'." → "Age: 29"; "List gender, age and emotion, separated by commas." → "female, 29, happy";
+        a CSV, a table's header: ``structured.format_request``), "unknown" for what it does not state."""
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
@@ -597,20 +603,21 @@ class UniF2ace:
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
                     consistent_yes_no, grounded_answers)
         if grounded_answers or response_format is not None:
-            from unif2ace.generation.structured import json_request
+            from unif2ace.generation.structured import format_request, json_request
 
-            asks = [json_request(turns[-1][0], response_format) if turns and isinstance(turns[-1][0], str) else None
-                    for turns in conversations]
+            asks = [json_request(turns[-1][0], response_format)
+                    or (format_request(turns[-1][0]) if grounded_answers and response_format is None else None)
+                    if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(asks):
-                return self._json_replies(images, conversations, asks, align, sampling)
-        if grounded_answers:
-            from unif2ace.generation.options import multiple_choice, option_reply
+                return self._structured_replies(images, conversations, asks, align, sampling)
+        if grounded_answers and read_options:
+            from unif2ace.generation.options import listed_choices, multiple_choice, option_reply
 
-            choices = [multiple_choice(turns[-1][0]) if turns and isinstance(turns[-1][0], str) else None
-                       for turns in conversations]
+            choices = [multiple_choice(turns[-1][0]) or listed_choices(turns[-1][0])
+                       if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(choices):
                 asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, conversations)]
-                answers = self.converse(images, asked, align, *sampling)
+                answers = self.converse(images, asked, align, *sampling, read_options=False)
                 return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         images = _as_list(images)
@@ -692,11 +699,11 @@ class UniF2ace:
             answers = [true_or_false(q, a) if isinstance(q, str) else a for q, a in zip(typed, answers)]
         return answers
 
-    def _json_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
-        """converse's replies where ``asks`` (``structured.json_request``) asks JSON: each read from the photo's
-        description, and from the grounded answer to a question asked beside the instruction; the other
-        conversations are answered as converse answers them."""
-        from unif2ace.generation.structured import json_reply
+    def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
+        """converse's replies where ``asks`` (``structured.json_request`` or ``format_request``) asks JSON or a
+        written-out form: each read from the photo's description, and from the grounded answer to a question asked
+        beside the instruction; the other conversations are answered as converse answers them."""
+        from unif2ace.generation.structured import structured_reply
 
         crops = self.prepare(_as_list(images), align)
         whole = (max(sampling[0], _CAPTION_TOKENS), *sampling[1:])  # the values read from a whole description
@@ -720,8 +727,8 @@ class UniF2ace:
             codes = self.encode_images(crops)
             filled = self._facts(rows, [ask.attributes if ask else set() for ask in asks],
                                  {k: described[k] for k in rows}, crops, codes, self.understanding_features(crops))
-        return [json_reply(ask, described[k], answers.get(k), filled.get(k), crops[k].info.get("face_box")) if ask
-                else described[k] for k, ask in enumerate(asks)]
+        return [structured_reply(ask, described[k], answers.get(k), filled.get(k), crops[k].info.get("face_box"))
+                if ask else described[k] for k, ask in enumerate(asks)]
 
     def _decode_rows(self, crops, codes: torch.Tensor, conversations, features, config: TextGenerationConfig,
                      generator, mode, consistent_yes_no: bool, grounded_answers: bool) -> list[str]:
