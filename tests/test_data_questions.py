@@ -327,6 +327,9 @@ def test_yes_no_detection_after_a_greeting():
     "Would you guess female?", "Would you say a senior?", "Any idea if they're smiling?",
     "I'm wondering if this person is a senior.", "How likely is it that she's over 50?",
     "What are the odds this is a woman?", "Yes or no: is this a woman?", "True or false: this person is smiling.",
+    # how sure the model is of a claim ("How confident are you that this is a man?" got "I can't tell from this photo.")
+    "How confident are you that this is a man?", "How sure are you that she is smiling?",
+    "How certain are you that he's over 40?",
     # an "or" that bounds an age is no choice ("Is she 30 or older?" got "30 years old: a young adult.")
     "Is she 30 or older?", "Is he 40 or so?", "Does the person look like they are in their 60s or older?",
     # an age bound after "what about" in a chat ("What about older than 20?" got "I can't tell from the photo alone.")
@@ -342,7 +345,8 @@ def test_a_yes_no_question_in_any_form_reads_as_one(question):
     "May I ask you what her mood is?", "Any chance you could tell me how old he is?",
     "He looks older.", "I think she's about 40.",  # no question mark: a remark (constraints.remark_reply)
     "Would you guess her age?", "Could you guess the age?", "Any idea how old he is?", "I wonder how old she is.",
-    "How likely is it she is smiling or not?", "What are the chances?",
+    "How likely is it she is smiling or not?", "What are the chances?", "How sure are you?",
+    "How confident are you about her age?",
     # requests to repeat or confirm a value ("Can you repeat the age?" got "Yes. He is a senior." of a man of 52)
     "Can you repeat the age?", "Could you say her age again?", "Can you confirm the gender?", "What about a smile?",
 ])

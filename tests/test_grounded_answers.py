@@ -60,6 +60,9 @@ def test_every_open_template_is_read_as_the_attribute_it_asks_for(gender):
     ("Which direction is the face pointing?", "head_pose"), ("Where is she looking?", "head_pose"),
     ("Older or younger than 30?", "age_group"), ("Is he looking at the camera or away?", "head_pose"),
     ("Looking away or at the camera?", "head_pose"), ("Is she looking at me or to the side?", "head_pose"),
+    # "What's the position of her head?" got "I can't tell from this photo."
+    ("What's the position of her head?", "head_pose"), ("What is the orientation of the face?", "head_pose"),
+    ("Describe the head's angle.", "head_pose"), ("What is the position of the camera?", None),
 ])
 def test_asked_attribute_reads_wordings_nobody_templated(question, expected):
     assert asked_attribute(question) == expected
@@ -1445,8 +1448,9 @@ def test_ask_says_cant_tell_for_answers_off_the_question(pipe, monkeypatch):
     import unif2ace.generation.constraints as constraints
 
     images = _images(3, 31)
-    # (a passport photo is now an unseen question, answered before this rule is asked)
-    questions = ["Does this look like a wedding photo?", "Rate this photo's quality.", "Is she smiling?"]
+    # (a passport photo is now an unseen question, answered before this rule is asked; a photo's quality is told by
+    # its sharpness and light: constraints.photo_quality_answer)
+    questions = ["Does this look like a wedding photo?", "Rate this person.", "Is she smiling?"]
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
     seen = []
     monkeypatch.setattr(constraints, "off_question_yes_no", lambda q, a: seen.append(("yn", q, a)) or "wedding" in q)

@@ -266,6 +266,40 @@ def test_whether_a_photo_is_any_good_is_not_told(question):
     assert unseen_question(question)
 
 
+@pytest.mark.parametrize("question, caption, expected", [
+    ("Is the photo quality good?", "A man. This is a sharp picture with even lighting.",
+     "Yes: it is in sharp focus and evenly lit."),
+    ("Is this a high quality photo?", "A man. The photo is blurry, in dim lighting.",
+     "Not really: it is blurry and dimly lit."),
+    ("Is the image quality good?", "A man. This is a sharp picture, in dim lighting.",
+     "Partly: it is in sharp focus but dimly lit."),
+    ("Rate the photo quality from 1 to 10.", "A man. This is a sharp picture with even lighting.",
+     "I can't put a number on a photo's quality, but this one is in sharp focus and evenly lit."),
+    ("How would you rate the image quality?", "A man. A black-and-white photo. It is blurry.",
+     "I can't put a number on a photo's quality, but this one is blurry and in black and white."),
+    ("Is the photo quality good?", "A man, aged 30.", None),  # neither told: "I can't tell" stands
+    ("Is this photo good enough for a passport?", "A man. This is a sharp picture with even lighting.", None),
+    ("How old is he?", "A man. This is a sharp picture with even lighting.", None),
+])
+def test_the_photos_quality_is_told_by_its_sharpness_and_light(question, caption, expected):
+    """"Is the photo quality good?" and "Rate the photo quality from 1 to 10." got "I can't tell from this photo.":
+    no label rates a photo, but its description (its sharpness and light filled in) tells what a user asks."""
+    from unif2ace.generation.constraints import photo_quality_answer
+
+    assert photo_quality_answer(question, caption) == expected
+
+
+def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe, monkeypatch):
+    """The sharpness and light a quality question needs are filled in as a question about them fills them."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The image shows a close-up portrait of a White young woman, aged 25. It is a color picture."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {
+        i: described if question == CAPTION_QUESTION else "Blurry." for i in rows})
+    got = pipe.ask([_image(3, luminance=130.0)], "Is the photo quality good?", align=False, max_new_tokens=6)[0]
+    assert got == "Partly: it is evenly lit but blurry."
+
+
 def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
     """The answer a yes/no question gets, its Yes or No said as True or False ("True or false: this is a child." got
     "Yes, he is a child.")."""

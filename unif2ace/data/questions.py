@@ -604,7 +604,10 @@ _HEDGE = re.compile(r"^(?:(?:is there|there's|there is)\s+)?(?:any|a|some)\s+(?:
 # does not make it an open question or a remark (each got "I can't tell", a bare value, or "I may be wrong, but …")
 _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger|over|under|above|below|at least|at most|"
                        r"more than|less than|about|around|roughly|\d+)\b)|"
-                       r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|what(?:'s| is) the "
+                       r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|"
+                       # "How confident are you that this is a man?" (got "I can't tell from this photo.")
+                       r"how (?:sure|certain|confident) (?:are you|can you be|would you say you are)(?=\s+(?:that|if|whether)\s)|"
+                       r"what(?:'s| is) the "
                        r"(?:chance|likelihood|probability)|(?:any|got any|no) idea(?!\s+(?:of|about|on|as to|regarding)\b)|(?:i'm |i am |i was |just |i |i do )?"
                        r"(?:wondering|wonder|curious))"  # "I wonder if she's older than 40." (it got a remark's reply)
                        r"\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
@@ -956,6 +959,9 @@ _SHARPNESS_ASK = re.compile(rf"\b(?:sharp|sharpness|blurry|blurred|blur|focus|fo
 _MOUTH_ASK = re.compile(r"\b(?:mouth|lips)\b")
 # which way the head or face is turned ("Which direction is the face pointing?" got "A man.")
 _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose|pose|facing|turned|up or down|"
+                       # "What's the position of her head?" (got "I can't tell from this photo.")
+                       r"(?:position|orientation|angle|direction) of (?:(?:his|her|their|the|this|that)\s+)?(?:person's\s+)?"
+                       r"(?:head|face)|(?:head|face)(?:'s)? (?:position|orientation|angle|direction)|"
                        r"where is (?:he|she|they|the person|this person) looking|"
                        # "What's she looking at?" (got "She is smiling.")
                        r"what(?:'s| is| are) (?:he|she|they|the person|this person|the \w+) (?:looking|staring|gazing) at|"

@@ -988,6 +988,54 @@ _SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|
                     r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
 
 
+# the photo's quality asked ("Is the photo quality good?", "Rate the photo quality from 1 to 10.", "How good is this
+# picture?"): each got "I can't tell from this photo."; no label rates a photo, but its sharpness and light are told
+_QUALITY_PHOTO = r"(?:photo|photograph|picture|image|pic|shot|snapshot|portrait)"
+_PHOTO_QUALITY = re.compile(
+    rf"\b{_QUALITY_PHOTO}(?:'s)?\s+quality\b|\bquality of (?:the |this |that |your )?{_QUALITY_PHOTO}|"
+    rf"\b(?:image|photo|picture)\s+quality\b|^\W*(?:what(?:'s| is) the |how(?:'s| is) the |rate the |the )?quality\b|"
+    rf"\b(?:high|low|good|bad|poor|decent|great|top)[- ]quality\b|"
+    rf"\b(?:rate|score|grade|judge|assess|evaluate)\s+(?:the |this |that |my |your )?{_QUALITY_PHOTO}\b|"
+    rf"\bhow good is (?:the|this|that|my) {_QUALITY_PHOTO}\b|^\W*is (?:the|this|that|my) {_QUALITY_PHOTO} (?:any )?good\b")
+# what a photo fit for a purpose needs beyond its look (those stay "I can't tell")
+_PHOTO_PURPOSE = re.compile(r"\b(?:passport|id|visa|licen[cs]e|mugshot|linkedin|resume|cv|dating|profile|print)\b")
+PHOTO_QUALITY_FACTS = frozenset({"sharpness", "lighting"})
+
+
+def asks_photo_quality(question: str) -> bool:
+    """Whether a question asks how good the photo is, which its sharpness and light answer (not whether it is fit
+    for a purpose, "a passport photo", which they do not)."""
+    q = question.lower()
+    return bool(_PHOTO_QUALITY.search(q)) and not _PHOTO_PURPOSE.search(q)
+
+
+def photo_quality_answer(question: str, caption: str | None) -> str | None:
+    """The photo's quality as its description (with the sharpness and light filled in: ``UniF2ace._facts``) tells it:
+    "Yes: it is in sharp focus and evenly lit." to a yes/no question, else "I can't put a number on a photo's
+    quality, but this one is in sharp focus, evenly lit and in color."; None for another question, or when the
+    description tells neither the sharpness nor the light."""
+    from unif2ace.data.questions import is_yes_no
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if caption is None or not asks_photo_quality(question):
+        return None
+    sharp, light = parse_attribute(caption, "sharpness"), parse_attribute(caption, "lighting")
+    if sharp is None and light is None:
+        return None
+    good = [w for w, ok in ((("in sharp focus", sharp == "sharp"), ("evenly lit", light == "even"))) if ok]
+    bad = [w for w, ok in (("blurry", sharp == "blurry"), ("dimly lit", light == "dim"), ("brightly lit", light == "bright"))
+           if ok]
+    if is_yes_no(question):
+        lead = "Yes" if not bad else "Not really" if not good else "Partly"
+        said = " and ".join(good) if not bad else " and ".join(bad) if not good else f"{' and '.join(good)} but {' and '.join(bad)}"
+        return f"{lead}: it is {said}."
+    words = good + bad
+    if parse_attribute(caption, "color") == "black and white":
+        words.append("in black and white")
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"I can't put a number on a photo's quality, but this one is {listed}."
+
+
 def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
     """"I can't put a number on that from a photo; …" for an expression asked as a number on a scale, with the
     expression the description states, else the answer's ("How happy is this person on a scale of 1-10?" got

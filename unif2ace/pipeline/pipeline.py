@@ -975,8 +975,10 @@ class UniF2ace:
         )
         from unif2ace.generation.brief import one_word, yes_no_word
         from unif2ace.generation.constraints import (
+            PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
             asks_other_subject,
+            asks_photo_quality,
             asks_why,
             child_gender_caveat,
             described_or_cant_tell,
@@ -996,6 +998,7 @@ class UniF2ace:
             off_topic_answer,
             one_description,
             open_answered_yes_no,
+            photo_quality_answer,
             pronoun_genders,
             reads_as_description,
             remark_attribute,
@@ -1015,6 +1018,8 @@ class UniF2ace:
         # per row: the attributes its answer is checked on
         asked = [yes_no_grounded(q) if yn else set(asked_attributes(q)) for q, yn in zip(questions, polar)]
         asked = [a | {x} if (x := stated_only(q)) else a for a, q in zip(asked, questions)]  # glasses, facial hair
+        # "Is the photo quality good?": its sharpness and light, filled in where the description leaves them out
+        asked = [a | PHOTO_QUALITY_FACTS if asks_photo_quality(q) else a for a, q in zip(asked, questions)]
         # "Is she pleased with the photo?": answered from the description (feeling_about_answer), not checked as an
         # expression question ("Yes. She looks happy.")
         # and "Could the child be a few years older?" doubts the age given, as "Could she be older?" does: answered
@@ -1082,6 +1087,8 @@ class UniF2ace:
                 out[i] = other_subject  # "Is there a cat in the image?": not "No, it is not smiling."
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
+            elif (rated := photo_quality_answer(question, captions.get(i))) is not None:
+                out[i] = rated  # "Is the photo quality good?": its sharpness and light, not "I can't tell"
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
             elif polar[i] and not asked[i] and off_question_yes_no(question, out[i]):  # "A passport photo?"
