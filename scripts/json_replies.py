@@ -1,12 +1,15 @@
-"""Replies in JSON as people ask for them, scored: does the reply parse as a JSON object, does it have the keys asked
-for (in that order), and do its values agree with the photo's labels (gender; the age's group; the smile).
+"""Replies in JSON, or in a form the question writes out, as people ask for them, scored: does the reply parse (as
+a JSON object, or as the form asked), does it have the keys asked for (in that order), and do its values agree with
+the photo's labels (gender; the age's group; the smile; an age range or life stage holds the labelled age).
 
-    python scripts/json_replies.py --model unif2ace/assets/models/default --split val [--held-out]
+    python scripts/json_replies.py --model unif2ace/assets/models/default --split val [--held-out] [--forms]
 
 ``VAL`` was written on 5 Dec 2026 while building the JSON replies (``generation/structured.py``); ``HELD_OUT`` the same
-day before any reply to it was read: choose on val, run the held-out wordings on test once. A label counts when its
-confidence is at least 0.6; a null value counts wrong. Run from another checkout (``PYTHONPATH``) to score the code
-before: its replies are sentences, so none parses.
+day before any reply to it was read: choose on val, run the held-out wordings on test once. ``--forms`` asks
+``FORMS_VAL`` (written while building the written-out forms and the options listed without letters,
+``generation/options.py``, on 5 Dec 2026, later) or ``FORMS_HELD_OUT`` (written the same day before any reply to
+them was read). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
+checkout (``PYTHONPATH``) to score the code before: its replies are sentences, so none parses.
 """
 
 from __future__ import annotations
@@ -24,6 +27,20 @@ HELD_OUT = (("Please respond in JSON format with keys: gender, estimated_age, ex
             ("JSON only. Fields: is_smiling, age_group, gender", ["is_smiling", "age_group", "gender"]),
             ("Can you give me a JSON with the person's age and sex?", ["age", "sex"]),
             ("Analyze the face and return the result as a JSON object.", None))
+# (wording, the reply's form: a regular expression matched in full, ignoring case, whose named groups are scored:
+# gender, age (its group), age_group, smile ("smiling"/"yes" or not), option (an age range or life stage holding the
+# labelled age))
+FORMS_VAL = (("Respond in the format 'Age: N'.", r"Age: (?P<age>\d+)"),
+             ("List gender, age and emotion, separated by commas.", r"(?P<gender>male|female), (?P<age>\d+), [\w ]+"),
+             ("Classify the age as child, teen, adult or senior.", r"(?P<option>child|teen|adult|senior)\."),
+             ("Output: male or female.", r"(?P<gender>male|female)\."))
+FORMS_HELD_OUT = (("Fill in the blanks: Sex: ____ Age: ____", r"Sex: (?P<gender>male|female) Age: (?P<age>\d+)"),
+                  ("Give me the person's age group and gender, comma separated.",
+                   r"(?P<age_group>child|teen|young adult|middle-aged|senior), (?P<gender>male|female)"),
+                  ("Which age range fits best: under 20, 20-39, 40-59, or 60 and over? Respond with the range only.",
+                   r"(?P<option>under 20|20-39|40-59|60 and over)\.?"),
+                  ("Format your answer as: <gender>, <age> years old, <smiling or not smiling>",
+                   r"(?P<gender>male|female), (?P<age>\d+) years old, (?P<smile>smiling|not smiling)"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -53,12 +70,41 @@ def _scores(reply: str, keys: list[str] | None, record) -> tuple[bool, bool, dic
     return True, keys is None or list(got) == keys, out
 
 
+def _form_scores(reply: str, form: str, record) -> tuple[bool, dict[str, tuple[int, int]]]:
+    """(the reply is the form asked, {label: (agree, scored)}) for a reply in a written-out form."""
+    import re
+
+    from unif2ace.data.labelling.labeller import age_group
+    from unif2ace.generation.options import _in_range
+
+    m = re.fullmatch(form, reply.strip(), re.I)
+    if m is None:
+        return False, {}
+    out: dict[str, tuple[int, int]] = {}
+    for name, value in m.groupdict().items():
+        label_name = {"age": "age_group", "option": "age"}.get(name, name)
+        label = record.attributes.get(label_name)
+        if label is None or label.confidence < 0.6:
+            continue
+        if name == "age":
+            agree = age_group(int(value)) == label.value
+        elif name == "option":
+            agree = bool(_in_range(value, float(label.value)))
+        elif name == "smile":
+            agree = (value.lower() == "smiling") == label.value
+        else:
+            agree = value.lower() == str(label.value).lower()
+        out[label_name] = (int(agree), 1)
+    return True, out
+
+
 def main() -> int:
     from unif2ace.evaluation.tasks import add_split_arguments
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_split_arguments(ap)
     ap.add_argument("--held-out", action="store_true", help="ask HELD_OUT instead of VAL")
+    ap.add_argument("--forms", action="store_true", help="ask the written-out forms (FORMS_VAL, FORMS_HELD_OUT)")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -67,11 +113,16 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    for question, keys in HELD_OUT if args.held_out else VAL:
+    wordings = (FORMS_HELD_OUT if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
+    for question, keys in wordings:
         replies = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
         p = k = 0
         for record, reply in zip(records, replies):
-            ok, right_keys, agree = _scores(reply, keys, record)
+            if args.forms:
+                ok, agree = _form_scores(reply, keys, record)
+                right_keys = ok
+            else:
+                ok, right_keys, agree = _scores(reply, keys, record)
             p, k = p + ok, k + right_keys
             for name, (a, n) in agree.items():
                 ta, tn = totals.get(name, (0, 0))
@@ -79,8 +130,11 @@ def main() -> int:
         parsed, keyed, asked = parsed + p, keyed + k, asked + len(replies)
         print(f"{question!r:80} parses {p}/{len(replies)}, keys as asked {k}/{len(replies)}  e.g. {replies[0][:100]!r}",
               flush=True)
-    print(f"\nreplies that parse as a JSON object: {parsed}/{asked} = {parsed / max(asked, 1):.1%}; "
-          f"with the keys asked, in order: {keyed}/{asked} = {keyed / max(asked, 1):.1%}")
+    if args.forms:
+        print(f"\nreplies in the form asked: {parsed}/{asked} = {parsed / max(asked, 1):.1%}")
+    else:
+        print(f"\nreplies that parse as a JSON object: {parsed}/{asked} = {parsed / max(asked, 1):.1%}; "
+              f"with the keys asked, in order: {keyed}/{asked} = {keyed / max(asked, 1):.1%}")
     for name, (a, n) in sorted(totals.items()):
         print(f"{name:10} agrees with the label {a}/{n} = {a / max(n, 1):.1%}")
     return 0
