@@ -8,7 +8,7 @@ the photo's labels (gender; the age's group; the smile; an age range or life sta
 day before any reply to it was read: choose on val, run the held-out wordings on test once. ``--forms`` asks
 ``FORMS_VAL`` (written while building the written-out forms and the options listed without letters,
 ``generation/options.py``, on 5 Dec 2026, later) or ``FORMS_HELD_OUT`` (written the same day before any reply to
-them was read). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
+them was read; ``--second``: ``FORMS_HELD_OUT_2``, written after the first held-out run, before its mending). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
 checkout (``PYTHONPATH``) to score the code before: its replies are sentences, so none parses.
 """
 
@@ -41,6 +41,16 @@ FORMS_HELD_OUT = (("Fill in the blanks: Sex: ____ Age: ____", r"Sex: (?P<gender>
                    r"(?P<option>under 20|20-39|40-59|60 and over)\.?"),
                   ("Format your answer as: <gender>, <age> years old, <smiling or not smiling>",
                    r"(?P<gender>male|female), (?P<age>\d+) years old, (?P<smile>smiling|not smiling)"))
+# written after FORMS_HELD_OUT's replies had been read (two of its four wordings failed, and were then mended), before
+# the mending and before any reply to these was read: the held-out figure after the mending
+FORMS_HELD_OUT_2 = (("Age (number only) and gender (M or F), separated by a slash.",
+                     r"(?P<age>\d+)\s*/\s*(?P<gender>m|f|male|female)"),
+                    ("Output one line in this format: gender | age | mood",
+                     r"(?P<gender>male|female) \| (?P<age>\d+) \| [\w -]+"),
+                    ("Classify this face's age into one of these buckets: 0-17, 18-34, 35-54, 55+",
+                     r"(?P<option>0-17|18-34|35-54|55\+)\.?"),
+                    ("What's their gender? Answer male, female, or unsure.", r"(?P<gender>male|female|unsure)\.?"),
+                    ("Return the estimated age as a bare integer.", r"(?P<age>\d+)\.?"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -105,6 +115,7 @@ def main() -> int:
     add_split_arguments(ap)
     ap.add_argument("--held-out", action="store_true", help="ask HELD_OUT instead of VAL")
     ap.add_argument("--forms", action="store_true", help="ask the written-out forms (FORMS_VAL, FORMS_HELD_OUT)")
+    ap.add_argument("--second", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_2")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -113,7 +124,8 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    wordings = (FORMS_HELD_OUT if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
+    held_forms = FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT
+    wordings = (held_forms if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
     for question, keys in wordings:
         replies = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
         p = k = 0
