@@ -85,6 +85,9 @@ def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
     ("Is he a child, a teen, an adult or a senior?", ["a child", "a teen", "an adult", "a senior"]),
     ("Her ethnicity: White, Black, Asian, Indian or other?", ["White", "Black", "Asian", "Indian", "other"]),
     ("Pick one: smiling / not smiling", ["smiling", "not smiling"]),
+    # a sentence setting the reply's form after the options (the first held-out run got "27 years old: a young adult.")
+    ("Which age range fits best: under 20, 20-39, 40-59, or 60 and over? Respond with the range only.",
+     ["under 20", "20-39", "40-59", "60 and over"]),
 ])
 def test_options_written_without_letters_are_read(question, options):
     c = listed_choices(question)

@@ -128,6 +128,12 @@ def test_a_description_that_states_nothing_gives_nulls():
     ("Template: Sex: M/F | Age: N | Glasses: Y/N", "Sex: F | Age: 29 | Glasses: Y"),
     ("Answer in this format: Man/Woman, age N", "Woman, age 29"),
     ("Format: [gender], [hair colour]", "female, unknown"),  # no description states a hair colour
+    # a slot offering its choice is filled with the chosen words; the form after "… as:" (the first held-out forms
+    # got "your answer as: female, 27 years old, yes")
+    ("Format your answer as: <gender>, <age> years old, <smiling or not smiling>", "female, 29 years old, smiling"),
+    ("Reply as <male/female>", "female"),
+    ("Format: smiling: <yes or no>", "smiling: yes"),
+    ("Format: <gender>, <happy/sad/neutral>", "female, surprised"),  # no alternative names it: the value as it is
     ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
     ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
     ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),

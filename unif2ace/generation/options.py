@@ -132,12 +132,17 @@ def listed_choices(question: str) -> Choices | None:
     ("Is he a child, a teen, an adult or a senior?"). At least two options must be age ranges or name values of
     attributes; two options in a question with no instruction ("Is this a man or a woman?") are left to be asked
     as they are. None for any other question."""
+    from unif2ace.data.questions import _FORM_ONLY
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
     text = question.strip()
     if "\n" in text or multiple_choice(text):
         return None
-    body = re.sub(r"[\s.?!]+$", "", text)
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    form = []  # "… or 60 and over? Respond with the range only.": the options before the form asked
+    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower()):
+        form.insert(0, sentences.pop())
+    body = re.sub(r"[\s.?!]+$", "", " ".join(sentences))
     leads = list(_LISTED_LEAD.finditer(body))
     for lead in reversed(leads):
         items = [i.strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
@@ -146,7 +151,7 @@ def listed_choices(question: str) -> Choices | None:
         if len({i.lower() for i in items}) < len(items):
             return None
         before = body[:lead.start()]
-        instructed = bool(_CHOOSING.search(before) or re.search(r"\bone of\b", lead[0], re.I))
+        instructed = bool(form or _CHOOSING.search(before) or re.search(r"\bone of\b", lead[0], re.I))
         if len(items) < 3 and not instructed:
             return None
         meaningful = [_range(i) is not None or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES)

@@ -167,12 +167,14 @@ _FORM_CUE = re.compile(r"\b(?:format|form|template|pattern|fill[ -]in(?:\s+the\s
 _QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
 # a slot: a key in angle brackets, braces or square brackets, or a blank the key beside it names ("Age: N",
 # "gender=X", "Age: ___", "N years old")
-_SLOT = re.compile(r"<\s*([A-Za-z][\w -]{0,30}?)\s*>|\{\{?\s*([A-Za-z][\w -]{0,30}?)\s*\}\}?|\[\s*([A-Za-z][\w -]{0,30}?)\s*\]|"
+_SLOT = re.compile(r"<\s*([A-Za-z][\w /-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /-]{0,40}?)\s*\}\}?|\[\s*([A-Za-z][\w /-]{0,40}?)\s*\]|"
                    r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man)\b|"
                    r"_{2,}|\.{3}|…|\?{2,}|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
                    re.I)
 # a blank written as the choice it holds ("Smiling: yes/no", "Sex: M/F"): the value is written in its words
-_NEGATIVE = {"no", "n", "false", "f"}
+_NEGATIVE = re.compile(r"^(?:no|n|false|f)$|\b(?:no|not|non|without|never|false)\b", re.I)
+# the alternatives a bracketed slot offers: "<smiling or not smiling>", "<male/female>"
+_ALTERNATIVES = re.compile(r"\s*(?:/|\bor\b)\s*", re.I)
 _FIELD_END = re.compile(r"[,;|\n/]")
 # a list of values: "separated by commas", "comma-separated", "as CSV", "one per line"
 _SEPARATED = re.compile(
@@ -188,9 +190,16 @@ _TABLE_ROW = re.compile(r"^\s*\|?\s*[A-Za-z][\w -]*(?:\s*\|\s*[A-Za-z][\w -]*)+\
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 
 
+# a form given by its slots alone after an instruction: "Reply as <male/female>", "Answer: {gender}, {age}"
+_SLOTS_GIVEN = re.compile(r"\b(?:answer|reply|respond|output|return|write|give)\b[^<{\n]{0,40}?(?:\bas\b|:)\s*(?=[<{])",
+                          re.I)
+
+
 def _template(question: str) -> str | None:
     """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
-    the cue, else the rest of the message after it."""
+    the cue, else the rest of the message after it; or the slots an instruction gives ("Reply as <male/female>")."""
+    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)):
+        return question[given.end():].strip()
     for cue in _FORM_CUE.finditer(question):
         rest = question[cue.end():]
         quoted = re.match(r"[^\"'`“‘\n]{0,30}?([\"'`“‘])", rest)
@@ -201,6 +210,10 @@ def _template(question: str) -> str | None:
                 return rest[quoted.end():end]
         rest = re.sub(r"^(?:\s*(?:of|below|like|please|exactly|this|that|the|following)\b)*\s*[:,.-]*\s*", "", rest,
                       flags=re.I)
+        # "Format your answer as: <gender>, …": the form is what follows the colon
+        lead = re.match(r"([^:\n]{0,40}?):\s*(?=\S)", rest)
+        if lead and not _KEY.search(lead[1]) and not _SLOT.search(lead[1]):
+            rest = rest[lead.end():]
         if rest.strip():
             return rest.strip()
     return None
@@ -227,14 +240,20 @@ def _slots(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None
     parts, keys, last = [], [], 0
     for m in _SLOT.finditer(layout):
         word = next((g for g in m.groups()[:3] if g), None)
-        attr = _attribute(word) if word else _blank_attribute(layout, m.start(), m.end())
-        choice = m[4].split("/") if m[4] and "/" in m[4] else None
-        if choice and attr is None and choice[0].lower() in ("male", "female", "m", "f", "man", "woman"):
-            attr = "gender"  # "Man/Woman, age N"
+        offered = m[4] if m[4] and "/" in m[4] else word if word and _ALTERNATIVES.search(word) else None
+        choice = [c for c in _ALTERNATIVES.split(offered) if c] if offered else None
+        if choice and len(choice) < 2:
+            choice = None
+        attr = _attribute(word) if word else None
+        if attr is None and choice:
+            attr = _choice_attribute(choice)  # "Man/Woman, age N", "<male/female>"
+        if attr is None and (choice or not word):  # "Age: N", "Smiling: <yes or no>": the key beside it
+            attr = _blank_attribute(layout, m.start(), m.end())
         if word is None and attr is None:
             return None  # "___" beside no key: no telling what goes there
         parts.append(layout[last:m.start()].replace("{", "{{").replace("}", "}}") + f"{{{len(keys)}}}")
-        keys.append((_key_name(word) if word else attr or "", attr, {"choice": choice} if choice else {}))
+        name = _key_name(word) if word and not choice else attr or ""
+        keys.append((name, attr, {"choice": choice} if choice else {}))
         last = m.end()
     if not keys:
         return None
@@ -271,17 +290,32 @@ def format_request(question: str) -> JsonAsk | None:
     return JsonAsk(keys, form="list", layout=_SEPARATORS.get(word, _SEPARATORS.get(word.rstrip("s"), ", ")))
 
 
-def _in_words(value: Any, choice: list[str] | None = None) -> str:
+def _choice_attribute(choice: list[str]) -> str | None:
+    """The attribute whose values a slot's alternatives name ("male/female", "M/F" → gender; "smiling or not
+    smiling" → smile), None when no one attribute reads every alternative."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+    if all(c.lower() in ("m", "f") for c in choice):
+        return "gender"
+    return next((a for a in ATTRIBUTES if all(parse_attribute(c, a, loose=True) is not None for c in choice)), None)
+
+
+def _in_words(value: Any, choice: list[str] | None = None, attr: str | None = None) -> str:
     """A value as a form's text writes it: "yes"/"no", a box as [l, t, r, b], "unknown" for what is not stated;
-    in the words of the ``choice`` its blank offers ("yes/no" → "yes", "M/F" → "F")."""
+    in the words of the ``choice`` its blank offers ("yes/no" → "yes", "M/F" → "F", "<smiling or not smiling>" →
+    "not smiling")."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
     if value is None:
         return "unknown"
     if choice and isinstance(value, bool):
-        yes, no = (choice[1], choice[0]) if choice[0].lower() in _NEGATIVE else choice
-        return yes if value else no
-    if choice and value in ("male", "female"):
-        return next((c for c in choice if c.lower()[0] == ("m" if value == "male" else "f")
-                     or value == "female" and c.lower() == "woman"), value)
+        said = [c for c in choice if bool(_NEGATIVE.search(c)) != value]
+        return said[0] if said else "yes" if value else "no"
+    if choice and value in ("male", "female") and all(c.lower() in ("m", "f") for c in choice):
+        return next(c for c in choice if c.lower() == value[0]) if value[0] in "".join(choice).lower() else value
+    if choice and attr:
+        named = {"surprised": "surprise", "South Asian": "Indian"}.get(value, value)  # as the parser names them
+        return next((c for c in choice if parse_attribute(c, attr, loose=True) == named), value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
@@ -299,7 +333,7 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     if not ask.keys:  # a list naming no key: every stated attribute, each with its name
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:
-        said = [_in_words(values[key], spec.get("choice")) for key, _, spec in ask.keys]
+        said = [_in_words(values[key], spec.get("choice"), attr) for key, attr, spec in ask.keys]
     if ask.form == "template":
         return ask.layout.format(*said)
     if ask.form == "table":
