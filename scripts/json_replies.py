@@ -8,7 +8,8 @@ the photo's labels (gender; the age's group; the smile; an age range or life sta
 day before any reply to it was read: choose on val, run the held-out wordings on test once. ``--forms`` asks
 ``FORMS_VAL`` (written while building the written-out forms and the options listed without letters,
 ``generation/options.py``, on 5 Dec 2026, later) or ``FORMS_HELD_OUT`` (written the same day before any reply to
-them was read; ``--second``: ``FORMS_HELD_OUT_2``, written after the first held-out run, before its mending). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
+them was read; ``--second``: ``FORMS_HELD_OUT_2``, written after the first held-out run, before its mending;
+``--third``: ``FORMS_HELD_OUT_3``, written after the second, before its mending). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
 checkout (``PYTHONPATH``) to score the code before: its replies are sentences, so none parses.
 """
 
@@ -51,6 +52,14 @@ FORMS_HELD_OUT_2 = (("Age (number only) and gender (M or F), separated by a slas
                      r"(?P<option>0-17|18-34|35-54|55\+)\.?"),
                     ("What's their gender? Answer male, female, or unsure.", r"(?P<gender>male|female|unsure)\.?"),
                     ("Return the estimated age as a bare integer.", r"(?P<age>\d+)\.?"))
+# written after FORMS_HELD_OUT_2's replies had been read (three of its five wordings failed), before mending them
+FORMS_HELD_OUT_3 = (("Provide the age as a number and the gender as a word, separated by a comma.",
+                     r"(?P<age>\d+), (?P<gender>male|female)"),
+                    ("Return: age=?, gender=?", r"age=(?P<age>\d+), gender=(?P<gender>male|female)"),
+                    ("Is this person a minor or an adult? One word.", r"(?P<option>minor|adult)\.?"),
+                    ("Tell me the gender and approximate age in the form 'gender, age'.",
+                     r"(?P<gender>male|female), (?P<age>\d+)"),
+                    ("Smiling? Answer Y or N.", r"(?P<smile>y|n)\.?"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -101,7 +110,7 @@ def _form_scores(reply: str, form: str, record) -> tuple[bool, dict[str, tuple[i
         elif name == "option":
             agree = bool(_in_range(value, float(label.value)))
         elif name == "smile":
-            agree = (value.lower() == "smiling") == label.value
+            agree = (value.lower() in ("smiling", "yes", "y")) == label.value
         else:
             agree = value.lower() == str(label.value).lower()
         out[label_name] = (int(agree), 1)
@@ -116,6 +125,7 @@ def main() -> int:
     ap.add_argument("--held-out", action="store_true", help="ask HELD_OUT instead of VAL")
     ap.add_argument("--forms", action="store_true", help="ask the written-out forms (FORMS_VAL, FORMS_HELD_OUT)")
     ap.add_argument("--second", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_2")
+    ap.add_argument("--third", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_3")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -124,7 +134,7 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    held_forms = FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT
+    held_forms = FORMS_HELD_OUT_3 if args.third else FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT
     wordings = (held_forms if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
     for question, keys in wordings:
         replies = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
