@@ -88,6 +88,8 @@ def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
     # a sentence setting the reply's form after the options (the first held-out run got "27 years old: a young adult.")
     ("Which age range fits best: under 20, 20-39, 40-59, or 60 and over? Respond with the range only.",
      ["under 20", "20-39", "40-59", "60 and over"]),
+    # the instruction itself leads the options (the second held-out run got "A woman.")
+    ("What's their gender? Answer male, female, or unsure.", ["male", "female", "unsure"]),
 ])
 def test_options_written_without_letters_are_read(question, options):
     c = listed_choices(question)
@@ -99,7 +101,7 @@ def test_options_written_without_letters_are_read(question, options):
     "Is this a man or a woman?", "Male or female?", "Is she angry or sad?", "Kid or grown-up?",
     "Answer with yes or no: is she smiling?", "Question: is she happy or sad?", "Describe her as a doctor would.",
     "Is he young, middle-aged or old?", "Is the photo color or black and white?", MMBENCH,
-    "Rate her from: good, bad, ugly."])
+    "Rate her from: good, bad, ugly.", "Answer yes, no or maybe.", "Say hello to her, she is nice."])
 def test_other_questions_offer_no_listed_options(question):
     """Two options asked in a question with no instruction are asked as they are (the model's answer to "Is this a
     man or a woman?" is the reply), as are clauses, yes/no and options that name nothing the model tells."""

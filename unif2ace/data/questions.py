@@ -745,7 +745,10 @@ _BOUND_NUMBERS = {**_NUMBER_WORDS, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 # an answer asked to be a bare number or a bare yes or no: one word
 _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|reply|respond|use)\s+)?(?:an?\s+)?"
                    r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no')\b|"
-                   r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|\bas an? (?:single )?(?:number|integer)\b|"
+                   r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|"
+                   # "Return the estimated age as a bare integer." (got "27 years old: a young adult.")
+                   r"\bas (?:an? )?(?:single |bare |plain |whole |raw )?(?:number|integer|numeral|digits?)\b|"
+                   r"\bbare (?:number|integer|numeral|digits?)\b|"
                    # the age alone ("Give me just his age.", "Age only.", "Her age in years, nothing else.")
                    r"\b(?:only|just)\s+(?:(?:his|her|their|the|its)\s+)?(?:age|number)\b|\bage\s+only\b|"
                    r"\bage\b.*\bnothing else\b")

@@ -111,7 +111,9 @@ def multiple_choice(question: str) -> Choices | None:
 # options written out without letters: the words that may introduce them, the instructions that offer a choice,
 # and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
 _LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
-                          r"are (?:they|you))\b)\s+", re.I)
+                          r"are (?:they|you)|"
+                          # the instruction itself ("Answer male, female, or unsure.")
+                          r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just))?)\b)\s+", re.I)
 _CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
                        r"select|put|guess|estimate|one of|which|group|bracket|category|class|range|band|options?|"
                        r"choices?)\b", re.I)
@@ -133,7 +135,6 @@ def listed_choices(question: str) -> Choices | None:
     attributes; two options in a question with no instruction ("Is this a man or a woman?") are left to be asked
     as they are. None for any other question."""
     from unif2ace.data.questions import _FORM_ONLY
-    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
     text = question.strip()
     if "\n" in text or multiple_choice(text):
@@ -142,23 +143,34 @@ def listed_choices(question: str) -> Choices | None:
     form = []  # "… or 60 and over? Respond with the range only.": the options before the form asked
     while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower()):
         form.insert(0, sentences.pop())
-    body = re.sub(r"[\s.?!]+$", "", " ".join(sentences))
-    leads = list(_LISTED_LEAD.finditer(body))
-    for lead in reversed(leads):
+    # the options in the whole message ("What's their gender? Answer male, female, or unsure." is read as a form),
+    # else before the form asked
+    for body, instructed in ((text, False), (" ".join(sentences), bool(form))) if form else ((text, False),):
+        options = _listed(re.sub(r"[\s.?!]+$", "", body), instructed)
+        if options:
+            return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False)
+    return None
+
+
+def _listed(body: str, instructed: bool) -> list[str] | None:
+    """The options listed at the end of ``body`` after a lead (:func:`listed_choices`)."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+
+    for lead in reversed(list(_LISTED_LEAD.finditer(body))):
         items = [i.strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
         if not 2 <= len(items) <= 8 or any(len(i.split()) > 3 or _CLAUSE_WORDS.search(i) for i in items):
             continue
         if len({i.lower() for i in items}) < len(items):
             return None
-        before = body[:lead.start()]
-        instructed = bool(form or _CHOOSING.search(before) or re.search(r"\bone of\b", lead[0], re.I))
-        if len(items) < 3 and not instructed:
+        told = instructed or bool(_CHOOSING.search(body[:lead.start()]) or re.search(
+            r"\bone of\b|\b(?:answer|respond|reply|say|output|pick|choose|select)\b", lead[0], re.I))
+        if len(items) < 3 and not told:
             return None
         meaningful = [_range(i) is not None or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES)
                       for i in items]
         if sum(meaningful) < 2:  # "White, Black, Asian, Indian or other": the options name values, "other" too
             return None
-        return Choices(text, tuple(zip("ABCDEFGH", items)), False, lettered=False)
+        return items
     return None
 
 

@@ -256,9 +256,21 @@ def _slots(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None
         keys.append((name, attr, {"choice": choice} if choice else {}))
         last = m.end()
     if not keys:
-        return None
+        return _named_row(layout)
     parts.append(layout[last:].replace("{", "{{").replace("}", "}}"))
     return "".join(parts), keys
+
+
+def _named_row(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None:
+    """A form of key words alone between separators ("gender | age | mood", "gender, age"), each key word its
+    value's place; None for any other text."""
+    line = layout.strip().rstrip(".")
+    cells = re.split(r"(\s*[|,;/]\s*)", line)
+    names, seps = cells[::2], cells[1::2]
+    if len(names) < 2 or not all(re.fullmatch(r"[A-Za-z][\w -]{0,30}", n) and _attribute(n) for n in names):
+        return None
+    pieces = [f"{{{k}}}" + (seps[k] if k < len(seps) else "") for k in range(len(names))]
+    return "".join(pieces), [(_key_name(n), _attribute(n), {}) for n in names]
 
 
 def format_request(question: str) -> JsonAsk | None:
