@@ -9,7 +9,7 @@ day before any reply to it was read: choose on val, run the held-out wordings on
 ``FORMS_VAL`` (written while building the written-out forms and the options listed without letters,
 ``generation/options.py``, on 5 Dec 2026, later) or ``FORMS_HELD_OUT`` (written the same day before any reply to
 them was read; ``--second``: ``FORMS_HELD_OUT_2``, written after the first held-out run, before its mending;
-``--third``: ``FORMS_HELD_OUT_3``, written after the second, before its mending). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
+``--third``: ``FORMS_HELD_OUT_3``, written after the second, before its mending; ``--fourth``: likewise). A label counts when its confidence is at least 0.6; a null value counts wrong. Run from another
 checkout (``PYTHONPATH``) to score the code before: its replies are sentences, so none parses.
 """
 
@@ -60,6 +60,15 @@ FORMS_HELD_OUT_3 = (("Provide the age as a number and the gender as a word, sepa
                     ("Tell me the gender and approximate age in the form 'gender, age'.",
                      r"(?P<gender>male|female), (?P<age>\d+)"),
                     ("Smiling? Answer Y or N.", r"(?P<smile>y|n)\.?"))
+# written after FORMS_HELD_OUT_3's replies had been read (three of its five wordings failed), before mending them
+FORMS_HELD_OUT_4 = (("Reply with just 'M' or 'F'.", r"(?P<gender>m|f)\.?"),
+                    ("age: [number], smiling: [yes/no]", r"age: (?P<age>\d+), smiling: (?P<smile>yes|no)"),
+                    ("Estimate the age bracket (child / teenager / adult / elderly).",
+                     r"(?P<option>child|teenager|adult|elderly)\.?"),
+                    ("I need a CSV line: gender,age_group",
+                     r"(?:gender,age_group\n)?(?P<gender>male|female),(?P<age_group>child|teen|young adult|middle-aged|senior)"),
+                    ("Answer in the form: He/She is a [age group] [man/woman].",
+                     r"(?:he|she) is an? (?P<age_group>child|teen|young adult|middle-aged|senior) (?P<gender>man|woman)\.?"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -111,7 +120,8 @@ def _form_scores(reply: str, form: str, record) -> tuple[bool, dict[str, tuple[i
             agree = bool(_in_range(value, float(label.value)))
         elif name == "smile":
             agree = (value.lower() in ("smiling", "yes", "y")) == label.value
-        else:
+        else:  # "man", "F" name a gender too
+            value = {"man": "male", "woman": "female", "m": "male", "f": "female"}.get(value.lower(), value)
             agree = value.lower() == str(label.value).lower()
         out[label_name] = (int(agree), 1)
     return True, out
@@ -126,6 +136,7 @@ def main() -> int:
     ap.add_argument("--forms", action="store_true", help="ask the written-out forms (FORMS_VAL, FORMS_HELD_OUT)")
     ap.add_argument("--second", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_2")
     ap.add_argument("--third", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_3")
+    ap.add_argument("--fourth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_4")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -134,7 +145,8 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    held_forms = FORMS_HELD_OUT_3 if args.third else FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT
+    held_forms = (FORMS_HELD_OUT_4 if args.fourth else FORMS_HELD_OUT_3 if args.third else FORMS_HELD_OUT_2
+                  if args.second else FORMS_HELD_OUT)
     wordings = (held_forms if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
     for question, keys in wordings:
         replies = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
