@@ -118,6 +118,10 @@ def test_other_questions_offer_no_listed_options(question):
     ("Is he a child, a teen, an adult or a senior?", "47 years old: middle-aged.", "An adult."),
     ("Her ethnicity: White, Black, Asian, Indian or other?", "She is Asian.", "Asian."),
     ("Output: male or female.", "I can't tell from this photo.", "I can't tell from this photo."),
+    # an age said alone holds its range; one word asked is the option without its article (the third held-out forms
+    # got "27.")
+    ("Is this person a minor or an adult? One word.", "27.", "Adult."),
+    ("Classify this person as a minor or an adult.", "27.", "An adult."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply

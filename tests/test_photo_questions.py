@@ -300,6 +300,18 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
     assert got == "Partly: it is evenly lit but blurry."
 
 
+@pytest.mark.parametrize("question, answer, expected", [
+    ("Smiling? Answer Y or N.", "Yes. She is smiling.", "Y."), ("Is she happy? y/n", "No, she looks sad.", "N."),
+    ("Is she happy?", "Yes, she is.", "Yes, she is."), ("Smiling? Answer Y or N.", "I can't tell from this photo.",
+                                                         "I can't tell from this photo."),
+])
+def test_a_yes_or_no_asked_as_a_letter_is_the_letter(question, answer, expected):
+    """"Smiling? Answer Y or N." got "Yes. She is smiling." (the third held-out forms)."""
+    from unif2ace.generation.brief import yes_no_letter
+
+    assert yes_no_letter(question, answer) == expected
+
+
 def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
     """The answer a yes/no question gets, its Yes or No said as True or False ("True or false: this is a child." got
     "Yes, he is a child.")."""

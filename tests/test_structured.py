@@ -137,6 +137,9 @@ def test_a_description_that_states_nothing_gives_nulls():
     # key words alone between separators are the form's places (the second held-out forms got three sentences)
     ("Output one line in this format: gender | age | mood", "female | 29 | surprised"),
     ("Use the template: gender, age.", "female, 29"),
+    # a "?" after "=" or ":" is a blank, the slots given after an instruction's colon (the third held-out forms got
+    # two sentences)
+    ("Return: age=?, gender=?", "age=29, gender=female"),
     ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
     ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
     ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),
@@ -156,7 +159,8 @@ def test_a_form_the_question_writes_out_is_filled_from_the_description(question,
 @pytest.mark.parametrize("question", [
     "Describe her in the form of a poem.", "What form is she in?", "Is this photo in the right format?",
     "List everything you see, comma separated.", "Format: ___", "How old is she?", "Answer in the format you like.",
-    "Is this a man or a woman?", "Gender, age?", "Format: the gender", "Answer in the format of your choice, please."])
+    "Is this a man or a woman?", "Gender, age?", "Format: the gender", "Answer in the format of your choice, please.",
+    "Answer: is she happy?", "Answer as a pirate would: how old?"])
 def test_no_form_or_no_key_is_a_reply_in_words(question):
     assert format_request(question) is None
 

@@ -151,3 +151,14 @@ def true_or_false(question: str, answer: str) -> str:
     rest = answer[m.end():]
     said = "True." if m[1].lower() == "yes" else "False."
     return f"{said} {rest[0].upper()}{rest[1:]}" if rest else said
+
+
+_Y_OR_N = re.compile(r"(?<![\w'])[yY]\s*(?:or|/)\s*[nN](?![\w'])")
+
+
+def yes_no_letter(question: str, answer: str) -> str:
+    """The letter a question asks its yes or no in ("Smiling? Answer Y or N." got "Yes. She is smiling."; now
+    "Y."); any other question or answer as it is. With :func:`true_or_false`, the last step of an answer."""
+    if not _Y_OR_N.search(question) or (m := _LEADING_YES_NO.match(answer)) is None:
+        return answer
+    return "Y." if m[1].lower() == "yes" else "N."

@@ -229,6 +229,8 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
         said = polarity(answer)
         return only([o for o in choices.options if normalize_answer(o[1]) == said]) if said else None
     years = parse_age_years(answer)
+    if years is None and (bare := re.fullmatch(r"\W*(\d{1,3})\W*", answer)):  # "27." (an age asked in one word)
+        years = float(bare[1])
     if years is not None and all(_range(t) is not None for t in texts):
         held = [o for o in choices.options if _in_range(o[1], years)]
         if len(held) > 1:  # "adult" and "senior" both hold 64: the narrower says more
@@ -275,11 +277,16 @@ def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
 
 def option_reply(choices: Choices, answer: str) -> str:
     """The reply to a multiple-choice question: the chosen option's letter ("C") when a letter is asked for, else
-    "C. adult"; the answer as decoded when it names no option or several."""
+    "C. adult"; for options listed without letters, the option's words ("An adult.", "Adult." when one word is
+    asked); the answer as decoded when it names no option or several."""
+    from unif2ace.data.questions import asked_length
+
     chosen = chosen_option(choices, answer)
     if chosen is None:
         return answer
     letter, text = chosen
     if not choices.lettered:  # "An adult.", "40-59."
+        if asked_length(choices.stem) == ("words", 1):  # "Is this person a minor or an adult? One word."
+            text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.I)
         return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
     return letter if choices.letter_only else f"{letter}. {text}"

@@ -169,7 +169,7 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
 # "gender=X", "Age: ___", "N years old")
 _SLOT = re.compile(r"<\s*([A-Za-z][\w /-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /-]{0,40}?)\s*\}\}?|\[\s*([A-Za-z][\w /-]{0,40}?)\s*\]|"
                    r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man)\b|"
-                   r"_{2,}|\.{3}|…|\?{2,}|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
+                   r"_{2,}|\.{3}|…|\?{2,}|(?<=[=:])\s*\?(?=\s*(?:[,;|]|$))|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
                    re.I)
 # a blank written as the choice it holds ("Smiling: yes/no", "Sex: M/F"): the value is written in its words
 _NEGATIVE = re.compile(r"^(?:no|n|false|f)$|\b(?:no|not|non|without|never|false)\b", re.I)
@@ -191,14 +191,15 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 
 
 # a form given by its slots alone after an instruction: "Reply as <male/female>", "Answer: {gender}, {age}"
-_SLOTS_GIVEN = re.compile(r"\b(?:answer|reply|respond|output|return|write|give)\b[^<{\n]{0,40}?(?:\bas\b|:)\s*(?=[<{])",
+_SLOTS_GIVEN = re.compile(r"\b(?:answer|reply|respond|output|return|write|give)\b[^<{:\n]{0,40}?(?:\bas\b|:)\s*(?=\S)",
                           re.I)
 
 
 def _template(question: str) -> str | None:
     """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
     the cue, else the rest of the message after it; or the slots an instruction gives ("Reply as <male/female>")."""
-    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)):
+    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)) \
+            and _SLOT.search(question[given.end():]):  # "Return: age=?, gender=?"
         return question[given.end():].strip()
     for cue in _FORM_CUE.finditer(question):
         rest = question[cue.end():]

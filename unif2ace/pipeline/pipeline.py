@@ -693,10 +693,10 @@ class UniF2ace:
             from unif2ace.generation.brief import brief_description
 
             answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
-        if grounded_answers:  # "True or false: this is a child." → "True. He is a child.", not "Yes, …"
-            from unif2ace.generation.brief import true_or_false
+        if grounded_answers:  # "True or false: this is a child." → "True. He is a child.", not "Yes, …"; "Y or N" → "Y."
+            from unif2ace.generation.brief import true_or_false, yes_no_letter
 
-            answers = [true_or_false(q, a) if isinstance(q, str) else a for q, a in zip(typed, answers)]
+            answers = [yes_no_letter(q, true_or_false(q, a)) if isinstance(q, str) else a for q, a in zip(typed, answers)]
         return answers
 
     def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
