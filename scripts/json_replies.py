@@ -69,6 +69,14 @@ FORMS_HELD_OUT_4 = (("Reply with just 'M' or 'F'.", r"(?P<gender>m|f)\.?"),
                      r"(?:gender,age_group\n)?(?P<gender>male|female),(?P<age_group>child|teen|young adult|middle-aged|senior)"),
                     ("Answer in the form: He/She is a [age group] [man/woman].",
                      r"(?:he|she) is an? (?P<age_group>child|teen|young adult|middle-aged|senior) (?P<gender>man|woman)\.?"))
+# written after FORMS_HELD_OUT_4's replies had been read (four of its five wordings failed), before mending them
+FORMS_HELD_OUT_5 = (("Output format -> sex: <M|F>", r"sex: (?P<gender>m|f)"),
+                    ("Give the person's gender and age group, separated by a semicolon.",
+                     r"(?P<gender>male|female); (?P<age_group>child|teen|young adult|middle-aged|senior)"),
+                    ("Age group? Choose one: kid, teen, adult, senior", r"(?P<option>kid|teen|adult|senior)\.?"),
+                    ('Reply in this exact format: {"gender": ..., "age": ...}',
+                     r'\{"gender": "(?P<gender>male|female)", "age": (?P<age>\d+)\}'),
+                    ("Is this a man? Respond only with true or false.", r"(?P<form>true|false)\.?"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -137,6 +145,7 @@ def main() -> int:
     ap.add_argument("--second", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_2")
     ap.add_argument("--third", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_3")
     ap.add_argument("--fourth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_4")
+    ap.add_argument("--fifth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_5")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -145,8 +154,8 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    held_forms = (FORMS_HELD_OUT_4 if args.fourth else FORMS_HELD_OUT_3 if args.third else FORMS_HELD_OUT_2
-                  if args.second else FORMS_HELD_OUT)
+    held_forms = (FORMS_HELD_OUT_5 if args.fifth else FORMS_HELD_OUT_4 if args.fourth else FORMS_HELD_OUT_3
+                  if args.third else FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT)
     wordings = (held_forms if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
     for question, keys in wordings:
         replies = ask_images(pipe, images, [question] * len(images), args.batch_size, desc=question)
