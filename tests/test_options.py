@@ -90,6 +90,9 @@ def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
      ["under 20", "20-39", "40-59", "60 and over"]),
     # the instruction itself leads the options (the second held-out run got "A woman.")
     ("What's their gender? Answer male, female, or unsure.", ["male", "female", "unsure"]),
+    # quoted letters, options in brackets (the fourth held-out run got "She is smiling." and an age)
+    ("Reply with just 'M' or 'F'.", ["M", "F"]),
+    ("Estimate the age bracket (child / teenager / adult / elderly).", ["child", "teenager", "adult", "elderly"]),
 ])
 def test_options_written_without_letters_are_read(question, options):
     c = listed_choices(question)
@@ -122,6 +125,8 @@ def test_other_questions_offer_no_listed_options(question):
     # got "27.")
     ("Is this person a minor or an adult? One word.", "27.", "Adult."),
     ("Classify this person as a minor or an adult.", "27.", "An adult."),
+    ("Reply with just 'M' or 'F'.", "She is smiling.", "F."), ("Reply with just 'M' or 'F'.", "A man.", "M."),
+    ("Estimate the age bracket (child / teenager / adult / elderly).", "She is 70 years old.", "Elderly."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply

@@ -140,6 +140,10 @@ def test_a_description_that_states_nothing_gives_nulls():
     # a "?" after "=" or ":" is a blank, the slots given after an instruction's colon (the third held-out forms got
     # two sentences)
     ("Return: age=?, gender=?", "age=29, gender=female"),
+    # a form written alone, a word naming the value's kind read by the key beside it, and he/she as a choice (the
+    # fourth held-out forms got sentences, and "He/She is a young adult woman.")
+    ("age: [number], smiling: [yes/no]", "age: 29, smiling: yes"),
+    ("Answer in the form: He/She is a [age group] [man/woman].", "She is a young adult woman."),
     ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
     ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
     ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),
@@ -160,7 +164,7 @@ def test_a_form_the_question_writes_out_is_filled_from_the_description(question,
     "Describe her in the form of a poem.", "What form is she in?", "Is this photo in the right format?",
     "List everything you see, comma separated.", "Format: ___", "How old is she?", "Answer in the format you like.",
     "Is this a man or a woman?", "Gender, age?", "Format: the gender", "Answer in the format of your choice, please.",
-    "Answer: is she happy?", "Answer as a pirate would: how old?"])
+    "Answer: is she happy?", "Answer as a pirate would: how old?", "Is [this] a [man]?", "Is she happy? [yes/no]"])
 def test_no_form_or_no_key_is_a_reply_in_words(question):
     assert format_request(question) is None
 

@@ -112,8 +112,9 @@ def multiple_choice(question: str) -> Choices | None:
 # and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
 _LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
                           r"are (?:they|you)|"
-                          # the instruction itself ("Answer male, female, or unsure.")
-                          r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just))?)\b)\s+", re.I)
+                          # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
+                          r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just|with|using))*)\b|"
+                          r"\()\s*", re.I)  # "(child / teenager / adult / elderly)"
 _CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
                        r"select|put|guess|estimate|one of|which|group|bracket|category|class|range|band|options?|"
                        r"choices?)\b", re.I)
@@ -146,7 +147,7 @@ def listed_choices(question: str) -> Choices | None:
     # the options in the whole message ("What's their gender? Answer male, female, or unsure." is read as a form),
     # else before the form asked
     for body, instructed in ((text, False), (" ".join(sentences), bool(form))) if form else ((text, False),):
-        options = _listed(re.sub(r"[\s.?!]+$", "", body), instructed)
+        options = _listed(re.sub(r"[\s.?!)]+$", "", body), instructed)
         if options:
             return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False)
     return None
@@ -157,7 +158,9 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
     for lead in reversed(list(_LISTED_LEAD.finditer(body))):
-        items = [i.strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
+        items = [i.strip().strip("\"'`“”‘’").strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
+        if any(not i for i in items):
+            continue
         if not 2 <= len(items) <= 8 or any(len(i.split()) > 3 or _CLAUSE_WORDS.search(i) for i in items):
             continue
         if len({i.lower() for i in items}) < len(items):
@@ -166,8 +169,9 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
             r"\bone of\b|\b(?:answer|respond|reply|say|output|pick|choose|select)\b", lead[0], re.I))
         if len(items) < 3 and not told:
             return None
-        meaningful = [_range(i) is not None or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES)
-                      for i in items]
+        letters = sorted(i.lower() for i in items) == ["f", "m"]  # 'M' or 'F'
+        meaningful = [letters or _range(i) is not None
+                      or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES) for i in items]
         if sum(meaningful) < 2:  # "White, Black, Asian, Indian or other": the options name values, "other" too
             return None
         return items
@@ -237,6 +241,9 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
             width = {o: _range(o[1])[1] - _range(o[1])[0] for o in held}
             held = [o for o in held if width[o] == min(width.values())]
         return only(held)
+    if sorted(t.lower() for t in texts) == ["f", "m"]:  # "M" or "F": the gender's letter
+        said = parse_attribute(answer, "gender", loose=True)
+        return only([o for o in choices.options if said and o[1].lower() == said[0]])
     asked = question_attribute(choices.stem)
     for attribute in ([asked] if asked else []) + [a for a in ATTRIBUTES if a != asked]:
         values = [v.get(attribute) for v in choices.values]  # asked is one of ATTRIBUTES

@@ -168,7 +168,8 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
 # a slot: a key in angle brackets, braces or square brackets, or a blank the key beside it names ("Age: N",
 # "gender=X", "Age: ___", "N years old")
 _SLOT = re.compile(r"<\s*([A-Za-z][\w /-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /-]{0,40}?)\s*\}\}?|\[\s*([A-Za-z][\w /-]{0,40}?)\s*\]|"
-                   r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man)\b|"
+                   r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man|"
+                   r"he/she|she/he|his/her|her/his|him/her|her/him)\b|"
                    r"_{2,}|\.{3}|…|\?{2,}|(?<=[=:])\s*\?(?=\s*(?:[,;|]|$))|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
                    re.I)
 # a blank written as the choice it holds ("Smiling: yes/no", "Sex: M/F"): the value is written in its words
@@ -195,12 +196,18 @@ _SLOTS_GIVEN = re.compile(r"\b(?:answer|reply|respond|output|return|write|give)\
                           re.I)
 
 
+_ALONE = "\x00"  # marks a form written alone, whose every place must name a key ("Is [this] a [man]?" is none)
+_BRACKETED = re.compile(r"<[^<>\n]{1,40}>|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]|_{3,}")
+
+
 def _template(question: str) -> str | None:
     """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
     the cue, else the rest of the message after it; or the slots an instruction gives ("Reply as <male/female>")."""
     if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)) \
             and _SLOT.search(question[given.end():]):  # "Return: age=?, gender=?"
         return question[given.end():].strip()
+    if not _FORM_CUE.search(question) and len(_BRACKETED.findall(question)) >= 2:
+        return _ALONE + question.strip()  # a form alone: "age: [number], smiling: [yes/no]"
     for cue in _FORM_CUE.finditer(question):
         rest = question[cue.end():]
         quoted = re.match(r"[^\"'`“‘\n]{0,30}?([\"'`“‘])", rest)
@@ -248,7 +255,9 @@ def _slots(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None
         attr = _attribute(word) if word else None
         if attr is None and choice:
             attr = _choice_attribute(choice)  # "Man/Woman, age N", "<male/female>"
-        if attr is None and (choice or not word):  # "Age: N", "Smiling: <yes or no>": the key beside it
+        if attr is None and (choice or not word or not _KEY.search(word)):
+            # "Age: N", "Smiling: <yes or no>", "age: [number]" (a word naming no key: the value's kind): the key
+            # beside it
             attr = _blank_attribute(layout, m.start(), m.end())
         if word is None and attr is None:
             return None  # "___" beside no key: no telling what goes there
@@ -282,7 +291,9 @@ def format_request(question: str) -> JsonAsk | None:
         return None
     text = question.strip()
     layout = _template(text)
-    if layout is not None and (found := _slots(layout)):
+    alone = layout is not None and layout.startswith(_ALONE)
+    if layout is not None and (found := _slots(layout.lstrip(_ALONE))) \
+            and not (alone and not all(attr for _, attr, _ in found[1])):
         return JsonAsk(tuple(found[1]), form="template", layout=found[0])
     lines = text.splitlines()
     for k, line in enumerate(lines):  # "| Gender | Age |\n|---|---|", or "Gender | Age | Emotion" on a line
