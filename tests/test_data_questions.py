@@ -743,7 +743,10 @@ def test_not_english_finds_messages_in_another_language(message, other):
     ("Short answer please: how old is he?", "how old is he?", "Short answer please:", ("sentences", 1)),
     ("Answer with yes or no. Is he over 40?", "Is he over 40?", "Answer with yes or no.", None),
     ("Respond with only a number: how old is he?", "how old is he?", "Respond with only a number:", ("words", 1)),
-    ("How old is he? Answer with just a number.", "How old is he?", "Answer with just a number.", ("words", 1))])
+    ("How old is he? Answer with just a number.", "How old is he?", "Answer with just a number.", ("words", 1)),
+    # the fifth held-out forms got "False. It is a photo of a woman."
+    ("Is this a man? Respond only with true or false.", "Is this a man?", "Respond only with true or false.",
+     ("words", 1))])
 def test_a_last_sentence_that_sets_the_answers_form_is_read_apart(question, asked, form, length):
     assert Q.answer_form(question) == (asked, form)
     assert Q.asked_length(question) == length

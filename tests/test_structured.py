@@ -72,7 +72,14 @@ def test_a_question_naming_no_key_gets_its_answer(question, asked):
         "answer": "No, she looks about 29 years old."}
 
 
-@pytest.mark.parametrize("question", ["Is she smiling?", "Describe her.", "How old is she?", "What's a jsonl file?"])
+def test_an_objects_shape_asks_for_json():
+    """'Reply in this exact format: {"gender": ..., "age": ...}' got two sentences (the fifth held-out forms)."""
+    assert reply('Reply in this exact format: {"gender": ..., "age": ...}') == {"gender": "female", "age": 29}
+    assert reply("Return {'age': <int>}") == {"age": 29}
+
+
+@pytest.mark.parametrize("question", ["Is she smiling?", "Describe her.", "How old is she?", "What's a jsonl file?",
+                                      "Is {this} her?"])
 def test_no_json_asked_is_no_json_reply(question):
     assert json_request(question) is None
 
@@ -144,6 +151,8 @@ def test_a_description_that_states_nothing_gives_nulls():
     # fourth held-out forms got sentences, and "He/She is a young adult woman.")
     ("age: [number], smiling: [yes/no]", "age: 29, smiling: yes"),
     ("Answer in the form: He/She is a [age group] [man/woman].", "She is a young adult woman."),
+    # "|" between a slot's choices, an arrow after the cue (the fifth held-out forms got "A woman.")
+    ("Output format -> sex: <M|F>", "sex: F"),
     ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
     ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
     ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),

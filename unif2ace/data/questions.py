@@ -744,7 +744,8 @@ _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
 _BOUND_NUMBERS = {**_NUMBER_WORDS, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 # an answer asked to be a bare number or a bare yes or no: one word
 _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|reply|respond|use)\s+)?(?:an?\s+)?"
-                   r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no')\b|"
+                   r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no'|true or false|"
+                   r"true/false)\b|"
                    r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|"
                    # "Return the estimated age as a bare integer." (got "27 years old: a young adult.")
                    r"\bas (?:an? )?(?:single |bare |plain |whole |raw )?(?:number|integer|numeral|digits?)\b|"

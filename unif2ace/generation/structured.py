@@ -53,7 +53,7 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
      r"accessories|background", None),
 )
 _KEY = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (p, _) in enumerate(_KEY_WORDS)), re.I)
-_JSON = re.compile(r"\bjson\b", re.I)
+_JSON = re.compile(r"\bjson\b|\{\s*[\"'][A-Za-z][\w -]*[\"']\s*:", re.I)  # the word, or an object's shape
 # the keys as written out: quoted ("gender", 'age_group', `hair_color`), between braces ({gender, age}) or listed
 # after "keys:" ("with keys: gender, estimated_age, expression")
 _QUOTED = re.compile(r"[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’]")
@@ -167,7 +167,7 @@ _FORM_CUE = re.compile(r"\b(?:format|form|template|pattern|fill[ -]in(?:\s+the\s
 _QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
 # a slot: a key in angle brackets, braces or square brackets, or a blank the key beside it names ("Age: N",
 # "gender=X", "Age: ___", "N years old")
-_SLOT = re.compile(r"<\s*([A-Za-z][\w /-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /-]{0,40}?)\s*\}\}?|\[\s*([A-Za-z][\w /-]{0,40}?)\s*\]|"
+_SLOT = re.compile(r"<\s*([A-Za-z][\w /|-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /|-]{0,40}?)\s*\}\}?|\[\s*([A-Za-z][\w /|-]{0,40}?)\s*\]|"
                    r"(\b(?:yes/no|no/yes|y/n|true/false|false/true|t/f|male/female|female/male|m/f|f/m|man/woman|woman/man|"
                    r"he/she|she/he|his/her|her/his|him/her|her/him)\b|"
                    r"_{2,}|\.{3}|…|\?{2,}|(?<=[=:])\s*\?(?=\s*(?:[,;|]|$))|#+|\b(?-i:N|NN|X|XX|Y|Z)\b)",
@@ -175,7 +175,7 @@ _SLOT = re.compile(r"<\s*([A-Za-z][\w /-]{0,40}?)\s*>|\{\{?\s*([A-Za-z][\w /-]{0
 # a blank written as the choice it holds ("Smiling: yes/no", "Sex: M/F"): the value is written in its words
 _NEGATIVE = re.compile(r"^(?:no|n|false|f)$|\b(?:no|not|non|without|never|false)\b", re.I)
 # the alternatives a bracketed slot offers: "<smiling or not smiling>", "<male/female>"
-_ALTERNATIVES = re.compile(r"\s*(?:/|\bor\b)\s*", re.I)
+_ALTERNATIVES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _FIELD_END = re.compile(r"[,;|\n/]")
 # a list of values: "separated by commas", "comma-separated", "as CSV", "one per line"
 _SEPARATED = re.compile(
@@ -216,8 +216,8 @@ def _template(question: str) -> str | None:
             end = rest.find(close, quoted.end())
             if end > quoted.end():
                 return rest[quoted.end():end]
-        rest = re.sub(r"^(?:\s*(?:of|below|like|please|exactly|this|that|the|following)\b)*\s*[:,.-]*\s*", "", rest,
-                      flags=re.I)
+        rest = re.sub(r"^(?:\s*(?:of|below|like|please|exactly|this|that|the|following)\b)*\s*(?:->|=>|→|[:,.-])*\s*",
+                      "", rest, flags=re.I)
         # "Format your answer as: <gender>, …": the form is what follows the colon
         lead = re.match(r"([^:\n]{0,40}?):\s*(?=\S)", rest)
         if lead and not _KEY.search(lead[1]) and not _SLOT.search(lead[1]):
