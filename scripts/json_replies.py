@@ -77,6 +77,15 @@ FORMS_HELD_OUT_5 = (("Output format -> sex: <M|F>", r"sex: (?P<gender>m|f)"),
                     ('Reply in this exact format: {"gender": ..., "age": ...}',
                      r'\{"gender": "(?P<gender>male|female)", "age": (?P<age>\d+)\}'),
                     ("Is this a man? Respond only with true or false.", r"(?P<form>true|false)\.?"))
+# written after FORMS_HELD_OUT_5's replies had been read and mended, before any reply to these was read: the last
+# held-out figure, on the code as it ends the round of mending
+FORMS_HELD_OUT_6 = (("Respond as 'gender/age', e.g. 'male/35'.", r"(?P<gender>male|female)/(?P<age>\d+)"),
+                    ("Give me three values, comma separated: gender, age, ethnicity.",
+                     r"(?P<gender>male|female), (?P<age>\d+), (?:white|black|asian|indian|south asian|other)"),
+                    ("Is the person young, middle-aged or old? Answer with one of those words.",
+                     r"(?P<stage>young|middle-aged|old)\.?"),
+                    ("Format: Age=<years>; Sex=<M/F>", r"Age=(?P<age>\d+); Sex=(?P<gender>m|f)"),
+                    ("How old are they? Give a number between 0 and 100 and nothing else.", r"(?P<age>\d+)\.?"))
 # which label a key is scored on, by the attribute it names (generation.structured reads keys the same way)
 _SCORED = {"gender": "gender", "age": "age_group", "age_group": "age_group", "smile": "smile"}
 
@@ -146,6 +155,7 @@ def main() -> int:
     ap.add_argument("--third", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_3")
     ap.add_argument("--fourth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_4")
     ap.add_argument("--fifth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_5")
+    ap.add_argument("--sixth", action="store_true", help="with --forms --held-out: FORMS_HELD_OUT_6")
     args = ap.parse_args()
 
     from unif2ace.evaluation.models import ask_images
@@ -154,7 +164,7 @@ def main() -> int:
     pipe, records, images = open_split(args)
     parsed = keyed = asked = 0
     totals: dict[str, tuple[int, int]] = {}
-    held_forms = (FORMS_HELD_OUT_5 if args.fifth else FORMS_HELD_OUT_4 if args.fourth else FORMS_HELD_OUT_3
+    held_forms = (FORMS_HELD_OUT_6 if args.sixth else FORMS_HELD_OUT_5 if args.fifth else FORMS_HELD_OUT_4 if args.fourth else FORMS_HELD_OUT_3
                   if args.third else FORMS_HELD_OUT_2 if args.second else FORMS_HELD_OUT)
     wordings = (held_forms if args.held_out else FORMS_VAL) if args.forms else HELD_OUT if args.held_out else VAL
     for question, keys in wordings:
