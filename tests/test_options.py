@@ -119,7 +119,14 @@ def test_other_questions_offer_no_listed_options(question):
     ("Classify the age as child, teen, adult or senior.", "He is 19 years old, so he is a teen.", "Teen."),
     ("Output: male or female.", "This is a woman.", "Female."),
     ("Is he a child, a teen, an adult or a senior?", "47 years old: middle-aged.", "An adult."),
-    ("Her ethnicity: White, Black, Asian, Indian or other?", "She is Asian.", "Asian."),
+    # a question listing options, not asking for the option alone, keeps an answer that names the option
+    ("Her ethnicity: White, Black, Asian, Indian or other?", "She is Asian.", "She is Asian."),
+    ("Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
+     "She is 14 years old, so she is a teenager.", "She is 14 years old, so she is a teenager."),
+    ("Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
+     "Young adult (20–35 years).", "Young adult (20–35 years)."),
+    ("Which age group: 18-29, 30-44, 45-64, 65+?", "He is 47 years old, so he is middle-aged.", "45-64."),
+    ("Her ethnicity? Answer White, Black, Asian, Indian or other.", "She is Asian.", "Asian."),
     ("Output: male or female.", "I can't tell from this photo.", "I can't tell from this photo."),
     # an age said alone holds its range; one word asked is the option without its article (the third held-out forms
     # got "27.")

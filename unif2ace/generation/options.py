@@ -44,6 +44,7 @@ class Choices:
     options: tuple[tuple[str, str], ...]
     letter_only: bool
     lettered: bool = True
+    option_only: bool = False  # options without letters that an instruction asks the reply to be one of
 
     @cached_property
     def values(self) -> tuple[dict, ...]:
@@ -118,6 +119,10 @@ _LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is
 _CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
                        r"select|put|guess|estimate|one of|which|group|bracket|category|class|range|band|options?|"
                        r"choices?)\b", re.I)
+# an instruction that the reply be one of the options ("Answer male, female, or unsure.", "Choose one: …"); a question
+# that lists them ("Which age group does this person belong to: child, teen, …?") keeps an answer that names one
+_OPTION_ONLY = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
+                          r"select|put|guess|estimate)\b|\bone of\b", re.I)
 _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he|she|they|his|her|their|it|this|that|"
                            r"you|i|me|my|look|looks|yes|no)\b", re.I)
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
@@ -149,7 +154,8 @@ def listed_choices(question: str) -> Choices | None:
     for body, instructed in ((text, False), (" ".join(sentences), bool(form))) if form else ((text, False),):
         options = _listed(re.sub(r"[\s.?!)]+$", "", body), instructed)
         if options:
-            return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False)
+            return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False,
+                           option_only=bool(form or _OPTION_ONLY.search(text)))
     return None
 
 
@@ -282,10 +288,24 @@ def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
     return top[0][1] if len(top) == 1 and top[0][0] else None
 
 
+def _names(answer: str, option: str) -> bool:
+    """Whether ``answer`` names ``option``: in its words, or as the same value of an attribute ("She is 14 years old,
+    so she is a teenager." names "teen"; "47 years old: middle-aged." does not name "adult")."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+    from unif2ace.metrics.text import normalize_answer
+
+    if f" {normalize_answer(option)} " in f" {normalize_answer(answer)} ":
+        return True
+    return any((value := parse_attribute(option, a, loose=True)) is not None
+               and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES)
+
+
 def option_reply(choices: Choices, answer: str) -> str:
     """The reply to a multiple-choice question: the chosen option's letter ("C") when a letter is asked for, else
     "C. adult"; for options listed without letters, the option's words ("An adult.", "Adult." when one word is
-    asked); the answer as decoded when it names no option or several."""
+    asked), or the answer itself when it names the option and no instruction asks for the option alone ("Which age
+    group …: child, teen, young adult, …?" → "Young adult (20–35 years)."); the answer as decoded when it names no
+    option or several."""
     from unif2ace.data.questions import asked_length
 
     chosen = chosen_option(choices, answer)
@@ -293,6 +313,8 @@ def option_reply(choices: Choices, answer: str) -> str:
         return answer
     letter, text = chosen
     if not choices.lettered:  # "An adult.", "40-59."
+        if not choices.option_only and _names(answer, text):
+            return answer  # "Young adult (20–35 years).": it names the option, and says more
         if asked_length(choices.stem) == ("words", 1):  # "Is this person a minor or an adult? One word."
             text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.I)
         return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
