@@ -767,7 +767,8 @@ def test_a_description_asked_within_a_number_of_words_is_a_description_request()
                                       "What's her age? Just the number please.", "Could you give her age as a number?",
                                       "Can you output her age as an integer?",
                                       # the second held-out forms got "27 years old: a young adult."
-                                      "Return the estimated age as a bare integer.", "Give his age as digits."])
+                                      "Return the estimated age as a bare integer.", "Give his age as digits.",
+                                      "How old are they? Give a number between 0 and 100 and nothing else."])
 def test_the_age_alone_is_one_word(question):
     """Each got the age in a sentence ("He is 47 years old, so he is middle-aged."); "Can you output her age as an
     integer?" got "Yes." (read as "Would you describe her as young?" is)."""

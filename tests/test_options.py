@@ -134,6 +134,10 @@ def test_other_questions_offer_no_listed_options(question):
     ("Classify this person as a minor or an adult.", "27.", "An adult."),
     ("Reply with just 'M' or 'F'.", "She is smiling.", "F."), ("Reply with just 'M' or 'F'.", "A man.", "M."),
     ("Estimate the age bracket (child / teenager / adult / elderly).", "She is 70 years old.", "Elderly."),
+    # young and old as the ages either side of middle-aged (the sixth held-out forms got an age)
+    ("Is the person young, middle-aged or old? Answer with one of those words.", "27 years old: a young adult.",
+     "Young."),
+    ("Is the person young, middle-aged or old? Answer with one of those words.", "aged 70", "Old."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply

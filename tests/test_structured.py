@@ -153,6 +153,8 @@ def test_a_description_that_states_nothing_gives_nulls():
     ("Answer in the form: He/She is a [age group] [man/woman].", "She is a young adult woman."),
     # "|" between a slot's choices, an arrow after the cue (the fifth held-out forms got "A woman.")
     ("Output format -> sex: <M|F>", "sex: F"),
+    # a quoted form of key words after "as" (the sixth held-out forms got two sentences)
+    ("Respond as 'gender/age', e.g. 'male/35'.", "female/29"),
     ("List gender, age and emotion, separated by commas.", "female, 29, surprised"),
     ("Give the gender, age and ethnicity as a comma-separated list.", "female, 29, South Asian"),
     ("Her age, gender and glasses - tab separated", "29\tfemale\tyes"),
@@ -173,7 +175,8 @@ def test_a_form_the_question_writes_out_is_filled_from_the_description(question,
     "Describe her in the form of a poem.", "What form is she in?", "Is this photo in the right format?",
     "List everything you see, comma separated.", "Format: ___", "How old is she?", "Answer in the format you like.",
     "Is this a man or a woman?", "Gender, age?", "Format: the gender", "Answer in the format of your choice, please.",
-    "Answer: is she happy?", "Answer as a pirate would: how old?", "Is [this] a [man]?", "Is she happy? [yes/no]"])
+    "Answer: is she happy?", "Answer as a pirate would: how old?", "Is [this] a [man]?", "Is she happy? [yes/no]",
+    "Answer as 'yes' or 'no'.", 'Reply as "a pirate".'])
 def test_no_form_or_no_key_is_a_reply_in_words(question):
     assert format_request(question) is None
 

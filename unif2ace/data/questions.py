@@ -752,7 +752,9 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"\bbare (?:number|integer|numeral|digits?)\b|"
                    # the age alone ("Give me just his age.", "Age only.", "Her age in years, nothing else.")
                    r"\b(?:only|just)\s+(?:(?:his|her|their|the|its)\s+)?(?:age|number)\b|\bage\s+only\b|"
-                   r"\bage\b.*\bnothing else\b")
+                   r"\bage\b.*\bnothing else\b|"
+                   # "Give a number between 0 and 100 and nothing else." (got the age in a sentence)
+                   r"\b(?:number|integer)\b[^.?!]*\bnothing else\b|\bnothing but (?:a |the |an )?(?:number|integer)\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
 

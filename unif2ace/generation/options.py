@@ -112,6 +112,7 @@ def multiple_choice(question: str) -> Choices | None:
 # options written out without letters: the words that may introduce them, the instructions that offer a choice,
 # and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
 _LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
+                          r"is (?:the|this|that) (?:person|man|woman|kid|child|boy|girl|guy|lady|individual|subject)|"
                           r"are (?:they|you)|"
                           # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
                           r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just|with|using))*)\b|"
@@ -128,7 +129,9 @@ _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
 # life stages as ages (the labeller's groups for the groups' own words; "adult" from 18): an option with no number
 _STAGES = ((r"babies|baby|infants?|toddlers?|newborns?", 0, 3), (r"minors?|under ?age", 0, 18),
-           (r"adults?|grown[ -]?ups?|grownups?", 18, 120))
+           (r"adults?|grown[ -]?ups?|grownups?", 18, 120),
+           # "young, middle-aged or old": younger and older than the labeller's middle-aged
+           (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120))
 _OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrower of two that hold an age is the one
 # that says more ("senior" over "adult" for 64)
 

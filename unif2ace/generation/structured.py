@@ -203,9 +203,13 @@ _BRACKETED = re.compile(r"<[^<>\n]{1,40}>|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]|
 def _template(question: str) -> str | None:
     """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
     the cue, else the rest of the message after it; or the slots an instruction gives ("Reply as <male/female>")."""
-    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)) \
-            and _SLOT.search(question[given.end():]):  # "Return: age=?, gender=?"
-        return question[given.end():].strip()
+    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)):
+        rest = question[given.end():]
+        if _SLOT.search(rest):  # "Return: age=?, gender=?"
+            return rest.strip()
+        quoted = re.match(r"([\"'`“‘])(.{3,60}?)[\"'`”’]", rest)
+        if quoted and _named_row(quoted[2]):  # "Respond as 'gender/age', e.g. 'male/35'."
+            return quoted[2]
     if not _FORM_CUE.search(question) and len(_BRACKETED.findall(question)) >= 2:
         return _ALONE + question.strip()  # a form alone: "age: [number], smiling: [yes/no]"
     for cue in _FORM_CUE.finditer(question):
