@@ -103,7 +103,7 @@ def test_options_written_without_letters_are_read(question, options):
 @pytest.mark.parametrize("question", [
     "Is this a man or a woman?", "Male or female?", "Is she angry or sad?", "Kid or grown-up?",
     "Answer with yes or no: is she smiling?", "Question: is she happy or sad?", "Describe her as a doctor would.",
-    "Is he young, middle-aged or old?", "Is the photo color or black and white?", MMBENCH,
+"Is the photo color or black and white?", MMBENCH,
     "Rate her from: good, bad, ugly.", "Answer yes, no or maybe.", "Say hello to her, she is nice."])
 def test_other_questions_offer_no_listed_options(question):
     """Two options asked in a question with no instruction are asked as they are (the model's answer to "Is this a
@@ -138,6 +138,7 @@ def test_other_questions_offer_no_listed_options(question):
     ("Is the person young, middle-aged or old? Answer with one of those words.", "27 years old: a young adult.",
      "Young."),
     ("Is the person young, middle-aged or old? Answer with one of those words.", "aged 70", "Old."),
+    ("Is he young, middle-aged or old?", "47 years old: middle-aged.", "47 years old: middle-aged."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply
