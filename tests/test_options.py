@@ -139,9 +139,23 @@ def test_other_questions_offer_no_listed_options(question):
      "Young."),
     ("Is the person young, middle-aged or old? Answer with one of those words.", "aged 70", "Old."),
     ("Is he young, middle-aged or old?", "47 years old: middle-aged.", "47 years old: middle-aged."),
+    # the probe's wordings: a question offering two options keeps its answer (an 85-year-old woman is not "Girl.")
+    ("Give me your best guess: boy or girl?", "This is a woman.", "This is a woman."),
+    ("Which is more likely: man or woman?", "A woman.", "A woman."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply
+
+
+def test_listed_options_are_asked_as_typed_unless_the_option_alone_is_asked():
+    """"Which is more likely: man or woman?" was asked as a request for the description (its stem names no
+    attribute) and replied with the whole description; "Reply with just 'M' or 'F'." asked as typed got "Slightly
+    open, with the lips parted."."""
+    from unif2ace.generation.options import DESCRIBE
+
+    assert listed_choices("Which is more likely: man or woman?").asked == "Which is more likely: man or woman?"
+    assert listed_choices("Reply with just 'M' or 'F'.").asked == DESCRIBE
+    assert listed_choices("Output: male or female.").asked == "Output: male or female."  # it names the gender
 
 
 def test_life_stages_hold_the_labellers_age_groups():

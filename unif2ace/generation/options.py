@@ -51,6 +51,8 @@ class Choices:
         """The attribute values each option names, read once ("a smiling older woman" → gender, age group, smile)."""
         from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
+        if sorted(text.lower() for _, text in self.options) == ["f", "m"]:  # 'M' or 'F': the gender's letter
+            return tuple({"gender": "male" if text.lower() == "m" else "female"} for _, text in self.options)
         return tuple({a: v for a in ATTRIBUTES if (v := parse_attribute(text, a, loose=True)) is not None}
                      for _, text in self.options)
 
@@ -63,11 +65,16 @@ class Choices:
     def asked(self) -> str:
         """What the model is asked: the stem; a request for the photo's description when the options combine
         attributes, or when the stem asks about no attribute while the options name some ("Which of these best
-        describes her?\nA. Male\nB. Female")."""
+        describes her?\nA. Male\nB. Female"). Options listed without letters in a question ("Which is more likely:
+        man or woman?") are asked as typed, whose answer ("A woman.") is the reply; the description only when an
+        instruction asks for the option alone ("Reply with just 'M' or 'F'." got "Slightly open, with the lips
+        parted.")."""
         from unif2ace.data.questions import is_yes_no
         from unif2ace.evaluation.attributes import question_attribute
 
         named = sum(bool(v) for v in self.values) > 1
+        if not self.lettered and not self.option_only:
+            return self.stem
         if self.combined or named and not question_attribute(self.stem) and not is_yes_no(self.stem):
             return DESCRIBE
         return self.stem
@@ -123,7 +130,7 @@ _CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|class
 # an instruction that the reply be one of the options ("Answer male, female, or unsure.", "Choose one: …"); a question
 # that lists them ("Which age group does this person belong to: child, teen, …?") keeps an answer that names one
 _OPTION_ONLY = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
-                          r"select|put|guess|estimate)\b|\bone of\b", re.I)
+                          r"select|put|estimate)\b|(?<!best )(?<!your )(?<!a )\bguess\b|\bone of\b", re.I)  # not "your best guess"
 _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he|she|they|his|her|their|it|this|that|"
                            r"you|i|me|my|look|looks|yes|no)\b", re.I)
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
