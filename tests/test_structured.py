@@ -181,6 +181,16 @@ def test_no_form_or_no_key_is_a_reply_in_words(question):
     assert format_request(question) is None
 
 
+@pytest.mark.parametrize("question, separator", [
+    ("Gender and age separated by spaces.", " "), ("gender and age, separated by pipes", " | "),
+    ("gender, age; semi-colon separated", "; "), ("gender and age separated by line breaks", "\n"),
+    ("gender and age separated by slashes", " / "), ("gender and age, tab-delimited", "\t"),
+    ("gender and age, comma-separated", ", ")])
+def test_every_separator_is_read_by_its_name(question, separator):
+    """"separated by spaces" and "by pipes" were read as commas (their plural cut to "spac" and "pip")."""
+    assert format_request(question).layout == separator
+
+
 def test_structured_reply_is_json_for_a_json_request():
     ask = json_request("Return JSON with the keys gender and age.")
     assert structured_reply(ask, DESCRIPTION) == json_reply(ask, DESCRIPTION) == '{"gender": "female", "age": 29}'

@@ -124,13 +124,14 @@ _LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is
                           # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
                           r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just|with|using))*)\b|"
                           r"\()\s*", re.I)  # "(child / teenager / adult / elderly)"
-_CHOOSING = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
-                       r"select|put|guess|estimate|one of|which|group|bracket|category|class|range|band|options?|"
+_INSTRUCTING = (r"answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|select|put|"
+               r"estimate")
+_CHOOSING = re.compile(rf"\b(?:{_INSTRUCTING}|guess|one of|which|group|bracket|category|class|range|band|options?|"
                        r"choices?)\b", re.I)
 # an instruction that the reply be one of the options ("Answer male, female, or unsure.", "Choose one: …"); a question
 # that lists them ("Which age group does this person belong to: child, teen, …?") keeps an answer that names one
-_OPTION_ONLY = re.compile(r"\b(?:answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|"
-                          r"select|put|estimate)\b|(?<!best )(?<!your )(?<!a )\bguess\b|\bone of\b", re.I)  # not "your best guess"
+_OPTION_ONLY = re.compile(rf"\b(?:{_INSTRUCTING})\b|(?<!best )(?<!your )(?<!a )\bguess\b|\bone of\b",
+                          re.I)  # not "your best guess"
 _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he|she|they|his|her|their|it|this|that|"
                            r"you|i|me|my|look|looks|yes|no)\b", re.I)
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)

@@ -184,8 +184,8 @@ _SEPARATED = re.compile(
     r"\b(?P<kind>comma|semi-?colon|pipe|tab|slash|space|newline|line)[ -](?:separated|delimited)\b|"
     r"\b(?P<csv>csv|tsv)\b|\b(?P<lines>one per line|(?:each\s+)?on\s+(?:its\s+own|a\s+(?:new|separate)|separate)\s+lines?)\b",
     re.I)
-_SEPARATORS = {"comma": ", ", "semicolon": "; ", "semi-colon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ",
-               "space": " ", "newline": "\n", "line": "\n", "linebreak": "\n"}
+_SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
+               "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
 # a table's header row: "| Gender | Age |" (then "|---|---|"), or "Gender | Age | Emotion" alone on its line
 _TABLE_ROW = re.compile(r"^\s*\|?\s*[A-Za-z][\w -]*(?:\s*\|\s*[A-Za-z][\w -]*)+\s*\|?\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
@@ -314,8 +314,8 @@ def format_request(question: str) -> JsonAsk | None:
         return None
     if m["csv"]:
         return JsonAsk(keys, form="csv", layout="," if m["csv"].lower() == "csv" else "\t")
-    word = re.sub(r"\s|e?s$", "", (m["by"] or m["kind"] or "line").lower()) if not m["lines"] else "line"
-    return JsonAsk(keys, form="list", layout=_SEPARATORS.get(word, _SEPARATORS.get(word.rstrip("s"), ", ")))
+    word = re.sub(r"[\s-]", "", (m["by"] or m["kind"] or "line").lower()) if not m["lines"] else "line"
+    return JsonAsk(keys, form="list", layout=next(v for k, v in _SEPARATORS.items() if word.startswith(k)))
 
 
 def _choice_attribute(choice: list[str]) -> str | None:
