@@ -301,6 +301,23 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
 
 
 @pytest.mark.parametrize("question, answer, expected", [
+    ("Give me an age range for him.", "He is 47 years old, so he is middle-aged.",
+     "Roughly 33 to 61 years old (my best guess: 47)."),
+    ("age range?", "She is 10 years old, so she is a child.", "Roughly 8 to 12 years old (my best guess: 10)."),
+    ("Estimate his age, plus or minus 5 years.", "He is 47 years old.", "Roughly 42 to 52 years old (my best guess: 47)."),
+    ("What is the approximate age? Give a range like 20-25.", "aged 1", "Roughly 0 to 3 years old (my best guess: 1)."),
+    ("How old is he?", "He is 47 years old.", None), ("Give me an age range for him.", "I can't tell.", None),
+    ("What range of emotions does she show?", "She looks happy.", None),
+])
+def test_an_age_range_asked_is_the_range_the_models_ages_fall_in(question, answer, expected):
+    """"Give me an age range for him." got the one age; the range is the one the model's described ages fall in 8
+    times in 10 at that age on val (AGE_RANGE_HALF_WIDTH), or the "plus or minus N" asked."""
+    from unif2ace.generation.constraints import age_range_answer
+
+    assert age_range_answer(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
     ("Smiling? Answer Y or N.", "Yes. She is smiling.", "Y."), ("Is she happy? y/n", "No, she looks sad.", "N."),
     ("Is she happy?", "Yes, she is.", "Yes, she is."), ("Smiling? Answer Y or N.", "I can't tell from this photo.",
                                                          "I can't tell from this photo."),

@@ -1036,6 +1036,32 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
     return f"I can't put a number on a photo's quality, but this one is {listed}."
 
 
+# how far the shipped model's described age falls from the labelled one, 8 times in 10, by the described age's group
+# (val-256 descriptions against UTKFace's ages, 5 Dec 2026: children within 2 years, teens 8, young adults 12, the
+# middle-aged and seniors 14): the half-width of an age range asked for
+AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 8, "young adult": 12, "middle-aged": 14, "senior": 14}
+_AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
+                        r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
+                        r"\b(?:plus or minus|give or take|\+/-|±)\s*(?P<by>\d{1,2})?")
+
+
+def age_range_answer(question: str, answer: str) -> str | None:
+    """An age range where one is asked ("Give me an age range for him.", "Estimate his age, plus or minus 5 years.",
+    "age range?": each got the one age): the answer's age with the range the model's ages fall in 8 times in 10 at
+    that age (:data:`AGE_RANGE_HALF_WIDTH`), or the asked "plus or minus N": "Roughly 33 to 61 years old (my best
+    guess: 47)."; None for another question or an answer with no age."""
+    from unif2ace.data.labelling.labeller import age_group
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    m = _AGE_RANGE.search(question.lower())
+    years = parse_age_years(answer) if m else None
+    if years is None:
+        return None
+    age = round(years)
+    half = int(m["by"]) if m["by"] else AGE_RANGE_HALF_WIDTH[age_group(age)]
+    return f"Roughly {max(age - half, 0)} to {age + half} years old (my best guess: {age})."
+
+
 def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
     """"I can't put a number on that from a photo; …" for an expression asked as a number on a scale, with the
     expression the description states, else the answer's ("How happy is this person on a scale of 1-10?" got

@@ -977,6 +977,7 @@ class UniF2ace:
         from unif2ace.generation.constraints import (
             PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
+            age_range_answer,
             asks_other_subject,
             asks_photo_quality,
             asks_why,
@@ -1114,6 +1115,8 @@ class UniF2ace:
                 out[i] = why
             elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
                 out[i] = scaled  # not "Happy." as if it were a rating
+            elif "age_group" in asked[i] and not polar[i] and (ranged := age_range_answer(question, out[i])) is not None:
+                out[i] = ranged  # "Give me an age range for him.": not the one age
             elif asked_length(conversations[i][-1][0]) != ("words", 1) \
                     and (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
                 out[i] = cautious  # "Boy or girl?" of a toddler: right about three times in four, and says so
