@@ -1038,7 +1038,8 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
 
 # how far the shipped model's described age falls from the labelled one, 8 times in 10, by the described age's group
 # (val-256 descriptions against UTKFace's ages, 5 Dec 2026: children within 2 years, teens 8, young adults 12, the
-# middle-aged and seniors 14): the half-width of an age range asked for
+# middle-aged and seniors 14; `python scripts/age_range_widths.py --model unif2ace/assets/models/default --split val`):
+# the half-width of an age range asked for
 AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 8, "young adult": 12, "middle-aged": 14, "senior": 14}
 _AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
