@@ -555,10 +555,7 @@ def answer_form(question: str) -> tuple[str, str]:
     smiling?\nAnswer the question using a single word or phrase." → ("Is she smiling?", "Answer the question using a
     single word or phrase.")); ``(question, "")`` when it has none. What is asked is read from the first, how long
     the answer may be from both (:func:`asked_length`)."""
-    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
-    form: list[str] = []
-    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower().replace("\u2019", "'")):
-        form.insert(0, sentences.pop())
+    sentences, form = _trailing_form(question)
     # the form set first ("Answer only yes or no: is he smiling?", "One word answer: is she happy?", "Short answer
     # please: how old is he?" were read as no yes/no question, or with the instruction as part of what is asked)
     while len(sentences) > 1 and _FORM_ONLY.match(sentences[0].lower().replace("\u2019", "'")):
@@ -567,6 +564,23 @@ def answer_form(question: str) -> tuple[str, str]:
     if lead and _FORM_ONLY.match(lead[1].lower().replace("\u2019", "'")):
         form.insert(0, lead[1])
         sentences[0] = sentences[0][lead.end():]
+    return " ".join(sentences), " ".join(form)
+
+
+def _trailing_form(question: str) -> tuple[list[str], list[str]]:
+    """A question's sentences, and the last ones that set only its answer's form, apart."""
+    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
+    form: list[str] = []
+    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower().replace("\u2019", "'")):
+        form.insert(0, sentences.pop())
+    return sentences, form
+
+
+def trailing_form(question: str) -> tuple[str, str]:
+    """A question without the last sentences that set only its answer's form, and those sentences ("Which age range
+    fits best: …? Respond with the range only." → the question, "Respond with the range only."); unlike
+    :func:`answer_form`, a form set first is left in place."""
+    sentences, form = _trailing_form(question)
     return " ".join(sentences), " ".join(form)
 
 

@@ -51,7 +51,7 @@ class Choices:
         """The attribute values each option names, read once ("a smiling older woman" → gender, age group, smile)."""
         from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
-        if sorted(text.lower() for _, text in self.options) == ["f", "m"]:  # 'M' or 'F': the gender's letter
+        if gender_letters([text for _, text in self.options]):  # 'M' or 'F': the gender's letter
             return tuple({"gender": "male" if text.lower() == "m" else "female"} for _, text in self.options)
         return tuple({a: v for a in ATTRIBUTES if (v := parse_attribute(text, a, loose=True)) is not None}
                      for _, text in self.options)
@@ -144,6 +144,11 @@ _OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrowe
 # that says more ("senior" over "adult" for 64)
 
 
+def gender_letters(options) -> bool:
+    """Whether options are the gender's letters, "M" and "F", in either order and case."""
+    return sorted(o.lower() for o in options) == ["f", "m"]
+
+
 def listed_choices(question: str) -> Choices | None:
     """Options written out without letters, as people offer them: after a colon ("Guess the age bracket: 0-12,
     13-19, 20-39, 40-59, 60+."), after an instruction ("Classify the age as child, teen, adult or senior.",
@@ -151,18 +156,15 @@ def listed_choices(question: str) -> Choices | None:
     ("Is he a child, a teen, an adult or a senior?"). At least two options must be age ranges or name values of
     attributes; two options in a question with no instruction ("Is this a man or a woman?") are left to be asked
     as they are. None for any other question."""
-    from unif2ace.data.questions import _FORM_ONLY
+    from unif2ace.data.questions import trailing_form
 
     text = question.strip()
     if "\n" in text or multiple_choice(text):
         return None
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    form = []  # "… or 60 and over? Respond with the range only.": the options before the form asked
-    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower()):
-        form.insert(0, sentences.pop())
+    before, form = trailing_form(text)  # "… or 60 and over? Respond with the range only.": the options before it
     # the options in the whole message ("What's their gender? Answer male, female, or unsure." is read as a form),
     # else before the form asked
-    for body, instructed in ((text, False), (" ".join(sentences), bool(form))) if form else ((text, False),):
+    for body, instructed in ((text, False), (before, True)) if form else ((text, False),):
         options = _listed(re.sub(r"[\s.?!)]+$", "", body), instructed)
         if options:
             return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False,
@@ -186,7 +188,7 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
             r"\bone of\b|\b(?:answer|respond|reply|say|output|pick|choose|select)\b", lead[0], re.I))
         if len(items) < 3 and not told:
             return None
-        letters = sorted(i.lower() for i in items) == ["f", "m"]  # 'M' or 'F'
+        letters = gender_letters(items)  # 'M' or 'F'
         meaningful = [letters or _range(i) is not None
                       or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES) for i in items]
         if sum(meaningful) < 2:  # "White, Black, Asian, Indian or other": the options name values, "other" too
@@ -258,7 +260,7 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
             width = {o: _range(o[1])[1] - _range(o[1])[0] for o in held}
             held = [o for o in held if width[o] == min(width.values())]
         return only(held)
-    if sorted(t.lower() for t in texts) == ["f", "m"]:  # "M" or "F": the gender's letter
+    if gender_letters(texts):  # "M" or "F": the gender's letter
         said = parse_attribute(answer, "gender", loose=True)
         return only([o for o in choices.options if said and o[1].lower() == said[0]])
     asked = question_attribute(choices.stem)

@@ -203,14 +203,15 @@ _BRACKETED = re.compile(r"<[^<>\n]{1,40}>|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]|
 def _template(question: str) -> str | None:
     """The form a question writes out after a cue ("format", "template", "fill in", …): the quoted text after
     the cue, else the rest of the message after it; or the slots an instruction gives ("Reply as <male/female>")."""
-    if not _FORM_CUE.search(question) and (given := _SLOTS_GIVEN.search(question)):
+    cued = _FORM_CUE.search(question) is not None
+    if not cued and (given := _SLOTS_GIVEN.search(question)):
         rest = question[given.end():]
         if _SLOT.search(rest):  # "Return: age=?, gender=?"
             return rest.strip()
         quoted = re.match(r"([\"'`“‘])(.{3,60}?)[\"'`”’]", rest)
         if quoted and _named_row(quoted[2]):  # "Respond as 'gender/age', e.g. 'male/35'."
             return quoted[2]
-    if not _FORM_CUE.search(question) and len(_BRACKETED.findall(question)) >= 2:
+    if not cued and len(_BRACKETED.findall(question)) >= 2:
         return _ALONE + question.strip()  # a form alone: "age: [number], smiling: [yes/no]"
     for cue in _FORM_CUE.finditer(question):
         rest = question[cue.end():]
@@ -322,8 +323,9 @@ def _choice_attribute(choice: list[str]) -> str | None:
     """The attribute whose values a slot's alternatives name ("male/female", "M/F" → gender; "smiling or not
     smiling" → smile), None when no one attribute reads every alternative."""
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+    from unif2ace.generation.options import gender_letters
 
-    if all(c.lower() in ("m", "f") for c in choice):
+    if gender_letters(choice):
         return "gender"
     return next((a for a in ATTRIBUTES if all(parse_attribute(c, a, loose=True) is not None for c in choice)), None)
 
@@ -333,16 +335,20 @@ def _in_words(value: Any, choice: list[str] | None = None, attr: str | None = No
     in the words of the ``choice`` its blank offers ("yes/no" → "yes", "M/F" → "F", "<smiling or not smiling>" →
     "not smiling")."""
     from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.generation.options import gender_letters
 
     if value is None:
         return "unknown"
     if choice and isinstance(value, bool):
         said = [c for c in choice if bool(_NEGATIVE.search(c)) != value]
         return said[0] if said else "yes" if value else "no"
-    if choice and value in ("male", "female") and all(c.lower() in ("m", "f") for c in choice):
-        return next(c for c in choice if c.lower() == value[0]) if value[0] in "".join(choice).lower() else value
+    if choice and value in ("male", "female") and gender_letters(choice):
+        return next(c for c in choice if c.lower() == value[0])
     if choice and attr:
-        named = {"surprised": "surprise", "South Asian": "Indian"}.get(value, value)  # as the parser names them
+        from unif2ace.data.questions import EMOTION_ADJ, ETHNICITY_WORD
+
+        said = {"emotion": EMOTION_ADJ, "ethnicity": ETHNICITY_WORD}.get(attr, {})  # _value's words, as parsed
+        named = next((k for k, v in said.items() if v == value), value)
         return next((c for c in choice if parse_attribute(c, attr, loose=True) == named), value)
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -357,7 +363,7 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     :func:`json_reply` reads them."""
     if ask.form == "json":
         return json_reply(ask, description, answer, facts, box)
-    values = json.loads(json_reply(ask, description, answer, facts, box))
+    values = _reply_values(ask, description, answer, facts, box)
     if not ask.keys:  # a list naming no key: every stated attribute, each with its name
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:
@@ -425,15 +431,19 @@ def json_reply(ask: JsonAsk, description: str, answer: str | None = None, facts:
     ``answer`` (the grounded answer to ``ask.asked``); ``facts``: the description with the lighting, sharpness and
     smile it leaves out filled in (``UniF2ace._facts``), read for the values when given; ``box``: the face's box in
     the photo (left, top, right, bottom) when the detector found it."""
+    return json.dumps(_reply_values(ask, description, answer, facts, box), ensure_ascii=False)
+
+
+def _reply_values(ask: JsonAsk, description: str, answer: str | None, facts: str | None, box: tuple | None) -> dict:
+    """The values of :func:`json_reply`'s object, by key (a form written out fills its places with them)."""
     from unif2ace.evaluation.attributes import ATTRIBUTES
 
     read = facts or description
     if ask.keys:
-        out = {key: _typed(_value(attr, read, description, box), spec) for key, attr, spec in ask.keys}
-    elif ask.asked is not None:
-        out = {"answer": answer}
-    else:
-        names = ("gender", "age", *(a for a in ATTRIBUTES if a != "gender"), "face_box")  # the age beside its group
-        out = {a: v for a in names if (v := _value(a, read, description, box)) is not None}
-        out["description"] = description
-    return json.dumps(out, ensure_ascii=False)
+        return {key: _typed(_value(attr, read, description, box), spec) for key, attr, spec in ask.keys}
+    if ask.asked is not None:
+        return {"answer": answer}
+    names = ("gender", "age", *(a for a in ATTRIBUTES if a != "gender"), "face_box")  # the age beside its group
+    out = {a: v for a in names if (v := _value(a, read, description, box)) is not None}
+    out["description"] = description
+    return out
