@@ -439,6 +439,47 @@ def test_gradient_checkpointing_gives_the_same_step(tmp_path, data):
         torch.testing.assert_close(wb[k], wa[k], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("group", ["und", "gen"])
+def test_training_one_group_only_leaves_every_other_weight_as_loaded(tmp_path, data, group):
+    """model.trainable: und (gen) on a mix of both kinds of rows, with weight decay: the weights only that group
+    reads move; every other weight, and the other group's rows of the shared-out expert tensors, are bitwise the
+    init model's, so the other group computes exactly what the init model computes (tests/test_export.py)."""
+    from unif2ace.checkpoint import load_pretrained
+    from unif2ace.training.export import group_only_weights
+    from unif2ace.training.trainer import train
+
+    ids = sorted(data.ids())
+    data.write_shard("features", "sem-8", ids, torch.randn(len(ids), 8))
+    data.write_shard("features", "id-4", ids, torch.randn(len(ids), 4))
+    feats = {"data.features": {"semantic": "sem-8", "identity": "id-4"}}
+    first = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "a"), steps=2, eval_every=0, **feats,
+                                        **{"model.reset_routers": "{und: -1.0, gen: -1.0}"})))  # use the features
+    before = load_file(str(first / "model" / "model.safetensors"))
+    run = train(from_dict(tiny_recipe(tmp_path, out=str(tmp_path / "b"), steps=3, eval_every=0, ckpt_every=3,
+                                      **feats, **{"model.preset": "init", "model.init": str(first / "model"),
+                                                  "model.trainable": group, "optim.weight_decay": 0.5})))
+    after = load_file(str(run / "model" / "model.safetensors"))
+    owned = group_only_weights(load_pretrained(first / "model").config, group, after)
+    still = []
+    for key, v in after.items():
+        if key not in owned:
+            assert torch.equal(v, before[key]), key
+            continue
+        mine = torch.zeros(v.shape[0], dtype=torch.bool)
+        mine[owned[key] if owned[key] is not None else slice(None)] = True
+        assert torch.equal(v[~mine], before[key][~mine]), key
+        if torch.equal(v[mine], before[key][mine]):
+            still.append(key)
+    assert any(".token_moe.w1" in k for k in owned) and not still, still
+
+
+def test_a_bad_trainable_value_is_a_one_line_error(tmp_path):
+    with pytest.raises(ValueError, match="'all', 'und' or 'gen'"):
+        from_dict(tiny_recipe(tmp_path, **{"model.trainable": "experts"}))
+    with pytest.raises(ValueError, match="parallel: ddp"):
+        from_dict(tiny_recipe(tmp_path, parallel="fsdp", **{"model.trainable": "und"}))
+
+
 def test_encoder_features_feed_the_sequence_experts(tmp_path, data):
     from unif2ace.training.trainer import Trainer
 

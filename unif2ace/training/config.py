@@ -29,6 +29,10 @@ class ModelSection:
     # weights, Copy experts' bias = copy_bias, others 0); e.g. {und: -1.0} routes understanding
     # to the feature experts of a model that never used them
     reset_routers: dict = field(default_factory=dict)
+    # the weights this run updates: "all", or "und" / "gen": only those that group's rows alone read
+    # (export.group_only_weights: its routed token experts, routers and feature injection), every other
+    # weight kept as loaded, so the other group computes exactly what the init model computes
+    trainable: str = "all"
 
 
 @dataclass
@@ -155,6 +159,10 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"parallel must be 'ddp' or 'fsdp', got {cfg.parallel!r}")
     if not 0 <= cfg.mmu_fraction + cfg.lm_fraction <= 1:
         raise ValueError("mmu_fraction + lm_fraction must lie in [0, 1]")
+    if cfg.model.trainable not in ("all", "und", "gen"):
+        raise ValueError(f"model.trainable must be 'all', 'und' or 'gen', got {cfg.model.trainable!r}")
+    if cfg.model.trainable != "all" and cfg.parallel == "fsdp":
+        raise ValueError("model.trainable is not supported with parallel: fsdp; use parallel: ddp (or trainable: all)")
     if not 0 <= cfg.data.question_noise <= 1:
         raise ValueError(f"data.question_noise must lie in [0, 1], got {cfg.data.question_noise}")
     if not 0 <= cfg.data.grey_fraction <= 1:

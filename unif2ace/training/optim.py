@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -63,6 +64,49 @@ def fit_horizon(schedule: WarmupCosine, step: int, seconds_per_step: float, seco
     reachable = step + int(safety * seconds_left / max(seconds_per_step, 1e-9))
     schedule.total = max(min(limit, reachable), step + 1, schedule.warmup + 1)
     return schedule.total
+
+
+def _keep_rows(rows: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+    return grad * rows.to(grad.dtype)
+
+
+class GroupOnly:
+    """Train only the weights one group's rows alone read (``export.group_only_weights``), e.g. "und": the
+    understanding experts learn while every face the model draws stays the same to the bit.
+
+    Tensors no row of the group owns stop requiring gradients (no optimizer state, no weight decay). Tensors
+    whose first-dimension rows are shared out between the groups (the routed token experts and their router)
+    keep their gradient only on the group's rows, and :meth:`restore` puts the other rows back after each
+    optimizer step (AdamW's decoupled weight decay would otherwise shrink them). Call it with the model before
+    it is wrapped for DDP, so DDP sees only the parameters that learn."""
+
+    def __init__(self, model: nn.Module, config, group: str):
+        from unif2ace.training.export import group_only_weights
+
+        params = dict(model.named_parameters())
+        owned = group_only_weights(config, group, params)
+        if not owned:
+            raise ValueError(f"model.trainable: {group} needs a model with MoE experts, but {config.name} has none; "
+                             "use trainable: all")
+        unknown = sorted(set(owned) - set(params))
+        if unknown:
+            raise ValueError(f"model.trainable: {group} names weights the model lacks ({unknown[0]}, ...)")
+        self.kept: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []  # (param, other rows, their values)
+        for name, p in params.items():
+            if name not in owned:
+                p.requires_grad_(False)
+            elif owned[name] is not None:
+                mine = torch.zeros(p.shape[0], dtype=torch.bool, device=p.device)
+                mine[owned[name]] = True
+                self.kept.append((p, ~mine, p.detach()[~mine].clone()))
+                p.register_hook(functools.partial(_keep_rows, mine.view((-1,) + (1,) * (p.ndim - 1))))
+        self.trained = sum(p.numel() for p in params.values() if p.requires_grad) \
+            - sum(int(rows.sum()) * p[0].numel() for p, rows, _ in self.kept)
+
+    @torch.no_grad()
+    def restore(self) -> None:
+        for p, rows, values in self.kept:
+            p[rows] = values
 
 
 class EMA:

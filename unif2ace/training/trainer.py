@@ -44,7 +44,7 @@ from unif2ace.training.distributed import (
     wrap,
 )
 from unif2ace.training.objective import Objective, ObjectiveConfig
-from unif2ace.training.optim import EMA, fit_horizon, make_optimizer, make_scheduler
+from unif2ace.training.optim import EMA, GroupOnly, fit_horizon, make_optimizer, make_scheduler
 
 PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L40S": 362e12, "A10": 125e12, "4090": 165e12}
 
@@ -290,6 +290,12 @@ class Trainer:
 
         self.model = build_model(cfg, self.model_config).to(self.device)
         self.model.gradient_checkpointing = cfg.gradient_checkpointing
+        self.group_only = None
+        if cfg.model.trainable != "all":
+            self.group_only = GroupOnly(self.model, self.model_config, cfg.model.trainable)
+            if d.main:
+                print(f"training only the {cfg.model.trainable} group's own weights: {self.group_only.trained:,} "
+                      "numbers; every other weight stays as loaded", file=sys.stderr)
         self.objective = Objective(self.model, self.objective_config)
         self.step_module = wrap(TrainStep(self.model, self.objective), self.model, cfg.parallel, d, self.device)
         self.optimizer = make_optimizer(self.model, cfg.optim, self.device.type)
@@ -458,6 +464,8 @@ class Trainer:
             if hasattr(grad_norm, "full_tensor"):
                 grad_norm = grad_norm.full_tensor()
             self.optimizer.step()
+            if self.group_only is not None:
+                self.group_only.restore()
             self.optimizer.zero_grad(set_to_none=True)
             lr = self.scheduler.get_last_lr()[0]
             self.scheduler.step()
