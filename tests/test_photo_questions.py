@@ -277,6 +277,12 @@ def test_whether_a_photo_is_any_good_is_not_told(question):
      "I can't put a number on a photo's quality, but this one is in sharp focus and evenly lit."),
     ("How would you rate the image quality?", "A man. A black-and-white photo. It is blurry.",
      "I can't put a number on a photo's quality, but this one is blurry and in black and white."),
+    ("Could you describe the photo quality?", "A man. This is a sharp picture, in dim lighting.",
+     "The photo is in sharp focus and dimly lit."),  # described, not rated: no "I can't put a number" lead
+    ("What's the image quality like?", "A man. A black-and-white photo. It is blurry.",
+     "The photo is blurry and in black and white."),
+    ("Give the picture quality a score out of 10.", "A man. It is blurry.",
+     "I can't put a number on a photo's quality, but this one is blurry."),
     ("Is the photo quality good?", "A man, aged 30.", None),  # neither told: "I can't tell" stands
     ("Is this photo good enough for a passport?", "A man. This is a sharp picture with even lighting.", None),
     ("How old is he?", "A man. This is a sharp picture with even lighting.", None),

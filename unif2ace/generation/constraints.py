@@ -1000,6 +1000,7 @@ _PHOTO_QUALITY = re.compile(
 # what a photo fit for a purpose needs beyond its look (those stay "I can't tell")
 _PHOTO_PURPOSE = re.compile(r"\b(?:passport|id|visa|licen[cs]e|mugshot|linkedin|resume|cv|dating|profile|print)\b")
 PHOTO_QUALITY_FACTS = frozenset({"sharpness", "lighting"})
+_RATING = re.compile(r"\b(?:rate|rating|score|grade|number|percent|percentage)\b", re.I)  # a number asked
 
 
 def asks_photo_quality(question: str) -> bool:
@@ -1011,9 +1012,9 @@ def asks_photo_quality(question: str) -> bool:
 
 def photo_quality_answer(question: str, caption: str | None) -> str | None:
     """The photo's quality as its description (with the sharpness and light filled in: ``UniF2ace._facts``) tells it:
-    "Yes: it is in sharp focus and evenly lit." to a yes/no question, else "I can't put a number on a photo's
-    quality, but this one is in sharp focus, evenly lit and in color."; None for another question, or when the
-    description tells neither the sharpness nor the light."""
+    "Yes: it is in sharp focus and evenly lit." to a yes/no question, "I can't put a number on a photo's quality, but
+    this one is in sharp focus and evenly lit." to one that asks a rating, else "The photo is in sharp focus and
+    evenly lit."; None for another question, or when the description tells neither the sharpness nor the light."""
     from unif2ace.data.questions import is_yes_no
     from unif2ace.evaluation.attributes import parse_attribute
 
@@ -1033,7 +1034,9 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
     if parse_attribute(caption, "color") == "black and white":
         words.append("in black and white")
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return f"I can't put a number on a photo's quality, but this one is {listed}."
+    if _SCALE.search(question) or _RATING.search(question):
+        return f"I can't put a number on a photo's quality, but this one is {listed}."
+    return f"The photo is {listed}."  # described, not rated ("Could you describe the photo quality?")
 
 
 # how far the shipped model's described age falls from the labelled one, 8 times in 10, by the described age's group
