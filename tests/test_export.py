@@ -53,6 +53,7 @@ def test_average_is_the_weighted_mean_of_the_weights(tmp_path):
     from unif2ace.training.export import average_models
 
     a = write_random_model(tmp_path / "a", preset="tiny", image_size=32)
+    (a / "README.md").write_text("# model a\n")
     b = _perturbed_copy(a, tmp_path / "b", 0.5, seed=1)
     c = _perturbed_copy(a, tmp_path / "c", 0.5, seed=2)
     out = average_models([a, b, c], tmp_path / "soup", weights=[0.2, 0.3, 0.5])
@@ -69,6 +70,7 @@ def test_average_is_the_weighted_mean_of_the_weights(tmp_path):
     assert torch.isfinite(model(torch.zeros(1, 4, dtype=torch.long)).logits).all()
     assert json.loads((out / "generation_config.json").read_text()) == json.loads(
         (a / "generation_config.json").read_text())
+    assert (out / "README.md").read_text() == (a / "README.md").read_text()  # the first model's card
     # weight 1 on one model gives that model back exactly
     one = average_models([a, b], tmp_path / "one", weights=[0.0, 1.0])
     assert all(torch.equal(v, ws[1][k]) for k, v in load_file(str(one / "model.safetensors")).items())

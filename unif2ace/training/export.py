@@ -218,8 +218,14 @@ def average_models(folders, out, weights=None, dtype: torch.dtype | None = None,
         merged[key] = total.to(dtype or ref.dtype)
     model = load_pretrained(first)
     image = first / "image_tokenizer"
-    return export_model_folder(model, first / "text_tokenizer", image if image.is_dir() else None, out,
-                               read_generation_config(first), dtype=dtype, state_dict=merged)
+    out = export_model_folder(model, first / "text_tokenizer", image if image.is_dir() else None, out,
+                              read_generation_config(first), dtype=dtype, state_dict=merged)
+    card = first / "README.md"
+    if card.is_file() and not (out / "README.md").exists():  # the first model's card (an out folder's own is kept)
+        from unif2ace.io import atomic_write_text
+
+        atomic_write_text(out / "README.md", card.read_text())
+    return out
 
 
 def _same_tokenizers(a: Path, b: Path) -> None:
