@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,6 +111,10 @@ def _encode(args: argparse.Namespace) -> int:
     name = args.name or (folder.parent.name if folder.name == "final" else folder.name)
     import contextlib
 
+    from unif2ace.pipeline.loading import emulated_bf16_warning
+
+    if args.bf16 and (warning := emulated_bf16_warning(device, "--bf16", "drop --bf16")):
+        print(warning, file=sys.stderr)
     autocast = (torch.autocast(next(tok.parameters()).device.type, dtype=torch.bfloat16) if args.bf16
                 else contextlib.nullcontext())
     with autocast:

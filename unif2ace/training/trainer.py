@@ -239,12 +239,16 @@ def _peak_flops(device: torch.device) -> float | None:
 class Trainer:
     def __init__(self, cfg: TrainConfig, resume: bool = False):
         from unif2ace.data.store import FaceStore
+        from unif2ace.pipeline.loading import emulated_bf16_warning
         from unif2ace.text import load_text_tokenizer
         from unif2ace.training.codes import codes_meta
 
         self.cfg = cfg
         self.dist, self.device = setup(cfg.device)
         d = self.dist
+        if cfg.precision == "bf16" and d.main and (warning := emulated_bf16_warning(
+                self.device, "precision: bf16", "set precision=fp32")):
+            print(warning, file=sys.stderr)
         if cfg.threads and self.device.type == "cpu":
             torch.set_num_threads(cfg.threads)
         self.run = Path(cfg.out)
