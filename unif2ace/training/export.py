@@ -27,7 +27,7 @@ GENERATION_CONFIG = "generation_config.json"
 
 def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_folder, out,
                         generation_defaults: dict | None = None, dtype: torch.dtype | None = None,
-                        state_dict: dict | None = None) -> Path:
+                        state_dict: dict | None = None, model_card: str | Path | None = None) -> Path:
     """Write the complete model folder ``out`` (replacing an existing one).
 
     model: a UniF2aceModel (``state_dict`` overrides its weights, e.g. EMA weights).
@@ -35,6 +35,7 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
     image_tokenizer_folder: an ImageTokenizer folder (or None: no image tokenizer, e.g. codes-only runs).
     generation_defaults: at least ``num_image_tokens``; ``image_size`` is derived from the image
     tokenizer when missing; ``steps`` 18, ``guidance_scale`` 2.0, ``temperature`` 1.0 by default.
+    model_card: a README.md to give ``out`` when it has no card of its own (an existing folder's card is kept).
     """
     from unif2ace.config import ModelConfig
     from unif2ace.io import atomic_write_text, make_dir_like_mkdir
@@ -73,7 +74,9 @@ def export_model_folder(model, text_tokenizer_name_or_folder, image_tokenizer_fo
             raise ValueError("generation_defaults needs image_size when no image tokenizer is exported")
         atomic_write_text(tmp / GENERATION_CONFIG, json.dumps(gen, indent=2) + "\n")
         card = out / "README.md"
-        if card.is_file() and not (tmp / "README.md").exists():  # keep the folder's model card
+        if not card.is_file() and model_card is not None and Path(model_card).is_file():
+            card = Path(model_card)
+        if card.is_file() and not (tmp / "README.md").exists():  # keep the folder's model card, else the given one
             shutil.copy2(card, tmp / "README.md")
         old = None
         if out.exists():
@@ -218,14 +221,9 @@ def average_models(folders, out, weights=None, dtype: torch.dtype | None = None,
         merged[key] = total.to(dtype or ref.dtype)
     model = load_pretrained(first)
     image = first / "image_tokenizer"
-    out = export_model_folder(model, first / "text_tokenizer", image if image.is_dir() else None, out,
-                              read_generation_config(first), dtype=dtype, state_dict=merged)
-    card = first / "README.md"
-    if card.is_file() and not (out / "README.md").exists():  # the first model's card (an out folder's own is kept)
-        from unif2ace.io import atomic_write_text
-
-        atomic_write_text(out / "README.md", card.read_text())
-    return out
+    return export_model_folder(model, first / "text_tokenizer", image if image.is_dir() else None, out,
+                               read_generation_config(first), dtype=dtype, state_dict=merged,
+                               model_card=first / "README.md")
 
 
 def _same_tokenizers(a: Path, b: Path) -> None:
