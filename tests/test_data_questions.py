@@ -332,6 +332,8 @@ def test_yes_no_detection_after_a_greeting():
     "How certain are you that he's over 40?",
     # an "or" that bounds an age is no choice ("Is she 30 or older?" got "30 years old: a young adult.")
     "Is she 30 or older?", "Is he 40 or so?", "Does the person look like they are in their 60s or older?",
+    # nor does "give or take" ("Is she between 20 and 30? Give or take." got "I can't tell from this photo.")
+    "Is she between 20 and 30? Give or take.", "Is she 25, give or take a few years?", "Is he 40 plus or minus 5?",
     # an age bound after "what about" in a chat ("What about older than 20?" got "I can't tell from the photo alone.")
     "What about older than 20?", "And what about over 60?", "What about 30?",
 ])

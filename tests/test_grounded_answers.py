@@ -324,6 +324,10 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # a decade as a bound, "or so" and "-ish" as "about" (3 Dec 2026)
     ("Do they look like they are in their 60s or older?", (60, 200)), ("Is she in her 30s or younger?", (0, 39)),
     ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)),
+    # "give or take" (5 Dec 2026: "Is she 25, give or take a few years?" got "She is smiling."): the years asked, else 3
+    ("Is she 25, give or take a few years?", (22, 28)), ("Is she 40, give or take 5?", (35, 45)),
+    ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
+    ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
     # got "Yes"); a span in years; an "or" of two bounds that share no age reads the first
     ("Does the person look older than 30 but younger than 60?", (31, 59)), ("Is she over 20 and under 30?", (21, 29)),

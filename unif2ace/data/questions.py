@@ -649,9 +649,11 @@ _VALUE_GUESS = re.compile(r"^(?:would|could|can|will|do|did)\s+you\s+(?:guess|sa
                           r"\s*[?.!]*$")
 
 
-# an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.")
+# an "or" that bounds an age or a number, not a choice ("Is she 30 or older?" got "30 years old: a young adult.";
+# "Is she between 20 and 30? Give or take." got "I can't tell from this photo.")
 # ("Is she more angry or more scared?" offers a choice: "more" before a word other than years)
-_BOUND_OR = re.compile(r"\bor (?:older|younger|above|below|over|under|so|thereabouts)\b|"
+_BOUND_OR = re.compile(r"\bor (?:older|younger|above|below|over|under|so|thereabouts)\b|\bgive or take\b|"
+                       r"\bplus or minus\b|"
                        r"\bor (?:more|less)\b(?!\s+(?!(?:years?|yrs|old|than)\b)[a-z])")
 
 

@@ -1271,6 +1271,11 @@ _AGE_SPANS = [
     (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b|"
                 r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b", re.I),  # "Is he 30 to 40 years old?"
      lambda lo, up: (min(lo, up), max(lo, up))),
+    # "Is she 25, give or take a few years?" (got "She is smiling."), "… give or take 5?": the years asked, else
+    # "about"'s three
+    (re.compile(rf"\b{_N},?\s*(?:give or take|plus or minus|\+/-|±)(?:\s+(?:a few|a couple of|some)\s+years?|"
+                r"\s*(\d{1,2})\b)?", re.I),
+     lambda n, by: (max(n - by, 0), n + by) if by != n else (max(n - 3, 0), n + 3)),
     (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}|"
                 rf"\b{_N}\s*or so\b|\b{_N}-?ish\b", re.I),
      lambda n, _: (max(n - 3, 0), n + 3)),
