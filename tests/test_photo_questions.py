@@ -224,11 +224,15 @@ def test_a_head_turned_without_a_side_asks_whether_it_faces_the_camera(question)
     assert grounded_yes_no("Is his head turned to the right?", "Yes.", turned).startswith("No")
 
 
-@pytest.mark.parametrize("question", ["What does the face convey?", "What does her face express?"])
+@pytest.mark.parametrize("question", ["What does the face convey?", "What does her face express?",
+                                      # 5 Dec 2026: "How does he come across?" got "I can't tell from this photo."
+                                      "How does he come across?", "What is her demeanor?", "What is his disposition?",
+                                      "What impression does she give?"])
 def test_what_a_face_conveys_is_its_expression(question):
     """"What does the face convey?" got "Neutral." of a face described as happy: nothing read it as an expression
     question, so the described expression did not decide."""
     assert asked_attributes(question) == ["emotion"]
+    assert not unseen_question(question)
     described = "The image shows a close-up photo of a White man who is 40 years old. He looks happy."
     assert parse_attribute(grounded_answer(question, "Neutral.", described), "emotion") == "happy"
 
