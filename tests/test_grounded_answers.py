@@ -326,6 +326,10 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)),
     # "give or take" (5 Dec 2026: "Is she 25, give or take a few years?" got "She is smiling."): the years asked, else 3
     ("Is she 25, give or take a few years?", (22, 28)), ("Is she 40, give or take 5?", (35, 45)),
+    # the law's age, a preteen, "over the hill" as a bare "old", "years of age" as "years old" (5 Dec 2026: "Is she of
+    # legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo.")
+    ("Is she of legal age?", (18, 200)), ("Is she a preteen?", (9, 12)), ("Is he a pre-teen?", (9, 12)),
+    ("Is he over the hill?", (56, 200)), ("Is she 30 years of age?", (28, 32)),
     ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
     ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
@@ -882,7 +886,12 @@ WOMAN_DESCRIBED = "The image shows a close-up photo of a White young woman who i
     ("Any smile?", "Yes. It is a photo.", MAN_DESCRIBED, None),  # no pronoun to change
     ("Any smile?", "Yes. She is smiling.", "A close-up photo. It is a color picture.", None),  # no gender described
     ("Guy or gal?", "This is a boy. She is smiling.", WOMAN_DESCRIBED, "This is a boy. He is smiling."),  # its own noun first
-    ("Any smile?", "She smiled at him.", MAN_DESCRIBED, None),  # both genders: left alone
+    ("Any smile?", "She smiled at him.", MAN_DESCRIBED, None),  # both genders in one clause: left alone
+    # both genders in different clauses: one person, so the clause of the other gender is swapped (5 Dec 2026: "Is
+    # she a toddler or a schoolgirl?" got "He is 4 years old, so she is a child.")
+    ("Is she a toddler or a schoolgirl?", "He is 4 years old, so she is a child.", WOMAN_DESCRIBED,
+     "She is 4 years old, so she is a child."),
+    ("How old is the kid?", "She is 4 years old, so he is a child.", MAN_DESCRIBED, "He is 4 years old, so he is a child."),
 ])
 def test_described_pronouns_follow_the_user_s_choice_else_the_description(question, answer, caption, expected):
     assert described_pronouns(question, answer, caption) == expected

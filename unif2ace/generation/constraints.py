@@ -833,6 +833,14 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     gender = (parse_attribute(_without_pronouns(answer), "gender") or next(iter(chosen), None)
               or _described(caption).get("gender"))
     found = pronoun_genders(answer)
+    if len(found) > 1 and gender is not None and not about_gender and not chosen - {gender}:
+        # one person, both genders' pronouns ("He is 4 years old, so she is a child." to "Is she a toddler or a
+        # schoolgirl?"): each clause whose pronouns are all the other gender's is swapped
+        other = "male" if gender == "female" else "female"
+        parts = re.split(r"(?<=[.!?;,])(\s+)", answer)
+        fixed = "".join(swap_gender(part, pronouns_only=True) if pronoun_genders(part) == {other} else part
+                        for part in parts)
+        return fixed if fixed != answer else None
     if not found and gender is not None and (m := _IT_PERSON.match(answer)):
         # "Is she crying?" got "No, it is smiling.": the person, not "it"
         he = "she" if gender == "female" else "he"
@@ -1253,6 +1261,10 @@ _AGE_BOUNDS = [
     (re.compile(r"\bcollege(?:[- ]age[d]?| student| kid)?\b|\buniversity (?:student|age)\b|\bundergrad(?:uate)?\b", re.I),
      lambda n: (18, 24)),
     (re.compile(r"\bold enough to (?:vote|marry|get married)\b", re.I), lambda n: (18, 200)),
+    # "Is she of legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo."
+    (re.compile(r"\blegal age\b|\bage of majority\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\b(?:pre-?teen|pre-?teenager|tween)s?\b", re.I), lambda n: (9, 12)),
+    (re.compile(r"\bover the hill\b", re.I), lambda n: (56, 200)),  # as a bare "old"
     (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
@@ -1288,7 +1300,7 @@ _AGE_SPANS = [
     # an age in years anywhere ("Could the baby be two years old?", "Would she pass for a 20-year-old?", "Is this a
     # 30-year-old woman?"), and a bare number ending the question after a verb ("Could he be 25?", "Would she pass
     # for 40?", "Does she look 50?", "She is 30, right?")
-    (re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|"
+    (re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*(?:old|of age)\b|"
                 r"\b(?:be|is|are|was|'s|look|looks|pass for|passes for|aged)\s+(\d{1,3})\s*"
                 r"(?:,?\s*(?:right|correct|isn't (?:he|she|it)|aren't they|or so|maybe))?\s*[?.!]*\s*$", re.I),
      lambda n, _: (max(n - 2, 0), n + 2)),
