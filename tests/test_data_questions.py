@@ -494,6 +494,8 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
 
 
 @pytest.mark.parametrize("question", ["Tell me about this person.", "Can you describe her?", "What do you see?",
+                                      # 5 Dec 2026: got "I can't tell from this photo."
+                                      "What can you tell me about this gentleman?", "Tell me about this fellow.",
                                       "What can you tell me about him?", "Describe the person in this picture.",
                                       "Hi! Please describe him in detail.", "What's in this picture?",
                                       "Give me a short description of this person.", "What does this person look like?",

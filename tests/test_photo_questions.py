@@ -270,6 +270,21 @@ def test_whether_a_photo_is_any_good_is_not_told(question):
     assert unseen_question(question)
 
 
+@pytest.mark.parametrize("question", ["Is this man bald?", "Is the woman blonde?", "Does the woman have long hair?",
+                                      "Is this lady a redhead?", "Is the man balding?", "Is his hair grey?",
+                                      "Is the man's hair turning white?"])
+def test_the_hair_is_not_told(question):
+    """5 Dec 2026: "Is this man bald?" got "Yes. This is a man.", "Is the woman blonde?" "Yes, this is a woman.": the
+    subject confirmed and the question not answered; no label states the hair."""
+    assert unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["Is she smiling with her hair down?", "Is the boy smiling with messy hair?",
+                                      "What colour is his hair?"])  # open: left to the model, taught to say it can't tell
+def test_a_hair_named_in_passing_leaves_the_question_asked(question):
+    assert not unseen_question(question)
+
+
 @pytest.mark.parametrize("question, caption, expected", [
     ("Is the photo quality good?", "A man. This is a sharp picture with even lighting.",
      "Yes: it is in sharp focus and evenly lit."),
@@ -319,6 +334,9 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
     ("What is the approximate age? Give a range like 20-25.", "aged 1", "Roughly 0 to 3 years old (my best guess: 1)."),
     ("How old is he?", "He is 47 years old.", None), ("Give me an age range for him.", "I can't tell.", None),
     ("What range of emotions does she show?", "She looks happy.", None),
+    # "within N years" (5 Dec 2026: "Guess his age within 5 years." got the one age)
+    ("Guess his age within 5 years.", "He is 65 years old, so he is a senior.",
+     "Roughly 60 to 70 years old (my best guess: 65)."),
 ])
 def test_an_age_range_asked_is_the_range_the_models_ages_fall_in(question, answer, expected):
     """"Give me an age range for him." got the one age; the range is the one the model's described ages fall in 8

@@ -694,7 +694,7 @@ def is_yes_no(question: str) -> bool:
 # about this person.", "Can you describe her?", "What do you see?", "What can you tell me about him?". A request
 # about one thing ("Describe her expression.") is not one.
 _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|image|pic|man|woman|guy|lady|girl|boy|"
-          r"kid|child|baby|individual|people|one|portrait|selfie|subject)|"
+          r"kid|child|baby|individual|people|one|portrait|selfie|subject|gentleman|gent|fellow|chap|lad|gal|dude)|"
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
 _COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in

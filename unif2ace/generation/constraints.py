@@ -271,6 +271,7 @@ _PERSON_NOUNS = (r"(?:person|people|human|humans|man|men|woman|women|boy|boys|gi
                  r"adolescent|someone|somebody|face|faces|he|she)")
 _PERSON_WORDS = rf"\b{_PERSON_NOUNS}\b"
 # parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
+_HAIR_LOOK = r"long|short|curly|straight|wavy|dark|light|grey|gray|white|black|brown|red|fair|thin|thick|dyed"
 _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
 # fame, which no photo shows: no subject the photo may show ("Is this a celebrity?") and unlabelled (_UNLABELLED)
 _FAME = r"celebrity|celebrities|celeb|famous|public figure|politician|actor|actress|singer|athlete"
@@ -1055,7 +1056,9 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
 AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 6, "young adult": 10, "middle-aged": 14, "senior": 15}
 _AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
-                        r"\b(?:plus or minus|give or take|\+/-|±)\s*(?P<by>\d{1,2})?")
+                        r"\b(?:plus or minus|give or take|\+/-|±)\s*(?P<by>\d{1,2})?|"
+                        # "Guess his age within 5 years." (got the one age)
+                        r"\bwithin\s+(?P<within>\d{1,2})\s*(?:years?|yrs?)\b")
 
 
 def age_range_answer(question: str, answer: str) -> str | None:
@@ -1071,7 +1074,8 @@ def age_range_answer(question: str, answer: str) -> str | None:
     if years is None:
         return None
     age = round(years)
-    half = int(m["by"]) if m["by"] else AGE_RANGE_HALF_WIDTH[age_group(age)]
+    asked = m["by"] or m["within"]
+    half = int(asked) if asked else AGE_RANGE_HALF_WIDTH[age_group(age)]
     return f"Roughly {max(age - half, 0)} to {age + half} years old (my best guess: {age})."
 
 
@@ -2149,6 +2153,14 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
                          r"clean[- ]shaven|shaven|shaved|stubble|"
+                         # the hair, which no label states ("Is this man bald?" got "Yes. This is a man.", "Is the woman
+                         # blonde?" "Yes, this is a woman.": the subject confirmed, the question not answered)
+                         # (a hair named in passing, "Is she smiling with her hair down?", leaves the smile asked)
+                         r"bald|balding|haired|hairy|hairstyle|hairdo|haircut|hairline|blond|blonde|brunette|redhead|"
+                         # (an open question about the hair, "What colour is his hair?", is left to the model, which
+                         # the data taught to say it can't tell)
+                         rf"red-head|ginger|(?:{_HAIR_LOOK}|much|any|no) hair|"
+                         rf"hair (?:(?:is|are|looks?|seems?|turning|going) )?(?:{_HAIR_LOOK})|"
                          r"(?:when|where) (?:was|were) (?:this|that|the|it)|(?:what|which) (?:decade|era) (?:was|were)|"
                          # "Which decade is this picture from?" (got "Slightly toward the right side of the image.")
                          r"(?:what|which) (?:decade|era|year) (?:is|are|'s) (?:this|that|the|it) (?:\w+ )?(?:from|taken)|"
