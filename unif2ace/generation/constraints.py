@@ -270,8 +270,9 @@ _PERSON_NOUNS = (r"(?:person|people|human|humans|man|men|woman|women|boy|boys|gi
                  r"baby|infant|toddler|teen|teenager|adult|lady|gentleman|guy|male|female|individual|senior|"
                  r"adolescent|someone|somebody|face|faces|he|she)")
 _PERSON_WORDS = rf"\b{_PERSON_NOUNS}\b"
-# parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
+# how hair looks, which no label states ("long hair", "hair turning grey": _UNLABELLED)
 _HAIR_LOOK = r"long|short|curly|straight|wavy|dark|light|grey|gray|white|black|brown|red|fair|thin|thick|dyed"
+# parts of a face no label states: not another subject ("Can you see both ears?"), and unlabelled (_UNLABELLED)
 _FACE_PARTS = r"ears?|nose|chin|cheeks?|eyebrows?|forehead|freckles|moles?|wrinkles|dimples?|teeth|tooth"
 # fame, which no photo shows: no subject the photo may show ("Is this a celebrity?") and unlabelled (_UNLABELLED)
 _FAME = r"celebrity|celebrities|celeb|famous|public figure|politician|actor|actress|singer|athlete"
@@ -1288,7 +1289,7 @@ _AGE_SPANS = [
                 r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b", re.I),  # "Is he 30 to 40 years old?"
      lambda lo, up: (min(lo, up), max(lo, up))),
     # "Is she 25, give or take a few years?" (got "She is smiling."), "… give or take 5?": the years asked, else
-    # "about"'s three
+    # "about"'s three (as is a number of years equal to the age, which the two numbers passed cannot tell apart)
     (re.compile(rf"\b{_N},?\s*(?:give or take|plus or minus|\+/-|±)(?:\s+(?:a few|a couple of|some)\s+years?|"
                 r"\s*(\d{1,2})\b)?", re.I),
      lambda n, by: (max(n - by, 0), n + by) if by != n else (max(n - 3, 0), n + 3)),
