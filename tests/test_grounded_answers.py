@@ -330,6 +330,8 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo.")
     ("Is she of legal age?", (18, 200)), ("Is she a preteen?", (9, 12)), ("Is he a pre-teen?", (9, 12)),
     ("Is he over the hill?", (56, 200)), ("Is she 30 years of age?", (28, 32)),
+    ("Is she in first grade?", (6, 7)), ("Is he a 3rd grader?", (8, 9)), ("Is she in the sixth grade?", (11, 12)),
+    ("Is she a centenarian?", (100, 200)), ("Is she in her golden years?", (56, 200)),
     ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
     ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60

@@ -1269,7 +1269,11 @@ _AGE_BOUNDS = [
     # "Is she of legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo."
     (re.compile(r"\blegal age\b|\bage of majority\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:pre-?teen|pre-?teenager|tween)s?\b", re.I), lambda n: (9, 12)),
-    (re.compile(r"\bover the hill\b", re.I), lambda n: (56, 200)),  # as a bare "old"
+    (re.compile(r"\bover the hill\b|\bgolden years\b", re.I), lambda n: (56, 200)),  # as a bare "old"
+    (re.compile(r"\bcentenarians?\b", re.I), lambda n: (100, 200)),
+    # a school grade, at the ages of US schooling ("Is she in first grade?" got "I can't tell from this photo.")
+    *[(re.compile(rf"\b(?:{nth}) grade", re.I), lambda n, k=k: (k + 5, k + 6))
+      for k, nth in enumerate(("1st|first", "2nd|second", "3rd|third", "4th|fourth", "5th|fifth", "6th|sixth"), 1)],
     (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
