@@ -49,6 +49,7 @@ def test_parse_hand_written_captions(text, expected):
 
 @pytest.mark.parametrize("text, group", [
     ("Does this person look like a pensioner?", "senior"), ("Is he a retiree?", "senior"),
+    ("Is this a granddad?", "senior"), ("Is he a grandad?", "senior"), ("Is this gramps?", "senior"),
     ("Is that an old guy?", "senior"), ("Is she somebody's granny?", "senior"), ("Is she in her fifties?", "middle-aged"),
     ("Is he in his forties?", "middle-aged"), ("Is he in his twenties?", "young adult"), ("Is she a youngster?", "child"),
     ("Is this a baby?", "child"), ("A schoolgirl with a ponytail.", "child"),

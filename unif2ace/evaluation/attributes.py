@@ -87,6 +87,7 @@ def _age_group(t: str, loose: bool) -> str | None:
         "teen": r"\b(?:teen|teens|teenage|teenager|teenagers|adolescent|adolescents)\b",
         "senior": r"\b(?:senior|elderly|older (?:man|woman|person|adult|lady|gentleman)|old (?:man|woman|person|lady)|"
                   r"aged (?:man|woman|person)|grandmothers?|grandfathers?|grandmas?|grandpas?|grann(?:y|ies)|"
+                  r"grand?dads?|grand?dadd(?:y|ies)|grandmums?|grandmoms?|gramps|"  # "Is this a granddad?" (got "No. It is in color.")
                   r"grandparents?|pensioners?|"
                   r"retirees?|retired|retirement age|old[- ]timer|old (?:guy|gentleman|gent)|seventies|sixties|eighties|"
                   r"(?:of )?advanced age|advanced in years|(?:getting )?up in years|getting on in years)\b",
