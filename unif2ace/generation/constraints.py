@@ -1293,10 +1293,10 @@ _AGE_SPANS = [
                 r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b", re.I),  # "Is he 30 to 40 years old?"
      lambda lo, up: (min(lo, up), max(lo, up))),
     # "Is she 25, give or take a few years?" (got "She is smiling."), "… give or take 5?": the years asked, else
-    # "about"'s three (as is a number of years equal to the age, which the two numbers passed cannot tell apart)
+    # "about"'s three
     (re.compile(rf"\b{_N},?\s*(?:give or take|plus or minus|\+/-|±)(?:\s+(?:a few|a couple of|some)\s+years?|"
                 r"\s*(\d{1,2})\b)?", re.I),
-     lambda n, by: (max(n - by, 0), n + by) if by != n else (max(n - 3, 0), n + 3)),
+     lambda n, by: (max(n - (by or 3), 0), n + (by or 3))),
     (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}|"
                 rf"\b{_N}\s*or so\b|\b{_N}-?ish\b", re.I),
      lambda n, _: (max(n - 3, 0), n + 3)),
@@ -1365,8 +1365,8 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     # a number before a noun's range: "Could the baby be two years old?" asks about 2, not any baby's 0-3
     for pattern, span in _AGE_SPANS:
         if (m := pattern.search(question)) and not _PHOTO_AGED.search(question):
-            numbers = [int(g) for g in m.groups() if g is not None]
-            return span(numbers[0], numbers[-1])
+            numbers = [int(g) for g in m.groups() if g is not None]  # the matched alternative's: one or two
+            return span(numbers[0], numbers[1] if len(numbers) > 1 else None)
     for pattern, span in _AGE_BOUNDS[_NUMBER_BOUNDS:]:
         if pattern.search(question):
             return span(0)
