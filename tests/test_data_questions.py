@@ -767,6 +767,32 @@ def test_a_description_asked_within_a_number_of_words_is_a_description_request()
     assert Q.asked_length("Is she under 10?") is None
 
 
+def test_a_line_is_a_sentence():
+    """6 Dec 2026: "Tell me his age and mood in one line." got two sentences; "Write one line about her." the whole
+    description joined into one long line. A line asked is one sentence; a line or sentence written about the person
+    is a description request."""
+    for question in ("Describe him in one line.", "Write one line about her.", "Write one sentence about her.",
+                     "Write a sentence describing him.", "Give me one line about this person."):
+        assert Q.asks_description(Q.as_meant(question)) and Q.asked_length(question) == ("sentences", 1), question
+    assert Q.asked_length("Tell me his age and mood in one line.") == ("sentences", 1)
+    assert not Q.asks_description("Tell me his age and mood in one line.")
+    assert Q.asked_length("Is there a line on her forehead?") is None  # a line seen, no length
+    assert not Q.asks_description("Tell me a sentence about the weather.")
+
+
+def test_an_answer_asked_in_one_sentence_is_one_sentence():
+    from unif2ace.generation.brief import one_sentence
+
+    assert one_sentence("He is 75 years old, so he is a senior. He looks happy.") == \
+        "He is 75 years old, so he is a senior, and he looks happy."
+    assert one_sentence("No. She looks about 34 years old.") == "No, she looks about 34 years old."
+    assert one_sentence("No. This is a man, not a woman. He looks about 15 years old.") == \
+        "No, this is a man, not a woman, and he looks about 15 years old."
+    assert one_sentence("Yes. He is smiling. His eyes are open.") == "Yes, he is smiling, and his eyes are open."
+    assert one_sentence("I can't tell from this photo.") == "I can't tell from this photo."
+    assert one_sentence('{"age": 29, "note": "A woman. She smiles."}') == '{"age": 29, "note": "A woman. She smiles."}'
+
+
 @pytest.mark.parametrize("question", ["Give me just his age.", "Age only.", "Her age in years, nothing else.",
                                       "What's her age? Just the number please.", "Could you give her age as a number?",
                                       "Can you output her age as an integer?",

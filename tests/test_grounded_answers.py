@@ -332,6 +332,8 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is he over the hill?", (56, 200)), ("Is she 30 years of age?", (28, 32)),
     ("Is she in first grade?", (6, 7)), ("Is he a 3rd grader?", (8, 9)), ("Is she in the sixth grade?", (11, 12)),
     ("Is she a centenarian?", (100, 200)), ("Is she in her golden years?", (56, 200)),
+    # school (6 Dec 2026: "Is this kid old enough for school?" got "Yes, she is a child." of a girl described as 3)
+    ("Is this kid old enough for school?", (5, 200)), ("Is she old enough to go to school?", (5, 200)),
     ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
     ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
@@ -372,7 +374,11 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Does this person look older than 30?", "Yes, he is a senior.", 29, "Yes, possibly: he looks about 29 years old."),
     ("Is he younger than 25?", "Yes. He is a young adult.", 29, "Yes, possibly: he looks about 29 years old."),
     ("Is he younger than 25?", "Yes, he looks about 29 years old.", 29, "Yes, possibly: he looks about 29 years old."),
-    ("Is he younger than 25?", "No. He is a young adult.", 29, None),  # a No: the described group's words stand
+    # a No whose words name a group but no years states the described age, which answers the number asked (6 Dec
+    # 2026: "Is she between 35 and 45?" of a woman described as 34 got "No. She is a young adult, not a senior.")
+    ("Is he younger than 25?", "No. He is a young adult.", 29, "No, he looks about 29 years old."),
+    ("Is he between 35 and 45?", "No. He is a young adult, not a senior.", 34, "No, he looks about 34 years old."),
+    ("Is he 40 give or take 5?", "No. He is a young adult, not a senior.", 34, "No. He looks about 34 years old."),
     ("Is he younger than 25?", "Yes. He is a teenager.", 29, "Yes, possibly: he looks about 29 years old."),
     ("Is he over 40?", "No, he is a senior.", 38, "No. He looks about 38 years old."),
     ("Is he under 18?", "No, he is middle-aged.", 54, None),
@@ -384,7 +390,7 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     # the right Yes/No, but its words name another age than the description's: it states the described age
     ("Is this person over 40?", "Yes, he is a senior.", 52, "Yes. He looks about 52 years old."),
     ("Is he over 60?", "No. He is 30 years old.", 45, "No. He looks about 45 years old."),
-    ("Is he over 60?", "No, he is middle-aged.", 45, None),  # the described group: stands
+    ("Is he over 60?", "No, he is middle-aged.", 45, None),  # beyond the margin, the described group: stands
     # an answer on the right side whose words name no age is given the described age
     ("Is he under 18?", "No, he is a man.", 54, "No, he looks about 54 years old."),
     ("He's young, isn't he?", "Yes. His eyes are open.", 16, "Yes, he looks about 16 years old."),
@@ -1762,6 +1768,9 @@ TEEN_16 = "The image shows a close-up photo of a White teenager, aged 16. He has
     ("Is this a boy?", set()), ("Is the person a woman?", set()), ("Is the photo in color?", set()),
     # an age bound in the subject ("the baby": 0-3 years), not in what is asked
     ("Does the baby have its eyes open?", {"age_group", "age"}), ("Is the baby over 2?", {"age_group"}),
+    # the subject behind "a picture of" (6 Dec 2026: "Is this a picture of a guy in his sixties?" got "Yes. It is a
+    # photo of a man." of a man described as 52)
+    ("Is this a picture of a guy in his sixties?", {"gender"}), ("Is this a photo of a man?", set()),
 ])
 def test_subject_named_reads_what_only_the_subject_names(question, expected):
     from unif2ace.generation.constraints import _subject_named
@@ -1861,6 +1870,13 @@ def test_a_bound_of_words_with_room_for_a_sentence_gets_the_sentence():
      "Yes, I see 3 faces in this photo; I describe the largest one."),
     ("Does this photo contain a person?", "Yes, I see one face in this photo.",
      "Yes, I see 3 faces in this photo; I describe the largest one."),
+    # the face itself seen (6 Dec 2026: "Is his face visible?" got "I can't tell from this photo."); how much of it
+    # is seen is cover, which no label states
+    ("Is his face visible?", "Yes, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("Can you see her face in this picture?", "Yes, I see one face in this photo.",
+     "Yes, I see 3 faces in this photo; I describe the largest one."),
+    ("Is her face fully visible?", None, None), ("Is his face visible and is he smiling?", None, None),
     ("Is there a cat in the image?", None, None), ("Is there a smile on her face?", None, None),
     ("How old is she?", None, None), ("Is she smiling?", None, None), ("Describe the other people.", None, None),
     ("Is she 2 years old?", None, None), ("Is he in his 2 best photos?", None, None),
@@ -2103,6 +2119,10 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Would you guess this person is in their forties or fifties?", "36 years old: middle-aged.", MAN_36,
      "Neither: he looks about 36 years old."),
     ("Is he in his 30s or 40s?", "He is 36.", MAN_36, "In the 30s: he looks about 36 years old."),
+    # every decade a list offers (6 Dec 2026: "… 20s, 30s, 40s, 50s or 60s?" got "Neither: she looks about 41 years old.")
+    ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?", "He is 36.", MAN_36,
+     "In the 30s: he looks about 36 years old."),
+    ("Is he in his 20s, 40s or 50s?", "He is 36.", MAN_36, "Neither: he looks about 36 years old."),
     ("Is the subject an adult or a minor?", "She is 1 year old, so she is a child.", BOY_1,
      "A minor: he looks about 1 year old."),
     # a fragment, and the photo's light said of the person

@@ -721,7 +721,10 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
     r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
     r"(?:is there )?anything (?:else )?(?:notable|worth noting|interesting|to note|you (?:notice|see|can tell me))(?: about| in)?|"
-    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
+    r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|"
+    # "Write one line about her." (its answer was the whole description, then joined into one long line)
+    rf"(?:write|give|tell|say)(?: me)? (?:a|one|a single|a short|{_COUNT}) (?:short |quick |brief )?(?:line|sentence)s? "
+    r"(?:about|on|describing|of)|what (?:does|do) (?=.*\blook like\s*[.?!]*$)|"
     # "Give me a one-sentence summary." (got "A woman.")
     r"(?:give|write|provide)(?: me)? (?:a|an) (?:[\w-]+ )?(?:summary|overview|description|rundown)(?= *(?:of\b|[.?!]*$))"
     r"(?: of)?|"
@@ -733,7 +736,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"how (?:does|do) (?:she|he|they|this person|the person|this (?:man|woman|guy|lady|girl|boy|kid|child)) look"
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
-    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) sentence|"
+    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) (?:sentence|line)|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
     rf"{_WORD_BOUND}|"
@@ -771,6 +774,7 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"\bage\b.*\bnothing else\b|"
                    # "Give a number between 0 and 100 and nothing else." (got the age in a sentence)
                    r"\b(?:number|integer)\b[^.?!]*\bnothing else\b|\bnothing but (?:a |the |an )?(?:number|integer)\b")
+_ONE_LINE = re.compile(r"\b(?:in|on|as|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+(?:short\s+)?line\b|\bone[- ]liner?\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
 
@@ -854,6 +858,8 @@ def asked_length(question: str) -> tuple[str, int] | None:
     if m := re.search(rf"\b{_WORD_BOUND}", q):  # "under 10 words": at most 9
         n = _BOUND_NUMBERS.get(m[2]) or int(m[2])
         return "words", max(1, n - 1 if m[1] in ("under", "fewer than", "less than") else n)
+    if _ONE_LINE.search(q):  # "Tell me his age and mood in one line." (got two sentences)
+        return "sentences", 1
     if m := _LENGTH.search(q):
         n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)

@@ -45,6 +45,37 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
     return _words(attrs, n) if kind == "words" else _sentence(attrs, years)
 
 
+def one_sentence(answer: str) -> str:
+    """An answer of several sentences said as one, for a question asked to be answered in one sentence or line
+    that is no description request ("Tell me his age and mood in one line." got "He is 75 years old, so he is a
+    senior. He looks happy."): "He is 75 years old, so he is a senior, and he looks happy."; a leading Yes or No
+    keeps its comma ("No, she looks about 34 years old."). An answer of one sentence, or in a form (JSON, lines), is
+    returned as it is."""
+    if answer.lstrip().startswith(("{", "[")) or "\n" in answer.strip():  # JSON, a table, a list: a form, not prose
+        return answer
+    sentences = [t for t in re.split(r"(?<=[.!?])\s+", answer.strip()) if t]
+    if len(sentences) < 2:
+        return answer
+    first, *rest = sentences
+    if re.fullmatch(r"(?:yes|no|true|false)[.!]", first, re.I):  # "No. She …" → "No, she …"
+        first, *rest = f"{first[:-1]}, {_lower_first(rest[0])}", *rest[1:]
+        if not rest:
+            return first
+    parts = [first.rstrip(".!"), *(_lower_first(t).rstrip(".!") for t in rest[:-1])]
+    last = _lower_first(rest[-1])
+    joined = "; ".join(parts) + (f"; and {last}" if len(parts) > 1 else f", and {last}")
+    return joined if joined.endswith((".", "!", "?")) else joined + "."
+
+
+def _lower_first(sentence: str) -> str:
+    """``sentence`` with its first word in lower case, unless that word is "I" or a name ("White", "Black", …:
+    any word that is not a pronoun, an article or a common sentence opening)."""
+    word = sentence.split(maxsplit=1)[0] if sentence.strip() else ""
+    common = {"he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "the", "a", "an", "there",
+              "both", "you", "we", "my", "yes", "no"}
+    return sentence[0].lower() + sentence[1:] if word.lower().strip(",.") in common else sentence
+
+
 def _noun(attrs: dict, years: float | None) -> str:
     """"man", "girl", "teenage girl" (a teenager of no stated age), "person", "child"."""
     group = attrs.get("age_group")

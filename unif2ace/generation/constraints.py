@@ -1275,6 +1275,9 @@ _AGE_BOUNDS = [
     *[(re.compile(rf"\b(?:{nth}) grade", re.I), lambda n, k=k: (k + 5, k + 6))
       for k, nth in enumerate(("1st|first", "2nd|second", "3rd|third", "4th|fourth", "5th|fifth", "6th|sixth"), 1)],
     (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
+    # "Is this kid old enough for school?" got "Yes, she is a child." of a girl described as 3
+    (re.compile(r"\bold enough (?:for|to (?:go to|attend|start|be in)) (?:school|(?:primary|elementary|grade) school)\b",
+                re.I), lambda n: (5, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
     (re.compile(r"\b(?:legal\s+)?(?:voting|marrying)[- ]age\b", re.I), lambda n: (18, 200)),
@@ -1509,11 +1512,18 @@ _DEFINITE_SUBJECT = re.compile(r"^\s*(?:is|isn't|was|wasn't|does|doesn't|did|did
                                rf"((?:[a-z-]+\s+)?{_SUBJECT_NOUN})(?=\s+[a-z])", re.I)
 
 
+_PICTURE_OF = re.compile(r"\b(this|that|it)\s+(?:is\s+)?(?:an?|the)\s+(?:photo|photograph|picture|image|pic|shot|snapshot)"
+                         r"\s+of\s+(?=(?:an?|the)\s)", re.I)
+
+
 def _subject_named(question: str) -> set[str]:
     """The attributes (gender, age group) that a yes/no question names only in its subject while it asks
     about something else: "Does the kid look happy?" → {"age_group"}, "Is this little girl smiling?" →
     {"gender", "age_group"}, "Is the kid a boy?" → {"age_group"}; empty when the question asks nothing
     beyond its subject ("Does the man have a beard?", "Is the boy there?") or names it elsewhere too."""
+    # "Is this a picture of a guy in his sixties?" names its subject as "Is this a guy in his sixties?" does (it got
+    # "Yes. It is a photo of a man." of a man described as 52: the guy was taken for what was asked)
+    question = _PICTURE_OF.sub(r"\1 ", question, count=1)
     m = _DEFINITE_SUBJECT.match(question)
     if m is None:
         return set()
@@ -1614,6 +1624,7 @@ _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})
 _ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?:adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?:minor|child|kid)\b|"
                              r"\b(?:an?\s+)?(?:minor|child|kid)\s+or\s+(?:an?\s+)?(?:adult|grown[- ]?up)\b", re.I)
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
+_ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 
 
 def asks_age_choice(question: str) -> bool:
@@ -1639,8 +1650,10 @@ def age_choice(question: str, caption: str) -> str | None:
     if adult is not None:
         return f"{'An adult' if round(years) >= 18 else 'A minor'}: {looks}."
     if decades is not None:
-        first, second = _decade(*decades.group(1, 2)), _decade(*decades.group(3, 4))
-        inside = next((d for d in (first, second) if d <= years < d + 10), None)
+        # every decade offered, not only the last two ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got
+        # "Neither: she looks about 41 years old.")
+        offered = [_decade(*m.group(1, 2)) for m in _ANY_DECADE.finditer(question)]
+        inside = next((d for d in offered if d <= years < d + 10), None)
         return f"{'Neither' if inside is None else f'In the {inside}s'}: {looks}."
     if older is not None:
         bound = int(older["bound"])
@@ -1788,13 +1801,16 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return polar_age_answer(attrs, years, False, random.Random(question))
     elif ("age" in checked and "age" not in verdicts and len(checked) == 1
           and (years := parse_age_years(caption)) is not None and "age_group" in attrs
-          and (not _names_described_age(rest, years, attrs) or said == "yes" and not _HEDGED.match(answer))):
+          and (not _names_described_age(rest, years, attrs) or said == "yes" and not _HEDGED.match(answer)
+               or said == "no" and parse_age_years(rest) is None)):
         # a near miss on an age bound whose words name another age than the description's ("Does she look
         # older than 30?" of a woman described as 29 → "Yes, she is a senior."): the model's Yes/No stands,
         # in words that agree with the description: a No states the described age, which lies outside the
         # bound ("No, she looks about 29 years old."); a Yes, whatever its words, is said as the maybe it is, with
         # the described age ("Younger than 25?" of a woman described as 29 → "Yes, possibly: she looks about 29
-        # years old."; it got "Yes. She is a young adult.", which read as a contradiction of the stated 29)
+        # years old."; it got "Yes. She is a young adult.", which read as a contradiction of the stated 29); a No
+        # whose words name a group but no years says so too ("Is she between 35 and 45?" of a woman described as
+        # 34 got "No. She is a young adult, not a senior.", an answer to another question)
         if said == "no":
             return polar_age_answer(attrs, years, False, random.Random(question))
         from unif2ace.data.questions import Person
@@ -2225,7 +2241,14 @@ _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a
 _ANY_FACE = re.compile(r"^(?:is|are)\s+there\s+(?:a|an|any)\s+(?:human\s+|real\s+)?(?:face|faces|person|people|human|"
                        r"humans|someone|somebody)\b(?!\s+(?:else|other))|^(?:does|do)\s+(?:this|the|that)\s+(?:image|photo|"
                        r"picture|pic|photograph|shot)\s+(?:contain|show|have|include|feature)\s+(?:a|an|any)\s+(?:human\s+)?"
-                       r"(?:face|faces|person|people|human)\b|^(?:can|do)\s+you\s+see\s+(?:a|any)\s+(?:human\s+)?(?:face|person)\b",
+                       r"(?:face|faces|person|people|human)\b|^(?:can|do)\s+you\s+see\s+(?:a|any)\s+(?:human\s+)?(?:face|person)\b|"
+                       # the face itself, seen or not ("Is his face visible?" got "I can't tell from this photo."), but
+                       # not how much of it ("Is her face fully visible?" asks about cover, which no label states)
+                       r"^(?:is|are)\s+(?:the|his|her|their|this person's|the person's)\s+faces?\s+(?:clearly\s+)?"
+                       r"(?:visible|shown|showing|in view|in (?:the )?(?:frame|shot|photo|picture|image))(?:\s+in\s+(?:the|this)\s+"
+                       r"(?:photo|picture|image|shot|frame))?\s*[?.!]*$|"
+                       r"^(?:can|could|do)\s+(?:you|we|i)\s+(?:clearly\s+)?see\s+(?:the|his|her|their|this person's|the "
+                       r"person's)\s+faces?(?:\s+in\s+(?:the|this)\s+(?:photo|picture|image|shot|frame))?\s*[?.!]*$",
                        re.I)
 _ALONE = re.compile(r"\balone\b|\bby (?:himself|herself|themselves|themself)\b|\bthe only (?:one|person|face)\b|"
                     r"\b(?:just|only) one (?:person|face)\b", re.I)

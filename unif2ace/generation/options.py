@@ -200,9 +200,15 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
 def _range(option: str) -> tuple[float, float] | None:
     """The ages an option holds as [low, high): a range ("30-39", "under 18", "60+", "over 60") or a life stage
     ("child", "a teen", "adult", "seniors"); None for an option that names no age."""
+    from unif2ace.data.captions import DECADE_WORDS
     from unif2ace.data.labelling.labeller import AGE_GROUPS
     from unif2ace.evaluation.attributes import parse_attribute
 
+    plain = re.sub(r"^(?:an?|the)\s+", "", option.strip().lower())
+    # a decade ("20s, 30s, 40s, 50s or 60s?" got "Neither: she looks about 41 years old."; "their forties")
+    if d := re.fullmatch(rf"(?:in\s+(?:the|their|his|her)\s+)?(?:([1-9]0)'?s|({'|'.join(DECADE_WORDS)}))", plain):
+        low = int(d[1]) if d[1] else DECADE_WORDS[d[2]]
+        return low, low + 10
     m = _RANGE.search(option)
     if m:
         low, high, under, plus, over = m.groups()
@@ -211,7 +217,6 @@ def _range(option: str) -> tuple[float, float] | None:
         if under:
             return 0, int(under)
         return (int(plus), _OLDEST) if plus else (int(over) + 1e-9, _OLDEST)
-    plain = re.sub(r"^(?:an?|the)\s+", "", option.strip().lower())
     for words, low, high in _STAGES:
         if re.fullmatch(rf"(?:{words})", plain):
             return low, high
