@@ -4,6 +4,7 @@ progress, gallery, download), describe, ask, chat, edit (mask brush, undo, clear
 beside the action that failed, cancelling, and a 400 px wide window. A screenshot of every tab goes to
 ``$UNIF2ACE_SCREENSHOTS`` (default: a temporary folder)."""
 
+import json
 import os
 import re
 import shutil
@@ -337,6 +338,22 @@ def test_chat_tab(server, browser, photos, shots):
     browser.save_screenshot(str(shots / "chat.png"))
     el(browser, "chat-reset").click()
     assert browser.find_elements(By.CSS_SELECTOR, "#chat-log li") == []
+    # replies in JSON: the page asks /v1/chat for them (response_format) and shows the JSON as it came
+    browser.execute_script("""window.__bodies = []; const send2 = window.fetch;
+        window.fetch = (url, options) => { if (url === '/v1/chat') window.__bodies.push(JSON.parse(options.body));
+                                           return send2(url, options); };""")
+    el(browser, "chat-json").click()
+    el(browser, "chat-input").send_keys("How old is this person?" + Keys.ENTER)
+    WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat-log li")) == 2)
+    wait_state(browser, "chat-log")
+    bodies = browser.execute_script("return window.__bodies")
+    assert [b.get("response_format") for b in bodies] == [{"type": "json_object"}]
+    reply = browser.find_elements(By.CSS_SELECTOR, "#chat-log li")[1]
+    assert reply.get_attribute("class") == "assistant json"
+    assert isinstance(json.loads(reply.get_attribute("textContent").removeprefix("Model: ")), dict)
+    browser.save_screenshot(str(shots / "chat-json.png"))
+    el(browser, "chat-json").click()
+    el(browser, "chat-reset").click()
 
 
 def test_edit_tab(server, browser, photos, shots):

@@ -442,9 +442,10 @@ function resetChat() {
   $("chat-log").replaceChildren();
   $("chat-empty").hidden = false;
 }
-function addMessage(role, content) {
+function addMessage(role, content, json = false) {
   const li = document.createElement("li");
   li.className = role;
+  if (json) li.classList.add("json");  // a reply in JSON: its text as sent, in a fixed-width font
   li.textContent = content;
   const who = document.createElement("span");
   who.className = "sr-only";
@@ -467,20 +468,23 @@ $("chat-form").addEventListener("submit", (e) => {
     const pending = addMessage("user", text);
     $("chat-input").value = "";
     try {
-      let reply, notes = {};
+      let reply, notes = {}, json = false;
       if (CONFIG && CONFIG.routes.chat) {  // the whole conversation, so follow-ups have context
+        const request = { image: await blobToDataUrl(photo), messages, align: !$("photo-cropped").checked };
+        if ($("chat-json").checked) request.response_format = { type: "json_object" };  // "replies in JSON"
         const body = await call("/v1/chat", {
           method: "POST", signal, headers: { ...headers, "Content-Type": "application/json" },
-          body: JSON.stringify({ image: await blobToDataUrl(photo), messages, align: !$("photo-cropped").checked }) });
+          body: JSON.stringify(request) });
         reply = body.reply;
         notes = body;
+        json = Boolean(request.response_format);
       } else {  // an older server without /v1/chat: each question on its own
         const form = photoForm();
         form.append("questions", text);
         reply = (await call("/v1/ask", { method: "POST", signal, headers, body: form })).answers[0];
       }
       conversation = [...messages, { role: "assistant", content: reply }];
-      const said = addMessage("assistant", reply || "(the model wrote nothing)");
+      const said = addMessage("assistant", reply || "(the model wrote nothing)", json && Boolean(reply));
       if ((notes.warnings || []).length) {  // about the photo, beside the reply (not part of the conversation)
         const note = document.createElement("p");
         note.className = "run-warning";
@@ -643,6 +647,7 @@ fetch("/v1/config").then((r) => (r.ok ? r.json() : Promise.reject(r))).then((c) 
   applyDefaults();
   $("model").textContent = `model ${c.model} · ${c.image_size} px faces`;
   $("chat-mode").textContent = c.routes.chat ? "" : "This server answers each chat message on its own (no /v1/chat).";
+  $("chat-json").disabled = !c.routes.chat;  // replies in JSON need /v1/chat's response_format
   return fetch("/health").then((r) => r.json()).then((h) => {
     $("model").textContent = `model ${c.model} (${h.preset}, ${c.image_size} px) on ${h.device}, ${h.dtype}`;
   });
