@@ -334,6 +334,10 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is she a centenarian?", (100, 200)), ("Is she in her golden years?", (56, 200)),
     # school (6 Dec 2026: "Is this kid old enough for school?" got "Yes, she is a child." of a girl described as 3)
     ("Is this kid old enough for school?", (5, 200)), ("Is she old enough to go to school?", (5, 200)),
+    # a decade of life in Latin ("Is she a nonagenarian?" got "I can't tell from this photo."); "a year" as a number
+    # ("Is this baby under a year old?" was read as any baby's 0-3)
+    ("Is she a nonagenarian?", (90, 99)), ("Is he an octogenarian?", (80, 89)), ("Is she a sexagenarian?", (60, 69)),
+    ("Is this baby under a year old?", (0, 0)), ("Is the baby less than a year old?", (0, 0)),
     ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
     ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
@@ -2648,6 +2652,9 @@ def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
     ("Is she crying?", "No, it is smiling.", "No, she is smiling."),  # got "No, it is smiling."
     ("Is the person crying?", "No. It is smiling.", "No. She is smiling."),  # the description's gender
     ("Is he happy?", "Yes, it looks happy.", "Yes, he looks happy."),
+    # an age group (6 Dec 2026: "Would you call him a senior citizen?" got "Yes, it is a senior.")
+    ("Would you call her a senior citizen?", "Yes, it is a senior.", "Yes, she is a senior."),
+    ("Is the person a teen?", "No, it is not a teenager.", "No, she is not a teenager."),
     ("Is it in color?", "Yes, it is in color.", None), ("Is this a cat?", "No, it is a photo of a woman.", None),
 ])
 def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer, expected):
@@ -2789,3 +2796,20 @@ def test_clothes_no_label_states_get_cant_tell(question):
     assert not unseen_question("Is this a dog in a shirt?")  # a dog: off-topic, answered No
     # clothes that only say who is meant leave the question as asked
     assert not unseen_question("Is the man in the suit smiling?") and not unseen_question("Which age group suits her?")
+
+
+@pytest.mark.parametrize("question, mouth, expected", [
+    # 6 Dec 2026: "Is she showing her teeth?" got "I can't tell from this photo." of a woman described with her mouth
+    # shut; no label states teeth, but a closed mouth hides them
+    ("Is she showing her teeth?", "She has her mouth shut.", "No, her mouth is closed."),
+    ("Can you see her teeth?", "She has her mouth closed.", "No, her mouth is closed."),
+    ("Are her teeth visible?", "She has her mouth closed.", "No, her mouth is closed."),
+    ("Is she showing her teeth?", "She is smiling, with her mouth slightly open.", None),  # may or may not show them
+    ("Does she have nice teeth?", "She has her mouth closed.", None), ("Is she smiling?", "She has her mouth closed.", None),
+])
+def test_a_closed_mouth_shows_no_teeth(question, mouth, expected):
+    from unif2ace.generation.constraints import teeth_answer
+
+    caption = f"The photo is a close-up photo; it shows a White woman who is 20 years old. {mouth}"
+    assert teeth_answer(question, caption) == expected
+    assert teeth_answer(question, None) is None

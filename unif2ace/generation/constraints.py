@@ -821,8 +821,8 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     genders is left alone, as is every answer to a question about the gender that says "she" or "he"
     ("Is she male or female?" → "He is a man." stands: the pronoun must not decide). The pronouns are
     swapped by :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her
-    smiling." → "I see him smiling."). "It" as the subject of what only a person does ("No, it is smiling.")
-    becomes the person's pronoun."""
+    smiling." → "I see him smiling."). "It" as the subject of what only a person does ("No, it is smiling.") or
+    is (an age group: "Yes, it is a senior.") becomes the person's pronoun."""
     from unif2ace.data.questions import asked_attribute
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.contrast import swap_gender
@@ -872,7 +872,9 @@ def agreeing_pronouns(answers: list[str]) -> list[str]:
 
 # "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
 _IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
-                        r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b)", re.I)
+                        r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b|"
+                        # an age group ("Would you call him a senior citizen?" got "Yes, it is a senior.")
+                        r"\s+is\s+(?:not\s+)?(?:an?\s+)?(?:senior|teenager|teen|young adult|middle-aged)\b)", re.I)
 
 
 def pronoun_genders(text: str) -> set[str]:
@@ -1018,6 +1020,27 @@ def asks_photo_quality(question: str) -> bool:
     for a purpose, "a passport photo", which they do not)."""
     q = question.lower()
     return bool(_PHOTO_QUALITY.search(q)) and not _PHOTO_PURPOSE.search(q)
+
+
+# teeth shown ("Is she showing her teeth?", "Can you see his teeth?", "Are her teeth visible?"): no label states them,
+# but a closed mouth hides them
+_TEETH_SHOWN = re.compile(r"\b(?:show(?:s|ing)?|see|visible|bar(?:e|es|ing)|flash(?:es|ing)?)\b.*\bteeth\b|"
+                          r"\bteeth\b.*\b(?:show(?:s|ing|n)?|visible|seen|out)\b", re.I)
+
+
+def teeth_answer(question: str, caption: str | None) -> str | None:
+    """"No, her mouth is closed." to a yes/no question about teeth shown when the description states a closed mouth
+    ("Is she showing her teeth?" got "I can't tell from this photo." of a woman described with her mouth shut); None
+    otherwise (an open mouth may or may not show them: the answer stays "I can't tell from this photo.")."""
+    from unif2ace.data.questions import Person, is_yes_no
+
+    if caption is None or not _TEETH_SHOWN.search(question) or not is_yes_no(question):
+        return None
+    attrs = _described(caption)
+    if attrs.get("mouth") != "closed":
+        return None
+    p = Person.of(attrs)
+    return f"No, {p.his} mouth is closed."
 
 
 def photo_quality_answer(question: str, caption: str | None) -> str | None:
@@ -1271,6 +1294,9 @@ _AGE_BOUNDS = [
     (re.compile(r"\b(?:pre-?teen|pre-?teenager|tween)s?\b", re.I), lambda n: (9, 12)),
     (re.compile(r"\bover the hill\b|\bgolden years\b", re.I), lambda n: (56, 200)),  # as a bare "old"
     (re.compile(r"\bcentenarians?\b", re.I), lambda n: (100, 200)),
+    # a decade of life in Latin ("Is she a nonagenarian?" got "I can't tell from this photo." of a woman of 90)
+    *[(re.compile(rf"\b{word}genarians?\b", re.I), lambda n, d=d: (d, d + 9))
+      for word, d in (("quadra", 40), ("quinqua", 50), ("sexa", 60), ("septua", 70), ("octo", 80), ("nona", 90))],
     # a school grade, at the ages of US schooling ("Is she in first grade?" got "I can't tell from this photo.")
     *[(re.compile(rf"\b(?:{nth}) grade", re.I), lambda n, k=k: (k + 5, k + 6))
       for k, nth in enumerate(("1st|first", "2nd|second", "3rd|third", "4th|fourth", "5th|fifth", "6th|sixth"), 1)],
@@ -1354,6 +1380,10 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     (0–35) or "old" (56 and over); None when it names none of them. Numbers may be words ("older than
     five"; it got "Yes. He is a child." of a one-year-old)."""
     question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
+    # "a year" as a number ("Is this baby under a year old?" got "Yes, she is a child." of a girl described as 1:
+    # read as any baby's 0-3)
+    question = re.sub(r"\b(under|less than|younger than|below|over|more than|older than)\s+a\s+year\b", r"\1 1 year",
+                      question, flags=re.I)
     if m := _MY_AGE.search(question):  # "Is she older than me? I'm 30." is "older than 30"
         question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one

@@ -1013,6 +1013,7 @@ class UniF2ace:
             scale_answer,
             small_talk,
             stated_only,
+            teeth_answer,
             unseen_question,
             valence_option,
             why_answer,
@@ -1096,6 +1097,8 @@ class UniF2ace:
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]
             elif (rated := photo_quality_answer(question, captions.get(i))) is not None:
                 out[i] = rated  # "Is the photo quality good?": its sharpness and light, not "I can't tell"
+            elif (shut := teeth_answer(question, captions.get(i))) is not None:
+                out[i] = shut  # "Is she showing her teeth?" of a closed mouth: "No, her mouth is closed."
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
             elif polar[i] and not asked[i] and off_question_yes_no(question, out[i]):  # "A passport photo?"
