@@ -416,9 +416,36 @@ def test_a_no_that_names_no_age_is_given_the_described_group():
     assert grounded_yes_no("Would you call him elderly?", "No. He looks happy, not sad.", described) == \
         "No, he is middle-aged, not a senior."
     assert grounded_yes_no("Is he a senior?", "No.", described) == "No, he is middle-aged, not a senior."
-    # an answer that names an age group of its own is left alone on a near miss
-    assert grounded_yes_no("Is he a senior?", "No, he is a young adult, not a senior.", described) is None
+    # an answer that names an age group other than the description's says the description's (6 Dec 2026; it was left
+    # alone, and "Is this a teenage girl?" of a woman described as 21 got "No, she is a child, not a teenager."); one
+    # that names the description's stands
+    assert grounded_yes_no("Is he a senior?", "No, he is a young adult, not a senior.", described) == \
+        "No, he is middle-aged, not a senior."
+    assert grounded_yes_no("Is he a senior?", "No, he is middle-aged.", described) is None
     assert grounded_yes_no("Is he a senior?", "Yes, he is a senior.", described) == "Yes, possibly: he looks about 52 years old."
+
+
+def test_a_near_miss_beside_a_confirmed_subject_is_judged_as_one_alone():
+    """6 Dec 2026: "Is he an older gentleman?" of a man described as 52 got "Yes, he is not smiling." (the gentleman
+    confirmed, the age a near miss: the near-miss rules read one value asked alone); "Is this a teenage girl?" of a
+    woman described as 21 got "No, she is a child, not a teenager." (a No whose words name another group)."""
+    man = "The photo is a close-up photo; it shows a South Asian man who is 52 years old. He looks happy."
+    assert grounded_yes_no("Is he an older gentleman?", "Yes, he is not smiling.", man) == \
+        "Yes, possibly: he looks about 52 years old."
+    assert grounded_yes_no("Is this a man in his sixties?", "Yes. He is smiling.", man) == \
+        "No, he looks about 52 years old."
+    woman = "The photo is a close-up photo; it shows a 21-year-old woman. Her facial expression looks happy."
+    assert grounded_yes_no("Is this a teenage girl?", "No, she is a child, not a teenager.", woman) == \
+        "No, she is a young adult, not a teenager."
+    assert grounded_yes_no("Is this a teenage girl?", "No, she is a young adult, not a teenager.", woman) is None
+    # a contradicted subject still decides ("Is this a teenage boy?" of a woman)
+    assert grounded_yes_no("Is this a teenage boy?", "Yes, he is a teenager.", woman).startswith("No")
+
+
+def test_beaming_is_a_smile():
+    happy = "The photo is a close-up photo; it shows a White woman who is 25 years old. She is clearly smiling."
+    assert grounded_yes_no("Is she beaming?", "Yes. She is a young adult.", happy) == "Yes, she is smiling."
+    assert parse_attribute("She is beaming.", "smile") is True
 
 
 def test_a_near_miss_yes_keeps_its_yes_as_a_maybe_with_the_described_age():

@@ -936,7 +936,7 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
                          # "Is he a young man or an old man?" (got "He is smiling."), "closer to 20 or 40?"
                          r"\b(?:young|younger|old|older|elderly|middle-aged)\s+(?:\w+\s+)?or\s+(?:an?\s+)?"
                          r"(?:young|younger|old|older|elderly|middle-aged)\b|\bcloser to\s+\d{1,3}\s+(?:or|than)\s+(?:to\s+)?\d{1,3}\b")
-_SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|straight[- ]faced?)\b")
+_SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|beaming|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these
 _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b|"

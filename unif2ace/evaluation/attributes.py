@@ -136,7 +136,7 @@ def _smile(t: str, loose: bool) -> bool | None:
             r"|\bno smile\b|\bunsmiling\b|\bstraight[- ]faced?\b|\bstraight face\b|\bsolemn\b"
             r"|\bserious(?: face| expression| look)?\b|\bstern\b", t):  # the training data's "Does she look serious?"
         return False
-    if _has(r"\b(?:smile|smiles|smiling|smiled|grin|grins|grinning|laugh|laughs|laughing)\b", t):
+    if _has(r"\b(?:smile|smiles|smiling|smiled|grin|grins|grinning|laugh|laughs|laughing|beaming)\b", t):
         return True
     return None
 

@@ -1777,6 +1777,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             if _asks_expression_alone(question, asked):
                 return _emotion_yes_no(question, asked.get("emotion"), said, rest, caption)
             return None
+    # the age the one thing left to judge: every other value asked confirmed ("Is he an older gentleman?" of a man
+    # described as 52: the gentleman confirmed, the age a near miss; it got "Yes, he is not smiling.")
+    near_alone = all(verdicts.get(k) is True for k in checked if k not in ("age_group", "age"))
     also = None  # what to say of the rest of a question whose subject the description contradicts
     if False in verdicts.values():
         decisive = next(k for k, ok in verdicts.items() if not ok)
@@ -1808,11 +1811,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return _emotion_yes_no(question, asked.get("emotion"), said, rest, caption)
     elif (said == "no" and "age_group" in checked and "age_group" not in verdicts
           and attrs.get("age_group") not in (None, checked["age_group"])
-          and parse_attribute(rest, "age_group") is None):
+          and parse_attribute(rest, "age_group") != attrs["age_group"]):
         # a near miss left the model's "No" standing, but its words name no age ("Would you call her
-        # elderly?" → "No. She looks happy."): say which group the description puts the person in
+        # elderly?" → "No. She looks happy.") or another group than the description's ("Is this a teenage girl?"
+        # of a woman described as 21 → "No, she is a child, not a teenager."): say which group the description
+        # puts the person in
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
-    elif (said == "yes" and len(checked) == 1 and "age_group" in checked and "age_group" not in verdicts
+    elif (said == "yes" and near_alone and "age_group" in checked and "age_group" not in verdicts
           and (years := parse_age_years(caption)) is not None
           and (not _names_described_age(rest, years, attrs) or not _names_an_age(rest))):
         # a near miss left the model's "Yes" standing, but its words name no age ("Is this a kid?" of a boy
@@ -1822,14 +1827,14 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         from unif2ace.data.questions import Person
 
         return f"Yes, possibly: {Person.of(attrs).looks_about(years)}."
-    elif ("age" in checked and "age" not in verdicts and len(checked) == 1
+    elif ("age" in checked and "age" not in verdicts and near_alone
           and (years := parse_age_years(caption)) is not None and not _names_an_age(rest)):
         # a near miss on an age bound, and the answer's words name no age ("Is she in her thirties?" of a
         # woman described as 29 → "Yes, she is not smiling."): a bare Yes/No would contradict the age the
         # model gives when asked, so answer from that age and state it ("No, she looks about 29 years
         # old."), which lets the user weigh how near it is
         return polar_age_answer(attrs, years, False, random.Random(question))
-    elif ("age" in checked and "age" not in verdicts and len(checked) == 1
+    elif ("age" in checked and "age" not in verdicts and near_alone
           and (years := parse_age_years(caption)) is not None and "age_group" in attrs
           and (not _names_described_age(rest, years, attrs) or said == "yes" and not _HEDGED.match(answer)
                or said == "no" and parse_age_years(rest) is None)):
