@@ -438,6 +438,12 @@ def test_a_near_miss_beside_a_confirmed_subject_is_judged_as_one_alone():
     assert grounded_yes_no("Is this a teenage girl?", "No, she is a child, not a teenager.", woman) == \
         "No, she is a young adult, not a teenager."
     assert grounded_yes_no("Is this a teenage girl?", "No, she is a young adult, not a teenager.", woman) is None
+    # a boy or a girl asked about is the gender's question, its noun's age implied: the near miss leaves it alone
+    # (test-128: "Is this a young girl?" of a girl described as 14 would have become "Yes, possibly: she looks about 14
+    # years old.")
+    girl = "The photo shows a White girl who is 14 years old. She looks happy."
+    assert grounded_yes_no("Is this a young girl?", "Yes. This is a girl.", girl) is None
+    assert grounded_yes_no("Is this little one a girl?", "Yes. This is a girl.", girl) is None
     # a contradicted subject still decides ("Is this a teenage boy?" of a woman)
     assert grounded_yes_no("Is this a teenage boy?", "Yes, he is a teenager.", woman).startswith("No")
 

@@ -1542,6 +1542,7 @@ _DEFINITE_SUBJECT = re.compile(r"^\s*(?:is|isn't|was|wasn't|does|doesn't|did|did
                                rf"((?:[a-z-]+\s+)?{_SUBJECT_NOUN})(?=\s+[a-z])", re.I)
 
 
+_CHILD_NOUN = re.compile(r"\b(?:boys?|girls?)\b", re.I)
 _PICTURE_OF = re.compile(r"\b(this|that|it)\s+(?:is\s+)?(?:an?|the)\s+(?:photo|photograph|picture|image|pic|shot|snapshot)"
                          r"\s+of\s+(?=(?:an?|the)\s)", re.I)
 
@@ -1779,7 +1780,10 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
             return None
     # the age the one thing left to judge: every other value asked confirmed ("Is he an older gentleman?" of a man
     # described as 52: the gentleman confirmed, the age a near miss; it got "Yes, he is not smiling.")
-    near_alone = all(verdicts.get(k) is True for k in checked if k not in ("age_group", "age"))
+    # A boy or a girl asked about is a question about the gender, whose noun implies an age ("Is this person a boy?" of
+    # a boy described as 16 stays "Yes, this is a boy.", not "Yes, possibly: he looks about 16 years old.")
+    near_alone = all(verdicts.get(k) is True for k in checked if k not in ("age_group", "age")) and not (
+        "gender" in checked and _CHILD_NOUN.search(question))
     also = None  # what to say of the rest of a question whose subject the description contradicts
     if False in verdicts.values():
         decisive = next(k for k, ok in verdicts.items() if not ok)
