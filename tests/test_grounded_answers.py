@@ -338,6 +338,8 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     # ("Is this baby under a year old?" was read as any baby's 0-3)
     ("Is she a nonagenarian?", (90, 99)), ("Is he an octogenarian?", (80, 89)), ("Is she a sexagenarian?", (60, 69)),
     ("Is this baby under a year old?", (0, 0)), ("Is the baby less than a year old?", (0, 0)),
+    # "thirty-something" (got "I can't tell from this photo.")
+    ("Would you say thirty-something?", (30, 39)), ("Is he fortysomething?", (40, 49)), ("Is she 30-something?", (30, 39)),
     ("Is he 30 plus or minus 2 years?", (28, 32)), ("Is she 25 ± 4?", (21, 29)),
     ("Is she between 20 and 30? Give or take.", (20, 30)),
     # two bounds together ("older than 30 but younger than 60" read the first alone: a woman described as 60
@@ -613,6 +615,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is the background white?", "What colour is his shirt?", "Is the photo taken against a plain backdrop?",
     "Does the person look young for their age?",  # got "No. He is not smiling."
     "Does this person look older than they are?", "Is she younger than her real age?",  # "Yes. It is a photo of …"
+    "Does she look younger than her age?", "Does he look older than his years?",  # 6 Dec 2026: "Yes. She is a senior."
     "Is there anything on the head?", "Is she wearing anything on her head?",  # got "Yes. She is smiling."
     "Is this a millennial?", "Is this person Gen Z?", "Is he a baby boomer?",  # the photo's year is unknown
     "Is the face centered?",  # got "Yes. It is a photo of a woman."
@@ -1191,6 +1194,8 @@ def test_an_ethnicity_question_is_answered_from_the_description(question, answer
     ("a 1-years-old boy", "a 1-year-old boy"), ("0 years old: a child.", "Less than a year old: a child."),
     ("She is 0 years old.", "She is less than a year old."),
     ("He is 11 years old.", "He is 11 years old."), ("21 years old.", "21 years old."), ("One years old.", "One year old."),
+    # punctuation the model starts with (6 Dec 2026: "Is she laughing or just smiling?" got ". She is smiling.")
+    (". She is smiling.", "She is smiling."), (", 1 years old.", "1 year old."), ("...", "..."),
 ])
 def test_singular_years_writes_ages_as_the_training_data_does(text, expected):
     assert singular_years(text) == expected

@@ -1137,7 +1137,9 @@ _ZERO_YEARS = re.compile(r"\b0 years old\b", re.I)
 def singular_years(text: str) -> str:
     """``text`` with "1 years old" made "1 year old" and "0 years old" "less than a year old", as the
     training data writes ages (:func:`unif2ace.data.captions.years_old`); the model copies the plural
-    of every other age onto a one-year-old."""
+    of every other age onto a one-year-old. Punctuation the model starts an answer with is dropped ("Is she
+    laughing or just smiling?" got ". She is smiling.": the stop after a Yes or No it did not write)."""
+    text = re.sub(r"^[\s.,;:!?]+(?=\w)", "", text)
     text = _ONE_YEARS.sub(lambda m: m.group(1) + m.group(2) + ("Year" if m.group(0)[-5] == "Y" else "year"), text)
     return _ZERO_YEARS.sub(lambda m: "Less than a year old" if not text[:m.start()].strip(" \"'") or
                            text[:m.start()].rstrip()[-1:] in ".!?" else "less than a year old", text)
@@ -1379,6 +1381,10 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     "between 20 and 30" → (20, 30)), a decade ("Is he in his late 30s?" → (36, 39)) or a bare "young"
     (0–35) or "old" (56 and over); None when it names none of them. Numbers may be words ("older than
     five"; it got "Yes. He is a child." of a one-year-old)."""
+    # "thirty-something", "fortysomething" ("Would you say thirty-something?" got "I can't tell from this photo."): the
+    # decade
+    question = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[2-9]0)[- ]?something\b",
+                      lambda m: f"in their {_NUMBER_WORDS.get(m[1].lower(), m[1])}s", question, flags=re.I)
     question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
     # "a year" as a number ("Is this baby under a year old?" got "Yes, she is a child." of a girl described as 1:
     # read as any baby's 0-3)
@@ -2252,7 +2258,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # the real age beside the looks ("Does this person look older than they are?" got "Yes. It
                          # is a photo of a woman."): a photo shows only the looks
                          r"(?:older|younger) than (?:he|she|they|it)(?: really| actually)? (?:is|are)|"
-                         r"(?:older|younger) than (?:his|her|their) (?:real|actual|true) age|"
+                         r"(?:older|younger) than (?:his|her|their) (?:(?:real|actual|true) )?(?:age|years)\b|"
                          r"ai|ai-generated|generated|rendered|cgi|fake|real or|"
                          # the future ("What would this person look like in 20 years?" got "She looks happy.") and
                          # what a photo is for ("Could this be a passport photo?": "No, it is a photo of a woman.")
