@@ -323,7 +323,7 @@ def test_gender_yes_no_is_the_vote_of_description_answer_and_second_wording():
     ("Is there more than one person here?", None),
     # a decade as a bound, "or so" and "-ish" as "about" (3 Dec 2026)
     ("Do they look like they are in their 60s or older?", (60, 200)), ("Is she in her 30s or younger?", (0, 39)),
-    ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)),
+    ("Is he 40 or so?", (37, 43)), ("Is she 40-ish?", (37, 43)), ("Is he 50 or thereabouts?", (47, 53)),
     # "give or take" (5 Dec 2026: "Is she 25, give or take a few years?" got "She is smiling."): the years asked, else 3
     ("Is she 25, give or take a few years?", (22, 28)), ("Is she 40, give or take 5?", (35, 45)),
     # the law's age, a preteen, "over the hill" as a bare "old", "years of age" as "years old" (5 Dec 2026: "Is she of

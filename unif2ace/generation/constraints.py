@@ -1329,7 +1329,7 @@ _AGE_SPANS = [
                 r"\s*(\d{1,2})\b)?", re.I),
      lambda n, by: (max(n - (by or 3), 0), n + (by or 3))),
     (re.compile(rf"\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|maybe)\s+{_N}|"
-                rf"\b{_N}\s*or so\b|\b{_N}-?ish\b", re.I),
+                rf"\b{_N}\s*or so\b|\b{_N},?\s*or thereabouts?\b|\b{_N}-?ish\b", re.I),
      lambda n, _: (max(n - 3, 0), n + 3)),
     (re.compile(r"^\W*(?:is|are|was)\s+(?:he|she|they|it|this|that|the)(?:\s+(?:person|man|woman|guy|lady|girl|boy|"
                 r"kid|child|baby|individual|one))?\s+(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?\s*[?.!]*\s*$", re.I),
