@@ -450,6 +450,18 @@ def test_a_near_miss_beside_a_confirmed_subject_is_judged_as_one_alone():
     assert grounded_yes_no("Is this a teenage boy?", "Yes, he is a teenager.", woman).startswith("No")
 
 
+def test_a_subject_named_by_one_age_group_asked_about_another():
+    """6 Dec 2026: "Is this child a teenager?" of a girl described as 10 got "Yes, she is a child." (read as "Is this a
+    child?"); the group asked is the one after the subject, and a near-miss Yes whose own words name the description's
+    group is that group's No."""
+    girl = "The image shows a close-up photo of a White little girl who is 10 years old. She has a happy expression."
+    assert grounded_yes_no("Is this child a teenager?", "Yes, she is a child.", girl) == "No. She is a child, not a teenager."
+    assert grounded_yes_no("Is this child smiling?", "Yes, she is a child.", girl) == "Yes, she is smiling."
+    man = "The photo is a close-up photo; it shows a White man who is 52 years old. He is smiling."
+    assert grounded_yes_no("Is he a senior?", "Yes, he is middle-aged.", man) == "No, he is middle-aged, not a senior."
+    assert grounded_yes_no("Is he a senior?", "Yes, he is a senior.", man) == "Yes, possibly: he looks about 52 years old."
+
+
 def test_beaming_is_a_smile():
     happy = "The photo is a close-up photo; it shows a White woman who is 25 years old. She is clearly smiling."
     assert grounded_yes_no("Is she beaming?", "Yes. She is a young adult.", happy) == "Yes, she is smiling."

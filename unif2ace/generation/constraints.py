@@ -216,6 +216,12 @@ def _asked_values(question: str) -> dict:
         out["head_pose"] = {"left": "right", "right": "left"}[own[1].lower()] if own else side[1].lower()
     elif raised := _RAISED_ASKED.search(question):
         out["head_pose"] = "up" if raised[1].lower().startswith("up") else "down"  # _side_yes_no answers it
+    if "age_group" in out and (m := _DEFINITE_SUBJECT.match(question)) is not None:
+        # a subject that names one age group, asked about another ("Is this child a teenager?" of a girl described as
+        # 10 got "Yes, she is a child.", read as "Is this a child?"): the one asked
+        other = parse_attribute(question[:m.start(1)] + " " + question[m.end(1):], "age_group")
+        if other is not None and other != out["age_group"]:
+            out["age_group"] = other
     # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
     person = re.sub(r"\b(?:in|from|of) (?:the|this|that) (?:photo|picture|image|pic|shot)\b", " ", question, flags=re.I)
     if not _NOT_ETHNICITY.search(person) and (ethnicity := parse_attribute(person, "ethnicity", loose=True)):
@@ -1826,6 +1832,13 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         # elderly?" → "No. She looks happy.") or another group than the description's ("Is this a teenage girl?"
         # of a woman described as 21 → "No, she is a child, not a teenager."): say which group the description
         # puts the person in
+        return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
+    elif (said == "yes" and near_alone and "age_group" in checked and "age_group" not in verdicts
+          and attrs.get("age_group") not in (None, checked["age_group"])
+          and parse_attribute(rest, "age_group") == attrs["age_group"]):
+        # a near-miss Yes whose own words name the description's group, not the one asked ("Is this child a
+        # teenager?" of a girl described as 10 got "Yes, she is a child."): the words and the description agree,
+        # and decide ("No, she is a child, not a teenager."), as when a decoding contradicts itself
         return polar_answer("age_group", attrs, checked["age_group"], random.Random(question))
     elif (said == "yes" and near_alone and "age_group" in checked and "age_group" not in verdicts
           and (years := parse_age_years(caption)) is not None
