@@ -71,9 +71,11 @@ def _lower_first(sentence: str) -> str:
     """``sentence`` with its first word in lower case, unless that word is "I" or a name ("White", "Black", …:
     any word that is not a pronoun, an article or a common sentence opening)."""
     word = sentence.split(maxsplit=1)[0] if sentence.strip() else ""
-    common = {"he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "the", "a", "an", "there",
-              "both", "you", "we", "my", "yes", "no"}
-    return sentence[0].lower() + sentence[1:] if word.lower().strip(",.") in common else sentence
+    return sentence[0].lower() + sentence[1:] if word.lower().strip(",.") in _OPENING_WORDS else sentence
+
+
+_OPENING_WORDS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "the", "a", "an",
+                            "there", "both", "you", "we", "my", "yes", "no"})
 
 
 def _noun(attrs: dict, years: float | None) -> str:

@@ -216,10 +216,10 @@ def _asked_values(question: str) -> dict:
         out["head_pose"] = {"left": "right", "right": "left"}[own[1].lower()] if own else side[1].lower()
     elif raised := _RAISED_ASKED.search(question):
         out["head_pose"] = "up" if raised[1].lower().startswith("up") else "down"  # _side_yes_no answers it
-    if "age_group" in out and (m := _DEFINITE_SUBJECT.match(question)) is not None:
+    if "age_group" in out and (rest := _without_subject(question)) is not None:
         # a subject that names one age group, asked about another ("Is this child a teenager?" of a girl described as
         # 10 got "Yes, she is a child.", read as "Is this a child?"): the one asked
-        other = parse_attribute(question[:m.start(1)] + " " + question[m.end(1):], "age_group")
+        other = parse_attribute(rest, "age_group")
         if other is not None and other != out["age_group"]:
             out["age_group"] = other
     # "Is she Asian?", "Is the person in the photo White?": the person's, not a background's or a shirt's
@@ -1559,6 +1559,13 @@ _PICTURE_OF = re.compile(r"\b(this|that|it)\s+(?:is\s+)?(?:an?|the)\s+(?:photo|p
                          r"\s+of\s+(?=(?:an?|the)\s)", re.I)
 
 
+def _without_subject(question: str) -> str | None:
+    """A yes/no question with its definite subject left out ("Is this child a teenager?" → "Is this  a teenager?"),
+    or None when it names none (:data:`_DEFINITE_SUBJECT`)."""
+    m = _DEFINITE_SUBJECT.match(question)
+    return None if m is None else question[:m.start(1)] + " " + question[m.end(1):]
+
+
 def _subject_named(question: str) -> set[str]:
     """The attributes (gender, age group) that a yes/no question names only in its subject while it asks
     about something else: "Does the kid look happy?" → {"age_group"}, "Is this little girl smiling?" →
@@ -1567,10 +1574,8 @@ def _subject_named(question: str) -> set[str]:
     # "Is this a picture of a guy in his sixties?" names its subject as "Is this a guy in his sixties?" does (it got
     # "Yes. It is a photo of a man." of a man described as 52: the guy was taken for what was asked)
     question = _PICTURE_OF.sub(r"\1 ", question, count=1)
-    m = _DEFINITE_SUBJECT.match(question)
-    if m is None:
+    if (rest := _without_subject(question)) is None:
         return set()
-    rest = question[:m.start(1)] + " " + question[m.end(1):]
     whole, without = _asked_values(question), _asked_values(rest)
     bound = asked_age_range(rest)
     if not without and not _asks_expression_alone(rest, without) and bound is None:

@@ -693,15 +693,14 @@ class UniF2ace:
             from unif2ace.generation.brief import brief_description
 
             answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
-        if grounded_answers:  # "Tell me his age and mood in one line.": one sentence, not two
+        if grounded_answers:
             from unif2ace.data.questions import asked_length
-            from unif2ace.generation.brief import one_sentence
+            from unif2ace.generation.brief import one_sentence, true_or_false, yes_no_letter
 
+            # "Tell me his age and mood in one line.": one sentence, not two
             answers = [one_sentence(a) if n is None and isinstance(q, str) and isinstance(a, str)
                        and asked_length(q) == ("sentences", 1) else a for q, a, n in zip(typed, answers, lengths)]
-        if grounded_answers:  # "True or false: this is a child." → "True. He is a child.", not "Yes, …"; "Y or N" → "Y."
-            from unif2ace.generation.brief import true_or_false, yes_no_letter
-
+            # "True or false: this is a child." → "True. He is a child.", not "Yes, …"; "Y or N" → "Y."
             answers = [yes_no_letter(q, true_or_false(q, a)) if isinstance(q, str) else a for q, a in zip(typed, answers)]
         return answers
 
