@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -180,6 +181,46 @@ def test_the_reference_model_skips_the_contact_sheet_instead_of_failing(tiny_dat
                  "--num-samples", "2", "--identity-samples", "0", "--quiet"]) == 0
     sheet = json.loads((out / "report.json").read_text())["realism"]["contact_sheet"]
     assert "reference model" in sheet["status"] and not (out / "contact_sheet.png").exists()
+
+
+def test_reconstructed_model_draws_each_photo_through_the_tokenizer(tiny_data, tmp_path):
+    """`--model reconstructed:TOKENIZER`: the held-out photos encoded and decoded, the ceiling a tokenizer sets on
+    generated faces. Its images equal the tokenizer's own training path (forward in [-1, 1]) on the same photo."""
+    from PIL import Image
+
+    from unif2ace.evaluation.models import load_model
+    from unif2ace.evaluation.tasks import generation_prompts, load_images, load_records
+    from unif2ace.image_tokenizer.config import ImageTokenizerConfig
+    from unif2ace.image_tokenizer.model import ImageTokenizer
+
+    torch.manual_seed(0)
+    tok = ImageTokenizer(ImageTokenizerConfig.from_name("tiny"))
+    tok.save_pretrained(tmp_path / "model" / "image_tokenizer")  # found inside a model folder too
+    model = load_model(f"reconstructed:{tmp_path / 'model'}", data=tiny_data)
+    store, recs = load_records(tiny_data, "test", None, 0)
+    photos = load_images(store, recs[:2])
+    prompts = [p.text for p in generation_prompts(recs[:2], "both")]
+    model.register(recs[:2], photos, prompts)
+    drawn = model.generate(prompts, num_images_per_prompt=2)
+    assert len(drawn) == 4 and drawn[0].size == (32, 32) and drawn[0].tobytes() == drawn[1].tobytes()
+    for img, photo in zip(drawn[::2], photos):
+        x = torch.from_numpy(np.asarray(photo.convert("RGB").resize((32, 32)), dtype=np.float32) / 255)
+        with torch.no_grad():
+            recon = tok(x.permute(2, 0, 1)[None] * 2 - 1)["recon"]
+        want = ((recon[0].clamp(-1, 1) + 1) / 2 * 255).round().byte().permute(1, 2, 0).numpy()
+        assert np.abs(np.asarray(img, dtype=int) - want.astype(int)).max() <= 1  # rounding at the 8-bit boundary
+        assert img.tobytes() != photo.convert("RGB").resize((32, 32)).tobytes()
+    out = tmp_path / "g"
+    assert main(["eval", "generation", "--model", f"reconstructed:{tmp_path / 'model' / 'image_tokenizer'}",
+                 "--data", str(tiny_data), "--out", str(out), "--num-samples", "3", "--diversity-prompts", "0",
+                 "--identity-samples", "0", "--quiet"]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["image_size"] == [32, 32] and rep["fid"]["fid"] != pytest.approx(rep["fid"]["fid_floor_real_vs_real"])
+    assert isinstance(Image.open(out / "grid.png"), Image.Image)
+    with pytest.raises(FileNotFoundError, match="no image tokenizer there"):
+        load_model(f"reconstructed:{tmp_path}", data=tiny_data)
+    with pytest.raises(ValueError, match="needs --data"):
+        load_model(f"reconstructed:{tmp_path / 'model'}")
 
 
 def test_the_facenet_probe_is_a_third_judge_when_the_data_has_its_features(tiny_data, tmp_path, monkeypatch):

@@ -253,6 +253,29 @@ def test_training_with_perceptual_and_discriminator(tmp_path):
     assert "perceptual" in log[0] and "g_adv" not in log[0] and "d" in log[1]
 
 
+def test_discriminator_warmup_and_adaptive_weight(tmp_path):
+    """In the warm-up only the discriminator learns; then the GAN term is scaled by VQGAN's gradient-norm ratio."""
+    from unif2ace.image_tokenizer.train import adaptive_gan_weight
+
+    np.save(tmp_path / "faces.npy", smooth_images(16, 32))
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), preset="tiny", resolution=32,
+                      batch_size=2, steps=3, disc_weight=0.1, disc_start=0, disc_warmup=2, disc_adaptive=True,
+                      eval_every=3, eval_images=2, cache_dir="", decoder_only=False)
+    train(cfg, progress=False)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert ["d" in r for r in log] == [True] * 3 and ["g_adv" in r for r in log] == [False, False, True]
+    assert log[2]["gan_lambda"] > 0
+    # the ratio against gradients taken separately, in float64
+    w = torch.randn(3, 3, dtype=torch.float64, requires_grad=True)
+    x = torch.randn(5, 3, dtype=torch.float64)
+    rest, gan = (x @ w).pow(2).mean(), -(x @ w).sin().mean()
+    g1, = torch.autograd.grad(rest, w, retain_graph=True)
+    g2, = torch.autograd.grad(gan, w, retain_graph=True)
+    assert float(adaptive_gan_weight(rest, gan, w)) == pytest.approx(float(g1.norm() / (g2.norm() + 1e-4)), rel=1e-12)
+    zero = (w * 0).sum()  # no GAN gradient: the clamp keeps the weight finite
+    assert float(adaptive_gan_weight(rest, zero, w)) == pytest.approx(min(float(g1.norm()) / 1e-4, 1e4))
+
+
 # ----- data handling
 def test_corrupt_and_non_rgb_images(tmp_path, capsys):
     rgb = smooth_images(1, 40)[0]
@@ -333,6 +356,48 @@ def test_evaluate_with_fid_caches_real_features(tiny, tmp_path):
     with pytest.raises(ValueError, match="FID needs at least 4 images .* got 3"):
         evaluate(tiny, images[:3], batch_size=4, progress=False, cache_dir=tmp_path)
     assert evaluate(tiny, images[:3], batch_size=4, progress=False, fid=False)[0]["images"] == 3
+
+
+class _Lossless(torch.nn.Module):
+    """A "tokenizer" whose reconstructions are the images themselves (its codes are the pixels)."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+        self.config = type("C", (), {"codebook_size": 256, "latent_shape": staticmethod(lambda h, w: (h, w))})()
+
+    def encode(self, x):
+        return (x * 255).round().long().flatten(1)
+
+    def decode(self, codes, shape):
+        return codes.float().reshape(len(codes), 3, *shape) / 255
+
+
+def test_halves_fid_of_a_lossless_tokenizer_is_the_floor_and_its_rfid_zero(tmp_path):
+    """rFID pairs each reconstruction with its own original (floor 0); rfid_halves compares the first half of the
+    originals with the reconstructed second half, so a lossless tokenizer sits exactly on the halves' floor."""
+    from unif2ace.image_tokenizer.evaluate import evaluate, metrics_markdown
+
+    rng = np.random.default_rng(0)
+    images = (rng.random((8, 32, 32, 3)) * 255).astype(np.uint8)
+    m, rec = evaluate(_Lossless(32), images, batch_size=4, progress=False, bf16=False)
+    assert torch.equal((rec * 255).round().byte().permute(0, 2, 3, 1), torch.from_numpy(images))
+    assert m["rfid"] == pytest.approx(0, abs=1e-3) and m["fid_real_vs_real_halves"] > 1
+    assert m["rfid_halves"] == pytest.approx(m["fid_real_vs_real_halves"], rel=1e-6)
+    m_blur, _ = evaluate(_Blurring(), images, batch_size=4, progress=False, bf16=False)
+    assert m_blur["rfid_halves"] > m_blur["fid_real_vs_real_halves"] and m_blur["rfid"] > 1
+    assert "second half reconstructed" in metrics_markdown({**m, "resolution": [32, 32]}, "t")
+
+
+class _Blurring(_Lossless):
+    """Reconstructions that lose detail: each pixel replaced by its 4×4 block's mean."""
+
+    def __init__(self):
+        super().__init__(32)
+
+    def decode(self, codes, shape):
+        x = super().decode(codes, shape)
+        return torch.nn.functional.interpolate(torch.nn.functional.avg_pool2d(x, 4), scale_factor=4)
 
 
 def test_decoder_only_fine_tune_keeps_every_code(tiny, tmp_path):

@@ -16,7 +16,9 @@ from unif2ace.config import GUIDANCE_SCHEDULES
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True,
-                   help="model folder, 'package.module:factory', or 'reference' (the held-out data itself: the ceiling)")
+                   help="model folder, 'package.module:factory', 'reference' (the held-out data itself: the ceiling), or "
+                        "'reconstructed:TOKENIZER' (generation: the held-out photos encoded and decoded by that image "
+                        "tokenizer or a model folder's, the ceiling the tokenizer sets)")
     p.add_argument("--data", required=True, help="dataset folder (unif2ace data build)")
     p.add_argument("--out", required=True, help="folder for report.json, report.md and figures")
     p.add_argument("--split", default="test", choices=("train", "val", "test"))

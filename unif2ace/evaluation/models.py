@@ -8,8 +8,11 @@ The interface (``unif2ace.pipeline.UniF2ace``)::
     pipe.ask(images, questions) -> list[str]       # one question per image
 
 ``--model`` is a pipeline folder, ``package.module:factory`` (a callable returning such an object,
-for other models and tests), or ``reference``: the held-out photos and their reference texts
-themselves, which measures the ceiling of every metric with the same code path.
+for other models and tests), ``reference``: the held-out photos and their reference texts
+themselves, which measures the ceiling of every metric with the same code path, or
+``reconstructed:TOKENIZER`` (a tokenizer folder, or a model folder holding ``image_tokenizer/``): the
+held-out photos passed through that image tokenizer (encoded, then decoded), what a transformer that
+drew exactly each photo's codes would score — the ceiling the tokenizer sets on generated faces.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ import numpy as np
 def load_model(spec: str, data: str | Path | None = None, device: str | None = None, dtype: str | None = None) -> Any:
     """The pipeline to evaluate; ``device`` and ``dtype`` (a name: float32 (default), bfloat16, float16, auto)
     apply to a model folder only."""
-    if spec == "reference":
+    if spec == "reference" or spec.startswith(RECONSTRUCTED):
         if data is None:
-            raise ValueError("--model reference needs --data")
-        return ReferenceModel(data)
+            raise ValueError(f"--model {spec.split(':')[0]} needs --data")
+        if spec == "reference":
+            return ReferenceModel(data)
+        return ReferenceModel(data, tokenizer=reconstruction_tokenizer(spec[len(RECONSTRUCTED):], device))
     if ":" in spec and not Path(spec).exists():
         module, _, attr = spec.partition(":")
         obj = getattr(importlib.import_module(module), attr)
@@ -46,6 +51,22 @@ def load_model(spec: str, data: str | Path | None = None, device: str | None = N
     # from_pretrained's own default is "auto" (bf16 where the CPU computes it natively)
     kwargs = {k: v for k, v in (("device", device), ("dtype", dtype or "float32")) if v and k in params}
     return UniF2ace.from_pretrained(folder, **kwargs)
+
+
+RECONSTRUCTED = "reconstructed:"
+
+
+def reconstruction_tokenizer(path: str, device: str | None = None):
+    """The image tokenizer of ``reconstructed:PATH``: PATH is a tokenizer folder or a model folder with one."""
+    folder = Path(path)
+    if (folder / "image_tokenizer" / "config.json").is_file():
+        folder = folder / "image_tokenizer"
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"--model reconstructed:{path}: no image tokenizer there; give a tokenizer folder "
+                                "(config.json + model.safetensors) or a model folder holding image_tokenizer/")
+    from unif2ace.image_tokenizer.checkpoint import load_tokenizer
+
+    return load_tokenizer(folder, device or "cpu").float()
 
 
 def _is_pipeline(obj: Any) -> bool:
@@ -102,13 +123,17 @@ def image_key(image) -> str:
 
 class ReferenceModel:
     """Answers with the data itself: ``generate`` returns the photo whose record the prompt came from
-    (resized to ``size``), ``caption`` and ``ask`` return the record's reference texts."""
+    (resized to ``size``), ``caption`` and ``ask`` return the record's reference texts.
 
-    def __init__(self, data: str | Path, size: int = 128):
+    ``tokenizer``: an image tokenizer; ``generate`` then returns each photo encoded and decoded by it, at the
+    tokenizer's resolution (float32)."""
+
+    def __init__(self, data: str | Path, size: int = 128, tokenizer: Any = None):
         from unif2ace.data.store import FaceStore
 
         self.store = FaceStore.open(data)
-        self.size = size
+        self.tokenizer = tokenizer
+        self.size = tokenizer.config.resolution if tokenizer is not None else size
         self.by_prompt: dict[str, Any] = {}  # filled by register_prompts
         self.by_image: dict[str, Any] = {}
         self.answers: dict[tuple[str, str], str] = {}  # (image key, question) -> reference answer
@@ -130,8 +155,19 @@ class ReferenceModel:
             if p not in self.by_prompt:
                 raise KeyError(f"the reference model only knows prompts made from held-out records: {p[:60]!r}")
             img = self.by_prompt[p][1].convert("RGB").resize((self.size, self.size))
+            if self.tokenizer is not None:
+                img = self.reconstruct(img)
             out += [img] * num_images_per_prompt
         return out
+
+    def reconstruct(self, image):
+        """``image`` encoded and decoded by the tokenizer, rounded to 8 bits as a saved PNG holds it."""
+        import torch
+
+        from unif2ace.image_tokenizer.model import to_pil
+
+        with torch.no_grad():
+            return to_pil(self.tokenizer.decode(self.tokenizer.encode(image)))[0]
 
     def caption(self, images: list, align: bool = False) -> list[str]:
         return [self._record(im).caption for im in images]

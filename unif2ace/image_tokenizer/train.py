@@ -2,7 +2,12 @@
 
 Loss = recon (L1 by default) + commit_weight · commitment + entropy_weight · (per-token entropy
 − codebook_entropy_weight · codebook entropy) [+ perceptual_weight · Inception perceptual]
-[+ disc_weight · hinge GAN after disc_start steps]. bf16 autocast on CPU and GPU.
+[+ disc_weight · λ · hinge GAN]. bf16 autocast on CPU and GPU. The discriminator learns from step
+``disc_start``; the tokenizer feels it from ``disc_start + disc_warmup`` (a discriminator that has not
+learned yet pushes a trained decoder anywhere). λ = 1, or with ``disc_adaptive`` the ratio of the
+gradient norms of the other terms and of the GAN term at the decoder's last layer (VQGAN, Esser et al.
+2021), which makes ``disc_weight`` the GAN's share of that gradient whatever the scale of the
+discriminator's logits.
 
 ``init`` starts from a trained tokenizer's folder (its config replaces ``preset`` and ``model``).
 ``decoder_only`` keeps the encoder and the quantiser frozen, so every image keeps its codes and a
@@ -59,6 +64,8 @@ class TrainConfig:
     perceptual_weight: float = 0.0
     disc_weight: float = 0.0
     disc_start: int = 2000
+    disc_warmup: int = 0  # steps from disc_start in which only the discriminator learns
+    disc_adaptive: bool = False  # scale the GAN term by the gradient-norm ratio at the decoder's last layer
     disc_lr: float = 2e-4
     flip: bool = True
     bf16: bool = True
@@ -95,6 +102,13 @@ def lr_at(step: int, cfg: TrainConfig, elapsed_s: float = 0.0) -> float:
     if cfg.max_minutes:
         t = max(t, min(1.0, elapsed_s / (cfg.max_minutes * 60)))
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def adaptive_gan_weight(rest: torch.Tensor, gan: torch.Tensor, last_layer: torch.Tensor) -> torch.Tensor:
+    """VQGAN's λ: ‖∇ rest‖ / (‖∇ gan‖ + 1e-4) at ``last_layer``, clamped to [0, 1e4], detached."""
+    g_rest = torch.autograd.grad(rest, last_layer, retain_graph=True)[0]
+    g_gan = torch.autograd.grad(gan, last_layer, retain_graph=True)[0]
+    return (g_rest.norm() / (g_gan.norm() + 1e-4)).clamp(0.0, 1e4).detach()
 
 
 def to_model_input(batch_uint8: np.ndarray, device: torch.device) -> torch.Tensor:
@@ -210,6 +224,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         for g in opt.param_groups:
             g["lr"] = lr = lr_at(step, cfg, elapsed)
         use_gan = disc is not None and step >= cfg.disc_start
+        gan_to_model = use_gan and step >= cfg.disc_start + cfg.disc_warmup
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
             if cfg.decoder_only:
                 with torch.no_grad():
@@ -226,9 +241,13 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             if perceptual is not None:
                 losses["perceptual"] = perceptual(rec, x)
                 loss = loss + cfg.perceptual_weight * losses["perceptual"]
-            if use_gan:
+            if gan_to_model:
                 losses["g_adv"] = generator_adv_loss(disc(rec))
-                loss = loss + cfg.disc_weight * losses["g_adv"]
+                if cfg.disc_adaptive:
+                    losses["gan_lambda"] = adaptive_gan_weight(loss, losses["g_adv"], model.decoder.conv_out.weight)
+                    loss = loss + cfg.disc_weight * losses["gan_lambda"] * losses["g_adv"]
+                else:
+                    loss = loss + cfg.disc_weight * losses["g_adv"]
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained.parameters(), cfg.grad_clip)
