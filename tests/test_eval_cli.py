@@ -183,6 +183,21 @@ def test_the_reference_model_skips_the_contact_sheet_instead_of_failing(tiny_dat
     assert "reference model" in sheet["status"] and not (out / "contact_sheet.png").exists()
 
 
+def test_reference_model_returns_each_records_own_photo_when_prompts_repeat(tiny_data):
+    """Records often share a prompt ("A close-up photo of a smiling girl."): each must come back with its own photo,
+    not the last one registered (which repeated some photos, dropped others and biased FID upwards)."""
+    from unif2ace.evaluation.models import ReferenceModel
+    from unif2ace.evaluation.tasks import load_images, load_records
+
+    store, recs = load_records(tiny_data, "test", None, 0)
+    photos = load_images(store, recs[:3])
+    model = ReferenceModel(tiny_data)
+    model.register(recs[:3], photos, ["same prompt", "other prompt", "same prompt"])
+    drawn = model.generate(["same prompt"]) + model.generate(["other prompt", "same prompt"])
+    want = [photos[i].convert("RGB").resize((128, 128)).tobytes() for i in (0, 1, 2)]
+    assert [im.tobytes() for im in drawn] == want and want[0] != want[2]
+
+
 def test_reconstructed_model_draws_each_photo_through_the_tokenizer(tiny_data, tmp_path):
     """`--model reconstructed:TOKENIZER`: the held-out photos encoded and decoded, the ceiling a tokenizer sets on
     generated faces. Its images equal the tokenizer's own training path (forward in [-1, 1]) on the same photo."""

@@ -123,7 +123,8 @@ def image_key(image) -> str:
 
 class ReferenceModel:
     """Answers with the data itself: ``generate`` returns the photo whose record the prompt came from
-    (resized to ``size``), ``caption`` and ``ask`` return the record's reference texts.
+    (resized to ``size``; records sharing a prompt are returned in turn), ``caption`` and ``ask`` return the
+    record's reference texts.
 
     ``tokenizer``: an image tokenizer; ``generate`` then returns each photo encoded and decoded by it, at the
     tokenizer's resolution (float32)."""
@@ -134,15 +135,16 @@ class ReferenceModel:
         self.store = FaceStore.open(data)
         self.tokenizer = tokenizer
         self.size = tokenizer.config.resolution if tokenizer is not None else size
-        self.by_prompt: dict[str, Any] = {}  # filled by register_prompts
+        self.by_prompt: dict[str, list] = {}  # prompt -> [(record, photo), ...] in the order registered
+        self._drawn: dict[str, int] = {}  # how many times each prompt has been drawn
         self.by_image: dict[str, Any] = {}
         self.answers: dict[tuple[str, str], str] = {}  # (image key, question) -> reference answer
 
     def register(self, records: list, images: list, prompts: list[str] | None = None) -> None:
         for i, (rec, img) in enumerate(zip(records, images)):
             self.by_image[image_key(img)] = rec
-            if prompts is not None:
-                self.by_prompt[prompts[i]] = (rec, img)
+            if prompts is not None:  # several records can share a prompt ("A close-up photo of a smiling girl.")
+                self.by_prompt.setdefault(prompts[i], []).append((rec, img))
 
     def register_answers(self, triples: list) -> None:
         """Reference answers to questions that are not in the records' QA: (image, question, answer)."""
@@ -154,7 +156,11 @@ class ReferenceModel:
         for p in prompts:
             if p not in self.by_prompt:
                 raise KeyError(f"the reference model only knows prompts made from held-out records: {p[:60]!r}")
-            img = self.by_prompt[p][1].convert("RGB").resize((self.size, self.size))
+            # the k-th request of a prompt draws the k-th photo registered with it (cycling), so an evaluation that
+            # asks for each record's prompt once, in order, gets every record's own photo
+            photos, k = self.by_prompt[p], self._drawn.get(p, 0)
+            self._drawn[p] = k + 1
+            img = photos[k % len(photos)][1].convert("RGB").resize((self.size, self.size))
             if self.tokenizer is not None:
                 img = self.reconstruct(img)
             out += [img] * num_images_per_prompt
