@@ -361,7 +361,7 @@ def test_evaluate_with_fid_caches_real_features(tiny, tmp_path):
 class _Lossless(torch.nn.Module):
     """A "tokenizer" whose reconstructions are the images themselves (its codes are the pixels)."""
 
-    def __init__(self, size: int):
+    def __init__(self):
         super().__init__()
         self.w = torch.nn.Parameter(torch.zeros(1))
         self.config = type("C", (), {"codebook_size": 256, "latent_shape": staticmethod(lambda h, w: (h, w))})()
@@ -380,7 +380,7 @@ def test_halves_fid_of_a_lossless_tokenizer_is_the_floor_and_its_rfid_zero(tmp_p
 
     rng = np.random.default_rng(0)
     images = (rng.random((8, 32, 32, 3)) * 255).astype(np.uint8)
-    m, rec = evaluate(_Lossless(32), images, batch_size=4, progress=False, bf16=False)
+    m, rec = evaluate(_Lossless(), images, batch_size=4, progress=False, bf16=False)
     assert torch.equal((rec * 255).round().byte().permute(0, 2, 3, 1), torch.from_numpy(images))
     assert m["rfid"] == pytest.approx(0, abs=1e-3) and m["fid_real_vs_real_halves"] > 1
     assert m["rfid_halves"] == pytest.approx(m["fid_real_vs_real_halves"], rel=1e-6)
@@ -391,9 +391,6 @@ def test_halves_fid_of_a_lossless_tokenizer_is_the_floor_and_its_rfid_zero(tmp_p
 
 class _Blurring(_Lossless):
     """Reconstructions that lose detail: each pixel replaced by its 4×4 block's mean."""
-
-    def __init__(self):
-        super().__init__(32)
 
     def decode(self, codes, shape):
         x = super().decode(codes, shape)

@@ -26,15 +26,17 @@ from typing import Any
 import numpy as np
 
 
+RECONSTRUCTED = "reconstructed:"
+
+
 def load_model(spec: str, data: str | Path | None = None, device: str | None = None, dtype: str | None = None) -> Any:
     """The pipeline to evaluate; ``device`` and ``dtype`` (a name: float32 (default), bfloat16, float16, auto)
     apply to a model folder only."""
     if spec == "reference" or spec.startswith(RECONSTRUCTED):
         if data is None:
             raise ValueError(f"--model {spec.split(':')[0]} needs --data")
-        if spec == "reference":
-            return ReferenceModel(data)
-        return ReferenceModel(data, tokenizer=reconstruction_tokenizer(spec[len(RECONSTRUCTED):], device))
+        tokenizer = None if spec == "reference" else reconstruction_tokenizer(spec[len(RECONSTRUCTED):], device)
+        return ReferenceModel(data, tokenizer=tokenizer)
     if ":" in spec and not Path(spec).exists():
         module, _, attr = spec.partition(":")
         obj = getattr(importlib.import_module(module), attr)
@@ -51,9 +53,6 @@ def load_model(spec: str, data: str | Path | None = None, device: str | None = N
     # from_pretrained's own default is "auto" (bf16 where the CPU computes it natively)
     kwargs = {k: v for k, v in (("device", device), ("dtype", dtype or "float32")) if v and k in params}
     return UniF2ace.from_pretrained(folder, **kwargs)
-
-
-RECONSTRUCTED = "reconstructed:"
 
 
 def reconstruction_tokenizer(path: str, device: str | None = None):
@@ -161,19 +160,10 @@ class ReferenceModel:
             photos, k = self.by_prompt[p], self._drawn.get(p, 0)
             self._drawn[p] = k + 1
             img = photos[k % len(photos)][1].convert("RGB").resize((self.size, self.size))
-            if self.tokenizer is not None:
-                img = self.reconstruct(img)
+            if self.tokenizer is not None:  # encoded and decoded, 8-bit as a saved PNG holds it
+                img = self.tokenizer.decode_to_pil(self.tokenizer.encode(img))[0]
             out += [img] * num_images_per_prompt
         return out
-
-    def reconstruct(self, image):
-        """``image`` encoded and decoded by the tokenizer, rounded to 8 bits as a saved PNG holds it."""
-        import torch
-
-        from unif2ace.image_tokenizer.model import to_pil
-
-        with torch.no_grad():
-            return to_pil(self.tokenizer.decode(self.tokenizer.encode(image)))[0]
 
     def caption(self, images: list, align: bool = False) -> list[str]:
         return [self._record(im).caption for im in images]

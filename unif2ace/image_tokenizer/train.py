@@ -243,11 +243,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
                 loss = loss + cfg.perceptual_weight * losses["perceptual"]
             if gan_to_model:
                 losses["g_adv"] = generator_adv_loss(disc(rec))
+                weight = cfg.disc_weight
                 if cfg.disc_adaptive:
                     losses["gan_lambda"] = adaptive_gan_weight(loss, losses["g_adv"], model.decoder.conv_out.weight)
-                    loss = loss + cfg.disc_weight * losses["gan_lambda"] * losses["g_adv"]
-                else:
-                    loss = loss + cfg.disc_weight * losses["g_adv"]
+                    weight = weight * losses["gan_lambda"]
+                loss = loss + weight * losses["g_adv"]
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained.parameters(), cfg.grad_clip)
