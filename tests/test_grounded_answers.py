@@ -412,6 +412,22 @@ def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, a
     assert grounded_yes_no(question, answer, caption) == expected
 
 
+@pytest.mark.parametrize("question, years, expected", [
+    # a number or a narrow span: a near miss within 5 years ("about 40" is 37-43), a No beyond (6 Dec 2026: "Would you
+    # say she's around 20?" of a woman described as 32 got "Yes, possibly: she looks about 32 years old.")
+    ("Is he about 40?", 32, "yes, possibly"), ("Is he about 40?", 31, "no"),
+    ("Would you say he's around 20?", 32, "no"), ("Is he 38?", 32, "yes, possibly"),
+    ("Is he in his forties?", 32, "no"), ("Is he in his forties?", 35, "yes, possibly"),
+    # a one-sided bound keeps the wider margin of the age groups
+    ("Is he over 40?", 32, "yes, possibly"),
+])
+def test_a_number_asked_is_a_near_miss_only_within_five_years(question, years, expected):
+    caption = f"The photo is a close-up photo; it shows a White man who is {years} years old."
+    got = grounded_yes_no(question, "Yes, he is a young adult.", caption)
+    assert got.lower().startswith(expected) and not (expected == "no" and "possibly" in got.lower())
+    assert f"about {years} years old" in got
+
+
 def test_a_no_that_names_no_age_is_given_the_described_group():
     described = "The photo is a close-up photo; it shows a White man who is 52 years old. He is smiling."
     # 52 is a near miss for a senior: the model's No stands, now saying what the description says
