@@ -1266,10 +1266,10 @@ _GROUP_RANGES = {name: (lo, up) for (lo, (up, name)) in zip([0] + [u + 1 for u, 
 
 
 # An age asked as a number or a narrow span ("Is she about 40?", "in her thirties", "a high schooler") is a near miss
-# only within this many years: on every val photo (428), an age 6–10 years outside such a span was inside it by the
-# label 10–16% of the time (1–5 years outside: 16–27%; inside: 42–48%), so "Would you say she's around 20?" of a
-# woman described as 32 is a No, not "Yes, possibly" (`runs/s42` in the 6 Dec 2026 note: the descriptions of val
-# beside the labelled ages). Age groups and one-sided bounds keep ``age_margin``.
+# only within this many years: on every val photo (428), a described age 6–10 years outside a ±3-year span had the
+# labelled age inside it 8.9–12.3% of the time (1–5 years outside: 13.7–26.8%; inside: 48.1%;
+# ``scripts/described_age_spans.py``), so "Would you say she's around 20?" of a woman described as 32 is a No, not
+# "Yes, possibly". Age groups and one-sided bounds keep ``age_margin``.
 NUMBER_MARGIN_YEARS = 5
 
 
