@@ -2879,3 +2879,60 @@ def test_a_closed_mouth_shows_no_teeth(question, mouth, expected):
     caption = f"The photo is a close-up photo; it shows a White woman who is 20 years old. {mouth}"
     assert teeth_answer(question, caption) == expected
     assert teeth_answer(question, None) is None
+
+
+MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. He looks happy."
+
+
+@pytest.mark.parametrize("question, expected", [
+    # no year of the photo in the question: the photo does not say when it was taken (6 Dec 2026: "What year was she
+    # born?" got "I can't tell from this photo.", and "When was he born?" "40 years old: middle-aged.")
+    ("What year was he born?", "I can't tell when the photo was taken; he looks about 40 years old, so he was born "
+                               "about 40 years before it."),
+    ("Year of birth?", "I can't tell when the photo was taken; he looks about 40 years old, so he was born about 40 "
+                       "years before it."),
+    # the photo's year given: that year less the described age ("… birth year if the photo was taken in 2017?" got "He
+    # is 52 years old, so he is middle-aged." of a man described as 40)
+    ("What's the person's approximate birth year if the photo was taken in 2017?",
+     "About 1977: he looks about 40 years old, and the photo is from 2017."),
+    ("If this photo is from 2017, when was this person born?",
+     "About 1977: he looks about 40 years old, and the photo is from 2017."),
+    # a yes/no question naming a decade, a bound or a year
+    ("Was he born in the 70s? The photo is from 2017.",
+     "Yes: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
+    ("Was he born in the nineties? The picture was taken in 2017.",
+     "No: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
+    ("Was he born before 1975? The photo is from 2017.",
+     "Possibly not: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
+    ("Was he born in 1977? This photo was taken in 2017.",
+     "Yes, possibly: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
+    # no question about a birth
+    ("How old is he?", None), ("Is he a newborn?", None),
+])
+def test_birth_year_answer_reads_the_described_age_and_a_year_the_question_gives(question, expected):
+    from unif2ace.generation.constraints import birth_year_answer
+
+    assert birth_year_answer(question, MAN_40) == expected
+    assert birth_year_answer(question, "A close-up photo of a man.") is None  # no age described
+
+
+def test_birth_year_of_a_baby_says_less_than_a_year():
+    from unif2ace.generation.constraints import birth_year_answer
+
+    baby = "A close-up photo of a White baby girl who is 0 years old."
+    assert birth_year_answer("When was she born? The photo is from 2017.", baby) == \
+        "In 2017 or 2016: she looks less than a year old, and the photo is from 2017."
+
+
+def test_ask_answers_a_birth_year_from_the_photos_own_description(pipe, monkeypatch):
+    import unif2ace.generation.constraints as constraints
+
+    images = _images(1, 29)
+    seen = []
+    monkeypatch.setattr(constraints, "birth_year_answer",
+                        lambda q, c: seen.append((q, c)) or ("[born]" if c is not None and "born" in q else None))
+    pipe._own.clear()
+    questions = ["Was he born before 1990?", "When was she born?"]
+    assert pipe.ask(images * 2, questions, align=False, max_new_tokens=6) == ["[born]", "[born]"]
+    caption = pipe.caption(images, align=False)[0]
+    assert [c for q, c in seen if q in questions] == [caption, caption]

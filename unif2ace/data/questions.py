@@ -912,7 +912,7 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
-                      r"young or old|old or young|older or younger|younger or older|generation|born|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
+                      r"young or old|old or young|older or younger|younger or older|generation|born|birth|birthyear|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b|"
                          # "male/female?" (got "I can't tell from this photo."), "m/f"

@@ -714,6 +714,78 @@ def _age_in(years: float, unit: str, attrs: dict) -> str:
     return f"{p.cap()} {p.looks()} about {n} years old (about {n * per_year:,} {unit}s)."
 
 
+# a year of birth asked ("What year was she born?", "Year of birth?", "Was he born in the 90s?"): a photo does not
+# say when it was taken, so the year comes only from one the question gives ("… if the photo was taken in 2017")
+_BIRTH = re.compile(r"(?<!-)\bborn\b|\bbirth\s*year\b|\byear of (?:(?:his|her|their|this person's|the person's)\s+)?birth\b|"
+                    r"\bbirthyear\b", re.I)
+_PHOTO_YEAR = re.compile(r"\b(?:photo|photograph|picture|image|pic|shot|selfie|taken|snapped)\b[^?!.;]*?\b"
+                         r"((?:19|20)\d\d)\b", re.I)
+# the years a yes/no question asks the birth to fall in: "in 1985", "in the 90s", "in the 1990s", "in the eighties",
+# "before 1990", "after 2000"
+_BORN_IN = re.compile(r"\bborn\s+(in|before|after|around|about)\s+(?:the\s+)?(?:((?:19|20)\d\d)(s?)|'?([1-9]0)'?s|"
+                      rf"({'|'.join(DECADE_WORDS)}))\b", re.I)
+
+
+def asks_birth(question: str) -> bool:
+    """Whether a question asks when the person was born ("What year was she born?", "Year of birth?")."""
+    return _BIRTH.search(question) is not None
+
+
+def _born_range(question: str) -> tuple[int, int] | None:
+    """The years of birth a yes/no question names ("born in the 90s" → (1990, 1999), "born before 1990" → (0, 1989)), or
+    None."""
+    m = _BORN_IN.search(question)
+    if m is None:
+        return None
+    how, year, plural, short, word = m.groups()
+    if year is not None:
+        start, width = int(year), 10 if plural else 1
+    else:
+        start, width = 1900 + (int(short) if short else DECADE_WORDS[word.lower()]), 10
+    how = how.lower()
+    if how == "before":
+        return 0, start - 1
+    if how == "after":
+        return start + width, 9999
+    if how in ("around", "about"):
+        return start - 3, start + width + 2
+    return start, start + width - 1
+
+
+def birth_year_answer(question: str, caption: str | None) -> str | None:
+    """The answer to a question about when the person was born, from the description's age: "About 1977: he looks
+    about 40 years old, and the photo is from 2017." when the question gives the photo's year; without one, the
+    photo does not say ("I can't tell when the photo was taken; he looks about 40 years old, so he was born about 40
+    years before it."). A yes/no question naming a year or decade ("Was she born in the 90s?") is answered Yes or
+    No from that year, "Possibly not" within 5 years of it (the description's age is off by 5.7 years on
+    average). None when the question asks no year of birth or the description gives no age.
+
+    ("What's his approximate birth year if the photo was taken in 2017?" got "He is 52 years old, so he is
+    middle-aged." of a man described as 40; "What year was she born?" got "I can't tell from this photo.".)"""
+    from unif2ace.data.questions import Person, is_yes_no
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if caption is None or not asks_birth(question) or (years := parse_age_years(caption)) is None:
+        return None
+    p = Person.of(_described(caption))
+    n = round(years)
+    age = p.looks_about(years)
+    if (taken := _PHOTO_YEAR.search(question)) is None:
+        return (f"I can't tell when the photo was taken; {age}, so {p.he} {'were' if p.plural else 'was'} born "
+                f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it.")
+    photo = int(taken[1])
+    born = photo - n
+    said = f"{age}, and the photo is from {photo}"
+    if is_yes_no(question) and (span := _born_range(question.replace(taken[1], ""))) is not None:
+        off = max(span[0] - born, born - span[1], 0)
+        # a decade or a bound is a Yes inside it; one year is a maybe at best
+        word = ("Yes" if span[1] - span[0] >= 9 else "Yes, possibly") if off == 0 else "Possibly not" if off <= 5 else "No"
+        return f"{word}: {p.he} {'were' if p.plural else 'was'} born about {born}; {said}."
+    if years < 1:
+        return f"In {photo} or {photo - 1}: {said}."
+    return f"About {born}: {said}."
+
+
 # an age asked rounded ("to the nearest decade", "rounded to 10", "to the nearest five years")
 _ROUNDED = re.compile(r"\b(?:(?:to|within)\s+the\s+nearest|round(?:ed)?(?:\s+off)?(?:\s+to)?(?:\s+the\s+nearest)?)\s+"
                       r"(?:(?:a|one)\s+)?(decade|ten|10|five|5)\b(?:\s*(?:years?|yrs))?", re.I)

@@ -983,7 +983,9 @@ class UniF2ace:
             PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
             age_range_answer,
+            asks_birth,
             asks_other_subject,
+            birth_year_answer,
             asks_photo_quality,
             asks_why,
             child_gender_caveat,
@@ -1032,6 +1034,8 @@ class UniF2ace:
         # and "Could the child be a few years older?" doubts the age given, as "Could she be older?" does: answered
         # with the description's age as an opinion, not checked as a question about "child" ("Yes, she is a child.")
         asked = [set() if asks_feeling_about(q) or doubts_age(q) else a for a, q in zip(asked, questions)]
+        # "Year of birth?", "Was he born before 1990?": the description's age, which birth_year_answer reads
+        asked = [a | {"age_group"} if asks_birth(q) else a for a, q in zip(asked, questions)]
         rows = [i for i, a in enumerate(asked) if a]
         # any other answer that says "he" or "she" has its pronouns checked too ("Which way is this person
         # facing?" of a girl described as a girl: not "He faces the camera.")
@@ -1084,6 +1088,8 @@ class UniF2ace:
                 out[i] = reply
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
+            elif (born := birth_year_answer(question, captions.get(i))) is not None:
+                out[i] = born  # "What year was she born?": the photo's year, if given, less the described age
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (boxed := face_box_answer(question, crops[i].info.get("face_box"))) is not None:
