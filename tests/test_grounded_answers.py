@@ -84,8 +84,8 @@ SENIOR = ("She is 85 years old, so she is a senior.", "85 years old: a senior.")
     ("How old is she?", "She is a senior.", (None,)),  # the described group, no age in years: stands
     ("How old is she?", "She is 80 years old, so she is a senior.", SENIOR),  # one age for every wording
     # a choice of life stages asks the age, and a child or an adult is answered as one (age_choice)
-    ("Kid or grown-up?", "I can't tell from this photo.", ("An adult: she looks about 85 years old.",)),
-    ("Teenager or adult?", "I can't tell from this photo.", SENIOR),
+    ("Kid or grown-up?", "I can't tell from this photo.", ("A grown-up: she looks about 85 years old.",)),
+    ("Teenager or adult?", "I can't tell from this photo.", ("An adult: she looks about 85 years old.",)),
     ("Is she smiling or not?", "She is not smiling.", ("She is smiling.",)),
     ("What color is her hair?", "Brown.", (None,)),  # not an attribute the description is checked for
     ("Is this a man?", "Yes, this is a man.", (None,)),  # yes/no: the yes/no judge's
@@ -607,7 +607,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     import unif2ace.generation.constraints as constraints
 
     images = _images(3, 11)
-    questions = ["Is the kid a boy?", "Is his face round?", "Could she be a senior?"]
+    questions = ["Is the kid a boy?", "Is this a portrait photo?", "Could she be a senior?"]
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
     seen = []
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: seen.append((q, a, c, s)) or "Yes.")
@@ -704,12 +704,12 @@ def test_every_attribute_question_of_the_data_and_the_evaluation_is_about_someth
 
 
 def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, monkeypatch):
-    """Every yes/no row's final answer, grounded or not ("Is his face round?" names no grounded value),
+    """Every yes/no row's final answer, grounded or not ("Is this a portrait photo?" names no grounded value),
     goes through ``mended_yes_no``; open questions do not; ``grounded_answers=False`` skips it."""
     import unif2ace.generation.constraints as constraints
 
     images = _images(4, 13)
-    questions = ["Is the kid a boy?", "Is his face round?", "How old?", "Are his eyes closed?"]
+    questions = ["Is the kid a boy?", "Is this a portrait photo?", "How old?", "Are his eyes closed?"]
     monkeypatch.setattr(constraints, "grounded_yes_no", lambda q, a, c, s=None: "No, this is a girl, not a girl.")
     monkeypatch.setattr(constraints, "grounded_answer", lambda q, a, c, s=None: None)
     plain = pipe.ask(images, questions, align=False, max_new_tokens=6, grounded_answers=False)
@@ -749,7 +749,7 @@ def test_ask_answers_glasses_questions_from_the_photos_description(pipe, monkeyp
     monkeypatch.setattr(constraints, "described_or_cant_tell",
                         lambda q, c: seen.append((q, c)) or ("[glasses]" if "glasses" in q else None))
     pipe._own.clear()
-    got = pipe.ask(images, ["Is she wearing glasses?", "Is his face round?"], align=False, max_new_tokens=6)
+    got = pipe.ask(images, ["Is she wearing glasses?", "Is this a portrait photo?"], align=False, max_new_tokens=6)
     assert got[0] == "[glasses]" and seen == [("Is she wearing glasses?", pipe.caption(images[:1], align=False)[0])]
 
 
@@ -2195,6 +2195,12 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Is he in his 20s, 40s or 50s?", "He is 36.", MAN_36, "Neither: he looks about 36 years old."),
     ("Is the subject an adult or a minor?", "She is 1 year old, so she is a child.", BOY_1,
      "A minor: he looks about 1 year old."),
+    # the option offered, in its words (6 Dec 2026: "Is this a child or an adult?" of a boy described as 9 got "A minor:
+    # …", and "Is this a teen or an adult?" of a man of 40 "40 years old: middle-aged.")
+    ("Is this a child or an adult?", "9 years old: a child.", BOY_1, "A child: he looks about 1 year old."),
+    ("Kid or grown-up?", "A boy.", MAN_36, "A grown-up: he looks about 36 years old."),
+    ("Is this a teen or an adult?", "36 years old: middle-aged.", MAN_36, "An adult: he looks about 36 years old."),
+    ("Is this a teen or an adult?", "A boy.", BOY_1, "Neither, a child: he looks about 1 year old."),
     # a fragment, and the photo's light said of the person
     ("Approx. age please", "shows a senior woman.", WOMAN_85, "She is 85 years old, so she is a senior."),
     ("Is the face well lit or in shadow?", "He is dim.", MAN_36, "The lighting is dim."),
@@ -2936,3 +2942,19 @@ def test_ask_answers_a_birth_year_from_the_photos_own_description(pipe, monkeypa
     assert pipe.ask(images * 2, questions, align=False, max_new_tokens=6) == ["[born]", "[born]"]
     caption = pipe.caption(images, align=False)[0]
     assert [c for q, c in seen if q in questions] == [caption, caption]
+
+
+@pytest.mark.parametrize("question", [
+    # the face's shape, which no label states (6 Dec 2026: the first got the whole description, the second "Straight
+    # toward the camera.")
+    "Would you describe the face as round or long?", "Is the face oval or square?", "What shape is her face?",
+    "Does he have a round face?", "What is the shape of his face?",
+])
+def test_the_faces_shape_is_unseen(question):
+    assert unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["Is her face turned to the left?", "Is the face happy?", "Describe the face.",
+                                      "Is the face in focus?"])
+def test_other_questions_about_the_face_are_seen(question):
+    assert not unseen_question(question)

@@ -1757,8 +1757,11 @@ _OLDER_OR_YOUNGER = re.compile(r"\b(?P<first>older|younger|over|under|above|belo
                                r"(?P<second>older|younger|over|under|above|below)\s+(?:than\s+)?(?P<bound>\d{1,3})\b", re.I)
 _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
 # "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
-_ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?:adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?:minor|child|kid)\b|"
-                             r"\b(?:an?\s+)?(?:minor|child|kid)\s+or\s+(?:an?\s+)?(?:adult|grown[- ]?up)\b", re.I)
+# (and "a teen or an adult?", got "40 years old: middle-aged."); the answer names the option offered ("A child: …" to
+# "a child or an adult?", which got "A minor: …")
+_ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?P<old1>adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?P<young1>minor|child|kid|"
+                             r"teen|teenager)\b|\b(?:an?\s+)?(?P<young2>minor|child|kid|teen|teenager)\s+or\s+(?:an?\s+)?"
+                             r"(?P<old2>adult|grown[- ]?up)\b", re.I)
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
 _ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 
@@ -1784,7 +1787,11 @@ def age_choice(question: str, caption: str) -> str | None:
         return None
     looks = Person.of(_described(caption)).looks_about(years)
     if adult is not None:
-        return f"{'An adult' if round(years) >= 18 else 'A minor'}: {looks}."
+        young, grown = (adult["young1"] or adult["young2"]).lower(), (adult["old1"] or adult["old2"]).lower()
+        if round(years) < 13 and young.startswith("teen"):
+            return f"Neither, a child: {looks}."
+        chosen = grown if round(years) >= 18 else young
+        return f"{'An' if chosen[0] in 'aeiou' else 'A'} {chosen}: {looks}."
     if decades is not None:
         # every decade offered, not only the last two ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got
         # "Neither: she looks about 41 years old.")
@@ -2325,6 +2332,12 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
                          r"clean[- ]shaven|shaven|shaved|stubble|"
+                         # the face's shape, which no label states ("Would you describe the face as round or long?" got
+                         # the whole description, "Is the face oval or square?" "Straight toward the camera.")
+                         r"(?:round|oval|square|heart[- ]shaped|diamond[- ]shaped|oblong|chubby|angular)\s+face|"
+                         r"face(?:'s)?\s+shape|shape of (?:the|his|her|their|this) face|(?:what|which) shape\b|"
+                         r"face\s+(?:as\s+|is\s+|looks?\s+)?(?:round|oval|square|long|heart[- ]shaped|oblong|narrow|wide|"
+                         r"chubby|angular|thin)\b|"
                          # the hair, which no label states ("Is this man bald?" got "Yes. This is a man.", "Is the woman
                          # blonde?" "Yes, this is a woman.": the subject confirmed, the question not answered)
                          # (a hair named in passing, "Is she smiling with her hair down?", leaves the smile asked)
