@@ -2958,3 +2958,39 @@ def test_the_faces_shape_is_unseen(question):
                                       "Is the face in focus?"])
 def test_other_questions_about_the_face_are_seen(question):
     assert not unseen_question(question)
+
+
+BOY_9 = ("The image shows a close-up portrait of a Black little boy who is 9 years old. He has a happy expression. He "
+         "faces the camera. He is clearly smiling, with his lips slightly parted. His eyes are open. It is a color, "
+         "well-focused image with even lighting.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # (6 Dec 2026: "Describe the person's expression in detail." got "Happy.")
+    ("Describe the person's expression in detail.",
+     "He has a happy expression. He is clearly smiling, with his lips slightly parted. His eyes are open."),
+    ("Tell me more about his expression.",
+     "He has a happy expression. He is clearly smiling, with his lips slightly parted. His eyes are open."),
+    ("What is his expression?", None),  # no detail asked
+    ("Describe his expression in one word.", None),  # one word asked
+    ("Describe his age in detail.", None),  # not the expression
+])
+def test_detailed_expression_gives_the_descriptions_sentences_about_the_face(question, expected):
+    from unif2ace.generation.brief import detailed_expression
+
+    assert detailed_expression(question, "Happy.", BOY_9) == expected
+    assert detailed_expression(question, "Happy.", "A close-up photo of a man.") is None  # the description says none
+
+
+def test_ask_gives_the_expression_in_detail_from_the_photos_own_description(pipe, monkeypatch):
+    import unif2ace.generation.brief as brief
+
+    images = _images(1, 31)
+    caption = pipe.caption(images, align=False)[0]
+    seen = []
+    question = "Describe her expression in detail."
+    monkeypatch.setattr(brief, "detailed_expression",
+                        lambda q, a, c: seen.append((q, c)) or ("[detail]" if q == question else None))
+    pipe._own.clear()
+    assert pipe.ask(images, [question], align=False, max_new_tokens=6) == ["[detail]"]
+    assert seen == [(question, caption)]

@@ -195,3 +195,27 @@ def yes_no_letter(question: str, answer: str) -> str:
     if not _Y_OR_N.search(question) or (m := _LEADING_YES_NO.match(answer)) is None:
         return answer
     return "Y." if m[1].lower() == "yes" else "N."
+
+
+# a request for more than a word: "in detail", "describe", "elaborate"
+_DETAIL = re.compile(r"\bin\s+(?:more\s+|great\s+|full\s+|some\s+)?detail\b|\bdetailed\b|\belaborate\b|\bdescribe\b|"
+                     r"\btell me (?:more|everything|all)\b", re.I)
+# a description's sentences about the expression: the expression itself, the smile, the mouth and the eyes
+_FACE_SENTENCE = re.compile(r"\b(?:expression|smil\w*|grin\w*|mouth|lips|teeth|eyes?|frown\w*|looks\s+\w+)\b", re.I)
+
+
+def detailed_expression(question: str, answer: str, caption: str | None) -> str | None:
+    """The answer to a request for the expression in detail ("Describe the person's expression in detail." got
+    "Happy."): the description's sentences about the expression, the smile, the mouth and the eyes, in its order
+    ("He has a happy expression. He is clearly smiling, with his lips slightly parted. His eyes are open."); None
+    when the question asks no such thing, one word was asked, the description states none of it, or the answer
+    already says more than they do."""
+    from unif2ace.data.questions import asked_attribute, asked_length
+
+    if caption is None or not _DETAIL.search(question) or asked_length(question) is not None or \
+            asked_attribute(question) not in ("emotion", "smile"):
+        return None
+    said = [s.strip() for s in re.split(r"(?<=[.!?])\s+", caption.strip())
+            if _FACE_SENTENCE.search(s) and not re.search(r"\b(?:image|photo|picture|shows)\b", s, re.I)]
+    text = " ".join(said)
+    return text if said and len(text) > len(answer.strip()) else None

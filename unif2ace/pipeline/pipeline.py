@@ -978,7 +978,7 @@ class UniF2ace:
             is_yes_no,
             not_english,
         )
-        from unif2ace.generation.brief import one_word, yes_no_word
+        from unif2ace.generation.brief import detailed_expression, one_word, yes_no_word
         from unif2ace.generation.constraints import (
             PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
@@ -1114,6 +1114,8 @@ class UniF2ace:
                 out[i] = mine
             elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
+            elif not polar[i] and (detail := detailed_expression(question, out[i], captions.get(i))) is not None:
+                out[i] = detail  # "Describe her expression in detail.": the description's sentences, not "Happy."
             elif not polar[i] and (word := one_word(question, out[i], conversations[i][-1][0])) is not None:
                 # "…, in one word?" → "Happy."
                 out[i] = word
