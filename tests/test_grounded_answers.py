@@ -2994,3 +2994,32 @@ def test_ask_gives_the_expression_in_detail_from_the_photos_own_description(pipe
     pipe._own.clear()
     assert pipe.ask(images, [question], align=False, max_new_tokens=6) == ["[detail]"]
     assert seen == [(question, caption)]
+
+
+@pytest.mark.parametrize("question, expected", [
+    # an age in a year, from the photo's year when the question gives it (6 Dec 2026: the first got "No. It is in
+    # color.": the photo named in the question read as the thing whose age was asked)
+    ("How old will he be in 2030 if this photo is from 2017?",
+     "He looks about 40 years old in the photo from 2017, so in 2030 he would be about 53."),
+    ("How old was he in 2000? The picture is from 2017.",
+     "He looks about 40 years old in the photo from 2017, so in 2000 he was about 23."),
+    ("How old was he in 1960? The photo was taken in 2017.",
+     "He looks about 40 years old in the photo from 2017, so in 1960 he was not born yet."),
+    ("How old will he be in 2030?",
+     "I can't tell when the photo was taken, so not his age in 2030; he looks about 40 years old in it."),
+])
+def test_an_age_asked_in_a_year_moves_the_described_age_by_the_photos_year(question, expected):
+    assert asked_attribute(question) == "age_group"
+    assert grounded_answer(question, "No. It is in color.", MAN_40) == expected
+
+
+def test_a_photos_date_given_as_a_premise_leaves_the_question_about_the_person():
+    assert asked_attribute("If the photo was taken in 2017, how old is he?") == "age_group"
+    assert asked_attribute("How old is the photo?") is None
+
+
+@pytest.mark.parametrize("question", ["Is this person Hispanic?", "Is she Latina?", "Is he Arab?", "Is she mixed race?"])
+def test_ethnicities_no_label_names_are_unseen(question):
+    # (6 Dec 2026: "Is this person Hispanic?" got "No. He is a senior, not a senior.")
+    assert unseen_question(question)
+    assert not unseen_question("Is she White?") and not unseen_question("Is he Asian?")

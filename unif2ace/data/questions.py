@@ -945,6 +945,10 @@ _ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|
                             r"^(?!.*\b(?:photo|picture|image|pic|shot|it)\b)(?=.*\b(?:person|man|woman|he|she|they|boy|"
                             r"girl|kid|child|baby|individual|guy|lady|subject|people)\b).*\b(?:white|black|asian|"
                             r"indian|latino|hispanic)\b.*\bor\b.*\b(?:white|black|asian|indian|latino|hispanic|other)\b")
+# the photo's date given as a premise ("How old will he be in 2030 if this photo is from 2017?"): the question is still
+# about the person
+_PHOTO_DATED = re.compile(r"\b(?:the|this|that)\s+(?:photo|picture|image|shot)\s+(?:is|was)\s+(?:from|taken(?:\s+in)?)\s+"
+                          r"(?:\w+\s+)?(?:19|20)\d\d\b", re.I)
 _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|house|car|dog|cat|background|"
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
@@ -1047,7 +1051,7 @@ def asked_attributes(question: str) -> list[str]:
         named = _PERSON_PRONOUN.sub(" ", q[:m.start()])  # a pronoun names no gender here
         found = [a for a in ("gender", "age_group", "smile", "emotion") if parse_attribute(named, a) is not None][:1]
     if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age|decade)\b", q) and _OTHER_SUBJECT.search(
-            re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q)):
+            _PHOTO_DATED.sub(" ", re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q))):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"
     return found
 

@@ -631,6 +631,9 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         return _age_decade(years, attrs)  # "What decade of life is he in?" got "58 years old: a senior."
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
         return _age_in(years, unit[1].lower(), attrs)  # "How many months old is the baby?" got "A boy."
+    if attr == "age_group" and years is not None and value == said and (asked := _asked_year(question)) is not None:
+        return _age_in_year(years, *asked, attrs)  # "How old will he be in 2030 if this photo is from 2017?" got "No. It
+        # is in color."
     if attr == "age_group" and years is not None and value == said and (shift := _age_shift(question)) is not None:
         return _age_then(years, shift, attrs)  # "How old will she be in 10 years?" got "I can't tell"
     if value is None and attr == "emotion" and (smile := attrs.get("smile")) is not None and not always:
@@ -697,6 +700,40 @@ def _age_then(years: float, shift: int, attrs: dict) -> str:
     if now + shift < 0:
         return f"{start}, so {span} ago {p.he} {was} not born yet."
     return f"{start}, so {span} ago {p.he} {was} about {now + shift}."
+
+
+# an age asked in a year ("How old will he be in 2030?", "How old was she in 2010?")
+_IN_YEAR = re.compile(r"\b(?:in|by|during)\s+((?:19|20)\d\d)\b", re.I)
+
+
+def _asked_year(question: str) -> tuple[int, int | None] | None:
+    """(the year an age question asks about, the photo's year when the question gives it, else None); None when it
+    names no year apart from the photo's."""
+    taken = _PHOTO_YEAR.search(question)
+    rest = question if taken is None else question[:taken.start(1)] + question[taken.end(1):]
+    if (m := _IN_YEAR.search(rest)) is None:
+        return None
+    return int(m[1]), None if taken is None else int(taken[1])
+
+
+def _age_in_year(years: float, target: int, photo: int | None, attrs: dict) -> str:
+    """The described age moved to the year ``target`` from the photo's year ``photo`` ("He looks about 40 years old in
+    the photo from 2017, so in 2030 he would be about 53."); without the photo's year, which the photo does not say,
+    the described age alone."""
+    from unif2ace.data.questions import Person
+
+    p = Person.of(attrs)
+    looks = p.looks_about(years)
+    if photo is None:
+        return f"I can't tell when the photo was taken, so not {p.his} age in {target}; {looks} in it."
+    now, shift = round(years), target - photo
+    start = f"{looks[0].upper()}{looks[1:]} in the photo from {photo}"
+    if shift == 0:
+        return f"{start}."
+    if shift > 0:
+        return f"{start}, so in {target} {p.he} would be about {now + shift}."
+    was = "were" if p.plural else "was"
+    return f"{start}, so in {target} {p.he} {was} {'not born yet' if now + shift < 0 else f'about {now + shift}'}."
 
 
 def _age_in(years: float, unit: str, attrs: dict) -> str:
@@ -2332,6 +2369,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
                          r"clean[- ]shaven|shaven|shaved|stubble|"
+                         # ethnicities no label names ("Is this person Hispanic?" got "No. He is a senior, not a senior.";
+                         # the labels are White, Black, Asian, Indian and others)
+                         r"hispanic|latin[oaxe]s?|latinx|arabs?|arabic|middle[- ]eastern|native american|indigenous|"
+                         r"pacific islanders?|mixed[- ]race|biracial|multiracial|"
                          # the face's shape, which no label states ("Would you describe the face as round or long?" got
                          # the whole description, "Is the face oval or square?" "Straight toward the camera.")
                          r"(?:round|oval|square|heart[- ]shaped|diamond[- ]shaped|oblong|chubby|angular)\s+face|"
