@@ -1350,6 +1350,10 @@ OLD_MAN = "The image shows a close-up portrait of a White elderly man who is 85 
     ("Are you sure? I'd have guessed older.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     ("Really? I thought he was a woman.", "I may be wrong, but from this photo this is a man."),
     ("Are you sure? How old is he?", None),
+    # a remark put as a question (6 Dec 2026: "What if I told you she's 50?" got "I can't tell from this photo.")
+    ("What if I told you she's 50?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Suppose I told you this is a woman?", "I may be wrong, but from this photo this is a man."),
+    ("What if I told you he is smiling?", None),
 ])
 def test_a_remark_about_age_or_gender_gets_the_descriptions_view(message, expected):
     assert remark_reply(message, OLD_MAN) == expected

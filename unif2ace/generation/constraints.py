@@ -2792,6 +2792,10 @@ def doubts_age(message: str) -> bool:
     return bool(_AGE_DOUBT.match(_core(_after_small_talk(message))))
 
 
+_TOLD = re.compile(r"^\s*(?:what if|suppose|and if|if)\s+I\s+(?:told|tell|said|say)\s+(?:to\s+)?(?:you\s+)?(?:that\s+)?",
+                   re.I)
+
+
 def remark_attribute(message: str, previous: str | None = None) -> str | None:
     """"age_group" or "gender" when a message is a remark about the person's age or gender rather than a
     question or a request ("He looks younger to me.", "I think she's 40.", "That's a woman, not a man."),
@@ -2803,6 +2807,9 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     if doubts_age(message):
         return "age_group"
     message = _after_small_talk(message)  # "Are you sure? I'd have guessed older." got "No, she is slightly open."
+    # "What if I told you she's 50?" (got "I can't tell from this photo."): the remark it puts as a question
+    told = _TOLD.match(message) is not None
+    message = _TOLD.sub("", message.rstrip(" ?")) + "." if told else message
     core = _core(message)
     if previous is not None and _DISAGREE.match(re.sub(r"[\s!?.,:;]+$", "", core.replace("\u2019", "'"))):
         # "I think you're wrong." got "She is smiling.": the attribute the previous question asked, if one of these
@@ -2810,7 +2817,7 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
         asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
         return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
-    if (core.endswith("?") or len(core.split()) < 3 or _REQUEST_START.match(core) or asked_attributes(message)
+    if (core.endswith("?") or len(core.split()) < 3 and not told or _REQUEST_START.match(core) or asked_attributes(message)
             or small_talk(message) is not None):
         return None
     if _AGE_REMARK.search(core):
