@@ -194,6 +194,13 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     # a smile after "and" (it was dropped with its unknown adjective) and a smile before another detail
     ("an elderly lady with glasses and a warm smile", "an elderly woman with glasses, smiling"),
     ("a man with a smile and glasses", "a man, smiling, with glasses"),
+    # a nationality as the ethnicity the training prompts name (6 Dec 2026: "… a 45 year old korean woman with short
+    # hair" was drawn without it), only before a person; an age said once where kin became an age-group noun ("a
+    # grumpy old grandpa" was drawn as "an old old man")
+    ("headshot of a 45 year old korean woman with short hair", "headshot of a 45 year old Asian woman with short hair"),
+    ("a japanese man", "an Asian man"), ("a pakistani girl", "a South Asian girl"), ("a nigerian woman", "a Black woman"),
+    ("a man eating chinese food", "a man eating chinese food"),
+    ("a grumpy old grandpa", "a grumpy old man"), ("an elderly grandmother", "an old woman"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

@@ -251,6 +251,12 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\bcloseup\b", "close-up"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
     (r"\beast asian\b", "Asian"),
+    # a nationality before a person noun, as the ethnicity the training prompts name ("headshot of a 45 year old korean
+    # woman" was drawn as "… a 45 year old woman": the nationality, a word no training prompt uses, dropped)
+    (r"\b(?:korean|chinese|japanese|vietnamese|thai|filipin[oa]|taiwanese|mongolian|cambodian|indonesian|malaysian|"
+     rf"burmese|laotian){_PERSON_AHEAD}", "Asian"),
+    (rf"\b(?:pakistani|bangladeshi|sri lankan|nepali|nepalese){_PERSON_AHEAD}", "South Asian"),
+    (rf"\b(?:african|nigerian|kenyan|ghanaian|ethiopian|somali|jamaican){_PERSON_AHEAD}", "Black"),
     # an ethnicity typed in lower case before a person noun, as the training prompts capitalise it ("a bald
     # middle-aged black man" drew pale smears, "… Black man" a Black man); not a colour ("black hair", "a black and
     # white photo of a man", "a woman in a white shirt")
@@ -294,6 +300,9 @@ def in_training_words(text: str) -> str:
             inserted.add(new.split()[0].lower())
             return new if new[0].isupper() else _match_case(new, m.group(0))
         out = pattern.sub(put, out)
+
+    # an age said twice once kin became age-group nouns ("a grumpy old grandpa" was drawn as "a old old man")
+    out = re.sub(r"\b(?:old|elderly)\s+(old\s+(?:man|men|woman|women|person|people))\b", r"\1", out, flags=re.IGNORECASE)
 
     def decade(m: re.Match) -> str:  # "in her seventies" → "aged 75", "in his early 30s" → "aged 32"
         inserted.add("aged")
