@@ -104,7 +104,8 @@ def test_options_written_without_letters_are_read(question, options):
     "Is this a man or a woman?", "Male or female?", "Is she angry or sad?", "Kid or grown-up?",
     "Answer with yes or no: is she smiling?", "Question: is she happy or sad?", "Describe her as a doctor would.",
 "Is the photo color or black and white?", MMBENCH,
-    "Rate her from: good, bad, ugly.", "Answer yes, no or maybe.", "Say hello to her, she is nice."])
+    "Rate her from: good, bad, ugly.", "Answer yes, no or maybe.", "Say hello to her, she is nice.", "M or M?",
+    "A or B?"])
 def test_other_questions_offer_no_listed_options(question):
     """Two options asked in a question with no instruction are asked as they are (the model's answer to "Is this a
     man or a woman?" is the reply), as are clauses, yes/no and options that name nothing the model tells."""
@@ -133,6 +134,9 @@ def test_other_questions_offer_no_listed_options(question):
     ("Is this person a minor or an adult? One word.", "27.", "Adult."),
     ("Classify this person as a minor or an adult.", "27.", "An adult."),
     ("Reply with just 'M' or 'F'.", "She is smiling.", "F."), ("Reply with just 'M' or 'F'.", "A man.", "M."),
+    # the gender's letters alone (6 Dec 2026: "M or F?" got "I can't tell from this photo.", "Gender (M/F)?" "A man.")
+    ("M or F?", "This is a woman.", "F."), ("m/f?", "A man.", "M."), ("Gender (M/F)?", "A man.", "M."),
+    ("F or M?", "This is a man.", "M."),
     ("Estimate the age bracket (child / teenager / adult / elderly).", "She is 70 years old.", "Elderly."),
     # young and old as the ages either side of middle-aged (the sixth held-out forms got an age)
     ("Is the person young, middle-aged or old? Answer with one of those words.", "27 years old: a young adult.",

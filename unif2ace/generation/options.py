@@ -144,6 +144,9 @@ _OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrowe
 # that says more ("senior" over "adult" for 64)
 
 
+_GENDER_LETTERS = re.compile(r"\W*(?:(?:gender|sex)\W*)?\(?\s*([mf])\s*(?:or|/)\s*([mf])\s*\)?\s*[?.!]*\s*", re.I)
+
+
 def gender_letters(options) -> bool:
     """Whether options are the gender's letters, "M" and "F", in either order and case."""
     return sorted(o.lower() for o in options) == ["f", "m"]
@@ -161,6 +164,9 @@ def listed_choices(question: str) -> Choices | None:
     text = question.strip()
     if "\n" in text or multiple_choice(text):
         return None
+    if (m := _GENDER_LETTERS.fullmatch(text)) and gender_letters(m.groups()):
+        # the gender's letters alone ("M or F?", "Gender (M/F)?" got "I can't tell from this photo." and "A man.")
+        return Choices(text, tuple(zip("AB", m.groups())), False, lettered=False, option_only=True)
     before, form = trailing_form(text)  # "… or 60 and over? Respond with the range only.": the options before it
     # the options in the whole message ("What's their gender? Answer male, female, or unsure." is read as a form),
     # else before the form asked
