@@ -3027,3 +3027,57 @@ def test_ethnicities_no_label_names_are_unseen(question):
     # (6 Dec 2026: "Is this person Hispanic?" got "No. He is a senior, not a senior.")
     assert unseen_question(question)
     assert not unseen_question("Is she White?") and not unseen_question("Is he Asian?")
+
+
+@pytest.mark.parametrize("question, omitted", [
+    ("Describe him without mentioning his age.", {"age_group"}), ("Describe her, but leave out her ethnicity.", {"ethnicity"}),
+    ("Describe this person in one sentence, no age.", {"age_group"}),
+    ("Describe the person but not their expression.", {"emotion"}), ("Describe him.", set()),
+])
+def test_a_description_request_may_leave_out_the_age_ethnicity_or_expression(question, omitted):
+    from unif2ace.data.questions import asked_attributes, asks_description, left_out
+
+    # (6 Dec 2026: "Describe him without mentioning his age." got "He is 29 years old, so he is a young adult.")
+    assert asks_description(question) and not asked_attributes(question)
+    assert left_out(question) == omitted
+
+
+@pytest.mark.parametrize("omit, expected", [
+    ({"age_group"}, "The photo is a close-up photo; it shows an Asian girl. She has a happy expression. She is clearly "
+                    "smiling. Her eyes are open."),
+    ({"ethnicity"}, "The photo is a close-up photo; it shows a 1-year-old young girl. She has a happy expression. She "
+                    "is clearly smiling. Her eyes are open."),
+    ({"emotion"}, "The photo is a close-up photo; it shows a 1-year-old Asian young girl. Her eyes are open."),
+    ({"age_group", "ethnicity"}, "The photo is a close-up photo; it shows a girl. She has a happy expression. She is "
+                                 "clearly smiling. Her eyes are open."),
+    (set(), "The photo is a close-up photo; it shows a 1-year-old Asian young girl. She has a happy expression. She is "
+            "clearly smiling. Her eyes are open."),
+])
+def test_description_without_drops_what_states_the_left_out_attributes(omit, expected):
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+    from unif2ace.generation.brief import description_without
+
+    caption = ("The photo is a close-up photo; it shows a 1-year-old Asian young girl. She has a happy expression. She "
+               "is clearly smiling. Her eyes are open.")
+    got = description_without(caption, omit)
+    assert got == expected
+    if "age_group" in omit:
+        assert parse_age_years(got) is None
+    if "ethnicity" in omit:
+        assert parse_attribute(got, "ethnicity") is None
+
+
+def test_description_without_the_age_drops_a_sentence_stating_it():
+    from unif2ace.generation.brief import description_without
+
+    assert description_without("A close-up photo of an elderly White man. He is 85 years old. He is smiling.",
+                               {"age_group"}) == "A close-up photo of a White man. He is smiling."
+
+
+def test_describe_asks_the_description_and_leaves_out_what_the_request_says(pipe):
+    images = _images(1, 37)
+    from unif2ace.generation.brief import description_without
+
+    whole = pipe.caption(images, align=False)[0]
+    got = pipe.ask(images, ["Describe this person without mentioning their age."], align=False, max_new_tokens=160)[0]
+    assert got == description_without(whole, {"age_group"})

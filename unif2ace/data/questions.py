@@ -589,6 +589,22 @@ def _without_form(question: str) -> tuple[str, str]:
     return answer_form(question.lower().replace("\u2019", "'"))
 
 
+# what a request asks to be left out ("Describe him without mentioning his age.", "Describe her, but leave out her
+# ethnicity."): read as the request without it, and the description told without it (brief.description_without)
+_LEFT_OUT = re.compile(r",?\s*(?:but\s+|and\s+)?(?:without|not|leaving out|leave out|except(?: for)?|excluding|omitting|"
+                       r"omit|skip(?:ping)?|don't mention|do not mention|no)\s+(?:mentioning\s+|saying\s+|stating\s+|"
+                       r"giving\s+|including\s+|any\s+|the\s+)?(?:(?:his|her|their|the|its)\s+)?"
+                       r"(age|ethnicity|race|expression|emotion|mood)\b", re.I)
+_LEFT_OUT_ATTRIBUTE = {"age": "age_group", "ethnicity": "ethnicity", "race": "ethnicity", "expression": "emotion",
+                       "emotion": "emotion", "mood": "emotion"}
+
+
+def left_out(question: str) -> set[str]:
+    """The attributes a request asks to be left out ("Describe him without mentioning his age." → {"age_group"});
+    the age, the ethnicity and the expression can be."""
+    return {_LEFT_OUT_ATTRIBUTE[m[1].lower()] for m in _LEFT_OUT.finditer(question)}
+
+
 def _core(question: str) -> str:
     """The question a message asks, in lower case, for reading what it asks: its last sentence when that
     is a question after others ("Thanks. Are they wearing glasses?", "I took this yesterday. Is she
@@ -598,7 +614,7 @@ def _core(question: str) -> str:
     parts = re.split(r"(?<=[.!])\s+", q)
     if len(parts) > 1 and parts[-1].endswith("?") and len(parts[-1].split()) >= 2:
         q = parts[-1]
-    return _LEAD_IN.sub("", _LOOK_FIRST.sub("", _LEAD_IN.sub("", q)))
+    return _LEFT_OUT.sub("", _LEAD_IN.sub("", _LOOK_FIRST.sub("", _LEAD_IN.sub("", q))))
 
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"

@@ -219,3 +219,38 @@ def detailed_expression(question: str, answer: str, caption: str | None) -> str 
             if _FACE_SENTENCE.search(s) and not re.search(r"\b(?:image|photo|picture|shows)\b", s, re.I)]
     text = " ".join(said)
     return text if said and len(text) > len(answer.strip()) else None
+
+
+# the words of a description that state each attribute a request may leave out (data.questions.left_out)
+_AGE_WORDS = [r",?\s+(?:who is|aged|age)\s+\d{1,3}(?:\s+years?\s+old)?", r"\b\d{1,3}-(?:year|month)-old\s+",
+              r"\b(?:young|middle-aged|elderly|old|older|teenage|little)\s+(?=(?:[A-Z][\w-]*\s+)*(?:wom[ae]n|m[ae]n|girls?|"
+              r"boys?|persons?|child|teenager|adult)\b)"]
+_ETHNICITY_WORDS = [r"\b(?:White|Black|Asian|South Asian|Indian)\s+(?=(?:[a-z-]+\s+)*(?:wom[ae]n|m[ae]n|girls?|boys?|"
+                    r"persons?|child|teenager|adult|senior)\b)"]
+_AGE_SENTENCE = re.compile(r"\b(?:is|are|looks?)\s+(?:about\s+)?\d{1,3}\s+years?\s+old\b|\bage\b", re.I)
+
+
+def description_without(caption: str, omit: set[str]) -> str:
+    """``caption`` (a description) without what states the attributes in ``omit`` ("age_group", "ethnicity",
+    "emotion"): "Describe him without mentioning his age." got "He is 29 years old, so he is a young adult."; it
+    gets "The photo is a close-up portrait; it shows a Black man. He looks neutral. …". Sentences about the
+    expression go whole; an age and an ethnicity go from the sentence that names the person, an article before them
+    agreeing with the next word."""
+    from unif2ace.data.captions import indefinite_article
+
+    if not omit:
+        return caption
+    sentences = re.split(r"(?<=[.!?])\s+", caption.strip())
+    if "emotion" in omit:
+        sentences = [s for s in sentences if not re.search(r"\b(?:expression|smil\w*|grin\w*|looks?\s+(?:happy|sad|"
+                                                           r"neutral|surprised|angry|calm|scared|disgusted))\b", s, re.I)]
+    if "age_group" in omit:
+        sentences = [s for s in sentences if not _AGE_SENTENCE.search(s) or re.search(r"\b(?:shows?|photo|picture|"
+                                                                                      r"image|portrait)\b", s, re.I)]
+    patterns = (_AGE_WORDS if "age_group" in omit else []) + (_ETHNICITY_WORDS if "ethnicity" in omit else [])
+    text = " ".join(sentences)
+    for pattern in patterns:
+        text = re.sub(pattern, lambda m: " " if m[0].startswith(",") else "", text)
+    text = re.sub(r"\b(an?)\s+(?=([\w-]+))", lambda m: indefinite_article(m[2]) + " " if m[1].islower() else
+                  indefinite_article(m[2]).capitalize() + " ", text)
+    return re.sub(r"\s+([.,;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()

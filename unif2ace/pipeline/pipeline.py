@@ -652,12 +652,16 @@ class UniF2ace:
         crops = self.prepare(images, align)
         codes = self.encode_images(crops)
         lengths = [None] * len(conversations)  # how short a description is asked to be ("in one sentence")
+        omitted: list[set[str]] = [set()] * len(conversations)
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
-            from unif2ace.data.questions import as_meant, asked_length, asks_description
+            from unif2ace.data.questions import as_meant, asked_length, asks_description, left_out
 
             meant = [as_meant(turns[-1][0]) for turns in conversations]
             # the length as typed: "Describe her.\nAnswer in one sentence." is read as "Describe her."
             lengths = [asked_length(turns[-1][0]) if asks_description(q) else None
+                       for q, turns in zip(meant, conversations)]
+            # what it asks to be left out: "Describe him without mentioning his age." (got "He is 29 years old, …")
+            omitted = [left_out(turns[-1][0]) if asks_description(q) else set()
                        for q, turns in zip(meant, conversations)]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
@@ -693,6 +697,10 @@ class UniF2ace:
             from unif2ace.generation.brief import brief_description
 
             answers = [a if n is None else brief_description(a, n) for a, n in zip(answers, lengths)]
+        if any(omitted):
+            from unif2ace.generation.brief import description_without
+
+            answers = [description_without(a, o) for a, o in zip(answers, omitted)]
         if grounded_answers:
             from unif2ace.data.questions import asked_length
             from unif2ace.generation.brief import one_sentence, true_or_false, yes_no_letter
