@@ -3081,3 +3081,15 @@ def test_describe_asks_the_description_and_leaves_out_what_the_request_says(pipe
     whole = pipe.caption(images, align=False)[0]
     got = pipe.ask(images, ["Describe this person without mentioning their age."], align=False, max_new_tokens=160)[0]
     assert got == description_without(whole, {"age_group"})
+
+
+@pytest.mark.parametrize("question, length", [
+    # more than six words (6 Dec 2026: "Describe the person in exactly ten words." got the whole description)
+    ("Describe the person in exactly ten words.", ("words", 10)), ("Describe him in 10 words.", ("words", 10)),
+    ("Describe her in 12 words.", ("words", 12)), ("Give me three words to describe her.", ("words", 3)),
+    ("Describe her in two sentences.", ("sentences", 2)),
+])
+def test_a_description_may_be_asked_in_up_to_twenty_words(question, length):
+    from unif2ace.data.questions import asks_description, description_length
+
+    assert asks_description(question) and description_length(question) == length

@@ -713,7 +713,7 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
           r"kid|child|baby|individual|people|one|portrait|selfie|subject|gentleman|gent|fellow|chap|lad|gal|dude)|"
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
-_COUNT = r"(?:one|two|three|four|five|six|[1-6])"  # a number of words or sentences a description is asked in
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|1[0-9]|20|[1-9])"  # a number of words or sentences a description is asked in
 _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"  # "Could you please …"
 _WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
 # a bound on the words ("Give me a caption under 10 words." got "I can't tell from this photo.")
@@ -877,7 +877,7 @@ def asked_length(question: str) -> tuple[str, int] | None:
     if _ONE_LINE.search(q):  # "Tell me his age and mood in one line." (got two sentences)
         return "sentences", 1
     if m := _LENGTH.search(q):
-        n = _NUMBER_WORDS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
+        n = _BOUND_NUMBERS.get(m[1], 1 if m[1] in ("a single", "a short") else None) or int(m[1])
         return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)
     if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief|concise|concisely|succinct|succinctly|terse|"
                  r"tersely|compact)\b", q):
