@@ -591,8 +591,10 @@ def _without_form(question: str) -> tuple[str, str]:
 
 # what a request asks to be left out ("Describe him without mentioning his age.", "Describe her, but leave out her
 # ethnicity."): read as the request without it, and the description told without it (brief.description_without)
-_LEFT_OUT = re.compile(r",?\s*(?:but\s+|and\s+)?(?:without|not|leaving out|leave out|except(?: for)?|excluding|omitting|"
-                       r"omit|skip(?:ping)?|don't mention|do not mention|no)\s+(?:mentioning\s+|saying\s+|stating\s+|"
+# ("no" and "not" only after a comma, "but" or "and": "Is there no expression on her face?" asks about the expression)
+_LEFT_OUT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s+(?:but|and)\s+|\s+(?=without\b))(?:without|not|no|leaving out|"
+                       r"leave out|except(?: for)?|excluding|omitting|omit|skip(?:ping)?|don't mention|do not mention)\s+"
+                       r"(?:mentioning\s+|saying\s+|stating\s+|"
                        r"giving\s+|including\s+|any\s+|the\s+)?(?:(?:his|her|their|the|its)\s+)?"
                        r"(age|ethnicity|race|expression|emotion|mood)\b", re.I)
 _LEFT_OUT_ATTRIBUTE = {"age": "age_group", "ethnicity": "ethnicity", "race": "ethnicity", "expression": "emotion",
@@ -713,7 +715,8 @@ _WHOLE = (r"(?:(?:this|the|that)\s+)?(?:person|face|photo|photograph|picture|ima
           r"kid|child|baby|individual|people|one|portrait|selfie|subject|gentleman|gent|fellow|chap|lad|gal|dude)|"
           r"(?:(?:his|her|their)|(?:(?:this|the|that)\s+)?(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
           r"individual|subject)'s)\s+(?:face|appearance|looks)|him|her|them|it|this|that|she|he|they")
-_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|1[0-9]|20|[1-9])"  # a number of words or sentences a description is asked in
+# a number of words or sentences a description is asked in
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|1[0-9]|20|[1-9])"
 _POLITE = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"  # "Could you please …"
 _WORDS = r"(?:words?|adjectives?)"  # what a description of a few words is asked in
 # a bound on the words ("Give me a caption under 10 words." got "I can't tell from this photo.")
