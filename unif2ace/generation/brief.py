@@ -34,7 +34,7 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
 
     kind, n = length
     if kind == "sentences" and n > 1:
-        return " ".join(re.split(r"(?<=[.!?])\s+", caption.strip())[:n])
+        return " ".join(_sentences(caption)[:n])
     attrs = {a: v for a in ATTRIBUTES if (v := parse_attribute(caption, a)) is not None}
     if "gender" not in attrs and "age_group" not in attrs:
         return caption
@@ -45,6 +45,11 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
     return _words(attrs, n) if kind == "words" else _sentence(attrs, years)
 
 
+def _sentences(text: str) -> list[str]:
+    """``text`` split after each sentence's full stop, question or exclamation mark."""
+    return re.split(r"(?<=[.!?])\s+", text.strip())
+
+
 def one_sentence(answer: str) -> str:
     """An answer of several sentences said as one, for a question asked to be answered in one sentence or line
     that is no description request ("Tell me his age and mood in one line." got "He is 75 years old, so he is a
@@ -53,7 +58,7 @@ def one_sentence(answer: str) -> str:
     returned as it is."""
     if answer.lstrip().startswith(("{", "[")) or "\n" in answer.strip():  # JSON, a table, a list: a form, not prose
         return answer
-    sentences = [t for t in re.split(r"(?<=[.!?])\s+", answer.strip()) if t]
+    sentences = [t for t in _sentences(answer) if t]
     if len(sentences) < 2:
         return answer
     first, *rest = sentences
@@ -215,7 +220,7 @@ def detailed_expression(question: str, answer: str, caption: str | None) -> str 
     if caption is None or not _DETAIL.search(question) or asked_length(question) is not None or \
             asked_attribute(question) not in ("emotion", "smile"):
         return None
-    said = [s.strip() for s in re.split(r"(?<=[.!?])\s+", caption.strip())
+    said = [s.strip() for s in _sentences(caption)
             if _FACE_SENTENCE.search(s) and not re.search(r"\b(?:image|photo|picture|shows)\b", s, re.I)]
     text = " ".join(said)
     return text if said and len(text) > len(answer.strip()) else None
@@ -240,7 +245,7 @@ def description_without(caption: str, omit: set[str]) -> str:
 
     if not omit:
         return caption
-    sentences = re.split(r"(?<=[.!?])\s+", caption.strip())
+    sentences = _sentences(caption)
     if "emotion" in omit:
         sentences = [s for s in sentences if not re.search(r"\b(?:expression|smil\w*|grin\w*|looks?\s+(?:happy|sad|"
                                                            r"neutral|surprised|angry|calm|scared|disgusted))\b", s, re.I)]

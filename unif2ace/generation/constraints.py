@@ -694,12 +694,16 @@ def _age_then(years: float, shift: int, attrs: dict) -> str:
     now = round(years)
     start = f"{p.cap()} {p.looks()} {years_old(years) if years < 1 else f'about {years_old(now)}'} now"
     span = f"{abs(shift)} year{'' if abs(shift) == 1 else 's'}"
+    return _moved(start, p, now, shift, f"in {span}" if shift > 0 else f"{span} ago")
+
+
+def _moved(start: str, p, now: int, shift: int, when: str) -> str:
+    """``start`` (the described age) and that age moved by ``shift`` years, said at ``when``: "…, so in 10 years she
+    would be about 40.", "…, so in 2000 he was about 23.", "… he was not born yet."."""
     if shift > 0:
-        return f"{start}, so in {span} {p.he} would be about {now + shift}."
+        return f"{start}, so {when} {p.he} would be about {now + shift}."
     was = "were" if p.plural else "was"
-    if now + shift < 0:
-        return f"{start}, so {span} ago {p.he} {was} not born yet."
-    return f"{start}, so {span} ago {p.he} {was} about {now + shift}."
+    return f"{start}, so {when} {p.he} {was} {'not born yet' if now + shift < 0 else f'about {now + shift}'}."
 
 
 # an age asked in a year ("How old will he be in 2030?", "How old was she in 2010?")
@@ -728,12 +732,7 @@ def _age_in_year(years: float, target: int, photo: int | None, attrs: dict) -> s
         return f"I can't tell when the photo was taken, so not {p.his} age in {target}; {looks} in it."
     now, shift = round(years), target - photo
     start = f"{looks[0].upper()}{looks[1:]} in the photo from {photo}"
-    if shift == 0:
-        return f"{start}."
-    if shift > 0:
-        return f"{start}, so in {target} {p.he} would be about {now + shift}."
-    was = "were" if p.plural else "was"
-    return f"{start}, so in {target} {p.he} {was} {'not born yet' if now + shift < 0 else f'about {now + shift}'}."
+    return f"{start}." if shift == 0 else _moved(start, p, now, shift, f"in {target}")
 
 
 def _age_in(years: float, unit: str, attrs: dict) -> str:
@@ -806,9 +805,9 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
         return None
     p = Person.of(_described(caption))
     n = round(years)
-    age = p.looks_about(years)
+    age, was = p.looks_about(years), "were" if p.plural else "was"
     if (taken := _PHOTO_YEAR.search(question)) is None:
-        return (f"I can't tell when the photo was taken; {age}, so {p.he} {'were' if p.plural else 'was'} born "
+        return (f"I can't tell when the photo was taken; {age}, so {p.he} {was} born "
                 f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it.")
     photo = int(taken[1])
     born = photo - n
@@ -817,7 +816,7 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
         off = max(span[0] - born, born - span[1], 0)
         # a decade or a bound is a Yes inside it; one year is a maybe at best
         word = ("Yes" if span[1] - span[0] >= 9 else "Yes, possibly") if off == 0 else "Possibly not" if off <= 5 else "No"
-        return f"{word}: {p.he} {'were' if p.plural else 'was'} born about {born}; {said}."
+        return f"{word}: {p.he} {was} born about {born}; {said}."
     if years < 1:
         return f"In {photo} or {photo - 1}: {said}."
     return f"About {born}: {said}."

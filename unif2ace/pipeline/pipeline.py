@@ -656,17 +656,14 @@ class UniF2ace:
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
             from unif2ace.data.questions import as_meant, asked_length, asks_description, left_out
 
-            meant = [as_meant(turns[-1][0]) for turns in conversations]
+            describe = [asks_description(as_meant(turns[-1][0])) for turns in conversations]
             # the length as typed: "Describe her.\nAnswer in one sentence." is read as "Describe her."
-            lengths = [asked_length(turns[-1][0]) if asks_description(q) else None
-                       for q, turns in zip(meant, conversations)]
+            lengths = [asked_length(turns[-1][0]) if d else None for d, turns in zip(describe, conversations)]
             # what it asks to be left out: "Describe him without mentioning his age." (got "He is 29 years old, …")
-            omitted = [left_out(turns[-1][0]) if asks_description(q) else set()
-                       for q, turns in zip(meant, conversations)]
+            omitted = [left_out(turns[-1][0]) if d else set() for d, turns in zip(describe, conversations)]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
             # reads, so a chat's "Describe him." and "How old is he?" name one age
-            conversations = [[(CAPTION_QUESTION, None)] if asks_description(q) else turns
-                             for q, turns in zip(meant, conversations)]
+            conversations = [[(CAPTION_QUESTION, None)] if d else turns for d, turns in zip(describe, conversations)]
         features = self.understanding_features(crops)
         mode = YES_NO_DEFAULT if constrain_yes_no is True else constrain_yes_no
         if mode not in (False, "first", "answer", "answer-per-token"):
