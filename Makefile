@@ -34,8 +34,12 @@ browser:
 	    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	    echo "chromium not installed: the browser test will be skipped"; }
 
+# Tests run in TEST_JOBS processes (pytest-xdist; each one thread): the machine's cores, at most 4 (each
+# process holds its own small models). `make test TEST_JOBS=0` runs them in this one process.
+TEST_JOBS ?= $(shell $(PYTHON) -c "import os; print(min(4, len(os.sched_getaffinity(0))))")
+
 test: test-venv browser
-	$(PY) -m pytest -q --durations=10
+	$(PY) -m pytest -q -n $(TEST_JOBS) --durations=10
 
 lint: test-venv
 	$(PY) -m ruff check unif2ace tests benchmarks

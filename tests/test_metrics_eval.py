@@ -13,6 +13,7 @@ from unif2ace.metrics import (
     fid_from_features,
     fid_torchmetrics,
     frechet_distance,
+    gaussian_stats,
     kid_from_features,
     mmd2_unbiased,
     normalize_answer,
@@ -49,16 +50,40 @@ def test_fid_matches_torchmetrics_on_rank_deficient_features():
     assert fid_torchmetrics(real, fake) == pytest.approx(fid_from_features(real, fake), rel=1e-6)
 
 
-@pytest.mark.parametrize("n, d", [(40, 100), (300, 20)])  # fewer samples than dimensions, and more
-def test_fid_reference_equals_the_direct_frechet_distance_for_any_rows(n, d):
+def _direct(real: np.ndarray, fake: np.ndarray) -> float:
+    """The d×d route: both covariances, Σ1^½ by eigensolve, then Σ1^½ Σ2 Σ1^½'s eigenvalues."""
+    return frechet_distance(*gaussian_stats(real), *gaussian_stats(fake))
+
+
+@pytest.mark.parametrize("n_real, n_fake, d", [(40, 40, 100), (30, 60, 100), (300, 300, 20), (300, 10, 20)])
+def test_fid_reference_equals_the_direct_frechet_distance_for_any_rows(n_real, n_fake, d):
+    """Fewer real samples than dimensions (the low-rank P), more (Σ_r^½), and either set the smaller."""
     rng = np.random.default_rng(3)
-    real, fake = rng.normal(size=(n, d)), rng.normal(size=(n, d)) * 1.2 + 0.1
+    real, fake = rng.normal(size=(n_real, d)), rng.normal(size=(n_fake, d)) * 1.2 + 0.1
     ref = FIDReference(real)
-    # rel 1e-7: with n < d the d×d path takes square roots of the round-off eigenvalues (≈1e-15) of the
-    # null space, ≈3e-8 each; the n×n path never sees them
-    assert ref.fid(fake) == pytest.approx(fid_from_features(real, fake), rel=1e-7)
-    rows = rng.integers(0, n, n)  # a resample, repeats included
-    assert ref.fid(fake, ref.project(fake), rows) == pytest.approx(fid_from_features(real, fake[rows]), rel=1e-7)
+    # rel 1e-7: with n < d the d×d route takes square roots of the round-off eigenvalues (≈1e-15) of the
+    # null space, ≈3e-8 each; the SVD of the n×m projection never sees them
+    assert ref.fid(fake) == pytest.approx(_direct(real, fake), rel=1e-7)
+    assert fid_from_features(real, fake) == pytest.approx(_direct(real, fake), rel=1e-7)
+    assert fid_from_features(fake, real) == pytest.approx(_direct(real, fake), rel=1e-7)  # symmetric
+    rows = rng.integers(0, n_fake, n_fake)  # a resample, repeats included
+    assert ref.fid(fake, ref.project(fake), rows) == pytest.approx(_direct(real, fake[rows]), rel=1e-7)
+
+
+def test_fid_of_sets_smaller_than_their_width_equals_scipy_in_the_subspace_they_span():
+    """Features that live in a k-dimensional subspace of a d-dimensional space (k < n < d): the FID in d
+    dimensions equals the FID of their k coordinates, where both covariances are full rank and scipy's
+    general matrix square root is an independent reference (the route of pytorch-fid)."""
+    from scipy import linalg
+
+    rng = np.random.default_rng(5)
+    k, n, d = 8, 40, 300
+    basis, _ = np.linalg.qr(rng.normal(size=(d, k)))  # d×k, orthonormal columns
+    a = rng.normal(size=(n, k)) @ rng.normal(size=(k, k)) + 0.5
+    b = rng.normal(size=(n + 7, k)) * 0.7 - 0.2
+    mu1, s1, mu2, s2 = a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False)
+    exact = float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(linalg.sqrtm(s1 @ s2).real))
+    assert fid_from_features(a @ basis.T, b @ basis.T) == pytest.approx(exact, rel=1e-10)
 
 
 def test_fid_bootstrap_spread_and_the_paired_difference():

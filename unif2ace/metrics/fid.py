@@ -88,25 +88,36 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
 
 
 def fid_from_features(real: np.ndarray, fake: np.ndarray) -> float:
-    return frechet_distance(*gaussian_stats(real), *gaussian_stats(fake))
+    """FID between two feature sets [N, D]: :class:`FIDReference`, so no d×d eigensolve when a set is
+    smaller than the feature width (every FID of this project: a few hundred faces against d = 2048)."""
+    return FIDReference(real).fid(fake)
 
 
 class FIDReference:
     """A real reference set's Gaussian, prepared once, for the FID of many generated sets against it.
 
-    With Z = X·Σ_r^½ (X the generated features centred), tr((Σ_r^½ Σ_g Σ_r^½)^½) is the sum of the square
-    roots of the eigenvalues of the n×n matrix Z·Zᵀ/(n−1), which has the same non-zero eigenvalues: a
-    resampled set costs an n×n eigensolve, not a d×d one (n = 214 against d = 2048; when n > d, the d×d
-    ZᵀZ/(n−1)). Equal to :func:`frechet_distance` to rounding (tested)."""
+    Any P with P·Pᵀ = Σ_r serves: with Z = X·P (X the generated features centred), Z·Zᵀ/(n−1) = X·Σ_r·Xᵀ/(n−1)
+    has the non-zero eigenvalues of Σ_r^½ Σ_g Σ_r^½, so tr((Σ_r^½ Σ_g Σ_r^½)^½) is the sum of their square
+    roots: the singular values of Z/√(n−1), from an n×m SVD (P being d×m). P is the real
+    features centred and scaled, Xᵣᵀ/√(nᵣ−1) (d×nᵣ), when the real set is smaller than the feature width:
+    no d×d eigensolve at all, and no square roots of round-off in Σ_r's null space; else Σ_r^½.
+    Equal to :func:`frechet_distance` to rounding (tested)."""
 
     def __init__(self, real: np.ndarray):
-        mu, sigma = gaussian_stats(real)
-        w, v = np.linalg.eigh(sigma)
-        self.mu, self.trace = mu, float(np.trace(sigma))
-        self.root = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+        f = np.asarray(real, np.float64)
+        if f.ndim != 2 or f.shape[0] < 2:
+            raise ValueError(f"FID needs at least 2 feature vectors [N, D]; got shape {f.shape}")
+        n, d = f.shape
+        self.mu = f.mean(0)
+        self.trace = float(((f - self.mu) ** 2).sum() / (n - 1))
+        if n < d:
+            self.root = (f - self.mu).T / np.sqrt(n - 1)
+        else:
+            w, v = np.linalg.eigh(np.cov(f, rowvar=False))
+            self.root = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
 
     def project(self, fake: np.ndarray) -> np.ndarray:
-        """``fake`` · Σ_r^½ (float64): computed once per generated set, then indexed by :meth:`fid`."""
+        """``fake`` · P (float64, P·Pᵀ = Σ_r): computed once per generated set, then indexed by :meth:`fid`."""
         return np.asarray(fake, np.float64) @ self.root
 
     def fid(self, fake: np.ndarray, projected: np.ndarray | None = None, rows: np.ndarray | None = None) -> float:
@@ -120,11 +131,12 @@ class FIDReference:
             raise ValueError(f"FID needs at least 2 feature vectors; got {n}")
         mean = f.mean(0)
         zc = z - z.mean(0)
-        gram = zc @ zc.T if n <= zc.shape[1] else zc.T @ zc  # the smaller one: no round-off null space
-        eig = np.linalg.eigvalsh(gram / (n - 1))
+        # the square roots of Z·Zᵀ/(n−1)'s eigenvalues are Z/√(n−1)'s singular values: taken directly, a
+        # null direction contributes ≈1e-16·‖Z‖, not the √(1e-16)·‖Z‖ of a square-rooted round-off eigenvalue
+        tr_covmean = float(np.linalg.svd(zc, compute_uv=False).sum()) / np.sqrt(n - 1)
         diff = self.mu - mean
         trace_fake = float(((f - mean) ** 2).sum() / (n - 1))
-        return float(diff @ diff + self.trace + trace_fake - 2 * np.sqrt(np.clip(eig, 0, None)).sum())
+        return float(diff @ diff + self.trace + trace_fake - 2 * tr_covmean)
 
 
 def fid_bootstrap(real: np.ndarray, fake: np.ndarray, other: np.ndarray | None = None, n_boot: int = 200,
