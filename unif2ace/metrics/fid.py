@@ -98,7 +98,7 @@ class FIDReference:
 
     Any P with P·Pᵀ = Σ_r serves: with Z = X·P (X the generated features centred), Z·Zᵀ/(n−1) = X·Σ_r·Xᵀ/(n−1)
     has the non-zero eigenvalues of Σ_r^½ Σ_g Σ_r^½, so tr((Σ_r^½ Σ_g Σ_r^½)^½) is the sum of their square
-    roots: the singular values of Z/√(n−1), from an n×m SVD (P being d×m). P is the real
+    roots: the singular values of Z/√(n−1) (P being d×m). P is the real
     features centred and scaled, Xᵣᵀ/√(nᵣ−1) (d×nᵣ), when the real set is smaller than the feature width:
     no d×d eigensolve at all, and no square roots of round-off in Σ_r's null space; else Σ_r^½.
     Equal to :func:`frechet_distance` to rounding (tested)."""
@@ -132,8 +132,13 @@ class FIDReference:
         mean = f.mean(0)
         zc = z - z.mean(0)
         # the square roots of Z·Zᵀ/(n−1)'s eigenvalues are Z/√(n−1)'s singular values: taken directly, a
-        # null direction contributes ≈1e-16·‖Z‖, not the √(1e-16)·‖Z‖ of a square-rooted round-off eigenvalue
-        tr_covmean = float(np.linalg.svd(zc, compute_uv=False).sum()) / np.sqrt(n - 1)
+        # null direction (n ≤ m: rank at most n−1) contributes ≈1e-16·‖Z‖, not the √(1e-16)·‖Z‖ of a
+        # square-rooted round-off eigenvalue. Only with P = Σ_r^½ (d columns) and more rows than that is the d×d
+        # ZᵀZ used instead (cheaper than that SVD, and of full rank as a rule)
+        if n <= zc.shape[1] or zc.shape[1] < len(self.mu):
+            tr_covmean = float(np.linalg.svd(zc, compute_uv=False).sum()) / np.sqrt(n - 1)
+        else:
+            tr_covmean = float(np.sqrt(np.clip(np.linalg.eigvalsh(zc.T @ zc / (n - 1)), 0, None)).sum())
         diff = self.mu - mean
         trace_fake = float(((f - mean) ** 2).sum() / (n - 1))
         return float(diff @ diff + self.trace + trace_fake - 2 * tr_covmean)
