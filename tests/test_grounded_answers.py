@@ -732,7 +732,11 @@ def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, 
     ("Does he wear spectacles?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
     ("Does he have a beard?", "Yes, he has facial hair.", "I can't tell from this photo."),
     ("Has he got a moustache?", "Yes, he has facial hair.", "I can't tell from this photo."),
-    ("Is she smiling?", None, None), ("What about his glasses?", None, None),
+    # a follow-up naming only the thing (6 Dec 2026, session 43: "What about a beard?" after a question about
+    # glasses got "He looks happy.")
+    ("What about his glasses?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
+    ("And a beard?", "Yes, he has facial hair.", "I can't tell from this photo."),
+    ("Is she smiling?", None, None), ("What about his mood?", None, None), ("What color are his glasses?", None, None),
 ])
 def test_glasses_and_facial_hair_are_answered_from_the_description_alone(question, expected_with, expected_without):
     seen = "A close-up photo of a White young man who is 20 years old. He is wearing a pair of glasses. He has a beard."
@@ -1366,6 +1370,15 @@ def test_a_remark_about_age_or_gender_gets_the_descriptions_view(message, expect
     ("That's not right!", "How old is he?",
      "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
     ("No, that's wrong.", "Is he over 40?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    # a guess called off (6 Dec 2026, session 43: "Guess the age." then "Too low, try again." got "No. This is a
+    # girl, not a girl.")
+    ("Too low, try again.", "Guess the age.", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Way too young!", "How old is he?", "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("Try again.", "Man or woman?", "I may be wrong, but from this photo this is a man."),
+    ("Nope.", "How old do you think he is?",  # (got "He is smiling.")
+     "I may be wrong, but from this photo he looks about 85 years old, so he is a senior."),
+    ("No", "Is this a man or a woman?", "I may be wrong, but from this photo this is a man."),
+    ("Try again.", "Is the person smiling?", None),
     ("I think you're wrong.", "Is the person smiling?", None),  # another attribute: small talk's reply
     ("I think you're wrong.", None, None),  # nothing before it
     ("How old is he?", "Is this a man?", None),
@@ -3093,3 +3106,48 @@ def test_a_description_may_be_asked_in_up_to_twenty_words(question, length):
     from unif2ace.data.questions import asks_description, description_length
 
     assert asks_description(question) and description_length(question) == length
+
+
+@pytest.mark.parametrize("question", [
+    # (6 Dec 2026, session 43: "Describe the background." got "He looks neutral." of a boy described as happy; "Is
+    # there any text in the image?" "No. It is a photo of a girl." of him)
+    "Describe the background.", "Is there any text in the image?", "Is there text on this photo?",
+    "Are there words written on the picture?", "Is there a watermark?", "Was the photo taken at night?",
+    "Was this taken during the day?",
+])
+def test_the_background_and_writing_in_the_photo_are_unseen(question):
+    assert unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["Describe her.", "Describe the photo in a few words.", "Describe the lighting.",
+                                      "Explain her expression.", "Estimate her age.", "Rate her smile."])
+def test_a_request_about_what_labels_state_is_not_unseen(question):
+    assert not unseen_question(question)
+
+
+@pytest.mark.parametrize("answer, caption, want", [
+    ("No. It is a photo of a girl.", TEEN_16, "No. It is a photo of a boy."),
+    ("No, it is a photo of a person.", MAN_57, None),  # never wrong (and the training data's own answer)
+    ("Yes. This is a photo of a man.", GIRL_8, "Yes. This is a photo of a girl."),
+    ("No, it is a photo of a boy.", TEEN_16, None),  # the described person already
+    ("No. She is smiling.", TEEN_16, None),  # not of that form (pronouns are described_pronouns' business)
+    ("No. It is a photo of a girl.", "A close-up photo of a smiling face.", None),  # no gender described
+])
+def test_a_photo_of_answer_names_the_described_person(answer, caption, want):
+    from unif2ace.generation.constraints import photo_of_described, says_photo_of
+
+    assert photo_of_described(answer, caption) == want
+    assert says_photo_of(answer) == (answer.split(maxsplit=1)[1].lower().startswith(("it", "this")))
+
+
+@pytest.mark.parametrize("question, description", [
+    # (6 Dec 2026, session 43: "Would you describe this person as elderly?" got the whole description)
+    ("Would you describe this person as elderly?", False), ("Would you describe this man as middle-aged?", False),
+    ("Would you describe him?", True), ("Could you describe her as a person?", True), ("Can you describe her?", True),
+])
+def test_describe_as_a_value_asks_yes_or_no_not_a_description(question, description):
+    from unif2ace.data.questions import asks_description
+
+    assert asks_description(question) == description
+    if not description:
+        assert "age_group" in yes_no_grounded(question)

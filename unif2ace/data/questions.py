@@ -856,9 +856,17 @@ def asks_description(question: str) -> bool:
     her?", "What do you see?", "Give me three words to describe her.", "Provide a detailed description of the
     given image."), however worded; not one about a single attribute."""
     q = _core(question)
+    if _DESCRIBED_AS.search(q) and is_yes_no(question):
+        return False  # "Would you describe this person as elderly?" (got the whole description): a yes/no question
     if _DESCRIPTION_REQUEST.match(q) or _WORDS_REQUEST.match(q):
         return True
     return bool(_DESCRIBE_INSTRUCTION.match(q)) and not _ONE_THING.search(q) and not asked_attributes(question)
+
+
+# "… describe this person as elderly?": a value asked to be confirmed (but "… describe her as a person?", "… as you
+# see her?" ask a description)
+_DESCRIBED_AS = re.compile(r"\bdescribe\s+(?:[\w']+\s+){1,3}?as\s+(?!(?:a\s+)?(?:person|whole|human|individual)\b|"
+                           r"(?:you|i|we|best|much|well|if|though|they|she|he|it)\b)(?:an?\s+)?\w")
 
 
 def description_length(question: str) -> tuple[str, int] | None:

@@ -360,6 +360,36 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     return f"No, it is a photo of {noun}."
 
 
+# "No. It is a photo of a girl.": the training data's answer to a question about something the photo does not show
+_PHOTO_OF = re.compile(r"^(?P<head>(?:yes|no)[.,]\s+)(?:it|this)(?:'s|\s+is)\s+(?:a\s+)?(?:photo|picture|image)\s+of\s+"
+                       r"(?P<who>an?\s+(?:man|woman|boy|girl|person))\s*\.?\s*$", re.I)
+
+
+def says_photo_of(answer: str) -> bool:
+    """Whether an answer is the training data's "… It is a photo of a man." (:func:`photo_of_described`)."""
+    return _PHOTO_OF.match(answer.strip()) is not None
+
+
+def photo_of_described(answer: str, caption: str | None) -> str | None:
+    """An answer "… It is a photo of a girl." whose person is not the one the description (``caption``) names, with
+    that one ("Is there any text in the image?" of a boy got "No. It is a photo of a girl." → "No. It is a photo of
+    a boy."); None when the answer is not of that form, names the described person or the description names no
+    gender, or the answer says "a person" (never wrong). For answers to questions that ask neither the gender nor the
+    age (those are checked as asked)."""
+    from unif2ace.data.questions import _gender_word
+    from unif2ace.evaluation.attributes import parse_caption
+
+    if not caption or (m := _PHOTO_OF.match(answer.strip())) is None or m["who"].lower().endswith("person"):
+        return None
+    described = parse_caption(caption)
+    if described.get("gender") not in ("male", "female"):
+        return None
+    noun = _gender_word(described)
+    if m["who"].lower().split()[-1] == noun.split()[-1]:
+        return None
+    return f"{m['head']}{answer.strip()[len(m['head']):m.start('who')]}{noun}."
+
+
 def _subject(question: str) -> str | None:
     """What an "is this a …?"-style question asks the photo to show, as worded ("Is this a cat?" → "cat",
     "Is this a person?" → "person"); None when the question is not of that form."""
@@ -2325,7 +2355,10 @@ _LOOKS = re.compile(r"\b(?:look|looks|looking|appearance|appear|appears|seem|see
 
 
 _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|whose|where|when|which|why|how|is|are|"
-                            r"was|were|does|do|did|has|have|can|could|will|would|tell me|guess)\b", re.I)
+                            r"was|were|does|do|did|has|have|can|could|will|would|tell me|guess|"
+                            # a request ("Describe the background." got "He looks neutral." of a face described as
+                            # happy)
+                            r"describe|explain)\b", re.I)
 
 
 # a picture made rather than taken; asked as a choice ("A real photo or a drawing?"), whose honest answer
@@ -2413,6 +2446,11 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
                          r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
+                         # writing in the photo ("Is there any text in the image?" got "No. It is a photo of a girl." of
+                         # a boy)
+                         r"(?:is|are)\s+there\s+(?:any\s+|some\s+)?(?:text|writing|words|letters|lettering)|"
+                         rf"(?:text|writing|words|letters|lettering)\s+(?:in|on)\s+(?:the|this|that)\s+{_PHOTO_NOUN}|"
+                         r"watermark(?:ed)?|logos?|"
                          r"for (?:his|her|their|its) age|"
                          # the real age beside the looks ("Does this person look older than they are?" got "Yes. It
                          # is a photo of a woman."): a photo shows only the looks
@@ -2426,7 +2464,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"when (?:he|she|they) (?:is|are|gets?|grows?) (?:older|old|up)|grows? up to|"
                          r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo|"
                          # where it was taken ("Is this picture taken indoors?" got "Yes. It is a photo of a woman.")
-                         r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside))\b", re.I)
+                         r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside)|"
+                         # and when ("Was the photo taken at night?" got "No. It is a photo of a man.")
+                         r"at night|night-?time|daytime|during the day|in the (?:morning|evening|afternoon))\b", re.I)
 
 
 # "How many people are in this picture?", "Is there more than one person here?", "Is she alone?", "Is anyone
@@ -2582,14 +2622,20 @@ _STATED_ONLY = {"glasses": ("is wearing glasses", "are wearing glasses"),
                 "facial_hair": ("has facial hair", "have facial hair")}
 
 
+# a follow-up that names only the thing ("Does she have glasses?" then "What about a beard?", which got "She looks
+# happy."; "And glasses?"): a yes/no question about it
+_FOLLOW_UP_THING = re.compile(r"^\W*(?:and\s+|(?:and\s+|so\s+)?(?:what|how)\s+about\s+)", re.I)
+
+
 def stated_only(question: str) -> str | None:
-    """The attribute ("glasses", "facial_hair") that a yes/no question asks about when it is one the
-    description states only when present; None otherwise."""
+    """The attribute ("glasses", "facial_hair") that a yes/no question asks about, or a follow-up naming only it
+    ("What about a beard?", "And glasses?"), when it is one the description states only when present; None
+    otherwise."""
     from unif2ace.data.questions import is_yes_no
     from unif2ace.evaluation.attributes import question_attribute
 
     attr = question_attribute(question)
-    return attr if attr in _STATED_ONLY and is_yes_no(question) else None
+    return attr if attr in _STATED_ONLY and (is_yes_no(question) or _FOLLOW_UP_THING.match(question)) else None
 
 
 def described_or_cant_tell(question: str, caption: str) -> str | None:
@@ -2666,7 +2712,13 @@ def _shown_expression(attrs: dict) -> str | None:
 _DISAGREE = re.compile(r"^(?:(?:i think|i believe|i'm pretty sure|i'm sure|pretty sure|but|hmm|no|nope)\s*,?\s*)*"
                      r"(?:you(?:'re| are) (?:wrong|mistaken|incorrect|not right)|(?:that|this|it)(?:'s| is) "
                      r"(?:wrong|not right|not correct|incorrect|not true)|wrong(?: answer)?|i disagree|"
-                     r"i don't (?:think so|agree)|no way|not really|that can't be right)$")
+                     r"i don't (?:think so|agree)|no way|not really|that can't be right|"
+                     # a guess called off ("Guess the age." then "Too low, try again." got "No. This is a girl, not a
+                     # girl.")
+                     r"(?:(?:that's|that is|it's|it is|way|much|far|a bit|a little)\s+)*too (?:low|high|young|old)"
+                     r"(?:\s*,?\s*(?:try|guess) again)?|(?:try|guess) again|not even close|not quite|close,? but no|"
+                     # a bare "No." ("How old do you think she is?" then "Nope." got "She is smiling.")
+                     r"no|nope|nah|wrong)$")
 
 
 # Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,

@@ -959,7 +959,9 @@ class UniF2ace:
         (``constraints.face_count_answer``; a crop given without alignment has no count, and gets "I can't
         tell"). A question whether the photo shows an animal, a vehicle, a building, scenery or food ("Is there a
         cat in the image?") whose answer names no person, or another than the description, gets "No, it is a photo
-        of a man." with the description's person (``constraints.off_topic_answer``; also "Is the kid a cat?"), and an
+        of a man." with the description's person (``constraints.off_topic_answer``; also "Is the kid a cat?"), as does
+        such an answer to any question that asks neither gender nor age ("Is there any text in the image?" of a boy:
+        not "No. It is a photo of a girl.": ``constraints.photo_of_described``), and an
         open answer that is another description of the photo than its one description is that description
         (``constraints.one_description``).
         Yes/no questions about glasses or facial hair are answered
@@ -1011,11 +1013,13 @@ class UniF2ace:
             off_topic_answer,
             one_description,
             open_answered_yes_no,
+            photo_of_described,
             photo_quality_answer,
             pronoun_genders,
             reads_as_description,
             remark_attribute,
             remark_reply,
+            says_photo_of,
             scale_answer,
             small_talk,
             stated_only,
@@ -1053,8 +1057,8 @@ class UniF2ace:
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
-        other = [i for i, a in enumerate(answers)
-                 if not asked[i] and (pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a))]
+        other = [i for i, a in enumerate(answers) if not asked[i] and (
+            pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -1068,6 +1072,10 @@ class UniF2ace:
                         and (described := one_description(out[i], captions[i])) is not None:
                     out[i] = described  # another description than the photo's one (not one cut short): one age
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
+                # "Is there any text in the image?" of a boy got "No. It is a photo of a girl.": the described person
+                # (an off-topic question's answer is off_topic_answer's, below)
+                if not elsewhere[i]:
+                    out[i] = photo_of_described(out[i], captions[i]) or out[i]
             # the photo's lighting and sharpness and the smile, where a question asks them and the description
             # states none
             captions.update(self._facts([i for i in rows if asked[i] & {"lighting", "sharpness", "smile"}], asked,
