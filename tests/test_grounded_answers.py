@@ -3151,3 +3151,24 @@ def test_describe_as_a_value_asks_yes_or_no_not_a_description(question, descript
     assert asks_description(question) == description
     if not description:
         assert "age_group" in yes_no_grounded(question)
+
+
+def test_a_school_grade_asks_the_age_and_what_a_child_can_do_is_unseen():
+    # (6 Dec 2026, session 43: "What grade might this child be in?" got "Yes. He is a child."; "Can this kid walk
+    # yet?" "Yes, she is a child." of a girl described as 1)
+    assert asked_attribute("What grade might this child be in?") == "age_group"
+    assert asked_attribute("Which grade is she in at school?") == "age_group"
+    assert asked_attribute("What grade would you give this photo?") is None
+    assert grounded_answer("What grade might this child be in?", "Yes. He is a child.", TEEN_16) == \
+        "16 years old: a teenager."
+    for question in ("Can this kid walk yet?", "Can she talk?", "Can he drive?"):
+        assert unseen_question(question)
+    assert not unseen_question("Can she smile?")
+
+
+@pytest.mark.parametrize("question", ["Can you walk me through it?", "Walk me through this photo.", "Talk me through it."])
+def test_walk_me_through_asks_the_description(question):
+    # (6 Dec 2026, session 43: "Can you walk me through it?" got "I can't tell from this photo.")
+    from unif2ace.data.questions import asks_description
+
+    assert asks_description(question) and not unseen_question(question)

@@ -728,7 +728,7 @@ _DESCRIPTION_REQUEST = re.compile(
     rf"(?:(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS},?\s+)?"
     # "How would you describe him?" (got "I can't tell from this photo.")
     r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) describe|"
-    r"describe|tell me about|tell me something about|say something about|talk about|talk me through|caption|"
+    r"describe|tell me about|tell me something about|say something about|talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
     # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
@@ -938,6 +938,10 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
+                      # a school grade, which goes with the age ("What grade might this child be in?" got "Yes. He is
+                      # a child.")
+                      r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:he|she|they|this|that|the) (?:\w+ )?"
+                      r"(?:be )?in|(?:in|at) school)|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|birth|birthyear|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")

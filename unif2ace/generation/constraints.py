@@ -338,13 +338,12 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     names no person ("Is there a cat in the image?" got "No, it is not smiling.") or another one than the
     description ("Is this a flower?" got "No, it is a photo of a woman." of a man); None when the question asks no
     such thing or the answer stands."""
-    from unif2ace.data.questions import _gender_word
     from unif2ace.evaluation.attributes import parse_attribute, parse_caption, polarity
 
     if not asks_other_subject(question):  # "Is this a newborn?", "Do you see a smile?": left to the other checks
         return None
     described = parse_caption(caption) if caption else {}
-    noun = _gender_word(described) if described.get("gender") in ("male", "female") else "a person"
+    noun = _described_person(caption) or "a person"
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
@@ -376,18 +375,22 @@ def photo_of_described(answer: str, caption: str | None) -> str | None:
     a boy."); None when the answer is not of that form, names the described person or the description names no
     gender, or the answer says "a person" (never wrong). For answers to questions that ask neither the gender nor the
     age (those are checked as asked)."""
+    if not caption or (m := _PHOTO_OF.match(answer.strip())) is None or m["who"].lower().endswith("person"):
+        return None
+    noun = _described_person(caption)
+    if noun is None or m["who"].lower().split()[-1] == noun.split()[-1]:
+        return None
+    return f"{m['head']}{answer.strip()[len(m['head']):m.start('who')]}{noun}."
+
+
+def _described_person(caption: str | None) -> str | None:
+    """"a man", "a woman", "a boy" or "a girl", as the description (``caption``) names the person; None when it
+    names no gender."""
     from unif2ace.data.questions import _gender_word
     from unif2ace.evaluation.attributes import parse_caption
 
-    if not caption or (m := _PHOTO_OF.match(answer.strip())) is None or m["who"].lower().endswith("person"):
-        return None
-    described = parse_caption(caption)
-    if described.get("gender") not in ("male", "female"):
-        return None
-    noun = _gender_word(described)
-    if m["who"].lower().split()[-1] == noun.split()[-1]:
-        return None
-    return f"{m['head']}{answer.strip()[len(m['head']):m.start('who')]}{noun}."
+    described = parse_caption(caption) if caption else {}
+    return _gender_word(described) if described.get("gender") in ("male", "female") else None
 
 
 def _subject(question: str) -> str | None:
@@ -2465,6 +2468,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo|"
                          # where it was taken ("Is this picture taken indoors?" got "Yes. It is a photo of a woman.")
                          r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside)|"
+                         # what someone can do ("Can this kid walk yet?" got "Yes, she is a child." of a girl of 1)
+                         r"can (?:he|she|they|this|that|the) (?:\w+ )?(?:walk|talk|speak|read|write|drive|swim|"
+                         r"crawl|vote)|"
                          # and when ("Was the photo taken at night?" got "No. It is a photo of a man.")
                          r"at night|night-?time|daytime|during the day|in the (?:morning|evening|afternoon))\b", re.I)
 
