@@ -302,11 +302,10 @@ def _wait_for_server(state: dict, timeout: float = 180.0) -> None:
     pytest.fail(f"the server started by a docs block did not answer {url}\n{tail}")
 
 
-# A doc's blocks build on each other (a model trained, then evaluated): under pytest-xdist's loadgroup (`make
-# test`) one process runs them, in order, in its own clone; docs do not depend on each other.
+# A doc's blocks build on each other (a model trained, then evaluated): under pytest-xdist (`make test`) this
+# module goes to one process (tests/conftest.py), which runs them in order in its own clone.
 @pytest.mark.slow
-@pytest.mark.parametrize("block", [pytest.param(b, marks=pytest.mark.xdist_group(b.doc)) for b in command_blocks()],
-                         ids=lambda b: f"{b.doc}:{b.line}")
+@pytest.mark.parametrize("block", command_blocks(), ids=lambda b: f"{b.doc}:{b.line}")
 def test_command_block_runs(block: Block, clone: dict):
     if block.skip:
         pytest.skip(f"{block.doc}:{block.line}: {block.skip}")
