@@ -14,8 +14,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist (`make test` runs `-n`), tests are handed out a module at a time (`--dist loadscope`):
     a doc's command blocks build on each other (tests/test_docs.py), so one worker must run them in order.
     (`--dist loadgroup` with xdist_group marks would split finer, but pytest-xdist 3.8 cannot rename pytest 9's
-    node ids, so its groups are ignored and the blocks scatter.) Plain `pytest`, with or without xdist
-    installed, runs everything in this one process."""
+    node ids, so its groups are ignored and the blocks scatter: pytest-dev/pytest-xdist#1386.) Plain `pytest`,
+    with or without xdist installed, runs everything in this one process."""
     if config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") == "load":
         config.option.dist = "loadscope"
 
