@@ -343,7 +343,7 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     if not asks_other_subject(question):  # "Is this a newborn?", "Do you see a smile?": left to the other checks
         return None
     described = parse_caption(caption) if caption else {}
-    noun = _described_person(caption) or "a person"
+    noun = _described_person(described) or "a person"
     words = answer.strip().split(maxsplit=1)
     said = polarity(words[0]) if words else None
     rest = re.sub(r"\b(?:he|she)\b", " ", words[1].lower()) if len(words) > 1 else ""
@@ -377,19 +377,19 @@ def photo_of_described(answer: str, caption: str | None) -> str | None:
     age (those are checked as asked)."""
     if not caption or (m := _PHOTO_OF.match(answer.strip())) is None or m["who"].lower().endswith("person"):
         return None
-    noun = _described_person(caption)
+    from unif2ace.evaluation.attributes import parse_caption
+
+    noun = _described_person(parse_caption(caption))
     if noun is None or m["who"].lower().split()[-1] == noun.split()[-1]:
         return None
     return f"{m['head']}{answer.strip()[len(m['head']):m.start('who')]}{noun}."
 
 
-def _described_person(caption: str | None) -> str | None:
-    """"a man", "a woman", "a boy" or "a girl", as the description (``caption``) names the person; None when it
-    names no gender."""
+def _described_person(described: dict) -> str | None:
+    """"a man", "a woman", "a boy" or "a girl", as a parsed description (``parse_caption``) names the person;
+    None when it names no gender."""
     from unif2ace.data.questions import _gender_word
-    from unif2ace.evaluation.attributes import parse_caption
 
-    described = parse_caption(caption) if caption else {}
     return _gender_word(described) if described.get("gender") in ("male", "female") else None
 
 

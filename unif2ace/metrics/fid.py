@@ -63,10 +63,16 @@ class InceptionFeatures:
         return np.concatenate(out) if out else np.zeros((0, 2048))
 
 
-def gaussian_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _feature_rows(features: np.ndarray) -> np.ndarray:
+    """``features`` as float64 [N, D], N ≥ 2, or a one-line error."""
     f = np.asarray(features, dtype=np.float64)
     if f.ndim != 2 or f.shape[0] < 2:
         raise ValueError(f"FID needs at least 2 feature vectors [N, D]; got shape {f.shape}")
+    return f
+
+
+def gaussian_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = _feature_rows(features)
     return f.mean(0), np.cov(f, rowvar=False)
 
 
@@ -104,9 +110,7 @@ class FIDReference:
     Equal to :func:`frechet_distance` to rounding (tested)."""
 
     def __init__(self, real: np.ndarray):
-        f = np.asarray(real, np.float64)
-        if f.ndim != 2 or f.shape[0] < 2:
-            raise ValueError(f"FID needs at least 2 feature vectors [N, D]; got shape {f.shape}")
+        f = _feature_rows(real)
         n, d = f.shape
         self.mu = f.mean(0)
         self.trace = float(((f - self.mu) ** 2).sum() / (n - 1))
