@@ -500,6 +500,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
 
 
 @pytest.mark.parametrize("question", ["Tell me about this person.", "Can you describe her?", "What do you see?",
+                                      # 7 Dec 2026: got "I can't tell from this photo."
+                                      "Can you describe him as best you can?", "Describe her as well as you can.",
+                                      "Describe this person to the best of your ability.",
+                                      "Describe her in as much detail as possible.",
                                       # 5 Dec 2026: got "I can't tell from this photo."
                                       "What can you tell me about this gentleman?", "Tell me about this fellow.",
                                       "What can you tell me about him?", "Describe the person in this picture.",

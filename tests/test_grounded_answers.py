@@ -2893,10 +2893,21 @@ def test_clothes_no_label_states_get_cant_tell(question):
     ("Is she showing her teeth?", "She has her mouth shut.", "No, her mouth is closed."),
     ("Can you see her teeth?", "She has her mouth closed.", "No, her mouth is closed."),
     ("Are her teeth visible?", "She has her mouth closed.", "No, her mouth is closed."),
-    ("Is she showing her teeth?", "She is smiling, with her mouth slightly open.", None),  # may or may not show them
+    # an open mouth may or may not show them (7 Dec 2026: "Is she smiling with teeth?", "Can you see his teeth?" got "I
+    # can't tell from this photo." of a woman described smiling with her mouth slightly open)
+    ("Is she showing her teeth?", "She is smiling, with her mouth slightly open.",
+     "Possibly: her mouth is slightly open, but I can't tell whether her teeth show."),
+    ("Is she smiling with teeth?", "She is smiling, with her lips slightly parted.",
+     "Possibly: her mouth is slightly open, but I can't tell whether her teeth show."),
+    ("Are her teeth showing?", "She is laughing, with her mouth wide open.", "Probably: her mouth is wide open."),
+    ("Is it a toothy grin?", "She is smiling, with her lips closed.", "No, her mouth is closed."),
+    ("Is she smiling with teeth?", "She is not smiling, with her mouth slightly open.", "No, she is not smiling."),
+    ("Is she smiling with teeth?", "She has a sad expression. She has her mouth slightly open.", "No, she is not smiling."),
+    ("Are her teeth showing?", "She has a happy expression.", None),  # no mouth stated: "I can't tell"
     ("Does she have nice teeth?", "She has her mouth closed.", None), ("Is she smiling?", "She has her mouth closed.", None),
+    ("What colour are her teeth?", "She has her mouth closed.", None),  # not a yes/no question
 ])
-def test_a_closed_mouth_shows_no_teeth(question, mouth, expected):
+def test_the_described_mouth_says_whether_teeth_show(question, mouth, expected):
     from unif2ace.generation.constraints import teeth_answer
 
     caption = f"The photo is a close-up photo; it shows a White woman who is 20 years old. {mouth}"
@@ -3172,3 +3183,172 @@ def test_walk_me_through_asks_the_description(question):
     from unif2ace.data.questions import asks_description
 
     assert asks_description(question) and not unseen_question(question)
+
+
+def test_a_teeth_question_is_answered_from_the_description_through_the_pipeline(pipe, monkeypatch):
+    """7 Dec 2026: "Can you see his teeth?" of a girl described with her mouth shut got "I can't tell from this photo.":
+    no description was read for a question that asks no attribute."""
+    shut = "The image shows a close-up photo of a White young girl who is 8 years old. She is not smiling, with her mouth shut."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: shut for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    assert pipe.ask(_images(1, 5), "Can you see his teeth?", align=False, max_new_tokens=3) == ["No, her mouth is closed."]
+
+
+SCHOOLGIRL_8 = "The image shows a close-up photo of a White young girl who is 8 years old. She has a neutral expression."
+
+
+@pytest.mark.parametrize("question", ["What grade might this child be in?", "What year of school is he in?",
+                                      "What year is she in at school?", "What class is she in at school?",
+                                      "which grade is this kid in at school"])
+def test_a_school_year_is_asked_as_the_age(question):
+    """7 Dec 2026: "What year of school is he in?" got "I can't tell from this photo." (read as the photo's year), and
+    "What grade might this child be in?" the terse "8 years old: a child.": the grade of the described age."""
+    from unif2ace.data.questions import asked_attributes
+    from unif2ace.generation.constraints import school_year_answer, unseen_question
+
+    assert asked_attributes(question) == ["age_group"] and not unseen_question(question)
+    assert school_year_answer(question, SCHOOLGIRL_8) == (
+        "She looks about 8 years old, the usual age for third grade in the US (Year 4 in the UK); a photo does not show "
+        "which class she is in.")
+    assert school_year_answer(question, None) is None
+
+
+@pytest.mark.parametrize("age, expected", [
+    (2, "He looks about 2 years old: too young for school."),
+    (4, "He looks about 4 years old, the usual age for pre-kindergarten in the US (Reception in the UK)."),
+    (5, "He looks about 5 years old, the usual age for kindergarten in the US (Year 1 in the UK); a photo does not show "
+        "which class he is in."),
+    (6, "He looks about 6 years old, the usual age for first grade in the US (Year 2 in the UK); a photo does not show "
+        "which class he is in."),
+    (17, "He looks about 17 years old, the usual age for twelfth grade in the US (Year 13 in the UK); a photo does not "
+         "show which class he is in."),
+    (36, "He looks about 36 years old, past school age."),
+])
+def test_the_school_year_of_each_age(age, expected):
+    from unif2ace.generation.constraints import school_year_answer
+
+    caption = f"The image shows a close-up photo of a White boy who is {age} years old."
+    assert school_year_answer("What grade is he in at school?", caption) == expected
+
+
+@pytest.mark.parametrize("question", ["What year was this photo taken?", "Which year is it?", "What grade would you give "
+                                      "this photo?", "What year did she finish school?"])
+def test_a_year_that_is_not_of_school_is_not_a_school_year(question):
+    from unif2ace.generation.constraints import school_year_answer
+
+    assert school_year_answer(question, SCHOOLGIRL_8) is None
+
+
+@pytest.mark.parametrize("question", ["What is the person's ethnic background?", "What ethnic background is she?",
+                                      "What's her heritage?", "What is his racial background?"])
+def test_an_ethnic_background_is_the_ethnicity_not_the_photo_s_background(question):
+    """7 Dec 2026: "What is the person's ethnic background?" got "I can't tell from this photo." of a woman described
+    as South Asian (the photo's background is unseen)."""
+    from unif2ace.data.questions import asked_attributes
+    from unif2ace.generation.constraints import grounded_answer, unseen_question
+
+    assert not unseen_question(question) and asked_attributes(question) == ["ethnicity"]
+    caption = "The image shows a close-up photo of a South Asian young woman who is 26 years old."
+    assert grounded_answer(question, "I can't tell from this photo.", caption) == "South Asian."
+    assert unseen_question("Describe the background.") and unseen_question("What color is the background?")
+
+
+@pytest.mark.parametrize("question", ["Is this person angry or just neutral?", "Is she angry, or is she neutral?",
+                                      "Is she sad or does she look neutral?", "Is she angry or simply neutral?"])
+def test_an_either_or_expression_question_with_more_words_gets_neither(question):
+    """7 Dec 2026: "Is this person angry or just neutral?" got "Happy." (naming neither option)."""
+    from unif2ace.generation.constraints import neither_option
+
+    assert neither_option(question, "Happy.") == "Neither: happy."
+    assert neither_option(question, "She looks neutral.") is None  # an option the answer names
+    assert neither_option("Is she happy or just neutral?", "Happy.") is None
+
+
+@pytest.mark.parametrize("message, previous, most_often", [
+    # 7 Dec 2026: "Are you certain?" after "Is this a man or a woman?" got "…, most often about the age by a few years."
+    ("Are you certain?", "Is this a man or a woman?", "most often about a young child's gender"),
+    ("Are you sure?", "Is this a boy?", "most often about a young child's gender"),
+    ("How sure are you about the gender?", None, "most often about a young child's gender"),
+    ("Is that a guess?", "Is she smiling?", "most often about an expression between two (neutral or a faint smile)"),
+    ("Are you sure about her mood?", "Describe her.", "most often about an expression between two (neutral or a faint "
+                                                      "smile)"),
+    ("Are you sure?", "How old is she?", "most often about the age by a few years"),
+    ("Are you sure?", "Is he over 40?", "most often about the age by a few years"),
+    ("Are you sure?", None, "most often about the age by a few years"),
+])
+def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message, previous, most_often):
+    from unif2ace.generation.constraints import small_talk
+
+    reply = small_talk(message, previous)
+    assert reply is not None and reply.endswith(most_often + ".")
+    assert small_talk("Thanks!", previous) == "You're welcome! Anything else you'd like to know about this photo?"
+
+
+WOMAN_28 = "The image shows a close-up photo of a White young woman, aged 28. She has a happy expression."
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026: "What generation is this person from?" got "28 years old: a young adult."; a generation goes by the
+    # year of birth, which needs the photo's year
+    ("What generation is this person from?", "I can't tell when the photo was taken, and a generation goes by the year "
+     "of birth; she looks about 28 years old, so she was born about that many years before it."),
+    ("Is this person a millennial?", "I can't tell when the photo was taken, and a generation goes by the year of birth; "
+     "she looks about 28 years old, so she was born about that many years before it."),
+    ("Which generation is she, if this photo is from 2017?", "Probably a Millennial (born 1981–1996): she was born about "
+     "1989; she looks about 28 years old, and the photo is from 2017."),
+    ("Is she Gen Z? The photo is from 2017.", "No: she was born about 1989; she looks about 28 years old, and the photo "
+     "is from 2017."),
+    ("Is she a millennial? The photo was taken in 2017.", "Yes: she was born about 1989; she looks about 28 years old, "
+     "and the photo is from 2017."),
+    # within 3 years of a bound: a maybe
+    ("Is she a millennial? The photo was taken in 2012.", "Yes: she was born about 1984; she looks about 28 years old, "
+     "and the photo is from 2012."),
+    ("Is she a millennial? The photo was taken in 2011.", "Yes, possibly: she was born about 1983; she looks about 28 "
+     "years old, and the photo is from 2011."),
+    ("Is she Gen Z? The photo was taken in 2023.", "Possibly not: she was born about 1995; she looks about 28 years old, "
+     "and the photo is from 2023."),
+    ("Is she a boomer? This picture was taken in 1990.", "Yes, possibly: she was born about 1962; she looks about 28 "
+     "years old, and the photo is from 1990."),
+])
+def test_a_generation_goes_by_the_described_age_and_the_photo_s_year(question, expected):
+    from unif2ace.generation.constraints import birth_year_answer
+
+    assert birth_year_answer(question, WOMAN_28) == expected
+    assert birth_year_answer(question, None) is None
+
+
+def test_an_age_answer_that_speaks_of_the_photo_is_restated():
+    """7 Dec 2026: "Guess their age within 5 years." got "1-focused photo of a child." of a girl described as 1 (its
+    group is right, so it had stood, and no range could be read from it)."""
+    from unif2ace.generation.constraints import age_range_answer, grounded_answer
+
+    caption = "The photo is a close-up photo; it shows a 1-year-old Asian girl. She has a neutral expression."
+    question = "Guess their age within 5 years."
+    said = grounded_answer(question, "1-focused photo of a child.", caption)
+    assert said == "1 year old: a child."
+    assert age_range_answer(question, said) == "Roughly 0 to 6 years old (my best guess: 1)."
+    assert grounded_answer("How old is she?", "1 year old: a child.", caption) is None  # a plain answer stands
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026: "Happy, sad or neutral?" got "Neither: she looks happy." of a woman described as happy (only the
+    # last two options were read)
+    ("Happy, sad or neutral?", None), ("Is she happy, sad, or neutral?", None),
+    ("Sad, angry or neutral?", "Neither: she looks happy."), ("Is she angry or sad?", "Neither: she looks happy."),
+])
+def test_every_listed_option_is_read(question, expected):
+    from unif2ace.generation.constraints import neither_option
+
+    assert neither_option(question, "She looks happy.") == expected
+
+
+@pytest.mark.parametrize("question, asked", [
+    # 7 Dec 2026: "Is it bright or dark?" got "Straight toward the camera." and "Closed."
+    ("Is it bright or dark?", ["lighting"]), ("Is the photo bright or dark?", ["lighting"]), ("Light or dark?", ["lighting"]),
+    ("How is the brightness?", ["lighting"]),
+    ("Is her skin light or dark?", []), ("Is her hair light or dark?", []),  # not the photo's light
+])
+def test_how_bright_the_photo_is_asks_the_lighting(question, asked):
+    from unif2ace.data.questions import asked_attributes
+
+    assert asked_attributes(question) == asked

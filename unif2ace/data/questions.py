@@ -756,6 +756,10 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
     r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) (?:sentence|line)|"
+    # how well ("Can you describe him as best you can?" got "I can't tell from this photo.")
+    r"as (?:best|well|fully|accurately|completely|precisely|closely|thoroughly) as (?:you (?:can|could)|possible)|"
+    r"as best (?:as )?you (?:can|could)|to the best of your (?:ability|abilities|knowledge)|"
+    r"in as much detail as (?:you (?:can|could)|possible)|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
     rf"{_WORD_BOUND}|"
@@ -934,14 +938,16 @@ def asks_feeling_about(question: str) -> bool:
 # (not their colour) → eyes; expression, mood, feeling, "happy or sad" → emotion; lighting → lighting; sharp,
 # blurry, focus → sharpness. A question about the age of something other than the person ("How old is the
 # photo?", "What's the age of the car?") is left alone.
+# a school grade or year, which goes with the age ("What grade might this child be in?" got "Yes. He is a child.",
+# "What year of school is he in?" "I can't tell from this photo.")
+SCHOOL_YEAR_ASK = (r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:he|she|they|this|that|the) (?:\w+ )?"
+                   r"(?:be )?in|(?:in|at) school)|"
+                   r"(?:what|which) (?:year|class|form|grade|standard) (?=(?:[\w']+ ){0,6}?(?:at|in|of) school\b)")
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
-                      # a school grade, which goes with the age ("What grade might this child be in?" got "Yes. He is
-                      # a child.")
-                      r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:he|she|they|this|that|the) (?:\w+ )?"
-                      r"(?:be )?in|(?:in|at) school)|"
+                      rf"{SCHOOL_YEAR_ASK}|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|birth|birthyear|decade|[1-9]0s|[1-9]0's|twenties|thirties|"
                       r"forties|fifties|sixties|seventies|eighties|nineties)\b")
@@ -970,7 +976,7 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|beaming|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these
-_ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry)\b|"
+_ETHNICITY_ASK = re.compile(r"\b(?:ethnicity|ethnicities|ethnic|ethnically|race|racial|descent|ancestry|heritage)\b|"
                             # "Is this person Black or White?" (got "Straight toward the camera.": read as the photo's
                             # colour); a person is named, no photo
                             r"^(?!.*\b(?:photo|picture|image|pic|shot|it)\b)(?=.*\b(?:person|man|woman|he|she|they|boy|"
@@ -1011,7 +1017,11 @@ def _expression_choice() -> re.Pattern:
                       rf".*\bor\s+(?:(?:a|an|more|very|rather|kind of|a bit)\s+)?{word}")
 
 
-_LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed)\b")
+_LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure|exposed|brightness)\b|"
+                           # how bright the photo is ("Is it bright or dark?" got "Straight toward the camera.")
+                           r"^(?!.*\b(?:skin|skinned|complexion|hair|eyes?|shirt|clothes|top|background)\b)"
+                           r".*\b(?:bright or dark|dark or bright|light or dark|dark or light)\s*[.?!]*$|"
+                           r"\b(?:it|photo|photograph|picture|image|pic|shot)\s+(?:is\s+|looks?\s+)?(?:too\s+)?(?:dark|bright)\b")
 _PHOTO_WORD = r"(?:photo|photograph|picture|image|pic|shot|snapshot|portrait)"
 # "How clear is this picture?" (got "He is 56 years old, so he is a senior."): how clear the photo is, said of the
 # photo, not whether something is clear from it ("Is it clear from the photo whether she smiles?") nor of anything

@@ -586,6 +586,9 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     return None if joined == answer.strip() else joined
 
 
+_PHOTO_IN_AGE = re.compile(r"\b(?:photo|photograph|image|picture|portrait|headshot|close-up|focused|lighting)\b", re.I)
+
+
 def _grounded_one(attr: str, question: str, answer: str, caption: str, second: str | None,
                   always: bool = False, known: dict | None = None) -> str | None:
     """grounded_answer for one attribute; ``always``: the grounded answer even when the answer agrees, as a whole
@@ -653,6 +656,9 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         return chosen  # "Is this person closer to 20 or 40?"
     # a fragment is garbled too ("Approx. age pls" → "shows a senior woman.")
     garbled = garbled or answer[:1].islower()
+    # and an age that speaks of the photo ("Guess their age within 5 years." → "1-focused photo of a child." of a girl
+    # described as 1)
+    garbled = garbled or attr == "age_group" and _PHOTO_IN_AGE.search(answer) is not None
     # and one whose brackets do not close ("Who looks older, this person or a 40-year-old?" → "Senior (56 or older
     # years old: a senior.")
     garbled = garbled or answer.count("(") != answer.count(")")
@@ -795,9 +801,44 @@ _BORN_IN = re.compile(r"\bborn\s+(in|before|after|around|about)\s+(?:the\s+)?(?:
                       rf"({'|'.join(DECADE_WORDS)}))\b", re.I)
 
 
+# the generations by their years of birth (Pew Research Center's boundaries; others differ by a year or two), and the
+# words that name each ("Is this person a millennial?", "Gen Z or Gen X?")
+GENERATIONS = (("the Silent Generation", 1928, 1945, r"silent generation"),
+               ("a Baby Boomer", 1946, 1964, r"(?:baby[- ])?boomers?"),
+               ("Generation X", 1965, 1980, r"gen(?:eration)?[- ]?x(?:er|ers)?"),
+               ("a Millennial", 1981, 1996, r"millennials?|gen(?:eration)?[- ]?y"),
+               ("Generation Z", 1997, 2012, r"gen(?:eration)?[- ]?z(?:ers?)?|zoomers?"),
+               ("Generation Alpha", 2013, 2029, r"gen(?:eration)?[- ]?alpha"))
+_GENERATION = re.compile(r"\bgenerations?\b|" + "|".join(rf"\b(?:{words})\b" for *_, words in GENERATIONS), re.I)
+
+
 def asks_birth(question: str) -> bool:
-    """Whether a question asks when the person was born ("What year was she born?", "Year of birth?")."""
-    return _BIRTH.search(question) is not None
+    """Whether a question asks when the person was born ("What year was she born?", "Year of birth?") or the
+    generation, which goes by the year of birth ("What generation is he from?", "Is she a millennial?")."""
+    return _BIRTH.search(question) is not None or _GENERATION.search(question) is not None
+
+
+def _generation_answer(question: str, born: int | None, said: str, p) -> str:
+    """The generation of someone born about ``born`` (None: the photo's year unknown), for :func:`birth_year_answer`;
+    a yes/no question naming one generation is answered Yes / Possibly / No, within 3 years of its bounds a maybe."""
+    from unif2ace.data.questions import is_yes_no
+
+    was = "were" if p.plural else "was"
+    if born is None:
+        return (f"I can't tell when the photo was taken, and a generation goes by the year of birth; {said}, so {p.he} "
+                f"{was} born about that many years before it.")
+    named = [g for g in GENERATIONS if re.search(rf"\b(?:{g[3]})\b", question, re.I)]
+    if is_yes_no(question) and len(named) == 1:
+        _, lo, hi, _ = named[0]
+        off = max(lo - born, born - hi, 0)
+        inside = min(born - lo, hi - born)
+        word = ("Yes" if inside >= 3 else "Yes, possibly") if off == 0 else "Possibly not" if off <= 3 else "No"
+        return f"{word}: {p.he} {was} born about {born}; {said}."
+    name, lo, hi, _ = next((g for g in GENERATIONS if g[1] <= born <= g[2]),
+                           GENERATIONS[0] if born < GENERATIONS[0][1] else GENERATIONS[-1])
+    if not lo <= born <= hi:
+        return f"Born about {born}: {said}."
+    return f"Probably {name} (born {lo}–{hi}): {p.he} {was} born about {born}; {said}."
 
 
 def _born_range(question: str) -> tuple[int, int] | None:
@@ -839,7 +880,11 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     p = Person.of(_described(caption))
     n = round(years)
     age, was = p.looks_about(years), "were" if p.plural else "was"
-    if (taken := _PHOTO_YEAR.search(question)) is None:
+    taken = _PHOTO_YEAR.search(question)
+    if _BIRTH.search(question) is None:  # a generation asked
+        return _generation_answer(question, None if taken is None else int(taken[1]) - n,
+                                  age if taken is None else f"{age}, and the photo is from {taken[1]}", p)
+    if taken is None:
         return (f"I can't tell when the photo was taken; {age}, so {p.he} {was} born "
                 f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it.")
     photo = int(taken[1])
@@ -853,6 +898,41 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     if years < 1:
         return f"In {photo} or {photo - 1}: {said}."
     return f"About {born}: {said}."
+
+
+_SCHOOL_YEAR = None  # compiled on first use (data.questions.SCHOOL_YEAR_ASK)
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+             "twelfth")
+
+
+def school_year_answer(question: str, caption: str | None) -> str | None:
+    """The school grade that goes with the description's age, for a question asking it ("What grade might this
+    child be in?", "What year of school is he in?", which got "8 years old: a child." and "I can't tell from this
+    photo."): "She looks about 8 years old, the usual age for third grade in the US (Year 4 in the UK); a photo
+    does not show which class she is in." Under school age and past it, said so. None for another question or
+    when the description gives no age."""
+    global _SCHOOL_YEAR
+    from unif2ace.data.questions import SCHOOL_YEAR_ASK, Person, _core
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if _SCHOOL_YEAR is None:
+        _SCHOOL_YEAR = re.compile(rf"\b(?:{SCHOOL_YEAR_ASK})")
+    if caption is None or not _SCHOOL_YEAR.search(_core(question)) or (years := parse_age_years(caption)) is None:
+        return None
+    p = Person.of(_described(caption))
+    n, age = round(years), p.looks_about(years)
+    age = age[0].upper() + age[1:]
+    if n < 4:
+        return f"{age}: too young for school."
+    if n == 4:
+        return f"{age}, the usual age for pre-kindergarten in the US (Reception in the UK)."
+    if n == 5:
+        return f"{age}, the usual age for kindergarten in the US (Year 1 in the UK); a photo does not show which " \
+               f"class {p.he} {p.be()} in."
+    if n <= 17:
+        return (f"{age}, the usual age for {_ORDINALS[n - 6]} grade in the US (Year {n - 4} in the UK); a photo does "
+                f"not show which class {p.he} {p.be()} in.")
+    return f"{age}, past school age."
 
 
 # an age asked rounded ("to the nearest decade", "rounded to 10", "to the nearest five years")
@@ -1037,7 +1117,11 @@ _THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(
 # expressions a user may offer as one side of a choice ("Is she angry or sad?") that no label states, so never the
 # described one; the labelled ones are read by attributes._EMOTIONS ("upset" → sad, "calm" → neutral)
 _UNLABELLED_EXPRESSION = re.compile(UNLABELLED_EXPRESSIONS, re.I)
-_TWO_OPTIONS = re.compile(r"(\w+)\s*,?\s+or\s+(?:(?:more|very|rather|a bit)\s+)?(\w+)\W*$")
+# ("Is this person angry or just neutral?" and "Is she angry, or is she neutral?" got "Happy.")
+# and the options listed before them ("Happy, sad or neutral?" got "Neither: she looks happy.")
+_EITHER_OR_OPTIONS = re.compile(r"((?:\w+\s*,\s*)*)(\w+)\s*,?\s+or\s+(?:(?:is|are|does|do)\s+(?:he|she|they|it|this person|the person)\s+"
+                          r"(?:(?:just|look|looks|seem|seems)\s+)?)?(?:(?:more|very|rather|a bit|just|simply|merely|only|"
+                          r"somewhat|kind of|sort of)\s+)?(\w+)\W*$")
 
 
 def neither_option(question: str, answer: str) -> str | None:
@@ -1047,11 +1131,12 @@ def neither_option(question: str, answer: str) -> str | None:
     ease), or when the answer states no expression."""
     from unif2ace.evaluation.attributes import parse_attribute
 
-    if (m := _TWO_OPTIONS.search(question.strip())) is None or answer.lower().startswith("neither"):
+    if (m := _EITHER_OR_OPTIONS.search(question.strip())) is None or answer.lower().startswith("neither"):
         return None  # most questions: no regex beyond this one
     said = parse_attribute(answer, "emotion")
+    listed = [o.strip() for o in m[1].split(",") if o.strip()]
     options = [parse_attribute(o, "emotion") or ("other" if _UNLABELLED_EXPRESSION.fullmatch(o) else None)
-               for o in (m[1], m[2])]
+               for o in (*listed, m[2], m[3])]
     if said is None or None in options or said in options:
         return None
     return _led_by("Neither:", answer)
@@ -1169,25 +1254,41 @@ def asks_photo_quality(question: str) -> bool:
     return bool(_PHOTO_QUALITY.search(q)) and not _PHOTO_PURPOSE.search(q)
 
 
-# teeth shown ("Is she showing her teeth?", "Can you see his teeth?", "Are her teeth visible?"): no label states them,
-# but a closed mouth hides them
+# teeth shown ("Is she showing her teeth?", "Can you see his teeth?", "Are her teeth visible?", "Is she smiling with
+# teeth?", "A toothy grin?"): no label states them, but a closed mouth hides them and an open one may show them
 _TEETH_SHOWN = re.compile(r"\b(?:show(?:s|ing)?|see|visible|bar(?:e|es|ing)|flash(?:es|ing)?)\b.*\bteeth\b|"
-                          r"\bteeth\b.*\b(?:show(?:s|ing|n)?|visible|seen|out)\b", re.I)
+                          r"\bteeth\b.*\b(?:show(?:s|ing|n)?|visible|seen|out)\b|"
+                          r"\bwith\s+(?:(?:his|her|their|its|the|any|some|open|visible)\s+)?teeth\b|\btoothy\b", re.I)
+# how far each described mouth shows the teeth
+_TEETH_BY_MOUTH = {"closed": "No, {his} mouth is closed.",
+                   "slightly open": "Possibly: {his} mouth is slightly open, but I can't tell whether {his} teeth show.",
+                   "wide open": "Probably: {his} mouth is wide open."}
+
+
+def asks_teeth(question: str) -> bool:
+    """Whether a yes/no question asks if the teeth show ("Can you see his teeth?", "Is she smiling with teeth?")."""
+    from unif2ace.data.questions import is_yes_no
+
+    return bool(_TEETH_SHOWN.search(question)) and is_yes_no(question)
 
 
 def teeth_answer(question: str, caption: str | None) -> str | None:
-    """"No, her mouth is closed." to a yes/no question about teeth shown when the description states a closed mouth
-    ("Is she showing her teeth?" got "I can't tell from this photo." of a woman described with her mouth shut); None
-    otherwise (an open mouth may or may not show them: the answer stays "I can't tell from this photo.")."""
-    from unif2ace.data.questions import Person, is_yes_no
+    """The answer to a yes/no question about teeth shown, from the mouth the description states: "No, her mouth is
+    closed.", "Possibly: her mouth is slightly open, but I can't tell whether her teeth show.", "Probably: his mouth
+    is wide open." ("Is she showing her teeth?" got "I can't tell from this photo." of a woman described with her
+    mouth shut, "Is she smiling with teeth?" the same of one smiling with her mouth open); None for another
+    question, or when the description states no mouth (the answer stays "I can't tell from this photo.")."""
+    from unif2ace.data.questions import Person
 
-    if caption is None or not _TEETH_SHOWN.search(question) or not is_yes_no(question):
+    if caption is None or not asks_teeth(question):
         return None
-    attrs = _described(caption)
-    if attrs.get("mouth") != "closed":
-        return None
+    attrs = _described(caption, ("gender", "age_group", "mouth", "smile"))
     p = Person.of(attrs)
-    return f"No, {p.his} mouth is closed."
+    if attrs.get("smile") is False and re.search(r"\b(?:smil|grin)", question, re.I):  # a smile with teeth, and none
+        return f"No, {p.he} {p.be()} not smiling."
+    if (said := _TEETH_BY_MOUTH.get(attrs.get("mouth"))) is None:
+        return None
+    return said.format(his=p.his)
 
 
 def photo_quality_answer(question: str, caption: str | None) -> str | None:
@@ -2383,7 +2484,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"(?:wear|wears|wearing|there|see|have|has|got|any)\s+(?:(?:an?|any|the|some|his|her|their)\s+)?"
                          rf"(?:[\w-]+\s+)?{_CLOTHES}|dressed|"
                          r"jewell?e?ry|necklace|masks?|filter|filtered|photoshopped|edited|retouched|"
-                         r"unusual|strange|weird|odd|wrong with|what year|which year|what date|what time|"
+                         r"unusual|strange|weird|odd|wrong with|(?:what|which) year(?!(?:\s+[\w']+){0,6}?\s+(?:at|in|of)\s+school\b)|what date|"
+                         r"what time|"
                          # "Is that typical for that age?" (got "No. It is a photo of a man.")
                          r"typical|atypical|normal for|usual for|common for|"
                          # the skin, red eyes, a smile's sincerity, a photo's use, being rested, fame (each got the
@@ -2448,7 +2550,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"alone|by (?:himself|herself|themselves|themself)|"
                          rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
                          rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
-                         r"background|backdrop|shirt|t-shirt|clothes|clothing|outfit|jacket|collar|symmetr\w*|"
+                         # (not an ethnic background: "What is the person's ethnic background?" got "I can't tell")
+                         r"(?<!ethnic )(?<!racial )(?<!cultural )background|backdrop|shirt|t-shirt|clothes|clothing|"
+                         r"outfit|jacket|collar|symmetr\w*|"
                          # writing in the photo ("Is there any text in the image?" got "No. It is a photo of a girl." of
                          # a boy)
                          r"(?:is|are)\s+there\s+(?:any\s+|some\s+)?(?:text|writing|words|letters|lettering)|"
@@ -2745,7 +2849,8 @@ _SMALL_TALK = [
                 r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
     (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
-                r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer)|(?:his|her|their) (?:age|gender)))?"
+                r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
+                r"(?:his|her|their) (?:age|gender|expression|mood|smile)))?"
                 r"|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
     (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"
@@ -2788,14 +2893,44 @@ _SMALL_TALK = [
 ]
 
 
-def small_talk(message: str) -> str | None:
+# what a doubt of an answer says it is most often wrong about, by what the doubted answer was about ("Are you
+# certain?" after "Is this a man or a woman?" got "…, most often about the age by a few years.")
+_MOSTLY_WRONG = "most often about the age by a few years"
+_MOSTLY_WRONG_ABOUT = {"gender": "most often about a young child's gender",
+                       "emotion": "most often about an expression between two (neutral or a faint smile)",
+                       "smile": "most often about an expression between two (neutral or a faint smile)"}
+
+
+_DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling)|(age))\b", re.I)
+
+
+def _doubted_topic(message: str, previous: str | None) -> str | None:
+    """What a doubt is about: the attribute it names ("How sure are you about the gender?"), else the one the
+    question before it asked ("Are you certain?" after "Man or woman?")."""
+    from unif2ace.data.questions import asked_attributes, is_yes_no
+
+    if (m := _DOUBTED.search(message)) is not None:
+        return "gender" if m[1] else "emotion" if m[2] else "age"
+    if not previous:
+        return None
+    asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
+    # the gender before the age a noun implies ("Is this a boy?" asks both)
+    return next((a for a in ("gender", "emotion", "smile", "age_group", "age") if a in asked), None)
+
+
+def small_talk(message: str, previous: str | None = None) -> str | None:
     """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement, a
     goodbye ("Hi there!" → "Hello! Ask me anything about …") or a question about the answers themselves
-    ("Are you sure?" → "Not entirely: …"); None for any other message."""
+    ("Are you sure?" → "Not entirely: …", which says what it is most often wrong about, by what ``previous``, the
+    question before, asked); None for any other message."""
     def talk(part: str) -> str | None:
         text = re.sub(r"[\s!?.,:;)(~*-]+$", "", part.strip().lower().replace("\u2019", "'"))
         text = re.sub(r"\s+", " ", text)
-        return next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
+        reply = next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
+        if reply is not None and _MOSTLY_WRONG in reply and \
+                (about := _MOSTLY_WRONG_ABOUT.get(_doubted_topic(text, previous))) is not None:
+            reply = reply.replace(_MOSTLY_WRONG, about)
+        return reply
 
     if (reply := talk(message)) is not None:
         return reply

@@ -993,6 +993,7 @@ class UniF2ace:
             asks_birth,
             asks_other_subject,
             asks_photo_quality,
+            asks_teeth,
             asks_why,
             birth_year_answer,
             child_gender_caveat,
@@ -1020,6 +1021,7 @@ class UniF2ace:
             remark_attribute,
             remark_reply,
             says_photo_of,
+            school_year_answer,
             scale_answer,
             small_talk,
             stated_only,
@@ -1057,8 +1059,10 @@ class UniF2ace:
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
+        # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
         other = [i for i, a in enumerate(answers) if not asked[i] and (
-            pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a))]
+            pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a)
+            or asks_teeth(questions[i]))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -1097,12 +1101,14 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
-            elif (reply := small_talk(question)) is not None:  # "Hi there": not "Yes, he is smiling."
+            elif (reply := small_talk(question, previous[i])) is not None:  # "Hi there": not "Yes, he is smiling."
                 out[i] = reply
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
             elif (born := birth_year_answer(question, captions.get(i))) is not None:
                 out[i] = born  # "What year was she born?": the photo's year, if given, less the described age
+            elif (school := school_year_answer(question, captions.get(i))) is not None:
+                out[i] = school  # "What grade might this child be in?": the grade of the described age
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (boxed := face_box_answer(question, crops[i].info.get("face_box"))) is not None:
