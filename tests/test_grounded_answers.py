@@ -3352,3 +3352,10 @@ def test_how_bright_the_photo_is_asks_the_lighting(question, asked):
     from unif2ace.data.questions import asked_attributes
 
     assert asked_attributes(question) == asked
+
+
+def test_a_life_stage_asks_the_age():
+    from unif2ace.data.questions import asked_attributes
+
+    # 7 Dec 2026: "What life stage is this person in?" got "I can't tell from this photo."
+    assert asked_attributes("What life stage is this person in?") == ["age_group"]

@@ -365,8 +365,13 @@ _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|
 
 # chat spellings of short words ("how old do u think", "r u sure?")
 _CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because",
-               "grl": "girl", "gurl": "girl", "yrs": "years"}
-_CHAT_SPEAK = re.compile(r"(?<![.'\u2019])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019]\w)", re.I)  # not "U.S."
+               "grl": "girl", "gurl": "girl", "yrs": "years",
+               # short typos and chat spellings no spelling check mends, which take words of five letters or more ("is
+               # ths a girl" of a man described as 52 got "No, this is a boy, not a girl.": not read as a question)
+               "ths": "this", "thsi": "this", "teh": "the", "wat": "what", "wut": "what", "wats": "what's",
+               "whats": "what's", "hw": "how", "hows": "how's", "iz": "is", "dis": "this", "dat": "that",
+               "shes": "she's", "hes": "he's", "whos": "who's", "isnt": "isn't", "doesnt": "doesn't"}
+_CHAT_SPEAK = re.compile(r"(?<![.'\u2019-])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019-]\w)", re.I)  # not "U.S."
 
 
 # ... unless the pair is all that is asked ("He or she?", "Is it him or her?"): a choice, as "Boy or girl?" is (it
@@ -479,8 +484,8 @@ def as_meant(question: str) -> str:
     the question as typed) or asking for a yes or a no ("The person is smiling. Please answer yes or no." → "The
     person is smiling?"); the model still reads what was typed (with a measured difference of 4 of 256 MME-style
     gender answers, all of children, in favour of the suffix: scripts/benchmark_forms.py)."""
-    plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], question)
-    plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], plain)  # "r u sure?": "are you sure?"
+    plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], question)  # "r u sure?": "are you sure?"
+    plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
         plain = "Is this a man or a woman?"
     plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
@@ -943,7 +948,7 @@ def asks_feeling_about(question: str) -> bool:
 SCHOOL_YEAR_ASK = (r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:he|she|they|this|that|the) (?:\w+ )?"
                    r"(?:be )?in|(?:in|at) school)|"
                    r"(?:what|which) (?:year|class|form|grade|standard) (?=(?:[\w']+ ){0,6}?(?:at|in|of) school\b)")
-_AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|"
+_AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|life stage|"
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
