@@ -3359,3 +3359,43 @@ def test_a_life_stage_asks_the_age():
 
     # 7 Dec 2026: "What life stage is this person in?" got "I can't tell from this photo."
     assert asked_attributes("What life stage is this person in?") == ["age_group"]
+
+
+@pytest.mark.parametrize("questions, expected", [
+    # 7 Dec 2026: after "Describe this person in two sentences.", "Now make it shorter." got "No. She is not smiling."
+    # and "Now in one word." "She is 18 years old, so she is a teenager."
+    (["Describe this person in two sentences.", "Now make it shorter."], "Describe this person in one sentence."),
+    (["Describe this person in two sentences.", "Now make it shorter.", "Now in one word."],
+     "Describe this person in one word."),
+    (["Describe her.", "Shorter, please!"], "Describe this person in one sentence."),
+    (["Describe her.", "Shorter.", "Even shorter."], "Describe this person in five words."),
+    (["Describe her.", "Shorter.", "Even shorter.", "Shorter still"], "Describe this person in two words."),
+    (["Describe her.", "Too long!"], "Describe this person in one sentence."),
+    (["Describe her.", "Give me a shorter version."], "Describe this person in one sentence."),
+    (["Tell me about this person.", "Can you say that in 5 words?"], "Describe this person in five words."),
+    (["Describe her.", "Okay, now in two sentences."], "Describe this person in two sentences."),
+    (["What do you see?", "More detail, please."], "Describe this person."),
+    (["Describe her in three words.", "Can you elaborate?"], "Describe this person."),
+    # not after a description
+    (["How old is she?", "Now in one word."], None), (["Describe her.", "Is she smiling?", "Shorter."], None),
+    (["Shorter."], None), (["Describe her."], None),
+])
+def test_a_description_asked_again_at_another_length(questions, expected):
+    from unif2ace.data.questions import description_follow_up
+
+    assert description_follow_up(questions) == expected
+
+
+def test_a_chat_gets_the_description_again_at_the_length_asked(pipe, monkeypatch):
+    described = ("The image shows a close-up photo of a White senior man who is 57 years old. He has a happy "
+                 "expression. He is smiling, with his mouth slightly open.")
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " " + described + " ")
+    pipe._own.clear()
+    image = _images(1, 3)[0]
+    turns = [{"role": "user", "content": "Describe him in two sentences."},
+             {"role": "assistant", "content": "The image shows … He has a happy expression."},
+             {"role": "user", "content": "Now make it shorter."}]
+    assert pipe.chat(image, turns, align=False, max_new_tokens=4) == "A 57-year-old White man, smiling."
+    turns += [{"role": "assistant", "content": "A 57-year-old White man, smiling."},
+              {"role": "user", "content": "Now in one word."}]
+    assert pipe.chat(image, turns, align=False, max_new_tokens=4) == "Smiling."

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -903,6 +904,64 @@ def asked_length(question: str) -> tuple[str, int] | None:
                  r"tersely|compact)\b", q):
         return "sentences", 1
     return None
+
+
+# A message that asks the description just given again at another length ("Now make it shorter.", "Now in one word.",
+# "More detail, please."): after "Describe this person in two sentences.", the first got "No. She is not smiling." and
+# the second "She is 18 years old, so she is a teenager."
+_REDO_LEAD = (r"^(?:(?:now|ok|okay|and|so|great|thanks|cool|hmm|please|but|alright|good|nice)\s*[,!.]?\s+)*"
+              r"(?:(?:can|could|would|will) you\s+(?:please\s+)?|please\s+)?"
+              r"(?:(?:make|keep|get) (?:it|that|this|the (?:description|caption)) |"
+              r"(?:say|put|write|do|give|tell|describe|sum|summari[sz]e|try|redo) (?:me )?(?:it|that|this|her|him|them)?\s*"
+              r"(?:up\s+)?(?:again\s+)?|(?:give me |i want |i'd like )?(?:an? |the )?)?")
+_REDO_TAIL = r"(?:\s*,?\s+(?:please|again|instead|then|now|this time))*\s*[.?!]*$"
+_REDO_SHORTER = re.compile(_REDO_LEAD + r"(?:(?:a (?:bit|little) |even |much |way )?(?:shorter|briefer|more briefly|"
+                           r"more concise(?:ly)?|less wordy)(?: (?:version|one|description))?(?: still)?|shorten(?: it)?|"
+                           r"in (?:fewer|less) words|too long|tl;?dr)" + _REDO_TAIL, re.I)
+_REDO_LONGER = re.compile(_REDO_LEAD + r"(?:(?:a (?:bit|little) |even |much )?(?:longer|more detailed)(?: (?:version|one|"
+                          r"description))?|(?:in|with) (?:more |full |greater )?detail|more detail|in full|elaborate|"
+                          r"expand(?: on it)?|too short|the (?:full|whole|long) (?:version|description|thing))"
+                          + _REDO_TAIL, re.I)
+_REDO_LENGTH = re.compile(_REDO_LEAD + rf"(?:in|using|with) (?:just |only |exactly )?(?:a|one|a single|{_COUNT}) "
+                          r"(?:words?|sentences?|lines?)" + _REDO_TAIL, re.I)
+_LENGTH_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _describe_in(length: tuple[str, int] | None) -> str:
+    """The description request of a length: "Describe this person." (the whole description), "… in two sentences."."""
+    if length is None:
+        return "Describe this person."
+    unit, n = length
+    return f"Describe this person in {_LENGTH_WORDS.get(n, str(n))} {unit[:-1] if n == 1 else unit}."
+
+
+def description_follow_up(questions: Sequence[str]) -> str | None:
+    """The description request that the last of a chat's user messages stands for when it asks the description just
+    given at another length: "Now make it shorter." after "Describe her in two sentences." → "Describe this person in
+    one sentence." (after one sentence: five words; after N words: half as many), "Now in one word." → "Describe this
+    person in one word.", "More detail, please." → "Describe this person." (the whole description). None when the
+    last message is not such a follow-up or the message before it asked no description (nor was one)."""
+    length: tuple[str, int] | None = None
+    described = False  # whether the message before asked a description, of ``length``
+    last = None
+    for question in questions:
+        q = _core(question)
+        last = None
+        if described and _REDO_SHORTER.match(q):
+            unit, n = length or ("sentences", 2)
+            length = ("words", 5) if (unit, n) == ("sentences", 1) else (unit, max(1, n - 1 if unit == "sentences" else n // 2))
+        elif described and _REDO_LONGER.match(q):
+            length = None
+        elif described and _REDO_LENGTH.match(q):
+            length = asked_length(q)
+        elif asks_description(question):
+            length, described = description_length(question), True
+            continue
+        else:
+            described = False
+            continue
+        last = _describe_in(length)
+    return last
 
 
 # A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",

@@ -569,7 +569,8 @@ class UniF2ace:
         him briefly.", "Give me three words to describe her.": :func:`unif2ace.data.questions.description_length`)
         is composed from the full description, which is what is decoded and kept
         (:func:`unif2ace.generation.brief.brief_description`): "A 57-year-old White man, smiling, wearing
-        glasses."; "Smiling, elderly man.".
+        glasses."; "Smiling, elderly man.". So is one asked again at another length in a chat ("Now make it shorter.",
+        "Now in one word.", "More detail, please." after a description: :func:`unif2ace.data.questions.description_follow_up`).
 
         A last message that asks several questions at once, at least one of them yes/no ("Is this a woman? Is
         she over 50?", "Is she smiling, and is she wearing glasses?": :func:`unif2ace.data.questions.split_questions`),
@@ -599,6 +600,14 @@ class UniF2ace:
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
+        if grounded_answers:
+            # "Now make it shorter." / "Now in one word." after a description: the description at that length
+            from unif2ace.data.questions import description_follow_up
+
+            conversations = [[*turns[:-1], (redo, None)]
+                             if len(turns) > 1 and all(isinstance(q, str) for q, _ in turns)
+                             and (redo := description_follow_up([q for q, _ in turns])) is not None else turns
+                             for turns in conversations]
         # converse's arguments after ``align``, as the recursive calls below (JSON, options, parts) pass them on
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
                     consistent_yes_no, grounded_answers)
