@@ -500,7 +500,7 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
 
 
 @pytest.mark.parametrize("question", ["Tell me about this person.", "Can you describe her?", "What do you see?",
-                                      # 7 Dec 2026: got "I can't tell from this photo."
+                                      # 6 Dec 2026: got "I can't tell from this photo."
                                       "Can you describe him as best you can?", "Describe her as well as you can.",
                                       "Describe this person to the best of your ability.",
                                       "Describe her in as much detail as possible.",
@@ -673,7 +673,7 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
     assert Q.as_meant("r u sure?") == "are you sure?" and Q.as_meant("how old do u think") == "how old do you think"
     assert Q.as_meant("whats ur guess, pls") == "what's your guess, please"
     assert Q.as_meant("Is he in the U.S. Army?").startswith("Is he in the U.S.")  # an abbreviation stays
-    # 7 Dec 2026: "is ths a girl" of a man described as 52 got "No, this is a boy, not a girl." (not read as a yes/no
+    # 6 Dec 2026: "is ths a girl" of a man described as 52 got "No, this is a boy, not a girl." (not read as a yes/no
     # question, so never checked against the description)
     assert Q.as_meant("is ths a girl") == "is this a girl" and Q.is_yes_no("is this a girl")
     assert Q.as_meant("wat is her mood") == "what is her mood" and Q.as_meant("hw old is she") == "how old is she"

@@ -2893,7 +2893,7 @@ def test_clothes_no_label_states_get_cant_tell(question):
     ("Is she showing her teeth?", "She has her mouth shut.", "No, her mouth is closed."),
     ("Can you see her teeth?", "She has her mouth closed.", "No, her mouth is closed."),
     ("Are her teeth visible?", "She has her mouth closed.", "No, her mouth is closed."),
-    # an open mouth may or may not show them (7 Dec 2026: "Is she smiling with teeth?", "Can you see his teeth?" got "I
+    # an open mouth may or may not show them (6 Dec 2026: "Is she smiling with teeth?", "Can you see his teeth?" got "I
     # can't tell from this photo." of a woman described smiling with her mouth slightly open)
     ("Is she showing her teeth?", "She is smiling, with her mouth slightly open.",
      "Possibly: her mouth is slightly open, but I can't tell whether her teeth show."),
@@ -3186,7 +3186,7 @@ def test_walk_me_through_asks_the_description(question):
 
 
 def test_a_teeth_question_is_answered_from_the_description_through_the_pipeline(pipe, monkeypatch):
-    """7 Dec 2026: "Can you see his teeth?" of a girl described with her mouth shut got "I can't tell from this photo.":
+    """6 Dec 2026: "Can you see his teeth?" of a girl described with her mouth shut got "I can't tell from this photo.":
     no description was read for a question that asks no attribute."""
     shut = "The image shows a close-up photo of a White young girl who is 8 years old. She is not smiling, with her mouth shut."
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: shut for i in rows})
@@ -3201,7 +3201,7 @@ SCHOOLGIRL_8 = "The image shows a close-up photo of a White young girl who is 8 
                                       "What year is she in at school?", "What class is she in at school?",
                                       "which grade is this kid in at school"])
 def test_a_school_year_is_asked_as_the_age(question):
-    """7 Dec 2026: "What year of school is he in?" got "I can't tell from this photo." (read as the photo's year), and
+    """6 Dec 2026: "What year of school is he in?" got "I can't tell from this photo." (read as the photo's year), and
     "What grade might this child be in?" the terse "8 years old: a child.": the grade of the described age."""
     from unif2ace.data.questions import asked_attributes
     from unif2ace.generation.constraints import school_year_answer, unseen_question
@@ -3242,7 +3242,7 @@ def test_a_year_that_is_not_of_school_is_not_a_school_year(question):
 @pytest.mark.parametrize("question", ["What is the person's ethnic background?", "What ethnic background is she?",
                                       "What's her heritage?", "What is his racial background?"])
 def test_an_ethnic_background_is_the_ethnicity_not_the_photo_s_background(question):
-    """7 Dec 2026: "What is the person's ethnic background?" got "I can't tell from this photo." of a woman described
+    """6 Dec 2026: "What is the person's ethnic background?" got "I can't tell from this photo." of a woman described
     as South Asian (the photo's background is unseen)."""
     from unif2ace.data.questions import asked_attributes
     from unif2ace.generation.constraints import grounded_answer, unseen_question
@@ -3256,7 +3256,7 @@ def test_an_ethnic_background_is_the_ethnicity_not_the_photo_s_background(questi
 @pytest.mark.parametrize("question", ["Is this person angry or just neutral?", "Is she angry, or is she neutral?",
                                       "Is she sad or does she look neutral?", "Is she angry or simply neutral?"])
 def test_an_either_or_expression_question_with_more_words_gets_neither(question):
-    """7 Dec 2026: "Is this person angry or just neutral?" got "Happy." (naming neither option)."""
+    """6 Dec 2026: "Is this person angry or just neutral?" got "Happy." (naming neither option)."""
     from unif2ace.generation.constraints import neither_option
 
     assert neither_option(question, "Happy.") == "Neither: happy."
@@ -3265,7 +3265,7 @@ def test_an_either_or_expression_question_with_more_words_gets_neither(question)
 
 
 @pytest.mark.parametrize("message, previous, most_often", [
-    # 7 Dec 2026: "Are you certain?" after "Is this a man or a woman?" got "…, most often about the age by a few years."
+    # 6 Dec 2026: "Are you certain?" after "Is this a man or a woman?" got "…, most often about the age by a few years."
     ("Are you certain?", "Is this a man or a woman?", "most often about a young child's gender"),
     ("Are you sure?", "Is this a boy?", "most often about a young child's gender"),
     ("How sure are you about the gender?", None, "most often about a young child's gender"),
@@ -3288,7 +3288,7 @@ WOMAN_28 = "The image shows a close-up photo of a White young woman, aged 28. Sh
 
 
 @pytest.mark.parametrize("question, expected", [
-    # 7 Dec 2026: "What generation is this person from?" got "28 years old: a young adult."; a generation goes by the
+    # 6 Dec 2026: "What generation is this person from?" got "28 years old: a young adult."; a generation goes by the
     # year of birth, which needs the photo's year
     ("What generation is this person from?", "I can't tell when the photo was taken, and a generation goes by the year "
      "of birth; she looks about 28 years old, so she was born about that many years before it."),
@@ -3318,7 +3318,7 @@ def test_a_generation_goes_by_the_described_age_and_the_photo_s_year(question, e
 
 
 def test_an_age_answer_that_speaks_of_the_photo_is_restated():
-    """7 Dec 2026: "Guess their age within 5 years." got "1-focused photo of a child." of a girl described as 1 (its
+    """6 Dec 2026: "Guess their age within 5 years." got "1-focused photo of a child." of a girl described as 1 (its
     group is right, so it had stood, and no range could be read from it)."""
     from unif2ace.generation.constraints import age_range_answer, grounded_answer
 
@@ -3331,7 +3331,7 @@ def test_an_age_answer_that_speaks_of_the_photo_is_restated():
 
 
 @pytest.mark.parametrize("question, expected", [
-    # 7 Dec 2026: "Happy, sad or neutral?" got "Neither: she looks happy." of a woman described as happy (only the
+    # 6 Dec 2026: "Happy, sad or neutral?" got "Neither: she looks happy." of a woman described as happy (only the
     # last two options were read)
     ("Happy, sad or neutral?", None), ("Is she happy, sad, or neutral?", None),
     ("Sad, angry or neutral?", "Neither: she looks happy."), ("Is she angry or sad?", "Neither: she looks happy."),
@@ -3343,7 +3343,7 @@ def test_every_listed_option_is_read(question, expected):
 
 
 @pytest.mark.parametrize("question, asked", [
-    # 7 Dec 2026: "Is it bright or dark?" got "Straight toward the camera." and "Closed."
+    # 6 Dec 2026: "Is it bright or dark?" got "Straight toward the camera." and "Closed."
     ("Is it bright or dark?", ["lighting"]), ("Is the photo bright or dark?", ["lighting"]), ("Light or dark?", ["lighting"]),
     ("How is the brightness?", ["lighting"]),
     ("Is her skin light or dark?", []), ("Is her hair light or dark?", []),  # not the photo's light
@@ -3357,12 +3357,12 @@ def test_how_bright_the_photo_is_asks_the_lighting(question, asked):
 def test_a_life_stage_asks_the_age():
     from unif2ace.data.questions import asked_attributes
 
-    # 7 Dec 2026: "What life stage is this person in?" got "I can't tell from this photo."
+    # 6 Dec 2026: "What life stage is this person in?" got "I can't tell from this photo."
     assert asked_attributes("What life stage is this person in?") == ["age_group"]
 
 
 @pytest.mark.parametrize("questions, expected", [
-    # 7 Dec 2026: after "Describe this person in two sentences.", "Now make it shorter." got "No. She is not smiling."
+    # 6 Dec 2026: after "Describe this person in two sentences.", "Now make it shorter." got "No. She is not smiling."
     # and "Now in one word." "She is 18 years old, so she is a teenager."
     (["Describe this person in two sentences.", "Now make it shorter."], "Describe this person in one sentence."),
     (["Describe this person in two sentences.", "Now make it shorter.", "Now in one word."],
@@ -3399,3 +3399,69 @@ def test_a_chat_gets_the_description_again_at_the_length_asked(pipe, monkeypatch
     turns += [{"role": "assistant", "content": "A 57-year-old White man, smiling."},
               {"role": "user", "content": "Now in one word."}]
     assert pipe.chat(image, turns, align=False, max_new_tokens=4) == "Smiling."
+
+
+@pytest.mark.parametrize("message, asked", [
+    ("This is my son. Does he look happy?", "Does he look happy?"),
+    ("I'm trying to figure out how old my grandma looks here. What do you think?",
+     "I'm trying to figure out how old my grandma looks here."),
+    ("I want to know her age. Any thoughts?", "I want to know her age."),
+    ("Is she smiling? Is she happy?", "Is she smiling? Is she happy?"),  # two questions: the message
+    ("How old is she?", "How old is she?"),
+])
+def test_the_asked_sentence_of_a_message(message, asked):
+    """6 Dec 2026: "This is my son. Does he look happy?" got "I can't tell from this photo." (a son is no label), and
+    "I'm trying to figure out how old my grandma looks here. What do you think?" the same (nothing asked in the last
+    sentence)."""
+    from unif2ace.data.questions import asked_attributes, asked_sentence
+    from unif2ace.generation.constraints import unseen_question
+
+    assert asked_sentence(message) == asked
+    assert not unseen_question(message)
+    assert unseen_question("This is my son. Is he married?")  # the question asked is still unseen
+    assert asked_attributes("I'm trying to figure out how old my grandma looks here. What do you think?") == ["age_group"]
+
+
+@pytest.mark.parametrize("message, meant", [
+    # 6 Dec 2026: each got "I can't tell from this photo."
+    ("My friend says she looks 40. Is she right?", "she looks 40, right?"),
+    ("She is about 30. Is that correct?", "She is about 30, right?"),
+    ("My mom thinks he is a teenager. Is she right?", "he is a teenager, right?"),
+    ("People say she looks young. Are they right?", "she looks young, right?"),
+    ("I think this is a man. Am I right?", "this is a man, right?"),
+    ("This is my son. Does he look happy?", "This is my son. Does he look happy?"),  # no claim checked
+])
+def test_a_claim_then_whether_it_is_right_is_a_yes_no_question_about_the_claim(message, meant):
+    from unif2ace.data.questions import as_meant, is_yes_no
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    assert as_meant(message) == meant and is_yes_no(meant)
+    woman = "The photo is a close-up photo; it shows a White older woman who is 60 years old. She looks happy."
+    assert grounded_yes_no(as_meant("My friend says she looks 40. Is she right?"), "Yes.", woman) == \
+        "No. She looks about 60 years old."
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 6 Dec 2026: "Is she older than 25 or younger?" got "Yes, she looks about 60 years old."
+    ("Is she older than 25 or younger?", "Older: she looks about 60 years old."),
+    ("Is she younger than 25 or older?", "Older: she looks about 60 years old."),
+    ("Over 40 or under?", "Over 40: she looks about 60 years old."),
+    ("Is she older or younger than 25?", "Older: she looks about 60 years old."),
+    ("Is she 30 or older?", None), ("Is she older than 25?", None),  # a bound, no choice
+])
+def test_either_side_of_an_age_with_the_age_first(question, expected):
+    from unif2ace.generation.constraints import age_choice
+
+    woman = "The photo is a close-up photo; it shows a White older woman who is 60 years old."
+    assert age_choice(question, woman) == expected
+
+
+@pytest.mark.parametrize("question, described", [
+    # 6 Dec 2026: got "I can't tell from this photo." of one photo and the description of another
+    ("What's the most striking feature of this face?", True), ("What is the most noticeable thing about her?", True),
+    ("What are her most distinctive features?", True), ("What is the most striking feature of her hair?", False),
+])
+def test_the_most_striking_feature_asks_the_description(question, described):
+    from unif2ace.data.questions import asks_description
+
+    assert asks_description(question) == described

@@ -473,6 +473,18 @@ def asks_choice(question: str) -> bool:
     return bool(_STRAIGHT_OR_TILTED.search(question))
 
 
+# a claim, the user's or someone's, then a question whether it is right ("My friend says she looks 40. Is she right?",
+# "She is about 30. Is that correct?": each got "I can't tell from this photo."): the claim as a tag question
+_CLAIM_CHECKED = re.compile(
+    r"^\W*(?:(?:my|our|a|the)\s+[\w-]+|someone|somebody|people|everyone|they|he|she|i)\s+(?:says?|said|thinks?|thought|"
+    r"claims?|claimed|reckons?|guess(?:es|ed)?|believes?|believed|told me|insists?)(?:\s+that)?\s+(.+?)\s*[.!]+\s+"
+    r"(?:(?:is|are|was|were)\s+(?:that|this|it|he|she|they|my\s+[\w-]+|the\s+[\w-]+)|am\s+i|(?:is|was)\s+(?:he|she)\s+"
+    r"on\s+the\s+money)\s+(?:right|correct|true|accurate|wrong)?\s*\?*\s*$|"
+    r"^\W*((?:he|she|they|this\s+(?:person|man|woman|girl|boy|kid|child)|the\s+(?:person|man|woman|girl|boy|kid|child))"
+    r"\s+(?:is|are|looks?|seems?|'s|'re)\b[^.!?]*?)\s*[.!]+\s+(?:is|was)\s+(?:that|this|it|i)\s+(?:right|correct|true|"
+    r"accurate)\s*\?+\s*$", re.I)
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -486,6 +498,7 @@ def as_meant(question: str) -> str:
     person is smiling?"); the model still reads what was typed (with a measured difference of 4 of 256 MME-style
     gender answers, all of children, in favour of the suffix: scripts/benchmark_forms.py)."""
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], question)  # "r u sure?": "are you sure?"
+    plain = _CLAIM_CHECKED.sub(lambda m: f"{m[1] or m[2]}, right?", plain)  # "My friend says she looks 40. Is she right?": "she looks 40, right?"
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
         plain = "Is this a man or a woman?"
@@ -618,11 +631,29 @@ def _core(question: str) -> str:
     is a question after others ("Thanks. Are they wearing glasses?", "I took this yesterday. Is she
     smiling?"), without a greeting, thanks or "and" before it ("Ok, and is she smiling?"), or an instruction
     to look at the photo first ("Look at the photo and tell me …")."""
-    q, _ = _without_form(question)
-    parts = re.split(r"(?<=[.!])\s+", q)
-    if len(parts) > 1 and parts[-1].endswith("?") and len(parts[-1].split()) >= 2:
-        q = parts[-1]
+    q = asked_sentence(_without_form(question)[0])
     return _LEFT_OUT.sub("", _LEAD_IN.sub("", _LOOK_FIRST.sub("", _LEAD_IN.sub("", q))))
+
+
+# a last sentence that only asks for an opinion on what was said before it ("I'm trying to figure out how old my
+# grandma looks here. What do you think?" got "I can't tell from this photo.")
+_OPINION_ASKED = re.compile(r"^(?:so|and|well|ok|okay)?[,\s]*(?:what do you think|what would you say|what'?s your (?:guess|take|"
+                            r"opinion|view)|(?:any|your) thoughts|thoughts|any ideas?|can you help(?: me)?|could you help"
+                            r"(?: me)?|can you tell|any guesses|your guess|guess)\s*[?!.]*$", re.I)
+
+
+def asked_sentence(message: str) -> str:
+    """The sentence of a message that asks: the last one when it is a question after statements ("I took this
+    yesterday. Is she smiling?" → "Is she smiling?"), the one before a last that only asks an opinion ("I want to
+    know how old she looks. What do you think?" → "I want to know how old she looks."), else the message."""
+    parts = re.split(r"(?<=[.!?])\s+", message.strip())
+    if len(parts) < 2:
+        return message
+    if _OPINION_ASKED.match(parts[-1]):
+        return parts[-2]
+    if parts[-1].endswith("?") and len(parts[-1].split()) >= 2 and not parts[-2].endswith("?"):
+        return parts[-1]
+    return message
 
 
 # a tag question's ending: "A woman, right?", "Smiling, is he?", "He's young, isn't he?"
@@ -743,6 +774,10 @@ _DESCRIPTION_REQUEST = re.compile(
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|tell me what you think(?: of| about)?|"
     r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
+    # "What's the most striking feature of this face?" (got "I can't tell from this photo.")
+    r"what(?:'s| is| are) (?:the |her |his |their )?(?:most |single most |first )?(?:striking|notable|noticeable|"
+    r"distinctive|prominent|remarkable|memorable|defining|standout|interesting|eye-catching) (?:features?|things?|"
+    r"details?|aspects?|traits?|characteristics?)(?: (?:of|about|in|on))?|"
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
     r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
     r"(?:is there )?anything (?:else )?(?:notable|worth noting|interesting|to note|you (?:notice|see|can tell me))(?: about| in)?|"

@@ -1923,8 +1923,10 @@ def _other_polarity(answer: str) -> str:
 # "Is she younger than 25 or older than 25?" ("No, she looks about 1 year old."), "Is this person closer to 20 or
 # 40?" ("I can't tell from this photo.")
 # "older or younger than 30?", "under 30 or over 30?" (got "No, she looks about 25 years old.")
-_OLDER_OR_YOUNGER = re.compile(r"\b(?P<first>older|younger|over|under|above|below)\s+(?:(?:than\s+)?\d{1,3}\s+)?or\s+"
-                               r"(?P<second>older|younger|over|under|above|below)\s+(?:than\s+)?(?P<bound>\d{1,3})\b", re.I)
+# ("Is she older than 25 or younger?" got "Yes, she looks about 60 years old.": the bound before the "or")
+_OLDER_OR_YOUNGER = re.compile(r"\b(?P<first>older|younger|over|under|above|below)\s+(?:(?:than\s+)?(?P<before>\d{1,3})\s+)?or\s+"
+                               r"(?P<second>older|younger|over|under|above|below)(?:\s+(?:than\s+)?(?P<bound>\d{1,3}))?\b"
+                               r"(?(before)|(?<=\d))", re.I)
 _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
 # "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
 # (and "a teen or an adult?", got "40 years old: middle-aged."); the answer names the option offered ("A child: …" to
@@ -1969,7 +1971,7 @@ def age_choice(question: str, caption: str) -> str | None:
         inside = next((d for d in offered if d <= years < d + 10), None)
         return f"{'Neither' if inside is None else f'In the {inside}s'}: {looks}."
     if older is not None:
-        bound = int(older["bound"])
+        bound = int(older["bound"] or older["before"])
         if round(years) == bound:
             return f"About the same: {looks}."
         above = years > bound
@@ -2703,11 +2705,14 @@ def unseen_question(question: str) -> bool:
     and every attribute :mod:`unif2ace.evaluation.attributes` reads), for "is this a …?" questions
     (off-topic or not), for a request for a description, and for an open question about how the person
     looks ("What does she look like?", "What is this?")."""
-    from unif2ace.data.questions import asked_attribute, asks_description, is_yes_no
+    from unif2ace.data.questions import asked_attribute, asked_sentence, asks_description, is_yes_no
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute, question_attribute
 
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
+    # the question after what the user tells first ("This is my son. Does he look happy?" got "I can't tell from this
+    # photo.": a son is no label, but what is asked is the expression)
+    question = asked_sentence(question)
     if _UNLABELLED.search(question) and not asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
         # "Is the face partly hidden?", "Is it a selfie?", "Is there a hat in the image?": nothing the model was
         # taught to see (but "Is this a dog wearing a hat?" asks about a dog)
