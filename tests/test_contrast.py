@@ -104,7 +104,8 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
     """Every age phrase the caption templates use is found: the contrast states the new age."""
     from unif2ace.data.captions import write_caption
 
-    for age in (0, 1, 7, 15, 27, 44, 63, 88):
+    ages = (0, 1, 7, 12, 13, 15, 19, 20, 27, 44, 63, 88)  # each group's bounds: a noun must fit its age
+    for age in ages:
         group = age_group(age)
         for seed in range(24):
             attrs = {"age": age, "age_group": group, "gender": (None, "male", "female")[seed % 3]}
@@ -201,6 +202,17 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a japanese man", "an Asian man"), ("a pakistani girl", "a South Asian girl"), ("a nigerian woman", "a Black woman"),
     ("a man eating chinese food", "a man eating chinese food"),
     ("a grumpy old grandpa", "a grumpy old man"), ("an elderly grandmother", "an old woman"),
+    # a child's noun with a teenager's or an adult's age, named as the training prompts name that age (6 Dec 2026: "a
+    # boy, aged 16", "a boy who is 15 years old" and "a schoolgirl aged 15, cheerful" drew babies, the labeller
+    # reading 15 of 16 faces as aged 0–2), and a man or a woman of a child's age
+    ("a boy, aged 16", "a teenage boy, aged 16"), ("a boy who is 15 years old", "a teenage boy who is 15 years old"),
+    ("a 15 year old girl, smiling", "a 15 year old teenage girl, smiling"),
+    ("a schoolgirl aged 15, cheerful", "a teenage girl aged 15, happy"),
+    ("a little girl who is 15 years old", "a teenage girl who is 15 years old"),
+    ("a girl in her twenties", "a young woman aged 25"), ("a man aged 5", "a boy aged 5"),
+    ("boys aged 14", "teenage boys aged 14"),
+    ("a boy aged 8", "a boy aged 8"), ("a girl aged 12", "a girl aged 12"), ("a teenage boy, aged 15", "a teenage boy, aged 15"),
+    ("a young woman aged 25", "a young woman aged 25"), ("a little boy", "a little boy"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
@@ -221,7 +233,8 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
 
     rng = np.random.default_rng(0)
     checked = 0
-    for age in (0, 1, 7, 15, 27, 44, 63, 88):
+    ages = (0, 1, 7, 12, 13, 15, 19, 20, 27, 44, 63, 88)  # each group's bounds: a noun must fit its age
+    for age in ages:
         for seed in range(24):
             attrs = {"age": age, "age_group": age_group(age), "gender": ("male", "female")[seed % 2],
                      "ethnicity": ("White", "Black", "Asian", "Indian")[seed % 4], "smile": bool(seed % 3),
@@ -241,7 +254,7 @@ def test_in_training_words_leaves_every_training_prompt_as_it_is():
             if age > 0:
                 assert known_words_only(caption, SHIPPED_WORDS) == caption
                 assert known_words_only(short, SHIPPED_WORDS) == short
-    assert checked == 8 * 24 * 3
+    assert checked == len(ages) * 24 * 3
 
 
 SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/assets/models/default/generation_config.json")

@@ -280,6 +280,33 @@ _AFTER_SUBJECT = re.compile(r"\b(wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|pers
                             r"(happy|sad|surprised)\b", re.IGNORECASE)
 
 
+# a child's noun, and a small one's adjective before it ("a boy, aged 16", "a little girl who is 15 years old")
+_CHILD_NOUN = re.compile(r"\b(?:(?:little|small|young)\s+)?(boy|girl)(s?)\b", re.IGNORECASE)
+_GROWN_NOUN = re.compile(r"\b(?:(?:young)\s+)?(man|woman|men|women)\b", re.IGNORECASE)
+
+
+def _noun_of_stated_age(text: str, inserted: set) -> str:
+    """``text`` with a boy or a girl of a stated age of 13 or more named as the training prompts name that age ("a boy,
+    aged 16" → "a teenage boy, aged 16", "a girl aged 25" → "a young woman aged 25"), and a man or a woman of 12 or
+    less as a boy or a girl: the noun outweighs the number ("a boy, aged 16" and "a boy who is 15 years old" drew
+    babies, 15 of 16 faces read as aged 0–2 by the labeller; "a teenage boy, aged 15" teenagers)."""
+    if (m := _YEARS.search(text)) is None or re.search(r"\bteen(?:age|aged|ager)?\b", text, re.IGNORECASE):
+        return text
+    age = int(next(g for g in m.groups() if g))
+    group = age_group(age)
+
+    def name(m: re.Match, grown: bool) -> str:
+        head = m[1].lower()
+        gender = "male" if head in ("boy", "man", "men") else "female"
+        if grown == (group == "child"):  # a man named as a boy or a boy as a man: the training prompts' noun
+            noun = plain_noun(group, gender) + (m[2] if not grown else "")
+            inserted.add(noun.split()[0].lower())
+            return _match_case(noun, m.group(0))
+        return m.group(0)
+    out = _CHILD_NOUN.sub(lambda m: name(m, False), text) if group != "child" else text
+    return _GROWN_NOUN.sub(lambda m: name(m, True), out) if group == "child" else out
+
+
 def in_training_words(text: str) -> str:
     """``text`` with the words users type for a face that no training prompt uses put in the training prompts'
     words ("A cheerful grandmother in her seventies." → "A happy old woman aged 75."): kin and polite nouns
@@ -308,6 +335,7 @@ def in_training_words(text: str) -> str:
         inserted.add("aged")
         return f"aged {_decade_age(m)}"
     out = _DECADE.sub(decade, out)
+    out = _noun_of_stated_age(out, inserted)
     if out == text:
         return text
     # an expression put in right after the subject is a modifier, as the attribute prompts write it
