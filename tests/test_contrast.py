@@ -210,7 +210,7 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a schoolgirl aged 15, cheerful", "a teenage girl aged 15, happy"),
     ("a little girl who is 15 years old", "a teenage girl who is 15 years old"),
     ("a girl in her twenties", "a young woman aged 25"), ("a man aged 5", "a boy aged 5"),
-    ("boys aged 14", "teenage boys aged 14"),
+    ("boys aged 14", "teenage boys aged 14"), ("women aged 8", "girls aged 8"),
     ("a boy aged 8", "a boy aged 8"), ("a girl aged 12", "a girl aged 12"), ("a teenage boy, aged 15", "a teenage boy, aged 15"),
     ("a young woman aged 25", "a young woman aged 25"), ("a little boy", "a little boy"),
 ])

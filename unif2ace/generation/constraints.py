@@ -24,6 +24,7 @@ from unif2ace.data.questions import (
     AT_EASE,
     AT_EASE_WORDS,
     CLOTHES,
+    SCHOOL_YEAR_ASK,
     UNLABELLED_EXPRESSIONS,
     same_value,
 )
@@ -900,7 +901,7 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     return f"About {born}: {said}."
 
 
-_SCHOOL_YEAR = None  # compiled on first use (data.questions.SCHOOL_YEAR_ASK)
+_SCHOOL_YEAR = re.compile(rf"\b(?:{SCHOOL_YEAR_ASK})")  # read on the question in lower case (data.questions._core)
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
              "twelfth")
 
@@ -911,12 +912,9 @@ def school_year_answer(question: str, caption: str | None) -> str | None:
     photo."): "She looks about 8 years old, the usual age for third grade in the US (Year 4 in the UK); a photo
     does not show which class she is in." Under school age and past it, said so. None for another question or
     when the description gives no age."""
-    global _SCHOOL_YEAR
-    from unif2ace.data.questions import SCHOOL_YEAR_ASK, Person, _core
+    from unif2ace.data.questions import Person, _core
     from unif2ace.evaluation.attributes import parse_age_years
 
-    if _SCHOOL_YEAR is None:
-        _SCHOOL_YEAR = re.compile(rf"\b(?:{SCHOOL_YEAR_ASK})")
     if caption is None or not _SCHOOL_YEAR.search(_core(question)) or (years := parse_age_years(caption)) is None:
         return None
     p = Person.of(_described(caption))
@@ -1119,9 +1117,10 @@ _THIRD_PERSON_CANT_TELL = re.compile(r"^\s*(?:he|she|they|it|this person)\s+(?=(
 _UNLABELLED_EXPRESSION = re.compile(UNLABELLED_EXPRESSIONS, re.I)
 # ("Is this person angry or just neutral?" and "Is she angry, or is she neutral?" got "Happy.")
 # and the options listed before them ("Happy, sad or neutral?" got "Neither: she looks happy.")
-_EITHER_OR_OPTIONS = re.compile(r"((?:\w+\s*,\s*)*)(\w+)\s*,?\s+or\s+(?:(?:is|are|does|do)\s+(?:he|she|they|it|this person|the person)\s+"
-                          r"(?:(?:just|look|looks|seem|seems)\s+)?)?(?:(?:more|very|rather|a bit|just|simply|merely|only|"
-                          r"somewhat|kind of|sort of)\s+)?(\w+)\W*$")
+_EITHER_OR_OPTIONS = re.compile(r"((?:\w+\s*,\s*)*)(\w+)\s*,?\s+or\s+"
+                                r"(?:(?:is|are|does|do)\s+(?:he|she|they|it|this person|the person)\s+"
+                                r"(?:(?:just|look|looks|seem|seems)\s+)?)?(?:(?:more|very|rather|a bit|just|simply|"
+                                r"merely|only|somewhat|kind of|sort of)\s+)?(\w+)\W*$")
 
 
 def neither_option(question: str, answer: str) -> str | None:

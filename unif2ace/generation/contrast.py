@@ -299,7 +299,8 @@ def _noun_of_stated_age(text: str, inserted: set) -> str:
         head = m[1].lower()
         gender = "male" if head in ("boy", "man", "men") else "female"
         if grown == (group == "child"):  # a man named as a boy or a boy as a man: the training prompts' noun
-            noun = plain_noun(group, gender) + (m[2] if not grown else "")
+            plural = m[2] if not grown else "s" if head in ("men", "women") else ""
+            noun = plain_noun(group, gender) + plural
             inserted.add(noun.split()[0].lower())
             return _match_case(noun, m.group(0))
         return m.group(0)
