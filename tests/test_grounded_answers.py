@@ -3465,3 +3465,15 @@ def test_the_most_striking_feature_asks_the_description(question, described):
     from unif2ace.data.questions import asks_description
 
     assert asks_description(question) == described
+
+
+def test_a_face_tilted_to_the_side_is_a_tilt_not_a_turn():
+    """6 Dec 2026: "Is the person's face tilted to the side?" got "Yes, his eyes are open." (read as a turn away, which
+    the description did not state, and as a tilt)."""
+    from unif2ace.generation.constraints import grounded_yes_no, yes_no_grounded
+
+    upright = "The image shows a close-up photo of a White man who is 58 years old. His head is held upright."
+    assert yes_no_grounded("Is the person's face tilted to the side?") == {"head_tilt"}
+    assert grounded_yes_no("Is the person's face tilted to the side?", "Yes, his eyes are open.", upright) == \
+        "No, his head is upright."
+    assert yes_no_grounded("Is his face turned to the side?") == {"head_pose"}

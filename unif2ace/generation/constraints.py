@@ -154,7 +154,9 @@ _RAISED_ASKED = re.compile(r"\b(?:look|looks|looking|facing|faces|face|tilted|ti
 
 
 # "Is she looking away?", "Is his head turned to the side?", "Is this a profile shot?": any pose but frontal
-_AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+(?:\w+\s+)?"
+# (a head tilted or tipped to the side is a tilt: "Is the person's face tilted to the side?" got "Yes, his eyes are open.")
+_AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|facing|faces|face|gaz\w+)\s+"
+                   r"(?:(?!(?:tilt|tip|lean|cock)\w*\b)\w+\s+)?"
                    r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
                    r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b|"
                    # "Is the head turned?" (got "Yes. He is smiling." of a face turned and of one facing the camera)
