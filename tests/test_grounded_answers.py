@@ -3199,7 +3199,8 @@ SCHOOLGIRL_8 = "The image shows a close-up photo of a White young girl who is 8 
 
 @pytest.mark.parametrize("question", ["What grade might this child be in?", "What year of school is he in?",
                                       "What year is she in at school?", "What class is she in at school?",
-                                      "which grade is this kid in at school"])
+                                      "which grade is this kid in at school", "Which school grade?",
+                                      "What grade level would she be?"])
 def test_a_school_year_is_asked_as_the_age(question):
     """6 Dec 2026: "What year of school is he in?" got "I can't tell from this photo." (read as the photo's year), and
     "What grade might this child be in?" the terse "8 years old: a child.": the grade of the described age."""

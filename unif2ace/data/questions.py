@@ -1041,7 +1041,9 @@ def asks_feeling_about(question: str) -> bool:
 # "What year of school is he in?" "I can't tell from this photo.")
 SCHOOL_YEAR_ASK = (r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:he|she|they|this|that|the) (?:\w+ )?"
                    r"(?:be )?in|(?:in|at) school)|"
-                   r"(?:what|which) (?:year|class|form|grade|standard) (?=(?:[\w']+ ){0,6}?(?:at|in|of) school\b)")
+                   r"(?:what|which) (?:year|class|form|grade|standard) (?=(?:[\w']+ ){0,6}?(?:at|in|of) school\b)|"
+                   # "Which school grade?", "What grade level?" (got "I can't tell from this photo.")
+                   r"(?:what|which) (?:school (?:grade|year)|grade level|year (?:group|level) at school)")
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|life stage|"
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
