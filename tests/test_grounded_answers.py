@@ -3478,3 +3478,27 @@ def test_a_face_tilted_to_the_side_is_a_tilt_not_a_turn():
     assert grounded_yes_no("Is the person's face tilted to the side?", "Yes, his eyes are open.", upright) == \
         "No, his head is upright."
     assert yes_no_grounded("Is his face turned to the side?") == {"head_pose"}
+
+
+@pytest.mark.parametrize("caption, expected", [
+    ("The image shows a White little girl, aged 4. She has a happy expression. She is smiling.",
+     "I can only see her face: she is smiling."),
+    ("The image shows a White man, aged 40. He has a neutral expression.", "I can only see his face: he looks neutral."),
+    ("The image shows a White man, aged 40. He has a surprised expression.", "I can only see his face: he looks surprised."),
+    ("The image shows a White man, aged 40.", "I can only see his face, not what he is doing."),
+])
+def test_what_someone_is_doing_is_what_the_face_shows(caption, expected):
+    """6 Dec 2026: "What's the baby doing?" got "I can't tell from the photo alone." of a girl described smiling."""
+    from unif2ace.generation.constraints import doing_answer
+
+    for question in ("What's the baby doing?", "What is she doing?", "What are they up to in this photo?"):
+        assert doing_answer(question, caption) == expected
+    assert doing_answer("What is she wearing?", caption) is None and doing_answer("What is he doing?", None) is None
+
+
+def test_what_someone_is_doing_is_answered_through_the_pipeline(pipe, monkeypatch):
+    smiling = "The image shows a White little girl, aged 4. She has a happy expression. She is smiling."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: smiling for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from the photo alone. ")
+    assert pipe.ask(_images(1, 5), "What's the baby doing?", align=False, max_new_tokens=3) == \
+        ["I can only see her face: she is smiling."]

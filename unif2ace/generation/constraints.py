@@ -1292,6 +1292,35 @@ def teeth_answer(question: str, caption: str | None) -> str | None:
     return said.format(his=p.his)
 
 
+# what the person is doing ("What's the baby doing?" got "I can't tell from the photo alone.", "What is she doing?"
+# "I can't tell from this photo."): a face photo shows the face, and what it does is its expression
+_DOING = re.compile(r"^\W*(?:(?:so|and|ok|okay)[,\s]+)?what(?:'s|\s+is|\s+are|\s+was)\s+(?:he|she|they|it|"
+                    r"(?:the|this|that)\s+[\w-]+)\s+(?:doing|up\s+to)(?:\s+(?:here|there|in\s+(?:this|the)\s+"
+                    r"(?:photo|picture|image|pic)))?\s*[?.!]*$", re.I)
+_EXPRESSION_WORD = {"surprise": "surprised", "fear": "afraid", "disgust": "disgusted"}
+
+
+def asks_doing(question: str) -> bool:
+    """Whether a question asks what the person is doing ("What is she doing?", "What's the baby up to?")."""
+    return _DOING.match(question.strip()) is not None
+
+
+def doing_answer(question: str, caption: str | None) -> str | None:
+    """"I can only see her face: she is smiling." to a question asking what the person is doing, from the description's
+    smile or expression ("… not what she is doing." when it states neither); None for another question."""
+    from unif2ace.data.questions import Person
+
+    if caption is None or not asks_doing(question):
+        return None
+    attrs = _described(caption, ("gender", "age_group", "smile", "emotion"))
+    p = Person.of(attrs)
+    if attrs.get("smile"):
+        return f"I can only see {p.his} face: {p.he} {p.be()} smiling."
+    if (feeling := attrs.get("emotion")) is not None:
+        return f"I can only see {p.his} face: {p.he} {p.looks()} {_EXPRESSION_WORD.get(feeling, feeling)}."
+    return f"I can only see {p.his} face, not what {p.he} {p.be()} doing."
+
+
 def photo_quality_answer(question: str, caption: str | None) -> str | None:
     """The photo's quality as its description (with the sharpness and light filled in: ``UniF2ace._facts``) tells it:
     "Yes: it is in sharp focus and evenly lit." to a yes/no question, "I can't put a number on a photo's quality, but

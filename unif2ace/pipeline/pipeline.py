@@ -1000,6 +1000,7 @@ class UniF2ace:
             SECOND_WORDING,
             age_range_answer,
             asks_birth,
+            asks_doing,
             asks_other_subject,
             asks_photo_quality,
             asks_teeth,
@@ -1008,6 +1009,7 @@ class UniF2ace:
             child_gender_caveat,
             described_or_cant_tell,
             described_pronouns,
+            doing_answer,
             doubts_age,
             face_box_answer,
             face_count_answer,
@@ -1071,7 +1073,7 @@ class UniF2ace:
         # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
         other = [i for i, a in enumerate(answers) if not asked[i] and (
             pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a)
-            or asks_teeth(questions[i]))]
+            or asks_teeth(questions[i]) or asks_doing(questions[i]))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -1132,6 +1134,8 @@ class UniF2ace:
                 out[i] = rated  # "Is the photo quality good?": its sharpness and light, not "I can't tell"
             elif (shut := teeth_answer(question, captions.get(i))) is not None:
                 out[i] = shut  # "Is she showing her teeth?" of a closed mouth: "No, her mouth is closed."
+            elif (doing := doing_answer(question, captions.get(i))) is not None:
+                out[i] = doing  # "What's the baby doing?": "I can only see her face: she is smiling."
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
                 out[i] = CANT_TELL[0]
             elif polar[i] and not asked[i] and off_question_yes_no(question, out[i]):  # "A passport photo?"
