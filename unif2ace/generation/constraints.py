@@ -1297,7 +1297,6 @@ def teeth_answer(question: str, caption: str | None) -> str | None:
 _DOING = re.compile(r"^\W*(?:(?:so|and|ok|okay)[,\s]+)?what(?:'s|\s+is|\s+are|\s+was)\s+(?:he|she|they|it|"
                     r"(?:the|this|that)\s+[\w-]+)\s+(?:doing|up\s+to)(?:\s+(?:here|there|in\s+(?:this|the)\s+"
                     r"(?:photo|picture|image|pic)))?\s*[?.!]*$", re.I)
-_EXPRESSION_WORD = {"surprise": "surprised", "fear": "afraid", "disgust": "disgusted"}
 
 
 def asks_doing(question: str) -> bool:
@@ -1308,7 +1307,7 @@ def asks_doing(question: str) -> bool:
 def doing_answer(question: str, caption: str | None) -> str | None:
     """"I can only see her face: she is smiling." to a question asking what the person is doing, from the description's
     smile or expression ("… not what she is doing." when it states neither); None for another question."""
-    from unif2ace.data.questions import Person
+    from unif2ace.data.questions import EMOTION_ADJ, Person
 
     if caption is None or not asks_doing(question):
         return None
@@ -1317,7 +1316,7 @@ def doing_answer(question: str, caption: str | None) -> str | None:
     if attrs.get("smile"):
         return f"I can only see {p.his} face: {p.he} {p.be()} smiling."
     if (feeling := attrs.get("emotion")) is not None:
-        return f"I can only see {p.his} face: {p.he} {p.looks()} {_EXPRESSION_WORD.get(feeling, feeling)}."
+        return f"I can only see {p.his} face: {p.he} {p.looks()} {EMOTION_ADJ.get(feeling, feeling)}."
     return f"I can only see {p.his} face, not what {p.he} {p.be()} doing."
 
 
@@ -2887,11 +2886,11 @@ _SMALL_TALK = [
                 r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
                 r"(?:his|her|their) (?:age|gender|expression|mood|smile)))?"
                 r"|really|seriously)$"),
-     "Not entirely: I judge from this one photo, and I can be wrong, most often about the age by a few years."),
+     "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),
     (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"
                 r"your (?:final|last|best) (?:answer|guess))|(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
-     "It is my best reading of this one photo, and I can be wrong, most often about the age by a few years."),
+     "It is my best reading of this one photo, and I can be wrong, {mostly_wrong}."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
     # "why not?" after an answer (it got "I can't tell from this photo.")
     # "What can you do?" (got "I can't tell from this photo.")
@@ -2930,8 +2929,8 @@ _SMALL_TALK = [
 
 # what a doubt of an answer says it is most often wrong about, by what the doubted answer was about ("Are you
 # certain?" after "Is this a man or a woman?" got "…, most often about the age by a few years.")
-_MOSTLY_WRONG = "most often about the age by a few years"
-_MOSTLY_WRONG_ABOUT = {"gender": "most often about a young child's gender",
+_MOSTLY_WRONG_ABOUT = {"age": "most often about the age by a few years",
+                       "gender": "most often about a young child's gender",
                        "emotion": "most often about an expression between two (neutral or a faint smile)",
                        "smile": "most often about an expression between two (neutral or a faint smile)"}
 
@@ -2962,9 +2961,9 @@ def small_talk(message: str, previous: str | None = None) -> str | None:
         text = re.sub(r"[\s!?.,:;)(~*-]+$", "", part.strip().lower().replace("\u2019", "'"))
         text = re.sub(r"\s+", " ", text)
         reply = next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
-        if reply is not None and _MOSTLY_WRONG in reply and \
-                (about := _MOSTLY_WRONG_ABOUT.get(_doubted_topic(text, previous))) is not None:
-            reply = reply.replace(_MOSTLY_WRONG, about)
+        if reply is not None and "{mostly_wrong}" in reply:  # a doubt: of what the doubted answer was about
+            topic = _doubted_topic(text, previous)
+            reply = reply.format(mostly_wrong=_MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"]))
         return reply
 
     if (reply := talk(message)) is not None:
