@@ -1976,6 +1976,20 @@ def test_face_count_answer_says_how_many_faces_were_found(question, one, three):
     assert face_count_answer(question, None) is None  # nothing counted: left to the other checks
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("What's the resolution of this image?", True), ("Image dimensions?", True), ("How big is the photo?", True),
+    ("What size is this picture?", True), ("How many pixels is this?", True), ("What's the photo's width?", True),
+    ("How big is her smile?", False), ("What size shirt does he wear?", False), ("How old is she?", False),
+    ("Is this a high-quality photo?", False), ("How big is her face?", False),
+])
+def test_photo_size_answer_tells_the_photos_pixels(question, asks):
+    from unif2ace.generation.constraints import photo_size_answer
+
+    said = photo_size_answer(question, (640, 480))
+    assert said == ("The photo is 640 × 480 pixels (width × height)." if asks else None)
+    assert photo_size_answer(question, None) is None  # size unknown: left to the other checks
+
+
 @pytest.mark.parametrize("question, affirmed", [
     ("He isn't a child, right?", "He is a child, right?"), ("Would you say he's not a kid anymore?", "Would you say he's a kid?"),
     ("She's not old, is she?", "She's old, is she?"), ("He is no longer a teenager?", "He is a teenager?"),

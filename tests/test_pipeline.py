@@ -692,6 +692,27 @@ def test_the_face_box_of_a_photo_shrunk_on_upload_is_in_the_uploads_pixels(astro
     assert told == tuple(int(round(2 * v)) for v in found)
 
 
+def test_the_photos_size_and_the_faces_are_told_in_pixels(pipe, astronaut):
+    """"What's the resolution of this image?" got "Neutral." and "How big is her face?" an age: the photo's own size
+    (upright, the upload's where the server shrank it) and the detector's box are known, and told."""
+    pytest.importorskip("fastapi")
+    from unif2ace.serve.app import _shrink
+
+    wide = astronaut.resize((640, 480))
+    assert pipe.ask([astronaut, wide, wide], ["What's the resolution of this image?", "How big is the photo?",
+                                              "Image dimensions?"], max_new_tokens=3) == [
+        "The photo is 512 × 512 pixels (width × height).", "The photo is 640 × 480 pixels (width × height).",
+        "The photo is 640 × 480 pixels (width × height)."]
+    assert prepare_face(_shrink(astronaut.resize((2048, 1536)), 1024), 64)[0].info["photo_size"] == (2048, 1536)
+    crop = prepare_face(wide, 64)[0]
+    assert prepare_face(crop, 64, align=False)[0].info["photo_size"] == (640, 480)  # a crop prepared again
+    assert prepare_face(astronaut.resize((96, 96)), 64, align=False)[0].info["photo_size"] == (96, 96)
+    left, top, right, bottom = prepare_face(astronaut, 64)[0].info["face_box"]
+    assert pipe.ask(astronaut, "How big is her face?", max_new_tokens=3) == [
+        f"The face's box is {right - left} × {bottom - top} pixels (width × height): [{left}, {top}, {right}, "
+        f"{bottom}] (left, top, right, bottom, in pixels)."]
+
+
 def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astronaut):
     """"Is this a close-up?" got "No. It is a photo of a person." of a baby's chip: the model sees only the aligned
     crop (always a close-up). It is answered from the face box's share of the photo's shorter side: the

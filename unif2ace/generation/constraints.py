@@ -2675,14 +2675,43 @@ _FACE_BOX = re.compile(r"\b(?:bounding[- ]?box(?:es)?|bbox(?:es)?|(?:pixel\s+)?c
                        r"the (?:photo|picture|image) is) (?:the|his|her|their) face)\b", re.I)
 
 
+# "How big is her face?" got "She is 22 years old, …" of a boy: the box's size
+_FACE_SIZE = re.compile(r"\b(?:how (?:big|large|wide|tall) is (?:the|his|her|their|this|that) face|face(?:'s)? size|"
+                        r"size of (?:the|his|her|their) face)\b", re.I)
+
+
 def face_box_answer(question: str, box: tuple[int, int, int, int] | None) -> str | None:
-    """The answer to a question about where the face is in the photo, from ``box``, the detector's box (left, top,
-    right, bottom) in the photo's pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The face's box in the
-    photo is [12, 30, 190, 208] (left, top, right, bottom, in pixels)."; None for any other question, or when no
-    box is known (a crop given without alignment)."""
-    if box is None or not _FACE_BOX.search(question):
+    """The answer to a question about where the face is in the photo, or how big, from ``box``, the detector's box
+    (left, top, right, bottom) in the photo's pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The face's box
+    in the photo is [12, 30, 190, 208] (left, top, right, bottom, in pixels)."; "The face's box is 178 × 178 pixels:
+    …" to a size question; None for any other question, or when no box is known (a crop given without alignment)."""
+    if box is None:
         return None
-    return f"The face's box in the photo is [{', '.join(str(v) for v in box)}] (left, top, right, bottom, in pixels)."
+    where = f"[{', '.join(str(v) for v in box)}] (left, top, right, bottom, in pixels)"
+    if _FACE_SIZE.search(question):
+        return f"The face's box is {box[2] - box[0]} × {box[3] - box[1]} pixels (width × height): {where}."
+    if not _FACE_BOX.search(question):
+        return None
+    return f"The face's box in the photo is {where}."
+
+
+# "What's the resolution of this image?", "How big is the photo?", "Image dimensions?": the photo's own pixels (they
+# got "Neutral." and "I can't tell from the photo alone."); not the face's size ("How big is her face?")
+_PHOTO_NOUN = r"(?:photo|picture|image|pic|file|photograph|shot)"
+_PHOTO_SIZE = re.compile(rf"\b(?:resolution|dimensions|pixel (?:size|count)|how many pixels|megapixels?|"
+                         rf"(?:{_PHOTO_NOUN})(?:'s)? (?:size|width|height)|(?:size|width|height) of (?:the|this|that|my) "
+                         rf"{_PHOTO_NOUN}|how (?:big|large|wide|tall) is (?:the|this|that|my) {_PHOTO_NOUN}|"
+                         rf"what size is (?:the|this|that|my) {_PHOTO_NOUN})\b", re.I)
+
+
+def photo_size_answer(question: str, size: tuple[int, int] | None) -> str | None:
+    """The answer to a question about the photo's size or resolution, from ``size`` (width, height) in the photo's
+    pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The photo is 200 × 200 pixels (width × height)."; None
+    for any other question, or when the size is not known."""
+    if size is None or not _PHOTO_SIZE.search(question):
+        return None
+    width, height = size
+    return f"The photo is {width} × {height} pixels (width × height)."
 
 
 # A close-up is a photo the face fills: the face box's side at least half the photo's shorter side (a UTKFace

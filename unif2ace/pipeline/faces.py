@@ -438,7 +438,8 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too.
     ``info["face_box"]`` is the detector's box of the face (left, top, right, bottom, in the photo's pixels, or
     those of the photo it was shrunk from by ``info["pixel_scale"]``) when aligned, and the given image's own when
-    not."""
+    not. ``info["photo_size"]`` is the photo's (width, height) in pixels, upright: the given image's
+    ``info["photo_size"]`` where it has one (an upload shrunk before alignment, a crop prepared again)."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
     crop = warp.apply_padded(pil)
@@ -452,6 +453,7 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
         box = tuple(int(round(v * info["pixel_scale"])) for v in box)
     if box is not None:
         crop.info["face_box"] = box
+    crop.info["photo_size"] = tuple(info.get("photo_size") or pil.size)
     if not align and "luminance" in info:  # a crop prepared again: the photo's own lighting, not the normalised
         crop.info["luminance"] = info["luminance"]
     return crop, warp

@@ -1027,6 +1027,7 @@ class UniF2ace:
             open_answered_yes_no,
             photo_of_described,
             photo_quality_answer,
+            photo_size_answer,
             pronoun_genders,
             reads_as_description,
             remark_attribute,
@@ -1124,6 +1125,8 @@ class UniF2ace:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (boxed := face_box_answer(question, crops[i].info.get("face_box"))) is not None:
                 out[i] = boxed  # "Output the bounding box of the face.": the detector's box, not an age
+            elif (sized := photo_size_answer(question, crops[i].info.get("photo_size"))) is not None:
+                out[i] = sized  # "What's the resolution of this image?": its pixels, not "Neutral."
             elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
                 out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
             elif elsewhere[i] and (other_subject := off_topic_answer(question, out[i], captions.get(i))) is not None:

@@ -462,6 +462,7 @@ def _shrink(image: Image.Image, max_side: int) -> Image.Image:
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     out = image.resize(size, Image.LANCZOS, reducing_gap=3.0)
     out.info["pixel_scale"] = max(image.size) / max(size)  # the upload's pixels per these (the face box says them)
+    out.info["photo_size"] = image.size  # the upload's own, which a question about its size is answered with
     return out
 
 
