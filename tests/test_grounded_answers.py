@@ -1749,6 +1749,10 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
     ("Is this person of working age?", (18, 64)), ("Is she of legal drinking age?", (21, 200)),
     ("Is he of voting age?", (18, 200)), ("Is she of driving age?", (16, 200)),
+    # what the law allows, asked without "old enough" (6 Dec 2026: "Can this person legally vote?" got "I can't tell")
+    ("Can this person legally vote?", (18, 200)), ("Is he allowed to vote?", (18, 200)),
+    ("Is she eligible to vote?", (18, 200)), ("Can he legally drink?", (21, 200)), ("Is she allowed to drive?", (16, 200)),
+    ("Can she drive?", None),  # what she can do: unseen_question's
 ])
 def test_stages_of_schooling_and_of_the_law_are_age_bounds(question, span):
     # "Is this person a high schooler?" got "I can't tell", "Is this a college-aged person?" "No. She is a young
@@ -1990,6 +1994,23 @@ def test_photo_size_answer_tells_the_photos_pixels(question, asks):
     assert photo_size_answer(question, None) is None  # size unknown: left to the other checks
 
 
+@pytest.mark.parametrize("question, square, wide", [
+    ("What's the aspect ratio?", "1:1, square (200 × 200 pixels).", "4:3, landscape (640 × 480 pixels)."),
+    ("Is this image in portrait or landscape orientation?", "Square: 200 × 200 pixels.", "Landscape: 640 × 480 pixels."),
+    ("Is the photo square?", "Yes, it is square: 200 × 200 pixels.", "No, it is landscape: 640 × 480 pixels."),
+    ("Is this picture horizontal?", "No, it is square: 200 × 200 pixels.", "Yes, it is landscape: 640 × 480 pixels."),
+    ("What's the orientation of her head?", None, None), ("Is she in a portrait?", None, None),
+])
+def test_photo_size_answer_tells_the_photos_shape(question, square, wide):
+    # 6 Dec 2026: "Is the photo square?" got "No. It is a photo of a person." of a 200 × 200 chip
+    from unif2ace.generation.constraints import photo_size_answer
+
+    assert photo_size_answer(question, (200, 200)) == square
+    assert photo_size_answer(question, (640, 480)) == wide
+    if wide is not None and "ratio" in question:
+        assert photo_size_answer(question, (1023, 767)) == "1.33:1, landscape (1023 × 767 pixels)."
+
+
 @pytest.mark.parametrize("question, affirmed", [
     ("He isn't a child, right?", "He is a child, right?"), ("Would you say he's not a kid anymore?", "Would you say he's a kid?"),
     ("She's not old, is she?", "She's old, is she?"), ("He is no longer a teenager?", "He is a teenager?"),
@@ -2224,6 +2245,13 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?", "He is 36.", MAN_36,
      "In the 30s: he looks about 36 years old."),
     ("Is he in his 20s, 40s or 50s?", "He is 36.", MAN_36, "Neither: he looks about 36 years old."),
+    # two ages offered (6 Dec 2026: each got "I can't tell from this photo.")
+    ("Is he 20 or 50?", "I can't tell from this photo.", MAN_36, "Closer to 50: he looks about 36 years old."),
+    ("What's more likely, that he's 20 or that he's 50?", "I can't tell from this photo.", MAN_36,
+     "Closer to 50: he looks about 36 years old."),
+    ("Would you say 30 or 40 years old?", "He is 36.", MAN_36, "Closer to 40: he looks about 36 years old."),
+    ("25 or 36?", "He is 36.", MAN_36, "36: he looks about 36 years old."),
+    ("Is she 20 or 50?", "She is 85.", WOMAN_85, "Neither: she looks about 85 years old."),
     ("Is the subject an adult or a minor?", "She is 1 year old, so she is a child.", BOY_1,
      "A minor: he looks about 1 year old."),
     # the option offered, in its words (6 Dec 2026: "Is this a child or an adult?" of a boy described as 9 got "A minor:

@@ -1074,6 +1074,18 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
                          # "Is he a young man or an old man?" (got "He is smiling."), "closer to 20 or 40?"
                          r"\b(?:young|younger|old|older|elderly|middle-aged)\s+(?:\w+\s+)?or\s+(?:an?\s+)?"
                          r"(?:young|younger|old|older|elderly|middle-aged)\b|\bcloser to\s+\d{1,3}\s+(?:or|than)\s+(?:to\s+)?\d{1,3}\b")
+# two ages offered ("Is she 20 or 50?", "What's more likely, that she's 20 or that she's 50?", "Would you say 20 or
+# 50?": they got "I can't tell from this photo."), not decades ("20s or 30s") nor counts ("1 or 2 people?":
+# TWO_AGES_COUNTED); constraints.age_choice answers them
+TWO_AGES = re.compile(r"(?<![\w.])(\d{1,3})(?:\s*(?:years?|yrs?)(?:[\s-]*old)?)?,?\s+or\s+(?:(?:that|whether)\s+)?"
+                      r"(?:(?:she|he|they|it|the person|this person)(?:'s|'re|’s|’re|\s+is|\s+are|\s+looks?)\s+)?"
+                      r"(?:about\s+|around\s+)?(\d{1,3})(?![\w.%'’])", re.I)
+TWO_AGES_COUNTED = re.compile(r"\b(?:how many|people|persons|faces|photos|pictures|times|kids|children|eyes)\b", re.I)
+
+
+def two_ages(question: str) -> re.Match | None:
+    """The two ages a question offers (:data:`TWO_AGES`: groups 1 and 2), unless it counts something."""
+    return None if TWO_AGES_COUNTED.search(question) else TWO_AGES.search(question)
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|beaming|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these
@@ -1178,7 +1190,7 @@ def asked_attributes(question: str) -> list[str]:
         return []
     q = _core(question)
     hits = [(name, hit) for name, hit in (("gender", _GENDER_ASK.search(q) or _GENDER_CHOICE.search(q)),
-                                          ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q)),
+                                          ("age_group", _AGE_ASK.search(q) or _AGE_CHOICE.search(q) or two_ages(q)),
                                           ("smile", _SMILE_ASK.search(q)), ("ethnicity", _ETHNICITY_ASK.search(q)),
                                           ("eyes", None if _NOT_EYES_OPEN.search(q) else _EYES_ASK.search(q)),
                                           ("emotion", _EMOTION_ASK.search(q) or _expression_choice().search(q)), ("lighting", _LIGHTING_ASK.search(q)),

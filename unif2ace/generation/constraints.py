@@ -27,6 +27,7 @@ from unif2ace.data.questions import (
     SCHOOL_YEAR_ASK,
     UNLABELLED_EXPRESSIONS,
     same_value,
+    two_ages,
 )
 
 
@@ -1598,6 +1599,12 @@ _AGE_BOUNDS = [
     (re.compile(r"\bold enough (?:for|to (?:go to|attend|start|be in)) (?:school|(?:primary|elementary|grade) school)\b",
                 re.I), lambda n: (5, 200)),
     (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
+    # what the law allows at an age, asked without "old enough" ("Can this person legally vote?", "Is he allowed to
+    # drive?" got "I can't tell from this photo."): the age it is allowed at (drinking: the US's); "Can she drive?"
+    # asks what she can do (unseen_question)
+    *[(re.compile(rf"\b(?:(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b[\w\s'’]{{0,20}}?\s+legally\s+|"
+                  rf"(?:allowed|eligible|permitted|legally able)\s+to\s+){verb}\b", re.I), lambda n, lo=lo: (lo, 200))
+      for verb, lo in (("vote", 18), ("drive", 16), (r"drink(?:\s+alcohol)?", 21))],
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
     (re.compile(r"\b(?:legal\s+)?(?:voting|marrying)[- ]age\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:legal\s+)?drinking[- ]age\b", re.I), lambda n: (21, 200)),
@@ -1969,7 +1976,8 @@ _ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
-    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES))
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES)) \
+        or two_ages(question) is not None
 
 
 def age_choice(question: str, caption: str) -> str | None:
@@ -1983,7 +1991,8 @@ def age_choice(question: str, caption: str) -> str | None:
 
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     adult, decades = _ADULT_OR_MINOR.search(question), _TWO_DECADES.search(question)
-    if (older is None and closer is None and adult is None and decades is None) or \
+    two = two_ages(question) if closer is None and decades is None else None
+    if (older is None and closer is None and adult is None and decades is None and two is None) or \
             (years := parse_age_years(caption)) is None:
         return None
     looks = Person.of(_described(caption)).looks_about(years)
@@ -2008,6 +2017,14 @@ def age_choice(question: str, caption: str) -> str | None:
         word = next((w.lower() for w in (older["first"], older["second"])
                      if (w.lower() in ("older", "over", "above")) == above), "older" if above else "younger")
         return f"{word.capitalize()}{'' if word in ('older', 'younger') else f' {bound}'}: {looks}."
+    if two is not None:  # "Is she 20 or 50?": the nearer one
+        a, b = int(two[1]), int(two[2])
+        if round(years) in (a, b):
+            return f"{round(years)}: {looks}."
+        if not min(a, b) - 10 < years < max(a, b) + 10:  # "Is he 20 or 50?" of a man of 85
+            return f"Neither: {looks}."
+        nearer = a if abs(years - a) < abs(years - b) else b
+        return f"{'Halfway between' if abs(years - a) == abs(years - b) else f'Closer to {nearer}'}: {looks}."
     a, b = int(closer[1]), int(closer[3])
     if abs(years - a) == abs(years - b):
         return f"{'No, halfway' if closer[2].lower() == 'than' else 'Halfway'} between: {looks}."
@@ -2704,14 +2721,43 @@ _PHOTO_SIZE = re.compile(rf"\b(?:resolution|dimensions|pixel (?:size|count)|how 
                          rf"what size is (?:the|this|that|my) {_PHOTO_NOUN})\b", re.I)
 
 
+# "What's the aspect ratio?", "Is this image in portrait or landscape orientation?" (both got "I can't tell"), "Is the
+# photo square?" (got "No. It is a photo of a person." of a 200 × 200 chip)
+_PHOTO_SHAPE = re.compile(rf"\b(?:aspect[- ]ratio|{_PHOTO_NOUN}(?:'s)? orientation|orientation (?:of|is) (?:the|this|that|my) "
+                          rf"{_PHOTO_NOUN}|(?:portrait|landscape) (?:orientation|mode)|portrait or landscape|landscape or portrait|"
+                          rf"(?:is|was) (?:the|this|that|my) {_PHOTO_NOUN} (?:a )?(?:square|landscape|wide|tall|"
+                          r"horizontal|vertical)|(?:square|landscape|horizontal|vertical) (?:photo|picture|image|format))\b",
+                          re.I)
+
+
 def photo_size_answer(question: str, size: tuple[int, int] | None) -> str | None:
-    """The answer to a question about the photo's size or resolution, from ``size`` (width, height) in the photo's
-    pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The photo is 200 × 200 pixels (width × height)."; None
-    for any other question, or when the size is not known."""
-    if size is None or not _PHOTO_SIZE.search(question):
+    """The answer to a question about the photo's size, resolution or shape, from ``size`` (width, height) in the
+    photo's pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The photo is 200 × 200 pixels (width ×
+    height).", "Square: 200 × 200 pixels." (its shape asked: "portrait or landscape?", "Is the photo square?" with
+    a Yes or No first), "4:3, landscape (640 × 480 pixels)." (its aspect ratio); None for any other question, or
+    when the size is not known."""
+    from math import gcd
+
+    from unif2ace.data.questions import is_yes_no
+
+    if size is None:
         return None
     width, height = size
-    return f"The photo is {width} × {height} pixels (width × height)."
+    pixels = f"{width} × {height} pixels"
+    if _PHOTO_SHAPE.search(question):
+        shape = "square" if width == height else "landscape" if width > height else "portrait"
+        if re.search(r"\baspect[- ]ratio\b", question, re.I):
+            k = gcd(width, height)
+            ratio = f"{width // k}:{height // k}" if max(width, height) // k <= 32 else f"{max(width, height) / min(width, height):.2f}:1"
+            return f"{ratio}, {shape} ({pixels})."
+        if is_yes_no(question):
+            asked = re.search(r"\b(square|landscape|wide|horizontal|tall|vertical)\b", question, re.I)[1].lower()
+            named = {"wide": "landscape", "horizontal": "landscape", "tall": "portrait", "vertical": "portrait"}.get(asked, asked)
+            return f"{'Yes' if named == shape else 'No'}, it is {shape}: {pixels}."
+        return f"{shape.capitalize()}: {pixels}."
+    if not _PHOTO_SIZE.search(question):
+        return None
+    return f"The photo is {pixels} (width × height)."
 
 
 # A close-up is a photo the face fills: the face box's side at least half the photo's shorter side (a UTKFace
