@@ -3544,3 +3544,82 @@ def test_what_someone_is_doing_is_answered_through_the_pipeline(pipe, monkeypatc
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from the photo alone. ")
     assert pipe.ask(_images(1, 5), "What's the baby doing?", align=False, max_new_tokens=3) == \
         ["I can only see her face: she is smiling."]
+
+
+WOMAN_36_HAPPY = "The image shows a close-up portrait of a White middle-aged woman, aged 36. She has a happy expression."
+GIRL_10 = "The image shows a close-up photo of a White little girl who is 10 years old. She is smiling."
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("I need the gender for a form. What should I put?", "form"), ("What sex should I put on the application?", "form"),
+    ("What pronouns should I use for this person?", "pronouns"), ("Should I use he or she?", "pronouns"),
+    ("Which pronoun fits this person?", "pronouns"), ("Would you refer to this person as he or she?", "pronouns"),
+    ("Is it okay to guess someone's gender from a photo?", "guessing"),
+    ("What gender is this?", None), ("Is she a woman?", None), ("Is this a he or a she?", None),
+])
+def test_asks_pronouns_tells_what_naming_the_person_asks(question, kind):
+    from unif2ace.data.questions import asks_pronouns
+
+    assert asks_pronouns(question) == kind
+
+
+def test_pronoun_answer_gives_the_look_as_only_a_look():
+    """6 Dec 2026: "What pronouns should I use for this person?", "Should I use he or she?" and "I need the gender for
+    a form. What should I put?" got "I can't tell from this photo."; "Is it okay to guess someone's gender from a
+    photo?" "No. It is a photo of a person."."""
+    from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT, pronoun_answer
+
+    assert pronoun_answer("Should I use he or she?", WOMAN_36_HAPPY) == \
+        "By how she looks I would say \"she\", but a photo can't tell someone's pronouns: only they can."
+    assert pronoun_answer("I need the gender for a form. What should I put?", MAN_36) == \
+        "Going by the photo he looks male, but a form should have what the person says, not what a photo suggests."
+    assert pronoun_answer("What pronouns should I use?", GIRL_10).endswith(CHILD_GENDER_CAVEAT)
+    assert pronoun_answer("Is it okay to guess someone's gender from a photo?", None).startswith(
+        "A photo shows how someone looks, not how they identify")
+    assert pronoun_answer("Should I use he or she?", "The image shows a close-up portrait.") is None  # no gender
+    assert pronoun_answer("How old is she?", WOMAN_36_HAPPY) is None
+
+
+@pytest.mark.parametrize("question, woman, man", [
+    ("What makes you think it's a man?", "I don't: she looks like a woman to me.",
+     "From the face as a whole, as I learned from labelled face photos: he looks like a man to me, and I can be wrong."),
+    ("Explain why you think she's that age.",
+     "From the face as a whole, as I learned from labelled face photos: she looks about 36 years old, and I can be "
+     "wrong by a few years.",
+     "From the face as a whole, as I learned from labelled face photos: he looks about 36 years old, and I can be "
+     "wrong by a few years."),
+    ("How can you tell she is a senior?", "I don't: she looks about 36 years old.", "I don't: he looks about 36 years old."),
+    ("Why do you say he is 85?", "I don't: she looks about 36 years old.", "I don't: he looks about 36 years old."),
+    ("What makes you think she is sad?", "I don't: she looks happy.", "I don't: he looks neutral."),
+    ("What makes you think she is happy?", "From her expression: she looks happy.", "I don't: he looks neutral."),
+    ("Why do you think so?", None, None), ("How do you know?", None, None),  # about the last answer: small talk's
+])
+def test_reason_answer_says_what_a_reading_rests_on(question, woman, man):
+    """6 Dec 2026: "What makes you think it's a man?" got "I can't tell from this photo." of a woman, "Explain why you
+    think she's that age." the age again."""
+    from unif2ace.generation.constraints import reason_answer
+
+    assert reason_answer(question, WOMAN_36_HAPPY) == woman
+    assert reason_answer(question, MAN_36) == man
+    assert reason_answer(question, None) is None
+
+
+def test_pronouns_and_reasons_are_answered_through_the_pipeline(pipe, monkeypatch):
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: GIRL_10 for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    got = pipe.ask(_images(2, 5), ["Should I use he or she?", "What makes you think it's a boy?"], align=False,
+                   max_new_tokens=3)
+    assert got[0].startswith("By how she looks I would say \"she\"") and got[1] == "I don't: she looks like a girl to me."
+
+
+@pytest.mark.parametrize("message, about", [
+    ("What's your confidence on the gender?", "a young child's gender"), ("How confident are you in the age?", "the age"),
+    ("What is your confidence level?", "the age"),
+])
+def test_a_confidence_asked_is_a_doubt(message, about):
+    # 6 Dec 2026: "What's your confidence on the gender?" got "It is a woman."
+    from unif2ace.generation.constraints import small_talk
+
+    assert small_talk(message, "How old is she?") == \
+        f"Not entirely: I judge from this one photo, and I can be wrong, most often about {about}" + (
+            " by a few years." if about == "the age" else ".")

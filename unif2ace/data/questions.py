@@ -1013,6 +1013,31 @@ def asks_identity(question: str) -> bool:
     return bool(_IDENTITY.match(_core(question)))
 
 
+# What to call the person ("What pronouns should I use for this person?", "Should I use he or she?", "I need the
+# gender for a form. What should I put?": each got "I can't tell from this photo."), and whether a photo can say
+# ("Is it okay to guess someone's gender from a photo?" got "No. It is a photo of a person.")
+_PRONOUNS_ASK = re.compile(r"\b(?:pronouns?\b|(?:use|say|call (?:him|her|them)|refer to (?:him|her|them|this person|the "
+                           r"person) as|write|put)\s+(?:\"|')?(?:he|she)(?:\"|')?\s+or\s+(?:\"|')?(?:she|he|they)\b|"
+                           r"^\W*(?:he|she)\s+or\s+(?:she|he)\W*$)", re.I)
+_FORM_ASK = re.compile(r"\b(?:gender|sex)\b.{0,40}\b(?:form|application|document|paperwork|profile|record)\b|"
+                       r"\b(?:form|application|document|paperwork|profile|record)\b.{0,40}\b(?:gender|sex)\b", re.I)
+_GUESS_GENDER_OK = re.compile(r"\b(?:ok(?:ay)?|fair|right|appropriate|possible|wrong|accurate|reliable)\b.{0,30}\b(?:guess|tell|"
+                              r"judge|assume|infer|know)\w*\s+(?:someone'?s|somebody'?s|a person'?s|people'?s|anyone'?s|"
+                              r"their|the)\s+(?:gender|sex)\b", re.I)
+
+
+def asks_pronouns(message: str) -> str | None:
+    """What a message asks about naming the person's gender: ``"pronouns"`` (which pronoun to use), ``"form"``
+    (the gender to put on a form), ``"guessing"`` (whether a photo can tell a gender); None for any other."""
+    if _GUESS_GENDER_OK.search(message):
+        return "guessing"
+    if _FORM_ASK.search(message):
+        return "form"
+    if _PRONOUNS_ASK.search(message):
+        return "pronouns"
+    return None
+
+
 # A question about how the person feels about something ("Is she pleased with the photo?" got "Yes. She looks
 # happy."; "What is he sad about?", "Is he proud of his son?"): what a face shows is an expression, not what it is
 # felt about. Not a feeling "with a smile" or "in the photo", which is the expression itself.

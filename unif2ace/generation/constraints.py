@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
-from unif2ace.data.captions import DECADE_WORDS
+from unif2ace.data.captions import DECADE_WORDS, indefinite_article, plain_noun
 from unif2ace.data.labelling.labeller import AGE_GROUPS
 from unif2ace.data.questions import (
     _AUX,
@@ -2878,7 +2878,7 @@ def identity_answer(question: str, caption: str) -> str | None:
     recognise her?"): nothing in a photo says who someone is, but the model's own description says what
     it shows ("I can't tell who this is from the photo; it shows a White teenage boy, aged 16."). None for
     any other question, or when the description names neither a gender nor an age."""
-    from unif2ace.data.captions import indefinite_article, plain_noun
+    from unif2ace.data.captions import indefinite_article
     from unif2ace.data.questions import asks_identity
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -2892,6 +2892,81 @@ def identity_answer(question: str, caption: str) -> str | None:
     if (years := parse_age_years(caption)) is not None:
         who += f", aged {int(years)}" if years >= 1 else ", under one year old"
     return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
+
+
+def pronoun_answer(question: str, caption: str | None) -> str | None:
+    """The answer to a question about what to call the person (:func:`unif2ace.data.questions.asks_pronouns`):
+    the pronoun or gender the description's look suggests, said as only that ("By how she looks I would say "she",
+    but a photo can't tell someone's pronouns: only they can."; "Going by the photo he looks male, but a form should
+    have what the person says, not what a photo suggests."), or what a photo can say of a gender; None for any other
+    question, or when the description names no gender."""
+    from unif2ace.data.questions import asks_pronouns
+
+    if (kind := asks_pronouns(question)) is None:
+        return None
+    if kind == "guessing":
+        return ("A photo shows how someone looks, not how they identify: I say whether a face looks male or female, "
+                "and I can be wrong, most often about young children.")
+    attrs = _described(caption or "", ("gender", "age_group"))
+    if (gender := attrs.get("gender")) not in ("male", "female"):
+        return None
+    he = "he" if gender == "male" else "she"
+    caveat = f" {CHILD_GENDER_CAVEAT}" if attrs.get("age_group") == "child" else ""
+    if kind == "form":
+        return (f"Going by the photo {he} looks {gender}, but a form should have what the person says, not what a photo "
+                f"suggests.{caveat}")
+    return f"By how {he} looks I would say \"{he}\", but a photo can't tell someone's pronouns: only they can.{caveat}"
+
+
+# "What makes you think it's a man?" (got "I can't tell from this photo." of a woman), "Explain why you think she's
+# that age." (got the age again): what an answer rests on, and a claim the description does not make disowned
+_REASON = re.compile(r"\b(?:why (?:do |did |would )?you (?:think|say|believe|guess)|what makes you (?:think|say|believe)|"
+                     r"how (?:can|could|do|did) you (?:tell|know))\b\s*(?:that\s+)?(?P<claim>\S.*)$", re.I)
+
+
+def asks_reason(question: str) -> bool:
+    """A question about what an answer about the person rests on ("What makes you think it's a man?", "Explain why
+    you think she's that age."); the bare "Why do you think so?" is small talk's."""
+    m = _REASON.search(question)
+    return m is not None and re.sub(r"[\s?.!]+", " ", m["claim"]).strip().lower() not in ("so", "that", "this", "it")
+
+
+def reason_answer(question: str, caption: str | None) -> str | None:
+    """The answer to :func:`asks_reason`'s question from the description: a gender or age group it claims that the
+    description does not state is disowned ("I don't: she looks like a woman to me."), else the reading is said to
+    come from the face as a whole, with the described age or gender ("From the face as a whole, as I learned from
+    labelled face photos: she looks about 36 years old, and I can be wrong by a few years."); None for any other
+    question, or a description that states neither."""
+    from unif2ace.data.questions import EMOTION_ADJ, Person
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
+
+    if not asks_reason(question) or caption is None:
+        return None
+    claim = _REASON.search(question)["claim"]
+    attrs = _described(caption, ("gender", "age_group", "emotion"))
+    person, years = Person.of(attrs), parse_age_years(caption)
+    noun = None
+    if (gender := attrs.get("gender")) in ("male", "female"):
+        young = attrs.get("age_group") in ("child", "teen")
+        noun = {"male": "boy" if young else "man", "female": "girl" if young else "woman"}[gender]
+    looks = f"{person.he} {person.looks()}"
+    lead = "From the face as a whole, as I learned from labelled face photos"
+    claimed = {a: parse_attribute(_without_pronouns(claim) if a == "gender" else claim, a)
+               for a in ("gender", "age_group", "emotion")}
+    if claimed["gender"] is not None and noun is not None:
+        if claimed["gender"] != gender:
+            return f"I don't: {looks} like {indefinite_article(noun)} {noun} to me."
+        return f"{lead}: {looks} like {indefinite_article(noun)} {noun} to me, and I can be wrong."
+    named_years = int(m[1]) if (m := re.search(r"\b(\d{1,3})\b", claim)) else None
+    if years is not None and (claimed["age_group"] not in (None, attrs.get("age_group"))
+                              or named_years is not None and abs(named_years - years) > 5):
+        return f"I don't: {person.looks_about(years)}."
+    if years is not None and re.search(r"\b(?:age|old|young|years?|aged?|\d+)\b", claim, re.I):
+        return f"{lead}: {person.looks_about(years)}, and I can be wrong by a few years."
+    if claimed["emotion"] is not None and (shown := EMOTION_ADJ.get(attrs.get("emotion"))) is not None:
+        said = f"{looks} {shown}"
+        return f"I don't: {said}." if claimed["emotion"] != attrs["emotion"] else f"From {person.his} expression: {said}."
+    return None
 
 
 def feeling_about_answer(question: str, caption: str) -> str | None:
@@ -2957,8 +3032,10 @@ _SMALL_TALK = [
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure|fine|good|"
                 r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
-    (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you)"
-                r"(?: (?:about|of) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
+    # ("What's your confidence on the gender?" got "It is a woman.")
+    (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|"
+                r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
+                r"(?: (?:about|of|in|on|for) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
                 r"(?:his|her|their) (?:age|gender|expression|mood|smile)))?"
                 r"|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),

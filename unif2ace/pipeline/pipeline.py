@@ -991,6 +991,7 @@ class UniF2ace:
             asks_choice,
             asks_feeling_about,
             asks_identity,
+            asks_pronouns,
             is_yes_no,
             not_english,
         )
@@ -1003,6 +1004,7 @@ class UniF2ace:
             asks_doing,
             asks_other_subject,
             asks_photo_quality,
+            asks_reason,
             asks_teeth,
             asks_why,
             birth_year_answer,
@@ -1028,8 +1030,10 @@ class UniF2ace:
             photo_of_described,
             photo_quality_answer,
             photo_size_answer,
+            pronoun_answer,
             pronoun_genders,
             reads_as_description,
+            reason_answer,
             remark_attribute,
             remark_reply,
             says_photo_of,
@@ -1068,7 +1072,10 @@ class UniF2ace:
         remarked = [remark_attribute(q, p) is not None for q, p in zip(questions, previous)]
         # a remark only as a dispute of the previous answer ("I think you're wrong."), which small talk would take
         disputed = [r and p is not None and remark_attribute(q) is None for r, q, p in zip(remarked, questions, previous)]
-        viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or r for q, r in zip(questions, remarked)]
+        # and "What pronouns should I use?" or "What makes you think it's a man?" is answered from the description too
+        # (the message as typed: as_meant reads "he or she" as "the person")
+        viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or asks_pronouns(turns[-1][0]) is not None
+                  or asks_reason(q) or r for q, r, turns in zip(questions, remarked, conversations)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
         # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
@@ -1117,6 +1124,9 @@ class UniF2ace:
                 out[i] = reply
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
+            elif (named := pronoun_answer(conversations[i][-1][0], captions.get(i))
+                  or reason_answer(question, captions.get(i))) is not None:
+                out[i] = named  # "Should I use he or she?", "What makes you think it's a man?": not "I can't tell"
             elif (born := birth_year_answer(question, captions.get(i))) is not None:
                 out[i] = born  # "What year was she born?": the photo's year, if given, less the described age
             elif (school := school_year_answer(question, captions.get(i))) is not None:
