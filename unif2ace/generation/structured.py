@@ -22,6 +22,7 @@ The same values fill a form written out in the question (:func:`format_request`)
     List gender, age and emotion, separated by commas.             → female, 29, happy
     Give the gender and age as CSV.                                → gender,age / female,29 (two lines)
     | Gender | Age |  (a table's header)                          → the header, then | female | 29 |
+    Give me the age and gender as a table.                         → | Age | Gender |, |---|---|, | 29 | female |
 
 a value the description does not state being "unknown".
 """
@@ -182,7 +183,9 @@ _SEPARATED = re.compile(
     r"\b(?:separated|delimited|split)\s+(?:by|with)\s+(?:an?\s+)?(?P<by>commas?|semi-?colons?|pipes?|tabs?|slash(?:es)?|"
     r"spaces?|new\s?lines?|line\s?breaks?)\b|"
     r"\b(?P<kind>comma|semi-?colon|pipe|tab|slash|space|newline|line)[ -](?:separated|delimited)\b|"
-    r"\b(?P<csv>csv|tsv)\b|\b(?P<lines>one per line|(?:each\s+)?on\s+(?:its\s+own|a\s+(?:new|separate)|separate)\s+lines?)\b",
+    r"\b(?P<csv>csv|tsv)\b|\b(?P<lines>one per line|(?:each\s+)?on\s+(?:its\s+own|a\s+(?:new|separate)|separate)\s+lines?)\b|"
+    # "Give me the age and gender as a table." (got "This is a woman. She is 36 years old, …"): a markdown table
+    r"\b(?P<table>(?:as|in(?:to)?)\s+(?:a\s+)?(?:markdown\s+|md\s+)?table|table\s+(?:format|form)|tabular|tabulated?)\b",
     re.I)
 _SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
                "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
@@ -313,6 +316,9 @@ def format_request(question: str) -> JsonAsk | None:
     keys = tuple(_named_keys(_SEPARATED.sub(" ", text)))
     if not any(attr for _, attr, _ in keys):
         return None
+    if m["table"]:
+        names = [key.replace("_", " ").capitalize() for key, _, _ in keys]
+        return JsonAsk(keys, form="table", layout="| " + " | ".join(names) + " |\n|" + "---|" * len(names))
     if m["csv"]:
         return JsonAsk(keys, form="csv", layout="," if m["csv"].lower() == "csv" else "\t")
     word = re.sub(r"[\s-]", "", (m["by"] or m["kind"] or "line").lower()) if not m["lines"] else "line"
