@@ -836,6 +836,9 @@ def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expe
      "She looks about 30 years old now, so 10 years ago she was about 20."),
     ("How old was he 5 years ago?", "It shows a White boy who is 1 year old.",
      "He looks about 1 year old now, so 5 years ago he was not born yet."),
+    # (6 Dec 2026: "… 10 years ago she was about 0.")
+    ("How old was she 10 years ago?", "It shows a White girl who is 10 years old.",
+     "She looks about 10 years old now, so 10 years ago she was about to be born, or a newborn."),
 ])
 def test_an_age_asked_at_another_time_moves_the_described_age(question, caption, expected):
     from unif2ace.generation.constraints import unseen_question
@@ -3623,3 +3626,37 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     assert small_talk(message, "How old is she?") == \
         f"Not entirely: I judge from this one photo, and I can be wrong, most often about {about}" + (
             " by a few years." if about == "the age" else ".")
+
+
+
+@pytest.mark.parametrize("messages, meant", [
+    (["How old is this person?", "And in 10 years?"], "How old will this person be in 10 years?"),
+    (["How old is this person?", "And in 10 years?", "What about 10 years ago?"], "How old was this person 10 years ago?"),
+    (["How old is she?", "how about twenty years from now"], "How old will this person be in 20 years?"),
+    (["Guess the age.", "Give me a range then."], "Give me an age range for this person."),
+    (["Guess the age.", "Higher or lower?", "A range?"], "Give me an age range for this person."),
+    (["Is she smiling?", "And in 10 years?"], None), (["How old is she?", "And her mood?"], None),
+    (["How old is she?", "Is she happy?", "And in 10 years?"], None), (["And in 10 years?"], None),
+])
+def test_age_follow_up_reads_an_age_asked_again(messages, meant):
+    """6 Dec 2026, in a chat after "How old is this person?": "And in 10 years?" got "I can't tell from this photo.",
+    "What about 10 years ago?" "No, she looks about 36 years old.", and "Give me a range then." "It is a girl."."""
+    from unif2ace.data.questions import age_follow_up
+
+    assert age_follow_up(messages) == meant
+
+
+def test_a_pronoun_question_keeps_its_he_or_she():
+    from unif2ace.data.questions import as_meant
+
+    assert as_meant("What would you call this person, he or she?") == "What would you call this person, he or she?"
+    assert as_meant("Is he or she smiling?") == "Is the person smiling?"
+
+
+def test_an_age_asked_again_in_a_chat_is_answered_through_the_pipeline(pipe, monkeypatch):
+    woman = "The image shows a close-up portrait of a White woman, aged 36. She has a happy expression."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: woman for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    chat = [("How old is this person?", "36 years old: middle-aged."), ("And in 10 years?", None)]
+    assert pipe.converse(_images(1, 5), [chat], align=False, max_new_tokens=3) == \
+        ["She looks about 36 years old now, so in 10 years she would be about 46."]

@@ -502,7 +502,8 @@ def as_meant(question: str) -> str:
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
         plain = "Is this a man or a woman?"
-    plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
+    if asks_pronouns(plain) != "pronouns":  # ("Should I use he or she?" asks which pronoun: kept)
+        plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
@@ -999,6 +1000,43 @@ def description_follow_up(questions: Sequence[str]) -> str | None:
     return last
 
 
+# A message that asks the age just given again, shifted in time or as a range ("And in 10 years?" got "I can't tell
+# from this photo.", "What about 10 years ago?" "No, she looks about 36 years old.", "Give me a range then." "It is a
+# girl."): after a question about the age, the question it stands for
+_SHIFT_LEAD = r"^(?:(?:and|so|ok|okay|what|how|about|then|hmm|now)\s*[,.]?\s+)*(?:what|how)?\s*(?:about\s+)?"
+_AGE_LATER = re.compile(_SHIFT_LEAD + rf"(?:in\s+)?(?:(?:another|a further)\s+)?({_COUNT}|\d{{1,2}})\s+(?:more\s+)?years?"
+                        r"(?:\s+(?:from now|later|on|time|in the future))?\s*[?.!]*$", re.I)
+_AGE_EARLIER = re.compile(_SHIFT_LEAD + rf"({_COUNT}|\d{{1,2}})\s+years?\s+(?:ago|earlier|before)\s*[?.!]*$", re.I)
+_AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
+                              r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
+                              r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
+_NUMBER_WORDS = {w: k for k, w in _LENGTH_WORDS.items()} | {"a": 1, "one": 1, "a couple of": 2, "a few": 3, "twenty": 20,
+                                                             "twelve": 12, "fifteen": 15, "thirty": 30, "forty": 40, "fifty": 50}
+_ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b", re.I)
+
+
+def age_follow_up(questions: Sequence[str]) -> str | None:
+    """The age question that the last of a chat's user messages stands for when it asks the age just asked again,
+    shifted in time or as a range: "And in 10 years?" after "How old is this person?" → "How old will this person be
+    in 10 years?", "What about 10 years ago?" → "How old was this person 10 years ago?", "Give me a range then." →
+    "Give me an age range for this person."; None when the last message is not such a follow-up or the message
+    before it asked no age."""
+    aged, last = False, None  # whether the message before asked the age (or stood for such a question)
+    for question in questions:
+        q, last = _core(question), None
+        if aged and _AGE_RANGE_AGAIN.match(q):
+            last = "Give me an age range for this person."
+        for pattern, form in ((_AGE_LATER, "How old will this person be in {} years?"),
+                              (_AGE_EARLIER, "How old was this person {} years ago?")):
+            if aged and last is None and (m := pattern.match(q)):
+                n = m[1].lower()
+                if years := int(n) if n.isdigit() else _NUMBER_WORDS.get(n):
+                    last = form.format(years)
+        aged = last is not None or bool(_ASKED_AGE.search(q)) or "age_group" in asked_attributes(q) \
+            or aged and bool(re.search(r"\b(?:higher|lower)\s+or\s+(?:higher|lower)\b", q))  # "Higher or lower?"
+    return last
+
+
 # A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",
 # "Can you identify him?"): nothing in a photo says, but what it shows can be said.
 _IDENTITY = re.compile(
@@ -1016,8 +1054,9 @@ def asks_identity(question: str) -> bool:
 # What to call the person ("What pronouns should I use for this person?", "Should I use he or she?", "I need the
 # gender for a form. What should I put?": each got "I can't tell from this photo."), and whether a photo can say
 # ("Is it okay to guess someone's gender from a photo?" got "No. It is a photo of a person.")
-_PRONOUNS_ASK = re.compile(r"\b(?:pronouns?\b|(?:use|say|call (?:him|her|them)|refer to (?:him|her|them|this person|the "
-                           r"person) as|write|put)\s+(?:\"|')?(?:he|she)(?:\"|')?\s+or\s+(?:\"|')?(?:she|he|they)\b|"
+_PRONOUNS_ASK = re.compile(r"\b(?:pronouns?\b|(?:use|say|write|put)\s+(?:\"|')?(?:he|she)(?:\"|')?\s+or\s+(?:\"|')?"
+                           r"(?:she|he|they)\b|(?:call|refer to|address|describe)\b.{0,30}\b(?:he|she)(?:\"|')?\s+or\s+"
+                           r"(?:\"|')?(?:she|he|they)\b|"
                            r"^\W*(?:he|she)\s+or\s+(?:she|he)\W*$)", re.I)
 _FORM_ASK = re.compile(r"\b(?:gender|sex)\b.{0,40}\b(?:form|application|document|paperwork|profile|record)\b|"
                        r"\b(?:form|application|document|paperwork|profile|record)\b.{0,40}\b(?:gender|sex)\b", re.I)

@@ -746,7 +746,10 @@ def _moved(start: str, p, now: int, shift: int, when: str) -> str:
     if shift > 0:
         return f"{start}, so {when} {p.he} would be about {now + shift}."
     was = "were" if p.plural else "was"
-    return f"{start}, so {when} {p.he} {was} {'not born yet' if now + shift < 0 else f'about {now + shift}'}."
+    then = now + shift
+    # ("How old was she 10 years ago?" of a girl of 10 got "… 10 years ago she was about 0.")
+    said = "not born yet" if then < 0 else "about to be born, or a newborn" if then == 0 else f"about {then}"
+    return f"{start}, so {when} {p.he} {was} {said}."
 
 
 # an age asked in a year ("How old will he be in 2030?", "How old was she in 2010?")
@@ -3093,12 +3096,14 @@ _DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling
 def _doubted_topic(message: str, previous: str | None) -> str | None:
     """What a doubt is about: the attribute it names ("How sure are you about the gender?"), else the one the
     question before it asked ("Are you certain?" after "Man or woman?")."""
-    from unif2ace.data.questions import asked_attributes, is_yes_no
+    from unif2ace.data.questions import asked_attributes, asks_pronouns, is_yes_no
 
     if (m := _DOUBTED.search(message)) is not None:
         return "gender" if m[1] else "emotion" if m[2] else "age"
     if not previous:
         return None
+    if asks_pronouns(previous):  # "Are you sure?" after "Should I use he or she?"
+        return "gender"
     asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
     # the gender before the age a noun implies ("Is this a boy?" asks both)
     return next((a for a in ("gender", "emotion", "smile", "age_group", "age") if a in asked), None)
