@@ -213,6 +213,17 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("boys aged 14", "teenage boys aged 14"), ("women aged 8", "girls aged 8"),
     ("a boy aged 8", "a boy aged 8"), ("a girl aged 12", "a girl aged 12"), ("a teenage boy, aged 15", "a teenage boy, aged 15"),
     ("a young woman aged 25", "a young woman aged 25"), ("a little boy", "a little boy"),
+    # the user's own person, with an article, and kin of no stated age; a bare number after the person as the age (6
+    # Dec 2026: "photo of my dad, 45, serious" was drawn as "photo of my man, 45", 4 of 8 faces read as women)
+    ("photo of my dad, 45, serious", "photo of a man aged 45, neutral-looking"),
+    ("my grandma on her birthday, laughing", "an old woman on her birthday, smiling"),
+    ("a photo of my son", "a photo of a boy"), ("My sister, 25, laughing", "A woman aged 25, smiling"),
+    ("my 5 year old son", "a 5 year old boy"), ("our old man", "an old man"), ("a woman 70", "a woman aged 70"),
+    ("a man, 45 years old", "a man, 45 years old"), ("a man with 2 kids", "a man with 2 children"),
+    ("a woman, 30%", "a woman, 30%"), ("their man", "their man"),
+    ("a handsome man with a beard, 35", "a handsome man with a beard, aged 35"),
+    ("a smiling woman with glasses, 60, black and white", "a smiling woman with glasses, aged 60, black and white"),
+    ("a photo, 1990", "a photo, 1990"), ("2 people, 3", "2 people, 3"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

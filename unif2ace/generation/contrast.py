@@ -229,7 +229,10 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:baby|toddler|infant|kid)\b", "child"),
     (r"\b(teen|teenage|teenaged)\s+(?:guy|lad)\b", r"\1 boy"), (r"\b(teen|teenage|teenaged)\s+gal\b", r"\1 girl"),
     (r"\b(?:mom|mum|mother|businesswoman|bride|housewife)\b", "woman"),
-    (r"\b(?:dad|father|businessman|groom)\b", "man"), (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
+    (r"\b(?:dad|father|businessman|groom)\b", "man"),
+    # kin of no stated age named as a child or a grown-up is ("a photo of my son" was drawn as "a photo of")
+    (r"\b(?:son|grandson|nephew)\b", "boy"), (r"\b(?:daughter|granddaughter|niece)\b", "girl"),
+    (r"\b(?:husband|boyfriend|brother|uncle)\b", "man"), (r"\b(?:wife|girlfriend|sister|aunt|auntie)\b", "woman"), (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
     (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
     (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
     (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
@@ -308,6 +311,16 @@ def _noun_of_stated_age(text: str, inserted: set) -> str:
     return _GROWN_NOUN.sub(lambda m: name(m, True), out) if group == "child" else out
 
 
+_OWNED = re.compile(r"\b(?:my|our|your)\s+(?=((?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|child|person|teenager|men|women)\b))",
+                    re.IGNORECASE)
+_BARE_AGE = re.compile(r"\b(man|woman|boy|girl|child|person|teenager|baby)\s*,?\s+(\d{1,3})\b(?![-.]?\d)"
+                       r"(?!\s*(?:%|kg|cm|lbs?|people|persons|faces|photos|pictures|times|-|years?|yrs?|months?))",
+                       re.IGNORECASE)
+
+_CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
+_PERSON_NOUN_ANY = re.compile(r"\b(?:man|woman|boy|girl|child|person|teenager|baby)\b", re.IGNORECASE)
+
+
 def in_training_words(text: str) -> str:
     """``text`` with the words users type for a face that no training prompt uses put in the training prompts'
     words ("A cheerful grandmother in her seventies." → "A happy old woman aged 75."): kin and polite nouns
@@ -336,6 +349,23 @@ def in_training_words(text: str) -> str:
         inserted.add("aged")
         return f"aged {_decade_age(m)}"
     out = _DECADE.sub(decade, out)
+
+    # a person as the user's own ("photo of my dad, 45, serious" was drawn as "photo of my man, 45": 4 of 8 faces read
+    # as women) named as the training prompts name anyone, with an article
+    def article_for(m: re.Match) -> str:
+        word = indefinite_article(m[1])
+        inserted.add(word)
+        return _match_case(word, m[0]) + " "
+    out = _OWNED.sub(article_for, out)
+    # a bare number after the person ("a man, 45", "a woman 30"), when no age is stated otherwise, as an age
+    # or one alone between commas or ending the prompt ("a man with a beard, 35")
+    if _YEARS.search(out) is None and (m := _BARE_AGE.search(out)) is not None and 0 < int(m[2]) <= 110:
+        inserted.add("aged")
+        out = f"{out[:m.start()]}{m[1]} aged {m[2]}{out[m.end():]}"
+    elif _YEARS.search(out) is None and _PERSON_NOUN_ANY.search(out) and (m := _CLAUSE_AGE.search(out)) is not None \
+            and 0 < int(m[1]) <= 110:
+        inserted.add("aged")
+        out = f"{out[:m.start(1)]}aged {m[1]}{out[m.end(1):]}"
     out = _noun_of_stated_age(out, inserted)
     if out == text:
         return text
