@@ -333,6 +333,7 @@ def test_yes_no_detection_after_a_greeting():
     "Would you guess female?", "Would you say a senior?", "Any idea if they're smiling?",
     "I'm wondering if this person is a senior.", "How likely is it that she's over 50?",
     "What are the odds this is a woman?", "Yes or no: is this a woman?", "True or false: this person is smiling.",
+    "Probability that this is male?", "Likelihood that she is over 50?", "The odds that he is a senior?",
     # how sure the model is of a claim ("How confident are you that this is a man?" got "I can't tell from this photo.")
     "How confident are you that this is a man?", "How sure are you that she is smiling?",
     "How certain are you that he's over 40?",

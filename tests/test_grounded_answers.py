@@ -2496,6 +2496,8 @@ def test_a_yes_no_gender_answer_names_the_described_time_of_life(question, answe
     "Is the skin smooth?", "Is this a good profile picture?", "Would this work as a LinkedIn photo?",
     "Does the person look tired or rested?", "Is this a celebrity?", "Are the eyes red?", "Is this a forced smile?",
     "Does the smile look genuine?", "Is this picture taken indoors?",
+    # an eye colour (6 Dec 2026: "Are the eyes blue?" got "Yes. Her head is turned slightly toward the right …")
+    "Are the eyes blue?", "Does she have brown eyes?", "Is he blue-eyed?",
 ])
 def test_questions_about_what_no_label_states_are_unseen(question):
     from unif2ace.generation.constraints import unseen_question
@@ -2504,7 +2506,7 @@ def test_questions_about_what_no_label_states_are_unseen(question):
 
 
 @pytest.mark.parametrize("question", ["Is this a profile shot?", "Is she smiling?", "Is the person Asian?",
-                                      "Is this a cat?", "Is the photo sharp?", "Are her eyes open?"])
+                                      "Is this a cat?", "Is the photo sharp?", "Are her eyes open?", "Are his eyes closed?"])
 def test_questions_about_what_labels_state_are_not_unseen(question):
     from unif2ace.generation.constraints import unseen_question
 

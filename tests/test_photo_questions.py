@@ -337,6 +337,8 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
     # "within N years" (5 Dec 2026: "Guess his age within 5 years." got the one age)
     ("Guess his age within 5 years.", "He is 65 years old, so he is a senior.",
      "Roughly 60 to 70 years old (my best guess: 65)."),
+    # "±" after a space (6 Dec 2026: "Estimate age ± 5 years." got the one age)
+    ("Estimate age ± 5 years.", "She is 36 years old.", "Roughly 31 to 41 years old (my best guess: 36)."),
 ])
 def test_an_age_range_asked_is_the_range_the_models_ages_fall_in(question, answer, expected):
     """"Give me an age range for him." got the one age; the range is the one the model's described ages fall in 8

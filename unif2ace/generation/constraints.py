@@ -1361,7 +1361,7 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
 AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 6, "young adult": 10, "middle-aged": 14, "senior": 15}
 _AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
-                        r"\b(?:plus or minus|give or take|\+/-|±)\s*(?P<by>\d{1,2})?|"
+                        r"(?:\b(?:plus or minus|give or take)|\+/-|±)\s*(?P<by>\d{1,2})?|"
                         # "Guess his age within 5 years." (got the one age)
                         r"\bwithin\s+(?P<within>\d{1,2})\s*(?:years?|yrs?)\b")
 
@@ -2556,6 +2556,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"skin (?:tone|colou?r|type)|complexion|(?:light|dark|fair|pale|olive|tan)[- ]?skinned|tanned|"
                          r"grainy|noisy|pixelated|pixellated|low[- ]res(?:olution)?|high[- ]res(?:olution)?|"
                          r"eye colou?rs?|colou?rs? (?:are|is|of) [\w' ]*eyes?|"
+                         # ("Are the eyes blue?" got "Yes. Her head is turned slightly toward the right …")
+                         r"(?:blue|brown|green|hazel|grey|gray|amber|light|dark)[- ](?:eyes|eyed)|"
+                         r"eyes?\s+(?:are\s+|look\s+|is\s+)?(?:blue|brown|green|hazel|grey|gray|amber)\b|"
                          r"clean[- ]shaven|shaven|shaved|stubble|"
                          # ethnicities no label names ("Is this person Hispanic?" got "No. He is a senior, not a senior.";
                          # the labels are White, Black, Asian, Indian and others)
