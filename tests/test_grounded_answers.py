@@ -3662,3 +3662,30 @@ def test_an_age_asked_again_in_a_chat_is_answered_through_the_pipeline(pipe, mon
     chat = [("How old is this person?", "36 years old: middle-aged."), ("And in 10 years?", None)]
     assert pipe.converse(_images(1, 5), [chat], align=False, max_new_tokens=3) == \
         ["She looks about 36 years old now, so in 10 years she would be about 46."]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many years until she turns 50?", "In about 14 years: she looks about 36 years old now."),
+    ("When will she turn 100?", "In about 64 years: she looks about 36 years old now."),
+    ("How long until she is 40?", "In about 4 years: she looks about 36 years old now."),
+    ("How many years until she turns 30?", "She already looks older than 30: she looks about 36 years old."),
+    ("When will she turn 36?", "She already looks about 36: she looks about 36 years old."),
+])
+def test_the_years_until_an_age_are_counted_from_the_described_age(question, expected):
+    """6 Dec 2026: "How many years until she turns 50?" got "She is 36 years old, …", "When will he turn 100?" "I
+    can't tell from this photo."."""
+    from unif2ace.data.questions import asked_attributes
+    from unif2ace.generation.constraints import grounded_answer
+
+    assert asked_attributes(question) == ["age_group"]
+    assert grounded_answer(question, "She is 36 years old, so she is middle-aged.", WOMAN_36_HAPPY) == expected
+
+
+def test_a_young_adult_offered_is_not_the_adult_of_adult_or_minor():
+    # 6 Dec 2026: "Is this a young adult or a teenager?" of a man of 85 got "An adult: he looks about 85 years old."
+    from unif2ace.data.questions import asked_attributes
+    from unif2ace.generation.constraints import age_choice
+
+    assert age_choice("Is this a young adult or a teenager?", MAN_36) is None
+    assert age_choice("Is this an adult or a teenager?", MAN_36) == "An adult: he looks about 36 years old."
+    assert "age_group" not in asked_attributes("Did she turn her head 45 degrees?")  # "turn 45" is no age

@@ -1113,6 +1113,8 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|"
+                      # "When will he turn 100?" (got "I can't tell from this photo.")
+                      r"(?:turns?|reach(?:es)?) \d{1,3}(?!\s*(?:degrees?|°|%))|how (?:long|many years) (?:until|till|before)\b|"
                       rf"{SCHOOL_YEAR_ASK}|"
                       r"(?:from|between) (?:a )?(?:child|kid|baby|infant|young) (?:to|and) (?:a |an )?(?:senior|adult|elderly|old)|"
                       r"young or old|old or young|older or younger|younger or older|generation|born|birth|birthyear|decade|[1-9]0s|[1-9]0's|twenties|thirties|"

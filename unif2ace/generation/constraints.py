@@ -677,6 +677,8 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     if attr == "age_group" and years is not None and value == said and (asked := _asked_year(question)) is not None:
         return _age_in_year(years, *asked, attrs)  # "How old will he be in 2030 if this photo is from 2017?" got "No. It
         # is in color."
+    if attr == "age_group" and years is not None and value == said and (until := _UNTIL_AGE.search(question)):
+        return _age_until(years, int(until[1] or until[2]), attrs)  # "How many years until she turns 50?"
     if attr == "age_group" and years is not None and value == said and (shift := _age_shift(question)) is not None:
         return _age_then(years, shift, attrs)  # "How old will she be in 10 years?" got "I can't tell"
     if value is None and attr == "emotion" and (smile := attrs.get("smile")) is not None and not always:
@@ -725,6 +727,27 @@ def _age_shift(question: str) -> int | None:
             n = {"a": 1, **_NUMBER_WORDS}.get(m[1].lower()) if not m[1].isdigit() else int(m[1])
             return sign * n * (10 if m[2].lower().startswith("decade") else 1)
     return None
+
+
+# the years until an age ("How many years until she turns 50?" got "She is 36 years old, …"; "When will he turn 100?"
+# "I can't tell from this photo.")
+_UNTIL_AGE = re.compile(r"\b(?:how (?:many|much)\s+(?:more\s+)?(?:years|time)|how long|how much longer|how many more years)\b"
+                        r".*?\b(?:turns?|reach(?:es)?|hits?|is|be)\s+(\d{1,3})\b|"
+                        r"\b(?:when|what year) (?:will|would|does|do) (?:he|she|they|this person|the person|it) "
+                        r"(?:turn|be|reach|hit)\s+(\d{1,3})\b", re.I)
+
+
+def _age_until(years: float, target: int, attrs: dict) -> str:
+    """The years from the described age to ``target`` ("In about 14 years: she looks about 36 years old now."), or
+    that the age is past it."""
+    from unif2ace.data.questions import Person
+
+    p, now = Person.of(attrs), round(years)
+    looks = p.looks_about(years)
+    if now >= target:
+        return f"{p.cap()} already {p.looks()} {'about ' + str(target) if now == target else f'older than {target}'}: {looks}."
+    gap = target - now
+    return f"In about {gap} year{'' if gap == 1 else 's'}: {looks} now."
 
 
 def _age_then(years: float, shift: int, attrs: dict) -> str:
@@ -1970,7 +1993,7 @@ _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})
 # "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
 # (and "a teen or an adult?", got "40 years old: middle-aged."); the answer names the option offered ("A child: …" to
 # "a child or an adult?", which got "A minor: …")
-_ADULT_OR_MINOR = re.compile(r"\b(?:an?\s+)?(?P<old1>adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?P<young1>minor|child|kid|"
+_ADULT_OR_MINOR = re.compile(r"\b(?<!young )(?<!young-)(?:an?\s+)?(?P<old1>adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?P<young1>minor|child|kid|"
                              r"teen|teenager)\b|\b(?:an?\s+)?(?P<young2>minor|child|kid|teen|teenager)\s+or\s+(?:an?\s+)?"
                              r"(?P<old2>adult|grown[- ]?up)\b", re.I)
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
