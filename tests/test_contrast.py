@@ -224,6 +224,16 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a handsome man with a beard, 35", "a handsome man with a beard, aged 35"),
     ("a smiling woman with glasses, 60, black and white", "a smiling woman with glasses, aged 60, black and white"),
     ("a photo, 1990", "a photo, 1990"), ("2 people, 3", "2 people, 3"),
+    # ages as users write them, and "male"/"female" as nouns (6 Dec 2026: "a lady aged around 60" was drawn as "a woman
+    # aged", "a guy around 30" and "a woman, mid-thirties" without their ages, "female, 60, smiling" as typed)
+    ("a lady aged around 60", "a woman aged 60"), ("a guy around 30", "a man aged 30"), ("a man of 70", "a man aged 70"),
+    ("a woman, mid-thirties, brunette", "a woman, aged 35, brunette"), ("a woman in her late 30s", "a woman aged 38"),
+    ("a 30ish woman", "a woman aged 30"), ("a 40-something man", "a man aged 45"), ("an old man (80)", "an old man aged 80"),
+    ("a portrait of a man, age 45", "a portrait of a man, aged 45"), ("a girl at the age of 5", "a girl aged 5"),
+    ("Asian male, 25", "Asian man aged 25"), ("female, 60, smiling", "woman aged 60, smiling"),
+    ("my friend Sarah, 28, smiling", "a person Sarah, aged 28, smiling"), ("a male nurse", "a male nurse"),
+    ("a man about 6 feet tall", "a man about 6 feet tall"), ("a woman, 5 ft", "a woman, 5 ft"),
+    ("a woman about 50 years old", "a woman about 50 years old"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

@@ -221,6 +221,7 @@ _PERSON_AHEAD = (r"(?=(?:[\s,]+(?!(?:photo|picture|image|portrait|shot|of|and|wi
                  r"background|clothes|jacket|hat|glasses)\b)[\w-]+){0,3}?\s+(?:man|men|woman|women|boy|boys|girl|girls|"
                  r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female)\b)")
 _HAIR = r"(?:hair|haired|beard|bearded|moustache|mustache|eyebrows)\b"
+_UNITS = r"(?:feet|foot|ft|inch|inches|in\b|cm|m\b|meters?|metres?|kg|kilos?|lbs?|pounds|stone|percent)"  # no age
 _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
@@ -233,6 +234,17 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     # kin of no stated age named as a child or a grown-up is ("a photo of my son" was drawn as "a photo of")
     (r"\b(?:son|grandson|nephew)\b", "boy"), (r"\b(?:daughter|granddaughter|niece)\b", "girl"),
     (r"\b(?:husband|boyfriend|brother|uncle)\b", "man"), (r"\b(?:wife|girlfriend|sister|aunt|auntie)\b", "woman"), (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
+    # "female, 60, smiling", "Asian male, 25": the training prompts' nouns (not "a male nurse")
+    (r"\bmale\b(?=\s*(?:[,.;]|$|\d|aged\b|who\b|with\b|in\b|wearing\b))", "man"),
+    (r"\bfemale\b(?=\s*(?:[,.;]|$|\d|aged\b|who\b|with\b|in\b|wearing\b))", "woman"),
+    (r"\b(?:friend|colleague|coworker|co-worker|neighbou?r|classmate|stranger)\b", "person"),
+    # an age as users write it ("a lady aged around 60" was drawn as "a woman aged", "a portrait of a man, age 45" and
+    # "a guy around 30" as "… a man", "a man of 70" with "of 70")
+    (r"\baged\s+(?:around|about|approximately|approx\.?|roughly|circa|~)\s*(\d{1,3})\b", r"aged \1"),
+    (r"\b(?:at\s+)?(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})\b", r"aged \1"),
+    (r"\b(man|woman|men|women|boy|girl|child|person|guy|lady|kid|baby|teenager)\s+(?:of|around|about|approximately|"
+     rf"roughly|circa|~)\s*(\d{{1,3}})\b(?![\s-]*(?:years?|yrs?|months?|-|%|'|\"|{_UNITS}))", r"\1 aged \2"),
+    (r"\b(man|woman|boy|girl|child|person|guy|lady|kid|baby|teenager)\s*\(\s*(\d{1,3})\s*\)", r"\1 aged \2"),
     (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
     (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
     (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
@@ -314,9 +326,14 @@ def _noun_of_stated_age(text: str, inserted: set) -> str:
 _OWNED = re.compile(r"\b(?:my|our|your)\s+(?=((?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|child|person|teenager|men|women)\b))",
                     re.IGNORECASE)
 _BARE_AGE = re.compile(r"\b(man|woman|boy|girl|child|person|teenager|baby)\s*,?\s+(\d{1,3})\b(?![-.]?\d)"
-                       r"(?!\s*(?:%|kg|cm|lbs?|people|persons|faces|photos|pictures|times|-|years?|yrs?|months?))",
+                       rf"(?!\s*(?:%|people|persons|faces|photos|pictures|times|-|years?|yrs?|months?|'|\"|{_UNITS}))",
                        re.IGNORECASE)
 
+# a decade of life with its part, without "in her" ("a woman, mid-thirties", "a man in the late 40s")
+_BARE_DECADE = re.compile(r"(?<![\w-])(?:in\s+the\s+)?(?P<part>early|mid|late)[- ]?(?:(?P<num>[2-9]0)'?s|(?P<name>"
+                          + "|".join(DECADE_WORDS) + r"))\b", re.IGNORECASE)
+_DECADE_ISH = re.compile(r"\b(?P<art>an?)\s+(?P<decade>[1-9])0\s*-?\s*(?P<kind>ish|something)\s+(?P<noun>(?:[\w-]+\s+){0,2}?"
+                         r"(?:man|woman|guy|lady|person|men|women))\b", re.IGNORECASE)
 _CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
 _PERSON_NOUN_ANY = re.compile(r"\b(?:man|woman|boy|girl|child|person|teenager|baby)\b", re.IGNORECASE)
 
@@ -349,6 +366,13 @@ def in_training_words(text: str) -> str:
         inserted.add("aged")
         return f"aged {_decade_age(m)}"
     out = _DECADE.sub(decade, out)
+    out = _BARE_DECADE.sub(decade, out)  # "a woman, mid-thirties" → "a woman, aged 35"
+
+    def roughly(m: re.Match) -> str:  # "a 30ish woman" → "a woman aged 30", "a 40-something man" → "a man aged 45"
+        inserted.add("aged")
+        age = int(m["decade"]) * 10 + (5 if m["kind"].lower() == "something" else 0)
+        return f"{_match_case(indefinite_article(m['noun']), m['art'])} {m['noun']} aged {age}"
+    out = _DECADE_ISH.sub(roughly, out)
 
     # a person as the user's own ("photo of my dad, 45, serious" was drawn as "photo of my man, 45": 4 of 8 faces read
     # as women) named as the training prompts name anyone, with an article
