@@ -3689,3 +3689,15 @@ def test_a_young_adult_offered_is_not_the_adult_of_adult_or_minor():
     assert age_choice("Is this a young adult or a teenager?", MAN_36) is None
     assert age_choice("Is this an adult or a teenager?", MAN_36) == "An adult: he looks about 36 years old."
     assert "age_group" not in asked_attributes("Did she turn her head 45 degrees?")  # "turn 45" is no age
+
+
+def test_a_head_turned_asked_with_turn_is_the_pose():
+    # 6 Dec 2026: "Did she turn her head 45 degrees?" got "No. She is wearing glasses." of a man facing the camera
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    question = "Did she turn her head 45 degrees?"
+    assert yes_no_grounded(question) == {"head_pose"}
+    turned = "The image shows a woman, aged 36. She is facing to the image's right, with the head held upright."
+    assert grounded_yes_no(question, "No. She is wearing glasses.", turned) == "Yes. Her head is turned right."
+    assert grounded_yes_no(question, "No. She is wearing glasses.", MAN_36 + " He faces the camera.") == \
+        "No. He faces the camera."

@@ -162,7 +162,10 @@ _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|
                    r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b|"
                    # "Is the head turned?" (got "Yes. He is smiling." of a face turned and of one facing the camera)
                    r"\b(?:head|face)\s+(?:is\s+)?turned\b(?!\s+(?:\w+\s+){0,3}?(?:left|right|up|upwards?|down|"
-                   r"downwards?|camera|lens|us|me|you)\b)", re.I)
+                   r"downwards?|camera|lens|us|me|you)\b)|"
+                   # "Did she turn her head 45 degrees?" (got "No. She is wearing glasses." of a man)
+                   r"\bturn(?:s|ed|ing)?\s+(?:his|her|their|the|its)\s+(?:head|face)\b(?!\s+(?:\w+\s+){0,3}?(?:left|right|"
+                   r"up|upwards?|down|downwards?|camera|lens|us|me|you)\b)", re.I)
 # the lighting a yes/no question asks about, when it speaks of the light ("Is the lighting good?", "Is the
 # photo well lit?", "Is it too dark?"): "good" is any but dim
 _LIGHT_WORD = r"(?:light|lighting|lit|illuminated|illumination|exposure|exposed)"
