@@ -3701,3 +3701,42 @@ def test_a_head_turned_asked_with_turn_is_the_pose():
     assert grounded_yes_no(question, "No. She is wearing glasses.", turned) == "Yes. Her head is turned right."
     assert grounded_yes_no(question, "No. She is wearing glasses.", MAN_36 + " He faces the camera.") == \
         "No. He faces the camera."
+
+
+@pytest.mark.parametrize("question, span", [
+    # 6 Dec 2026: "Is this person older than a typical 30 year old?" got "No. She looks about 36 years old."
+    ("Is this person older than a 30 year old?", (31, 200)), ("Is she older than a 30-year-old?", (31, 200)),
+    ("Is he younger than a 50 year old?", (0, 49)), ("Is this a 30 year old?", (28, 32)),
+])
+def test_a_person_of_an_age_after_than_is_a_bound(question, span):
+    assert asked_age_range(question) == span
+
+
+def test_a_typical_age_is_the_age():
+    from unif2ace.data.questions import as_meant
+
+    assert as_meant("Is this person older than a typical 30 year old?") == "Is this person older than a 30 year old?"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who looks older, this person or a 30-year-old?", "He does: he looks about 36 years old."),
+    ("Who looks older, this person or a typical 50 year old?", "The 50-year-old: he looks about 36 years old."),
+    ("Who is younger, him or a 50-year-old?", "He does: he looks about 36 years old."),
+    ("Who looks older, this person or a 35-year-old?", "About the same: he looks about 36 years old."),
+])
+def test_who_looks_older_is_answered_from_the_described_age(question, expected):
+    # 6 Dec 2026: "Who looks older, this person or a 30-year-old?" got "She is 36 years old, so she is middle-aged."
+    from unif2ace.data.questions import as_meant
+    from unif2ace.generation.constraints import age_choice
+
+    assert age_choice(as_meant(question), MAN_36) == expected
+
+
+@pytest.mark.parametrize("question", ["Give me an Instagram caption for this.", "Suggest a caption for social media.",
+                                      "Give me a caption for this picture, please."])
+def test_a_caption_for_a_post_is_a_description(question):
+    # 6 Dec 2026: "Give me an Instagram caption for this." got "A girl.", "Suggest a caption for social media." "No, it
+    # is a photo of a woman."
+    from unif2ace.data.questions import asks_description
+
+    assert asks_description(question) and not asks_description("Suggest a hairstyle for her.")

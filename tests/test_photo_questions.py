@@ -339,6 +339,8 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
      "Roughly 60 to 70 years old (my best guess: 65)."),
     # "±" after a space (6 Dec 2026: "Estimate age ± 5 years." got the one age)
     ("Estimate age ± 5 years.", "She is 36 years old.", "Roughly 31 to 41 years old (my best guess: 36)."),
+    ("Age estimate with confidence interval please", "She is 36 years old.",
+     "Roughly 22 to 50 years old (my best guess: 36)."),
 ])
 def test_an_age_range_asked_is_the_range_the_models_ages_fall_in(question, answer, expected):
     """"Give me an age range for him." got the one age; the range is the one the model's described ages fall in 8

@@ -364,6 +364,11 @@ _OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
 _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
 
 
+# an age made typical ("Is this person older than a typical 30 year old?" got "I can't tell from this photo.")
+_TYPICAL_AGED = re.compile(r"\ban?\s+(?:typical|average|normal|regular|usual|ordinary)\s+(?=\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old)",
+                           re.I)
+
+
 # chat spellings of short words ("how old do u think", "r u sure?")
 _CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because",
                "grl": "girl", "gurl": "girl", "yrs": "years",
@@ -500,6 +505,7 @@ def as_meant(question: str) -> str:
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], question)  # "r u sure?": "are you sure?"
     plain = _CLAIM_CHECKED.sub(lambda m: f"{m[1] or m[2]}, right?", plain)  # "My friend says she looks 40. Is she right?": "she looks 40, right?"
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
+    plain = _TYPICAL_AGED.sub("a ", plain)  # "older than a typical 30 year old?": "older than a 30 year old?"
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
         plain = "Is this a man or a woman?"
     if asks_pronouns(plain) != "pronouns":  # ("Should I use he or she?" asks which pronoun: kept)
@@ -854,7 +860,7 @@ _DESCRIBING_VERB = (r"(?:describe|summari[sz]e|sum up|caption|depict|portray|nar
                     r"examine|illustrate|explain|clarify|interpret|outline|detail|break down|walk (?:me |us )?through|"
                     r"go (?:me |us )?through|look at|study|inspect)")
 _GIVING_VERB = (r"(?:give|provide|offer|share|present|relay|render|write|create|generate|produce|compose|craft|"
-                r"draft|make|prepare|deliver|come up with)(?:\s+(?:me|us))?")
+                r"draft|make|prepare|deliver|come up with|suggest|propose)(?:\s+(?:me|us))?")
 _DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|caption|account|explanation|analysis|"
                      r"interpretation|narrative|narration|depiction|rundown|overview|portrayal|breakdown|report|"
                      r"characteri[sz]ation|synopsis|walkthrough|commentary|outline)s?")
@@ -870,7 +876,10 @@ _DESCRIBE_INSTRUCTION = re.compile(
     rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+{_NOT_WH}[\w'-]+,?){{0,8}}|"
     # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
     rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
-    rf"(?:\s*,?\s*(?:please|for me|for it|of it|of this|here|{_WORD_BOUND}))*|"
+    # ("Give me an Instagram caption for this." got "A girl.", "Suggest a caption for social media." "No, it is a
+    # photo of a woman.")
+    rf"(?:\s*,?\s*(?:please|for me|for it|of it|of this|for this(?:\s+{_PICTURE})?|here|for (?:social media|instagram|"
+    rf"facebook|twitter|linkedin|a post|my post|the post|a tweet)|{_WORD_BOUND}))*|"
     # "Can you describe what you see?", "Tell me what's in the picture.", "… what this image depicts?"
     # "Describe what stands out." (got "I can't tell from this photo.")
     rf"(?:describe|tell me|say|explain|list|note)\s+what(?:\s+you\s+(?:can\s+)?(?:see|notice)|"

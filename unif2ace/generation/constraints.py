@@ -1389,7 +1389,9 @@ _AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
                         r"(?:\b(?:plus or minus|give or take)|\+/-|±)\s*(?P<by>\d{1,2})?|"
                         # "Guess his age within 5 years." (got the one age)
-                        r"\bwithin\s+(?P<within>\d{1,2})\s*(?:years?|yrs?)\b")
+                        r"\bwithin\s+(?P<within>\d{1,2})\s*(?:years?|yrs?)\b|"
+                        # "Age estimate with confidence interval please" (got the one age)
+                        r"\b(?:confidence|credible|prediction|error)\s+(?:interval|range|bars?|margin)\b|\bmargin of error\b")
 
 
 def age_range_answer(question: str, answer: str) -> str | None:
@@ -1717,6 +1719,10 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     # read as any baby's 0-3)
     question = re.sub(r"\b(under|less than|younger than|below|over|more than|older than)\s+a\s+year\b", r"\1 1 year",
                       question, flags=re.I)
+    # a person of an age as the bound ("Is this person older than a 30 year old?" got "No. She looks about 36 years
+    # old.": read as "a 30-year-old")
+    question = re.sub(r"\b(older|younger)\s+than\s+(?:an?\s+)?(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", r"\1 than \2",
+                      question, flags=re.I)
     if m := _MY_AGE.search(question):  # "Is she older than me? I'm 30." is "older than 30"
         question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
@@ -2003,9 +2009,14 @@ _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|the
 _ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 
 
+# "Who looks older, this person or a 30-year-old?" (got "She is 36 years old, so she is middle-aged.")
+_WHO_OLDER = re.compile(r"\bwho(?:'s|\s+is)?\s+(?:looks?\s+|seems?\s+|is\s+)?(?P<cmp>older|younger)\b.*?\b(?:an?\s+)?"
+                        r"(?P<n>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", re.I)
+
+
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
-    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES)) \
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES, _WHO_OLDER)) \
         or two_ages(question) is not None
 
 
@@ -2021,10 +2032,18 @@ def age_choice(question: str, caption: str) -> str | None:
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     adult, decades = _ADULT_OR_MINOR.search(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
-    if (older is None and closer is None and adult is None and decades is None and two is None) or \
+    who = _WHO_OLDER.search(question)
+    if (older is None and closer is None and adult is None and decades is None and two is None and who is None) or \
             (years := parse_age_years(caption)) is None:
         return None
-    looks = Person.of(_described(caption)).looks_about(years)
+    person = Person.of(_described(caption))
+    looks = person.looks_about(years)
+    if who is not None:  # "Who looks older, this person or a 30-year-old?"
+        n = int(who["n"])
+        if abs(years - n) <= 1:
+            return f"About the same: {looks}."
+        mine = (years > n) == (who["cmp"].lower() == "older")
+        return f"{person.cap()} {'do' if person.plural else 'does'}: {looks}." if mine else f"The {n}-year-old: {looks}."
     if adult is not None:
         young, grown = (adult["young1"] or adult["young2"]).lower(), (adult["old1"] or adult["old2"]).lower()
         if round(years) < 13 and young.startswith("teen"):
