@@ -3637,6 +3637,8 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["How old is she?", "how about twenty years from now"], "How old will this person be in 20 years?"),
     (["Guess the age.", "Give me a range then."], "Give me an age range for this person."),
     (["Guess the age.", "Higher or lower?", "A range?"], "Give me an age range for this person."),
+    (["Is she over 30?", "What about 5 years ago?"], "How old was this person 5 years ago?"),
+    (["Describe her.", "And in 10 years?", "A range?"], "Give me an age range for this person."),
     (["Is she smiling?", "And in 10 years?"], None), (["How old is she?", "And her mood?"], None),
     (["How old is she?", "Is she happy?", "And in 10 years?"], None), (["And in 10 years?"], None),
 ])

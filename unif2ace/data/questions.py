@@ -1022,7 +1022,8 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
 _NUMBER_WORDS = {w: k for k, w in _LENGTH_WORDS.items()} | {"a": 1, "one": 1, "a couple of": 2, "a few": 3, "twenty": 20,
                                                              "twelve": 12, "fifteen": 15, "thirty": 30, "forty": 40, "fifty": 50}
-_ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b", re.I)
+_ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
+                        r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
 
 
 def age_follow_up(questions: Sequence[str]) -> str | None:
@@ -1042,7 +1043,9 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
                 n = m[1].lower()
                 if years := int(n) if n.isdigit() else _NUMBER_WORDS.get(n):
                     last = form.format(years)
+        # (a description states the age too: "Describe her." then "And in 10 years?")
         aged = last is not None or bool(_ASKED_AGE.search(q)) or "age_group" in asked_attributes(q) \
+            or asks_description(question) \
             or aged and bool(re.search(r"\b(?:higher|lower)\s+or\s+(?:higher|lower)\b", q))  # "Higher or lower?"
     return last
 
