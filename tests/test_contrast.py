@@ -233,7 +233,9 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("Asian male, 25", "Asian man aged 25"), ("female, 60, smiling", "woman aged 60, smiling"),
     ("my friend Sarah, 28, smiling", "a person Sarah, aged 28, smiling"), ("a male nurse", "a male nurse"),
     ("a man about 6 feet tall", "a man about 6 feet tall"), ("a woman, 5 ft", "a woman, 5 ft"),
-    ("a woman about 50 years old", "a woman about 50 years old"),
+    ("a woman about 50 years old", "a woman about 50 years old"), ("a man late 40s", "a man aged 48"),
+    ("a man in a photo from the early 80s", "a man in a photo from the early 80s"),  # a period, not an age
+    ("Mid-forties man", "Mid-forties man"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

@@ -233,7 +233,8 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:dad|father|businessman|groom)\b", "man"),
     # kin of no stated age named as a child or a grown-up is ("a photo of my son" was drawn as "a photo of")
     (r"\b(?:son|grandson|nephew)\b", "boy"), (r"\b(?:daughter|granddaughter|niece)\b", "girl"),
-    (r"\b(?:husband|boyfriend|brother|uncle)\b", "man"), (r"\b(?:wife|girlfriend|sister|aunt|auntie)\b", "woman"), (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
+    (r"\b(?:husband|boyfriend|brother|uncle)\b", "man"), (r"\b(?:wife|girlfriend|sister|aunt|auntie)\b", "woman"),
+    (r"\bschoolgirl\b", "girl"), (r"\bschoolboy\b", "boy"),
     # "female, 60, smiling", "Asian male, 25": the training prompts' nouns (not "a male nurse")
     (r"\bmale\b(?=\s*(?:[,.;]|$|\d|aged\b|who\b|with\b|in\b|wearing\b))", "man"),
     (r"\bfemale\b(?=\s*(?:[,.;]|$|\d|aged\b|who\b|with\b|in\b|wearing\b))", "woman"),
@@ -329,9 +330,11 @@ _BARE_AGE = re.compile(r"\b(man|woman|boy|girl|child|person|teenager|baby)\s*,?\
                        rf"(?!\s*(?:%|people|persons|faces|photos|pictures|times|-|years?|yrs?|months?|'|\"|{_UNITS}))",
                        re.IGNORECASE)
 
-# a decade of life with its part, without "in her" ("a woman, mid-thirties", "a man in the late 40s")
-_BARE_DECADE = re.compile(r"(?<![\w-])(?:in\s+the\s+)?(?P<part>early|mid|late)[- ]?(?:(?P<num>[2-9]0)'?s|(?P<name>"
-                          + "|".join(DECADE_WORDS) + r"))\b", re.IGNORECASE)
+# a decade of life with its part, without "in her", after a comma or the person ("a woman, mid-thirties", "a man late
+# 40s"); not a period ("a photo from the early 80s")
+_BARE_DECADE = re.compile(r"(?:(?<=,)|(?<=,\s)|(?<=man\s)|(?<=woman\s)|(?<=person\s)|(?<=guy\s)|(?<=lady\s))"
+                          r"(?P<part>early|mid|late)[- ]?(?:(?P<num>[2-9]0)'?s|(?P<name>" + "|".join(DECADE_WORDS)
+                          + r"))\b", re.IGNORECASE)
 _DECADE_ISH = re.compile(r"\b(?P<art>an?)\s+(?P<decade>[1-9])0\s*-?\s*(?P<kind>ish|something)\s+(?P<noun>(?:[\w-]+\s+){0,2}?"
                          r"(?:man|woman|guy|lady|person|men|women))\b", re.IGNORECASE)
 _CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
