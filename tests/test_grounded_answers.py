@@ -2003,6 +2003,7 @@ def test_photo_size_answer_tells_the_photos_pixels(question, asks):
     ("Is the photo square?", "Yes, it is square: 200 × 200 pixels.", "No, it is landscape: 640 × 480 pixels."),
     ("Is this picture horizontal?", "No, it is square: 200 × 200 pixels.", "Yes, it is landscape: 640 × 480 pixels."),
     ("What's the orientation of her head?", None, None), ("Is she in a portrait?", None, None),
+    ("Is it in portrait mode?", "No, it is square: 200 × 200 pixels.", "No, it is landscape: 640 × 480 pixels."),
 ])
 def test_photo_size_answer_tells_the_photos_shape(question, square, wide):
     # 6 Dec 2026: "Is the photo square?" got "No. It is a photo of a person." of a 200 × 200 chip

@@ -2801,9 +2801,10 @@ def photo_size_answer(question: str, size: tuple[int, int] | None) -> str | None
             k = gcd(width, height)
             ratio = f"{width // k}:{height // k}" if max(width, height) // k <= 32 else f"{max(width, height) / min(width, height):.2f}:1"
             return f"{ratio}, {shape} ({pixels})."
-        if is_yes_no(question):
-            asked = re.search(r"\b(square|landscape|wide|horizontal|tall|vertical)\b", question, re.I)[1].lower()
-            named = {"wide": "landscape", "horizontal": "landscape", "tall": "portrait", "vertical": "portrait"}.get(asked, asked)
+        asked = re.search(r"\b(square|landscape|portrait|wide|horizontal|tall|vertical)\b", question, re.I)
+        if is_yes_no(question) and asked is not None:  # "Is the photo square?", "Is it in portrait mode?"
+            named = {"wide": "landscape", "horizontal": "landscape", "tall": "portrait", "vertical": "portrait"}.get(
+                asked[1].lower(), asked[1].lower())
             return f"{'Yes' if named == shape else 'No'}, it is {shape}: {pixels}."
         return f"{shape.capitalize()}: {pixels}."
     if not _PHOTO_SIZE.search(question):
