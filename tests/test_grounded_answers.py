@@ -3743,3 +3743,27 @@ def test_a_caption_for_a_post_is_a_description(question):
     from unif2ace.data.questions import asks_description
 
     assert asks_description(question) and not asks_description("Suggest a hairstyle for her.")
+
+
+@pytest.mark.parametrize("question, span", [
+    # 6 Dec 2026: "Is this person about my age? I'm 35." got "No. She is a young adult, not a senior." of a woman of 36
+    ("Is this person about my age? I'm 35.", (32, 38)), ("Is she the same age as me? I am 40.", (37, 43)),
+    ("Is he around my age? im 30", (27, 33)), ("Is she my age?", None),  # no age of the asker's: none to compare
+])
+def test_my_age_is_the_age_the_asker_gives(question, span):
+    from unif2ace.data.questions import as_meant
+
+    assert asked_age_range(as_meant(question)) == span
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Does this person look their age?", True), ("Is he older than he looks?", True), ("What's her real age?", True),
+    ("How old does she look?", False), ("Is she older than 30?", False),
+])
+def test_own_age_answer_says_a_photo_shows_the_age_one_looks(question, asks):
+    """6 Dec 2026: "Does this person look their age?" got "Yes. She is a photo of a woman."."""
+    from unif2ace.generation.constraints import own_age_answer
+
+    said = own_age_answer(question, WOMAN_36_HAPPY)
+    assert said == ("I can't tell: a photo shows how old someone looks, not how old they are; she looks about 36 years "
+                    "old." if asks else None)

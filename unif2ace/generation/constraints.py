@@ -1725,6 +1725,9 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
                       question, flags=re.I)
     if m := _MY_AGE.search(question):  # "Is she older than me? I'm 30." is "older than 30"
         question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
+        # "Is this person about my age? I'm 35." (got "No. She is a young adult, not a senior." of a woman of 36)
+        question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
+                          r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
     # bound alone read the first: a woman described as 60 got "Yes")
     spans = [span(next(int(g) for g in m.groups() if g is not None))
@@ -2968,6 +2971,33 @@ def pronoun_answer(question: str, caption: str | None) -> str | None:
         return (f"Going by the photo {he} looks {gender}, but a form should have what the person says, not what a photo "
                 f"suggests.{caveat}")
     return f"By how {he} looks I would say \"{he}\", but a photo can't tell someone's pronouns: only they can.{caveat}"
+
+
+# "Does this person look their age?" (got "Yes. She is a photo of a woman."), "Is he older than he looks?": a photo
+# shows how old someone looks, not how old they are
+_OWN_AGE = re.compile(r"\blooks?\s+(?:their|his|her|its)\s+(?:real\s+|actual\s+|true\s+)?age\b|"
+                      r"\b(?:older|younger)\s+than\s+(?:they|he|she)\s+(?:looks?|appears?|seems?)\b|"
+                      r"\b(?:real|actual|true)\s+age\b", re.I)
+
+
+def asks_own_age(question: str) -> bool:
+    """A question about the person's real age beside the one they look ("Does this person look their age?")."""
+    return bool(_OWN_AGE.search(question))
+
+
+def own_age_answer(question: str, caption: str | None) -> str | None:
+    """"I can't tell: a photo shows how old someone looks, not how old they are; she looks about 36 years old." for
+    :func:`asks_own_age`'s question (without the described age when the description states none); None for any
+    other."""
+    from unif2ace.data.questions import Person
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if not asks_own_age(question):
+        return None
+    lead = "I can't tell: a photo shows how old someone looks, not how old they are"
+    if caption is None or (years := parse_age_years(caption)) is None:
+        return f"{lead}."
+    return f"{lead}; {Person.of(_described(caption)).looks_about(years)}."
 
 
 # "What makes you think it's a man?" (got "I can't tell from this photo." of a woman), "Explain why you think she's

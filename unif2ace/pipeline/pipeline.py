@@ -1005,6 +1005,7 @@ class UniF2ace:
             asks_birth,
             asks_doing,
             asks_other_subject,
+            asks_own_age,
             asks_photo_quality,
             asks_reason,
             asks_teeth,
@@ -1029,6 +1030,7 @@ class UniF2ace:
             off_topic_answer,
             one_description,
             open_answered_yes_no,
+            own_age_answer,
             photo_of_described,
             photo_quality_answer,
             photo_size_answer,
@@ -1077,7 +1079,7 @@ class UniF2ace:
         # and "What pronouns should I use?" or "What makes you think it's a man?" is answered from the description too
         # (the message as typed: as_meant reads "he or she" as "the person")
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or asks_pronouns(turns[-1][0]) is not None
-                  or asks_reason(q) or r for q, r, turns in zip(questions, remarked, conversations)]
+                  or asks_reason(q) or asks_own_age(q) or r for q, r, turns in zip(questions, remarked, conversations)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
         # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
@@ -1127,7 +1129,7 @@ class UniF2ace:
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
             elif (named := pronoun_answer(conversations[i][-1][0], captions.get(i))
-                  or reason_answer(question, captions.get(i))) is not None:
+                  or reason_answer(question, captions.get(i)) or own_age_answer(question, captions.get(i))) is not None:
                 out[i] = named  # "Should I use he or she?", "What makes you think it's a man?": not "I can't tell"
             elif (born := birth_year_answer(question, captions.get(i))) is not None:
                 out[i] = born  # "What year was she born?": the photo's year, if given, less the described age
