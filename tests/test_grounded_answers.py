@@ -3562,6 +3562,7 @@ GIRL_10 = "The image shows a close-up photo of a White little girl who is 10 yea
     ("Which pronoun fits this person?", "pronouns"), ("Would you refer to this person as he or she?", "pronouns"),
     ("Is it okay to guess someone's gender from a photo?", "guessing"),
     ("What gender is this?", None), ("Is she a woman?", None), ("Is this a he or a she?", None),
+    ("He or she?", None),  # asks the gender, as "Boy or girl?" does
 ])
 def test_asks_pronouns_tells_what_naming_the_person_asks(question, kind):
     from unif2ace.data.questions import asks_pronouns

@@ -1020,8 +1020,7 @@ _AGE_EARLIER = re.compile(_SHIFT_LEAD + rf"({_COUNT}|\d{{1,2}})\s+years?\s+(?:ag
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
                               r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
-_NUMBER_WORDS = {w: k for k, w in _LENGTH_WORDS.items()} | {"a": 1, "one": 1, "a couple of": 2, "a few": 3, "twenty": 20,
-                                                             "twelve": 12, "fifteen": 15, "thirty": 30, "forty": 40, "fifty": 50}
+_NUMBER_WORDS = {w: k for k, w in _LENGTH_WORDS.items()} | {"twelve": 12, "fifteen": 15, "twenty": 20}  # _COUNT's words
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
 
@@ -1069,8 +1068,7 @@ def asks_identity(question: str) -> bool:
 # ("Is it okay to guess someone's gender from a photo?" got "No. It is a photo of a person.")
 _PRONOUNS_ASK = re.compile(r"\b(?:pronouns?\b|(?:use|say|write|put)\s+(?:\"|')?(?:he|she)(?:\"|')?\s+or\s+(?:\"|')?"
                            r"(?:she|he|they)\b|(?:call|refer to|address|describe)\b.{0,30}\b(?:he|she)(?:\"|')?\s+or\s+"
-                           r"(?:\"|')?(?:she|he|they)\b|"
-                           r"^\W*(?:he|she)\s+or\s+(?:she|he)\W*$)", re.I)
+                           r"(?:\"|')?(?:she|he|they)\b)", re.I)  # not a bare "He or she?", which asks the gender
 _FORM_ASK = re.compile(r"\b(?:gender|sex)\b.{0,40}\b(?:form|application|document|paperwork|profile|record)\b|"
                        r"\b(?:form|application|document|paperwork|profile|record)\b.{0,40}\b(?:gender|sex)\b", re.I)
 _GUESS_GENDER_OK = re.compile(r"\b(?:ok(?:ay)?|fair|right|appropriate|possible|wrong|accurate|reliable)\b.{0,30}\b(?:guess|tell|"
