@@ -1020,7 +1020,6 @@ _AGE_EARLIER = re.compile(_SHIFT_LEAD + rf"({_COUNT}|\d{{1,2}})\s+years?\s+(?:ag
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
                               r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
-_NUMBER_WORDS = {w: k for k, w in _LENGTH_WORDS.items()} | {"twelve": 12, "fifteen": 15, "twenty": 20}  # _COUNT's words
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
 
@@ -1040,7 +1039,7 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
                               (_AGE_EARLIER, "How old was this person {} years ago?")):
             if aged and last is None and (m := pattern.match(q)):
                 n = m[1].lower()
-                if years := int(n) if n.isdigit() else _NUMBER_WORDS.get(n):
+                if years := int(n) if n.isdigit() else _BOUND_NUMBERS.get(n):  # every word of _COUNT
                     last = form.format(years)
         # (a description states the age too: "Describe her." then "And in 10 years?")
         aged = last is not None or bool(_ASKED_AGE.search(q)) or "age_group" in asked_attributes(q) \
@@ -1153,16 +1152,16 @@ _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\
                          r"(?:young|younger|old|older|elderly|middle-aged)\b|\bcloser to\s+\d{1,3}\s+(?:or|than)\s+(?:to\s+)?\d{1,3}\b")
 # two ages offered ("Is she 20 or 50?", "What's more likely, that she's 20 or that she's 50?", "Would you say 20 or
 # 50?": they got "I can't tell from this photo."), not decades ("20s or 30s") nor counts ("1 or 2 people?":
-# TWO_AGES_COUNTED); constraints.age_choice answers them
-TWO_AGES = re.compile(r"(?<![\w.])(\d{1,3})(?:\s*(?:years?|yrs?)(?:[\s-]*old)?)?,?\s+or\s+(?:(?:that|whether)\s+)?"
+# _TWO_AGES_COUNTED); constraints.age_choice answers them
+_TWO_AGES = re.compile(r"(?<![\w.])(\d{1,3})(?:\s*(?:years?|yrs?)(?:[\s-]*old)?)?,?\s+or\s+(?:(?:that|whether)\s+)?"
                       r"(?:(?:she|he|they|it|the person|this person)(?:'s|'re|’s|’re|\s+is|\s+are|\s+looks?)\s+)?"
                       r"(?:about\s+|around\s+)?(\d{1,3})(?![\w.%'’])", re.I)
-TWO_AGES_COUNTED = re.compile(r"\b(?:how many|people|persons|faces|photos|pictures|times|kids|children|eyes)\b", re.I)
+_TWO_AGES_COUNTED = re.compile(r"\b(?:how many|people|persons|faces|photos|pictures|times|kids|children|eyes)\b", re.I)
 
 
 def two_ages(question: str) -> re.Match | None:
-    """The two ages a question offers (:data:`TWO_AGES`: groups 1 and 2), unless it counts something."""
-    return None if TWO_AGES_COUNTED.search(question) else TWO_AGES.search(question)
+    """The two ages a question offers (:data:`_TWO_AGES`: groups 1 and 2), unless it counts something."""
+    return None if _TWO_AGES_COUNTED.search(question) else _TWO_AGES.search(question)
 _SMILE_ASK = re.compile(r"\b(?:smile|smiles|smiling|grin|grins|grinning|beaming|straight[- ]faced?)\b")
 _EYES_ASK = re.compile(r"\beyes?\b")
 _NOT_EYES_OPEN = re.compile(r"\bcolou?rs?\b|\bin (?:his|her|their|the|its) eyes\b")  # no label gives these

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
-from unif2ace.data.captions import DECADE_WORDS, indefinite_article, plain_noun
+from unif2ace.data.captions import DECADE_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS
 from unif2ace.data.questions import (
     _AUX,
@@ -1613,7 +1613,14 @@ _AGE_BOUNDS = [
     (re.compile(r"\bhigh[- ]?school(?:er|ers)?\b", re.I), lambda n: (14, 18)),
     (re.compile(r"\bcollege(?:[- ]age[d]?| student| kid)?\b|\buniversity (?:student|age)\b|\bundergrad(?:uate)?\b", re.I),
      lambda n: (18, 24)),
-    (re.compile(r"\bold enough to (?:vote|marry|get married)\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\bold enough to (?:marry|get married)\b", re.I), lambda n: (18, 200)),
+    # what the law allows at an age: "old enough to vote", "Can this person legally vote?", "Is he allowed to drive?"
+    # (the last two got "I can't tell from this photo."), "of drinking age" (the US's); "Can she drive?" asks what she
+    # can do (unseen_question)
+    *[(re.compile(rf"\bold enough to {verb}\b|\b(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b[\w\s'’]{{0,20}}?\s+"
+                  rf"legally\s+{verb}\b|\b(?:allowed|eligible|permitted|legally able)\s+to\s+{verb}\b|"
+                  rf"\b(?:legal\s+)?{noun}[- ]age\b", re.I), lambda n, lo=lo: (lo, 200))
+      for verb, noun, lo in (("vote", "voting", 18), ("drive", "driving", 16), (r"drink(?:\s+alcohol)?", "drinking", 21))],
     # "Is she of legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo."
     (re.compile(r"\blegal age\b|\bage of majority\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:pre-?teen|pre-?teenager|tween)s?\b", re.I), lambda n: (9, 12)),
@@ -1625,21 +1632,11 @@ _AGE_BOUNDS = [
     # a school grade, at the ages of US schooling ("Is she in first grade?" got "I can't tell from this photo.")
     *[(re.compile(rf"\b(?:{nth}) grade", re.I), lambda n, k=k: (k + 5, k + 6))
       for k, nth in enumerate(("1st|first", "2nd|second", "3rd|third", "4th|fourth", "5th|fifth", "6th|sixth"), 1)],
-    (re.compile(r"\bold enough to drive\b", re.I), lambda n: (16, 200)),
     # "Is this kid old enough for school?" got "Yes, she is a child." of a girl described as 3
     (re.compile(r"\bold enough (?:for|to (?:go to|attend|start|be in)) (?:school|(?:primary|elementary|grade) school)\b",
                 re.I), lambda n: (5, 200)),
-    (re.compile(r"\bold enough to drink\b", re.I), lambda n: (21, 200)),
-    # what the law allows at an age, asked without "old enough" ("Can this person legally vote?", "Is he allowed to
-    # drive?" got "I can't tell from this photo."): the age it is allowed at (drinking: the US's); "Can she drive?"
-    # asks what she can do (unseen_question)
-    *[(re.compile(rf"\b(?:(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b[\w\s'’]{{0,20}}?\s+legally\s+|"
-                  rf"(?:allowed|eligible|permitted|legally able)\s+to\s+){verb}\b", re.I), lambda n, lo=lo: (lo, 200))
-      for verb, lo in (("vote", 18), ("drive", 16), (r"drink(?:\s+alcohol)?", 21))],
     # the ages the law and work name ("Is this person of working age?" got "Yes. She is a child.")
-    (re.compile(r"\b(?:legal\s+)?(?:voting|marrying)[- ]age\b", re.I), lambda n: (18, 200)),
-    (re.compile(r"\b(?:legal\s+)?drinking[- ]age\b", re.I), lambda n: (21, 200)),
-    (re.compile(r"\b(?:legal\s+)?driving[- ]age\b", re.I), lambda n: (16, 200)),
+    (re.compile(r"\b(?:legal\s+)?marrying[- ]age\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\bworking[- ]age\b", re.I), lambda n: (18, 64)),
     # "Is this person of school age?" (got "No. It is a photo of a person." of a man of 60)
     (re.compile(r"\bschool[- ]age[d]?\b", re.I), lambda n: (5, 17)),
@@ -2933,7 +2930,7 @@ def identity_answer(question: str, caption: str) -> str | None:
     recognise her?"): nothing in a photo says who someone is, but the model's own description says what
     it shows ("I can't tell who this is from the photo; it shows a White teenage boy, aged 16."). None for
     any other question, or when the description names neither a gender nor an age."""
-    from unif2ace.data.captions import indefinite_article
+    from unif2ace.data.captions import indefinite_article, plain_noun
     from unif2ace.data.questions import asks_identity
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -2955,7 +2952,7 @@ def pronoun_answer(question: str, caption: str | None) -> str | None:
     but a photo can't tell someone's pronouns: only they can."; "Going by the photo he looks male, but a form should
     have what the person says, not what a photo suggests."), or what a photo can say of a gender; None for any other
     question, or when the description names no gender."""
-    from unif2ace.data.questions import asks_pronouns
+    from unif2ace.data.questions import Person, asks_pronouns
 
     if (kind := asks_pronouns(question)) is None:
         return None
@@ -2965,7 +2962,7 @@ def pronoun_answer(question: str, caption: str | None) -> str | None:
     attrs = _described(caption or "", ("gender", "age_group"))
     if (gender := attrs.get("gender")) not in ("male", "female"):
         return None
-    he = "he" if gender == "male" else "she"
+    he = Person.of(attrs).he
     caveat = f" {CHILD_GENDER_CAVEAT}" if attrs.get("age_group") == "child" else ""
     if kind == "form":
         return (f"Going by the photo {he} looks {gender}, but a form should have what the person says, not what a photo "
@@ -3019,7 +3016,7 @@ def reason_answer(question: str, caption: str | None) -> str | None:
     come from the face as a whole, with the described age or gender ("From the face as a whole, as I learned from
     labelled face photos: she looks about 36 years old, and I can be wrong by a few years."); None for any other
     question, or a description that states neither."""
-    from unif2ace.data.questions import EMOTION_ADJ, Person
+    from unif2ace.data.questions import EMOTION_ADJ, Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     if not asks_reason(question) or caption is None:
@@ -3027,18 +3024,16 @@ def reason_answer(question: str, caption: str | None) -> str | None:
     claim = _REASON.search(question)["claim"]
     attrs = _described(caption, ("gender", "age_group", "emotion"))
     person, years = Person.of(attrs), parse_age_years(caption)
-    noun = None
-    if (gender := attrs.get("gender")) in ("male", "female"):
-        young = attrs.get("age_group") in ("child", "teen")
-        noun = {"male": "boy" if young else "man", "female": "girl" if young else "woman"}[gender]
+    gender = attrs.get("gender")
+    noun = _gender_word(attrs) if gender in ("male", "female") else None  # "a woman", "a boy"
     looks = f"{person.he} {person.looks()}"
     lead = "From the face as a whole, as I learned from labelled face photos"
     claimed = {a: parse_attribute(_without_pronouns(claim) if a == "gender" else claim, a)
                for a in ("gender", "age_group", "emotion")}
     if claimed["gender"] is not None and noun is not None:
         if claimed["gender"] != gender:
-            return f"I don't: {looks} like {indefinite_article(noun)} {noun} to me."
-        return f"{lead}: {looks} like {indefinite_article(noun)} {noun} to me, and I can be wrong."
+            return f"I don't: {looks} like {noun} to me."
+        return f"{lead}: {looks} like {noun} to me, and I can be wrong."
     named_years = int(m[1]) if (m := re.search(r"\b(\d{1,3})\b", claim)) else None
     if years is not None and (claimed["age_group"] not in (None, attrs.get("age_group"))
                               or named_years is not None and abs(named_years - years) > 5):

@@ -222,6 +222,7 @@ _PERSON_AHEAD = (r"(?=(?:[\s,]+(?!(?:photo|picture|image|portrait|shot|of|and|wi
                  r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female)\b)")
 _HAIR = r"(?:hair|haired|beard|bearded|moustache|mustache|eyebrows)\b"
 _UNITS = r"(?:feet|foot|ft|inch|inches|in\b|cm|m\b|meters?|metres?|kg|kilos?|lbs?|pounds|stone|percent)"  # no age
+_ONE_PERSON = r"(?:man|woman|boy|girl|child|person|teenager|baby)"  # a person noun an age may follow
 _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
@@ -243,9 +244,9 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     # "a guy around 30" as "… a man", "a man of 70" with "of 70")
     (r"\baged\s+(?:around|about|approximately|approx\.?|roughly|circa|~)\s*(\d{1,3})\b", r"aged \1"),
     (r"\b(?:at\s+)?(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})\b", r"aged \1"),
-    (r"\b(man|woman|men|women|boy|girl|child|person|guy|lady|kid|baby|teenager)\s+(?:of|around|about|approximately|"
+    (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+(?:of|around|about|approximately|"
      rf"roughly|circa|~)\s*(\d{{1,3}})\b(?![\s-]*(?:years?|yrs?|months?|-|%|'|\"|{_UNITS}))", r"\1 aged \2"),
-    (r"\b(man|woman|boy|girl|child|person|guy|lady|kid|baby|teenager)\s*\(\s*(\d{1,3})\s*\)", r"\1 aged \2"),
+    (rf"\b({_ONE_PERSON}|guy|lady)\s*\(\s*(\d{{1,3}})\s*\)", r"\1 aged \2"),
     (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
     (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
     (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
@@ -324,9 +325,8 @@ def _noun_of_stated_age(text: str, inserted: set) -> str:
     return _GROWN_NOUN.sub(lambda m: name(m, True), out) if group == "child" else out
 
 
-_OWNED = re.compile(r"\b(?:my|our|your)\s+(?=((?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|child|person|teenager|men|women)\b))",
-                    re.IGNORECASE)
-_BARE_AGE = re.compile(r"\b(man|woman|boy|girl|child|person|teenager|baby)\s*,?\s+(\d{1,3})\b(?![-.]?\d)"
+_OWNED = re.compile(rf"\b(?:my|our|your)\s+(?=((?:[\w-]+\s+){{0,3}}?(?:{_ONE_PERSON}|men|women)\b))", re.IGNORECASE)
+_BARE_AGE = re.compile(rf"\b({_ONE_PERSON})\s*,?\s+(\d{{1,3}})\b(?![-.]?\d)"
                        rf"(?!\s*(?:%|people|persons|faces|photos|pictures|times|-|years?|yrs?|months?|'|\"|{_UNITS}))",
                        re.IGNORECASE)
 
@@ -338,7 +338,7 @@ _BARE_DECADE = re.compile(r"(?:(?<=,)|(?<=,\s)|(?<=man\s)|(?<=woman\s)|(?<=perso
 _DECADE_ISH = re.compile(r"\b(?P<art>an?)\s+(?P<decade>[1-9])0\s*-?\s*(?P<kind>ish|something)\s+(?P<noun>(?:[\w-]+\s+){0,2}?"
                          r"(?:man|woman|guy|lady|person|men|women))\b", re.IGNORECASE)
 _CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
-_PERSON_NOUN_ANY = re.compile(r"\b(?:man|woman|boy|girl|child|person|teenager|baby)\b", re.IGNORECASE)
+_PERSON_NOUN_ANY = re.compile(rf"\b{_ONE_PERSON}\b", re.IGNORECASE)
 
 
 def in_training_words(text: str) -> str:
@@ -384,15 +384,15 @@ def in_training_words(text: str) -> str:
         inserted.add(word)
         return _match_case(word, m[0]) + " "
     out = _OWNED.sub(article_for, out)
-    # a bare number after the person ("a man, 45", "a woman 30"), when no age is stated otherwise, as an age
-    # or one alone between commas or ending the prompt ("a man with a beard, 35")
-    if _YEARS.search(out) is None and (m := _BARE_AGE.search(out)) is not None and 0 < int(m[2]) <= 110:
-        inserted.add("aged")
-        out = f"{out[:m.start()]}{m[1]} aged {m[2]}{out[m.end():]}"
-    elif _YEARS.search(out) is None and _PERSON_NOUN_ANY.search(out) and (m := _CLAUSE_AGE.search(out)) is not None \
-            and 0 < int(m[1]) <= 110:
-        inserted.add("aged")
-        out = f"{out[:m.start(1)]}aged {m[1]}{out[m.end(1):]}"
+    # a bare number after the person ("a man, 45", "a woman 30"), when no age is stated otherwise, as an age, or one
+    # alone between commas or ending the prompt ("a man with a beard, 35")
+    if _YEARS.search(out) is None:
+        if (m := _BARE_AGE.search(out)) is not None and 0 < int(m[2]) <= 110:
+            inserted.add("aged")
+            out = f"{out[:m.start()]}{m[1]} aged {m[2]}{out[m.end():]}"  # ("a man, 45" → "a man aged 45")
+        elif _PERSON_NOUN_ANY.search(out) and (m := _CLAUSE_AGE.search(out)) is not None and 0 < int(m[1]) <= 110:
+            inserted.add("aged")
+            out = f"{out[:m.start(1)]}aged {m[1]}{out[m.end(1):]}"
     out = _noun_of_stated_age(out, inserted)
     if out == text:
         return text
