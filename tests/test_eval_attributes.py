@@ -147,6 +147,33 @@ def test_short_prompts_state_what_they_ask():
     assert parse_attribute(text, "ethnicity") == "Indian"
 
 
+def test_age_by_gender_age_group_counts_each_judge_against_the_prompted_cell():
+    """Per prompted gender × age group: the share of each judge's readings that are the prompted age group
+    (only items that judge read), and the labeller's median age; prompts without a gender count nowhere."""
+    from unif2ace.evaluation.generation import age_by_gender_age_group
+
+    def item(gender, group, lab, age, lab_real, age_real, probe=None):
+        return {"asks": {"age_group": group, "gender": gender},
+                "labeller": {"age_group": lab, "age": age} if lab else {"face_detected": False},
+                "labeller_real": {"age_group": lab_real, "age": age_real},
+                "probe": {"age_group": probe} if probe else {}, "probe_real": {"age_group": lab_real}}
+
+    items = [item("female", "senior", "young adult", 27, "senior", 71, "young adult"),
+             item("female", "senior", "senior", 66, "senior", 80, "senior"),
+             item("female", "senior", None, None, "middle-aged", 50, None),
+             item("male", "senior", "senior", 70, "senior", 75, "middle-aged"),
+             {"asks": {"age_group": "teen"}, "labeller": {"age_group": "teen", "age": 15}, "labeller_real": {},
+              "probe": {}, "probe_real": {}}]
+    got = age_by_gender_age_group(items)
+    assert list(got) == ["female / senior", "male / senior"]
+    f = got["female / senior"]
+    assert f["n"] == 3 and f["labeller"] == 0.5 and f["labeller_real"] == pytest.approx(2 / 3)
+    assert f["probe"] == 0.5 and f["probe_real"] == pytest.approx(2 / 3) and f["probe_facenet"] is None
+    assert f["median_age_labeller"] == 46.5 and f["median_age_labeller_real"] == 71.0
+    m = got["male / senior"]
+    assert m["labeller"] == 1.0 and m["probe"] == 0.0 and m["median_age_labeller"] == 70.0
+
+
 def test_gender_by_age_group_counts_each_judge_against_the_prompt():
     from unif2ace.evaluation.generation import gender_by_age_group
 

@@ -98,12 +98,16 @@ def test_reference_model_scores_are_the_ceilings(tiny_data, tmp_path, capsys):
     assert all(set(x["probe"]) == {"gender"} for x in items) and not (out / "images").exists()
     for row in rep["gender_by_age_group"].values():  # the reference's faces are the real photos
         assert row["labeller"] == row["labeller_real"] and row["probe"] == row["probe_real"]
+    assert sum(row["n"] for row in rep["age_by_gender_age_group"].values()) == 3
+    for row in rep["age_by_gender_age_group"].values():
+        assert row["labeller"] == row["labeller_real"] and row["median_age_labeller"] == row["median_age_labeller_real"]
     h = rep["headline"]
     for key in ("gender_agreement", "age_group_agreement", "gender_agreement_ceiling_documented", "fid", "fid_floor_real_vs_real"):
         assert key in h
     assert h["n"] == 3 and rep["prompt_kinds"] == {"caption": 2, "attributes": 1}
     md = (out / "report.md").read_text()
     assert "n = 3" in md and "FID (n = 3)" in md and "age group agreement" in md and "gender agreement (probe)" in md
+    assert "Age group by the prompted gender × age group" in md and "female / " in md
     assert (out / "grid.png").stat().st_size > 1000 and (out / "attributes.png").stat().st_size > 1000
     # realism first: the reference's "generated" faces are the real photos, so every face rate equals the real one
     real = rep["realism"]

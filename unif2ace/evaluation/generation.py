@@ -270,6 +270,7 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
             item[key], item[f"{key}_real"] = on_gen[i], on_real[i]
         items.append(item)
     report["gender_by_age_group"] = gender_by_age_group(items)
+    report["age_by_gender_age_group"] = age_by_gender_age_group(items)
     for item, v, v_real in zip(items, det_gen, det_real):
         item["detectors"], item["detectors_real"] = v, v_real
     artefacts = {"images": gen[:grid], "prompts": [p.text for p in prompts[:grid]], "real": real_b[:grid],
@@ -295,6 +296,29 @@ def gender_by_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]
             row[key] = float(np.mean([x[key]["gender"] == x["asks"]["gender"] for x in judged])) if judged else None
         row["face_detected"] = float(np.mean([bool(x["labeller"].get("face_detected")) for x in rows]))
         out[group] = row
+    return out
+
+
+def age_by_gender_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per prompted gender × age group ("female / senior"): how often each judge sees the prompted age group on the
+    generated faces and on the real photos, and the labeller's median age on each (None where it read none). A
+    generator that draws every woman young shows here while the overall age-group agreement hides it."""
+    from unif2ace.evaluation.probe import GROUPS
+
+    out = {}
+    for gender in ("female", "male"):
+        for group in GROUPS:
+            rows = [x for x in items if x["asks"].get("age_group") == group and x["asks"].get("gender") == gender]
+            if not rows:
+                continue
+            row: dict[str, Any] = {"n": len(rows)}
+            for key in ("labeller", "labeller_real", *(k + real for k in PROBES for real in ("", "_real"))):
+                judged = [x for x in rows if "age_group" in x.get(key, {})]
+                row[key] = float(np.mean([x[key]["age_group"] == group for x in judged])) if judged else None
+            for key in ("labeller", "labeller_real"):
+                ages = [x[key]["age"] for x in rows if isinstance(x.get(key, {}).get("age"), (int, float))]
+                row[f"median_age_{key}"] = float(np.median(ages)) if ages else None
+            out[f"{gender} / {group}"] = row
     return out
 
 

@@ -259,6 +259,16 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
                         [[g, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
                           fmt(v["face_detected"], True)]
                          for g, v in r["gender_by_age_group"].items()])
+    if r.get("age_by_gender_age_group"):
+        lines += ["", "### Age group by the prompted gender × age group", "",
+                  "How often each judge sees the prompted age group, and the labeller's median age, on the generated "
+                  "faces and on the real photos of the same prompts.", ""]
+        judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
+        lines += _table(["prompted", "n", *(f"{j}{real}" for j in judges for real in ("", ", real")),
+                         "median age", "median age, real"],
+                        [[c, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
+                          fmt(v["median_age_labeller"]), fmt(v["median_age_labeller_real"])]
+                         for c, v in r["age_by_gender_age_group"].items()])
     fd, d, ident = r["face_detected"], r["diversity"], r["identity"]
     lines += ["", f"dlib finds a face in {fmt(fd['generated'], True)} of generated images ({fmt(fd['real'], True)} of real ones).",
               "", "## Diversity", "", f"{d['note']}.", ""]
