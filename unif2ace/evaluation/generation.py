@@ -143,7 +143,8 @@ def evaluate_generation(pipe, data: str | Path, s: GenerationSettings, vqascore=
     # --- FID / KID with the real-vs-real floor at the same n
     with _timed(timings, "inception_s"):
         inc = InceptionFeatures(device=s.device)
-        f_gen, f_a, f_b = inc(_to_tensor(gen)), inc(_to_tensor(real_a)), inc(_to_tensor(real_b))
+        f_gen, f_a, f_b = (inc(_to_tensor(images), desc=f"Inception features ({which})" if progress else None)
+                           for images, which in ((gen, "generated"), (real_a, "real, reference"), (real_b, "real, floor")))
     kid, kid_std = kid_from_features(f_a, f_gen, subsets=s.kid_subsets, subset_size=n, seed=s.seed)
     kid_floor, kid_floor_std = kid_from_features(f_a, f_b, subsets=s.kid_subsets, subset_size=n, seed=s.seed)
     report["fid"] = {

@@ -55,9 +55,15 @@ class InceptionFeatures:
         self.net = load_inception(self.device)
 
     @torch.no_grad()
-    def __call__(self, images: torch.Tensor) -> np.ndarray:
+    def __call__(self, images: torch.Tensor, desc: str | None = None) -> np.ndarray:
+        """``desc``: show a progress bar of that name (a few minutes for a few hundred images on a CPU)."""
         out = []
-        for i in range(0, images.shape[0], self.batch_size):
+        starts = range(0, images.shape[0], self.batch_size)
+        if desc:
+            from unif2ace.progress import bar
+
+            starts = bar(len(starts), f"{desc} ({images.shape[0]} images)", unit="batch", iterable=starts)
+        for i in starts:
             x = to_inception_input(images[i : i + self.batch_size].to(self.device))
             out.append(self.net(x).double().cpu().numpy())
         return np.concatenate(out) if out else np.zeros((0, 2048))
