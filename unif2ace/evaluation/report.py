@@ -249,26 +249,27 @@ def generation_markdown(r: dict[str, Any], meta: dict[str, Any]) -> str:
                     [[a, v["n"], fmt(v["agreement"], True), fmt(v.get("agreement_caption_prompts"), True),
                       fmt(v.get("agreement_attributes_prompts"), True), fmt(v["ceiling_real_photos"], True)]
                      for a, v in r["attributes"].items()])
+    judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
+
+    def by_cell(title: str, text: str, key: str, first: str, extra: dict) -> list[str]:
+        """A table of one row per prompted cell: each judge on the generated faces and on the real photos, then
+        ``extra`` ({column: (row key, as a percentage)})."""
+        return ["", f"### {title}", "", text, ""] + _table(
+            [first, "n", *(f"{j}{real}" for j in judges for real in ("", ", real")), *extra],
+            [[c, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
+              *(fmt(v[k], pct) for k, pct in extra.values())] for c, v in r[key].items()])
+
     if r.get("gender_by_age_group"):
-        lines += ["", "### Gender by the prompted age group", "",
-                  "How often each judge sees the prompted gender, on the generated faces and on the real photos "
-                  "of the same prompts (every judge is weakest on children's faces).", ""]
-        judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
-        lines += _table(["age group", "n", *(f"{j}{real}" for j in judges for real in ("", ", real")),
-                         "dlib finds a face (generated)"],
-                        [[g, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
-                          fmt(v["face_detected"], True)]
-                         for g, v in r["gender_by_age_group"].items()])
+        lines += by_cell("Gender by the prompted age group",
+                         "How often each judge sees the prompted gender, on the generated faces and on the real photos "
+                         "of the same prompts (every judge is weakest on children's faces).", "gender_by_age_group",
+                         "age group", {"dlib finds a face (generated)": ("face_detected", True)})
     if r.get("age_by_gender_age_group"):
-        lines += ["", "### Age group by the prompted gender × age group", "",
-                  "How often each judge sees the prompted age group, and the labeller's median age, on the generated "
-                  "faces and on the real photos of the same prompts.", ""]
-        judges = ["labeller", *(j for j in _PROBE_JUDGES if r.get(f"attributes_{j}", {}).get("status") == "ok")]
-        lines += _table(["prompted", "n", *(f"{j}{real}" for j in judges for real in ("", ", real")),
-                         "median age", "median age, real"],
-                        [[c, v["n"], *(fmt(v.get(j + real), True) for j in judges for real in ("", "_real")),
-                          fmt(v["median_age_labeller"]), fmt(v["median_age_labeller_real"])]
-                         for c, v in r["age_by_gender_age_group"].items()])
+        lines += by_cell("Age group by the prompted gender × age group",
+                         "How often each judge sees the prompted age group, and the labeller's median age, on the "
+                         "generated faces and on the real photos of the same prompts.", "age_by_gender_age_group",
+                         "prompted", {"median age": ("median_age_labeller", False),
+                                      "median age, real": ("median_age_labeller_real", False)})
     fd, d, ident = r["face_detected"], r["diversity"], r["identity"]
     lines += ["", f"dlib finds a face in {fmt(fd['generated'], True)} of generated images ({fmt(fd['real'], True)} of real ones).",
               "", "## Diversity", "", f"{d['note']}.", ""]
