@@ -291,12 +291,19 @@ def gender_by_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]
         rows = [x for x in items if x["asks"].get("age_group") == group and "gender" in x["asks"]]
         if not rows:
             continue
-        row: dict[str, Any] = {"n": len(rows)}
-        for key in ("labeller", "labeller_real", *(k + real for k in PROBES for real in ("", "_real"))):
-            judged = [x for x in rows if "gender" in x.get(key, {})]
-            row[key] = float(np.mean([x[key]["gender"] == x["asks"]["gender"] for x in judged])) if judged else None
+        row: dict[str, Any] = {"n": len(rows), **_judge_rates(rows, "gender")}
         row["face_detected"] = float(np.mean([bool(x["labeller"].get("face_detected")) for x in rows]))
         out[group] = row
+    return out
+
+
+def _judge_rates(rows: list[dict[str, Any]], attribute: str) -> dict[str, float | None]:
+    """Per judge (the labeller, each probe; on the generated faces and on the real photos): the share of the rows it
+    read ``attribute`` on where it read the prompted value (None when it read none)."""
+    out = {}
+    for key in ("labeller", "labeller_real", *(k + real for k in PROBES for real in ("", "_real"))):
+        judged = [x for x in rows if attribute in x.get(key, {})]
+        out[key] = float(np.mean([x[key][attribute] == x["asks"][attribute] for x in judged])) if judged else None
     return out
 
 
@@ -312,10 +319,7 @@ def age_by_gender_age_group(items: list[dict[str, Any]]) -> dict[str, dict[str, 
             rows = [x for x in items if x["asks"].get("age_group") == group and x["asks"].get("gender") == gender]
             if not rows:
                 continue
-            row: dict[str, Any] = {"n": len(rows)}
-            for key in ("labeller", "labeller_real", *(k + real for k in PROBES for real in ("", "_real"))):
-                judged = [x for x in rows if "age_group" in x.get(key, {})]
-                row[key] = float(np.mean([x[key]["age_group"] == group for x in judged])) if judged else None
+            row: dict[str, Any] = {"n": len(rows), **_judge_rates(rows, "age_group")}
             for key in ("labeller", "labeller_real"):
                 ages = [x[key]["age"] for x in rows if isinstance(x.get(key, {}).get("age"), (int, float))]
                 row[f"median_age_{key}"] = float(np.median(ages)) if ages else None

@@ -281,7 +281,7 @@ class FaceTrainData:
 
     def _cell_weights(self) -> np.ndarray | None:
         """Each record's probability of being a t2i row's photo under ``data.t2i_cell_weights`` (None: uniform)."""
-        weights = cell_weights(getattr(self.data_cfg, "t2i_cell_weights", None) or {})
+        weights = cell_weights(self.data_cfg.t2i_cell_weights)
         if not weights:
             return None
         w = np.array([weights.get((a.get("gender"), a.get("age_group")), 1.0)
