@@ -140,44 +140,49 @@ def test_prompt_frames_wrap_that_share_of_attribute_prompts_and_leave_the_rest(d
         tok.decode(captions[1].t2i_example(k)[0]) for k in range(10)]  # captions are never framed
 
 
-def test_t2i_cell_weights_draw_photos_of_a_cell_at_its_weight_and_leave_other_streams_alone(tmp_path):
-    """data.t2i_cell_weights: a cell of weight w is drawn w times as often per photo as a cell of weight 1 (the
-    count over many epochs against the binomial expectation), weight 0 never; the mmu stream and the default
-    (no weights: each photo once per epoch) are as before; a resumed run draws the same photos."""
+@pytest.mark.parametrize("stream, other", [("t2i", "mmu"), ("mmu", "t2i")])
+def test_cell_weights_draw_photos_of_a_cell_at_its_weight_and_leave_other_streams_alone(tmp_path, stream, other):
+    """data.t2i_cell_weights / data.mmu_cell_weights: a cell of weight w is drawn w times as often per photo as a
+    cell of weight 1 (the count over many epochs against the binomial expectation), weight 0 never; the other
+    stream and the default (no weights: each photo once per epoch) are as before; a resumed run draws the same
+    photos."""
     from unif2ace.training.data import stated_attributes
 
     store = make_store(tmp_path / "big", n=90)
     plain, _ = _data(store)
     n = len(plain)
-    assert sorted(plain.index("t2i", k) for k in range(n)) == list(range(n))  # one permutation per epoch
+    assert sorted(plain.index(stream, k) for k in range(n)) == list(range(n))  # one permutation per epoch
     weights = {"female senior": 4, "male child": 0}
-    heavy, _ = _data(store, t2i_cell_weights=weights)
+    heavy, _ = _data(store, **{f"{stream}_cell_weights": weights})
     cells = [(stated_attributes(r)["gender"], stated_attributes(r)["age_group"]) for r in heavy.records]
     draws = 60 * n
-    seen = [cells[heavy.index("t2i", k)] for k in range(draws)]
+    seen = [cells[heavy.index(stream, k)] for k in range(draws)]
     w = np.array([{("female", "senior"): 4, ("male", "child"): 0}.get(c, 1) for c in cells], dtype=float)
     expected = draws * w[[c == ("female", "senior") for c in cells]].sum() / w.sum()
     got = sum(c == ("female", "senior") for c in seen)
     assert abs(got - expected) < 4 * np.sqrt(expected), (got, expected)  # ~4 sigma of a binomial
     assert ("male", "child") in cells and ("male", "child") not in seen
-    assert [heavy.index("mmu", k) for k in range(2 * n)] == [plain.index("mmu", k) for k in range(2 * n)]
-    again, _ = _data(store, t2i_cell_weights=weights)
-    assert [again.index("t2i", k) for k in range(draws - 5, draws)] == [heavy.index("t2i", k) for k in range(draws - 5, draws)]
+    assert [heavy.index(other, k) for k in range(2 * n)] == [plain.index(other, k) for k in range(2 * n)]
+    again, _ = _data(store, **{f"{stream}_cell_weights": weights})
+    tail = range(draws - 5, draws)
+    assert [again.index(stream, k) for k in tail] == [heavy.index(stream, k) for k in tail]
 
 
+@pytest.mark.parametrize("stream", ["t2i", "mmu"])
 @pytest.mark.parametrize("weights, match", [({"woman senior": 2}, "is not '<gender> <age group>'"),
                                             ({"female elderly": 2}, "is not '<gender> <age group>'"),
                                             ({"female senior": -1}, "must be a number ≥ 0"),
                                             ({"female senior": "lots"}, "must be a number ≥ 0")])
-def test_a_bad_t2i_cell_weight_is_a_one_line_error(weights, match):
-    with pytest.raises(ValueError, match=match):
-        from_dict({"data": {"t2i_cell_weights": weights}})
+def test_a_bad_cell_weight_is_a_one_line_error_naming_its_key(weights, match, stream):
+    with pytest.raises(ValueError, match=f"^data.{stream}_cell_weights: .*{match}"):
+        from_dict({"data": {f"{stream}_cell_weights": weights}})
 
 
-def test_t2i_cell_weights_of_zero_everywhere_is_a_one_line_error(data):
-    with pytest.raises(ValueError, match="weight 0"):
-        _data(data, t2i_cell_weights={f"{g} {a}": 0 for g in ("female", "male")
-                                      for a in ("child", "young adult", "senior")})
+@pytest.mark.parametrize("stream", ["t2i", "mmu"])
+def test_cell_weights_of_zero_everywhere_is_a_one_line_error(data, stream):
+    with pytest.raises(ValueError, match=f"data.{stream}_cell_weights gives every training photo weight 0"):
+        _data(data, **{f"{stream}_cell_weights": {f"{g} {a}": 0 for g in ("female", "male")
+                                                   for a in ("child", "young adult", "senior")}})
 
 
 def test_black_and_white_caption_replaces_the_colour_word_or_adds_one():

@@ -54,6 +54,7 @@ class DataSection:
     # stated gender × age group is drawn against 1 for the rest (each epoch drawn with replacement); {} walks the
     # split's permutation as before
     t2i_cell_weights: dict = field(default_factory=dict)
+    mmu_cell_weights: dict = field(default_factory=dict)  # the same for understanding rows' photos
     qa: bool = True  # stage 2: QA turns; stage 1 (False): only "describe this face" -> caption
     max_turns: int = 3  # QA turns per mmu row
     max_answer_tokens: int = 96
@@ -174,26 +175,27 @@ def from_dict(data: dict[str, Any]) -> TrainConfig:
     if cfg.data.grey_fraction > 0 and not cfg.data.grey_codes:
         raise ValueError("data.grey_fraction > 0 needs data.grey_codes (the shard `unif2ace encode-codes --grey` "
                          "writes, e.g. face-f8-grey), or set data.grey_fraction=0")
-    cell_weights(cfg.data.t2i_cell_weights)
+    for stream in ("t2i", "mmu"):
+        cell_weights(getattr(cfg.data, f"{stream}_cell_weights"), f"data.{stream}_cell_weights")
     return cfg
 
 
-def cell_weights(weights: dict) -> dict[tuple[str, str], float]:
-    """``data.t2i_cell_weights`` checked and keyed by (gender, age group)."""
+def cell_weights(weights: dict, name: str) -> dict[tuple[str, str], float]:
+    """``data.t2i_cell_weights`` or ``data.mmu_cell_weights`` (``name``) checked and keyed by (gender, age group)."""
     from unif2ace.evaluation.attributes import AGE_GROUPS
 
     out = {}
     for key, value in (weights or {}).items():
         parts = str(key).split(" ", 1)
         if len(parts) != 2 or parts[0] not in ("female", "male") or parts[1] not in AGE_GROUPS:
-            raise ValueError(f"data.t2i_cell_weights: {key!r} is not '<gender> <age group>'; write e.g. 'female senior' "
+            raise ValueError(f"{name}: {key!r} is not '<gender> <age group>'; write e.g. 'female senior' "
                              f"(genders: female, male; age groups: {', '.join(AGE_GROUPS)})")
         try:
             w = float(value)
         except (TypeError, ValueError):
             w = -1.0
         if not w >= 0:
-            raise ValueError(f"data.t2i_cell_weights: the weight of {key!r} must be a number ≥ 0, got {value!r}")
+            raise ValueError(f"{name}: the weight of {key!r} must be a number ≥ 0, got {value!r}")
         out[(parts[0], parts[1])] = w
     return out
 

@@ -244,8 +244,9 @@ class FaceTrainData:
         by_id = {r.id: r for r in store.records(split)}
         self.records = [by_id[i] for i in ids]
         self.ids = ids
-        self.t2i_weights = self._cell_weights()
-        self._epoch_draw: tuple[int, np.ndarray | None] = (-1, None)
+        # per stream: each record's probability of being drawn (None: each record once per epoch)
+        self.cell_weights = {stream: self._cell_weights(stream) for stream in ("t2i", "mmu")}
+        self._epoch_draws: dict[str, tuple[int, np.ndarray]] = {}
         _, self.codes = store.read_shards("codes", codes_name, ids)
         self.flip_codes = store.read_shards("codes", flip_name, ids)[1] if flip_name else None
         self.grey_codes = store.read_shards("codes", grey_name, ids)[1] if grey_name else None
@@ -264,30 +265,34 @@ class FaceTrainData:
 
     # ------------------------------------------------------------------ which example
     def index(self, stream: str, k: int) -> int:
-        """The record index of the k-th example ever drawn by ``stream`` (per-epoch permutations; for t2i rows
-        under ``data.t2i_cell_weights``, per-epoch draws with replacement at those weights)."""
+        """The record index of the k-th example ever drawn by ``stream`` (per-epoch permutations; for t2i or mmu
+        rows under ``data.t2i_cell_weights`` / ``data.mmu_cell_weights``, per-epoch draws with replacement at those
+        weights)."""
         n = len(self.records)
         epoch, pos = divmod(k, n)
-        if stream == "t2i" and self.t2i_weights is not None:
-            return int(self._weighted_epoch(epoch)[pos])
+        if self.cell_weights.get(stream) is not None:
+            return int(self._weighted_epoch(stream, epoch)[pos])
         perm = np.random.default_rng([self.seed, STREAMS.index(stream), epoch]).permutation(n)
         return int(perm[pos])
 
-    def _weighted_epoch(self, epoch: int) -> np.ndarray:
-        if self._epoch_draw[0] != epoch:
-            rng = np.random.default_rng([self.seed, STREAMS.index("t2i"), epoch, 1])
-            self._epoch_draw = (epoch, rng.choice(len(self.records), size=len(self.records), p=self.t2i_weights))
-        return self._epoch_draw[1]
+    def _weighted_epoch(self, stream: str, epoch: int) -> np.ndarray:
+        if self._epoch_draws.get(stream, (-1,))[0] != epoch:
+            rng = np.random.default_rng([self.seed, STREAMS.index(stream), epoch, 1])
+            draw = rng.choice(len(self.records), size=len(self.records), p=self.cell_weights[stream])
+            self._epoch_draws[stream] = (epoch, draw)
+        return self._epoch_draws[stream][1]
 
-    def _cell_weights(self) -> np.ndarray | None:
-        """Each record's probability of being a t2i row's photo under ``data.t2i_cell_weights`` (None: uniform)."""
-        weights = cell_weights(self.data_cfg.t2i_cell_weights)
+    def _cell_weights(self, stream: str) -> np.ndarray | None:
+        """Each record's probability of being a ``stream`` row's photo under ``data.<stream>_cell_weights``
+        (None: uniform)."""
+        name = f"{stream}_cell_weights"
+        weights = cell_weights(getattr(self.data_cfg, name), f"data.{name}")
         if not weights:
             return None
         w = np.array([weights.get((a.get("gender"), a.get("age_group")), 1.0)
                       for a in map(stated_attributes, self.records)], dtype=np.float64)
         if w.sum() <= 0:
-            raise ValueError("data.t2i_cell_weights gives every training photo weight 0; give some cell a weight > 0")
+            raise ValueError(f"data.{name} gives every training photo weight 0; give some cell a weight > 0")
         return w / w.sum()
 
     def _rng(self, stream: str, k: int) -> np.random.Generator:
