@@ -736,6 +736,11 @@ def test_ask_mends_yes_no_answers_and_says_cant_tell_only_under_grounding(pipe, 
     # glasses got "He looks happy.")
     ("What about his glasses?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
     ("And a beard?", "Yes, he has facial hair.", "I can't tell from this photo."),
+    # two names of one thing (6 Dec 2026, session 47: "Does the person have a beard or mustache?" got "He is not
+    # smiling."); two things offered stay a choice
+    ("Does the person have a beard or mustache?", "Yes, he has facial hair.", "I can't tell from this photo."),
+    ("Is he wearing glasses or sunglasses?", "Yes, he is wearing glasses.", "I can't tell from this photo."),
+    ("Does he have glasses or a beard?", None, None),
     ("Is she smiling?", None, None), ("What about his mood?", None, None), ("What color are his glasses?", None, None),
 ])
 def test_glasses_and_facial_hair_are_answered_from_the_description_alone(question, expected_with, expected_without):
@@ -1077,9 +1082,10 @@ def test_an_open_question_about_the_eyes_is_answered_from_the_description(questi
 def test_a_garbled_answer_naming_the_right_value_is_restated():
     """'Slightly open, with middle-aged woman.' names the described age group, and a mouth: garbled."""
     described = "The image shows a close-up portrait of a Black woman who is 40 years old. She has a happy expression."
-    assert grounded_answer("Is she a teenager or a young adult?", "Slightly open, with middle-aged woman.", described) in (
-        "She is 40 years old, so she is middle-aged.", "40 years old: middle-aged.")
-    assert grounded_answer("Is she a teenager or a young adult?", "40 years old: middle-aged.", described) is None
+    # (since 6 Dec 2026, session 47, a choice of two stages of life is answered as one, here neither)
+    assert grounded_answer("Is she a teenager or a young adult?", "Slightly open, with middle-aged woman.", described) \
+        == "Neither, middle-aged: she looks about 40 years old."
+    assert grounded_answer("How old is she?", "40 years old: middle-aged.", described) is None
 
 
 def test_a_mouth_answer_must_agree_with_its_yes_or_no():
@@ -2264,6 +2270,15 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Kid or grown-up?", "A boy.", MAN_36, "A grown-up: he looks about 36 years old."),
     ("Is this a teen or an adult?", "36 years old: middle-aged.", MAN_36, "An adult: he looks about 36 years old."),
     ("Is this a teen or an adult?", "A boy.", BOY_1, "Neither, a child: he looks about 1 year old."),
+    # any two stages of life (6 Dec 2026, session 47: "Is this person a toddler or a teenager?" got "Yes. She is a
+    # teenager." of a girl of 3 and "Sharp." of a man of 65): the option that holds the age, the narrower of two, or
+    # neither and the age group
+    ("Is this person a toddler or a teenager?", "Yes. She is a teenager.", GIRL_1, "A toddler: she looks about 1 year old."),
+    ("Is this person a toddler or a teenager?", "Sharp.", WOMAN_85, "Neither, a senior: she looks about 85 years old."),
+    ("Adult or senior?", "She is 85.", WOMAN_85, "A senior: she looks about 85 years old."),
+    ("Is he a young adult or middle-aged?", "He is 36.", MAN_36, "Middle-aged: he looks about 36 years old."),
+    ("Is this a child or an adult?", "A teen.", "A close-up photo of a White girl who is 15 years old.",
+     "Neither, a teenager: she looks about 15 years old."),
     # a fragment, and the photo's light said of the person
     ("Approx. age please", "shows a senior woman.", WOMAN_85, "She is 85 years old, so she is a senior."),
     ("Is the face well lit or in shadow?", "He is dim.", MAN_36, "The lighting is dim."),
@@ -3690,7 +3705,12 @@ def test_a_young_adult_offered_is_not_the_adult_of_adult_or_minor():
     from unif2ace.data.questions import asked_attributes
     from unif2ace.generation.constraints import age_choice
 
-    assert age_choice("Is this a young adult or a teenager?", MAN_36) is None
+    # the last two of a longer list are no choice of two (options.listed_choices reads the list)
+    for listed in ("Which age group does this person belong to: child, teen, young adult, middle-aged or senior?",
+                   "Is he a child, a teen, an adult or a senior?", "Is he a child or a teen or an adult?"):
+        assert age_choice(listed, MAN_36) is None, listed
+    # (until session 47 it answered nothing here; since, neither option)
+    assert age_choice("Is this a young adult or a teenager?", MAN_36) == "Neither, middle-aged: he looks about 36 years old."
     assert age_choice("Is this an adult or a teenager?", MAN_36) == "An adult: he looks about 36 years old."
     assert "age_group" not in asked_attributes("Did she turn her head 45 degrees?")  # "turn 45" is no age
 

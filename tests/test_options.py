@@ -237,10 +237,10 @@ def test_a_stem_that_asks_no_attribute_is_answered_from_the_description(question
 def test_decades_listed_as_options_hold_their_ten_years():
     """6 Dec 2026: "Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got "Neither: she looks about 41 years
     old."; a decade is an option's range of ages as "40-49" is."""
-    from unif2ace.generation.options import _range, chosen_option, listed_choices
+    from unif2ace.generation.options import chosen_option, listed_choices, option_range
 
-    assert _range("40s") == (40, 50) and _range("the forties") == (40, 50) and _range("60's") == (60, 70)
-    assert _range("1950s") is None  # a year's decade, no age
+    assert option_range("40s") == (40, 50) and option_range("the forties") == (40, 50) and option_range("60's") == (60, 70)
+    assert option_range("1950s") is None  # a year's decade, no age
     choices = listed_choices("Which decade of life is she in: 20s, 30s, 40s or 50s?")
     assert chosen_option(choices, "She looks about 41 years old.") == ("C", "40s")
     assert chosen_option(choices, "She looks about 61 years old.") is None

@@ -191,6 +191,9 @@ def test_an_answer_whose_bracket_does_not_close_is_restated():
     assert got is not None and got.count("(") == got.count(")") and "60" in got
 
 
+GIRL_3 = "The image shows a close-up photo of a White young girl who is 3 years old. She has a happy expression."
+
+
 @pytest.mark.parametrize("question", ["Is this person of school age?", "Is this a school-aged kid?"])
 def test_school_age_is_an_age(question):
     """"Is this person of school age?" of a man of 60 got "No. It is a photo of a person."."""
@@ -199,6 +202,9 @@ def test_school_age_is_an_age(question):
     assert got is not None and got.startswith("No") and "60" in got
     # retirement age is the senior group's, as "retiree" and "pensioner" are (no bound of its own)
     assert asked_age_range("Does the person appear to be of retirement age?") is None
+    # as is "old enough to retire" (6 Dec 2026, session 47: got "Yes. It is a photo of a girl." of a girl of 3)
+    got = grounded_yes_no("Is this person old enough to retire?", "Yes. It is a photo of a girl.", GIRL_3)
+    assert got == "No. She is a child, not a senior."
 
 
 @pytest.mark.parametrize("question, expected", [

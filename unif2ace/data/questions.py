@@ -731,6 +731,12 @@ _ATTRIBUTE_NAME = re.compile(
 _FRAGMENT = re.compile(rf"^(?!(?:{_AUX}|am|and|also|but|describe|tell|guess|estimate|say|give|name|list|caption|"
                        r"explain|rate|count)\b)[a-z0-9][\w'+-]*(?:[ ,]+[\w'+-]+){0,3}\s*\?+$")
 
+# an "or" between two names of one thing ("Does he have a beard or mustache?" got "He is not smiling.", "Is she
+# wearing glasses or sunglasses?"): asked yes or no, as the thing alone would be
+_FACE_HAIR = r"(?:a\s+|any\s+)?(?:beards?|moustaches?|mustaches?|goatees?|stubble|whiskers|facial hair|sideburns)"
+_EYEWEAR = r"(?:a\s+pair\s+of\s+|any\s+)?(?:glasses|eyeglasses|spectacles|sunglasses|shades|eyewear)"
+_ONE_THING_OR = re.compile(rf"\b{_FACE_HAIR}\s+or\s+{_FACE_HAIR}\b|\b{_EYEWEAR}\s+or\s+{_EYEWEAR}\b")
+
 
 def is_yes_no(question: str) -> bool:
     """A yes/no question: starts (after a greeting such as "Hi!" or "Question:") with an auxiliary
@@ -742,7 +748,7 @@ def is_yes_no(question: str) -> bool:
     guess female?") and a yes/no question inside another ("How likely is it that she's over 50?"); an
     "or" that bounds an age ("30 or older") offers no choice."""
     q = _core(question)
-    choice = " or " in _BOUND_OR.sub("", q)  # "A or B?" ("30 or older" is no choice)
+    choice = " or " in _ONE_THING_OR.sub("", _BOUND_OR.sub("", q))  # "A or B?" ("30 or older" is no choice)
     if (inside := _EMBEDDED.match(q)) and not _WH.search(q[inside.end():]) and not choice:
         return True
     if m := _VALUE_GUESS.match(q):  # "Would you guess female?" names a value, not something to tell
@@ -1142,7 +1148,12 @@ _YOUNGER = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|t
             r"youngster|minor|boy|girl)")
 _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elderly|pensioner|retiree|man|woman|"
           r"middle[- ]aged|old person|old man|old woman|old lady)")
+# a stage of life that one word (or two) names, the ages of each read by generation.options.option_range
+LIFE_STAGE = (r"young[- ]adult|middle[- ]aged|(?<!young )(?<!young-)(?:adult|grown[- ]?up)|minor|child|kid|teen|teenager|"
+              r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?")
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b|"
+                         # any two stages ("Is this person a toddler or a teenager?" got "Yes. She is a teenager.")
+                         rf"\b(?:{LIFE_STAGE})\s+or\s+(?:an?\s+)?(?:{LIFE_STAGE})\b|"
                          # two young stages ("Is this an infant or a toddler?" got "A woman.")
                          r"\b(?:baby|infant|newborn|toddler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|kid|child|preschooler)\b|"
                          r"\b(?:kid|child|preschooler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|teen|teenager|adolescent)\b|"

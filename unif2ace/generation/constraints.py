@@ -24,6 +24,7 @@ from unif2ace.data.questions import (
     AT_EASE,
     AT_EASE_WORDS,
     CLOTHES,
+    LIFE_STAGE,
     SCHOOL_YEAR_ASK,
     UNLABELLED_EXPRESSIONS,
     same_value,
@@ -1999,12 +2000,23 @@ _OLDER_OR_YOUNGER = re.compile(r"\b(?P<first>older|younger|over|under|above|belo
                                r"(?P<second>older|younger|over|under|above|below)(?:\s+(?:than\s+)?(?P<bound>\d{1,3}))?\b"
                                r"(?(before)|(?<=\d))", re.I)
 _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})\b", re.I)
-# "an adult or a minor?" (got "She is 1 year old, so she is a child."), "in their forties or fifties?"
-# (and "a teen or an adult?", got "40 years old: middle-aged."); the answer names the option offered ("A child: …" to
-# "a child or an adult?", which got "A minor: …")
-_ADULT_OR_MINOR = re.compile(r"\b(?<!young )(?<!young-)(?:an?\s+)?(?P<old1>adult|grown[- ]?up)\s+or\s+(?:an?\s+)?(?P<young1>minor|child|kid|"
-                             r"teen|teenager)\b|\b(?:an?\s+)?(?P<young2>minor|child|kid|teen|teenager)\s+or\s+(?:an?\s+)?"
-                             r"(?P<old2>adult|grown[- ]?up)\b", re.I)
+# two stages of life: "an adult or a minor?" (got "She is 1 year old, so she is a child."), "a teen or an adult?"
+# (got "40 years old: middle-aged."), "a toddler or a teenager?" (got "Yes. She is a teenager." of a girl of 3,
+# "Sharp." of a man of 65); the answer names the option offered ("A child: …" to "a child or an adult?", which got
+# "A minor: …"), the narrower of two that hold the age, or neither
+_TWO_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{LIFE_STAGE})\b", re.I)
+# "child, teen, young adult, middle-aged or senior", "a child or a teen or an adult": a list of options
+_LISTED_BEFORE, _LISTED_AFTER = re.compile(r"(?:,|\bor)\s*$"), re.compile(r"^\s*(?:,|or\b)")
+
+
+def _two_stages(question: str) -> re.Match | None:
+    """The two stages of life a question offers ("a toddler or a teenager?"), not the last two of a longer list
+    ("Which age group: child, teen, young adult, middle-aged or senior?", which options.listed_choices reads)."""
+    m = _TWO_STAGES.search(question)
+    listed = m is not None and (_LISTED_BEFORE.search(question[:m.start()]) or _LISTED_AFTER.match(question[m.end():]))
+    return None if listed else m
+_GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
+               "senior": "a senior"}
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
 _ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 
@@ -2016,7 +2028,8 @@ _WHO_OLDER = re.compile(r"\bwho(?:'s|\s+is)?\s+(?:looks?\s+|seems?\s+|is\s+)?(?P
 
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
-    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _ADULT_OR_MINOR, _TWO_DECADES, _WHO_OLDER)) \
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER)) \
+        or _two_stages(question) is not None \
         or two_ages(question) is not None
 
 
@@ -2030,10 +2043,10 @@ def age_choice(question: str, caption: str) -> str | None:
     from unif2ace.evaluation.attributes import parse_age_years
 
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
-    adult, decades = _ADULT_OR_MINOR.search(question), _TWO_DECADES.search(question)
+    stages, decades = _two_stages(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
     who = _WHO_OLDER.search(question)
-    if (older is None and closer is None and adult is None and decades is None and two is None and who is None) or \
+    if (older is None and closer is None and stages is None and decades is None and two is None and who is None) or \
             (years := parse_age_years(caption)) is None:
         return None
     person = Person.of(_described(caption))
@@ -2044,11 +2057,17 @@ def age_choice(question: str, caption: str) -> str | None:
             return f"About the same: {looks}."
         mine = (years > n) == (who["cmp"].lower() == "older")
         return f"{person.cap()} {'do' if person.plural else 'does'}: {looks}." if mine else f"The {n}-year-old: {looks}."
-    if adult is not None:
-        young, grown = (adult["young1"] or adult["young2"]).lower(), (adult["old1"] or adult["old2"]).lower()
-        if round(years) < 13 and young.startswith("teen"):
-            return f"Neither, a child: {looks}."
-        chosen = grown if round(years) >= 18 else young
+    if stages is not None:
+        from unif2ace.data.labelling.labeller import age_group
+        from unif2ace.generation.options import option_range
+
+        held = [(r[1] - r[0], k, o.lower()) for k, o in enumerate(stages.group("a", "b"))
+                if (r := option_range(o)) is not None and r[0] <= round(years) < r[1]]
+        if not held:
+            return f"Neither, {_GROUP_NOUN[age_group(years)]}: {looks}."
+        chosen = min(held)[2]  # the narrower ("a senior" over "an adult" for 64), else the first offered
+        if chosen.startswith("middle"):
+            return f"Middle-aged: {looks}."
         return f"{'An' if chosen[0] in 'aeiou' else 'A'} {chosen}: {looks}."
     if decades is not None:
         # every decade offered, not only the last two ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got

@@ -136,7 +136,7 @@ _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he
                            r"you|i|me|my|look|looks|yes|no)\b", re.I)
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
 # life stages as ages (the labeller's groups for the groups' own words; "adult" from 18): an option with no number
-_STAGES = ((r"babies|baby|infants?|toddlers?|newborns?", 0, 3), (r"minors?|under ?age", 0, 18),
+_STAGES = ((r"babies|baby|infants?|toddlers?|newborns?", 0, 4), (r"minors?|under ?age", 0, 18),
            (r"adults?|grown[ -]?ups?|grownups?", 18, 120),
            # "young, middle-aged or old": younger and older than the labeller's middle-aged
            (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120))
@@ -195,7 +195,7 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
         if len(items) < 3 and not told:
             return None
         letters = gender_letters(items)  # 'M' or 'F'
-        meaningful = [letters or _range(i) is not None
+        meaningful = [letters or option_range(i) is not None
                       or any(parse_attribute(i, a, loose=True) is not None for a in ATTRIBUTES) for i in items]
         if sum(meaningful) < 2:  # "White, Black, Asian, Indian or other": the options name values, "other" too
             return None
@@ -203,7 +203,7 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
     return None
 
 
-def _range(option: str) -> tuple[float, float] | None:
+def option_range(option: str) -> tuple[float, float] | None:
     """The ages an option holds as [low, high): a range ("30-39", "under 18", "60+", "over 60") or a life stage
     ("child", "a teen", "adult", "seniors"); None for an option that names no age."""
     from unif2ace.data.captions import DECADE_WORDS
@@ -237,7 +237,7 @@ def _range(option: str) -> tuple[float, float] | None:
 def _in_range(option: str, years: float) -> bool | None:
     """Whether an age range option ("30-39", "under 18", "60+", "a senior") holds ``years``; None for an option with no
     range."""
-    bounds = _range(option)
+    bounds = option_range(option)
     return None if bounds is None else bounds[0] <= years < bounds[1]
 
 
@@ -265,10 +265,10 @@ def chosen_option(choices: Choices, answer: str) -> tuple[str, str] | None:
     years = parse_age_years(answer)
     if years is None and (bare := re.fullmatch(r"\W*(\d{1,3})\W*", answer)):  # "27." (an age asked in one word)
         years = float(bare[1])
-    if years is not None and all(_range(t) is not None for t in texts):
+    if years is not None and all(option_range(t) is not None for t in texts):
         held = [o for o in choices.options if _in_range(o[1], years)]
         if len(held) > 1:  # "adult" and "senior" both hold 64: the narrower says more
-            width = {o: _range(o[1])[1] - _range(o[1])[0] for o in held}
+            width = {o: option_range(o[1])[1] - option_range(o[1])[0] for o in held}
             held = [o for o in held if width[o] == min(width.values())]
         return only(held)
     if gender_letters(texts):  # "M" or "F": the gender's letter
