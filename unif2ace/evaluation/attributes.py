@@ -90,7 +90,8 @@ def _age_group(t: str, loose: bool) -> str | None:
                   r"grand?dads?|grand?dadd(?:y|ies)|grandmums?|grandmoms?|gramps|"  # "Is this a granddad?" (got "No. It is in color.")
                   r"grandparents?|pensioners?|"
                   # "Is this person old enough to retire?" (got "Yes. It is a photo of a girl." of a girl of 3)
-                  r"retirees?|retired|retirement age|old enough (?:to retire|for (?:retirement|a pension))|old[- ]timer|old (?:guy|gentleman|gent)|seventies|sixties|eighties|"
+                  r"retirees?|retired|retirement age|old enough (?:to retire|for (?:retirement|a pension))|"
+                  r"old[- ]timer|old (?:guy|gentleman|gent)|seventies|sixties|eighties|"
                   r"(?:of )?advanced age|advanced in years|(?:getting )?up in years|getting on in years)\b",
         "middle-aged": r"\b(?:middle[- ]aged?|forties|fifties)\b",
         # "a young guy", "a young lad" (the noun alone says no age: "Is that a young lad?" got "Yes. He is a photo of a

@@ -2007,6 +2007,8 @@ _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})
 _TWO_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{LIFE_STAGE})\b", re.I)
 # "child, teen, young adult, middle-aged or senior", "a child or a teen or an adult": a list of options
 _LISTED_BEFORE, _LISTED_AFTER = re.compile(r"(?:,|\bor)\s*$"), re.compile(r"^\s*(?:,|or\b)")
+_GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
+               "senior": "a senior"}
 
 
 def _two_stages(question: str) -> re.Match | None:
@@ -2015,8 +2017,8 @@ def _two_stages(question: str) -> re.Match | None:
     m = _TWO_STAGES.search(question)
     listed = m is not None and (_LISTED_BEFORE.search(question[:m.start()]) or _LISTED_AFTER.match(question[m.end():]))
     return None if listed else m
-_GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
-               "senior": "a senior"}
+
+
 _TWO_DECADES = re.compile(rf"\b{_DECADE_NAME}\s+or\s+(?:(?:in\s+)?(?:his|her|their)\s+)?{_DECADE_NAME}", re.I)
 _ANY_DECADE = re.compile(rf"\b{_DECADE_NAME}", re.I)
 

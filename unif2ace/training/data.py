@@ -245,7 +245,7 @@ class FaceTrainData:
         self.records = [by_id[i] for i in ids]
         self.ids = ids
         # per stream: each record's probability of being drawn (None: each record once per epoch)
-        self.cell_weights = {stream: self._cell_weights(stream) for stream in ("t2i", "mmu")}
+        self.draw_weights = {stream: self._cell_weights(stream) for stream in ("t2i", "mmu")}
         self._epoch_draws: dict[str, tuple[int, np.ndarray]] = {}
         _, self.codes = store.read_shards("codes", codes_name, ids)
         self.flip_codes = store.read_shards("codes", flip_name, ids)[1] if flip_name else None
@@ -270,7 +270,7 @@ class FaceTrainData:
         weights)."""
         n = len(self.records)
         epoch, pos = divmod(k, n)
-        if self.cell_weights.get(stream) is not None:
+        if self.draw_weights.get(stream) is not None:
             return int(self._weighted_epoch(stream, epoch)[pos])
         perm = np.random.default_rng([self.seed, STREAMS.index(stream), epoch]).permutation(n)
         return int(perm[pos])
@@ -278,7 +278,7 @@ class FaceTrainData:
     def _weighted_epoch(self, stream: str, epoch: int) -> np.ndarray:
         if self._epoch_draws.get(stream, (-1,))[0] != epoch:
             rng = np.random.default_rng([self.seed, STREAMS.index(stream), epoch, 1])
-            draw = rng.choice(len(self.records), size=len(self.records), p=self.cell_weights[stream])
+            draw = rng.choice(len(self.records), size=len(self.records), p=self.draw_weights[stream])
             self._epoch_draws[stream] = (epoch, draw)
         return self._epoch_draws[stream][1]
 
