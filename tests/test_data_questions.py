@@ -315,7 +315,8 @@ def test_yes_no_detection_after_a_greeting():
     for q in ("Hi! Is she smiling?", "So, is this a cat", "Question: is he a man?", "Can you tell me: is she happy?",
               "I'm curious, does the person look sad?", "In your opinion, is she smiling?", "Btw, is he a man?",
               "Would you guess this person is under 40?", "Could you guess she is over 30?",
-              "Would you guess she's over 18?", "Would you say they're smiling?"):
+              "Would you guess she's over 18?", "Would you say they're smiling?",
+              "Would you guess this person has kids?"):  # 6 Dec 2026, session 47: got an age, 7 years off the description's
         assert Q.is_yes_no(q), q
     for q in ("Hey, male or female?", "Question: how old?", "Can you tell me how old he is?", "Would you guess her age?",
               "Could you guess the age?", "Would you guess the person's age?"):

@@ -657,6 +657,10 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "What will he look like in ten years time?", "Could this be a passport photo?", "Is this an ID photo?",
     # looks as a matter of taste ("Is the boy cute?" got "Yes. It is a photo of a boy.")
     "Is the boy cute?", "Is the baby adorable?", "Is she a pretty woman?", "Is the man handsome?",
+    # children of one's own (6 Dec 2026, session 47: "Does this person have kids?" got "No. He is a senior, not a
+    # child.", "Would you guess this person has kids?" "Yes. She is a child.")
+    "Does this person have kids?", "Would you guess this person has kids?", "Does he have children?",
+    "Does she have a baby?", "Does she have grandkids?",
 ])
 def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     assert unseen_question(question)
@@ -682,6 +686,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Is the lighting dim?", "Is the light even?", "Is the photo brightly lit?",
     "Does she look pleased?", "Is he pleased?", "Does she seem joyous?",  # "pleased" got "I can't tell from this photo."
     "Is she displeased?", "Is she pretty old?", "Is he pretty young?",  # "pretty" as "rather"
+    "Does the kid have a happy face?", "Is this a child?", "Is the child smiling?",  # a child seen, not one had
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)
@@ -2277,6 +2282,10 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Is this person a toddler or a teenager?", "Sharp.", WOMAN_85, "Neither, a senior: she looks about 85 years old."),
     ("Adult or senior?", "She is 85.", WOMAN_85, "A senior: she looks about 85 years old."),
     ("Is he a young adult or middle-aged?", "He is 36.", MAN_36, "Middle-aged: he looks about 36 years old."),
+    ("Is this person elderly or middle-aged?", "Sharp.", WOMAN_85, "Elderly: she looks about 85 years old."),
+    ("Infant or toddler?", "A boy.", "A close-up photo of a White girl who is 3 years old.",
+     "A toddler: she looks about 3 years old."),
+    ("Infant or toddler?", "A boy.", GIRL_1, "An infant: she looks about 1 year old."),
     ("Is this a child or an adult?", "A teen.", "A close-up photo of a White girl who is 15 years old.",
      "Neither, a teenager: she looks about 15 years old."),
     # a fragment, and the photo's light said of the person

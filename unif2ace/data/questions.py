@@ -702,7 +702,8 @@ _REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|k
                       r"return|provide|print|write|report|"
                       r"state|name|(?:repeat|confirm|remind me of|say)(?=\s+(?:the|her|his|their|its)\s+(?:\w+\s+)?(?:age|gender|"
                       r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!(?:whole|integer|number|numeral|json|list|word)\b)[\w-]+\s*\?*$)"
-                      r"(?!\s+(?:that\s+)?(?:(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|looks?|seems?)\b|"
+                      # ("Would you guess this person has kids?" got "He is 36 years old, …" of a man described as 29)
+                      r"(?!\s+(?:that\s+)?(?:(?:he|she|they|it|this|the)(?:\s+\w+)?\s+(?:is|are|was|has|have|looks?|seems?)\b|"
                       # "Would you guess she's over 18?" (got "I can't tell from this photo."); not "the person's age"
                       r"(?:he|she|they|it|this|that)(?:'s|'re|’s|’re)\b)))")
 # ("Would you describe her as young?" and "Would you guess this person is under 40?" are no requests: they

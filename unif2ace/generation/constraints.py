@@ -2068,8 +2068,8 @@ def age_choice(question: str, caption: str) -> str | None:
         if not held:
             return f"Neither, {_GROUP_NOUN[age_group(years)]}: {looks}."
         chosen = min(held)[2]  # the narrower ("a senior" over "an adult" for 64), else the first offered
-        if chosen.startswith("middle"):
-            return f"Middle-aged: {looks}."
+        if chosen in ("middle-aged", "middle aged", "elderly"):  # an adjective: no article ("An elderly" was written)
+            return f"{chosen.capitalize()}: {looks}."
         return f"{'An' if chosen[0] in 'aeiou' else 'A'} {chosen}: {looks}."
     if decades is not None:
         # every decade offered, not only the last two ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got
@@ -2663,6 +2663,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"headwear|head ?gear|helmet|"
                          r"father|mother|dad|daddy|mom|mommy|mum|parent|parents|husband|wife|son|daughter|brother|"
                          r"sister|uncle|aunt|"
+                         # children of one's own, not a child's age ("Does this person have kids?" got "No. He is a
+                         # senior, not a child.", "Would you guess this person has kids?" "Yes. She is a child.")
+                         r"(?:has|have|having|had)\s+(?:any\s+|a\s+|some\s+|(?:his|her|their)\s+own\s+)?"
+                         r"(?:kids?|child|children|bab(?:y|ies)|grand(?:kids?|children|child))|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
                          r"quality|professional|amateur|any good|"  # "Is the picture any good?" (got "No. It is a
                          # photo of a woman.")

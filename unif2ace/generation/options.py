@@ -136,7 +136,9 @@ _CLAUSE_WORDS = re.compile(r"\b(?:is|are|was|does|do|did|can|could|would|will|he
                            r"you|i|me|my|look|looks|yes|no)\b", re.I)
 _SPLIT_OPTIONS = re.compile(r"\s*(?:,\s*(?:or\s+)?|/|\|)\s*|\s+or\s+", re.I)
 # life stages as ages (the labeller's groups for the groups' own words; "adult" from 18): an option with no number
-_STAGES = ((r"babies|baby|infants?|toddlers?|newborns?", 0, 4), (r"minors?|under ?age", 0, 18),
+# (a baby 0-3, an infant under 2, a newborn under 1, a toddler 1-3: "Infant or toddler?" of a girl of 3 got "An infant")
+_STAGES = ((r"babies|baby", 0, 4), (r"infants?", 0, 2), (r"newborns?", 0, 1), (r"toddlers?", 1, 4),
+           (r"minors?|under ?age", 0, 18),
            (r"adults?|grown[ -]?ups?|grownups?", 18, 120),
            # "young, middle-aged or old": younger and older than the labeller's middle-aged
            (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120))
