@@ -687,6 +687,7 @@ def test_unseen_question_finds_questions_about_what_no_photo_shows(question):
     "Does she look pleased?", "Is he pleased?", "Does she seem joyous?",  # "pleased" got "I can't tell from this photo."
     "Is she displeased?", "Is she pretty old?", "Is he pretty young?",  # "pretty" as "rather"
     "Does the kid have a happy face?", "Is this a child?", "Is the child smiling?",  # a child seen, not one had
+    "Does he have a baby face?",
 ])
 def test_unseen_question_leaves_what_the_model_can_see(question):
     assert not unseen_question(question)

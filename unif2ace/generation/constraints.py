@@ -2666,7 +2666,7 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # children of one's own, not a child's age ("Does this person have kids?" got "No. He is a
                          # senior, not a child.", "Would you guess this person has kids?" "Yes. She is a child.")
                          r"(?:has|have|having|had)\s+(?:any\s+|a\s+|some\s+|(?:his|her|their)\s+own\s+)?"
-                         r"(?:kids?|child|children|bab(?:y|ies)|grand(?:kids?|children|child))|"
+                         r"(?:kids?|child|children|bab(?:y|ies)(?![- ]?faced?\b)|grand(?:kids?|children|child))|"
                          r"(?:good|nice|great|bad|decent) (?:photo|photograph|picture|portrait|image|shot|headshot|selfie)|"
                          r"quality|professional|amateur|any good|"  # "Is the picture any good?" (got "No. It is a
                          # photo of a woman.")
