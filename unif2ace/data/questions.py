@@ -1149,12 +1149,14 @@ _YOUNGER = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|teen|teens|t
             r"youngster|minor|boy|girl)")
 _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elderly|pensioner|retiree|man|woman|"
           r"middle[- ]aged|old person|old man|old woman|old lady)")
-# a stage of life that one word (or two) names, the ages of each read by generation.options.option_range
-LIFE_STAGE = (r"young[- ]adult|middle[- ]aged|(?<!young )(?<!young-)(?:adult|grown[- ]?up)|minor|child|kid|teen|teenager|"
-              r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?")
+# two stages of life offered ("a toddler or a teenager?"), each named by one word (or two), their ages read by
+# generation.options.option_range (constraints.age_choice answers the choice)
+_LIFE_STAGE = (r"young[- ]adult|middle[- ]aged|(?<!young )(?<!young-)(?:adult|grown[- ]?up)|minor|child|kid|teen|teenager|"
+               r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?")
+TWO_LIFE_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{_LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{_LIFE_STAGE})\b", re.I)
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b|"
                          # any two stages ("Is this person a toddler or a teenager?" got "Yes. She is a teenager.")
-                         rf"\b(?:{LIFE_STAGE})\s+or\s+(?:an?\s+)?(?:{LIFE_STAGE})\b|"
+                         rf"{TWO_LIFE_STAGES.pattern}|"
                          # two young stages ("Is this an infant or a toddler?" got "A woman.")
                          r"\b(?:baby|infant|newborn|toddler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|kid|child|preschooler)\b|"
                          r"\b(?:kid|child|preschooler)\b.*\bor\b.*\b(?:baby|infant|newborn|toddler|teen|teenager|adolescent)\b|"

@@ -17,15 +17,16 @@ from collections.abc import Sequence
 import torch
 
 from unif2ace.data.captions import DECADE_WORDS
-from unif2ace.data.labelling.labeller import AGE_GROUPS
+from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 from unif2ace.data.questions import (
     _AUX,
     ASKED_ATTRIBUTES,
     AT_EASE,
     AT_EASE_WORDS,
     CLOTHES,
-    LIFE_STAGE,
+    GROUP_NOUN,
     SCHOOL_YEAR_ASK,
+    TWO_LIFE_STAGES,
     UNLABELLED_EXPRESSIONS,
     same_value,
     two_ages,
@@ -1400,7 +1401,6 @@ def age_range_answer(question: str, answer: str) -> str | None:
     "age range?": each got the one age): the answer's age with the range the model's ages fall in 8 times in 10 at
     that age (:data:`AGE_RANGE_HALF_WIDTH`), or the asked "plus or minus N": "Roughly 33 to 61 years old (my best
     guess: 47)."; None for another question or an answer with no age."""
-    from unif2ace.data.labelling.labeller import age_group
     from unif2ace.evaluation.attributes import parse_age_years
 
     m = _AGE_RANGE.search(question.lower())
@@ -1481,7 +1481,6 @@ def with_age(description: str, years: float) -> str:
     named by an ethnicity alone gets the noun and the age ("it shows a Black." → "it shows a Black boy, aged
     17."), any other description a sentence with the age ("He is about 17 years old.")."""
     from unif2ace.data.captions import years_old
-    from unif2ace.data.labelling.labeller import age_group
     from unif2ace.data.questions import Person, _gender_word
     from unif2ace.evaluation.attributes import parse_attribute
 
@@ -2004,17 +2003,14 @@ _CLOSER = re.compile(r"\bcloser to\s+(\d{1,3})\s+(or|than)\s+(?:to\s+)?(\d{1,3})
 # (got "40 years old: middle-aged."), "a toddler or a teenager?" (got "Yes. She is a teenager." of a girl of 3,
 # "Sharp." of a man of 65); the answer names the option offered ("A child: …" to "a child or an adult?", which got
 # "A minor: …"), the narrower of two that hold the age, or neither
-_TWO_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{LIFE_STAGE})\b", re.I)
 # "child, teen, young adult, middle-aged or senior", "a child or a teen or an adult": a list of options
 _LISTED_BEFORE, _LISTED_AFTER = re.compile(r"(?:,|\bor)\s*$"), re.compile(r"^\s*(?:,|or\b)")
-_GROUP_NOUN = {"child": "a child", "teen": "a teenager", "young adult": "a young adult", "middle-aged": "middle-aged",
-               "senior": "a senior"}
 
 
 def _two_stages(question: str) -> re.Match | None:
     """The two stages of life a question offers ("a toddler or a teenager?"), not the last two of a longer list
     ("Which age group: child, teen, young adult, middle-aged or senior?", which options.listed_choices reads)."""
-    m = _TWO_STAGES.search(question)
+    m = TWO_LIFE_STAGES.search(question)
     listed = m is not None and (_LISTED_BEFORE.search(question[:m.start()]) or _LISTED_AFTER.match(question[m.end():]))
     return None if listed else m
 
@@ -2060,13 +2056,12 @@ def age_choice(question: str, caption: str) -> str | None:
         mine = (years > n) == (who["cmp"].lower() == "older")
         return f"{person.cap()} {'do' if person.plural else 'does'}: {looks}." if mine else f"The {n}-year-old: {looks}."
     if stages is not None:
-        from unif2ace.data.labelling.labeller import age_group
         from unif2ace.generation.options import option_range
 
         held = [(r[1] - r[0], k, o.lower()) for k, o in enumerate(stages.group("a", "b"))
                 if (r := option_range(o)) is not None and r[0] <= round(years) < r[1]]
         if not held:
-            return f"Neither, {_GROUP_NOUN[age_group(years)]}: {looks}."
+            return f"Neither, {GROUP_NOUN[age_group(years)]}: {looks}."
         chosen = min(held)[2]  # the narrower ("a senior" over "an adult" for 64), else the first offered
         if chosen in ("middle-aged", "middle aged", "elderly"):  # an adjective: no article ("An elderly" was written)
             return f"{chosen.capitalize()}: {looks}."
@@ -3312,7 +3307,7 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
     conversation's question before it): the model's view from its own description, given as one that may be
     wrong ("He looks younger to me." → "I may be wrong, but from this photo he looks about 85 years old, so he
     is a senior."); None when the message is no such remark or the description does not say."""
-    from unif2ace.data.questions import GROUP_NOUN, Person, _gender_word
+    from unif2ace.data.questions import Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years
 
     attr = remark_attribute(message, previous)
