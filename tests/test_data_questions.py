@@ -435,6 +435,9 @@ def test_every_template_is_spelled_as_written():
     ("Is she more angry or more scared?", "emotion"),  # "or more" before a word is a choice, not a bound
     ("Is she smiling or sad?", "smile"),  # a smile before "or": the smile is asked
     ("Is this a man or a woman?", "gender"), ("Is he 30 or more?", None),  # a bound: yes/no
+    # a choice of grandparents is one of gender ("Is this someone's grandma or grandpa?" got "In color.")
+    ("Is this someone's grandma or grandpa?", "gender"), ("Grandpa or grandma?", "gender"),
+    ("Is this a grandfather or a grandmother?", "gender"),
     # "any idea of …" names a topic ("Any idea of the age?" got "Yes. It is a photo of a person."); "any idea if
     # …" asks the yes/no question inside
     ("Any idea of the age?", "age_group"), ("Any idea about her gender?", "gender"), ("Any idea if she smiles?", None),

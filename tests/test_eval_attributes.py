@@ -63,6 +63,9 @@ def test_age_group_words_people_use(text, group):
 @pytest.mark.parametrize("text, gender", [
     ("Is this a dude?", "male"), ("A bloke with a beard.", "male"), ("Is the lad smiling?", "male"),
     ("Is this gal a senior?", "female"), ("A lady in a hat.", "female"),  # "lady" is no "lad"
+    # grandparents name a gender ("Is this person somebody's grandpa?" got "Yes, she is a senior." of a woman)
+    ("Is this person somebody's grandpa?", "male"), ("Is this a granddad?", "male"), ("Is this gramps?", "male"),
+    ("Is she somebody's granny?", "female"), ("Is this a grandma?", "female"), ("Is this his nana?", "female"),
 ])
 def test_gender_words_people_use(text, gender):
     assert parse_attribute(text, "gender") == gender  # "is this a dude" got "No. This is a man, not a man."

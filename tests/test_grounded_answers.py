@@ -167,6 +167,9 @@ SEN = "The image shows a close-up portrait of a 53-year-old South Asian middle-a
     # no value the description can check (it states no expression but "happy"'s smile), or no Yes/No to turn
     ("Is she sad?", "No, she looks happy.", None), ("Is this a cat?", "Yes.", None),
     ("Is this a man?", "It is hard to say.", None),
+    # a grandparent names a gender as well as an age ("Is this person somebody's grandpa?" got "Yes, she is a senior."
+    # of a woman described as 60)
+    ("Is this person somebody's grandpa?", "Yes, she is a senior.", "No, this is a woman, not a man."),
 ])
 def test_grounded_yes_no_turns_the_answer_only_when_the_description_decides(question, answer, expected):
     assert grounded_yes_no(question, answer, SEN) == expected
@@ -633,6 +636,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "When was this picture taken?", "Where was the photo taken?", "What's the skin tone?", "What is her complexion like?",
     "Is there more than one person in this picture?", "Is she alone?", "Is anyone else in the photo?",
     "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
+    "Is this a real person or a drawing?",  # got "A boy." of a woman
+    "Real person or AI-generated?", "Is this a real human or a cartoon?", "Is this a cartoon or a real face?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
     "Is she someone's mother?", "Would you call this a good portrait?", "Is this a professional photo?",

@@ -276,6 +276,59 @@ def test_discriminator_warmup_and_adaptive_weight(tmp_path):
     assert float(adaptive_gan_weight(rest, zero, w)) == pytest.approx(min(float(g1.norm()) / 1e-4, 1e4))
 
 
+class _Descriptor(torch.nn.Module):
+    """A stand-in for dlib's descriptor network: NHWC 0–255 chips → 16-d features (no dlib file needed)."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = torch.nn.Conv2d(3, 8, 5, stride=3)
+        self.fc = torch.nn.Linear(8, 16)
+
+    def forward(self, chips):
+        x = (chips.permute(0, 3, 1, 2) - 128.0) / 256.0
+        return self.fc(torch.tanh(self.conv(x)).mean((2, 3)))
+
+
+def test_face_descriptor_loss_is_one_minus_the_descriptors_cosine():
+    """At the chip's own size the loss is 1 − cos of the network's descriptors of the 0–255 images, computed here in
+    float64 with numpy; 0 for the photo itself; its gradient reaches the reconstruction, never the network."""
+    from unif2ace.image_tokenizer.losses import FaceDescriptorLoss
+
+    net = _Descriptor()
+    loss = FaceDescriptorLoss(net)
+    g = torch.Generator().manual_seed(1)
+    target = torch.rand(3, 3, 150, 150, generator=g) * 2 - 1
+    recon = (target + 0.3 * torch.randn(3, 3, 150, 150, generator=g)).clamp(-1, 1).requires_grad_(True)
+    with torch.no_grad():
+        a, b = (net.double()(((t.double() + 1) * 127.5).permute(0, 2, 3, 1)).numpy() for t in (recon, target))
+    net.float()
+    cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    got = loss(recon, target)
+    assert float(got.detach()) == pytest.approx(float(np.mean(1 - cos)), abs=1e-5)
+    assert float(loss(target, target)) == pytest.approx(0.0, abs=1e-6)
+    got.backward()
+    assert recon.grad is not None and recon.grad.abs().sum() > 0
+    assert all(p.grad is None and not p.requires_grad for p in net.parameters())
+    # any crop size is read at the chip's 150 px
+    small = torch.rand(2, 3, 32, 32, generator=g) * 2 - 1
+    assert loss.descriptors(small).shape == (2, 16)
+
+
+def test_training_with_the_identity_loss(tmp_path, monkeypatch):
+    """identity_weight adds the descriptor term (logged as "identity") to a decoder-only fine-tune."""
+    import unif2ace.data.labelling.face as face
+
+    monkeypatch.setattr(face, "face_network", lambda device="cpu": _Descriptor())
+    np.save(tmp_path / "faces.npy", smooth_images(16, 32))
+    cfg = TrainConfig(data=str(tmp_path / "faces.npy"), out=str(tmp_path / "run"), preset="tiny", resolution=32,
+                      batch_size=2, steps=2, identity_weight=1.0, eval_every=2, eval_images=2, cache_dir="", bf16=False)
+    train(cfg, progress=False)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(r["identity"] > 0 for r in log)
+    assert log[0]["loss"] > log[0]["recon"]
+
+
 # ----- data handling
 def test_corrupt_and_non_rgb_images(tmp_path, capsys):
     rgb = smooth_images(1, 40)[0]

@@ -1138,8 +1138,9 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
 _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b|"
                          # "male/female?" (got "I can't tell from this photo."), "m/f"
                          r"\b(?:male|man|boy|m)\s*/\s*(?:female|woman|girl|f)\b|\b(?:female|woman|girl|f)\s*/\s*(?:male|man|boy|m)\b")
-_FEMALE = r"(?:woman|women|girl|lady|gal|lass|chick|female|feminine|she)"
-_MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he)"
+# grandparents too ("Is this someone's grandma or grandpa?" got "In color.")
+_FEMALE = r"(?:woman|women|girl|lady|gal|lass|chick|female|feminine|she|grandma|grandmother|granny|grandmom|grandmum|nana)"
+_MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he|grandpa|grandfather|grand?dad|gramps)"
 # "man or woman?", and a list that names both: "Is this a man, a woman or a child?"
 _GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b|"
                             rf"\b(?:{_FEMALE},\s*(?:an?\s+)?{_MALE}|{_MALE},\s*(?:an?\s+)?{_FEMALE})\b(?=.*\bor\b)")

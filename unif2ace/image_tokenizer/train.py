@@ -2,7 +2,7 @@
 
 Loss = recon (L1 by default) + commit_weight · commitment + entropy_weight · (per-token entropy
 − codebook_entropy_weight · codebook entropy) [+ perceptual_weight · Inception perceptual]
-[+ disc_weight · λ · hinge GAN]. bf16 autocast on CPU and GPU. The discriminator learns from step
+[+ identity_weight · (1 − cos of dlib face descriptors)] [+ disc_weight · λ · hinge GAN]. bf16 autocast on CPU and GPU. The discriminator learns from step
 ``disc_start``; the tokenizer feels it from ``disc_start + disc_warmup`` (a discriminator that has not
 learned yet pushes a trained decoder anywhere). λ = 1, or with ``disc_adaptive`` the ratio of the
 gradient norms of the other terms and of the GAN term at the decoder's last layer (VQGAN, Esser et al.
@@ -62,6 +62,7 @@ class TrainConfig:
     codebook_entropy_weight: float = 1.0
     entropy_temperature: float = 0.1
     perceptual_weight: float = 0.0
+    identity_weight: float = 0.0  # dlib face-descriptor loss (losses.FaceDescriptorLoss): keeps who the face is
     disc_weight: float = 0.0
     disc_start: int = 2000
     disc_warmup: int = 0  # steps from disc_start in which only the discriminator learns
@@ -137,6 +138,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
     from .checkpoint import save_tokenizer
     from .data import load_split
     from .losses import (
+        FaceDescriptorLoss,
         InceptionPerceptualLoss,
         PatchDiscriminator,
         generator_adv_loss,
@@ -180,6 +182,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         disc = PatchDiscriminator().to(device)
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.5, 0.9))
     perceptual = InceptionPerceptualLoss().to(device) if cfg.perceptual_weight > 0 else None
+    identity = FaceDescriptorLoss().to(device) if cfg.identity_weight > 0 else None
     step, elapsed_before = 0, 0.0
     if resume and ckpt_path.exists():
         from unif2ace.training.checkpointing import safe_load
@@ -241,6 +244,9 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
             if perceptual is not None:
                 losses["perceptual"] = perceptual(rec, x)
                 loss = loss + cfg.perceptual_weight * losses["perceptual"]
+            if identity is not None:
+                losses["identity"] = identity(rec, x)
+                loss = loss + cfg.identity_weight * losses["identity"]
             if gan_to_model:
                 losses["g_adv"] = generator_adv_loss(disc(rec))
                 weight = cfg.disc_weight
