@@ -329,6 +329,7 @@ def test_yes_no_detection_after_a_greeting():
     "might this be a man?", "May I ask if she's a senior?", "Should I assume this is a guy?", "Must be a senior, right?",
     "any chance this is a woman?", "Any chance she's over 60", "Is there any chance he is smiling?",
     "so he's in his 30s?", "She's a senior?", "I think she's about 40?", "Perhaps she is sad?", "It's a color photo?",
+    "You'd say this is an older person?", "You would say she is smiling?",  # 7 Dec 2026: got "I can't tell …"
     "I'd say this is a woman, am I right?", "This is a man, would you say?", "A kid, is that right?",
     # a value to guess, a question inside another, a yes/no asked for first ("A man.", "I can't tell", a remark)
     "Would you guess female?", "Would you say a senior?", "Any idea if they're smiling?",

@@ -71,6 +71,15 @@ def test_gender_words_people_use(text, gender):
     assert parse_attribute(text, "gender") == gender  # "is this a dude" got "No. This is a man, not a man."
 
 
+@pytest.mark.parametrize("text, attribute, value", [
+    # 7 Dec 2026: each got "Yes, it is a photo of a person." of a boy described as happy, in a colour photo
+    ("Does the person look like they are about to cry?", "emotion", "sad"), ("Is he in tears?", "emotion", "sad"),
+    ("Is the image in sepia?", "color", "black and white"),
+])
+def test_crying_is_sad_and_sepia_is_monochrome(text, attribute, value):
+    assert parse_attribute(text, attribute) == value
+
+
 def test_no_attribute_invented_from_neutral_text():
     assert parse_caption("A photo.") == {}
     assert "ethnicity" not in parse_caption("A black-and-white picture of a man wearing a white shirt.")

@@ -637,6 +637,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is there more than one person in this picture?", "Is she alone?", "Is anyone else in the photo?",
     "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
     "Is this a real person or a drawing?",  # got "A boy." of a woman
+    "Is the person making a funny face?", "Is she pulling a face?",  # got "Yes. It is a photo of a person."
     "Real person or AI-generated?", "Is this a real human or a cartoon?", "Is this a cartoon or a real face?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
@@ -3520,6 +3521,22 @@ def test_a_claim_then_whether_it_is_right_is_a_yes_no_question_about_the_claim(m
         "No. She looks about 60 years old."
 
 
+@pytest.mark.parametrize("message, meant, answer", [
+    # 7 Dec 2026: "My guess is 40. Am I close?" got "I can't tell from this photo." (a woman described as 36)
+    ("My guess is 40. Am I close?", "Is the person between 35 and 45 years old?", "Yes, she looks about 36 years old."),
+    ("I'd say 50, close?", "Is the person between 45 and 55 years old?", "No, she looks about 36 years old."),
+    ("I think she's 3. In the ballpark?", "Is the person between 0 and 8 years old?", "No, she looks about 36 years old."),
+    ("My guess is 36. Right?", "The person is about 36, right?", "Yes, she looks about 36 years old."),
+])
+def test_an_age_guessed_then_whether_it_is_close_is_a_range_around_it(message, meant, answer):
+    from unif2ace.data.questions import as_meant, is_yes_no
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    assert as_meant(message) == meant and is_yes_no(meant)
+    woman = "The image shows a close-up portrait of a White middle-aged woman, aged 36. She is smiling."
+    assert _same_answer(grounded_yes_no(meant, "No." if answer.startswith("Yes") else "Yes.", woman), answer)
+
+
 @pytest.mark.parametrize("question, expected", [
     # 6 Dec 2026: "Is she older than 25 or younger?" got "Yes, she looks about 60 years old."
     ("Is she older than 25 or younger?", "Older: she looks about 60 years old."),
@@ -3762,6 +3779,10 @@ def test_a_typical_age_is_the_age():
     ("Who looks older, this person or a typical 50 year old?", "The 50-year-old: he looks about 36 years old."),
     ("Who is younger, him or a 50-year-old?", "He does: he looks about 36 years old."),
     ("Who looks older, this person or a 35-year-old?", "About the same: he looks about 36 years old."),
+    # 7 Dec 2026: "How old do they look compared to a 30 year old?" got "He is 75 years old, so he is a senior."
+    ("How old do they look compared to a 30 year old?", "Older: he looks about 36 years old."),
+    ("How does he look next to a typical 50-year-old?", "Younger: he looks about 36 years old."),
+    ("His age relative to a 37 year old?", "About the same: he looks about 36 years old."),
 ])
 def test_who_looks_older_is_answered_from_the_described_age(question, expected):
     # 6 Dec 2026: "Who looks older, this person or a 30-year-old?" got "She is 36 years old, so she is middle-aged."

@@ -490,6 +490,24 @@ _CLAIM_CHECKED = re.compile(
     r"accurate)\s*\?+\s*$", re.I)
 
 
+# the user's guess of the age, then whether it is right ("My guess is 40. Am I close?" got "I can't tell from this
+# photo."): whether it is close, as the ages within _CLOSE_YEARS of it ("Is the person between 35 and 45 years old?");
+# whether it is right, as a tag question ("The person is about 40, right?")
+_AGE_GUESS_CHECKED = re.compile(
+    r"^\W*(?:my guess is|my guess would be|i(?:'d| would)? (?:say|guess)|i think(?: (?:he|she|they)(?:'s| is| are|'re))?|"
+    r"i'm guessing)\s+(?:(?:about|around|roughly|maybe)\s+)?(\d{1,3})(?:\s*(?:years?(?:\s+old)?|yrs?))?\s*[.!,;:-]*\s*"
+    r"(?:(?:am i|is that|was i|are we)\s+)?(?:(close|near|warm|in the ballpark)|right|correct|on the money)\s*\?+\s*$",
+    re.I)
+_CLOSE_YEARS = 5  # a guess this many years off is still close
+
+
+def _age_guess(m: re.Match) -> str:
+    n = int(m[1])
+    if m[2]:
+        return f"Is the person between {max(0, n - _CLOSE_YEARS)} and {n + _CLOSE_YEARS} years old?"
+    return f"The person is about {n}, right?"
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -504,6 +522,7 @@ def as_meant(question: str) -> str:
     gender answers, all of children, in favour of the suffix: scripts/benchmark_forms.py)."""
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], question)  # "r u sure?": "are you sure?"
     plain = _CLAIM_CHECKED.sub(lambda m: f"{m[1] or m[2]}, right?", plain)  # "My friend says she looks 40. Is she right?": "she looks 40, right?"
+    plain = _AGE_GUESS_CHECKED.sub(_age_guess, plain)  # "My guess is 40. Am I close?"
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
     plain = _TYPICAL_AGED.sub("a ", plain)  # "older than a typical 30 year old?": "older than a 30 year old?"
     if _PRONOUN_CHOICE.match(plain):  # "He or she?", "Is it him or her?": which
@@ -690,7 +709,9 @@ _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger
                        r"\s+(?:that\s+|if\s+|whether\s+)?(?=\w)")
 _STATEMENT = re.compile(
     r"^(?:(?:so|and|but|oh|ah|then|ok|okay)[,\s]+)?(?:(?:i (?:think|guess|bet|assume|suppose|reckon|believe|'d say|would say|'d guess|would guess)|my guess is|"
-    r"i'm guessing|you think|possibly|perhaps|maybe|probably|presumably|surely)(?: that)?[,\s]+)?"
+    # ("You'd say this is an older person?" got "I can't tell from this photo.")
+    r"i'm guessing|you think|you'd (?:say|guess)|you would (?:say|guess)|you reckon|possibly|perhaps|maybe|probably|"
+    r"presumably|surely)(?: that)?[,\s]+)?"
     r"(?:he|she|they|it|this|that|(?:the|this|that) (?:person|man|woman|guy|lady|girl|boy|kid|child|baby|individual|"
     r"subject|one|photo|picture|image|pic))"
     r"(?:'s|'re|\s+(?:is|are|was|looks?|seems?|appears?|has|have|must|might|may|could|would|can't|cannot|isn't|"

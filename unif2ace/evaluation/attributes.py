@@ -127,7 +127,9 @@ def _ethnicity(t: str, loose: bool) -> str | None:
 _EMOTIONS = {
     "happy": r"\b(?:happy|happiness|joyful|joyous|joy|cheerful|delighted|pleased|glad|in (?:a )?good mood|in (?:good|high) spirits|contented|(?:looks?|seems?|appears?|feels?) content)\b",
     "neutral": r"\b(?:neutral|expressionless|calm|impassive|blank)\b",
-    "sad": r"\b(?:sad|sadness|unhappy|displeased|sorrowful|crying|upset|tearful|in (?:a )?bad mood|in low spirits)\b",
+    # ("Does the person look like they are about to cry?" got "Yes, it is a photo of a person." of a smiling boy)
+    "sad": r"\b(?:sad|sadness|unhappy|displeased|sorrowful|crying|cry|cries|weeping|sobbing|in tears|teary|upset|"
+           r"tearful|in (?:a )?bad mood|in low spirits)\b",
     "surprise": r"\b(?:surprised|surprise|astonished|amazed|shocked)\b",
 }
 
@@ -216,7 +218,8 @@ def _facial_hair(t: str, loose: bool) -> bool | None:
 
 
 def _color(t: str, loose: bool) -> str | None:
-    bw = BLACK_AND_WHITE
+    bw = BLACK_AND_WHITE + r"|\bsepia\b"  # a sepia print is monochrome ("Is the image in sepia?" got "Yes, it is a
+    # photo of a person." of a colour photo)
     col = (r"\b(?:full[- ])?colou?r(?:ed)?\b(?:,? [\w-]+){0,3}? (?:photo|photograph|picture|image|portrait|shot)\b"
            r"|\bin (?:full )?colou?r\b")
     return _first({"black and white": bw, "color": col}, t)

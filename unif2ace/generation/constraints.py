@@ -2024,9 +2024,14 @@ _WHO_OLDER = re.compile(r"\bwho(?:'s|\s+is)?\s+(?:looks?\s+|seems?\s+|is\s+)?(?P
                         r"(?P<n>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", re.I)
 
 
+# "How old do they look compared to a 30 year old?" (got "He is 75 years old, so he is a senior."): older or younger
+_COMPARED = re.compile(r"\b(?:compared|relative|next)\s+(?:to|with)\s+(?:an?\s+)?(?:typical\s+|average\s+|normal\s+)?"
+                       r"(?P<n>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", re.I)
+
+
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
-    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER)) \
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER, _COMPARED)) \
         or _two_stages(question) is not None \
         or two_ages(question) is not None
 
@@ -2043,12 +2048,15 @@ def age_choice(question: str, caption: str) -> str | None:
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     stages, decades = _two_stages(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
-    who = _WHO_OLDER.search(question)
-    if (older is None and closer is None and stages is None and decades is None and two is None and who is None) or \
-            (years := parse_age_years(caption)) is None:
+    who, compared = _WHO_OLDER.search(question), _COMPARED.search(question)
+    if (older is None and closer is None and stages is None and decades is None and two is None and who is None
+            and compared is None) or (years := parse_age_years(caption)) is None:
         return None
     person = Person.of(_described(caption))
     looks = person.looks_about(years)
+    if compared is not None and who is None:  # "compared to a 30 year old": older, younger or about the same
+        n = int(compared["n"])
+        return f"{'About the same' if abs(years - n) <= 1 else 'Older' if years > n else 'Younger'}: {looks}."
     if who is not None:  # "Who looks older, this person or a 30-year-old?"
         n = int(who["n"])
         if abs(years - n) <= 1:
@@ -2592,6 +2600,8 @@ _REAL = r"(?:photo|photograph|picture|image|person|human|face|people)"
 _PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot|file)"
 _CLOTHES = rf"{CLOTHES}\b"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
+                         # a face pulled ("Is the person making a funny face?" got "Yes. It is a photo of a person.")
+                         r"(?:funny|silly|goofy|weird|strange) faces?|(?:making|pulling) (?:a |any )?faces?|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          # clothes asked about ("Is there a tie in the photo?" got "No. It is a photo of a person."
                          # whatever it showed; "Is the man in the suit smiling?" asks about the smile)
