@@ -3783,6 +3783,9 @@ def test_a_typical_age_is_the_age():
     ("How old do they look compared to a 30 year old?", "Older: he looks about 36 years old."),
     ("How does he look next to a typical 50-year-old?", "Younger: he looks about 36 years old."),
     ("His age relative to a 37 year old?", "About the same: he looks about 36 years old."),
+    # the asker's own age ("Older or younger than me? I'm 25." got "75 years old: a senior.")
+    ("Older or younger than me? I'm 25.", "Older: he looks about 36 years old."),
+    ("Is he older or younger than me? I am 50", "Younger: he looks about 36 years old."),
 ])
 def test_who_looks_older_is_answered_from_the_described_age(question, expected):
     # 6 Dec 2026: "Who looks older, this person or a 30-year-old?" got "She is 36 years old, so she is middle-aged."

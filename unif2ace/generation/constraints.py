@@ -1643,6 +1643,17 @@ _AGE_BOUNDS = [
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 _MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
+
+
+def _my_age_named(question: str) -> str:
+    """The question with the asker's own age, when it gives one, where it says "me" or "my age": "Is she older than
+    me? I'm 30." → "older than 30"; "Is this person about my age? I'm 35." (got "No. She is a young adult, not a
+    senior." of a woman of 36) → "about 35"; "Older or younger than me? I'm 25." (got "75 years old: a senior.")."""
+    if m := _MY_AGE.search(question):
+        question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
+        question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
+                          r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
+    return question
 # An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
 _AGE_SPANS = [
@@ -1720,11 +1731,7 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     # old.": read as "a 30-year-old")
     question = re.sub(r"\b(older|younger)\s+than\s+(?:an?\s+)?(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", r"\1 than \2",
                       question, flags=re.I)
-    if m := _MY_AGE.search(question):  # "Is she older than me? I'm 30." is "older than 30"
-        question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
-        # "Is this person about my age? I'm 35." (got "No. She is a young adult, not a senior." of a woman of 36)
-        question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
-                          r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
+    question = _my_age_named(question)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
     # bound alone read the first: a woman described as 60 got "Yes")
     spans = [span(next(int(g) for g in m.groups() if g is not None))
@@ -2031,6 +2038,7 @@ _COMPARED = re.compile(r"\b(?:compared|relative|next)\s+(?:to|with)\s+(?:an?\s+)
 
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
+    question = _my_age_named(question)
     return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER, _COMPARED)) \
         or _two_stages(question) is not None \
         or two_ages(question) is not None
@@ -2045,6 +2053,7 @@ def age_choice(question: str, caption: str) -> str | None:
     from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_age_years
 
+    question = _my_age_named(question)  # "Older or younger than me? I'm 25."
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     stages, decades = _two_stages(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
