@@ -1654,6 +1654,8 @@ def _my_age_named(question: str) -> str:
         question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
                           r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
     return question
+
+
 # An age asked as a number ("Is she 30?", "Is he about 40 years old?", "between 20 and 30?"): a few years
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
 _AGE_SPANS = [

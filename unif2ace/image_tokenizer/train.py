@@ -182,7 +182,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         disc = PatchDiscriminator().to(device)
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.5, 0.9))
     perceptual = InceptionPerceptualLoss().to(device) if cfg.perceptual_weight > 0 else None
-    identity = FaceDescriptorLoss().to(device) if cfg.identity_weight > 0 else None
+    identity = FaceDescriptorLoss(device=device) if cfg.identity_weight > 0 else None
     step, elapsed_before = 0, 0.0
     if resume and ckpt_path.exists():
         from unif2ace.training.checkpointing import safe_load
