@@ -443,6 +443,10 @@ def test_every_template_is_spelled_as_written():
     # …" asks the yes/no question inside
     ("Any idea of the age?", "age_group"), ("Any idea about her gender?", "gender"), ("Any idea if she smiles?", None),
     ("Is she closer to 20 or to 40?", "age_group"),  # got "I can't tell from this photo."
+    # how someone seems is the expression ("how does the person seem" got "She is 56 years old, so she is a senior."
+    # of a woman described as 40 and happy)
+    ("how does the person seem", "emotion"), ("How does she look?", "emotion"), ("How does he look to you?", "emotion"),
+    ("How old does she look?", "age_group"), ("How does the photo look?", None),
 ])
 def test_open_questions_about_the_expression_and_the_photo_are_read(question, attribute):
     assert Q.asked_attribute(question) == attribute

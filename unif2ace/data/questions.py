@@ -1222,7 +1222,12 @@ _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotion
                           r"\bwhat (?:does|do) (?:the|his|her|their|this|that) (?:face|look) (?:convey|express|say|tell)\b|"
                           # "How happy does she look, from 1 to 10?" (got "She is 85 years old, so she is a senior.")
                           r"\bhow (?:happy|sad|angry|cheerful|upset|surprised|calm|joyful|glad|grumpy|serious|"
-                          r"content|relaxed|tense|nervous|worried)\b")
+                          r"content|relaxed|tense|nervous|worried)\b|"
+                          # "How does the person seem?" (got "She is 56 years old, so she is a senior." of a woman
+                          # described as 40 and happy): how they look is the expression, not the age
+                          r"^\W*how (?:does|do) (?:he|she|they|(?:the|this|that) (?:person|man|woman|guy|lady|girl|boy|"
+                          r"kid|child|baby|individual|subject))\s+(?:seem|look|appear)(?:\s+(?:to you|today|right now|"
+                          r"here|in (?:the|this) (?:photo|picture|image)))?\W*$")
 # expressions no label states, but a user may offer as an option ("Is she angry or sad?")
 UNLABELLED_EXPRESSIONS = (r"angry|mad|furious|annoyed|irritated|scared|afraid|frightened|fearful|disgusted|worried|"
                           r"nervous|anxious|bored")
