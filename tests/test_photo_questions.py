@@ -379,3 +379,29 @@ def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
                        grounded_answers=False)[0]  # the model's own Yes or No (the yes/no constraint)
         assert got.split()[0].rstrip(".,") in ("True", "False"), (question, got)
         assert true_or_false("true or false?", raw).split()[0] == got.split()[0]
+
+
+@pytest.mark.parametrize("caption, expected", [
+    ("A close-up photo of a Black woman who is 40 years old. She has a happy expression.", "😊 (she looks happy)"),
+    ("A close-up photo of a White girl, aged 8. She has a neutral expression.", "😐 (she looks neutral)"),
+    ("A close-up photo of a man, aged 30. He looks surprised.", "😮 (he looks surprised)"),
+    ("A close-up photo of a man, aged 30. He is not smiling.", "😐 (he is not smiling)"),  # a smile alone decides
+    ("A close-up photo of a man, aged 30.", None),  # no expression stated: the answer stands
+])
+def test_an_emoji_asked_is_the_described_expressions(caption, expected):
+    """7 Dec 2026: "What would be a good emoji for this face?" got the whole description."""
+    from unif2ace.generation.constraints import emoji_answer
+
+    assert emoji_answer("What would be a good emoji for this face?", caption) == expected
+    assert emoji_answer("What is her expression?", caption) is None  # no emoji asked
+    assert asked_attributes("Which emoji matches her expression?") == ["emotion"]
+
+
+def test_an_emoji_through_the_pipeline(pipe, monkeypatch):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The image shows a close-up portrait of a White young woman, aged 25. She looks sad."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {
+        i: described if question == CAPTION_QUESTION else "Sad." for i in rows})
+    assert pipe.ask([_image(4)], "Give me an emoji for this person.", align=False, max_new_tokens=6)[0] == \
+        "😢 (she looks sad)"

@@ -1215,7 +1215,7 @@ _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|hous
                             r"clothes|shirt|jacket|hair|glasses)(?:'s)?\b(?!\s+of\b)")
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
                           r"happiness|cheerfulness|"  # "Rate their happiness." (got "I can't tell from this photo.")
-                          r"feelings|vibe|vibes|demeanou?r|disposition)\b|"
+                          r"feelings|vibe|vibes|demeanou?r|disposition|emojis?|emoticons?)\b|"
                           # "How does he come across?" (got "I can't tell from this photo.")
                           r"\bcom(?:e|es|ing) across\b|\bwhat impression (?:does|do) .{1,30}? (?:give|make|convey)\b|"
                           # "What does the face convey?" (got "Neutral." of a face described as happy)

@@ -1432,6 +1432,23 @@ def scale_answer(question: str, answer: str, caption: str | None = None) -> str 
     return _led_by("I can't put a number on that from a photo;", answer)
 
 
+# "What would be a good emoji for this face?" (got the whole description), "Which emoji matches her expression?"
+_EMOJI_ASKED = re.compile(r"\b(?:emojis?|emoticons?)\b", re.I)
+EMOJI = {"happy": "😊", "neutral": "😐", "sad": "😢", "surprise": "😮"}
+
+
+def emoji_answer(question: str, caption: str | None) -> str | None:
+    """An emoji for the expression the description states, and the expression in words: "😊 (she looks happy)";
+    a smile alone is 😊, no smile 😐. None for a question that asks no emoji, or a description that states neither."""
+    if caption is None or not _EMOJI_ASKED.search(question):
+        return None
+    attrs = _described(caption, _SHOWN)
+    if (shown := _shown_expression(attrs)) is None:
+        return None
+    face = EMOJI[attrs["emotion"]] if "emotion" in attrs else EMOJI["happy" if attrs["smile"] else "neutral"]
+    return f"{face} ({shown})"
+
+
 def first_person_cant_tell(answer: str) -> str | None:
     """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
     alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);

@@ -982,7 +982,8 @@ class UniF2ace:
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
         ``constraints.valence_option``), and a question about why the person looks as they do says the photo
         does not tell why (``constraints.why_answer``), and an expression asked as a number on a scale that the photo
-        gives no number (``constraints.scale_answer``); an answer about a child's gender says it may be wrong
+        gives no number (``constraints.scale_answer``), an emoji asked for the described expression's ("😊 (she looks
+        happy)": ``constraints.emoji_answer``); an answer about a child's gender says it may be wrong
         (``constraints.child_gender_caveat``), unless one word was asked for."""
         from unif2ace.data.questions import (
             CANT_TELL,
@@ -1015,6 +1016,7 @@ class UniF2ace:
             described_or_cant_tell,
             described_pronouns,
             doing_answer,
+            emoji_answer,
             doubts_age,
             face_box_answer,
             face_count_answer,
@@ -1180,6 +1182,8 @@ class UniF2ace:
                 out[i] = why
             elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
                 out[i] = scaled  # not "Happy." as if it were a rating
+            elif (emoji := emoji_answer(question, captions.get(i))) is not None:  # "A good emoji for this face?"
+                out[i] = emoji  # "😊 (she looks happy)", not the whole description
             elif "age_group" in asked[i] and not polar[i] and (ranged := age_range_answer(question, out[i])) is not None:
                 out[i] = ranged  # "Give me an age range for him.": not the one age
             elif asked_length(conversations[i][-1][0]) != ("words", 1) \
