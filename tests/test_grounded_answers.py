@@ -638,6 +638,7 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is this a real photo or a drawing?", "Is this real or fake?", "Is this photo AI-generated or real?",
     "Is this a real person or a drawing?",  # got "A boy." of a woman
     "Is the person making a funny face?", "Is she pulling a face?",  # got "Yes. It is a photo of a person."
+    "Does the child look healthy?", "Is she sick?", "Does he look unwell?",  # got "Yes, he is a child."
     "Real person or AI-generated?", "Is this a real human or a cartoon?", "Is this a cartoon or a real face?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",

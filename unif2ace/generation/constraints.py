@@ -2630,6 +2630,8 @@ _CLOTHES = rf"{CLOTHES}\b"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          # a face pulled ("Is the person making a funny face?" got "Yes. It is a photo of a person.")
                          r"(?:funny|silly|goofy|weird|strange) faces?|(?:making|pulling) (?:a |any )?faces?|"
+                         # health ("Does the child look healthy?" got "Yes, he is a child.")
+                         r"healthy|unhealthy|sick|sickly|unwell|in (?:good|poor|bad) health|"
                          r"tattoos?|tattooed|piercings?|pierced|earrings?|hats?|cap|caps|scarf|headscarf|hijab|"
                          # clothes asked about ("Is there a tie in the photo?" got "No. It is a photo of a person."
                          # whatever it showed; "Is the man in the suit smiling?" asks about the smile)
