@@ -3691,6 +3691,12 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["Describe her.", "And in 10 years?", "A range?"], "Give me an age range for this person."),
     (["Is she smiling?", "And in 10 years?"], None), (["How old is she?", "And her mood?"], None),
     (["How old is she?", "Is she happy?", "And in 10 years?"], None), (["And in 10 years?"], None),
+    # 7 Dec 2026: "By how many years?" after a comparison with the asker's age got "She is 8 years old, …"
+    (["How old is this person?", "Older or younger than me? I'm 25.", "By how many years?"],
+     "How many years older or younger than 25 is this person?"),
+    (["Is he older than me? I am 40", "By how much?"], "How many years older or younger than 40 is this person?"),
+    (["Is she happy? I'm 25.", "By how much?"], None), (["Older or younger than me? I'm 25.", "Is she happy?",
+                                                        "By how much?"], None),
 ])
 def test_age_follow_up_reads_an_age_asked_again(messages, meant):
     """6 Dec 2026, in a chat after "How old is this person?": "And in 10 years?" got "I can't tell from this photo.",
@@ -3787,6 +3793,10 @@ def test_a_typical_age_is_the_age():
     # the asker's own age ("Older or younger than me? I'm 25." got "75 years old: a senior.")
     ("Older or younger than me? I'm 25.", "Older: he looks about 36 years old."),
     ("Is he older or younger than me? I am 50", "Younger: he looks about 36 years old."),
+    # the years between ("By how many years?" in a chat is asked as the first of these)
+    ("How many years older or younger than 25 is this person?", "About 11 years older: he looks about 36 years old."),
+    ("How much younger than me is he? I'm 50.", "About 14 years younger: he looks about 36 years old."),
+    ("How many years older than 35 is he?", "About the same age: he looks about 36 years old."),
 ])
 def test_who_looks_older_is_answered_from_the_described_age(question, expected):
     # 6 Dec 2026: "Who looks older, this person or a 30-year-old?" got "She is 36 years old, so she is middle-aged."

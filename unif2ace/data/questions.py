@@ -1050,19 +1050,29 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
+MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
+# "By how many years?" after "Older or younger than me? I'm 25." (got "He is 75 years old, so he is a senior.")
+_HOW_MUCH_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then)\s*[,.]?\s+)*(?:by\s+)?how\s+(?:many\s+years|much|many)"
+                             r"(?:\s+(?:older|younger))?(?:\s+than\s+(?:me|i\s+am|i'm))?(?:\s+(?:exactly|roughly|then))?"
+                             r"\s*[?.!]*$|^(?:and\s+)?by\s+how\s+much\s*[?.!]*$", re.I)
 
 
 def age_follow_up(questions: Sequence[str]) -> str | None:
     """The age question that the last of a chat's user messages stands for when it asks the age just asked again,
     shifted in time or as a range: "And in 10 years?" after "How old is this person?" → "How old will this person be
     in 10 years?", "What about 10 years ago?" → "How old was this person 10 years ago?", "Give me a range then." →
-    "Give me an age range for this person."; None when the last message is not such a follow-up or the message
+    "Give me an age range for this person.", and "By how many years?" after "Older or younger than me? I'm 25." →
+    "How many years older or younger than 25 is this person?"; None when the last message is not such a follow-up or the message
     before it asked no age."""
     aged, last = False, None  # whether the message before asked the age (or stood for such a question)
+    mine = None  # the asker's own age, when the message before compared the person with it
     for question in questions:
         q, last = _core(question), None
         if aged and _AGE_RANGE_AGAIN.match(q):
             last = "Give me an age range for this person."
+        if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
+            last = f"How many years older or younger than {mine} is this person?"
+        mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None
         for pattern, form in ((_AGE_LATER, "How old will this person be in {} years?"),
                               (_AGE_EARLIER, "How old was this person {} years ago?")):
             if aged and last is None and (m := pattern.match(q)):
@@ -1149,7 +1159,7 @@ SCHOOL_YEAR_ASK = (r"(?:what|which) grade (?:(?:is|might|would|could|should) (?:
 _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many years|stage of life|life stage|"
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
-                      r"(?:months|weeks) old|how many (?:months|weeks)|"
+                      r"(?:months|weeks) old|how many (?:months|weeks)|how much (?:older|younger)|"
                       # "When will he turn 100?" (got "I can't tell from this photo.")
                       r"(?:turns?|reach(?:es)?) \d{1,3}(?!\s*(?:degrees?|°|%))|how (?:long|many years) (?:until|till|before)\b|"
                       rf"{SCHOOL_YEAR_ASK}|"

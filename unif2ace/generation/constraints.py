@@ -25,6 +25,7 @@ from unif2ace.data.questions import (
     AT_EASE_WORDS,
     CLOTHES,
     GROUP_NOUN,
+    MY_AGE,
     SCHOOL_YEAR_ASK,
     TWO_LIFE_STAGES,
     UNLABELLED_EXPRESSIONS,
@@ -1659,14 +1660,13 @@ _AGE_BOUNDS = [
     (re.compile(r"\bschool[- ]age[d]?\b", re.I), lambda n: (5, 17)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
-_MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
 
 
 def _my_age_named(question: str) -> str:
     """The question with the asker's own age, when it gives one, where it says "me" or "my age": "Is she older than
     me? I'm 30." → "older than 30"; "Is this person about my age? I'm 35." (got "No. She is a young adult, not a
     senior." of a woman of 36) → "about 35"; "Older or younger than me? I'm 25." (got "75 years old: a senior.")."""
-    if m := _MY_AGE.search(question):
+    if m := MY_AGE.search(question):
         question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
         question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
                           r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
@@ -2055,10 +2055,17 @@ _COMPARED = re.compile(r"\b(?:compared|relative|next)\s+(?:to|with)\s+(?:an?\s+)
                        r"(?P<n>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", re.I)
 
 
+# "How many years older than 25 is he?", "How much younger than me is she? I'm 50." (a chat's "By how many years?" after
+# "Older or younger than me? I'm 25." is asked as "How many years older or younger than 25 is this person?")
+_YEARS_APART = re.compile(r"\bhow\s+(?:many\s+years|much)\s+(?:older|younger)(?:\s+or\s+(?:older|younger))?\s+than\s+"
+                          r"(?:an?\s+)?(?P<n>\d{1,3})\b", re.I)
+
+
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
     question = _my_age_named(question)
-    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER, _COMPARED)) \
+    return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER, _COMPARED,
+                                            _YEARS_APART)) \
         or _two_stages(question) is not None \
         or two_ages(question) is not None
 
@@ -2076,12 +2083,17 @@ def age_choice(question: str, caption: str) -> str | None:
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     stages, decades = _two_stages(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
-    who, compared = _WHO_OLDER.search(question), _COMPARED.search(question)
+    who, compared, apart = _WHO_OLDER.search(question), _COMPARED.search(question), _YEARS_APART.search(question)
     if (older is None and closer is None and stages is None and decades is None and two is None and who is None
-            and compared is None) or (years := parse_age_years(caption)) is None:
+            and compared is None and apart is None) or (years := parse_age_years(caption)) is None:
         return None
     person = Person.of(_described(caption))
     looks = person.looks_about(years)
+    if apart is not None:  # "How many years older than 25 is he?": the difference, either way
+        gap = round(years) - int(apart["n"])
+        if abs(gap) <= 1:
+            return f"About the same age: {looks}."
+        return f"About {abs(gap)} years {'older' if gap > 0 else 'younger'}: {looks}."
     if compared is not None and who is None:  # "compared to a 30 year old": older, younger or about the same
         n = int(compared["n"])
         return f"{'About the same' if abs(years - n) <= 1 else 'Older' if years > n else 'Younger'}: {looks}."
