@@ -4,10 +4,10 @@ Loss = recon (L1 by default) + commit_weight · commitment + entropy_weight · (
 − codebook_entropy_weight · codebook entropy) [+ perceptual_weight · Inception perceptual]
 [+ identity_weight · (1 − cos of dlib face descriptors)] [+ disc_weight · λ · hinge GAN]. bf16 autocast
 on CPU and GPU. The discriminator learns from step ``disc_start``; the tokenizer feels it from
-``disc_start + disc_warmup`` (a discriminator that has not learned yet pushes a trained decoder anywhere). λ = 1, or with ``disc_adaptive`` the ratio of the
-gradient norms of the other terms and of the GAN term at the decoder's last layer (VQGAN, Esser et al.
-2021), which makes ``disc_weight`` the GAN's share of that gradient whatever the scale of the
-discriminator's logits.
+``disc_start + disc_warmup`` (a discriminator that has not learned yet pushes a trained decoder
+anywhere). λ = 1, or with ``disc_adaptive`` the ratio of the gradient norms of the other terms and
+of the GAN term at the decoder's last layer (VQGAN, Esser et al. 2021), which makes ``disc_weight``
+the GAN's share of that gradient whatever the scale of the discriminator's logits.
 
 ``init`` starts from a trained tokenizer's folder (its config replaces ``preset`` and ``model``).
 ``decoder_only`` keeps the encoder and the quantiser frozen, so every image keeps its codes and a
