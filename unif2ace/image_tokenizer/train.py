@@ -11,8 +11,8 @@ the GAN's share of that gradient whatever the scale of the discriminator's logit
 
 ``init`` starts from a trained tokenizer's folder (its config replaces ``preset`` and ``model``).
 ``decoder_only`` keeps the encoder and the quantiser frozen, so every image keeps its codes and a
-transformer trained on those codes stays valid; only the decoder learns (recon, perceptual and GAN
-terms; the LFQ terms are constant and left out). This is how a shipped model gets sharper pictures
+transformer trained on those codes stays valid; only the decoder learns (recon, perceptual, identity and
+GAN terms; the LFQ terms are constant and left out). This is how a shipped model gets sharper pictures
 without retraining its transformer.
 
 The run folder holds ``train_config.json``, ``log.jsonl``, ``samples/step_*.png`` (originals
