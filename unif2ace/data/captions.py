@@ -90,6 +90,10 @@ def indefinite_article(word: str) -> str:
 
 
 # The decades of life in words ("in her sixties"), read by the answer checks and the contrast prompts alike
+# grandparents by every name users give them, as regex alternatives (singular or plural): each names a gender and a
+# senior (evaluation.attributes reads both; data.questions offers them as a choice of gender)
+GRANDMOTHER_WORDS = r"grandmothers?|grandmas?|grann(?:y|ies)|grandmums?|grandmoms?"
+GRANDFATHER_WORDS = r"grandfathers?|grandpas?|grand?dads?|grand?dadd(?:y|ies)|gramps"
 DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
                 "eighties": 80, "nineties": 90}
 

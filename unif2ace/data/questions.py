@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from unif2ace.data.captions import seed_of, years_old
+from unif2ace.data.captions import GRANDFATHER_WORDS, GRANDMOTHER_WORDS, seed_of, years_old
 from unif2ace.data.records import QATurn
 
 HELD_OUT_PERCENT = 20
@@ -1170,8 +1170,8 @@ _GENDER_ASK = re.compile(r"\b(?:gender|sex|male or female|female or male)\b|"
                          # "male/female?" (got "I can't tell from this photo."), "m/f"
                          r"\b(?:male|man|boy|m)\s*/\s*(?:female|woman|girl|f)\b|\b(?:female|woman|girl|f)\s*/\s*(?:male|man|boy|m)\b")
 # grandparents too ("Is this someone's grandma or grandpa?" got "In color.")
-_FEMALE = r"(?:woman|women|girl|lady|gal|lass|chick|female|feminine|she|grandma|grandmother|granny|grandmom|grandmum|nana)"
-_MALE = r"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he|grandpa|grandfather|grand?dad|gramps)"
+_FEMALE = rf"(?:woman|women|girl|lady|gal|lass|chick|female|feminine|she|{GRANDMOTHER_WORDS}|nana)"
+_MALE = rf"(?:man|men|boy|guy|gentleman|dude|male|masculine|lad|bloke|he|{GRANDFATHER_WORDS})"
 # "man or woman?", and a list that names both: "Is this a man, a woman or a child?"
 _GENDER_CHOICE = re.compile(rf"\b{_FEMALE}\b.*\bor\b.*\b{_MALE}\b|\b{_MALE}\b.*\bor\b.*\b{_FEMALE}\b|"
                             rf"\b(?:{_FEMALE},\s*(?:an?\s+)?{_MALE}|{_MALE},\s*(?:an?\s+)?{_FEMALE})\b(?=.*\bor\b)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from unif2ace.data.captions import GRANDFATHER_WORDS, GRANDMOTHER_WORDS
 from unif2ace.data.labelling.labeller import age_group
 from unif2ace.generation.contrast import BLACK_AND_WHITE
 from unif2ace.metrics.text import normalize_answer
@@ -55,10 +56,8 @@ def _clean(text: str) -> str:
 def _gender(t: str, loose: bool) -> str | None:
     nouns = {
         # kin nouns name a gender too ("Is this person somebody's grandpa?" got "Yes, she is a senior." of a woman)
-        "female": r"\b(?:woman|women|girl|girls|lady|gal|lass|lassie|female|mother|daughter|grandmothers?|grandmas?|"
-                  r"grann(?:y|ies)|grandmums?|grandmoms?|nanas?)\b",
-        "male": r"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|son|grandfathers?|grandpas?|"
-                r"grand?dads?|grand?dadd(?:y|ies)|gramps)\b",
+        "female": rf"\b(?:woman|women|girl|girls|lady|gal|lass|lassie|female|mother|daughter|{GRANDMOTHER_WORDS}|nanas?)\b",
+        "male": rf"\b(?:man|men|boy|boys|gentleman|guy|dude|bloke|lad|chap|fella|male|father|son|{GRANDFATHER_WORDS})\b",
     }
     g = _first(nouns, t)
     if g:
@@ -89,8 +88,7 @@ def _age_group(t: str, loose: bool) -> str | None:
     groups = {
         "teen": r"\b(?:teen|teens|teenage|teenager|teenagers|adolescent|adolescents)\b",
         "senior": r"\b(?:senior|elderly|older (?:man|woman|person|adult|lady|gentleman)|old (?:man|woman|person|lady)|"
-                  r"aged (?:man|woman|person)|grandmothers?|grandfathers?|grandmas?|grandpas?|grann(?:y|ies)|"
-                  r"grand?dads?|grand?dadd(?:y|ies)|grandmums?|grandmoms?|gramps|"  # "Is this a granddad?" (got "No. It is in color.")
+                  rf"aged (?:man|woman|person)|{GRANDMOTHER_WORDS}|{GRANDFATHER_WORDS}|"  # "Is this a granddad?" (got "No. It is in color.")
                   r"grandparents?|pensioners?|"
                   # "Is this person old enough to retire?" (got "Yes. It is a photo of a girl." of a girl of 3)
                   r"retirees?|retired|retirement age|old enough (?:to retire|for (?:retirement|a pension))|"
