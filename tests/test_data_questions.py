@@ -388,6 +388,8 @@ def test_a_value_or_not_asks_its_attribute(question, attribute):
     ("Is this image colored or grayscale?", "color"), ("And the colour?", "color"),
     ("What color are their eyes?", None), ("What colour is her hair?", None),  # no label states these
     ("What color is the background, white or black?", None),
+    ("What color is the photo?", "color"), ("What colour is this image?", "color"),  # got "I can't tell from this photo."
+    ("What color is her shirt?", None),
 ])
 def test_the_photo_s_colour_asked_as_a_choice(question, attribute):
     assert Q.asked_attribute(Q.as_meant(question)) == attribute  # "Colour or B&W?" got "Closed."
@@ -849,7 +851,9 @@ def test_a_few_adjectives_are_a_description_of_a_few_words(question):
     ("In three words, how would you describe him?", ("words", 3)),  # got "I can't tell from this photo."
     ("How would you describe her in two adjectives?", ("words", 2)), ("Using two words, describe her.", ("words", 2)),
     ("Tell me one thing about his face.", ("sentences", 1)),  # got the whole description
-    ("Name one fact about this person.", ("sentences", 1))])
+    ("Name one fact about this person.", ("sentences", 1)),
+    # a caption asked for (7 Dec 2026: "How would you caption this for Instagram?" got "I can't tell from this photo.")
+    ("How would you caption this for Instagram?", None), ("What caption would you give this photo?", None)])
 def test_how_would_you_describe_and_one_thing_are_description_requests(question, length):
     from unif2ace.data.questions import asks_description, description_length
 

@@ -639,6 +639,8 @@ def test_ask_grounds_yes_no_answers_that_name_a_checked_value(pipe, monkeypatch)
     "Is this a real person or a drawing?",  # got "A boy." of a woman
     "Is the person making a funny face?", "Is she pulling a face?",  # got "Yes. It is a photo of a person."
     "Does the child look healthy?", "Is she sick?", "Does he look unwell?",  # got "Yes, he is a child."
+    "Is the person's age a multiple of ten?", "Is her age an even number?",  # got "Yes, this is a boy." of a girl of 1
+    "Are there any shadows on the face?", "Is there a shadow across her face?",  # got "Yes. Her eyes are open."
     "Real person or AI-generated?", "Is this a real human or a cartoon?", "Is this a cartoon or a real face?",
     "Drawing or photo?", "Can you see both ears?", "Is the face centred in the frame?", "Does she have freckles?",
     "What decade was this photo taken in?", "Does he look like a father?", "Can you see teeth?",
@@ -1250,6 +1252,12 @@ def test_an_ethnicity_question_is_answered_from_the_description(question, answer
     ("He is 11 years old.", "He is 11 years old."), ("21 years old.", "21 years old."), ("One years old.", "One year old."),
     # punctuation the model starts with (6 Dec 2026: "Is she laughing or just smiling?" got ". She is smiling.")
     (". She is smiling.", "She is smiling."), (", 1 years old.", "1 year old."), ("...", "..."),
+    # an age written with "adult" for its unit (7 Dec 2026, the answer to "What's the approximate age bracket?" and a
+    # val description); "adult" as a word stays
+    ("She is 1 adult, so she is a child.", "She is 1 year old, so she is a child."),
+    ("a White little boy who is 1 adult, with even lighting", "a White little boy who is 1 year old, with even lighting"),
+    ("a girl aged 3 adult.", "a girl aged 3."), ("He is 40 adults.", "He is 40 years old."),
+    ("He is an adult.", "He is an adult."), ("There is 1 adult in the photo.", "There is 1 adult in the photo."),
 ])
 def test_singular_years_writes_ages_as_the_training_data_does(text, expected):
     assert singular_years(text) == expected
@@ -1344,6 +1352,10 @@ def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, ex
     # acknowledgements in a chat (each got a decoded answer about the photo); "Right?" asks, and is left alone
     ("Fine.", "Anything else"), ("Good.", "Anything else"), ("Interesting.", "Anything else"),
     ("Fair enough.", "Anything else"), ("Right?", None), ("Good photo?", None),
+    # a doubt that names what it doubts (7 Dec 2026: "Is that right about the age?" after a description got "Yes. She
+    # is a senior." of a woman described as 28)
+    ("Is that right about the age?", "It is my best reading"), ("Is that correct about her gender?", "It is my best reading"),
+    ("Is that accurate?", "It is my best reading"), ("Is that right about the photo?", None),
 ])
 def test_small_talk_gets_a_reply_that_says_nothing_of_the_person(message, kind):
     from unif2ace.data.questions import as_meant
@@ -2068,6 +2080,20 @@ def test_an_expression_no_answer_naming_another_expression_than_the_description_
                "He is not smiling, with his mouth shut.")
     assert grounded_yes_no("Does he look sad?", "No, he looks happy, not sad.", neutral) == "No, he looks neutral, not sad."
     assert grounded_yes_no("Does he look sad?", "No, he looks neutral.", neutral) is None  # it stands
+    # and a Yes whose words name a smile the description denies (7 Dec 2026: "Is the person calm?" of a boy described as
+    # neutral got "Yes. He is smiling.")
+    assert grounded_yes_no("Is the person calm?", "Yes. He is smiling.", neutral) == "Yes, he looks neutral."
+    assert grounded_yes_no("Is the person calm?", "Yes. She is smiling.", HAPPY) is None  # a smile described: it stands
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("Asian straight toward the right side of the image.", "Asian."),  # 7 Dec 2026, to "Which ethnic group …?"
+    ("Asian, with even lighting.", "Asian."), ("Asian.", None), ("She is Asian.", None),
+])
+def test_an_ethnicity_answer_that_names_something_else_too_is_restated(answer, expected):
+    girl = ("The image shows a close-up photo of an Asian little girl, aged 2. She has a happy expression. She faces "
+            "slightly to the right.")
+    assert grounded_answer("Which ethnic group does this person belong to?", answer, girl) == expected
 
 
 def test_a_denial_with_a_positive_tag_is_answered_as_its_tag_asks():
@@ -2825,6 +2851,10 @@ def test_the_pipeline_gives_the_described_expression_to_a_why_question(pipe):
     ("Would you call her a senior citizen?", "Yes, it is a senior.", "Yes, she is a senior."),
     ("Is the person a teen?", "No, it is not a teenager.", "No, she is not a teenager."),
     ("Is it in color?", "Yes, it is in color.", None), ("Is this a cat?", "No, it is a photo of a woman.", None),
+    # "this" as the subject of what a person does (7 Dec 2026: "Is this lady smiling?" got "Yes, this is smiling.")
+    ("Is this lady smiling?", "Yes, this is smiling.", "Yes, she is smiling."),
+    ("Is the person happy?", "This looks happy.", "She looks happy."),
+    ("Is this a senior?", "Yes, this is a senior.", None), ("Is this a photo?", "Yes, this is a photo of a woman.", None),
 ])
 def test_it_as_the_subject_of_what_a_person_does_is_the_person(question, answer, expected):
     from unif2ace.generation.constraints import described_pronouns
@@ -3020,6 +3050,16 @@ MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. H
      "Possibly not: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
     ("Was he born in 1977? This photo was taken in 2017.",
      "Yes, possibly: he was born about 1977; he looks about 40 years old, and the photo is from 2017."),
+    # a decade of birth (7 Dec 2026: "What is the person's approximate birth decade?" got "He is 53 years old, so he
+    # is middle-aged.")
+    ("What is the person's approximate birth decade?", "I can't tell when the photo was taken; he looks about 40 years "
+                                                       "old, so he was born about 40 years before it."),
+    # the year of birth given, the photo's asked (7 Dec 2026: "If this person was born in 1990, when was the photo
+    # taken?" got "I can't tell when the photo was taken; …")
+    ("If this person was born in 1990, when was the photo taken?", "About 2030, if he was born in 1990: he looks about "
+                                                                   "40 years old."),
+    ("He was born in 1975. What year is this picture from?", "About 2015, if he was born in 1975: he looks about 40 "
+                                                             "years old."),
     # no question about a birth
     ("How old is he?", None), ("Is he a newborn?", None),
 ])

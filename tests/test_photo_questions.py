@@ -397,6 +397,38 @@ def test_an_emoji_asked_is_the_described_expressions(caption, expected):
     assert asked_attributes("Which emoji matches her expression?") == ["emotion"]
 
 
+@pytest.mark.parametrize("question", [
+    "Does the face show any emotion?", "Is the person showing emotion?", "Is there any emotion on his face?",
+    "Is she showing any emotion at all?", "Does he express any feelings?", "Do you see any emotion?",
+])
+@pytest.mark.parametrize("caption, expected", [
+    ("A close-up photo of a White girl, aged 8. She has a neutral expression.", "No, she looks neutral."),
+    ("A close-up photo of a Black woman who is 40 years old. She has a happy expression.", "Yes, she looks happy."),
+    ("A close-up photo of a man, aged 30. He looks surprised.", "Yes, he looks surprised."),
+    ("A close-up photo of a man, aged 30. He is not smiling.", "No, he is not smiling."),  # a smile alone decides
+    ("A close-up photo of a man, aged 30. He is smiling.", "Yes, he is smiling."),
+    ("A close-up photo of a man, aged 30.", None),  # no expression stated: the answer stands
+])
+def test_whether_any_emotion_shows_is_the_described_expression(question, caption, expected):
+    """7 Dec 2026: "Does the face show any emotion?" got "Yes. It is a photo of a woman." and, of a neutral face, "No. It
+    is a photo of a person."."""
+    from unif2ace.generation.constraints import shown_emotion_answer
+
+    assert shown_emotion_answer(question, caption) == expected
+    for other in ("What emotion does the face show?", "Is the expression neutral?", "Is there an expression of joy?"):
+        assert shown_emotion_answer(other, caption) is None  # an expression asked by name: the grounded answers'
+
+
+def test_whether_any_emotion_shows_through_the_pipeline(pipe, monkeypatch):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The image shows a close-up portrait of a White young woman, aged 25. She has a neutral expression."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {
+        i: described if question == CAPTION_QUESTION else "Neutral." for i in rows})
+    assert pipe.ask([_image(4)], "Does the face show any emotion?", align=False, max_new_tokens=6)[0] == \
+        "No, she looks neutral."
+
+
 def test_an_emoji_through_the_pipeline(pipe, monkeypatch):
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
@@ -405,3 +437,46 @@ def test_an_emoji_through_the_pipeline(pipe, monkeypatch):
         i: described if question == CAPTION_QUESTION else "Sad." for i in rows})
     assert pipe.ask([_image(4)], "Give me an emoji for this person.", align=False, max_new_tokens=6)[0] == \
         "😢 (she looks sad)"
+
+
+WOMAN_OF_60 = "The image shows a close-up portrait of a White older woman who is 60 years old. She has a happy expression."
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("She is 85 years old, so she is a senior.", "She is 60 years old, so she is a senior."),
+    ("She is 18 years old, so she is a teenager.", "She is 60 years old, so she is a senior."),
+    ("20 years old: a young adult.", "She is 60 years old, so she is a senior."),
+    ("She is 60 years old, so she is a senior.", None),  # the description's own age
+    ("A retiree, probably.", None), ("The legal age is 18 years old.", None),  # no age of the person's first
+])
+def test_an_age_stated_to_a_question_about_something_else_is_the_described_one(answer, expected):
+    """7 Dec 2026: "Is the person more likely a student or a retiree?" got "She is 85 years old, so she is a senior." of
+    a woman described as 60 (and, asked beside other questions, "She is 18 years old, …" of one described as 20)."""
+    from unif2ace.generation.constraints import age_as_described
+
+    got = age_as_described(answer, WOMAN_OF_60)
+    assert got == expected if expected is None else parse_attribute(got, "age_group") == "senior" and "60" in got
+    assert age_as_described(answer, "The image shows a close-up portrait of a White woman.") is None  # no age to keep
+
+
+def test_an_age_stated_to_a_question_about_something_else_through_the_pipeline(pipe, monkeypatch):
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {
+        i: WOMAN_OF_60 if question == CAPTION_QUESTION else "Happy." for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: "She is 85 years old, so she is a senior.")
+    got = pipe.ask([_image(5)], "Is the person more likely a student or a retiree?", align=False, max_new_tokens=4)[0]
+    assert "60 years old" in got and "85" not in got
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Is the subject's face visible?", "Yes, it is a photo of a woman."),  # got "I can't tell from this photo."
+    ("Is the face visible?", "Yes, it is a photo of a woman."), ("Can you see the face?", "Yes, it is a photo of a woman."),
+    ("Is the person's face clearly visible in the photo?", "Yes, it is a photo of a woman."),
+    ("Is the whole face visible?", None), ("Is the face partly hidden?", None), ("Is her face happy?", None),
+])
+def test_whether_the_face_can_be_seen(question, expected):
+    from unif2ace.generation.constraints import face_visible_answer
+
+    assert face_visible_answer(question, WOMAN_OF_60) == expected
+    assert face_visible_answer(question, None) == (expected and "Yes, it is a photo of a person.")

@@ -800,7 +800,9 @@ _DESCRIPTION_REQUEST = re.compile(
     # a length first ("In three words, how would you describe him?", "Using two words, describe her.")
     rf"(?:(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS},?\s+)?"
     # "How would you describe him?" (got "I can't tell from this photo.")
-    r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) describe|"
+    # and "How would you caption this for Instagram?", "What caption would you give this?" (each got "I can't tell")
+    r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) (?:describe|caption)|"
+    r"what (?:caption|alt text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
     r"describe|tell me about|tell me something about|say something about|talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
@@ -839,6 +841,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"in as much detail as (?:you (?:can|could)|possible)|"
     # whom it is for ("Describe this face to a police sketch artist." got "A man.")
     r"(?:to|for) (?:a|an|someone|somebody|me|my)(?:\s+[a-z'-]+){0,5}|"
+    r"(?:for|on) (?:instagram|facebook|twitter|tiktok|social media|linkedin)(?:\s+[a-z'-]+){0,2}|"
     rf"{_WORD_BOUND}|"
     # in whose manner ("Describe her like a police report." got "I can't tell from this photo."): the description
     r"(?:like|in the (?:style|manner|voice|form|words) of|in the way)\s+(?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
@@ -1287,7 +1290,9 @@ _POSE_ASK = re.compile(r"\b(?:which way|what direction|which direction|head pose
 # "Straight toward the camera."; not the colour of the eyes or hair, which no label states)
 _GREY = r"(?:black[- ]and[- ]white|black & white|b&w|b/w|gr[ae]y[- ]?scale|monochrome|monochromatic)"
 _COLOR_ASK = re.compile(rf"\bcolou?r(?:ed|ful)?\b.*\bor\b.*\b{_GREY}(?!\w)|\b{_GREY}(?!\w).*\bor\b.*\bcolou?r(?:ed|ful)?\b|"
-                        r"^\W*(?:and\s+|what about\s+)?(?:the\s+)?(?:photo'?s?\s+)?colou?r\s*\?")
+                        r"^\W*(?:and\s+|what about\s+)?(?:the\s+)?(?:photo'?s?\s+)?colou?r\s*\?|"
+                        # "What color is the photo?" (got "I can't tell from this photo.")
+                        r"^\W*what colou?r is (?:the|this|that) (?:photo|picture|image|pic|shot|photograph)\s*[?.!]*$")
 ASKED_ATTRIBUTES = ("gender", "age_group", "smile", "ethnicity", "eyes", "emotion", "lighting", "sharpness", "mouth",
                     "head_pose", "color")
 

@@ -395,6 +395,32 @@ def photo_of_described(answer: str, caption: str | None) -> str | None:
     return f"{m['head']}{answer.strip()[len(m['head']):m.start('who')]}{noun}."
 
 
+# whether the face can be seen at all ("Is the subject's face visible?" got "I can't tell from this photo." of one photo
+# and "No. It is a photo of a person." of another): the model reads a face the detector found (or a face crop), so
+# yes; how much of it shows ("Is the whole face visible?", "partly hidden") is left to the other readers
+_FACE_VISIBLE = re.compile(r"^\W*(?:is|are|can (?:you|i|we|one) see|do (?:you|i) see|does (?:the|this) (?:photo|picture|image) "
+                           r"show)\s+(?:(?:the|this|that|a|his|her|their|its|the subject's|the person's|this person's)\s+)?"
+                           r"(?:person's\s+|subject's\s+)?faces?\s*(?:(?:clearly|actually|really)\s+)?"
+                           r"(?:visible|seen|showing|shown|there|in (?:the|this) (?:photo|picture|image|frame|shot))?"
+                           r"(?:\s+(?:in|at)\s+(?:the|this|all)(?:\s+(?:photo|picture|image|frame|shot))?)?\s*[?.!]*$", re.I)
+
+
+def asks_face_visible(question: str) -> bool:
+    """Whether a question asks if the face can be seen at all ("Is the face visible?")."""
+    return _FACE_VISIBLE.match(question.strip()) is not None
+
+
+def face_visible_answer(question: str, caption: str | None) -> str | None:
+    """"Yes, it is a photo of a man." to whether the face can be seen ("Is the subject's face visible?", "Can you see
+    her face?"), with the person the description names (else "a person"); None for any other question."""
+    if not asks_face_visible(question):
+        return None
+    from unif2ace.evaluation.attributes import parse_caption
+
+    noun = _described_person(parse_caption(caption)) if caption else None
+    return f"Yes, it is a photo of {noun or 'a person'}."
+
+
 def _described_person(described: dict) -> str | None:
     """"a man", "a woman", "a boy" or "a girl", as a parsed description (``parse_caption``) names the person;
     None when it names no gender."""
@@ -654,6 +680,9 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # and one about anything else that speaks of another thing too ("Are her eyes closed or open?" → "Black.
     # Her eyes are open."; "Slightly open, with the lips parted.")
     garbled = garbled or attr not in ("gender", "age_group") and not described and _names_other(answer, attr)
+    # an ethnicity is a word or two, so anything else it names is read loosely ("Which ethnic group does this person
+    # belong to?" → "Asian straight toward the right side of the image.")
+    garbled = garbled or attr == "ethnicity" and not described and _names_other(answer, attr, loose=True)
     if attr == "head_pose" and _UP_OR_DOWN.search(question) and not always:
         # no label says whether a head is raised or lowered ("Is the person looking up or down?" got "A man." and,
         # answered from the turn, "Slightly toward the left side of the image."): a face turned to the camera is
@@ -827,7 +856,9 @@ def _age_in(years: float, unit: str, attrs: dict) -> str:
 
 # a year of birth asked ("What year was she born?", "Year of birth?", "Was he born in the 90s?"): a photo does not
 # say when it was taken, so the year comes only from one the question gives ("… if the photo was taken in 2017")
-_BIRTH = re.compile(r"(?<!-)\bborn\b|\bbirth\s*year\b|\byear of (?:(?:his|her|their|this person's|the person's)\s+)?birth\b|"
+# (and the decade: "What is the person's approximate birth decade?" got "He is 53 years old, so he is middle-aged.")
+_BIRTH = re.compile(r"(?<!-)\bborn\b|\bbirth\s*(?:year|decade)\b|\b(?:year|decade) of (?:(?:his|her|their|this person's|"
+                    r"the person's)\s+)?birth\b|"
                     r"\bbirthyear\b", re.I)
 _PHOTO_YEAR = re.compile(r"\b(?:photo|photograph|picture|image|pic|shot|selfie|taken|snapped)\b[^?!.;]*?\b"
                          r"((?:19|20)\d\d)\b", re.I)
@@ -898,6 +929,12 @@ def _born_range(question: str) -> tuple[int, int] | None:
     return start, start + width - 1
 
 
+_BORN_GIVEN = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d\d)\b", re.I)
+_PHOTO_WHEN = re.compile(r"\bwhen (?:was|is|were) (?:the|this|that|it)\b(?:\s+(?:photo|picture|image|pic|shot|selfie))?\s+"
+                         r"(?:taken|shot|made|snapped)\b|\b(?:what|which) year (?:was|is) (?:the|this|that|it)\b(?:\s+(?:photo|"
+                         r"picture|image|pic|shot|selfie))?(?:\s+(?:taken|shot|from))?\s*[?.!]*$|\bwhat year is it\b", re.I)
+
+
 def birth_year_answer(question: str, caption: str | None) -> str | None:
     """The answer to a question about when the person was born, from the description's age: "About 1977: he looks
     about 40 years old, and the photo is from 2017." when the question gives the photo's year; without one, the
@@ -907,7 +944,9 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     average). None when the question asks no year of birth or the description gives no age.
 
     ("What's his approximate birth year if the photo was taken in 2017?" got "He is 52 years old, so he is
-    middle-aged." of a man described as 40; "What year was she born?" got "I can't tell from this photo.".)"""
+    middle-aged." of a man described as 40; "What year was she born?" got "I can't tell from this photo.".) The other
+    way round, a year of birth given and the photo's asked: "About 2010, if she was born in 1990: she looks about 20
+    years old."."""
     from unif2ace.data.questions import Person, is_yes_no
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -920,6 +959,10 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     if _BIRTH.search(question) is None:  # a generation asked
         return _generation_answer(question, None if taken is None else int(taken[1]) - n,
                                   age if taken is None else f"{age}, and the photo is from {taken[1]}", p)
+    if taken is None and (given := _BORN_GIVEN.search(question)) is not None and _PHOTO_WHEN.search(question):
+        # the other way round: the year of birth given, the photo's asked ("If this person was born in 1990, when was
+        # the photo taken?" got "I can't tell when the photo was taken; …")
+        return f"About {int(given[1]) + n}, if {p.he} {was} born in {given[1]}: {age}."
     if taken is None:
         return (f"I can't tell when the photo was taken; {age}, so {p.he} {was} born "
                 f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it.")
@@ -1029,9 +1072,10 @@ def _other_life_stage(text: str, group: str | None) -> bool:
 _ANSWERS_TOO = {"emotion": ("smile", "mouth"), "smile": ("emotion", "mouth"), "mouth": ("smile", "emotion")}
 
 
-def _names_other(answer: str, attr: str) -> bool:
+def _names_other(answer: str, attr: str, loose: bool | None = None) -> bool:
     """Whether an answer states an attribute of the face or photo other than ``attr`` (and those that
-    answer it too, :data:`_ANSWERS_TOO`), read loosely as short answers are; a pronoun names no gender."""
+    answer it too, :data:`_ANSWERS_TOO`), read loosely as short answers are (``loose``: read loosely or not, whatever
+    the length); a pronoun names no gender."""
     from unif2ace.data.questions import says_cant_tell
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
@@ -1039,7 +1083,8 @@ def _names_other(answer: str, attr: str) -> bool:
     words = _without_pronouns(answer)  # "He is smiling." names no gender
     # read loosely only a short answer that does not name the asked attribute itself: "Closed." names the
     # mouth or the eyes, whichever was not asked; "His eyes are closed." names no mouth
-    loose = len(answer.split()) <= 3 and parse_attribute(answer, attr, loose=True) is None
+    if loose is None:
+        loose = len(answer.split()) <= 3 and parse_attribute(answer, attr, loose=True) is None
     if says_cant_tell(answer):
         return False
     if attr == "emotion" and parse_attribute(words, "mouth", loose=True) is not None and \
@@ -1071,6 +1116,31 @@ def one_description(answer: str, caption: str) -> str | None:
     return caption if answer.strip() != caption.strip() and reads_as_description(answer) else None
 
 
+# an answer that opens by giving the person's age ("She is 85 years old, so she is a senior.", "20 years old: a young
+# adult.")
+_OPENS_WITH_AGE = re.compile(r"^\W*(?:(?:he|she|they|this person|the person)\s+(?:is|are|looks?|seems?)\s+"
+                             r"(?:about\s+|around\s+|roughly\s+)?)?\d{1,3}\s+years?\s+old\b", re.I)
+
+
+def states_age(answer: str) -> bool:
+    """Whether an answer opens by giving the person's age in years (:func:`age_as_described` reads those)."""
+    return _OPENS_WITH_AGE.match(answer) is not None
+
+
+def age_as_described(answer: str, caption: str) -> str | None:
+    """The description's age in place of another that an answer opens with, to a question no reader takes for an
+    age question ("Is the person more likely a student or a retiree?" got "She is 85 years old, so she is a senior."
+    of a woman described as 60, and "She is 18 years old, …" of one described as 20): one photo, one age, as
+    :func:`grounded_answer` states it. None when the answer opens with no age, or with the description's, or the
+    description names none."""
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    if not states_age(answer) or (described := parse_age_years(caption)) is None \
+            or parse_age_years(answer) in (None, described):
+        return None
+    return grounded_answer(AGE_WORDING, answer, caption)
+
+
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     """The answer with its pronouns made the gender the user chose, or else the description's; None when
     it stands. A question that names the person by "she" or "he" sets the answer's pronouns ("Are her
@@ -1082,7 +1152,8 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     ("Is she male or female?" → "He is a man." stands: the pronoun must not decide). The pronouns are
     swapped by :func:`unif2ace.generation.contrast.swap_gender` ("her face" → "his face", "I see her
     smiling." → "I see him smiling."). "It" as the subject of what only a person does ("No, it is smiling.") or
-    is (an age group: "Yes, it is a senior.") becomes the person's pronoun."""
+    is (an age group: "Yes, it is a senior.") becomes the person's pronoun, as does "this" as the subject of what
+    only a person does ("Yes, this is smiling.")."""
     from unif2ace.data.questions import asked_attribute
     from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.contrast import swap_gender
@@ -1103,10 +1174,10 @@ def described_pronouns(question: str, answer: str, caption: str) -> str | None:
         fixed = "".join(swap_gender(part, pronouns_only=True) if pronoun_genders(part) == {other} else part
                         for part in parts)
         return fixed if fixed != answer else None
-    if not found and gender is not None and (m := _IT_PERSON.match(answer)):
-        # "Is she crying?" got "No, it is smiling.": the person, not "it"
+    if not found and gender is not None and (m := _IT_PERSON.match(answer) or _THIS_PERSON.match(answer)):
+        # "Is she crying?" got "No, it is smiling.", "Is this lady smiling?" "Yes, this is smiling.": the person
         he = "she" if gender == "female" else "he"
-        return m[1] + (he.capitalize() if m[2] == "It" else he) + answer[m.end():]
+        return m[1] + (he.capitalize() if m[2][0].isupper() else he) + answer[m.end():]
     if len(found) != 1 or gender is None or found == {gender}:
         return None
     return swap_gender(answer, pronouns_only=True)
@@ -1131,10 +1202,13 @@ def agreeing_pronouns(answers: list[str]) -> list[str]:
 
 
 # "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
-_IT_PERSON = re.compile(r"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?=\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|"
-                        r"crying|laughing)\b|\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b|"
+_PERSON_DOES = (r"\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|crying|laughing)\b|"
+          r"\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b")
+_IT_PERSON = re.compile(rf"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?={_PERSON_DOES}|"
                         # an age group ("Would you call him a senior citizen?" got "Yes, it is a senior.")
                         r"\s+is\s+(?:not\s+)?(?:an?\s+)?(?:senior|teenager|teen|young adult|middle-aged)\b)", re.I)
+# "this" for the person doing it ("Is this lady smiling?" got "Yes, this is smiling."; "Yes, this is a senior." stands)
+_THIS_PERSON = re.compile(rf"^(\s*(?:(?:yes|no)[,.]\s+)?)(this)(?={_PERSON_DOES})", re.I)
 
 
 def pronoun_genders(text: str) -> set[str]:
@@ -1450,6 +1524,34 @@ def emoji_answer(question: str, caption: str | None) -> str | None:
     return f"{face} ({shown})"
 
 
+# whether the face shows an emotion at all ("Does the face show any emotion?" got "Yes. It is a photo of a woman.",
+# "No. It is a photo of a person." of a neutral one; "Is the person showing emotion?", "Is there any emotion on his
+# face?"): no label names "some emotion", so it is read from the one the description states
+_EMOTION_SHOWN = re.compile(r"^\W*(?:does|do|is|are|can you see|do you see|is there|are there)\b(?:[\w'\s]{0,40}?)\b"
+                            r"(?:show|shows|showing|display|displays|displaying|express|expresses|expressing|convey|"
+                            r"conveys|conveying|any|some|much|an?)\s+(?:(?:any|some|much|an?|real|visible|strong|"
+                            r"clear|particular)\s+)?(?:emotions?|feelings?|expression)\b(?!\s+(?:of|like)\b)"
+                            r"(?:\s+(?:on|in)\s+(?:the|his|her|their|this)\s+face)?\s*(?:at all)?\s*[?.!]*$", re.I)
+
+
+def asks_shown_emotion(question: str) -> bool:
+    """Whether a question asks if the face shows any emotion at all ("Does the face show any emotion?")."""
+    return bool(_EMOTION_SHOWN.match(question))
+
+
+def shown_emotion_answer(question: str, caption: str | None) -> str | None:
+    """The answer to whether the face shows any emotion, from the expression the description states: "No, she looks
+    neutral." (or "No, he is not smiling." where it states a smile's absence alone), "Yes, she looks happy."; None for
+    another question, or a description that states neither an expression nor a smile."""
+    if caption is None or not asks_shown_emotion(question):
+        return None
+    attrs = _described(caption, _SHOWN)
+    if (shown := _shown_expression(attrs)) is None:
+        return None
+    none = attrs.get("emotion", "neutral" if not attrs.get("smile") else "happy") == "neutral"
+    return f"{'No' if none else 'Yes'}, {shown}."
+
+
 def first_person_cant_tell(answer: str) -> str | None:
     """"I can't tell …" for an answer that says someone else can't ("She can't tell from the photo
     alone." to "How is this person feeling?": the model's "I can't tell" with the subject's pronoun);
@@ -1460,14 +1562,20 @@ def first_person_cant_tell(answer: str) -> str | None:
 
 _ONE_YEARS = re.compile(r"\b(1|one)(\s*-?\s*)years\b", re.I)
 _ZERO_YEARS = re.compile(r"\b0 years old\b", re.I)
+# an age written with "adult" for its unit ("She is 1 adult, so she is a child.", and a val description "a White
+# little boy who is 1 adult, …", which named no age for the answers to read): the model's slip for "years old"
+_ADULT_YEARS = re.compile(r"\b(?:((?:he|she|they|who|it|person|child|kid|baby|boy|girl|man|woman)(?:\s+(?:is|are|was)|'s))|"
+                          r"(aged))\s+(\d{1,3})\s+adults?\b", re.I)
 
 
 def singular_years(text: str) -> str:
     """``text`` with "1 years old" made "1 year old" and "0 years old" "less than a year old", as the
     training data writes ages (:func:`unif2ace.data.captions.years_old`); the model copies the plural
-    of every other age onto a one-year-old. Punctuation the model starts an answer with is dropped ("Is she
+    of every other age onto a one-year-old; an age written "1 adult" ("She is 1 adult, so she is a child.") is
+    made "1 year old". Punctuation the model starts an answer with is dropped ("Is she
     laughing or just smiling?" got ". She is smiling.": the stop after a Yes or No it did not write)."""
     text = re.sub(r"^[\s.,;:!?]+(?=\w)", "", text)
+    text = _ADULT_YEARS.sub(lambda m: f"{m[1]} {m[3]} years old" if m[1] else f"{m[2]} {m[3]}", text)
     text = _ONE_YEARS.sub(lambda m: m.group(1) + m.group(2) + ("Year" if m.group(0)[-5] == "Y" else "year"), text)
     return _ZERO_YEARS.sub(lambda m: "Less than a year old" if not text[:m.start()].strip(" \"'") or
                            text[:m.start()].rstrip()[-1:] in ".!?" else "less than a year old", text)
@@ -1846,10 +1954,12 @@ def _emotion_yes_no(question: str, asked: str | None, said: str, rest: str, capt
     if truth is not None and truth != (said == "yes"):
         said = "yes" if truth else "no"  # the description says (an expression, or a smile for "happy")
     elif (agrees := _words_agree(rest, asked)) is not None and agrees == (said == "yes") and \
-            (own is None or parse_attribute(rest, "emotion") in (None, own)):
+            (own is None or parse_attribute(rest, "emotion") in (None, own)) and \
+            parse_attribute(rest, "smile") in (None, attrs.get("smile", parse_attribute(rest, "smile"))):
         # its words name an expression or a smile that bears it out: they say why, unless they name another
         # expression than the description's ("Does he look sad?" of a man described as neutral got "No, he looks
-        # happy, not sad.")
+        # happy, not sad.") or a smile it denies ("Is the person calm?" of a boy described as neutral got "Yes. He is
+        # smiling.")
         return None
     # "Is she relaxed?" of a woman described as happy: "Yes, she looks happy." (the described expression)
     word = EMOTION_ADJ.get(asked, asked)  # "at ease" has no label's adjective: it is its own
@@ -2664,6 +2774,13 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:good|nice|great|decent|bad|suitable|usable|profile|linkedin|dating|cv|resume|r[ée]sum[ée])\s+"
                          r"(?:profile\s+)?(?:photo|pic|picture|image|headshot)|linkedin|dating (?:app|site|profile)|"
                          r"rested|sleepy|exhausted|"
+                         # arithmetic on an exact age, which a photo does not show ("Is the person's age a multiple of
+                         # ten?" got "Yes, this is a boy." of a girl described as 1)
+                         r"multiple of|(?:odd|even|prime|round) number|(?:an? )?(?:odd|even|prime) age|"
+                         # shadows, which no label states ("Are there any shadows on the face?" got "Yes. Her eyes are
+                         # open.")
+                         r"(?:any|some|no|the|harsh|strong|dark|deep)\s+shadows?|shadows?\s+(?:on|across|over|under)|"
+                         r"shadowed|"
                          # looks as a matter of taste ("Is the boy cute?" got "Yes. It is a photo of a boy.")
                          r"cute|adorable|beautiful|gorgeous|handsome|attractive|unattractive|good[- ]looking|ugly|sexy|"
                          r"pretty(?=\s*(?:[?.!,]|$|(?:girl|woman|lady|face|child|baby|boy|man)\b))|"
@@ -3165,6 +3282,11 @@ _DISAGREE = re.compile(r"^(?:(?:i think|i believe|i'm pretty sure|i'm sure|prett
                      r"no|nope|nah|wrong)$")
 
 
+# what a question about an answer may say it is about ("Are you sure about the gender?", "Is that right about her age?")
+_ABOUT_ANSWER = (r"(?: (?:about|of|in|on|for) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
+                 r"(?:his|her|their) (?:age|gender|expression|mood|smile)))?")
+
+
 # Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,
 # he is smiling."), or a question about the answers themselves ("Are you sure?", "Why do you think so?"). The
 # replies say nothing about the person.
@@ -3185,12 +3307,12 @@ _SMALL_TALK = [
     # ("What's your confidence on the gender?" got "It is a woman.")
     (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|"
                 r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
-                r"(?: (?:about|of|in|on|for) (?:that|this|it|your answer|the (?:age|gender|answer|expression|mood|smile)|"
-                r"(?:his|her|their) (?:age|gender|expression|mood|smile)))?"
-                r"|really|seriously)$"),
+                rf"{_ABOUT_ANSWER}|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),
+    # ("Is that right about the age?" after a description got "Yes. She is a senior." of a woman described as 28)
     (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"
-                r"your (?:final|last|best) (?:answer|guess))|(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
+                rf"accurate|your (?:final|last|best) (?:answer|guess)){_ABOUT_ANSWER}|"
+                r"(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
      "It is my best reading of this one photo, and I can be wrong, {mostly_wrong}."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)

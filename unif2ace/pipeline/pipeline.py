@@ -1002,13 +1002,16 @@ class UniF2ace:
         from unif2ace.generation.constraints import (
             PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
+            age_as_described,
             age_range_answer,
             asks_birth,
             asks_doing,
+            asks_face_visible,
             asks_other_subject,
             asks_own_age,
             asks_photo_quality,
             asks_reason,
+            asks_shown_emotion,
             asks_teeth,
             asks_why,
             birth_year_answer,
@@ -1020,6 +1023,7 @@ class UniF2ace:
             emoji_answer,
             face_box_answer,
             face_count_answer,
+            face_visible_answer,
             feeling_about_answer,
             first_person_cant_tell,
             framing_answer,
@@ -1045,8 +1049,10 @@ class UniF2ace:
             says_photo_of,
             scale_answer,
             school_year_answer,
+            shown_emotion_answer,
             small_talk,
             stated_only,
+            states_age,
             teeth_answer,
             unseen_question,
             valence_option,
@@ -1087,7 +1093,8 @@ class UniF2ace:
         # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
         other = [i for i, a in enumerate(answers) if not asked[i] and (
             pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a)
-            or asks_teeth(questions[i]) or asks_doing(questions[i]))]
+            or asks_teeth(questions[i]) or asks_doing(questions[i]) or asks_shown_emotion(questions[i])
+            or asks_face_visible(questions[i]) or not polar[i] and states_age(a))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -1100,6 +1107,8 @@ class UniF2ace:
                 elif not polar[i] and conversations[i] != [(CAPTION_QUESTION, None)] \
                         and (described := one_description(out[i], captions[i])) is not None:
                     out[i] = described  # another description than the photo's one (not one cut short): one age
+                elif not polar[i] and (aged := age_as_described(out[i], captions[i])) is not None:
+                    out[i] = aged  # "Student or retiree?" → not "She is 85 years old, …" of a woman described as 60
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
                 # "Is there any text in the image?" of a boy got "No. It is a photo of a girl.": the described person
                 # (an off-topic question's answer is off_topic_answer's, below)
@@ -1153,6 +1162,10 @@ class UniF2ace:
                 out[i] = rated  # "Is the photo quality good?": its sharpness and light, not "I can't tell"
             elif (shut := teeth_answer(question, captions.get(i))) is not None:
                 out[i] = shut  # "Is she showing her teeth?" of a closed mouth: "No, her mouth is closed."
+            elif (seen := face_visible_answer(question, captions.get(i))) is not None:
+                out[i] = seen  # "Is the subject's face visible?": not "I can't tell from this photo."
+            elif (shown := shown_emotion_answer(question, captions.get(i))) is not None:
+                out[i] = shown  # "Does the face show any emotion?" of a neutral face: "No, she looks neutral."
             elif (doing := doing_answer(question, captions.get(i))) is not None:
                 out[i] = doing  # "What's the baby doing?": "I can only see her face: she is smiling."
             elif unseen_question(question):  # "Is she married?": not "No. She is not smiling."
