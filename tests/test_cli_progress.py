@@ -3,6 +3,7 @@ logged, PNG text chunks that ``generate --from-png`` replays to identical pixels
 
 import io
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -134,6 +135,22 @@ def test_a_bar_in_a_log_file_is_a_line_every_interval_and_one_at_the_end(monkeyp
     with bar(3, "hidden", mininterval=0) as b:
         b.update(3)
     assert quiet.getvalue() == ""  # -q hides it
+    progress.setup_logging()
+
+
+def test_a_bar_in_a_log_file_writes_its_lines_when_nothing_set_up_logging(monkeypatch):
+    """A script (scripts/user_prompt_faces.py under nohup) calls no setup_logging: its bar's lines went to a logger
+    without a handler, and 15 minutes of drawing left its log empty."""
+    from unif2ace import progress
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    for handler in list(progress.log.handlers):
+        progress.log.removeHandler(handler)
+    monkeypatch.setattr(progress.log, "level", logging.NOTSET)
+    with bar(2, "drawing", unit="prompt", mininterval=0) as b:
+        b.update(2)
+    assert err.getvalue().startswith("drawing: 2/2 (100%)"), err.getvalue()
     progress.setup_logging()
 
 
