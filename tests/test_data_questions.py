@@ -338,6 +338,7 @@ def test_yes_no_detection_after_a_greeting():
     "Probability that this is male?", "Likelihood that she is over 50?", "The odds that he is a senior?",
     # how sure the model is of a claim ("How confident are you that this is a man?" got "I can't tell from this photo.")
     "How confident are you that this is a man?", "How sure are you that she is smiling?",
+    "What percentage sure are you that this is a woman?",  # 7 Dec 2026: got "I can't tell from this photo."
     "How certain are you that he's over 40?",
     # an "or" that bounds an age is no choice ("Is she 30 or older?" got "30 years old: a young adult.")
     "Is she 30 or older?", "Is he 40 or so?", "Does the person look like they are in their 60s or older?",

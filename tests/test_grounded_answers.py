@@ -1787,6 +1787,9 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     ("Can this person legally vote?", (18, 200)), ("Is he allowed to vote?", (18, 200)),
     ("Is she eligible to vote?", (18, 200)), ("Can he legally drink?", (21, 200)), ("Is she allowed to drive?", (16, 200)),
     ("Can she drive?", None),  # what she can do: unseen_question's
+    # at school now (7 Dec 2026: "Is this person likely to be in school?" got "Yes. He looks about 1 year old.")
+    ("Is this person likely to be in school?", (5, 17)), ("Does she go to school?", (5, 17)),
+    ("Is he still in school?", (5, 17)), ("Is she wearing a school uniform?", None), ("Is this a school photo?", None),
 ])
 def test_stages_of_schooling_and_of_the_law_are_age_bounds(question, span):
     # "Is this person a high schooler?" got "I can't tell", "Is this a college-aged person?" "No. She is a young

@@ -480,3 +480,35 @@ def test_whether_the_face_can_be_seen(question, expected):
 
     assert face_visible_answer(question, WOMAN_OF_60) == expected
     assert face_visible_answer(question, None) == (expected and "Yes, it is a photo of a person.")
+
+
+@pytest.mark.parametrize("question, positive", [
+    ("Is the face expression positive?", True), ("Is her mood positive?", True), ("Does he look positive?", True),
+    ("Is the expression negative?", False), ("Would you say the vibe is upbeat?", True),
+])
+@pytest.mark.parametrize("caption, felt", [
+    ("A close-up photo of a White woman, aged 30. She has a happy expression. She is smiling.", "happy"),
+    ("A close-up photo of a White boy, aged 1. He looks neutral.", "neutral"),
+    ("A close-up photo of a man, aged 40. He looks sad.", "sad"),
+    ("A close-up photo of a man, aged 40. He is smiling.", "happy"),  # a smile alone: happy
+])
+def test_whether_the_expression_is_positive_is_the_described_expressions(question, positive, caption, felt):
+    """7 Dec 2026: "Is the face expression positive?" got "No. She is smiling." of four smiling faces in five."""
+    from unif2ace.generation.constraints import valence_yes_no
+
+    got = valence_yes_no(question, caption)
+    want = "Yes" if (felt == "happy") == positive and felt != "neutral" else "No"
+    assert got.split(",")[0] == want, got
+    assert parse_attribute(got, "emotion") == felt or parse_attribute(got, "smile") is True
+
+
+def test_valence_asked_of_something_else_is_left_alone():
+    from unif2ace.generation.constraints import valence_yes_no
+
+    happy = "A close-up photo of a White woman, aged 30. She has a happy expression."
+    for question in ("Is she HIV positive?", "Is her blood type negative?", "Is the expression positive or negative?",
+                     "Is the photo negative?"):
+        assert valence_yes_no(question, happy) is None, question
+    assert valence_yes_no("Is the expression positive?", "A close-up photo of a woman.") is None  # nothing stated
+    assert valence_yes_no("Is the expression positive?", "A photo of a girl. She looks surprised.").startswith(
+        "It could be either")

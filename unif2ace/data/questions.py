@@ -702,6 +702,9 @@ _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger
                        r"how (?:likely|probable) is it|how likely|what are the (?:odds|chances)|"
                        # "How confident are you that this is a man?" (got "I can't tell from this photo.")
                        r"how (?:sure|certain|confident) (?:are you|can you be|would you say you are)(?=\s+(?:that|if|whether)\s)|"
+                       # ("What percentage sure are you that this is a woman?" got "I can't tell from this photo.")
+                       r"(?:what|which|how many) (?:percentage|percent|%)\s+(?:sure|certain|confident|likely)\s+"
+                       r"(?:are you|is it)(?=\s+(?:that|if|whether)\s)|"
                        r"(?:what(?:'s| is) )?the (?:chance|likelihood|probability|odds)|"
                        # "Probability that this is male?" (got "I can't tell from this photo.")
                        r"(?:chance|likelihood|probability|odds)(?=\s+(?:that|if|whether)\s)|(?:any|got any|no) idea(?!\s+(?:of|about|on|as to|regarding)\b)|(?:i'm |i am |i was |just |i |i do )?"

@@ -1261,6 +1261,44 @@ _VALENCE_CHOICE = re.compile(r"\bpositive\b.*\bor\b.*\bnegative\b|\bnegative\b.*
 _VALENCE = {"happy": "Positive", "sad": "Negative", "neutral": "Neither"}  # a surprised face may be either
 
 
+# a yes/no question on the expression's valence ("Is the face expression positive?" got "No. She is smiling." of four
+# smiling faces in five; "Is the mood negative?")
+_VALENCE_YES_NO = re.compile(r"^\W*(?:is|are|does|do|would you say|would you call)\b(?!.*\bor\b)[\w'\s]{0,40}?\b"
+                             r"(positive|negative|upbeat|downbeat)\b", re.I)
+
+
+def asks_valence(question: str) -> bool:
+    """Whether a yes/no question asks if the expression is positive or negative ("Is her expression positive?")."""
+    if _VALENCE_YES_NO.match(question.strip()) is None:
+        return False
+    if re.search(r"\b(?:photo|picture|image|pic|film|shot|test)\b", question, re.I) and \
+            _EXPRESSION_NAMED.search(question) is None:
+        return False  # "Is the photo negative?": of the photo, not the face
+    # the expression named, or nothing no label states ("Is she HIV positive?" is about her health)
+    return _EXPRESSION_NAMED.search(question) is not None or not unseen_question(question)
+
+
+_EXPRESSION_NAMED = re.compile(r"\b(?:expression|face|mood|emotion|emotions|look|looks|vibe|feeling|feelings|"
+                               r"demeanou?r|attitude)\b", re.I)
+
+
+def valence_yes_no(question: str, caption: str | None) -> str | None:
+    """The answer to whether the expression is positive (or negative), from the one the description states: "Yes,
+    she looks happy.", "No, he looks neutral."; "Possibly: …" for a surprised face, which may be either; None for
+    another question, or a description that states neither an expression nor a smile."""
+    if caption is None or not asks_valence(question):
+        return None
+    attrs = _described(caption, _SHOWN)
+    if (shown := _shown_expression(attrs)) is None:
+        return None
+    felt = attrs.get("emotion", "happy" if attrs.get("smile") else "neutral")
+    if felt not in _VALENCE:  # surprise: either way
+        return f"It could be either: {shown}."
+    positive = _VALENCE_YES_NO.match(question.strip())[1].lower() in ("positive", "upbeat")
+    truth = _VALENCE[felt] == ("Positive" if positive else "Negative")
+    return f"{'Yes' if truth else 'No'}, {shown}."
+
+
 def valence_option(question: str, answer: str) -> str | None:
     """The option an expression answer takes of "positive or negative?" ("Is the expression positive or
     negative?" got "Happy.", naming neither): "Positive: happy.", "Negative: she looks sad.", "Neither: neutral.";
@@ -1766,6 +1804,10 @@ _AGE_BOUNDS = [
     (re.compile(r"\bworking[- ]age\b", re.I), lambda n: (18, 64)),
     # "Is this person of school age?" (got "No. It is a photo of a person." of a man of 60)
     (re.compile(r"\bschool[- ]age[d]?\b", re.I), lambda n: (5, 17)),
+    # at school now ("Is this person likely to be in school?" got "I can't tell from this photo." of a girl described
+    # as 6, and "Yes. He looks about 1 year old." of a boy described as 1)
+    (re.compile(r"\b(?:(?:be|is|are|still)\s+(?:in|at)|attends?|attending|goes to|go to|going to)\s+school\b", re.I),
+     lambda n: (5, 17)),
 ]
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 

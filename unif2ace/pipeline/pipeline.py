@@ -1013,6 +1013,7 @@ class UniF2ace:
             asks_reason,
             asks_shown_emotion,
             asks_teeth,
+            asks_valence,
             asks_why,
             birth_year_answer,
             child_gender_caveat,
@@ -1056,6 +1057,7 @@ class UniF2ace:
             teeth_answer,
             unseen_question,
             valence_option,
+            valence_yes_no,
             why_answer,
             without_yes_no,
             yes_no_grounded,
@@ -1094,7 +1096,7 @@ class UniF2ace:
         other = [i for i, a in enumerate(answers) if not asked[i] and (
             pronoun_genders(a) or viewed[i] or elsewhere[i] or reads_as_description(a) or says_photo_of(a)
             or asks_teeth(questions[i]) or asks_doing(questions[i]) or asks_shown_emotion(questions[i])
-            or asks_face_visible(questions[i]) or not polar[i] and states_age(a))]
+            or asks_face_visible(questions[i]) or asks_valence(questions[i]) or not polar[i] and states_age(a))]
         out = list(answers)
         view, captions = {}, {}
         if rows or other:
@@ -1164,6 +1166,8 @@ class UniF2ace:
                 out[i] = shut  # "Is she showing her teeth?" of a closed mouth: "No, her mouth is closed."
             elif (seen := face_visible_answer(question, captions.get(i))) is not None:
                 out[i] = seen  # "Is the subject's face visible?": not "I can't tell from this photo."
+            elif (felt := valence_yes_no(question, captions.get(i))) is not None:
+                out[i] = felt  # "Is her expression positive?" of a smiling woman: not "No. She is smiling."
             elif (shown := shown_emotion_answer(question, captions.get(i))) is not None:
                 out[i] = shown  # "Does the face show any emotion?" of a neutral face: "No, she looks neutral."
             elif (doing := doing_answer(question, captions.get(i))) is not None:
