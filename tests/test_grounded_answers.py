@@ -2092,6 +2092,7 @@ def test_an_expression_no_answer_naming_another_expression_than_the_description_
 @pytest.mark.parametrize("answer, expected", [
     ("Asian straight toward the right side of the image.", "Asian."),  # 7 Dec 2026, to "Which ethnic group …?"
     ("Asian, with even lighting.", "Asian."), ("Asian.", None), ("She is Asian.", None),
+    ("Asian adult.", "Asian."), ("An Asian girl.", "Asian."),  # 7 Dec 2026: "White adult." of a girl described as 8
 ])
 def test_an_ethnicity_answer_that_names_something_else_too_is_restated(answer, expected):
     girl = ("The image shows a close-up photo of an Asian little girl, aged 2. She has a happy expression. She faces "
@@ -2325,6 +2326,13 @@ MAN_36 = ("The photo is a close-up portrait; it shows a South Asian man, aged 36
     ("Infant or toddler?", "A boy.", GIRL_1, "An infant: she looks about 1 year old."),
     ("Is this a child or an adult?", "A teen.", "A close-up photo of a White girl who is 15 years old.",
      "Neither, a teenager: she looks about 15 years old."),
+    # what a time of life does (7 Dec 2026: "Is the person more likely a student or a retiree?" got "This is a girl."
+    # and "She is 85 years old, so she is a senior." of a woman described as 60)
+    ("Is the person more likely a student or a retiree?", "This is a girl.", WOMAN_85,
+     "A retiree: she looks about 85 years old."),
+    ("Student or pensioner?", "A boy.", "A close-up photo of a White girl who is 10 years old.",
+     "A student: she looks about 10 years old."),
+    ("Is he a student or a retiree?", "He is 36.", MAN_36, "Neither, middle-aged: he looks about 36 years old."),
     # a fragment, and the photo's light said of the person
     ("Approx. age please", "shows a senior woman.", WOMAN_85, "She is 85 years old, so she is a senior."),
     ("Is the face well lit or in shadow?", "He is dim.", MAN_36, "The lighting is dim."),

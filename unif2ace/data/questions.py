@@ -1190,7 +1190,9 @@ _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elde
 # two stages of life offered ("a toddler or a teenager?"), each named by one word (or two), their ages read by
 # generation.options.option_range (constraints.age_choice answers the choice)
 _LIFE_STAGE = (r"young[- ]adult|middle[- ]aged|(?<!young )(?<!young-)(?:adult|grown[- ]?up)|minor|child|kid|teen|teenager|"
-               r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?")
+               r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?|"
+               # what a time of life does ("Is the person more likely a student or a retiree?" got "This is a girl.")
+               r"student|pupil|schoolchild|retiree|pensioner")
 TWO_LIFE_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{_LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{_LIFE_STAGE})\b", re.I)
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b|"
                          # any two stages ("Is this person a toddler or a teenager?" got "Yes. She is a teenager.")

@@ -622,6 +622,9 @@ def grounded_answer(question: str, answer: str, caption: str, second: str | None
     return None if joined == answer.strip() else joined
 
 
+_ETHNICITY_WITH_PERSON = re.compile(r"\b(?:adult|adults|man|men|woman|women|boy|boys|girl|girls|child|children|kid|kids|"
+                                    r"baby|babies|teen|teenager|teenage|senior|elderly|old|young|middle-aged|"
+                                    r"guy|lady|gentleman|toddler|infant)\b", re.I)
 _PHOTO_IN_AGE = re.compile(r"\b(?:photo|photograph|image|picture|portrait|headshot|close-up|focused|lighting)\b", re.I)
 
 
@@ -683,6 +686,9 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
     # an ethnicity is a word or two, so anything else it names is read loosely ("Which ethnic group does this person
     # belong to?" → "Asian straight toward the right side of the image.")
     garbled = garbled or attr == "ethnicity" and not described and _names_other(answer, attr, loose=True)
+    # and so is one that names the person by an age or a noun beside it ("White adult." of a girl described as 8): the
+    # training answers name the ethnicity alone
+    garbled = garbled or attr == "ethnicity" and not described and _ETHNICITY_WITH_PERSON.search(answer) is not None
     if attr == "head_pose" and _UP_OR_DOWN.search(question) and not always:
         # no label says whether a head is raised or lowered ("Is the person looking up or down?" got "A man." and,
         # answered from the turn, "Slightly toward the left side of the image."): a face turned to the camera is

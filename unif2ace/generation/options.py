@@ -141,7 +141,9 @@ _STAGES = ((r"babies|baby", 0, 4), (r"infants?", 0, 2), (r"newborns?", 0, 1), (r
            (r"minors?|under ?age", 0, 18),
            (r"adults?|grown[ -]?ups?|grownups?", 18, 120),
            # "young, middle-aged or old": younger and older than the labeller's middle-aged
-           (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120))
+           (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120),
+           # what a time of life does: at school or university, and retired (at 60 or later in most countries)
+           (r"students?|pupils?|schoolchild(?:ren)?", 5, 25), (r"retirees?|pensioners?", 60, 120))
 _OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrower of two that hold an age is the one
 # that says more ("senior" over "adult" for 64)
 
