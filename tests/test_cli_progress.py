@@ -148,9 +148,21 @@ def test_a_bar_in_a_log_file_writes_its_lines_when_nothing_set_up_logging(monkey
     for handler in list(progress.log.handlers):
         progress.log.removeHandler(handler)
     monkeypatch.setattr(progress.log, "level", logging.NOTSET)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # pytest's own capture handlers: as a plain script has none
     with bar(2, "drawing", unit="prompt", mininterval=0) as b:
         b.update(2)
     assert err.getvalue().startswith("drawing: 2/2 (100%)"), err.getvalue()
+    # an application that configured logging itself keeps its configuration: the lines go to its handlers
+    for handler in list(progress.log.handlers):
+        progress.log.removeHandler(handler)
+    monkeypatch.setattr(progress.log, "propagate", True)
+    mine = logging.StreamHandler(io.StringIO())
+    monkeypatch.setattr(root, "handlers", [mine])
+    monkeypatch.setattr(root, "level", logging.INFO)
+    with bar(2, "drawing", unit="prompt", mininterval=0) as b:
+        b.update(2)
+    assert not progress.log.handlers and mine.stream.getvalue().startswith("drawing: 2/2 (100%)")
     progress.setup_logging()
 
 

@@ -119,13 +119,13 @@ class _LogBar(tqdm):
 def bar(total: float | None, desc: str, unit: str = "it", disable: bool | None = None, **kwargs) -> tqdm:
     """A progress bar on stderr, hidden with ``-q`` or ``disable=True``. When stderr is not a terminal and
     ``disable`` is None it is a log line every 30 s instead (:class:`_LogBar`), through the ``unif2ace`` logger, set up
-    here (:func:`setup_logging`) when nothing has set it up. ``kwargs`` go to tqdm (e.g. ``bar_format``)."""
+    here (:func:`setup_logging`) when neither it nor the root logger has a handler. ``kwargs`` go to tqdm (e.g. ``bar_format``)."""
     if disable is None and _state["quiet"]:
         disable = True
     if disable is None and not _isatty(sys.stderr):
-        if not any(isinstance(h, _TqdmHandler) for h in log.handlers):
-            # a script that set up no logging (scripts/*.py run under nohup): its lines would go to no handler, and a
-            # 20-minute run would stay silent in its log
+        if not log.handlers and not logging.getLogger().handlers:
+            # nothing set up logging (scripts/*.py run under nohup): the lines would go to no handler, and a 20-minute
+            # run would stay silent in its log; an application that configured its own logging keeps it
             setup_logging()
         return _LogBar(total=total, desc=desc, unit=unit, disable=False, leave=False, **kwargs)
     return _LiveBar(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=disable,

@@ -1110,7 +1110,7 @@ class UniF2ace:
                         and (described := one_description(out[i], captions[i])) is not None:
                     out[i] = described  # another description than the photo's one (not one cut short): one age
                 elif not polar[i] and (aged := age_as_described(out[i], captions[i])) is not None:
-                    out[i] = aged  # "Student or retiree?" → not "She is 85 years old, …" of a woman described as 60
+                    out[i] = aged  # an age opened with, other than the described one: one photo, one age
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
                 # "Is there any text in the image?" of a boy got "No. It is a photo of a girl.": the described person
                 # (an off-topic question's answer is off_topic_answer's, below)
