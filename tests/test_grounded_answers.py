@@ -1790,6 +1790,8 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     # at school now (7 Dec 2026: "Is this person likely to be in school?" got "Yes. He looks about 1 year old.")
     ("Is this person likely to be in school?", (5, 17)), ("Does she go to school?", (5, 17)),
     ("Is he still in school?", (5, 17)), ("Is she wearing a school uniform?", None), ("Is this a school photo?", None),
+    # a grown man is an adult (7 Dec 2026: "Is the person a grown man?" got "Yes, this is a boy." of a boy of 1)
+    ("Is the person a grown man?", (18, 200)), ("Is this a fully grown woman?", (18, 200)), ("Has he grown?", None),
 ])
 def test_stages_of_schooling_and_of_the_law_are_age_bounds(question, span):
     # "Is this person a high schooler?" got "I can't tell", "Is this a college-aged person?" "No. She is a young

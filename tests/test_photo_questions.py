@@ -347,6 +347,10 @@ def test_the_photos_quality_through_the_pipeline_reads_the_filled_in_facts(pipe,
     ("Estimate age ± 5 years.", "She is 36 years old.", "Roughly 31 to 41 years old (my best guess: 36)."),
     ("Age estimate with confidence interval please", "She is 36 years old.",
      "Roughly 22 to 50 years old (my best guess: 36)."),
+    # ranges offered to choose from (7 Dec 2026: "In which age range: 0-17, 18-34, 35-54, 55+?" got a range of its own,
+    # 33 to 61, whose top chose "55+" for a man described as 47)
+    ("In which age range: 0-17, 18-34, 35-54, 55+?", "He is 47 years old, so he is middle-aged.", None),
+    ("Which age range is she in? A) 0-17 B) 18-34 C) 35-54 D) 55+", "She is 47 years old.", None),
 ])
 def test_an_age_range_asked_is_the_range_the_models_ages_fall_in(question, answer, expected):
     """"Give me an age range for him." got the one age; the range is the one the model's described ages fall in 8

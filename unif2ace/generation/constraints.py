@@ -1519,10 +1519,15 @@ def age_range_answer(question: str, answer: str) -> str | None:
     """An age range where one is asked ("Give me an age range for him.", "Estimate his age, plus or minus 5 years.",
     "age range?": each got the one age): the answer's age with the range the model's ages fall in 8 times in 10 at
     that age (:data:`AGE_RANGE_HALF_WIDTH`), or the asked "plus or minus N": "Roughly 33 to 61 years old (my best
-    guess: 47)."; None for another question or an answer with no age."""
+    guess: 47)."; None for another question, one that offers ranges to choose from, or an answer with no age."""
     from unif2ace.evaluation.attributes import parse_age_years
+    from unif2ace.generation.options import listed_choices, multiple_choice
 
     m = _AGE_RANGE.search(question.lower())
+    if m and (listed_choices(question) or multiple_choice(question)):
+        # ranges offered to choose from ("In which age range: 0-17, 18-34, 35-54, 55+?" got a range of its own, whose
+        # top, 61, chose "55+" for a man described as 47): the described age chooses
+        return None
     years = parse_age_years(answer) if m else None
     if years is None:
         return None
@@ -1771,7 +1776,9 @@ _AGE_BOUNDS = [
     (re.compile(r"\b([1-9]0)'?s\s+or (?:older|over|above|more)", re.I), lambda n: (n, 200)),
     (re.compile(r"\b([1-9]0)'?s\s+or (?:younger|under|below|less)", re.I), lambda n: (0, n + 9)),
     # (the bounds above name a number; asked_age_range reads them all together)
-    (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b", re.I), lambda n: (18, 200)),
+    (re.compile(r"\b(?<!young )(?<!young-)(?:adult|grown[- ]?up|grownup)\b|"
+                # ("Is the person a grown man?" got "Yes, this is a boy." of a boy described as 1)
+                r"\b(?:fully[- ])?grown\s+(?=(?:man|woman|men|women|person|people|male|female)\b)", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:a )?(?:minor|underage|under age)\b", re.I), lambda n: (0, 17)),
     (re.compile(r"\b(?:newborn|newborns|new-born)\b", re.I), lambda n: (0, 0)),  # not any baby's 0-3
     (re.compile(r"\b(?:baby|babies|infant|infants|toddler|toddlers)\b", re.I), lambda n: (0, 3)),
