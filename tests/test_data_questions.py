@@ -323,6 +323,18 @@ def test_yes_no_detection_after_a_greeting():
         assert not Q.is_yes_no(q), q
 
 
+@pytest.mark.parametrize("question, meant", [
+    # a reason asked after the question (7 Dec 2026: "Is this person a kid? Why?" got "I can't tell from this photo."):
+    # the question is answered, its words giving the reason
+    ("Is this person a kid? Why?", "Is this person a kid?"), ("Is the person older than 30? Explain.",
+                                                              "Is the person older than 30?"),
+    ("How old is she? How do you know?", "How old is she?"), ("Is she happy? And why?", "Is she happy?"),
+    ("Why?", "Why?"), ("Why is she sad?", "Why is she sad?"),  # a reason asked alone stays a question of its own
+])
+def test_a_reason_asked_after_a_question_leaves_the_question(question, meant):
+    assert Q.as_meant(question) == meant
+
+
 @pytest.mark.parametrize("question", [
     # a modal verb, a hedge, a statement with a question mark, or a tag asking to be confirmed (each got "I can't
     # tell from this photo." or an answer without its Yes or No)

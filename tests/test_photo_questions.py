@@ -49,6 +49,10 @@ def _image(seed: int, luminance: float | None = None) -> Image.Image:
     # glasses may be described: a premise to check, not left out
     ("Is the woman with glasses smiling?", "Is the woman with glasses smiling?"),
     ("Is the man in the photo smiling?", "Is the man in the photo smiling?"),
+    # a list of what is worn is what is asked (7 Dec 2026: "Is the person wearing a hat or glasses?" was read as "Is
+    # the person or glasses?" and got "No. She is not smiling.")
+    ("Is the person wearing a hat or glasses?", "Is the person wearing a hat or glasses?"),
+    ("Is the woman wearing a scarf and earrings?", "Is the woman wearing a scarf and earrings?"),
 ])
 def test_what_is_worn_to_say_who_is_meant_is_read_without_it(question, meant):
     assert as_meant(question) == meant

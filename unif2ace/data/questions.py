@@ -457,7 +457,9 @@ _WORN_NAMING = re.compile(
     r"gal|dude|teen|teenager|senior|individual|subject|fellow|chap|person here|one))\s+(?:in|with|wearing|who is "
     r"wearing|who's wearing|that is wearing)\s+(?:(?:a|an|the|some|his|her|their)\s+)?(?:[\w-]+\s+){0,2}?"
     rf"{_WORN_ITEM}(?:\s+(?:in|on|around)\s+(?:his|her|their|the)\s+(?:hair|head|ears?|neck))?\b"
-    r"(?=,?\s+\w|(?P<last>\s*[?.!]*\s*$))", re.I)
+    # not a list of what is asked about ("Is the person wearing a hat or glasses?" was read as "Is the person or
+    # glasses?")
+    r"(?!,?\s+(?:or|and|nor)\b)(?=,?\s+\w|(?P<last>\s*[?.!]*\s*$))", re.I)
 # a question that asks before it names the person: the worn thing may end it ("How old is the man in the red cap?")
 _ASKED_FIRST = re.compile(r"^\W*(?:how|what|what's|which|guess|estimate)\b", re.I)
 
@@ -593,6 +595,10 @@ _LOOK_FIRST = re.compile(
 # using a single word or phrase." got "He is smiling.", read as no yes/no question)
 _FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
                         r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be brief|keep it (?:short|brief))[.!:]*$")
+# a reason asked after a question ("Is this person a kid? Why?" got "I can't tell from this photo."): the question is
+# answered, and its answer's own words give the reason ("No, she looks about 20 years old.")
+_REASON_AFTER = re.compile(r"^(?:and\s+)?(?:why|explain(?:\s+(?:why|your answer|your reasoning|yourself))?|how do you know|"
+                           r"give (?:a|your) reasons?)[?.!:]*$")
 
 
 def answer_form(question: str) -> tuple[str, str]:
@@ -616,7 +622,8 @@ def _trailing_form(question: str) -> tuple[list[str], list[str]]:
     """A question's sentences, and the last ones that set only its answer's form, apart."""
     sentences = re.split(r"(?<=[.!?])\s+", question.strip())
     form: list[str] = []
-    while len(sentences) > 1 and _FORM_ONLY.match(sentences[-1].lower().replace("\u2019", "'")):
+    while len(sentences) > 1 and (_FORM_ONLY.match(last := sentences[-1].lower().replace("\u2019", "'"))
+                                  or _REASON_AFTER.match(last)):
         form.insert(0, sentences.pop())
     return sentences, form
 
