@@ -839,7 +839,9 @@ def test_an_answer_asked_in_one_sentence_is_one_sentence():
                                       "Can you output her age as an integer?",
                                       # the second held-out forms got "27 years old: a young adult."
                                       "Return the estimated age as a bare integer.", "Give his age as digits.",
-                                      "How old are they? Give a number between 0 and 100 and nothing else."])
+                                      "How old are they? Give a number between 0 and 100 and nothing else.",
+                                      # 7 Dec 2026: got "She is 20 years old, so she is a young adult."
+                                      "Age in numbers only please", "Age? Number only."])
 def test_the_age_alone_is_one_word(question):
     """Each got the age in a sentence ("He is 47 years old, so he is middle-aged."); "Can you output her age as an
     integer?" got "Yes." (read as "Would you describe her as young?" is)."""

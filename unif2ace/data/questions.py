@@ -879,6 +879,8 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"(?:number|integer|digits?|numeral|yes or no|yes/no|\"yes\" or \"no\"|'yes' or 'no'|true or false|"
                    r"true/false)\b|"
                    r"\b(?:a number|an integer|yes or no|yes/no)\s+only\b|"
+                   # ("Age in numbers only please" got "She is 20 years old, so she is a young adult.")
+                   r"\b(?:in\s+)?(?:numbers?|digits?|numerals?|figures?)\s+only\b|"
                    # "Return the estimated age as a bare integer." (got "27 years old: a young adult.")
                    r"\bas (?:an? )?(?:single |bare |plain |whole |raw )?(?:number|integer|numeral|digits?)\b|"
                    r"\bbare (?:number|integer|numeral|digits?)\b|"
