@@ -1209,7 +1209,7 @@ def agreeing_pronouns(answers: list[str]) -> list[str]:
 
 # "it" as the subject of what only a person does ("No, it is smiling."), never of the photo ("It is in color.")
 _PERSON_DOES = (r"\s+(?:is|was)\s+(?:not\s+)?(?:smiling|grinning|frowning|crying|laughing)\b|"
-          r"\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b")
+                r"\s+looks\s+(?:happy|sad|neutral|surprised|calm)\b")
 _IT_PERSON = re.compile(rf"^(\s*(?:(?:yes|no)[,.]\s+)?)(it)(?={_PERSON_DOES}|"
                         # an age group ("Would you call him a senior citizen?" got "Yes, it is a senior.")
                         r"\s+is\s+(?:not\s+)?(?:an?\s+)?(?:senior|teenager|teen|young adult|middle-aged)\b)", re.I)
@@ -1277,11 +1277,11 @@ def asks_valence(question: str) -> bool:
     """Whether a yes/no question asks if the expression is positive or negative ("Is her expression positive?")."""
     if _VALENCE_YES_NO.match(question.strip()) is None:
         return False
-    if re.search(r"\b(?:photo|picture|image|pic|film|shot|test)\b", question, re.I) and \
-            _EXPRESSION_NAMED.search(question) is None:
-        return False  # "Is the photo negative?": of the photo, not the face
-    # the expression named, or nothing no label states ("Is she HIV positive?" is about her health)
-    return _EXPRESSION_NAMED.search(question) is not None or not unseen_question(question)
+    if _EXPRESSION_NAMED.search(question):
+        return True
+    # no expression named: not of the photo ("Is the photo negative?") nor of anything no label states ("Is she HIV
+    # positive?" is about her health)
+    return not re.search(r"\b(?:photo|picture|image|pic|film|shot|test)\b", question, re.I) and not unseen_question(question)
 
 
 _EXPRESSION_NAMED = re.compile(r"\b(?:expression|face|mood|emotion|emotions|look|looks|vibe|feeling|feelings|"
@@ -1290,14 +1290,14 @@ _EXPRESSION_NAMED = re.compile(r"\b(?:expression|face|mood|emotion|emotions|look
 
 def valence_yes_no(question: str, caption: str | None) -> str | None:
     """The answer to whether the expression is positive (or negative), from the one the description states: "Yes,
-    she looks happy.", "No, he looks neutral."; "Possibly: …" for a surprised face, which may be either; None for
+    she looks happy.", "No, he looks neutral."; "It could be either: …" for a surprised face; None for
     another question, or a description that states neither an expression nor a smile."""
     if caption is None or not asks_valence(question):
         return None
     attrs = _described(caption, _SHOWN)
     if (shown := _shown_expression(attrs)) is None:
         return None
-    felt = attrs.get("emotion", "happy" if attrs.get("smile") else "neutral")
+    felt = _felt_expression(attrs)
     if felt not in _VALENCE:  # surprise: either way
         return f"It could be either: {shown}."
     positive = _VALENCE_YES_NO.match(question.strip())[1].lower() in ("positive", "upbeat")
@@ -1569,8 +1569,7 @@ def emoji_answer(question: str, caption: str | None) -> str | None:
     attrs = _described(caption, _SHOWN)
     if (shown := _shown_expression(attrs)) is None:
         return None
-    face = EMOJI[attrs["emotion"]] if "emotion" in attrs else EMOJI["happy" if attrs["smile"] else "neutral"]
-    return f"{face} ({shown})"
+    return f"{EMOJI[_felt_expression(attrs)]} ({shown})"
 
 
 # whether the face shows an emotion at all ("Does the face show any emotion?" got "Yes. It is a photo of a woman.",
@@ -1597,8 +1596,7 @@ def shown_emotion_answer(question: str, caption: str | None) -> str | None:
     attrs = _described(caption, _SHOWN)
     if (shown := _shown_expression(attrs)) is None:
         return None
-    none = attrs.get("emotion", "neutral" if not attrs.get("smile") else "happy") == "neutral"
-    return f"{'No' if none else 'Yes'}, {shown}."
+    return f"{'No' if _felt_expression(attrs) == 'neutral' else 'Yes'}, {shown}."
 
 
 def first_person_cant_tell(answer: str) -> str | None:
@@ -3309,6 +3307,12 @@ def feeling_about_answer(question: str, caption: str) -> str | None:
 
 
 _SHOWN = ("gender", "emotion", "smile")  # what _shown_expression reads of a description
+
+
+def _felt_expression(attrs: dict) -> str:
+    """The expression a description states (``attrs``: its :data:`_SHOWN` values), else "happy" or "neutral" by its
+    smile (the emoji, whether any emotion shows, and whether it is positive read it alike)."""
+    return attrs.get("emotion") or ("happy" if attrs.get("smile") else "neutral")
 
 
 def _shown_expression(attrs: dict) -> str | None:
