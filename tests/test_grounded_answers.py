@@ -3891,3 +3891,92 @@ def test_own_age_answer_says_a_photo_shows_the_age_one_looks(question, asks):
     said = own_age_answer(question, WOMAN_36_HAPPY)
     assert said == ("I can't tell: a photo shows how old someone looks, not how old they are; she looks about 36 years "
                     "old." if asks else None)
+
+
+@pytest.mark.parametrize("question, caption, expected", [
+    # 7 Dec 2026: "Girl or woman?" of a man described as 27 got "27 years old: a young adult."
+    ("Girl or woman?", "The photo shows a White man who is 27 years old. He looks happy.", "Neither: he is a man."),
+    ("Is this a girl or a woman?", "The photo shows a White man who is 27 years old.", "Neither: he is a man."),
+    ("Is he a boy or a man?", "A close-up photo of a Black girl, aged 6. She is smiling.", "Neither: she is a girl."),
+    ("Would you say a young man or an old man?", MAN_36.replace("man", "woman").replace("He ", "She "),
+     "Neither: she is a woman."),
+    ("Girl or lady?", "The image shows an Asian young boy, aged 1.", "Neither: he is a boy."),
+    ("Girl or woman?", "A close-up photo of a Black girl, aged 6. She is smiling.", None),  # an option is hers
+    ("Is this a man or a woman?", "The photo shows a White man who is 27 years old.", None),  # both genders offered
+    ("Is she happy or sad?", "The photo shows a White man who is 27 years old.", None),  # no person offered
+    ("Is the man smiling or not?", "The photo shows a White woman who is 30 years old.", None),
+    ("Girl or woman?", "The photo shows a close-up of a person.", None),  # no gender described
+    ("Girl or woman?", None, None),
+])
+def test_an_either_or_between_people_of_the_other_gender_is_answered_neither(question, caption, expected):
+    from unif2ace.generation.constraints import gender_neither
+
+    assert gender_neither(question, caption) == expected
+
+
+def test_options_of_one_gender_get_neither_before_any_option_is_matched():
+    """7 Dec 2026: "Estimate: girl or woman?" (options asked with the description) got a man's whole description, and
+    of a boy "Girl." (the option with his age group); lettered options likewise."""
+    from unif2ace.generation.options import listed_choices, multiple_choice, option_reply
+
+    man = "The photo is a close-up photo; it shows a White man who is 27 years old. He faces the camera."
+    boy = "The photo is a close-up photo; it shows an Asian young boy, aged 1. He has a happy expression."
+    girl = "The image shows a close-up photo of a White little girl, aged 10."
+    estimate = listed_choices("Estimate: girl or woman?")
+    assert option_reply(estimate, man) == "Neither: he is a man."
+    assert option_reply(estimate, boy) == "Neither: he is a boy."
+    assert option_reply(estimate, girl) == "Girl."
+    lettered = multiple_choice("Who is shown?\nA. a girl\nB. a woman\nAnswer with the option's letter.")
+    assert option_reply(lettered, "A man.") == "Neither: he is a man."
+    assert option_reply(lettered, "A girl.") == "A"
+
+
+@pytest.mark.parametrize("question", ["Is her head upright?", "Is his head level?", "Is the person's head straight?",
+                                      "Is the head held straight?"])
+def test_a_head_asked_upright_is_answered_from_the_described_tilt(question):
+    """7 Dec 2026: "Is her head upright?" got "No. Her head is tilted." of photos whose "Is the head tilted?" got "No,
+    her head is upright.": a description that states no tilt describes an upright head (51 of 8,998 labelled heads
+    are tilted), and "level" or "straight" heads are upright ones."""
+    upright = "The photo shows a White man who is 27 years old. He faces the camera."
+    tilted = "The photo shows a White man who is 27 years old. He faces the camera and the head is tilted."
+    assert yes_no_grounded(question) == {"head_tilt"}
+    assert grounded_yes_no(question, "No. His head is tilted.", upright).startswith("Yes")
+    assert grounded_yes_no(question, "Yes, his head is upright.", tilted).startswith("No")
+    assert grounded_yes_no("Is the head tilted?", "Yes, it is tilted.", upright).startswith("No")
+
+
+@pytest.mark.parametrize("question, value", [
+    # 7 Dec 2026: "Is the lighting harsh?" got "I can't tell from this photo.", "Is the lighting soft?" "No. He is not
+    # smiling." of photos described with even lighting
+    ("Is the lighting harsh?", "bright"), ("Is it harshly lit?", "bright"), ("Is the lighting soft?", "even"),
+    ("Is the light soft on her face?", "even"),
+])
+def test_harsh_and_soft_light_are_asked_lighting_values(question, value):
+    from unif2ace.generation.constraints import _asked_values
+
+    assert _asked_values(question)["lighting"] == value
+    assert yes_no_grounded(question) == {"lighting"}
+    assert grounded_yes_no(question, "No. He is not smiling.",
+                           "A photo of a White man, aged 27. It is a color photo with even lighting.").startswith(
+        "Yes" if value == "even" else "No")
+
+
+@pytest.mark.parametrize("question, meant", [
+    # 7 Dec 2026: "Could this person be from East Asia?" got "I can't tell from this photo." where "Is the person East
+    # Asian?" was answered
+    ("Could this person be from East Asia?", "Could this person be East Asian?"),
+    ("Is she from India?", "Is she South Asian?"), ("Is he from South Asia?", "Is he South Asian?"),
+    ("Is he from Southeast Asia?", "Is he East Asian?"), ("Is he from Africa?", "Is he from Africa?"),
+])
+def test_an_asian_region_asked_is_the_labels_ethnicity(question, meant):
+    from unif2ace.data.questions import as_meant
+
+    assert as_meant(question) == meant
+
+
+def test_girl_or_lady_is_a_choice_of_life_stage():
+    """7 Dec 2026: "Girl or lady?" got "Closed." (read as asking nothing); "lady" and "gentleman" are grown-ups."""
+    from unif2ace.data.questions import asked_attributes
+
+    assert asked_attributes("Girl or lady?") == ["age_group"]
+    assert asked_attributes("Boy or gentleman?") == ["age_group"]

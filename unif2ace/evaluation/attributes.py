@@ -194,7 +194,7 @@ def _head_pose(t: str, loose: bool) -> str | None:
 
 
 def _head_tilt(t: str, loose: bool) -> str | None:
-    if _has(r"\bnot tilted\b|\bupright\b|\blevel head\b", t):
+    if _has(r"\bnot tilted\b|\bupright\b|\blevel head\b|\bhead (?:is |held )?(?:level|straight)\b", t):
         return "upright"
     if _has(r"\btilt(?:ed|s|ing)?\b", t):
         return "tilted"

@@ -182,13 +182,14 @@ _LIGHTING_ASKED = [
                        # "Is it dark in this photo?" (got "Yes, it is a photo of a woman."), "Is her face in shadow?"
                        r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
                        r"\bshadowy\b", re.I)),
-    ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b|"
+    # harsh light ("Is the lighting harsh?" got "I can't tell from this photo.") is strong light
+    ("bright", re.compile(rf"\b(?:bright|brightly|harsh|harshly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly|harsh)\b|\bover-?exposed\b|"
                           # "Is the photo too bright?" (got "I can't tell from this photo.")
                           r"\btoo bright\b|\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?"
                           r"(?:very\s+)?bright\b", re.I)),
     ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|balanced)\b", re.I)),
+                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|soft|balanced)\b", re.I)),
     ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right|well|"
                         r"nicely|properly)\b", re.I)),
@@ -1256,6 +1257,35 @@ def neither_option(question: str, answer: str) -> str | None:
     return _led_by("Neither:", answer)
 
 
+# an either/or between two people at its end ("Girl or woman?", "Is he a boy or a man?", "Estimate: girl or lady?"):
+# each option one word, or two ("a young man or an old man?")
+_PEOPLE_EITHER_OR = re.compile(r"(?:^|(?<=[\s:,(]))(?:(?:an?|the)\s+)?((?:[\w-]+\s+)?[\w-]+)\s*,?\s+or\s+"
+                               r"(?:(?:an?|the)\s+)?((?:[\w-]+\s+)?[\w-]+)\W*$", re.I)
+
+
+def other_gender_option(options: Sequence[str], caption: str | None) -> str | None:
+    """"Neither: he is a man." when every option names one gender ("girl", "woman") and the description
+    ``caption`` the other ("Girl or woman?" of a man described as 27 got "27 years old: a young adult.", "Estimate:
+    girl or woman?" his whole description); None when an option names another gender or none, or the description
+    states no gender or the options' one."""
+    from unif2ace.evaluation.attributes import parse_attribute, parse_caption
+
+    genders = {parse_attribute(o, "gender", loose=True) for o in options}
+    if caption is None or len(options) < 2 or len(genders) != 1 or None in genders:
+        return None
+    described = parse_caption(caption)
+    if described.get("gender") in (None, *genders):
+        return None
+    return f"Neither: {'he' if described['gender'] == 'male' else 'she'} is {_described_person(described)}."
+
+
+def gender_neither(question: str, caption: str | None) -> str | None:
+    """:func:`other_gender_option` for an either/or question that ends with its two options ("Is this a girl or a
+    woman?")."""
+    m = _PEOPLE_EITHER_OR.search(question.strip()) if caption else None
+    return None if m is None else other_gender_option([m[1], m[2]], caption)
+
+
 def _led_by(lead: str, answer: str) -> str:
     """``answer`` after ``lead``, its first letter in lower case ("Neither:" + "She looks happy." → "Neither: she
     looks happy.")."""
@@ -1635,12 +1665,17 @@ def _described(caption: str, names: tuple[str, ...] = ASKED_ATTRIBUTES) -> dict:
     neutral expression. He has his mouth slightly open.") describes a face that is not smiling: in the
     labelled UTKFace data 44 of 3,504 faces with such an expression smile (1.3%), against 5,282 of 5,494
     happy ones (``unif2ace data stats``: "emotion and smile labels together"). A happy expression alone is
-    not read as a smile."""
+    not read as a smile. A description that states no tilt describes an upright head: 51 of the data set's 8,998
+    labelled heads are tilted (0.6%; ``unif2ace data stats``), the model's own Yes/No to a tilt was not grounded,
+    and "Is her head upright?" got "No. Her head is tilted." of photos whose "Is the head tilted?" got "No, her head
+    is upright." (no training question asks a tilt)."""
     from unif2ace.evaluation.attributes import parse_attribute
 
     out = {k: v for k in names if (v := parse_attribute(caption, k)) is not None}
     if "smile" in names and "smile" not in out and parse_attribute(caption, "emotion") not in (None, "happy"):
         out["smile"] = False
+    if "head_tilt" in names and "head_tilt" not in out:
+        out["head_tilt"] = "upright"
     return out
 
 

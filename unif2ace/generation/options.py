@@ -332,10 +332,16 @@ def option_reply(choices: Choices, answer: str) -> str:
     """The reply to a multiple-choice question: the chosen option's letter ("C") when a letter is asked for, else
     "C. adult"; for options listed without letters, the option's words ("An adult.", "Adult." when one word is
     asked), or the answer itself when it names the option and no instruction asks for the option alone ("Which age
-    group …: child, teen, young adult, …?" → "Young adult (20–35 years)."); the answer as decoded when it names no
-    option or several."""
+    group …: child, teen, young adult, …?" → "Young adult (20–35 years)."); "Neither: he is a man." when every option
+    names the other gender than the answer (``constraints.other_gender_option``); else the answer as decoded when it
+    names no option or several."""
     from unif2ace.data.questions import asked_length
 
+    from unif2ace.generation.constraints import other_gender_option
+
+    # "Estimate: girl or woman?" of a man: "Neither: he is a man.", not his description (nor "Girl." of a boy)
+    if (neither := other_gender_option([text for _, text in choices.options], answer)) is not None:
+        return neither
     chosen = chosen_option(choices, answer)
     if chosen is None:
         return answer

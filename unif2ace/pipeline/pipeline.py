@@ -980,7 +980,8 @@ class UniF2ace:
         sharpness or the smile, from the description with what it leaves out of them filled in (:meth:`_facts`). Every answer's pronouns
         follow the user's or the description's (``constraints.described_pronouns``). Last, an either/or about the
         expression names the option it takes ("Neither: happy.", "Positive: happy.": ``constraints.neither_option``,
-        ``constraints.valence_option``), and a question about why the person looks as they do says the photo
+        ``constraints.valence_option``), an either/or between people of one gender the other ("Girl or woman?" of a
+        man: "Neither: he is a man.", ``constraints.gender_neither``), and a question about why the person looks as they do says the photo
         does not tell why (``constraints.why_answer``), and an expression asked as a number on a scale that the photo
         gives no number (``constraints.scale_answer``), an emoji asked for the described expression's ("😊 (she looks
         happy)": ``constraints.emoji_answer``); an answer about a child's gender says it may be wrong
@@ -1027,6 +1028,7 @@ class UniF2ace:
             face_visible_answer,
             feeling_about_answer,
             first_person_cant_tell,
+            gender_neither,
             framing_answer,
             grounded_answer,
             grounded_yes_no,
@@ -1191,7 +1193,8 @@ class UniF2ace:
                 out[i] = word
             if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
                 out[i] = without_yes_no(out[i])
-            if (neither := neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
+            if (neither := gender_neither(question, captions.get(i))
+                    or neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
                 out[i] = neither
             elif (option := valence_option(question, out[i])) is not None:  # "Positive or negative?" → not "Happy."
                 out[i] = option
