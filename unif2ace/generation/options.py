@@ -336,7 +336,6 @@ def option_reply(choices: Choices, answer: str) -> str:
     names the other gender than the answer (``constraints.other_gender_option``); else the answer as decoded when it
     names no option or several."""
     from unif2ace.data.questions import asked_length
-
     from unif2ace.generation.constraints import other_gender_option
 
     # "Estimate: girl or woman?" of a man: "Neither: he is a man.", not his description (nor "Girl." of a boy)
