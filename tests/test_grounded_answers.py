@@ -3980,3 +3980,14 @@ def test_girl_or_lady_is_a_choice_of_life_stage():
 
     assert asked_attributes("Girl or lady?") == ["age_group"]
     assert asked_attributes("Boy or gentleman?") == ["age_group"]
+
+
+def test_a_description_asked_in_adjectives_names_no_noun():
+    """7 Dec 2026: "Give me three adjectives for this face." got "Happy, young man." (two adjectives and a noun)."""
+    from unif2ace.generation.brief import asks_adjectives, brief_description
+
+    man = "The photo is a close-up photo; it shows a White man who is 27 years old. He looks happy."
+    assert brief_description(man, ("words", 3), adjectives=True) == "Happy, young, White."
+    assert brief_description(man, ("words", 3)) == "Happy, young man."
+    assert brief_description(man, ("words", 8), adjectives=True) == "Happy, young, White."  # no sentence either
+    assert asks_adjectives("Give me three adjectives for this face.") and not asks_adjectives("Describe him in 3 words.")

@@ -26,10 +26,12 @@ _EXPRESSION = {**{e: f"looking {adj}" for e, adj in EMOTION_ADJ.items()}, "neutr
 _EXPRESSION_WORD = {**EMOTION_ADJ, "neutral": "calm"}
 
 
-def brief_description(caption: str, length: tuple[str, int]) -> str:
+def brief_description(caption: str, length: tuple[str, int], adjectives: bool = False) -> str:
     """``caption`` (the model's description) said in ``length``: ("sentences", 1) one composed sentence,
     ("sentences", n) its first n sentences, ("words", n) at most n words (fewer when it states fewer
-    things). A description that states neither a gender nor an age is returned whole, as it is."""
+    things); ``adjectives``: words asked as adjectives ("Give me three adjectives for this face." got "Happy, young
+    man."), so no noun ("Happy, young, White."). A description that states neither a gender nor an age is returned
+    whole, as it is."""
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_age_years, parse_attribute
 
     kind, n = length
@@ -39,10 +41,15 @@ def brief_description(caption: str, length: tuple[str, int]) -> str:
     if "gender" not in attrs and "age_group" not in attrs:
         return caption
     years = parse_age_years(caption)
-    if kind == "words" and n >= 6:  # room for a sentence ("under 10 words"): the composed one when it fits
+    if kind == "words" and n >= 6 and not adjectives:  # room for a sentence ("under 10 words"): the composed one
         sentence = _sentence(attrs, years)
         return sentence if len(sentence.split()) <= n else _words(attrs, n)
-    return _words(attrs, n) if kind == "words" else _sentence(attrs, years)
+    return _words(attrs, n, noun=not adjectives) if kind == "words" else _sentence(attrs, years)
+
+
+def asks_adjectives(question: str) -> bool:
+    """Whether a description is asked in adjectives ("Give me three adjectives for this face.")."""
+    return re.search(r"\badjectives?\b", question, re.I) is not None
 
 
 def _sentences(text: str) -> list[str]:
@@ -118,12 +125,12 @@ def _sentence(attrs: dict, years: float | None) -> str:
     return text[0].upper() + text[1:]
 
 
-def _words(attrs: dict, n: int) -> str:
+def _words(attrs: dict, n: int, noun: bool = True) -> str:
     """At most ``n`` words, the most telling first: the expression, the age, the person ("Smiling, elderly
-    man."); then the ethnicity and glasses."""
+    man."); then the ethnicity and glasses. ``noun=False``: adjectives alone ("Smiling, elderly, White.")."""
     expression = "smiling" if attrs.get("smile") is True else _EXPRESSION_WORD.get(attrs.get("emotion"))
     picks = [("expression", expression), ("age", _AGE_ADJECTIVE.get(attrs.get("age_group"))),
-             ("noun", _noun(attrs, None).split()[-1] if "gender" in attrs else None),
+             ("noun", _noun(attrs, None).split()[-1] if "gender" in attrs and noun else None),
              ("ethnicity", ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
              ("glasses", "bespectacled" if attrs.get("glasses") else None)]
     chosen, used = {}, 0
