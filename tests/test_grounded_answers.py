@@ -3991,3 +3991,19 @@ def test_a_description_asked_in_adjectives_names_no_noun():
     assert brief_description(man, ("words", 3)) == "Happy, young man."
     assert brief_description(man, ("words", 8), adjectives=True) == "Happy, young, White."  # no sentence either
     assert asks_adjectives("Give me three adjectives for this face.") and not asks_adjectives("Describe him in 3 words.")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026: of a black-and-white photo; "Are her eyes closed?" got "No, her eyes are open."
+    ("Are the eyes closed?", "No. His head is turned slightly toward the left side of the frame. His eyes are open. It "
+     "is a monochrome photo with even lighting.", "No. His eyes are open."),
+    ("Is he over 50?", "Yes. It is a color photo. He is a senior. His eyes are open.", "Yes. He is a senior."),
+    ("Is this lady smiling?", "No. This is a boy, not a girl. He is smiling.", None),  # every sentence is asked
+    ("Are the eyes closed?", "No. His eyes are open.", None),  # two sentences
+    ("Are the eyes closed?", "No. It is in color. He faces the camera.", None),  # nothing asked named: left as it is
+    ("Is this a passport photo?", "No. It is in color. He faces the camera.", None),  # nothing checked
+])
+def test_a_long_yes_no_answer_keeps_the_sentences_about_what_was_asked(question, answer, expected):
+    from unif2ace.generation.constraints import on_question_sentences
+
+    assert on_question_sentences(question, answer) == expected

@@ -3624,6 +3624,31 @@ def off_question_yes_no(question: str, answer: str) -> bool:
     return parse_age_years(rest) is not None or any(parse_attribute(said, a) is not None for a in _ANSWER_VALUES)
 
 
+def on_question_sentences(question: str, answer: str) -> str | None:
+    """A yes/no answer of three sentences or more cut to its Yes/No and the sentences about what the question asks
+    ("Are the eyes closed?" of a black-and-white photo got "No. His head is turned slightly toward the left side of
+    the frame. His eyes are open. It is a monochrome photo with even lighting.": "No. His eyes are open."); None when
+    the question checks nothing (:func:`yes_no_grounded`), the answer is shorter, no sentence names an asked value,
+    or every sentence does ("No. This is a boy, not a girl. He is smiling." to "Is this lady smiling?")."""
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute, polarity
+
+    sentences = _sentences(answer)
+    if len(sentences) < 3 or polarity(sentences[0].rstrip(".!,")) is None:
+        return None
+    asked = yes_no_grounded(question)
+    if not asked:
+        return None
+
+    def about(sentence: str) -> bool:
+        return any(parse_age_years(sentence) is not None or parse_attribute(sentence, "age_group") is not None
+                   if a == "age" else parse_attribute(sentence, a) is not None for a in asked)
+
+    kept = [t for t in sentences[1:] if about(t)]
+    if not kept or len(kept) == len(sentences) - 1:
+        return None
+    return " ".join([sentences[0], *kept])
+
+
 def open_answered_yes_no(question: str, answer: str) -> bool:
     """Whether an open question that names nothing the description can check got a yes/no answer ("Rate
     this photo's quality." → "No. He is a young adult, not a senior."): it answers nothing asked."""

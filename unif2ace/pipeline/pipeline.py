@@ -1038,6 +1038,7 @@ class UniF2ace:
             neither_option,
             off_question_yes_no,
             off_topic_answer,
+            on_question_sentences,
             one_description,
             open_answered_yes_no,
             own_age_answer,
@@ -1190,6 +1191,8 @@ class UniF2ace:
             elif not polar[i] and (word := one_word(question, out[i], conversations[i][-1][0])) is not None:
                 # "…, in one word?" → "Happy."
                 out[i] = word
+            if polar[i] and (cut := on_question_sentences(question, out[i])) is not None:
+                out[i] = cut  # "Are the eyes closed?": not also the head's turn and the photo's colour
             if polar[i] and (word := yes_no_word(conversations[i][-1][0], out[i])) is not None:  # "…? One word." → "No."
                 out[i] = word
             if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
