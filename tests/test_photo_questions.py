@@ -389,6 +389,18 @@ def test_a_true_or_false_question_gets_true_or_false_through_the_pipeline(pipe):
         assert true_or_false("true or false?", raw).split()[0] == got.split()[0]
 
 
+def test_a_true_or_false_question_beside_options_or_json_keeps_true_or_false(pipe):
+    """7 Dec 2026: asked in one call beside a question with options ("Answer with one word: man or woman?") or one
+    asking JSON, "True or false: this person is over 50." got "Yes, …": the rows without options were passed on with
+    "True or false:" tidied away."""
+    question = "True or false: this person is over 50."
+    alone = pipe.ask([_image(3)], question, align=False, max_new_tokens=6)[0]
+    assert alone.split()[0].rstrip(".,") in ("True", "False"), alone
+    for other in ("Answer with one word: man or woman?", "Give me her age as JSON."):
+        got = pipe.ask([_image(3)] * 2, [other, question], align=False, max_new_tokens=6)
+        assert got[1] == alone, (other, got)
+
+
 @pytest.mark.parametrize("caption, expected", [
     ("A close-up photo of a Black woman who is 40 years old. She has a happy expression.", "😊 (she looks happy)"),
     ("A close-up photo of a White girl, aged 8. She has a neutral expression.", "😐 (she looks neutral)"),

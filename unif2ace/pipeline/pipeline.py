@@ -598,6 +598,7 @@ class UniF2ace:
         format 'Age: N'." → "Age: 29"; "List gender, age and emotion, separated by commas." → "female, 29, happy";
         a CSV, a table's header: ``structured.format_request``), "unknown" for what it does not state."""
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
+        given = conversations  # as typed: what a recursive call below answers of a row it passes on unchanged
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
         if grounded_answers:
@@ -620,14 +621,16 @@ class UniF2ace:
                     or (format_request(turns[-1][0]) if grounded_answers and response_format is None else None)
                     if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(asks):
-                return self._structured_replies(images, conversations, asks, align, sampling)
+                return self._structured_replies(images, conversations, asks, align, sampling, given)
         if grounded_answers and read_options:
             from unif2ace.generation.options import listed_choices, multiple_choice, option_reply
 
             choices = [multiple_choice(turns[-1][0]) or listed_choices(turns[-1][0])
                        if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(choices):
-                asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, conversations)]
+                # a row without options as it was given ("True or false: …" got "Yes, …" beside a choice)
+                asked = [[*turns[:-1], (c.asked, None)] if c else as_given
+                         for c, turns, as_given in zip(choices, conversations, given)]
                 answers = self.converse(images, asked, align, *sampling, read_options=False)
                 return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
@@ -721,10 +724,11 @@ class UniF2ace:
             answers = [yes_no_letter(q, true_or_false(q, a)) if isinstance(q, str) else a for q, a in zip(typed, answers)]
         return answers
 
-    def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
+    def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple, given=None) -> list[str]:
         """converse's replies where ``asks`` (``structured.json_request`` or ``format_request``) asks JSON or a
         written-out form: each read from the photo's description, and from the grounded answer to a question asked
-        beside the instruction; the other conversations are answered as converse answers them."""
+        beside the instruction; the other conversations are answered as converse answers them (as ``given``, when
+        it is: the conversations as typed)."""
         from unif2ace.generation.structured import structured_reply
 
         crops = self.prepare(_as_list(images), align)
@@ -734,7 +738,7 @@ class UniF2ace:
         described = dict(zip(asked, self.converse([crops[k] for k in asked], [[(CAPTION_QUESTION, None)]] * len(asked),
                                                   False, *whole)))
         if other:
-            described.update(zip(other, self.converse([crops[k] for k in other], [conversations[k] for k in other],
+            described.update(zip(other, self.converse([crops[k] for k in other], [(given or conversations)[k] for k in other],
                                                       False, *sampling)))
         questioned = [k for k, ask in enumerate(asks) if ask and ask.asked is not None]
         answers = dict(zip(questioned, self.converse(
