@@ -4007,3 +4007,43 @@ def test_a_long_yes_no_answer_keeps_the_sentences_about_what_was_asked(question,
     from unif2ace.generation.constraints import on_question_sentences
 
     assert on_question_sentences(question, answer) == expected
+
+
+@pytest.mark.parametrize("questions, meant", [
+    # 7 Dec 2026: "How about 10 years older?" after "Really? I think older." got "No, she is a child, not a senior."
+    (["How old?", "Really? I think older.", "How about 10 years older?"], "Could the person be 10 years older?"),
+    (["How old is he?", "What about younger?"], "Could the person be younger?"),
+    (["Describe her.", "Maybe five years younger?"], "Could the person be five years younger?"),
+    (["Is she smiling?", "How about 10 years older?"], None),  # no age asked before
+])
+def test_another_age_offered_after_an_age_doubts_it(questions, meant):
+    from unif2ace.data.questions import age_follow_up
+    from unif2ace.generation.constraints import doubts_age
+
+    assert age_follow_up(questions) == meant
+    assert meant is None or doubts_age(meant)
+
+
+@pytest.mark.parametrize("questions, meant", [
+    # 7 Dec 2026: "So which is it?" after "Is this person male?" and "Is this person female?" got "I can't tell from
+    # this photo."
+    (["Is this person male?", "Is this person female?", "So which is it?"], "Is this a man or a woman?"),
+    (["Is she happy?", "Which one?"], "How does this person seem to feel?"),
+    (["Is he over 50?", "Make up your mind."],
+     "Which age group does this person belong to: child, teen, young adult, middle-aged or senior?"),
+    (["Describe her.", "So which is it?"], None), (["So which is it?"], None),
+    (["Is this person male?", "Which is older?"], None),
+])
+def test_which_is_it_after_a_question_asks_its_attribute(questions, meant):
+    from unif2ace.data.questions import which_follow_up
+
+    assert which_follow_up(questions) == meant
+
+
+def test_a_doubt_of_the_ethnicity_says_what_it_is_most_often_wrong_about():
+    """7 Dec 2026: "Are you sure about that?" after "What ethnicity?" said it was most often wrong "about the age"."""
+    from unif2ace.generation.constraints import small_talk
+
+    reply = small_talk("Are you sure about that?", "What ethnicity?")
+    assert "South Asian and White" in reply and "age" not in reply
+    assert "about the age" in small_talk("Are you sure?", "How old?")

@@ -1071,6 +1071,11 @@ _SHIFT_LEAD = r"^(?:(?:and|so|ok|okay|what|how|about|then|hmm|now)\s*[,.]?\s+)*(
 _AGE_LATER = re.compile(_SHIFT_LEAD + rf"(?:in\s+)?(?:(?:another|a further)\s+)?({_COUNT}|\d{{1,2}})\s+(?:more\s+)?years?"
                         r"(?:\s+(?:from now|later|on|time|in the future))?\s*[?.!]*$", re.I)
 _AGE_EARLIER = re.compile(_SHIFT_LEAD + rf"({_COUNT}|\d{{1,2}})\s+years?\s+(?:ago|earlier|before)\s*[?.!]*$", re.I)
+# another age offered for the one just given ("How about 10 years older?" after "Really? I think older." got "No, she is a
+# child, not a senior."): a doubt of it, as "Could she be 10 years older?" is
+_AGE_OFFSET = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|well)\s*[,.]?\s+)*(?:(?:how|what) about|maybe|perhaps|or)\s+"
+                         rf"(?:(?:like|maybe|perhaps)\s+)?(?:({_COUNT}|\d{{1,2}}|a few|a couple of|some)\s+years?\s+)?"
+                         r"(older|younger)(?:\s+than that)?\s*[?.!]*$", re.I)
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
                               r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
@@ -1099,6 +1104,8 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
         if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
             last = f"How many years older or younger than {mine} is this person?"
         mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None
+        if aged and last is None and (m := _AGE_OFFSET.match(q)):  # "How about 10 years older?" after an age
+            last = f"Could the person be {m[1] + ' years ' if m[1] else ''}{m[2].lower()}?"  # a doubt of the age
         for pattern, form in ((_AGE_LATER, "How old will this person be in {} years?"),
                               (_AGE_EARLIER, "How old was this person {} years ago?")):
             if aged and last is None and (m := pattern.match(q)):
@@ -1110,6 +1117,31 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
             or asks_description(question) \
             or aged and bool(re.search(r"\b(?:higher|lower)\s+or\s+(?:higher|lower)\b", q))  # "Higher or lower?"
     return last
+
+
+# "So which is it?" after two yes/no questions about one attribute ("Is this person male?", "Is this person female?":
+# it got "I can't tell from this photo."): the attribute's own question
+_WHICH_IS_IT = re.compile(r"^(?:(?:so|ok|okay|well|then|and|hmm|but)\s*[,.]?\s+)*(?:which|what)\s+(?:one\s+)?is\s+it"
+                          r"(?:\s+then)?\s*[?.!]*$|^which\s+one(?:\s+then)?\s*[?.!]*$|^(?:please\s+)?make up your mind\W*$",
+                          re.I)
+_WHICH_QUESTION = {"gender": "Is this a man or a woman?", "emotion": "How does this person seem to feel?",
+                   "smile": "Is there a smile on this face?",
+                   "age_group": "Which age group does this person belong to: child, teen, young adult, middle-aged or "
+                                "senior?"}
+
+
+def which_follow_up(questions: Sequence[str]) -> str | None:
+    """The question that "So which is it?" (or "Which one?", "Make up your mind.") stands for after a question about
+    the gender, the expression, the smile or the age group: that attribute's training question ("Is this a man or a
+    woman?"); None for any other message, or when the question before asked none of them."""
+    if len(questions) < 2 or not _WHICH_IS_IT.match(_core(questions[-1])):
+        return None
+    from unif2ace.generation.constraints import yes_no_grounded
+
+    before = as_meant(questions[-2])
+    asked = yes_no_grounded(before) | ({"age_group"} if "age" in yes_no_grounded(before) else set()) \
+        if is_yes_no(before) else set(asked_attributes(before))
+    return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
 
 
 # A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",

@@ -3450,10 +3450,15 @@ _SMALL_TALK = [
 _MOSTLY_WRONG_ABOUT = {"age": "most often about the age by a few years",
                        "gender": "most often about a young child's gender",
                        "emotion": "most often about an expression between two (neutral or a faint smile)",
-                       "smile": "most often about an expression between two (neutral or a faint smile)"}
+                       "smile": "most often about an expression between two (neutral or a faint smile)",
+                       # val-256 descriptions: 12 of 28 ethnicity errors are South Asian read as White or back, and
+                       # 23 of the 28 photos labelled "other" got one of the four names
+                       "ethnicity": "most often between South Asian and White, and about anyone whose background is "
+                                    "none of the four I name (White, Black, Asian, South Asian)"}
 
 
-_DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling)|(age))\b", re.I)
+_DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling)|(age)|"
+                      r"(ethnicity|ethnic|race|background|origin))\b", re.I)
 
 
 def _doubted_topic(message: str, previous: str | None) -> str | None:
@@ -3462,14 +3467,14 @@ def _doubted_topic(message: str, previous: str | None) -> str | None:
     from unif2ace.data.questions import asked_attributes, asks_pronouns, is_yes_no
 
     if (m := _DOUBTED.search(message)) is not None:
-        return "gender" if m[1] else "emotion" if m[2] else "age"
+        return "gender" if m[1] else "emotion" if m[2] else "age" if m[3] else "ethnicity"
     if not previous:
         return None
     if asks_pronouns(previous):  # "Are you sure?" after "Should I use he or she?"
         return "gender"
     asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
     # the gender before the age a noun implies ("Is this a boy?" asks both)
-    return next((a for a in ("gender", "emotion", "smile", "age_group", "age") if a in asked), None)
+    return next((a for a in ("gender", "emotion", "smile", "age_group", "age", "ethnicity") if a in asked), None)
 
 
 def small_talk(message: str, previous: str | None = None) -> str | None:

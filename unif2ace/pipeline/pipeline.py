@@ -604,12 +604,13 @@ class UniF2ace:
         if grounded_answers:
             # "Now make it shorter." / "Now in one word." after a description: the description at that length; "And
             # in 10 years?" / "Give me a range then." after an age: the age question it stands for
-            from unif2ace.data.questions import age_follow_up, description_follow_up
+            from unif2ace.data.questions import age_follow_up, description_follow_up, which_follow_up
 
             conversations = [[*turns[:-1], (redo, None)]
                              if len(turns) > 1 and all(isinstance(q, str) for q, _ in turns)
                              and (redo := description_follow_up([q for q, _ in turns])
-                                  or age_follow_up([q for q, _ in turns])) is not None else turns
+                                  or age_follow_up([q for q, _ in turns])
+                                  or which_follow_up([q for q, _ in turns])) is not None else turns
                              for turns in conversations]
         # converse's arguments after ``align``, as the recursive calls below (JSON, options, parts) pass them on
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
