@@ -3946,12 +3946,11 @@ def test_a_head_asked_upright_is_answered_from_the_described_tilt(question):
 
 
 @pytest.mark.parametrize("question, value", [
-    # 7 Dec 2026: "Is the lighting harsh?" got "I can't tell from this photo.", "Is the lighting soft?" "No. He is not
-    # smiling." of photos described with even lighting
-    ("Is the lighting harsh?", "bright"), ("Is it harshly lit?", "bright"), ("Is the lighting soft?", "even"),
-    ("Is the light soft on her face?", "even"),
+    # 7 Dec 2026: "Is the lighting soft?" got "No. He is not smiling." of photos described with even lighting (harsh
+    # light, a kind no label names, stays unseen: unseen_question)
+    ("Is the lighting soft?", "even"), ("Is the light soft on her face?", "even"),
 ])
-def test_harsh_and_soft_light_are_asked_lighting_values(question, value):
+def test_soft_light_is_asked_as_even_light(question, value):
     from unif2ace.generation.constraints import _asked_values
 
     assert _asked_values(question)["lighting"] == value
@@ -3961,17 +3960,22 @@ def test_harsh_and_soft_light_are_asked_lighting_values(question, value):
         "Yes" if value == "even" else "No")
 
 
-@pytest.mark.parametrize("question, meant", [
+@pytest.mark.parametrize("question, asks", [
     # 7 Dec 2026: "Could this person be from East Asia?" got "I can't tell from this photo." where "Is the person East
-    # Asian?" was answered
-    ("Could this person be from East Asia?", "Could this person be East Asian?"),
-    ("Is she from India?", "Is she South Asian?"), ("Is he from South Asia?", "Is he South Asian?"),
-    ("Is he from Southeast Asia?", "Is he East Asian?"), ("Is he from Africa?", "Is he from Africa?"),
+    # Asian?" was answered; "Is she from India?" must not read the label's "Indian" as a country
+    ("Could this person be from East Asia?", True), ("Is she from India?", True), ("Where is he from?", True),
+    ("What is the person's nationality?", True), ("Which country is she from?", True), ("Is he from the UK?", True),
+    ("Is the person East Asian?", False), ("Is this photo from 2015?", False), ("Where is she looking?", False),
 ])
-def test_an_asian_region_asked_is_the_labels_ethnicity(question, meant):
-    from unif2ace.data.questions import as_meant
+def test_where_someone_is_from_is_not_seen_but_how_they_look_is_said(question, asks):
+    from unif2ace.generation.constraints import asks_origin, origin_answer
 
-    assert as_meant(question) == meant
+    assert asks_origin(question) is asks
+    said = origin_answer(question, "The photo shows a South Asian woman who is 21 years old.")
+    assert said == ("I can't tell where someone is from by their face; from this photo, she looks South Asian."
+                    if asks else None)
+    assert origin_answer(question, "The photo shows a woman who is 21 years old.") == (
+        "I can't tell where someone is from by their face." if asks else None)
 
 
 def test_girl_or_lady_is_a_choice_of_life_stage():

@@ -510,16 +510,6 @@ def _age_guess(m: re.Match) -> str:
     return f"The person is about {n}, right?"
 
 
-# a region named for the labels' Asian and Indian (South Asian) faces: "Could this person be from East Asia?" asks
-# what "Is the person East Asian?" asks (regions that no label names, Africa or Europe, are left as typed)
-_FROM_ASIA = re.compile(r"\bfrom\s+(?:the\s+)?(east(?:ern)?|south|south[- ]?east)\s+asia\b|\bfrom\s+india\b", re.I)
-
-
-def _from_asia(m: re.Match) -> str:
-    region = (m[1] or "").lower()
-    return "South Asian" if m[1] is None or region == "south" else "East Asian"
-
-
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -544,7 +534,6 @@ def as_meant(question: str) -> str:
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
-    plain = _FROM_ASIA.sub(_from_asia, plain)  # "Could she be from East Asia?" (got "I can't tell"): "… East Asian?"
     if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
         plain = choice  # "Man? Woman?": "Man or woman?"
     plain = without_answer_form(plain)  # "Yes or no: is this a woman?": "is this a woman?"

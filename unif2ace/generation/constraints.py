@@ -182,13 +182,13 @@ _LIGHTING_ASKED = [
                        # "Is it dark in this photo?" (got "Yes, it is a photo of a woman."), "Is her face in shadow?"
                        r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
                        r"\bshadowy\b", re.I)),
-    # harsh light ("Is the lighting harsh?" got "I can't tell from this photo.") is strong light
-    ("bright", re.compile(rf"\b(?:bright|brightly|harsh|harshly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
-                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly|harsh)\b|\bover-?exposed\b|"
+    ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                          rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b|"
                           # "Is the photo too bright?" (got "I can't tell from this photo.")
                           r"\btoo bright\b|\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?"
                           r"(?:very\s+)?bright\b", re.I)),
     ("even", re.compile(rf"\b(?:even|evenly|uniform|uniformly|soft|balanced)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
+                        # "Is the lighting soft?" (got "No. He is not smiling."), as "soft lighting" is read
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|soft|balanced)\b", re.I)),
     ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right|well|"
@@ -3201,6 +3201,43 @@ def described_or_cant_tell(question: str, caption: str) -> str | None:
         return CANT_TELL[0]
     p = Person.of(_described(caption))
     return f"Yes, {p.he} {_STATED_ONLY[attr][p.plural]}."
+
+
+# where the person is from ("Is the person from India?", "Could this person be from East Asia?", "What is her
+# nationality?", "Where is he from?"): no photo says, though the description names how the person looks
+_PLACES = (r"asia|africa|europe|america|the americas|australia|oceania|the middle east|the caribbean|latin america|"
+           r"scandinavia|india|pakistan|bangladesh|sri lanka|china|japan|korea|vietnam|thailand|the philippines|"
+           r"indonesia|nigeria|ghana|kenya|ethiopia|egypt|morocco|mexico|brazil|canada|the (?:us|usa|uk)|england|"
+           r"france|germany|italy|spain|russia|ireland|turkey|iran|iraq")
+_ORIGIN = re.compile(rf"\bnationality\b|\b(?:what|which) (?:country|continent|part of the world)\b|"
+                     r"\bwhere (?:is|are|was|does|do|might|could|would)\s+(?:he|she|they|it|the person|this person|"
+                     r"th(?:is|e) (?:man|woman|boy|girl|guy|lady|kid|child|baby|individual|subject))\s+(?:\w+\s+)?"
+                     rf"(?:from|come from|originally from|born)\b|\b(?:from|born in|grew up in)\s+(?:(?:east|eastern|"
+                     rf"south|southern|southeast|south-east|west|western|north|northern|central|sub-saharan)\s+)?"
+                     rf"(?:{_PLACES})\b", re.I)
+
+
+def asks_origin(question: str) -> bool:
+    """Whether a question asks where the person is from (:data:`_ORIGIN`)."""
+    return _ORIGIN.search(question) is not None
+
+
+def origin_answer(question: str, caption: str | None) -> str | None:
+    """The answer to a question about where the person is from (:data:`_ORIGIN`; each got "I can't tell from this
+    photo.", and "Is she from India?" would read the label's "Indian" as a country): a face does not say, and the
+    description's ethnicity is how the person looks ("I can't tell where someone is from by their face; from this
+    photo, she looks South Asian."). None for any other question."""
+    from unif2ace.data.questions import ETHNICITY_WORD, Person
+
+    if not asks_origin(question):
+        return None
+    lead = "I can't tell where someone is from by their face"
+    attrs = _described(caption, ("gender", "age_group", "ethnicity")) if caption else {}
+    if "ethnicity" not in attrs:
+        return f"{lead}."
+    p = Person.of(attrs)
+    looks = ETHNICITY_WORD.get(attrs["ethnicity"], attrs["ethnicity"])
+    return f"{lead}; from this photo, {p.he} {p.looks()} {looks}."
 
 
 def identity_answer(question: str, caption: str) -> str | None:

@@ -1014,6 +1014,7 @@ class UniF2ace:
             asks_birth,
             asks_doing,
             asks_face_visible,
+            asks_origin,
             asks_other_subject,
             asks_own_age,
             asks_photo_quality,
@@ -1046,6 +1047,7 @@ class UniF2ace:
             on_question_sentences,
             one_description,
             open_answered_yes_no,
+            origin_answer,
             own_age_answer,
             photo_of_described,
             photo_quality_answer,
@@ -1098,7 +1100,8 @@ class UniF2ace:
         # and "What pronouns should I use?" or "What makes you think it's a man?" is answered from the description too
         # (the message as typed: as_meant reads "he or she" as "the person")
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or asks_pronouns(turns[-1][0]) is not None
-                  or asks_reason(q) or asks_own_age(q) or r for q, r, turns in zip(questions, remarked, conversations)]
+                  or asks_reason(q) or asks_own_age(q) or asks_origin(q) or r
+                  for q, r, turns in zip(questions, remarked, conversations)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
         # and "Can you see his teeth?" is answered from the described mouth (teeth_answer)
@@ -1112,6 +1115,7 @@ class UniF2ace:
             captions = self._descriptions(rows + other, crops, codes, features)
             for i in other:
                 if viewed[i] and (said := identity_answer(questions[i], captions[i])
+                                  or origin_answer(questions[i], captions[i])
                                   or feeling_about_answer(questions[i], captions[i])
                                   or remark_reply(questions[i], captions[i], previous[i])) is not None:
                     view[i] = said
