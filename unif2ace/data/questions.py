@@ -1128,8 +1128,11 @@ def which_follow_up(questions: Sequence[str]) -> str | None:
     from unif2ace.generation.constraints import yes_no_grounded
 
     before = as_meant(questions[-2])
-    asked = yes_no_grounded(before) | ({"age_group"} if "age" in yes_no_grounded(before) else set()) \
-        if is_yes_no(before) else set(asked_attributes(before))
+    if is_yes_no(before):
+        asked = yes_no_grounded(before)
+        asked |= {"age_group"} if "age" in asked else set()  # "Is he over 50?": the age group's question
+    else:
+        asked = set(asked_attributes(before))
     return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
 
 

@@ -3488,8 +3488,9 @@ _MOSTLY_WRONG_ABOUT = {"age": "most often about the age by a few years",
                        "gender": "most often about a young child's gender",
                        "emotion": "most often about an expression between two (neutral or a faint smile)",
                        "smile": "most often about an expression between two (neutral or a faint smile)",
-                       # val-256 descriptions: 12 of 28 ethnicity errors are South Asian read as White or back, and
-                       # 23 of the 28 photos labelled "other" got one of the four names
+                       # the shipped model's descriptions of val-256, read with parse_caption against the labels (a
+                       # one-off count, 7 Dec 2026): 12 of 28 ethnicity errors were South Asian read as White or back,
+                       # and 23 of the 28 photos labelled "other" were named as one of the four
                        "ethnicity": "most often between South Asian and White, and about anyone whose background is "
                                     "none of the four I name (White, Black, Asian, South Asian)"}
 
