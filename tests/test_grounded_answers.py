@@ -4051,3 +4051,26 @@ def test_a_doubt_of_the_ethnicity_says_what_it_is_most_often_wrong_about():
     reply = small_talk("Are you sure about that?", "What ethnicity?")
     assert "South Asian and White" in reply and "age" not in reply
     assert "about the age" in small_talk("Are you sure?", "How old?")
+
+
+@pytest.mark.parametrize("questions, told", [
+    # 7 Dec 2026: "Tell me more." and "Anything else?" after a description got the same description again
+    (["What do you see?", "Tell me more."], True), (["Describe this person.", "How old?", "Anything else?"], True),
+    (["Describe her in one sentence.", "Tell me more."], False),  # the whole description is more
+    (["How old?", "Anything else?"], False), (["Tell me more."], False),
+    (["Describe this person.", "Tell me more about her eyes."], False),
+])
+def test_more_after_the_whole_description_says_that_is_everything(questions, told):
+    from unif2ace.data.questions import more_after_description
+
+    assert more_after_description(questions) is told
+
+
+def test_the_pipeline_says_that_is_everything_after_the_description(pipe):
+    from unif2ace.data.questions import ALL_TOLD
+
+    messages = [{"role": "user", "content": "Describe this person."}]
+    image = _images(1, 5)[0]
+    described = pipe.chat(image, messages, align=False)
+    messages += [{"role": "assistant", "content": described}, {"role": "user", "content": "Tell me more."}]
+    assert pipe.chat(image, messages, align=False) == ALL_TOLD

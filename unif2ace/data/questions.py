@@ -1108,6 +1108,25 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
     return last
 
 
+# "Tell me more." / "Anything else?" after the whole description was given (each got the same description again)
+_MORE = re.compile(r"^(?:(?:ok(?:ay)?|and|so|well|hmm)\s*[,.]?\s+)*(?:(?:can|could) you\s+)?(?:tell me more|say more|"
+                   r"what else|anything else|go on|more|continue|keep going)(?:\s+(?:please|then|about (?:her|him|them|"
+                   r"this person|the person)))?\W*$", re.I)
+ALL_TOLD = ("That is everything I can tell from this photo. Ask me about anything in it (age, expression, pose), or "
+            "for a shorter description.")
+
+
+def more_after_description(questions: Sequence[str]) -> bool:
+    """Whether the last of a chat's user messages asks for more ("Tell me more.", "Anything else?") after the whole
+    description was given: the description says everything the model reads off a photo, so the reply is
+    :data:`ALL_TOLD`, not the same description again. After a shorter one ("Describe her in one sentence.") the
+    whole description is more."""
+    if len(questions) < 2 or not _MORE.match(_core(questions[-1])):
+        return False
+    before = next((q for q in reversed(questions[:-1]) if asks_description(as_meant(q))), None)
+    return before is not None and description_length(before) is None
+
+
 # "So which is it?" after two yes/no questions about one attribute ("Is this person male?", "Is this person female?":
 # it got "I can't tell from this photo."): the attribute's own question
 _WHICH_IS_IT = re.compile(r"^(?:(?:so|ok|okay|well|then|and|hmm|but)\s*[,.]?\s+)*(?:which|what)\s+(?:one\s+)?is\s+it"

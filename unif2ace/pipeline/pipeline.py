@@ -668,9 +668,18 @@ class UniF2ace:
         codes = self.encode_images(crops)
         lengths = [None] * len(conversations)  # how short a description is asked to be ("in one sentence")
         omitted: list[set[str]] = [set()] * len(conversations)
+        told = [False] * len(conversations)  # "Tell me more." after the whole description
         if grounded_answers:  # "Tell me about this person." is asked as the training data asks for a description
-            from unif2ace.data.questions import as_meant, asked_length, asks_description, left_out
+            from unif2ace.data.questions import (
+                as_meant,
+                asked_length,
+                asks_description,
+                left_out,
+                more_after_description,
+            )
 
+            told = [all(isinstance(q, str) for q, _ in turns) and more_after_description([q for q, _ in turns])
+                    for turns in conversations]
             describe = [asks_description(as_meant(turns[-1][0])) for turns in conversations]
             # the length as typed: "Describe her.\nAnswer in one sentence." is read as "Describe her."
             lengths = [asked_length(turns[-1][0]) if d else None for d, turns in zip(describe, conversations)]
@@ -723,6 +732,10 @@ class UniF2ace:
                        and asked_length(q) == ("sentences", 1) else a for q, a, n in zip(typed, answers, lengths)]
             # "True or false: this is a child." → "True. He is a child.", not "Yes, …"; "Y or N" → "Y."
             answers = [yes_no_letter(q, true_or_false(q, a)) if isinstance(q, str) else a for q, a in zip(typed, answers)]
+        if any(told):
+            from unif2ace.data.questions import ALL_TOLD
+
+            answers = [ALL_TOLD if t else a for t, a in zip(told, answers)]
         return answers
 
     def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple, given=None) -> list[str]:
