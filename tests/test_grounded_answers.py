@@ -3995,6 +3995,10 @@ def test_a_description_asked_in_adjectives_names_no_noun():
     assert brief_description(man, ("words", 3)) == "Happy, young man."
     assert brief_description(man, ("words", 8), adjectives=True) == "Happy, young, White."  # no sentence either
     assert asks_adjectives("Give me three adjectives for this face.") and not asks_adjectives("Describe him in 3 words.")
+    # an adjective of two words is one adjective ("Happy, middle-aged." of a South Asian man, before)
+    south_asian = "The image shows a close-up photo of a South Asian man who is 42 years old. He has a happy expression."
+    assert brief_description(south_asian, ("words", 3), adjectives=True) == "Happy, middle-aged, South Asian."
+    assert brief_description(south_asian, ("words", 3)) == "Happy, middle-aged man."
 
 
 @pytest.mark.parametrize("question, answer, expected", [

@@ -135,9 +135,10 @@ def _words(attrs: dict, n: int, noun: bool = True) -> str:
              ("glasses", "bespectacled" if attrs.get("glasses") else None)]
     chosen, used = {}, 0
     for name, word in picks:
-        if word and used + len(word.split()) <= n:
+        size = len(word.split()) if word and noun else 1  # adjectives are counted as such ("South Asian" is one)
+        if word and used + size <= n:
             chosen[name] = word
-            used += len(word.split())
+            used += size
     adjectives = [chosen[k] for k in ("expression", "age", "glasses", "ethnicity") if k in chosen]
     text = (", ".join(adjectives) + (f" {chosen['noun']}" if "noun" in chosen else "")).strip()
     return text[0].upper() + text[1:] + "." if text else _sentence(attrs, None)
