@@ -598,7 +598,7 @@ class UniF2ace:
         format 'Age: N'." → "Age: 29"; "List gender, age and emotion, separated by commas." → "female, 29, happy";
         a CSV, a table's header: ``structured.format_request``), "unknown" for what it does not state."""
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
-        given = conversations  # as typed: what a recursive call below answers of a row it passes on unchanged
+        given = conversations  # as typed: what the recursive calls below (JSON, options) are given, to tidy again
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
         if grounded_answers:
@@ -622,16 +622,15 @@ class UniF2ace:
                     or (format_request(turns[-1][0]) if grounded_answers and response_format is None else None)
                     if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(asks):
-                return self._structured_replies(images, conversations, asks, align, sampling, given)
+                return self._structured_replies(images, given, asks, align, sampling)
         if grounded_answers and read_options:
             from unif2ace.generation.options import listed_choices, multiple_choice, option_reply
 
             choices = [multiple_choice(turns[-1][0]) or listed_choices(turns[-1][0])
                        if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(choices):
-                # a row without options as it was given ("True or false: …" got "Yes, …" beside a choice)
-                asked = [[*turns[:-1], (c.asked, None)] if c else as_given
-                         for c, turns, as_given in zip(choices, conversations, given)]
+                # each row as it was given, the call below tidies it ("True or false: …" tidied here got "Yes, …")
+                asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, given)]
                 answers = self.converse(images, asked, align, *sampling, read_options=False)
                 return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
@@ -738,11 +737,11 @@ class UniF2ace:
             answers = [ALL_TOLD if t else a for t, a in zip(told, answers)]
         return answers
 
-    def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple, given=None) -> list[str]:
+    def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
         """converse's replies where ``asks`` (``structured.json_request`` or ``format_request``) asks JSON or a
         written-out form: each read from the photo's description, and from the grounded answer to a question asked
-        beside the instruction; the other conversations are answered as converse answers them (as ``given``, when
-        it is: the conversations as typed)."""
+        beside the instruction; the other conversations (as typed: "True or false: …" is read by the call that
+        tidies it) are answered as converse answers them."""
         from unif2ace.generation.structured import structured_reply
 
         crops = self.prepare(_as_list(images), align)
@@ -752,7 +751,7 @@ class UniF2ace:
         described = dict(zip(asked, self.converse([crops[k] for k in asked], [[(CAPTION_QUESTION, None)]] * len(asked),
                                                   False, *whole)))
         if other:
-            described.update(zip(other, self.converse([crops[k] for k in other], [(given or conversations)[k] for k in other],
+            described.update(zip(other, self.converse([crops[k] for k in other], [conversations[k] for k in other],
                                                       False, *sampling)))
         questioned = [k for k, ask in enumerate(asks) if ask and ask.asked is not None]
         answers = dict(zip(questioned, self.converse(
