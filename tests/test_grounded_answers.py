@@ -4078,3 +4078,94 @@ def test_the_pipeline_says_that_is_everything_after_the_description(pipe):
     described = pipe.chat(image, messages, align=False)
     messages += [{"role": "assistant", "content": described}, {"role": "user", "content": "Tell me more."}]
     assert pipe.chat(image, messages, align=False) == ALL_TOLD
+
+
+@pytest.mark.parametrize("question, length", [
+    # 7 Dec 2026 (afternoon): "Give me a short alt text for this image." got "I can't tell from this photo." of one
+    # photo and "A girl." of a boy described as a boy
+    ("Give me a short alt text for this image.", ("sentences", 1)), ("Write alt text for this photo.", ("sentences", 1)),
+    ("Can you write an alt-text for this picture?", ("sentences", 1)), ("What alt text would you use?", ("sentences", 1)),
+    ("Generate alternative text for this image.", ("sentences", 1)),
+    ("Write alt text for this photo in three sentences.", ("sentences", 3)),  # a length asked wins
+    ("Is the alt text correct?", None),
+    # "Write a one-line bio for this person." got the whole description, its sentences joined by semicolons
+    ("Write a one-line bio for this person.", ("sentences", 1)), ("Write a bio for this man.", None),
+])
+def test_alt_text_is_a_description_of_one_sentence(question, length):
+    from unif2ace.data.questions import description_length
+
+    assert description_length(question) == length
+
+
+MAN_27 = ("The photo is a close-up photo; it shows a White man who is 27 years old. He looks happy. He has his mouth "
+          "closed.")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026 (afternoon): an age bound answered with a group set against another group it did not ask
+    ("Is this person older than me? I'm 40.", "No. He is a young adult, not a senior.", "No, he looks about 27 years old."),
+    ("Is he younger than 60?", "Yes. He is a young adult, not a senior.", "Yes, he looks about 27 years old."),
+    ("Is he older than 40?", "No. He is a young adult.", None),  # the group alone says why
+    ("Is he a senior?", "No. He is a young adult, not a senior.", None),  # a group asked: the contrast is the answer
+])
+def test_an_age_bound_is_answered_with_the_described_age_not_a_contrast_of_groups(question, answer, expected):
+    assert grounded_yes_no(question, answer, MAN_27, None) == expected
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Describe this person in Spanish.", "Spanish"), ("How old is she? Answer in French.", "French"),
+    ("Translate that into German.", "German"), ("Can you translate your answer to japanese?", "Japanese"),
+    ("Describe her in Chinese please", "Chinese"),
+    ("Is she in Spanish class?", None), ("Is she Spanish?", None), ("Is he from France?", None),
+    ("Answer in English.", None),
+])
+def test_an_answer_asked_in_another_language_is_read(question, language):
+    from unif2ace.data.questions import asked_language
+
+    assert asked_language(question) == language
+
+
+@pytest.mark.parametrize("questions, meant", [
+    (["How old is he?", "Can you say that in German?"], "How old is he?"),
+    (["Describe this person.", "Translate that into Spanish."], "Describe this person."),
+    (["Is she smiling?", "Now in French, please."], "Is she smiling?"),
+    (["How old is he?", "Is he smiling? Answer in German."], None),  # a new question
+    (["Translate that into Spanish."], None),  # nothing before
+])
+def test_a_chat_asking_the_last_answer_in_another_language_asks_the_question_before(questions, meant):
+    from unif2ace.data.questions import language_follow_up
+
+    assert language_follow_up(questions) == meant
+
+
+def test_the_pipeline_answers_in_english_and_says_so(pipe, monkeypatch):
+    """7 Dec 2026 (afternoon): "Describe this person in Spanish." got the English description with no word about it,
+    and "Translate that into Spanish." after it "I can't tell from this photo."."""
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: MAN_27 for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    image = _images(1, 5)
+    said = pipe.converse(image, [[("How old is he?", None)]], align=False, max_new_tokens=3)[0]
+    assert said.startswith("He is 27 years old")
+    chat = [("How old is he?", said), ("Can you say that in German?", None)]
+    assert pipe.converse(image, [chat], align=False, max_new_tokens=3) == \
+        [f"I can only answer in English, not German. {said}"]
+    assert pipe.converse(image, [[("How old is he? Answer in French.", None)]], align=False, max_new_tokens=3) == \
+        [f"I can only answer in English, not French. {said}"]
+
+
+@pytest.mark.parametrize("question, meant", [
+    # 7 Dec 2026 (afternoon): "Is he younger than my son? My son is 12." got "I can't tell from this photo."
+    ("Is he younger than my son? My son is 12.", "Is he younger than 12?"),
+    ("My daughter is 8. Is she older than my daughter?", "Is she older than 8?"),
+    ("Is she the same age as my sister, who is 30?", "Is she about 30?"),
+    ("Is he older than my son, who is 12?", "Is he older than 12?"),
+    ("Is he taller than my son? My son is 120 cm.", "Is he taller than my son? My son is 120 cm."),  # no age
+    ("Is this my son? My son is 12.", "Is this my son? My son is 12."),  # no comparison
+    ("Is she older than me? I'm 30.", "Is she older than me? I'm 30."),  # the asker's own: constraints._my_age_named
+])
+def test_an_age_given_of_someone_compared_stands_in_for_them(question, meant):
+    from unif2ace.data.questions import kin_age_named
+    from unif2ace.pipeline.pipeline import tidy_question
+
+    assert kin_age_named(question) == meant
+    assert tidy_question(question) == meant

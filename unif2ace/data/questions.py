@@ -306,6 +306,50 @@ def spelled(question: str) -> str:
 ENGLISH_ONLY = "I can only answer questions in English. Please ask in English, for example: \"How old is this person?\""
 
 
+# Languages an answer may be asked in ("Describe this person in Spanish." got the English description with no word
+# about the Spanish): the model writes English only, and says so before its answer (:func:`asked_language`).
+_LANGUAGES = ("Spanish French German Italian Portuguese Dutch Russian Chinese Mandarin Cantonese Japanese Korean Arabic "
+              "Hindi Urdu Bengali Punjabi Tamil Turkish Polish Swedish Norwegian Danish Finnish Greek Hebrew Vietnamese "
+              "Thai Indonesian Malay Tagalog Ukrainian Persian Farsi Swahili Czech Romanian Hungarian Catalan").split()
+_LANGUAGE = "|".join(_LANGUAGES)
+_IN_LANGUAGE = re.compile(
+    # "… in Spanish.", "Answer in French, please.", "Translate that into German." (not "Is she in Spanish class?")
+    rf"\b(?:in|into)\s+({_LANGUAGE})(?=\s*(?:[.?!,;:)]|$|please\b|and\b|too\b|as well\b|only\b|instead\b|for me\b))|"
+    rf"\btranslat\w*\b[^.?!]*?\b(?:to|into|in)\s+({_LANGUAGE})\b", re.I)
+
+
+def asked_language(question: str) -> str | None:
+    """The language other than English an English message asks the answer in ("Describe this person in Spanish."
+    → "Spanish", "How old is she? Answer in French." → "French"); None when it asks none."""
+    m = _IN_LANGUAGE.search(question)
+    return (m[1] or m[2]).capitalize() if m else None
+
+
+# what a message asking for the last answer in another language may say besides the language ("Translate that into
+# Spanish.", "Can you say that in German?", "Now in French, please.")
+_BACK_WORDS = frozenset("translate translated translation that this it your the answer answers description reply what you "
+                        "said just can could would will please say repeat now and then write put same thing again me "
+                        "give do in into to ok okay so".split())
+
+
+def language_follow_up(questions: Sequence[str]) -> str | None:
+    """The question before, when the last message of a chat asks only for the answer to it in another language
+    ("How old is he?" then "Can you say that in German?" → "How old is he?"); None otherwise. The answer is the
+    English one, said to be English (:func:`english_only_note`)."""
+    if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _IN_LANGUAGE.search(questions[-1])) is None:
+        return None
+    rest = re.findall(r"[a-z']+", (questions[-1][:m.start()] + " " + questions[-1][m.end():]).lower())
+    return questions[-2] if all(w in _BACK_WORDS for w in rest) else None
+
+
+def english_only_note(question: str, answer: str) -> str | None:
+    """The answer said to be in English when the question asks for another language ("Describe him in Spanish."
+    → "I can only answer in English, not Spanish. The photo is …"); None when it asks for none."""
+    if (language := asked_language(question)) is None:
+        return None
+    return f"I can only answer in English, not {language}. {answer}"
+
+
 # Function words of the languages users most often write in besides English (Spanish, French, German, Italian,
 # Portuguese, Dutch) that the English word list also holds as rare or borrowed words ("es", "una", "de", "oder",
 # "persona" is a content word and stays): they count as English for no message. Words English users type in
@@ -812,7 +856,7 @@ _DESCRIPTION_REQUEST = re.compile(
     # "How would you describe him?" (got "I can't tell from this photo.")
     # and "How would you caption this for Instagram?", "What caption would you give this?" (each got "I can't tell")
     r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) (?:describe|caption)|"
-    r"what (?:caption|alt text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
+    r"what (?:caption|alt[- ]?text|alternative text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
     r"describe|tell me about|tell me something about|say something about|talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
@@ -904,7 +948,10 @@ _DESCRIBING_VERB = (r"(?:describe|summari[sz]e|sum up|caption|depict|portray|nar
                     r"go (?:me |us )?through|look at|study|inspect)")
 _GIVING_VERB = (r"(?:give|provide|offer|share|present|relay|render|write|create|generate|produce|compose|craft|"
                 r"draft|make|prepare|deliver|come up with|suggest|propose)(?:\s+(?:me|us))?")
-_DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|caption|account|explanation|analysis|"
+# ("Give me a short alt text for this image." got "I can't tell from this photo." of one photo, "A girl." of a boy;
+# "Write a one-line bio for this person." the whole description, its sentences joined by semicolons)
+_DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|caption|alt[- ]?text|alternative text|bio|blurb|"
+                     r"account|explanation|analysis|"
                      r"interpretation|narrative|narration|depiction|rundown|overview|portrayal|breakdown|report|"
                      r"characteri[sz]ation|synopsis|walkthrough|commentary|outline)s?")
 _PICTURE = (r"(?:image|photo|photograph|picture|pic|portrait|face|person|scene|shot|snapshot|selfie|visuals?|"
@@ -918,7 +965,8 @@ _DESCRIBE_INSTRUCTION = re.compile(
     rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
     rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+{_NOT_WH}[\w'-]+,?){{0,8}}|"
     # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
-    rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis)"
+    rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis|"
+    r"alt[- ]?text|alternative text)"
     # ("Give me an Instagram caption for this." got "A girl.", "Suggest a caption for social media." "No, it is a
     # photo of a woman.")
     rf"(?:\s*,?\s*(?:please|for me|for it|of it|of this|for this(?:\s+{_PICTURE})?|here|for (?:social media|instagram|"
@@ -991,6 +1039,8 @@ def asked_length(question: str) -> tuple[str, int] | None:
         return ("words" if m[2].startswith(("word", "adjective")) else "sentences", n)
     if re.search(r"\b(?:briefly|in brief|short|quick|quickly|brief|concise|concisely|succinct|succinctly|terse|"
                  r"tersely|compact)\b", q):
+        return "sentences", 1
+    if re.search(r"\balt[- ]?text\b|\balternative text\b", q):  # alt text is short by convention (one sentence)
         return "sentences", 1
     return None
 
@@ -1070,6 +1120,26 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
+# someone else's age given beside a comparison with them ("Is he younger than my son? My son is 12." got "I can't tell
+# from this photo.", the son read as whom the question is about): :func:`kin_age_named`
+_KIN_AGE = re.compile(r"\b(?:my|our)\s+(?P<kin>[a-z]+)(?:'s|,?\s+(?:who\s+)?(?:is|just turned|turned))\s+(?P<age>\d{1,3})\b"
+                      r"(?!\s*(?:cm|kg|lbs?|%|inches|feet|ft|pounds|kilos))", re.I)
+
+
+def kin_age_named(question: str) -> str:
+    """The question with the age it gives of someone it compares the person with, in place of them: "Is he younger
+    than my son? My son is 12." → "Is he younger than 12?"; "Is she as old as my sister, who is 30?" → "Is she about
+    30?". Any other question is returned as it is."""
+    for m in list(_KIN_AGE.finditer(question)):
+        kin, said = re.escape(m["kin"]), rf"(?:,?\s+who\s+is\s+{m['age']}\b)?"
+        asked = re.sub(rf"\bthan (?:my|our) {kin}\b{said}", f"than {m['age']}", question, flags=re.I)
+        asked = re.sub(rf"\b(?:the same age as|as old as) (?:my|our) {kin}\b{said}", f"about {m['age']}", asked, flags=re.I)
+        if asked != question:  # and the sentence that gives the age, which would name a son, goes
+            question = re.sub(rf"(?:^|(?<=[.?!]))\s*(?:my|our) {kin}(?:'s|\s+is|\s+just turned|\s+turned)\s+{m['age']}"
+                              r"(?:\s*(?:years?|yrs?)(?:\s*old)?)?\s*[.!]?\s*", " ", asked, flags=re.I).strip()
+    return question
+
+
 MY_AGE = re.compile(r"\b(?:I'm|I am|Im|I’m)\s+(\d{1,3})\b(?!\s*(?:cm|kg|lbs?|%))", re.I)  # the asker's own age
 # "By how many years?" after "Older or younger than me? I'm 25." (got "He is 75 years old, so he is a senior.")
 _HOW_MUCH_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then)\s*[,.]?\s+)*(?:by\s+)?how\s+(?:many\s+years|much|many)"

@@ -1858,6 +1858,9 @@ _AGE_BOUNDS = [
 _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 
 
+_NOT_A_GROUP = re.compile(r"\bnot (?:a |an )?(?:child|kid|teen|teenager|young adult|middle-aged|senior|elderly)\b", re.I)
+
+
 def _my_age_named(question: str) -> str:
     """The question with the asker's own age, when it gives one, where it says "me" or "my age": "Is she older than
     me? I'm 30." → "older than 30"; "Is this person about my age? I'm 35." (got "No. She is a young adult, not a
@@ -2563,6 +2566,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     # and an age bound answered by a gender noun alone ("Is this person in their twenties?" → "No, it is a photo of
     # a boy." of a boy described as 1): the age it asks is said
     garbled = garbled or decisive == "age" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest)
+    # and an age bound answered by a group set against another group, which the bound did not ask ("Is this person
+    # older than me? I'm 40." of a man described as 27 got "No. He is a young adult, not a senior."): the age is said
+    garbled = garbled or decisive == "age" and parse_age_years(rest) is None and _NOT_A_GROUP.search(rest) is not None
     # and an age group answered by a noun that does not settle it ("Is this someone in their late teens?" → "No. It
     # is a photo of a girl."; "a girl" does settle "a senior citizen?")
     garbled = garbled or decisive == "age_group" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest) \

@@ -604,13 +604,22 @@ class UniF2ace:
         if grounded_answers:
             # "Now make it shorter." / "Now in one word." after a description: the description at that length; "And
             # in 10 years?" / "Give me a range then." after an age: the age question it stands for
-            from unif2ace.data.questions import age_follow_up, description_follow_up, which_follow_up
+            from unif2ace.data.questions import (
+                age_follow_up,
+                description_follow_up,
+                language_follow_up,
+                which_follow_up,
+            )
 
             conversations = [[*turns[:-1], (redo, None)]
                              if len(turns) > 1 and all(isinstance(q, str) for q, _ in turns)
                              and (redo := description_follow_up([q for q, _ in turns])
                                   or age_follow_up([q for q, _ in turns])
-                                  or which_follow_up([q for q, _ in turns])) is not None else turns
+                                  or which_follow_up([q for q, _ in turns])) is not None else
+                             # "Translate that into Spanish.": the question before, asked again (the note is added last)
+                             [*turns[:-2], (redo, None)]
+                             if len(turns) > 1 and isinstance(turns[-1][0], str)
+                             and (redo := language_follow_up([q for q, _ in turns])) is not None else turns
                              for turns in conversations]
         # converse's arguments after ``align``, as the recursive calls below (JSON, options, parts) pass them on
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
@@ -735,6 +744,11 @@ class UniF2ace:
             from unif2ace.data.questions import ALL_TOLD
 
             answers = [ALL_TOLD if t else a for t, a in zip(told, answers)]
+        if grounded_answers:  # "Describe him in Spanish.": the English answer, said to be English
+            from unif2ace.data.questions import english_only_note
+
+            answers = [english_only_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
+                       for q, a in zip(typed, answers)]
         return answers
 
     def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
@@ -1377,10 +1391,12 @@ def tidy_question(question: str) -> str:
     is left as typed: capitalising the first letter (tried on 30 November) lowered gender accuracy on
     lower-case questions by 12-17 points on stages 9 and 10 (scripts/own_wordings.py --lower, with and
     without it; docs/inference.md), since training now retypes questions in lower case too. A "Yes or no:"
-    put first is left out (:func:`unif2ace.data.questions.without_answer_form`)."""
-    from unif2ace.data.questions import without_answer_form
+    put first is left out (:func:`unif2ace.data.questions.without_answer_form`), and an age given of someone the
+    person is compared with stands in for them ("… younger than my son? My son is 12." → "… younger than 12?":
+    :func:`unif2ace.data.questions.kin_age_named`)."""
+    from unif2ace.data.questions import kin_age_named, without_answer_form
 
-    return without_answer_form(re.sub(r"[ \t]+", " ", question.strip()))
+    return kin_age_named(without_answer_form(re.sub(r"[ \t]+", " ", question.strip())))
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
