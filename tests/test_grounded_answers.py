@@ -4169,3 +4169,63 @@ def test_an_age_given_of_someone_compared_stands_in_for_them(question, meant):
 
     assert kin_age_named(question) == meant
     assert tidy_question(question) == meant
+
+
+@pytest.mark.parametrize("questions, meant", [
+    # 7 Dec 2026 (afternoon): "Does he look angry?" then "What about sad?" and "And surprised?" got "I can't tell from
+    # this photo."
+    (["Does he look angry?", "What about sad?"], "Does he look sad?"),
+    (["Does he look angry?", "And surprised?"], "Does he look surprised?"),
+    (["Does he look angry?", "What about sad?", "And surprised?"], "Does he look surprised?"),  # one after another
+    (["Is she a teenager?", "And a child?", "What about a senior?"], "Is she a senior?"),
+    (["Is she a teenager?", "And a child?"], "Is she a child?"),
+    (["Is this a man?", "And a woman?"], "Is this a woman?"),
+    (["Is the photo blurry?", "And sharp?"], "Is the photo sharp?"),
+    (["Is she sad?", "Or happy?"], "Is she happy?"),
+    (["Is he smiling?", "What about her?"], None),  # another person, not another value
+    (["How old is he?", "What about sad?"], None),  # the question before is not yes/no
+    (["Does she look happy?", "What about the mood?"], None),  # the mood is asked as it is
+    (["What about sad?"], None),
+])
+def test_another_value_after_a_yes_no_question_asks_it_in_the_same_words(questions, meant):
+    from unif2ace.data.questions import value_follow_up
+
+    assert value_follow_up(questions) == meant
+
+
+@pytest.mark.parametrize("message, previous, reply", [
+    # 7 Dec 2026 (afternoon): "Older than I thought. Are you sure?" after an age got "I can't tell from this photo."
+    ("Older than I thought. Are you sure?", "How old is he?", "Not entirely: I judge from this one photo, and I can be "
+                                                              "wrong, most often about the age by a few years."),
+    ("Nice photo. Thanks!", None, "You're welcome! Anything else you'd like to know about this photo?"),
+    ("Describe him. Thanks!", None, None),  # a request, then thanks: the request is answered
+    ("Is she smiling? Thanks!", None, None),
+    ("Really? He looks younger to me.", "How old is he?", None),  # a remark last: remark_reply's
+])
+def test_small_talk_after_a_remark_gets_the_small_talk_reply(message, previous, reply):
+    from unif2ace.generation.constraints import small_talk
+
+    assert small_talk(message, previous) == reply
+
+
+@pytest.mark.parametrize("question, length", [
+    # 7 Dec 2026 (afternoon): "Give this photo a title." got "I can't tell from this photo."
+    ("Give this photo a title.", ("words", 4)), ("Suggest a title for this picture.", ("words", 4)),
+    ("Give me a catchy title for this photo.", ("words", 4)),
+    ("Is there a title?", None), ("Give this person a name.", None),
+])
+def test_a_title_is_a_description_in_a_few_words(question, length):
+    from unif2ace.data.questions import description_length
+
+    assert description_length(question) == length
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # 7 Dec 2026 (afternoon): "What about a senior?", with no question before it, got "No. She is a senior, not a senior."
+    ("No. She is a senior, not a senior.", "She is a senior."), ("No, he looks neutral, not neutral.", "He looks neutral."),
+    ("No, this is a girl, not a boy.", None), ("Yes. He is smiling.", None), ("She is a senior.", None),
+])
+def test_an_open_answer_that_denies_itself_keeps_what_it_said(answer, expected):
+    from unif2ace.generation.constraints import without_self_negation
+
+    assert without_self_negation(answer) == expected

@@ -951,6 +951,7 @@ _GIVING_VERB = (r"(?:give|provide|offer|share|present|relay|render|write|create|
 # ("Give me a short alt text for this image." got "I can't tell from this photo." of one photo, "A girl." of a boy;
 # "Write a one-line bio for this person." the whole description, its sentences joined by semicolons)
 _DESCRIPTION_NOUN = (r"(?:description|summary|summarization|summarisation|caption|alt[- ]?text|alternative text|bio|blurb|"
+                     r"title|headline|"
                      r"account|explanation|analysis|"
                      r"interpretation|narrative|narration|depiction|rundown|overview|portrayal|breakdown|report|"
                      r"characteri[sz]ation|synopsis|walkthrough|commentary|outline)s?")
@@ -965,6 +966,9 @@ _DESCRIBE_INSTRUCTION = re.compile(
     rf"(?:{_DESCRIBING_VERB}|{_GIVING_VERB}\s+(?:{_WORD}){{0,5}}?{_DESCRIPTION_NOUN})\s+"
     rf"(?:{_WORD}){{0,6}}?{_PICTURE}(?:\s+{_NOT_WH}[\w'-]+,?){{0,8}}|"
     # "Give a one-sentence caption.", "Generate a detailed caption.", "Detailed caption, please."
+    # "Give this photo a title." (got "I can't tell from this photo.")
+    rf"(?:give|find|suggest|pick|choose)\s+{_THE_PICTURE}\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:title|caption|headline)|"
+    rf"{_GIVING_VERB}\s+(?:(?:a|an|the|one)\s+)?(?:[\w-]+\s+){{0,2}}?(?:title|headline)|"
     rf"(?:{_GIVING_VERB}\s+)?(?:(?:a|an|the|one)\s+)?(?:[\w-]+,?\s+){{0,3}}?(?:caption|description|summary|synopsis|"
     r"alt[- ]?text|alternative text)"
     # ("Give me an Instagram caption for this." got "A girl.", "Suggest a caption for social media." "No, it is a
@@ -1042,6 +1046,8 @@ def asked_length(question: str) -> tuple[str, int] | None:
         return "sentences", 1
     if re.search(r"\balt[- ]?text\b|\balternative text\b", q):  # alt text is short by convention (one sentence)
         return "sentences", 1
+    if re.search(r"\b(?:title|headline)\b", q):  # and a title a few words
+        return "words", 4
     return None
 
 
@@ -1223,6 +1229,46 @@ def which_follow_up(questions: Sequence[str]) -> str | None:
     else:
         asked = set(asked_attributes(before))
     return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
+
+
+# "What about sad?" / "And surprised?" / "How about a child?" after a yes/no question about one value: the question
+# before, about that value ("Does he look angry?" then "What about sad?" got "I can't tell from this photo.")
+_OTHER_VALUE = re.compile(r"^(?:(?:and|so|ok|okay|well|then|hmm|but)\s*[,.]?\s+)*(?:(?:what|how)\s+about|and|or)\s+"
+                          r"(?P<value>[a-z][a-z' -]{0,30}?)(?:\s+then)?\s*[?.!]*$", re.I)
+_VALUE_ATTRIBUTES = ("emotion", "smile", "age_group", "gender", "eyes", "mouth", "head_pose", "color", "sharpness",
+                     "lighting")
+
+
+def value_follow_up(questions: Sequence[str]) -> str | None:
+    """The yes/no question before, asked of the value the last message names in its stead ("Does he look angry?"
+    then "What about sad?" → "Does he look sad?"; "Is she a teenager?" then "And a child?" → "Is she a child?");
+    None for any other message, a value of another attribute than the one asked before ("What about her?"), or a
+    question before that is not yes/no."""
+    if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _OTHER_VALUE.match(_core(questions[-1]))) is None:
+        return None
+    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.generation.constraints import _asked_values
+
+    # the question before may be one itself ("Does he look angry?", "What about sad?", "And surprised?")
+    before = as_meant(value_follow_up(questions[:-1]) or questions[-2])
+    if not is_yes_no(before):
+        return None
+    value = re.sub(r"^(?:a|an|the)\s+", "", m["value"].strip(), flags=re.I)
+    attr = next((a for a in _VALUE_ATTRIBUTES if parse_attribute(value, a) is not None), None)
+    if attr is None:
+        return None
+    wanted = parse_attribute(value, attr)
+    words = before.rstrip("?.! ").split()
+    for n in (1, 2):  # the rightmost word or two whose place the value takes and asks it
+        for i in range(len(words) - n, 0, -1):
+            said = " ".join(words[i:i + n])
+            if said.lower() in ("a", "an", "the", "he", "she", "they", "it", "this", "that", "person", "look", "looks"):
+                continue
+            asked = " ".join([*words[:i], value, *words[i + n:]])
+            asked = re.sub(r"\b(a|an)\s+(?=(\w))", lambda a: ("an " if a[2].lower() in "aeiou" else "a "), asked) + "?"
+            if _asked_values(asked).get(attr) == wanted and _asked_values(before).get(attr) != wanted:
+                return asked
+    return None
 
 
 # A question about who the person is ("Who is this?", "Who do we have here?", "Do you know who she is?",

@@ -2723,6 +2723,19 @@ def _self_negating(words: str) -> bool:
     return bool(negated) and all(own.get(a) == v for a, v in negated.items())  # "a girl, not a boy": gender differs
 
 
+def without_self_negation(answer: str) -> str | None:
+    """An answer to an open question that starts with Yes or No and denies what it just said ("What about a senior?"
+    with no question before it got "No. She is a senior, not a senior."), as what it said ("She is a senior."); None
+    for any other answer."""
+    from unif2ace.evaluation.attributes import polarity
+
+    words = answer.strip().split(maxsplit=1)
+    if len(words) < 2 or polarity(words[0]) is None or not _self_negating(words[1]):
+        return None
+    said = _NOT.split(words[1], maxsplit=1)[0].strip(" ,;")
+    return said[:1].upper() + said[1:] + "."
+
+
 # the attributes with two values, whose answer words follow from a bare Yes/No: the other value
 _OWN_WORDS = {"smile": lambda v: not v, "eyes": {"open": "closed", "closed": "open"}.get,
               "sharpness": {"sharp": "blurry", "blurry": "sharp"}.get,
@@ -3540,7 +3553,13 @@ def small_talk(message: str, previous: str | None = None) -> str | None:
     # several sentences, each small talk ("Hi! Can you look at this photo for me?" got "I can't tell from this
     # photo."): the last one's reply
     parts = _sentences(message)
-    return talk(parts[-1]) if len(parts) > 1 and all(talk(p) is not None for p in parts) else None
+    if len(parts) < 2 or (last := talk(parts[-1])) is None:
+        return None
+    # or a remark, then small talk ("Older than I thought. Are you sure?" got "I can't tell from this photo."): the
+    # small talk's reply
+    remark = [talk(p) is None and not p.rstrip().endswith("?") and not _REQUEST_START.match(p.strip().lower())
+              for p in parts[:-1]]
+    return last if all(talk(p) is not None or r for p, r in zip(parts[:-1], remark)) else None
 
 
 def _sentences(message: str) -> list[str]:

@@ -608,6 +608,7 @@ class UniF2ace:
                 age_follow_up,
                 description_follow_up,
                 language_follow_up,
+                value_follow_up,
                 which_follow_up,
             )
 
@@ -615,7 +616,8 @@ class UniF2ace:
                              if len(turns) > 1 and all(isinstance(q, str) for q, _ in turns)
                              and (redo := description_follow_up([q for q, _ in turns])
                                   or age_follow_up([q for q, _ in turns])
-                                  or which_follow_up([q for q, _ in turns])) is not None else
+                                  or which_follow_up([q for q, _ in turns])
+                                  or value_follow_up([q for q, _ in turns])) is not None else
                              # "Translate that into Spanish.": the question before, asked again (the note is added last)
                              [*turns[:-2], (redo, None)]
                              if len(turns) > 1 and isinstance(turns[-1][0], str)
@@ -1096,6 +1098,7 @@ class UniF2ace:
             valence_option,
             valence_yes_no,
             why_answer,
+            without_self_negation,
             without_yes_no,
             yes_no_grounded,
         )
@@ -1221,6 +1224,8 @@ class UniF2ace:
                 out[i] = mine
             elif polar[i] and (mended := mended_yes_no(question, out[i])) is not None:  # "…, not a boy."
                 out[i] = mended
+            elif not polar[i] and (said := without_self_negation(out[i])) is not None:
+                out[i] = said  # "What about a senior?": not "No. She is a senior, not a senior."
             elif not polar[i] and (detail := detailed_expression(question, out[i], captions.get(i))) is not None:
                 out[i] = detail  # "Describe her expression in detail.": the description's sentences, not "Happy."
             elif not polar[i] and (word := one_word(question, out[i], conversations[i][-1][0])) is not None:
