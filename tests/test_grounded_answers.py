@@ -4229,3 +4229,22 @@ def test_an_open_answer_that_denies_itself_keeps_what_it_said(answer, expected):
     from unif2ace.generation.constraints import without_self_negation
 
     assert without_self_negation(answer) == expected
+
+
+def test_a_no_that_sets_an_asked_value_against_its_own_is_left_alone():
+    """7 Dec 2026 (afternoon): "Could she be a grandmother?" of a teenager described as 18 got "No. This is a boy, not a
+    girl.", mended by the boy's age to "No. He is a child, not a senior."."""
+    from unif2ace.generation.constraints import mended_yes_no
+
+    assert mended_yes_no("Could she be a grandmother?", "No. This is a boy, not a girl.") is None
+    assert mended_yes_no("Is this a young boy?", "No, this is a girl, not a girl.") == "No, this is a girl, not a boy."
+
+
+@pytest.mark.parametrize("question, span", [
+    ("Would this person be allowed to buy alcohol in the US?", (21, 200)), ("Could he legally drink?", (21, 200)),
+    ("Can she buy a drink?", None),  # not a matter of age alone
+])
+def test_buying_alcohol_is_an_age_bound(question, span):
+    from unif2ace.generation.constraints import asked_age_range
+
+    assert asked_age_range(question) == span

@@ -1830,7 +1830,11 @@ _AGE_BOUNDS = [
     *[(re.compile(rf"\bold enough to {verb}\b|\b(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b[\w\s'’]{{0,20}}?\s+"
                   rf"legally\s+{verb}\b|\b(?:allowed|eligible|permitted|legally able)\s+to\s+{verb}\b|"
                   rf"\b(?:legal\s+)?{noun}[- ]age\b", re.I), lambda n, lo=lo: (lo, 200))
-      for verb, noun, lo in (("vote", "voting", 18), ("drive", "driving", 16), (r"drink(?:\s+alcohol)?", "drinking", 21))],
+      for verb, noun, lo in (("vote", "voting", 18), ("drive", "driving", 16),
+                             # "Would this person be allowed to buy alcohol in the US?" (got "I can't tell")
+                             (r"(?:drink(?:\s+alcohol)?|(?:buy|purchase)\s+(?:alcohol|beer|wine|liquor|booze|a drink))",
+                              "drinking", 21))],
+
     # "Is she of legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo."
     (re.compile(r"\blegal age\b|\bage of majority\b", re.I), lambda n: (18, 200)),
     (re.compile(r"\b(?:pre-?teen|pre-?teenager|tween)s?\b", re.I), lambda n: (9, 12)),
@@ -2780,7 +2784,13 @@ def mended_yes_no(question: str, answer: str) -> str | None:
         return None
     own, negated = parts
     asked = _asked_values(question)
-    for attr in (a for a in _MENDED if a in asked):
+    # a "not …" that sets an asked value against the answer's own other one is well formed, whatever else the own
+    # words imply ("Could she be a grandmother?" → "No. This is a boy, not a girl." of a teenager of 18 was mended,
+    # by the boy's age, to "No. He is a child, not a senior.")
+    contrasted = any(a in asked and (said := parse_attribute(negated, a)) is not None and same_value(a, said, asked[a])
+                     and (mine := parse_attribute(own, a)) is not None and not same_value(a, mine, asked[a])
+                     for a in _MENDED)
+    for attr in (a for a in _MENDED if a in asked and not contrasted):
         value = parse_attribute(own, attr)
         if value is None or same_value(attr, value, asked[attr]) or parse_attribute(negated, attr) == asked[attr]:
             continue
