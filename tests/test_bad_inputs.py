@@ -438,3 +438,15 @@ def test_questions_through_the_cli_each_on_its_own(model_dir, corpus, capsys, tm
     answered = [json.loads(line)["question"] for line in _cli.out.splitlines() if line.startswith("{")]
     assert answered == [t for t, c in zip(texts, cases) if c["expect"] == "ok"]
     assert code == 2 and err.count("unif2ace ask: error: question ") == sum(c["expect"] == "error" for c in cases)
+
+
+def test_a_question_that_is_only_an_image_placeholder_is_one_error_line(model_dir, capsys, tmp_path):
+    """7 Dec 2026 (afternoon): `unif2ace ask PHOTO "<image>" "How old?"` failed as a whole ("the question is empty"):
+    the placeholder is left out of a question, so nothing was left to ask, and the other question went unanswered."""
+    photo = tmp_path / "face.png"
+    Image.new("RGB", (64, 64), "grey").save(photo)
+    code, err = _cli(capsys, ["ask", str(photo), "<image>", "How old?", "--model", str(model_dir), "--no-align",
+                              "--max-new-tokens", "1", "--json", "-q"])
+    answered = [json.loads(line)["question"] for line in _cli.out.splitlines() if line.startswith("{")]
+    assert answered == ["How old?"]
+    assert code == 2 and "question 1: the question is empty" in err

@@ -133,13 +133,16 @@ def emit_error(text: str) -> None:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    from unif2ace.pipeline.pipeline import tidy_question
     from unif2ace.validation import InvalidInput, check_text
 
-    # a bad question (empty, NUL, broken text) is one error line; the others are still answered
+    # a bad question (empty, NUL, broken text, or nothing but an image placeholder such as "<image>") is one error
+    # line; the others are still answered
     good = []
     for i, question in enumerate(args.questions):
         try:
             check_text(question, "question")
+            check_text(tidy_question(question), "question")
             good.append(i)
         except InvalidInput as exc:
             emit_error(f"unif2ace ask: error: question {i + 1}: {exc}")
