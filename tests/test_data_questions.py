@@ -608,6 +608,14 @@ def test_a_yes_no_question_inside_a_request_or_after_look_first_is_yes_no(questi
     ("<image>\nDescribe the person in the image.", "Describe the person in the image.", ...),  # got "He looks neutral."
     ("USER: <image>\nWhat is the person's ethnicity? ASSISTANT:", "What is the person's ethnicity?", ...),
     ("<|image|>Is he smiling?", "Is he smiling?", ...), ("Is he old?\n\nAnswer:", "Is he old?", ...),
+    # and chat templates' special tokens (7 Dec 2026: "[INST] Describe the face. [/INST]" got "I can't tell from this
+    # photo.")
+    ("[INST] Describe the face. [/INST]", "Describe the face.", ...), ("<s>[INST] How old is she? [/INST]", "How old is she?", ...),
+    ("<|im_start|>user\n<image>\nIs he smiling?<|im_end|>\n<|im_start|>assistant\n", "Is he smiling?", ...),
+    ("<|start_header_id|>user<|end_header_id|>\n\nHow old?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+     "How old?", ...),
+    ("<start_of_turn>user\nDescribe her.<end_of_turn>\n<start_of_turn>model\n", "Describe her.", ...),
+    ("### Human: How old is he? ### Assistant:", "How old is he?", ...),
     ("Answer yes or no.", "Answer.", "Answer yes or no."),  # nothing else is asked: as before
     ("What is her age? Answer in one word.", "What is her age?", None),  # its length is read from the question as typed
 ])

@@ -4248,3 +4248,12 @@ def test_buying_alcohol_is_an_age_bound(question, span):
     from unif2ace.generation.constraints import asked_age_range
 
     assert asked_age_range(question) == span
+
+
+def test_a_gaze_directed_at_the_viewer_asks_whether_the_face_is_frontal():
+    """7 Dec 2026 (afternoon): "Is the subject's gaze directed at the viewer?" got "I can't tell from this photo." while
+    "Are the subject's eyes looking away?" was answered from the head's turn."""
+    from unif2ace.generation.constraints import _asked_values, unseen_question
+
+    for question in ("Is the subject's gaze directed at the viewer?", "Are her eyes fixed on the camera?"):
+        assert _asked_values(question) == {"head_pose": "frontal"} and not unseen_question(question)

@@ -435,6 +435,13 @@ _PRONOUN_CHOICE = re.compile(r"^\W*(?:(?:so|ok|okay|and|well|hmm|which|is it|is 
 # answer (MME's "Please answer yes or no.": "Is this person male? Answer with yes or no only." got "It is a man.")
 _IMAGE_PLACEHOLDER = re.compile(r"<\|?/?[\w-]*(?:image|img|vision)[\w-]*\|?>|\[(?:img|image)\]", re.I)
 _CHAT_ROLES = re.compile(r"^\s*(?:user|human|question)\s*:\s*|\s*(?:assistant|gpt|answer)\s*:\s*$", re.I)
+# and the special tokens of chat templates, with the role each names ("[INST] Describe the face. [/INST]" got "I can't
+# tell from this photo."; ChatML's "<|im_start|>user\n…<|im_end|>", Llama 3's headers, Gemma's turns, "### Human:")
+_CHAT_TOKENS = re.compile(
+    r"\[/?INST\]|<<\s*/?SYS\s*>>|</?s>|<\|(?:begin_of_text|end_of_text|eot_id|im_end|end|endoftext)\|>|"
+    r"<\|(?:im_start|start_header_id)\|>\s*(?:user|assistant|system|human)?\s*(?:<\|end_header_id\|>)?|"
+    r"<\|(?:user|assistant|system|human)\|>|<(?:start|end)_of_turn>\s*(?:user|model)?|"
+    r"^\s*###\s*(?:human|user|instruction|question)\s*:?|###\s*(?:assistant|response|answer)\s*:?\s*$", re.I)
 _YES_OR_NO_LAST = re.compile(
     r"(?<=[?.!:])\s*(?:please\s+)?(?:answer|respond|reply)(?:\s+(?:to\s+)?(?:the|this)\s+question)?\s*(?:with|using|in|by)?"
     r"\s*(?:(?:a|an|just|only|simply|one|single|simple)\s+)*(?:\"?yes\"?\s+or\s+\"?no\"?|yes/no|true\s+or\s+false)"
@@ -473,7 +480,7 @@ def without_answer_form(question: str) -> str:
     look at the photo first ("Look at the photo and tell me …" → "tell me …"); any other
     question as it is. The pipeline's model reads it so too (``pipeline.tidy_question``): after the prefix
     it went on "Yes, her mouth is a woman."."""
-    question = _CHAT_ROLES.sub("", _IMAGE_PLACEHOLDER.sub(" ", question)).strip()
+    question = _CHAT_ROLES.sub("", _CHAT_TOKENS.sub(" ", _IMAGE_PLACEHOLDER.sub(" ", question)).strip()).strip()
     question = re.sub(r"[ \t]*\n\s*", "\n", re.sub(r"[ \t]+", " ", question)).strip()
     question = _LOOK_FIRST.sub("", question)  # "Look at the photo and tell me …": what follows is asked
     if m := _YES_OR_NO_FIRST.match(question):

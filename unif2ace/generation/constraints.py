@@ -133,7 +133,10 @@ def _without_pronouns(question: str) -> str:
 
 # ("Is the person looking straight at me?" got "I can't tell from this photo.")
 _FACING_YOU = re.compile(r"\b(?:facing|face|faces|(?:look|looks|looking|stare|stares|staring|gaze|gazes|gazing)\s+"
-                         r"(?:(?:straight|directly|right|dead)\s+)?(?:at|into|toward|towards))"
+                         r"(?:(?:straight|directly|right|dead)\s+)?(?:at|into|toward|towards)|"
+                         # "Is the subject's gaze directed at the viewer?" (got "I can't tell from this photo.")
+                         r"(?:gaze|eyes|look)\s+(?:is\s+|are\s+)?(?:directed|pointed|aimed|fixed|turned)\s+"
+                         r"(?:(?:straight|directly|right)\s+)?(?:at|to|toward|towards|on))"
                          r"\s+(?:me|you|us|the viewer|the lens|the camera|forward|the front|straight ahead)\b", re.I)
 
 
