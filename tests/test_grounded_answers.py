@@ -2552,7 +2552,8 @@ def test_a_chats_follow_ups_are_read():
 
 @pytest.mark.parametrize("question, answer, caption, expected", [
     # the right gender in the wrong word for the described age (the shipped model's answer of a girl of 8)
-    ("Is this a man?", "No. This is a woman, not a man.", GIRL_8, "No, this is a girl, not a boy."),
+    # (since 7 Dec 2026, afternoon, in the question's own noun: a child is no man or woman, whatever the gender)
+    ("Is this a man?", "No. This is a woman, not a man.", GIRL_8, "No, this is a girl, not a man."),
     ("Is this a boy?", "No, this is a man, not a boy.", MAN_36, "No, he is middle-aged, not a child."),
     ("Is this a boy?", "No. This is a girl, not a boy.", GIRL_8, None),
     ("Is this a woman?", "No, this is a man, not a woman.", MAN_36, None),
@@ -4257,3 +4258,16 @@ def test_a_gaze_directed_at_the_viewer_asks_whether_the_face_is_frontal():
 
     for question in ("Is the subject's gaze directed at the viewer?", "Are her eyes fixed on the camera?"):
         assert _asked_values(question) == {"head_pose": "frontal"} and not unseen_question(question)
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026 (afternoon): "Is this a woman?" of a girl described as 6 got "Yes. This is a girl."
+    ("Is this a woman?", "Yes. This is a girl.", "No, this is a girl, not a woman."),
+    ("Is this a young woman?", "Yes.", "No, this is a girl, not a woman."),
+    ("Is this a man?", "No. This is a girl, not a man.", "No, this is a girl, not a man."),
+    ("Is this a girl?", "Yes. This is a girl.", None), ("Is this person female?", "Yes. This is a girl.", None),
+    ("Is this woman smiling?", "Yes.", "Yes, she is smiling."),  # the noun says whom it is about; the smile is asked
+])
+def test_a_child_is_no_man_or_woman(question, answer, expected):
+    girl = "The image shows a close-up photo of a South Asian young girl, aged 6. She has a happy expression."
+    assert grounded_yes_no(question, answer, girl, None) == expected
