@@ -4271,3 +4271,41 @@ def test_a_gaze_directed_at_the_viewer_asks_whether_the_face_is_frontal():
 def test_a_child_is_no_man_or_woman(question, answer, expected):
     girl = "The image shows a close-up photo of a South Asian young girl, aged 6. She has a happy expression."
     assert grounded_yes_no(question, answer, girl, None) == expected
+
+
+@pytest.mark.parametrize("question, years, expected", [
+    # 7 Dec 2026 (afternoon): "Would you guess this person is in high school or college?" got "I can't tell from this
+    # photo."
+    ("Would you guess this person is in high school or college?", 21, "In college: she looks about 21 years old."),
+    ("Is she in middle school or high school?", 13, "In middle school: she looks about 13 years old."),
+    ("Is she a high schooler or a college student?", 16, "A high schooler: she looks about 16 years old."),
+    ("Is she in high school or college?", 35, "Neither, a young adult: she looks about 35 years old."),
+])
+def test_a_choice_of_two_stages_of_schooling_is_answered_by_the_described_age(question, years, expected):
+    from unif2ace.generation.constraints import age_choice
+
+    caption = f"The photo is a close-up photo; it shows a White woman, aged {years}. She has a happy expression."
+    assert age_choice(question, caption) == expected
+
+
+@pytest.mark.parametrize("question, meant", [
+    # 7 Dec 2026 (afternoon): "What's your best guess for her age, and why?" got "I can't tell from this photo."
+    ("What's your best guess for her age, and why?", "What's your best guess for her age?"),
+    ("Is she happy, and how do you know?", "Is she happy?"), ("Is this a man or a woman and why?", "Is this a man or a woman?"),
+])
+def test_a_reason_asked_at_the_end_of_a_question_leaves_the_question(question, meant):
+    from unif2ace.data.questions import answer_form
+
+    assert answer_form(question) == (meant, "Why?")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (afternoon): "Give me an age range of 10 years." got "Roughly 7 to 19 years old …", 12 years wide
+    ("Give me an age range of 10 years.", "Roughly 8 to 18 years old (my best guess: 13)."),
+    ("Give me a 5-year range for her age.", "Roughly 11 to 16 years old (my best guess: 13)."),
+    ("Estimate his age, plus or minus 5 years.", "Roughly 8 to 18 years old (my best guess: 13)."),
+])
+def test_an_age_range_of_an_asked_width_has_that_width(question, expected):
+    from unif2ace.generation.constraints import age_range_answer
+
+    assert age_range_answer(question, "She is 13 years old, so she is a teenager.") == expected

@@ -673,6 +673,11 @@ def _trailing_form(question: str) -> tuple[list[str], list[str]]:
     """A question's sentences, and the last ones that set only its answer's form, apart."""
     sentences = re.split(r"(?<=[.!?])\s+", question.strip())
     form: list[str] = []
+    # a reason asked at the end of the question itself ("What's your best guess for her age, and why?" got "I can't
+    # tell from this photo."): as after it
+    if m := re.match(r"^(.*\w)\s*,?\s+and\s+(?:why|how do you know|how can you tell|what makes you (?:think|say) so)"
+                     r"\s*([?.!]*)$", sentences[-1], re.I):
+        sentences[-1], form = f"{m[1]}{m[2] or '?'}", ["Why?"]
     while len(sentences) > 1 and (_FORM_ONLY.match(last := sentences[-1].lower().replace("\u2019", "'"))
                                   or _REASON_AFTER.match(last)):
         form.insert(0, sentences.pop())
@@ -1378,7 +1383,11 @@ _OLDER = (r"(?:adult|adults|grown[- ]?up|grown[- ]?ups|grown|senior|seniors|elde
 _LIFE_STAGE = (r"young[- ]adult|middle[- ]aged|(?<!young )(?<!young-)(?:adult|grown[- ]?up)|minor|child|kid|teen|teenager|"
                r"adolescent|baby|infant|toddler|newborn|senior(?:\s+citizen)?|elderly(?:\s+person)?|"
                # what a time of life does ("Is the person more likely a student or a retiree?" got "This is a girl.")
-               r"student|pupil|schoolchild|retiree|pensioner")
+               r"student|pupil|schoolchild|retiree|pensioner|"
+               # and stages of schooling ("Would you guess this person is in high school or college?" got "I can't tell
+               # from this photo.")
+               r"kindergarten|(?:elementary|primary|grade|middle|high)[- ]?school(?:er|\s+student)?|junior high|"
+               r"college(?:\s+student)?|university(?:\s+student)?")
 TWO_LIFE_STAGES = re.compile(rf"\b(?:an?\s+)?(?P<a>{_LIFE_STAGE})\s+or\s+(?:an?\s+)?(?P<b>{_LIFE_STAGE})\b", re.I)
 _AGE_CHOICE = re.compile(rf"\b{_YOUNGER}\b.*\bor\b.*\b{_OLDER}\b|\b{_OLDER}\b.*\bor\b.*\b{_YOUNGER}\b|"
                          # any two stages ("Is this person a toddler or a teenager?" got "Yes. She is a teenager.")

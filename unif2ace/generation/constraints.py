@@ -1565,9 +1565,18 @@ def age_range_answer(question: str, answer: str) -> str | None:
     if years is None:
         return None
     age = round(years)
+    if (wide := _RANGE_WIDTH.search(question)) is not None and 2 <= (width := int(next(filter(None, wide.groups())))) <= 40:
+        # a range of a width asked ("Give me an age range of 10 years." got "Roughly 7 to 19 years old")
+        low = max(age - width // 2, 0)
+        return f"Roughly {low} to {low + width} years old (my best guess: {age})."
     asked = m["by"] or m["within"]
     half = int(asked) if asked else AGE_RANGE_HALF_WIDTH[age_group(age)]
     return f"Roughly {max(age - half, 0)} to {age + half} years old (my best guess: {age})."
+
+
+_RANGE_WIDTH = re.compile(r"\b(?:range|span|window|bracket)\s+of\s+(\d{1,2})\s*(?:years?|yrs?)\b|"
+                          r"\b(\d{1,2})[- ](?:years?|yrs?)[- ](?:range|span|window|bracket)\b|"
+                          r"\b(\d{1,2})\s*(?:years?|yrs?)\s+wide\b", re.I)
 
 
 def scale_answer(question: str, answer: str, caption: str | None = None) -> str | None:
@@ -2321,6 +2330,9 @@ def age_choice(question: str, caption: str) -> str | None:
         chosen = min(held)[2]  # the narrower ("a senior" over "an adult" for 64), else the first offered
         if chosen in ("middle-aged", "middle aged", "elderly"):  # an adjective: no article ("An elderly" was written)
             return f"{chosen.capitalize()}: {looks}."
+        if re.fullmatch(r"kindergarten|(?:elementary|primary|grade|middle|high)[- ]?school|junior high|college|university",
+                        chosen):  # a place of schooling: "In college: …", not "A college: …"
+            return f"In {chosen}: {looks}."
         return f"{'An' if chosen[0] in 'aeiou' else 'A'} {chosen}: {looks}."
     if decades is not None:
         # every decade offered, not only the last two ("Roughly what age bracket: 20s, 30s, 40s, 50s or 60s?" got

@@ -143,7 +143,13 @@ _STAGES = ((r"babies|baby", 0, 4), (r"infants?", 0, 2), (r"newborns?", 0, 1), (r
            # "young, middle-aged or old": younger and older than the labeller's middle-aged
            (r"young(?: (?:person|people|one|ones))?", 0, 36), (r"old|older(?: (?:person|people|one|ones))?", 56, 120),
            # what a time of life does: at school or university, and retired (at 60 or later in most countries)
-           (r"students?|pupils?|schoolchild(?:ren)?", 5, 25), (r"retirees?|pensioners?", 60, 120))
+           (r"students?|pupils?|schoolchild(?:ren)?", 5, 25), (r"retirees?|pensioners?", 60, 120),
+           # stages of schooling, as constraints' age bounds read them ("in high school or college?" got "I can't tell")
+           (r"kindergarten(?:ers?)?|preschool(?:ers?)?", 3, 7),
+           (r"(?:elementary|primary|grade)[- ]?school(?:ers?| students?)?", 5, 12),
+           (r"(?:middle[- ]?school(?:ers?| students?)?|junior high)", 11, 15),
+           (r"high[- ]?school(?:ers?| students?)?", 14, 19),
+           (r"(?:college|university)(?: students?)?|undergrad(?:uate)?s?", 18, 25))
 _OLDEST = 120  # the top of an open range ("60+", "senior"), so that the narrower of two that hold an age is the one
 # that says more ("senior" over "adult" for 64)
 
