@@ -250,3 +250,20 @@ def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
     assert pipe.ask(crop, "Respond in the format 'Gender: X, age: N'.", align=False)[0] == \
         f"Gender: {said['gender']}, age: {said['age']}"
     assert pipe.ask(crop, "Gender and age, separated by commas.", align=False)[0] == f"{said['gender']}, {said['age']}"
+
+
+@pytest.mark.parametrize("question, asked", [
+    # 7 Dec 2026 (afternoon): "Describe the person as a police report would." got the whole description in prose
+    ("Describe the person as a police report would.", True), ("Write a witness statement describing this person.", True),
+    ("Describe this face to a police sketch artist.", True), ("Give me a suspect description.", True),
+    ("Is this a police report?", False), ("Describe her.", False),
+])
+def test_a_description_asked_as_a_report_is_the_reports_fields(question, asked):
+    from unif2ace.generation.structured import report_request, structured_reply
+
+    ask = report_request(question)
+    assert (ask is not None) is asked
+    if asked:
+        caption = "The image shows a close-up photo of a White man, aged 45. He looks neutral. He is wearing glasses."
+        assert structured_reply(ask, caption) == ("Sex: male. Apparent age: 45. Ethnicity: White. Expression: neutral. "
+                                                  "Glasses: yes. Facial hair: unknown.")

@@ -325,6 +325,28 @@ def format_request(question: str) -> JsonAsk | None:
     return JsonAsk(keys, form="list", layout=next(v for k, v in _SEPARATORS.items() if word.startswith(k)))
 
 
+# A description asked as a report gives ("Describe the person as a police report would." and "Write a witness statement
+# describing this person." got the whole description in prose): the fields such a report lists, from the description
+_REPORT = re.compile(r"\b(?:police|witness|suspect|missing[- ]persons?|incident|security)\s+(?:report|statement|"
+                     r"description|bulletin|sketch(?:\s+artist)?|file|record)s?\b|\b(?:APB|BOLO)\b", re.I)
+_REPORT_FORM = ('Answer in the format "Sex: <sex>. Apparent age: <age>. Ethnicity: <ethnicity>. Expression: <emotion>. '
+                'Glasses: <glasses>. Facial hair: <facial hair>."')
+
+
+def report_request(question: str) -> JsonAsk | None:
+    """The form of a description asked as a police or witness report gives it ("Describe her like a police report."
+    → "Sex: female. Apparent age: 25. Ethnicity: South Asian. Expression: happy. Glasses: unknown. Facial hair:
+    unknown."); None for any other question."""
+    from unif2ace.data.questions import as_meant, asks_description
+
+    if not isinstance(question, str) or _REPORT.search(question) is None:
+        return None
+    if asks_description(as_meant(question)) or re.search(r"\b(?:describ\w*|write|give|draft|compose|fill|prepare)\b",
+                                                          question, re.I):
+        return format_request(_REPORT_FORM)
+    return None
+
+
 def _choice_attribute(choice: list[str]) -> str | None:
     """The attribute whose values a slot's alternatives name ("male/female", "M/F" → gender; "smiling or not
     smiling" → smile), None when no one attribute reads every alternative."""

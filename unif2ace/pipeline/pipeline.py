@@ -627,10 +627,11 @@ class UniF2ace:
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
                     consistent_yes_no, grounded_answers)
         if grounded_answers or response_format is not None:
-            from unif2ace.generation.structured import format_request, json_request
+            from unif2ace.generation.structured import format_request, json_request, report_request
 
             asks = [json_request(turns[-1][0], response_format)
-                    or (format_request(turns[-1][0]) if grounded_answers and response_format is None else None)
+                    or (format_request(turns[-1][0]) or report_request(turns[-1][0])
+                        if grounded_answers and response_format is None else None)
                     if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(asks):
                 return self._structured_replies(images, given, asks, align, sampling)
