@@ -4184,6 +4184,7 @@ def test_an_age_given_of_someone_compared_stands_in_for_them(question, meant):
     (["Is the photo blurry?", "And sharp?"], "Is the photo sharp?"),
     (["Is she sad?", "Or happy?"], "Is she happy?"),
     (["Is he smiling?", "What about her?"], None),  # another person, not another value
+    (["Is this a man?", "And surprised?"], None),  # another attribute than the one asked before
     (["How old is he?", "What about sad?"], None),  # the question before is not yes/no
     (["Does she look happy?", "What about the mood?"], None),  # the mood is asked as it is
     (["What about sad?"], None),
@@ -4309,3 +4310,28 @@ def test_an_age_range_of_an_asked_width_has_that_width(question, expected):
     from unif2ace.generation.constraints import age_range_answer
 
     assert age_range_answer(question, "She is 13 years old, so she is a teenager.") == expected
+
+
+@pytest.mark.parametrize("question, what", [
+    # 7 Dec 2026 (afternoon): "Write a haiku about this face." got the whole description, "Write a poem about her." "I
+    # can't tell from the photo alone.", "Write a short story about this man." "I may be wrong, but … this is a woman."
+    ("Write a haiku about this face.", "haiku"), ("Write a poem about her.", "poem"),
+    ("Tell me a joke about this person.", "joke"), ("Roast this person.", "roast"),
+    ("Write a short story about this man.", "short story"), ("Make up a name and backstory for this person.", "backstory"),
+    ("Give me some pick-up lines for her.", "pick-up line"),
+    ("Write a caption for this photo.", None), ("Is she telling a joke?", None), ("Does he look like a poet?", None),
+])
+def test_a_piece_of_writing_asked_about_the_person_is_read(question, what):
+    from unif2ace.data.questions import asks_creative
+
+    assert asks_creative(question) == what
+
+
+def test_a_piece_of_writing_is_answered_with_a_one_sentence_description_said_to_be_one():
+    from unif2ace.data.questions import creative_note
+
+    brief = "A 29-year-old South Asian woman, smiling."
+    assert creative_note("Write a haiku about this face.", brief) == \
+        f"I don't write haikus; I describe faces and answer questions about them. Here is what I see: {brief}"
+    assert creative_note("Write a short story about him.", brief).startswith("I don't write stories;")
+    assert creative_note("Describe her.", brief) is None

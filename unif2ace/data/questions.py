@@ -325,6 +325,37 @@ def asked_language(question: str) -> str | None:
     return (m[1] or m[2]).capitalize() if m else None
 
 
+# A piece of writing asked about the person ("Write a haiku about this face." got the whole description, "Write a poem
+# about her." "I can't tell from the photo alone.", "Tell me a joke about this person." "I can't tell from this photo."):
+# the model writes none; it says so and describes the face in one sentence (pipeline.converse)
+_CREATIVE = re.compile(
+    r"\b(?:write|compose|make|make up|tell|create|give|invent|generate|come up with|craft|draft|sing|rap)\b[^.?!]*?\b"
+    r"(?P<what>haikus?|poems?|poetry|limericks?|sonnets?|songs?|lyrics|raps?|verses?|rhymes?|(?:short )?stor(?:y|ies)|"
+    r"tales?|fables?|jokes?|puns?|backstor(?:y|ies)|back stor(?:y|ies)|fan ?fiction|dialogues?|scripts?|"
+    r"pick[- ]?up lines?)\b|^\W*(?P<roast>roast)\b", re.I)
+
+
+def asks_creative(question: str) -> str | None:
+    """The piece of writing a message asks about the person ("Write a haiku about this face." → "haiku", "Roast this
+    person." → "roast"); None for any other message."""
+    m = _CREATIVE.search(question)
+    if m is None:
+        return None
+    return "roast" if m["roast"] else re.sub(r"(?<=[a-z])s$|ies$", lambda e: "y" if e[0] == "ies" else "", m["what"].lower())
+
+
+def creative_note(question: str, answer: str) -> str | None:
+    """The one-sentence description a piece of writing was asked for, said to be what the model gives instead ("Write a
+    haiku about this face." → "I don't write haikus; I describe faces and answer questions about them. Here is what I
+    see: A 29-year-old South Asian woman, smiling."); None for any other question."""
+    if (what := asks_creative(question)) is None:
+        return None
+    kind = {"roast": "roasts", "poetry": "poetry", "lyrics": "lyrics", "fan fiction": "fan fiction",
+            "fanfiction": "fan fiction", "story": "stories", "short story": "stories", "backstory": "backstories",
+            "back story": "backstories"}.get(what, what + "s")
+    return f"I don't write {kind}; I describe faces and answer questions about them. Here is what I see: {answer}"
+
+
 # what a message asking for the last answer in another language may say besides the language ("Translate that into
 # Spanish.", "Can you say that in German?", "Now in French, please.")
 _BACK_WORDS = frozenset("translate translated translation that this it your the answer answers description reply what you "
@@ -1259,7 +1290,7 @@ def value_follow_up(questions: Sequence[str]) -> str | None:
     if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _OTHER_VALUE.match(_core(questions[-1]))) is None:
         return None
     from unif2ace.evaluation.attributes import parse_attribute
-    from unif2ace.generation.constraints import _asked_values
+    from unif2ace.generation.constraints import _asked_values, yes_no_grounded
 
     # the question before may be one itself ("Does he look angry?", "What about sad?", "And surprised?")
     before = as_meant(value_follow_up(questions[:-1]) or questions[-2])
@@ -1267,8 +1298,8 @@ def value_follow_up(questions: Sequence[str]) -> str | None:
         return None
     value = re.sub(r"^(?:a|an|the)\s+", "", m["value"].strip(), flags=re.I)
     attr = next((a for a in _VALUE_ATTRIBUTES if parse_attribute(value, a) is not None), None)
-    if attr is None:
-        return None
+    if attr is None or attr not in set(_asked_values(before)) | yes_no_grounded(before):
+        return None  # "Is this a man?" then "And smiling?" asks the smile afresh
     wanted = parse_attribute(value, attr)
     words = before.rstrip("?.! ").split()
     for n in (1, 2):  # the rightmost word or two whose place the value takes and asks it

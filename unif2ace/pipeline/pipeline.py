@@ -684,6 +684,7 @@ class UniF2ace:
             from unif2ace.data.questions import (
                 as_meant,
                 asked_length,
+                asks_creative,
                 asks_description,
                 left_out,
                 more_after_description,
@@ -691,9 +692,12 @@ class UniF2ace:
 
             told = [all(isinstance(q, str) for q, _ in turns) and more_after_description([q for q, _ in turns])
                     for turns in conversations]
-            describe = [asks_description(as_meant(turns[-1][0])) for turns in conversations]
+            # a poem, story or joke asked about the person: what the model gives instead is a description in one sentence
+            creative = [isinstance(turns[-1][0], str) and asks_creative(turns[-1][0]) is not None for turns in conversations]
+            describe = [c or asks_description(as_meant(turns[-1][0])) for c, turns in zip(creative, conversations)]
             # the length as typed: "Describe her.\nAnswer in one sentence." is read as "Describe her."
-            lengths = [asked_length(turns[-1][0]) if d else None for d, turns in zip(describe, conversations)]
+            lengths = [("sentences", 1) if c else asked_length(turns[-1][0]) if d else None
+                       for c, d, turns in zip(creative, describe, conversations)]
             # what it asks to be left out: "Describe him without mentioning his age." (got "He is 29 years old, …")
             omitted = [left_out(turns[-1][0]) if d else set() for d, turns in zip(describe, conversations)]
             # from the photo alone, also in a chat: the description then is the one every grounded answer
@@ -748,8 +752,11 @@ class UniF2ace:
 
             answers = [ALL_TOLD if t else a for t, a in zip(told, answers)]
         if grounded_answers:  # "Describe him in Spanish.": the English answer, said to be English
-            from unif2ace.data.questions import english_only_note
+            from unif2ace.data.questions import creative_note, english_only_note
 
+            # "Write a haiku about this face.": the description, said to be what is given instead
+            answers = [creative_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
+                       for q, a in zip(typed, answers)]
             answers = [english_only_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
                        for q, a in zip(typed, answers)]
         return answers
