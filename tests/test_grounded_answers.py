@@ -4335,3 +4335,42 @@ def test_a_piece_of_writing_is_answered_with_a_one_sentence_description_said_to_
         f"I don't write haikus; I describe faces and answer questions about them. Here is what I see: {brief}"
     assert creative_note("Write a short story about him.", brief).startswith("I don't write stories;")
     assert creative_note("Describe her.", brief) is None
+
+
+@pytest.mark.parametrize("caption, omit, expected", [
+    # 7 Dec 2026 (afternoon): a description in words or one sentence, with what it names left out in a chat
+    ("Happy, elderly, White woman.", {"ethnicity"}, "Happy, elderly woman."),  # was "Happy, elderly, woman."
+    ("An 85-year-old White woman, looking happy.", {"ethnicity", "age_group"}, "A woman, looking happy."),  # "An woman"
+])
+def test_a_short_description_without_an_attribute_reads_well(caption, omit, expected):
+    from unif2ace.generation.brief import description_without
+
+    assert description_without(caption, omit) == expected
+
+
+@pytest.mark.parametrize("questions, meant", [
+    # 7 Dec 2026 (afternoon): "Remove the age from the description." after a description got "85 years old: a senior."
+    (["Describe her.", "Remove the age from the description."], "Describe this person without mentioning the age."),
+    (["Describe her in one sentence.", "Now leave out the ethnicity.", "Make it shorter."],
+     "Describe this person in five words without mentioning the ethnicity."),
+    (["How old?", "Remove the age."], None),  # no description before
+])
+def test_a_chat_may_ask_the_description_again_without_an_attribute(questions, meant):
+    from unif2ace.data.questions import description_follow_up
+
+    assert description_follow_up(questions) == meant
+
+
+@pytest.mark.parametrize("question, change", [
+    # 7 Dec 2026 (afternoon): "Can you make her smile?" got "Yes. She is smiling.", "Make him look older." "I may be
+    # wrong, but from this photo he looks about 85 years old", "Generate a similar face." an age
+    ("Can you make her smile?", True), ("Make him look older.", True), ("Can you remove the glasses?", True),
+    ("Generate a similar face.", True), ("Change the background to blue.", True), ("Make it black and white.", True),
+    ("Generate a caption for this photo.", False), ("Make a guess about her age.", False),
+    ("Does the lighting make her look older?", False), ("Write a poem about her.", False),
+    ("Remove the age from the description.", False), ("Describe her.", False),
+])
+def test_a_request_to_change_the_photo_or_draw_is_read(question, change):
+    from unif2ace.data.questions import asks_image_change
+
+    assert asks_image_change(question) is change

@@ -356,6 +356,30 @@ def creative_note(question: str, answer: str) -> str | None:
     return f"I don't write {kind}; I describe faces and answer questions about them. Here is what I see: {answer}"
 
 
+# A request to change the photo or draw a face ("Can you make her smile?" got "Yes. She is smiling.", "Make him look
+# older." "I may be wrong, but from this photo he looks about 85 years old", "Generate a similar face." an age): a chat
+# only answers about the photo; editing and drawing are the pipeline's other verbs (IMAGE_CHANGE_REPLY says which)
+_IMAGE_CHANGE = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:(?:make|turn|get)\s+(?:her|him|them|it|this(?:\s+\w+)?|the\s+(?:person|face|photo|picture|image|pic|"
+    r"man|woman|girl|boy|kid|child|baby|background))\s+(?:look\s+|appear\s+|seem\s+|into\s+|to\s+)?\w|"
+    r"(?:change|edit|modify|alter|remove|erase|delete|add|put|draw|sketch|paint|generate|create|render|produce|"
+    r"transform|enhance|retouch|photoshop|swap|replace|colou?ri[sz]e|restore|upscale|sharpen|brighten|darken|crop|"
+    r"blur|de-?age|animate|cartoonify|stylize|redraw|recreate|reimagine|morph|fix|improve)\b)", re.I)
+IMAGE_CHANGE_REPLY = ("I can't change the photo or draw faces in a conversation: I answer questions about the photo. To "
+                      "change the face, use edit (`unif2ace edit`, the API's /v1/edit or the page's Edit tab); to draw "
+                      "new faces, use generate (`unif2ace generate`, /v1/generate or the Generate tab).")
+
+
+def asks_image_change(question: str) -> bool:
+    """Whether a message asks to change the photo or draw a face ("Can you make her smile?", "Make him look older.",
+    "Remove the glasses.", "Generate a similar face."); not a request for a description in any wording ("Generate a
+    caption for this photo.") nor a question ("Does the lighting make her look older?")."""
+    q = _core(question)
+    return (bool(_IMAGE_CHANGE.match(q)) and not asks_description(as_meant(question)) and asks_creative(question) is None
+            # of the words, not the picture ("Remove the age from the description.", "Make the answer shorter.")
+            and not re.search(r"\b(?:description|caption|answer|text|reply|summary|list|sentences?|words?|paragraph)\b", q))
+
+
 # what a message asking for the last answer in another language may say besides the language ("Translate that into
 # Spanish.", "Can you say that in German?", "Now in French, please.")
 _BACK_WORDS = frozenset("translate translated translation that this it your the answer answers description reply what you "
@@ -1115,12 +1139,24 @@ _REDO_LENGTH = re.compile(_REDO_LEAD + rf"(?:in|using|with) (?:just |only |exact
 _LENGTH_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 
-def _describe_in(length: tuple[str, int] | None) -> str:
-    """The description request of a length: "Describe this person." (the whole description), "… in two sentences."."""
+# "Remove the age from the description." after a description (got "85 years old: a senior."): the description again,
+# without what it names
+_REDO_WITHOUT = re.compile(r"^(?:(?:now|ok|okay|then|and|please|can you|could you|would you)\s*,?\s+)*"
+                           r"(?:remove|drop|leave out|take out|omit|skip|cut|delete|don't mention|do not mention|without|"
+                           r"no more)\s+(?:mentioning\s+)?(?:the\s+|his\s+|her\s+|their\s+)?"
+                           r"(?P<what>age|ethnicity|race|expression|emotion|mood)"
+                           r"(?:\s+(?:from|in)\s+(?:the\s+|that\s+|your\s+|this\s+)?(?:description|it|that|answer|text))?"
+                           r"(?:\s*,?\s*please)?\s*[.!?]*$", re.I)
+
+
+def _describe_in(length: tuple[str, int] | None, omit: Sequence[str] = ()) -> str:
+    """The description request of a length: "Describe this person." (the whole description), "… in two sentences.",
+    and without what ``omit`` names ("… without mentioning the age.")."""
+    without = f" without mentioning the {' or the '.join(omit)}" if omit else ""
     if length is None:
-        return "Describe this person."
+        return f"Describe this person{without}."
     unit, n = length
-    return f"Describe this person in {_LENGTH_WORDS.get(n, str(n))} {unit[:-1] if n == 1 else unit}."
+    return f"Describe this person in {_LENGTH_WORDS.get(n, str(n))} {unit[:-1] if n == 1 else unit}{without}."
 
 
 def description_follow_up(questions: Sequence[str]) -> str | None:
@@ -1131,11 +1167,13 @@ def description_follow_up(questions: Sequence[str]) -> str | None:
     last message is not such a follow-up or the message before it asked no description (nor was one)."""
     length: tuple[str, int] | None = None
     described = False  # whether the message before asked a description, of ``length``
-    last = None
+    last, omit = None, []  # and what it left out
     for question in questions:
         q = _core(question)
         last = None
-        if described and _REDO_SHORTER.match(q):
+        if described and (m := _REDO_WITHOUT.match(q)):
+            omit = [*omit, m["what"].lower()] if m["what"].lower() not in omit else omit
+        elif described and _REDO_SHORTER.match(q):
             unit, n = length or ("sentences", 2)
             length = ("words", 5) if (unit, n) == ("sentences", 1) else (unit, max(1, n - 1 if unit == "sentences" else n // 2))
         elif described and _REDO_LONGER.match(q):
@@ -1143,12 +1181,12 @@ def description_follow_up(questions: Sequence[str]) -> str | None:
         elif described and _REDO_LENGTH.match(q):
             length = asked_length(q)
         elif asks_description(question):
-            length, described = description_length(question), True
+            length, described, omit = description_length(question), True, []
             continue
         else:
             described = False
             continue
-        last = _describe_in(length)
+        last = _describe_in(length, omit)
     return last
 
 

@@ -264,6 +264,10 @@ def description_without(caption: str, omit: set[str]) -> str:
     text = " ".join(sentences)
     for pattern in patterns:
         text = re.sub(pattern, lambda m: " " if m[0].startswith(",") else "", text)
-    text = re.sub(r"\b(an?)\s+(?=([\w-]+))", lambda m: indefinite_article(m[2]) + " " if m[1].islower() else
+    # ("An 85-year-old White woman, …" without the age was "An woman, …")
+    text = re.sub(r"\b([Aa]n?)\s+(?=([\w-]+))", lambda m: indefinite_article(m[2]) + " " if m[1].islower() else
                   indefinite_article(m[2]).capitalize() + " ", text)
-    return re.sub(r"\s+([.,;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    text = re.sub(r"\s+([.,;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    # a description in words loses its last adjective's comma with it ("Happy, elderly, White woman." without the
+    # ethnicity was "Happy, elderly, woman.")
+    return re.sub(r",\s+(?=(?:wom[ae]n|m[ae]n|girls?|boys?|person|people|child|kid|baby|teenagers?|teens?)\b)", " ", text)

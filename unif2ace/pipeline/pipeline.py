@@ -1031,12 +1031,14 @@ class UniF2ace:
         from unif2ace.data.questions import (
             CANT_TELL,
             ENGLISH_ONLY,
+            IMAGE_CHANGE_REPLY,
             as_meant,
             asked_attributes,
             asked_length,
             asks_choice,
             asks_feeling_about,
             asks_identity,
+            asks_image_change,
             asks_pronouns,
             is_yes_no,
             not_english,
@@ -1191,6 +1193,8 @@ class UniF2ace:
                 out[i] = reply
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
+            elif asks_image_change(question):  # "Can you make her smile?": not "Yes. She is smiling."
+                out[i] = IMAGE_CHANGE_REPLY
             elif (named := pronoun_answer(conversations[i][-1][0], captions.get(i))
                   or reason_answer(question, captions.get(i)) or own_age_answer(question, captions.get(i))) is not None:
                 out[i] = named  # "Should I use he or she?", "What makes you think it's a man?": not "I can't tell"
