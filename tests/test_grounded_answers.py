@@ -4374,3 +4374,20 @@ def test_a_request_to_change_the_photo_or_draw_is_read(question, change):
     from unif2ace.data.questions import asks_image_change
 
     assert asks_image_change(question) is change
+
+
+def test_a_chat_keeps_the_gender_its_answers_already_gave(pipe, monkeypatch):
+    """7 Dec 2026 (afternoon): the gender answer is a vote of the description, the answer and a second wording, so a
+    chat could describe a girl and then answer "What's the gender?" with a boy. Once the chat's answers gave the
+    description's gender, the description decides."""
+    from unif2ace.generation.constraints import SECOND_WORDING
+
+    girl = "The image shows a close-up photo of a South Asian young girl, aged 6. She has a happy expression."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {
+        i: "It is a boy." if question == SECOND_WORDING["gender"] else girl for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " It is a boy. ")
+    image = _images(1, 5)
+    alone = pipe.converse(image, [[("What's the gender?", None)]], align=False, max_new_tokens=3)[0]
+    assert "boy" in alone  # two votes of three
+    chat = [("How old is she?", "She is 6 years old, so she is a child."), ("What's the gender?", None)]
+    assert "girl" in pipe.converse(image, [chat], align=False, max_new_tokens=3)[0]

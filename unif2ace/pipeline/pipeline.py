@@ -1172,9 +1172,13 @@ class UniF2ace:
             # states none
             captions.update(self._facts([i for i in rows if asked[i] & {"lighting", "sharpness", "smile"}], asked,
                                         captions, crops, codes, features))
-            second = {}
+            # a chat whose answers already gave the person the gender the description gives keeps it: the description
+            # decides, as if the second wording agreed ("Describe this person." → "… a boy …", then "What's the
+            # gender?" could get "It is a girl." from the vote of three)
+            settled = {i for i in rows if _gender_said_before(conversations[i], captions[i])}
+            second = {i: captions[i] for i in settled}
             for attr, wording in SECOND_WORDING.items():
-                if rs := [i for i in rows if attr in asked[i]]:
+                if rs := [i for i in rows if attr in asked[i] and i not in settled]:
                     second.update(self._own_answers(wording, 24, rs, crops, codes, features))
             for i in rows:
                 if (said := described_or_cant_tell(questions[i], captions[i])) is not None:
@@ -1401,6 +1405,23 @@ def _asked_parts(conversations: Sequence[Sequence[tuple]]) -> list[list[str]] | 
     if not any(p is not None and len(p) > 1 for p in parts):
         return None
     return [p if p is not None else [turns[-1][0]] for p, turns in zip(parts, conversations)]
+
+
+def _gender_said_before(turns, caption: str | None) -> bool:
+    """Whether a chat's earlier answers named the person's gender (by a noun, else by their pronouns alone) as the
+    description ``caption`` does, and never the other."""
+    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.generation.constraints import _without_pronouns, pronoun_genders
+
+    described = parse_attribute(_without_pronouns(caption), "gender") if caption else None
+    if described is None:
+        return False
+    said = set()
+    for _, answer in turns[:-1]:
+        if isinstance(answer, str):
+            noun = parse_attribute(_without_pronouns(answer), "gender")
+            said |= {noun} if noun is not None else pronoun_genders(answer)
+    return said == {described}
 
 
 def tidy_question(question: str) -> str:
