@@ -4391,3 +4391,52 @@ def test_a_chat_keeps_the_gender_its_answers_already_gave(pipe, monkeypatch):
     assert "boy" in alone  # two votes of three
     chat = [("How old is she?", "She is 6 years old, so she is a child."), ("What's the gender?", None)]
     assert "girl" in pipe.converse(image, [chat], align=False, max_new_tokens=3)[0]
+
+
+@pytest.mark.parametrize("question, meant, asker", [
+    # 7 Dec 2026 (afternoon): "Is my son smiling?", "How old does my daughter look here?", "Is my mom in her 60s?" and
+    # "Describe me." got "I can't tell from this photo."; "Do I look happy in this photo?" "No, she looks neutral."
+    ("Is my son smiling?", "Is he smiling?", False), ("How old does my daughter look here?", "How old does she look here?", False),
+    ("Is my mom in her 60s?", "Is she in her 60s?", False), ("What is my son's expression?", "What is his expression?", False),
+    ("Describe my daughter.", "Describe her.", False), ("Does my baby look happy?", "Does this person look happy?", False),
+    ("Do I look happy in this photo?", "Does this person look happy in this photo?", True),
+    ("Am I smiling?", "Is this person smiling?", True), ("How old do I look?", "How old does this person look?", True),
+    ("How old do you think I am?", "How old do you think this person is?", True),
+    ("Describe me.", "Describe this person.", True), ("Rate my selfie.", "Rate this selfie.", True),
+    ("Guess my age.", "Guess this person's age.", True),
+    # as they are: comparisons with the asker, who the person is, the asker's own judgement or doing
+    ("Is she older than me? I'm 30.", "Is she older than me? I'm 30.", False), ("Is he my age?", "Is he my age?", False),
+    ("Is this my son?", "Is this my son?", False), ("Is this my daughter's photo?", "Is this my daughter's photo?", False),
+    ("This is my son. Does he look happy?", "This is my son. Does he look happy?", False),
+    ("I'd say this is a child, am I right?", "I'd say this is a child, am I right?", False),
+    ("Am I right that this is a woman?", "Am I right that this is a woman?", False),
+    ("Can I see her teeth?", "Can I see her teeth?", False), ("Should I use he or she?", "Should I use he or she?", False),
+])
+def test_a_question_by_the_askers_relation_or_as_the_asker_is_asked_of_the_person(question, meant, asker):
+    from unif2ace.data.questions import about_the_person
+
+    assert about_the_person(question) == (meant, asker)
+
+
+@pytest.mark.parametrize("answer, said", [
+    ("No, she looks neutral.", "No, you look neutral."), ("No. She is not smiling.", "No. You are not smiling."),
+    ("Her eyes are open.", "Your eyes are open."), ("He's smiling.", "You're smiling."),
+    ("He doesn't look sad.", "You don't look sad."), ("She faces the camera.", "You face the camera."),
+    ("This is a woman.", "You look like a woman."),
+    ("She is 20 years old, so she is a young adult.", "You look about 20 years old, so you look like a young adult."),
+    ("He is 45 years old, so he is middle-aged.", "You look about 45 years old, so you look middle-aged."),
+    ("I can't tell from this photo.", "I can't tell from this photo."),
+])
+def test_an_answer_to_the_asker_about_themselves_says_you(answer, said):
+    from unif2ace.data.questions import to_second_person
+
+    assert to_second_person(answer) == said
+
+
+def test_the_pipeline_answers_the_asker_about_themselves(pipe, monkeypatch):
+    woman = "The image shows a close-up portrait of a White woman, aged 34. She has a happy expression. She is smiling."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: woman for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Yes. ")
+    got = pipe.converse(_images(1, 5) * 2, [[("Do I look older than 30?", None)], [("Is my mom in her 60s?", None)]],
+                        align=False, max_new_tokens=3)
+    assert got == ["Yes, you look about 34 years old.", "No, she looks about 34 years old."]

@@ -1207,6 +1207,102 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
+# The person asked about by the asker's relation to them ("Is my son smiling?", "How old does my daughter look here?",
+# "Is my mom in her 60s?": each got "I can't tell from this photo.") or as the asker ("Do I look happy in this photo?"
+# got "No, she looks neutral."; "Describe me." "I can't tell from this photo."): asked as a question about the person in
+# the photo (:func:`about_the_person`), which the model and every check read
+_KIN_PRONOUN = {**dict.fromkeys("son dad father daddy papa pa husband brother boyfriend uncle nephew grandpa grandfather "
+                                "granddad grandad grandson fiance stepson stepfather stepdad".split(), ("he", "him", "his")),
+                **dict.fromkeys("daughter mom mum mother mommy mummy mama ma wife sister girlfriend aunt niece grandma "
+                                "grandmother granny nana granddaughter fiancee stepdaughter stepmother stepmom".split(),
+                                ("she", "her", "her")),
+                **dict.fromkeys("baby kid child friend partner boss cousin teacher colleague coworker co-worker student "
+                                "neighbor neighbour spouse parent grandchild toddler teen teenager sibling roommate "
+                                "classmate".split(), ("this person", "this person", "this person's"))}
+_KIN = "|".join(sorted(_KIN_PRONOUN, key=len, reverse=True))
+_MY_KIN_POSSESSIVE = re.compile(rf"\b(?:my|our)\s+({_KIN})'s\b", re.I)
+_MY_KIN_SUBJECT = re.compile(rf"(?<!this )(?<!that )(?<!it )(?<!here )\b(is|was|does|did|has|can|could|would|will|"
+                             rf"should|might|may)\s+(?:my|our)\s+({_KIN})\b", re.I)
+_MY_KIN_OBJECT = re.compile(rf"\b(describe|rate|judge|tell me about|think of|think about|about)\s+(?:my|our)\s+({_KIN})\b",
+                            re.I)
+# the asker as the person ("Am I smiling?", "How old do I look?", "Describe me.", "Rate my selfie.")
+_I_SUBJECT = [(re.compile(r"\b(am|was)\s+I\b(?!\s*\d)", re.I), lambda m: {"am": "is", "was": "was"}[m[1].lower()]),
+              (re.compile(r"\b(do|did|have|will|would)\s+I\b", re.I),
+               lambda m: {"do": "does", "did": "did", "have": "has", "will": "will", "would": "would"}[m[1].lower()])]
+_I_VERB = re.compile(r"\bI\s+(look|seem|appear)\b(?!\s+(?:at|for)\b)", re.I)
+_I_AM_LAST = re.compile(r"\bI\s+am(?=\s*[?.!]*$)|\bI'm(?=\s*[?.!]*$)", re.I)
+_ME_OBJECT = re.compile(r"\b(describe|rate|judge|assess|analy[sz]e|evaluate|caption|photo of|picture of|pic of|"
+                        r"portrait of|image of|selfie of)\s+me\b", re.I)
+_MY_THING = re.compile(r"\bmy\s+(face|selfie|photo|picture|pic|portrait|smile|expression|eyes?|mouth|lips|teeth|hair|skin|"
+                       r"head|mood|looks?|appearance|age|gender|ethnicity|race|emotion|pose)\b", re.I)
+_ASKER_JUDGES = re.compile(r"\b(?:am|was)\s+I\s+(?:right|correct|wrong|mistaken|sure|close|off)\b|"
+                           r"\b(?:this|that|it)\s+is\b|\b(?:this|that|it)'s\b", re.I)
+_THIRD_SUBJECT = re.compile(r"\b(?:he|she|they|him|her|them|this person|the person|this (?:man|woman|guy|lady|girl|boy|"
+                            r"kid|child|baby))\b", re.I)
+
+
+def _cased(word: str, like: str) -> str:
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def about_the_person(question: str) -> tuple[str, bool]:
+    """A question about the person in the photo asked by the asker's relation to them or as the asker, asked of the
+    person: "Is my son smiling?" → "Is he smiling?", "How old does my daughter look here?" → "How old does she look
+    here?", "Do I look happy?" → "Does this person look happy?", "Describe me." → "Describe this person.", "Rate my
+    selfie." → "Rate this selfie."; and whether it was asked as the asker (whose answer then says "you"). A comparison
+    with the asker ("Is she older than me? I'm 30.", "Is he my age?") and "Is this my son?" are left as they are."""
+    if re.search(r"\b(?:is this|is that|is it|this is|that is|it is|are these|these are)\s+(?:my|our)\b", question, re.I):
+        return question, False  # who the person is ("Is this my daughter's photo?"): as it is
+    q = _MY_KIN_POSSESSIVE.sub(lambda m: _cased(_KIN_PRONOUN[m[1].lower()][2], m[0]), question)
+    q = _MY_KIN_SUBJECT.sub(lambda m: f"{m[1]} {_KIN_PRONOUN[m[2].lower()][0]}", q)
+    q = _MY_KIN_OBJECT.sub(lambda m: f"{m[1]} {_KIN_PRONOUN[m[2].lower()][1]}", q)
+    if _THIRD_SUBJECT.search(q) or MY_AGE.search(q) or _ASKER_JUDGES.search(q):
+        # someone else is asked about, compared with the asker, or the asker's own judgement ("I'd say this is a
+        # child, am I right?")
+        return q, False
+    asker = q
+    for pattern, aux in _I_SUBJECT:
+        asker = pattern.sub(lambda m, aux=aux: f"{_cased(aux(m), m[1])} this person", asker)
+    asker = _I_VERB.sub(lambda m: f"this person {m[1].lower()}s", asker)
+    asker = _I_AM_LAST.sub("this person is", asker)
+    asker = _ME_OBJECT.sub(lambda m: f"{m[1]} this person", asker)
+    asker = _MY_THING.sub(lambda m: ("this " if m[1].lower() in ("selfie", "photo", "picture", "pic", "portrait")
+                                     else "this person's ") + m[1], asker)
+    return asker, asker != q
+
+
+_YOU_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
+             "doesn't": "don't", "hasn't": "haven't", "'s": "'re"}
+
+
+def to_second_person(answer: str) -> str:
+    """An answer about the person said to them, for a question asked as the asker ("Do I look happy?" → "No, she looks
+    neutral." → "No, you look neutral."; "Her eyes are open." → "Your eyes are open."; "This is a woman." → "You look
+    like a woman.")."""
+    def you(m: re.Match) -> str:
+        verb = m["verb"]
+        if verb.lower() in _YOU_VERB:
+            verb = _YOU_VERB[verb.lower()]
+        elif re.fullmatch(r"[a-z]+s", verb) and not verb.endswith("ss"):  # "looks" → "look", "faces" → "face"
+            verb = verb[:-2] if verb.endswith(("ches", "shes", "xes")) else verb[:-1]
+        # (a modal or a past tense stays: "he can", "she smiled")
+        return _cased("you", m["who"]) + ("" if verb.startswith("'") else " ") + verb
+
+    text = re.sub(r"\b(?P<who>he|she)(?:\s+(?P<verb>[A-Za-z]+(?:'t)?)|(?P<verb2>'s)\b)",
+                  lambda m: you(re.match(r"(?P<who>\w+)\s*(?P<verb>\S+)", f"{m['who']} {m['verb'] or m['verb2']}")),
+                  answer, flags=re.I)
+    text = re.sub(r"\b(his|her)(?=\s+[A-Za-z])", lambda m: _cased("your", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(him|her)\b", lambda m: _cased("you", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(himself|herself)\b", lambda m: _cased("yourself", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(This|It) is (an? (?:\w+\s+){0,2}?(?:man|woman|boy|girl|person|child|teenager|baby)\b)",
+                  lambda m: f"You look like {m[2]}", text)
+    # an age said to the one who knows it is how old they look ("You are 20 years old, so you are a young adult." →
+    # "You look about 20 years old, so you look like a young adult.")
+    text = re.sub(r"\b(you) are (\d{1,3}) (years? old)\b", r"\1 look about \2 \3", text, flags=re.I)
+    text = re.sub(r"\b(you) are (an? (?:child|teenager|young adult|senior))\b", r"\1 look like \2", text, flags=re.I)
+    return re.sub(r"\b(you) are (middle-aged)\b", r"\1 look \2", text, flags=re.I)
+
+
 # someone else's age given beside a comparison with them ("Is he younger than my son? My son is 12." got "I can't tell
 # from this photo.", the son read as whom the question is about): :func:`kin_age_named`
 _KIN_AGE = re.compile(r"\b(?:my|our)\s+(?P<kin>[a-z]+)(?:'s|,?\s+(?:who\s+)?(?:is|just turned|turned))\s+(?P<age>\d{1,3})\b"

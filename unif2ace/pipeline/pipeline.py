@@ -757,6 +757,11 @@ class UniF2ace:
             # "Write a haiku about this face.": the description, said to be what is given instead
             answers = [creative_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
                        for q, a in zip(typed, answers)]
+            # "Do I look tired?": said to the asker ("No, you look happy."), not of them
+            from unif2ace.data.questions import about_the_person, to_second_person, without_answer_form
+
+            answers = [to_second_person(a) if isinstance(q, str) and isinstance(a, str)
+                       and about_the_person(without_answer_form(q))[1] else a for q, a in zip(typed, answers)]
             answers = [english_only_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
                        for q, a in zip(typed, answers)]
         return answers
@@ -1431,10 +1436,12 @@ def tidy_question(question: str) -> str:
     without it; docs/inference.md), since training now retypes questions in lower case too. A "Yes or no:"
     put first is left out (:func:`unif2ace.data.questions.without_answer_form`), and an age given of someone the
     person is compared with stands in for them ("… younger than my son? My son is 12." → "… younger than 12?":
-    :func:`unif2ace.data.questions.kin_age_named`)."""
-    from unif2ace.data.questions import kin_age_named, without_answer_form
+    :func:`unif2ace.data.questions.kin_age_named`), and a question about the person asked by the asker's relation to
+    them or as the asker is asked of the person ("Is my son smiling?" → "Is he smiling?", "Do I look tired?" → "Does
+    this person look tired?": :func:`unif2ace.data.questions.about_the_person`)."""
+    from unif2ace.data.questions import about_the_person, kin_age_named, without_answer_form
 
-    return kin_age_named(without_answer_form(re.sub(r"[ \t]+", " ", question.strip())))
+    return about_the_person(kin_age_named(without_answer_form(re.sub(r"[ \t]+", " ", question.strip()))))[0]
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
