@@ -596,33 +596,21 @@ class UniF2ace:
         ``{"gender": "female", "age": 29, "emotion": "happy"}``, null for what it does not state
         (:mod:`unif2ace.generation.structured`). So is a reply in a form the question writes out ("Respond in the
         format 'Age: N'." → "Age: 29"; "List gender, age and emotion, separated by commas." → "female, 29, happy";
-        a CSV, a table's header: ``structured.format_request``), "unknown" for what it does not state."""
+        a CSV, a table's header: ``structured.format_request``), "unknown" for what it does not state, and so is a
+        description asked as a police or witness report gives it (``structured.report_request``).
+
+        A question about the person by the asker's relation to them ("Is my son smiling?") or as the asker ("Do I look
+        tired?") is asked of the person (:func:`tidy_question`), the latter's answer said to the asker ("No, you look
+        happy."); a poem, story or joke asked gets the one-sentence description, said to be what is given instead, and
+        a question asking another language than English the English answer, said to be English (:func:`_as_asked`). A
+        chat's "What about sad?", "Translate that into Spanish." and the like ask the question they stand for
+        (:func:`_followed_up`)."""
         typed = [turns[-1][0] if turns else None for turns in conversations]  # before "True or false:" is tidied
         given = conversations  # as typed: what the recursive calls below (JSON, options) are given, to tidy again
         conversations = [[(tidy_question(q) if isinstance(q, str) else q, a) for q, a in turns]
                          for turns in conversations]
         if grounded_answers:
-            # "Now make it shorter." / "Now in one word." after a description: the description at that length; "And
-            # in 10 years?" / "Give me a range then." after an age: the age question it stands for
-            from unif2ace.data.questions import (
-                age_follow_up,
-                description_follow_up,
-                language_follow_up,
-                value_follow_up,
-                which_follow_up,
-            )
-
-            conversations = [[*turns[:-1], (redo, None)]
-                             if len(turns) > 1 and all(isinstance(q, str) for q, _ in turns)
-                             and (redo := description_follow_up([q for q, _ in turns])
-                                  or age_follow_up([q for q, _ in turns])
-                                  or which_follow_up([q for q, _ in turns])
-                                  or value_follow_up([q for q, _ in turns])) is not None else
-                             # "Translate that into Spanish.": the question before, asked again (the note is added last)
-                             [*turns[:-2], (redo, None)]
-                             if len(turns) > 1 and isinstance(turns[-1][0], str)
-                             and (redo := language_follow_up([q for q, _ in turns])) is not None else turns
-                             for turns in conversations]
+            conversations = [_followed_up(turns) for turns in conversations]
         # converse's arguments after ``align``, as the recursive calls below (JSON, options, parts) pass them on
         sampling = (max_new_tokens, do_sample, temperature, top_k, top_p, seed, generator, constrain_yes_no,
                     consistent_yes_no, grounded_answers)
@@ -751,19 +739,8 @@ class UniF2ace:
             from unif2ace.data.questions import ALL_TOLD
 
             answers = [ALL_TOLD if t else a for t, a in zip(told, answers)]
-        if grounded_answers:  # "Describe him in Spanish.": the English answer, said to be English
-            from unif2ace.data.questions import creative_note, english_only_note
-
-            # "Write a haiku about this face.": the description, said to be what is given instead
-            answers = [creative_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
-                       for q, a in zip(typed, answers)]
-            # "Do I look tired?": said to the asker ("No, you look happy."), not of them
-            from unif2ace.data.questions import about_the_person, to_second_person, without_answer_form
-
-            answers = [to_second_person(a) if isinstance(q, str) and isinstance(a, str)
-                       and about_the_person(without_answer_form(q))[1] else a for q, a in zip(typed, answers)]
-            answers = [english_only_note(q, a) or a if isinstance(q, str) and isinstance(a, str) else a
-                       for q, a in zip(typed, answers)]
+        if grounded_answers:
+            answers = [_as_asked(q, a) if isinstance(q, str) and isinstance(a, str) else a for q, a in zip(typed, answers)]
         return answers
 
     def _structured_replies(self, images, conversations, asks, align: bool, sampling: tuple) -> list[str]:
@@ -1410,6 +1387,50 @@ def _asked_parts(conversations: Sequence[Sequence[tuple]]) -> list[list[str]] | 
     if not any(p is not None and len(p) > 1 for p in parts):
         return None
     return [p if p is not None else [turns[-1][0]] for p, turns in zip(parts, conversations)]
+
+
+def _followed_up(turns: list) -> list:
+    """A chat's turns with a last message that stands for another question asked as that question: "Now make it
+    shorter." after a description (the description at that length), "And in 10 years?" after an age, "So which is
+    it?", "What about sad?" after "Does he look angry?" (:mod:`unif2ace.data.questions`' ``*_follow_up``), and
+    "Translate that into Spanish." (the question before, asked again in its place; the answer then says it is in
+    English: :func:`_as_asked`)."""
+    from unif2ace.data.questions import (
+        age_follow_up,
+        description_follow_up,
+        language_follow_up,
+        value_follow_up,
+        which_follow_up,
+    )
+
+    if len(turns) < 2 or not all(isinstance(q, str) for q, _ in turns):
+        return turns
+    questions = [q for q, _ in turns]
+    for follow_up in (description_follow_up, age_follow_up, which_follow_up, value_follow_up):
+        if (redo := follow_up(questions)) is not None:
+            return [*turns[:-1], (redo, None)]
+    if (redo := language_follow_up(questions)) is not None:
+        return [*turns[:-2], (redo, None)]
+    return turns
+
+
+def _as_asked(question: str, answer: str) -> str:
+    """An answer as its question asked it: a poem or a joke asked gets the one-sentence description said to be what
+    is given instead ("I don't write haikus; …"), a question asked as the asker is answered to them ("No, you look
+    happy."), and one that asks another language says the answer is in English
+    (:func:`unif2ace.data.questions.creative_note`, ``to_second_person``, ``english_only_note``)."""
+    from unif2ace.data.questions import (
+        about_the_person,
+        creative_note,
+        english_only_note,
+        to_second_person,
+        without_answer_form,
+    )
+
+    answer = creative_note(question, answer) or answer
+    if about_the_person(without_answer_form(question))[1]:
+        answer = to_second_person(answer)
+    return english_only_note(question, answer) or answer
 
 
 def _gender_said_before(turns, caption: str | None) -> bool:
