@@ -4264,7 +4264,9 @@ def test_a_gaze_directed_at_the_viewer_asks_whether_the_face_is_frontal():
 @pytest.mark.parametrize("question, answer, expected", [
     # 7 Dec 2026 (afternoon): "Is this a woman?" of a girl described as 6 got "Yes. This is a girl."
     ("Is this a woman?", "Yes. This is a girl.", "No, this is a girl, not a woman."),
-    ("Is this a young woman?", "Yes.", "No, this is a girl, not a woman."),
+    # a question that asks an age too is answered with the age
+    ("Is the woman older than 60?", "No. This is a girl, not a woman. She looks about 6 years old.",
+     "No. She looks about 6 years old."),
     ("Is this a man?", "No. This is a girl, not a man.", "No, this is a girl, not a man."),
     ("Is this a girl?", "Yes. This is a girl.", None), ("Is this person female?", "Yes. This is a girl.", None),
     ("Is this woman smiling?", "Yes.", "Yes, she is smiling."),  # the noun says whom it is about; the smile is asked

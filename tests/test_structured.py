@@ -255,7 +255,8 @@ def test_the_pipeline_replies_with_the_values_of_its_own_description(tmp_path):
 @pytest.mark.parametrize("question, asked", [
     # 7 Dec 2026 (afternoon): "Describe the person as a police report would." got the whole description in prose
     ("Describe the person as a police report would.", True), ("Write a witness statement describing this person.", True),
-    ("Describe this face to a police sketch artist.", True), ("Give me a suspect description.", True),
+    ("Give me a suspect description.", True),
+    ("Describe this face to a police sketch artist.", False),  # the prose says more of the face
     ("Is this a police report?", False), ("Describe her.", False),
 ])
 def test_a_description_asked_as_a_report_is_the_reports_fields(question, asked):

@@ -2428,11 +2428,12 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
         return None
     attrs = _described(caption, YES_NO_CHECKED)
     body = _without_pronouns(question)
-    if (set(checked) <= {"gender", "age_group", "age"} and "gender" in checked and attrs.get("age_group") == "child"
+    if (set(checked) == {"gender"} and attrs.get("age_group") == "child"
             and attrs.get("gender") in ("male", "female") and not _YOUNG_NOUN.search(body)
             and (grown := re.search(r"\b(?:man|woman|gentleman|lady)\b", body, re.I)) is not None):
         # a child is no man or woman ("Is this a woman?" of a girl described as 6 got "Yes. This is a girl.", "Is this
-        # a man?" of a boy of 4 "Yes. This is a boy."): the gender the description says, in the child's noun
+        # a man?" of a boy of 4 "Yes. This is a boy."): the gender the description says, in the child's noun (a
+        # question that also asks an age, "Is the woman older than 60?", is answered with the described age as before)
         from unif2ace.data.questions import _gender_word
 
         return f"No, this is {_gender_word(attrs)}, not a {grown[0].lower()}."

@@ -327,8 +327,9 @@ def format_request(question: str) -> JsonAsk | None:
 
 # A description asked as a report gives ("Describe the person as a police report would." and "Write a witness statement
 # describing this person." got the whole description in prose): the fields such a report lists, from the description
+# (a police sketch artist is given the description in prose, which says more of the face)
 _REPORT = re.compile(r"\b(?:police|witness|suspect|missing[- ]persons?|incident|security)\s+(?:report|statement|"
-                     r"description|bulletin|sketch(?:\s+artist)?|file|record)s?\b|\b(?:APB|BOLO)\b", re.I)
+                     r"description|bulletin|file|record)s?\b|\b(?:APB|BOLO)\b", re.I)
 _REPORT_FORM = ('Answer in the format "Sex: <sex>. Apparent age: <age>. Ethnicity: <ethnicity>. Expression: <emotion>. '
                 'Glasses: <glasses>. Facial hair: <facial hair>."')
 
