@@ -4442,3 +4442,22 @@ def test_the_pipeline_answers_the_asker_about_themselves(pipe, monkeypatch):
     got = pipe.converse(_images(1, 5) * 2, [[("Do I look older than 30?", None)], [("Is my mom in her 60s?", None)]],
                         align=False, max_new_tokens=3)
     assert got == ["Yes, you look about 34 years old.", "No, she looks about 34 years old."]
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Am I in my 30s?", "Is this person in their 30s?"),
+    ("Do I look like I'm in my 20s?", "Does this person look like this person is in their 20s?"),
+])
+def test_the_askers_decade_of_life_is_the_persons(question, meant):
+    from unif2ace.data.questions import about_the_person
+
+    assert about_the_person(question) == (meant, True)
+
+
+def test_how_good_something_looks_is_not_seen():
+    """7 Dec 2026 (afternoon): "Which looks better, my smile or my eyes?" got "Slightly toward the left side of the
+    image."."""
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question("Which looks better, this person's smile or this person's eyes?")
+    assert unseen_question("Does she look better smiling?") and not unseen_question("Does she look happy?")

@@ -1230,6 +1230,7 @@ _I_SUBJECT = [(re.compile(r"\b(am|was)\s+I\b(?!\s*\d)", re.I), lambda m: {"am": 
               (re.compile(r"\b(do|did|have|will|would)\s+I\b", re.I),
                lambda m: {"do": "does", "did": "did", "have": "has", "will": "will", "would": "would"}[m[1].lower()])]
 _I_VERB = re.compile(r"\bI\s+(look|seem|appear)\b(?!\s+(?:at|for)\b)", re.I)
+_I_AM_IN = re.compile(r"\bI(?:'m|\s+am)\s+in\s+my\b", re.I)  # "Do I look like I'm in my 20s?"
 _I_AM_LAST = re.compile(r"\bI\s+am(?=\s*[?.!]*$)|\bI'm(?=\s*[?.!]*$)", re.I)
 _ME_OBJECT = re.compile(r"\b(describe|rate|judge|assess|analy[sz]e|evaluate|caption|photo of|picture of|pic of|"
                         r"portrait of|image of|selfie of)\s+me\b", re.I)
@@ -1264,6 +1265,10 @@ def about_the_person(question: str) -> tuple[str, bool]:
     for pattern, aux in _I_SUBJECT:
         asker = pattern.sub(lambda m, aux=aux: f"{_cased(aux(m), m[1])} this person", asker)
     asker = _I_VERB.sub(lambda m: f"this person {m[1].lower()}s", asker)
+    asker = _I_AM_IN.sub("this person is in their", asker)
+    if asker != q:  # "Am I in my 30s?": their decade of life
+        asker = re.sub(r"\bmy\s+(?=(?:[1-9]0'?s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|"
+                       r"teens|early|mid|late)\b)", "their ", asker, flags=re.I)
     asker = _I_AM_LAST.sub("this person is", asker)
     asker = _ME_OBJECT.sub(lambda m: f"{m[1]} this person", asker)
     asker = _MY_THING.sub(lambda m: ("this " if m[1].lower() in ("selfie", "photo", "picture", "pic", "portrait")

@@ -3007,6 +3007,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # what someone can do ("Can this kid walk yet?" got "Yes, she is a child." of a girl of 1)
                          r"can (?:he|she|they|this|that|the) (?:\w+ )?(?:walk|talk|speak|read|write|drive|swim|"
                          r"crawl|vote)|"
+                         # how good something looks, which no label judges ("Which looks better, my smile or my
+                         # eyes?" got "Slightly toward the left side of the image.")
+                         r"looks?\s+(?:better|best|nicer|nicest|prettier|prettiest|worse|worst|more attractive|"
+                         r"most attractive)|"
                          # and when ("Was the photo taken at night?" got "No. It is a photo of a man.")
                          r"at night|night-?time|daytime|during the day|in the (?:morning|evening|afternoon))\b", re.I)
 
