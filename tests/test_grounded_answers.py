@@ -4461,3 +4461,20 @@ def test_how_good_something_looks_is_not_seen():
 
     assert unseen_question("Which looks better, this person's smile or this person's eyes?")
     assert unseen_question("Does she look better smiling?") and not unseen_question("Does she look happy?")
+
+
+def test_light_enough_and_a_whole_face_and_an_id_photo():
+    """7 Dec 2026 (afternoon), as a video-call user asks: "Is there enough light on my face?" got "Yes, your eyes are
+    open.", "Can you see my whole face?" "Yes. This is a girl.", "Is this photo good enough for an ID?" "Yes, it is a
+    photo of a person."."""
+    from unif2ace.data.questions import to_second_person
+    from unif2ace.generation.constraints import _asked_values, face_visible_answer, unseen_question
+
+    assert _asked_values("Is there enough light on this person's face?") == {"lighting": "good"}
+    assert _asked_values("Is there too little light on her face?") == {"lighting": "dim"}
+    man = "The image shows a close-up photo of a White man who is 31 years old."
+    whole = face_visible_answer("Can you see this person's whole face?", man)
+    assert whole == "I can see the face of a man, but I can't tell whether any part of it is hidden."
+    assert to_second_person(whole) == "I can see your face, but I can't tell whether any part of it is hidden."
+    assert face_visible_answer("Is the face visible?", man) == "Yes, it is a photo of a man."
+    assert unseen_question("Is this photo good enough for an ID?")

@@ -1301,6 +1301,7 @@ def to_second_person(answer: str) -> str:
     text = re.sub(r"\b(himself|herself)\b", lambda m: _cased("yourself", m[1]), text, flags=re.I)
     text = re.sub(r"\b(This|It) is (an? (?:\w+\s+){0,2}?(?:man|woman|boy|girl|person|child|teenager|baby)\b)",
                   lambda m: f"You look like {m[2]}", text)
+    text = re.sub(r"\bthe face of an? (?:man|woman|boy|girl|person)\b", "your face", text)  # "I can see your face, …"
     # an age said to the one who knows it is how old they look ("You are 20 years old, so you are a young adult." →
     # "You look about 20 years old, so you look like a young adult.")
     text = re.sub(r"\b(you) are (\d{1,3}) (years? old)\b", r"\1 look about \2 \3", text, flags=re.I)

@@ -184,7 +184,9 @@ _LIGHTING_ASKED = [
                        r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?dark\b|"
                        # "Is it dark in this photo?" (got "Yes, it is a photo of a woman."), "Is her face in shadow?"
                        r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
-                       r"\bshadowy\b", re.I)),
+                       r"\bshadowy\b|"
+                       # "Is there too little light on my face?"
+                       r"\b(?:not enough|too little|insufficient|little|poor)\s+light\b", re.I)),
     ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
                           rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b|"
                           # "Is the photo too bright?" (got "I can't tell from this photo.")
@@ -195,7 +197,10 @@ _LIGHTING_ASKED = [
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:even|evenly|uniform|uniformly|soft|balanced)\b", re.I)),
     ("good", re.compile(rf"\b(?:well|nicely|properly|good|nice|decent|fine|ok|okay|great)\b(?:\s+\w+)?[\s-]+{_LIGHT_WORD}\b|"
                         rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:good|nice|decent|fine|ok|okay|great|alright|all right|well|"
-                        r"nicely|properly)\b", re.I)),
+                        r"nicely|properly)\b|"
+                        # "Is there enough light on my face?" (got "Yes, your eyes are open.")
+                        r"\b(?:enough|sufficient|adequate|plenty of)\s+(?:\w+\s+)?light\b|\b(?:lit|bright)\s+enough\b",
+                        re.I)),
 ]
 
 
@@ -404,7 +409,8 @@ def photo_of_described(answer: str, caption: str | None) -> str | None:
 # yes; how much of it shows ("Is the whole face visible?", "partly hidden") is left to the other readers
 _FACE_VISIBLE = re.compile(r"^\W*(?:is|are|can (?:you|i|we|one) see|do (?:you|i) see|does (?:the|this) (?:photo|picture|image) "
                            r"show)\s+(?:(?:the|this|that|a|his|her|their|its|the subject's|the person's|this person's)\s+)?"
-                           r"(?:person's\s+|subject's\s+)?faces?\s*(?:(?:clearly|actually|really)\s+)?"
+                           r"(?:person's\s+|subject's\s+)?(?P<whole>(?:whole|entire|full|complete)\s+)?faces?\s*"
+                           r"(?:(?:clearly|actually|really)\s+)?"
                            r"(?:visible|seen|showing|shown|there|in (?:the|this) (?:photo|picture|image|frame|shot))?"
                            r"(?:\s+(?:in|at)\s+(?:the|this|all)(?:\s+(?:photo|picture|image|frame|shot))?)?\s*[?.!]*$", re.I)
 
@@ -422,6 +428,10 @@ def face_visible_answer(question: str, caption: str | None) -> str | None:
     from unif2ace.evaluation.attributes import parse_caption
 
     noun = _described_person(parse_caption(caption)) if caption else None
+    if _FACE_VISIBLE.match(question.strip())["whole"]:
+        # "Can you see my whole face?" (got "Yes. This is a girl."): the face, yes; whether any of it is hidden, no
+        # label says
+        return f"I can see the face of {noun or 'a person'}, but I can't tell whether any part of it is hidden."
     return f"Yes, it is a photo of {noun or 'a person'}."
 
 
@@ -3002,6 +3012,8 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:will|would) (?:he|she|they|this person|the person) look like (?:in|when|at|as)|"
                          r"when (?:he|she|they) (?:is|are|gets?|grows?) (?:older|old|up)|grows? up to|"
                          r"passport|id (?:photo|card|picture)|driver'?s licen[cs]e|mugshot|visa photo|"
+                         # ("Is this photo good enough for an ID?" got "Yes, it is a photo of a person.")
+                         r"for (?:an? )?(?:id|identification)\b|"
                          # where it was taken ("Is this picture taken indoors?" got "Yes. It is a photo of a woman.")
                          r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside)|"
                          # what someone can do ("Can this kid walk yet?" got "Yes, she is a child." of a girl of 1)
