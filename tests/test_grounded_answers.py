@@ -4478,3 +4478,15 @@ def test_light_enough_and_a_whole_face_and_an_id_photo():
     assert to_second_person(whole) == "I can see your face, but I can't tell whether any part of it is hidden."
     assert face_visible_answer("Is the face visible?", man) == "Yes, it is a photo of a man."
     assert unseen_question("Is this photo good enough for an ID?")
+
+
+def test_several_questions_or_a_choice_asked_as_the_asker_are_answered_to_them(pipe, monkeypatch):
+    """7 Dec 2026 (afternoon): "Am I smiling? How old do I look?" and "Am I a child or an adult?" were answered with
+    "she": each part, and the choice's stem, is asked in the third person."""
+    woman = "The image shows a close-up portrait of a White woman, aged 34. She has a happy expression. She is smiling."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: woman for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Yes. ")
+    both, choice = pipe.converse(_images(1, 5) * 2, [[("Am I smiling? How old do I look?", None)],
+                                                     [("Am I a child or an adult?", None)]], align=False, max_new_tokens=3)
+    assert "you look about 34 years old" in both.lower() and "she" not in both.lower()
+    assert choice == "An adult: you look about 34 years old."

@@ -632,7 +632,9 @@ class UniF2ace:
                 # each row as it was given, the call below tidies it ("True or false: …" tidied here got "Yes, …")
                 asked = [[*turns[:-1], (c.asked, None)] if c else turns for c, turns in zip(choices, given)]
                 answers = self.converse(images, asked, align, *sampling, read_options=False)
-                return [option_reply(c, a) if c else a for c, a in zip(choices, answers)]
+                # (asked as the asker, "Am I a child or an adult?", the choice is said to them: the row asked the stem
+                # in the third person)
+                return [_to_asker(q, option_reply(c, a)) if c else a for q, c, a in zip(typed, choices, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         images = _as_list(images)
         parts = _asked_parts(conversations)
@@ -650,7 +652,8 @@ class UniF2ace:
                 from unif2ace.generation.constraints import agreeing_pronouns
 
                 joined = [agreeing_pronouns(a) for a in joined]
-            return [" ".join(a) for a in joined]
+            # ("Am I smiling? How old do I look?": each part was asked in the third person)
+            return [_to_asker(q, " ".join(a)) if grounded_answers else " ".join(a) for q, a in zip(typed, joined)]
         for k, turns in enumerate(conversations):
             for question, answer in turns:
                 check_text(question, "question", max_chars=_MAX_TEXT_CHARS)
@@ -1419,18 +1422,20 @@ def _as_asked(question: str, answer: str) -> str:
     is given instead ("I don't write haikus; …"), a question asked as the asker is answered to them ("No, you look
     happy."), and one that asks another language says the answer is in English
     (:func:`unif2ace.data.questions.creative_note`, ``to_second_person``, ``english_only_note``)."""
-    from unif2ace.data.questions import (
-        about_the_person,
-        creative_note,
-        english_only_note,
-        to_second_person,
-        without_answer_form,
-    )
+    from unif2ace.data.questions import creative_note, english_only_note
 
-    answer = creative_note(question, answer) or answer
-    if about_the_person(without_answer_form(question))[1]:
-        answer = to_second_person(answer)
+    answer = _to_asker(question, creative_note(question, answer) or answer)
     return english_only_note(question, answer) or answer
+
+
+def _to_asker(question, answer: str) -> str:
+    """The answer said to the asker when ``question`` (as typed) asks about them ("Am I smiling?" → "Yes, you are
+    smiling."), else as it is."""
+    from unif2ace.data.questions import about_the_person, to_second_person, without_answer_form
+
+    if isinstance(question, str) and isinstance(answer, str) and about_the_person(without_answer_form(question))[1]:
+        return to_second_person(answer)
+    return answer
 
 
 def _gender_said_before(turns, caption: str | None) -> bool:
