@@ -360,7 +360,8 @@ def creative_note(question: str, answer: str) -> str | None:
 # older." "I may be wrong, but from this photo he looks about 85 years old", "Generate a similar face." an age): a chat
 # only answers about the photo; editing and drawing are the pipeline's other verbs (IMAGE_CHANGE_REPLY says which)
 _IMAGE_CHANGE = re.compile(
-    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:(?:make|turn|get)\s+(?:her|him|them|it|this(?:\s+\w+)?|the\s+(?:person|face|photo|picture|image|pic|"
+    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+    r"(?:(?:make|turn|get)\s+(?:her|him|them|it|this(?:\s+\w+)?|the\s+(?:person|face|photo|picture|image|pic|"
     r"man|woman|girl|boy|kid|child|baby|background))\s+(?:look\s+|appear\s+|seem\s+|into\s+|to\s+)?\w|"
     r"(?:change|edit|modify|alter|remove|erase|delete|add|put|draw|sketch|paint|generate|create|render|produce|"
     r"transform|enhance|retouch|photoshop|swap|replace|colou?ri[sz]e|restore|upscale|sharpen|brighten|darken|crop|"
@@ -1277,25 +1278,25 @@ def about_the_person(question: str) -> tuple[str, bool]:
 
 
 _YOU_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
-             "doesn't": "don't", "hasn't": "haven't", "'s": "'re"}
+             "doesn't": "don't", "hasn't": "haven't"}
 
 
 def to_second_person(answer: str) -> str:
     """An answer about the person said to them, for a question asked as the asker ("Do I look happy?" → "No, she looks
     neutral." → "No, you look neutral."; "Her eyes are open." → "Your eyes are open."; "This is a woman." → "You look
     like a woman.")."""
-    def you(m: re.Match) -> str:
+    def you(m: re.Match) -> str:  # "she looks" → "you look", "he's" → "you're"
+        if m["contracted"]:
+            return _cased("you", m["who"]) + "'re"
         verb = m["verb"]
         if verb.lower() in _YOU_VERB:
             verb = _YOU_VERB[verb.lower()]
         elif re.fullmatch(r"[a-z]+s", verb) and not verb.endswith("ss"):  # "looks" → "look", "faces" → "face"
             verb = verb[:-2] if verb.endswith(("ches", "shes", "xes")) else verb[:-1]
         # (a modal or a past tense stays: "he can", "she smiled")
-        return _cased("you", m["who"]) + ("" if verb.startswith("'") else " ") + verb
+        return f"{_cased('you', m['who'])} {verb}"
 
-    text = re.sub(r"\b(?P<who>he|she)(?:\s+(?P<verb>[A-Za-z]+(?:'t)?)|(?P<verb2>'s)\b)",
-                  lambda m: you(re.match(r"(?P<who>\w+)\s*(?P<verb>\S+)", f"{m['who']} {m['verb'] or m['verb2']}")),
-                  answer, flags=re.I)
+    text = re.sub(r"\b(?P<who>he|she)(?:\s+(?P<verb>[A-Za-z]+(?:'t)?)|(?P<contracted>'s)\b)", you, answer, flags=re.I)
     text = re.sub(r"\b(his|her)(?=\s+[A-Za-z])", lambda m: _cased("your", m[1]), text, flags=re.I)
     text = re.sub(r"\b(him|her)\b", lambda m: _cased("you", m[1]), text, flags=re.I)
     text = re.sub(r"\b(himself|herself)\b", lambda m: _cased("yourself", m[1]), text, flags=re.I)
