@@ -4490,3 +4490,20 @@ def test_several_questions_or_a_choice_asked_as_the_asker_are_answered_to_them(p
                                                      [("Am I a child or an adult?", None)]], align=False, max_new_tokens=3)
     assert "you look about 34 years old" in both.lower() and "she" not in both.lower()
     assert choice == "An adult: you look about 34 years old."
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (afternoon): "Is this a person of color?" got "Yes. It is in color.", "Is she Latina?" and "Is he
+    # Middle Eastern?" "I can't tell from this photo."
+    ("Is this a person of color?", "I can't tell how someone identifies by their face; from this photo, he looks White."),
+    ("Is he Middle Eastern?", "I can't tell how someone identifies by their face; from this photo, he looks White."),
+    ("Is this person Asian or Hispanic?",
+     "I can't tell how someone identifies by their face; from this photo, he looks White."),
+    ("Is he from India?", "I can't tell where someone is from by their face; from this photo, he looks White."),
+    ("Is he White?", None), ("What color is the photo?", None),
+])
+def test_how_someone_identifies_is_not_seen_but_how_they_look_is_said(question, expected):
+    from unif2ace.generation.constraints import origin_answer
+
+    man = "The image shows a close-up photo of a White older man who is 65 years old. He has a happy expression."
+    assert origin_answer(question, man) == expected

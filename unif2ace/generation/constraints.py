@@ -3287,9 +3287,18 @@ _ORIGIN = re.compile(rf"\bnationality\b|\b(?:what|which) (?:country|continent|pa
                      rf"(?:{_PLACES})\b", re.I)
 
 
+# how someone identifies, in words the labels' four ethnicities do not use ("Is this a person of color?" got "Yes. It
+# is in color.", "Is she Latina?" and "Is he Middle Eastern?" "I can't tell from this photo.")
+_IDENTIFIES = re.compile(r"\b(?:person|people|man|men|woman|women|girl|boy|child|kid)s?\s+of\s+colou?r\b|\bB?IPOC\b|"
+                         r"\bPOC\b|\bnon-?white\b|\b(?:ethnic|racial)\s+minority\b|\bLatin[oax]s?\b|\bLatine\b|"
+                         r"\bHispanic\b|\bMiddle[- ]Eastern\b|\bArab\b|\bNative American\b|\bIndigenous\b|"
+                         r"\bPacific Islander\b|\bmixed[- ]race\b|\bbiracial\b|\bmulti-?racial\b", re.I)
+
+
 def asks_origin(question: str) -> bool:
-    """Whether a question asks where the person is from (:data:`_ORIGIN`)."""
-    return _ORIGIN.search(question) is not None
+    """Whether a question asks where the person is from (:data:`_ORIGIN`), or how they identify in words the labels'
+    ethnicities do not use (:data:`_IDENTIFIES`)."""
+    return _ORIGIN.search(question) is not None or _IDENTIFIES.search(question) is not None
 
 
 def origin_answer(question: str, caption: str | None) -> str | None:
@@ -3301,7 +3310,8 @@ def origin_answer(question: str, caption: str | None) -> str | None:
 
     if not asks_origin(question):
         return None
-    lead = "I can't tell where someone is from by their face"
+    lead = ("I can't tell where someone is from by their face" if _ORIGIN.search(question)
+            else "I can't tell how someone identifies by their face")
     attrs = _described(caption, ("gender", "age_group", "ethnicity")) if caption else {}
     if "ethnicity" not in attrs:
         return f"{lead}."
