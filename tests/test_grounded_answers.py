@@ -4240,6 +4240,9 @@ def test_a_no_that_sets_an_asked_value_against_its_own_is_left_alone():
 
     assert mended_yes_no("Could she be a grandmother?", "No. This is a boy, not a girl.") is None
     assert mended_yes_no("Is this a young boy?", "No, this is a girl, not a girl.") == "No, this is a girl, not a boy."
+    # an age set against another, where the gender is asked too, is still said as the gender (val-128's one answer the
+    # first version of this rule changed)
+    assert mended_yes_no("Is this person a girl?", "No, he is a young adult, not a child.") == "No, this is a man, not a girl."
 
 
 @pytest.mark.parametrize("question, span", [

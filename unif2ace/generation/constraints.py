@@ -2819,12 +2819,13 @@ def mended_yes_no(question: str, answer: str) -> str | None:
         return None
     own, negated = parts
     asked = _asked_values(question)
-    # a "not …" that sets an asked value against the answer's own other one is well formed, whatever else the own
+    # a "not …" that sets the asked gender against the answer's own other one is well formed, whatever else the own
     # words imply ("Could she be a grandmother?" → "No. This is a boy, not a girl." of a teenager of 18 was mended,
-    # by the boy's age, to "No. He is a child, not a senior.")
-    contrasted = any(a in asked and (said := parse_attribute(negated, a)) is not None and same_value(a, said, asked[a])
-                     and (mine := parse_attribute(own, a)) is not None and not same_value(a, mine, asked[a])
-                     for a in _MENDED)
+    # by the boy's age, to "No. He is a child, not a senior."); an age set against another is still mended to the
+    # gender where that is asked too ("Is this person a girl?" → "No, he is a young adult, not a child." → "No, this
+    # is a man, not a girl.")
+    contrasted = "gender" in asked and (said := parse_attribute(negated, "gender")) is not None \
+        and said == asked["gender"] and (mine := parse_attribute(own, "gender")) is not None and mine != said
     for attr in (a for a in _MENDED if a in asked and not contrasted):
         value = parse_attribute(own, attr)
         if value is None or same_value(attr, value, asked[attr]) or parse_attribute(negated, attr) == asked[attr]:
