@@ -493,13 +493,16 @@ def test_an_age_stated_to_a_question_about_something_else_through_the_pipeline(p
     ("Is the subject's face visible?", "Yes, it is a photo of a woman."),  # got "I can't tell from this photo."
     ("Is the face visible?", "Yes, it is a photo of a woman."), ("Can you see the face?", "Yes, it is a photo of a woman."),
     ("Is the person's face clearly visible in the photo?", "Yes, it is a photo of a woman."),
-    ("Is the whole face visible?", None), ("Is the face partly hidden?", None), ("Is her face happy?", None),
+    # since 7 Dec 2026 (afternoon) the whole face is answered here: left to the other readers, "Can you see my whole
+    # face?" got "Yes. This is a girl."; whether any of it is hidden, no label says
+    ("Is the whole face visible?", "I can see the face of a woman, but I can't tell whether any part of it is hidden."),
+    ("Is the face partly hidden?", None), ("Is her face happy?", None),
 ])
 def test_whether_the_face_can_be_seen(question, expected):
     from unif2ace.generation.constraints import face_visible_answer
 
     assert face_visible_answer(question, WOMAN_OF_60) == expected
-    assert face_visible_answer(question, None) == (expected and "Yes, it is a photo of a person.")
+    assert face_visible_answer(question, None) == (expected and expected.replace("a woman", "a person"))
 
 
 @pytest.mark.parametrize("question, positive", [
