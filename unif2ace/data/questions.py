@@ -1227,9 +1227,8 @@ _MY_KIN_SUBJECT = re.compile(rf"(?<!this )(?<!that )(?<!it )(?<!here )\b(is|was|
 _MY_KIN_OBJECT = re.compile(rf"\b(describe|rate|judge|tell me about|think of|think about|about)\s+(?:my|our)\s+({_KIN})\b",
                             re.I)
 # the asker as the person ("Am I smiling?", "How old do I look?", "Describe me.", "Rate my selfie.")
-_I_SUBJECT = [(re.compile(r"\b(am|was)\s+I\b(?!\s*\d)", re.I), lambda m: {"am": "is", "was": "was"}[m[1].lower()]),
-              (re.compile(r"\b(do|did|have|will|would)\s+I\b", re.I),
-               lambda m: {"do": "does", "did": "did", "have": "has", "will": "will", "would": "would"}[m[1].lower()])]
+_I_AUX = {"am": "is", "was": "was", "do": "does", "did": "did", "have": "has", "will": "will", "would": "would"}
+_I_SUBJECT = re.compile(rf"\b({'|'.join(_I_AUX)})\s+I\b(?!\s*\d)", re.I)
 _I_VERB = re.compile(r"\bI\s+(look|seem|appear)\b(?!\s+(?:at|for)\b)", re.I)
 _I_AM_IN = re.compile(r"\bI(?:'m|\s+am)\s+in\s+my\b", re.I)  # "Do I look like I'm in my 20s?"
 _I_AM_LAST = re.compile(r"\bI\s+am(?=\s*[?.!]*$)|\bI'm(?=\s*[?.!]*$)", re.I)
@@ -1263,8 +1262,7 @@ def about_the_person(question: str) -> tuple[str, bool]:
         # child, am I right?")
         return q, False
     asker = q
-    for pattern, aux in _I_SUBJECT:
-        asker = pattern.sub(lambda m, aux=aux: f"{_cased(aux(m), m[1])} this person", asker)
+    asker = _I_SUBJECT.sub(lambda m: f"{_cased(_I_AUX[m[1].lower()], m[1])} this person", asker)
     asker = _I_VERB.sub(lambda m: f"this person {m[1].lower()}s", asker)
     asker = _I_AM_IN.sub("this person is in their", asker)
     if asker != q:  # "Am I in my 30s?": their decade of life
