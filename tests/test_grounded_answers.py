@@ -4510,3 +4510,14 @@ def test_how_someone_identifies_is_not_seen_but_how_they_look_is_said(question, 
 
     man = "The image shows a close-up photo of a White older man who is 65 years old. He has a happy expression."
     assert origin_answer(question, man) == expected
+
+
+def test_a_chats_gender_is_read_from_the_description_as_the_grounded_answers_read_it():
+    """7 Dec 2026 (review): a description whose noun names no gender ("a White teenager, aged 13. She …") settled no
+    chat, although every grounded answer reads its gender from the pronouns."""
+    from unif2ace.pipeline.pipeline import _gender_said_before
+
+    teen = "The photo is a close-up photo; it shows a White teenager, aged 13. She has a happy expression."
+    assert _gender_said_before([("How old?", "She is 13 years old."), ("Gender?", None)], teen)
+    assert not _gender_said_before([("How old?", "He is 13 years old."), ("Gender?", None)], teen)
+    assert not _gender_said_before([("Gender?", None)], teen)

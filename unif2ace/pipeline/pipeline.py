@@ -1442,9 +1442,11 @@ def _gender_said_before(turns, caption: str | None) -> bool:
     """Whether a chat's earlier answers named the person's gender (by a noun, else by their pronouns alone) as the
     description ``caption`` does, and never the other."""
     from unif2ace.evaluation.attributes import parse_attribute
-    from unif2ace.generation.constraints import _without_pronouns, pronoun_genders
+    from unif2ace.generation.constraints import _described, _without_pronouns, pronoun_genders
 
-    described = parse_attribute(_without_pronouns(caption), "gender") if caption else None
+    # the description's gender as every grounded answer reads it (its pronouns where its noun names none: "a White
+    # teenager … She …")
+    described = _described(caption, ("gender",)).get("gender") if caption else None
     if described is None:
         return False
     said = set()
