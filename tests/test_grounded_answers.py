@@ -4521,3 +4521,79 @@ def test_a_chats_gender_is_read_from_the_description_as_the_grounded_answers_rea
     assert _gender_said_before([("How old?", "She is 13 years old."), ("Gender?", None)], teen)
     assert not _gender_said_before([("How old?", "He is 13 years old."), ("Gender?", None)], teen)
     assert not _gender_said_before([("Gender?", None)], teen)
+
+
+@pytest.mark.parametrize("question", [
+    # 7 Dec 2026 (evening): the photo's own date read as the person's age ("How old do you think the photo is?" got
+    # "She is 34 years old, …", "Is this photo from the 90s?" "No, she is a young adult, not a senior.") and the
+    # light's direction answered about something else ("Is the light coming from the left?" got "No. She is closed.")
+    "How old do you think the photo is?", "Is this photo from the 90s?", "Was this picture taken in 1985?",
+    "Is the photo from the eighties?", "Is the light coming from the left?", "Where is the light source?",
+    "Which side is the light coming from?", "Is she backlit?",
+])
+def test_the_photos_date_and_the_lights_direction_are_unseen(question):
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question(question)
+
+
+@pytest.mark.parametrize("question", ["Is she in her 90s?", "Was she born in the 90s?", "Is the lighting even?",
+                                      "Is she looking to the left?", "Is the photo dark?", "How old is she in this photo?"])
+def test_an_age_a_birth_decade_the_light_and_the_pose_stay_seen(question):
+    from unif2ace.generation.constraints import unseen_question
+
+    assert not unseen_question(question)
+
+
+def test_is_it_dark_asks_the_lighting():
+    # "Is it dark?" got "I can't tell from this photo." of a photo described as evenly lit
+    man = "The image shows a close-up photo of a White young man, aged 25. It is a color photo with even lighting."
+    for question in ("Is it dark?", "Is it too dark?"):
+        assert re.fullmatch(r"No[.,] [Tt]he lighting is even\.", grounded_yes_no(question, "Yes.", man)), question
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # "What percentage chance is this a woman?" got "Yes. This is a woman."
+    ("What percentage chance is this a woman?", "Yes. This is a woman.",
+     "I can't put a number on it from one photo; this is a woman."),
+    ("Probability that this is male?", "No, this is a girl, not a boy. A young child's gender is hard to tell.",
+     "I can't put a number on it from one photo; this is a girl, not a boy. A young child's gender is hard to tell."),
+    ("What are the odds she's over 50?", "No, she looks about 34 years old.",
+     "I can't put a number on it from one photo; she looks about 34 years old."),
+    ("What's the chance this person is a teenager?", "No, she is a young adult, not a teenager.",
+     "I can't put a number on it from one photo; she is a young adult, not a teenager."),
+    ("Any chance this is a woman?", "Yes. This is a woman.", None),  # asks yes or no, no number
+    ("Is this a woman?", "Yes. This is a woman.", None),
+    ("What percentage chance is this a woman?", "I can't tell from this photo.", None),  # no Yes or No to replace
+])
+def test_odds_asked_as_a_number_say_none_is_read(question, answer, expected):
+    from unif2ace.generation.constraints import odds_answer
+
+    assert odds_answer(question, answer) == expected
+
+
+def test_a_percentage_chance_asks_the_yes_no_question_inside():
+    from unif2ace.data.questions import is_yes_no
+
+    for question in ("What percentage chance is this a woman?", "What's the percentage chance this is a man?"):
+        assert is_yes_no(question), question
+    assert not is_yes_no("What percentage of the photo is the face?")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (evening): "is he 🙂" got "I can't tell from this photo."
+    ("is he 🙂", "is he happy"), ("Does she look 😢?", "Does she look sad?"), ("Is he 😂?", "Is he laughing?"),
+    ("Is she 😊 or 😢?", "Is she happy or sad?"), ("is she 🙂🙂", "is she happy"), ("she's 😊?", "she's happy?"),
+    ("Is the person 😐?", "Is the person neutral?"),
+    # an emoji beside the question is no part of it
+    ("How old is she? 😊", "How old is she?"), ("Hi 👋 how old is this guy", "Hi how old is this guy"),
+    # a question about emoji keeps them, and an emoji alone is left as typed
+    ("Which emoji fits her face? 😊", "Which emoji fits her face? 😊"), ("😊", "😊"),
+    ("How old is she?", "How old is she?"),
+])
+def test_an_expression_typed_as_an_emoji_is_read_as_its_word(question, expected):
+    from unif2ace.data.questions import emoji_as_words
+    from unif2ace.pipeline.pipeline import tidy_question
+
+    assert emoji_as_words(question) == expected
+    assert tidy_question(question) == expected

@@ -529,6 +529,29 @@ def _asked_directly(m: re.Match) -> str:
     return f"{do} {subject} {base} {rest}".strip() + "?"
 
 
+# an expression typed as an emoji in place of its word ("is he 🙂", "Does she look 😢?" each got "I can't tell from
+# this photo."); the word a question about the expression reads ("is he happy")
+_EMOJI_WORDS = {"happy": "🙂😊😀😃😄😁☺😆🥰😍🤗", "laughing": "😂🤣", "sad": "😢😭☹🙁😞😔😟😿", "surprised": "😮😲😯😱🤯",
+                "neutral": "😐😑😶", "angry": "😠😡🤬", "tired": "😴🥱"}
+_EMOJI_WORD = {e: word for word, emojis in _EMOJI_WORDS.items() for e in emojis}
+_EMOJI = "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
+_EMOJI_AS_WORD = re.compile(rf"((?:\b(?:is|are|was|looks?|looking|seems?|seeming|feels?|feeling|appears?|or)|'s|'re)"
+                            rf"(?:\s+[\w']+){{0,2}}?\s*)({_EMOJI})"
+                            rf"[\ufe0f\U0001F3FB-\U0001F3FF]*(?=(?:\s*{_EMOJI}[\ufe0f]*)*\s*(?:[?.!,]|$|or\b))", re.I)
+_ANY_EMOJI = re.compile(rf"\s*{_EMOJI}[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*")
+
+
+def emoji_as_words(question: str) -> str:
+    """A question with an expression's emoji typed in place of its word read as the word ("is he 🙂" → "is he
+    happy", "Does she look 😢?" → "Does she look sad?") and any other emoji left out ("How old is she? 😊" → "How
+    old is she?"); a question that asks about emoji ("Which emoji fits her face?") as it is."""
+    if not _ANY_EMOJI.search(question) or re.search(r"\b(?:emojis?|emoticons?|smileys?)\b", question, re.I):
+        return question
+    question = _EMOJI_AS_WORD.sub(lambda m: m[1] + (" " if m[1][-1:] != " " else "") + _EMOJI_WORD.get(m[2], m[2]),
+                                  question)
+    return _ANY_EMOJI.sub("", question).strip() or question
+
+
 def without_answer_form(question: str) -> str:
     """A question without a "Yes or no:" or "True or false:" put before it, as a question ("True or false:
     this person is smiling." → "this person is smiling?"); a yes/no question asked as a request, asked directly ("Tell me whether she wears glasses." → "Does she wear glasses?"); without an image
@@ -824,7 +847,9 @@ _EMBEDDED = re.compile(r"^(?:(?:and\s+)?(?:what|how) about(?=\s+(?:older|younger
                        # ("What percentage sure are you that this is a woman?" got "I can't tell from this photo.")
                        r"(?:what|which|how many) (?:percentage|percent|%)\s+(?:sure|certain|confident|likely)\s+"
                        r"(?:are you|is it)(?=\s+(?:that|if|whether)\s)|"
-                       r"(?:what(?:'s| is) )?the (?:chance|likelihood|probability|odds)|"
+                       r"(?:what(?:'s| is) )?the (?:percentage |percent |% )?(?:chance|likelihood|probability|odds)|"
+                       # ("What percentage chance is this a woman?" got "A woman.")
+                       r"(?:what|which) (?:percentage|percent|%)\s+(?:chance|likelihood|probability|odds)(?:\s+is there)?|"
                        # "Probability that this is male?" (got "I can't tell from this photo.")
                        r"(?:chance|likelihood|probability|odds)(?=\s+(?:that|if|whether)\s)|(?:any|got any|no) idea(?!\s+(?:of|about|on|as to|regarding)\b)|(?:i'm |i am |i was |just |i |i do )?"
                        r"(?:wondering|wonder|curious))"  # "I wonder if she's older than 40." (it got a remark's reply)

@@ -186,7 +186,9 @@ _LIGHTING_ASKED = [
                        r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
                        r"\bshadowy\b|"
                        # "Is there too little light on my face?"
-                       r"\b(?:not enough|too little|insufficient|little|poor)\s+light\b", re.I)),
+                       r"\b(?:not enough|too little|insufficient|little|poor)\s+light\b|"
+                       # "Is it dark?" (got "I can't tell from this photo.")
+                       r"^\W*is it (?:too |very |quite |a bit |rather )?dark\W*$", re.I)),
     ("bright", re.compile(rf"\b(?:bright|brightly|over-?exposed)\b(?:\s+\w+)?\s+{_LIGHT_WORD}\b|"
                           rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+)?(?:bright|brightly)\b|\bover-?exposed\b|"
                           # "Is the photo too bright?" (got "I can't tell from this photo.")
@@ -1608,6 +1610,21 @@ def scale_answer(question: str, answer: str, caption: str | None = None) -> str 
     return _led_by("I can't put a number on that from a photo;", answer)
 
 
+# odds asked as a number ("What percentage chance is this a woman?" got "Yes. This is a woman.", "What are the odds
+# she's over 50?"): the model reads no probability, so the answer says so and gives its reading
+# (not "Any chance this is a woman?", which asks yes or no)
+_ODDS = re.compile(r"\b(?:percentage|percent|probability|odds)\b|%|\bwhat(?:'s| is| are) the chances?\b", re.I)
+
+
+def odds_answer(question: str, answer: str) -> str | None:
+    """"I can't put a number on it from one photo; …" before a yes/no answer without its Yes or No, for a yes/no
+    question asked as a percentage, a probability, odds or a chance ("What percentage chance is this a woman?" →
+    "I can't put a number on it from one photo; this is a woman."); None for any other question or answer."""
+    if not _ODDS.search(question) or not _YES_NO_START.match(answer):
+        return None
+    return _led_by("I can't put a number on it from one photo;", without_yes_no(answer))
+
+
 # "What would be a good emoji for this face?" (got the whole description), "Which emoji matches her expression?"
 _EMOJI_ASKED = re.compile(r"\b(?:emojis?|emoticons?)\b", re.I)
 EMOJI = {"happy": "😊", "neutral": "😐", "sad": "😢", "surprise": "😮"}
@@ -2976,6 +2993,17 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          rf"(?:old|older|vintage|antique|recent|new|newer|modern|dated|historic|historical)[- ]{_PHOTO_NOUN}|"
                          rf"^\W*(?:is|was)\s+(?:this|the|that|it|your)\s+{_PHOTO_NOUN}\s+(?:old|vintage|recent|new|dated)|"
                          rf"how old is (?:this|the|that|your) {_PHOTO_NOUN}|taken recently|recently taken|"
+                         # ("How old do you think the photo is?" got "She is 34 years old, …"; "Is this photo from the
+                         # 90s?" "No, she is a young adult, not a senior.": the decade read as an age)
+                         rf"how old (?:do you think|would you say|would you guess|does it look like) (?:this|the|that|your) "
+                         rf"{_PHOTO_NOUN}\b|{_PHOTO_NOUN}\s+(?:is\s+|was\s+)?(?:from|taken in|made in|dated? (?:from|to))\s+"
+                         rf"(?:the\s+)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|{'|'.join(DECADE_WORDS)}|last century)|"
+                         # the light's direction, which no label states ("Is the light coming from the left?" got "No.
+                         # She is closed.")
+                         r"(?:light|lighting|lit)\s+(?:is\s+)?(?:coming\s+|falling\s+|shining\s+)?from\s+(?:the\s+)?"
+                         r"(?:left|right|above|below|behind|side|front|top|back|window)|light ?sources?|backlit|back-lit|"
+                         r"side[- ]lit|(?:which|what) (?:side|direction|angle) (?:is |does )?(?:the )?light|"
+                         r"direction of (?:the )?light|"
                          r"how many (?:people|persons|faces|men|women|children|kids|humans)|"
                          rf"(?<!from )(?<!to ){_FACE_PARTS}|eyelashes|wrinkled|"  # the look-behind: not "from ear to ear"
                          r"cent(?:er|re)d?|centered|off-?cent(?:er|re)|in the frame|framed|cropped|zoomed|"

@@ -1065,6 +1065,7 @@ class UniF2ace:
             identity_answer,
             mended_yes_no,
             neither_option,
+            odds_answer,
             off_question_yes_no,
             off_topic_answer,
             on_question_sentences,
@@ -1254,6 +1255,8 @@ class UniF2ace:
             elif asked_length(conversations[i][-1][0]) != ("words", 1) \
                     and (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
                 out[i] = cautious  # "Boy or girl?" of a toddler: right about three times in four, and says so
+            if polar[i] and (odds := odds_answer(question, out[i])) is not None:  # "What percentage chance …?"
+                out[i] = odds  # "I can't put a number on it from one photo; this is a woman.", not "Yes. …"
         return out
 
     @torch.no_grad()
@@ -1466,10 +1469,12 @@ def tidy_question(question: str) -> str:
     person is compared with stands in for them ("… younger than my son? My son is 12." → "… younger than 12?":
     :func:`unif2ace.data.questions.kin_age_named`), and a question about the person asked by the asker's relation to
     them or as the asker is asked of the person ("Is my son smiling?" → "Is he smiling?", "Do I look tired?" → "Does
-    this person look tired?": :func:`unif2ace.data.questions.about_the_person`)."""
-    from unif2ace.data.questions import about_the_person, kin_age_named, without_answer_form
+    this person look tired?": :func:`unif2ace.data.questions.about_the_person`). An expression typed as an emoji is
+    read as its word ("is he 🙂" → "is he happy": :func:`unif2ace.data.questions.emoji_as_words`)."""
+    from unif2ace.data.questions import about_the_person, emoji_as_words, kin_age_named, without_answer_form
 
-    return about_the_person(kin_age_named(without_answer_form(re.sub(r"[ \t]+", " ", question.strip()))))[0]
+    question = emoji_as_words(re.sub(r"[ \t]+", " ", question.strip()))
+    return about_the_person(kin_age_named(without_answer_form(question)))[0]
 
 
 def chat_turns(messages: Sequence) -> list[tuple[str, str | None]]:
