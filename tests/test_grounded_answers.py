@@ -4597,3 +4597,30 @@ def test_an_expression_typed_as_an_emoji_is_read_as_its_word(question, expected)
 
     assert emoji_as_words(question) == expected
     assert tidy_question(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (evening): "Is he older than a teenager?" got "No, he is a senior, not a teenager." of a man of 75,
+    # "Is this person older than the average college student?" "No, he looks about 75 years old."
+    ("Is he older than a teenager?", (20, 200)), ("Is he older than most teenagers?", (20, 200)),
+    ("Is he younger than a teenager?", (0, 12)), ("Is she younger than a senior?", (0, 55)),
+    ("Is this person older than the average college student?", (25, 200)),
+    ("Is he older than a typical high schooler?", (19, 200)), ("Is he older than a baby?", (4, 200)),
+    ("Is he older than a teenager but younger than 60?", (20, 59)),
+    ("Is she younger than a senior and older than a child?", (13, 55)),
+    ("Is she younger than 56 and older than 12?", (13, 55)),  # not "56 and older"
+    ("Is she 60 and older?", (60, 200)), ("Is he 18 and over?", (18, 200)),
+    ("Is he older than his sister?", None),  # no age
+])
+def test_a_time_of_life_is_an_age_bound(question, expected):
+    from unif2ace.generation.constraints import asked_age_range
+
+    assert asked_age_range(question) == expected
+
+
+def test_older_than_a_teenager_is_answered_by_the_described_age():
+    old = "The image shows a close-up photo of a White older man who is 75 years old. He has a happy expression."
+    boy = "The image shows a close-up photo of a White boy who is 4 years old. He has a happy expression."
+    assert grounded_yes_no("Is he older than a teenager?", "No.", old).startswith("Yes")
+    assert grounded_yes_no("Is he older than a teenager?", "Yes.", boy).startswith("No")
+    assert grounded_yes_no("Is he younger than a teenager?", "No.", boy).startswith("Yes")

@@ -1840,7 +1840,10 @@ def _years_outside(years: float, group: str | tuple[float, float]) -> float:
 _N = r"(\d{1,3})(?:\s*(?:years?|yrs?)(?:\s*old)?)?"
 _AGE_BOUNDS = [
     (re.compile(rf"\b(?:older than|over|above|more than|past)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (n + 1, 200)),
-    (re.compile(rf"\bat least\s+{_N}|\b{_N}\s*(?:\+|or (?:older|over|above|more)|and (?:over|up|older))", re.I),
+    # (not "younger than 56 and older than 12", two bounds)
+    (re.compile(rf"\bat least\s+{_N}|\b{_N}\s*(?:\+|or (?:older|over|above|more)|and (?:over|up|older))"
+                r"(?!\s+than\s+(?:\d|an?\b|the\b|most\b))",
+                re.I),
      lambda n: (n, 200)),
     (re.compile(rf"\b(?:younger than|under|below|less than)\s+(?:the age of\s+)?{_N}", re.I), lambda n: (0, n - 1)),
     (re.compile(rf"\bat most\s+{_N}|\b{_N}\s*or (?:younger|under|less)", re.I), lambda n: (0, n)),
@@ -1973,6 +1976,33 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:perso
                           r"woman|women|child|children|kid|kids|of|more|other|another|else|side|eye|eyes)\b)", re.I)
 
 
+# a time of life as an age bound ("Is he older than a teenager?" got "No, he is a senior, not a teenager." of a man of
+# 75, "Is this person older than the average college student?" "No, he looks about 75 years old."): older than its
+# last year, younger than its first
+_STAGE_BOUND = re.compile(r"\b(older|younger)\s+than\s+((?:(?:an?|the|most|many|typical|average|usual|your|normal)\s+)*"
+                          r"(?!(?:but|and|or|yet|than)\b)[a-z][\w-]*(?:\s+(?!(?:but|and|or|yet|than)\b)[a-z][\w-]*){0,2})", re.I)
+
+
+def _stage_as_number(m: re.Match) -> str:
+    """"older than a teenager" → "older than 19", "younger than a senior" → "younger than 56": the first or last
+    year of the time of life :data:`_STAGE_BOUND` matched (its schooling or law's bound, else its age group); the
+    words as they are when they name none, or a bound no age passes (older than an adult)."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    phrase = m[2]
+    span = next((bound(0) for pattern, bound in _AGE_BOUNDS[_NUMBER_BOUNDS:] if pattern.search(phrase)), None)
+    if span is None and (group := parse_attribute(phrase, "age_group")) is not None:
+        names = [name for _, name in AGE_GROUPS]
+        k = names.index(group)
+        span = (AGE_GROUPS[k - 1][0] + 1 if k else 0, AGE_GROUPS[k][0])
+    if span is None:
+        return m[0]
+    older = m[1].lower() == "older"
+    if older and span[1] >= 120 or not older and span[0] == 0:
+        return m[0]
+    return f"{m[1]} than {span[1] if older else span[0]}"
+
+
 def asked_age_range(question: str) -> tuple[int, int] | None:
     """The range of ages in whole years that a yes/no question asks about as a bound ("Is she over 60?" →
     (61, 200), "Is this a minor?" → (0, 17)), a number ("Is she 30?" → (28, 32), "about 40" → (37, 43),
@@ -1993,6 +2023,7 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     question = re.sub(r"\b(older|younger)\s+than\s+(?:an?\s+)?(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", r"\1 than \2",
                       question, flags=re.I)
     question = _my_age_named(question)
+    question = _STAGE_BOUND.sub(_stage_as_number, question)
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
     # bound alone read the first: a woman described as 60 got "Yes")
     spans = [span(next(int(g) for g in m.groups() if g is not None))
