@@ -875,8 +875,9 @@ def test_a_few_adjectives_are_a_description_of_a_few_words(question):
     ("How would you describe her in two adjectives?", ("words", 2)), ("Using two words, describe her.", ("words", 2)),
     ("Tell me one thing about his face.", ("sentences", 1)),  # got the whole description
     ("Name one fact about this person.", ("sentences", 1)),
-    # a caption asked for (7 Dec 2026: "How would you caption this for Instagram?" got "I can't tell from this photo.")
-    ("How would you caption this for Instagram?", None), ("What caption would you give this photo?", None)])
+    # a caption asked for (7 Dec 2026: "How would you caption this for Instagram?" got "I can't tell from this photo.";
+    # since the evening a social media post's caption is one sentence, as alt text is)
+    ("How would you caption this for Instagram?", ("sentences", 1)), ("What caption would you give this photo?", None)])
 def test_how_would_you_describe_and_one_thing_are_description_requests(question, length):
     from unif2ace.data.questions import asks_description, description_length
 

@@ -4624,3 +4624,90 @@ def test_older_than_a_teenager_is_answered_by_the_described_age():
     assert grounded_yes_no("Is he older than a teenager?", "No.", old).startswith("Yes")
     assert grounded_yes_no("Is he older than a teenager?", "Yes.", boy).startswith("No")
     assert grounded_yes_no("Is he younger than a teenager?", "No.", boy).startswith("Yes")
+
+
+@pytest.mark.parametrize("questions, expected", [
+    # 7 Dec 2026 (evening): "In months?" after "How old?" got "I can't tell from this photo.", "Narrower." after a
+    # range "No, it is a photo of a woman."
+    (["How old?", "In months?"], "How old is this person in months?"),
+    (["How old?", "Give me a range instead.", "Narrower."], "Give me an age range for this person, 2 times narrower."),
+    (["How old?", "Give me a range instead.", "Narrower.", "Even narrower."],
+     "Give me an age range for this person, 4 times narrower."),
+    (["Age range?", "Wider please"], "Give me an age range for this person, 2 times wider."),
+    (["Give me a range for her age.", "Can you narrow it down?"], "Give me an age range for this person, 2 times narrower."),
+    (["Give me a range for her age.", "Narrower.", "Wider."], "Give me an age range for this person."),
+    (["How old?", "Narrower."], None),  # no range given to narrow
+    (["Is she smiling?", "In months?"], None),  # no age given
+])
+def test_the_age_again_in_months_and_the_range_again_narrower(questions, expected):
+    from unif2ace.data.questions import age_follow_up
+
+    assert age_follow_up(questions) == expected
+
+
+def test_a_range_asked_narrower_or_wider_scales_the_usual_one():
+    from unif2ace.generation.constraints import AGE_RANGE_HALF_WIDTH, age_range_answer
+
+    half = AGE_RANGE_HALF_WIDTH["young adult"]
+    usual = age_range_answer("Give me an age range for this person.", "She is 28 years old.")
+    assert usual == f"Roughly {28 - half} to {28 + half} years old (my best guess: 28)."
+    narrow = age_range_answer("Give me an age range for this person, 2 times narrower.", "She is 28 years old.")
+    assert narrow == f"Roughly {28 - half // 2} to {28 + half // 2} years old (my best guess: 28)."
+    wide = age_range_answer("Give me an age range for this person, 2 times wider.", "She is 28 years old.")
+    assert wide == f"Roughly {max(28 - 2 * half, 0)} to {28 + 2 * half} years old (my best guess: 28)."
+
+
+@pytest.mark.parametrize("questions, expected", [
+    # "Add the ethnicity." after a JSON description got the reply that a chat changes no photo
+    (["Describe the person in JSON.", "Add the ethnicity."], "Describe the person in JSON."),
+    (["Describe this person in one sentence.", "Remove the age.", "Add the age back."],
+     "Describe this person in one sentence."),
+    (["Describe this person.", "Remove the mood.", "Remove the race."],
+     "Describe this person without mentioning the expression or the ethnicity."),
+    (["Describe this person.", "Remove the mood.", "Remove the race.", "Include the emotion please"],
+     "Describe this person without mentioning the ethnicity."),
+    (["How old is she?", "Add the ethnicity."], None),  # no description before
+])
+def test_what_a_description_left_out_can_be_put_back(questions, expected):
+    from unif2ace.data.questions import asks_image_change, description_follow_up
+
+    assert description_follow_up(questions) == expected
+    assert not asks_image_change(questions[-1])
+
+
+def test_is_that_all_after_the_description_says_it_is_everything():
+    from unif2ace.data.questions import more_after_description
+
+    for more in ("Is that all?", "What else can you tell me?", "Is there anything else?", "That's it?"):
+        assert more_after_description(["Describe this person.", more]), more
+    assert not more_after_description(["How old is she?", "Is that all?"])
+
+
+def test_look_again_and_that_seems_too_high_are_doubts():
+    from unif2ace.generation.constraints import remark_attribute, small_talk
+
+    for doubt in ("Look again.", "Check again please", "Take another look.", "double-check that"):
+        assert small_talk(doubt, "Man or woman?").startswith("It is my best reading"), doubt
+    for remark in ("That seems too high.", "Way too low", "That is a high estimate."):
+        assert remark_attribute(remark, "Age?") == "age_group", remark
+        assert remark_attribute(remark, "Is she smiling?") is None, remark  # a number of what?
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Say it like a pirate.", "voice"), ("Describe her in the style of Shakespeare.", "voice"),
+    ("Now say that as a cowboy.", "voice"), ("Write a dating profile for this person.", "dating profile"),
+    ("Does she look like a pirate?", None),  # a question, not a voice asked
+])
+def test_a_voice_or_a_dating_profile_is_writing_the_chat_does_not_do(question, expected):
+    from unif2ace.data.questions import asks_creative, creative_note
+
+    assert asks_creative(question) == expected
+    if expected:
+        assert creative_note(question, "A woman.").endswith("Here is what I see: A woman.")
+
+
+def test_a_social_media_caption_is_one_sentence():
+    from unif2ace.data.questions import asked_length
+
+    for question in ("How would you caption this for Instagram?", "Summarize the photo in a tweet."):
+        assert asked_length(question) == ("sentences", 1), question

@@ -332,7 +332,11 @@ _CREATIVE = re.compile(
     r"\b(?:write|compose|make|make up|tell|create|give|invent|generate|come up with|craft|draft|sing|rap)\b[^.?!]*?\b"
     r"(?P<what>haikus?|poems?|poetry|limericks?|sonnets?|songs?|lyrics|raps?|verses?|rhymes?|(?:short )?stor(?:y|ies)|"
     r"tales?|fables?|jokes?|puns?|backstor(?:y|ies)|back stor(?:y|ies)|fan ?fiction|dialogues?|scripts?|"
-    r"pick[- ]?up lines?)\b|^\W*(?P<roast>roast)\b", re.I)
+    r"pick[- ]?up lines?|dating profiles?|tinder bios?|personal ads?)\b|^\W*(?P<roast>roast)\b|"
+    # a voice ("Say it like a pirate." got "I can't tell from this photo.")
+    r"\b(?:say|write|describe|tell|put|answer|speak|talk|reply|respond|redo|do|repeat)\b[^.?!]*?"
+    r"\b(?P<voice>(?:like|as)\s+(?:a\s+)?(?:pirate|cowboy|shakespeare|yoda|robot|gangster)|in\s+(?:pirate|cowboy|"
+    r"shakespearean|old english)(?:\s+(?:speak|talk|english|style))?|in the (?:voice|style) of)\b", re.I)
 
 
 def asks_creative(question: str) -> str | None:
@@ -341,6 +345,8 @@ def asks_creative(question: str) -> str | None:
     m = _CREATIVE.search(question)
     if m is None:
         return None
+    if m["voice"]:
+        return "voice"
     return "roast" if m["roast"] else re.sub(r"(?<=[a-z])s$|ies$", lambda e: "y" if e[0] == "ies" else "", m["what"].lower())
 
 
@@ -350,6 +356,8 @@ def creative_note(question: str, answer: str) -> str | None:
     see: A 29-year-old South Asian woman, smiling."); None for any other question."""
     if (what := asks_creative(question)) is None:
         return None
+    if what == "voice":
+        return f"I only write in my own plain words; I describe faces and answer questions about them. Here is what I see: {answer}"
     kind = {"roast": "roasts", "poetry": "poetry", "lyrics": "lyrics", "fan fiction": "fan fiction",
             "fanfiction": "fan fiction", "story": "stories", "short story": "stories", "backstory": "backstories",
             "back story": "backstories"}.get(what, what + "s")
@@ -377,8 +385,10 @@ def asks_image_change(question: str) -> bool:
     caption for this photo.") nor a question ("Does the lighting make her look older?")."""
     q = _core(question)
     return (bool(_IMAGE_CHANGE.match(q)) and not asks_description(as_meant(question)) and asks_creative(question) is None
-            # of the words, not the picture ("Remove the age from the description.", "Make the answer shorter.")
-            and not re.search(r"\b(?:description|caption|answer|text|reply|summary|list|sentences?|words?|paragraph)\b", q))
+            # of the words, not the picture ("Remove the age from the description.", "Make the answer shorter.", "Add
+            # the ethnicity.")
+            and not re.search(r"\b(?:description|caption|answer|text|reply|summary|list|sentences?|words?|paragraph)\b", q)
+            and not _REDO_WITH.match(q) and not _REDO_WITHOUT.match(q))
 
 
 # what a message asking for the last answer in another language may say besides the language ("Translate that into
@@ -1139,6 +1149,9 @@ def asked_length(question: str) -> tuple[str, int] | None:
         return "sentences", 1
     if re.search(r"\balt[- ]?text\b|\balternative text\b", q):  # alt text is short by convention (one sentence)
         return "sentences", 1
+    # and a social media post's caption ("Summarize the photo in a tweet." got the whole description)
+    if re.search(r"\b(?:instagram|insta|tweet|twitter|social media|facebook|tiktok|threads post)\b", q):
+        return "sentences", 1
     if re.search(r"\b(?:title|headline)\b", q):  # and a title a few words
         return "words", 4
     return None
@@ -1175,6 +1188,16 @@ _REDO_WITHOUT = re.compile(r"^(?:(?:now|ok|okay|then|and|please|can you|could yo
                            r"(?:\s*,?\s*please)?\s*[.!?]*$", re.I)
 
 
+# "Add the ethnicity." after a description or its JSON (got the reply that the chat changes no photo): the request again,
+# with what it names put back if it was left out
+_SAME_WORD = {"race": "ethnicity", "emotion": "expression", "mood": "expression", "sex": "gender"}  # one name for each
+_REDO_WITH = re.compile(r"^(?:(?:now|ok|okay|then|and|please|can you|could you|would you)\s*,?\s+)*"
+                        r"(?:add|include|put (?:in|back)|mention|also (?:give|mention|include|add))\s+(?:back\s+)?"
+                        r"(?:the\s+|his\s+|her\s+|their\s+)?(?P<what>age|ethnicity|race|expression|emotion|mood|gender|sex)"
+                        r"(?:\s+(?:back|too|as well|also))?(?:\s+(?:to|in|into)\s+(?:the\s+|that\s+|your\s+|this\s+)?"
+                        r"(?:description|it|that|answer|text|json|reply))?(?:\s*,?\s*please)?\s*[.!?]*$", re.I)
+
+
 def _describe_in(length: tuple[str, int] | None, omit: Sequence[str] = ()) -> str:
     """The description request of a length: "Describe this person." (the whole description), "… in two sentences.",
     and without what ``omit`` names ("… without mentioning the age.")."""
@@ -1194,11 +1217,19 @@ def description_follow_up(questions: Sequence[str]) -> str | None:
     length: tuple[str, int] | None = None
     described = False  # whether the message before asked a description, of ``length``
     last, omit = None, []  # and what it left out
+    request = None  # the description's request as typed
     for question in questions:
         q = _core(question)
         last = None
-        if described and (m := _REDO_WITHOUT.match(q)):
-            omit = [*omit, m["what"].lower()] if m["what"].lower() not in omit else omit
+        if described and (m := _REDO_WITH.match(q)):
+            what = m["what"].lower()
+            omit = [o for o in omit if o != _SAME_WORD.get(what, what)]
+            if not omit and length == description_length(request):
+                last = request  # "Describe her in JSON." then "Add the ethnicity.": the same request, its form kept
+                continue
+        elif described and (m := _REDO_WITHOUT.match(q)):
+            what = _SAME_WORD.get(m["what"].lower(), m["what"].lower())
+            omit = [*omit, what] if what not in omit else omit
         elif described and _REDO_SHORTER.match(q):
             unit, n = length or ("sentences", 2)
             length = ("words", 5) if (unit, n) == ("sentences", 1) else (unit, max(1, n - 1 if unit == "sentences" else n // 2))
@@ -1207,7 +1238,7 @@ def description_follow_up(questions: Sequence[str]) -> str | None:
         elif described and _REDO_LENGTH.match(q):
             length = asked_length(q)
         elif asks_description(question):
-            length, described, omit = description_length(question), True, []
+            length, described, omit, request = description_length(question), True, [], question
             continue
         else:
             described = False
@@ -1231,6 +1262,17 @@ _AGE_OFFSET = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|well)\s*[,.]?\s+)*(?:(
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
                               r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
+# the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.")
+_AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
+                             r"(?:give|tell|say)(?: me)?(?: it| that)?\s+|(?:how old|what age)\s+)?(?:in|as)\s+"
+                             r"(months|weeks)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
+# the range just given, narrower or wider ("Narrower." after "Give me a range instead." got "No, it is a photo of a
+# woman.")
+_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|hmm|well|please|can you|could you)\s*[,.]?\s+)*"
+                          r"(?:(?:make it|give me|i want|i'd like)\s+)?(?:an?\s+)?(?:(?:a (?:bit|little)|even|much|way)\s+)?"
+                          r"(?:(?P<narrow>narrower|tighter|smaller|more precise|more exact)|(?P<wide>wider|broader|bigger|"
+                          r"larger|looser))(?:\s+(?:range|one|bracket|span|window))?(?:\s*,?\s+(?:then|please|instead))*"
+                          r"\s*[?.!]*$|^(?:(?:can|could) you\s+)?(?P<down>narrow)\s+(?:it|that)\s+down\W*$", re.I)
 _ASKED_AGE = re.compile(r"\b(?:how old|age|aged|years? old|older|younger|guess)\b|"
                         r"\b(?:over|under|above|below|past)\s+\d{1,3}\b", re.I)  # "Is she over 30?"
 # The person asked about by the asker's relation to them ("Is my son smiling?", "How old does my daughter look here?",
@@ -1369,10 +1411,16 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
     before it asked no age."""
     aged, last = False, None  # whether the message before asked the age (or stood for such a question)
     mine = None  # the asker's own age, when the message before compared the person with it
+    ranged = None  # the range the message before asked: halved (> 0) or doubled (< 0) that many times from the usual
     for question in questions:
         q, last = _core(question), None
         if aged and _AGE_RANGE_AGAIN.match(q):
             last = "Give me an age range for this person."
+        if ranged is not None and (m := _RANGE_AGAIN.match(q)):  # "Narrower." after a range
+            ranged += 1 if m["narrow"] or m["down"] else -1
+            last = _range_request(ranged)
+        elif aged and (m := _AGE_UNIT_AGAIN.match(q)):  # "In months?" after "How old?"
+            last = f"How old is this person in {m[1].lower()}?"
         if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
             last = f"How many years older or younger than {mine} is this person?"
         mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None
@@ -1388,13 +1436,31 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
         aged = last is not None or bool(_ASKED_AGE.search(q)) or "age_group" in asked_attributes(q) \
             or asks_description(question) \
             or aged and bool(re.search(r"\b(?:higher|lower)\s+or\s+(?:higher|lower)\b", q))  # "Higher or lower?"
+        if last is None or not last.startswith("Give me an age range"):
+            ranged = 0 if last is None and _RANGE_ASKED.search(q) else None
+        elif last == "Give me an age range for this person.":
+            ranged = 0
     return last
+
+
+_RANGE_ASKED = re.compile(r"\b(?:age[ -]range|range|bracket|plus or minus|give or take)\b", re.I)
+
+
+def _range_request(steps: int) -> str:
+    """The range question that a range asked ``steps`` times narrower (> 0) or wider (< 0) than the usual stands for:
+    each step halves or doubles its width (:func:`unif2ace.generation.constraints.age_range_answer`)."""
+    if steps == 0:
+        return "Give me an age range for this person."
+    return f"Give me an age range for this person, {2 ** abs(steps)} times {'narrower' if steps > 0 else 'wider'}."
 
 
 # "Tell me more." / "Anything else?" after the whole description was given (each got the same description again)
 _MORE = re.compile(r"^(?:(?:ok(?:ay)?|and|so|well|hmm)\s*[,.]?\s+)*(?:(?:can|could) you\s+)?(?:tell me more|say more|"
-                   r"what else|anything else|go on|more|continue|keep going)(?:\s+(?:please|then|about (?:her|him|them|"
-                   r"this person|the person)))?\W*$", re.I)
+                   r"what else(?:\s+(?:can|could|do) you\s+(?:tell(?: me)?|say|see|notice))?|anything else|go on|more|"
+                   # "Is that all?" (got "No, it is a photo of a person.")
+                   r"continue|keep going|is that (?:all|it|everything)|that's (?:all|it)|nothing else|"
+                   r"(?:is there|do you see) (?:anything|something) (?:else|more))"
+                   r"(?:\s+(?:please|then|about (?:her|him|them|this person|the person)))?\W*$", re.I)
 ALL_TOLD = ("That is everything I can tell from this photo. Ask me about anything in it (age, expression, pose), or "
             "for a shorter description.")
 

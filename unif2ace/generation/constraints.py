@@ -1583,7 +1583,13 @@ def age_range_answer(question: str, answer: str) -> str | None:
         return f"Roughly {low} to {low + width} years old (my best guess: {age})."
     asked = m["by"] or m["within"]
     half = int(asked) if asked else AGE_RANGE_HALF_WIDTH[age_group(age)]
+    if scaled := _RANGE_SCALED.search(question):  # "… 2 times narrower" (a chat's "Narrower." after a range)
+        factor = int(scaled[1])
+        half = max(1, round(half / factor)) if scaled[2].lower() == "narrower" else half * factor
     return f"Roughly {max(age - half, 0)} to {age + half} years old (my best guess: {age})."
+
+
+_RANGE_SCALED = re.compile(r"\b(\d{1,2}) times (narrower|wider)\b", re.I)
 
 
 _RANGE_WIDTH = re.compile(r"\b(?:range|span|window|bracket)\s+of\s+(\d{1,2})\s*(?:years?|yrs?)\b|"
@@ -3584,7 +3590,10 @@ _SMALL_TALK = [
     (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"
                 rf"accurate|your (?:final|last|best) (?:answer|guess)){_ABOUT_ANSWER}|"
                 r"(?:are you )?sticking (?:with|to) (?:that|it|your answer)"
-                r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong)$"),
+                r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong|"
+                # "Look again." (got "Yes. It is a photo of a person.")
+                r"(?:(?:please|can you|could you)\s+)?(?:look|check|try|think)\s+(?:again|closer|more closely|more carefully|"
+                r"harder)(?: please)?|take (?:another|a second|a closer) look|double[- ]check(?: (?:that|it))?)$"),
      "It is my best reading of this one photo, and I can be wrong, {mostly_wrong}."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
     # "why not?" after an answer (it got "I can't tell from this photo.")
@@ -3757,7 +3766,23 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         return None
     if _AGE_REMARK.search(core):
         return "age_group"
+    if previous is not None and _NUMBER_REMARK.search(core) and "age_group" in _asked_of(as_meant(previous)):
+        return "age_group"  # "That seems too high." after "Age?" (got "She looks neutral.")
     return "gender" if _GENDER_REMARK.search(core) else None
+
+
+# a remark that the number just given is off ("That seems too high.", "Way too low."), about the age when the question
+# before asked it
+_NUMBER_REMARK = re.compile(r"\b(?:too|a bit|a little|way|rather|quite|very|pretty|seems?|sounds?|bit)\s+(?:high|low)\b|"
+                            r"\b(?:high|low)\s+(?:estimate|guess|number)\b|\b(?:overestimat|underestimat)\w*", re.I)
+
+
+def _asked_of(question: str) -> set[str]:
+    """The attributes a question asks ("age" as the age group)."""
+    from unif2ace.data.questions import asked_attributes, is_yes_no
+
+    asked = yes_no_grounded(question) if is_yes_no(question) else set(asked_attributes(question))
+    return {"age_group" if a == "age" else a for a in asked}
 
 
 def remark_reply(message: str, caption: str, previous: str | None = None) -> str | None:
