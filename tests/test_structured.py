@@ -268,3 +268,35 @@ def test_a_description_asked_as_a_report_is_the_reports_fields(question, asked):
         caption = "The image shows a close-up photo of a White man, aged 45. He looks neutral. He is wearing glasses."
         assert structured_reply(ask, caption) == ("Sex: male. Apparent age: 45. Ethnicity: White. Expression: neutral. "
                                                   "Glasses: yes. Facial hair: unknown.")
+
+
+def test_yaml_asked_is_the_json_object_in_yaml():
+    """7 Dec 2026 (evening): "Describe the person in YAML." got her age. YAML is read back (by an independent
+    parser) as the object JSON would give."""
+    import yaml
+
+    for question, json_question in (("Describe her in YAML.", "Describe her in JSON."),
+                                     ("Give me the age and gender in YAML.", "Give me the age and gender in JSON."),
+                                     ("Answer in yml: is she over 50?", "Answer in JSON: is she over 50?")):
+        ask = json_request(question)
+        assert ask is not None and ask.form == "yaml", question
+        said = structured_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")
+        assert yaml.safe_load(said) == reply(json_question, "No, she looks about 29 years old."), question
+    assert json_request("Describe her in YAML.", "json_object").form == "json"  # a client's JSON comes first
+    assert json_request("Is she smiling?") is None
+
+
+@pytest.mark.parametrize("questions, expected", [
+    (["Describe the person in JSON.", "Now as YAML."], "Describe the person as YAML."),
+    (["Give me her age and gender as JSON.", "In CSV please."], "Give me her age and gender as CSV."),
+    (["Give me her age and gender as JSON.", "As a table."], "Give me her age and gender as a table."),
+    (["Describe the person in JSON.", "Now as YAML.", "And as JSON again"], "Describe the person as JSON."),
+    (["Describe this person.", "In JSON."], "Describe this person in JSON."),
+    (["How old is she?", "In JSON."], "How old is she? Answer in JSON."),
+    (["Describe this person.", "As a table."], None),  # a table needs its columns named
+    (["Hello", "In JSON."], None),
+])
+def test_the_reply_again_in_another_form(questions, expected):
+    from unif2ace.data.questions import form_follow_up
+
+    assert form_follow_up(questions) == expected

@@ -1476,6 +1476,37 @@ def more_after_description(questions: Sequence[str]) -> bool:
     return before is not None and description_length(before) is None
 
 
+# the reply just given again in another form ("Now as YAML." after "Describe the person in JSON." got her age; "In CSV
+# please." after "Give me her age and gender as JSON."): the request before, in that form
+_FORM_AGAIN = re.compile(r"^(?:(?:now|and|ok|okay|then|so|great|thanks|please|can you|could you)\s*[,.!]?\s+)*"
+                         r"(?:(?:give|write|put|return|show|output|format|send|make|do|convert|redo)\s+(?:me\s+)?"
+                         r"(?:it|that|this|them|the same)?\s*)?(?:as|in|into|to)\s+(?:a\s+|an\s+)?(?:markdown\s+)?"
+                         r"(?P<form>json|ya?ml|csv|table)(?:\s+(?:format|object|instead|please|then|too|again))*\W*$", re.I)
+_FORM_WORDS = re.compile(r"\b(?:(?:in|as|into|using)\s+(?:a\s+|an\s+)?(?:markdown\s+)?(?:json|ya?ml|csv|table)"
+                         r"(?:\s+(?:format|object))?|json|ya?ml|csv)\b", re.I)
+
+
+def form_follow_up(questions: Sequence[str]) -> str | None:
+    """The request before the last of a chat's user messages, asked in the form the last one names ("Describe the
+    person in JSON." then "Now as YAML." → "Describe the person as YAML."; "Give me her age and gender as JSON." then
+    "In CSV please." → "Give me her age and gender as CSV."); None when the last message asks no form. A description
+    or a question asked in words is asked again in JSON or YAML ("How old is she?" then "In JSON." → "How old is she?
+    Answer in JSON."; a table or CSV needs the keys named)."""
+    if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _FORM_AGAIN.match(_core(questions[-1]))) is None:
+        return None
+    form = m["form"].upper() if m["form"].lower() != "table" else "a table"
+    before = form_follow_up(questions[:-1]) or questions[-2]
+    said = f"as {form}"
+    if _FORM_WORDS.search(before):
+        return _FORM_WORDS.sub(said, before, count=1)
+    if form not in ("JSON", "YAML", "YML"):
+        return None
+    if asks_description(as_meant(before)):
+        return f"Describe this person in {form}."
+    meant = as_meant(before)
+    return f"{before.strip()} Answer in {form}." if is_yes_no(meant) or asked_attributes(meant) else None
+
+
 # "So which is it?" after two yes/no questions about one attribute ("Is this person male?", "Is this person female?":
 # it got "I can't tell from this photo."): the attribute's own question
 _WHICH_IS_IT = re.compile(r"^(?:(?:so|ok|okay|well|then|and|hmm|but)\s*[,.]?\s+)*(?:which|what)\s+(?:one\s+)?is\s+it"

@@ -55,6 +55,7 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
 )
 _KEY = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (p, _) in enumerate(_KEY_WORDS)), re.I)
 _JSON = re.compile(r"\bjson\b|\{\s*[\"'][A-Za-z][\w -]*[\"']\s*:", re.I)  # the word, or an object's shape
+_YAML = re.compile(r"\bya?ml\b", re.I)  # the same object in YAML ("Describe her in YAML.", which got her age)
 # the keys as written out: quoted ("gender", 'age_group', `hair_color`), between braces ({gender, age}) or listed
 # after "keys:" ("with keys: gender, estimated_age, expression")
 _QUOTED = re.compile(r"[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’]")
@@ -69,7 +70,7 @@ class JsonAsk:
     """A request for a structured reply: the keys to write, each with the attribute it reads (None: nothing the
     model can tell, written null) and, from a JSON schema, the type it must have; ``asked``: a question asked beside
     the instruction that names no key, answered under ``"answer"``; no keys and no question: every stated attribute.
-    ``form``: "json"; "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
+    ``form``: "json" ("yaml": the same object in YAML); "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
     values joined by ``layout`` (the separator); "csv", a header line of the keys and a line of their values,
     separated by ``layout``; "table", ``layout`` (a markdown table's header, as typed) and a row of the values."""
     keys: tuple[tuple[str, str | None, dict], ...] = ()
@@ -128,15 +129,19 @@ def json_request(question: str, response_format: Any = None) -> JsonAsk | None:
     kind = response_format.get("type") if isinstance(response_format, dict) else response_format
     if kind == "json_schema":
         return schema_request(response_format, question)
-    if kind not in ("json_object", "json") and not (isinstance(question, str) and _JSON.search(question)):
+    said = isinstance(question, str) and (_JSON.search(question) or _YAML.search(question))
+    if kind not in ("json_object", "json") and not said:
         return None
+    # YAML when the question asks it and no client asked JSON
+    form = "yaml" if kind is None and not _JSON.search(question) else "json"
     clauses = [c for c in _CLAUSE.split(question.strip()) if c.strip()]
-    rest = " ".join(c for c in clauses if not _JSON.search(c)).strip()
+    rest = " ".join(c for c in clauses if not _JSON.search(c) and not _YAML.search(c)).strip()
     keys = _named_keys(question)
     if keys:
-        return JsonAsk(tuple(keys))
+        return JsonAsk(tuple(keys), form=form)
     # the question as a sentence ("Answer in JSON: is she over 50?" asks "Is she over 50?")
-    return JsonAsk(asked=rest[0].upper() + rest[1:] if re.search(r"[A-Za-z]", rest) and _asks(rest) else None)
+    return JsonAsk(asked=rest[0].upper() + rest[1:] if re.search(r"[A-Za-z]", rest) and _asks(rest) else None,
+                   form=form)
 
 
 def _asks(text: str) -> bool:
@@ -393,6 +398,10 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     if ask.form == "json":
         return json_reply(ask, description, answer, facts, box)
     values = _reply_values(ask, description, answer, facts, box)
+    if ask.form == "yaml":
+        import yaml
+
+        return yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
     if not ask.keys:  # a list naming no key: every stated attribute, each with its name
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:

@@ -1404,6 +1404,7 @@ def _followed_up(turns: list) -> list:
     from unif2ace.data.questions import (
         age_follow_up,
         description_follow_up,
+        form_follow_up,
         language_follow_up,
         value_follow_up,
         which_follow_up,
@@ -1412,7 +1413,7 @@ def _followed_up(turns: list) -> list:
     if len(turns) < 2 or not all(isinstance(q, str) for q, _ in turns):
         return turns
     questions = [q for q, _ in turns]
-    for follow_up in (description_follow_up, age_follow_up, which_follow_up, value_follow_up):
+    for follow_up in (form_follow_up, description_follow_up, age_follow_up, which_follow_up, value_follow_up):
         if (redo := follow_up(questions)) is not None:
             return [*turns[:-1], (redo, None)]
     if (redo := language_follow_up(questions)) is not None:
