@@ -4711,3 +4711,36 @@ def test_a_social_media_caption_is_one_sentence():
 
     for question in ("How would you caption this for Instagram?", "Summarize the photo in a tweet."):
         assert asked_length(question) == ("sentences", 1), question
+
+
+@pytest.mark.parametrize("question, meant, yes_no", [
+    # 7 Dec 2026 (evening): "u think shes happy" got "No. She looks happy." (no question mark: no yes/no question),
+    # "Could you possibly estimate, if it is not too much trouble, the age of this person?" "No. He is not smiling."
+    ("u think shes happy", "you think she's happy", True),
+    ("you think he is over 50", "you think he is over 50", True),
+    ("you think so", "you think so", False),
+    ("Could you possibly estimate, if it is not too much trouble, the age of this person?",
+     "Could you possibly estimate the age of this person?", False),
+    ("Can you tell me, if you don't mind, how old she is?", "Can you tell me how old she is?", False),
+    ("Could you describe her if possible?", "Could you describe her?", False),
+    ("How old is she, if you can tell?", "How old is she, if you can tell?", False),  # no courtesy: kept
+    ("Can you tell if she is smiling?", "Can you tell if she is smiling?", True),
+])
+def test_courtesies_and_chat_typed_questions_are_read_as_asked(question, meant, yes_no):
+    from unif2ace.data.questions import as_meant, is_yes_no
+
+    assert as_meant(question) == meant
+    assert is_yes_no(as_meant(question)) == yes_no
+
+
+def test_answer_with_a_single_integer_asks_the_number_alone():
+    from unif2ace.data.questions import asked_length
+
+    assert asked_length("Answer with a single integer. Age?") == ("words", 1)
+    assert asked_length("Reply with a number: how old is he?") == ("words", 1)
+    assert asked_length("Answer with a number of words.") is None
+
+
+def test_sorrow_and_glum_are_sad():
+    for word in ("sorrow", "glum", "gloomy", "melancholy", "downcast"):
+        assert parse_attribute(word, "emotion") == "sad", word

@@ -650,6 +650,13 @@ def _age_guess(m: re.Match) -> str:
     return f"The person is about {n}, right?"
 
 
+# a courtesy set in a request ("Could you possibly estimate, if it is not too much trouble, the age of this person?" got
+# "No. He is not smiling.": its "if" read as a yes/no question's)
+_POLITE_IF = re.compile(r",?\s*\bif (?:it(?:'s| is| isn't| is not) (?:not )?(?:too much )?(?:trouble|a problem|too much to ask|"
+                        r"okay|ok|alright|all right|possible)|(?:you|u) (?:don't|do not|dont) mind|possible|you can|you could|"
+                        r"you would|you please|you may|you will)\b\s*(?=[,?.!]|$),?", re.I)  # a whole clause
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -663,6 +670,8 @@ def as_meant(question: str) -> str:
     person is smiling?"); the model still reads what was typed (with a measured difference of 4 of 256 MME-style
     gender answers, all of children, in favour of the suffix: scripts/benchmark_forms.py)."""
     plain = _CHAT_SPEAK.sub(lambda m: _CHAT_WORDS[m[0].lower()], question)  # "r u sure?": "are you sure?"
+    if _POLITE_IF.search(plain):  # "Could you, if you don't mind, estimate her age?": no "if" asked
+        plain = re.sub(r"\s+(?=[?.!,]|$)", "", _POLITE_IF.sub(" ", plain)).strip()
     plain = _CLAIM_CHECKED.sub(lambda m: f"{m[1] or m[2]}, right?", plain)  # "My friend says she looks 40. Is she right?": "she looks 40, right?"
     plain = _AGE_GUESS_CHECKED.sub(_age_guess, plain)  # "My guess is 40. Am I close?"
     plain = _NEGATIVE_AUX.sub(lambda m: m[1] + m[2], plain)
@@ -873,10 +882,15 @@ _STATEMENT = re.compile(
     r"subject|one|photo|picture|image|pic))"
     r"(?:'s|'re|\s+(?:is|are|was|looks?|seems?|appears?|has|have|must|might|may|could|would|can't|cannot|isn't|"
     r"aren't|doesn't|does not|is not|wears?|is wearing))\b[^?]*\?+$")
+# "you think she's happy", typed as chat is, with no question mark ("u think shes happy" got "No. She looks happy."): the
+# question it asks (with one, :data:`_STATEMENT`)
+_YOU_THINK = re.compile(r"^(?:(?:so|and|but|hey|hmm)[,\s]+)?(?:do\s+)?(?:you|ya)\s+(?:think|reckon|guess|believe|figure)\s+"
+                        r"(?:that\s+)?(?:he|she|they|it|this|that|(?:the|this|that) (?:person|man|woman|guy|lady|girl|boy|"
+                        r"kid|child|baby))(?:'s|'re|\s+(?:is|are|was|looks?|seems?|has|might|could|would|must))\b[^?]*$")
 # an open question put as a request: "Can you tell me her age?", "Could you guess how old?" (not "Can you
 # tell if she is smiling?", which asks yes or no)
 _REQUEST = re.compile(r"^(?:(?:may|can|could|might)\s+i\s+(?:please\s+)?(?:ask|know|have|get)\b(?!.*\b(?:if|whether)\b)|"
-                      r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|guess|estimate|describe|give|share|output|"
+                      r"(?:can|could|would|will)\s+you\s+(?:please\s+|possibly\s+|kindly\s+|just\s+)?(?:tell|guess|estimate|describe|give|share|output|"
                       r"return|provide|print|write|report|"
                       r"state|name|(?:repeat|confirm|remind me of|say)(?=\s+(?:the|her|his|their|its)\s+(?:\w+\s+)?(?:age|gender|"
                       r"sex|mood|expression|emotion|ethnicity|race)\b))\b(?!.*\b(?:if|whether)\b)(?!(?:\s+\w+){1,4}\s+as\s+(?:an?\s+)?(?!(?:whole|integer|number|numeral|json|list|word)\b)[\w-]+\s*\?*$)"
@@ -934,7 +948,7 @@ def is_yes_no(question: str) -> bool:
         return not _ATTRIBUTE_NAME.search(m[1]) and not _WH.search(m[1])
     polar = bool(re.match(rf"^{_AUX}\b|^am\b", q)) and not _REQUEST.match(q) or bool(_TAG.search(q))
     polar = polar or bool(_FRAGMENT.match(q)) and not _ATTRIBUTE_NAME.search(q)
-    polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q))
+    polar = polar or bool(_HEDGE.match(q) or _STATEMENT.match(q) or _YOU_THINK.match(q))
     return polar and not choice and not _WH.search(q)
 
 
@@ -1035,7 +1049,10 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"\b(?:only|just)\s+(?:(?:his|her|their|the|its)\s+)?(?:age|number)\b|\bage\s+only\b|"
                    r"\bage\b.*\bnothing else\b|"
                    # "Give a number between 0 and 100 and nothing else." (got the age in a sentence)
-                   r"\b(?:number|integer)\b[^.?!]*\bnothing else\b|\bnothing but (?:a |the |an )?(?:number|integer)\b")
+                   r"\b(?:number|integer)\b[^.?!]*\bnothing else\b|\bnothing but (?:a |the |an )?(?:number|integer)\b|"
+                   # "Answer with a single integer. Age?" (got "He is 36 years old, so he is middle-aged.")
+                   r"\b(?:answer|reply|respond)\s+(?:with|in|using)\s+(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|"
+                   r"whole\s+)?(?:integer|number|numeral)\b(?!\s+of\b)")
 _ONE_LINE = re.compile(r"\b(?:in|on|as|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+(?:short\s+)?line\b|\bone[- ]liner?\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 

@@ -127,7 +127,9 @@ _EMOTIONS = {
     "neutral": r"\b(?:neutral|expressionless|calm|impassive|blank)\b",
     # ("Does the person look like they are about to cry?" got "Yes, it is a photo of a person." of a smiling boy)
     "sad": r"\b(?:sad|sadness|unhappy|displeased|sorrowful|crying|cry|cries|weeping|sobbing|in tears|teary|upset|"
-           r"tearful|in (?:a )?bad mood|in low spirits)\b",
+           # ("Which of these best describes the expression: joy, sorrow, neutral?" chose none)
+           r"tearful|in (?:a )?bad mood|in low spirits|sorrow|glum|gloomy|melancholy|melancholic|miserable|downcast|"
+           r"dejected)\b",
     "surprise": r"\b(?:surprised|surprise|astonished|amazed|shocked)\b",
 }
 
