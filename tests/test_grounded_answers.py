@@ -4744,3 +4744,41 @@ def test_answer_with_a_single_integer_asks_the_number_alone():
 def test_sorrow_and_glum_are_sad():
     for word in ("sorrow", "glum", "gloomy", "melancholy", "downcast"):
         assert parse_attribute(word, "emotion") == "sad", word
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (evening): an age told beside the question ("He's actually 50. Does he look his age?" got "I can't
+    # tell: a photo shows how old someone looks, not how old they are"; "This person is 80 in this photo. Does this
+    # person look younger than their age?" "I can't tell from this photo.")
+    ("He's actually 50. Does he look his age?", (47, 53)),
+    ("Does she look her age? She's 35.", (32, 38)),
+    ("She's 35. Does she look young for her age?", (0, 34)),
+    ("This person is 80 in this photo. Does this person look younger than their age?", (0, 79)),
+    ("I'm 25. Do I look older than I am?", (26, 200)),
+    ("I'm 60. Do I look young for my age?", (0, 59)),
+    ("Is he 50?", (48, 52)),  # an age asked, not told
+    ("Does he look his age?", None),  # no age told: own_age_answer's
+])
+def test_an_age_told_beside_the_question_is_the_bound_it_names(question, expected):
+    from unif2ace.generation.constraints import _my_age_named, asked_age_range, own_age_answer, unseen_question
+
+    assert asked_age_range(question) == expected
+    told = expected is not None and _my_age_named(question) != question
+    assert (own_age_answer(question, "A photo of a man who is 58 years old.") is None) == (expected is not None)
+    if told:
+        assert not unseen_question(question)
+
+
+def test_the_asker_telling_their_age_is_answered_as_you():
+    from unif2ace.data.questions import about_the_person
+
+    assert about_the_person("I'm 25. Do I look older than I am?") == ("I'm 25. Does this person look older than 25?", True)
+    assert about_the_person("Do I look my age? I'm 60.") == ("Does this person look about 60? I'm 60.", True)
+    # another person compared with the asker stays as it is
+    assert about_the_person("Is she older than me? I'm 30.") == ("Is she older than me? I'm 30.", False)
+
+
+def test_a_year_given_for_the_photo_is_no_question_about_its_date():
+    from unif2ace.generation.constraints import unseen_question
+
+    assert not unseen_question("What age will this person be in 2030 if the photo is from 2017?")

@@ -1341,7 +1341,13 @@ def about_the_person(question: str) -> tuple[str, bool]:
     q = _MY_KIN_POSSESSIVE.sub(lambda m: _cased(_KIN_PRONOUN[m[1].lower()][2], m[0]), question)
     q = _MY_KIN_SUBJECT.sub(lambda m: f"{m[1]} {_KIN_PRONOUN[m[2].lower()][0]}", q)
     q = _MY_KIN_OBJECT.sub(lambda m: f"{m[1]} {_KIN_PRONOUN[m[2].lower()][1]}", q)
-    if _THIRD_SUBJECT.search(q) or MY_AGE.search(q) or _ASKER_JUDGES.search(q):
+    if MY_AGE.search(q) and not _THIRD_SUBJECT.search(q) and (_I_SUBJECT.search(q) or _I_VERB.search(q)):
+        # the asker asks about themself, telling their age ("I'm 25. Do I look older than I am?" got "Yes, he is a
+        # senior."): the age where the question names it ("Do I look older than 25?"), then asked of the person
+        from unif2ace.generation.constraints import _my_age_named
+
+        q = _my_age_named(q)
+    elif _THIRD_SUBJECT.search(q) or MY_AGE.search(q) or _ASKER_JUDGES.search(q):
         # someone else is asked about, compared with the asker, or the asker's own judgement ("I'd say this is a
         # child, am I right?")
         return q, False

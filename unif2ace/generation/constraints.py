@@ -1913,14 +1913,33 @@ _NUMBER_BOUNDS = 6  # the first of _AGE_BOUNDS, each a bound at one number
 _NOT_A_GROUP = re.compile(r"\bnot (?:a |an )?(?:child|kid|teen|teenager|young adult|middle-aged|senior|elderly)\b", re.I)
 
 
+# the person's age told in a statement beside the question ("He's actually 50. Does he look his age?", "This person is
+# 80 in this photo. Does this person look younger than their age?": each got "I can't tell: a photo shows how old
+# someone looks, not how old they are" or "I can't tell from this photo.")
+_THEIR_AGE_GIVEN = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are|(?:this|the) (?:person|man|woman|guy|lady|"
+                              r"girl|boy|kid|child|baby) is)\s+(?:actually\s+|really\s+|in fact\s+|only\s+|just\s+|"
+                              r"already\s+)?(\d{1,3})(?!\s*(?:cm|kg|lbs?|%|percent))(?:\s*(?:years?|yrs?)(?:\s*old)?)?"
+                              r"(?:\s+(?:in|here|now|today)\b[^.?!]*)?\s*[.!]", re.I)
+_THEIR_AGE = r"(?:his|her|their)\s+(?:real\s+|actual\s+|true\s+)?age"
+
+
 def _my_age_named(question: str) -> str:
     """The question with the asker's own age, when it gives one, where it says "me" or "my age": "Is she older than
     me? I'm 30." → "older than 30"; "Is this person about my age? I'm 35." (got "No. She is a young adult, not a
-    senior." of a woman of 36) → "about 35"; "Older or younger than me? I'm 25." (got "75 years old: a senior.")."""
+    senior." of a woman of 36) → "about 35"; "Older or younger than me? I'm 25." (got "75 years old: a senior.");
+    and the person's, told beside the question, where it says "their age" or "than she is": "He's actually 50. Does he
+    look his age?" → "look about 50", "She's 35. Does she look younger than her age?" → "younger than 35"."""
     if m := MY_AGE.search(question):
         question = re.sub(r"\bthan (?:me|I am|I'm|myself)\b", f"than {m[1]}", question, flags=re.I)
         question = re.sub(r"\b(?:(?:about|around|roughly|near|close to|approximately)\s+)?my age\b|"
                           r"\b(?:the same age as|as old as) (?:me|I am|I'm|myself)\b", f"about {m[1]}", question, flags=re.I)
+        question = re.sub(r"\b(young|old)\s+for\s+(?:about\s+)?(\d{1,3})\b", r"\1er than \2", question, flags=re.I)
+    if m := _THEIR_AGE_GIVEN.search(question):
+        n = m[1]
+        question = re.sub(rf"\bthan\s+(?:(?:he|she|they)(?:'s|'re|\s+(?:is|are|really is|actually is))|{_THEIR_AGE})\b",
+                          f"than {n}", question, flags=re.I)
+        question = re.sub(rf"\b(looks?|looking|appears?|seems?)\s+{_THEIR_AGE}\b", rf"\1 about {n}", question, flags=re.I)
+        question = re.sub(rf"\b(young|old)\s+for\s+{_THEIR_AGE}\b", rf"\1er than {n}", question, flags=re.I)
     return question
 
 
@@ -3033,8 +3052,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # ("How old do you think the photo is?" got "She is 34 years old, …"; "Is this photo from the
                          # 90s?" "No, she is a young adult, not a senior.": the decade read as an age)
                          rf"how old (?:do you think|would you say|would you guess|does it look like) (?:this|the|that|your) "
-                         rf"{_PHOTO_NOUN}\b|{_PHOTO_NOUN}\s+(?:is\s+|was\s+)?(?:from|taken in|made in|dated? (?:from|to))\s+"
-                         rf"(?:the\s+)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|{'|'.join(DECADE_WORDS)}|last century)|"
+                         rf"{_PHOTO_NOUN}\b|^\W*(?:is|was)\s+(?:this|the|that|it|your)\s+{_PHOTO_NOUN}\s+(?:from|taken in|"
+                         rf"made in|dated? (?:from|to))\s+(?:the\s+)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|{'|'.join(DECADE_WORDS)}|"
+                         r"last century)|"  # (not "… in 2030 if the photo is from 2017?", which gives the year)
                          # the light's direction, which no label states ("Is the light coming from the left?" got "No.
                          # She is closed.")
                          r"(?:light|lighting|lit)\s+(?:is\s+)?(?:coming\s+|falling\s+|shining\s+)?from\s+(?:the\s+)?"
@@ -3281,8 +3301,9 @@ def unseen_question(question: str) -> bool:
     if not _QUESTION_LIKE.search(question.strip()):  # "Thanks!", "Hello": not a question at all
         return False
     # the question after what the user tells first ("This is my son. Does he look happy?" got "I can't tell from this
-    # photo.": a son is no label, but what is asked is the expression)
-    question = asked_sentence(question)
+    # photo.": a son is no label, but what is asked is the expression), with an age told where it names it ("This
+    # person is 80. Does this person look younger than their age?" asks "… younger than 80?")
+    question = asked_sentence(_my_age_named(question))
     if _UNLABELLED.search(question) and not asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
         # "Is the face partly hidden?", "Is it a selfie?", "Is there a hat in the image?": nothing the model was
         # taught to see (but "Is this a dog wearing a hat?" asks about a dog)
@@ -3450,7 +3471,7 @@ def own_age_answer(question: str, caption: str | None) -> str | None:
     from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_age_years
 
-    if not asks_own_age(question):
+    if not asks_own_age(question) or _my_age_named(question) != question:  # an age told: checked as an age bound
         return None
     lead = "I can't tell: a photo shows how old someone looks, not how old they are"
     if caption is None or (years := parse_age_years(caption)) is None:
