@@ -4760,7 +4760,12 @@ def test_sorrow_and_glum_are_sad():
     ("Does he look his age?", None),  # no age told: own_age_answer's
 ])
 def test_an_age_told_beside_the_question_is_the_bound_it_names(question, expected):
-    from unif2ace.generation.constraints import _my_age_named, asked_age_range, own_age_answer, unseen_question
+    from unif2ace.generation.constraints import (
+        _my_age_named,
+        asked_age_range,
+        own_age_answer,
+        unseen_question,
+    )
 
     assert asked_age_range(question) == expected
     told = expected is not None and _my_age_named(question) != question
