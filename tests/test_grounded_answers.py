@@ -4787,3 +4787,38 @@ def test_a_year_given_for_the_photo_is_no_question_about_its_date():
     from unif2ace.generation.constraints import unseen_question
 
     assert not unseen_question("What age will this person be in 2030 if the photo is from 2017?")
+
+
+def test_a_low_quality_photo_asked_is_answered_the_right_way_round():
+    """7 Dec 2026 (evening): "Is the photo low quality?" of a sharp photo got "Yes: it is in sharp focus."."""
+    from unif2ace.generation.constraints import photo_quality_answer
+
+    sharp = "The image shows a close-up photo of a man. It is a color photo, sharp, with even lighting."
+    blurry = "The image shows a close-up photo of a man. It is a blurry color photo with dim lighting."
+    for question in ("Is the photo low quality?", "Is this a bad quality picture?", "Is the photo quality poor?"):
+        assert photo_quality_answer(question, sharp) == "No: it is in sharp focus and evenly lit.", question
+        assert photo_quality_answer(question, blurry) == "Yes, somewhat: it is blurry and dimly lit.", question
+    assert photo_quality_answer("Is the photo high quality?", sharp) == "Yes: it is in sharp focus and evenly lit."
+    assert photo_quality_answer("Is the photo high quality?", blurry) == "Not really: it is blurry and dimly lit."
+
+
+@pytest.mark.parametrize("question, attribute, value", [
+    # each got words about something else ("Are the eyes half closed?" → "No. He is not smiling.", "Is there any
+    # blur?" → "No. It is a photo of a man.")
+    ("Are the eyes half closed?", "eyes", "narrowed"), ("Are her eyes half-shut?", "eyes", "narrowed"),
+    ("Is there any blur?", "sharpness", "blurry"), ("Is there some motion blur?", "sharpness", "blurry"),
+])
+def test_half_closed_eyes_and_any_blur_are_asked_values(question, attribute, value):
+    from unif2ace.generation.constraints import _asked_values
+
+    assert _asked_values(question).get(attribute) == value
+
+
+def test_a_three_quarter_view_is_a_turned_head_and_how_bright_asks_the_lighting():
+    from unif2ace.data.questions import asked_attributes
+
+    turned = "The image shows a close-up photo of a man. His head is turned slightly toward the right side of the frame."
+    assert grounded_yes_no("Is it a three-quarter view?", "No.", turned).startswith("Yes")
+    assert grounded_yes_no("Is it a three-quarter view?", "Yes.", "A photo of a man. He faces the camera.").startswith("No")
+    for question in ("How bright is the photo?", "How dark is this picture?"):
+        assert asked_attributes(question) == ["lighting"], question

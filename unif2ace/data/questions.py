@@ -1779,7 +1779,9 @@ _LIGHTING_ASK = re.compile(r"\b(?:lighting|lit|illumination|illuminated|exposure
                            # how bright the photo is ("Is it bright or dark?" got "Straight toward the camera.")
                            r"^(?!.*\b(?:skin|skinned|complexion|hair|eyes?|shirt|clothes|top|background)\b)"
                            r".*\b(?:bright or dark|dark or bright|light or dark|dark or light)\s*[.?!]*$|"
-                           r"\b(?:it|photo|photograph|picture|image|pic|shot)\s+(?:is\s+|looks?\s+)?(?:too\s+)?(?:dark|bright)\b")
+                           r"\b(?:it|photo|photograph|picture|image|pic|shot)\s+(?:is\s+|looks?\s+)?(?:too\s+)?(?:dark|bright)\b|"
+                           # "How bright is the photo?" (got "He is 56 years old, so he is a senior.")
+                           r"\bhow\s+(?:bright|dark|well[- ]lit)\s+(?:is|are)\s+(?:the|this|that|your|it)\b")
 _PHOTO_WORD = r"(?:photo|photograph|picture|image|pic|shot|snapshot|portrait)"
 # "How clear is this picture?" (got "He is 56 years old, so he is a senior."): how clear the photo is, said of the
 # photo, not whether something is clear from it ("Is it clear from the photo whether she smiles?") nor of anything

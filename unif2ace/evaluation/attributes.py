@@ -165,7 +165,9 @@ def _mouth(t: str, loose: bool) -> str | None:
 
 def _eyes(t: str, loose: bool) -> str | None:
     pats = {
-        "narrowed": r"\b(?:narrowed|narrow|squinting|squint|squints|half-closed)\b",
+        # ("Are the eyes half closed?" got "No. He is not smiling.")
+        "narrowed": r"\b(?:narrowed|narrow|squinting|squint|squints|squinty|half-closed)\b|"
+                    r"\beyes?\b[^.?!]{0,20}?\bhalf[- ]?(?:closed|shut|open)\b|\bhalf[- ]?(?:closed|shut|open)\s+eyes?\b",
         "closed": r"\beyes (?:are |were )?(?:closed|shut)\b|\b(?:closed|shut) eyes\b",
         "open": r"\beyes (?:are |were )?(?:wide )?open\b|\b(?:open|wide-open) eyes\b|\beyes are both open\b"
                 r"|\bboth of (?:his|her|their) eyes are open\b",
@@ -229,7 +231,9 @@ def _sharpness(t: str, loose: bool) -> str | None:
     # "clear" of the photo ("Is the image clear?"), not "clearly smiling" nor "clear from the photo"
     photo = r"(?:photo|photograph|picture|image|pic|shot|portrait)"
     clear = rf"\bclear {photo}\b|\b{photo} (?:is |looks |seems )?(?:very |quite |pretty |really |fairly )?clear\b(?! (?:from|whether|if|that)\b)"
-    return _first({"blurry": r"\b(?:blurry|blurred|out[- ]of[- ]focus|soft[- ]focus|unsharp|fuzzy|unclear)\b|\bnot clear\b",
+    # ("Is there any blur?" got "No. It is a photo of a man.")
+    return _first({"blurry": r"\b(?:blurry|blurred|out[- ]of[- ]focus|soft[- ]focus|unsharp|fuzzy|unclear|blurriness)\b|"
+                             r"\bnot clear\b|\b(?:any|some|much|a lot of|motion|a bit of|a little)\s+blur\b",
                    "sharp": rf"\b(?:sharp|well[- ]focused|in focus|crisp|in sharp focus)\b|{clear}"}, t)
 
 

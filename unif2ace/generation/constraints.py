@@ -166,6 +166,8 @@ _AWAY = re.compile(r"\b(?:look|looks|looking|glanc\w+|turn|turns|turned|turning|
                    r"(?:(?!(?:tilt|tip|lean|cock)\w*\b)\w+\s+)?"
                    r"(?:away|aside|sideways|to the side|toward the side|towards the side)\b|\bin profile\b|\bprofile "
                    r"(?:shot|photo|picture|view)\b|\bside view\b|\bfrom the side\b|"
+                   # "Is it a three-quarter view?" (got "No. It is a photo of a person.")
+                   r"\bthree[- ]quarters?(?:[- ]view|[- ]profile|[- ]angle)?\b|\b3/4 (?:view|profile|angle)\b|\bhalf[- ]profile\b|"
                    # "Is the head turned?" (got "Yes. He is smiling." of a face turned and of one facing the camera)
                    r"\b(?:head|face)\s+(?:is\s+)?turned\b(?!\s+(?:\w+\s+){0,3}?(?:left|right|up|upwards?|down|"
                    r"downwards?|camera|lens|us|me|you)\b)|"
@@ -1438,6 +1440,9 @@ _PHOTO_QUALITY = re.compile(
     rf"\b(?:high|low|good|bad|poor|decent|great|top)[- ]quality\b|"
     rf"\b(?:rate|score|grade|judge|assess|evaluate)\s+(?:the |this |that |my |your )?{_QUALITY_PHOTO}\b|"
     rf"\bhow good is (?:the|this|that|my) {_QUALITY_PHOTO}\b|^\W*is (?:the|this|that|my) {_QUALITY_PHOTO} (?:any )?good\b")
+# a quality asked as a flaw, whose Yes is a bad photo's
+_POOR_QUALITY = re.compile(r"\b(?:low|bad|poor|terrible|awful|lousy|crappy|worse|inferior|subpar|sub-par)(?:[- ]quality)?\b|"
+                           r"\bquality\b[^?]*\b(?:bad|poor|low|lacking)\b", re.I)
 # what a photo fit for a purpose needs beyond its look (those stay "I can't tell")
 _PHOTO_PURPOSE = re.compile(r"\b(?:passport|id|visa|licen[cs]e|mugshot|linkedin|resume|cv|dating|profile|print)\b")
 PHOTO_QUALITY_FACTS = frozenset({"sharpness", "lighting"})
@@ -1534,6 +1539,8 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
            if ok]
     if is_yes_no(question):
         lead = "Yes" if not bad else "Not really" if not good else "Partly"
+        if _POOR_QUALITY.search(question):  # "Is the photo low quality?" (got "Yes: it is in sharp focus.")
+            lead = "No" if not bad else "Yes, somewhat" if not good else "Partly"
         said = " and ".join(good) if not bad else " and ".join(bad) if not good else f"{' and '.join(good)} but {' and '.join(bad)}"
         return f"{lead}: it is {said}."
     words = good + bad
