@@ -4822,3 +4822,61 @@ def test_a_three_quarter_view_is_a_turned_head_and_how_bright_asks_the_lighting(
     assert grounded_yes_no("Is it a three-quarter view?", "Yes.", "A photo of a man. He faces the camera.").startswith("No")
     for question in ("How bright is the photo?", "How dark is this picture?"):
         assert asked_attributes(question) == ["lighting"], question
+
+
+@pytest.mark.parametrize("message, previous, expected", [
+    # 7 Dec 2026 (evening): a remark that agrees got "I may be wrong, but …", one about the expression "No, she looks
+    # happy, not surprised.", and "You got the age wrong, …" the age again
+    ("No, it's a woman.", "Is this a man?", "Yes: from this photo this is a woman."),
+    ("No, it's a man.", "Is this a woman?", "I may be wrong, but from this photo this is a woman."),
+    ("She is about 60.", "How old?", "Yes: from this photo she looks about 60 years old, so she is a senior."),
+    ("They're actually 40.", "How old?", "I may be wrong, but from this photo she looks about 60 years old, so she is a senior."),
+    ("Actually they're sad.", "What's the expression?", "I may be wrong, but from this photo she looks happy."),
+    ("She looks happy to me.", None, "Yes: from this photo she looks happy."),
+    ("She's not smiling.", "Is she smiling?", "I may be wrong, but from this photo she looks happy."),
+    ("She is smiling.", "Is she smiling?", "Yes: from this photo she looks happy."),
+    ("You got the age wrong, this person is 50.", "Describe this person.",
+     "I may be wrong, but from this photo she looks about 60 years old, so she is a senior."),
+    ("Wrong gender.", "Describe this person.", "I may be wrong, but from this photo this is a woman."),
+    ("Is she smiling?", None, None),  # a question
+])
+def test_a_remark_is_agreed_with_or_answered_with_the_description(message, previous, expected):
+    from unif2ace.generation.constraints import remark_reply
+
+    woman = "The image shows a close-up photo of a White older woman who is 60 years old. She has a happy expression."
+    assert remark_reply(message, woman, previous) == expected
+
+
+@pytest.mark.parametrize("questions, expected", [
+    (["Is this person smiling?", "How much?"], "How happy is this person on a scale of 1 to 10?"),
+    (["What is her mood?", "To what extent?"], "How happy is this person on a scale of 1 to 10?"),
+    (["How old?", "How much?"], None),
+])
+def test_how_much_after_the_smile_is_a_rating_no_photo_gives(questions, expected):
+    from unif2ace.data.questions import intensity_follow_up
+
+    assert intensity_follow_up(questions) == expected
+
+
+@pytest.mark.parametrize("questions, expected", [
+    (["Age?", "Give me your best guess as a single number."], "How old is this person? Answer with a number only."),
+    (["How old?", "Just the number please"], "How old is this person? Answer with a number only."),
+    (["Is she smiling?", "As a number."], None),
+])
+def test_the_age_again_as_a_number(questions, expected):
+    from unif2ace.data.questions import age_follow_up, asked_length
+
+    assert age_follow_up(questions) == expected
+    if expected:
+        assert asked_length(expected) == ("words", 1)
+
+
+def test_a_word_for_a_time_of_life_is_defined_by_the_age_groups():
+    from unif2ace.generation.constraints import _BARE_AGE, term_definition
+
+    # "Define young." after "Is this person young?" got "Yes. She is smiling."
+    assert term_definition("Define young.").startswith("By young I mean up to 35 years old")
+    assert _BARE_AGE[0][1] == (0, 35)  # the span a bare "young" is checked against
+    assert term_definition("What counts as a senior?").startswith("By senior I mean 56 or older")
+    assert term_definition('Define "middle aged"').startswith("By middle-aged I mean 36 to 55 years old")
+    assert term_definition("Define happy.") is None and term_definition("Is she young?") is None

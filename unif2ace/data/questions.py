@@ -1283,6 +1283,13 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
                              r"(?:give|tell|say)(?: me)?(?: it| that)?\s+|(?:how old|what age)\s+)?(?:in|as)\s+"
                              r"(months|weeks)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
+# the age just given as a number ("Give me your best guess as a single number." after "Age?" got "I can't tell from this
+# photo.")
+_AGE_NUMBER_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please)\s*[,.]?\s+)*(?:(?:can|could) you\s+)?"
+                               r"(?:(?:give|tell|say)(?: me)?\s+)?(?:(?:your|a|the)\s+)?(?:best\s+|single\s+|exact\s+)?"
+                               r"(?:guess|estimate|age)?\s*(?:as|in)\s+(?:a\s+|one\s+)?(?:single\s+|whole\s+)?(?:number|integer|"
+                               r"figure)s?(?:\s+(?:only|please|then|instead))*\s*[?.!]*$|^(?:just\s+)?(?:the|a)\s+(?:single\s+)?"
+                               r"number(?:\s+(?:only|please))*\s*[?.!]*$", re.I)
 # the range just given, narrower or wider ("Narrower." after "Give me a range instead." got "No, it is a photo of a
 # woman.")
 _RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|hmm|well|please|can you|could you)\s*[,.]?\s+)*"
@@ -1444,6 +1451,8 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
             last = _range_request(ranged)
         elif aged and (m := _AGE_UNIT_AGAIN.match(q)):  # "In months?" after "How old?"
             last = f"How old is this person in {m[1].lower()}?"
+        elif aged and _AGE_NUMBER_AGAIN.match(q):  # "Give me your best guess as a single number." after "Age?"
+            last = "How old is this person? Answer with a number only."
         if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
             last = f"How many years older or younger than {mine} is this person?"
         mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None
@@ -1528,6 +1537,26 @@ def form_follow_up(questions: Sequence[str]) -> str | None:
         return f"Describe this person in {form}."
     meant = as_meant(before)
     return f"{before.strip()} Answer in {form}." if is_yes_no(meant) or asked_attributes(meant) else None
+
+
+# "How much?" after a question about the smile or the expression ("Is this person smiling?" then "How much?" got "I
+# can't tell from this photo."): asked as a rating, which no photo gives (constraints.scale_answer says so)
+_HOW_MUCH = re.compile(r"^(?:(?:and|so|ok|okay|then|but)\s*[,.]?\s+)*(?:how much|how big|how wide|how strongly|how intensely|"
+                       r"how intense|to what (?:extent|degree))(?:\s+(?:is|does)\s+(?:she|he|they|it|this person)"
+                       r"(?:\s+(?:smil\w*|grin\w*))?)?"
+                       r"(?:\s+(?:then|exactly|roughly))?\s*[?.!]*$", re.I)
+
+
+def intensity_follow_up(questions: Sequence[str]) -> str | None:
+    """"How happy is this person on a scale of 1 to 10?" for "How much?" (or "To what extent?") after a question about
+    the smile or the expression; None for any other message."""
+    if len(questions) < 2 or not isinstance(questions[-2], str) or not _HOW_MUCH.match(_core(questions[-1])):
+        return None
+    from unif2ace.generation.constraints import yes_no_grounded
+
+    before = as_meant(questions[-2])
+    asked = yes_no_grounded(before) if is_yes_no(before) else set(asked_attributes(before))
+    return "How happy is this person on a scale of 1 to 10?" if asked & {"smile", "emotion"} else None
 
 
 # "So which is it?" after two yes/no questions about one attribute ("Is this person male?", "Is this person female?":

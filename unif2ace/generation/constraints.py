@@ -3692,6 +3692,28 @@ def _doubted_topic(message: str, previous: str | None) -> str | None:
     return next((a for a in ("gender", "emotion", "smile", "age_group", "age", "ethnicity") if a in asked), None)
 
 
+# what a word for a time of life means here ("Define young." after "Is this person young?" got "Yes. She is smiling.")
+_DEFINE = re.compile(r"^(?:(?:ok|okay|so|but|and|well)\s*[,.]?\s+)*(?:please\s+)?(?:define|what do you mean by|what do you call|"
+                     r"what counts as|how do you define|what(?:'s| is) your definition of)\s+(?:a\s+|an\s+)?[\"'“]?"
+                     r"(?P<word>young|old|older|elderly|senior|middle[- ]aged|teen|teenager|teenage|child|kid|young adult|"
+                     r"adult|grown[- ]up)[\"'”]?\s*[?.!]*$", re.I)
+_DEFINED = {"young": "up to 35 years old", "old": "56 or older", "older": "56 or older", "elderly": "56 or older",
+            "senior": "56 or older", "middle-aged": "36 to 55 years old", "teen": "13 to 19 years old",
+            "teenager": "13 to 19 years old", "teenage": "13 to 19 years old", "child": "12 or younger",
+            "kid": "12 or younger", "young adult": "20 to 35 years old", "adult": "18 or older", "grown-up": "18 or older"}
+
+
+def term_definition(message: str) -> str | None:
+    """What a word for a time of life means in these answers ("Define young." → "By young I mean up to 35 years old,
+    the age groups I was trained on being child (12 or younger), teen (13–19), young adult (20–35), middle-aged (36–55)
+    and senior (56 or older)."); None for any other message."""
+    if (m := _DEFINE.match(message.strip())) is None:
+        return None
+    word = re.sub(r"[- ]", "-", m["word"].lower()).replace("young-adult", "young adult")
+    return (f"By {word} I mean {_DEFINED[word]}, the age groups I was trained on being child (12 or younger), teen "
+            "(13–19), young adult (20–35), middle-aged (36–55) and senior (56 or older).")
+
+
 def small_talk(message: str, previous: str | None = None) -> str | None:
     """The reply to a message that asks nothing about the photo: a greeting, thanks, an acknowledgement, a
     goodbye ("Hi there!" → "Hello! Ask me anything about …") or a question about the answers themselves
@@ -3779,6 +3801,9 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     if doubts_age(message):
         return "age_group"
     message = _after_small_talk(message)  # "Are you sure? I'd have guessed older." got "No, she is slightly open."
+    if m := _GOT_WRONG.search(message):  # "You got the age wrong, this person is 50." (got the age again)
+        what = (m["what"] or m["what2"] or m["what3"]).lower()
+        return {"age": "age_group", "gender": "gender", "sex": "gender"}.get(what, "emotion")
     # "What if I told you she's 50?" (got "I can't tell from this photo."): the remark it puts as a question
     told = _TOLD.match(message) is not None
     message = _TOLD.sub("", message.rstrip(" ?")) + "." if told else message
@@ -3789,14 +3814,39 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
         asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
         return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
-    if (core.endswith("?") or len(core.split()) < 3 and not told or _REQUEST_START.match(core) or asked_attributes(message)
+    # (an expression told names the smile or the expression it tells: "She's not smiling." asks nothing)
+    asked = set(asked_attributes(message)) - ({"smile", "emotion"} if _EMOTION_REMARK.search(core) else set())
+    if (core.endswith("?") or len(core.split()) < 3 and not told or _REQUEST_START.match(core) or asked
             or small_talk(message) is not None):
         return None
     if _AGE_REMARK.search(core):
         return "age_group"
     if previous is not None and _NUMBER_REMARK.search(core) and "age_group" in _asked_of(as_meant(previous)):
         return "age_group"  # "That seems too high." after "Age?" (got "She looks neutral.")
-    return "gender" if _GENDER_REMARK.search(core) else None
+    if _GENDER_REMARK.search(core):
+        return "gender"
+    # an expression told ("Actually they're sad." got "No, she looks happy, not surprised."), not asked ("u think shes
+    # happy" is a question: data.questions._YOU_THINK)
+    from unif2ace.data.questions import _YOU_THINK
+
+    return "emotion" if _EMOTION_REMARK.search(core) and not _YOU_THINK.match(core) else None
+
+
+# a remark that names what the answer got wrong ("You got the age wrong.", "Wrong gender.", "The expression is off.")
+_GOT_WRONG = re.compile(r"\b(?:got|have|had|get)\s+(?:the|her|his|their|my)\s+(?P<what>age|gender|sex|expression|mood|"
+                        r"emotion)\s+(?:wrong|incorrect|off)\b|\bwrong\s+(?P<what2>age|gender|sex|expression|mood)\b|"
+                        r"\b(?:the|her|his|their)\s+(?P<what3>age|gender|sex|expression|mood)\s+(?:is|was)\s+(?:wrong|"
+                        r"incorrect|off|not right)\b", re.I)
+def tells_mistake(message: str) -> bool:
+    """Whether a message says what an answer got wrong ("You got the age wrong, she is 50."): a remark, not a question
+    about the age it names."""
+    return _GOT_WRONG.search(message) is not None
+
+
+# a remark that tells the person's expression ("Actually they're sad.", "She looks sad to me.", "He's not smiling.")
+_EMOTION_REMARK = re.compile(r"\b(?:he|she|they|this person|the person)(?:'s|'re|\s+(?:is|are|looks?|seems?))\s+"
+                             r"(?:\w+\s+)?(?:happy|sad|upset|neutral|surprised|shocked|angry|mad|smiling|not smiling|"
+                             r"grinning|frowning|serious|unhappy|calm)\b", re.I)
 
 
 # a remark that the number just given is off ("That seems too high.", "Way too low."), about the age when the question
@@ -3821,17 +3871,34 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
     from unif2ace.data.questions import Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years
 
+    from unif2ace.evaluation.attributes import parse_attribute
+
     attr = remark_attribute(message, previous)
-    attrs = _described(caption, ("gender", "age_group"))
-    if attr is None or attr not in attrs:
+    attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
+    if attr is None or attr not in attrs and not (attr == "emotion" and _shown_expression(attrs)):
         return None
     p = Person.of(attrs)
+    told = _after_small_talk(message)
+    years = parse_age_years(caption)
     if attr == "gender":
         view = f"this is {_gender_word(attrs)}"
-    elif (years := parse_age_years(caption)) is not None:
+        agrees = parse_attribute(_without_pronouns(told), "gender") == attrs["gender"]
+    elif attr == "emotion":
+        view = _shown_expression(attrs)
+        felt, smiled = parse_attribute(told, "emotion"), parse_attribute(told, "smile")
+        if felt is not None:
+            agrees = felt == _felt_expression(attrs) and not re.search(r"\bnot\b", told, re.I)
+        else:  # a smile told ("She is smiling."): the described smile, else a happy face's
+            agrees = smiled is not None and smiled == attrs.get("smile", _felt_expression(attrs) == "happy")
+    elif years is not None:
         view = f"{p.looks_about(years)}, so {p.he} {p.be()} {GROUP_NOUN[attrs['age_group']]}"
+        said = [int(n) for n in re.findall(r"\b\d{1,3}\b", told)]
+        agrees = len(said) == 1 and abs(said[0] - years) <= 3
     else:
         view = f"{p.he} {p.looks()} like {GROUP_NOUN[attrs['age_group']]}"
+        agrees = False
+    if agrees:  # "No, it's a woman." after "Is this a man?" of a woman agrees (it got "I may be wrong, but …")
+        return f"Yes: from this photo {view}."
     return f"I may be wrong, but from this photo {view}."
 
 

@@ -1090,6 +1090,8 @@ class UniF2ace:
             stated_only,
             states_age,
             teeth_answer,
+            tells_mistake,
+            term_definition,
             unseen_question,
             valence_option,
             valence_yes_no,
@@ -1110,7 +1112,9 @@ class UniF2ace:
         # expression question ("Yes. She looks happy.")
         # and "Could the child be a few years older?" doubts the age given, as "Could she be older?" does: answered
         # with the description's age as an opinion, not checked as a question about "child" ("Yes, she is a child.")
-        asked = [set() if asks_feeling_about(q) or doubts_age(q) else a for a, q in zip(asked, questions)]
+        # and "You got the age wrong, she is 50." or "She's not smiling." is a remark, answered as one
+        asked = [set() if asks_feeling_about(q) or doubts_age(q) or tells_mistake(q) or remark_attribute(q) == "emotion"
+                 else a for a, q in zip(asked, questions)]
         # "Year of birth?", "Was he born before 1990?": the description's age, which birth_year_answer reads
         asked = [a | {"age_group"} if asks_birth(q) else a for a, q in zip(asked, questions)]
         rows = [i for i, a in enumerate(asked) if a]
@@ -1179,8 +1183,8 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
-            elif (reply := small_talk(question, previous[i])) is not None:  # "Hi there": not "Yes, he is smiling."
-                out[i] = reply
+            elif (reply := small_talk(question, previous[i]) or term_definition(question)) is not None:
+                out[i] = reply  # "Hi there": not "Yes, he is smiling."; "Define young.": the years it means
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
             elif asks_image_change(question):  # "Can you make her smile?": not "Yes. She is smiling."
@@ -1405,6 +1409,7 @@ def _followed_up(turns: list) -> list:
         age_follow_up,
         description_follow_up,
         form_follow_up,
+        intensity_follow_up,
         language_follow_up,
         value_follow_up,
         which_follow_up,
@@ -1413,7 +1418,8 @@ def _followed_up(turns: list) -> list:
     if len(turns) < 2 or not all(isinstance(q, str) for q, _ in turns):
         return turns
     questions = [q for q, _ in turns]
-    for follow_up in (form_follow_up, description_follow_up, age_follow_up, which_follow_up, value_follow_up):
+    for follow_up in (form_follow_up, description_follow_up, age_follow_up, which_follow_up, value_follow_up,
+                      intensity_follow_up):
         if (redo := follow_up(questions)) is not None:
             return [*turns[:-1], (redo, None)]
     if (redo := language_follow_up(questions)) is not None:
