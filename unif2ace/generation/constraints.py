@@ -3869,9 +3869,7 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
     wrong ("He looks younger to me." → "I may be wrong, but from this photo he looks about 85 years old, so he
     is a senior."); None when the message is no such remark or the description does not say."""
     from unif2ace.data.questions import Person, _gender_word
-    from unif2ace.evaluation.attributes import parse_age_years
-
-    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     attr = remark_attribute(message, previous)
     attrs = _described(caption, ("gender", "age_group", "emotion", "smile"))
