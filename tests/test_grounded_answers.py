@@ -4880,3 +4880,18 @@ def test_a_word_for_a_time_of_life_is_defined_by_the_age_groups():
     assert term_definition("What counts as a senior?").startswith("By senior I mean 56 or older")
     assert term_definition('Define "middle aged"').startswith("By middle-aged I mean 36 to 55 years old")
     assert term_definition("Define happy.") is None and term_definition("Is she young?") is None
+
+
+@pytest.mark.parametrize("message, agrees", [
+    # what a remark says the person is not is no agreement ("It is not a man." of a man)
+    ("That's a woman, not a man.", False), ("That's a man, not a woman.", True), ("It is not a man.", False),
+    ("Not a woman, a man.", True), ("He is not sad, he is happy.", True), ("He is not happy.", False),
+    ("He isn't smiling.", False), ("He is smiling.", True), ("He doesn't look happy.", False),
+    ("He does not look like a woman.", False),
+])
+def test_a_remark_agrees_only_with_what_it_says_the_person_is(message, agrees):
+    from unif2ace.generation.constraints import remark_reply
+
+    man = "The image shows a close-up photo of a White man who is 40 years old. He has a happy expression. He is smiling."
+    reply = remark_reply(message, man, "Is this a woman?")
+    assert reply.startswith("Yes: from this photo") == agrees, reply

@@ -3844,7 +3844,8 @@ def tells_mistake(message: str) -> bool:
 
 
 # a remark that tells the person's expression ("Actually they're sad.", "She looks sad to me.", "He's not smiling.")
-_EMOTION_REMARK = re.compile(r"\b(?:he|she|they|this person|the person)(?:'s|'re|\s+(?:is|are|looks?|seems?))\s+"
+_EMOTION_REMARK = re.compile(r"\b(?:he|she|they|this person|the person)(?:'s|'re|\s+(?:is|are|isn't|aren't|looks?|seems?|"
+                             r"doesn't look|does not look|don't look))\s+"
                              r"(?:\w+\s+)?(?:happy|sad|upset|neutral|surprised|shocked|angry|mad|smiling|not smiling|"
                              r"grinning|frowning|serious|unhappy|calm)\b", re.I)
 
@@ -3877,15 +3878,18 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
         return None
     p = Person.of(attrs)
     told = _after_small_talk(message)
+    # what it says the person is, without what it says they are not ("That's a woman, not a man.", "It is not a man.")
+    affirmed = re.sub(r"\b(?:not|never|isn't|aren't|no longer|doesn't|don't)\s+(?:(?:look|seem|appear)(?:s|ing)?\s+)?"
+                      r"(?:like\s+)?(?:an?\s+|the\s+)?[\w-]+", " ", told, flags=re.I)
     years = parse_age_years(caption)
     if attr == "gender":
         view = f"this is {_gender_word(attrs)}"
-        agrees = parse_attribute(_without_pronouns(told), "gender") == attrs["gender"]
+        agrees = parse_attribute(_without_pronouns(affirmed), "gender") == attrs["gender"]
     elif attr == "emotion":
         view = _shown_expression(attrs)
-        felt, smiled = parse_attribute(told, "emotion"), parse_attribute(told, "smile")
+        felt, smiled = parse_attribute(affirmed, "emotion"), parse_attribute(told, "smile")
         if felt is not None:
-            agrees = felt == _felt_expression(attrs) and not re.search(r"\bnot\b", told, re.I)
+            agrees = felt == _felt_expression(attrs)
         else:  # a smile told ("She is smiling."): the described smile, else a happy face's
             agrees = smiled is not None and smiled == attrs.get("smile", _felt_expression(attrs) == "happy")
     elif years is not None:
