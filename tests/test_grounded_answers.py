@@ -4895,3 +4895,28 @@ def test_a_remark_agrees_only_with_what_it_says_the_person_is(message, agrees):
     man = "The image shows a close-up photo of a White man who is 40 years old. He has a happy expression. He is smiling."
     reply = remark_reply(message, man, "Is this a woman?")
     assert reply.startswith("Yes: from this photo") == agrees, reply
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "Is this child old enough for kindergarten?" got "Yes, possibly: he looks about 10 years old." (read as being in
+    # kindergarten); "Would this kid be in daycare?" "Yes, he is a child." of a boy of 10
+    ("Is this child old enough for kindergarten?", (3, 200)), ("Is she old enough to go to college?", (18, 200)),
+    ("Is he old enough for high school?", (14, 200)), ("Is he old enough for school?", (5, 200)),
+    ("Is she old enough to vote?", (18, 200)), ("Would this kid be in daycare?", (0, 5)),
+    ("Is this child in kindergarten?", (3, 6)),
+])
+def test_old_enough_for_a_stage_is_its_first_year(question, expected):
+    from unif2ace.generation.constraints import asked_age_range
+
+    assert asked_age_range(question) == expected
+
+
+def test_yaml_puts_each_key_on_a_line():
+    from unif2ace.generation.structured import json_request, structured_reply
+
+    ask = json_request("Give me age and gender as YAML.")
+    said = structured_reply(ask, "The photo shows a woman who is 25 years old. It is a color photo.")
+    assert said == "age: 25\ngender: female"
+    said = structured_reply(json_request("Describe her in YAML."), "The photo shows a woman who is 25 years old.",
+                            box=(1, 2, 3, 4))
+    assert "\nface_box: [1, 2, 3, 4]\n" in said and said.startswith("gender: female\nage: 25\n")

@@ -1873,6 +1873,8 @@ _AGE_BOUNDS = [
     # stages of schooling and of the law ("Is this person a high schooler?" got "I can't tell", "Is this a
     # college-aged person?" "No. She is a young adult, not a senior.")
     (re.compile(r"\b(?:kindergarten|kindergartner|preschool|preschooler|nursery school)\b", re.I), lambda n: (3, 6)),
+    # ("Would this kid be in daycare?" got "Yes, he is a child." of a boy described as 10)
+    (re.compile(r"\b(?:daycare|day[- ]care|creche|crèche|nursery)\b", re.I), lambda n: (0, 5)),
     (re.compile(r"\b(?:elementary|primary|grade) school(?:er|ers)?\b|\bgrade[- ]schooler\b", re.I), lambda n: (5, 11)),
     (re.compile(r"\b(?:middle school(?:er|ers)?|junior high)\b", re.I), lambda n: (11, 14)),
     (re.compile(r"\bhigh[- ]?school(?:er|ers)?\b", re.I), lambda n: (14, 18)),
@@ -2015,19 +2017,38 @@ _STAGE_BOUND = re.compile(r"\b(older|younger)\s+than\s+((?:(?:an?|the|most|many|
                           r"(?!(?:but|and|or|yet|than)\b)[a-z][\w-]*(?:\s+(?!(?:but|and|or|yet|than)\b)[a-z][\w-]*){0,2})", re.I)
 
 
+def _stage_span(phrase: str) -> tuple[int, int] | None:
+    """The ages of the time of life ``phrase`` names ("a teenager" → (13, 19), "kindergarten" → (3, 6)): its schooling
+    or law's bound, else its age group; None when it names none."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    span = next((bound(0) for pattern, bound in _AGE_BOUNDS[_NUMBER_BOUNDS:] if pattern.search(phrase)), None)
+    if span is None and (group := parse_attribute(phrase, "age_group")) is not None:
+        k = [name for _, name in AGE_GROUPS].index(group)
+        span = (AGE_GROUPS[k - 1][0] + 1 if k else 0, AGE_GROUPS[k][0])
+    return span
+
+
+# old enough for a time of life ("Is this child old enough for kindergarten?" got "Yes, possibly: he looks about 10
+# years old.", read as being in kindergarten): at least its first year
+_OLD_ENOUGH = re.compile(r"\bold enough (?:for|to (?:go to|attend|start|be in|enter|join|be))\s+(?:an?\s+|the\s+)?"
+                         r"(?P<stage>[a-z][\w -]{0,25}?)(?=\s*(?:[?.!,;]|$))", re.I)
+
+
+def _old_enough_as_number(m: re.Match) -> str:
+    """"old enough for kindergarten" → "at least 3": the first year of the time of life :data:`_OLD_ENOUGH` matched;
+    the words as they are when it names none."""
+    span = _stage_span(m["stage"])
+    return m[0] if span is None or span[0] == 0 else f"at least {span[0]}"
+
+
 def _stage_as_number(m: re.Match) -> str:
     """"older than a teenager" → "older than 19", "younger than a senior" → "younger than 56": the first or last
     year of the time of life :data:`_STAGE_BOUND` matched (its schooling or law's bound, else its age group); the
     words as they are when they name none, or a bound no age passes (older than an adult)."""
     from unif2ace.evaluation.attributes import parse_attribute
 
-    phrase = m[2]
-    span = next((bound(0) for pattern, bound in _AGE_BOUNDS[_NUMBER_BOUNDS:] if pattern.search(phrase)), None)
-    if span is None and (group := parse_attribute(phrase, "age_group")) is not None:
-        names = [name for _, name in AGE_GROUPS]
-        k = names.index(group)
-        span = (AGE_GROUPS[k - 1][0] + 1 if k else 0, AGE_GROUPS[k][0])
-    if span is None:
+    if (span := _stage_span(m[2])) is None:
         return m[0]
     older = m[1].lower() == "older"
     if older and span[1] >= 120 or not older and span[0] == 0:
@@ -2055,7 +2076,7 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     question = re.sub(r"\b(older|younger)\s+than\s+(?:an?\s+)?(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", r"\1 than \2",
                       question, flags=re.I)
     question = _my_age_named(question)
-    question = _STAGE_BOUND.sub(_stage_as_number, question)
+    question = _OLD_ENOUGH.sub(_old_enough_as_number, _STAGE_BOUND.sub(_stage_as_number, question))
     # every number bound the question sets, together ("older than 30 but younger than 60" → (31, 59); one
     # bound alone read the first: a woman described as 60 got "Yes")
     spans = [span(next(int(g) for g in m.groups() if g is not None))

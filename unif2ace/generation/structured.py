@@ -401,9 +401,12 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     if ask.form == "yaml":
         import yaml
 
-        # (a list of scalars on one line: "face_box: [15, 15, 194, 194]")
-        return yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000,
-                              default_flow_style=None).rstrip("\n")
+        class Dumper(yaml.SafeDumper):  # one key a line, a list on its line ("face_box: [15, 15, 194, 194]")
+            pass
+
+        Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+        return yaml.dump(values, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1000,
+                         default_flow_style=False).rstrip("\n")
     if not ask.keys:  # a list naming no key: every stated attribute, each with its name
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:
