@@ -2046,7 +2046,6 @@ def _stage_as_number(m: re.Match) -> str:
     """"older than a teenager" → "older than 19", "younger than a senior" → "younger than 56": the first or last
     year of the time of life :data:`_STAGE_BOUND` matched (its schooling or law's bound, else its age group); the
     words as they are when they name none, or a bound no age passes (older than an adult)."""
-    from unif2ace.evaluation.attributes import parse_attribute
 
     if (span := _stage_span(m[2])) is None:
         return m[0]
