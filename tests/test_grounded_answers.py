@@ -4920,3 +4920,13 @@ def test_yaml_puts_each_key_on_a_line():
     said = structured_reply(json_request("Describe her in YAML."), "The photo shows a woman who is 25 years old.",
                             box=(1, 2, 3, 4))
     assert "\nface_box: [1, 2, 3, 4]\n" in said and said.startswith("gender: female\nage: 25\n")
+
+
+def test_an_age_range_after_aged_is_a_span():
+    """"Is the person aged 18-25?" got "No. She is a young adult, not a teenager." of a woman described as 28."""
+    from unif2ace.generation.constraints import asked_age_range
+
+    assert asked_age_range("Is the person aged 18-25?") == (18, 25)
+    assert asked_age_range("Is she in the age range 25-35?") == (25, 35)
+    woman = "The image shows a close-up photo of a White young woman who is 28 years old."
+    assert grounded_yes_no("Is the person aged 18-25?", "No.", woman) == "No. She looks about 28 years old."

@@ -1956,7 +1956,9 @@ def _my_age_named(question: str) -> str:
 # either side, since nobody asking "Is she 30?" of a 31-year-old means No. Read after the bounds above.
 _AGE_SPANS = [
     (re.compile(r"\bbetween\s+(?:the ages of\s+)?(\d{1,3})\s*(?:and|-|–|to)\s*(\d{1,3})\b|"
-                r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b", re.I),  # "Is he 30 to 40 years old?"
+                r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years?|yrs?)\b|"  # "Is he 30 to 40 years old?"
+                # "Is the person aged 18-25?" (got "No. She is a young adult, not a teenager." of a woman described as 28)
+                r"\b(?:aged?|ages|in the age range(?: of)?)\s+(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\b", re.I),
      lambda lo, up: (min(lo, up), max(lo, up))),
     # "Is she 25, give or take a few years?" (got "She is smiling."), "… give or take 5?": the years asked, else
     # "about"'s three
