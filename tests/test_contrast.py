@@ -236,6 +236,14 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a woman about 50 years old", "a woman about 50 years old"), ("a man late 40s", "a man aged 48"),
     ("a man in a photo from the early 80s", "a man in a photo from the early 80s"),  # a period, not an age
     ("Mid-forties man", "Mid-forties man"),
+    # 7 Dec 2026 (evening): "photo of a 25yo asian woman" was drawn as "photo of an Asian woman", "A close-up of a 60
+    # y/o man" as "… a 60 man", "a girl around 10 years old" as "a girl", "woman, 28, smiling, looking left" without
+    # its side, "mugshot of a middle-aged man" as "of a middle-aged man"
+    ("photo of a 25yo asian woman", "photo of a 25-year-old Asian woman"), ("a 60 y/o man", "a 60-year-old man"),
+    ("a 7 y.o. girl", "a 7-year-old girl"), ("a man, 45 yrs old", "a man aged 45"), ("a boy 12yo", "a boy aged 12"),
+    ("a girl around 10 years old", "a girl aged 10"), ("woman, 28, smiling, looking left", "woman aged 28, smiling, head turned left"),
+    ("a man looking to the right", "a man, head turned right"), ("mugshot of a middle-aged man", "photo of a middle-aged man"),
+    ("a woman looking at the camera", "a woman facing the camera"),
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words

@@ -247,6 +247,12 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+(?:of|around|about|approximately|"
      rf"roughly|circa|~)\s*(\d{{1,3}})\b(?![\s-]*(?:years?|yrs?|months?|-|%|'|\"|{_UNITS}))", r"\1 aged \2"),
     (rf"\b({_ONE_PERSON}|guy|lady)\s*\(\s*(\d{{1,3}})\s*\)", r"\1 aged \2"),
+    # ("photo of a 25yo asian woman" was drawn as "photo of an Asian woman", "A close-up of a 60 y/o man" as "… a 60
+    # man", "a girl around 10 years old" as "a girl": the age dropped with the words no training prompt uses)
+    (rf"\b(\d{{1,3}})\s*(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|yr\.?\s*old){_PERSON_AHEAD}", r"\1-year-old"),
+    (r",?\s*\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|yr\.?\s*old)(?=[\s,.;!?)]|$)", r" aged \1"),
+    # ("about 50 years old" is in training words already)
+    (r"\b(?:around|approximately|approx\.?|roughly|circa|~)\s*(\d{1,3})\s*(?:years?|yrs?)(?:[\s-]*old)?\b", r"aged \1"),
     (r"\bkids\b", "children"), (r"\bgentleman\b", "man"), (r"\bgentlemen\b", "men"), (r"\blady\b", "woman"),
     (r"\bladies\b", "women"), (r"\bguy\b", "man"), (r"\bgal\b", "woman"), (r"\bmiddle aged\b", "middle-aged"),
     (r"\b(?:laughing|grinning|beaming)\b", "smiling"),
@@ -260,6 +266,10 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:serious|stern|solemn|expressionless|straight-faced|deadpan)\b", "neutral-looking"),
     (r"\blooking\s+(happy|sad|surprised)\b", r"\1"),
     (r"\blooking\s+(?:at|into|toward|towards)\s+the\s+(?:camera|lens|viewer)\b", "facing the camera"),
+    # a side as the attribute prompts name it ("woman, 28, smiling, looking left" was drawn without "looking left")
+    (r",?\s+(?:looking|facing|turned|turning)\s+(?:to\s+(?:the|her|his|their)\s+|toward(?:s)?\s+the\s+)?(left|right)\b",
+     r", head turned \1"),
+    (r"\bmug ?shot\b", "photo"),  # ("mugshot of a middle-aged man" was drawn as "of a middle-aged man")
     # "a man with a smile and glasses" → "a man, smiling, with glasses"; "a lady with glasses and a warm smile" →
     # "a woman with glasses, smiling" (the smile was dropped with the unknown "warm")
     (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?smile\s+and\s+", ", smiling, with "),
