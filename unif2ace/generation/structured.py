@@ -399,14 +399,7 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
         return json_reply(ask, description, answer, facts, box)
     values = _reply_values(ask, description, answer, facts, box)
     if ask.form == "yaml":
-        import yaml
-
-        class Dumper(yaml.SafeDumper):  # one key a line, a list on its line ("face_box: [15, 15, 194, 194]")
-            pass
-
-        Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
-        return yaml.dump(values, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1000,
-                         default_flow_style=False).rstrip("\n")
+        return _yaml_text(values)
     if not ask.keys:  # a list naming no key: every stated attribute, each with its name
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:
@@ -426,6 +419,19 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
         writer.writerow(said)
         return out.getvalue().rstrip("\n")
     return ask.layout.join(said)
+
+
+def _yaml_text(values: dict) -> str:
+    """``values`` in YAML, one key a line and a list on its key's line ("face_box: [15, 15, 194, 194]"), in the keys'
+    order."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+    return yaml.dump(values, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1000,
+                     default_flow_style=False).rstrip("\n")
 
 
 def _value(attr: str | None, read: str, description: str, box: tuple | None = None) -> Any:

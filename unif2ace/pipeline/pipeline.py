@@ -1401,8 +1401,10 @@ def _asked_parts(conversations: Sequence[Sequence[tuple]]) -> list[list[str]] | 
 
 def _followed_up(turns: list) -> list:
     """A chat's turns with a last message that stands for another question asked as that question: "Now make it
-    shorter." after a description (the description at that length), "And in 10 years?" after an age, "So which is
-    it?", "What about sad?" after "Does he look angry?" (:mod:`unif2ace.data.questions`' ``*_follow_up``), and
+    shorter." or "Add the age back." after a description (the description so), "And in 10 years?", "In months?" or
+    "Narrower." after an age or a range, "Now as YAML." after a request (that request in YAML), "So which is it?",
+    "What about sad?" after "Does he look angry?", "How much?" after the smile (:mod:`unif2ace.data.questions`'
+    ``*_follow_up``), and
     "Translate that into Spanish." (the question before, asked again in its place; the answer then says it is in
     English: :func:`_as_asked`)."""
     from unif2ace.data.questions import (
