@@ -1552,11 +1552,10 @@ def intensity_follow_up(questions: Sequence[str]) -> str | None:
     the smile or the expression; None for any other message."""
     if len(questions) < 2 or not isinstance(questions[-2], str) or not _HOW_MUCH.match(_core(questions[-1])):
         return None
-    from unif2ace.generation.constraints import yes_no_grounded
+    from unif2ace.generation.constraints import asked_of
 
-    before = as_meant(questions[-2])
-    asked = yes_no_grounded(before) if is_yes_no(before) else set(asked_attributes(before))
-    return "How happy is this person on a scale of 1 to 10?" if asked & {"smile", "emotion"} else None
+    return "How happy is this person on a scale of 1 to 10?" if asked_of(as_meant(questions[-2])) & {"smile", "emotion"} \
+        else None
 
 
 # "So which is it?" after two yes/no questions about one attribute ("Is this person male?", "Is this person female?":

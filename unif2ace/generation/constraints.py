@@ -1410,12 +1410,12 @@ def child_gender_caveat(question: str, answer: str, caption: str | None) -> str 
     age: "Is this a boy?") of a person the description calls a child ("Boy or girl?" → "A girl. A young child's
     gender is hard to tell from a face, so I may be wrong."); None for any other question, person or answer (one
     that names no gender, or says it can't tell)."""
-    from unif2ace.data.questions import asked_attributes, is_yes_no, says_cant_tell
+    from unif2ace.data.questions import says_cant_tell
     from unif2ace.evaluation.attributes import parse_attribute
 
     if caption is None or CHILD_GENDER_CAVEAT in answer or says_cant_tell(answer):
         return None
-    asked = yes_no_grounded(question) if is_yes_no(question) else set(asked_attributes(question))
+    asked = asked_of(question)
     # ("Is this a boy?" asks a child's gender and age; the gender is the unsure part)
     if "gender" not in asked or not set(asked) <= {"gender", "age_group"} \
             or _described(caption, ("age_group",)).get("age_group") != "child":
@@ -2026,8 +2026,7 @@ def _stage_span(phrase: str) -> tuple[int, int] | None:
 
     span = next((bound(0) for pattern, bound in _AGE_BOUNDS[_NUMBER_BOUNDS:] if pattern.search(phrase)), None)
     if span is None and (group := parse_attribute(phrase, "age_group")) is not None:
-        k = [name for _, name in AGE_GROUPS].index(group)
-        span = (AGE_GROUPS[k - 1][0] + 1 if k else 0, AGE_GROUPS[k][0])
+        span = _GROUP_RANGES[group]
     return span
 
 
@@ -3701,7 +3700,7 @@ _DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling
 def _doubted_topic(message: str, previous: str | None) -> str | None:
     """What a doubt is about: the attribute it names ("How sure are you about the gender?"), else the one the
     question before it asked ("Are you certain?" after "Man or woman?")."""
-    from unif2ace.data.questions import asked_attributes, asks_pronouns, is_yes_no
+    from unif2ace.data.questions import asks_pronouns
 
     if (m := _DOUBTED.search(message)) is not None:
         return "gender" if m[1] else "emotion" if m[2] else "age" if m[3] else "ethnicity"
@@ -3709,7 +3708,7 @@ def _doubted_topic(message: str, previous: str | None) -> str | None:
         return None
     if asks_pronouns(previous):  # "Are you sure?" after "Should I use he or she?"
         return "gender"
-    asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
+    asked = asked_of(previous)
     # the gender before the age a noun implies ("Is this a boy?" asks both)
     return next((a for a in ("gender", "emotion", "smile", "age_group", "age", "ethnicity") if a in asked), None)
 
@@ -3719,10 +3718,18 @@ _DEFINE = re.compile(r"^(?:(?:ok|okay|so|but|and|well)\s*[,.]?\s+)*(?:please\s+)
                      r"what counts as|how do you define|what(?:'s| is) your definition of)\s+(?:a\s+|an\s+)?[\"'“]?"
                      r"(?P<word>young|old|older|elderly|senior|middle[- ]aged|teen|teenager|teenage|child|kid|young adult|"
                      r"adult|grown[- ]up)[\"'”]?\s*[?.!]*$", re.I)
-_DEFINED = {"young": "up to 35 years old", "old": "56 or older", "older": "56 or older", "elderly": "56 or older",
-            "senior": "56 or older", "middle-aged": "36 to 55 years old", "teen": "13 to 19 years old",
-            "teenager": "13 to 19 years old", "teenage": "13 to 19 years old", "child": "12 or younger",
-            "kid": "12 or younger", "young adult": "20 to 35 years old", "adult": "18 or older", "grown-up": "18 or older"}
+_SENIOR = _GROUP_RANGES["senior"]
+_DEFINED = {"young": _BARE_AGE[0][1], "old": _BARE_AGE[1][1], "older": _BARE_AGE[1][1], "elderly": _SENIOR,
+            "senior": _SENIOR, "middle-aged": _GROUP_RANGES["middle-aged"], "teen": _GROUP_RANGES["teen"],
+            "teenager": _GROUP_RANGES["teen"], "teenage": _GROUP_RANGES["teen"], "child": _GROUP_RANGES["child"],
+            "kid": _GROUP_RANGES["child"], "young adult": _GROUP_RANGES["young adult"], "adult": (18, 200),
+            "grown-up": (18, 200)}
+
+
+def _in_years(span: tuple[int, int]) -> str:
+    """An age span in words: "up to 35 years old", "36 to 55 years old", "56 or older"."""
+    lo, up = span
+    return f"up to {up} years old" if lo == 0 else f"{lo} or older" if up >= 120 else f"{lo} to {up} years old"
 
 
 def term_definition(message: str) -> str | None:
@@ -3732,8 +3739,10 @@ def term_definition(message: str) -> str | None:
     if (m := _DEFINE.match(message.strip())) is None:
         return None
     word = re.sub(r"[- ]", "-", m["word"].lower()).replace("young-adult", "young adult")
-    return (f"By {word} I mean {_DEFINED[word]}, the age groups I was trained on being child (12 or younger), teen "
-            "(13–19), young adult (20–35), middle-aged (36–55) and senior (56 or older).")
+    groups = [f"{name} ({up} or younger)" if lo == 0 else f"{name} ({lo} or older)" if up >= 120 else f"{name} ({lo}–{up})"
+              for name, (lo, up) in _GROUP_RANGES.items()]
+    return (f"By {word} I mean {_in_years(_DEFINED[word])}, the age groups I was trained on being "
+            f"{', '.join(groups[:-1])} and {groups[-1]}.")
 
 
 def small_talk(message: str, previous: str | None = None) -> str | None:
@@ -3818,7 +3827,7 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     doubts the age just given ("Could he be younger than that?"), or disputes the answer to ``previous`` (the
     conversation's question before it) when that asked the age or gender ("How old?" then "I think you're
     wrong."); None otherwise ("How old is he?", "Tell me his age.", "His age, please.", "Is he older than 50?")."""
-    from unif2ace.data.questions import _core, as_meant, asked_attributes, is_yes_no
+    from unif2ace.data.questions import _core, as_meant, asked_attributes
 
     if doubts_age(message):
         return "age_group"
@@ -3833,7 +3842,7 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     if previous is not None and _DISAGREE.match(re.sub(r"[\s!?.,:;]+$", "", core.replace("\u2019", "'"))):
         # "I think you're wrong." got "She is smiling.": the attribute the previous question asked, if one of these
         previous = as_meant(previous)
-        asked = yes_no_grounded(previous) if is_yes_no(previous) else set(asked_attributes(previous))
+        asked = asked_of(previous)
         asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
         return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
     # (an expression told names the smile or the expression it tells: "She's not smiling." asks nothing)
@@ -3843,7 +3852,7 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         return None
     if _AGE_REMARK.search(core):
         return "age_group"
-    if previous is not None and _NUMBER_REMARK.search(core) and "age_group" in _asked_of(as_meant(previous)):
+    if previous is not None and _NUMBER_REMARK.search(core) and {"age", "age_group"} & asked_of(as_meant(previous)):
         return "age_group"  # "That seems too high." after "Age?" (got "She looks neutral.")
     if _GENDER_REMARK.search(core):
         return "gender"
@@ -3878,12 +3887,12 @@ _NUMBER_REMARK = re.compile(r"\b(?:too|a bit|a little|way|rather|quite|very|pret
                             r"\b(?:high|low)\s+(?:estimate|guess|number)\b|\b(?:overestimat|underestimat)\w*", re.I)
 
 
-def _asked_of(question: str) -> set[str]:
-    """The attributes a question asks ("age" as the age group)."""
+def asked_of(question: str) -> set[str]:
+    """The attributes a question asks: those a yes/no answer is checked on (:func:`yes_no_grounded`, "age" for a bound),
+    else those an open question asks (``data.questions.asked_attributes``)."""
     from unif2ace.data.questions import asked_attributes, is_yes_no
 
-    asked = yes_no_grounded(question) if is_yes_no(question) else set(asked_attributes(question))
-    return {"age_group" if a == "age" else a for a in asked}
+    return yes_no_grounded(question) if is_yes_no(question) else set(asked_attributes(question))
 
 
 def remark_reply(message: str, caption: str, previous: str | None = None) -> str | None:
