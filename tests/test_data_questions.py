@@ -444,6 +444,7 @@ def test_every_template_is_spelled_as_written():
     ("What's her expression, is she smiling?", None),  # two attributes: none checked
     # an age in months or weeks ("How many months old is he?" got "A boy.")
     ("How many months old is he?", "age_group"), ("How many weeks old is the baby?", "age_group"),
+    ("How old is she in dog years?", "age_group"), ("How old is the dog?", None),
     # an expression on either side of "or" ("Is she delighted or sad?" got "Slightly open, with the lips parted.":
     # only a word before "or" counted, and "delighted" was not one)
     ("Is she delighted or sad?", "emotion"), ("Does she look joyful or angry?", "emotion"),

@@ -839,6 +839,10 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     ("Age in weeks?", "It shows a White girl who is 2 years old.", "She looks about 104 weeks old (2 years)."),
     ("How old is he in months?", "The image shows a White man who is 52 years old.",
      "He looks about 52 years old (about 624 months)."),
+    # (7 Dec 2026: "How old is she in dog years?" got "She is 1 year old, so she is a child.", the dog read as the
+    # subject asked about)
+    ("How old is she in dog years?", "It shows a White girl who is 2 years old.",
+     "About 14 in dog years, by the rule of seven dog years to a human one: she looks about 2 years old."),
 ])
 def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expected):
     """"How many months old is the baby?" got "A boy."; "Guess the age in months." an age in years."""
@@ -1458,6 +1462,19 @@ def test_the_pipeline_answers_a_doubt_of_a_childs_age_from_the_description(pipe)
     for question in ("Could the child be a few years older?", "Could this girl be older?"):
         assert pipe.ask(images, [question], align=False, max_new_tokens=4) == \
             ["I may be wrong, but from this photo she looks about 5 years old, so she is a child."], question
+
+
+def test_a_doubt_is_about_the_last_turn_that_was_not_small_talk():
+    # 7 Dec 2026: "Are you sure?" after "Man or woman?" and "How can you tell?" spoke of the age
+    from unif2ace.pipeline.pipeline import _doubted_turn
+
+    turns = [("Man or woman?", "This is a woman."), ("How can you tell?", "From how the face looks …"),
+             ("Are you sure?", None)]
+    assert _doubted_turn(turns) == ("Man or woman?", "This is a woman.")
+    assert small_talk("Are you sure?", *_doubted_turn(turns)).endswith("most of my gender mistakes are about young "
+                                                                       "children.")
+    assert _doubted_turn([("Hi!", "Hello!"), ("Are you sure?", None)]) == (None, None)
+    assert _doubted_turn([("Are you sure?", None)]) == (None, None)
 
 
 def test_a_remark_gets_no_reply_when_the_description_does_not_say():
@@ -2431,6 +2448,11 @@ def test_instructions_to_describe_the_image_are_description_requests(question, e
      "The photo is a close-up photo of a man. He is smiling. He is about 40 years old."),
     ("It is a Black and White photo. A man.", 30, "It is a Black and White photo. A man. He is about 30 years old."),
     ("A close-up photo.", 30, "A close-up photo. They are about 30 years old."),
+    # an age glued to a broken word (7 Dec 2026: "… an Asian boy who is 1urry. …" got "He is about 1 year old." at its
+    # end, the broken word kept)
+    ("The image shows a close-up photo of an Asian boy who is 1urry. He has a happy expression.", 1,
+     "The image shows a close-up photo of an Asian boy who is 1 year old. He has a happy expression."),
+    ("A photo of a White woman, aged 3parted. She looks sad.", 34.4, "A photo of a White woman, aged 34. She looks sad."),
 ])
 def test_a_description_without_an_age_is_given_one(description, years, expected):
     from unif2ace.generation.constraints import with_age
@@ -3074,6 +3096,14 @@ MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. H
                                                                    "40 years old."),
     ("He was born in 1975. What year is this picture from?", "About 2015, if he was born in 1975: he looks about 40 "
                                                              "years old."),
+    # this year given: the photo's year if it is recent (7 Dec 2026: "What's their approximate birth year if it's 2024
+    # now?" said the photo's year was unknown)
+    ("What's their approximate birth year if it's 2024 now?", "About 1984: he looks about 40 years old, if the photo "
+                                                              "was taken in 2024."),
+    ("Assuming the current year is 2025, when was he born?", "About 1985: he looks about 40 years old, if the photo "
+                                                             "was taken in 2025."),
+    ("Was he born in the 80s? It is 2024 now.", "Yes: he was born about 1984; he looks about 40 years old, if the "
+                                                "photo was taken in 2024."),
     # no question about a birth
     ("How old is he?", None), ("Is he a newborn?", None),
 ])
@@ -3417,6 +3447,21 @@ def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message,
     reply = small_talk(message, previous)
     assert reply is not None and reply.endswith(most_often + ".")
     assert small_talk("Thanks!", previous) == "You're welcome! Anything else you'd like to know about this photo?"
+
+
+@pytest.mark.parametrize("previous_answer, grown", [
+    ("Yes. This is a man.", True), ("It is a woman.", True), ("No. This is a man, not a woman.", True),
+    ("He looks about 53 years old.", True),
+    ("No, this is a girl, not a woman.", False), ("A boy.", False), ("Yes, she is a teenager.", False),
+    ("He looks about 9 years old.", False), ("Yes.", False), (None, False),
+])
+def test_a_doubt_of_a_grown_ups_gender_does_not_speak_of_a_child(previous_answer, grown):
+    # 7 Dec 2026: "Are you sure?" after "Yes. This is a man." got "…, most often about a young child's gender"
+    from unif2ace.generation.constraints import small_talk
+
+    reply = small_talk("Are you sure?", "Is this a man?", previous_answer)
+    assert ("child's gender" not in reply) == grown
+    assert ("rarely about a grown-up's gender" in reply) == grown
 
 
 WOMAN_28 = "The image shows a close-up photo of a White young woman, aged 28. She has a happy expression."
@@ -4011,6 +4056,11 @@ def test_a_description_asked_in_adjectives_names_no_noun():
     ("Are the eyes closed?", "No. His eyes are open.", None),  # two sentences
     ("Are the eyes closed?", "No. It is in color. He faces the camera.", None),  # nothing asked named: left as it is
     ("Is this a passport photo?", "No. It is in color. He faces the camera.", None),  # nothing checked
+    # the expression a question asks beside its subject ("Is this toddler happy?" of a man got "No. He looks about 53
+    # years old.", his happy look cut)
+    ("Is this toddler happy?", "No. He looks about 53 years old. He looks happy. It is in color.",
+     "No. He looks about 53 years old. He looks happy."),
+    ("Is this toddler happy?", "No. He looks about 53 years old. He looks happy.", None),
 ])
 def test_a_long_yes_no_answer_keeps_the_sentences_about_what_was_asked(question, answer, expected):
     from unif2ace.generation.constraints import on_question_sentences
@@ -4565,6 +4615,14 @@ def test_is_it_dark_asks_the_lighting():
     ("Any chance this is a woman?", "Yes. This is a woman.", None),  # asks yes or no, no number
     ("Is this a woman?", "Yes. This is a woman.", None),
     ("What percentage chance is this a woman?", "I can't tell from this photo.", None),  # no Yes or No to replace
+    # a confidence score asked beside an open question (7 Dec 2026: "Give a confidence score for your gender
+    # prediction." got "A woman.")
+    ("Give a confidence score for your gender prediction.", "A woman.",
+     "I can't put a number on my confidence from one photo; my reading: a woman."),
+    ("How old is she? How confident are you, in percent?", "41 years old: middle-aged.",
+     "I can't put a number on my confidence from one photo; my reading: 41 years old: middle-aged."),
+    ("Give a confidence score for your gender prediction.", '{"gender": "female"}', None),  # a form keeps its form
+    ("What percentage of the photo is the face?", "The face fills most of the photo.", None),
 ])
 def test_odds_asked_as_a_number_say_none_is_read(question, answer, expected):
     from unif2ace.generation.constraints import odds_answer
@@ -4630,6 +4688,7 @@ def test_older_than_a_teenager_is_answered_by_the_described_age():
     # 7 Dec 2026 (evening): "In months?" after "How old?" got "I can't tell from this photo.", "Narrower." after a
     # range "No, it is a photo of a woman."
     (["How old?", "In months?"], "How old is this person in months?"),
+    (["How old is she?", "And in dog years?"], "How old is this person in dog years?"),
     (["How old?", "Give me a range instead.", "Narrower."], "Give me an age range for this person, 2 times narrower."),
     (["How old?", "Give me a range instead.", "Narrower.", "Even narrower."],
      "Give me an age range for this person, 4 times narrower."),

@@ -146,6 +146,11 @@ def test_other_questions_offer_no_listed_options(question):
     # the probe's wordings: a question offering two options keeps its answer (an 85-year-old woman is not "Girl.")
     ("Give me your best guess: boy or girl?", "This is a woman.", "This is a woman."),
     ("Which is more likely: man or woman?", "A woman.", "A woman."),
+    # an expression offered in other words than the answer's is named first (7 Dec 2026: "Which of these best
+    # describes the expression: joy, sorrow, neutral?" got "He looks happy.")
+    ("Which of these best describes the expression: joy, sorrow, neutral?", "He looks happy.", "Joy: he looks happy."),
+    ("Mood: cheerful, gloomy, or neutral?", "She looks sad.", "Gloomy: she looks sad."),
+    ("Which of these best describes the expression: happy, sad, neutral?", "He looks happy.", "He looks happy."),
 ])
 def test_a_listed_option_is_replied_in_its_own_words(question, answer, reply):
     assert option_reply(listed_choices(question), answer) == reply

@@ -1282,7 +1282,7 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
 # the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.")
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
                              r"(?:give|tell|say)(?: me)?(?: it| that)?\s+|(?:how old|what age)\s+)?(?:in|as)\s+"
-                             r"(months|weeks)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
+                             r"(months|weeks|dog[- ]?years)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
 # the age just given as a number ("Give me your best guess as a single number." after "Age?" got "I can't tell from this
 # photo.")
 _AGE_NUMBER_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please)\s*[,.]?\s+)*(?:(?:can|could) you\s+)?"
@@ -1881,8 +1881,10 @@ def asked_attributes(question: str) -> list[str]:
 
         named = _PERSON_PRONOUN.sub(" ", q[:m.start()])  # a pronoun names no gender here
         found = [a for a in ("gender", "age_group", "smile", "emotion") if parse_attribute(named, a) is not None][:1]
+    # (an age in dog years is still the person's: "How old is she in dog years?")
     if "age_group" in found and re.search(r"\b(?:how old|what age|age of|the age|decade)\b", q) and _OTHER_SUBJECT.search(
-            _PHOTO_DATED.sub(" ", re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b", " ", q))):
+            _PHOTO_DATED.sub(" ", re.sub(r"\b(?:in|from) (?:the|this) (?:photo|picture|image|shot)\b|\bin dog[- ]?years?\b",
+                                         " ", q))):
         found.remove("age_group")  # "How old is the photo?", "What's the age of the car?"
     return found
 

@@ -322,13 +322,28 @@ def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
     return top[0][1] if len(top) == 1 and top[0][0] else None
 
 
+def _in_words(answer: str, option: str) -> bool:
+    """Whether ``answer`` holds ``option``'s own words ("teen" in "She is a teen."; not in "a teenager")."""
+    from unif2ace.metrics.text import normalize_answer
+
+    return f" {normalize_answer(option)} " in f" {normalize_answer(answer)} "
+
+
+def _stems_in(answer: str, option: str) -> bool:
+    """Whether each of ``option``'s words starts a word of ``answer`` ("teen" in "She is a teenager."; "joy" not in
+    "He looks happy.")."""
+    from unif2ace.metrics.text import normalize_answer
+
+    said = normalize_answer(answer).split()
+    return all(any(w.startswith(o) for w in said) for o in normalize_answer(option).split())
+
+
 def _names(answer: str, option: str) -> bool:
     """Whether ``answer`` names ``option``: in its words, or as the same value of an attribute ("She is 14 years old,
     so she is a teenager." names "teen"; "47 years old: middle-aged." does not name "adult")."""
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
-    from unif2ace.metrics.text import normalize_answer
 
-    if f" {normalize_answer(option)} " in f" {normalize_answer(answer)} ":
+    if _in_words(answer, option):
         return True
     return any((value := parse_attribute(option, a, loose=True)) is not None
                and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES)
@@ -342,6 +357,7 @@ def option_reply(choices: Choices, answer: str) -> str:
     names the other gender than the answer (``constraints.other_gender_option``); else the answer as decoded when it
     names no option or several."""
     from unif2ace.data.questions import asked_length
+    from unif2ace.evaluation.attributes import parse_attribute
     from unif2ace.generation.constraints import other_gender_option
 
     # "Estimate: girl or woman?" of a man: "Neither: he is a man.", not his description (nor "Girl." of a boy)
@@ -353,7 +369,11 @@ def option_reply(choices: Choices, answer: str) -> str:
     letter, text = chosen
     if not choices.lettered:  # "An adult.", "40-59."
         if not choices.option_only and _names(answer, text):
-            return answer  # "Young adult (20–35 years).": it names the option, and says more
+            if _stems_in(answer, text) or parse_attribute(text, "emotion", loose=True) is None:
+                return answer  # "Young adult (20–35 years).", "This is a woman." (to "boy or girl?"): it names the
+                # option, and says more
+            # an expression in other words ("…: joy, sorrow, neutral?" got "He looks happy."): the option first
+            return f"{text[0].upper()}{text[1:]}: {answer[0].lower()}{answer[1:]}"
         if asked_length(choices.stem) == ("words", 1):  # "Is this person a minor or an adult? One word."
             text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.I)
         return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")

@@ -1183,7 +1183,7 @@ class UniF2ace:
         for i, question in enumerate(questions):
             if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
-            elif (reply := small_talk(question, previous[i]) or term_definition(question)) is not None:
+            elif (reply := small_talk(question, *_doubted_turn(conversations[i])) or term_definition(question)) is not None:
                 out[i] = reply  # "Hi there": not "Yes, he is smiling."; "Define young.": the years it means
             elif not_english(question):  # "¿Cuántos años tiene esta persona?" got "I can't tell from this photo."
                 out[i] = ENGLISH_ONLY
@@ -1259,8 +1259,10 @@ class UniF2ace:
             elif asked_length(conversations[i][-1][0]) != ("words", 1) \
                     and (cautious := child_gender_caveat(question, out[i], captions.get(i))) is not None:
                 out[i] = cautious  # "Boy or girl?" of a toddler: right about three times in four, and says so
-            if polar[i] and (odds := odds_answer(question, out[i])) is not None:  # "What percentage chance …?"
-                out[i] = odds  # "I can't put a number on it from one photo; this is a woman.", not "Yes. …"
+            if (polar[i] or asked[i]) and (odds := odds_answer(question, out[i])) is not None:
+                # "What percentage chance …?": "I can't put a number on it from one photo; this is a woman.", not
+                # "Yes. …"; "Give a confidence score for your gender prediction.": not "A woman." alone
+                out[i] = odds
         return out
 
     @torch.no_grad()
@@ -1448,6 +1450,17 @@ def _to_asker(question, answer: str) -> str:
     if isinstance(question, str) and isinstance(answer, str) and about_the_person(without_answer_form(question))[1]:
         return to_second_person(answer)
     return answer
+
+
+def _doubted_turn(turns) -> tuple[str | None, str | None]:
+    """The question and answer that a doubt as the chat's last message ("Are you sure?") is about: the last turn
+    before it that was not small talk itself ("Are you sure?" after "Man or woman?" and "How can you tell?" is about
+    the gender; it got "…, most often about the age by a few years"); (None, None) when there is none."""
+    from unif2ace.data.questions import as_meant
+    from unif2ace.generation.constraints import small_talk
+
+    return next(((as_meant(q), a) for q, a in reversed(turns[:-1]) if isinstance(q, str) and small_talk(q) is None),
+                (None, None))
 
 
 def _gender_said_before(turns, caption: str | None) -> bool:
