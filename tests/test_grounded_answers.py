@@ -4989,3 +4989,23 @@ def test_an_age_range_after_aged_is_a_span():
     assert asked_age_range("Is she in the age range 25-35?") == (25, 35)
     woman = "The image shows a close-up photo of a White young woman who is 28 years old."
     assert grounded_yes_no("Is the person aged 18-25?", "No.", woman) == "No. She looks about 28 years old."
+
+
+@pytest.mark.parametrize("question, roll, expected", [
+    # 7 Dec 2026: "Is the photo upside down?" got "No, it is a photo of a person."
+    ("Is the photo upside down?", 2.0, "No, the face is upright in the photo."),
+    ("Is the photo upside down?", -178.0, "Yes, the photo is upside down (I turned it round to read the face)."),
+    ("Is this picture sideways?", 92.0, "Yes, the photo is on its side, the top of the head to the right (I turned it "
+                                        "upright to read the face)."),
+    ("Is the image the right way up?", -88.0, "No, the photo is on its side, the top of the head to the left (I turned "
+                                              "it upright to read the face)."),
+    ("Is the photo rotated?", 179.0, "Yes, the photo is upside down (I turned it round to read the face)."),
+    ("Is it upside down?", 20.0, "No, the face is upright in the photo."),  # a tilted head is the head's pose
+    # the person's turn, not the photo's; no roll known (a crop read as given)
+    ("Is this person turned sideways?", 92.0, None), ("Is she upside down?", 180.0, None),
+    ("Is the photo upside down?", None, None), ("How old is she?", 180.0, None),
+])
+def test_which_way_up_the_photo_is_comes_from_the_faces_roll(question, roll, expected):
+    from unif2ace.generation.constraints import orientation_answer
+
+    assert orientation_answer(question, roll) == expected

@@ -735,11 +735,6 @@ def test_a_close_up_is_told_from_how_much_of_the_photo_the_face_fills(pipe, astr
 
 
 # ----------------------------------------------------------------------------- faces the first look misses
-def _warp_angle(warp) -> float:
-    a, _, _, d, _, _ = warp.coeffs
-    return math.degrees(math.atan2(d, a))
-
-
 def test_a_face_turned_past_the_upright_detector_is_found_and_levelled(astronaut):
     """Turned by 60°, the astronaut is beyond what dlib's HOG detector finds as given (upright faces, about
     ±15°). detect_faces' turned looks find her, and the warp undoes exactly the turn: its angle is the upright
@@ -757,7 +752,7 @@ def test_a_face_turned_past_the_upright_detector_is_found_and_levelled(astronaut
         rgb = np.asarray(turned)
         assert not any(_detector().run(rgb, up, 0.0)[0] for up in (0, 1))  # the first look misses her
         warp = face_warp(turned, 64)
-        assert abs(_warp_angle(warp) - _warp_angle(upright) + degrees) < 3
+        assert abs(warp.roll - upright.roll + degrees) < 3
         assert warp.scale == pytest.approx(upright.scale, rel=0.03)
     near = coarse(prepare_face(astronaut.rotate(5, Image.BICUBIC, expand=True), 64)[0])
     crop = coarse(prepare_face(astronaut.rotate(60, Image.BICUBIC, expand=True), 64)[0])
@@ -770,6 +765,7 @@ def test_a_photo_on_its_side_or_upside_down_is_read_upright(astronaut):
     """A phone photo whose orientation tag was lost lies on its side or upside down: the quarter-turned looks
     find the face, and the warp turns it upright (its angle the upright photo's minus the turn, modulo 360°), so
     the crop is the upright one."""
+    from unif2ace.generation.constraints import orientation_answer
     from unif2ace.pipeline.faces import face_warp
 
     def coarse(im):
@@ -781,10 +777,18 @@ def test_a_photo_on_its_side_or_upside_down_is_read_upright(astronaut):
     for degrees in (90, -90, 180):
         turned = astronaut.rotate(degrees, expand=True)  # exact: a quarter turn moves whole pixels
         warp = face_warp(turned, 64)
-        off = (_warp_angle(warp) - _warp_angle(upright) + degrees + 180) % 360 - 180
+        off = (warp.roll - upright.roll + degrees + 180) % 360 - 180
         assert abs(off) < 3 and warp.scale == pytest.approx(upright.scale, rel=0.03)
         crop = coarse(prepare_face(turned, 64)[0])
         assert np.abs(crop - reference).mean() < 1.2 * np.abs(near - reference).mean()
+        # the turn is kept with the crop, for questions about which way up the photo is
+        roll = prepare_face(turned, 64)[0].info["face_roll"]
+        assert abs((roll - upright.roll + degrees + 180) % 360 - 180) < 3
+        answer = orientation_answer("Is the photo upside down?", roll)
+        assert answer.startswith("Yes, the photo is upside down" if degrees == 180 else "No, the photo is on its side")
+    assert orientation_answer("Is the photo upside down?", prepare_face(astronaut, 64)[0].info["face_roll"]) == \
+        "No, the face is upright in the photo."
+    assert "face_roll" not in prepare_face(astronaut, 64, align=False)[0].info  # not looked for
 
 
 def test_an_overexposed_face_is_found_on_the_equalised_look(astronaut):

@@ -3348,6 +3348,39 @@ def framing_answer(question: str, share: float | None) -> str | None:
     return f"{'Yes' if truth else 'No'}, {said}."
 
 
+# the photo's orientation asked ("Is the photo upside down?" got "No, it is a photo of a person.", "Is this picture
+# sideways?"): the face's roll in the photo (faces.FaceWarp.roll), which the alignment turns upright
+_ORIENTATION = re.compile(r"\b(?:(upside[- ]?down)|(sideways|on (?:its|their|the) side|turned (?:on (?:its|the) side|"
+                          r"sideways))|(rotated|turned (?:a?round|by \d+))|(the right way up|right side up|upright|the right way round))\b",
+                          re.I)
+_PHOTO_WORD = re.compile(r"\b(?:photo|photograph|picture|pic|image|shot|selfie)\b", re.I)
+
+
+def orientation_answer(question: str, roll: float | None) -> str | None:
+    """The answer to a yes/no question about which way up the photo is ("Is the photo upside down?", "Is this
+    picture sideways?", "Is the image the right way up?"), from ``roll``, how far the face is turned in the photo
+    (degrees, 0 upright, 90 a quarter clockwise: :attr:`unif2ace.pipeline.faces.FaceWarp.roll`): within 45° of
+    upright the photo is upright (a tilted head is the head's pose), within 45° of 180° upside down, else on its
+    side. None for any other question, or when the roll is unknown (a crop read as given)."""
+    from unif2ace.data.questions import is_yes_no
+
+    if roll is None or not is_yes_no(question) or (m := _ORIENTATION.search(question)) is None \
+            or not (_PHOTO_WORD.search(question[:m.start()]) or m[1] and re.match(r"\W*is (?:it|this)\s+upside",
+                                                                                  question, re.I)):
+        return None  # the photo's way up, not the person's ("Is this person turned sideways?" asks the head's pose)
+    turn = "upright" if abs(roll) < 45 else "upside down" if abs(roll) > 135 else "side"
+    asked = "upside down" if m[1] else "side" if m[2] else "upright" if m[4] else None  # None: rotated either way
+    if turn == "upright":
+        said = "the face is upright in the photo"
+    elif turn == "upside down":
+        said = "the photo is upside down (I turned it round to read the face)"
+    else:
+        said = (f"the photo is on its side, the top of the head to the {'right' if roll > 0 else 'left'} (I turned it "
+                "upright to read the face)")
+    truth = turn == asked if asked is not None else turn != "upright"
+    return f"{'Yes' if truth else 'No'}, {said}."
+
+
 # "Is there anything on the head?" (got "Yes. She is smiling."): what is worn, which no label states (read before
 # the other subject it names, "anything on the head"); a generation, which needs the year the photo was taken
 # ("Is this a millennial?" got "No. It is a photo of a woman.")

@@ -35,6 +35,12 @@ class FaceWarp:
     face_share: float | None = None  # the face box's side over the photo's shorter side (face_warp)
     face_box: tuple[int, int, int, int] | None = None  # the detector's box (left, top, right, bottom), photo pixels
 
+    @property
+    def roll(self) -> float:
+        """How far the face is turned in the photo, in degrees (−180, 180]: 0 upright, 90 the photo turned a
+        quarter clockwise (the top of the head to the right), ±180 upside down; read off the warp's rotation."""
+        return math.degrees(math.atan2(self.coeffs[3], self.coeffs[0]))
+
     def apply(self, image: Image.Image, resample=Image.BICUBIC, fill=0) -> Image.Image:
         return image.transform((self.size, self.size), Image.AFFINE, self.coeffs, resample, fillcolor=fill)
 
@@ -454,6 +460,9 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     if box is not None:
         crop.info["face_box"] = box
     crop.info["photo_size"] = tuple(info.get("photo_size") or pil.size)
+    roll = warp.roll if align else info.get("face_roll")
+    if roll is not None:
+        crop.info["face_roll"] = roll
     if not align and "luminance" in info:  # a crop prepared again: the photo's own lighting, not the normalised
         crop.info["luminance"] = info["luminance"]
     return crop, warp

@@ -1071,6 +1071,7 @@ class UniF2ace:
             on_question_sentences,
             one_description,
             open_answered_yes_no,
+            orientation_answer,
             origin_answer,
             own_age_answer,
             photo_of_described,
@@ -1202,8 +1203,10 @@ class UniF2ace:
                 out[i] = boxed  # "Output the bounding box of the face.": the detector's box, not an age
             elif (sized := photo_size_answer(question, crops[i].info.get("photo_size"))) is not None:
                 out[i] = sized  # "What's the resolution of this image?": its pixels, not "Neutral."
-            elif (framed := framing_answer(question, crops[i].info.get("face_share"))) is not None:
-                out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip
+            elif (framed := framing_answer(question, crops[i].info.get("face_share"))
+                  or orientation_answer(question, crops[i].info.get("face_roll"))) is not None:
+                out[i] = framed  # "Is this a close-up?" got "No. It is a photo of a person." of a baby's chip; "Is
+                # the photo upside down?" that too
             elif elsewhere[i] and (other_subject := off_topic_answer(question, out[i], captions.get(i))) is not None:
                 out[i] = other_subject  # "Is there a cat in the image?": not "No, it is not smiling."
             elif i in view:  # "Who is this?": "I can't tell who this is from the photo; it shows a White …"
