@@ -445,6 +445,9 @@ def test_every_template_is_spelled_as_written():
     # an age in months or weeks ("How many months old is he?" got "A boy.")
     ("How many months old is he?", "age_group"), ("How many weeks old is the baby?", "age_group"),
     ("How old is she in dog years?", "age_group"), ("How old is the dog?", None),
+    # 7 Dec 2026: each got "I can't tell from this photo."
+    ("Guess: over or under 30?", "age_group"), ("Guess: above or below 40?", "age_group"),
+    ("How many candles were on their last birthday cake?", "age_group"),
     # an expression on either side of "or" ("Is she delighted or sad?" got "Slightly open, with the lips parted.":
     # only a word before "or" counted, and "delighted" was not one)
     ("Is she delighted or sad?", "emotion"), ("Does she look joyful or angry?", "emotion"),
@@ -558,7 +561,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Give me an overview of the photo.",
                                       # in whose manner (each got "I can't tell from this photo.")
                                       "Describe her like a police report.", "Describe him as a detective would.",
-                                      "Describe this person in the style of a news report."])
+                                      "Describe this person in the style of a news report.",
+                                      # 7 Dec 2026: "This is a woman." and "I can't tell from this photo."
+                                      "Tell me something interesting about this photo.",
+                                      "What can you infer about this person?", "What can you infer from the photo?"])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 

@@ -974,14 +974,17 @@ _DESCRIPTION_REQUEST = re.compile(
     # and "How would you caption this for Instagram?", "What caption would you give this?" (each got "I can't tell")
     r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) (?:describe|caption)|"
     r"what (?:caption|alt[- ]?text|alternative text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
-    r"describe|tell me about|tell me something about|say something about|talk about|(?:talk|walk) me through|caption|"
+    # ("Tell me something interesting about this photo." got "This is a woman.")
+    r"describe|tell me about|(?:tell me|say) something (?:(?:interesting|notable|cool|fun|new|else|more)\s+)?about|"
+    r"talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
     # "Summarise what you told me in one sentence." (got "I can't tell from this photo.")
     r"sum (?:it|this|that|everything|it all) up|(?:summari[sz]e|sum up)(?: (?:what you(?: have|'ve)? (?:told me|said|see|saw|found)|everything|it all|all (?:of )?"
     r"(?:that|this)|that|this|it))?|"
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|tell me what you think(?: of| about)?|"
-    r"what (?:else )?can you (?:tell|say)(?: me)?(?: about)?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
+    # ("What can you infer about this person?" got "I can't tell from this photo.")
+    r"what (?:else )?can you (?:tell|say|infer|deduce|gather|conclude)(?: me)?(?: (?:about|from))?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
     # "What's the most striking feature of this face?" (got "I can't tell from this photo.")
     r"what(?:'s| is| are) (?:the |her |his |their )?(?:most |single most |first )?(?:striking|notable|noticeable|"
@@ -1700,6 +1703,10 @@ _AGE_ASK = re.compile(r"\b(?:how old|how young|age|ages|aged|years old|how many 
                       # "Who looks older, this person or a 40-year-old?" (got "Senior (56 or older years old: a senior.")
                       r"(?:who|which|which one)(?:'s| is| looks| seems| appears)? (?:older|younger)|"
                       r"(?:months|weeks) old|how many (?:months|weeks)|how much (?:older|younger)|"
+                      # "Guess: over or under 30?" (got "I can't tell from this photo."); "How many candles were on
+                      # their last birthday cake?"
+                      r"(?:over|above) or (?:under|below) \d{1,3}|(?:under|below) or (?:over|above) \d{1,3}|"
+                      r"how many (?:birthday )?candles|"
                       # "When will he turn 100?" (got "I can't tell from this photo.")
                       r"(?:turns?|reach(?:es)?) \d{1,3}(?!\s*(?:degrees?|°|%))|how (?:long|many years) (?:until|till|before)\b|"
                       rf"{SCHOOL_YEAR_ASK}|"
