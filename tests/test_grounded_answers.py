@@ -3440,6 +3440,7 @@ def test_an_either_or_expression_question_with_more_words_gets_neither(question)
     ("Are you sure?", "How old is she?", "most often about the age by a few years"),
     ("Are you sure?", "Is he over 40?", "most often about the age by a few years"),
     ("Are you sure?", None, "most often about the age by a few years"),
+    ("you sure?", "How old?", "most often about the age by a few years"),  # "u sure?" got "I can't tell from this photo."
 ])
 def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message, previous, most_often):
     from unif2ace.generation.constraints import small_talk

@@ -486,7 +486,8 @@ _CHAT_WORDS = {"u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "pl
                # ths a girl" of a man described as 52 got "No, this is a boy, not a girl.": not read as a question)
                "ths": "this", "thsi": "this", "teh": "the", "wat": "what", "wut": "what", "wats": "what's",
                "whats": "what's", "hw": "how", "hows": "how's", "iz": "is", "dis": "this", "dat": "that",
-               "shes": "she's", "hes": "he's", "whos": "who's", "isnt": "isn't", "doesnt": "doesn't"}
+               "shes": "she's", "hes": "he's", "whos": "who's", "isnt": "isn't", "doesnt": "doesn't",
+               "hapy": "happy", "hppy": "happy"}  # ("is he hapy" got "I can't tell from this photo.")
 _CHAT_SPEAK = re.compile(r"(?<![.'\u2019-])\b(?:" + "|".join(_CHAT_WORDS) + r")\b(?![.'\u2019-]\w)", re.I)  # not "U.S."
 
 

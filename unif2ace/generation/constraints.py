@@ -3706,7 +3706,8 @@ _SMALL_TALK = [
                 r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
     # ("What's your confidence on the gender?" got "It is a woman.")
-    (re.compile(r"^(?:(?:are you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|"
+    # ("u sure?" got "I can't tell from this photo.")
+    (re.compile(r"^(?:(?:(?:are )?you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|"
                 r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
                 rf"{_ABOUT_ANSWER}|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),
