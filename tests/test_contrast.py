@@ -187,6 +187,7 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     # "a woman", its phrase using "looking")
     ("a woman looking happy", "a woman, happy"), ("a grandpa looking cheerful", "an old man, happy"),
     ("a girl looking at the camera", "a girl facing the camera"), ("a serious man", "a neutral-looking man"),
+    ("a serious looking teen boy", "a neutral-looking teen boy"),  # was "a neutral-looking looking teen boy"
     ("a man looking serious", "a man with a neutral expression"),
     ("a man with a stern expression", "a man with a neutral expression"),
     ("a woman with a big smile", "a woman, smiling"), ("a woman with a smile, aged 30", "a woman, smiling, aged 30"),
@@ -222,6 +223,14 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a man, 45 years old", "a man, 45 years old"), ("a man with 2 kids", "a man with 2 children"),
     ("a woman, 30%", "a woman, 30%"), ("their man", "their man"),
     ("a handsome man with a beard, 35", "a handsome man with a beard, aged 35"),
+    # an age in words (7 Dec 2026: "a fifty year old man" was drawn as "a year old man", "a woman of about seventy"
+    # and "a thirty-five-year-old woman" as "a woman"), and words that are no age
+    ("a fifty year old man", "a 50 year old man"), ("a thirty-five-year-old woman", "a 35-year-old woman"),
+    ("a woman of about seventy", "a woman aged 70"), ("a man around sixty, smiling", "a man aged 60, smiling"),
+    ("a girl aged ten", "a girl aged 10"), ("a twenty five year old woman", "a 25 year old woman"),
+    ("a man of about 40", "a man aged 40"),
+    ("a woman with one eye closed", "a woman with one eye closed"), ("a man of few words", "a man of few words"),
+    ("a photo about one man", "a photo about one man"),
     ("a smiling woman with glasses, 60, black and white", "a smiling woman with glasses, aged 60, black and white"),
     ("a photo, 1990", "a photo, 1990"), ("2 people, 3", "2 people, 3"),
     # ages as users write them, and "male"/"female" as nouns (6 Dec 2026: "a lady aged around 60" was drawn as "a woman

@@ -244,7 +244,7 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     # "a guy around 30" as "… a man", "a man of 70" with "of 70")
     (r"\baged\s+(?:around|about|approximately|approx\.?|roughly|circa|~)\s*(\d{1,3})\b", r"aged \1"),
     (r"\b(?:at\s+)?(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})\b", r"aged \1"),
-    (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+(?:of|around|about|approximately|"
+    (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+(?:of\s+(?:about|around|roughly)\s+|of|around|about|approximately|"
      rf"roughly|circa|~)\s*(\d{{1,3}})\b(?![\s-]*(?:years?|yrs?|months?|-|%|'|\"|{_UNITS}))", r"\1 aged \2"),
     (rf"\b({_ONE_PERSON}|guy|lady)\s*\(\s*(\d{{1,3}})\s*\)", r"\1 aged \2"),
     # ("photo of a 25yo asian woman" was drawn as "photo of an Asian woman", "A close-up of a 60 y/o man" as "… a 60
@@ -263,7 +263,8 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     # smile" were drawn as "a woman", "a man": their phrases use words no training prompt uses)
     (r"\b(?:serious|stern|solemn|blank|calm|deadpan)\s+(?:expression|face|look)\b", "neutral expression"),
     (r"\blooking\s+(?:serious|stern|solemn|calm|neutral)\b", "with a neutral expression"),
-    (r"\b(?:serious|stern|solemn|expressionless|straight-faced|deadpan)\b", "neutral-looking"),
+    # ("a serious looking teen boy" was drawn as "a neutral-looking looking teen boy")
+    (r"\b(?:serious|stern|solemn|expressionless|straight-faced|deadpan)(?:[\s-]+looking\b)?", "neutral-looking"),
     (r"\blooking\s+(happy|sad|surprised)\b", r"\1"),
     (r"\blooking\s+(?:at|into|toward|towards)\s+the\s+(?:camera|lens|viewer)\b", "facing the camera"),
     # a side as the attribute prompts name it ("woman, 28, smiling, looking left" was drawn without "looking left")
@@ -351,6 +352,35 @@ _CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
 _PERSON_NOUN_ANY = re.compile(rf"\b{_ONE_PERSON}\b", re.IGNORECASE)
 
 
+# an age written in words ("a fifty year old man", "a woman of about fifty", "a thirty-five-year-old woman" were drawn
+# with no age: the training prompts write ages in digits), made digits where it reads as an age: before "years old"
+# or "yo", or after "aged", "of", "around", "about" in a prompt that names a person
+_ONES = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+         "eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[:9])}))?|{'|'.join(_ONES)})"
+_WORDS_BEFORE_YEARS = re.compile(rf"(?<!\bunder )\b({_NUMBER})(?=[- ]years?[- ]old\b|[- ]?y/?o\b)",  # as the captions
+                                 re.IGNORECASE)  # write a baby: "under one year old"
+_WORDS_AFTER_AGED = re.compile(rf"\b((?:aged|age|of|around|about|roughly|approximately)(?:\s+(?:about|around|roughly))?\s+)"
+                               rf"({_NUMBER})\b(?![- ](?:person|people|man|men|woman|women|child|children|kids?|faces?|"
+                               r"of|photos?|pictures?|images?)\b)", re.IGNORECASE)
+
+
+def _number(words: str) -> int:
+    """"thirty-five" → 35, "twelve" → 12."""
+    parts = re.split(r"[- ]", words.lower())
+    tens = (_TENS.index(parts[0]) + 2) * 10 if parts[0] in _TENS else 0
+    return tens + (_ONES.index(parts[-1]) + 1 if parts[-1] in _ONES else 0)
+
+
+def _ages_in_digits(text: str) -> str:
+    """``text`` with an age written in words made digits ("a fifty year old man" → "a 50 year old man")."""
+    out = _WORDS_BEFORE_YEARS.sub(lambda m: str(_number(m[1])), text)
+    if _PERSON_NOUN_ANY.search(out):
+        out = _WORDS_AFTER_AGED.sub(lambda m: f"{m[1]}{_number(m[2])}", out)
+    return out
+
+
 def in_training_words(text: str) -> str:
     """``text`` with the words users type for a face that no training prompt uses put in the training prompts'
     words ("A cheerful grandmother in her seventies." → "A happy old woman aged 75."): kin and polite nouns
@@ -363,8 +393,8 @@ def in_training_words(text: str) -> str:
     >>> in_training_words("An elderly gentleman in his early 60s, caucasian")
     'An elderly man aged 62, White'
     """
-    out = text
-    inserted = set()
+    out = _ages_in_digits(text)
+    inserted = {"aged"} if out != text else set()
     for pattern, words in _UNTRAINED:
         def put(m: re.Match, words=words) -> str:
             new = m.expand(words)
