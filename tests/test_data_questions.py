@@ -720,6 +720,8 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
     assert Q.as_meant("isnt she smiling") == "is she smiling"  # mended before the negative is read plainly
     assert Q.as_meant("Is this a dis-ease?") == "Is this a dis-ease?"  # part of a hyphenated word stays
     assert Q.as_meant("is he hapy") == "is he happy"  # 7 Dec 2026: got "I can't tell from this photo."
+    # 7 Dec 2026: got "Yes. She looks about 85 years old."
+    assert Q.as_meant("Would you say they're more young or more old?") == "Would you say they're young or old?"
 
 
 @pytest.mark.parametrize("question", ["Is this an infant or a toddler?", "Is it a baby or a child?",

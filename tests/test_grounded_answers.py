@@ -4623,6 +4623,8 @@ def test_is_it_dark_asks_the_lighting():
     ("How old is she? How confident are you, in percent?", "41 years old: middle-aged.",
      "I can't put a number on my confidence from one photo; my reading: 41 years old: middle-aged."),
     ("Give a confidence score for your gender prediction.", '{"gender": "female"}', None),  # a form keeps its form
+    ("How confident are you that this is a woman, from 1 to 5?", "Yes. This is a woman.",
+     "I can't put a number on it from one photo; this is a woman."),
     ("What percentage of the photo is the face?", "The face fills most of the photo.", None),
 ])
 def test_odds_asked_as_a_number_say_none_is_read(question, answer, expected):
@@ -5010,3 +5012,17 @@ def test_which_way_up_the_photo_is_comes_from_the_faces_roll(question, roll, exp
     from unif2ace.generation.constraints import orientation_answer
 
     assert orientation_answer(question, roll) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026: "What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years old, so she is a senior."
+    ("What's the person's apparent age bracket (e.g. 20-29)?", "She is 85 years old, so she is a senior.",
+     "80-89 (my best guess: 85)."),
+    ("Age bracket, e.g. 25-34?", "She is 34 years old.", "25-34 (my best guess: 34)."),
+    ("Age bracket, e.g. 25-34?", "She is 35 years old.", "35-44 (my best guess: 35)."),
+    ("Give me an age range for him.", "He is 47 years old.", "Roughly 33 to 61 years old (my best guess: 47)."),
+])
+def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question, answer, expected):
+    from unif2ace.generation.constraints import age_range_answer
+
+    assert age_range_answer(question, answer) == expected

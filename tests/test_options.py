@@ -197,6 +197,12 @@ def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_pa
     got = pipe.ask(crop, listed, align=False, max_new_tokens=8)[0]
     asked = pipe.ask(crop, listed, align=False, max_new_tokens=8, read_options=False)[0]
     assert got == option_reply(listed_choices(listed), asked)
+    from unif2ace.generation.options import coded_choices
+
+    coded = "Please output the gender as 0 for male and 1 for female."  # its stem asked, the answer's code replied
+    c = coded_choices(coded)
+    got = pipe.ask(crop, coded, align=False, max_new_tokens=8)[0]
+    assert got == option_reply(c, pipe.ask(crop, c.stem, align=False, max_new_tokens=8)[0])
 
 
 def test_options_that_combine_attributes_are_matched_against_the_description():
@@ -249,3 +255,26 @@ def test_decades_listed_as_options_hold_their_ten_years():
     choices = listed_choices("Which decade of life is she in: 20s, 30s, 40s or 50s?")
     assert chosen_option(choices, "She looks about 41 years old.") == ("C", "40s")
     assert chosen_option(choices, "She looks about 61 years old.") is None
+
+
+@pytest.mark.parametrize("question, answer, reply", [
+    # 7 Dec 2026: "Please output the gender as 0 for male and 1 for female." got "It is a woman."
+    ("Please output the gender as 0 for male and 1 for female.", "It is a woman.", "1"),
+    ("Gender (male=0, female=1)?", "A man.", "0"),
+    ("Is she smiling? Answer 1 for yes, 0 for no.", "No, she is not smiling.", "0"),
+    ("What is the age group? 0 for child, 1 for teen, 2 for adult, 3 for senior.", "She is 34 years old.", "2"),
+    ("Is this person happy? Output 1 for happy and 0 for sad.", "She looks happy.", "1"),
+])
+def test_values_given_codes_are_replied_with_their_code(question, answer, reply):
+    from unif2ace.generation.options import coded_choices
+
+    choices = coded_choices(question)
+    assert choices is not None and option_reply(choices, answer) == reply
+
+
+@pytest.mark.parametrize("question", ["Rate her happiness from 1 for low to 5 for high.", "What is 2 for 1?",
+                                      "Is this person 20 or 30?", "Give me 2 for 1 and 3 for 4.", "Is she over 30?"])
+def test_numbers_that_code_no_values_are_no_choice(question):
+    from unif2ace.generation.options import coded_choices
+
+    assert coded_choices(question) is None

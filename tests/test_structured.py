@@ -130,6 +130,9 @@ def test_a_description_that_states_nothing_gives_nulls():
     ("Reply in this format: gender=<gender>; age=<age>", "gender=female; age=29"),
     ('Please answer in the form "She is N years old."', "She is 29 years old."),
     ("Fill in: Gender: ___, Age: ___", "Gender: female, Age: 29"),
+    # a sentence to complete (7 Dec 2026: "Complete the sentence: The person looks ..." got "Senior (56 or older man.")
+    ("Complete the sentence: The person looks ...", "The person looks surprised."),
+    ("Complete the following sentence: This person is ___ years old.", "This person is 29 years old."),
     ("Use this template: {gender}/{age_group}", "female/young adult"),
     ("Answer in the format: Gender: X; Age: Y; Smiling: yes/no", "Gender: female; Age: 29; Smiling: yes"),
     ("Template: Sex: M/F | Age: N | Glasses: Y/N", "Sex: F | Age: 29 | Glasses: Y"),

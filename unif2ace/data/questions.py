@@ -683,6 +683,8 @@ def as_meant(question: str) -> str:
         plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    # "Would you say they're more young or more old?" (got "Yes. She looks about 85 years old."): "young or old"
+    plain = re.sub(r"\bmore (young|old) or more (young|old)\b", r"\1 or \2", plain, flags=re.I)
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
     if (m := _TWO_FRAGMENTS.match(plain)) and asked_attributes(choice := f"{m[1]} or {m[2]}?"):
         plain = choice  # "Man? Woman?": "Man or woman?"

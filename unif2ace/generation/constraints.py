@@ -1577,7 +1577,7 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
 # scripts/age_range_widths.py --model unif2ace/assets/models/default --split val`): the half-width of an age range
 # asked for
 AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 6, "young adult": 10, "middle-aged": 14, "senior": 15}
-_AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
+_AGE_RANGE = re.compile(r"\bage[ -](?:range|bracket)\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
                         r"(?:\b(?:plus or minus|give or take)|\+/-|±)\s*(?P<by>\d{1,2})?|"
                         # "Guess his age within 5 years." (got the one age)
@@ -1603,6 +1603,11 @@ def age_range_answer(question: str, answer: str) -> str | None:
     if years is None:
         return None
     age = round(years)
+    if (shown := _EXAMPLE_RANGE.search(question)) is not None and 2 <= (width := int(shown[2]) - int(shown[1]) + 1) <= 20:
+        # a range shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years
+        # old, so she is a senior."): the bracket of that width and alignment that holds the age
+        start = (age - int(shown[1]) % width) // width * width + int(shown[1]) % width
+        return f"{start}-{start + width - 1} (my best guess: {age})."
     if (wide := _RANGE_WIDTH.search(question)) is not None and 2 <= (width := int(next(filter(None, wide.groups())))) <= 40:
         # a range of a width asked ("Give me an age range of 10 years." got "Roughly 7 to 19 years old")
         low = max(age - width // 2, 0)
@@ -1616,6 +1621,8 @@ def age_range_answer(question: str, answer: str) -> str | None:
 
 
 _RANGE_SCALED = re.compile(r"\b(\d{1,2}) times (narrower|wider)\b", re.I)
+_EXAMPLE_RANGE = re.compile(r"(?:\be\.?g\.?|\bfor example|\bfor instance|\blike|\bsuch as|\bsay)[,:]?\s*[\"'(]?(\d{1,2})\s*"
+                            r"(?:-|–|to)\s*(\d{1,2})\b", re.I)
 
 
 _RANGE_WIDTH = re.compile(r"\b(?:range|span|window|bracket)\s+of\s+(\d{1,2})\s*(?:years?|yrs?)\b|"
@@ -1651,7 +1658,8 @@ _ODDS = re.compile(r"\b(?:percentage|percent|probability|odds)\b|%|\bwhat(?:'s| 
 # a confidence asked as a number beside an open question ("Give a confidence score for your gender prediction." got "A
 # woman.", "What's the gender, with your confidence level?")
 _CONFIDENCE_NUMBER = re.compile(r"\b(?:confidence|certainty)\s+(?:score|level|rating|value|percentage|number)s?\b|"
-                                r"\bhow (?:confident|sure|certain)\b[^?.!]*\b(?:percent|percentage|%|scale|score)\b", re.I)
+                                r"\bhow (?:confident|sure|certain)\b[^?.!]*(?:\b(?:percent|percentage|scale|score)\b|%|"
+                                r"\bfrom \d+ to \d+\b|\bout of \d+\b)", re.I)  # "…, from 1 to 5?"
 
 
 def odds_answer(question: str, answer: str) -> str | None:
@@ -1664,7 +1672,7 @@ def odds_answer(question: str, answer: str) -> str | None:
 
     if _YES_NO_START.match(answer):
         return _led_by("I can't put a number on it from one photo;", without_yes_no(answer)) \
-            if _ODDS.search(question) else None
+            if _ODDS.search(question) or _CONFIDENCE_NUMBER.search(question) else None
     if not _CONFIDENCE_NUMBER.search(question) or says_cant_tell(answer) or "\n" in answer.strip() \
             or answer.lstrip()[:1] in ("{", "[", "|"):
         return None  # (a reply in a form, JSON or a table, keeps its form)

@@ -213,6 +213,45 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
     return None
 
 
+# values given codes to reply with, as datasets label them ("Please output the gender as 0 for male and 1 for
+# female." got "It is a woman."; "Is she smiling? Answer 1 for yes, 0 for no."; "male=0, female=1")
+_CODE_FOR = re.compile(r"(?<![\w.])(\d{1,2})\s*(?:for|=|means|:|->|→)\s*(?:an?\s+)?([A-Za-z][\w-]*(?:[ -][A-Za-z][\w-]*)?)",
+                       re.I)
+_FOR_CODE = re.compile(r"\b([A-Za-z][\w-]*)\s*(?:=|:|->|→)\s*(\d{1,2})(?![\w.])", re.I)
+_CODE_LEAD = re.compile(r"[\s,;:(]*(?:\b(?:as|using|with|where|use|answer|reply|respond|output|return|encoded as|"
+                        r"coded as)\b[\s,;:]*)*$", re.I)
+
+
+def coded_choices(question: str) -> Choices | None:
+    """Values of one attribute, or yes and no, each given a number to reply with ("Please output the gender as 0 for
+    male and 1 for female.", "male=0, female=1", "Answer 1 for yes, 0 for no."): the options lettered by their codes,
+    the reply the code; the question before the codes is what is asked. None for any other question."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+    from unif2ace.metrics.text import normalize_answer
+
+    text = question.strip()
+    found = [(m.start(), m[1], m[2]) for m in _CODE_FOR.finditer(text)]
+    if len(found) < 2:
+        found = [(m.start(), m[2], m[1]) for m in _FOR_CODE.finditer(text)]
+    codes = [c for _, c, _ in found]
+    if len(found) < 2 or len(set(codes)) < len(codes):
+        return None
+    values = [re.sub(r"\s+(?:and|or)$", "", v.strip(), flags=re.I) for _, _, v in found]
+    if {normalize_answer(v) for v in values} != {"yes", "no"} and not any(
+            all(parse_attribute(v, a, loose=True) is not None for v in values)
+            and len({parse_attribute(v, a, loose=True) for v in values}) == len(values) for a in ATTRIBUTES) \
+            and not all(option_range(v) is not None for v in values):
+        return None  # not the values of one attribute ("Rate 1 for low to 5 for high")
+    # what is asked: the question before its codes, and after them when it comes last ("Code: 0=male, 1=female. What
+    # is the gender?")
+    before = _CODE_LEAD.sub("", text[:found[0][0]]).strip(" ,;:(")
+    after = re.sub(r"^[^.?!]*[.?!]\s*", "", text[found[-1][0]:], count=1).strip()
+    stem = before if re.search(r"[A-Za-z]{3}", before) else after
+    if not re.search(r"[A-Za-z]{3}", stem):
+        return None
+    return Choices(stem, tuple(zip(codes, values)), letter_only=True)
+
+
 def option_range(option: str) -> tuple[float, float] | None:
     """The ages an option holds as [low, high): a range ("30-39", "under 18", "60+", "over 60") or a life stage
     ("child", "a teen", "adult", "seniors"); None for an option that names no age."""

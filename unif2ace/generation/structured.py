@@ -169,7 +169,7 @@ def schema_request(response_format: dict, question: str = "") -> JsonAsk:
 # a form written out: "in the format 'Age: N'", "Format: <age>, <sex>", "Reply in this format: gender=<gender>",
 # "answer in the form \"She is N years old.\"", "Fill in: Gender: ___, Age: ___", "Use this template: {gender}/{age}"
 _FORM_CUE = re.compile(r"\b(?:format|form|template|pattern|fill[ -]in(?:\s+the\s+blanks?)?|fill\s+out|"
-                       r"complete\s+this|like\s+this|as\s+follows)\b", re.I)
+                       r"complete\s+this|complete\s+(?:the\s+)?(?:following\s+)?sentence|like\s+this|as\s+follows)\b", re.I)
 _QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’"}
 # a slot: a key in angle brackets, braces or square brackets, or a blank the key beside it names ("Age: N",
 # "gender=X", "Age: ___", "N years old")
@@ -250,6 +250,8 @@ def _blank_attribute(layout: str, start: int, end: int) -> str | None:
     after = layout[end:]
     if re.match(r"\s*-?\s*(?:years?|yrs?|y/?o)\b", after, re.I):
         return "age"
+    if re.search(r"\b(?:looks?|seems?|appears?)(?:\s+to\s+be)?\s*$", layout[field_start:start], re.I):
+        return "emotion"  # "Complete the sentence: The person looks ..." (got "Senior (56 or older man.")
     field_end = _FIELD_END.search(after)
     m = _KEY.search(after[:field_end.start()] if field_end else after)
     return _attribute(m[0]) if m else None
@@ -280,7 +282,10 @@ def _slots(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | None
         last = m.end()
     if not keys:
         return _named_row(layout)
-    parts.append(layout[last:].replace("{", "{{").replace("}", "}}"))
+    tail = layout[last:]
+    if not tail.strip() and m[0] in ("...", "…") and re.search(r"[A-Za-z]\s*(?:\.\.\.|…)$", layout):
+        tail = "."  # a sentence left open to complete ("The person looks ...") ends when completed
+    parts.append(tail.replace("{", "{{").replace("}", "}}"))
     return "".join(parts), keys
 
 

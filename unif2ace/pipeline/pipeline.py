@@ -624,9 +624,14 @@ class UniF2ace:
             if any(asks):
                 return self._structured_replies(images, given, asks, align, sampling)
         if grounded_answers and read_options:
-            from unif2ace.generation.options import listed_choices, multiple_choice, option_reply
+            from unif2ace.generation.options import (
+                coded_choices,
+                listed_choices,
+                multiple_choice,
+                option_reply,
+            )
 
-            choices = [multiple_choice(turns[-1][0]) or listed_choices(turns[-1][0])
+            choices = [multiple_choice(turns[-1][0]) or listed_choices(turns[-1][0]) or coded_choices(turns[-1][0])
                        if turns and isinstance(turns[-1][0], str) else None for turns in conversations]
             if any(choices):
                 # each row as it was given, the call below tidies it ("True or false: …" tidied here got "Yes, …")
