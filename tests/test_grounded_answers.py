@@ -2808,6 +2808,8 @@ def test_a_why_question_about_the_expression_gives_the_described_one(question, a
     ("Rate her smile from 1 to 5.", "She is smiling.", "I can't put a number on that from a photo; she looks happy."),
     ("How would you rate her happiness out of 10?", "She looks sad.",
      "I can't put a number on that from a photo; she looks happy."),
+    ("How happy does she look, 1-10?", "She looks happy.", "I can't put a number on that from a photo; she looks "
+                                                           "happy."),  # 7 Dec 2026: got "She looks happy."
     ("On a scale of 1 to 10, how old does she look?", "30 years old.", None),  # an age, answered as one
     ("Is she happy?", "Yes, she looks happy.", None), ("Rate this photo's quality.", "I can't tell from this photo.", None),
 ])
@@ -5020,6 +5022,7 @@ def test_which_way_up_the_photo_is_comes_from_the_faces_roll(question, roll, exp
      "80-89 (my best guess: 85)."),
     ("Age bracket, e.g. 25-34?", "She is 34 years old.", "25-34 (my best guess: 34)."),
     ("Age bracket, e.g. 25-34?", "She is 35 years old.", "35-44 (my best guess: 35)."),
+    ("Age bracket, e.g. 25-34?", "She is 3 years old.", "0-4 (my best guess: 3)."),  # the first bracket from 0
     ("Give me an age range for him.", "He is 47 years old.", "Roughly 33 to 61 years old (my best guess: 47)."),
 ])
 def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question, answer, expected):

@@ -114,6 +114,14 @@ def test_facts_fill_what_the_description_leaves_out():
     # a neutral expression already says there is no smile (constraints._described)
     neutral = "A woman, aged 30. She has a neutral expression."
     assert with_facts(neutral, None, {"smile": "Yes, she is smiling."}) == neutral
+    # the head pose, in the words a yes/no answer about it uses
+    assert with_facts(caption, None, {"head_pose": "Toward the left side of the image."}).endswith("Her head is turned "
+                                                                                                  "left.")
+    assert with_facts(caption, None, {"head_pose": "Straight toward the camera."}).endswith("She faces the camera.")
+    assert parse_attribute(with_facts(caption, None, {"head_pose": "Slightly toward the right side of the image."}),
+                           "head_pose") == "slightly turned right"
+    turned = "A woman, aged 30. Her head is turned right."
+    assert with_facts(turned, None, {"head_pose": "Straight toward the camera."}) == turned
 
 
 def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, monkeypatch):
@@ -167,6 +175,28 @@ def test_every_wording_about_the_smile_agrees_through_the_pipeline(pipe, monkeyp
                    max_new_tokens=6)
     assert all(a.startswith("No") and parse_attribute(a, "smile") is False for a in got), got
     assert FACT_WORDINGS["smile"] in asked
+
+
+def test_every_wording_about_the_head_pose_agrees_through_the_pipeline(pipe, monkeypatch):
+    """7 Dec 2026: "Is the subject looking straight ahead?" got "No, she looks away from the camera." and "What's the
+    head pose?" "Straight toward the camera." of one photo whose description names no pose: both now read the answer
+    to the training wording."""
+    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
+
+    described = "The photo is a close-up photo; it shows a White elderly woman who is 60 years old. She is smiling."
+    asked = []
+
+    def own(question, n, rows, *a):
+        asked.append(question)
+        return {i: described if question == CAPTION_QUESTION else "Straight toward the camera." for i in rows}
+
+    monkeypatch.setattr(pipe, "_own_answers", own)
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, she looks away from the camera. ")
+    got = pipe.ask([_image(5)] * 3, ["Is the subject looking straight ahead?", "Is she facing the camera?",
+                                     "Is her head turned to the left?"], align=False, max_new_tokens=6)
+    assert [a.split(",")[0] for a in got] == ["Yes", "Yes", "No"], got
+    assert all(parse_attribute(a, "head_pose") == "frontal" for a in got), got
+    assert FACT_WORDINGS["head_pose"] in asked
 
 
 DESCRIBED_25 = "The image shows a close-up portrait of a White young woman, aged 25. She is smiling."

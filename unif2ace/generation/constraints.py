@@ -1447,7 +1447,8 @@ def child_gender_caveat(question: str, answer: str, caption: str | None) -> str 
 # A rating asked on a scale ("How happy is she on a scale of 1-10?", "Rate her smile from 1 to 5.",
 # "… out of 10?"): the labels name an expression, never how strong it is
 _SCALE = re.compile(r"\bon a scale\b|\bscale (?:of|from)\b|\bout of (?:3|4|5|10|100)\b|"
-                    r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b", re.I)
+                    r"\bfrom (?:0|1|one|zero) to (?:3|4|5|10|100|five|ten)\b|^\W*(?:please\s+)?(?:rate|score|grade)\b|"
+                    r"(?<![\d.])(?:0|1)\s*(?:-|–|/)\s*(?:5|10|100)\b(?![.\d])", re.I)  # "How happy does she look, 1-10?"
 
 
 # the photo's quality asked ("Is the photo quality good?", "Rate the photo quality from 1 to 10.", "How good is this
@@ -1603,11 +1604,13 @@ def age_range_answer(question: str, answer: str) -> str | None:
     if years is None:
         return None
     age = round(years)
-    if (shown := _EXAMPLE_RANGE.search(question)) is not None and 2 <= (width := int(shown[2]) - int(shown[1]) + 1) <= 20:
-        # a range shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years
-        # old, so she is a senior."): the bracket of that width and alignment that holds the age
+    if re.search(r"\bbrackets?\b", question, re.I) and (shown := _EXAMPLE_RANGE.search(question)) is not None \
+            and 2 <= (width := int(shown[2]) - int(shown[1]) + 1) <= 20:
+        # a bracket shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years
+        # old, so she is a senior."): the bracket of that width and alignment that holds the age (a range given as an
+        # example, "Give a range like 20-25.", is the form alone: the usual width)
         start = (age - int(shown[1]) % width) // width * width + int(shown[1]) % width
-        return f"{start}-{start + width - 1} (my best guess: {age})."
+        return f"{max(start, 0)}-{start + width - 1} (my best guess: {age})."  # the first bracket from 0
     if (wide := _RANGE_WIDTH.search(question)) is not None and 2 <= (width := int(next(filter(None, wide.groups())))) <= 40:
         # a range of a width asked ("Give me an age range of 10 years." got "Roughly 7 to 19 years old")
         low = max(age - width // 2, 0)
@@ -2821,9 +2824,14 @@ def sure_light(luminance: float | None) -> str | None:
     return next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
 
 
-# The wordings whose answers stand in for the description's sharpness and smile when it states none (two thirds
-# of val descriptions state no sharpness, a third no smile): training templates.
-FACT_WORDINGS = {"sharpness": "Is the photo sharp or blurry?", "smile": "Is there a smile on this face?"}
+# The wordings whose answers stand in for the description's sharpness, smile and head pose when it states none (two
+# thirds of val descriptions state no sharpness, a third no smile, many no pose): training templates. (The pose: "Is
+# the subject looking straight ahead?" got "No, she looks away from the camera." and "What's the head pose?"
+# "Straight toward the camera." of one photo whose description names no pose.)
+FACT_WORDINGS = {"sharpness": "Is the photo sharp or blurry?", "smile": "Is there a smile on this face?",
+                 "head_pose": "Which way is the person facing?"}
+# the attributes filled in where a question asks them and the description states none (the lighting from the pixels)
+FACT_ATTRIBUTES = frozenset({"lighting", *FACT_WORDINGS})
 
 
 def states_fact(caption: str, attr: str) -> bool:
@@ -2833,11 +2841,11 @@ def states_fact(caption: str, attr: str) -> bool:
 
 
 def with_facts(caption: str, luminance: float | None, answers: dict[str, str] | None = None) -> str:
-    """``caption`` with a sentence for each of the photo's lighting, sharpness and the smile that it states none
-    of: the lighting that the photo's mean luma (``luminance``, 0–255) gives where :data:`LIGHTING_SURE` is sure
-    ("It is taken in even lighting."), the sharpness and smile that ``answers`` (the model's answers to
-    :data:`FACT_WORDINGS`, by attribute) name ("The photo is sharp.", "He is not smiling."). Anything else as
-    written."""
+    """``caption`` with a sentence for each of the photo's lighting, sharpness, the smile and the head pose that it
+    states none of: the lighting that the photo's mean luma (``luminance``, 0–255) gives where :data:`LIGHTING_SURE`
+    is sure ("It is taken in even lighting."), the sharpness, smile and pose that ``answers`` (the model's answers to
+    :data:`FACT_WORDINGS`, by attribute) name ("The photo is sharp.", "He is not smiling.", "Her head is turned
+    left."). Anything else as written."""
     from unif2ace.data.questions import Person
     from unif2ace.evaluation.attributes import parse_attribute
 
@@ -2852,6 +2860,13 @@ def with_facts(caption: str, luminance: float | None, answers: dict[str, str] | 
             (smile := _smile_said(said)) is not None:
         p = Person.of(_described(caption))
         added.append(f"{p.cap()} {p.be()} {'smiling' if smile else 'not smiling'}.")
+    if not states_fact(caption, "head_pose") and (said := answers.get("head_pose")) and \
+            (pose := parse_attribute(said, "head_pose", loose=True)) is not None:
+        from unif2ace.data.questions import _polar_rest
+
+        attrs = {**_described(caption), "head_pose": pose}
+        text = _polar_rest("head_pose", attrs, pose, True, Person.of(attrs))
+        added.append(text[0].upper() + text[1:])
     return " ".join([caption.rstrip(), *added]) if added else caption
 
 

@@ -771,10 +771,11 @@ class UniF2ace:
         answers = dict(zip(questioned, self.converse(
             [crops[k] for k in questioned], [[*conversations[k][:-1], (asks[k].asked, None)] for k in questioned],
             False, *sampling))) if questioned else {}
-        # the lighting, sharpness and smile a key asks and the description leaves out, as a question about them is
+        # the lighting, sharpness, smile and pose a key asks and the description leaves out, as a question about them is
         # answered ("Is he smiling?" in JSON was null where the answer in words said "No. He is not smiling.")
-        facts = {"lighting", "sharpness", "smile"}
-        rows = [k for k, ask in enumerate(asks) if ask and facts & ask.attributes]
+        from unif2ace.generation.constraints import FACT_ATTRIBUTES
+
+        rows = [k for k, ask in enumerate(asks) if ask and FACT_ATTRIBUTES & ask.attributes]
         filled = {}
         if rows:
             codes = self.encode_images(crops)
@@ -963,7 +964,7 @@ class UniF2ace:
 
     def _facts(self, rows: list[int], asked: list[set], captions: dict[int, str], crops, codes: torch.Tensor,
                features) -> dict[int, str]:
-        """{row: its description (``captions``) with the lighting, sharpness and smile that its question asks
+        """{row: its description (``captions``) with the lighting, sharpness, smile and head pose that its question asks
         (``asked``, by row) and the description states none of}, for checking answers about them: each question
         about them had read its own decoded answer ("Is the image in focus?" → "No, the photo is blurry.", "Is the
         photo blurry at all?" → "No, the photo is sharp." of one photo; "Is there a smile?" → "Yes.", "Do they look
@@ -1035,6 +1036,7 @@ class UniF2ace:
         )
         from unif2ace.generation.brief import detailed_expression, one_word, yes_no_word
         from unif2ace.generation.constraints import (
+            FACT_ATTRIBUTES,
             PHOTO_QUALITY_FACTS,
             SECOND_WORDING,
             age_as_described,
@@ -1164,9 +1166,9 @@ class UniF2ace:
                 # (an off-topic question's answer is off_topic_answer's, below)
                 if not elsewhere[i]:
                     out[i] = photo_of_described(out[i], captions[i]) or out[i]
-            # the photo's lighting and sharpness and the smile, where a question asks them and the description
+            # the photo's lighting, sharpness, smile and head pose, where a question asks them and the description
             # states none
-            captions.update(self._facts([i for i in rows if asked[i] & {"lighting", "sharpness", "smile"}], asked,
+            captions.update(self._facts([i for i in rows if asked[i] & FACT_ATTRIBUTES], asked,
                                         captions, crops, codes, features))
             # a chat whose answers already gave the person the gender the description gives keeps it: the description
             # decides, as if the second wording agreed ("Describe this person." → "… a boy …", then "What's the
