@@ -722,6 +722,9 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
     assert Q.as_meant("is he hapy") == "is he happy"  # 7 Dec 2026: got "I can't tell from this photo."
     # 7 Dec 2026: got "Yes. She looks about 85 years old."
     assert Q.as_meant("Would you say they're more young or more old?") == "Would you say they're young or old?"
+    # 7 Dec 2026: "What if he's actually 30?" got "I can't tell from this photo.": a remark on the age given
+    assert Q.as_meant("What if he's actually 30?") == "He's actually 30."
+    assert Q.as_meant("What if it rains?") == "What if it rains?"
 
 
 @pytest.mark.parametrize("question", ["Is this an infant or a toddler?", "Is it a baby or a child?",

@@ -3443,6 +3443,7 @@ def test_an_either_or_expression_question_with_more_words_gets_neither(question)
     ("Are you sure?", "Is he over 40?", "most often about the age by a few years"),
     ("Are you sure?", None, "most often about the age by a few years"),
     ("you sure?", "How old?", "most often about the age by a few years"),  # "u sure?" got "I can't tell from this photo."
+    ("Ok and how sure?", "How old?", "most often about the age by a few years"),  # got "I can't tell from this photo."
 ])
 def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message, previous, most_often):
     from unif2ace.generation.constraints import small_talk
@@ -4693,6 +4694,10 @@ def test_older_than_a_teenager_is_answered_by_the_described_age():
     # 7 Dec 2026 (evening): "In months?" after "How old?" got "I can't tell from this photo.", "Narrower." after a
     # range "No, it is a photo of a woman."
     (["How old?", "In months?"], "How old is this person in months?"),
+    # 7 Dec 2026: "Round it to the nearest 5." after "Age?" got "I may be wrong, but …"
+    (["Age?", "Round it to the nearest 5."], "How old is this person, rounded to the nearest 5 years?"),
+    (["How old?", "To the nearest decade please"], "How old is this person, to the nearest decade?"),
+    (["Is she smiling?", "Round it to the nearest 5."], None),
     (["How old is she?", "And in dog years?"], "How old is this person in dog years?"),
     (["How old?", "Give me a range instead.", "Narrower."], "Give me an age range for this person, 2 times narrower."),
     (["How old?", "Give me a range instead.", "Narrower.", "Even narrower."],
@@ -5029,3 +5034,12 @@ def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question,
     from unif2ace.generation.constraints import age_range_answer
 
     assert age_range_answer(question, answer) == expected
+
+
+@pytest.mark.parametrize("message, starts", [
+    # 7 Dec 2026: each got "I can't tell from this photo."
+    ("What would make you more sure?", "A sharper, well-lit photo"), ("Can you be more specific?", "That is as precise"),
+    ("Be more precise.", "That is as precise"),
+])
+def test_asking_for_more_certainty_or_precision_is_answered(message, starts):
+    assert small_talk(message, "How old is he?").startswith(starts)

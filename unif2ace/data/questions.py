@@ -683,6 +683,10 @@ def as_meant(question: str) -> str:
         plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    # "What if he's actually 30?" (got "I can't tell from this photo."): a remark on the answer, "He's actually 30."
+    plain = re.sub(r"^\W*(?:(?:but|and|so|ok(?:ay)?)\s*,?\s+)?what if\s+((?:he|she|they|the person|this person)(?:'s|'re|\s+is|"
+                   r"\s+are|\s+was)\s+(?:actually|really|in fact)\s+[^?]+?)\s*\?*$", lambda m: m[1][0].upper() + m[1][1:] + ".",
+                   plain, flags=re.I)
     # "Would you say they're more young or more old?" (got "Yes. She looks about 85 years old."): "young or old"
     plain = re.sub(r"\bmore (young|old) or more (young|old)\b", r"\1 or \2", plain, flags=re.I)
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
@@ -1296,6 +1300,10 @@ _AGE_NUMBER_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please)\s*[
                                r"(?:guess|estimate|age)?\s*(?:as|in)\s+(?:a\s+|one\s+)?(?:single\s+|whole\s+)?(?:number|integer|"
                                r"figure)s?(?:\s+(?:only|please|then|instead))*\s*[?.!]*$|^(?:just\s+)?(?:the|a)\s+(?:single\s+)?"
                                r"number(?:\s+(?:only|please))*\s*[?.!]*$", re.I)
+# the age just given, rounded ("Round it to the nearest 5." after "Age?" got "I may be wrong, but …")
+_AGE_ROUND_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please|can you|could you)\s*[,.]?\s+)*(?:round(?:ed)?"
+                              r"(?:\s+(?:it|that|this|the age))?(?:\s+(?:off|up|down))?\s+)?to\s+the\s+nearest\s+(\d{1,2}|five|"
+                              r"ten|decade)(?:\s+years?)?(?:\s+(?:please|then|instead))*\s*[?.!]*$", re.I)
 # the range just given, narrower or wider ("Narrower." after "Give me a range instead." got "No, it is a photo of a
 # woman.")
 _RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|hmm|well|please|can you|could you)\s*[,.]?\s+)*"
@@ -1459,6 +1467,10 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
             last = f"How old is this person in {m[1].lower()}?"
         elif aged and _AGE_NUMBER_AGAIN.match(q):  # "Give me your best guess as a single number." after "Age?"
             last = "How old is this person? Answer with a number only."
+        elif aged and (m := _AGE_ROUND_AGAIN.match(q)):  # "Round it to the nearest 5." after "Age?"
+            step = m[1].lower()
+            last = ("How old is this person, to the nearest decade?" if step in ("decade", "ten", "10") else
+                    f"How old is this person, rounded to the nearest {_BOUND_NUMBERS.get(step, step)} years?")
         if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
             last = f"How many years older or younger than {mine} is this person?"
         mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None

@@ -3729,8 +3729,9 @@ _SMALL_TALK = [
                 r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
     # ("What's your confidence on the gender?" got "It is a woman.")
-    # ("u sure?" got "I can't tell from this photo.")
-    (re.compile(r"^(?:(?:(?:are )?you (?:sure|certain|confident)|how (?:sure|certain|confident) are you|"
+    # ("u sure?" got "I can't tell from this photo."; "Ok and how sure?" too)
+    (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well|hmm+)\s*,?\s+)*"
+                r"(?:(?:(?:are )?you (?:sure|certain|confident)|how (?:sure|certain|confident)(?: are you)?|"
                 r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
                 rf"{_ABOUT_ANSWER}|really|seriously)$"),
      "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),
@@ -3752,6 +3753,14 @@ _SMALL_TALK = [
      "I describe the face in a photo and answer questions about it: age, gender, expression and smile, eyes and "
      "mouth, which way the face is turned, and how the photo looks (colour, sharpness, lighting). I judge from the "
      "photo alone, and I can be wrong."),
+    # "What would make you more sure?", "Can you be more specific?" (each got "I can't tell from this photo.")
+    (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:what (?:would|could) make you (?:more )?(?:sure|certain|"
+                r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?)$"),
+     "A sharper, well-lit photo with the face turned to the camera; I read only this one photo, so more photos of the "
+     "same person would not change my answer here."),
+    (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:(?:can|could) you )?(?:be )?(?:(?:a bit|any|even) )?"
+                r"more (?:specific|precise|exact)(?: please)?$"),  # (a range asked narrower is a follow-up: "Narrower.")
+     "That is as precise as I can be from this one photo; ask for a range if you want to know how far off I may be."),
     # "I think you're wrong." after an answer about something other than the age or gender (one about those gets
     # the description's view: remark_reply)
     (_DISAGREE, "I may be wrong: I judge from this one photo, and I can be mistaken."),
