@@ -130,6 +130,8 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
     ("a color photo of a man, not black and white", False), ("a non-monochrome picture", False),
     ("a woman with black hair and white teeth", False), ("a smiling young man", False),
     ("a man in greyish light", False),
+    ("a man with a neutral expression, black & white", True),  # 7 Dec 2026: drawn in colour
+    ("a man in a black & white shirt", False),
 ])
 def test_asks_black_and_white(text, asks):
     assert asks_black_and_white(text) is asks
@@ -231,6 +233,8 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a man of about 40", "a man aged 40"),
     ("a woman with one eye closed", "a woman with one eye closed"), ("a man of few words", "a man of few words"),
     ("a photo about one man", "a photo about one man"),
+    # (7 Dec 2026: each was drawn with no age)
+    ("a man of 80 years", "a man aged 80"), ("a woman, 40ish, smiling", "a woman, aged 40, smiling"),
     ("a smiling woman with glasses, 60, black and white", "a smiling woman with glasses, aged 60, black and white"),
     ("a photo, 1990", "a photo, 1990"), ("2 people, 3", "2 people, 3"),
     # ages as users write them, and "male"/"female" as nouns (6 Dec 2026: "a lady aged around 60" was drawn as "a woman

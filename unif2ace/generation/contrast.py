@@ -38,8 +38,8 @@ _HER_DOING = re.compile(rf"\s+(?!{_ING_NOUNS})[A-Za-z]+ing\b(?!\s+(?!{_FUNCTION}
 # the photo's colour, not a garment's or a background's ("a black and white dress")
 _THINGS = (r"dress|shirt|t-shirt|suit|hat|cap|top|jacket|coat|sweater|jumper|scarf|tie|clothes|clothing|outfit"
            r"|uniform|stripes?|striped|checks?|checked|pattern|background|wall|hair|beard|dog|cat")
-BLACK_AND_WHITE = (rf"\bblack[- ]and[- ]white\b(?!\s+(?:{_THINGS})\b)|\bmonochrome\b|\bgr[ae]yscale\b|\bb&w\b"
-                   r"|\bb/w\b")
+BLACK_AND_WHITE = (rf"\bblack(?:[- ]and[- ]|\s*&\s*)white\b(?!\s+(?:{_THINGS})\b)|\bmonochrome\b|\bgr[ae]yscale\b|\bb&w\b"
+                   r"|\bb/w\b")  # ("black & white" was drawn in colour)
 _BW = re.compile(BLACK_AND_WHITE, re.IGNORECASE)
 _NOT_BW = re.compile(rf"\b(?:not|no|non|never)[- ](?:an? |in )?(?:{BLACK_AND_WHITE})", re.IGNORECASE)
 
@@ -247,6 +247,9 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+(?:of\s+(?:about|around|roughly)\s+|of|around|about|approximately|"
      rf"roughly|circa|~)\s*(\d{{1,3}})\b(?![\s-]*(?:years?|yrs?|months?|-|%|'|\"|{_UNITS}))", r"\1 aged \2"),
     (rf"\b({_ONE_PERSON}|guy|lady)\s*\(\s*(\d{{1,3}})\s*\)", r"\1 aged \2"),
+    # ("a man of 80 years" was drawn with "of 80 years", no age the training prompts write)
+    (rf"\b({_ONE_PERSON}|men|women|guy|lady)\s+of\s+(?:about\s+|around\s+)?(\d{{1,3}})\s+years(?:\s+of\s+age)?\b(?![\s-]*old)",
+     r"\1 aged \2"),
     # ("photo of a 25yo asian woman" was drawn as "photo of an Asian woman", "A close-up of a 60 y/o man" as "… a 60
     # man", "a girl around 10 years old" as "a girl": the age dropped with the words no training prompt uses)
     (rf"\b(\d{{1,3}})\s*(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|yr\.?\s*old){_PERSON_AHEAD}", r"\1-year-old"),
@@ -349,6 +352,8 @@ _BARE_DECADE = re.compile(r"(?:(?<=,)|(?<=,\s)|(?<=man\s)|(?<=woman\s)|(?<=perso
 _DECADE_ISH = re.compile(r"\b(?P<art>an?)\s+(?P<decade>[1-9])0\s*-?\s*(?P<kind>ish|something)\s+(?P<noun>(?:[\w-]+\s+){0,2}?"
                          r"(?:man|woman|guy|lady|person|men|women))\b", re.IGNORECASE)
 _CLAUSE_AGE = re.compile(r",\s*(\d{1,3})\s*(?=[,.;]|$)")
+# an age roughly, alone between commas ("a woman, 40ish, smiling" was drawn as "a woman, 40ish, smiling", no age)
+_CLAUSE_ISH = re.compile(r",\s*(?:about\s+|around\s+|roughly\s+|~\s*)?(\d{1,3})\s*-?\s*ish\s*(?=[,.;]|$)", re.IGNORECASE)
 _PERSON_NOUN_ANY = re.compile(rf"\b{_ONE_PERSON}\b", re.IGNORECASE)
 
 
@@ -416,6 +421,9 @@ def in_training_words(text: str) -> str:
         age = int(m["decade"]) * 10 + (5 if m["kind"].lower() == "something" else 0)
         return f"{_match_case(indefinite_article(m['noun']), m['art'])} {m['noun']} aged {age}"
     out = _DECADE_ISH.sub(roughly, out)
+    if _PERSON_NOUN_ANY.search(out) and _CLAUSE_ISH.search(out):
+        inserted.add("aged")
+        out = _CLAUSE_ISH.sub(lambda m: f", aged {m[1]}", out, count=1)
 
     # a person as the user's own ("photo of my dad, 45, serious" was drawn as "photo of my man, 45": 4 of 8 faces read
     # as women) named as the training prompts name anyone, with an article
