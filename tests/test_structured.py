@@ -303,3 +303,28 @@ def test_the_reply_again_in_another_form(questions, expected):
     from unif2ace.data.questions import form_follow_up
 
     assert form_follow_up(questions) == expected
+
+
+def test_lists_and_tables_that_name_no_key_hold_every_stated_attribute():
+    # 7 Dec 2026: "List the attributes as bullet points." and "What are her attributes? Use a numbered list." got "I
+    # can't tell from this photo.", "Make a table of her attributes." "No. It is a photo of a person."
+    bullets = structured_reply(format_request("List the attributes as bullet points."), DESCRIPTION).splitlines()
+    assert bullets[:3] == ["- gender: female", "- age: 29", "- age group: young adult"]
+    assert "- glasses: yes" in bullets and all(line.startswith("- ") for line in bullets)
+    numbered = structured_reply(format_request("What are her attributes? Use a numbered list."), DESCRIPTION)
+    assert numbered.splitlines()[:2] == ["1. gender: female", "2. age: 29"]
+    table = structured_reply(format_request("Make a table of her attributes."), DESCRIPTION).splitlines()
+    assert table[:4] == ["| Attribute | Value |", "|---|---|", "| Gender | female |", "| Age | 29 |"]
+    named = structured_reply(format_request("List her age and gender as bullet points."), DESCRIPTION)
+    assert named == "- age: 29\n- gender: female"
+    # a description in bullets is its sentences, as many as asked
+    three = structured_reply(format_request("Describe her in three bullet points."), DESCRIPTION)
+    assert three == ("- The photo is a close-up photo; it shows a 29-year-old South Asian young woman.\n"
+                     "- The expression on her face reads as surprised.\n- She is smiling, with her mouth slightly open.")
+    assert format_request("Give me a list of ingredients as bullet points.") is None  # nothing of the photo
+
+
+def test_keys_written_as_identifiers_after_json_with_are_kept():
+    # 7 Dec 2026: "Give me a JSON object with age_estimate and confidence." got every attribute
+    assert reply("Give me a JSON object with age_estimate and confidence.") == {"age_estimate": 29, "confidence": None}
+    assert reply("JSON with her gender and age") == {"gender": "female", "age": 29}  # key words, not identifiers

@@ -61,6 +61,10 @@ _YAML = re.compile(r"\bya?ml\b", re.I)  # the same object in YAML ("Describe her
 _QUOTED = re.compile(r"[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’]")
 _BRACED = re.compile(r"\{([^{}]*)\}")
 _LISTED = re.compile(r"\b(?:keys|fields|properties)\b\s*(?:named|called|:|-|=)?\s*([^.?!\n]+)", re.I)
+# keys written as identifiers after "JSON with" ("Give me a JSON object with age_estimate and confidence." got every
+# attribute): kept as written when one is an identifier (an underscore or camelCase)
+_WITH_KEYS = re.compile(r"\b(?:json|yaml|object|dict(?:ionary)?)\b[^.?!\n]{0,20}?\b(?:with|containing|including|having)\s+"
+                        r"(?:the\s+)?([^.?!\n]+)", re.I)
 # where the instruction ends and a question begins: "Answer in JSON: is she smiling?", "In JSON. How old?"
 _CLAUSE = re.compile(r"(?<=[.:;!?\n])\s*")
 
@@ -72,11 +76,14 @@ class JsonAsk:
     the instruction that names no key, answered under ``"answer"``; no keys and no question: every stated attribute.
     ``form``: "json" ("yaml": the same object in YAML); "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
     values joined by ``layout`` (the separator); "csv", a header line of the keys and a line of their values,
-    separated by ``layout``; "table", ``layout`` (a markdown table's header, as typed) and a row of the values."""
+    separated by ``layout``; "table", ``layout`` (a markdown table's header, as typed) and a row of the values (with no
+    key named, a row per stated attribute); "bullets", one item a line after ``layout`` ("- ", or "1. " numbered)."""
     keys: tuple[tuple[str, str | None, dict], ...] = ()
     asked: str | None = None
     form: str = "json"
     layout: str = ""
+    count: int | None = None  # "bullets": how many items were asked ("in three bullet points")
+    sentences: bool = False  # "bullets": the description's sentences, not the attributes ("Describe her in bullets.")
 
     @property
     def attributes(self) -> set[str]:
@@ -108,6 +115,10 @@ def _named_keys(text: str) -> list[tuple[str, str | None, dict]]:
     written = [w for m in _BRACED.finditer(text) for w in re.split(r"[,;|]", m[1])] or _QUOTED.findall(text)
     if not written and (m := _LISTED.search(text)):
         written = [w for w in re.split(r"\s*(?:,|;|\band\b|&)\s*", m[1]) if len(w.split()) <= 3]
+    if not written and (m := _WITH_KEYS.search(text)):
+        items = [w.strip() for w in re.split(r"\s*(?:,|;|\band\b|&)\s*", m[1]) if w.strip()]
+        if all(len(w.split()) == 1 for w in items) and any("_" in w or re.search(r"[a-z][A-Z]", w) for w in items):
+            written = items
     written = [w.strip().strip("\"'`“”‘’").split(":")[0].strip() for w in written]
     written = [w for w in written if w and re.fullmatch(r"[A-Za-z][\w -]*", w)]
     if written:
@@ -190,8 +201,18 @@ _SEPARATED = re.compile(
     r"\b(?P<kind>comma|semi-?colon|pipe|tab|slash|space|newline|line)[ -](?:separated|delimited)\b|"
     r"\b(?P<csv>csv|tsv)\b|\b(?P<lines>one per line|(?:each\s+)?on\s+(?:its\s+own|a\s+(?:new|separate)|separate)\s+lines?)\b|"
     # "Give me the age and gender as a table." (got "This is a woman. She is 36 years old, …"): a markdown table
-    r"\b(?P<table>(?:as|in(?:to)?)\s+(?:a\s+)?(?:markdown\s+|md\s+)?table|table\s+(?:format|form)|tabular|tabulated?)\b",
+    r"\b(?P<table>(?:as|in(?:to)?)\s+(?:a\s+)?(?:markdown\s+|md\s+)?table|table\s+(?:format|form)|tabular|tabulated?|"
+    # "Make a table of her attributes." (got "No. It is a photo of a person.")
+    r"(?:make|create|build|draw|produce|give\s+me|show\s+me)\s+a\s+(?:markdown\s+|md\s+)?table)\b|"
+    # "List the attributes as bullet points.", "Use a numbered list." (each got "I can't tell from this photo.")
+    r"\b(?P<bullets>bullet(?:ed)?[ -]?(?:points?|list)|bullets|(?P<numbered>numbered)[ -]list|(?:as|in)\s+a\s+list|"
+    r"list\s+form)\b",
     re.I)
+# what a list or table naming no key holds: every stated attribute
+_EVERY_ATTRIBUTE = re.compile(r"\b(?:attributes|characteristics|traits|features|details|properties|facts|everything|"
+                              r"all you (?:can|know|see))\b", re.I)
+_ITEM_COUNT = re.compile(r"\b(\d|one|two|three|four|five|six|seven|eight)\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|"
+                         r"lines|facts|things)\b", re.I)
 _SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
                "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
 # a table's header row: "| Gender | Age |" (then "|---|---|"), or "Gender | Age | Emotion" alone on its line
@@ -325,7 +346,23 @@ def format_request(question: str) -> JsonAsk | None:
         return None
     keys = tuple(_named_keys(_SEPARATED.sub(" ", text)))
     if not any(attr for _, attr, _ in keys):
-        return None
+        from unif2ace.data.questions import as_meant, asks_description
+
+        # ("Describe her in three bullet points." asks the description: the words around the form left out)
+        bare = re.sub(r"[,\s]*\b(?:in|as|with|using|into)\s+(?:\w+\s+){0,3}?(?:bullet(?:ed)?[ -]?(?:points?|list)|bullets|"
+                      r"numbered[ -]list|a\s+list|list\s+form)\b", "", text, flags=re.I)
+        describe = bool(m["bullets"]) and not _EVERY_ATTRIBUTE.search(text) \
+            and asks_description(as_meant(_SEPARATED.sub("", bare)))
+        if not (m["bullets"] or m["table"]) or not (describe or _EVERY_ATTRIBUTE.search(text)):
+            return None
+        if m["table"]:  # a row per stated attribute
+            return JsonAsk((), form="table", layout="| Attribute | Value |\n|---|---|")
+        keys = ()
+    if m["bullets"]:
+        n = _ITEM_COUNT.search(text)
+        count = None if n is None else int(n[1]) if n[1].isdigit() else _NUMBER_NAMES.index(n[1].lower()) + 1
+        return JsonAsk(keys, form="bullets", layout="1. " if m["numbered"] else "- ", count=count,
+                       sentences=not keys and describe)
     if m["table"]:
         names = [key.replace("_", " ").capitalize() for key, _, _ in keys]
         return JsonAsk(keys, form="table", layout="| " + " | ".join(names) + " |\n|" + "---|" * len(names))
@@ -342,6 +379,9 @@ _REPORT = re.compile(r"\b(?:police|witness|suspect|missing[- ]persons?|incident|
                      r"description|bulletin|file|record)s?\b|\b(?:APB|BOLO)\b", re.I)
 _REPORT_FORM = ('Answer in the format "Sex: <sex>. Apparent age: <age>. Ethnicity: <ethnicity>. Expression: <emotion>. '
                 'Glasses: <glasses>. Facial hair: <facial hair>."')
+
+
+_NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight")
 
 
 def report_request(question: str) -> JsonAsk | None:
@@ -409,6 +449,15 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
         said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
     else:
         said = [_in_words(values[key], spec.get("choice"), attr) for key, attr, spec in ask.keys]
+    if ask.form == "bullets":
+        if ask.sentences:  # "Describe her in three bullet points.": the description's sentences
+            items = [t.strip() for t in re.split(r"(?<=[.!?])\s+", description.strip()) if t.strip()]
+        else:
+            items = said if not ask.keys else [f"{key.replace('_', ' ')}: {v}" for (key, _, _), v in zip(ask.keys, said)]
+        items = items[:ask.count] if ask.count else items
+        return "\n".join(f"{k + 1}. {t}" if ask.layout == "1. " else f"- {t}" for k, t in enumerate(items))
+    if ask.form == "table" and not ask.keys:
+        return ask.layout + "".join(f"\n| {t.split(': ', 1)[0].capitalize()} | {t.split(': ', 1)[1]} |" for t in said)
     if ask.form == "template":
         return ask.layout.format(*said)
     if ask.form == "table":
