@@ -5043,3 +5043,18 @@ def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question,
 ])
 def test_asking_for_more_certainty_or_precision_is_answered(message, starts):
     assert small_talk(message, "How old is he?").startswith(starts)
+
+
+@pytest.mark.parametrize("caption, expected", [
+    # 7 Dec 2026: "Is the face in profile?" of a slightly turned head got "Yes, her head is turned slightly right."
+    ("A woman, aged 30. Her head is turned slightly right.", "No, her head is turned only slightly right, not in "
+                                                             "profile."),
+    ("A woman, aged 30. Her head is turned right.", "No, not in full profile: her head is turned right."),
+    ("A woman, aged 30. She faces the camera.", "No, she faces the camera."),
+])
+def test_a_face_the_detector_found_is_never_in_full_profile(caption, expected):
+    for question in ("Is the face in profile?", "Is it a side view?"):
+        assert grounded_yes_no(question, "Yes, her head is turned.", caption) == expected
+    # turned to the side is what a turned head is
+    assert grounded_yes_no("Is her face turned to the side?", "Yes, her head is turned.", caption).startswith(
+        "No" if "camera" in caption else "Yes")

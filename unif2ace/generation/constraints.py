@@ -2575,6 +2575,9 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     if (chosen := age_choice(question, caption)) is not None:
         return chosen  # a choice between two ages, not a Yes/No
     asked = _asked_values(question)
+    if asked.get("head_pose") == "away" and len(asked) == 1 and _PROFILE.search(question) \
+            and (side_on := _profile_yes_no(caption)) is not None:
+        return side_on
     if asked.get("head_pose") in ("left", "right", "up", "down"):
         if len(asked) == 1:
             return _side_yes_no(asked["head_pose"], caption)
@@ -2914,6 +2917,32 @@ def _side_yes_no(side: str, caption: str) -> str:
     slightly = "slightly " if "slightly" in pose else ""
     return (f"{'Yes' if described == side else 'No'}, {p.his} head is turned {slightly}toward the {described} "
             f"side of the image.")
+
+
+# a face seen from the side ("Is the face in profile?", "Is it a side view?"; a profile photo or picture is a social
+# media one, read elsewhere)
+_PROFILE = re.compile(r"\b(?:in\s+)?profile\b(?!\s+(?:photo|pic|picture|image|shot))|\bside[- ]?(?:view|on)\b|"
+                      r"\bfrom the side\b", re.I)
+
+
+def _profile_yes_no(caption: str) -> str | None:
+    """The answer to whether the face is seen in profile, from the description's head pose: a face the frontal
+    detector found is never in full profile, so "No" whichever way it turns, with how far ("No, her head is turned
+    only slightly right, not in profile."; "Is the face in profile?" of a slightly turned head got "Yes, her head is
+    turned slightly right."); None when the description states no pose."""
+    from unif2ace.data.questions import Person
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    pose = parse_attribute(caption, "head_pose")
+    p = Person.of(_described(caption))
+    if pose is None or pose == "away":
+        return None
+    if pose == "frontal":
+        return f"No, {p.he} {'face' if p.plural else 'faces'} the camera."
+    side = "left" if "left" in pose else "right"
+    if "slightly" in pose:
+        return f"No, {p.his} head is turned only slightly {side}, not in profile."
+    return f"No, not in full profile: {p.his} head is turned {side}."
 
 
 def _self_negating(words: str) -> bool:
