@@ -5058,3 +5058,16 @@ def test_a_face_the_detector_found_is_never_in_full_profile(caption, expected):
     # turned to the side is what a turned head is
     assert grounded_yes_no("Is her face turned to the side?", "Yes, her head is turned.", caption).startswith(
         "No" if "camera" in caption else "Yes")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026: "How many eyes are open?" got "Her eyes are open."
+    ("How many eyes are open?", "Her eyes are open.", "Both: her eyes are open."),
+    ("How many of his eyes are closed?", "His eyes are open.", "Neither: his eyes are open."),
+    ("How many eyes are open?", "Her eyes are closed.", "Neither: her eyes are closed."),
+    ("Are her eyes open?", "Yes, her eyes are open.", None), ("How many eyes are open?", "Both are open.", None),
+])
+def test_eyes_counted_are_both_or_neither(question, answer, expected):
+    from unif2ace.generation.constraints import eyes_counted
+
+    assert eyes_counted(question, answer) == expected

@@ -1513,6 +1513,23 @@ def teeth_answer(question: str, caption: str | None) -> str | None:
     return said.format(his=p.his)
 
 
+# the eyes counted ("How many eyes are open?" got "Her eyes are open."): both or neither, as the description's eyes
+# are open or closed together
+_HOW_MANY_EYES = re.compile(r"\bhow many (?:of (?:her|his|their|the) )?eyes\b", re.I)
+
+
+def eyes_counted(question: str, answer: str) -> str | None:
+    """"Both: her eyes are open." / "Neither: his eyes are closed." for a question counting the open or closed eyes,
+    from an answer that states the eyes; None for any other question or answer."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if not _HOW_MANY_EYES.search(question) or (eyes := parse_attribute(answer, "eyes")) not in ("open", "closed") \
+            or re.match(r"\s*(?:both|neither|none|two|one)\b", answer, re.I):
+        return None
+    asked_open = not re.search(r"\b(?:closed|shut)\b", question, re.I)
+    return _led_by("Both:" if (eyes == "open") == asked_open else "Neither:", answer)
+
+
 # what the person is doing ("What's the baby doing?" got "I can't tell from the photo alone.", "What is she doing?"
 # "I can't tell from this photo."): a face photo shows the face, and what it does is its expression
 _DOING = re.compile(r"^\W*(?:(?:so|and|ok|okay)[,\s]+)?what(?:'s|\s+is|\s+are|\s+was)\s+(?:he|she|they|it|"

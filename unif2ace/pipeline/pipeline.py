@@ -1060,6 +1060,7 @@ class UniF2ace:
             doing_answer,
             doubts_age,
             emoji_answer,
+            eyes_counted,
             face_box_answer,
             face_count_answer,
             face_visible_answer,
@@ -1256,8 +1257,8 @@ class UniF2ace:
             if (neither := gender_neither(question, captions.get(i))
                     or neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
                 out[i] = neither
-            elif (option := valence_option(question, out[i])) is not None:  # "Positive or negative?" → not "Happy."
-                out[i] = option
+            elif (option := valence_option(question, out[i]) or eyes_counted(question, out[i])) is not None:
+                out[i] = option  # "Positive or negative?" → not "Happy."; "How many eyes are open?" → "Both: …"
             if (why := why_answer(question, out[i], captions.get(i))) is not None:  # "Why is she sad?": not as if it knew
                 out[i] = why
             elif (scaled := scale_answer(question, out[i], captions.get(i))) is not None:  # "… on a scale of 1-10?"
