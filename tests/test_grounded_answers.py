@@ -5029,6 +5029,8 @@ def test_which_way_up_the_photo_is_comes_from_the_faces_roll(question, roll, exp
     ("Age bracket, e.g. 25-34?", "She is 35 years old.", "35-44 (my best guess: 35)."),
     ("Age bracket, e.g. 25-34?", "She is 3 years old.", "0-4 (my best guess: 3)."),  # the first bracket from 0
     ("Give me an age range for him.", "He is 47 years old.", "Roughly 33 to 61 years old (my best guess: 47)."),
+    # a bracket asked alone is the age group (a held-out template of the evaluation)
+    ("Which age bracket does this person fall into?", "10 years old: a child.", None),
 ])
 def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question, answer, expected):
     from unif2ace.generation.constraints import age_range_answer

@@ -1595,7 +1595,7 @@ def photo_quality_answer(question: str, caption: str | None) -> str | None:
 # scripts/age_range_widths.py --model unif2ace/assets/models/default --split val`): the half-width of an age range
 # asked for
 AGE_RANGE_HALF_WIDTH = {"child": 2, "teen": 6, "young adult": 10, "middle-aged": 14, "senior": 15}
-_AGE_RANGE = re.compile(r"\bage[ -](?:range|bracket)\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
+_AGE_RANGE = re.compile(r"\bage[ -]range\b|\brange of (?:ages|years)\b|\bbetween what ages\b|"
                         r"\b(?:give|estimate|guess|tell)\b[^.?!]*\b(?:a |an )?range\b|\brange like\b|"
                         r"(?:\b(?:plus or minus|give or take)|\+/-|±)\s*(?P<by>\d{1,2})?|"
                         # "Guess his age within 5 years." (got the one age)
@@ -1612,7 +1612,10 @@ def age_range_answer(question: str, answer: str) -> str | None:
     from unif2ace.evaluation.attributes import parse_age_years
     from unif2ace.generation.options import listed_choices, multiple_choice
 
-    m = _AGE_RANGE.search(question.lower())
+    # a bracket shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years old,
+    # so she is a senior."; a bracket asked alone, "Which age bracket …?", is the age group)
+    shown = _EXAMPLE_RANGE.search(question) if re.search(r"\bbrackets?\b", question, re.I) else None
+    m = _AGE_RANGE.search(question.lower()) or shown
     if m and (listed_choices(question) or multiple_choice(question)):
         # ranges offered to choose from ("In which age range: 0-17, 18-34, 35-54, 55+?" got a range of its own, whose
         # top, 61, chose "55+" for a man described as 47): the described age chooses
@@ -1621,18 +1624,16 @@ def age_range_answer(question: str, answer: str) -> str | None:
     if years is None:
         return None
     age = round(years)
-    if re.search(r"\bbrackets?\b", question, re.I) and (shown := _EXAMPLE_RANGE.search(question)) is not None \
-            and 2 <= (width := int(shown[2]) - int(shown[1]) + 1) <= 20:
-        # a bracket shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years
-        # old, so she is a senior."): the bracket of that width and alignment that holds the age (a range given as an
-        # example, "Give a range like 20-25.", is the form alone: the usual width)
+    if shown is not None and 2 <= (width := int(shown[2]) - int(shown[1]) + 1) <= 20:
+        # the bracket of the example's width and alignment that holds the age (a range given as an example, "Give a
+        # range like 20-25.", is the form alone: the usual width)
         start = (age - int(shown[1]) % width) // width * width + int(shown[1]) % width
         return f"{max(start, 0)}-{start + width - 1} (my best guess: {age})."  # the first bracket from 0
     if (wide := _RANGE_WIDTH.search(question)) is not None and 2 <= (width := int(next(filter(None, wide.groups())))) <= 40:
         # a range of a width asked ("Give me an age range of 10 years." got "Roughly 7 to 19 years old")
         low = max(age - width // 2, 0)
         return f"Roughly {low} to {low + width} years old (my best guess: {age})."
-    asked = m["by"] or m["within"]
+    asked = m["by"] or m["within"] if m.re is _AGE_RANGE else None
     half = int(asked) if asked else AGE_RANGE_HALF_WIDTH[age_group(age)]
     if scaled := _RANGE_SCALED.search(question):  # "… 2 times narrower" (a chat's "Narrower." after a range)
         factor = int(scaled[1])
