@@ -131,6 +131,7 @@ def test_shift_age_reads_every_caption_the_data_builder_writes():
     ("a woman with black hair and white teeth", False), ("a smiling young man", False),
     ("a man in greyish light", False),
     ("a man with a neutral expression, black & white", True),  # 7 Dec 2026: drawn in colour
+    ("a monochromatic portrait of a woman", True),
     ("a man in a black & white shirt", False),
 ])
 def test_asks_black_and_white(text, asks):

@@ -446,6 +446,9 @@ def test_every_template_is_spelled_as_written():
     ("How many months old is he?", "age_group"), ("How many weeks old is the baby?", "age_group"),
     ("How old is she in dog years?", "age_group"), ("How old is the dog?", None),
     # 7 Dec 2026: each got "I can't tell from this photo."
+    # formal wordings (7 Dec 2026: "I can't tell from this photo." and the whole description)
+    ("To what extent is the subject exhibiting positive affect?", "emotion"),
+    ("Characterize the subject's facial affect.", "emotion"), ("Does the lighting affect the photo?", None),
     ("Guess: over or under 30?", "age_group"), ("Guess: above or below 40?", "age_group"),
     ("How many candles were on their last birthday cake?", "age_group"),
     # an expression on either side of "or" ("Is she delighted or sad?" got "Slightly open, with the lips parted.":
@@ -725,6 +728,9 @@ def test_chat_spellings_of_short_words_are_read_as_meant():
     # 7 Dec 2026: "What if he's actually 30?" got "I can't tell from this photo.": a remark on the age given
     assert Q.as_meant("What if he's actually 30?") == "He's actually 30."
     assert Q.as_meant("What if it rains?") == "What if it rains?"
+    # 7 Dec 2026: "Indicate whether the photograph is monochromatic." got "I can't tell from the photo alone."
+    assert Q.as_meant("Indicate whether the photograph is monochromatic.") == "Is the photograph monochromatic?"
+    assert Q.asked_length("Estimate the individual's age in years, giving a single integer.") == ("words", 1)
 
 
 @pytest.mark.parametrize("question", ["Is this an infant or a toddler?", "Is it a baby or a child?",

@@ -519,9 +519,11 @@ _YES_OR_NO_LAST = re.compile(
 # glasses." "She is smiling."; "Let me know if he looks happy." "Yes, he looks neutral."): asked directly
 _ASKED_AS_REQUEST = re.compile(
     r"^(?P<lead>\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:tell me|let me know|say|check|"
-    r"find out|determine|i'd like to know|i would like to know|i want to know|i need to know)\s+(?:if|whether)\s+)"
+    # ("Indicate whether the photograph is monochromatic." got "I can't tell from the photo alone.")
+    r"find out|determine|indicate|state|confirm|specify|report|i'd like to know|i would like to know|i want to know|"
+    r"i need to know)\s+(?:if|whether)\s+)"
     r"(?P<subject>he|she|they|it|this|that|(?:the|this|that)\s+(?:person|man|woman|guy|lady|girl|boy|kid|child|baby|"
-    r"individual|subject)(?:\s+in\s+(?:the|this)\s+(?:photo|picture|image|pic))?)"
+    r"individual|subject|photo|photograph|picture|image|pic)(?:\s+in\s+(?:the|this)\s+(?:photo|picture|image|pic))?)"
     r"(?:(?P<aux>'s|'re|\s+(?:is|are|was|were|can|could|will|would|might|may|should|has been|have been))|"
     r"\s+(?P<verb>has|have|looks?|seems?|appears?|wears?|smiles?|needs?|owns?))\b(?P<rest>[^?]*?)[\s.!?]*$", re.I)
 
@@ -1062,7 +1064,10 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"\b(?:number|integer)\b[^.?!]*\bnothing else\b|\bnothing but (?:a |the |an )?(?:number|integer)\b|"
                    # "Answer with a single integer. Age?" (got "He is 36 years old, so he is middle-aged.")
                    r"\b(?:answer|reply|respond)\s+(?:with|in|using)\s+(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|"
-                   r"whole\s+)?(?:integer|number|numeral)\b(?!\s+of\b)")
+                   r"whole\s+)?(?:integer|number|numeral)\b(?!\s+of\b)|"
+                   # "… age in years, giving a single integer." (got "He is 52 years old, so he is middle-aged.")
+                   r"\bgiving\s+(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|whole\s+)?(?:integer|number|numeral)\b"
+                   r"(?!\s+of\b)")
 _ONE_LINE = re.compile(r"\b(?:in|on|as|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+(?:short\s+)?line\b|\bone[- ]liner?\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 
@@ -1128,7 +1133,7 @@ _DESCRIBE_INSTRUCTION = re.compile(
 _ONE_THING = re.compile(
     r"\b(?:hair|hairstyle|eyes?|eyebrows?|nose|mouth|lips|teeth|ears?|skin|cheeks?|chin|jaw|forehead|beard|moustache|"
     r"mustache|glasses|makeup|clothes|clothing|outfit|shirt|hat|jewel(?:le)?ry|background|lighting|light|colou?rs?|"
-    r"expression|emotions?|mood|feelings?|smile|age|gender|sex|race|ethnicity|pose|posture|head|quality|sharpness|"
+    r"expression|emotions?|mood|feelings?|affect|smile|age|gender|sex|race|ethnicity|pose|posture|head|quality|sharpness|"
     r"composition|camera|style|feel(?:s|ing)?|looks? (?:happy|sad|angry|old|young))\b")
 
 
@@ -1794,6 +1799,9 @@ _OTHER_SUBJECT = re.compile(r"\b(?:photo|picture|image|shot|camera|building|hous
 _EMOTION_ASK = re.compile(r"\b(?:expression|expressions|emotion|emotions|emotional|emotionally|mood|feel|feels|feeling|"
                           r"happiness|cheerfulness|"  # "Rate their happiness." (got "I can't tell from this photo.")
                           r"feelings|vibe|vibes|demeanou?r|disposition|emojis?|emoticons?)\b|"
+                          # ("To what extent is the subject exhibiting positive affect?" got "I can't tell")
+                          r"\b(?:facial|emotional|positive|negative|flat|subject's|person's|individual's|her|his|their)\s+"
+                          r"affect\b|"
                           # "How does he come across?" (got "I can't tell from this photo.")
                           r"\bcom(?:e|es|ing) across\b|\bwhat impression (?:does|do) .{1,30}? (?:give|make|convey)\b|"
                           # "What does the face convey?" (got "Neutral." of a face described as happy)

@@ -38,7 +38,7 @@ _HER_DOING = re.compile(rf"\s+(?!{_ING_NOUNS})[A-Za-z]+ing\b(?!\s+(?!{_FUNCTION}
 # the photo's colour, not a garment's or a background's ("a black and white dress")
 _THINGS = (r"dress|shirt|t-shirt|suit|hat|cap|top|jacket|coat|sweater|jumper|scarf|tie|clothes|clothing|outfit"
            r"|uniform|stripes?|striped|checks?|checked|pattern|background|wall|hair|beard|dog|cat")
-BLACK_AND_WHITE = (rf"\bblack(?:[- ]and[- ]|\s*&\s*)white\b(?!\s+(?:{_THINGS})\b)|\bmonochrome\b|\bgr[ae]yscale\b|\bb&w\b"
+BLACK_AND_WHITE = (rf"\bblack(?:[- ]and[- ]|\s*&\s*)white\b(?!\s+(?:{_THINGS})\b)|\bmonochrom(?:e|atic)\b|\bgr[ae]yscale\b|\bb&w\b"
                    r"|\bb/w\b")  # ("black & white" was drawn in colour)
 _BW = re.compile(BLACK_AND_WHITE, re.IGNORECASE)
 _NOT_BW = re.compile(rf"\b(?:not|no|non|never)[- ](?:an? |in )?(?:{BLACK_AND_WHITE})", re.IGNORECASE)
