@@ -157,22 +157,29 @@ def test_every_wording_about_light_and_focus_agrees_through_the_pipeline(pipe, m
     assert FACT_WORDINGS["smile"] not in asked  # the description states the smile
 
 
-def test_every_wording_about_the_smile_agrees_through_the_pipeline(pipe, monkeypatch):
-    """"Is there a smile?" got "Yes." and "Do they look like they're about to laugh?" "No. He is not smiling." of a
-    man described as looking happy, with no smile stated: both now read the answer to the training wording."""
+def _asked_with_a_fact(pipe, monkeypatch, described: str, fact: str, decoded: str, questions: list[str]) -> tuple:
+    """The answers to ``questions`` about one photo whose description is ``described``, the model's answer to every
+    other wording ``fact`` and its decoded answers ``decoded``; and the wordings the pipeline asked on its own."""
     from unif2ace.pipeline.pipeline import CAPTION_QUESTION
 
-    described = "The image shows a close-up photo of a White man who is 40 years old. He looks happy. He has his mouth shut."
     asked = []
 
     def own(question, n, rows, *a):
         asked.append(question)
-        return {i: described if question == CAPTION_QUESTION else "No, he is not smiling." for i in rows}
+        return {i: described if question == CAPTION_QUESTION else fact for i in rows}
 
     monkeypatch.setattr(pipe, "_own_answers", own)
-    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " Yes. He is smiling. ")
-    got = pipe.ask([_image(5)] * 3, ["Is there a smile?", "Is he smiling?", "Is he grinning?"], align=False,
-                   max_new_tokens=6)
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: f" {decoded} ")
+    return pipe.ask([_image(5)] * len(questions), questions, align=False, max_new_tokens=6), asked
+
+
+def test_every_wording_about_the_smile_agrees_through_the_pipeline(pipe, monkeypatch):
+    """"Is there a smile?" got "Yes." and "Do they look like they're about to laugh?" "No. He is not smiling." of a
+    man described as looking happy, with no smile stated: both now read the answer to the training wording."""
+    got, asked = _asked_with_a_fact(
+        pipe, monkeypatch, "The image shows a close-up photo of a White man who is 40 years old. He looks happy. He has "
+        "his mouth shut.", "No, he is not smiling.", "Yes. He is smiling.",
+        ["Is there a smile?", "Is he smiling?", "Is he grinning?"])
     assert all(a.startswith("No") and parse_attribute(a, "smile") is False for a in got), got
     assert FACT_WORDINGS["smile"] in asked
 
@@ -181,19 +188,10 @@ def test_every_wording_about_the_head_pose_agrees_through_the_pipeline(pipe, mon
     """7 Dec 2026: "Is the subject looking straight ahead?" got "No, she looks away from the camera." and "What's the
     head pose?" "Straight toward the camera." of one photo whose description names no pose: both now read the answer
     to the training wording."""
-    from unif2ace.pipeline.pipeline import CAPTION_QUESTION
-
-    described = "The photo is a close-up photo; it shows a White elderly woman who is 60 years old. She is smiling."
-    asked = []
-
-    def own(question, n, rows, *a):
-        asked.append(question)
-        return {i: described if question == CAPTION_QUESTION else "Straight toward the camera." for i in rows}
-
-    monkeypatch.setattr(pipe, "_own_answers", own)
-    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " No, she looks away from the camera. ")
-    got = pipe.ask([_image(5)] * 3, ["Is the subject looking straight ahead?", "Is she facing the camera?",
-                                     "Is her head turned to the left?"], align=False, max_new_tokens=6)
+    got, asked = _asked_with_a_fact(
+        pipe, monkeypatch, "The photo is a close-up photo; it shows a White elderly woman who is 60 years old. She is "
+        "smiling.", "Straight toward the camera.", "No, she looks away from the camera.",
+        ["Is the subject looking straight ahead?", "Is she facing the camera?", "Is her head turned to the left?"])
     assert [a.split(",")[0] for a in got] == ["Yes", "Yes", "No"], got
     assert all(parse_attribute(a, "head_pose") == "frontal" for a in got), got
     assert FACT_WORDINGS["head_pose"] in asked
