@@ -361,7 +361,7 @@ def _described_option(choices: Choices, answer: str) -> tuple[str, str] | None:
     return top[0][1] if len(top) == 1 and top[0][0] else None
 
 
-def _in_words(answer: str, option: str) -> bool:
+def _has_words(answer: str, option: str) -> bool:
     """Whether ``answer`` holds ``option``'s own words ("teen" in "She is a teen."; not in "a teenager")."""
     from unif2ace.metrics.text import normalize_answer
 
@@ -382,7 +382,7 @@ def _names(answer: str, option: str) -> bool:
     so she is a teenager." names "teen"; "47 years old: middle-aged." does not name "adult")."""
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
-    if _in_words(answer, option):
+    if _has_words(answer, option):
         return True
     return any((value := parse_attribute(option, a, loose=True)) is not None
                and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES)

@@ -211,8 +211,9 @@ _SEPARATED = re.compile(
 # what a list or table naming no key holds: every stated attribute
 _EVERY_ATTRIBUTE = re.compile(r"\b(?:attributes|characteristics|traits|features|details|properties|facts|everything|"
                               r"all you (?:can|know|see))\b", re.I)
-_ITEM_COUNT = re.compile(r"\b(\d|one|two|three|four|five|six|seven|eight)\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|"
-                         r"lines|facts|things)\b", re.I)
+_NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight")
+_ITEM_COUNT = re.compile(rf"\b(\d|{'|'.join(_NUMBER_NAMES)})\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|lines|facts|"
+                         r"things)\b", re.I)
 _SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
                "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
 # a table's header row: "| Gender | Age |" (then "|---|---|"), or "Gender | Age | Emotion" alone on its line
@@ -381,9 +382,6 @@ _REPORT_FORM = ('Answer in the format "Sex: <sex>. Apparent age: <age>. Ethnicit
                 'Glasses: <glasses>. Facial hair: <facial hair>."')
 
 
-_NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight")
-
-
 def report_request(question: str) -> JsonAsk | None:
     """The form of a description asked as a police or witness report gives it ("Describe her like a police report."
     → "Sex: female. Apparent age: 25. Ethnicity: South Asian. Expression: happy. Glasses: unknown. Facial hair:
@@ -445,19 +443,17 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     values = _reply_values(ask, description, answer, facts, box)
     if ask.form == "yaml":
         return _yaml_text(values)
-    if not ask.keys:  # a list naming no key: every stated attribute, each with its name
-        said = [f"{k.replace('_', ' ')}: {_in_words(v)}" for k, v in values.items() if k != "description"]
-    else:
-        said = [_in_words(values[key], spec.get("choice"), attr) for key, attr, spec in ask.keys]
+    # (name, value in words) of each key, or with no key named every stated attribute
+    named = [(key.replace("_", " "), _in_words(values[key], spec.get("choice"), attr)) for key, attr, spec in ask.keys] \
+        or [(k.replace("_", " "), _in_words(v)) for k, v in values.items() if k != "description"]
+    said = [f"{name}: {value}" for name, value in named] if not ask.keys else [value for _, value in named]
     if ask.form == "bullets":
-        if ask.sentences:  # "Describe her in three bullet points.": the description's sentences
-            items = [t.strip() for t in re.split(r"(?<=[.!?])\s+", description.strip()) if t.strip()]
-        else:
-            items = said if not ask.keys else [f"{key.replace('_', ' ')}: {v}" for (key, _, _), v in zip(ask.keys, said)]
+        items = [t.strip() for t in re.split(r"(?<=[.!?])\s+", description.strip()) if t.strip()] if ask.sentences \
+            else [f"{name}: {value}" for name, value in named]  # the description's sentences, or the attributes
         items = items[:ask.count] if ask.count else items
         return "\n".join(f"{k + 1}. {t}" if ask.layout == "1. " else f"- {t}" for k, t in enumerate(items))
-    if ask.form == "table" and not ask.keys:
-        return ask.layout + "".join(f"\n| {t.split(': ', 1)[0].capitalize()} | {t.split(': ', 1)[1]} |" for t in said)
+    if ask.form == "table" and not ask.keys:  # a row per stated attribute
+        return ask.layout + "".join(f"\n| {name.capitalize()} | {value} |" for name, value in named)
     if ask.form == "template":
         return ask.layout.format(*said)
     if ask.form == "table":
