@@ -5073,3 +5073,16 @@ def test_eyes_counted_are_both_or_neither(question, answer, expected):
     from unif2ace.generation.constraints import eyes_counted
 
     assert eyes_counted(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026: "Is the person facing left or right?" of a frontal face got "Straight toward the camera."
+    ("Is the person facing left or right?", "Straight toward the camera.", "Neither: straight toward the camera."),
+    ("Is she facing left or right?", "She faces the camera.", "Neither: she faces the camera."),
+    ("Is the person facing left or right?", "Toward the left side of the image.", None),
+    ("Is she facing the camera?", "Yes, she faces the camera.", None),
+])
+def test_a_side_asked_as_a_choice_of_a_frontal_face_is_neither(question, answer, expected):
+    from unif2ace.generation.constraints import neither_side
+
+    assert neither_side(question, answer) == expected

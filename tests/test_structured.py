@@ -328,3 +328,6 @@ def test_keys_written_as_identifiers_after_json_with_are_kept():
     # 7 Dec 2026: "Give me a JSON object with age_estimate and confidence." got every attribute
     assert reply("Give me a JSON object with age_estimate and confidence.") == {"age_estimate": 29, "confidence": None}
     assert reply("JSON with her gender and age") == {"gender": "female", "age": 29}  # key words, not identifiers
+    # a confidence asked beside the values is written null, not dropped ("Return JSON with the gender and a confidence
+    # score." got {"gender": "female"})
+    assert reply("Return JSON with the gender and a confidence score.") == {"gender": "female", "confidence_score": None}

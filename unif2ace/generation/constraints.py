@@ -1275,6 +1275,21 @@ _EITHER_OR_OPTIONS = re.compile(r"((?:\w+\s*,\s*)*)(\w+)\s*,?\s+or\s+"
                                 r"merely|only|somewhat|kind of|sort of)\s+)?(\w+)\W*$")
 
 
+# a side asked as a choice ("Is the person facing left or right?" of a frontal face got "Straight toward the camera.")
+_SIDE_CHOICE = re.compile(r"\b(?:left|right)\s+or\s+(?:the\s+)?(?:left|right)\b", re.I)
+
+
+def neither_side(question: str, answer: str) -> str | None:
+    """"Neither: straight toward the camera." for a question offering the left or the right side whose answer
+    states a frontal pose; None for any other question or answer."""
+    from unif2ace.evaluation.attributes import parse_attribute
+
+    if not _SIDE_CHOICE.search(question) or answer.lower().startswith("neither") \
+            or parse_attribute(answer, "head_pose", loose=True) != "frontal":
+        return None
+    return _led_by("Neither:", answer)
+
+
 def neither_option(question: str, answer: str) -> str | None:
     """"Neither: happy." for an either/or question whose two options both name an expression other than the one
     the answer states ("Is she angry or sad?" got "Happy.", naming neither); None when an option is the answer's

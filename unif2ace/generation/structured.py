@@ -51,7 +51,10 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
     (r"(?:hair|eye|skin)[ _-]?(?:colou?r|tone|style|length|type)|hair[ _-]?style|hairstyle|skin[ _-]?tone|"
      r"name(?!\s+(?:her|his|their|its|the|this|that|a|an|all|each|every|some|any)\b)|"  # not "Name her age in JSON"
      r"height|weight|job|occupation|profession|nationality|religion|location|clothing|clothes|outfit|makeup|make-up|"
-     r"accessories|background", None),
+     r"accessories|background|"
+     # a confidence asked beside the values ("Return JSON with the gender and a confidence score." dropped it): the
+     # model gives none
+     r"confidence(?:[ _-]?(?:score|level|value))?|certainty|probability", None),
 )
 _KEY = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (p, _) in enumerate(_KEY_WORDS)), re.I)
 _JSON = re.compile(r"\bjson\b|\{\s*[\"'][A-Za-z][\w -]*[\"']\s*:", re.I)  # the word, or an object's shape

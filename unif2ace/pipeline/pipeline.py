@@ -1073,6 +1073,7 @@ class UniF2ace:
             identity_answer,
             mended_yes_no,
             neither_option,
+            neither_side,
             odds_answer,
             off_question_yes_no,
             off_topic_answer,
@@ -1254,8 +1255,8 @@ class UniF2ace:
                 out[i] = word
             if polar[i] and asks_choice(conversations[i][-1][0]):  # "Is the head straight or tilted?": no Yes/No
                 out[i] = without_yes_no(out[i])
-            if (neither := gender_neither(question, captions.get(i))
-                    or neither_option(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
+            if (neither := gender_neither(question, captions.get(i)) or neither_option(question, out[i])
+                    or neither_side(question, out[i])) is not None:  # "Is she angry or sad?" → not "Happy."
                 out[i] = neither
             elif (option := valence_option(question, out[i]) or eyes_counted(question, out[i])) is not None:
                 out[i] = option  # "Positive or negative?" → not "Happy."; "How many eyes are open?" → "Both: …"
