@@ -331,3 +331,9 @@ def test_keys_written_as_identifiers_after_json_with_are_kept():
     # a confidence asked beside the values is written null, not dropped ("Return JSON with the gender and a confidence
     # score." got {"gender": "female"})
     assert reply("Return JSON with the gender and a confidence score.") == {"gender": "female", "confidence_score": None}
+
+
+def test_an_apostrophe_inside_a_word_is_no_quoted_key():
+    # 7 Dec 2026: "What's the probability she's over 50? Answer in JSON." was read as the key "s the probability she"
+    assert list(reply("What's the probability she's over 50? Answer in JSON.")) == ["probability"]
+    assert reply("Return JSON with keys 'gender' and 'age'.") == {"gender": "female", "age": 29}

@@ -61,7 +61,9 @@ _JSON = re.compile(r"\bjson\b|\{\s*[\"'][A-Za-z][\w -]*[\"']\s*:", re.I)  # the 
 _YAML = re.compile(r"\bya?ml\b", re.I)  # the same object in YAML ("Describe her in YAML.", which got her age)
 # the keys as written out: quoted ("gender", 'age_group', `hair_color`), between braces ({gender, age}) or listed
 # after "keys:" ("with keys: gender, estimated_age, expression")
-_QUOTED = re.compile(r"[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’]")
+# (an apostrophe inside a word is no quote: "What's the probability she's over 50? Answer in JSON." was read as the key
+# "s the probability she")
+_QUOTED = re.compile(r"(?<![A-Za-z])[\"'`“‘]([A-Za-z][\w -]{0,40}?)[\"'`”’](?![A-Za-z])")
 _BRACED = re.compile(r"\{([^{}]*)\}")
 _LISTED = re.compile(r"\b(?:keys|fields|properties)\b\s*(?:named|called|:|-|=)?\s*([^.?!\n]+)", re.I)
 # keys written as identifiers after "JSON with" ("Give me a JSON object with age_estimate and confidence." got every
