@@ -94,6 +94,11 @@ def indefinite_article(word: str) -> str:
 # senior (evaluation.attributes reads both; data.questions offers them as a choice of gender)
 GRANDMOTHER_WORDS = r"grandmothers?|grandmas?|grann(?:y|ies)|grandmums?|grandmoms?"
 GRANDFATHER_WORDS = r"grandfathers?|grandpas?|grand?dads?|grand?dadd(?:y|ies)|gramps"
+# numbers in words (zero to twenty, then the tens), read where users write ages and counts in words
+NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                                                      "seventy": 70, "eighty": 80, "ninety": 90}
 DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
                 "eighties": 80, "nineties": 90}
 

@@ -1300,15 +1300,17 @@ _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how abo
                              r"(months|weeks|dog[- ]?years)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
 # the age just given as a number ("Give me your best guess as a single number." after "Age?" got "I can't tell from this
 # photo.")
-_AGE_NUMBER_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please)\s*[,.]?\s+)*(?:(?:can|could) you\s+)?"
+# what a follow-up may open and end with ("Ok, …", "… please")
+_AGAIN_LEAD = r"^(?:(?:and|so|ok|okay|then|now|just|please|can you|could you)\s*[,.]?\s+)*"
+_AGAIN_END = r"(?:\s+(?:only|please|then|instead))*\s*[?.!]*$"
+_AGE_NUMBER_AGAIN = re.compile(_AGAIN_LEAD + r"(?:(?:can|could) you\s+)?"
                                r"(?:(?:give|tell|say)(?: me)?\s+)?(?:(?:your|a|the)\s+)?(?:best\s+|single\s+|exact\s+)?"
                                r"(?:guess|estimate|age)?\s*(?:as|in)\s+(?:a\s+|one\s+)?(?:single\s+|whole\s+)?(?:number|integer|"
-                               r"figure)s?(?:\s+(?:only|please|then|instead))*\s*[?.!]*$|^(?:just\s+)?(?:the|a)\s+(?:single\s+)?"
+                               r"figure)s?" + _AGAIN_END + r"|^(?:just\s+)?(?:the|a)\s+(?:single\s+)?"
                                r"number(?:\s+(?:only|please))*\s*[?.!]*$", re.I)
 # the age just given, rounded ("Round it to the nearest 5." after "Age?" got "I may be wrong, but …")
-_AGE_ROUND_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|just|please|can you|could you)\s*[,.]?\s+)*(?:round(?:ed)?"
-                              r"(?:\s+(?:it|that|this|the age))?(?:\s+(?:off|up|down))?\s+)?to\s+the\s+nearest\s+(\d{1,2}|five|"
-                              r"ten|decade)(?:\s+years?)?(?:\s+(?:please|then|instead))*\s*[?.!]*$", re.I)
+_AGE_ROUND_AGAIN = re.compile(_AGAIN_LEAD + r"(?:round(?:ed)?(?:\s+(?:it|that|this|the age))?(?:\s+(?:off|up|down))?\s+)?"
+                              r"to\s+the\s+nearest\s+(\d{1,2}|five|ten|decade)(?:\s+years?)?" + _AGAIN_END, re.I)
 # the range just given, narrower or wider ("Narrower." after "Give me a range instead." got "No, it is a photo of a
 # woman.")
 _RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|hmm|well|please|can you|could you)\s*[,.]?\s+)*"

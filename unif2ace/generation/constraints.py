@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
-from unif2ace.data.captions import DECADE_WORDS
+from unif2ace.data.captions import DECADE_WORDS, NUMBER_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 from unif2ace.data.questions import (
     _AUX,
@@ -2090,10 +2090,7 @@ _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|th
 _PHOTO_AGED = re.compile(_PHOTO_SUBJECT.pattern + r"\s+(?:about\s+|around\s+|over\s+)?\d", re.I)  # "Is the photo 10 years old?"
 
 
-_NUMBER_WORDS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-                                                      "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS = NUMBER_WORDS
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:person|persons|people|face|faces|man|men|"
                           r"woman|women|child|children|kid|kids|of|more|other|another|else|side|eye|eyes)\b)", re.I)
 

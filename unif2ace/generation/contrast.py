@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from unif2ace.data.captions import DECADE_WORDS, indefinite_article, plain_noun
+from unif2ace.data.captions import DECADE_WORDS, NUMBER_WORDS, indefinite_article, plain_noun
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 
 # English gender words, both directions; "her" and "his" are handled on their own (see swap_gender)
@@ -360,9 +360,8 @@ _PERSON_NOUN_ANY = re.compile(rf"\b{_ONE_PERSON}\b", re.IGNORECASE)
 # an age written in words ("a fifty year old man", "a woman of about fifty", "a thirty-five-year-old woman" were drawn
 # with no age: the training prompts write ages in digits), made digits where it reads as an age: before "years old"
 # or "yo", or after "aged", "of", "around", "about" in a prompt that names a person
-_ONES = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-         "eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [w for w, n in NUMBER_WORDS.items() if 0 < n < 20]
+_TENS = [w for w, n in NUMBER_WORDS.items() if n >= 20]
 _NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[:9])}))?|{'|'.join(_ONES)})"
 _WORDS_BEFORE_YEARS = re.compile(rf"(?<!\bunder )\b({_NUMBER})(?=[- ]years?[- ]old\b|[- ]?y/?o\b)",  # as the captions
                                  re.IGNORECASE)  # write a baby: "under one year old"
@@ -374,8 +373,7 @@ _WORDS_AFTER_AGED = re.compile(rf"\b((?:aged|age|of|around|about|roughly|approxi
 def _number(words: str) -> int:
     """"thirty-five" → 35, "twelve" → 12."""
     parts = re.split(r"[- ]", words.lower())
-    tens = (_TENS.index(parts[0]) + 2) * 10 if parts[0] in _TENS else 0
-    return tens + (_ONES.index(parts[-1]) + 1 if parts[-1] in _ONES else 0)
+    return sum(NUMBER_WORDS[p] for p in (parts if len(parts) == 2 else parts[:1]))
 
 
 def _ages_in_digits(text: str) -> str:

@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from unif2ace.data.captions import NUMBER_WORDS
+
 # the words that name a key the description answers, and the attribute each reads ("age" is the age in years,
 # "description" the description itself); longer names first so "age group" is not read as "age"
 _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
@@ -216,8 +218,7 @@ _SEPARATED = re.compile(
 # what a list or table naming no key holds: every stated attribute
 _EVERY_ATTRIBUTE = re.compile(r"\b(?:attributes|characteristics|traits|features|details|properties|facts|everything|"
                               r"all you (?:can|know|see))\b", re.I)
-_NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight")
-_ITEM_COUNT = re.compile(rf"\b(\d|{'|'.join(_NUMBER_NAMES)})\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|lines|facts|"
+_ITEM_COUNT = re.compile(r"\b(\d|one|two|three|four|five|six|seven|eight|nine)\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|lines|facts|"
                          r"things)\b", re.I)
 _SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
                "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
@@ -366,7 +367,7 @@ def format_request(question: str) -> JsonAsk | None:
         keys = ()
     if m["bullets"]:
         n = _ITEM_COUNT.search(text)
-        count = None if n is None else int(n[1]) if n[1].isdigit() else _NUMBER_NAMES.index(n[1].lower()) + 1
+        count = None if n is None else int(n[1]) if n[1].isdigit() else NUMBER_WORDS[n[1].lower()]
         return JsonAsk(keys, form="bullets", layout="1. " if m["numbered"] else "- ", count=count,
                        sentences=not keys and describe)
     if m["table"]:
