@@ -207,3 +207,14 @@ def test_gender_by_age_group_counts_each_judge_against_the_prompt():
                             "probe_facenet": None, "probe_facenet_real": None}  # a judge that did not run: no rate
     assert got["senior"]["n"] == 1 and got["senior"]["labeller"] == 1.0
     assert got["senior"]["probe_facenet"] == 0.0 and got["senior"]["probe_facenet_real"] == 1.0
+
+
+@pytest.mark.parametrize("text, years", [
+    # 7 Dec 2026 (night): a range answer was read by its upper end ("… (my best guess: 27)" as 37)
+    ("Roughly 17 to 37 years old (my best guess: 27).", 27.0), ("He is 20-30 years old.", 25.0),
+    ("10 to 12 years old", 11.0), ("He is 27 years old.", 27.0), ("a 5-year-old boy", 5.0),
+])
+def test_an_age_range_is_read_by_its_best_guess_or_middle(text, years):
+    from unif2ace.evaluation.attributes import parse_age_years
+
+    assert parse_age_years(text) == years

@@ -1978,6 +1978,8 @@ def test_a_description_asked_in_a_number_of_words_or_sentences_is_that_short(pip
 @pytest.mark.parametrize("length, expected", [
     (("sentences", 1), "An 8-year-old South Asian girl, with a neutral expression, in a black-and-white photo."),
     (("words", 1), "Calm."), (("words", 3), "Calm, young girl."), (("words", 6), "Calm, young, South Asian girl."),
+    # two words name the person (7 Dec 2026, night: "Even shorter." after "Shorter." got "Calm, young.")
+    (("words", 2), "Calm girl."),
 ])
 def test_brief_description_says_only_what_the_description_states(length, expected):
     from unif2ace.generation.brief import brief_description
@@ -3751,6 +3753,21 @@ def test_pronoun_answer_gives_the_look_as_only_a_look():
     ("What makes you think she is sad?", "I don't: she looks happy.", "I don't: he looks neutral."),
     ("What makes you think she is happy?", "From her expression: she looks happy.", "I don't: he looks neutral."),
     ("Why do you think so?", None, None), ("How do you know?", None, None),  # about the last answer: small talk's
+    # 7 Dec 2026 (night): "Explain your reasoning for the age." got the age again, "Justify your gender call." the
+    # gender
+    ("Explain your reasoning for the age.",
+     "From the face as a whole, as I learned from labelled face photos: she looks about 36 years old, and I can be "
+     "wrong by a few years.",
+     "From the face as a whole, as I learned from labelled face photos: he looks about 36 years old, and I can be "
+     "wrong by a few years."),
+    ("Justify your gender call.",
+     "From the face as a whole, as I learned from labelled face photos: she looks like a woman to me, and I can be wrong.",
+     "From the face as a whole, as I learned from labelled face photos: he looks like a man to me, and I can be wrong."),
+    ("Explain the reasoning behind the mood.", "From her expression: she looks happy.", "From his expression: he looks neutral."),
+    ("What is your guess based on?",
+     "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong.",
+     "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
+    ("Justify that.", None, None), ("What is the photo based on?", None, None),
 ])
 def test_reason_answer_says_what_a_reading_rests_on(question, woman, man):
     """6 Dec 2026: "What makes you think it's a man?" got "I can't tell from this photo." of a woman, "Explain why you
@@ -3800,6 +3817,11 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["Is he older than me? I am 40", "By how much?"], "How many years older or younger than 40 is this person?"),
     (["Is she happy? I'm 25.", "By how much?"], None), (["Older or younger than me? I'm 25.", "Is she happy?",
                                                         "By how much?"], None),
+    # small talk between them (7 Dec 2026, night: "Give me a range instead." after "How old?" and "Are you sure about
+    # that?" got the head pose)
+    (["How old?", "Are you sure about that?", "Give me a range instead."], "Give me an age range for this person."),
+    (["How old is she?", "Thanks!", "And in 10 years?"], "How old will this person be in 10 years?"),
+    (["Is she smiling?", "Are you sure?", "And in 10 years?"], None),
 ])
 def test_age_follow_up_reads_an_age_asked_again(messages, meant):
     """6 Dec 2026, in a chat after "How old is this person?": "And in 10 years?" got "I can't tell from this photo.",
@@ -4634,6 +4656,47 @@ def test_odds_asked_as_a_number_say_none_is_read(question, answer, expected):
     from unif2ace.generation.constraints import odds_answer
 
     assert odds_answer(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026 (night): each got the answer alone
+    ("Is this person more likely a man or a woman, and how confident are you?", "A man.",
+     "A man. I'm fairly sure, but I judge from this one photo and can be wrong, though rarely about a grown-up's "
+     "gender: most of my gender mistakes are about young children."),
+    ("Boy or girl? How sure are you?", "A girl.",
+     "A girl. I'm fairly sure, but I judge from this one photo and can be wrong, most often about a young child's gender."),
+    ("Guess the age and tell me how sure you are.", "He is 27 years old, so he is a young adult.",
+     "He is 27 years old, so he is a young adult. I'm fairly sure, but I judge from this one photo and can be wrong, "
+     "most often about the age by a few years."),
+    ("How sure are you?", "A man.", None),  # the doubt alone: small talk's
+    ("How old is she? How confident are you, in percent?", "41 years old.", None),  # a number: odds_answer's
+    ("Boy or girl, and how sure are you?", "A boy. A young child's gender is hard to tell from a face, so I may be "
+     "wrong.", None),  # already said
+    ("How old is she, and how sure are you?", '{"age": 41}', None), ("Is she smiling?", "Yes.", None),
+])
+def test_how_sure_asked_beside_a_question_is_said_after_the_answer(question, answer, expected):
+    from unif2ace.generation.constraints import confidence_added
+
+    assert confidence_added(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, box, expected", [
+    ("Is the face centered in the frame?", (200, 150, 440, 390), "Yes, the face is in the middle of the photo"),
+    ("Is the face centred?", (20, 200, 200, 400), "No, the face is on the left of the photo"),
+    ("Is her face off-center?", (500, 0, 640, 100), "Yes, the face is in the upper right of the photo"),
+    ("Where is the face in the picture?", (200, 0, 400, 100), "The face is at the top of the photo"),
+])
+def test_where_the_face_is_in_the_photo_is_said_in_words(question, box, expected):
+    """7 Dec 2026 (night): "Is the face centered in the frame?" got "I can't tell from this photo."; by thirds of
+    each side of the photo."""
+    from unif2ace.generation.constraints import face_box_answer
+
+    assert face_box_answer(question, box, (640, 480)) == \
+        f"{expected}: its box is [{', '.join(map(str, box))}] (left, top, right, bottom, in pixels)."
+    # without the photo's size, the box alone, as before
+    assert face_box_answer("Where is the face in the picture?", box) == \
+        f"The face's box in the photo is [{', '.join(map(str, box))}] (left, top, right, bottom, in pixels)."
+    assert face_box_answer("Is she centered?", box, None) is None
 
 
 def test_a_percentage_chance_asks_the_yes_no_question_inside():

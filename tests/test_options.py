@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from unif2ace.generation.options import Choices, chosen_option, listed_choices, multiple_choice, option_reply
+from unif2ace.generation.options import (
+    Choices,
+    chosen_option,
+    listed_choices,
+    multiple_choice,
+    option_range,
+    option_reply,
+)
 
 MMBENCH = ("Question: What is the gender of the person in the image?\nOptions:\nA. Male\nB. Female\n"
            "Answer with the option's letter from the given choices directly.")
@@ -278,3 +285,28 @@ def test_numbers_that_code_no_values_are_no_choice(question):
     from unif2ace.generation.options import coded_choices
 
     assert coded_choices(question) is None
+
+
+def test_options_lettered_in_lower_case_are_read_and_replied_as_typed():
+    """7 Dec 2026 (night): "Age range? a) 0-17 b) 18-35 c) 36-60 d) 60+" got "Roughly 11 to 31 years old (my best
+    guess: 21)."; lower-case letters count only as "a)" or "(a)" ("a." and "a:" are words too often)."""
+    c = multiple_choice("Age range? a) 0-17 b) 18-35 c) 36-60 d) 60+")
+    assert c is not None and c.stem == "Age range?" and c.options == tuple(zip("abcd", ("0-17", "18-35", "36-60", "60+")))
+    assert option_reply(c, "Roughly 17 to 37 years old (my best guess: 27).") == "b) 18-35"
+    assert multiple_choice("Mood? (a) happy (b) sad") is not None
+    for question in ("Is she a. happy b. sad?", "Rate her: a) wide", "Is she a: happy or b: sad?"):
+        assert multiple_choice(question) is None, question
+
+
+def test_age_ranges_in_words_are_listed_options():
+    """"Is the person younger than 30, between 30 and 50, or older than 50?" got "No, she looks about 21 years old."
+    (the options were not read: "between 30 and 50" has four words, and "between" was read as their lead)."""
+    question = "Is the person younger than 30, between 30 and 50, or older than 50?"
+    c = listed_choices(question)
+    assert c is not None and [t for _, t in c.options] == ["younger than 30", "between 30 and 50", "older than 50"]
+    assert option_range("between 30 and 50") == (30, 51)
+    # a yes/no answer's Yes or No says nothing of the options: the chosen one, with the age that chose it
+    assert option_reply(c, "No, she looks about 21 years old.") == "Younger than 30: she looks about 21 years old."
+    assert option_reply(c, "She is 40 years old, so she is middle-aged.") == "Between 30 and 50."
+    # "between" still leads options that are not two numbers
+    assert [t for _, t in listed_choices("Choose between child, teen, adult.").options] == ["child", "teen", "adult"]

@@ -1463,7 +1463,11 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
     aged, last = False, None  # whether the message before asked the age (or stood for such a question)
     mine = None  # the asker's own age, when the message before compared the person with it
     ranged = None  # the range the message before asked: halved (> 0) or doubled (< 0) that many times from the usual
-    for question in questions:
+    from unif2ace.generation.constraints import small_talk
+
+    for k, question in enumerate(questions):
+        if k < len(questions) - 1 and small_talk(question) is not None:
+            continue  # "Are you sure?" between "How old?" and "Give me a range instead." (got the head pose)
         q, last = _core(question), None
         if aged and _AGE_RANGE_AGAIN.match(q):
             last = "Give me an age range for this person."

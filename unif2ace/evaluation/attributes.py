@@ -69,6 +69,11 @@ def _gender(t: str, loose: bool) -> str | None:
 def _age_years(t: str) -> float | None:
     if _has(r"\b(?:under (?:one|1|a) years? old|less than (?:one|1|a) years? old|newborn|infant|baby)\b", t):
         return 0.5
+    # a range read by its best guess or middle ("roughly 17 to 37 years old (my best guess: 27)" was read as 37)
+    if m := re.search(r"\bbest guess(?: is|:)? (?:about |around )?(\d{1,3})\b", t):
+        return float(m.group(1))
+    if m := re.search(r"\b(\d{1,3}) ?(?:to|-|–) ?(\d{1,3})[- ]years?[- ]old\b", t):
+        return (float(m.group(1)) + float(m.group(2))) / 2
     for pat in (r"\b(\d{1,3})[- ]years?[- ]old\b", r"\baged (\d{1,3})\b", r"\bage (?:of |is )?(\d{1,3})\b",
                 r"\b(\d{1,3}) years? of age\b"):
         m = re.search(pat, t)

@@ -134,9 +134,11 @@ def _words(attrs: dict, n: int, noun: bool = True) -> str:
              ("ethnicity", ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
              ("glasses", "bespectacled" if attrs.get("glasses") else None)]
     chosen, used = {}, 0
+    if n >= 2 and (person := picks[2][1]):  # the person is named from two words on ("Young woman.", not "Calm, young.")
+        chosen["noun"], used = person, len(person.split())
     for name, word in picks:
         size = len(word.split()) if word and noun else 1  # adjectives are counted as such ("South Asian" is one)
-        if word and used + size <= n:
+        if word and name not in chosen and used + size <= n:
             chosen[name] = word
             used += size
     adjectives = [chosen[k] for k in ("expression", "age", "glasses", "ethnicity") if k in chosen]

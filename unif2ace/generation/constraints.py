@@ -1715,6 +1715,35 @@ def odds_answer(question: str, answer: str) -> str | None:
     return _led_by("I can't put a number on my confidence from one photo; my reading:", answer)
 
 
+# how sure the model is, asked beside a question without a number ("Man or woman, and how confident are you?" and
+# "Guess the age and tell me how sure you are." got the answer alone); a number asked is _CONFIDENCE_NUMBER's
+_CONFIDENCE_ASKED = re.compile(r"\bhow (?:confident|sure|certain) (?:are|r) (?:you|u)\b|\bhow (?:confident|sure|certain) "
+                               r"(?:you are|you're)\b|\b(?:your|the) (?:confidence|certainty)(?! (?:score|rating|value|"
+                               r"percentage|number))\b", re.I)
+
+
+def confidence_added(question: str, answer: str) -> str | None:
+    """``answer`` with how sure the model is, for a question that asks that beside what it asks ("Is this a man or a
+    woman, and how confident are you?" → "A man. I'm fairly sure, but I judge from this one photo and can be wrong,
+    though rarely about a grown-up's gender: …"), by what the question asks about (as a doubt is answered:
+    "Are you sure?"); None for any other question, a number asked (:func:`odds_answer`), an answer in a form, one
+    that already says it may be wrong, or a message that is only the doubt (small talk)."""
+    from unif2ace.data.questions import says_cant_tell
+
+    if not _CONFIDENCE_ASKED.search(question) or _CONFIDENCE_NUMBER.search(question) or small_talk(question) \
+            or says_cant_tell(answer) or "\n" in answer.strip() or answer.lstrip()[:1] in ("{", "[", "|") \
+            or re.search(r"\b(?:I (?:may|might|can|could) be wrong|not (?:entirely )?sure)\b", answer, re.I):
+        return None
+    topic = next((a for a in ("gender", "emotion", "smile", "age_group", "age", "ethnicity") if a in asked_of(question)),
+                 None)
+    if topic == "gender" and _names_grown_up(answer):
+        topic = "gender_grown"
+    wrong = _MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"])
+    body = answer.strip()
+    return f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} I'm fairly sure, but I judge from this one photo " \
+           f"and can be wrong, {wrong}."
+
+
 # "What would be a good emoji for this face?" (got the whole description), "Which emoji matches her expression?"
 _EMOJI_ASKED = re.compile(r"\b(?:emojis?|emoticons?)\b", re.I)
 EMOJI = {"happy": "😊", "neutral": "😐", "sad": "😢", "surprise": "😮"}
@@ -3335,18 +3364,51 @@ _FACE_SIZE = re.compile(r"\b(?:how (?:big|large|wide|tall) is (?:the|his|her|the
                         r"size of (?:the|his|her|their) face)\b", re.I)
 
 
-def face_box_answer(question: str, box: tuple[int, int, int, int] | None) -> str | None:
+# "Is the face centered in the frame?" (got "I can't tell from this photo."), "Is her face off-center?"
+_CENTRED = re.compile(r"\b(?:cent(?:ered|red)|off[- ]?cent(?:er|re)|in the (?:middle|cent(?:er|re))(?: of (?:the|this) "
+                      r"(?:photo|picture|image|frame|shot))?)\b", re.I)
+
+
+def _place(box: tuple[int, int, int, int], size: tuple[int, int]) -> str:
+    """Where ``box`` lies in a photo of ``size`` (width, height), by thirds of each side: "in the middle", "in the
+    upper left", "on the right", "at the top" (of the photo)."""
+    across = (box[0] + box[2]) / 2 / size[0]
+    down = (box[1] + box[3]) / 2 / size[1]
+    row = "upper" if down < 1 / 3 else "lower" if down > 2 / 3 else ""
+    column = "left" if across < 1 / 3 else "right" if across > 2 / 3 else ""
+    if row and column:
+        return f"in the {row} {column}"
+    if row:
+        return f"at the {'top' if row == 'upper' else 'bottom'}"
+    return f"on the {column}" if column else "in the middle"
+
+
+def face_box_answer(question: str, box: tuple[int, int, int, int] | None,
+                    size: tuple[int, int] | None = None) -> str | None:
     """The answer to a question about where the face is in the photo, or how big, from ``box``, the detector's box
     (left, top, right, bottom) in the photo's pixels (:func:`unif2ace.pipeline.faces.prepare_face`): "The face's box
     in the photo is [12, 30, 190, 208] (left, top, right, bottom, in pixels)."; "The face's box is 178 × 178 pixels:
-    …" to a size question; None for any other question, or when no box is known (a crop given without alignment)."""
+    …" to a size question; with the photo's ``size`` (width, height), whether the face is centred ("Yes, the face is
+    in the middle of the photo: …", "No, the face is in the upper left of the photo: …", by thirds of each side).
+    None for any other question, or when no box is known (a crop given without alignment)."""
+    from unif2ace.data.questions import is_yes_no
+
     if box is None:
         return None
     where = f"[{', '.join(str(v) for v in box)}] (left, top, right, bottom, in pixels)"
+    if size is not None and _CENTRED.search(question):
+        place = _place(box, size)
+        said = f"the face is {place} of the photo: its box is {where}"
+        if not is_yes_no(question):
+            return f"{said[0].upper()}{said[1:]}."
+        off = re.search(r"\boff[- ]?cent", question, re.I) is not None
+        return f"{'Yes' if (place == 'in the middle') != off else 'No'}, {said}."
     if _FACE_SIZE.search(question):
         return f"The face's box is {box[2] - box[0]} × {box[3] - box[1]} pixels (width × height): {where}."
     if not _FACE_BOX.search(question):
         return None
+    if size is not None and re.search(r"\bwhere\b", question, re.I):  # "Where is the face?": in words too
+        return f"The face is {_place(box, size)} of the photo: its box is {where}."
     return f"The face's box in the photo is {where}."
 
 
@@ -3666,15 +3728,26 @@ def own_age_answer(question: str, caption: str | None) -> str | None:
 
 # "What makes you think it's a man?" (got "I can't tell from this photo." of a woman), "Explain why you think she's
 # that age." (got the age again): what an answer rests on, and a claim the description does not make disowned
+# "Explain your reasoning for the age.", "Justify your gender call.", "What is your age estimate based on?" (each got
+# the age or gender again)
 _REASON = re.compile(r"\b(?:why (?:do |did |would )?you (?:think|say|believe|guess)|what makes you (?:think|say|believe)|"
-                     r"how (?:can|could|do|did) you (?:tell|know))\b\s*(?:that\s+)?(?P<claim>\S.*)$", re.I)
+                     r"how (?:can|could|do|did) you (?:tell|know)|"
+                     r"(?:explain|justify|give(?: me)?|share|walk me through|what(?:'s| is| was| are))\s+(?:your|the)\s+"
+                     r"(?:reasoning|reasons?|rationale|basis|logic|evidence|clues?)(?:\s+(?:for|behind|on|about|of))?|"
+                     r"justify(?:\s+(?:your|the|that))?|on what basis (?:do|did|would) you (?:say|think|guess|judge)|"
+                     r"what (?:is|was|'s) (?=(?:your|that)\b[^?]*\bbased on\b))\b\s*(?:that\s+)?(?P<claim>\S.*)$",
+                     re.I)
+
+
+# what any answer about the person rests on ("Why do you think so?", "What is your guess based on?")
+_FROM_LOOKS = "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."
 
 
 def asks_reason(question: str) -> bool:
     """A question about what an answer about the person rests on ("What makes you think it's a man?", "Explain why
     you think she's that age."); the bare "Why do you think so?" is small talk's."""
     m = _REASON.search(question)
-    return m is not None and re.sub(r"[\s?.!]+", " ", m["claim"]).strip().lower() not in ("so", "that", "this", "it")
+    return m is not None and re.sub(r"[\s?.!]+", " ", m["claim"]).strip().lower() not in ("so", "that", "this", "it", "")
 
 
 def reason_answer(question: str, caption: str | None) -> str | None:
@@ -3707,9 +3780,15 @@ def reason_answer(question: str, caption: str | None) -> str | None:
         return f"I don't: {person.looks_about(years)}."
     if years is not None and re.search(r"\b(?:age|old|young|years?|aged?|\d+)\b", claim, re.I):
         return f"{lead}: {person.looks_about(years)}, and I can be wrong by a few years."
-    if claimed["emotion"] is not None and (shown := EMOTION_ADJ.get(attrs.get("emotion"))) is not None:
+    if noun is not None and re.search(r"\b(?:gender|sex)\b", claim, re.I):  # "Justify your gender call."
+        return f"{lead}: {looks} like {noun} to me, and I can be wrong."
+    mood = re.search(r"\b(?:mood|emotion|expression|feelings?)\b", claim, re.I)  # "… reasoning behind the mood."
+    if (claimed["emotion"] is not None or mood) and (shown := EMOTION_ADJ.get(attrs.get("emotion"))) is not None:
         said = f"{looks} {shown}"
-        return f"I don't: {said}." if claimed["emotion"] != attrs["emotion"] else f"From {person.his} expression: {said}."
+        return f"I don't: {said}." if claimed["emotion"] not in (None, attrs["emotion"]) else \
+            f"From {person.his} expression: {said}."
+    if re.search(r"\b(?:guess|answer|estimate|call|judge?ment|reading|assessment|conclusion)\b", claim, re.I):
+        return _FROM_LOOKS
     return None
 
 
@@ -3831,7 +3910,7 @@ _SMALL_TALK = [
                 r"(?: that| this| it)?|how (?:did|do) you (?:get|work out|figure out|come up with) (?:that|this|it)|"
                 r"how (?:did|do) you (?:work|figure) (?:that|this|it) out|"
                 r"what (?:is|'s) (?:that|this|it) based on|based on what)$"),
-     "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."),
+     _FROM_LOOKS),
     (re.compile(r"^(?:(?:hi|hello|hey)\s*,?\s*)?(?:(?:(?:can|could|would|will) you\s+(?:please\s+)?)?help(?: me)?(?: out)?"
                 r"(?:\s+(?:with|on)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie))?(?:\s*,?\s*please)?|"
                 r"i (?:have|have got|got) (?:a|some) (?:questions?|photo|picture|pic)(?: for you)?|"

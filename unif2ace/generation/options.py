@@ -21,8 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-# an option's marker: "A." "A)" "(A)" "A:" "[A]" at a line's start, or inline after a space, a colon or a "?"
-_MARKER = re.compile(r"(?:^|(?<=[\s:?]))(?:\(([A-H])\)|\[([A-H])\]|([A-H])[.):])[ \t]*(?=\S)", re.M)
+# an option's marker: "A." "A)" "(A)" "A:" "[A]" at a line's start, or inline after a space, a colon or a "?"; in
+# lower case only as "a)" or "(a)" ("Age range? a) 0-17 b) 18-35 c) 36-60 d) 60+" got "Roughly 11 to 31 years old"):
+# "a." and "a:" are words too often
+_MARKER = re.compile(r"(?:^|(?<=[\s:?]))(?:\(([A-Ha-h])\)|\[([A-H])\]|([A-H])[.):]|([a-h])\))[ \t]*(?=\S)", re.M)
 # the instruction after the options ("Answer with the option's letter from the given choices directly.",
 # "Please select the correct answer.", "Choose one.", "Respond with A, B, C or D only.")
 _INSTRUCTION = re.compile(
@@ -30,7 +32,7 @@ _INSTRUCTION = re.compile(
     r"(?=[^\n]*\b(?:letter|option|options|choices?|answers?|one|correct|best|[A-H](?:\s*,\s*[A-H])*,?\s+or\s+[A-H])\b)"
     r"[^\n]*$", re.I)
 _LABEL = re.compile(r"\s*(?:options|choices|candidates|answers?)\s*:\s*$", re.I)
-_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})|(?:under|below|less than|younger than)\s+(\d{1,3})|"
+_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})|(?:under|below|less than|younger than)\s+(\d{1,3})|"
                     r"(\d{1,3})\s*(?:\+|or (?:more|older|above)|and (?:over|above|older))|(?:over|above|older than)\s+(\d{1,3})",
                     re.I)
 
@@ -91,7 +93,7 @@ def multiple_choice(question: str) -> Choices | None:
     instruction = _INSTRUCTION.search(text)
     body = text[:instruction.start()] if instruction else text
     found = [(m, next(g for g in m.groups() if g)) for m in _MARKER.finditer(body)]
-    start = next((i for i, (_, letter) in enumerate(found) if letter == "A"), None)
+    start = next((i for i, (_, letter) in enumerate(found) if letter in ("A", "a")), None)
     if start is None:
         return None
     run = [found[start]]
@@ -118,7 +120,7 @@ def multiple_choice(question: str) -> Choices | None:
 
 # options written out without letters: the words that may introduce them, the instructions that offer a choice,
 # and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
-_LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
+_LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between(?!\s+\d{1,3}\s+and\s+\d)|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
                           r"is (?:the|this|that) (?:person|man|woman|kid|child|boy|girl|guy|lady|individual|subject)|"
                           r"are (?:they|you)|"
                           # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
@@ -196,7 +198,9 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
         items = [i.strip().strip("\"'`“”‘’").strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
         if any(not i for i in items):
             continue
-        if not 2 <= len(items) <= 8 or any(len(i.split()) > 3 or _CLAUSE_WORDS.search(i) for i in items):
+        # (an age range may take more words: "younger than 30, between 30 and 50, or older than 50")
+        if not 2 <= len(items) <= 8 or any(len(i.split()) > (5 if option_range(i) else 3) or _CLAUSE_WORDS.search(i)
+                                           for i in items):
             continue
         if len({i.lower() for i in items}) < len(items):
             return None
@@ -396,7 +400,7 @@ def option_reply(choices: Choices, answer: str) -> str:
     names the other gender than the answer (``constraints.other_gender_option``); else the answer as decoded when it
     names no option or several."""
     from unif2ace.data.questions import asked_length
-    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
     from unif2ace.generation.constraints import other_gender_option
 
     # "Estimate: girl or woman?" of a man: "Neither: he is a man.", not his description (nor "Girl." of a boy)
@@ -415,5 +419,12 @@ def option_reply(choices: Choices, answer: str) -> str:
             return f"{text[0].upper()}{text[1:]}: {answer[0].lower()}{answer[1:]}"
         if asked_length(choices.stem) == ("words", 1):  # "Is this person a minor or an adult? One word."
             text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.I)
+        elif not choices.option_only and re.search(r"\d", text) and option_range(text) is not None \
+                and (said := re.sub(r"^(?:yes|no)\b[,.]?\s*", "", answer.strip(), flags=re.I)) != answer.strip() \
+                and said and parse_age_years(said) is not None:
+            # ranges offered in a yes/no question, whose answer's Yes or No says nothing of them, with the age that
+            # chose one ("Is he younger than 30, between 30 and 50, or older than 50?" → "Younger than 30: he looks
+            # about 27 years old.")
+            return f"{text[0].upper()}{text[1:].rstrip('.')}: {said[0].lower()}{said[1:]}"
         return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
-    return letter if choices.letter_only else f"{letter}. {text}"
+    return letter if choices.letter_only else f"{letter}{'.' if letter.isupper() else ')'} {text}"  # "b) 18-35"

@@ -1055,6 +1055,7 @@ class UniF2ace:
             asks_why,
             birth_year_answer,
             child_gender_caveat,
+            confidence_added,
             described_or_cant_tell,
             described_pronouns,
             doing_answer,
@@ -1208,7 +1209,8 @@ class UniF2ace:
                 out[i] = school  # "What grade might this child be in?": the grade of the described age
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
-            elif (boxed := face_box_answer(question, crops[i].info.get("face_box"))) is not None:
+            elif (boxed := face_box_answer(question, crops[i].info.get("face_box"),
+                                                  crops[i].info.get("photo_size"))) is not None:
                 out[i] = boxed  # "Output the bounding box of the face.": the detector's box, not an age
             elif (sized := photo_size_answer(question, crops[i].info.get("photo_size"))) is not None:
                 out[i] = sized  # "What's the resolution of this image?": its pixels, not "Neutral."
@@ -1275,6 +1277,8 @@ class UniF2ace:
                 # "What percentage chance …?": "I can't put a number on it from one photo; this is a woman.", not
                 # "Yes. …"; "Give a confidence score for your gender prediction.": not "A woman." alone
                 out[i] = odds
+            elif (sure := confidence_added(question, out[i])) is not None:
+                out[i] = sure  # "Man or woman, and how confident are you?": not the answer alone
         return out
 
     @torch.no_grad()
