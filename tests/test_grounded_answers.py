@@ -3132,7 +3132,7 @@ def test_ask_answers_a_birth_year_from_the_photos_own_description(pipe, monkeypa
     images = _images(1, 29)
     seen = []
     monkeypatch.setattr(constraints, "birth_year_answer",
-                        lambda q, c: seen.append((q, c)) or ("[born]" if c is not None and "born" in q else None))
+                        lambda q, c, taken=None: seen.append((q, c)) or ("[born]" if c is not None and "born" in q else None))
     pipe._own.clear()
     questions = ["Was he born before 1990?", "When was she born?"]
     assert pipe.ask(images * 2, questions, align=False, max_new_tokens=6) == ["[born]", "[born]"]
@@ -5149,3 +5149,44 @@ def test_a_side_asked_as_a_choice_of_a_frontal_face_is_neither(question, answer,
     from unif2ace.generation.constraints import neither_side
 
     assert neither_side(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("When was this photo taken?", "On 21 July 2019, by the date stored in the photo file (its EXIF data)."),
+    ("What year was the picture taken?", "On 21 July 2019, by the date stored in the photo file (its EXIF data)."),
+    ("What decade was this photo probably taken in?",
+     "In the 2010s: it was taken on 21 July 2019, by the date stored in the photo file (its EXIF data)."),
+    ("How old is this photo?", "It is about 7 years old: it was taken on 21 July 2019, by the date stored in the photo "
+                               "file (its EXIF data)."),
+    ("Is this a recent photo?", "Not really: it was taken on 21 July 2019, by the date stored in the photo file (its "
+                                "EXIF data), so it is about 7 years old."),
+    ("Is this an old picture?", "Not really: it was taken on 21 July 2019, by the date stored in the photo file (its "
+                                "EXIF data), so it is about 7 years old."),
+    ("What year was he born?", None), ("How old is he?", None), ("Is she an old woman?", None),
+])
+def test_the_photos_date_is_the_one_its_file_holds(question, expected):
+    """7 Dec 2026 (night): "When was this photo taken?" got "I can't tell from this photo." whatever the file said."""
+    import datetime
+
+    from unif2ace.generation.constraints import photo_date_answer
+
+    today = datetime.date(2026, 12, 7)
+    assert photo_date_answer(question, "2019-07-21", today) == expected
+    if expected is not None:
+        assert photo_date_answer(question, None, today).startswith("I can't tell: the photo file holds no date")
+    assert photo_date_answer("Is this an old photo?", "1990-01-01", today).startswith("Yes: it was taken on 1 January 1990")
+    assert photo_date_answer("Is this a new photo?", "2026-06-01", today).startswith("Yes: it was taken on 1 June 2026")
+
+
+def test_a_year_of_birth_uses_the_photo_files_date_when_the_question_gives_none():
+    from unif2ace.generation.constraints import birth_year_answer
+
+    man = "The photo shows a White man who is 27 years old. He has a neutral expression."
+    assert birth_year_answer("What year was he born?", man, "2019-07-21") == \
+        "About 1992: he looks about 27 years old, and the photo file says it was taken in 2019."
+    assert birth_year_answer("Is he a millennial?", man, "2019-07-21") == \
+        "Yes: he was born about 1992; he looks about 27 years old, and the photo file says it was taken in 2019."
+    # a year the question gives comes first
+    assert birth_year_answer("What year was he born, if the photo was taken in 2017?", man, "2019-07-21") == \
+        "About 1990: he looks about 27 years old, and the photo is from 2017."
+    assert birth_year_answer("What year was he born?", man).startswith("I can't tell when the photo was taken")

@@ -666,8 +666,12 @@ def test_where_the_face_is_is_the_detectors_box(pipe, astronaut):
     left, top, right, bottom = want
     assert 150 < left < right < 300 and 50 < top < bottom < 200  # her face, in the 512-px photo
     said = f"The face's box in the photo is [{left}, {top}, {right}, {bottom}] (left, top, right, bottom, in pixels)."
+    # "where" is said in words too, by thirds of the photo (her face's centre is in the middle third across, the top
+    # third down)
+    where = f"The face is at the top of the photo: its box is [{left}, {top}, {right}, {bottom}] (left, top, right, " \
+            f"bottom, in pixels)."
     assert pipe.ask(astronaut, ["Output the bounding box of the face.", "Where is her face in the photo?"],
-                    max_new_tokens=3) == [said, said]
+                    max_new_tokens=3) == [said, where]
     # a crop given as already aligned was never looked at whole: where its face lay is unknown
     assert pipe.ask(astronaut, "Output the bounding box of the face.", align=False, max_new_tokens=3) != [said]
     import json
@@ -968,3 +972,50 @@ def test_an_aligned_close_up_has_no_black_band(astronaut):
     outside = np.asarray(warp.apply(Image.new("RGB", face.size, (255, 255, 255))), np.int16).sum(-1) == 0
     assert outside.mean() > 0.1  # a tenth of the crop lies past the photo's edges
     assert np.asarray(crop, np.int16).sum(-1)[outside].min() > 30  # where apply would leave it black
+
+
+def _jpeg_with_exif(image: Image.Image, tags: dict, sub: dict | None = None) -> bytes:
+    """``image`` as JPEG bytes whose EXIF holds ``tags`` in IFD0 and ``sub`` in the Exif sub-IFD."""
+    import io
+
+    exif = Image.Exif()
+    for tag, value in tags.items():
+        exif[tag] = value
+    for tag, value in (sub or {}).items():
+        exif.get_ifd(0x8769)[tag] = value
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def test_the_date_a_photo_file_holds_is_kept_with_its_crop(astronaut):
+    """7 Dec 2026 (night): "When was this photo taken?" and "What year was he born?" got "I can't tell" of phone
+    photos whose files say when they were taken (EXIF DateTimeOriginal, else DateTimeDigitized, else DateTime)."""
+    import io
+
+    from unif2ace.pipeline.faces import load_image, photo_taken
+
+    dated = _jpeg_with_exif(astronaut, {306: "2019:01:02 10:00:00"}, {36867: "2024:03:14 09:30:00"})
+    assert photo_taken(Image.open(io.BytesIO(dated))) == "2024-03-14"  # the original date before the file's
+    assert load_image(dated).info["taken"] == "2024-03-14"
+    assert load_image(Image.open(io.BytesIO(dated))).info["taken"] == "2024-03-14"  # a PIL image given
+    assert prepare_face(load_image(dated), 64)[0].info["taken"] == "2024-03-14"  # aligned
+    crop = prepare_face(dated, 64, align=False)[0]
+    assert crop.info["taken"] == "2024-03-14" and prepare_face(crop, 64, align=False)[0].info["taken"] == "2024-03-14"
+    # the file's own date when no original is stored; none, or a date that is no date, is no date
+    assert load_image(_jpeg_with_exif(astronaut, {306: "2015:06:30 08:00:00"})).info["taken"] == "2015-06-30"
+    for tags in ({}, {306: "0000:00:00 00:00:00"}, {306: "2015:13:40 08:00:00"}, {306: "garbage"}):
+        assert "taken" not in load_image(_jpeg_with_exif(astronaut, tags)).info, tags
+    assert "taken" not in prepare_face(astronaut, 64)[0].info
+
+
+def test_a_photos_date_is_answered_through_the_pipeline(astronaut, tmp_path):
+    from unif2ace.pipeline import UniF2ace, write_random_model
+
+    pipe = UniF2ace.from_pretrained(write_random_model(tmp_path / "tiny"))
+    dated = tmp_path / "dated.jpg"
+    dated.write_bytes(_jpeg_with_exif(astronaut.resize((128, 128)), {}, {36867: "2019:07:21 14:02:11"}))
+    got = pipe.ask([str(dated), astronaut.resize((128, 128))], "When was this photo taken?", align=False,
+                   max_new_tokens=2)
+    assert got[0] == "On 21 July 2019, by the date stored in the photo file (its EXIF data)."
+    assert got[1].startswith("I can't tell: the photo file holds no date")

@@ -975,7 +975,52 @@ _PHOTO_WHEN = re.compile(r"\bwhen (?:was|is|were) (?:the|this|that|it)\b(?:\s+(?
                          r"picture|image|pic|shot|selfie))?(?:\s+(?:taken|shot|from))?\s*[?.!]*$|\bwhat year is it\b", re.I)
 
 
-def birth_year_answer(question: str, caption: str | None) -> str | None:
+# the photo's date asked ("When was this photo taken?", "What decade was this photo taken in?", "How old is this
+# picture?", "Is this a recent photo?"; each got "I can't tell from this photo."): the date its file holds
+_PHOTO_NOUNS = r"(?:photo|photograph|picture|image|pic|shot|selfie|portrait|snapshot)"
+_PHOTO_DATE = re.compile(rf"\bwhen (?:was|is|were) (?:the|this|that|it|my)\b(?:\s+{_PHOTO_NOUNS})?\s+(?:taken|shot|made|"
+                         rf"snapped|captured)\b|\b(?:what|which) (?:year|decade|date|day|month|era|time period)\b[^?.!]*\b"
+                         rf"(?:{_PHOTO_NOUNS}|taken)\b|\b(?:date|year|day) (?:taken|of (?:the|this|that) {_PHOTO_NOUNS})\b|"
+                         rf"\bhow old is (?:the|this|that|my) {_PHOTO_NOUNS}\b|\b(?:is|was) (?:this|the|that|it) (?:an? )?"
+                         rf"(?:(?:really|very)\s+)?(?:old|recent|new|vintage|modern|current) (?:{_PHOTO_NOUNS}|one)\b|"
+                         rf"\b{_PHOTO_NOUNS}(?:'s)? (?:date|timestamp)\b|\btimestamp\b", re.I)
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def photo_date_answer(question: str, taken: str | None, today=None) -> str | None:
+    """The answer to a question about when the photo was taken, from ``taken``, the date its file holds
+    ("2024-03-14", :func:`unif2ace.pipeline.faces.photo_taken`): "On 14 March 2024, by the date stored in the photo
+    file (its EXIF data)."; a decade, how old the photo is (from ``today``, a ``datetime.date``, by default the
+    clock's) or whether it is old or recent (20 years and more old, 5 and less recent) likewise; without a date,
+    that neither the file nor a face says it. None for any other question (a year of birth is
+    :func:`birth_year_answer`'s)."""
+    import datetime
+
+    from unif2ace.data.questions import is_yes_no
+
+    if not _PHOTO_DATE.search(question) or asks_birth(question):
+        return None
+    if taken is None:
+        return ("I can't tell: the photo file holds no date (no EXIF data, which phone and camera photos usually "
+                "carry), and a face does not show when it was taken.")
+    date = datetime.date.fromisoformat(taken)
+    said = f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+    source = "by the date stored in the photo file (its EXIF data)"
+    today = today or datetime.date.today()
+    years = (today - date).days / 365.25
+    age = "less than a year old" if years < 1 else f"about {round(years)} year{'' if round(years) == 1 else 's'} old"
+    if is_yes_no(question) and (m := re.search(r"\b(old|vintage|recent|new|modern|current)\b", question, re.I)):
+        old = m[1].lower() in ("old", "vintage")
+        verdict = ("Yes" if old else "No") if years >= 20 else ("No" if old else "Yes") if years <= 5 else "Not really"
+        return f"{verdict}: it was taken on {said}, {source}, so it is {age}."
+    if re.search(r"\bhow old\b", question, re.I):
+        return f"It is {age}: it was taken on {said}, {source}."
+    if re.search(r"\b(?:decade|era|time period)\b", question, re.I):
+        return f"In the {date.year // 10 * 10}s: it was taken on {said}, {source}."
+    return f"On {said}, {source}."
+
+
+def birth_year_answer(question: str, caption: str | None, taken: str | None = None) -> str | None:
     """The answer to a question about when the person was born, from the description's age: "About 1977: he looks
     about 40 years old, and the photo is from 2017." when the question gives the photo's year; without one, the
     photo does not say ("I can't tell when the photo was taken; he looks about 40 years old, so he was born about 40
@@ -986,7 +1031,8 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     ("What's his approximate birth year if the photo was taken in 2017?" got "He is 52 years old, so he is
     middle-aged." of a man described as 40; "What year was she born?" got "I can't tell from this photo.".) The other
     way round, a year of birth given and the photo's asked: "About 2010, if she was born in 1990: she looks about 20
-    years old."."""
+    years old.". ``taken``: the date the photo file holds ("2024-03-14", EXIF), whose year is the photo's when the
+    question gives none ("About 1990: she looks about 34 years old, and the photo file says it was taken in 2024.")."""
     from unif2ace.data.questions import Person, is_yes_no
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -995,13 +1041,16 @@ def birth_year_answer(question: str, caption: str | None) -> str | None:
     p = Person.of(_described(caption))
     n = round(years)
     age, was = p.looks_about(years), "were" if p.plural else "was"
-    taken = _PHOTO_YEAR.search(question)
-    now = None if taken is not None else _NOW_YEAR.search(question)
+    now = None if _PHOTO_YEAR.search(question) is not None else _NOW_YEAR.search(question)
     # the photo's year as given, or this year's when the question gives it ("if it's 2024 now": the photo's year
     # unknown, so the answer holds if the photo is recent)
-    photo = int(taken[1]) if taken is not None else None if now is None else int(next(g for g in now.groups() if g))
-    said = None if photo is None else f"{age}, and the photo is from {photo}" if taken is not None else \
+    photo = int(stated[1]) if (stated := _PHOTO_YEAR.search(question)) is not None else None if now is None else \
+        int(next(g for g in now.groups() if g))
+    said = None if photo is None else f"{age}, and the photo is from {photo}" if stated is not None else \
         f"{age}, if the photo was taken in {photo}"
+    if photo is None and taken is not None and not (_BORN_GIVEN.search(question) and _PHOTO_WHEN.search(question)):
+        # the year the photo file says it was taken in (EXIF)
+        photo, said = int(taken[:4]), f"{age}, and the photo file says it was taken in {taken[:4]}"
     if _BIRTH.search(question) is None:  # a generation asked
         return _generation_answer(question, None if photo is None else photo - n, age if photo is None else said, p)
     if photo is None and (given := _BORN_GIVEN.search(question)) is not None and _PHOTO_WHEN.search(question):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import sys
 import warnings
 from dataclasses import dataclass, replace
@@ -145,7 +146,8 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
     sideways with a rotate tag), 16-bit and 32-bit greyscale scaled to 8 bits (not clipped), CMYK,
     palette and alpha images converted (transparent parts on white), animated images' first frame;
     the pixel count is checked from the header before decoding. Bad files → one-line
-    :class:`~unif2ace.validation.InvalidInput` (``UnreadableImage``, ``ImageTooLarge``).
+    :class:`~unif2ace.validation.InvalidInput` (``UnreadableImage``, ``ImageTooLarge``). The date the file says
+    the photo was taken (EXIF, :func:`photo_taken`) is kept as ``info["taken"]`` ("2024-03-14").
     """
     from unif2ace.validation import ImageTooLarge, InvalidInput, UnreadableImage
 
@@ -160,7 +162,10 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
         image = Image.fromarray(image[..., 0] if image.ndim == 3 and image.shape[2] == 1 else image)
     name = name or (str(image) if isinstance(image, (str, Path)) else "the image")
     if isinstance(image, Image.Image):
-        return _check_size(_to_rgb(image, name), name, None)
+        rgb = _check_size(_to_rgb(image, name), name, None)
+        if "taken" not in rgb.info and (taken := photo_taken(image)) is not None:
+            rgb.info["taken"] = taken
+        return rgb
     source = io.BytesIO(image) if isinstance(image, (bytes, bytearray, memoryview)) else image
     try:
         with warnings.catch_warnings():  # PIL warns from 89 Mpixel; the size is checked below, with a clear error
@@ -181,11 +186,42 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
         try:
             im.seek(0)  # animated images: the first frame
             im.load()
-            return _to_rgb(im, name)
+            rgb = _to_rgb(im, name)
+            if (taken := photo_taken(im)) is not None:
+                rgb.info["taken"] = taken
+            return rgb
         except Image.DecompressionBombError as exc:
             raise ImageTooLarge(f"{name} is too large to decode ({exc})") from None
         except (OSError, ValueError, SyntaxError, EOFError) as exc:  # truncated or damaged files
             raise UnreadableImage(f"{name} could not be decoded: it is truncated or damaged ({_short(exc)})") from None
+
+
+# where a camera writes when it took a photo: the Exif sub-IFD's DateTimeOriginal, then DateTimeDigitized, then IFD0's
+# DateTime (which editors rewrite on saving, so it comes last)
+_EXIF_IFD, _WHEN_TAGS = 0x8769, ((0x8769, 36867), (0x8769, 36868), (None, 306))
+
+
+def photo_taken(image: Image.Image) -> str | None:
+    """The date a photo file says it was taken, from its EXIF data, as "YYYY-MM-DD" (phone and camera photos carry
+    it; screenshots, downloads and most edited files do not); None when it holds none, or a date that is no date
+    ("0000:00:00", a year before 1900 or after 2100). A damaged EXIF block counts as none."""
+    import datetime
+
+    try:
+        exif = image.getexif()
+        for ifd, tag in _WHEN_TAGS:
+            value = (exif.get_ifd(ifd) if ifd else exif).get(tag)
+            if not isinstance(value, str) or not (m := re.match(r"\s*(\d{4})[:-](\d{2})[:-](\d{2})", value)):
+                continue
+            year, month, day = map(int, m.groups())
+            if 1900 <= year <= 2100:
+                try:
+                    return datetime.date(year, month, day).isoformat()
+                except ValueError:
+                    continue
+    except Exception:  # noqa: BLE001 - a damaged EXIF block: no date, the pixels are still good
+        return None
+    return None
 
 
 def _as_uint8(a: np.ndarray) -> np.ndarray:
@@ -444,7 +480,8 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     (a face crop is all face); without alignment the given image's ``info["luminance"]`` is kept too.
     ``info["face_box"]`` is the detector's box of the face (left, top, right, bottom, in the photo's pixels, or
     those of the photo it was shrunk from by ``info["pixel_scale"]``) when aligned, and the given image's own when
-    not. ``info["photo_size"]`` is the photo's (width, height) in pixels, upright: the given image's
+    not. ``info["taken"]`` is the date the photo file says it was taken (:func:`photo_taken`), when it says one.
+    ``info["photo_size"]`` is the photo's (width, height) in pixels, upright: the given image's
     ``info["photo_size"]`` where it has one (an upload shrunk before alignment, a crop prepared again)."""
     pil = load_image(image)
     warp = face_warp(pil, size, crop_scale, name) if align else centre_warp(pil, size)
@@ -460,6 +497,8 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     if box is not None:
         crop.info["face_box"] = box
     crop.info["photo_size"] = tuple(info.get("photo_size") or pil.size)
+    if (taken := pil.info.get("taken") or info.get("taken")) is not None:  # the EXIF date (a crop keeps its photo's)
+        crop.info["taken"] = taken
     roll = warp.roll if align else info.get("face_roll")
     if roll is not None:
         crop.info["face_roll"] = roll
@@ -468,4 +507,4 @@ def prepare_face(image, size: int, align: bool = True, crop_scale: float = 1.12,
     return crop, warp
 
 
-__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "photo_luminance", "CLIPPED_SHARE", "exposure_warning", "normalise_exposure", "load_image", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]
+__all__ = ["NoFaceError", "FaceWarp", "TILTS", "SMALL_SIDE", "EXPOSURE_RANGE", "face_luminance", "photo_luminance", "CLIPPED_SHARE", "exposure_warning", "normalise_exposure", "load_image", "photo_taken", "detect_face", "detect_faces", "face_warp", "centre_warp", "prepare_face"]

@@ -1084,6 +1084,7 @@ class UniF2ace:
             orientation_answer,
             origin_answer,
             own_age_answer,
+            photo_date_answer,
             photo_of_described,
             photo_quality_answer,
             photo_size_answer,
@@ -1203,8 +1204,10 @@ class UniF2ace:
             elif (named := pronoun_answer(conversations[i][-1][0], captions.get(i))
                   or reason_answer(question, captions.get(i)) or own_age_answer(question, captions.get(i))) is not None:
                 out[i] = named  # "Should I use he or she?", "What makes you think it's a man?": not "I can't tell"
-            elif (born := birth_year_answer(question, captions.get(i))) is not None:
-                out[i] = born  # "What year was she born?": the photo's year, if given, less the described age
+            elif (born := birth_year_answer(question, captions.get(i), crops[i].info.get("taken"))) is not None:
+                out[i] = born  # "What year was she born?": the photo's year, if given or in its file, less the age
+            elif (dated := photo_date_answer(question, crops[i].info.get("taken"))) is not None:
+                out[i] = dated  # "When was this photo taken?": the date its file holds, not "I can't tell"
             elif (school := school_year_answer(question, captions.get(i))) is not None:
                 out[i] = school  # "What grade might this child be in?": the grade of the described age
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
