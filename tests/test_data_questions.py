@@ -567,7 +567,10 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Describe this person in the style of a news report.",
                                       # 7 Dec 2026: "This is a woman." and "I can't tell from this photo."
                                       "Tell me something interesting about this photo.",
-                                      "What can you infer about this person?", "What can you infer from the photo?"])
+                                      "What can you infer about this person?", "What can you infer from the photo?",
+                                      # 7 Dec 2026 (night): a yes/no answer, and the age alone
+                                      "Label this image for a face dataset in one line.", "Annotate this face.",
+                                      "Tell me what you see, then tell me the age."])
 def test_description_requests_are_read_in_any_wording(question):
     assert Q.asks_description(question)
 
@@ -602,7 +605,12 @@ def test_a_look_first_request_about_one_thing_is_not_a_description_request(quest
     ("Look closely at his face and tell me if he is happy.", True),
     ("Take a close look at her, then tell me if she is over 50.", True),
     ("Tell me whether this is a man or a woman.", False), ("Look at the photo and tell me how old he is.", False),
-    ("Tell me if you can: how old is she?", False), ("Look at the photo.", False)])
+    ("Tell me if you can: how old is she?", False), ("Look at the photo.", False),
+    # the photo named first (7 Dec 2026, night: "Looking at this headshot, would you say the subject is in their
+    # twenties?" got "She is 32 years old, so she is a young adult.")
+    ("Looking at this headshot, would you say the subject is in their twenties?", True),
+    ("Based on this photo, is she over 30?", True), ("Judging by the picture, is he smiling?", True),
+    ("From the picture alone, how old is he?", False), ("In this photo is he smiling?", True)])
 def test_a_yes_no_question_inside_a_request_or_after_look_first_is_yes_no(question, polar):
     assert Q.is_yes_no(Q.as_meant(question)) == polar
 
@@ -902,3 +910,13 @@ def test_how_would_you_describe_and_one_thing_are_description_requests(question,
 
     assert asks_description(question) and description_length(question) == length
     assert not asks_description("How would you describe his mood?")  # one attribute: asked as it is
+
+
+@pytest.mark.parametrize("question, length", [
+    # 7 Dec 2026 (night): "… Give a single number." got "She is 32 years old, so she is a young adult."
+    ("What is the most likely age of this person? Give a single number.", ("words", 1)),
+    ("How old? Give me a number please.", ("words", 1)), ("Give a single number for her age.", ("words", 1)),
+    ("Give a number from 1 to 10 for her happiness.", None), ("Give a number for her mood.", None),
+])
+def test_a_number_asked_in_a_sentence_of_its_own_is_one_word(question, length):
+    assert Q.asked_length(question) == length

@@ -1429,6 +1429,12 @@ def test_a_dispute_of_another_answer_and_a_question_about_what_the_model_does_ge
     assert small_talk("I think you're wrong.").startswith("I may be wrong")
     assert small_talk("What can you do?").startswith("I describe the face in a photo")  # got "I can't tell …"
     assert small_talk("What can I ask you?").startswith("I describe the face in a photo")
+    # 7 Dec 2026 (night): each got "I can't tell from this photo."
+    assert small_talk("What are you able to tell me about photos?").startswith("I describe the face in a photo")
+    for limits in ("What can't you tell from this photo?", "What are your limitations?", "What can't you do?"):
+        assert small_talk(limits).startswith("Who the person is (a name, a job"), limits
+    # a photo's description asked is no question about the model
+    assert small_talk("What can you tell me about this photo?") is None and small_talk("What can you tell me?") is None
 
 
 def test_the_pipeline_answers_a_dispute_from_the_description(pipe):

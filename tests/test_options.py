@@ -310,3 +310,17 @@ def test_age_ranges_in_words_are_listed_options():
     assert option_reply(c, "She is 40 years old, so she is middle-aged.") == "Between 30 and 50."
     # "between" still leads options that are not two numbers
     assert [t for _, t in listed_choices("Choose between child, teen, adult.").options] == ["child", "teen", "adult"]
+
+
+@pytest.mark.parametrize("question, options, answer, reply", [
+    # 7 Dec 2026 (night): "Looking happy: she looks happy."; the options after a dash were not read
+    ("Is the person looking happy, sad, or something else?", ["happy", "sad", "something else"], "She looks happy.",
+     "She looks happy."),
+    ("Roughly how old — teens, twenties, thirties?", ["teens", "twenties", "thirties"],
+     "He is 27 years old, so he is a young adult.", "Twenties."),  # a decade is no age group
+    ("Age - child, adult or senior?", ["child", "adult", "senior"], "9.", "Child."),
+])
+def test_options_after_a_dash_or_a_verb_are_read(question, options, answer, reply):
+    c = listed_choices(question)
+    assert c is not None and [t for _, t in c.options] == options
+    assert option_reply(c, answer) == reply

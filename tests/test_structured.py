@@ -289,6 +289,23 @@ def test_yaml_asked_is_the_json_object_in_yaml():
     assert json_request("Is she smiling?") is None
 
 
+def test_a_python_dict_asked_is_the_json_object_as_python_writes_it():
+    """7 Dec 2026 (night): "Give the gender, age and emotion as a Python dict." got three sentences. The reply is
+    read back by Python's own literal parser as the object JSON would give."""
+    import ast
+
+    for question, json_question in (("Give the gender, age and emotion as a Python dict.",
+                                     "Give the gender, age and emotion as JSON."),
+                                    ("Return a dict with gender and age.", "Return JSON with gender and age."),
+                                    ("Describe her as a Python dictionary.", "Describe her in JSON.")):
+        ask = json_request(question)
+        assert ask is not None and ask.form == "python", question
+        said = structured_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")
+        assert ast.literal_eval(said) == reply(json_question, "No, she looks about 29 years old."), question
+    assert json_request("Give her age as a Python dict.", "json_object").form == "json"  # a client's JSON comes first
+    assert json_request("Is Python her favourite language?") is None
+
+
 @pytest.mark.parametrize("questions, expected", [
     (["Describe the person in JSON.", "Now as YAML."], "Describe the person as YAML."),
     (["Give me her age and gender as JSON.", "In CSV please."], "Give me her age and gender as CSV."),

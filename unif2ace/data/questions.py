@@ -743,15 +743,21 @@ _LOOK_FIRST = re.compile(
     r"^(?:please\s+)?(?:(?:take|have)\s+a\s+(?:(?:close|closer|quick|good|careful)\s+)?look\s+at|"
     r"look\s+(?:(?:closely|carefully)\s+)?at|examine|study|inspect|check\s+out|observe|view)\s+"
     r"(?:(?:this|the|that|my|his|her|their)\s+)?(?:image|photo|photograph|picture|pic|portrait|shot|snapshot|selfie|"
-    r"face|person|man|woman|guy|lady|girl|boy|kid|child|baby|him|her|them|it)"
+    r"head\s?shot|face|person|man|woman|guy|lady|girl|boy|kid|child|baby|him|her|them|it)"
     r"(?:\s+(?:closely|carefully|for a moment|for a second))?\s*(?:[,.:;]\s*(?:and\s+|then\s+)?|"
-    r"(?:and|then|and then)\s+)(?=\w)", re.I)
+    r"(?:and|then|and then)\s+)(?=\w)|"
+    # the photo named first in a participle or a phrase ("Looking at this headshot, would you say the subject is in
+    # their twenties?" was read as no yes/no question)
+    r"^(?:looking at|judging (?:by|from)|based (?:on|off)|going by|from|in)\s+(?:(?:this|the|that|my)\s+)?(?:image|"
+    r"photo|photograph|picture|pic|portrait|shot|snapshot|selfie|head\s?shot|face)(?:\s+alone)?(?:\s*,\s*(?=\w)|"
+    r"\s+(?=(?:is|are|was|does|do|did|can|could|would|will|has|have|how|what|which)\b))", re.I)
 
 
 # a last sentence that sets only the answer's form ("Answer the question using a single word or phrase.", LLaVA's;
 # "Answer in one word.", "Short answer."): what is asked is before it ("Is the person smiling?\nAnswer the question
 # using a single word or phrase." got "He is smiling.", read as no yes/no question)
-_FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
+_FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:just\s+)?(?:give|use|provide)\s+(?:me\s+)?"
+                        r"(?:a|an|one)\s+(?:single\s+|bare\s+|whole\s+)?(?:number|integer|numeral)(?:\s+only|\s+please)?|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
                         r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be brief|keep it (?:short|brief))[.!:]*$")
 # a reason asked after a question ("Is this person a kid? Why?" got "I can't tell from this photo."): the question is
 # answered, and its answer's own words give the reason ("No, she looks about 20 years old.")
@@ -984,7 +990,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?:how (?:would|do|can|could|might|should) (?:you|i|one|we) (?:describe|caption)|"
     r"what (?:caption|alt[- ]?text|alternative text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
     # ("Tell me something interesting about this photo." got "This is a woman.")
-    r"describe|tell me about|(?:tell me|say) something (?:(?:interesting|notable|cool|fun|new|else|more)\s+)?about|"
+    # ("Label this image for a face dataset in one line." got "No, she is a young adult, not smiling.")
+    r"describe|label|annotate|tell me about|(?:tell me|say) something (?:(?:interesting|notable|cool|fun|new|else|more)\s+)?about|"
     r"talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
@@ -1029,6 +1036,9 @@ _DESCRIPTION_REQUEST = re.compile(
     # in whose manner ("Describe her like a police report." got "I can't tell from this photo."): the description
     r"(?:like|in the (?:style|manner|voice|form|words) of|in the way)\s+(?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
     r"as (?:a|an|the|someone|somebody)(?:\s+[a-z'-]+){1,4}\s+(?:would|might|could|does)|"
+    # what a description says anyway, asked after it ("Tell me what you see, then tell me the age." got the age alone)
+    r"(?:and|then|and then)\s+(?:tell me|give me|say|include|mention)\s+(?:the|his|her|their)\s+(?:age|gender|mood|"
+    r"expression|emotion)|"
     rf"in (?:a few|two|three|[2-5]) sentences|(?:in|using|with) (?:just |only |exactly )?(?:a|one|{_COUNT}|a few) {_WORDS}"
     r"(?: or (?:less|fewer))?))*"
     r"\s*[.?!]*$")
@@ -1066,8 +1076,10 @@ _BARE = re.compile(r"\b(?:only|just|simply|solely)\s+(?:(?:with|say|give|answer|
                    r"\b(?:answer|reply|respond)\s+(?:with|in|using)\s+(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|"
                    r"whole\s+)?(?:integer|number|numeral)\b(?!\s+of\b)|"
                    # "… age in years, giving a single integer." (got "He is 52 years old, so he is middle-aged.")
-                   r"\bgiving\s+(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|whole\s+)?(?:integer|number|numeral)\b"
-                   r"(?!\s+of\b)")
+                   # and "… Give a single number." (got "She is 32 years old, so she is a young adult.")
+                   r"\bgiv(?:e|ing)\s+(?:me\s+)?(?:a\s+|an\s+|one\s+)?(?:single\s+|bare\s+|plain\s+|whole\s+)?"
+                   r"(?:integer|number|numeral)\b(?!\s+(?:of|between|from|to|out)\b)"
+                   r"(?!\s+for\s+(?!(?:his|her|their|the|this person's)\s+age\b))")
 _ONE_LINE = re.compile(r"\b(?:in|on|as|using)\s+(?:just\s+|only\s+)?(?:one|a|a single)\s+(?:short\s+)?line\b|\bone[- ]liner?\b")
 _LENGTH = re.compile(rf"\b(a few|a|one|some|{_COUNT}|a single|a short)(?:\s+|-)(?:\w+\s+)?({_WORDS}|sentences?|things?|facts?)\b")
 

@@ -3936,10 +3936,22 @@ _SMALL_TALK = [
     # "What can you do?" (got "I can't tell from this photo.")
     (re.compile(r"^(?:so\s+|and\s+)?(?:what (?:can|could|do) you do|what are you(?: for)?|who are you|what is this(?: app| tool)?|"
                 r"what (?:kind of |sort of )?(?:questions |things )?(?:can|could|should) i ask(?: you)?(?: about (?:this|it|the photo))?|"
-                r"how does (?:this|it) work|how do i use (?:this|you|it))$"),
+                r"how does (?:this|it) work|how do i use (?:this|you|it)|"
+                # "What are you able to tell me about photos?" (got "I can't tell from this photo.")
+                r"what (?:can|could|are) you (?:able to )?(?:tell|say|see|read)(?: me)? (?:about|from|in) (?:photos|"
+                r"pictures|images|faces|a (?:photo|picture|face))|what (?:are you|is it) (?:able to|good at)|"
+                r"what do you (?:know|see) in (?:photos|faces))$"),
      "I describe the face in a photo and answer questions about it: age, gender, expression and smile, eyes and "
      "mouth, which way the face is turned, and how the photo looks (colour, sharpness, lighting). I judge from the "
      "photo alone, and I can be wrong."),
+    # "What can't you tell from this photo?" (got "I can't tell from this photo.")
+    (re.compile(r"^(?:so\s+|and\s+)?(?:what (?:can't|cannot|can not|couldn't|don't|do not) you (?:tell|do|know|see|say)"
+                r"(?: (?:me|from|in|about) (?:this|the|a) (?:photo|picture|image|face))?|what are your (?:limits|limitations|"
+                r"weaknesses)|what (?:are you|is it) bad at)$"),
+     "Who the person is (a name, a job, where they are from), anything outside the face (hair out of the frame, "
+     "clothes, the body), what they feel about something, and when the photo was taken unless its file says. I read "
+     "the age, gender, expression, eyes and mouth, the face's pose and how the photo looks, and I can be wrong, most "
+     "often about the age by a few years."),
     # "What would make you more sure?", "Can you be more specific?" (each got "I can't tell from this photo.")
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:what (?:would|could) make you (?:more )?(?:sure|certain|"
                 r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?)$"),

@@ -120,7 +120,7 @@ def multiple_choice(question: str) -> Choices | None:
 
 # options written out without letters: the words that may introduce them, the instructions that offer a choice,
 # and the words an option may not hold (a clause: "is she happy or sad" is a question, not options)
-_LISTED_LEAD = re.compile(r"(?::|\b(?:one of|as|with|between(?!\s+\d{1,3}\s+and\s+\d)|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
+_LISTED_LEAD = re.compile(r"(?::|\s*[—–]\s*|\s+-\s+|\b(?:one of|as|with|between(?!\s+\d{1,3}\s+and\s+\d)|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
                           r"is (?:the|this|that) (?:person|man|woman|kid|child|boy|girl|guy|lady|individual|subject)|"
                           r"are (?:they|you)|"
                           # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
@@ -196,6 +196,8 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
 
     for lead in reversed(list(_LISTED_LEAD.finditer(body))):
         items = [i.strip().strip("\"'`“”‘’").strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
+        # the verb before the first ("Is the person looking happy, sad, or something else?" got "Looking happy: …")
+        items = [re.sub(r"^(?:looking|feeling|seeming|acting)\s+(?=\w)", "", i, flags=re.I) for i in items]
         if any(not i for i in items):
             continue
         # (an age range may take more words: "younger than 30, between 30 and 50, or older than 50")
@@ -388,8 +390,11 @@ def _names(answer: str, option: str) -> bool:
 
     if _has_words(answer, option):
         return True
+    # a decade is no age group ("Roughly how old — teens, twenties, thirties?" kept "He is 27 years old, so he is a
+    # young adult.", the group words counting "twenties" as young adult)
+    decade = re.search(r"\d|\b\w+ties\b", option) is not None
     return any((value := parse_attribute(option, a, loose=True)) is not None
-               and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES)
+               and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES if not (decade and a == "age_group"))
 
 
 def option_reply(choices: Choices, answer: str) -> str:

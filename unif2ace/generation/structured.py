@@ -61,6 +61,8 @@ _KEY_WORDS: tuple[tuple[str, str | None], ...] = (
 _KEY = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (p, _) in enumerate(_KEY_WORDS)), re.I)
 _JSON = re.compile(r"\bjson\b|\{\s*[\"'][A-Za-z][\w -]*[\"']\s*:", re.I)  # the word, or an object's shape
 _YAML = re.compile(r"\bya?ml\b", re.I)  # the same object in YAML ("Describe her in YAML.", which got her age)
+# and as a Python dict ("Give the gender, age and emotion as a Python dict." got three sentences)
+_PYTHON = re.compile(r"\bpython\b[^.?!\n]{0,20}?\b(?:dict(?:ionary)?|object|literal)\b|\bdict\b|\bas a dictionary\b", re.I)
 # the keys as written out: quoted ("gender", 'age_group', `hair_color`), between braces ({gender, age}) or listed
 # after "keys:" ("with keys: gender, estimated_age, expression")
 # (an apostrophe inside a word is no quote: "What's the probability she's over 50? Answer in JSON." was read as the key
@@ -81,7 +83,7 @@ class JsonAsk:
     """A request for a structured reply: the keys to write, each with the attribute it reads (None: nothing the
     model can tell, written null) and, from a JSON schema, the type it must have; ``asked``: a question asked beside
     the instruction that names no key, answered under ``"answer"``; no keys and no question: every stated attribute.
-    ``form``: "json" ("yaml": the same object in YAML); "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
+    ``form``: "json" ("yaml": the same object in YAML; "python", as a Python dict literal); "template", the keys filling ``layout``'s ``{0}``, ``{1}``, … in words; "list", the keys'
     values joined by ``layout`` (the separator); "csv", a header line of the keys and a line of their values,
     separated by ``layout``; "table", ``layout`` (a markdown table's header, as typed) and a row of the values (with no
     key named, a row per stated attribute); "bullets", one item a line after ``layout`` ("- ", or "1. " numbered)."""
@@ -147,13 +149,13 @@ def json_request(question: str, response_format: Any = None) -> JsonAsk | None:
     kind = response_format.get("type") if isinstance(response_format, dict) else response_format
     if kind == "json_schema":
         return schema_request(response_format, question)
-    said = isinstance(question, str) and (_JSON.search(question) or _YAML.search(question))
+    said = isinstance(question, str) and (_JSON.search(question) or _YAML.search(question) or _PYTHON.search(question))
     if kind not in ("json_object", "json") and not said:
         return None
-    # YAML when the question asks it and no client asked JSON
-    form = "yaml" if kind is None and not _JSON.search(question) else "json"
+    # YAML or a Python dict when the question asks it and no client asked JSON
+    form = "json" if kind is not None or _JSON.search(question) else "yaml" if _YAML.search(question) else "python"
     clauses = [c for c in _CLAUSE.split(question.strip()) if c.strip()]
-    rest = " ".join(c for c in clauses if not _JSON.search(c) and not _YAML.search(c)).strip()
+    rest = " ".join(c for c in clauses if not _JSON.search(c) and not _YAML.search(c) and not _PYTHON.search(c)).strip()
     keys = _named_keys(question)
     if keys:
         return JsonAsk(tuple(keys), form=form)
@@ -449,6 +451,8 @@ def structured_reply(ask: JsonAsk, description: str, answer: str | None = None, 
     values = _reply_values(ask, description, answer, facts, box)
     if ask.form == "yaml":
         return _yaml_text(values)
+    if ask.form == "python":  # {'gender': 'female', 'age': 32}, as Python prints it
+        return repr(values)
     # (name, value in words) of each key, or with no key named every stated attribute
     named = [(key.replace("_", " "), _in_words(values[key], spec.get("choice"), attr)) for key, attr, spec in ask.keys] \
         or [(k.replace("_", " "), _in_words(v)) for k, v in values.items() if k != "description"]
