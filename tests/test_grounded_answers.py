@@ -5196,3 +5196,34 @@ def test_a_year_of_birth_uses_the_photo_files_date_when_the_question_gives_none(
     assert birth_year_answer("What year was he born, if the photo was taken in 2017?", man, "2019-07-21") == \
         "About 1990: he looks about 27 years old, and the photo is from 2017."
     assert birth_year_answer("What year was he born?", man).startswith("I can't tell when the photo was taken")
+
+
+@pytest.mark.parametrize("message, previous, expected", [
+    # 7 Dec 2026 (night): "Higher." after "Guess the age." got "She is smiling.", then "Lower." "Yes. This is a child."
+    ("Higher.", "Guess the age.", "age_group"), ("Higher.", "Higher.", "age_group"), ("No, lower.", "How old?", "age_group"),
+    ("Go up a bit.", "Age?", "age_group"), ("Younger.", "How old is she?", "age_group"),
+    ("Higher.", "Is she smiling?", None), ("Higher or lower?", "Age?", None), ("Higher.", None, None),
+])
+def test_higher_or_lower_in_a_word_after_an_age_disputes_it(message, previous, expected):
+    from unif2ace.generation.constraints import remark_attribute
+
+    assert remark_attribute(message, previous) == expected
+
+
+def test_like_ten_years_older_after_an_age_is_a_doubt_of_it():
+    from unif2ace.data.questions import age_follow_up
+
+    assert age_follow_up(["How old is this person?", "Hmm, I'd say older.", "Like 10 years older."]) == \
+        "Could the person be 10 years older?"
+    assert age_follow_up(["Is she smiling?", "Like 10 years older."]) is None
+
+
+@pytest.mark.parametrize("message", ["How accurate are you?", "How reliable is that description?",
+                                     "What's the most uncertain part of that description?",
+                                     "What are you least sure about?", "Which part are you least confident about?"])
+def test_how_reliable_the_answers_are_is_said(message):
+    """7 Dec 2026 (night): "What's the most uncertain part of that description?" got "I can't tell from this photo."."""
+    from unif2ace.generation.constraints import small_talk
+
+    assert small_talk(message, "Describe this person.").startswith("The age is the least sure part")
+    assert small_talk("How good is it?") is None  # the photo, perhaps

@@ -1300,7 +1300,8 @@ _AGE_LATER = re.compile(_SHIFT_LEAD + rf"(?:in\s+)?(?:(?:another|a further)\s+)?
 _AGE_EARLIER = re.compile(_SHIFT_LEAD + rf"({_COUNT}|\d{{1,2}})\s+years?\s+(?:ago|earlier|before)\s*[?.!]*$", re.I)
 # another age offered for the one just given ("How about 10 years older?" after "Really? I think older." got "No, she is a
 # child, not a senior."): a doubt of it, as "Could she be 10 years older?" is
-_AGE_OFFSET = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|well)\s*[,.]?\s+)*(?:(?:how|what) about|maybe|perhaps|or)\s+"
+_AGE_OFFSET = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|well)\s*[,.]?\s+)*(?:(?:how|what) about|maybe|perhaps|or|"
+                         r"(?:more\s+)?like)\s+"
                          rf"(?:(?:like|maybe|perhaps)\s+)?(?:({_COUNT}|\d{{1,2}}|a few|a couple of|some)\s+years?\s+)?"
                          r"(older|younger)(?:\s+than that)?\s*[?.!]*$", re.I)
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"

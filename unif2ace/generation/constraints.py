@@ -3901,6 +3901,8 @@ _ABOUT_ANSWER = (r"(?: (?:about|of|in|on|for) (?:that|this|it|your answer|the (?
 # Chat that asks nothing of the photo: a greeting, thanks, an acknowledgement, a goodbye ("Hi there" got "Yes,
 # he is smiling."), or a question about the answers themselves ("Are you sure?", "Why do you think so?"). The
 # replies say nothing about the person.
+# what a question about the answers' reliability names ("that description", "your guess", "the age", "you")
+_SAID = r"(?:(?:that|this|it|the|your)(?:\s+(?:description|answers?|guess(?:es)?|estimates?|age|reading))?|you)"
 _SMALL_TALK = [
     (re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
                 r"(?:\s+(?:there|again|everyone|all|friend))?$"),
@@ -3952,6 +3954,14 @@ _SMALL_TALK = [
      "clothes, the body), what they feel about something, and when the photo was taken unless its file says. I read "
      "the age, gender, expression, eyes and mouth, the face's pose and how the photo looks, and I can be wrong, most "
      "often about the age by a few years."),
+    # "What's the most uncertain part of that description?", "How accurate are you?" (each got "I can't tell from this
+    # photo.")
+    (re.compile(rf"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:(?:what(?:'s| is| are)|which (?:part|bit|thing)s?(?: of {_SAID})? "
+                r"(?:is|are|were|are you|were you))\s+(?:the\s+)?(?:most uncertain|least (?:certain|sure|confident|reliable)|"
+                rf"weakest|shakiest)(?: (?:part|bit|thing)s?)?(?: of {_SAID})?(?: about)?|what are you (?:least|not "
+                rf"(?:so |very |entirely )?)\s?sure (?:about|of)|how (?:accurate|reliable) (?:is|are) {_SAID})$"),
+     "The age is the least sure part: I can be off by a few years, more for older faces. For a young child the gender "
+     "is uncertain too, and an expression between two (neutral or a faint smile) can go either way."),
     # "What would make you more sure?", "Can you be more specific?" (each got "I can't tell from this photo.")
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:what (?:would|could) make you (?:more )?(?:sure|certain|"
                 r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?)$"),
@@ -4117,6 +4127,10 @@ def _after_small_talk(message: str) -> str:
 # "That's a woman, not a man."): the reply restates what the description says, as an opinion.
 _AGE_REMARK = re.compile(r"\b(?:younger|older|young|old|age|aged|years?|teen\w*|kid|child|baby|senior|elderly|"
                          r"middle-aged|adult|\d{1,3})\b", re.I)
+# the age just guessed said to be too low or too high, in a word ("Higher.", "No, lower.", "Go up a bit.")
+_HIGHER = re.compile(r"^(?:(?:no|nope|nah|wrong|close|ok|okay|hmm)[,.!]?\s+)?(?:go\s+)?(?:(?:a bit|a little|a lot|much|way|"
+                     r"slightly|even|bit)\s+)?(?:higher|lower|older|younger|up|down)(?:\s+(?:a bit|a little|a lot|than that|"
+                     r"still|please))*[.!]*$", re.I)
 _GENDER_REMARK = re.compile(r"\b(?:man|woman|boy|girl|male|female|guy|lady|gentleman)\b", re.I)
 
 
@@ -4172,6 +4186,9 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         asked = asked_of(previous)
         asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
         return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
+    if previous is not None and _HIGHER.match(core) and (
+            {"age", "age_group"} & asked_of(as_meant(previous)) or _HIGHER.match(_core(previous))):
+        return "age_group"  # "Higher." after "Guess the age." (got "She is smiling."), and again after itself
     # (an expression told names the smile or the expression it tells: "She's not smiling." asks nothing)
     asked = set(asked_attributes(message)) - ({"smile", "emotion"} if _EMOTION_REMARK.search(core) else set())
     if (core.endswith("?") or len(core.split()) < 3 and not told or _REQUEST_START.match(core) or asked
