@@ -194,6 +194,13 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a man looking serious", "a man with a neutral expression"),
     ("a man with a stern expression", "a man with a neutral expression"),
     ("a woman with a big smile", "a woman, smiling"), ("a woman with a smile, aged 30", "a woman, smiling, aged 30"),
+    # a grin as a smile, and anger or a frown as a face that does not smile (7 Dec 2026, night: "a 60-year-old man with
+    # a big grin", "an angry man" and "a man with a frown" were drawn without them; "sad" draws grey faces)
+    ("a 60-year-old man with a big grin", "a 60-year-old man, smiling"),
+    ("a man with a grin and a beard", "a man, smiling, with a beard"),
+    ("an angry man", "a neutral-looking man"), ("a man with a frown", "a man with a neutral expression"),
+    ("a woman with a frown and glasses", "a woman with a neutral expression and glasses"),
+    ("a frightened woman", "a frightened woman"),  # "surprised" drew girls
     ("a bearded old man", "an old man with a beard"), ("a bearded man in a suit", "a man with a beard in a suit"),
     ("a closeup portrait of an old man", "a close-up portrait of an old man"),
     # a smile after "and" (it was dropped with its unknown adjective) and a smile before another detail
@@ -205,7 +212,7 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("headshot of a 45 year old korean woman with short hair", "headshot of a 45 year old Asian woman with short hair"),
     ("a japanese man", "an Asian man"), ("a pakistani girl", "a South Asian girl"), ("a nigerian woman", "a Black woman"),
     ("a man eating chinese food", "a man eating chinese food"),
-    ("a grumpy old grandpa", "a grumpy old man"), ("an elderly grandmother", "an old woman"),
+    ("a grumpy old grandpa", "a neutral-looking old man"), ("an elderly grandmother", "an old woman"),
     # a child's noun with a teenager's or an adult's age, named as the training prompts name that age (6 Dec 2026: "a
     # boy, aged 16", "a boy who is 15 years old" and "a schoolgirl aged 15, cheerful" drew babies, the labeller
     # reading 15 of 16 faces as aged 0–2), and a man or a woman of a child's age

@@ -1433,6 +1433,10 @@ def test_a_dispute_of_another_answer_and_a_question_about_what_the_model_does_ge
     assert small_talk("What are you able to tell me about photos?").startswith("I describe the face in a photo")
     for limits in ("What can't you tell from this photo?", "What are your limitations?", "What can't you do?"):
         assert small_talk(limits).startswith("Who the person is (a name, a job"), limits
+    # the model asked about itself (7 Dec 2026, night: "How old are you?" got the person's age)
+    for about_model in ("How old are you?", "What's your name?", "Are you a robot?", "Are you an AI?"):
+        assert small_talk(about_model).startswith("I am UniF²ace, a model that reads and draws faces"), about_model
+    assert small_talk("How old are you in this photo?") is None and small_talk("How old do I look?") is None
     # a photo's description asked is no question about the model
     assert small_talk("What can you tell me about this photo?") is None and small_talk("What can you tell me?") is None
 

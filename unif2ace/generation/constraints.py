@@ -3946,6 +3946,14 @@ _SMALL_TALK = [
      "I describe the face in a photo and answer questions about it: age, gender, expression and smile, eyes and "
      "mouth, which way the face is turned, and how the photo looks (colour, sharpness, lighting). I judge from the "
      "photo alone, and I can be wrong."),
+    # questions about the model itself ("How old are you?" got the person's age, "Are you a robot?" "No. He is a
+    # photo of a person."); the person's own are asked in the third person ("How old is she?") or as the asker ("How
+    # old do I look?")
+    (re.compile(r"^(?:so\s+|and\s+|hey\s*,?\s+)?(?:how old are (?:you|u)|what(?:'s| is) your (?:age|name)|who (?:made|built|"
+                r"created|trained) (?:you|u)|are (?:you|u) (?:an? )?(?:human|person|real person|robot|bot|ai|machine|"
+                r"computer|program|language model|real)|what(?:'s| is) your gender|are you (?:a )?(?:man|woman|male|female))$"),
+     "I am UniF²ace, a model that reads and draws faces; I have no age, name or gender of my own. Ask about the person "
+     "in the photo (\"How old is this person?\"), or about yourself in a selfie (\"How old do I look?\")."),
     # "What can't you tell from this photo?" (got "I can't tell from this photo.")
     (re.compile(r"^(?:so\s+|and\s+)?(?:what (?:can't|cannot|can not|couldn't|don't|do not) you (?:tell|do|know|see|say)"
                 r"(?: (?:me|from|in|about) (?:this|the|a) (?:photo|picture|image|face))?|what are your (?:limits|limitations|"

@@ -262,6 +262,13 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:cheerful|joyful|joyous|glad|pleased)\b", "happy"),
     (r"\b(?:crying|tearful|unhappy|sorrowful|gloomy)\b", "sad"),
     (r"\b(?:shocked|astonished|amazed|startled|astounded)\b", "surprised"),
+    # anger and a frown, which no training prompt names ("an angry man" and "a man with a frown" were drawn as "a man",
+    # 2 of 4 seeds smiling), as a face that does not smile: the training prompts' nearest word, sad, draws grey faces
+    # (7 Dec 2026, 4 seeds: HSV saturation 39 against 104 for "a man"; "color photo" added does not bring the colour
+    # back). Drawn: 0 of 8 smiling, the labeller reading 5 of 8 as angry (2 of 8 before). Fear is left out: "a
+    # surprised woman" drew girls (the labeller read 3 of 4 as aged 5 to 9)
+    (r"\b(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?(?:frown|scowl)\b", "with a neutral expression"),
+    (r"\b(?:angry|annoyed|irritated|grumpy|frowning|scowling|sullen|glum|displeased|furious)\b", "neutral-looking"),
     # an expression as users word it around the training words ("a woman looking happy" and "a man with a big
     # smile" were drawn as "a woman", "a man": their phrases use words no training prompt uses)
     (r"\b(?:serious|stern|solemn|blank|calm|deadpan)\s+(?:expression|face|look)\b", "neutral expression"),
@@ -276,8 +283,9 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\bmug ?shot\b", "photo"),  # ("mugshot of a middle-aged man" was drawn as "of a middle-aged man")
     # "a man with a smile and glasses" → "a man, smiling, with glasses"; "a lady with glasses and a warm smile" →
     # "a woman with glasses, smiling" (the smile was dropped with the unknown "warm")
-    (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?smile\s+and\s+", ", smiling, with "),
-    (r",?\s+(?:with|wearing|and)\s+an?\s+(?:[a-z]+\s+)?smile\b", ", smiling"),
+    (r",?\s+(?:with|wearing)\s+an?\s+(?:[a-z]+\s+)?(?:smile|grin)\s+and\s+", ", smiling, with "),
+    # ("a 60-year-old man with a big grin" was drawn as "a 60-year-old man")
+    (r",?\s+(?:with|wearing|and)\s+an?\s+(?:[a-z]+\s+)?(?:smile|grin)\b", ", smiling"),
     (r"\bbearded\s+((?:[a-z-]+\s+)?(?:man|men|guy|gentleman|boy))\b", r"\1 with a beard"),
     (r"\bcloseup\b", "close-up"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
