@@ -920,3 +920,25 @@ def test_how_would_you_describe_and_one_thing_are_description_requests(question,
 ])
 def test_a_number_asked_in_a_sentence_of_its_own_is_one_word(question, length):
     assert Q.asked_length(question) == length
+
+
+@pytest.mark.parametrize("typed, meant", [
+    # 7 Dec 2026 (night): English as learners write it ("Is she more then 30?" and "he look how many year?" got "I
+    # can't tell from this photo.", "The person's mood is?" "No. Her eyes are open.")
+    ("Is she more then 30?", "Is she more than 30?"), ("he look how many year?", "he look how old?"),
+    ("how many years is he?", "how old is he?"), ("The person's mood is?", "What is the person's mood?"),
+    ("Her age is?", "What is her age?"),
+    ("How many years until she turns 50?", "How many years until she turns 50?"),  # a span, not the age
+    ("How many years older is he than me?", "How many years older is he than me?"),
+    ("The person is?", "The person is?"),  # no value named
+])
+def test_learners_english_is_read_as_meant(typed, meant):
+    assert Q.as_meant(typed) == meant
+
+
+def test_be_concise_and_whats_going_on_with_the_face_ask_a_description():
+    # 7 Dec 2026 (night): "Describe. Be concise." got "I can't tell from this photo.", "What's going on with their
+    # face?" "Neutral." of a smiling woman
+    assert Q.answer_form("Describe. Be concise.") == ("Describe.", "Be concise.")
+    assert Q.description_length("Describe. Be concise.") == ("sentences", 1)
+    assert Q.asks_description("What's going on with their face?")

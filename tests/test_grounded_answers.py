@@ -5231,3 +5231,16 @@ def test_how_reliable_the_answers_are_is_said(message):
 
     assert small_talk(message, "Describe this person.").startswith("The age is the least sure part")
     assert small_talk("How good is it?") is None  # the photo, perhaps
+
+
+def test_a_smiles_sincerity_and_contentment_are_read():
+    """7 Dec 2026 (night): "Is he faking a smile?" got "Yes. He is smiling.", "Would you say she's content?" "I can't
+    tell from this photo."."""
+    from unif2ace.evaluation.attributes import parse_attribute
+    from unif2ace.generation.constraints import unseen_question
+
+    assert unseen_question("Is he faking a smile?") and unseen_question("Does her smile look fake?")
+    assert not unseen_question("Is he smiling?")
+    for happy in ("Would you say she's content?", "Is he content?", "She looks content."):
+        assert parse_attribute(happy, "emotion") == "happy", happy
+    assert parse_attribute("What is the content of this image?", "emotion") is None

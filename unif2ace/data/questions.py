@@ -660,6 +660,10 @@ _POLITE_IF = re.compile(r",?\s*\bif (?:it(?:'s| is| isn't| is not) (?:not )?(?:t
                         r"you would|you please|you may|you will)\b\s*(?=[,?.!]|$),?", re.I)  # a whole clause
 
 
+# what "The person's mood is?" asks the value of
+_ASKED_NOUNS = r"mood|age|gender|sex|expression|emotion|ethnicity|race|feeling|head pose|pose|age group|age range"
+
+
 def as_meant(question: str) -> str:
     """A question as the answer checks read it: typos mended (:func:`spelled`), a negative question
     asked plainly ("Isn't she smiling?" → "Is she smiling?", whose Yes means she is, as in English; it
@@ -685,6 +689,13 @@ def as_meant(question: str) -> str:
         plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
+    # English as learners write it (7 Dec 2026, night: "Is she more then 30?" and "he look how many year?" got "I can't
+    # tell from this photo.", "The person's mood is?" "No. Her eyes are open.")
+    plain = re.sub(r"\b(more|less|older|younger|bigger|greater)\s+then\b", r"\1 than", plain, flags=re.I)
+    plain = re.sub(r"\bhow many years?(?:\s+old)?(?=\s*(?:[?.!]|$|(?:is|are|does|do)\s+(?:he|she|they|the person|this person|"
+                   r"it)\s*[?.!]*$))", "how old", plain, flags=re.I)
+    plain = re.sub(rf"^\W*((?:the|this|his|her|their|its)\s+(?:[\w']+\s+){{0,2}}?(?:{_ASKED_NOUNS}))\s+(?:is|are)\s*\?+\s*$",
+                   lambda m: f"What is {m[1][0].lower()}{m[1][1:]}?", plain, flags=re.I)
     # "What if he's actually 30?" (got "I can't tell from this photo."): a remark on the answer, "He's actually 30."
     plain = re.sub(r"^\W*(?:(?:but|and|so|ok(?:ay)?)\s*,?\s+)?what if\s+((?:he|she|they|the person|this person)(?:'s|'re|\s+is|"
                    r"\s+are|\s+was)\s+(?:actually|really|in fact)\s+[^?]+?)\s*\?*$", lambda m: m[1][0].upper() + m[1][1:] + ".",
@@ -758,7 +769,8 @@ _LOOK_FIRST = re.compile(
 # using a single word or phrase." got "He is smiling.", read as no yes/no question)
 _FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:just\s+)?(?:give|use|provide)\s+(?:me\s+)?"
                         r"(?:a|an|one)\s+(?:single\s+|bare\s+|whole\s+)?(?:number|integer|numeral)(?:\s+only|\s+please)?|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
-                        r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be brief|keep it (?:short|brief))[.!:]*$")
+                        r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be (?:brief|concise|succinct|short|quick)|"
+                        r"keep it (?:short|brief|concise))[.!:]*$")
 # a reason asked after a question ("Is this person a kid? Why?" got "I can't tell from this photo."): the question is
 # answered, and its answer's own words give the reason ("No, she looks about 20 years old.")
 _REASON_AFTER = re.compile(r"^(?:and\s+)?(?:why|explain(?:\s+(?:why|your answer|your reasoning|yourself))?|how do you know|"
@@ -1016,7 +1028,9 @@ _DESCRIPTION_REQUEST = re.compile(
     # "Give me a one-sentence summary." (got "A woman.")
     r"(?:give|write|provide)(?: me)? (?:a|an) (?:[\w-]+ )?(?:summary|overview|description|rundown)(?= *(?:of\b|[.?!]*$))"
     r"(?: of)?|"
-    r"what(?:'s| is) (?:going on|happening)(?: here)?|what am i looking at|"
+    # ("What's going on with their face?" got "Neutral." of a smiling woman)
+    r"what(?:'s| is) (?:going on|happening)(?: here| with (?:their|his|her|the|this) (?:face|person|expression))?|"
+    r"what am i looking at|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
     # "What is the content of this image?" (got "Neutral."), "Describe the contents."

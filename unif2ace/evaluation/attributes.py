@@ -128,7 +128,7 @@ def _ethnicity(t: str, loose: bool) -> str | None:
 
 
 _EMOTIONS = {
-    "happy": r"\b(?:happy|happiness|joyful|joyous|joy|cheerful|delighted|pleased|glad|in (?:a )?good mood|in (?:good|high) spirits|contented|(?:looks?|seems?|appears?|feels?) content)\b",
+    "happy": r"\b(?:happy|happiness|joyful|joyous|joy|cheerful|delighted|pleased|glad|in (?:a )?good mood|in (?:good|high) spirits|contented|(?:looks?|seems?|appears?|feels?|(?:he|she|they|you)(?:'s|'re| is| are)|(?:is|are) (?:he|she|they|the person|this person)) (?:very |quite )?content)\b",
     "neutral": r"\b(?:neutral|expressionless|calm|impassive|blank)\b",
     # ("Does the person look like they are about to cry?" got "Yes, it is a photo of a person." of a smiling boy)
     "sad": r"\b(?:sad|sadness|unhappy|displeased|sorrowful|crying|cry|cries|weeping|sobbing|in tears|teary|upset|"

@@ -3227,6 +3227,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # senior.")
                          r"skin|smooth|eyes? (?:are |look |is |looks )?(?:red|bloodshot|puffy|swollen)|red[- ]eyes?|"
                          r"forced|genuine|sincere|authentic|"
+                         # ("Is he faking a smile?" got "Yes. He is smiling.")
+                         r"fak(?:e|ing|ed)\s+(?:a\s+|his\s+|her\s+|their\s+|that\s+|the\s+)?smile|"
+                         r"smile\s+(?:is\s+|looks\s+)?(?:fake|faked|put[- ]on|posed)|"
                          r"(?:good|nice|great|decent|bad|suitable|usable|profile|linkedin|dating|cv|resume|r[ée]sum[ée])\s+"
                          r"(?:profile\s+)?(?:photo|pic|picture|image|headshot)|linkedin|dating (?:app|site|profile)|"
                          r"rested|sleepy|exhausted|"
