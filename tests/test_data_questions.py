@@ -942,3 +942,18 @@ def test_be_concise_and_whats_going_on_with_the_face_ask_a_description():
     assert Q.answer_form("Describe. Be concise.") == ("Describe.", "Be concise.")
     assert Q.description_length("Describe. Be concise.") == ("sentences", 1)
     assert Q.asks_description("What's going on with their face?")
+
+
+def test_chat_follow_ups_found_on_the_night_of_7_december():
+    # "Add the gender." after "Give me the age as JSON." got "It is a man.", then "Now as a table." "This is a man."
+    assert Q.key_follow_up(["Give me the age as JSON.", "Add the gender."]) == "Give me the age as JSON, and the gender."
+    assert Q.form_follow_up(["Give me the age as JSON.", "Add the gender.", "Now as a table."]) == \
+        "Give me the age as a table, and the gender."
+    assert Q.key_follow_up(["How old is she?", "Add the gender."]) is None  # no form asked
+    assert Q.key_follow_up(["Describe her in JSON.", "Add the ethnicity."]) is None  # a description's: its own follow-up
+    # "As a range?" after an age rounded got "I can't tell from this photo."
+    assert Q.age_follow_up(["How old?", "Round to the nearest ten.", "As a range?"]) == "Give me an age range for this person."
+    # "What's this?" got the age, "OK, describe them then." "A man."
+    for question in ("What's this?", "OK, describe them then."):
+        assert Q.asks_description(Q.as_meant(question)), question
+    assert not Q.asks_description("What's this called?")

@@ -5244,3 +5244,10 @@ def test_a_smiles_sincerity_and_contentment_are_read():
     for happy in ("Would you say she's content?", "Is he content?", "She looks content."):
         assert parse_attribute(happy, "emotion") == "happy", happy
     assert parse_attribute("What is the content of this image?", "emotion") is None
+
+
+def test_what_would_change_the_models_mind_is_answered():
+    from unif2ace.generation.constraints import small_talk
+
+    # 7 Dec 2026 (night): got "I can't tell from this photo."
+    assert small_talk("What would change your mind?").startswith("A sharper, well-lit photo")

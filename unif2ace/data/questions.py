@@ -1030,7 +1030,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?: of)?|"
     # ("What's going on with their face?" got "Neutral." of a smiling woman)
     r"what(?:'s| is) (?:going on|happening)(?: here| with (?:their|his|her|the|this) (?:face|person|expression))?|"
-    r"what am i looking at|"
+    r"what am i looking at|what(?:'s| is) (?:this|that)(?= *[?.!]*$)|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
     # "What is the content of this image?" (got "Neutral."), "Describe the contents."
@@ -1038,7 +1038,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"how (?:does|do) (?:she|he|they|this person|the person|this (?:man|woman|guy|lady|girl|boy|kid|child)) look"
     r"(?=\s*[.?!]*$))"
     rf"\s*(?:{_WHOLE})?(?:\s+(?:in|on)\s+(?:this|the)\s+(?:photo|picture|image|pic))?(?:\s+look like)?"
-    r"(?:\s*,?\s*(?:please|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) (?:sentence|line)|"
+    r"(?:\s*,?\s*(?:please|then|in detail|in a few words|briefly|for me|quickly|in (?:one|a|a single|a short) (?:sentence|line)|"
     # how well ("Can you describe him as best you can?" got "I can't tell from this photo.")
     r"as (?:best|well|fully|accurately|completely|precisely|closely|thoroughly) as (?:you (?:can|could)|possible)|"
     r"as best (?:as )?you (?:can|could)|to the best of your (?:ability|abilities|knowledge)|"
@@ -1319,7 +1319,8 @@ _AGE_OFFSET = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|well)\s*[,.]?\s+)*(?:(
                          rf"(?:(?:like|maybe|perhaps)\s+)?(?:({_COUNT}|\d{{1,2}}|a few|a couple of|some)\s+years?\s+)?"
                          r"(older|younger)(?:\s+than that)?\s*[?.!]*$", re.I)
 _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?\s+)*(?:(?:can|could|would) you\s+)?"
-                              r"(?:give|tell|make)?\s*(?:me\s+)?(?:a|an|the)\s+(?:rough\s+)?(?:range|bracket|span)"
+                              r"(?:give|tell|make|say)?\s*(?:(?:it|that)\s+)?(?:me\s+)?(?:(?:as|in)\s+)?(?:a|an|the)\s+"
+                              r"(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
 # the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.")
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
@@ -1583,7 +1584,7 @@ def form_follow_up(questions: Sequence[str]) -> str | None:
     if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _FORM_AGAIN.match(_core(questions[-1]))) is None:
         return None
     form = m["form"].upper() if m["form"].lower() != "table" else "a table"
-    before = form_follow_up(questions[:-1]) or questions[-2]
+    before = key_follow_up(questions[:-1]) or form_follow_up(questions[:-1]) or questions[-2]
     said = f"as {form}"
     if _FORM_WORDS.search(before):
         return _FORM_WORDS.sub(said, before, count=1)
@@ -1593,6 +1594,20 @@ def form_follow_up(questions: Sequence[str]) -> str | None:
         return f"Describe this person in {form}."
     meant = as_meant(before)
     return f"{before.strip()} Answer in {form}." if is_yes_no(meant) or asked_attributes(meant) else None
+
+
+def key_follow_up(questions: Sequence[str]) -> str | None:
+    """The request before the last of a chat's user messages with the value the last one adds, when that request asked
+    for values in a form ("Give me the age as JSON." then "Add the gender." → "Give me the age as JSON, and the
+    gender."; it got "It is a man."); None for any other chat (a description asked again with what it left out is
+    :func:`description_follow_up`'s)."""
+    if len(questions) < 2 or not isinstance(questions[-2], str) or (m := _REDO_WITH.match(_core(questions[-1]))) is None:
+        return None
+    before = key_follow_up(questions[:-1]) or form_follow_up(questions[:-1]) or questions[-2]
+    if not _FORM_WORDS.search(before) or asks_description(as_meant(_FORM_WORDS.sub("", before))):
+        return None
+    what = _SAME_WORD.get(m["what"].lower(), m["what"].lower())
+    return f"{before.strip().rstrip('.?!')}, and the {what}."
 
 
 # "How much?" after a question about the smile or the expression ("Is this person smiling?" then "How much?" got "I

@@ -3975,7 +3975,8 @@ _SMALL_TALK = [
      "is uncertain too, and an expression between two (neutral or a faint smile) can go either way."),
     # "What would make you more sure?", "Can you be more specific?" (each got "I can't tell from this photo.")
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:what (?:would|could) make you (?:more )?(?:sure|certain|"
-                r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?)$"),
+                r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?|"
+                r"what (?:would|could|might) (?:change your mind|convince you(?: otherwise)?))$"),
      "A sharper, well-lit photo with the face turned to the camera; I read only this one photo, so more photos of the "
      "same person would not change my answer here."),
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:(?:can|could) you )?(?:be )?(?:(?:a bit|any|even) )?"

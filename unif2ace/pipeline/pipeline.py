@@ -1433,6 +1433,7 @@ def _followed_up(turns: list) -> list:
         description_follow_up,
         form_follow_up,
         intensity_follow_up,
+        key_follow_up,
         language_follow_up,
         value_follow_up,
         which_follow_up,
@@ -1441,8 +1442,8 @@ def _followed_up(turns: list) -> list:
     if len(turns) < 2 or not all(isinstance(q, str) for q, _ in turns):
         return turns
     questions = [q for q, _ in turns]
-    for follow_up in (form_follow_up, description_follow_up, age_follow_up, which_follow_up, value_follow_up,
-                      intensity_follow_up):
+    for follow_up in (form_follow_up, key_follow_up, description_follow_up, age_follow_up, which_follow_up,
+                      value_follow_up, intensity_follow_up):
         if (redo := follow_up(questions)) is not None:
             return [*turns[:-1], (redo, None)]
     if (redo := language_follow_up(questions)) is not None:
