@@ -201,6 +201,15 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("an angry man", "a neutral-looking man"), ("a man with a frown", "a man with a neutral expression"),
     ("a woman with a frown and glasses", "a woman with a neutral expression and glasses"),
     ("a frightened woman", "a frightened woman"),  # "surprised" drew girls
+    # a prompt as a list of tags, and ages after "who is" or roughly (7 Dec 2026, night: "man; 50; black; serious" was
+    # drawn as "man; 50; black", the lower-case "black" read as black and white; "a guy who's like 40" as "a man
+    # who's"; "a kid, maybe 7 or 8" and "a man who is seventy-two" without the age)
+    ("man; 50; black; serious", "man aged 50, Black, neutral-looking"),
+    ("woman, 30s, asian, smiling", "woman, aged 35, Asian, smiling"), ("a man, white", "a man, White"),
+    ("a guy who's like 40", "a man aged 40"), ("a kid, maybe 7 or 8", "a child, maybe 7 or 8"),  # (drew grown-ups)
+    ("a man who is seventy-two", "a man aged 72"),
+    ("a man who is 40 years old", "a man who is 40 years old"),  # the captions' own words
+    ("a woman, black and white", "a woman, black and white"),
     ("a bearded old man", "an old man with a beard"), ("a bearded man in a suit", "a man with a beard in a suit"),
     ("a closeup portrait of an old man", "a close-up portrait of an old man"),
     # a smile after "and" (it was dropped with its unknown adjective) and a smile before another detail

@@ -224,6 +224,19 @@ _HAIR = r"(?:hair|haired|beard|bearded|moustache|mustache|eyebrows)\b"
 _UNITS = r"(?:feet|foot|ft|inch|inches|in\b|cm|m\b|meters?|metres?|kg|kilos?|lbs?|pounds|stone|percent)"  # no age
 _ONE_PERSON = r"(?:man|woman|boy|girl|child|person|teenager|baby)"  # a person noun an age may follow
 _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
+    # a prompt written as a list of tags ("man; 50; black; serious" was drawn as "man; 50; black", the lower-case
+    # "black" read as a black-and-white photo; "woman, 30s, asian, smiling" kept "30s" and "asian", words no training
+    # prompt uses): commas between them (in_training_words), a decade as an age, an ethnicity as the training prompts
+    # write it
+    (r"(?<=,\s)([1-9])0'?s(?=\s*(?:,|$))", r"aged \g<1>5"),
+    (r"(?<=,\s)(?:black|african[- ]american)(?=\s*(?:,|$))", "Black"), (r"(?<=,\s)white(?=\s*(?:,|$))", "White"),
+    (r"(?<=,\s)(?:east\s+)?asian(?=\s*(?:,|$))", "Asian"), (r"(?<=,\s)(?:south\s+asian|indian)(?=\s*(?:,|$))", "South Asian"),
+    # an age after "who is" ("a guy who's like 40" was drawn as "a man who's"; not "who is 40 years old", the captions'
+    # words). (A child's age so, "a kid, maybe 7 or 8" as "a child aged 7", drew grown-ups: the labeller read 3 of 4
+    # as aged 23-45 where "a child" drew 3 of 4 children, so it is left out; so is a serious face as "with a neutral
+    # expression" after a comma, which lost 2 of 4 faces of "elderly woman, serious")
+    (r"\s+who(?:'s|\s+is)\s+(?:like|about|around|maybe|roughly|approximately|probably)?\s*(\d{1,3})\b"
+     r"(?![\s-]*(?:years?|yrs?|y/?o|months?|cm|kg|%))", r" aged \1"),
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
     (r"\b(?:pensioner|retiree|senior citizen)\b", "old person"),
@@ -373,7 +386,8 @@ _TENS = [w for w, n in NUMBER_WORDS.items() if n >= 20]
 _NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[:9])}))?|{'|'.join(_ONES)})"
 _WORDS_BEFORE_YEARS = re.compile(rf"(?<!\bunder )\b({_NUMBER})(?=[- ]years?[- ]old\b|[- ]?y/?o\b)",  # as the captions
                                  re.IGNORECASE)  # write a baby: "under one year old"
-_WORDS_AFTER_AGED = re.compile(rf"\b((?:aged|age|of|around|about|roughly|approximately)(?:\s+(?:about|around|roughly))?\s+)"
+_WORDS_AFTER_AGED = re.compile(rf"\b((?:aged|age|of|around|about|roughly|approximately|who\s+is|who's)"
+                               rf"(?:\s+(?:about|around|roughly))?\s+)"
                                rf"({_NUMBER})\b(?![- ](?:person|people|man|men|woman|women|child|children|kids?|faces?|"
                                r"of|photos?|pictures?|images?)\b)", re.IGNORECASE)
 
@@ -406,6 +420,8 @@ def in_training_words(text: str) -> str:
     """
     out = _ages_in_digits(text)
     inserted = {"aged"} if out != text else set()
+    if ";" in out and all(0 < len(tag.split()) <= 4 for tag in out.split(";")):  # tags: "man; 50; black; serious"
+        out = re.sub(r"\s*;\s*", ", ", out)
     for pattern, words in _UNTRAINED:
         def put(m: re.Match, words=words) -> str:
             new = m.expand(words)
