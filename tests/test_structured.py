@@ -273,37 +273,34 @@ def test_a_description_asked_as_a_report_is_the_reports_fields(question, asked):
                                                   "Glasses: yes. Facial hair: unknown.")
 
 
-def test_yaml_asked_is_the_json_object_in_yaml():
-    """7 Dec 2026 (evening): "Describe the person in YAML." got her age. YAML is read back (by an independent
-    parser) as the object JSON would give."""
-    import yaml
-
-    for question, json_question in (("Describe her in YAML.", "Describe her in JSON."),
-                                     ("Give me the age and gender in YAML.", "Give me the age and gender in JSON."),
-                                     ("Answer in yml: is she over 50?", "Answer in JSON: is she over 50?")):
-        ask = json_request(question)
-        assert ask is not None and ask.form == "yaml", question
-        said = structured_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")
-        assert yaml.safe_load(said) == reply(json_question, "No, she looks about 29 years old."), question
-    assert json_request("Describe her in YAML.", "json_object").form == "json"  # a client's JSON comes first
-    assert json_request("Is she smiling?") is None
-
-
-def test_a_python_dict_asked_is_the_json_object_as_python_writes_it():
-    """7 Dec 2026 (night): "Give the gender, age and emotion as a Python dict." got three sentences. The reply is
-    read back by Python's own literal parser as the object JSON would give."""
+@pytest.mark.parametrize("form, question, json_question", [
+    # 7 Dec 2026 (evening): "Describe the person in YAML." got her age
+    ("yaml", "Describe her in YAML.", "Describe her in JSON."),
+    ("yaml", "Give me the age and gender in YAML.", "Give me the age and gender in JSON."),
+    ("yaml", "Answer in yml: is she over 50?", "Answer in JSON: is she over 50?"),
+    # 7 Dec 2026 (night): "Give the gender, age and emotion as a Python dict." got three sentences
+    ("python", "Give the gender, age and emotion as a Python dict.", "Give the gender, age and emotion as JSON."),
+    ("python", "Return a dict with gender and age.", "Return JSON with gender and age."),
+    ("python", "Describe her as a Python dictionary.", "Describe her in JSON."),
+])
+def test_yaml_or_a_python_dict_asked_is_the_json_object_in_that_form(form, question, json_question):
+    """The reply is read back, by an independent parser (PyYAML, Python's own literal parser), as the object JSON
+    would give."""
     import ast
 
-    for question, json_question in (("Give the gender, age and emotion as a Python dict.",
-                                     "Give the gender, age and emotion as JSON."),
-                                    ("Return a dict with gender and age.", "Return JSON with gender and age."),
-                                    ("Describe her as a Python dictionary.", "Describe her in JSON.")):
-        ask = json_request(question)
-        assert ask is not None and ask.form == "python", question
-        said = structured_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")
-        assert ast.literal_eval(said) == reply(json_question, "No, she looks about 29 years old."), question
-    assert json_request("Give her age as a Python dict.", "json_object").form == "json"  # a client's JSON comes first
-    assert json_request("Is Python her favourite language?") is None
+    import yaml
+
+    ask = json_request(question)
+    assert ask is not None and ask.form == form
+    said = structured_reply(ask, DESCRIPTION, "No, she looks about 29 years old.")
+    parse = {"yaml": yaml.safe_load, "python": ast.literal_eval}[form]
+    assert parse(said) == reply(json_question, "No, she looks about 29 years old.")
+
+
+def test_a_clients_json_comes_before_a_form_asked_in_words():
+    assert json_request("Describe her in YAML.", "json_object").form == "json"
+    assert json_request("Give her age as a Python dict.", "json_object").form == "json"
+    assert json_request("Is she smiling?") is None and json_request("Is Python her favourite language?") is None
 
 
 @pytest.mark.parametrize("questions, expected", [
