@@ -767,9 +767,12 @@ _LOOK_FIRST = re.compile(
 # a last sentence that sets only the answer's form ("Answer the question using a single word or phrase.", LLaVA's;
 # "Answer in one word.", "Short answer."): what is asked is before it ("Is the person smiling?\nAnswer the question
 # using a single word or phrase." got "He is smiling.", read as no yes/no question)
-_FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|(?:just\s+)?(?:give|use|provide)\s+(?:me\s+)?"
-                        r"(?:a|an|one)\s+(?:single\s+|bare\s+|whole\s+)?(?:number|integer|numeral)(?:\s+only|\s+please)?|(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?"
-                        r"(?:\s+only|\s+please)?|(?:a\s+)?short answer(?:\s+please)?|be (?:brief|concise|succinct|short|quick)|"
+_FORM_ONLY = re.compile(r"^(?:please\s+)?(?:(?:answer|respond|reply)\b[^.?!]*|"
+                        # "Give a single number." (7 Dec 2026, night: got the age in a sentence)
+                        r"(?:just\s+)?(?:give|use|provide)\s+(?:me\s+)?(?:a|an|one)\s+(?:single\s+|bare\s+|whole\s+)?"
+                        r"(?:number|integer|numeral)(?:\s+only|\s+please)?|"
+                        r"(?:in\s+)?(?:one|a single|1)[- ]word(?:\s+answer)?(?:\s+only|\s+please)?|"
+                        r"(?:a\s+)?short answer(?:\s+please)?|be (?:brief|concise|succinct|short|quick)|"
                         r"keep it (?:short|brief|concise))[.!:]*$")
 # a reason asked after a question ("Is this person a kid? Why?" got "I can't tell from this photo."): the question is
 # answered, and its answer's own words give the reason ("No, she looks about 20 years old.")

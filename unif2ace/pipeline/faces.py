@@ -198,7 +198,8 @@ def load_image(image, name: str | None = None, max_pixels: int | None = MAX_PIXE
 
 # where a camera writes when it took a photo: the Exif sub-IFD's DateTimeOriginal, then DateTimeDigitized, then IFD0's
 # DateTime (which editors rewrite on saving, so it comes last)
-_EXIF_IFD, _WHEN_TAGS = 0x8769, ((0x8769, 36867), (0x8769, 36868), (None, 306))
+_EXIF_IFD = 0x8769
+_WHEN_TAGS = ((_EXIF_IFD, 36867), (_EXIF_IFD, 36868), (None, 306))
 
 
 def photo_taken(image: Image.Image) -> str | None:

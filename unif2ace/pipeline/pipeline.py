@@ -1213,7 +1213,7 @@ class UniF2ace:
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (boxed := face_box_answer(question, crops[i].info.get("face_box"),
-                                                  crops[i].info.get("photo_size"))) is not None:
+                                           crops[i].info.get("photo_size"))) is not None:
                 out[i] = boxed  # "Output the bounding box of the face.": the detector's box, not an age
             elif (sized := photo_size_answer(question, crops[i].info.get("photo_size"))) is not None:
                 out[i] = sized  # "What's the resolution of this image?": its pixels, not "Neutral."
