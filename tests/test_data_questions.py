@@ -957,3 +957,13 @@ def test_chat_follow_ups_found_on_the_night_of_7_december():
     for question in ("What's this?", "OK, describe them then."):
         assert Q.asks_description(Q.as_meant(question)), question
     assert not Q.asks_description("What's this called?")
+
+
+@pytest.mark.parametrize("message, parts", [
+    # 7 Dec 2026 (night): "When was this photo taken, and how old is he?" got the photo's age, not his
+    ("When was this photo taken, and how old is he?", ["When was this photo taken?", "how old is he?"]),
+    ("What is the resolution? How old is she?", ["What is the resolution?", "How old is she?"]),
+    ("Man or woman? How old?", ["Man or woman? How old?"]),  # open questions about the person: answered together
+])
+def test_a_question_about_the_photo_file_is_asked_apart(message, parts):
+    assert Q.split_questions(message) == parts

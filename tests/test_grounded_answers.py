@@ -5173,6 +5173,8 @@ def test_a_side_asked_as_a_choice_of_a_frontal_face_is_neither(question, answer,
     ("Is this an old picture?", "Not really: it was taken on 21 July 2019, by the date stored in the photo file (its "
                                 "EXIF data), so it is about 7 years old."),
     ("What year was he born?", None), ("How old is he?", None), ("Is she an old woman?", None),
+    ("When was this photo taken, and how old is he?",  # (the message is split: data.questions.split_questions)
+     "On 21 July 2019, by the date stored in the photo file (its EXIF data)."),
 ])
 def test_the_photos_date_is_the_one_its_file_holds(question, expected):
     """7 Dec 2026 (night): "When was this photo taken?" got "I can't tell from this photo." whatever the file said."""

@@ -1984,7 +1984,8 @@ _WHOLE_QUESTION = re.compile(rf"^(?:{_AUX}|am|what|what's|how|which|who|where|wh
 def split_questions(message: str) -> list[str]:
     """The questions a message asks, each as a question of its own: ``[message]`` unless it joins two or more
     whole questions (each starts with an auxiliary verb or a wh-word after any lead-in, has at least three
-    words, or two for a wh-question: "How old?"), at least one of them yes/no, after a "?", a ";" or an
+    words, or two for a wh-question: "How old?"), at least one of them yes/no or about the photo file
+    (``constraints.asks_photo_file``: "When was this photo taken, and how old is he?"), after a "?", a ";" or an
     "and" that starts the next one ("Is she smiling, and is she wearing glasses?" → "Is she smiling?", "is
     she wearing glasses?"). Fragments ("Man? Woman?"), tags ("Smiling, is she?") and choices ("Is she a
     senior, or is she middle-aged?") stay one question, as do open questions about several attributes
@@ -2004,7 +2005,11 @@ def split_questions(message: str) -> list[str]:
     parts = [p if p.endswith("?") else p.rstrip(" ,;") + "?" for p in parts]
     if len(parts) < 2 or not all(whole(p) for p in parts):
         return [message]
-    return parts if any(is_yes_no(as_meant(p)) for p in parts) else [message]
+    from unif2ace.generation.constraints import asks_photo_file
+
+    # (and a question about the photo file, which the face does not answer: "When was this photo taken, and how old is
+    # he?" got "It is about 7 years old: …", the photo's age)
+    return parts if any(is_yes_no(as_meant(p)) or asks_photo_file(p) for p in parts) else [message]
 
 
 # ----------------------------------------------------------------------------- filling in

@@ -987,6 +987,13 @@ _PHOTO_DATE = re.compile(rf"\bwhen (?:was|is|were) (?:the|this|that|it|my)\b(?:\
 _MONTHS = ("January February March April May June July August September October November December").split()
 
 
+def asks_photo_file(question: str) -> bool:
+    """Whether a question asks what the photo file, not the face, says: when it was taken, its size in pixels
+    (:func:`photo_date_answer`, :func:`photo_size_answer`); such a question is answered apart from the rest of a
+    message that asks about the person too (``data.questions.split_questions``)."""
+    return _PHOTO_DATE.search(question) is not None or _PHOTO_SIZE.search(question) is not None
+
+
 def photo_date_answer(question: str, taken: str | None, today=None) -> str | None:
     """The answer to a question about when the photo was taken, from ``taken``, the date its file holds
     ("2024-03-14", :func:`unif2ace.pipeline.faces.photo_taken`): "On 14 March 2024, by the date stored in the photo
@@ -1013,7 +1020,7 @@ def photo_date_answer(question: str, taken: str | None, today=None) -> str | Non
         old = m[1].lower() in ("old", "vintage")
         verdict = ("Yes" if old else "No") if years >= 20 else ("No" if old else "Yes") if years <= 5 else "Not really"
         return f"{verdict}: it was taken on {said}, {source}, so it is {age}."
-    if re.search(r"\bhow old\b", question, re.I):
+    if re.search(rf"\bhow old is (?:the|this|that|my) {_PHOTO_NOUNS}\b", question, re.I):
         return f"It is {age}: it was taken on {said}, {source}."
     if re.search(r"\b(?:decade|era|time period)\b", question, re.I):
         return f"In the {date.year // 10 * 10}s: it was taken on {said}, {source}."
