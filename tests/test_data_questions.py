@@ -930,6 +930,7 @@ def test_a_number_asked_in_a_sentence_of_its_own_is_one_word(question, length):
     ("Her age is?", "What is her age?"),
     ("How many years until she turns 50?", "How many years until she turns 50?"),  # a span, not the age
     ("How many years older is he than me?", "How many years older is he than me?"),
+    ("How many years old is this person?", "How many years old is this person?"),  # as read before
     ("The person is?", "The person is?"),  # no value named
 ])
 def test_learners_english_is_read_as_meant(typed, meant):

