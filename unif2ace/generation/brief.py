@@ -134,7 +134,7 @@ def _words(attrs: dict, n: int, noun: bool = True) -> str:
              ("ethnicity", ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))),
              ("glasses", "bespectacled" if attrs.get("glasses") else None)]
     chosen, used = {}, 0
-    if n >= 2 and (person := picks[2][1]):  # the person is named from two words on ("Young woman.", not "Calm, young.")
+    if n >= 2 and (person := dict(picks)["noun"]):  # the person is named from two words on ("Calm woman.", not "Calm, young.")
         chosen["noun"], used = person, len(person.split())
     for name, word in picks:
         size = len(word.split()) if word and noun else 1  # adjectives are counted as such ("South Asian" is one)

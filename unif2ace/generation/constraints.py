@@ -786,7 +786,7 @@ def _age_shift(question: str) -> int | None:
     "How old was he a decade ago?" → −10."""
     for pattern, sign in ((_LATER, 1), (_AGO, -1)):
         if m := pattern.search(question):
-            n = {"a": 1, **_NUMBER_WORDS}.get(m[1].lower()) if not m[1].isdigit() else int(m[1])
+            n = {"a": 1, **NUMBER_WORDS}.get(m[1].lower()) if not m[1].isdigit() else int(m[1])
             return sign * n * (10 if m[2].lower().startswith("decade") else 1)
     return None
 
@@ -977,7 +977,8 @@ _PHOTO_WHEN = re.compile(r"\bwhen (?:was|is|were) (?:the|this|that|it)\b(?:\s+(?
 
 # the photo's date asked ("When was this photo taken?", "What decade was this photo taken in?", "How old is this
 # picture?", "Is this a recent photo?"; each got "I can't tell from this photo."): the date its file holds
-_PHOTO_NOUNS = r"(?:photo|photograph|picture|image|pic|shot|selfie|portrait|snapshot)"
+_PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot|file)"  # (_UNLABELLED, _PHOTO_SIZE read it too)
+_PHOTO_NOUNS = rf"(?:{_PHOTO_NOUN}|selfie|portrait)"
 _PHOTO_DATE = re.compile(rf"\bwhen (?:was|is|were) (?:the|this|that|it|my)\b(?:\s+{_PHOTO_NOUNS})?\s+(?:taken|shot|made|"
                          rf"snapped|captured)\b|\b(?:what|which) (?:year|decade|date|day|month|era|time period)\b[^?.!]*\b"
                          rf"(?:{_PHOTO_NOUNS}|taken)\b|\b(?:date|year|day) (?:taken|of (?:the|this|that) {_PHOTO_NOUNS})\b|"
@@ -1790,11 +1791,7 @@ def confidence_added(question: str, answer: str) -> str | None:
             or says_cant_tell(answer) or "\n" in answer.strip() or answer.lstrip()[:1] in ("{", "[", "|") \
             or re.search(r"\b(?:I (?:may|might|can|could) be wrong|not (?:entirely )?sure)\b", answer, re.I):
         return None
-    topic = next((a for a in ("gender", "emotion", "smile", "age_group", "age", "ethnicity") if a in asked_of(question)),
-                 None)
-    if topic == "gender" and _names_grown_up(answer):
-        topic = "gender_grown"
-    wrong = _MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"])
+    wrong = _mostly_wrong_about(question, question, answer)
     body = answer.strip()
     return f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} I'm fairly sure, but I judge from this one photo " \
            f"and can be wrong, {wrong}."
@@ -2175,8 +2172,7 @@ _PHOTO_SUBJECT = re.compile(r"^\W*(?:is|was|does|did|do|looks?)\s+(?:this|the|th
 _PHOTO_AGED = re.compile(_PHOTO_SUBJECT.pattern + r"\s+(?:about\s+|around\s+|over\s+)?\d", re.I)  # "Is the photo 10 years old?"
 
 
-_NUMBER_WORDS = NUMBER_WORDS
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:person|persons|people|face|faces|man|men|"
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?!\s+(?:person|persons|people|face|faces|man|men|"
                           r"woman|women|child|children|kid|kids|of|more|other|another|else|side|eye|eyes)\b)", re.I)
 
 
@@ -2233,8 +2229,8 @@ def asked_age_range(question: str) -> tuple[int, int] | None:
     # "thirty-something", "fortysomething" ("Would you say thirty-something?" got "I can't tell from this photo."): the
     # decade
     question = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[2-9]0)[- ]?something\b",
-                      lambda m: f"in their {_NUMBER_WORDS.get(m[1].lower(), m[1])}s", question, flags=re.I)
-    question = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), question)
+                      lambda m: f"in their {NUMBER_WORDS.get(m[1].lower(), m[1])}s", question, flags=re.I)
+    question = _NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m[1].lower()]), question)
     # "a year" as a number ("Is this baby under a year old?" got "Yes, she is a child." of a girl described as 1:
     # read as any baby's 0-3)
     question = re.sub(r"\b(under|less than|younger than|below|over|more than|older than)\s+a\s+year\b", r"\1 1 year",
@@ -3210,7 +3206,6 @@ _REAL = r"(?:photo|photograph|picture|image|person|human|face|people)"
 # photo taken?" "Yes, it is a child."; "Is this an old photo?" "Yes, it is a photo of a boy."; "Is there more than one person in this picture?" "Yes. He is a senior.";
 # "Is this a real photo or a drawing?" "A man."; "Can you see both ears?" "No. It is in color."; "What decade was
 # this photo taken in?" not an age; "Does he look like a father?" "Yes. This is a boy." of a one-year-old)
-_PHOTO_NOUN = r"(?:photo|photograph|picture|image|pic|shot|snapshot|file)"
 _CLOTHES = rf"{CLOTHES}\b"
 _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obscured|selfie|selfies|make-?up|lipstick|"
                          # a face pulled ("Is the person making a funny face?" got "Yes. It is a photo of a person.")
@@ -4038,6 +4033,16 @@ _DOUBTED = re.compile(r"\b(?:(gender|sex)|(expression|mood|emotion|smile|feeling
                       r"(ethnicity|ethnic|race|background|origin))\b", re.I)
 
 
+def _mostly_wrong_about(message: str, previous: str | None, answer: str | None) -> str:
+    """What the model is most often wrong about, for a doubt ``message`` of the answer ``answer`` to ``previous``
+    (or how sure it is, asked beside a question: ``confidence_added``): by the attribute doubted, and for a gender
+    whether the answer named a grown-up."""
+    topic = _doubted_topic(message, previous)
+    if topic == "gender" and answer and _names_grown_up(answer):
+        topic = "gender_grown"
+    return _MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"])
+
+
 def _doubted_topic(message: str, previous: str | None) -> str | None:
     """What a doubt is about: the attribute it names ("How sure are you about the gender?"), else the one the
     question before it asked ("Are you certain?" after "Man or woman?")."""
@@ -4097,10 +4102,7 @@ def small_talk(message: str, previous: str | None = None, previous_answer: str |
         text = re.sub(r"\s+", " ", text)
         reply = next((reply for pattern, reply in _SMALL_TALK if pattern.match(text)), None)
         if reply is not None and "{mostly_wrong}" in reply:  # a doubt: of what the doubted answer was about
-            topic = _doubted_topic(text, previous)
-            if topic == "gender" and previous_answer and _names_grown_up(previous_answer):
-                topic = "gender_grown"
-            reply = reply.format(mostly_wrong=_MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"]))
+            reply = reply.format(mostly_wrong=_mostly_wrong_about(text, previous, previous_answer))
         return reply
 
     if (reply := talk(message)) is not None:

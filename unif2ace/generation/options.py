@@ -386,13 +386,14 @@ def _stems_in(answer: str, option: str) -> bool:
 def _names(answer: str, option: str) -> bool:
     """Whether ``answer`` names ``option``: in its words, or as the same value of an attribute ("She is 14 years old,
     so she is a teenager." names "teen"; "47 years old: middle-aged." does not name "adult")."""
+    from unif2ace.data.captions import DECADE_WORDS
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
 
     if _has_words(answer, option):
         return True
     # a decade is no age group ("Roughly how old — teens, twenties, thirties?" kept "He is 27 years old, so he is a
     # young adult.", the group words counting "twenties" as young adult)
-    decade = re.search(r"\d|\b\w+ties\b", option) is not None
+    decade = re.search(rf"\d|\b(?:{'|'.join(DECADE_WORDS)})\b", option, re.I) is not None
     return any((value := parse_attribute(option, a, loose=True)) is not None
                and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES if not (decade and a == "age_group"))
 

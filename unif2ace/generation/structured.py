@@ -220,8 +220,9 @@ _SEPARATED = re.compile(
 # what a list or table naming no key holds: every stated attribute
 _EVERY_ATTRIBUTE = re.compile(r"\b(?:attributes|characteristics|traits|features|details|properties|facts|everything|"
                               r"all you (?:can|know|see))\b", re.I)
-_ITEM_COUNT = re.compile(r"\b(\d|one|two|three|four|five|six|seven|eight|nine)\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|lines|facts|"
-                         r"things)\b", re.I)
+_COUNT_WORDS = "|".join(w for w, n in NUMBER_WORDS.items() if 0 < n < 10)
+_ITEM_COUNT = re.compile(rf"\b(\d|{_COUNT_WORDS})\s+(?:bullet(?:ed)?\s+)?(?:points?|bullets|items|lines|facts|things)\b",
+                         re.I)
 _SEPARATORS = {"comma": ", ", "semicolon": "; ", "pipe": " | ", "tab": "\t", "slash": " / ", "space": " ",
                "newline": "\n", "line": "\n"}  # by the separator's name as it starts ("spaces", "semi-colons")
 # a table's header row: "| Gender | Age |" (then "|---|---|"), or "Gender | Age | Emotion" alone on its line
