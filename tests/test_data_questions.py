@@ -965,6 +965,9 @@ def test_chat_follow_ups_found_on_the_night_of_7_december():
     ("When was this photo taken, and how old is he?", ["When was this photo taken?", "how old is he?"]),
     ("What is the resolution? How old is she?", ["What is the resolution?", "How old is she?"]),
     ("Man or woman? How old?", ["Man or woman? How old?"]),  # open questions about the person: answered together
+    # 7 Dec 2026 (late): joined by "and" without a comma, the date question starting with "when", was not split
+    ("How old is she and when was the photo taken?", ["How old is she?", "when was the photo taken?"]),
+    ("How old is he and why do you think so?", ["How old is he and why do you think so?"]),  # one question, its reason
 ])
 def test_a_question_about_the_photo_file_is_asked_apart(message, parts):
     assert Q.split_questions(message) == parts

@@ -406,9 +406,11 @@ def test_asked_age_range_reads_an_age_bound(question, expected):
     ("Is he old?", "Yes, he is a senior.", 24, "No. He looks about 24 years old."),
     ("Is he in his thirties?", "No.", 34, "Yes, he looks about 34 years old."),
     ("Is he a baby?", "Yes. He is a child.", 20, "No. He looks about 20 years old."),
-    # the margin is at most half the described age: 8 is 5 years past a baby's 3, beyond 4
+    # the margin is at most half the described age less a year: 8 is 5 years past a baby's 3, beyond 3
     ("Is he a baby?", "Yes. He is a child.", 8, "No. He looks about 8 years old."),
-    ("Is he a baby?", "Yes. He is a child.", 5, "Yes, possibly: he looks about 5 years old."),  # 2 years past, within 2.5
+    ("Is he a baby?", "Yes. He is a child.", 5, "Yes, possibly: he looks about 5 years old."),  # 2 years past, within 2
+    # (half the age less a year: 7 Dec 2026 (late), "Is she a toddler?" of a girl described as 6 got "Yes, possibly")
+    ("Is he a toddler?", "Yes. He is a child.", 6, "No. He looks about 6 years old."),
 ])
 def test_grounded_yes_no_answers_an_age_bound_from_the_described_age(question, answer, years, expected):
     caption = f"The photo is a close-up photo; it shows a White {'boy' if years < 18 else 'man'} who is {years} years old."
@@ -1639,9 +1641,12 @@ BOY_3 = ("The photo is a close-up photo; it shows a White young boy who is 3 yea
 @pytest.mark.parametrize("question, answer, caption, expected", [
     # a young described age shrinks the age group's margin as it does an age bound's: 3 is no near miss of 13
     ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3, "No. He is a child, not a teenager."),
-    # described as 9: 4 years short of 13, within the shrunk margin (4.5 years): a near miss, the Yes stands
+    # described as 10: 3 years short of 13, within the shrunk margin (half the age less a year, 4 years): a near
+    # miss, the Yes stands; described as 9, 4 years short, beyond 3.5 (val: children described as 8-9 were labelled 8-12)
+    ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "10 years"),
+     "Yes, possibly: he looks about 10 years old."),
     ("Would you call her a teenager?", "Yes. She is a teenager.", BOY_3.replace("3 years", "9 years"),
-     "Yes, possibly: he looks about 9 years old."),
+     "No. He is a child, not a teenager."),
     # every value confirmed: the answer speaks of what is asked, not of who the person is
     ("Does the child have open eyes?", "Yes. She is a child.", GIRL_1, "Yes. Her eyes are open."),
     # the rest confirmed, the expression decided by the description's, worded
@@ -3219,6 +3224,18 @@ def test_an_age_asked_in_a_year_moves_the_described_age_by_the_photos_year(quest
     assert grounded_answer(question, "No. It is in color.", MAN_40) == expected
 
 
+@pytest.mark.parametrize("question", ["If this photo was taken in 2010, how old is he today?",
+                                      "This picture is from 2010. How old is he now?"])
+def test_an_age_asked_today_moves_the_described_age_from_the_photos_year_to_this_one(question):
+    # 7 Dec 2026 (late): the first got "56 years old: a senior.", the age in the photo
+    import datetime
+
+    year = datetime.date.today().year
+    assert grounded_answer(question, "No. It is in color.", MAN_40) == \
+        f"He looks about 40 years old in the photo from 2010, so now, in {year}, he would be about {40 + year - 2010}."
+    assert grounded_answer("How old is he in this 2010 photo?", "40 years old.", MAN_40) is None  # no year but the photo's
+
+
 def test_a_photos_date_given_as_a_premise_leaves_the_question_about_the_person():
     assert asked_attribute("If the photo was taken in 2017, how old is he?") == "age_group"
     assert asked_attribute("How old is the photo?") is None
@@ -3789,6 +3806,56 @@ def test_reason_answer_says_what_a_reading_rests_on(question, woman, man):
     assert reason_answer(question, None) is None
 
 
+@pytest.mark.parametrize("questions, meant", [
+    # 7 Dec 2026 (late): "Why do you think so?" after "Is she smiling?" got "From how the face looks in this photo: …"
+    (["Is she smiling?", "Why do you think so?"], "Explain the reasoning behind the smile."),
+    (["Man or woman?", "How can you tell?"], "Justify your gender call."),
+    (["How old is he?", "Why?"], "Explain your reasoning for the age."),
+    (["Is he over 50?", "why"], "Explain your reasoning for the age."),
+    (["Does she look sad?", "What makes you say that?"], "Explain the reasoning behind the mood."),
+    (["Is the photo sharp?", "Why?"], None), (["Describe her.", "Why do you think so?"], None),
+    (["How old is he?", "Why is he sad?"], None),
+])
+def test_a_bare_why_after_a_question_asks_that_answers_reason(questions, meant):
+    from unif2ace.data.questions import reason_follow_up
+
+    assert reason_follow_up(questions) == meant
+
+
+def test_a_reason_is_of_the_answer_given_and_a_childs_gender_is_said_to_be_unsure():
+    from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT, child_gender_caveat, reason_answer
+
+    boy = "The photo is a close-up photo; it shows a White young boy who is 1 year old. He is smiling."
+    # the answer said a girl, a vote against the description's boy: the reason is for the girl ("…: he looks like a
+    # boy to me" contradicted the answer it explained)
+    got = reason_answer("Justify your gender call.", boy, "This is a girl. " + CHILD_GENDER_CAVEAT)
+    assert got == ("From the face as a whole, as I learned from labelled face photos: she looks like a girl to me. "
+                   + CHILD_GENDER_CAVEAT)
+    assert child_gender_caveat("Justify your gender call.", got, boy) is None  # said once
+    assert reason_answer("Explain your reasoning for the age.", boy, "He is 1 year old, so he is a child.") == \
+        ("From the face as a whole, as I learned from labelled face photos: he looks about 1 year old, and I can be "
+         "wrong by a year or two.")
+    assert reason_answer("Explain your reasoning for the age.", MAN_36, "He is 41 years old.").endswith(
+        "he looks about 41 years old, and I can be wrong by a few years.")
+    # a smile's reason stands for a Yes and a No alike ("No. She is not smiling." then "Why?" got "From his
+    # expression: he looks happy.")
+    assert reason_answer("Explain the reasoning behind the smile.", MAN_36, "No. He is not smiling.") == \
+        "From his mouth and expression in this photo, as I learned from labelled face photos, and I can be wrong about a faint smile."
+
+
+def test_a_reason_asked_in_a_chat_is_of_the_answer_before(pipe, monkeypatch):
+    from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT
+
+    boy = "The photo is a close-up photo; it shows a White young boy who is 1 year old. He is smiling."
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: boy for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    messages = [{"role": "user", "content": "Man or woman?"},
+                {"role": "assistant", "content": f"This is a girl. {CHILD_GENDER_CAVEAT}"},
+                {"role": "user", "content": "How can you tell?"}]
+    assert pipe.chat(_images(1, 5)[0], messages, align=False, max_new_tokens=3) == \
+        f"From the face as a whole, as I learned from labelled face photos: she looks like a girl to me. {CHILD_GENDER_CAVEAT}"
+
+
 def test_pronouns_and_reasons_are_answered_through_the_pipeline(pipe, monkeypatch):
     monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: GIRL_10 for i in rows})
     monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
@@ -3832,6 +3899,8 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["How old?", "Are you sure about that?", "Give me a range instead."], "Give me an age range for this person."),
     (["How old is she?", "Thanks!", "And in 10 years?"], "How old will this person be in 10 years?"),
     (["Is she smiling?", "Are you sure?", "And in 10 years?"], None),
+    # 7 Dec 2026 (late): got "He looks happy."
+    (["How old is he?", "Are you sure?", "What about in years?"], "How old is this person in years?"),
 ])
 def test_age_follow_up_reads_an_age_asked_again(messages, meant):
     """6 Dec 2026, in a chat after "How old is this person?": "And in 10 years?" got "I can't tell from this photo.",

@@ -1326,10 +1326,11 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:give|tell|make|say)?\s*(?:(?:it|that)\s+)?(?:me\s+)?(?:(?:as|in)\s+)?(?:a|an|the)\s+"
                               r"(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
-# the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.")
+# the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.", "What about
+# in years?" after "How old is he?" and "Are you sure?" got "He looks happy.")
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
                              r"(?:give|tell|say)(?: me)?(?: it| that)?\s+|(?:how old|what age)\s+)?(?:in|as)\s+"
-                             r"(months|weeks|dog[- ]?years)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
+                             r"(months|weeks|dog[- ]?years|years)(?:\s+(?:then|please|instead))*\s*[?.!]*$", re.I)
 # the age just given as a number ("Give me your best guess as a single number." after "Age?" got "I can't tell from this
 # photo.")
 # what a follow-up may open and end with ("Ok, …", "… please")
@@ -1661,6 +1662,27 @@ def which_follow_up(questions: Sequence[str]) -> str | None:
     return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
 
 
+# what "Why do you think so?" asks after a question about the gender, the age or the expression ("Is she smiling?" then
+# "Why do you think so?" got "From how the face looks in this photo: …", which names nothing): the reason asked of it
+_REASON_QUESTION = {"gender": "Justify your gender call.", "age_group": "Explain your reasoning for the age.",
+                    "emotion": "Explain the reasoning behind the mood.", "smile": "Explain the reasoning behind the smile."}
+
+
+def reason_follow_up(questions: Sequence[str]) -> str | None:
+    """The question that "Why do you think so?" (or "How can you tell?", ``constraints.WHY_SO``) stands for after a
+    question about the gender, the age or the expression: that answer's reason asked (:data:`_REASON_QUESTION`, which
+    ``constraints.reason_answer`` answers from the description); None for any other message, or after another
+    question."""
+    from unif2ace.generation.constraints import WHY_SO, yes_no_grounded
+
+    if len(questions) < 2 or not WHY_SO.match(re.sub(r"[\s!?.,:;]+$", "", _core(questions[-1]))):
+        return None
+    before = as_meant(questions[-2])
+    asked = (yes_no_grounded(before) | ({"age_group"} if "age" in yes_no_grounded(before) else set())
+             if is_yes_no(before) else set(asked_attributes(before)))
+    return next((_REASON_QUESTION[a] for a in _REASON_QUESTION if a in asked), None)
+
+
 # "What about sad?" / "And surprised?" / "How about a child?" after a yes/no question about one value: the question
 # before, about that value ("Does he look angry?" then "What about sad?" got "I can't tell from this photo.")
 _OTHER_VALUE = re.compile(r"^(?:(?:and|so|ok|okay|well|then|hmm|but)\s*[,.]?\s+)*(?:(?:what|how)\s+about|and|or)\s+"
@@ -1978,7 +2000,7 @@ def asked_attributes(question: str) -> list[str]:
 _AFTER_QUESTION = re.compile(r"(?<=\?)\s+(?=\S)")
 _JOINED = re.compile(rf"\s*(?:;\s*(?:and\s+|also\s+|plus\s+)?|,\s*(?:and|also|plus)\s+(?:also\s+)?|\s+and\s+(?:also\s+)?)"
                      rf"(?=(?:{_AUX}|am)\s+(?:he|she|they|it|this|that|there|the|his|her|their|you|i|we)\b|"
-                     r"(?:what|what's|how|which|who)\b)", re.I)
+                     r"(?:what|what's|how|which|who|when|where|why)\b)", re.I)
 _WHOLE_QUESTION = re.compile(rf"^(?:{_AUX}|am|what|what's|how|which|who|where|when|why)\s+\S")
 
 

@@ -841,17 +841,28 @@ def _moved(start: str, p, now: int, shift: int, when: str) -> str:
 _IN_YEAR = re.compile(r"\b(?:in|by|during)\s+((?:19|20)\d\d)\b", re.I)
 
 
-def _asked_year(question: str) -> tuple[int, int | None] | None:
-    """(the year an age question asks about, the photo's year when the question gives it, else None); None when it
-    names no year apart from the photo's."""
+# the present asked about once the photo's year is given ("If this photo was taken in 2010, how old are they today?" got
+# the age in the photo)
+_TODAY = re.compile(r"\b(?:today|nowadays|these days|currently|at present|right now|now)\b(?!\s+(?:that|in the photo))", re.I)
+
+
+def _asked_year(question: str, today=None) -> tuple[int, int | None, str] | None:
+    """(the year an age question asks about, the photo's year when the question gives it, else None, that year in
+    words: "in 2030"); None when it names no year apart from the photo's. "Today" or "now" with the photo's year given asks about this year
+    (``today``'s, a ``datetime.date``; the machine's date when None)."""
+    import datetime
+
     taken = _PHOTO_YEAR.search(question)
     rest = question if taken is None else question[:taken.start(1)] + question[taken.end(1):]
-    if (m := _IN_YEAR.search(rest)) is None:
-        return None
-    return int(m[1]), None if taken is None else int(taken[1])
+    if (m := _IN_YEAR.search(rest)) is not None:
+        return int(m[1]), None if taken is None else int(taken[1]), f"in {m[1]}"
+    if taken is not None and _TODAY.search(rest) is not None:
+        year = (today or datetime.date.today()).year
+        return year, int(taken[1]), f"now, in {year},"
+    return None
 
 
-def _age_in_year(years: float, target: int, photo: int | None, attrs: dict) -> str:
+def _age_in_year(years: float, target: int, photo: int | None, when: str, attrs: dict) -> str:
     """The described age moved to the year ``target`` from the photo's year ``photo`` ("He looks about 40 years old in
     the photo from 2017, so in 2030 he would be about 53."); without the photo's year, which the photo does not say,
     the described age alone."""
@@ -863,7 +874,7 @@ def _age_in_year(years: float, target: int, photo: int | None, attrs: dict) -> s
         return f"I can't tell when the photo was taken, so not {p.his} age in {target}; {looks} in it."
     now, shift = round(years), target - photo
     start = f"{looks[0].upper()}{looks[1:]} in the photo from {photo}"
-    return f"{start}." if shift == 0 else _moved(start, p, now, shift, f"in {target}")
+    return f"{start}." if shift == 0 else _moved(start, p, now, shift, when)
 
 
 def _in_dog_years(years: float, attrs: dict) -> str:
@@ -2377,8 +2388,11 @@ def _verdicts(checked: dict, attrs: dict, caption: str, said: str, rest: str, se
                 # an age bound's margin shrinks for the young, whose described age is off by fewer years:
                 # "Is she a baby?" (0-3) of a girl described as 8 is a No, not a near miss
                 # (``young_margin``: so is an age group's: "Would you call him a teenager?" of a boy described
-                # as 3 is a No, not a near miss 10 years short of the group)
-                margin = age_margin if attr == "age_group" and not young_margin else min(age_margin, max(2.0, years / 2))
+                # as 3 is a No, not a near miss 10 years short of the group). Half the age less a year: "Is she a
+                # toddler?" (0-3) of a girl described as 6 got "Yes, possibly" (val: the labels of children described
+                # as 5-6 were 6-8)
+                margin = age_margin if attr == "age_group" and not young_margin else \
+                    min(age_margin, max(2.0, years / 2 - 1))
                 if attr == "age" and _a_number(value):
                     margin = min(margin, NUMBER_MARGIN_YEARS)
                 if outside > margin or outside == 0:
@@ -2659,7 +2673,7 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     described expression other than happy, with no smile stated, is no smile); the age group against the
     description's age in years, which contradicts only beyond ``age_margin`` years outside the group and confirms only
     inside it; an age bound ("Is he over 50?", "Is this a minor?": :func:`asked_age_range`) likewise, with
-    the margin at most half the described age (a baby of 8 is no near miss), its answer then stating the
+    the margin at most half the described age less a year (a toddler of 6 is no near miss), its answer then stating the
     description's age ("No, he looks about 13 years old."). One contradicted
     value makes the answer "No"; every value confirmed makes it "Yes"; otherwise the model's own Yes/No
     stands, a "No" to an age group that names no age of its own gets the description's group ("No,
@@ -3793,7 +3807,14 @@ _REASON = re.compile(r"\b(?:why (?:do |did |would )?you (?:think|say|believe|gue
                      re.I)
 
 
-# what any answer about the person rests on ("Why do you think so?", "What is your guess based on?")
+# what any answer about the person rests on ("Why do you think so?", "What is your guess based on?"); after a question
+# about the gender, the age or the expression, what that answer rests on (data.questions.reason_follow_up). Read on
+# the message in lower case, without its end punctuation
+WHY_SO = re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that| this| it)?|"
+                    r"what makes you (?:think|say) (?:so|that)|how (?:can|could|do|did) you (?:tell|know|say(?: that| so)?)"
+                    r"(?: that| this| it)?|how (?:did|do) you (?:get|work out|figure out|come up with) (?:that|this|it)|"
+                    r"how (?:did|do) you (?:work|figure) (?:that|this|it) out|"
+                    r"what (?:is|'s) (?:that|this|it) based on|based on what)$")
 _FROM_LOOKS = "From how the face looks in this photo: I learned from labelled face photos, and I can be wrong."
 
 
@@ -3804,12 +3825,15 @@ def asks_reason(question: str) -> bool:
     return m is not None and re.sub(r"[\s?.!]+", " ", m["claim"]).strip().lower() not in ("so", "that", "this", "it", "")
 
 
-def reason_answer(question: str, caption: str | None) -> str | None:
+def reason_answer(question: str, caption: str | None, before: str | None = None) -> str | None:
     """The answer to :func:`asks_reason`'s question from the description: a gender or age group it claims that the
     description does not state is disowned ("I don't: she looks like a woman to me."), else the reading is said to
     come from the face as a whole, with the described age or gender ("From the face as a whole, as I learned from
-    labelled face photos: she looks about 36 years old, and I can be wrong by a few years."); None for any other
-    question, or a description that states neither."""
+    labelled face photos: she looks about 36 years old, and I can be wrong by a few years."); a smile's from the mouth
+    and the expression; None for any other question, or a description that states neither. ``before``: the answer
+    the reason is asked of in a chat, whose gender and age stand for the description's where it names them (the
+    gender answered may be a vote against the description's: "Man or woman?" → "This is a girl." then "How can you
+    tell?" got "…: he looks like a boy to me")."""
     from unif2ace.data.questions import EMOTION_ADJ, Person, _gender_word
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
@@ -3817,7 +3841,16 @@ def reason_answer(question: str, caption: str | None) -> str | None:
         return None
     claim = _REASON.search(question)["claim"]
     attrs = _described(caption, ("gender", "age_group", "emotion"))
-    person, years = Person.of(attrs), parse_age_years(caption)
+    years = parse_age_years(caption)
+    if before:
+        if (said := parse_attribute(_without_pronouns(before), "gender")) in ("male", "female"):
+            attrs["gender"] = said
+        if (said_years := parse_age_years(before)) is not None:
+            years, attrs["age_group"] = said_years, age_group(said_years)
+    person = Person.of(attrs)
+    # (a child's gender with the caveat every answer about it carries: child_gender_caveat then adds nothing)
+    unsure = f". {CHILD_GENDER_CAVEAT}" if attrs.get("age_group") == "child" else ", and I can be wrong."
+    by = "a year or two" if years is not None and years < 6 else "a few years"
     gender = attrs.get("gender")
     noun = _gender_word(attrs) if gender in ("male", "female") else None  # "a woman", "a boy"
     looks = f"{person.he} {person.looks()}"
@@ -3827,15 +3860,20 @@ def reason_answer(question: str, caption: str | None) -> str | None:
     if claimed["gender"] is not None and noun is not None:
         if claimed["gender"] != gender:
             return f"I don't: {looks} like {noun} to me."
-        return f"{lead}: {looks} like {noun} to me, and I can be wrong."
+        return f"{lead}: {looks} like {noun} to me{unsure}"
     named_years = int(m[1]) if (m := re.search(r"\b(\d{1,3})\b", claim)) else None
     if years is not None and (claimed["age_group"] not in (None, attrs.get("age_group"))
                               or named_years is not None and abs(named_years - years) > 5):
         return f"I don't: {person.looks_about(years)}."
     if years is not None and re.search(r"\b(?:age|old|young|years?|aged?|\d+)\b", claim, re.I):
-        return f"{lead}: {person.looks_about(years)}, and I can be wrong by a few years."
+        return f"{lead}: {person.looks_about(years)}, and I can be wrong by {by}."
     if noun is not None and re.search(r"\b(?:gender|sex)\b", claim, re.I):  # "Justify your gender call."
-        return f"{lead}: {looks} like {noun} to me, and I can be wrong."
+        return f"{lead}: {looks} like {noun} to me{unsure}"
+    if re.search(r"\bsmil(?:e|es|ing)\b", claim, re.I) and claimed["emotion"] is None:
+        # ("Is she smiling?" → "No. She is not smiling." then "Why do you think so?" got "From his expression: he looks
+        # happy.", a reason for another answer)
+        return (f"From {person.his} mouth and expression in this photo, as I learned from labelled face photos, and I "
+                f"can be wrong about a faint smile.")
     mood = re.search(r"\b(?:mood|emotion|expression|feelings?)\b", claim, re.I)  # "… reasoning behind the mood."
     if (claimed["emotion"] is not None or mood) and (shown := EMOTION_ADJ.get(attrs.get("emotion"))) is not None:
         said = f"{looks} {shown}"
@@ -3990,12 +4028,7 @@ _SMALL_TALK = [
     (re.compile(r"^why not$"),
      "I can only say what the face in this photo shows (age, gender, expression, pose and how the photo looks), and "
      "I can be wrong."),
-    (re.compile(r"^(?:why(?: do you (?:think|say) (?:so|that))?|how do you know(?: that| this| it)?|"
-                r"what makes you (?:think|say) (?:so|that)|how (?:can|could|do|did) you (?:tell|know|say(?: that| so)?)"
-                r"(?: that| this| it)?|how (?:did|do) you (?:get|work out|figure out|come up with) (?:that|this|it)|"
-                r"how (?:did|do) you (?:work|figure) (?:that|this|it) out|"
-                r"what (?:is|'s) (?:that|this|it) based on|based on what)$"),
-     _FROM_LOOKS),
+    (WHY_SO, _FROM_LOOKS),
     (re.compile(r"^(?:(?:hi|hello|hey)\s*,?\s*)?(?:(?:(?:can|could|would|will) you\s+(?:please\s+)?)?help(?: me)?(?: out)?"
                 r"(?:\s+(?:with|on)\s+(?:this|the|my|a)\s+(?:photo|picture|image|pic|face|selfie))?(?:\s*,?\s*please)?|"
                 r"i (?:have|have got|got) (?:a|some) (?:questions?|photo|picture|pic)(?: for you)?|"

@@ -1202,7 +1202,8 @@ class UniF2ace:
             elif asks_image_change(question):  # "Can you make her smile?": not "Yes. She is smiling."
                 out[i] = IMAGE_CHANGE_REPLY
             elif (named := pronoun_answer(conversations[i][-1][0], captions.get(i))
-                  or reason_answer(question, captions.get(i)) or own_age_answer(question, captions.get(i))) is not None:
+                  or reason_answer(question, captions.get(i), _answer_before(conversations[i]))
+                  or own_age_answer(question, captions.get(i))) is not None:
                 out[i] = named  # "Should I use he or she?", "What makes you think it's a man?": not "I can't tell"
             elif (born := birth_year_answer(question, captions.get(i), crops[i].info.get("taken"))) is not None:
                 out[i] = born  # "What year was she born?": the photo's year, if given or in its file, less the age
@@ -1424,8 +1425,8 @@ def _followed_up(turns: list) -> list:
     """A chat's turns with a last message that stands for another question asked as that question: "Now make it
     shorter." or "Add the age back." after a description (the description so), "And in 10 years?", "In months?" or
     "Narrower." after an age or a range, "Now as YAML." after a request (that request in YAML), "So which is it?",
-    "What about sad?" after "Does he look angry?", "How much?" after the smile (:mod:`unif2ace.data.questions`'
-    ``*_follow_up``), and
+    "What about sad?" after "Does he look angry?", "How much?" after the smile, "Why do you think so?" after the
+    gender, the age or the expression (:mod:`unif2ace.data.questions`' ``*_follow_up``), and
     "Translate that into Spanish." (the question before, asked again in its place; the answer then says it is in
     English: :func:`_as_asked`)."""
     from unif2ace.data.questions import (
@@ -1435,6 +1436,7 @@ def _followed_up(turns: list) -> list:
         intensity_follow_up,
         key_follow_up,
         language_follow_up,
+        reason_follow_up,
         value_follow_up,
         which_follow_up,
     )
@@ -1443,7 +1445,7 @@ def _followed_up(turns: list) -> list:
         return turns
     questions = [q for q, _ in turns]
     for follow_up in (form_follow_up, key_follow_up, description_follow_up, age_follow_up, which_follow_up,
-                      value_follow_up, intensity_follow_up):
+                      value_follow_up, intensity_follow_up, reason_follow_up):
         if (redo := follow_up(questions)) is not None:
             return [*turns[:-1], (redo, None)]
     if (redo := language_follow_up(questions)) is not None:
@@ -1481,6 +1483,11 @@ def _doubted_turn(turns) -> tuple[str | None, str | None]:
 
     return next(((as_meant(q), a) for q, a in reversed(turns[:-1]) if isinstance(q, str) and small_talk(q) is None),
                 (None, None))
+
+
+def _answer_before(turns) -> str | None:
+    """The answer to a chat's turn before its last one, if any: what a reason asked as the last message is about."""
+    return turns[-2][1] if len(turns) > 1 and isinstance(turns[-2][1], str) else None
 
 
 def _gender_said_before(turns, caption: str | None) -> bool:
