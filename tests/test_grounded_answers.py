@@ -1054,6 +1054,10 @@ FACING = "The photo is a close-up photo; it shows a South Asian girl, aged 5. Sh
     ("Is she turned to the side?", "No. It is a photo of a person.", TURNED, "Yes, his head is turned slightly right."),
     ("Is he looking away from the camera?", "Yes, his head is turned slightly right.", TURNED, None),
     ("Is this a profile shot?", "Yes. He is a man.", "A close-up photo of a man.", "Yes, he looks away from the camera."),
+    # a profile shot is a side view (7 Dec 2026, late: of a head turned slightly right it got "Yes, his head is turned
+    # slightly right.")
+    ("Is this a profile shot?", "Yes, his head is turned slightly right.", TURNED,
+     "No, his head is turned only slightly right, not in profile."),
 ])
 def test_facing_the_camera_is_checked_against_the_described_pose(question, answer, caption, expected):
     assert grounded_yes_no(question, answer, caption) == expected
@@ -1439,6 +1443,11 @@ def test_a_dispute_of_another_answer_and_a_question_about_what_the_model_does_ge
     for about_model in ("How old are you?", "What's your name?", "Are you a robot?", "Are you an AI?"):
         assert small_talk(about_model).startswith("I am UniF²ace, a model that reads and draws faces"), about_model
     assert small_talk("How old are you in this photo?") is None and small_talk("How old do I look?") is None
+    # 7 Dec 2026 (late): "Who is older, you or this person?" got the person's age; the asker and the person compared
+    # is a question about the photo
+    for about_model in ("Who is older, you or this person?", "Are you older than her?"):
+        assert small_talk(about_model).startswith("I am UniF²ace, a model that reads and draws faces"), about_model
+    assert small_talk("Who is older, him or me?") is None and small_talk("Is she older than me?") is None
     # a photo's description asked is no question about the model
     assert small_talk("What can you tell me about this photo?") is None and small_talk("What can you tell me?") is None
 
@@ -2014,6 +2023,36 @@ def test_a_bound_of_words_with_room_for_a_sentence_gets_the_sentence():
     assert brief_description(woman, ("words", 9)) == "A 29-year-old Asian woman, smiling."
     assert brief_description(woman, ("words", 4)) == "Smiling, young, Asian woman."
     assert brief_description(woman, ("words", 6)) == "A 29-year-old Asian woman, smiling."
+
+
+MAN_27_DESCRIBED = ("The photo is a close-up photo; it shows a White man who is 27 years old. He looks happy. He has his mouth "
+                    "closed. His eyes are open. He faces the camera. It is a full-color, well-focused image with even "
+                    "lighting.")
+
+
+@pytest.mark.parametrize("n", range(3, 27))
+def test_exactly_n_words_are_n_words_of_what_the_description_states(n):
+    """7 Dec 2026 (late): "Describe this face in exactly 10 words." got "A 27-year-old White man, looking happy." (7)."""
+    from unif2ace.evaluation.attributes import ATTRIBUTES, parse_attribute
+    from unif2ace.generation.brief import asks_exact_length, brief_description
+
+    got = brief_description(MAN_27_DESCRIBED, ("words", n), exact=True)
+    assert len(got.split()) == n, got
+    assert got.startswith("A 27-year-old ") and got.endswith(".")
+    stated = {a: parse_attribute(MAN_27_DESCRIBED, a) for a in ATTRIBUTES}
+    for attr in ATTRIBUTES:  # nothing the description does not state, nothing against it
+        if (value := parse_attribute(got, attr)) is not None:
+            assert value == stated[attr], (attr, got)
+    if n >= 5:  # the expression before any other fact
+        assert "happy" in got
+    assert asks_exact_length("Describe this face in exactly 10 words.") and not asks_exact_length("In 10 words?")
+
+
+def test_exactly_n_words_that_the_description_cannot_fill_are_at_most_n():
+    from unif2ace.generation.brief import brief_description
+
+    assert brief_description(MAN_27_DESCRIBED, ("words", 60), exact=True) == "A 27-year-old White man, looking happy."
+    assert brief_description(MAN_27_DESCRIBED, ("words", 2), exact=True) == "Happy man."
 
 
 @pytest.mark.parametrize("question, one, three", [

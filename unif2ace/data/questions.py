@@ -1007,7 +1007,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"what (?:caption|alt[- ]?text|alternative text) (?:would|could|should|do|can|might) (?:you|i|one|we) (?:give|write|use|suggest|put)|"
     # ("Tell me something interesting about this photo." got "This is a woman.")
     # ("Label this image for a face dataset in one line." got "No, she is a young adult, not smiling.")
-    r"describe|label|annotate|tell me about|(?:tell me|say) something (?:(?:interesting|notable|cool|fun|new|else|more)\s+)?about|"
+    r"describe|label|annotate|tell me about|(?:tell me|say) (?:something|anything) (?:(?:interesting|notable|cool|fun|new|else|more)\s+)?about|"
     r"talk about|(?:talk|walk) me through|caption|"
     # "tell me more", "what else?" (each got "I can't tell from this photo.")
     r"tell me more|say more|what else|anything else|go on|"
@@ -1053,6 +1053,8 @@ _DESCRIPTION_REQUEST = re.compile(
     rf"{_WORD_BOUND}|"
     # in whose manner ("Describe her like a police report." got "I can't tell from this photo."): the description
     r"(?:like|in the (?:style|manner|voice|form|words) of|in the way)\s+(?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
+    # ("Describe them like you would to a police sketch artist." got "I can't tell from this photo.")
+    r"(?:like|as) you (?:would|might|could) (?:to|for) (?:a|an|the|someone|somebody)\b(?:\s+[a-z'-]+){0,5}|"
     r"as (?:a|an|the|someone|somebody)(?:\s+[a-z'-]+){1,4}\s+(?:would|might|could|does)|"
     # what a description says anyway, asked after it ("Tell me what you see, then tell me the age." got the age alone)
     r"(?:and|then|and then)\s+(?:tell me|give me|say|include|mention)\s+(?:the|his|her|their)\s+(?:age|gender|mood|"

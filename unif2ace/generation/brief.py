@@ -26,12 +26,13 @@ _EXPRESSION = {**{e: f"looking {adj}" for e, adj in EMOTION_ADJ.items()}, "neutr
 _EXPRESSION_WORD = {**EMOTION_ADJ, "neutral": "calm"}
 
 
-def brief_description(caption: str, length: tuple[str, int], adjectives: bool = False) -> str:
+def brief_description(caption: str, length: tuple[str, int], adjectives: bool = False, exact: bool = False) -> str:
     """``caption`` (the model's description) said in ``length``: ("sentences", 1) one composed sentence,
     ("sentences", n) its first n sentences, ("words", n) at most n words (fewer when it states fewer
     things); ``adjectives``: words asked as adjectives ("Give me three adjectives for this face." got "Happy, young
-    man."), so no noun ("Happy, young, White."). A description that states neither a gender nor an age is returned
-    whole, as it is."""
+    man."), so no noun ("Happy, young, White."); ``exact``: exactly n words where what the description states
+    can fill them (:func:`exactly`). A description that states neither a gender nor an age is returned whole, as it
+    is."""
     from unif2ace.evaluation.attributes import ATTRIBUTES, parse_age_years, parse_attribute
 
     kind, n = length
@@ -41,10 +42,90 @@ def brief_description(caption: str, length: tuple[str, int], adjectives: bool = 
     if "gender" not in attrs and "age_group" not in attrs:
         return caption
     years = parse_age_years(caption)
+    if kind == "words" and exact and not adjectives and (said := exactly(attrs, years, n)) is not None:
+        return said
     if kind == "words" and n >= 6 and not adjectives:  # room for a sentence ("under 10 words"): the composed one
         sentence = _sentence(attrs, years)
         return sentence if len(sentence.split()) <= n else _words(attrs, n)
     return _words(attrs, n, noun=not adjectives) if kind == "words" else _sentence(attrs, years)
+
+
+# "Describe this face in exactly 10 words." (got "A 27-year-old White man, looking happy.", seven)
+_EXACTLY = re.compile(r"\bexactly\s+(?:\w+\s+)?words?\b|\b(?:no more,? no less|no more and no less)\b", re.I)
+
+
+def asks_exact_length(question: str) -> bool:
+    """Whether a question asks for an exact number of words ("in exactly 10 words")."""
+    return _EXACTLY.search(question) is not None
+
+
+def _facts(attrs: dict, his: str) -> list[list[str]]:
+    """What a description states beyond who the person is, most telling first, each in the ways it can be said
+    (shortest first): the expression, the eyes, the mouth, the pose, glasses and facial hair, the photo."""
+    facts = []
+    emotion = attrs.get("emotion")
+    if attrs.get("smile") is True:
+        facts.append(["smiling", f"with a smile{' on ' + his + ' face' if his else ''}"])
+    elif emotion in EMOTION_ADJ:
+        facts.append([f"looking {EMOTION_ADJ[emotion]}", f"with a {emotion} expression",
+                      f"with a {emotion} look on {his} face"])
+    elif emotion == "neutral":
+        facts.append(["calm", "looking calm", "with a neutral expression"])
+    if (eyes := attrs.get("eyes")) in ("open", "closed", "narrowed"):
+        facts.append([f"eyes {eyes}", f"with {his} eyes {eyes}"])
+    if (mouth := attrs.get("mouth")) in ("closed", "slightly open", "wide open"):
+        facts.append([f"mouth {mouth}", f"with {his} mouth {mouth}"])
+    pose = attrs.get("head_pose")
+    if pose == "frontal":
+        facts.append(["facing the camera", "looking straight at the camera"])
+    elif pose and (side := re.search(r"\b(left|right)\b", pose)):
+        how = "slightly " if "slightly" in pose else ""
+        facts.append([f"head turned {how}{side[1]}", f"{his} head turned {how}{side[1]}"])
+    if attrs.get("glasses"):
+        facts.append(["wearing glasses"])
+    if attrs.get("facial_hair"):
+        facts.append(["with facial hair"])
+    photo = "black-and-white" if attrs.get("color") == "black and white" else "color" if attrs.get("color") else None
+    if photo:
+        sharp = "sharp " if attrs.get("sharpness") == "sharp" else ""
+        lit = "evenly lit " if attrs.get("lighting") == "even" else ""
+        facts.append(list(dict.fromkeys([f"in a {photo} photo", f"in a {sharp}{photo} photo",
+                                         f"in a {sharp}{lit}{photo} photo".replace("sharp evenly", "sharp, evenly")])))
+    return facts
+
+
+def exactly(attrs: dict, years: float | None, n: int) -> str | None:
+    """A description in exactly ``n`` words (as whitespace separates them: "27-year-old" is one), composed of what
+    ``attrs`` (a description's) states: the person ("A 27-year-old man") and then the most telling facts that fill
+    the count, each said shorter or longer (:func:`_facts`; the ethnicity after the expression): "A 27-year-old White
+    man, looking happy, eyes open, mouth closed." for 10. None when no choice of them makes ``n`` words (too few facts
+    stated, or ``n`` too small for the person)."""
+    from itertools import product
+
+    from unif2ace.data.questions import Person
+
+    his = Person.of(attrs).his if attrs.get("gender") in ("male", "female") else "the"
+    ethnicity = ETHNICITY_WORD.get(attrs.get("ethnicity"), attrs.get("ethnicity"))
+    age = f"{round(years)}-year-old" if years is not None and years >= 1 else _AGE_ADJECTIVE.get(attrs.get("age_group"))
+    facts = _facts(attrs, his)
+    # the ethnicity is said inside the person's phrase, but weighed as the second fact
+    ways = [facts[0], [ethnicity], *facts[1:]] if facts and ethnicity else [[ethnicity], *facts] if ethnicity else facts
+    at = ways.index([ethnicity]) if ethnicity else None
+    best = None
+    # each fact left out (None) or said one way; more telling facts first, then shorter ways (more facts fit)
+    for choice in product(*[[None, *w] for w in ways]):
+        head = " ".join(w for w in (age, None if at is None else choice[at], _noun(attrs, years)) if w)
+        said = [w for k, w in enumerate(choice) if w and k != at]
+        if len(head.split()) + 1 + sum(len(w.split()) for w in said) != n:
+            continue
+        score = ([w is not None for w in choice], [-len(w.split()) if w else 0 for w in choice])
+        if best is None or score > best[0]:
+            best = (score, head, said)
+    if best is None:
+        return None
+    _, head, said = best
+    text = f"{_article(head)} {head}" + "".join(f", {w}" for w in said) + "."
+    return text[0].upper() + text[1:]
 
 
 def asks_adjectives(question: str) -> bool:

@@ -3046,7 +3046,8 @@ def _side_yes_no(side: str, caption: str) -> str:
 
 # a face seen from the side ("Is the face in profile?", "Is it a side view?"; a profile photo or picture is a social
 # media one, read elsewhere)
-_PROFILE = re.compile(r"\b(?:in\s+)?profile\b(?!\s+(?:photo|pic|picture|image|shot))|\bside[- ]?(?:view|on)\b|"
+# (a "profile shot" is a side view; a "profile picture" an account's photo)
+_PROFILE = re.compile(r"\b(?:in\s+)?profile\b(?!\s+(?:photo|pic|picture|image))|\bside[- ]?(?:view|on)\b|"
                       r"\bfrom the side\b", re.I)
 
 
@@ -3994,7 +3995,11 @@ _SMALL_TALK = [
     # old do I look?")
     (re.compile(r"^(?:so\s+|and\s+|hey\s*,?\s+)?(?:how old are (?:you|u)|what(?:'s| is) your (?:age|name)|who (?:made|built|"
                 r"created|trained) (?:you|u)|are (?:you|u) (?:an? )?(?:human|person|real person|robot|bot|ai|machine|"
-                r"computer|program|language model|real)|what(?:'s| is) your gender|are you (?:a )?(?:man|woman|male|female))$"),
+                r"computer|program|language model|real)|what(?:'s| is) your gender|are you (?:a )?(?:man|woman|male|female)|"
+                # ("Who is older, you or this person?" got the person's age)
+                r"who(?:'s| is) (?:older|younger),? (?:you|u) or (?:him|her|them|me|(?:this|the|that) (?:person|man|woman|"
+                r"guy|lady|girl|boy|kid|child))|are (?:you|u) (?:older|younger) than (?:him|her|them|me|(?:this|the|that) "
+                r"(?:person|man|woman|guy|lady|girl|boy|kid|child)))$"),
      "I am UniF²ace, a model that reads and draws faces; I have no age, name or gender of my own. Ask about the person "
      "in the photo (\"How old is this person?\"), or about yourself in a selfie (\"How old do I look?\")."),
     # "What can't you tell from this photo?" (got "I can't tell from this photo.")

@@ -726,9 +726,10 @@ class UniF2ace:
         if grounded_answers and not do_sample:
             answers = self._grounded(conversations, answers, crops, codes, features)
         if any(lengths):  # "Describe her in one sentence.": composed from the whole description, kept above
-            from unif2ace.generation.brief import asks_adjectives, brief_description
+            from unif2ace.generation.brief import asks_adjectives, asks_exact_length, brief_description
 
-            answers = [a if n is None else brief_description(a, n, isinstance(q, str) and asks_adjectives(q))
+            answers = [a if n is None else brief_description(a, n, isinstance(q, str) and asks_adjectives(q),
+                                                             isinstance(q, str) and asks_exact_length(q))
                        for q, a, n in zip(typed, answers, lengths)]
         if any(omitted):
             from unif2ace.generation.brief import description_without
