@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import numpy as np
@@ -2045,7 +2046,11 @@ def test_exactly_n_words_are_n_words_of_what_the_description_states(n):
             assert value == stated[attr], (attr, got)
     if n >= 5:  # the expression before any other fact
         assert "happy" in got
-    assert asks_exact_length("Describe this face in exactly 10 words.") and not asks_exact_length("In 10 words?")
+    assert asks_exact_length("Describe this face in exactly 10 words.")
+    # five words or more with no bound are filled too ("Give a 15-word description." got seven); a bound is at most
+    assert asks_exact_length("Give a 15-word description.") and asks_exact_length("Describe her in 10 words.")
+    assert not asks_exact_length("Describe her in under 10 words.") and not asks_exact_length("In 10 words or less?")
+    assert not asks_exact_length("Describe her in three words.") and not asks_exact_length("How old is she?")
 
 
 def test_exactly_n_words_that_the_description_cannot_fill_are_at_most_n():
@@ -3125,10 +3130,11 @@ MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. H
 @pytest.mark.parametrize("question, expected", [
     # no year of the photo in the question: the photo does not say when it was taken (6 Dec 2026: "What year was she
     # born?" got "I can't tell from this photo.", and "When was he born?" "40 years old: middle-aged.")
+    # (and the year it would be if the photo is recent: 7 Dec 2026, late)
     ("What year was he born?", "I can't tell when the photo was taken; he looks about 40 years old, so he was born "
-                               "about 40 years before it."),
+                               "about 40 years before it. If the photo is recent (2026), he was born about 1986."),
     ("Year of birth?", "I can't tell when the photo was taken; he looks about 40 years old, so he was born about 40 "
-                       "years before it."),
+                       "years before it. If the photo is recent (2026), he was born about 1986."),
     # the photo's year given: that year less the described age ("… birth year if the photo was taken in 2017?" got "He
     # is 52 years old, so he is middle-aged." of a man described as 40)
     ("What's the person's approximate birth year if the photo was taken in 2017?",
@@ -3147,7 +3153,8 @@ MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. H
     # a decade of birth (7 Dec 2026: "What is the person's approximate birth decade?" got "He is 53 years old, so he
     # is middle-aged.")
     ("What is the person's approximate birth decade?", "I can't tell when the photo was taken; he looks about 40 years "
-                                                       "old, so he was born about 40 years before it."),
+                                                       "old, so he was born about 40 years before it. If the photo is "
+                                                       "recent (2026), he was born about 1986."),
     # the year of birth given, the photo's asked (7 Dec 2026: "If this person was born in 1990, when was the photo
     # taken?" got "I can't tell when the photo was taken; …")
     ("If this person was born in 1990, when was the photo taken?", "About 2030, if he was born in 1990: he looks about "
@@ -3168,7 +3175,7 @@ MAN_40 = "The image shows a close-up photo of a White man who is 40 years old. H
 def test_birth_year_answer_reads_the_described_age_and_a_year_the_question_gives(question, expected):
     from unif2ace.generation.constraints import birth_year_answer
 
-    assert birth_year_answer(question, MAN_40) == expected
+    assert birth_year_answer(question, MAN_40, today=datetime.date(2026, 12, 7)) == expected
     assert birth_year_answer(question, "A close-up photo of a man.") is None  # no age described
 
 
@@ -3267,8 +3274,6 @@ def test_an_age_asked_in_a_year_moves_the_described_age_by_the_photos_year(quest
                                       "This picture is from 2010. How old is he now?"])
 def test_an_age_asked_today_moves_the_described_age_from_the_photos_year_to_this_one(question):
     # 7 Dec 2026 (late): the first got "56 years old: a senior.", the age in the photo
-    import datetime
-
     year = datetime.date.today().year
     assert grounded_answer(question, "No. It is in color.", MAN_40) == \
         f"He looks about 40 years old in the photo from 2010, so now, in {year}, he would be about {40 + year - 2010}."
@@ -3543,9 +3548,11 @@ WOMAN_28 = "The image shows a close-up photo of a White young woman, aged 28. Sh
     # 6 Dec 2026: "What generation is this person from?" got "28 years old: a young adult."; a generation goes by the
     # year of birth, which needs the photo's year
     ("What generation is this person from?", "I can't tell when the photo was taken, and a generation goes by the year "
-     "of birth; she looks about 28 years old, so she was born about that many years before it."),
+     "of birth; she looks about 28 years old, so she was born about that many years before it. If the photo is recent "
+     "(2026), she was born about 1998, probably Generation Z (born 1997–2012)."),
     ("Is this person a millennial?", "I can't tell when the photo was taken, and a generation goes by the year of birth; "
-     "she looks about 28 years old, so she was born about that many years before it."),
+     "she looks about 28 years old, so she was born about that many years before it. If the photo is recent (2026), "
+     "she was born about 1998, probably Generation Z (born 1997–2012)."),
     ("Which generation is she, if this photo is from 2017?", "Probably a Millennial (born 1981–1996): she was born about "
      "1989; she looks about 28 years old, and the photo is from 2017."),
     ("Is she Gen Z? The photo is from 2017.", "No: she was born about 1989; she looks about 28 years old, and the photo "
@@ -3565,7 +3572,7 @@ WOMAN_28 = "The image shows a close-up photo of a White young woman, aged 28. Sh
 def test_a_generation_goes_by_the_described_age_and_the_photo_s_year(question, expected):
     from unif2ace.generation.constraints import birth_year_answer
 
-    assert birth_year_answer(question, WOMAN_28) == expected
+    assert birth_year_answer(question, WOMAN_28, today=datetime.date(2026, 12, 7)) == expected
     assert birth_year_answer(question, None) is None
 
 

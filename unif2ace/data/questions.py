@@ -1034,7 +1034,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"(?: of)?|"
     # ("What's going on with their face?" got "Neutral." of a smiling woman)
     r"what(?:'s| is) (?:going on|happening)(?: here| with (?:their|his|her|the|this) (?:face|person|expression))?|"
-    r"what am i looking at|what(?:'s| is) (?:this|that)(?= *[?.!]*$)|"
+    r"what (?:am i|are you) looking at|what(?:'s| is) (?:this|that)(?= *[?.!]*$)|"
     r"what(?:'s| is) the first thing you (?:notice|see)(?: about| in)?|"
     r"what(?:'s| is) (?:this|the) (?:photo|picture|image|pic) (?:of|about|showing)|"
     # "What is the content of this image?" (got "Neutral."), "Describe the contents."

@@ -54,9 +54,21 @@ def brief_description(caption: str, length: tuple[str, int], adjectives: bool = 
 _EXACTLY = re.compile(r"\bexactly\s+(?:\w+\s+)?words?\b|\b(?:no more,? no less|no more and no less)\b", re.I)
 
 
+# a number of words as a bound ("under 10 words", "10 words or less"), not a length to fill
+_AT_MOST = re.compile(r"\b(?:under|fewer than|less than|at most|no more than|max(?:imum)?|up to|within)\s+\S+\s+words?\b|"
+                      r"\bwords?\s+or\s+(?:less|fewer)\b|\bwords?\s+max\b", re.I)
+
+
 def asks_exact_length(question: str) -> bool:
-    """Whether a question asks for an exact number of words ("in exactly 10 words")."""
-    return _EXACTLY.search(question) is not None
+    """Whether a question asks for a number of words to be filled: "in exactly 10 words", and five or more words
+    asked with no bound ("Give a 15-word description." got seven); not "in under 10 words" (at most) or fewer than
+    five ("Describe her in three words.", which :func:`_words` fills as far as the description states)."""
+    from unif2ace.data.questions import asked_length
+
+    if _EXACTLY.search(question) is not None:
+        return True
+    length = asked_length(question)
+    return length is not None and length[0] == "words" and length[1] >= 5 and _AT_MOST.search(question) is None
 
 
 def _facts(attrs: dict, his: str) -> list[list[str]]:

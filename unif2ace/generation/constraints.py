@@ -936,15 +936,36 @@ def asks_birth(question: str) -> bool:
     return _BIRTH.search(question) is not None or _GENERATION.search(question) is not None
 
 
-def _generation_answer(question: str, born: int | None, said: str, p) -> str:
-    """The generation of someone born about ``born`` (None: the photo's year unknown), for :func:`birth_year_answer`;
-    a yes/no question naming one generation is answered Yes / Possibly / No, within 3 years of its bounds a maybe."""
+def _generation_of(born: int) -> tuple[str, int, int] | None:
+    """(the name, first and last year of birth) of the generation born in ``born``, None outside them all."""
+    return next((g[:3] for g in GENERATIONS if g[1] <= born <= g[2]), None)
+
+
+def _if_recent(p, n: int, today, generation: bool = False) -> str:
+    """What the described age ``n`` says of the year of birth if the photo was taken this year (``today``'s, the
+    machine's date when None): " If the photo is recent (2026), he was born about 1986." (with the generation:
+    "…, probably a Millennial."), for an answer that cannot know the photo's year."""
+    import datetime
+
+    year = (today or datetime.date.today()).year
+    born = year - n
+    when = f"about {born}" if n >= 1 else f"in {year - 1} or {year}"
+    text = f" If the photo is recent ({year}), {p.he} {'were' if p.plural else 'was'} born {when}"
+    if generation and (named := _generation_of(born)) is not None:
+        text += f", probably {named[0]} (born {named[1]}–{named[2]})"
+    return text + "."
+
+
+def _generation_answer(question: str, born: int | None, said: str, p, n: int | None = None, today=None) -> str:
+    """The generation of someone born about ``born`` (None: the photo's year unknown; then what it would be if the
+    photo is recent, from the described age ``n``), for :func:`birth_year_answer`; a yes/no question naming one
+    generation is answered Yes / Possibly / No, within 3 years of its bounds a maybe."""
     from unif2ace.data.questions import is_yes_no
 
     was = "were" if p.plural else "was"
     if born is None:
         return (f"I can't tell when the photo was taken, and a generation goes by the year of birth; {said}, so {p.he} "
-                f"{was} born about that many years before it.")
+                f"{was} born about that many years before it." + ("" if n is None else _if_recent(p, n, today, True)))
     named = [g for g in GENERATIONS if re.search(rf"\b(?:{g[3]})\b", question, re.I)]
     if is_yes_no(question) and len(named) == 1:
         _, lo, hi, _ = named[0]
@@ -952,10 +973,9 @@ def _generation_answer(question: str, born: int | None, said: str, p) -> str:
         inside = min(born - lo, hi - born)
         word = ("Yes" if inside >= 3 else "Yes, possibly") if off == 0 else "Possibly not" if off <= 3 else "No"
         return f"{word}: {p.he} {was} born about {born}; {said}."
-    name, lo, hi, _ = next((g for g in GENERATIONS if g[1] <= born <= g[2]),
-                           GENERATIONS[0] if born < GENERATIONS[0][1] else GENERATIONS[-1])
-    if not lo <= born <= hi:
+    if (generation := _generation_of(born)) is None:
         return f"Born about {born}: {said}."
+    name, lo, hi = generation
     return f"Probably {name} (born {lo}–{hi}): {p.he} {was} born about {born}; {said}."
 
 
@@ -1039,7 +1059,7 @@ def photo_date_answer(question: str, taken: str | None, today=None) -> str | Non
     return f"On {said}, {source}."
 
 
-def birth_year_answer(question: str, caption: str | None, taken: str | None = None) -> str | None:
+def birth_year_answer(question: str, caption: str | None, taken: str | None = None, today=None) -> str | None:
     """The answer to a question about when the person was born, from the description's age: "About 1977: he looks
     about 40 years old, and the photo is from 2017." when the question gives the photo's year; without one, the
     photo does not say ("I can't tell when the photo was taken; he looks about 40 years old, so he was born about 40
@@ -1051,7 +1071,9 @@ def birth_year_answer(question: str, caption: str | None, taken: str | None = No
     middle-aged." of a man described as 40; "What year was she born?" got "I can't tell from this photo.".) The other
     way round, a year of birth given and the photo's asked: "About 2010, if she was born in 1990: she looks about 20
     years old.". ``taken``: the date the photo file holds ("2024-03-14", EXIF), whose year is the photo's when the
-    question gives none ("About 1990: she looks about 34 years old, and the photo file says it was taken in 2024.")."""
+    question gives none ("About 1990: she looks about 34 years old, and the photo file says it was taken in 2024.").
+    Without any year of the photo, the year of birth (or generation) it would be if the photo is recent is said
+    after (``today``: a ``datetime.date``, the machine's date when None)."""
     from unif2ace.data.questions import Person, is_yes_no
     from unif2ace.evaluation.attributes import parse_age_years
 
@@ -1071,14 +1093,16 @@ def birth_year_answer(question: str, caption: str | None, taken: str | None = No
         # the year the photo file says it was taken in (EXIF)
         photo, said = int(taken[:4]), f"{age}, and the photo file says it was taken in {taken[:4]}"
     if _BIRTH.search(question) is None:  # a generation asked
-        return _generation_answer(question, None if photo is None else photo - n, age if photo is None else said, p)
+        return _generation_answer(question, None if photo is None else photo - n, age if photo is None else said, p, n,
+                                  today)
     if photo is None and (given := _BORN_GIVEN.search(question)) is not None and _PHOTO_WHEN.search(question):
         # the other way round: the year of birth given, the photo's asked ("If this person was born in 1990, when was
         # the photo taken?" got "I can't tell when the photo was taken; …")
         return f"About {int(given[1]) + n}, if {p.he} {was} born in {given[1]}: {age}."
     if photo is None:
         return (f"I can't tell when the photo was taken; {age}, so {p.he} {was} born "
-                f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it.")
+                f"{'less than a year' if years < 1 else f'about {n} year' + ('' if n == 1 else 's')} before it."
+                + _if_recent(p, n, today))
     born = photo - n
     if is_yes_no(question) and (span := _born_range(question.replace(str(photo), ""))) is not None:
         off = max(span[0] - born, born - span[1], 0)
