@@ -162,6 +162,8 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("an infant girl, joyful", "a girl, happy"), ("a pleased old man", "a happy old man"), ("an infant smiling", "a child smiling"),
     ("a grinning teen guy", "a smiling teen boy"), ("a middle aged mom, shocked", "a middle-aged woman, surprised"),
     ("A caucasian man in his seventies.", "A White man aged 75."), ("an old lady", "an old woman"),
+    # 7 Dec 2026 (late): "a retired man" was drawn as "a man", the age lost
+    ("a retired man", "an old man"), ("an ageing Asian woman", "an old Asian woman"), ("retired teacher", "retired teacher"),
     # an expression after the subject becomes a modifier, as the attribute prompts write it
     ("an old lady crying", "an old woman, sad"), ("a lady in her 70s crying", "a woman aged 75, sad"),
     ("a crying toddler", "a sad child"), ("Grandma crying", "Old woman, sad"),

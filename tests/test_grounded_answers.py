@@ -3731,6 +3731,34 @@ def test_either_side_of_an_age_with_the_age_first(question, expected):
     assert age_choice(question, woman) == expected
 
 
+@pytest.mark.parametrize("question, caption, expected", [
+    # 7 Dec 2026 (late): "Boy or man?" got "1 year old: a child.", "Girl or woman?" "41 years old: middle-aged."
+    ("Boy or man?", "A close-up photo of an Asian boy who is 1 year old.", "A boy: he looks about 1 year old."),
+    ("Girl or woman?", "A close-up photo of a White woman who is 41 years old.", "A woman: she looks about 41 years old."),
+    ("Is he a boy or a man?", "A photo of a White boy who is 16 years old.", "A boy: he looks about 16 years old."),
+    ("Girl or woman?", "A close-up photo of an Asian boy who is 1 year old.", "Neither: this is a boy; he looks about 1 year old."),
+    ("Man or woman?", "A close-up photo of a White woman who is 41 years old.", None),  # a choice of gender
+    # "What's the age difference between this person and a 10-year-old?" got "He is 1 year old, so he is a child."
+    ("What's the age difference between this person and a 10-year-old?", "A close-up photo of an Asian boy who is 1 year "
+     "old.", "About 9 years younger: he looks about 1 year old."),
+])
+def test_a_young_or_grown_noun_and_an_age_gap_are_age_choices(question, caption, expected):
+    from unif2ace.generation.constraints import age_choice
+
+    assert age_choice(question, caption) == expected
+
+
+def test_a_no_denies_the_noun_the_question_asked():
+    from unif2ace.generation.constraints import denied_as_asked
+
+    # 7 Dec 2026 (late): "Does this person look like a grandmother?" of a boy got "No. This is a boy, not a girl."
+    assert denied_as_asked("Does this person look like a grandmother?", "No. This is a boy, not a girl.") == \
+        "No. This is a boy, not a grandmother."
+    assert denied_as_asked("Is he a grandpa?", "No, this is a woman, not a man.") == "No, this is a woman, not a grandpa."
+    assert denied_as_asked("Is this a woman?", "No, this is a girl, not a woman.") is None
+    assert denied_as_asked("Is this a boy or a man?", "No, this is a girl, not a boy.") is None  # two nouns asked
+
+
 @pytest.mark.parametrize("question, described", [
     # 6 Dec 2026: got "I can't tell from this photo." of one photo and the description of another
     ("What's the most striking feature of this face?", True), ("What is the most noticeable thing about her?", True),

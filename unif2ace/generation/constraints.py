@@ -1276,6 +1276,26 @@ def age_as_described(answer: str, caption: str) -> str | None:
     return grounded_answer(AGE_WORDING, answer, caption)
 
 
+# a gendered noun a yes/no question may ask of the person, by its gender
+_GENDERED_NOUN = {**dict.fromkeys("man gentleman guy grandfather grandpa granddad dad father husband boy".split(), "male"),
+                  **dict.fromkeys("woman lady grandmother grandma granny mom mum mother wife girl".split(), "female")}
+_NOT_A_NOUN = re.compile(r"(,\s+not\s+)(an?)\s+(\w+)(?=\.)")
+
+
+def denied_as_asked(question: str, answer: str) -> str | None:
+    """A No whose correction denies another noun of the asked gender than the question's, with the question's
+    ("Does this person look like a grandmother?" of a boy got "No. This is a boy, not a girl." → "…, not a
+    grandmother."); None when the answer denies the question's own noun, or nothing."""
+    from unif2ace.data.captions import indefinite_article
+
+    if (m := _NOT_A_NOUN.search(answer)) is None or (denied := _GENDERED_NOUN.get(m[3].lower())) is None:
+        return None
+    asked = [w for w in re.findall(r"[a-z]+", question.lower()) if _GENDERED_NOUN.get(w) == denied]
+    if len(asked) != 1 or asked[0] == m[3].lower():
+        return None
+    return f"{answer[:m.start()]}{m[1]}{indefinite_article(asked[0])} {asked[0]}{answer[m.end():]}"
+
+
 def described_pronouns(question: str, answer: str, caption: str) -> str | None:
     """The answer with its pronouns made the gender the user chose, or else the description's; None when
     it stands. A question that names the person by "she" or "he" sets the answer's pronouns ("Are her
@@ -2591,11 +2611,31 @@ _YEARS_APART = re.compile(r"\bhow\s+(?:many\s+years|much)\s+(?:older|younger)(?:
                           r"(?:an?\s+)?(?P<n>\d{1,3})\b", re.I)
 
 
+# "What's the age difference between this person and a 10-year-old?" (got "He is 1 year old, so he is a child.")
+_AGE_GAP = re.compile(r"\bage\s+(?:difference|gap)\b.*?\b(?:an?\s+)?(?P<n>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b", re.I)
+
+# "Boy or man?", "Is she a girl or a woman?": one gender's young and grown nouns, a choice of age (got "1 year old: a
+# child.", "41 years old: middle-aged."); the answer names the noun
+_KID_OR_GROWN = re.compile(r"\b(?:an?\s+)?(?P<a>boy|girl|man|woman|lady|guy|gentleman)\s+or\s+(?:an?\s+)?"
+                           r"(?P<b>boy|girl|man|woman|lady|guy|gentleman)\b", re.I)
+
+
+def _kid_or_grown(question: str) -> str | None:
+    """The gender (male / female) of a choice between that gender's young and grown nouns ("boy or man"), else
+    None ("man or woman" is a choice of gender)."""
+    if (m := _KID_OR_GROWN.search(question)) is None:
+        return None
+    a, b = m["a"].lower(), m["b"].lower()
+    young = [w in ("boy", "girl") for w in (a, b)]
+    gender = {_GENDERED_NOUN[a], _GENDERED_NOUN[b]}
+    return next(iter(gender)) if len(gender) == 1 and young[0] != young[1] else None
+
+
 def asks_age_choice(question: str) -> bool:
     """Whether a question offers a choice between two ages that :func:`age_choice` answers."""
     question = _my_age_named(question)
     return any(p.search(question) for p in (_OLDER_OR_YOUNGER, _CLOSER, _TWO_DECADES, _WHO_OLDER, _COMPARED,
-                                            _YEARS_APART)) \
+                                            _YEARS_APART, _AGE_GAP)) or _kid_or_grown(question) is not None \
         or _two_stages(question) is not None \
         or two_ages(question) is not None
 
@@ -2613,12 +2653,20 @@ def age_choice(question: str, caption: str) -> str | None:
     older, closer = _OLDER_OR_YOUNGER.search(question), _CLOSER.search(question)
     stages, decades = _two_stages(question), _TWO_DECADES.search(question)
     two = two_ages(question) if closer is None and decades is None else None
-    who, compared, apart = _WHO_OLDER.search(question), _COMPARED.search(question), _YEARS_APART.search(question)
+    who, compared = _WHO_OLDER.search(question), _COMPARED.search(question)
+    apart = _YEARS_APART.search(question) or _AGE_GAP.search(question)
+    kid = _kid_or_grown(question)
     if (older is None and closer is None and stages is None and decades is None and two is None and who is None
-            and compared is None and apart is None) or (years := parse_age_years(caption)) is None:
+            and compared is None and apart is None and kid is None) or (years := parse_age_years(caption)) is None:
         return None
-    person = Person.of(_described(caption))
+    attrs = _described(caption)
+    person = Person.of(attrs)
     looks = person.looks_about(years)
+    if kid is not None and attrs.get("gender") in ("male", "female"):  # "Boy or man?": the noun of the described age
+        from unif2ace.data.questions import _gender_word
+
+        noun = _gender_word({**attrs, "age_group": age_group(years)})
+        return f"{noun[0].upper()}{noun[1:]}: {looks}." if attrs["gender"] == kid else f"Neither: this is {noun}; {looks}."
     if apart is not None:  # "How many years older than 25 is he?": the difference, either way
         gap = round(years) - int(apart["n"])
         if abs(gap) <= 1:

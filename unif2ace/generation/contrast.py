@@ -240,6 +240,8 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\b(?:grandmother|grandma|granny|nana|grandmom)\b", "old woman"),
     (r"\b(?:grandfather|grandpa|granddad|grandad)\b", "old man"),
     (r"\b(?:pensioner|retiree|senior citizen)\b", "old person"),
+    # ("a retired man" was drawn as "a man", the age lost with the word)
+    (r"\b(?:retired|elderly-looking|aging|ageing)(?=\s+(?:[a-z]+\s+)?(?:man|woman|person|men|women|people)\b)", "old"),
     (r"\b(?:baby|toddler|infant)\s+(girl|boy)\b", r"\1"),  # "a baby girl" → "a girl"
     (r"\b(?:baby|toddler|infant|kid)\b", "child"),
     (r"\b(teen|teenage|teenaged)\s+(?:guy|lad)\b", r"\1 boy"), (r"\b(teen|teenage|teenaged)\s+gal\b", r"\1 girl"),

@@ -1057,6 +1057,7 @@ class UniF2ace:
             birth_year_answer,
             child_gender_caveat,
             confidence_added,
+            denied_as_asked,
             described_or_cant_tell,
             described_pronouns,
             doing_answer,
@@ -1193,6 +1194,7 @@ class UniF2ace:
                     out[i] = fixed
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
+                out[i] = denied_as_asked(questions[i], out[i]) or out[i]  # "…, not a grandmother.", not "…, not a girl."
         for i, question in enumerate(questions):
             if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
