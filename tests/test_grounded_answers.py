@@ -3296,6 +3296,10 @@ def test_ethnicities_no_label_names_are_unseen(question):
     ("Describe him without mentioning his age.", {"age_group"}), ("Describe her, but leave out her ethnicity.", {"ethnicity"}),
     ("Describe this person in one sentence, no age.", {"age_group"}),
     ("Describe the person but not their expression.", {"emotion"}), ("Describe him.", set()),
+    # several, and the gender (7 Dec 2026, late: the first got "This is a woman.")
+    ("Describe the person without mentioning age or gender.", {"age_group", "gender"}),
+    ("Describe him, no age, ethnicity or mood.", {"age_group", "ethnicity", "emotion"}),
+    ("Describe her but leave out the gender.", {"gender"}),
 ])
 def test_a_description_request_may_leave_out_the_age_ethnicity_or_expression(question, omitted):
     from unif2ace.data.questions import asked_attributes, asks_description, left_out
@@ -3313,6 +3317,8 @@ def test_a_description_request_may_leave_out_the_age_ethnicity_or_expression(que
     ({"emotion"}, "The photo is a close-up photo; it shows a 1-year-old Asian young girl. Her eyes are open."),
     ({"age_group", "ethnicity"}, "The photo is a close-up photo; it shows a girl. She has a happy expression. She is "
                                  "clearly smiling. Her eyes are open."),
+    ({"gender"}, "The photo is a close-up photo; it shows a 1-year-old Asian young child. They have a happy expression. "
+                 "They are clearly smiling. Their eyes are open."),
     (set(), "The photo is a close-up photo; it shows a 1-year-old Asian young girl. She has a happy expression. She is "
             "clearly smiling. Her eyes are open."),
 ])
@@ -3328,6 +3334,16 @@ def test_description_without_drops_what_states_the_left_out_attributes(omit, exp
         assert parse_age_years(got) is None
     if "ethnicity" in omit:
         assert parse_attribute(got, "ethnicity") is None
+    if "gender" in omit:
+        assert parse_attribute(got, "gender") is None and not re.search(r"\b(?:he|she|his|her|him)\b", got, re.I)
+
+
+def test_without_gender_puts_the_verb_after_they_in_the_plural():
+    from unif2ace.generation.brief import without_gender
+
+    assert without_gender("He looks happy. He has his mouth closed. She faces the camera. She is smiling at him.") == \
+        "They look happy. They have their mouth closed. They face the camera. They are smiling at them."
+    assert without_gender("A 41-year-old White woman, smiling.") == "A 41-year-old White person, smiling."
 
 
 def test_description_without_the_age_drops_a_sentence_stating_it():

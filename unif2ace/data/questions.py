@@ -829,19 +829,23 @@ def _without_form(question: str) -> tuple[str, str]:
 # what a request asks to be left out ("Describe him without mentioning his age.", "Describe her, but leave out her
 # ethnicity."): read as the request without it, and the description told without it (brief.description_without)
 # ("no" and "not" only after a comma, "but" or "and": "Is there no expression on her face?" asks about the expression)
+_LEFT_OUT_NAME = r"(?:(?:his|her|their|the|its)\s+)?(?:age|ethnicity|race|expression|emotion|mood|gender|sex)\b"
+# (several at once: "without mentioning age or gender" got "This is a woman.")
 _LEFT_OUT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s+(?:but|and)\s+|\s+(?=without\b))(?:without|not|no|leaving out|"
                        r"leave out|except(?: for)?|excluding|omitting|omit|skip(?:ping)?|don't mention|do not mention)\s+"
                        r"(?:mentioning\s+|saying\s+|stating\s+|"
-                       r"giving\s+|including\s+|any\s+|the\s+)?(?:(?:his|her|their|the|its)\s+)?"
-                       r"(age|ethnicity|race|expression|emotion|mood)\b", re.I)
+                       r"giving\s+|including\s+|any\s+|the\s+)?"
+                       rf"({_LEFT_OUT_NAME}(?:\s*(?:,\s*(?:or\s+|and\s+)?|or\s+|and\s+|/\s*){_LEFT_OUT_NAME})*)", re.I)
 _LEFT_OUT_ATTRIBUTE = {"age": "age_group", "ethnicity": "ethnicity", "race": "ethnicity", "expression": "emotion",
-                       "emotion": "emotion", "mood": "emotion"}
+                       "emotion": "emotion", "mood": "emotion", "gender": "gender", "sex": "gender"}
 
 
 def left_out(question: str) -> set[str]:
-    """The attributes a request asks to be left out ("Describe him without mentioning his age." → {"age_group"});
-    the age, the ethnicity and the expression can be."""
-    return {_LEFT_OUT_ATTRIBUTE[m[1].lower()] for m in _LEFT_OUT.finditer(question)}
+    """The attributes a request asks to be left out ("Describe him without mentioning his age." → {"age_group"},
+    "… without age or gender" → {"age_group", "gender"}); the age, the ethnicity, the expression and the gender
+    can be."""
+    return {_LEFT_OUT_ATTRIBUTE[w.lower()] for m in _LEFT_OUT.finditer(question)
+            for w in re.findall(r"[a-z]+", m[1], re.I) if w.lower() in _LEFT_OUT_ATTRIBUTE}
 
 
 def _core(question: str) -> str:

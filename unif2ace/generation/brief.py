@@ -338,16 +338,51 @@ _ETHNICITY_WORDS = [r"\b(?:White|Black|Asian|South Asian|Indian)\s+(?=(?:[a-z-]+
 _AGE_SENTENCE = re.compile(r"\b(?:is|are|looks?)\s+(?:about\s+)?\d{1,3}\s+years?\s+old\b|\bage\b", re.I)
 
 
+# a gendered word and its neutral one, and a pronoun's verb in the plural ("She has" → "They have")
+_NEUTRAL_NOUN = {**dict.fromkeys(("man", "woman", "gentleman", "lady", "guy"), "person"),
+                 **dict.fromkeys(("men", "women", "gentlemen", "ladies"), "people"),
+                 **dict.fromkeys(("boy", "girl"), "child"), **dict.fromkeys(("boys", "girls"), "children")}
+_PLURAL_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
+                "doesn't": "don't", "hasn't": "haven't"}
+
+
+def _cased_as(word: str, like: str) -> str:
+    return word[0].upper() + word[1:] if like[:1].isupper() else word
+
+
+def without_gender(text: str) -> str:
+    """``text`` (a description) with no word that says the person's gender: nouns made neutral ("a White woman" →
+    "a White person", "a little boy" → "a little child"), "he"/"she" as "they" with the verb after in the plural
+    ("She has a happy expression." → "They have a happy expression."), "his"/"her" as "their" and "him" as "them"."""
+    nouns = r"\b(" + "|".join(_NEUTRAL_NOUN) + r")\b"
+    text = re.sub(nouns, lambda m: _cased_as(_NEUTRAL_NOUN[m[1].lower()], m[1]), text, flags=re.I)
+
+    def subject(m: re.Match) -> str:
+        verb = m[2]
+        plural = _PLURAL_VERB.get(verb.lower()) or (verb[:-1] if re.fullmatch(r"[a-z]+[^s]s", verb) and not
+                                                    verb.endswith(("ies", "ches", "shes", "sses", "xes")) else
+                                                    verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else
+                                                    verb[:-3] + "y" if verb.endswith("ies") else verb)
+        return f"{_cased_as('they', m[1])} {plural}"
+
+    text = re.sub(r"\b(he|she)\s+([a-z']+)", subject, text, flags=re.I)
+    text = re.sub(r"\b(himself|herself)\b", lambda m: _cased_as("themselves", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(his|her)\b(?=\s+[a-z])", lambda m: _cased_as("their", m[1]), text, flags=re.I)
+    return re.sub(r"\b(him|her)\b", lambda m: _cased_as("them", m[1]), text, flags=re.I)
+
+
 def description_without(caption: str, omit: set[str]) -> str:
     """``caption`` (a description) without what states the attributes in ``omit`` ("age_group", "ethnicity",
-    "emotion"): "Describe him without mentioning his age." got "He is 29 years old, so he is a young adult."; it
-    gets "The photo is a close-up portrait; it shows a Black man. He looks neutral. …". Sentences about the
-    expression go whole; an age and an ethnicity go from the sentence that names the person, an article before them
-    agreeing with the next word."""
+    "emotion", "gender"): "Describe him without mentioning his age." got "He is 29 years old, so he is a young
+    adult."; it gets "The photo is a close-up portrait; it shows a Black man. He looks neutral. …". Sentences about
+    the expression go whole; an age and an ethnicity go from the sentence that names the person, an article before
+    them agreeing with the next word; the gender is said in neutral words (:func:`without_gender`)."""
     from unif2ace.data.captions import indefinite_article
 
     if not omit:
         return caption
+    if "gender" in omit:  # ("Describe the person without mentioning age or gender." got "This is a woman.")
+        caption = without_gender(caption)
     sentences = _sentences(caption)
     if "emotion" in omit:
         sentences = [s for s in sentences if not re.search(r"\b(?:expression|smil\w*|grin\w*|looks?\s+(?:happy|sad|"
