@@ -3764,6 +3764,18 @@ def test_a_young_or_grown_noun_and_an_age_gap_are_age_choices(question, caption,
     assert age_choice(question, caption) == expected
 
 
+@pytest.mark.parametrize("question, expected", [
+    # 7 Dec 2026 (late): got "I can't tell from this photo.", where "Is this a drawing?" got "No. It is a photo of a person."
+    ("Is this a painting or a photo?", "A photo: it shows a girl."), ("Photo or drawing?", "A photo: it shows a girl."),
+    ("Is this a real photo or AI-generated?", None),  # how a photo was made, which nothing here can tell
+    ("Is this a drawing?", None), ("Is she a girl or a woman?", None),
+])
+def test_a_photo_or_an_artwork_is_a_photo(question, expected):
+    from unif2ace.generation.constraints import medium_answer
+
+    assert medium_answer(question, "A close-up photo of a White girl, aged 3.") == expected
+
+
 def test_a_no_denies_the_noun_the_question_asked():
     from unif2ace.generation.constraints import denied_as_asked
 
@@ -3991,6 +4003,9 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["Is she smiling?", "Are you sure?", "And in 10 years?"], None),
     # 7 Dec 2026 (late): got "He looks happy."
     (["How old is he?", "Are you sure?", "What about in years?"], "How old is this person in years?"),
+    # another guess, after a remark on the age (got "I can't tell from this photo.")
+    (["How old is he?", "That seems too young.", "What's your second guess?"], "Give me an age range for this person."),
+    (["How old?", "Another guess?"], "Give me an age range for this person."), (["Is she smiling?", "Another guess?"], None),
 ])
 def test_age_follow_up_reads_an_age_asked_again(messages, meant):
     """6 Dec 2026, in a chat after "How old is this person?": "And in 10 years?" got "I can't tell from this photo.",

@@ -168,6 +168,8 @@ def test_a_description_that_states_nothing_gives_nulls():
     # a table asked for without its header (6 Dec 2026: got "This is a woman. She is 36 years old, …")
     ("Give me the age and gender as a table.", "| Age | Gender |\n|---|---|\n| 29 | female |"),
     ("Put her gender, age and mood in a markdown table.", "| Gender | Age | Mood |\n|---|---|---|\n| female | 29 | surprised |"),
+    # keys in square brackets (7 Dec 2026, late: got three sentences)
+    ("Return a list: [gender, age]", "[female, 29]"),
 ])
 def test_a_form_the_question_writes_out_is_filled_from_the_description(question, want):
     """"Respond in the format 'Age: N'." got "She looks happy.", "List gender, age and emotion, separated by commas."
@@ -182,7 +184,8 @@ def test_a_form_the_question_writes_out_is_filled_from_the_description(question,
     "List everything you see, comma separated.", "Format: ___", "How old is she?", "Answer in the format you like.",
     "Is this a man or a woman?", "Gender, age?", "Format: the gender", "Answer in the format of your choice, please.",
     "Answer: is she happy?", "Answer as a pirate would: how old?", "Is [this] a [man]?", "Is she happy? [yes/no]",
-    "Answer as 'yes' or 'no'.", 'Reply as "a pirate".', "Is she sitting at a table?", "How old is the person at the table?"])
+    "Answer as 'yes' or 'no'.", 'Reply as "a pirate".', "Is she sitting at a table?", "How old is the person at the table?",
+    "Is she [smiling, happy]?"])
 def test_no_form_or_no_key_is_a_reply_in_words(question):
     assert format_request(question) is None
 

@@ -1332,6 +1332,11 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
                               r"(?:give|tell|make|say)?\s*(?:(?:it|that)\s+)?(?:me\s+)?(?:(?:as|in)\s+)?(?:a|an|the)\s+"
                               r"(?:rough\s+)?(?:range|bracket|span)"
                               r"(?:\s*,?\s+(?:then|instead|please|maybe))*\s*[?.!]*$", re.I)
+# another guess at the age just given ("What's your second guess?" after "That seems too young." got "I can't tell from
+# this photo."): the range the age may lie in, which is what the one photo allows
+_SECOND_GUESS = re.compile(r"^(?:(?:and|so|ok|okay|then|well|fine|alright)\s*[,.]?\s+)*(?:(?:what(?:'s| is| would be)|give me|"
+                           r"(?:do|have) you have)\s+)?(?:your|a|an|any)?\s*(?:second|another|other|next|different|"
+                           r"backup|alternative)\s+(?:guess|estimate|answer)(?:\s+(?:then|please))?\s*[?.!]*$", re.I)
 # the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.", "What about
 # in years?" after "How old is he?" and "Are you sure?" got "He looks happy.")
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
@@ -1502,13 +1507,15 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
     aged, last = False, None  # whether the message before asked the age (or stood for such a question)
     mine = None  # the asker's own age, when the message before compared the person with it
     ranged = None  # the range the message before asked: halved (> 0) or doubled (< 0) that many times from the usual
-    from unif2ace.generation.constraints import small_talk
+    from unif2ace.generation.constraints import remark_attribute, small_talk
 
     for k, question in enumerate(questions):
         if k < len(questions) - 1 and small_talk(question) is not None:
             continue  # "Are you sure?" between "How old?" and "Give me a range instead." (got the head pose)
+        if aged and k < len(questions) - 1 and remark_attribute(question) == "age_group":
+            continue  # and a remark on the age ("That seems too young." before "What's your second guess?")
         q, last = _core(question), None
-        if aged and _AGE_RANGE_AGAIN.match(q):
+        if aged and (_AGE_RANGE_AGAIN.match(q) or _SECOND_GUESS.match(q)):
             last = "Give me an age range for this person."
         if ranged is not None and (m := _RANGE_AGAIN.match(q)):  # "Narrower." after a range
             ranged += 1 if m["narrow"] or m["down"] else -1

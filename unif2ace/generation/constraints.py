@@ -382,6 +382,28 @@ def off_topic_answer(question: str, answer: str, caption: str | None = None) -> 
     return f"No, it is a photo of {noun}."
 
 
+# a photo offered beside a drawn or painted picture ("Is this a painting or a photo?" got "I can't tell from this photo.",
+# where "Is this a drawing?" got "No. It is a photo of a person."); not a photo's making ("a real photo or
+# AI-generated?", which nothing here can tell)
+_ARTWORK = r"(?:painting|drawing|sketch|cartoon|illustration|artwork|anime|caricature|portrait painting|digital art)"
+_PHOTO_NAME = r"(?:photo|photograph|picture|pic|real person|snapshot)"
+_PHOTO_OR_ARTWORK = re.compile(rf"\b{_ARTWORK}\b[^?]*\bor\b[^?]*\b(?:an?\s+)?{_PHOTO_NAME}\b|"
+                               rf"\b{_PHOTO_NAME}\b[^?]*\bor\b[^?]*\b(?:an?\s+)?{_ARTWORK}\b", re.I)
+
+
+def medium_answer(question: str, caption: str | None) -> str | None:
+    """The answer to a choice between a photo and a drawn or painted picture: "A photo: it shows a man." (the model
+    reads photos, and takes what it is shown for one), the person as the description names them; None for any other
+    question, or one about how the photo was made ("AI-generated", "edited")."""
+    from unif2ace.evaluation.attributes import parse_caption
+
+    if not _PHOTO_OR_ARTWORK.search(question) or re.search(r"\b(?:ai|a\.i\.|generated|fake|deepfake|edited|"
+                                                          r"photoshopped|filter(?:ed)?|rendered|cgi)\b", question, re.I):
+        return None
+    noun = (_described_person(parse_caption(caption)) if caption else None) or "a person"
+    return f"A photo: it shows {noun}."
+
+
 # "No. It is a photo of a girl.": the training data's answer to a question about something the photo does not show
 _PHOTO_OF = re.compile(r"^(?P<head>(?:yes|no)[.,]\s+)(?:it|this)(?:'s|\s+is)\s+(?:a\s+)?(?:photo|picture|image)\s+of\s+"
                        r"(?P<who>an?\s+(?:man|woman|boy|girl|person))\s*\.?\s*$", re.I)

@@ -332,6 +332,10 @@ def _named_row(layout: str) -> tuple[str, list[tuple[str, str | None, dict]]] | 
     return "".join(pieces), [(_key_name(n), _attribute(n), {}) for n in names]
 
 
+# keys listed in square brackets, each a slot: "[gender, age]"
+_KEYS_IN_BRACKETS = re.compile(r"\[\s*([A-Za-z][\w -]*(?:\s*,\s*[A-Za-z][\w -]*)+)\s*\]")
+
+
 def format_request(question: str) -> JsonAsk | None:
     """The written-out form a question asks its reply in (module docstring): a template with slots, values
     separated by a delimiter, CSV, or a table's header; None for a reply in words (a question that names no
@@ -339,6 +343,12 @@ def format_request(question: str) -> JsonAsk | None:
     if not isinstance(question, str) or not question.strip():
         return None
     text = question.strip()
+    if (m := _KEYS_IN_BRACKETS.search(text)) is not None:  # "Return a list: [gender, age]" (got the answers in prose)
+        names = [n.strip() for n in m[1].split(",")]
+        if all(_attribute(n) for n in names):
+            slots = ", ".join(f"{{{k}}}" for k in range(len(names)))
+            return JsonAsk(tuple((_key_name(n), _attribute(n), {}) for n in names), form="template",
+                           layout=f"[{slots}]")
     layout = _template(text)
     alone = layout is not None and layout.startswith(_ALONE)
     if layout is not None and (found := _slots(layout.lstrip(_ALONE))) \

@@ -1074,6 +1074,7 @@ class UniF2ace:
             grounded_answer,
             grounded_yes_no,
             identity_answer,
+            medium_answer,
             mended_yes_no,
             neither_option,
             neither_side,
@@ -1214,6 +1215,8 @@ class UniF2ace:
                 out[i] = dated  # "When was this photo taken?": the date its file holds, not "I can't tell"
             elif (school := school_year_answer(question, captions.get(i))) is not None:
                 out[i] = school  # "What grade might this child be in?": the grade of the described age
+            elif (medium := medium_answer(question, captions.get(i))) is not None:
+                out[i] = medium  # "Is this a painting or a photo?": not "I can't tell from this photo."
             elif (counted := face_count_answer(question, crops[i].info.get("faces"))) is not None:
                 out[i] = counted  # "How many people are in this picture?": the detector's count, not an age
             elif (boxed := face_box_answer(question, crops[i].info.get("face_box"),
