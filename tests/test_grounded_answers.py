@@ -3764,6 +3764,19 @@ def test_a_young_or_grown_noun_and_an_age_gap_are_age_choices(question, caption,
     assert age_choice(question, caption) == expected
 
 
+def test_interest_stated_and_a_tell_me_lead_ask_the_question_and_unseen_states_are_unseen():
+    from unif2ace.data.questions import as_meant, asked_attribute, is_yes_no
+    from unif2ace.generation.constraints import unseen_question
+
+    # 7 Dec 2026 (late): "I'm curious about the gender." got "Yes, this is a child.", "Tell me, is she happy?" "I can't
+    # tell from this photo.", "Would you say the person looks tired or energetic?" "A girl."
+    assert as_meant("I'm curious about the gender.") == "What is the gender?"
+    assert asked_attribute(as_meant("Just wondering about her age.")) == "age_group"
+    assert is_yes_no(as_meant("Tell me, is she happy?"))
+    assert unseen_question("Would you say the person looks tired or energetic?")
+    assert not unseen_question("Does she look tired or happy?") and not unseen_question("Is he smiling or not?")
+
+
 @pytest.mark.parametrize("question, expected", [
     # 7 Dec 2026 (late): got "I can't tell from this photo.", where "Is this a drawing?" got "No. It is a photo of a person."
     ("Is this a painting or a photo?", "A photo: it shows a girl."), ("Photo or drawing?", "A photo: it shows a girl."),

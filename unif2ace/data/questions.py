@@ -701,6 +701,10 @@ def as_meant(question: str) -> str:
     plain = re.sub(r"^\W*(?:(?:but|and|so|ok(?:ay)?)\s*,?\s+)?what if\s+((?:he|she|they|the person|this person)(?:'s|'re|\s+is|"
                    r"\s+are|\s+was)\s+(?:actually|really|in fact)\s+[^?]+?)\s*\?*$", lambda m: m[1][0].upper() + m[1][1:] + ".",
                    plain, flags=re.I)
+    # an interest stated ("I'm curious about the gender." got "Yes, this is a child."): the question it stands for
+    plain = re.sub(rf"^\W*(?:(?:so|well|hmm|ok(?:ay)?)\s*,?\s+)?(?:i'?m|i am|i was|just)\s+(?:curious|wondering|interested)\s+"
+                   rf"(?:about|in|regarding)\s+((?:the|his|her|their|its|this person's|the person's)\s+(?:[\w']+\s+)?"
+                   rf"(?:{_ASKED_NOUNS}))\s*[.!?]*$", lambda m: f"What is {m[1]}?", plain, flags=re.I)
     # "Would you say they're more young or more old?" (got "Yes. She looks about 85 years old."): "young or old"
     plain = re.sub(r"\bmore (young|old) or more (young|old)\b", r"\1 or \2", plain, flags=re.I)
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
@@ -730,7 +734,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 _WH = re.compile(r"\b(?:what|what's|how|which|who|where|when|why)\b")
 _LEAD_IN = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|hmm|well|question|quick question|please tell me|"
-                      r"can you tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
+                      r"can you tell me|tell me|i'd like to know|thanks|thank you|thx|great|cool|nice|perfect|alright|"
                       r"all right|got it|i see|one more thing|one more question|one more|one last thing|one last question|last one|"
                       r"another question|another one|next question|next one|"
                       r"last question|i'm curious|i am curious|just curious|curious|i wonder|i was wondering|"
@@ -1021,6 +1025,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|tell me what you think(?: of| about)?|"
     # ("What can you infer about this person?" got "I can't tell from this photo.")
     r"what (?:else )?can you (?:tell|say|infer|deduce|gather|conclude)(?: me)?(?: (?:about|from))?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
+    # ("What's one thing you can tell me about them?" got "I can't tell from this photo.")
+    r"what(?:'s| is| are) (?:one|a|some|two|three) (?:thing|fact)s? (?:that )?you (?:can|could) (?:tell|say)(?: me)?(?: about| of)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
     # "What's the most striking feature of this face?" (got "I can't tell from this photo.")
     r"what(?:'s| is| are) (?:the |her |his |their )?(?:most |single most |first )?(?:striking|notable|noticeable|"

@@ -391,14 +391,19 @@ _PHOTO_OR_ARTWORK = re.compile(rf"\b{_ARTWORK}\b[^?]*\bor\b[^?]*\b(?:an?\s+)?{_P
                                rf"\b{_PHOTO_NAME}\b[^?]*\bor\b[^?]*\b(?:an?\s+)?{_ARTWORK}\b", re.I)
 
 
+def asks_medium(question: str) -> bool:
+    """Whether a question offers a photo beside a drawn or painted picture ("Is this a painting or a photo?"), not how
+    a photo was made ("AI-generated", "edited")."""
+    return _PHOTO_OR_ARTWORK.search(question) is not None and not re.search(
+        r"\b(?:ai|a\.i\.|generated|fake|deepfake|edited|photoshopped|filter(?:ed)?|rendered|cgi)\b", question, re.I)
+
+
 def medium_answer(question: str, caption: str | None) -> str | None:
-    """The answer to a choice between a photo and a drawn or painted picture: "A photo: it shows a man." (the model
-    reads photos, and takes what it is shown for one), the person as the description names them; None for any other
-    question, or one about how the photo was made ("AI-generated", "edited")."""
+    """The answer to :func:`asks_medium`'s choice: "A photo: it shows a man." (the model reads photos, and takes what it
+    is shown for one), the person as the description names them; None for any other question."""
     from unif2ace.evaluation.attributes import parse_caption
 
-    if not _PHOTO_OR_ARTWORK.search(question) or re.search(r"\b(?:ai|a\.i\.|generated|fake|deepfake|edited|"
-                                                          r"photoshopped|filter(?:ed)?|rendered|cgi)\b", question, re.I):
+    if not asks_medium(question):
         return None
     noun = (_described_person(parse_caption(caption)) if caption else None) or "a person"
     return f"A photo: it shows {noun}."
@@ -3696,6 +3701,14 @@ _UNSEEN_BEFORE_SUBJECT = re.compile(r"\b(?:anything|something|what(?:'s| is)?) (
                                     r"\b(?:millennials?|gen(?:eration)? ?[xyz]|zoomers?|(?:baby )?boomers?)\b", re.I)
 
 
+# a choice between two states no label names ("Would you say the person looks tired or energetic?" got "A girl.")
+_UNSEEN_STATE = (r"(?:tired|energetic|exhausted|rested|well[- ]rested|sleepy|awake|alert|bored|interested|stressed|nervous|"
+                 r"confident|insecure|shy|outgoing|sick|ill|healthy|drunk|sober|rich|poor|smart|intelligent|friendly|"
+                 r"unfriendly|kind|mean|strict|nice|rude|honest|dishonest|lazy|hard[- ]working|introverted|extroverted|"
+                 r"introvert|extrovert)")
+_UNSEEN_CHOICE = re.compile(rf"\b{_UNSEEN_STATE}\s*(?:,\s*|\s+or\s+|/\s*){_UNSEEN_STATE}\b", re.I)
+
+
 def unseen_question(question: str) -> bool:
     """A question about nothing the model can see or was taught (a name, a job, marriage, wealth, a
     language, where someone lives…) or about something of the face or photo that no label states (a
@@ -3714,7 +3727,8 @@ def unseen_question(question: str) -> bool:
     # photo.": a son is no label, but what is asked is the expression), with an age told where it names it ("This
     # person is 80. Does this person look younger than their age?" asks "… younger than 80?")
     question = asked_sentence(_my_age_named(question))
-    if _UNLABELLED.search(question) and not asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question):
+    if _UNLABELLED.search(question) and not asks_other_subject(question) or _UNSEEN_BEFORE_SUBJECT.search(question) \
+            or _UNSEEN_CHOICE.search(question):
         # "Is the face partly hidden?", "Is it a selfie?", "Is there a hat in the image?": nothing the model was
         # taught to see (but "Is this a dog wearing a hat?" asks about a dog)
         return True

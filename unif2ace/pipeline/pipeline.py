@@ -1045,6 +1045,7 @@ class UniF2ace:
             asks_birth,
             asks_doing,
             asks_face_visible,
+            asks_medium,
             asks_origin,
             asks_other_subject,
             asks_own_age,
@@ -1144,7 +1145,7 @@ class UniF2ace:
         # and "What pronouns should I use?" or "What makes you think it's a man?" is answered from the description too
         # (the message as typed: as_meant reads "he or she" as "the person")
         viewed = [asks_identity(q) or asks_feeling_about(q) or asks_why(q) or asks_pronouns(turns[-1][0]) is not None
-                  or asks_reason(q) or asks_own_age(q) or asks_origin(q) or r
+                  or asks_reason(q) or asks_own_age(q) or asks_origin(q) or asks_medium(q) or r
                   for q, r, turns in zip(questions, remarked, conversations)]
         # and "Is this a flower?" is answered naming the person the description names ("No, it is a photo of a man.")
         elsewhere = [polar[i] and asks_other_subject(q) for i, q in enumerate(questions)]
