@@ -2290,6 +2290,15 @@ def test_an_age_asked_yes_or_no_is_answered_with_the_age(question, answer, capti
     assert grounded_yes_no(question, answer, caption) == expected
 
 
+def test_a_photo_of_a_part_of_the_face_is_garbled_and_restated():
+    from unif2ace.generation.constraints import grounded_yes_no
+
+    # 7 Dec 2026 (late): "Are they smiling and are their eyes open?" got "… Yes. It is a photo of a eyes are open."
+    boy = "The image shows a close-up portrait of an Asian little boy who is 1 year old. His eyes are open."
+    assert grounded_yes_no("are their eyes open?", "Yes. It is a photo of a eyes are open.", boy) == "Yes. His eyes are open."
+    assert grounded_yes_no("Are their eyes open?", "Yes. His eyes are open.", boy) is None
+
+
 @pytest.mark.parametrize("question, answer, caption, expected", [
     # a gender named only by a pronoun answers another question (the shipped model's answer)
     ("What gender do you think this person is?", "She is 85 years old, so she is a senior.", WOMAN_85, "It is a woman."),

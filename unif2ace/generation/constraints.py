@@ -2754,6 +2754,8 @@ def age_choice(question: str, caption: str) -> str | None:
     return f"Closer to {nearer}: {looks}."
 
 
+_PHOTO_OF_PART = re.compile(r"\b(?:photo|picture|image) of (?:an?\s+)?(?:his|her|their|its|eyes?|mouth|lips|head|face|"
+                            r"smile|teeth|expression)\b", re.I)
 _PART_AS_PERSON = re.compile(r"^\W*(?:his|her|their|the|its)\s+(?:mouth|lips|eyes?|head|face|expression|smile|teeth|"
                              r"hair|skin)\s+(?:is|are|looks?)\s+(?:a|an)\b", re.I)
 
@@ -2983,6 +2985,8 @@ def grounded_yes_no(question: str, answer: str, caption: str, second: str | None
     # nor words that give a part of the face an age or a gender ("Are they in their 60s?" → "No. His mouth is a
     # child, not a senior." of a boy described as 1)
     garbled = decisive in ("gender", "age_group", "age") and _PART_AS_PERSON.match(rest) is not None
+    # or a photo "of" a part of the face or a pronoun ("Are their eyes open?" → "Yes. It is a photo of a eyes are open.")
+    garbled = garbled or _PHOTO_OF_PART.search(rest) is not None
     # and an age bound answered by a gender noun alone ("Is this person in their twenties?" → "No, it is a photo of
     # a boy." of a boy described as 1): the age it asks is said
     garbled = garbled or decisive == "age" and parse_age_years(rest) is None and not _AGE_GROUP_WORD.search(rest)
