@@ -561,7 +561,8 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       # 7 Dec 2026 (late): each got "I can't tell from this photo."
                                       "Describe them like you would to a police sketch artist.",
                                       "Can you tell me anything about this person?", "what are you looking at",
-                                      "What's one thing you can tell me about them?",
+                                      "What's one thing you can tell me about them?", "What can you see?",
+                                      "Tell me everything.",
                                       "Summarise what you told me in one sentence.", "Sum it up, please.",
                                       # "Give me a one-sentence summary." got "A woman."
                                       "Give me a one-sentence summary.", "Write a short summary of this person.",

@@ -705,6 +705,11 @@ def as_meant(question: str) -> str:
     plain = re.sub(rf"^\W*(?:(?:so|well|hmm|ok(?:ay)?)\s*,?\s+)?(?:i'?m|i am|i was|just)\s+(?:curious|wondering|interested)\s+"
                    rf"(?:about|in|regarding)\s+((?:the|his|her|their|its|this person's|the person's)\s+(?:[\w']+\s+)?"
                    rf"(?:{_ASKED_NOUNS}))\s*[.!?]*$", lambda m: f"What is {m[1]}?", plain, flags=re.I)
+    # "Are they young-looking?" (got "I can't tell from this photo."): young; "Asian or not?" (got "She is smiling."):
+    # "Is this person Asian?"
+    plain = re.sub(r"\b(young|old|youthful|older|younger)[- ]looking\b", r"\1", plain, flags=re.I)
+    plain = re.sub(r"^\W*(asian|white|black|indian|south asian|caucasian)\s*(?:,\s*)?or\s+not\s*[?.!]*$",
+                   lambda m: f"Is this person {m[1]}?", plain, flags=re.I)
     # "Would you say they're more young or more old?" (got "Yes. She looks about 85 years old."): "young or old"
     plain = re.sub(r"\bmore (young|old) or more (young|old)\b", r"\1 or \2", plain, flags=re.I)
     plain = _STRAIGHT_OR_TILTED.sub("tilted", plain)  # "Is the head straight or tilted?": "Is the head tilted?"
@@ -1023,6 +1028,8 @@ _DESCRIPTION_REQUEST = re.compile(
     r"sum (?:it|this|that|everything|it all) up|(?:summari[sz]e|sum up)(?: (?:what you(?: have|'ve)? (?:told me|said|see|saw|found)|everything|it all|all (?:of )?"
     r"(?:that|this)|that|this|it))?|"
     r"tell me (?:everything|all|what) you (?:can(?: tell| say)?|know|see)(?: about)?|tell me what you think(?: of| about)?|"
+    # ("What can you see?", "Tell me everything." got "I can't tell from this photo.")
+    r"what (?:can|do) you see|tell me everything|"
     # ("What can you infer about this person?" got "I can't tell from this photo.")
     r"what (?:else )?can you (?:tell|say|infer|deduce|gather|conclude)(?: me)?(?: (?:about|from))?|what do you (?:see|notice)(?: first| at first)?(?: in| about| on)?|"
     # ("What's one thing you can tell me about them?" got "I can't tell from this photo.")
