@@ -77,12 +77,13 @@ def _facts(attrs: dict, his: str) -> list[list[str]]:
     facts = []
     emotion = attrs.get("emotion")
     if attrs.get("smile") is True:
-        facts.append(["smiling", f"with a smile{' on ' + his + ' face' if his else ''}"])
+        facts.append(["smiling", *(["looking happy"] if emotion == "happy" else []), "with a smile",
+                      f"with a smile on {his} face"])
+    elif emotion == "neutral":
+        facts.append(["calm", "looking calm", "with a neutral expression"])
     elif emotion in EMOTION_ADJ:
         facts.append([f"looking {EMOTION_ADJ[emotion]}", f"with a {emotion} expression",
                       f"with a {emotion} look on {his} face"])
-    elif emotion == "neutral":
-        facts.append(["calm", "looking calm", "with a neutral expression"])
     if (eyes := attrs.get("eyes")) in ("open", "closed", "narrowed"):
         facts.append([f"eyes {eyes}", f"with {his} eyes {eyes}"])
     if (mouth := attrs.get("mouth")) in ("closed", "slightly open", "wide open"):
