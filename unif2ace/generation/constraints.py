@@ -875,8 +875,8 @@ _TODAY = re.compile(r"\b(?:today|nowadays|these days|currently|at present|right 
 
 def _asked_year(question: str, today=None) -> tuple[int, int | None, str] | None:
     """(the year an age question asks about, the photo's year when the question gives it, else None, that year in
-    words: "in 2030"); None when it names no year apart from the photo's. "Today" or "now" with the photo's year given asks about this year
-    (``today``'s, a ``datetime.date``; the machine's date when None)."""
+    words: "in 2030"); None when it names no year apart from the photo's. "Today" or "now" with the photo's year
+    given asks about this year (``today``'s, a ``datetime.date``; the machine's date when None)."""
     import datetime
 
     taken = _PHOTO_YEAR.search(question)
