@@ -3784,6 +3784,8 @@ def test_interest_stated_and_a_tell_me_lead_ask_the_question_and_unseen_states_a
     assert is_yes_no(as_meant("Tell me, is she happy?"))
     # "Are they young-looking?" got "I can't tell from this photo.", "Asian or not?" "She is smiling."
     assert as_meant("Are they young-looking?") == "Are they young?" and as_meant("Asian or not?") == "Is this person Asian?"
+    # "Are the eyes of the subject open?" got "Yes. He is not smiling."
+    assert as_meant("Are the eyes of the subject open?") == "Are the subject's eyes open?"
     # "What's the demographic of this person?" got "I can't tell from this photo."
     assert as_meant("What's the demographic of this person?") == "What are the gender, age and ethnicity of this person?"
     assert unseen_question("Would you say the person looks tired or energetic?")

@@ -705,6 +705,9 @@ def as_meant(question: str) -> str:
     plain = re.sub(rf"^\W*(?:(?:so|well|hmm|ok(?:ay)?)\s*,?\s+)?(?:i'?m|i am|i was|just)\s+(?:curious|wondering|interested)\s+"
                    rf"(?:about|in|regarding)\s+((?:the|his|her|their|its|this person's|the person's)\s+(?:[\w']+\s+)?"
                    rf"(?:{_ASKED_NOUNS}))\s*[.!?]*$", lambda m: f"What is {m[1]}?", plain, flags=re.I)
+    # "Are the eyes of the subject open?" (got "Yes. He is not smiling."): "the subject's eyes"
+    plain = re.sub(r"\b(the|this) (eyes|mouth|head|face|smile|expression|lips|teeth) of (?:the|this) (subject|person|"
+                   r"individual|man|woman|boy|girl|child|kid|lady|guy)\b", r"\1 \3's \2", plain, flags=re.I)
     # "What's the demographic of this person?" (got "I can't tell from this photo."): the gender, age and ethnicity
     plain = re.sub(r"^\W*(?:what(?:'s| is| are)|describe|give me|tell me)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
                    r"(?:demographics?|demographic (?:group|profile|info(?:rmation)?|details?))\b[^?.!]*[?.!]*$",
