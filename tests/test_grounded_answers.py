@@ -3804,6 +3804,22 @@ def test_a_photo_or_an_artwork_is_a_photo(question, expected):
     assert medium_answer(question, "A close-up photo of a White girl, aged 3.") == expected
 
 
+def test_an_answer_said_back_in_the_negative_is_a_dispute_of_what_was_asked():
+    from unif2ace.generation.constraints import remark_attribute, remark_reply, small_talk
+
+    # 7 Dec 2026 (late): "No he isn't." after "Is he smiling?" → "Yes." got "Yes, he is not smiling."
+    assert remark_attribute("No he isn't.", "Is he smiling?") == "emotion"
+    assert remark_attribute("Nope, she's not.", "Is this a woman?") == "gender"
+    assert remark_attribute("Yes she is.", "Is she over 50?") == "age_group"
+    assert remark_attribute("No he isn't.") is None and remark_attribute("No he isn't.", "Is the photo sharp?") is None
+    man = "The photo is a close-up photo; it shows a White older man who is 65 years old. He has a happy expression."
+    assert remark_reply("No he isn't.", man, "Is he smiling?") == "I may be wrong, but from this photo he looks happy."
+    # "Could it be the other?" and "What are the odds?" after "Man or woman?" (each got "I can't tell from this photo.")
+    assert small_talk("Could it be the other?", "Man or woman?", "This is a man.").startswith("It is my best reading")
+    assert small_talk("What are the odds?", "Man or woman?", "This is a man.").startswith("I can't put a number on it")
+    assert small_talk("What would make you change your mind?").startswith("A sharper, well-lit photo")
+
+
 def test_a_no_denies_the_noun_the_question_asked():
     from unif2ace.generation.constraints import denied_as_asked
 
@@ -4031,6 +4047,9 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     (["Is she smiling?", "Are you sure?", "And in 10 years?"], None),
     # 7 Dec 2026 (late): got "He looks happy."
     (["How old is he?", "Are you sure?", "What about in years?"], "How old is this person in years?"),
+    # how far off it may be (7 Dec 2026, late: got the age again)
+    (["How old is she?", "I think she's older.", "How much older could she be?"], "Give me an age range for this person."),
+    (["How old is she?", "How far off could you be?"], "Give me an age range for this person."),
     # another guess, after a remark on the age (got "I can't tell from this photo.")
     (["How old is he?", "That seems too young.", "What's your second guess?"], "Give me an age range for this person."),
     (["How old?", "Another guess?"], "Give me an age range for this person."), (["Is she smiling?", "Another guess?"], None),

@@ -1357,6 +1357,11 @@ _AGE_RANGE_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|hmm|now|well)\s*[,.]?
 _SECOND_GUESS = re.compile(r"^(?:(?:and|so|ok|okay|then|well|fine|alright)\s*[,.]?\s+)*(?:(?:what(?:'s| is| would be)|give me|"
                            r"(?:do|have) you have)\s+)?(?:your|a|an|any)?\s*(?:second|another|other|next|different|"
                            r"backup|alternative)\s+(?:guess|estimate|answer)(?:\s+(?:then|please))?\s*[?.!]*$", re.I)
+# how far off the age just given may be ("How much older could she be?" after "I think she's older." got the age again):
+# the range it may lie in
+_HOW_FAR_OFF = re.compile(r"^(?:(?:and|so|ok|okay|then|well|but)\s*[,.]?\s+)*how (?:much|many years|far) (?:older|younger|off)"
+                          r" (?:could|might|can|may|would) (?:he|she|they|it|you|the person|this person) (?:be|have been)"
+                          r"(?: (?:wrong|off))?\s*[?.!]*$", re.I)
 # the age just given in another unit ("In months?" after "How old?" got "I can't tell from this photo.", "What about
 # in years?" after "How old is he?" and "Are you sure?" got "He looks happy.")
 _AGE_UNIT_AGAIN = re.compile(r"^(?:(?:and|so|ok|okay|then|now|what about|how about)\s*[,.]?\s+)*(?:(?:can|could) you "
@@ -1535,7 +1540,7 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
         if aged and k < len(questions) - 1 and remark_attribute(question) == "age_group":
             continue  # and a remark on the age ("That seems too young." before "What's your second guess?")
         q, last = _core(question), None
-        if aged and (_AGE_RANGE_AGAIN.match(q) or _SECOND_GUESS.match(q)):
+        if aged and (_AGE_RANGE_AGAIN.match(q) or _SECOND_GUESS.match(q) or _HOW_FAR_OFF.match(q)):
             last = "Give me an age range for this person."
         if ranged is not None and (m := _RANGE_AGAIN.match(q)):  # "Narrower." after a range
             ranged += 1 if m["narrow"] or m["down"] else -1

@@ -4087,8 +4087,15 @@ _SMALL_TALK = [
                 r"|(?:could|might|can|may) you be (?:wrong|mistaken)(?: about (?:that|this|it))?|are you ever wrong|"
                 # "Look again." (got "Yes. It is a photo of a person.")
                 r"(?:(?:please|can you|could you)\s+)?(?:look|check|try|think)\s+(?:again|closer|more closely|more carefully|"
-                r"harder)(?: please)?|take (?:another|a second|a closer) look|double[- ]check(?: (?:that|it))?)$"),
+                r"harder)(?: please)?|take (?:another|a second|a closer) look|double[- ]check(?: (?:that|it))?|"
+                # "Could it be the other?" after "Man or woman?" (got "I can't tell from this photo.")
+                r"(?:could|might|can) (?:it|he|she|they|that) (?:be|have been) (?:the other(?: one| way| gender| sex)?|"
+                r"the opposite(?: gender| sex)?|otherwise|wrong))$"),
      "It is my best reading of this one photo, and I can be wrong, {mostly_wrong}."),
+    # "What are the odds?" after an answer (got "I can't tell from this photo.")
+    (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well|hmm+)\s*,?\s+)*(?:what are the (?:odds|chances)|how likely(?: is (?:that|it))?|"
+                r"what(?:'s| is) the (?:probability|likelihood|chance))(?: (?:of )?(?:that|it|you being (?:wrong|right)))?$"),
+     "I can't put a number on it from one photo; I can be wrong, {mostly_wrong}."),
     # ("how can you tell?" got "I can't tell from this photo." after an answer about the age)
     # "why not?" after an answer (it got "I can't tell from this photo.")
     # "What can you do?" (got "I can't tell from this photo.")
@@ -4133,7 +4140,7 @@ _SMALL_TALK = [
     # "What would make you more sure?", "Can you be more specific?" (each got "I can't tell from this photo.")
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:what (?:would|could) make you (?:more )?(?:sure|certain|"
                 r"confident)|how (?:could|can) you be (?:more )?(?:sure|certain)|what would help(?: you)?|"
-                r"what (?:would|could|might) (?:change your mind|convince you(?: otherwise)?))$"),
+                r"what (?:would|could|might) (?:change your mind|make you change your mind|convince you(?: otherwise)?))$"),
      "A sharper, well-lit photo with the face turned to the camera; I read only this one photo, so more photos of the "
      "same person would not change my answer here."),
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well)\s*,?\s+)*(?:(?:can|could) you )?(?:be )?(?:(?:a bit|any|even) )?"
@@ -4357,6 +4364,11 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
         asked = asked_of(previous)
         asked = {"age_group" if a == "age" else a for a in asked} & {"gender", "age_group"}
         return next((a for a in ("gender", "age_group") if a in asked), None) if len(asked) == 1 else None
+    if previous is not None and _CONTRADICTED.match(core):
+        # "No he isn't." after "Is he smiling?" (got "Yes, he is not smiling."): a dispute of what was asked
+        asked = asked_of(as_meant(previous))
+        return next(({"smile": "emotion", "age": "age_group"}.get(a, a) for a in ("smile", "emotion", "gender", "age_group",
+                                                                                 "age") if a in asked), None)
     if previous is not None and _HIGHER.match(core) and (
             {"age", "age_group"} & asked_of(as_meant(previous)) or _HIGHER.match(_core(previous))):
         return "age_group"  # "Higher." after "Guess the age." (got "She is smiling."), and again after itself
@@ -4378,6 +4390,11 @@ def remark_attribute(message: str, previous: str | None = None) -> str | None:
     return "emotion" if _EMOTION_REMARK.search(core) and not _YOU_THINK.match(core) else None
 
 
+# a yes/no answer said back in the negative ("No he isn't.", "She's not.", "Nope, she isn't."), or the positive after a
+# No ("Yes she is.")
+_CONTRADICTED = re.compile(r"^(?:(?:no|nope|nah|yes|yeah|yep|but|actually)\s*[,.!]?\s+)*(?:he|she|they|it|that)(?:'s|'re|\s+is|"
+                           r"\s+are|\s+does|\s+do)?(?:\s*n't|\s+not)?\s*[.!]*$|^(?:(?:no|nope|nah|yes|yeah|yep)\s*[,.!]?\s+)+"
+                           r"(?:he|she|they|it|that)\s+(?:is|isn't|are|aren't|does|doesn't|do|don't)\s*[.!]*$", re.I)
 # a remark that names what the answer got wrong ("You got the age wrong.", "Wrong gender.", "The expression is off.")
 _GOT_WRONG = re.compile(r"\b(?:got|have|had|get)\s+(?:the|her|his|their|my)\s+(?P<what>age|gender|sex|expression|mood|"
                         r"emotion)\s+(?:wrong|incorrect|off)\b|\bwrong\s+(?P<what2>age|gender|sex|expression|mood)\b|"
