@@ -1689,15 +1689,20 @@ def which_follow_up(questions: Sequence[str]) -> str | None:
     woman?"); None for any other message, or when the question before asked none of them."""
     if len(questions) < 2 or not _WHICH_IS_IT.match(_core(questions[-1])):
         return None
+    asked = _asked_before(questions[-2])
+    return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
+
+
+def _asked_before(question: str) -> set[str]:
+    """The attributes a chat's earlier question asked, for a follow-up that refers back to it: a yes/no question's
+    checked values (an age bound's as the age group: "Is he over 50?"), an open question's attributes."""
     from unif2ace.generation.constraints import yes_no_grounded
 
-    before = as_meant(questions[-2])
-    if is_yes_no(before):
-        asked = yes_no_grounded(before)
-        asked |= {"age_group"} if "age" in asked else set()  # "Is he over 50?": the age group's question
-    else:
-        asked = set(asked_attributes(before))
-    return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
+    before = as_meant(question)
+    if not is_yes_no(before):
+        return set(asked_attributes(before))
+    asked = yes_no_grounded(before)
+    return asked | {"age_group"} if "age" in asked else asked
 
 
 # what "Why do you think so?" asks after a question about the gender, the age or the expression ("Is she smiling?" then
@@ -1711,13 +1716,11 @@ def reason_follow_up(questions: Sequence[str]) -> str | None:
     question about the gender, the age or the expression: that answer's reason asked (:data:`_REASON_QUESTION`, which
     ``constraints.reason_answer`` answers from the description); None for any other message, or after another
     question."""
-    from unif2ace.generation.constraints import WHY_SO, yes_no_grounded
+    from unif2ace.generation.constraints import WHY_SO
 
     if len(questions) < 2 or not WHY_SO.match(re.sub(r"[\s!?.,:;]+$", "", _core(questions[-1]))):
         return None
-    before = as_meant(questions[-2])
-    asked = (yes_no_grounded(before) | ({"age_group"} if "age" in yes_no_grounded(before) else set())
-             if is_yes_no(before) else set(asked_attributes(before)))
+    asked = _asked_before(questions[-2])
     return next((_REASON_QUESTION[a] for a in _REASON_QUESTION if a in asked), None)
 
 
