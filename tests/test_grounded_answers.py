@@ -3814,6 +3814,9 @@ def test_an_answer_said_back_in_the_negative_is_a_dispute_of_what_was_asked():
     assert remark_attribute("No he isn't.") is None and remark_attribute("No he isn't.", "Is the photo sharp?") is None
     man = "The photo is a close-up photo; it shows a White older man who is 65 years old. He has a happy expression."
     assert remark_reply("No he isn't.", man, "Is he smiling?") == "I may be wrong, but from this photo he looks happy."
+    # the smile disputed, where the description states it: the smile
+    assert remark_reply("No he isn't.", man + " He is smiling.", "Is he smiling?") == \
+        "I may be wrong, but from this photo he is smiling."
     # "Could it be the other?" and "What are the odds?" after "Man or woman?" (each got "I can't tell from this photo.")
     assert small_talk("Could it be the other?", "Man or woman?", "This is a man.").startswith("It is my best reading")
     assert small_talk("What are the odds?", "Man or woman?", "This is a man.").startswith("I can't put a number on it")

@@ -4432,7 +4432,7 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
     conversation's question before it): the model's view from its own description, given as one that may be
     wrong ("He looks younger to me." → "I may be wrong, but from this photo he looks about 85 years old, so he
     is a senior."); None when the message is no such remark or the description does not say."""
-    from unif2ace.data.questions import Person, _gender_word
+    from unif2ace.data.questions import Person, _gender_word, as_meant
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
 
     attr = remark_attribute(message, previous)
@@ -4450,6 +4450,9 @@ def remark_reply(message: str, caption: str, previous: str | None = None) -> str
         agrees = parse_attribute(_without_pronouns(affirmed), "gender") == attrs["gender"]
     elif attr == "emotion":
         view = _shown_expression(attrs)
+        if previous is not None and "smile" in attrs and "smile" in asked_of(as_meant(previous)):
+            # a smile disputed ("No he isn't." after "Is he smiling?"): the described smile, not the expression
+            view = f"{p.he} {p.be()} {'smiling' if attrs['smile'] else 'not smiling'}"
         felt, smiled = parse_attribute(affirmed, "emotion"), parse_attribute(told, "smile")
         if felt is not None:
             agrees = felt == _felt_expression(attrs)
