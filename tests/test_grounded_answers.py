@@ -3992,6 +3992,23 @@ def test_a_reason_is_of_the_answer_given_and_a_childs_gender_is_said_to_be_unsur
         "From his mouth and expression in this photo, as I learned from labelled face photos, and I can be wrong about a faint smile."
 
 
+@pytest.mark.parametrize("question, answer, expected", [
+    # 7 Dec 2026 (late): "Is this person happy or sad, and why?" got "Happy.", the reason dropped
+    ("Is this person happy or sad, and why?", "Happy.", "Happy. From her expression: she looks happy."),
+    ("Is this a man or a woman and why?", "This is a woman.", "This is a woman. From the face as a whole, as I learned "
+     "from labelled face photos: she looks like a woman to me, and I can be wrong."),
+    ("Is she smiling? Explain.", "Yes. She is smiling.", "Yes. She is smiling. From her mouth and expression in this "
+     "photo, as I learned from labelled face photos, and I can be wrong about a faint smile."),
+    ("Is she happy?", "Yes.", None), ("Is the image sharp? Explain.", "Yes. The photo is sharp.", None),
+    ("Is she happy, and why?", "I can't tell from this photo.", None),
+])
+def test_a_reason_asked_after_a_question_is_added_to_its_answer(question, answer, expected):
+    from unif2ace.generation.constraints import reason_added
+
+    woman = "The photo is a close-up photo; it shows a White woman who is 39 years old. She has a happy expression."
+    assert reason_added(question, answer, woman) == expected
+
+
 def test_a_reason_asked_in_a_chat_is_of_the_answer_before(pipe, monkeypatch):
     from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT
 

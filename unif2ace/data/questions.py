@@ -1720,7 +1720,13 @@ def reason_follow_up(questions: Sequence[str]) -> str | None:
 
     if len(questions) < 2 or not WHY_SO.match(re.sub(r"[\s!?.,:;]+$", "", _core(questions[-1]))):
         return None
-    asked = _asked_before(questions[-2])
+    return reason_question(questions[-2])
+
+
+def reason_question(question: str) -> str | None:
+    """The question that asks the reason for an answer to ``question``, by what it asked (:data:`_REASON_QUESTION`:
+    "Is she smiling?" → "Explain the reasoning behind the smile."); None when it asked none of those."""
+    asked = _asked_before(question)
     return next((_REASON_QUESTION[a] for a in _REASON_QUESTION if a in asked), None)
 
 

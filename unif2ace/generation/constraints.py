@@ -3997,6 +3997,28 @@ def reason_answer(question: str, caption: str | None, before: str | None = None)
     return None
 
 
+# a reason asked after the question ("Is this person happy or sad, and why?" got "Happy."): read on the form
+# data.questions.answer_form takes off the question
+_WHY_FORM = re.compile(r"^\W*(?:and\s+)?(?:why|explain|how do you know|how can you tell|what makes you|give (?:a|your) "
+                       r"reasons?)\b", re.I)
+
+
+def reason_added(question: str, answer: str, caption: str | None = None) -> str | None:
+    """``answer`` with the reason for it, for a question that asks why after what it asks ("Is this person happy or
+    sad, and why?" → "Happy. From her expression: she looks happy."; "Man or woman, and why?"), from
+    :func:`reason_answer` of what the answer says (``caption``, the description, for the pronouns); None for any
+    other question, or an answer that says it can't tell or is in a form."""
+    from unif2ace.data.questions import answer_form, reason_question, says_cant_tell
+
+    asked, form = answer_form(question)
+    if not form or not _WHY_FORM.search(form) or says_cant_tell(answer) or "\n" in answer.strip() \
+            or answer.lstrip()[:1] in ("{", "[", "|") or (asking := reason_question(asked)) is None:
+        return None
+    why = reason_answer(asking, caption or answer, answer)
+    body = answer.strip()
+    return None if why is None else f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} {why}"
+
+
 def feeling_about_answer(question: str, caption: str) -> str | None:
     """The answer to a question about how the person feels about something ("Is she pleased with the photo?"
     got "Yes. She looks happy."; "What is he sad about?"): a photo shows an expression, not what it is about, so

@@ -1095,6 +1095,7 @@ class UniF2ace:
             pronoun_answer,
             pronoun_genders,
             reads_as_description,
+            reason_added,
             reason_answer,
             remark_attribute,
             remark_reply,
@@ -1290,6 +1291,9 @@ class UniF2ace:
                 out[i] = odds
             elif (sure := confidence_added(question, out[i])) is not None:
                 out[i] = sure  # "Man or woman, and how confident are you?": not the answer alone
+            elif isinstance(typed := conversations[i][-1][0], str) \
+                    and (why := reason_added(typed, out[i], captions.get(i))) is not None:
+                out[i] = why  # "Is she happy or sad, and why?": the answer and its reason, not "Happy." alone
         return out
 
     @torch.no_grad()
