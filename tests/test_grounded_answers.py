@@ -4001,9 +4001,16 @@ def test_a_reason_is_of_the_answer_given_and_a_childs_gender_is_said_to_be_unsur
      "photo, as I learned from labelled face photos, and I can be wrong about a faint smile."),
     ("Is she happy?", "Yes.", None), ("Is the image sharp? Explain.", "Yes. The photo is sharp.", None),
     ("Is she happy, and why?", "I can't tell from this photo.", None),
+    # the answer's pronouns, not the description's ("What's your best guess for her age, and why?" of a man got "I can't
+    # tell from this photo.": "for her age" was read as "Does she look good for her age?")
+    ("What's your best guess for his age, and why?", "She is 39 years old, so she is middle-aged.", "She is 39 years old, "
+     "so she is middle-aged. From the face as a whole, as I learned from labelled face photos: she looks about 39 years "
+     "old, and I can be wrong by a few years."),
 ])
 def test_a_reason_asked_after_a_question_is_added_to_its_answer(question, answer, expected):
-    from unif2ace.generation.constraints import reason_added
+    from unif2ace.generation.constraints import reason_added, unseen_question
+
+    assert not unseen_question("What's your best guess for her age?") and unseen_question("Does she look good for her age?")
 
     woman = "The photo is a close-up photo; it shows a White woman who is 39 years old. She has a happy expression."
     assert reason_added(question, answer, woman) == expected

@@ -3439,7 +3439,10 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"(?:is|are)\s+there\s+(?:any\s+|some\s+)?(?:text|writing|words|letters|lettering)|"
                          rf"(?:text|writing|words|letters|lettering)\s+(?:in|on)\s+(?:the|this|that)\s+{_PHOTO_NOUN}|"
                          r"watermark(?:ed)?|logos?|"
-                         r"for (?:his|her|their|its) age|"
+                         # ("Does she look good for her age?"; not a guess for it: "What's your best guess for her age?"
+                         # got "I can't tell from this photo.")
+                         r"(?<!guess )(?<!guesses )(?<!estimate )(?<!answer )(?<!number )(?<!figure )(?<!range )"
+                         r"(?<!bracket )(?<!value )for (?:his|her|their|its) age|"
                          # the real age beside the looks ("Does this person look older than they are?" got "Yes. It
                          # is a photo of a woman."): a photo shows only the looks
                          r"(?:older|younger) than (?:he|she|they|it)(?: really| actually)? (?:is|are)|"
@@ -4014,7 +4017,8 @@ def reason_added(question: str, answer: str, caption: str | None = None) -> str 
     if not form or not _WHY_FORM.search(form) or says_cant_tell(answer) or "\n" in answer.strip() \
             or answer.lstrip()[:1] in ("{", "[", "|") or (asking := reason_question(asked)) is None:
         return None
-    why = reason_answer(asking, caption or answer, answer)
+    # (in the answer's own pronouns where it has any: "She is 16 years old, …" of a boy described as such, asked "her")
+    why = reason_answer(asking, answer if pronoun_genders(answer) else caption or answer, answer)
     body = answer.strip()
     return None if why is None else f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} {why}"
 
