@@ -61,6 +61,11 @@ _NOUNS = {
 _PLAIN_NEUTRAL = {"young adult": "young adult", "middle-aged": "middle-aged person", "senior": "elderly person"}
 
 
+# The gender a person noun names ("a grandma", "the guy"), for reading prompts and questions
+NOUN_GENDER = {**dict.fromkeys("man gentleman guy grandfather grandpa granddad dad father husband boy".split(), "male"),
+               **dict.fromkeys("woman lady grandmother grandma granny mom mum mother wife girl".split(), "female")}
+
+
 def plain_noun(group: str | None, gender: str | None) -> str:
     """The plainest subject noun for an age group and gender ("elderly woman", "teenager", "man", "person")."""
     nouns = _NOUNS.get((group, gender))

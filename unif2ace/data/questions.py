@@ -829,6 +829,12 @@ def _trailing_form(question: str) -> tuple[list[str], list[str]]:
     return sentences, form
 
 
+def reason_asked_after(question: str) -> bool:
+    """Whether a question asks why after what it asks ("Is she happy, and why?", "Is she smiling? Explain."): a last
+    sentence of its form that :data:`_REASON_AFTER` reads."""
+    return any(_REASON_AFTER.match(s.lower().replace("\u2019", "'")) for s in _trailing_form(question)[1])
+
+
 def trailing_form(question: str) -> tuple[str, str]:
     """A question without the last sentences that set only its answer's form, and those sentences ("Which age range
     fits best: …? Respond with the range only." → the question, "Respond with the range only."); unlike

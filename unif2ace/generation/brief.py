@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from unif2ace.data.questions import EMOTION_ADJ, ETHNICITY_WORD, _gender_word
+from unif2ace.data.questions import EMOTION_ADJ, ETHNICITY_WORD, _cased, _gender_word
 
 _AGE_ADJECTIVE = {"child": "young", "teen": "teenage", "young adult": "young", "middle-aged": "middle-aged",
                   "senior": "elderly"}
@@ -54,21 +54,21 @@ def brief_description(caption: str, length: tuple[str, int], adjectives: bool = 
 _EXACTLY = re.compile(r"\bexactly\s+(?:\w+\s+)?words?\b|\b(?:no more,? no less|no more and no less)\b", re.I)
 
 
-# a number of words as a bound ("under 10 words", "10 words or less"), not a length to fill
-_AT_MOST = re.compile(r"\b(?:under|fewer than|less than|at most|no more than|max(?:imum)?|up to|within)\s+\S+\s+words?\b|"
-                      r"\bwords?\s+or\s+(?:less|fewer)\b|\bwords?\s+max\b", re.I)
+# a number of words as a bound after it ("10 words or less"; before it, "under 10 words", data.questions._WORD_BOUND)
+_BOUND_AFTER = re.compile(r"\bwords?\s+(?:or\s+(?:less|fewer)|max)\b", re.I)
 
 
 def asks_exact_length(question: str) -> bool:
     """Whether a question asks for a number of words to be filled: "in exactly 10 words", and five or more words
     asked with no bound ("Give a 15-word description." got seven); not "in under 10 words" (at most) or fewer than
     five ("Describe her in three words.", which :func:`_words` fills as far as the description states)."""
-    from unif2ace.data.questions import asked_length
+    from unif2ace.data.questions import _WORD_BOUND, asked_length
 
     if _EXACTLY.search(question) is not None:
         return True
     length = asked_length(question)
-    return length is not None and length[0] == "words" and length[1] >= 5 and _AT_MOST.search(question) is None
+    bound = re.search(rf"\b{_WORD_BOUND}", question.lower()) or _BOUND_AFTER.search(question)
+    return length is not None and length[0] == "words" and length[1] >= 5 and bound is None
 
 
 def _facts(attrs: dict, his: str) -> list[list[str]]:
@@ -347,16 +347,12 @@ _PLURAL_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't"
                 "doesn't": "don't", "hasn't": "haven't"}
 
 
-def _cased_as(word: str, like: str) -> str:
-    return word[0].upper() + word[1:] if like[:1].isupper() else word
-
-
 def without_gender(text: str) -> str:
     """``text`` (a description) with no word that says the person's gender: nouns made neutral ("a White woman" →
     "a White person", "a little boy" → "a little child"), "he"/"she" as "they" with the verb after in the plural
     ("She has a happy expression." → "They have a happy expression."), "his"/"her" as "their" and "him" as "them"."""
     nouns = r"\b(" + "|".join(_NEUTRAL_NOUN) + r")\b"
-    text = re.sub(nouns, lambda m: _cased_as(_NEUTRAL_NOUN[m[1].lower()], m[1]), text, flags=re.I)
+    text = re.sub(nouns, lambda m: _cased(_NEUTRAL_NOUN[m[1].lower()], m[1]), text, flags=re.I)
 
     def subject(m: re.Match) -> str:
         verb = m[2]
@@ -364,12 +360,12 @@ def without_gender(text: str) -> str:
                                                     verb.endswith(("ies", "ches", "shes", "sses", "xes")) else
                                                     verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else
                                                     verb[:-3] + "y" if verb.endswith("ies") else verb)
-        return f"{_cased_as('they', m[1])} {plural}"
+        return f"{_cased('they', m[1])} {plural}"
 
     text = re.sub(r"\b(he|she)\s+([a-z']+)", subject, text, flags=re.I)
-    text = re.sub(r"\b(himself|herself)\b", lambda m: _cased_as("themselves", m[1]), text, flags=re.I)
-    text = re.sub(r"\b(his|her)\b(?=\s+[a-z])", lambda m: _cased_as("their", m[1]), text, flags=re.I)
-    return re.sub(r"\b(him|her)\b", lambda m: _cased_as("them", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(himself|herself)\b", lambda m: _cased("themselves", m[1]), text, flags=re.I)
+    text = re.sub(r"\b(his|her)\b(?=\s+[a-z])", lambda m: _cased("their", m[1]), text, flags=re.I)
+    return re.sub(r"\b(him|her)\b", lambda m: _cased("them", m[1]), text, flags=re.I)
 
 
 def description_without(caption: str, omit: set[str]) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
-from unif2ace.data.captions import DECADE_WORDS, NUMBER_WORDS
+from unif2ace.data.captions import DECADE_WORDS, NOUN_GENDER, NUMBER_WORDS
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 from unif2ace.data.questions import (
     _AUX,
@@ -1303,9 +1303,6 @@ def age_as_described(answer: str, caption: str) -> str | None:
     return grounded_answer(AGE_WORDING, answer, caption)
 
 
-# a gendered noun a yes/no question may ask of the person, by its gender
-_GENDERED_NOUN = {**dict.fromkeys("man gentleman guy grandfather grandpa granddad dad father husband boy".split(), "male"),
-                  **dict.fromkeys("woman lady grandmother grandma granny mom mum mother wife girl".split(), "female")}
 _NOT_A_NOUN = re.compile(r"(,\s+not\s+)(an?)\s+(\w+)(?=\.)")
 
 
@@ -1315,9 +1312,9 @@ def denied_as_asked(question: str, answer: str) -> str | None:
     grandmother."); None when the answer denies the question's own noun, or nothing."""
     from unif2ace.data.captions import indefinite_article
 
-    if (m := _NOT_A_NOUN.search(answer)) is None or (denied := _GENDERED_NOUN.get(m[3].lower())) is None:
+    if (m := _NOT_A_NOUN.search(answer)) is None or (denied := NOUN_GENDER.get(m[3].lower())) is None:
         return None
-    asked = [w for w in re.findall(r"[a-z]+", question.lower()) if _GENDERED_NOUN.get(w) == denied]
+    asked = [w for w in re.findall(r"[a-z]+", question.lower()) if NOUN_GENDER.get(w) == denied]
     if len(asked) != 1 or asked[0] == m[3].lower():
         return None
     return f"{answer[:m.start()]}{m[1]}{indefinite_article(asked[0])} {asked[0]}{answer[m.end():]}"
@@ -2654,7 +2651,7 @@ def _kid_or_grown(question: str) -> str | None:
         return None
     a, b = m["a"].lower(), m["b"].lower()
     young = [w in ("boy", "girl") for w in (a, b)]
-    gender = {_GENDERED_NOUN[a], _GENDERED_NOUN[b]}
+    gender = {NOUN_GENDER[a], NOUN_GENDER[b]}
     return next(iter(gender)) if len(gender) == 1 and young[0] != young[1] else None
 
 
@@ -4000,22 +3997,15 @@ def reason_answer(question: str, caption: str | None, before: str | None = None)
     return None
 
 
-# a reason asked after the question ("Is this person happy or sad, and why?" got "Happy."): read on the form
-# data.questions.answer_form takes off the question
-_WHY_FORM = re.compile(r"^\W*(?:and\s+)?(?:why|explain|how do you know|how can you tell|what makes you|give (?:a|your) "
-                       r"reasons?)\b", re.I)
-
-
 def reason_added(question: str, answer: str, caption: str | None = None) -> str | None:
     """``answer`` with the reason for it, for a question that asks why after what it asks ("Is this person happy or
     sad, and why?" → "Happy. From her expression: she looks happy."; "Man or woman, and why?"), from
     :func:`reason_answer` of what the answer says (``caption``, the description, for the pronouns); None for any
     other question, or an answer that says it can't tell or is in a form."""
-    from unif2ace.data.questions import answer_form, reason_question, says_cant_tell
+    from unif2ace.data.questions import answer_form, reason_asked_after, reason_question, says_cant_tell
 
-    asked, form = answer_form(question)
-    if not form or not _WHY_FORM.search(form) or says_cant_tell(answer) or "\n" in answer.strip() \
-            or answer.lstrip()[:1] in ("{", "[", "|") or (asking := reason_question(asked)) is None:
+    if not reason_asked_after(question) or says_cant_tell(answer) or "\n" in answer.strip() \
+            or answer.lstrip()[:1] in ("{", "[", "|") or (asking := reason_question(answer_form(question)[0])) is None:
         return None
     # (in the answer's own pronouns where it has any: "She is 16 years old, …" of a boy described as such, asked "her")
     why = reason_answer(asking, answer if pronoun_genders(answer) else caption or answer, answer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from unif2ace.data.captions import DECADE_WORDS, NUMBER_WORDS, indefinite_article, plain_noun
+from unif2ace.data.captions import DECADE_WORDS, NOUN_GENDER, NUMBER_WORDS, indefinite_article, plain_noun
 from unif2ace.data.labelling.labeller import AGE_GROUPS, age_group
 
 # English gender words, both directions; "her" and "his" are handled on their own (see swap_gender)
@@ -115,9 +115,6 @@ _GROUPS = [name for _, name in AGE_GROUPS]
 _AGE_WORDS = {"baby": "child", "little": "child", "teenage": "teen", "teenaged": "teen", "young": None,
               "middle-aged": "middle-aged", "middle aged": "middle-aged", "elderly": "senior", "older": "senior",
               "old": "senior", "senior": "senior", "aged": "senior"}
-_HEAD_GENDER = {"boy": "male", "man": "male", "gentleman": "male", "girl": "female", "woman": "female",
-                "lady": "female", "grandma": "female", "grandmother": "female", "granny": "female", "grandpa": "male",
-                "grandfather": "male"}
 # a noun that names an age group itself ("grandma smiling" and "a toddler" stated no age, so got no age contrast)
 _HEAD_GROUP = {"boy": "child", "girl": "child", "child": "child", "kid": "child", "teenager": "teen", "teen": "teen",
                "toddler": "child", "infant": "child", "grandma": "senior", "grandmother": "senior", "granny": "senior",
@@ -192,7 +189,7 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
         head = m.group(2).lower()
         if head in ("person", "adult") and m.group(1) is None:
             return m.group(0)  # "a male person": no age in it, and replacing it would drop "male"
-        noun = plain_noun(group, _HEAD_GENDER.get(head))
+        noun = plain_noun(group, NOUN_GENDER.get(head))
         inserted.add(noun.split()[0].split("-")[0].lower())
         return _match_case(noun, m.group(0))
 
