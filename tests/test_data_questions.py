@@ -725,6 +725,28 @@ def test_a_pronoun_left_open_is_one_person_not_a_choice(question, meant):
     assert Q.as_meant(question) == meant and Q.is_yes_no(meant) == question.startswith(("Is ", "Are "))
 
 
+@pytest.mark.parametrize("question, meant", [
+    # 8 Dec 2026: "Is this man or woman young?" and "Is this boy or girl happy?" got "A man." and "A girl."
+    ("Is this man or woman young?", "Is this person young?"), ("Is this boy or girl happy?", "Is this person happy?"),
+    ("Is the boy/girl smiling?", "Is the person smiling?"), ("Is this man or woman a senior?", "Is this person a senior?"),
+    ("Is the man or woman in the photo smiling?", "Is the person in the photo smiling?"),
+    # a choice asked alone, or of where the person is, stays one
+    ("Is this man or woman?", "Is this man or woman?"), ("Is this a man or a woman?", "Is this a man or a woman?"),
+    ("Is the man or woman in the photo?", "Is the man or woman in the photo?"),
+])
+def test_nouns_of_either_gender_as_a_subject_are_one_person(question, meant):
+    assert Q.as_meant(question) == meant
+
+
+def test_a_reason_asked_after_a_question_is_left_out_of_what_it_asks():
+    assert Q.without_reason_after("Is this person happy or sad, and why?") == "Is this person happy or sad?"
+    assert Q.without_reason_after("Is he a kid? Explain.") == "Is he a kid?"
+    assert Q.without_reason_after("Classify the age as child, teen, adult or senior. Why? Answer in one word.") == \
+        "Classify the age as child, teen, adult or senior. Answer in one word."
+    assert Q.without_reason_after("Why is she sad?") == "Why is she sad?"
+    assert Q.without_reason_after(" Is she happy? ") == "Is she happy?"
+
+
 def test_chat_spellings_of_short_words_are_read_as_meant():
     assert Q.as_meant("r u sure?") == "are you sure?" and Q.as_meant("how old do u think") == "how old do you think"
     assert Q.as_meant("whats ur guess, pls") == "what's your guess, please"

@@ -1496,6 +1496,14 @@ def test_a_doubt_is_about_the_last_turn_that_was_not_small_talk():
     assert small_talk("Are you sure?", *_doubted_turn(turns)).endswith("most of my gender mistakes are about young "
                                                                        "children.")
     assert _doubted_turn([("Hi!", "Hello!"), ("Are you sure?", None)]) == (None, None)
+    # a dispute is about the turn before it (8 Dec 2026: "Is he smiling?", "No he isn't.", then "Look again." got
+    # "…, most often about the age by a few years")
+    turns = [("Is he smiling?", "Yes, he is smiling."), ("No he isn't.", "I may be wrong, but …"), ("Look again.", None)]
+    assert _doubted_turn(turns) == ("Is he smiling?", "Yes, he is smiling.")
+    assert "expression" in small_talk("Look again.", *_doubted_turn(turns))
+    turns = [("How old is she?", "She is 30 years old."), ("She looks younger to me.", "I may be wrong, …"),
+             ("Look again.", None)]  # a remark that names what it is about is its own turn
+    assert _doubted_turn(turns) == ("She looks younger to me.", "I may be wrong, …")
     assert _doubted_turn([("Are you sure?", None)]) == (None, None)
 
 
@@ -1829,6 +1837,13 @@ def test_a_question_about_several_attributes_may_ask_the_expression_too():
     ("Can this person legally vote?", (18, 200)), ("Is he allowed to vote?", (18, 200)),
     ("Is she eligible to vote?", (18, 200)), ("Can he legally drink?", (21, 200)), ("Is she allowed to drive?", (16, 200)),
     ("Can she drive?", None),  # what she can do: unseen_question's
+    # what only the law stops, asked plainly (8 Dec 2026: "Would this person be able to rent a car?" and "Can this
+    # person buy cigarettes?" got "I can't tell from this photo.")
+    ("Would this person be able to rent a car?", (21, 200)), ("Can this person buy cigarettes?", (21, 200)),
+    ("Is he old enough to smoke?", (21, 200)), ("Could this person gamble in Vegas?", (21, 200)),
+    ("Could she buy a lottery ticket?", (18, 200)), ("Is she of smoking age?", (21, 200)),
+    ("Can this person drink?", None),  # water, too
+    ("Is he able to drive?", None),  # a skill
     # at school now (7 Dec 2026: "Is this person likely to be in school?" got "Yes. He looks about 1 year old.")
     ("Is this person likely to be in school?", (5, 17)), ("Does she go to school?", (5, 17)),
     ("Is he still in school?", (5, 17)), ("Is she wearing a school uniform?", None), ("Is this a school photo?", None),
@@ -4016,6 +4031,17 @@ def test_a_reason_asked_after_a_question_is_added_to_its_answer(question, answer
     assert reason_added(question, answer, woman) == expected
 
 
+def test_a_childs_gender_caveat_is_said_once_with_its_reason():
+    # 8 Dec 2026: "Man or woman, and why?" of a girl said the caveat twice
+    from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT, reason_added
+
+    girl = "The image shows a close-up photo of an Asian young girl, aged 1. She has a happy expression."
+    answer = f"It is a girl. {CHILD_GENDER_CAVEAT}"
+    assert reason_added("Man or woman, and why?", answer, girl) == f"{answer} From the face as a whole, as I learned " \
+        "from labelled face photos: she looks like a girl to me."
+    assert reason_added("Man or woman, and why?", "It is a girl.", girl).endswith(f"a girl to me. {CHILD_GENDER_CAVEAT}")
+
+
 def test_a_reason_asked_in_a_chat_is_of_the_answer_before(pipe, monkeypatch):
     from unif2ace.generation.constraints import CHILD_GENDER_CAVEAT
 
@@ -5501,3 +5527,15 @@ def test_what_would_change_the_models_mind_is_answered():
 
     # 7 Dec 2026 (night): got "I can't tell from this photo."
     assert small_talk("What would change your mind?").startswith("A sharper, well-lit photo")
+
+
+def test_options_asked_with_a_reason_get_the_option_and_its_reason(pipe, monkeypatch):
+    # 8 Dec 2026: "Is he a child, a teen, an adult or a senior, and why?" got "An adult." without a reason, and "Is
+    # this person happy or sad, and why?" of a neutral face its whole description
+    man = " The photo shows a White man who is 47 years old. He looks neutral. He has his mouth closed. "
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: man for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: man)
+    got = pipe.ask(_images(2, 5), ["Is he a child, a teen, an adult or a senior, and why?",
+                                   "Is this person happy or sad, and why?"], align=False, max_new_tokens=3)
+    assert got[0].startswith("An adult. From the face as a whole") and "about 47 years old" in got[0], got[0]
+    assert got[1] == "Neither: he looks neutral. From his expression: he looks neutral.", got[1]

@@ -112,7 +112,11 @@ def test_options_written_without_letters_are_read(question, options):
     "Answer with yes or no: is she smiling?", "Question: is she happy or sad?", "Describe her as a doctor would.",
 "Is the photo color or black and white?", MMBENCH,
     "Rate her from: good, bad, ugly.", "Answer yes, no or maybe.", "Say hello to her, she is nice.", "M or M?",
-    "A or B?"])
+    "A or B?",
+    # a reason asked after is no option, nor an instruction to pick one (8 Dec 2026: "Is this person happy or sad, and
+    # why?" of a neutral face got its whole description, "and why" read as a third option; "Is this a man or a woman
+    # and why?" got "A woman." of a girl, the "Why?" read as an instruction)
+    "Is this person happy or sad, and why?", "Is this a man or a woman and why?"])
 def test_other_questions_offer_no_listed_options(question):
     """Two options asked in a question with no instruction are asked as they are (the model's answer to "Is this a
     man or a woman?" is the reply), as are clauses, yes/no and options that name nothing the model tells."""
@@ -184,6 +188,14 @@ def test_life_stages_hold_the_labellers_age_groups():
         held = [g for g in ("child", "teen", "young adult", "middle-aged", "senior") if _in_range(g, years)]
         assert held == [age_group(years)]
     assert [_in_range("an adult", y) for y in (17, 18, 90)] == [False, True, True]
+
+
+def test_options_with_a_reason_asked_after_are_read_without_it():
+    c = listed_choices("Is he a child, a teen, an adult or a senior, and why?")
+    assert c.stem == "Is he a child, a teen, an adult or a senior?"
+    assert [t for _, t in c.options] == ["a child", "a teen", "an adult", "a senior"]
+    c = listed_choices("Classify the age as child, teen, adult or senior. Why?")
+    assert [t for _, t in c.options] == ["child", "teen", "adult", "senior"] and c.option_only
 
 
 def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_path):

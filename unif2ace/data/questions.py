@@ -472,6 +472,12 @@ _OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
 # "he or she", "him/her", "his or her": one person whose gender the user leaves open, not a choice ("Is he or
 # she smiling?" got "It is a girl. She is not smiling.")
 _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
+# nouns of either gender as the subject of what is asked ("Is this man or woman young?", "Is this boy or girl happy?"
+# got "A man." and "A girl.", read as a choice of gender): one person. Not a choice asked alone ("Is this man or
+# woman?") nor of where the person is ("Is the man or woman in the photo?")
+_GENDERS = r"(?:man|guy|boy|gentleman|male|woman|girl|lady|female)"
+_EITHER_NOUN = re.compile(rf"\b(this|the|that)\s+{_GENDERS}\s*(?:or|/)\s*{_GENDERS}\b(?=(?:\s+(?:in|on)\s+(?:the|this)\s+(?:photo|picture|image|pic))?\s+(?!(?:in|on|at|of|here|there|"
+                          r"shown|pictured|depicted|seen|visible|photographed|captured|or|and)\b)[a-z])", re.I)
 
 
 # an age made typical ("Is this person older than a typical 30 year old?" got "I can't tell from this photo.")
@@ -687,6 +693,7 @@ def as_meant(question: str) -> str:
         plain = "Is this a man or a woman?"
     if asks_pronouns(plain) != "pronouns":  # ("Should I use he or she?" asks which pronoun: kept)
         plain = _EITHER_PRONOUN.sub(_either, plain)  # "Is he or she smiling?": "Is the person smiling?"
+    plain = _EITHER_NOUN.sub(r"\1 person", plain)  # "Is this man or woman young?": "Is this person young?"
     plain = _without_worn(plain)  # "Is the man in the hat smiling?": "Is the man smiling?"
     plain = _OR_NAH.sub("or not", plain)  # "Smiling or nah?": "Smiling or not?"
     # English as learners write it (7 Dec 2026, night: "Is she more then 30?" and "he look how many year?" got "I can't
@@ -833,6 +840,16 @@ def reason_asked_after(question: str) -> bool:
     """Whether a question asks why after what it asks ("Is she happy, and why?", "Is she smiling? Explain."): a last
     sentence of its form that :data:`_REASON_AFTER` reads."""
     return any(_REASON_AFTER.match(s.lower().replace("\u2019", "'")) for s in _trailing_form(question)[1])
+
+
+def without_reason_after(question: str) -> str:
+    """A question without the reason it asks for after what it asks ("Is this person happy or sad, and why?" → "Is
+    this person happy or sad?"; "Is he a kid? Explain." → "Is he a kid?"); the question as it is when it asks none.
+    Options are read from what is left: a "why" is no option ("and why" was read as a third, and "Why?" as an
+    instruction to pick one)."""
+    sentences, form = _trailing_form(question)
+    kept = [s for s in form if not _REASON_AFTER.match(s.lower().replace("\u2019", "'"))]
+    return question.strip() if len(kept) == len(form) else " ".join(sentences + kept)
 
 
 def trailing_form(question: str) -> tuple[str, str]:

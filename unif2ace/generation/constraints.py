@@ -2094,6 +2094,16 @@ def _years_outside(years: float, group: str | tuple[float, float]) -> float:
     return max(lo - years, years - up, 0.0)
 
 
+def _law_age(verb: str, noun: str, plain: bool) -> re.Pattern:
+    """A question whether the person is of the age the law sets to ``verb`` ("old enough to vote", "Can he legally
+    drive?", "of drinking age"); ``plain``: also with a plain "can" or "able to", for what only the law stops."""
+    how = r"(?:legally\s+|be\s+able\s+to\s+)?" if plain else r"legally\s+"
+    allowed = r"allowed|eligible|permitted|legally able" + (r"|able" if plain else "")
+    return re.compile(rf"\bold enough to {verb}\b|\b(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b"
+                      rf"[\w\s'’]{{0,20}}?\s+{how}{verb}\b|\b(?:{allowed})\s+to\s+{verb}\b|"
+                      rf"\b(?:legal\s+)?{noun}[- ]age\b", re.I)
+
+
 # An age asked as a bound ("older than 50", "over 60", "under 18", "at least 40", "30 or older", "an
 # adult", "a minor", "a baby"): the inclusive range of whole years it means. A baby is not any child: "Is
 # she a baby?" of a woman described as 20 is a near miss for "child" (0-12) but plainly not for 0-3.
@@ -2131,13 +2141,20 @@ _AGE_BOUNDS = [
     # what the law allows at an age: "old enough to vote", "Can this person legally vote?", "Is he allowed to drive?"
     # (the last two got "I can't tell from this photo."), "of drinking age" (the US's); "Can she drive?" asks what she
     # can do (unseen_question)
-    *[(re.compile(rf"\bold enough to {verb}\b|\b(?:can|could|may)\s+(?:he|she|they|this|that|the|it)\b[\w\s'’]{{0,20}}?\s+"
-                  rf"legally\s+{verb}\b|\b(?:allowed|eligible|permitted|legally able)\s+to\s+{verb}\b|"
-                  rf"\b(?:legal\s+)?{noun}[- ]age\b", re.I), lambda n, lo=lo: (lo, 200))
-      for verb, noun, lo in (("vote", "voting", 18), ("drive", "driving", 16),
-                             # "Would this person be allowed to buy alcohol in the US?" (got "I can't tell")
-                             (r"(?:drink(?:\s+alcohol)?|(?:buy|purchase)\s+(?:alcohol|beer|wine|liquor|booze|a drink))",
-                              "drinking", 21))],
+    # What only the law stops ("Would this person be able to rent a car?", "Can this person buy cigarettes?" got "I
+    # can't tell from this photo.") is asked with a plain "can" or "able to" too (``plain``); driving, which takes
+    # skill, only with "legally" or "allowed"
+    *[(_law_age(verb, noun, plain), lambda n, lo=lo: (lo, 200))
+      for verb, noun, lo, plain in (("vote", "voting", 18, False), ("drive", "driving", 16, False),
+                                    # "Would this person be allowed to buy alcohol in the US?" (got "I can't tell")
+                                    (r"(?:drink(?:\s+alcohol)?|(?:buy|purchase)\s+(?:alcohol|beer|wine|liquor|booze|"
+                                     r"a drink))", "drinking", 21, False),
+                                    # the US's ages, as for drinking: tobacco since 2019, car rental firms' least
+                                    (r"(?:smoke|vape|(?:buy|purchase)\s+(?:cigarettes|cigars|tobacco|a vape|vapes|"
+                                     r"e-cigarettes|cigs|smokes))", "smoking", 21, True),
+                                    (r"rent\s+a\s+car", "car[- ]rental", 21, True),
+                                    (r"(?:gamble|go\s+(?:in)?to\s+a\s+casino)", "gambling", 21, True),
+                                    (r"(?:buy|purchase)\s+(?:a\s+)?lottery\s+tickets?", "lottery", 18, True))],
 
     # "Is she of legal age?" got "No. She is not smiling.", "Is she a preteen?" "I can't tell from this photo."
     (re.compile(r"\blegal age\b|\bage of majority\b", re.I), lambda n: (18, 200)),
@@ -4010,6 +4027,8 @@ def reason_added(question: str, answer: str, caption: str | None = None) -> str 
     # (in the answer's own pronouns where it has any: "She is 16 years old, …" of a boy described as such, asked "her")
     why = reason_answer(asking, answer if pronoun_genders(answer) else caption or answer, answer)
     body = answer.strip()
+    if why is not None and CHILD_GENDER_CAVEAT in body:  # a child's caveat once ("Man or woman, and why?" of a girl)
+        why = why.replace(f". {CHILD_GENDER_CAVEAT}", ".")
     return None if why is None else f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} {why}"
 
 

@@ -171,9 +171,9 @@ def listed_choices(question: str) -> Choices | None:
     ("Is he a child, a teen, an adult or a senior?"). At least two options must be age ranges or name values of
     attributes; two options in a question with no instruction ("Is this a man or a woman?") are left to be asked
     as they are. None for any other question."""
-    from unif2ace.data.questions import trailing_form
+    from unif2ace.data.questions import trailing_form, without_reason_after
 
-    text = question.strip()
+    text = without_reason_after(question)  # the reason is added to the reply (pipeline: reason_added)
     if "\n" in text or multiple_choice(text):
         return None
     if (m := _GENDER_LETTERS.fullmatch(text)) and gender_letters(m.groups()):

@@ -624,6 +624,7 @@ class UniF2ace:
             if any(asks):
                 return self._structured_replies(images, given, asks, align, sampling)
         if grounded_answers and read_options:
+            from unif2ace.generation.constraints import reason_added
             from unif2ace.generation.options import (
                 coded_choices,
                 listed_choices,
@@ -639,7 +640,12 @@ class UniF2ace:
                 answers = self.converse(images, asked, align, *sampling, read_options=False)
                 # (asked as the asker, "Am I a child or an adult?", the choice is said to them: the row asked the stem
                 # in the third person)
-                return [_to_asker(q, option_reply(c, a)) if c else a for q, c, a in zip(typed, choices, answers)]
+                replies = [_to_asker(q, option_reply(c, a)) if c else a for q, c, a in zip(typed, choices, answers)]
+                # "Is he a child, a teen, an adult or a senior, and why?": the option and its reason (the stem was
+                # asked without the "why"; the answer to it, "53 years old: middle-aged.", gives the age the option
+                # "An adult." does not)
+                return [reason_added(q, r, a) or r if c and isinstance(q, str) else r
+                        for q, c, r, a in zip(typed, choices, replies, answers)]
         limit = self.config.max_position_embeddings - self.generation.num_image_tokens - 4
         images = _as_list(images)
         parts = _asked_parts(conversations)
@@ -1490,10 +1496,15 @@ def _doubted_turn(turns) -> tuple[str | None, str | None]:
     before it that was not small talk itself ("Are you sure?" after "Man or woman?" and "How can you tell?" is about
     the gender; it got "…, most often about the age by a few years"); (None, None) when there is none."""
     from unif2ace.data.questions import as_meant
-    from unif2ace.generation.constraints import small_talk
+    from unif2ace.generation.constraints import remark_attribute, small_talk
 
-    return next(((as_meant(q), a) for q, a in reversed(turns[:-1]) if isinstance(q, str) and small_talk(q) is None),
-                (None, None))
+    def disputes(k: int) -> bool:  # "No he isn't." after "Is he smiling?": about the turn before ("Look again." then
+        # got "…, most often about the age by a few years")
+        q, before = as_meant(turns[k][0]), turns[k - 1][0] if k else None
+        return isinstance(before, str) and remark_attribute(q) is None and remark_attribute(q, as_meant(before)) is not None
+
+    return next(((as_meant(q), a) for k, (q, a) in reversed(list(enumerate(turns[:-1])))
+                 if isinstance(q, str) and small_talk(q) is None and not disputes(k)), (None, None))
 
 
 def _answer_before(turns) -> str | None:
