@@ -3563,6 +3563,8 @@ def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message,
 
     reply = small_talk(message, previous)
     assert reply is not None and reply.endswith(most_often + ".")
+    if most_often.endswith("a few years"):  # a young child's age: by a year or two
+        assert small_talk(message, previous, "She is 2 years old.").endswith("by a year or two.")
     assert small_talk("Thanks!", previous) == "You're welcome! Anything else you'd like to know about this photo?"
 
 
@@ -4103,6 +4105,9 @@ def test_a_confidence_asked_is_a_doubt(message, about):
     # how far off it may be (7 Dec 2026, late: got the age again)
     (["How old is she?", "I think she's older.", "How much older could she be?"], "Give me an age range for this person."),
     (["How old is she?", "How far off could you be?"], "Give me an age range for this person."),
+    # 8 Dec 2026: "By how much?" after a doubt of the age got "I can't tell from this photo."
+    (["How old?", "Could they be younger?", "By how much?"], "Give me an age range for this person."),
+    (["Is she smiling?", "By how much?"], None),
     # another guess, after a remark on the age (got "I can't tell from this photo.")
     (["How old is he?", "That seems too young.", "What's your second guess?"], "Give me an age range for this person."),
     (["How old?", "Another guess?"], "Give me an age range for this person."), (["Is she smiling?", "Another guess?"], None),
@@ -4957,6 +4962,14 @@ def test_odds_asked_as_a_number_say_none_is_read(question, answer, expected):
     ("Boy or girl, and how sure are you?", "A boy. A young child's gender is hard to tell from a face, so I may be "
      "wrong.", None),  # already said
     ("How old is she, and how sure are you?", '{"age": 41}', None), ("Is she smiling?", "Yes.", None),
+    # 8 Dec 2026: "How confident are you that this is a woman?" got "Yes. It is a woman. I'm fairly sure, …"; and a
+    # young child's age is off by a year or two, not "a few years"
+    ("How confident are you that this is a woman?", "Yes. It is a woman.", "It is a woman. I'm fairly sure, but I judge "
+     "from this one photo and can be wrong, though rarely about a grown-up's gender: most of my gender mistakes are "
+     "about young children."),
+    ("What age group do they belong to, and how sure are you?", "She is 1 year old, so she is a child.",
+     "She is 1 year old, so she is a child. I'm fairly sure, but I judge from this one photo and can be wrong, most "
+     "often about the age by a year or two."),
 ])
 def test_how_sure_asked_beside_a_question_is_said_after_the_answer(question, answer, expected):
     from unif2ace.generation.constraints import confidence_added
@@ -5380,6 +5393,21 @@ def test_which_way_up_the_photo_is_comes_from_the_faces_roll(question, roll, exp
     ("Which age bracket does this person fall into?", "10 years old: a child.", None),
 ])
 def test_an_age_bracket_shaped_by_an_example_takes_its_width_and_steps(question, answer, expected):
+    from unif2ace.generation.constraints import age_range_answer
+
+    assert age_range_answer(question, answer) == expected
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # 8 Dec 2026: "Give me your top 3 guesses for the age." got the one age; the others are half the range's
+    # half-width apart (14 for the middle-aged, 2 for a child), never below 0
+    ("Give me your top 3 guesses for the age.", "He is 47 years old.", "My best guess is 47; next, 40 and 54."),
+    ("What are your two best estimates for her age?", "She is 6 years old.", "My best guess is 6; next, 5."),
+    ("Give 5 guesses of his age.", "He is 2 years old.", "My best guess is 2; next, 1, 3, 0 and 4."),
+    ("Give me three guesses.", "He is 0 years old.", "My best guess is 0; next, 1 and 2."),
+    ("Give me three guesses.", "I can't tell from this photo.", None),
+])
+def test_several_age_guesses_are_the_age_and_others_either_side(question, answer, expected):
     from unif2ace.generation.constraints import age_range_answer
 
     assert age_range_answer(question, answer) == expected

@@ -1578,6 +1578,8 @@ def age_follow_up(questions: Sequence[str]) -> str | None:
                     f"How old is this person, rounded to the nearest {_BOUND_NUMBERS.get(step, step)} years?")
         if mine is not None and _HOW_MUCH_AGAIN.match(q):  # "Older or younger than me? I'm 25." then "By how much?"
             last = f"How many years older or younger than {mine} is this person?"
+        elif aged and last is None and _HOW_MUCH_AGAIN.match(q):  # "By how much?" after "Could they be younger?" (got
+            last = "Give me an age range for this person."  # "I can't tell from this photo."): the range it may be in
         mine = m[1] if (m := MY_AGE.search(question)) and re.search(r"\b(?:older|younger)\b", q) else None
         if aged and last is None and (m := _AGE_OFFSET.match(q)):  # "How about 10 years older?" after an age
             last = f"Could the person be {m[1] + ' years ' if m[1] else ''}{m[2].lower()}?"  # a doubt of the age

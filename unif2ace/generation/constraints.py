@@ -1766,7 +1766,8 @@ def age_range_answer(question: str, answer: str) -> str | None:
     # a bracket shaped by an example ("What's the person's apparent age bracket (e.g. 20-29)?" got "She is 85 years old,
     # so she is a senior."; a bracket asked alone, "Which age bracket …?", is the age group)
     shown = _EXAMPLE_RANGE.search(question) if re.search(r"\bbrackets?\b", question, re.I) else None
-    m = _AGE_RANGE.search(question.lower()) or shown
+    guesses = _GUESSES.search(question)
+    m = _AGE_RANGE.search(question.lower()) or shown or guesses
     if m and (listed_choices(question) or multiple_choice(question)):
         # ranges offered to choose from ("In which age range: 0-17, 18-34, 35-54, 55+?" got a range of its own, whose
         # top, 61, chose "55+" for a man described as 47): the described age chooses
@@ -1784,6 +1785,13 @@ def age_range_answer(question: str, answer: str) -> str | None:
         # a range of a width asked ("Give me an age range of 10 years." got "Roughly 7 to 19 years old")
         low = max(age - width // 2, 0)
         return f"Roughly {low} to {low + width} years old (my best guess: {age})."
+    if m is guesses:  # "Give me your top 3 guesses for the age." (got the one age): the age, then others by half
+        # the range's half-width on either side
+        count = _COUNT_WORDS.get((n := m[1] or m[2]).lower()) or int(n)
+        step = max(1, round(AGE_RANGE_HALF_WIDTH[age_group(age)] / 2))
+        others = [a for k in range(1, count) for a in (age - k * step, age + k * step) if a >= 0][:count - 1]
+        listed = others[0] if len(others) == 1 else f"{', '.join(map(str, others[:-1]))} and {others[-1]}"
+        return f"My best guess is {age}; next, {listed}."
     asked = m["by"] or m["within"] if m.re is _AGE_RANGE else None
     half = int(asked) if asked else AGE_RANGE_HALF_WIDTH[age_group(age)]
     if scaled := _RANGE_SCALED.search(question):  # "… 2 times narrower" (a chat's "Narrower." after a range)
@@ -1792,6 +1800,9 @@ def age_range_answer(question: str, answer: str) -> str | None:
     return f"Roughly {max(age - half, 0)} to {age + half} years old (my best guess: {age})."
 
 
+# several guesses asked at once ("Give me your top 3 guesses for the age.", "What are your two best estimates?")
+_GUESSES = re.compile(r"\b(?:top|best|first)\s+([2-5]|two|three|four|five)\s+(?:age\s+)?(?:guesses|estimates|picks)\b|"
+                      r"\b([2-5]|two|three|four|five)\s+(?:best\s+|top\s+)?(?:age\s+)?(?:guesses|estimates)\b", re.I)
 _RANGE_SCALED = re.compile(r"\b(\d{1,2}) times (narrower|wider)\b", re.I)
 _EXAMPLE_RANGE = re.compile(r"(?:\be\.?g\.?|\bfor example|\bfor instance|\blike|\bsuch as|\bsay)[,:]?\s*[\"'(]?(\d{1,2})\s*"
                             r"(?:-|–|to)\s*(\d{1,2})\b", re.I)
@@ -1858,6 +1869,9 @@ _CONFIDENCE_ASKED = re.compile(r"\bhow (?:confident|sure|certain) (?:are|r) (?:y
                                r"percentage|number))\b", re.I)
 
 
+_HOW_SURE_THAT = re.compile(r"^\W*how\s+(?:confident|sure|certain)\s+(?:are\s+you|r\s+u|is\s+the\s+model)\s+that\b", re.I)
+
+
 def confidence_added(question: str, answer: str) -> str | None:
     """``answer`` with how sure the model is, for a question that asks that beside what it asks ("Is this a man or a
     woman, and how confident are you?" → "A man. I'm fairly sure, but I judge from this one photo and can be wrong,
@@ -1872,6 +1886,9 @@ def confidence_added(question: str, answer: str) -> str | None:
         return None
     wrong = _mostly_wrong_about(question, question, answer)
     body = answer.strip()
+    if _HOW_SURE_THAT.match(question):  # "How confident are you that this is a woman?": no "Yes." before the answer
+        body = re.sub(r"^yes\b[,.!]?\s*", "", body, flags=re.I)
+        body = body[:1].upper() + body[1:]
     return f"{body}{'' if body.endswith(('.', '!', '?')) else '.'} I'm fairly sure, but I judge from this one photo " \
            f"and can be wrong, {wrong}."
 
@@ -4229,10 +4246,15 @@ def _mostly_wrong_about(message: str, previous: str | None, answer: str | None) 
     """What the model is most often wrong about, for a doubt ``message`` of the answer ``answer`` to ``previous``
     (or how sure it is, asked beside a question: ``confidence_added``): by the attribute doubted, and for a gender
     whether the answer named a grown-up."""
+    from unif2ace.evaluation.attributes import parse_age_years
+
     topic = _doubted_topic(message, previous)
     if topic == "gender" and answer and _names_grown_up(answer):
         topic = "gender_grown"
-    return _MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"])
+    about = _MOSTLY_WRONG_ABOUT.get(topic, _MOSTLY_WRONG_ABOUT["age"])
+    if about == _MOSTLY_WRONG_ABOUT["age"] and answer and (years := parse_age_years(answer)) is not None and years < 6:
+        return "most often about the age by a year or two"  # as reason_answer says (a girl of 1: not "a few years")
+    return about
 
 
 def _doubted_topic(message: str, previous: str | None) -> str | None:
