@@ -738,6 +738,28 @@ def test_nouns_of_either_gender_as_a_subject_are_one_person(question, meant):
     assert Q.as_meant(question) == meant
 
 
+@pytest.mark.parametrize("question, meant", [
+    # 8 Dec 2026: "Can the age of this person be estimated?" got "Yes, he is a photo of a person.", "Is it possible to
+    # tell her age?" "No. She is a senior, not a senior."
+    ("Can the age of this person be estimated?", "What is the age of this person?"),
+    ("Can his gender be determined from this photo?", "What is his gender?"),
+    ("Is it possible to tell her age?", "What is her age?"), ("Are you able to estimate his age?", "What is his age?"),
+    ("Could you guess the age of this person?", "What is the age of this person?"),
+    ("Can you tell her gender from this photo?", "What is her gender?"),
+    # whether a photo can say a gender at all (pronoun_answer's), and a yes/no asked, stay
+    ("Is it possible to guess the gender?", "Is it possible to guess the gender?"),
+    ("Can you tell if she is happy?", "Can you tell if she is happy?"),
+])
+def test_whether_an_attribute_can_be_told_asks_what_it_is(question, meant):
+    assert Q.as_meant(question) == meant
+
+
+def test_a_description_asked_in_another_language_is_a_description():
+    # 8 Dec 2026: "Describe her in Spanish." got "Happy." (and the note that answers are in English)
+    assert Q.asks_description("Describe her in Spanish.") and Q.asks_description("Describe this person in Chinese.")
+    assert not Q.asks_description("How old is she in Spanish?") and not Q.asks_description("Describe her in Spanish class.")
+
+
 def test_a_reason_asked_after_a_question_is_left_out_of_what_it_asks():
     assert Q.without_reason_after("Is this person happy or sad, and why?") == "Is this person happy or sad?"
     assert Q.without_reason_after("Is he a kid? Explain.") == "Is he a kid?"

@@ -1331,6 +1331,18 @@ def test_an_open_answer_that_names_something_else_is_no_answer(question, answer,
     ("Who is older?", "A close-up photo of a woman.", None),  # no question of identity
     ("Who took this photo?", "A close-up photo of a woman.", None),
     ("What is her name?", "A close-up photo of a woman.", None),
+    # who the person looks like, or whether they are famous (8 Dec 2026: "Who does she look like?" got her whole
+    # description, "Is the person in this photo a celebrity?" "I can't tell from this photo.")
+    ("Who does she look like?", "A close-up photo of a White woman, aged 30.",
+     "I don't match faces to people, famous or not; it shows a White young woman, aged 30."),
+    ("Is the person in this photo a celebrity?", "A close-up photo of a man.",
+     "I don't match faces to people, famous or not; it shows a man."),
+    ("Does he look like anyone famous?", "A close-up photo of a man.",
+     "I don't match faces to people, famous or not; it shows a man."),
+    ("Which celebrity does he resemble?", "A close-up photo of a man.",
+     "I don't match faces to people, famous or not; it shows a man."),
+    ("Is she an actress?", "A close-up photo of a woman.", None),  # a job
+    ("Does she look like a doctor?", "A close-up photo of a woman.", None),
 ])
 def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, expected):
     assert identity_answer(question, caption) == expected
@@ -4327,6 +4339,11 @@ def test_soft_light_is_asked_as_even_light(question, value):
     ("Could this person be from East Asia?", True), ("Is she from India?", True), ("Where is he from?", True),
     ("What is the person's nationality?", True), ("Which country is she from?", True), ("Is he from the UK?", True),
     ("Is the person East Asian?", False), ("Is this photo from 2015?", False), ("Where is she looking?", False),
+    # a nationality's adjective (8 Dec 2026: "Is this person Mexican?" got "I can't tell from this photo."); not a
+    # language, nor a label's ("African American" is Black)
+    ("Is this person Mexican?", True), ("Is he Chinese?", True), ("Is she American?", True),
+    ("Describe her in Chinese.", False), ("Is he African American?", False), ("Is she Asian-American?", False),
+    ("Is she Indian?", False),
 ])
 def test_where_someone_is_from_is_not_seen_but_how_they_look_is_said(question, asks):
     from unif2ace.generation.constraints import asks_origin, origin_answer
@@ -4517,6 +4534,10 @@ def test_the_pipeline_answers_in_english_and_says_so(pipe, monkeypatch):
         [f"I can only answer in English, not German. {said}"]
     assert pipe.converse(image, [[("How old is he? Answer in French.", None)]], align=False, max_new_tokens=3) == \
         [f"I can only answer in English, not French. {said}"]
+    # a description asked in another language is a description (8 Dec 2026: "Describe her in Spanish." got "Happy.")
+    described = pipe.converse(image, [[("Describe him.", None)]], align=False, max_new_tokens=3)[0]
+    assert pipe.converse(image, [[("Describe him in Spanish.", None)]], align=False, max_new_tokens=3) == \
+        [f"I can only answer in English, not Spanish. {described}"]
 
 
 @pytest.mark.parametrize("question, meant", [

@@ -471,6 +471,21 @@ _OR_NAH = re.compile(r"(?<!yes )\bor (?:nah|nope|no)(?=\s*[?.!]*\s*$)", re.I)
 
 # "he or she", "him/her", "his or her": one person whose gender the user leaves open, not a choice ("Is he or
 # she smiling?" got "It is a girl. She is not smiling.")
+_TOLD_PASSIVE = re.compile(r"^\W*(?:can|could|may)\s+((?:the|his|her|their|its|this person's|the person's)\s+"
+                           r"(?:apparent\s+|approximate\s+)?(?:age|gender|sex|expression|emotion|mood|ethnicity|race)"
+                           r"(?:\s+of\s+(?:this|the)\s+(?:person|man|woman|individual|subject|child|kid|boy|girl|baby))?)"
+                           r"\s+be\s+(?:\w+\s+)?(?:estimated|determined|guessed|told|judged|inferred|figured out|predicted|"
+                           r"detected|identified|read|seen|worked out|made out)\b[^?.!]*[?.!]*\s*$", re.I)
+# and in the active ("Is it possible to tell her age?" got "No. She is a senior, not a senior.", "Are you able to estimate
+# his age?" "No. It is a photo of a person."); "Is it possible to guess the gender?" asks whether a photo can say
+# (pronoun_answer), so a gender only as the person's
+_CAN_TELL = re.compile(r"^\W*(?:is it possible (?:for you )?to|are you able to|would you be able to|can (?:you|one|we|anyone)|"
+                       r"could (?:you|one|we))\s+(?:tell|estimate|guess|determine|know|judge|work out|figure out|read|see|"
+                       r"detect|predict|identify)\s+((?:(?:the|its)\s+(?:apparent\s+|approximate\s+)?(?:age|expression|emotion|"
+                       r"mood|ethnicity|race)|(?:his|her|their|this person's|the person's)\s+(?:apparent\s+|approximate\s+)?"
+                       r"(?:age|gender|sex|expression|emotion|mood|ethnicity|race))(?:\s+of\s+(?:this|the)\s+(?:person|man|"
+                       r"woman|individual|subject|child|kid|boy|girl|baby))?)(?:\s+(?:from|in|by|based on)\s+(?:this|the|"
+                       r"their|his|her)\s+(?:photo|picture|image|face|pic))?\s*[?.!]*\s*$", re.I)
 _EITHER_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\s*(?:or|/)\s*(?:he|she|him|her|his|hers)\b", re.I)
 # nouns of either gender as the subject of what is asked ("Is this man or woman young?", "Is this boy or girl happy?"
 # got "A man." and "A girl.", read as a choice of gender): one person. Not a choice asked alone ("Is this man or
@@ -708,6 +723,10 @@ def as_meant(question: str) -> str:
     plain = re.sub(r"^\W*(?:(?:but|and|so|ok(?:ay)?)\s*,?\s+)?what if\s+((?:he|she|they|the person|this person)(?:'s|'re|\s+is|"
                    r"\s+are|\s+was)\s+(?:actually|really|in fact)\s+[^?]+?)\s*\?*$", lambda m: m[1][0].upper() + m[1][1:] + ".",
                    plain, flags=re.I)
+    # whether an attribute can be told, in the passive ("Can the age of this person be estimated?" got "Yes, he is a photo
+    # of a person." and "No, he is not smiling."): what it is
+    plain = _TOLD_PASSIVE.sub(lambda m: f"What is {m[1][0].lower()}{m[1][1:]}?", plain)
+    plain = _CAN_TELL.sub(lambda m: f"What is {m[1][0].lower()}{m[1][1:]}?", plain)  # "Is it possible to tell her age?"
     # an interest stated ("I'm curious about the gender." got "Yes, this is a child."): the question it stands for
     plain = re.sub(rf"^\W*(?:(?:so|well|hmm|ok(?:ay)?)\s*,?\s+)?(?:i'?m|i am|i was|just)\s+(?:curious|wondering|interested)\s+"
                    rf"(?:about|in|regarding)\s+((?:the|his|her|their|its|this person's|the person's)\s+(?:[\w']+\s+)?"
@@ -1221,6 +1240,8 @@ def asks_description(question: str) -> bool:
     her?", "What do you see?", "Give me three words to describe her.", "Provide a detailed description of the
     given image."), however worded; not one about a single attribute."""
     q = _core(question)
+    if asked_language(q):  # "Describe her in Spanish." (got "Happy."): a description, said to be in English
+        q = re.sub(rf"\s*\b(?:in|into)\s+(?:{_LANGUAGE})\b", "", q, flags=re.I)
     if _DESCRIBED_AS.search(q) and is_yes_no(question):
         return False  # "Would you describe this person as elderly?" (got the whole description): a yes/no question
     if _DESCRIPTION_REQUEST.match(q) or _WORDS_REQUEST.match(q):
@@ -1803,10 +1824,29 @@ _IDENTITY = re.compile(
     r"(?:who\b|(?:him|her|them|this\s+(?:person|man|woman|guy|lady|girl|boy|kid|child)|the\s+person)\s*[?.!]*$))")
 
 
+# who the person looks like, or whether they are famous ("Who does she look like?" got her whole description, "Is the
+# person in this photo a celebrity?" "I can't tell from this photo."): who they are, asked another way
+_RESEMBLANCE = re.compile(r"\bwho\s+(?:does|do|might|would)\s+(?:he|she|they|it|this\s+(?:person|man|woman|guy|lady|girl|"
+                          r"boy|kid|child)|the\s+person)\s+(?:\w+\s+)?(?:look\s+like|resemble|remind\s+you\s+of)\b|"
+                          r"\b(?:resembles?|look(?:s)?\s+like)\s+(?:any(?:one|body)|some(?:one|body)|a)\s+(?:famous|celebrity|"
+                          r"well-known|known)\b|\bcelebrity\s+look-?alikes?\b|\blook-?alikes?\b|"
+                          r"\b(?:is|are)\s+(?:he|she|they|this\s+(?:person|man|woman|guy|lady|girl|boy)|the\s+person"
+                          r"(?:\s+in\s+(?:this|the)\s+(?:photo|picture|image))?)\s+(?:a\s+)?(?:celebrity|famous|"
+                          r"someone\s+famous|a\s+famous\s+person|well-known|an?\s+famous\s+\w+)\b|"
+                          r"\b(?:which|what)\s+(?:celebrity|famous\s+(?:person|actor|actress|singer|people))\b", re.I)
+
+
+def asks_resemblance(question: str) -> bool:
+    """A question about who the person looks like or whether they are famous ("Who does she look like?", "Is this
+    person a celebrity?")."""
+    return bool(_RESEMBLANCE.search(question))
+
+
 def asks_identity(question: str) -> bool:
     """A question about who the person is ("Who is this?", "Who do we have here?", "Do you recognise
-    her?"); not one about who is smiling more, or any other comparison."""
-    return bool(_IDENTITY.match(_core(question)))
+    her?"), who they look like or whether they are famous (:func:`asks_resemblance`); not one about who is smiling
+    more, or any other comparison."""
+    return bool(_IDENTITY.match(_core(question))) or asks_resemblance(question)
 
 
 # What to call the person ("What pronouns should I use for this person?", "Should I use he or she?", "I need the

@@ -3828,12 +3828,21 @@ _PLACES = (r"asia|africa|europe|america|the americas|australia|oceania|the middl
            r"scandinavia|india|pakistan|bangladesh|sri lanka|china|japan|korea|vietnam|thailand|the philippines|"
            r"indonesia|nigeria|ghana|kenya|ethiopia|egypt|morocco|mexico|brazil|canada|the (?:us|usa|uk)|england|"
            r"france|germany|italy|spain|russia|ireland|turkey|iran|iraq")
+_NATIONALITIES = (r"mexican|chinese|japanese|korean|vietnamese|thai|filipin[oa]|indonesian|pakistani|bangladeshi|"
+                  r"sri lankan|nigerian|ghanaian|kenyan|ethiopian|egyptian|moroccan|brazilian|canadian|american|british|"
+                  r"english|french|german|italian|spanish|russian|irish|turkish|iranian|persian|iraqi|australian|"
+                  r"european|scandinavian|swedish|norwegian|danish|dutch|polish|greek|portuguese|jamaican")
 _ORIGIN = re.compile(rf"\bnationality\b|\b(?:what|which) (?:country|continent|part of the world)\b|"
                      r"\bwhere (?:is|are|was|does|do|might|could|would)\s+(?:he|she|they|it|the person|this person|"
                      r"th(?:is|e) (?:man|woman|boy|girl|guy|lady|kid|child|baby|individual|subject))\s+(?:\w+\s+)?"
                      rf"(?:from|come from|originally from|born)\b|\b(?:from|born in|grew up in)\s+(?:(?:east|eastern|"
                      rf"south|southern|southeast|south-east|west|western|north|northern|central|sub-saharan)\s+)?"
-                     rf"(?:{_PLACES})\b", re.I)
+                     rf"(?:{_PLACES})\b|"
+                     # a nationality by its adjective ("Is this person Mexican?", "Is he Chinese?" got "I can't tell
+                     # from this photo.", where "What nationality?" names the look); not a language ("… in Chinese")
+                     # nor a label's ("African American", "Asian American" are Black and Asian)
+                     rf"(?<!\bin )(?<!\binto )(?<!african )(?<!african-)(?<!asian )(?<!asian-)(?<!native )"
+                     rf"\b(?:{_NATIONALITIES})\b", re.I)
 
 
 # how someone identifies, in words the labels' four ethnicities do not use ("Is this a person of color?" got "Yes. It
@@ -3872,14 +3881,17 @@ def origin_answer(question: str, caption: str | None) -> str | None:
 def identity_answer(question: str, caption: str) -> str | None:
     """The answer to a question about who the person is ("Who is this?", "Who do we have here?", "Do you
     recognise her?"): nothing in a photo says who someone is, but the model's own description says what
-    it shows ("I can't tell who this is from the photo; it shows a White teenage boy, aged 16."). None for
-    any other question, or when the description names neither a gender nor an age."""
+    it shows ("I can't tell who this is from the photo; it shows a White teenage boy, aged 16."; "Who does she look
+    like?": "I don't match faces to people, famous or not; it shows …"). None for any other question, or when the
+    description names neither a gender nor an age."""
     from unif2ace.data.captions import indefinite_article, plain_noun
-    from unif2ace.data.questions import asks_identity
+    from unif2ace.data.questions import asks_identity, asks_resemblance
     from unif2ace.evaluation.attributes import parse_age_years
 
     if not asks_identity(question):
         return None
+    lead = "I don't match faces to people, famous or not" if asks_resemblance(question) else \
+        "I can't tell who this is from the photo"
     attrs = _described(caption, ("gender", "age_group", "ethnicity"))
     if "gender" not in attrs and "age_group" not in attrs:
         return None
@@ -3887,7 +3899,7 @@ def identity_answer(question: str, caption: str) -> str | None:
     who = " ".join(w for w in (ethnicity, plain_noun(attrs.get("age_group"), attrs.get("gender"))) if w)
     if (years := parse_age_years(caption)) is not None:
         who += f", aged {int(years)}" if years >= 1 else ", under one year old"
-    return f"I can't tell who this is from the photo; it shows {indefinite_article(who)} {who}."
+    return f"{lead}; it shows {indefinite_article(who)} {who}."
 
 
 def pronoun_answer(question: str, caption: str | None) -> str | None:
