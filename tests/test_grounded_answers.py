@@ -3569,6 +3569,9 @@ def test_an_either_or_expression_question_with_more_words_gets_neither(question)
     ("Are you sure?", None, "most often about the age by a few years"),
     ("you sure?", "How old?", "most often about the age by a few years"),  # "u sure?" got "I can't tell from this photo."
     ("Ok and how sure?", "How old?", "most often about the age by a few years"),  # got "I can't tell from this photo."
+    # 8 Dec 2026: "Really? That old?" got "I can't tell from this photo."
+    ("Really? That old?", "How old?", "most often about the age by a few years"),
+    ("That young?", "How old is she?", "most often about the age by a few years"),
 ])
 def test_a_doubt_says_what_the_doubted_answer_is_most_often_wrong_about(message, previous, most_often):
     from unif2ace.generation.constraints import small_talk

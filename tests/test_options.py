@@ -99,6 +99,9 @@ def test_the_reply_is_the_letter_or_the_option_and_else_the_answer():
     ("What's their gender? Answer male, female, or unsure.", ["male", "female", "unsure"]),
     # quoted letters, options in brackets (the fourth held-out run got "She is smiling." and an age)
     ("Reply with just 'M' or 'F'.", ["M", "F"]),
+    # 8 Dec 2026: each got an age or "It is a woman."
+    ("Give the gender as M or F.", ["M", "F"]), ("Is this person in their 20s, 30s, or 40s?", ["20s", "30s", "40s"]),
+    ("Would you say the person is a kid, a teenager or grown up?", ["a kid", "a teenager", "grown up"]),
     ("Estimate the age bracket (child / teenager / adult / elderly).", ["child", "teenager", "adult", "elderly"]),
 ])
 def test_options_written_without_letters_are_read(question, options):
@@ -147,6 +150,8 @@ def test_other_questions_offer_no_listed_options(question):
     ("Reply with just 'M' or 'F'.", "She is smiling.", "F."), ("Reply with just 'M' or 'F'.", "A man.", "M."),
     # the gender's letters alone (6 Dec 2026: "M or F?" got "I can't tell from this photo.", "Gender (M/F)?" "A man.")
     ("M or F?", "This is a woman.", "F."), ("m/f?", "A man.", "M."), ("Gender (M/F)?", "A man.", "M."),
+    ("Give the gender as M or F.", "It is a woman.", "F."),
+    ("Is this person in their 20s, 30s, or 40s?", "She is 21 years old, so she is a young adult.", "20s."),
     ("F or M?", "This is a man.", "M."),
     ("Estimate the age bracket (child / teenager / adult / elderly).", "She is 70 years old.", "Elderly."),
     # young and old as the ages either side of middle-aged (the sixth held-out forms got an age)
@@ -196,6 +201,20 @@ def test_options_with_a_reason_asked_after_are_read_without_it():
     assert [t for _, t in c.options] == ["a child", "a teen", "an adult", "a senior"]
     c = listed_choices("Classify the age as child, teen, adult or senior. Why?")
     assert [t for _, t in c.options] == ["child", "teen", "adult", "senior"] and c.option_only
+
+
+def test_options_whose_stem_asks_no_attribute_are_read_from_the_description():
+    # 8 Dec 2026: "Give me your best guess: child, teen, adult?" got "Yes, he is a young adult." of a boy described as
+    # 12 (no answer check reads an attribute from the stem), hence "Adult."
+    from unif2ace.generation.options import DESCRIBE
+
+    assert listed_choices("Give me your best guess: child, teen, adult?").asked == DESCRIBE
+    assert chosen_option(listed_choices("Guess: child, teen, adult?"),
+                         "The image shows a close-up photo of a White boy who is 12 years old.") == ("A", "child")
+    for asked in ("Is he a child, a teen, an adult or a senior?", "Which is more likely: man or woman?",
+                  "Classify the age as child, teen, adult or senior."):
+        c = listed_choices(asked)
+        assert c is None or c.asked == c.stem, asked
 
 
 def test_the_pipeline_asks_the_question_alone_and_replies_with_the_option(tmp_path):

@@ -4142,7 +4142,9 @@ _SMALL_TALK = [
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well|hmm+)\s*,?\s+)*"
                 r"(?:(?:(?:are )?you (?:sure|certain|confident)|how (?:sure|certain|confident)(?: are you)?|"
                 r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
-                rf"{_ABOUT_ANSWER}|really|seriously)$"),
+                rf"{_ABOUT_ANSWER}|really|seriously|"
+                # an age doubted ("Really? That old?" got "I can't tell from this photo.")
+                r"(?:that|so|this|really that|really so)\s+(?:old|young))$"),
      "Not entirely: I judge from this one photo, and I can be wrong, {mostly_wrong}."),
     # ("Is that right about the age?" after a description got "Yes. She is a senior." of a woman described as 28)
     (re.compile(r"^(?:is (?:that|this|it) (?:a guess|just a guess|your guess|an estimate|a fact|right|correct|true|certain|"

@@ -71,10 +71,16 @@ class Choices:
         man or woman?") are asked as typed, whose answer ("A woman.") is the reply; the description only when an
         instruction asks for the option alone ("Reply with just 'M' or 'F'." got "Slightly open, with the lips
         parted.")."""
-        from unif2ace.data.questions import is_yes_no
+        from unif2ace.data.questions import as_meant, asked_attributes, is_yes_no
         from unif2ace.evaluation.attributes import question_attribute
 
         named = sum(bool(v) for v in self.values) > 1
+        if not self.lettered and named and not self.combined and not is_yes_no(self.stem) \
+                and not asked_attributes(as_meant(self.stem)):
+            # a stem whose answer is checked against no attribute ("Give me your best guess: child, teen, adult?" got
+            # "Yes, he is a young adult." of a boy described as 12, hence "Adult."): the description, which the options
+            # are read from
+            return DESCRIBE
         if not self.lettered and not self.option_only:
             return self.stem
         if self.combined or named and not question_attribute(self.stem) and not is_yes_no(self.stem):
@@ -123,12 +129,15 @@ def multiple_choice(question: str) -> Choices | None:
 _LISTED_LEAD = re.compile(r"(?::|\s*[—–]\s*|\s+-\s+|\b(?:one of|as|with|between(?!\s+\d{1,3}\s+and\s+\d)|into|from|either|is (?:he|she|they|it|this(?: person)?)|"
                           r"is (?:the|this|that) (?:person|man|woman|kid|child|boy|girl|guy|lady|individual|subject)|"
                           r"are (?:they|you)|"
+                          # the person named first ("Would you say the person is a kid, a teenager or grown up?")
+                          r"(?:the|this) (?:person|man|woman|kid|child|boy|girl|guy|lady|individual|subject) "
+                          r"(?:is|looks?(?: like)?|seems?)|"
                           # the instruction itself ("Answer male, female, or unsure.", "Reply with just 'M' or 'F'.")
                           r"(?:answer|respond|reply|say|output|pick|choose|select)(?:\s+(?:only|just|with|using))*)\b|"
                           r"\()\s*", re.I)  # "(child / teenager / adult / elderly)"
 _INSTRUCTING = (r"answer|respond|reply|output|return|write|say|classify|categori[sz]e|label|choose|pick|select|put|"
                r"estimate")
-_CHOOSING = re.compile(rf"\b(?:{_INSTRUCTING}|guess|one of|which|group|bracket|category|class|range|band|options?|"
+_CHOOSING = re.compile(rf"\b(?:{_INSTRUCTING}|guess|one of|which|group|bracket|category|class|range|band|options?|give|"
                        r"choices?)\b", re.I)
 # an instruction that the reply be one of the options ("Answer male, female, or unsure.", "Choose one: …"); a question
 # that lists them ("Which age group does this person belong to: child, teen, …?") keeps an answer that names one
@@ -186,7 +195,9 @@ def listed_choices(question: str) -> Choices | None:
         options = _listed(re.sub(r"[\s.?!)]+$", "", body), instructed)
         if options:
             return Choices(text, tuple(zip("ABCDEFGH", options)), False, lettered=False,
-                           option_only=bool(form or _OPTION_ONLY.search(text)))
+                           # (the gender's letters are replied as a letter: "Give the gender as M or F." got "It is a
+                           # woman.")
+                           option_only=bool(form or _OPTION_ONLY.search(text)) or gender_letters(options))
     return None
 
 
@@ -198,6 +209,8 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
         items = [i.strip().strip("\"'`“”‘’").strip() for i in _SPLIT_OPTIONS.split(body[lead.end():]) if i.strip()]
         # the verb before the first ("Is the person looking happy, sad, or something else?" got "Looking happy: …")
         items = [re.sub(r"^(?:looking|feeling|seeming|acting)\s+(?=\w)", "", i, flags=re.I) for i in items]
+        # and the decade's owner ("Is this person in their 20s, 30s, or 40s?")
+        items = [re.sub(r"^in\s+(?:their|his|her)\s+(?=\d0'?s\b)", "", i, flags=re.I) for i in items]
         if any(not i for i in items):
             continue
         # (an age range may take more words: "younger than 30, between 30 and 50, or older than 50")
