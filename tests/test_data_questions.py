@@ -938,7 +938,8 @@ def test_the_age_alone_is_one_word(question):
     "Give me three adjectives for this face.",  # got a description naming another age than the photo's one
     "What three words describe this face?",  # got the whole description
     "Describe her in three adjectives.", "List three adjectives that describe him.",
-    "Describe this face with three adjectives.", "What three words would describe her?"])
+    "Describe this face with three adjectives.", "What three words would describe her?",
+    "What's the vibe of this picture in three words?"])  # 8 Dec 2026: got "Happy."
 def test_a_few_adjectives_are_a_description_of_a_few_words(question):
     from unif2ace.data.questions import asks_description, description_length
 
@@ -947,6 +948,7 @@ def test_a_few_adjectives_are_a_description_of_a_few_words(question):
 
 @pytest.mark.parametrize("question, length", [
     ("How would you describe him?", None),  # got "I can't tell from this photo."
+    ("What do you think about this person?", None),  # 8 Dec 2026: got "I can't tell from this photo."
     ("In three words, how would you describe him?", ("words", 3)),  # got "I can't tell from this photo."
     ("How would you describe her in two adjectives?", ("words", 2)), ("Using two words, describe her.", ("words", 2)),
     ("Tell me one thing about his face.", ("sentences", 1)),  # got the whole description

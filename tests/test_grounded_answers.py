@@ -846,6 +846,10 @@ def test_a_description_request_in_any_wording_is_asked_as_the_training_data_asks
     # subject asked about)
     ("How old is she in dog years?", "It shows a White girl who is 2 years old.",
      "About 14 in dog years, by the rule of seven dog years to a human one: she looks about 2 years old."),
+    # in words (8 Dec 2026: "Tell me the person's age in words, not digits." got "29 years old: a young adult.")
+    ("Tell me the person's age in words, not digits.", "It shows a South Asian woman who is 29 years old.",
+     "She looks about twenty-nine years old."),
+    ("Spell out his age.", "The image shows a White man who is 1 year old.", "He looks about one year old."),
 ])
 def test_an_age_asked_in_months_or_weeks_is_said_in_them(question, caption, expected):
     """"How many months old is the baby?" got "A boy."; "Guess the age in months." an age in years."""
@@ -1342,6 +1346,9 @@ def test_an_open_answer_that_names_something_else_is_no_answer(question, answer,
     ("Which celebrity does he resemble?", "A close-up photo of a man.",
      "I don't match faces to people, famous or not; it shows a man."),
     ("Is she an actress?", "A close-up photo of a woman.", None),  # a job
+    # the asker or someone of theirs (8 Dec 2026: "Is this me?" got "No. She looks happy.")
+    ("Is this me?", "A close-up photo of a man.", "I can't tell who this is from the photo; it shows a man."),
+    ("Could this be my mom?", "A close-up photo of a woman.", "I can't tell who this is from the photo; it shows a woman."),
     ("Does she look like a doctor?", "A close-up photo of a woman.", None),
 ])
 def test_who_is_this_is_answered_with_what_the_photo_shows(question, caption, expected):
@@ -5591,3 +5598,11 @@ def test_options_asked_with_a_reason_get_the_option_and_its_reason(pipe, monkeyp
                                    "Is this person happy or sad, and why?"], align=False, max_new_tokens=3)
     assert got[0].startswith("An adult. From the face as a whole") and "about 47 years old" in got[0], got[0]
     assert got[1] == "Neither: he looks neutral. From his expression: he looks neutral.", got[1]
+
+
+def test_a_number_in_words():
+    from unif2ace.generation.constraints import number_words
+
+    assert [number_words(n) for n in (0, 1, 13, 20, 21, 45, 99, 100, 105, 120)] == [
+        "zero", "one", "thirteen", "twenty", "twenty-one", "forty-five", "ninety-nine", "one hundred",
+        "one hundred and five", "one hundred and twenty"]

@@ -1089,7 +1089,7 @@ _DESCRIPTION_REQUEST = re.compile(
     r"distinctive|prominent|remarkable|memorable|defining|standout|interesting|eye-catching) (?:features?|things?|"
     r"details?|aspects?|traits?|characteristics?)(?: (?:of|about|in|on))?|"
     r"what (?:are|were) your (?:first )?(?:impressions?|thoughts)(?: of| on| about)?|what is (?:shown|in)|"
-    r"what do you (?:make|think) of|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
+    r"what do you (?:make|think) of|what do you think about|what(?:'s| is) your (?:take|view|opinion) (?:on|of)|"
     r"(?:is there )?anything (?:else )?(?:notable|worth noting|interesting|to note|you (?:notice|see|can tell me))(?: about| in)?|"
     r"what's (?:shown|in)|give (?:me )?a (?:\w+ )?description of|"
     # "Write one line about her." (its answer was the whole description, then joined into one long line)
@@ -1140,7 +1140,10 @@ _WORDS_REQUEST = re.compile(
     rf"(?:a|one|{_COUNT}|a few|some)\s+(?:\w+\s+)?{_WORDS}\s+(?:(?:to|that|would|could|best)\s+)?"
     rf"(?:describe|describing|sum up|summari[sz]e|for|about|of)\s+(?:{_WHOLE})\s*[.?!]*$|"
     rf"{_POLITE}(?:describe|sum|summari[sz]e)\s+"
-    rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
+    rf"(?:{_WHOLE})(?:\s+up)?\s+(?:in|using|with)\s+(?:just |only |exactly )?(?:a|one|{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$|"
+    # the photo's vibe or impression in words ("What's the vibe of this picture in three words?" got "Happy.")
+    rf"{_POLITE}what(?:'s| is)\s+(?:the\s+)?(?:vibe|feel|impression|gist)\s+(?:of|from)\s+(?:{_WHOLE})\s+"
+    rf"(?:in|using|with)\s+(?:just |only |exactly )?(?:{_COUNT}|a few)\s+{_WORDS}\s*[.?!]*$")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a few": 3, "some": 3}
 _BOUND_NUMBERS = {**_NUMBER_WORDS, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 # an answer asked to be a bare number or a bare yes or no: one word
@@ -1821,7 +1824,9 @@ def value_follow_up(questions: Sequence[str]) -> str | None:
 _IDENTITY = re.compile(
     r"^(?:who(?:'s|\s+is|\s+are|\s+was|\s+might|\s+could|\s+would|\s+do|\s+have|\s+am|\s+we)\b(?!.*\b(?:or|more|most|than|older|younger|oldest|youngest|happier|sadder|taller)\b)|"
     r"(?:do|can|could|would)\s+you\s+(?:please\s+)?(?:know|tell(?:\s+me)?|guess|recogni[sz]e|identify)\s+"
-    r"(?:who\b|(?:him|her|them|this\s+(?:person|man|woman|guy|lady|girl|boy|kid|child)|the\s+person)\s*[?.!]*$))")
+    r"(?:who\b|(?:him|her|them|this\s+(?:person|man|woman|guy|lady|girl|boy|kid|child)|the\s+person)\s*[?.!]*$)|"
+    # the asker or someone of theirs ("Is this me?" got "No. She looks happy.")
+    r"(?:is|could)\s+(?:this|that|it)\s+(?:be\s+)?(?:me|myself|my\s+(?:\w+\s+)?\w+)\s*[?.!]*$)")
 
 
 # who the person looks like, or whether they are famous ("Who does she look like?" got her whole description, "Is the

@@ -760,6 +760,12 @@ def _grounded_one(attr: str, question: str, answer: str, caption: str, second: s
         return _age_decade(years, attrs)  # "What decade of life is he in?" got "58 years old: a senior."
     if attr == "age_group" and years is not None and value == said and _DOG_YEARS.search(question):
         return _in_dog_years(years, attrs)  # "How old is she in dog years?" got "1 year old: a child."
+    if attr == "age_group" and years is not None and value == said and _IN_WORDS.search(question):
+        # "Tell me the person's age in words, not digits." got "29 years old: a young adult."
+        p = Person.of(attrs)
+        n = round(years)
+        return f"{p.cap()} {p.looks()} " + (f"about {number_words(n)} year{'' if n == 1 else 's'} old." if years >= 1
+                                            else "less than a year old.")
     if attr == "age_group" and years is not None and value == said and (unit := _IN_UNIT.search(question)):
         return _age_in(years, unit[1].lower(), attrs)  # "How many months old is the baby?" got "A boy."
     if attr == "age_group" and years is not None and value == said and (asked := _asked_year(question)) is not None:
@@ -801,6 +807,22 @@ _UP_OR_DOWN = re.compile(r"\bup or down\b|\bdown or up\b|\b(?:looking|look|looks
                          r"(?:up|down|upward|upwards|downward|downwards)\b", re.I)
 _PRONOUN_START = re.compile(r"^\s*(?:he|she|they)\s+(?:is|are|looks?)\b", re.I)
 _IN_UNIT = re.compile(r"\b(month|week)s?\b", re.I)
+# a number asked in words ("… age in words, not digits", "Spell out her age.")
+_IN_WORDS = re.compile(r"\bin (?:words|letters)\b|\bspel(?:l|led|t|ling)\s+(?:it\s+|(?:his|her|their|the)\s+age\s+)?out\b|"
+                       r"\bwritten out\b|\bnot (?:in )?(?:digits|numbers|numerals)\b|\bwithout (?:digits|numbers|numerals)\b",
+                       re.I)
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """A whole number from 0 to 999 in English words ("twenty-nine", "one hundred and five")."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10 - 2] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    return f"{_ONES[n // 100]} hundred" + (f" and {number_words(n % 100)}" if n % 100 else "")
 _DOG_YEARS = re.compile(r"\bdog[- ]?years?\b", re.I)
 # an age asked at another time: "How old will she be in 10 years?", "How old was he 5 years ago?"
 _LATER = re.compile(r"\b(?:will|would|'ll)\b.*\bin (\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|twenty) "
