@@ -276,6 +276,15 @@ def test_as_colour_asks_for_colour_where_a_prompt_asks_for_black_and_white(text,
     ("a girl around 10 years old", "a girl aged 10"), ("woman, 28, smiling, looking left", "woman aged 28, smiling, head turned left"),
     ("a man looking to the right", "a man, head turned right"), ("mugshot of a middle-aged man", "photo of a middle-aged man"),
     ("a woman looking at the camera", "a woman facing the camera"),
+    # 8 Dec 2026: "a 30 yo white guy" was drawn as "an aged 30 White man", "headshot of an old asian grandpa" as "…
+    # an old Asian old man", "selfie of a girl around 16" as "of a teenage girl aged 16", a prompt in capitals as typed
+    # ("A FACE OF A MAN, 50 YEARS OLD" drew girls, 4 of 4)
+    ("a 30 yo white guy", "a 30-year-old White man"), ("a 40 yo lady", "a 40-year-old woman"),
+    ("headshot of an old asian grandpa", "headshot of an old Asian man"),
+    ("an old South Asian grandma", "an old South Asian woman"),
+    ("selfie of a girl around 16 smiling", "photo of a teenage girl aged 16 smiling"),
+    ("A FACE OF A MAN, 50 YEARS OLD", "A face of a man, 50 years old"), ("AN OLD LADY", "An old woman"),
+    ("a man, ID photo", "a man, ID photo"),  # an abbreviation in a prompt in lower case stays
 ])
 def test_in_training_words_puts_user_words_in_the_training_prompts_words(text, plain):
     from unif2ace.generation.contrast import in_training_words
@@ -347,6 +356,10 @@ SHIPPED_WORDS = frozenset(json.loads((Path(__file__).parents[1] / "unif2ace/asse
     # before the person is named, "looking" starts no phrase of its own ("a tired looking old man" was drawn from
     # "old man", its article lost with the phrase "a tired")
     ("a tired looking old man", "an old man"),
+    # a frown as in_training_words writes it, in a phrase of its own (8 Dec 2026: "an elderly man, 80s, frowning" was
+    # drawn as "an elderly man, aged 85")
+    ("an elderly man, aged 85, neutral-looking", "an elderly man, aged 85, neutral-looking"),
+    ("a woman, blue-eyed", "a woman"),  # another compound stays out
     # a prompt of known words only, or with no person to draw, is drawn as typed
     ("a 60-year-old man, smiling, black and white photo", "a 60-year-old man, smiling, black and white photo"),
     ("a cute puppy", "a cute puppy"), ("", ""),

@@ -216,7 +216,10 @@ def shift_age(text: str, years: int = 20, pivot: int = 35) -> str | None:
 # a person noun up to three words on, none of them a photo's or a garment's ("black man", "white teenage boy")
 _PERSON_AHEAD = (r"(?=(?:[\s,]+(?!(?:photo|picture|image|portrait|shot|of|and|with|in|wearing|shirt|dress|hair|haired|"
                  r"background|clothes|jacket|hat|glasses)\b)[\w-]+){0,3}?\s+(?:man|men|woman|women|boy|boys|girl|girls|"
-                 r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female)\b)")
+                 r"child|children|person|people|teenager|teenagers|teen|adult|senior|male|female|"
+                 # the nouns made training words below ("a 30 yo white guy" was drawn as "an aged 30 White man")
+                 r"guy|guys|lady|ladies|gentleman|gentlemen|kid|kids|dude|gal|grandpa|grandma|grandfather|"
+                 r"grandmother)\b)")
 _HAIR = r"(?:hair|haired|beard|bearded|moustache|mustache|eyebrows)\b"
 _UNITS = r"(?:feet|foot|ft|inch|inches|in\b|cm|m\b|meters?|metres?|kg|kilos?|lbs?|pounds|stone|percent)"  # no age
 _ONE_PERSON = r"(?:man|woman|boy|girl|child|person|teenager|baby)"  # a person noun an age may follow
@@ -300,6 +303,8 @@ _UNTRAINED = [(re.compile(p, re.IGNORECASE), r) for p, r in (
     (r",?\s+(?:with|wearing|and)\s+an?\s+(?:[a-z]+\s+)?(?:smile|grin)\b", ", smiling"),
     (r"\bbearded\s+((?:[a-z-]+\s+)?(?:man|men|guy|gentleman|boy))\b", r"\1 with a beard"),
     (r"\bcloseup\b", "close-up"),
+    # a photo by another name ("selfie of a girl around 16 smiling" was drawn as "of a teenage girl aged 16 smiling")
+    (r"\b(?:selfie|snapshot|snap|pic)\b(?=\s+of\b)", "photo"),
     (r"\b(?:caucasian|european)\b", "White"), (r"\bafrican[- ]american\b", "Black"),
     (r"\beast asian\b", "Asian"),
     # a nationality before a person noun, as the ethnicity the training prompts name ("headshot of a 45 year old korean
@@ -417,7 +422,11 @@ def in_training_words(text: str) -> str:
     >>> in_training_words("An elderly gentleman in his early 60s, caucasian")
     'An elderly man aged 62, White'
     """
-    out = _ages_in_digits(text)
+    # a prompt typed in capitals ("A FACE OF A MAN, 50 YEARS OLD" was drawn as it is: no training prompt is) in
+    # lower case, as the rules below read it
+    out = text[:1] + text[1:].lower() if sum(c.isupper() for c in text) > 3 and not any(c.islower() for c in text) \
+        else text
+    out = _ages_in_digits(out)
     inserted = {"aged"} if out != text else set()
     if ";" in out and all(0 < len(tag.split()) <= 4 for tag in out.split(";")):  # tags: "man; 50; black; serious"
         out = re.sub(r"\s*;\s*", ", ", out)
@@ -428,8 +437,11 @@ def in_training_words(text: str) -> str:
             return new if new[0].isupper() else _match_case(new, m.group(0))
         out = pattern.sub(put, out)
 
-    # an age said twice once kin became age-group nouns ("a grumpy old grandpa" was drawn as "a old old man")
+    # an age said twice once kin became age-group nouns ("a grumpy old grandpa" was drawn as "a old old man", "an old
+    # asian grandpa" as "an old Asian old man")
     out = re.sub(r"\b(?:old|elderly)\s+(old\s+(?:man|men|woman|women|person|people))\b", r"\1", out, flags=re.IGNORECASE)
+    out = re.sub(r"\b((?:old|elderly)\s+(?:(?:South\s+)?[A-Z][a-z]+\s+))old\s+(man|men|woman|women|person|people)\b",
+                 r"\1\2", out)
 
     def decade(m: re.Match) -> str:  # "in her seventies" → "aged 75", "in his early 30s" → "aged 32"
         inserted.add("aged")
@@ -518,7 +530,10 @@ def known_words_only(text: str, words: frozenset[str] | set[str]) -> str:
     def known(word: str) -> bool:
         w = word.lower().strip(".,!?;:'\"()")
         w = w[:-2] if w.endswith("'s") else w
-        return not w or w in _FUNCTION_WORDS or w in words or bool(_NUMBER_WORD.fullmatch(w))
+        # (and "neutral-looking", as in_training_words writes a frown: "an elderly man, 80s, frowning" was drawn as "an
+        # elderly man, aged 85", its ", neutral-looking" dropped)
+        return not w or w in _FUNCTION_WORDS or w in words or bool(_NUMBER_WORD.fullmatch(w)) or \
+            w.endswith("-looking") and w.split("-")[0] in words
 
     tokens = text.split()
     if all(known(t) for t in tokens):
