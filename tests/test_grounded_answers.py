@@ -2843,6 +2843,8 @@ LIT = HAPPY + " She faces the camera. It is a color, sharp picture with even lig
     ("Is she looking straight at me?", "No. She is smiling.", "Yes, she faces the camera."),  # "I can't tell …"
     ("Is it a dark photo?", "No. It is a photo of a person.", "No, the lighting is even."),
     ("Is the photo dark?", "Yes, she is a young adult.", "No, the lighting is even."),
+    ("Is the photo dim?", "No. It is a photo of a person.", "No. The lighting is even."),  # 8 Dec 2026: as typed
+    ("Is this a dim picture?", "Yes, she is a young adult.", "No, the lighting is even."),
     # no label says whether a head is raised, but a face turned to the camera is neither ("I can't tell …")
     ("Is the person looking up?", "Yes. She is smiling.", "No, she faces the camera."),
     ("Is her head tipped downward?", "Yes. She is smiling.", "No, she faces the camera."),
@@ -5606,3 +5608,29 @@ def test_a_number_in_words():
     assert [number_words(n) for n in (0, 1, 13, 20, 21, 45, 99, 100, 105, 120)] == [
         "zero", "one", "thirteen", "twenty", "twenty-one", "forty-five", "ninety-nine", "one hundred",
         "one hundred and five", "one hundred and twenty"]
+
+
+@pytest.mark.parametrize("luminance, said", [
+    (60.0, None), (90.0, "a little on the dim side"), (140.0, None), (185.0, "a little on the bright side"),
+    (220.0, None), (None, None),
+])
+def test_a_light_between_the_labellers_bands_is_said_as_in_between(luminance, said):
+    # 8 Dec 2026: "How is the lighting?" of a photo of mean luma 85 (the labeller's dim threshold) got "I can't tell
+    # from this photo."
+    from unif2ace.generation.constraints import lighting_between
+
+    got = lighting_between(luminance)
+    assert (got is None) if said is None else got.endswith(said + ".")
+
+
+def test_the_pipeline_says_a_light_in_between_rather_than_cant_tell(pipe, monkeypatch):
+    monkeypatch.setattr(pipe, "_own_answers", lambda question, n, rows, *a: {i: MAN_27 for i in rows})
+    monkeypatch.setattr(pipe.text_tokenizer, "decode", lambda tokens, *a, **k: " I can't tell from this photo. ")
+    image = _images(1, 5)[0]
+    crop = pipe.prepare([image], align=False)[0]
+    crop.info["luminance"] = 90.0
+    assert pipe.ask(crop, "How is the lighting?", align=False, max_new_tokens=3) == \
+        ["The lighting is in between: fairly even, a little on the dim side."]
+    crop.info["luminance"] = 140.0  # inside the even band: the description's sentence for it
+    assert pipe.ask(crop, "How is the lighting?", align=False, max_new_tokens=3)[0] != \
+        "The lighting is in between: fairly even, a little on the dim side."

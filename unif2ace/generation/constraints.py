@@ -182,8 +182,10 @@ _LIGHTING_ASKED = [
                        rf"\b{_LIGHT_WORD}\s+(?:is\s+)?(?:too\s+|very\s+|a bit\s+)?(?:dim|dimly|dark|darkly|low|poor|poorly|bad|badly)\b|"
                        r"\b(?:too|very|quite|a bit|rather)\s+dark\b|\bunder-?exposed\b|"
                        # "Is it a dark photo?" (got "No. It is a photo of a person.")
-                       r"\bdark\s+(?:photo|picture|image|pic|shot|portrait)\b|"
-                       r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?dark\b|"
+                       r"\b(?:dark|dim)\s+(?:photo|picture|image|pic|shot|portrait)\b|"
+                       # ("Is the photo dim?" got "No. It is a photo of a person.")
+                       r"\b(?:photo|picture|image|pic|shot)\s+(?:is\s+|looks\s+|seems\s+)?(?:too\s+|very\s+|a bit\s+|"
+                       r"quite\s+|rather\s+)?(?:dark|dim)\b|"
                        # "Is it dark in this photo?" (got "Yes, it is a photo of a woman."), "Is her face in shadow?"
                        r"\bdark in (?:this|the|that) (?:photo|picture|image|pic|shot)\b|\bin (?:the )?shadows?\b|"
                        r"\bshadowy\b|"
@@ -3106,6 +3108,19 @@ def sure_light(luminance: float | None) -> str | None:
     if luminance is None:
         return None
     return next((v for v, (lo, up) in LIGHTING_SURE.items() if lo <= luminance <= up), None)
+
+
+def lighting_between(luminance: float | None) -> str | None:
+    """The lighting of a photo whose mean luma lies between :data:`LIGHTING_SURE`'s bands, where the labeller's rule
+    is not sure and the answers checked against it said "I can't tell from this photo." ("How is the lighting?" of a
+    photo of luma 85, which a user would call a little dim): said as in between; None inside a band or unknown."""
+    if luminance is None or sure_light(luminance) is not None:
+        return None
+    if LIGHTING_SURE["dim"][1] < luminance < LIGHTING_SURE["even"][0]:
+        return "The lighting is in between: fairly even, a little on the dim side."
+    if LIGHTING_SURE["even"][1] < luminance < LIGHTING_SURE["bright"][0]:
+        return "The lighting is in between: fairly even, a little on the bright side."
+    return None
 
 
 # The wordings whose answers stand in for the description's sharpness, smile and head pose when it states none (two

@@ -1040,6 +1040,7 @@ class UniF2ace:
             asks_pronouns,
             is_yes_no,
             not_english,
+            says_cant_tell,
         )
         from unif2ace.generation.brief import detailed_expression, one_word, yes_no_word
         from unif2ace.generation.constraints import (
@@ -1081,6 +1082,7 @@ class UniF2ace:
             grounded_answer,
             grounded_yes_no,
             identity_answer,
+            lighting_between,
             medium_answer,
             mended_yes_no,
             neither_option,
@@ -1269,6 +1271,9 @@ class UniF2ace:
             elif not polar[i] and (word := one_word(question, out[i], conversations[i][-1][0])) is not None:
                 # "…, in one word?" → "Happy."
                 out[i] = word
+            if "lighting" in asked[i] and says_cant_tell(out[i]) \
+                    and (between := lighting_between(crops[i].info.get("luminance"))) is not None:
+                out[i] = between  # "How is the lighting?" of a photo a little dim: not "I can't tell from this photo."
             if polar[i] and (cut := on_question_sentences(question, out[i])) is not None:
                 out[i] = cut  # "Are the eyes closed?": not also the head's turn and the photo's colour
             if polar[i] and (word := yes_no_word(conversations[i][-1][0], out[i])) is not None:  # "…? One word." → "No."
