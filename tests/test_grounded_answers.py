@@ -5634,3 +5634,14 @@ def test_the_pipeline_says_a_light_in_between_rather_than_cant_tell(pipe, monkey
     crop.info["luminance"] = 140.0  # inside the even band: the description's sentence for it
     assert pipe.ask(crop, "How is the lighting?", align=False, max_new_tokens=3)[0] != \
         "The lighting is in between: fairly even, a little on the dim side."
+
+
+@pytest.mark.parametrize("answer, said", [
+    # 8 Dec 2026: "Are they smiling?" got "No. Her mouth is not smiling." of a girl
+    ("No. Her mouth is not smiling.", "No. She is not smiling."), ("Yes, his mouth is smiling.", "Yes, he is smiling."),
+    ("Their mouth is smiling.", "They are smiling."), ("Her mouth is closed.", None), ("She is smiling.", None),
+])
+def test_a_smile_said_of_the_mouth_is_said_of_the_person(answer, said):
+    from unif2ace.generation.constraints import smile_of_person
+
+    assert smile_of_person(answer) == said

@@ -1328,6 +1328,21 @@ def age_as_described(answer: str, caption: str) -> str | None:
 
 
 _NOT_A_NOUN = re.compile(r"(,\s+not\s+)(an?)\s+(\w+)(?=\.)")
+# a smile said of the mouth ("Are they smiling?" got "No. Her mouth is not smiling." of a girl): said of the person
+_MOUTH_SMILING = re.compile(r"\b(His|Her|Their|his|her|their)\s+mouth\s+is\s+(not\s+)?smiling\b")
+_MOUTH_OWNER = {"his": "he is", "her": "she is", "their": "they are"}
+
+
+def smile_of_person(answer: str) -> str | None:
+    """``answer`` with a smile said of the mouth said of the person ("Her mouth is not smiling." → "She is not
+    smiling."); None when it says none."""
+    if not _MOUTH_SMILING.search(answer):
+        return None
+
+    def person(m: re.Match) -> str:
+        said = _MOUTH_OWNER[m[1].lower()]
+        return f"{said[0].upper() if m[1][0].isupper() else said[0]}{said[1:]} {m[2] or ''}smiling"
+    return _MOUTH_SMILING.sub(person, answer)
 
 
 def denied_as_asked(question: str, answer: str) -> str | None:

@@ -1112,6 +1112,7 @@ class UniF2ace:
             school_year_answer,
             shown_emotion_answer,
             small_talk,
+            smile_of_person,
             stated_only,
             states_age,
             teeth_answer,
@@ -1206,6 +1207,7 @@ class UniF2ace:
                 # "Is the person here grinning?" of a man described as a man: not "Yes. She is smiling."
                 out[i] = described_pronouns(questions[i], out[i], captions[i]) or out[i]
                 out[i] = denied_as_asked(questions[i], out[i]) or out[i]  # "…, not a grandmother.", not "…, not a girl."
+                out[i] = smile_of_person(out[i]) or out[i]  # "She is not smiling.", not "Her mouth is not smiling."
         for i, question in enumerate(questions):
             if i in view and disputed[i]:  # "I think you're wrong." after "Man or woman?"
                 out[i] = described_pronouns(question, view[i], captions[i]) or view[i]  # not small talk's reply
