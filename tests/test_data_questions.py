@@ -551,6 +551,7 @@ def test_yes_no_detection_reads_tags_and_requests(question, polar):
                                       "Tell me what you see.", "What else can you tell me?",
                                       "What else can you tell me about her?", "What's the first thing you notice?",
                                       "What do you notice first about this face?", "What stands out about this person?",
+                                      "What features stand out on this face?",  # 8 Dec 2026: got "Neutral."
                                       "What strikes you most about her?", "What are your first impressions of this photo?",
                                       "What jumps out at you in this picture?", "Describe the subject's face for me",
                                       "Describe the subject.", "what do you make of this photo?",

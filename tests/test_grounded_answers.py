@@ -3251,9 +3251,12 @@ def test_ask_answers_a_birth_year_from_the_photos_own_description(pipe, monkeypa
     # toward the camera.")
     "Would you describe the face as round or long?", "Is the face oval or square?", "What shape is her face?",
     "Does he have a round face?", "What is the shape of his face?",
+    # and a feature's (8 Dec 2026: "What is the shape of the eyes?" got "His eyes are open.")
+    "What is the shape of the eyes?", "What is her eye shape?", "Describe the shape of his nose.",
 ])
 def test_the_faces_shape_is_unseen(question):
     assert unseen_question(question)
+    assert not unseen_question("Are the eyes open?")
 
 
 @pytest.mark.parametrize("question", ["Is her face turned to the left?", "Is the face happy?", "Describe the face.",

@@ -1084,6 +1084,9 @@ _DESCRIPTION_REQUEST = re.compile(
     # ("What's one thing you can tell me about them?" got "I can't tell from this photo.")
     r"what(?:'s| is| are) (?:one|a|some|two|three) (?:thing|fact)s? (?:that )?you (?:can|could) (?:tell|say)(?: me)?(?: about| of)?|"
     r"what (?:stands out|strikes you|jumps out)(?: (?:first|most|to you|at you))*(?: in| about| on)?|"
+    # ("What features stand out on this face?" got "Neutral.")
+    r"what (?:features?|things?|details?) (?:stands? out|strikes? you|jumps? out)(?: (?:first|most|to you|at you))*"
+    r"(?: in| about| on)?|"
     # "What's the most striking feature of this face?" (got "I can't tell from this photo.")
     r"what(?:'s| is| are) (?:the |her |his |their )?(?:most |single most |first )?(?:striking|notable|noticeable|"
     r"distinctive|prominent|remarkable|memorable|defining|standout|interesting|eye-catching) (?:features?|things?|"

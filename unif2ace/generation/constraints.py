@@ -3462,6 +3462,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          # the whole description, "Is the face oval or square?" "Straight toward the camera.")
                          r"(?:round|oval|square|heart[- ]shaped|diamond[- ]shaped|oblong|chubby|angular)\s+face|"
                          r"face(?:'s)?\s+shape|shape of (?:the|his|her|their|this) face|(?:what|which) shape\b|"
+                         # and of a feature ("What is the shape of the eyes?" got "His eyes are open.")
+                         r"\b(?:eyes?|nose|lips?|mouth|eyebrows?|jaw|chin|ears?)(?:'s)?\s+shape|shape of (?:the|his|her|"
+                         r"their|this person's) (?:eyes?|nose|lips?|mouth|eyebrows?|jaw|chin|ears?)\b|"
                          r"face\s+(?:as\s+|is\s+|looks?\s+)?(?:round|oval|square|long|heart[- ]shaped|oblong|narrow|wide|"
                          r"chubby|angular|thin)\b|"
                          # the hair, which no label states ("Is this man bald?" got "Yes. This is a man.", "Is the woman
