@@ -5045,6 +5045,8 @@ def test_a_percentage_chance_asks_the_yes_no_question_inside():
     ("is he 🙂", "is he happy"), ("Does she look 😢?", "Does she look sad?"), ("Is he 😂?", "Is he laughing?"),
     ("Is she 😊 or 😢?", "Is she happy or sad?"), ("is she 🙂🙂", "is she happy"), ("she's 😊?", "she's happy?"),
     ("Is the person 😐?", "Is the person neutral?"),
+    # first in the message (8 Dec 2026: "😊 or 😐?" got "No. She looks happy, not neutral.", read as "or neutral?")
+    ("😊 or 😐?", "happy or neutral?"), ("🙂?", "happy?"),
     # an emoji beside the question is no part of it
     ("How old is she? 😊", "How old is she?"), ("Hi 👋 how old is this guy", "Hi how old is this guy"),
     # a question about emoji keeps them, and an emoji alone is left as typed

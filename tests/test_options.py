@@ -151,6 +151,10 @@ def test_other_questions_offer_no_listed_options(question):
     # the gender's letters alone (6 Dec 2026: "M or F?" got "I can't tell from this photo.", "Gender (M/F)?" "A man.")
     ("M or F?", "This is a woman.", "F."), ("m/f?", "A man.", "M."), ("Gender (M/F)?", "A man.", "M."),
     ("Give the gender as M or F.", "It is a woman.", "F."),
+    # a sentence to complete, the options in brackets after the blank (8 Dec 2026: got the whole description)
+    ("The person looks ___ (happy/sad/neutral).", "The photo shows a girl, aged 13. She has a happy expression.",
+     "The person looks happy."),
+    ("This person is a ___ (man/woman)", "This is a woman.", "This person is a woman."),
     ("Is this person in their 20s, 30s, or 40s?", "She is 21 years old, so she is a young adult.", "20s."),
     ("F or M?", "This is a man.", "M."),
     ("Estimate the age bracket (child / teenager / adult / elderly).", "She is 70 years old.", "Elderly."),

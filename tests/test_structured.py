@@ -150,6 +150,7 @@ def test_a_description_that_states_nothing_gives_nulls():
     # a "?" after "=" or ":" is a blank, the slots given after an instruction's colon (the third held-out forms got
     # two sentences)
     ("Return: age=?, gender=?", "age=29, gender=female"),
+    ('Please estimate age; reply as "age: N".', "age: 29"),  # 8 Dec 2026: got '"age: 13".', quotes and all
     # a form written alone, a word naming the value's kind read by the key beside it, and he/she as a choice (the
     # fourth held-out forms got sentences, and "He/She is a young adult woman.")
     ("age: [number], smiling: [yes/no]", "age: 29, smiling: yes"),

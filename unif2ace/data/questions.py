@@ -572,6 +572,9 @@ _EMOJI = "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
 _EMOJI_AS_WORD = re.compile(rf"((?:\b(?:is|are|was|looks?|looking|seems?|seeming|feels?|feeling|appears?|or)|'s|'re)"
                             rf"(?:\s+[\w']+){{0,2}}?\s*)({_EMOJI})"
                             rf"[\ufe0f\U0001F3FB-\U0001F3FF]*(?=(?:\s*{_EMOJI}[\ufe0f]*)*\s*(?:[?.!,]|$|or\b))", re.I)
+# first in the message, asked or offered ("😊 or 😐?" got "No. She looks happy, not neutral.", read as "or neutral?");
+# an emoji alone is left as typed
+_EMOJI_FIRST = re.compile(rf"^(\s*)({_EMOJI})[\ufe0f\U0001F3FB-\U0001F3FF]*(?=\s*(?:\?|or\b))", re.I)
 _ANY_EMOJI = re.compile(rf"\s*{_EMOJI}[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*")
 
 
@@ -581,6 +584,7 @@ def emoji_as_words(question: str) -> str:
     old is she?"); a question that asks about emoji ("Which emoji fits her face?") as it is."""
     if not _ANY_EMOJI.search(question) or re.search(r"\b(?:emojis?|emoticons?|smileys?)\b", question, re.I):
         return question
+    question = _EMOJI_FIRST.sub(lambda m: m[1] + _EMOJI_WORD.get(m[2], m[2]), question)
     question = _EMOJI_AS_WORD.sub(lambda m: m[1] + (" " if m[1][-1:] != " " else "") + _EMOJI_WORD.get(m[2], m[2]),
                                   question)
     return _ANY_EMOJI.sub("", question).strip() or question

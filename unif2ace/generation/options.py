@@ -219,7 +219,7 @@ def _listed(body: str, instructed: bool) -> list[str] | None:
             continue
         if len({i.lower() for i in items}) < len(items):
             return None
-        told = instructed or bool(_CHOOSING.search(body[:lead.start()]) or re.search(
+        told = instructed or bool(_CHOOSING.search(body[:lead.start()]) or _BLANK.search(body[:lead.start()]) or re.search(
             r"\bone of\b|\b(?:answer|respond|reply|say|output|pick|choose|select)\b", lead[0], re.I))
         if len(items) < 3 and not told:
             return None
@@ -411,6 +411,10 @@ def _names(answer: str, option: str) -> bool:
                and parse_attribute(answer, a, loose=True) == value for a in ATTRIBUTES if not (decade and a == "age_group"))
 
 
+_BLANK = re.compile(r"_{2,}|\[\s*blank\s*\]|\(\s*blank\s*\)", re.I)  # a sentence's place to fill in
+_OFFERED = re.compile(r"\s*\([^()]*\)")  # the options offered in brackets after it
+
+
 def option_reply(choices: Choices, answer: str) -> str:
     """The reply to a multiple-choice question: the chosen option's letter ("C") when a letter is asked for, else
     "C. adult"; for options listed without letters, the option's words ("An adult.", "Adult." when one word is
@@ -420,7 +424,7 @@ def option_reply(choices: Choices, answer: str) -> str:
     names no option or several."""
     from unif2ace.data.questions import asked_length
     from unif2ace.evaluation.attributes import parse_age_years, parse_attribute
-    from unif2ace.generation.constraints import other_gender_option
+    from unif2ace.generation.constraints import other_gender_option, reads_as_description
 
     # "Estimate: girl or woman?" of a man: "Neither: he is a man.", not his description (nor "Girl." of a boy)
     if (neither := other_gender_option([text for _, text in choices.options], answer)) is not None:
@@ -429,8 +433,12 @@ def option_reply(choices: Choices, answer: str) -> str:
     if chosen is None:
         return answer
     letter, text = chosen
+    if not choices.lettered and (m := _BLANK.search(choices.stem)):
+        # a sentence to complete ("The person looks ___ (happy/sad/neutral)." got her whole description): completed
+        done = choices.stem[:m.start()] + text + _OFFERED.sub("", choices.stem[m.end():])
+        return done.strip() + ("" if done.strip()[-1:] in ".!?" else ".")
     if not choices.lettered:  # "An adult.", "40-59."
-        if not choices.option_only and _names(answer, text):
+        if not choices.option_only and _names(answer, text) and not reads_as_description(answer):
             if _stems_in(answer, text) or parse_attribute(text, "emotion", loose=True) is None:
                 return answer  # "Young adult (20–35 years).", "This is a woman." (to "boy or girl?"): it names the
                 # option, and says more

@@ -246,7 +246,9 @@ def _template(question: str) -> str | None:
     if not cued and (given := _SLOTS_GIVEN.search(question)):
         rest = question[given.end():]
         if _SLOT.search(rest):  # "Return: age=?, gender=?"
-            return rest.strip()
+            # the form in quotes, the message's full stop after them ("reply as "age: N"." got '"age: 13".')
+            whole = re.fullmatch(r"\s*([\"'`“‘])(.+?)[\"'`”’]\s*[.!]?\s*", rest)
+            return whole[2].strip() if whole else rest.strip()
         quoted = re.match(r"([\"'`“‘])(.{3,60}?)[\"'`”’]", rest)
         if quoted and _named_row(quoted[2]):  # "Respond as 'gender/age', e.g. 'male/35'."
             return quoted[2]
