@@ -3581,6 +3581,8 @@ def test_an_either_or_expression_question_with_more_words_gets_neither(question)
     ("Are you sure?", None, "most often about the age by a few years"),
     ("you sure?", "How old?", "most often about the age by a few years"),  # "u sure?" got "I can't tell from this photo."
     ("Ok and how sure?", "How old?", "most often about the age by a few years"),  # got "I can't tell from this photo."
+    ("Are you 100% sure?", "What's the gender?", "most often about a young child's gender"),  # 8 Dec 2026: "I can't tell"
+    ("Are you absolutely certain?", "How old?", "most often about the age by a few years"),
     # 8 Dec 2026: "Really? That old?" got "I can't tell from this photo."
     ("Really? That old?", "How old?", "most often about the age by a few years"),
     ("That young?", "How old is she?", "most often about the age by a few years"),
@@ -5347,6 +5349,9 @@ def test_a_word_for_a_time_of_life_is_defined_by_the_age_groups():
     assert term_definition("What counts as a senior?").startswith("By senior I mean 56 or older")
     assert term_definition('Define "middle aged"').startswith("By middle-aged I mean 36 to 55 years old")
     assert term_definition("Define happy.") is None and term_definition("Is she young?") is None
+    # 8 Dec 2026: "What age would make them an adult?" got "10 years old: a child."
+    assert term_definition("What age would make them an adult?").startswith("By adult I mean 18 or older")
+    assert term_definition("At what age does someone become a senior?").startswith("By senior I mean 56 or older")
 
 
 @pytest.mark.parametrize("message, agrees", [
@@ -5549,6 +5554,10 @@ def test_a_year_of_birth_uses_the_photo_files_date_when_the_question_gives_none(
     ("Higher.", "Guess the age.", "age_group"), ("Higher.", "Higher.", "age_group"), ("No, lower.", "How old?", "age_group"),
     ("Go up a bit.", "Age?", "age_group"), ("Younger.", "How old is she?", "age_group"),
     ("Higher.", "Is she smiling?", None), ("Higher or lower?", "Age?", None), ("Higher.", None, None),
+    # 8 Dec 2026: "Still higher." after "Higher." got "He is smiling."
+    ("Still higher.", "Higher.", "age_group"), ("Even lower.", "Guess the age.", "age_group"),
+    # a dispute said as a supposition (8 Dec 2026: "What if I told you you're wrong?" got "I can't tell from this photo.")
+    ("What if I told you you're wrong?", "What's the gender?", "gender"),
 ])
 def test_higher_or_lower_in_a_word_after_an_age_disputes_it(message, previous, expected):
     from unif2ace.generation.constraints import remark_attribute
@@ -5650,3 +5659,27 @@ def test_a_smile_said_of_the_mouth_is_said_of_the_person(answer, said):
     from unif2ace.generation.constraints import smile_of_person
 
     assert smile_of_person(answer) == said
+
+
+@pytest.mark.parametrize("messages, meant", [
+    # 8 Dec 2026: each last message got "I can't tell from this photo." or an answer to another question
+    (["Guess the age.", "Higher.", "Still higher.", "Ok, what's your final answer?"], "Guess the age."),
+    (["How old is he?", "What about her?"], "How old is he?"),
+    (["Rate her happiness from 1 to 10.", "Just give me a number.", "Come on, guess."], "Rate her happiness from 1 to 10."),
+    (["Is she smiling?", "Thanks!", "Take a guess."], "Is she smiling?"),
+    (["Guess."], None), (["How old?", "Is she happy?"], None), (["How old?", "What about his mood?"], None),
+])
+def test_insisting_or_another_pronoun_asks_the_question_before_again(messages, meant):
+    from unif2ace.data.questions import repeat_follow_up
+
+    assert repeat_follow_up(messages) == meant
+
+
+def test_whether_it_is_all_right_to_ask_and_questions_about_people_in_general():
+    # 8 Dec 2026: "Is that offensive to ask?" after "What ethnicity?" got "Yes. He is smiling.", "Why do people smile in
+    # photos?" "He is smiling."
+    assert small_talk("Is that offensive to ask?", "What ethnicity?", "White.").startswith("It's fine to ask")
+    assert small_talk("Is it rude to ask?").startswith("It's fine to ask")
+    assert small_talk("Is she rude?") is None
+    assert unseen_question("Why do people smile in photos?") and not unseen_question("Why is she smiling?")
+

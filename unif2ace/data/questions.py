@@ -1749,6 +1749,38 @@ def which_follow_up(questions: Sequence[str]) -> str | None:
     return next((_WHICH_QUESTION[a] for a in _WHICH_QUESTION if a in asked), None)
 
 
+# a message that insists on an answer the one before declined or hedged ("Just give me a number." after "Rate her
+# happiness from 1 to 10." got "Yes. He is not smiling.", "Come on, guess." "Yes. This is a boy.", "What's your final
+# answer?" after "Guess the age." and "Higher." "I can't tell from this photo.")
+_INSIST = re.compile(r"^(?:(?:ok(?:ay)?|come on|c'?mon|so|well|please|just|fine|alright)\s*[,.!]?\s+)*"
+                     r"(?:(?:just\s+)?(?:give me|tell me|say)\s+(?:a|one|your|the)\s+(?:number|guess|answer|best guess)|"
+                     r"(?:just\s+|take a\s+|make a\s+|have a\s+)?guess|humou?r me|(?:just\s+)?try|"
+                     r"what(?:'s| is) your (?:final|last) (?:answer|guess)|(?:your\s+)?final answer)"
+                     r"(?:\s+(?:then|please|anyway|already|now))*\s*[?.!]*$", re.I)
+# the same question of the person by another pronoun ("What about her?" after "How old is he?" got "I can't tell from
+# this photo."): the photo shows one person, so the question before
+_OTHER_PRONOUN = re.compile(r"^(?:(?:and|so|ok(?:ay)?)\s*,?\s+)?(?:(?:what|how) about|and) (?:him|her|them|this person|"
+                            r"the person)\s*[?.!]*$", re.I)
+
+
+def repeat_follow_up(questions: Sequence[str]) -> str | None:
+    """The question a chat's last message asks again when it insists on an answer ("Just give me a number.", "Come
+    on, guess.", "What's your final answer?") or asks it of the person by another pronoun ("What about her?"): the
+    last earlier question that is neither small talk, a remark on an answer nor such a message; None otherwise."""
+    from unif2ace.generation.constraints import remark_attribute, small_talk
+
+    if len(questions) < 2 or not (_INSIST.match(last := _core(questions[-1])) or _OTHER_PRONOUN.match(last)):
+        return None
+    for k in range(len(questions) - 2, -1, -1):
+        q = questions[k]
+        core = _core(q)
+        if small_talk(q) is not None or _INSIST.match(core) or _OTHER_PRONOUN.match(core) \
+                or remark_attribute(as_meant(q), as_meant(questions[k - 1]) if k else None) is not None:
+            continue  # "Higher." between "Guess the age." and "What's your final answer?"
+        return q
+    return None
+
+
 def _asked_before(question: str) -> set[str]:
     """The attributes a chat's earlier question asked, for a follow-up that refers back to it: a yes/no question's
     checked values (an age bound's as the age group: "Is he over 50?"), an open question's attributes."""

@@ -3544,6 +3544,9 @@ _UNLABELLED = re.compile(r"\b(?:hidden|hide|hiding|covered|covering|occluded|obs
                          r"for (?:an? )?(?:id|identification)\b|"
                          # where it was taken ("Is this picture taken indoors?" got "Yes. It is a photo of a woman.")
                          r"indoors?|outdoors?|(?:taken|shot) (?:inside|outside)|"
+                         # a question about people in general ("Why do people smile in photos?" got "He is smiling.")
+                         r"^\W*(?:but\s+|and\s+|so\s+)?why do (?:people|humans|we|folks|most people|some people|kids|"
+                         r"children|men|women)\b|"
                          # what someone can do ("Can this kid walk yet?" got "Yes, she is a child." of a girl of 1)
                          r"can (?:he|she|they|this|that|the) (?:\w+ )?(?:walk|talk|speak|read|write|drive|swim|"
                          r"crawl|vote)|"
@@ -4160,6 +4163,9 @@ _DISAGREE = re.compile(r"^(?:(?:i think|i believe|i'm pretty sure|i'm sure|prett
                      r"(?:you(?:'re| are) (?:wrong|mistaken|incorrect|not right)|(?:that|this|it)(?:'s| is) "
                      r"(?:wrong|not right|not correct|incorrect|not true)|wrong(?: answer)?|i disagree|"
                      r"i don't (?:think so|agree)|no way|not really|that can't be right|"
+                     # ("What if I told you you're wrong?" got "I can't tell from this photo.")
+                     r"what if i (?:told|tell|said|say) (?:you )?(?:that )?(?:you(?:'re| are| were) (?:wrong|mistaken|"
+                     r"incorrect)|(?:that|it)(?:'s| is| was) (?:wrong|not right|incorrect))|"
                      # a guess called off ("Guess the age." then "Too low, try again." got "No. This is a girl, not a
                      # girl.")
                      r"(?:(?:that's|that is|it's|it is|way|much|far|a bit|a little)\s+)*too (?:low|high|young|old)"
@@ -4192,10 +4198,20 @@ _SMALL_TALK = [
     (re.compile(r"^(?:ok|okay|great|cool|perfect|awesome|nice|got it|i see|understood|alright|all right|sure|fine|good|"
                 r"noted|gotcha|makes sense|interesting|wow|good to know|fair enough)$"),
      "Anything else you'd like to know about this photo?"),
+    # whether it is all right to ask ("Is that offensive to ask?" after "What ethnicity?" got "Yes. He is smiling.")
+    (re.compile(r"^(?:(?:but|and|so|hmm|wait)\s*,?\s+)*(?:is (?:it|that|this)|would (?:it|that) be|am i being|was (?:it|that))"
+                r"\s+(?:\w+\s+)?(?:offensive|rude|racist|sexist|inappropriate|ok(?:ay)?|alright|all right|fine|appropriate|"
+                r"wrong|weird|insensitive|problematic)(?:\s+(?:to|for me to|of me to)\s+(?:ask|say|guess|wonder|want to know)"
+                r"(?:\s+(?:that|this|it|about (?:it|that|this)))?)?$"),
+     "It's fine to ask: I answer from how the face looks in this photo, which can't say who the person is or how they "
+     "identify."),
     # ("What's your confidence on the gender?" got "It is a woman.")
     # ("u sure?" got "I can't tell from this photo."; "Ok and how sure?" too)
     (re.compile(r"^(?:(?:ok(?:ay)?|and|so|but|well|hmm+)\s*,?\s+)*"
-                r"(?:(?:(?:are )?you (?:sure|certain|confident)|how (?:sure|certain|confident)(?: are you)?|"
+                # ("Are you 100% sure?" got "I can't tell from this photo.")
+                r"(?:(?:(?:are )?you (?:(?:100%|100 percent|a hundred percent|completely|totally|absolutely|really|"
+                r"quite|very|entirely|fully|positive and)\s+)?(?:sure|certain|confident|positive)|"
+                r"how (?:sure|certain|confident)(?: are you)?|"
                 r"(?:what(?:'s| is) )?your (?:confidence|certainty)(?: level)?|how much confidence do you have)"
                 rf"{_ABOUT_ANSWER}|really|seriously|"
                 # an age doubted ("Really? That old?" got "I can't tell from this photo.")
@@ -4344,7 +4360,10 @@ def _doubted_topic(message: str, previous: str | None) -> str | None:
 
 # what a word for a time of life means here ("Define young." after "Is this person young?" got "Yes. She is smiling.")
 _DEFINE = re.compile(r"^(?:(?:ok|okay|so|but|and|well)\s*[,.]?\s+)*(?:please\s+)?(?:define|what do you mean by|what do you call|"
-                     r"what counts as|how do you define|what(?:'s| is) your definition of)\s+(?:a\s+|an\s+)?[\"'“]?"
+                     r"what counts as|how do you define|what(?:'s| is) your definition of|"
+                     # ("What age would make them an adult?" got "10 years old: a child.")
+                     r"(?:at )?what age (?:would make|makes|make|does|is) (?:them|him|her|someone|somebody|a person|"
+                     r"people|you|one)(?: become| count as| an?)?)\s+(?:a\s+|an\s+)?[\"'“]?"
                      r"(?P<word>young|old|older|elderly|senior|middle[- ]aged|teen|teenager|teenage|child|kid|young adult|"
                      r"adult|grown[- ]up)[\"'”]?\s*[?.!]*$", re.I)
 _SENIOR = _GROUP_RANGES["senior"]
@@ -4433,7 +4452,8 @@ _AGE_REMARK = re.compile(r"\b(?:younger|older|young|old|age|aged|years?|teen\w*|
                          r"middle-aged|adult|\d{1,3})\b", re.I)
 # the age just guessed said to be too low or too high, in a word ("Higher.", "No, lower.", "Go up a bit.")
 _HIGHER = re.compile(r"^(?:(?:no|nope|nah|wrong|close|ok|okay|hmm)[,.!]?\s+)?(?:go\s+)?(?:(?:a bit|a little|a lot|much|way|"
-                     r"slightly|even|bit)\s+)?(?:higher|lower|older|younger|up|down)(?:\s+(?:a bit|a little|a lot|than that|"
+                     # ("Still higher." after "Higher." got "He is smiling.")
+                     r"slightly|even|bit|still|even|yet)\s+){0,2}(?:higher|lower|older|younger|up|down)(?:\s+(?:a bit|a little|a lot|than that|"
                      r"still|please))*[.!]*$", re.I)
 _GENDER_REMARK = re.compile(r"\b(?:man|woman|boy|girl|male|female|guy|lady|gentleman)\b", re.I)
 

@@ -1450,7 +1450,8 @@ def _followed_up(turns: list) -> list:
     shorter." or "Add the age back." after a description (the description so), "And in 10 years?", "In months?" or
     "Narrower." after an age or a range, "Now as YAML." after a request (that request in YAML), "So which is it?",
     "What about sad?" after "Does he look angry?", "How much?" after the smile, "Why do you think so?" after the
-    gender, the age or the expression (:mod:`unif2ace.data.questions`' ``*_follow_up``), and
+    gender, the age or the expression, "Come on, guess." or "What about her?" (the question before)
+    (:mod:`unif2ace.data.questions`' ``*_follow_up``), and
     "Translate that into Spanish." (the question before, asked again in its place; the answer then says it is in
     English: :func:`_as_asked`)."""
     from unif2ace.data.questions import (
@@ -1461,6 +1462,7 @@ def _followed_up(turns: list) -> list:
         key_follow_up,
         language_follow_up,
         reason_follow_up,
+        repeat_follow_up,
         value_follow_up,
         which_follow_up,
     )
@@ -1469,7 +1471,7 @@ def _followed_up(turns: list) -> list:
         return turns
     questions = [q for q, _ in turns]
     for follow_up in (form_follow_up, key_follow_up, description_follow_up, age_follow_up, which_follow_up,
-                      value_follow_up, intensity_follow_up, reason_follow_up):
+                      value_follow_up, intensity_follow_up, reason_follow_up, repeat_follow_up):
         if (redo := follow_up(questions)) is not None:
             return [*turns[:-1], (redo, None)]
     if (redo := language_follow_up(questions)) is not None:
